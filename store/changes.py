@@ -1,0 +1,191 @@
+"""The change log: every write is stamped and recorded in the transaction that makes it.
+
+A `before_flush` hook on every Session does this, so no store function can forget it: new rows
+are logged whole, changed rows by their changed fields, and hard deletes are refused (sync needs
+a deletion to be a row that travels). Bulk loads go through `bulk_insert`, which does the same."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from store.clock import Clock
+from store.errors import ReadOnlySession, StoreError
+from store.models import ChangeLog, ChangeOp, LocalMeta, Record, Setting
+
+# This file's own bookkeeping: never synced, so never logged.
+_UNLOGGED = (ChangeLog, LocalMeta)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who writes: the station, this device, and the deputy on duty (None for system writes)."""
+
+    station_id: str
+    device_id: str
+    deputy_id: str | None = None
+
+
+@dataclass
+class WriteContext:
+    actor: Actor
+    clock: Clock
+    _last_hlc: tuple[int, int] | None = field(default=None, repr=False)
+
+
+def format_hlc(wall_ms: int, counter: int) -> str:
+    """A hybrid logical clock stamp that sorts as text: milliseconds, then a counter."""
+    return f"{wall_ms:015d}.{counter:05d}"
+
+
+def parse_hlc(stamp: str) -> tuple[int, int]:
+    wall, _, counter = stamp.partition(".")
+    return int(wall), int(counter)
+
+
+def next_hlc(last: tuple[int, int] | None, wall_ms: int) -> tuple[int, int]:
+    """The stamp after `last` at physical time `wall_ms`: never goes backwards, even if the
+    wall clock does."""
+    if last is None or wall_ms > last[0]:
+        return wall_ms, 0
+    return last[0], last[1] + 1
+
+
+def _stamp(session: Session, ctx: WriteContext) -> str:
+    if ctx._last_hlc is None:
+        with session.no_autoflush:
+            latest = session.execute(select(func.max(ChangeLog.hlc))).scalar()
+        ctx._last_hlc = parse_hlc(latest) if latest else None
+    now = ctx.clock.now()
+    wall_ms = int(now.timestamp() * 1000)
+    ctx._last_hlc = next_hlc(ctx._last_hlc, wall_ms)
+    return format_hlc(*ctx._last_hlc)
+
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _row_id(obj: SQLModel) -> str:
+    return obj.key if isinstance(obj, Setting) else obj.id  # type: ignore[attr-defined]
+
+
+def _log(
+    session: Session, ctx: WriteContext, obj: SQLModel, op: ChangeOp, fields: dict[str, Any]
+) -> None:
+    session.add(
+        ChangeLog(
+            hlc=_stamp(session, ctx),
+            device_id=ctx.actor.device_id,
+            deputy_id=ctx.actor.deputy_id,
+            table_name=obj.__tablename__,  # type: ignore[arg-type]
+            row_id=_row_id(obj),
+            op=op.value,
+            fields=json.dumps({k: to_json_value(v) for k, v in fields.items()}, ensure_ascii=False),
+            at=ctx.clock.now(),
+        )
+    )
+
+
+def _columns(obj: SQLModel) -> list[str]:
+    return [attr.key for attr in inspect(type(obj)).column_attrs]
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> None:
+    pending = [o for o in session.new if not isinstance(o, _UNLOGGED)]
+    dirty = [o for o in session.dirty if not isinstance(o, _UNLOGGED) and session.is_modified(o)]
+    if not pending and not dirty and not session.deleted:
+        return
+    ctx: WriteContext | None = session.info.get("write")
+    if ctx is None:
+        raise ReadOnlySession()
+    if session.deleted:
+        raise StoreError("error.hard_delete")
+    now = ctx.clock.now()
+    for obj in pending:
+        if isinstance(obj, Record):
+            obj.created_at = obj.created_at or now
+        if isinstance(obj, Record | Setting):
+            obj.updated_at = now
+            obj.device_id = ctx.actor.device_id
+        _log(session, ctx, obj, ChangeOp.insert, {c: getattr(obj, c) for c in _columns(obj)})
+    for obj in dirty:
+        state = inspect(obj)
+        changed = {
+            attr.key: attr.value
+            for attr in state.attrs
+            if attr.key in _columns(obj) and attr.history.has_changes()
+        }
+        if not changed:
+            continue
+        op = ChangeOp.update
+        if isinstance(obj, Record) and "deleted_at" in changed and obj.deleted_at is not None:
+            op = ChangeOp.delete
+        if isinstance(obj, Record | Setting):
+            obj.updated_at = now
+            obj.device_id = ctx.actor.device_id
+            changed["updated_at"] = now
+        _log(session, ctx, obj, op, changed)
+
+
+def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many new records at Core speed, stamped and logged like any other write.
+
+    Args:
+        session: a write session.
+        model: the table model; rows must carry every required column (ids included).
+        rows: plain dicts of column values.
+    """
+    if not rows:
+        return
+    ctx: WriteContext | None = session.info.get("write")
+    if ctx is None:
+        raise ReadOnlySession()
+    now = ctx.clock.now()
+    stamped = []
+    for row in rows:
+        values = dict(row)
+        if issubclass(model, Record):
+            values.setdefault("created_at", now)
+            values.setdefault("deleted_at", None)
+        values["updated_at"] = values.get("updated_at") or now
+        values["device_id"] = ctx.actor.device_id
+        stamped.append(values)
+    session.execute(insert(model), stamped)
+    session.execute(insert(ChangeLog), list(_log_rows(session, ctx, model, stamped, now)))
+
+
+def _log_rows(
+    session: Session,
+    ctx: WriteContext,
+    model: type[SQLModel],
+    rows: Iterable[dict[str, Any]],
+    now: datetime,
+) -> Iterable[dict[str, Any]]:
+    key = "key" if model is Setting else "id"
+    for values in rows:
+        yield {
+            "hlc": _stamp(session, ctx),
+            "device_id": ctx.actor.device_id,
+            "deputy_id": ctx.actor.deputy_id,
+            "table_name": model.__tablename__,
+            "row_id": values[key],
+            "op": ChangeOp.insert.value,
+            "fields": json.dumps(
+                {k: to_json_value(v) for k, v in values.items()}, ensure_ascii=False
+            ),
+            "at": now,
+        }

@@ -1,0 +1,129 @@
+"""Engine, sessions and SQLite pragmas: the only module that knows it is talking to SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlmodel import Session
+
+from store.changes import Actor, WriteContext
+from store.clock import Clock
+from store.errors import DatabaseBusy, DatabaseUnreadable
+
+# Spec §8: a lock held by another terminal is waited for this long before a write gives up.
+BUSY_TIMEOUT_MS = 10_000
+
+
+def sqlite_url(path: str | Path) -> str:
+    return f"sqlite:///{Path(path)}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the durability rules of spec §8 and SQL parameters hidden from errors.
+
+    Args:
+        url: a SQLAlchemy URL (`sqlite:///path` or `postgresql+psycopg://…`).
+    """
+    engine = create_engine(url, hide_parameters=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Take transaction control from the driver so that `begin` below decides how each starts.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    # NORMAL can lose acknowledged commits on power loss; FULL syncs the WAL at every commit.
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    # A deferred transaction that reads and then writes can fail or lose a concurrent update;
+    # IMMEDIATE takes the write lock up front (waiting out the busy timeout if needed).
+    immediate = conn.get_execution_options().get("write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for one unit of reading; any attempt to write through it fails."""
+    with Session(engine, expire_on_commit=False, autoflush=False) as session:
+        try:
+            yield session
+        except OperationalError as exc:
+            raise _translate(exc) from None
+
+
+@contextmanager
+def write_session(engine: Engine, *, actor: Actor, clock: Clock) -> Iterator[Session]:
+    """One write transaction: `BEGIN IMMEDIATE`, every change logged, committed at the end or
+    rolled back whole on any error."""
+    bind = engine.execution_options(write=True)
+    with Session(bind, expire_on_commit=False) as session:
+        session.info["write"] = WriteContext(actor=actor, clock=clock)
+        try:
+            with session.begin():
+                yield session
+        except OperationalError as exc:
+            raise _translate(exc) from None
+
+
+def _translate(exc: OperationalError) -> Exception:
+    message = str(exc.orig) if exc.orig is not None else ""
+    if "locked" in message or "busy" in message:
+        return DatabaseBusy()
+    if "not a database" in message or "malformed" in message:
+        return DatabaseUnreadable()
+    return exc
+
+
+@dataclass
+class Store:
+    """An open station database and the clock its writes are stamped with."""
+
+    engine: Engine
+    clock: Clock
+
+    def read(self) -> Any:
+        return read_session(self.engine)
+
+    def write(self, actor: Actor) -> Any:
+        return write_session(self.engine, actor=actor, clock=self.clock)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def is_sqlite_file(path: Path) -> bool:
+    """True for an empty file or one that starts with SQLite's header."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return head == b"" or head == b"SQLite format 3\x00"
+
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "DatabaseError",
+    "Store",
+    "is_sqlite_file",
+    "make_engine",
+    "read_session",
+    "sqlite_url",
+    "write_session",
+]

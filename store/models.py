@@ -1,0 +1,444 @@
+"""Every table, enum and input model of the store, in one module so nothing imports in a circle."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, MetaData, String, Text, text
+from sqlmodel import Field, SQLModel
+
+# Alembic names constraints from this, so migrations can drop them by name on SQLite and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def new_id() -> str:
+    """A random UUID as text: records are created on several devices and must never collide."""
+    return str(uuid.uuid4())
+
+
+# ---------------------------------------------------------------------------------------------
+# Enums. Stored as their English codes; the Chinese name is the spec's term and the ledger value.
+
+
+class Tier(StrEnum):
+    village = "village"
+    township = "township"
+    county = "county"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+
+class IssueStatus(StrEnum):
+    """The five steps of the seed (五事), then closed."""
+
+    received = "received"
+    deliberating = "deliberating"
+    handling = "handling"
+    supervising = "supervising"
+    evaluating = "evaluating"
+    closed = "closed"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+    @property
+    def step(self) -> int:
+        return list(IssueStatus).index(self)
+
+
+class Channel(StrEnum):
+    walk_in = "walk_in"
+    deputy_code = "deputy_code"
+    phone = "phone"
+    observer = "observer"
+    home_visit = "home_visit"
+    forum = "forum"
+    online = "online"
+    leader_visit = "leader_visit"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+
+class VisitKind(StrEnum):
+    request = "request"
+    suggestion = "suggestion"
+    opinion = "opinion"
+    legislative = "legislative"
+    consultation = "consultation"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+
+class Resolution(StrEnum):
+    resolved = "resolved"
+    partly = "partly"
+    unresolved = "unresolved"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+
+class Satisfaction(StrEnum):
+    satisfied = "satisfied"
+    fairly = "fairly"
+    unsatisfied = "unsatisfied"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+
+class Colour(StrEnum):
+    """Board colours, worst last so `max()` finds the worst."""
+
+    green = "green"
+    yellow = "yellow"
+    red = "red"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+    @property
+    def glyph(self) -> str:
+        return {"green": "●", "yellow": "▲", "red": "■"}[self.value]
+
+    @property
+    def severity(self) -> int:
+        return list(Colour).index(self)
+
+
+class DeputyLevel(StrEnum):
+    county = "county"
+    township = "township"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+
+class VillageKind(StrEnum):
+    village = "village"
+    community = "community"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+
+class DeviceKind(StrEnum):
+    station = "station"
+    laptop = "laptop"
+
+
+class ChangeOp(StrEnum):
+    insert = "insert"
+    update = "update"
+    delete = "delete"
+
+
+_ZH: dict[StrEnum, str] = {
+    Tier.village: "村级",
+    Tier.township: "乡级",
+    Tier.county: "县级",
+    IssueStatus.received: "听事",
+    IssueStatus.deliberating: "议事",
+    IssueStatus.handling: "办事",
+    IssueStatus.supervising: "督事",
+    IssueStatus.evaluating: "评事",
+    IssueStatus.closed: "已办结",
+    Channel.walk_in: "到站来访",
+    Channel.deputy_code: "代表码",
+    Channel.phone: "电话",
+    Channel.observer: "民情观察员",
+    Channel.home_visit: "入户走访",
+    Channel.forum: "议事活动",
+    Channel.online: "网络",
+    Channel.leader_visit: "领导进站",
+    VisitKind.request: "诉求",
+    VisitKind.suggestion: "建议",
+    VisitKind.opinion: "意见",
+    VisitKind.legislative: "立法建议",
+    VisitKind.consultation: "咨询",
+    Resolution.resolved: "已解决",
+    Resolution.partly: "部分解决",
+    Resolution.unresolved: "未解决",
+    Satisfaction.satisfied: "满意",
+    Satisfaction.fairly: "基本满意",
+    Satisfaction.unsatisfied: "不满意",
+    Colour.green: "绿",
+    Colour.yellow: "黄",
+    Colour.red: "红",
+    DeputyLevel.county: "县级代表",
+    DeputyLevel.township: "乡镇代表",
+    VillageKind.village: "村",
+    VillageKind.community: "社区",
+}
+
+# The seeded categories (migration 0002) get the same id on every device (uuid5 of the name), so a
+# laptop and its station agree on them without syncing the seed.
+CATEGORY_NAMESPACE = uuid.UUID("6f1d6c53-4c1e-4a55-9b0e-1c2a3d4e5f60")
+
+
+def category_id_for(name: str) -> str:
+    return str(uuid.uuid5(CATEGORY_NAMESPACE, name))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables. Every synced record has the same five columns (see Record).
+
+
+class Record(SQLModel):
+    """Columns every synced record carries: a UUID, when and on which device it was last written,
+    and a soft-delete mark (rows are never removed, so a deletion can travel to other devices)."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    # Set by the write session, never by callers (see store.changes).
+    created_at: datetime | None = Field(default=None, nullable=False)
+    updated_at: datetime | None = Field(default=None, nullable=False)
+    device_id: str | None = Field(default=None, nullable=False, max_length=36)
+    deleted_at: datetime | None = Field(default=None)
+
+
+class Station(Record, table=True):
+    name: str = Field(max_length=100)
+    township: str = Field(max_length=100)
+    county: str = Field(max_length=100)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+
+
+class Device(Record, table=True):
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    name: str = Field(max_length=100)
+    kind: str = Field(default=DeviceKind.station, sa_type=String(16))
+
+
+class Deputy(Record, table=True):
+    station_id: str = Field(foreign_key="station.id", max_length=36, index=True)
+    name: str = Field(max_length=50)
+    level: str = Field(default=DeputyLevel.township, sa_type=String(16))
+    group_name: str = Field(default="", max_length=100)
+    phone: str | None = Field(default=None, max_length=20)
+    pin_hash: str | None = Field(default=None, max_length=200)
+    active: bool = True
+
+
+class Shift(Record, table=True):
+    """One deputy's duty on one day (代表轮值驻站); the roster is the set of future shifts."""
+
+    __table_args__ = (Index("ix_shift_duty_date", "duty_date"),)
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
+    duty_date: date
+    handover_note: str | None = Field(default=None, sa_type=Text)
+    handed_over_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+
+
+class Village(Record, table=True):
+    station_id: str = Field(foreign_key="station.id", max_length=36, index=True)
+    name: str = Field(max_length=50)
+    kind: str = Field(default=VillageKind.village, sa_type=String(16))
+    position: int = 0
+
+
+class Unit(Record, table=True):
+    """A body that handles issues at one tier (责任单位)."""
+
+    station_id: str = Field(foreign_key="station.id", max_length=36, index=True)
+    name: str = Field(max_length=100)
+    tier: str = Field(sa_type=String(16))
+    village_id: str | None = Field(default=None, foreign_key="village.id", max_length=36)
+    active: bool = True
+
+
+class Category(Record, table=True):
+    name: str = Field(max_length=50)
+    position: int = 0
+    active: bool = True
+
+
+class Constituent(Record, table=True):
+    __table_args__ = (Index("ix_constituent_phone", "phone"),)
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    name: str = Field(max_length=50)
+    # Not unique: two devices may register the same resident while apart, and a family may
+    # share one phone; lookups take the most recently active.
+    phone: str = Field(max_length=20)
+    village_id: str = Field(foreign_key="village.id", max_length=36)
+    group_name: str | None = Field(default=None, max_length=50)
+    id_number: str | None = Field(default=None, max_length=18)
+
+
+class Issue(Record, table=True):
+    """One problem, fed by one or more visits. Its due and warning dates are fixed when the issue is
+    opened (or reopened), so the board's colours are range queries on indexed dates."""
+
+    __table_args__ = (
+        Index(
+            "ix_issue_open_tier_due",
+            "tier",
+            "due_on",
+            "warn_on",
+            sqlite_where=text("status <> 'closed' AND deleted_at IS NULL"),
+            postgresql_where=text("status <> 'closed' AND deleted_at IS NULL"),
+        ),
+        Index("ix_issue_status", "status"),
+        Index("ix_issue_category_tier", "category_id", "tier"),
+        Index("ix_issue_village", "village_id"),
+        Index("ix_issue_unit", "unit_id"),
+    )
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    title: str = Field(max_length=100)
+    category_id: str = Field(foreign_key="category.id", max_length=36)
+    village_id: str = Field(foreign_key="village.id", max_length=36)
+    tier: str = Field(sa_type=String(16))
+    unit_id: str = Field(foreign_key="unit.id", max_length=36)
+    status: str = Field(default=IssueStatus.received, sa_type=String(16))
+    lead_deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    opened_on: date
+    window_days: int
+    due_on: date
+    warn_on: date
+    resupervision: bool = False
+    reopen_count: int = 0
+    visit_count: int = 0
+    closed_on: date | None = None
+    closed_within_window: bool | None = None
+    resolution: str | None = Field(default=None, sa_type=String(16))
+    satisfaction: str | None = Field(default=None, sa_type=String(16))
+    evaluated_at: datetime | None = None
+
+
+class Visit(Record, table=True):
+    """One contact with a resident (来访/民情), in the resident's own words."""
+
+    __table_args__ = (
+        Index("ix_visit_received_at", "received_at"),
+        Index(
+            "ix_visit_untriaged",
+            "received_at",
+            sqlite_where=text("issue_id IS NULL AND deleted_at IS NULL"),
+            postgresql_where=text("issue_id IS NULL AND deleted_at IS NULL"),
+        ),
+        Index("ix_visit_issue", "issue_id"),
+        Index("ix_visit_constituent", "constituent_id"),
+    )
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    received_at: datetime
+    channel: str = Field(sa_type=String(16))
+    kind: str = Field(sa_type=String(16))
+    constituent_id: str = Field(foreign_key="constituent.id", max_length=36)
+    village_id: str = Field(foreign_key="village.id", max_length=36)
+    category_id: str = Field(foreign_key="category.id", max_length=36)
+    text: str = Field(sa_type=Text)
+    # The first line, cut short at write time, so lists never read 10,000-character texts.
+    summary: str = Field(max_length=80)
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    issue_id: str | None = Field(default=None, foreign_key="issue.id", max_length=36)
+
+
+class Progress(Record, table=True):
+    """A dated note on an issue (办理进展), possibly moving its status."""
+
+    __table_args__ = (Index("ix_progress_issue_at", "issue_id", "at"),)
+
+    issue_id: str = Field(foreign_key="issue.id", max_length=36)
+    at: datetime
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    status_before: str = Field(sa_type=String(16))
+    status_after: str = Field(sa_type=String(16))
+    note: str = Field(default="", sa_type=Text)
+
+
+class Evaluation(Record, table=True):
+    """The resident's verdict at closure (群众评事)."""
+
+    __table_args__ = (Index("ix_evaluation_issue", "issue_id"),)
+
+    issue_id: str = Field(foreign_key="issue.id", max_length=36)
+    at: datetime
+    resolution: str = Field(sa_type=String(16))
+    satisfaction: str = Field(sa_type=String(16))
+    note: str = Field(default="", sa_type=Text)
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+
+
+class Setting(SQLModel, table=True):
+    """A station setting (tier windows, colour thresholds). Keyed by name rather than a UUID, so the
+    same setting edited on two devices is one record, not two."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)
+    updated_at: datetime | None = Field(default=None, nullable=False)
+    device_id: str | None = Field(default=None, nullable=False, max_length=36)
+
+
+class ChangeLog(SQLModel, table=True):
+    """Append-only record of every write (spec §9): what sync sends and what the audit shows.
+
+    `seq` orders this device's log; `hlc` and `device_id` order changes across devices."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        Index("ix_change_log_hlc", "hlc"),
+        Index("ix_change_log_row", "table_name", "row_id"),
+    )
+
+    seq: int | None = Field(default=None, primary_key=True)
+    hlc: str = Field(max_length=32)
+    device_id: str = Field(max_length=36)
+    deputy_id: str | None = Field(default=None, max_length=36)
+    table_name: str = Field(max_length=32)
+    row_id: str = Field(max_length=64)
+    op: str = Field(sa_type=String(8))
+    fields: str = Field(sa_type=Text)
+    at: datetime
+
+
+class LocalMeta(SQLModel, table=True):
+    """Facts about this database file itself (its device id, its station); never synced."""
+
+    __tablename__ = "local_meta"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)
+
+
+SYNCED_TABLES: tuple[type[SQLModel], ...] = (
+    Station,
+    Device,
+    Deputy,
+    Shift,
+    Village,
+    Unit,
+    Category,
+    Constituent,
+    Issue,
+    Visit,
+    Progress,
+    Evaluation,
+    Setting,
+)

@@ -1,0 +1,73 @@
+"""Station settings (spec §3): tier windows and colour thresholds live in data, not in code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sqlmodel import Session, select
+
+from store.errors import FieldInvalid
+from store.models import Setting, Tier
+
+# Fallbacks for keys a database lacks; migration 0002 seeds the same values.
+DEFAULT_SETTINGS: dict[str, str] = {
+    "window_days.village": "15",
+    "window_days.township": "30",
+    "window_days.county": "60",
+    "window_unit": "calendar",
+    "yellow_left_ratio": "1/3",
+    "evaluation_grace_days": "7",
+    "purge_after_years": "5",
+}
+
+
+@dataclass(frozen=True)
+class StationSettings:
+    window_days: dict[Tier, int]
+    window_unit: str
+    yellow_left_ratio: Fraction
+    evaluation_grace_days: int
+    purge_after_years: int
+
+    def warn_days(self, window: int) -> int:
+        """Days before the due date at which an open issue turns yellow (⅓ of its window)."""
+        return int(window * self.yellow_left_ratio)
+
+
+def parse_settings(values: dict[str, str]) -> StationSettings:
+    merged = DEFAULT_SETTINGS | values
+    return StationSettings(
+        window_days={tier: int(merged[f"window_days.{tier.value}"]) for tier in Tier},
+        window_unit=merged["window_unit"],
+        yellow_left_ratio=Fraction(merged["yellow_left_ratio"]),
+        evaluation_grace_days=int(merged["evaluation_grace_days"]),
+        purge_after_years=int(merged["purge_after_years"]),
+    )
+
+
+def load_settings(*, session: Session) -> StationSettings:
+    """The station's settings, with defaults for any key not stored."""
+    rows = session.exec(select(Setting)).all()
+    return parse_settings({row.key: row.value for row in rows})
+
+
+def update_setting(*, session: Session, key: str, value: str) -> StationSettings:
+    """Change one setting after checking that the whole set still parses.
+
+    Raises:
+        FieldInvalid: unknown key or a value that does not parse.
+    """
+    if key not in DEFAULT_SETTINGS:
+        raise FieldInvalid("settings.unknown", key)
+    current = {row.key: row.value for row in session.exec(select(Setting)).all()}
+    try:
+        parsed = parse_settings(current | {key: value})
+    except (ValueError, ZeroDivisionError):
+        raise FieldInvalid("settings.invalid", key) from None
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    return parsed

@@ -1,0 +1,245 @@
+"""Creating and opening a station database: its station, this device, deputies, villages, units."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from store.changes import Actor
+from store.clock import Clock, SystemClock
+from store.db import Store, is_sqlite_file, make_engine, read_session, sqlite_url, write_session
+from store.errors import DatabaseUnreadable, FieldInvalid, StationMissing
+from store.migrate import ensure_schema
+from store.models import (
+    Deputy,
+    DeputyLevel,
+    Device,
+    DeviceKind,
+    LocalMeta,
+    Station,
+    Tier,
+    Unit,
+    Village,
+    VillageKind,
+    new_id,
+)
+from store.validation import clean_name
+
+
+@dataclass(frozen=True)
+class StationInfo:
+    id: str
+    name: str
+    township: str
+    county: str
+    timezone: str
+    device_id: str
+
+    def actor(self, deputy_id: str | None = None) -> Actor:
+        return Actor(station_id=self.id, device_id=self.device_id, deputy_id=deputy_id)
+
+
+@dataclass(frozen=True)
+class DeputyIn:
+    name: str
+    level: DeputyLevel = DeputyLevel.township
+    group_name: str = ""
+
+
+@dataclass(frozen=True)
+class VillageIn:
+    name: str
+    kind: VillageKind = VillageKind.village
+
+
+@dataclass(frozen=True)
+class UnitIn:
+    name: str
+    tier: Tier
+    village: str | None = None
+
+
+@dataclass(frozen=True)
+class StationIn:
+    name: str
+    township: str
+    county: str
+    deputies: Sequence[DeputyIn] = ()
+    villages: Sequence[VillageIn] = ()
+    units: Sequence[UnitIn] | None = None
+    device_name: str = "station"
+    timezone: str = "Asia/Shanghai"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+TOWNSHIP_OFFICES = ("党政办", "城建办", "平安办", "社会事务办", "农业农村办", "综合行政执法队")
+COUNTY_DEPARTMENTS = (
+    "住建局",
+    "交通运输局",
+    "生态环境分局",
+    "水利局",
+    "卫健局",
+    "教育局",
+    "人社局",
+    "民政局",
+    "市场监管局",
+    "公安局",
+    "综合行政执法局",
+    "自然资源和规划局",
+    "农业农村局",
+    "应急管理局",
+)
+
+
+def default_units(station: StationIn) -> list[UnitIn]:
+    """A village committee per village, the township's offices and the usual county departments."""
+    units = [
+        UnitIn(
+            name=v.name + ("村委会" if v.kind == VillageKind.village else "居委会"),
+            tier=Tier.village,
+            village=v.name,
+        )
+        for v in station.villages
+    ]
+    units.append(UnitIn(name=f"{station.township}人民政府", tier=Tier.township))
+    units += [UnitIn(name=station.township + o, tier=Tier.township) for o in TOWNSHIP_OFFICES]
+    units += [UnitIn(name=station.county + d, tier=Tier.county) for d in COUNTY_DEPARTMENTS]
+    return units
+
+
+def _check(station: StationIn) -> None:
+    for field_name in ("name", "township", "county"):
+        clean_name(getattr(station, field_name), field=field_name)
+    for deputy in station.deputies:
+        clean_name(deputy.name, field="deputy")
+    names = [v.name for v in station.villages]
+    for name in names:
+        clean_name(name, field="village")
+    if len(set(names)) != len(names):
+        raise FieldInvalid("field.duplicate", "village")
+
+
+def init_station(*, engine_path: Path, station: StationIn, clock: Clock) -> StationInfo:
+    """Create a new station database at `engine_path` with its first records, in one transaction.
+
+    Raises:
+        FieldInvalid: a name is empty or too long, or a village is named twice.
+        FileExistsError: the file exists and already holds a station.
+    """
+    _check(station)
+    store = open_store(engine_path, clock=clock, create=True)
+    try:
+        with store.read() as session:
+            if session.exec(select(LocalMeta).where(LocalMeta.key == "station_id")).first():
+                raise FileExistsError(str(engine_path))
+        station_id, device_id = new_id(), new_id()
+        actor = Actor(station_id=station_id, device_id=device_id)
+        with write_session(store.engine, actor=actor, clock=clock) as session:
+            _write_station(session, station, station_id, device_id)
+        with store.read() as session:
+            return station_info(session=session)
+    finally:
+        store.dispose()
+
+
+def _write_station(session: Session, station: StationIn, station_id: str, device_id: str) -> None:
+    session.add(LocalMeta(key="station_id", value=station_id))
+    session.add(LocalMeta(key="device_id", value=device_id))
+    session.add(
+        Station(
+            id=station_id,
+            name=clean_name(station.name),
+            township=station.township.strip(),
+            county=station.county.strip(),
+            timezone=station.timezone,
+        )
+    )
+    session.flush()
+    session.add(
+        Device(id=device_id, station_id=station_id, name=station.device_name, kind=DeviceKind.station)
+    )
+    for deputy in station.deputies:
+        session.add(
+            Deputy(
+                station_id=station_id,
+                name=clean_name(deputy.name),
+                level=deputy.level,
+                group_name=deputy.group_name,
+            )
+        )
+    village_ids: dict[str, str] = {}
+    for position, village in enumerate(station.villages):
+        row = Village(
+            station_id=station_id, name=clean_name(village.name), kind=village.kind, position=position
+        )
+        village_ids[village.name] = row.id
+        session.add(row)
+    session.flush()
+    for unit in station.units if station.units is not None else default_units(station):
+        session.add(
+            Unit(
+                station_id=station_id,
+                name=unit.name,
+                tier=unit.tier,
+                village_id=village_ids.get(unit.village) if unit.village else None,
+            )
+        )
+
+
+def station_info(*, session: Session) -> StationInfo:
+    """This database's station and device.
+
+    Raises:
+        StationMissing: the database has no station yet (never initialised).
+    """
+    meta = {row.key: row.value for row in session.exec(select(LocalMeta)).all()}
+    station = session.get(Station, meta["station_id"]) if "station_id" in meta else None
+    if station is None or "device_id" not in meta:
+        raise StationMissing()
+    return StationInfo(
+        id=station.id,
+        name=station.name,
+        township=station.township,
+        county=station.county,
+        timezone=station.timezone,
+        device_id=meta["device_id"],
+    )
+
+
+def open_store(
+    path: Path,
+    *,
+    clock: Clock | None = None,
+    create: bool = False,
+    on_backup: Callable[[Path], None] | None = None,
+) -> Store:
+    """Open (and if need be upgrade) the station database at `path`.
+
+    Args:
+        path: the SQLite file.
+        clock: the clock writes are stamped with; the system clock by default.
+        create: make the file if it does not exist.
+        on_backup: told where the copy went when an older database was upgraded.
+    Raises:
+        StationMissing: no such file and `create` is false.
+        DatabaseUnreadable: the file is not a SQLite database.
+    """
+    if not path.exists():
+        if not create:
+            raise StationMissing(path=str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not is_sqlite_file(path):
+        raise DatabaseUnreadable(path=str(path))
+    engine = make_engine(sqlite_url(path))
+    backup = ensure_schema(engine, path)
+    if backup is not None and on_backup is not None:
+        on_backup(backup)
+    return Store(engine=engine, clock=clock or SystemClock())
+
+
+def load_station(store: Store) -> StationInfo:
+    with read_session(store.engine) as session:
+        return station_info(session=session)
