@@ -164,8 +164,10 @@ def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str
         values["updated_at"] = values.get("updated_at") or now
         values["device_id"] = ctx.actor.device_id
         stamped.append(values)
-    session.execute(insert(model), stamped)
-    session.execute(insert(ChangeLog), list(_log_rows(session, ctx, model, stamped, now)))
+    # Core inserts on the session's connection: the ORM's bulk path costs three times as much.
+    conn = session.connection()
+    conn.execute(insert(model.__table__), stamped)  # type: ignore[attr-defined]
+    conn.execute(insert(ChangeLog.__table__), list(_log_rows(session, ctx, model, stamped, now)))  # type: ignore[attr-defined]
 
 
 def _log_rows(
@@ -189,3 +191,15 @@ def _log_rows(
             ),
             "at": now,
         }
+
+
+def write_context(session: Session) -> WriteContext:
+    """The actor and clock of a write session.
+
+    Raises:
+        ReadOnlySession: `session` was not opened with `write_session`.
+    """
+    ctx: WriteContext | None = session.info.get("write")
+    if ctx is None:
+        raise ReadOnlySession()
+    return ctx

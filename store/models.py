@@ -6,8 +6,11 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
+from pydantic import field_validator
 from sqlalchemy import Index, MetaData, String, Text, text
 from sqlmodel import Field, SQLModel
+
+from store.validation import TEXT_MAX, clean_name, clean_phone, clean_text, strip_controls
 
 # Alembic names constraints from this, so migrations can drop them by name on SQLite and PostgreSQL.
 SQLModel.metadata.naming_convention = {
@@ -442,3 +445,59 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Evaluation,
     Setting,
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Input models: what forms and importers hand to the store. Validation raises FieldInvalid with a
+# catalogue key, which pydantic wraps; `store.forms.field_errors` unwraps it per field.
+
+
+class VisitCreate(SQLModel):
+    """A visit as the deputy logs it, the resident's details included."""
+
+    phone: str
+    name: str
+    village_id: str = Field(min_length=1)
+    channel: Channel
+    kind: VisitKind
+    category_id: str = Field(min_length=1)
+    text: str
+    received_at: datetime | None = None
+    group_name: str | None = None
+    deputy_id: str | None = None
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, value: object) -> str:
+        return clean_phone(str(value or ""))
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: object) -> str:
+        return clean_name(str(value or ""))
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> str:
+        return clean_text(str(value or ""))
+
+
+class ProgressCreate(SQLModel):
+    status: IssueStatus
+    note: str = ""
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, value: object) -> str:
+        return strip_controls(str(value or "")).strip()[:TEXT_MAX]
+
+
+class EvaluationCreate(SQLModel):
+    resolution: Resolution
+    satisfaction: Satisfaction
+    note: str = ""
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, value: object) -> str:
+        return strip_controls(str(value or "")).strip()[:TEXT_MAX]

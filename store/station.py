@@ -159,7 +159,9 @@ def _write_station(session: Session, station: StationIn, station_id: str, device
     )
     session.flush()
     session.add(
-        Device(id=device_id, station_id=station_id, name=station.device_name, kind=DeviceKind.station)
+        Device(
+            id=device_id, station_id=station_id, name=station.device_name, kind=DeviceKind.station
+        )
     )
     for deputy in station.deputies:
         session.add(
@@ -173,7 +175,10 @@ def _write_station(session: Session, station: StationIn, station_id: str, device
     village_ids: dict[str, str] = {}
     for position, village in enumerate(station.villages):
         row = Village(
-            station_id=station_id, name=clean_name(village.name), kind=village.kind, position=position
+            station_id=station_id,
+            name=clean_name(village.name),
+            kind=village.kind,
+            position=position,
         )
         village_ids[village.name] = row.id
         session.add(row)
