@@ -48,7 +48,7 @@ from store.settings import StationSettings, load_settings
 from store.validation import summarise
 from store.visits import VisitRow, list_issue_visits
 
-TITLE_MAX = 40
+TITLE_MAX = 30
 
 
 @dataclass(frozen=True)
@@ -405,11 +405,19 @@ def _row_of(session: Session, issue_id: str, today: date) -> IssueRow:
 
 
 def open_issue(
-    *, session: Session, visit_id: str, tier: Tier, unit_id: str, title: str | None = None
+    *,
+    session: Session,
+    visit_id: str,
+    unit_id: str,
+    tier: Tier | None = None,
+    title: str | None = None,
 ) -> IssueRow:
-    """Triage a visit to a new issue at `tier`, handled by `unit_id` (分办).
+    """Triage a visit to a new issue handled by `unit_id` (分办), at the unit's tier.
 
     The due date is today plus the tier's window; the deputy on duty leads the issue.
+
+    Args:
+        tier: when given, must be the unit's tier (a check on what the deputy chose).
 
     Raises:
         VisitNotFound, VisitAlreadyTriaged, NotFound (unit), UnitTierMismatch.
@@ -419,8 +427,9 @@ def open_issue(
     unit = session.get(Unit, unit_id)
     if unit is None or unit.deleted_at is not None:
         raise NotFound("error.unit_not_found")
-    if unit.tier != tier:
+    if tier is not None and unit.tier != tier:
         raise UnitTierMismatch()
+    tier = Tier(unit.tier)
     settings = load_settings(session=session)
     today = today_of(ctx.clock)
     window = settings.window_days[tier]

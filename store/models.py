@@ -39,7 +39,7 @@ class Tier(StrEnum):
 
     @property
     def zh(self) -> str:
-        return _ZH[self]
+        return _ZH[(type(self), self.value)]
 
 
 class IssueStatus(StrEnum):
@@ -54,7 +54,7 @@ class IssueStatus(StrEnum):
 
     @property
     def zh(self) -> str:
-        return _ZH[self]
+        return _ZH[(type(self), self.value)]
 
     @property
     def step(self) -> int:
@@ -73,7 +73,7 @@ class Channel(StrEnum):
 
     @property
     def zh(self) -> str:
-        return _ZH[self]
+        return _ZH[(type(self), self.value)]
 
 
 class VisitKind(StrEnum):
@@ -85,7 +85,7 @@ class VisitKind(StrEnum):
 
     @property
     def zh(self) -> str:
-        return _ZH[self]
+        return _ZH[(type(self), self.value)]
 
 
 class Resolution(StrEnum):
@@ -95,7 +95,7 @@ class Resolution(StrEnum):
 
     @property
     def zh(self) -> str:
-        return _ZH[self]
+        return _ZH[(type(self), self.value)]
 
 
 class Satisfaction(StrEnum):
@@ -105,7 +105,7 @@ class Satisfaction(StrEnum):
 
     @property
     def zh(self) -> str:
-        return _ZH[self]
+        return _ZH[(type(self), self.value)]
 
 
 class Colour(StrEnum):
@@ -117,7 +117,7 @@ class Colour(StrEnum):
 
     @property
     def zh(self) -> str:
-        return _ZH[self]
+        return _ZH[(type(self), self.value)]
 
     @property
     def glyph(self) -> str:
@@ -134,7 +134,7 @@ class DeputyLevel(StrEnum):
 
     @property
     def zh(self) -> str:
-        return _ZH[self]
+        return _ZH[(type(self), self.value)]
 
 
 class VillageKind(StrEnum):
@@ -143,7 +143,7 @@ class VillageKind(StrEnum):
 
     @property
     def zh(self) -> str:
-        return _ZH[self]
+        return _ZH[(type(self), self.value)]
 
 
 class DeviceKind(StrEnum):
@@ -157,42 +157,43 @@ class ChangeOp(StrEnum):
     delete = "delete"
 
 
-_ZH: dict[StrEnum, str] = {
-    Tier.village: "村级",
-    Tier.township: "乡级",
-    Tier.county: "县级",
-    IssueStatus.received: "听事",
-    IssueStatus.deliberating: "议事",
-    IssueStatus.handling: "办事",
-    IssueStatus.supervising: "督事",
-    IssueStatus.evaluating: "评事",
-    IssueStatus.closed: "已办结",
-    Channel.walk_in: "到站来访",
-    Channel.deputy_code: "代表码",
-    Channel.phone: "电话",
-    Channel.observer: "民情观察员",
-    Channel.home_visit: "入户走访",
-    Channel.forum: "议事活动",
-    Channel.online: "网络",
-    Channel.leader_visit: "领导进站",
-    VisitKind.request: "诉求",
-    VisitKind.suggestion: "建议",
-    VisitKind.opinion: "意见",
-    VisitKind.legislative: "立法建议",
-    VisitKind.consultation: "咨询",
-    Resolution.resolved: "已解决",
-    Resolution.partly: "部分解决",
-    Resolution.unresolved: "未解决",
-    Satisfaction.satisfied: "满意",
-    Satisfaction.fairly: "基本满意",
-    Satisfaction.unsatisfied: "不满意",
-    Colour.green: "绿",
-    Colour.yellow: "黄",
-    Colour.red: "红",
-    DeputyLevel.county: "县级代表",
-    DeputyLevel.township: "乡镇代表",
-    VillageKind.village: "村",
-    VillageKind.community: "社区",
+# Keyed by (enum, value): StrEnum members of different enums with the same value are equal.
+_ZH: dict[tuple[type[StrEnum], str], str] = {
+    (Tier, "village"): "村级",
+    (Tier, "township"): "乡级",
+    (Tier, "county"): "县级",
+    (IssueStatus, "received"): "听事",
+    (IssueStatus, "deliberating"): "议事",
+    (IssueStatus, "handling"): "办事",
+    (IssueStatus, "supervising"): "督事",
+    (IssueStatus, "evaluating"): "评事",
+    (IssueStatus, "closed"): "已办结",
+    (Channel, "walk_in"): "到站来访",
+    (Channel, "deputy_code"): "代表码",
+    (Channel, "phone"): "电话",
+    (Channel, "observer"): "民情观察员",
+    (Channel, "home_visit"): "入户走访",
+    (Channel, "forum"): "议事活动",
+    (Channel, "online"): "网络",
+    (Channel, "leader_visit"): "领导进站",
+    (VisitKind, "request"): "诉求",
+    (VisitKind, "suggestion"): "建议",
+    (VisitKind, "opinion"): "意见",
+    (VisitKind, "legislative"): "立法建议",
+    (VisitKind, "consultation"): "咨询",
+    (Resolution, "resolved"): "已解决",
+    (Resolution, "partly"): "部分解决",
+    (Resolution, "unresolved"): "未解决",
+    (Satisfaction, "satisfied"): "满意",
+    (Satisfaction, "fairly"): "基本满意",
+    (Satisfaction, "unsatisfied"): "不满意",
+    (Colour, "green"): "绿",
+    (Colour, "yellow"): "黄",
+    (Colour, "red"): "红",
+    (DeputyLevel, "county"): "县级代表",
+    (DeputyLevel, "township"): "乡镇代表",
+    (VillageKind, "village"): "村",
+    (VillageKind, "community"): "社区",
 }
 
 # The seeded categories (migration 0002) get the same id on every device (uuid5 of the name), so a

@@ -1,0 +1,117 @@
+"""What every screen shares: the store through the app, workers for store calls, error reports."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from store.clock import today
+from store.errors import StoreError
+from tui.i18n import t
+
+if TYPE_CHECKING:
+    from tui.app import LiaisonApp
+
+log = logging.getLogger("liaison")
+R = TypeVar("R")
+
+
+# The keys that work everywhere (spec §6): key, action on the app, label and tooltip.
+GLOBAL_KEYS: dict[str, tuple[str, str, str, str]] = {
+    "log-visit": ("n", "log_visit", "key.log_visit", "tip.log_visit"),
+    "triage": ("t", "go('triage')", "key.triage", "tip.triage"),
+    "board": ("b", "go('board')", "key.board", "tip.board"),
+    "dashboard": ("d", "go('dashboard')", "key.dashboard", "tip.dashboard"),
+    "help": ("question_mark", "help", "key.help", "tip.help"),
+    "quit": ("q", "quit", "key.quit", "tip.quit"),
+}
+
+
+def global_bindings() -> list[Binding]:
+    """The app's own bindings. Only help shows in the footer: each screen shows the few global
+    keys that matter there (`nav_bindings`), so that every footer fits 80 columns."""
+    return [
+        Binding(key, action, t(label), tooltip=t(tip), show=id_ == "help", id=id_)
+        for id_, (key, action, label, tip) in GLOBAL_KEYS.items()
+    ]
+
+
+def nav_bindings(*ids: str) -> list[Binding]:
+    """Footer entries for some global keys, acting on the app."""
+    out = []
+    for id_ in ids:
+        key, action, label, tip = GLOBAL_KEYS[id_]
+        out.append(Binding(key, f"app.{action}", t(label), tooltip=t(tip), id=f"show-{id_}"))
+    return out
+
+
+class DeskScreen(Screen[Any]):
+    """A screen of the desk. Store calls go through `run_store`, which runs them in a thread
+    worker (never on the UI thread), hands the result to a callback on the UI thread, and turns
+    failures into a one-line message in the interface language."""
+
+    HELP_KEY = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._store_callbacks: dict[
+            Worker[Any], tuple[Callable[[Any], None], Callable[..., None]]
+        ] = {}
+
+    @property
+    def desk(self) -> LiaisonApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def today(self) -> date:
+        return today(self.desk.store.clock)
+
+    def run_store(
+        self,
+        job: Callable[[], R],
+        on_done: Callable[[R], None],
+        *,
+        group: str,
+        exclusive: bool = False,
+        on_error: Callable[[BaseException], bool] | None = None,
+    ) -> Worker[R]:
+        """Run `job` in a thread; `on_done(result)` then runs on the UI thread.
+
+        Args:
+            group: the worker group (plural noun: `visit_loaders`, `issue_writers`).
+            exclusive: cancel the group's older workers (a newer page supersedes an older one).
+            on_error: may handle a failure itself (return True), e.g. a form marking fields.
+        """
+        worker = self.run_worker(
+            job, thread=True, group=group, exclusive=exclusive, exit_on_error=False
+        )
+        self._store_callbacks[worker] = (on_done, on_error or (lambda _exc: False))
+        return worker
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        callbacks = self._store_callbacks.get(event.worker)
+        if callbacks is None:
+            return
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            del self._store_callbacks[event.worker]
+        on_done, on_error = callbacks
+        if event.state == WorkerState.SUCCESS:
+            on_done(event.worker.result)
+        elif event.state == WorkerState.ERROR and event.worker.error is not None:
+            if not on_error(event.worker.error):
+                self.report_error(event.worker.error)
+
+    def report_error(self, exc: BaseException) -> None:
+        """A store error as its catalogue message; anything else as a generic one. Never shows
+        the exception text itself, which may quote residents' data."""
+        if isinstance(exc, StoreError):
+            self.notify(t(exc.key, **exc.params), severity="error")
+            return
+        log.error("unexpected %s in a store call", type(exc).__name__)
+        self.notify(t("error.unexpected"), title=t("error.title"), severity="error", timeout=10)

@@ -1,0 +1,299 @@
+"""The colour board (三色榜): open issues by tier, worst first, a page at a time from SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Header, Label, Select
+
+from screens.base import DeskScreen, nav_bindings
+from screens.issue import IssueScreen
+from store.issues import BoardFilter, IssueRow, board_counts, list_board
+from store.models import Colour, IssueStatus, Tier
+from store.paging import Page
+from store.reference import Choice, list_categories, list_units, list_villages
+from store.rules import PROGRESS_STATUSES
+from tui.i18n import label, t
+from tui.theme import badge, colour_style
+from tui.widgets.cells import fit
+
+
+def due_text(issue: IssueRow) -> str:
+    """How the due date reads on a board: days left, due today, or days over."""
+    if issue.resupervision and issue.days_left >= 0:
+        return t("due.resup")
+    if issue.days_left > 0:
+        return t("due.left", days=issue.days_left)
+    if issue.days_left == 0:
+        return t("due.today")
+    return t("due.over", days=-issue.days_left)
+
+
+def counts_line(app: object, counts: dict[Tier, dict[Colour, int]]) -> Text:
+    """`村级 ■ 2 ▲ 3 ● 10 │ 乡级 …`: every tier's colours, worst first, glyph and number."""
+    line = Text()
+    for i, tier in enumerate(Tier):
+        if i:
+            line.append(" │ ", style="dim")
+        line.append(label(tier) + " ", style="bold")
+        for colour in (Colour.red, Colour.yellow, Colour.green):
+            line.append_text(badge(app, colour, str(counts[tier][colour])))  # type: ignore[arg-type]
+            line.append(" ")
+    return line
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    units: list[Choice]
+    villages: list[Choice]
+    categories: list[Choice]
+
+
+class FilterModal(ModalScreen[BoardFilter | None]):
+    """Narrow the board by tier, unit, village, category and status."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "apply", t("board.apply"), id="apply-filter"),
+        Binding("escape", "cancel", t("key.cancel"), id="cancel-filter"),
+    ]
+
+    def __init__(self, current: BoardFilter, choices: FilterChoices) -> None:
+        super().__init__()
+        self.current = current
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        c = self.current
+
+        def select(id_: str, options: list[tuple[str, str]], value: str | None) -> Select[str]:
+            return Select(
+                options, id=id_, prompt=t("board.any"), value=value if value else Select.BLANK
+            )
+
+        with Vertical(classes="dialog"):
+            yield Label(t("board.filter_title"), classes="dialog-title")
+            yield Label(t("col.tier"))
+            yield select("filter-tier", [(label(x), x.value) for x in Tier], c.tier)
+            yield Label(t("col.unit"))
+            yield select("filter-unit", [(u.name, u.id) for u in self.choices.units], c.unit_id)
+            yield Label(t("col.village"))
+            yield select(
+                "filter-village", [(v.name, v.id) for v in self.choices.villages], c.village_id
+            )
+            yield Label(t("col.category"))
+            yield select(
+                "filter-category",
+                [(x.name, x.id) for x in self.choices.categories],
+                c.category_id,
+            )
+            yield Label(t("col.status"))
+            yield select(
+                "filter-status", [(label(s), s.value) for s in PROGRESS_STATUSES], c.status
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("board.apply"), variant="primary", id="filter-apply")
+                yield Button(t("board.clear"), id="filter-clear")
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-tier", Select).focus()
+
+    def _value(self, id_: str) -> str | None:
+        value = self.query_one(f"#{id_}", Select).value
+        return None if value is Select.BLANK else str(value)
+
+    @on(Button.Pressed, "#filter-apply")
+    def action_apply(self) -> None:
+        tier, status = self._value("filter-tier"), self._value("filter-status")
+        self.dismiss(
+            BoardFilter(
+                tier=Tier(tier) if tier else None,
+                unit_id=self._value("filter-unit"),
+                village_id=self._value("filter-village"),
+                category_id=self._value("filter-category"),
+                status=IssueStatus(status) if status else None,
+            )
+        )
+
+    @on(Button.Pressed, "#filter-clear")
+    def _clear(self) -> None:
+        self.dismiss(BoardFilter())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class BoardData:
+    page: Page[IssueRow]
+    counts: dict[Tier, dict[Colour, int]]
+
+
+class BoardScreen(DeskScreen):
+    """Open issues grouped by tier, red then yellow then green; Enter opens one."""
+
+    HELP_KEY = "help.board"
+    BINDINGS = [
+        Binding("enter", "open", t("key.open"), id="open-issue"),
+        Binding("f", "filter", t("key.filter"), id="filter-board"),
+        Binding("pagedown", "page(1)", t("key.next_page"), id="next-page"),
+        Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="prev-page"),
+        Binding("j", "cursor(1)", show=False),
+        Binding("k", "cursor(-1)", show=False),
+        *nav_bindings("log-visit", "triage"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = BoardFilter()
+        self.page_offset = 0
+        self.data: BoardData | None = None
+        self.names: FilterChoices | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="board"):
+            yield Label("", id="board-counts", classes="screen-title")
+            yield Label("", id="board-status", classes="hint")
+            yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one("#board-table", DataTable)
+
+    def on_mount(self) -> None:
+        self.title = t("board.title")
+        table = self.table
+        table.add_column(t("col.colour"), width=2, key="colour")
+        table.add_column(t("col.tier"), width=4, key="tier")
+        table.add_column(t("col.title"), width=24, key="title")
+        table.add_column(t("col.unit"), width=14, key="unit")
+        table.add_column(t("col.village"), width=8, key="village")
+        table.add_column(t("col.status"), width=4, key="status")
+        table.add_column(t("col.due"), width=8, key="due")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.table.loading = self.data is None
+        self.run_store(
+            partial(self._load, self.filters, self.page_offset),
+            self._show,
+            group="issue_loaders",
+            exclusive=True,
+        )
+
+    def _load(self, filters: BoardFilter, offset: int) -> BoardData:
+        today = self.today
+        with self.desk.store.read() as session:
+            return BoardData(
+                page=list_board(session=session, today=today, filters=filters, offset=offset),
+                counts=board_counts(session=session, today=today, filters=filters),
+            )
+
+    def _show(self, data: BoardData) -> None:
+        self.data = data
+        page = data.page
+        self.page_offset = page.offset
+        table = self.table
+        table.loading = False
+        keep = self._current_id()
+        table.clear()
+        for issue in page.items:
+            style = colour_style(self.app, issue.colour)
+            table.add_row(
+                badge(self.app, issue.colour),
+                Text(label(issue.tier)),
+                fit(issue.title, 24),
+                fit(issue.unit, 14),
+                fit(issue.village, 8),
+                Text(label(issue.status)),
+                Text(due_text(issue), style=style),
+                key=issue.id,
+            )
+        self.query_one("#board-counts", Label).update(counts_line(self.app, data.counts))
+        status = t("board.page", page=page.number, pages=page.count, total=page.total)
+        if self.filters.active:
+            status += "　" + t("board.filtered", what=self._filter_text())
+        if not page.items:
+            status += "　" + t("board.empty")
+        self.query_one("#board-status", Label).update(status)
+        index = next((i for i, row in enumerate(page.items) if row.id == keep), 0)
+        if page.items:
+            table.move_cursor(row=index)
+        table.focus()
+
+    def _filter_text(self) -> str:
+        f, names = self.filters, self.names
+        parts = []
+        if f.tier:
+            parts.append(label(f.tier))
+        if f.status:
+            parts.append(label(f.status))
+        if names is not None:
+            lookup = {c.id: c.name for c in names.units + names.villages + names.categories}
+            parts += [lookup.get(x, "?") for x in (f.unit_id, f.village_id, f.category_id) if x]
+        return "、".join(parts)
+
+    def _current_id(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    @on(DataTable.RowSelected, "#board-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.push_screen(IssueScreen(str(event.row_key.value)))
+
+    def action_open(self) -> None:
+        issue_id = self._current_id()
+        if issue_id is not None:
+            self.app.push_screen(IssueScreen(issue_id))
+
+    def action_cursor(self, step: int) -> None:
+        if step > 0:
+            self.table.action_cursor_down()
+        else:
+            self.table.action_cursor_up()
+
+    def action_page(self, step: int) -> None:
+        if self.data is None:
+            return
+        page = self.data.page
+        offset = self.page_offset + step * page.limit
+        if 0 <= offset < max(page.total, 1):
+            self.page_offset = offset
+            self.reload()
+
+    def action_filter(self) -> None:
+        self.run_store(self._load_names, self._ask_filter, group="form_loaders")
+
+    def _load_names(self) -> FilterChoices:
+        with self.desk.store.read() as session:
+            return FilterChoices(
+                units=list_units(session=session),
+                villages=list_villages(session=session),
+                categories=list_categories(session=session),
+            )
+
+    def _ask_filter(self, names: FilterChoices) -> None:
+        self.names = names
+
+        def chosen(filters: BoardFilter | None) -> None:
+            if filters is not None:
+                self.filters = filters
+                self.page_offset = 0
+                self.reload()
+
+        self.app.push_screen(FilterModal(self.filters, names), chosen)

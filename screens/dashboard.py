@@ -1,0 +1,148 @@
+"""The duty dashboard: who is on duty, today's visits, the colour counts, overdue issues, and the
+last handover note."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from screens.base import DeskScreen, nav_bindings
+from store.clock import to_local
+from store.duty import Dashboard, load_dashboard
+from store.models import Colour, Tier
+from tui.i18n import label, t
+from tui.theme import badge
+from tui.widgets.cells import plain
+
+
+def _list_table(wide: int) -> Table:
+    """A borderless three-column table; column `wide` takes the rest of the width and cuts
+    long text with an ellipsis (CJK measured in cells, one line a row)."""
+    table = Table(box=None, show_header=False, expand=True, padding=(0, 1, 0, 0))
+    for index in range(3):
+        table.add_column(no_wrap=True, overflow="ellipsis", ratio=1 if index == wide else None)
+    return table
+
+
+class DashboardScreen(DeskScreen):
+    """Today at a glance; refreshed whenever it comes back into view."""
+
+    HELP_KEY = "help.dashboard"
+    BINDINGS = nav_bindings("log-visit", "triage", "board", "quit")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Grid(id="dashboard"):
+            with VerticalScroll(classes="panel", id="dash-left"):
+                yield Static("", id="dash-duty")
+                yield Static("", id="dash-counts")
+                yield Static("", id="dash-overdue")
+            with VerticalScroll(classes="panel", id="dash-right"):
+                yield Static("", id="dash-visits")
+                yield Static("", id="dash-handover")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("dash.title")
+        self.query_one("#dashboard", Grid).loading = True
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.run_store(self._load, self._show, group="dashboard_loaders", exclusive=True)
+
+    def _load(self) -> Dashboard:
+        with self.desk.store.read() as session:
+            return load_dashboard(session=session, today=self.today, tz=self.desk.store.clock.tz)
+
+    def _show(self, data: Dashboard) -> None:
+        self.query_one("#dashboard", Grid).loading = False
+        self.query_one("#dash-duty", Static).update(self._duty(data))
+        self.query_one("#dash-counts", Static).update(self._counts(data))
+        self.query_one("#dash-overdue", Static).update(self._overdue(data))
+        self.query_one("#dash-visits", Static).update(self._visits(data))
+        self.query_one("#dash-handover", Static).update(self._handover(data))
+
+    def _duty(self, data: Dashboard) -> Text:
+        out = Text()
+        out.append(self.today.isoformat() + "　", style="bold")
+        if self.desk.deputy_name:
+            out.append(t("dash.you", name=self.desk.deputy_name), style="bold")
+        out.append("\n")
+        rostered = "、".join(d.name for d in data.on_duty) or t("dash.nobody")
+        out.append(f"{t('dash.on_duty')}：{rostered}\n", style="dim")
+        out.append(t("dash.visits_today", count=data.visits_today.total) + "　")
+        out.append(
+            t("dash.untriaged", count=data.untriaged),
+            style="bold" if data.untriaged else "",
+        )
+        return out
+
+    def _counts(self, data: Dashboard) -> Table:
+        table = Table(
+            title=t("dash.open_by_colour"),
+            title_justify="left",
+            expand=False,
+            box=None,
+            padding=(0, 1),
+        )
+        table.add_column("")
+        order = (Colour.red, Colour.yellow, Colour.green)
+        for colour in order:
+            table.add_column(badge(self.app, colour, label(colour)), justify="right")
+        table.add_column(t("dash.total"), justify="right")
+        for tier in Tier:
+            row = data.counts[tier]
+            table.add_row(
+                label(tier),
+                *(badge(self.app, c, str(row[c])) for c in order),
+                str(sum(row.values())),
+            )
+        return table
+
+    def _overdue(self, data: Dashboard) -> Group | Text:
+        overdue = data.overdue
+        if not overdue.total:
+            return Text("\n" + t("dash.none_overdue"), style="dim")
+        title = Text("\n")
+        title.append_text(badge(self.app, Colour.red, t("dash.overdue", count=overdue.total)))
+        table = _list_table(wide=1)
+        for issue in overdue.items:
+            table.add_row(
+                Text(label(issue.tier), style="dim"),
+                Text(issue.title),
+                Text(t("dash.days_overdue", days=-issue.days_left), style="dim"),
+            )
+        return Group(title, table)
+
+    def _visits(self, data: Dashboard) -> Group:
+        tz = self.desk.store.clock.tz
+        title = Text(t("dash.visits_today", count=data.visits_today.total), style="bold")
+        if not data.visits_today.items:
+            return Group(title, Text(t("dash.no_visits"), style="dim"))
+        table = _list_table(wide=2)
+        for visit in data.visits_today.items:
+            table.add_row(
+                Text(to_local(visit.received_at, tz).strftime("%H:%M"), style="dim"),
+                Text(visit.resident),
+                Text(visit.summary),
+            )
+        return Group(title, table)
+
+    def _handover(self, data: Dashboard) -> Text:
+        out = Text("\n" + t("dash.handover") + "\n", style="bold")
+        handover = data.handover
+        if handover is None:
+            out.append(t("dash.no_handover"), style="dim")
+            return out
+        tz = self.desk.store.clock.tz
+        when = to_local(handover.handed_over_at, tz).strftime("%m-%d %H:%M")
+        out.append(t("dash.handover_by", name=handover.deputy, date=when) + "\n", style="dim")
+        out.append_text(plain(handover.note))
+        return out

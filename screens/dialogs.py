@@ -1,0 +1,259 @@
+"""Modal dialogs: each returns a typed value through `dismiss` (None when cancelled)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, RadioButton, RadioSet, Select, TextArea
+from textual.widgets.option_list import Option
+
+from store.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
+from store.rules import PROGRESS_STATUSES
+from tui.i18n import label, t
+
+
+@dataclass(frozen=True)
+class PickItem:
+    """One choice in a PickModal; `id=None` makes it a heading that cannot be chosen."""
+
+    id: str | None
+    text: Text | str
+
+
+class PickModal(ModalScreen[str | None]):
+    """Choose one item from a list with the keyboard (or the mouse)."""
+
+    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), id="cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        items: Sequence[PickItem],
+        *,
+        empty: str = "",
+        highlight: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.items = list(items)
+        self.empty = empty
+        self.highlight_id = highlight
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            if not any(item.id for item in self.items):
+                yield Label(self.empty or t("board.empty"), classes="dialog-empty")
+            options = [
+                Option(item.text, id=item.id, disabled=item.id is None) for item in self.items
+            ]
+            yield OptionList(*options, id="pick-list")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#pick-list", OptionList)
+        wanted = self.highlight_id or next((i.id for i in self.items if i.id), None)
+        if wanted is not None:
+            options.highlighted = options.get_option_index(wanted)
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#pick-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class ProgressInput:
+    status: IssueStatus
+    note: str
+
+
+class ProgressModal(ModalScreen[ProgressInput | None]):
+    """Add a progress note, keeping the status or moving it forward."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("key.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+    ]
+
+    def __init__(self, current: IssueStatus) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        allowed = [s for s in PROGRESS_STATUSES if s.step >= self.current.step]
+        with Vertical(classes="dialog"):
+            yield Label(t("progress.title"), classes="dialog-title")
+            yield Label(t("progress.status"))
+            yield Select(
+                [(label(s), s.value) for s in allowed],
+                value=self.current.value,
+                allow_blank=False,
+                id="progress-status",
+            )
+            yield Label(t("progress.note"))
+            yield TextArea(id="progress-note", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("key.save"), variant="primary", id="progress-save")
+                yield Button(t("key.cancel"), id="progress-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#progress-note", TextArea).focus()
+
+    @on(Button.Pressed, "#progress-save")
+    def action_save(self) -> None:
+        status = IssueStatus(str(self.query_one("#progress-status", Select).value))
+        self.dismiss(ProgressInput(status, self.query_one("#progress-note", TextArea).text))
+
+    @on(Button.Pressed, "#progress-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class CloseInput:
+    """Close now; `evaluation` is None when the resident has not answered yet."""
+
+    evaluation: EvaluationCreate | None
+
+
+class CloseModal(ModalScreen[CloseInput | None]):
+    """Close an issue with the resident's two answers (resolved? satisfied?), or 'not yet'."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("key.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+    ]
+
+    def __init__(self, *, allow_not_yet: bool = True) -> None:
+        super().__init__()
+        self.allow_not_yet = allow_not_yet
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(t("close.title"), classes="dialog-title")
+            with Horizontal(classes="dialog-row"):
+                with Vertical():
+                    yield Label(t("close.resolved"))
+                    with RadioSet(id="close-resolution"):
+                        for r in Resolution:
+                            yield RadioButton(label(r), name=r.value)
+                with Vertical():
+                    yield Label(t("close.satisfied"))
+                    with RadioSet(id="close-satisfaction"):
+                        for s in Satisfaction:
+                            yield RadioButton(label(s), name=s.value)
+            yield Label(t("close.note"))
+            yield TextArea(id="close-note", soft_wrap=True, show_line_numbers=False)
+            yield Label("", id="close-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("key.save"), variant="primary", id="close-save")
+                if self.allow_not_yet:
+                    yield Button(t("close.not_yet"), id="close-not-yet")
+                yield Button(t("key.cancel"), id="close-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#close-resolution", RadioSet).focus()
+
+    def _choice(self, set_id: str) -> str | None:
+        pressed = self.query_one(set_id, RadioSet).pressed_button
+        return pressed.name if pressed is not None else None
+
+    @on(Button.Pressed, "#close-save")
+    def action_save(self) -> None:
+        resolution = self._choice("#close-resolution")
+        satisfaction = self._choice("#close-satisfaction")
+        if resolution is None or satisfaction is None:
+            self.query_one("#close-error", Label).update(t("close.need_both"))
+            return
+        self.dismiss(
+            CloseInput(
+                EvaluationCreate(
+                    resolution=Resolution(resolution),
+                    satisfaction=Satisfaction(satisfaction),
+                    note=self.query_one("#close-note", TextArea).text,
+                )
+            )
+        )
+
+    @on(Button.Pressed, "#close-not-yet")
+    def _not_yet(self) -> None:
+        self.dismiss(CloseInput(None))
+
+    @on(Button.Pressed, "#close-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteModal(ModalScreen[str | None]):
+    """Ask for a short note (e.g. why an issue is reopened) and confirm."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("key.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+    ]
+
+    def __init__(self, title: str, prompt: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.prompt)
+            yield TextArea(id="note-text", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("confirm.yes"), variant="primary", id="note-save")
+                yield Button(t("confirm.no"), id="note-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#note-text", TextArea).focus()
+
+    @on(Button.Pressed, "#note-save")
+    def action_save(self) -> None:
+        self.dismiss(self.query_one("#note-text", TextArea).text)
+
+    @on(Button.Pressed, "#note-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Yes or no before a destructive step."""
+
+    BINDINGS = [
+        Binding("y", "yes", t("confirm.yes"), id="yes"),
+        Binding("escape,n", "no", t("confirm.no"), id="no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("confirm.yes"), variant="error", id="confirm-yes")
+                yield Button(t("confirm.no"), variant="primary", id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    @on(Button.Pressed, "#confirm-yes")
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def action_no(self) -> None:
+        self.dismiss(False)

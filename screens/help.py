@@ -1,0 +1,61 @@
+"""Help (`?`): the keys that work on the screen below, and what that screen is for."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+from tui.i18n import t
+
+KEY_NAMES = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "question_mark": "?",
+    "slash": "/",
+    "ctrl+s": "Ctrl+S",
+    "ctrl+p": "Ctrl+P",
+    "ctrl+q": "Ctrl+Q",
+}
+
+
+class HelpModal(ModalScreen[None]):
+    """Lists the active keys of `screen` with their descriptions, then its help text."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", t("key.back"), id="close-help")]
+
+    def __init__(self, screen: Screen[object]) -> None:
+        super().__init__()
+        self.rows: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.description in seen:
+                continue
+            seen.add(binding.description)
+            name = KEY_NAMES.get(key, key)
+            self.rows.append((name, binding.description, binding.tooltip))
+        self.text = t(getattr(screen, "HELP_KEY", "") or "help.close")
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, padding=(0, 2), show_header=False)
+        table.add_column(style="bold")
+        table.add_column()
+        table.add_column(style="dim")
+        for key, description, tooltip in self.rows:
+            table.add_row(key, description, tooltip)
+        with VerticalScroll(classes="dialog -wide"):
+            yield Label(t("help.title"), classes="dialog-title")
+            yield Static(Text(self.text), classes="help-text")
+            yield Label(t("help.keys"), classes="dialog-title")
+            yield Static(table)
+            yield Label(t("help.close"), classes="hint")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,280 @@
+"""One issue (事项): its visits and history; add progress, close with evaluation, reopen."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from screens.base import DeskScreen
+from screens.dialogs import CloseInput, CloseModal, NoteModal, ProgressInput, ProgressModal
+from store.clock import to_local
+from store.issues import (
+    IssueDetail,
+    IssueRow,
+    TimelineEntry,
+    add_progress,
+    close_issue,
+    get_issue,
+    reopen_issue,
+)
+from store.models import IssueStatus, ProgressCreate, Satisfaction
+from store.validation import mask_phone
+from tui.i18n import label, t
+from tui.theme import badge, colour_style
+from tui.widgets.cells import plain
+
+
+def due_phrase(row: IssueRow) -> str:
+    if row.status == IssueStatus.closed:
+        return t("issue.closed_ok")
+    if row.days_left > 0:
+        return t("due.left", days=row.days_left)
+    if row.days_left == 0:
+        return t("due.today")
+    return t("due.over", days=-row.days_left)
+
+
+class IssueScreen(DeskScreen):
+    """An issue's page. `p` progress, `c` close with the resident's evaluation, `r` reopen."""
+
+    HELP_KEY = "help.issue"
+    BINDINGS = [
+        Binding("p", "progress", t("key.progress"), id="add-progress"),
+        Binding("c", "close_issue", t("key.close"), id="close-issue"),
+        Binding("r", "reopen", t("key.reopen"), id="reopen-issue"),
+        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("v", "reveal", t("key.reveal"), show=False, id="reveal-phone"),
+    ]
+
+    def __init__(self, issue_id: str) -> None:
+        super().__init__()
+        self.issue_id = issue_id
+        self.detail: IssueDetail | None = None
+        self.revealed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="issue"):
+            yield Static("", id="issue-head")
+            yield Static("", id="issue-visits")
+            yield Static("", id="issue-timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("issue.title")
+        self.query_one("#issue", VerticalScroll).loading = True
+        self.reload()
+
+    def reload(self) -> None:
+        self.run_store(self._load, self._show, group="issue_loaders", exclusive=True)
+
+    def _load(self) -> IssueDetail:
+        with self.desk.store.read() as session:
+            return get_issue(session=session, issue_id=self.issue_id, today=self.today)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.detail is None:
+            return True
+        # None greys a key out in the footer rather than hiding it.
+        closed = self.detail.row.status == IssueStatus.closed
+        if action == "progress":
+            return None if closed else True
+        if action == "close_issue":
+            return True if not closed or self.detail.satisfaction is None else None
+        if action == "reopen":
+            return True if closed else None
+        return True
+
+    def _show(self, detail: IssueDetail) -> None:
+        self.detail = detail
+        self.query_one("#issue", VerticalScroll).loading = False
+        self.refresh_bindings()
+        self.query_one("#issue-head", Static).update(self._head(detail))
+        self.query_one("#issue-visits", Static).update(self._visits(detail))
+        self.query_one("#issue-timeline", Static).update(self._timeline(detail))
+
+    def _head(self, d: IssueDetail) -> Text:
+        row = d.row
+        out = badge(self.app, row.colour)
+        out.append(" ")
+        out.append_text(plain(row.title, "bold"))
+        out.append("\n")
+        out.append(
+            t(
+                "issue.meta",
+                tier=label(row.tier),
+                unit=row.unit,
+                village=row.village,
+                category=row.category,
+            )
+            + "\n"
+        )
+        status = Text(
+            t(
+                "issue.status_line",
+                status=label(row.status),
+                due=row.due_on.isoformat(),
+                left=due_phrase(row),
+            ),
+            style=colour_style(self.app, row.colour),
+        )
+        out.append_text(status)
+        if d.reopen_count:
+            out.append("　" + t("issue.reopened_n", count=d.reopen_count), style="bold")
+        out.append("\n")
+        out.append(t("issue.opened", date=row.opened_on.isoformat(), window=d.window_days))
+        if row.lead_deputy:
+            out.append("　" + t("issue.lead", name=row.lead_deputy))
+        if d.closed_on is not None:
+            within = t("issue.within") if d.closed_within_window else t("issue.late")
+            out.append("\n" + t("issue.closed_line", date=d.closed_on.isoformat(), within=within))
+            if d.resolution and d.satisfaction:
+                out.append(
+                    "　"
+                    + t(
+                        "issue.eval",
+                        resolution=label(d.resolution),
+                        satisfaction=label(d.satisfaction),
+                    )
+                )
+            else:
+                out.append("　" + t("issue.awaiting_eval"), style="italic")
+        return out
+
+    def _visits(self, d: IssueDetail) -> Text:
+        tz = self.desk.store.clock.tz
+        out = Text("\n" + t("issue.visits", count=len(d.visits)) + "\n", style="bold")
+        for v in d.visits:
+            phone = v.phone if self.revealed else mask_phone(v.phone)
+            out.append(to_local(v.received_at, tz).strftime("%Y-%m-%d %H:%M "), style="dim")
+            out.append(f"{v.resident} {phone} · {v.village} · {label(v.channel)}\n", style="dim")
+            out.append("  ")
+            out.append_text(plain(v.summary))
+            out.append("\n")
+        return out
+
+    def _timeline(self, d: IssueDetail) -> Text:
+        tz = self.desk.store.clock.tz
+        out = Text("\n" + t("issue.timeline") + "\n", style="bold")
+        for entry in d.timeline:
+            if entry.kind == "visit":
+                continue
+            out.append(to_local(entry.at, tz).strftime("%Y-%m-%d %H:%M "), style="dim")
+            out.append_text(self._entry(entry))
+            if entry.deputy:
+                out.append(f"  {entry.deputy}", style="dim")
+            out.append("\n")
+            if entry.text:
+                out.append("  ")
+                out.append_text(plain(entry.text))
+                out.append("\n")
+        return out
+
+    def _entry(self, entry: TimelineEntry) -> Text:
+        if entry.kind == "evaluation":
+            assert entry.resolution and entry.satisfaction
+            return Text(
+                t(
+                    "issue.tl_eval",
+                    resolution=label(entry.resolution),
+                    satisfaction=label(entry.satisfaction),
+                )
+            )
+        before, after = entry.status_before, entry.status_after
+        assert before is not None and after is not None
+        if before == IssueStatus.closed:
+            return Text(t("issue.tl_reopen"), style="bold")
+        if before == after:
+            return Text(t("issue.tl_note"))
+        return Text(t("issue.tl_move", before=label(before), after=label(after)))
+
+    # -- actions ----------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_reveal(self) -> None:
+        if self.detail is not None:
+            self.revealed = not self.revealed
+            self._show(self.detail)
+
+    def action_progress(self) -> None:
+        if self.detail is None:
+            return
+
+        def chosen(value: ProgressInput | None) -> None:
+            if value is not None:
+                self.run_store(
+                    partial(self._add_progress, value),
+                    lambda _row: self._written(t("issue.progress_saved")),
+                    group="issue_writers",
+                )
+
+        self.app.push_screen(ProgressModal(self.detail.row.status), chosen)
+
+    def _add_progress(self, value: ProgressInput) -> IssueRow:
+        with self.desk.store.write(self.desk.actor) as session:
+            return add_progress(
+                session=session,
+                issue_id=self.issue_id,
+                progress_in=ProgressCreate(status=value.status, note=value.note),
+            )
+
+    def action_close_issue(self) -> None:
+        if self.detail is None:
+            return
+        closed = self.detail.row.status == IssueStatus.closed
+
+        def chosen(value: CloseInput | None) -> None:
+            if value is not None:
+                self.run_store(
+                    partial(self._close, value),
+                    partial(self._closed, value),
+                    group="issue_writers",
+                )
+
+        self.app.push_screen(CloseModal(allow_not_yet=not closed), chosen)
+
+    def _close(self, value: CloseInput) -> IssueRow:
+        with self.desk.store.write(self.desk.actor) as session:
+            return close_issue(
+                session=session, issue_id=self.issue_id, evaluation_in=value.evaluation
+            )
+
+    def _closed(self, value: CloseInput, row: IssueRow) -> None:
+        evaluation = value.evaluation
+        if row.resupervision and evaluation is not None:
+            verdict = (
+                label(evaluation.satisfaction)
+                if evaluation.satisfaction == Satisfaction.unsatisfied
+                else label(evaluation.resolution)
+            )
+            self._written(t("issue.closed_reopened", verdict=verdict), severity="warning")
+        elif evaluation is not None and self.detail and self.detail.row.status == "closed":
+            self._written(t("issue.evaluated"))
+        else:
+            self._written(t("issue.closed_ok"))
+
+    def action_reopen(self) -> None:
+        def chosen(note: str | None) -> None:
+            if note is not None:
+                self.run_store(
+                    partial(self._reopen, note),
+                    lambda _row: self._written(t("issue.reopened"), severity="warning"),
+                    group="issue_writers",
+                )
+
+        self.app.push_screen(NoteModal(t("reopen.title"), t("reopen.note")), chosen)
+
+    def _reopen(self, note: str) -> IssueRow:
+        with self.desk.store.write(self.desk.actor) as session:
+            return reopen_issue(session=session, issue_id=self.issue_id, note=note)
+
+    def _written(self, message: str, severity: str = "information") -> None:
+        self.notify(message, severity=severity)  # type: ignore[arg-type]
+        self.reload()

@@ -1,0 +1,242 @@
+"""Log a visit (登记来访): phone first, a returning resident filled in, saved in one keystroke."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, Label, Select, TextArea
+
+from screens.base import DeskScreen
+from screens.dialogs import ConfirmModal
+from store.errors import FormInvalid
+from store.forms import validate_form
+from store.models import Channel, VisitCreate, VisitKind
+from store.reference import Choice, list_categories, list_villages
+from store.visits import Resident, VisitRow, find_resident, log_visit
+from tui.i18n import label, t
+
+FIELDS = ("phone", "name", "village_id", "channel", "kind", "category_id", "text")
+
+
+class LogVisitScreen(DeskScreen):
+    """The intake form. Every field is checked in place; Ctrl+S saves and opens triage."""
+
+    HELP_KEY = "help.log"
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("key.save"), tooltip=t("log.hint"), id="save-visit"),
+        Binding("escape", "cancel", t("key.cancel"), id="cancel-visit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.resident: Resident | None = None
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="log-form"):
+            yield Label(t("log.hint"), classes="hint")
+            with Horizontal(classes="form-row"):
+                yield self._field("phone", Input(id="phone", max_length=20, type="text"))
+                yield self._field("name", Input(id="name", max_length=60))
+            yield Label("", id="resident-note", classes="hint")
+            with Horizontal(classes="form-row"):
+                yield self._field("village_id", Select([], id="village_id", prompt=t("log.choose")))
+                yield self._field(
+                    "channel",
+                    Select(
+                        [(label(c), c.value) for c in Channel],
+                        id="channel",
+                        value=Channel.walk_in.value,
+                        allow_blank=False,
+                    ),
+                )
+            with Horizontal(classes="form-row"):
+                yield self._field(
+                    "kind",
+                    Select(
+                        [(label(k), k.value) for k in VisitKind],
+                        id="kind",
+                        value=VisitKind.request.value,
+                        allow_blank=False,
+                    ),
+                )
+                yield self._field(
+                    "category_id", Select([], id="category_id", prompt=t("log.choose"))
+                )
+            yield self._field(
+                "text", TextArea(id="text", soft_wrap=True, show_line_numbers=False), wide=True
+            )
+        yield Footer()
+
+    def _field(self, name: str, widget: Widget, *, wide: bool = False) -> Vertical:
+        key = {"village_id": "log.village", "category_id": "log.category"}.get(name, f"log.{name}")
+        return Vertical(
+            Label(t(key), classes="field-label"),
+            widget,
+            Label("", id=f"{name}-error", classes="field-error"),
+            classes="field -wide" if wide else "field",
+        )
+
+    def on_mount(self) -> None:
+        self.title = t("log.title")
+        self.query_one("#phone", Input).focus()
+        self.run_store(self._load_choices, self._show_choices, group="form_loaders")
+
+    def _load_choices(self) -> tuple[list[Choice], list[Choice]]:
+        with self.desk.store.read() as session:
+            return list_villages(session=session), list_categories(session=session)
+
+    def _show_choices(self, choices: tuple[list[Choice], list[Choice]]) -> None:
+        villages, categories = choices
+        self.query_one("#village_id", Select).set_options((c.name, c.id) for c in villages)
+        self.query_one("#category_id", Select).set_options((c.name, c.id) for c in categories)
+        if self.resident is not None:
+            self._fill_resident(self.resident)
+
+    # -- the returning resident -------------------------------------------------------
+
+    @on(Input.Changed, "#phone")
+    def _phone_changed(self, event: Input.Changed) -> None:
+        self._clear_error("phone")
+        digits = "".join(ch for ch in event.value if ch.isdigit())
+        if len(digits) >= 7:
+            self.run_store(
+                partial(self._find, event.value),
+                self._found,
+                group="resident_lookups",
+                exclusive=True,
+            )
+        else:
+            self._found(None)
+
+    def _find(self, phone: str) -> Resident | None:
+        with self.desk.store.read() as session:
+            return find_resident(session=session, phone=phone)
+
+    def _found(self, resident: Resident | None) -> None:
+        previous, self.resident = self.resident, resident
+        note = self.query_one("#resident-note", Label)
+        if resident is None:
+            note.update("")
+            if previous is not None and self.query_one("#name", Input).value == previous.name:
+                self.query_one("#name", Input).value = ""
+            return
+        note.update(
+            t(
+                "log.returning",
+                name=resident.name,
+                village=resident.village,
+                count=resident.visit_count + 1,
+            )
+        )
+        self._fill_resident(resident)
+
+    def _fill_resident(self, resident: Resident) -> None:
+        name = self.query_one("#name", Input)
+        if not name.value:
+            name.value = resident.name
+        village = self.query_one("#village_id", Select)
+        if village.is_blank():
+            try:
+                village.value = resident.village_id
+            except Exception:  # options not loaded yet: _show_choices fills it in
+                pass
+
+    # -- validation in place ----------------------------------------------------------
+
+    def _values(self) -> dict[str, Any]:
+        def select_value(name: str) -> str:
+            value = self.query_one(f"#{name}", Select).value
+            return "" if value is Select.BLANK else str(value)
+
+        return {
+            "phone": self.query_one("#phone", Input).value,
+            "name": self.query_one("#name", Input).value,
+            "village_id": select_value("village_id"),
+            "channel": select_value("channel"),
+            "kind": select_value("kind"),
+            "category_id": select_value("category_id"),
+            "text": self.query_one("#text", TextArea).text,
+            "deputy_id": self.desk.deputy_id,
+        }
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for name in FIELDS:
+            key = errors.get(name)
+            widget = self.query_one(f"#{name}")
+            message = self.query_one(f"#{name}-error", Label)
+            widget.set_class(key is not None, "-invalid")
+            params = {"limit": 10_000 if name == "text" else 50} if key == "field.too_long" else {}
+            message.update(t(key, **params) if key else "")
+            message.set_class(key is not None, "-shown")
+        first = next((n for n in FIELDS if n in errors), None)
+        if first is not None:
+            self.query_one(f"#{first}").focus()
+            self.notify(t("log.fix"), severity="warning")
+
+    def _clear_error(self, name: str) -> None:
+        self.query_one(f"#{name}").remove_class("-invalid")
+        message = self.query_one(f"#{name}-error", Label)
+        message.update("")
+        message.remove_class("-shown")
+
+    @on(Input.Changed, "#name")
+    @on(Select.Changed)
+    @on(TextArea.Changed, "#text")
+    def _edited(self, event: Any) -> None:
+        widget_id = event.control.id if hasattr(event, "control") else None
+        if widget_id in FIELDS:
+            self._clear_error(widget_id)
+
+    # -- saving -----------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        try:
+            visit_in = validate_form(VisitCreate, self._values())
+        except FormInvalid as exc:
+            self._show_errors(exc.errors)
+            return
+        self.saving = True
+        self.run_store(
+            partial(self._save, visit_in),
+            self._saved,
+            group="visit_writers",
+            on_error=self._save_failed,
+        )
+
+    def _save(self, visit_in: VisitCreate) -> VisitRow:
+        with self.desk.store.write(self.desk.actor) as session:
+            return log_visit(session=session, visit_in=visit_in)
+
+    def _save_failed(self, exc: BaseException) -> bool:
+        self.saving = False
+        if isinstance(exc, FormInvalid):
+            self._show_errors(exc.errors)
+            return True
+        return False
+
+    def _saved(self, row: VisitRow) -> None:
+        self.notify(t("log.saved"))
+        self.desk.visit_saved(row.id)
+
+    def action_cancel(self) -> None:
+        values = self._values()
+        dirty = any(values[k] for k in ("phone", "name", "text"))
+        if not dirty:
+            self.dismiss()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss()
+
+        self.app.push_screen(ConfirmModal(t("log.discard")), answered)

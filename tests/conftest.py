@@ -1,0 +1,208 @@
+"""Shared fixtures: a frozen clock, a small station on a real SQLite file, and a demo station.
+
+Store, screen and CLI tests all build on these. Everything writes to real SQLite files under
+pytest's tmp dirs; nothing is mocked. The demo database is built once per session and must be
+treated as read-only: tests that write to a demo station use `demo_copy_path`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from fixtures.demo import build_demo
+from store.backup import backup_to
+from store.changes import Actor
+from store.clock import FrozenClock
+from store.db import Store
+from store.issues import IssueRow, open_issue
+from store.models import Channel, DeputyLevel, Tier, VillageKind, VisitCreate, VisitKind
+from store.reference import Choice, list_categories, list_deputies, list_units, list_villages
+from store.station import (
+    DeputyIn,
+    StationIn,
+    StationInfo,
+    VillageIn,
+    init_station,
+    load_station,
+    open_store,
+)
+from store.visits import VisitRow, log_visit
+
+STATION_TZ = ZoneInfo("Asia/Shanghai")
+# The instant every test lives at: a Tuesday morning at the station.
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=STATION_TZ)
+TODAY = date(2026, 11, 24)
+# Small enough to build in about a second, big enough for every status and colour.
+DEMO_VISITS = 600
+
+DEPUTY = "沈国强"
+OTHER_DEPUTY = "朱秀芬"
+VILLAGE = "青石村"
+OTHER_VILLAGE = "东塘村"
+COMMUNITY = "新桥社区"
+CATEGORY = "道路交通"
+
+SMALL_STATION = StationIn(
+    name="青石镇人大代表联络站",
+    township="青石镇",
+    county="临溪县",
+    deputies=[
+        DeputyIn(DEPUTY, DeputyLevel.county, "第一代表小组"),
+        DeputyIn(OTHER_DEPUTY, DeputyLevel.township, "第一代表小组"),
+    ],
+    villages=[
+        VillageIn(VILLAGE),
+        VillageIn(OTHER_VILLAGE),
+        VillageIn(COMMUNITY, VillageKind.community),
+    ],
+)
+
+
+@dataclass(frozen=True)
+class Refs:
+    """Ids of the small station's reference rows, by name."""
+
+    villages: dict[str, str]
+    categories: dict[str, str]
+    units: dict[str, Choice]
+    deputies: dict[str, str]
+
+    def unit_for(self, tier: Tier, village: str = VILLAGE) -> str:
+        """A unit of `tier`: the village's own committee for the village tier."""
+        for unit in self.units.values():
+            if unit.tier != tier:
+                continue
+            if tier == Tier.village and unit.village_id != self.villages[village]:
+                continue
+            return unit.id
+        raise LookupError(tier)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """A clock standing at 2026-11-24 10:00 Asia/Shanghai; tests may `advance` it."""
+    return FrozenClock(NOW, tz="Asia/Shanghai")
+
+
+@pytest.fixture(scope="session")
+def station_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small station made once per session by `init_station` at `NOW`; never opened again.
+
+    Running the migrations costs about 0.1 s, copying the result a few milliseconds."""
+    path = tmp_path_factory.mktemp("template") / "station.db"
+    init_station(engine_path=path, station=SMALL_STATION, clock=FrozenClock(NOW))
+    return path
+
+
+@pytest.fixture
+def station_path(tmp_path: Path, station_template: Path) -> Path:
+    """A fresh station database file of this test's own, as `init_station` makes it: 2 deputies,
+    2 villages and a community, the default units, categories and settings.
+
+    Every test gets a byte-for-byte copy of one session-wide station, so ids are the same
+    across tests, never shared state."""
+    return backup_to(station_template, tmp_path / "station.db")
+
+
+@pytest.fixture
+def store(station_path: Path, clock: FrozenClock) -> Iterator[Store]:
+    """The small station opened with `open_store` on the frozen clock; disposed afterwards."""
+    opened = open_store(station_path, clock=clock)
+    yield opened
+    opened.dispose()
+
+
+@pytest.fixture
+def station_info(store: Store) -> StationInfo:
+    """The small station's station and device ids."""
+    return load_station(store)
+
+
+@pytest.fixture
+def refs(store: Store) -> Refs:
+    """Ids of the small station's villages, categories, units and deputies, by name."""
+    with store.read() as session:
+        return Refs(
+            villages={c.name: c.id for c in list_villages(session=session)},
+            categories={c.name: c.id for c in list_categories(session=session)},
+            units={c.name: c for c in list_units(session=session)},
+            deputies={c.name: c.id for c in list_deputies(session=session)},
+        )
+
+
+@pytest.fixture
+def actor(station_info: StationInfo, refs: Refs) -> Actor:
+    """The deputy on duty (沈国强) writing on this station's device."""
+    return station_info.actor(refs.deputies[DEPUTY])
+
+
+@pytest.fixture
+def make_visit(store: Store, actor: Actor, refs: Refs) -> Callable[..., VisitRow]:
+    """Log one visit through `log_visit` in its own write transaction.
+
+    Keyword arguments override the form's fields; `village` and `category` take names."""
+
+    def make(
+        *,
+        phone: str = "13812341234",
+        name: str = "王阿姨",
+        village: str = VILLAGE,
+        category: str = CATEGORY,
+        text: str = "村口的路灯坏了一个多月，晚上走路看不见。",
+        channel: Channel = Channel.walk_in,
+        kind: VisitKind = VisitKind.request,
+    ) -> VisitRow:
+        form = VisitCreate(
+            phone=phone,
+            name=name,
+            village_id=refs.villages[village],
+            category_id=refs.categories[category],
+            channel=channel,
+            kind=kind,
+            text=text,
+        )
+        with store.write(actor) as session:
+            return log_visit(session=session, visit_in=form)
+
+    return make
+
+
+@pytest.fixture
+def make_issue(
+    store: Store, actor: Actor, refs: Refs, make_visit: Callable[..., VisitRow]
+) -> Callable[..., IssueRow]:
+    """Log a visit and triage it to a new issue at `tier` (default village), today."""
+
+    def make(*, tier: Tier = Tier.village, village: str = VILLAGE, **visit: Any) -> IssueRow:
+        row = make_visit(village=village, **visit)
+        with store.write(actor) as session:
+            return open_issue(
+                session=session,
+                visit_id=row.id,
+                tier=tier,
+                unit_id=refs.unit_for(tier, village),
+            )
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo station of 600 visits built once per session at the same instant as `clock`.
+
+    Read-only by convention: write to `demo_copy_path` instead."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo(path, visits=DEMO_VISITS, clock=FrozenClock(NOW, tz="Asia/Shanghai"))
+    return path
+
+
+@pytest.fixture
+def demo_copy_path(demo_path: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo station that a test may write to."""
+    return backup_to(demo_path, tmp_path / "demo.db")

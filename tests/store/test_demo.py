@@ -1,0 +1,320 @@
+"""The demo station generator (fixtures/demo.py): deterministic, varied, and a consistent
+station database by the rules `liaison check` applies."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from fixtures.demo import build_demo
+from store.clock import FrozenClock
+from store.db import Store
+from store.duty import deputies_on_duty, last_handover
+from store.issues import issue_colour
+from store.models import (
+    Channel,
+    Colour,
+    Issue,
+    IssueStatus,
+    Resolution,
+    Satisfaction,
+    VillageKind,
+    VisitKind,
+)
+from store.settings import load_settings
+from store.station import open_store
+from store.visits import list_untriaged
+
+TODAY = date(2026, 11, 24)
+# Every table a change-log row may name, and its key column.
+LOGGED_TABLES = {
+    "station": "id",
+    "device": "id",
+    "deputy": "id",
+    "shift": "id",
+    "village": "id",
+    "unit": "id",
+    "category": "id",
+    "constituent": "id",
+    "issue": "id",
+    "visit": "id",
+    "progress": "id",
+    "evaluation": "id",
+    "setting": "key",
+}
+# Rows the station's own writes create (the migration's seed is the same on every device).
+STATION_WRITTEN = [t for t in LOGGED_TABLES if t not in ("category", "setting")]
+
+
+@pytest.fixture
+def db(demo_path: Path) -> Iterator[sqlite3.Connection]:
+    """The demo database through plain sqlite3, read-only."""
+    conn = sqlite3.connect(f"file:{demo_path}?mode=ro", uri=True)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def demo(demo_path: Path, clock: FrozenClock) -> Iterator[Store]:
+    opened = open_store(demo_path, clock=clock)
+    yield opened
+    opened.dispose()
+
+
+def _digest(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        digest = hashlib.sha256()
+        queries = [
+            "SELECT id, text, summary, channel, kind, received_at, issue_id FROM visit ORDER BY id",
+            "SELECT id, title, status, opened_on, due_on, visit_count FROM issue ORDER BY id",
+            "SELECT id, name, phone FROM constituent ORDER BY id",
+            "SELECT id, issue_id, status_after, note FROM progress ORDER BY id",
+            "SELECT id, issue_id, satisfaction FROM evaluation ORDER BY id",
+        ]
+        for query in queries:
+            for row in conn.execute(query):
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
+    finally:
+        conn.close()
+
+
+def _named_reference(path: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT 'village', id || name FROM village UNION ALL "
+            "SELECT 'deputy', id || name FROM deputy UNION ALL "
+            "SELECT 'unit', id || name FROM unit UNION ALL SELECT 'station', id FROM station"
+        ).fetchall()
+        return sorted(rows)
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Determinism
+
+
+def test_same_seed_and_clock_build_the_same_station(tmp_path: Path, clock: FrozenClock) -> None:
+    build_demo(tmp_path / "a.db", visits=150, clock=clock)
+    build_demo(tmp_path / "b.db", visits=150, clock=FrozenClock(clock.now()))
+    build_demo(tmp_path / "c.db", visits=150, seed=7, clock=clock)
+    first, second = _digest(tmp_path / "a.db"), _digest(tmp_path / "b.db")
+    assert first == second
+    assert _digest(tmp_path / "c.db") != first
+
+
+def test_same_seed_gives_the_same_reference_ids(tmp_path: Path, clock: FrozenClock) -> None:
+    """fixtures/demo.py: "the same RNG draws produce the same station, ids included"."""
+    build_demo(tmp_path / "a.db", visits=20, clock=clock)
+    build_demo(tmp_path / "b.db", visits=20, clock=FrozenClock(clock.now()))
+    assert _named_reference(tmp_path / "a.db") == _named_reference(tmp_path / "b.db")
+
+
+def test_build_demo_reports_progress(tmp_path: Path, clock: FrozenClock) -> None:
+    calls: list[tuple[int, int]] = []
+    build_demo(
+        tmp_path / "demo.db", visits=30, clock=clock, progress=lambda n, t: calls.append((n, t))
+    )
+    assert calls[0] == (0, 30)
+    assert calls[-1] == (30, 30)
+
+
+def test_build_demo_refuses_an_existing_station(demo_path: Path, clock: FrozenClock) -> None:
+    with pytest.raises(FileExistsError):
+        build_demo(demo_path, visits=10, clock=clock)
+
+
+# ---------------------------------------------------------------------------------------------
+# Variety
+
+
+def test_the_demo_has_a_realistic_station(db: sqlite3.Connection) -> None:
+    kinds = dict(db.execute("SELECT kind, count(*) FROM village GROUP BY kind").fetchall())
+    assert sum(kinds.values()) >= 10
+    assert kinds[VillageKind.village] > 0 and kinds[VillageKind.community] > 0
+    assert db.execute("SELECT count(*) FROM deputy").fetchone()[0] >= 12
+    assert db.execute("SELECT count(*) FROM visit").fetchone()[0] == 600
+
+
+def test_every_category_channel_and_kind_is_used(db: sqlite3.Connection) -> None:
+    categories = {r[0] for r in db.execute("SELECT DISTINCT category_id FROM visit")}
+    assert categories == {r[0] for r in db.execute("SELECT id FROM category")}
+    assert len(categories) == 28
+    channels = {r[0] for r in db.execute("SELECT DISTINCT channel FROM visit")}
+    assert channels == {c.value for c in Channel}
+    kinds = {r[0] for r in db.execute("SELECT DISTINCT kind FROM visit")}
+    assert kinds == {k.value for k in VisitKind}
+
+
+def test_issues_in_every_status(db: sqlite3.Connection) -> None:
+    statuses = {r[0] for r in db.execute("SELECT DISTINCT status FROM issue")}
+    assert statuses == {s.value for s in IssueStatus}
+
+
+def test_open_issues_of_every_colour_and_reopened_ones(demo: Store) -> None:
+    with demo.read() as session:
+        settings = load_settings(session=session)
+        issues = session.exec(select(Issue)).all()
+    open_issues = [i for i in issues if i.status != IssueStatus.closed]
+    colours = Counter(issue_colour(i, TODAY, settings) for i in open_issues)
+    assert set(colours) == set(Colour)
+    # Red for both reasons: overdue, and re-supervision.
+    assert any(i.resupervision for i in open_issues)
+    assert any(not i.resupervision and i.due_on < TODAY for i in open_issues)
+    reopened = [i for i in issues if i.reopen_count > 0]
+    assert any(i.status != IssueStatus.closed for i in reopened)
+    assert any(i.status == IssueStatus.closed for i in reopened)
+    closed_colours = {
+        issue_colour(i, TODAY, settings) for i in issues if i.status == IssueStatus.closed
+    }
+    assert closed_colours == {Colour.green, Colour.yellow}
+
+
+def test_evaluations_of_every_value(db: sqlite3.Connection) -> None:
+    satisfactions = {r[0] for r in db.execute("SELECT DISTINCT satisfaction FROM evaluation")}
+    assert satisfactions == {s.value for s in Satisfaction}
+    resolutions = {r[0] for r in db.execute("SELECT DISTINCT resolution FROM evaluation")}
+    assert resolutions == {r.value for r in Resolution}
+
+
+def test_some_visits_await_triage(demo: Store) -> None:
+    with demo.read() as session:
+        page = list_untriaged(session=session)
+    assert page.total > 0
+
+
+def test_shifts_are_rostered_for_the_next_month(demo: Store) -> None:
+    with demo.read() as session:
+        for days in range(31):
+            day = TODAY + timedelta(days=days)
+            assert deputies_on_duty(session=session, day=day), day
+
+
+def test_a_handover_note_was_left(demo: Store) -> None:
+    with demo.read() as session:
+        handover = last_handover(session=session, today=TODAY)
+    assert handover is not None
+    assert handover.note
+    assert handover.duty_date < TODAY
+
+
+# ---------------------------------------------------------------------------------------------
+# Consistency, as `liaison check` sees it
+
+
+def test_integrity_and_foreign_keys(db: sqlite3.Connection) -> None:
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_every_visit_issue_exists(db: sqlite3.Connection) -> None:
+    orphans = db.execute(
+        "SELECT count(*) FROM visit v LEFT JOIN issue i ON i.id = v.issue_id"
+        " WHERE v.issue_id IS NOT NULL AND i.id IS NULL"
+    ).fetchone()
+    assert orphans == (0,)
+
+
+def test_every_issue_counts_its_visits(db: sqlite3.Connection) -> None:
+    wrong = db.execute(
+        "SELECT i.id, i.visit_count, (SELECT count(*) FROM visit v WHERE v.issue_id = i.id)"
+        " FROM issue i"
+        " WHERE i.visit_count != (SELECT count(*) FROM visit v WHERE v.issue_id = i.id)"
+    ).fetchall()
+    assert wrong == []
+    assert db.execute("SELECT min(visit_count) FROM issue").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("table", list(LOGGED_TABLES))
+def test_every_change_log_row_names_an_existing_record(db: sqlite3.Connection, table: str) -> None:
+    key = LOGGED_TABLES[table]
+    missing = db.execute(
+        f"SELECT count(*) FROM change_log c WHERE c.table_name = ?"
+        f" AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = c.row_id)",
+        (table,),
+    ).fetchone()
+    assert missing == (0,)
+
+
+def test_change_log_names_only_known_tables(db: sqlite3.Connection) -> None:
+    tables = {r[0] for r in db.execute("SELECT DISTINCT table_name FROM change_log")}
+    assert tables <= set(LOGGED_TABLES)
+
+
+@pytest.mark.parametrize("table", STATION_WRITTEN)
+def test_every_station_record_has_its_insert_logged(db: sqlite3.Connection, table: str) -> None:
+    unlogged = db.execute(
+        f"SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM change_log c"
+        " WHERE c.table_name = ? AND c.row_id = t.id AND c.op = 'insert')",
+        (table,),
+    ).fetchone()
+    assert unlogged == (0,)
+
+
+def test_change_log_stamps_are_unique_and_ordered(db: sqlite3.Connection) -> None:
+    stamps = [r[0] for r in db.execute("SELECT hlc FROM change_log ORDER BY seq")]
+    assert stamps == sorted(stamps)
+    assert len(set(stamps)) == len(stamps)
+
+
+def test_open_issue_dates_follow_the_tier_windows(demo: Store) -> None:
+    with demo.read() as session:
+        settings = load_settings(session=session)
+        issues = session.exec(select(Issue)).all()
+    for issue in issues:
+        window = settings.window_days[issue.tier]  # type: ignore[index]
+        assert issue.window_days == window
+        assert issue.due_on == issue.opened_on + timedelta(days=window)
+        assert issue.warn_on == issue.due_on - timedelta(days=window // 3)
+        if issue.status == IssueStatus.closed:
+            assert issue.closed_on is not None and issue.closed_on <= TODAY
+            assert issue.closed_within_window == (issue.closed_on <= issue.due_on)
+        else:
+            assert issue.closed_on is None
+
+
+def test_nothing_happens_after_the_demo_clocks_now(db: sqlite3.Connection) -> None:
+    """The demo is built "now"; no visit, progress or evaluation may be stamped later."""
+    now = "2026-11-24 02:00:00"  # 10:00 in Asia/Shanghai, as stored (UTC)
+    for table, column in [("visit", "received_at"), ("progress", "at"), ("evaluation", "at")]:
+        later = db.execute(
+            f"SELECT count(*) FROM {table} WHERE {column} > ?",
+            (now,),
+        ).fetchone()
+        assert later == (0,), table
+
+
+def test_each_issue_history_leads_to_its_status(db: sqlite3.Connection) -> None:
+    """Progress entries, in time order, form a chain from 听事 to the issue's status, and an
+    evaluation never comes before the closing it judges."""
+    broken = []
+    for issue_id, status in db.execute("SELECT id, status FROM issue ORDER BY id"):
+        steps = db.execute(
+            "SELECT status_before, status_after FROM progress WHERE issue_id = ? ORDER BY at",
+            (issue_id,),
+        ).fetchall()
+        current = IssueStatus.received.value
+        for before, after in steps:
+            if before != current:
+                broken.append(issue_id)
+                break
+            current = after
+        else:
+            if current != status:
+                broken.append(issue_id)
+    early = db.execute(
+        "SELECT count(*) FROM evaluation e WHERE NOT EXISTS (SELECT 1 FROM progress p"
+        " WHERE p.issue_id = e.issue_id AND p.status_after = 'closed' AND p.at <= e.at)"
+    ).fetchone()
+    assert broken == []
+    assert early == (0,)

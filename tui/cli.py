@@ -1,0 +1,203 @@
+"""The `liaison` command (typer). Headless commands never import Textual: only `open_app` does."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from store.errors import FieldInvalid, StoreError
+from tui import settings
+from tui.i18n import CATALOGUE, both, set_language, t
+
+log = logging.getLogger("liaison")
+
+cli = typer.Typer(
+    help=both("cli.app"),
+    add_completion=False,
+    # Tracebacks with local variables would print residents' data.
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help=both("cli.db"), dir_okay=False, show_default=False)
+]
+
+
+class CliError(Exception):
+    """A one-line message for the user, already in the interface language."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _db(ctx: typer.Context, db: Path | None) -> Path:
+    return db or ctx.obj.get("db") or settings.default_db()
+
+
+@cli.callback(invoke_without_command=True)
+def main_options(
+    ctx: typer.Context,
+    db: DbOption = None,
+    lang: Annotated[
+        str, typer.Option("--lang", envvar="LIAISON_LANG", help=both("cli.lang"))
+    ] = "zh",
+) -> None:
+    try:
+        set_language(lang)
+    except ValueError:
+        zh, en = CATALOGUE["cli.bad_lang"]
+        raise CliError(f"{zh.format(lang=lang)} / {en.format(lang=lang)}", 2) from None
+    ctx.obj = {"db": db, "lang": lang}
+    if ctx.invoked_subcommand is None:
+        open_app(_db(ctx, None), lang)
+
+
+def open_app(path: Path, lang: str) -> None:
+    """Open the app on the station database at `path` (upgrading it first if it is older)."""
+    from store.station import load_station, open_store
+
+    store = open_store(path, on_backup=lambda p: typer.echo(t("cli.upgraded", path=p), err=True))
+    try:
+        station = load_station(store)
+        from tui.app import make_app  # Textual loads here and nowhere else
+
+        make_app(store, station, lang).run()
+    finally:
+        store.dispose()
+
+
+@cli.command(help=both("cli.demo"))
+def demo(
+    ctx: typer.Context,
+    db: DbOption = None,
+    visits: Annotated[int, typer.Option("--visits", min=0, help=both("cli.demo.visits"))] = 2400,
+    seed: Annotated[int, typer.Option("--seed", help=both("cli.demo.seed"))] = 20260625,
+    no_open: Annotated[bool, typer.Option("--no-open", help=both("cli.demo.no_open"))] = False,
+    force: Annotated[bool, typer.Option("--force", help=both("cli.demo.force"))] = False,
+) -> None:
+    from fixtures.demo import build_demo
+
+    explicit = db or ctx.obj.get("db")
+    path = explicit or settings.demo_db()
+    if path.exists():
+        if explicit and not force:
+            raise CliError(t("cli.exists", path=path), 2)
+        _remove_database(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    typer.echo(t("cli.generating"), err=True)
+    build_demo(path, visits=visits, seed=seed)
+    typer.echo(t("cli.demo_written", visits=visits, path=path), err=True)
+    if not no_open:
+        open_app(path, ctx.obj["lang"])
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@cli.command(help=both("cli.init"))
+def init(
+    ctx: typer.Context,
+    db: DbOption = None,
+    station: Annotated[str | None, typer.Option(help=both("cli.init.station"))] = None,
+    township: Annotated[str | None, typer.Option(help=both("cli.init.township"))] = None,
+    county: Annotated[str | None, typer.Option(help=both("cli.init.county"))] = None,
+    deputy: Annotated[list[str] | None, typer.Option(help=both("cli.init.deputy"))] = None,
+    village: Annotated[list[str] | None, typer.Option(help=both("cli.init.village"))] = None,
+    from_bundle: Annotated[
+        Path | None, typer.Option("--from-bundle", help=both("cli.init.from_bundle"))
+    ] = None,
+) -> None:
+    from store.clock import SystemClock
+    from store.models import VillageKind
+    from store.station import DeputyIn, StationIn, VillageIn, init_station
+
+    if from_bundle is not None:
+        raise CliError(t("cli.not_yet", what="--from-bundle"), 2)
+    path = _db(ctx, db)
+    deputies, villages = list(deputy or []), list(village or [])
+    missing = not (station and township and county and deputies)
+    if missing:
+        if not sys.stdin.isatty():
+            raise CliError(t("cli.need_options"), 2)
+        station = station or typer.prompt(t("cli.prompt.station"))
+        township = township or typer.prompt(t("cli.prompt.township"))
+        county = county or typer.prompt(t("cli.prompt.county"))
+        if not deputies:
+            deputies = _split(typer.prompt(t("cli.prompt.deputies")))
+        if not villages:
+            villages = _split(
+                typer.prompt(t("cli.prompt.villages"), default="", show_default=False)
+            )
+    if not deputies:
+        raise CliError(t("cli.no_deputy"), 2)
+    assert station and township and county
+    if path.exists() and path.stat().st_size > 0:
+        raise CliError(t("cli.station_exists", path=path), 2)
+    spec = StationIn(
+        name=station,
+        township=township,
+        county=county,
+        deputies=[DeputyIn(name) for name in deputies],
+        villages=[
+            VillageIn(v, VillageKind.community if v.endswith("社区") else VillageKind.village)
+            for v in villages
+        ],
+    )
+    try:
+        info = init_station(engine_path=path, station=spec, clock=SystemClock())
+    except FieldInvalid as exc:
+        _remove_database(path)
+        raise CliError(_field_message(exc), 2) from None
+    except FileExistsError:
+        raise CliError(t("cli.station_exists", path=path), 2) from None
+    typer.echo(t("cli.created", name=info.name, path=path))
+
+
+def _split(value: str) -> list[str]:
+    for sep in "，、;；":
+        value = value.replace(sep, ",")
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _field_message(exc: FieldInvalid) -> str:
+    field = {
+        "name": t("cli.init.station"),
+        "township": t("cli.init.township"),
+        "county": t("cli.init.county"),
+        "deputy": t("cli.init.deputy"),
+        "village": t("cli.init.village"),
+    }.get(exc.field, exc.field)
+    return t("cli.bad_value", field=field, message=t(exc.key, **exc.params))
+
+
+def main() -> None:
+    """Entry point: one line on stderr and a non-zero exit for any failure, never a traceback."""
+    try:
+        cli(standalone_mode=False)
+    except CliError as exc:
+        typer.echo(str(exc), err=True)
+        sys.exit(exc.code)
+    except StoreError as exc:
+        typer.echo(t(exc.key, **exc.params), err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        log.error("unexpected %s", type(exc).__name__)
+        typer.echo(t("error.unexpected") + f" ({type(exc).__name__})", err=True)
+        sys.exit(1)

@@ -1,0 +1,38 @@
+"""Command palette (Ctrl+P): the desk's actions, titled `area: action`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui.i18n import t
+
+if TYPE_CHECKING:
+    from tui.app import LiaisonApp
+
+
+class DeskCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], object]]]:
+        app: LiaisonApp = self.app  # type: ignore[assignment]
+        return [
+            (t("cmd.log_visit"), app.action_log_visit),
+            (t("cmd.triage"), partial(app.action_go, "triage")),
+            (t("cmd.board"), partial(app.action_go, "board")),
+            (t("cmd.dashboard"), partial(app.action_go, "dashboard")),
+            (t("cmd.switch_deputy"), app.action_switch_deputy),
+            (t("cmd.help"), app.action_help),
+        ]
+
+    async def discover(self) -> Hits:
+        for title, run in self._commands():
+            yield DiscoveryHit(title, run)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, run in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run)

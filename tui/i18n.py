@@ -1,0 +1,439 @@
+"""The text catalogue: every word the interface shows, in zh-CN (default) and English.
+
+Domain terms (tiers, statuses, channels…) take their Chinese names from the store's enums, which
+are the spec's own terms and the ledger's values; their English names live here."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from store.models import (
+    Channel,
+    Colour,
+    DeputyLevel,
+    IssueStatus,
+    Resolution,
+    Satisfaction,
+    Tier,
+    VillageKind,
+    VisitKind,
+)
+
+LANGUAGES = ("zh", "en")
+_language = "zh"
+
+
+def set_language(lang: str) -> None:
+    """Switch the interface language (`zh` or `en`; `zh-CN`, `en-US` and the like accepted)."""
+    global _language
+    code = lang.lower().split("-")[0].split("_")[0]
+    if code not in LANGUAGES:
+        raise ValueError(lang)
+    _language = code
+
+
+def language() -> str:
+    return _language
+
+
+def t(key: str, **params: Any) -> str:
+    """The text for `key` in the current language, with `{name}` parameters filled in.
+
+    An unknown key shows as itself, so a missing entry is visible rather than fatal."""
+    entry = CATALOGUE.get(key)
+    if entry is None:
+        return key
+    text = entry[0] if _language == "zh" else entry[1]
+    return text.format(**params) if params else text
+
+
+def both(key: str) -> str:
+    """Chinese and English together, for `--help` (shown before `--lang` is known)."""
+    zh, en = CATALOGUE[key]
+    return f"{zh} / {en}"
+
+
+def label(member: StrEnum) -> str:
+    """The name of a domain term (tier, status, channel…) in the current language."""
+    if _language == "zh":
+        return member.zh  # type: ignore[attr-defined, no-any-return]
+    return ENUM_EN[(type(member), member.value)]
+
+
+# Keyed by (enum, value): members of different enums with the same value compare equal.
+ENUM_EN: dict[tuple[type[StrEnum], str], str] = {
+    (Tier, "village"): "Village",
+    (Tier, "township"): "Township",
+    (Tier, "county"): "County",
+    (IssueStatus, "received"): "Received",
+    (IssueStatus, "deliberating"): "Deliberating",
+    (IssueStatus, "handling"): "Handling",
+    (IssueStatus, "supervising"): "Supervising",
+    (IssueStatus, "evaluating"): "Evaluating",
+    (IssueStatus, "closed"): "Closed",
+    (Channel, "walk_in"): "Walk-in",
+    (Channel, "deputy_code"): "Deputy code",
+    (Channel, "phone"): "Phone",
+    (Channel, "observer"): "Observer",
+    (Channel, "home_visit"): "Home visit",
+    (Channel, "forum"): "Forum",
+    (Channel, "online"): "Online",
+    (Channel, "leader_visit"): "Leader visit",
+    (VisitKind, "request"): "Request",
+    (VisitKind, "suggestion"): "Suggestion",
+    (VisitKind, "opinion"): "Opinion",
+    (VisitKind, "legislative"): "Legislative",
+    (VisitKind, "consultation"): "Enquiry",
+    (Resolution, "resolved"): "Resolved",
+    (Resolution, "partly"): "Partly resolved",
+    (Resolution, "unresolved"): "Unresolved",
+    (Satisfaction, "satisfied"): "Satisfied",
+    (Satisfaction, "fairly"): "Fairly satisfied",
+    (Satisfaction, "unsatisfied"): "Unsatisfied",
+    (Colour, "green"): "Green",
+    (Colour, "yellow"): "Yellow",
+    (Colour, "red"): "Red",
+    (DeputyLevel, "county"): "County deputy",
+    (DeputyLevel, "township"): "Township deputy",
+    (VillageKind, "village"): "Village",
+    (VillageKind, "community"): "Community",
+}
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # App and global keys
+    "app.title": ("联络站值班台", "Liaison Desk"),
+    "key.log_visit": ("登记来访", "Log visit"),
+    "key.triage": ("分办", "Triage"),
+    "key.board": ("三色榜", "Board"),
+    "key.dashboard": ("值班", "Duty"),
+    "key.help": ("帮助", "Help"),
+    "key.quit": ("退出", "Quit"),
+    "key.back": ("返回", "Back"),
+    "key.open": ("打开", "Open"),
+    "key.save": ("保存", "Save"),
+    "key.cancel": ("取消", "Cancel"),
+    "key.choose": ("选定", "Choose"),
+    "key.next_page": ("下一页", "Next page"),
+    "key.prev_page": ("上一页", "Previous page"),
+    "key.filter": ("筛选", "Filter"),
+    "key.clear_filter": ("清除筛选", "Clear filter"),
+    "key.refresh": ("刷新", "Refresh"),
+    "key.tier_village": ("村级", "Village"),
+    "key.tier_township": ("乡级", "Township"),
+    "key.tier_county": ("县级", "County"),
+    "key.unit": ("责任单位", "Unit"),
+    "key.link": ("关联事项", "Link"),
+    "key.progress": ("办理进展", "Progress"),
+    "key.close": ("办结评价", "Close"),
+    "key.reopen": ("再监督", "Reopen"),
+    "key.reveal": ("显示号码", "Reveal phone"),
+    "key.switch_deputy": ("换班", "Switch deputy"),
+    "tip.log_visit": ("登记一位群众的来访", "Log a resident's visit"),
+    "tip.triage": ("待分办的来访", "Visits waiting for triage"),
+    "tip.board": ("按层级和颜色查看在办事项", "Open issues by tier and colour"),
+    "tip.dashboard": ("今日值班概况", "Today's duty overview"),
+    "tip.help": ("本页的按键和说明", "Keys and help for this screen"),
+    "tip.quit": ("退出值班台", "Quit Liaison Desk"),
+    "tip.tier_village": ("村级自主解决", "Village solves it itself"),
+    "tip.tier_township": ("乡级快速处置", "Township disposes of it quickly"),
+    "tip.tier_county": ("县级协调交办", "County coordinates and assigns"),
+    "tip.unit": ("选择责任单位并分办", "Choose the responsible unit"),
+    "tip.link": ("归入已有的同类事项", "Add to an existing issue of the same problem"),
+    # Palette
+    "cmd.log_visit": ("来访：登记新来访", "Visits: log a new visit"),
+    "cmd.triage": ("分办：打开待分办队列", "Triage: open the queue"),
+    "cmd.board": ("三色榜：打开", "Board: open"),
+    "cmd.dashboard": ("值班台：打开", "Dashboard: open"),
+    "cmd.switch_deputy": ("值班：更换值班代表", "Duty: switch the deputy on duty"),
+    "cmd.help": ("帮助：本页按键", "Help: keys of this screen"),
+    # Dashboard
+    "dash.title": ("值班台", "Duty dashboard"),
+    "dash.on_duty": ("今日值班", "On duty today"),
+    "dash.nobody": ("今日未排班", "No one rostered today"),
+    "dash.you": ("当前值班：{name}", "At the desk: {name}"),
+    "dash.visits_today": ("今日来访 {count} 人次", "Visits today: {count}"),
+    "dash.untriaged": ("待分办 {count} 件", "Awaiting triage: {count}"),
+    "dash.open_by_colour": ("在办事项（三色榜）", "Open issues by colour"),
+    "dash.overdue": ("超期事项 {count} 件", "Overdue: {count}"),
+    "dash.none_overdue": ("没有超期事项", "Nothing overdue"),
+    "dash.handover": ("上一班交接", "Last handover"),
+    "dash.no_handover": ("暂无交接记录", "No handover note yet"),
+    "dash.handover_by": ("{name} · {date}", "{name} · {date}"),
+    "dash.no_visits": ("今天还没有来访", "No visits yet today"),
+    "dash.total": ("合计", "Total"),
+    "dash.days_overdue": ("超期{days}天", "{days} d overdue"),
+    # Log visit
+    "log.title": ("登记来访", "Log a visit"),
+    "log.phone": ("电话", "Phone"),
+    "log.name": ("姓名", "Name"),
+    "log.village": ("村社", "Village/community"),
+    "log.channel": ("渠道", "Channel"),
+    "log.kind": ("类型", "Kind"),
+    "log.category": ("分类", "Category"),
+    "log.text": ("群众原话", "In the resident's words"),
+    "log.choose": ("请选择", "Choose"),
+    "log.returning": (
+        "回访群众：{name}（{village}），第 {count} 次来访",
+        "Returning resident: {name} ({village}), visit no. {count}",
+    ),
+    "log.new_resident": ("新群众", "New resident"),
+    "log.saved": ("已登记来访", "Visit logged"),
+    "log.fix": ("请先更正标红的栏目", "Please correct the fields marked in red"),
+    "log.hint": (
+        "先输电话：老群众自动带出。Ctrl+S 保存并进入分办",
+        "Phone first: a returning resident is filled in. Ctrl+S saves and goes to triage",
+    ),
+    "log.discard": ("放弃这条未保存的来访？", "Discard this unsaved visit?"),
+    # Field errors (catalogue keys raised by the store)
+    "field.required": ("必填", "Required"),
+    "field.phone": (
+        "电话应为11位手机号或区号座机号",
+        "Phone: an 11-digit mobile or a landline with area code",
+    ),
+    "field.too_long": ("太长了（最多 {limit} 字）", "Too long (at most {limit} characters)"),
+    "field.choice": ("请从列表中选择", "Choose from the list"),
+    "field.invalid": ("格式不对", "Not valid"),
+    "field.id_number": ("身份证号校验不通过", "ID number fails its checksum"),
+    "field.duplicate": ("名称重复", "Named twice"),
+    # Triage
+    "triage.title": ("待分办", "Triage queue"),
+    "triage.empty": ("没有待分办的来访", "No visits waiting for triage"),
+    "triage.count": ("待分办 {count} 件", "{count} waiting"),
+    "triage.help_line": (
+        "1 村级 · 2 乡级 · 3 县级 · u 选单位 · l 归入已有事项",
+        "1 village · 2 township · 3 county · u unit · l link to an issue",
+    ),
+    "triage.done": (
+        "已分办：{tier} · {unit}，{due} 前办结",
+        "Triaged: {tier} · {unit}, due {due}",
+    ),
+    "triage.linked": ("已归入事项：{title}", "Linked to: {title}"),
+    "triage.pick_unit": ("选择责任单位 · {tier}", "Choose the unit · {tier}"),
+    "triage.pick_unit_any": ("选择责任单位", "Choose the unit"),
+    "triage.pick_issue": ("归入已有事项（同类在前）", "Link to an open issue (likeliest first)"),
+    "triage.no_issues": ("没有在办的同类事项", "No open issue of this kind"),
+    "triage.no_visit": ("请先选中一条来访", "Select a visit first"),
+    "triage.received": ("{date} · {channel} · {kind}", "{date} · {channel} · {kind}"),
+    "triage.resident": ("{name} {phone} · {village}", "{name} {phone} · {village}"),
+    "triage.repeat": ("第 {count} 次来访", "visit no. {count}"),
+    # Board
+    "board.title": ("三色榜", "Colour board"),
+    "board.empty": ("没有符合条件的在办事项", "No open issues match"),
+    "board.page": ("第 {page}/{pages} 页 · 共 {total} 件", "Page {page}/{pages} · {total} issues"),
+    "board.filtered": ("已筛选：{what}", "Filtered: {what}"),
+    "board.filter_title": ("筛选三色榜", "Filter the board"),
+    "board.any": ("全部", "Any"),
+    "board.apply": ("应用", "Apply"),
+    "board.clear": ("清除", "Clear"),
+    "col.colour": ("色", "C"),
+    "col.title": ("事项", "Issue"),
+    "col.tier": ("层级", "Tier"),
+    "col.unit": ("责任单位", "Unit"),
+    "col.village": ("村社", "Village"),
+    "col.category": ("分类", "Category"),
+    "col.status": ("状态", "Status"),
+    "col.due": ("期限", "Due"),
+    "col.visits": ("次", "Visits"),
+    "col.received": ("时间", "Received"),
+    "col.resident": ("群众", "Resident"),
+    "col.summary": ("内容", "What"),
+    "col.channel": ("渠道", "Channel"),
+    "due.left": ("剩{days}天", "{days} d left"),
+    "due.today": ("今天到期", "due today"),
+    "due.over": ("超{days}天", "{days} d over"),
+    "due.resup": ("再监督", "re-supervised"),
+    # Issue detail
+    "issue.title": ("事项详情", "Issue"),
+    "issue.meta": (
+        "{tier} · {unit} · {village} · {category}",
+        "{tier} · {unit} · {village} · {category}",
+    ),
+    "issue.status_line": (
+        "状态：{status}　期限：{due}（{left}）",
+        "Status: {status}  Due: {due} ({left})",
+    ),
+    "issue.lead": ("领衔代表：{name}", "Lead deputy: {name}"),
+    "issue.opened": ("{date} 受理，{window} 天办理期", "Opened {date}, {window}-day window"),
+    "issue.closed_line": ("{date} 办结（{within}）", "Closed {date} ({within})"),
+    "issue.within": ("期限内", "within its window"),
+    "issue.late": ("超期", "late"),
+    "issue.awaiting_eval": ("待群众评价", "awaiting the resident's evaluation"),
+    "issue.eval": (
+        "群众评价：{resolution}，{satisfaction}",
+        "Evaluation: {resolution}, {satisfaction}",
+    ),
+    "issue.visits": ("来访 {count} 次", "{count} visits"),
+    "issue.timeline": ("办理过程", "History"),
+    "issue.tl_visit": ("来访", "Visit"),
+    "issue.tl_move": ("{before} → {after}", "{before} → {after}"),
+    "issue.tl_note": ("进展", "Progress"),
+    "issue.tl_eval": (
+        "评价：{resolution}，{satisfaction}",
+        "Evaluation: {resolution}, {satisfaction}",
+    ),
+    "issue.tl_reopen": ("再监督", "Reopened for re-supervision"),
+    "issue.reopened_n": ("再监督 {count} 次", "re-supervised {count}×"),
+    "issue.progress_saved": ("已记录进展", "Progress recorded"),
+    "issue.closed_ok": ("已办结", "Closed"),
+    "issue.closed_reopened": (
+        "群众{verdict}，事项已转再监督（红）",
+        "Resident {verdict}: the issue is reopened for re-supervision (red)",
+    ),
+    "issue.reopened": ("已转再监督", "Reopened for re-supervision"),
+    "issue.evaluated": ("已记录评价", "Evaluation recorded"),
+    "issue.cannot_close": ("该事项已办结并评价", "This issue is closed and evaluated"),
+    "issue.cannot_reopen": ("只有已办结的事项可以再监督", "Only a closed issue can be reopened"),
+    # Modals
+    "progress.title": ("办理进展", "Add progress"),
+    "progress.status": ("状态", "Status"),
+    "progress.note": ("进展说明", "Note"),
+    "close.title": ("办结并记录群众评价", "Close with the resident's evaluation"),
+    "close.resolved": ("问题解决了吗？", "Was it resolved?"),
+    "close.satisfied": ("群众满意吗？", "Is the resident satisfied?"),
+    "close.not_yet": ("暂未评价（先办结，稍后回访）", "Not yet (close now, ask later)"),
+    "close.note": ("说明（可不填）", "Note (optional)"),
+    "close.need_both": ("请选择两项评价，或选“暂未评价”", "Choose both answers, or 'not yet'"),
+    "reopen.title": ("转再监督", "Reopen for re-supervision"),
+    "reopen.note": ("再监督原因", "Why it is reopened"),
+    "confirm.yes": ("确定", "Yes"),
+    "confirm.no": ("取消", "No"),
+    "deputy.title": ("谁在值班？", "Who is on duty?"),
+    "deputy.rostered": ("今日排班", "Rostered today"),
+    "deputy.others": ("其他代表", "Other deputies"),
+    "deputy.switched": ("当前值班：{name}", "Now on duty: {name}"),
+    "help.title": ("帮助", "Help"),
+    "help.keys": ("按键", "Keys"),
+    "help.global": ("全局", "Everywhere"),
+    "help.close": ("按 Esc 关闭", "Esc closes"),
+    "help.dashboard": (
+        "今日值班的概况：谁在值班、今天的来访、三色榜计数、超期事项和上一班的交接。",
+        "Today at a glance: who is on duty, today's visits, the colour counts, "
+        "overdue issues and the last handover note.",
+    ),
+    "help.log": (
+        "先输入电话：老群众会自动带出姓名和村社。Tab 在栏目间移动，下拉框按回车展开。"
+        "Ctrl+S 保存，保存后直接进入分办。",
+        "Type the phone first: a returning resident's name and village are filled in. "
+        "Tab moves between fields; Enter opens a list. Ctrl+S saves and goes on to triage.",
+    ),
+    "help.triage": (
+        "待分办的来访，最早的在前。按 1/2/3 选层级并挑选责任单位，开立新事项；"
+        "按 u 直接选单位；按 l 归入已有的同类事项。",
+        "Visits waiting for triage, oldest first. Press 1/2/3 to choose the tier and then "
+        "the unit, opening a new issue; u chooses a unit directly; l links to an open issue.",
+    ),
+    "help.board": (
+        "在办事项按层级分组，红黄绿排序（最急的在前）。■ 红：超期或再监督；"
+        "▲ 黄：剩余期限不足三分之一；● 绿：期限充裕。f 筛选，PgUp/PgDn 翻页，回车打开。",
+        "Open issues by tier, worst first. ■ red: overdue or re-supervised; ▲ yellow: a third "
+        "of the window or less left; ● green: on track. f filters, PgUp/PgDn pages, Enter opens.",
+    ),
+    "help.issue": (
+        "事项的来访和办理过程。p 记录进展（状态只能向前），c 办结并记录群众评价"
+        "（未解决或不满意会转再监督），r 再监督。",
+        "An issue's visits and history. p adds progress (status only moves forward), c closes "
+        "with the resident's evaluation (unresolved or unsatisfied reopens it), r reopens.",
+    ),
+    # Errors
+    "error.title": ("出错了", "Something went wrong"),
+    "error.store": ("操作未完成", "The operation did not complete"),
+    "error.form": ("请更正标红的栏目", "Please correct the fields marked in red"),
+    "error.not_found": ("找不到该记录", "Record not found"),
+    "error.visit_not_found": ("找不到这条来访", "Visit not found"),
+    "error.issue_not_found": ("找不到这个事项", "Issue not found"),
+    "error.unit_not_found": ("找不到该责任单位", "Unit not found"),
+    "error.deputy_not_found": ("找不到该代表", "Deputy not found"),
+    "error.status_move": ("状态不能这样变更", "The status cannot move that way"),
+    "error.link_closed": ("不能归入已办结的事项", "Cannot link to a closed issue"),
+    "error.already_closed": ("该事项已办结并评价", "This issue is already closed and evaluated"),
+    "error.reopen_open": ("只有已办结的事项可以再监督", "Only a closed issue can be reopened"),
+    "error.visit_triaged": ("这条来访已经分办过了", "This visit has already been triaged"),
+    "error.unit_tier": ("责任单位与层级不符", "The unit is not at that tier"),
+    "error.read_only": (
+        "内部错误：只读会话不能写入",
+        "Internal error: a read session cannot write",
+    ),
+    "error.hard_delete": ("记录只能标记删除", "Records can only be marked deleted"),
+    "error.station_missing": (
+        "还没有联络站数据库：先运行 liaison init 或 liaison demo",
+        "No station database yet: run `liaison init` or `liaison demo` first",
+    ),
+    "error.db_too_new": (
+        "数据库由更新版本的值班台创建（版本 {revision}），请升级本软件",
+        "The database was written by a newer Liaison Desk (revision {revision}); upgrade first",
+    ),
+    "error.db_busy": (
+        "数据库正被另一终端占用，请稍后再试",
+        "The database is busy in another terminal; try again in a moment",
+    ),
+    "error.db_unreadable": (
+        "不是值班台数据库文件（或已损坏）",
+        "Not a Liaison Desk database (or it is damaged)",
+    ),
+    "error.unexpected": (
+        "意外错误，已中止本次操作，数据未改动",
+        "Unexpected error: the operation was stopped and nothing was changed",
+    ),
+    "settings.unknown": ("没有这个设置项", "No such setting"),
+    "settings.invalid": ("设置值不合法", "Invalid setting value"),
+    # CLI
+    "cli.app": (
+        "联络站值班台：代表联络站的值班终端",
+        "Liaison Desk: the duty desk of a deputy liaison station",
+    ),
+    "cli.db": ("数据库文件（或环境变量 LIAISON_DB）", "Database file (or LIAISON_DB)"),
+    "cli.lang": ("界面语言：zh 或 en", "Interface language: zh or en"),
+    "cli.demo": ("打开演示联络站（每次新建）", "Open a fresh demo station"),
+    "cli.demo.visits": ("演示来访条数", "Number of demo visits"),
+    "cli.demo.seed": (
+        "随机种子（同一种子生成同一联络站）",
+        "Random seed (same seed, same station)",
+    ),
+    "cli.demo.no_open": ("只生成数据库，不打开界面", "Write the database without opening the app"),
+    "cli.demo.force": ("覆盖已有文件", "Overwrite an existing file"),
+    "cli.init": ("新建联络站数据库", "Create a station database"),
+    "cli.init.station": ("联络站名称", "Station name"),
+    "cli.init.township": ("所在乡镇（街道）", "Township"),
+    "cli.init.county": ("所在县（市、区）", "County"),
+    "cli.init.deputy": ("代表姓名（可重复）", "Deputy name (repeatable)"),
+    "cli.init.village": ("村（社区）名称（可重复）", "Village or community (repeatable)"),
+    "cli.init.from_bundle": (
+        "从同步包创建村级笔记本（尚未提供）",
+        "Make a laptop from a sync bundle (not yet available)",
+    ),
+    "cli.prompt.station": ("联络站名称", "Station name"),
+    "cli.prompt.township": ("乡镇（街道）", "Township"),
+    "cli.prompt.county": ("县（市、区）", "County"),
+    "cli.prompt.deputies": ("代表姓名（用逗号分隔）", "Deputies (comma-separated)"),
+    "cli.prompt.villages": ("村和社区（用逗号分隔）", "Villages and communities (comma-separated)"),
+    "cli.created": ("已创建联络站：{name} → {path}", "Station created: {name} → {path}"),
+    "cli.demo_written": (
+        "演示联络站已生成：{visits} 条来访 → {path}",
+        "Demo station written: {visits} visits → {path}",
+    ),
+    "cli.generating": ("正在生成演示联络站…", "Generating the demo station…"),
+    "cli.exists": (
+        "文件已存在：{path}（加 --force 覆盖，或换一个 --db）",
+        "File exists: {path} (add --force to overwrite, or choose another --db)",
+    ),
+    "cli.station_exists": (
+        "该数据库已有联络站：{path}",
+        "That database already has a station: {path}",
+    ),
+    "cli.need_options": (
+        "非交互模式下请给出 --station --township --county 和至少一个 --deputy",
+        "Without a terminal, give --station --township --county and at least one --deputy",
+    ),
+    "cli.bad_lang": (
+        "不支持的语言：{lang}（可用 zh、en）",
+        "Unsupported language: {lang} (zh or en)",
+    ),
+    "cli.upgraded": (
+        "数据库已升级，升级前的副本：{path}",
+        "Database upgraded; a copy from before is at {path}",
+    ),
+    "cli.not_yet": ("此功能尚未提供：{what}", "Not available yet: {what}"),
+    "cli.bad_value": ("{field}：{message}", "{field}: {message}"),
+    "cli.no_deputy": ("至少需要一位代表", "At least one deputy is needed"),
+}

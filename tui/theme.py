@@ -1,0 +1,35 @@
+"""Board colours as theme variables, always paired with their glyph (● ▲ ■)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from rich.text import Text
+
+from store.models import Colour
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+# A theme may define `board-green` and friends; otherwise the semantic success/warning/error.
+COLOUR_VARIABLES = {
+    Colour.green: ("board-green", "success"),
+    Colour.yellow: ("board-yellow", "warning"),
+    Colour.red: ("board-red", "error"),
+}
+
+
+def colour_style(app: App[object], colour: Colour) -> Style:
+    variables = app.theme_variables
+    own, fallback = COLOUR_VARIABLES[colour]
+    value = variables.get(own) or variables.get(fallback)
+    return Style(color=value, bold=colour == Colour.red) if value else Style()
+
+
+def badge(app: App[object], colour: Colour, text: str = "") -> Text:
+    """The colour's glyph, styled, optionally followed by plain text."""
+    out = Text(colour.glyph, style=colour_style(app, colour))
+    if text:
+        out.append(" " + text, style=colour_style(app, colour))
+    return out
