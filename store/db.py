@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
 from store.changes import Actor, WriteContext
 from store.clock import Clock
-from store.errors import DatabaseBusy, DatabaseUnreadable
+from store.errors import DatabaseBusy, DatabaseUnreadable, ReadOnlySession
 
 # Spec §8: a lock held by another terminal is waited for this long before a write gives up.
 BUSY_TIMEOUT_MS = 10_000
@@ -59,12 +59,30 @@ def _sqlite_on_begin(conn: Any) -> None:
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    """A session for one unit of reading; any attempt to write through it fails."""
+    """A session for one unit of reading. Any write through it fails with ReadOnlySession: ORM
+    writes at flush (store.changes), SQL ones in the database itself."""
     with Session(engine, expire_on_commit=False, autoflush=False) as session:
+        readonly = _set_read_only(session, True)
         try:
             yield session
-        except OperationalError as exc:
+        except DatabaseError as exc:
             raise _translate(exc) from None
+        finally:
+            # Detach first: a rollback would expire what the caller has read.
+            session.expunge_all()
+            session.rollback()
+            if readonly:
+                _set_read_only(session, False)
+
+
+def _set_read_only(session: Session, on: bool) -> bool:
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA query_only = {1 if on else 0}")
+        return True
+    if conn.dialect.name == "postgresql" and on:
+        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+    return False
 
 
 @contextmanager
@@ -77,14 +95,16 @@ def write_session(engine: Engine, *, actor: Actor, clock: Clock) -> Iterator[Ses
         try:
             with session.begin():
                 yield session
-        except OperationalError as exc:
+        except DatabaseError as exc:
             raise _translate(exc) from None
 
 
-def _translate(exc: OperationalError) -> Exception:
+def _translate(exc: DatabaseError) -> Exception:
     message = str(exc.orig) if exc.orig is not None else ""
     if "locked" in message or "busy" in message:
         return DatabaseBusy()
+    if "readonly" in message or "read-only" in message:
+        return ReadOnlySession()
     if "not a database" in message or "malformed" in message:
         return DatabaseUnreadable()
     return exc

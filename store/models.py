@@ -109,7 +109,7 @@ class Satisfaction(StrEnum):
 
 
 class Colour(StrEnum):
-    """Board colours, worst last so `max()` finds the worst."""
+    """Board colours, from best to worst; compare them by `severity` (not as strings)."""
 
     green = "green"
     yellow = "yellow"
@@ -296,7 +296,8 @@ class Constituent(Record, table=True):
 
 class Issue(Record, table=True):
     """One problem, fed by one or more visits. Its due and warning dates are fixed when the issue is
-    opened (or reopened), so the board's colours are range queries on indexed dates."""
+    opened, so the board's colours are range queries on indexed dates. A reopened issue keeps them:
+    it is red until closed again, and its figures count from the first opening."""
 
     __table_args__ = (
         Index(

@@ -35,15 +35,32 @@ class StationSettings:
         return int(window * self.yellow_left_ratio)
 
 
+WINDOW_UNITS = ("calendar", "working")
+
+
 def parse_settings(values: dict[str, str]) -> StationSettings:
+    """Typed settings from stored text.
+
+    Raises:
+        ValueError: a value does not parse or is out of range.
+    """
     merged = DEFAULT_SETTINGS | values
-    return StationSettings(
+    parsed = StationSettings(
         window_days={tier: int(merged[f"window_days.{tier.value}"]) for tier in Tier},
         window_unit=merged["window_unit"],
         yellow_left_ratio=Fraction(merged["yellow_left_ratio"]),
         evaluation_grace_days=int(merged["evaluation_grace_days"]),
         purge_after_years=int(merged["purge_after_years"]),
     )
+    if min(parsed.window_days.values()) < 1 or max(parsed.window_days.values()) > 3650:
+        raise ValueError("window_days")
+    if parsed.window_unit not in WINDOW_UNITS:
+        raise ValueError("window_unit")
+    if not 0 <= parsed.yellow_left_ratio <= 1:
+        raise ValueError("yellow_left_ratio")
+    if parsed.evaluation_grace_days < 0 or parsed.purge_after_years < 1:
+        raise ValueError("days")
+    return parsed
 
 
 def load_settings(*, session: Session) -> StationSettings:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, select
 
 from store.changes import Actor
@@ -122,8 +123,17 @@ def _check(station: StationIn) -> None:
         raise FieldInvalid("field.duplicate", "village")
 
 
-def init_station(*, engine_path: Path, station: StationIn, clock: Clock) -> StationInfo:
+def init_station(
+    *,
+    engine_path: Path,
+    station: StationIn,
+    clock: Clock,
+    make_id: Callable[[], str] = new_id,
+) -> StationInfo:
     """Create a new station database at `engine_path` with its first records, in one transaction.
+
+    Args:
+        make_id: where record ids come from (the demo passes a seeded one, to be reproducible).
 
     Raises:
         FieldInvalid: a name is empty or too long, or a village is named twice.
@@ -135,17 +145,23 @@ def init_station(*, engine_path: Path, station: StationIn, clock: Clock) -> Stat
         with store.read() as session:
             if session.exec(select(LocalMeta).where(LocalMeta.key == "station_id")).first():
                 raise FileExistsError(str(engine_path))
-        station_id, device_id = new_id(), new_id()
+        station_id, device_id = make_id(), make_id()
         actor = Actor(station_id=station_id, device_id=device_id)
         with write_session(store.engine, actor=actor, clock=clock) as session:
-            _write_station(session, station, station_id, device_id)
+            _write_station(session, station, station_id, device_id, make_id)
         with store.read() as session:
             return station_info(session=session)
     finally:
         store.dispose()
 
 
-def _write_station(session: Session, station: StationIn, station_id: str, device_id: str) -> None:
+def _write_station(
+    session: Session,
+    station: StationIn,
+    station_id: str,
+    device_id: str,
+    make_id: Callable[[], str],
+) -> None:
     session.add(LocalMeta(key="station_id", value=station_id))
     session.add(LocalMeta(key="device_id", value=device_id))
     session.add(
@@ -166,6 +182,7 @@ def _write_station(session: Session, station: StationIn, station_id: str, device
     for deputy in station.deputies:
         session.add(
             Deputy(
+                id=make_id(),
                 station_id=station_id,
                 name=clean_name(deputy.name),
                 level=deputy.level,
@@ -175,6 +192,7 @@ def _write_station(session: Session, station: StationIn, station_id: str, device
     village_ids: dict[str, str] = {}
     for position, village in enumerate(station.villages):
         row = Village(
+            id=make_id(),
             station_id=station_id,
             name=clean_name(village.name),
             kind=village.kind,
@@ -186,6 +204,7 @@ def _write_station(session: Session, station: StationIn, station_id: str, device
     for unit in station.units if station.units is not None else default_units(station):
         session.add(
             Unit(
+                id=make_id(),
                 station_id=station_id,
                 name=unit.name,
                 tier=unit.tier,
@@ -239,7 +258,11 @@ def open_store(
     elif not is_sqlite_file(path):
         raise DatabaseUnreadable(path=str(path))
     engine = make_engine(sqlite_url(path))
-    backup = ensure_schema(engine, path)
+    try:
+        backup = ensure_schema(engine, path)
+    except DatabaseError:
+        engine.dispose()
+        raise DatabaseUnreadable(path=str(path)) from None
     if backup is not None and on_backup is not None:
         on_backup(backup)
     return Store(engine=engine, clock=clock or SystemClock())

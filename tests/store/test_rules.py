@@ -130,9 +130,9 @@ def test_colours_have_severity_glyph_and_name() -> None:
     ],
     ids=["green-yellow", "yellow-red", "green-red", "all"],
 )
-def test_max_finds_the_worst_colour(colours: tuple[Colour, ...], worst: Colour) -> None:
-    """Colour's docstring: "worst last so `max()` finds the worst"."""
-    assert max(colours) == worst
+def test_severity_finds_the_worst_colour(colours: tuple[Colour, ...], worst: Colour) -> None:
+    """Colours compare by severity, never as strings ("yellow" > "red" alphabetically)."""
+    assert max(colours, key=lambda c: c.severity) == worst
 
 
 ORDER = list(IssueStatus)

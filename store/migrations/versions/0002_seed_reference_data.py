@@ -67,29 +67,33 @@ setting = sa.table(
 
 
 def upgrade() -> None:
-    op.bulk_insert(
-        category,
-        [
-            {
-                "id": category_id_for(name),
-                "created_at": SEED_AT,
-                "updated_at": SEED_AT,
-                "device_id": SEED_DEVICE,
-                "deleted_at": None,
-                "name": name,
-                "position": position,
-                "active": True,
-            }
-            for position, name in enumerate(DEFAULT_CATEGORIES)
-        ],
-    )
-    op.bulk_insert(
-        setting,
-        [
-            {"key": key, "value": value, "updated_at": SEED_AT, "device_id": SEED_DEVICE}
-            for key, value in DEFAULT_SETTINGS.items()
-        ],
-    )
+    # Only what is missing: a database may already hold a row that a station wrote itself.
+    conn = op.get_bind()
+    have_categories = {row[0] for row in conn.execute(sa.select(category.c.id))}
+    have_settings = {row[0] for row in conn.execute(sa.select(setting.c.key))}
+    categories = [
+        {
+            "id": category_id_for(name),
+            "created_at": SEED_AT,
+            "updated_at": SEED_AT,
+            "device_id": SEED_DEVICE,
+            "deleted_at": None,
+            "name": name,
+            "position": position,
+            "active": True,
+        }
+        for position, name in enumerate(DEFAULT_CATEGORIES)
+        if category_id_for(name) not in have_categories
+    ]
+    settings = [
+        {"key": key, "value": value, "updated_at": SEED_AT, "device_id": SEED_DEVICE}
+        for key, value in DEFAULT_SETTINGS.items()
+        if key not in have_settings
+    ]
+    if categories:
+        op.bulk_insert(category, categories)
+    if settings:
+        op.bulk_insert(setting, settings)
 
 
 def downgrade() -> None:
