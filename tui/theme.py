@@ -29,7 +29,9 @@ def colour_style(app: App[object], colour: Colour) -> Style:
 
 def badge(app: App[object], colour: Colour, text: str = "") -> Text:
     """The colour's glyph, styled, optionally followed by plain text."""
-    out = Text(colour.glyph, style=colour_style(app, colour))
+    # Styled spans, not a base style: whatever the caller appends stays unstyled.
+    out = Text()
+    out.append(colour.glyph, style=colour_style(app, colour))
     if text:
         out.append(" " + text, style=colour_style(app, colour))
     return out

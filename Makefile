@@ -1,0 +1,47 @@
+# Liaison Desk. `make demo` and `make test` are the two commands a fresh machine needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test lint format bench snapshots screenshots clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the app with its test tools
+
+demo: $(STAMP) ## Install, then open the app on a fresh demo station
+	$(BIN)/liaison demo
+
+test: $(STAMP) ## Install, then run the linters and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Format the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP) ## Run the benchmarks in bench/ (figures and ratios to their floors)
+	$(BIN)/python -m bench
+
+snapshots: $(STAMP) ## Review, then accept, changed screen snapshots
+	$(BIN)/pytest tests/screens/test_snapshots.py --snapshot-update
+
+screenshots: $(STAMP) ## Regenerate the README's screenshots (docs/*.svg)
+	$(BIN)/python docs/screenshots.py
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,197 @@
+"""The `liaison` command, through typer's runner and through a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tui.cli import cli
+
+LIAISON = [sys.executable, "-c", "from tui.cli import main; main()"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command in a fresh process, with no terminal on stdin."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISON_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [*LIAISON, *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=full_env,
+        timeout=120,
+    )
+
+
+def count(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as db:
+        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_help_names_every_command_in_both_languages() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("demo", "init"):
+        assert command in result.stdout
+    assert "联络站值班台" in result.stdout and "Liaison Desk" in result.stdout
+
+
+def test_demo_writes_a_station_without_opening_it(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    result = run("demo", "--db", str(db), "--visits", "300", "--no-open")
+    assert result.returncode == 0, result.stderr
+    assert count(db, "visit") == 300
+    assert count(db, "category") == 28
+    assert count(db, "deputy") >= 12
+    assert str(db) in result.stderr
+
+
+def test_demo_refuses_to_overwrite_an_existing_file_without_force(tmp_path: Path) -> None:
+    db = tmp_path / "mine.sqlite3"
+    db.write_bytes(b"precious")
+    result = run("demo", "--db", str(db), "--visits", "10", "--no-open")
+    assert result.returncode == 2
+    assert "--force" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert db.read_bytes() == b"precious"
+    forced = run("demo", "--db", str(db), "--visits", "10", "--no-open", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert count(db, "visit") == 10
+
+
+def test_init_scripted_creates_the_station(tmp_path: Path) -> None:
+    db = tmp_path / "station.sqlite3"
+    result = run(
+        "--db",
+        str(db),
+        "init",
+        "--station",
+        "东塘联络站",
+        "--township",
+        "青石镇",
+        "--county",
+        "临溪县",
+        "--deputy",
+        "王建国",
+        "--deputy",
+        "李秀英",
+        "--village",
+        "东塘村",
+        "--village",
+        "新桥社区",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "东塘联络站" in result.stdout
+    with sqlite3.connect(db) as conn:
+        assert sorted(r[0] for r in conn.execute("SELECT name FROM deputy")) == ["李秀英", "王建国"]
+        kinds = dict(conn.execute("SELECT name, kind FROM village").fetchall())
+        assert kinds == {"东塘村": "village", "新桥社区": "community"}
+        assert conn.execute("SELECT count(*) FROM unit WHERE tier = 'county'").fetchone()[0] > 5
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_init_uses_liaison_db_from_the_environment(tmp_path: Path) -> None:
+    db = tmp_path / "env.sqlite3"
+    args = ["init", "--station", "站", "--township", "镇", "--county", "县", "--deputy", "甲"]
+    result = run(*args, env={"LIAISON_DB": str(db)})
+    assert result.returncode == 0, result.stderr
+    assert count(db, "station") == 1
+
+
+def test_init_without_a_terminal_and_missing_options_fails_fast(tmp_path: Path) -> None:
+    db = tmp_path / "x.sqlite3"
+    result = run("--db", str(db), "init", "--station", "站")
+    assert result.returncode == 2
+    assert "--deputy" in result.stderr
+    assert not db.exists()
+
+
+def test_init_refuses_an_existing_station(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    args = ["--db", str(db), "init", "--station", "站", "--township", "镇", "--county", "县"]
+    assert run(*args, "--deputy", "甲").returncode == 0
+    again = run(*args, "--deputy", "乙")
+    assert again.returncode == 2
+    assert count(db, "deputy") == 1
+
+
+def test_init_refuses_a_name_too_long_and_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    result = run(
+        "--db",
+        str(db),
+        "init",
+        "--station",
+        "站",
+        "--township",
+        "镇",
+        "--county",
+        "县",
+        "--deputy",
+        "长" * 51,
+    )
+    assert result.returncode == 2
+    assert "50" in result.stderr
+    assert not db.exists() or db.stat().st_size == 0
+
+
+def test_opening_a_missing_database_says_what_to_do(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "nothing.sqlite3"))
+    assert result.returncode == 1
+    assert "liaison init" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_opening_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_text("这不是数据库", encoding="utf-8")
+    result = run("--db", str(junk))
+    assert result.returncode == 1
+    assert "数据库" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert junk.read_text(encoding="utf-8") == "这不是数据库"
+
+
+def test_english_messages_with_lang_en(tmp_path: Path) -> None:
+    result = run("--lang", "en", "--db", str(tmp_path / "none.sqlite3"))
+    assert result.returncode == 1
+    assert "No station database" in result.stderr
+
+
+def test_unknown_language_is_refused(tmp_path: Path) -> None:
+    result = run("--lang", "fr", "--db", str(tmp_path / "none.sqlite3"))
+    assert result.returncode == 2
+    assert "zh" in result.stderr and "en" in result.stderr
+
+
+def test_headless_commands_never_load_textual(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from tui.cli import cli\n"
+        f"cli(['--db', {str(tmp_path / 'h.sqlite3')!r}, 'init', '--station', 's',"
+        " '--township', 't', '--county', 'c', '--deputy', 'd'], standalone_mode=False)\n"
+        "print('textual' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_runner_demo_and_init(tmp_path: Path, lang: str) -> None:
+    runner = CliRunner()
+    db = tmp_path / f"{lang}.sqlite3"
+    result = runner.invoke(
+        cli, ["--lang", lang, "demo", "--db", str(db), "--visits", "50", "--no-open"]
+    )
+    assert result.exit_code == 0, result.output
+    assert count(db, "visit") == 50
