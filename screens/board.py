@@ -74,7 +74,7 @@ class FilterModal(ModalScreen[BoardFilter | None]):
 
         def select(id_: str, options: list[tuple[str, str]], value: str | None) -> Select[str]:
             return Select(
-                options, id=id_, prompt=t("board.any"), value=value if value else Select.BLANK
+                options, id=id_, prompt=t("board.any"), value=value if value else Select.NULL
             )
 
         with Vertical(classes="dialog"):
@@ -106,7 +106,7 @@ class FilterModal(ModalScreen[BoardFilter | None]):
 
     def _value(self, id_: str) -> str | None:
         value = self.query_one(f"#{id_}", Select).value
-        return None if value is Select.BLANK else str(value)
+        return None if value is Select.NULL else str(value)
 
     @on(Button.Pressed, "#filter-apply")
     def action_apply(self) -> None:

@@ -154,7 +154,7 @@ class LogVisitScreen(DeskScreen):
     def _values(self) -> dict[str, Any]:
         def select_value(name: str) -> str:
             value = self.query_one(f"#{name}", Select).value
-            return "" if value is Select.BLANK else str(value)
+            return "" if value is Select.NULL else str(value)
 
         return {
             "phone": self.query_one("#phone", Input).value,
