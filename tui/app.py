@@ -121,6 +121,25 @@ class LiaisonApp(App[None]):
             self.push_screen(HelpModal(self.screen))
 
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report prints local variables, which may hold residents' data. Ours
+        names the error's type and where it happened, and nothing else."""
+        import traceback
+
+        from rich.segment import Segments
+        from rich.text import Text
+
+        error = self._exception
+        report = Text(t("error.unexpected") + "\n", style="bold")
+        if error is not None:
+            report.append(f"{type(error).__name__}\n")
+            for frame in traceback.extract_tb(error.__traceback__)[-8:]:
+                report.append(f"  {frame.filename}:{frame.lineno} in {frame.name}\n", style="dim")
+        self.bell()
+        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
+        self._close_messages_no_wait()
+
+
 def make_app(store: Store, station: StationInfo, lang: str = "zh") -> LiaisonApp:
     """The app on an open store. Set the language before this module's screens are imported
     when it is not Chinese: key labels are read when their classes are defined."""
