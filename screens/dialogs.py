@@ -68,7 +68,8 @@ class PickModal(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.required:
+            self.dismiss(None)
 
 
 @dataclass(frozen=True)

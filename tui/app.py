@@ -74,7 +74,9 @@ class LiaisonApp(App[None]):
             if deputy_id:
                 self._set_deputy(deputy_id)
 
-        self.push_screen(PickModal(t("deputy.title"), items), chosen)
+        # At start someone must be on duty: every write is attributed to them.
+        required = self.deputy_id is None
+        self.push_screen(PickModal(t("deputy.title"), items, required=required), chosen)
 
     @work(thread=True, exit_on_error=False, group="duty_writers")
     def _set_deputy(self, deputy_id: str) -> None:
@@ -119,7 +121,6 @@ class LiaisonApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpModal):
             self.push_screen(HelpModal(self.screen))
-
 
     def _fatal_error(self) -> None:
         """Textual's crash report prints local variables, which may hold residents' data. Ours
