@@ -15,9 +15,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, Select
 
 from screens.base import DeskScreen, nav_bindings
 from screens.issue import IssueScreen
-from store.issues import BoardFilter, IssueRow, board_counts, list_board
+from store.issues import BoardFilter, IssueRow, board_counts, board_position, list_board
 from store.models import Colour, IssueStatus, Tier
-from store.paging import Page
+from store.paging import PAGE_SIZE, Page
 from store.reference import Choice, list_categories, list_units, list_villages
 from store.rules import PROGRESS_STATUSES
 from tui.i18n import label, t
@@ -133,6 +133,7 @@ class FilterModal(ModalScreen[BoardFilter | None]):
 class BoardData:
     page: Page[IssueRow]
     counts: dict[Tier, dict[Colour, int]]
+    focus_id: str | None = None
 
 
 class BoardScreen(DeskScreen):
@@ -185,28 +186,41 @@ class BoardScreen(DeskScreen):
 
     def reload(self) -> None:
         self.table.loading = self.data is None
+        # Open on the issue just triaged (once: _show forgets it), so the deputy sees where it
+        # stands.
+        focus = self.desk.last_issue_id
         self.run_store(
-            partial(self._load, self.filters, self.page_offset),
+            partial(self._load, self.filters, self.page_offset, focus),
             self._show,
             group="issue_loaders",
             exclusive=True,
         )
 
-    def _load(self, filters: BoardFilter, offset: int) -> BoardData:
+    def _load(self, filters: BoardFilter, offset: int, focus: str | None) -> BoardData:
         today = self.today
         with self.desk.store.read() as session:
+            if focus is not None:
+                position = board_position(
+                    session=session, today=today, issue_id=focus, filters=filters
+                )
+                if position is None:
+                    focus = None
+                else:
+                    offset = position // PAGE_SIZE * PAGE_SIZE
             return BoardData(
                 page=list_board(session=session, today=today, filters=filters, offset=offset),
                 counts=board_counts(session=session, today=today, filters=filters),
+                focus_id=focus,
             )
 
     def _show(self, data: BoardData) -> None:
         self.data = data
+        self.desk.last_issue_id = None
         page = data.page
         self.page_offset = page.offset
         table = self.table
         table.loading = False
-        keep = self._current_id()
+        keep = data.focus_id or self._current_id()
         table.clear()
         for issue in page.items:
             style = colour_style(self.app, issue.colour)

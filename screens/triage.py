@@ -283,6 +283,7 @@ class TriageScreen(DeskScreen):
             return open_issue(session=session, visit_id=visit_id, unit_id=unit_id)
 
     def _triaged(self, issue: IssueRow) -> None:
+        self.desk.last_issue_id = issue.id
         self.notify(
             t("triage.done", tier=label(issue.tier), unit=issue.unit, due=issue.due_on.isoformat())
         )
@@ -329,6 +330,7 @@ class TriageScreen(DeskScreen):
             return link_visit(session=session, visit_id=visit_id, issue_id=issue_id)
 
     def _linked(self, issue: IssueRow) -> None:
+        self.desk.last_issue_id = issue.id
         self.notify(t("triage.linked", title=issue.title))
         self.detail = None
         self.reload()

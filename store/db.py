@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
@@ -61,28 +61,30 @@ def _sqlite_on_begin(conn: Any) -> None:
 def read_session(engine: Engine) -> Iterator[Session]:
     """A session for one unit of reading. Any write through it fails with ReadOnlySession: ORM
     writes at flush (store.changes), SQL ones in the database itself."""
-    with Session(engine, expire_on_commit=False, autoflush=False) as session:
-        readonly = _set_read_only(session, True)
+    with engine.connect() as conn:
+        # One connection for the whole session, so the read-only mark is lifted from the same
+        # connection it was put on before the pool hands it to a writer.
+        _set_read_only(conn, True)
         try:
-            yield session
-        except DatabaseError as exc:
-            raise _translate(exc) from None
+            with Session(bind=conn, expire_on_commit=False, autoflush=False) as session:
+                try:
+                    yield session
+                except DatabaseError as exc:
+                    raise _translate(exc) from None
+                finally:
+                    # Detach first: ending the transaction would expire what the caller read.
+                    session.expunge_all()
         finally:
-            # Detach first: a rollback would expire what the caller has read.
-            session.expunge_all()
-            session.rollback()
-            if readonly:
-                _set_read_only(session, False)
+            conn.rollback()
+            _set_read_only(conn, False)
+            conn.rollback()
 
 
-def _set_read_only(session: Session, on: bool) -> bool:
-    conn = session.connection()
+def _set_read_only(conn: Connection, on: bool) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(f"PRAGMA query_only = {1 if on else 0}")
-        return True
-    if conn.dialect.name == "postgresql" and on:
+    elif conn.dialect.name == "postgresql" and on:
         conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-    return False
 
 
 @contextmanager

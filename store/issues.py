@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_
 from sqlalchemy.orm import aliased
@@ -291,18 +292,35 @@ def list_board(
     red, then yellow, then green, the nearest due date first."""
     where = [_open(), *_filter_clauses(filters)]
     total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
-    tier_order = case({t.value: i for i, t in enumerate(Tier)}, value=col(Issue.tier), else_=9)
     rows = session.exec(
-        _rows_query()
-        .where(*where)
-        .order_by(tier_order, colour_rank(today).desc(), col(Issue.due_on), col(Issue.id))
-        .limit(limit)
-        .offset(offset)
+        _rows_query().where(*where).order_by(*_board_order(today)).limit(limit).offset(offset)
     ).all()
     settings = load_settings(session=session)
     return Page(
         tuple(_to_row(*r, today=today, settings=settings) for r in rows), total, offset, limit
     )
+
+
+def _board_order(today: date) -> tuple[ColumnElement[Any], ...]:
+    tier_order = case({t.value: i for i, t in enumerate(Tier)}, value=col(Issue.tier), else_=9)
+    return (tier_order, colour_rank(today).desc(), col(Issue.due_on), col(Issue.id))
+
+
+def board_position(
+    *, session: Session, today: date, issue_id: str, filters: BoardFilter = BoardFilter()
+) -> int | None:
+    """Where an issue stands on the board (0-based), or None when it is not on it: so that the
+    board can open on the page of the issue just triaged."""
+    ranked = (
+        select(
+            col(Issue.id).label("id"),
+            func.row_number().over(order_by=_board_order(today)).label("n"),
+        )
+        .where(_open(), *_filter_clauses(filters))
+        .subquery()
+    )
+    n = session.exec(select(ranked.c.n).where(ranked.c.id == issue_id)).first()
+    return None if n is None else int(n) - 1
 
 
 def board_counts(

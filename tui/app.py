@@ -33,6 +33,8 @@ class LiaisonApp(App[None]):
         self.station = station
         self.deputy_id: str | None = None
         self.deputy_name: str = ""
+        # The issue the deputy last triaged: the board opens on it next time.
+        self.last_issue_id: str | None = None
         self.title = t("app.title")
         self.sub_title = station.name
 

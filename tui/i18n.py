@@ -205,8 +205,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "1 village · 2 township · 3 county · u unit · l link to an issue",
     ),
     "triage.done": (
-        "已分办：{tier} · {unit}，{due} 前办结",
-        "Triaged: {tier} · {unit}, due {due}",
+        "已分办：{tier} · {unit}，{due} 前办结。按 b 在三色榜上查看",
+        "Triaged: {tier} · {unit}, due {due}. Press b to see it on the board",
     ),
     "triage.linked": ("已归入事项：{title}", "Linked to: {title}"),
     "triage.pick_unit": ("选择责任单位 · {tier}", "Choose the unit · {tier}"),

@@ -235,3 +235,25 @@ def test_visit_helper_writes_through_a_write_session(
     with store.read() as session:
         log = session.exec(select(ChangeLog).where(ChangeLog.row_id == row.id)).all()
     assert [entry.op for entry in log] == ["insert"]
+
+
+def test_readers_and_writers_in_threads_share_the_pool_safely(store: Store, actor: Actor) -> None:
+    """A read session marks its connection read-only; the mark must be gone before the pool
+    hands that connection to a writer, whichever thread gets it next."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def read(_: int) -> int:
+        with store.read() as session:
+            return len(session.exec(select(Village)).all())
+
+    def write(n: int) -> None:
+        with store.write(actor) as session:
+            session.add(Village(station_id=actor.station_id, name=f"并发村{n}"))
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        jobs = [pool.submit(read if n % 2 else write, n) for n in range(60)]
+        for job in jobs:
+            job.result()
+    with store.read() as session:
+        written = session.exec(select(Village).where(Village.name.startswith("并发村"))).all()
+    assert len(written) == 30
