@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
@@ -26,7 +27,9 @@ def current_revision(engine: Engine) -> str | None:
 def alembic_config():  # type: ignore[no-untyped-def]
     from alembic.config import Config  # imported only when a migration must run
 
-    cfg = Config()
+    # Alembic's default output stream is whatever sys.stdout was when it was first imported (a
+    # test's closed capture, or the app's terminal): keep its chatter to itself.
+    cfg = Config(stdout=io.StringIO())
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
