@@ -76,7 +76,7 @@ class DashboardScreen(DeskScreen):
             out.append(t("dash.you", name=self.desk.deputy_name), style="bold")
         out.append("\n")
         rostered = "、".join(d.name for d in data.on_duty) or t("dash.nobody")
-        out.append(f"{t('dash.on_duty')}：{rostered}\n", style="dim")
+        out.append(t("dash.on_duty", names=rostered) + "\n", style="dim")
         out.append(t("dash.visits_today", count=data.visits_today.total) + "　")
         out.append(
             t("dash.untriaged", count=data.untriaged),
@@ -90,13 +90,13 @@ class DashboardScreen(DeskScreen):
             title_justify="left",
             expand=False,
             box=None,
-            padding=(0, 1),
+            padding=(0, 1, 0, 0),
         )
-        table.add_column("")
+        table.add_column("", no_wrap=True)
         order = (Colour.red, Colour.yellow, Colour.green)
         for colour in order:
-            table.add_column(badge(self.app, colour, label(colour)), justify="right")
-        table.add_column(t("dash.total"), justify="right")
+            table.add_column(badge(self.app, colour, label(colour)), justify="right", no_wrap=True)
+        table.add_column(t("dash.total"), justify="right", no_wrap=True)
         for tier in Tier:
             row = data.counts[tier]
             table.add_row(

@@ -149,7 +149,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmd.help": ("帮助：本页按键", "Help: keys of this screen"),
     # Dashboard
     "dash.title": ("值班台", "Duty dashboard"),
-    "dash.on_duty": ("今日值班", "On duty today"),
+    "dash.on_duty": ("今日值班：{names}", "On duty today: {names}"),
     "dash.nobody": ("今日未排班", "No one rostered today"),
     "dash.you": ("当前值班：{name}", "At the desk: {name}"),
     "dash.visits_today": ("今日来访 {count} 人次", "Visits today: {count}"),
