@@ -11,18 +11,28 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from screens.base import DeskScreen
-from screens.dialogs import CloseInput, CloseModal, NoteModal, ProgressInput, ProgressModal
+from screens.dialogs import (
+    CloseInput,
+    CloseModal,
+    NoteModal,
+    PickItem,
+    PickModal,
+    ProgressInput,
+    ProgressModal,
+)
 from store.clock import to_local
 from store.issues import (
     IssueDetail,
     IssueRow,
     TimelineEntry,
     add_progress,
+    change_unit,
     close_issue,
     get_issue,
     reopen_issue,
 )
-from store.models import IssueStatus, ProgressCreate, Satisfaction
+from store.models import IssueStatus, ProgressCreate, Satisfaction, Tier
+from store.reference import Choice, list_units
 from store.validation import mask_phone
 from tui.i18n import label, t
 from tui.theme import badge, colour_style
@@ -47,6 +57,7 @@ class IssueScreen(DeskScreen):
         Binding("p", "progress", t("key.progress"), id="add-progress"),
         Binding("c", "close_issue", t("key.close"), id="close-issue"),
         Binding("r", "reopen", t("key.reopen"), id="reopen-issue"),
+        Binding("u", "change_unit", t("key.unit"), show=False, id="change-unit"),
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("v", "reveal", t("key.reveal"), show=False, id="reveal-phone"),
     ]
@@ -88,6 +99,8 @@ class IssueScreen(DeskScreen):
             return True if not closed or self.detail.satisfaction is None else None
         if action == "reopen":
             return True if closed else None
+        if action == "change_unit":
+            return None if closed else True
         return True
 
     def _show(self, detail: IssueDetail) -> None:
@@ -259,6 +272,38 @@ class IssueScreen(DeskScreen):
             self._written(t("issue.evaluated"))
         else:
             self._written(t("issue.closed_ok"))
+
+    def action_change_unit(self) -> None:
+        if self.detail is None:
+            return
+        current = self.detail.unit_id
+        self.run_store(self._units, partial(self._pick_unit, current), group="unit_loaders")
+
+    def _units(self) -> list[Choice]:
+        with self.desk.store.read() as session:
+            return list_units(session=session)
+
+    def _pick_unit(self, current: str, units: list[Choice]) -> None:
+        items: list[PickItem] = []
+        for tier in Tier:
+            items.append(PickItem(None, Text(label(tier), style="bold")))
+            items += [PickItem(u.id, "  " + u.name) for u in units if u.tier == tier]
+
+        def chosen(unit_id: str | None) -> None:
+            if unit_id and unit_id != current:
+                self.run_store(
+                    partial(self._change_unit, unit_id),
+                    lambda row: self._written(
+                        t("issue.unit_changed", tier=label(row.tier), unit=row.unit)
+                    ),
+                    group="issue_writers",
+                )
+
+        self.app.push_screen(PickModal(t("triage.pick_unit_any"), items, highlight=current), chosen)
+
+    def _change_unit(self, unit_id: str) -> IssueRow:
+        with self.desk.store.write(self.desk.actor) as session:
+            return change_unit(session=session, issue_id=self.issue_id, unit_id=unit_id)
 
     def action_reopen(self) -> None:
         def chosen(note: str | None) -> None:

@@ -281,6 +281,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Resident {verdict}: the issue is reopened for re-supervision (red)",
     ),
     "issue.reopened": ("已转再监督", "Reopened for re-supervision"),
+    "issue.unit_changed": ("已改由 {tier} · {unit} 办理", "Now handled by {tier} · {unit}"),
     "issue.evaluated": ("已记录评价", "Evaluation recorded"),
     "issue.cannot_close": ("该事项已办结并评价", "This issue is closed and evaluated"),
     "issue.cannot_reopen": ("只有已办结的事项可以再监督", "Only a closed issue can be reopened"),
@@ -331,9 +332,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.issue": (
         "事项的来访和办理过程。p 记录进展（状态只能向前），c 办结并记录群众评价"
-        "（未解决或不满意会转再监督），r 再监督。",
+        "（未解决或不满意会转再监督），r 再监督，u 改派责任单位，v 显示电话。",
         "An issue's visits and history. p adds progress (status only moves forward), c closes "
-        "with the resident's evaluation (unresolved or unsatisfied reopens it), r reopens.",
+        "with the resident's evaluation (unresolved or unsatisfied reopens it), r reopens, "
+        "u hands it to another unit, v reveals phones.",
     ),
     # Errors
     "error.title": ("出错了", "Something went wrong"),
