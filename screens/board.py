@@ -13,8 +13,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Label, Select
 
-from screens.base import DeskScreen, nav_bindings
+from screens.base import nav_bindings
 from screens.issue import IssueScreen
+from screens.paged import PagedTableScreen
 from store.issues import BoardFilter, IssueRow, board_counts, board_position, list_board
 from store.models import Colour, IssueStatus, Tier
 from store.paging import PAGE_SIZE, Page
@@ -22,18 +23,8 @@ from store.reference import Choice, list_categories, list_units, list_villages
 from store.rules import PROGRESS_STATUSES
 from tui.i18n import label, t
 from tui.theme import badge, colour_style
-from tui.widgets.cells import fit
-
-
-def due_text(issue: IssueRow) -> str:
-    """How the due date reads on a board: days left, due today, or days over."""
-    if issue.resupervision and issue.days_left >= 0:
-        return t("due.resup")
-    if issue.days_left > 0:
-        return t("due.left", days=issue.days_left)
-    if issue.days_left == 0:
-        return t("due.today")
-    return t("due.over", days=-issue.days_left)
+from tui.widgets.cells import due_text, fit
+from tui.widgets.page_table import PageTable
 
 
 def counts_line(app: object, counts: dict[Tier, dict[Colour, int]]) -> Text:
@@ -136,25 +127,30 @@ class BoardData:
     focus_id: str | None = None
 
 
-class BoardScreen(DeskScreen):
+class BoardScreen(PagedTableScreen):
     """Open issues grouped by tier, red then yellow then green; Enter opens one."""
 
     HELP_KEY = "help.board"
     BINDINGS = [
         Binding("enter", "open", t("key.open"), id="open-issue"),
         Binding("f", "filter", t("key.filter"), id="filter-board"),
-        Binding("pagedown", "page(1)", t("key.next_page"), id="next-page"),
-        Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="prev-page"),
-        Binding("j", "cursor(1)", show=False),
-        Binding("k", "cursor(-1)", show=False),
+        *PagedTableScreen.PAGING_BINDINGS,
         *nav_bindings("log-visit", "triage"),
     ]
+    TABLE_ID = "board-table"
+    COLUMNS = (
+        ("col.colour", 2, "colour"),
+        ("col.tier", 4, "tier"),
+        ("col.title", 24, "title"),
+        ("col.unit", 14, "unit"),
+        ("col.village", 8, "village"),
+        ("col.status", 4, "status"),
+        ("col.due", 8, "due"),
+    )
 
     def __init__(self) -> None:
         super().__init__()
         self.filters = BoardFilter()
-        self.page_offset = 0
-        self.data: BoardData | None = None
         self.names: FilterChoices | None = None
 
     def compose(self) -> ComposeResult:
@@ -162,30 +158,16 @@ class BoardScreen(DeskScreen):
         with Vertical(id="board"):
             yield Label("", id="board-counts", classes="screen-title")
             yield Label("", id="board-status", classes="hint")
-            yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
+            yield PageTable(id="board-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
-
-    @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#board-table", DataTable)
 
     def on_mount(self) -> None:
         self.title = t("board.title")
-        table = self.table
-        table.add_column(t("col.colour"), width=2, key="colour")
-        table.add_column(t("col.tier"), width=4, key="tier")
-        table.add_column(t("col.title"), width=24, key="title")
-        table.add_column(t("col.unit"), width=14, key="unit")
-        table.add_column(t("col.village"), width=8, key="village")
-        table.add_column(t("col.status"), width=4, key="status")
-        table.add_column(t("col.due"), width=8, key="due")
-        self.reload()
-
-    def on_screen_resume(self) -> None:
+        self.add_columns()
         self.reload()
 
     def reload(self) -> None:
-        self.table.loading = self.data is None
+        self.table.loading = self.shown_page is None
         # Open on the issue just triaged (once: _show forgets it), so the deputy sees where it
         # stands.
         focus = self.desk.last_issue_id
@@ -214,17 +196,12 @@ class BoardScreen(DeskScreen):
             )
 
     def _show(self, data: BoardData) -> None:
-        self.data = data
         self.desk.last_issue_id = None
         page = data.page
-        self.page_offset = page.offset
-        table = self.table
-        table.loading = False
-        keep = data.focus_id or self._current_id()
-        table.clear()
+        rows = []
         for issue in page.items:
             style = colour_style(self.app, issue.colour)
-            table.add_row(
+            cells = [
                 badge(self.app, issue.colour),
                 Text(label(issue.tier)),
                 fit(issue.title, 24),
@@ -232,8 +209,9 @@ class BoardScreen(DeskScreen):
                 fit(issue.village, 8),
                 Text(label(issue.status)),
                 Text(due_text(issue), style=style),
-                key=issue.id,
-            )
+            ]
+            rows.append((issue.id, cells))
+        self.show_rows(page, rows, data.focus_id or self.current_id())
         self.query_one("#board-counts", Label).update(counts_line(self.app, data.counts))
         status = t("board.page", page=page.number, pages=page.count, total=page.total)
         if self.filters.active:
@@ -241,10 +219,6 @@ class BoardScreen(DeskScreen):
         if not page.items:
             status += "　" + t("board.empty")
         self.query_one("#board-status", Label).update(status)
-        index = next((i for i, row in enumerate(page.items) if row.id == keep), 0)
-        if page.items:
-            table.move_cursor(row=index)
-        table.focus()
 
     def _filter_text(self) -> str:
         f, names = self.filters, self.names
@@ -258,37 +232,15 @@ class BoardScreen(DeskScreen):
             parts += [lookup.get(x, "?") for x in (f.unit_id, f.village_id, f.category_id) if x]
         return "、".join(parts)
 
-    def _current_id(self) -> str | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
-
     @on(DataTable.RowSelected, "#board-table")
     def _selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.app.push_screen(IssueScreen(str(event.row_key.value)))
 
     def action_open(self) -> None:
-        issue_id = self._current_id()
+        issue_id = self.current_id()
         if issue_id is not None:
             self.app.push_screen(IssueScreen(issue_id))
-
-    def action_cursor(self, step: int) -> None:
-        if step > 0:
-            self.table.action_cursor_down()
-        else:
-            self.table.action_cursor_up()
-
-    def action_page(self, step: int) -> None:
-        if self.data is None:
-            return
-        page = self.data.page
-        offset = self.page_offset + step * page.limit
-        if 0 <= offset < max(page.total, 1):
-            self.page_offset = offset
-            self.reload()
 
     def action_filter(self) -> None:
         self.run_store(self._load_names, self._ask_filter, group="form_loaders")

@@ -36,17 +36,7 @@ from store.reference import Choice, list_units
 from store.validation import mask_phone
 from tui.i18n import label, t
 from tui.theme import badge, colour_style
-from tui.widgets.cells import plain
-
-
-def due_phrase(row: IssueRow) -> str:
-    if row.status == IssueStatus.closed:
-        return t("issue.closed_ok")
-    if row.days_left > 0:
-        return t("due.left", days=row.days_left)
-    if row.days_left == 0:
-        return t("due.today")
-    return t("due.over", days=-row.days_left)
+from tui.widgets.cells import due_text, plain
 
 
 class IssueScreen(DeskScreen):
@@ -132,7 +122,7 @@ class IssueScreen(DeskScreen):
                 "issue.status_line",
                 status=label(row.status),
                 due=row.due_on.isoformat(),
-                left=due_phrase(row),
+                left=due_text(row),
             ),
             style=colour_style(self.app, row.colour),
         )

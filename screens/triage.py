@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from rich.text import Text
@@ -12,8 +12,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from screens.base import DeskScreen
 from screens.dialogs import PickItem, PickModal
+from screens.paged import PagedTableScreen
 from store.clock import to_local
 from store.issues import IssueRow, link_visit, open_issue, suggest_issues, suggest_units
 from store.models import Tier
@@ -23,6 +23,7 @@ from store.visits import VisitDetail, VisitRow, get_visit, list_untriaged
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import fit, plain
+from tui.widgets.page_table import PageTable
 
 TIER_KEYS = {"1": Tier.village, "2": Tier.township, "3": Tier.county}
 
@@ -33,7 +34,7 @@ class UnitChoices:
     units: list[PickItem]
 
 
-class TriageScreen(DeskScreen):
+class TriageScreen(PagedTableScreen):
     """Pick a visit; `1`/`2`/`3` choose the tier and then the unit; `l` links to an open issue."""
 
     HELP_KEY = "help.triage"
@@ -58,16 +59,19 @@ class TriageScreen(DeskScreen):
         Binding("u", "unit", t("key.unit"), tooltip=t("tip.unit"), id="choose-unit"),
         Binding("l", "link", t("key.link"), tooltip=t("tip.link"), id="link-issue"),
         Binding("v", "reveal", t("key.reveal"), show=False, id="reveal-phone"),
-        Binding("pagedown", "page(1)", t("key.next_page"), show=False, id="next-page"),
-        Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="prev-page"),
-        Binding("j", "cursor(1)", show=False),
-        Binding("k", "cursor(-1)", show=False),
+        *[replace(b, show=False) for b in PagedTableScreen.PAGING_BINDINGS],
     ]
+    TABLE_ID = "triage-table"
+    COLUMNS = (
+        ("col.received", 11, "received"),
+        ("col.resident", 8, "resident"),
+        ("col.village", 10, "village"),
+        ("col.category", 12, "category"),
+        ("col.summary", 30, "summary"),
+    )
 
     def __init__(self) -> None:
         super().__init__()
-        self.page: Page[VisitRow] = Page((), 0)
-        self.page_offset = 0
         self.want_visit: str | None = None
         self.detail: VisitDetail | None = None
         self.revealed = False
@@ -76,26 +80,14 @@ class TriageScreen(DeskScreen):
         yield Header()
         with Vertical(id="triage"):
             yield Label("", id="triage-count", classes="screen-title")
-            yield DataTable(id="triage-table", cursor_type="row", zebra_stripes=True)
+            yield PageTable(id="triage-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="triage-detail"):
                 yield Static("", id="triage-visit")
         yield Footer()
 
-    @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#triage-table", DataTable)
-
     def on_mount(self) -> None:
         self.title = t("triage.title")
-        table = self.table
-        table.add_column(t("col.received"), width=11, key="received")
-        table.add_column(t("col.resident"), width=8, key="resident")
-        table.add_column(t("col.village"), width=10, key="village")
-        table.add_column(t("col.category"), width=12, key="category")
-        table.add_column(t("col.summary"), width=30, key="summary")
-        self.reload()
-
-    def on_screen_resume(self) -> None:
+        self.add_columns()
         self.reload()
 
     def show_visit(self, visit_id: str) -> None:
@@ -107,7 +99,7 @@ class TriageScreen(DeskScreen):
     # -- loading ----------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.table.loading = not self.page.items
+        self.table.loading = self.shown_page is None
         self.run_store(
             partial(self._load, self.page_offset, self.want_visit),
             self._show,
@@ -125,21 +117,21 @@ class TriageScreen(DeskScreen):
             return page
 
     def _show(self, page: Page[VisitRow]) -> None:
-        self.page, self.page_offset = page, page.offset
-        table = self.table
-        table.loading = False
-        keep = self.want_visit or self._current_id()
-        table.clear()
         tz = self.desk.store.clock.tz
-        for visit in page.items:
-            table.add_row(
-                Text(to_local(visit.received_at, tz).strftime("%m-%d %H:%M")),
-                fit(visit.resident, 8),
-                fit(visit.village, 10),
-                fit(visit.category, 12),
-                fit(visit.summary, 30),
-                key=visit.id,
+        rows = [
+            (
+                visit.id,
+                [
+                    Text(to_local(visit.received_at, tz).strftime("%m-%d %H:%M")),
+                    fit(visit.resident, 8),
+                    fit(visit.village, 10),
+                    fit(visit.category, 12),
+                    fit(visit.summary, 30),
+                ],
             )
+            for visit in page.items
+        ]
+        index = self.show_rows(page, rows, self.want_visit or self.current_id())
         count = t("triage.count", count=page.total)
         if page.count > 1:
             count += "　" + t("board.page", page=page.number, pages=page.count, total=page.total)
@@ -148,18 +140,8 @@ class TriageScreen(DeskScreen):
             self.query_one("#triage-visit", Static).update(t("triage.empty"))
             self.detail = None
             return
-        index = next((i for i, v in enumerate(page.items) if v.id == keep), 0)
-        table.move_cursor(row=index)
         self.want_visit = None
         self._load_detail(page.items[index].id)
-        table.focus()
-
-    def _current_id(self) -> str | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
 
     @on(DataTable.RowHighlighted, "#triage-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -208,25 +190,13 @@ class TriageScreen(DeskScreen):
 
     # -- actions ----------------------------------------------------------------------
 
-    def action_cursor(self, step: int) -> None:
-        if step > 0:
-            self.table.action_cursor_down()
-        else:
-            self.table.action_cursor_up()
-
-    def action_page(self, step: int) -> None:
-        offset = self.page_offset + step * self.page.limit
-        if 0 <= offset < max(self.page.total, 1):
-            self.page_offset = offset
-            self.reload()
-
     def action_reveal(self) -> None:
         if self.detail is not None:
             self.revealed = not self.revealed
             self._show_detail(self.detail)
 
     def _visit_or_warn(self) -> VisitDetail | None:
-        if self.detail is None or not self.page.items:
+        if self.detail is None or self.shown_page is None or not self.shown_page.items:
             self.notify(t("triage.no_visit"), severity="warning")
             return None
         return self.detail

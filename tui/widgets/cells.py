@@ -5,6 +5,10 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
+from store.issues import IssueRow
+from store.models import IssueStatus
+from tui.i18n import t
+
 
 def fit(value: str, width: int, style: str = "") -> Text:
     """Plain text cut to `width` terminal cells with an ellipsis: never markup, never wider."""
@@ -17,3 +21,16 @@ def fit(value: str, width: int, style: str = "") -> Text:
 def plain(value: str, style: str = "") -> Text:
     """Residents' words as literal text: `[bold]` stays `[bold]`, escapes are already gone."""
     return Text(value, style=style)
+
+
+def due_text(issue: IssueRow) -> str:
+    """How an issue's due date reads: days left, due today, days over, re-supervised, closed."""
+    if issue.status == IssueStatus.closed:
+        return t("issue.closed_ok")
+    if issue.resupervision and issue.days_left >= 0:
+        return t("due.resup")
+    if issue.days_left > 0:
+        return t("due.left", days=issue.days_left)
+    if issue.days_left == 0:
+        return t("due.today")
+    return t("due.over", days=-issue.days_left)

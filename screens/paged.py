@@ -1,0 +1,89 @@
+"""A screen around one table that shows one SQL page at a time (the board, the triage queue)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from screens.base import DeskScreen
+from store.paging import Page
+from tui.i18n import t
+
+
+class PagedTableScreen(DeskScreen):
+    """Subclasses name their table and columns, load a page in `reload`, and call `show_rows`."""
+
+    TABLE_ID: ClassVar[str]
+    # (catalogue key of the heading, width in cells, column key)
+    COLUMNS: ClassVar[tuple[tuple[str, int, str], ...]]
+    PAGING_BINDINGS: ClassVar[list[Binding]] = [
+        Binding("pagedown", "page(1)", t("key.next_page"), id="next-page"),
+        Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="prev-page"),
+        Binding("j", "cursor(1)", show=False),
+        Binding("k", "cursor(-1)", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page_offset = 0
+        self.shown_page: Page[Any] | None = None
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one(f"#{self.TABLE_ID}", DataTable)
+
+    def add_columns(self) -> None:
+        for heading, width, key in self.COLUMNS:
+            self.table.add_column(t(heading), width=width, key=key)
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def show_rows(
+        self, page: Page[Any], rows: list[tuple[str, list[Text]]], keep: str | None
+    ) -> int:
+        """Replace the table's rows with this page's, keeping the cursor on `keep` if present.
+
+        Returns:
+            The row the cursor is on.
+        """
+        self.shown_page, self.page_offset = page, page.offset
+        table = self.table
+        table.loading = False
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        index = next((i for i, (key, _) in enumerate(rows) if key == keep), 0)
+        if rows:
+            table.move_cursor(row=index)
+        table.focus()
+        return index
+
+    def current_id(self) -> str | None:
+        """The key of the row under the cursor."""
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def action_cursor(self, step: int) -> None:
+        if step > 0:
+            self.table.action_cursor_down()
+        else:
+            self.table.action_cursor_up()
+
+    def action_page(self, step: int) -> None:
+        page = self.shown_page
+        if page is None:
+            return
+        offset = self.page_offset + step * page.limit
+        if 0 <= offset < max(page.total, 1):
+            self.page_offset = offset
+            self.reload()
