@@ -39,6 +39,19 @@ def global_bindings() -> list[Binding]:
     return [
         Binding(key, action, t(label), tooltip=t(tip), show=id_ == "help", id=id_)
         for id_, (key, action, label, tip) in GLOBAL_KEYS.items()
+    ] + [
+        # F1 works even where a text field takes `?`. Priority: no widget may keep it.
+        Binding("f1", "help", t("key.help"), show=False, priority=True, id="help-f1"),
+        # Our own palette binding, so that its footer label comes from the catalogue.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            t("key.palette"),
+            tooltip=t("tip.palette"),
+            show=False,
+            priority=True,
+            id="palette",
+        ),
     ]
 
 

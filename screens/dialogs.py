@@ -39,8 +39,11 @@ class PickModal(ModalScreen[str | None]):
         *,
         empty: str = "",
         highlight: str | None = None,
+        required: bool = False,
     ) -> None:
         super().__init__()
+        # A required choice cannot be dismissed (the deputy on duty at start).
+        self.required = required
         self.title_text = title
         self.items = list(items)
         self.empty = empty

@@ -22,6 +22,7 @@ KEY_NAMES = {
     "ctrl+s": "Ctrl+S",
     "ctrl+p": "Ctrl+P",
     "ctrl+q": "Ctrl+Q",
+    "f1": "F1",
 }
 
 
@@ -36,7 +37,8 @@ class HelpModal(ModalScreen[None]):
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.description in seen:
+            # Ours all have ids; Textual's built-ins (focus next, copy…) have English labels.
+            if binding.id is None or not binding.description or binding.description in seen:
                 continue
             seen.add(binding.description)
             name = KEY_NAMES.get(key, key)

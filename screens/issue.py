@@ -237,7 +237,7 @@ class IssueScreen(DeskScreen):
             if value is not None:
                 self.run_store(
                     partial(self._close, value),
-                    partial(self._closed, value),
+                    partial(self._after_close, value),
                     group="issue_writers",
                 )
 
@@ -249,7 +249,7 @@ class IssueScreen(DeskScreen):
                 session=session, issue_id=self.issue_id, evaluation_in=value.evaluation
             )
 
-    def _closed(self, value: CloseInput, row: IssueRow) -> None:
+    def _after_close(self, value: CloseInput, row: IssueRow) -> None:
         evaluation = value.evaluation
         if row.resupervision and evaluation is not None:
             verdict = (

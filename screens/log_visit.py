@@ -31,6 +31,10 @@ class LogVisitScreen(DeskScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", t("key.save"), tooltip=t("log.hint"), id="save-visit"),
         Binding("escape", "cancel", t("key.cancel"), id="cancel-visit"),
+        # `?` types a question mark here; F1 reaches help from any field.
+        Binding(
+            "f1", "app.help", t("key.help"), tooltip=t("tip.help"), priority=True, id="show-help"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -226,7 +230,7 @@ class LogVisitScreen(DeskScreen):
 
     def _saved(self, row: VisitRow) -> None:
         self.notify(t("log.saved"))
-        self.desk.visit_saved(row.id)
+        self.app.run_worker(self.desk.visit_saved(row.id), exit_on_error=False)
 
     def action_cancel(self) -> None:
         values = self._values()

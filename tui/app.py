@@ -108,11 +108,12 @@ class LiaisonApp(App[None]):
         if not isinstance(self.screen, LogVisitScreen):
             self.push_screen(LogVisitScreen())
 
-    def visit_saved(self, visit_id: str) -> None:
+    async def visit_saved(self, visit_id: str) -> None:
         """After logging a visit, go straight to its triage."""
         if isinstance(self.screen, LogVisitScreen):
-            self.pop_screen()
-        self.switch_mode("triage")
+            await self.pop_screen()
+        # The triage screen may not exist yet: wait until it is mounted.
+        await self.switch_mode("triage")
         screen = self.screen
         if isinstance(screen, TriageScreen):
             screen.show_visit(visit_id)

@@ -108,6 +108,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "key.board": ("三色榜", "Board"),
     "key.dashboard": ("值班", "Duty"),
     "key.help": ("帮助", "Help"),
+    "key.palette": ("命令", "Commands"),
+    "tip.palette": ("搜索并执行命令", "Search and run a command"),
     "key.quit": ("退出", "Quit"),
     "key.back": ("返回", "Back"),
     "key.open": ("打开", "Open"),

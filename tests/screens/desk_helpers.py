@@ -1,0 +1,147 @@
+"""Helpers for driving the desk headless and reading back what it shows.
+
+`settle` waits until the app's thread workers and the callbacks they post have all run;
+`visible` and `content` give a widget's text as the user sees it (cropped to the screen) or in
+full; `rows` turns a DataTable into plain strings."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+from textual.app import App
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, OptionList
+from textual.widgets._footer import FooterKey
+from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
+
+from screens.dialogs import PickModal
+
+ESC = "\x1b"
+
+
+def _busy(app: App[Any]) -> bool:
+    return any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for the workers, the callbacks they post, and the workers those callbacks start.
+
+    A worker that fails is the app's to report, so it is not raised here; an app that crashed
+    is, with its own exception, so that the test fails on the cause."""
+    app = pilot.app
+    for _ in range(50):
+        _raise_crash(app)
+        try:
+            await app.workers.wait_for_complete()
+        except (WorkerFailed, WorkerCancelled):
+            pass
+        await pilot.pause()
+        await pilot.pause()
+        _raise_crash(app)
+        if not _busy(app):
+            return
+    raise AssertionError("the app's workers never settled")
+
+
+def _raise_crash(app: App[Any]) -> None:
+    if app._exception is not None:
+        raise AssertionError(f"the app crashed: {app._exception!r}") from app._exception
+
+
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press keys, then settle."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def plain(value: object) -> str:
+    """A cell, label or renderable as plain text."""
+    if isinstance(value, Text):
+        return value.plain
+    if isinstance(value, Content):
+        return value.plain
+    if isinstance(value, str):
+        return value
+    console = Console(
+        width=120, file=io.StringIO(), record=True, color_system=None, legacy_windows=False
+    )
+    console.print(value)
+    return console.export_text()
+
+
+def content(widget: Widget) -> str:
+    """Everything a Static or Label holds, scrolled out of view or not, as plain text."""
+    held = getattr(widget, "content", None)
+    return plain(widget.render() if held is None else held)
+
+
+def screen_lines(app: App[Any]) -> list[str]:
+    """The active screen as the terminal shows it, one string a line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def visible(app: App[Any], widget: Widget) -> str:
+    """The part of the screen that `widget` covers, as the user sees it (clipped by the
+    containers that scroll it)."""
+    region = app.screen.find_widget(widget).visible_region
+    strips = app.screen._compositor.render_strips()
+    lines = []
+    for y in range(region.y, min(region.bottom, len(strips))):
+        lines.append(strips[y].crop(region.x, region.right).text)
+    return "\n".join(lines)
+
+
+def rows(table: DataTable[Any]) -> list[list[str]]:
+    """Every row of a DataTable as plain strings, top to bottom."""
+    return [[plain(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def row_keys(table: DataTable[Any]) -> list[str]:
+    return [str(row.key.value) for row in table.ordered_rows]
+
+
+def cursor_key(table: DataTable[Any]) -> str | None:
+    if not table.row_count:
+        return None
+    return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+
+def notes(app: App[Any]) -> list[str]:
+    """The messages of the notifications (toasts) currently shown."""
+    return [n.message for n in app._notifications]
+
+
+def pick_options(app: App[Any]) -> list[tuple[str | None, str, bool]]:
+    """The open PickModal's options: (id, text, disabled)."""
+    assert isinstance(app.screen, PickModal), app.screen
+    options = app.screen.query_one("#pick-list", OptionList)
+    return [(o.id, plain(o.prompt), o.disabled) for o in options.options]
+
+
+async def pick(pilot: Pilot[Any], option_id: str) -> None:
+    """Highlight `option_id` in the open PickModal and press Enter, as a user would."""
+    app = pilot.app
+    assert isinstance(app.screen, PickModal), app.screen
+    options = app.screen.query_one("#pick-list", OptionList)
+    options.highlighted = options.get_option_index(option_id)
+    await pilot.pause()
+    await press(pilot, "enter")
+
+
+def footer_keys(app: App[Any]) -> list[FooterKey]:
+    return list(app.screen.query_one(Footer).query(FooterKey))
+
+
+def footer_width(app: App[Any]) -> int:
+    """The columns the footer's keys take side by side (palette key included)."""
+    return sum(key.outer_size.width for key in footer_keys(app))
+
+
+def descriptions(keys: Iterable[FooterKey]) -> list[str]:
+    return [key.description for key in keys]

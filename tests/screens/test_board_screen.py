@@ -1,0 +1,151 @@
+"""The colour board (三色榜) on the demo station: the counts line is the store's counts with
+their glyphs, rows come by tier then red → yellow → green, a page of at most 50 at a time, and
+the filter narrows both (spec §3, STYLE §5). The board runs at 120×40 here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from desk_helpers import (
+    content,
+    cursor_key,
+    descriptions,
+    footer_keys,
+    press,
+    row_keys,
+    rows,
+    settle,
+)
+from textual.widgets import DataTable, Select
+
+from screens.board import BoardScreen, FilterModal
+from screens.issue import IssueScreen
+from store.db import Store
+from store.issues import BoardFilter, board_counts, list_board
+from store.models import Colour, Tier
+from store.paging import PAGE_SIZE
+from tui.app import LiaisonApp
+from tui.i18n import t
+
+TODAY = date(2026, 11, 24)
+TIER_NAMES = {"村级": 0, "乡级": 1, "县级": 2}
+GLYPH_RANK = {"■": 0, "▲": 1, "●": 2}
+
+
+def _counts_tokens(store: Store, filters: BoardFilter) -> list[str]:
+    """The counts line as the store's figures say it should read, word by word."""
+    with store.read() as session:
+        counts = board_counts(session=session, today=TODAY, filters=filters)
+    words: list[str] = []
+    for i, (tier, name) in enumerate(zip(Tier, TIER_NAMES, strict=True)):
+        if i:
+            words.append("│")
+        words.append(name)
+        for colour in (Colour.red, Colour.yellow, Colour.green):
+            words += [colour.glyph, str(counts[tier][colour])]
+    return words
+
+
+def _page_ids(store: Store, filters: BoardFilter, offset: int = 0) -> tuple[list[str], int]:
+    with store.read() as session:
+        page = list_board(session=session, today=TODAY, filters=filters, offset=offset)
+    return [row.id for row in page.items], page.total
+
+
+def _assert_worst_first(table_rows: list[list[str]]) -> None:
+    order = [(TIER_NAMES[r[1]], GLYPH_RANK[r[0]]) for r in table_rows]
+    assert order == sorted(order), order
+
+
+async def test_board_counts_order_and_filter(demo_desk: LiaisonApp, demo_store: Store) -> None:
+    everything = BoardFilter()
+    first_ids, total = _page_ids(demo_store, everything)
+    assert total > PAGE_SIZE  # the demo station needs more than one page
+
+    async with demo_desk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "b")
+        board = demo_desk.screen
+        assert isinstance(board, BoardScreen)
+        table = board.query_one("#board-table", DataTable)
+
+        assert content(board.query_one("#board-counts")).split() == _counts_tokens(
+            demo_store, everything
+        )
+        pages = -(-total // PAGE_SIZE)
+        status = content(board.query_one("#board-status"))
+        assert status == t("board.page", page=1, pages=pages, total=total)
+        assert table.row_count == PAGE_SIZE
+        assert row_keys(table) == first_ids
+        _assert_worst_first(rows(table))
+
+        # Filter to the county tier: the rows, the counts and the status line all narrow.
+        await press(pilot, "f")
+        modal = demo_desk.screen
+        assert isinstance(modal, FilterModal)
+        modal.query_one("#filter-tier", Select).value = Tier.county.value
+        await settle(pilot)
+        await press(pilot, "ctrl+s")
+        assert demo_desk.screen is board
+        county = BoardFilter(tier=Tier.county)
+        county_ids, county_total = _page_ids(demo_store, county)
+        assert row_keys(table) == county_ids
+        assert {r[1] for r in rows(table)} == {"县级"}
+        _assert_worst_first(rows(table))
+        assert t("board.filtered", what="县级") in content(board.query_one("#board-status"))
+        tokens = content(board.query_one("#board-counts")).split()
+        assert tokens == _counts_tokens(demo_store, county)
+        assert tokens[:7] == ["村级", "■", "0", "▲", "0", "●", "0"]
+
+        # Enter opens the issue under the cursor; Esc comes back to the same filtered board.
+        table.move_cursor(row=1)
+        await press(pilot, "enter")
+        issue = demo_desk.screen
+        assert isinstance(issue, IssueScreen) and issue.issue_id == county_ids[1]
+        assert "县级 · " in content(issue.query_one("#issue-head"))
+        await press(pilot, "escape")
+        assert demo_desk.screen is board
+        assert row_keys(table) == county_ids
+        assert cursor_key(table) == county_ids[1]
+
+        # Clearing the filter brings the whole board back.
+        await press(pilot, "f")
+        await pilot.click("#filter-clear")
+        await settle(pilot)
+        assert demo_desk.screen is board
+        assert row_keys(table) == first_ids
+        assert t("board.filtered", what="") not in content(board.query_one("#board-status"))
+
+        # Whatever is pressed, no list holds more than one page (STYLE §5).
+        for key in ("end", "pagedown", "pagedown", "t", "pagedown", "end", "b", "pageup"):
+            await press(pilot, key)
+            for each in demo_desk.screen.query(DataTable):
+                assert each.row_count <= PAGE_SIZE, (key, each.id)
+        assert isinstance(demo_desk.screen, BoardScreen)
+
+
+async def test_board_keys_win_over_the_table(demo_desk: LiaisonApp, demo_store: Store) -> None:
+    """The board's own Enter (打开) and PgDn (下一页) show in its footer, and PgDn loads the
+    next page of the board rather than scrolling the table's cursor."""
+    first_ids, total = _page_ids(demo_store, BoardFilter())
+    second_ids, _ = _page_ids(demo_store, BoardFilter(), offset=PAGE_SIZE)
+    async with demo_desk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "b")
+        board = demo_desk.screen
+        assert isinstance(board, BoardScreen)
+        table = board.query_one("#board-table", DataTable)
+        assert row_keys(table) == first_ids
+        board.refresh_bindings()
+        await settle(pilot)
+        shown = descriptions(footer_keys(demo_desk))
+        assert t("key.open") in shown and t("key.next_page") in shown, shown
+
+        await press(pilot, "pagedown")
+        assert row_keys(table) == second_ids
+        pages = -(-total // PAGE_SIZE)
+        status = content(board.query_one("#board-status"))
+        assert status == t("board.page", page=2, pages=pages, total=total)
+        _assert_worst_first(rows(table))
+        await press(pilot, "pageup")
+        assert row_keys(table) == first_ids
