@@ -18,6 +18,7 @@ from store.errors import FormInvalid
 from store.forms import validate_form
 from store.models import Channel, VisitCreate, VisitKind
 from store.reference import Choice, list_categories, list_villages
+from store.validation import is_valid_phone, normalise_phone
 from store.visits import Resident, VisitRow, find_resident, log_visit
 from tui.i18n import label, t
 
@@ -120,6 +121,12 @@ class LogVisitScreen(DeskScreen):
         else:
             self._found(None)
 
+    @on(Input.Blurred, "#phone")
+    def _phone_left(self, event: Input.Blurred) -> None:
+        """Say at once when a phone cannot be right, not only at saving."""
+        if event.value.strip() and not is_valid_phone(normalise_phone(event.value)):
+            self._show_errors({"phone": "field.phone"}, focus=False)
+
     def _find(self, phone: str) -> Resident | None:
         with self.desk.store.read() as session:
             return find_resident(session=session, phone=phone)
@@ -171,7 +178,7 @@ class LogVisitScreen(DeskScreen):
             "deputy_id": self.desk.deputy_id,
         }
 
-    def _show_errors(self, errors: dict[str, str]) -> None:
+    def _show_errors(self, errors: dict[str, str], *, focus: bool = True) -> None:
         for name in FIELDS:
             key = errors.get(name)
             widget = self.query_one(f"#{name}")
@@ -181,7 +188,7 @@ class LogVisitScreen(DeskScreen):
             message.update(t(key, **params) if key else "")
             message.set_class(key is not None, "-shown")
         first = next((n for n in FIELDS if n in errors), None)
-        if first is not None:
+        if first is not None and focus:
             self.query_one(f"#{first}").focus()
             self.notify(t("log.fix"), severity="warning")
 

@@ -133,3 +133,16 @@ async def test_a_returning_resident_is_filled_in_from_the_phone(
             "where c.phone = '13812341234'"
         ).fetchone()
     assert visits == 2
+
+
+async def test_a_wrong_phone_is_marked_as_soon_as_the_field_is_left(desk: LiaisonApp) -> None:
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        form = desk.screen
+        assert isinstance(form, LogVisitScreen)
+        form.query_one("#phone", Input).value = "12345"
+        await press(pilot, "tab")
+        assert form.query_one("#phone", Input).has_class("-invalid")
+        assert content(form.query_one("#phone-error")) == t("field.phone")
+        assert isinstance(form.focused, Input) and form.focused.id == "name"
