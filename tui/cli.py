@@ -65,6 +65,9 @@ def open_app(path: Path, lang: str) -> None:
     store = open_store(path, on_backup=lambda p: typer.echo(t("cli.upgraded", path=p), err=True))
     try:
         station = load_station(store)
+        from tui.cli_maintenance import daily_backup_in_background
+
+        daily_backup_in_background(path)
         from tui.app import make_app  # Textual loads here and nowhere else
 
         make_app(store, station, lang).run()
@@ -161,6 +164,63 @@ def init(
     typer.echo(t("cli.created", name=info.name, path=path))
 
 
+@cli.command("import", help=both("cli.import"))
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=both("cli.import.file"), dir_okay=False)],
+    db: DbOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=both("cli.import.dry_run"))] = False,
+) -> None:
+    from tui.cli_ledger import import_command
+
+    raise typer.Exit(import_command(file, _db(ctx, db), dry_run))
+
+
+export = typer.Typer(help=both("cli.export"), add_completion=False, rich_markup_mode=None)
+cli.add_typer(export, name="export")
+
+
+@export.command("ledger", help=both("cli.export.ledger"))
+def export_ledger_(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help=both("cli.export.out"), dir_okay=False)],
+    db: DbOption = None,
+    reveal: Annotated[bool, typer.Option("--reveal", help=both("cli.export.reveal"))] = False,
+) -> None:
+    from tui.cli_ledger import export_command
+
+    raise typer.Exit(export_command(out, _db(ctx, db), reveal))
+
+
+@cli.command(help=both("cli.backup"))
+def backup(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help=both("cli.backup.out"), dir_okay=False)],
+    db: DbOption = None,
+) -> None:
+    from tui.cli_maintenance import backup_command
+
+    raise typer.Exit(backup_command(_db(ctx, db), out))
+
+
+@cli.command(help=both("cli.restore"))
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=both("cli.restore.file"), dir_okay=False)],
+    db: DbOption = None,
+) -> None:
+    from tui.cli_maintenance import restore_command
+
+    raise typer.Exit(restore_command(_db(ctx, db), file))
+
+
+@cli.command(help=both("cli.check"))
+def check(ctx: typer.Context, db: DbOption = None) -> None:
+    from tui.cli_maintenance import check_command
+
+    raise typer.Exit(check_command(_db(ctx, db)))
+
+
 def _split(value: str) -> list[str]:
     for sep in "，、;；":
         value = value.replace(sep, ",")
@@ -190,14 +250,17 @@ def main() -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(1)
+    except typer.TyperException as exc:
+        # Usage errors (unknown command, missing option): typer's own message and exit code.
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        sys.exit(getattr(exc, "exit_code", 2))
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
         log.error("unexpected %s", type(exc).__name__)
         typer.echo(t("error.unexpected") + f" ({type(exc).__name__})", err=True)
         sys.exit(1)

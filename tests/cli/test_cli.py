@@ -195,3 +195,11 @@ def test_runner_demo_and_init(tmp_path: Path, lang: str) -> None:
     )
     assert result.exit_code == 0, result.output
     assert count(db, "visit") == 50
+
+
+def test_usage_errors_are_one_clear_message_not_a_traceback(tmp_path: Path) -> None:
+    for args in (["no-such-command"], ["import"], ["export", "ledger"], ["demo", "--visits", "x"]):
+        result = run("--db", str(tmp_path / "x.sqlite3"), *args)
+        assert result.returncode == 2, args
+        assert "Traceback" not in result.stderr, args
+        assert "Error" in result.stderr or "错误" in result.stderr, args
