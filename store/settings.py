@@ -19,6 +19,8 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "yellow_left_ratio": "1/3",
     "evaluation_grace_days": "7",
     "purge_after_years": "5",
+    # Read by store.backup.load_keep_days; listed here so that update_setting accepts it.
+    "backup_keep_days": "14",
 }
 
 

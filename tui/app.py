@@ -118,6 +118,12 @@ class LiaisonApp(App[None]):
         if isinstance(screen, TriageScreen):
             screen.show_visit(visit_id)
 
+    def action_ledger(self) -> None:
+        from screens.ledger import LedgerScreen  # openpyxl loads with it, only when asked
+
+        if not isinstance(self.screen, LedgerScreen):
+            self.push_screen(LedgerScreen())
+
     def action_switch_deputy(self) -> None:
         self._find_deputy(ask=True)
 

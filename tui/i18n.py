@@ -379,8 +379,166 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "意外错误，已中止本次操作，数据未改动",
         "Unexpected error: the operation was stopped and nothing was changed",
     ),
+    "backup.failed": (
+        "备份未完成，原数据库未改动",
+        "The backup did not complete; the database is unchanged",
+    ),
+    "backup.onto_live": (
+        "不能把备份写到正在使用的数据库本身上",
+        "Refusing to write the backup over the live database itself",
+    ),
+    "backup.unverified": (
+        "备份副本未通过完整性检查，已丢弃",
+        "The backup copy failed its integrity check and was discarded",
+    ),
+    "backup.source_missing": ("找不到要备份的数据库文件", "The database to back up was not found"),
+    "backup.busy": (
+        "数据库长时间被另一终端锁定，备份未完成",
+        "The database stayed locked by another terminal; the backup did not complete",
+    ),
+    "backup.done": ("已备份到：{path}", "Backup written: {path}"),
+    "backup.daily_done": ("今日自动备份：{path}", "Today's automatic backup: {path}"),
+    "restore.failed": ("恢复未完成", "The restore did not complete"),
+    "restore.not_database": (
+        "该文件不是 SQLite 数据库，未恢复",
+        "That file is not a SQLite database; nothing was restored",
+    ),
+    "restore.corrupt": (
+        "该备份已损坏（未通过完整性检查），未恢复",
+        "That backup is damaged (integrity check failed); nothing was restored",
+    ),
+    "restore.not_station": (
+        "该文件不是值班台联络站数据库，未恢复",
+        "That file is not a Liaison Desk station database; nothing was restored",
+    ),
+    "restore.too_new": (
+        "该备份由更新版本的值班台写入（版本 {revision}），请先升级本软件",
+        "That backup was written by a newer Liaison Desk (revision {revision}); upgrade first",
+    ),
+    "restore.busy": (
+        "数据库正被另一终端写入，超时未能恢复，数据未改动；请关闭其他终端后再试",
+        "Another terminal kept writing to the database past the timeout; nothing was restored."
+        " Close other terminals and try again",
+    ),
+    "restore.same_file": (
+        "备份文件就是当前数据库，无需恢复",
+        "The backup is the live database itself; nothing to restore",
+    ),
+    "restore.done": (
+        "已从备份恢复；恢复前的数据库保存在：{path}",
+        "Restored from the backup; the database from before is kept at {path}",
+    ),
+    "check.ok": ("检查通过：数据库完好", "Check passed: the database is sound"),
+    "check.failed": ("检查发现 {count} 项问题", "The check found {count} problem(s)"),
+    "check.unreadable": (
+        "无法读取数据库（文件不是数据库或已严重损坏）",
+        "The database cannot be read (not a database, or badly damaged)",
+    ),
+    "check.integrity": (
+        "SQLite 完整性检查未通过（{count} 条消息，第一条：{first}）",
+        "SQLite integrity check failed ({count} message(s), first: {first})",
+    ),
+    "check.foreign_key": (
+        "{table} 表有 {count} 行引用了 {parent} 表中不存在的记录（第一行 {first}）",
+        "{count} row(s) of {table} refer to missing {parent} records (first: {first})",
+    ),
+    "check.schema": ("数据库缺少数据表：{missing}", "The database lacks tables: {missing}"),
+    "check.station_missing": (
+        "数据库没有本机设备记录（local_meta）",
+        "The database has no device of its own (local_meta)",
+    ),
+    "check.visit_issue_missing": (
+        "{count} 条来访归入的事项不存在（第一条来访 {first}）",
+        "{count} visit(s) belong to an issue that does not exist (first visit: {first})",
+    ),
+    "check.visit_issue_deleted": (
+        "{count} 条来访归入的事项已删除（第一条来访 {first}）",
+        "{count} visit(s) belong to a deleted issue (first visit: {first})",
+    ),
+    "check.visit_count": (
+        "{count} 个事项的来访数与实际来访不符（第一个事项 {first}）",
+        "{count} issue(s) have a visit count that does not match their visits (first: {first})",
+    ),
+    "check.issue_warn_after_due": (
+        "{count} 个事项的预警日期晚于办结期限（第一个 {first}）",
+        "{count} issue(s) have a warning date after the due date (first: {first})",
+    ),
+    "check.issue_closed_undated": (
+        "{count} 个已办结事项没有办结日期（第一个 {first}）",
+        "{count} closed issue(s) have no closing date (first: {first})",
+    ),
+    "check.issue_open_dated": (
+        "{count} 个未办结事项却有办结日期（第一个 {first}）",
+        "{count} open issue(s) have a closing date (first: {first})",
+    ),
+    "check.log_unknown_table": (
+        "变更日志中有 {count} 条指向未知的表（第一条序号 {first}）",
+        "{count} change-log entries name an unknown table (first seq: {first})",
+    ),
+    "check.log_row_missing": (
+        "变更日志中有 {count} 条指向 {table} 表中不存在的记录（第一条序号 {first}）",
+        "{count} change-log entries name {table} records that do not exist (first seq: {first})",
+    ),
+    "check.row_unlogged": (
+        "{table} 表有 {count} 行没有新增记录的变更日志（第一行 {first}）",
+        "{count} {table} row(s) have no insert entry in the change log (first: {first})",
+    ),
+    "check.hlc_order": (
+        "本机变更日志有 {count} 处时间戳未递增（第一处序号 {first}）",
+        "{count} of this device's change-log stamps do not increase (first seq: {first})",
+    ),
     "settings.unknown": ("没有这个设置项", "No such setting"),
     "settings.invalid": ("设置值不合法", "Invalid setting value"),
+    # Ledger (台账) import and export
+    "ledger.unreadable": ("无法读取台账文件", "Cannot read the ledger file"),
+    "ledger.unsupported": (
+        "台账只支持 .xlsx 和 .csv 文件",
+        "A ledger must be an .xlsx or .csv file",
+    ),
+    "ledger.missing_column": (
+        "台账缺少必需的列：{columns}",
+        "The ledger lacks required columns: {columns}",
+    ),
+    "ledger.invalid": (
+        "台账有 {count} 处错误，未导入任何数据",
+        "The ledger has {count} errors; nothing was imported",
+    ),
+    "ledger.row_error": ("第 {row} 行「{column}」：{message}", "Row {row}, {column}: {message}"),
+    "ledger.suggest": ("是不是「{suggestion}」？", "Did you mean {suggestion}?"),
+    "ledger.date": (
+        "日期应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM",
+        "Dates are YYYY-MM-DD or YYYY-MM-DD HH:MM",
+    ),
+    "ledger.date_future": ("日期晚于今天", "The date is after today"),
+    "ledger.unknown": ("不认识这个名称", "Not a known name"),
+    "ledger.unit_tier": ("责任单位不属于这个层级", "The unit does not work at this tier"),
+    "ledger.unit_required": (
+        "填了层级、状态或满意度，就要填责任单位",
+        "A tier, status or satisfaction needs a unit",
+    ),
+    "ledger.satisfaction_open": (
+        "只有已办结（或不满意后再监督的督事）的事项才有满意度",
+        "Only a closed issue (or one reopened after evaluation) has a satisfaction",
+    ),
+    "ledger.issue_mismatch": (
+        "同一事项的各行层级、责任单位、状态或满意度不一致",
+        "Rows of one issue disagree on its tier, unit, status or satisfaction",
+    ),
+    "ledger.summary": (
+        "读取 {rows} 行：新增来访 {visits} 条，跳过重复 {duplicates} 条，"
+        "新建事项 {issues} 件，新增村社 {villages} 个",
+        "{rows} rows read: {visits} visits added, {duplicates} duplicates skipped, "
+        "{issues} issues opened, {villages} villages added",
+    ),
+    "ledger.villages_added": ("新增村社：{names}", "Villages added: {names}"),
+    "ledger.dry_run": ("试导入：未写入任何数据", "Dry run: nothing was written"),
+    "ledger.importing": ("正在导入台账…", "Importing the ledger…"),
+    "ledger.exporting": ("正在导出台账…", "Exporting the ledger…"),
+    "ledger.exported": ("已导出 {rows} 行到 {path}", "{rows} rows written to {path}"),
+    "ledger.masked": (
+        "电话已打码，这份台账不能再导入；需要再导入请加 --reveal",
+        "Phones are masked, so this ledger cannot be imported again; use --reveal for that",
+    ),
     # CLI
     "cli.app": (
         "联络站值班台：代表联络站的值班终端",
@@ -440,4 +598,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.not_yet": ("此功能尚未提供：{what}", "Not available yet: {what}"),
     "cli.bad_value": ("{field}：{message}", "{field}: {message}"),
     "cli.no_deputy": ("至少需要一位代表", "At least one deputy is needed"),
+    "cli.import": (
+        "从台账表格（.xlsx/.csv）导入来访，有错则整表不导入",
+        "Import visits from a ledger (.xlsx/.csv); all or nothing",
+    ),
+    "cli.import.file": ("台账文件", "Ledger file"),
+    "cli.import.dry_run": ("只检查并统计，不写入", "Check and count only; write nothing"),
+    "cli.export": ("导出", "Export"),
+    "cli.export.ledger": ("导出台账（.xlsx 或 .csv）", "Export the ledger (.xlsx or .csv)"),
+    "cli.export.out": ("输出文件（.xlsx 或 .csv）", "Output file (.xlsx or .csv)"),
+    "cli.export.reveal": (
+        "电话不打码（仅在确有需要时使用）",
+        "Write phones unmasked (only when needed)",
+    ),
+    "cli.backup": (
+        "在线备份数据库（值班台开着也可以）",
+        "Back up the database (safe while the app is open)",
+    ),
+    "cli.backup.out": ("备份文件", "Backup file"),
+    "cli.restore": (
+        "从备份恢复（先保留当前数据库的副本）",
+        "Restore from a backup (the current database is kept)",
+    ),
+    "cli.restore.file": ("备份文件", "Backup file"),
+    "ledger.title": ("台账", "Ledger"),
+    "ledger.import_title": ("导入台账（.xlsx / .csv）", "Import a ledger (.xlsx / .csv)"),
+    "ledger.import_placeholder": (
+        "台账文件的路径，例如 ~/台账.xlsx",
+        "Path of the file, e.g. ~/ledger.xlsx",
+    ),
+    "ledger.dry_run_label": ("只检查，不写入", "Check only, write nothing"),
+    "ledger.import_button": ("导入", "Import"),
+    "ledger.export_title": ("导出台账", "Export the ledger"),
+    "ledger.reveal_label": ("电话不打码", "Phones unmasked"),
+    "ledger.export_button": ("导出", "Export"),
+    "ledger.no_file": ("找不到这个文件", "No such file"),
+    "ledger.bad_out": (
+        "请给出 .xlsx 或 .csv 文件名，且所在文件夹要存在",
+        "Give a .xlsx or .csv name in a folder that exists",
+    ),
+    "ledger.imported": ("台账已导入", "Ledger imported"),
+    "ledger.masked_here": (
+        "电话已打码，这份台账不能再导入；需要再导入请勾选「电话不打码」",
+        "Phones are masked, so this ledger cannot be imported again; tick 'Phones unmasked' "
+        "for one that can",
+    ),
+    "cmd.ledger": ("台账：导入或导出", "Ledger: import or export"),
+    "help.ledger": (
+        "导入：整张表先逐行检查，有任何错误就一行也不导入，并列出每处错误的行号和栏目；"
+        "同一张表重复导入不会重复登记。导出：电话默认打码，打码的台账不能再导入。",
+        "Import checks every row first; any error imports nothing and lists each bad row and "
+        "column; importing the same rows again adds nothing. Export masks phones by default; a "
+        "masked ledger cannot be imported again.",
+    ),
+    "ledger.more_errors": ("……还有 {count} 处错误未列出", "… and {count} more errors not listed"),
+    "cli.check": ("检查数据库的完整性和一致性", "Check the database's integrity and consistency"),
 }

@@ -1,0 +1,130 @@
+"""Applying an import plan inside one write transaction, and the whole import from a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, SQLModel
+
+from store.changes import Actor, bulk_insert, write_context
+from store.clock import today as today_of
+from store.db import Store
+from store.ledger.errors import LedgerInvalid, RowError
+from store.ledger.plan import ImportPlan, plan_import
+from store.ledger.reader import read_ledger
+from store.models import Constituent, Evaluation, Issue, Progress, Village, Visit
+
+Progress_ = Callable[[int, int], None]
+# Rows per insert statement and per progress report.
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did (or, for a dry run, would do)."""
+
+    rows_read: int
+    visits_added: int
+    duplicates: int
+    issues_created: int
+    villages_added: tuple[str, ...]
+    errors: tuple[RowError, ...] = ()
+    dry_run: bool = False
+
+
+def summarise_plan(plan: ImportPlan, *, dry_run: bool = False) -> ImportSummary:
+    """The summary of a plan: what applying it adds."""
+    return ImportSummary(
+        rows_read=plan.rows_read,
+        visits_added=len(plan.visits),
+        duplicates=plan.duplicates,
+        issues_created=len(plan.issues),
+        villages_added=tuple(plan.villages_added),
+        errors=tuple(plan.errors),
+        dry_run=dry_run,
+    )
+
+
+def apply_import(
+    *, session: Session, plan: ImportPlan, progress: Progress_ | None = None
+) -> ImportSummary:
+    """Insert what `plan` holds, every record logged in the change log.
+
+    Args:
+        session: the caller's one write session; on any error the caller's transaction rolls
+            back whole, so the ledger is imported entirely or not at all.
+        plan: a plan without errors, made in this same transaction.
+        progress: told (records done, records in all) about every `BATCH` records.
+    Returns:
+        What was added.
+    Raises:
+        LedgerInvalid: the plan has errors (nothing is written).
+    """
+    if plan.errors:
+        raise LedgerInvalid(plan.errors)
+    write_context(session)
+    total = plan.total
+    done = 0
+    tables: list[tuple[type[SQLModel], list[dict[str, Any]]]] = [
+        (Village, plan.villages),
+        (Constituent, plan.constituents),
+        (Issue, plan.issues),
+        (Visit, plan.visits),
+        (Progress, plan.progress),
+        (Evaluation, plan.evaluations),
+    ]
+    if progress is not None:
+        progress(0, total)
+    for model, rows in tables:
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            bulk_insert(session, model, batch)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+    for issue_id, added in plan.joined.items():
+        issue = session.get(Issue, issue_id)
+        if issue is not None:
+            issue.visit_count = issue.visit_count + added
+    session.flush()
+    return summarise_plan(plan)
+
+
+def import_ledger(
+    *,
+    store: Store,
+    actor: Actor,
+    path: Path,
+    dry_run: bool = False,
+    progress: Progress_ | None = None,
+) -> ImportSummary:
+    """Import a ledger file: every row checked first, then all of it written in one transaction.
+
+    The plan is made inside the write transaction (`BEGIN IMMEDIATE`), so two imports into one
+    database take turns and neither loses or duplicates a row.
+
+    Args:
+        store: the open station database.
+        actor: who imports (the deputy on duty, on this device).
+        path: the .xlsx or .csv file.
+        dry_run: check and count only; nothing is written.
+        progress: told (records done, records in all) while writing.
+    Returns:
+        The summary; for a dry run the counts an import would give, and its errors.
+    Raises:
+        LedgerUnreadable, LedgerMissingColumn: the file cannot be used at all.
+        LedgerInvalid: some rows are bad (not for a dry run, which reports them instead).
+    """
+    ledger = read_ledger(path)
+    today = today_of(store.clock)
+    if dry_run:
+        with store.read() as session:
+            return summarise_plan(
+                plan_import(session=session, ledger=ledger, today=today), dry_run=True
+            )
+    with store.write(actor) as session:
+        plan = plan_import(session=session, ledger=ledger, today=today)
+        return apply_import(session=session, plan=plan, progress=progress)

@@ -1,0 +1,331 @@
+"""Writing the ledger (.xlsx or .csv): one visit a row with its issue's state and colour."""
+
+from __future__ import annotations
+
+import csv
+import os
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, col, select
+
+from store.ledger.columns import COLOUR_HEADER, COLUMNS, is_formula_like, neutralise
+from store.ledger.errors import LedgerUnreadable
+from store.models import (
+    Category,
+    Channel,
+    Colour,
+    Constituent,
+    Deputy,
+    Evaluation,
+    Issue,
+    IssueStatus,
+    Satisfaction,
+    Tier,
+    Unit,
+    Village,
+    Visit,
+    VisitKind,
+)
+from store.rules import closed_colour, open_colour
+from store.settings import StationSettings, load_settings
+from store.station import station_info
+from store.validation import mask_phone
+
+HEADERS: tuple[str, ...] = (*(c.zh for c in COLUMNS), COLOUR_HEADER)
+PAGE = 1000
+# Issue refs: 12 hex digits of the id (48 bits), so even 100,000 issues do not collide.
+REF_LENGTH = 13
+# Excel's own "good / neutral / bad" fills, so the board colours look familiar.
+_FILLS = {Colour.green: "FFC6EFCE", Colour.yellow: "FFFFEB9C", Colour.red: "FFFFC7CE"}
+_HEADER_FILL = "FFD9E1F2"
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
+
+
+def issue_ref(issue_id: str) -> str:
+    """The short, stable reference of an issue in a ledger (its `事项` column)."""
+    return issue_id[:REF_LENGTH]
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a spreadsheet: wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def export_ledger(
+    *,
+    session: Session,
+    out: Path,
+    today: date,
+    reveal: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write every visit, in the order received, to an .xlsx or .csv ledger.
+
+    Phones are masked unless `reveal`; a masked ledger cannot be imported again (its phones
+    are not valid), so a round trip needs `reveal=True`. The file appears whole or not at all.
+
+    Args:
+        session: a read session.
+        out: the file to write; its suffix (.xlsx or .csv) decides the format.
+        today: the station's date, for the colours.
+        reveal: write phones in full.
+        progress: told (rows done, rows in all) after every page of rows.
+    Returns:
+        How many visits were written.
+    Raises:
+        LedgerUnreadable: `out` is neither .xlsx nor .csv (key `ledger.unsupported`).
+    """
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise LedgerUnreadable("ledger.unsupported")
+    total = session.exec(
+        select(func.count()).select_from(Visit).where(col(Visit.deleted_at).is_(None))
+    ).one()
+    rows = _ledger_rows(session, today=today, reveal=reveal, total=total, progress=progress)
+    partial = out.with_name(out.name + ".part")
+    try:
+        if suffix == ".csv":
+            written = _write_csv(partial, rows)
+        else:
+            written = _write_xlsx(partial, rows)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return written
+
+
+def _query() -> Any:
+    return (
+        select(
+            Visit.id,
+            Visit.received_at,
+            Visit.channel,
+            Visit.kind,
+            Visit.text,
+            Constituent.name,
+            Constituent.phone,
+            Village.name,
+            Category.name,
+            Deputy.name,
+            Issue.id,
+            Issue.tier,
+            Unit.name,
+            Issue.status,
+            Issue.satisfaction,
+            Issue.resupervision,
+            Issue.closed_on,
+            Issue.due_on,
+            Issue.warn_on,
+        )
+        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+        .join(Village, col(Village.id) == Visit.village_id)
+        .join(Category, col(Category.id) == Visit.category_id)
+        .outerjoin(Deputy, col(Deputy.id) == Visit.deputy_id)
+        .outerjoin(Issue, and_(col(Issue.id) == Visit.issue_id, col(Issue.deleted_at).is_(None)))
+        .outerjoin(Unit, col(Unit.id) == Issue.unit_id)
+        .where(col(Visit.deleted_at).is_(None))
+        .order_by(col(Visit.received_at), col(Visit.id))
+    )
+
+
+def _ledger_rows(
+    session: Session,
+    *,
+    today: date,
+    reveal: bool,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[tuple[list[str], Colour | None]]:
+    """The ledger's rows, a page of SQL at a time (keyset paging on received time and id)."""
+    tz = ZoneInfo(station_info(session=session).timezone)
+    settings = load_settings(session=session)
+    verdicts: dict[str, str | None] = {}
+    last: tuple[datetime, str] | None = None
+    done = 0
+    while True:
+        query = _query()
+        if last is not None:
+            query = query.where(
+                or_(
+                    col(Visit.received_at) > last[0],
+                    and_(col(Visit.received_at) == last[0], col(Visit.id) > last[1]),
+                )
+            )
+        page = session.exec(query.limit(PAGE)).all()
+        if not page:
+            break
+        _load_verdicts(session, page, verdicts)
+        for found in page:
+            yield _row(found, tz, today, settings, reveal, verdicts)
+        last = (page[-1][1], page[-1][0])
+        done += len(page)
+        if progress is not None:
+            progress(done, total)
+        if len(page) < PAGE:
+            break
+
+
+def _load_verdicts(session: Session, page: Sequence[Any], verdicts: dict[str, str | None]) -> None:
+    """The last verdict on each issue under re-supervision: the issue keeps none of its own
+    once reopened, and the ledger shows why it was reopened (督事 with 不满意)."""
+    wanted = sorted(
+        {r[10] for r in page if r[10] and r[15] and not r[14] and r[10] not in verdicts}
+    )
+    if not wanted:
+        return
+    for issue_id in wanted:
+        verdicts[issue_id] = None
+    for issue_id, satisfaction in session.exec(
+        select(Evaluation.issue_id, Evaluation.satisfaction)
+        .where(col(Evaluation.issue_id).in_(wanted), col(Evaluation.deleted_at).is_(None))
+        .order_by(col(Evaluation.at), col(Evaluation.id))
+    ).all():
+        verdicts[issue_id] = satisfaction
+
+
+def _row(
+    found: Any,
+    tz: tzinfo,
+    today: date,
+    settings: StationSettings,
+    reveal: bool,
+    verdicts: dict[str, str | None],
+) -> tuple[list[str], Colour | None]:
+    (
+        _visit_id,
+        received_at,
+        channel,
+        kind,
+        text,
+        name,
+        phone,
+        village,
+        category,
+        deputy,
+        issue_id,
+        tier,
+        unit,
+        status,
+        satisfaction,
+        resupervision,
+        closed_on,
+        due_on,
+        warn_on,
+    ) = found
+    instant = received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC)
+    cells = [
+        instant.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        Channel(channel).zh,
+        name,
+        phone if reveal else mask_phone(phone),
+        village,
+        text,
+        category,
+        VisitKind(kind).zh,
+    ]
+    if issue_id is None:
+        return [*cells, "", "", "", "", deputy or "", "", ""], None
+    if status == IssueStatus.closed and closed_on is not None:
+        colour = closed_colour(
+            today=today,
+            closed_on=closed_on,
+            satisfaction=satisfaction,
+            grace_days=settings.evaluation_grace_days,
+        )
+    else:
+        colour = open_colour(
+            today=today, due_on=due_on, warn_on=warn_on, resupervision=bool(resupervision)
+        )
+    verdict = satisfaction or (verdicts.get(issue_id) if resupervision else None)
+    cells += [
+        Tier(tier).zh,
+        unit or "",
+        IssueStatus(status).zh,
+        Satisfaction(verdict).zh if verdict else "",
+        deputy or "",
+        issue_ref(issue_id),
+        f"{colour.glyph} {colour.zh}",
+    ]
+    return cells, colour
+
+
+def _write_csv(path: Path, rows: Iterator[tuple[list[str], Colour | None]]) -> int:
+    written = 0
+    # UTF-8 with a BOM: Excel in China opens BOM-less CSV as GBK and garbles it.
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADERS)
+        for cells, _colour in rows:
+            writer.writerow([neutralise(cell) for cell in cells])
+            written += 1
+    return written
+
+
+def _write_xlsx(path: Path, rows: Iterator[tuple[list[str], Colour | None]]) -> int:
+    # openpyxl costs about 0.1 s to import; only .xlsx exports need it.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("台账")
+    # Widths must be set before the first row is written: fit them to the header and a first
+    # page of rows, which is what a reader sees on opening the file.
+    first: list[tuple[list[str], Colour | None]] = []
+    for item in rows:
+        first.append(item)
+        if len(first) >= PAGE:
+            break
+    for position, header in enumerate(HEADERS, start=1):
+        width = max(
+            [display_width(header)]
+            + [display_width(cells[position - 1].split("\n", 1)[0]) for cells, _ in first]
+        )
+        letter = get_column_letter(position)
+        sheet.column_dimensions[letter].width = min(_MAX_WIDTH, max(_MIN_WIDTH, width + 2))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    fills = {c: PatternFill("solid", fgColor=argb) for c, argb in _FILLS.items()}
+
+    def header_cell(value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = bold
+        cell.fill = header_fill
+        return cell
+
+    def text_cell(value: str) -> Any:
+        if not is_formula_like(value):
+            return value
+        # Text, never a formula: openpyxl would store "=…" as one; the quote prefix tells
+        # Excel to keep it text when the cell is edited.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+
+    sheet.append([header_cell(h) for h in HEADERS])
+    written = 0
+
+    def all_rows() -> Iterator[tuple[list[str], Colour | None]]:
+        yield from first
+        yield from rows
+
+    for cells, colour in all_rows():
+        values = [text_cell(v) for v in cells]
+        if colour is not None:
+            swatch = WriteOnlyCell(sheet, value=cells[-1])
+            swatch.fill = fills[colour]
+            values[-1] = swatch
+        sheet.append(values)
+        written += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{written + 1}"
+    workbook.save(path)
+    return written

@@ -1,0 +1,582 @@
+"""Planning an import: every row of a ledger checked, and the records it would add, before any
+write. `apply_import` then only inserts what the plan holds."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, func, select
+
+from store.clock import from_local
+from store.errors import FieldInvalid
+from store.ledger.columns import BY_KEY
+from store.ledger.errors import RowError
+from store.ledger.reader import LedgerFile, LedgerRow
+from store.ledger.values import choice_names, closest, parse_date
+from store.models import (
+    Category,
+    Channel,
+    Constituent,
+    Deputy,
+    Issue,
+    IssueStatus,
+    Resolution,
+    Satisfaction,
+    Tier,
+    Unit,
+    Village,
+    VillageKind,
+    Visit,
+    VisitKind,
+    new_id,
+)
+from store.rules import due_dates, evaluation_reopens
+from store.settings import StationSettings, load_settings
+from store.station import station_info
+from store.validation import clean_name, clean_phone, clean_text, summarise
+
+# Visit and issue ids made from their content, so the same rows imported twice are one record.
+LEDGER_NAMESPACE = uuid.UUID("0b7c3f5e-9a41-4d2c-8e6b-5f1a2c3d4e70")
+TITLE_MAX = 30
+# SQLite allows 999 bound parameters in older builds; stay well below.
+_IN_CHUNK = 500
+
+_CHANNELS = choice_names(Channel)
+_KINDS = choice_names(VisitKind)
+_TIERS = choice_names(Tier)
+_STATUSES = choice_names(IssueStatus)
+_SATISFACTIONS = choice_names(Satisfaction)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One valid ledger row, resolved to ids."""
+
+    number: int
+    key: str
+    local: datetime
+    channel: Channel
+    kind: VisitKind
+    name: str
+    phone: str
+    village: str
+    text: str
+    category_id: str
+    deputy_id: str | None
+    tier: Tier | None
+    unit_id: str | None
+    status: IssueStatus | None
+    satisfaction: Satisfaction | None
+    ref: str
+
+
+@dataclass
+class ImportPlan:
+    """What an import would write, or why it cannot. Plain rows ready for `bulk_insert`.
+
+    `villages_added` are the names of villages the station does not know yet, in file order."""
+
+    rows_read: int
+    duplicates: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    villages_added: list[str] = field(default_factory=list)
+    villages: list[dict[str, Any]] = field(default_factory=list)
+    constituents: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[dict[str, Any]] = field(default_factory=list)
+    visits: list[dict[str, Any]] = field(default_factory=list)
+    progress: list[dict[str, Any]] = field(default_factory=list)
+    evaluations: list[dict[str, Any]] = field(default_factory=list)
+    # Issues already in the database that new rows join: issue id → visits added.
+    joined: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """Records the plan inserts (for progress)."""
+        return sum(
+            len(rows)
+            for rows in (
+                self.villages,
+                self.constituents,
+                self.issues,
+                self.visits,
+                self.progress,
+                self.evaluations,
+            )
+        )
+
+
+@dataclass
+class _Lookups:
+    categories: dict[str, str]
+    units: dict[str, list[tuple[str, Tier]]]
+    deputies: dict[str, str]
+    villages: dict[str, str]
+
+
+def visit_key(
+    station_id: str, local: datetime, phone: str, name: str, village: str, text: str
+) -> str:
+    """The stable id of a ledger row's visit: the same row imported twice is one visit."""
+    parts = (station_id, local.strftime("%Y-%m-%d %H:%M"), phone, name, village, text)
+    return str(uuid.uuid5(LEDGER_NAMESPACE, "\x1f".join(parts)))
+
+
+def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportPlan:
+    """Check every row of `ledger` and work out the records importing it would add.
+
+    Args:
+        session: a read or write session (inside the import's write transaction when the plan
+            is to be applied, so that what it found absent is still absent).
+        ledger: the file as `read_ledger` read it.
+        today: the station's date; rows dated later are refused.
+    Returns:
+        The plan; when `errors` is not empty nothing of it may be applied.
+    """
+    info = station_info(session=session)
+    tz = ZoneInfo(info.timezone)
+    lookups = _lookups(session)
+    plan = ImportPlan(rows_read=len(ledger.rows))
+    rows: list[_Row] = []
+    for raw in ledger.rows:
+        row = _check_row(ledger, raw, info.id, lookups, today, plan.errors)
+        if row is not None:
+            rows.append(row)
+    groups = _group(ledger, rows, plan.errors)
+    if plan.errors:
+        return plan
+    existing = _existing_ids(session, Visit, [r.key for r in rows])
+    existing |= _existing_keys(session, rows, info.id, tz)
+    seen: set[str] = set()
+    new_rows: list[_Row] = []
+    for row in rows:
+        if row.key in existing or row.key in seen:
+            plan.duplicates += 1
+        else:
+            seen.add(row.key)
+            new_rows.append(row)
+    _add_villages(session, plan, new_rows, lookups, info.id)
+    person_ids = _constituents(session, plan, new_rows, lookups, info.id)
+    issue_of = _issues(session, plan, groups, seen, lookups, info.id, tz)
+    for row in new_rows:
+        plan.visits.append(
+            {
+                "id": row.key,
+                "station_id": info.id,
+                "received_at": _instant(row, tz),
+                "channel": row.channel.value,
+                "kind": row.kind.value,
+                "constituent_id": person_ids[(row.phone, row.name)],
+                "village_id": lookups.villages[row.village],
+                "category_id": row.category_id,
+                "text": row.text,
+                "summary": summarise(row.text),
+                "deputy_id": row.deputy_id,
+                "issue_id": issue_of.get(row.key),
+            }
+        )
+    return plan
+
+
+def _instant(row: _Row, tz: ZoneInfo) -> datetime:
+    """When a row's visit was received. The ledger has no seconds and the database orders
+    visits of one minute by id: a microsecond per file row keeps them in the file's order."""
+    return from_local(row.local, tz) + timedelta(microseconds=min(row.number, 59_999_999))
+
+
+def _lookups(session: Session) -> _Lookups:
+    units: dict[str, list[tuple[str, Tier]]] = {}
+    for unit in session.exec(select(Unit).where(col(Unit.deleted_at).is_(None))).all():
+        units.setdefault(unit.name, []).append((unit.id, Tier(unit.tier)))
+    return _Lookups(
+        categories={
+            c.name: c.id
+            for c in session.exec(select(Category).where(col(Category.deleted_at).is_(None)))
+        },
+        units=units,
+        deputies={
+            d.name: d.id
+            for d in session.exec(select(Deputy).where(col(Deputy.deleted_at).is_(None)))
+        },
+        villages={
+            v.name: v.id
+            for v in session.exec(select(Village).where(col(Village.deleted_at).is_(None)))
+        },
+    )
+
+
+class _Cells:
+    """Reads one row's cells and records its errors against the file's own headers."""
+
+    def __init__(self, ledger: LedgerFile, raw: LedgerRow, errors: list[RowError]) -> None:
+        self.ledger = ledger
+        self.raw = raw
+        self.errors = errors
+        self.ok = True
+
+    def get(self, key: str) -> str:
+        return self.ledger.cell(self.raw, key)
+
+    def fail(self, key: str, rule: str, suggestion: str | None = None, **params: Any) -> None:
+        self.ok = False
+        column = self.ledger.header(key) or BY_KEY[key].zh
+        self.errors.append(RowError(self.raw.number, column, rule, params, suggestion))
+
+    def clean(self, key: str, cleaner: Callable[[str], str]) -> str:
+        try:
+            return cleaner(self.get(key))
+        except FieldInvalid as exc:
+            self.fail(key, exc.key, **exc.params)
+            return ""
+
+    def choice(self, key: str, names: dict[str, Any], *, required: bool) -> Any:
+        value = self.get(key).strip()
+        if not value:
+            if required:
+                self.fail(key, "field.required")
+            return None
+        found = names.get(value.casefold())
+        if found is None:
+            self.fail(key, "ledger.unknown", closest(value, _spellings(names)))
+        return found
+
+    def named(self, key: str, ids: Iterable[str], *, required: bool) -> str | None:
+        """The name as known to the station (its id is looked up by the caller)."""
+        value = " ".join(self.get(key).split())
+        known = list(ids)
+        if not value:
+            if required:
+                self.fail(key, "field.required")
+            return None
+        if value not in known:
+            self.fail(key, "ledger.unknown", closest(value, known))
+            return None
+        return value
+
+
+def _spellings(names: dict[str, Any]) -> list[str]:
+    # Suggest the Chinese names of the spec, not the codes.
+    return [member.zh for member in dict.fromkeys(names.values())]
+
+
+def _check_row(
+    ledger: LedgerFile,
+    raw: LedgerRow,
+    station_id: str,
+    lookups: _Lookups,
+    today: date,
+    errors: list[RowError],
+) -> _Row | None:
+    cells = _Cells(ledger, raw, errors)
+    local = parse_date(cells.get("date"))
+    if not cells.get("date").strip():
+        cells.fail("date", "field.required")
+    elif local is None:
+        cells.fail("date", "ledger.date")
+    elif local.date() > today:
+        cells.fail("date", "ledger.date_future")
+    channel = cells.choice("channel", _CHANNELS, required=True)
+    name = cells.clean("name", clean_name)
+    phone = cells.clean("phone", clean_phone)
+    village = cells.clean("village", lambda v: clean_name(v, field="village"))
+    text = cells.clean("text", clean_text)
+    category = cells.named("category", lookups.categories, required=True)
+    kind = cells.choice("kind", _KINDS, required=True)
+    tier = cells.choice("tier", _TIERS, required=False)
+    unit_name = cells.named("unit", lookups.units, required=False)
+    status = cells.choice("status", _STATUSES, required=False)
+    satisfaction = cells.choice("satisfaction", _SATISFACTIONS, required=False)
+    deputy = cells.named("deputy", lookups.deputies, required=False)
+    unit_id = None
+    if unit_name is not None:
+        matching = [(uid, t) for uid, t in lookups.units[unit_name] if tier in (None, t)]
+        if not matching:
+            cells.fail("unit", "ledger.unit_tier")
+        else:
+            unit_id, tier = matching[0]
+    elif not cells.get("unit").strip() and any(
+        cells.get(k).strip() for k in ("tier", "status", "satisfaction")
+    ):
+        cells.fail("unit", "ledger.unit_required")
+    if satisfaction is not None and status not in (IssueStatus.closed, IssueStatus.supervising):
+        cells.fail("satisfaction", "ledger.satisfaction_open")
+    if not cells.ok or local is None:
+        return None
+    return _Row(
+        number=raw.number,
+        key=visit_key(station_id, local, phone, name, village, text),
+        local=local,
+        channel=channel,
+        kind=kind,
+        name=name,
+        phone=phone,
+        village=village,
+        text=text,
+        category_id=lookups.categories[category or ""],
+        deputy_id=lookups.deputies[deputy] if deputy else None,
+        tier=tier if unit_id else None,
+        unit_id=unit_id,
+        status=status,
+        satisfaction=satisfaction,
+        ref=" ".join(ledger.cell(raw, "issue").split()),
+    )
+
+
+def _group(ledger: LedgerFile, rows: list[_Row], errors: list[RowError]) -> list[list[_Row]]:
+    """Triaged rows by issue: one issue per `事项` ref, else one per row. Rows of one issue must
+    agree on its tier, unit, status and satisfaction."""
+    groups: dict[str, list[_Row]] = {}
+    for row in rows:
+        if row.unit_id is None:
+            continue
+        group = groups.setdefault(f"ref:{row.ref}" if row.ref else f"row:{row.key}", [])
+        first = group[0] if group else row
+        state = (row.unit_id, row.status, row.satisfaction)
+        if state != (first.unit_id, first.status, first.satisfaction):
+            column = ledger.header("issue") or BY_KEY["issue"].zh
+            errors.append(RowError(row.number, column, "ledger.issue_mismatch", {}, None))
+            continue
+        group.append(row)
+    return list(groups.values())
+
+
+def _chunks(values: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
+
+
+def _existing_keys(session: Session, rows: list[_Row], station_id: str, tz: ZoneInfo) -> set[str]:
+    """Stable keys of the visits already in the station over the ledger's time span, computed
+    from their content: a station's own visits (logged at the desk, with random ids) are
+    recognised when its exported ledger comes back."""
+    if not rows:
+        return set()
+    start = from_local(min(r.local for r in rows), tz)
+    end = from_local(max(r.local for r in rows), tz) + timedelta(minutes=1)
+    found: set[str] = set()
+    query = (
+        select(Visit.received_at, Constituent.phone, Constituent.name, Village.name, Visit.text)
+        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+        .join(Village, col(Village.id) == Visit.village_id)
+        .where(
+            col(Visit.received_at) >= start,
+            col(Visit.received_at) < end,
+            col(Visit.deleted_at).is_(None),
+        )
+    )
+    for received_at, phone, name, village, text in session.exec(query):
+        local = received_at.astimezone(tz).replace(tzinfo=None)
+        found.add(visit_key(station_id, local, phone, name, village, text))
+    return found
+
+
+def _existing_ids(session: Session, model: Any, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(ids))):
+        found.update(session.exec(select(model.id).where(col(model.id).in_(chunk))).all())
+    return found
+
+
+def _add_villages(
+    session: Session, plan: ImportPlan, rows: list[_Row], lookups: _Lookups, station_id: str
+) -> None:
+    position = session.exec(select(func.max(Village.position))).one() or 0
+    for row in rows:
+        if row.village in lookups.villages:
+            continue
+        position += 1
+        village_id = new_id()
+        lookups.villages[row.village] = village_id
+        plan.villages_added.append(row.village)
+        kind = VillageKind.community if row.village.endswith("社区") else VillageKind.village
+        plan.villages.append(
+            {
+                "id": village_id,
+                "station_id": station_id,
+                "name": row.village,
+                "kind": kind.value,
+                "position": position,
+            }
+        )
+
+
+def _constituents(
+    session: Session, plan: ImportPlan, rows: list[_Row], lookups: _Lookups, station_id: str
+) -> dict[tuple[str, str], str]:
+    """The resident of each (phone, name): one already registered when there is one (as
+    `log_visit` reuses them), else a new one from the row that first names them."""
+    ids: dict[tuple[str, str], str] = {}
+    phones = sorted({row.phone for row in rows})
+    for chunk in _chunks(phones):
+        for person in session.exec(
+            select(Constituent)
+            .where(col(Constituent.phone).in_(chunk), col(Constituent.deleted_at).is_(None))
+            .order_by(col(Constituent.updated_at).desc())
+        ):
+            ids.setdefault((person.phone, person.name), person.id)
+    for row in rows:
+        if (row.phone, row.name) in ids:
+            continue
+        person_id = new_id()
+        ids[(row.phone, row.name)] = person_id
+        plan.constituents.append(
+            {
+                "id": person_id,
+                "station_id": station_id,
+                "name": row.name,
+                "phone": row.phone,
+                "village_id": lookups.villages[row.village],
+                "group_name": None,
+                "id_number": None,
+            }
+        )
+    return ids
+
+
+def _issues(
+    session: Session,
+    plan: ImportPlan,
+    groups: list[list[_Row]],
+    new_keys: set[str],
+    lookups: _Lookups,
+    station_id: str,
+    tz: ZoneInfo,
+) -> dict[str, str]:
+    """Issues for the groups with new rows, in the state the ledger gives. Returns the issue id
+    of each new visit."""
+    settings = load_settings(session=session)
+    ids = {
+        id(group): str(
+            uuid.uuid5(LEDGER_NAMESPACE, f"{station_id}\x1fissue\x1f{group[0].ref or group[0].key}")
+        )
+        for group in groups
+    }
+    existing = _existing_ids(session, Issue, list(ids.values()))
+    issue_of: dict[str, str] = {}
+    for group in groups:
+        fresh = [row for row in group if row.key in new_keys]
+        if not fresh:
+            continue
+        issue_id = ids[id(group)]
+        for row in fresh:
+            issue_of[row.key] = issue_id
+        if issue_id in existing:
+            plan.joined[issue_id] = plan.joined.get(issue_id, 0) + len(fresh)
+            continue
+        first = min(group, key=lambda r: (r.local, r.number))
+        village_id = lookups.villages.get(first.village) or lookups.villages[fresh[0].village]
+        _new_issue(plan, group, fresh, issue_id, station_id, village_id, settings, tz)
+    return issue_of
+
+
+def _new_issue(
+    plan: ImportPlan,
+    group: list[_Row],
+    fresh: list[_Row],
+    issue_id: str,
+    station_id: str,
+    village_id: str,
+    settings: StationSettings,
+    tz: ZoneInfo,
+) -> None:
+    first = min(group, key=lambda r: (r.local, r.number))
+    last = max(group, key=lambda r: (r.local, r.number))
+    assert first.tier is not None and first.unit_id is not None
+    status = first.status or IssueStatus.received
+    opened_on = first.local.date()
+    window = settings.window_days[first.tier]
+    due_on, warn_on = due_dates(opened_on, window, settings)
+    at = _instant(last, tz)
+    issue: dict[str, Any] = {
+        "id": issue_id,
+        "station_id": station_id,
+        "title": summarise(first.text, TITLE_MAX),
+        "category_id": first.category_id,
+        "village_id": village_id,
+        "tier": first.tier.value,
+        "unit_id": first.unit_id,
+        "status": status.value,
+        "lead_deputy_id": first.deputy_id,
+        "opened_on": opened_on,
+        "window_days": window,
+        "due_on": due_on,
+        "warn_on": warn_on,
+        "resupervision": False,
+        "reopen_count": 0,
+        "visit_count": len(fresh),
+        "closed_on": None,
+        "closed_within_window": None,
+        "resolution": None,
+        "satisfaction": None,
+        "evaluated_at": None,
+    }
+    plan.issues.append(issue)
+    evaluated = first.satisfaction is not None
+    reached = IssueStatus.closed if evaluated else status
+    if reached != IssueStatus.received:
+        _progress(plan, issue_id, at, IssueStatus.received, reached, first.deputy_id)
+    if reached == IssueStatus.closed:
+        closed_on = last.local.date()
+        issue.update(
+            status=IssueStatus.closed.value,
+            closed_on=closed_on,
+            closed_within_window=closed_on <= due_on,
+        )
+    if first.satisfaction is None:
+        return
+    # 督事 with a verdict is the state an evaluation that reopened the issue leaves behind; a
+    # satisfied resident whose issue was reopened must have found it unresolved.
+    resolution = Resolution.resolved
+    if status == IssueStatus.supervising and first.satisfaction != Satisfaction.unsatisfied:
+        resolution = Resolution.unresolved
+    plan.evaluations.append(
+        {
+            "id": str(uuid.uuid5(LEDGER_NAMESPACE, f"{issue_id}\x1fevaluation")),
+            "issue_id": issue_id,
+            "at": at,
+            "resolution": resolution.value,
+            "satisfaction": first.satisfaction.value,
+            "note": "",
+            "deputy_id": first.deputy_id,
+        }
+    )
+    issue.update(
+        resolution=resolution.value, satisfaction=first.satisfaction.value, evaluated_at=at
+    )
+    if evaluation_reopens(resolution, first.satisfaction):
+        _progress(plan, issue_id, at, IssueStatus.closed, IssueStatus.supervising, first.deputy_id)
+        issue.update(
+            status=IssueStatus.supervising.value,
+            resupervision=True,
+            reopen_count=1,
+            closed_on=None,
+            closed_within_window=None,
+            resolution=None,
+            satisfaction=None,
+            evaluated_at=None,
+        )
+
+
+def _progress(
+    plan: ImportPlan,
+    issue_id: str,
+    at: datetime,
+    before: IssueStatus,
+    after: IssueStatus,
+    deputy_id: str | None,
+) -> None:
+    plan.progress.append(
+        {
+            "id": new_id(),
+            "issue_id": issue_id,
+            "at": at,
+            "deputy_id": deputy_id,
+            "status_before": before.value,
+            "status_after": after.value,
+            "note": "",
+        }
+    )

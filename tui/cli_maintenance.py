@@ -1,0 +1,83 @@
+"""`liaison backup`, `liaison restore` and `liaison check`: keeping the only copy safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tui.i18n import t
+
+
+def backup_command(db: Path, out: Path) -> int:
+    from store.backup import backup_database
+    from store.errors import StationMissing
+
+    if not db.exists():
+        raise StationMissing(path=str(db))
+    backup_database(source=db, target=out)
+    typer.echo(t("backup.done", path=out))
+    return 0
+
+
+def restore_command(db: Path, backup: Path) -> int:
+    from store.backup import restore_database
+
+    safety = restore_database(backup=backup, target=db)
+    typer.echo(t("restore.done", path=safety or "-"))
+    return 0
+
+
+def check_command(db: Path) -> int:
+    """Exit code 0 when the database is sound, 1 with one line per finding otherwise."""
+    from store.check import check_database
+    from store.db import is_sqlite_file, make_engine, sqlite_url
+    from store.errors import DatabaseUnreadable, StationMissing
+
+    if not db.exists():
+        raise StationMissing(path=str(db))
+    if not is_sqlite_file(db):
+        raise DatabaseUnreadable(path=str(db))
+    engine = make_engine(sqlite_url(db))
+    try:
+        report = check_database(engine=engine)
+    finally:
+        engine.dispose()
+    if report.ok:
+        typer.echo(t("check.ok"))
+        return 0
+    for finding in report.findings:
+        typer.echo(t(finding.key, **finding.params), err=True)
+    typer.echo(t("check.failed", count=len(report.findings)), err=True)
+    return 1
+
+
+def daily_backup_in_background(db: Path) -> None:
+    """Today's automatic backup, taken in a thread while the app starts (once a day)."""
+    import threading
+
+    def run() -> None:
+        from store.backup import daily_backup, load_keep_days
+        from store.clock import SystemClock, today
+        from store.db import make_engine, read_session, sqlite_url
+        from tui.settings import data_dir
+
+        engine = make_engine(sqlite_url(db))
+        try:
+            with read_session(engine) as session:
+                keep = load_keep_days(session=session)
+            daily_backup(
+                db_path=db,
+                backup_dir=data_dir() / "backups",
+                keep_days=keep,
+                today=today(SystemClock()),
+            )
+        except Exception:  # a failed automatic backup must not stop the desk; `check` reports
+            import logging
+
+            logging.getLogger("liaison").warning("automatic backup failed")
+        finally:
+            engine.dispose()
+
+    # Not a daemon: a backup under way finishes (or removes its temporary file) before exit.
+    threading.Thread(target=run, name="daily-backup").start()
