@@ -241,7 +241,9 @@ def _field_message(exc: FieldInvalid) -> str:
 def main() -> None:
     """Entry point: one line on stderr and a non-zero exit for any failure, never a traceback."""
     try:
-        cli(standalone_mode=False)
+        # Without standalone mode, click returns a typer.Exit's code instead of raising it.
+        code = cli(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except CliError as exc:
         typer.echo(str(exc), err=True)
         sys.exit(exc.code)

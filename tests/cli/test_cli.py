@@ -203,3 +203,63 @@ def test_usage_errors_are_one_clear_message_not_a_traceback(tmp_path: Path) -> N
         assert result.returncode == 2, args
         assert "Traceback" not in result.stderr, args
         assert "Error" in result.stderr or "错误" in result.stderr, args
+
+
+def test_backup_check_and_restore_from_the_shell(tmp_path: Path) -> None:
+    db = tmp_path / "station.sqlite3"
+    assert run("demo", "--db", str(db), "--visits", "200", "--no-open").returncode == 0
+    saved = tmp_path / "copies" / "backup.sqlite3"
+    backup = run("--db", str(db), "backup", "--out", str(saved))
+    assert backup.returncode == 0, backup.stderr
+    assert count(saved, "visit") == 200
+    checked = run("--db", str(db), "check")
+    assert checked.returncode == 0, checked.stderr
+    assert "检查通过" in checked.stdout
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE issue SET visit_count = visit_count + 1 WHERE rowid = 1")
+    broken = run("--db", str(db), "check")
+    assert broken.returncode == 1
+    assert "visit_count" not in broken.stderr  # the catalogue's words, not the column's
+    assert "1" in broken.stderr
+
+    restored = run("--db", str(db), "restore", str(saved))
+    assert restored.returncode == 0, restored.stderr
+    assert run("--db", str(db), "check").returncode == 0
+    kept = [p for p in tmp_path.iterdir() if ".before-restore-" in p.name]
+    assert len(kept) == 1
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
+    db = tmp_path / "station.sqlite3"
+    assert run("demo", "--db", str(db), "--visits", "20", "--no-open").returncode == 0
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_text("not a database", encoding="utf-8")
+    result = run("--db", str(db), "restore", str(junk))
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert count(db, "visit") == 20
+
+
+def test_import_refuses_a_bad_ledger_whole_with_exit_1(tmp_path: Path) -> None:
+    db = tmp_path / "station.sqlite3"
+    assert run("demo", "--db", str(db), "--visits", "0", "--no-open").returncode == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "日期,渠道,姓名,电话,村社,内容,分类,类型\n"
+        "2026-11-20,到站来访,张三,13812345678,青石村,路灯坏了,道路交通,诉求\n"
+        "2026-11-21,到站来访,李四,12345,青石村,垃圾没人收,环境卫生,诉求\n",
+        encoding="utf-8",
+    )
+    before = count(db, "change_log")
+    result = run("--db", str(db), "import", str(bad))
+    assert result.returncode == 1
+    assert "第 3 行" in result.stderr and "第 2 行" not in result.stderr
+    assert count(db, "change_log") == before
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join(bad.read_text(encoding="utf-8").splitlines()[:2]) + "\n", "utf-8")
+    dry = run("--db", str(db), "import", str(good), "--dry-run")
+    assert dry.returncode == 0 and count(db, "visit") == 0
+    done = run("--db", str(db), "import", str(good))
+    assert done.returncode == 0, done.stderr
+    assert count(db, "visit") == 1
