@@ -424,6 +424,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "备份文件就是当前数据库，无需恢复",
         "The backup is the live database itself; nothing to restore",
     ),
+    "restore.close_app": (
+        "恢复前请关闭所有打开这个数据库的值班台窗口",
+        "Close every Liaison Desk window on this database before restoring",
+    ),
     "restore.done": (
         "已从备份恢复；恢复前的数据库保存在：{path}",
         "Restored from the backup; the database from before is kept at {path}",
