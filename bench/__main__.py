@@ -7,7 +7,7 @@ import platform
 import sqlite3
 import time
 
-from bench import startup, store_queries, writes
+from bench import ledger, startup, store_queries, writes
 from bench.common import demo_db
 
 
@@ -26,6 +26,7 @@ def main() -> None:
     store_queries.run(small, "2,400 visits")
     store_queries.run(large, f"{args.visits:,} visits")
     writes.run(large)
+    ledger.run(demo_db(10_000), demo_db(0), "10,000 visits")
 
 
 if __name__ == "__main__":
