@@ -23,8 +23,6 @@ def backup_command(db: Path, out: Path) -> int:
 def restore_command(db: Path, backup: Path) -> int:
     from store.backup import restore_database
 
-    # A write that lands between the safety copy and the restore would be in neither.
-    typer.echo(t("restore.close_app"), err=True)
     safety = restore_database(backup=backup, target=db)
     typer.echo(t("restore.done", path=safety or "-"))
     return 0

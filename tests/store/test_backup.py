@@ -187,10 +187,8 @@ def test_keep_days_comes_from_the_settings_or_defaults(store: Store, station_pat
     with store.read() as session:
         assert load_keep_days(session=session) == DEFAULT_KEEP_DAYS == 14
     conn = sqlite3.connect(station_path)
-    conn.execute(
-        "INSERT INTO setting (key, value, updated_at, device_id)"
-        " VALUES ('backup_keep_days', '30', '2026-11-24', 'x')"
-    )
+    # Seeded by migration 0003; the station changes it.
+    conn.execute("UPDATE setting SET value = '30' WHERE key = 'backup_keep_days'")
     conn.commit()
     conn.close()
     with store.read() as session:
