@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -109,17 +108,13 @@ def _xlsx_records(path: Path) -> list[tuple[str, ...]]:
         raise LedgerUnreadable() from None
     try:
         sheet = workbook.worksheets[0]
-        return [tuple(_text(v) for v in values) for values in _values(sheet.iter_rows())]
+        # values_only skips building a cell object per value: several times faster.
+        rows = sheet.iter_rows(values_only=True)
+        return [tuple(_text(v) for v in values) for values in rows]
     except (KeyError, ValueError, zipfile.BadZipFile):
         raise LedgerUnreadable() from None
     finally:
         workbook.close()
-
-
-def _values(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    # Read-only sheets fill rows missing from the file with empty tuples, so positions hold.
-    for row in rows:
-        yield tuple(getattr(cell, "value", None) for cell in row)
 
 
 def _text(value: Any) -> str:
