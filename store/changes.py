@@ -190,10 +190,13 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
 
 def _sqlite_value(value: Any) -> Any:
     """A value as SQLAlchemy's SQLite types store it (UTC datetimes with microseconds)."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is float:
+        return value  # the common case first: this runs for every value of a bulk load
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.isoformat(" ", "microseconds")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):
