@@ -172,18 +172,31 @@ def test_unknown_language_is_refused(tmp_path: Path) -> None:
 
 
 def test_headless_commands_never_load_textual(tmp_path: Path) -> None:
+    """init, demo --no-open, export, import, backup and check, one after another in one
+    process: none of them may import Textual (STYLE §2)."""
+    db, out = str(tmp_path / "h.sqlite3"), str(tmp_path / "ledger.csv")
+    commands = [
+        ["demo", "--db", db, "--visits", "30", "--no-open"],
+        ["--db", db, "export", "ledger", "--out", out, "--reveal"],
+        ["--db", db, "import", out],
+        ["--db", db, "backup", "--out", str(tmp_path / "b.sqlite3")],
+        ["--db", db, "check"],
+        ["--db", str(tmp_path / "i.sqlite3"), "init", "--station", "s", "--township", "t",
+         "--county", "c", "--deputy", "d"],
+    ]  # fmt: skip
     code = (
         "import sys\n"
         "from tui.cli import cli\n"
-        f"cli(['--db', {str(tmp_path / 'h.sqlite3')!r}, 'init', '--station', 's',"
-        " '--township', 't', '--county', 'c', '--deputy', 'd'], standalone_mode=False)\n"
-        "print('textual' in sys.modules)\n"
+        f"for args in {commands!r}:\n"
+        "    code = cli(args, standalone_mode=False)\n"
+        "    assert code in (None, 0), (args, code)\n"
+        "print('textual' in sys.modules, 'textual.app' in sys.modules)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, stdin=subprocess.DEVNULL
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "False"
+    assert result.stdout.strip().splitlines()[-1] == "False False"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
