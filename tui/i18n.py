@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from store.models import (
+from store.enums import (
     Channel,
     Colour,
     DeputyLevel,
