@@ -16,6 +16,7 @@ from sqlmodel import Session
 from store.changes import Actor, WriteContext
 from store.clock import Clock
 from store.errors import DatabaseBusy, DatabaseUnreadable, ReadOnlySession
+from store.files import is_sqlite_file
 
 # Spec §8: a lock held by another terminal is waited for this long before a write gives up.
 BUSY_TIMEOUT_MS = 10_000
@@ -127,16 +128,6 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def is_sqlite_file(path: Path) -> bool:
-    """True for an empty file or one that starts with SQLite's header."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(16)
-    except OSError:
-        return False
-    return head == b"" or head == b"SQLite format 3\x00"
 
 
 __all__ = [

@@ -1,42 +1,94 @@
-"""The Textual app: modes, global keys, the deputy on duty. Screens do the work."""
+"""The Textual app: modes, global keys, the deputy on duty. Screens do the work.
+
+Opened from the command line, the app paints first and loads the store (SQLModel and the models
+take most of a second to import) in a worker behind an opening screen."""
 
 from __future__ import annotations
 
+import importlib
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from textual import work
 from textual.app import App
+from textual.screen import Screen
 
 from screens.base import global_bindings
-from screens.board import BoardScreen
-from screens.dashboard import DashboardScreen
-from screens.dialogs import PickItem, PickModal
 from screens.help import HelpModal
-from screens.log_visit import LogVisitScreen
-from screens.triage import TriageScreen
-from store.changes import Actor
-from store.db import Store
-from store.duty import deputies_on_duty, start_duty
-from store.reference import Choice, list_deputies
-from store.station import StationInfo
+from screens.opening import OpeningScreen
+from screens.pick import PickItem, PickModal
 from tui.commands import DeskCommands
 from tui.i18n import set_language, t
+
+if TYPE_CHECKING:
+    from store.changes import Actor
+    from store.db import Store
+    from store.reference import Choice
+    from store.station import StationInfo
+
+# The screens behind the global keys, imported when first needed (after the store has loaded).
+SCREENS_BY_MODE = {
+    "dashboard": ("screens.dashboard", "DashboardScreen"),
+    "triage": ("screens.triage", "TriageScreen"),
+    "board": ("screens.board", "BoardScreen"),
+}
+
+
+def _screen_class(module: str, name: str) -> type[Screen[Any]]:
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def _lazy(module: str, name: str) -> Callable[[], Screen[Any]]:
+    return lambda: _screen_class(module, name)()
+
+
+def _is(screen: Screen[Any], module: str, name: str) -> bool:
+    """isinstance without importing a screen module that has not been loaded yet."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(screen, getattr(loaded, name))
 
 
 class LiaisonApp(App[None]):
     CSS_PATH = "app.tcss"
-    MODES = {"dashboard": DashboardScreen, "triage": TriageScreen, "board": BoardScreen}
+    MODES = {mode: _lazy(*where) for mode, where in SCREENS_BY_MODE.items()}
     COMMANDS = App.COMMANDS | {DeskCommands}
     BINDINGS = global_bindings()
 
-    def __init__(self, store: Store, station: StationInfo) -> None:
+    def __init__(
+        self,
+        store: Store | None = None,
+        station: StationInfo | None = None,
+        *,
+        db_path: Path | None = None,
+    ) -> None:
         super().__init__()
-        self.store = store
-        self.station = station
+        # Either an open store (tests, embedding) or a path to open once the app has painted.
+        self._store = store
+        self._station = station
+        self.db_path = db_path
         self.deputy_id: str | None = None
         self.deputy_name: str = ""
         # The issue the deputy last triaged: the board opens on it next time.
         self.last_issue_id: str | None = None
         self.title = t("app.title")
-        self.sub_title = station.name
+        self.sub_title = station.name if station else ""
+
+    @property
+    def store(self) -> Store:
+        assert self._store is not None, "the store is opened before any screen uses it"
+        return self._store
+
+    @property
+    def store_ready(self) -> bool:
+        return self._store is not None
+
+    @property
+    def station(self) -> StationInfo:
+        assert self._station is not None
+        return self._station
 
     @property
     def actor(self) -> Actor:
@@ -44,6 +96,44 @@ class LiaisonApp(App[None]):
         return self.station.actor(self.deputy_id)
 
     def on_mount(self) -> None:
+        if self._store is not None:
+            self._start_desk()
+            return
+        self.push_screen(OpeningScreen())
+        self._open_store()
+
+    # -- opening the station ----------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="store_openers")
+    def _open_store(self) -> None:
+        from store.errors import StoreError
+        from store.station import load_station, open_store
+
+        assert self.db_path is not None
+        upgraded: list[Path] = []
+        try:
+            store = open_store(self.db_path, on_backup=upgraded.append)
+            station = load_station(store)
+        except StoreError as exc:
+            self.call_from_thread(self.exit, None, 1, t(exc.key, **exc.params))
+            return
+        for module, name in SCREENS_BY_MODE.values():
+            _screen_class(module, name)  # import here, off the UI thread
+        from tui.cli_maintenance import daily_backup_in_background
+
+        daily_backup_in_background(self.db_path)
+        self.call_from_thread(self._opened, store, station, upgraded)
+
+    def _opened(self, store: Store, station: StationInfo, upgraded: list[Path]) -> None:
+        self._store, self._station = store, station
+        self.sub_title = station.name
+        if isinstance(self.screen, OpeningScreen):
+            self.pop_screen()
+        for path in upgraded:
+            self.notify(t("cli.upgraded", path=path), timeout=10)
+        self._start_desk()
+
+    def _start_desk(self) -> None:
         self.switch_mode("dashboard")
         self._find_deputy()
 
@@ -51,6 +141,9 @@ class LiaisonApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="duty_loaders")
     def _find_deputy(self, ask: bool = False) -> None:
+        from store.duty import deputies_on_duty
+        from store.reference import list_deputies
+
         with self.store.read() as session:
             rostered = deputies_on_duty(session=session, day=self._today())
             everyone = list_deputies(session=session)
@@ -59,7 +152,7 @@ class LiaisonApp(App[None]):
         else:
             self.call_from_thread(self._ask_deputy, rostered, everyone)
 
-    def _today(self):  # type: ignore[no-untyped-def]
+    def _today(self) -> date:
         from store.clock import today
 
         return today(self.store.clock)
@@ -82,6 +175,9 @@ class LiaisonApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="duty_writers")
     def _set_deputy(self, deputy_id: str) -> None:
+        from store.duty import start_duty
+        from store.reference import list_deputies
+
         actor = self.station.actor(deputy_id)
         with self.store.write(actor) as session:
             start_duty(session=session, deputy_id=deputy_id)
@@ -94,38 +190,41 @@ class LiaisonApp(App[None]):
         self.sub_title = f"{self.station.name} · {t('dash.you', name=name)}"
         if not first:
             self.notify(t("deputy.switched", name=name))
-        screen = self.screen
-        if isinstance(screen, DashboardScreen):
-            screen.reload()
+        if _is(self.screen, "screens.dashboard", "DashboardScreen"):
+            self.screen.reload()  # type: ignore[attr-defined]
 
     # -- actions ----------------------------------------------------------------------
 
     def action_go(self, mode: str) -> None:
-        if self.current_mode != mode:
+        if self._store is not None and self.current_mode != mode:
             self.switch_mode(mode)
 
     def action_log_visit(self) -> None:
-        if not isinstance(self.screen, LogVisitScreen):
-            self.push_screen(LogVisitScreen())
+        if self._store is None or _is(self.screen, "screens.log_visit", "LogVisitScreen"):
+            return
+        from screens.log_visit import LogVisitScreen
+
+        self.push_screen(LogVisitScreen())
 
     async def visit_saved(self, visit_id: str) -> None:
         """After logging a visit, go straight to its triage."""
-        if isinstance(self.screen, LogVisitScreen):
+        if _is(self.screen, "screens.log_visit", "LogVisitScreen"):
             await self.pop_screen()
         # The triage screen may not exist yet: wait until it is mounted.
         await self.switch_mode("triage")
-        screen = self.screen
-        if isinstance(screen, TriageScreen):
-            screen.show_visit(visit_id)
+        if _is(self.screen, "screens.triage", "TriageScreen"):
+            self.screen.show_visit(visit_id)  # type: ignore[attr-defined]
 
     def action_ledger(self) -> None:
+        if self._store is None or _is(self.screen, "screens.ledger", "LedgerScreen"):
+            return
         from screens.ledger import LedgerScreen  # openpyxl loads with it, only when asked
 
-        if not isinstance(self.screen, LedgerScreen):
-            self.push_screen(LedgerScreen())
+        self.push_screen(LedgerScreen())
 
     def action_switch_deputy(self) -> None:
-        self._find_deputy(ask=True)
+        if self._store is not None:
+            self._find_deputy(ask=True)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpModal):
@@ -155,3 +254,9 @@ def make_app(store: Store, station: StationInfo, lang: str = "zh") -> LiaisonApp
     when it is not Chinese: key labels are read when their classes are defined."""
     set_language(lang)
     return LiaisonApp(store, station)
+
+
+def make_app_at(db_path: Path, lang: str = "zh") -> LiaisonApp:
+    """The app on the station database at `db_path`, opened after the first paint."""
+    set_language(lang)
+    return LiaisonApp(db_path=db_path)

@@ -59,20 +59,22 @@ def main_options(
 
 
 def open_app(path: Path, lang: str) -> None:
-    """Open the app on the station database at `path` (upgrading it first if it is older)."""
-    from store.station import load_station, open_store
+    """Open the app on the station database at `path`. What can be told without the store (no
+    such file, not a database) is told here, on the command line; the app paints at once and
+    opens (and if need be upgrades) the store behind an opening screen."""
+    from store.errors import DatabaseUnreadable, StationMissing
+    from store.files import is_sqlite_file
 
-    store = open_store(path, on_backup=lambda p: typer.echo(t("cli.upgraded", path=p), err=True))
-    try:
-        station = load_station(store)
-        from tui.cli_maintenance import daily_backup_in_background
+    if not path.exists():
+        raise StationMissing(path=str(path))
+    if not is_sqlite_file(path):
+        raise DatabaseUnreadable(path=str(path))
+    from tui.app import make_app_at  # Textual loads here and nowhere else
 
-        daily_backup_in_background(path)
-        from tui.app import make_app  # Textual loads here and nowhere else
-
-        make_app(store, station, lang).run()
-    finally:
-        store.dispose()
+    app = make_app_at(path, lang)
+    app.run()
+    if app.return_code:
+        raise typer.Exit(app.return_code)
 
 
 @cli.command(help=both("cli.demo"))

@@ -103,6 +103,7 @@ ENUM_EN: dict[tuple[type[StrEnum], str], str] = {
 CATALOGUE: dict[str, tuple[str, str]] = {
     # App and global keys
     "app.title": ("联络站值班台", "Liaison Desk"),
+    "app.opening": ("正在打开联络站……", "Opening the station…"),
     "key.log_visit": ("登记来访", "Log visit"),
     "key.triage": ("分办", "Triage"),
     "key.board": ("三色榜", "Board"),
