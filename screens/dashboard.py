@@ -3,6 +3,8 @@ last handover note."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -55,11 +57,17 @@ class DashboardScreen(DeskScreen):
         self.reload()
 
     def reload(self) -> None:
-        self.run_store(self._load, self._show, group="dashboard_loaders", exclusive=True)
+        # As many list rows as the panels can show (8 at 80×24, more on a taller terminal).
+        rows = max(8, self.size.height - 16)
+        self.run_store(
+            partial(self._load, rows), self._show, group="dashboard_loaders", exclusive=True
+        )
 
-    def _load(self) -> Dashboard:
+    def _load(self, rows: int) -> Dashboard:
         with self.desk.store.read() as session:
-            return load_dashboard(session=session, today=self.today, tz=self.desk.store.clock.tz)
+            return load_dashboard(
+                session=session, today=self.today, tz=self.desk.store.clock.tz, rows=rows
+            )
 
     def _show(self, data: Dashboard) -> None:
         self.query_one("#dashboard", Grid).loading = False

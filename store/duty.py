@@ -106,8 +106,12 @@ def last_handover(*, session: Session, today: date) -> Handover | None:
     )
 
 
-def load_dashboard(*, session: Session, today: date, tz: tzinfo) -> Dashboard:
-    """Everything the duty dashboard shows, read in one go."""
+def load_dashboard(*, session: Session, today: date, tz: tzinfo, rows: int = 8) -> Dashboard:
+    """Everything the duty dashboard shows, read in one go.
+
+    Args:
+        rows: how many of today's visits and of the overdue issues to list.
+    """
     untriaged = session.exec(
         select(func.count())
         .select_from(Visit)
@@ -115,9 +119,9 @@ def load_dashboard(*, session: Session, today: date, tz: tzinfo) -> Dashboard:
     ).one()
     return Dashboard(
         on_duty=deputies_on_duty(session=session, day=today),
-        visits_today=list_visits_on(session=session, day=today, tz=tz, limit=8),
+        visits_today=list_visits_on(session=session, day=today, tz=tz, limit=rows),
         untriaged=untriaged,
         counts=board_counts(session=session, today=today),
-        overdue=list_overdue(session=session, today=today, limit=8),
+        overdue=list_overdue(session=session, today=today, limit=rows),
         handover=last_handover(session=session, today=today),
     )
