@@ -147,6 +147,7 @@ class BoardScreen(PagedTableScreen):
         ("col.status", 4, "status"),
         ("col.due", 8, "due"),
     )
+    FLEX_COLUMN = "title"
 
     def __init__(self) -> None:
         super().__init__()
@@ -204,7 +205,7 @@ class BoardScreen(PagedTableScreen):
             cells = [
                 badge(self.app, issue.colour),
                 Text(label(issue.tier)),
-                fit(issue.title, 24),
+                fit(issue.title, self.width_of("title")),
                 fit(issue.unit, 14),
                 fit(issue.village, 8),
                 Text(label(issue.status)),

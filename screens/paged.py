@@ -19,6 +19,9 @@ class PagedTableScreen(DeskScreen):
     TABLE_ID: ClassVar[str]
     # (catalogue key of the heading, width in cells, column key)
     COLUMNS: ClassVar[tuple[tuple[str, int, str], ...]]
+    # The column that takes the width the terminal has beyond 80 columns (its COLUMNS width is
+    # the least it gets).
+    FLEX_COLUMN: ClassVar[str | None] = None
     PAGING_BINDINGS: ClassVar[list[Binding]] = [
         Binding("pagedown", "page(1)", t("key.next_page"), id="next-page"),
         Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="prev-page"),
@@ -37,7 +40,27 @@ class PagedTableScreen(DeskScreen):
 
     def add_columns(self) -> None:
         for heading, width, key in self.COLUMNS:
-            self.table.add_column(t(heading), width=width, key=key)
+            self.table.add_column(t(heading), width=self.width_of(key, width), key=key)
+
+    def width_of(self, key: str, least: int = 0) -> int:
+        """A column's width in cells: its own, or for the flexible one, what the screen leaves."""
+        fixed = {k: w for _, w, k in self.COLUMNS}
+        least = least or fixed[key]
+        if key != self.FLEX_COLUMN:
+            return least
+        # Each column has one cell of padding either side; two more for the scrollbar.
+        used = sum(w for k, w in fixed.items() if k != key) + 2 * len(fixed) + 2
+        return max(least, self.size.width - used)
+
+    def on_resize(self) -> None:
+        if self.FLEX_COLUMN is None or not self.is_mounted:
+            return
+        wanted = self.width_of(self.FLEX_COLUMN)
+        column = self.table.columns.get(self.FLEX_COLUMN)  # type: ignore[call-overload]
+        if column is not None and column.width != wanted:
+            self.table.clear(columns=True)
+            self.add_columns()
+            self.reload()
 
     def reload(self) -> None:
         raise NotImplementedError

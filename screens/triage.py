@@ -69,6 +69,7 @@ class TriageScreen(PagedTableScreen):
         ("col.category", 12, "category"),
         ("col.summary", 30, "summary"),
     )
+    FLEX_COLUMN = "summary"
 
     def __init__(self) -> None:
         super().__init__()
@@ -126,7 +127,7 @@ class TriageScreen(PagedTableScreen):
                     fit(visit.resident, 8),
                     fit(visit.village, 10),
                     fit(visit.category, 12),
-                    fit(visit.summary, 30),
+                    fit(visit.summary, self.width_of("summary")),
                 ],
             )
             for visit in page.items
