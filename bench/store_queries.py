@@ -11,9 +11,10 @@ def run(db: Path, label: str) -> list[str]:
     from zoneinfo import ZoneInfo
 
     from bench.common import median_ms, report
+    from store.boards import board_counts, list_board
     from store.clock import FrozenClock, today
     from store.duty import load_dashboard
-    from store.issues import board_counts, get_issue, list_board
+    from store.issues import get_issue
     from store.station import open_store
     from store.visits import list_untriaged
 

@@ -16,7 +16,8 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, Select
 from screens.base import nav_bindings
 from screens.issue import IssueScreen
 from screens.paged import PagedTableScreen
-from store.issues import BoardFilter, IssueRow, board_counts, board_position, list_board
+from store.boards import BoardFilter, board_counts, board_position, list_board
+from store.issues import IssueRow
 from store.models import Colour, IssueStatus, Tier
 from store.paging import PAGE_SIZE, Page
 from store.reference import Choice, list_categories, list_units, list_villages

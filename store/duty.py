@@ -8,10 +8,11 @@ from datetime import date, datetime, tzinfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from store.boards import board_counts, list_overdue
 from store.changes import write_context
 from store.clock import today as today_of
 from store.errors import NotFound
-from store.issues import IssueRow, board_counts, list_overdue
+from store.issues import IssueRow
 from store.models import Colour, Deputy, Shift, Tier, Visit
 from store.paging import Page
 from store.reference import Choice

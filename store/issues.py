@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from store.changes import write_context
@@ -20,9 +18,8 @@ from store.errors import (
     VisitAlreadyTriaged,
     VisitNotFound,
 )
+from store.issue_rows import IssueRow, open_clause, rows_query, to_row
 from store.models import (
-    Category,
-    Colour,
     Deputy,
     Evaluation,
     EvaluationCreate,
@@ -34,40 +31,18 @@ from store.models import (
     Satisfaction,
     Tier,
     Unit,
-    Village,
     Visit,
 )
-from store.paging import PAGE_SIZE, Page
 from store.rules import (
     can_progress,
-    closed_colour,
     due_dates,
     evaluation_reopens,
-    open_colour,
 )
-from store.settings import StationSettings, load_settings
+from store.settings import load_settings
 from store.validation import summarise
 from store.visits import VisitRow, list_issue_visits
 
 TITLE_MAX = 30
-
-
-@dataclass(frozen=True)
-class IssueRow:
-    id: str
-    title: str
-    tier: Tier
-    unit: str
-    village: str
-    category: str
-    status: IssueStatus
-    colour: Colour
-    opened_on: date
-    due_on: date
-    days_left: int
-    visit_count: int
-    resupervision: bool
-    lead_deputy: str | None
 
 
 @dataclass(frozen=True)
@@ -100,108 +75,8 @@ class IssueDetail:
     timeline: list[TimelineEntry]
 
 
-@dataclass(frozen=True)
-class BoardFilter:
-    """Narrows the board; None means any."""
-
-    tier: Tier | None = None
-    unit_id: str | None = None
-    village_id: str | None = None
-    category_id: str | None = None
-    status: IssueStatus | None = None
-
-    @property
-    def active(self) -> bool:
-        return any(v is not None for v in vars(self).values())
-
-
 # ---------------------------------------------------------------------------------------------
 # Reading
-
-
-def colour_rank(today: date) -> ColumnElement[int]:
-    """An open issue's colour as a number in SQL (2 red, 1 yellow, 0 green): range tests on the
-    indexed due and warning dates, the same rule as `rules.open_colour`."""
-    return case(
-        (or_(col(Issue.resupervision).is_(True), col(Issue.due_on) < today), 2),
-        (col(Issue.warn_on) <= today, 1),
-        else_=0,
-    )
-
-
-_RANK_COLOUR = {0: Colour.green, 1: Colour.yellow, 2: Colour.red}
-_Lead = aliased(Deputy)
-
-
-def _rows_query():  # type: ignore[no-untyped-def]
-    return (
-        select(Issue, Unit.name, Village.name, Category.name, _Lead.name)
-        .join(Unit, col(Unit.id) == Issue.unit_id)
-        .join(Village, col(Village.id) == Issue.village_id)
-        .join(Category, col(Category.id) == Issue.category_id)
-        .outerjoin(_Lead, col(_Lead.id) == Issue.lead_deputy_id)
-        .where(col(Issue.deleted_at).is_(None))
-    )
-
-
-def issue_colour(issue: Issue, today: date, settings: StationSettings) -> Colour:
-    if issue.status == IssueStatus.closed and issue.closed_on is not None:
-        return closed_colour(
-            today=today,
-            closed_on=issue.closed_on,
-            satisfaction=issue.satisfaction,
-            grace_days=settings.evaluation_grace_days,
-        )
-    return open_colour(
-        today=today, due_on=issue.due_on, warn_on=issue.warn_on, resupervision=issue.resupervision
-    )
-
-
-def _to_row(
-    issue: Issue,
-    unit: str,
-    village: str,
-    category: str,
-    lead: str | None,
-    *,
-    today: date,
-    settings: StationSettings,
-) -> IssueRow:
-    return IssueRow(
-        id=issue.id,
-        title=issue.title,
-        tier=Tier(issue.tier),
-        unit=unit,
-        village=village,
-        category=category,
-        status=IssueStatus(issue.status),
-        colour=issue_colour(issue, today, settings),
-        opened_on=issue.opened_on,
-        due_on=issue.due_on,
-        days_left=(issue.due_on - today).days,
-        visit_count=issue.visit_count,
-        resupervision=issue.resupervision,
-        lead_deputy=lead,
-    )
-
-
-def _filter_clauses(filters: BoardFilter) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = []
-    if filters.tier is not None:
-        clauses.append(col(Issue.tier) == filters.tier)
-    if filters.unit_id is not None:
-        clauses.append(col(Issue.unit_id) == filters.unit_id)
-    if filters.village_id is not None:
-        clauses.append(col(Issue.village_id) == filters.village_id)
-    if filters.category_id is not None:
-        clauses.append(col(Issue.category_id) == filters.category_id)
-    if filters.status is not None:
-        clauses.append(col(Issue.status) == filters.status)
-    return clauses
-
-
-def _open() -> ColumnElement[bool]:
-    return and_(col(Issue.status) != IssueStatus.closed, col(Issue.deleted_at).is_(None))
 
 
 def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
@@ -210,14 +85,14 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
     Raises:
         IssueNotFound: no such issue.
     """
-    found = session.exec(_rows_query().where(Issue.id == issue_id)).first()
+    found = session.exec(rows_query().where(Issue.id == issue_id)).first()
     if found is None:
         raise IssueNotFound()
     settings = load_settings(session=session)
     issue = found[0]
     visits = list_issue_visits(session=session, issue_id=issue_id)
     return IssueDetail(
-        row=_to_row(*found, today=today, settings=settings),
+        row=to_row(*found, today=today, settings=settings),
         window_days=issue.window_days,
         unit_id=issue.unit_id,
         category_id=issue.category_id,
@@ -280,76 +155,6 @@ def _timeline_order(entry: TimelineEntry) -> tuple[datetime, int]:
     return entry.at, rank
 
 
-def list_board(
-    *,
-    session: Session,
-    today: date,
-    filters: BoardFilter = BoardFilter(),
-    limit: int = PAGE_SIZE,
-    offset: int = 0,
-) -> Page[IssueRow]:
-    """Open issues, grouped by tier (village, township, county) and worst first within a tier:
-    red, then yellow, then green, the nearest due date first."""
-    where = [_open(), *_filter_clauses(filters)]
-    total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
-    rows = session.exec(
-        _rows_query().where(*where).order_by(*_board_order(today)).limit(limit).offset(offset)
-    ).all()
-    settings = load_settings(session=session)
-    return Page(
-        tuple(_to_row(*r, today=today, settings=settings) for r in rows), total, offset, limit
-    )
-
-
-def _board_order(today: date) -> tuple[ColumnElement[Any], ...]:
-    tier_order = case({t.value: i for i, t in enumerate(Tier)}, value=col(Issue.tier), else_=9)
-    return (tier_order, colour_rank(today).desc(), col(Issue.due_on), col(Issue.id))
-
-
-def board_position(
-    *, session: Session, today: date, issue_id: str, filters: BoardFilter = BoardFilter()
-) -> int | None:
-    """Where an issue stands on the board (0-based), or None when it is not on it: so that the
-    board can open on the page of the issue just triaged."""
-    ranked = (
-        select(
-            col(Issue.id).label("id"),
-            func.row_number().over(order_by=_board_order(today)).label("n"),
-        )
-        .where(_open(), *_filter_clauses(filters))
-        .subquery()
-    )
-    n = session.exec(select(ranked.c.n).where(ranked.c.id == issue_id)).first()
-    return None if n is None else int(n) - 1
-
-
-def board_counts(
-    *, session: Session, today: date, filters: BoardFilter = BoardFilter()
-) -> dict[Tier, dict[Colour, int]]:
-    """How many open issues of each colour at each tier (zeros included)."""
-    rank = colour_rank(today)
-    rows = session.exec(
-        select(Issue.tier, rank, func.count())
-        .where(_open(), *_filter_clauses(filters))
-        .group_by(Issue.tier, rank)
-    ).all()
-    counts = {tier: dict.fromkeys(Colour, 0) for tier in Tier}
-    for tier, value, n in rows:
-        counts[Tier(tier)][_RANK_COLOUR[value]] = n
-    return counts
-
-
-def list_overdue(*, session: Session, today: date, limit: int = 10) -> Page[IssueRow]:
-    """Open issues past their due date, the longest overdue first."""
-    where = (_open(), col(Issue.due_on) < today)
-    total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
-    rows = session.exec(
-        _rows_query().where(*where).order_by(col(Issue.due_on), col(Issue.id)).limit(limit)
-    ).all()
-    settings = load_settings(session=session)
-    return Page(tuple(_to_row(*r, today=today, settings=settings) for r in rows), total, 0, limit)
-
-
 def suggest_issues(
     *, session: Session, visit_id: str, today: date, limit: int = 20
 ) -> list[IssueRow]:
@@ -362,13 +167,13 @@ def suggest_issues(
     same_village = col(Issue.village_id) == visit.village_id
     score = case((and_(same_category, same_village), 0), (same_category, 1), else_=2)
     rows = session.exec(
-        _rows_query()
-        .where(_open(), or_(same_category, same_village))
+        rows_query()
+        .where(open_clause(), or_(same_category, same_village))
         .order_by(score, col(Issue.opened_on).desc(), col(Issue.id))
         .limit(limit)
     ).all()
     settings = load_settings(session=session)
-    return [_to_row(*r, today=today, settings=settings) for r in rows]
+    return [to_row(*r, today=today, settings=settings) for r in rows]
 
 
 def suggest_units(*, session: Session, visit_id: str, tier: Tier) -> list[tuple[str, str]]:

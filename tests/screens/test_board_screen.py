@@ -20,8 +20,8 @@ from textual.widgets import DataTable, Select
 
 from screens.board import BoardScreen, FilterModal
 from screens.issue import IssueScreen
+from store.boards import BoardFilter, board_counts, list_board
 from store.db import Store
-from store.issues import BoardFilter, board_counts, list_board
 from store.models import Colour, Tier
 from store.paging import PAGE_SIZE
 from tui.app import LiaisonApp

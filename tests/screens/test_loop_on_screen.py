@@ -27,8 +27,8 @@ from screens.dialogs import CloseModal, PickModal
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen
+from store.boards import BoardFilter, board_counts
 from store.db import Store
-from store.issues import BoardFilter, board_counts
 from store.models import Channel, Colour, Tier, VisitKind
 from store.reference import list_categories, list_villages
 from tui.app import LiaisonApp

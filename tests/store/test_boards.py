@@ -12,18 +12,12 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from store.boards import BoardFilter, board_counts, list_board, list_overdue
 from store.changes import Actor
 from store.clock import FrozenClock
 from store.db import Store
-from store.issues import (
-    BoardFilter,
-    IssueRow,
-    board_counts,
-    close_issue,
-    issue_colour,
-    list_board,
-    list_overdue,
-)
+from store.issue_rows import issue_colour
+from store.issues import IssueRow, close_issue
 from store.models import Colour, EvaluationCreate, Issue, IssueStatus, Tier
 from store.rules import open_colour
 from store.settings import load_settings

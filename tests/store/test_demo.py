@@ -17,7 +17,7 @@ from fixtures.demo import build_demo
 from store.clock import FrozenClock
 from store.db import Store
 from store.duty import deputies_on_duty, last_handover
-from store.issues import issue_colour
+from store.issue_rows import issue_colour
 from store.models import (
     Channel,
     Colour,
