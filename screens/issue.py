@@ -152,12 +152,13 @@ class IssueScreen(DeskScreen):
     def _visits(self, d: IssueDetail) -> Text:
         tz = self.desk.store.clock.tz
         out = Text("\n" + t("issue.visits", count=len(d.visits)) + "\n", style="bold")
-        for v in d.visits:
+        for number, v in enumerate(d.visits):
             phone = v.phone if self.revealed else mask_phone(v.phone)
+            if number:
+                out.append("\n")
             out.append(to_local(v.received_at, tz).strftime("%Y-%m-%d %H:%M "), style="dim")
             out.append(f"{v.resident} {phone} · {v.village} · {label(v.channel)}\n", style="dim")
-            out.append("  ")
-            out.append_text(plain(v.summary))
+            out.append_text(plain(d.visit_texts.get(v.id, v.summary)))
             out.append("\n")
         return out
 

@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, and_, case, or_
 from sqlalchemy.orm import aliased
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from store.models import Category, Colour, Deputy, Issue, IssueStatus, Tier, Unit, Village
 from store.rules import closed_colour, open_colour
-from store.settings import StationSettings
+from store.settings import StationSettings, load_settings
 
 
 @dataclass(frozen=True)
@@ -100,3 +100,11 @@ def to_row(
 
 def open_clause() -> ColumnElement[bool]:
     return and_(col(Issue.status) != IssueStatus.closed, col(Issue.deleted_at).is_(None))
+
+
+def get_issue_row(*, session: Session, issue_id: str, today: date) -> IssueRow | None:
+    """One issue as a list row (what a write returns), or None if there is no such issue."""
+    found = session.exec(rows_query().where(Issue.id == issue_id)).first()
+    if found is None:
+        return None
+    return to_row(*found, today=today, settings=load_settings(session=session))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_
@@ -18,7 +18,7 @@ from store.errors import (
     VisitAlreadyTriaged,
     VisitNotFound,
 )
-from store.issue_rows import IssueRow, open_clause, rows_query, to_row
+from store.issue_rows import IssueRow, get_issue_row, open_clause, rows_query, to_row
 from store.models import (
     Deputy,
     Evaluation,
@@ -73,6 +73,8 @@ class IssueDetail:
     reopen_count: int
     visits: list[VisitRow]
     timeline: list[TimelineEntry]
+    # Each visit's words (cut at VISIT_TEXT_SHOWN characters), by visit id.
+    visit_texts: dict[str, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -104,7 +106,24 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
         reopen_count=issue.reopen_count,
         visits=visits,
         timeline=_timeline(session, issue_id, visits),
+        visit_texts=_visit_texts(session, issue_id),
     )
+
+
+# An issue fed by many long visits still opens at once: the rest is in the triage view.
+VISIT_TEXT_SHOWN = 2000
+
+
+def _visit_texts(session: Session, issue_id: str) -> dict[str, str]:
+    rows = session.exec(
+        select(Visit.id, func.substr(Visit.text, 1, VISIT_TEXT_SHOWN + 1)).where(
+            Visit.issue_id == issue_id, col(Visit.deleted_at).is_(None)
+        )
+    ).all()
+    return {
+        visit_id: text if len(text) <= VISIT_TEXT_SHOWN else text[:VISIT_TEXT_SHOWN] + "…"
+        for visit_id, text in rows
+    }
 
 
 def _timeline(session: Session, issue_id: str, visits: list[VisitRow]) -> list[TimelineEntry]:
@@ -224,7 +243,9 @@ def _untriaged_visit(session: Session, visit_id: str) -> Visit:
 
 def _row_of(session: Session, issue_id: str, today: date) -> IssueRow:
     session.flush()
-    return get_issue(session=session, issue_id=issue_id, today=today).row
+    row = get_issue_row(session=session, issue_id=issue_id, today=today)
+    assert row is not None  # written a moment ago in this transaction
+    return row
 
 
 def open_issue(
