@@ -15,7 +15,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Prog
 
 from screens.base import DeskScreen
 from store.ledger import ImportSummary, LedgerInvalid, RowError, export_ledger, import_ledger
-from tui.i18n import t
+from tui.i18n import import_summary_lines, row_error_lines, t
 
 # A wrong station's ledger can fail on every row: enough lines to see the pattern.
 ERRORS_SHOWN = 200
@@ -23,15 +23,6 @@ ERRORS_SHOWN = 200
 
 def default_export_path(today: date) -> Path:
     return Path.home() / f"台账-{today.isoformat()}.xlsx"
-
-
-def error_line(error: RowError) -> str:
-    line = t(
-        "ledger.row_error", row=error.row, column=error.column, message=t(error.key, **error.params)
-    )
-    if error.suggestion:
-        line += " " + t("ledger.suggest", suggestion=error.suggestion)
-    return line
 
 
 class LedgerScreen(DeskScreen):
@@ -127,22 +118,10 @@ class LedgerScreen(DeskScreen):
 
     def _imported(self, summary: ImportSummary) -> None:
         self._finish()
-        text = Text(
-            t(
-                "ledger.summary",
-                rows=summary.rows_read,
-                visits=summary.visits_added,
-                duplicates=summary.duplicates,
-                issues=summary.issues_created,
-                villages=len(summary.villages_added),
-            )
-            + "\n",
-            style="bold",
-        )
-        if summary.villages_added:
-            text.append(t("ledger.villages_added", names="、".join(summary.villages_added)) + "\n")
-        if summary.dry_run:
-            text.append(t("ledger.dry_run") + "\n", style="italic")
+        first, *rest = import_summary_lines(summary)
+        text = Text(first + "\n", style="bold")
+        for line in rest:
+            text.append(line + "\n")
         self._append_errors(text, list(summary.errors))
         self.query_one("#ledger-result", Static).update(text)
         self.notify(t("ledger.dry_run") if summary.dry_run else t("ledger.imported"))
@@ -159,10 +138,8 @@ class LedgerScreen(DeskScreen):
         return False
 
     def _append_errors(self, text: Text, errors: list[RowError]) -> None:
-        for error in errors[:ERRORS_SHOWN]:
-            text.append(error_line(error) + "\n")
-        if len(errors) > ERRORS_SHOWN:
-            text.append(t("ledger.more_errors", count=len(errors) - ERRORS_SHOWN) + "\n")
+        for line in row_error_lines(errors, ERRORS_SHOWN):
+            text.append(line + "\n")
 
     # -- export -----------------------------------------------------------------------
 

@@ -16,3 +16,18 @@ def is_sqlite_file(path: Path) -> bool:
     except OSError:
         return False
     return head == b"" or head == SQLITE_HEADER
+
+
+def require_database(path: Path) -> None:
+    """Refuse a path that cannot be a station database, before any database library loads.
+
+    Raises:
+        StationMissing: no file there.
+        DatabaseUnreadable: a file, but not a SQLite database.
+    """
+    from store.errors import DatabaseUnreadable, StationMissing
+
+    if not path.exists():
+        raise StationMissing(path=str(path))
+    if not is_sqlite_file(path):
+        raise DatabaseUnreadable(path=str(path))

@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 
 from store.changes import Actor
 from store.clock import Clock, SystemClock
-from store.db import Store, is_sqlite_file, make_engine, read_session, sqlite_url, write_session
+from store.db import Store, make_engine, read_session, sqlite_url, write_session
 from store.errors import DatabaseUnreadable, FieldInvalid, StationMissing
+from store.files import require_database
 from store.migrate import ensure_schema
 from store.models import (
     Deputy,
@@ -251,12 +252,10 @@ def open_store(
         StationMissing: no such file and `create` is false.
         DatabaseUnreadable: the file is not a SQLite database.
     """
-    if not path.exists():
-        if not create:
-            raise StationMissing(path=str(path))
+    if create and not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    elif not is_sqlite_file(path):
-        raise DatabaseUnreadable(path=str(path))
+    else:
+        require_database(path)
     engine = make_engine(sqlite_url(path))
     try:
         backup = ensure_schema(engine, path)

@@ -62,13 +62,9 @@ def open_app(path: Path, lang: str) -> None:
     """Open the app on the station database at `path`. What can be told without the store (no
     such file, not a database) is told here, on the command line; the app paints at once and
     opens (and if need be upgrades) the store behind an opening screen."""
-    from store.errors import DatabaseUnreadable, StationMissing
-    from store.files import is_sqlite_file
+    from store.files import require_database
 
-    if not path.exists():
-        raise StationMissing(path=str(path))
-    if not is_sqlite_file(path):
-        raise DatabaseUnreadable(path=str(path))
+    require_database(path)
     from tui.app import make_app_at  # Textual loads here and nowhere else
 
     app = make_app_at(path, lang)

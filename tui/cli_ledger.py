@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from tui.i18n import t
+from tui.i18n import import_summary_lines, row_error_lines, t
 
 
 def progress_printer(label: str) -> Callable[[int, int], None] | None:
@@ -25,49 +25,13 @@ def progress_printer(label: str) -> Callable[[int, int], None] | None:
     return show
 
 
-def row_error_line(error: object) -> str:
-    """`第 12 行「分类」：不认识这个名称 是不是「道路交通」？` for one bad cell."""
-    from store.ledger import RowError
-
-    assert isinstance(error, RowError)
-    line = t(
-        "ledger.row_error", row=error.row, column=error.column, message=t(error.key, **error.params)
-    )
-    if error.suggestion:
-        line += " " + t("ledger.suggest", suggestion=error.suggestion)
-    return line
-
-
 # A ledger of the wrong station can fail on every row: list enough to see the pattern.
 ERRORS_SHOWN = 50
 
 
 def print_errors(errors: Sequence[object]) -> None:
-    for error in errors[:ERRORS_SHOWN]:
-        typer.echo(row_error_line(error), err=True)
-    if len(errors) > ERRORS_SHOWN:
-        typer.echo(t("ledger.more_errors", count=len(errors) - ERRORS_SHOWN), err=True)
-
-
-def summary_lines(summary: object) -> list[str]:
-    from store.ledger import ImportSummary
-
-    assert isinstance(summary, ImportSummary)
-    lines = [
-        t(
-            "ledger.summary",
-            rows=summary.rows_read,
-            visits=summary.visits_added,
-            duplicates=summary.duplicates,
-            issues=summary.issues_created,
-            villages=len(summary.villages_added),
-        )
-    ]
-    if summary.villages_added:
-        lines.append(t("ledger.villages_added", names="、".join(summary.villages_added)))
-    if summary.dry_run:
-        lines.append(t("ledger.dry_run"))
-    return lines
+    for line in row_error_lines(errors, ERRORS_SHOWN):
+        typer.echo(line, err=True)
 
 
 def import_command(path: Path, db: Path, dry_run: bool) -> int:
@@ -92,7 +56,7 @@ def import_command(path: Path, db: Path, dry_run: bool) -> int:
             typer.echo(t(exc.key, **exc.params), err=True)
             return 1
         print_errors(summary.errors)
-        for line in summary_lines(summary):
+        for line in import_summary_lines(summary):
             typer.echo(line)
         return 1 if summary.errors else 0
     finally:

@@ -11,10 +11,9 @@ from tui.i18n import t
 
 def backup_command(db: Path, out: Path) -> int:
     from store.backup import backup_database
-    from store.errors import StationMissing
+    from store.files import require_database
 
-    if not db.exists():
-        raise StationMissing(path=str(db))
+    require_database(db)
     backup_database(source=db, target=out)
     typer.echo(t("backup.done", path=out))
     return 0
@@ -31,13 +30,10 @@ def restore_command(db: Path, backup: Path) -> int:
 def check_command(db: Path) -> int:
     """Exit code 0 when the database is sound, 1 with one line per finding otherwise."""
     from store.check import check_database
-    from store.db import is_sqlite_file, make_engine, sqlite_url
-    from store.errors import DatabaseUnreadable, StationMissing
+    from store.db import make_engine, sqlite_url
+    from store.files import require_database
 
-    if not db.exists():
-        raise StationMissing(path=str(db))
-    if not is_sqlite_file(db):
-        raise DatabaseUnreadable(path=str(db))
+    require_database(db)
     engine = make_engine(sqlite_url(db))
     try:
         report = check_database(engine=engine)

@@ -659,3 +659,45 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ledger.more_errors": ("……还有 {count} 处错误未列出", "… and {count} more errors not listed"),
     "cli.check": ("检查数据库的完整性和一致性", "Check the database's integrity and consistency"),
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages composed from several entries, for the command line and the screens alike. Typed
+# loosely so that the catalogue never imports the store's heavier modules.
+
+
+def row_error_text(error: Any) -> str:
+    """`第 12 行「分类」：不认识这个名称 是不是「道路交通」？` for one bad ledger cell."""
+    line = t(
+        "ledger.row_error", row=error.row, column=error.column, message=t(error.key, **error.params)
+    )
+    if error.suggestion:
+        line += " " + t("ledger.suggest", suggestion=error.suggestion)
+    return line
+
+
+def row_error_lines(errors: Any, shown: int) -> list[str]:
+    """The first `shown` bad cells, then how many more were not listed."""
+    lines = [row_error_text(error) for error in errors[:shown]]
+    if len(errors) > shown:
+        lines.append(t("ledger.more_errors", count=len(errors) - shown))
+    return lines
+
+
+def import_summary_lines(summary: Any) -> list[str]:
+    """What an import did (or a dry run would do): counts, villages added, dry-run notice."""
+    lines = [
+        t(
+            "ledger.summary",
+            rows=summary.rows_read,
+            visits=summary.visits_added,
+            duplicates=summary.duplicates,
+            issues=summary.issues_created,
+            villages=len(summary.villages_added),
+        )
+    ]
+    if summary.villages_added:
+        lines.append(t("ledger.villages_added", names="、".join(summary.villages_added)))
+    if summary.dry_run:
+        lines.append(t("ledger.dry_run"))
+    return lines
