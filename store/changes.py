@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from store.clock import Clock
+from store.derived import derivations
 from store.errors import ReadOnlySession, StoreError
 from store.models import ChangeLog, ChangeOp, LocalMeta, Record, Setting
 
@@ -103,6 +104,24 @@ def _columns(obj: SQLModel) -> list[str]:
     return [attr.key for attr in inspect(type(obj)).column_attrs]
 
 
+def _fill_derived(obj: SQLModel, changed: set[str] | None) -> dict[str, Any]:
+    """Set the derived columns of `obj` (all, if new; else those whose sources changed)."""
+    filled: dict[str, Any] = {}
+    for derivation in derivations().get(obj.__tablename__, ()):  # type: ignore[arg-type]
+        if derivation.fill is None or (changed is not None and not derivation.watch & changed):
+            continue
+        for key, value in derivation.fill({c: getattr(obj, c) for c in _columns(obj)}).items():
+            setattr(obj, key, value)
+            filled[key] = value
+    return filled
+
+
+def _index_derived(conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    for derivation in derivations().get(table, ()):
+        if derivation.index is not None and rows:
+            derivation.index(conn, rows)
+
+
 @event.listens_for(Session, "before_flush")
 def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> None:
     pending = [o for o in session.new if not isinstance(o, _UNLOGGED)]
@@ -115,7 +134,13 @@ def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> No
     if session.deleted:
         raise StoreError("error.hard_delete")
     now = ctx.clock.now()
+    reindex: dict[str, list[dict[str, Any]]] = {}
     for obj in pending:
+        if obj.__tablename__ in derivations():
+            _fill_derived(obj, None)
+            reindex.setdefault(obj.__tablename__, []).append(  # type: ignore[arg-type]
+                {c: getattr(obj, c) for c in _columns(obj)}
+            )
         if isinstance(obj, Record):
             obj.created_at = obj.created_at or now
         if isinstance(obj, Record | Setting):
@@ -131,6 +156,10 @@ def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> No
         }
         if not changed:
             continue
+        table = obj.__tablename__
+        if any(d.watch & set(changed) for d in derivations().get(table, ())):  # type: ignore[arg-type]
+            changed.update(_fill_derived(obj, set(changed)))
+            reindex.setdefault(table, []).append({c: getattr(obj, c) for c in _columns(obj)})  # type: ignore[arg-type]
         op = ChangeOp.update
         if isinstance(obj, Record) and "deleted_at" in changed and obj.deleted_at is not None:
             op = ChangeOp.delete
@@ -139,6 +168,8 @@ def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> No
             obj.device_id = ctx.actor.device_id
             changed["updated_at"] = now
         _log(session, ctx, obj, op, changed)
+    for table, rows in reindex.items():
+        _index_derived(session.connection(), table, rows)
 
 
 def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
@@ -155,9 +186,13 @@ def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str
     if ctx is None:
         raise ReadOnlySession()
     now = ctx.clock.now()
+    table = model.__tablename__
+    fills = [d.fill for d in derivations().get(table, ()) if d.fill is not None]  # type: ignore[arg-type]
     stamped = []
     for row in rows:
         values = dict(row)
+        for fill in fills:
+            values.update(fill(values))
         if issubclass(model, Record):
             values.setdefault("created_at", now)
             values.setdefault("deleted_at", None)
@@ -167,6 +202,7 @@ def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str
     conn = session.connection()
     _insert_many(conn, model.__table__, stamped)  # type: ignore[attr-defined]
     _insert_many(conn, ChangeLog.__table__, list(_log_rows(session, ctx, model, stamped, now)))  # type: ignore[attr-defined]
+    _index_derived(conn, table, stamped)  # type: ignore[arg-type]
 
 
 def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from store.models import SYNCED_TABLES, Setting
+from store.search_index import search_index_faults
 
 # Migration 0002 writes the seeded categories and settings under this device, with no log entry:
 # every device seeds the same rows, so there is nothing to sync.
@@ -78,6 +79,9 @@ def _sqlite_checks(conn: Connection) -> list[Finding]:
         # Its messages name tables, indexes, pages and rowids, never a row's values.
         findings.append(Finding("check.integrity", {"count": len(lines), "first": lines[0][:200]}))
         return findings
+    faults = search_index_faults(conn)
+    if faults:
+        findings.append(Finding("check.search_index", {"missing": ", ".join(faults)}))
     rows = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     grouped: dict[tuple[str, str], list[int]] = {}
     for table, rowid, parent, _fkid in rows:

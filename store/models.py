@@ -137,6 +137,13 @@ class Constituent(Record, table=True):
     village_id: str = Field(foreign_key="village.id", max_length=36)
     group_name: str | None = Field(default=None, max_length=50)
     id_number: str | None = Field(default=None, max_length=18)
+    # A resident the station gives priority to (困难群体: elderly living alone, disabled, in
+    # hardship); raises the urgency of their issues.
+    vulnerable: bool = False
+    # Derived from `name` on every write (store.derived), so residents are found by pinyin
+    # ("zhangxiaoming") and by initials ("zxm") with an index, not by converting every name.
+    name_pinyin: str = Field(default="", max_length=200)
+    name_initials: str = Field(default="", max_length=50, index=True)
 
 
 class Issue(Record, table=True):
@@ -174,6 +181,8 @@ class Issue(Record, table=True):
     resupervision: bool = False
     reopen_count: int = 0
     visit_count: int = 0
+    # Visits by a resident who had already come about this issue (重复诉求).
+    repeat_count: int = 0
     closed_on: date | None = None
     closed_within_window: bool | None = None
     resolution: str | None = Field(default=None, sa_type=String(16))
@@ -208,6 +217,8 @@ class Visit(Record, table=True):
     summary: str = Field(max_length=80)
     deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
     issue_id: str | None = Field(default=None, foreign_key="issue.id", max_length=36)
+    # The resident had already come about the same issue (重复诉求); counted on the issue.
+    is_repeat: bool = False
 
 
 class Progress(Record, table=True):

@@ -448,6 +448,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} row(s) of {table} refer to missing {parent} records (first: {first})",
     ),
     "check.schema": ("数据库缺少数据表：{missing}", "The database lacks tables: {missing}"),
+    "check.search_index": (
+        "来访全文检索索引不完整（{missing}），搜索可能漏项",
+        "The visits' search index is incomplete ({missing}): searches may miss visits",
+    ),
     "check.station_missing": (
         "数据库没有本机设备记录（local_meta）",
         "The database has no device of its own (local_meta)",

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import store.models  # noqa: F401  (registers every table on the metadata)
+from store.migrate import include_object
 
 target_metadata = SQLModel.metadata
 
@@ -15,6 +16,7 @@ def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         compare_type=True,
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=True,

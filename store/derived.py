@@ -1,0 +1,37 @@
+"""Data derived from what is written: a resident's name in pinyin, the words of a visit.
+
+Declared here, applied by store.changes to every write path (ORM flushes, `bulk_insert`, sync), so
+no path can forget them. Derived side tables are local: never logged, never synced; each device
+derives them from the records it holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """What to derive when any of `watch` is written on a table's row.
+
+    `fill` returns extra column values for the row itself (computed before it is written and
+    logged). `index` brings side tables up to date for rows just written (new or changed): it
+    replaces whatever was derived from those rows before."""
+
+    watch: frozenset[str]
+    fill: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    index: Callable[[Connection, list[dict[str, Any]]], None] | None = None
+
+
+@cache
+def derivations() -> dict[str, tuple[Derivation, ...]]:
+    """Derivations by table name. Imported on first write, not at start-up."""
+    from store.pinyin import fill_constituent
+
+    return {
+        "constituent": (Derivation(watch=frozenset({"name"}), fill=fill_constituent),),
+    }
