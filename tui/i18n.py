@@ -349,6 +349,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.issue_not_found": ("找不到这个事项", "Issue not found"),
     "error.unit_not_found": ("找不到该责任单位", "Unit not found"),
     "error.deputy_not_found": ("找不到该代表", "Deputy not found"),
+    "error.roster_range": ("结束日期早于开始日期", "The end date is before the start date"),
+    "error.roster_too_long": (
+        "一次最多排 {days} 天的班",
+        "A roster can cover at most {days} days at a time",
+    ),
+    "error.roster_no_deputies": ("没有可排班的代表", "No active deputy to put on the roster"),
+    "error.pin_format": ("PIN 须为 {min}–{max} 位数字", "A PIN is {min}–{max} digits"),
+    "error.pin_wrong": ("PIN 不正确，还可再试 {left} 次", "Wrong PIN: {left} more tries"),
+    "error.pin_locked": (
+        "PIN 错误次数过多，已锁定至 {until}",
+        "Too many wrong PINs: locked until {until}",
+    ),
     "error.status_move": ("状态不能这样变更", "The status cannot move that way"),
     "error.link_closed": ("不能归入已办结的事项", "Cannot link to a closed issue"),
     "error.already_closed": ("该事项已办结并评价", "This issue is already closed and evaluated"),
