@@ -83,6 +83,21 @@ def list_roster(*, session: Session, start: date, end: date) -> list[RosterDay]:
     return out
 
 
+def next_on_duty(*, session: Session, after: date) -> RosterDay | None:
+    """The first rostered day after `after`, for "who is next"."""
+    found = session.exec(
+        select(Shift, Deputy.name)
+        .join(Deputy, col(Deputy.id) == Shift.deputy_id)
+        .where(col(Shift.duty_date) > after, col(Shift.deleted_at).is_(None))
+        .order_by(col(Shift.duty_date), col(Shift.created_at))
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    shift, name = found
+    return RosterDay(day=shift.duty_date, shift_id=shift.id, deputy_id=shift.deputy_id, deputy=name)
+
+
 def plan_roster(
     *,
     deputy_ids: list[str],

@@ -349,6 +349,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.issue_not_found": ("找不到这个事项", "Issue not found"),
     "error.unit_not_found": ("找不到该责任单位", "Unit not found"),
     "error.deputy_not_found": ("找不到该代表", "Deputy not found"),
+    "error.shift_not_found": ("找不到该班次", "Shift not found"),
+    "error.handover_acknowledged": (
+        "交接记录已被接班代表确认，不能再改",
+        "The next deputy has acknowledged this handover: it can no longer change",
+    ),
     "error.roster_range": ("结束日期早于开始日期", "The end date is before the start date"),
     "error.roster_too_long": (
         "一次最多排 {days} 天的班",
