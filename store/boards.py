@@ -3,35 +3,98 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, col, select
 
+from store import figure_sql
 from store.issue_rows import RANK_COLOUR, IssueRow, colour_rank, open_clause, rows_query, to_row
-from store.models import Colour, Issue, IssueStatus, Tier
+from store.models import Channel, Colour, Issue, IssueStatus, Tier
 from store.paging import PAGE_SIZE, Page
 from store.settings import load_settings
 
 
+class Scope(StrEnum):
+    """Which issues a drill-down from a figure lists (store.stats); the board itself (no scope)
+    lists open issues. Each is the very clause its figure counts (store.figure_sql)."""
+
+    opened = "opened"
+    open = "open"
+    overdue = "overdue"
+    closed = "closed"
+    decided = "decided"
+    done = "done"
+    evaluated = "evaluated"
+    satisfied = "satisfied"
+
+
 @dataclass(frozen=True)
 class BoardFilter:
-    """Narrows the board; None means any."""
+    """Narrows the board; None means any. `scope` (with the period fields) turns the board into a
+    figure's drill-down, which may list closed issues too."""
 
     tier: Tier | None = None
     unit_id: str | None = None
     village_id: str | None = None
     category_id: str | None = None
     status: IssueStatus | None = None
+    # The channel of the visit that brought the issue in.
+    channel: Channel | None = None
+    scope: Scope | None = None
+    # Issues opened on these station-local days, [from, to).
+    opened_from: date | None = None
+    opened_to: date | None = None
+    # Evaluations made between these instants (UTC), [from, to): the satisfaction scopes.
+    evaluated_from: datetime | None = None
+    evaluated_to: datetime | None = None
 
     @property
     def active(self) -> bool:
         return any(v is not None for v in vars(self).values())
 
 
+def _scope_clauses(filters: BoardFilter, today: date) -> list[ColumnElement[bool]]:
+    """Which issues are listed at all: the open ones on the board, a figure's in a drill-down."""
+    scope = filters.scope
+    if scope is None:
+        return [open_clause()]
+    clauses: list[ColumnElement[bool]] = [col(Issue.deleted_at).is_(None)]
+    if scope in (Scope.evaluated, Scope.satisfied):
+        assert filters.evaluated_from is not None and filters.evaluated_to is not None
+        clauses.append(
+            figure_sql.evaluated_between(
+                filters.evaluated_from, filters.evaluated_to, satisfied=scope == Scope.satisfied
+            )
+        )
+        return clauses
+    if filters.opened_from is not None:
+        clauses.append(col(Issue.opened_on) >= filters.opened_from)
+    if filters.opened_to is not None:
+        clauses.append(col(Issue.opened_on) < filters.opened_to)
+    extra = {
+        Scope.opened: None,
+        Scope.open: col(Issue.status) != IssueStatus.closed,
+        Scope.overdue: figure_sql.overdue(today),
+        Scope.closed: figure_sql.is_closed(),
+        Scope.decided: figure_sql.two_months_decided(today),
+        Scope.done: figure_sql.done_in_two_months(),
+    }[scope]
+    if extra is not None:
+        clauses.append(extra)
+    return clauses
+
+
+def _where(filters: BoardFilter, today: date) -> list[ColumnElement[bool]]:
+    return [*_scope_clauses(filters, today), *_filter_clauses(filters)]
+
+
 def _filter_clauses(filters: BoardFilter) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
+    if filters.channel is not None:
+        clauses.append(figure_sql.first_channel() == filters.channel.value)
     if filters.tier is not None:
         clauses.append(col(Issue.tier) == filters.tier)
     if filters.unit_id is not None:
@@ -54,21 +117,32 @@ def list_board(
     offset: int = 0,
 ) -> Page[IssueRow]:
     """Open issues, grouped by tier (village, township, county) and worst first within a tier:
-    red, then yellow, then green, the nearest due date first."""
-    where = [open_clause(), *_filter_clauses(filters)]
+    red, then yellow, then green, the nearest due date first. A drill-down (`filters.scope`)
+    lists closed issues too, worst colour first."""
+    where = _where(filters, today)
+    settings = load_settings(session=session)
+    order = _board_order(today, filters, settings.evaluation_grace_days)
     total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
     rows = session.exec(
-        rows_query().where(*where).order_by(*_board_order(today)).limit(limit).offset(offset)
+        rows_query().where(*where).order_by(*order).limit(limit).offset(offset)
     ).all()
-    settings = load_settings(session=session)
     return Page(
         tuple(to_row(*r, today=today, settings=settings) for r in rows), total, offset, limit
     )
 
 
-def _board_order(today: date) -> tuple[ColumnElement[Any], ...]:
+def _colour(today: date, filters: BoardFilter, grace_days: int) -> ColumnElement[int]:
+    if filters.scope is None:
+        return colour_rank(today)
+    return figure_sql.any_colour_rank(today, grace_days)
+
+
+def _board_order(
+    today: date, filters: BoardFilter = BoardFilter(), grace_days: int = 0
+) -> tuple[ColumnElement[Any], ...]:
     tier_order = case({t.value: i for i, t in enumerate(Tier)}, value=col(Issue.tier), else_=9)
-    return (tier_order, colour_rank(today).desc(), col(Issue.due_on), col(Issue.id))
+    colour = _colour(today, filters, grace_days)
+    return (tier_order, colour.desc(), col(Issue.due_on), col(Issue.id))
 
 
 def board_position(
@@ -76,12 +150,13 @@ def board_position(
 ) -> int | None:
     """Where an issue stands on the board (0-based), or None when it is not on it: so that the
     board can open on the page of the issue just triaged."""
+    grace = load_settings(session=session).evaluation_grace_days
     ranked = (
         select(
             col(Issue.id).label("id"),
-            func.row_number().over(order_by=_board_order(today)).label("n"),
+            func.row_number().over(order_by=_board_order(today, filters, grace)).label("n"),
         )
-        .where(open_clause(), *_filter_clauses(filters))
+        .where(*_where(filters, today))
         .subquery()
     )
     n = session.exec(select(ranked.c.n).where(ranked.c.id == issue_id)).first()
@@ -91,11 +166,13 @@ def board_position(
 def board_counts(
     *, session: Session, today: date, filters: BoardFilter = BoardFilter()
 ) -> dict[Tier, dict[Colour, int]]:
-    """How many open issues of each colour at each tier (zeros included)."""
-    rank = colour_rank(today)
+    """How many open issues of each colour at each tier (zeros included); in a drill-down, how
+    many of its issues, open or closed."""
+    grace = load_settings(session=session).evaluation_grace_days if filters.scope else 0
+    rank = _colour(today, filters, grace)
     rows = session.exec(
         select(Issue.tier, rank, func.count())
-        .where(open_clause(), *_filter_clauses(filters))
+        .where(*_where(filters, today))
         .group_by(Issue.tier, rank)
     ).all()
     counts = {tier: dict.fromkeys(Colour, 0) for tier in Tier}

@@ -21,6 +21,9 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "purge_after_years": "5",
     # Read by store.backup.load_keep_days; listed here so that update_setting accepts it.
     "backup_keep_days": "14",
+    # The quarterly report lists the units under these (store.stats.below_floors).
+    "floor.two_month_rate": "0.8",
+    "floor.satisfaction_rate": "0.9",
 }
 
 
@@ -31,6 +34,8 @@ class StationSettings:
     yellow_left_ratio: Fraction
     evaluation_grace_days: int
     purge_after_years: int
+    floor_two_month_rate: float = 0.8
+    floor_satisfaction_rate: float = 0.9
 
     def warn_days(self, window: int) -> int:
         """Days before the due date at which an open issue turns yellow (⅓ of its window)."""
@@ -53,6 +58,8 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
         yellow_left_ratio=Fraction(merged["yellow_left_ratio"]),
         evaluation_grace_days=int(merged["evaluation_grace_days"]),
         purge_after_years=int(merged["purge_after_years"]),
+        floor_two_month_rate=float(merged["floor.two_month_rate"]),
+        floor_satisfaction_rate=float(merged["floor.satisfaction_rate"]),
     )
     if min(parsed.window_days.values()) < 1 or max(parsed.window_days.values()) > 3650:
         raise ValueError("window_days")
@@ -62,6 +69,10 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
         raise ValueError("yellow_left_ratio")
     if parsed.evaluation_grace_days < 0 or parsed.purge_after_years < 1:
         raise ValueError("days")
+    for floor in (parsed.floor_two_month_rate, parsed.floor_satisfaction_rate):
+        # `not a <= x <= b` also refuses nan, which compares false with everything.
+        if not 0 <= floor <= 1:
+            raise ValueError("floor")
     return parsed
 
 
