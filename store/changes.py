@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, event, func, insert, inspect, select
@@ -52,23 +53,39 @@ def parse_hlc(stamp: str) -> tuple[int, int]:
     return int(wall), int(counter)
 
 
+# The counter has five digits in a stamp; past them, the stamp moves on a millisecond (a bulk
+# load stamps more rows than that within one: 100,000 visits log 650,000 rows).
+HLC_COUNTER_MAX = 99_999
+
+
 def next_hlc(last: tuple[int, int] | None, wall_ms: int) -> tuple[int, int]:
     """The stamp after `last` at physical time `wall_ms`: never goes backwards, even if the
     wall clock does."""
     if last is None or wall_ms > last[0]:
         return wall_ms, 0
+    if last[1] >= HLC_COUNTER_MAX:
+        return last[0] + 1, 0
     return last[0], last[1] + 1
 
 
 def _stamp(session: Session, ctx: WriteContext) -> str:
+    return _stamps(session, ctx, 1)[0]
+
+
+def _stamps(session: Session, ctx: WriteContext, count: int) -> list[str]:
+    """`count` consecutive stamps, read off the clock once (a bulk load's rows share a time)."""
     if ctx._last_hlc is None:
         with session.no_autoflush:
             latest = session.execute(select(func.max(ChangeLog.hlc))).scalar()
         ctx._last_hlc = parse_hlc(latest) if latest else None
-    now = ctx.clock.now()
-    wall_ms = int(now.timestamp() * 1000)
-    ctx._last_hlc = next_hlc(ctx._last_hlc, wall_ms)
-    return format_hlc(*ctx._last_hlc)
+    wall_ms = int(ctx.clock.now().timestamp() * 1000)
+    last = ctx._last_hlc
+    stamps = []
+    for _ in range(count):
+        last = next_hlc(last, wall_ms)
+        stamps.append(f"{last[0]:015d}.{last[1]:05d}")
+    ctx._last_hlc = last
+    return stamps
 
 
 def to_json_value(value: Any) -> Any:
@@ -77,6 +94,20 @@ def to_json_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+def _json_default(value: Any) -> Any:
+    if type(value) is datetime:  # most calls: created_at, updated_at and the like
+        return value.isoformat()
+    converted = to_json_value(value)
+    if converted is value:
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return converted
+
+
+# The change log's `fields`: the same text as json.dumps of to_json_value(...) of each value, in
+# one call to the C encoder (which only calls back for dates and plain enums).
+_encode_fields = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
 
 
 def _row_id(obj: SQLModel) -> str:
@@ -94,7 +125,7 @@ def _log(
             table_name=obj.__tablename__,  # type: ignore[arg-type]
             row_id=_row_id(obj),
             op=op.value,
-            fields=json.dumps({k: to_json_value(v) for k, v in fields.items()}, ensure_ascii=False),
+            fields=_encode_fields(fields),
             at=ctx.clock.now(),
         )
     )
@@ -220,8 +251,19 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
         f'INSERT INTO "{table.name}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '
         f"VALUES ({', '.join('?' for _ in names)})"
     )
-    extra = tuple(_sqlite_value(v) for v in fill.values())
-    conn.exec_driver_sql(sql, [tuple(_sqlite_value(row[k]) for k in keys) + extra for row in rows])
+    # Column by column, so that Python only touches the values that need converting (dates,
+    # enums, booleans); the rest moves through C (itemgetter, zip).
+    get = itemgetter(*keys)
+    columns = list(zip(*map(get, rows), strict=True)) if len(keys) > 1 else [tuple(map(get, rows))]
+    for i, column in enumerate(columns):
+        if not set(map(type, column)) <= _PLAIN:
+            columns[i] = tuple(map(_sqlite_value, column))
+    for value in fill.values():
+        columns.append((_sqlite_value(value),) * len(rows))
+    conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+_PLAIN = {str, int, float, type(None)}
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -230,6 +272,8 @@ def _sqlite_value(value: Any) -> Any:
     if value is None or kind is str or kind is int or kind is float:
         return value  # the common case first: this runs for every value of a bulk load
     if isinstance(value, datetime):
+        if value.tzinfo is UTC:  # most values: stored times are UTC already
+            return value.isoformat(" ", "microseconds")[:26]
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
         return value.isoformat(" ", "microseconds")
@@ -250,18 +294,20 @@ def _log_rows(
     now: datetime,
 ) -> Iterable[dict[str, Any]]:
     key = "key" if model is Setting else "id"
-    for values in rows:
+    rows = list(rows)
+    at = _sqlite_value(now)  # converted once, not once per row
+    table = model.__tablename__
+    device, deputy, op = ctx.actor.device_id, ctx.actor.deputy_id, ChangeOp.insert.value
+    for hlc, values in zip(_stamps(session, ctx, len(rows)), rows, strict=True):
         yield {
-            "hlc": _stamp(session, ctx),
-            "device_id": ctx.actor.device_id,
-            "deputy_id": ctx.actor.deputy_id,
-            "table_name": model.__tablename__,
+            "hlc": hlc,
+            "device_id": device,
+            "deputy_id": deputy,
+            "table_name": table,
             "row_id": values[key],
-            "op": ChangeOp.insert.value,
-            "fields": json.dumps(
-                {k: to_json_value(v) for k, v in values.items()}, ensure_ascii=False
-            ),
-            "at": now,
+            "op": op,
+            "fields": _encode_fields(values),
+            "at": at,
         }
 
 

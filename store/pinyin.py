@@ -37,7 +37,8 @@ PINYIN_MAX = 200
 INITIALS_MAX = 50
 
 
-@lru_cache(maxsize=4096)
+# Large enough for a county's distinct names (the demo has 5,400): a miss costs about 0.1 ms.
+@lru_cache(maxsize=16384)
 def name_syllables(name: str) -> tuple[str, ...]:
     """The pinyin of each character of `name`, lower case without tones; other characters
     (Latin letters, digits) are kept as they are, spaces dropped."""

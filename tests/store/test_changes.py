@@ -495,6 +495,8 @@ def test_hlc_follows_the_wall_clock_when_it_moves_forward(
         ((1000, 0), 2000, (2000, 0)),
         ((1000, 4), 1000, (1000, 5)),
         ((1000, 4), 500, (1000, 5)),
+        # The counter's five digits are full: the stamp moves on a millisecond, still in order.
+        ((1000, 99999), 1000, (1001, 0)),
     ],
 )
 def test_next_hlc(last: tuple[int, int] | None, wall: int, expected: tuple[int, int]) -> None:

@@ -217,6 +217,21 @@ def test_integrity_and_foreign_keys(db: sqlite3.Connection) -> None:
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+def test_the_bulk_load_leaves_every_index_and_trigger(
+    db: sqlite3.Connection, station_path: Path
+) -> None:
+    """The demo drops indexes and the search index's triggers while it loads (store.bulk)."""
+    query = "SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY 2"
+    fresh = sqlite3.connect(station_path)
+    try:
+        assert db.execute(query).fetchall() == fresh.execute(query).fetchall()
+    finally:
+        fresh.close()
+    indexed = "SELECT count(*) FROM visit_fts WHERE visit_fts MATCH '希望尽快'"
+    scanned = "SELECT count(*) FROM visit WHERE text LIKE '%希望尽快%'"
+    assert db.execute(indexed).fetchone() == db.execute(scanned).fetchone() > (0,)
+
+
 def test_every_visit_issue_exists(db: sqlite3.Connection) -> None:
     orphans = db.execute(
         "SELECT count(*) FROM visit v LEFT JOIN issue i ON i.id = v.issue_id"
