@@ -9,12 +9,15 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from screens.base import DeskScreen, nav_bindings
+from screens.dialogs import NoteModal
 from store.clock import to_local
-from store.duty import Dashboard, load_dashboard
+from store.duty import Dashboard, Handover, load_dashboard
+from store.handover import ShiftSummary, acknowledge_handover, end_shift, summarise_shift
 from store.models import Colour, Tier
 from tui.i18n import label, t
 from tui.theme import badge
@@ -34,7 +37,24 @@ class DashboardScreen(DeskScreen):
     """Today at a glance; refreshed whenever it comes back into view."""
 
     HELP_KEY = "help.dashboard"
-    BINDINGS = nav_bindings("log-visit", "triage", "board", "quit")
+    BINDINGS = [
+        *nav_bindings("log-visit", "triage", "board", "quit"),
+        Binding("e", "end_shift", t("key.end_shift"), tooltip=t("tip.end_shift"), id="end-shift"),
+        Binding("a", "acknowledge", t("key.acknowledge"), tooltip=t("tip.acknowledge"), id="ack"),
+        Binding("o", "roster", t("key.roster"), tooltip=t("tip.roster"), id="roster"),
+        Binding(
+            "w",
+            "app.switch_deputy",
+            t("key.switch_deputy"),
+            tooltip=t("tip.switch_deputy"),
+            show=False,
+            id="switch-deputy",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: Dashboard | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -70,6 +90,8 @@ class DashboardScreen(DeskScreen):
             )
 
     def _show(self, data: Dashboard) -> None:
+        self.data = data
+        self.refresh_bindings()
         self.query_one("#dashboard", Grid).loading = False
         self.query_one("#dash-duty", Static).update(self._duty(data))
         self.query_one("#dash-counts", Static).update(self._counts(data))
@@ -84,7 +106,18 @@ class DashboardScreen(DeskScreen):
             out.append(t("dash.you", name=self.desk.deputy_name), style="bold")
         out.append("\n")
         rostered = "、".join(d.name for d in data.on_duty) or t("dash.nobody")
-        out.append(t("dash.on_duty", names=rostered) + "\n", style="dim")
+        out.append(t("dash.on_duty", names=rostered), style="dim")
+        if data.next_duty is not None:
+            out.append(
+                "　"
+                + t(
+                    "dash.next_duty",
+                    date=data.next_duty.day.strftime("%m-%d"),
+                    name=data.next_duty.deputy or "",
+                ),
+                style="dim",
+            )
+        out.append("\n")
         out.append(t("dash.visits_today", count=data.visits_today.total) + "　")
         out.append(
             t("dash.untriaged", count=data.untriaged),
@@ -143,6 +176,13 @@ class DashboardScreen(DeskScreen):
             )
         return Group(title, table)
 
+    def _pending_handover(self) -> Handover | None:
+        """The last handover, if someone other than the deputy on duty left it unacknowledged."""
+        handover = self.data.handover if self.data else None
+        if handover is None or handover.acknowledged_at is not None:
+            return None
+        return handover if handover.deputy_id != self.desk.deputy_id else None
+
     def _handover(self, data: Dashboard) -> Text:
         out = Text("\n" + t("dash.handover") + "\n", style="bold")
         handover = data.handover
@@ -151,6 +191,104 @@ class DashboardScreen(DeskScreen):
             return out
         tz = self.desk.store.clock.tz
         when = to_local(handover.handed_over_at, tz).strftime("%m-%d %H:%M")
-        out.append(t("dash.handover_by", name=handover.deputy, date=when) + "\n", style="dim")
+        out.append(t("dash.handover_by", name=handover.deputy, date=when), style="dim")
+        if handover.acknowledged_at is not None:
+            out.append("  " + t("dash.handover_acknowledged"), style="dim")
+        elif self._pending_handover() is not None:
+            out.append("  " + t("dash.handover_pending"), style="bold reverse")
+        out.append("\n")
         out.append_text(plain(handover.note))
         return out
+
+    # -- duty and handover ------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "acknowledge":
+            return self._pending_handover() is not None
+        if action == "end_shift":
+            return self.desk.shift_id is not None
+        return True
+
+    def action_acknowledge(self) -> None:
+        handover = self._pending_handover()
+        if handover is None:
+            return
+        shift_id = handover.shift_id
+
+        def write() -> None:
+            with self.desk.store.write(self.desk.actor) as session:
+                acknowledge_handover(session=session, shift_id=shift_id)
+
+        self.run_store(write, lambda _none: self._acknowledged(), group="handover_writers")
+
+    def _acknowledged(self) -> None:
+        self.notify(t("handover.acknowledged"))
+        self.reload()
+
+    def action_end_shift(self) -> None:
+        shift_id = self.desk.shift_id
+        if shift_id is None:
+            return
+        tz = self.desk.store.clock.tz
+
+        def load() -> ShiftSummary:
+            with self.desk.store.read() as session:
+                return summarise_shift(session=session, shift_id=shift_id, tz=tz)
+
+        self.run_store(load, self._draft_handover, group="handover_loaders")
+
+    def _draft_handover(self, summary: ShiftSummary) -> None:
+        def signed(note: str | None) -> None:
+            if note is not None:
+                self._sign(summary.shift_id, note)
+
+        self.app.push_screen(
+            NoteModal(
+                t("handover.title"), t("handover.prompt"), handover_draft(summary), tall=True
+            ),
+            signed,
+        )
+
+    def _sign(self, shift_id: str, note: str) -> None:
+        def write() -> None:
+            with self.desk.store.write(self.desk.actor) as session:
+                end_shift(session=session, shift_id=shift_id, note=note)
+
+        self.run_store(write, lambda _none: self._signed(), group="handover_writers")
+
+    def _signed(self) -> None:
+        self.notify(t("handover.signed"))
+        self.reload()
+        # The next deputy takes over on this terminal.
+        self.desk.action_switch_deputy()
+
+    def action_roster(self) -> None:
+        from screens.roster import RosterScreen
+
+        self.app.push_screen(RosterScreen())
+
+
+def handover_draft(summary: ShiftSummary) -> str:
+    """The handover note as the store counted it, for the deputy to edit and sign."""
+    lines = [
+        t("handover.head", date=summary.duty_date.isoformat(), name=summary.deputy),
+        t(
+            "handover.work",
+            visits=summary.visits_logged,
+            opened=summary.issues_opened,
+            triaged=summary.visits_triaged,
+            untriaged=summary.untriaged,
+        ),
+    ]
+    for key, named, count in (
+        ("handover.yellow", summary.turned_yellow, summary.turned_yellow_count),
+        ("handover.red", summary.turned_red, summary.turned_red_count),
+    ):
+        if count:
+            titles = "、".join(issue.title for issue in named)
+            more = t("handover.more", count=count - len(named)) if count > len(named) else ""
+            lines.append(t(key, count=count, titles=titles + more))
+    if summary.awaiting_evaluation:
+        lines.append(t("handover.awaiting", count=summary.awaiting_evaluation))
+    lines.append(t("handover.follow_up"))
+    return "\n".join(lines) + "\n"

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, RadioButton, RadioSet, Select, TextArea
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, TextArea
 
 from screens.pick import PickItem, PickModal  # noqa: F401  (re-exported: the dialogs in one place)
 from store.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
@@ -148,16 +148,24 @@ class NoteModal(ModalScreen[str | None]):
         Binding("escape", "cancel", t("key.cancel"), id="cancel"),
     ]
 
-    def __init__(self, title: str, prompt: str) -> None:
+    def __init__(self, title: str, prompt: str, initial: str = "", *, tall: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.prompt = prompt
+        self.initial = initial
+        self.tall = tall
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog -wide" if self.tall else "dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Label(self.prompt)
-            yield TextArea(id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield TextArea(
+                self.initial,
+                id="note-text",
+                soft_wrap=True,
+                show_line_numbers=False,
+                classes="tall" if self.tall else "",
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("confirm.yes"), variant="primary", id="note-save")
                 yield Button(t("confirm.no"), id="note-cancel")
@@ -170,6 +178,35 @@ class NoteModal(ModalScreen[str | None]):
         self.dismiss(self.query_one("#note-text", TextArea).text)
 
     @on(Button.Pressed, "#note-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PinModal(ModalScreen[str | None]):
+    """Ask a deputy for their PIN (shown as dots); `message` says why the last one failed."""
+
+    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), id="cancel")]
+
+    def __init__(self, title: str, message: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(password=True, max_length=8, id="pin-input", placeholder=t("pin.prompt"))
+            yield Label(
+                self.message, id="pin-error", classes="field-error -shown" if self.message else ""
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#pin-input", Input).focus()
+
+    @on(Input.Submitted, "#pin-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 

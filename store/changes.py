@@ -21,10 +21,21 @@ from sqlmodel import SQLModel
 from store.clock import Clock
 from store.derived import derivations
 from store.errors import ReadOnlySession, StoreError
-from store.models import ChangeLog, ChangeOp, LocalMeta, Record, Setting
+from store.models import (
+    ChangeLog,
+    ChangeOp,
+    LocalMeta,
+    Record,
+    Setting,
+    Word,
+    WordDay,
+    WordScope,
+    WordVisit,
+)
 
-# This file's own bookkeeping: never synced, so never logged.
-_UNLOGGED = (ChangeLog, LocalMeta)
+# This file's own bookkeeping and data derived from records (store.derived): never synced, so
+# never logged.
+_UNLOGGED = (ChangeLog, LocalMeta, Word, WordScope, WordVisit, WordDay)
 
 
 @dataclass(frozen=True)

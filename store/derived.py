@@ -31,7 +31,15 @@ class Derivation:
 def derivations() -> dict[str, tuple[Derivation, ...]]:
     """Derivations by table name. Imported on first write, not at start-up."""
     from store.pinyin import fill_constituent
+    from store.word_index import index_visit_words
 
     return {
         "constituent": (Derivation(watch=frozenset({"name"}), fill=fill_constituent),),
+        # The words of a visit (民意热词) and the day, village and category they are counted on.
+        "visit": (
+            Derivation(
+                watch=frozenset({"text", "received_at", "village_id", "category_id", "deleted_at"}),
+                index=index_visit_words,
+            ),
+        ),
     }

@@ -16,12 +16,14 @@ from store.issues import IssueRow
 from store.models import Colour, Deputy, Shift, Tier, Visit
 from store.paging import Page
 from store.reference import Choice
+from store.roster import RosterDay, next_on_duty
 from store.visits import VisitRow, list_visits_on
 
 
 @dataclass(frozen=True)
 class Handover:
     shift_id: str
+    deputy_id: str
     deputy: str
     duty_date: date
     note: str
@@ -37,6 +39,7 @@ class Dashboard:
     counts: dict[Tier, dict[Colour, int]]
     overdue: Page[IssueRow]
     handover: Handover | None
+    next_duty: RosterDay | None = None
 
 
 def deputies_on_duty(*, session: Session, day: date) -> list[Choice]:
@@ -99,6 +102,7 @@ def last_handover(*, session: Session, today: date) -> Handover | None:
     assert shift.handed_over_at is not None
     return Handover(
         shift_id=shift.id,
+        deputy_id=shift.deputy_id,
         deputy=name,
         duty_date=shift.duty_date,
         note=shift.handover_note or "",
@@ -125,4 +129,5 @@ def load_dashboard(*, session: Session, today: date, tz: tzinfo, rows: int = 8) 
         counts=board_counts(session=session, today=today),
         overdue=list_overdue(session=session, today=today, limit=rows),
         handover=last_handover(session=session, today=today),
+        next_duty=next_on_duty(session=session, after=today),
     )

@@ -288,6 +288,61 @@ class LocalMeta(SQLModel, table=True):
     value: str = Field(max_length=200)
 
 
+# Words of visits (民意热词), derived from visit texts when they are written (store.words). Local:
+# never logged, never synced; each device derives them from the visits it holds. Days are
+# station-local dates as day numbers (date.toordinal()), 3 bytes where a date's text takes 10.
+
+
+class Word(SQLModel, table=True):
+    """One distinct word of the visits' vocabulary."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(max_length=50, unique=True)
+
+
+class WordScope(SQLModel, table=True):
+    """A village or category as a small number, so that word_visit does not repeat two
+    36-character ids on every row."""
+
+    __tablename__ = "word_scope"
+
+    no: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=36, unique=True)
+
+
+class WordVisit(SQLModel, table=True):
+    """A visit whose words are counted: its day, village, category and word ids. Re-deriving a
+    visit (changed text, day, village or category, or deletion) takes away exactly what it
+    added; a word's visits and a village's or category's counts are read from here."""
+
+    __tablename__ = "word_visit"
+    __table_args__ = (
+        Index("ix_word_visit_day", "day"),
+        Index("ix_word_visit_village_day", "village_no", "day"),
+        Index("ix_word_visit_category_day", "category_no", "day"),
+    )
+
+    no: int | None = Field(default=None, primary_key=True)
+    visit_id: str = Field(max_length=36, unique=True)
+    day: int
+    village_no: int
+    category_no: int
+    # Word ids between commas (",3,17,42,"): `instr(word_ids, ',17,')` finds a word's visits.
+    word_ids: str = Field(default=",", sa_type=Text)
+
+
+class WordDay(SQLModel, table=True):
+    """How many visits used a word on a day: a window's count is a range of this key."""
+
+    __tablename__ = "word_day"
+    # The primary key is the only index: a table without rowid stores its rows in it.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    word_id: int = Field(primary_key=True)
+    day: int = Field(primary_key=True)
+    n: int
+
+
 SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Station,
     Device,

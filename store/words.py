@@ -1,7 +1,13 @@
-"""The words of residents' visits (民意热词): segmentation, a station dictionary and stop words.
+"""The words of residents' visits (民意热词): segmentation, a station dictionary and stop words,
+words stored once per visit when it is written, and the words rising against the previous window.
 
 rjieba (jieba's dictionary and algorithm in Rust, the same words 24x faster; ../shared/PERF.md) is
 imported on the first extraction, never at start-up: reading stored words needs no segmentation.
+
+Storage (schema 0005, tables in store.models): `word` (the vocabulary), `word_visit` (one row a
+visit: its day, village, category and word ids), `visit_word` (word → day → visit, for drilling
+down) and `word_day` (visits a word was used in per day, for the station and for each village and
+category). `index_visit_words` keeps them current from every write path (store.derived).
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     """.split()
 )
 
+WORD_MAX = 50  # Word.text; longer runs of letters are not words a deputy reads
 _KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
 _lock = threading.Lock()
 
@@ -87,15 +94,21 @@ def extract_many(texts: Iterable[str]) -> list[list[str]]:
     cut = segmenter.cut
     keep = _KEEP.fullmatch
     stop = STOP_WORDS
+    # A station's words repeat (about 2,000 distinct in 1,000,000 tokens): decide each once.
+    verdicts: dict[str, str | None] = {}
     result: list[list[str]] = []
     for text in texts:
         seen: dict[str, None] = {}
         for token in cut(text):
-            if len(token) < 2 or token in stop or not keep(token):
-                continue
-            if token.isascii():
-                token = token.lower()
-            seen.setdefault(token, None)
+            try:
+                word = verdicts[token]
+            except KeyError:
+                ok = 2 <= len(token) <= WORD_MAX and token not in stop and keep(token)
+                word = verdicts[token] = (
+                    (token.lower() if token.isascii() else token) if ok else None
+                )
+            if word is not None:
+                seen[word] = None
         result.append(list(seen))
     return result
 

@@ -71,8 +71,12 @@ class LiaisonApp(App[None]):
         self.db_path = db_path
         self.deputy_id: str | None = None
         self.deputy_name: str = ""
+        # The on-duty deputy's shift today: what their handover note is signed on.
+        self.shift_id: str | None = None
         # The issue the deputy last triaged: the board opens on it next time.
         self.last_issue_id: str | None = None
+        # The mode the deputy came from: Esc in search goes back to it.
+        self.mode_before = "dashboard"
         self.title = t("app.title")
         self.sub_title = station.name if station else ""
 
@@ -174,19 +178,48 @@ class LiaisonApp(App[None]):
         self.push_screen(PickModal(t("deputy.title"), items, required=required), chosen)
 
     @work(thread=True, exit_on_error=False, group="duty_writers")
-    def _set_deputy(self, deputy_id: str) -> None:
+    def _set_deputy(self, deputy_id: str, pin: str | None = None) -> None:
+        """Put a deputy on duty, asking for their PIN first if they have one."""
+        from store.clock import to_local
         from store.duty import start_duty
+        from store.pins import has_pin, verify_pin
         from store.reference import list_deputies
 
         actor = self.station.actor(deputy_id)
+        refused = ""
+        # One transaction either way: a wrong PIN's count must be kept (store.pins).
         with self.store.write(actor) as session:
-            start_duty(session=session, deputy_id=deputy_id)
             name = next(d.name for d in list_deputies(session=session) if d.id == deputy_id)
-        self.call_from_thread(self._deputy_set, deputy_id, name)
+            if has_pin(session=session, deputy_id=deputy_id):
+                if pin is None:
+                    self.call_from_thread(self._ask_pin, deputy_id, name, "")
+                    return
+                check = verify_pin(session=session, deputy_id=deputy_id, pin=pin)
+                if check.locked_until is not None:
+                    local = to_local(check.locked_until, self.store.clock.tz)
+                    refused = t("error.pin_locked", until=local.strftime("%H:%M"))
+                elif not check.ok:
+                    refused = t("error.pin_wrong", left=check.left)
+            shift_id = None if refused else start_duty(session=session, deputy_id=deputy_id)
+        if refused:
+            self.call_from_thread(self._ask_pin, deputy_id, name, refused)
+            return
+        self.call_from_thread(self._deputy_set, deputy_id, name, shift_id)
 
-    def _deputy_set(self, deputy_id: str, name: str) -> None:
+    def _ask_pin(self, deputy_id: str, name: str, message: str) -> None:
+        from screens.dialogs import PinModal
+
+        def entered(pin: str | None) -> None:
+            if pin is not None:
+                self._set_deputy(deputy_id, pin)
+            elif self.deputy_id is None:
+                self._find_deputy(ask=True)  # someone must be on duty before any write
+
+        self.push_screen(PinModal(t("pin.title", name=name), message), entered)
+
+    def _deputy_set(self, deputy_id: str, name: str, shift_id: str | None) -> None:
         first = self.deputy_id is None
-        self.deputy_id, self.deputy_name = deputy_id, name
+        self.deputy_id, self.deputy_name, self.shift_id = deputy_id, name, shift_id
         self.sub_title = f"{self.station.name} · {t('dash.you', name=name)}"
         if not first:
             self.notify(t("deputy.switched", name=name))
@@ -197,6 +230,7 @@ class LiaisonApp(App[None]):
 
     def action_go(self, mode: str) -> None:
         if self._store is not None and self.current_mode != mode:
+            self.mode_before = self.current_mode
             self.switch_mode(mode)
 
     def action_log_visit(self) -> None:

@@ -162,6 +162,93 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "dash.none_overdue": ("没有超期事项", "Nothing overdue"),
     "dash.handover": ("上一班交接", "Last handover"),
     "dash.no_handover": ("暂无交接记录", "No handover note yet"),
+    "dash.handover_pending": ("待接班确认：按 a 确认", "Not yet acknowledged: press a"),
+    "dash.handover_acknowledged": ("已确认", "acknowledged"),
+    "dash.next_duty": ("下一班：{date} {name}", "Next: {date} {name}"),
+    "key.end_shift": ("交班", "End shift"),
+    "tip.end_shift": (
+        "结束本班：核对并签署交接记录，再由下一位代表接班",
+        "End your shift: check and sign the handover note, then the next deputy takes over",
+    ),
+    "key.acknowledge": ("确认交接", "Acknowledge"),
+    "tip.acknowledge": ("确认已阅上一班的交接记录", "Confirm you have read the last handover"),
+    "key.roster": ("排班", "Roster"),
+    "tip.roster": ("查看和编排值班表", "See and plan the duty roster"),
+    "tip.switch_deputy": (
+        "换一位代表值班（设了 PIN 的要输入）",
+        "Put another deputy on duty (PIN if set)",
+    ),
+    "handover.title": ("交班：交接记录", "End of shift: handover note"),
+    "handover.prompt": (
+        "以下由系统统计，请核对、补充后按“确定”签署",
+        "Counted by the desk: check it, add what matters, then confirm to sign",
+    ),
+    "handover.head": ("{date} {name} 值班交接", "Handover of {name}, {date}"),
+    "handover.work": (
+        "· 登记来访 {visits} 件，新开事项 {opened} 件，分办来访 {triaged} 件；"
+        "尚待分办 {untriaged} 件",
+        "· {visits} visit(s) logged, {opened} issue(s) opened, {triaged} visit(s) triaged; "
+        "{untriaged} await triage",
+    ),
+    "handover.yellow": (
+        "· 今日转黄 {count} 件：{titles}",
+        "· Turned yellow today ({count}): {titles}",
+    ),
+    "handover.red": ("· 今日转红 {count} 件：{titles}", "· Turned red today ({count}): {titles}"),
+    "handover.more": ("等（另 {count} 件）", " and {count} more"),
+    "handover.awaiting": (
+        "· 已办结待群众评价 {count} 件",
+        "· {count} closed issue(s) await the resident's evaluation",
+    ),
+    "handover.follow_up": ("· 请下一班跟进：", "· For the next shift:"),
+    "roster.title": ("排班", "Duty roster"),
+    "roster.month": (
+        "{month} 值班表（已排 {count} 天）",
+        "Roster for {month} ({count} day(s) rostered)",
+    ),
+    "roster.col_date": ("日期", "Date"),
+    "roster.col_weekday": ("星期", "Day"),
+    "roster.col_deputy": ("值班代表", "Deputy on duty"),
+    "roster.weekdays": ("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),
+    "roster.nobody": ("（未排班）", "(nobody)"),
+    "roster.past_month": ("这个月已过去，无需排班", "This month is over: nothing to roster"),
+    "roster.generate_title": ("自动排班", "Generate the roster"),
+    "roster.skip_prompt": (
+        "为 {start} 至 {end} 未排班的日子轮流排班。"
+        "需要跳过的日期（如 12-07, 12-25），没有就直接确定：",
+        "Rotate deputies over the free days from {start} to {end}. Dates to skip "
+        "(e.g. 12-07, 12-25), or none:",
+    ),
+    "roster.generated": ("已排 {count} 天", "{count} day(s) rostered"),
+    "roster.assign_title": ("{date} 由谁值班", "Who is on duty on {date}"),
+    "key.generate": ("自动排班", "Generate"),
+    "tip.generate": (
+        "按轮流、均衡的原则排满本月空着的日子",
+        "Fill this month's free days, in fair turns",
+    ),
+    "key.assign": ("指定", "Assign"),
+    "tip.assign": ("为这一天指定值班代表", "Choose the deputy for this day"),
+    "key.clear_day": ("清空", "Clear"),
+    "tip.clear_day": ("这一天不排班（休息日）", "No duty on this day (station closed)"),
+    "key.prev_month": ("上月", "Prev month"),
+    "key.next_month": ("下月", "Next month"),
+    "key.set_pin": ("设置 PIN", "Set PIN"),
+    "tip.set_pin": ("设置或更改本人（值班代表）的 PIN", "Set or change your own PIN"),
+    "pin.current": ("请输入当前 PIN", "Enter your current PIN"),
+    "pin.new": ("请输入新 PIN（4–8 位数字）", "Enter a new PIN (4–8 digits)"),
+    "pin.again": ("请再输入一次新 PIN", "Enter the new PIN again"),
+    "pin.mismatch": ("两次输入的 PIN 不一致", "The two PINs differ"),
+    "pin.refused": ("当前 PIN 不正确", "The current PIN is wrong"),
+    "pin.set": ("PIN 已设置", "PIN set"),
+    "error.skip_dates": ("看不懂的日期：{piece}", "Not a date: {piece}"),
+    "help.roster": (
+        "本月每天的值班代表。g 自动排班（轮流、均衡，已排的日子保留），回车为某天指定代表，"
+        "x 清空某天，[ ] 切换月份，p 设置本人 PIN。",
+        "Each day's deputy this month. g fills the free days in fair turns (rostered days are "
+        "kept), Enter assigns a day, x clears one, [ ] change month, p sets your own PIN.",
+    ),
+    "handover.signed": ("交接记录已签署", "Handover note signed"),
+    "handover.acknowledged": ("已确认交接", "Handover acknowledged"),
     "dash.handover_by": ("{name} · {date}", "{name} · {date}"),
     "dash.no_visits": ("今天还没有来访", "No visits yet today"),
     "dash.total": ("合计", "Total"),
@@ -311,9 +398,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.global": ("全局", "Everywhere"),
     "help.close": ("按 Esc 关闭", "Esc closes"),
     "help.dashboard": (
-        "今日值班的概况：谁在值班、今天的来访、三色榜计数、超期事项和上一班的交接。",
-        "Today at a glance: who is on duty, today's visits, the colour counts, "
-        "overdue issues and the last handover note.",
+        "今日值班的概况：谁在值班、下一班是谁、今天的来访、三色榜计数、超期事项和上一班的交接。"
+        "e 交班（核对、签署交接记录后由下一位代表接班），a 确认上一班的交接，o 排班，"
+        "w 换人值班（设了 PIN 的代表要输入 PIN）。",
+        "Today at a glance: who is on duty and next, today's visits, the colour counts, "
+        "overdue issues and the last handover note. e ends your shift (check and sign the "
+        "handover, then the next deputy takes over), a acknowledges the last handover, "
+        "o opens the roster, w puts another deputy on duty (with their PIN if they have one).",
     ),
     "help.log": (
         "先输入电话：老群众会自动带出姓名和村社。Tab 在栏目间移动，下拉框按回车展开。"
@@ -340,6 +431,60 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "with the resident's evaluation (unresolved or unsatisfied reopens it), r reopens, "
         "u hands it to another unit, v reveals phones.",
     ),
+    # Search (/)
+    "key.search": ("搜索", "Search"),
+    "tip.search": ("按姓名、拼音、电话或内容查找", "Find by name, pinyin, phone or words"),
+    "key.next_kind": ("换类别", "Next kind"),
+    "key.prev_kind": ("上一类别", "Previous kind"),
+    "key.results": ("到结果", "To results"),
+    "key.to_input": ("改搜索词", "Edit search"),
+    "search.title": ("搜索", "Search"),
+    "search.of_resident": ("{name} 的来访", "{name}'s visits"),
+    "search.placeholder": (
+        "姓名、拼音首字母、电话后四位或来访内容",
+        "Name, pinyin initials, a phone's last digits or words",
+    ),
+    "search.residents": ("群众", "Residents"),
+    "search.issues": ("事项", "Issues"),
+    "search.visits": ("来访", "Visits"),
+    "search.counting": ("…", "…"),
+    "search.at_least": ("{count}+", "{count}+"),
+    "search.page": ("第 {page} 页", "Page {page}"),
+    "search.none": ("没有找到", "Nothing found"),
+    "search.nothing_here": ("这一类没有结果，←/→ 换类别", "None of this kind; ←/→ for another"),
+    "search.welcome": (
+        "输入后即时显示结果：\n"
+        "  姓名　　　　张晓明、晓明\n"
+        "  拼音　　　　zxm（首字母）、zhangxiaoming\n"
+        "  电话后几位　1234（四位以上）\n"
+        "  来访内容　　飞线、楼道堆物（一个字也可以）\n"
+        "↓ 进入结果，←/→ 在群众、事项、来访之间切换，回车打开，Esc 返回。",
+        "Results appear as you type:\n"
+        "  a name            张晓明, 晓明\n"
+        "  pinyin            zxm (initials), zhangxiaoming\n"
+        "  a phone's end     1234 (four digits or more)\n"
+        "  words of a visit  飞线, 楼道堆物 (one character is enough)\n"
+        "↓ moves into the results, ←/→ switch residents, issues and visits, Enter opens, "
+        "Esc goes back.",
+    ),
+    "search.visit_count": ("{count} 次", "{count}×"),
+    "search.not_triaged": ("待分办", "not triaged"),
+    "search.col_phone": ("电话", "Phone"),
+    "search.col_last": ("最近来访", "Last visit"),
+    "search.col_date": ("日期", "Date"),
+    "search.col_visit": ("来访内容 · 群众 · 事项", "Visit · resident · issue"),
+    "help.search": (
+        "按姓名（任意部分）、拼音首字母或全拼（zxm、zhangxiaoming）、电话后四位以上、"
+        "来访内容（任意长度）或事项标题查找。结果分群众、事项、来访三类，←/→ 切换；"
+        "↓ 从输入框进入结果，↑ 回到输入框；PgUp/PgDn 翻页。回车：群众 → 他的全部来访；"
+        "事项 → 事项页；来访 → 所属事项，未分办的进入分办。v 显示电话，Esc 返回。",
+        "Find residents by any part of a name, pinyin initials or full pinyin (zxm, "
+        "zhangxiaoming) or a phone's last four digits or more; visits by their words (any "
+        "length); issues by title. ←/→ switch between residents, issues and visits; ↓ moves "
+        "from the box into the results, ↑ back; PgUp/PgDn page. Enter on a resident lists "
+        "their visits; on an issue opens it; on a visit opens its issue, or its triage when "
+        "it has none. v reveals phones; Esc goes back.",
+    ),
     # Errors
     "error.title": ("出错了", "Something went wrong"),
     "error.store": ("操作未完成", "The operation did not complete"),
@@ -360,6 +505,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "A roster can cover at most {days} days at a time",
     ),
     "error.roster_no_deputies": ("没有可排班的代表", "No active deputy to put on the roster"),
+    "pin.title": ("{name}，请输入 PIN", "{name}: enter your PIN"),
+    "pin.prompt": ("PIN（4–8 位数字），回车确认", "PIN (4–8 digits), Enter to confirm"),
     "error.pin_format": ("PIN 须为 {min}–{max} 位数字", "A PIN is {min}–{max} digits"),
     "error.pin_wrong": ("PIN 不正确，还可再试 {left} 次", "Wrong PIN: {left} more tries"),
     "error.pin_locked": (
@@ -484,6 +631,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "check.visit_count": (
         "{count} 个事项的来访数与实际来访不符（第一个事项 {first}）",
         "{count} issue(s) have a visit count that does not match their visits (first: {first})",
+    ),
+    "check.repeat_count": (
+        "{count} 个事项的重复来访数与实际不符（第一个事项 {first}）",
+        "{count} issue(s) have a repeat count that does not match their repeat visits "
+        "(first: {first})",
+    ),
+    "check.repeat_flags": (
+        "{count} 个事项的重复来访标记与来访群众不符（第一个事项 {first}）",
+        "{count} issue(s) have repeat marks that do not match who visited (first: {first})",
     ),
     "check.issue_warn_after_due": (
         "{count} 个事项的预警日期晚于办结期限（第一个 {first}）",
@@ -679,6 +835,131 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "ledger.more_errors": ("……还有 {count} 处错误未列出", "… and {count} more errors not listed"),
     "cli.check": ("检查数据库的完整性和一致性", "Check the database's integrity and consistency"),
+    # Statistics (s) and the quarterly report (store.stats, store.report)
+    "key.stats": ("统计", "Statistics"),
+    "tip.stats": ("头条数字、分组统计和图表", "Headline figures, breakdowns and charts"),
+    "cmd.stats": ("统计：打开", "Statistics: open"),
+    "cmd.report": ("统计：生成本季度报告", "Statistics: write this quarter's report"),
+    "key.period_kind": ("月/季/年", "Month/qtr/yr"),
+    "key.breakdown": ("分组", "Group by"),
+    "key.prev_period": ("上一期", "Previous"),
+    "key.next_period": ("下一期", "Next"),
+    "key.drill": ("查看事项", "Issues"),
+    "key.report": ("报告", "Report"),
+    "key.charts": ("图表", "Charts"),
+    "stats.title": ("统计", "Statistics"),
+    "stats.period.month": ("{year}年{n}月", "{year}-{n:02d}"),
+    "stats.period.quarter": ("{year}年第{n}季度", "{year} Q{n}"),
+    "stats.period.year": ("{year}年", "{year}"),
+    "stats.kind.month": ("按月", "Month"),
+    "stats.kind.quarter": ("按季", "Quarter"),
+    "stats.kind.year": ("按年", "Year"),
+    "stats.by.tier": ("按层级", "By tier"),
+    "stats.by.unit": ("按责任单位", "By unit"),
+    "stats.by.village": ("按村社", "By village"),
+    "stats.by.category": ("按分类", "By category"),
+    "stats.by.channel": ("按渠道", "By channel"),
+    "stats.tab.table": ("数字", "Figures"),
+    "stats.tab.weeks": ("每周来访", "Visits/week"),
+    "stats.tab.colours": ("三色分布", "Colours"),
+    "stats.tab.trend": ("两月办结率", "2-month rate"),
+    "stats.loading": ("正在统计…", "Counting…"),
+    "stats.headline": (
+        "来访 {visits} · 事项 {opened} · 在办 {open} · 超期 {overdue} · 两月办结率 {two_month}"
+        " · 满意率 {satisfaction} · 直接源自群众 {direct}",
+        "Visits {visits} · issues {opened} · open {open} · overdue {overdue} · 2-month rate "
+        "{two_month} · satisfied {satisfaction} · direct {direct}",
+    ),
+    "stats.total": ("合计", "Total"),
+    "stats.empty": ("这一期没有数据", "Nothing in this period"),
+    "stats.future": ("还没到这一期", "That period has not started yet"),
+    "stats.col.name": ("名称", "Name"),
+    "stats.short.two_month": ("两月办结", "2-month"),
+    "stats.short.satisfaction": ("满意率", "Satisf."),
+    "stats.short.direct": ("直接", "Direct"),
+    "stats.col.visits": ("来访", "Visits"),
+    "stats.col.opened": ("事项", "Issues"),
+    "stats.col.open": ("在办", "Open"),
+    "stats.col.overdue": ("超期", "Overdue"),
+    "stats.col.closed": ("已办结", "Closed"),
+    "stats.col.two_month": ("两月办结率", "2-month rate"),
+    "stats.col.satisfaction": ("满意率", "Satisfied"),
+    "stats.col.direct": ("直接源自群众", "Direct"),
+    "stats.chart.weeks": ("每周来访", "Visits per week"),
+    "stats.chart.trend": (
+        "两个月内办结率（按受理月份）",
+        "Done within two months, by month opened",
+    ),
+    "stats.chart.colours": ("各层级三色分布（本期事项）", "Colours of the period's issues by tier"),
+    "stats.drill_title": ("{period} · {what}", "{period} · {what}"),
+    "stats.report_written": ("报告已生成：{paths}", "Report written: {paths}"),
+    "stats.bad_quarter": (
+        "季度应写成 2026Q3 这样（年份加 Q 加 1–4）：{text}",
+        "A quarter is written like 2026Q3 (year, Q, 1–4): {text}",
+    ),
+    "stats.def.as_of": ("数据截至 {date}", "Figures as of {date}"),
+    "stats.def.two_month": (
+        "两个月内办结率：本期受理的事项中，在受理日起两个自然月内（如 1月31日→3月31日）办结的，"
+        "除以其中已有结果的（已在两个月内办结，或两个月已满）；尚在两个月内且未办结的不计。"
+        "再监督的事项以最近一次办结为准。",
+        "Done within two months: of the issues opened in the period, those closed within two "
+        "calendar months of opening (Jan 31 → Mar 31), over those with an outcome (closed in "
+        "time, or whose two months are over); issues still inside their two months and open are "
+        "not counted. A reopened issue counts by its latest closure.",
+    ),
+    "stats.def.satisfaction": (
+        "满意率：本期作出的群众评价中，满意与基本满意之和除以评价总数（不满意的评价也计入）。",
+        "Satisfaction: of the residents' evaluations made in the period, satisfied plus fairly "
+        "satisfied over all of them (unsatisfied ones included).",
+    ),
+    "stats.def.direct": (
+        "建议直接源自群众的比例：本期来访中，由群众本人反映的（民情观察员转达和领导进站之外的渠道）"
+        "所占比例。",
+        "Direct from residents: the share of the period's visits in which residents spoke for "
+        "themselves (every channel but observers' reports and leaders' sessions).",
+    ),
+    "help.stats": (
+        "本期的头条数字和分组统计。m 切换月/季/年，[ 和 ] 前后翻期，g 切换分组"
+        "（层级、责任单位、村社、分类、渠道），c 切换图表；在某个数字上按回车，列出它所统计的事项。"
+        "r 把本季度报告（.xlsx 和 .html）写到数据目录的 reports 文件夹。",
+        "The period's headline figures and a breakdown. m switches month/quarter/year, [ and ] "
+        "move between periods, g changes the grouping (tier, unit, village, category, channel), "
+        "c cycles the charts; Enter on a figure lists the issues it counts. r writes this "
+        "quarter's report (.xlsx and .html) into the data folder's reports/.",
+    ),
+    "report.title": ("{station} {period} 民情工作报告", "{station}: report for {period}"),
+    "report.headline": ("头条数字", "Headline figures"),
+    "report.figure": ("指标", "Figure"),
+    "report.value": ("数值", "Value"),
+    "report.by_tier": ("分层级", "By tier"),
+    "report.by_unit": ("分责任单位", "By unit"),
+    "report.below": ("低于底线的责任单位", "Units below the floors"),
+    "report.none_below": ("没有低于底线的责任单位", "No unit is below the floors"),
+    "report.rising": ("上升热词", "Rising words"),
+    "report.no_words": ("（民意热词功能尚未提供）", "(Hot words are not available yet)"),
+    "report.no_rising": ("本期没有上升的热词", "No rising words in this period"),
+    "report.word": ("热词", "Word"),
+    "report.count": ("本期", "This period"),
+    "report.previous": ("上期", "Previous"),
+    "report.charts": ("图表", "Charts"),
+    "report.notes": ("口径说明", "Definitions"),
+    "report.floors": (
+        "底线：两个月内办结率 {two_month}，满意率 {satisfaction}（站点设置）",
+        "Floors: 2-month rate {two_month}, satisfaction {satisfaction} (station settings)",
+    ),
+    "report.format": (
+        "报告文件名应以 .xlsx 或 .html 结尾",
+        "The report file must end in .xlsx or .html",
+    ),
+    "report.written": ("已生成报告：{path}", "Report written: {path}"),
+    "cli.report": ("生成季度报告（.xlsx 或 .html）", "Write a quarterly report (.xlsx or .html)"),
+    "cli.report.quarter": ("季度，如 2026Q3", "The quarter, e.g. 2026Q3"),
+    "cli.report.out": ("输出文件（.xlsx 或 .html）", "Output file (.xlsx or .html)"),
+    "cli.report.as_of": (
+        "统计截至哪一天（YYYY-MM-DD，默认今天）",
+        "The day the figures are read as of (YYYY-MM-DD, default today)",
+    ),
+    "report.bad_as_of": ("日期应为 YYYY-MM-DD：{text}", "A date is YYYY-MM-DD: {text}"),
 }
 
 

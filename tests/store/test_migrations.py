@@ -37,6 +37,10 @@ DEVICE_ID = "22222222-2222-4222-8222-222222222222"
 VILLAGE_ID = "33333333-3333-4333-8333-333333333333"
 DEPUTY_ID = "44444444-4444-4444-8444-444444444444"
 PERSON_ID = "55555555-5555-4555-8555-555555555555"
+CATEGORY_ID = "66666666-6666-4666-8666-666666666666"
+UNIT_ID = "77777777-7777-4777-8777-777777777777"
+ISSUE_ID = "88888888-8888-4888-8888-888888888888"
+VISIT_ID = "99999999-9999-4999-8999-999999999999"
 STAMP = "2026-06-01 02:00:00.000000"
 
 
@@ -115,6 +119,33 @@ def _insert_0001_station(path: Path) -> None:
             "INSERT INTO constituent (id, created_at, updated_at, device_id, station_id, name,"
             " phone, village_id) VALUES (?, ?, ?, ?, ?, '王阿姨', '13812341234', ?)",
             (PERSON_ID, *common, STATION_ID, VILLAGE_ID),
+        )
+        # An issue fed by a visit: rows other tables point at, as every real station has. A
+        # migration that rebuilds a table (Alembic's batch mode) fails on them.
+        conn.execute(
+            "INSERT INTO category (id, created_at, updated_at, device_id, name, position, active)"
+            " VALUES (?, ?, ?, ?, '老分类', 0, 1)",
+            (CATEGORY_ID, *common),
+        )
+        conn.execute(
+            "INSERT INTO unit (id, created_at, updated_at, device_id, station_id, name, tier,"
+            " active) VALUES (?, ?, ?, ?, ?, '青石村村委会', 'village', 1)",
+            (UNIT_ID, *common, STATION_ID),
+        )
+        conn.execute(
+            "INSERT INTO issue (id, created_at, updated_at, device_id, station_id, title,"
+            " category_id, village_id, tier, unit_id, status, opened_on, window_days, due_on,"
+            " warn_on, resupervision, reopen_count, visit_count)"
+            " VALUES (?, ?, ?, ?, ?, '村口路灯坏了', ?, ?, 'village', ?, 'received',"
+            " '2026-11-01', 15, '2026-11-16', '2026-11-11', 0, 0, 1)",
+            (ISSUE_ID, *common, STATION_ID, CATEGORY_ID, VILLAGE_ID, UNIT_ID),
+        )
+        conn.execute(
+            "INSERT INTO visit (id, created_at, updated_at, device_id, station_id, received_at,"
+            " channel, kind, constituent_id, village_id, category_id, text, summary, issue_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'walk_in', 'request', ?, ?, ?, '村口路灯坏了一个多月',"
+            " '村口路灯坏了一个多月', ?)",
+            (VISIT_ID, *common, STATION_ID, STAMP, PERSON_ID, VILLAGE_ID, CATEGORY_ID, ISSUE_ID),
         )
     conn.close()
 
@@ -211,8 +242,14 @@ def test_0001_with_data_upgrades_keeps_data_and_leaves_a_backup(
         assert conn.execute("SELECT name, phone FROM constituent").fetchall() == [
             ("王阿姨", "13812341234")
         ]
-        assert conn.execute("SELECT count(*) FROM category").fetchone() == (28,)
+        assert conn.execute("SELECT count(*) FROM category").fetchone() == (29,)
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        # Derived data is built for what was there: pinyin, and the visit in the search index.
+        assert conn.execute("SELECT name_initials FROM constituent").fetchall() == [("way",)]
+        assert conn.execute(
+            "SELECT v.id FROM visit_fts JOIN visit v ON v.rowid = visit_fts.rowid"
+            " WHERE visit_fts MATCH '\"路灯坏\"'"
+        ).fetchall() == [(VISIT_ID,)]
     finally:
         conn.close()
 
@@ -225,7 +262,7 @@ def test_0001_with_data_upgrades_keeps_data_and_leaves_a_backup(
     try:
         assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
         assert copy.execute("SELECT name FROM station").fetchall() == [("老站",)]
-        assert copy.execute("SELECT count(*) FROM category").fetchone() == (0,)
+        assert copy.execute("SELECT count(*) FROM category").fetchone() == (1,)
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         copy.close()

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from store.db import Store
+from sqlalchemy import inspect, text
+
+from store.changes import Actor, bulk_insert
+from store.clock import FrozenClock
+from store.db import Store, make_engine, sqlite_url
+from store.migrate import downgrade, upgrade
+from store.models import Constituent, Visit, new_id
+from store.station import StationInfo, open_store
 from store.issues import IssueRow
 from store.visits import VisitRow
 from store.words import extract_words, words_of_issues
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+VILLAGE = "青石村"
+CATEGORY = "道路交通"
 
 
 def test_domain_terms_stay_whole_and_stop_words_go() -> None:
@@ -43,3 +58,106 @@ def test_words_of_issues_gather_their_visits_words(
     assert found["none"] == set()
     with store.read() as session:
         assert words_of_issues(session=session, issue_ids=[]) == {}
+
+
+def _stored_words(store: Store, visit_id: str) -> set[str]:
+    with store.engine.connect() as conn:
+        ids = conn.execute(
+            text("SELECT word_ids FROM word_visit WHERE visit_id = :v"), {"v": visit_id}
+        ).scalar()
+        if ids is None:
+            return set()
+        rows = conn.execute(
+            text(f"SELECT text FROM word WHERE id IN ({ids.strip(',') or 'NULL'})")
+        )
+        return {row[0] for row in rows}
+
+
+def _day_counts(store: Store, word: str) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(
+            text(
+                "SELECT coalesce(sum(n), 0) FROM word_day JOIN word ON word.id = word_id"
+                " WHERE word.text = :w"
+            ),
+            {"w": word},
+        ).scalar()
+
+
+def test_a_logged_visit_stores_its_words_and_follows_its_text(
+    store: Store, actor: Actor, make_visit: Callable[..., VisitRow]
+) -> None:
+    row = make_visit(text="楼道里有人飞线充电，太危险了。")
+    make_visit(text="又有人飞线充电。", phone="13900001111")
+    assert {"楼道", "飞线充电", "危险"} <= _stored_words(store, row.id)
+    assert _day_counts(store, "飞线充电") == 2
+    with store.write(actor) as session:
+        visit = session.get(Visit, row.id)
+        assert visit is not None
+        visit.text = "路灯坏了。"
+    assert "飞线充电" not in _stored_words(store, row.id)
+    assert "路灯" in _stored_words(store, row.id)
+    assert _day_counts(store, "飞线充电") == 1
+    with store.write(actor) as session:
+        visit = session.get(Visit, row.id)
+        assert visit is not None
+        visit.deleted_at = NOW
+    assert _stored_words(store, row.id) == set()
+    assert _day_counts(store, "路灯") == 0
+    with store.engine.connect() as conn:
+        logged = conn.execute(
+            text("SELECT count(*) FROM change_log WHERE table_name LIKE '%word%'")
+        ).scalar()
+    assert logged == 0
+
+
+def test_bulk_insert_stores_words(
+    store: Store, actor: Actor, station_info: StationInfo, refs: Any
+) -> None:
+    with store.write(actor) as session:
+        person = Constituent(
+            station_id=station_info.id, name="李四", phone="13911112222",
+            village_id=refs.villages[VILLAGE],
+        )  # fmt: skip
+        session.add(person)
+    rows = [
+        {
+            "id": new_id(),
+            "station_id": station_info.id,
+            "received_at": NOW - timedelta(days=n),
+            "channel": "walk_in",
+            "kind": "request",
+            "constituent_id": person.id,
+            "village_id": refs.villages[VILLAGE],
+            "category_id": refs.categories[CATEGORY],
+            "text": f"第{n}次反映流动摊贩占道",
+            "summary": "流动摊贩",
+            "deputy_id": None,
+            "issue_id": None,
+        }
+        for n in range(30)
+    ]
+    with store.write(actor) as session:
+        bulk_insert(session, Visit, rows)
+    assert _day_counts(store, "流动摊贩") == 30
+    assert "流动摊贩" in _stored_words(store, rows[0]["id"])
+
+
+def test_migration_0005_derives_the_words_of_existing_visits(
+    station_path: Path, clock: FrozenClock, make_visit: Callable[..., VisitRow]
+) -> None:
+    row = make_visit(text="楼道堆物好几个月了，消防通道也堵了。")
+    engine = make_engine(sqlite_url(station_path))
+    try:
+        downgrade(engine, "0004")
+        with engine.connect() as conn:
+            assert "word_day" not in inspect(conn).get_table_names()
+        upgrade(engine, "0005")
+    finally:
+        engine.dispose()
+    opened = open_store(station_path, clock=clock)
+    try:
+        assert {"楼道堆物", "消防通道"} <= _stored_words(opened, row.id)
+        assert _day_counts(opened, "楼道堆物") == 1
+    finally:
+        opened.dispose()

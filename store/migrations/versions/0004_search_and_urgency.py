@@ -18,25 +18,28 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("constituent") as batch:
-        batch.add_column(
-            sa.Column("vulnerable", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch.add_column(
-            sa.Column("name_pinyin", sa.String(length=200), nullable=False, server_default="")
-        )
-        batch.add_column(
-            sa.Column("name_initials", sa.String(length=50), nullable=False, server_default="")
-        )
-        batch.create_index("ix_constituent_name_initials", ["name_initials"])
-    with op.batch_alter_table("issue") as batch:
-        batch.add_column(
-            sa.Column("repeat_count", sa.Integer(), nullable=False, server_default="0")
-        )
-    with op.batch_alter_table("visit") as batch:
-        batch.add_column(
-            sa.Column("is_repeat", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ADD COLUMN (SQLite does it in place). Batch mode would rebuild these tables, which
+    # fails on a station with data: other tables' foreign keys point at them.
+    op.add_column(
+        "constituent",
+        sa.Column("vulnerable", sa.Boolean(), nullable=False, server_default=sa.text("0")),
+    )
+    op.add_column(
+        "constituent",
+        sa.Column("name_pinyin", sa.String(length=200), nullable=False, server_default=""),
+    )
+    op.add_column(
+        "constituent",
+        sa.Column("name_initials", sa.String(length=50), nullable=False, server_default=""),
+    )
+    op.create_index("ix_constituent_name_initials", "constituent", ["name_initials"])
+    op.add_column(
+        "issue", sa.Column("repeat_count", sa.Integer(), nullable=False, server_default="0")
+    )
+    op.add_column(
+        "visit",
+        sa.Column("is_repeat", sa.Boolean(), nullable=False, server_default=sa.text("0")),
+    )
 
     conn = op.get_bind()
     _backfill_pinyin(conn)
@@ -76,12 +79,10 @@ def downgrade() -> None:
     from store.search_index import drop_search_index
 
     drop_search_index(op.get_bind())
-    with op.batch_alter_table("visit") as batch:
-        batch.drop_column("is_repeat")
-    with op.batch_alter_table("issue") as batch:
-        batch.drop_column("repeat_count")
-    with op.batch_alter_table("constituent") as batch:
-        batch.drop_index("ix_constituent_name_initials")
-        batch.drop_column("name_initials")
-        batch.drop_column("name_pinyin")
-        batch.drop_column("vulnerable")
+    # Plain DROP COLUMN (SQLite 3.35+), for the reason upgrade() avoids batch mode.
+    op.drop_column("visit", "is_repeat")
+    op.drop_column("issue", "repeat_count")
+    op.drop_index("ix_constituent_name_initials", table_name="constituent")
+    op.drop_column("constituent", "name_initials")
+    op.drop_column("constituent", "name_pinyin")
+    op.drop_column("constituent", "vulnerable")

@@ -1,0 +1,281 @@
+"""The duty roster (排班): a month of duty days, generated fairly and edited by hand; and the
+on-duty deputy's own PIN."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from functools import partial
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from screens.base import DeskScreen
+from screens.dialogs import NoteModal, PickItem, PickModal, PinModal
+from store.errors import FieldInvalid
+from store.pins import clean_pin, has_pin, set_pin, verify_pin
+from store.reference import Choice, list_deputies
+from store.roster import RosterDay, assign_shift, clear_shift, generate_roster, list_roster
+from tui.i18n import t
+from tui.widgets.page_table import PageTable
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def parse_skip_dates(text: str, year: int, month: int) -> set[date]:
+    """Dates typed as `12-07`, `2026-12-07` or `7`, separated by commas, spaces or 、.
+
+    Raises:
+        FieldInvalid: a piece is not a date.
+    """
+    out: set[date] = set()
+    for piece in (p for p in re.split(r"[\s,，、;；]+", text.strip()) if p):
+        numbers = [int(n) for n in re.findall(r"\d+", piece)]
+        try:
+            if len(numbers) == 3:
+                out.add(date(*numbers))
+            elif len(numbers) == 2:
+                out.add(date(year, numbers[0], numbers[1]))
+            elif len(numbers) == 1:
+                out.add(date(year, month, numbers[0]))
+            else:
+                raise ValueError(piece)
+        except ValueError:
+            raise FieldInvalid("error.skip_dates", field="skip", piece=piece[:20]) from None
+    return out
+
+
+class RosterScreen(DeskScreen):
+    HELP_KEY = "help.roster"
+    BINDINGS = [
+        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("g", "generate", t("key.generate"), tooltip=t("tip.generate"), id="generate"),
+        Binding("enter", "assign", t("key.assign"), tooltip=t("tip.assign"), id="assign"),
+        Binding("x", "clear_day", t("key.clear_day"), tooltip=t("tip.clear_day"), id="clear"),
+        Binding("left_square_bracket", "month(-1)", t("key.prev_month"), id="prev-month"),
+        Binding("right_square_bracket", "month(1)", t("key.next_month"), id="next-month"),
+        Binding("p", "set_pin", t("key.set_pin"), tooltip=t("tip.set_pin"), id="set-pin"),
+        Binding("j", "cursor(1)", show=False),
+        Binding("k", "cursor(-1)", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.month = date.min  # the current month, set on mount (the clock is the store's)
+        self.days: list[RosterDay] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="roster-title", classes="screen-title")
+        yield PageTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one("#roster-table", DataTable)
+
+    def on_mount(self) -> None:
+        self.title = t("roster.title")
+        self.month = self.today.replace(day=1)
+        self.table.add_column(t("roster.col_date"), width=12, key="date")
+        self.table.add_column(t("roster.col_weekday"), width=6, key="weekday")
+        self.table.add_column(t("roster.col_deputy"), width=30, key="deputy")
+        self.reload()
+
+    def reload(self, keep_row: int | None = None) -> None:
+        start, end = month_bounds(self.month)
+
+        def load() -> list[RosterDay]:
+            with self.desk.store.read() as session:
+                return list_roster(session=session, start=start, end=end)
+
+        self.run_store(load, partial(self._show, keep_row), group="roster_loaders", exclusive=True)
+
+    def _show(self, keep_row: int | None, days: list[RosterDay]) -> None:
+        self.days = days
+        served = sum(1 for d in days if d.deputy)
+        self.query_one("#roster-title", Static).update(
+            Text(t("roster.month", month=self.month.strftime("%Y-%m"), count=served), style="bold")
+        )
+        weekdays = t("roster.weekdays").split()
+        table = self.table
+        table.clear()
+        for day in days:
+            style = "bold" if day.day == self.today else ("dim" if day.day < self.today else "")
+            table.add_row(
+                Text(day.day.isoformat(), style=style),
+                Text(weekdays[day.day.weekday()], style=style),
+                Text(day.deputy or t("roster.nobody"), style=style if day.deputy else "dim"),
+                key=day.day.isoformat(),
+            )
+        if keep_row is not None:
+            table.move_cursor(row=keep_row)
+        elif self.month == self.today.replace(day=1):
+            table.move_cursor(row=self.today.day - 1)
+        table.focus()
+
+    @property
+    def current_day(self) -> RosterDay | None:
+        row = self.table.cursor_row
+        return self.days[row] if 0 <= row < len(self.days) else None
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_cursor(self, step: int) -> None:
+        self.table.move_cursor(row=self.table.cursor_row + step)
+
+    def action_month(self, step: int) -> None:
+        shifted = self.month + timedelta(days=32 * step if step > 0 else -1)
+        self.month = shifted.replace(day=1)
+        self.reload()
+
+    # -- generating and editing -------------------------------------------------------
+
+    def action_generate(self) -> None:
+        start, end = month_bounds(self.month)
+        start = max(start, self.today)
+        if start > end:
+            self.notify(t("roster.past_month"), severity="warning")
+            return
+
+        def asked(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                skip = parse_skip_dates(text, self.month.year, self.month.month)
+            except FieldInvalid as exc:
+                self.report_error(exc)
+                return
+            self._generate(start, end, skip)
+
+        prompt = t("roster.skip_prompt", start=start.isoformat(), end=end.isoformat())
+        self.app.push_screen(NoteModal(t("roster.generate_title"), prompt), asked)
+
+    def _generate(self, start: date, end: date, skip: set[date]) -> None:
+        def write() -> int:
+            with self.desk.store.write(self.desk.actor) as session:
+                before = sum(
+                    1 for d in list_roster(session=session, start=start, end=end) if d.deputy
+                )
+                after = generate_roster(session=session, start=start, end=end, skip=skip)
+                return sum(1 for d in after if d.deputy) - before
+
+        def done(added: int) -> None:
+            self.notify(t("roster.generated", count=added))
+            self.reload()
+
+        self.run_store(write, done, group="roster_writers")
+
+    def action_assign(self) -> None:
+        day = self.current_day
+        if day is None:
+            return
+        row = self.table.cursor_row
+
+        def load() -> list[Choice]:
+            with self.desk.store.read() as session:
+                return list_deputies(session=session)
+
+        def pick(deputies: list[Choice]) -> None:
+            items = [PickItem(d.id, d.name) for d in deputies]
+            title = t("roster.assign_title", date=day.day.isoformat())
+            self.app.push_screen(PickModal(title, items), partial(self._assign, day.day, row))
+
+        self.run_store(load, pick, group="roster_loaders")
+
+    def _assign(self, day: date, row: int, deputy_id: str | None) -> None:
+        if not deputy_id:
+            return
+
+        def write() -> None:
+            with self.desk.store.write(self.desk.actor) as session:
+                assign_shift(session=session, day=day, deputy_id=deputy_id)
+
+        self.run_store(write, lambda _none: self.reload(keep_row=row), group="roster_writers")
+
+    def action_clear_day(self) -> None:
+        day = self.current_day
+        if day is None or day.deputy is None:
+            return
+        row = self.table.cursor_row
+
+        def write() -> None:
+            with self.desk.store.write(self.desk.actor) as session:
+                clear_shift(session=session, day=day.day)
+
+        self.run_store(write, lambda _none: self.reload(keep_row=row), group="roster_writers")
+
+    # -- the on-duty deputy's PIN ----------------------------------------------------------
+
+    def action_set_pin(self) -> None:
+        deputy_id = self.desk.deputy_id
+        if deputy_id is None:
+            return
+
+        def load() -> bool:
+            with self.desk.store.read() as session:
+                return has_pin(session=session, deputy_id=deputy_id)
+
+        def ask(current: bool) -> None:
+            if current:
+                self.app.push_screen(PinModal(t("pin.current")), self._check_current)
+            else:
+                self._ask_new()
+
+        self.run_store(load, ask, group="pin_loaders")
+
+    def _check_current(self, pin: str | None) -> None:
+        if pin is None:
+            return
+        deputy_id = self.desk.deputy_id
+        assert deputy_id is not None
+
+        def write() -> str:
+            with self.desk.store.write(self.desk.actor) as session:
+                check = verify_pin(session=session, deputy_id=deputy_id, pin=pin)
+            if check.locked_until is not None:
+                return "locked"
+            return "ok" if check.ok else "wrong"
+
+        def checked(outcome: str) -> None:
+            if outcome == "ok":
+                self._ask_new()
+            else:
+                self.notify(t("pin.refused"), severity="error")
+
+        self.run_store(write, checked, group="pin_writers")
+
+    def _ask_new(self, message: str = "") -> None:
+        def first(pin: str | None) -> None:
+            if pin is None:
+                return
+            try:
+                clean_pin(pin)
+            except FieldInvalid as exc:
+                self._ask_new(t(exc.key, **exc.params))
+                return
+            self.app.push_screen(PinModal(t("pin.again")), partial(self._confirm_new, pin))
+
+        self.app.push_screen(PinModal(t("pin.new"), message), first)
+
+    def _confirm_new(self, pin: str, again: str | None) -> None:
+        if again is None:
+            return
+        if again != pin:
+            self._ask_new(t("pin.mismatch"))
+            return
+        deputy_id = self.desk.deputy_id
+        assert deputy_id is not None
+
+        def write() -> None:
+            with self.desk.store.write(self.desk.actor) as session:
+                set_pin(session=session, deputy_id=deputy_id, pin=pin)
+
+        self.run_store(write, lambda _none: self.notify(t("pin.set")), group="pin_writers")

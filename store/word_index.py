@@ -1,0 +1,171 @@
+"""Visits' words kept current on every write path (a store.derived index), and rebuilt whole.
+
+Called with the visit rows just written, new or changed, it takes away what earlier derivations
+of those visits added and adds their words again: words are extracted once per visit when it is
+written, logged, imported or synced, never by re-reading the corpus. Written with plain SQL on the
+write's own connection (executemany, rows in key order): 100,000 visits of a bulk load in one call.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, text
+
+from store.clock import STATION_TZ
+
+_CHUNK = 500  # ids per IN (...): SQLite allows 999 parameters before 3.32 and on some builds
+WORD_TABLES = ("word_day", "word_visit", "word_scope", "word")
+
+
+def _many(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """The driver's own executemany with positional rows (SQLite's `?`): Core would build a
+    dict per row and cost about twice as much on a million rows."""
+    if rows:
+        conn.exec_driver_sql(sql, list(rows))
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _station_tz(conn: Connection) -> tzinfo:
+    name = conn.execute(text("SELECT timezone FROM station LIMIT 1")).scalar()
+    return ZoneInfo(name or STATION_TZ)
+
+
+def day_number(instant: datetime, tz: tzinfo) -> int:
+    """The station-local day of a stored instant (naive means UTC, as SQLite returns it)."""
+    aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+    return aware.astimezone(tz).date().toordinal()
+
+
+def _forget(conn: Connection, visit_ids: list[str]) -> None:
+    """Take away the words earlier derivations of these visits added."""
+    if conn.exec_driver_sql("SELECT 1 FROM word_visit LIMIT 1").first() is None:
+        return  # a first load: nothing to take away, and no lookups to pay for
+    old = []
+    for chunk in _chunks(visit_ids):
+        marks = ", ".join("?" for _ in chunk)
+        old += conn.exec_driver_sql(
+            f"SELECT no, day, word_ids FROM word_visit WHERE visit_id IN ({marks})", tuple(chunk)
+        ).all()
+    if not old:
+        return
+    counts = Counter((int(w), day) for _, day, ids in old for w in ids.strip(",").split(",") if w)
+    keys = sorted(counts)
+    _many(conn, "UPDATE word_day SET n = n - ? WHERE word_id = ? AND day = ?",
+          [(counts[k], *k) for k in keys])  # fmt: skip
+    _many(conn, "DELETE FROM word_day WHERE word_id = ? AND day = ? AND n <= 0", keys)
+    _many(conn, "DELETE FROM word_visit WHERE no = ?", [(row[0],) for row in old])
+
+
+def _numbers(
+    conn: Connection, table: str, key: str, column: str, names: set[str]
+) -> dict[str, int]:
+    """Ids of `names` in a (key, column) lookup table, adding the missing ones. Safe to number
+    them ourselves: a write transaction holds the database's write lock."""
+    found: dict[str, int] = {}
+    wanted = sorted(names)
+    if len(wanted) > 5 * _CHUNK:  # a bulk load: reading the whole (small) table is quicker
+        found = {n: i for i, n in conn.exec_driver_sql(f"SELECT {key}, {column} FROM {table}")}
+    else:
+        for chunk in _chunks(wanted):
+            marks = ", ".join("?" for _ in chunk)
+            found.update(
+                (n, i)
+                for i, n in conn.exec_driver_sql(
+                    f"SELECT {key}, {column} FROM {table} WHERE {column} IN ({marks})",
+                    tuple(chunk),
+                )
+            )
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        top = conn.exec_driver_sql(f"SELECT coalesce(max({key}), 0) FROM {table}").scalar() or 0
+        new = [(top + i, n) for i, n in enumerate(missing, start=1)]
+        _many(conn, f"INSERT INTO {table} ({key}, {column}) VALUES (?, ?)", new)
+        found.update((n, i) for i, n in new)
+    return {n: found[n] for n in names}
+
+
+def index_visit_words(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Bring the words of these visits up to date (store.derived's `index` for `visit`).
+
+    Args:
+        conn: the write's connection (its transaction).
+        rows: full column values of visits just written, new or changed; deleted ones lose
+            their words.
+    """
+    from store.words import extract_many  # rjieba on the first write, not at start-up
+
+    _forget(conn, [row["id"] for row in rows])
+    live = [row for row in rows if row.get("deleted_at") is None]
+    if not live:
+        return
+    tz = _station_tz(conn)
+    found = extract_many(row["text"] for row in live)
+    words = _numbers(conn, "word", "id", "text", {w for ws in found for w in ws})
+    scopes = _numbers(
+        conn,
+        "word_scope",
+        "no",
+        "ref",
+        {row["village_id"] for row in live} | {row["category_id"] for row in live},
+    )
+    top = conn.exec_driver_sql("SELECT coalesce(max(no), 0) FROM word_visit").scalar() or 0
+    visits = []
+    counts: Counter[tuple[int, int]] = Counter()
+    for no, (row, visit_words) in enumerate(zip(live, found, strict=True), start=top + 1):
+        day = day_number(row["received_at"], tz)
+        ids = [words[w] for w in visit_words]
+        counts.update((word_id, day) for word_id in ids)
+        visits.append(
+            (
+                no,
+                row["id"],
+                day,
+                scopes[row["village_id"]],
+                scopes[row["category_id"]],
+                f",{','.join(map(str, ids))}," if ids else ",",
+            )
+        )
+    _many(
+        conn,
+        "INSERT INTO word_visit (no, visit_id, day, village_no, category_no, word_ids)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        visits,
+    )
+    # In key order: a table without rowid is its primary key's b-tree, and appending in order
+    # is several times quicker than inserting at random places.
+    _many(
+        conn,
+        "INSERT INTO word_day (word_id, day, n) VALUES (?, ?, ?)"
+        " ON CONFLICT (word_id, day) DO UPDATE SET n = n + excluded.n",
+        [(*k, counts[k]) for k in sorted(counts)],
+    )
+
+
+def rebuild_visit_words(conn: Connection) -> int:
+    """Derive the words of every visit again from scratch (migration 0005, `liaison check`'s
+    repair). Returns how many visits were read."""
+    for table in WORD_TABLES:
+        conn.exec_driver_sql(f"DELETE FROM {table}")
+    rows = [
+        dict(row._mapping)
+        for row in conn.execute(
+            text(
+                "SELECT id, received_at, village_id, category_id, text, deleted_at FROM visit"
+                " WHERE deleted_at IS NULL ORDER BY received_at"
+            )
+        )
+    ]
+    for row in rows:
+        if isinstance(row["received_at"], str):  # plain text() gives SQLite's stored text
+            row["received_at"] = datetime.fromisoformat(row["received_at"])
+    index_visit_words(conn, rows)
+    return len(rows)

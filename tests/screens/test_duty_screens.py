@@ -1,0 +1,123 @@
+"""Duty on screen: the handover (sign, acknowledge), the roster (generate, edit) and PINs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from desk_helpers import content, press, settle
+from sqlmodel import select
+from textual.widgets import DataTable, Input, TextArea
+
+from screens.dashboard import DashboardScreen
+from screens.dialogs import NoteModal, PickModal, PinModal
+from screens.roster import RosterScreen, parse_skip_dates
+from store.changes import Actor
+from store.db import Store
+from store.handover import shift_state
+from store.models import Deputy, Shift
+from store.pins import set_pin
+from tui.app import LiaisonApp
+from tui.i18n import t
+
+TODAY = date(2026, 11, 24)
+
+
+async def test_ending_a_shift_signs_the_draft_and_the_next_deputy_acknowledges(
+    desk: LiaisonApp, store: Store, make_issue, rostered: str
+) -> None:  # type: ignore[no-untyped-def]
+    make_issue(text="楼道里飞线充电")
+    async with desk.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        shift_id = desk.shift_id
+        assert shift_id is not None
+        await press(pilot, "e")
+        modal = desk.screen
+        assert isinstance(modal, NoteModal)
+        draft = modal.query_one("#note-text", TextArea).text
+        assert t("handover.head", date="2026-11-24", name="沈国强") in draft
+        assert "· 登记来访 1 件，新开事项 1 件，分办来访 1 件" in draft
+        modal.query_one("#note-text", TextArea).insert("路灯的事明天回访")
+        await press(pilot, "ctrl+s")
+        # Signed: the next deputy is asked to take over.
+        assert isinstance(desk.screen, PickModal)
+        with store.read() as session:
+            state = shift_state(session=session, shift_id=shift_id)
+        assert state.handed_over and "路灯的事明天回访" in (state.note or "")
+        picker = desk.screen
+        other = next(i for i in picker.items if i.id and i.id != rostered)
+        picker.dismiss(other.id)
+        await settle(pilot)
+        assert desk.deputy_id == other.id
+        screen = desk.screen
+        assert isinstance(screen, DashboardScreen)
+        assert t("dash.handover_pending") in content(screen.query_one("#dash-handover"))
+        await press(pilot, "a")
+        assert t("dash.handover_acknowledged") in content(screen.query_one("#dash-handover"))
+    with store.read() as session:
+        shift = session.get(Shift, shift_id)
+    assert shift.acknowledged_by == other.id
+
+
+async def test_a_deputy_with_a_pin_must_enter_it(
+    desk: LiaisonApp, store: Store, actor: Actor, rostered: str
+) -> None:
+    with store.write(actor) as session:
+        set_pin(session=session, deputy_id=rostered, pin="4829")
+    async with desk.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(desk.screen, PinModal) and desk.deputy_id is None
+        desk.screen.query_one("#pin-input", Input).value = "1111"
+        await press(pilot, "enter")
+        assert isinstance(desk.screen, PinModal)
+        assert content(desk.screen.query_one("#pin-error")) == t("error.pin_wrong", left=4)
+        desk.screen.query_one("#pin-input", Input).value = "4829"
+        await press(pilot, "enter")
+        assert desk.deputy_id == rostered
+        assert isinstance(desk.screen, DashboardScreen)
+
+
+async def test_the_roster_generates_the_month_and_takes_hand_edits(
+    desk: LiaisonApp, store: Store
+) -> None:
+    async with desk.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await press(pilot, "o")
+        roster = desk.screen
+        assert isinstance(roster, RosterScreen)
+        await press(pilot, "right_square_bracket")  # December
+        assert "2026-12" in content(roster.query_one("#roster-title"))
+        await press(pilot, "g")
+        assert isinstance(desk.screen, NoteModal)
+        desk.screen.query_one("#note-text", TextArea).insert("12-25, 2026-12-26")
+        await press(pilot, "ctrl+s")
+        table = roster.query_one("#roster-table", DataTable)
+        cells = [str(table.get_row_at(n)[2]) for n in range(table.row_count)]
+        assert cells[24] == t("roster.nobody") and cells[25] == t("roster.nobody")
+        assert sum(1 for c in cells if c != t("roster.nobody")) == 29
+        # Enter on a day: choose its deputy by hand.
+        table.move_cursor(row=24)
+        await press(pilot, "enter")
+        picker = desk.screen
+        assert isinstance(picker, PickModal)
+        picker.dismiss(picker.items[0].id)
+        await settle(pilot)
+        assert str(table.get_row_at(24)[2]) == str(picker.items[0].text)
+        # x clears a day.
+        table.move_cursor(row=0)
+        await press(pilot, "x")
+        assert str(table.get_row_at(0)[2]) == t("roster.nobody")
+    with store.read() as session:
+        shifts = session.exec(
+            select(Shift).where(Shift.duty_date >= date(2026, 12, 1), Shift.deleted_at == None)  # noqa: E711
+        ).all()
+        names = {d.id: d.name for d in session.exec(select(Deputy)).all()}
+    assert len(shifts) == 29
+    assert {names[s.deputy_id] for s in shifts} == {"沈国强", "朱秀芬"}
+
+
+def test_skip_dates_are_read_in_the_forms_people_type() -> None:
+    assert parse_skip_dates("12-25, 2027-01-01、7", 2026, 12) == {
+        date(2026, 12, 25),
+        date(2027, 1, 1),
+        date(2026, 12, 7),
+    }
