@@ -28,6 +28,7 @@ GLOBAL_KEYS: dict[str, tuple[str, str, str, str]] = {
     "triage": ("t", "go('triage')", "key.triage", "tip.triage"),
     "board": ("b", "go('board')", "key.board", "tip.board"),
     "dashboard": ("d", "go('dashboard')", "key.dashboard", "tip.dashboard"),
+    "stats": ("s", "go('stats')", "key.stats", "tip.stats"),
     "help": ("question_mark", "help", "key.help", "tip.help"),
     "quit": ("q", "quit", "key.quit", "tip.quit"),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from rich.text import Text
@@ -103,8 +103,10 @@ class FilterModal(ModalScreen[BoardFilter | None]):
     @on(Button.Pressed, "#filter-apply")
     def action_apply(self) -> None:
         tier, status = self._value("filter-tier"), self._value("filter-status")
+        # `replace` keeps a drill-down's scope and period: the filter narrows within them.
         self.dismiss(
-            BoardFilter(
+            replace(
+                self.current,
                 tier=Tier(tier) if tier else None,
                 unit_id=self._value("filter-unit"),
                 village_id=self._value("filter-village"),
@@ -115,7 +117,16 @@ class FilterModal(ModalScreen[BoardFilter | None]):
 
     @on(Button.Pressed, "#filter-clear")
     def _clear(self) -> None:
-        self.dismiss(BoardFilter())
+        self.dismiss(
+            replace(
+                self.current,
+                tier=None,
+                unit_id=None,
+                village_id=None,
+                category_id=None,
+                status=None,
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -129,7 +140,8 @@ class BoardData:
 
 
 class BoardScreen(PagedTableScreen):
-    """Open issues grouped by tier, red then yellow then green; Enter opens one."""
+    """Open issues grouped by tier, red then yellow then green; Enter opens one. Opened with
+    a figure's filter (from statistics), it lists that figure's issues and Esc goes back."""
 
     HELP_KEY = "help.board"
     BINDINGS = [
@@ -137,6 +149,7 @@ class BoardScreen(PagedTableScreen):
         Binding("f", "filter", t("key.filter"), id="filter-board"),
         *PagedTableScreen.PAGING_BINDINGS,
         *nav_bindings("log-visit", "triage"),
+        Binding("escape", "back", t("key.back"), id="board-back"),
     ]
     TABLE_ID = "board-table"
     COLUMNS = (
@@ -150,9 +163,11 @@ class BoardScreen(PagedTableScreen):
     )
     FLEX_COLUMN = "title"
 
-    def __init__(self) -> None:
+    def __init__(self, filters: BoardFilter | None = None, heading: str | None = None) -> None:
         super().__init__()
-        self.filters = BoardFilter()
+        self.filters = filters or BoardFilter()
+        # A drill-down's title (what it lists); None for the board itself.
+        self.heading = heading
         self.names: FilterChoices | None = None
 
     def compose(self) -> ComposeResult:
@@ -164,7 +179,7 @@ class BoardScreen(PagedTableScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = t("board.title")
+        self.title = self.heading or t("board.title")
         self.add_columns()
         self.reload()
 
@@ -233,6 +248,16 @@ class BoardScreen(PagedTableScreen):
             lookup = {c.id: c.name for c in names.units + names.villages + names.categories}
             parts += [lookup.get(x, "?") for x in (f.unit_id, f.village_id, f.category_id) if x]
         return "、".join(parts)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Esc goes back only from a drill-down: the board itself is a mode's first screen.
+        if action == "back":
+            return self.heading is not None
+        return True
+
+    def action_back(self) -> None:
+        if self.heading is not None:
+            self.dismiss()
 
     @on(DataTable.RowSelected, "#board-table")
     def _selected(self, event: DataTable.RowSelected) -> None:

@@ -44,6 +44,9 @@ class HelpModal(ModalScreen[None]):
             name = KEY_NAMES.get(key, key)
             self.rows.append((name, binding.description, binding.tooltip))
         self.text = t(getattr(screen, "HELP_KEY", "") or "help.close")
+        # Further paragraphs a screen may add (the statistics screen's definitions).
+        for key in getattr(screen, "HELP_EXTRA", ()):
+            self.text += "\n\n" + t(key)
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, padding=(0, 2), show_header=False)

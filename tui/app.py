@@ -34,6 +34,7 @@ SCREENS_BY_MODE = {
     "dashboard": ("screens.dashboard", "DashboardScreen"),
     "triage": ("screens.triage", "TriageScreen"),
     "board": ("screens.board", "BoardScreen"),
+    "stats": ("screens.stats", "StatsScreen"),
 }
 
 

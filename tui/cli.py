@@ -190,6 +190,25 @@ def export_ledger_(
     raise typer.Exit(export_command(out, _db(ctx, db), reveal))
 
 
+@cli.command(help=both("cli.report"))
+def report(
+    ctx: typer.Context,
+    quarter: Annotated[str, typer.Option("--quarter", help=both("cli.report.quarter"))],
+    out: Annotated[Path, typer.Option("--out", help=both("cli.report.out"), dir_okay=False)],
+    db: DbOption = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help=both("cli.report.as_of"), show_default=False)
+    ] = None,
+) -> None:
+    from tui.cli_report import ReportRefused, report_command
+
+    try:
+        code = report_command(_db(ctx, db), quarter, out, as_of)
+    except ReportRefused as exc:
+        raise CliError(str(exc), 2) from None
+    raise typer.Exit(code)
+
+
 @cli.command(help=both("cli.backup"))
 def backup(
     ctx: typer.Context,

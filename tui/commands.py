@@ -22,6 +22,7 @@ class DeskCommands(Provider):
             (t("cmd.triage"), partial(app.action_go, "triage")),
             (t("cmd.board"), partial(app.action_go, "board")),
             (t("cmd.dashboard"), partial(app.action_go, "dashboard")),
+            (t("cmd.stats"), partial(app.action_go, "stats")),
             (t("cmd.ledger"), app.action_ledger),
             (t("cmd.switch_deputy"), app.action_switch_deputy),
             (t("cmd.help"), app.action_help),

@@ -172,7 +172,7 @@ def test_unknown_language_is_refused(tmp_path: Path) -> None:
 
 
 def test_headless_commands_never_load_textual(tmp_path: Path) -> None:
-    """init, demo --no-open, export, import, backup and check, one after another in one
+    """init, demo --no-open, export, import, backup, check and report, one after another in one
     process: none of them may import Textual (STYLE §2)."""
     db, out = str(tmp_path / "h.sqlite3"), str(tmp_path / "ledger.csv")
     commands = [
@@ -181,6 +181,7 @@ def test_headless_commands_never_load_textual(tmp_path: Path) -> None:
         ["--db", db, "import", out],
         ["--db", db, "backup", "--out", str(tmp_path / "b.sqlite3")],
         ["--db", db, "check"],
+        ["--db", db, "report", "--quarter", "2026Q3", "--out", str(tmp_path / "r.html")],
         ["--db", str(tmp_path / "i.sqlite3"), "init", "--station", "s", "--township", "t",
          "--county", "c", "--deputy", "d"],
     ]  # fmt: skip

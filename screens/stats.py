@@ -1,0 +1,396 @@
+"""Statistics (`s`): the headline figures of a month, quarter or year, a breakdown by tier, unit,
+village, category or channel, charts, drill-downs to the issues behind any figure, and the
+quarterly report. Every figure is read in a worker (store.stats)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Footer, Header, Label, TabbedContent, TabPane
+
+from screens.base import DeskScreen
+from store.models import Channel, Colour, Tier
+from store.paging import PAGE_SIZE, Page
+from store.stats import (
+    Breakdown,
+    FigureRow,
+    Figures,
+    Period,
+    PeriodKind,
+    colour_mix,
+    drill_filter,
+    list_breakdown,
+    period_figures,
+    two_month_trend,
+    visits_per_week,
+)
+from tui.i18n import label, t
+from tui.widgets.cells import fit
+from tui.widgets.page_table import PageTable
+
+# (catalogue key of the heading, width, column key = the figure it shows and drills into)
+COLUMNS = (
+    ("stats.col.name", 10, "name"),
+    ("stats.col.visits", 6, "visits"),
+    ("stats.col.opened", 6, "opened_n"),
+    ("stats.col.open", 5, "open"),
+    ("stats.col.overdue", 5, "overdue"),
+    ("stats.short.two_month", 9, "done"),
+    ("stats.short.satisfaction", 7, "satisfied"),
+    ("stats.short.direct", 7, "direct_visits"),
+)
+TABS = ("stats-tab-table", "stats-tab-weeks", "stats-tab-colours", "stats-tab-trend")
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def period_name(period: Period) -> str:
+    return t(f"stats.period.{period.kind.value}", year=period.start.year, n=period.number)
+
+
+@dataclass(frozen=True)
+class StatsData:
+    totals: Figures
+    page: Page[FigureRow]
+
+
+class StatsScreen(DeskScreen):
+    """One period's figures and one breakdown; Enter on a figure lists its issues."""
+
+    HELP_KEY = "help.stats"
+    # The definitions, word for word as in the report's footnote.
+    HELP_EXTRA = ("stats.def.two_month", "stats.def.satisfaction", "stats.def.direct")
+    BINDINGS = [
+        Binding("enter", "drill", t("key.drill"), id="stats-drill"),
+        Binding("m", "period_kind", t("key.period_kind"), id="stats-kind"),
+        Binding("g", "breakdown", t("key.breakdown"), id="stats-breakdown"),
+        Binding("left_square_bracket", "shift(-1)", t("key.prev_period"), show=False, id="prev"),
+        Binding("right_square_bracket", "shift(1)", t("key.next_period"), id="stats-next"),
+        Binding("c", "charts", t("key.charts"), show=False, id="stats-charts"),
+        Binding("r", "report", t("key.report"), id="stats-report"),
+        Binding("pagedown", "page(1)", t("key.next_page"), show=False, id="stats-next-page"),
+        Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="stats-prev-page"),
+        Binding("j", "cursor(1)", show=False),
+        Binding("k", "cursor(-1)", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period: Period | None = None
+        self.breakdown = Breakdown.tier
+        self.page_offset = 0
+        self.data: StatsData | None = None
+        # Which charts show the current period (they load when their tab is first opened).
+        self.charted: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        from textual_plotext import PlotextPlot  # plotext: loaded with this screen only
+
+        yield Header()
+        with Vertical(id="stats"):
+            with Horizontal(id="stats-bar"):
+                yield Button("◀", id="stats-prev", compact=True)
+                yield Label("", id="stats-period")
+                yield Button("▶", id="stats-next", compact=True)
+                yield Button("", id="stats-kind", compact=True)
+                yield Button("", id="stats-by", compact=True)
+                yield Button(t("key.report"), id="stats-report", compact=True)
+            yield Label("", id="stats-headline", classes="hint")
+            with TabbedContent(id="stats-tabs"):
+                with TabPane(t("stats.tab.table"), id=TABS[0]):
+                    yield PageTable(id="stats-table", cursor_type="cell", zebra_stripes=True)
+                with TabPane(t("stats.tab.weeks"), id=TABS[1]):
+                    yield PlotextPlot(id="stats-weeks")
+                with TabPane(t("stats.tab.colours"), id=TABS[2]):
+                    yield PlotextPlot(id="stats-colours")
+                with TabPane(t("stats.tab.trend"), id=TABS[3]):
+                    yield PlotextPlot(id="stats-trend")
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one("#stats-table", DataTable)
+
+    def on_mount(self) -> None:
+        self.title = t("stats.title")
+        for heading, width, key in COLUMNS:
+            self.table.add_column(t(heading), width=width, key=key)
+        self.period = Period.of(PeriodKind.quarter, self.today)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.data is not None:
+            self.reload()
+
+    # -- loading ----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        assert self.period is not None
+        self._show_choices()
+        self.table.loading = True
+        self.charted.clear()
+        self.run_store(
+            partial(self._load, self.period, self.breakdown, self.page_offset),
+            self._show,
+            group="stats_loaders",
+            exclusive=True,
+        )
+        self._load_chart()
+
+    def _load(self, period: Period, breakdown: Breakdown, offset: int) -> StatsData:
+        today, tz = self.today, self.desk.store.clock.tz
+        with self.desk.store.read() as session:
+            return StatsData(
+                totals=period_figures(session=session, period=period, today=today, tz=tz),
+                page=list_breakdown(
+                    session=session,
+                    period=period,
+                    today=today,
+                    tz=tz,
+                    breakdown=breakdown,
+                    offset=offset,
+                ),
+            )
+
+    def _show_choices(self) -> None:
+        assert self.period is not None
+        self.query_one("#stats-period", Label).update(f" {period_name(self.period)} ")
+        self.query_one("#stats-kind", Button).label = t(f"stats.kind.{self.period.kind.value}")
+        self.query_one("#stats-by", Button).label = t(f"stats.by.{self.breakdown.value}")
+
+    def _show(self, data: StatsData) -> None:
+        self.data = data
+        f = data.totals
+        self.query_one("#stats-headline", Label).update(
+            t(
+                "stats.headline",
+                visits=f.visits,
+                opened=f.opened,
+                open=f.open,
+                overdue=f.overdue,
+                two_month=percent(f.two_month_rate),
+                satisfaction=percent(f.satisfaction_rate),
+                direct=percent(f.direct_share),
+            )
+        )
+        table = self.table
+        cursor = table.cursor_coordinate
+        table.loading = False
+        table.clear()
+        table.add_row(*self._cells(t("stats.total"), f, bold=True), key="")
+        for row in data.page.items:
+            table.add_row(*self._cells(self._group_name(row), row.figures), key=row.key)
+        table.move_cursor(row=min(cursor.row, table.row_count - 1), column=cursor.column)
+        if self.query_one("#stats-tabs", TabbedContent).active == TABS[0]:
+            table.focus()
+
+    def _group_name(self, row: FigureRow) -> str:
+        if self.breakdown == Breakdown.tier and row.key in Tier.__members__:
+            return label(Tier(row.key))
+        if self.breakdown == Breakdown.channel and row.key in Channel.__members__:
+            return label(Channel(row.key))
+        return row.name
+
+    @staticmethod
+    def _cells(name: str, f: Figures, bold: bool = False) -> list[Text]:
+        style = "bold" if bold else ""
+        values = [
+            str(f.visits),
+            str(f.opened),
+            str(f.open),
+            str(f.overdue),
+            percent(f.two_month_rate),
+            percent(f.satisfaction_rate),
+            percent(f.direct_share),
+        ]
+        return [fit(name, COLUMNS[0][1], style)] + [
+            Text(v, style=style, justify="right") for v in values
+        ]
+
+    # -- charts -----------------------------------------------------------------------
+
+    @on(TabbedContent.TabActivated, "#stats-tabs")
+    def _tab_changed(self) -> None:
+        self._load_chart()
+        if self.query_one("#stats-tabs", TabbedContent).active == TABS[0]:
+            self.table.focus()
+
+    def _load_chart(self) -> None:
+        tab = self.query_one("#stats-tabs", TabbedContent).active
+        if tab == TABS[0] or tab in self.charted or self.period is None:
+            return
+        self.charted.add(tab)
+        self.run_store(
+            partial(self._chart_data, tab, self.period),
+            partial(self._draw, tab),
+            group="chart_loaders",
+        )
+
+    def _chart_data(self, tab: str, period: Period) -> Any:
+        today, tz = self.today, self.desk.store.clock.tz
+        with self.desk.store.read() as session:
+            if tab == TABS[1]:
+                return visits_per_week(session=session, period=period, tz=tz)
+            if tab == TABS[2]:
+                return colour_mix(session=session, period=period, today=today)
+            return two_month_trend(session=session, period=period, today=today)
+
+    def _draw(self, tab: str, data: Any) -> None:
+        from textual_plotext import PlotextPlot
+
+        widget = {TABS[1]: "#stats-weeks", TABS[2]: "#stats-colours", TABS[3]: "#stats-trend"}
+        plot = self.query_one(widget[tab], PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        if tab == TABS[1]:
+            plt.bar([d.strftime("%m-%d") for d, _ in data], [n for _, n in data])
+            plt.title(t("stats.chart.weeks"))
+        elif tab == TABS[2]:
+            order = (Colour.red, Colour.yellow, Colour.green)
+            plt.stacked_bar(
+                [label(tier) for tier in Tier],
+                [[data[tier.value][c] for tier in Tier] for c in order],
+                labels=[f"{c.glyph} {label(c)}" for c in order],
+                color=["red", "orange", "green"],
+            )
+            plt.title(t("stats.chart.colours"))
+        else:
+            plt.bar(
+                [d.strftime("%y-%m") for d, _, _ in data],
+                [round(done / decided * 100, 1) if decided else 0 for _, decided, done in data],
+            )
+            plt.ylim(0, 100)
+            plt.title(t("stats.chart.trend"))
+        plot.refresh()
+
+    # -- actions ----------------------------------------------------------------------
+
+    def action_shift(self, steps: int) -> None:
+        if self.period is None:
+            return
+        wanted = self.period.shift(steps)
+        if wanted.start > self.today:
+            self.notify(t("stats.future"))
+            return
+        self.period, self.page_offset = wanted, 0
+        self.reload()
+
+    def action_period_kind(self) -> None:
+        if self.period is None:
+            return
+        kinds = list(PeriodKind)
+        kind = kinds[(kinds.index(self.period.kind) + 1) % len(kinds)]
+        # The new period holds the old one's last day (or today, if that is sooner).
+        self.period = Period.of(kind, min(self.period.last_day, self.today))
+        self.page_offset = 0
+        self.reload()
+
+    def action_breakdown(self) -> None:
+        choices = list(Breakdown)
+        self.breakdown = choices[(choices.index(self.breakdown) + 1) % len(choices)]
+        self.page_offset = 0
+        self.reload()
+
+    def action_charts(self) -> None:
+        tabs = self.query_one("#stats-tabs", TabbedContent)
+        tabs.active = TABS[(TABS.index(tabs.active) + 1) % len(TABS)]
+
+    def action_page(self, step: int) -> None:
+        page = self.data.page if self.data else None
+        if page is None:
+            return
+        offset = self.page_offset + step * PAGE_SIZE
+        if 0 <= offset < max(page.total, 1):
+            self.page_offset = offset
+            self.reload()
+
+    def action_cursor(self, step: int) -> None:
+        if step > 0:
+            self.table.action_cursor_down()
+        else:
+            self.table.action_cursor_up()
+
+    @on(Button.Pressed, "#stats-prev")
+    def _prev(self) -> None:
+        self.action_shift(-1)
+
+    @on(Button.Pressed, "#stats-next")
+    def _next(self) -> None:
+        self.action_shift(1)
+
+    @on(Button.Pressed, "#stats-kind")
+    def _kind(self) -> None:
+        self.action_period_kind()
+
+    @on(Button.Pressed, "#stats-by")
+    def _by(self) -> None:
+        self.action_breakdown()
+
+    @on(Button.Pressed, "#stats-report")
+    def _report(self) -> None:
+        self.action_report()
+
+    @on(DataTable.CellSelected, "#stats-table")
+    def _cell_selected(self) -> None:
+        self.action_drill()
+
+    def action_drill(self) -> None:
+        """The issues behind the figure under the cursor (its row's group, its column's figure)."""
+        table = self.table
+        if self.period is None or not table.row_count:
+            return
+        cell = table.coordinate_to_cell_key(table.cursor_coordinate)
+        key = str(cell.row_key.value or "")
+        column = str(cell.column_key.value)
+        figure = "opened" if column in ("name", "opened_n") else column
+        filters = drill_filter(
+            period=self.period,
+            tz=self.desk.store.clock.tz,
+            figure=figure,
+            breakdown=self.breakdown if key else None,
+            key=key or None,
+        )
+        name = table.get_row_at(table.cursor_coordinate.row)[0]
+        heading = next(
+            h for h, _, k in COLUMNS if k == ("opened_n" if column == "name" else column)
+        )
+        what = f"{name.plain if isinstance(name, Text) else name} · {t(heading)}"
+        from screens.board import BoardScreen
+
+        self.app.push_screen(
+            BoardScreen(filters, t("stats.drill_title", period=period_name(self.period), what=what))
+        )
+
+    def action_report(self) -> None:
+        """Write this quarter's report, .xlsx and .html, into the data folder's reports/."""
+        quarter = Period.of(PeriodKind.quarter, self.today)
+        self.notify(t("stats.loading"))
+        self.run_store(partial(self._write_report, quarter), self._written, group="report_writers")
+
+    def _write_report(self, quarter: Period) -> list[Path]:
+        from store.report import build_report, write_report
+        from tui.settings import data_dir
+
+        folder = data_dir() / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        with self.desk.store.read() as session:
+            report = build_report(
+                session=session, period=quarter, today=self.today, tz=self.desk.store.clock.tz
+            )
+        outs = [folder / f"report-{quarter.code}.xlsx", folder / f"report-{quarter.code}.html"]
+        for out in outs:
+            write_report(report, out, text=t, name=label)
+        return outs
+
+    def _written(self, paths: list[Path]) -> None:
+        self.notify(t("stats.report_written", paths="\n".join(map(str, paths))), timeout=15)

@@ -1,0 +1,76 @@
+"""`liaison report`: the quarterly report, headless (no Textual), written whole or not at all."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from tui.i18n import label, t
+
+
+class ReportRefused(Exception):
+    """Bad input: a one-line message in the interface language, exit code 2."""
+
+
+def report_command(db: Path, quarter: str, out: Path, as_of: str | None) -> int:
+    from store.errors import FieldInvalid
+    from store.files import require_database
+
+    # Check everything the user typed before opening the database, so that nothing is written.
+    if out.suffix.lower() not in (".xlsx", ".html"):
+        raise ReportRefused(t("report.format"))
+    if not out.parent.is_dir():
+        raise ReportRefused(t("ledger.bad_out"))
+    from store.stats import Period
+
+    try:
+        period = Period.parse_quarter(quarter)
+    except FieldInvalid as exc:
+        raise ReportRefused(t(exc.key, **exc.params)) from None
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise ReportRefused(t("report.bad_as_of", text=as_of)) from None
+    require_database(db)
+    path = write_quarter_report(db, period, [out], day)[0]
+    typer.echo(t("report.written", path=path))
+    return 0
+
+
+def write_quarter_report(
+    db: Path, period: object, outs: list[Path], day: date | None
+) -> list[Path]:
+    """Read the figures once and write each of `outs` (format by suffix)."""
+    from store.clock import SystemClock, today
+    from store.db import make_engine, read_session, sqlite_url
+    from store.report import build_report, write_report
+
+    clock = SystemClock()
+    engine = make_engine(sqlite_url(db))
+    try:
+        with read_session(engine) as session:
+            tz = _station_tz(session) or clock.tz
+            report = build_report(
+                session=session,
+                period=period,
+                today=day or today(clock),
+                tz=tz,  # type: ignore[arg-type]
+            )
+    finally:
+        engine.dispose()
+    for out in outs:
+        write_report(report, out, text=t, name=label)
+    return outs
+
+
+def _station_tz(session: object) -> object | None:
+    from zoneinfo import ZoneInfo
+
+    from sqlmodel import select
+
+    from store.models import Station
+
+    name = session.exec(select(Station.timezone)).first()  # type: ignore[attr-defined]
+    return ZoneInfo(name) if name else None
