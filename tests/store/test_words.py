@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import inspect, text
 
 from store.changes import Actor, bulk_insert
 from store.clock import FrozenClock
 from store.db import Store, make_engine, sqlite_url
+from store.issues import IssueRow
 from store.migrate import downgrade, upgrade
 from store.models import Constituent, Visit, new_id
 from store.station import StationInfo, open_store
-from store.issues import IssueRow
 from store.visits import VisitRow
-from store.words import extract_words, words_of_issues
+from store.words import extract_words, rising_words, word_visits, words_of_issues
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+TODAY = date(2026, 11, 24)
 VILLAGE = "青石村"
+COMMUNITY = "新桥社区"
 CATEGORY = "道路交通"
 
 
@@ -67,9 +70,7 @@ def _stored_words(store: Store, visit_id: str) -> set[str]:
         ).scalar()
         if ids is None:
             return set()
-        rows = conn.execute(
-            text(f"SELECT text FROM word WHERE id IN ({ids.strip(',') or 'NULL'})")
-        )
+        rows = conn.execute(text(f"SELECT text FROM word WHERE id IN ({ids.strip(',') or 'NULL'})"))
         return {row[0] for row in rows}
 
 
@@ -111,36 +112,115 @@ def test_a_logged_visit_stores_its_words_and_follows_its_text(
     assert logged == 0
 
 
-def test_bulk_insert_stores_words(
-    store: Store, actor: Actor, station_info: StationInfo, refs: Any
-) -> None:
+def _load(store: Store, actor: Actor, station_id: str, refs: Any, visits: list[tuple]) -> list[str]:
+    """Bulk-load visits given as (days ago, text, village, category); returns their ids."""
     with store.write(actor) as session:
         person = Constituent(
-            station_id=station_info.id, name="李四", phone="13911112222",
+            station_id=station_id, name="李四", phone="13911112222",
             village_id=refs.villages[VILLAGE],
         )  # fmt: skip
         session.add(person)
-    rows = [
-        {
-            "id": new_id(),
-            "station_id": station_info.id,
-            "received_at": NOW - timedelta(days=n),
-            "channel": "walk_in",
-            "kind": "request",
-            "constituent_id": person.id,
-            "village_id": refs.villages[VILLAGE],
-            "category_id": refs.categories[CATEGORY],
-            "text": f"第{n}次反映流动摊贩占道",
-            "summary": "流动摊贩",
-            "deputy_id": None,
-            "issue_id": None,
-        }
-        for n in range(30)
-    ]
-    with store.write(actor) as session:
+        session.flush()
+        rows = [
+            {
+                "id": new_id(),
+                "station_id": station_id,
+                "received_at": NOW - timedelta(days=ago, minutes=n),
+                "channel": "walk_in",
+                "kind": "request",
+                "constituent_id": person.id,
+                "village_id": refs.villages[village],
+                "category_id": refs.categories[category],
+                "text": words,
+                "summary": words[:20],
+                "deputy_id": None,
+                "issue_id": None,
+            }
+            for n, (ago, words, village, category) in enumerate(visits)
+        ]
         bulk_insert(session, Visit, rows)
+    return [row["id"] for row in rows]
+
+
+def test_bulk_insert_stores_words(
+    store: Store, actor: Actor, station_info: StationInfo, refs: Any
+) -> None:
+    ids = _load(
+        store, actor, station_info.id, refs,
+        [(n, f"第{n}次反映流动摊贩占道", VILLAGE, CATEGORY) for n in range(30)],
+    )  # fmt: skip
     assert _day_counts(store, "流动摊贩") == 30
-    assert "流动摊贩" in _stored_words(store, rows[0]["id"])
+    assert "流动摊贩" in _stored_words(store, ids[0])
+
+
+STEADY = "路灯坏了，晚上看不见。"
+RISING = "又有人在飞线充电。"
+END = TODAY + timedelta(days=1)
+
+
+@pytest.fixture
+def loaded(store: Store, actor: Actor, station_info: StationInfo, refs: Any) -> list[str]:
+    """The last 30 days against the 30 before: 飞线充电 goes from 1 visit to 8 (all in 青石村,
+    category 安全生产与消防), 路灯 stays at 10 in each (in 东塘村)."""
+    visits = [(40, RISING, VILLAGE, "安全生产与消防")]
+    visits += [(n * 3 + 1, RISING, VILLAGE, "安全生产与消防") for n in range(8)]
+    visits += [(31 + n * 2, STEADY, "东塘村", CATEGORY) for n in range(10)]
+    visits += [(n * 2, STEADY, "东塘村", CATEGORY) for n in range(10)]
+    visits += [(70, "飞线充电很早以前的事", VILLAGE, CATEGORY)]  # before both windows
+    return _load(store, actor, station_info.id, refs, visits)
+
+
+def test_the_rising_word_ranks_first_with_its_counts(store: Store, loaded: list[str]) -> None:
+    with store.read() as session:
+        words = rising_words(session=session, end=END, days=30)
+    by_word = {w.word: w for w in words}
+    assert words[0].word == "飞线充电"
+    assert (words[0].count, words[0].previous, words[0].change) == (8, 1, 7)
+    assert words[0].rising
+    assert (by_word["路灯"].count, by_word["路灯"].previous) == (10, 10)
+    assert not by_word["路灯"].rising
+    assert [w.word for w in words].index("路灯") > 0
+    with store.read() as session:
+        assert len(rising_words(session=session, end=END, days=30, limit=2)) == 2
+        # A week: 飞线充电 twice (days 1 and 4), 路灯 four times (days 0, 2, 4, 6).
+        week = {w.word: w for w in rising_words(session=session, end=END, days=7)}
+    assert (week["飞线充电"].count, week["路灯"].count) == (2, 4)
+
+
+def test_rising_words_per_village_and_category(store: Store, loaded: list[str], refs: Any) -> None:
+    with store.read() as session:
+        east = rising_words(session=session, end=END, days=30, village_id=refs.villages["东塘村"])
+        green = rising_words(session=session, end=END, days=30, village_id=refs.villages[VILLAGE])
+        fire = rising_words(
+            session=session, end=END, days=30, category_id=refs.categories["安全生产与消防"]
+        )
+        roads = rising_words(
+            session=session, end=END, days=30, category_id=refs.categories[CATEGORY]
+        )
+        empty = rising_words(session=session, end=END, days=30, village_id=refs.villages[COMMUNITY])
+    assert {w.word for w in east} == {"路灯", "晚上", "看不见"}
+    assert (green[0].word, green[0].count, green[0].previous) == ("飞线充电", 8, 1)
+    assert "路灯" not in {w.word for w in green}
+    assert (fire[0].word, fire[0].count, fire[0].previous) == ("飞线充电", 8, 1)
+    assert "飞线充电" not in {w.word for w in roads}
+    assert empty == []
+
+
+def test_a_word_drills_down_to_its_visits_newest_first(
+    store: Store, loaded: list[str], refs: Any
+) -> None:
+    with store.read() as session:
+        page = word_visits(session=session, word="飞线充电", end=END, days=30, limit=5)
+        rest = word_visits(session=session, word="飞线充电", end=END, days=30, limit=5, offset=5)
+        scoped = word_visits(
+            session=session, word="路灯", end=END, days=30, village_id=refs.villages[VILLAGE]
+        )
+        unknown = word_visits(session=session, word="不存在的词", end=END, days=30)
+    assert page.total == 8 and len(page.items) == 5 and len(rest.items) == 3
+    times = [v.received_at for v in page.items + rest.items]
+    assert times == sorted(times, reverse=True)
+    assert {v.id for v in page.items + rest.items} == set(loaded[1:9])
+    assert scoped.total == 0 and unknown.total == 0
 
 
 def test_migration_0005_derives_the_words_of_existing_visits(
