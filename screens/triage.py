@@ -15,9 +15,10 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from screens.dialogs import PickItem, PickModal
 from screens.paged import PagedTableScreen
 from store.clock import to_local
-from store.issues import IssueRow, link_visit, open_issue, suggest_issues, suggest_units
+from store.issues import IssueRow, link_visit, open_issue, suggest_units
 from store.models import Tier
 from store.paging import Page
+from store.similar import Suggestion, suggest_issues
 from store.validation import mask_phone
 from store.visits import VisitDetail, VisitRow, get_visit, list_untriaged
 from tui.i18n import label, t
@@ -273,13 +274,14 @@ class TriageScreen(PagedTableScreen):
             exclusive=True,
         )
 
-    def _suggestions(self, visit_id: str) -> list[IssueRow]:
+    def _suggestions(self, visit_id: str) -> list[Suggestion]:
         with self.desk.store.read() as session:
             return suggest_issues(session=session, visit_id=visit_id, today=self.today)
 
-    def _pick_issue(self, visit_id: str, issues: list[IssueRow]) -> None:
+    def _pick_issue(self, visit_id: str, suggestions: list[Suggestion]) -> None:
         items = []
-        for issue in issues:
+        for suggestion in suggestions:
+            issue = suggestion.row
             line = badge(self.app, issue.colour)
             line.append(f" {label(issue.tier)} ")
             line.append_text(fit(issue.title, 28))

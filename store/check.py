@@ -147,6 +147,23 @@ _ISSUE_RULES: tuple[tuple[str, str], ...] = (
         " WHERE i.deleted_at IS NULL AND i.visit_count <> coalesce(v.n, 0)",
     ),
     (
+        "check.repeat_count",
+        "SELECT count(*), min(i.id) FROM issue i LEFT JOIN ("
+        " SELECT issue_id, count(*) AS n FROM visit"
+        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL AND is_repeat GROUP BY issue_id) v"
+        " ON v.issue_id = i.id"
+        " WHERE i.deleted_at IS NULL AND i.repeat_count <> coalesce(v.n, 0)",
+    ),
+    (
+        # Whichever of a resident's visits came first, all their others on the issue are
+        # repeats (重复诉求): as many as the visits less the residents.
+        "check.repeat_flags",
+        "SELECT count(*), min(issue_id) FROM (SELECT issue_id FROM visit"
+        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL GROUP BY issue_id"
+        " HAVING sum(CASE WHEN is_repeat THEN 1 ELSE 0 END)"
+        " <> count(*) - count(DISTINCT constituent_id))",
+    ),
+    (
         "check.issue_warn_after_due",
         "SELECT count(*), min(id) FROM issue WHERE warn_on > due_on",
     ),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from store.changes import write_context
@@ -18,8 +19,9 @@ from store.errors import (
     VisitAlreadyTriaged,
     VisitNotFound,
 )
-from store.issue_rows import IssueRow, get_issue_row, open_clause, rows_query, to_row
+from store.issue_rows import IssueRow, get_issue_row, rows_query, to_row
 from store.models import (
+    Constituent,
     Deputy,
     Evaluation,
     EvaluationCreate,
@@ -39,6 +41,7 @@ from store.rules import (
     evaluation_reopens,
 )
 from store.settings import load_settings
+from store.urgency import IssueFacts, Urgency, issue_urgency, pressing_kind
 from store.validation import summarise
 from store.visits import VisitRow, list_issue_visits
 
@@ -75,6 +78,11 @@ class IssueDetail:
     timeline: list[TimelineEntry]
     # Each visit's words (cut at VISIT_TEXT_SHOWN characters), by visit id.
     visit_texts: dict[str, str] = field(default_factory=dict)
+    # How urgent it is and why (store.urgency); zero for a closed issue.
+    urgency: Urgency = Urgency(0, ())
+    repeat_count: int = 0
+    # Visits on it that were repeats (重复诉求), by visit id.
+    repeat_visits: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,6 +115,17 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
         visits=visits,
         timeline=_timeline(session, issue_id, visits),
         visit_texts=_visit_texts(session, issue_id),
+        urgency=issue_urgency(IssueFacts.of(issue), today),
+        repeat_count=issue.repeat_count,
+        repeat_visits=frozenset(
+            session.exec(
+                select(Visit.id).where(
+                    Visit.issue_id == issue_id,
+                    col(Visit.is_repeat).is_(True),
+                    col(Visit.deleted_at).is_(None),
+                )
+            ).all()
+        ),
     )
 
 
@@ -172,27 +191,6 @@ def _timeline_order(entry: TimelineEntry) -> tuple[datetime, int]:
     else:
         rank = 1 if entry.status_after == IssueStatus.closed else 3
     return entry.at, rank
-
-
-def suggest_issues(
-    *, session: Session, visit_id: str, today: date, limit: int = 20
-) -> list[IssueRow]:
-    """Open issues that may be the same problem as this visit: same category and village first,
-    then same category elsewhere, then same village; the most recently opened first."""
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise VisitNotFound()
-    same_category = col(Issue.category_id) == visit.category_id
-    same_village = col(Issue.village_id) == visit.village_id
-    score = case((and_(same_category, same_village), 0), (same_category, 1), else_=2)
-    rows = session.exec(
-        rows_query()
-        .where(open_clause(), or_(same_category, same_village))
-        .order_by(score, col(Issue.opened_on).desc(), col(Issue.id))
-        .limit(limit)
-    ).all()
-    settings = load_settings(session=session)
-    return [to_row(*r, today=today, settings=settings) for r in rows]
 
 
 def suggest_units(*, session: Session, visit_id: str, tier: Tier) -> list[tuple[str, str]]:
@@ -266,8 +264,35 @@ def open_issue(
     Raises:
         VisitNotFound, VisitAlreadyTriaged, NotFound (unit), UnitTierMismatch.
     """
+    return open_issue_from_visits(
+        session=session, visit_ids=[visit_id], unit_id=unit_id, tier=tier, title=title
+    )
+
+
+def open_issue_from_visits(
+    *,
+    session: Session,
+    visit_ids: Sequence[str],
+    unit_id: str,
+    tier: Tier | None = None,
+    title: str | None = None,
+) -> IssueRow:
+    """Open one issue from several untriaged visits about the same problem (a cluster), in the
+    caller's one transaction: all of them are linked, or none.
+
+    The earliest visit gives the title; a resident's second and later visits are repeats
+    (重复诉求). Otherwise as `open_issue`.
+
+    Raises:
+        VisitNotFound, VisitAlreadyTriaged, NotFound (unit), UnitTierMismatch.
+    """
     ctx = write_context(session)
-    visit = _untriaged_visit(session, visit_id)
+    if not visit_ids:
+        raise VisitNotFound()
+    visits = sorted(
+        (_untriaged_visit(session, v) for v in dict.fromkeys(visit_ids)),
+        key=lambda v: (v.received_at, v.id),
+    )
     unit = session.get(Unit, unit_id)
     if unit is None or unit.deleted_at is not None:
         raise NotFound("error.unit_not_found")
@@ -278,11 +303,13 @@ def open_issue(
     today = today_of(ctx.clock)
     window = settings.window_days[tier]
     due_on, warn_on = due_dates(today, window, settings)
+    first = visits[0]
+    repeats = _repeats(visits, set())
     issue = Issue(
-        station_id=visit.station_id,
-        title=summarise(title or visit.text, TITLE_MAX),
-        category_id=visit.category_id,
-        village_id=visit.village_id,
+        station_id=first.station_id,
+        title=summarise(title or first.text, TITLE_MAX),
+        category_id=first.category_id,
+        village_id=first.village_id,
         tier=tier,
         unit_id=unit.id,
         status=IssueStatus.received,
@@ -291,27 +318,82 @@ def open_issue(
         window_days=window,
         due_on=due_on,
         warn_on=warn_on,
-        visit_count=1,
+        visit_count=len(visits),
+        repeat_count=len(repeats),
+        kind=pressing_kind(v.kind for v in visits),
+        vulnerable=_any_vulnerable(session, visits),
     )
     session.add(issue)
     session.flush()
-    visit.issue_id = issue.id
+    for visit in visits:
+        visit.issue_id = issue.id
+        if visit.id in repeats:
+            visit.is_repeat = True
     return _row_of(session, issue.id, today)
 
 
+def _repeats(visits: Sequence[Visit], residents: set[str]) -> set[str]:
+    """The visits (in the order given) whose resident is in `residents` or came earlier in the
+    list: repeats (重复诉求). Adds the visits' residents to `residents`."""
+    found = set()
+    for visit in visits:
+        if visit.constituent_id in residents:
+            found.add(visit.id)
+        residents.add(visit.constituent_id)
+    return found
+
+
+def _any_vulnerable(session: Session, visits: Sequence[Visit]) -> bool:
+    ids = {v.constituent_id for v in visits}
+    return bool(
+        session.exec(
+            select(func.count())
+            .select_from(Constituent)
+            .where(col(Constituent.id).in_(ids), col(Constituent.vulnerable).is_(True))
+        ).one()
+    )
+
+
 def link_visit(*, session: Session, visit_id: str, issue_id: str) -> IssueRow:
-    """Attach a visit to an existing open issue about the same problem.
+    """Attach a visit to an existing open issue about the same problem. If its resident already
+    has a visit on the issue, the visit is a repeat (重复诉求) and the issue counts it.
 
     Raises:
         VisitNotFound, VisitAlreadyTriaged, IssueNotFound, InvalidStatusMove (issue closed).
     """
+    return link_visits(session=session, visit_ids=[visit_id], issue_id=issue_id)
+
+
+def link_visits(*, session: Session, visit_ids: Sequence[str], issue_id: str) -> IssueRow:
+    """`link_visit` for several visits at once, all or none (a marked cluster on triage)."""
     ctx = write_context(session)
-    visit = _untriaged_visit(session, visit_id)
+    visits = sorted(
+        (_untriaged_visit(session, v) for v in dict.fromkeys(visit_ids)),
+        key=lambda v: (v.received_at, v.id),
+    )
     issue = _issue(session, issue_id)
     if issue.status == IssueStatus.closed:
         raise InvalidStatusMove("error.link_closed")
-    visit.issue_id = issue.id
-    issue.visit_count = issue.visit_count + 1
+    residents = set(
+        session.exec(
+            select(Visit.constituent_id).where(
+                Visit.issue_id == issue.id, col(Visit.deleted_at).is_(None)
+            )
+        ).all()
+    )
+    repeats = _repeats(visits, residents)
+    for visit in visits:
+        visit.issue_id = issue.id
+        if visit.id in repeats:
+            visit.is_repeat = True
+    issue.visit_count = issue.visit_count + len(visits)
+    if repeats:
+        issue.repeat_count = issue.repeat_count + len(repeats)
+    kind = pressing_kind([issue.kind, *(v.kind for v in visits)])
+    if kind != issue.kind:
+        issue.kind = kind
+    if not issue.vulnerable and _any_vulnerable(session, visits):
+        issue.vulnerable = True
     return _row_of(session, issue.id, today_of(ctx.clock))
 
 

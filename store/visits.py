@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -16,12 +17,21 @@ from store.models import (
     Channel,
     Constituent,
     Deputy,
+    Issue,
+    IssueStatus,
     Village,
     Visit,
     VisitCreate,
     VisitKind,
 )
 from store.paging import PAGE_SIZE, Page
+from store.urgency import (
+    Urgency,
+    VisitFacts,
+    earlier_visits_sql,
+    visit_urgency,
+    visit_urgency_sql,
+)
 from store.validation import normalise_phone, summarise
 
 
@@ -37,6 +47,10 @@ class Resident:
     group_name: str | None
     visit_count: int
     last_visit_at: datetime | None
+    # 困难群体: the log form's checkbox starts from it.
+    vulnerable: bool = False
+    # Their issues still open: the deputy may link a repeat visit to one (重复诉求).
+    open_issues: int = 0
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,11 @@ class VisitDetail:
     constituent_id: str
     deputy: str | None
     resident_visits: int
+    vulnerable: bool = False
+    # The urgency of the visit while it waits for triage, and why (store.urgency).
+    urgency: Urgency = Urgency(0, ())
+    # The resident's open issues, most recently opened first (ids), for linking a repeat.
+    resident_open_issues: tuple[str, ...] = ()
 
 
 def _row_query():  # type: ignore[no-untyped-def]
@@ -114,6 +133,8 @@ def find_resident(*, session: Session, phone: str) -> Resident | None:
         )
     ).one()
     return Resident(
+        vulnerable=person.vulnerable,
+        open_issues=len(resident_open_issues(session=session, constituent_id=person.id)),
         id=person.id,
         name=person.name,
         phone=person.phone,
@@ -161,6 +182,7 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
             phone=visit_in.phone,
             village_id=village.id,
             group_name=visit_in.group_name,
+            vulnerable=bool(visit_in.vulnerable),
         )
         session.add(person)
     else:
@@ -168,6 +190,8 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
             person.village_id = village.id
         if visit_in.group_name and person.group_name != visit_in.group_name:
             person.group_name = visit_in.group_name
+        if visit_in.vulnerable is not None and person.vulnerable != visit_in.vulnerable:
+            set_vulnerable(session=session, constituent=person, vulnerable=visit_in.vulnerable)
     visit = Visit(
         station_id=ctx.actor.station_id,
         received_at=visit_in.received_at or ctx.clock.now(),
@@ -185,8 +209,8 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
     return _to_row(visit, person.name, person.phone, village.name, category.name)
 
 
-def get_visit(*, session: Session, visit_id: str) -> VisitDetail:
-    """One visit with its full text.
+def get_visit(*, session: Session, visit_id: str, now: datetime | None = None) -> VisitDetail:
+    """One visit with its full text; with `now`, its urgency while it awaits triage.
 
     Raises:
         VisitNotFound: no such visit.
@@ -196,12 +220,30 @@ def get_visit(*, session: Session, visit_id: str) -> VisitDetail:
         raise VisitNotFound()
     visit = found[0]
     deputy = session.get(Deputy, visit.deputy_id) if visit.deputy_id else None
+    person = session.get(Constituent, visit.constituent_id)
+    vulnerable = bool(person and person.vulnerable)
     count = session.exec(
         select(func.count()).where(
             Visit.constituent_id == visit.constituent_id, col(Visit.deleted_at).is_(None)
         )
     ).one()
+    earlier = session.exec(
+        select(earlier_visits_sql()).select_from(Visit).where(Visit.id == visit.id)
+    ).one()
+    facts = VisitFacts(
+        kind=visit.kind,
+        vulnerable=vulnerable,
+        earlier_visits=earlier,
+        received_at=visit.received_at,
+    )
     return VisitDetail(
+        vulnerable=vulnerable,
+        urgency=visit_urgency(facts, now)
+        if now is not None and visit.issue_id is None
+        else Urgency(0, ()),
+        resident_open_issues=resident_open_issues(
+            session=session, constituent_id=visit.constituent_id
+        ),
         row=_to_row(*found),
         text=visit.text,
         village_id=visit.village_id,
@@ -212,14 +254,24 @@ def get_visit(*, session: Session, visit_id: str) -> VisitDetail:
     )
 
 
-def list_untriaged(*, session: Session, limit: int = PAGE_SIZE, offset: int = 0) -> Page[VisitRow]:
-    """Visits not yet on an issue, oldest first (the triage queue)."""
+def list_untriaged(
+    *,
+    session: Session,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+    by_urgency_at: datetime | None = None,
+) -> Page[VisitRow]:
+    """Visits not yet on an issue (the triage queue): oldest first, or with `by_urgency_at`
+    (now), the most urgent first (store.urgency), then oldest."""
     where = (col(Visit.issue_id).is_(None), col(Visit.deleted_at).is_(None))
     total = session.exec(select(func.count()).select_from(Visit).where(*where)).one()
+    order: list[Any] = [col(Visit.received_at), col(Visit.id)]
+    if by_urgency_at is not None:
+        order.insert(0, visit_urgency_sql(by_urgency_at).desc())
     rows = session.exec(
         _row_query()
         .where(col(Visit.issue_id).is_(None))
-        .order_by(col(Visit.received_at), col(Visit.id))
+        .order_by(*order)
         .limit(limit)
         .offset(offset)
     ).all()
@@ -253,3 +305,70 @@ def list_issue_visits(*, session: Session, issue_id: str) -> list[VisitRow]:
         _row_query().where(Visit.issue_id == issue_id).order_by(col(Visit.received_at))
     ).all()
     return [_to_row(*r) for r in rows]
+
+
+def untriaged_position(
+    *, session: Session, visit_id: str, by_urgency_at: datetime | None = None
+) -> int | None:
+    """Where an untriaged visit stands in the queue (0-based) in the order `list_untriaged`
+    uses, or None: so the queue can open on the page of a visit just logged."""
+    order: list[Any] = [col(Visit.received_at), col(Visit.id)]
+    if by_urgency_at is not None:
+        order.insert(0, visit_urgency_sql(by_urgency_at).desc())
+    ranked = (
+        select(col(Visit.id).label("id"), func.row_number().over(order_by=order).label("n"))
+        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+        .where(col(Visit.issue_id).is_(None), col(Visit.deleted_at).is_(None))
+        .subquery()
+    )
+    n = session.exec(select(ranked.c.n).where(ranked.c.id == visit_id)).first()
+    return None if n is None else int(n) - 1
+
+
+def resident_open_issues(*, session: Session, constituent_id: str) -> tuple[str, ...]:
+    """The open issues a resident has visited about, most recently opened first."""
+    rows = session.exec(
+        select(Issue.id)
+        .join(Visit, col(Visit.issue_id) == Issue.id)
+        .where(
+            Visit.constituent_id == constituent_id,
+            col(Visit.deleted_at).is_(None),
+            col(Issue.status) != IssueStatus.closed,
+            col(Issue.deleted_at).is_(None),
+        )
+        .group_by(Issue.id)
+        .order_by(func.max(Issue.opened_on).desc(), col(Issue.id))
+    ).all()
+    return tuple(rows)
+
+
+def set_vulnerable(*, session: Session, constituent: Constituent, vulnerable: bool) -> None:
+    """Flag or unflag a resident as vulnerable (困难群体), and keep the flag of every issue they
+    are on: an issue is vulnerable while any of its residents is."""
+    constituent.vulnerable = vulnerable
+    session.flush()
+    issues = session.exec(
+        select(Issue).where(
+            col(Issue.id).in_(
+                select(Visit.issue_id).where(
+                    Visit.constituent_id == constituent.id, col(Visit.deleted_at).is_(None)
+                )
+            ),
+            col(Issue.deleted_at).is_(None),
+        )
+    ).all()
+    for issue in issues:
+        flagged = bool(
+            session.exec(
+                select(func.count())
+                .select_from(Visit)
+                .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+                .where(
+                    Visit.issue_id == issue.id,
+                    col(Visit.deleted_at).is_(None),
+                    col(Constituent.vulnerable).is_(True),
+                )
+            ).one()
+        )
+        if issue.vulnerable != flagged:
+            issue.vulnerable = flagged

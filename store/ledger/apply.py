@@ -16,6 +16,13 @@ from store.ledger.errors import LedgerInvalid, RowError
 from store.ledger.plan import ImportPlan, plan_import
 from store.ledger.reader import read_ledger
 from store.models import Constituent, Evaluation, Issue, Progress, Village, Visit
+from store.repeats import (
+    apply_to_issue,
+    apply_to_new_issue,
+    mark_repeats,
+    residents_on_issues,
+    vulnerable_residents,
+)
 
 Progress_ = Callable[[int, int], None]
 # Rows per insert statement and per progress report.
@@ -76,6 +83,17 @@ def apply_import(
         (Progress, plan.progress),
         (Evaluation, plan.evaluations),
     ]
+    # Repeat visits (重复诉求) and what urgency reads, as linking them one by one would set.
+    new_issues = {row["id"]: row for row in plan.issues}
+    added = mark_repeats(
+        plan.visits,
+        residents_on=residents_on_issues(session=session, issue_ids=plan.joined),
+        vulnerable=vulnerable_residents(
+            session=session, ids=(v["constituent_id"] for v in plan.visits)
+        ),
+    )
+    for issue_id, row in new_issues.items():
+        apply_to_new_issue(row, added.get(issue_id))
     if progress is not None:
         progress(0, total)
     for model, rows in tables:
@@ -85,10 +103,12 @@ def apply_import(
             done += len(batch)
             if progress is not None:
                 progress(done, total)
-    for issue_id, added in plan.joined.items():
+    for issue_id, count in plan.joined.items():
         issue = session.get(Issue, issue_id)
         if issue is not None:
-            issue.visit_count = issue.visit_count + added
+            issue.visit_count = issue.visit_count + count
+            if issue_id in added:
+                apply_to_issue(issue, added[issue_id])
     session.flush()
     return summarise_plan(plan)
 
