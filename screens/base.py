@@ -29,6 +29,7 @@ GLOBAL_KEYS: dict[str, tuple[str, str, str, str]] = {
     "board": ("b", "go('board')", "key.board", "tip.board"),
     "dashboard": ("d", "go('dashboard')", "key.dashboard", "tip.dashboard"),
     "stats": ("s", "go('stats')", "key.stats", "tip.stats"),
+    "search": ("slash", "go('search')", "key.search", "tip.search"),
     "help": ("question_mark", "help", "key.help", "tip.help"),
     "quit": ("q", "quit", "key.quit", "tip.quit"),
 }

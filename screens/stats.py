@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -165,8 +166,14 @@ class StatsScreen(DeskScreen):
     def _show_choices(self) -> None:
         assert self.period is not None
         self.query_one("#stats-period", Label).update(f" {period_name(self.period)} ")
-        self.query_one("#stats-kind", Button).label = t(f"stats.kind.{self.period.kind.value}")
-        self.query_one("#stats-by", Button).label = t(f"stats.by.{self.breakdown.value}")
+        for id_, text in (
+            ("#stats-kind", t(f"stats.kind.{self.period.kind.value}")),
+            ("#stats-by", t(f"stats.by.{self.breakdown.value}")),
+        ):
+            button = self.query_one(id_, Button)
+            button.label = text
+            # An auto width is measured once; a new label needs its own (CJK cells are double).
+            button.styles.width = cell_len(text) + 2
 
     def _show(self, data: StatsData) -> None:
         self.data = data
@@ -260,7 +267,8 @@ class StatsScreen(DeskScreen):
             plt.stacked_bar(
                 [label(tier) for tier in Tier],
                 [[data[tier.value][c] for tier in Tier] for c in order],
-                labels=[f"{c.glyph} {label(c)}" for c in order],
+                # Glyphs only: plotext measures text by characters, and CJK cells are double.
+                labels=[c.glyph for c in order],
                 color=["red", "orange", "green"],
             )
             plt.title(t("stats.chart.colours"))

@@ -35,6 +35,7 @@ SCREENS_BY_MODE = {
     "triage": ("screens.triage", "TriageScreen"),
     "board": ("screens.board", "BoardScreen"),
     "stats": ("screens.stats", "StatsScreen"),
+    "search": ("screens.search", "SearchScreen"),
 }
 
 
