@@ -117,7 +117,7 @@ def search(
 
     Args:
         kind: the kind to page through.
-        fallback: when `kind` has no hits, show the next kind (residents, issues, visits, in
+        fallback: when `kind` has no hits, show the first kind (residents, issues, visits, in
             that order) that has some, as the deputy types; False keeps `kind` (they chose it).
         resident_id: only this resident's visits (an empty `text` lists them all).
     """
@@ -126,8 +126,7 @@ def search(
         kind, fallback = SearchKind.visits, False
     elif query.empty:
         return SearchResults(query, kind, Page((), 0, 0, limit))
-    order = list(SearchKind)
-    tried = [kind, *order[order.index(kind) + 1 :]] if fallback else [kind]
+    tried = [kind, *(k for k in SearchKind if k != kind)] if fallback else [kind]
     page: Page[Any] = Page((), 0, offset, limit)
     for each in tried:
         page = _kind_page(session, query, each, resident_id, today, limit, offset)

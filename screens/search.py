@@ -1,0 +1,566 @@
+"""Search (`/`): residents, issues and visits as the deputy types, one SQL page at a time.
+
+Each keystroke asks for one page of one kind; the counts of every kind follow in a second
+worker. At most one page query runs at a time: keys typed meanwhile are coalesced into the
+newest text, which is asked for as soon as the running query ends, so a stale page never
+paints over a newer one and a fast typist never queues up work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import count
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Click
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from screens.issue import IssueScreen
+from screens.paged import PagedTableScreen
+from store.clock import to_local
+from store.search import (
+    CAP,
+    IssueHit,
+    ResidentHit,
+    SearchKind,
+    SearchResults,
+    VisitHit,
+    count_hits,
+    more_than_cap,
+    search,
+)
+from store.search_terms import QUERY_MAX, ResidentMatch, find_spans
+from store.validation import mask_phone
+from tui.i18n import label, t
+from tui.theme import badge
+from tui.widgets.cells import due_text, fit
+
+# The matched part of a name, title or text. Reverse video reads without colour too.
+MARK = "reverse"
+KIND_ORDER = tuple(SearchKind)
+_serials = count(1)
+
+# (catalogue key of the heading, least width in cells, column key) by kind; the first column
+# named in FLEX takes what the terminal has beyond that.
+COLUMNS: dict[SearchKind, tuple[tuple[str, int, str], ...]] = {
+    SearchKind.residents: (
+        ("col.resident", 10, "name"),
+        ("search.col_phone", 11, "phone"),
+        ("col.village", 10, "village"),
+        ("col.visits", 5, "visits"),
+        ("search.col_last", 10, "last"),
+    ),
+    SearchKind.issues: (
+        ("col.colour", 2, "colour"),
+        ("col.tier", 4, "tier"),
+        ("col.title", 24, "title"),
+        ("col.village", 8, "village"),
+        ("col.status", 4, "status"),
+        ("col.due", 8, "due"),
+    ),
+    SearchKind.visits: (
+        ("search.col_date", 10, "date"),
+        ("search.col_visit", 40, "visit"),
+    ),
+}
+FLEX = {SearchKind.residents: "name", SearchKind.issues: "title", SearchKind.visits: "visit"}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One page asked for. `serial` tells a newer request from an older one with equal fields."""
+
+    text: str
+    kind: SearchKind
+    fallback: bool
+    offset: int = 0
+    resident_id: str | None = None
+    serial: int = field(default_factory=lambda: next(_serials))
+
+
+@dataclass(frozen=True)
+class Answer:
+    request: Request
+    results: SearchResults
+
+
+def marked(value: str, terms: tuple[str, ...], width: int, style: str = "") -> Text:
+    """Plain text cut to `width` cells, the terms in it highlighted (spans, never markup)."""
+    text = fit(value, width, style)
+    for start, end in find_spans(value, terms):
+        text.stylize(MARK, start, end)
+    return text
+
+
+class SearchBox(Input):
+    """The search box. ↓ and PgUp/PgDn reach the results from it (an Input would scroll
+    itself with them)."""
+
+    BINDINGS = [
+        Binding("down", "screen.results", t("key.results"), key_display="↓", id="to-results"),
+        Binding("pagedown", "screen.page(1)", t("key.next_page"), show=False),
+        Binding("pageup", "screen.page(-1)", t("key.prev_page"), show=False),
+    ]
+
+
+class HitTable(DataTable[Text], inherit_bindings=False):
+    """The results. Enter, PgUp/PgDn and ←/→ belong to the screen (open, page, change kind);
+    ↑ on the first row goes back to the search box."""
+
+    BINDINGS = [
+        Binding("up", "cursor_up", show=False),
+        Binding("down", "cursor_down", show=False),
+        Binding("home", "scroll_home", show=False),
+        Binding("end", "scroll_end", show=False),
+    ]
+
+    class LeftAtTop(Message):
+        """↑ was pressed on the first row."""
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0:
+            self.post_message(self.LeftAtTop())
+            return
+        super().action_cursor_up()
+
+
+class KindTab(Label):
+    """One kind in the bar above the results: its name and count; a click shows it."""
+
+    class Chosen(Message):
+        def __init__(self, kind: SearchKind) -> None:
+            super().__init__()
+            self.kind = kind
+
+    def __init__(self, kind: SearchKind) -> None:
+        super().__init__("", id=f"search-kind-{kind.value}", classes="search-kind")
+        self.kind = kind
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.post_message(self.Chosen(self.kind))
+
+
+class SearchScreen(PagedTableScreen):
+    """Type to find; ↓ into the results, ←/→ change kind, Enter opens, Esc goes back. Given a
+    resident, lists that resident's visits (the box then narrows them)."""
+
+    HELP_KEY = "help.search"
+    BINDINGS = [
+        Binding("enter", "open", t("key.open"), id="open-hit"),
+        Binding("right", "kind(1)", t("key.next_kind"), key_display="←/→", id="next-kind"),
+        Binding("left", "kind(-1)", t("key.prev_kind"), show=False, id="prev-kind"),
+        Binding("slash", "to_input", t("key.to_input"), show=False, id="to-search-box"),
+        Binding("escape", "back", t("key.back"), id="search-back"),
+        Binding("v", "reveal", t("key.reveal"), show=False, id="reveal-phone"),
+        Binding("pagedown", "page(1)", t("key.next_page"), id="next-page"),
+        Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="prev-page"),
+        # `?` types a question mark in the box; F1 reaches help from it (and from anywhere,
+        # through the app's own F1; this one only shows it in the footer while typing).
+        Binding("f1", "help", t("key.help"), tooltip=t("tip.help"), priority=True, id="show-help"),
+    ]
+    TABLE_ID = "search-table"
+
+    def __init__(self, resident: ResidentHit | None = None) -> None:
+        super().__init__()
+        self.resident = resident
+        self.kind = SearchKind.visits if resident else SearchKind.residents
+        self.answer: Answer | None = None
+        # The newest request, and whether a page query is running (see the module's doc).
+        self.latest: Request | None = None
+        self.busy = False
+        # Counts of every kind for `counted_text` (capped, see store.search.CAP).
+        self.counts: dict[SearchKind, int] = {}
+        self.counted_text: str | None = None
+        self.revealed = False
+        # A screen was opened from here: coming back keeps the focus where it was.
+        self.opened_child = False
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="search"):
+            yield SearchBox(
+                placeholder=t("search.placeholder"),
+                id="search-input",
+                max_length=QUERY_MAX,
+                select_on_focus=True,
+            )
+            with Horizontal(id="search-kinds"):
+                for kind in KIND_ORDER:
+                    yield KindTab(kind)
+                yield Label("", id="search-status", classes="hint")
+            yield Static(Text(t("search.welcome")), id="search-welcome")
+            yield HitTable(id="search-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    @property
+    def box(self) -> SearchBox:
+        return self.query_one("#search-input", SearchBox)
+
+    @property
+    def hit_table(self) -> HitTable:
+        return self.query_one("#search-table", HitTable)
+
+    def on_mount(self) -> None:
+        if self.resident is not None:
+            self.title = t("search.of_resident", name=self.resident.name)
+            for kind in (SearchKind.residents, SearchKind.issues):
+                self.query_one(f"#search-kind-{kind.value}", KindTab).display = False
+        else:
+            self.title = t("search.title")
+        self.add_columns()
+        self._show_welcome(self.resident is None)
+        self.box.focus()
+        if self.resident is not None:
+            self._ask(self._request("", self.kind, fallback=False))
+
+    def add_columns(self) -> None:
+        for heading, width, key in COLUMNS[self.kind]:
+            self.table.add_column(t(heading), width=self.width_of(key, width), key=key)
+
+    def width_of(self, key: str, least: int = 0) -> int:
+        fixed = {k: w for _, w, k in COLUMNS[self.kind]}
+        least = least or fixed[key]
+        if key != FLEX[self.kind]:
+            return least
+        used = sum(w for k, w in fixed.items() if k != key) + 2 * len(fixed) + 2
+        return max(least, self.size.width - used)
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._set_columns()
+            if self.answer is not None:
+                self._fill(self.answer)
+
+    def _set_columns(self) -> None:
+        self.table.clear(columns=True)
+        self.add_columns()
+
+    def _show_welcome(self, welcome: bool) -> None:
+        self.query_one("#search-welcome", Static).display = welcome
+        self.query_one("#search-kinds", Horizontal).display = not welcome
+        self.table.display = not welcome
+
+    # -- asking ---------------------------------------------------------------------------
+
+    def _request(self, text: str, kind: SearchKind, *, fallback: bool, offset: int = 0) -> Request:
+        resident_id = self.resident.id if self.resident else None
+        return Request(text, kind, fallback, offset, resident_id)
+
+    @on(Input.Changed, "#search-input")
+    def _typed(self, event: Input.Changed) -> None:
+        text = event.value
+        if not text.strip() and self.resident is None:
+            self.latest, self.answer = None, None
+            self._show_welcome(True)
+            return
+        self._ask(self._request(text, self.kind, fallback=True))
+
+    def _ask(self, request: Request) -> None:
+        self.latest = request
+        if not self.busy:
+            self._start(request)
+
+    def _start(self, request: Request) -> None:
+        self.busy = True
+        self.run_store(
+            partial(self._load, request),
+            self._loaded,
+            group="search_loaders",
+            on_error=self._failed,
+        )
+
+    def _load(self, request: Request) -> Answer:
+        with self.desk.store.read() as session:
+            results = search(
+                session=session,
+                text=request.text,
+                today=self.today,
+                kind=request.kind,
+                fallback=request.fallback,
+                resident_id=request.resident_id,
+                offset=request.offset,
+            )
+        return Answer(request, results)
+
+    def _failed(self, _exc: BaseException) -> bool:
+        self.busy = False
+        return False  # reported by the screen, as any store error
+
+    def _loaded(self, answer: Answer) -> None:
+        self.busy = False
+        latest = self.latest
+        if latest is None:
+            return  # the box was emptied meanwhile
+        if latest.serial != answer.request.serial:
+            self._start(latest)  # typed on meanwhile: only the newest text is worth a paint
+            return
+        self._show(answer)
+
+    def reload(self) -> None:
+        """The page shown, read again (after coming back from an issue or triage)."""
+        if self.answer is not None:
+            request = self.answer.request
+            self._ask(
+                self._request(request.text, self.kind, fallback=False, offset=self.page_offset)
+            )
+
+    # -- showing -----------------------------------------------------------------------
+
+    def _show(self, answer: Answer) -> None:
+        results = answer.results
+        if results.kind != self.kind:
+            self.kind = results.kind
+            self._set_columns()
+        self.answer = answer
+        self.shown_page, self.page_offset = results.page, results.page.offset
+        self._show_welcome(False)
+        keep = self.current_id() if answer.request.offset == self.page_offset else None
+        self._fill(answer, keep)
+        text = answer.request.text
+        if self.counted_text != text:
+            self.counts, self.counted_text = {}, text
+            self.run_store(
+                partial(self._count, text, answer.request.resident_id),
+                partial(self._counted, text),
+                group="search_counters",
+            )
+        self._show_kinds()
+
+    def _fill(self, answer: Answer, keep: str | None = None) -> None:
+        table = self.table
+        table.clear()
+        page = answer.results.page
+        terms = answer.results.query.terms
+        for hit in page.items:
+            if isinstance(hit, ResidentHit):
+                table.add_row(*self._resident_cells(hit, answer), key=hit.id)
+            elif isinstance(hit, IssueHit):
+                table.add_row(*self._issue_cells(hit, terms), key=hit.row.id)
+            else:
+                table.add_row(*self._visit_cells(hit, terms), key=hit.id, height=2)
+        if page.items:
+            keys = [str(row.key.value) for row in table.ordered_rows]
+            table.move_cursor(row=keys.index(keep) if keep in keys else 0)
+
+    def _phone(self, phone: str) -> str:
+        return phone if self.revealed else mask_phone(phone)
+
+    def _resident_cells(self, hit: ResidentHit, answer: Answer) -> list[Text]:
+        query = answer.results.query
+        name_terms = query.terms if hit.match == ResidentMatch.name else ()
+        phone = Text(self._phone(hit.phone))
+        if hit.match == ResidentMatch.phone:
+            # The digits typed, where they show through the mask.
+            tail = min(len(query.resident_key), 4 if not self.revealed else len(hit.phone))
+            phone.stylize(MARK, len(phone) - tail)
+        tz = self.desk.store.clock.tz
+        last = to_local(hit.last_visit_at, tz).date().isoformat() if hit.last_visit_at else ""
+        return [
+            marked(hit.name, name_terms, self.width_of("name")),
+            phone,
+            fit(hit.village, 10),
+            Text(t("search.visit_count", count=hit.visit_count), justify="right"),
+            Text(last, style="dim"),
+        ]
+
+    def _issue_cells(self, hit: IssueHit, terms: tuple[str, ...]) -> list[Text]:
+        row = hit.row
+        return [
+            badge(self.app, row.colour),
+            Text(label(row.tier)),
+            marked(row.title, terms, self.width_of("title")),
+            fit(row.village, 8),
+            Text(label(row.status)),
+            Text(due_text(row), style="dim"),
+        ]
+
+    def _visit_cells(self, hit: VisitHit, terms: tuple[str, ...]) -> list[Text]:
+        tz = self.desk.store.clock.tz
+        local = to_local(hit.received_at, tz)
+        width = self.width_of("visit")
+        lead = "…" if hit.excerpt_cut else ""
+        words = marked(lead + hit.excerpt, terms, width)
+        meta = Text(no_wrap=True, overflow="ellipsis")
+        meta.append(f"{hit.resident} {self._phone(hit.phone)} · {hit.village} · ", style="dim")
+        if hit.issue_id is not None and hit.issue_colour is not None:
+            meta.append_text(badge(self.app, hit.issue_colour))
+            meta.append(" " + (hit.issue_title or ""), style="dim")
+        else:
+            meta.append(t("search.not_triaged"), style="dim italic")
+        meta.truncate(width, overflow="ellipsis")
+        when = Text(local.strftime("%Y-%m-%d") + "\n" + local.strftime("%H:%M"), style="dim")
+        return [when, words + Text("\n") + meta]
+
+    def _show_kinds(self) -> None:
+        answer = self.answer
+        for kind in KIND_ORDER:
+            tab = self.query_one(f"#search-kind-{kind.value}", KindTab)
+            tab.update(f"{t('search.' + kind.value)} {self._count_text(kind)}")
+            tab.set_class(kind == self.kind, "-active")
+        status = ""
+        if answer is not None:
+            page = answer.results.page
+            if not page.items:
+                empty = all(self.counts.get(k) == 0 for k in KIND_ORDER)
+                status = t("search.none") if empty else t("search.nothing_here")
+            elif page.offset or page.has_next:
+                status = t("search.page", page=page.number)
+        self.query_one("#search-status", Label).update(status)
+
+    def _count_text(self, kind: SearchKind) -> str:
+        if kind in self.counts:
+            n = self.counts[kind]
+            return t("search.at_least", count=f"{CAP:,}") if more_than_cap(n) else f"{n:,}"
+        answer = self.answer
+        if answer is None:
+            return t("search.counting")
+        page = answer.results.page
+        if kind == answer.results.kind:
+            shown = page.offset + len(page.items)
+            return t("search.at_least", count=shown) if page.has_next else str(shown)
+        request = answer.request
+        if request.fallback:
+            # Kinds tried before the one shown (store.search.search's order) had no hits.
+            tried = [request.kind, *(k for k in KIND_ORDER if k != request.kind)]
+            if tried.index(kind) < tried.index(answer.results.kind):
+                return "0"
+        return t("search.counting")
+
+    def _count(self, text: str, resident_id: str | None) -> dict[SearchKind, int] | None:
+        kinds = [SearchKind.visits] if resident_id else list(KIND_ORDER)
+        counts: dict[SearchKind, int] = {}
+        with self.desk.store.read() as session:
+            for kind in kinds:
+                latest = self.latest
+                if latest is None or latest.text != text:
+                    return None  # typed on: these counts would be stale
+                counts[kind] = count_hits(
+                    session=session, text=text, kind=kind, resident_id=resident_id
+                )
+        return counts
+
+    def _counted(self, text: str, counts: dict[SearchKind, int] | None) -> None:
+        if counts is not None and self.counted_text == text:
+            self.counts = counts
+            self._show_kinds()
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_kind(self, step: int) -> None:
+        if self.answer is None or self.resident is not None:
+            return
+        kind = KIND_ORDER[(KIND_ORDER.index(self.kind) + step) % len(KIND_ORDER)]
+        self._choose(kind)
+
+    @on(KindTab.Chosen)
+    def _tab_clicked(self, event: KindTab.Chosen) -> None:
+        if self.answer is not None and self.resident is None:
+            self._choose(event.kind)
+
+    def _choose(self, kind: SearchKind) -> None:
+        assert self.answer is not None
+        self.kind = kind
+        self._set_columns()
+        self._show_kinds()
+        self._ask(self._request(self.answer.request.text, kind, fallback=False))
+
+    def action_page(self, step: int) -> None:
+        page = self.shown_page
+        if page is None or self.answer is None:
+            return
+        offset = page.offset + step * page.limit
+        if offset < 0 or (step > 0 and not page.has_next):
+            return
+        request = self.answer.request
+        self._ask(self._request(request.text, self.kind, fallback=False, offset=offset))
+
+    def action_results(self) -> None:
+        if self.table.display and self.table.row_count:
+            self.table.focus()
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self) -> None:
+        self.action_results()
+
+    @on(HitTable.LeftAtTop)
+    def action_to_input(self) -> None:
+        self.box.focus()
+
+    def action_back(self) -> None:
+        if self.table.has_focus:
+            self.box.focus()
+        elif self.resident is not None:
+            self.dismiss()
+        else:
+            before = self.desk.mode_before
+            self.desk.action_go(before if before != "search" else "dashboard")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "help":
+            return self.is_mounted and self.box.has_focus
+        return True
+
+    def action_help(self) -> None:
+        self.app.action_help()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def action_reveal(self) -> None:
+        if self.answer is not None:
+            self.revealed = not self.revealed
+            self._fill(self.answer, self.current_id())
+
+    def on_screen_resume(self) -> None:
+        if self.opened_child:
+            self.opened_child = False
+            self.reload()  # it may have been triaged or linked meanwhile
+        else:
+            self.box.focus()
+
+    @on(DataTable.RowSelected, "#search-table")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def _current_hit(self) -> ResidentHit | IssueHit | VisitHit | None:
+        hit_id = self.current_id()
+        if self.answer is None or hit_id is None:
+            return None
+        for hit in self.answer.results.page.items:
+            if (hit.row.id if isinstance(hit, IssueHit) else hit.id) == hit_id:
+                return hit  # type: ignore[no-any-return]
+        return None
+
+    def action_open(self) -> None:
+        if not self.table.has_focus:
+            self.action_results()
+            return
+        hit = self._current_hit()
+        if hit is None:
+            return
+        if isinstance(hit, VisitHit) and hit.issue_id is None:
+            self.app.call_later(self._triage, hit.id)
+            return
+        self.opened_child = True
+        if isinstance(hit, ResidentHit):
+            self.app.push_screen(SearchScreen(resident=hit))
+        elif isinstance(hit, IssueHit):
+            self.app.push_screen(IssueScreen(hit.row.id))
+        else:
+            assert hit.issue_id is not None
+            self.app.push_screen(IssueScreen(hit.issue_id))
+
+    async def _triage(self, visit_id: str) -> None:
+        """An untriaged visit opens where it is dealt with: the triage queue, on it."""
+        await self.app.switch_mode("triage")
+        show = getattr(self.app.screen, "show_visit", None)
+        if show is not None:
+            show(visit_id)
