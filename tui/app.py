@@ -258,6 +258,11 @@ class LiaisonApp(App[None]):
 
         self.push_screen(LedgerScreen())
 
+    def action_push(self, module: str, name: str) -> None:
+        """Open a screen that is not a mode (the roster, the calendar) over the current one."""
+        if self._store is not None and not _is(self.screen, module, name):
+            self.push_screen(_screen_class(module, name)())
+
     def action_switch_deputy(self) -> None:
         if self._store is not None:
             self._find_deputy(ask=True)
