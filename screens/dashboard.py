@@ -3,6 +3,7 @@ last handover note."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
 from rich.console import Group
@@ -19,9 +20,14 @@ from store.clock import to_local
 from store.duty import Dashboard, Handover, load_dashboard
 from store.handover import ShiftSummary, acknowledge_handover, end_shift, summarise_shift
 from store.models import Colour, Tier
+from store.words import RisingWord, rising_words
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import plain
+
+
+# The rising words of the last 30 days the dashboard names (`h` lists them all).
+DASH_WORDS = 5
 
 
 def _list_table(wide: int) -> Table:
@@ -62,6 +68,7 @@ class DashboardScreen(DeskScreen):
             with VerticalScroll(classes="panel", id="dash-left"):
                 yield Static("", id="dash-duty")
                 yield Static("", id="dash-counts")
+                yield Static("", id="dash-words")
                 yield Static("", id="dash-overdue")
             with VerticalScroll(classes="panel", id="dash-right"):
                 yield Static("", id="dash-visits")
@@ -98,6 +105,28 @@ class DashboardScreen(DeskScreen):
         self.query_one("#dash-overdue", Static).update(self._overdue(data))
         self.query_one("#dash-visits", Static).update(self._visits(data))
         self.query_one("#dash-handover", Static).update(self._handover(data))
+        # The rising words after the figures, in a worker of their own: they never delay them.
+        self.run_store(self._load_words, self._show_words, group="word_loaders", exclusive=True)
+
+    def _load_words(self) -> list[RisingWord]:
+        # Stored words only: store.words imports no segmenter for this.
+        end = self.today + timedelta(days=1)
+        with self.desk.store.read() as session:
+            words = rising_words(session=session, end=end, days=30, limit=DASH_WORDS * 2)
+        return [w for w in words if w.rising][:DASH_WORDS]
+
+    def _show_words(self, words: list[RisingWord]) -> None:
+        line = Text()
+        line.append(t("dash.rising") + "　", style="bold")
+        if not words:
+            line.append(t("dash.no_rising"), style="dim")
+        for i, word in enumerate(words):
+            if i:
+                line.append(" · ", style="dim")
+            line.append(word.word)  # residents' words: plain text, never markup
+            line.append(f" ↑{word.change}", style="dim")
+        self.query_one("#dash-words", Static).update(line)
+
 
     def _duty(self, data: Dashboard) -> Text:
         out = Text()

@@ -927,6 +927,56 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "c cycles the charts; Enter on a figure lists the issues it counts. r writes this "
         "quarter's report (.xlsx and .html) into the data folder's reports/.",
     ),
+    # Hot words (h, 民意热词)
+    "key.hot_words": ("热词", "Hot words"),
+    "tip.hot_words": ("近期来访中上升的词", "Words rising in recent visits"),
+    "key.window": ("时段", "Window"),
+    "tip.window": ("近7天、30天、90天轮换", "Last 7, 30 or 90 days"),
+    "key.scope": ("范围", "Scope"),
+    "tip.scope": ("全站、某个村社或某个分类", "The whole station, a village or a category"),
+    "hot.title": ("民意热词", "Hot words"),
+    "hot.heading": (
+        "{scope} · 近{days}天（对比此前{days}天）",
+        "{scope} · last {days} days (against the {days} before)",
+    ),
+    "hot.scope_all": ("全站", "Whole station"),
+    "hot.villages": ("村社", "Villages"),
+    "hot.categories": ("分类", "Categories"),
+    "hot.pick_scope": ("统计范围", "Count words over"),
+    "hot.col.rank": ("序", "#"),
+    "hot.col.word": ("词", "Word"),
+    "hot.col.count": ("本期", "Now"),
+    "hot.col.previous": ("上期", "Before"),
+    "hot.col.change": ("变化", "Change"),
+    "hot.status": (
+        "↑ 上升 {rising} 个，共列出 {shown} 个词（按来访条数计，每条来访每个词计一次）",
+        "↑ {rising} rising of {shown} words (counted in visits: a visit counts a word once)",
+    ),
+    "hot.empty": ("这段时间没有来访", "No visits in this window"),
+    "hot.visits_title": (
+        "“{word}” · {scope} · 近{days}天的来访",
+        "“{word}” · {scope} · visits of the last {days} days",
+    ),
+    "hot.visits_status": (
+        "共 {total} 条来访，第 {page}/{pages} 页，最新的在前",
+        "{total} visits, page {page} of {pages}, newest first",
+    ),
+    "help.hot_words": (
+        "近期来访中出现的词，与此前同样长的一段时间相比，上升最快的在前（↑）。"
+        "排序依据：(本期 − 上期) ÷ √(上期 + 1)，即增加的条数相对于平常波动的大小。"
+        "w 切换近7/30/90天（也可按 7、3、9），f 选择全站、某个村社或某个分类，回车列出这个词的来访。",
+        "Words of recent visits against the same length of time before, fastest rising first "
+        "(↑). Ranked by (now − before) ÷ √(before + 1): the rise against a steady count's usual "
+        "spread. w switches between 7, 30 and 90 days (or press 7, 3, 9), f counts over the "
+        "whole station, a village or a category, Enter lists the word's visits.",
+    ),
+    "help.word_visits": (
+        "用到这个词的来访，最新的在前。回车打开来访所属的事项；尚未分办的来访在分办队列中打开。",
+        "The visits that used this word, newest first. Enter opens the visit's issue; a visit "
+        "not yet triaged opens in the triage queue.",
+    ),
+    "dash.rising": ("上升热词（近30天）", "Rising words (30 days)"),
+    "dash.no_rising": ("暂无上升的热词", "No rising words"),
     "report.title": ("{station} {period} 民情工作报告", "{station}: report for {period}"),
     "report.headline": ("头条数字", "Headline figures"),
     "report.figure": ("指标", "Figure"),
