@@ -25,7 +25,6 @@ from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import plain
 
-
 # The rising words of the last 30 days the dashboard names (`h` lists them all).
 DASH_WORDS = 5
 
@@ -48,6 +47,13 @@ class DashboardScreen(DeskScreen):
         Binding("e", "end_shift", t("key.end_shift"), tooltip=t("tip.end_shift"), id="end-shift"),
         Binding("a", "acknowledge", t("key.acknowledge"), tooltip=t("tip.acknowledge"), id="ack"),
         Binding("o", "roster", t("key.roster"), tooltip=t("tip.roster"), id="roster"),
+        Binding(
+            "f",
+            "app.push('screens.follow_up', 'FollowUpScreen')",
+            t("key.follow_up"),
+            tooltip=t("tip.follow_up"),
+            id="follow-up",
+        ),
         Binding(
             "w",
             "app.switch_deputy",
@@ -126,7 +132,6 @@ class DashboardScreen(DeskScreen):
             line.append(word.word)  # residents' words: plain text, never markup
             line.append(f" ↑{word.change}", style="dim")
         self.query_one("#dash-words", Static).update(line)
-
 
     def _duty(self, data: Dashboard) -> Text:
         out = Text()

@@ -61,6 +61,7 @@ class RosterScreen(DeskScreen):
         Binding("left_square_bracket", "month(-1)", t("key.prev_month"), id="prev-month"),
         Binding("right_square_bracket", "month(1)", t("key.next_month"), id="next-month"),
         Binding("p", "set_pin", t("key.set_pin"), tooltip=t("tip.set_pin"), id="set-pin"),
+        Binding("c", "calendar", t("key.calendar"), tooltip=t("tip.calendar"), id="calendar"),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]
@@ -211,6 +212,11 @@ class RosterScreen(DeskScreen):
                 clear_shift(session=session, day=day.day)
 
         self.run_store(write, lambda _none: self.reload(keep_row=row), group="roster_writers")
+
+    def action_calendar(self) -> None:
+        from screens.calendar import CalendarScreen
+
+        self.app.push_screen(CalendarScreen())
 
     # -- the on-duty deputy's PIN ----------------------------------------------------------
 

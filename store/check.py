@@ -17,7 +17,7 @@ from store.search_index import search_index_faults
 # Migration 0002 writes the seeded categories and settings under this device, with no log entry:
 # every device seeds the same rows, so there is nothing to sync.
 SEED_DEVICE = "00000000-0000-0000-0000-000000000000"
-SEEDED_TABLES = ("category", "setting")
+SEEDED_TABLES = ("category", "setting", "calendar_day")
 # How many lines of PRAGMA integrity_check output to read: enough to count, not a flood.
 INTEGRITY_LINES = 100
 

@@ -127,6 +127,17 @@ class DeviceKind(StrEnum):
     laptop = "laptop"
 
 
+class DayKind(StrEnum):
+    """A day that breaks the Monday-to-Friday rule (spec §3's working-day calendar)."""
+
+    holiday = "holiday"
+    workday = "workday"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
 class ChangeOp(StrEnum):
     insert = "insert"
     update = "update"
@@ -170,4 +181,6 @@ _ZH: dict[tuple[type[StrEnum], str], str] = {
     (DeputyLevel, "township"): "乡镇代表",
     (VillageKind, "village"): "村",
     (VillageKind, "community"): "社区",
+    (DayKind, "holiday"): "放假",
+    (DayKind, "workday"): "调休上班",
 }

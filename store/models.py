@@ -14,6 +14,7 @@ from store.enums import (  # noqa: F401
     ChangeOp,
     Channel,
     Colour,
+    DayKind,
     DeputyLevel,
     DeviceKind,
     IssueStatus,
@@ -262,6 +263,38 @@ class Evaluation(Record, table=True):
     deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
 
 
+class CalendarDay(Record, table=True):
+    """A public holiday on a weekday, or a make-up workday (调休) at a weekend. Its id is derived
+    from the date (`calendar_day_id`), so the same day marked on two devices is one record."""
+
+    __tablename__ = "calendar_day"
+
+    day: date = Field(index=True)
+    kind: str = Field(sa_type=String(16))
+    name: str = Field(default="", max_length=50)
+
+
+CALENDAR_NAMESPACE = uuid.UUID("0b7f8a52-3d1e-4c7a-9a55-2f6e1d0c9b21")
+
+
+def calendar_day_id(day: date) -> str:
+    return str(uuid.uuid5(CALENDAR_NAMESPACE, day.isoformat()))
+
+
+class AccessLog(Record, table=True):
+    """Who saw personal data in clear, and when (a phone revealed for a follow-up call). Synced,
+    so the station keeps the record of what happened on its laptops. Never holds the data."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_at", "at"),)
+
+    at: datetime
+    deputy_id: str | None = Field(default=None, max_length=36)
+    action: str = Field(max_length=32)
+    table_name: str = Field(max_length=32)
+    row_id: str = Field(max_length=36)
+
+
 class Setting(SQLModel, table=True):
     """A station setting (tier windows, colour thresholds). Keyed by name rather than a UUID, so the
     same setting edited on two devices is one record, not two."""
@@ -371,6 +404,8 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Visit,
     Progress,
     Evaluation,
+    CalendarDay,
+    AccessLog,
     Setting,
 )
 

@@ -13,13 +13,18 @@ PROGRESS_STATUSES: tuple[IssueStatus, ...] = tuple(
 
 
 def due_dates(opened_on: date, window_days: int, settings: StationSettings) -> tuple[date, date]:
-    """The due date and the date the issue turns yellow, for a window counted in calendar days.
+    """The due date and the date the issue turns yellow, the window counted in calendar days or
+    in working days (`settings.window_unit`, with the station's calendar).
 
     Returns:
         (due_on, warn_on): overdue after `due_on`; yellow from `warn_on` (⅓ of the window left).
     """
+    warn = settings.warn_days(window_days)
+    if settings.window_unit == "working" and settings.calendar is not None:
+        due_on = settings.calendar.shift(opened_on, window_days)
+        return due_on, settings.calendar.shift(due_on, -warn)
     due_on = opened_on + timedelta(days=window_days)
-    return due_on, due_on - timedelta(days=settings.warn_days(window_days))
+    return due_on, due_on - timedelta(days=warn)
 
 
 def open_colour(*, today: date, due_on: date, warn_on: date, resupervision: bool) -> Colour:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from sqlmodel import Session, select
 
 from store.errors import FieldInvalid
 from store.models import Setting, Tier
+from store.workdays import WorkCalendar, load_work_calendar
 
 # Fallbacks for keys a database lacks; migration 0002 seeds the same values.
 DEFAULT_SETTINGS: dict[str, str] = {
@@ -36,6 +37,9 @@ class StationSettings:
     purge_after_years: int
     floor_two_month_rate: float = 0.8
     floor_satisfaction_rate: float = 0.9
+
+    # The station's working-day calendar, loaded only when windows count working days.
+    calendar: WorkCalendar | None = None
 
     def warn_days(self, window: int) -> int:
         """Days before the due date at which an open issue turns yellow (⅓ of its window)."""
@@ -77,9 +81,13 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
 
 
 def load_settings(*, session: Session) -> StationSettings:
-    """The station's settings, with defaults for any key not stored."""
+    """The station's settings, with defaults for any key not stored (and the working-day
+    calendar when windows count working days)."""
     rows = session.exec(select(Setting)).all()
-    return parse_settings({row.key: row.value for row in rows})
+    settings = parse_settings({row.key: row.value for row in rows})
+    if settings.window_unit == "working":
+        settings = replace(settings, calendar=load_work_calendar(session=session))
+    return settings
 
 
 def update_setting(*, session: Session, key: str, value: str) -> StationSettings:

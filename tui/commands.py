@@ -25,6 +25,9 @@ class DeskCommands(Provider):
             (t("cmd.stats"), partial(app.action_go, "stats")),
             (t("cmd.ledger"), app.action_ledger),
             (t("cmd.switch_deputy"), app.action_switch_deputy),
+            (t("cmd.follow_up"), partial(app.action_push, "screens.follow_up", "FollowUpScreen")),
+            (t("cmd.roster"), partial(app.action_push, "screens.roster", "RosterScreen")),
+            (t("cmd.calendar"), partial(app.action_push, "screens.calendar", "CalendarScreen")),
             (t("cmd.help"), app.action_help),
         ]
 

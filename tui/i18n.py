@@ -201,6 +201,88 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "· {count} closed issue(s) await the resident's evaluation",
     ),
     "handover.follow_up": ("· 请下一班跟进：", "· For the next shift:"),
+    "follow_up.title": ("回访", "Follow-up calls"),
+    "follow_up.heading": (
+        "已办结、待群众评价 {total} 件（第 {page}/{pages} 页），等得最久的在前",
+        "{total} closed issue(s) await the resident's evaluation (page {page}/{pages}), "
+        "longest waiting first",
+    ),
+    "follow_up.days": ("{days} 天", "{days} d"),
+    "follow_up.ask_resolved": (
+        "问题解决了吗？1 已解决　2 部分解决　3 未解决　（v 显示电话）",
+        "Resolved? 1 yes  2 partly  3 no  (v shows the phone)",
+    ),
+    "follow_up.ask_satisfied": (
+        "{resolved}。满意吗？1 满意　2 基本满意　3 不满意　（Esc 重来）",
+        "{resolved}. Satisfied? 1 yes  2 fairly  3 no  (Esc to start again)",
+    ),
+    "follow_up.recorded": ("评价已记录", "Evaluation recorded"),
+    "follow_up.reopened": (
+        "群众不满意或未解决：事项已重新交办，进入再监督（红）",
+        "Not resolved or not satisfied: the issue is reopened for re-supervision (red)",
+    ),
+    "key.answer_1": ("答 1", "Answer 1"),
+    "key.answer_2": ("答 2", "Answer 2"),
+    "key.answer_3": ("答 3", "Answer 3"),
+    "key.reveal": ("显示电话", "Show phone"),
+    "tip.reveal": (
+        "为回访显示群众的完整电话（会记录在查看日志中）",
+        "Show the resident's full phone for the call (the reveal is logged)",
+    ),
+    "cmd.follow_up": ("值班：回访", "Duty: follow-up calls"),
+    "key.follow_up": ("回访", "Follow-ups"),
+    "tip.follow_up": (
+        "已办结待群众评价的事项，逐一回访并记录评价",
+        "Closed issues awaiting the resident's evaluation: call and record",
+    ),
+    "help.follow_up": (
+        "已办结、群众还没评价的事项，等得最久的在前。回访时先按 1/2/3 回答“解决了吗”，"
+        "再按 1/2/3 回答“满意吗”。未解决或不满意会重新交办、进入再监督。v 显示电话（会留痕），"
+        "回车打开事项。",
+        "Closed issues the resident has not evaluated yet, longest waiting first. For each call "
+        "press 1/2/3 for resolved?, then 1/2/3 for satisfied?. Unresolved or unsatisfied reopens "
+        "the issue for re-supervision. v shows the phone (logged); Enter opens the issue.",
+    ),
+    "calendar.title": ("工作日历", "Working-day calendar"),
+    "calendar.heading": (
+        "{year} 年放假与调休　办理期限按{unit}计算",
+        "{year}: holidays and make-up workdays. Windows count {unit}",
+    ),
+    "calendar.unit_calendar": ("自然日", "calendar days"),
+    "calendar.unit_working": ("工作日", "working days"),
+    "calendar.col_kind": ("类别", "Kind"),
+    "calendar.name": ("名称", "Name"),
+    "calendar.date": ("日期（如 2026-12-07 或 12-07）", "Date (e.g. 2026-12-07 or 12-07)"),
+    "calendar.bad_date": ("请输入一个日期", "Enter one date"),
+    "calendar.add_title": ("标记放假或调休上班", "Mark a holiday or a make-up workday"),
+    "calendar.moved": (
+        "已更新日历，{count} 件在办事项的期限随之调整",
+        "Calendar updated: {count} open issue(s) have new due dates",
+    ),
+    "key.add_day": ("标记", "Mark day"),
+    "tip.add_day": ("把某天标为放假或调休上班", "Mark a day as a holiday or a make-up workday"),
+    "key.remove_day": ("取消标记", "Unmark"),
+    "tip.remove_day": ("这一天恢复为普通日子", "Make this day an ordinary day again"),
+    "key.window_unit": ("自然日/工作日", "Days/workdays"),
+    "tip.window_unit": (
+        "办理期限按自然日还是工作日计算；在办事项的期限随之调整",
+        "Count tier windows in calendar or working days; open issues' due dates follow",
+    ),
+    "key.prev_year": ("上一年", "Prev year"),
+    "key.next_year": ("下一年", "Next year"),
+    "key.calendar": ("工作日历", "Calendar"),
+    "tip.calendar": (
+        "放假、调休与期限的计算方式",
+        "Holidays, make-up workdays and how windows count",
+    ),
+    "cmd.calendar": ("值班：工作日历", "Duty: working-day calendar"),
+    "help.calendar": (
+        "本年的放假和调休上班日。a 标记一天，x 取消标记，u 切换办理期限按自然日或工作日计算，"
+        "[ ] 切换年份。按工作日计算时，标记或取消标记会重新计算所有在办事项的期限和颜色。",
+        "This year's holidays and make-up workdays. a marks a day, x unmarks it, u switches "
+        "windows between calendar and working days, [ ] change year. With working days, every "
+        "change recomputes the due dates and colours of all open issues.",
+    ),
     "roster.title": ("排班", "Duty roster"),
     "roster.month": (
         "{month} 值班表（已排 {count} 天）",
@@ -327,6 +409,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.visits": ("次", "Visits"),
     "col.received": ("时间", "Received"),
     "col.resident": ("群众", "Resident"),
+    "col.phone": ("电话", "Phone"),
+    "col.closed_on": ("办结日期", "Closed"),
+    "col.waiting": ("已等", "Waiting"),
     "col.summary": ("内容", "What"),
     "col.channel": ("渠道", "Channel"),
     "due.left": ("剩{days}天", "{days} d left"),
@@ -826,6 +911,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "for one that can",
     ),
     "cmd.ledger": ("台账：导入或导出", "Ledger: import or export"),
+    "cmd.roster": ("值班：排班表", "Duty: the roster"),
     "help.ledger": (
         "导入：整张表先逐行检查，有任何错误就一行也不导入，并列出每处错误的行号和栏目；"
         "同一张表重复导入不会重复登记。导出：电话默认打码，打码的台账不能再导入。",

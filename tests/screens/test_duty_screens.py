@@ -14,7 +14,7 @@ from screens.roster import RosterScreen, parse_skip_dates
 from store.changes import Actor
 from store.db import Store
 from store.handover import shift_state
-from store.models import Deputy, Shift
+from store.models import Deputy, Issue, Shift
 from store.pins import set_pin
 from tui.app import LiaisonApp
 from tui.i18n import t
@@ -121,3 +121,29 @@ def test_skip_dates_are_read_in_the_forms_people_type() -> None:
         date(2027, 1, 1),
         date(2026, 12, 7),
     }
+
+
+async def test_marking_a_holiday_moves_due_dates_on_screen(
+    desk: LiaisonApp, store: Store, make_issue
+) -> None:  # type: ignore[no-untyped-def]
+    row = make_issue()  # village tier, opened Tue 2026-11-24
+    async with desk.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        desk.action_push("screens.calendar", "CalendarScreen")
+        await settle(pilot)
+        screen = desk.screen
+        assert t("calendar.unit_calendar") in content(screen.query_one("#calendar-title"))
+        await press(pilot, "u")
+        assert t("calendar.unit_working") in content(screen.query_one("#calendar-title"))
+        with store.read() as session:
+            assert session.get(Issue, row.id).due_on == date(2026, 12, 15)
+        await press(pilot, "a")
+        modal = desk.screen
+        modal.query_one("#day-date", Input).value = "11-30"
+        modal.query_one("#day-name", Input).value = "站里休息"
+        await press(pilot, "ctrl+s")
+        table = screen.query_one("#calendar-table", DataTable)
+        keys = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
+        assert "2026-11-30" in keys
+    with store.read() as session:
+        assert session.get(Issue, row.id).due_on == date(2026, 12, 16)

@@ -1,0 +1,193 @@
+"""The working-day calendar: the year's holidays and make-up workdays (调休), and whether tier
+windows count calendar days or working days. Due dates of open issues follow each change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+
+from screens.base import DeskScreen
+from store.calendar import CalendarEntry, list_calendar, mark_day, set_window_unit, unmark_day
+from store.enums import DayKind
+from store.settings import StationSettings, load_settings
+from tui.i18n import label, t
+from tui.widgets.page_table import PageTable
+
+
+@dataclass(frozen=True)
+class DayInput:
+    day: date
+    kind: DayKind
+    name: str
+
+
+class CalendarDayModal(ModalScreen[DayInput | None]):
+    """A date (2026-12-07 or 12-07), holiday or make-up workday, and a name."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("key.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+    ]
+
+    def __init__(self, year: int) -> None:
+        super().__init__()
+        self.year = year
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(t("calendar.add_title"), classes="dialog-title")
+            yield Label(t("calendar.date"))
+            yield Input(placeholder=f"{self.year}-12-07", id="day-date")
+            with RadioSet(id="day-kind"):
+                for kind in DayKind:
+                    yield RadioButton(label(kind), name=kind.value, value=kind == DayKind.holiday)
+            yield Label(t("calendar.name"))
+            yield Input(id="day-name", max_length=50)
+            yield Label("", id="day-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("key.save"), variant="primary", id="day-save")
+                yield Button(t("key.cancel"), id="day-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#day-date", Input).focus()
+
+    def _date(self) -> date | None:
+        from screens.roster import parse_skip_dates
+        from store.errors import FieldInvalid
+
+        try:
+            days = parse_skip_dates(self.query_one("#day-date", Input).value, self.year, 1)
+        except FieldInvalid:
+            return None
+        return next(iter(days)) if len(days) == 1 else None
+
+    @on(Button.Pressed, "#day-save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        day = self._date()
+        if day is None:
+            error = self.query_one("#day-error", Label)
+            error.update(t("calendar.bad_date"))
+            error.add_class("-shown")
+            return
+        pressed = self.query_one("#day-kind", RadioSet).pressed_button
+        kind = DayKind(pressed.name) if pressed is not None and pressed.name else DayKind.holiday
+        self.dismiss(DayInput(day, kind, self.query_one("#day-name", Input).value))
+
+    @on(Button.Pressed, "#day-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CalendarScreen(DeskScreen):
+    HELP_KEY = "help.calendar"
+    BINDINGS = [
+        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("a", "add", t("key.add_day"), tooltip=t("tip.add_day"), id="add-day"),
+        Binding("x", "remove", t("key.remove_day"), tooltip=t("tip.remove_day"), id="remove"),
+        Binding("u", "unit", t("key.window_unit"), tooltip=t("tip.window_unit"), id="unit"),
+        Binding("left_square_bracket", "year(-1)", t("key.prev_year"), id="prev-year"),
+        Binding("right_square_bracket", "year(1)", t("key.next_year"), id="next-year"),
+        Binding("j", "cursor(1)", show=False),
+        Binding("k", "cursor(-1)", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.year = 0
+        self.entries: list[CalendarEntry] = []
+        self.unit = "calendar"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="calendar-title", classes="screen-title")
+        yield PageTable(id="calendar-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    @property
+    def table(self) -> PageTable:
+        return self.query_one("#calendar-table", PageTable)
+
+    def on_mount(self) -> None:
+        self.title = t("calendar.title")
+        self.year = self.today.year
+        self.table.add_column(t("roster.col_date"), width=12, key="date")
+        self.table.add_column(t("roster.col_weekday"), width=6, key="weekday")
+        self.table.add_column(t("calendar.col_kind"), width=10, key="kind")
+        self.table.add_column(t("calendar.name"), width=20, key="name")
+        self.reload()
+
+    def reload(self) -> None:
+        year = self.year
+
+        def load() -> tuple[list[CalendarEntry], StationSettings]:
+            with self.desk.store.read() as session:
+                return list_calendar(session=session, year=year), load_settings(session=session)
+
+        self.run_store(load, self._show, group="calendar_loaders", exclusive=True)
+
+    def _show(self, loaded: tuple[list[CalendarEntry], StationSettings]) -> None:
+        self.entries, settings = loaded
+        self.unit = settings.window_unit
+        unit = t(f"calendar.unit_{self.unit}")
+        self.query_one("#calendar-title", Static).update(
+            Text(t("calendar.heading", year=self.year, unit=unit), style="bold")
+        )
+        weekdays = t("roster.weekdays").split()
+        table = self.table
+        table.clear()
+        for entry in self.entries:
+            table.add_row(
+                Text(entry.day.isoformat()),
+                Text(weekdays[entry.day.weekday()]),
+                Text(label(entry.kind), style="bold" if entry.kind == DayKind.holiday else ""),
+                Text(entry.name),
+                key=entry.day.isoformat(),
+            )
+        table.focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_cursor(self, step: int) -> None:
+        self.table.move_cursor(row=self.table.cursor_row + step)
+
+    def action_year(self, step: int) -> None:
+        self.year += step
+        self.reload()
+
+    def _write(self, job: partial[int]) -> None:
+        def write() -> int:
+            with self.desk.store.write(self.desk.actor) as session:
+                return job(session=session)
+
+        def done(moved: int) -> None:
+            self.notify(t("calendar.moved", count=moved))
+            self.reload()
+
+        self.run_store(write, done, group="calendar_writers")
+
+    def action_add(self) -> None:
+        def added(entry: DayInput | None) -> None:
+            if entry is not None:
+                self._write(partial(mark_day, day=entry.day, kind=entry.kind, name=entry.name))
+
+        self.app.push_screen(CalendarDayModal(self.year), added)
+
+    def action_remove(self) -> None:
+        row = self.table.cursor_row
+        if 0 <= row < len(self.entries):
+            self._write(partial(unmark_day, day=self.entries[row].day))
+
+    def action_unit(self) -> None:
+        other = "working" if self.unit == "calendar" else "calendar"
+        self._write(partial(set_window_unit, unit=other))

@@ -1,0 +1,169 @@
+"""Follow-up calls (回访): closed issues waiting for the resident's evaluation, oldest first.
+
+Two keys record a call: 1/2/3 for resolved (已解决 · 部分解决 · 未解决), then 1/2/3 for satisfied
+(满意 · 基本满意 · 不满意). 未解决 or 不满意 reopens the issue for re-supervision (再监督). `v`
+reveals the resident's phone for the call; the reveal is logged."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Label
+
+from screens.issue import IssueScreen
+from screens.paged import PagedTableScreen
+from store.followup import FollowUpRow, list_follow_ups, reveal_phone
+from store.issue_rows import IssueRow
+from store.issues import close_issue
+from store.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
+from store.paging import Page
+from tui.i18n import label, t
+from tui.widgets.cells import fit
+from tui.widgets.page_table import PageTable
+
+RESOLUTIONS = (Resolution.resolved, Resolution.partly, Resolution.unresolved)
+SATISFACTIONS = (Satisfaction.satisfied, Satisfaction.fairly, Satisfaction.unsatisfied)
+
+
+class FollowUpScreen(PagedTableScreen):
+    HELP_KEY = "help.follow_up"
+    BINDINGS = [
+        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("1", "answer(0)", t("key.answer_1"), id="answer-1"),
+        Binding("2", "answer(1)", t("key.answer_2"), id="answer-2"),
+        Binding("3", "answer(2)", t("key.answer_3"), id="answer-3"),
+        Binding("v", "reveal", t("key.reveal"), tooltip=t("tip.reveal"), id="reveal"),
+        Binding("enter", "open", t("key.open"), id="open-issue"),
+        *PagedTableScreen.PAGING_BINDINGS,
+    ]
+    TABLE_ID = "follow-up-table"
+    COLUMNS = (
+        ("col.closed_on", 10, "closed"),
+        ("col.waiting", 6, "waiting"),
+        ("col.title", 22, "title"),
+        ("col.resident", 8, "resident"),
+        ("col.phone", 13, "phone"),
+        ("col.unit", 12, "unit"),
+    )
+    FLEX_COLUMN = "title"
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The first answer of a call in progress (resolved?), waiting for the second.
+        self.pending: Resolution | None = None
+        self.revealed: dict[str, str] = {}
+        self.rows: dict[str, FollowUpRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="follow-up"):
+            yield Label("", id="follow-up-title", classes="screen-title")
+            yield Label("", id="follow-up-prompt", classes="hint")
+            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("follow_up.title")
+        self.add_columns()
+        self.reload()
+
+    def reload(self) -> None:
+        self.table.loading = self.shown_page is None
+        today, offset = self.today, self.page_offset
+
+        def load() -> Page[FollowUpRow]:
+            with self.desk.store.read() as session:
+                return list_follow_ups(session=session, today=today, offset=offset)
+
+        self.run_store(load, self._show, group="follow_up_loaders", exclusive=True)
+
+    def _show(self, page: Page[FollowUpRow]) -> None:
+        self.rows = {row.issue_id: row for row in page.items}
+        rows = []
+        for row in page.items:
+            phone = self.revealed.get(row.issue_id)
+            rows.append(
+                (
+                    row.issue_id,
+                    [
+                        Text(row.closed_on.isoformat()),
+                        Text(t("follow_up.days", days=row.days_waiting)),
+                        fit(row.title, self.width_of("title")),
+                        fit(row.resident, 8),
+                        Text(phone or row.phone_masked, style="bold" if phone else "dim"),
+                        fit(row.unit, 12),
+                    ],
+                )
+            )
+        self.show_rows(page, rows, self.current_id())
+        self.query_one("#follow-up-title", Label).update(
+            t("follow_up.heading", total=page.total, page=page.number, pages=page.count)
+        )
+        self._prompt()
+
+    def _prompt(self) -> None:
+        if self.pending is None:
+            text = t("follow_up.ask_resolved")
+        else:
+            text = t("follow_up.ask_satisfied", resolved=label(self.pending))
+        self.query_one("#follow-up-prompt", Label).update(text)
+
+    def action_back(self) -> None:
+        if self.pending is not None:
+            self.pending = None
+            self._prompt()
+            return
+        self.app.pop_screen()
+
+    def action_answer(self, index: int) -> None:
+        issue_id = self.current_id()
+        if issue_id is None:
+            return
+        if self.pending is None:
+            self.pending = RESOLUTIONS[index]
+            self._prompt()
+            return
+        evaluation = EvaluationCreate(resolution=self.pending, satisfaction=SATISFACTIONS[index])
+        self.pending = None
+        self._prompt()
+
+        def write() -> IssueRow:
+            with self.desk.store.write(self.desk.actor) as session:
+                return close_issue(session=session, issue_id=issue_id, evaluation_in=evaluation)
+
+        self.run_store(write, self._recorded, group="follow_up_writers")
+
+    def _recorded(self, row: IssueRow) -> None:
+        reopened = row.status != IssueStatus.closed
+        self.notify(t("follow_up.reopened" if reopened else "follow_up.recorded"))
+        self.revealed.pop(row.id, None)
+        self.reload()
+
+    def action_reveal(self) -> None:
+        issue_id = self.current_id()
+        if issue_id is None or issue_id in self.revealed:
+            return
+
+        def write() -> str:
+            with self.desk.store.write(self.desk.actor) as session:
+                return reveal_phone(session=session, issue_id=issue_id)
+
+        self.run_store(write, partial(self._revealed, issue_id), group="follow_up_writers")
+
+    def _revealed(self, issue_id: str, phone: str) -> None:
+        self.revealed[issue_id] = phone
+        self.reload()
+
+    @on(DataTable.RowSelected, f"#{TABLE_ID}")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        issue_id = self.current_id()
+        if issue_id is not None:
+            self.app.push_screen(IssueScreen(issue_id))
