@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -93,11 +93,12 @@ def build_report(*, session: Session, period: Period, today: date, tz: Any) -> Q
 
 def _rising_words(session: Session, period: Period, today: date) -> tuple[Word, ...] | None:
     try:
-        from store.words import rising_words  # type: ignore[attr-defined, import-not-found, unused-ignore]
-    except ImportError:
+        from store.words import rising_words
+    except ImportError:  # a store without hot words: the report says so in that section
         return None
-    end = min(period.last_day, today)
-    days = (period.end - period.start).days
+    # Its window is [end − days, end): the period's days up to today, against as many before.
+    end = min(period.end, today + timedelta(days=1))
+    days = (end - period.start).days
     found = rising_words(session=session, end=end, days=days, limit=20)
     return tuple(Word(str(w.word), int(w.count), int(w.previous)) for w in found)
 

@@ -89,7 +89,9 @@ def test_html_is_self_contained_and_escaped(report: QuarterReport, tmp_path: Pat
     assert "<script" not in page and "src=" not in page and "href=" not in page
     assert "=1+1&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "60.0% (3/5)" in page and "Done within two months" in page
-    assert "13900000000" not in page and "积水" not in page  # no phones, no residents' words
+    # No phones and no resident's text: single rising words only.
+    assert "13900000000" not in page and "又来反映积水" not in page
+    assert "<td>积水</td><td>2</td><td>0</td>" in page  # A's two visits, none the quarter before
 
 
 def test_unknown_format_is_refused_and_nothing_written(
