@@ -36,6 +36,7 @@ SCREENS_BY_MODE = {
     "board": ("screens.board", "BoardScreen"),
     "stats": ("screens.stats", "StatsScreen"),
     "search": ("screens.search", "SearchScreen"),
+    "hot_words": ("screens.hot_words", "HotWordsScreen"),
 }
 
 

@@ -1,0 +1,320 @@
+"""Hot words (`h`, 民意热词): the words of the last 7, 30 or 90 days against the days before,
+rising words first, for the whole station, a village or a category; Enter lists a word's visits.
+
+Reads words stored when each visit was written (store.words): no segmentation here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Label
+
+from screens.base import nav_bindings
+from screens.issue import IssueScreen
+from screens.paged import PagedTableScreen
+from screens.pick import PickItem, PickModal
+from store.clock import to_local
+from store.paging import Page
+from store.reference import Choice, list_categories, list_villages
+from store.visits import VisitRow
+from store.words import RisingWord, rising_words, word_visits
+from tui.i18n import t
+from tui.widgets.cells import fit
+from tui.widgets.page_table import PageTable
+
+WINDOWS = (7, 30, 90)
+# One screenful and a little more: the words past the fiftieth say nothing a deputy acts on.
+WORDS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the words are counted over: the whole station, one village or one category."""
+
+    village_id: str | None = None
+    category_id: str | None = None
+    name: str = ""
+
+    def label(self) -> str:
+        return self.name or t("hot.scope_all")
+
+
+@dataclass(frozen=True)
+class ScopeChoices:
+    villages: list[Choice]
+    categories: list[Choice]
+
+
+def change_text(word: RisingWord) -> Text:
+    """`↑ +7` for a rising word, `+1`, `0` or `-3` for the others."""
+    sign = f"{word.change:+d}" if word.change else "0"
+    if word.rising:
+        return Text(f"↑ {sign}", style="bold")
+    return Text(sign, style="dim" if word.change <= 0 else "")
+
+
+class HotWordsScreen(PagedTableScreen):
+    """The words of a window, rising words first; Enter opens a word's visits."""
+
+    HELP_KEY = "help.hot_words"
+    BINDINGS = [
+        Binding("enter", "open", t("key.open"), id="open-word"),
+        Binding("w", "window", t("key.window"), tooltip=t("tip.window"), id="hot-window"),
+        Binding("f", "scope", t("key.scope"), tooltip=t("tip.scope"), id="hot-scope"),
+        Binding("7", "days(7)", show=False, id="hot-7"),
+        Binding("3", "days(30)", show=False, id="hot-30"),
+        Binding("9", "days(90)", show=False, id="hot-90"),
+        Binding("j", "cursor(1)", show=False),
+        Binding("k", "cursor(-1)", show=False),
+        *nav_bindings("log-visit", "board"),
+    ]
+    TABLE_ID = "hot-table"
+    COLUMNS = (
+        ("hot.col.rank", 3, "rank"),
+        ("hot.col.word", 14, "word"),
+        ("hot.col.count", 6, "count"),
+        ("hot.col.previous", 6, "previous"),
+        ("hot.col.change", 7, "change"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.days = 30
+        self.scope = Scope()
+        self.words: list[RisingWord] = []
+        self.choices: ScopeChoices | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="hot-words"):
+            yield Label("", id="hot-heading", classes="screen-title")
+            yield Label("", id="hot-status", classes="hint")
+            yield PageTable(id="hot-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("hot.title")
+        self.add_columns()
+        self.reload()
+
+    def reload(self) -> None:
+        self.table.loading = not self.words
+        self._heading()
+        self.run_store(
+            partial(self._load, self.days, self.scope),
+            self._show,
+            group="word_loaders",
+            exclusive=True,
+        )
+
+    def _load(self, days: int, scope: Scope) -> list[RisingWord]:
+        end = self.today + timedelta(days=1)  # the window includes today
+        with self.desk.store.read() as session:
+            return rising_words(
+                session=session,
+                end=end,
+                days=days,
+                village_id=scope.village_id,
+                category_id=scope.category_id,
+                limit=WORDS_SHOWN,
+            )
+
+    def _heading(self) -> None:
+        self.query_one("#hot-heading", Label).update(
+            Text(t("hot.heading", scope=self.scope.label(), days=self.days))
+        )
+
+    def _show(self, words: list[RisingWord]) -> None:
+        keep = self.current_id()
+        self.words = words
+        rows = [
+            (
+                word.word,
+                [
+                    Text(str(rank), style="dim"),
+                    fit(word.word, 14, style="bold" if word.rising else ""),
+                    Text(str(word.count)),
+                    Text(str(word.previous), style="dim"),
+                    change_text(word),
+                ],
+            )
+            for rank, word in enumerate(words, start=1)
+        ]
+        self.show_rows(Page(tuple(words), len(words), 0, WORDS_SHOWN), rows, keep)
+        rising = sum(1 for w in words if w.rising)
+        status = t("hot.status", rising=rising, shown=len(words)) if words else t("hot.empty")
+        self.query_one("#hot-status", Label).update(status)
+
+    def action_days(self, days: int) -> None:
+        if days != self.days:
+            self.days = days
+            self.reload()
+
+    def action_window(self) -> None:
+        self.action_days(WINDOWS[(WINDOWS.index(self.days) + 1) % len(WINDOWS)])
+
+    def action_scope(self) -> None:
+        if self.choices is None:
+            self.run_store(self._load_choices, self._pick_scope, group="word_loaders")
+        else:
+            self._pick_scope(self.choices)
+
+    def _load_choices(self) -> ScopeChoices:
+        with self.desk.store.read() as session:
+            return ScopeChoices(
+                villages=list_villages(session=session),
+                categories=list_categories(session=session),
+            )
+
+    def _pick_scope(self, choices: ScopeChoices) -> None:
+        self.choices = choices
+        items = [PickItem("all", t("hot.scope_all")), PickItem(None, t("hot.villages"))]
+        items += [PickItem(f"v:{c.id}", Text(c.name)) for c in choices.villages]
+        items.append(PickItem(None, t("hot.categories")))
+        items += [PickItem(f"c:{c.id}", Text(c.name)) for c in choices.categories]
+        current = self.scope.village_id or self.scope.category_id
+        highlight = next((i.id for i in items if i.id and i.id[2:] == current), "all")
+
+        def chosen(picked: str | None) -> None:
+            if picked is None:
+                return
+            names = {c.id: c.name for c in choices.villages + choices.categories}
+            kind, _, ref = picked.partition(":")
+            self.scope = Scope(
+                village_id=ref if kind == "v" else None,
+                category_id=ref if kind == "c" else None,
+                name=names.get(ref, ""),
+            )
+            self.words = []
+            self.reload()
+
+        self.app.push_screen(PickModal(t("hot.pick_scope"), items, highlight=highlight), chosen)
+
+    @on(DataTable.RowSelected, "#hot-table")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        word = self.current_id()
+        if word is not None:
+            self.app.push_screen(WordVisitsScreen(word, self.days, self.scope))
+
+
+class WordVisitsScreen(PagedTableScreen):
+    """The visits that used one word in the window, newest first, a page at a time; Enter opens
+    the visit's issue, or the triage queue on it if it has none yet."""
+
+    HELP_KEY = "help.word_visits"
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("enter", "open", t("key.open"), id="open-word-visit"),
+        *PagedTableScreen.PAGING_BINDINGS,
+        Binding("escape", "back", t("key.back"), id="word-visits-back"),
+    ]
+    TABLE_ID = "word-visits-table"
+    COLUMNS = (
+        ("col.received", 11, "received"),
+        ("col.village", 8, "village"),
+        ("col.category", 8, "category"),
+        ("col.summary", 30, "summary"),
+    )
+    FLEX_COLUMN = "summary"
+
+    def __init__(self, word: str, days: int, scope: Scope) -> None:
+        super().__init__()
+        self.word = word
+        self.days = days
+        self.scope = scope
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="word-visits"):
+            yield Label(
+                Text(
+                    t("hot.visits_title", word=self.word, scope=self.scope.label(), days=self.days)
+                ),
+                id="word-visits-heading",
+                classes="screen-title",
+            )
+            yield Label("", id="word-visits-status", classes="hint")
+            yield PageTable(id="word-visits-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("hot.title")
+        self.add_columns()
+        self.reload()
+
+    def reload(self) -> None:
+        self.table.loading = self.shown_page is None
+        self.run_store(
+            partial(self._load, self.page_offset),
+            self._show,
+            group="word_visit_loaders",
+            exclusive=True,
+        )
+
+    def _load(self, offset: int) -> Page[VisitRow]:
+        end = self.today + timedelta(days=1)
+        with self.desk.store.read() as session:
+            return word_visits(
+                session=session,
+                word=self.word,
+                end=end,
+                days=self.days,
+                village_id=self.scope.village_id,
+                category_id=self.scope.category_id,
+                offset=offset,
+            )
+
+    def _show(self, page: Page[VisitRow]) -> None:
+        tz = self.desk.store.clock.tz
+        rows = [
+            (
+                visit.id,
+                [
+                    Text(to_local(visit.received_at, tz).strftime("%m-%d %H:%M")),
+                    fit(visit.village, 8),
+                    fit(visit.category, 8),
+                    fit(visit.summary, self.width_of("summary")),
+                ],
+            )
+            for visit in page.items
+        ]
+        self.show_rows(page, rows, self.current_id())
+        status = t("hot.visits_status", total=page.total, page=page.number, pages=page.count)
+        self.query_one("#word-visits-status", Label).update(status)
+
+    @on(DataTable.RowSelected, "#word-visits-table")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        visit_id = self.current_id()
+        page = self.shown_page
+        if visit_id is None or page is None:
+            return
+        visit = next((v for v in page.items if v.id == visit_id), None)
+        if visit is None:
+            return
+        if visit.issue_id is not None:
+            self.app.push_screen(IssueScreen(visit.issue_id))
+        else:
+            self.app.call_later(self._triage, visit.id)
+
+    async def _triage(self, visit_id: str) -> None:
+        """An untriaged visit opens where it is dealt with: the triage queue, on it."""
+        await self.app.switch_mode("triage")
+        show = getattr(self.app.screen, "show_visit", None)
+        if show is not None:
+            show(visit_id)
+
+    def action_back(self) -> None:
+        self.dismiss()
