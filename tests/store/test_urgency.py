@@ -81,8 +81,8 @@ def _scalar(store: Store, sql: str, **params: object) -> object:
 def test_issue_urgency_in_sql_is_the_python_score(
     store: Store,
     actor: Actor,
-    refs,
-    log: Callable[..., VisitRow],  # type: ignore[no-untyped-def]
+    refs,  # type: ignore[no-untyped-def]
+    log: Callable[..., VisitRow],
 ) -> None:
     kinds = list(VisitKind)
     for n in range(12):
@@ -174,8 +174,8 @@ def test_visit_urgency_in_sql_is_the_python_score(
 def test_board_by_urgency_lists_the_most_urgent_first(
     store: Store,
     actor: Actor,
-    refs,
-    log: Callable[..., VisitRow],  # type: ignore[no-untyped-def]
+    refs,  # type: ignore[no-untyped-def]
+    log: Callable[..., VisitRow],
 ) -> None:
     for n in range(6):
         _open(store, actor, refs, log(phone=f"1381234{n:04d}", name=f"居民{n}"))
@@ -200,8 +200,8 @@ def test_board_by_urgency_lists_the_most_urgent_first(
 def test_a_second_visit_by_the_same_resident_is_a_repeat(
     store: Store,
     actor: Actor,
-    refs,
-    log: Callable[..., VisitRow],  # type: ignore[no-untyped-def]
+    refs,  # type: ignore[no-untyped-def]
+    log: Callable[..., VisitRow],
 ) -> None:
     first = log()
     issue = _open(store, actor, refs, first)
@@ -224,11 +224,15 @@ def test_a_second_visit_by_the_same_resident_is_a_repeat(
 def test_a_cluster_opens_one_issue_with_its_counts(
     store: Store,
     actor: Actor,
-    refs,
-    log: Callable[..., VisitRow],  # type: ignore[no-untyped-def]
+    refs,  # type: ignore[no-untyped-def]
+    clock: FrozenClock,
+    log: Callable[..., VisitRow],
 ) -> None:
+    # Minutes apart: of one resident's visits, the earlier is the first, the later the repeat.
     a = log(kind=VisitKind.suggestion)
+    clock.advance(timedelta(minutes=5))
     b = log(phone="13700001111", name="李大伯", kind=VisitKind.opinion, vulnerable=True)
+    clock.advance(timedelta(minutes=5))
     c = log(kind=VisitKind.consultation)
     issue = _open(store, actor, refs, c, b, a)  # in any order: the earliest gives the title
     assert issue.visit_count == 3
@@ -255,8 +259,8 @@ def test_a_cluster_opens_one_issue_with_its_counts(
 def test_check_finds_a_wrong_repeat_count(
     store: Store,
     actor: Actor,
-    refs,
-    log: Callable[..., VisitRow],  # type: ignore[no-untyped-def]
+    refs,  # type: ignore[no-untyped-def]
+    log: Callable[..., VisitRow],
 ) -> None:
     issue = _open(store, actor, refs, log(), log())
     with store.engine.begin() as conn:
@@ -272,8 +276,8 @@ def test_check_finds_a_wrong_repeat_count(
 def test_the_vulnerable_flag_is_saved_and_follows_to_the_issues(
     store: Store,
     actor: Actor,
-    refs,
-    log: Callable[..., VisitRow],  # type: ignore[no-untyped-def]
+    refs,  # type: ignore[no-untyped-def]
+    log: Callable[..., VisitRow],
 ) -> None:
     issue = _open(store, actor, refs, log())
     with store.read() as session:
@@ -306,8 +310,8 @@ STREET_LIGHT = "村口的路灯坏了一个多月，晚上走路看不见。"
 def test_known_duplicates_are_proposed_and_the_other_problem_is_not(
     store: Store,
     actor: Actor,
-    refs,
-    log: Callable[..., VisitRow],  # type: ignore[no-untyped-def]
+    refs,  # type: ignore[no-untyped-def]
+    log: Callable[..., VisitRow],
 ) -> None:
     fire = "安全生产与消防"
     wires = [
@@ -335,8 +339,8 @@ def test_known_duplicates_are_proposed_and_the_other_problem_is_not(
 def test_the_residents_own_open_issue_comes_first(
     store: Store,
     actor: Actor,
-    refs,
-    log: Callable[..., VisitRow],  # type: ignore[no-untyped-def]
+    refs,  # type: ignore[no-untyped-def]
+    log: Callable[..., VisitRow],
 ) -> None:
     other = _open(store, actor, refs, log(phone="13700001111", name="李大伯"))
     own = _open(store, actor, refs, log(text="路灯还是没修好，天一黑就看不见。"))
