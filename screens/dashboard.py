@@ -46,12 +46,14 @@ class DashboardScreen(DeskScreen):
         *nav_bindings("log-visit", "triage", "board", "quit"),
         Binding("e", "end_shift", t("key.end_shift"), tooltip=t("tip.end_shift"), id="end-shift"),
         Binding("a", "acknowledge", t("key.acknowledge"), tooltip=t("tip.acknowledge"), id="ack"),
-        Binding("o", "roster", t("key.roster"), tooltip=t("tip.roster"), id="roster"),
+        # In help, not the footer: the footer must fit 80 columns in English too.
+        Binding("o", "roster", t("key.roster"), tooltip=t("tip.roster"), show=False, id="roster"),
         Binding(
             "f",
             "app.push('screens.follow_up', 'FollowUpScreen')",
             t("key.follow_up"),
             tooltip=t("tip.follow_up"),
+            show=False,
             id="follow-up",
         ),
         Binding(
