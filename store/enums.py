@@ -138,6 +138,29 @@ class DayKind(StrEnum):
         return _ZH[(type(self), self.value)]
 
 
+class ProjectStatus(StrEnum):
+    """A micro-project's stage (民生微实事)."""
+
+    planned = "planned"
+    underway = "underway"
+    done = "done"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class ReviewTarget(StrEnum):
+    """What deputies score in the quarterly review (季度评议)."""
+
+    micro_project = "micro_project"
+    unit = "unit"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
 class ChangeOp(StrEnum):
     insert = "insert"
     update = "update"
@@ -181,6 +204,11 @@ _ZH: dict[tuple[type[StrEnum], str], str] = {
     (DeputyLevel, "township"): "乡镇代表",
     (VillageKind, "village"): "村",
     (VillageKind, "community"): "社区",
+    (ProjectStatus, "planned"): "计划中",
+    (ProjectStatus, "underway"): "实施中",
+    (ProjectStatus, "done"): "已完成",
+    (ReviewTarget, "micro_project"): "微实事",
+    (ReviewTarget, "unit"): "责任单位",
     (DayKind, "holiday"): "放假",
     (DayKind, "workday"): "调休上班",
 }

@@ -18,7 +18,9 @@ from store.enums import (  # noqa: F401
     DeputyLevel,
     DeviceKind,
     IssueStatus,
+    ProjectStatus,
     Resolution,
+    ReviewTarget,
     Satisfaction,
     Tier,
     VillageKind,
@@ -175,6 +177,8 @@ class Issue(Record, table=True):
         Index("ix_issue_category_tier", "category_id", "tier"),
         Index("ix_issue_village", "village_id"),
         Index("ix_issue_unit", "unit_id"),
+        # The statistics count issues by the period they were opened in.
+        Index("ix_issue_opened_on", "opened_on"),
     )
 
     station_id: str = Field(foreign_key="station.id", max_length=36)
@@ -253,7 +257,11 @@ class Progress(Record, table=True):
 class Evaluation(Record, table=True):
     """The resident's verdict at closure (群众评事)."""
 
-    __table_args__ = (Index("ix_evaluation_issue", "issue_id"),)
+    __table_args__ = (
+        Index("ix_evaluation_issue", "issue_id"),
+        # The satisfaction rate counts evaluations made in a period.
+        Index("ix_evaluation_at", "at"),
+    )
 
     issue_id: str = Field(foreign_key="issue.id", max_length=36)
     at: datetime
@@ -293,6 +301,103 @@ class AccessLog(Record, table=True):
     action: str = Field(max_length=32)
     table_name: str = Field(max_length=32)
     row_id: str = Field(max_length=36)
+
+
+class LeaderVisit(Record, table=True):
+    """An official's session at the station (领导干部进站): who, when, what about."""
+
+    __tablename__ = "leader_visit"
+    __table_args__ = (Index("ix_leader_visit_at", "at"),)
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    at: datetime
+    leader: str = Field(max_length=50)
+    position: str = Field(default="", max_length=100)
+    topic: str = Field(default="", max_length=200)
+    note: str = Field(default="", sa_type=Text)
+
+
+class LeaderVisitDeputy(Record, table=True):
+    """A deputy who attended a leader visit (counted in the deputy's record)."""
+
+    __tablename__ = "leader_visit_deputy"
+    __table_args__ = (Index("ix_leader_visit_deputy_deputy", "deputy_id"),)
+
+    leader_visit_id: str = Field(foreign_key="leader_visit.id", max_length=36, index=True)
+    deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
+
+
+class LeaderVisitIssue(Record, table=True):
+    """An issue raised at (or settled by) a leader visit; what became of it is the issue's own
+    status."""
+
+    __tablename__ = "leader_visit_issue"
+
+    leader_visit_id: str = Field(foreign_key="leader_visit.id", max_length=36, index=True)
+    issue_id: str = Field(foreign_key="issue.id", max_length=36, index=True)
+
+
+class MicroProject(Record, table=True):
+    """A recurring problem promoted to a small public project (民生微实事), with a lead deputy
+    (领衔代表), milestones, and a place on the publication list (公示)."""
+
+    __tablename__ = "micro_project"
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    title: str = Field(max_length=100)
+    description: str = Field(default="", sa_type=Text)
+    lead_deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
+    category_id: str | None = Field(default=None, foreign_key="category.id", max_length=36)
+    village_id: str | None = Field(default=None, foreign_key="village.id", max_length=36)
+    status: str = Field(default=ProjectStatus.planned, sa_type=String(16))
+    started_on: date
+    due_on: date | None = None
+    done_on: date | None = None
+    published: bool = False
+
+
+class MicroProjectIssue(Record, table=True):
+    """An issue a micro-project takes over (the problem it solves for good)."""
+
+    __tablename__ = "micro_project_issue"
+
+    micro_project_id: str = Field(foreign_key="micro_project.id", max_length=36, index=True)
+    issue_id: str = Field(foreign_key="issue.id", max_length=36, index=True)
+
+
+class Milestone(Record, table=True):
+    __tablename__ = "milestone"
+
+    micro_project_id: str = Field(foreign_key="micro_project.id", max_length=36, index=True)
+    title: str = Field(max_length=100)
+    due_on: date | None = None
+    done_on: date | None = None
+    position: int = 0
+
+
+class QuarterlyReview(Record, table=True):
+    """The deputies' quarterly review (季度评议) of micro-projects and units; its scores are kept
+    as that quarter's three-colour board."""
+
+    __tablename__ = "quarterly_review"
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    quarter: str = Field(max_length=6, index=True)
+    held_on: date
+    note: str = Field(default="", sa_type=Text)
+    finalised: bool = False
+
+
+class ReviewScore(Record, table=True):
+    """One deputy's score (0–100) for one micro-project or unit in a quarterly review."""
+
+    __tablename__ = "review_score"
+
+    review_id: str = Field(foreign_key="quarterly_review.id", max_length=36, index=True)
+    target_kind: str = Field(sa_type=String(16))
+    target_id: str = Field(max_length=36)
+    deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
+    score: int
 
 
 class Setting(SQLModel, table=True):
@@ -406,6 +511,14 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Evaluation,
     CalendarDay,
     AccessLog,
+    LeaderVisit,
+    LeaderVisitDeputy,
+    LeaderVisitIssue,
+    MicroProject,
+    MicroProjectIssue,
+    Milestone,
+    QuarterlyReview,
+    ReviewScore,
     Setting,
 )
 
