@@ -7,13 +7,16 @@ import platform
 import sqlite3
 import time
 
-from bench import ledger, startup, store_queries, writes
-from bench.common import demo_db
+from bench import hot_words, ledger, memory, startup, store_queries, writes
+from bench.common import MISSED, demo_db
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--visits", type=int, default=100_000, help="size of the large station")
+    parser.add_argument(
+        "--no-demo", action="store_true", help="skip timing `liaison demo` (minutes at 100k)"
+    )
     args = parser.parse_args()
     print(
         f"python {platform.python_version()} · sqlite {sqlite3.sqlite_version} · "
@@ -22,11 +25,19 @@ def main() -> None:
     )
     small = demo_db(2400)
     large = demo_db(args.visits)
-    startup.run(small)
+    label = f"{args.visits:,} visits"
+    startup.run(large, label)
     store_queries.run(small, "2,400 visits")
-    store_queries.run(large, f"{args.visits:,} visits")
+    store_queries.run(large, label)
     writes.run(large)
+    memory.run(large, label)
+    hot_words.run(large, label)
     ledger.run(demo_db(10_000), demo_db(0), "10,000 visits")
+    if not args.no_demo:
+        writes.demo(args.visits)
+    print(f"\n{len(MISSED)} target(s) missed or plans failed" + ":" * bool(MISSED), flush=True)
+    for line in MISSED:
+        print(f"  {line}", flush=True)
 
 
 if __name__ == "__main__":
