@@ -25,6 +25,10 @@ DEFAULT_SETTINGS: dict[str, str] = {
     # The quarterly report lists the units under these (store.stats.below_floors).
     "floor.two_month_rate": "0.8",
     "floor.satisfaction_rate": "0.9",
+    # The quarterly review's board (store.review): an average score of at least `green` is
+    # green, of at least `yellow` yellow, anything lower red.
+    "review.green_score": "85",
+    "review.yellow_score": "60",
 }
 
 
@@ -37,6 +41,8 @@ class StationSettings:
     purge_after_years: int
     floor_two_month_rate: float = 0.8
     floor_satisfaction_rate: float = 0.9
+    review_green_score: int = 85
+    review_yellow_score: int = 60
 
     # The station's working-day calendar, loaded only when windows count working days.
     calendar: WorkCalendar | None = None
@@ -64,6 +70,8 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
         purge_after_years=int(merged["purge_after_years"]),
         floor_two_month_rate=float(merged["floor.two_month_rate"]),
         floor_satisfaction_rate=float(merged["floor.satisfaction_rate"]),
+        review_green_score=int(merged["review.green_score"]),
+        review_yellow_score=int(merged["review.yellow_score"]),
     )
     if min(parsed.window_days.values()) < 1 or max(parsed.window_days.values()) > 3650:
         raise ValueError("window_days")
@@ -77,6 +85,8 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
         # `not a <= x <= b` also refuses nan, which compares false with everything.
         if not 0 <= floor <= 1:
             raise ValueError("floor")
+    if not 0 <= parsed.review_yellow_score <= parsed.review_green_score <= 100:
+        raise ValueError("review")
     return parsed
 
 
