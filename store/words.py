@@ -64,6 +64,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     这里 那里 哪里 而是 不过 只是 同时 另外 目前 当时 马上 赶紧 帮助 帮着 说说 说明 表示 认为
     左右 以上 以下 之间 其中 部分 主要 有关 关于 对于 通过 进行 作为 工作 方面 同志 老师 领导
     不了 我想 了解一下 反映一下 反应 提个 提一下 一件 一件事 这件 这件事 有事 问下 代为 转达 联系
+    办得 顾不过来 民声 楼上 楼下
     """.split()
 )
 
@@ -173,8 +174,10 @@ FEW_VISITS = 1_000
 class RisingWord:
     """A word of a window: in how many visits it was used, and in the previous window.
 
-    `score` = (count − previous) / √(previous + 1): the rise counted in the spread a steady
-    count would have, so 1 → 8 (4.9) ranks above 200 → 215 (1.1), and 0 → 2 (2.0) below both.
+    `score` = (count − expected) / √(expected + 1), where `expected` is the previous count scaled
+    to this window's number of visits: the rise counted in the spread a steady count would have,
+    so 1 → 8 (4.9) ranks above 200 → 215 (1.1), and 0 → 2 (2.0) below both; and when the station
+    simply gets busier, words that only keep their share do not rise.
     """
 
     word: str
@@ -230,6 +233,7 @@ def rising_words(
     """
     stop, mid, start = end.toordinal(), end.toordinal() - days, end.toordinal() - 2 * days
     where, params = "day >= :start AND day < :stop", {"start": start, "mid": mid, "stop": stop}
+    scope: tuple[str, int] | None = None
     if village_id is not None or category_id is not None:
         scope = _scope(session, village_id, category_id)
         if scope is None:
@@ -247,7 +251,7 @@ def rising_words(
             )
 
         rows = session.execute(select(Word.text, window(mid, stop), window(start, mid))).all()
-        return _ranked(rows, limit)
+        return _ranked(rows, limit, _volume(session, start, mid, stop, None))
     # Few visits (one village or category, or a small station): read their word lists through
     # word_visit's (scope, day) index and count in SQL; cheaper than a seek for every word.
     rows = session.execute(
@@ -259,7 +263,10 @@ def rising_words(
         ),
         params,
     ).all()
-    return _ranked(rows, limit)
+    scope = (
+        None if "no" not in params else (where.rsplit(" AND ", 1)[1].split(" = ")[0], params["no"])
+    )
+    return _ranked(rows, limit, _volume(session, start, mid, stop, scope))
 
 
 def _visits_in(session: Session, start: int, stop: int) -> int:
@@ -268,12 +275,29 @@ def _visits_in(session: Session, start: int, stop: int) -> int:
     ).scalar_one()
 
 
-def _ranked(rows: Iterable[Any], limit: int) -> list[RisingWord]:
-    words = [
-        RisingWord(word=w, count=int(c), previous=int(p), score=(c - p) / math.sqrt(p + 1))
-        for w, c, p in rows
-        if c
-    ]
+def _volume(
+    session: Session, start: int, mid: int, stop: int, scope: tuple[str, Any] | None
+) -> float:
+    """This window's visits over the previous window's (1.0 when the previous had none)."""
+    where = "" if scope is None else f" AND {scope[0]} = :no"
+    now, before = session.execute(
+        sa.text(
+            "SELECT coalesce(sum(day >= :mid), 0), coalesce(sum(day < :mid), 0) FROM word_visit"
+            f" WHERE day >= :start AND day < :stop{where}"
+        ),
+        {"start": start, "mid": mid, "stop": stop, "no": scope[1] if scope else None},
+    ).one()
+    return now / before if before else 1.0
+
+
+def _ranked(rows: Iterable[Any], limit: int, volume: float = 1.0) -> list[RisingWord]:
+    words = []
+    for w, c, p in rows:
+        if not c:
+            continue
+        expected = p * volume
+        score = (c - expected) / math.sqrt(expected + 1)
+        words.append(RisingWord(word=w, count=int(c), previous=int(p), score=score))
     words.sort(key=lambda r: (-r.score, -r.count, r.word))
     return words[:limit]
 

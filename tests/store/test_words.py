@@ -241,3 +241,22 @@ def test_migration_0005_derives_the_words_of_existing_visits(
         assert _day_counts(opened, "楼道堆物") == 1
     finally:
         opened.dispose()
+
+
+def test_a_busier_station_does_not_make_every_word_rise(
+    store: Store, actor: Actor, station_info: StationInfo, refs: Any
+) -> None:
+    """Twice the visits in the last 30 days: 路灯 keeps its share (5 → 10) and does not rise;
+    飞线充电 goes from 1 to 8 and does."""
+    visits = [(31 + n * 5, STEADY, "东塘村", CATEGORY) for n in range(5)]
+    visits += [(30 + n * 5, "村里的健身器材坏了", "东塘村", CATEGORY) for n in range(5)]
+    visits += [(40, RISING, VILLAGE, "安全生产与消防")]
+    visits += [(n * 3, STEADY, "东塘村", CATEGORY) for n in range(10)]
+    visits += [(n * 3 + 1, "村里的健身器材坏了", "东塘村", CATEGORY) for n in range(3)]
+    visits += [(n * 3 + 2, RISING, VILLAGE, "安全生产与消防") for n in range(8)]
+    _load(store, actor, station_info.id, refs, visits)
+    with store.read() as session:
+        words = {w.word: w for w in rising_words(session=session, end=END, days=30)}
+    assert (words["路灯"].count, words["路灯"].previous) == (10, 5)
+    assert not words["路灯"].rising
+    assert words["飞线充电"].rising
