@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import count
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,10 +19,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Click
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, Static
 
+from screens.base import DeskScreen
 from screens.issue import IssueScreen
-from screens.paged import PagedTableScreen
 from store.clock import to_local
 from store.search import (
     CAP,
@@ -32,6 +34,7 @@ from store.search import (
     VisitHit,
     count_hits,
     more_than_cap,
+    narrows,
     search,
 )
 from store.search_terms import QUERY_MAX, ResidentMatch, find_spans
@@ -39,20 +42,23 @@ from store.validation import mask_phone
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
+from tui.widgets.line_list import LineList
 
 # The matched part of a name, title or text. Reverse video reads without colour too.
 MARK = "reverse"
 KIND_ORDER = tuple(SearchKind)
+# Seconds of no typing before the counts of every kind are asked for.
+COUNT_AFTER = 0.3
 _serials = count(1)
 
-# (catalogue key of the heading, least width in cells, column key) by kind; the first column
-# named in FLEX takes what the terminal has beyond that.
+# (catalogue key of the heading, least width in cells, column key) by kind; the column named in
+# FLEX takes the width the terminal has beyond the others.
 COLUMNS: dict[SearchKind, tuple[tuple[str, int, str], ...]] = {
     SearchKind.residents: (
         ("col.resident", 10, "name"),
         ("search.col_phone", 11, "phone"),
         ("col.village", 10, "village"),
-        ("col.visits", 5, "visits"),
+        ("col.visits", 6, "visits"),
         ("search.col_last", 10, "last"),
     ),
     SearchKind.issues: (
@@ -69,6 +75,23 @@ COLUMNS: dict[SearchKind, tuple[tuple[str, int, str], ...]] = {
     ),
 }
 FLEX = {SearchKind.residents: "name", SearchKind.issues: "title", SearchKind.visits: "visit"}
+RIGHT = {"visits"}
+
+
+def row_line(cells: list[tuple[Text, int, str]]) -> Text:
+    """One line of cells, each cut or padded to its width in cells, a space between."""
+    line = Text(" ", no_wrap=True)
+    for text, width, key in cells:
+        cell = text.copy()
+        cell.truncate(width, overflow="ellipsis")
+        gap = " " * max(0, width - cell.cell_len)
+        if key in RIGHT:
+            cell = Text(gap) + cell
+        else:
+            cell.append(gap)
+        line.append_text(cell)
+        line.append(" ")
+    return line
 
 
 @dataclass(frozen=True)
@@ -80,6 +103,8 @@ class Request:
     fallback: bool
     offset: int = 0
     resident_id: str | None = None
+    # Kinds known to have no hits (they had none for a shorter text: store.search.narrows).
+    known_empty: frozenset[SearchKind] = frozenset()
     serial: int = field(default_factory=lambda: next(_serials))
 
 
@@ -108,27 +133,6 @@ class SearchBox(Input):
     ]
 
 
-class HitTable(DataTable[Text], inherit_bindings=False):
-    """The results. Enter, PgUp/PgDn and ←/→ belong to the screen (open, page, change kind);
-    ↑ on the first row goes back to the search box."""
-
-    BINDINGS = [
-        Binding("up", "cursor_up", show=False),
-        Binding("down", "cursor_down", show=False),
-        Binding("home", "scroll_home", show=False),
-        Binding("end", "scroll_end", show=False),
-    ]
-
-    class LeftAtTop(Message):
-        """↑ was pressed on the first row."""
-
-    def action_cursor_up(self) -> None:
-        if self.cursor_row <= 0:
-            self.post_message(self.LeftAtTop())
-            return
-        super().action_cursor_up()
-
-
 class KindTab(Label):
     """One kind in the bar above the results: its name and count; a click shows it."""
 
@@ -146,7 +150,7 @@ class KindTab(Label):
         self.post_message(self.Chosen(self.kind))
 
 
-class SearchScreen(PagedTableScreen):
+class SearchScreen(DeskScreen):
     """Type to find; ↓ into the results, ←/→ change kind, Enter opens, Esc goes back. Given a
     resident, lists that resident's visits (the box then narrows them)."""
 
@@ -164,19 +168,22 @@ class SearchScreen(PagedTableScreen):
         # through the app's own F1; this one only shows it in the footer while typing).
         Binding("f1", "help", t("key.help"), tooltip=t("tip.help"), priority=True, id="show-help"),
     ]
-    TABLE_ID = "search-table"
 
     def __init__(self, resident: ResidentHit | None = None) -> None:
         super().__init__()
         self.resident = resident
         self.kind = SearchKind.visits if resident else SearchKind.residents
         self.answer: Answer | None = None
+        self.page_offset = 0
         # The newest request, and whether a page query is running (see the module's doc).
         self.latest: Request | None = None
         self.busy = False
         # Counts of every kind for `counted_text` (capped, see store.search.CAP).
         self.counts: dict[SearchKind, int] = {}
         self.counted_text: str | None = None
+        # For each kind, a text it had no hits for: typing on from there finds none either.
+        self.empty_for: dict[SearchKind, str] = {}
+        self.count_timer: Timer | None = None
         self.revealed = False
         # A screen was opened from here: coming back keeps the focus where it was.
         self.opened_child = False
@@ -197,7 +204,8 @@ class SearchScreen(PagedTableScreen):
                     yield KindTab(kind)
                 yield Label("", id="search-status", classes="hint")
             yield Static(Text(t("search.welcome")), id="search-welcome")
-            yield HitTable(id="search-table", cursor_type="row", zebra_stripes=True)
+            yield Label("", id="search-head", classes="hint")
+            yield LineList(id="search-table")
         yield Footer()
 
     @property
@@ -205,8 +213,11 @@ class SearchScreen(PagedTableScreen):
         return self.query_one("#search-input", SearchBox)
 
     @property
-    def hit_table(self) -> HitTable:
-        return self.query_one("#search-table", HitTable)
+    def table(self) -> LineList:
+        return self.query_one("#search-table", LineList)
+
+    def current_id(self) -> str | None:
+        return self.table.cursor_key
 
     def on_mount(self) -> None:
         if self.resident is not None:
@@ -215,44 +226,45 @@ class SearchScreen(PagedTableScreen):
                 self.query_one(f"#search-kind-{kind.value}", KindTab).display = False
         else:
             self.title = t("search.title")
-        self.add_columns()
+        self._set_columns()
         self._show_welcome(self.resident is None)
         self.box.focus()
         if self.resident is not None:
             self._ask(self._request("", self.kind, fallback=False))
 
-    def add_columns(self) -> None:
-        for heading, width, key in COLUMNS[self.kind]:
-            self.table.add_column(t(heading), width=self.width_of(key, width), key=key)
-
-    def width_of(self, key: str, least: int = 0) -> int:
+    def width_of(self, key: str) -> int:
+        """A column's width in cells: its own, or for the flexible one, what the screen leaves
+        (a space before each column, and one cell for the scrollbar)."""
         fixed = {k: w for _, w, k in COLUMNS[self.kind]}
-        least = least or fixed[key]
         if key != FLEX[self.kind]:
-            return least
-        used = sum(w for k, w in fixed.items() if k != key) + 2 * len(fixed) + 2
-        return max(least, self.size.width - used)
+            return fixed[key]
+        used = sum(w for k, w in fixed.items() if k != key) + len(fixed) + 2
+        return max(fixed[key], self.size.width - used)
 
     def on_resize(self) -> None:
         if self.is_mounted:
             self._set_columns()
             if self.answer is not None:
-                self._fill(self.answer)
+                self._fill(self.answer, self.current_id())
 
     def _set_columns(self) -> None:
-        self.table.clear(columns=True)
-        self.add_columns()
+        heads = [(Text(t(head)), self.width_of(key), key) for head, _, key in COLUMNS[self.kind]]
+        self.query_one("#search-head", Label).update(row_line(heads), layout=False)
 
     def _show_welcome(self, welcome: bool) -> None:
         self.query_one("#search-welcome", Static).display = welcome
         self.query_one("#search-kinds", Horizontal).display = not welcome
+        self.query_one("#search-head", Label).display = not welcome
         self.table.display = not welcome
 
     # -- asking ---------------------------------------------------------------------------
 
     def _request(self, text: str, kind: SearchKind, *, fallback: bool, offset: int = 0) -> Request:
         resident_id = self.resident.id if self.resident else None
-        return Request(text, kind, fallback, offset, resident_id)
+        empty = frozenset(k for k, old in self.empty_for.items() if narrows(old, text, k))
+        return Request(
+            text, kind, fallback, offset, resident_id, empty if fallback else frozenset()
+        )
 
     @on(Input.Changed, "#search-input")
     def _typed(self, event: Input.Changed) -> None:
@@ -286,6 +298,7 @@ class SearchScreen(PagedTableScreen):
                 kind=request.kind,
                 fallback=request.fallback,
                 resident_id=request.resident_id,
+                known_empty=request.known_empty,
                 offset=request.offset,
             )
         return Answer(request, results)
@@ -315,45 +328,66 @@ class SearchScreen(PagedTableScreen):
     # -- showing -----------------------------------------------------------------------
 
     def _show(self, answer: Answer) -> None:
-        results = answer.results
+        results, text = answer.results, answer.request.text
         if results.kind != self.kind:
             self.kind = results.kind
             self._set_columns()
-        self.answer = answer
-        self.shown_page, self.page_offset = results.page, results.page.offset
-        self._show_welcome(False)
-        keep = self.current_id() if answer.request.offset == self.page_offset else None
-        self._fill(answer, keep)
-        text = answer.request.text
+        before, self.answer = self.answer, answer
+        self.page_offset = results.page.offset
         if self.counted_text != text:
             self.counts, self.counted_text = {}, text
+            # Counting reads far more than a page (every hit up to 1,000, every text for a rare
+            # word): it waits until the typing pauses, so it never slows a keystroke down.
+            if self.count_timer is not None:
+                self.count_timer.stop()
+            self.count_timer = self.set_timer(
+                COUNT_AFTER, partial(self._start_count, text, answer.request.resident_id)
+            )
+        if self.resident is None:
+            for kind in KIND_ORDER:
+                if self._count_text(kind) == "0":
+                    self.empty_for[kind] = text
+        self._show_welcome(False)
+        # The same page read again (after an issue was closed, say): the cursor stays put.
+        where = (text, results.kind, results.page.offset)
+        same = (
+            before is not None
+            and (
+                before.request.text,
+                before.results.kind,
+                before.results.page.offset,
+            )
+            == where
+        )
+        self._fill(answer, self.current_id() if same else None)
+        self._show_kinds()
+
+    def _start_count(self, text: str, resident_id: str | None) -> None:
+        self.count_timer = None
+        if self.counted_text == text:
             self.run_store(
-                partial(self._count, text, answer.request.resident_id),
+                partial(self._count, text, resident_id),
                 partial(self._counted, text),
                 group="search_counters",
             )
-        self._show_kinds()
 
     def _fill(self, answer: Answer, keep: str | None = None) -> None:
-        table = self.table
-        table.clear()
         page = answer.results.page
         terms = answer.results.query.terms
+        rows: list[tuple[str, list[Text]]] = []
         for hit in page.items:
             if isinstance(hit, ResidentHit):
-                table.add_row(*self._resident_cells(hit, answer), key=hit.id)
+                rows.append((hit.id, [self._resident_line(hit, answer)]))
             elif isinstance(hit, IssueHit):
-                table.add_row(*self._issue_cells(hit, terms), key=hit.row.id)
+                rows.append((hit.row.id, [self._issue_line(hit, terms)]))
             else:
-                table.add_row(*self._visit_cells(hit, terms), key=hit.id, height=2)
-        if page.items:
-            keys = [str(row.key.value) for row in table.ordered_rows]
-            table.move_cursor(row=keys.index(keep) if keep in keys else 0)
+                rows.append((hit.id, self._visit_lines(hit, terms)))
+        self.table.set_rows(rows, keep)
 
     def _phone(self, phone: str) -> str:
         return phone if self.revealed else mask_phone(phone)
 
-    def _resident_cells(self, hit: ResidentHit, answer: Answer) -> list[Text]:
+    def _resident_line(self, hit: ResidentHit, answer: Answer) -> Text:
         query = answer.results.query
         name_terms = query.terms if hit.match == ResidentMatch.name else ()
         phone = Text(self._phone(hit.phone))
@@ -363,26 +397,31 @@ class SearchScreen(PagedTableScreen):
             phone.stylize(MARK, len(phone) - tail)
         tz = self.desk.store.clock.tz
         last = to_local(hit.last_visit_at, tz).date().isoformat() if hit.last_visit_at else ""
-        return [
-            marked(hit.name, name_terms, self.width_of("name")),
-            phone,
-            fit(hit.village, 10),
-            Text(t("search.visit_count", count=hit.visit_count), justify="right"),
-            Text(last, style="dim"),
-        ]
+        return row_line(
+            [
+                (marked(hit.name, name_terms, self.width_of("name")), self.width_of("name"), ""),
+                (phone, 11, ""),
+                (fit(hit.village, 10), 10, ""),
+                (Text(t("search.visit_count", count=hit.visit_count)), 6, "visits"),
+                (Text(last, style="dim"), 10, ""),
+            ]
+        )
 
-    def _issue_cells(self, hit: IssueHit, terms: tuple[str, ...]) -> list[Text]:
+    def _issue_line(self, hit: IssueHit, terms: tuple[str, ...]) -> Text:
         row = hit.row
-        return [
-            badge(self.app, row.colour),
-            Text(label(row.tier)),
-            marked(row.title, terms, self.width_of("title")),
-            fit(row.village, 8),
-            Text(label(row.status)),
-            Text(due_text(row), style="dim"),
-        ]
+        title = self.width_of("title")
+        return row_line(
+            [
+                (badge(self.app, row.colour), 2, ""),
+                (Text(label(row.tier)), 4, ""),
+                (marked(row.title, terms, title), title, ""),
+                (fit(row.village, 8), 8, ""),
+                (Text(label(row.status)), 4, ""),
+                (Text(due_text(row), style="dim"), 8, ""),
+            ]
+        )
 
-    def _visit_cells(self, hit: VisitHit, terms: tuple[str, ...]) -> list[Text]:
+    def _visit_lines(self, hit: VisitHit, terms: tuple[str, ...]) -> list[Text]:
         tz = self.desk.store.clock.tz
         local = to_local(hit.received_at, tz)
         width = self.width_of("visit")
@@ -396,24 +435,28 @@ class SearchScreen(PagedTableScreen):
         else:
             meta.append(t("search.not_triaged"), style="dim italic")
         meta.truncate(width, overflow="ellipsis")
-        when = Text(local.strftime("%Y-%m-%d") + "\n" + local.strftime("%H:%M"), style="dim")
-        return [when, words + Text("\n") + meta]
+        return [
+            row_line([(Text(local.strftime("%Y-%m-%d"), style="dim"), 10, ""), (words, width, "")]),
+            row_line([(Text(local.strftime("%H:%M"), style="dim"), 10, ""), (meta, width, "")]),
+        ]
 
     def _show_kinds(self) -> None:
         answer = self.answer
         for kind in KIND_ORDER:
             tab = self.query_one(f"#search-kind-{kind.value}", KindTab)
-            tab.update(f"{t('search.' + kind.value)} {self._count_text(kind)}")
+            words = f"{t('search.' + kind.value)} {self._count_text(kind)}"
+            # A layout pass only when the tab's width changes (it costs a whole repaint).
+            tab.update(words, layout=cell_len(words) != cell_len(str(tab.content)))
             tab.set_class(kind == self.kind, "-active")
         status = ""
         if answer is not None:
             page = answer.results.page
             if not page.items:
-                empty = all(self.counts.get(k) == 0 for k in KIND_ORDER)
+                empty = all(self._count_text(k) == "0" for k in KIND_ORDER)
                 status = t("search.none") if empty else t("search.nothing_here")
             elif page.offset or page.has_next:
                 status = t("search.page", page=page.number)
-        self.query_one("#search-status", Label).update(status)
+        self.query_one("#search-status", Label).update(status, layout=False)
 
     def _count_text(self, kind: SearchKind) -> str:
         if kind in self.counts:
@@ -427,10 +470,12 @@ class SearchScreen(PagedTableScreen):
             shown = page.offset + len(page.items)
             return t("search.at_least", count=shown) if page.has_next else str(shown)
         request = answer.request
+        if kind in request.known_empty:
+            return "0"
         if request.fallback:
             # Kinds tried before the one shown (store.search.search's order) had no hits.
             tried = [request.kind, *(k for k in KIND_ORDER if k != request.kind)]
-            if tried.index(kind) < tried.index(answer.results.kind):
+            if tried.index(kind) < tried.index(answer.results.kind) or not page.items:
                 return "0"
         return t("search.counting")
 
@@ -450,6 +495,8 @@ class SearchScreen(PagedTableScreen):
     def _counted(self, text: str, counts: dict[SearchKind, int] | None) -> None:
         if counts is not None and self.counted_text == text:
             self.counts = counts
+            if self.resident is None:
+                self.empty_for.update({k: text for k, n in counts.items() if not n})
             self._show_kinds()
 
     # -- actions ------------------------------------------------------------------------
@@ -473,9 +520,9 @@ class SearchScreen(PagedTableScreen):
         self._ask(self._request(self.answer.request.text, kind, fallback=False))
 
     def action_page(self, step: int) -> None:
-        page = self.shown_page
-        if page is None or self.answer is None:
+        if self.answer is None:
             return
+        page = self.answer.results.page
         offset = page.offset + step * page.limit
         if offset < 0 or (step > 0 and not page.has_next):
             return
@@ -490,7 +537,7 @@ class SearchScreen(PagedTableScreen):
     def _submitted(self) -> None:
         self.action_results()
 
-    @on(HitTable.LeftAtTop)
+    @on(LineList.LeftAtTop)
     def action_to_input(self) -> None:
         self.box.focus()
 
@@ -526,8 +573,9 @@ class SearchScreen(PagedTableScreen):
         else:
             self.box.focus()
 
-    @on(DataTable.RowSelected, "#search-table")
+    @on(LineList.Selected)
     def _selected(self) -> None:
+        self.table.focus()
         self.action_open()
 
     def _current_hit(self) -> ResidentHit | IssueHit | VisitHit | None:

@@ -110,6 +110,7 @@ def search(
     kind: SearchKind = SearchKind.residents,
     fallback: bool = True,
     resident_id: str | None = None,
+    known_empty: frozenset[SearchKind] = frozenset(),
     limit: int = PAGE_SIZE,
     offset: int = 0,
 ) -> SearchResults:
@@ -120,6 +121,7 @@ def search(
         fallback: when `kind` has no hits, show the first kind (residents, issues, visits, in
             that order) that has some, as the deputy types; False keeps `kind` (they chose it).
         resident_id: only this resident's visits (an empty `text` lists them all).
+        known_empty: kinds the caller knows have no hits (see `narrows`): not read again.
     """
     query = parse_query(text)
     if resident_id is not None:
@@ -128,11 +130,34 @@ def search(
         return SearchResults(query, kind, Page((), 0, 0, limit))
     tried = [kind, *(k for k in SearchKind if k != kind)] if fallback else [kind]
     page: Page[Any] = Page((), 0, offset, limit)
+    if fallback:
+        tried = [k for k in tried if k not in known_empty] or [kind]
     for each in tried:
         page = _kind_page(session, query, each, resident_id, today, limit, offset)
         if page.items or each == tried[-1]:
             return SearchResults(query, each, page, resident_id)
     return SearchResults(query, kind, page, resident_id)  # pragma: no cover - loop returns
+
+
+def narrows(before: str, after: str, kind: SearchKind) -> bool:
+    """Whether every hit of `after` is a hit of `before` for `kind`: true of text typed on
+    (`飞` → `飞线`, `zx` → `zxm`), so a kind with no hits for `before` need not be read again.
+    Not for phones (the last four digits are not the last five), nor when the longer text
+    starts to find issues by their visits' words."""
+    if not after.startswith(before):
+        return False
+    old, new = parse_query(before), parse_query(after)
+    if old.empty:
+        return False
+    if kind == SearchKind.residents:
+        return old.resident_match == new.resident_match != ResidentMatch.phone
+    if kind == SearchKind.issues:
+        return _issues_by_visits(old) or not _issues_by_visits(new)
+    return True
+
+
+def _issues_by_visits(query: Query) -> bool:
+    return bool(query.long_terms) and not query.short_terms
 
 
 def count_hits(
@@ -420,7 +445,7 @@ def _issue_ids(query: Query, sqlite: bool, fts: bool):  # type: ignore[no-untype
     where: ColumnElement[bool] = and_(
         *(_like(title, contains_pattern(term)) for term in query.terms)
     )
-    if fts and query.long_terms and not query.short_terms:
+    if fts and _issues_by_visits(query):
         # Cheap only through the trigram index: short terms would read every visit's text.
         fed = select(Visit.issue_id).where(
             col(Visit.issue_id).is_not(None),

@@ -14,7 +14,6 @@ from desk_helpers import (
     footer_keys,
     footer_width,
     press,
-    rows,
     settle,
 )
 from textual.pilot import Pilot
@@ -22,7 +21,7 @@ from textual.widgets import DataTable, Label, Static
 
 from screens.dashboard import DashboardScreen
 from screens.issue import IssueScreen
-from screens.search import SearchBox, SearchScreen
+from screens.search import COUNT_AFTER, SearchBox, SearchScreen
 from screens.triage import TriageScreen
 from store.changes import Actor
 from store.clock import FrozenClock
@@ -64,6 +63,12 @@ async def _type(pilot: Pilot[object], text: str) -> None:
     await settle(pilot)
 
 
+async def _counted(pilot: Pilot[object]) -> None:
+    """Wait for the counts, which are asked for once the typing pauses."""
+    await pilot.pause(COUNT_AFTER + 0.2)
+    await settle(pilot)
+
+
 def _tabs(app: LiaisonApp) -> str:
     return " ".join(content(label) for label in app.screen.query(".search-kind"))
 
@@ -86,17 +91,16 @@ async def test_initials_find_residents_masked(desk: LiaisonApp, people: dict[str
         await press(pilot, "slash")
         await _type(pilot, "zxm")
         screen = _screen(desk)
-        table = screen.query_one("#search-table", DataTable)
-        found = rows(table)
-        assert [r[0] for r in found] == ["张晓明", "周新民"]
-        assert found[0][1] == "138****1234"
-        assert found[0][3].strip() == "2 次"
+        table = screen.table
+        found = table.row_texts()
+        assert [r.split()[0] for r in found] == ["张晓明", "周新民"]
+        assert found[0].split()[1:5] == ["138****1234", "青石村", "2", "次"]
         assert "群众 2" in _tabs(desk)
         # ↓ into the results; v reveals the phones.
         await press(pilot, "down")
         assert desk.focused is table
         await press(pilot, "v")
-        assert rows(table)[0][1] == "13812341234"
+        assert table.row_texts()[0].split()[1] == "13812341234"
 
 
 async def test_two_characters_find_every_visit_newest_first(
@@ -108,17 +112,19 @@ async def test_two_characters_find_every_visit_newest_first(
         await _type(pilot, "飞线")
         # No resident is called 飞线: the first kind with hits is shown, the issue.
         assert "事项 1" in _tabs(desk)
+        await _counted(pilot)
+        assert _tabs(desk).split() == ["群众", "0", "事项", "1", "来访", "2"]
         await press(pilot, "down", "right")
-        table = _screen(desk).query_one("#search-table", DataTable)
-        found = rows(table)
+        table = _screen(desk).table
+        found = table.row_texts()
         assert len(found) == 2
-        assert "小区里飞线充电" in found[0][1] and "张晓明 138****1234" in found[0][1]
-        assert "楼下有人飞线充电" in found[1][1] and "●" in found[1][1]
+        assert "小区里飞线充电" in found[0] and "张晓明 138****1234" in found[0]
+        assert "楼下有人飞线充电" in found[1] and "●" in found[1]
         assert "来访 2" in _tabs(desk)
         # ←/→ wrap around the three kinds.
         await press(pilot, "right")
         assert "群众" in content(desk.screen.query_one(".search-kind.-active", Label))
-        assert rows(table) == []
+        assert table.row_texts() == []
         assert "←/→" in content(desk.screen.query_one("#search-status", Label))
 
 
@@ -138,7 +144,7 @@ async def test_enter_on_a_linked_visit_opens_its_issue(
         await press(pilot, "escape")
         screen = _screen(desk)
         assert screen.box.value == "拉电线"
-        assert desk.focused is screen.query_one("#search-table", DataTable)
+        assert desk.focused is screen.table
 
 
 async def test_enter_on_an_untriaged_visit_opens_its_triage(
@@ -179,12 +185,12 @@ async def test_enter_on_an_issue_and_on_a_resident(
         mine = _screen(desk)
         assert mine.resident is not None and mine.resident.name == "张晓明"
         assert "张晓明 的来访" in desk.screen.title
-        found = rows(mine.query_one("#search-table", DataTable))
+        found = mine.table.row_texts()
         assert len(found) == 2
-        assert "飞线" in found[0][1] and "路灯" in found[1][1]
+        assert "飞线" in found[0] and "路灯" in found[1]
         # The box narrows their visits.
         await _type(pilot, "路灯")
-        assert len(rows(mine.query_one("#search-table", DataTable))) == 1
+        assert len(mine.table.row_texts()) == 1
         await press(pilot, "escape")
         assert _screen(desk).resident is None
 
@@ -220,9 +226,9 @@ async def test_resident_text_is_plain(
         await settle(pilot)
         await press(pilot, "slash")
         await _type(pilot, "飞线")
-        table = _screen(desk).query_one("#search-table", DataTable)
-        assert "[red]飞线[/red]" in rows(table)[0][1]
-        assert "[bold]王[/bold]" in rows(table)[0][1]
+        table = _screen(desk).table
+        assert "[red]飞线[/red]" in table.row_texts()[0]
+        assert "[bold]王[/bold]" in table.row_texts()[0]
 
 
 async def test_in_english(store: Store, actor: Actor, people: dict[str, object]) -> None:
@@ -237,6 +243,7 @@ async def test_in_english(store: Store, actor: Actor, people: dict[str, object])
             assert "Results appear as you type" in welcome
             await _type(pilot, "zxm")
             assert "Residents 2" in _tabs(app)
+            await _counted(pilot)
             assert "Visits 0" in _tabs(app)
             assert descriptions(footer_keys(app))
     finally:

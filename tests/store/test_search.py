@@ -21,6 +21,7 @@ from store.search import (
     SearchKind,
     count_hits,
     more_than_cap,
+    narrows,
     search,
     search_issues,
     search_residents,
@@ -350,3 +351,21 @@ def test_query_understood() -> None:
     assert parse_query("\x1b[31m飞线").terms == ("[31m飞线",)
     assert find_spans("飞线充电，又是飞线", ("飞线",)) == [(0, 2), (7, 9)]
     assert find_spans("AbC abc", ("abc",)) == [(0, 3), (4, 7)]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kind", "expected"),
+    [
+        ("飞", "飞线", SearchKind.residents, True),
+        ("飞", "飞线", SearchKind.visits, True),
+        ("飞线", "飞线 楼", SearchKind.visits, True),
+        ("zx", "zxm", SearchKind.residents, True),
+        ("1234", "12345", SearchKind.residents, False),  # phones match their last digits
+        ("飞线", "飞", SearchKind.visits, False),
+        ("飞线", "飞线充", SearchKind.issues, False),  # now issues are found by their visits
+        ("飞线充", "飞线充电", SearchKind.issues, True),
+        ("", "飞", SearchKind.visits, False),
+    ],
+)
+def test_typing_on_narrows(before: str, after: str, kind: SearchKind, expected: bool) -> None:
+    assert narrows(before, after, kind) is expected

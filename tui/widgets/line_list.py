@@ -1,0 +1,163 @@
+"""A list of rows of one or more lines each, drawn from strips rendered once per page.
+
+DataTable measures and renders every visible cell through Rich on each repaint (about half of a
+search keystroke's time, bench/search.py); here each line is turned into a strip the first time it
+is drawn, and a repaint only crops the visible ones (toolong's LogLines does the same)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class LineList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Rows keyed by id; ↑/↓ move the cursor row, a click selects. Enter and paging are the
+    screen's: it owns the page the rows came from."""
+
+    COMPONENT_CLASSES = {"line-list--cursor"}
+    DEFAULT_CSS = """
+    LineList {
+        overflow-x: hidden;
+        & > .line-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+        &:blur > .line-list--cursor {
+            background: $block-cursor-blurred-background;
+        }
+    }
+    """
+    BINDINGS = [
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("home", "first", show=False),
+        Binding("end", "last", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0)
+    """The row under the cursor (an index into the rows)."""
+
+    class LeftAtTop(Message):
+        """↑ was pressed on the first row."""
+
+    class Selected(Message):
+        """A row was clicked."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._keys: list[str] = []
+        self._lines: list[list[Text]] = []
+        # Every line, the first line of each row, and the strips of the lines drawn so far
+        # (rendered on first sight: a page has 50 rows, a screen shows a dozen).
+        self._flat: list[Text] = []
+        self._starts: list[int] = []
+        self._strips: dict[int, Strip] = {}
+
+    # -- content ------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[tuple[str, list[Text]]], keep: str | None = None) -> None:
+        """Show these rows (each a key and its lines, already cut to width); the cursor goes
+        to `keep` if present, else to the first row."""
+        self._keys = [key for key, _ in rows]
+        self._lines = [lines for _, lines in rows]
+        self._flat, self._starts, self._strips = [], [], {}
+        for lines in self._lines:
+            self._starts.append(len(self._flat))
+            self._flat.extend(lines)
+        self.virtual_size = Size(self.size.width, len(self._flat))
+        self.cursor_row = self._keys.index(keep) if keep in self._keys else 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_to_cursor()
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self._keys)
+
+    @property
+    def cursor_key(self) -> str | None:
+        if not self._keys:
+            return None
+        return self._keys[min(self.cursor_row, len(self._keys) - 1)]
+
+    def row_texts(self) -> list[str]:
+        """Each row's lines as plain text, joined by newlines (for tests and the curious)."""
+        return ["\n".join(line.plain for line in lines) for lines in self._lines]
+
+    # -- drawing ------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        number = self.scroll_offset.y + y
+        if number >= len(self._flat):
+            return Strip.blank(width, self.rich_style)
+        row = bisect_right(self._starts, number) - 1
+        strip = self._strips.get(number)
+        if strip is None:
+            line = self._flat[number]
+            strip = Strip(list(line.render(self.app.console, end="")), line.cell_len)
+            self._strips[number] = strip
+        strip = strip.extend_cell_length(width).crop(0, width)
+        style = self.rich_style
+        if row == self.cursor_row:
+            style = style + self.get_component_rich_style("line-list--cursor")
+        # The line's own styles (dim, the colour badges, the highlight) win over the base.
+        return strip.apply_style(style)
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self._scroll_to_cursor()
+
+    def _row_region(self, row: int) -> Region | None:
+        if not 0 <= row < len(self._starts):
+            return None
+        start = self._starts[row]
+        end = self._starts[row + 1] if row + 1 < len(self._starts) else len(self._flat)
+        return Region(0, start, max(1, self.size.width), end - start)
+
+    def _refresh_row(self, row: int) -> None:
+        region = self._row_region(row)
+        if region is not None:
+            self.refresh(region.translate(-self.scroll_offset))
+
+    def _scroll_to_cursor(self) -> None:
+        region = self._row_region(self.cursor_row)
+        if region is not None:
+            self.scroll_to_region(region, animate=False, immediate=True, force=True)
+
+    # -- keys and mouse -----------------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        if step < 0 and self.cursor_row <= 0:
+            self.post_message(self.LeftAtTop())
+            return
+        if self._keys:
+            self.cursor_row = max(0, min(len(self._keys) - 1, self.cursor_row + step))
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = max(0, len(self._keys) - 1)
+
+    def on_click(self, event: Click) -> None:
+        number = self.scroll_offset.y + event.y
+        if not self._keys or number >= len(self._flat):
+            return
+        self.cursor_row = bisect_right(self._starts, number) - 1
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.Selected(key))
