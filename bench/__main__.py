@@ -7,7 +7,7 @@ import platform
 import sqlite3
 import time
 
-from bench import hot_words, ledger, memory, startup, store_queries, writes
+from bench import hot_words, ledger, memory, search, startup, store_queries, writes
 from bench.common import MISSED, demo_db
 
 
@@ -29,6 +29,7 @@ def main() -> None:
     startup.run(large, label)
     store_queries.run(small, "2,400 visits")
     store_queries.run(large, label)
+    search.run(large, label)
     writes.run(large)
     memory.run(large, label)
     hot_words.run(large, label)
