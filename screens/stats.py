@@ -188,6 +188,9 @@ class StatsScreen(DeskScreen):
                 two_month=percent(f.two_month_rate),
                 satisfaction=percent(f.satisfaction_rate),
                 direct=percent(f.direct_share),
+                leaders=f.leader_visits,
+                leader_issues=f.leader_issues,
+                leader_closed=f.leader_issues_closed,
             )
         )
         table = self.table

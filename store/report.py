@@ -155,6 +155,16 @@ def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, str]]:
             f"{percent(f.satisfaction_rate)} ({f.satisfied}/{f.evaluated})",
         ),
         (text("stats.col.direct"), f"{percent(f.direct_share)} ({f.direct_visits}/{f.visits})"),
+        (text("stats.col.leader_visits"), str(f.leader_visits)),
+        (
+            text("stats.col.leader_issues"),
+            text(
+                "stats.leader_issues_value",
+                issues=f.leader_issues,
+                closed=f.leader_issues_closed,
+                open=f.leader_issues_open,
+            ),
+        ),
     ]
 
 

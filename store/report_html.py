@@ -29,6 +29,8 @@ figure { margin: 3mm 0; break-inside: avoid; } figcaption { font-weight: bold; }
 svg { width: 100%; height: auto; } .note { font-size: 9pt; color: #333; }
 @media print { a { color: inherit; text-decoration: none; } }
 """
+# The A4 page set-up, shared with the official slips and the deputies' record (store.slips).
+PRINT_CSS = _CSS
 
 
 def _table(headings: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:

@@ -23,6 +23,8 @@ Definitions (the statistics screen's help and the report's footnote say the same
   brought them in (their earliest).
 - **By tier or unit**: visits by the issue they were triaged to (untriaged visits are only in
   the totals); issues and evaluations by the issue's current tier and unit.
+- **Leader visits** (领导干部进站): the sessions held in the period, and the issues raised at
+  them (linked to one, each issue once), closed or open as of today. In the totals only.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from store.boards import BoardFilter, Scope
 from store.clock import day_bounds
 from store.errors import FieldInvalid
 from store.issue_rows import RANK_COLOUR
+from store.leader_visits import leader_figures
 from store.models import (
     Category,
     Channel,
@@ -145,6 +148,15 @@ class Figures:
     done: int = 0
     evaluated: int = 0
     satisfied: int = 0
+    # Leader visits (领导干部进站) held in the period and the distinct issues raised at them,
+    # closed or not as of today: in the totals only (`period_figures`), zero in breakdowns.
+    leader_visits: int = 0
+    leader_issues: int = 0
+    leader_issues_closed: int = 0
+
+    @property
+    def leader_issues_open(self) -> int:
+        return self.leader_issues - self.leader_issues_closed
 
     @property
     def two_month_rate(self) -> float | None:
@@ -190,7 +202,14 @@ def period_figures(*, session: Session, period: Period, today: date, tz: Any) ->
         tz: the station's time zone (visits and evaluations are stamped in UTC).
     """
     rows = _grouped(session, period, today, tz, None)
-    return rows.get("", Figures())
+    start, end = period.instants(tz)
+    leaders = leader_figures(session=session, start=start, end=end)
+    return replace(
+        rows.get("", Figures()),
+        leader_visits=leaders.visits,
+        leader_issues=leaders.issues,
+        leader_issues_closed=leaders.closed,
+    )
 
 
 def breakdown_figures(

@@ -13,7 +13,9 @@ from store.enums import (
     Colour,
     DeputyLevel,
     IssueStatus,
+    ProjectStatus,
     Resolution,
+    ReviewTarget,
     Satisfaction,
     Tier,
     VillageKind,
@@ -98,6 +100,11 @@ ENUM_EN: dict[tuple[type[StrEnum], str], str] = {
     (DeputyLevel, "township"): "Township deputy",
     (VillageKind, "village"): "Village",
     (VillageKind, "community"): "Community",
+    (ProjectStatus, "planned"): "Planned",
+    (ProjectStatus, "underway"): "Underway",
+    (ProjectStatus, "done"): "Done",
+    (ReviewTarget, "micro_project"): "Project",
+    (ReviewTarget, "unit"): "Unit",
 }
 
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -143,6 +150,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tip.tier_county": ("县级协调交办", "County coordinates and assigns"),
     "tip.unit": ("选择责任单位并分办", "Choose the responsible unit"),
     "tip.link": ("归入已有的同类事项", "Add to an existing issue of the same problem"),
+    "key.mark": ("标记", "Mark"),
+    "tip.mark": (
+        "标记这条来访，可多条合并开立一个事项",
+        "Mark this visit: marked visits become one issue",
+    ),
+    "key.mark_alike": ("标记相似", "Mark alike"),
+    "tip.mark_alike": (
+        "标记与这条相似的待分办来访",
+        "Mark the waiting visits that look like this one",
+    ),
+    "key.sort": ("排序", "Sort"),
+    "tip.sort": ("在默认顺序和紧急度之间切换", "Switch between the usual order and urgency"),
     # Palette
     "cmd.log_visit": ("来访：登记新来访", "Visits: log a new visit"),
     "cmd.triage": ("分办：打开待分办队列", "Triage: open the queue"),
@@ -238,10 +257,171 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.follow_up": (
         "已办结、群众还没评价的事项，等得最久的在前。回访时先按 1/2/3 回答“解决了吗”，"
         "再按 1/2/3 回答“满意吗”。未解决或不满意会重新交办、进入再监督。v 显示电话（会留痕），"
-        "回车打开事项。",
+        "回车打开事项，p 打印回访记录（刚记录的回访，或空白的一份供回访时手写）。",
         "Closed issues the resident has not evaluated yet, longest waiting first. For each call "
         "press 1/2/3 for resolved?, then 1/2/3 for satisfied?. Unresolved or unsatisfied reopens "
-        "the issue for re-supervision. v shows the phone (logged); Enter opens the issue.",
+        "the issue for re-supervision. v shows the phone (logged); Enter opens the issue; p "
+        "prints the call record (of the call just recorded, or a blank one to fill in by hand).",
+    ),
+    # Issue 5: official slips, leader visits, the deputies' record (screens/leader_visits.py,
+    # screens/deputies.py; keys a and e on an issue, p on follow-up calls).
+    "slip.not_overdue": (
+        "这个事项没有超期，不需要催办",
+        "This issue is not overdue: no reminder is needed",
+    ),
+    "slip.written": ("已写好{what}，在：\n{paths}", "{what} written to:\n{paths}"),
+    "slip.what.assignment": ("交办单", "The assignment slip"),
+    "slip.what.reminder": ("催办通知书", "The reminder notice"),
+    "slip.what.call_record": ("回访记录", "The call record"),
+    "slip.what.deputy_record": ("履职情况", "The deputy's record"),
+    "slip.writing": ("正在生成……", "Writing…"),
+    "key.slip_assignment": ("交办单", "Slip"),
+    "tip.slip_assignment": (
+        "打印给责任单位的交办单（A4 HTML 和 Markdown，在数据目录的 prints/ 中）",
+        "Print the assignment slip to the unit (A4 HTML and Markdown, in the data dir's prints/)",
+    ),
+    "key.slip_reminder": ("催办", "Remind"),
+    "tip.slip_reminder": (
+        "打印催办通知书（仅限超期事项）",
+        "Print the reminder notice (overdue issues only)",
+    ),
+    "key.call_record": ("回访记录", "Call record"),
+    "tip.call_record": (
+        "打印回访记录：刚记录的这次回访，或光标所在事项的空白记录（回访时手写）",
+        "Print the call record: of the call just recorded, or a blank one for the issue under "
+        "the cursor (to fill in by hand)",
+    ),
+    "follow_up.last_call": (
+        "已记录「{title}」的回访 · 按 p 打印回访记录",
+        "Call on “{title}” recorded · p prints its record",
+    ),
+    "error.leader_visit_not_found": ("找不到这次领导干部进站记录", "No such leader visit"),
+    "stats.col.leader_visits": ("领导干部进站", "Leader visits"),
+    "stats.col.leader_issues": ("进站提出的事项", "Issues raised at leader visits"),
+    "stats.leader_issues_value": (
+        "{issues} 件（已办结 {closed}，在办 {open}）",
+        "{issues} (closed {closed}, open {open})",
+    ),
+    "cmd.leader_visits": ("值班：领导干部进站", "Duty: leader visits"),
+    "leader.title": ("领导干部进站", "Leader visits"),
+    "leader.heading": (
+        "领导干部进站 {total} 次 · 第 {page}/{pages} 页",
+        "{total} leader visit(s) · page {page}/{pages}",
+    ),
+    "col.when": ("时间", "When"),
+    "col.leader": ("领导", "Leader"),
+    "col.position": ("职务", "Position"),
+    "col.topic": ("主题", "Topic"),
+    "col.deputies_n": ("代表", "Dep."),
+    "col.raised": ("结/事项", "Done/all"),
+    "key.log_leader": ("登记", "Log session"),
+    "tip.log_leader": ("登记一次领导干部进站", "Log a leader's session at the station"),
+    "leader.form_title": ("登记领导干部进站", "Log a leader visit"),
+    "leader.when": ("时间（YYYY-MM-DD HH:MM）", "When (YYYY-MM-DD HH:MM)"),
+    "leader.leader": ("领导姓名", "Leader's name"),
+    "leader.position": ("职务", "Position"),
+    "leader.topic": ("主题", "Topic"),
+    "leader.note": ("记录", "Notes"),
+    "leader.deputies": ("参加的代表（空格选择）", "Deputies present (Space selects)"),
+    "leader.link_day": (
+        "关联当天「领导进站」渠道来访的事项",
+        "Link the issues of that day's “leader visit” channel visits",
+    ),
+    "leader.bad_when": ("时间应为 YYYY-MM-DD HH:MM", "A time is YYYY-MM-DD HH:MM"),
+    "leader.saved": (
+        "已登记领导干部进站，关联事项 {issues} 件",
+        "Leader visit logged, {issues} issue(s) linked",
+    ),
+    "leader.detail_title": ("领导干部进站", "Leader visit"),
+    "leader.topic_line": ("主题：{topic}", "Topic: {topic}"),
+    "leader.deputies_line": ("参加代表：{names}", "Deputies present: {names}"),
+    "leader.none": ("（无）", "(none)"),
+    "leader.issues_line": (
+        "提出的事项 {issues} 件：已办结 {closed} 件，在办 {open} 件",
+        "{issues} issue(s) raised: {closed} closed, {open} open",
+    ),
+    "tip.link_issue": ("把一个事项关联到这次进站", "Link an issue raised at this session"),
+    "key.link_day": ("关联当天", "Link day"),
+    "tip.link_day": (
+        "关联当天「领导进站」渠道来访的全部事项",
+        "Link the issues of that day's “leader visit” channel visits",
+    ),
+    "key.unlink": ("取消关联", "Unlink"),
+    "leader.pick_issue": ("关联哪个事项？", "Which issue to link?"),
+    "leader.no_candidates": ("没有可关联的事项", "No issue to link"),
+    "leader.linked": ("已关联 {count} 件事项", "{count} issue(s) linked"),
+    "leader.linked_day": (
+        "已关联 {count} 件事项；当天还有 {untriaged} 条领导进站来访尚未分办",
+        "{count} issue(s) linked; {untriaged} visit(s) of that day still wait for triage",
+    ),
+    "leader.unlink_confirm": (
+        "取消这个事项与本次进站的关联？",
+        "Unlink this issue from the session?",
+    ),
+    "leader.unlinked": ("已取消关联", "Unlinked"),
+    "help.leader_visits": (
+        "领导干部进站活动，最近的在前。a 登记一次进站（时间、领导、职务、主题、参加的代表，"
+        "可一并关联当天「领导进站」渠道来访的事项），回车查看详情，PgUp/PgDn 翻页。",
+        "Leaders' sessions at the station, latest first. a logs one (when, who, position, "
+        "topic, deputies present, and optionally the issues of that day's “leader visit” "
+        "channel visits); Enter opens it; PgUp/PgDn pages.",
+    ),
+    "help.leader_visit": (
+        "一次领导干部进站和会上提出的事项，事项的状态和颜色是今天的（“后来怎样了”）。"
+        "l 关联一个事项，g 关联当天「领导进站」渠道来访的事项，x 取消关联，回车打开事项。",
+        "One leader's session and the issues raised there, with their status and colour today "
+        "(what became of them). l links an issue, g links the issues of that day's “leader "
+        "visit” channel visits, x unlinks, Enter opens the issue.",
+    ),
+    "cmd.deputies": ("代表：履职全景图", "Deputies: their record"),
+    "deputies.title": ("代表履职全景图", "Deputies' record"),
+    "deputies.heading": ("{period} · 代表 {total} 人", "{period} · {total} deputies"),
+    "col.deputy": ("代表", "Deputy"),
+    "col.shifts": ("驻站", "Shift"),
+    "col.handovers": ("交接", "Hand"),
+    "col.visits_n": ("接待", "Visits"),
+    "col.led": ("领衔", "Led"),
+    "col.colours": ("■ ▲ ●", "■ ▲ ●"),
+    "col.closure": ("办结率", "Closed"),
+    "col.satisfaction": ("满意率", "Satisf"),
+    "col.leader_n": ("进站", "Ldr"),
+    "key.print_record": ("打印述职", "Print"),
+    "tip.print_record": (
+        "写出述职用的履职情况（Markdown 和 A4 HTML，在数据目录的 prints/ 中）",
+        "Write the summary for the report to voters (Markdown and A4 HTML, in prints/)",
+    ),
+    "deputy.page_title": ("{name} · {period}", "{name} · {period}"),
+    "deputy.summary": (
+        "轮值驻站 {shifts} 次（签署交接 {handovers} 次）· 接待来访 {visits} 人次"
+        " · 参加领导干部进站 {leader_visits} 次",
+        "{shifts} shift(s) served ({handovers} handover(s) signed) · {visits} visit(s) received"
+        " · {leader_visits} leader visit(s) attended",
+    ),
+    "deputy.issues_line": (
+        "领衔事项 {issues} 件（{colours}）· 已办结 {closed} 件，办结率 {closure}"
+        " · 满意率 {satisfaction}（{evaluated} 次评价）",
+        "{issues} issue(s) led ({colours}) · {closed} closed, closure rate {closure}"
+        " · satisfaction {satisfaction} ({evaluated} evaluation(s))",
+    ),
+    "deputy.led_heading": ("领衔事项 · 第 {page}/{pages} 页", "Issues led · page {page}/{pages}"),
+    "help.deputies": (
+        "每位代表在一个月、季度或一年里的履职：轮值驻站（到今天为止）和签署的交接班、"
+        "接待的来访、本期受理并由其领衔的事项及颜色、办结率（已办结/领衔）、满意率（本期对其领衔事项"
+        "的评价中满意和基本满意的比例）、参加的领导干部进站。m 切换月/季/年，[ 和 ] 前后翻期，"
+        "回车打开代表的页面，p 打印述职用的履职情况。",
+        "Each deputy's work over a month, quarter or year: shifts served (up to today) and "
+        "handovers signed, visits received, the period's issues they lead and their colours, "
+        "closure rate (closed / led), satisfaction (of the period's evaluations of their issues, "
+        "the share satisfied or fairly satisfied), leader visits attended. m switches month/"
+        "quarter/year, [ and ] move between periods, Enter opens a deputy's page, p prints the "
+        "summary for the report to voters.",
+    ),
+    "help.deputy_record": (
+        "一位代表在本期的履职和领衔事项（颜色是今天的）。[ 和 ] 前后翻期，m 切换月/季/年，"
+        "p 打印述职用的履职情况，回车打开事项，PgUp/PgDn 翻页。",
+        "One deputy's record for the period and the issues they lead (colours as of today). "
+        "[ and ] move between periods, m switches month/quarter/year, p prints the summary for "
+        "the report to voters, Enter opens an issue, PgUp/PgDn pages.",
     ),
     "calendar.title": ("工作日历", "Working-day calendar"),
     "calendar.heading": (
@@ -283,6 +463,195 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "windows between calendar and working days, [ ] change year. With working days, every "
         "change recomputes the due dates and colours of all open issues.",
     ),
+    # Micro-projects (民生微实事) and the quarterly review (季度评议)
+    "projects.title": ("民生微实事", "Micro-projects"),
+    "projects.heading": (
+        "微实事 {total} 项 · 第 {page}/{pages} 页",
+        "{total} micro-project(s) · page {page}/{pages}",
+    ),
+    "projects.empty": (
+        "还没有微实事：在事项页按 m 立项",
+        "None yet: press m on an issue's page to promote it",
+    ),
+    "projects.col_status": ("阶段", "Stage"),
+    "projects.col_title": ("项目", "Project"),
+    "projects.col_lead": ("领衔代表", "Lead"),
+    "projects.col_village": ("村社", "Village"),
+    "projects.col_category": ("分类", "Category"),
+    "projects.col_issues": ("事项", "Issues"),
+    "projects.col_milestones": ("节点", "Steps"),
+    "projects.col_published": ("公示", "Pub"),
+    "projects.yes": ("✓", "✓"),
+    "projects.printed": ("公示已生成：\n{paths}", "Publication list written:\n{paths}"),
+    "projects.promote_title": ("立为民生微实事", "Promote to a micro-project"),
+    "projects.promote_hint": (
+        "领衔代表为事项的领衔代表，没有则为值班代表。",
+        "The lead deputy is the issue's lead, or else the deputy on duty.",
+    ),
+    "projects.promoted": ("已立为微实事：{title}", "Promoted to a micro-project: {title}"),
+    "projects.field_title": ("名称", "Title"),
+    "projects.field_description": ("项目内容（做什么、怎么做）", "What the project will do"),
+    "projects.field_due": (
+        "计划完成日期（可不填，如 2026-12-31）",
+        "Due date (optional, e.g. 2026-12-31)",
+    ),
+    "projects.bad_date": ("日期应为 YYYY-MM-DD", "A date is YYYY-MM-DD"),
+    "projects.milestone_add": ("添加节点", "Add a milestone"),
+    "projects.pub_title": ("{station}民生微实事公示", "{station}: micro-projects, public list"),
+    "projects.pub_as_of": ("截至 {date}", "As of {date}"),
+    "projects.pub_none": ("目前没有公示的微实事。", "No project is published yet."),
+    "projects.pub_note": (
+        "欢迎群众监督：意见和建议可到联络站反映，或直接联系领衔代表。",
+        "Residents are welcome to follow these projects: comment at the station or to the "
+        "lead deputy.",
+    ),
+    "projects.fact": ("项目", "Item"),
+    "projects.started": ("开始日期", "Started"),
+    "projects.done_on": ("完成日期", "Done on"),
+    "projects.milestone": ("节点", "Milestone"),
+    "projects.milestone_due": ("计划日期", "Due"),
+    "projects.milestone_open": ("进行中", "In progress"),
+    "project.title": ("微实事", "Micro-project"),
+    "project.meta": (
+        "{status} · 领衔代表 {lead} · {village} · {category}",
+        "{status} · lead deputy {lead} · {village} · {category}",
+    ),
+    "project.started": ("开始于 {date}", "Started {date}"),
+    "project.done": ("完成于 {date}", "done {date}"),
+    "project.due": ("计划 {date}", "due {date}"),
+    "project.published": ("已公示", "Published"),
+    "project.unpublished": ("未公示", "Not published"),
+    "project.issues": ("关联事项 {count} 件", "Issues taken over: {count}"),
+    "project.milestones": ("节点 {count} 个", "Milestones: {count}"),
+    "project.no_milestones": ("还没有节点：按 a 添加", "None yet: a adds one"),
+    "project.milestone_added": ("节点已添加", "Milestone added"),
+    "project.milestone_marked": ("节点已完成", "Milestone done"),
+    "project.pick_milestone": ("哪个节点完成了？", "Which milestone is done?"),
+    "project.confirm_move": ("把项目转为「{status}」？", "Move the project to “{status}”?"),
+    "project.moved": ("项目已转为「{status}」", "The project is now “{status}”"),
+    "project.now_published": ("已列入公示", "Now on the publication list"),
+    "project.now_unpublished": ("已移出公示", "Taken off the publication list"),
+    "project.pick_issue": ("关联同类事项", "Link an issue of the same problem"),
+    "project.linked": ("事项已关联", "Issue linked"),
+    "project.nothing_to_link": ("没有可关联的同类事项", "No issue of this kind to link"),
+    "key.projects": ("微实事", "Projects"),
+    "tip.projects": ("民生微实事列表", "The micro-projects"),
+    "key.review": ("季度评议", "Review"),
+    "tip.review": ("为微实事和责任单位评分", "Score the micro-projects and units"),
+    "key.promote": ("立为微实事", "Micro-project"),
+    "tip.promote": (
+        "把这个事项立为民生微实事（已立项则打开项目）",
+        "Promote this issue to a micro-project (or open its project)",
+    ),
+    "key.print_publicity": ("打印公示", "Print list"),
+    "tip.print_publicity": (
+        "把公示的微实事写成 A4 网页和 Markdown",
+        "Write the published projects as an A4 web page and Markdown",
+    ),
+    "key.add_milestone": ("加节点", "Milestone"),
+    "key.milestone_done": ("节点完成", "Done"),
+    "key.next_stage": ("下一阶段", "Next stage"),
+    "key.publish": ("公示", "Publish"),
+    "tip.publish": ("列入或移出公示名单", "Put on or take off the publication list"),
+    "key.link_issue": ("关联事项", "Link issue"),
+    "key.score": ("评分", "Score"),
+    "key.review_view": ("榜单", "Board"),
+    "tip.review_view": ("在评分表和三色榜之间切换", "Switch between scoring and the board"),
+    "key.finalise": ("定稿", "Finalise"),
+    "tip.finalise": ("定稿后榜单留作记录，不能再评分", "Freeze the board for the record"),
+    "key.prev_quarter": ("上一季度", "Previous quarter"),
+    "key.next_quarter": ("下一季度", "Next quarter"),
+    "cmd.projects": ("微实事：项目列表", "Micro-projects: the list"),
+    "cmd.review": ("微实事：季度评议", "Micro-projects: quarterly review"),
+    "review.title": ("季度评议", "Quarterly review"),
+    "review.heading": (
+        "{quarter} 季度评议 · {view} · {state} · 第 {page}/{pages} 页",
+        "Review {quarter} · {view} · {state} · page {page}/{pages}",
+    ),
+    "review.view_targets": ("评分", "scoring"),
+    "review.view_board": ("三色榜", "board"),
+    "review.not_started": ("尚无评分", "no scores yet"),
+    "review.open_state": ("{targets} 项已有 {scores} 个评分", "{scores} score(s) on {targets}"),
+    "review.finalised_state": ("已定稿", "finalised"),
+    "review.prompt": (
+        "输入分数（0–100）后按回车；只按回车打开评分框",
+        "Type a score (0–100) and press Enter; Enter alone opens a form",
+    ),
+    "review.prompt_typed": (
+        "分数：{score}　回车保存，Esc 取消",
+        "Score: {score} · Enter saves, Esc cancels",
+    ),
+    "review.prompt_board": ("按平均分排序；w 回到评分", "By average score; w goes back to scoring"),
+    "review.prompt_finalised": (
+        "本季度评议已定稿，只能查看",
+        "This review is finalised: read only",
+    ),
+    "review.score_title": ("为「{name}」评分（0–100）", "Score “{name}” (0–100)"),
+    "review.bad_score": (
+        "分数应为 {low}–{high} 的整数",
+        "A score is a whole number from {low} to {high}",
+    ),
+    "review.saved": ("已评分：{name} {score} 分", "Scored {name}: {score}"),
+    "review.confirm_finalise": (
+        "定稿 {quarter} 季度评议？定稿后不能再评分。",
+        "Finalise the {quarter} review? No more scores after that.",
+    ),
+    "review.finalised": ("{quarter} 季度评议已定稿", "The {quarter} review is finalised"),
+    "review.col_colour": ("色", "C"),
+    "review.col_kind": ("类别", "Kind"),
+    "review.col_name": ("名称", "Name"),
+    "review.col_mine": ("我评", "Mine"),
+    "review.col_average": ("平均", "Avg"),
+    "review.col_scores": ("人数", "Votes"),
+    "review.col_colour_name": ("颜色", "Colour"),
+    "help.projects": (
+        "民生微实事：反复出现的问题立为小项目，由领衔代表推进。回车打开项目，p 把公示名单"
+        "写成 A4 网页和 Markdown（数据文件夹的 prints/ 下）。在事项页按 m 把事项立为微实事。",
+        "Micro-projects: recurring problems made into small public projects, each led by a "
+        "deputy. Enter opens one; p writes the publication list as an A4 web page and Markdown "
+        "into the data folder's prints/. On an issue's page, m promotes the issue.",
+    ),
+    "help.project": (
+        "a 添加节点，x 标记节点完成，g 推进到下一阶段（计划中 → 实施中 → 已完成），o 列入或移出"
+        "公示，l 关联同类事项，回车打开光标所在的事项。",
+        "a adds a milestone, x marks one done, g moves the project to its next stage (planned "
+        "→ underway → done), o puts it on or takes it off the publication list, l links another "
+        "issue of the same problem, Enter opens the issue under the cursor.",
+    ),
+    "help.review": (
+        "季度评议：值班代表为本季度的每个微实事和责任单位打分（0–100），每人每项一个分数，"
+        "重新评分会替换原分数。输入数字后回车保存，只按回车打开评分框，退格删去一位。"
+        "w 在评分表和三色榜之间切换：平均分达到绿色线（默认 85）为绿，达到黄色线（默认 60）"
+        "为黄，其余为红（两条线是联络站设置）。[ ] 切换季度，f 定稿：定稿后的榜单留作记录，"
+        "不能再评分。",
+        "The quarterly review: the deputy on duty scores each micro-project and unit of the "
+        "quarter 0-100, one score per deputy and target; scoring again replaces it. Type the "
+        "digits and press Enter to save; Enter alone opens a form, Backspace takes a digit "
+        "back. w switches between scoring and the board: an average at or above the green line "
+        "(85 by default) is green, at or above the yellow line (60) yellow, the rest red (both "
+        "lines are station settings). [ ] change quarter; f finalises: the board is kept for "
+        "the record and takes no more scores.",
+    ),
+    "error.issue_in_project": (
+        "该事项已属于微实事「{title}」",
+        "This issue already belongs to the micro-project “{title}”",
+    ),
+    "error.milestone_done": ("这个节点已经完成", "This milestone is already done"),
+    "error.milestone_not_found": ("找不到该节点", "Milestone not found"),
+    "error.project_move": ("项目阶段只能向前推进", "A project only moves forward"),
+    "error.project_needs_lead": (
+        "请先确定领衔代表（或先安排值班代表）",
+        "Choose a lead deputy (or put a deputy on duty) first",
+    ),
+    "error.project_not_found": ("找不到该微实事", "Micro-project not found"),
+    "error.review_empty": ("还没有评分，无需定稿", "Nothing scored yet: nothing to finalise"),
+    "error.review_finalised": (
+        "{quarter} 季度评议已定稿，不能再评分",
+        "The {quarter} review is finalised: no more scores",
+    ),
+    "error.review_needs_deputy": ("评分须由值班代表进行", "Scores are given by the deputy on duty"),
+    "error.review_not_found": ("本季度还没有评议", "No review in this quarter yet"),
+    "error.review_target_not_found": ("找不到评议对象", "Nothing to score by that name"),
     "roster.title": ("排班", "Duty roster"),
     "roster.month": (
         "{month} 值班表（已排 {count} 天）",
@@ -357,6 +726,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Phone first: a returning resident is filled in. Ctrl+S saves and goes to triage",
     ),
     "log.discard": ("放弃这条未保存的来访？", "Discard this unsaved visit?"),
+    "log.vulnerable": (
+        "困难群体（独居老人、残疾、生活困难等，优先办理）",
+        "Vulnerable resident (elderly alone, disabled, in hardship: handled first)",
+    ),
+    "log.open_issues": (
+        "该群众已有 {count} 件在办事项：同一问题请在分办时按 l 归入",
+        "This resident already has {count} open issue(s): if it is the same problem, press l "
+        "on triage to link it",
+    ),
     # Field errors (catalogue keys raised by the store)
     "field.required": ("必填", "Required"),
     "field.phone": (
@@ -389,6 +767,42 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "triage.received": ("{date} · {channel} · {kind}", "{date} · {channel} · {kind}"),
     "triage.resident": ("{name} {phone} · {village}", "{name} {phone} · {village}"),
     "triage.repeat": ("第 {count} 次来访", "visit no. {count}"),
+    "triage.own_issues": (
+        "该群众已有 {count} 件在办事项（按 l 归入）",
+        "This resident already has {count} open issue(s) (l links)",
+    ),
+    "triage.proposed": ("可能是同一问题（按 l 归入）：", "Looks like the same problem (l links):"),
+    "triage.reason_own": ("本人在办", "their own"),
+    "triage.reason_village": ("同村", "same village"),
+    "triage.reason_category": ("同类", "same category"),
+    "triage.reason_words": ("共有词：{words}", "shared words: {words}"),
+    "triage.alike": (
+        "另有 {count} 条待分办来访与此相似，按 m 全部标记",
+        "{count} other waiting visit(s) look like this one: m marks them all",
+    ),
+    "triage.marked": (
+        "已标记 {count} 条：1/2/3/u 合并开立一个事项，l 一并归入，空格取消",
+        "{count} marked: 1/2/3/u open one issue from all, l links all, space unmarks",
+    ),
+    "triage.merged": (
+        "已将 {count} 条来访合并为一个事项：{tier} · {unit}，{due} 前办结",
+        "{count} visits opened as one issue: {tier} · {unit}, due {due}",
+    ),
+    "triage.linked_n": ("已将 {count} 条来访归入：{title}", "{count} visits linked to: {title}"),
+    "triage.by_urgency": ("按紧急度排序", "most urgent first"),
+    "triage.repeat_linked": (
+        "该群众此前已为此事来访：记为重复诉求",
+        "The resident came about this before: counted as a repeat visit",
+    ),
+    "urgency.score": ("紧急度 {score}", "Urgency {score}"),
+    "urgency.overdue": ("逾期 {amount} 天", "{amount} d overdue"),
+    "urgency.due_soon": ("临近期限（剩 {amount} 天）", "due in {amount} d"),
+    "urgency.repeat": ("重复来访 {amount} 次", "{amount} repeat visit(s)"),
+    "urgency.vulnerable": ("困难群体", "vulnerable resident"),
+    "urgency.resupervision": ("再监督", "re-supervised"),
+    "urgency.came_before": ("同类再次来访 {amount} 次", "came {amount}× before about this"),
+    "urgency.waiting": ("已等待 {amount} 天", "waiting {amount} d"),
+    "urgency.none": ("暂无加急因素", "nothing adds urgency"),
     # Board
     "board.title": ("三色榜", "Colour board"),
     "board.empty": ("没有符合条件的在办事项", "No open issues match"),
@@ -398,6 +812,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "board.any": ("全部", "Any"),
     "board.apply": ("应用", "Apply"),
     "board.clear": ("清除", "Clear"),
+    "board.by_urgency": ("按紧急度排序", "Most urgent first"),
     "col.colour": ("色", "C"),
     "col.title": ("事项", "Issue"),
     "col.tier": ("层级", "Tier"),
@@ -449,6 +864,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "issue.tl_reopen": ("再监督", "Reopened for re-supervision"),
     "issue.reopened_n": ("再监督 {count} 次", "re-supervised {count}×"),
+    "issue.repeat_mark": ("重复来访", "repeat visit"),
     "issue.progress_saved": ("已记录进展", "Progress recorded"),
     "issue.closed_ok": ("已办结", "Closed"),
     "issue.closed_reopened": (
@@ -485,11 +901,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.dashboard": (
         "今日值班的概况：谁在值班、下一班是谁、今天的来访、三色榜计数、超期事项和上一班的交接。"
         "e 交班（核对、签署交接记录后由下一位代表接班），a 确认上一班的交接，o 排班，"
-        "w 换人值班（设了 PIN 的代表要输入 PIN）。",
+        "w 换人值班（设了 PIN 的代表要输入 PIN），m 民生微实事，g 季度评议。"
+        "领导干部进站和代表履职全景图（述职）在命令面板（Ctrl+P）中。",
         "Today at a glance: who is on duty and next, today's visits, the colour counts, "
         "overdue issues and the last handover note. e ends your shift (check and sign the "
         "handover, then the next deputy takes over), a acknowledges the last handover, "
-        "o opens the roster, w puts another deputy on duty (with their PIN if they have one).",
+        "o opens the roster, w puts another deputy on duty (with their PIN if they have one), "
+        "m opens the micro-projects, g the quarterly review. Leader visits and the deputies' "
+        "record (for their report to voters) are in the command palette (Ctrl+P).",
     ),
     "help.log": (
         "先输入电话：老群众会自动带出姓名和村社。Tab 在栏目间移动，下拉框按回车展开。"
@@ -499,22 +918,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.triage": (
         "待分办的来访，最早的在前。按 1/2/3 选层级并挑选责任单位，开立新事项；"
-        "按 u 直接选单位；按 l 归入已有的同类事项。",
+        "按 u 直接选单位；按 l 归入已有的同类事项（可能是同一问题的排在前面，并注明原因）。"
+        "空格标记来访，m 标记与当前相似的全部来访，标记后 1/2/3/u 合并开立一个事项；"
+        "o 在时间顺序和紧急度之间切换。",
         "Visits waiting for triage, oldest first. Press 1/2/3 to choose the tier and then "
-        "the unit, opening a new issue; u chooses a unit directly; l links to an open issue.",
+        "the unit, opening a new issue; u chooses a unit directly; l links to an open issue "
+        "(those that look like the same problem first, with the reasons). Space marks a visit, "
+        "m marks every waiting visit like this one; with marks, 1/2/3/u open one issue from "
+        "all of them. o switches between oldest first and most urgent first.",
     ),
     "help.board": (
         "在办事项按层级分组，红黄绿排序（最急的在前）。■ 红：超期或再监督；"
-        "▲ 黄：剩余期限不足三分之一；● 绿：期限充裕。f 筛选，PgUp/PgDn 翻页，回车打开。",
+        "▲ 黄：剩余期限不足三分之一；● 绿：期限充裕。f 筛选，o 按紧急度排序（逾期天数、"
+        "重复来访、困难群体、诉求类型、再监督；事项页显示明细），PgUp/PgDn 翻页，回车打开。",
         "Open issues by tier, worst first. ■ red: overdue or re-supervised; ▲ yellow: a third "
-        "of the window or less left; ● green: on track. f filters, PgUp/PgDn pages, Enter opens.",
+        "of the window or less left; ● green: on track. f filters, o sorts by urgency (days "
+        "overdue, repeat visits, vulnerable residents, kind, re-supervision; the issue page "
+        "shows the breakdown), PgUp/PgDn pages, Enter opens.",
     ),
     "help.issue": (
         "事项的来访和办理过程。p 记录进展（状态只能向前），c 办结并记录群众评价"
-        "（未解决或不满意会转再监督），r 再监督，u 改派责任单位，v 显示电话。",
+        "（未解决或不满意会转再监督），r 再监督，u 改派责任单位，v 显示电话，"
+        "m 立为民生微实事（已立项则打开项目），a 打印交办单，e 打印催办通知书（超期事项）。",
         "An issue's visits and history. p adds progress (status only moves forward), c closes "
         "with the resident's evaluation (unresolved or unsatisfied reopens it), r reopens, "
-        "u hands it to another unit, v reveals phones.",
+        "u hands it to another unit, v reveals phones, m promotes it to a micro-project (or "
+        "opens its project), a prints the assignment slip, e the reminder notice (overdue).",
     ),
     # Search (/)
     "key.search": ("搜索", "Search"),
@@ -952,9 +1381,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stats.loading": ("正在统计…", "Counting…"),
     "stats.headline": (
         "来访 {visits} · 事项 {opened} · 在办 {open} · 超期 {overdue} · 两月办结率 {two_month}"
-        " · 满意率 {satisfaction} · 直接源自群众 {direct}",
+        " · 满意率 {satisfaction} · 直接源自群众 {direct}"
+        " · 领导进站 {leaders} 次（提出事项 {leader_issues}，已办结 {leader_closed}）",
         "Visits {visits} · issues {opened} · open {open} · overdue {overdue} · 2-month rate "
-        "{two_month} · satisfied {satisfaction} · direct {direct}",
+        "{two_month} · satisfied {satisfaction} · direct {direct} · leader visits {leaders} "
+        "({leader_issues} issues raised, {leader_closed} closed)",
     ),
     "stats.total": ("合计", "Total"),
     "stats.empty": ("这一期没有数据", "Nothing in this period"),

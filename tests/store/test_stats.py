@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import date
 
 import pytest
+from record_fixture import build_record
 from stats_fixture import TODAY, TZ, build_quarter, expected_totals
 
 from store.boards import BoardFilter, board_counts, list_board
@@ -17,8 +18,10 @@ from store.db import Store
 from store.errors import FieldInvalid
 from store.figure_sql import add_months, two_month_cutoff
 from store.issues import IssueRow
+from store.leader_visits import link_issues
 from store.models import Colour, Tier
 from store.settings import parse_settings
+from store.station import StationInfo
 from store.stats import (
     Breakdown,
     FigureRow,
@@ -257,3 +260,32 @@ def test_floors_are_settings_with_range_checks() -> None:
     for bad in ("1.5", "-0.1", "nan", "x"):
         with pytest.raises(ValueError):
             parse_settings({"floor.two_month_rate": bad})
+
+
+# ---------------------------------------------------------------------------------------------
+# Leader visits (领导干部进站) in the headline figures: tests/record_fixture.py's quarter.
+
+
+def test_counted_in_the_statistics(
+    store: Store,
+    clock: FrozenClock,
+    station_info: StationInfo,
+    refs,  # type: ignore[no-untyped-def]
+) -> None:
+    ids = build_record(store=store, clock=clock, station=station_info, refs=refs)
+    actor = station_info.actor(refs.deputies["沈国强"])
+    with store.write(actor) as session:
+        link_issues(session=session, leader_visit_id=ids["LV1"], issue_ids=[ids["C"], ids["B"]])
+        link_issues(session=session, leader_visit_id=ids["LV2"], issue_ids=[ids["B"], ids["F"]])
+        link_issues(session=session, leader_visit_id=ids["LV0"], issue_ids=[ids["E"]])
+    with store.read() as session:
+        q4 = period_figures(
+            session=session, period=Period.parse_quarter("2026Q4"), today=TODAY, tz=TZ
+        )
+        q3 = period_figures(
+            session=session, period=Period.parse_quarter("2026Q3"), today=TODAY, tz=TZ
+        )
+    # Q4: LV1 and LV2; issues C, B, F (B raised twice counts once); C closed.
+    assert (q4.leader_visits, q4.leader_issues, q4.leader_issues_closed) == (2, 3, 1)
+    assert q4.leader_issues_open == 2
+    assert (q3.leader_visits, q3.leader_issues, q3.leader_issues_closed) == (1, 1, 0)
