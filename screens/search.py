@@ -66,7 +66,7 @@ COLUMNS: dict[SearchKind, tuple[tuple[str, int, str], ...]] = {
         ("col.tier", 4, "tier"),
         ("col.title", 24, "title"),
         ("col.village", 8, "village"),
-        ("col.status", 4, "status"),
+        ("col.status", 6, "status"),
         ("col.due", 8, "due"),
     ),
     SearchKind.visits: (
@@ -416,7 +416,7 @@ class SearchScreen(DeskScreen):
                 (Text(label(row.tier)), 4, ""),
                 (marked(row.title, terms, title), title, ""),
                 (fit(row.village, 8), 8, ""),
-                (Text(label(row.status)), 4, ""),
+                (Text(label(row.status)), 6, ""),
                 (Text(due_text(row), style="dim"), 8, ""),
             ]
         )
