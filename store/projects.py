@@ -24,6 +24,7 @@ from store.models import (
     Category,
     Deputy,
     Issue,
+    IssueStatus,
     MicroProject,
     MicroProjectIssue,
     Milestone,
@@ -329,6 +330,38 @@ def project_of_issue(*, session: Session, issue_id: str) -> ProjectRow | None:
         )
     ).first()
     return None if project_id is None else get_project_row(session=session, project_id=project_id)
+
+
+def linkable_issues(
+    *, session: Session, project_id: str, today: date, limit: int = PAGE_SIZE, offset: int = 0
+) -> Page[IssueRow]:
+    """Issues a project could take over: in no project yet, of the project's category when it
+    has one; open ones first, the newest first.
+
+    Raises:
+        ProjectNotFound: no such project.
+    """
+    project = _project(session, project_id)
+    in_a_project = (
+        select(MicroProjectIssue.issue_id)
+        .join(MicroProject, col(MicroProject.id) == MicroProjectIssue.micro_project_id)
+        .where(_live_links(), col(MicroProject.deleted_at).is_(None))
+    )
+    where = [col(Issue.deleted_at).is_(None), col(Issue.id).not_in(in_a_project)]
+    if project.category_id is not None:
+        where.append(Issue.category_id == project.category_id)
+    total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
+    closed_last = case((col(Issue.status) == IssueStatus.closed, 1), else_=0)
+    settings = load_settings(session=session)
+    found = session.exec(
+        rows_query()
+        .where(*where)
+        .order_by(closed_last, col(Issue.opened_on).desc(), col(Issue.id))
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    items = tuple(to_row(*f, today=today, settings=settings) for f in found)
+    return Page(items, int(total), offset, limit)
 
 
 # ---------------------------------------------------------------------------------------------

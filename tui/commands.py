@@ -28,6 +28,13 @@ class DeskCommands(Provider):
             (t("cmd.follow_up"), partial(app.action_push, "screens.follow_up", "FollowUpScreen")),
             (t("cmd.roster"), partial(app.action_push, "screens.roster", "RosterScreen")),
             (t("cmd.calendar"), partial(app.action_push, "screens.calendar", "CalendarScreen")),
+            (
+                t("cmd.leader_visits"),
+                partial(app.action_push, "screens.leader_visits", "LeaderVisitsScreen"),
+            ),
+            (t("cmd.deputies"), partial(app.action_push, "screens.deputies", "DeputiesScreen")),
+            (t("cmd.projects"), partial(app.action_push, "screens.projects", "ProjectsScreen")),
+            (t("cmd.review"), partial(app.action_push, "screens.review", "ReviewScreen")),
             (t("cmd.help"), app.action_help),
         ]
 

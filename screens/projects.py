@@ -1,0 +1,417 @@
+"""Micro-projects (民生微实事): the list, one project's page, and the publication list (公示).
+
+The list opens a project with Enter and prints the publication list with `p` (A4 HTML and
+Markdown in the data folder's `prints/`). A project's page shows its stage, its issues with
+their colours and its milestones: `a` adds a milestone, `x` marks one done, `g` moves the
+project to its next stage, `o` puts it on or takes it off the publication list, `l` links
+another issue of the same problem, Enter opens the issue under the cursor."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from screens.base import DeskScreen
+from screens.dialogs import ConfirmModal, PickItem, PickModal
+from screens.paged import PagedTableScreen
+from screens.project_dialogs import MilestoneInput, MilestoneModal
+from store.issue_rows import IssueRow
+from store.models import ProjectStatus
+from store.paging import Page
+from store.projects import (
+    MilestoneRow,
+    ProjectDetail,
+    ProjectRow,
+    add_milestone,
+    complete_milestone,
+    get_project,
+    link_issue,
+    linkable_issues,
+    list_projects,
+    move_project,
+    next_stage,
+    set_published,
+)
+from tui.i18n import label, t
+from tui.theme import badge
+from tui.widgets.cells import due_text, fit, plain
+from tui.widgets.page_table import PageTable
+
+
+def print_publication(desk_store, today) -> list[Path]:  # type: ignore[no-untyped-def]
+    """Write the publication list (公示) into the data folder's prints/ (in a worker)."""
+    from store.publication import build_publication, write_publication
+    from tui.settings import data_dir
+
+    with desk_store.read() as session:
+        publication = build_publication(session=session, today=today)
+    return write_publication(publication, data_dir() / "prints", text=t, name=label)
+
+
+class ProjectsScreen(PagedTableScreen):
+    """Every micro-project, those under way first."""
+
+    HELP_KEY = "help.projects"
+    BINDINGS = [
+        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("enter", "open", t("key.open"), id="open-project"),
+        Binding(
+            "p", "print", t("key.print_publicity"), tooltip=t("tip.print_publicity"), id="print"
+        ),
+        *PagedTableScreen.PAGING_BINDINGS,
+    ]
+    TABLE_ID = "projects-table"
+    COLUMNS = (
+        ("projects.col_status", 6, "status"),
+        ("projects.col_title", 20, "title"),
+        ("projects.col_lead", 8, "lead"),
+        ("projects.col_village", 8, "village"),
+        ("projects.col_issues", 4, "issues"),
+        ("projects.col_milestones", 5, "milestones"),
+        ("projects.col_published", 4, "published"),
+    )
+    FLEX_COLUMN = "title"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="projects"):
+            yield Label("", id="projects-title", classes="screen-title")
+            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("projects.title")
+        self.add_columns()
+        self.reload()
+
+    def reload(self) -> None:
+        self.table.loading = self.shown_page is None
+        offset = self.page_offset
+
+        def load() -> Page[ProjectRow]:
+            with self.desk.store.read() as session:
+                return list_projects(session=session, offset=offset)
+
+        self.run_store(load, self._show, group="project_loaders", exclusive=True)
+
+    def _show(self, page: Page[ProjectRow]) -> None:
+        rows = [
+            (
+                row.id,
+                [
+                    Text(label(row.status)),
+                    fit(row.title, self.width_of("title")),
+                    fit(row.lead_deputy, 8),
+                    fit(row.village or "—", 8),
+                    Text(str(row.issue_count)),
+                    Text(f"{row.milestones_done}/{row.milestones_total}"),
+                    Text(t("projects.yes") if row.published else ""),
+                ],
+            )
+            for row in page.items
+        ]
+        self.show_rows(page, rows, self.current_id())
+        heading = t("projects.heading", total=page.total, page=page.number, pages=page.count)
+        if not page.total:
+            heading += "　" + t("projects.empty")
+        self.query_one("#projects-title", Label).update(heading)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_open(self) -> None:
+        project_id = self.current_id()
+        if project_id is not None:
+            self.app.push_screen(ProjectScreen(project_id))
+
+    @on(DataTable.RowSelected, f"#{TABLE_ID}")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_print(self) -> None:
+        self.run_store(
+            partial(print_publication, self.desk.store, self.today),
+            self._printed,
+            group="publicity_writers",
+        )
+
+    def _printed(self, paths: list[Path]) -> None:
+        self.notify(t("projects.printed", paths="\n".join(map(str, paths))), timeout=15)
+
+
+class ProjectScreen(DeskScreen):
+    """One micro-project: its stage, lead deputy, issues (with colours) and milestones."""
+
+    HELP_KEY = "help.project"
+    BINDINGS = [
+        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("a", "add_milestone", t("key.add_milestone"), id="add-milestone"),
+        Binding("x", "milestone_done", t("key.milestone_done"), id="milestone-done"),
+        Binding("g", "next_stage", t("key.next_stage"), id="next-stage"),
+        Binding("o", "publish", t("key.publish"), tooltip=t("tip.publish"), id="publish"),
+        Binding("l", "link", t("key.link_issue"), show=False, id="link-issue"),
+        Binding("enter", "open_issue", t("key.open"), show=False, id="open-issue"),
+        Binding("j", "cursor(1)", show=False),
+        Binding("k", "cursor(-1)", show=False),
+    ]
+
+    def __init__(self, project_id: str) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.detail: ProjectDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="project"):
+            yield Static("", id="project-head")
+            yield Label("", id="project-issues-title", classes="screen-title")
+            yield PageTable(id="project-issues", cursor_type="row")
+            yield Static("", id="project-milestones")
+        yield Footer()
+
+    @property
+    def issues(self) -> PageTable:
+        return self.query_one("#project-issues", PageTable)
+
+    def on_mount(self) -> None:
+        self.title = t("project.title")
+        self.query_one("#project", VerticalScroll).loading = True
+        table = self.issues
+        table.add_column("", width=2, key="colour")
+        table.add_column(t("col.title"), width=28, key="title")
+        table.add_column(t("col.unit"), width=12, key="unit")
+        table.add_column(t("col.due"), width=12, key="due")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        today = self.today
+
+        def load() -> ProjectDetail:
+            with self.desk.store.read() as session:
+                return get_project(session=session, project_id=self.project_id, today=today)
+
+        self.run_store(load, self._show, group="project_loaders", exclusive=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.detail is None:
+            return True
+        if action == "next_stage":
+            return None if self.detail.row.status == ProjectStatus.done else True
+        if action == "milestone_done":
+            return True if self._open_milestones() else None
+        return True
+
+    def _open_milestones(self) -> list[MilestoneRow]:
+        assert self.detail is not None
+        return [m for m in self.detail.milestones.items if m.done_on is None]
+
+    def _show(self, detail: ProjectDetail) -> None:
+        self.detail = detail
+        self.query_one("#project", VerticalScroll).loading = False
+        self.refresh_bindings()
+        self.query_one("#project-head", Static).update(self._head(detail))
+        self.query_one("#project-issues-title", Label).update(
+            t("project.issues", count=detail.issues.total)
+        )
+        table = self.issues
+        keep = self._current_issue()
+        table.clear()
+        for issue in detail.issues.items:
+            table.add_row(*self._issue_cells(issue), key=issue.id)
+        index = next((i for i, r in enumerate(detail.issues.items) if r.id == keep), 0)
+        if detail.issues.items:
+            table.move_cursor(row=index)
+        table.focus()
+        self.query_one("#project-milestones", Static).update(self._milestones(detail))
+
+    def _issue_cells(self, issue: IssueRow) -> list[Text]:
+        return [
+            badge(self.app, issue.colour),
+            fit(issue.title, 28),
+            fit(issue.unit, 12),
+            Text(due_text(issue)),
+        ]
+
+    def _head(self, d: ProjectDetail) -> Text:
+        row = d.row
+        out = plain(row.title, "bold")
+        out.append("\n")
+        out.append(
+            t(
+                "project.meta",
+                status=label(row.status),
+                lead=row.lead_deputy,
+                village=row.village or "—",
+                category=row.category or "—",
+            )
+            + "\n"
+        )
+        dates = t("project.started", date=row.started_on.isoformat())
+        if row.done_on is not None:
+            dates += "　" + t("project.done", date=row.done_on.isoformat())
+        out.append(dates + "　")
+        out.append(
+            t("project.published") if row.published else t("project.unpublished"),
+            style="bold" if row.published else "dim",
+        )
+        if d.description:
+            out.append("\n\n")
+            out.append_text(plain(d.description))
+        return out
+
+    def _milestones(self, d: ProjectDetail) -> Text:
+        out = Text("\n" + t("project.milestones", count=d.milestones.total) + "\n", style="bold")
+        if not d.milestones.items:
+            out.append(t("project.no_milestones") + "\n", style="italic")
+        for m in d.milestones.items:
+            out.append("☑ " if m.done_on else "☐ ")
+            out.append_text(plain(m.title))
+            if m.due_on is not None:
+                out.append("　" + t("project.due", date=m.due_on.isoformat()), style="dim")
+            if m.done_on is not None:
+                out.append("　" + t("project.done", date=m.done_on.isoformat()), style="dim")
+            out.append("\n")
+        return out
+
+    def _current_issue(self) -> str | None:
+        table = self.issues
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    # -- actions ----------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_cursor(self, step: int) -> None:
+        if step > 0:
+            self.issues.action_cursor_down()
+        else:
+            self.issues.action_cursor_up()
+
+    def action_open_issue(self) -> None:
+        from screens.issue import IssueScreen  # the issue page imports this module's screen
+
+        issue_id = self._current_issue()
+        if issue_id is not None:
+            self.app.push_screen(IssueScreen(issue_id))
+
+    @on(DataTable.RowSelected, "#project-issues")
+    def _selected(self) -> None:
+        self.action_open_issue()
+
+    def _write(self, job, message: str) -> None:  # type: ignore[no-untyped-def]
+        def run() -> object:
+            with self.desk.store.write(self.desk.actor) as session:
+                return job(session)
+
+        self.run_store(run, lambda _result: self._written(message), group="project_writers")
+
+    def _written(self, message: str) -> None:
+        self.notify(message)
+        self.reload()
+
+    def action_add_milestone(self) -> None:
+        def chosen(value: object) -> None:
+            if isinstance(value, MilestoneInput):
+                self._write(
+                    lambda session: add_milestone(
+                        session=session,
+                        project_id=self.project_id,
+                        title=value.title,
+                        due_on=value.due_on,
+                    ),
+                    t("project.milestone_added"),
+                )
+
+        self.app.push_screen(MilestoneModal(), chosen)
+
+    def action_milestone_done(self) -> None:
+        if self.detail is None:
+            return
+        pending = self._open_milestones()
+        if not pending:
+            return
+        items = [PickItem(m.id, m.title) for m in pending]
+
+        def chosen(milestone_id: str | None) -> None:
+            if milestone_id:
+                self._write(
+                    lambda session: complete_milestone(session=session, milestone_id=milestone_id),
+                    t("project.milestone_marked"),
+                )
+
+        self.app.push_screen(PickModal(t("project.pick_milestone"), items), chosen)
+
+    def action_next_stage(self) -> None:
+        if self.detail is None:
+            return
+        after = next_stage(self.detail.row.status)
+        if after is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._write(
+                    lambda session: move_project(
+                        session=session, project_id=self.project_id, status=after
+                    ),
+                    t("project.moved", status=label(after)),
+                )
+
+        question = t("project.confirm_move", status=label(after))
+        self.app.push_screen(ConfirmModal(question), confirmed)
+
+    def action_publish(self) -> None:
+        if self.detail is None:
+            return
+        publish = not self.detail.row.published
+        self._write(
+            lambda session: set_published(
+                session=session, project_id=self.project_id, published=publish
+            ),
+            t("project.now_published" if publish else "project.now_unpublished"),
+        )
+
+    def action_link(self) -> None:
+        today = self.today
+
+        def load() -> Page[IssueRow]:
+            with self.desk.store.read() as session:
+                return linkable_issues(session=session, project_id=self.project_id, today=today)
+
+        self.run_store(load, self._pick_issue, group="project_loaders")
+
+    def _pick_issue(self, page: Page[IssueRow]) -> None:
+        if not page.items:
+            self.notify(t("project.nothing_to_link"), severity="warning")
+            return
+        items = []
+        for issue in page.items:
+            prompt = badge(self.app, issue.colour)
+            prompt.append(" ")
+            prompt.append_text(fit(issue.title, 30))
+            prompt.append(f" · {issue.village} · {label(issue.status)}", style="dim")
+            items.append(PickItem(issue.id, prompt))
+
+        def chosen(issue_id: str | None) -> None:
+            if issue_id:
+                self._write(
+                    lambda session: link_issue(
+                        session=session, project_id=self.project_id, issue_id=issue_id
+                    ),
+                    t("project.linked"),
+                )
+
+        self.app.push_screen(PickModal(t("project.pick_issue"), items), chosen)

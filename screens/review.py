@@ -1,0 +1,287 @@
+"""The quarterly review (季度评议): the deputy on duty scores each micro-project and each unit of
+the quarter 0–100, and the quarter's three-colour board ranks them by average score.
+
+Type the score's digits and press Enter to save it for the row under the cursor (Enter with no
+digits opens a small form); Backspace takes a digit back. `w` switches between the targets and
+the board, `[` `]` change quarter, `f` finalises the review (after a confirmation): its board is
+then the record and takes no more scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Label
+
+from screens.dialogs import ConfirmModal
+from screens.paged import PagedTableScreen
+from screens.project_dialogs import ScoreModal, parse_score
+from store.models import ReviewTarget
+from store.paging import Page
+from store.review import (
+    BoardRow,
+    ReviewInfo,
+    TargetRow,
+    finalise_review,
+    get_review,
+    list_targets,
+    review_board,
+    score_target,
+)
+from store.stats import Period, PeriodKind
+from tui.i18n import label, t
+from tui.theme import badge
+from tui.widgets.cells import fit
+from tui.widgets.page_table import PageTable
+
+TARGETS, BOARD = "targets", "board"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    review: ReviewInfo | None
+    page: Page[TargetRow] | Page[BoardRow]
+
+
+class ReviewScreen(PagedTableScreen):
+    HELP_KEY = "help.review"
+    BINDINGS = [
+        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("enter", "save_score", t("key.score"), id="save-score"),
+        Binding("w", "switch_view", t("key.review_view"), tooltip=t("tip.review_view"), id="view"),
+        Binding("f", "finalise", t("key.finalise"), tooltip=t("tip.finalise"), id="finalise"),
+        Binding("left_square_bracket", "quarter(-1)", t("key.prev_quarter"), show=False),
+        Binding("right_square_bracket", "quarter(1)", t("key.next_quarter"), show=False),
+        Binding("backspace", "erase", show=False),
+        *[Binding(str(d), f"digit({d})", show=False) for d in range(10)],
+        *PagedTableScreen.PAGING_BINDINGS,
+    ]
+    TABLE_ID = "review-table"
+    # Both views share the table's widths: 80 columns, the name taking what is left.
+    COLUMNS = (
+        ("review.col_colour", 2, "colour"),
+        ("review.col_kind", 8, "kind"),
+        ("review.col_name", 22, "name"),
+        ("review.col_mine", 6, "mine"),
+        ("review.col_average", 6, "average"),
+        ("review.col_scores", 6, "scores"),
+    )
+    FLEX_COLUMN = "name"
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The current quarter, set at mount (the clock is the app's).
+        self.quarter: Period | None = None
+        self.view = TARGETS
+        self.typed = ""
+        self.review: ReviewInfo | None = None
+        self.targets: dict[str, TargetRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="review"):
+            yield Label("", id="review-title", classes="screen-title")
+            yield Label("", id="review-prompt", classes="hint")
+            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("review.title")
+        self.quarter = Period.of(PeriodKind.quarter, self.today)
+        self.add_columns()
+        self.reload()
+
+    def reload(self) -> None:
+        self.table.loading = self.shown_page is None
+        assert self.quarter is not None
+        code, view, offset = self.quarter.code, self.view, self.page_offset
+        deputy_id = self.desk.deputy_id
+
+        def load() -> Loaded:
+            with self.desk.store.read() as session:
+                review = get_review(session=session, quarter=code)
+                page: Page[TargetRow] | Page[BoardRow]
+                if view == TARGETS:
+                    page = list_targets(
+                        session=session, quarter=code, deputy_id=deputy_id, offset=offset
+                    )
+                else:
+                    page = review_board(session=session, quarter=code, offset=offset)
+                return Loaded(review, page)
+
+        self.run_store(load, self._show, group="review_loaders", exclusive=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        finalised = self.review is not None and self.review.finalised
+        if action in ("save_score", "digit", "erase"):
+            return None if finalised or self.view == BOARD else True
+        if action == "finalise":
+            return None if finalised or self.review is None else True
+        return True
+
+    def _show(self, loaded: Loaded) -> None:
+        self.review = loaded.review
+        self.refresh_bindings()
+        page = loaded.page
+        if self.view == TARGETS:
+            self.targets = {row.id: row for row in page.items}  # type: ignore[union-attr]
+            rows = [(row.id, self._target_cells(row)) for row in page.items]  # type: ignore[arg-type]
+        else:
+            rows = [(row.id, self._board_cells(row)) for row in page.items]  # type: ignore[arg-type]
+        self.show_rows(page, rows, self.current_id())
+        self._heading(page)
+        self._prompt()
+
+    def _target_cells(self, row: TargetRow) -> list[Text]:
+        return [
+            badge(self.app, row.colour) if row.colour else Text("·", style="dim"),
+            Text(label(row.kind)),
+            fit(row.name, self.width_of("name")),
+            Text("—" if row.mine is None else str(row.mine), style="bold"),
+            Text("—" if row.average is None else f"{row.average:.1f}"),
+            Text(str(row.scores)),
+        ]
+
+    def _board_cells(self, row: BoardRow) -> list[Text]:
+        return [
+            badge(self.app, row.colour),
+            Text(label(row.kind)),
+            fit(row.name, self.width_of("name")),
+            Text(label(row.colour)),
+            Text(f"{row.average:.1f}", style="bold"),
+            Text(str(row.scores)),
+        ]
+
+    def _heading(self, page: Page[TargetRow] | Page[BoardRow]) -> None:
+        review = self.review
+        if review is None:
+            state = t("review.not_started")
+        elif review.finalised:
+            state = t("review.finalised_state", date=review.held_on.isoformat())
+        else:
+            state = t("review.open_state", scores=review.scores, targets=review.targets_scored)
+        view = t("review.view_board") if self.view == BOARD else t("review.view_targets")
+        self.query_one("#review-title", Label).update(
+            t(
+                "review.heading",
+                quarter=self.quarter.code if self.quarter else "",
+                view=view,
+                state=state,
+                page=page.number,
+                pages=page.count,
+            )
+        )
+        # The fourth column is the deputy's own score in the targets, the colour on the board.
+        heading = t("review.col_mine") if self.view == TARGETS else t("review.col_colour_name")
+        column = self.table.columns.get("mine")  # type: ignore[call-overload]
+        if column is not None and column.label.plain != heading:
+            column.label = Text(heading)
+            self.table.refresh()
+
+    def _prompt(self) -> None:
+        if self.review is not None and self.review.finalised:
+            text = t("review.prompt_finalised")
+        elif self.view == BOARD:
+            text = t("review.prompt_board")
+        elif self.typed:
+            text = t("review.prompt_typed", score=self.typed)
+        else:
+            text = t("review.prompt")
+        self.query_one("#review-prompt", Label).update(text)
+
+    # -- actions ----------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self.typed:
+            self.typed = ""
+            self._prompt()
+            return
+        self.app.pop_screen()
+
+    def action_digit(self, digit: int) -> None:
+        if len(self.typed) < 3:
+            self.typed += str(digit)
+        self._prompt()
+
+    def action_erase(self) -> None:
+        self.typed = self.typed[:-1]
+        self._prompt()
+
+    def action_quarter(self, step: int) -> None:
+        if self.quarter is None:
+            return
+        self.quarter = self.quarter.shift(step)
+        self.typed, self.page_offset, self.shown_page = "", 0, None
+        self.reload()
+
+    def action_switch_view(self) -> None:
+        self.view = BOARD if self.view == TARGETS else TARGETS
+        self.typed, self.page_offset = "", 0
+        self.reload()
+
+    def action_save_score(self) -> None:
+        target = self.targets.get(self.current_id() or "")
+        if target is None or self.view != TARGETS:
+            return
+        if not self.typed:
+            self.app.push_screen(
+                ScoreModal(target.name, target.mine), partial(self._scored, target)
+            )
+            return
+        score, self.typed = parse_score(self.typed), ""
+        if score is None:
+            self._prompt()
+            self.notify(t("review.bad_score", low=0, high=100), severity="error")
+            return
+        self._scored(target, score)
+
+    @on(DataTable.RowSelected, f"#{TABLE_ID}")
+    def _selected(self) -> None:
+        self.action_save_score()
+
+    def _scored(self, target: TargetRow, score: object) -> None:
+        if not isinstance(score, int):
+            return
+        assert self.quarter is not None
+        code, kind = self.quarter.code, ReviewTarget(target.kind)
+
+        def write() -> ReviewInfo:
+            with self.desk.store.write(self.desk.actor) as session:
+                return score_target(
+                    session=session, quarter=code, kind=kind, target_id=target.id, score=score
+                )
+
+        def done(_info: ReviewInfo) -> None:
+            self.notify(t("review.saved", name=target.name, score=score))
+            self.table.action_cursor_down()
+            self.reload()
+
+        self.run_store(write, done, group="review_writers")
+
+    def action_finalise(self) -> None:
+        if self.review is None or self.review.finalised or self.quarter is None:
+            return
+        code = self.quarter.code
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def write() -> ReviewInfo:
+                with self.desk.store.write(self.desk.actor) as session:
+                    return finalise_review(session=session, quarter=code)
+
+            def done(_info: ReviewInfo) -> None:
+                self.notify(t("review.finalised", quarter=code))
+                self.view = BOARD
+                self.page_offset = 0
+                self.reload()
+
+            self.run_store(write, done, group="review_writers")
+
+        self.app.push_screen(ConfirmModal(t("review.confirm_finalise", quarter=code)), confirmed)
