@@ -150,6 +150,10 @@ class ProjectScreen(DeskScreen):
     """One micro-project: its stage, lead deputy, issues (with colours) and milestones."""
 
     HELP_KEY = "help.project"
+    DEFAULT_CSS = """
+    ProjectScreen #project-head, ProjectScreen #project-milestones { padding: 0 1; }
+    ProjectScreen #project-issues { height: auto; max-height: 12; }
+    """
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("a", "add_milestone", t("key.add_milestone"), id="add-milestone"),
@@ -401,7 +405,7 @@ class ProjectScreen(DeskScreen):
         for issue in page.items:
             prompt = badge(self.app, issue.colour)
             prompt.append(" ")
-            prompt.append_text(fit(issue.title, 30))
+            prompt.append_text(fit(issue.title, 36))
             prompt.append(f" · {issue.village} · {label(issue.status)}", style="dim")
             items.append(PickItem(issue.id, prompt))
 

@@ -336,7 +336,7 @@ def linkable_issues(
     *, session: Session, project_id: str, today: date, limit: int = PAGE_SIZE, offset: int = 0
 ) -> Page[IssueRow]:
     """Issues a project could take over: in no project yet, of the project's category when it
-    has one; open ones first, the newest first.
+    has one; open ones first, those of the project's village first, then the newest.
 
     Raises:
         ProjectNotFound: no such project.
@@ -352,11 +352,13 @@ def linkable_issues(
         where.append(Issue.category_id == project.category_id)
     total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
     closed_last = case((col(Issue.status) == IssueStatus.closed, 1), else_=0)
+    # The same problem in the project's own village is the likeliest to belong to it.
+    elsewhere = case((Issue.village_id == project.village_id, 0), else_=1)
     settings = load_settings(session=session)
     found = session.exec(
         rows_query()
         .where(*where)
-        .order_by(closed_last, col(Issue.opened_on).desc(), col(Issue.id))
+        .order_by(closed_last, elsewhere, col(Issue.opened_on).desc(), col(Issue.id))
         .limit(limit)
         .offset(offset)
     ).all()

@@ -161,12 +161,21 @@ def render_html(pub: Publication, *, text: Text, name: Name) -> str:
     return "\n".join(out)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+# Inline markup anywhere; block markup (headings, lists, quotes) only where a line starts.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|[0-9]+(?=[.)]))")
 
 
 def md_escape(value: str) -> str:
-    """Text that Markdown shows as typed: every punctuation it could read as markup escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", value)
+    """One line of text that Markdown shows as typed: what it could read as markup is escaped
+    (dates and ordinary punctuation stay readable in the raw file)."""
+    escaped = _MD_INLINE.sub(r"\\\1", value)
+    found = _MD_LINE_START.match(escaped)
+    if found is None:
+        return escaped
+    if found[2][0].isdigit():  # "1." would start a numbered list: escape its dot
+        return escaped[: found.end()] + "\\" + escaped[found.end() :]
+    return found[1] + "\\" + escaped[len(found[1]) :]
 
 
 def _md_table(headings: list[str], rows: list[list[str]]) -> list[str]:

@@ -228,3 +228,32 @@ def test_every_project_write_is_logged_under_the_deputy_on_duty(
         ("milestone", "update"),
     }
     assert {c.deputy_id for c in logged} == {actor.deputy_id}
+
+
+def test_the_publication_lists_published_projects_and_quotes_no_resident(
+    store: Store, actor: Actor, make_issue: Callable, tmp_path: Any
+) -> None:
+    from store.publication import build_publication, md_escape, write_publication
+
+    words = "王阿姨说：2号楼门口的垃圾桶太臭了"
+    row = _promote(store, actor, make_issue(text=words).id, title="1. 垃圾桶 | 移位")
+    _promote(store, actor, make_issue(text="没公示的").id, title="未公示项目")
+    with store.write(actor) as session:
+        set_published(session=session, project_id=row.id, published=True)
+        add_milestone(session=session, project_id=row.id, title="# 勘查", due_on=TODAY)
+    with store.read() as session:
+        publication = build_publication(session=session, today=TODAY)
+    assert [p.row.title for p in publication.projects] == ["1. 垃圾桶 | 移位"]
+    assert publication.projects[0].colours == {Colour.green: 1}
+    html, markdown = write_publication(
+        publication, tmp_path / "prints", text=lambda key, **kw: key, name=lambda m: m.value
+    )
+    assert html.name == "publicity-2026-11-24.html" and markdown.suffix == ".md"
+    for path in (html, markdown):
+        body = path.read_text(encoding="utf-8")
+        assert "王阿姨" not in body and "未公示项目" not in body
+    assert "## 1\\. 1\\. 垃圾桶 \\| 移位" in markdown.read_text(encoding="utf-8")
+    assert "\\# 勘查" in markdown.read_text(encoding="utf-8")
+    assert not list((tmp_path / "prints").glob("*.part"))
+    assert md_escape("2026-11-25") == "2026-11-25"
+    assert md_escape("- 列表") == "\\- 列表" and md_escape("<b>") == "\\<b\\>"
