@@ -16,7 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, Select
 from screens.base import nav_bindings
 from screens.issue import IssueScreen
 from screens.paged import PagedTableScreen
-from store.boards import BoardFilter, board_counts, board_position, list_board
+from store.boards import BoardFilter, BoardOrder, board_counts, board_position, list_board
 from store.issues import IssueRow
 from store.models import Colour, IssueStatus, Tier
 from store.paging import PAGE_SIZE, Page
@@ -147,6 +147,8 @@ class BoardScreen(PagedTableScreen):
     BINDINGS = [
         Binding("enter", "open", t("key.open"), id="open-issue"),
         Binding("f", "filter", t("key.filter"), id="filter-board"),
+        # Out of the footer, which would not fit 80 columns in English; in help and the palette.
+        Binding("o", "sort", t("key.sort"), tooltip=t("tip.sort"), show=False, id="sort-board"),
         *PagedTableScreen.PAGING_BINDINGS,
         *nav_bindings("log-visit", "triage"),
         Binding("escape", "back", t("key.back"), id="board-back"),
@@ -169,6 +171,7 @@ class BoardScreen(PagedTableScreen):
         # A drill-down's title (what it lists); None for the board itself.
         self.heading = heading
         self.names: FilterChoices | None = None
+        self.order = BoardOrder.colour
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -189,25 +192,33 @@ class BoardScreen(PagedTableScreen):
         # stands.
         focus = self.desk.last_issue_id
         self.run_store(
-            partial(self._load, self.filters, self.page_offset, focus),
+            partial(self._load, self.filters, self.page_offset, focus, self.order),
             self._show,
             group="issue_loaders",
             exclusive=True,
         )
 
-    def _load(self, filters: BoardFilter, offset: int, focus: str | None) -> BoardData:
+    def _load(
+        self,
+        filters: BoardFilter,
+        offset: int,
+        focus: str | None,
+        order: BoardOrder = BoardOrder.colour,
+    ) -> BoardData:
         today = self.today
         with self.desk.store.read() as session:
             if focus is not None:
                 position = board_position(
-                    session=session, today=today, issue_id=focus, filters=filters
+                    session=session, today=today, issue_id=focus, filters=filters, order=order
                 )
                 if position is None:
                     focus = None
                 else:
                     offset = position // PAGE_SIZE * PAGE_SIZE
             return BoardData(
-                page=list_board(session=session, today=today, filters=filters, offset=offset),
+                page=list_board(
+                    session=session, today=today, filters=filters, offset=offset, order=order
+                ),
                 counts=board_counts(session=session, today=today, filters=filters),
                 focus_id=focus,
             )
@@ -231,6 +242,8 @@ class BoardScreen(PagedTableScreen):
         self.show_rows(page, rows, data.focus_id or self.current_id())
         self.query_one("#board-counts", Label).update(counts_line(self.app, data.counts))
         status = t("board.page", page=page.number, pages=page.count, total=page.total)
+        if self.order == BoardOrder.urgency:
+            status += "　" + t("board.by_urgency")
         if self.filters.active:
             status += "　" + t("board.filtered", what=self._filter_text())
         if not page.items:
@@ -268,6 +281,13 @@ class BoardScreen(PagedTableScreen):
         issue_id = self.current_id()
         if issue_id is not None:
             self.app.push_screen(IssueScreen(issue_id))
+
+    def action_sort(self) -> None:
+        """The usual order (tier, colour) ↔ the most urgent first, from the first page."""
+        urgent = self.order == BoardOrder.colour
+        self.order = BoardOrder.urgency if urgent else BoardOrder.colour
+        self.page_offset = 0
+        self.reload()
 
     def action_filter(self) -> None:
         self.run_store(self._load_names, self._ask_filter, group="form_loaders")

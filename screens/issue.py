@@ -37,6 +37,7 @@ from store.validation import mask_phone
 from tui.i18n import label, t
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, plain
+from tui.widgets.urgency import urgency_text
 
 
 class IssueScreen(DeskScreen):
@@ -130,6 +131,9 @@ class IssueScreen(DeskScreen):
         if d.reopen_count:
             out.append("　" + t("issue.reopened_n", count=d.reopen_count), style="bold")
         out.append("\n")
+        if row.status != IssueStatus.closed:
+            out.append_text(urgency_text(d.urgency))
+            out.append("\n")
         out.append(t("issue.opened", date=row.opened_on.isoformat(), window=d.window_days))
         if row.lead_deputy:
             out.append("　" + t("issue.lead", name=row.lead_deputy))
@@ -157,7 +161,10 @@ class IssueScreen(DeskScreen):
             if number:
                 out.append("\n")
             out.append(to_local(v.received_at, tz).strftime("%Y-%m-%d %H:%M "), style="dim")
-            out.append(f"{v.resident} {phone} · {v.village} · {label(v.channel)}\n", style="dim")
+            out.append(f"{v.resident} {phone} · {v.village} · {label(v.channel)}", style="dim")
+            if v.id in d.repeat_visits:
+                out.append(" · " + t("issue.repeat_mark"), style="bold")
+            out.append("\n")
             out.append_text(plain(d.visit_texts.get(v.id, v.summary)))
             out.append("\n")
         return out

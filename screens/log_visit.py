@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Select, TextArea
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, TextArea
 
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmModal
@@ -51,6 +51,7 @@ class LogVisitScreen(DeskScreen):
                 yield self._field("phone", Input(id="phone", max_length=20, type="text"))
                 yield self._field("name", Input(id="name", max_length=60))
             yield Label("", id="resident-note", classes="hint")
+            yield Checkbox(t("log.vulnerable"), id="vulnerable")
             with Horizontal(classes="form-row"):
                 yield self._field("village_id", Select([], id="village_id", prompt=t("log.choose")))
                 yield self._field(
@@ -134,19 +135,25 @@ class LogVisitScreen(DeskScreen):
     def _found(self, resident: Resident | None) -> None:
         previous, self.resident = self.resident, resident
         note = self.query_one("#resident-note", Label)
+        vulnerable = self.query_one("#vulnerable", Checkbox)
         if resident is None:
             note.update("")
             if previous is not None and self.query_one("#name", Input).value == previous.name:
                 self.query_one("#name", Input).value = ""
+                vulnerable.value = False
             return
-        note.update(
-            t(
-                "log.returning",
-                name=resident.name,
-                village=resident.village,
-                count=resident.visit_count + 1,
-            )
+        line = t(
+            "log.returning",
+            name=resident.name,
+            village=resident.village,
+            count=resident.visit_count + 1,
         )
+        if resident.open_issues:
+            # A repeat (重复诉求) is linked on triage, where this visit goes after saving.
+            line += "\n" + t("log.open_issues", count=resident.open_issues)
+        note.update(line)
+        if previous is None or previous.id != resident.id:
+            vulnerable.value = resident.vulnerable
         self._fill_resident(resident)
 
     def _fill_resident(self, resident: Resident) -> None:
@@ -176,6 +183,7 @@ class LogVisitScreen(DeskScreen):
             "category_id": select_value("category_id"),
             "text": self.query_one("#text", TextArea).text,
             "deputy_id": self.desk.deputy_id,
+            "vulnerable": self.query_one("#vulnerable", Checkbox).value,
         }
 
     def _show_errors(self, errors: dict[str, str], *, focus: bool = True) -> None:

@@ -15,18 +15,33 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from screens.dialogs import PickItem, PickModal
 from screens.paged import PagedTableScreen
 from store.clock import to_local
-from store.issues import IssueRow, link_visit, open_issue, suggest_units
+from store.issues import IssueRow, link_visits, open_issue_from_visits, suggest_units
 from store.models import Tier
 from store.paging import Page
-from store.similar import Suggestion, suggest_issues
+from store.similar import SimilarVisit, Suggestion, similar_untriaged, suggest_issues
 from store.validation import mask_phone
-from store.visits import VisitDetail, VisitRow, get_visit, list_untriaged
+from store.visits import VisitDetail, VisitRow, get_visit, list_untriaged, untriaged_position
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import fit, plain
 from tui.widgets.page_table import PageTable
+from tui.widgets.urgency import likeness_text, urgency_text
 
 TIER_KEYS = {"1": Tier.village, "2": Tier.township, "3": Tier.county}
+
+
+@dataclass(frozen=True)
+class TriageInfo:
+    """The visit under the cursor and what may be the same problem: open issues proposed for
+    linking, and other waiting visits that look alike."""
+
+    detail: VisitDetail
+    proposals: list[Suggestion]
+    alike: list[SimilarVisit]
+
+
+# Proposed issues shown in the visit's pane (all of them are first in the `l` list).
+PROPOSALS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,16 @@ class TriageScreen(PagedTableScreen):
         ),
         Binding("u", "unit", t("key.unit"), tooltip=t("tip.unit"), id="choose-unit"),
         Binding("l", "link", t("key.link"), tooltip=t("tip.link"), id="link-issue"),
+        Binding("space", "mark", t("key.mark"), tooltip=t("tip.mark"), show=False, id="mark"),
+        Binding(
+            "m",
+            "mark_alike",
+            t("key.mark_alike"),
+            tooltip=t("tip.mark_alike"),
+            show=False,
+            id="mark-alike",
+        ),
+        Binding("o", "sort", t("key.sort"), tooltip=t("tip.sort"), show=False, id="sort-queue"),
         Binding("v", "reveal", t("key.reveal"), show=False, id="reveal-phone"),
         *[replace(b, show=False) for b in PagedTableScreen.PAGING_BINDINGS],
     ]
@@ -76,7 +101,11 @@ class TriageScreen(PagedTableScreen):
         super().__init__()
         self.want_visit: str | None = None
         self.detail: VisitDetail | None = None
+        self.info: TriageInfo | None = None
         self.revealed = False
+        # Visits marked to become one issue (or to be linked together), by id.
+        self.marked: set[str] = set()
+        self.by_urgency = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -103,19 +132,21 @@ class TriageScreen(PagedTableScreen):
     def reload(self) -> None:
         self.table.loading = self.shown_page is None
         self.run_store(
-            partial(self._load, self.page_offset, self.want_visit),
+            partial(self._load, self.page_offset, self.want_visit, self.by_urgency),
             self._show,
             group="visit_loaders",
             exclusive=True,
         )
 
-    def _load(self, offset: int, want: str | None) -> Page[VisitRow]:
+    def _load(self, offset: int, want: str | None, by_urgency: bool = False) -> Page[VisitRow]:
+        now = self.desk.store.clock.now() if by_urgency else None
         with self.desk.store.read() as session:
-            page = list_untriaged(session=session, offset=offset)
+            page = list_untriaged(session=session, offset=offset, by_urgency_at=now)
             if want and all(v.id != want for v in page.items) and page.total > page.limit:
-                # The new visit is the newest, so on the last page.
-                last = (page.total - 1) // page.limit * page.limit
-                page = list_untriaged(session=session, offset=last)
+                position = untriaged_position(session=session, visit_id=want, by_urgency_at=now)
+                if position is not None:
+                    start = position // page.limit * page.limit
+                    page = list_untriaged(session=session, offset=start, by_urgency_at=now)
             return page
 
     def _show(self, page: Page[VisitRow]) -> None:
@@ -125,7 +156,7 @@ class TriageScreen(PagedTableScreen):
                 visit.id,
                 [
                     Text(to_local(visit.received_at, tz).strftime("%m-%d %H:%M")),
-                    fit(visit.resident, 8),
+                    self._resident_cell(visit),
                     fit(visit.village, 10),
                     fit(visit.category, 12),
                     fit(visit.summary, self.width_of("summary")),
@@ -135,15 +166,24 @@ class TriageScreen(PagedTableScreen):
         ]
         index = self.show_rows(page, rows, self.want_visit or self.current_id())
         count = t("triage.count", count=page.total)
+        if self.by_urgency:
+            count += "　" + t("triage.by_urgency")
         if page.count > 1:
             count += "　" + t("board.page", page=page.number, pages=page.count, total=page.total)
         self.query_one("#triage-count", Label).update(count + "　" + t("triage.help_line"))
         if not page.items:
             self.query_one("#triage-visit", Static).update(t("triage.empty"))
             self.detail = None
+            self.info = None
             return
         self.want_visit = None
         self._load_detail(page.items[index].id)
+
+    def _resident_cell(self, visit: VisitRow) -> Text:
+        # ✓ marks a visit that goes into the next issue opened (or linked) from the queue.
+        if visit.id in self.marked:
+            return fit("✓" + visit.resident, 8, "bold")
+        return fit(visit.resident, 8)
 
     @on(DataTable.RowHighlighted, "#triage-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -161,12 +201,20 @@ class TriageScreen(PagedTableScreen):
             exclusive=True,
         )
 
-    def _get_visit(self, visit_id: str) -> VisitDetail:
+    def _get_visit(self, visit_id: str) -> TriageInfo:
+        now = self.desk.store.clock.now()
         with self.desk.store.read() as session:
-            return get_visit(session=session, visit_id=visit_id)
+            detail = get_visit(session=session, visit_id=visit_id, now=now)
+            suggestions = suggest_issues(session=session, visit_id=visit_id, today=self.today)
+            return TriageInfo(
+                detail=detail,
+                proposals=[s for s in suggestions if s.proposed][:PROPOSALS_SHOWN],
+                alike=similar_untriaged(session=session, visit_id=visit_id),
+            )
 
-    def _show_detail(self, detail: VisitDetail) -> None:
-        self.detail = detail
+    def _show_detail(self, info: TriageInfo) -> None:
+        self.info = info
+        detail = self.detail = info.detail
         row = detail.row
         phone = row.phone if self.revealed else mask_phone(row.phone)
         tz = self.desk.store.clock.tz
@@ -187,15 +235,43 @@ class TriageScreen(PagedTableScreen):
             + f" · {row.category}\n",
             style="dim",
         )
+        head.append_text(urgency_text(detail.urgency))
+        head.append("\n")
+        head.append_text(self._same_problem(info))
         head.append_text(plain(detail.text))
         self.query_one("#triage-visit", Static).update(head)
+
+    def _same_problem(self, info: TriageInfo) -> Text:
+        """The resident's open issues, the issues proposed as the same problem and why, the
+        waiting visits that look alike, and what is marked."""
+        out = Text()
+        own = len(info.detail.resident_open_issues)
+        if own:
+            out.append(t("triage.own_issues", count=own) + "\n", style="bold")
+        if info.proposals:
+            out.append(t("triage.proposed") + "\n", style="bold")
+            for suggestion in info.proposals:
+                out.append("  ")
+                out.append_text(badge(self.app, suggestion.row.colour))
+                out.append(" ")
+                out.append_text(fit(suggestion.row.title, 24))
+                out.append("  " + likeness_text(suggestion.likeness, suggestion.own), style="dim")
+                out.append("\n")
+        unmarked = [v for v in info.alike if v.id not in self.marked]
+        if unmarked:
+            out.append(t("triage.alike", count=len(unmarked)) + "\n", style="italic")
+        if self.marked:
+            out.append(t("triage.marked", count=len(self.marked)) + "\n", style="bold")
+        if out.plain:
+            out.append("\n")
+        return out
 
     # -- actions ----------------------------------------------------------------------
 
     def action_reveal(self) -> None:
-        if self.detail is not None:
+        if self.info is not None:
             self.revealed = not self.revealed
-            self._show_detail(self.detail)
+            self._show_detail(self.info)
 
     def _visit_or_warn(self) -> VisitDetail | None:
         if self.detail is None or self.shown_page is None or not self.shown_page.items:
@@ -234,6 +310,7 @@ class TriageScreen(PagedTableScreen):
             return UnitChoices(None, items)
 
     def _pick_unit(self, visit_id: str, choices: UnitChoices) -> None:
+        visit_ids = self._targets(visit_id)
         title = (
             t("triage.pick_unit", tier=label(choices.tier))
             if choices.tier
@@ -243,23 +320,36 @@ class TriageScreen(PagedTableScreen):
         def chosen(unit_id: str | None) -> None:
             if unit_id:
                 self.run_store(
-                    partial(self._open_issue, visit_id, unit_id),
-                    self._triaged,
+                    partial(self._open_issue, visit_ids, unit_id),
+                    partial(self._triaged, len(visit_ids)),
                     group="issue_writers",
                 )
 
         self.app.push_screen(PickModal(title, choices.units), chosen)
 
-    def _open_issue(self, visit_id: str, unit_id: str) -> IssueRow:
-        with self.desk.store.write(self.desk.actor) as session:
-            return open_issue(session=session, visit_id=visit_id, unit_id=unit_id)
+    def _targets(self, visit_id: str) -> list[str]:
+        """What an action acts on: the marked visits if any, else the one under the cursor."""
+        return sorted(self.marked) if self.marked else [visit_id]
 
-    def _triaged(self, issue: IssueRow) -> None:
+    def _open_issue(self, visit_ids: list[str], unit_id: str) -> IssueRow:
+        with self.desk.store.write(self.desk.actor) as session:
+            return open_issue_from_visits(session=session, visit_ids=visit_ids, unit_id=unit_id)
+
+    def _triaged(self, count: int, issue: IssueRow) -> None:
         self.desk.last_issue_id = issue.id
-        self.notify(
-            t("triage.done", tier=label(issue.tier), unit=issue.unit, due=issue.due_on.isoformat())
-        )
+        due = issue.due_on.isoformat()
+        if count > 1:
+            self.notify(
+                t("triage.merged", count=count, tier=label(issue.tier), unit=issue.unit, due=due)
+            )
+        else:
+            self.notify(t("triage.done", tier=label(issue.tier), unit=issue.unit, due=due))
+        self._forget_visit()
+
+    def _forget_visit(self) -> None:
+        self.marked.clear()
         self.detail = None
+        self.info = None
         self.reload()
 
     def action_link(self) -> None:
@@ -286,24 +376,68 @@ class TriageScreen(PagedTableScreen):
             line.append(f" {label(issue.tier)} ")
             line.append_text(fit(issue.title, 28))
             line.append(f"  {issue.village} · {issue.category}", style="dim")
+            if suggestion.proposed:
+                line.append("\n    " + likeness_text(suggestion.likeness, suggestion.own))
             items.append(PickItem(issue.id, line))
+        visit_ids = self._targets(visit_id)
+        own = set(self.detail.resident_open_issues) if self.detail else set()
 
         def chosen(issue_id: str | None) -> None:
             if issue_id:
+                repeat = len(visit_ids) == 1 and issue_id in own
                 self.run_store(
-                    partial(self._link, visit_id, issue_id), self._linked, group="issue_writers"
+                    partial(self._link, visit_ids, issue_id),
+                    partial(self._linked, len(visit_ids), repeat),
+                    group="issue_writers",
                 )
 
         self.app.push_screen(
             PickModal(t("triage.pick_issue"), items, empty=t("triage.no_issues")), chosen
         )
 
-    def _link(self, visit_id: str, issue_id: str) -> IssueRow:
+    def _link(self, visit_ids: list[str], issue_id: str) -> IssueRow:
         with self.desk.store.write(self.desk.actor) as session:
-            return link_visit(session=session, visit_id=visit_id, issue_id=issue_id)
+            return link_visits(session=session, visit_ids=visit_ids, issue_id=issue_id)
 
-    def _linked(self, issue: IssueRow) -> None:
+    def _linked(self, count: int, repeat: bool, issue: IssueRow) -> None:
         self.desk.last_issue_id = issue.id
-        self.notify(t("triage.linked", title=issue.title))
-        self.detail = None
+        if count > 1:
+            self.notify(t("triage.linked_n", count=count, title=issue.title))
+        else:
+            self.notify(t("triage.linked", title=issue.title))
+            if repeat:
+                self.notify(t("triage.repeat_linked"), severity="warning")
+        self._forget_visit()
+
+    # -- marks and order ----------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        visit_id = self.current_id()
+        if visit_id is None:
+            return
+        self.marked.symmetric_difference_update({visit_id})
+        self._redraw_marks()
+
+    def action_mark_alike(self) -> None:
+        info = self.info
+        if info is None or self.detail is None:
+            self.notify(t("triage.no_visit"), severity="warning")
+            return
+        self.marked.update({self.detail.row.id, *(v.id for v in info.alike)})
+        self._redraw_marks()
+
+    def _redraw_marks(self) -> None:
+        page = self.shown_page
+        if page is None:
+            return
+        table = self.table
+        for visit in page.items:
+            table.update_cell(visit.id, "resident", self._resident_cell(visit))
+        if self.info is not None:
+            self._show_detail(self.info)
+
+    def action_sort(self) -> None:
+        """Oldest first ↔ the most urgent first (store.urgency), from the first page."""
+        self.by_urgency = not self.by_urgency
+        self.page_offset = 0
         self.reload()

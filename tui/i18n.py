@@ -813,7 +813,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "board.apply": ("应用", "Apply"),
     "board.clear": ("清除", "Clear"),
     "board.by_urgency": ("按紧急度排序（o 恢复）", "Most urgent first (o: usual order)"),
-    "board.sort_hint": ("o 按紧急度排序", "o: most urgent first"),
     "col.colour": ("色", "C"),
     "col.title": ("事项", "Issue"),
     "col.tier": ("层级", "Tier"),

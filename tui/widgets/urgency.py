@@ -1,0 +1,50 @@
+"""How urgency and likeness read on screen:
+"紧急度 25：逾期 5 天 +10 · 重复来访 2 次 +6 · 困难群体 +5",
+"同村 · 同类 · 共有词：飞线、充电"."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from store.models import VisitKind
+from store.similar import Likeness
+from store.urgency import Urgency, UrgencyPart
+from tui.i18n import label, t
+
+# Shared words shown after a proposal: enough to recognise the problem, short enough for a line.
+WORDS_SHOWN = 4
+
+
+def part_text(part: UrgencyPart) -> str:
+    """One reason with its points: "逾期 5 天 +10", "诉求 +4"."""
+    if part.key.startswith("kind."):
+        name = label(VisitKind(part.key.removeprefix("kind.")))
+    else:
+        name = t(f"urgency.{part.key}", amount=part.amount)
+    return f"{name} +{part.points}"
+
+
+def urgency_text(urgency: Urgency) -> Text:
+    """The score and its breakdown on one line."""
+    out = Text(t("urgency.score", score=urgency.score), style="bold")
+    out.append("：")
+    if not urgency.parts:
+        out.append(t("urgency.none"), style="dim")
+        return out
+    out.append(" · ".join(part_text(p) for p in urgency.parts))
+    return out
+
+
+def likeness_text(likeness: Likeness, own: bool = False) -> str:
+    """Why something looks like the same problem."""
+    reasons = []
+    if own:
+        reasons.append(t("triage.reason_own"))
+    if likeness.same_village:
+        reasons.append(t("triage.reason_village"))
+    if likeness.same_category:
+        reasons.append(t("triage.reason_category"))
+    if likeness.shared_words:
+        words = "、".join(likeness.shared_words[:WORDS_SHOWN])
+        reasons.append(t("triage.reason_words", words=words))
+    return " · ".join(reasons)
