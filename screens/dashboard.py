@@ -64,6 +64,22 @@ class DashboardScreen(DeskScreen):
             show=False,
             id="switch-deputy",
         ),
+        Binding(
+            "m",
+            "app.push('screens.projects', 'ProjectsScreen')",
+            t("key.projects"),
+            tooltip=t("tip.projects"),
+            show=False,
+            id="projects",
+        ),
+        Binding(
+            "g",
+            "app.push('screens.review', 'ReviewScreen')",
+            t("key.review"),
+            tooltip=t("tip.review"),
+            show=False,
+            id="review",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -89,7 +105,10 @@ class DashboardScreen(DeskScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # The first resume comes with the mount, whose load is under way: loading twice at start
+        # would only delay the figures.
+        if self.data is not None:
+            self.reload()
 
     def reload(self) -> None:
         # As many list rows as the panels can show (8 at 80×24, more on a taller terminal).
@@ -115,6 +134,7 @@ class DashboardScreen(DeskScreen):
         self.query_one("#dash-handover", Static).update(self._handover(data))
         # The rising words after the figures, in a worker of their own: they never delay them.
         self.run_store(self._load_words, self._show_words, group="word_loaders", exclusive=True)
+        self.desk.desk_shown()  # the other screens load now, after the figures
 
     def _load_words(self) -> list[RisingWord]:
         # Stored words only: store.words imports no segmenter for this.

@@ -5,6 +5,7 @@ take most of a second to import) in a worker behind an opening screen."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Callable
@@ -80,6 +81,8 @@ class LiaisonApp(App[None]):
         self.last_issue_id: str | None = None
         # The mode the deputy came from: Esc in search goes back to it.
         self.mode_before = "dashboard"
+        # Set when the app opened the store itself: desk_shown then loads the other screens.
+        self._warm_pending = False
         self.title = t("app.title")
         self.sub_title = station.name if station else ""
 
@@ -114,21 +117,24 @@ class LiaisonApp(App[None]):
     @work(thread=True, exit_on_error=False, group="store_openers")
     def _open_store(self) -> None:
         from store.errors import StoreError
-        from store.station import load_station, open_store
 
         assert self.db_path is not None
         upgraded: list[Path] = []
         try:
+            from store.station import load_station, open_store
+
             store = open_store(self.db_path, on_backup=upgraded.append)
             station = load_station(store)
+            # Only the first screen's module here, off the UI thread: the others load once its
+            # figures are shown (desk_shown), so they never delay them.
+            _screen_class(*SCREENS_BY_MODE["dashboard"])
         except StoreError as exc:
             self.call_from_thread(self.exit, None, 1, t(exc.key, **exc.params))
             return
-        for module, name in SCREENS_BY_MODE.values():
-            _screen_class(module, name)  # import here, off the UI thread
-        from tui.cli_maintenance import daily_backup_in_background
-
-        daily_backup_in_background(self.db_path)
+        except Exception as exc:  # noqa: BLE001 - an ImportError, a bug: never hang on opening
+            message = f"{t('error.unexpected')} ({type(exc).__name__})"
+            self.call_from_thread(self.exit, None, 1, message)
+            return
         self.call_from_thread(self._opened, store, station, upgraded)
 
     def _opened(self, store: Store, station: StationInfo, upgraded: list[Path]) -> None:
@@ -139,6 +145,30 @@ class LiaisonApp(App[None]):
         for path in upgraded:
             self.notify(t("cli.upgraded", path=path), timeout=10)
         self._start_desk()
+        self._warm_pending = True
+        # Should the dashboard never show its figures (an error), warm up all the same.
+        self.set_timer(10, self.desk_shown)
+
+    def desk_shown(self) -> None:
+        """The dashboard has shown its figures: now load what start-up put off."""
+        if self._warm_pending:
+            self._warm_pending = False
+            self._warm_up()
+
+    @work(thread=True, exit_on_error=False, group="store_openers")
+    def _warm_up(self) -> None:
+        for module, name in SCREENS_BY_MODE.values():
+            _screen_class(module, name)  # import here, off the UI thread
+        from tui.cli_maintenance import daily_backup_in_background
+
+        assert self.db_path is not None
+        daily_backup_in_background(self.db_path)
+        if not gc.isenabled():
+            # `liaison` starts with the collector off (tui.cli.open_app): start-up allocates a
+            # million long-lived objects, and collecting them cost a quarter of its CPU. Those
+            # are frozen out of later collections, which then stay as cheap as before.
+            gc.freeze()
+            gc.enable()
 
     def _start_desk(self) -> None:
         self.switch_mode("dashboard")
