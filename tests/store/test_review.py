@@ -233,3 +233,25 @@ def test_scores_are_logged_under_the_deputy_who_gave_them(
         ],
         key=str,
     )
+
+
+def test_the_modules_load_no_interface() -> None:
+    """STYLE §2: micro-projects, reviews and the publication list are headless."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import store.projects, store.review, store.publication, sys; "
+            "print('textual' in sys.modules, 'rich' in sys.modules)",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert done.stdout.strip() == "False False"
