@@ -22,7 +22,7 @@ def upgrade() -> None:
     # fails on a station with data: other tables' foreign keys point at them.
     op.add_column(
         "constituent",
-        sa.Column("vulnerable", sa.Boolean(), nullable=False, server_default=sa.text("0")),
+        sa.Column("vulnerable", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.add_column(
         "constituent",
@@ -38,7 +38,7 @@ def upgrade() -> None:
     )
     op.add_column(
         "visit",
-        sa.Column("is_repeat", sa.Boolean(), nullable=False, server_default=sa.text("0")),
+        sa.Column("is_repeat", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
 
     conn = op.get_bind()

@@ -39,7 +39,7 @@ def upgrade() -> None:
     )
     op.add_column(
         "issue",
-        sa.Column("vulnerable", sa.Boolean(), nullable=False, server_default=sa.text("0")),
+        sa.Column("vulnerable", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.create_index(
         "ix_issue_open_urgency",
