@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +21,7 @@ from screens.dialogs import (
     ProgressInput,
     ProgressModal,
 )
+from screens.project_dialogs import PromoteInput, PromoteModal
 from store.clock import to_local
 from store.issues import (
     IssueDetail,
@@ -51,6 +53,25 @@ class IssueScreen(DeskScreen):
         Binding("u", "change_unit", t("key.unit"), show=False, id="change-unit"),
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("v", "reveal", t("key.reveal"), show=False, id="reveal-phone"),
+        # Official slips (store.slips): to the unit, and a reminder once it is overdue.
+        Binding(
+            "a",
+            "print_slip('assignment')",
+            t("key.slip_assignment"),
+            tooltip=t("tip.slip_assignment"),
+            id="print-assignment",
+        ),
+        Binding(
+            "e",
+            "print_slip('reminder')",
+            t("key.slip_reminder"),
+            tooltip=t("tip.slip_reminder"),
+            show=False,
+            id="print-reminder",
+        ),
+        Binding(
+            "m", "promote", t("key.promote"), tooltip=t("tip.promote"), show=False, id="promote"
+        ),
     ]
 
     def __init__(self, issue_id: str) -> None:
@@ -92,6 +113,8 @@ class IssueScreen(DeskScreen):
             return True if closed else None
         if action == "change_unit":
             return None if closed else True
+        if action == "print_slip" and parameters == ("reminder",):
+            return True if not closed and self.detail.row.due_on < self.today else None
         return True
 
     def _show(self, detail: IssueDetail) -> None:
@@ -317,6 +340,74 @@ class IssueScreen(DeskScreen):
     def _reopen(self, note: str) -> IssueRow:
         with self.desk.store.write(self.desk.actor) as session:
             return reopen_issue(session=session, issue_id=self.issue_id, note=note)
+
+    def action_promote(self) -> None:
+        """Promote the issue to a micro-project (民生微实事), or open the one it belongs to."""
+        from store.projects import project_of_issue
+
+        def load() -> str | None:
+            with self.desk.store.read() as session:
+                found = project_of_issue(session=session, issue_id=self.issue_id)
+                return found.id if found else None
+
+        self.run_store(load, self._promote_or_open, group="project_loaders")
+
+    def _promote_or_open(self, project_id: str | None) -> None:
+        from screens.projects import ProjectScreen  # loaded when first needed
+
+        if project_id is not None:
+            self.app.push_screen(ProjectScreen(project_id))
+            return
+        if self.detail is None:
+            return
+
+        def chosen(value: object) -> None:
+            if isinstance(value, PromoteInput):
+                self.run_store(partial(self._promote, value), self._promoted, group="issue_writers")
+
+        self.app.push_screen(PromoteModal(self.detail.row.title), chosen)
+
+    def _promote(self, value: PromoteInput) -> tuple[str, str]:
+        from store.projects import promote_issue
+
+        with self.desk.store.write(self.desk.actor) as session:
+            row = promote_issue(
+                session=session,
+                issue_id=self.issue_id,
+                title=value.title,
+                description=value.description,
+            )
+        return row.id, row.title
+
+    def _promoted(self, project: tuple[str, str]) -> None:
+        from screens.projects import ProjectScreen  # loaded when first needed
+
+        self.notify(t("projects.promoted", title=project[1]))
+        self.app.push_screen(ProjectScreen(project[0]))
+
+    def action_print_slip(self, kind: str) -> None:
+        """Write the assignment slip (交办单) or the reminder notice (催办通知书) into prints/."""
+        from screens.printing import print_folders, say_printed
+        from store.slips import SlipKind, print_slip
+
+        slip, deputy_id = SlipKind(kind), self.desk.deputy_id
+        today, tz = self.today, self.desk.store.clock.tz
+
+        def write() -> tuple[Path, Path]:
+            templates, prints = print_folders()
+            with self.desk.store.read() as session:
+                return print_slip(
+                    session=session,
+                    issue_id=self.issue_id,
+                    kind=slip,
+                    today=today,
+                    tz=tz,
+                    templates=templates,
+                    out_dir=prints,
+                    deputy_id=deputy_id,
+                )
+
+        self.run_store(write, lambda paths: say_printed(self, kind, paths), group="slip_writers")
 
     def _written(self, message: str, severity: str = "information") -> None:
         self.notify(message, severity=severity)  # type: ignore[arg-type]

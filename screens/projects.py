@@ -69,11 +69,11 @@ class ProjectsScreen(PagedTableScreen):
     ]
     TABLE_ID = "projects-table"
     COLUMNS = (
-        ("projects.col_status", 6, "status"),
+        ("projects.col_status", 8, "status"),
         ("projects.col_title", 20, "title"),
         ("projects.col_lead", 8, "lead"),
         ("projects.col_village", 8, "village"),
-        ("projects.col_issues", 4, "issues"),
+        ("projects.col_issues", 6, "issues"),
         ("projects.col_milestones", 5, "milestones"),
         ("projects.col_published", 4, "published"),
     )

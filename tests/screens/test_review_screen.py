@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desk_helpers import content, footer_keys, footer_width, press, rows, settle
+from desk_helpers import content, footer_keys, footer_width, press, rows, screen_lines, settle
 from textual.widgets import Input
 
 from screens.dialogs import ConfirmModal
@@ -120,3 +120,7 @@ async def test_brackets_change_quarter(
         assert "2027Q1" in content(screen.query_one("#review-title"))
         # The issue is still open in 2027Q1 as far as today knows: its unit is there.
         assert len(rows(screen.table)) == 1
+        # Help lists the keys the footer leaves out.
+        await press(pilot, "question_mark")
+        shown = "\n".join(screen_lines(desk))
+        assert "上一季度" in shown and "下一季度" in shown and "删去一位" in shown
