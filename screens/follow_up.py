@@ -6,7 +6,9 @@ reveals the resident's phone for the call; the reveal is logged."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -37,9 +39,21 @@ class FollowUpScreen(PagedTableScreen):
         Binding("1", "answer(0)", t("key.answer_1"), id="answer-1"),
         Binding("2", "answer(1)", t("key.answer_2"), id="answer-2"),
         Binding("3", "answer(2)", t("key.answer_3"), id="answer-3"),
-        Binding("v", "reveal", t("key.reveal"), tooltip=t("tip.reveal"), id="reveal"),
-        Binding("enter", "open", t("key.open"), id="open-issue"),
-        *PagedTableScreen.PAGING_BINDINGS,
+        # The prompt line names v (and 1/2/3): the footer keeps 80 columns in English.
+        Binding("v", "reveal", t("key.reveal"), tooltip=t("tip.reveal"), show=False, id="reveal"),
+        # Enter and PgDn are the lists' usual keys (in help): the footer keeps the call's own.
+        Binding("enter", "open", t("key.open"), show=False, id="open-issue"),
+        Binding(
+            "p",
+            "call_record",
+            t("key.call_record"),
+            tooltip=t("tip.call_record"),
+            id="print-call-record",
+        ),
+        *[
+            replace(b, show=False) if b.id == "next-page" else b
+            for b in PagedTableScreen.PAGING_BINDINGS
+        ],
     ]
     TABLE_ID = "follow-up-table"
     COLUMNS = (
@@ -58,6 +72,8 @@ class FollowUpScreen(PagedTableScreen):
         self.pending: Resolution | None = None
         self.revealed: dict[str, str] = {}
         self.rows: dict[str, FollowUpRow] = {}
+        # The call just recorded (issue id, title): `p` prints its record until the next call.
+        self.last_call: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,6 +125,8 @@ class FollowUpScreen(PagedTableScreen):
     def _prompt(self) -> None:
         if self.pending is None:
             text = t("follow_up.ask_resolved")
+            if self.last_call is not None:
+                text += "\n" + t("follow_up.last_call", title=self.last_call[1])
         else:
             text = t("follow_up.ask_satisfied", resolved=label(self.pending))
         self.query_one("#follow-up-prompt", Label).update(text)
@@ -140,6 +158,7 @@ class FollowUpScreen(PagedTableScreen):
 
     def _recorded(self, row: IssueRow) -> None:
         reopened = row.status != IssueStatus.closed
+        self.last_call = (row.id, row.title)
         self.notify(t("follow_up.reopened" if reopened else "follow_up.recorded"))
         self.revealed.pop(row.id, None)
         self.reload()
@@ -167,3 +186,38 @@ class FollowUpScreen(PagedTableScreen):
         issue_id = self.current_id()
         if issue_id is not None:
             self.app.push_screen(IssueScreen(issue_id))
+
+    def action_call_record(self) -> None:
+        """The record of the call just recorded, with its answers; with none, a blank record of
+        the issue under the cursor, to fill in by hand during the call."""
+        from screens.printing import print_folders, say_printed
+        from store.slips import SlipKind, print_slip
+
+        answered = self.last_call is not None
+        issue_id = self.last_call[0] if self.last_call is not None else self.current_id()
+        if issue_id is None:
+            return
+        deputy_id, today, tz = self.desk.deputy_id, self.today, self.desk.store.clock.tz
+
+        def write() -> tuple[Path, Path]:
+            templates, prints = print_folders()
+            with self.desk.store.read() as session:
+                return print_slip(
+                    session=session,
+                    issue_id=issue_id,
+                    kind=SlipKind.call_record,
+                    today=today,
+                    tz=tz,
+                    templates=templates,
+                    out_dir=prints,
+                    deputy_id=deputy_id,
+                    answered=answered,
+                )
+
+        def written(paths: tuple[Path, Path]) -> None:
+            if answered:
+                self.last_call = None
+                self._prompt()
+            say_printed(self, SlipKind.call_record, paths)
+
+        self.run_store(write, written, group="slip_writers")

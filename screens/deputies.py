@@ -1,0 +1,343 @@
+"""The deputies' record (履职全景图): every deputy's work over a month, quarter or year, one
+deputy's page with the issues they lead, and the printable summary for their report to voters
+(述职). Figures are read in workers (store.deputy_record)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from screens.issue import IssueScreen
+from screens.paged import PagedTableScreen
+from screens.printing import print_folders, say_printed
+from store.deputy_record import (
+    DeputyRecord,
+    get_deputy_record,
+    list_deputy_records,
+    list_led_issues,
+    print_deputy_record,
+)
+from store.issue_rows import IssueRow
+from store.models import Colour
+from store.paging import Page
+from store.stats import Period, PeriodKind
+from tui.i18n import label, t
+from tui.theme import badge
+from tui.widgets.cells import due_text, fit
+from tui.widgets.page_table import PageTable
+
+# PgDn/PgUp work as on every list (and are in help); the footer keeps 80 columns in English.
+QUIET_PAGING = [
+    replace(b, show=False) if b.id == "next-page" else b for b in PagedTableScreen.PAGING_BINDINGS
+]
+
+# The worst colour first, as on the board.
+COLOURS = (Colour.red, Colour.yellow, Colour.green)
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.0f}%"
+
+
+def period_name(period: Period) -> str:
+    return t(f"stats.period.{period.kind.value}", year=period.start.year, n=period.number)
+
+
+class PeriodMixin:
+    """`m` month/quarter/year, `[` and `]` the period before and after (never one that has not
+    begun), as on the statistics screen."""
+
+    period: Period
+
+    PERIOD_BINDINGS = [
+        Binding("m", "period_kind", t("key.period_kind"), id="period-kind"),
+        Binding("left_square_bracket", "shift(-1)", t("key.prev_period"), show=False, id="prev"),
+        Binding("right_square_bracket", "shift(1)", t("key.next_period"), id="next-period"),
+    ]
+
+    def period_changed(self) -> None:
+        raise NotImplementedError
+
+    def action_shift(self, steps: int) -> None:
+        wanted = self.period.shift(steps)
+        if wanted.start > self.today:  # type: ignore[attr-defined]
+            self.notify(t("stats.future"))  # type: ignore[attr-defined]
+            return
+        self.period = wanted
+        self.period_changed()
+
+    def action_period_kind(self) -> None:
+        kinds = list(PeriodKind)
+        kind = kinds[(kinds.index(self.period.kind) + 1) % len(kinds)]
+        # The new period holds the old one's last day (or today, if that is sooner).
+        self.period = Period.of(kind, min(self.period.last_day, self.today))  # type: ignore[attr-defined]
+        self.period_changed()
+
+    def write_summary(self, deputy_id: str) -> None:
+        """The deputy's record for the period, as Markdown and A4 HTML, into prints/."""
+        period, today = self.period, self.today  # type: ignore[attr-defined]
+        store = self.desk.store  # type: ignore[attr-defined]
+
+        def write() -> tuple[Path, Path]:
+            templates, prints = print_folders()
+            with store.read() as session:
+                return print_deputy_record(
+                    session=session,
+                    deputy_id=deputy_id,
+                    period=period,
+                    today=today,
+                    tz=store.clock.tz,
+                    templates=templates,
+                    out_dir=prints,
+                )
+
+        self.run_store(  # type: ignore[attr-defined]
+            write, lambda paths: say_printed(self, "deputy_record", paths), group="slip_writers"
+        )
+
+
+def colour_counts(app: object, colours: dict[Colour, int]) -> Text:
+    out = Text()
+    for colour in COLOURS:
+        if out:
+            out.append(" ")
+        out.append_text(badge(app, colour))  # type: ignore[arg-type]
+        out.append(str(colours.get(colour, 0)))
+    return out
+
+
+class DeputiesScreen(PeriodMixin, PagedTableScreen):
+    """Every deputy's record for one period; Enter opens a deputy, `p` prints their summary."""
+
+    HELP_KEY = "help.deputies"
+    BINDINGS = [
+        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("enter", "open", t("key.open"), id="open-deputy"),
+        *PeriodMixin.PERIOD_BINDINGS,
+        Binding("p", "print", t("key.print_record"), tooltip=t("tip.print_record"), id="print"),
+        *QUIET_PAGING,
+    ]
+    TABLE_ID = "deputies-table"
+    COLUMNS = (
+        ("col.deputy", 8, "name"),
+        ("col.shifts", 4, "shifts"),
+        ("col.handovers", 4, "handovers"),
+        ("col.visits_n", 6, "visits"),
+        ("col.led", 4, "issues"),
+        ("col.colours", 11, "colours"),
+        ("col.closure", 6, "closure"),
+        ("col.satisfaction", 6, "satisfaction"),
+        ("col.leader_n", 4, "leader"),
+    )
+    FLEX_COLUMN = "name"
+
+    def on_screen_resume(self) -> None:
+        # The period is set on mount (today is the store's): nothing to refresh before that.
+        if self.shown_page is not None:
+            self.reload()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="deputies"):
+            yield Label("", id="deputies-title", classes="screen-title")
+            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("deputies.title")
+        self.period = Period.of(PeriodKind.quarter, self.today)
+        self.add_columns()
+        self.reload()
+
+    def period_changed(self) -> None:
+        self.page_offset = 0
+        self.reload()
+
+    def reload(self) -> None:
+        self.table.loading = True
+        period, today, offset = self.period, self.today, self.page_offset
+        store = self.desk.store
+
+        def load() -> Page[DeputyRecord]:
+            with store.read() as session:
+                return list_deputy_records(
+                    session=session, period=period, today=today, tz=store.clock.tz, offset=offset
+                )
+
+        self.run_store(load, self._show, group="deputy_loaders", exclusive=True)
+
+    def _show(self, page: Page[DeputyRecord]) -> None:
+        rows = [
+            (
+                r.deputy_id,
+                [
+                    fit(r.name, self.width_of("name")),
+                    Text(str(r.shifts)),
+                    Text(str(r.handovers)),
+                    Text(str(r.visits)),
+                    Text(str(r.issues)),
+                    colour_counts(self.app, r.colours),
+                    Text(percent(r.closure_rate)),
+                    Text(percent(r.satisfaction_rate)),
+                    Text(str(r.leader_visits)),
+                ],
+            )
+            for r in page.items
+        ]
+        self.show_rows(page, rows, self.current_id())
+        self.query_one("#deputies-title", Label).update(
+            t("deputies.heading", period=period_name(self.period), total=page.total)
+        )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(DataTable.RowSelected, f"#{TABLE_ID}")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        deputy_id = self.current_id()
+        if deputy_id is not None:
+            self.app.push_screen(DeputyRecordScreen(deputy_id, self.period))
+
+    def action_print(self) -> None:
+        deputy_id = self.current_id()
+        if deputy_id is not None:
+            self.write_summary(deputy_id)
+
+
+class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
+    """One deputy's record for a period and the issues they lead, a page at a time."""
+
+    HELP_KEY = "help.deputy_record"
+    BINDINGS = [
+        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("enter", "open", t("key.open"), id="open-issue"),
+        *PeriodMixin.PERIOD_BINDINGS,
+        Binding("p", "print", t("key.print_record"), tooltip=t("tip.print_record"), id="print"),
+        *QUIET_PAGING,
+    ]
+    TABLE_ID = "deputy-issues"
+    COLUMNS = (
+        ("col.colour", 2, "colour"),
+        ("col.title", 22, "title"),
+        ("col.status", 6, "status"),
+        ("col.unit", 14, "unit"),
+        ("col.due", 12, "due"),
+    )
+    FLEX_COLUMN = "title"
+
+    def __init__(self, deputy_id: str, period: Period) -> None:
+        super().__init__()
+        self.deputy_id = deputy_id
+        self.period = period
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="deputy-record"):
+            yield Static("", id="deputy-head")
+            yield Label("", id="deputy-issues-title", classes="hint")
+            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("deputies.title")
+        self.add_columns()
+        self.reload()
+
+    def period_changed(self) -> None:
+        self.page_offset = 0
+        self.reload()
+
+    def reload(self) -> None:
+        self.table.loading = self.shown_page is None
+        period, today, offset = self.period, self.today, self.page_offset
+        store = self.desk.store
+
+        def load() -> tuple[DeputyRecord, Page[IssueRow]]:
+            with store.read() as session:
+                record = get_deputy_record(
+                    session=session,
+                    deputy_id=self.deputy_id,
+                    period=period,
+                    today=today,
+                    tz=store.clock.tz,
+                )
+                issues = list_led_issues(
+                    session=session,
+                    deputy_id=self.deputy_id,
+                    period=period,
+                    today=today,
+                    offset=offset,
+                )
+            return record, issues
+
+        self.run_store(load, self._show, group="deputy_loaders", exclusive=True)
+
+    def _show(self, loaded: tuple[DeputyRecord, Page[IssueRow]]) -> None:
+        record, page = loaded
+        head = Text(t("deputy.page_title", name=record.name, period=period_name(self.period)))
+        head.stylize("bold")
+        head.append("\n" + t("deputy.summary", **_summary(record)) + "\n")
+        colours = "　".join(f"{c.glyph}{label(c)} {record.colours.get(c, 0)}" for c in COLOURS)
+        head.append(
+            t(
+                "deputy.issues_line",
+                issues=record.issues,
+                colours=colours,
+                closed=record.closed,
+                closure=percent(record.closure_rate),
+                satisfaction=percent(record.satisfaction_rate),
+                evaluated=record.evaluated,
+            )
+        )
+        self.query_one("#deputy-head", Static).update(head)
+        self.query_one("#deputy-issues-title", Label).update(
+            t("deputy.led_heading", page=page.number, pages=page.count)
+        )
+        rows = [
+            (
+                issue.id,
+                [
+                    badge(self.app, issue.colour),
+                    fit(issue.title, self.width_of("title")),
+                    Text(label(issue.status)),
+                    fit(issue.unit, 14),
+                    fit(due_text(issue), 12),
+                ],
+            )
+            for issue in page.items
+        ]
+        self.show_rows(page, rows, self.current_id())
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(DataTable.RowSelected, f"#{TABLE_ID}")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        issue_id = self.current_id()
+        if issue_id is not None:
+            self.app.push_screen(IssueScreen(issue_id))
+
+    def action_print(self) -> None:
+        self.write_summary(self.deputy_id)
+
+
+def _summary(record: DeputyRecord) -> dict[str, int]:
+    return {
+        "shifts": record.shifts,
+        "handovers": record.handovers,
+        "visits": record.visits,
+        "leader_visits": record.leader_visits,
+    }
