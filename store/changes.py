@@ -11,10 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, func, insert, inspect, select
+from sqlalchemy import Connection, Table, event, insert, inspect
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
@@ -79,15 +80,12 @@ def next_hlc(last: tuple[int, int] | None, wall_ms: int) -> tuple[int, int]:
     return last[0], last[1] + 1
 
 
-def _stamp(session: Session, ctx: WriteContext) -> str:
-    return _stamps(session, ctx, 1)[0]
-
-
 def _stamps(session: Session, ctx: WriteContext, count: int) -> list[str]:
     """`count` consecutive stamps, read off the clock once (a bulk load's rows share a time)."""
     if ctx._last_hlc is None:
-        with session.no_autoflush:
-            latest = session.execute(select(func.max(ChangeLog.hlc))).scalar()
+        # Plain SQL on the session's connection: once per write, where the ORM's statement
+        # machinery cost more than the (indexed) read itself.
+        latest = session.connection().exec_driver_sql("SELECT max(hlc) FROM change_log").scalar()
         ctx._last_hlc = parse_hlc(latest) if latest else None
     wall_ms = int(ctx.clock.now().timestamp() * 1000)
     last = ctx._last_hlc
@@ -125,25 +123,38 @@ def _row_id(obj: SQLModel) -> str:
     return obj.key if isinstance(obj, Setting) else obj.id  # type: ignore[attr-defined]
 
 
-def _log(
-    session: Session, ctx: WriteContext, obj: SQLModel, op: ChangeOp, fields: dict[str, Any]
-) -> None:
-    session.add(
-        ChangeLog(
-            hlc=_stamp(session, ctx),
-            device_id=ctx.actor.device_id,
-            deputy_id=ctx.actor.deputy_id,
-            table_name=obj.__tablename__,  # type: ignore[arg-type]
-            row_id=_row_id(obj),
-            op=op.value,
-            fields=_encode_fields(fields),
-            at=ctx.clock.now(),
-        )
-    )
+def _log_row(
+    ctx: WriteContext, obj: SQLModel, op: ChangeOp, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """One change-log row, without its stamp (given to a flush's rows together)."""
+    return {
+        "hlc": "",
+        "device_id": ctx.actor.device_id,
+        "deputy_id": ctx.actor.deputy_id,
+        "table_name": obj.__tablename__,
+        "row_id": _row_id(obj),
+        "op": op.value,
+        "fields": _encode_fields(fields),
+        "at": ctx.clock.now(),
+    }
+
+
+def _write_log(session: Session, ctx: WriteContext, rows: list[dict[str, Any]]) -> None:
+    """A flush's change-log rows in one statement on its connection, in the order they were
+    made (their `seq`), in its transaction: as ORM objects they cost more than the records."""
+    if rows:
+        for row, hlc in zip(rows, _stamps(session, ctx, len(rows)), strict=True):
+            row["hlc"] = hlc
+        _insert_many(session.connection(), ChangeLog.__table__, rows)  # type: ignore[attr-defined]
 
 
 def _columns(obj: SQLModel) -> list[str]:
-    return [attr.key for attr in inspect(type(obj)).column_attrs]
+    return _column_names(type(obj))
+
+
+@cache
+def _column_names(model: type[SQLModel]) -> list[str]:
+    return [attr.key for attr in inspect(model).column_attrs]
 
 
 def _fill_derived(obj: SQLModel, changed: set[str] | None) -> dict[str, Any]:
@@ -158,10 +169,14 @@ def _fill_derived(obj: SQLModel, changed: set[str] | None) -> dict[str, Any]:
     return filled
 
 
-def _index_derived(conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
+def _index_derived(
+    conn: Connection, table: str, rows: list[dict[str, Any]], *, new: bool = False
+) -> None:
+    """Bring a table's derived indexes up to date for `rows`; `new`: rows just inserted, from
+    which nothing was derived before."""
     for derivation in derivations().get(table, ()):
         if derivation.index is not None and rows:
-            derivation.index(conn, rows)
+            derivation.index(conn, rows, new)
 
 
 @event.listens_for(Session, "before_flush")
@@ -177,18 +192,21 @@ def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> No
         raise StoreError("error.hard_delete")
     now = ctx.clock.now()
     reindex: dict[str, list[dict[str, Any]]] = {}
+    # New rows are indexed apart: nothing was derived from them before (no lookups to undo).
+    fresh: dict[str, list[dict[str, Any]]] = {}
+    log: list[dict[str, Any]] = []
     for obj in pending:
         if obj.__tablename__ in derivations():
             _fill_derived(obj, None)
-            reindex.setdefault(obj.__tablename__, []).append(  # type: ignore[arg-type]
-                {c: getattr(obj, c) for c in _columns(obj)}
-            )
         if isinstance(obj, Record):
             obj.created_at = obj.created_at or now
         if isinstance(obj, Record | Setting):
             obj.updated_at = now
             obj.device_id = ctx.actor.device_id
-        _log(session, ctx, obj, ChangeOp.insert, {c: getattr(obj, c) for c in _columns(obj)})
+        values = {c: getattr(obj, c) for c in _columns(obj)}
+        if obj.__tablename__ in derivations():
+            fresh.setdefault(obj.__tablename__, []).append(values)  # type: ignore[arg-type]
+        log.append(_log_row(ctx, obj, ChangeOp.insert, values))
     for obj in dirty:
         state = inspect(obj)
         changed = {
@@ -209,7 +227,10 @@ def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> No
             obj.updated_at = now
             obj.device_id = ctx.actor.device_id
             changed["updated_at"] = now
-        _log(session, ctx, obj, op, changed)
+        log.append(_log_row(ctx, obj, op, changed))
+    _write_log(session, ctx, log)
+    for table, rows in fresh.items():
+        _index_derived(session.connection(), table, rows, new=True)
     for table, rows in reindex.items():
         _index_derived(session.connection(), table, rows)
 
@@ -244,7 +265,7 @@ def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str
     conn = session.connection()
     _insert_many(conn, model.__table__, stamped)  # type: ignore[attr-defined]
     _insert_many(conn, ChangeLog.__table__, list(_log_rows(session, ctx, model, stamped, now)))  # type: ignore[attr-defined]
-    _index_derived(conn, table, stamped)  # type: ignore[arg-type]
+    _index_derived(conn, table, stamped, new=True)  # type: ignore[arg-type]
 
 
 def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -20,11 +20,12 @@ class Derivation:
 
     `fill` returns extra column values for the row itself (computed before it is written and
     logged). `index` brings side tables up to date for rows just written (new or changed): it
-    replaces whatever was derived from those rows before."""
+    replaces whatever was derived from those rows before; its third argument says the rows are
+    all new (just inserted), so that there is nothing to replace."""
 
     watch: frozenset[str]
     fill: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    index: Callable[[Connection, list[dict[str, Any]]], None] | None = None
+    index: Callable[[Connection, list[dict[str, Any]], bool], None] | None = None
 
 
 @cache

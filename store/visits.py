@@ -158,16 +158,26 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
         FormInvalid: the village or category does not exist.
     """
     ctx = write_context(session)
-    village = session.get(Village, visit_in.village_id)
-    category = session.get(Category, visit_in.category_id)
+    # Both names in one read (None for a missing or deleted choice): two `session.get`s cost
+    # a tenth of a save.
+    village, category = session.exec(
+        select(
+            select(Village.name)
+            .where(Village.id == visit_in.village_id, col(Village.deleted_at).is_(None))
+            .scalar_subquery(),
+            select(Category.name)
+            .where(Category.id == visit_in.category_id, col(Category.deleted_at).is_(None))
+            .scalar_subquery(),
+        )
+    ).one()
     errors = {}
-    if village is None or village.deleted_at is not None:
+    if village is None:
         errors["village_id"] = "field.choice"
-    if category is None or category.deleted_at is not None:
+    if category is None:
         errors["category_id"] = "field.choice"
     if errors:
         raise FormInvalid(errors)
-    assert village is not None and category is not None
+    village_id, category_id = visit_in.village_id, visit_in.category_id
     person = session.exec(
         select(Constituent)
         .where(Constituent.phone == visit_in.phone, col(Constituent.deleted_at).is_(None))
@@ -180,14 +190,14 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
             station_id=ctx.actor.station_id,
             name=visit_in.name,
             phone=visit_in.phone,
-            village_id=village.id,
+            village_id=village_id,
             group_name=visit_in.group_name,
             vulnerable=bool(visit_in.vulnerable),
         )
         session.add(person)
     else:
-        if person.village_id != village.id:
-            person.village_id = village.id
+        if person.village_id != village_id:
+            person.village_id = village_id
         if visit_in.group_name and person.group_name != visit_in.group_name:
             person.group_name = visit_in.group_name
         if visit_in.vulnerable is not None and person.vulnerable != visit_in.vulnerable:
@@ -198,15 +208,15 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
         channel=visit_in.channel,
         kind=visit_in.kind,
         constituent_id=person.id,
-        village_id=village.id,
-        category_id=category.id,
+        village_id=village_id,
+        category_id=category_id,
         text=visit_in.text,
         summary=summarise(visit_in.text),
         deputy_id=visit_in.deputy_id or ctx.actor.deputy_id,
     )
     session.add(visit)
     session.flush()
-    return _to_row(visit, person.name, person.phone, village.name, category.name)
+    return _to_row(visit, person.name, person.phone, village, category)
 
 
 def get_visit(*, session: Session, visit_id: str, now: datetime | None = None) -> VisitDetail:

@@ -35,7 +35,7 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 
 def _station_tz(conn: Connection) -> tzinfo:
-    name = conn.execute(text("SELECT timezone FROM station LIMIT 1")).scalar()
+    name = conn.exec_driver_sql("SELECT timezone FROM station LIMIT 1").scalar()
     return ZoneInfo(name or STATION_TZ)
 
 
@@ -93,17 +93,19 @@ def _numbers(
     return {n: found[n] for n in names}
 
 
-def index_visit_words(conn: Connection, rows: list[dict[str, Any]]) -> None:
+def index_visit_words(conn: Connection, rows: list[dict[str, Any]], new: bool = False) -> None:
     """Bring the words of these visits up to date (store.derived's `index` for `visit`).
 
     Args:
         conn: the write's connection (its transaction).
         rows: full column values of visits just written, new or changed; deleted ones lose
             their words.
+        new: every row was just inserted: no earlier words to take away.
     """
     from store.words import extract_many  # rjieba on the first write, not at start-up
 
-    _forget(conn, [row["id"] for row in rows])
+    if not new:
+        _forget(conn, [row["id"] for row in rows])
     live = [row for row in rows if row.get("deleted_at") is None]
     if not live:
         return
