@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
@@ -69,11 +69,18 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
     """Log a leader visit: when, who, position, topic, notes, the deputies present, and whether
     to link the issues of that day's 领导进站 visits. Fields are checked in place."""
 
-    DEFAULT_CSS = """
+    # Screen CSS (not DEFAULT_CSS), so that it outranks the app's focus borders: one-line
+    # fields keep the form within an 80×24 terminal; it scrolls when errors are shown.
+    CSS = """
     LeaderVisitModal .field { height: auto; }
-    LeaderVisitModal #leader-deputies { height: 5; }
-    LeaderVisitModal #leader-note { height: 3; }
+    LeaderVisitModal Input { height: 1; border: none; padding: 0 1; background: $boost; }
+    LeaderVisitModal Input:focus { border: none; background: $primary 30%; }
+    LeaderVisitModal Input.-invalid { border: none; background: $error 30%; }
+    LeaderVisitModal #leader-note { height: 3; border: none; background: $boost; }
+    LeaderVisitModal #leader-note:focus { border: none; background: $primary 30%; }
+    LeaderVisitModal #leader-deputies { height: 4; border: none; padding: 0; }
     LeaderVisitModal #leader-link-day { border: none; height: 1; padding: 0; }
+    LeaderVisitModal .dialog-buttons { padding-top: 0; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", t("key.save"), id="save"),
@@ -87,7 +94,7 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
         self.now, self.deputies, self.on_duty, self.tz = now, deputies, on_duty, tz
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -wide"):
+        with VerticalScroll(classes="dialog -wide"):
             yield Label(t("leader.form_title"), classes="dialog-title")
             with Horizontal(classes="form-row"):
                 yield self._field("at", Input(self.now.strftime(WHEN_FORMAT), compact=True))
@@ -392,8 +399,10 @@ class LeaderVisitScreen(PagedTableScreen):
         for issue in issues:
             text = badge(self.app, issue.colour)
             text.append(" ")
-            text.append_text(fit(issue.title, 40))
-            text.append(f"  {issue.opened_on.isoformat()} · {issue.unit}", style="dim")
+            # One line a choice on 80 columns: title, opening day, unit.
+            text.append_text(fit(issue.title, 26))
+            text.append(f"  {issue.opened_on.strftime('%m-%d')} · ", style="dim")
+            text.append_text(fit(issue.unit, 20, "dim"))
             items.append(PickItem(issue.id, text))
 
         def chosen(issue_id: str | None) -> None:
