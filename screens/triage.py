@@ -213,6 +213,10 @@ class TriageScreen(PagedTableScreen):
             )
 
     def _show_detail(self, info: TriageInfo) -> None:
+        # A slow detail may arrive after the queue moved on (the visit linked, the queue empty):
+        # only the visit under the cursor is shown.
+        if info.detail.row.id != self.current_id():
+            return
         self.info = info
         detail = self.detail = info.detail
         row = detail.row

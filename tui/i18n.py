@@ -243,7 +243,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "key.answer_1": ("答 1", "Answer 1"),
     "key.answer_2": ("答 2", "Answer 2"),
     "key.answer_3": ("答 3", "Answer 3"),
-    "key.reveal": ("显示电话", "Show phone"),
     "tip.reveal": (
         "为回访显示群众的完整电话（会记录在查看日志中）",
         "Show the resident's full phone for the call (the reveal is logged)",
@@ -1481,11 +1480,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.hot_words": (
         "近期来访中出现的词，与此前同样长的一段时间相比，上升最快的在前（↑）。"
-        "排序依据：(本期 − 上期) ÷ √(上期 + 1)，即增加的条数相对于平常波动的大小。"
-        "w 切换近7/30/90天（也可按 7、3、9），f 选择全站、某个村社或某个分类，回车列出这个词的来访。",
+        "排序依据：(本期 − 预期) ÷ √(预期 + 1)，预期 = 上期条数按两期来访总量折算，"
+        "即增加的条数相对于平常波动的大小；来访总体变多时，只是保持比例的词不算上升。"
+        "w 切换近7/30/90天（也可按 7、3、9），f 选择全站、某个村社或某个分类，"
+        "回车列出这个词的来访。",
         "Words of recent visits against the same length of time before, fastest rising first "
-        "(↑). Ranked by (now − before) ÷ √(before + 1): the rise against a steady count's usual "
-        "spread. w switches between 7, 30 and 90 days (or press 7, 3, 9), f counts over the "
+        "(↑). Ranked by (now − expected) ÷ √(expected + 1), expected being the earlier count "
+        "scaled by the two windows' visit totals: the rise against a steady count's usual "
+        "spread, so that words merely keeping their share of a busier station do not rise. "
+        "w switches between 7, 30 and 90 days (or press 7, 3, 9), f counts over the "
         "whole station, a village or a category, Enter lists the word's visits.",
     ),
     "help.word_visits": (
