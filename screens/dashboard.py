@@ -324,6 +324,11 @@ class DashboardScreen(DeskScreen):
         self.app.push_screen(RosterScreen())
 
 
+def _short(title: str, limit: int = 18) -> str:
+    """An issue named in a handover note: enough of its title to recognise it."""
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
 def handover_draft(summary: ShiftSummary) -> str:
     """The handover note as the store counted it, for the deputy to edit and sign."""
     lines = [
@@ -341,7 +346,7 @@ def handover_draft(summary: ShiftSummary) -> str:
         ("handover.red", summary.turned_red, summary.turned_red_count),
     ):
         if count:
-            titles = "、".join(issue.title for issue in named)
+            titles = "、".join(_short(issue.title) for issue in named)
             more = t("handover.more", count=count - len(named)) if count > len(named) else ""
             lines.append(t(key, count=count, titles=titles + more))
     if summary.awaiting_evaluation:

@@ -29,7 +29,7 @@ from store.rules import evaluation_reopens
 from store.validation import clean_text
 
 # How many issues of each kind the summary names (the rest are counted).
-NAMED = 5
+NAMED = 3
 
 
 class HandoverAlreadyAcknowledged(StoreError):
