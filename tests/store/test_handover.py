@@ -101,3 +101,37 @@ def test_next_on_duty_reads_the_roster(store: Store, actor: Actor) -> None:
     with store.read() as session:
         nxt = next_on_duty(session=session, after=TODAY)
     assert nxt is not None and nxt.day == TODAY + timedelta(days=2) and nxt.deputy
+
+
+def test_every_duty_write_is_attributed_to_the_deputy_on_duty(
+    store: Store, actor: Actor, make_issue: Callable, clock: FrozenClock
+) -> None:
+    from sqlalchemy import text
+
+    from store.calendar import mark_day, set_window_unit
+    from store.enums import DayKind
+    from store.followup import reveal_phone
+    from store.pins import set_pin
+
+    row = make_issue(text="路灯坏了")
+    with store.engine.connect() as conn:
+        before = conn.execute(text("SELECT max(seq) FROM change_log")).scalar()
+    shift_id = _shift(store, actor)
+    with store.write(actor) as session:
+        generate_roster(
+            session=session, start=TODAY + timedelta(days=1), end=TODAY + timedelta(days=7)
+        )
+        set_pin(session=session, deputy_id=actor.deputy_id, pin="4829")
+        set_window_unit(session=session, unit="working")
+        mark_day(session=session, day=TODAY + timedelta(days=6), kind=DayKind.holiday, name="测试")
+        close_issue(session=session, issue_id=row.id, evaluation_in=None)
+        reveal_phone(session=session, issue_id=row.id)
+        end_shift(session=session, shift_id=shift_id, note="交接")
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT DISTINCT table_name, deputy_id FROM change_log WHERE seq > :s"),
+            {"s": before},
+        ).all()
+    tables = {table for table, _ in rows}
+    assert {"shift", "deputy", "setting", "calendar_day", "issue", "access_log"} <= tables
+    assert {deputy for _, deputy in rows} == {actor.deputy_id}
