@@ -171,7 +171,9 @@ class CalendarScreen(DeskScreen):
                 return job(session=session)
 
         def done(moved: int) -> None:
-            self.notify(t("calendar.moved", count=moved))
+            # Marking a day changes no due date while windows count calendar days: say why.
+            calendar_days = self.unit == "calendar" and job.func is not set_window_unit
+            self.notify(t("calendar.no_effect" if calendar_days else "calendar.moved", count=moved))
             self.reload()
 
         self.run_store(write, done, group="calendar_writers")

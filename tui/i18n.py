@@ -438,6 +438,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已更新日历，{count} 件在办事项的期限随之调整",
         "Calendar updated: {count} open issue(s) have new due dates",
     ),
+    "calendar.no_effect": (
+        "已更新日历。办理期限目前按自然日计算，放假与调休不影响期限；按 u 改为按工作日计算",
+        "Calendar updated. Windows count calendar days now, so due dates do not change; "
+        "press u to count working days",
+    ),
     "key.add_day": ("标记", "Mark day"),
     "tip.add_day": ("把某天标为放假或调休上班", "Mark a day as a holiday or a make-up workday"),
     "key.remove_day": ("取消标记", "Unmark"),
