@@ -95,8 +95,9 @@ class CalendarScreen(DeskScreen):
         Binding("a", "add", t("key.add_day"), tooltip=t("tip.add_day"), id="add-day"),
         Binding("x", "remove", t("key.remove_day"), tooltip=t("tip.remove_day"), id="remove"),
         Binding("u", "unit", t("key.window_unit"), tooltip=t("tip.window_unit"), id="unit"),
-        Binding("left_square_bracket", "year(-1)", t("key.prev_year"), id="prev-year"),
-        Binding("right_square_bracket", "year(1)", t("key.next_year"), id="next-year"),
+        # In help, not the footer (80 columns).
+        Binding("left_square_bracket", "year(-1)", t("key.prev_year"), show=False, id="prev-year"),
+        Binding("right_square_bracket", "year(1)", t("key.next_year"), show=False, id="next-year"),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]

@@ -58,9 +58,16 @@ class RosterScreen(DeskScreen):
         Binding("g", "generate", t("key.generate"), tooltip=t("tip.generate"), id="generate"),
         Binding("enter", "assign", t("key.assign"), tooltip=t("tip.assign"), id="assign"),
         Binding("x", "clear_day", t("key.clear_day"), tooltip=t("tip.clear_day"), id="clear"),
-        Binding("left_square_bracket", "month(-1)", t("key.prev_month"), id="prev-month"),
-        Binding("right_square_bracket", "month(1)", t("key.next_month"), id="next-month"),
-        Binding("p", "set_pin", t("key.set_pin"), tooltip=t("tip.set_pin"), id="set-pin"),
+        # In help, not the footer (80 columns): months, and the PIN.
+        Binding(
+            "left_square_bracket", "month(-1)", t("key.prev_month"), show=False, id="prev-month"
+        ),
+        Binding(
+            "right_square_bracket", "month(1)", t("key.next_month"), show=False, id="next-month"
+        ),
+        Binding(
+            "p", "set_pin", t("key.set_pin"), tooltip=t("tip.set_pin"), show=False, id="set-pin"
+        ),
         Binding("c", "calendar", t("key.calendar"), tooltip=t("tip.calendar"), id="calendar"),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),

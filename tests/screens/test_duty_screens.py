@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from desk_helpers import content, press, settle
+from desk_helpers import content, footer_width, press, settle
 from sqlmodel import select
 from textual.widgets import DataTable, Input, TextArea
 
@@ -147,3 +147,18 @@ async def test_marking_a_holiday_moves_due_dates_on_screen(
         assert "2026-11-30" in keys
     with store.read() as session:
         assert session.get(Issue, row.id).due_on == date(2026, 12, 16)
+
+
+async def test_duty_screens_footers_fit_80_columns(desk: LiaisonApp) -> None:
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert footer_width(desk) <= 80
+        for module, name in (
+            ("screens.roster", "RosterScreen"),
+            ("screens.calendar", "CalendarScreen"),
+            ("screens.follow_up", "FollowUpScreen"),
+        ):
+            desk.action_push(module, name)
+            await settle(pilot)
+            assert footer_width(desk) <= 80, (name, footer_width(desk))
+            await press(pilot, "escape")
