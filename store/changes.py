@@ -305,14 +305,26 @@ def _insert_logged_columns(
     get = itemgetter(*keys)
     columns = list(zip(*map(get, rows), strict=True)) if len(keys) > 1 else [tuple(map(get, rows))]
     as_json = list(columns)
+    # A row's times are often one object (created_at, updated_at, at): each converted once.
+    converted: dict[int, tuple[str, str]] = {}
     for i, column in enumerate(columns):
         kinds = set(map(type, column))
         if kinds <= _PLAIN:
             continue
         if kinds <= _UTC_KINDS and all(v is None or v.tzinfo is UTC for v in column):
-            iso = tuple(None if v is None else v.isoformat() for v in column)
-            as_json[i] = iso
-            columns[i] = tuple(map(_utc_iso_to_sqlite, iso))
+            iso, stored = [], []
+            for value in column:
+                if value is None:
+                    iso.append(None)
+                    stored.append(None)
+                    continue
+                both = converted.get(id(value))
+                if both is None:
+                    text = value.isoformat()
+                    both = converted[id(value)] = (text, _utc_iso_to_sqlite(text))
+                iso.append(both[0])
+                stored.append(both[1])
+            as_json[i], columns[i] = tuple(iso), tuple(stored)
         elif kinds <= _DATE_KINDS:  # dates: the same ISO text in the log and in the row
             as_json[i] = columns[i] = tuple(None if v is None else v.isoformat() for v in column)
         else:
@@ -356,10 +368,8 @@ def _insert_sql(table: str, names: list[str]) -> str:
     )
 
 
-def _utc_iso_to_sqlite(iso: str | None) -> str | None:
+def _utc_iso_to_sqlite(iso: str) -> str:
     """`datetime.isoformat()` of a UTC instant as `_sqlite_value` stores it."""
-    if iso is None:
-        return None
     if len(iso) == 32:  # 2026-11-24T02:00:00.123456+00:00
         return f"{iso[:10]} {iso[11:26]}"
     return f"{iso[:10]} {iso[11:19]}.000000"  # no microseconds: 2026-11-24T02:00:00+00:00
