@@ -157,18 +157,20 @@ class LiaisonApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="store_openers")
     def _warm_up(self) -> None:
-        for module, name in SCREENS_BY_MODE.values():
-            _screen_class(module, name)  # import here, off the UI thread
-        from tui.cli_maintenance import daily_backup_in_background
+        try:
+            for module, name in SCREENS_BY_MODE.values():
+                _screen_class(module, name)  # import here, off the UI thread
+            from tui.cli_maintenance import daily_backup_in_background
 
-        assert self.db_path is not None
-        daily_backup_in_background(self.db_path)
-        if not gc.isenabled():
-            # `liaison` starts with the collector off (tui.cli.open_app): start-up allocates a
-            # million long-lived objects, and collecting them cost a quarter of its CPU. Those
-            # are frozen out of later collections, which then stay as cheap as before.
-            gc.freeze()
-            gc.enable()
+            assert self.db_path is not None
+            daily_backup_in_background(self.db_path)
+        finally:
+            if not gc.isenabled():
+                # `liaison` starts with the collector off (tui.cli.open_app): start-up allocates
+                # a million long-lived objects, and collecting them cost a quarter of its CPU.
+                # They are frozen out of later collections, which stay as cheap as before.
+                gc.freeze()
+                gc.enable()
 
     def _start_desk(self) -> None:
         self.switch_mode("dashboard")
