@@ -12,7 +12,8 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from store.models import SYNCED_TABLES, Setting
-from store.search_index import search_index_faults
+from store.search_index import install_search_index, search_index_faults
+from store.word_index import rebuild_visit_words, word_index_faults
 
 # Migration 0002 writes the seeded categories and settings under this device, with no log entry:
 # every device seeds the same rows, so there is nothing to sync.
@@ -69,6 +70,15 @@ def check_database(*, engine: Engine) -> CheckReport:
     return CheckReport(findings)
 
 
+def repair_derived_data(*, engine: Engine) -> int:
+    """Derive again what is derived from the records (the visits' search index and words), in
+    one write transaction: the repair `liaison check --repair` offers for `check.search_index`
+    and `check.words`. Records themselves are never touched. Returns the visits re-read."""
+    with engine.execution_options(write=True).begin() as conn:
+        install_search_index(conn)
+        return rebuild_visit_words(conn)
+
+
 def _sqlite_checks(conn: Connection) -> list[Finding]:
     findings = []
     lines = [
@@ -82,6 +92,9 @@ def _sqlite_checks(conn: Connection) -> list[Finding]:
     faults = search_index_faults(conn)
     if faults:
         findings.append(Finding("check.search_index", {"missing": ", ".join(faults)}))
+    faults = word_index_faults(conn)
+    if faults:
+        findings.append(Finding("check.words", {"what": ", ".join(faults)}))
     rows = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     grouped: dict[tuple[str, str], list[int]] = {}
     for table, rowid, parent, _fkid in rows:

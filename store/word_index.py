@@ -171,3 +171,30 @@ def rebuild_visit_words(conn: Connection) -> int:
             row["received_at"] = datetime.fromisoformat(row["received_at"])
     index_visit_words(conn, rows)
     return len(rows)
+
+
+def word_index_faults(conn: Connection) -> list[str]:
+    """What is off in the stored words, for `liaison check`: live visits without words (or
+    words of visits that are gone), and per-day counts that disagree with the visits' words."""
+    faults = []
+    unindexed = conn.exec_driver_sql(
+        "SELECT count(*) FROM visit v WHERE v.deleted_at IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM word_visit w WHERE w.visit_id = v.id)"
+    ).scalar()
+    if unindexed:
+        faults.append(f"word_visit −{unindexed}")
+    stale = conn.exec_driver_sql(
+        "SELECT count(*) FROM word_visit w WHERE NOT EXISTS"
+        " (SELECT 1 FROM visit v WHERE v.id = w.visit_id AND v.deleted_at IS NULL)"
+    ).scalar()
+    if stale:
+        faults.append(f"word_visit +{stale}")
+    # Each visit's word list is ",1,2,3,": its commas less one are its words.
+    used = conn.exec_driver_sql(
+        "SELECT coalesce(sum(length(word_ids) - length(replace(word_ids, ',', '')) - 1), 0)"
+        " FROM word_visit"
+    ).scalar()
+    counted = conn.exec_driver_sql("SELECT coalesce(sum(n), 0) FROM word_day").scalar()
+    if used != counted:
+        faults.append("word_day")
+    return faults

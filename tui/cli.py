@@ -237,10 +237,14 @@ def restore(
 
 
 @cli.command(help=both("cli.check"))
-def check(ctx: typer.Context, db: DbOption = None) -> None:
+def check(
+    ctx: typer.Context,
+    db: DbOption = None,
+    repair: Annotated[bool, typer.Option("--repair", help=both("cli.check.repair"))] = False,
+) -> None:
     from tui.cli_maintenance import check_command
 
-    raise typer.Exit(check_command(_db(ctx, db)))
+    raise typer.Exit(check_command(_db(ctx, db), repair=repair))
 
 
 def _split(value: str) -> list[str]:

@@ -27,15 +27,18 @@ def restore_command(db: Path, backup: Path) -> int:
     return 0
 
 
-def check_command(db: Path) -> int:
-    """Exit code 0 when the database is sound, 1 with one line per finding otherwise."""
-    from store.check import check_database
+def check_command(db: Path, *, repair: bool = False) -> int:
+    """Exit code 0 when the database is sound, 1 with one line per finding otherwise. With
+    `repair`, derived data (search index, word counts) is rebuilt first."""
+    from store.check import check_database, repair_derived_data
     from store.db import make_engine, sqlite_url
     from store.files import require_database
 
     require_database(db)
     engine = make_engine(sqlite_url(db))
     try:
+        if repair:
+            typer.echo(t("check.repaired", count=repair_derived_data(engine=engine)))
         report = check_database(engine=engine)
     finally:
         engine.dispose()

@@ -1131,9 +1131,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} row(s) of {table} refer to missing {parent} records (first: {first})",
     ),
     "check.schema": ("数据库缺少数据表：{missing}", "The database lacks tables: {missing}"),
+    "check.words": (
+        "来访的词语统计与来访不一致（{what}），民意热词可能不准；可用 liaison check --repair 重建",
+        "The visits' word counts disagree with the visits ({what}): hot words may be off; "
+        "liaison check --repair rebuilds them",
+    ),
+    "check.repaired": (
+        "已重建检索索引和词语统计（{count} 条来访）",
+        "Search index and word counts rebuilt ({count} visits)",
+    ),
+    "cli.check.repair": (
+        "重建由来访派生的数据（全文检索索引、词语统计），不改动任何记录",
+        "Rebuild what is derived from the visits (search index, word counts); no record changes",
+    ),
     "check.search_index": (
-        "来访全文检索索引不完整（{missing}），搜索可能漏项",
-        "The visits' search index is incomplete ({missing}): searches may miss visits",
+        "来访全文检索索引不完整（{missing}），搜索可能漏项；可用 liaison check --repair 重建",
+        "The visits' search index is incomplete ({missing}): searches may miss visits; "
+        "liaison check --repair rebuilds it",
     ),
     "check.station_missing": (
         "数据库没有本机设备记录（local_meta）",

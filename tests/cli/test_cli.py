@@ -277,3 +277,18 @@ def test_import_refuses_a_bad_ledger_whole_with_exit_1(tmp_path: Path) -> None:
     done = run("--db", str(db), "import", str(good))
     assert done.returncode == 0, done.stderr
     assert count(db, "visit") == 1
+
+
+def test_check_repair_rebuilds_the_derived_data_from_the_shell(tmp_path: Path) -> None:
+    db = tmp_path / "station.sqlite3"
+    assert run("demo", "--db", str(db), "--visits", "100", "--no-open").returncode == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM word_visit WHERE no IN (SELECT no FROM word_visit LIMIT 3)")
+        conn.execute("DROP TRIGGER visit_fts_insert")
+    broken = run("--db", str(db), "check")
+    assert broken.returncode == 1
+    assert "liaison check --repair" in broken.stderr
+    repaired = run("--db", str(db), "check", "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert "已重建" in repaired.stdout and "检查通过" in repaired.stdout
+    assert count(db, "visit") == 100

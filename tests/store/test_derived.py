@@ -118,3 +118,28 @@ def test_check_reports_a_missing_trigger(
     report = check_database(engine=store.engine)
     assert [f.key for f in report.findings] == ["check.search_index"]
     assert "visit_fts_insert" in report.findings[0].params["missing"]
+
+
+def test_check_finds_words_out_of_step_and_repair_rebuilds_them(
+    store: Store, make_visit: Callable[..., VisitRow]
+) -> None:
+    from store.check import repair_derived_data
+
+    kept = make_visit(text="楼道里有人飞线充电")
+    lost = make_visit(text="村口路灯坏了")
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM word_visit WHERE visit_id = ?", (lost.id,))
+        conn.exec_driver_sql("UPDATE word_day SET n = n + 5")
+        conn.exec_driver_sql("DROP TRIGGER visit_fts_update")
+    report = check_database(engine=store.engine)
+    assert sorted(f.key for f in report.findings) == ["check.search_index", "check.words"]
+    words = next(f for f in report.findings if f.key == "check.words")
+    assert "word_visit −1" in words.params["what"] and "word_day" in words.params["what"]
+    before = {}
+    with store.engine.connect() as conn:
+        before = dict(conn.exec_driver_sql("SELECT id, text FROM visit").all())
+    assert repair_derived_data(engine=store.engine) == 2
+    assert check_database(engine=store.engine).ok
+    assert _fts_hits(store, "飞线充电") == {kept.id}
+    with store.engine.connect() as conn:
+        assert dict(conn.exec_driver_sql("SELECT id, text FROM visit").all()) == before
