@@ -906,14 +906,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.dashboard": (
         "今日值班的概况：谁在值班、下一班是谁、今天的来访、三色榜计数、超期事项和上一班的交接。"
         "e 交班（核对、签署交接记录后由下一位代表接班），a 确认上一班的交接，o 排班，"
-        "w 换人值班（设了 PIN 的代表要输入 PIN），m 民生微实事，g 季度评议。"
+        "w 换人值班（设了 PIN 的代表要输入 PIN），f 回访，m 民生微实事，g 季度评议。"
         "领导干部进站和代表履职全景图（述职）在命令面板（Ctrl+P）中。",
         "Today at a glance: who is on duty and next, today's visits, the colour counts, "
         "overdue issues and the last handover note. e ends your shift (check and sign the "
         "handover, then the next deputy takes over), a acknowledges the last handover, "
         "o opens the roster, w puts another deputy on duty (with their PIN if they have one), "
-        "m opens the micro-projects, g the quarterly review. Leader visits and the deputies' "
-        "record (for their report to voters) are in the command palette (Ctrl+P).",
+        "f the follow-up calls, m the micro-projects, g the quarterly review. Leader visits "
+        "and the deputies' record (for their report to voters) are in the command palette "
+        "(Ctrl+P).",
     ),
     "help.log": (
         "先输入电话：老群众会自动带出姓名和村社。Tab 在栏目间移动，下拉框按回车展开。"
