@@ -186,6 +186,11 @@ class StatsScreen(DeskScreen):
                 open=f.open,
                 overdue=f.overdue,
                 two_month=percent(f.two_month_rate),
+                # The rate of a period still under way counts only decided issues: say how
+                # many are not decided yet, so 100% of few reads as what it is.
+                done=f.done,
+                decided=f.decided,
+                pending=f.opened - f.decided,
                 satisfaction=percent(f.satisfaction_rate),
                 direct=percent(f.direct_share),
                 leaders=f.leader_visits,

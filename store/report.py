@@ -150,6 +150,8 @@ def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, str]]:
             text("stats.col.two_month"),
             f"{percent(f.two_month_rate)} ({f.done}/{f.decided})",
         ),
+        # A quarter still under way: the issues its rate does not count yet.
+        (text("stats.col.pending"), str(f.opened - f.decided)),
         (
             text("stats.col.satisfaction"),
             f"{percent(f.satisfaction_rate)} ({f.satisfied}/{f.evaluated})",

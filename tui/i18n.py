@@ -1401,10 +1401,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stats.loading": ("正在统计…", "Counting…"),
     "stats.headline": (
         "来访 {visits} · 事项 {opened} · 在办 {open} · 超期 {overdue} · 两月办结率 {two_month}"
+        "（{done}/{decided}，另 {pending} 件未满两个月）"
         " · 满意率 {satisfaction} · 直接源自群众 {direct}"
         " · 领导进站 {leaders} 次（提出事项 {leader_issues}，已办结 {leader_closed}）",
         "Visits {visits} · issues {opened} · open {open} · overdue {overdue} · 2-month rate "
-        "{two_month} · satisfied {satisfaction} · direct {direct} · leader visits {leaders} "
+        "{two_month} ({done}/{decided}; {pending} still within their two months) · satisfied "
+        "{satisfaction} · direct {direct} · leader visits {leaders} "
         "({leader_issues} issues raised, {leader_closed} closed)",
     ),
     "stats.total": ("合计", "Total"),
@@ -1420,6 +1422,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stats.col.overdue": ("超期", "Overdue"),
     "stats.col.closed": ("已办结", "Closed"),
     "stats.col.two_month": ("两月办结率", "2-month rate"),
+    "stats.col.pending": (
+        "未满两个月、尚未办结的事项（不计入两月办结率）",
+        "Open issues still within their two months (not in the 2-month rate)",
+    ),
     "stats.col.satisfaction": ("满意率", "Satisfied"),
     "stats.col.direct": ("直接源自群众", "Direct"),
     "stats.chart.weeks": ("每周来访", "Visits per week"),

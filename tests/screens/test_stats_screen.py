@@ -58,6 +58,8 @@ async def test_figures_switches_and_drill_down(desk: LiaisonApp, quarter: dict[s
         assert (
             "来访 8" in headline and "两月办结率 60.0%" in headline and "满意率 80.0%" in headline
         )
+        # 3 of the 5 decided issues done in time; E is still within its two months.
+        assert "（3/5，另 1 件未满两个月）" in headline
         table = _table(desk)
         shown = rows(table)
         assert shown[0] == ["合计", "8", "6", "3", "2", "60.0%", "80.0%", "75.0%"]

@@ -66,6 +66,7 @@ def test_xlsx_reads_back(report: QuarterReport, tmp_path: Path) -> None:
     head = {r[0]: r[1] for r in book["头条数字"].iter_rows(min_row=2, values_only=True)}
     assert head["来访"] == 8 and head["事项"] == 6 and head["超期"] == 2
     assert head["两月办结率"] == "60.0% (3/5)"
+    assert head["未满两个月、尚未办结的事项（不计入两月办结率）"] == 1  # E
     assert head["满意率"] == "80.0% (4/5)"
     assert head["直接源自群众"] == "75.0% (6/8)"
     tiers = list(book["分层级"].iter_rows(min_row=2, values_only=True))
