@@ -333,3 +333,13 @@ def test_each_issue_history_leads_to_its_status(db: sqlite3.Connection) -> None:
     ).fetchone()
     assert broken == []
     assert early == (0,)
+
+
+def test_the_demo_has_a_problem_on_the_rise(demo: Store) -> None:
+    """Hot words have something to find: 飞线充电 rises over the last month."""
+    from store.words import rising_words
+
+    with demo.read() as session:
+        words = rising_words(session=session, end=date(2026, 11, 25), days=30, limit=5)
+    wires = next(w for w in words if w.word == "飞线充电")
+    assert wires.rising and wires.count >= 2 * wires.previous
