@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Connection, func
+from sqlmodel import Session, SQLModel, select
 
+from store.bulk import bulk_load
 from store.changes import Actor, bulk_insert, write_context
 from store.clock import today as today_of
 from store.db import Store
@@ -55,6 +58,15 @@ def summarise_plan(plan: ImportPlan, *, dry_run: bool = False) -> ImportSummary:
     )
 
 
+# Below this many visits, rebuilding indexes costs more than it saves.
+BULK_FROM = 2_000
+
+
+@contextmanager
+def _as_is(_conn: Connection, _tables: list[str]) -> Iterator[None]:
+    yield
+
+
 def apply_import(
     *, session: Session, plan: ImportPlan, progress: Progress_ | None = None
 ) -> ImportSummary:
@@ -96,13 +108,19 @@ def apply_import(
         apply_to_new_issue(row, added.get(issue_id))
     if progress is not None:
         progress(0, total)
-    for model, rows in tables:
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            bulk_insert(session, model, batch)
-            done += len(batch)
-            if progress is not None:
-                progress(done, total)
+    # A ledger larger than the station (a first import): build the indexes and the search index
+    # once at the end instead of row by row. Into a bigger station, keeping them is cheaper.
+    existing = session.exec(select(func.count()).select_from(Visit)).one()
+    bulk = bulk_load if len(plan.visits) > max(existing, BULK_FROM) else _as_is
+    loaded = [str(model.__tablename__) for model, _ in tables] + ["change_log", "word_visit"]
+    with bulk(session.connection(), loaded):
+        for model, rows in tables:
+            for start in range(0, len(rows), BATCH):
+                batch = rows[start : start + BATCH]
+                bulk_insert(session, model, batch)
+                done += len(batch)
+                if progress is not None:
+                    progress(done, total)
     for issue_id, count in plan.joined.items():
         issue = session.get(Issue, issue_id)
         if issue is not None:

@@ -128,3 +128,38 @@ def test_xlsx_is_styled(store: Store, actor: Actor, clock: FrozenClock, tmp_path
     coloured = [row[-1] for row in sheet.iter_rows(min_row=2) if row[-1].value]
     assert coloured and all(c.fill.fill_type == "solid" for c in coloured)
     assert all(row[3].data_type == "s" for row in sheet.iter_rows(min_row=2))
+
+
+def test_a_first_import_builds_indexes_once_and_leaves_them_whole(
+    store: Store,
+    actor: Actor,
+    clock: FrozenClock,
+    fresh: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bulk path (indexes and the search index rebuilt at the end) gives the same station:
+    every index and trigger back, the round trip equal, `check` sound."""
+    import store.ledger.apply as apply
+    from store.check import check_database
+
+    monkeypatch.setattr(apply, "BULK_FROM", 0)  # take the bulk path even for a small ledger
+    generate_station(store, actor, clock)
+    out = tmp_path / "ledger.csv"
+    with store.read() as session:
+        export_ledger(session=session, out=out, today=today(clock), reveal=True)
+
+    def schema(opened: Store) -> set[str]:
+        with opened.engine.connect() as conn:
+            return {
+                row[0]
+                for row in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')"
+                )
+            }
+
+    before = schema(fresh)
+    import_ledger(store=fresh, actor=load_station(fresh).actor(), path=out)
+    assert schema(fresh) == before
+    assert check_database(engine=fresh.engine).ok
+    assert issue_states(fresh) == issue_states(store)
