@@ -110,7 +110,7 @@ def run(db: Path, label: str) -> list[str]:
     from store.boards import board_counts, list_board
     from store.clock import FrozenClock, today
     from store.duty import load_dashboard
-    from store.issues import get_issue
+    from store.issue_page import get_issue
     from store.station import open_store
     from store.visits import list_untriaged
 

@@ -23,14 +23,12 @@ from screens.dialogs import (
 )
 from screens.project_dialogs import PromoteInput, PromoteModal
 from store.clock import to_local
+from store.issue_page import IssueDetail, TimelineEntry, get_issue
 from store.issues import (
-    IssueDetail,
     IssueRow,
-    TimelineEntry,
     add_progress,
     change_unit,
     close_issue,
-    get_issue,
     reopen_issue,
 )
 from store.models import IssueStatus, ProgressCreate, Satisfaction, Tier

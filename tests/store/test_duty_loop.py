@@ -26,12 +26,12 @@ from store.errors import (
     VisitAlreadyTriaged,
     VisitNotFound,
 )
+from store.issue_page import get_issue
 from store.issues import (
     IssueRow,
     add_progress,
     change_unit,
     close_issue,
-    get_issue,
     link_visit,
     open_issue,
     reopen_issue,

@@ -13,7 +13,8 @@ from sqlmodel import select
 from store.changes import Actor
 from store.db import Store
 from store.errors import FieldInvalid
-from store.issues import IssueRow, close_issue, get_issue
+from store.issue_page import get_issue
+from store.issues import IssueRow, close_issue
 from store.models import Colour, Issue, Setting, Tier
 from store.settings import DEFAULT_SETTINGS, load_settings, parse_settings, update_setting
 

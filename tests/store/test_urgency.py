@@ -15,7 +15,8 @@ from store.changes import Actor
 from store.check import check_database
 from store.clock import FrozenClock
 from store.db import Store
-from store.issues import IssueRow, get_issue, link_visit, link_visits, open_issue_from_visits
+from store.issue_page import get_issue
+from store.issues import IssueRow, link_visit, link_visits, open_issue_from_visits
 from store.models import Channel, Constituent, Issue, Tier, Visit, VisitCreate, VisitKind
 from store.similar import similar_untriaged, suggest_issues
 from store.urgency import (
