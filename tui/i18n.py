@@ -11,6 +11,7 @@ from typing import Any
 from store.enums import (
     Channel,
     Colour,
+    DayKind,
     DeputyLevel,
     IssueStatus,
     ProjectStatus,
@@ -100,6 +101,8 @@ ENUM_EN: dict[tuple[type[StrEnum], str], str] = {
     (DeputyLevel, "township"): "Township deputy",
     (VillageKind, "village"): "Village",
     (VillageKind, "community"): "Community",
+    (DayKind, "holiday"): "Holiday",
+    (DayKind, "workday"): "Make-up workday",
     (ProjectStatus, "planned"): "Planned",
     (ProjectStatus, "underway"): "Underway",
     (ProjectStatus, "done"): "Done",
