@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Label, Select
+from textual.widgets import Button, Footer, Header, Label, Select
 
 from screens.base import nav_bindings
 from screens.issue import IssueScreen
@@ -154,6 +154,7 @@ class BoardScreen(PagedTableScreen):
         Binding("escape", "back", t("key.back"), id="board-back"),
     ]
     TABLE_ID = "board-table"
+    ROW_ACTION = "open"
     COLUMNS = (
         ("col.colour", 2, "colour"),
         ("col.tier", 4, "tier"),
@@ -271,11 +272,6 @@ class BoardScreen(PagedTableScreen):
     def action_back(self) -> None:
         if self.heading is not None:
             self.dismiss()
-
-    @on(DataTable.RowSelected, "#board-table")
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.push_screen(IssueScreen(str(event.row_key.value)))
 
     def action_open(self) -> None:
         issue_id = self.current_id()

@@ -8,11 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from screens.issue import IssueScreen
 from screens.paged import PagedTableScreen
@@ -125,6 +124,7 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
         *QUIET_PAGING,
     ]
     TABLE_ID = "deputies-table"
+    ROW_ACTION = "open"
     COLUMNS = (
         ("col.deputy", 8, "name"),
         ("col.shifts", 4, "shifts"),
@@ -199,10 +199,6 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    @on(DataTable.RowSelected, f"#{TABLE_ID}")
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open()
-
     def action_open(self) -> None:
         deputy_id = self.current_id()
         if deputy_id is not None:
@@ -226,6 +222,7 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
         *QUIET_PAGING,
     ]
     TABLE_ID = "deputy-issues"
+    ROW_ACTION = "open"
     COLUMNS = (
         ("col.colour", 2, "colour"),
         ("col.title", 22, "title"),
@@ -320,10 +317,6 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    @on(DataTable.RowSelected, f"#{TABLE_ID}")
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open()
 
     def action_open(self) -> None:
         issue_id = self.current_id()

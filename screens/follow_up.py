@@ -11,11 +11,10 @@ from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import Footer, Header, Label
 
 from screens.issue import IssueScreen
 from screens.paged import PagedTableScreen
@@ -56,6 +55,7 @@ class FollowUpScreen(PagedTableScreen):
         ],
     ]
     TABLE_ID = "follow-up-table"
+    ROW_ACTION = "open"
     COLUMNS = (
         ("col.closed_on", 10, "closed"),
         ("col.waiting", 6, "waiting"),
@@ -177,10 +177,6 @@ class FollowUpScreen(PagedTableScreen):
     def _revealed(self, issue_id: str, phone: str) -> None:
         self.revealed[issue_id] = phone
         self.reload()
-
-    @on(DataTable.RowSelected, f"#{TABLE_ID}")
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open()
 
     def action_open(self) -> None:
         issue_id = self.current_id()

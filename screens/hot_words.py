@@ -11,11 +11,10 @@ from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import Footer, Header, Label
 
 from screens.base import nav_bindings
 from screens.issue import IssueScreen
@@ -77,6 +76,7 @@ class HotWordsScreen(PagedTableScreen):
         *nav_bindings("log-visit", "board"),
     ]
     TABLE_ID = "hot-table"
+    ROW_ACTION = "open"
     COLUMNS = (
         ("hot.col.rank", 3, "rank"),
         ("hot.col.word", 14, "word"),
@@ -198,10 +198,6 @@ class HotWordsScreen(PagedTableScreen):
 
         self.app.push_screen(PickModal(t("hot.pick_scope"), items, highlight=highlight), chosen)
 
-    @on(DataTable.RowSelected, "#hot-table")
-    def _selected(self) -> None:
-        self.action_open()
-
     def action_open(self) -> None:
         word = self.current_id()
         if word is not None:
@@ -219,6 +215,7 @@ class WordVisitsScreen(PagedTableScreen):
         Binding("escape", "back", t("key.back"), id="word-visits-back"),
     ]
     TABLE_ID = "word-visits-table"
+    ROW_ACTION = "open"
     COLUMNS = (
         ("col.received", 11, "received"),
         ("col.village", 8, "village"),
@@ -291,10 +288,6 @@ class WordVisitsScreen(PagedTableScreen):
         self.show_rows(page, rows, self.current_id())
         status = t("hot.visits_status", total=page.total, page=page.number, pages=page.count)
         self.query_one("#word-visits-status", Label).update(status)
-
-    @on(DataTable.RowSelected, "#word-visits-table")
-    def _selected(self) -> None:
-        self.action_open()
 
     def action_open(self) -> None:
         visit_id = self.current_id()

@@ -16,7 +16,6 @@ from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
-    DataTable,
     Footer,
     Header,
     Input,
@@ -178,6 +177,7 @@ class LeaderVisitsScreen(PagedTableScreen):
         *PagedTableScreen.PAGING_BINDINGS,
     ]
     TABLE_ID = "leader-visits-table"
+    ROW_ACTION = "open"
     COLUMNS = (
         ("col.when", 16, "when"),
         ("col.leader", 8, "leader"),
@@ -236,10 +236,6 @@ class LeaderVisitsScreen(PagedTableScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    @on(DataTable.RowSelected, f"#{TABLE_ID}")
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open()
-
     def action_open(self) -> None:
         visit_id = self.current_id()
         if visit_id is not None:
@@ -293,6 +289,7 @@ class LeaderVisitScreen(PagedTableScreen):
         Binding("k", "cursor(-1)", show=False),
     ]
     TABLE_ID = "leader-issues"
+    ROW_ACTION = "open"
     COLUMNS = (
         ("col.colour", 2, "colour"),
         ("col.title", 22, "title"),
@@ -373,10 +370,6 @@ class LeaderVisitScreen(PagedTableScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    @on(DataTable.RowSelected, f"#{TABLE_ID}")
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open()
 
     def action_open(self) -> None:
         issue_id = self.current_id()

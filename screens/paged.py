@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.binding import Binding
 from textual.widgets import DataTable
 
@@ -22,6 +23,9 @@ class PagedTableScreen(DeskScreen):
     # The column that takes the width the terminal has beyond 80 columns (its COLUMNS width is
     # the least it gets).
     FLEX_COLUMN: ClassVar[str | None] = None
+    # What a click on a row (DataTable.RowSelected) does: the action its Enter key runs. None: a
+    # click only moves the cursor.
+    ROW_ACTION: ClassVar[str | None] = None
     PAGING_BINDINGS: ClassVar[list[Binding]] = [
         Binding("pagedown", "page(1)", t("key.next_page"), id="next-page"),
         Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="prev-page"),
@@ -37,6 +41,11 @@ class PagedTableScreen(DeskScreen):
     @property
     def table(self) -> DataTable[Text]:
         return self.query_one(f"#{self.TABLE_ID}", DataTable)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if self.ROW_ACTION is not None and event.data_table.id == self.TABLE_ID:
+            getattr(self, f"action_{self.ROW_ACTION}")()
 
     def add_columns(self) -> None:
         for heading, width, key in self.COLUMNS:

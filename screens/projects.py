@@ -68,6 +68,7 @@ class ProjectsScreen(PagedTableScreen):
         *PagedTableScreen.PAGING_BINDINGS,
     ]
     TABLE_ID = "projects-table"
+    ROW_ACTION = "open"
     COLUMNS = (
         ("projects.col_status", 8, "status"),
         ("projects.col_title", 20, "title"),
@@ -130,10 +131,6 @@ class ProjectsScreen(PagedTableScreen):
         project_id = self.current_id()
         if project_id is not None:
             self.app.push_screen(ProjectScreen(project_id))
-
-    @on(DataTable.RowSelected, f"#{TABLE_ID}")
-    def _selected(self) -> None:
-        self.action_open()
 
     def action_print(self) -> None:
         self.run_store(

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from functools import partial
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import Footer, Header, Label
 
 from screens.dialogs import ConfirmModal
 from screens.paged import PagedTableScreen
@@ -66,6 +65,7 @@ class ReviewScreen(PagedTableScreen):
         *PagedTableScreen.PAGING_BINDINGS,
     ]
     TABLE_ID = "review-table"
+    ROW_ACTION = "save_score"
     # Both views share the table's widths: 80 columns, the name taking what is left.
     COLUMNS = (
         ("review.col_colour", 2, "colour"),
@@ -243,10 +243,6 @@ class ReviewScreen(PagedTableScreen):
             self.notify(t("review.bad_score", low=0, high=100), severity="error")
             return
         self._scored(target, score)
-
-    @on(DataTable.RowSelected, f"#{TABLE_ID}")
-    def _selected(self) -> None:
-        self.action_save_score()
 
     def _scored(self, target: TargetRow, score: object) -> None:
         if not isinstance(score, int):
