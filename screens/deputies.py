@@ -26,7 +26,7 @@ from store.deputy_record import (
 from store.issue_rows import IssueRow
 from store.models import Colour
 from store.paging import Page
-from store.stats import Period, PeriodKind
+from store.stats import Period, PeriodKind, percent
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
@@ -39,14 +39,6 @@ QUIET_PAGING = [
 
 # The worst colour first, as on the board.
 COLOURS = (Colour.red, Colour.yellow, Colour.green)
-
-
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.0f}%"
-
-
-def period_name(period: Period) -> str:
-    return t(f"stats.period.{period.kind.value}", year=period.start.year, n=period.number)
 
 
 class PeriodMixin:
@@ -73,10 +65,7 @@ class PeriodMixin:
         self.period_changed()
 
     def action_period_kind(self) -> None:
-        kinds = list(PeriodKind)
-        kind = kinds[(kinds.index(self.period.kind) + 1) % len(kinds)]
-        # The new period holds the old one's last day (or today, if that is sooner).
-        self.period = Period.of(kind, min(self.period.last_day, self.today))  # type: ignore[attr-defined]
+        self.period = self.period.next_kind(self.today)  # type: ignore[attr-defined]
         self.period_changed()
 
     def write_summary(self, deputy_id: str) -> None:
@@ -184,8 +173,8 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
                     Text(str(r.visits)),
                     Text(str(r.issues)),
                     colour_counts(self.app, r.colours),
-                    Text(percent(r.closure_rate)),
-                    Text(percent(r.satisfaction_rate)),
+                    Text(percent(r.closure_rate, 0)),
+                    Text(percent(r.satisfaction_rate, 0)),
                     Text(str(r.leader_visits)),
                 ],
             )
@@ -193,7 +182,7 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
         ]
         self.show_rows(page, rows, self.current_id())
         self.query_one("#deputies-title", Label).update(
-            t("deputies.heading", period=period_name(self.period), total=page.total)
+            t("deputies.heading", period=self.period.title(t), total=page.total)
         )
 
     def action_back(self) -> None:
@@ -281,7 +270,7 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
 
     def _show(self, loaded: tuple[DeputyRecord, Page[IssueRow]]) -> None:
         record, page = loaded
-        head = Text(t("deputy.page_title", name=record.name, period=period_name(self.period)))
+        head = Text(t("deputy.page_title", name=record.name, period=self.period.title(t)))
         head.stylize("bold")
         head.append("\n" + t("deputy.summary", **_summary(record)) + "\n")
         colours = "　".join(f"{c.glyph}{label(c)} {record.colours.get(c, 0)}" for c in COLOURS)
@@ -291,8 +280,8 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
                 issues=record.issues,
                 colours=colours,
                 closed=record.closed,
-                closure=percent(record.closure_rate),
-                satisfaction=percent(record.satisfaction_rate),
+                closure=percent(record.closure_rate, 0),
+                satisfaction=percent(record.satisfaction_rate, 0),
                 evaluated=record.evaluated,
             )
         )

@@ -29,6 +29,7 @@ from store.stats import (
     colour_mix,
     drill_filter,
     list_breakdown,
+    percent,
     period_figures,
     two_month_trend,
     visits_per_week,
@@ -49,14 +50,6 @@ COLUMNS = (
     ("stats.short.direct", 7, "direct_visits"),
 )
 TABS = ("stats-tab-table", "stats-tab-weeks", "stats-tab-colours", "stats-tab-trend")
-
-
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
-
-
-def period_name(period: Period) -> str:
-    return t(f"stats.period.{period.kind.value}", year=period.start.year, n=period.number)
 
 
 @dataclass(frozen=True)
@@ -165,7 +158,7 @@ class StatsScreen(DeskScreen):
 
     def _show_choices(self) -> None:
         assert self.period is not None
-        self.query_one("#stats-period", Label).update(f" {period_name(self.period)} ")
+        self.query_one("#stats-period", Label).update(f" {self.period.title(t)} ")
         for id_, text in (
             ("#stats-kind", t(f"stats.kind.{self.period.kind.value}")),
             ("#stats-by", t(f"stats.by.{self.breakdown.value}")),
@@ -304,10 +297,7 @@ class StatsScreen(DeskScreen):
     def action_period_kind(self) -> None:
         if self.period is None:
             return
-        kinds = list(PeriodKind)
-        kind = kinds[(kinds.index(self.period.kind) + 1) % len(kinds)]
-        # The new period holds the old one's last day (or today, if that is sooner).
-        self.period = Period.of(kind, min(self.period.last_day, self.today))
+        self.period = self.period.next_kind(self.today)
         self.page_offset = 0
         self.reload()
 
@@ -384,7 +374,7 @@ class StatsScreen(DeskScreen):
         from screens.board import BoardScreen
 
         self.app.push_screen(
-            BoardScreen(filters, t("stats.drill_title", period=period_name(self.period), what=what))
+            BoardScreen(filters, t("stats.drill_title", period=self.period.title(t), what=what))
         )
 
     def action_report(self) -> None:

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from store import stats
 from store.errors import FieldInvalid
 from store.models import Colour, Station, Tier, Unit
-from store.stats import FigureRow, Figures, Floors, Period
+from store.stats import FigureRow, Figures, Floors, Period, percent
 
 Text = Callable[..., str]
 Name = Callable[[StrEnum], str]
@@ -128,14 +128,6 @@ def write_report(report: QuarterReport, out: Path, *, text: Text, name: Name) ->
 
 # ---------------------------------------------------------------------------------------------
 # What both formats show, as rows of plain values.
-
-
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
-
-
-def period_title(period: Period, text: Text) -> str:
-    return text(f"stats.period.{period.kind.value}", year=period.start.year, n=period.number)
 
 
 def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, str]]:

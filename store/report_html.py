@@ -116,13 +116,12 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         colour_headings,
         footnote,
         headline_rows,
-        period_title,
         table_headings,
         tier_rows,
         unit_rows,
     )
 
-    title = text("report.title", station=report.station, period=period_title(report.period, text))
+    title = text("report.title", station=report.station, period=report.period.title(text))
     out = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',

@@ -43,7 +43,6 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
         below_rows,
         footnote,
         headline_rows,
-        period_title,
         table_headings,
         tier_rows,
         unit_rows,
@@ -51,7 +50,7 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    title = text("report.title", station=report.station, period=period_title(report.period, text))
+    title = text("report.title", station=report.station, period=report.period.title(text))
     notes = [[line, ""] for line in footnote(report, text)]
     head = _sheet(
         book,

@@ -30,7 +30,7 @@ Definitions (the statistics screen's help and the report's footnote say the same
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -79,6 +79,11 @@ _MONTHS = {PeriodKind.month: 1, PeriodKind.quarter: 3, PeriodKind.year: 12}
 _QUARTER = re.compile(r"([0-9]{4})[Qq]([1-4])")
 
 
+def percent(rate: float | None, digits: int = 1) -> str:
+    """A rate as people read it: `92.8%`; `—` when there is nothing to divide by."""
+    return "—" if rate is None else f"{rate * 100:.{digits}f}%"
+
+
 @dataclass(frozen=True)
 class Period:
     """A calendar month, quarter or year of station-local days, [start, end)."""
@@ -110,6 +115,17 @@ class Period:
     def shift(self, steps: int) -> Period:
         """The period `steps` later (earlier when negative), of the same kind."""
         return Period.of(self.kind, figure_sql.add_months(self.start, steps * _MONTHS[self.kind]))
+
+    def next_kind(self, today: date) -> Period:
+        """Month → quarter → year → month: the period of the next kind that holds this one's
+        last day (or today, if that is sooner)."""
+        kinds = list(PeriodKind)
+        kind = kinds[(kinds.index(self.kind) + 1) % len(kinds)]
+        return Period.of(kind, min(self.last_day, today))
+
+    def title(self, text: Callable[..., str]) -> str:
+        """`2026年第4季度`, `2026 Q4`…: the catalogue's name of the period (`text` is its `t`)."""
+        return text(f"stats.period.{self.kind.value}", year=self.start.year, n=self.number)
 
     @property
     def last_day(self) -> date:
@@ -591,6 +607,7 @@ __all__ = [
     "drill_filter",
     "list_breakdown",
     "load_floors",
+    "percent",
     "period_figures",
     "two_month_trend",
     "visits_per_week",
