@@ -4,7 +4,7 @@ on-duty deputy's own PIN."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 
 from rich.text import Text
@@ -18,14 +18,9 @@ from store.errors import FieldInvalid
 from store.pins import clean_pin, has_pin, set_pin, verify_pin
 from store.reference import Choice, list_deputies
 from store.roster import RosterDay, assign_shift, clear_shift, generate_roster, list_roster
+from store.stats import Period, PeriodKind
 from tui.i18n import t
 from tui.widgets.page_table import PageTable
-
-
-def month_bounds(day: date) -> tuple[date, date]:
-    first = day.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following - timedelta(days=1)
 
 
 def parse_skip_dates(text: str, year: int, month: int) -> set[date]:
@@ -75,7 +70,8 @@ class RosterScreen(DeskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.month = date.min  # the current month, set on mount (the clock is the store's)
+        # The month shown, set on mount (the clock is the store's).
+        self.month = Period.of(PeriodKind.month, date.min)
         self.days: list[RosterDay] = []
 
     def compose(self) -> ComposeResult:
@@ -90,14 +86,14 @@ class RosterScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.title = t("roster.title")
-        self.month = self.today.replace(day=1)
+        self.month = Period.of(PeriodKind.month, self.today)
         self.table.add_column(t("roster.col_date"), width=12, key="date")
         self.table.add_column(t("roster.col_weekday"), width=6, key="weekday")
         self.table.add_column(t("roster.col_deputy"), width=30, key="deputy")
         self.reload()
 
     def reload(self, keep_row: int | None = None) -> None:
-        start, end = month_bounds(self.month)
+        start, end = self.month.start, self.month.last_day
 
         def load() -> list[RosterDay]:
             with self.desk.store.read() as session:
@@ -109,7 +105,7 @@ class RosterScreen(DeskScreen):
         self.days = days
         served = sum(1 for d in days if d.deputy)
         self.query_one("#roster-title", Static).update(
-            Text(t("roster.month", month=self.month.strftime("%Y-%m"), count=served), style="bold")
+            Text(t("roster.month", month=self.month.code, count=served), style="bold")
         )
         weekdays = t("roster.weekdays").split()
         table = self.table
@@ -124,7 +120,7 @@ class RosterScreen(DeskScreen):
             )
         if keep_row is not None:
             table.move_cursor(row=keep_row)
-        elif self.month == self.today.replace(day=1):
+        elif self.month.start <= self.today <= self.month.last_day:
             table.move_cursor(row=self.today.day - 1)
         table.focus()
 
@@ -140,14 +136,13 @@ class RosterScreen(DeskScreen):
         self.table.move_cursor(row=self.table.cursor_row + step)
 
     def action_month(self, step: int) -> None:
-        shifted = self.month + timedelta(days=32 * step if step > 0 else -1)
-        self.month = shifted.replace(day=1)
+        self.month = self.month.shift(step)
         self.reload()
 
     # -- generating and editing -------------------------------------------------------
 
     def action_generate(self) -> None:
-        start, end = month_bounds(self.month)
+        start, end = self.month.start, self.month.last_day
         start = max(start, self.today)
         if start > end:
             self.notify(t("roster.past_month"), severity="warning")
@@ -157,7 +152,7 @@ class RosterScreen(DeskScreen):
             if text is None:
                 return
             try:
-                skip = parse_skip_dates(text, self.month.year, self.month.month)
+                skip = parse_skip_dates(text, self.month.start.year, self.month.start.month)
             except FieldInvalid as exc:
                 self.report_error(exc)
                 return
