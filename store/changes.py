@@ -23,21 +23,24 @@ from sqlmodel import SQLModel
 from store.clock import Clock
 from store.derived import derivations
 from store.errors import ReadOnlySession, StoreError
+from store.field_clock import bases
 from store.models import (
     ChangeLog,
     ChangeOp,
     LocalMeta,
     Record,
     Setting,
+    SyncConflict,
+    SyncPeer,
     Word,
     WordDay,
     WordScope,
     WordVisit,
 )
 
-# This file's own bookkeeping and data derived from records (store.derived): never synced, so
-# never logged.
-_UNLOGGED = (ChangeLog, LocalMeta, Word, WordScope, WordVisit, WordDay)
+# This file's own bookkeeping (sync's included) and data derived from records (store.derived,
+# the conflict list): never synced, so never logged.
+_UNLOGGED = (ChangeLog, LocalMeta, SyncPeer, SyncConflict, Word, WordScope, WordVisit, WordDay)
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,7 @@ def _stamps(session: Session, ctx: WriteContext, count: int) -> list[str]:
     if ctx._last_hlc is None:
         # Plain SQL on the session's connection: once per write, where the ORM's statement
         # machinery cost more than the (indexed) read itself.
-        latest = session.connection().exec_driver_sql("SELECT max(hlc) FROM change_log").scalar()
-        ctx._last_hlc = parse_hlc(latest) if latest else None
+        ctx._last_hlc = latest_hlc(session.connection())
     wall_ms = int(ctx.clock.now().timestamp() * 1000)
     last = ctx._last_hlc
     stamps = []
@@ -96,6 +98,22 @@ def _stamps(session: Session, ctx: WriteContext, count: int) -> list[str]:
         stamps.append(f"{last[0]:015d}.{last[1]:05d}")
     ctx._last_hlc = last
     return stamps
+
+
+def latest_hlc(conn: Connection) -> tuple[int, int] | None:
+    """The greatest stamp this database orders by: its own and every change it took in (so
+    that what it writes next sorts after all it has seen), a clamped change by its clamp."""
+    # Plain SQL: once per write, where the ORM's statement machinery cost more than the
+    # (indexed) reads themselves. The first walks the stamp index down to the first unclamped
+    # change; the second reads the small partial index of clamped ones.
+    own = conn.exec_driver_sql(
+        "SELECT hlc FROM change_log WHERE clamped_hlc IS NULL ORDER BY hlc DESC LIMIT 1"
+    ).scalar()
+    clamped = conn.exec_driver_sql(
+        "SELECT max(clamped_hlc) FROM change_log WHERE clamped_hlc IS NOT NULL"
+    ).scalar()
+    latest = max(filter(None, (own, clamped)), default=None)
+    return parse_hlc(latest) if latest else None
 
 
 def to_json_value(value: Any) -> Any:
@@ -137,7 +155,11 @@ def _row_id(obj: SQLModel) -> str:
 
 
 def _log_row(
-    ctx: WriteContext, obj: SQLModel, op: ChangeOp, fields: dict[str, Any]
+    ctx: WriteContext,
+    obj: SQLModel,
+    op: ChangeOp,
+    fields: dict[str, Any],
+    base: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """One change-log row, without its stamp (given to a flush's rows together)."""
     return {
@@ -149,6 +171,7 @@ def _log_row(
         "op": op.value,
         "fields": _encode_fields(fields),
         "at": ctx.clock.now(),
+        "base": json.dumps(base, ensure_ascii=False) if base else None,
     }
 
 
@@ -208,6 +231,7 @@ def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> No
     # New rows are indexed apart: nothing was derived from them before (no lookups to undo).
     fresh: dict[str, list[dict[str, Any]]] = {}
     log: list[dict[str, Any]] = []
+    updates: list[tuple[SQLModel, ChangeOp, dict[str, Any]]] = []
     for obj in pending:
         if obj.__tablename__ in derivations():
             _fill_derived(obj, None)
@@ -240,12 +264,29 @@ def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> No
             obj.updated_at = now
             obj.device_id = ctx.actor.device_id
             changed["updated_at"] = now
-        log.append(_log_row(ctx, obj, op, changed))
+        updates.append((obj, op, changed))
+    log.extend(_update_rows(session, ctx, updates))
     _write_log(session, ctx, log)
     for table, rows in fresh.items():
         _index_derived(session.connection(), table, rows, new=True)
     for table, rows in reindex.items():
         _index_derived(session.connection(), table, rows)
+
+
+def _update_rows(
+    session: Session, ctx: WriteContext, updates: list[tuple[SQLModel, ChangeOp, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The log rows of a flush's updates, each with the changes it overwrites (its base): one
+    read of the log per table. A deletion's base is the whole row as its writer knew it."""
+    writes: dict[str, dict[str, list[str]]] = {}
+    for obj, op, changed in updates:
+        fields = _columns(obj) if op is ChangeOp.delete else list(changed)
+        writes.setdefault(obj.__tablename__, {})[_row_id(obj)] = fields  # type: ignore[index]
+    known = {table: bases(session.connection(), table, rows) for table, rows in writes.items()}
+    return [
+        _log_row(ctx, obj, op, changed, known[obj.__tablename__].get(_row_id(obj)))  # type: ignore[index]
+        for obj, op, changed in updates
+    ]
 
 
 def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
@@ -439,7 +480,8 @@ def _log_rows(
 ) -> Iterable[dict[str, Any]]:
     key = "key" if model is Setting else "id"
     rows = list(rows)
-    at = _sqlite_value(now)  # converted once, not once per row
+    # Converted once, not once per row; other databases get the datetime (Core converts it).
+    at = _sqlite_value(now) if session.connection().dialect.name == "sqlite" else now
     table = model.__tablename__
     device, deputy, op = ctx.actor.device_id, ctx.actor.deputy_id, ChangeOp.insert.value
     for hlc, values in zip(_stamps(session, ctx, len(rows)), rows, strict=True):

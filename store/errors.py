@@ -80,3 +80,10 @@ class DatabaseBusy(StoreError):
 
 class DatabaseUnreadable(StoreError):
     key = "error.db_unreadable"
+
+
+class SyncRefused(StoreError):
+    """A sync bundle that is not taken in (not a bundle, altered, foreign, wrong passphrase…);
+    `key` says which, and nothing was changed."""
+
+    key = "sync.refused"

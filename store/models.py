@@ -419,6 +419,13 @@ class ChangeLog(SQLModel, table=True):
     __table_args__ = (
         Index("ix_change_log_hlc", "hlc"),
         Index("ix_change_log_row", "table_name", "row_id"),
+        Index("ix_change_log_device_id_hlc", "device_id", "hlc"),
+        Index(
+            "ix_change_log_clamped_hlc",
+            "clamped_hlc",
+            sqlite_where=text("clamped_hlc IS NOT NULL"),
+            postgresql_where=text("clamped_hlc IS NOT NULL"),
+        ),
     )
 
     seq: int | None = Field(default=None, primary_key=True)
@@ -430,6 +437,13 @@ class ChangeLog(SQLModel, table=True):
     op: str = Field(sa_type=String(8))
     fields: str = Field(sa_type=Text)
     at: datetime
+    # Set only on a change that came in from another device with a stamp too far in the future
+    # (spec §9): the stamp it is ordered by here. `hlc` stays the sender's, which names it.
+    clamped_hlc: str | None = Field(default=None, max_length=32)
+    # For an update: which change each field's old value came from ("<hlc> <device id>"), i.e.
+    # what the writer knew it overwrote. Sync tells a knowing overwrite from a concurrent edit
+    # by it (store.field_clock).
+    base: str | None = Field(default=None, sa_type=Text)
 
 
 class LocalMeta(SQLModel, table=True):
@@ -496,6 +510,52 @@ class WordDay(SQLModel, table=True):
     n: int
 
 
+class ConflictResolution(Record, table=True):
+    """A deputy's answer to a conflict (store.sync.conflicts): the losing value restored, or the
+    winner kept. Synced, so a conflict answered on one device is answered on all. Its id is the
+    conflict's id."""
+
+    __tablename__ = "conflict_resolution"
+
+    action: str = Field(sa_type=String(16))
+    deputy_id: str | None = Field(default=None, max_length=36)
+
+
+# Sync's own bookkeeping: local to each database file, never logged, never synced.
+
+
+class SyncPeer(SQLModel, table=True):
+    """What another device is known to hold: of each origin device's changes, all up to `hlc`
+    (from the last bundle it sent here). Export sends what lies beyond."""
+
+    __tablename__ = "sync_peer"
+
+    peer_id: str = Field(primary_key=True, max_length=36)
+    origin_id: str = Field(primary_key=True, max_length=36)
+    hlc: str = Field(max_length=32)
+
+
+class SyncConflict(SQLModel, table=True):
+    """A value that lost to a concurrent edit of the same field (or an edit of a record deleted
+    meanwhile). Derived from the change log when changes come in, the same on every device
+    holding the same changes; answered by a ConflictResolution with the same id."""
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = (Index("ix_sync_conflict_row", "table_name", "row_id"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    table_name: str = Field(max_length=32)
+    row_id: str = Field(max_length=64)
+    field: str = Field(max_length=64)
+    value: str = Field(sa_type=Text)
+    lost_hlc: str = Field(max_length=32)
+    lost_device_id: str = Field(max_length=36)
+    lost_deputy_id: str | None = Field(default=None, max_length=36)
+    won_hlc: str = Field(max_length=32)
+    won_device_id: str = Field(max_length=36)
+    deleted: bool = False
+
+
 SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Station,
     Device,
@@ -519,6 +579,7 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Milestone,
     QuarterlyReview,
     ReviewScore,
+    ConflictResolution,
     Setting,
 )
 

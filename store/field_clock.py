@@ -1,0 +1,105 @@
+"""Which change each field's current value came from, read off the change log.
+
+A field's value is the one written by the change with the greatest (stamp, device id) among the
+changes that wrote it (spec §9): every device holding the same changes agrees on it, whatever
+order they came in. Local writes record what they overwrote (`base`), so that sync can tell a
+knowing overwrite from a concurrent edit. Both read the log here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, text
+
+# Columns every write sets (who wrote last, and when): never a conflict, never a base.
+META_FIELDS = frozenset({"id", "key", "created_at", "updated_at", "device_id"})
+
+# SQLite's default limit on bound parameters is 999 (older builds); stay well under it.
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class LoggedChange:
+    """One change-log row as sync reads it."""
+
+    hlc: str
+    clamped_hlc: str | None
+    device_id: str
+    deputy_id: str | None
+    op: str
+    fields: dict[str, Any]
+    base: dict[str, str]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What orders concurrent changes: the stamp (as clamped here), then the device id."""
+        return (self.clamped_hlc or self.hlc, self.device_id)
+
+    @property
+    def name(self) -> str:
+        """The change's name on every device: the sender's stamp and its device."""
+        return f"{self.hlc} {self.device_id}"
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+_ROW_CHANGES = text(
+    "SELECT row_id, hlc, clamped_hlc, device_id, deputy_id, op, fields, base FROM change_log"
+    " WHERE table_name = :table AND row_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def row_changes(
+    conn: Connection, table: str, row_ids: Iterable[str]
+) -> dict[str, list[LoggedChange]]:
+    """Every logged change of these rows of `table`, by row id."""
+    found: dict[str, list[LoggedChange]] = {}
+    for part in chunks(sorted(set(row_ids))):
+        for row in conn.execute(_ROW_CHANGES, {"table": table, "ids": list(part)}):
+            found.setdefault(row[0], []).append(
+                LoggedChange(
+                    hlc=row[1],
+                    clamped_hlc=row[2],
+                    device_id=row[3],
+                    deputy_id=row[4],
+                    op=row[5],
+                    fields=json.loads(row[6]),
+                    base=json.loads(row[7]) if row[7] else {},
+                )
+            )
+    return found
+
+
+def field_winners(changes: Iterable[LoggedChange]) -> dict[str, LoggedChange]:
+    """For each field any of `changes` wrote, the change whose value it holds."""
+    winners: dict[str, LoggedChange] = {}
+    for change in sorted(changes, key=lambda c: c.key):
+        for name in change.fields:
+            winners[name] = change
+    return winners
+
+
+def bases(
+    conn: Connection, table: str, writes: dict[str, Sequence[str]]
+) -> dict[str, dict[str, str]]:
+    """What each write overwrites: for every row id of `writes` and each of its fields, the
+    name of the change its current value came from (fields never written before are left
+    out). A deletion (`writes` naming every field) thus records all it knew of the row."""
+    logged = row_changes(conn, table, writes)
+    result: dict[str, dict[str, str]] = {}
+    for row_id, fields in writes.items():
+        winners = field_winners(logged.get(row_id, ()))
+        known = {
+            name: winners[name].name
+            for name in fields
+            if name in winners and name not in META_FIELDS
+        }
+        if known:
+            result[row_id] = known
+    return result

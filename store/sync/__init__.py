@@ -1,0 +1,1 @@
+"""Sync between a station, its laptops and a county hub (spec §9): bundles, merge, conflicts."""

@@ -1,0 +1,371 @@
+"""Bundles between a station and its laptops: what goes out, what comes in, a laptop's making.
+
+A bundle carries every change this device holds that the other side has not acknowledged, and
+what this device holds (its version vector: for each device, the greatest stamp of that device's
+changes here — a device's changes travel in stamp order, so that says all). The receiver keeps the
+sender's vector (`sync_peer`): its next bundle back leaves out what the sender already has. A lost
+bundle costs nothing: what it carried goes again until the other side says it has it."""
+
+from __future__ import annotations
+
+import base64
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from store.backup import backup_to
+from store.changes import Actor
+from store.clock import Clock
+from store.db import Store, make_engine, read_session, sqlite_url, write_session
+from store.errors import SyncRefused
+from store.migrate import ensure_schema
+from store.models import ChangeLog, Device, DeviceKind, LocalMeta, SyncPeer, new_id
+from store.station import StationInfo, load_station, station_info
+from store.sync.bundle import new_station_key, open_bundle, read_header, seal_bundle
+from store.sync.merge import CHANGE_COLUMNS, MergeResult, clamps_held, merge_changes
+
+STATION_KEY = "station_key"
+# A joining bundle carries the station's key under the passphrase alone.
+PASSPHRASE_MIN = 8
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    changes: int
+    # The devices it is meant for (names); none: every device of the station.
+    peers: tuple[str, ...]
+    full: bool
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    sender: str
+    merge: MergeResult
+    # Names of the devices whose clocks ran more than a day ahead (their stamps were clamped).
+    clock_ahead: tuple[str, ...]
+
+
+# -- keys and vectors -----------------------------------------------------------------------------
+
+
+def _meta(session: Session, key: str) -> LocalMeta | None:
+    return session.get(LocalMeta, key)
+
+
+def station_key(*, session: Session) -> bytes | None:
+    row = _meta(session, STATION_KEY)
+    return base64.b64decode(row.value) if row else None
+
+
+def _ensure_station_key(store: Store, info: StationInfo) -> bytes:
+    """The station's key; made by the station's own device the first time it is needed."""
+    with write_session(store.engine, actor=info.actor(), clock=store.clock) as session:
+        key = station_key(session=session)
+        if key is not None:
+            return key
+        if _device_kind(session, info.device_id) != DeviceKind.station:
+            raise SyncRefused("sync.no_key")
+        key = new_station_key()
+        session.add(LocalMeta(key=STATION_KEY, value=base64.b64encode(key).decode()))
+        return key
+
+
+def _device_kind(session: Session, device_id: str) -> str | None:
+    device = session.get(Device, device_id)
+    return device.kind if device else None
+
+
+def version_vector(conn: Connection) -> dict[str, str]:
+    """For each device, the greatest stamp of its changes held here."""
+    rows = conn.exec_driver_sql("SELECT device_id, max(hlc) FROM change_log GROUP BY device_id")
+    return {device: hlc for device, hlc in rows}
+
+
+def _peer_vector(session: Session, peer_id: str) -> dict[str, str]:
+    rows = session.exec(select(SyncPeer).where(col(SyncPeer.peer_id) == peer_id)).all()
+    return {row.origin_id: row.hlc for row in rows}
+
+
+def _record_peer(session: Session, peer_id: str, vector: dict[str, str]) -> None:
+    """Remember what `peer_id` holds (only ever more: an older bundle arriving late says less)."""
+    for origin, hlc in vector.items():
+        row = session.get(SyncPeer, (peer_id, origin))
+        if row is None:
+            session.add(SyncPeer(peer_id=peer_id, origin_id=origin, hlc=hlc))
+        elif hlc > row.hlc:
+            row.hlc = hlc
+
+
+def _peers(session: Session, info: StationInfo, to: str | None) -> list[Device]:
+    """The devices a bundle is for: the one named; else a laptop's station; else the station's
+    laptops."""
+    devices = session.exec(
+        select(Device).where(
+            col(Device.station_id) == info.id,
+            col(Device.deleted_at).is_(None),
+            col(Device.id) != info.device_id,
+        )
+    ).all()
+    if to is not None:
+        named = [d for d in devices if to in (d.id, d.name)]
+        if not named:
+            raise SyncRefused("sync.no_such_device")
+        return named
+    if _device_kind(session, info.device_id) == DeviceKind.laptop:
+        return [d for d in devices if d.kind == DeviceKind.station]
+    return [d for d in devices if d.kind == DeviceKind.laptop]
+
+
+def _acknowledged(session: Session, peers: list[Device]) -> dict[str, str]:
+    """Of each device's changes, what every one of `peers` holds (nothing if no peers)."""
+    if not peers:
+        return {}
+    vectors = [_peer_vector(session, peer.id) for peer in peers]
+    origins = set().union(*vectors)
+    return {o: min(v.get(o, "") for v in vectors) for o in origins if all(o in v for v in vectors)}
+
+
+# -- out ------------------------------------------------------------------------------------------
+
+
+def export_bundle(
+    *,
+    store: Store,
+    out: Path,
+    passphrase: str | None = None,
+    to: str | None = None,
+    full: bool = False,
+) -> ExportSummary:
+    """Write a bundle of what the other side lacks to `out` (atomically).
+
+    Args:
+        to: a device (id or name) the bundle is for; by default a laptop's station, or all of a
+            station's laptops (what one of them lacks goes).
+        full: every change, whatever the other side has said it holds.
+        passphrase: needed as well as the station's key to open it.
+    Raises:
+        SyncRefused: no such device; this laptop has no station key.
+    """
+    info = load_station(store)
+    key = _ensure_station_key(store, info)
+    with read_session(store.engine) as session:
+        peers = _peers(session, info, to)
+        since = {} if full else _acknowledged(session, peers)
+        conn = session.connection()
+        mine = version_vector(conn)
+        changes = _changes_since(conn, mine, since)
+        clamps = clamps_held(conn)
+    payload = {
+        "kind": "changes",
+        "vector": mine,
+        "changes": changes,
+        "clamps": clamps,
+        "sent_at": store.clock.now().isoformat(),
+    }
+    data = seal_bundle(
+        payload,
+        station_id=info.id,
+        device_id=info.device_id,
+        station_key=key,
+        passphrase=passphrase or None,
+    )
+    _write_atomically(out, data)
+    return ExportSummary(
+        path=out,
+        changes=len(changes),
+        peers=tuple(p.name for p in peers) if to or peers else (),
+        full=full or not since,
+    )
+
+
+def _changes_since(
+    conn: Connection, mine: dict[str, str], since: dict[str, str]
+) -> list[list[Any]]:
+    log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
+    columns = [log.c[name] for name in CHANGE_COLUMNS]
+    changes: list[list[Any]] = []
+    for origin, top in sorted(mine.items()):
+        start = since.get(origin, "")
+        if top <= start:
+            continue
+        query = select(*columns).where(log.c.device_id == origin, log.c.hlc > start)
+        for row in conn.execute(query.order_by(log.c.hlc)):
+            values = list(row)
+            values[CHANGE_COLUMNS.index("at")] = _iso(values[CHANGE_COLUMNS.index("at")])
+            changes.append(values)
+    return changes
+
+
+def _iso(value: datetime | str) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def _write_atomically(out: Path, data: bytes) -> None:
+    """The whole file or none of it: a stick pulled out mid-write leaves no half bundle."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".liaison-", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# -- in -------------------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise SyncRefused("sync.unreadable") from None
+
+
+def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) -> ImportSummary:
+    """Verify the bundle at `path`, then take in its changes in one transaction.
+
+    Raises:
+        SyncRefused: unreadable, not a bundle, from another station or from this device,
+            altered or cut short, a wrong or missing passphrase, a joining bundle; nothing
+            is changed then.
+    """
+    data = _read(path)
+    header, _, _ = read_header(data)
+    info = load_station(store)
+    if header.station_id != info.id:
+        raise SyncRefused("sync.other_station")
+    if header.device_id == info.device_id:
+        raise SyncRefused("sync.own_bundle")
+    with read_session(store.engine) as session:
+        key = station_key(session=session)
+    header, payload, _ = open_bundle(data, station_key=key, passphrase=passphrase or None)
+    if payload.get("kind") == "join":
+        raise SyncRefused("sync.join_bundle")
+    changes, clamps, vector = _parts(payload)
+    with write_session(store.engine, actor=info.actor(), clock=store.clock) as session:
+        merged = merge_changes(session=session, changes=changes, clamps=clamps)
+        _record_peer(session, header.device_id, vector)
+        sender = session.get(Device, header.device_id)
+        ahead = [session.get(Device, d) for d in merged.clamped_devices]
+    return ImportSummary(
+        sender=sender.name if sender else header.device_id[:8],
+        merge=merged,
+        clock_ahead=tuple(d.name for d in ahead if d is not None),
+    )
+
+
+def _parts(payload: dict[str, Any]) -> tuple[list[list[Any]], list[list[str]], dict[str, str]]:
+    """A payload's changes, clamps and vector, each checked for shape."""
+    changes, clamps, vector = payload.get("changes"), payload.get("clamps"), payload.get("vector")
+    width = len(CHANGE_COLUMNS)
+    if (
+        payload.get("kind") != "changes"
+        or not isinstance(changes, list)
+        or not isinstance(clamps, list)
+        or not isinstance(vector, dict)
+        or any(not isinstance(c, list) or len(c) != width for c in changes)
+        or any(not isinstance(c, list) or len(c) != 3 for c in clamps)
+        or any(not isinstance(k, str) or not isinstance(v, str) for k, v in vector.items())
+    ):
+        raise SyncRefused("sync.damaged")
+    return changes, clamps, vector
+
+
+# -- a new laptop ---------------------------------------------------------------------------------
+
+
+def export_join_bundle(*, store: Store, db_path: Path, out: Path, passphrase: str) -> ExportSummary:
+    """A bundle that makes a new laptop of this station (`join_station`): a copy of the whole
+    database and the station's key, sealed by the passphrase alone (the laptop has no key yet).
+
+    Raises:
+        SyncRefused: not the station's own device; the passphrase is missing or too short.
+    """
+    if len(passphrase or "") < PASSPHRASE_MIN:
+        raise SyncRefused("sync.short_passphrase", min=PASSPHRASE_MIN)
+    info = load_station(store)
+    with read_session(store.engine) as session:
+        if _device_kind(session, info.device_id) != DeviceKind.station:
+            raise SyncRefused("sync.join_from_station")
+    key = _ensure_station_key(store, info)
+    with tempfile.TemporaryDirectory(prefix="liaison-join-") as tmp:
+        copy = backup_to(db_path, Path(tmp) / "station.db")
+        blob = copy.read_bytes()
+        with sqlite3.connect(copy) as conn:
+            changes = conn.execute("SELECT count(*) FROM change_log").fetchone()[0]
+    payload = {"kind": "join", "station_key": base64.b64encode(key).decode()}
+    data = seal_bundle(
+        payload,
+        station_id=info.id,
+        device_id=info.device_id,
+        station_key=None,
+        passphrase=passphrase,
+        blob=blob,
+    )
+    _write_atomically(out, data)
+    return ExportSummary(path=out, changes=changes, peers=(), full=True)
+
+
+def join_station(
+    *, bundle: Path, db_path: Path, passphrase: str, device_name: str, clock: Clock
+) -> StationInfo:
+    """Make a laptop database of the station a joining bundle came from, with its own device id.
+
+    Raises:
+        SyncRefused: not a joining bundle; wrong passphrase; altered or cut short.
+        FileExistsError: a database is already at `db_path`.
+    """
+    if db_path.exists() and db_path.stat().st_size > 0:
+        raise FileExistsError(str(db_path))
+    header, payload, blob = open_bundle(_read(bundle), station_key=None, passphrase=passphrase)
+    if payload.get("kind") != "join" or not isinstance(payload.get("station_key"), str):
+        raise SyncRefused("sync.not_join_bundle")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.joining")
+    tmp.write_bytes(blob)
+    engine = make_engine(sqlite_url(tmp))
+    try:
+        ensure_schema(engine, None)
+        device_id = new_id()
+        with read_session(engine) as session:
+            station = station_info(session=session)
+            held = version_vector(session.connection())
+        actor = Actor(station_id=station.id, device_id=device_id)
+        with write_session(engine, actor=actor, clock=clock) as session:
+            # The station's own facts about its file (its device id, PIN tries, peers) stay there.
+            session.connection().exec_driver_sql("DELETE FROM local_meta")
+            session.connection().exec_driver_sql("DELETE FROM sync_peer")
+            session.add(LocalMeta(key="station_id", value=station.id))
+            session.add(LocalMeta(key="device_id", value=device_id))
+            session.add(LocalMeta(key=STATION_KEY, value=payload["station_key"]))
+            _record_peer(session, header.device_id, held)
+            session.add(
+                Device(
+                    id=device_id, station_id=station.id, name=device_name, kind=DeviceKind.laptop
+                )
+            )
+        with read_session(engine) as session:
+            info = station_info(session=session)
+    except BaseException:
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        raise
+    engine.dispose()
+    os.replace(tmp, db_path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    return info

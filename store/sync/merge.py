@@ -1,0 +1,411 @@
+"""Taking in another device's changes (spec §9), in the caller's write transaction.
+
+Each incoming change is named by its device and stamp: one already here is skipped, so a bundle
+taken twice changes nothing. New changes join the change log; then every row they touch is set to
+what the whole log says of it, field by field (store.field_clock): the same values on every device
+holding the same changes, whatever order they came in. Values that lost to a concurrent edit are
+listed as conflicts, derived the same way, so the list is the same everywhere too."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, Table, TypeDecorator, delete, insert, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from store.changes import _stamps, format_hlc, parse_hlc, write_context
+from store.derived import derivations
+from store.errors import SyncRefused
+from store.field_clock import META_FIELDS, LoggedChange, chunks, field_winners, row_changes
+from store.models import (
+    SYNCED_TABLES,
+    ChangeLog,
+    Constituent,
+    Issue,
+    Setting,
+    SyncConflict,
+    Visit,
+)
+from store.urgency import pressing_kind
+
+# The columns of a change as a bundle carries it, in this order.
+CHANGE_COLUMNS = (
+    "hlc",
+    "clamped_hlc",
+    "device_id",
+    "deputy_id",
+    "table_name",
+    "row_id",
+    "op",
+    "fields",
+    "at",
+    "base",
+)
+
+# Spec §9: a stamp further ahead of this device's clock than this is clamped to the clock.
+CLAMP_AHEAD_MS = 24 * 3600 * 1000
+
+# Kept by the store from other rows on every write (counts of an issue's visits and the like):
+# recomputed here from the rows themselves after a merge, never a conflict.
+AGGREGATES = {"issue": frozenset({"visit_count", "repeat_count", "kind", "vulnerable"})}
+
+CONFLICT_NAMESPACE = uuid.UUID("5c0e3b1a-7d2f-4e8b-a1c6-9f4d2e7b3a10")
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What a merge took in."""
+
+    new: int
+    known: int
+    by_table: dict[str, int]
+    clamped_devices: tuple[str, ...]
+    conflicts: int
+
+
+@cache
+def _tables() -> dict[str, type[SQLModel]]:
+    return {str(model.__tablename__): model for model in SYNCED_TABLES}
+
+
+def _key_column(model: type[SQLModel]) -> str:
+    return "key" if model is Setting else "id"
+
+
+def merge_changes(
+    *,
+    session: Session,
+    changes: Sequence[Sequence[Any]],
+    clamps: Sequence[Sequence[str]] = (),
+) -> MergeResult:
+    """Take in changes made elsewhere.
+
+    Args:
+        session: a write session (its actor is this device).
+        changes: rows of CHANGE_COLUMNS.
+        clamps: (device id, stamp, clamped stamp) of changes some device clamped: the lowest
+            clamp of a change wins everywhere, so devices that clamped differently agree.
+    Raises:
+        SyncRefused: a change names an unknown table, or the changes leave a row incomplete or
+            pointing at a row this device does not have (nothing is written then).
+    """
+    conn = session.connection()
+    ctx = write_context(session)
+    incoming = [dict(zip(CHANGE_COLUMNS, row, strict=True)) for row in changes]
+    if any(row["table_name"] not in _tables() for row in incoming):
+        raise SyncRefused("sync.damaged")
+    fresh = _unknown(conn, incoming)
+    clamped_devices = _clamp(session, fresh)
+    if fresh:
+        conn.execute(
+            insert(ChangeLog.__table__),  # type: ignore[attr-defined]
+            [{**row, "at": datetime.fromisoformat(row["at"])} for row in fresh],
+        )
+    touched: dict[str, set[str]] = {}
+    for row in fresh:
+        touched.setdefault(row["table_name"], set()).add(row["row_id"])
+    for table, row_id in _lower_clamps(conn, clamps):
+        touched.setdefault(table, set()).add(row_id)
+    # What came in moves this device's clock on: its next stamps read the log again.
+    ctx._last_hlc = None
+    issues: set[str] = set()
+    conflicts = 0
+    try:
+        for table, model in _tables().items():
+            if table in touched:
+                issues |= _apply_rows(conn, model, touched[table])
+                conflicts += _derive_conflicts(conn, table, touched[table])
+        _refresh_aggregates(conn, issues | touched.get("issue", set()))
+    except IntegrityError:
+        raise SyncRefused("sync.incomplete") from None
+    by_table: dict[str, int] = {}
+    for row in fresh:
+        by_table[row["table_name"]] = by_table.get(row["table_name"], 0) + 1
+    return MergeResult(
+        new=len(fresh),
+        known=len(incoming) - len(fresh),
+        by_table=by_table,
+        clamped_devices=tuple(sorted(clamped_devices)),
+        conflicts=conflicts,
+    )
+
+
+def _unknown(conn: Connection, incoming: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The changes not yet in this log (and each once, should a bundle repeat one)."""
+    names = {(row["device_id"], row["hlc"]) for row in incoming}
+    known: set[tuple[str, str]] = set()
+    log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
+    for part in chunks(sorted(names)):
+        known.update(
+            conn.execute(
+                select(log.c.device_id, log.c.hlc).where(
+                    tuple_(log.c.device_id, log.c.hlc).in_(part)
+                )
+            ).tuples()
+        )
+    fresh, seen = [], set()
+    for row in incoming:
+        name = (row["device_id"], row["hlc"])
+        if name not in known and name not in seen:
+            seen.add(name)
+            fresh.append(row)
+    return fresh
+
+
+def _clamp(session: Session, fresh: list[dict[str, Any]]) -> set[str]:
+    """Clamp stamps more than a day ahead of this clock to it; the devices that sent them."""
+    ctx = write_context(session)
+    limit = int(ctx.clock.now().timestamp() * 1000) + CLAMP_AHEAD_MS
+    ahead = [row for row in fresh if parse_hlc(row["clamped_hlc"] or row["hlc"])[0] > limit]
+    if not ahead:
+        return set()
+    # Stamps of this clock, taken in order: the clamped changes sort as if made now, here.
+    ctx._last_hlc = None
+    for row, stamp in zip(ahead, _stamps(session, ctx, len(ahead)), strict=True):
+        row["clamped_hlc"] = stamp
+    return {row["device_id"] for row in ahead}
+
+
+def _lower_clamps(conn: Connection, clamps: Sequence[Sequence[str]]) -> list[tuple[str, str]]:
+    """Apply other devices' clamps that are lower than ours; the rows whose order changed."""
+    log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
+    moved = []
+    for device_id, hlc, clamped in clamps:
+        row = conn.execute(
+            select(log.c.seq, log.c.clamped_hlc, log.c.table_name, log.c.row_id).where(
+                log.c.device_id == device_id, log.c.hlc == hlc
+            )
+        ).first()
+        if row is None or (row.clamped_hlc is not None and row.clamped_hlc <= clamped):
+            continue
+        if clamped >= hlc:
+            continue
+        conn.execute(update(log).where(log.c.seq == row.seq).values(clamped_hlc=clamped))
+        moved.append((row.table_name, row.row_id))
+    return moved
+
+
+def clamps_held(conn: Connection) -> list[list[str]]:
+    """Every clamp this device knows of, for its bundles (there are few: clocks set wrong)."""
+    log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
+    rows = conn.execute(
+        select(log.c.device_id, log.c.hlc, log.c.clamped_hlc).where(log.c.clamped_hlc.is_not(None))
+    )
+    return [list(row) for row in rows]
+
+
+# -- rows -----------------------------------------------------------------------------------------
+
+
+@cache
+def _converters(model: type[SQLModel]) -> dict[str, Any]:
+    """How each column's value is read back from the change log's JSON."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    converters: dict[str, Any] = {}
+    for column in table.columns:
+        sa_type = column.type
+        if isinstance(sa_type, TypeDecorator):  # UTC times: known by what they store
+            sa_type = sa_type.impl_instance
+        try:
+            kind = sa_type.python_type
+        except NotImplementedError:
+            continue
+        if kind is datetime:
+            converters[column.name] = datetime.fromisoformat
+        elif kind is date:
+            converters[column.name] = date.fromisoformat
+        elif kind is bool:
+            converters[column.name] = bool
+    return converters
+
+
+def _values(model: type[SQLModel], winners: dict[str, LoggedChange]) -> dict[str, Any]:
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    convert = _converters(model)
+    values = {}
+    for name, change in winners.items():
+        if name not in table.c:
+            continue  # a column this version no longer has
+        value = change.fields[name]
+        if value is not None and name in convert:
+            value = convert[name](value)
+        values[name] = value
+    return values
+
+
+def _apply_rows(conn: Connection, model: type[SQLModel], row_ids: Iterable[str]) -> set[str]:
+    """Set each row to what the log says of it. Returns the issues whose visits changed."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    name = str(model.__tablename__)
+    key = table.c[_key_column(model)]
+    ids = sorted(row_ids)
+    logged = row_changes(conn, name, ids)
+    current: dict[str, dict[str, Any]] = {}
+    for part in chunks(ids):
+        for row in conn.execute(select(table).where(key.in_(part))).mappings():
+            current[row[key.name]] = dict(row)
+    fills = [d.fill for d in derivations().get(name, ()) if d.fill is not None]
+    watched = set().union(*(d.watch for d in derivations().get(name, ())))
+    inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    changed: list[dict[str, Any]] = []
+    issues: set[str] = set()
+    for row_id in ids:
+        values = _values(model, field_winners(logged.get(row_id, ())))
+        before = current.get(row_id)
+        if before is not None:
+            values = {k: v for k, v in values.items() if before[k] != v}
+            if not values:
+                continue
+        after = {**(before or {}), **values, key.name: row_id}
+        if fills and (before is None or watched & set(values)):
+            for fill in fills:
+                extra = fill(after)
+                values.update(extra)
+                after.update(extra)
+        if name == "visit":
+            issues.update(i for i in ((before or {}).get("issue_id"), after.get("issue_id")) if i)
+        if before is None:
+            values[key.name] = row_id
+            inserts.setdefault(tuple(sorted(values)), []).append(values)
+        else:
+            conn.execute(update(table).where(key == row_id).values(**values))
+        changed.append(after)
+    for rows in inserts.values():
+        conn.execute(insert(table), rows)
+    for derivation in derivations().get(name, ()):
+        if derivation.index is not None and changed:
+            fresh = [row for row in changed if row[key.name] not in current]
+            known = [row for row in changed if row[key.name] in current]
+            if fresh:
+                derivation.index(conn, fresh, True)
+            if known:
+                derivation.index(conn, known, False)
+    return issues
+
+
+def _refresh_aggregates(conn: Connection, issue_ids: set[str]) -> None:
+    """An issue's counts and urgency facts, from its visits as they now stand."""
+    if not issue_ids:
+        return
+    issues: Table = Issue.__table__  # type: ignore[attr-defined]
+    visits: Table = Visit.__table__  # type: ignore[attr-defined]
+    residents: Table = Constituent.__table__  # type: ignore[attr-defined]
+    for part in chunks(sorted(issue_ids)):
+        stored = {
+            row.id: row
+            for row in conn.execute(
+                select(
+                    issues.c.id,
+                    issues.c.visit_count,
+                    issues.c.repeat_count,
+                    issues.c.kind,
+                    issues.c.vulnerable,
+                ).where(issues.c.id.in_(part))
+            )
+        }
+        facts: dict[str, list[Any]] = {}
+        for row in conn.execute(
+            select(visits.c.issue_id, visits.c.kind, visits.c.is_repeat, residents.c.vulnerable)
+            .join(residents, residents.c.id == visits.c.constituent_id)
+            .where(visits.c.issue_id.in_(part), visits.c.deleted_at.is_(None))
+        ):
+            facts.setdefault(row.issue_id, []).append(row)
+        for issue_id, issue in stored.items():
+            rows = facts.get(issue_id, [])
+            fresh = {
+                "visit_count": len(rows),
+                "repeat_count": sum(1 for r in rows if r.is_repeat),
+                "kind": pressing_kind([issue.kind, *(r.kind for r in rows)]).value,
+                "vulnerable": bool(issue.vulnerable) or any(r.vulnerable for r in rows),
+            }
+            if any(getattr(issue, k) != v for k, v in fresh.items()):
+                conn.execute(update(issues).where(issues.c.id == issue_id).values(**fresh))
+
+
+# -- conflicts ------------------------------------------------------------------------------------
+
+
+def conflict_id(table: str, row_id: str, field: str, change: LoggedChange) -> str:
+    return str(uuid.uuid5(CONFLICT_NAMESPACE, f"{table}|{row_id}|{field}|{change.name}"))
+
+
+def _derive_conflicts(conn: Connection, table: str, row_ids: Iterable[str]) -> int:
+    """Rebuild the conflict list of these rows from their whole log. Returns its length."""
+    ids = sorted(row_ids)
+    logged = row_changes(conn, table, ids)
+    found = []
+    for row_id in ids:
+        found.extend(_row_conflicts(table, row_id, logged.get(row_id, [])))
+    store: Table = SyncConflict.__table__  # type: ignore[attr-defined]
+    for part in chunks(ids):
+        conn.execute(delete(store).where(store.c.table_name == table, store.c.row_id.in_(part)))
+    if found:
+        conn.execute(insert(store), found)
+    return len(found)
+
+
+def _row_conflicts(table: str, row_id: str, changes: list[LoggedChange]) -> list[dict[str, Any]]:
+    """The values of a row that lost to a concurrent edit: written by a change that is not the
+    field's winner and that no change of the field overwrote knowingly (named as its base),
+    and different from what won. If the row ends deleted, edits its deletion did not know of."""
+    if len(changes) < 2:
+        return []
+    skip = META_FIELDS | AGGREGATES.get(table, frozenset()) | _derived_fields(table)
+    winners = field_winners(changes)
+    found: dict[str, dict[str, Any]] = {}
+
+    def add(field: str, lost: LoggedChange, won: LoggedChange, deleted: bool) -> None:
+        cid = conflict_id(table, row_id, field, lost)
+        found[cid] = {
+            "id": cid,
+            "table_name": table,
+            "row_id": row_id,
+            "field": field,
+            "value": json.dumps(lost.fields[field], ensure_ascii=False),
+            "lost_hlc": lost.hlc,
+            "lost_device_id": lost.device_id,
+            "lost_deputy_id": lost.deputy_id,
+            "won_hlc": won.hlc,
+            "won_device_id": won.device_id,
+            "deleted": deleted,
+        }
+
+    for field, won in winners.items():
+        if field in skip or field == "deleted_at":
+            continue
+        writers = [c for c in changes if field in c.fields]
+        overwritten = {c.base.get(field) for c in writers}
+        for change in writers:
+            if change is won or change.name in overwritten:
+                continue
+            if change.fields[field] != won.fields[field]:
+                add(field, change, won, False)
+    deletion = winners.get("deleted_at")
+    if deletion is not None and deletion.fields["deleted_at"] is not None:
+        knew = set(deletion.base.values())
+        for change in changes:
+            if change is deletion or change.op != "update" or change.name in knew:
+                continue
+            for field in change.fields:
+                if field not in skip and field != "deleted_at":
+                    add(field, change, deletion, True)
+    return list(found.values())
+
+
+@cache
+def _derived_fields(table: str) -> frozenset[str]:
+    """Columns a derivation fills from others (a name's pinyin): they follow their source."""
+    if table == "constituent":
+        return frozenset({"name_pinyin", "name_initials"})
+    return frozenset()
+
+
+__all__ = ["CHANGE_COLUMNS", "MergeResult", "clamps_held", "format_hlc", "merge_changes"]
