@@ -1063,6 +1063,63 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "不是值班台数据库文件（或已损坏）",
         "Not a Liaison Desk database (or it is damaged)",
     ),
+    # Sync bundles refused (store.errors.SyncRefused): nothing was changed.
+    "sync.refused": ("同步包未导入", "The sync bundle was not taken in"),
+    "sync.not_bundle": ("不是同步包文件", "Not a sync bundle"),
+    "sync.damaged": (
+        "同步包已损坏或被改动（或不完整），未导入",
+        "The sync bundle is damaged, altered or cut short; nothing was taken in",
+    ),
+    "sync.other_station": (
+        "同步包来自另一个联络站，未导入",
+        "The sync bundle belongs to another station; nothing was taken in",
+    ),
+    "sync.own_bundle": (
+        "这是本机导出的同步包，无需导入",
+        "This bundle was made on this device; nothing to take in",
+    ),
+    "sync.wrong_passphrase": (
+        "口令不对，同步包未打开",
+        "Wrong passphrase; the bundle was not opened",
+    ),
+    "sync.need_passphrase": ("此同步包需要口令", "This bundle needs its passphrase"),
+    "sync.short_passphrase": (
+        "口令至少 {min} 个字符",
+        "The passphrase needs at least {min} characters",
+    ),
+    "sync.wrong_key": (
+        "同步包不是用本站密钥封装的（可能来自别的站），未导入",
+        "The bundle was not sealed with this station's key (another station's?); "
+        "nothing was taken in",
+    ),
+    "sync.no_key": (
+        "本机没有联络站密钥：请用联络站导出的新设备同步包重新建立",
+        "This device has no station key: make it again from the station's new-laptop bundle",
+    ),
+    "sync.unreadable": ("无法读取同步包文件", "The bundle file cannot be read"),
+    "sync.join_bundle": (
+        "这是新建笔记本用的同步包：请用 liaison init --from-bundle",
+        "This bundle makes a new laptop: use liaison init --from-bundle",
+    ),
+    "sync.not_join_bundle": (
+        "此同步包不能建立新设备：请在联络站用 liaison sync export --new-laptop 导出",
+        "This bundle cannot make a laptop: "
+        "export one at the station with liaison sync export --new-laptop",
+    ),
+    "sync.join_from_station": (
+        "只有联络站主机能导出新设备同步包",
+        "Only the station's own terminal can make a new-laptop bundle",
+    ),
+    "sync.no_such_device": ("本站没有这台设备", "This station has no such device"),
+    "sync.incomplete": (
+        "同步包缺少更早的记录：请先导入对方更早的同步包，或请对方重新导出",
+        "The bundle lacks earlier records: "
+        "take in the other side's earlier bundle, or ask for a new one",
+    ),
+    "error.conflict_not_found": (
+        "没有这条冲突（可能已处理）",
+        "No such conflict (answered already?)",
+    ),
     "error.unexpected": (
         "意外错误，已中止本次操作，数据未改动",
         "Unexpected error: the operation was stopped and nothing was changed",

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, func
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
@@ -132,6 +132,66 @@ def _acknowledged(session: Session, peers: list[Device]) -> dict[str, str]:
     vectors = [_peer_vector(session, peer.id) for peer in peers]
     origins = set().union(*vectors)
     return {o: min(v.get(o, "") for v in vectors) for o in origins if all(o in v for v in vectors)}
+
+
+# -- where things stand ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeerStatus:
+    id: str
+    name: str
+    kind: str
+    # This device's changes (its own and those it passed on) the peer is not known to hold.
+    pending: int
+    # The peer has sent a bundle here at least once.
+    heard_from: bool
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    device_name: str
+    device_kind: str
+    peers: tuple[PeerStatus, ...]
+    conflicts: int
+
+
+def sync_status(*, session: Session, info: StationInfo) -> SyncStatus:
+    """This device, the devices it exchanges bundles with and what each still lacks."""
+    from store.sync.conflicts import count_conflicts
+
+    conn = session.connection()
+    mine = version_vector(conn)
+    me = session.get(Device, info.device_id)
+    peers = []
+    for device in _peers(session, info, None):
+        vector = _peer_vector(session, device.id)
+        pending = sum(
+            _count_since(conn, origin, vector.get(origin, ""))
+            for origin, top in mine.items()
+            if top > vector.get(origin, "")
+        )
+        peers.append(
+            PeerStatus(
+                id=device.id,
+                name=device.name,
+                kind=device.kind,
+                pending=pending,
+                heard_from=bool(vector),
+            )
+        )
+    return SyncStatus(
+        device_name=me.name if me else info.device_id[:8],
+        device_kind=me.kind if me else DeviceKind.station,
+        peers=tuple(peers),
+        conflicts=count_conflicts(session=session),
+    )
+
+
+def _count_since(conn: Connection, origin: str, start: str) -> int:
+    log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
+    query = select(func.count()).where(log.c.device_id == origin, log.c.hlc > start)
+    return int(conn.execute(query).scalar() or 0)
 
 
 # -- out ------------------------------------------------------------------------------------------

@@ -72,11 +72,11 @@ class MergeResult:
 
 
 @cache
-def _tables() -> dict[str, type[SQLModel]]:
+def synced_tables() -> dict[str, type[SQLModel]]:
     return {str(model.__tablename__): model for model in SYNCED_TABLES}
 
 
-def _key_column(model: type[SQLModel]) -> str:
+def key_column(model: type[SQLModel]) -> str:
     return "key" if model is Setting else "id"
 
 
@@ -100,7 +100,7 @@ def merge_changes(
     conn = session.connection()
     ctx = write_context(session)
     incoming = [dict(zip(CHANGE_COLUMNS, row, strict=True)) for row in changes]
-    if any(row["table_name"] not in _tables() for row in incoming):
+    if any(row["table_name"] not in synced_tables() for row in incoming):
         raise SyncRefused("sync.damaged")
     fresh = _unknown(conn, incoming)
     clamped_devices = _clamp(session, fresh)
@@ -119,7 +119,7 @@ def merge_changes(
     issues: set[str] = set()
     conflicts = 0
     try:
-        for table, model in _tables().items():
+        for table, model in synced_tables().items():
             if table in touched:
                 issues |= _apply_rows(conn, model, touched[table])
                 conflicts += _derive_conflicts(conn, table, touched[table])
@@ -206,7 +206,7 @@ def clamps_held(conn: Connection) -> list[list[str]]:
 
 
 @cache
-def _converters(model: type[SQLModel]) -> dict[str, Any]:
+def value_converters(model: type[SQLModel]) -> dict[str, Any]:
     """How each column's value is read back from the change log's JSON."""
     table: Table = model.__table__  # type: ignore[attr-defined]
     converters: dict[str, Any] = {}
@@ -229,7 +229,7 @@ def _converters(model: type[SQLModel]) -> dict[str, Any]:
 
 def _values(model: type[SQLModel], winners: dict[str, LoggedChange]) -> dict[str, Any]:
     table: Table = model.__table__  # type: ignore[attr-defined]
-    convert = _converters(model)
+    convert = value_converters(model)
     values = {}
     for name, change in winners.items():
         if name not in table.c:
@@ -245,7 +245,7 @@ def _apply_rows(conn: Connection, model: type[SQLModel], row_ids: Iterable[str])
     """Set each row to what the log says of it. Returns the issues whose visits changed."""
     table: Table = model.__table__  # type: ignore[attr-defined]
     name = str(model.__tablename__)
-    key = table.c[_key_column(model)]
+    key = table.c[key_column(model)]
     ids = sorted(row_ids)
     logged = row_changes(conn, name, ids)
     current: dict[str, dict[str, Any]] = {}
