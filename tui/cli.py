@@ -29,6 +29,14 @@ DbOption = Annotated[
 ]
 
 
+PassphraseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--passphrase-file", help=both("cli.passphrase_file"), dir_okay=False, show_default=False
+    ),
+]
+
+
 class CliError(Exception):
     """A one-line message for the user, already in the interface language."""
 
@@ -118,16 +126,26 @@ def init(
     deputy: Annotated[list[str] | None, typer.Option(help=both("cli.init.deputy"))] = None,
     village: Annotated[list[str] | None, typer.Option(help=both("cli.init.village"))] = None,
     from_bundle: Annotated[
-        Path | None, typer.Option("--from-bundle", help=both("cli.init.from_bundle"))
+        Path | None,
+        typer.Option("--from-bundle", help=both("cli.init.from_bundle"), dir_okay=False),
     ] = None,
+    name: Annotated[str | None, typer.Option("--name", help=both("cli.init.name"))] = None,
+    passphrase_file: PassphraseOption = None,
 ) -> None:
     from store.clock import SystemClock
     from store.models import VillageKind
     from store.station import DeputyIn, StationIn, VillageIn, init_station
 
-    if from_bundle is not None:
-        raise CliError(t("cli.not_yet", what="--from-bundle"), 2)
     path = _db(ctx, db)
+    if from_bundle is not None:
+        from tui.cli_sync import join_command
+
+        try:
+            raise typer.Exit(
+                join_command(path, from_bundle, name=name, passphrase_file=passphrase_file)
+            )
+        except FileExistsError:
+            raise CliError(t("cli.station_exists", path=path), 2) from None
     deputies, villages = list(deputy or []), list(village or [])
     missing = not (station and township and county and deputies)
     if missing:
@@ -245,6 +263,47 @@ def check(
     from tui.cli_maintenance import check_command
 
     raise typer.Exit(check_command(_db(ctx, db), repair=repair))
+
+
+sync = typer.Typer(help=both("cli.sync"), add_completion=False, rich_markup_mode=None)
+cli.add_typer(sync, name="sync")
+
+
+@sync.command("export", help=both("cli.sync.export"))
+def sync_export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help=both("cli.sync.out"), dir_okay=False)],
+    db: DbOption = None,
+    to: Annotated[str | None, typer.Option("--to", help=both("cli.sync.to"))] = None,
+    full: Annotated[bool, typer.Option("--full", help=both("cli.sync.full"))] = False,
+    new_laptop: Annotated[
+        bool, typer.Option("--new-laptop", help=both("cli.sync.new_laptop"))
+    ] = False,
+    passphrase_file: PassphraseOption = None,
+) -> None:
+    from tui.cli_sync import export_command
+
+    code = export_command(
+        _db(ctx, db),
+        out,
+        to=to,
+        full=full,
+        new_laptop=new_laptop,
+        passphrase_file=passphrase_file,
+    )
+    raise typer.Exit(code)
+
+
+@sync.command("import", help=both("cli.sync.import"))
+def sync_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=both("cli.sync.file"), dir_okay=False)],
+    db: DbOption = None,
+    passphrase_file: PassphraseOption = None,
+) -> None:
+    from tui.cli_sync import import_command
+
+    raise typer.Exit(import_command(_db(ctx, db), file, passphrase_file=passphrase_file))
 
 
 def _split(value: str) -> list[str]:

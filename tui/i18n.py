@@ -1116,6 +1116,47 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The bundle lacks earlier records: "
         "take in the other side's earlier bundle, or ask for a new one",
     ),
+    "sync.passphrase_file": ("无法读取口令文件", "The passphrase file cannot be read"),
+    "sync.prompt_passphrase": ("口令", "Passphrase"),
+    "sync.in_header": (
+        "已导入「{sender}」的同步包：新更改 {new} 条，已有 {known} 条（跳过）",
+        "Took in the bundle from {sender}: {new} new change(s), {known} already here (skipped)",
+    ),
+    "sync.count": ("{kind} {n}", "{n} {kind}"),
+    "sync.list_separator": ("、", ", "),
+    "sync.kind.visit": ("来访", "visit(s)"),
+    "sync.kind.issue": ("事项", "issue(s)"),
+    "sync.kind.progress": ("进展", "progress entries"),
+    "sync.kind.evaluation": ("评价", "evaluation(s)"),
+    "sync.kind.constituent": ("群众", "resident(s)"),
+    "sync.kind.shift": ("值班", "shift(s)"),
+    "sync.kind.deputy": ("代表", "deputy change(s)"),
+    "sync.kind.device": ("设备", "device(s)"),
+    "sync.kind.conflict_resolution": ("冲突处理", "conflict answer(s)"),
+    "sync.kind.other": ("其他", "other"),
+    "sync.in_conflicts": (
+        "有 {n} 处冲突待处理（同步页 y 查看）",
+        "{n} conflict(s) to review (sync screen, y)",
+    ),
+    "sync.clock_ahead": (
+        "注意：设备「{device}」的时钟快了一天以上，其更改已按本机时间排序；请校正该设备的时钟",
+        "Warning: {device}'s clock ran more than a day ahead; its changes were ordered by this "
+        "device's clock. Set that clock right",
+    ),
+    "sync.out_written": (
+        "已导出 {n} 条更改到 {path}（给：{peers}）",
+        "Wrote {n} change(s) to {path} (for: {peers})",
+    ),
+    "sync.every_device": ("任一设备", "any device"),
+    "sync.join_written": (
+        "已导出新设备同步包 {path}（{n} 条记录）；在笔记本上运行 liaison init --from-bundle",
+        "Wrote the new-laptop bundle {path} ({n} changes); on the laptop run "
+        "liaison init --from-bundle",
+    ),
+    "sync.joined": (
+        "已建立「{station}」的笔记本「{device}」：{path}",
+        "Made {device}, a laptop of {station}: {path}",
+    ),
     "error.conflict_not_found": (
         "没有这条冲突（可能已处理）",
         "No such conflict (answered already?)",
@@ -1337,8 +1378,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.init.deputy": ("代表姓名（可重复）", "Deputy name (repeatable)"),
     "cli.init.village": ("村（社区）名称（可重复）", "Village or community (repeatable)"),
     "cli.init.from_bundle": (
-        "从同步包创建村级笔记本（尚未提供）",
-        "Make a laptop from a sync bundle (not yet available)",
+        "用联络站导出的新设备同步包建立村级笔记本",
+        "Make a village laptop from the station's new-laptop bundle",
+    ),
+    "cli.init.name": ("这台设备的名称（默认主机名）", "This device's name (default: host name)"),
+    "cli.passphrase_file": (
+        "从文件读取口令（或用环境变量 LIAISON_PASSPHRASE）",
+        "Read the passphrase from a file (or set LIAISON_PASSPHRASE)",
+    ),
+    "cli.sync": (
+        "离线同步包（笔记本与联络站之间）",
+        "Offline sync bundles (laptops and the station)",
+    ),
+    "cli.sync.export": (
+        "导出对方尚未确认收到的全部更改",
+        "Write every change the other side has not acknowledged",
+    ),
+    "cli.sync.import": (
+        "核验并导入同步包（一次事务）",
+        "Verify and take in a bundle (one transaction)",
+    ),
+    "cli.sync.out": ("同步包文件", "Bundle file"),
+    "cli.sync.file": ("同步包文件", "Bundle file"),
+    "cli.sync.to": ("只为这台设备（名称）", "For this device only (its name)"),
+    "cli.sync.full": ("全部更改（不论对方已有什么）", "Every change, whatever the other side has"),
+    "cli.sync.new_laptop": (
+        "导出建立新笔记本用的同步包（需口令）",
+        "Write a bundle that makes a new laptop (needs a passphrase)",
     ),
     "cli.prompt.station": ("联络站名称", "Station name"),
     "cli.prompt.township": ("乡镇（街道）", "Township"),

@@ -1,0 +1,152 @@
+"""`liaison sync export|import` and `liaison init --from-bundle`: bundles on a USB stick.
+
+Secrets (spec §5): a passphrase comes from `--passphrase-file`, `LIAISON_PASSPHRASE`, or a prompt
+when there is a terminal; with none of them, a command that needs one stops with a clear error."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import typer
+
+from store.errors import SyncRefused
+from tui.i18n import t
+
+PASSPHRASE_ENV = "LIAISON_PASSPHRASE"
+
+# The interface's names of what a bundle carries, most telling first.
+_KINDS = (
+    "visit",
+    "issue",
+    "progress",
+    "evaluation",
+    "constituent",
+    "shift",
+    "deputy",
+    "device",
+    "conflict_resolution",
+)
+
+
+def read_passphrase(
+    passphrase_file: Path | None, *, needed: bool, confirm: bool = False
+) -> str | None:
+    """The passphrase from the file, the environment or (with a terminal) a prompt.
+
+    Raises:
+        SyncRefused: `needed`, and nowhere to get it from.
+    """
+    if passphrase_file is not None:
+        try:
+            text = passphrase_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise SyncRefused("sync.passphrase_file") from None
+        return text.rstrip("\r\n") or None
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if not needed:
+        return None
+    if not sys.stdin.isatty():
+        raise SyncRefused("sync.need_passphrase")
+    return str(
+        typer.prompt(t("sync.prompt_passphrase"), hide_input=True, confirmation_prompt=confirm)
+    )
+
+
+def import_summary_lines(summary: object) -> list[str]:
+    """What came in, by kind, in the interface language (the CLI's and the sync screen's)."""
+    from store.sync.exchange import ImportSummary
+
+    assert isinstance(summary, ImportSummary)
+    merge = summary.merge
+    lines = [t("sync.in_header", sender=summary.sender, new=merge.new, known=merge.known)]
+    parts = [
+        t("sync.count", kind=t(f"sync.kind.{kind}"), n=merge.by_table[kind])
+        for kind in _KINDS
+        if merge.by_table.get(kind)
+    ]
+    others = sum(n for kind, n in merge.by_table.items() if kind not in _KINDS)
+    if others:
+        parts.append(t("sync.count", kind=t("sync.kind.other"), n=others))
+    if parts:
+        lines.append("  " + t("sync.list_separator").join(parts))
+    if merge.conflicts:
+        lines.append(t("sync.in_conflicts", n=merge.conflicts))
+    for device in summary.clock_ahead:
+        lines.append(t("sync.clock_ahead", device=device))
+    return lines
+
+
+def export_command(
+    db: Path,
+    out: Path,
+    *,
+    to: str | None,
+    full: bool,
+    new_laptop: bool,
+    passphrase_file: Path | None,
+) -> int:
+    from store.station import open_store
+    from store.sync.exchange import export_bundle, export_join_bundle
+
+    passphrase = read_passphrase(passphrase_file, needed=new_laptop, confirm=True)
+    store = open_store(db)
+    try:
+        if new_laptop:
+            summary = export_join_bundle(
+                store=store, db_path=db, out=out, passphrase=passphrase or ""
+            )
+            typer.echo(t("sync.join_written", path=out, n=summary.changes))
+            return 0
+        summary = export_bundle(store=store, out=out, passphrase=passphrase, to=to, full=full)
+    finally:
+        store.dispose()
+    peers = "、".join(summary.peers) if summary.peers else t("sync.every_device")
+    typer.echo(t("sync.out_written", n=summary.changes, path=out, peers=peers))
+    return 0
+
+
+def import_command(db: Path, bundle: Path, *, passphrase_file: Path | None) -> int:
+    from store.station import open_store
+    from store.sync.bundle import read_header
+    from store.sync.exchange import import_bundle
+
+    try:
+        header, _, _ = read_header(bundle.read_bytes())
+    except OSError:
+        raise SyncRefused("sync.unreadable") from None
+    passphrase = read_passphrase(passphrase_file, needed=header.kdf != "station")
+    store = open_store(db)
+    try:
+        summary = import_bundle(store=store, path=bundle, passphrase=passphrase)
+    finally:
+        store.dispose()
+    _echo(import_summary_lines(summary))
+    return 0
+
+
+def join_command(db: Path, bundle: Path, *, name: str | None, passphrase_file: Path | None) -> int:
+    import platform
+
+    from store.clock import SystemClock
+    from store.sync.exchange import join_station
+
+    passphrase = read_passphrase(passphrase_file, needed=True)
+    device = (name or platform.node() or "laptop").strip()[:100]
+    info = join_station(
+        bundle=bundle,
+        db_path=db,
+        passphrase=passphrase or "",
+        device_name=device,
+        clock=SystemClock(),
+    )
+    typer.echo(t("sync.joined", station=info.name, device=device, path=db))
+    return 0
+
+
+def _echo(lines: Iterable[str]) -> None:
+    for line in lines:
+        typer.echo(line)
