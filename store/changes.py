@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from store.clock import Clock
+from store.conflict_list import derive_conflicts, listed_rows
 from store.derived import derivations
 from store.errors import ReadOnlySession, StoreError
 from store.field_clock import bases
@@ -267,6 +268,7 @@ def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> No
         updates.append((obj, op, changed))
     log.extend(_update_rows(session, ctx, updates))
     _write_log(session, ctx, log)
+    _rederive_conflicts(session, updates)
     for table, rows in fresh.items():
         _index_derived(session.connection(), table, rows, new=True)
     for table, rows in reindex.items():
@@ -287,6 +289,21 @@ def _update_rows(
         _log_row(ctx, obj, op, changed, known[obj.__tablename__].get(_row_id(obj)))  # type: ignore[index]
         for obj, op, changed in updates
     ]
+
+
+def _rederive_conflicts(
+    session: Session, updates: list[tuple[SQLModel, ChangeOp, dict[str, Any]]]
+) -> None:
+    """A row with conflicts listed is derived again once this edit is in the log (an edit can
+    settle a conflict, and every device must list the same)."""
+    rows: dict[str, list[str]] = {}
+    for obj, _op, _changed in updates:
+        rows.setdefault(obj.__tablename__, []).append(_row_id(obj))  # type: ignore[arg-type]
+    conn = session.connection()
+    for table, ids in rows.items():
+        listed = listed_rows(conn, table, ids)
+        if listed:
+            derive_conflicts(conn, table, listed)
 
 
 def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:

@@ -8,30 +8,28 @@ listed as conflicts, derived the same way, so the list is the same everywhere to
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, TypeDecorator, delete, insert, select, tuple_, update
+from sqlalchemy import Connection, Table, TypeDecorator, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from store.changes import _stamps, format_hlc, parse_hlc, write_context
+from store.conflict_list import derive_conflicts
 from store.derived import derivations
 from store.errors import SyncRefused
-from store.field_clock import META_FIELDS, LoggedChange, chunks, field_winners, row_changes
+from store.field_clock import LoggedChange, chunks, field_winners, row_changes
 from store.models import (
     SYNCED_TABLES,
     ChangeLog,
     Constituent,
     Issue,
     Setting,
-    SyncConflict,
     Visit,
 )
 from store.urgency import pressing_kind
@@ -52,12 +50,6 @@ CHANGE_COLUMNS = (
 
 # Spec §9: a stamp further ahead of this device's clock than this is clamped to the clock.
 CLAMP_AHEAD_MS = 24 * 3600 * 1000
-
-# Kept by the store from other rows on every write (counts of an issue's visits and the like):
-# recomputed here from the rows themselves after a merge, never a conflict.
-AGGREGATES = {"issue": frozenset({"visit_count", "repeat_count", "kind", "vulnerable"})}
-
-CONFLICT_NAMESPACE = uuid.UUID("5c0e3b1a-7d2f-4e8b-a1c6-9f4d2e7b3a10")
 
 
 @dataclass(frozen=True)
@@ -122,7 +114,7 @@ def merge_changes(
         for table, model in synced_tables().items():
             if table in touched:
                 issues |= _apply_rows(conn, model, touched[table])
-                conflicts += _derive_conflicts(conn, table, touched[table])
+                conflicts += derive_conflicts(conn, table, touched[table])
         _refresh_aggregates(conn, issues | touched.get("issue", set()))
     except IntegrityError:
         raise SyncRefused("sync.incomplete") from None
@@ -328,84 +320,6 @@ def _refresh_aggregates(conn: Connection, issue_ids: set[str]) -> None:
             }
             if any(getattr(issue, k) != v for k, v in fresh.items()):
                 conn.execute(update(issues).where(issues.c.id == issue_id).values(**fresh))
-
-
-# -- conflicts ------------------------------------------------------------------------------------
-
-
-def conflict_id(table: str, row_id: str, field: str, change: LoggedChange) -> str:
-    return str(uuid.uuid5(CONFLICT_NAMESPACE, f"{table}|{row_id}|{field}|{change.name}"))
-
-
-def _derive_conflicts(conn: Connection, table: str, row_ids: Iterable[str]) -> int:
-    """Rebuild the conflict list of these rows from their whole log. Returns its length."""
-    ids = sorted(row_ids)
-    logged = row_changes(conn, table, ids)
-    found = []
-    for row_id in ids:
-        found.extend(_row_conflicts(table, row_id, logged.get(row_id, [])))
-    store: Table = SyncConflict.__table__  # type: ignore[attr-defined]
-    for part in chunks(ids):
-        conn.execute(delete(store).where(store.c.table_name == table, store.c.row_id.in_(part)))
-    if found:
-        conn.execute(insert(store), found)
-    return len(found)
-
-
-def _row_conflicts(table: str, row_id: str, changes: list[LoggedChange]) -> list[dict[str, Any]]:
-    """The values of a row that lost to a concurrent edit: written by a change that is not the
-    field's winner and that no change of the field overwrote knowingly (named as its base),
-    and different from what won. If the row ends deleted, edits its deletion did not know of."""
-    if len(changes) < 2:
-        return []
-    skip = META_FIELDS | AGGREGATES.get(table, frozenset()) | _derived_fields(table)
-    winners = field_winners(changes)
-    found: dict[str, dict[str, Any]] = {}
-
-    def add(field: str, lost: LoggedChange, won: LoggedChange, deleted: bool) -> None:
-        cid = conflict_id(table, row_id, field, lost)
-        found[cid] = {
-            "id": cid,
-            "table_name": table,
-            "row_id": row_id,
-            "field": field,
-            "value": json.dumps(lost.fields[field], ensure_ascii=False),
-            "lost_hlc": lost.hlc,
-            "lost_device_id": lost.device_id,
-            "lost_deputy_id": lost.deputy_id,
-            "won_hlc": won.hlc,
-            "won_device_id": won.device_id,
-            "deleted": deleted,
-        }
-
-    for field, won in winners.items():
-        if field in skip or field == "deleted_at":
-            continue
-        writers = [c for c in changes if field in c.fields]
-        overwritten = {c.base.get(field) for c in writers}
-        for change in writers:
-            if change is won or change.name in overwritten:
-                continue
-            if change.fields[field] != won.fields[field]:
-                add(field, change, won, False)
-    deletion = winners.get("deleted_at")
-    if deletion is not None and deletion.fields["deleted_at"] is not None:
-        knew = set(deletion.base.values())
-        for change in changes:
-            if change is deletion or change.op != "update" or change.name in knew:
-                continue
-            for field in change.fields:
-                if field not in skip and field != "deleted_at":
-                    add(field, change, deletion, True)
-    return list(found.values())
-
-
-@cache
-def _derived_fields(table: str) -> frozenset[str]:
-    """Columns a derivation fills from others (a name's pinyin): they follow their source."""
-    if table == "constituent":
-        return frozenset({"name_pinyin", "name_initials"})
-    return frozenset()
 
 
 __all__ = ["CHANGE_COLUMNS", "MergeResult", "clamps_held", "format_hlc", "merge_changes"]
