@@ -1,4 +1,5 @@
-"""Engine, sessions and SQLite pragmas: the only module that knows it is talking to SQLite."""
+"""Engine, sessions and their transaction rules, on a SQLite file (a station) or PostgreSQL (a
+county hub): the only module that sets up either connection."""
 
 from __future__ import annotations
 
@@ -15,11 +16,16 @@ from sqlmodel import Session
 
 from store.changes import Actor, WriteContext
 from store.clock import Clock
+from store.dialect import POSTGRES_SCHEMES, database_url
 from store.errors import DatabaseBusy, DatabaseUnreadable, ReadOnlySession
 from store.files import is_sqlite_file
 
 # Spec §8: a lock held by another terminal is waited for this long before a write gives up.
 BUSY_TIMEOUT_MS = 10_000
+# The key of the PostgreSQL advisory lock every write transaction takes first (any constant
+# the store alone uses): it plays the part of SQLite's BEGIN IMMEDIATE, one writer at a time, so
+# that change-log stamps stay monotonic and derived tables can number their own rows.
+WRITE_LOCK_KEY = 0x4C494149  # "LIAI"
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -30,13 +36,38 @@ def make_engine(url: str) -> Engine:
     """An engine with the durability rules of spec §8 and SQL parameters hidden from errors.
 
     Args:
-        url: a SQLAlchemy URL (`sqlite:///path` or `postgresql+psycopg://…`).
+        url: a SQLAlchemy URL (`sqlite:///path`), or a PostgreSQL one (`postgresql://…` or
+            `postgresql+psycopg://…`, always run on psycopg 3).
     """
+    if url.startswith(POSTGRES_SCHEMES):
+        return _postgres_engine(database_url(url))
     engine = create_engine(url, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
     return engine
+
+
+def _postgres_engine(url: str) -> Engine:
+    engine = create_engine(
+        url,
+        hide_parameters=True,
+        # Writes are serialised by the advisory lock below, so READ COMMITTED is enough: no
+        # serialisation failures to retry.
+        isolation_level="READ COMMITTED",
+        # Sessions in UTC: the store compares stored instants with naive UTC ones (as SQLite
+        # keeps them), which PostgreSQL would otherwise read in the server's own zone.
+        connect_args={"options": "-c timezone=UTC"},
+        pool_pre_ping=True,
+    )
+    event.listen(engine, "begin", _postgres_on_begin)
+    return engine
+
+
+def _postgres_on_begin(conn: Any) -> None:
+    # Held until commit or rollback; a second writer waits here, before it reads anything.
+    if conn.get_execution_options().get("write", False):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -85,13 +116,15 @@ def _set_read_only(conn: Connection, on: bool) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(f"PRAGMA query_only = {1 if on else 0}")
     elif conn.dialect.name == "postgresql" and on:
+        # The transaction's first statement (the connection has just begun one): every read of
+        # the session is one READ ONLY transaction, and a write through it fails in the server.
         conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
 @contextmanager
 def write_session(engine: Engine, *, actor: Actor, clock: Clock) -> Iterator[Session]:
-    """One write transaction: `BEGIN IMMEDIATE`, every change logged, committed at the end or
-    rolled back whole on any error."""
+    """One write transaction (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: the store's advisory lock),
+    every change logged, committed at the end or rolled back whole on any error."""
     bind = engine.execution_options(write=True)
     with Session(bind, expire_on_commit=False) as session:
         session.info["write"] = WriteContext(actor=actor, clock=clock)

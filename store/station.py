@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 
 from store.changes import Actor
 from store.clock import Clock, SystemClock
-from store.db import Store, make_engine, read_session, sqlite_url, write_session
+from store.db import Store, make_engine, read_session, write_session
+from store.dialect import DatabaseTarget, database_url, is_postgres_target, shown_target
 from store.errors import DatabaseUnreadable, FieldInvalid, StationMissing
 from store.files import require_database
 from store.migrate import ensure_schema
@@ -126,7 +127,7 @@ def _check(station: StationIn) -> None:
 
 def init_station(
     *,
-    engine_path: Path,
+    engine_path: DatabaseTarget,
     station: StationIn,
     clock: Clock,
     make_id: Callable[[], str] = new_id,
@@ -134,6 +135,7 @@ def init_station(
     """Create a new station database at `engine_path` with its first records, in one transaction.
 
     Args:
+        engine_path: a SQLite file, or the URL of an empty PostgreSQL database.
         make_id: where record ids come from (the demo passes a seeded one, to be reproducible).
 
     Raises:
@@ -145,7 +147,7 @@ def init_station(
     try:
         with store.read() as session:
             if session.exec(select(LocalMeta).where(LocalMeta.key == "station_id")).first():
-                raise FileExistsError(str(engine_path))
+                raise FileExistsError(shown_target(engine_path))
         station_id, device_id = make_id(), make_id()
         actor = Actor(station_id=station_id, device_id=device_id)
         with write_session(store.engine, actor=actor, clock=clock) as session:
@@ -235,7 +237,7 @@ def station_info(*, session: Session) -> StationInfo:
 
 
 def open_store(
-    path: Path,
+    path: DatabaseTarget,
     *,
     clock: Clock | None = None,
     create: bool = False,
@@ -244,24 +246,28 @@ def open_store(
     """Open (and if need be upgrade) the station database at `path`.
 
     Args:
-        path: the SQLite file.
+        path: the SQLite file, or a PostgreSQL URL (`postgresql://…`: the database must exist;
+            an empty one is given the schema).
         clock: the clock writes are stamped with; the system clock by default.
         create: make the file if it does not exist.
-        on_backup: told where the copy went when an older database was upgraded.
+        on_backup: told where the copy went when an older database was upgraded (SQLite only:
+            a PostgreSQL server's backups are pg_dump's job).
     Raises:
         StationMissing: no such file and `create` is false.
-        DatabaseUnreadable: the file is not a SQLite database.
+        DatabaseUnreadable: the file is not a SQLite database, or the server cannot be reached.
     """
-    if create and not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    else:
-        require_database(path)
-    engine = make_engine(sqlite_url(path))
+    postgres = is_postgres_target(path)
+    if not postgres:
+        if create and not Path(path).exists():
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        else:
+            require_database(Path(path))
+    engine = make_engine(database_url(path))
     try:
-        backup = ensure_schema(engine, path)
+        backup = ensure_schema(engine, None if postgres else Path(path))
     except DatabaseError:
         engine.dispose()
-        raise DatabaseUnreadable(path=str(path)) from None
+        raise DatabaseUnreadable(path=shown_target(path)) from None
     if backup is not None and on_backup is not None:
         on_backup(backup)
     return Store(engine=engine, clock=clock or SystemClock())
