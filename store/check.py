@@ -1,5 +1,8 @@
 """`liaison check`: SQLite's own checks and the store's invariants, as a list of findings.
 
+On PostgreSQL the server vouches for its pages and foreign keys: the invariants, the trigram
+indexes' presence and the visits' words are checked there.
+
 Every check is one set-based query (a count and the first offending id), so a station of 100,000
 visits is checked in seconds. Findings name tables, counts and record ids, never residents' text."""
 
@@ -62,6 +65,8 @@ def check_database(*, engine: Engine) -> CheckReport:
         with engine.connect() as conn:
             if conn.dialect.name == "sqlite":
                 findings += _sqlite_checks(conn)
+            else:
+                findings += _derived_checks(conn)
             if not any(f.key == "check.integrity" for f in findings):
                 findings += _invariants(conn)
             conn.rollback()
@@ -89,12 +94,7 @@ def _sqlite_checks(conn: Connection) -> list[Finding]:
         # Its messages name tables, indexes, pages and rowids, never a row's values.
         findings.append(Finding("check.integrity", {"count": len(lines), "first": lines[0][:200]}))
         return findings
-    faults = search_index_faults(conn)
-    if faults:
-        findings.append(Finding("check.search_index", {"missing": ", ".join(faults)}))
-    faults = word_index_faults(conn)
-    if faults:
-        findings.append(Finding("check.words", {"what": ", ".join(faults)}))
+    findings += _derived_checks(conn)
     rows = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     grouped: dict[tuple[str, str], list[int]] = {}
     for table, rowid, parent, _fkid in rows:
@@ -108,6 +108,18 @@ def _sqlite_checks(conn: Connection) -> list[Finding]:
                 {"table": table, "parent": parent, "count": len(rowids), "first": first},
             )
         )
+    return findings
+
+
+def _derived_checks(conn: Connection) -> list[Finding]:
+    """The search index and the visits' words, which `repair_derived_data` can rebuild."""
+    findings = []
+    faults = search_index_faults(conn)
+    if faults:
+        findings.append(Finding("check.search_index", {"missing": ", ".join(faults)}))
+    faults = word_index_faults(conn)
+    if faults:
+        findings.append(Finding("check.words", {"what": ", ".join(faults)}))
     return findings
 
 
@@ -174,7 +186,7 @@ _ISSUE_RULES: tuple[tuple[str, str], ...] = (
         "SELECT count(*), min(issue_id) FROM (SELECT issue_id FROM visit"
         " WHERE issue_id IS NOT NULL AND deleted_at IS NULL GROUP BY issue_id"
         " HAVING sum(CASE WHEN is_repeat THEN 1 ELSE 0 END)"
-        " <> count(*) - count(DISTINCT constituent_id))",
+        " <> count(*) - count(DISTINCT constituent_id)) AS r",
     ),
     (
         "check.issue_warn_after_due",
@@ -245,7 +257,7 @@ def _hlc_order(conn: Connection) -> list[Finding]:
     count, first = _count(
         conn,
         "SELECT count(*), min(seq) FROM (SELECT seq, hlc,"
-        " lag(hlc) OVER (ORDER BY seq) AS previous FROM change_log WHERE device_id = :d)"
+        " lag(hlc) OVER (ORDER BY seq) AS previous FROM change_log WHERE device_id = :d) AS h"
         " WHERE hlc <= previous",
         d=device,
     )

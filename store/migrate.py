@@ -21,8 +21,13 @@ def include_object(
     obj: object, name: str | None, kind: str, reflected: bool, compare_to: object
 ) -> bool:
     """What Alembic compares with the models: everything but the trigram index and its shadow
-    tables, which store.search_index makes."""
-    return not (kind == "table" and name is not None and name.startswith("visit_fts"))
+    tables (SQLite) or the trigram indexes (PostgreSQL, `*_trgm`), which store.search_index
+    makes."""
+    if name is None:
+        return True
+    if kind == "table" and name.startswith("visit_fts"):
+        return False
+    return not (kind == "index" and name.endswith("_trgm"))
 
 
 def current_revision(engine: Engine) -> str | None:

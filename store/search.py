@@ -3,7 +3,8 @@
 Each kind is first an ordered list of at most CAP + 1 ids (which gives a capped count, "1,000+",
 in the same query), then the details of one page of them. Visit texts are found by the trigram
 index for terms of three characters and more, and by LIKE on the newest visits for shorter ones
-(../shared/PERF.md: SQLite 3.40's trigram index returns nothing for two-character LIKE)."""
+(../shared/PERF.md: SQLite 3.40's trigram index returns nothing for two-character LIKE). On
+PostgreSQL every term is an ILIKE, which pg_trgm's GIN indexes serve (store.search_index)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, column, func, literal, literal_column, or_, table
 from sqlmodel import Session, col, select
 
+from store.dialect import text_like
 from store.issue_rows import IssueRow, rows_query, to_row
 from store.models import Colour, Constituent, Issue, IssueStatus, Village, Visit
 from store.paging import PAGE_SIZE, Page
 from store.rules import closed_colour, open_colour
-from store.search_index import has_search_index
+from store.search_index import has_search_index, text_position
 from store.search_terms import (
-    LIKE_ESCAPE,
     Query,
     ResidentMatch,
     contains_pattern,
@@ -246,16 +247,17 @@ def _ids_statement(session: Session, query: Query, kind: SearchKind, resident_id
     if kind == SearchKind.residents:
         return _resident_ids(query)
     if kind == SearchKind.issues:
-        return _issue_ids(query, _is_sqlite(session), _has_fts(session))
-    return _visit_ids(query, resident_id, _has_fts(session))
+        return _issue_ids(query, _is_sqlite(session), _has_index(session))
+    return _visit_ids(query, resident_id, _is_sqlite(session) and _has_index(session))
 
 
 def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def _has_fts(session: Session) -> bool:
-    # Cached on the connection: one look at sqlite_master per connection, not per keystroke.
+def _has_index(session: Session) -> bool:
+    """Whether visit texts have their trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL)."""
+    # Cached on the connection: one look at the catalogue per connection, not per keystroke.
     conn = session.connection()
     if "visit_fts" not in conn.info:
         conn.info["visit_fts"] = has_search_index(conn)
@@ -280,7 +282,8 @@ def _details(
 
 
 def _like(column: Any, pattern: str) -> ColumnElement[bool]:
-    return column.like(pattern, escape=LIKE_ESCAPE)  # type: ignore[no-any-return]
+    # Patterns are escaped with LIKE_ESCAPE, the backslash that text_like names as ESCAPE.
+    return text_like(column, pattern)
 
 
 def _resident_ids(query: Query):  # type: ignore[no-untyped-def]
@@ -343,8 +346,8 @@ def _resident_details(session: Session, query: Query, ids: Sequence[str]) -> dic
 
 
 def _text_clauses(query: Query, fts: bool) -> list[ColumnElement[bool]]:
-    """Every term in a visit's text: long terms through the trigram index when there is one,
-    the others by LIKE on the visits themselves."""
+    """Every term in a visit's text: long terms through SQLite's FTS5 index when `fts`, the
+    others by LIKE on the visits themselves (which PostgreSQL's trigram index serves)."""
     clauses: list[ColumnElement[bool]] = []
     long_terms = query.long_terms if fts else ()
     if long_terms:
@@ -370,8 +373,7 @@ def _visit_details(
 ) -> dict[str, Any]:
     text_col = col(Visit.text)
     if query.terms:
-        finder = func.strpos if session.get_bind().dialect.name == "postgresql" else func.instr
-        at = finder(text_col, query.terms[0])
+        at = text_position(session.get_bind().dialect.name, text_col, query.terms[0])
         start: Any = case((at > EXCERPT_LEAD, at - EXCERPT_LEAD), else_=1)
     else:
         start = literal(1)
@@ -438,19 +440,19 @@ def _colour(r: Any, today: date, grace_days: int) -> Colour:
 # -- issues ---------------------------------------------------------------------------------
 
 
-def _issue_ids(query: Query, sqlite: bool, fts: bool):  # type: ignore[no-untyped-def]
+def _issue_ids(query: Query, sqlite: bool, indexed: bool):  # type: ignore[no-untyped-def]
     if query.empty:
         return None
     title = col(Issue.title)
     where: ColumnElement[bool] = and_(
         *(_like(title, contains_pattern(term)) for term in query.terms)
     )
-    if fts and _issues_by_visits(query):
+    if indexed and _issues_by_visits(query):
         # Cheap only through the trigram index: short terms would read every visit's text.
         fed = select(Visit.issue_id).where(
             col(Visit.issue_id).is_not(None),
             col(Visit.deleted_at).is_(None),
-            *_text_clauses(query, fts=True),
+            *_text_clauses(query, fts=sqlite),
         )
         where = or_(where, col(Issue.id).in_(fed))
     # Newest first. On SQLite, by rowid: reading backwards stops at the page's last hit, where
@@ -458,7 +460,7 @@ def _issue_ids(query: Query, sqlite: bool, fts: bool):  # type: ignore[no-untype
     order = (
         (literal_column("issue.rowid").desc(),)
         if sqlite
-        else (col(Issue.opened_on).desc(), col(Issue.id).desc())
+        else (col(Issue.opened_on).desc(), col(Issue.created_at).desc(), col(Issue.id).desc())
     )
     return select(Issue.id).where(where, col(Issue.deleted_at).is_(None)).order_by(*order)
 

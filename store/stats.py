@@ -329,7 +329,8 @@ def _issue_query(period: Period, today: date, breakdown: Breakdown | None) -> Se
     )
     c = flags.c
     query = select(
-        c.key,
+        # Ungrouped, a bare NULL: PostgreSQL refuses a subquery's column outside GROUP BY.
+        c.key if key is not None else null(),
         func.count(),
         func.coalesce(func.sum(c.open), 0),
         func.coalesce(func.sum(c.overdue), 0),

@@ -17,16 +17,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, text
 
 from store.clock import STATION_TZ
+from store.dialect import execute_driver
 
 _CHUNK = 500  # ids per IN (...): SQLite allows 999 parameters before 3.32 and on some builds
 WORD_TABLES = ("word_day", "word_visit", "word_scope", "word")
 
 
 def _many(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    """The driver's own executemany with positional rows (SQLite's `?`): Core would build a
-    dict per row and cost about twice as much on a million rows."""
+    """The driver's own executemany with positional rows (`?`, psycopg's `%s`): Core would
+    build a dict per row and cost about twice as much on a million rows."""
     if rows:
-        conn.exec_driver_sql(sql, list(rows))
+        execute_driver(conn, sql, list(rows))
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -52,8 +53,10 @@ def _forget(conn: Connection, visit_ids: list[str]) -> None:
     old = []
     for chunk in _chunks(visit_ids):
         marks = ", ".join("?" for _ in chunk)
-        old += conn.exec_driver_sql(
-            f"SELECT no, day, word_ids FROM word_visit WHERE visit_id IN ({marks})", tuple(chunk)
+        old += execute_driver(
+            conn,
+            f"SELECT no, day, word_ids FROM word_visit WHERE visit_id IN ({marks})",
+            tuple(chunk),
         ).all()
     if not old:
         return
@@ -69,7 +72,8 @@ def _numbers(
     conn: Connection, table: str, key: str, column: str, names: set[str]
 ) -> dict[str, int]:
     """Ids of `names` in a (key, column) lookup table, adding the missing ones. Safe to number
-    them ourselves: a write transaction holds the database's write lock."""
+    them ourselves: a write transaction holds the database's write lock (PostgreSQL: the
+    store's advisory lock, store.db)."""
     found: dict[str, int] = {}
     wanted = sorted(names)
     if len(wanted) > 5 * _CHUNK:  # a bulk load: reading the whole (small) table is quicker
@@ -79,7 +83,8 @@ def _numbers(
             marks = ", ".join("?" for _ in chunk)
             found.update(
                 (n, i)
-                for i, n in conn.exec_driver_sql(
+                for i, n in execute_driver(
+                    conn,
                     f"SELECT {key}, {column} FROM {table} WHERE {column} IN ({marks})",
                     tuple(chunk),
                 )
@@ -147,7 +152,8 @@ def index_visit_words(conn: Connection, rows: list[dict[str, Any]], new: bool = 
     _many(
         conn,
         "INSERT INTO word_day (word_id, day, n) VALUES (?, ?, ?)"
-        " ON CONFLICT (word_id, day) DO UPDATE SET n = n + excluded.n",
+        # Qualified: on PostgreSQL a bare `n` could be either row's.
+        " ON CONFLICT (word_id, day) DO UPDATE SET n = word_day.n + excluded.n",
         [(*k, counts[k]) for k in sorted(counts)],
     )
 

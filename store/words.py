@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from store.dialect import contains_word_sql, word_ids_join
 from store.models import Visit, Word, WordDay, WordScope, WordVisit
 from store.paging import PAGE_SIZE, Page
 from store.visits import VisitRow, _row_query, _to_row
@@ -256,9 +257,10 @@ def rising_words(
     # word_visit's (scope, day) index and count in SQL; cheaper than a seek for every word.
     rows = session.execute(
         sa.text(
-            "SELECT word.text, sum(w.day >= :mid), sum(w.day < :mid) FROM"
-            f" (SELECT day, word_ids FROM word_visit WHERE {where}) AS w,"
-            " json_each('[' || trim(w.word_ids, ',') || ']') AS j"
+            "SELECT word.text, sum(CASE WHEN w.day >= :mid THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN w.day < :mid THEN 1 ELSE 0 END) FROM"
+            f" (SELECT day, word_ids FROM word_visit WHERE {where}) AS w"
+            f"{word_ids_join(session.get_bind().dialect.name, 'w.word_ids')}"
             " JOIN word ON word.id = j.value GROUP BY word.id"
         ),
         params,
@@ -282,7 +284,8 @@ def _volume(
     where = "" if scope is None else f" AND {scope[0]} = :no"
     now, before = session.execute(
         sa.text(
-            "SELECT coalesce(sum(day >= :mid), 0), coalesce(sum(day < :mid), 0) FROM word_visit"
+            "SELECT coalesce(sum(CASE WHEN day >= :mid THEN 1 ELSE 0 END), 0),"
+            " coalesce(sum(CASE WHEN day < :mid THEN 1 ELSE 0 END), 0) FROM word_visit"
             f" WHERE day >= :start AND day < :stop{where}"
         ),
         {"start": start, "mid": mid, "stop": stop, "no": scope[1] if scope else None},
@@ -302,8 +305,10 @@ def _ranked(rows: Iterable[Any], limit: int, volume: float = 1.0) -> list[Rising
     return words[:limit]
 
 
-def _word_filter(word_id: int, start: int, stop: int, scope: tuple[str, int] | None) -> str:
-    where = f"day >= {start} AND day < {stop} AND instr(word_ids, ',{word_id},') > 0"
+def _word_filter(
+    dialect: str, word_id: int, start: int, stop: int, scope: tuple[str, int] | None
+) -> str:
+    where = f"day >= {start} AND day < {stop} AND {contains_word_sql(dialect, 'word_ids', word_id)}"
     if scope is not None:
         where += f" AND {scope[0]} = {scope[1]}"
     return where
@@ -338,7 +343,7 @@ def word_visits(
         return Page((), 0, offset, limit)
     start, stop = end.toordinal() - days, end.toordinal()
     # Integers only in the SQL text below (ids and day numbers we computed), never user text.
-    where = _word_filter(int(word_id), start, stop, scope)
+    where = _word_filter(session.get_bind().dialect.name, int(word_id), start, stop, scope)
     total = session.execute(sa.text(f"SELECT count(*) FROM word_visit WHERE {where}")).scalar() or 0
     ids = [
         row[0]
