@@ -2,7 +2,10 @@
 
 Store, screen and CLI tests all build on these. Everything writes to real SQLite files under
 pytest's tmp dirs; nothing is mocked. The demo database is built once per session and must be
-treated as read-only: tests that write to a demo station use `demo_copy_path`."""
+treated as read-only: tests that write to a demo station use `demo_copy_path`.
+
+Tests marked `both_backends` run twice, on SQLite and on PostgreSQL (a server of the session's
+own, tests/pg.py): their `store` is the same small station in a database of their own."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from pg import PgServer, PostgresUnavailable, required, start_server
 
 from fixtures.demo import build_demo
 from store.backup import backup_to
@@ -110,10 +114,92 @@ def station_path(tmp_path: Path, station_template: Path) -> Path:
     return backup_to(station_template, tmp_path / "station.db")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_backends: run on SQLite and on PostgreSQL (the `store` fixture's)"
+    )
+    config.addinivalue_line(
+        "markers", "sqlite_only: in a both_backends module, a test of SQLite itself (FTS5...)"
+    )
+
+
+# A test that reads the SQLite file itself (or the demo's) stays on SQLite, marked or not.
+_FILE_FIXTURES = {"station_path", "demo_path", "demo_copy_path"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    names = set(metafunc.fixturenames)
+    marked = metafunc.definition.get_closest_marker
+    if (
+        "backend" in names
+        and not names & _FILE_FIXTURES
+        and marked("both_backends")
+        and not marked("sqlite_only")
+    ):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def store(station_path: Path, clock: FrozenClock) -> Iterator[Store]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database the `store` fixture is on: sqlite unless the test is `both_backends`."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server for the session, started on first use; skips (fails, with
+    LIAISON_REQUIRE_PG set) where PostgreSQL is not installed."""
+    try:
+        server = start_server()
+    except PostgresUnavailable as exc:
+        if required():
+            pytest.fail(f"PostgreSQL is required here (LIAISON_REQUIRE_PG): {exc}")
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url_factory(pg_server: PgServer) -> Iterator[Callable[[], str]]:
+    """Call it for the URL of a new, empty PostgreSQL database (a hub, a station...); each is
+    dropped after the test."""
+    made: list[str] = []
+
+    def make() -> str:
+        made.append(pg_server.create_database())
+        return made[-1]
+
+    yield make
+    for url in made:
+        pg_server.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def pg_station_template(pg_server: PgServer) -> str:
+    """The small station made once per session by `init_station` at `NOW` on PostgreSQL: the
+    database each PostgreSQL test's station is copied from (CREATE DATABASE … TEMPLATE)."""
+    url = pg_server.create_database()
+    init_station(engine_path=url, station=SMALL_STATION, clock=FrozenClock(NOW))
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def store_url(request: pytest.FixtureRequest, backend: str) -> Iterator[Path | str]:
+    """The small station's database for this test: a SQLite file (`station_path`), or a
+    PostgreSQL database copied from `pg_station_template`, dropped afterwards."""
+    if backend == "sqlite":
+        yield request.getfixturevalue("station_path")
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    url = server.create_database(template=request.getfixturevalue("pg_station_template"))
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture
+def store(store_url: Path | str, clock: FrozenClock) -> Iterator[Store]:
     """The small station opened with `open_store` on the frozen clock; disposed afterwards."""
-    opened = open_store(station_path, clock=clock)
+    opened = open_store(store_url, clock=clock)
     yield opened
     opened.dispose()
 

@@ -23,6 +23,9 @@ from store.rules import open_colour
 from store.settings import load_settings
 from store.station import open_store
 
+# Every test that uses `store` runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 TODAY = date(2026, 11, 24)
 D = timedelta(days=1)
 TIER_ORDER = {Tier.village: 0, Tier.township: 1, Tier.county: 2}

@@ -16,6 +16,9 @@ from store.visits import VisitRow
 from tui.i18n import CATALOGUE, set_language, t
 
 # What a resident said and who they are: none of it may reach a report.
+# Every test that uses `store` runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 WORDS = "桥下的排水沟堵了半年，一下雨就淹到门口"
 NAME = "钱秘密"
 PHONE = "13987654321"

@@ -55,6 +55,9 @@ from store.models import (
 )
 from store.visits import VisitRow, find_resident, get_visit, list_untriaged, log_visit
 
+# Every test that uses `store` runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 TODAY = date(2026, 11, 24)
 
 

@@ -31,6 +31,9 @@ from store.search_index import drop_search_index
 from store.search_terms import ResidentMatch, find_spans, fts_string, parse_query
 from store.visits import VisitRow
 
+# Every test that uses `store` runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 TODAY = date(2026, 11, 24)
 
 # The fixture's visits: name → (resident, phone, text). Received one minute apart, in this order.
@@ -89,6 +92,7 @@ def test_chinese_substrings_of_every_length(
     assert _visit_ids(store, query) == _ids(visits, *expected)
 
 
+@pytest.mark.sqlite_only
 def test_two_characters_found_whatever_the_trigram_index_says(
     store: Store, visits: dict[str, VisitRow]
 ) -> None:

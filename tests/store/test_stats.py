@@ -40,6 +40,9 @@ from store.stats import (
 )
 from store.visits import VisitRow
 
+# Every test that uses `store` runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 Q3 = Period.parse_quarter("2026Q3")
 
 

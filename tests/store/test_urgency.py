@@ -29,6 +29,9 @@ from store.urgency import (
 )
 from store.visits import VisitRow, find_resident, list_untriaged, log_visit
 
+# Every test that uses `store` runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 TODAY = date(2026, 11, 24)
 
 
@@ -269,7 +272,7 @@ def test_check_finds_a_wrong_repeat_count(
     keys = [f.key for f in check_database(engine=store.engine).findings]
     assert "check.repeat_count" in keys
     with store.engine.begin() as conn:
-        conn.execute(text("UPDATE visit SET is_repeat = 0"))
+        conn.execute(text("UPDATE visit SET is_repeat = false"))
     keys = [f.key for f in check_database(engine=store.engine).findings]
     assert "check.repeat_flags" in keys and "check.repeat_count" not in keys
 

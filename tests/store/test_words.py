@@ -21,6 +21,9 @@ from store.station import StationInfo, open_store
 from store.visits import VisitRow
 from store.words import extract_words, rising_words, word_visits, words_of_issues
 
+# Every test that uses `store` runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 TODAY = date(2026, 11, 24)
 VILLAGE = "青石村"
