@@ -12,6 +12,7 @@ import base64
 import os
 import sqlite3
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -117,12 +118,24 @@ def _peers(session: Session, info: StationInfo, to: str | None) -> list[Device]:
     ).all()
     if to is not None:
         named = [d for d in devices if to in (d.id, d.name)]
-        if not named:
-            raise SyncRefused("sync.no_such_device")
-        return named
+        if named:
+            return named
+        if _is_uuid(to) and to != info.device_id:
+            # A device of the station not heard from yet (a laptop just made): it holds what
+            # it was made from at most, so it gets everything.
+            return [Device(id=to, station_id=info.id, name=to[:8], kind=DeviceKind.laptop)]
+        raise SyncRefused("sync.no_such_device")
     if _device_kind(session, info.device_id) == DeviceKind.laptop:
         return [d for d in devices if d.kind == DeviceKind.station]
     return [d for d in devices if d.kind == DeviceKind.laptop]
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _acknowledged(session: Session, peers: list[Device]) -> dict[str, str]:

@@ -136,13 +136,10 @@ def _unknown(conn: Connection, incoming: list[dict[str, Any]]) -> list[dict[str,
     known: set[tuple[str, str]] = set()
     log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
     for part in chunks(sorted(names)):
-        known.update(
-            conn.execute(
-                select(log.c.device_id, log.c.hlc).where(
-                    tuple_(log.c.device_id, log.c.hlc).in_(part)
-                )
-            ).tuples()
+        rows = conn.execute(
+            select(log.c.device_id, log.c.hlc).where(tuple_(log.c.device_id, log.c.hlc).in_(part))
         )
+        known.update((device, hlc) for device, hlc in rows)
     fresh, seen = [], set()
     for row in incoming:
         name = (row["device_id"], row["hlc"])
