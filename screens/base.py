@@ -31,6 +31,7 @@ GLOBAL_KEYS: dict[str, tuple[str, str, str, str]] = {
     "stats": ("s", "go('stats')", "key.stats", "tip.stats"),
     "search": ("slash", "go('search')", "key.search", "tip.search"),
     "hot-words": ("h", "go('hot_words')", "key.hot_words", "tip.hot_words"),
+    "sync": ("y", "go('sync')", "key.sync", "tip.sync"),
     "help": ("question_mark", "help", "key.help", "tip.help"),
     "quit": ("q", "quit", "key.quit", "tip.quit"),
 }

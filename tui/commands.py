@@ -23,6 +23,7 @@ class DeskCommands(Provider):
             (t("cmd.board"), partial(app.action_go, "board")),
             (t("cmd.dashboard"), partial(app.action_go, "dashboard")),
             (t("cmd.stats"), partial(app.action_go, "stats")),
+            (t("cmd.sync"), partial(app.action_go, "sync")),
             (t("cmd.ledger"), app.action_ledger),
             (t("cmd.switch_deputy"), app.action_switch_deputy),
             (t("cmd.follow_up"), partial(app.action_push, "screens.follow_up", "FollowUpScreen")),

@@ -17,6 +17,7 @@ SCREENS_BY_MODE = {
     "stats": ("screens.stats", "StatsScreen"),
     "search": ("screens.search", "SearchScreen"),
     "hot_words": ("screens.hot_words", "HotWordsScreen"),
+    "sync": ("screens.sync", "SyncScreen"),
 }
 
 

@@ -1,0 +1,591 @@
+"""Sync (`y`): this device and the devices it exchanges bundles with, bundles out and in, a new
+laptop's bundle (on the station), and the conflict list (spec §9).
+
+Sealing, opening and merging a bundle run in a worker (Argon2 alone takes a moment; a big bundle
+takes seconds); the conflict list is one SQL page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from enum import StrEnum
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar, Static
+
+from screens.base import DeskScreen
+from screens.dialogs import ConfirmModal
+from store.errors import StoreError
+from store.models import (
+    Channel,
+    DeviceKind,
+    IssueStatus,
+    ProjectStatus,
+    Resolution,
+    Satisfaction,
+    Tier,
+    VisitKind,
+)
+from store.paging import PAGE_SIZE, Page
+from store.reference import list_categories, list_deputies, list_units, list_villages
+from store.sync.conflicts import ConflictRow, keep_current, list_conflicts, restore_lost
+from store.sync.exchange import (
+    PASSPHRASE_MIN,
+    ExportSummary,
+    ImportSummary,
+    SyncStatus,
+    export_bundle,
+    export_join_bundle,
+    import_bundle,
+    sync_status,
+)
+from tui.i18n import CATALOGUE, label, t
+from tui.settings import data_dir
+from tui.widgets.cells import fit
+from tui.widgets.page_table import PageTable
+
+# (catalogue key of the heading, width in cells, column key); 80 columns with padding.
+COLUMNS = (
+    ("sync.col.record", 8, "record"),
+    ("sync.col.field", 8, "field"),
+    ("sync.col.lost", 16, "lost"),
+    ("sync.col.current", 14, "current"),
+    ("sync.col.device", 8, "device"),
+    ("sync.col.at", 11, "at"),
+)
+
+# Fields whose values are domain terms: shown by their names (the same column name means
+# different terms in different tables, hence the table).
+ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
+    ("issue", "tier"): Tier,
+    ("unit", "tier"): Tier,
+    ("issue", "status"): IssueStatus,
+    ("micro_project", "status"): ProjectStatus,
+    ("issue", "resolution"): Resolution,
+    ("evaluation", "resolution"): Resolution,
+    ("issue", "satisfaction"): Satisfaction,
+    ("evaluation", "satisfaction"): Satisfaction,
+    ("visit", "channel"): Channel,
+    ("visit", "kind"): VisitKind,
+}
+
+# The tables an import summary names first (what deputies log), in this order.
+SUMMARY_TABLES = ("visit", "issue", "progress", "evaluation", "constituent")
+
+
+def bundle_name(device: str, at: datetime) -> str:
+    """`<device>-<YYYYmmdd-HHMM>.bundle`, the device's name made safe for a file name."""
+    safe = "".join("-" if c in '/\\:*?"<>|' or c.isspace() else c for c in device).strip("-.")
+    return f"{safe or 'device'}-{at:%Y%m%d-%H%M}.bundle"
+
+
+def named(prefix: str, name: str) -> str:
+    """A table's or field's name in the interface language, else the name itself."""
+    key = f"{prefix}.{name}"
+    return t(key) if key in CATALOGUE else name
+
+
+# -- asking for a file -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BundleInput:
+    path: Path
+    passphrase: str
+
+
+class BundleModal(ModalScreen[BundleInput | None]):
+    """A bundle's file and its passphrase (masked): optional, or required for a new laptop."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("key.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+    ]
+
+    def __init__(
+        self, title: str, path: str, *, must_exist: bool = False, need_passphrase: bool = False
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.path = path
+        self.must_exist = must_exist
+        self.need_passphrase = need_passphrase
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(t("sync.path"))
+            yield Input(self.path, id="bundle-path")
+            yield Label(
+                t("sync.passphrase_needed", min=PASSPHRASE_MIN)
+                if self.need_passphrase
+                else t("sync.passphrase_optional")
+            )
+            yield Input(password=True, id="bundle-passphrase")
+            yield Label("", id="bundle-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("confirm.yes"), variant="primary", id="bundle-ok")
+                yield Button(t("key.cancel"), id="bundle-cancel")
+
+    def on_mount(self) -> None:
+        field = self.query_one("#bundle-path", Input)
+        field.focus()
+        field.cursor_position = len(field.value)
+
+    def _error(self, message: str, field: str) -> None:
+        error = self.query_one("#bundle-error", Label)
+        error.update(message)
+        error.add_class("-shown")
+        self.query_one(field, Input).add_class("-invalid")
+        self.query_one(field, Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#bundle-ok")
+    def action_save(self) -> None:
+        for field in self.query(Input):
+            field.remove_class("-invalid")
+        raw = self.query_one("#bundle-path", Input).value.strip()
+        path = Path(raw).expanduser()
+        passphrase = self.query_one("#bundle-passphrase", Input).value
+        if not raw:
+            self._error(t("sync.need_path"), "#bundle-path")
+        elif self.must_exist and not path.is_file():
+            self._error(t("sync.no_file"), "#bundle-path")
+        elif not self.must_exist and path.is_dir():
+            self._error(t("sync.path_is_dir"), "#bundle-path")
+        elif self.need_passphrase and len(passphrase) < PASSPHRASE_MIN:
+            self._error(t("sync.short_passphrase", min=PASSPHRASE_MIN), "#bundle-passphrase")
+        else:
+            self.dismiss(BundleInput(path, passphrase))
+
+    @on(Button.Pressed, "#bundle-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# -- the screen ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncData:
+    status: SyncStatus
+    page: Page[ConflictRow]
+    # Names of the units, deputies, villages and categories a conflict's value may point at.
+    names: dict[str, str]
+
+
+class SyncScreen(DeskScreen):
+    """Where this device stands with its peers; bundles out and in; conflicts answered."""
+
+    HELP_KEY = "help.sync"
+    BINDINGS = [
+        Binding("e", "export", t("key.sync_export"), tooltip=t("tip.sync_export"), id="sync-e"),
+        Binding("i", "import", t("key.sync_import"), tooltip=t("tip.sync_import"), id="sync-i"),
+        Binding("l", "new_laptop", t("key.new_laptop"), tooltip=t("tip.new_laptop"), id="sync-l"),
+        Binding("a", "keep", t("key.keep_current"), tooltip=t("tip.keep_current"), id="sync-a"),
+        Binding("r", "restore", t("key.restore_lost"), tooltip=t("tip.restore_lost"), id="sync-r"),
+        Binding("c", "conflicts", t("key.conflicts"), show=False, id="sync-c"),
+        Binding("pagedown", "page(1)", t("key.next_page"), show=False, id="sync-next-page"),
+        Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="sync-prev-page"),
+        Binding("j", "cursor(1)", show=False),
+        Binding("k", "cursor(-1)", show=False),
+    ]
+    DEFAULT_CSS = """
+    #sync { height: 1fr; padding: 0 1; }
+    #sync-status, #sync-result { height: auto; }
+    #sync-result { padding-bottom: 1; }
+    #sync-bar { height: auto; padding-bottom: 1; }
+    #sync-bar Button { margin-right: 1; }
+    #sync-conflicts { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: SyncData | None = None
+        self.page_offset = 0
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="sync"):
+            yield Static("", id="sync-status")
+            with Horizontal(id="sync-bar"):
+                yield Button(t("key.sync_export"), id="sync-export", compact=True)
+                yield Button(t("key.sync_import"), id="sync-import", compact=True)
+                yield Button(t("key.new_laptop"), id="sync-new-laptop", compact=True)
+            yield ProgressBar(id="sync-progress", show_eta=False, show_percentage=False)
+            yield Static("", id="sync-result")
+            yield Label(t("sync.conflicts_title"), classes="screen-title")
+            yield PageTable(id="sync-conflicts", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one("#sync-conflicts", DataTable)
+
+    @property
+    def is_station(self) -> bool:
+        return self.data is not None and self.data.status.device_kind == DeviceKind.station
+
+    def on_mount(self) -> None:
+        self.title = t("sync.title")
+        for heading, width, key in COLUMNS:
+            self.table.add_column(t(heading), width=width, key=key)
+        self.query_one("#sync-progress", ProgressBar).display = False
+        self.query_one("#sync-new-laptop", Button).display = False
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.data is not None:
+            self.reload()
+
+    # -- loading ----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.run_store(
+            partial(self._load, self.page_offset),
+            self._show,
+            group="sync_loaders",
+            exclusive=True,
+        )
+
+    def _load(self, offset: int) -> SyncData:
+        with self.desk.store.read() as session:
+            status = sync_status(session=session, info=self.desk.station)
+            page = list_conflicts(session=session, offset=offset, limit=PAGE_SIZE)
+            names: dict[str, str] = {}
+            if page.items:
+                for listing in (list_units, list_deputies, list_villages, list_categories):
+                    names.update({c.id: c.name for c in listing(session=session)})
+        return SyncData(status=status, page=page, names=names)
+
+    def _show(self, data: SyncData) -> None:
+        self.data, self.page_offset = data, data.page.offset
+        self.query_one("#sync-status", Static).update(self._status_text(data.status))
+        self.query_one("#sync-new-laptop", Button).display = self.is_station
+        table = self.table
+        keep = self._current_id()
+        table.clear()
+        tz = self.desk.store.clock.tz
+        for row in data.page.items:
+            table.add_row(*self._cells(row, data.names, tz), key=row.id)
+        index = next((i for i, r in enumerate(data.page.items) if r.id == keep), 0)
+        if data.page.items:
+            table.move_cursor(row=index)
+        self.refresh_bindings()
+
+    def _status_text(self, status: SyncStatus) -> Text:
+        text = Text()
+        text.append(t("sync.this_device"), style="bold")
+        text.append(status.device_name)
+        text.append(f" · {named('sync.device_kind', status.device_kind)}\n")
+        if not status.peers:
+            key = "sync.no_laptops" if status.device_kind == DeviceKind.station else "sync.no_peers"
+            text.append(t(key) + "\n", style="dim")
+        for peer in status.peers:
+            text.append("  ")
+            text.append(peer.name, style="bold")
+            text.append(f" · {named('sync.device_kind', peer.kind)} · ")
+            if peer.pending:
+                text.append(t("sync.pending", n=peer.pending), style="yellow")
+            else:
+                text.append(t("sync.up_to_date"), style="green")
+            text.append(" · " + t("sync.heard" if peer.heard_from else "sync.never_heard"))
+            text.append("\n")
+        if status.conflicts:
+            text.append(t("sync.conflicts", n=status.conflicts), style="bold red")
+        else:
+            text.append(t("sync.no_conflicts"), style="dim")
+        return text
+
+    def _cells(self, row: ConflictRow, names: dict[str, str], tz: tzinfo) -> list[Text]:
+        widths = {key: width for _, width, key in COLUMNS}
+        current = (
+            t("sync.deleted")
+            if row.deleted
+            else self._value(row.table_name, row.field, row.current_value, names)
+        )
+        return [
+            fit(named("sync.table", row.table_name), widths["record"]),
+            fit(named("sync.field", row.field), widths["field"]),
+            fit(self._value(row.table_name, row.field, row.lost_value, names), widths["lost"]),
+            fit(current, widths["current"]),
+            fit(row.lost_device, widths["device"]),
+            fit(f"{row.lost_at.astimezone(tz):%m-%d %H:%M}", widths["at"]),
+        ]
+
+    @staticmethod
+    def _value(table: str, field: str, value: str, names: dict[str, str]) -> str:
+        """A value as a deputy reads it: a name for an id, a term for an enum value."""
+        if value == "":
+            return t("sync.empty")
+        if value in ("true", "false"):
+            return t(f"sync.{value}")
+        if field.endswith("_id") and value in names:
+            return names[value]
+        enum = ENUM_FIELDS.get((table, field))
+        if enum is not None:
+            try:
+                return label(enum(value))
+            except ValueError:
+                return value
+        return value
+
+    def _current_id(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def _current(self) -> ConflictRow | None:
+        conflict_id = self._current_id()
+        if self.data is None or conflict_id is None:
+            return None
+        return next((r for r in self.data.page.items if r.id == conflict_id), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_laptop" and not self.is_station:
+            # Only the station's own device can make a laptop: elsewhere the key is not shown.
+            return False
+        if action in ("export", "import", "new_laptop") and self.busy:
+            return None
+        if action in ("keep", "restore"):
+            # None greys a key out in the footer rather than hiding it.
+            return True if self._current() is not None and not self.busy else None
+        return True
+
+    # -- bundles ----------------------------------------------------------------------
+
+    def _default_path(self, device: str) -> str:
+        now = self.desk.store.clock.now().astimezone(self.desk.store.clock.tz)
+        return str(data_dir() / "sync" / bundle_name(device, now))
+
+    @on(Button.Pressed, "#sync-export")
+    def action_export(self) -> None:
+        if self.busy or self.data is None:
+            return
+        path = self._default_path(self.data.status.device_name)
+        modal = BundleModal(t("sync.export_title"), path)
+        self.app.push_screen(modal, self._export_chosen)
+
+    def _export_chosen(self, chosen: BundleInput | None) -> None:
+        if chosen is None:
+            return
+        self._start(t("sync.exporting"))
+        self.run_store(
+            partial(
+                export_bundle,
+                store=self.desk.store,
+                out=chosen.path,
+                passphrase=chosen.passphrase or None,
+            ),
+            self._exported,
+            group="sync_workers",
+            on_error=self._failed,
+        )
+
+    def _exported(self, summary: ExportSummary) -> None:
+        self._finish()
+        text = Text(t("sync.exported", n=summary.changes, path=str(summary.path)), style="bold")
+        if summary.peers:
+            peers = t("sync.list_separator").join(summary.peers)
+            text.append("\n" + t("sync.exported_for", peers=peers))
+        self.query_one("#sync-result", Static).update(text)
+        self.notify(t("sync.exported", n=summary.changes, path=summary.path.name))
+        self.reload()
+
+    @on(Button.Pressed, "#sync-import")
+    def action_import(self) -> None:
+        if self.busy:
+            return
+        folder = data_dir() / "sync"
+        modal = BundleModal(t("sync.import_title"), f"{folder}/", must_exist=True)
+        self.app.push_screen(modal, self._import_chosen)
+
+    def _import_chosen(self, chosen: BundleInput | None) -> None:
+        if chosen is None:
+            return
+        self._start(t("sync.importing"))
+        self.run_store(
+            partial(
+                import_bundle,
+                store=self.desk.store,
+                path=chosen.path,
+                passphrase=chosen.passphrase or None,
+            ),
+            self._imported,
+            group="sync_workers",
+            on_error=self._failed,
+        )
+
+    def _imported(self, summary: ImportSummary) -> None:
+        self._finish()
+        self.query_one("#sync-result", Static).update(import_summary_text(summary))
+        self.notify(t("sync.imported", n=summary.merge.new, sender=summary.sender))
+        self.page_offset = 0
+        self.reload()
+
+    @on(Button.Pressed, "#sync-new-laptop")
+    def action_new_laptop(self) -> None:
+        if self.busy or not self.is_station:
+            return
+        if self._db_path() is None:
+            self.notify(t("sync.no_db_file"), severity="error")
+            return
+        modal = BundleModal(
+            t("sync.new_laptop_title"),
+            self._default_path(t("sync.new_laptop_file")),
+            need_passphrase=True,
+        )
+        self.app.push_screen(modal, self._new_laptop_chosen)
+
+    def _db_path(self) -> Path | None:
+        """The station's database file (a copy of it makes the laptop); None on PostgreSQL."""
+        if self.desk.db_path is not None:
+            return self.desk.db_path
+        url = self.desk.store.engine.url
+        return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+
+    def _new_laptop_chosen(self, chosen: BundleInput | None) -> None:
+        db_path = self._db_path()
+        if chosen is None or db_path is None:
+            return
+        self._start(t("sync.exporting"))
+        self.run_store(
+            partial(
+                export_join_bundle,
+                store=self.desk.store,
+                db_path=db_path,
+                out=chosen.path,
+                passphrase=chosen.passphrase,
+            ),
+            self._laptop_written,
+            group="sync_workers",
+            on_error=self._failed,
+        )
+
+    def _laptop_written(self, summary: ExportSummary) -> None:
+        self._finish()
+        text = Text(t("sync.new_laptop_written", path=str(summary.path)), style="bold")
+        text.append("\n" + t("sync.new_laptop_next", path=str(summary.path)))
+        self.query_one("#sync-result", Static).update(text)
+        self.notify(t("sync.new_laptop_done"))
+
+    def _start(self, message: str) -> None:
+        self.busy = True
+        for button in self.query("#sync-bar Button"):
+            button.disabled = True
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self.query_one("#sync-result", Static).update(Text(message))
+        self.refresh_bindings()
+
+    def _finish(self) -> None:
+        self.busy = False
+        for button in self.query("#sync-bar Button"):
+            button.disabled = False
+        self.query_one("#sync-progress", ProgressBar).display = False
+        self.refresh_bindings()
+
+    def _failed(self, exc: BaseException) -> bool:
+        """A refused bundle: its one-line message stays on the screen (and shows as a toast)."""
+        self._finish()
+        if isinstance(exc, StoreError):
+            self.query_one("#sync-result", Static).update(
+                Text(t(exc.key, **exc.params), style="bold red")
+            )
+        else:
+            self.query_one("#sync-result", Static).update("")
+        return False
+
+    # -- conflicts --------------------------------------------------------------------
+
+    def action_conflicts(self) -> None:
+        self.table.focus()
+
+    def action_cursor(self, step: int) -> None:
+        if step > 0:
+            self.table.action_cursor_down()
+        else:
+            self.table.action_cursor_up()
+        self.refresh_bindings()
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def action_page(self, step: int) -> None:
+        page = self.data.page if self.data else None
+        if page is None:
+            return
+        offset = self.page_offset + step * page.limit
+        if 0 <= offset < max(page.total, 1):
+            self.page_offset = offset
+            self.reload()
+
+    def action_keep(self) -> None:
+        row = self._current()
+        if row is not None and not self.busy:
+            self._answer(keep_current, row, "sync.kept")
+
+    def action_restore(self) -> None:
+        row = self._current()
+        if row is None or self.busy:
+            return
+        question = t(
+            "sync.confirm_restore",
+            field=named("sync.field", row.field),
+            value=self._value(
+                row.table_name, row.field, row.lost_value, self.data.names if self.data else {}
+            ),
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._answer(restore_lost, row, "sync.restored")
+
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    def _answer(self, answer: Any, row: ConflictRow, done_key: str) -> None:
+        def job() -> None:
+            with self.desk.store.write(self.desk.actor) as session:
+                answer(session=session, conflict_id=row.id)
+
+        def done(_result: None) -> None:
+            self.notify(t(done_key))
+            self.reload()
+
+        self.run_store(job, done, group="sync_writers")
+
+
+def import_summary_text(summary: ImportSummary) -> Text:
+    """What came in, by kind, in the interface language (the command line's words); a warning
+    for each device whose clock ran ahead."""
+    merge = summary.merge
+    text = Text(
+        t("sync.in_header", sender=summary.sender, new=merge.new, known=merge.known),
+        style="bold",
+    )
+    # The kinds the catalogue names, the usual ones first; the rest counted together.
+    order = [*SUMMARY_TABLES, *sorted(set(merge.by_table) - set(SUMMARY_TABLES))]
+    shown = [x for x in order if merge.by_table.get(x) and f"sync.kind.{x}" in CATALOGUE]
+    parts = [t("sync.count", kind=t(f"sync.kind.{x}"), n=merge.by_table[x]) for x in shown]
+    others = sum(n for table, n in merge.by_table.items() if table not in shown)
+    if others:
+        parts.append(t("sync.count", kind=t("sync.kind.other"), n=others))
+    if parts:
+        text.append("\n" + t("sync.list_separator").join(parts))
+    if merge.conflicts:
+        text.append("\n" + t("sync.new_conflicts", n=merge.conflicts), style="bold red")
+    for device in summary.clock_ahead:
+        text.append("\n" + t("sync.clock_ahead", device=device), style="bold yellow")
+    return text
