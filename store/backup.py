@@ -33,6 +33,12 @@ class BackupOntoLive(BackupError):
     key = "backup.onto_live"
 
 
+class BackupOnPostgres(BackupError):
+    """Backups and restores copy a SQLite file; a PostgreSQL database has pg_dump for that."""
+
+    key = "backup.postgres"
+
+
 class BackupUnverified(BackupError):
     """The copy did not pass `PRAGMA integrity_check`; it was not kept."""
 

@@ -13,17 +13,15 @@ from sqlalchemy import Boolean, Connection, make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-# A station's database is a SQLite file; a hub's a PostgreSQL URL (psycopg 3, the maintained
-# driver: `postgresql://` alone would pick psycopg2, which is not installed).
-POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+from store.files import (  # noqa: F401 - re-exported: the store's one place for dialects
+    POSTGRES_SCHEMES,
+    DatabaseTarget,
+    is_postgres_target,
+    parse_target,
+)
+
+# psycopg 3, the maintained driver: `postgresql://` alone would pick psycopg2 (not installed).
 PSYCOPG = "postgresql+psycopg"
-
-DatabaseTarget = Path | str
-
-
-def is_postgres_target(target: DatabaseTarget) -> bool:
-    """Whether `--db` names a PostgreSQL database rather than a SQLite file."""
-    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
 
 
 def database_url(target: DatabaseTarget) -> str:

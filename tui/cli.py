@@ -6,11 +6,12 @@ import gc
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from store.errors import FieldInvalid, StoreError
+from store.files import parse_target
 from tui import settings
 from tui.i18n import CATALOGUE, both, set_language, t
 
@@ -24,8 +25,10 @@ cli = typer.Typer(
     rich_markup_mode=None,
 )
 
+# A SQLite file, or a PostgreSQL URL (store.dialect.parse_target): commands that need a file get
+# it from `_db`, those that work on both (check, backup's refusal) from `_target`.
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help=both("cli.db"), dir_okay=False, show_default=False)
+    Any, typer.Option("--db", help=both("cli.db"), parser=parse_target, show_default=False)
 ]
 
 
@@ -45,8 +48,17 @@ class CliError(Exception):
         self.code = code
 
 
-def _db(ctx: typer.Context, db: Path | None) -> Path:
+def _target(ctx: typer.Context, db: Path | str | None) -> Path | str:
     return db or ctx.obj.get("db") or settings.default_db()
+
+
+def _db(ctx: typer.Context, db: Path | str | None) -> Path:
+    target = _target(ctx, db)
+    if isinstance(target, str):
+        from store.dialect import shown_target
+
+        raise CliError(t("cli.postgres_unsupported", db=shown_target(target)), 2)
+    return target
 
 
 @cli.callback(invoke_without_command=True)
@@ -240,7 +252,7 @@ def backup(
 ) -> None:
     from tui.cli_maintenance import backup_command
 
-    raise typer.Exit(backup_command(_db(ctx, db), out))
+    raise typer.Exit(backup_command(_target(ctx, db), out))
 
 
 @cli.command(help=both("cli.restore"))
@@ -251,7 +263,7 @@ def restore(
 ) -> None:
     from tui.cli_maintenance import restore_command
 
-    raise typer.Exit(restore_command(_db(ctx, db), file))
+    raise typer.Exit(restore_command(_target(ctx, db), file))
 
 
 @cli.command(help=both("cli.check"))
@@ -262,7 +274,7 @@ def check(
 ) -> None:
     from tui.cli_maintenance import check_command
 
-    raise typer.Exit(check_command(_db(ctx, db), repair=repair))
+    raise typer.Exit(check_command(_target(ctx, db), repair=repair))
 
 
 sync = typer.Typer(help=both("cli.sync"), add_completion=False, rich_markup_mode=None)

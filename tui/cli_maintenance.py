@@ -9,33 +9,40 @@ import typer
 from tui.i18n import t
 
 
-def backup_command(db: Path, out: Path) -> int:
-    from store.backup import backup_database
+def backup_command(db: Path | str, out: Path) -> int:
+    from store.backup import BackupOnPostgres, backup_database
     from store.files import require_database
 
+    if isinstance(db, str):  # a PostgreSQL URL (tui.cli keeps only those as text)
+        raise BackupOnPostgres()
     require_database(db)
     backup_database(source=db, target=out)
     typer.echo(t("backup.done", path=out))
     return 0
 
 
-def restore_command(db: Path, backup: Path) -> int:
-    from store.backup import restore_database
+def restore_command(db: Path | str, backup: Path) -> int:
+    from store.backup import BackupOnPostgres, restore_database
 
+    if isinstance(db, str):
+        raise BackupOnPostgres()
     safety = restore_database(backup=backup, target=db)
     typer.echo(t("restore.done", path=safety or "-"))
     return 0
 
 
-def check_command(db: Path, *, repair: bool = False) -> int:
+def check_command(db: Path | str, *, repair: bool = False) -> int:
     """Exit code 0 when the database is sound, 1 with one line per finding otherwise. With
-    `repair`, derived data (search index, word counts) is rebuilt first."""
+    `repair`, derived data (search index, word counts) is rebuilt first. `db` is a SQLite file
+    or a PostgreSQL URL."""
     from store.check import check_database, repair_derived_data
-    from store.db import make_engine, sqlite_url
+    from store.db import make_engine
+    from store.dialect import database_url
     from store.files import require_database
 
-    require_database(db)
-    engine = make_engine(sqlite_url(db))
+    if isinstance(db, Path):
+        require_database(db)
+    engine = make_engine(database_url(db))
     try:
         if repair:
             typer.echo(t("check.repaired", count=repair_derived_data(engine=engine)))

@@ -4,6 +4,9 @@ both databases in the `both_backends` modules (duty loop, boards, search, stats,
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -12,6 +15,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import SMALL_STATION, TODAY
+from pg import PgServer
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel, select
 
@@ -173,3 +177,40 @@ def test_check_finds_a_missing_search_index_and_repair_rebuilds_it(
     assert keys == ["check.search_index", "check.words"]
     assert repair_derived_data(engine=store.engine) == 1
     assert check_database(engine=store.engine).ok
+
+
+def _liaison(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISON_")}
+    return subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main()", "--lang", "en", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_liaison_check_on_postgres_and_backup_refused(
+    pg_server: PgServer, pg_station_template: str
+) -> None:
+    """`liaison check --db URL` checks a PostgreSQL station; backup and restore say pg_dump is
+    the tool there; commands that need a file say so, once, without the password."""
+    url = pg_server.create_database(template=pg_station_template)
+    checked = _liaison("check", "--db", url)
+    assert checked.returncode == 0, checked.stderr
+    assert "Check passed" in checked.stdout
+    for args in (("backup", "--out", "/tmp/x.db"), ("restore", "/tmp/x.db")):
+        refused = _liaison(*args, "--db", url)
+        assert refused.returncode == 1
+        assert refused.stderr.strip().splitlines() == [
+            "liaison backup/restore copy a SQLite file: back up a PostgreSQL database with"
+            " pg_dump and pg_restore"
+        ]
+    with_password = url.replace("postgres@", "postgres:secret@")
+    report = _liaison(
+        "report", "--quarter", "2026Q3", "--out", "/tmp/x.xlsx", "--db", with_password
+    )
+    assert report.returncode == 2
+    assert "not on PostgreSQL" in report.stderr and "secret" not in report.stderr
+    pg_server.drop_database(url)
