@@ -10,11 +10,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import SMALL_STATION, TODAY
 from pg import PgServer
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel, select
@@ -30,10 +30,20 @@ from store.migrate import HEAD_REVISION, current_revision, downgrade, include_ob
 from store.models import ChangeLog, Setting
 from store.search import SearchKind, search
 from store.search_index import TRIGRAM_INDEXES, has_search_index
-from store.station import init_station, open_store
+from store.station import DeputyIn, StationIn, VillageIn, init_station, open_store
 from store.visits import VisitRow
 
 pytestmark = pytest.mark.both_backends
+
+TODAY = date(2026, 11, 24)  # the frozen clock's day (tests/conftest.py)
+# Not imported from tests/conftest.py: in a whole run, `conftest` may be tests/screens' module.
+STATION = StationIn(
+    name="青石镇人大代表联络站",
+    township="青石镇",
+    county="临溪县",
+    deputies=[DeputyIn("沈国强")],
+    villages=[VillageIn("青石村")],
+)
 
 
 def test_urls_name_psycopg_3_and_hide_passwords() -> None:
@@ -48,7 +58,7 @@ def test_an_empty_database_is_migrated_to_head_with_its_trigram_indexes(
     pg_url_factory: Callable[[], str], clock: FrozenClock
 ) -> None:
     url = pg_url_factory()
-    info = init_station(engine_path=url, station=SMALL_STATION, clock=clock)
+    info = init_station(engine_path=url, station=STATION, clock=clock)
     store = open_store(url, clock=clock)
     try:
         assert current_revision(store.engine) == HEAD_REVISION
@@ -66,7 +76,7 @@ def test_an_empty_database_is_migrated_to_head_with_its_trigram_indexes(
             assert list(compare_metadata(context, SQLModel.metadata)) == []
         with store.read() as session:
             assert session.exec(select(Setting).where(Setting.key == "window_unit")).one()
-        assert info.name == SMALL_STATION.name
+        assert info.name == STATION.name
     finally:
         store.dispose()
 
