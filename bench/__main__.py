@@ -7,7 +7,7 @@ import platform
 import sqlite3
 import time
 
-from bench import hot_words, ledger, memory, search, startup, store_queries, writes
+from bench import hot_words, ledger, memory, search, startup, store_queries, sync, writes
 from bench.common import MISSED, demo_db
 
 
@@ -34,6 +34,7 @@ def main() -> None:
     memory.run(large, label)
     hot_words.run(large, label)
     ledger.run(demo_db(10_000), demo_db(0), "10,000 visits")
+    sync.run(demo_db(0))
     if not args.no_demo:
         writes.demo(args.visits)
     print(f"\n{len(MISSED)} target(s) missed or plans failed" + ":" * bool(MISSED), flush=True)
