@@ -320,3 +320,45 @@ async def test_a_laptop_has_no_new_laptop_key(rostered: str, laptop: Store) -> N
         assert t("key.new_laptop") not in descriptions(footer_keys(app))
         status = content(screen.query_one("#sync-status", Static))
         assert "笔记本甲 · 笔记本" in status and "联络站主机" in status
+
+
+def test_snapshot_after_an_import(
+    snap_compare,  # type: ignore[no-untyped-def]
+    desk: LiaisonApp,
+    laptop: Store,
+    actor: Actor,
+    make_visit,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """The screen at 80×24 once a laptop's bundle is in: the peer, the summary, the empty list."""
+    from store.models import Channel, VisitCreate, VisitKind
+
+    with laptop.read() as session:
+        from store.reference import list_categories, list_villages
+
+        village = list_villages(session=session)[0].id
+        category = list_categories(session=session)[0].id
+    with laptop.write(_laptop_actor(laptop, actor)) as session:
+        log_visit(
+            session=session,
+            visit_in=VisitCreate(
+                phone="13900002222",
+                name="周阿婆",
+                village_id=village,
+                category_id=category,
+                channel=Channel.home_visit,
+                kind=VisitKind.request,
+                text="屋后的排水沟堵了",
+            ),
+        )
+    bundle = tmp_path / "laptop.bundle"
+    export_bundle(store=laptop, out=bundle)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _open_sync(pilot)
+        await press(pilot, "i")
+        await _fill_bundle_form(pilot, bundle)
+        pilot.app.screen.refresh_bindings()
+        await settle(pilot)
+
+    assert snap_compare(desk, run_before=run_before)
