@@ -16,7 +16,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, insert, inspect
+from sqlalchemy import Connection, Table, event, insert, inspect, text
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
@@ -90,7 +90,7 @@ def _stamps(session: Session, ctx: WriteContext, count: int) -> list[str]:
     if ctx._last_hlc is None:
         # Plain SQL on the session's connection: once per write, where the ORM's statement
         # machinery cost more than the (indexed) read itself.
-        ctx._last_hlc = latest_hlc(session.connection())
+        ctx._last_hlc = latest_hlc(session.connection(), ctx.actor.device_id)
     wall_ms = int(ctx.clock.now().timestamp() * 1000)
     last = ctx._last_hlc
     stamps = []
@@ -101,19 +101,25 @@ def _stamps(session: Session, ctx: WriteContext, count: int) -> list[str]:
     return stamps
 
 
-def latest_hlc(conn: Connection) -> tuple[int, int] | None:
-    """The greatest stamp this database orders by: its own and every change it took in (so
-    that what it writes next sorts after all it has seen), a clamped change by its clamp."""
+_MY_LATEST = text("SELECT max(hlc) FROM change_log WHERE device_id = :device")
+
+
+def latest_hlc(conn: Connection, device_id: str) -> tuple[int, int] | None:
+    """The stamp this device's next one must follow: the greatest it has issued (its stamps name
+    its changes: they never repeat, never go back, even where others clamped them), and the
+    greatest of every change it took in (so what it writes next sorts after all it has seen),
+    a clamped one by its clamp."""
     # Plain SQL: once per write, where the ORM's statement machinery cost more than the
-    # (indexed) reads themselves. The first walks the stamp index down to the first unclamped
-    # change; the second reads the small partial index of clamped ones.
-    own = conn.exec_driver_sql(
+    # (indexed) reads themselves. The second walks the stamp index down to the first unclamped
+    # change; the third reads the small partial index of clamped ones.
+    mine = conn.execute(_MY_LATEST, {"device": device_id}).scalar()
+    seen = conn.exec_driver_sql(
         "SELECT hlc FROM change_log WHERE clamped_hlc IS NULL ORDER BY hlc DESC LIMIT 1"
     ).scalar()
     clamped = conn.exec_driver_sql(
         "SELECT max(clamped_hlc) FROM change_log WHERE clamped_hlc IS NOT NULL"
     ).scalar()
-    latest = max(filter(None, (own, clamped)), default=None)
+    latest = max(filter(None, (mine, seen, clamped)), default=None)
     return parse_hlc(latest) if latest else None
 
 
@@ -265,6 +271,7 @@ def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> No
             obj.updated_at = now
             obj.device_id = ctx.actor.device_id
             changed["updated_at"] = now
+            changed["device_id"] = ctx.actor.device_id
         updates.append((obj, op, changed))
     log.extend(_update_rows(session, ctx, updates))
     _write_log(session, ctx, log)

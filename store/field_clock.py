@@ -34,9 +34,10 @@ class LoggedChange:
     base: dict[str, str]
 
     @property
-    def key(self) -> tuple[str, str]:
-        """What orders concurrent changes: the stamp (as clamped here), then the device id."""
-        return (self.clamped_hlc or self.hlc, self.device_id)
+    def key(self) -> tuple[str, str, str]:
+        """What orders concurrent changes: the stamp (as clamped), then the device id, then the
+        sender's own stamp (two changes of one device clamped alike must still be ordered)."""
+        return (self.clamped_hlc or self.hlc, self.device_id, self.hlc)
 
     @property
     def name(self) -> str:

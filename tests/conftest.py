@@ -11,13 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from pg import PgServer, PostgresUnavailable, required, start_server
+from small_station import (  # noqa: F401  (re-exported to the tests)
+    CATEGORY,
+    COMMUNITY,
+    DEMO_VISITS,
+    DEPUTY,
+    NOW,
+    OTHER_DEPUTY,
+    OTHER_VILLAGE,
+    SMALL_STATION,
+    STATION_TZ,
+    TODAY,
+    VILLAGE,
+)
 
 from fixtures.demo import build_demo
 from store.backup import backup_to
@@ -25,47 +36,15 @@ from store.changes import Actor
 from store.clock import FrozenClock
 from store.db import Store
 from store.issues import IssueRow, open_issue
-from store.models import Channel, DeputyLevel, Tier, VillageKind, VisitCreate, VisitKind
+from store.models import Channel, Tier, VisitCreate, VisitKind
 from store.reference import Choice, list_categories, list_deputies, list_units, list_villages
 from store.station import (
-    DeputyIn,
-    StationIn,
     StationInfo,
-    VillageIn,
     init_station,
     load_station,
     open_store,
 )
 from store.visits import VisitRow, log_visit
-
-STATION_TZ = ZoneInfo("Asia/Shanghai")
-# The instant every test lives at: a Tuesday morning at the station.
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=STATION_TZ)
-TODAY = date(2026, 11, 24)
-# Small enough to build in about a second, big enough for every status and colour.
-DEMO_VISITS = 600
-
-DEPUTY = "沈国强"
-OTHER_DEPUTY = "朱秀芬"
-VILLAGE = "青石村"
-OTHER_VILLAGE = "东塘村"
-COMMUNITY = "新桥社区"
-CATEGORY = "道路交通"
-
-SMALL_STATION = StationIn(
-    name="青石镇人大代表联络站",
-    township="青石镇",
-    county="临溪县",
-    deputies=[
-        DeputyIn(DEPUTY, DeputyLevel.county, "第一代表小组"),
-        DeputyIn(OTHER_DEPUTY, DeputyLevel.township, "第一代表小组"),
-    ],
-    villages=[
-        VillageIn(VILLAGE),
-        VillageIn(OTHER_VILLAGE),
-        VillageIn(COMMUNITY, VillageKind.community),
-    ],
-)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from store.changes import _stamps, format_hlc, parse_hlc, write_context
+from store.changes import _stamps, format_hlc, latest_hlc, parse_hlc, write_context
 from store.conflict_list import derive_conflicts
 from store.derived import derivations
 from store.errors import SyncRefused
@@ -150,16 +150,22 @@ def _unknown(conn: Connection, incoming: list[dict[str, Any]]) -> list[dict[str,
 
 
 def _clamp(session: Session, fresh: list[dict[str, Any]]) -> set[str]:
-    """Clamp stamps more than a day ahead of this clock to it; the devices that sent them."""
+    """Clamp stamps more than a day ahead of this device's clock to it; the devices that sent
+    them. The clock is the hybrid one (its wall time, or the latest stamp it has seen if that
+    is later): a laptop whose own wall clock runs slow but has taken in the station's changes
+    does not take the station's next ones for the future."""
     ctx = write_context(session)
-    limit = int(ctx.clock.now().timestamp() * 1000) + CLAMP_AHEAD_MS
+    wall = int(ctx.clock.now().timestamp() * 1000)
+    seen = latest_hlc(session.connection(), ctx.actor.device_id)
+    limit = max(wall, seen[0] if seen else 0) + CLAMP_AHEAD_MS
     ahead = [row for row in fresh if parse_hlc(row["clamped_hlc"] or row["hlc"])[0] > limit]
     if not ahead:
         return set()
-    # Stamps of this clock, taken in order: the clamped changes sort as if made now, here.
+    # Stamps of this clock, taken in order: the clamped changes sort as if made now, here. A
+    # clamp only ever lowers a stamp: every device then settles on the lowest one.
     ctx._last_hlc = None
     for row, stamp in zip(ahead, _stamps(session, ctx, len(ahead)), strict=True):
-        row["clamped_hlc"] = stamp
+        row["clamped_hlc"] = min(stamp, row["clamped_hlc"] or row["hlc"])
     return {row["device_id"] for row in ahead}
 
 

@@ -150,7 +150,7 @@ def test_open_issue_logs_the_issue_and_the_visit_link(
     entries = _entries(store, start)
     assert _shape(entries) == [
         ("issue", "insert", None),
-        ("visit", "update", {"issue_id", "updated_at"}),
+        ("visit", "update", {"issue_id", "updated_at", "device_id"}),
     ]
     assert entries[0].row_id == issue.id
     assert entries[1].row_id == visit.id
@@ -171,8 +171,8 @@ def test_link_visit_logs_only_the_changed_fields(
         link_visit(session=session, visit_id=visit.id, issue_id=issue.id)
     entries = _entries(store, start)
     assert sorted(_shape(entries)) == [
-        ("issue", "update", {"visit_count", "updated_at"}),
-        ("visit", "update", {"issue_id", "updated_at"}),
+        ("issue", "update", {"visit_count", "updated_at", "device_id"}),
+        ("visit", "update", {"issue_id", "updated_at", "device_id"}),
     ]
     by_table = {e.table: e for e in entries}
     assert by_table["issue"].fields["visit_count"] == 2
@@ -194,7 +194,7 @@ def test_add_progress_logs_the_entry_and_a_status_move(
     entries = _entries(store, start)
     assert _shape(entries) == [
         ("progress", "insert", None),
-        ("issue", "update", {"status", "updated_at"}),
+        ("issue", "update", {"status", "updated_at", "device_id"}),
     ]
     assert entries[0].fields["note"] == "已派人查看"
     assert entries[1].fields["status"] == "handling"
@@ -233,6 +233,7 @@ def test_close_issue_logs_closure_and_evaluation(
                     "satisfaction",
                     "evaluated_at",
                     "updated_at",
+                    "device_id",
                 },
             ),
         ],
@@ -262,8 +263,8 @@ def test_reopen_issue_logs_progress_and_issue_update(
 @pytest.mark.parametrize(
     ("tier", "unit_name", "fields"),
     [
-        (Tier.village, "东塘村村委会", {"unit_id", "updated_at"}),
-        (Tier.county, "临溪县住建局", {"unit_id", "tier", "updated_at"}),
+        (Tier.village, "东塘村村委会", {"unit_id", "updated_at", "device_id"}),
+        (Tier.county, "临溪县住建局", {"unit_id", "tier", "updated_at", "device_id"}),
     ],
 )
 def test_change_unit_logs_unit_and_tier_only_when_changed(
@@ -309,7 +310,7 @@ def test_update_setting_logs_the_setting_by_key(store: Store, actor: Actor) -> N
     with store.write(actor) as session:
         update_setting(session=session, key="window_days.village", value="20")
     entries = _entries(store, start)
-    assert _shape(entries) == [("setting", "update", {"value", "updated_at"})]
+    assert _shape(entries) == [("setting", "update", {"value", "updated_at", "device_id"})]
     assert entries[0].row_id == "window_days.village"
     assert entries[0].fields["value"] == "20"
     _assert_actor(entries, actor)
@@ -365,7 +366,7 @@ def test_updates_log_only_changed_fields_and_restamp(
         village.name = "青石新村"
         village.position = village.position  # the same value is no change
     entries = _entries(store, start)
-    assert _shape(entries) == [("village", "update", {"name", "updated_at"})]
+    assert _shape(entries) == [("village", "update", {"name", "updated_at", "device_id"})]
     with store.read() as session:
         village = _village(session, "青石新村")
     assert village.updated_at == clock.now()

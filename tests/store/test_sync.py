@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import NOW, SMALL_STATION, TODAY
+from small_station import NOW, SMALL_STATION, TODAY
 from sqlmodel import select
 from sync_helpers import (
     PASSPHRASE,
