@@ -59,6 +59,8 @@ class BoardFilter:
     # Evaluations made between these instants (UTC), [from, to): the satisfaction scopes.
     evaluated_from: datetime | None = None
     evaluated_to: datetime | None = None
+    # One station's issues, where the database holds several (a county hub); None: all.
+    station_id: str | None = None
 
     @property
     def active(self) -> bool:
@@ -102,6 +104,8 @@ def _where(filters: BoardFilter, today: date) -> list[ColumnElement[bool]]:
 
 def _filter_clauses(filters: BoardFilter) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
+    if filters.station_id is not None:
+        clauses.append(col(Issue.station_id) == filters.station_id)
     if filters.channel is not None:
         clauses.append(figure_sql.first_channel() == filters.channel.value)
     if filters.tier is not None:

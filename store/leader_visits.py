@@ -373,12 +373,16 @@ class LeaderFigures:
         return self.issues - self.closed
 
 
-def leader_figures(*, session: Session, start: datetime, end: datetime) -> LeaderFigures:
-    """Counts for the leader visits held between two instants [start, end)."""
+def leader_figures(
+    *, session: Session, start: datetime, end: datetime, station_id: str | None = None
+) -> LeaderFigures:
+    """Counts for the leader visits held between two instants [start, end), at one station
+    (`station_id`, on a county hub) or at all of them (None)."""
     in_period = (
         col(LeaderVisit.at) >= start,
         col(LeaderVisit.at) < end,
         col(LeaderVisit.deleted_at).is_(None),
+        *([] if station_id is None else [col(LeaderVisit.station_id) == station_id]),
     )
     visits = session.exec(select(func.count()).select_from(LeaderVisit).where(*in_period)).one()
     # An issue raised at two sessions of the period counts once.

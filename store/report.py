@@ -57,36 +57,61 @@ class QuarterReport:
     rising: tuple[Word, ...] | None
 
 
-def build_report(*, session: Session, period: Period, today: date, tz: Any) -> QuarterReport:
+def build_report(
+    *, session: Session, period: Period, today: date, tz: Any, station_id: str | None = None
+) -> QuarterReport:
     """Everything the report shows, read in one session.
 
     Args:
         period: usually a quarter; any period works.
         today: the figures are as of this day.
+        station_id: one station's report, where the database holds several (a county hub);
+            None for all of them. The rising words are the whole database's either way.
     """
     units = stats.breakdown_figures(
-        session=session, period=period, today=today, tz=tz, breakdown=stats.Breakdown.unit
+        session=session,
+        period=period,
+        today=today,
+        tz=tz,
+        breakdown=stats.Breakdown.unit,
+        station_id=station_id,
     ).rows
     floors = stats.load_floors(session=session)
-    station = session.exec(select(Station.name).where(col(Station.deleted_at).is_(None))).first()
+    named = select(Station.name).where(col(Station.deleted_at).is_(None))
+    if station_id is not None:
+        named = named.where(col(Station.id) == station_id)
+    station = session.exec(named).first()
     return QuarterReport(
         period=period,
         as_of=today,
         station=station or "",
-        totals=stats.period_figures(session=session, period=period, today=today, tz=tz),
+        totals=stats.period_figures(
+            session=session, period=period, today=today, tz=tz, station_id=station_id
+        ),
         tiers=stats.breakdown_figures(
-            session=session, period=period, today=today, tz=tz, breakdown=stats.Breakdown.tier
+            session=session,
+            period=period,
+            today=today,
+            tz=tz,
+            breakdown=stats.Breakdown.tier,
+            station_id=station_id,
         ).rows,
         units=units,
         unit_tiers={
             uid: Tier(tier) for uid, tier in session.exec(select(Unit.id, Unit.tier)).all()
         },
-        colours_by_tier=stats.colour_mix(session=session, period=period, today=today),
-        colours_by_unit=stats.colour_mix(session=session, period=period, today=today, by_unit=True),
+        colours_by_tier=stats.colour_mix(
+            session=session, period=period, today=today, station_id=station_id
+        ),
+        colours_by_unit=stats.colour_mix(
+            session=session, period=period, today=today, by_unit=True, station_id=station_id
+        ),
         floors=floors,
         below=tuple(stats.below_floors(units, floors)),
-        weeks=stats.visits_per_week(session=session, period=period, tz=tz),
-        trend=stats.two_month_trend(session=session, period=period, today=today),
+        weeks=stats.visits_per_week(session=session, period=period, tz=tz, station_id=station_id),
+        trend=stats.two_month_trend(
+            session=session, period=period, today=today, station_id=station_id
+        ),
         rising=_rising_words(session, period, today),
     )
 

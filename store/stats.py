@@ -210,16 +210,20 @@ class Breakdowns:
 # Reading
 
 
-def period_figures(*, session: Session, period: Period, today: date, tz: Any) -> Figures:
+def period_figures(
+    *, session: Session, period: Period, today: date, tz: Any, station_id: str | None = None
+) -> Figures:
     """The totals of the period.
 
     Args:
         today: the day the figures are read (the two-month rate and colours depend on it).
         tz: the station's time zone (visits and evaluations are stamped in UTC).
+        station_id: one station's figures, where the database holds several (a county hub);
+            None for all of them (on a station's own database, the same thing).
     """
-    rows = _grouped(session, period, today, tz, None)
+    rows = _grouped(session, period, today, tz, None, station_id)
     start, end = period.instants(tz)
-    leaders = leader_figures(session=session, start=start, end=end)
+    leaders = leader_figures(session=session, start=start, end=end, station_id=station_id)
     return replace(
         rows.get("", Figures()),
         leader_visits=leaders.visits,
@@ -229,14 +233,22 @@ def period_figures(*, session: Session, period: Period, today: date, tz: Any) ->
 
 
 def breakdown_figures(
-    *, session: Session, period: Period, today: date, tz: Any, breakdown: Breakdown
+    *,
+    session: Session,
+    period: Period,
+    today: date,
+    tz: Any,
+    breakdown: Breakdown,
+    station_id: str | None = None,
 ) -> Breakdowns:
     """The period's figures for each tier, unit, village, category or channel.
 
+    Args:
+        station_id: one station's groups (a county hub); None for all stations.
     Returns:
         Breakdowns with one row per group that had visits, issues or evaluations.
     """
-    grouped = _grouped(session, period, today, tz, breakdown)
+    grouped = _grouped(session, period, today, tz, breakdown, station_id)
     return Breakdowns(breakdown, tuple(_name_rows(session, breakdown, grouped)))
 
 
@@ -249,17 +261,28 @@ def list_breakdown(
     breakdown: Breakdown,
     limit: int = PAGE_SIZE,
     offset: int = 0,
+    station_id: str | None = None,
 ) -> Page[FigureRow]:
     """One page of `breakdown_figures`. The groups are bounded by the reference tables (tiers,
     units, villages, categories, channels), so the page is cut after the GROUP BY."""
     rows = breakdown_figures(
-        session=session, period=period, today=today, tz=tz, breakdown=breakdown
+        session=session,
+        period=period,
+        today=today,
+        tz=tz,
+        breakdown=breakdown,
+        station_id=station_id,
     ).rows
     return Page(rows[offset : offset + limit], len(rows), offset, limit)
 
 
 def _grouped(
-    session: Session, period: Period, today: date, tz: Any, breakdown: Breakdown | None
+    session: Session,
+    period: Period,
+    today: date,
+    tz: Any,
+    breakdown: Breakdown | None,
+    station_id: str | None = None,
 ) -> dict[str, Figures]:
     """Figures keyed by group ("" for the totals), from three GROUP BY queries."""
     start, end = period.instants(tz)
@@ -270,11 +293,13 @@ def _grouped(
         for name, value in values.items():
             slot[name] = slot.get(name, 0) + int(value or 0)
 
-    for key, visits, direct in session.exec(_visit_query(start, end, breakdown)).all():
+    for key, visits, direct in session.exec(_visit_query(start, end, breakdown, station_id)).all():
         add(key, visits=visits, direct_visits=direct)
-    for key, *counts in session.exec(_issue_query(period, today, breakdown)).all():
+    for key, *counts in session.exec(_issue_query(period, today, breakdown, station_id)).all():
         add(key, **dict(zip(_ISSUE_FIGURES, counts, strict=True)))
-    for key, evaluated, satisfied in session.exec(_evaluation_query(start, end, breakdown)).all():
+    for key, evaluated, satisfied in session.exec(
+        _evaluation_query(start, end, breakdown, station_id)
+    ).all():
         add(key, evaluated=evaluated, satisfied=satisfied)
     if breakdown is not None:
         # Untriaged visits have no tier or unit: they count only in the totals.
@@ -309,7 +334,9 @@ def _grouped_by(query: Select[Any], key: Any) -> Select[Any]:
     return query if key is None else query.group_by(key)
 
 
-def _issue_query(period: Period, today: date, breakdown: Breakdown | None) -> Select[Any]:
+def _issue_query(
+    period: Period, today: date, breakdown: Breakdown | None, station_id: str | None = None
+) -> Select[Any]:
     key = _issue_key(breakdown)
     # Each issue's flags once (the month arithmetic of "done" is most of the cost), summed above.
     done = figure_sql.done_in_two_months()
@@ -324,7 +351,7 @@ def _issue_query(period: Period, today: date, breakdown: Breakdown | None) -> Se
                 "elapsed"
             ),
         )
-        .where(*issues_of(period))
+        .where(*issues_of(period, station_id))
         .subquery()
     )
     c = flags.c
@@ -341,21 +368,31 @@ def _issue_query(period: Period, today: date, breakdown: Breakdown | None) -> Se
     return query if key is None else query.group_by(c.key)
 
 
-def issues_of(period: Period) -> list[ColumnElement[bool]]:
-    """The issues of a period: opened on one of its days."""
+def issues_of(period: Period, station_id: str | None = None) -> list[ColumnElement[bool]]:
+    """The issues of a period: opened on one of its days (of one station's, if given)."""
     return [
         col(Issue.deleted_at).is_(None),
         col(Issue.opened_on) >= period.start,
         col(Issue.opened_on) < period.end,
+        *of_station(Issue, station_id),
     ]
 
 
-def _visit_query(start: datetime, end: datetime, breakdown: Breakdown | None) -> Select[Any]:
+def of_station(table: Any, station_id: str | None) -> list[ColumnElement[bool]]:
+    """The clause keeping one station's rows of `table`, or none at all for every station: a
+    station's own database (one station) runs the very queries it ran before hubs existed."""
+    return [] if station_id is None else [col(table.station_id) == station_id]
+
+
+def _visit_query(
+    start: datetime, end: datetime, breakdown: Breakdown | None, station_id: str | None = None
+) -> Select[Any]:
     direct = _count_if(figure_sql.is_direct(col(Visit.channel)))
     where = [
         col(Visit.received_at) >= start,
         col(Visit.received_at) < end,
         col(Visit.deleted_at).is_(None),
+        *of_station(Visit, station_id),
     ]
     if breakdown in (Breakdown.tier, Breakdown.unit):
         key: Any = col(Issue.tier) if breakdown == Breakdown.tier else col(Issue.unit_id)
@@ -375,7 +412,9 @@ def _visit_query(start: datetime, end: datetime, breakdown: Breakdown | None) ->
     return _grouped_by(query, key)
 
 
-def _evaluation_query(start: datetime, end: datetime, breakdown: Breakdown | None) -> Select[Any]:
+def _evaluation_query(
+    start: datetime, end: datetime, breakdown: Breakdown | None, station_id: str | None = None
+) -> Select[Any]:
     key = _issue_key(breakdown)
     query = (
         select(
@@ -389,6 +428,7 @@ def _evaluation_query(start: datetime, end: datetime, breakdown: Breakdown | Non
             col(Evaluation.at) < end,
             col(Evaluation.deleted_at).is_(None),
             col(Issue.deleted_at).is_(None),
+            *of_station(Issue, station_id),
         )
     )
     return _grouped_by(query, key)
@@ -430,7 +470,9 @@ def _name_rows(
 # Charts
 
 
-def visits_per_week(*, session: Session, period: Period, tz: Any) -> list[tuple[date, int]]:
+def visits_per_week(
+    *, session: Session, period: Period, tz: Any, station_id: str | None = None
+) -> list[tuple[date, int]]:
     """Visits received in each week (Monday to Sunday) that meets the period, clipped to it.
 
     One range count per week on the indexed receiving time: a year is 53 index-only counts.
@@ -450,6 +492,7 @@ def visits_per_week(*, session: Session, period: Period, tz: Any) -> list[tuple[
                 col(Visit.received_at) >= start,
                 col(Visit.received_at) < end,
                 col(Visit.deleted_at).is_(None),
+                *of_station(Visit, station_id),
             )
         ).one()
         out.append((week, int(count)))
@@ -458,7 +501,12 @@ def visits_per_week(*, session: Session, period: Period, tz: Any) -> list[tuple[
 
 
 def colour_mix(
-    *, session: Session, period: Period, today: date, by_unit: bool = False
+    *,
+    session: Session,
+    period: Period,
+    today: date,
+    by_unit: bool = False,
+    station_id: str | None = None,
 ) -> dict[str, dict[Colour, int]]:
     """The colours today of the period's issues (open or closed, spec §3), per tier (or unit).
 
@@ -469,7 +517,7 @@ def colour_mix(
     rank = figure_sql.any_colour_rank(today, grace)
     key = col(Issue.unit_id) if by_unit else col(Issue.tier)
     rows = session.exec(
-        select(key, rank, func.count()).where(*issues_of(period)).group_by(key, rank)
+        select(key, rank, func.count()).where(*issues_of(period, station_id)).group_by(key, rank)
     ).all()
     out: dict[str, dict[Colour, int]] = (
         {} if by_unit else {tier.value: dict.fromkeys(Colour, 0) for tier in Tier}
@@ -480,7 +528,12 @@ def colour_mix(
 
 
 def two_month_trend(
-    *, session: Session, period: Period, today: date, months: int = 12
+    *,
+    session: Session,
+    period: Period,
+    today: date,
+    months: int = 12,
+    station_id: str | None = None,
 ) -> list[tuple[date, int, int]]:
     """The two-month rate of each month's issues, for the `months` months ending with the
     period's last month.
@@ -499,7 +552,7 @@ def two_month_trend(
             _count_if(figure_sql.two_months_decided(today)),
             _count_if(figure_sql.done_in_two_months()),
         )
-        .where(*issues_of(span))
+        .where(*issues_of(span, station_id))
         .group_by(year, month)
     ).all()
     found = {(int(y), int(m)): (int(d), int(n)) for y, m, d, n in rows}
@@ -541,19 +594,25 @@ def drill_filter(
     figure: str,
     breakdown: Breakdown | None = None,
     key: str | None = None,
+    station_id: str | None = None,
 ) -> BoardFilter:
     """The board filter that lists exactly the issues behind one figure of one group.
 
     Args:
         figure: a `Figures` field name (`done`, `overdue`…); rates drill into their numerator.
         breakdown, key: the group (None for the totals).
+        station_id: the station the figure was counted over (None: all of them).
     """
     scope = FIGURE_SCOPES[figure]
     if scope in (Scope.evaluated, Scope.satisfied):
         start, end = period.instants(tz)
-        filters = BoardFilter(scope=scope, evaluated_from=start, evaluated_to=end)
+        filters = BoardFilter(
+            scope=scope, evaluated_from=start, evaluated_to=end, station_id=station_id
+        )
     else:
-        filters = BoardFilter(scope=scope, opened_from=period.start, opened_to=period.end)
+        filters = BoardFilter(
+            scope=scope, opened_from=period.start, opened_to=period.end, station_id=station_id
+        )
     if breakdown is None or key is None:
         return filters
     group: dict[str, Any] = {
