@@ -49,6 +49,7 @@ from store.sync.exchange import (
 )
 from tui.i18n import CATALOGUE, label, t
 from tui.settings import data_dir
+from tui.sync_summary import import_summary_lines
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
 
@@ -78,7 +79,6 @@ ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
 }
 
 # The tables an import summary names first (what deputies log), in this order.
-SUMMARY_TABLES = ("visit", "issue", "progress", "evaluation", "constituent")
 
 
 def bundle_name(device: str, at: datetime) -> str:
@@ -450,7 +450,7 @@ class SyncScreen(DeskScreen):
 
     def _db_path(self) -> Path | None:
         """The station's database file (a copy of it makes the laptop); None on PostgreSQL."""
-        if self.desk.db_path is not None:
+        if isinstance(self.desk.db_path, Path):
             return self.desk.db_path
         url = self.desk.store.engine.url
         return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
@@ -568,24 +568,12 @@ class SyncScreen(DeskScreen):
 
 
 def import_summary_text(summary: ImportSummary) -> Text:
-    """What came in, by kind, in the interface language (the command line's words); a warning
-    for each device whose clock ran ahead."""
-    merge = summary.merge
-    text = Text(
-        t("sync.in_header", sender=summary.sender, new=merge.new, known=merge.known),
-        style="bold",
-    )
-    # The kinds the catalogue names, the usual ones first; the rest counted together.
-    order = [*SUMMARY_TABLES, *sorted(set(merge.by_table) - set(SUMMARY_TABLES))]
-    shown = [x for x in order if merge.by_table.get(x) and f"sync.kind.{x}" in CATALOGUE]
-    parts = [t("sync.count", kind=t(f"sync.kind.{x}"), n=merge.by_table[x]) for x in shown]
-    others = sum(n for table, n in merge.by_table.items() if table not in shown)
-    if others:
-        parts.append(t("sync.count", kind=t("sync.kind.other"), n=others))
-    if parts:
-        text.append("\n" + t("sync.list_separator").join(parts))
-    if merge.conflicts:
-        text.append("\n" + t("sync.new_conflicts", n=merge.conflicts), style="bold red")
-    for device in summary.clock_ahead:
-        text.append("\n" + t("sync.clock_ahead", device=device), style="bold yellow")
+    """What came in (tui.sync_summary's words), each line styled by what it says."""
+    styles = {"header": "bold", "detail": "", "conflicts": "bold red", "warning": "bold yellow"}
+    text = Text()
+    for n, line in enumerate(import_summary_lines(summary)):
+        text.append(
+            ("\n" if n else "") + ("  " if line.kind == "detail" else "") + line.text,
+            style=styles[line.kind],
+        )
     return text

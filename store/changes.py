@@ -188,7 +188,7 @@ def _write_log(session: Session, ctx: WriteContext, rows: list[dict[str, Any]]) 
     if rows:
         for row, hlc in zip(rows, _stamps(session, ctx, len(rows)), strict=True):
             row["hlc"] = hlc
-        _insert_many(session.connection(), ChangeLog.__table__, rows)  # type: ignore[attr-defined]
+        insert_rows(session.connection(), ChangeLog.__table__, rows)  # type: ignore[attr-defined]
 
 
 def _columns(obj: SQLModel) -> list[str]:
@@ -342,8 +342,8 @@ def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str
         stamped.append(values)
     conn = session.connection()
     if not _insert_logged_columns(session, ctx, model, stamped, now):
-        _insert_many(conn, model.__table__, stamped)  # type: ignore[attr-defined]
-        _insert_many(conn, ChangeLog.__table__, list(_log_rows(session, ctx, model, stamped, now)))  # type: ignore[attr-defined]
+        insert_rows(conn, model.__table__, stamped)  # type: ignore[attr-defined]
+        insert_rows(conn, ChangeLog.__table__, list(_log_rows(session, ctx, model, stamped, now)))  # type: ignore[attr-defined]
     _index_derived(conn, table, stamped, new=True)  # type: ignore[arg-type]
 
 
@@ -357,7 +357,7 @@ def _insert_logged_columns(
     """`bulk_insert`'s rows and their change log on SQLite, column by column: each date is
     converted once (its ISO text goes into the log and, cut to SQLAlchemy's format, into the
     row), and the log's JSON is encoded without a callback per value. The same rows and the
-    same log text as `_insert_many` + `_log_rows`, which remain for other databases and for
+    same log text as `insert_rows` + `_log_rows`, which remain for other databases and for
     rows whose keys come in different orders. Returns False when it did not apply."""
     conn = session.connection()
     keys = list(rows[0])
@@ -445,7 +445,7 @@ def _json_value(value: Any) -> Any:
     return value if type(value) in _PLAIN or isinstance(value, str) else to_json_value(value)
 
 
-def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert rows on the session's connection. On SQLite, one driver-level executemany with
     values in SQLAlchemy's own storage formats: SQLAlchemy Core spends most of a bulk load
     building and converting parameters (the ORM's bulk path costs three times more again)."""

@@ -43,10 +43,17 @@ def listed_rows(conn: Connection, table: str, row_ids: Iterable[str]) -> set[str
     return found
 
 
-def derive_conflicts(conn: Connection, table: str, row_ids: Iterable[str]) -> int:
-    """Derive the conflict list of these rows from their whole log. Returns its length."""
+def derive_conflicts(
+    conn: Connection,
+    table: str,
+    row_ids: Iterable[str],
+    logged: dict[str, list[LoggedChange]] | None = None,
+) -> int:
+    """Derive the conflict list of these rows from their whole log (`logged`, if the caller
+    has read it already). Returns its length."""
     ids = sorted(row_ids)
-    logged = row_changes(conn, table, ids)
+    if logged is None:
+        logged = row_changes(conn, table, ids)
     found = []
     for row_id in ids:
         found.extend(_row_conflicts(table, row_id, logged.get(row_id, [])))

@@ -17,19 +17,6 @@ from tui.i18n import t
 
 PASSPHRASE_ENV = "LIAISON_PASSPHRASE"
 
-# The interface's names of what a bundle carries, most telling first.
-_KINDS = (
-    "visit",
-    "issue",
-    "progress",
-    "evaluation",
-    "constituent",
-    "shift",
-    "deputy",
-    "device",
-    "conflict_resolution",
-)
-
 
 def read_passphrase(
     passphrase_file: Path | None, *, needed: bool, confirm: bool = False
@@ -54,30 +41,6 @@ def read_passphrase(
     return str(
         typer.prompt(t("sync.prompt_passphrase"), hide_input=True, confirmation_prompt=confirm)
     )
-
-
-def import_summary_lines(summary: object) -> list[str]:
-    """What came in, by kind, in the interface language (the CLI's and the sync screen's)."""
-    from store.sync.exchange import ImportSummary
-
-    assert isinstance(summary, ImportSummary)
-    merge = summary.merge
-    lines = [t("sync.in_header", sender=summary.sender, new=merge.new, known=merge.known)]
-    parts = [
-        t("sync.count", kind=t(f"sync.kind.{kind}"), n=merge.by_table[kind])
-        for kind in _KINDS
-        if merge.by_table.get(kind)
-    ]
-    others = sum(n for kind, n in merge.by_table.items() if kind not in _KINDS)
-    if others:
-        parts.append(t("sync.count", kind=t("sync.kind.other"), n=others))
-    if parts:
-        lines.append("  " + t("sync.list_separator").join(parts))
-    if merge.conflicts:
-        lines.append(t("sync.in_conflicts", n=merge.conflicts))
-    for device in summary.clock_ahead:
-        lines.append(t("sync.clock_ahead", device=device))
-    return lines
 
 
 def export_command(
@@ -124,7 +87,9 @@ def import_command(db: Path, bundle: Path, *, passphrase_file: Path | None) -> i
         summary = import_bundle(store=store, path=bundle, passphrase=passphrase)
     finally:
         store.dispose()
-    _echo(import_summary_lines(summary))
+    from tui.sync_summary import import_summary_lines
+
+    _echo(line.text for line in import_summary_lines(summary))
     return 0
 
 

@@ -165,6 +165,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "key.sort": ("排序", "Sort"),
     "tip.sort": ("在默认顺序和紧急度之间切换", "Switch between the usual order and urgency"),
+    # Where a database holds several stations (a county hub): the boards and statistics of one.
+    "key.station": ("联络站", "Station"),
+    "tip.station": (
+        "显示全部联络站，或只显示其中一个",
+        "Show every station, or only one of them",
+    ),
+    "station.all": ("全部联络站", "All stations"),
+    "station.pick_title": ("显示哪个联络站", "Show which station"),
+    "station.choice": ("{name}（{township}）", "{name} ({township})"),
+    "station.button": ("联络站（z）：{name}", "Station (z): {name}"),
     # Palette
     "cmd.log_visit": ("来访：登记新来访", "Visits: log a new visit"),
     "cmd.triage": ("分办：打开待分办队列", "Triage: open the queue"),
@@ -1124,6 +1134,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "sync.count": ("{kind} {n}", "{n} {kind}"),
     "sync.list_separator": ("、", ", "),
+    "sync.added": ("新增：{list}", "New: {list}"),
+    "sync.updated": ("更新记录 {n} 条", "{n} record(s) updated"),
     "sync.kind.visit": ("来访", "visit(s)"),
     "sync.kind.issue": ("事项", "issue(s)"),
     "sync.kind.progress": ("进展", "progress entries"),
@@ -1153,6 +1165,36 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Wrote the new-laptop bundle {path} ({n} changes); on the laptop run "
         "liaison init --from-bundle",
     ),
+    "hub.unreachable": ("无法连接县级汇总库：{hub}", "Cannot reach the county hub: {hub}"),
+    "hub.bad_url": ("县级汇总库地址无效：{hub}", "Not a valid county hub address: {hub}"),
+    "hub.not_a_hub": (
+        "{hub} 不是县级汇总库（用 liaison hub init 建立）",
+        "{hub} is not a county hub (make one with liaison hub init)",
+    ),
+    "hub.station_only": (
+        "只有联络站主机的数据库能与县级汇总库同步（笔记本请与联络站交换同步包）",
+        "Only a station's own database syncs with the county hub (a laptop exchanges bundles "
+        "with its station)",
+    ),
+    "hub.incomplete": (
+        "这些更改引用了对方没有的记录，未写入任何更改",
+        "The changes refer to records the other side does not have; nothing was written",
+    ),
+    "hub.pushed": (
+        "已推送到「{hub}」：新更改 {new} 条，汇总库已有 {known} 条{kinds}",
+        "Pushed to {hub}: {new} new change(s), {known} already there{kinds}",
+    ),
+    "hub.pulled": (
+        "已从「{hub}」取回：新更改 {new} 条，本站已有 {known} 条{kinds}",
+        "Pulled from {hub}: {new} new change(s), {known} already here{kinds}",
+    ),
+    "hub.kinds": ("（{list}）", " ({list})"),
+    "hub.created": ("已建立县级汇总库「{name}」：{db}", "Made the county hub {name}: {db}"),
+    "hub.need_db": (
+        "请用 --db 指定汇总库（PostgreSQL 地址或文件）",
+        "Name the hub's database with --db (a PostgreSQL URL or a file)",
+    ),
+    "hub.exists": ("{db} 已有联络站或汇总库", "{db} already holds a station or a hub"),
     "sync.joined": (
         "已建立「{station}」的笔记本「{device}」：{path}",
         "Made {device}, a laptop of {station}: {path}",
@@ -1411,6 +1453,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.sync.file": ("同步包文件", "Bundle file"),
     "cli.sync.to": ("只为这台设备（名称）", "For this device only (its name)"),
     "cli.sync.full": ("全部更改（不论对方已有什么）", "Every change, whatever the other side has"),
+    "cli.sync.push": (
+        "把本站的更改推送到县级汇总库",
+        "Send this station's changes to the county hub",
+    ),
+    "cli.sync.pull": (
+        "从县级汇总库取回对本站记录的更改",
+        "Take back from the county hub the changes to this station's records",
+    ),
+    "cli.sync.hub": (
+        "县级汇总库（postgresql://… 地址，或试用时的文件）",
+        "The county hub (a postgresql://… URL, or a file for trials)",
+    ),
+    "cli.hub": ("县级汇总库（全县各联络站的数据）", "County hub (every station's records)"),
+    "cli.hub.init": ("新建县级汇总库", "Create a county hub database"),
+    "cli.hub.db": (
+        "汇总库：空的 PostgreSQL 数据库地址，或试用时的文件",
+        "The hub: the URL of an empty PostgreSQL database, or a file for trials",
+    ),
+    "cli.hub.county": ("县（市、区）名称", "County name"),
     "cli.sync.new_laptop": (
         "导出建立新笔记本用的同步包（需口令）",
         "Write a bundle that makes a new laptop (needs a passphrase)",
@@ -1541,6 +1602,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sync.this_device": ("本机：", "This device: "),
     "sync.device_kind.station": ("联络站主机", "station"),
     "sync.device_kind.laptop": ("笔记本", "laptop"),
+    "sync.device_kind.hub": ("县级汇总库", "county hub"),
     "sync.no_laptops": (
         "  还没有笔记本同步过：按 l 为新笔记本导出同步包",
         "  No laptop has synced yet: press l to make a bundle for a new laptop",
@@ -1584,10 +1646,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sync.exported": ("已导出 {n} 条更改到 {path}", "Exported {n} change(s) to {path}"),
     "sync.exported_for": ("给：{peers}", "For: {peers}"),
     "sync.imported": ("已从 {sender} 导入 {n} 条更改", "Took in {n} change(s) from {sender}"),
-    "sync.new_conflicts": (
-        "涉及冲突 {n} 条，请在下表处理",
-        "{n} conflict(s) involved: review them below",
-    ),
     "sync.new_laptop_written": (
         "新笔记本同步包已写到 {path}",
         "New-laptop bundle written to {path}",

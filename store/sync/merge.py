@@ -8,18 +8,18 @@ listed as conflicts, derived the same way, so the list is the same everywhere to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, TypeDecorator, insert, select, tuple_, update
+from sqlalchemy import Connection, Table, TypeDecorator, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from store.changes import _stamps, format_hlc, latest_hlc, parse_hlc, write_context
+from store.changes import _stamps, format_hlc, insert_rows, latest_hlc, parse_hlc, write_context
 from store.conflict_list import derive_conflicts
 from store.derived import derivations
 from store.errors import SyncRefused
@@ -54,13 +54,22 @@ CLAMP_AHEAD_MS = 24 * 3600 * 1000
 
 @dataclass(frozen=True)
 class MergeResult:
-    """What a merge took in."""
+    """What a merge took in: changes new here and already here; records added, by table, and
+    records changed; the devices whose clocks ran ahead; conflicts now listed on the rows."""
 
     new: int
     known: int
     by_table: dict[str, int]
+    updated: int
     clamped_devices: tuple[str, ...]
     conflicts: int
+
+
+@dataclass(frozen=True)
+class _Applied:
+    issues: set[str]
+    added: int
+    updated: int
 
 
 @cache
@@ -97,8 +106,9 @@ def merge_changes(
     fresh = _unknown(conn, incoming)
     clamped_devices = _clamp(session, fresh)
     if fresh:
-        conn.execute(
-            insert(ChangeLog.__table__),  # type: ignore[attr-defined]
+        insert_rows(
+            conn,
+            ChangeLog.__table__,  # type: ignore[attr-defined]
             [{**row, "at": datetime.fromisoformat(row["at"])} for row in fresh],
         )
     touched: dict[str, set[str]] = {}
@@ -109,22 +119,29 @@ def merge_changes(
     # What came in moves this device's clock on: its next stamps read the log again.
     ctx._last_hlc = None
     issues: set[str] = set()
-    conflicts = 0
+    conflicts = updated = 0
+    added: dict[str, int] = {}
     try:
         for table, model in synced_tables().items():
-            if table in touched:
-                issues |= _apply_rows(conn, model, touched[table])
-                conflicts += derive_conflicts(conn, table, touched[table])
+            if table not in touched:
+                continue
+            ids = sorted(touched[table])
+            # The rows' whole log, read once: for their values and for their conflicts.
+            logged = row_changes(conn, table, ids)
+            applied = _apply_rows(conn, model, ids, logged)
+            issues |= applied.issues
+            updated += applied.updated
+            if applied.added:
+                added[table] = applied.added
+            conflicts += derive_conflicts(conn, table, ids, logged)
         _refresh_aggregates(conn, issues | touched.get("issue", set()))
     except IntegrityError:
         raise SyncRefused("sync.incomplete") from None
-    by_table: dict[str, int] = {}
-    for row in fresh:
-        by_table[row["table_name"]] = by_table.get(row["table_name"], 0) + 1
     return MergeResult(
         new=len(fresh),
         known=len(incoming) - len(fresh),
-        by_table=by_table,
+        by_table=added,
+        updated=updated,
         clamped_devices=tuple(sorted(clamped_devices)),
         conflicts=conflicts,
     )
@@ -236,13 +253,16 @@ def _values(model: type[SQLModel], winners: dict[str, LoggedChange]) -> dict[str
     return values
 
 
-def _apply_rows(conn: Connection, model: type[SQLModel], row_ids: Iterable[str]) -> set[str]:
-    """Set each row to what the log says of it. Returns the issues whose visits changed."""
+def _apply_rows(
+    conn: Connection,
+    model: type[SQLModel],
+    ids: Sequence[str],
+    logged: dict[str, list[LoggedChange]],
+) -> _Applied:
+    """Set each row to what its log says of it (inserting those new here)."""
     table: Table = model.__table__  # type: ignore[attr-defined]
     name = str(model.__tablename__)
     key = table.c[key_column(model)]
-    ids = sorted(row_ids)
-    logged = row_changes(conn, name, ids)
     current: dict[str, dict[str, Any]] = {}
     for part in chunks(ids):
         for row in conn.execute(select(table).where(key.in_(part))).mappings():
@@ -274,7 +294,7 @@ def _apply_rows(conn: Connection, model: type[SQLModel], row_ids: Iterable[str])
             conn.execute(update(table).where(key == row_id).values(**values))
         changed.append(after)
     for rows in inserts.values():
-        conn.execute(insert(table), rows)
+        insert_rows(conn, table, rows)
     for derivation in derivations().get(name, ()):
         if derivation.index is not None and changed:
             fresh = [row for row in changed if row[key.name] not in current]
@@ -283,7 +303,8 @@ def _apply_rows(conn: Connection, model: type[SQLModel], row_ids: Iterable[str])
                 derivation.index(conn, fresh, True)
             if known:
                 derivation.index(conn, known, False)
-    return issues
+    added = sum(len(rows) for rows in inserts.values())
+    return _Applied(issues=issues, added=added, updated=len(changed) - added)
 
 
 def _refresh_aggregates(conn: Connection, issue_ids: set[str]) -> None:
