@@ -26,6 +26,7 @@ from tui.i18n import label, t
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, fit
 from tui.widgets.page_table import PageTable
+from tui.widgets.station_button import station_button
 
 
 def counts_line(app: object, counts: dict[Tier, dict[Colour, int]]) -> Text:
@@ -149,6 +150,17 @@ class BoardScreen(PagedTableScreen):
         Binding("f", "filter", t("key.filter"), id="filter-board"),
         # Out of the footer, which would not fit 80 columns in English; in help and the palette.
         Binding("o", "sort", t("key.sort"), tooltip=t("tip.sort"), show=False, id="sort-board"),
+        # Only where the database holds several stations (a county hub): check_action. Out of
+        # the footer (no room at 80 columns in English): the station's button above the board
+        # names it and takes clicks.
+        Binding(
+            "z",
+            "pick_station",
+            t("key.station"),
+            tooltip=t("tip.station"),
+            show=False,
+            id="board-station",
+        ),
         *PagedTableScreen.PAGING_BINDINGS,
         *nav_bindings("log-visit", "triage"),
         Binding("escape", "back", t("key.back"), id="board-back"),
@@ -177,6 +189,8 @@ class BoardScreen(PagedTableScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="board"):
+            if self.desk.many_stations:
+                yield Button("", id="board-station-button", compact=True)
             yield Label("", id="board-counts", classes="screen-title")
             yield Label("", id="board-status", classes="hint")
             yield PageTable(id="board-table", cursor_type="row", zebra_stripes=True)
@@ -192,8 +206,14 @@ class BoardScreen(PagedTableScreen):
         # Open on the issue just triaged (once: _show forgets it), so the deputy sees where it
         # stands.
         focus = self.desk.last_issue_id
+        filters = self.filters
+        if self.desk.many_stations:
+            # The station shown is the app's (statistics may have changed it meanwhile).
+            filters = replace(filters, station_id=self.desk.shown_station)
+            self.sub_title = self.desk.shown_station_name()
+            station_button(self.query_one("#board-station-button", Button), self.sub_title)
         self.run_store(
-            partial(self._load, self.filters, self.page_offset, focus, self.order),
+            partial(self._load, filters, self.page_offset, focus, self.order),
             self._show,
             group="issue_loaders",
             exclusive=True,
@@ -267,7 +287,18 @@ class BoardScreen(PagedTableScreen):
         # Esc goes back only from a drill-down: the board itself is a mode's first screen.
         if action == "back":
             return self.heading is not None
+        if action == "pick_station":
+            return self.desk.many_stations
         return True
+
+    @on(Button.Pressed, "#board-station-button")
+    def action_pick_station(self) -> None:
+        if self.desk.many_stations:
+            self.desk.pick_station(self._station_picked)
+
+    def _station_picked(self) -> None:
+        self.page_offset = 0
+        self.reload()
 
     def action_back(self) -> None:
         if self.heading is not None:

@@ -37,6 +37,7 @@ from store.stats import (
 from tui.i18n import label, t
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
+from tui.widgets.station_button import station_button
 
 # (catalogue key of the heading, width, column key = the figure it shows and drills into)
 COLUMNS = (
@@ -72,6 +73,16 @@ class StatsScreen(DeskScreen):
         Binding("right_square_bracket", "shift(1)", t("key.next_period"), id="stats-next"),
         Binding("c", "charts", t("key.charts"), show=False, id="stats-charts"),
         Binding("r", "report", t("key.report"), id="stats-report"),
+        # Only where the database holds several stations (a county hub): check_action. Out of
+        # the footer, like the board's: the station's button in the bar names it, takes clicks.
+        Binding(
+            "z",
+            "pick_station",
+            t("key.station"),
+            tooltip=t("tip.station"),
+            show=False,
+            id="stats-station",
+        ),
         Binding("pagedown", "page(1)", t("key.next_page"), show=False, id="stats-next-page"),
         Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="stats-prev-page"),
         Binding("j", "cursor(1)", show=False),
@@ -86,6 +97,8 @@ class StatsScreen(DeskScreen):
         self.data: StatsData | None = None
         # Which charts show the current period (they load when their tab is first opened).
         self.charted: set[str] = set()
+        # The station the figures are of (a county hub); None: every station.
+        self.station_id: str | None = None
 
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot  # plotext: loaded with this screen only
@@ -99,6 +112,9 @@ class StatsScreen(DeskScreen):
                 yield Button("", id="stats-kind", compact=True)
                 yield Button("", id="stats-by", compact=True)
                 yield Button(t("key.report"), id="stats-report", compact=True)
+                if self.desk.many_stations:
+                    # Which station the figures are of, and a click away from another.
+                    yield Button("", id="stats-station-button", compact=True)
             yield Label("", id="stats-headline", classes="hint")
             with TabbedContent(id="stats-tabs"):
                 with TabPane(t("stats.tab.table"), id=TABS[0]):
@@ -133,19 +149,25 @@ class StatsScreen(DeskScreen):
         self._show_choices()
         self.table.loading = True
         self.charted.clear()
+        # The station is the app's: the board may have changed it meanwhile.
+        self.station_id = self.desk.shown_station
         self.run_store(
-            partial(self._load, self.period, self.breakdown, self.page_offset),
+            partial(self._load, self.period, self.breakdown, self.page_offset, self.station_id),
             self._show,
             group="stats_loaders",
             exclusive=True,
         )
         self._load_chart()
 
-    def _load(self, period: Period, breakdown: Breakdown, offset: int) -> StatsData:
+    def _load(
+        self, period: Period, breakdown: Breakdown, offset: int, station_id: str | None = None
+    ) -> StatsData:
         today, tz = self.today, self.desk.store.clock.tz
         with self.desk.store.read() as session:
             return StatsData(
-                totals=period_figures(session=session, period=period, today=today, tz=tz),
+                totals=period_figures(
+                    session=session, period=period, today=today, tz=tz, station_id=station_id
+                ),
                 page=list_breakdown(
                     session=session,
                     period=period,
@@ -153,16 +175,21 @@ class StatsScreen(DeskScreen):
                     tz=tz,
                     breakdown=breakdown,
                     offset=offset,
+                    station_id=station_id,
                 ),
             )
 
     def _show_choices(self) -> None:
         assert self.period is not None
         self.query_one("#stats-period", Label).update(f" {self.period.title(t)} ")
-        for id_, text in (
+        choices = [
             ("#stats-kind", t(f"stats.kind.{self.period.kind.value}")),
             ("#stats-by", t(f"stats.by.{self.breakdown.value}")),
-        ):
+        ]
+        if self.desk.many_stations:
+            self.sub_title = self.desk.shown_station_name()
+            station_button(self.query_one("#stats-station-button", Button), self.sub_title)
+        for id_, text in choices:
             button = self.query_one(id_, Button)
             button.label = text
             # An auto width is measured once; a new label needs its own (CJK cells are double).
@@ -239,19 +266,23 @@ class StatsScreen(DeskScreen):
             return
         self.charted.add(tab)
         self.run_store(
-            partial(self._chart_data, tab, self.period),
+            partial(self._chart_data, tab, self.period, self.station_id),
             partial(self._draw, tab),
             group="chart_loaders",
         )
 
-    def _chart_data(self, tab: str, period: Period) -> Any:
+    def _chart_data(self, tab: str, period: Period, station_id: str | None = None) -> Any:
         today, tz = self.today, self.desk.store.clock.tz
         with self.desk.store.read() as session:
             if tab == TABS[1]:
-                return visits_per_week(session=session, period=period, tz=tz)
+                return visits_per_week(session=session, period=period, tz=tz, station_id=station_id)
             if tab == TABS[2]:
-                return colour_mix(session=session, period=period, today=today)
-            return two_month_trend(session=session, period=period, today=today)
+                return colour_mix(
+                    session=session, period=period, today=today, station_id=station_id
+                )
+            return two_month_trend(
+                session=session, period=period, today=today, station_id=station_id
+            )
 
     def _draw(self, tab: str, data: Any) -> None:
         from textual_plotext import PlotextPlot
@@ -346,6 +377,20 @@ class StatsScreen(DeskScreen):
     def _report(self) -> None:
         self.action_report()
 
+    @on(Button.Pressed, "#stats-station-button")
+    def action_pick_station(self) -> None:
+        if self.desk.many_stations:
+            self.desk.pick_station(self._station_picked)
+
+    def _station_picked(self) -> None:
+        self.page_offset = 0
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_station":
+            return self.desk.many_stations
+        return True
+
     @on(DataTable.CellSelected, "#stats-table")
     def _cell_selected(self) -> None:
         self.action_drill()
@@ -365,6 +410,7 @@ class StatsScreen(DeskScreen):
             figure=figure,
             breakdown=self.breakdown if key else None,
             key=key or None,
+            station_id=self.station_id,
         )
         name = table.get_row_at(table.cursor_coordinate.row)[0]
         heading = next(
@@ -381,9 +427,13 @@ class StatsScreen(DeskScreen):
         """Write this quarter's report, .xlsx and .html, into the data folder's reports/."""
         quarter = Period.of(PeriodKind.quarter, self.today)
         self.notify(t("stats.loading"))
-        self.run_store(partial(self._write_report, quarter), self._written, group="report_writers")
+        self.run_store(
+            partial(self._write_report, quarter, self.station_id),
+            self._written,
+            group="report_writers",
+        )
 
-    def _write_report(self, quarter: Period) -> list[Path]:
+    def _write_report(self, quarter: Period, station_id: str | None = None) -> list[Path]:
         from store.report import build_report, write_report
         from tui.settings import data_dir
 
@@ -391,7 +441,11 @@ class StatsScreen(DeskScreen):
         folder.mkdir(parents=True, exist_ok=True)
         with self.desk.store.read() as session:
             report = build_report(
-                session=session, period=quarter, today=self.today, tz=self.desk.store.clock.tz
+                session=session,
+                period=quarter,
+                today=self.today,
+                tz=self.desk.store.clock.tz,
+                station_id=station_id,
             )
         outs = [folder / f"report-{quarter.code}.xlsx", folder / f"report-{quarter.code}.html"]
         for out in outs:

@@ -16,6 +16,7 @@ from tui.i18n import set_language, t
 from tui.lazy_screens import SCREENS_BY_MODE, is_screen, lazy_screen, screen_class
 from tui.on_duty import OnDuty
 from tui.opening_flow import StationOpener
+from tui.station_view import StationView, find_stations
 
 if TYPE_CHECKING:
     from store.changes import Actor
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from store.station import StationInfo
 
 
-class LiaisonApp(StationOpener, OnDuty, App[None]):
+class LiaisonApp(StationOpener, OnDuty, StationView, App[None]):
     CSS_PATH = "app.tcss"
     MODES = {mode: lazy_screen(*where) for mode, where in SCREENS_BY_MODE.items()}
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -34,10 +35,11 @@ class LiaisonApp(StationOpener, OnDuty, App[None]):
         store: Store | None = None,
         station: StationInfo | None = None,
         *,
-        db_path: Path | None = None,
+        db_path: Path | str | None = None,
     ) -> None:
         super().__init__()
-        # Either an open store (tests, embedding) or a path to open once the app has painted.
+        # Either an open store (tests, embedding) or a path (or a PostgreSQL URL, text) to open
+        # once the app has painted.
         self._store = store
         self._station = station
         self.db_path = db_path
@@ -142,10 +144,13 @@ def make_app(store: Store, station: StationInfo, lang: str = "zh") -> LiaisonApp
     """The app on an open store. Set the language before this module's screens are imported
     when it is not Chinese: key labels are read when their classes are defined."""
     set_language(lang)
-    return LiaisonApp(store, station)
+    app = LiaisonApp(store, station)
+    app.stations = find_stations(store)
+    return app
 
 
-def make_app_at(db_path: Path, lang: str = "zh") -> LiaisonApp:
-    """The app on the station database at `db_path`, opened after the first paint."""
+def make_app_at(db_path: Path | str, lang: str = "zh") -> LiaisonApp:
+    """The app on the station database at `db_path` (a SQLite file, or a PostgreSQL URL),
+    opened after the first paint."""
     set_language(lang)
     return LiaisonApp(db_path=db_path)

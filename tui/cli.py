@@ -76,16 +76,18 @@ def main_options(
         raise CliError(f"{zh.format(lang=lang)} / {en.format(lang=lang)}", 2) from None
     ctx.obj = {"db": db, "lang": lang}
     if ctx.invoked_subcommand is None:
-        open_app(_db(ctx, None), lang)
+        open_app(_target(ctx, None), lang)
 
 
-def open_app(path: Path, lang: str) -> None:
-    """Open the app on the station database at `path`. What can be told without the store (no
-    such file, not a database) is told here, on the command line; the app paints at once and
-    opens (and if need be upgrades) the store behind an opening screen."""
-    from store.files import require_database
+def open_app(path: Path | str, lang: str) -> None:
+    """Open the app on the station database at `path` (a SQLite file), or on a PostgreSQL URL
+    (a county hub). What can be told without the store (no such file, not a database) is told
+    here, on the command line; the app paints at once and opens (and if need be upgrades) the
+    store behind an opening screen, which also says when a server cannot be reached."""
+    from store.files import is_postgres_target, require_database
 
-    require_database(path)
+    if not is_postgres_target(path):
+        require_database(Path(path))
     # No garbage collection until the dashboard has shown its figures: start-up creates about a
     # million objects that live as long as the app, and collecting over and over them cost a
     # quarter of start-up's CPU. The app freezes them and turns the collector on (LiaisonApp).
@@ -316,6 +318,46 @@ def sync_import(
     from tui.cli_sync import import_command
 
     raise typer.Exit(import_command(_db(ctx, db), file, passphrase_file=passphrase_file))
+
+
+HubOption = Annotated[
+    Any, typer.Option("--hub", help=both("cli.sync.hub"), parser=parse_target, show_default=False)
+]
+
+
+@sync.command("push", help=both("cli.sync.push"))
+def sync_push(ctx: typer.Context, hub: HubOption, db: DbOption = None) -> None:
+    from tui.cli_hub import exchange_command
+
+    raise typer.Exit(exchange_command(_target(ctx, db), hub, push=True))
+
+
+@sync.command("pull", help=both("cli.sync.pull"))
+def sync_pull(ctx: typer.Context, hub: HubOption, db: DbOption = None) -> None:
+    from tui.cli_hub import exchange_command
+
+    raise typer.Exit(exchange_command(_target(ctx, db), hub, push=False))
+
+
+hub_cli = typer.Typer(help=both("cli.hub"), add_completion=False, rich_markup_mode=None)
+cli.add_typer(hub_cli, name="hub")
+
+
+@hub_cli.command("init", help=both("cli.hub.init"))
+def hub_init(
+    ctx: typer.Context,
+    county: Annotated[str, typer.Option("--county", help=both("cli.hub.county"))],
+    db: Annotated[
+        Any, typer.Option("--db", help=both("cli.hub.db"), parser=parse_target, show_default=False)
+    ] = None,
+) -> None:
+    from tui.cli_hub import init_command
+
+    # Never the default database: that is this machine's station.
+    target = db or ctx.obj.get("db")
+    if not target:
+        raise CliError(t("hub.need_db"), 2)
+    raise typer.Exit(init_command(target, county))
 
 
 def _split(value: str) -> list[str]:

@@ -166,7 +166,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "key.sort": ("排序", "Sort"),
     "tip.sort": ("在默认顺序和紧急度之间切换", "Switch between the usual order and urgency"),
     # Where a database holds several stations (a county hub): the boards and statistics of one.
-    "key.station": ("联络站", "Station"),
+    "key.station": ("选择联络站", "Station"),
     "tip.station": (
         "显示全部联络站，或只显示其中一个",
         "Show every station, or only one of them",
@@ -1073,6 +1073,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "不是值班台数据库文件（或已损坏）",
         "Not a Liaison Desk database (or it is damaged)",
     ),
+    "error.pg_unreachable": (
+        "无法打开数据库 {db}：服务器未启动、地址或密码有误，或没有这个数据库",
+        "Cannot open the database {db}: the server is down, the address or password is wrong,"
+        " or there is no such database",
+    ),
     # Sync bundles refused (store.errors.SyncRefused): nothing was changed.
     "sync.refused": ("同步包未导入", "The sync bundle was not taken in"),
     "sync.not_bundle": ("不是同步包文件", "Not a sync bundle"),
@@ -1188,7 +1193,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已从「{hub}」取回：新更改 {new} 条，本站已有 {known} 条{kinds}",
         "Pulled from {hub}: {new} new change(s), {known} already here{kinds}",
     ),
-    "hub.kinds": ("（{list}）", " ({list})"),
+    "hub.details": ("（{list}）", " ({list})"),
+    "hub.detail_separator": ("；", "; "),
+    "hub.added": ("新增 {list}", "added {list}"),
+    "hub.updated": ("更新记录 {n} 条", "{n} record(s) updated"),
+    "hub.conflicts": ("冲突 {n} 处", "{n} conflict(s)"),
     "hub.created": ("已建立县级汇总库「{name}」：{db}", "Made the county hub {name}: {db}"),
     "hub.need_db": (
         "请用 --db 指定汇总库（PostgreSQL 地址或文件）",

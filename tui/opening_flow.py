@@ -15,10 +15,13 @@ from textual import work
 from screens.opening import OpeningScreen
 from tui.i18n import t
 from tui.lazy_screens import SCREENS_BY_MODE, screen_class
+from tui.station_view import find_stations
 
 if TYPE_CHECKING:
     from store.db import Store
+    from store.errors import StoreError
     from store.station import StationInfo
+    from store.station_scope import StationChoice
     from tui.app import LiaisonApp
 
     _Base = LiaisonApp
@@ -40,20 +43,39 @@ class StationOpener(_Base):
 
             store = open_store(self.db_path, on_backup=upgraded.append)
             station = load_station(store)
+            stations = find_stations(store)
             # Only the first screen's module here, off the UI thread: the others load once its
             # figures are shown (desk_shown), so they never delay them.
             screen_class(*SCREENS_BY_MODE["dashboard"])
         except StoreError as exc:
-            self.call_from_thread(self.exit, None, 1, t(exc.key, **exc.params))
+            self.call_from_thread(self.exit, None, 1, self._opening_error(exc))
             return
         except Exception as exc:  # noqa: BLE001 - an ImportError, a bug: never hang on opening
             message = f"{t('error.unexpected')} ({type(exc).__name__})"
             self.call_from_thread(self.exit, None, 1, message)
             return
-        self.call_from_thread(self._opened, store, station, upgraded)
+        self.call_from_thread(self._opened, store, station, upgraded, stations)
 
-    def _opened(self, store: Store, station: StationInfo, upgraded: list[Path]) -> None:
+    def _opening_error(self, exc: StoreError) -> str:
+        """The one line to leave with. A PostgreSQL database that cannot be opened is most
+        often a server that is down or a wrong address or password: say so, naming the
+        database without its password."""
+        from store.dialect import is_postgres_target, shown_target
+        from store.errors import DatabaseUnreadable
+
+        if isinstance(exc, DatabaseUnreadable) and is_postgres_target(self.db_path or ""):
+            return t("error.pg_unreachable", db=shown_target(self.db_path or ""))
+        return t(exc.key, **exc.params)
+
+    def _opened(
+        self,
+        store: Store,
+        station: StationInfo,
+        upgraded: list[Path],
+        stations: tuple[StationChoice, ...] = (),
+    ) -> None:
         self._store, self._station = store, station
+        self.stations = stations
         self.sub_title = station.name
         if isinstance(self.screen, OpeningScreen):
             self.pop_screen()
@@ -77,8 +99,9 @@ class StationOpener(_Base):
                 screen_class(module, name)  # import here, off the UI thread
             from tui.cli_maintenance import daily_backup_in_background
 
-            assert self.db_path is not None
-            daily_backup_in_background(self.db_path)
+            # A SQLite file only: a PostgreSQL server's backups are pg_dump's job.
+            if isinstance(self.db_path, Path):
+                daily_backup_in_background(self.db_path)
         finally:
             if not gc.isenabled():
                 # `liaison` starts with the collector off (tui.cli.open_app): start-up allocates

@@ -14,10 +14,13 @@ def data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
-def default_db() -> Path:
-    """`LIAISON_DB` if set, else `station.sqlite3` in the platform's user-data dir."""
+def default_db() -> Path | str:
+    """`LIAISON_DB` if set (a file, or a PostgreSQL URL kept as text), else `station.sqlite3`
+    in the platform's user-data dir."""
+    from store.files import parse_target  # stdlib only: no database library loads
+
     env = os.environ.get("LIAISON_DB")
-    return Path(env) if env else data_dir() / "station.sqlite3"
+    return parse_target(env) if env else data_dir() / "station.sqlite3"
 
 
 def demo_db() -> Path:

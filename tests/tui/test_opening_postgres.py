@@ -1,0 +1,85 @@
+"""The app opens on a PostgreSQL URL (a county hub) as on a SQLite file: the dashboard paints,
+no daily backup is taken (pg_dump's job), and the password shows nowhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from small_station import NOW, SMALL_STATION
+
+from screens.opening import OpeningScreen
+from store.clock import FrozenClock
+from store.station import init_station
+from tui import cli_maintenance, settings
+from tui.app import LiaisonApp, make_app_at
+
+
+async def _settle(app: LiaisonApp, pilot: Any) -> None:
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if app.return_code is not None:
+            return
+        if app.store_ready and not any(w.is_running for w in app.workers):
+            return
+
+
+@pytest.fixture
+def backups(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The daily backups the app starts (recorded, not taken)."""
+    taken: list[Path] = []
+    monkeypatch.setattr(cli_maintenance, "daily_backup_in_background", taken.append)
+    return taken
+
+
+async def test_the_desk_opens_on_postgres(
+    pg_url_factory: Callable[[], str], backups: list[Path]
+) -> None:
+    url = pg_url_factory()
+    init_station(engine_path=url, station=SMALL_STATION, clock=FrozenClock(NOW))
+    app = make_app_at(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, OpeningScreen) or app.store_ready
+        await _settle(app, pilot)
+        assert app.return_code is None
+        assert type(app.screen).__name__ in ("DashboardScreen", "PickModal")
+        assert app.station.name == SMALL_STATION.name
+        assert app.sub_title == SMALL_STATION.name
+        assert not app.many_stations
+        app.desk_shown()  # as the dashboard does once its figures show: warm up
+        await _settle(app, pilot)
+    assert backups == []
+
+
+async def test_sqlite_still_takes_its_daily_backup(station_path: Path, backups: list[Path]) -> None:
+    app = make_app_at(station_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        app.desk_shown()
+        await _settle(app, pilot)
+    assert backups == [station_path]
+
+
+async def test_an_unreachable_server_closes_the_app_without_the_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Port 1 on loopback: nothing listens there, the connection is refused at once.
+    app = make_app_at("postgresql://liaison:s3cret-pw@127.0.0.1:1/hub")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+    assert app.return_code == 1
+    # The app prints its closing message as it ends (wrapped to the terminal's width).
+    shown = capsys.readouterr().err.replace("\n", "")
+    assert "postgresql://liaison:***@127.0.0.1:1/hub" in shown
+    assert "服务器未启动" in shown and "s3cret-pw" not in shown
+    assert "s3cret-pw" not in app.title + app.sub_title
+
+
+def test_liaison_db_may_name_a_postgres_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = "postgresql://liaison@127.0.0.1:5432/hub"
+    monkeypatch.setenv("LIAISON_DB", url)
+    assert settings.default_db() == url
+    monkeypatch.setenv("LIAISON_DB", "/tmp/station.sqlite3")
+    assert settings.default_db() == Path("/tmp/station.sqlite3")
