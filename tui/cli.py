@@ -236,11 +236,16 @@ def report(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help=both("cli.report.as_of"), show_default=False)
     ] = None,
+    station: Annotated[
+        str | None,
+        typer.Option("--station", help=both("cli.report.station"), show_default=False),
+    ] = None,
 ) -> None:
     from tui.cli_report import ReportRefused, report_command
 
     try:
-        code = report_command(_db(ctx, db), quarter, out, as_of)
+        # A SQLite file or a county hub's PostgreSQL URL, whose report may be one station's.
+        code = report_command(_target(ctx, db), quarter, out, as_of, station=station)
     except ReportRefused as exc:
         raise CliError(str(exc), 2) from None
     raise typer.Exit(code)

@@ -14,7 +14,11 @@ class ReportRefused(Exception):
     """Bad input: a one-line message in the interface language, exit code 2."""
 
 
-def report_command(db: Path, quarter: str, out: Path, as_of: str | None) -> int:
+def report_command(
+    db: Path | str, quarter: str, out: Path, as_of: str | None, *, station: str | None = None
+) -> int:
+    """Write the quarter's report to `out`. `db` is a SQLite file or a PostgreSQL URL (a county
+    hub); `station` names one of the database's stations (all of them without it)."""
     from store.errors import FieldInvalid
     from store.files import require_database
 
@@ -33,22 +37,29 @@ def report_command(db: Path, quarter: str, out: Path, as_of: str | None) -> int:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise ReportRefused(t("report.bad_as_of", text=as_of)) from None
-    require_database(db)
-    path = write_quarter_report(db, period, [out], day)[0]
+    if isinstance(db, Path):
+        require_database(db)
+    path = write_quarter_report(db, period, [out], day, station=station)[0]
     typer.echo(t("report.written", path=path))
     return 0
 
 
 def write_quarter_report(
-    db: Path, period: object, outs: list[Path], day: date | None
+    db: Path | str,
+    period: object,
+    outs: list[Path],
+    day: date | None,
+    *,
+    station: str | None = None,
 ) -> list[Path]:
     """Read the figures once and write each of `outs` (format by suffix)."""
     from store.clock import SystemClock, today
-    from store.db import make_engine, read_session, sqlite_url
+    from store.db import make_engine, read_session
+    from store.dialect import database_url
     from store.report import build_report, write_report
 
     clock = SystemClock()
-    engine = make_engine(sqlite_url(db))
+    engine = make_engine(database_url(db))
     try:
         with read_session(engine) as session:
             tz = _station_tz(session) or clock.tz
@@ -57,12 +68,26 @@ def write_quarter_report(
                 period=period,
                 today=day or today(clock),
                 tz=tz,  # type: ignore[arg-type]
+                station_id=None if station is None else _station_id(session, station),
             )
     finally:
         engine.dispose()
     for out in outs:
         write_report(report, out, text=t, name=label)
     return outs
+
+
+def _station_id(session: object, name: str) -> str:
+    """The id of the one station named `name` among the database's (store.station_scope)."""
+    from store.station_scope import list_stations
+
+    stations = list_stations(session=session)  # type: ignore[arg-type]
+    found = [s.id for s in stations if s.name == name.strip()]
+    if len(found) != 1:
+        names = t("report.names_separator").join(s.name for s in stations)
+        key = "report.station_twice" if found else "report.no_station"
+        raise ReportRefused(t(key, name=name, names=names))
+    return found[0]
 
 
 def _station_tz(session: object) -> object | None:

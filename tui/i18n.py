@@ -1900,6 +1900,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The day the figures are read as of (YYYY-MM-DD, default today)",
     ),
     "report.bad_as_of": ("日期应为 YYYY-MM-DD：{text}", "A date is YYYY-MM-DD: {text}"),
+    "cli.report.station": (
+        "只写这一个联络站的报告（县级汇总库里有多个联络站时；名称）",
+        "Only this station's report (where the database holds several, a county hub; its name)",
+    ),
+    "report.no_station": (
+        "没有名为「{name}」的联络站；有：{names}",
+        "No station named '{name}'; there are: {names}",
+    ),
+    "report.station_twice": (
+        "名为「{name}」的联络站不止一个，无法区分",
+        "More than one station is named '{name}': cannot tell which",
+    ),
+    "report.names_separator": ("、", ", "),
 }
 
 

@@ -1,0 +1,92 @@
+"""`liaison report --station NAME`: one station's report from a database of several (a county
+hub), on SQLite or on PostgreSQL; a name that is not one station's is refused in one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from second_station import SECOND_NAME, add_second_station
+from stats_fixture import build_quarter
+from typer.testing import CliRunner
+
+from store.changes import Actor
+from store.clock import FrozenClock
+from store.db import Store
+from store.issues import IssueRow
+from store.visits import VisitRow
+from tui.cli import cli
+
+pytestmark = pytest.mark.both_backends
+
+
+@pytest.fixture
+def two_stations(
+    store: Store,
+    store_url: Path | str,
+    clock: FrozenClock,
+    actor: Actor,
+    make_visit: Callable[..., VisitRow],
+    make_issue: Callable[..., IssueRow],
+) -> str:
+    """The hand-worked quarter at the small station and at a second one; the database's
+    `--db` text."""
+    build_quarter(
+        store=store, clock=clock, actor=actor, make_visit=make_visit, make_issue=make_issue
+    )
+    second = add_second_station(store=store, by=actor)
+    build_quarter(
+        store=store,
+        clock=clock,
+        actor=second.actor,
+        make_visit=second.make_visit,
+        make_issue=second.make_issue,
+    )
+    return str(store_url)
+
+
+def _report(db: str, out: Path, *more: str) -> tuple[int, str]:
+    args = ["--db", db, "report", "--quarter", "2026Q3", "--out", str(out)]
+    result = CliRunner().invoke(cli, [*args, "--as-of", "2026-11-24", *more])
+    return result.exit_code, result.output
+
+
+def _head(out: Path) -> dict[object, object]:
+    rows = load_workbook(out, read_only=True)["头条数字"].iter_rows(min_row=2, values_only=True)
+    return {r[0]: r[1] for r in rows}
+
+
+def test_one_stations_report_and_all_of_them(two_stations: str, tmp_path: Path) -> None:
+    code, output = _report(two_stations, tmp_path / "one.xlsx", "--station", SECOND_NAME)
+    assert code == 0, output
+    assert _head(tmp_path / "one.xlsx")["两月办结率"] == "60.0% (3/5)"
+    code, output = _report(two_stations, tmp_path / "all.xlsx")
+    assert code == 0, output
+    head = _head(tmp_path / "all.xlsx")
+    assert head["两月办结率"] == "60.0% (6/10)" and head["满意率"] == "80.0% (8/10)"
+
+
+def test_an_unknown_station_is_refused(two_stations: str, tmp_path: Path) -> None:
+    out = tmp_path / "none.xlsx"
+    args = ["--db", two_stations, "report", "--quarter", "2026Q3", "--out", str(out)]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from tui.cli import main; main()",
+            *args,
+            "--station",
+            "无此联络站",
+        ],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "无此联络站" in result.stderr and SECOND_NAME in result.stderr
+    assert not out.exists()
