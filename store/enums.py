@@ -125,6 +125,8 @@ class VillageKind(StrEnum):
 class DeviceKind(StrEnum):
     station = "station"
     laptop = "laptop"
+    # A county hub's own device (store.sync.hub): stations push to it and pull from it.
+    hub = "hub"
 
 
 class DayKind(StrEnum):

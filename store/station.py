@@ -31,6 +31,9 @@ from store.models import (
 )
 from store.validation import clean_name
 
+# LocalMeta key marking a county hub's database (store.sync.hub); "1" there.
+HUB_META = "hub"
+
 
 @dataclass(frozen=True)
 class StationInfo:
@@ -73,7 +76,10 @@ class StationIn:
     deputies: Sequence[DeputyIn] = ()
     villages: Sequence[VillageIn] = ()
     units: Sequence[UnitIn] | None = None
-    device_name: str = "station"
+    # The station terminal's name as its laptops and the hub list it.
+    device_name: str = "值班台"
+    # A county hub's database (store.sync.hub) is made the same way, with a device of kind hub.
+    device_kind: str = DeviceKind.station
     timezone: str = "Asia/Shanghai"
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -114,7 +120,9 @@ def default_units(station: StationIn) -> list[UnitIn]:
 
 
 def _check(station: StationIn) -> None:
-    for field_name in ("name", "township", "county"):
+    # A county hub stands for the whole county: it has no township.
+    hub = station.device_kind == DeviceKind.hub
+    for field_name in ("name", "county") if hub else ("name", "township", "county"):
         clean_name(getattr(station, field_name), field=field_name)
     for deputy in station.deputies:
         clean_name(deputy.name, field="deputy")
@@ -167,6 +175,8 @@ def _write_station(
 ) -> None:
     session.add(LocalMeta(key="station_id", value=station_id))
     session.add(LocalMeta(key="device_id", value=device_id))
+    if station.device_kind == DeviceKind.hub:
+        session.add(LocalMeta(key=HUB_META, value="1"))
     session.add(
         Station(
             id=station_id,
@@ -179,7 +189,7 @@ def _write_station(
     session.flush()
     session.add(
         Device(
-            id=device_id, station_id=station_id, name=station.device_name, kind=DeviceKind.station
+            id=device_id, station_id=station_id, name=station.device_name, kind=station.device_kind
         )
     )
     for deputy in station.deputies:

@@ -1,0 +1,390 @@
+"""The county hub (issue 6, part 4): one database, normally PostgreSQL, that every station of a
+county pushes its records to, so that the county sees all their boards and statistics together.
+
+The hub is online, so no acknowledgements are kept: a push sends what the hub's own version
+vector says it lacks, a pull takes what the station's says it lacks, each merged with
+`merge_changes` in one write transaction of the receiving side (idempotent and order-free, as a
+bundle is).
+
+What travels, and why:
+- **push** carries a station's changes, its laptops' included (they reached the station by
+  bundles), its devices among them, except its *configuration*: `setting` rows (tier windows,
+  colour thresholds: one station's would overwrite another's on the hub) and `calendar_day`
+  rows (a station's working-day calendar; on the hub every record carries the dates computed
+  with its own station's calendar, and several stations' days would only conflict there).
+  Conflict answers do travel: the hub derives the same conflicts from the same log (a conflict's
+  id is a function of it), and an answer given at the station then settles it on the hub too.
+- **pull** brings back to a station what concerns it alone: the changes made on the hub (a
+  county supervision note...) to this station's records, and this station's own devices' changes
+  the hub holds (a station restored from an older backup gets them back). Never another
+  station's records, never configuration. Whose a record is, is read from the hub's rows: its
+  `station_id`, or its parent's (`_THROUGH`), or, for an access-log entry or a conflict answer,
+  the record it is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy.orm import Session
+
+from store.clock import Clock
+from store.db import Store, make_engine, read_session, write_session
+from store.dialect import database_url, is_postgres_target, shown_target
+from store.errors import StationMissing, SyncRefused
+from store.field_clock import chunks
+from store.files import DatabaseTarget, is_sqlite_file
+from store.models import ChangeLog, Device, DeviceKind, Station, SyncConflict
+from store.station import HUB_META, StationIn, StationInfo, init_station, load_station, open_store
+from store.sync.exchange import version_vector
+from store.sync.merge import CHANGE_COLUMNS, MergeResult, clamps_held, merge_changes, synced_tables
+
+# A station's configuration: never sent to the hub, never taken from it.
+CONFIGURATION_TABLES = frozenset({"setting", "calendar_day"})
+
+# Records whose station is their parent's: (the column naming the parent, the parent's table).
+_THROUGH: dict[str, tuple[str, str]] = {
+    "progress": ("issue_id", "issue"),
+    "evaluation": ("issue_id", "issue"),
+    "leader_visit_deputy": ("leader_visit_id", "leader_visit"),
+    "leader_visit_issue": ("leader_visit_id", "leader_visit"),
+    "micro_project_issue": ("micro_project_id", "micro_project"),
+    "milestone": ("micro_project_id", "micro_project"),
+    "review_score": ("review_id", "quarterly_review"),
+}
+# Records about another record (table_name, row_id): an access-log entry names it in its own
+# columns; a conflict answer through the conflict it answers (same id).
+_ABOUT = ("access_log", "conflict_resolution")
+# Shared by every station (categories are seeded with the same ids everywhere): no station's.
+_SHARED = frozenset({"category"})
+
+# Seconds to wait for a PostgreSQL hub to answer before saying it cannot be reached (psycopg
+# waits for ever by default: a wrong address must not hang the command).
+CONNECT_TIMEOUT_S = 10
+
+
+@dataclass(frozen=True)
+class HubExchange:
+    """What one push or pull carried."""
+
+    station: str
+    hub: str
+    merge: MergeResult
+
+
+# -- the hub's database ---------------------------------------------------------------------------
+
+
+def hub_name(county: str) -> str:
+    """The hub's Station row's name: the county's view (临溪县（全县）)."""
+    return f"{county.strip()}（全县）"
+
+
+def init_hub(*, target: DatabaseTarget, county: str, clock: Clock) -> StationInfo:
+    """Create a county hub's database at `target` (an empty PostgreSQL database, or a SQLite
+    file for trials): a Station row standing for the county, a device of kind hub.
+
+    Raises:
+        FieldInvalid: the county's name is empty or too long.
+        FileExistsError: the database already holds a station or a hub.
+        DatabaseUnreadable: the server cannot be reached, or the file is not a database.
+    """
+    return init_station(
+        engine_path=_with_timeout(target),
+        station=StationIn(
+            name=hub_name(county),
+            township="",
+            county=county,
+            units=[],
+            device_name="hub",
+            device_kind=DeviceKind.hub,
+        ),
+        clock=clock,
+    )
+
+
+def open_hub(target: DatabaseTarget, *, clock: Clock | None = None) -> tuple[Store, StationInfo]:
+    """Open the hub at `target`, making sure first that it is one (its schema is brought up to
+    date only then: a wrong URL must not turn some other database into a station's).
+
+    Raises:
+        SyncRefused: `hub.bad_url`, `hub.unreachable` (no such file, no answer from the
+            server, refused credentials), `hub.not_a_hub`.
+    """
+    shown = shown_hub(target)
+    if not is_postgres_target(target):
+        path = Path(target)
+        if not path.is_file():
+            raise SyncRefused("hub.unreachable", hub=shown)
+        if path.stat().st_size == 0 or not is_sqlite_file(path):
+            raise SyncRefused("hub.not_a_hub", hub=shown)
+    target = _with_timeout(target)
+    if _hub_mark(target, shown) != "1":
+        raise SyncRefused("hub.not_a_hub", hub=shown)
+    store = open_store(target, clock=clock)
+    try:
+        info = load_station(store)
+    except StationMissing:
+        store.dispose()
+        raise SyncRefused("hub.not_a_hub", hub=shown) from None
+    return store, info
+
+
+def shown_hub(target: DatabaseTarget) -> str:
+    """The hub as messages show it: without its password, even when the URL is malformed."""
+    try:
+        return shown_target(target)
+    except (ArgumentError, ValueError):
+        scheme = str(target).partition("://")[0]
+        return f"{scheme}://…"
+
+
+def _with_timeout(target: DatabaseTarget) -> DatabaseTarget:
+    """A PostgreSQL URL with a connection timeout, unless it names one itself."""
+    if not is_postgres_target(target) or "connect_timeout=" in str(target):
+        return target
+    joiner = "&" if "?" in str(target) else "?"
+    return f"{target}{joiner}connect_timeout={CONNECT_TIMEOUT_S}"
+
+
+def _hub_mark(target: DatabaseTarget, shown: str) -> str | None:
+    """LocalMeta's hub mark, read without touching the schema; None if there is none."""
+    try:
+        engine = make_engine(database_url(target))
+    except (ArgumentError, ValueError):
+        raise SyncRefused("hub.bad_url", hub=shown) from None
+    try:
+        try:
+            conn = engine.connect()
+        except DatabaseError:
+            raise SyncRefused("hub.unreachable", hub=shown) from None
+        with conn:
+            try:
+                value = conn.exec_driver_sql(
+                    f"SELECT value FROM local_meta WHERE key = '{HUB_META}'"
+                ).scalar()
+            except DatabaseError:
+                value = None  # no local_meta: not one of ours at all
+            conn.rollback()
+        return None if value is None else str(value)
+    finally:
+        engine.dispose()
+
+
+# -- push -----------------------------------------------------------------------------------------
+
+
+def push_to_hub(*, station: Store, hub: Store) -> HubExchange:
+    """Send the hub what it lacks of this station's changes, in one hub transaction.
+
+    Raises:
+        SyncRefused: this database is not a station's own (a laptop syncs with its station; a
+            hub cannot push to a hub); the hub lacks records the changes need (`hub.incomplete`).
+    """
+    info, hub_info = load_station(station), load_station(hub)
+    with read_session(hub.engine) as session:
+        held = version_vector(session.connection())
+    with read_session(station.engine) as session:
+        _require_station(session, info)
+        conn = session.connection()
+        mine = version_vector(conn)
+        since = {o: held.get(o, "") for o, top in mine.items() if top > held.get(o, "")}
+        changes = _changes_since(conn, since)
+        clamps = [c for c in clamps_held(conn) if c[0] in since]
+    with write_session(hub.engine, actor=hub_info.actor(), clock=hub.clock) as session:
+        merged = _merge(session, changes, clamps)
+    return HubExchange(station=info.name, hub=hub_info.name, merge=merged)
+
+
+# -- pull -----------------------------------------------------------------------------------------
+
+
+def pull_from_hub(*, station: Store, hub: Store) -> HubExchange:
+    """Take from the hub what concerns this station and it lacks, in one station transaction.
+
+    Raises:
+        SyncRefused: not a station's own database; a change made on the hub needs a record this
+            station does not have (`hub.incomplete`: nothing is taken in then).
+    """
+    info, hub_info = load_station(station), load_station(hub)
+    with read_session(station.engine) as session:
+        _require_station(session, info)
+        mine = version_vector(session.connection())
+    with read_session(hub.engine) as session:
+        conn = session.connection()
+        devices: Table = Device.__table__  # type: ignore[attr-defined]
+        own, hubs = set(), {hub_info.device_id}
+        for device_id, station_id, kind in conn.execute(
+            select(devices.c.id, devices.c.station_id, devices.c.kind)
+        ):
+            if station_id == info.id:
+                own.add(device_id)
+            elif kind == DeviceKind.hub:
+                hubs.add(device_id)
+        held = version_vector(conn)
+        since = {o: mine.get(o, "") for o in own | hubs if held.get(o, "") > mine.get(o, "")}
+        changes = _changes_since(conn, since)
+        device_at, table_at, row_at = (
+            CHANGE_COLUMNS.index("device_id"),
+            CHANGE_COLUMNS.index("table_name"),
+            CHANGE_COLUMNS.index("row_id"),
+        )
+        made_here = {(c[table_at], c[row_at]) for c in changes if c[device_at] not in own}
+        owners = stations_of(conn, made_here)
+        changes = [
+            c
+            for c in changes
+            if c[device_at] in own or owners.get((c[table_at], c[row_at])) == info.id
+        ]
+        sending = {c[device_at] for c in changes}
+        clamps = [c for c in clamps_held(conn) if c[0] in sending]
+    with write_session(station.engine, actor=info.actor(), clock=station.clock) as session:
+        merged = _merge(session, changes, clamps)
+    return HubExchange(station=info.name, hub=hub_info.name, merge=merged)
+
+
+# -- shared ---------------------------------------------------------------------------------------
+
+
+def _require_station(session: Session, info: StationInfo) -> None:
+    device = session.get(Device, info.device_id)
+    if device is None or device.kind != DeviceKind.station:
+        raise SyncRefused("hub.station_only")
+
+
+def _merge(session: Session, changes: list[list[Any]], clamps: list[list[str]]) -> MergeResult:
+    try:
+        return merge_changes(session=session, changes=changes, clamps=clamps)
+    except SyncRefused as exc:
+        # Raised inside the transaction: nothing was written. Said in the hub's own words.
+        if exc.key == "sync.incomplete":
+            raise SyncRefused("hub.incomplete") from None
+        raise
+
+
+def _changes_since(conn: Connection, since: dict[str, str]) -> list[list[Any]]:
+    """Of each origin device named, its changes after the stamp given (configuration left out),
+    in stamp order, as rows of CHANGE_COLUMNS."""
+    log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
+    columns = [log.c[name] for name in CHANGE_COLUMNS]
+    at = CHANGE_COLUMNS.index("at")
+    changes: list[list[Any]] = []
+    for origin, start in sorted(since.items()):
+        query = (
+            select(*columns)
+            .where(
+                log.c.device_id == origin,
+                log.c.hlc > start,
+                log.c.table_name.not_in(sorted(CONFIGURATION_TABLES)),
+            )
+            .order_by(log.c.hlc)
+        )
+        for row in conn.execute(query):
+            values = list(row)
+            if isinstance(values[at], datetime):
+                values[at] = values[at].isoformat()
+            changes.append(values)
+    return changes
+
+
+def stations_of(conn: Connection, rows: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The station each (table, row id) belongs to, read from this database's rows; rows of no
+    station (categories, configuration) and rows not found are left out."""
+    refs = set(rows)
+    found: dict[tuple[str, str], str] = {}
+    parent_of: dict[tuple[str, str], tuple[str, str]] = {}
+    frontier = refs
+    # Each step places a row at its station or at the one row it hangs from; a few steps reach
+    # a station (an access-log entry about a progress note on an issue: three).
+    for _ in range(_MAX_STEPS):
+        if not frontier:
+            break
+        wanted: dict[str, set[str]] = {}
+        for table, row_id in frontier:
+            wanted.setdefault(table, set()).add(row_id)
+        placed, pointers = _resolve_step(conn, wanted)
+        found.update(placed)
+        parent_of.update(pointers)
+        frontier = {p for p in pointers.values() if p not in found and p not in parent_of}
+    owners = {}
+    for ref in refs:
+        target, steps = ref, 0
+        while target not in found and target in parent_of and steps < _MAX_STEPS:
+            target, steps = parent_of[target], steps + 1
+        if target in found:
+            owners[ref] = found[target]
+    return owners
+
+
+_MAX_STEPS = 4
+
+
+def _resolve_step(
+    conn: Connection, wanted: dict[str, set[str]]
+) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], tuple[str, str]]]:
+    """One step of `stations_of`: rows resolved to a station, rows resolved to another row."""
+    tables = synced_tables()
+    found: dict[tuple[str, str], str] = {}
+    pointers: dict[tuple[str, str], tuple[str, str]] = {}
+    for table, ids in wanted.items():
+        if table == "station":
+            stations: Table = Station.__table__  # type: ignore[attr-defined]
+            for part in chunks(sorted(ids)):
+                for (row_id,) in conn.execute(select(stations.c.id).where(stations.c.id.in_(part))):
+                    found[(table, row_id)] = row_id
+            continue
+        if table not in tables or table in _SHARED or table in CONFIGURATION_TABLES:
+            continue
+        model: Table = tables[table].__table__  # type: ignore[attr-defined]
+        if "station_id" in model.c:
+            query, kind = select(model.c.id, model.c.station_id), "station"
+        elif table in _THROUGH:
+            column, parent = _THROUGH[table]
+            query, kind = select(model.c.id, model.c[column]), parent
+        elif table == "access_log":
+            query, kind = select(model.c.id, model.c.table_name, model.c.row_id), "about"
+        elif table == "conflict_resolution":
+            conflicts: Table = SyncConflict.__table__  # type: ignore[attr-defined]
+            query = select(conflicts.c.id, conflicts.c.table_name, conflicts.c.row_id)
+            model, kind = conflicts, "about"
+        else:
+            continue
+        for part in chunks(sorted(ids)):
+            for row in conn.execute(query.where(model.c.id.in_(part))):
+                ref = (table, row[0])
+                if kind == "station":
+                    found[ref] = row[1]
+                elif kind == "about":
+                    pointers[ref] = (row[1], row[2])
+                elif row[1] is not None:
+                    pointers[ref] = (kind, row[1])
+    return found, pointers
+
+
+def classified_tables() -> set[str]:
+    """The synced tables `stations_of` knows how to place (a test checks it is all of them)."""
+    placed = {"station", *_THROUGH, *_ABOUT, *_SHARED, *CONFIGURATION_TABLES}
+    for name, model in synced_tables().items():
+        if "station_id" in model.__table__.c:  # type: ignore[attr-defined]
+            placed.add(name)
+    return placed
+
+
+__all__ = [
+    "CONFIGURATION_TABLES",
+    "HubExchange",
+    "classified_tables",
+    "hub_name",
+    "init_hub",
+    "open_hub",
+    "shown_hub",
+    "pull_from_hub",
+    "push_to_hub",
+    "stations_of",
+]

@@ -1,0 +1,179 @@
+"""`liaison hub init` and `liaison sync push|pull --hub`, through typer's runner and a real
+subprocess: one summary line each, one clear line and a non-zero exit on bad input, the hub's
+password never shown."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hub_fixture import COUNTY, STATION_A, STATION_B
+from small_station import NOW
+from typer.testing import CliRunner
+
+from store.clock import FrozenClock
+from store.errors import SyncRefused
+from store.models import Channel, VisitCreate, VisitKind
+from store.reference import list_categories, list_villages
+from store.station import StationIn, init_station, load_station, open_store
+from store.visits import log_visit
+from tui.cli import cli
+from tui.i18n import set_language
+
+LIAISON = [sys.executable, "-c", "from tui.cli import main; main()"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISON_")}
+    return subprocess.run(
+        [*LIAISON, *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        timeout=120,
+    )
+
+
+def make_station(path: Path, spec: StationIn) -> Path:
+    """A station with one visit logged."""
+    clock = FrozenClock(NOW)
+    init_station(engine_path=path, station=spec, clock=clock)
+    store = open_store(path, clock=clock)
+    try:
+        with store.read() as session:
+            village = list_villages(session=session)[0].id
+            category = list_categories(session=session)[0].id
+        with store.write(load_station(store).actor()) as session:
+            log_visit(
+                session=session,
+                visit_in=VisitCreate(
+                    phone="13900001111",
+                    name="王阿姨",
+                    village_id=village,
+                    category_id=category,
+                    channel=Channel.walk_in,
+                    kind=VisitKind.request,
+                    text="村口的路灯坏了",
+                ),
+            )
+    finally:
+        store.dispose()
+    return path
+
+
+def count(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as db:
+        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+@pytest.fixture(autouse=True)
+def _chinese() -> None:
+    set_language("zh")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_init_push_and_pull_with_the_runner(runner: CliRunner, tmp_path: Path) -> None:
+    a = make_station(tmp_path / "a.db", STATION_A)
+    b = make_station(tmp_path / "b.db", STATION_B)
+    hub = tmp_path / "hub.db"
+    made = runner.invoke(cli, ["hub", "init", "--db", str(hub), "--county", COUNTY])
+    assert made.exit_code == 0, made.output
+    assert made.output.strip() == f"已建立县级汇总库「临溪县（全县）」：{hub}"
+
+    pushed = runner.invoke(cli, ["--db", str(a), "sync", "push", "--hub", str(hub)])
+    assert pushed.exit_code == 0, pushed.output
+    line = pushed.output.strip()
+    assert "\n" not in line
+    assert line.startswith("已推送到「临溪县（全县）」：新更改 ")
+    assert "来访 1" in line and "群众 1" in line
+    assert runner.invoke(cli, ["sync", "push", "--db", str(b), "--hub", str(hub)]).exit_code == 0
+    assert count(hub, "visit") == 2 and count(hub, "station") == 3
+
+    again = runner.invoke(cli, ["--db", str(a), "sync", "push", "--hub", str(hub)])
+    assert again.output.strip() == "已推送到「临溪县（全县）」：新更改 0 条，汇总库已有 0 条"
+
+    pulled = runner.invoke(cli, ["--lang", "en", "--db", str(b), "sync", "pull", "--hub", str(hub)])
+    assert pulled.exit_code == 0, pulled.output
+    assert pulled.output.strip() == "Pulled from 临溪县（全县）: 0 new change(s), 0 already here"
+    assert count(b, "visit") == 1 and count(b, "station") == 1
+
+
+def test_refusals_with_the_runner(runner: CliRunner, tmp_path: Path) -> None:
+    a = make_station(tmp_path / "a.db", STATION_A)
+    other = make_station(tmp_path / "other.db", STATION_B)
+    for hub, key in ((other, "hub.not_a_hub"), (tmp_path / "none.db", "hub.unreachable")):
+        result = runner.invoke(cli, ["--db", str(a), "sync", "push", "--hub", str(hub)])
+        assert result.exit_code == 1
+        assert isinstance(result.exception, SyncRefused) and result.exception.key == key
+    assert not (tmp_path / "none.db").exists()
+    assert count(other, "station") == 1
+
+    no_db = runner.invoke(cli, ["hub", "init", "--county", COUNTY])
+    assert no_db.exit_code == 1
+    assert "--db" in str(no_db.exception)
+    exists = runner.invoke(cli, ["hub", "init", "--db", str(a), "--county", COUNTY])
+    assert "已有联络站或汇总库" in str(exists.exception)
+    empty = runner.invoke(cli, ["hub", "init", "--db", str(tmp_path / "h.db"), "--county", " "])
+    assert "县（市、区）名称" in str(empty.exception)
+
+
+def test_a_postgresql_hub_with_the_runner(
+    runner: CliRunner, tmp_path: Path, pg_url_factory: Callable[[], str]
+) -> None:
+    a = make_station(tmp_path / "a.db", STATION_A)
+    url = pg_url_factory()
+    made = runner.invoke(cli, ["hub", "init", "--db", url, "--county", COUNTY])
+    assert made.exit_code == 0, made.output
+    pushed = runner.invoke(cli, ["--db", str(a), "sync", "push", "--hub", url])
+    assert pushed.exit_code == 0, pushed.output
+    assert "来访 1" in pushed.output
+    pulled = runner.invoke(cli, ["--db", str(a), "sync", "pull", "--hub", url])
+    assert pulled.exit_code == 0, pulled.output
+    # A PostgreSQL database that is not a hub (a fresh one) is refused, and left empty.
+    blank = pg_url_factory()
+    refused = runner.invoke(cli, ["--db", str(a), "sync", "push", "--hub", blank])
+    assert isinstance(refused.exception, SyncRefused)
+    assert refused.exception.key == "hub.not_a_hub"
+
+
+def _closed_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_from_the_shell(tmp_path: Path) -> None:
+    a = make_station(tmp_path / "a.db", STATION_A)
+    hub = tmp_path / "hub.db"
+    made = run("hub", "init", "--db", str(hub), "--county", COUNTY)
+    assert made.returncode == 0, made.stderr
+    pushed = run("--db", str(a), "sync", "push", "--hub", str(hub))
+    assert pushed.returncode == 0, pushed.stderr
+    assert len(pushed.stdout.strip().splitlines()) == 1
+    assert "已推送到「临溪县（全县）」" in pushed.stdout
+
+    # Nobody listens there: one line, the URL without its password, nothing changed.
+    url = f"postgresql://liaison:s3cret-pw@127.0.0.1:{_closed_port()}/county"
+    before = count(a, "change_log")
+    for command in ("push", "pull"):
+        failed = run("--db", str(a), "sync", command, "--hub", url)
+        assert failed.returncode == 1
+        assert failed.stderr.strip().splitlines() == [
+            f"无法连接县级汇总库：postgresql://liaison:***@127.0.0.1:{url.rsplit(':', 1)[1]}"
+        ]
+        assert "s3cret" not in failed.stdout + failed.stderr
+    assert count(a, "change_log") == before
+    bad = run("--db", str(a), "sync", "push", "--hub", "postgresql://u:s3cret-pw@h:port/x")
+    assert bad.returncode == 1 and "s3cret" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1

@@ -1,0 +1,80 @@
+"""`liaison hub init` and `liaison sync push|pull --hub URL`: a county hub (store.sync.hub).
+
+Every message names the hub without its password (store.dialect.shown_target)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from store.files import DatabaseTarget
+from tui.i18n import t
+
+
+def init_command(db: DatabaseTarget, county: str) -> int:
+    from store.clock import SystemClock
+    from store.errors import FieldInvalid
+    from store.sync.hub import init_hub, shown_hub
+    from tui.cli import CliError
+
+    shown = shown_hub(db)
+    if isinstance(db, Path) and db.exists() and db.stat().st_size > 0:
+        raise CliError(t("hub.exists", db=shown), 2)
+    try:
+        info = init_hub(target=db, county=county, clock=SystemClock())
+    except FieldInvalid as exc:
+        raise CliError(
+            t("cli.bad_value", field=t("cli.hub.county"), message=t(exc.key, **exc.params)), 2
+        ) from None
+    except FileExistsError:
+        raise CliError(t("hub.exists", db=shown), 2) from None
+    typer.echo(t("hub.created", name=info.name, db=shown))
+    return 0
+
+
+def exchange_command(db: DatabaseTarget, hub: DatabaseTarget, *, push: bool) -> int:
+    """Push this station's changes to the hub, or pull back the hub's changes to its records."""
+    from store.station import open_store
+    from store.sync.hub import open_hub, pull_from_hub, push_to_hub
+
+    hub_store, _ = open_hub(hub)
+    try:
+        station = open_store(db)
+        try:
+            if push:
+                done = push_to_hub(station=station, hub=hub_store)
+            else:
+                done = pull_from_hub(station=station, hub=hub_store)
+        finally:
+            station.dispose()
+    finally:
+        hub_store.dispose()
+    typer.echo(summary_line(done, push=push))
+    return 0
+
+
+def summary_line(done: object, *, push: bool) -> str:
+    """One line: where to, how many changes were new and already there, the records added (by
+    kind) and updated, the conflicts now listed."""
+    from store.sync.hub import HubExchange
+    from tui.sync_summary import KINDS
+
+    assert isinstance(done, HubExchange)
+    merge = done.merge
+    parts = [
+        t("sync.count", kind=t(f"sync.kind.{kind}"), n=merge.by_table[kind])
+        for kind in KINDS
+        if merge.by_table.get(kind)
+    ]
+    others = sum(n for kind, n in merge.by_table.items() if kind not in KINDS)
+    if others:
+        parts.append(t("sync.count", kind=t("sync.kind.other"), n=others))
+    details = [t("hub.added", list=t("sync.list_separator").join(parts))] if parts else []
+    if merge.updated:
+        details.append(t("hub.updated", n=merge.updated))
+    if merge.conflicts:
+        details.append(t("hub.conflicts", n=merge.conflicts))
+    tail = t("hub.details", list=t("hub.detail_separator").join(details)) if details else ""
+    key = "hub.pushed" if push else "hub.pulled"
+    return t(key, hub=done.hub, new=merge.new, known=merge.known, kinds=tail)
