@@ -1166,7 +1166,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "sync.every_device": ("任一设备", "any device"),
     "sync.join_written": (
-        "已导出新设备同步包 {path}（{n} 条记录）；在笔记本上运行 liaison init --from-bundle",
+        "已导出新设备同步包 {path}（{n} 条更改）；在笔记本上运行 liaison init --from-bundle",
         "Wrote the new-laptop bundle {path} ({n} changes); on the laptop run "
         "liaison init --from-bundle",
     ),

@@ -218,7 +218,7 @@ def test_concurrent_edits_of_a_field_resolve_the_same_everywhere_and_keep_the_lo
         with device.store.read() as session:
             page = list_conflicts(session=session)
         assert [(c.field, c.lost_value, c.lost_device) for c in page.items] == [
-            ("unit_id", units[1], "station")
+            ("unit_id", units[1], "值班台")
         ]
     assert ledger(station.store) == ledger(trio["laptop2"].store) == ledger(laptop.store)
 
