@@ -102,7 +102,7 @@ def init_hub(*, target: DatabaseTarget, county: str, clock: Clock) -> StationInf
             township="",
             county=county,
             units=[],
-            device_name="hub",
+            device_name=hub_name(county),
             device_kind=DeviceKind.hub,
         ),
         clock=clock,

@@ -382,3 +382,25 @@ def test_whose_a_row_is_follows_parents_and_what_it_is_about(county: County) -> 
     assert sorted(owners[("leader_visit_issue", row.id)] for row in linked) == sorted([a_id, b_id])
     assert owners[("station", a_id)] == a_id
     assert ("category", "x") not in owners and ("issue", "no-such-id") not in owners
+
+
+def test_a_station_restored_from_an_older_copy_gets_its_own_changes_back(
+    county: County, tmp_path: Path
+) -> None:
+    county.push(county.a)
+    older = backup_to(tmp_path / "a.db", tmp_path / "older.db")
+    info = load_station(county.a)
+    with county.a.write(info.actor()) as session:
+        add_progress(
+            session=session,
+            issue_id=county.made_a.issues["E"],
+            progress_in=ProgressCreate(status=IssueStatus.handling, note="已联系交通运输局"),
+        )
+    county.push(county.a)
+    restored = open_store(older, clock=FrozenClock(NOW, tz="Asia/Shanghai"))
+    try:
+        back = county.pull(restored)
+        assert back.merge.new == 2
+        assert ledger(restored) == ledger(county.a)
+    finally:
+        restored.dispose()
