@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from store.models import LocalMeta, Station
+from store.station import HUB_META
 
-# The hub's own marker (LocalMeta `hub` = `1`): its own Station row is the county view, not a
-# liaison station, and holds no issues of its own.
-HUB_META_KEY = "hub"
+# The hub's own marker (LocalMeta `hub` = `1`, store.sync.hub): its own Station row is the
+# county view, not a liaison station, and holds no issues of its own.
+HUB_META_KEY = HUB_META
 
 
 @dataclass(frozen=True)
