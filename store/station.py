@@ -43,6 +43,8 @@ class StationInfo:
     county: str
     timezone: str
     device_id: str
+    # A county hub's database (store.sync.hub): a view of many stations, no duty of its own.
+    hub: bool = False
 
     def actor(self, deputy_id: str | None = None) -> Actor:
         return Actor(station_id=self.id, device_id=self.device_id, deputy_id=deputy_id)
@@ -243,6 +245,7 @@ def station_info(*, session: Session) -> StationInfo:
         county=station.county,
         timezone=station.timezone,
         device_id=meta["device_id"],
+        hub=meta.get(HUB_META) == "1",
     )
 
 

@@ -13,10 +13,6 @@ from sqlmodel import Session, col, select
 from store.models import LocalMeta, Station
 from store.station import HUB_META
 
-# The hub's own marker (LocalMeta `hub` = `1`, store.sync.hub): its own Station row is the
-# county view, not a liaison station, and holds no issues of its own.
-HUB_META_KEY = HUB_META
-
 
 @dataclass(frozen=True)
 class StationChoice:
@@ -40,10 +36,11 @@ def list_stations(*, session: Session) -> tuple[StationChoice, ...]:
     meta = {
         row.key: row.value
         for row in session.exec(
-            select(LocalMeta).where(col(LocalMeta.key).in_([HUB_META_KEY, "station_id"]))
+            select(LocalMeta).where(col(LocalMeta.key).in_([HUB_META, "station_id"]))
         ).all()
     }
-    own = meta.get("station_id") if meta.get(HUB_META_KEY) == "1" else None
+    # A hub's own Station row is the county view, not a liaison station: no issues of its own.
+    own = meta.get("station_id") if meta.get(HUB_META) == "1" else None
     rows = session.exec(
         select(Station)
         .where(col(Station.deleted_at).is_(None))
@@ -52,4 +49,4 @@ def list_stations(*, session: Session) -> tuple[StationChoice, ...]:
     return tuple(StationChoice(s.id, s.name, s.township) for s in rows if s.id != own)
 
 
-__all__ = ["HUB_META_KEY", "StationChoice", "list_stations"]
+__all__ = ["StationChoice", "list_stations"]

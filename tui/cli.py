@@ -188,6 +188,8 @@ def init(
             VillageIn(v, VillageKind.community if v.endswith("社区") else VillageKind.village)
             for v in villages
         ],
+        # The terminal as its laptops and the county hub will list it, in the interface's words.
+        device_name=t("device.station_terminal"),
     )
     try:
         info = init_station(engine_path=path, station=spec, clock=SystemClock())

@@ -1131,6 +1131,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The bundle lacks earlier records: "
         "take in the other side's earlier bundle, or ask for a new one",
     ),
+    "device.station_terminal": ("值班台", "Station desk"),
     "sync.passphrase_file": ("无法读取口令文件", "The passphrase file cannot be read"),
     "sync.prompt_passphrase": ("口令", "Passphrase"),
     "sync.in_header": (

@@ -29,6 +29,8 @@ class OnDuty(_Base):
         from store.duty import deputies_on_duty
         from store.reference import list_deputies
 
+        if self.station.hub:
+            return  # the county's view of its stations: nobody is on duty there
         with self.store.read() as session:
             rostered = deputies_on_duty(session=session, day=self._today())
             everyone = list_deputies(session=session)

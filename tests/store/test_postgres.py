@@ -218,9 +218,7 @@ def test_liaison_check_on_postgres_and_backup_refused(
             " pg_dump and pg_restore"
         ]
     with_password = url.replace("postgres@", "postgres:secret@")
-    report = _liaison(
-        "report", "--quarter", "2026Q3", "--out", "/tmp/x.xlsx", "--db", with_password
-    )
-    assert report.returncode == 2
-    assert "not on PostgreSQL" in report.stderr and "secret" not in report.stderr
+    exported = _liaison("export", "ledger", "--out", "/tmp/x.xlsx", "--db", with_password)
+    assert exported.returncode == 2
+    assert "not on PostgreSQL" in exported.stderr and "secret" not in exported.stderr
     pg_server.drop_database(url)

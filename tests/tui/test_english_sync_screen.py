@@ -106,13 +106,13 @@ def test_sync_screen_in_english(
     for key in ("Export", "Import", "New laptop", "Keep", "Restore"):
         assert key in shown["footer"], shown["footer"]
     assert shown["width"] <= 80, shown["footer"]
-    assert "This device: station · station" in shown["text"]
+    assert "This device: 值班台 · station" in shown["text"]
     assert "Lost value" in shown["text"] and "Unit" in shown["text"]
 
     from tui.i18n import CATALOGUE
 
     interface = {zh for zh, _ in CATALOGUE.values() if "{" not in zh and len(zh) > 1}
-    # The station's name (data, in the header) aside.
-    screen_text = shown["text"].replace(load_station(store).name, "")
+    # The station's and this terminal's names (data, in the header and the device line) aside.
+    screen_text = shown["text"].replace(load_station(store).name, "").replace("值班台", "")
     leaks = sorted(word for word in interface if word in screen_text)
     assert leaks == []

@@ -83,3 +83,21 @@ def test_liaison_db_may_name_a_postgres_url(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings.default_db() == url
     monkeypatch.setenv("LIAISON_DB", "/tmp/station.sqlite3")
     assert settings.default_db() == Path("/tmp/station.sqlite3")
+
+
+async def test_a_county_hub_opens_on_its_dashboard_with_nobody_put_on_duty(
+    tmp_path: Path, backups: list[Path]
+) -> None:
+    """The county's view of its stations has no duty of its own: no deputy chooser, which on a
+    fresh hub would have nobody to offer."""
+    from store.sync.hub import init_hub
+
+    hub = tmp_path / "hub.sqlite3"
+    init_hub(target=hub, county="临溪县", clock=FrozenClock(NOW))
+    app = make_app_at(hub)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        assert app.return_code is None
+        assert app.station.hub
+        assert type(app.screen).__name__ == "DashboardScreen"
+        assert app.deputy_id is None
