@@ -24,7 +24,7 @@ demo: $(STAMP) ## Install, then open the app on a fresh demo station
 test: $(STAMP) ## Install, then run the linters and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check .
