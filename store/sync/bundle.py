@@ -143,9 +143,17 @@ def read_header(data: bytes) -> tuple[Header, bytes, bytes]:
             nonce=base64.b64decode(raw["nonce"]),
             check=base64.b64decode(raw["check"]),
         )
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
+        # RecursionError: JSON nested deeper than the parser goes still fits in 4 KiB.
         raise SyncRefused("sync.damaged") from None
-    if raw.get("format") != FORMAT or header.kdf not in ("station", "passphrase", "both"):
+    if (
+        raw.get("format") != FORMAT
+        or header.kdf not in ("station", "passphrase", "both")
+        # Every bundle is sealed with these lengths; another would pass the key check and then
+        # make AES-GCM (nonce) or Argon2 (salt) raise ValueError instead of refusing the file.
+        or len(header.nonce) != _NONCE_BYTES
+        or len(header.salt) != _SALT_BYTES
+    ):
         raise SyncRefused("sync.damaged")
     return header, data[:end], data[end:]
 
