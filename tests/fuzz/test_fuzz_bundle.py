@@ -149,7 +149,7 @@ def test_the_seed_bundle_is_taken_in(pair: Pair, tmp_path: Path) -> None:
         copy.dispose()
 
 
-@fuzz_settings(0.25)
+@fuzz_settings(0.5)
 @given(data=st.one_of(st.binary(max_size=300), st.binary(max_size=300).map(lambda b: MAGIC + b)))
 @example(data=b"")
 @example(data=MAGIC + b"\xff\xff\xff\xff")
@@ -157,7 +157,7 @@ def test_random_bytes_are_refused(pair: Pair, data: bytes) -> None:
     _refused(pair, data)
 
 
-@fuzz_settings(0.25)
+@fuzz_settings(0.5)
 @given(
     edits=st.lists(
         st.tuples(
@@ -203,7 +203,7 @@ HEADER_KEYS = ["format", "station", "device", "kdf", "salt", "nonce", "check", "
 b64_values = st.binary(max_size=40).map(lambda b: base64.b64encode(b).decode())
 
 
-@fuzz_settings(0.25)
+@fuzz_settings(0.5)
 @given(
     changes=st.lists(
         st.tuples(st.sampled_from(HEADER_KEYS), st.one_of(st.just(None), b64_values, json_values)),

@@ -49,7 +49,7 @@ def _counts(store: Store) -> tuple[int, int]:
 # -- logging a visit ------------------------------------------------------------------------------
 
 
-@fuzz_settings(0.25)
+@fuzz_settings(0.5)
 @given(name=any_text, text=any_text, phone=st.sampled_from(["13812341234", "0571-87654321"]))
 @example(
     name="[bold]王[/]\x00",
@@ -120,7 +120,7 @@ def _import(store: Store, actor: Actor, path: Path) -> bool:
 cells = st.one_of(hostile_text, st.sampled_from(GOOD), st.just(""))
 
 
-@fuzz_settings(0.15)
+@fuzz_settings(0.3)
 @given(
     rows=st.lists(
         st.lists(cells, min_size=0, max_size=10).map(
@@ -155,7 +155,7 @@ def test_ledger_cells_import_or_refuse_whole(
 _BOMS = [b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]
 
 
-@fuzz_settings(0.25)
+@fuzz_settings(0.5)
 @given(
     bom=st.sampled_from(_BOMS),
     body=st.one_of(
