@@ -1,0 +1,78 @@
+"""A station database made by the previous release opens, upgrades with nothing lost, and syncs
+(issue 7, part 7; SQLite).
+
+`tests/data/station-0008.sqlite3` was written by schema 0008's code (commit 0f4539a):
+`fixtures.demo.build_demo(path, visits=80, seed=20260625)`, then VACUUM. Keep one file per
+released schema; make the next from the release before a migration is added."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from small_station import NOW
+from sync_helpers import PASSPHRASE, log_on
+
+from store.check import check_database
+from store.clock import FrozenClock
+from store.migrate import HEAD_REVISION, current_revision
+from store.models import Visit
+from store.station import load_station, open_store
+from store.sync.exchange import export_bundle, export_join_bundle, import_bundle, join_station
+
+FIXTURE = Path(__file__).parent.parent / "data" / "station-0008.sqlite3"
+TABLES = ("station", "deputy", "village", "unit", "constituent", "issue", "visit", "progress",
+          "evaluation", "shift", "change_log")  # fmt: skip
+
+
+def _counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as db:
+        return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+def test_the_previous_schema_upgrades_with_nothing_lost(tmp_path: Path) -> None:
+    path = shutil.copy(FIXTURE, tmp_path / "station.sqlite3")
+    before = _counts(path)
+    assert before["visit"] == 80
+    copies: list[Path] = []
+    store = open_store(path, clock=FrozenClock(NOW), on_backup=copies.append)
+    try:
+        assert current_revision(store.engine) == HEAD_REVISION
+        report = check_database(engine=store.engine)
+        assert report.ok, report.findings
+    finally:
+        store.dispose()
+    assert _counts(path) == before
+    # The file as it was is kept beside it, readable by the old version.
+    assert len(copies) == 1 and _counts(copies[0]) == before
+
+
+def test_an_upgraded_station_makes_a_laptop_and_takes_its_bundle(tmp_path: Path) -> None:
+    path = shutil.copy(FIXTURE, tmp_path / "station.sqlite3")
+    clock = FrozenClock(NOW)
+    station = open_store(path, clock=clock)
+    try:
+        export_join_bundle(
+            store=station, db_path=path, out=tmp_path / "join.bundle", passphrase=PASSPHRASE
+        )
+        info = join_station(
+            bundle=tmp_path / "join.bundle",
+            db_path=tmp_path / "laptop.sqlite3",
+            passphrase=PASSPHRASE,
+            device_name="升级后的笔记本",
+            clock=clock,
+        )
+        laptop = open_store(tmp_path / "laptop.sqlite3", clock=clock)
+        try:
+            visit = log_on(laptop, info, "升级以后在村里记的来访")
+            export_bundle(store=laptop, out=tmp_path / "laptop.bundle")
+        finally:
+            laptop.dispose()
+        taken = import_bundle(store=station, path=tmp_path / "laptop.bundle")
+        assert taken.merge.by_table["visit"] == 1
+        with station.read() as session:
+            assert session.get(Visit, visit.id) is not None
+        assert load_station(station).id == info.id
+    finally:
+        station.dispose()
