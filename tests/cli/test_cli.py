@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from shell import count, run
 from typer.testing import CliRunner
 
 from tui.cli import cli
-
-LIAISON = [sys.executable, "-c", "from tui.cli import main; main()"]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The real command in a fresh process, with no terminal on stdin."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISON_")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [*LIAISON, *args],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        env=full_env,
-        timeout=120,
-    )
-
-
-def count(path: Path, table: str) -> int:
-    with sqlite3.connect(path) as db:
-        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def test_help_names_every_command_in_both_languages() -> None:

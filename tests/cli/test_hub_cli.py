@@ -4,16 +4,13 @@ password never shown."""
 
 from __future__ import annotations
 
-import os
 import socket
-import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hub_fixture import COUNTY, STATION_A, STATION_B
+from shell import count, run
 from small_station import NOW
 from typer.testing import CliRunner
 
@@ -25,20 +22,6 @@ from store.station import StationIn, init_station, load_station, open_store
 from store.visits import log_visit
 from tui.cli import cli
 from tui.i18n import set_language
-
-LIAISON = [sys.executable, "-c", "from tui.cli import main; main()"]
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISON_")}
-    return subprocess.run(
-        [*LIAISON, *args],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        timeout=120,
-    )
 
 
 def make_station(path: Path, spec: StationIn) -> Path:
@@ -66,11 +49,6 @@ def make_station(path: Path, spec: StationIn) -> Path:
     finally:
         store.dispose()
     return path
-
-
-def count(path: Path, table: str) -> int:
-    with sqlite3.connect(path) as db:
-        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 @pytest.fixture(autouse=True)
