@@ -80,6 +80,19 @@ def _unit_of(device: Device, issue_id: str) -> str:
         return issue.unit_id
 
 
+def _handed_to_two_units_apart(trio: dict[str, Device], tmp_path: Path) -> tuple[Issue, list[str]]:
+    """The station hands an issue to units[1]; the laptop, not knowing, a minute later to
+    units[2] (the later edit wins); then everyone exchanges bundles."""
+    station, laptop = trio["station"], trio["laptop1"]
+    issue = _issues(station)[0]
+    units = _township_units(station)
+    _hand_to(station, issue.id, units[1])
+    later(laptop)
+    _hand_to(laptop, issue.id, units[2])
+    settle(trio, tmp_path)
+    return issue, units
+
+
 # -- joining ----------------------------------------------------------------------------------
 
 
@@ -207,12 +220,7 @@ def test_concurrent_edits_of_a_field_resolve_the_same_everywhere_and_keep_the_lo
     trio: dict[str, Device], tmp_path: Path
 ) -> None:
     station, laptop = trio["station"], trio["laptop1"]
-    issue = _issues(station)[0]
-    units = _township_units(station)
-    _hand_to(station, issue.id, units[1])
-    later(laptop)  # the laptop's edit is the later one: it wins
-    _hand_to(laptop, issue.id, units[2])
-    settle(trio, tmp_path)
+    issue, units = _handed_to_two_units_apart(trio, tmp_path)
     for device in trio.values():
         assert _unit_of(device, issue.id) == units[2]
         with device.store.read() as session:
@@ -242,12 +250,7 @@ def test_a_conflict_answered_on_one_device_is_answered_on_all(
     trio: dict[str, Device], tmp_path: Path
 ) -> None:
     station, laptop = trio["station"], trio["laptop1"]
-    issue = _issues(station)[0]
-    units = _township_units(station)
-    _hand_to(station, issue.id, units[1])
-    later(laptop)
-    _hand_to(laptop, issue.id, units[2])
-    settle(trio, tmp_path)
+    issue, units = _handed_to_two_units_apart(trio, tmp_path)
     with station.store.read() as session:
         conflict = list_conflicts(session=session).items[0]
     later(station, 5)
@@ -262,13 +265,8 @@ def test_a_conflict_answered_on_one_device_is_answered_on_all(
 
 
 def test_keeping_the_winner_answers_the_conflict(trio: dict[str, Device], tmp_path: Path) -> None:
-    station, laptop = trio["station"], trio["laptop1"]
-    issue = _issues(station)[0]
-    units = _township_units(station)
-    _hand_to(station, issue.id, units[1])
-    later(laptop)
-    _hand_to(laptop, issue.id, units[2])
-    settle(trio, tmp_path)
+    laptop = trio["laptop1"]
+    issue, units = _handed_to_two_units_apart(trio, tmp_path)
     with laptop.store.read() as session:
         conflict = list_conflicts(session=session).items[0]
     with laptop.store.write(laptop.info.actor()) as session:
