@@ -4,12 +4,7 @@ within 80 columns in Chinese and English. On a station's own database nothing of
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from desk_helpers import (
@@ -22,6 +17,7 @@ from desk_helpers import (
     press,
     settle,
 )
+from english_desk import run_in_english
 from second_station import SECOND_NAME, SecondStation, add_second_station
 from textual.widgets import Button, Label
 
@@ -165,58 +161,18 @@ async def test_one_station_shows_nothing_of_it(
 async def test_footers_fit_in_english(store: Store, second: SecondStation) -> None:
     """Key labels are read when their screens' classes are defined: English needs a process of
     its own."""
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(store.engine.url.database), str(root / "tests/screens")],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root), "LIAISON_LANG": "en"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = run_in_english(str(store.engine.url.database), BODY)
     for name in ("board", "stats"):
         assert out[name]["width"] <= 80, (name, out[name]["footer"])
         assert out[name]["sub_title"] == "All stations"
         assert out[name]["button"] == "Station (z): All stations"
 
 
-SCRIPT = r"""
-import asyncio, json, sys
-sys.path.insert(0, sys.argv[2])
-
-from tui.i18n import set_language
-set_language("en")
-
-from datetime import datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from desk_helpers import descriptions, footer_keys, footer_width, press, settle
-from store.clock import FrozenClock
-from store.station import load_station, open_store
-from tui.app import make_app
-
-
-async def main() -> None:
-    clock = FrozenClock(datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
-    store = open_store(Path(sys.argv[1]), clock=clock)
-    app = make_app(store, load_station(store), lang="en")
-    out = {}
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for name, key in (("board", "b"), ("stats", "s")):
-            await press(pilot, key)
-            out[name] = {
-                "footer": descriptions(footer_keys(app)),
-                "width": footer_width(app),
-                "sub_title": app.screen.sub_title,
-                "button": str(app.screen.query_one("#" + name + "-station-button").label),
-            }
-    store.dispose()
-    print(json.dumps(out, ensure_ascii=False))
-
-
-asyncio.run(main())
+# The board and the statistics, each with its station button.
+BODY = r"""
+for name, key in (("board", "b"), ("stats", "s")):
+    await press(pilot, key)
+    out[name] = look(app)
+    out[name]["sub_title"] = app.screen.sub_title
+    out[name]["button"] = str(app.screen.query_one("#" + name + "-station-button").label)
 """

@@ -5,79 +5,33 @@ and `screens` are imported: that needs a fresh interpreter, hence the subprocess
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from english_desk import run_in_english
 
 from store.changes import Actor
 from store.db import Store
 from store.duty import start_duty
 
-ROOT = Path(__file__).resolve().parents[2]
-
-SCRIPT = r"""
-import asyncio, json, sys
-sys.path.insert(0, sys.argv[2])  # tests/screens, for desk_helpers
-
-from tui.i18n import set_language
-set_language("en")
-
-from datetime import datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from desk_helpers import descriptions, footer_keys, footer_width, press, screen_lines, settle
-from store.clock import FrozenClock
-from store.station import load_station, open_store
-from tui.app import make_app
-
-
-async def main() -> None:
-    clock = FrozenClock(datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
-    store = open_store(Path(sys.argv[1]), clock=clock)
-    app = make_app(store, load_station(store), lang="en")
-    out = {}
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for name, key in (("dashboard", None), ("triage", "t"), ("board", "b"), ("log", "n")):
-            if key:
-                await press(pilot, key)
-            app.screen.refresh_bindings()
-            await settle(pilot)
-            out[name] = {
-                "screen": type(app.screen).__name__,
-                "footer": descriptions(footer_keys(app)),
-                "width": footer_width(app),
-                "text": "\n".join(screen_lines(app)),
-            }
-        await press(pilot, "escape")
-        await press(pilot, "t")
-        await press(pilot, "question_mark")
-        out["help"] = {"screen": type(app.screen).__name__, "text": "\n".join(screen_lines(app))}
-    store.dispose()
-    print(json.dumps(out, ensure_ascii=False))
-
-
-asyncio.run(main())
+# The dashboard, triage, board and log form, then help over the triage queue.
+BODY = r"""
+for name, key in (("dashboard", None), ("triage", "t"), ("board", "b"), ("log", "n")):
+    if key:
+        await press(pilot, key)
+    app.screen.refresh_bindings()
+    await settle(pilot)
+    out[name] = look(app)
+await press(pilot, "escape")
+await press(pilot, "t")
+await press(pilot, "question_mark")
+out["help"] = {"screen": type(app.screen).__name__, "text": "\n".join(screen_lines(app))}
 """
 
 
 def test_the_interface_speaks_english(store: Store, station_path: Path, actor: Actor, refs) -> None:  # type: ignore[no-untyped-def]
     with store.write(actor) as session:
         start_duty(session=session, deputy_id=refs.deputies["沈国强"])
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LIAISON_LANG": "en"}
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(station_path), str(ROOT / "tests" / "screens")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    shown = run_in_english(station_path, BODY)
 
     assert [shown[s]["screen"] for s in ("dashboard", "triage", "board", "log", "help")] == [
         "DashboardScreen",

@@ -3,11 +3,9 @@ screen speaks English (a fresh interpreter: key labels are read when the classes
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from english_desk import run_in_english
 
 from store.changes import Actor
 from store.db import Store
@@ -17,45 +15,11 @@ from store.models import Tier
 from store.station import load_station, open_store
 from store.sync.exchange import export_bundle, export_join_bundle, import_bundle, join_station
 
-ROOT = Path(__file__).resolve().parents[2]
-
-SCRIPT = r"""
-import asyncio, json, sys
-sys.path.insert(0, sys.argv[2])
-
-from tui.i18n import set_language
-set_language("en")
-
-from datetime import datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from desk_helpers import descriptions, footer_keys, footer_width, press, screen_lines, settle
-from store.clock import FrozenClock
-from store.station import load_station, open_store
-from tui.app import make_app
-
-
-async def main() -> None:
-    clock = FrozenClock(datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
-    store = open_store(Path(sys.argv[1]), clock=clock)
-    app = make_app(store, load_station(store), lang="en")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "y")
-        app.screen.refresh_bindings()
-        await settle(pilot)
-        out = {
-            "screen": type(app.screen).__name__,
-            "footer": descriptions(footer_keys(app)),
-            "width": footer_width(app),
-            "text": "\n".join(screen_lines(app)),
-        }
-    store.dispose()
-    print(json.dumps(out, ensure_ascii=False))
-
-
-asyncio.run(main())
+# On the sync screen, every key live (a laptop has sent a conflict).
+BODY = """
+await press(pilot, "y")
+await settle(pilot)
+out.update(look(app))
 """
 
 
@@ -91,17 +55,7 @@ def test_sync_screen_in_english(
     laptop.dispose()
     import_bundle(store=store, path=tmp_path / "l.bundle")
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LIAISON_LANG": "en"}
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(station_path), str(ROOT / "tests" / "screens")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    shown = run_in_english(station_path, BODY)
     assert shown["screen"] == "SyncScreen"
     for key in ("Export", "Import", "New laptop", "Keep", "Restore"):
         assert key in shown["footer"], shown["footer"]
