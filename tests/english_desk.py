@@ -28,7 +28,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from desk_helpers import descriptions, footer_keys, footer_width, press, screen_lines, settle
+from desk_helpers import (
+    content, descriptions, footer_keys, footer_width, press, screen_lines, settle,
+)
 from english_desk import look
 from store.clock import FrozenClock
 from store.station import load_station, open_store

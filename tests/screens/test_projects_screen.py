@@ -19,6 +19,7 @@ from desk_helpers import (
     rows,
     settle,
 )
+from english_desk import run_in_english
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TextArea
 
@@ -180,26 +181,9 @@ async def test_the_list_opens_projects_and_prints_the_publication_list(
 async def test_in_english_the_project_keys_fit_80_columns(
     store: Store, actor: Actor, make_issue: Callable[..., IssueRow], rostered: str
 ) -> None:
-    import os
-    import subprocess
-    import sys
-
     with store.write(actor) as session:
         promote_issue(session=session, issue_id=make_issue().id)
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(store.engine.url.database), str(root / "tests/screens")],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root), "LIAISON_LANG": "en"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    shown = done.stdout.strip().splitlines()[-1]
-    import json
-
-    out = json.loads(shown)
+    out = run_in_english(str(store.engine.url.database), BODY)
     for name in ("projects", "project", "review"):
         assert out[name]["width"] <= 80, (name, out[name]["footer"])
     assert "Print list" in out["projects"]["footer"]
@@ -215,45 +199,15 @@ async def test_in_english_the_project_keys_fit_80_columns(
         assert leaks == [], (name, leaks)
 
 
-SCRIPT = r"""
-import asyncio, json, sys
-sys.path.insert(0, sys.argv[2])
-
-from tui.i18n import set_language
-set_language("en")
-
-from datetime import datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from desk_helpers import descriptions, footer_keys, footer_width, press, screen_lines, settle
-from store.clock import FrozenClock
-from store.station import load_station, open_store
-from tui.app import make_app
-
-
-async def main() -> None:
-    clock = FrozenClock(datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
-    store = open_store(Path(sys.argv[1]), clock=clock)
-    app = make_app(store, load_station(store), lang="en")
-    out = {}
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        steps = (("projects", ["m"]), ("project", ["enter"]), ("review", ["escape", "escape", "g"]))
-        for name, keys in steps:
-            for key in keys:
-                await press(pilot, key)
-            app.screen.refresh_bindings()
-            await settle(pilot)
-            out[name] = {
-                "footer": descriptions(footer_keys(app)),
-                "width": footer_width(app),
-                # Below the header, which names the station (data, in Chinese).
-                "text": "\n".join(screen_lines(app)[1:]),
-            }
-    store.dispose()
-    print(json.dumps(out, ensure_ascii=False))
-
-
-asyncio.run(main())
+# The micro-projects list, one project, the quarterly review.
+BODY = r"""
+steps = (("projects", ["m"]), ("project", ["enter"]), ("review", ["escape", "escape", "g"]))
+for name, keys in steps:
+    for key in keys:
+        await press(pilot, key)
+    app.screen.refresh_bindings()
+    await settle(pilot)
+    out[name] = look(app)
+    # Below the header, which names the station (data, in Chinese).
+    out[name]["text"] = "\n".join(screen_lines(app)[1:])
 """

@@ -3,15 +3,13 @@ breakdown, the log form's 困难群体 box, proposals on triage, and marking a c
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 from desk_helpers import content, notes, pick, pick_options, press, row_keys, rows, settle
+from english_desk import run_in_english
 from sqlmodel import select
 from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
 
@@ -229,42 +227,19 @@ async def test_o_puts_the_most_urgent_visit_first_in_the_queue(
         assert t("triage.by_urgency") in content(desk.screen.query_one("#triage-count"))
 
 
+# Triage's visit pane, the board in urgency order, an issue's urgency breakdown.
 ENGLISH = r"""
-import asyncio, json, sys
-sys.path.insert(0, sys.argv[2])
-from tui.i18n import set_language
-set_language("en")
-from datetime import datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
-from desk_helpers import content, descriptions, footer_keys, press, settle
 from screens.issue import IssueScreen
-from store.clock import FrozenClock
-from store.station import load_station, open_store
-from tui.app import make_app
 
-
-async def main() -> None:
-    clock = FrozenClock(datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
-    store = open_store(Path(sys.argv[1]), clock=clock)
-    app = make_app(store, load_station(store), lang="en")
-    out = {}
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "t")
-        out["triage"] = content(app.screen.query_one("#triage-visit"))
-        await press(pilot, "b")
-        out["footer"] = descriptions(footer_keys(app))
-        await press(pilot, "o")
-        out["status"] = content(app.screen.query_one("#board-status"))
-        app.push_screen(IssueScreen(sys.argv[3]))
-        await settle(pilot)
-        out["head"] = content(app.screen.query_one("#issue-head"))
-    store.dispose()
-    print(json.dumps(out, ensure_ascii=False))
-
-
-asyncio.run(main())
+await press(pilot, "t")
+out["triage"] = content(app.screen.query_one("#triage-visit"))
+await press(pilot, "b")
+out["footer"] = descriptions(footer_keys(app))
+await press(pilot, "o")
+out["status"] = content(app.screen.query_one("#board-status"))
+app.push_screen(IssueScreen(sys.argv[3]))
+await settle(pilot)
+out["head"] = content(app.screen.query_one("#issue-head"))
 """
 
 
@@ -276,16 +251,7 @@ def test_in_english(
     make_visit(category=FIRE, text=WIRES[1])
     path = str(store.engine.url.database)
     store.dispose()
-    done = subprocess.run(
-        [sys.executable, "-c", ENGLISH, path, str(ROOT / "tests" / "screens"), issue.id],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    out = json.loads(done.stdout)
+    out = run_in_english(path, ENGLISH, issue.id)
     assert "This resident already has 1 open issue(s) (l links)" in out["triage"]
     assert "their own · same village · same category · shared words: 飞线充电" in out["triage"]
     assert "Urgency " in out["triage"] and "Request +4" in out["triage"]
