@@ -21,8 +21,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar, Static
 
-from screens.base import DeskScreen
 from screens.dialogs import ConfirmModal
+from screens.paged import PagedTableScreen
 from store.errors import StoreError
 from store.models import (
     Channel,
@@ -182,10 +182,13 @@ class SyncData:
     names: dict[str, str]
 
 
-class SyncScreen(DeskScreen):
-    """Where this device stands with its peers; bundles out and in; conflicts answered."""
+class SyncScreen(PagedTableScreen):
+    """Where this device stands with its peers; bundles out and in; conflicts answered (a page
+    of them in the table)."""
 
     HELP_KEY = "help.sync"
+    TABLE_ID = "sync-conflicts"
+    COLUMNS = COLUMNS
     BINDINGS = [
         Binding("e", "export", t("key.sync_export"), tooltip=t("tip.sync_export"), id="sync-e"),
         Binding("i", "import", t("key.sync_import"), tooltip=t("tip.sync_import"), id="sync-i"),
@@ -210,7 +213,6 @@ class SyncScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.data: SyncData | None = None
-        self.page_offset = 0
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -228,17 +230,12 @@ class SyncScreen(DeskScreen):
         yield Footer()
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#sync-conflicts", DataTable)
-
-    @property
     def is_station(self) -> bool:
         return self.data is not None and self.data.status.device_kind == DeviceKind.station
 
     def on_mount(self) -> None:
         self.title = t("sync.title")
-        for heading, width, key in COLUMNS:
-            self.table.add_column(t(heading), width=width, key=key)
+        self.add_columns()
         self.query_one("#sync-progress", ProgressBar).display = False
         self.query_one("#sync-new-laptop", Button).display = False
         self.reload()
@@ -268,11 +265,11 @@ class SyncScreen(DeskScreen):
         return SyncData(status=status, page=page, names=names)
 
     def _show(self, data: SyncData) -> None:
-        self.data, self.page_offset = data, data.page.offset
+        self.data, self.shown_page, self.page_offset = data, data.page, data.page.offset
         self.query_one("#sync-status", Static).update(self._status_text(data.status))
         self.query_one("#sync-new-laptop", Button).display = self.is_station
         table = self.table
-        keep = self._current_id()
+        keep = self.current_id()
         table.clear()
         tz = self.desk.store.clock.tz
         for row in data.page.items:
@@ -339,15 +336,8 @@ class SyncScreen(DeskScreen):
                 return value
         return value
 
-    def _current_id(self) -> str | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
-
     def _current(self) -> ConflictRow | None:
-        conflict_id = self._current_id()
+        conflict_id = self.current_id()
         if self.data is None or conflict_id is None:
             return None
         return next((r for r in self.data.page.items if r.id == conflict_id), None)
@@ -514,23 +504,11 @@ class SyncScreen(DeskScreen):
         self.table.focus()
 
     def action_cursor(self, step: int) -> None:
-        if step > 0:
-            self.table.action_cursor_down()
-        else:
-            self.table.action_cursor_up()
+        super().action_cursor(step)
         self.refresh_bindings()
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()
-
-    def action_page(self, step: int) -> None:
-        page = self.data.page if self.data else None
-        if page is None:
-            return
-        offset = self.page_offset + step * page.limit
-        if 0 <= offset < max(page.total, 1):
-            self.page_offset = offset
-            self.reload()
 
     def action_keep(self) -> None:
         row = self._current()
