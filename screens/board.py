@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Header, Label, Select
 from screens.base import nav_bindings
 from screens.issue import IssueScreen
 from screens.paged import PagedTableScreen
+from screens.station_scoped import StationScoped
 from store.boards import BoardFilter, BoardOrder, board_counts, board_position, list_board
 from store.issues import IssueRow
 from store.models import Colour, IssueStatus, Tier
@@ -26,7 +27,6 @@ from tui.i18n import label, t
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, fit
 from tui.widgets.page_table import PageTable
-from tui.widgets.station_button import station_button
 
 
 def counts_line(app: object, counts: dict[Tier, dict[Colour, int]]) -> Text:
@@ -140,7 +140,7 @@ class BoardData:
     focus_id: str | None = None
 
 
-class BoardScreen(PagedTableScreen):
+class BoardScreen(StationScoped, PagedTableScreen):
     """Open issues grouped by tier, red then yellow then green; Enter opens one. Opened with
     a figure's filter (from statistics), it lists that figure's issues and Esc goes back."""
 
@@ -166,6 +166,7 @@ class BoardScreen(PagedTableScreen):
         Binding("escape", "back", t("key.back"), id="board-back"),
     ]
     TABLE_ID = "board-table"
+    STATION_BUTTON = "board-station-button"
     ROW_ACTION = "open"
     COLUMNS = (
         ("col.colour", 2, "colour"),
@@ -210,8 +211,7 @@ class BoardScreen(PagedTableScreen):
         if self.desk.many_stations:
             # The station shown is the app's (statistics may have changed it meanwhile).
             filters = replace(filters, station_id=self.desk.shown_station)
-            self.sub_title = self.desk.shown_station_name()
-            station_button(self.query_one("#board-station-button", Button), self.sub_title)
+            self.show_station()
         self.run_store(
             partial(self._load, filters, self.page_offset, focus, self.order),
             self._show,
@@ -290,15 +290,6 @@ class BoardScreen(PagedTableScreen):
         if action == "pick_station":
             return self.desk.many_stations
         return True
-
-    @on(Button.Pressed, "#board-station-button")
-    def action_pick_station(self) -> None:
-        if self.desk.many_stations:
-            self.desk.pick_station(self._station_picked)
-
-    def _station_picked(self) -> None:
-        self.page_offset = 0
-        self.reload()
 
     def action_back(self) -> None:
         if self.heading is not None:

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Label, TabbedContent, TabPane
 
 from screens.base import DeskScreen
+from screens.station_scoped import StationScoped
 from store.models import Channel, Colour, Tier
 from store.paging import PAGE_SIZE, Page
 from store.stats import (
@@ -37,7 +38,6 @@ from store.stats import (
 from tui.i18n import label, t
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
-from tui.widgets.station_button import station_button
 
 # (catalogue key of the heading, width, column key = the figure it shows and drills into)
 COLUMNS = (
@@ -59,10 +59,11 @@ class StatsData:
     page: Page[FigureRow]
 
 
-class StatsScreen(DeskScreen):
+class StatsScreen(StationScoped, DeskScreen):
     """One period's figures and one breakdown; Enter on a figure lists its issues."""
 
     HELP_KEY = "help.stats"
+    STATION_BUTTON = "stats-station-button"
     # The definitions, word for word as in the report's footnote.
     HELP_EXTRA = ("stats.def.two_month", "stats.def.satisfaction", "stats.def.direct")
     BINDINGS = [
@@ -186,9 +187,7 @@ class StatsScreen(DeskScreen):
             ("#stats-kind", t(f"stats.kind.{self.period.kind.value}")),
             ("#stats-by", t(f"stats.by.{self.breakdown.value}")),
         ]
-        if self.desk.many_stations:
-            self.sub_title = self.desk.shown_station_name()
-            station_button(self.query_one("#stats-station-button", Button), self.sub_title)
+        self.show_station()
         for id_, text in choices:
             button = self.query_one(id_, Button)
             button.label = text
@@ -376,15 +375,6 @@ class StatsScreen(DeskScreen):
     @on(Button.Pressed, "#stats-report")
     def _report(self) -> None:
         self.action_report()
-
-    @on(Button.Pressed, "#stats-station-button")
-    def action_pick_station(self) -> None:
-        if self.desk.many_stations:
-            self.desk.pick_station(self._station_picked)
-
-    def _station_picked(self) -> None:
-        self.page_offset = 0
-        self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick_station":
