@@ -11,13 +11,11 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from store.changes import write_context
 from store.errors import IssueNotFound
-from store.models import AccessLog, Constituent, Issue, IssueStatus, Unit, Village, Visit
+from store.models import Constituent, Issue, IssueStatus, Unit, Village, Visit
 from store.paging import PAGE_SIZE, Page
+from store.reveals import log_reveal
 from store.validation import mask_phone
-
-REVEAL_PHONE = "reveal_phone"
 
 
 @dataclass(frozen=True)
@@ -96,19 +94,9 @@ def reveal_phone(*, session: Session, issue_id: str) -> str:
     Raises:
         IssueNotFound: no such issue, or no resident on it.
     """
-    ctx = write_context(session)
     first = _first_visit(session, issue_id)
     person = session.get(Constituent, first.constituent_id) if first else None
     if person is None:
         raise IssueNotFound()
-    session.add(
-        AccessLog(
-            at=ctx.clock.now(),
-            deputy_id=ctx.actor.deputy_id,
-            action=REVEAL_PHONE,
-            table_name="constituent",
-            row_id=person.id,
-        )
-    )
-    session.flush()
+    log_reveal(session=session, table_name="constituent", row_ids=[person.id])
     return person.phone
