@@ -6,19 +6,21 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, QueuePool, create_engine, event, make_url
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
+from store.change_chain import seal_new_entries
 from store.changes import Actor, WriteContext
+from store.cipher import cipher_dbapi
 from store.clock import Clock
 from store.dialect import POSTGRES_SCHEMES, database_url
 from store.errors import DatabaseBusy, DatabaseUnreadable, ReadOnlySession
-from store.files import is_sqlite_file
+from store.files import is_encrypted_file, is_sqlite_file
 
 # Spec §8: a lock held by another terminal is waited for this long before a write gives up.
 BUSY_TIMEOUT_MS = 10_000
@@ -32,20 +34,41 @@ def sqlite_url(path: str | Path) -> str:
     return f"sqlite:///{Path(path)}"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, key: str | None = None) -> Engine:
     """An engine with the durability rules of spec §8 and SQL parameters hidden from errors.
 
     Args:
         url: a SQLAlchemy URL (`sqlite:///path`), or a PostgreSQL one (`postgresql://…` or
             `postgresql+psycopg://…`, always run on psycopg 3).
+        key: the passphrase of a SQLite file encrypted at rest (spec §9), or of one to be
+            created so; None for a plain file. Never stored: SQLCipher derives the page key
+            from it (PBKDF2-HMAC-SHA512) on each new connection.
     """
     if url.startswith(POSTGRES_SCHEMES):
         return _postgres_engine(database_url(url))
-    engine = create_engine(url, hide_parameters=True)
+    engine = create_engine(url, hide_parameters=True) if key is None else _cipher_engine(url, key)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
     return engine
+
+
+def _cipher_engine(url: str, key: str) -> Engine:
+    """SQLAlchemy's SQLCipher dialect on sqlcipher3 (SQLite with SQLCipher built in): its own
+    connect hook runs `PRAGMA key` before anything reads the file, so before the listeners
+    below. The key rides in the URL's password, which SQLAlchemy never shows."""
+    if not key:
+        raise ValueError("empty key")
+    cipher_url = make_url(url).set(drivername="sqlite+pysqlcipher", password=key)
+    return create_engine(
+        cipher_url,
+        module=cipher_dbapi(),
+        hide_parameters=True,
+        # The dialect's default pool keeps one connection per thread; a file's own default (as
+        # for a plain station) is a shared pool, which the desk's worker threads rely on.
+        poolclass=QueuePool,
+        connect_args={"check_same_thread": False},
+    )
 
 
 def _postgres_engine(url: str) -> Engine:
@@ -124,13 +147,16 @@ def _set_read_only(conn: Connection, on: bool) -> None:
 @contextmanager
 def write_session(engine: Engine, *, actor: Actor, clock: Clock) -> Iterator[Session]:
     """One write transaction (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: the store's advisory lock),
-    every change logged, committed at the end or rolled back whole on any error."""
+    every change logged and its log entries sealed (store.change_chain), committed at the end or
+    rolled back whole on any error."""
     bind = engine.execution_options(write=True)
     with Session(bind, expire_on_commit=False) as session:
         session.info["write"] = WriteContext(actor=actor, clock=clock)
         try:
             with session.begin():
                 yield session
+                # In the same transaction as the entries: they commit sealed or not at all.
+                seal_new_entries(session.connection())
         except DatabaseError as exc:
             raise _translate(exc) from None
 
@@ -152,6 +178,8 @@ class Store:
 
     engine: Engine
     clock: Clock
+    # The passphrase of an encrypted file (what copies of it are keyed with), else None.
+    key: str | None = field(default=None, repr=False)
 
     def read(self) -> Any:
         return read_session(self.engine)
@@ -167,6 +195,7 @@ __all__ = [
     "BUSY_TIMEOUT_MS",
     "DatabaseError",
     "Store",
+    "is_encrypted_file",
     "is_sqlite_file",
     "make_engine",
     "read_session",

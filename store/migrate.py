@@ -13,8 +13,8 @@ from store.errors import DatabaseTooNew
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Checked against Alembic's own idea of the head by a test, so start-up need not import Alembic
 # (about 0.1 s) just to learn that nothing is to be done.
-HEAD_REVISION = "0009"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+HEAD_REVISION = "0010"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 
 
 def include_object(
@@ -66,9 +66,11 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(cfg, revision)
 
 
-def ensure_schema(engine: Engine, db_path: Path | None) -> Path | None:
+def ensure_schema(engine: Engine, db_path: Path | None, *, key: str | None = None) -> Path | None:
     """Bring the database to the newest schema.
 
+    Args:
+        key: the passphrase of an encrypted file: its copy before upgrading is keyed the same.
     Returns:
         The path of the backup copy taken before upgrading an older database, else None.
     Raises:
@@ -81,6 +83,6 @@ def ensure_schema(engine: Engine, db_path: Path | None) -> Path | None:
         raise DatabaseTooNew(revision=revision)
     backup = None
     if revision is not None and db_path is not None:
-        backup = backup_before_upgrade(db_path, revision)
+        backup = backup_before_upgrade(db_path, revision, key=key)
     upgrade(engine)
     return backup

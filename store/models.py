@@ -147,6 +147,9 @@ class Constituent(Record, table=True):
     # ("zhangxiaoming") and by initials ("zxm") with an index, not by converting every name.
     name_pinyin: str = Field(default="", max_length=200)
     name_initials: str = Field(default="", max_length=50, index=True)
+    # Set when the resident's personal data was purged (PIPL retention, store.purge): name and
+    # phone are empty from then on, here and in every change-log entry before it.
+    purged_at: datetime | None = None
 
 
 class Issue(Record, table=True):
@@ -239,6 +242,9 @@ class Visit(Record, table=True):
     issue_id: str | None = Field(default=None, foreign_key="issue.id", max_length=36)
     # The resident had already come about the same issue (重复诉求); counted on the issue.
     is_repeat: bool = False
+    # The resident agrees that their name and phone go to the handling unit (同意转交). Without
+    # it, slips and exports for units carry neither.
+    consent_forward: bool = False
 
 
 class Progress(Record, table=True):
@@ -420,6 +426,13 @@ class ChangeLog(SQLModel, table=True):
         Index("ix_change_log_hlc", "hlc"),
         Index("ix_change_log_row", "table_name", "row_id"),
         Index("ix_change_log_device_id_hlc", "device_id", "hlc"),
+        # Entries are sealed at the end of the transaction that wrote them: it finds them here.
+        Index(
+            "ix_change_log_unsealed",
+            "seq",
+            sqlite_where=text("chain IS NULL"),
+            postgresql_where=text("chain IS NULL"),
+        ),
         Index(
             "ix_change_log_clamped_hlc",
             "clamped_hlc",
@@ -444,6 +457,11 @@ class ChangeLog(SQLModel, table=True):
     # what the writer knew it overwrote. Sync tells a knowing overwrite from a concurrent edit
     # by it (store.field_clock).
     base: str | None = Field(default=None, sa_type=Text)
+    # Tamper evidence (store.change_chain): the hash of this entry chained to the one before it
+    # (in `seq` order, on this device), and for entries holding personal data the salt their
+    # digest was taken with, or after a purge the digest of what was removed.
+    chain: str | None = Field(default=None, max_length=64)
+    seal: str | None = Field(default=None, max_length=80)
 
 
 class LocalMeta(SQLModel, table=True):

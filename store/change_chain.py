@@ -1,0 +1,208 @@
+"""The change log made tamper-evident (issue 7): each entry's hash is chained to the one before.
+
+On every device, entries are sealed in the order they were written here (`seq`), at the end of
+the transaction that wrote them (store.db.write_session): `chain` = SHA-256 of the previous
+entry's `chain` and this entry's content. Editing, inserting or deleting an entry in the middle
+breaks every link after it; `liaison check` recomputes the chain and names the first entry that
+does not match. The chain is local: entries that came by sync are sealed as they arrive.
+
+Purging a resident's personal data (store.purge) must rewrite old entries, which hold the name
+and phone. So the personal fields of an entry enter its hash only through `personal digest` =
+SHA-256(salt ‖ those fields), where the salt is random and kept in the entry's `seal` ("s:…").
+A purge replaces the values, keeps their digest in the seal ("p:…") and forgets the salt: the
+chain still verifies, everything but the removed values is still covered, and the digest cannot
+be turned back into a phone number by trying all of them (the salt is gone)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+# Fields that are a resident's personal data, per table: hashed apart, and removable by a purge.
+# name_pinyin and name_initials are derived from the name, so they go with it.
+PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "constituent": ("name", "phone", "id_number", "name_pinyin", "name_initials"),
+}
+
+_COLUMNS = "seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base, seal"
+_UNSEALED = f"SELECT {_COLUMNS} FROM change_log WHERE chain IS NULL ORDER BY seq"
+_LAST_LINK = "SELECT chain FROM change_log WHERE chain IS NOT NULL ORDER BY seq DESC LIMIT 1"
+_SALT_BYTES = 16
+_SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """The first entry whose hash does not follow from the entries before it."""
+
+    seq: int
+    table_name: str
+    row_id: str
+    device_id: str
+    at: str
+
+
+@dataclass(frozen=True)
+class ChainVerdict:
+    entries: int
+    broken: BrokenLink | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def seal_new_entries(conn: Connection) -> int:
+    """Chain every entry not yet sealed, in `seq` order, after the last sealed one. Called in the
+    writing transaction, so the entries and their seals commit together. Returns how many."""
+    rows = conn.exec_driver_sql(_UNSEALED).all()
+    if not rows:
+        return 0
+    previous = conn.exec_driver_sql(_LAST_LINK).scalar() or ""
+    updates = []
+    for row in rows:
+        seal = row.seal
+        if row.table_name in PERSONAL_FIELDS and seal is None:
+            seal = "s:" + os.urandom(_SALT_BYTES).hex()
+        previous = _link(previous, row, seal)
+        updates.append((previous, seal, row.seq))
+    _executemany(conn, "UPDATE change_log SET chain = {p}, seal = {p} WHERE seq = {p}", updates)
+    return len(updates)
+
+
+def verify_chain(
+    conn: Connection, *, progress: Callable[[int], None] | None = None
+) -> ChainVerdict:
+    """Recompute the whole chain. An unsealed entry outside a transaction that is writing it
+    (one written around the store) counts as broken too."""
+    previous = ""
+    count = 0
+    result = conn.execution_options(stream_results=True, yield_per=5000).exec_driver_sql(
+        f"SELECT {_COLUMNS}, chain FROM change_log ORDER BY seq"
+    )
+    for row in result:
+        count += 1
+        try:
+            expected = _link(previous, row, row.seal)
+        except (ValueError, TypeError):
+            expected = None
+        if row.chain is None or row.chain != expected:
+            return ChainVerdict(count, _broken(row))
+        previous = row.chain
+        if progress is not None and count % 50_000 == 0:
+            progress(count)
+    return ChainVerdict(count, None)
+
+
+def redact_entries(
+    conn: Connection, *, table_name: str, row_id: str, values: dict[str, Any], before_seq: int
+) -> int:
+    """Replace the personal fields of `row_id`'s entries older than `before_seq` with `values`
+    (what the purge left in the record), keeping the chain verifiable. Returns how many."""
+    personal = PERSONAL_FIELDS[table_name]
+    rows = conn.exec_driver_sql(_select_row_entries(conn), (table_name, row_id, before_seq)).all()
+    updates = []
+    for seq, fields_text, seal in rows:
+        fields = json.loads(fields_text)
+        held = {k: fields[k] for k in personal if k in fields}
+        if not held or all(fields[k] == values.get(k) for k in held):
+            continue
+        if seal is not None and seal.startswith("s:"):
+            seal = "p:" + _personal_digest(seal, fields)
+        for key in held:
+            fields[key] = values.get(key)
+        updates.append((json.dumps(fields, ensure_ascii=False), seal, seq))
+    _executemany(conn, "UPDATE change_log SET fields = {p}, seal = {p} WHERE seq = {p}", updates)
+    return len(updates)
+
+
+def _select_row_entries(conn: Connection) -> str:
+    p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return (
+        "SELECT seq, fields, seal FROM change_log"
+        f" WHERE table_name = {p} AND row_id = {p} AND seq < {p} ORDER BY seq"
+    )
+
+
+def _executemany(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(sql.format(p=p), rows)
+
+
+def _link(previous: str, row: Any, seal: str | None) -> str:
+    fields = row.fields
+    personal = PERSONAL_FIELDS.get(row.table_name)
+    tail = ""
+    if personal is not None:
+        values = json.loads(fields)
+        tail = _personal_digest(seal, values) if seal else ""
+        fields = _canonical({k: v for k, v in values.items() if k not in personal})
+    text = _SEP.join(
+        (
+            previous,
+            row.hlc,
+            row.device_id,
+            row.deputy_id or "",
+            row.table_name,
+            row.row_id,
+            row.op,
+            fields,
+            _at_text(row.at),
+            row.base or "",
+            tail,
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _personal_digest(seal: str, values: dict[str, Any]) -> str:
+    kind, _, value = seal.partition(":")
+    if kind == "p":
+        return value
+    if kind != "s":
+        raise ValueError("seal")
+    personal = PERSONAL_FIELDS["constituent"]
+    held = _canonical({k: values[k] for k in personal if k in values})
+    return hashlib.sha256(bytes.fromhex(value) + held.encode()).hexdigest()
+
+
+def _canonical(values: dict[str, Any]) -> str:
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _at_text(at: Any) -> str:
+    # SQLite hands back the stored text; PostgreSQL a datetime (sessions are in UTC): both read
+    # as SQLite stores it.
+    if isinstance(at, datetime):
+        if at.tzinfo is not None:
+            at = at.astimezone(UTC).replace(tzinfo=None)
+        return at.isoformat(" ", "microseconds")
+    return str(at)
+
+
+def _broken(row: Any) -> BrokenLink:
+    return BrokenLink(
+        seq=int(row.seq),
+        table_name=str(row.table_name),
+        row_id=str(row.row_id),
+        device_id=str(row.device_id),
+        at=_at_text(row.at)[:19],
+    )
+
+
+__all__ = [
+    "PERSONAL_FIELDS",
+    "BrokenLink",
+    "ChainVerdict",
+    "redact_entries",
+    "seal_new_entries",
+    "verify_chain",
+]
