@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from store.change_chain import verify_chain
 from store.models import SYNCED_TABLES, Setting
 from store.search_index import install_search_index, search_index_faults
 from store.word_index import rebuild_visit_words, word_index_faults
@@ -111,6 +112,19 @@ def _sqlite_checks(conn: Connection) -> list[Finding]:
     return findings
 
 
+def _chain(conn: Connection) -> list[Finding]:
+    verdict = verify_chain(conn)
+    if verdict.broken is None:
+        return []
+    b = verdict.broken
+    return [
+        Finding(
+            "check.chain_broken",
+            {"seq": b.seq, "table": b.table_name, "row": b.row_id, "at": b.at},
+        )
+    ]
+
+
 def _derived_checks(conn: Connection) -> list[Finding]:
     """The search index and the visits' words, which `repair_derived_data` can rebuild."""
     findings = []
@@ -148,6 +162,7 @@ def _invariants(conn: Connection) -> list[Finding]:
             findings.append(Finding(key, {"table": "issue", "count": count, "first": first}))
     findings += _log_matches_rows(conn)
     findings += _rows_have_inserts(conn)
+    findings += _chain(conn)
     findings += _hlc_order(conn)
     return findings
 

@@ -155,7 +155,9 @@ def write_session(engine: Engine, *, actor: Actor, clock: Clock) -> Iterator[Ses
         try:
             with session.begin():
                 yield session
-                # In the same transaction as the entries: they commit sealed or not at all.
+                # What is still pending is logged at this flush; then the log is sealed, in the
+                # same transaction as its entries: they commit sealed or not at all.
+                session.flush()
                 seal_new_entries(session.connection())
         except DatabaseError as exc:
             raise _translate(exc) from None

@@ -145,6 +145,17 @@ class PgServer:
         self._admin(f"CREATE DATABASE {name}{copy}")
         return self.url(name)
 
+    def restore(self, url: str, script: str) -> None:
+        """Run a plain-SQL dump (pg_dump's output) into the database at `url` with psql."""
+        subprocess.run(
+            [*self._as, str(self.bindir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", url],
+            input=script,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd="/",
+        )
+
     def drop_database(self, url: str) -> None:
         """Drop a database, closing whatever connections a test left open to it."""
         self._admin(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")

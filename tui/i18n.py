@@ -285,6 +285,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "slip.what.assignment": ("交办单", "The assignment slip"),
     "slip.what.reminder": ("催办通知书", "The reminder notice"),
     "slip.what.call_record": ("回访记录", "The call record"),
+    "slip.withheld": (
+        "{count} 条来访的群众未同意转交：其姓名、电话未写入",
+        "{count} visit(s) without consent to forwarding: those names and phones are left out",
+    ),
     "slip.what.deputy_record": ("履职情况", "The deputy's record"),
     "slip.writing": ("正在生成……", "Writing…"),
     "key.slip_assignment": ("交办单", "Slip"),
@@ -748,6 +752,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "困难群体（独居老人、残疾、生活困难等，优先办理）",
         "Vulnerable resident (elderly alone, disabled, in hardship: handled first)",
     ),
+    # PIPL: consent is asked, never assumed; the box starts unticked at every visit.
+    "log.consent": (
+        "同意转交（姓名、电话可告知承办单位）",
+        "Consents to forwarding (name and phone may go to the handling unit)",
+    ),
+    "log.consent_tip": (
+        "问过群众、群众同意后再勾选。不勾选：交办单、催办通知书不写姓名和电话",
+        "Tick only after asking the resident. Unticked: slips to the unit carry neither name "
+        "nor phone",
+    ),
     "log.open_issues": (
         "该群众已有 {count} 件在办事项：同一问题请在分办时按 l 归入",
         "This resident already has {count} open issue(s): if it is the same problem, press l "
@@ -883,6 +897,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "issue.tl_reopen": ("再监督", "Reopened for re-supervision"),
     "issue.reopened_n": ("再监督 {count} 次", "re-supervised {count}×"),
     "issue.repeat_mark": ("重复来访", "repeat visit"),
+    "issue.consent_yes": ("同意转交", "consents to forwarding"),
+    "issue.consent_no": ("未同意转交", "not consented"),
     "issue.progress_saved": ("已记录进展", "Progress recorded"),
     "issue.closed_ok": ("已办结", "Closed"),
     "issue.closed_reopened": (
@@ -1072,6 +1088,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.db_unreadable": (
         "不是值班台数据库文件（或已损坏）",
         "Not a Liaison Desk database (or it is damaged)",
+    ),
+    "error.db_encrypted": (
+        "数据库已加密，需要口令才能打开",
+        "The database is encrypted: it needs its passphrase",
+    ),
+    "error.db_wrong_passphrase": (
+        "口令不对，无法打开加密的数据库",
+        "Wrong passphrase: cannot open the encrypted database",
     ),
     "error.pg_unreachable": (
         "无法打开数据库 {db}：服务器未启动、地址或密码有误，或没有这个数据库",
@@ -1361,6 +1385,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{table} 表有 {count} 行没有新增记录的变更日志（第一行 {first}）",
         "{count} {table} row(s) have no insert entry in the change log (first: {first})",
     ),
+    "check.chain_broken": (
+        "变更日志的哈希链在第 {seq} 条断开（{table} 表记录 {row}，{at}）：这条或它之前的记录被改动、"
+        "插入或删除过",
+        "The change log's hash chain breaks at entry {seq} ({table} record {row}, {at}): this "
+        "entry or one before it was altered, inserted or removed",
+    ),
     "check.hlc_order": (
         "本机变更日志有 {count} 处时间戳未递增（第一处序号 {first}）",
         "{count} of this device's change-log stamps do not increase (first seq: {first})",
@@ -1389,6 +1419,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "ledger.date_future": ("日期晚于今天", "The date is after today"),
     "ledger.unknown": ("不认识这个名称", "Not a known name"),
+    "ledger.consent": (
+        "同意转交填 是 或 否（也可填 同意/不同意、1/0、✓/✗；空着算未同意）",
+        "Consent is yes or no (also 是/否, 1/0, ✓/✗; empty means not given)",
+    ),
     "ledger.unit_tier": ("责任单位不属于这个层级", "The unit does not work at this tier"),
     "ledger.unit_required": (
         "填了层级、状态或满意度，就要填责任单位",
@@ -1446,6 +1480,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.passphrase_file": (
         "从文件读取口令（或用环境变量 LIAISON_PASSPHRASE）",
         "Read the passphrase from a file (or set LIAISON_PASSPHRASE)",
+    ),
+    "cli.db_passphrase_file": (
+        "从文件读取加密数据库的口令（或用环境变量 LIAISON_DB_PASSPHRASE；不是同步包口令）",
+        "Read the encrypted database's passphrase from a file (or set LIAISON_DB_PASSPHRASE;"
+        " not a bundle's passphrase)",
+    ),
+    "cli.encrypt": (
+        "用口令加密数据库（笔记本丢失时数据读不出来；口令不是 PIN，至少 8 个字符）",
+        "Encrypt the database with a passphrase (a lost laptop's data cannot be read; a"
+        " passphrase, not the PIN, at least 8 characters)",
+    ),
+    "cli.db_prompt": ("数据库 {path} 的口令", "Passphrase of the database {path}"),
+    "cli.db_prompt_new": (
+        "加密数据库的口令（至少 8 个字符，不要用 PIN）",
+        "Passphrase to encrypt the database with (at least 8 characters, not the PIN)",
+    ),
+    "cli.db_try_again": ("口令不对，请再试一次", "Wrong passphrase, try again"),
+    "cli.db_need_passphrase": (
+        "数据库已加密：没有终端可以输入口令，请用 --db-passphrase-file 或环境变量 {env} 给出",
+        "The database is encrypted: no terminal to ask at; give the passphrase with"
+        " --db-passphrase-file or {env}",
+    ),
+    "cli.db_passphrase_unreadable": (
+        "无法读取数据库口令文件",
+        "The database passphrase file cannot be read",
+    ),
+    "cli.db_short_passphrase": (
+        "数据库口令至少 {min} 个字符",
+        "The database passphrase needs at least {min} characters",
+    ),
+    "cli.db_bad_passphrase": (
+        "口令里不能有控制字符",
+        "The passphrase cannot contain control characters",
     ),
     "cli.sync": (
         "离线同步包（笔记本与联络站之间）",
@@ -1707,6 +1774,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sync.field.id_number": ("身份证号", "ID number"),
     "sync.field.group_name": ("所属小组", "Group"),
     "sync.field.vulnerable": ("困难群众", "Vulnerable"),
+    "sync.field.consent_forward": ("同意转交", "Consent to forward"),
     "sync.field.text": ("诉求", "Words"),
     "sync.field.summary": ("摘要", "Summary"),
     "sync.field.note": ("备注", "Note"),
@@ -1914,6 +1982,88 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "More than one station is named '{name}': cannot tell which",
     ),
     "report.names_separator": ("、", ", "),
+    # The audit trail (l on the dashboard and on an issue's page): who changed what, who saw
+    # a phone.
+    "key.audit": ("操作留痕", "Audit trail"),
+    "tip.audit": (
+        "谁在何时改了什么、看了谁的电话",
+        "Who changed what and when, and who saw a phone",
+    ),
+    "cmd.audit": ("留痕：打开", "Audit trail: open"),
+    "key.issue_audit": ("留痕", "Audit"),
+    "tip.issue_audit": ("这件事项的操作留痕", "This issue's audit trail"),
+    "key.audit_deputy": ("选代表", "Deputy"),
+    "tip.audit_deputy": ("只看一位代表的操作", "Only one deputy's actions"),
+    "key.audit_all": ("全部", "All"),
+    "tip.audit_all": ("取消筛选，看全部记录", "Clear the filters: everything"),
+    "audit.title": ("操作留痕", "Audit trail"),
+    "help.audit": (
+        "联络站每一次修改都有记录：谁（值班代表、哪台设备）、何时、改了哪条记录的哪些内容，"
+        "以及谁查看了群众的电话、谁导出了明文台账。最新的在最上面。p 只看一位代表的操作，"
+        "x 取消筛选；在事项页按 l 打开这件事项的留痕（含其来访、进展、评价和反映人）。"
+        "回车打开该条记录所属的事项。群众的姓名、电话、身份证号和诉求原文在这里不显示，"
+        "只显示「（已隐藏）」。",
+        "Every change at the station is recorded: who (the deputy on duty, which device), when, "
+        "which record and what in it, and who saw a resident's phone or exported the ledger in "
+        "clear. Newest first. p shows one deputy's actions, x clears the filters; l on an "
+        "issue's page opens that issue's trail (its visits, progress, evaluations and "
+        "residents). Enter opens the issue a row belongs to. Residents' names, phones, ID "
+        "numbers and words never show here: they read '(hidden)'.",
+    ),
+    "audit.col.at": ("时间", "When"),
+    "audit.col.deputy": ("代表", "Deputy"),
+    "audit.col.device": ("设备", "Device"),
+    "audit.col.op": ("操作", "Action"),
+    "audit.col.record": ("记录", "Record"),
+    "audit.col.change": ("内容", "Change"),
+    "audit.op.insert": ("新增", "Added"),
+    "audit.op.update": ("修改", "Changed"),
+    "audit.op.delete": ("删除", "Deleted"),
+    "audit.action.reveal_phone": ("查看电话", "Saw phone"),
+    "audit.action.export_revealed": ("导出明文台账", "Ledger in clear"),
+    "audit.export_rows": ("台账 {n} 条来访", "Ledger, {n} visits"),
+    "audit.hidden": ("（已隐藏）", "(hidden)"),
+    "audit.nobody": ("—", "—"),
+    "audit.field_sep": ("；", "; "),
+    "audit.filter": ("显示：", "Showing: "),
+    "audit.all": ("全部记录", "everything"),
+    "audit.and": ("，", ", "),
+    "audit.by_issue": ("事项「{title}」", "issue “{title}”"),
+    "audit.by_deputy": ("代表 {name}", "deputy {name}"),
+    "audit.page": ("第 {n} 页", "page {n}"),
+    "audit.empty": ("没有记录", "Nothing recorded"),
+    "audit.no_issue": ("这条记录不属于哪件事项", "This entry belongs to no issue"),
+    "audit.pick_deputy": ("只看哪位代表的操作？", "Whose actions?"),
+    "audit.any_deputy": ("全部代表", "All deputies"),
+    # Field names the sync screen does not name (sync.field.* names the rest).
+    "audit.field.at": ("时间", "Time"),
+    "audit.field.received_at": ("来访时间", "Received"),
+    "audit.field.opened_on": ("受理日期", "Opened"),
+    "audit.field.warn_on": ("预警日期", "Warning"),
+    "audit.field.window_days": ("办理时限", "Window"),
+    "audit.field.closed_on": ("办结日期", "Closed"),
+    "audit.field.closed_within_window": ("按期办结", "On time"),
+    "audit.field.evaluated_at": ("评价时间", "Evaluated"),
+    "audit.field.resupervision": ("再监督", "Re-supervised"),
+    "audit.field.reopen_count": ("重启次数", "Reopened"),
+    "audit.field.visit_count": ("来访次数", "Visits"),
+    "audit.field.repeat_count": ("重复诉求", "Repeats"),
+    "audit.field.is_repeat": ("重复诉求", "Repeat"),
+    "audit.field.constituent_id": ("反映人", "Resident"),
+    "audit.field.status_before": ("原状态", "Status before"),
+    "audit.field.status_after": ("新状态", "Status after"),
+    "audit.field.duty_date": ("值班日期", "Duty date"),
+    "audit.field.handed_over_at": ("交班时间", "Handed over"),
+    "audit.field.acknowledged_at": ("接班确认", "Acknowledged"),
+    "audit.field.acknowledged_by": ("接班代表", "Taken over by"),
+    "audit.field.active": ("在用", "Active"),
+    "audit.field.level": ("级别", "Level"),
+    "audit.field.position": ("顺序", "Position"),
+    "audit.field.action": ("操作", "Action"),
+    "audit.field.table_name": ("记录类别", "Record kind"),
+    "audit.field.row_id": ("记录", "Record"),
+    "audit.field.score": ("评分", "Score"),
+    "audit.field.pin_hash": ("PIN", "PIN"),
 }
 
 

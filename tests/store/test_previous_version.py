@@ -1,9 +1,13 @@
-"""A station database made by the previous release opens, upgrades with nothing lost, and syncs
-(issue 7, part 7; SQLite).
+"""A station database made by an earlier release opens, upgrades with nothing lost, and syncs
+(issue 7, part 7), on SQLite and on PostgreSQL.
 
-`tests/data/station-0008.sqlite3` was written by schema 0008's code (commit 0f4539a):
-`fixtures.demo.build_demo(path, visits=80, seed=20260625)`, then VACUUM. Keep one file per
-released schema; make the next from the release before a migration is added."""
+`tests/data/station-0008.sqlite3` was written by schema 0008's code (commit 0f4539a),
+`station-0009.sqlite3` by schema 0009's (commit 5f06edd): `fixtures.demo.build_demo(path,
+visits=80, seed=20260625, clock=FrozenClock(NOW))`, then VACUUM. `station-0009.postgresql.sql`
+is `pg_dump --inserts` of a county hub on PostgreSQL that 0009's code made (`init_hub`) and the
+0009 station was pushed to (`push_to_hub`): PostgreSQL came with schema 0009, so there is no
+older one. Keep one file per released schema; make the next from the release before a migration
+is added."""
 
 from __future__ import annotations
 
@@ -11,17 +15,24 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+from pg import PgServer
 from small_station import NOW
+from sqlalchemy import Engine, text
 from sync_helpers import PASSPHRASE, log_on
 
 from store.check import check_database
 from store.clock import FrozenClock
+from store.db import make_engine
 from store.migrate import HEAD_REVISION, current_revision
 from store.models import Visit
 from store.station import load_station, open_store
 from store.sync.exchange import export_bundle, export_join_bundle, import_bundle, join_station
 
-FIXTURE = Path(__file__).parent.parent / "data" / "station-0008.sqlite3"
+DATA = Path(__file__).parent.parent / "data"
+FIXTURES = sorted(DATA.glob("station-*.sqlite3"))
+FIXTURE = FIXTURES[-1]
+PG_DUMP = DATA / "station-0009.postgresql.sql"
 TABLES = ("station", "deputy", "village", "unit", "constituent", "issue", "visit", "progress",
           "evaluation", "shift", "change_log")  # fmt: skip
 
@@ -31,8 +42,14 @@ def _counts(path: Path) -> dict[str, int]:
         return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
-def test_the_previous_schema_upgrades_with_nothing_lost(tmp_path: Path) -> None:
-    path = shutil.copy(FIXTURE, tmp_path / "station.sqlite3")
+def _engine_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_an_earlier_schema_upgrades_with_nothing_lost(tmp_path: Path, fixture: Path) -> None:
+    path = shutil.copy(fixture, tmp_path / "station.sqlite3")
     before = _counts(path)
     assert before["visit"] == 80
     copies: list[Path] = []
@@ -46,6 +63,29 @@ def test_the_previous_schema_upgrades_with_nothing_lost(tmp_path: Path) -> None:
     assert _counts(path) == before
     # The file as it was is kept beside it, readable by the old version.
     assert len(copies) == 1 and _counts(copies[0]) == before
+
+
+def test_the_previous_schema_upgrades_on_postgresql(pg_server: PgServer) -> None:
+    url = pg_server.create_database()
+    try:
+        pg_server.restore(url, PG_DUMP.read_text())
+        raw = make_engine(url)
+        try:
+            assert current_revision(raw) == "0009"
+            before = _engine_counts(raw)
+        finally:
+            raw.dispose()
+        assert before["visit"] == 80
+        store = open_store(url, clock=FrozenClock(NOW))
+        try:
+            assert current_revision(store.engine) == HEAD_REVISION
+            assert _engine_counts(store.engine) == before
+            report = check_database(engine=store.engine)
+            assert report.ok, report.findings
+        finally:
+            store.dispose()
+    finally:
+        pg_server.drop_database(url)
 
 
 def test_an_upgraded_station_makes_a_laptop_and_takes_its_bundle(tmp_path: Path) -> None:
