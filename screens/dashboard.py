@@ -80,6 +80,14 @@ class DashboardScreen(DeskScreen):
             show=False,
             id="review",
         ),
+        Binding(
+            "l",
+            "app.push('screens.audit', 'AuditScreen')",
+            t("key.audit"),
+            tooltip=t("tip.audit"),
+            show=False,
+            id="audit",
+        ),
     ]
 
     def __init__(self) -> None:

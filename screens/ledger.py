@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Prog
 
 from screens.base import DeskScreen
 from store.ledger import ImportSummary, LedgerInvalid, RowError, export_ledger, import_ledger
+from store.reveals import log_export
 from tui.i18n import import_summary_lines, row_error_lines, t
 
 # A wrong station's ledger can fail on every row: enough lines to see the pattern.
@@ -164,9 +165,14 @@ class LedgerScreen(DeskScreen):
 
     def _write(self, out: Path, reveal: bool) -> int:
         with self.desk.store.read() as session:
-            return export_ledger(
+            rows = export_ledger(
                 session=session, out=out, today=self.today, reveal=reveal, progress=self._progress
             )
+        if reveal:
+            # Phones written in clear: recorded in the access log (who, when, how many).
+            with self.desk.store.write(self.desk.actor) as session:
+                log_export(session=session, rows=rows)
+        return rows
 
     def _exported(self, out: Path, reveal: bool, rows: int) -> None:
         self._finish()

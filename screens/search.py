@@ -24,6 +24,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from screens.base import DeskScreen
 from screens.issue import IssueScreen
+from screens.reveal import log_reveals
 from store.clock import to_local
 from store.search import (
     CAP,
@@ -114,6 +115,17 @@ class Answer:
     results: SearchResults
 
 
+def residents_shown(answer: Answer) -> list[str]:
+    """The residents whose phones a page of hits shows (issues show none)."""
+    out = []
+    for hit in answer.results.page.items:
+        if isinstance(hit, ResidentHit):
+            out.append(hit.id)
+        elif isinstance(hit, VisitHit):
+            out.append(hit.constituent_id)
+    return out
+
+
 def marked(value: str, terms: tuple[str, ...], width: int, style: str = "") -> Text:
     """Plain text cut to `width` cells, the terms in it highlighted (spans, never markup)."""
     text = fit(value, width, style)
@@ -185,6 +197,8 @@ class SearchScreen(DeskScreen):
         self.empty_for: dict[SearchKind, str] = {}
         self.count_timer: Timer | None = None
         self.revealed = False
+        # The residents whose phones were shown revealed (their reveals recorded).
+        self.revealed_for: set[str] = set()
         # A screen was opened from here: coming back keeps the focus where it was.
         self.opened_child = False
 
@@ -372,6 +386,12 @@ class SearchScreen(DeskScreen):
             )
 
     def _fill(self, answer: Answer, keep: str | None = None) -> None:
+        if self.revealed:
+            # Revealed phones stay revealed on the next page or the next query: those residents'
+            # reveals are recorded too (store.reveals), each once.
+            new = [r for r in residents_shown(answer) if r not in self.revealed_for]
+            self.revealed_for.update(new)
+            log_reveals(self, new)
         page = answer.results.page
         terms = answer.results.query.terms
         rows: list[tuple[str, list[Text]]] = []
@@ -562,9 +582,22 @@ class SearchScreen(DeskScreen):
         self.refresh_bindings()
 
     def action_reveal(self) -> None:
-        if self.answer is not None:
-            self.revealed = not self.revealed
-            self._fill(self.answer, self.current_id())
+        answer = self.answer
+        if answer is None:
+            return
+        if self.revealed:
+            self.revealed = False
+            self.revealed_for.clear()
+            self._fill(answer, self.current_id())
+            return
+
+        def shown() -> None:
+            self.revealed = True
+            self.revealed_for.update(residents_shown(answer))
+            if self.answer is not None:
+                self._fill(self.answer, self.current_id())
+
+        log_reveals(self, residents_shown(answer), shown)
 
     def on_screen_resume(self) -> None:
         if self.opened_child:

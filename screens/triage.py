@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from screens.dialogs import PickItem, PickModal
 from screens.paged import PagedTableScreen
+from screens.reveal import log_reveals
 from store.clock import to_local
 from store.issues import IssueRow, link_visits, open_issue_from_visits, suggest_units
 from store.models import Tier
@@ -273,9 +274,23 @@ class TriageScreen(PagedTableScreen):
     # -- actions ----------------------------------------------------------------------
 
     def action_reveal(self) -> None:
-        if self.info is not None:
-            self.revealed = not self.revealed
-            self._show_detail(self.info)
+        info = self.info
+        if info is None:
+            return
+        if self.revealed:
+            self.revealed = False
+            self._show_detail(info)
+            return
+
+        visit_id = info.detail.row.id
+
+        def shown() -> None:
+            # The cursor may have moved on meanwhile: only this visit's phone is shown.
+            if self.info is not None and self.info.detail.row.id == visit_id:
+                self.revealed = True
+                self._show_detail(self.info)
+
+        log_reveals(self, [info.detail.constituent_id], shown)
 
     def _visit_or_warn(self) -> VisitDetail | None:
         if self.detail is None or self.shown_page is None or not self.shown_page.items:

@@ -50,6 +50,10 @@ PERSONAL_FIELDS: dict[str, frozenset[str]] = {
     "deputy": frozenset({"phone", "pin_hash"}),
 }
 
+# Columns a change may write that say nothing to a reader: the deletion mark (the op says it)
+# and the station a record belongs to (a station has one).
+_QUIET = frozenset({"deleted_at", "station_id"})
+
 # The op of an access-log event (a reveal): shown as what was done, not as a new record.
 ACCESS = "access"
 
@@ -269,7 +273,7 @@ def _fields(
     personal = PERSONAL_FIELDS.get(table, frozenset())
     out = []
     for name, value in fields.items():
-        if name in META_FIELDS or name == "deleted_at":
+        if name in META_FIELDS or name in _QUIET:
             continue
         if name in personal:
             out.append(AuditField(name, hidden=True))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from store.changes import write_context
-from store.models import AccessLog
+from store.models import AccessLog, Visit
 
 # AccessLog.action values (the audit screen names them through the catalogue, audit.action.*).
 REVEAL_PHONE = "reveal_phone"
@@ -66,3 +66,21 @@ def log_export(*, session: Session, rows: int) -> None:
         rows: how many visits the file holds.
     """
     log_reveal(session=session, table_name=LEDGER, row_ids=[str(rows)], action=EXPORT_REVEALED)
+
+
+def reveal_issue_phones(*, session: Session, issue_id: str) -> int:
+    """Record that the phones of everyone who came about an issue were shown (its page lists
+    them all).
+
+    Args:
+        session: a write session.
+        issue_id: the issue whose visits' residents are shown.
+    Returns:
+        How many residents' reveals were recorded.
+    """
+    residents = session.exec(
+        select(Visit.constituent_id)
+        .where(Visit.issue_id == issue_id, col(Visit.deleted_at).is_(None))
+        .order_by(col(Visit.received_at))
+    ).all()
+    return log_reveal(session=session, table_name="constituent", row_ids=residents)

@@ -36,6 +36,7 @@ class DeskCommands(Provider):
             (t("cmd.deputies"), partial(app.action_push, "screens.deputies", "DeputiesScreen")),
             (t("cmd.projects"), partial(app.action_push, "screens.projects", "ProjectsScreen")),
             (t("cmd.review"), partial(app.action_push, "screens.review", "ReviewScreen")),
+            (t("cmd.audit"), partial(app.action_push, "screens.audit", "AuditScreen")),
             (t("cmd.help"), app.action_help),
         ]
 

@@ -1,0 +1,335 @@
+"""The audit trail (操作留痕, `l` on the dashboard, `l` on an issue's page): who changed what and
+when, and who saw a phone in clear, newest first, one SQL page at a time (store.audit).
+
+`p` shows one deputy's actions, `x` clears the filters, Enter opens the issue a row belongs to.
+Residents' names, phones, ID numbers and words never show here: their fields read （已隐藏）."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from enum import StrEnum
+from functools import partial
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from screens.paged import PagedTableScreen
+from screens.pick import PickItem, PickModal
+from screens.sync import SyncScreen, named
+from store.audit import ACCESS, AuditField, AuditRow, list_audit
+from store.clock import to_local
+from store.models import DayKind, DeputyLevel, IssueStatus, VillageKind
+from store.paging import PAGE_SIZE, Page
+from store.reference import Choice, list_categories, list_deputies, list_units, list_villages
+from tui.i18n import CATALOGUE, label, t
+from tui.widgets.cells import fit
+from tui.widgets.page_table import PageTable
+
+# Domain terms the sync screen's list does not hold, shown by their names.
+ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
+    ("progress", "status_before"): IssueStatus,
+    ("progress", "status_after"): IssueStatus,
+    ("deputy", "level"): DeputyLevel,
+    ("village", "kind"): VillageKind,
+    ("calendar_day", "kind"): DayKind,
+}
+
+# A record id (a UUID as text): shown by its first characters when it has no name.
+ID_LENGTH = 36
+
+# The picker's first choice: every deputy (no filter).
+ANY = "*"
+
+
+@dataclass(frozen=True)
+class AuditData:
+    page: Page[AuditRow]
+    # Names of the deputies, units, villages and categories a value may point at, by id.
+    names: dict[str, str]
+    deputies: list[Choice]
+
+
+class AuditScreen(PagedTableScreen):
+    """The trail; opened on one issue (from its page) or on everything (from the dashboard)."""
+
+    HELP_KEY = "help.audit"
+    TABLE_ID = "audit-table"
+    ROW_ACTION = "open"
+    COLUMNS = (
+        ("audit.col.at", 11, "at"),
+        ("audit.col.deputy", 6, "deputy"),
+        ("audit.col.device", 8, "device"),
+        ("audit.col.op", 8, "op"),
+        ("audit.col.record", 16, "record"),
+        ("audit.col.change", 17, "change"),
+    )
+    FLEX_COLUMN = "change"
+    BINDINGS = [
+        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("enter", "open", t("key.open"), id="open-issue"),
+        Binding(
+            "p",
+            "pick_deputy",
+            t("key.audit_deputy"),
+            tooltip=t("tip.audit_deputy"),
+            id="audit-deputy",
+        ),
+        Binding("x", "show_all", t("key.audit_all"), tooltip=t("tip.audit_all"), id="audit-all"),
+        *PagedTableScreen.PAGING_BINDINGS,
+    ]
+    DEFAULT_CSS = """
+    #audit { height: 1fr; padding: 0 1; }
+    #audit-status { height: auto; }
+    #audit-table { height: 1fr; }
+    #audit-detail { height: auto; max-height: 7; padding-top: 1; }
+    """
+
+    def __init__(self, issue_id: str | None = None, issue_title: str = "") -> None:
+        super().__init__()
+        self.issue_id = issue_id
+        self.issue_title = issue_title
+        self.deputy_id: str | None = None
+        self.deputy_name = ""
+        self.data: AuditData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="audit"):
+            yield Static("", id="audit-status")
+            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+            yield Static("", id="audit-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("audit.title")
+        self.add_columns()
+        self.table.loading = True
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.data is not None:
+            self.reload()
+
+    # -- loading ----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        job = partial(self._load, self.page_offset, self.issue_id, self.deputy_id)
+        self.run_store(job, self._show, group="audit_loaders", exclusive=True)
+
+    def _load(self, offset: int, issue_id: str | None, deputy_id: str | None) -> AuditData:
+        with self.desk.store.read() as session:
+            page = list_audit(
+                session=session,
+                issue_id=issue_id,
+                deputy_id=deputy_id,
+                offset=offset,
+                limit=PAGE_SIZE,
+            )
+            names: dict[str, str] = {}
+            deputies = list_deputies(session=session)
+            names.update({c.id: c.name for c in deputies})
+            if page.items:
+                for listing in (list_units, list_villages, list_categories):
+                    names.update({c.id: c.name for c in listing(session=session)})
+        return AuditData(page=page, names=names, deputies=deputies)
+
+    def _show(self, data: AuditData) -> None:
+        self.data = data
+        tz = self.desk.store.clock.tz
+        # An issue id in a change reads as the issue's title (shown on the row anyway).
+        for row in data.page.items:
+            if row.issue_id and row.issue_title:
+                data.names.setdefault(row.issue_id, row.issue_title)
+        rows = [(str(row.seq), self._cells(row, data.names, tz)) for row in data.page.items]
+        self.show_rows(data.page, rows, self.current_id())
+        self.query_one("#audit-status", Static).update(self.status_text(data))
+        self._show_detail()
+        self.refresh_bindings()
+
+    def status_text(self, data: AuditData) -> Text:
+        """What the trail shows (the filters) and which page. Resident-derived text (an issue's
+        title) goes in as plain text."""
+        text = Text(t("audit.filter"), style="bold")
+        parts: list[Text] = []
+        if self.issue_id is not None:
+            parts.append(Text(t("audit.by_issue", title=self.issue_title)))
+        if self.deputy_id is not None:
+            parts.append(Text(t("audit.by_deputy", name=self.deputy_name)))
+        if not parts:
+            parts.append(Text(t("audit.all")))
+        text.append_text(Text(t("audit.and")).join(parts))
+        page = data.page
+        text.append("  " + t("audit.page", n=page.number), style="dim")
+        if not page.items:
+            text.append("\n" + t("audit.empty"), style="dim italic")
+        return text
+
+    # -- cells --------------------------------------------------------------------------
+
+    def _cells(self, row: AuditRow, names: dict[str, str], tz: tzinfo) -> list[Text]:
+        return [
+            Text(f"{to_local(row.at, tz):%m-%d %H:%M}", style="dim"),
+            fit(row.deputy or t("audit.nobody"), self.width_of("deputy")),
+            fit(row.device, self.width_of("device")),
+            fit(op_text(row), self.width_of("op"), "bold" if row.op == ACCESS else ""),
+            fit(record_text(row), self.width_of("record")),
+            fit(change_text(row, names, tz), self.width_of("change")),
+        ]
+
+    def _current(self) -> AuditRow | None:
+        key = self.current_id()
+        if self.data is None or key is None:
+            return None
+        return next((r for r in self.data.page.items if str(r.seq) == key), None)
+
+    def _show_detail(self) -> None:
+        """The row under the cursor in full: its record and every field it wrote."""
+        row = self._current()
+        detail = self.query_one("#audit-detail", Static)
+        if row is None or self.data is None:
+            detail.update("")
+            return
+        tz = self.desk.store.clock.tz
+        text = Text(f"{to_local(row.at, tz):%Y-%m-%d %H:%M:%S} ", style="dim")
+        text.append(op_text(row), style="bold")
+        text.append(" · ")
+        text.append(record_text(row))
+        if row.fields:
+            text.append("\n")
+            text.append(change_text(row, self.data.names, tz))
+        detail.update(text)
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            row = self._current()
+            return True if row is not None and row.issue_id is not None else None
+        if action == "show_all":
+            return True if self.issue_id or self.deputy_id else None
+        return True
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_open(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if row.issue_id is None:
+            self.notify(t("audit.no_issue"), severity="warning")
+            return
+        from screens.issue import IssueScreen
+
+        self.app.push_screen(IssueScreen(row.issue_id))
+
+    def action_pick_deputy(self) -> None:
+        if self.data is None:
+            return
+        items = [PickItem(ANY, t("audit.any_deputy"))] + [
+            PickItem(c.id, Text(c.name)) for c in self.data.deputies
+        ]
+        self.app.push_screen(
+            PickModal(t("audit.pick_deputy"), items, highlight=self.deputy_id or ANY),
+            self._deputy_picked,
+        )
+
+    def _deputy_picked(self, deputy_id: str | None) -> None:
+        if deputy_id is None or self.data is None:
+            return  # cancelled
+        names = {c.id: c.name for c in self.data.deputies}
+        self.deputy_id = None if deputy_id == ANY else deputy_id
+        self.deputy_name = names.get(deputy_id, "")
+        self.page_offset = 0
+        self.reload()
+
+    def action_show_all(self) -> None:
+        self.issue_id, self.deputy_id = None, None
+        self.page_offset = 0
+        self.reload()
+
+
+# -- how a row reads (module functions: the English test and the screen share them) ---------
+
+
+def op_text(row: AuditRow) -> str:
+    """新增 · 修改 · 删除, or what was done for an access event (查看电话...)."""
+    if row.op == ACCESS:
+        key = f"audit.action.{row.action}"
+        return t(key) if key in CATALOGUE else str(row.action)
+    return t(f"audit.op.{row.op}") if f"audit.op.{row.op}" in CATALOGUE else row.op
+
+
+def record_text(row: AuditRow) -> str:
+    """The kind of record in words, and which: the issue's title, a reference record's name."""
+    if row.op == ACCESS:
+        if row.count is not None:
+            return t("audit.export_rows", n=row.count)
+        table = named("sync.table", row.target_table or "")
+        return f"{table} {t('audit.hidden')}" + (f" · {row.issue_title}" if row.issue_title else "")
+    table = named("sync.table", row.table_name)
+    if row.table_name == "constituent":
+        which = t("audit.hidden")
+        if row.issue_title:
+            which += f" · {row.issue_title}"
+    else:
+        which = row.subject or row.issue_title or ""
+    return f"{table} {which}".strip()
+
+
+def change_text(row: AuditRow, names: dict[str, str], tz: tzinfo) -> str:
+    """The fields a change wrote, on one line."""
+    return t("audit.field_sep").join(field_text(row.table_name, f, names, tz) for f in row.fields)
+
+
+def field_name(field: str) -> str:
+    """A field's name in the interface language (the sync screen's words first)."""
+    key = f"audit.field.{field}"
+    return t(key) if key in CATALOGUE else named("sync.field", field)
+
+
+def field_text(table: str, field: AuditField, names: dict[str, str], tz: tzinfo) -> str:
+    """`承办单位 青石村村委会→青石镇人民政府`; a personal field by its name alone."""
+    name = field_name(field.name)
+    if field.hidden:
+        return f"{name}{t('audit.hidden')}"
+    new = value_text(table, field.name, field.new, names, tz)
+    if field.has_old:
+        return f"{name} {value_text(table, field.name, field.old, names, tz)}→{new}"
+    return f"{name} {new}"
+
+
+def value_text(table: str, field: str, value: Any, names: dict[str, str], tz: tzinfo) -> str:
+    """A value as a deputy reads it: a name for an id, a term for an enum value, a local time
+    for an instant (the sync screen's words for the rest)."""
+    if value is None:
+        return t("sync.empty")
+    if isinstance(value, bool):
+        return t(f"sync.{str(value).lower()}")
+    text = str(value)
+    if isinstance(value, str) and len(text) > 19 and text[10:11] == "T":
+        try:
+            instant = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if instant.tzinfo is not None:
+                return f"{to_local(instant, tz):%Y-%m-%d %H:%M}"
+    if field.endswith("_id") and text not in names and len(text) == ID_LENGTH:
+        return "#" + text[:8]  # an id with no name to show (an issue, a resident): its start
+    enum = ENUM_FIELDS.get((table, field))
+    if enum is not None:
+        try:
+            return label(enum(text))
+        except ValueError:
+            return text
+    return SyncScreen._value(table, field, text, names)
