@@ -623,6 +623,9 @@ class VisitCreate(SQLModel):
     # The resident is one the station gives priority to (困难群体); saved on the resident. None
     # leaves a returning resident's flag as it is (imports, older callers).
     vulnerable: bool | None = None
+    # 同意转交: asked of the resident at every visit and ticked by the deputy; never assumed
+    # (PIPL: consent is an explicit act), so absent means not given.
+    consent_forward: bool = False
 
     @field_validator("phone", mode="before")
     @classmethod

@@ -9,6 +9,11 @@ escaped for their format (HTML entities; Markdown backslashes), so a resident's 
 `[bold]` is printed as the characters it is. Residents' phones are masked and ID numbers left out,
 in the fields and inside their words.
 
+The slips that go to the handling unit (交办单, 催办通知书) carry a resident's name and phone only
+from the visits where the resident agreed to it (同意转交, `Visit.consent_forward`); the other
+visits show `（未同意转交）` in their place, and their words lose the resident's name and every
+phone number. The follow-up call record stays at the station and keeps them (masked).
+
 Slips are official Chinese documents: domain terms are their Chinese names whatever the interface
 language."""
 
@@ -17,8 +22,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from html import escape
@@ -65,6 +70,10 @@ FILE_WORD = {
 }
 
 
+# The slips handed to the handling unit: what they say about residents needs their consent.
+FOR_UNIT = frozenset({SlipKind.assignment, SlipKind.reminder})
+
+
 class IssueNotOverdue(StoreError):
     """A reminder notice (催办通知书) is for an overdue issue only."""
 
@@ -79,6 +88,10 @@ _ID_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z
 _MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _LANDLINE_IN_TEXT = re.compile(r"(?<![0-9])0[0-9]{2,3}-?[0-9]{7,8}(?![0-9])")
 ID_LEFT_OUT = "〔证件号码已略〕"
+# In a unit's slip, for a resident who did not agree to forwarding (同意转交).
+NOT_CONSENTED = "（未同意转交）"
+NAME_LEFT_OUT = "〔姓名已略〕"
+PHONE_LEFT_OUT = "〔电话已略〕"
 
 
 def scrub(text: str) -> str:
@@ -190,6 +203,43 @@ class Words:
     phone_masked: str
     channel: Channel
     text: str
+    # The resident agreed that their name and phone go to the handling unit (同意转交).
+    consented: bool = True
+
+
+def leave_out(text: str, names: Sequence[str]) -> str:
+    """`text` without these names and without any phone or ID number, not even masked."""
+    for name in names:
+        text = text.replace(name, NAME_LEFT_OUT)
+    text = _ID_IN_TEXT.sub(ID_LEFT_OUT, text)
+    text = _MOBILE_IN_TEXT.sub(PHONE_LEFT_OUT, text)
+    return _LANDLINE_IN_TEXT.sub(PHONE_LEFT_OUT, text)
+
+
+def withheld_names(words: Sequence[Words]) -> list[str]:
+    """The names of the residents who did not agree to forwarding, longest first (so 李秀英 goes
+    before a 李秀 that is part of it). A one-character name is left: cutting it out would cut
+    every occurrence of a common character out of the text."""
+    names = {w.resident for w in words if not w.consented and len(w.resident) >= 2}
+    return sorted(names, key=lambda n: (-len(n), n))
+
+
+def for_unit(words: Sequence[Words], names: Sequence[str]) -> tuple[Words, ...]:
+    """The visits as the handling unit may see them: a resident who did not consent has no name
+    and no phone on the slip, in the heading or inside anyone's words (where a resident often
+    gives them: "我是李秀英，电话…"); the words themselves still go, the unit needs the problem."""
+    out = []
+    for w in words:
+        if w.consented:
+            text = w.text
+            for name in names:
+                text = text.replace(name, NAME_LEFT_OUT)
+            out.append(replace(w, text=text))
+        else:
+            out.append(
+                replace(w, resident=NOT_CONSENTED, phone_masked="", text=leave_out(w.text, names))
+            )
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -283,7 +333,14 @@ def _words(session: Session, issue_id: str) -> tuple[Words, ...]:
         .order_by(col(Visit.received_at), col(Visit.id))
     ).all()
     return tuple(
-        Words(v.received_at, name, mask_phone(phone), Channel(v.channel), v.text)
+        Words(
+            v.received_at,
+            name,
+            mask_phone(phone),
+            Channel(v.channel),
+            v.text,
+            consented=bool(v.consent_forward),
+        )
         for v, name, phone in rows
     )
 
@@ -323,6 +380,14 @@ def load_slip(
         raise IssueNotOverdue()
     station = session.exec(select(Station.name).where(col(Station.deleted_at).is_(None))).first()
     words = _words(session, issue_id)
+    title = issue.title
+    # Left out here rather than when rendering, so no template can print them. The issue's
+    # title and its progress notes are made from residents' words too.
+    withheld = kind in FOR_UNIT and not all(w.consented for w in words)
+    names = withheld_names(words) if withheld else []
+    if withheld:
+        words = for_unit(words, names)
+        title = leave_out(title, names)
     latest = session.exec(
         select(Progress.at, Progress.note)
         .where(
@@ -342,7 +407,7 @@ def load_slip(
         number=slip_number(session=session, issue=issue, kind=kind),
         assignment_number=slip_number(session=session, issue=issue, kind=SlipKind.assignment),
         issue_id=issue_id,
-        title=issue.title,
+        title=title,
         category=row.category,
         village=row.village,
         unit=row.unit,
@@ -357,7 +422,11 @@ def load_slip(
         today=today,
         words=words,
         closed_on=issue.closed_on,
-        progress=(latest[0].date(), latest[1]) if latest else None,
+        progress=(
+            (latest[0].date(), leave_out(latest[1], names) if withheld else latest[1])
+            if latest
+            else None
+        ),
         call=call,
     )
 
@@ -403,10 +472,8 @@ def words_block(words: tuple[Words, ...], tz: tzinfo) -> Block:
     """The residents' words, each under who said it, when and how (phones masked)."""
     md, html = [], []
     for w in words:
-        who = (
-            f"{to_local(w.at, tz).strftime('%Y-%m-%d %H:%M')} · {w.resident} "
-            f"{w.phone_masked} · {w.channel.zh}"
-        )
+        person = " ".join(part for part in (w.resident, w.phone_masked) if part)
+        who = f"{to_local(w.at, tz).strftime('%Y-%m-%d %H:%M')} · {person} · {w.channel.zh}"
         text = scrub(w.text)
         quoted = "\n".join(f"> {md_escape(line)}" if line else ">" for line in text.split("\n"))
         md.append(f"> **{md_escape(who)}**\n>\n{quoted}")

@@ -65,6 +65,8 @@ class VisitRow:
     kind: VisitKind
     summary: str
     issue_id: str | None
+    # The resident agreed that their name and phone go to the handling unit (同意转交).
+    consent_forward: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def _to_row(visit: Visit, resident: str, phone: str, village: str, category: str
         kind=VisitKind(visit.kind),
         summary=visit.summary,
         issue_id=visit.issue_id,
+        consent_forward=bool(visit.consent_forward),
     )
 
 
@@ -213,6 +216,7 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
         text=visit_in.text,
         summary=summarise(visit_in.text),
         deputy_id=visit_in.deputy_id or ctx.actor.deputy_id,
+        consent_forward=visit_in.consent_forward,
     )
     session.add(visit)
     session.flush()

@@ -222,6 +222,7 @@ def make_visit(store: Store, actor: Actor, refs: Refs) -> Callable[..., VisitRow
         text: str = "村口的路灯坏了一个多月，晚上走路看不见。",
         channel: Channel = Channel.walk_in,
         kind: VisitKind = VisitKind.request,
+        consent: bool = False,
     ) -> VisitRow:
         form = VisitCreate(
             phone=phone,
@@ -231,6 +232,7 @@ def make_visit(store: Store, actor: Actor, refs: Refs) -> Callable[..., VisitRow
             channel=channel,
             kind=kind,
             text=text,
+            consent_forward=consent,
         )
         with store.write(actor) as session:
             return log_visit(session=session, visit_in=form)

@@ -36,6 +36,9 @@ COLUMNS: tuple[Column, ...] = (
     # Ours, not the spec's: rows of one issue share it, so an export imports back to the same
     # issues (spec §5, round trip).
     Column("issue", "事项", "issue"),
+    # Whether the resident agreed that their name and phone go to the handling unit (同意转交,
+    # issue 7). Optional: paper ledgers from before it was asked import as not given.
+    Column("consent", "同意转交", "consent"),
 )
 # Written by export for people to read; import ignores it (the colour follows from the data).
 COLOUR_HEADER = "颜色"

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from store.ledger.columns import COLOUR_HEADER, COLUMNS, is_formula_like, neutralise
 from store.ledger.errors import LedgerUnreadable
+from store.ledger.values import CONSENT_NO, CONSENT_YES
 from store.models import (
     Category,
     Channel,
@@ -122,6 +123,7 @@ def _query() -> Any:
             Issue.closed_on,
             Issue.due_on,
             Issue.warn_on,
+            Visit.consent_forward,
         )
         .join(Constituent, col(Constituent.id) == Visit.constituent_id)
         .join(Village, col(Village.id) == Visit.village_id)
@@ -217,7 +219,10 @@ def _row(
         closed_on,
         due_on,
         warn_on,
+        consent,
     ) = found
+    # 同意转交 is a fact of the visit, written for untriaged visits too.
+    consented = CONSENT_YES[0] if consent else CONSENT_NO[0]
     instant = received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC)
     cells = [
         instant.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
@@ -230,7 +235,7 @@ def _row(
         VisitKind(kind).zh,
     ]
     if issue_id is None:
-        return [*cells, "", "", "", "", deputy or "", "", ""], None
+        return [*cells, "", "", "", "", deputy or "", "", consented, ""], None
     if status == IssueStatus.closed and closed_on is not None:
         colour = closed_colour(
             today=today,
@@ -250,6 +255,7 @@ def _row(
         Satisfaction(verdict).zh if verdict else "",
         deputy or "",
         issue_ref(issue_id),
+        consented,
         f"{colour.glyph} {colour.zh}",
     ]
     return cells, colour

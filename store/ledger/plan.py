@@ -17,7 +17,7 @@ from store.errors import FieldInvalid
 from store.ledger.columns import BY_KEY
 from store.ledger.errors import RowError
 from store.ledger.reader import LedgerFile, LedgerRow
-from store.ledger.values import choice_names, closest, parse_date
+from store.ledger.values import choice_names, closest, parse_consent, parse_date
 from store.models import (
     Category,
     Channel,
@@ -73,6 +73,7 @@ class _Row:
     status: IssueStatus | None
     satisfaction: Satisfaction | None
     ref: str
+    consent: bool = False
 
 
 @dataclass
@@ -177,6 +178,7 @@ def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportP
                 "summary": summarise(row.text),
                 "deputy_id": row.deputy_id,
                 "issue_id": issue_of.get(row.key),
+                "consent_forward": row.consent,
             }
         )
     return plan
@@ -291,6 +293,9 @@ def _check_row(
     status = cells.choice("status", _STATUSES, required=False)
     satisfaction = cells.choice("satisfaction", _SATISFACTIONS, required=False)
     deputy = cells.named("deputy", lookups.deputies, required=False)
+    consent = parse_consent(cells.get("consent"))
+    if consent is None:
+        cells.fail("consent", "ledger.consent")
     unit_id = None
     if unit_name is not None:
         matching = [(uid, t) for uid, t in lookups.units[unit_name] if tier in (None, t)]
@@ -323,6 +328,7 @@ def _check_row(
         status=status,
         satisfaction=satisfaction,
         ref=" ".join(ledger.cell(raw, "issue").split()),
+        consent=bool(consent),
     )
 
 

@@ -32,6 +32,19 @@ def parse_date(value: str) -> datetime | None:
         return None
 
 
+# The ways a ledger says yes or no to 同意转交, casefolded: Chinese, English, digits, ticks, and
+# the TRUE/FALSE of a spreadsheet's boolean cell.
+CONSENT_YES = ("是", "同意", "yes", "y", "true", "1", "✓", "✔", "√", "☑")
+CONSENT_NO = ("否", "不同意", "no", "n", "false", "0", "✗", "✘", "×", "☐")
+_CONSENT = {word: True for word in CONSENT_YES} | {word: False for word in CONSENT_NO}
+
+
+def parse_consent(value: str) -> bool | None:
+    """A 同意转交 cell: True or False (an empty cell is not consent), None when not understood."""
+    value = value.strip().casefold()
+    return _CONSENT.get(value) if value else False
+
+
 def choice_names(enum: type[E]) -> dict[str, E]:
     """Every accepted spelling of an enum's members: the Chinese name and the English code,
     casefolded."""

@@ -34,7 +34,7 @@ async def test_assignment_slip_and_reminder_from_an_issue(
     clock.advance(timedelta(days=-20))
     late = make_issue(text="井盖松动")
     clock.advance(timedelta(days=20))
-    issue = make_issue(text="<script>x</script> 路灯 [red]坏[/] 13912345678")
+    issue = make_issue(text="<script>x</script> 路灯 [red]坏[/] 13912345678", consent=True)
     async with desk.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         desk.push_screen(IssueScreen(issue.id))

@@ -102,6 +102,8 @@ def generate_station(store: Store, actor: Actor, clock: FrozenClock) -> int:
             channel=channels[n % len(channels)],
             kind=kinds[n % len(kinds)],
             text=f"第{n}条：村口的路灯坏了\n晚上看不见，{categories[n % len(categories)].name}",
+            # Some residents agree to forwarding (同意转交) and some do not: the ledger keeps it.
+            consent_forward=n % 3 != 0,
         )
         with store.write(actor) as session:
             visit = log_visit(session=session, visit_in=form)

@@ -121,7 +121,7 @@ def test_xlsx_is_styled(store: Store, actor: Actor, clock: FrozenClock, tmp_path
         export_ledger(session=session, out=out, today=today(clock), reveal=True)
     sheet = load_workbook(out).active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref.startswith("A1:O")
+    assert sheet.auto_filter.ref.startswith("A1:P")  # 16 columns: …, 事项, 同意转交, 颜色
     assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb.endswith("D9E1F2")
     # 内容 holds long CJK text: its column is wider than 渠道's.
     assert sheet.column_dimensions["F"].width > sheet.column_dimensions["B"].width

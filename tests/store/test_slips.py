@@ -55,7 +55,7 @@ def test_assignment_slip_in_both_formats(
     refs,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    issue = make_issue(text=HOSTILE, phone="13812341234")
+    issue = make_issue(text=HOSTILE, phone="13812341234", consent=True)
     md, html = _print(
         store, issue.id, SlipKind.assignment, tmp_path, deputy_id=refs.deputies["沈国强"]
     )
