@@ -33,6 +33,7 @@ from store.issues import (
 )
 from store.models import IssueStatus, ProgressCreate, Satisfaction, Tier
 from store.reference import Choice, list_units
+from store.reveals import reveal_issue_phones
 from store.validation import mask_phone
 from tui.i18n import label, t
 from tui.theme import badge, colour_style
@@ -69,6 +70,14 @@ class IssueScreen(DeskScreen):
         ),
         Binding(
             "m", "promote", t("key.promote"), tooltip=t("tip.promote"), show=False, id="promote"
+        ),
+        Binding(
+            "l",
+            "audit",
+            t("key.issue_audit"),
+            tooltip=t("tip.issue_audit"),
+            show=False,
+            id="issue-audit",
         ),
     ]
 
@@ -185,6 +194,11 @@ class IssueScreen(DeskScreen):
             out.append(f"{v.resident} {phone} · {v.village} · {label(v.channel)}", style="dim")
             if v.id in d.repeat_visits:
                 out.append(" · " + t("issue.repeat_mark"), style="bold")
+            # Per visit: it decides what the unit's slips say about this resident.
+            if v.consent_forward:
+                out.append(" · " + t("issue.consent_yes"), style="dim")
+            else:
+                out.append(" · " + t("issue.consent_no"), style="bold")
             out.append("\n")
             out.append_text(plain(d.visit_texts.get(v.id, v.summary)))
             out.append("\n")
@@ -231,9 +245,31 @@ class IssueScreen(DeskScreen):
         self.dismiss()
 
     def action_reveal(self) -> None:
-        if self.detail is not None:
-            self.revealed = not self.revealed
+        if self.detail is None:
+            return
+        if self.revealed:
+            self.revealed = False
             self._show(self.detail)
+            return
+        # The reveal is recorded (store.reveals) before any phone shows in clear.
+        issue_id = self.issue_id
+
+        def write() -> int:
+            with self.desk.store.write(self.desk.actor) as session:
+                return reveal_issue_phones(session=session, issue_id=issue_id)
+
+        def shown(_count: int) -> None:
+            self.revealed = True
+            if self.detail is not None:
+                self._show(self.detail)
+
+        self.run_store(write, shown, group="reveal_writers")
+
+    def action_audit(self) -> None:
+        from screens.audit import AuditScreen
+
+        title = self.detail.row.title if self.detail is not None else ""
+        self.app.push_screen(AuditScreen(self.issue_id, title))
 
     def action_progress(self) -> None:
         if self.detail is None:
@@ -405,7 +441,16 @@ class IssueScreen(DeskScreen):
                     deputy_id=deputy_id,
                 )
 
-        self.run_store(write, lambda paths: say_printed(self, kind, paths), group="slip_writers")
+        # The slips for the unit leave out whoever did not consent (store.slips.FOR_UNIT): say so,
+        # so the deputy can ask the resident before sending it.
+        withheld = sum(not v.consent_forward for v in self.detail.visits) if self.detail else 0
+
+        def written(paths: tuple[Path, Path]) -> None:
+            say_printed(self, kind, paths)
+            if withheld:
+                self.notify(t("slip.withheld", count=withheld), severity="warning", timeout=15)
+
+        self.run_store(write, written, group="slip_writers")
 
     def _written(self, message: str, severity: str = "information") -> None:
         self.notify(message, severity=severity)  # type: ignore[arg-type]
