@@ -1,4 +1,7 @@
-"""Copies of a live database through SQLite's online backup API (safe while the app is open)."""
+"""Copies of a live database through SQLite's online backup API (safe while the app is open).
+
+An encrypted database (SQLCipher, spec §9) is copied through sqlcipher3 with its passphrase, so
+every copy of it is encrypted with the same passphrase: a copy is never plainer than its source."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from store.cipher import cipher_dbapi, key_pragma
 from store.db import BUSY_TIMEOUT_MS
 from store.errors import StoreError
 from store.models import Setting
@@ -75,12 +79,39 @@ class _GaveUp(Exception):
     """Raised from a backup progress callback to abort a copy stuck on a lock."""
 
 
-def backup_to(source: Path, target: Path) -> Path:
-    """Copy `source` to `target` page by page; readers and writers may carry on meanwhile."""
+def _driver(key: str | None) -> Any:
+    """The DBAPI module for a file: Python's sqlite3 for a plain one, sqlcipher3 for an
+    encrypted one."""
+    return sqlite3 if key is None else cipher_dbapi()
+
+
+def db_errors(key: str | None) -> tuple[type[Exception], ...]:
+    """The exceptions a connection of `connect_file` raises (sqlcipher3 has its own classes)."""
+    return (sqlite3.Error,) if key is None else (sqlite3.Error, _driver(key).Error)
+
+
+def connect_file(
+    path: Path, *, key: str | None, read_only: bool = False, timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Any:
+    """A raw connection to a SQLite file in autocommit mode, keyed first when `key` is given."""
+    uri = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
+    conn = _driver(key).connect(uri, uri=read_only, timeout=timeout_ms / 1000, isolation_level=None)
+    if key is not None:
+        conn.execute(key_pragma(key))
+    conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+    return conn
+
+
+def backup_to(source: Path, target: Path, *, key: str | None = None) -> Path:
+    """Copy `source` to `target` page by page; readers and writers may carry on meanwhile.
+
+    Args:
+        key: the passphrase of an encrypted `source`; the copy is encrypted with it too.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source)
+    src = connect_file(source, key=key)
     try:
-        dst = sqlite3.connect(target)
+        dst = connect_file(target, key=key)
         try:
             src.backup(dst)
         finally:
@@ -90,10 +121,37 @@ def backup_to(source: Path, target: Path) -> Path:
     return target
 
 
-def backup_before_upgrade(db_path: Path, revision: str) -> Path:
+def backup_before_upgrade(db_path: Path, revision: str, *, key: str | None = None) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = db_path.with_name(f"{db_path.stem}.before-upgrade-{revision}-{stamp}{db_path.suffix}")
-    return backup_to(db_path, target)
+    return backup_to(db_path, target, key=key)
+
+
+def export_database(
+    *, source: Path, source_key: str | None, target: Path, target_key: str | None
+) -> Path:
+    """Write the whole database at `source` to a new file `target` keyed with `target_key`
+    (plain when None), through SQLCipher's `sqlcipher_export`: how a database changes between
+    encrypted and plain, or from one passphrase to another. `source` must not be open for
+    writing meanwhile (a file being made, or a snapshot copy).
+
+    Raises:
+        FileExistsError: something is at `target` already.
+        sqlcipher3 errors: a wrong `source_key`, or the disk.
+    """
+    if target.exists():
+        raise FileExistsError(str(target))
+    # Even a plain source is read through sqlcipher3: the export is SQLCipher's alone.
+    conn = _driver("cipher").connect(str(source), isolation_level=None)
+    try:
+        if source_key is not None:
+            conn.execute(key_pragma(source_key))
+        conn.execute("ATTACH DATABASE ? AS target KEY ?", (str(target), target_key or ""))
+        conn.execute("SELECT sqlcipher_export('target')")
+        conn.execute("DETACH DATABASE target")
+    finally:
+        conn.close()
+    return target
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -115,14 +173,17 @@ def _is_live_file(source: Path, target: Path) -> bool:
     )
 
 
-def _connect(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS, read_only: bool = False) -> Any:
-    uri = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
-    conn = sqlite3.connect(uri, uri=read_only, timeout=timeout_ms / 1000, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
-    return conn
+def _connect(
+    path: Path,
+    *,
+    timeout_ms: int = BUSY_TIMEOUT_MS,
+    read_only: bool = False,
+    key: str | None = None,
+) -> Any:
+    return connect_file(path, key=key, read_only=read_only, timeout_ms=timeout_ms)
 
 
-def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, *, timeout_ms: int) -> None:
+def _copy(src: Any, dst: Any, *, timeout_ms: int) -> None:
     """One-step online backup (one consistent snapshot of the source; WAL writers carry on),
     aborted if a lock is still held after `timeout_ms`. Python's own loop would retry forever."""
     started = time.monotonic()
@@ -135,7 +196,7 @@ def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, *, timeout_ms: int) 
     src.backup(dst, pages=-1, progress=progress, sleep=0.05)
 
 
-def _integrity_ok(conn: sqlite3.Connection) -> bool:
+def _integrity_ok(conn: Any) -> bool:
     rows = conn.execute("PRAGMA integrity_check").fetchall()
     return rows == [("ok",)]
 
@@ -157,7 +218,12 @@ def _remove(path: Path) -> None:
 
 
 def backup_database(
-    *, source: Path, target: Path, verify: bool = True, timeout_ms: int = BUSY_TIMEOUT_MS
+    *,
+    source: Path,
+    target: Path,
+    verify: bool = True,
+    timeout_ms: int = BUSY_TIMEOUT_MS,
+    key: str | None = None,
 ) -> Path:
     """Copy a live station database to `target`, whole or not at all.
 
@@ -171,6 +237,7 @@ def backup_database(
         verify: run `PRAGMA integrity_check` on the copy (off only for a safety copy of a
             database that may itself be damaged).
         timeout_ms: how long to wait for a lock before giving up.
+        key: the passphrase of an encrypted `source`; the copy is encrypted with it too.
     Returns:
         `target`.
     Raises:
@@ -186,9 +253,9 @@ def backup_database(
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     _remove(tmp)
     try:
-        src = _connect(source, timeout_ms=timeout_ms)
+        src = _connect(source, timeout_ms=timeout_ms, key=key)
         try:
-            dst = _connect(tmp, timeout_ms=timeout_ms)
+            dst = _connect(tmp, timeout_ms=timeout_ms, key=key)
             try:
                 _copy(src, dst, timeout_ms=timeout_ms)
                 dst.execute("PRAGMA journal_mode = DELETE")
@@ -204,7 +271,7 @@ def backup_database(
         _fsync_dir(target.parent)
     except _GaveUp:
         raise BackupError("backup.busy") from None
-    except sqlite3.Error:
+    except db_errors(key):
         raise BackupError("backup.failed") from None
     finally:
         _remove(tmp)
@@ -215,7 +282,9 @@ def daily_name(db_path: Path, day: date) -> str:
     return f"{db_path.stem}-{day.isoformat()}.sqlite3"
 
 
-def daily_backup(*, db_path: Path, backup_dir: Path, keep_days: int, today: date) -> Path | None:
+def daily_backup(
+    *, db_path: Path, backup_dir: Path, keep_days: int, today: date, key: str | None = None
+) -> Path | None:
     """Take today's automatic backup if there is none yet, and drop the ones past keeping.
 
     Only files named `<stem>-YYYY-MM-DD.sqlite3` (this database's daily copies) are ever deleted.
@@ -225,6 +294,7 @@ def daily_backup(*, db_path: Path, backup_dir: Path, keep_days: int, today: date
         backup_dir: where daily copies live (the data dir's `backups/`).
         keep_days: how many days of copies to keep, today's included (at least 1).
         today: the station-local date.
+        key: the passphrase of an encrypted database (its copies are encrypted the same).
     Returns:
         The new copy's path, or None if today's copy already existed.
     Raises:
@@ -234,7 +304,7 @@ def daily_backup(*, db_path: Path, backup_dir: Path, keep_days: int, today: date
     if keep_days < 1:
         raise ValueError("keep_days")
     target = backup_dir / daily_name(db_path, today)
-    made = None if target.exists() else backup_database(source=db_path, target=target)
+    made = None if target.exists() else backup_database(source=db_path, target=target, key=key)
     _prune(db_path=db_path, backup_dir=backup_dir, keep_from=today - timedelta(days=keep_days - 1))
     return made
 
@@ -269,25 +339,26 @@ def load_keep_days(*, session: Session) -> int:
     return value if value >= 1 else DEFAULT_KEEP_DAYS
 
 
-def _check_backup(path: Path) -> None:
+def _check_backup(path: Path, key: str | None) -> None:
     try:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_HEADER))
     except OSError:
         raise RestoreNotDatabase() from None
-    if head != SQLITE_HEADER:
+    if head != SQLITE_HEADER and key is None:
         raise RestoreNotDatabase()
     from store.migrate import HEAD_REVISION, KNOWN_REVISIONS  # store.migrate imports this module
 
     try:
-        conn = _connect(path, read_only=True)
-    except sqlite3.Error:
+        conn = _connect(path, read_only=True, key=key)
+    except db_errors(key):
         raise RestoreNotDatabase() from None
     try:
         try:
             if not _integrity_ok(conn):
                 raise RestoreCorrupt()
-        except sqlite3.DatabaseError:
+        except db_errors(key):
+            # An encrypted backup that the passphrase does not open fails here too.
             raise RestoreCorrupt() from None
         try:
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -296,7 +367,7 @@ def _check_backup(path: Path) -> None:
                 " WHERE m.key = 'station_id'"
             ).fetchone()
             device = conn.execute("SELECT 1 FROM local_meta WHERE key = 'device_id'").fetchone()
-        except sqlite3.Error:
+        except db_errors(key):
             raise RestoreNotStation() from None
         if revision is None or station is None or device is None:
             raise RestoreNotStation()
@@ -316,10 +387,12 @@ def _safety_path(target: Path) -> Path:
     return path
 
 
-def _keep_safety_copy(target: Path, *, timeout_ms: int) -> Path:
+def _keep_safety_copy(target: Path, *, timeout_ms: int, key: str | None) -> Path:
     safety = _safety_path(target)
     try:
-        return backup_database(source=target, target=safety, verify=False, timeout_ms=timeout_ms)
+        return backup_database(
+            source=target, target=safety, verify=False, timeout_ms=timeout_ms, key=key
+        )
     except BackupError as exc:
         if exc.key == "backup.busy":
             raise RestoreBusy() from None
@@ -329,7 +402,7 @@ def _keep_safety_copy(target: Path, *, timeout_ms: int) -> Path:
 
 
 def restore_database(
-    *, backup: Path, target: Path, timeout_ms: int = BUSY_TIMEOUT_MS
+    *, backup: Path, target: Path, timeout_ms: int = BUSY_TIMEOUT_MS, key: str | None = None
 ) -> Path | None:
     """Put a backup in place of the station database, keeping a copy of what was there.
 
@@ -343,6 +416,8 @@ def restore_database(
         backup: the backup file to restore.
         target: the station database to replace (need not exist yet).
         timeout_ms: how long to wait for another terminal's write lock.
+        key: the passphrase of an encrypted backup and target (both keyed with the same one;
+            an encrypted backup over a plain database, or the other way round, is refused).
     Returns:
         The safety copy's path, or None when there was no database at `target`.
     Raises:
@@ -355,20 +430,27 @@ def restore_database(
     """
     if backup.exists() and target.exists() and _same_file(backup, target):
         raise RestoreError("restore.same_file")
-    _check_backup(backup)
-    safety = _keep_safety_copy(target, timeout_ms=timeout_ms) if target.exists() else None
+    from store.files import is_encrypted_file
+
+    backup_key = key if key is not None and is_encrypted_file(backup) else None
+    live = target.exists() and target.stat().st_size > 0
+    target_key = (key if is_encrypted_file(target) else None) if live else backup_key
+    _check_backup(backup, backup_key)
+    if backup_key != target_key:
+        raise RestoreError("restore.failed")
+    safety = _keep_safety_copy(target, timeout_ms=timeout_ms, key=target_key) if live else None
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        src = _connect(backup, read_only=True, timeout_ms=timeout_ms)
+        src = _connect(backup, read_only=True, timeout_ms=timeout_ms, key=backup_key)
         try:
-            dst = _connect(target, timeout_ms=timeout_ms)
+            dst = _connect(target, timeout_ms=timeout_ms, key=target_key)
             try:
                 _copy(src, dst, timeout_ms=timeout_ms)
             finally:
                 dst.close()
         finally:
             src.close()
-    except (_GaveUp, sqlite3.Error) as exc:
+    except (_GaveUp, *db_errors(backup_key)) as exc:
         # The backup API writes in one transaction, so nothing was replaced: the safety copy
         # would only be clutter beside the database.
         if safety is not None:

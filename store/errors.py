@@ -82,6 +82,19 @@ class DatabaseUnreadable(StoreError):
     key = "error.db_unreadable"
 
 
+class DatabaseEncrypted(StoreError):
+    """An encrypted database (SQLCipher) opened without its passphrase."""
+
+    key = "error.db_encrypted"
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase does not open the encrypted database (or the file is damaged: SQLCipher
+    cannot tell the two apart). Nothing was written."""
+
+    key = "error.db_wrong_passphrase"
+
+
 class SyncRefused(StoreError):
     """A sync bundle that is not taken in (not a bundle, altered, foreign, wrong passphrase…);
     `key` says which, and nothing was changed."""

@@ -13,8 +13,8 @@ from store.changes import Actor
 from store.clock import Clock, SystemClock
 from store.db import Store, make_engine, read_session, write_session
 from store.dialect import DatabaseTarget, database_url, is_postgres_target, shown_target
-from store.errors import DatabaseUnreadable, FieldInvalid, StationMissing
-from store.files import require_database
+from store.errors import DatabaseUnreadable, FieldInvalid, StationMissing, WrongPassphrase
+from store.files import is_encrypted_file, require_database
 from store.migrate import ensure_schema
 from store.models import (
     Deputy,
@@ -141,19 +141,21 @@ def init_station(
     station: StationIn,
     clock: Clock,
     make_id: Callable[[], str] = new_id,
+    key: str | None = None,
 ) -> StationInfo:
     """Create a new station database at `engine_path` with its first records, in one transaction.
 
     Args:
         engine_path: a SQLite file, or the URL of an empty PostgreSQL database.
         make_id: where record ids come from (the demo passes a seeded one, to be reproducible).
+        key: a passphrase to encrypt the new SQLite file with (SQLCipher), or None.
 
     Raises:
         FieldInvalid: a name is empty or too long, or a village is named twice.
         FileExistsError: the file exists and already holds a station.
     """
     _check(station)
-    store = open_store(engine_path, clock=clock, create=True)
+    store = open_store(engine_path, clock=clock, create=True, key=key)
     try:
         with store.read() as session:
             if session.exec(select(LocalMeta).where(LocalMeta.key == "station_id")).first():
@@ -255,6 +257,7 @@ def open_store(
     clock: Clock | None = None,
     create: bool = False,
     on_backup: Callable[[Path], None] | None = None,
+    key: str | None = None,
 ) -> Store:
     """Open (and if need be upgrade) the station database at `path`.
 
@@ -265,25 +268,33 @@ def open_store(
         create: make the file if it does not exist.
         on_backup: told where the copy went when an older database was upgraded (SQLite only:
             a PostgreSQL server's backups are pg_dump's job).
+        key: the passphrase of an encrypted file (spec §9); a new file (`create`) is encrypted
+            with it. Ignored for a plain file that exists already.
     Raises:
         StationMissing: no such file and `create` is false.
+        DatabaseEncrypted: the file is encrypted and no `key` was given.
+        WrongPassphrase: `key` does not open the encrypted file (nothing written).
         DatabaseUnreadable: the file is not a SQLite database, or the server cannot be reached.
     """
     postgres = is_postgres_target(path)
-    if not postgres:
-        if create and not Path(path).exists():
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        else:
-            require_database(Path(path))
-    engine = make_engine(database_url(path))
+    if postgres:
+        key = None
+    elif create and (not Path(path).exists() or Path(path).stat().st_size == 0):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    else:
+        require_database(Path(path), key=key)
+        key = key if is_encrypted_file(Path(path)) else None
+    engine = make_engine(database_url(path), key=key)
     try:
-        backup = ensure_schema(engine, None if postgres else Path(path))
+        backup = ensure_schema(engine, None if postgres else Path(path), key=key)
     except DatabaseError:
         engine.dispose()
+        if key is not None:
+            raise WrongPassphrase(path=shown_target(path)) from None
         raise DatabaseUnreadable(path=shown_target(path)) from None
     if backup is not None and on_backup is not None:
         on_backup(backup)
-    return Store(engine=engine, clock=clock or SystemClock())
+    return Store(engine=engine, clock=clock or SystemClock(), key=key)
 
 
 def load_station(store: Store) -> StationInfo:

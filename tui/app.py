@@ -36,6 +36,7 @@ class LiaisonApp(StationOpener, OnDuty, StationView, App[None]):
         station: StationInfo | None = None,
         *,
         db_path: Path | str | None = None,
+        db_key: str | None = None,
     ) -> None:
         super().__init__()
         # Either an open store (tests, embedding) or a path (or a PostgreSQL URL, text) to open
@@ -43,6 +44,8 @@ class LiaisonApp(StationOpener, OnDuty, StationView, App[None]):
         self._store = store
         self._station = station
         self.db_path = db_path
+        # The passphrase of an encrypted file (asked on the command line before Textual starts).
+        self.db_key = db_key
         self.deputy_id: str | None = None
         self.deputy_name: str = ""
         # The on-duty deputy's shift today: what their handover note is signed on.
@@ -149,8 +152,8 @@ def make_app(store: Store, station: StationInfo, lang: str = "zh") -> LiaisonApp
     return app
 
 
-def make_app_at(db_path: Path | str, lang: str = "zh") -> LiaisonApp:
+def make_app_at(db_path: Path | str, lang: str = "zh", *, key: str | None = None) -> LiaisonApp:
     """The app on the station database at `db_path` (a SQLite file, or a PostgreSQL URL),
-    opened after the first paint."""
+    opened after the first paint; `key` is the passphrase of an encrypted file."""
     set_language(lang)
-    return LiaisonApp(db_path=db_path)
+    return LiaisonApp(db_path=db_path, db_key=key)

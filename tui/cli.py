@@ -40,6 +40,18 @@ PassphraseOption = Annotated[
 ]
 
 
+DbPassphraseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db-passphrase-file",
+        help=both("cli.db_passphrase_file"),
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+EncryptOption = Annotated[bool, typer.Option("--encrypt", help=both("cli.encrypt"))]
+
+
 class CliError(Exception):
     """A one-line message for the user, already in the interface language."""
 
@@ -50,6 +62,24 @@ class CliError(Exception):
 
 def _target(ctx: typer.Context, db: Path | str | None) -> Path | str:
     return db or ctx.obj.get("db") or settings.default_db()
+
+
+def _key(ctx: typer.Context, target: Path | str) -> str | None:
+    """The passphrase of an encrypted database file (asked for if need be), else None."""
+    if not isinstance(target, Path):
+        return None
+    from tui.cli_key import database_key
+
+    return database_key(target, ctx.obj.get("db_passphrase_file"))
+
+
+def _new_key(ctx: typer.Context, encrypt: bool) -> str | None:
+    """With --encrypt, the passphrase to encrypt a new database with."""
+    if not encrypt:
+        return None
+    from tui.cli_key import new_database_key
+
+    return new_database_key(ctx.obj.get("db_passphrase_file"))
 
 
 def _db(ctx: typer.Context, db: Path | str | None) -> Path:
@@ -68,18 +98,20 @@ def main_options(
     lang: Annotated[
         str, typer.Option("--lang", envvar="LIAISON_LANG", help=both("cli.lang"))
     ] = "zh",
+    db_passphrase_file: DbPassphraseOption = None,
 ) -> None:
     try:
         set_language(lang)
     except ValueError:
         zh, en = CATALOGUE["cli.bad_lang"]
         raise CliError(f"{zh.format(lang=lang)} / {en.format(lang=lang)}", 2) from None
-    ctx.obj = {"db": db, "lang": lang}
+    ctx.obj = {"db": db, "lang": lang, "db_passphrase_file": db_passphrase_file}
     if ctx.invoked_subcommand is None:
-        open_app(_target(ctx, None), lang)
+        target = _target(ctx, None)
+        open_app(target, lang, key=_key(ctx, target))
 
 
-def open_app(path: Path | str, lang: str) -> None:
+def open_app(path: Path | str, lang: str, *, key: str | None = None) -> None:
     """Open the app on the station database at `path` (a SQLite file), or on a PostgreSQL URL
     (a county hub). What can be told without the store (no such file, not a database) is told
     here, on the command line; the app paints at once and opens (and if need be upgrades) the
@@ -87,14 +119,14 @@ def open_app(path: Path | str, lang: str) -> None:
     from store.files import is_postgres_target, require_database
 
     if not is_postgres_target(path):
-        require_database(Path(path))
+        require_database(Path(path), key=key)
     # No garbage collection until the dashboard has shown its figures: start-up creates about a
     # million objects that live as long as the app, and collecting over and over them cost a
     # quarter of start-up's CPU. The app freezes them and turns the collector on (LiaisonApp).
     gc.disable()
     from tui.app import make_app_at  # Textual loads here and nowhere else
 
-    app = make_app_at(path, lang)
+    app = make_app_at(path, lang, key=key)
     app.run()
     if app.return_code:
         raise typer.Exit(app.return_code)
@@ -108,6 +140,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help=both("cli.demo.seed"))] = 20260625,
     no_open: Annotated[bool, typer.Option("--no-open", help=both("cli.demo.no_open"))] = False,
     force: Annotated[bool, typer.Option("--force", help=both("cli.demo.force"))] = False,
+    encrypt: EncryptOption = False,
 ) -> None:
     from fixtures.demo import build_demo
 
@@ -117,12 +150,13 @@ def demo(
         if explicit and not force:
             raise CliError(t("cli.exists", path=path), 2)
         _remove_database(path)
+    key = _new_key(ctx, encrypt)
     path.parent.mkdir(parents=True, exist_ok=True)
     typer.echo(t("cli.generating"), err=True)
-    build_demo(path, visits=visits, seed=seed)
+    build_demo(path, visits=visits, seed=seed, key=key)
     typer.echo(t("cli.demo_written", visits=visits, path=path), err=True)
     if not no_open:
-        open_app(path, ctx.obj["lang"])
+        open_app(path, ctx.obj["lang"], key=key)
 
 
 def _remove_database(path: Path) -> None:
@@ -145,6 +179,7 @@ def init(
     ] = None,
     name: Annotated[str | None, typer.Option("--name", help=both("cli.init.name"))] = None,
     passphrase_file: PassphraseOption = None,
+    encrypt: EncryptOption = False,
 ) -> None:
     from store.clock import SystemClock
     from store.models import VillageKind
@@ -154,9 +189,12 @@ def init(
     if from_bundle is not None:
         from tui.cli_sync import join_command
 
+        if path.exists() and path.stat().st_size > 0:
+            raise CliError(t("cli.station_exists", path=path), 2)
+        key = _new_key(ctx, encrypt)
         try:
             raise typer.Exit(
-                join_command(path, from_bundle, name=name, passphrase_file=passphrase_file)
+                join_command(path, from_bundle, name=name, passphrase_file=passphrase_file, key=key)
             )
         except FileExistsError:
             raise CliError(t("cli.station_exists", path=path), 2) from None
@@ -179,6 +217,7 @@ def init(
     assert station and township and county
     if path.exists() and path.stat().st_size > 0:
         raise CliError(t("cli.station_exists", path=path), 2)
+    key = _new_key(ctx, encrypt)
     spec = StationIn(
         name=station,
         township=township,
@@ -192,7 +231,7 @@ def init(
         device_name=t("device.station_terminal"),
     )
     try:
-        info = init_station(engine_path=path, station=spec, clock=SystemClock())
+        info = init_station(engine_path=path, station=spec, clock=SystemClock(), key=key)
     except FieldInvalid as exc:
         _remove_database(path)
         raise CliError(_field_message(exc), 2) from None
@@ -210,7 +249,8 @@ def import_(
 ) -> None:
     from tui.cli_ledger import import_command
 
-    raise typer.Exit(import_command(file, _db(ctx, db), dry_run))
+    path = _db(ctx, db)
+    raise typer.Exit(import_command(file, path, dry_run, key=_key(ctx, path)))
 
 
 export = typer.Typer(help=both("cli.export"), add_completion=False, rich_markup_mode=None)
@@ -226,7 +266,8 @@ def export_ledger_(
 ) -> None:
     from tui.cli_ledger import export_command
 
-    raise typer.Exit(export_command(out, _db(ctx, db), reveal))
+    path = _db(ctx, db)
+    raise typer.Exit(export_command(out, path, reveal, key=_key(ctx, path)))
 
 
 @cli.command(help=both("cli.report"))
@@ -247,7 +288,8 @@ def report(
 
     try:
         # A SQLite file or a county hub's PostgreSQL URL, whose report may be one station's.
-        code = report_command(_target(ctx, db), quarter, out, as_of, station=station)
+        target = _target(ctx, db)
+        code = report_command(target, quarter, out, as_of, station=station, key=_key(ctx, target))
     except ReportRefused as exc:
         raise CliError(str(exc), 2) from None
     raise typer.Exit(code)
@@ -261,7 +303,8 @@ def backup(
 ) -> None:
     from tui.cli_maintenance import backup_command
 
-    raise typer.Exit(backup_command(_target(ctx, db), out))
+    target = _target(ctx, db)
+    raise typer.Exit(backup_command(target, out, key=_key(ctx, target)))
 
 
 @cli.command(help=both("cli.restore"))
@@ -272,7 +315,11 @@ def restore(
 ) -> None:
     from tui.cli_maintenance import restore_command
 
-    raise typer.Exit(restore_command(_target(ctx, db), file))
+    target = _target(ctx, db)
+    # An encrypted backup is read with the database's passphrase (or, with no database yet,
+    # the one that opens the backup).
+    key = _key(ctx, target) if isinstance(target, Path) and target.exists() else _key(ctx, file)
+    raise typer.Exit(restore_command(target, file, key=key))
 
 
 @cli.command(help=both("cli.check"))
@@ -283,7 +330,8 @@ def check(
 ) -> None:
     from tui.cli_maintenance import check_command
 
-    raise typer.Exit(check_command(_target(ctx, db), repair=repair))
+    target = _target(ctx, db)
+    raise typer.Exit(check_command(target, repair=repair, key=_key(ctx, target)))
 
 
 sync = typer.Typer(help=both("cli.sync"), add_completion=False, rich_markup_mode=None)
@@ -304,13 +352,15 @@ def sync_export(
 ) -> None:
     from tui.cli_sync import export_command
 
+    path = _db(ctx, db)
     code = export_command(
-        _db(ctx, db),
+        path,
         out,
         to=to,
         full=full,
         new_laptop=new_laptop,
         passphrase_file=passphrase_file,
+        key=_key(ctx, path),
     )
     raise typer.Exit(code)
 
@@ -324,7 +374,10 @@ def sync_import(
 ) -> None:
     from tui.cli_sync import import_command
 
-    raise typer.Exit(import_command(_db(ctx, db), file, passphrase_file=passphrase_file))
+    path = _db(ctx, db)
+    raise typer.Exit(
+        import_command(path, file, passphrase_file=passphrase_file, key=_key(ctx, path))
+    )
 
 
 HubOption = Annotated[
@@ -336,14 +389,16 @@ HubOption = Annotated[
 def sync_push(ctx: typer.Context, hub: HubOption, db: DbOption = None) -> None:
     from tui.cli_hub import exchange_command
 
-    raise typer.Exit(exchange_command(_target(ctx, db), hub, push=True))
+    target = _target(ctx, db)
+    raise typer.Exit(exchange_command(target, hub, push=True, key=_key(ctx, target)))
 
 
 @sync.command("pull", help=both("cli.sync.pull"))
 def sync_pull(ctx: typer.Context, hub: HubOption, db: DbOption = None) -> None:
     from tui.cli_hub import exchange_command
 
-    raise typer.Exit(exchange_command(_target(ctx, db), hub, push=False))
+    target = _target(ctx, db)
+    raise typer.Exit(exchange_command(target, hub, push=False, key=_key(ctx, target)))
 
 
 hub_cli = typer.Typer(help=both("cli.hub"), add_completion=False, rich_markup_mode=None)

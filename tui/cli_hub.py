@@ -33,14 +33,16 @@ def init_command(db: DatabaseTarget, county: str) -> int:
     return 0
 
 
-def exchange_command(db: DatabaseTarget, hub: DatabaseTarget, *, push: bool) -> int:
+def exchange_command(
+    db: DatabaseTarget, hub: DatabaseTarget, *, push: bool, key: str | None = None
+) -> int:
     """Push this station's changes to the hub, or pull back the hub's changes to its records."""
     from store.station import open_store
     from store.sync.hub import open_hub, pull_from_hub, push_to_hub
 
     hub_store, _ = open_hub(hub)
     try:
-        station = open_store(db)
+        station = open_store(db, key=key)
         try:
             if push:
                 done = push_to_hub(station=station, hub=hub_store)

@@ -34,12 +34,12 @@ def print_errors(errors: Sequence[object]) -> None:
         typer.echo(line, err=True)
 
 
-def import_command(path: Path, db: Path, dry_run: bool) -> int:
+def import_command(path: Path, db: Path, dry_run: bool, *, key: str | None = None) -> int:
     """Returns the exit code: 0 imported (or a clean dry run), 1 refused."""
     from store.ledger import LedgerInvalid, import_ledger
     from store.station import load_station, open_store
 
-    store = open_store(db)
+    store = open_store(db, key=key)
     try:
         station = load_station(store)
         typer.echo(t("ledger.importing"), err=True)
@@ -63,12 +63,12 @@ def import_command(path: Path, db: Path, dry_run: bool) -> int:
         store.dispose()
 
 
-def export_command(out: Path, db: Path, reveal: bool) -> int:
+def export_command(out: Path, db: Path, reveal: bool, *, key: str | None = None) -> int:
     from store.clock import today
     from store.ledger import export_ledger
     from store.station import open_store
 
-    store = open_store(db)
+    store = open_store(db, key=key)
     try:
         typer.echo(t("ledger.exporting"), err=True)
         with store.read() as session:
@@ -79,6 +79,13 @@ def export_command(out: Path, db: Path, reveal: bool) -> int:
                 reveal=reveal,
                 progress=progress_printer(t("ledger.exporting")),
             )
+        if reveal:
+            from store.reveals import log_export
+            from store.station import load_station
+
+            # Phones written in clear: recorded in the access log (this device, no deputy).
+            with store.write(load_station(store).actor()) as session:
+                log_export(session=session, rows=rows)
         typer.echo(t("ledger.exported", rows=rows, path=out))
         if not reveal:
             typer.echo(t("ledger.masked"), err=True)

@@ -9,29 +9,29 @@ import typer
 from tui.i18n import t
 
 
-def backup_command(db: Path | str, out: Path) -> int:
+def backup_command(db: Path | str, out: Path, *, key: str | None = None) -> int:
     from store.backup import BackupOnPostgres, backup_database
     from store.files import require_database
 
     if isinstance(db, str):  # a PostgreSQL URL (tui.cli keeps only those as text)
         raise BackupOnPostgres()
-    require_database(db)
-    backup_database(source=db, target=out)
+    require_database(db, key=key)
+    backup_database(source=db, target=out, key=key)
     typer.echo(t("backup.done", path=out))
     return 0
 
 
-def restore_command(db: Path | str, backup: Path) -> int:
+def restore_command(db: Path | str, backup: Path, *, key: str | None = None) -> int:
     from store.backup import BackupOnPostgres, restore_database
 
     if isinstance(db, str):
         raise BackupOnPostgres()
-    safety = restore_database(backup=backup, target=db)
+    safety = restore_database(backup=backup, target=db, key=key)
     typer.echo(t("restore.done", path=safety or "-"))
     return 0
 
 
-def check_command(db: Path | str, *, repair: bool = False) -> int:
+def check_command(db: Path | str, *, repair: bool = False, key: str | None = None) -> int:
     """Exit code 0 when the database is sound, 1 with one line per finding otherwise. With
     `repair`, derived data (search index, word counts) is rebuilt first. `db` is a SQLite file
     or a PostgreSQL URL."""
@@ -41,8 +41,8 @@ def check_command(db: Path | str, *, repair: bool = False) -> int:
     from store.files import require_database
 
     if isinstance(db, Path):
-        require_database(db)
-    engine = make_engine(database_url(db))
+        require_database(db, key=key)
+    engine = make_engine(database_url(db), key=key)
     try:
         if repair:
             typer.echo(t("check.repaired", count=repair_derived_data(engine=engine)))
@@ -58,8 +58,9 @@ def check_command(db: Path | str, *, repair: bool = False) -> int:
     return 1
 
 
-def daily_backup_in_background(db: Path) -> None:
-    """Today's automatic backup, taken in a thread while the app starts (once a day)."""
+def daily_backup_in_background(db: Path, *, key: str | None = None) -> None:
+    """Today's automatic backup, taken in a thread while the app starts (once a day); an
+    encrypted database's (`key`) is encrypted the same."""
     import threading
 
     def run() -> None:
@@ -68,7 +69,7 @@ def daily_backup_in_background(db: Path) -> None:
         from store.db import make_engine, read_session, sqlite_url
         from tui.settings import data_dir
 
-        engine = make_engine(sqlite_url(db))
+        engine = make_engine(sqlite_url(db), key=key)
         try:
             with read_session(engine) as session:
                 keep = load_keep_days(session=session)
@@ -77,6 +78,7 @@ def daily_backup_in_background(db: Path) -> None:
                 backup_dir=data_dir() / "backups",
                 keep_days=keep,
                 today=today(SystemClock()),
+                key=key,
             )
         except Exception:  # a failed automatic backup must not stop the desk; `check` reports
             import logging

@@ -15,7 +15,13 @@ class ReportRefused(Exception):
 
 
 def report_command(
-    db: Path | str, quarter: str, out: Path, as_of: str | None, *, station: str | None = None
+    db: Path | str,
+    quarter: str,
+    out: Path,
+    as_of: str | None,
+    *,
+    station: str | None = None,
+    key: str | None = None,
 ) -> int:
     """Write the quarter's report to `out`. `db` is a SQLite file or a PostgreSQL URL (a county
     hub); `station` names one of the database's stations (all of them without it)."""
@@ -38,8 +44,8 @@ def report_command(
     except ValueError:
         raise ReportRefused(t("report.bad_as_of", text=as_of)) from None
     if isinstance(db, Path):
-        require_database(db)
-    path = write_quarter_report(db, period, [out], day, station=station)[0]
+        require_database(db, key=key)
+    path = write_quarter_report(db, period, [out], day, station=station, key=key)[0]
     typer.echo(t("report.written", path=path))
     return 0
 
@@ -51,6 +57,7 @@ def write_quarter_report(
     day: date | None,
     *,
     station: str | None = None,
+    key: str | None = None,
 ) -> list[Path]:
     """Read the figures once and write each of `outs` (format by suffix)."""
     from store.clock import SystemClock, today
@@ -59,7 +66,7 @@ def write_quarter_report(
     from store.report import build_report, write_report
 
     clock = SystemClock()
-    engine = make_engine(database_url(db))
+    engine = make_engine(database_url(db), key=key)
     try:
         with read_session(engine) as session:
             tz = _station_tz(session) or clock.tz

@@ -51,12 +51,13 @@ def export_command(
     full: bool,
     new_laptop: bool,
     passphrase_file: Path | None,
+    key: str | None = None,
 ) -> int:
     from store.station import open_store
     from store.sync.exchange import export_bundle, export_join_bundle
 
     passphrase = read_passphrase(passphrase_file, needed=new_laptop, confirm=True)
-    store = open_store(db)
+    store = open_store(db, key=key)
     try:
         if new_laptop:
             summary = export_join_bundle(
@@ -72,7 +73,9 @@ def export_command(
     return 0
 
 
-def import_command(db: Path, bundle: Path, *, passphrase_file: Path | None) -> int:
+def import_command(
+    db: Path, bundle: Path, *, passphrase_file: Path | None, key: str | None = None
+) -> int:
     from store.station import open_store
     from store.sync.bundle import read_header
     from store.sync.exchange import import_bundle
@@ -82,7 +85,7 @@ def import_command(db: Path, bundle: Path, *, passphrase_file: Path | None) -> i
     except OSError:
         raise SyncRefused("sync.unreadable") from None
     passphrase = read_passphrase(passphrase_file, needed=header.kdf != "station")
-    store = open_store(db)
+    store = open_store(db, key=key)
     try:
         summary = import_bundle(store=store, path=bundle, passphrase=passphrase)
     finally:
@@ -93,7 +96,15 @@ def import_command(db: Path, bundle: Path, *, passphrase_file: Path | None) -> i
     return 0
 
 
-def join_command(db: Path, bundle: Path, *, name: str | None, passphrase_file: Path | None) -> int:
+def join_command(
+    db: Path,
+    bundle: Path,
+    *,
+    name: str | None,
+    passphrase_file: Path | None,
+    key: str | None = None,
+) -> int:
+    """Make a laptop of the station `bundle` came from; `key` encrypts its database."""
     import platform
 
     from store.clock import SystemClock
@@ -107,6 +118,7 @@ def join_command(db: Path, bundle: Path, *, name: str | None, passphrase_file: P
         passphrase=passphrase or "",
         device_name=device,
         clock=SystemClock(),
+        key=key,
     )
     typer.echo(t("sync.joined", station=info.name, device=device, path=db))
     return 0

@@ -41,7 +41,7 @@ class StationOpener(_Base):
         try:
             from store.station import load_station, open_store
 
-            store = open_store(self.db_path, on_backup=upgraded.append)
+            store = open_store(self.db_path, on_backup=upgraded.append, key=self.db_key)
             station = load_station(store)
             stations = find_stations(store)
             # Only the first screen's module here, off the UI thread: the others load once its
@@ -101,7 +101,7 @@ class StationOpener(_Base):
 
             # A SQLite file only: a PostgreSQL server's backups are pg_dump's job.
             if isinstance(self.db_path, Path):
-                daily_backup_in_background(self.db_path)
+                daily_backup_in_background(self.db_path, key=self.db_key)
         finally:
             if not gc.isenabled():
                 # `liaison` starts with the collector off (tui.cli.open_app): start-up allocates

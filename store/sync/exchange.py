@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import os
-import sqlite3
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -22,11 +21,12 @@ from sqlalchemy import Connection, Table, func
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from store.backup import backup_to
+from store.backup import backup_to, connect_file, export_database
 from store.changes import Actor
 from store.clock import Clock
 from store.db import Store, make_engine, read_session, sqlite_url, write_session
 from store.errors import SyncRefused
+from store.files import SQLITE_HEADER
 from store.migrate import ensure_schema
 from store.models import ChangeLog, Device, DeviceKind, LocalMeta, SyncPeer, new_id
 from store.station import StationInfo, load_station, station_info
@@ -364,6 +364,10 @@ def export_join_bundle(*, store: Store, db_path: Path, out: Path, passphrase: st
     """A bundle that makes a new laptop of this station (`join_station`): a copy of the whole
     database and the station's key, sealed by the passphrase alone (the laptop has no key yet).
 
+    The copy inside is itself encrypted with the passphrase (SQLCipher), whether or not the
+    station's file is: so the laptop never writes its station's data in plain to its disk, and
+    an encrypted station's key never leaves it.
+
     Raises:
         SyncRefused: not the station's own device; the passphrase is missing or too short.
     """
@@ -375,10 +379,13 @@ def export_join_bundle(*, store: Store, db_path: Path, out: Path, passphrase: st
             raise SyncRefused("sync.join_from_station")
     key = _ensure_station_key(store, info)
     with tempfile.TemporaryDirectory(prefix="liaison-join-") as tmp:
-        copy = backup_to(db_path, Path(tmp) / "station.db")
+        copy = _keyed_copy(db_path, Path(tmp), source_key=store.key, key=passphrase)
         blob = copy.read_bytes()
-        with sqlite3.connect(copy) as conn:
+        conn = connect_file(copy, key=passphrase)
+        try:
             changes = conn.execute("SELECT count(*) FROM change_log").fetchone()[0]
+        finally:
+            conn.close()
     payload = {"kind": "join", "station_key": base64.b64encode(key).decode()}
     data = seal_bundle(
         payload,
@@ -392,10 +399,45 @@ def export_join_bundle(*, store: Store, db_path: Path, out: Path, passphrase: st
     return ExportSummary(path=out, changes=changes, peers=(), full=True)
 
 
+def _keyed_copy(db_path: Path, tmp: Path, *, source_key: str | None, key: str) -> Path:
+    """A snapshot of the live database at `db_path`, encrypted with `key`, in the directory
+    `tmp`. SQLite's backup API copies between two encrypted files (re-keying each page) but not
+    from a plain one: that is first copied plain into `tmp` (the station's own disk, where it is
+    plain already), then exported."""
+    copy = tmp / "station.db"
+    if source_key is None:
+        plain = backup_to(db_path, tmp / "plain.db")
+        return export_database(source=plain, source_key=None, target=copy, target_key=key)
+    src = connect_file(db_path, key=source_key)
+    try:
+        dst = connect_file(copy, key=key)
+        try:
+            src.backup(dst)
+            # One self-contained file: the blob is its bytes alone.
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return copy
+
+
 def join_station(
-    *, bundle: Path, db_path: Path, passphrase: str, device_name: str, clock: Clock
+    *,
+    bundle: Path,
+    db_path: Path,
+    passphrase: str,
+    device_name: str,
+    clock: Clock,
+    key: str | None = None,
 ) -> StationInfo:
     """Make a laptop database of the station a joining bundle came from, with its own device id.
+
+    Args:
+        passphrase: the joining bundle's.
+        key: a passphrase to encrypt the laptop's database with (spec §9), or None for a plain
+            file. The copy in the bundle is encrypted with `passphrase`; it is written to the
+            laptop's disk only so, then exported under `key`.
 
     Raises:
         SyncRefused: not a joining bundle; wrong passphrase; altered or cut short.
@@ -409,7 +451,9 @@ def join_station(
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.joining")
     tmp.write_bytes(blob)
-    engine = make_engine(sqlite_url(tmp))
+    # A bundle from an earlier version carries a plain copy.
+    tmp_key = None if blob.startswith(SQLITE_HEADER) else passphrase
+    engine = make_engine(sqlite_url(tmp), key=tmp_key)
     try:
         ensure_schema(engine, None)
         device_id = new_id()
@@ -432,13 +476,24 @@ def join_station(
             )
         with read_session(engine) as session:
             info = station_info(session=session)
+        engine.dispose()
+        if tmp_key != key:
+            keyed = db_path.with_name(f".{db_path.name}.keyed")
+            _remove_files(keyed)
+            export_database(source=tmp, source_key=tmp_key, target=keyed, target_key=key)
+            _remove_files(tmp)
+            tmp = keyed
     except BaseException:
         engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        _remove_files(tmp)
+        _remove_files(db_path.with_name(f".{db_path.name}.keyed"))
         raise
-    engine.dispose()
     os.replace(tmp, db_path)
     for suffix in ("-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     return info
+
+
+def _remove_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -1,0 +1,99 @@
+"""The passphrase of a database encrypted at rest (spec §9), on the command line.
+
+It comes from `--db-passphrase-file`, `LIAISON_DB_PASSPHRASE`, or a prompt on the terminal (three
+tries), the same ways as a sync bundle's (`tui.cli_sync`) but never the same variable: a bundle's
+passphrase travels with the bundle, the database's stays with the laptop. Asked before Textual
+starts, checked against the file at once, never echoed, logged or stored."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from store.cipher import KEY_MIN
+from store.errors import StoreError, WrongPassphrase
+from tui.i18n import t
+
+DB_PASSPHRASE_ENV = "LIAISON_DB_PASSPHRASE"
+# Tries at the prompt before giving up, as a PIN pad would.
+PROMPT_TRIES = 3
+
+
+class PassphraseRefused(StoreError):
+    """No passphrase to be had, or one that cannot be used; `key` says which."""
+
+    key = "cli.db_need_passphrase"
+
+
+def _given(passphrase_file: Path | None) -> str | None:
+    """The passphrase from the file (its first line's end trimmed) or the environment."""
+    if passphrase_file is not None:
+        try:
+            text = passphrase_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise PassphraseRefused("cli.db_passphrase_unreadable") from None
+        return text.rstrip("\r\n") or None
+    return os.environ.get(DB_PASSPHRASE_ENV) or None
+
+
+def _checked(passphrase: str) -> str:
+    if len(passphrase) < KEY_MIN:
+        raise PassphraseRefused("cli.db_short_passphrase", min=KEY_MIN)
+    if any(ord(c) < 32 for c in passphrase):
+        raise PassphraseRefused("cli.db_bad_passphrase")
+    return passphrase
+
+
+def new_database_key(passphrase_file: Path | None) -> str:
+    """A passphrase for a database about to be encrypted: given, or typed twice at a prompt.
+
+    Raises:
+        PassphraseRefused: none given and no terminal; too short; control characters in it.
+    """
+    given = _given(passphrase_file)
+    if given is not None:
+        return _checked(given)
+    if not sys.stdin.isatty():
+        raise PassphraseRefused("cli.db_need_passphrase", env=DB_PASSPHRASE_ENV)
+    while True:
+        typed = str(typer.prompt(t("cli.db_prompt_new"), hide_input=True, confirmation_prompt=True))
+        try:
+            return _checked(typed)
+        except PassphraseRefused as exc:
+            typer.echo(t(exc.key, **exc.params), err=True)
+
+
+def database_key(path: Path, passphrase_file: Path | None) -> str | None:
+    """The passphrase of the database at `path` if it is encrypted, else None (nothing asked).
+
+    Raises:
+        PassphraseRefused: encrypted, none given and no terminal to ask at.
+        WrongPassphrase: the one given, or three typed, do not open it.
+    """
+    from store.files import is_encrypted_file
+
+    if not is_encrypted_file(path):
+        return None
+    from store.cipher import key_opens
+
+    given = _given(passphrase_file)
+    if given is not None:
+        if _usable(given) and key_opens(path, given):
+            return given
+        raise WrongPassphrase(path=str(path))
+    if not sys.stdin.isatty():
+        raise PassphraseRefused("cli.db_need_passphrase", env=DB_PASSPHRASE_ENV)
+    for attempt in range(PROMPT_TRIES):
+        typed = str(typer.prompt(t("cli.db_prompt", path=path), hide_input=True))
+        if _usable(typed) and key_opens(path, typed):
+            return typed
+        if attempt + 1 < PROMPT_TRIES:
+            typer.echo(t("cli.db_try_again"), err=True)
+    raise WrongPassphrase(path=str(path))
+
+
+def _usable(passphrase: str) -> bool:
+    return bool(passphrase) and "\x00" not in passphrase
