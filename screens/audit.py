@@ -64,9 +64,9 @@ class AuditScreen(PagedTableScreen):
         ("audit.col.at", 11, "at"),
         ("audit.col.deputy", 6, "deputy"),
         ("audit.col.device", 8, "device"),
-        ("audit.col.op", 8, "op"),
-        ("audit.col.record", 16, "record"),
-        ("audit.col.change", 17, "change"),
+        ("audit.col.op", 10, "op"),
+        ("audit.col.record", 15, "record"),
+        ("audit.col.change", 16, "change"),
     )
     FLEX_COLUMN = "change"
     BINDINGS = [

@@ -1,0 +1,60 @@
+"""`--lang en` on the audit screen: the footer fits 80 columns, the trail speaks English (a
+reveal reads 'Saw phone', a change 'Changed', personal values '(hidden)')."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from english_desk import run_in_english
+from sqlmodel import select
+
+from store.changes import Actor
+from store.db import Store
+from store.duty import start_duty
+from store.issues import IssueRow, change_unit
+from store.models import Tier, Visit
+from store.reveals import log_reveal
+from store.station import load_station
+
+BODY = """
+await press(pilot, "l")
+await settle(pilot)
+out.update(look(app))
+"""
+
+
+def test_audit_screen_in_english(
+    store: Store,
+    station_path: Path,
+    actor: Actor,
+    refs,  # type: ignore[no-untyped-def]
+    make_issue,  # type: ignore[no-untyped-def]
+) -> None:
+    issue: IssueRow = make_issue(phone="13812345678", name="王秀兰")
+    with store.write(actor) as session:
+        start_duty(session=session, deputy_id=refs.deputies["沈国强"])
+    with store.write(actor) as session:
+        change_unit(session=session, issue_id=issue.id, unit_id=refs.unit_for(Tier.township))
+    with store.write(actor) as session:
+        visit = session.exec(select(Visit).where(Visit.issue_id == issue.id)).one()
+        log_reveal(session=session, table_name="constituent", row_ids=[visit.constituent_id])
+
+    shown = run_in_english(station_path, BODY)
+    assert shown["screen"] == "AuditScreen"
+    for key in ("Open", "Deputy", "Back"):
+        assert key in shown["footer"], shown["footer"]
+    assert shown["width"] <= 80, shown["footer"]
+    text = shown["text"]
+    assert "Showing: everything" in text
+    assert "Saw phone" in text and "Changed" in text and "(hidden)" in text
+    assert "13812345678" not in text and "王秀兰" not in text
+
+    from tui.i18n import CATALOGUE
+
+    interface = {zh for zh, _ in CATALOGUE.values() if "{" not in zh and len(zh) > 1}
+    # Data aside: the station's, the terminal's, the deputy's, units' and the issue's names.
+    screen_text = text.replace(load_station(store).name, "").replace("值班台", "")
+    for data in ("沈国强", issue.title, *refs.units):
+        screen_text = screen_text.replace(data, "")
+    leaks = sorted(word for word in interface if word in screen_text)
+    assert leaks == [], leaks
