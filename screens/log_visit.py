@@ -52,6 +52,11 @@ class LogVisitScreen(DeskScreen):
                 yield self._field("name", Input(id="name", max_length=60))
             yield Label("", id="resident-note", classes="hint")
             yield Checkbox(t("log.vulnerable"), id="vulnerable")
+            # 同意转交 is asked at every visit and never carried over from an earlier one: it
+            # starts unticked, so consent is always the deputy's explicit act (PIPL).
+            consent = Checkbox(t("log.consent"), id="consent-forward")
+            consent.tooltip = t("log.consent_tip")
+            yield consent
             with Horizontal(classes="form-row"):
                 yield self._field("village_id", Select([], id="village_id", prompt=t("log.choose")))
                 yield self._field(
@@ -184,6 +189,7 @@ class LogVisitScreen(DeskScreen):
             "text": self.query_one("#text", TextArea).text,
             "deputy_id": self.desk.deputy_id,
             "vulnerable": self.query_one("#vulnerable", Checkbox).value,
+            "consent_forward": self.query_one("#consent-forward", Checkbox).value,
         }
 
     def _show_errors(self, errors: dict[str, str], *, focus: bool = True) -> None:
