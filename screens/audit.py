@@ -65,8 +65,8 @@ class AuditScreen(PagedTableScreen):
         ("audit.col.deputy", 6, "deputy"),
         ("audit.col.device", 8, "device"),
         ("audit.col.op", 10, "op"),
-        ("audit.col.record", 15, "record"),
-        ("audit.col.change", 16, "change"),
+        ("audit.col.record", 16, "record"),
+        ("audit.col.change", 15, "change"),
     )
     FLEX_COLUMN = "change"
     BINDINGS = [
