@@ -42,7 +42,10 @@ def key_opens(path: Path, key: str) -> bool:
     """Whether `key` opens the encrypted database at `path` (reads its first page, writes
     nothing): how a prompt tells a mistyped passphrase before anything else starts."""
     cipher = cipher_dbapi()
-    conn = cipher.connect(str(path), isolation_level=None)
+    # Read-only: closing a read-write connection would checkpoint the WAL into the file, which
+    # SQLite does without decrypting anything, so even with a wrong key.
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = cipher.connect(uri, uri=True, isolation_level=None)
     try:
         conn.execute(key_pragma(key))
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
