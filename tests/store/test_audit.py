@@ -4,7 +4,7 @@ what and when, newest first, per issue and per deputy; personal values never ret
 from __future__ import annotations
 
 import pytest
-from conftest import DEPUTY, OTHER_DEPUTY, Refs
+from small_station import DEPUTY, OTHER_DEPUTY
 from sqlmodel import select
 
 from store.audit import ACCESS, AuditRow, list_audit
@@ -27,7 +27,7 @@ def _fields(row: AuditRow) -> dict[str, object]:
 
 
 @pytest.fixture
-def trail(store: Store, actor: Actor, refs: Refs, station_info: StationInfo, make_issue):  # type: ignore[no-untyped-def]
+def trail(store: Store, actor: Actor, refs, station_info: StationInfo, make_issue):  # type: ignore[no-untyped-def]
     """An issue opened by 沈国强, a progress note by 朱秀芬, its unit changed by 沈国强, the
     resident's phone revealed; and another issue nobody touches afterwards."""
     other = make_issue(phone="13900001111", name="李四", text="另一件事：水管漏水")
@@ -47,7 +47,7 @@ def trail(store: Store, actor: Actor, refs: Refs, station_info: StationInfo, mak
     return issue, other
 
 
-def test_issue_trail_newest_first_with_who_and_what(store: Store, trail, refs: Refs) -> None:  # type: ignore[no-untyped-def]
+def test_issue_trail_newest_first_with_who_and_what(store: Store, trail, refs) -> None:  # type: ignore[no-untyped-def]
     issue, other = trail
     with store.read() as session:
         page = list_audit(session=session, issue_id=issue.id)
@@ -96,7 +96,7 @@ def test_personal_values_are_never_returned(store: Store, trail) -> None:  # typ
     assert {"text", "summary"} <= {f.name for f in visit.fields if f.hidden}
 
 
-def test_per_deputy(store: Store, trail, refs: Refs) -> None:  # type: ignore[no-untyped-def]
+def test_per_deputy(store: Store, trail, refs) -> None:  # type: ignore[no-untyped-def]
     issue, _other = trail
     with store.read() as session:
         zhu = list_audit(session=session, deputy_id=refs.deputies[OTHER_DEPUTY])
