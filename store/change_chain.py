@@ -32,7 +32,10 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 _COLUMNS = "seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base, seal"
-_UNSEALED = f"SELECT {_COLUMNS} FROM change_log WHERE chain IS NULL ORDER BY seq"
+_UNSEALED = (
+    f"SELECT {_COLUMNS} FROM change_log"
+    " WHERE chain IS NULL AND seq > {p} ORDER BY seq LIMIT 20000"
+)
 _LAST_LINK = "SELECT chain FROM change_log WHERE chain IS NOT NULL ORDER BY seq DESC LIMIT 1"
 _SALT_BYTES = 16
 _SEP = "\x1f"
@@ -62,19 +65,24 @@ class ChainVerdict:
 def seal_new_entries(conn: Connection) -> int:
     """Chain every entry not yet sealed, in `seq` order, after the last sealed one. Called in the
     writing transaction, so the entries and their seals commit together. Returns how many."""
-    rows = conn.exec_driver_sql(_UNSEALED).all()
-    if not rows:
-        return 0
-    previous = conn.exec_driver_sql(_LAST_LINK).scalar() or ""
-    updates = []
-    for row in rows:
-        seal = row.seal
-        if row.table_name in PERSONAL_FIELDS and seal is None:
-            seal = "s:" + os.urandom(_SALT_BYTES).hex()
-        previous = _link(previous, row, seal)
-        updates.append((previous, seal, row.seq))
-    _executemany(conn, "UPDATE change_log SET chain = {p}, seal = {p} WHERE seq = {p}", updates)
-    return len(updates)
+    previous: str | None = None
+    after, count = -1, 0
+    while True:
+        # In batches: a bulk load (the demo, a first ledger import) seals 100,000s of entries.
+        rows = conn.exec_driver_sql(_UNSEALED.format(p=_mark(conn)), (after,)).all()
+        if not rows:
+            return count
+        if previous is None:
+            previous = conn.exec_driver_sql(_LAST_LINK).scalar() or ""
+        updates = []
+        for row in rows:
+            seal = row.seal
+            if row.table_name in PERSONAL_FIELDS and seal is None:
+                seal = "s:" + os.urandom(_SALT_BYTES).hex()
+            previous = _link(previous, row, seal)
+            updates.append((previous, seal, row.seq))
+        _executemany(conn, "UPDATE change_log SET chain = {p}, seal = {p} WHERE seq = {p}", updates)
+        after, count = rows[-1].seq, count + len(rows)
 
 
 def verify_chain(
@@ -102,12 +110,13 @@ def verify_chain(
 
 
 def redact_entries(
-    conn: Connection, *, table_name: str, row_id: str, values: dict[str, Any], before_seq: int
+    conn: Connection, *, table_name: str, row_id: str, values: dict[str, Any], before_stamp: str
 ) -> int:
-    """Replace the personal fields of `row_id`'s entries older than `before_seq` with `values`
-    (what the purge left in the record), keeping the chain verifiable. Returns how many."""
+    """Replace the personal fields of `row_id`'s entries ordered before `before_stamp` (by their
+    clamped stamp if any, as sync orders them) with `values`, what the purge left in the
+    record, keeping the chain verifiable. Returns how many entries changed."""
     personal = PERSONAL_FIELDS[table_name]
-    rows = conn.exec_driver_sql(_select_row_entries(conn), (table_name, row_id, before_seq)).all()
+    rows = conn.exec_driver_sql(_select_row_entries(conn), (table_name, row_id, before_stamp)).all()
     updates = []
     for seq, fields_text, seal in rows:
         fields = json.loads(fields_text)
@@ -124,17 +133,21 @@ def redact_entries(
 
 
 def _select_row_entries(conn: Connection) -> str:
-    p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    p = _mark(conn)
     return (
         "SELECT seq, fields, seal FROM change_log"
-        f" WHERE table_name = {p} AND row_id = {p} AND seq < {p} ORDER BY seq"
+        f" WHERE table_name = {p} AND row_id = {p} AND coalesce(clamped_hlc, hlc) < {p}"
+        " ORDER BY seq"
     )
+
+
+def _mark(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
 def _executemany(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
     if rows:
-        p = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        conn.exec_driver_sql(sql.format(p=p), rows)
+        conn.exec_driver_sql(sql.format(p=_mark(conn)), rows)
 
 
 def _link(previous: str, row: Any, seal: str | None) -> str:

@@ -102,6 +102,9 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     # NORMAL can lose acknowledged commits on power loss; FULL syncs the WAL at every commit.
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    # What is overwritten or deleted is zeroed in the file, not left in free space: a purged
+    # phone number (store.purge) must not be readable from the file afterwards.
+    cursor.execute("PRAGMA secure_delete = ON")
     cursor.close()
 
 

@@ -32,6 +32,7 @@ from store.models import (
     Setting,
     Visit,
 )
+from store.purge import redact_purged
 from store.urgency import pressing_kind
 
 # The columns of a change as a bundle carries it, in this order.
@@ -126,6 +127,10 @@ def merge_changes(
             if table not in touched:
                 continue
             ids = sorted(touched[table])
+            if table == Constituent.__tablename__:
+                # A purge that came in (or came before an older change did) removes the old
+                # values from the log here too, before the rows are computed from it.
+                redact_purged(conn, ids)
             # The rows' whole log, read once: for their values and for their conflicts.
             logged = row_changes(conn, table, ids)
             applied = _apply_rows(conn, model, ids, logged)
