@@ -334,6 +334,23 @@ def check(
     raise typer.Exit(check_command(target, repair=repair, key=_key(ctx, target)))
 
 
+@cli.command(help=both("cli.purge"))
+def purge(
+    ctx: typer.Context,
+    db: DbOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=both("cli.purge.dry_run"))] = False,
+    years: Annotated[
+        int | None, typer.Option("--years", min=1, max=100, help=both("cli.purge.years"))
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help=both("cli.purge.yes"))] = False,
+) -> None:
+    from tui.cli_purge import purge_command
+
+    path = _db(ctx, db)
+    code = purge_command(path, dry_run=dry_run, years=years, yes=yes, key=_key(ctx, path))
+    raise typer.Exit(code)
+
+
 sync = typer.Typer(help=both("cli.sync"), add_completion=False, rich_markup_mode=None)
 cli.add_typer(sync, name="sync")
 

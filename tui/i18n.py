@@ -286,7 +286,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "slip.what.reminder": ("催办通知书", "The reminder notice"),
     "slip.what.call_record": ("回访记录", "The call record"),
     "slip.withheld": (
-        "{count} 条来访的群众未同意转交：其姓名、电话未写入",
+        "群众未同意转交、姓名电话未写入的来访：{count} 条",
         "{count} visit(s) without consent to forwarding: those names and phones are left out",
     ),
     "slip.what.deputy_record": ("履职情况", "The deputy's record"),
@@ -1386,14 +1386,50 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} {table} row(s) have no insert entry in the change log (first: {first})",
     ),
     "check.chain_broken": (
-        "变更日志的哈希链在第 {seq} 条断开（{table} 表记录 {row}，{at}）：这条或它之前的记录被改动、"
-        "插入或删除过",
+        "变更日志的哈希链在第 {seq} 条断开（{table} 表记录 {row}，{at}）："
+        "这条或它之前的记录被改动、插入或删除过",
         "The change log's hash chain breaks at entry {seq} ({table} record {row}, {at}): this "
         "entry or one before it was altered, inserted or removed",
     ),
     "check.hlc_order": (
         "本机变更日志有 {count} 处时间戳未递增（第一处序号 {first}）",
         "{count} of this device's change-log stamps do not increase (first seq: {first})",
+    ),
+    "cli.purge": (
+        "清除办结已满保存期限的群众个人信息（姓名、电话、身份证号），统计数据保留",
+        "Remove residents' personal data (name, phone, ID number) once their issues have been "
+        "closed longer than the retention period; statistics stay",
+    ),
+    "cli.purge.dry_run": ("只列出将被清除的，不做改动", "List what would go; change nothing"),
+    "cli.purge.years": (
+        "保存期限（年），默认取本站设置 purge_after_years",
+        "Retention period in years (default: the station's purge_after_years setting)",
+    ),
+    "cli.purge.yes": ("不再询问，直接清除", "Do not ask for confirmation"),
+    "purge.plan": (
+        "所有事项在 {cutoff} 以前办结（保存期限 {years} 年）的群众共 {residents} 位，"
+        "涉及 {issues} 个事项",
+        "{residents} resident(s) whose issues all closed on or before {cutoff} (retention "
+        "{years} years), {issues} issue(s)",
+    ),
+    "purge.row": (
+        "  {village}  {name}  {phone}  最后办结 {closed}",
+        "  {village}  {name}  {phone}  last closed {closed}",
+    ),
+    "purge.more": ("  ……另有 {count} 位", "  … and {count} more"),
+    "purge.need_yes": (
+        "清除不可撤销：请先用 --dry-run 查看，再加 --yes 执行",
+        "A purge cannot be undone: look with --dry-run first, then run it with --yes",
+    ),
+    "purge.confirm": (
+        "清除这 {residents} 位群众的姓名和电话？此操作不可撤销",
+        "Remove these {residents} residents' names and phones? This cannot be undone",
+    ),
+    "purge.cancelled": ("已取消，未做改动", "Cancelled; nothing changed"),
+    "purge.done": (
+        "已清除 {residents} 位群众的个人信息（改写变更日志 {entries} 条）；同步后其他设备也会清除",
+        "Personal data of {residents} resident(s) removed ({entries} change-log entries "
+        "rewritten); other devices remove it when they next sync",
     ),
     "settings.unknown": ("没有这个设置项", "No such setting"),
     "settings.invalid": ("设置值不合法", "Invalid setting value"),
