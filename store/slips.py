@@ -92,6 +92,15 @@ ID_LEFT_OUT = "〔证件号码已略〕"
 NOT_CONSENTED = "（未同意转交）"
 NAME_LEFT_OUT = "〔姓名已略〕"
 PHONE_LEFT_OUT = "〔电话已略〕"
+# An issue's title is its first visit's words cut short (…): a phone cut in two no longer
+# looks like one, yet its first digits still say whose it is.
+_CUT_NUMBER = re.compile(r"(?<![0-9])[0-9]{5,}(?=…)")
+
+
+def scrub_title(title: str) -> str:
+    """An issue's title as a slip prints it: `scrub`, and a number cut off by the ellipsis
+    masked too."""
+    return scrub(_CUT_NUMBER.sub("****", title))
 
 
 def scrub(text: str) -> str:
@@ -387,7 +396,7 @@ def load_slip(
     names = withheld_names(words) if withheld else []
     if withheld:
         words = for_unit(words, names)
-        title = leave_out(title, names)
+        title = leave_out(_CUT_NUMBER.sub(PHONE_LEFT_OUT, title), names)
     latest = session.exec(
         select(Progress.at, Progress.note)
         .where(
@@ -505,7 +514,7 @@ def slip_values(data: SlipData, tz: tzinfo) -> dict[str, Value]:
         "station": data.station,
         "number": data.number,
         "assignment_number": data.assignment_number,
-        "title": data.title,
+        "title": scrub_title(data.title),
         "category": data.category,
         "village": data.village,
         "unit": data.unit,

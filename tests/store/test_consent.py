@@ -131,6 +131,19 @@ def test_no_consent_at_all_leaves_no_resident_on_the_slip(
         assert "〔姓名已略〕说路灯坏了" in text
 
 
+@pytest.mark.parametrize("consent", [True, False])
+def test_a_phone_cut_short_in_the_title_is_not_printed(
+    store: Store, make_issue: Callable[..., IssueRow], tmp_path: Path, consent: bool
+) -> None:
+    # The title is the words cut at 30 characters: the phone is cut in two, 9 digits left.
+    words = "我是王阿姨，家门口的路灯坏了两个月，电话13711112222，请尽快修"
+    issue = make_issue(name="王阿姨", phone="13711112222", text=words, consent=consent)
+    assert "137111122" in issue.title
+    for text in _slip(store, issue.id, SlipKind.assignment, tmp_path):
+        assert "137111122" not in text and "1111" not in text
+        assert ("王阿姨" in text) is consent
+
+
 # -- the ledger ---------------------------------------------------------------------------------
 
 
