@@ -4,6 +4,7 @@ go to the handling unit, carried by the ledger both ways and by sync."""
 from __future__ import annotations
 
 import csv
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -259,3 +260,9 @@ def test_a_laptops_consent_reaches_the_station(trio: dict[str, Device], tmp_path
     with station.store.read() as session:
         got = [session.get(Visit, visit_id) for visit_id in logged]
         assert [v.consent_forward for v in got if v is not None] == [True, False]
+
+
+def test_most_demo_visits_carry_consent(demo_path: Path) -> None:
+    with sqlite3.connect(f"file:{demo_path}?mode=ro", uri=True) as db:
+        given, total = db.execute("select sum(consent_forward), count(*) from visit").fetchone()
+    assert 0.75 < given / total < 0.95
