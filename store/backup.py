@@ -173,6 +173,63 @@ def _is_live_file(source: Path, target: Path) -> bool:
     )
 
 
+class RekeyBusy(StoreError):
+    """Another connection has the database open: its passphrase is changed only when nothing
+    else is using it (close the app first)."""
+
+    key = "rekey.busy"
+
+
+def rekey_database(*, path: Path, key: str | None, new_key: str | None) -> None:
+    """Give the database at `path` a new passphrase, or encrypt a plain one (`key` None), or
+    make an encrypted one plain (`new_key` None).
+
+    The database is first made a single file (its WAL checkpointed into it, journal mode DELETE:
+    which only works when no other connection has it open), then exported whole under the new
+    key beside it, checked, synced and renamed over it: the old file stays whole until then.
+
+    Raises:
+        RekeyBusy: another connection has the database open.
+        WrongPassphrase: `key` does not open it.
+        BackupUnverified: the new file did not pass its integrity check (the old one is kept).
+    """
+    from store.errors import WrongPassphrase
+
+    tmp = path.with_name(f".{path.name}.rekey")
+    _remove(tmp)
+    try:
+        conn = _connect(path, key=key, timeout_ms=1000)
+    except db_errors(key):
+        raise WrongPassphrase(path=str(path)) from None
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except db_errors(key):
+        conn.close()
+        raise WrongPassphrase(path=str(path)) from None
+    try:
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except db_errors(key):
+        mode = "busy"
+    finally:
+        conn.close()
+    if str(mode).lower() != "delete":
+        raise RekeyBusy()
+    try:
+        export_database(source=path, source_key=key, target=tmp, target_key=new_key)
+        check = _connect(tmp, key=new_key)
+        try:
+            if not _integrity_ok(check):
+                raise BackupUnverified()
+        finally:
+            check.close()
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    finally:
+        _remove(tmp)
+
+
 def _connect(
     path: Path,
     *,

@@ -351,6 +351,27 @@ def purge(
     raise typer.Exit(code)
 
 
+@cli.command(help=both("cli.rekey"))
+def rekey(
+    ctx: typer.Context,
+    db: DbOption = None,
+    new_passphrase_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--new-passphrase-file",
+            help=both("cli.rekey.new_file"),
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    from tui.cli_key import rekey_command
+
+    path = _db(ctx, db)
+    code = rekey_command(path, key=_key(ctx, path), new_passphrase_file=new_passphrase_file)
+    raise typer.Exit(code)
+
+
 sync = typer.Typer(help=both("cli.sync"), add_completion=False, rich_markup_mode=None)
 cli.add_typer(sync, name="sync")
 

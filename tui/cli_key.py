@@ -47,13 +47,15 @@ def _checked(passphrase: str) -> str:
     return passphrase
 
 
-def new_database_key(passphrase_file: Path | None) -> str:
+def new_database_key(passphrase_file: Path | None, *, from_env: bool = True) -> str:
     """A passphrase for a database about to be encrypted: given, or typed twice at a prompt.
 
+    Args:
+        from_env: LIAISON_DB_PASSPHRASE may give it (not for `rekey`, where it is the old one).
     Raises:
         PassphraseRefused: none given and no terminal; too short; control characters in it.
     """
-    given = _given(passphrase_file)
+    given = _given(passphrase_file) if from_env or passphrase_file else None
     if given is not None:
         return _checked(given)
     if not sys.stdin.isatty():
@@ -93,6 +95,18 @@ def database_key(path: Path, passphrase_file: Path | None) -> str | None:
         if attempt + 1 < PROMPT_TRIES:
             typer.echo(t("cli.db_try_again"), err=True)
     raise WrongPassphrase(path=str(path))
+
+
+def rekey_command(path: Path, *, key: str | None, new_passphrase_file: Path | None) -> int:
+    """`liaison rekey`: a new passphrase for an encrypted database, or encrypt a plain one."""
+    from store.backup import rekey_database
+    from store.files import require_database
+
+    require_database(path, key=key)
+    new_key = new_database_key(new_passphrase_file, from_env=False)
+    rekey_database(path=path, key=key, new_key=new_key)
+    typer.echo(t("rekey.done", path=path))
+    return 0
 
 
 def _usable(passphrase: str) -> bool:

@@ -1385,6 +1385,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{table} 表有 {count} 行没有新增记录的变更日志（第一行 {first}）",
         "{count} {table} row(s) have no insert entry in the change log (first: {first})",
     ),
+    "key.audit_verify": ("核验", "Verify"),
+    "tip.audit_verify": (
+        "核验变更日志的哈希链：记录有没有被改动、插入或删除",
+        "Verify the change log's hash chain: was any entry altered, inserted or removed",
+    ),
+    "audit.chain_unchecked": (
+        "按 c 核验变更日志是否被改动过",
+        "Press c to verify that the change log has not been altered",
+    ),
+    "audit.chain_checking": ("正在核验变更日志……", "Verifying the change log…"),
+    "audit.chain_ok": (
+        "变更日志完好：{count} 条记录的哈希链核验无误",
+        "The change log is intact: the hash chain of its {count} entries verifies",
+    ),
+    "audit.chain_broken": (
+        "变更日志被改动过：哈希链在第 {seq} 条断开（{table}，{at}）",
+        "The change log was altered: its hash chain breaks at entry {seq} ({table}, {at})",
+    ),
     "check.chain_broken": (
         "变更日志的哈希链在第 {seq} 条断开（{table} 表记录 {row}，{at}）："
         "这条或它之前的记录被改动、插入或删除过",
@@ -1533,6 +1551,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Passphrase to encrypt the database with (at least 8 characters, not the PIN)",
     ),
     "cli.db_try_again": ("口令不对，请再试一次", "Wrong passphrase, try again"),
+    "cli.rekey": (
+        "更换加密数据库的口令，或给未加密的数据库加密（先关闭值班台）",
+        "Change an encrypted database's passphrase, or encrypt a plain one (close the app first)",
+    ),
+    "cli.rekey.new_file": (
+        "从文件读取新口令（否则在终端输入两次）",
+        "Read the new passphrase from a file (else it is typed twice at the prompt)",
+    ),
+    "rekey.done": (
+        "数据库已用新口令加密：{path}",
+        "The database is now encrypted with the new passphrase: {path}",
+    ),
+    "rekey.busy": (
+        "数据库正在使用（值班台还开着？）：请先关闭再更换口令",
+        "The database is in use (is the app open?): close it before changing the passphrase",
+    ),
     "cli.db_need_passphrase": (
         "数据库已加密：没有终端可以输入口令，请用 --db-passphrase-file 或环境变量 {env} 给出",
         "The database is encrypted: no terminal to ask at; give the passphrase with"
@@ -2038,13 +2072,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "以及谁查看了群众的电话、谁导出了明文台账。最新的在最上面。p 只看一位代表的操作，"
         "x 取消筛选；在事项页按 l 打开这件事项的留痕（含其来访、进展、评价和反映人）。"
         "回车打开该条记录所属的事项。群众的姓名、电话、身份证号和诉求原文在这里不显示，"
-        "只显示「（已隐藏）」。",
+        "只显示「（已隐藏）」。c 核验变更日志的哈希链：每条记录都与前一条以哈希相连，"
+        "有人绕过本软件改动、插入或删除记录，就会在第一处被改动的地方断开。",
         "Every change at the station is recorded: who (the deputy on duty, which device), when, "
         "which record and what in it, and who saw a resident's phone or exported the ledger in "
         "clear. Newest first. p shows one deputy's actions, x clears the filters; l on an "
         "issue's page opens that issue's trail (its visits, progress, evaluations and "
         "residents). Enter opens the issue a row belongs to. Residents' names, phones, ID "
-        "numbers and words never show here: they read '(hidden)'.",
+        "numbers and words never show here: they read '(hidden)'. c verifies the change log's "
+        "hash chain: each entry is linked to the one before by its hash, so an entry altered, "
+        "inserted or removed around this program breaks it at the first such place.",
     ),
     "audit.col.at": ("时间", "When"),
     "audit.col.deputy": ("代表", "Deputy"),

@@ -114,3 +114,22 @@ def test_every_command_works_on_an_encrypted_laptop(tmp_path: Path) -> None:
     assert is_encrypted_file(laptop) and is_encrypted_file(tmp_path / "copy.db")
     assert station.read_bytes()[:16] == SQLITE_HEADER
     assert (tmp_path / "report.html").stat().st_size > 0
+
+
+def test_rekey_encrypts_a_plain_station_and_changes_the_passphrase(tmp_path: Path) -> None:
+    db = tmp_path / "station.db"
+    first, second = tmp_path / "first.pass", tmp_path / "second.pass"
+    first.write_text(KEY, encoding="utf-8")
+    second.write_text("another passphrase 2", encoding="utf-8")
+    assert run("--db", str(db), "init", *STATION, "--deputy", "沈国强").returncode == 0
+    encrypted = run("--db", str(db), "rekey", "--new-passphrase-file", str(first))
+    assert encrypted.returncode == 0, encrypted.stderr
+    assert is_encrypted_file(db) and key_opens(db, KEY)
+    wrong = run("--db", str(db), "rekey", "--new-passphrase-file", str(second))
+    assert wrong.returncode == 1  # no terminal and no old passphrase given
+    changed = run(
+        "--db", str(db), "--db-passphrase-file", str(first), "rekey",
+        "--new-passphrase-file", str(second),
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+    assert key_opens(db, "another passphrase 2") and not key_opens(db, KEY)

@@ -13,7 +13,14 @@ import pytest
 from small_station import NOW, SMALL_STATION, STATION_TZ, TODAY
 from sync_helpers import log_on
 
-from store.backup import backup_database, connect_file, export_database, restore_database
+from store.backup import (
+    RekeyBusy,
+    backup_database,
+    connect_file,
+    export_database,
+    rekey_database,
+    restore_database,
+)
 from store.check import check_database
 from store.cipher import key_opens
 from store.clock import FrozenClock
@@ -240,3 +247,28 @@ def test_an_encrypted_station_makes_laptops_without_its_key(
             assert _visit_count(laptop) == 1
         finally:
             laptop.dispose()
+
+
+def test_rekey_encrypts_a_plain_station_then_changes_its_passphrase(
+    station_path: Path, clock: FrozenClock
+) -> None:
+    store = open_store(station_path, clock=clock)
+    try:
+        log_on(store, load_station(store), WORDS, phone=PHONE)
+        # Not while another connection has it open: its writes would go to the old file.
+        with pytest.raises(RekeyBusy):
+            rekey_database(path=station_path, key=None, new_key=KEY)
+    finally:
+        store.dispose()
+    assert station_path.read_bytes()[:16] == SQLITE_HEADER
+    rekey_database(path=station_path, key=None, new_key=KEY)
+    assert is_encrypted_file(station_path) and _clean(station_path)
+    with pytest.raises(WrongPassphrase):
+        rekey_database(path=station_path, key="not the passphrase", new_key="whatever 123")
+    rekey_database(path=station_path, key=KEY, new_key="the new one 42")
+    assert not key_opens(station_path, KEY)
+    reopened = open_store(station_path, clock=clock, key="the new one 42")
+    try:
+        assert _visit_count(reopened) == 1
+    finally:
+        reopened.dispose()
