@@ -22,6 +22,7 @@ from screens.paged import PagedTableScreen
 from screens.pick import PickItem, PickModal
 from screens.sync import SyncScreen, named
 from store.audit import ACCESS, AuditField, AuditRow, list_audit
+from store.change_chain import ChainVerdict, verify_chain
 from store.clock import to_local
 from store.models import DayKind, DeputyLevel, IssueStatus, VillageKind
 from store.paging import PAGE_SIZE, Page
@@ -80,6 +81,15 @@ class AuditScreen(PagedTableScreen):
             id="audit-deputy",
         ),
         Binding("x", "show_all", t("key.audit_all"), tooltip=t("tip.audit_all"), id="audit-all"),
+        # Not in the footer (80 columns): the status line says to press it.
+        Binding(
+            "c",
+            "verify",
+            t("key.audit_verify"),
+            tooltip=t("tip.audit_verify"),
+            show=False,
+            id="audit-verify",
+        ),
         *PagedTableScreen.PAGING_BINDINGS,
     ]
     DEFAULT_CSS = """
@@ -96,6 +106,9 @@ class AuditScreen(PagedTableScreen):
         self.deputy_id: str | None = None
         self.deputy_name = ""
         self.data: AuditData | None = None
+        # The hash chain's verdict (store.change_chain), once asked for: it reads the whole log.
+        self.chain: ChainVerdict | None = None
+        self.verifying = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,6 +133,27 @@ class AuditScreen(PagedTableScreen):
     def reload(self) -> None:
         job = partial(self._load, self.page_offset, self.issue_id, self.deputy_id)
         self.run_store(job, self._show, group="audit_loaders", exclusive=True)
+
+    def action_verify(self) -> None:
+        """Check the whole change log's hash chain, as `liaison check` does."""
+        if self.verifying:
+            return
+        self.verifying = True
+        self._show_status()
+        self.run_store(self._verify, self._verified, group="chain_checkers")
+
+    def _verify(self) -> ChainVerdict:
+        with self.desk.store.read() as session:
+            return verify_chain(session.connection())
+
+    def _verified(self, verdict: ChainVerdict) -> None:
+        self.verifying = False
+        self.chain = verdict
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if self.data is not None:
+            self.query_one("#audit-status", Static).update(self.status_text(self.data))
 
     def _load(self, offset: int, issue_id: str | None, deputy_id: str | None) -> AuditData:
         with self.desk.store.read() as session:
@@ -165,9 +199,30 @@ class AuditScreen(PagedTableScreen):
         text.append_text(Text(t("audit.and")).join(parts))
         page = data.page
         text.append("  " + t("audit.page", n=page.number), style="dim")
+        text.append("\n")
+        text.append_text(self.chain_text())
         if not page.items:
             text.append("\n" + t("audit.empty"), style="dim italic")
         return text
+
+    def chain_text(self) -> Text:
+        """Whether the log is as it was written: asked for with `c`."""
+        if self.verifying:
+            return Text(t("audit.chain_checking"), style="italic")
+        if self.chain is None:
+            return Text(t("audit.chain_unchecked"), style="dim")
+        broken = self.chain.broken
+        if broken is None:
+            return Text(t("audit.chain_ok", count=self.chain.entries), style="green")
+        return Text(
+            t(
+                "audit.chain_broken",
+                seq=broken.seq,
+                table=named("sync.table", broken.table_name),
+                at=broken.at,
+            ),
+            style="bold red",
+        )
 
     # -- cells --------------------------------------------------------------------------
 

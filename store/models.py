@@ -426,6 +426,8 @@ class ChangeLog(SQLModel, table=True):
         Index("ix_change_log_hlc", "hlc"),
         Index("ix_change_log_row", "table_name", "row_id"),
         Index("ix_change_log_device_id_hlc", "device_id", "hlc"),
+        # The audit trail of one deputy, newest first (store.audit).
+        Index("ix_change_log_deputy_hlc", "deputy_id", "hlc"),
         # Entries are sealed at the end of the transaction that wrote them: it finds them here.
         Index(
             "ix_change_log_unsealed",

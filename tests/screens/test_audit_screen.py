@@ -179,3 +179,28 @@ async def test_audit_screen_rows_filter_and_open(
         first = rows(desk.screen.query_one("#audit-table", DataTable))[0]
         assert first[3] == t("audit.action.reveal_phone")
         assert first[4].startswith("群众 （已隐藏）")
+
+
+async def test_c_verifies_the_hash_chain_and_names_a_broken_entry(
+    desk: LiaisonApp, store: Store, station_path: Path, make_issue: Callable[..., IssueRow]
+) -> None:
+    make_issue(phone=PHONE, name=NAME)
+    async with desk.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "l")
+        status = desk.screen.query_one("#audit-status", Static)
+        assert "按 c 核验" in content(status)
+        await press(pilot, "c")
+        await settle(pilot)
+        assert "变更日志完好" in content(status)
+        # Someone edits an entry with another tool while the screen is open.
+        with store.engine.begin() as conn:
+            seq = conn.exec_driver_sql(
+                "SELECT min(seq) FROM change_log WHERE table_name = 'visit'"
+            ).scalar_one()
+            conn.exec_driver_sql(
+                "UPDATE change_log SET at = '2020-01-01 00:00:00.000000' WHERE seq = ?", (seq,)
+            )
+        await press(pilot, "c")
+        await settle(pilot)
+        assert f"哈希链在第 {seq} 条断开（来访，" in content(status)

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sqlite_where=sa.text("chain IS NULL"),
         postgresql_where=sa.text("chain IS NULL"),
     )
+    op.create_index("ix_change_log_deputy_hlc", "change_log", ["deputy_id", "hlc"])
     # Visits from before consent was asked: not given (nothing personal goes to units unasked).
     op.add_column(
         "visit",
@@ -49,6 +50,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_column("constituent", "purged_at")
     op.drop_column("visit", "consent_forward")
+    op.drop_index("ix_change_log_deputy_hlc", table_name="change_log")
     op.drop_index("ix_change_log_unsealed", table_name="change_log")
     op.drop_column("change_log", "seal")
     op.drop_column("change_log", "chain")
