@@ -237,9 +237,14 @@ class TriageScreen(PagedTableScreen):
                 channel=label(row.channel),
                 kind=label(row.kind),
             )
-            + f" · {row.category}\n",
+            + f" · {row.category} · ",
             style="dim",
         )
+        # Whether the unit chosen here may learn who this resident is (同意转交).
+        if row.consent_forward:
+            head.append(t("issue.consent_yes") + "\n", style="dim")
+        else:
+            head.append(t("issue.consent_no") + "\n", style="bold")
         head.append_text(urgency_text(detail.urgency))
         head.append("\n")
         head.append_text(self._same_problem(info))

@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
+from screens.triage import TriageScreen
 from store.changes import Actor
 from store.clock import FrozenClock
 from store.db import Store
@@ -64,7 +65,9 @@ async def test_the_form_asks_for_consent_at_every_visit(
         # On an 80×24 screen, without scrolling.
         assert any(t("log.consent") in line for line in screen_lines(desk))
         await _log(pilot, screen, refs, "路灯坏了", tick=True)
-        assert not isinstance(desk.screen, LogVisitScreen)
+        # Saved, on to triage, where the visit says it may be forwarded.
+        assert isinstance(desk.screen, TriageScreen)
+        assert t("issue.consent_yes") in content(desk.screen.query_one("#triage-visit"))
     # The same resident comes back: asked again, the box starts unticked; not ticked, not given.
     again = make_app(store, load_station(store))
     async with again.run_test(size=(80, 24)) as pilot:
@@ -73,6 +76,8 @@ async def test_the_form_asks_for_consent_at_every_visit(
         screen = again.screen
         assert isinstance(screen, LogVisitScreen)
         await _log(pilot, screen, refs, "路灯还是没修", tick=False)
+        assert isinstance(again.screen, TriageScreen)
+        assert t("issue.consent_no") in content(again.screen.query_one("#triage-visit"))
     assert sorted(_consents(store)) == [("路灯坏了", 1), ("路灯还是没修", 0)]
 
 
