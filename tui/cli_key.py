@@ -61,11 +61,16 @@ def new_database_key(passphrase_file: Path | None, *, from_env: bool = True) -> 
     if not sys.stdin.isatty():
         raise PassphraseRefused("cli.db_need_passphrase", env=DB_PASSPHRASE_ENV)
     while True:
-        typed = str(typer.prompt(t("cli.db_prompt_new"), hide_input=True, confirmation_prompt=True))
+        # Asked twice by hand: click's own confirmation speaks English only.
+        typed = str(typer.prompt(t("cli.db_prompt_new"), hide_input=True))
         try:
-            return _checked(typed)
+            _checked(typed)
         except PassphraseRefused as exc:
             typer.echo(t(exc.key, **exc.params), err=True)
+            continue
+        if str(typer.prompt(t("cli.db_prompt_repeat"), hide_input=True)) == typed:
+            return typed
+        typer.echo(t("cli.db_mismatch"), err=True)
 
 
 def database_key(path: Path, passphrase_file: Path | None) -> str | None:

@@ -1424,6 +1424,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Retention period in years (default: the station's purge_after_years setting)",
     ),
     "cli.purge.yes": ("不再询问，直接清除", "Do not ask for confirmation"),
+    "issue.resident_purged": (
+        "（个人信息已按保存期限清除）",
+        "(personal data removed after the retention period)",
+    ),
     "purge.plan": (
         "所有事项在 {cutoff} 以前办结（保存期限 {years} 年）的群众共 {residents} 位，"
         "涉及 {issues} 个事项",
@@ -1551,6 +1555,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Passphrase to encrypt the database with (at least 8 characters, not the PIN)",
     ),
     "cli.db_try_again": ("口令不对，请再试一次", "Wrong passphrase, try again"),
+    "cli.db_prompt_repeat": ("再输一次口令", "The passphrase again"),
+    "cli.db_mismatch": (
+        "两次输入的口令不一样，请重新输入",
+        "The two passphrases differ; start again",
+    ),
     "cli.rekey": (
         "更换加密数据库的口令，或给未加密的数据库加密（先关闭值班台）",
         "Change an encrypted database's passphrase, or encrypt a plain one (close the app first)",
