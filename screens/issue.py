@@ -191,7 +191,9 @@ class IssueScreen(DeskScreen):
             if number:
                 out.append("\n")
             out.append(to_local(v.received_at, tz).strftime("%Y-%m-%d %H:%M "), style="dim")
-            out.append(f"{v.resident} {phone} · {v.village} · {label(v.channel)}", style="dim")
+            # A resident purged after the retention period (store.purge) has no name left.
+            who = f"{v.resident} {phone}" if v.resident else t("issue.resident_purged")
+            out.append(f"{who} · {v.village} · {label(v.channel)}", style="dim")
             if v.id in d.repeat_visits:
                 out.append(" · " + t("issue.repeat_mark"), style="bold")
             # Per visit: it decides what the unit's slips say about this resident.
