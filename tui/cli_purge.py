@@ -20,6 +20,7 @@ def purge_command(
     from store.clock import today
     from store.purge import plan_purge, purge_residents
     from store.station import load_station, open_store
+    from tui.cli_ledger import progress_printer
 
     store = open_store(db, key=key)
     try:
@@ -56,7 +57,12 @@ def purge_command(
                 typer.echo(t("purge.cancelled"), err=True)
                 return 1
         with store.write(load_station(store).actor()) as session:
-            result = purge_residents(session=session, today=today(store.clock), years=years)
+            result = purge_residents(
+                session=session,
+                today=today(store.clock),
+                years=years,
+                progress=progress_printer(t("purge.purging")),
+            )
         typer.echo(t("purge.done", residents=result.residents, entries=result.entries))
         return 0
     finally:

@@ -1447,6 +1447,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "清除这 {residents} 位群众的姓名和电话？此操作不可撤销",
         "Remove these {residents} residents' names and phones? This cannot be undone",
     ),
+    "purge.purging": ("正在清除", "Purging"),
     "purge.cancelled": ("已取消，未做改动", "Cancelled; nothing changed"),
     "purge.done": (
         "已清除 {residents} 位群众的个人信息（改写变更日志 {entries} 条）；同步后其他设备也会清除",
