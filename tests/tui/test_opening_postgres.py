@@ -30,7 +30,9 @@ async def _settle(app: LiaisonApp, pilot: Any) -> None:
 def backups(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The daily backups the app starts (recorded, not taken)."""
     taken: list[Path] = []
-    monkeypatch.setattr(cli_maintenance, "daily_backup_in_background", taken.append)
+    monkeypatch.setattr(
+        cli_maintenance, "daily_backup_in_background", lambda db, key=None: taken.append(db)
+    )
     return taken
 
 
