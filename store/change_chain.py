@@ -32,10 +32,8 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 _COLUMNS = "seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base, seal"
-_UNSEALED = (
-    f"SELECT {_COLUMNS} FROM change_log"
-    " WHERE chain IS NULL AND seq > {p} ORDER BY seq LIMIT 20000"
-)
+_FIRST_UNSEALED = "SELECT min(seq) FROM change_log WHERE chain IS NULL"
+_FROM = f"SELECT {_COLUMNS} FROM change_log WHERE seq > {{p}} ORDER BY seq LIMIT 20000"
 _LAST_LINK = "SELECT chain FROM change_log WHERE chain IS NOT NULL ORDER BY seq DESC LIMIT 1"
 _SALT_BYTES = 16
 _SEP = "\x1f"
@@ -62,24 +60,68 @@ class ChainVerdict:
         return self.broken is None
 
 
+def chain_head(conn: Connection) -> str:
+    """The last entry's link: where the next entry's chain starts."""
+    return conn.exec_driver_sql(_LAST_LINK).scalar() or ""
+
+
+def chain_rows(head: str, rows: list[dict[str, Any]]) -> str:
+    """Seal change-log rows about to be inserted, in the order given (their `seq` order to be),
+    after `head`: sets each row's `chain` and `seal`. Returns the new head. Sealing as rows are
+    written costs a hash each; sealing them afterwards would write every entry twice."""
+    for row in rows:
+        seal = row.get("seal")
+        if seal is None and row["table_name"] in PERSONAL_FIELDS:
+            seal = new_seal()
+        row["seal"] = seal
+        head = row["chain"] = link(
+            head,
+            row["hlc"],
+            row["device_id"],
+            row["deputy_id"],
+            row["table_name"],
+            row["row_id"],
+            row["op"],
+            row["fields"],
+            row["at"],
+            row.get("base"),
+            seal,
+        )
+    return head
+
+
+def new_seal() -> str:
+    """The salt an entry's personal fields are hashed with (see the module's note)."""
+    return "s:" + os.urandom(_SALT_BYTES).hex()
+
+
 def seal_new_entries(conn: Connection) -> int:
-    """Chain every entry not yet sealed, in `seq` order, after the last sealed one. Called in the
-    writing transaction, so the entries and their seals commit together. Returns how many."""
-    previous: str | None = None
-    after, count = -1, 0
+    """Chain any entry written without its seal, and every entry after it, in `seq` order:
+    the writing transaction's last step (store.db.write_session), so the entries and their
+    links commit together. Entries are normally sealed as they are written (`chain_rows`);
+    this finds nothing then, through a partial index. Returns how many it sealed."""
+    first = conn.exec_driver_sql(_FIRST_UNSEALED).scalar()
+    if first is None:
+        return 0
+    mark = _mark(conn)
+    previous = (
+        conn.exec_driver_sql(
+            f"SELECT chain FROM change_log WHERE seq < {mark} ORDER BY seq DESC LIMIT 1", (first,)
+        ).scalar()
+        or ""
+    )
+    after, count = first - 1, 0
     while True:
-        # In batches: a bulk load (the demo, a first ledger import) seals 100,000s of entries.
-        rows = conn.exec_driver_sql(_UNSEALED.format(p=_mark(conn)), (after,)).all()
+        # In batches: a bulk load written around `chain_rows` would seal 100,000s of entries.
+        rows = conn.exec_driver_sql(_FROM.format(p=mark), (after,)).all()
         if not rows:
             return count
-        if previous is None:
-            previous = conn.exec_driver_sql(_LAST_LINK).scalar() or ""
         updates = []
         for row in rows:
             seal = row.seal
             if row.table_name in PERSONAL_FIELDS and seal is None:
-                seal = "s:" + os.urandom(_SALT_BYTES).hex()
-            previous = _link(previous, row, seal)
+                seal = new_seal()
+            previous = _row_link(previous, row, seal)
             updates.append((previous, seal, row.seq))
         _executemany(conn, "UPDATE change_log SET chain = {p}, seal = {p} WHERE seq = {p}", updates)
         after, count = rows[-1].seq, count + len(rows)
@@ -98,7 +140,7 @@ def verify_chain(
     for row in result:
         count += 1
         try:
-            expected = _link(previous, row, row.seal)
+            expected = _row_link(previous, row, row.seal)
         except (ValueError, TypeError):
             expected = None
         if row.chain is None or row.chain != expected:
@@ -150,9 +192,37 @@ def _executemany(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> Non
         conn.exec_driver_sql(sql.format(p=_mark(conn)), rows)
 
 
-def _link(previous: str, row: Any, seal: str | None) -> str:
-    fields = row.fields
-    personal = PERSONAL_FIELDS.get(row.table_name)
+def _row_link(previous: str, row: Any, seal: str | None) -> str:
+    return link(
+        previous,
+        row.hlc,
+        row.device_id,
+        row.deputy_id,
+        row.table_name,
+        row.row_id,
+        row.op,
+        row.fields,
+        row.at,
+        row.base,
+        seal,
+    )
+
+
+def link(
+    previous: str,
+    hlc: str,
+    device_id: str,
+    deputy_id: str | None,
+    table_name: str,
+    row_id: str,
+    op: str,
+    fields: str,
+    at: Any,
+    base: str | None,
+    seal: str | None,
+) -> str:
+    """An entry's link: the hash of the previous link and the entry's content."""
+    personal = PERSONAL_FIELDS.get(table_name)
     tail = ""
     if personal is not None:
         values = json.loads(fields)
@@ -161,15 +231,15 @@ def _link(previous: str, row: Any, seal: str | None) -> str:
     text = _SEP.join(
         (
             previous,
-            row.hlc,
-            row.device_id,
-            row.deputy_id or "",
-            row.table_name,
-            row.row_id,
-            row.op,
+            hlc,
+            device_id,
+            deputy_id or "",
+            table_name,
+            row_id,
+            op,
             fields,
-            _at_text(row.at),
-            row.base or "",
+            at if type(at) is str else _at_text(at),
+            base or "",
             tail,
         )
     )

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Table, event, insert, inspect, text
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
+from store.change_chain import PERSONAL_FIELDS, chain_head, chain_rows, link, new_seal
 from store.clock import Clock
 from store.conflict_list import derive_conflicts, listed_rows
 from store.derived import derivations
@@ -188,7 +189,27 @@ def _write_log(session: Session, ctx: WriteContext, rows: list[dict[str, Any]]) 
     if rows:
         for row, hlc in zip(rows, _stamps(session, ctx, len(rows)), strict=True):
             row["hlc"] = hlc
+        insert_log_rows(session, rows)
+
+
+def insert_log_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert change-log rows, sealed in the hash chain (store.change_chain) as they go in.
+
+    Every entry this device writes or takes in by sync goes through here (or through
+    `bulk_insert`'s column path, which seals the same way)."""
+    if rows:
+        _set_head(session, chain_rows(_head(session), rows))
         insert_rows(session.connection(), ChangeLog.__table__, rows)  # type: ignore[attr-defined]
+
+
+def _head(session: Session) -> str:
+    # The last link, read once per write transaction (a session is one), then carried along.
+    head = session.info.get("chain_head")
+    return head if head is not None else chain_head(session.connection())
+
+
+def _set_head(session: Session, head: str) -> None:
+    session.info["chain_head"] = head
 
 
 def _columns(obj: SQLModel) -> list[str]:
@@ -343,7 +364,7 @@ def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str
     conn = session.connection()
     if not _insert_logged_columns(session, ctx, model, stamped, now):
         insert_rows(conn, model.__table__, stamped)  # type: ignore[attr-defined]
-        insert_rows(conn, ChangeLog.__table__, list(_log_rows(session, ctx, model, stamped, now)))  # type: ignore[attr-defined]
+        insert_log_rows(session, list(_log_rows(session, ctx, model, stamped, now)))
     _index_derived(conn, table, stamped, new=True)  # type: ignore[arg-type]
 
 
@@ -405,15 +426,32 @@ def _insert_logged_columns(
     encode = _encode_fields
     fields = [encode(dict(zip(keys, values, strict=True))) for values in zip(*as_json, strict=True)]
     count = len(rows)
+    stamps = _stamps(session, ctx, count)
+    at = _sqlite_value(now)
+    device, deputy, table_name = ctx.actor.device_id, ctx.actor.deputy_id, model.__tablename__
+    row_ids = columns[keys.index(key)]
+    op = ChangeOp.insert.value
+    # Sealed here, a hash per entry (store.change_chain): one list of links, one of seals.
+    head = _head(session)
+    chains, seals = [], []
+    personal = table_name in PERSONAL_FIELDS
+    for hlc, row_id, text in zip(stamps, row_ids, fields, strict=True):
+        seal = new_seal() if personal else None
+        head = link(head, hlc, device, deputy, table_name, row_id, op, text, at, None, seal)
+        chains.append(head)
+        seals.append(seal)
+    _set_head(session, head)
     log_columns = [
-        _stamps(session, ctx, count),
-        (ctx.actor.device_id,) * count,
-        (ctx.actor.deputy_id,) * count,
-        (model.__tablename__,) * count,
-        columns[keys.index(key)],
-        (ChangeOp.insert.value,) * count,
+        stamps,
+        (device,) * count,
+        (deputy,) * count,
+        (table_name,) * count,
+        row_ids,
+        (op,) * count,
         fields,
-        (_sqlite_value(now),) * count,
+        (at,) * count,
+        chains,
+        seals,
     ]
     conn.exec_driver_sql(
         _insert_sql("change_log", _LOG_COLUMNS), list(zip(*log_columns, strict=True))
@@ -421,7 +459,9 @@ def _insert_logged_columns(
     return True
 
 
-_LOG_COLUMNS = ["hlc", "device_id", "deputy_id", "table_name", "row_id", "op", "fields", "at"]
+_LOG_COLUMNS = [
+    "hlc", "device_id", "deputy_id", "table_name", "row_id", "op", "fields", "at", "chain", "seal"
+]  # fmt: skip
 _UTC_KINDS = {datetime, type(None)}
 _DATE_KINDS = {date, type(None)}
 

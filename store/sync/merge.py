@@ -19,7 +19,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from store.changes import _stamps, format_hlc, insert_rows, latest_hlc, parse_hlc, write_context
+from store.changes import (
+    _stamps,
+    format_hlc,
+    insert_log_rows,
+    insert_rows,
+    latest_hlc,
+    parse_hlc,
+    write_context,
+)
 from store.conflict_list import derive_conflicts
 from store.derived import derivations
 from store.errors import SyncRefused
@@ -107,10 +115,8 @@ def merge_changes(
     fresh = _unknown(conn, incoming)
     clamped_devices = _clamp(session, fresh)
     if fresh:
-        insert_rows(
-            conn,
-            ChangeLog.__table__,  # type: ignore[attr-defined]
-            [{**row, "at": datetime.fromisoformat(row["at"])} for row in fresh],
+        insert_log_rows(
+            session, [{**row, "at": datetime.fromisoformat(row["at"])} for row in fresh]
         )
     touched: dict[str, set[str]] = {}
     for row in fresh:

@@ -111,3 +111,33 @@ def test_an_entry_written_around_the_store_is_named(worked: Store) -> None:
         seq=last,
     )
     assert _broken_at(worked) == last + 1
+
+
+def test_entries_are_sealed_as_they_are_written(
+    store: Store, make_issue: Callable[..., IssueRow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit-time pass (a safety net for entries written around `insert_log_rows`) finds
+    nothing to do: a write does not rewrite its own entries to seal them."""
+    import store.db as db_module
+
+    found: list[int] = []
+    real = db_module.seal_new_entries
+
+    def counted(conn):  # type: ignore[no-untyped-def]
+        found.append(real(conn))
+        return found[-1]
+
+    monkeypatch.setattr(db_module, "seal_new_entries", counted)
+    make_issue(tier=Tier.village, name=NAME, phone=PHONE)
+    assert found and set(found) == {0}
+    assert check_database(engine=store.engine).ok
+
+
+def test_entries_written_around_the_store_are_sealed_at_commit(
+    store: Store, make_issue: Callable[..., IssueRow], make_visit: Callable[..., VisitRow]
+) -> None:
+    make_issue(tier=Tier.village, name=NAME, phone=PHONE)
+    # Some entries lose their links (as a tool writing entries without them would leave them).
+    _tamper(store, "UPDATE change_log SET chain = NULL WHERE seq % 3 = 0")
+    make_visit(text="再记一条", name="李四", phone="13811112222")
+    assert check_database(engine=store.engine).ok

@@ -18,7 +18,13 @@ from sqlmodel import SQLModel
 import store.models  # noqa: F401  (registers every table on the metadata)
 from store.clock import FrozenClock
 from store.db import make_engine, sqlite_url
-from store.errors import DatabaseTooNew, DatabaseUnreadable, StationMissing
+from store.errors import (
+    DatabaseEncrypted,
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    StationMissing,
+    WrongPassphrase,
+)
 from store.migrate import (
     HEAD_REVISION,
     KNOWN_REVISIONS,
@@ -337,7 +343,7 @@ def test_downgrade_to_base_and_back(engine_at: tuple[Path, Engine]) -> None:
     "content",
     [
         pytest.param("日期,姓名,电话\n2026-11-24,王阿姨,13812341234\n".encode(), id="csv"),
-        pytest.param(bytes(range(256)) * 8, id="binary"),
+        pytest.param(bytes(range(256)) * 8 + b"tail", id="binary"),
         pytest.param(b"SQLite format 3\x00" + b"\x07" * 4096, id="corrupt-sqlite"),
     ],
 )
@@ -348,6 +354,21 @@ def test_a_file_that_is_not_a_database_is_unreadable(
     path.write_bytes(content)
     with pytest.raises(DatabaseUnreadable):
         open_store(path, clock=clock)
+    assert path.read_bytes() == content
+
+
+def test_bytes_shaped_like_an_encrypted_database_ask_for_its_passphrase(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    # Whole pages that do not start as SQLite does: only a passphrase could tell an encrypted
+    # station from noise, so the deputy is asked for one (and a wrong one is refused).
+    path = tmp_path / "station.db"
+    content = bytes(range(256)) * 16
+    path.write_bytes(content)
+    with pytest.raises(DatabaseEncrypted):
+        open_store(path, clock=clock)
+    with pytest.raises(WrongPassphrase):
+        open_store(path, clock=clock, key="any passphrase at all")
     assert path.read_bytes() == content
 
 
