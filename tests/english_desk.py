@@ -90,3 +90,22 @@ def run_in_english(db: Path | str, body: str, *args: str) -> dict[str, Any]:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def chinese_leaks(text: str, *data: str) -> list[str]:
+    """The interface's Chinese words left in a screen's text in English: the catalogue's, once
+    the data a screen shows (the small station's names, the terminal's, and `data`) is taken
+    out. A word like 代表 is both interface and part of 青石镇人大代表联络站."""
+    from small_station import SMALL_STATION
+
+    from tui.i18n import CATALOGUE
+
+    names = [SMALL_STATION.name, SMALL_STATION.township, SMALL_STATION.county, "值班台"]
+    names += [d.name for d in SMALL_STATION.deputies] + [
+        d.group_name for d in SMALL_STATION.deputies
+    ]
+    names += [v.name for v in SMALL_STATION.villages]
+    for name in sorted({*names, *data}, key=len, reverse=True):
+        text = text.replace(name, "")
+    interface = {zh for zh, _ in CATALOGUE.values() if "{" not in zh and len(zh) > 1}
+    return sorted(word for word in interface if word in text)
