@@ -237,9 +237,13 @@ def for_unit(words: Sequence[Words], names: Sequence[str]) -> tuple[Words, ...]:
     """The visits as the handling unit may see them: a resident who did not consent has no name
     and no phone on the slip, in the heading or inside anyone's words (where a resident often
     gives them: "我是李秀英，电话…"); the words themselves still go, the unit needs the problem."""
+    # One resident, one answer on the slip: a visit of theirs without consent (a later visit
+    # logged unticked, or consent withdrawn on one) keeps them off every visit's heading too,
+    # or the heading would name whom the words were scrubbed of.
+    refused = {w.resident for w in words if not w.consented}
     out = []
     for w in words:
-        if w.consented:
+        if w.consented and w.resident not in refused:
             text = w.text
             for name in names:
                 text = text.replace(name, NAME_LEFT_OUT)

@@ -223,6 +223,60 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
     return _to_row(visit, person.name, person.phone, village, category)
 
 
+@dataclass(frozen=True)
+class ConsentChange:
+    """What `set_consent` did."""
+
+    # The visit the deputy chose, as it now reads.
+    row: VisitRow
+    # How many visits changed (the resident's others on the same issue included; 0: already so).
+    changed: int
+
+
+def set_consent(*, session: Session, visit_id: str, consent: bool) -> ConsentChange:
+    """Record that a resident gives, or withdraws, consent to forwarding (同意转交) after the
+    visit was logged: PIPL lets them withdraw at any time, and one who rings back may agree.
+
+    The answer is the resident's about the issue, so it applies to every visit of theirs on the
+    visit's issue (only to this visit while it awaits triage): a slip for the unit names them
+    from any visit with consent, so withdrawing on one visit alone would leave their name on it.
+    Each visit changed is an ordinary logged update (it syncs and shows in the audit trail).
+
+    Args:
+        session: a write session.
+        visit_id: the visit the deputy chose.
+        consent: True gives consent, False withdraws it.
+    Returns:
+        The chosen visit as it now reads, and how many visits changed.
+    Raises:
+        VisitNotFound: no such visit, or it was deleted.
+    """
+    write_context(session)
+    visit = session.get(Visit, visit_id)
+    if visit is None or visit.deleted_at is not None:
+        raise VisitNotFound()
+    same = [visit]
+    if visit.issue_id is not None:
+        same = list(
+            session.exec(
+                select(Visit).where(
+                    Visit.issue_id == visit.issue_id,
+                    Visit.constituent_id == visit.constituent_id,
+                    col(Visit.deleted_at).is_(None),
+                )
+            ).all()
+        )
+    changed = 0
+    for one in same:
+        if bool(one.consent_forward) != consent:
+            one.consent_forward = consent
+            changed += 1
+    session.flush()
+    return ConsentChange(
+        _to_row(*session.exec(_row_query().where(Visit.id == visit_id)).one()), changed
+    )
+
+
 def get_visit(*, session: Session, visit_id: str, now: datetime | None = None) -> VisitDetail:
     """One visit with its full text; with `now`, its urgency while it awaits triage.
 
