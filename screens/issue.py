@@ -35,6 +35,7 @@ from store.models import IssueStatus, ProgressCreate, Satisfaction, Tier
 from store.reference import Choice, list_units
 from store.reveals import reveal_issue_phones
 from store.validation import mask_phone
+from store.visits import ConsentChange, VisitRow, set_consent
 from tui.i18n import label, t
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, plain
@@ -67,6 +68,15 @@ class IssueScreen(DeskScreen):
             tooltip=t("tip.slip_reminder"),
             show=False,
             id="print-reminder",
+        ),
+        # 同意转交 given or withdrawn after the visit was logged (PIPL: withdrawn at any time).
+        Binding(
+            "f",
+            "consent",
+            t("key.consent"),
+            tooltip=t("tip.consent"),
+            show=False,
+            id="change-consent",
         ),
         Binding(
             "m", "promote", t("key.promote"), tooltip=t("tip.promote"), show=False, id="promote"
@@ -136,7 +146,8 @@ class IssueScreen(DeskScreen):
         row = d.row
         out = badge(self.app, row.colour)
         out.append(" ")
-        out.append_text(plain(row.title, "bold"))
+        # Numbers in residents' words show in clear only after `v` (a recorded reveal).
+        out.append_text(plain(row.title, "bold", reveal=self.revealed))
         out.append("\n")
         out.append(
             t(
@@ -202,7 +213,7 @@ class IssueScreen(DeskScreen):
             else:
                 out.append(" · " + t("issue.consent_no"), style="bold")
             out.append("\n")
-            out.append_text(plain(d.visit_texts.get(v.id, v.summary)))
+            out.append_text(plain(d.visit_texts.get(v.id, v.summary), reveal=self.revealed))
             out.append("\n")
         return out
 
@@ -219,7 +230,7 @@ class IssueScreen(DeskScreen):
             out.append("\n")
             if entry.text:
                 out.append("  ")
-                out.append_text(plain(entry.text))
+                out.append_text(plain(entry.text, reveal=self.revealed))
                 out.append("\n")
         return out
 
@@ -272,6 +283,51 @@ class IssueScreen(DeskScreen):
 
         title = self.detail.row.title if self.detail is not None else ""
         self.app.push_screen(AuditScreen(self.issue_id, title))
+
+    def action_consent(self) -> None:
+        """Pick one of the issue's visits and turn its resident's consent around (given ↔
+        withdrawn), for all their visits on this issue (store.visits.set_consent)."""
+        if self.detail is None or not self.detail.visits:
+            return
+        tz = self.desk.store.clock.tz
+        items = []
+        for v in self.detail.visits:
+            line = Text(to_local(v.received_at, tz).strftime("%Y-%m-%d %H:%M "), style="dim")
+            # Names as the page shows them; phones masked whatever the page reveals.
+            who = (
+                f"{v.resident} {mask_phone(v.phone)}" if v.resident else t("issue.resident_purged")
+            )
+            line.append_text(plain(who))
+            if v.consent_forward:
+                line.append(" · " + t("issue.consent_yes"), style="dim")
+            else:
+                line.append(" · " + t("issue.consent_no"), style="bold")
+            items.append(PickItem(v.id, line))
+        visits = {v.id: v for v in self.detail.visits}
+
+        def chosen(visit_id: str | None) -> None:
+            if visit_id is None or visit_id not in visits:
+                return
+            visit = visits[visit_id]
+            self.run_store(
+                partial(self._set_consent, visit_id, not visit.consent_forward),
+                partial(self._consent_set, visit),
+                group="issue_writers",
+            )
+
+        self.app.push_screen(PickModal(t("issue.consent_pick"), items), chosen)
+
+    def _set_consent(self, visit_id: str, consent: bool) -> ConsentChange:
+        with self.desk.store.write(self.desk.actor) as session:
+            return set_consent(session=session, visit_id=visit_id, consent=consent)
+
+    def _consent_set(self, visit: VisitRow, change: ConsentChange) -> None:
+        name = visit.resident or t("issue.resident_purged")
+        key = "issue.consent_given" if change.row.consent_forward else "issue.consent_withdrawn"
+        message = t(key, name=name)
+        if change.changed > 1:
+            message += t("issue.consent_visits", count=change.changed)
+        self._written(message)
 
     def action_progress(self) -> None:
         if self.detail is None:
@@ -445,7 +501,10 @@ class IssueScreen(DeskScreen):
 
         # The slips for the unit leave out whoever did not consent (store.slips.FOR_UNIT): say so,
         # so the deputy can ask the resident before sending it.
-        withheld = sum(not v.consent_forward for v in self.detail.visits) if self.detail else 0
+        visits = self.detail.visits if self.detail else []
+        # A resident without consent on one visit is left out of all theirs (store.slips.for_unit).
+        refused = {v.resident for v in visits if not v.consent_forward}
+        withheld = sum(v.resident in refused for v in visits)
 
         def written(paths: tuple[Path, Path]) -> None:
             say_printed(self, kind, paths)

@@ -20,8 +20,16 @@ from store.issues import IssueRow, link_visits, open_issue_from_visits, suggest_
 from store.models import Tier
 from store.paging import Page
 from store.similar import SimilarVisit, Suggestion, similar_untriaged, suggest_issues
-from store.validation import mask_phone
-from store.visits import VisitDetail, VisitRow, get_visit, list_untriaged, untriaged_position
+from store.validation import mask_numbers, mask_phone
+from store.visits import (
+    ConsentChange,
+    VisitDetail,
+    VisitRow,
+    get_visit,
+    list_untriaged,
+    set_consent,
+    untriaged_position,
+)
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import fit, plain
@@ -86,6 +94,14 @@ class TriageScreen(PagedTableScreen):
         ),
         Binding("o", "sort", t("key.sort"), tooltip=t("tip.sort"), show=False, id="sort-queue"),
         Binding("v", "reveal", t("key.reveal"), show=False, id="reveal-phone"),
+        Binding(
+            "f",
+            "consent",
+            t("key.consent"),
+            tooltip=t("tip.consent_visit"),
+            show=False,
+            id="change-consent",
+        ),
         *[replace(b, show=False) for b in PagedTableScreen.PAGING_BINDINGS],
     ]
     TABLE_ID = "triage-table"
@@ -248,7 +264,8 @@ class TriageScreen(PagedTableScreen):
         head.append_text(urgency_text(detail.urgency))
         head.append("\n")
         head.append_text(self._same_problem(info))
-        head.append_text(plain(detail.text))
+        # `v` shows the numbers in this resident's words too (the same recorded reveal).
+        head.append_text(plain(detail.text, reveal=self.revealed))
         self.query_one("#triage-visit", Static).update(head)
 
     def _same_problem(self, info: TriageInfo) -> Text:
@@ -296,6 +313,31 @@ class TriageScreen(PagedTableScreen):
                 self._show_detail(self.info)
 
         log_reveals(self, [info.detail.constituent_id], shown)
+
+    def action_consent(self) -> None:
+        """The resident gives or withdraws consent to forwarding (同意转交) for this visit, before
+        the unit is chosen (store.visits.set_consent)."""
+        detail = self._visit_or_warn()
+        if detail is None:
+            return
+        row = detail.row
+
+        def write() -> ConsentChange:
+            with self.desk.store.write(self.desk.actor) as session:
+                return set_consent(
+                    session=session, visit_id=row.id, consent=not row.consent_forward
+                )
+
+        def written(change: ConsentChange) -> None:
+            given = change.row.consent_forward
+            key = "issue.consent_given" if given else "issue.consent_withdrawn"
+            self.notify(t(key, name=row.resident or t("issue.resident_purged")))
+            # Shown again from the store: the pane says what was recorded.
+            if self.detail is not None and self.detail.row.id == row.id:
+                self.detail = None
+                self._load_detail(row.id)
+
+        self.run_store(write, written, group="visit_writers")
 
     def _visit_or_warn(self) -> VisitDetail | None:
         if self.detail is None or self.shown_page is None or not self.shown_page.items:
@@ -426,9 +468,9 @@ class TriageScreen(PagedTableScreen):
     def _linked(self, count: int, repeat: bool, issue: IssueRow) -> None:
         self.desk.last_issue_id = issue.id
         if count > 1:
-            self.notify(t("triage.linked_n", count=count, title=issue.title))
+            self.notify(t("triage.linked_n", count=count, title=mask_numbers(issue.title)))
         else:
-            self.notify(t("triage.linked", title=issue.title))
+            self.notify(t("triage.linked", title=mask_numbers(issue.title)))
             if repeat:
                 self.notify(t("triage.repeat_linked"), severity="warning")
         self._forget_visit()

@@ -899,6 +899,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "issue.repeat_mark": ("重复来访", "repeat visit"),
     "issue.consent_yes": ("同意转交", "consents to forwarding"),
     "issue.consent_no": ("未同意转交", "not consented"),
+    # f on the issue page: consent given or withdrawn later (PIPL: withdrawn at any time).
+    "issue.consent_pick": (
+        "同意转交：选一次来访，改为同意或撤回（该群众在本事项的来访一并改）",
+        "Consent to forwarding: choose a visit to give or withdraw it "
+        "(for all that resident's visits on this issue)",
+    ),
+    "issue.consent_given": ("已记录：{name} 同意转交", "Recorded: {name} consents to forwarding"),
+    "issue.consent_withdrawn": (
+        "已撤回：{name} 同意转交",
+        "Withdrawn: {name} no longer consents to forwarding",
+    ),
+    "issue.consent_visits": ("（本事项 {count} 次来访）", " ({count} visits on this issue)"),
     "issue.progress_saved": ("已记录进展", "Progress recorded"),
     "issue.closed_ok": ("已办结", "Closed"),
     "issue.closed_reopened": (
@@ -955,12 +967,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "待分办的来访，最早的在前。按 1/2/3 选层级并挑选责任单位，开立新事项；"
         "按 u 直接选单位；按 l 归入已有的同类事项（可能是同一问题的排在前面，并注明原因）。"
         "空格标记来访，m 标记与当前相似的全部来访，标记后 1/2/3/u 合并开立一个事项；"
-        "o 在时间顺序和紧急度之间切换。",
+        "o 在时间顺序和紧急度之间切换；f 记录群众同意或撤回同意转交。",
         "Visits waiting for triage, oldest first. Press 1/2/3 to choose the tier and then "
         "the unit, opening a new issue; u chooses a unit directly; l links to an open issue "
         "(those that look like the same problem first, with the reasons). Space marks a visit, "
         "m marks every waiting visit like this one; with marks, 1/2/3/u open one issue from "
-        "all of them. o switches between oldest first and most urgent first.",
+        "all of them. o switches between oldest first and most urgent first; f records the "
+        "resident giving or withdrawing consent to forwarding.",
     ),
     "help.board": (
         "在办事项按层级分组，红黄绿排序（最急的在前）。■ 红：超期或再监督；"
@@ -974,11 +987,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.issue": (
         "事项的来访和办理过程。p 记录进展（状态只能向前），c 办结并记录群众评价"
         "（未解决或不满意会转再监督），r 再监督，u 改派责任单位，v 显示电话，"
-        "m 立为民生微实事（已立项则打开项目），a 打印交办单，e 打印催办通知书（超期事项）。",
+        "m 立为民生微实事（已立项则打开项目），a 打印交办单，e 打印催办通知书（超期事项），"
+        "f 群众事后同意或撤回同意转交（选一次来访，该群众在本事项的来访一并改）。",
         "An issue's visits and history. p adds progress (status only moves forward), c closes "
         "with the resident's evaluation (unresolved or unsatisfied reopens it), r reopens, "
         "u hands it to another unit, v reveals phones, m promotes it to a micro-project (or "
-        "opens its project), a prints the assignment slip, e the reminder notice (overdue).",
+        "opens its project), a prints the assignment slip, e the reminder notice (overdue), "
+        "f records consent to forwarding given or withdrawn later (choose a visit: all that "
+        "resident's visits on this issue change).",
     ),
     # Search (/)
     "key.search": ("搜索", "Search"),
@@ -2072,6 +2088,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmd.audit": ("留痕：打开", "Audit trail: open"),
     "key.issue_audit": ("留痕", "Audit"),
     "tip.issue_audit": ("这件事项的操作留痕", "This issue's audit trail"),
+    "key.consent": ("同意转交", "Consent"),
+    "tip.consent_visit": (
+        "群众同意或撤回同意转交（这次来访）",
+        "The resident gives or withdraws consent to forwarding (this visit)",
+    ),
+    "tip.consent": (
+        "群众事后同意或撤回同意转交（该群众在本事项的来访一并改）",
+        "The resident gives or withdraws consent to forwarding (all their visits on this issue)",
+    ),
     "key.audit_deputy": ("选代表", "Deputy"),
     "tip.audit_deputy": ("只看一位代表的操作", "Only one deputy's actions"),
     "key.audit_all": ("全部", "All"),
