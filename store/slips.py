@@ -49,7 +49,7 @@ from store.models import (
     Station,
     Visit,
 )
-from store.validation import mask_phone
+from store.validation import mask_numbers, mask_phone
 
 TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("md", "html")
@@ -83,31 +83,22 @@ class IssueNotOverdue(StoreError):
 # ---------------------------------------------------------------------------------------------
 # Residents' words as printed: phones masked, ID numbers left out, escaped per format.
 
-# Digit runs inside text: the lookarounds keep a phone from matching inside a longer number.
-_ID_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
-_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-_LANDLINE_IN_TEXT = re.compile(r"(?<![0-9])0[0-9]{2,3}-?[0-9]{7,8}(?![0-9])")
 ID_LEFT_OUT = "〔证件号码已略〕"
 # In a unit's slip, for a resident who did not agree to forwarding (同意转交).
 NOT_CONSENTED = "（未同意转交）"
 NAME_LEFT_OUT = "〔姓名已略〕"
 PHONE_LEFT_OUT = "〔电话已略〕"
-# An issue's title is its first visit's words cut short (…): a phone cut in two no longer
-# looks like one, yet its first digits still say whose it is.
-_CUT_NUMBER = re.compile(r"(?<![0-9])[0-9]{5,}(?=…)")
 
 
 def scrub_title(title: str) -> str:
-    """An issue's title as a slip prints it: `scrub`, and a number cut off by the ellipsis
-    masked too."""
-    return scrub(_CUT_NUMBER.sub("****", title))
+    """An issue's title as a slip prints it: `scrub` (a number cut off by the title's
+    ellipsis is masked too: store.validation.mask_numbers)."""
+    return scrub(title)
 
 
 def scrub(text: str) -> str:
     """A resident's words with ID numbers left out and phone numbers masked."""
-    text = _ID_IN_TEXT.sub(ID_LEFT_OUT, text)
-    text = _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
-    return _LANDLINE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+    return mask_numbers(text, id_as=ID_LEFT_OUT)
 
 
 # CommonMark lets any ASCII punctuation be escaped; these are the ones that would make markup
@@ -220,9 +211,7 @@ def leave_out(text: str, names: Sequence[str]) -> str:
     """`text` without these names and without any phone or ID number, not even masked."""
     for name in names:
         text = text.replace(name, NAME_LEFT_OUT)
-    text = _ID_IN_TEXT.sub(ID_LEFT_OUT, text)
-    text = _MOBILE_IN_TEXT.sub(PHONE_LEFT_OUT, text)
-    return _LANDLINE_IN_TEXT.sub(PHONE_LEFT_OUT, text)
+    return mask_numbers(text, id_as=ID_LEFT_OUT, phone_as=PHONE_LEFT_OUT)
 
 
 def withheld_names(words: Sequence[Words]) -> list[str]:
@@ -400,7 +389,7 @@ def load_slip(
     names = withheld_names(words) if withheld else []
     if withheld:
         words = for_unit(words, names)
-        title = leave_out(_CUT_NUMBER.sub(PHONE_LEFT_OUT, title), names)
+        title = leave_out(title, names)
     latest = session.exec(
         select(Progress.at, Progress.note)
         .where(
