@@ -27,6 +27,7 @@ from store.clock import to_local
 from store.models import DayKind, DeputyLevel, IssueStatus, VillageKind
 from store.paging import PAGE_SIZE, Page
 from store.reference import Choice, list_categories, list_deputies, list_units, list_villages
+from store.validation import mask_numbers
 from tui.i18n import CATALOGUE, label, t
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
@@ -191,7 +192,8 @@ class AuditScreen(PagedTableScreen):
         text = Text(t("audit.filter"), style="bold")
         parts: list[Text] = []
         if self.issue_id is not None:
-            parts.append(Text(t("audit.by_issue", title=self.issue_title)))
+            title = mask_numbers(self.issue_title)
+            parts.append(Text(t("audit.by_issue", title=title)))
         if self.deputy_id is not None:
             parts.append(Text(t("audit.by_deputy", name=self.deputy_name)))
         if not parts:
@@ -253,10 +255,10 @@ class AuditScreen(PagedTableScreen):
         text = Text(f"{to_local(row.at, tz):%Y-%m-%d %H:%M:%S} ", style="dim")
         text.append(op_text(row), style="bold")
         text.append(" · ")
-        text.append(record_text(row))
+        text.append(mask_numbers(record_text(row)))
         if row.fields:
             text.append("\n")
-            text.append(change_text(row, self.data.names, tz))
+            text.append(mask_numbers(change_text(row, self.data.names, tz)))
         detail.update(text)
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:

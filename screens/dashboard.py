@@ -20,6 +20,7 @@ from store.clock import to_local
 from store.duty import Dashboard, Handover, load_dashboard
 from store.handover import ShiftSummary, acknowledge_handover, end_shift, summarise_shift
 from store.models import Colour, Tier
+from store.validation import mask_numbers
 from store.words import RisingWord, rising_words
 from tui.i18n import label, t
 from tui.theme import badge
@@ -221,7 +222,7 @@ class DashboardScreen(DeskScreen):
         for issue in overdue.items:
             table.add_row(
                 Text(label(issue.tier), style="dim"),
-                Text(issue.title),
+                plain(issue.title),
                 Text(t("dash.days_overdue", days=-issue.days_left), style="dim"),
             )
         return Group(title, table)
@@ -236,7 +237,7 @@ class DashboardScreen(DeskScreen):
             table.add_row(
                 Text(to_local(visit.received_at, tz).strftime("%H:%M"), style="dim"),
                 Text(visit.resident),
-                Text(visit.summary),
+                plain(visit.summary),
             )
         return Group(title, table)
 
@@ -333,7 +334,9 @@ class DashboardScreen(DeskScreen):
 
 
 def _short(title: str, limit: int = 18) -> str:
-    """An issue named in a handover note: enough of its title to recognise it."""
+    """An issue named in a handover note: enough of its title to recognise it (its numbers
+    masked before the cut: the note is kept and shown to the next deputy as typed)."""
+    title = mask_numbers(title)
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 

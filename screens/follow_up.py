@@ -23,6 +23,7 @@ from store.issue_rows import IssueRow
 from store.issues import close_issue
 from store.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
 from store.paging import Page
+from store.validation import mask_numbers
 from tui.i18n import label, t
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
@@ -126,10 +127,12 @@ class FollowUpScreen(PagedTableScreen):
         if self.pending is None:
             text = t("follow_up.ask_resolved")
             if self.last_call is not None:
-                text += "\n" + t("follow_up.last_call", title=self.last_call[1])
+                title = mask_numbers(self.last_call[1])
+                text += "\n" + t("follow_up.last_call", title=title)
         else:
             text = t("follow_up.ask_satisfied", resolved=label(self.pending))
-        self.query_one("#follow-up-prompt", Label).update(text)
+        # Plain text: the title is a resident's words (a `[` in them is not markup).
+        self.query_one("#follow-up-prompt", Label).update(Text(text))
 
     def action_back(self) -> None:
         if self.pending is not None:

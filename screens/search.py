@@ -28,6 +28,7 @@ from screens.reveal import log_reveals
 from store.clock import to_local
 from store.search import (
     CAP,
+    EXCERPT_CHARS,
     IssueHit,
     ResidentHit,
     SearchKind,
@@ -39,7 +40,7 @@ from store.search import (
     search,
 )
 from store.search_terms import QUERY_MAX, ResidentMatch, find_spans
-from store.validation import mask_phone
+from store.validation import mask_numbers, mask_phone
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
@@ -126,11 +127,19 @@ def residents_shown(answer: Answer) -> list[str]:
     return out
 
 
-def marked(value: str, terms: tuple[str, ...], width: int, style: str = "") -> Text:
-    """Plain text cut to `width` cells, the terms in it highlighted (spans, never markup)."""
-    text = fit(value, width, style)
+def marked(
+    value: str, terms: tuple[str, ...], width: int, style: str = "", *, reveal: bool = False
+) -> Text:
+    """Plain text cut to `width` cells, the terms in it highlighted (spans, never markup).
+
+    Numbers are masked unless revealed (`fit`). A term found across masked digits is not
+    highlighted: lit stars would say which digits hide there (search by a phone's digits
+    still finds the visit; only the row says so)."""
+    text = fit(value, width, style, reveal=reveal)
+    shown = value if reveal else mask_numbers(value)  # as long as `value`, position by position
     for start, end in find_spans(value, terms):
-        text.stylize(MARK, start, end)
+        if shown is value or shown[start:end] == value[start:end]:
+            text.stylize(MARK, start, end)
     return text
 
 
@@ -434,6 +443,7 @@ class SearchScreen(DeskScreen):
             [
                 (badge(self.app, row.colour), 2, ""),
                 (Text(label(row.tier)), 4, ""),
+                # Always masked: the hit names no resident whose reveal could be recorded.
                 (marked(row.title, terms, title), title, ""),
                 (fit(row.village, 8), 8, ""),
                 (Text(label(row.status)), 6, ""),
@@ -446,12 +456,16 @@ class SearchScreen(DeskScreen):
         local = to_local(hit.received_at, tz)
         width = self.width_of("visit")
         lead = "…" if hit.excerpt_cut else ""
-        words = marked(lead + hit.excerpt, terms, width)
+        # The excerpt's end is cut too (EXCERPT_CHARS): an ellipsis there marks a number cut
+        # short as such, so it is masked (store.validation.mask_numbers).
+        tail = "…" if len(hit.excerpt) >= EXCERPT_CHARS else ""
+        words = marked(lead + hit.excerpt + tail, terms, width, reveal=bool(self.revealed))
         meta = Text(no_wrap=True, overflow="ellipsis")
         meta.append(f"{hit.resident} {self._phone(hit.phone)} · {hit.village} · ", style="dim")
         if hit.issue_id is not None and hit.issue_colour is not None:
             meta.append_text(badge(self.app, hit.issue_colour))
-            meta.append(" " + (hit.issue_title or ""), style="dim")
+            # Another visit's words (the issue's first): masked, whatever this page reveals.
+            meta.append(" " + mask_numbers(hit.issue_title or ""), style="dim")
         else:
             meta.append(t("search.not_triaged"), style="dim italic")
         meta.truncate(width, overflow="ellipsis")

@@ -47,6 +47,7 @@ from store.sync.exchange import (
     import_bundle,
     sync_status,
 )
+from store.validation import mask_numbers
 from tui.i18n import CATALOGUE, label, t
 from tui.settings import data_dir
 from tui.sync_summary import import_summary_lines
@@ -522,8 +523,11 @@ class SyncScreen(PagedTableScreen):
         question = t(
             "sync.confirm_restore",
             field=named("sync.field", row.field),
-            value=self._value(
-                row.table_name, row.field, row.lost_value, self.data.names if self.data else {}
+            # A visit's words asked about: their numbers masked, as in the table.
+            value=mask_numbers(
+                self._value(
+                    row.table_name, row.field, row.lost_value, self.data.names if self.data else {}
+                )
             ),
         )
 

@@ -43,7 +43,15 @@ from store.models import (
 )
 from store.paging import PAGE_SIZE, Page
 from store.settings import load_settings
-from store.slips import Block, cn_date, html_escape, md_escape, signature_block, write_document
+from store.slips import (
+    Block,
+    cn_date,
+    html_escape,
+    md_escape,
+    scrub_title,
+    signature_block,
+    write_document,
+)
 from store.stats import Period, PeriodKind, issues_of
 
 
@@ -280,7 +288,8 @@ def _issue_list(page: Page[IssueRow]) -> Block:
     for r in page.items:
         cells = [
             f"{r.colour.glyph} {r.colour.zh}",
-            r.title,
+            # The title is a resident's words: phones masked, ID numbers left out, as on a slip.
+            scrub_title(r.title),
             r.tier.zh,
             r.unit,
             r.opened_on.isoformat(),

@@ -36,7 +36,7 @@ from store.models import (
 from store.rules import closed_colour, open_colour
 from store.settings import StationSettings, load_settings
 from store.station import station_info
-from store.validation import mask_phone
+from store.validation import mask_numbers, mask_phone
 
 HEADERS: tuple[str, ...] = (*(c.zh for c in COLUMNS), COLOUR_HEADER)
 PAGE = 1000
@@ -68,14 +68,15 @@ def export_ledger(
 ) -> int:
     """Write every visit, in the order received, to an .xlsx or .csv ledger.
 
-    Phones are masked unless `reveal`; a masked ledger cannot be imported again (its phones
-    are not valid), so a round trip needs `reveal=True`. The file appears whole or not at all.
+    Phones, and the phone and ID numbers inside residents' words (内容), are masked unless
+    `reveal`; a masked ledger cannot be imported again (its phones are not valid), so a round
+    trip needs `reveal=True`. The file appears whole or not at all.
 
     Args:
         session: a read session.
         out: the file to write; its suffix (.xlsx or .csv) decides the format.
         today: the station's date, for the colours.
-        reveal: write phones in full.
+        reveal: write phones, and the numbers in residents' words, in full.
         progress: told (rows done, rows in all) after every page of rows.
     Returns:
         How many visits were written.
@@ -230,7 +231,8 @@ def _row(
         name,
         phone if reveal else mask_phone(phone),
         village,
-        text,
+        # Phones and ID numbers the resident said are masked like the phone column (spec §8).
+        text if reveal else mask_numbers(text),
         category,
         VisitKind(kind).zh,
     ]

@@ -7,20 +7,27 @@ from rich.text import Text
 
 from store.issues import IssueRow
 from store.models import IssueStatus
+from store.validation import mask_numbers
 from tui.i18n import t
 
 
-def fit(value: str, width: int, style: str = "") -> Text:
-    """Plain text cut to `width` terminal cells with an ellipsis: never markup, never wider."""
-    text = Text(value.replace("\n", " "), style=style, no_wrap=True, overflow="ellipsis")
+def fit(value: str, width: int, style: str = "", *, reveal: bool = False) -> Text:
+    """Plain text cut to `width` terminal cells with an ellipsis: never markup, never wider.
+
+    Phone and ID numbers in it are masked (spec §8; residents type them into their words)
+    unless the deputy revealed them: masked before the cut, so the ellipsis never leaves the
+    head of a number in clear."""
+    shown = value if reveal else mask_numbers(value)
+    text = Text(shown.replace("\n", " "), style=style, no_wrap=True, overflow="ellipsis")
     if cell_len(text.plain) > width:
         text.truncate(width, overflow="ellipsis")
     return text
 
 
-def plain(value: str, style: str = "") -> Text:
-    """Residents' words as literal text: `[bold]` stays `[bold]`, escapes are already gone."""
-    return Text(value, style=style)
+def plain(value: str, style: str = "", *, reveal: bool = False) -> Text:
+    """Residents' words as literal text: `[bold]` stays `[bold]`, escapes are already gone;
+    phone and ID numbers masked unless revealed."""
+    return Text(value if reveal else mask_numbers(value), style=style)
 
 
 def due_text(issue: IssueRow) -> str:
