@@ -44,7 +44,7 @@ from store.validation import mask_numbers, mask_phone
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
-from tui.widgets.line_list import LineList
+from tui.widgets.line_list import LineList, Row
 
 # The matched part of a name, title or text. Reverse video reads without colour too.
 MARK = "reverse"
@@ -141,6 +141,10 @@ def marked(
         if shown is value or shown[start:end] == value[start:end]:
             text.stylize(MARK, start, end)
     return text
+
+
+# A visit's row takes two lines: its words, then who, where and its issue.
+VISIT_LINES = 2
 
 
 class SearchBox(Input):
@@ -403,14 +407,17 @@ class SearchScreen(DeskScreen):
             log_reveals(self, new)
         page = answer.results.page
         terms = answer.results.query.terms
-        rows: list[tuple[str, list[Text]]] = []
+        rows: list[Row] = []
+        # Built when first drawn (tui.widgets.line_list): most of a page is below the screen.
         for hit in page.items:
             if isinstance(hit, ResidentHit):
-                rows.append((hit.id, [self._resident_line(hit, answer)]))
+                one = partial(self._resident_line, hit, answer)
+                rows.append(Row(hit.id, 1, lambda one=one: [one()]))
             elif isinstance(hit, IssueHit):
-                rows.append((hit.row.id, [self._issue_line(hit, terms)]))
+                one = partial(self._issue_line, hit, terms)
+                rows.append(Row(hit.row.id, 1, lambda one=one: [one()]))
             else:
-                rows.append((hit.id, self._visit_lines(hit, terms)))
+                rows.append(Row(hit.id, VISIT_LINES, partial(self._visit_lines, hit, terms)))
         self.table.set_rows(rows, keep)
 
     def _phone(self, phone: str) -> str:

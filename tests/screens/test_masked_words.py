@@ -137,7 +137,7 @@ async def test_search_by_the_digits_finds_the_visit_masked_unhighlighted(
         [found] = screen.table.row_texts()
         assert MASKED_PHONE in found and _hidden(found)
         # Lit stars would say which digits they hide: a term across masked digits is not lit.
-        [words, _meta] = screen.table._lines[0]
+        [words, _meta] = screen.table.row_lines(0)
         at = words.plain.index(MASKED_PHONE)
         lit = [s for s in words.spans if s.style == MARK and s.start < at + 11 and s.end > at]
         assert lit == []

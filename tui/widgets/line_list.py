@@ -2,11 +2,15 @@
 
 DataTable measures and renders every visible cell through Rich on each repaint (about half of a
 search keystroke's time, bench/search.py); here each line is turned into a strip the first time it
-is drawn, and a repaint only crops the visible ones (toolong's LogLines does the same)."""
+is drawn, and a repaint only crops the visible ones (toolong's LogLines does the same). A row's
+lines are built the first time one of them is drawn, too: a page has 50 rows, a screen shows a
+dozen, and building a row's cells (cutting, highlighting, masking) costs more than drawing it."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
@@ -16,6 +20,15 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row: its key, how many lines it takes, and how to build them (cut to width)."""
+
+    key: str
+    height: int
+    build: Callable[[], list[Text]]
 
 
 class LineList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -58,25 +71,27 @@ class LineList(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._keys: list[str] = []
-        self._lines: list[list[Text]] = []
-        # Every line, the first line of each row, and the strips of the lines drawn so far
-        # (rendered on first sight: a page has 50 rows, a screen shows a dozen).
-        self._flat: list[Text] = []
+        self._rows: list[Row] = []
+        # The rows' lines built so far, the first line of each row, how many lines in all, and
+        # the strips of the lines drawn so far (all made on first sight).
+        self._built: dict[int, list[Text]] = {}
         self._starts: list[int] = []
+        self._height = 0
         self._strips: dict[int, Strip] = {}
 
     # -- content ------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[tuple[str, list[Text]]], keep: str | None = None) -> None:
-        """Show these rows (each a key and its lines, already cut to width); the cursor goes
-        to `keep` if present, else to the first row."""
-        self._keys = [key for key, _ in rows]
-        self._lines = [lines for _, lines in rows]
-        self._flat, self._starts, self._strips = [], [], {}
-        for lines in self._lines:
-            self._starts.append(len(self._flat))
-            self._flat.extend(lines)
-        self.virtual_size = Size(self.size.width, len(self._flat))
+    def set_rows(self, rows: list[Row], keep: str | None = None) -> None:
+        """Show these rows; the cursor goes to `keep` if present, else to the first row."""
+        self._rows = rows
+        self._keys = [row.key for row in rows]
+        self._built, self._starts, self._strips = {}, [], {}
+        height = 0
+        for row in rows:
+            self._starts.append(height)
+            height += row.height
+        self._height = height
+        self.virtual_size = Size(self.size.width, height)
         self.cursor_row = self._keys.index(keep) if keep in self._keys else 0
         self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_to_cursor()
@@ -94,19 +109,28 @@ class LineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def row_texts(self) -> list[str]:
         """Each row's lines as plain text, joined by newlines (for tests and the curious)."""
-        return ["\n".join(line.plain for line in lines) for lines in self._lines]
+        return ["\n".join(line.plain for line in self.row_lines(n)) for n in range(len(self._rows))]
+
+    def row_lines(self, row: int) -> list[Text]:
+        """A row's lines, built now if they were not yet drawn."""
+        lines = self._built.get(row)
+        if lines is None:
+            lines = self._built[row] = self._rows[row].build()
+        return lines
 
     # -- drawing ------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         number = self.scroll_offset.y + y
-        if number >= len(self._flat):
+        if number >= self._height:
             return Strip.blank(width, self.rich_style)
         row = bisect_right(self._starts, number) - 1
         strip = self._strips.get(number)
         if strip is None:
-            line = self._flat[number]
+            lines = self.row_lines(row)
+            offset = number - self._starts[row]
+            line = lines[offset] if offset < len(lines) else Text()
             strip = Strip(list(line.render(self.app.console, end="")), line.cell_len)
             self._strips[number] = strip
         strip = strip.extend_cell_length(width).crop(0, width)
@@ -125,7 +149,7 @@ class LineList(ScrollView, can_focus=True, inherit_bindings=False):
         if not 0 <= row < len(self._starts):
             return None
         start = self._starts[row]
-        end = self._starts[row + 1] if row + 1 < len(self._starts) else len(self._flat)
+        end = self._starts[row + 1] if row + 1 < len(self._starts) else self._height
         return Region(0, start, max(1, self.size.width), end - start)
 
     def _refresh_row(self, row: int) -> None:
@@ -155,7 +179,7 @@ class LineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_click(self, event: Click) -> None:
         number = self.scroll_offset.y + event.y
-        if not self._keys or number >= len(self._flat):
+        if not self._keys or number >= self._height:
             return
         self.cursor_row = bisect_right(self._starts, number) - 1
         key = self.cursor_key
