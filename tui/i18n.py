@@ -1447,8 +1447,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "purge.plan": (
         "所有事项在 {cutoff} 以前办结（保存期限 {years} 年）的群众共 {residents} 位，"
         "涉及 {issues} 个事项",
-        "{residents} resident(s) whose issues all closed on or before {cutoff} (retention "
-        "{years} years), {issues} issue(s)",
+        "{residents} resident(s) whose issues all closed on or before {cutoff} (kept for "
+        "{years} year(s)), {issues} issue(s)",
     ),
     "purge.row": (
         "  {village}  {name}  {phone}  最后办结 {closed}",
