@@ -25,6 +25,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from store.dialect import execute_driver
+
 # Fields that are a resident's personal data, per table: hashed apart, and removable by a purge.
 # name_pinyin and name_initials are derived from the name, so they go with it.
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
@@ -33,7 +35,14 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 
 _COLUMNS = "seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base, seal"
 _FIRST_UNSEALED = "SELECT min(seq) FROM change_log WHERE chain IS NULL"
-_FROM = f"SELECT {_COLUMNS} FROM change_log WHERE seq > {{p}} ORDER BY seq LIMIT 20000"
+_FROM = f"SELECT {_COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq LIMIT 20000"
+_BEFORE = "SELECT chain FROM change_log WHERE seq < ? ORDER BY seq DESC LIMIT 1"
+_RELINK = "UPDATE change_log SET chain = ?, seal = ? WHERE seq = ?"
+_ROW_ENTRIES = (
+    "SELECT seq, fields, seal FROM change_log"
+    " WHERE table_name = ? AND row_id = ? AND coalesce(clamped_hlc, hlc) < ? ORDER BY seq"
+)
+_REDACT = "UPDATE change_log SET fields = ?, seal = ? WHERE seq = ?"
 _LAST_LINK = "SELECT chain FROM change_log WHERE chain IS NOT NULL ORDER BY seq DESC LIMIT 1"
 _SALT_BYTES = 16
 _SEP = "\x1f"
@@ -103,17 +112,11 @@ def seal_new_entries(conn: Connection) -> int:
     first = conn.exec_driver_sql(_FIRST_UNSEALED).scalar()
     if first is None:
         return 0
-    mark = _mark(conn)
-    previous = (
-        conn.exec_driver_sql(
-            f"SELECT chain FROM change_log WHERE seq < {mark} ORDER BY seq DESC LIMIT 1", (first,)
-        ).scalar()
-        or ""
-    )
+    previous = execute_driver(conn, _BEFORE, (first,)).scalar() or ""
     after, count = first - 1, 0
     while True:
         # In batches: a bulk load written around `chain_rows` would seal 100,000s of entries.
-        rows = conn.exec_driver_sql(_FROM.format(p=mark), (after,)).all()
+        rows = execute_driver(conn, _FROM, (after,)).all()
         if not rows:
             return count
         updates = []
@@ -123,7 +126,7 @@ def seal_new_entries(conn: Connection) -> int:
                 seal = new_seal()
             previous = _row_link(previous, row, seal)
             updates.append((previous, seal, row.seq))
-        _executemany(conn, "UPDATE change_log SET chain = {p}, seal = {p} WHERE seq = {p}", updates)
+        execute_driver(conn, _RELINK, updates)
         after, count = rows[-1].seq, count + len(rows)
 
 
@@ -158,7 +161,7 @@ def redact_entries(
     clamped stamp if any, as sync orders them) with `values`, what the purge left in the
     record, keeping the chain verifiable. Returns how many entries changed."""
     personal = PERSONAL_FIELDS[table_name]
-    rows = conn.exec_driver_sql(_select_row_entries(conn), (table_name, row_id, before_stamp)).all()
+    rows = execute_driver(conn, _ROW_ENTRIES, (table_name, row_id, before_stamp)).all()
     updates = []
     for seq, fields_text, seal in rows:
         fields = json.loads(fields_text)
@@ -170,26 +173,9 @@ def redact_entries(
         for key in held:
             fields[key] = values.get(key)
         updates.append((json.dumps(fields, ensure_ascii=False), seal, seq))
-    _executemany(conn, "UPDATE change_log SET fields = {p}, seal = {p} WHERE seq = {p}", updates)
+    if updates:
+        execute_driver(conn, _REDACT, updates)
     return len(updates)
-
-
-def _select_row_entries(conn: Connection) -> str:
-    p = _mark(conn)
-    return (
-        "SELECT seq, fields, seal FROM change_log"
-        f" WHERE table_name = {p} AND row_id = {p} AND coalesce(clamped_hlc, hlc) < {p}"
-        " ORDER BY seq"
-    )
-
-
-def _mark(conn: Connection) -> str:
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
-def _executemany(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    if rows:
-        conn.exec_driver_sql(sql.format(p=_mark(conn)), rows)
 
 
 def _row_link(previous: str, row: Any, seal: str | None) -> str:

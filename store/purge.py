@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, func, text
 from sqlmodel import Session, col, select
 
 from store.change_chain import PERSONAL_FIELDS, redact_entries
 from store.changes import write_context
 from store.conflict_list import derive_conflicts, listed_rows
 from store.field_clock import chunks
-from store.models import Constituent
+from store.models import ChangeLog, Constituent
 from store.paging import PAGE_SIZE, Page
 from store.settings import load_settings
 from store.validation import mask_phone
@@ -175,15 +175,14 @@ def redact_purged(conn: Connection, row_ids: Iterable[str]) -> int:
     Returns how many entries changed."""
     table = Constituent.__tablename__
     purges: dict[str, tuple[str, dict[str, Any]]] = {}
+    log = ChangeLog.__table__  # type: ignore[attr-defined]
     for part in chunks(sorted(set(row_ids))):
-        marks = ", ".join(f":id{i}" for i in range(len(part)))
         found = conn.execute(
-            text(
-                "SELECT row_id, coalesce(clamped_hlc, hlc), fields FROM change_log"
-                f" WHERE table_name = :table AND row_id IN ({marks})"
-                ' AND fields LIKE \'%"purged_at": "%\''
-            ),
-            {"table": table, **{f"id{i}": v for i, v in enumerate(part)}},
+            select(log.c.row_id, func.coalesce(log.c.clamped_hlc, log.c.hlc), log.c.fields).where(
+                log.c.table_name == table,
+                log.c.row_id.in_(part),
+                log.c.fields.like('%"purged_at": "%'),
+            )
         )
         for row_id, stamp, fields in found:
             if row_id not in purges or stamp > purges[row_id][0]:
