@@ -7,7 +7,6 @@ starts, checked against the file at once, never echoed, logged or stored."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import typer
 
 from store.cipher import KEY_MIN
 from store.errors import StoreError, WrongPassphrase
+from tui.cli_sync import given_secret
 from tui.i18n import t
 
 DB_PASSPHRASE_ENV = "LIAISON_DB_PASSPHRASE"
@@ -30,13 +30,10 @@ class PassphraseRefused(StoreError):
 
 def _given(passphrase_file: Path | None) -> str | None:
     """The passphrase from the file (its first line's end trimmed) or the environment."""
-    if passphrase_file is not None:
-        try:
-            text = passphrase_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise PassphraseRefused("cli.db_passphrase_unreadable") from None
-        return text.rstrip("\r\n") or None
-    return os.environ.get(DB_PASSPHRASE_ENV) or None
+    try:
+        return given_secret(passphrase_file, DB_PASSPHRASE_ENV)
+    except (OSError, UnicodeDecodeError):
+        raise PassphraseRefused("cli.db_passphrase_unreadable") from None
 
 
 def _checked(passphrase: str) -> str:

@@ -18,6 +18,18 @@ from tui.i18n import t
 PASSPHRASE_ENV = "LIAISON_PASSPHRASE"
 
 
+def given_secret(passphrase_file: Path | None, env_var: str) -> str | None:
+    """A passphrase given without a prompt: the file's text (its line end trimmed; empty is
+    none), else the environment variable's. Shared by bundles' and databases' passphrases.
+
+    Raises:
+        OSError, UnicodeDecodeError: the file cannot be read as UTF-8 text.
+    """
+    if passphrase_file is not None:
+        return passphrase_file.read_text(encoding="utf-8").rstrip("\r\n") or None
+    return os.environ.get(env_var) or None
+
+
 def read_passphrase(
     passphrase_file: Path | None, *, needed: bool, confirm: bool = False
 ) -> str | None:
@@ -26,16 +38,12 @@ def read_passphrase(
     Raises:
         SyncRefused: `needed`, and nowhere to get it from.
     """
-    if passphrase_file is not None:
-        try:
-            text = passphrase_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise SyncRefused("sync.passphrase_file") from None
-        return text.rstrip("\r\n") or None
-    if os.environ.get(PASSPHRASE_ENV):
-        return os.environ[PASSPHRASE_ENV]
-    if not needed:
-        return None
+    try:
+        given = given_secret(passphrase_file, PASSPHRASE_ENV)
+    except (OSError, UnicodeDecodeError):
+        raise SyncRefused("sync.passphrase_file") from None
+    if given is not None or passphrase_file is not None or not needed:
+        return given
     if not sys.stdin.isatty():
         raise SyncRefused("sync.need_passphrase")
     return str(
