@@ -196,7 +196,7 @@ def rekey_database(*, path: Path, key: str | None, new_key: str | None) -> None:
     from store.errors import WrongPassphrase
 
     tmp = path.with_name(f".{path.name}.rekey")
-    _remove(tmp)
+    remove_database_files(tmp)
     try:
         conn = _connect(path, key=key, timeout_ms=1000)
     except db_errors(key):
@@ -222,12 +222,9 @@ def rekey_database(*, path: Path, key: str | None, new_key: str | None) -> None:
                 raise BackupUnverified()
         finally:
             check.close()
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        _put_in_place(tmp, path)
     finally:
-        _remove(tmp)
+        remove_database_files(tmp)
 
 
 def _connect(
@@ -258,6 +255,15 @@ def _integrity_ok(conn: Any) -> bool:
     return rows == [("ok",)]
 
 
+def _put_in_place(tmp: Path, target: Path) -> None:
+    """Make the finished copy at `tmp` the file at `target`, durably: its bytes, then the
+    rename, reach the disk before anyone is told it is done."""
+    with tmp.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    _fsync_dir(target.parent)
+
+
 def _fsync_dir(directory: Path) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
@@ -269,7 +275,8 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _remove(path: Path) -> None:
+def remove_database_files(path: Path) -> None:
+    """A database file and its WAL and shared-memory files, where they exist."""
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         p.unlink(missing_ok=True)
 
@@ -308,7 +315,7 @@ def backup_database(
         raise BackupError("backup.source_missing")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    _remove(tmp)
+    remove_database_files(tmp)
     try:
         src = _connect(source, timeout_ms=timeout_ms, key=key)
         try:
@@ -322,16 +329,13 @@ def backup_database(
                 dst.close()
         finally:
             src.close()
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        _put_in_place(tmp, target)
     except _GaveUp:
         raise BackupError("backup.busy") from None
     except db_errors(key):
         raise BackupError("backup.failed") from None
     finally:
-        _remove(tmp)
+        remove_database_files(tmp)
     return target
 
 

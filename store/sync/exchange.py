@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Table, func
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from store.backup import backup_to, connect_file, export_database
+from store.backup import backup_to, connect_file, export_database, remove_database_files
 from store.changes import Actor
 from store.clock import Clock
 from store.db import Store, make_engine, read_session, sqlite_url, write_session
@@ -479,21 +479,16 @@ def join_station(
         engine.dispose()
         if tmp_key != key:
             keyed = db_path.with_name(f".{db_path.name}.keyed")
-            _remove_files(keyed)
+            remove_database_files(keyed)
             export_database(source=tmp, source_key=tmp_key, target=keyed, target_key=key)
-            _remove_files(tmp)
+            remove_database_files(tmp)
             tmp = keyed
     except BaseException:
         engine.dispose()
-        _remove_files(tmp)
-        _remove_files(db_path.with_name(f".{db_path.name}.keyed"))
+        remove_database_files(tmp)
+        remove_database_files(db_path.with_name(f".{db_path.name}.keyed"))
         raise
     os.replace(tmp, db_path)
     for suffix in ("-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     return info
-
-
-def _remove_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
