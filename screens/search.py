@@ -411,11 +411,9 @@ class SearchScreen(DeskScreen):
         # Built when first drawn (tui.widgets.line_list): most of a page is below the screen.
         for hit in page.items:
             if isinstance(hit, ResidentHit):
-                one = partial(self._resident_line, hit, answer)
-                rows.append(Row(hit.id, 1, lambda one=one: [one()]))
+                rows.append(Row(hit.id, 1, partial(self._resident_lines, hit, answer)))
             elif isinstance(hit, IssueHit):
-                one = partial(self._issue_line, hit, terms)
-                rows.append(Row(hit.row.id, 1, lambda one=one: [one()]))
+                rows.append(Row(hit.row.id, 1, partial(self._issue_lines, hit, terms)))
             else:
                 rows.append(Row(hit.id, VISIT_LINES, partial(self._visit_lines, hit, terms)))
         self.table.set_rows(rows, keep)
@@ -423,7 +421,7 @@ class SearchScreen(DeskScreen):
     def _phone(self, phone: str) -> str:
         return phone if self.revealed else mask_phone(phone)
 
-    def _resident_line(self, hit: ResidentHit, answer: Answer) -> Text:
+    def _resident_lines(self, hit: ResidentHit, answer: Answer) -> list[Text]:
         query = answer.results.query
         name_terms = query.terms if hit.match == ResidentMatch.name else ()
         phone = Text(self._phone(hit.phone))
@@ -433,30 +431,28 @@ class SearchScreen(DeskScreen):
             phone.stylize(MARK, len(phone) - tail)
         tz = self.desk.store.clock.tz
         last = to_local(hit.last_visit_at, tz).date().isoformat() if hit.last_visit_at else ""
-        return row_line(
-            [
-                (marked(hit.name, name_terms, self.width_of("name")), self.width_of("name"), ""),
-                (phone, 11, ""),
-                (fit(hit.village, 10), 10, ""),
-                (Text(t("search.visit_count", count=hit.visit_count)), 6, "visits"),
-                (Text(last, style="dim"), 10, ""),
-            ]
-        )
+        cells = [
+            (marked(hit.name, name_terms, self.width_of("name")), self.width_of("name"), ""),
+            (phone, 11, ""),
+            (fit(hit.village, 10), 10, ""),
+            (Text(t("search.visit_count", count=hit.visit_count)), 6, "visits"),
+            (Text(last, style="dim"), 10, ""),
+        ]
+        return [row_line(cells)]
 
-    def _issue_line(self, hit: IssueHit, terms: tuple[str, ...]) -> Text:
+    def _issue_lines(self, hit: IssueHit, terms: tuple[str, ...]) -> list[Text]:
         row = hit.row
         title = self.width_of("title")
-        return row_line(
-            [
-                (badge(self.app, row.colour), 2, ""),
-                (Text(label(row.tier)), 4, ""),
-                # Always masked: the hit names no resident whose reveal could be recorded.
-                (marked(row.title, terms, title), title, ""),
-                (fit(row.village, 8), 8, ""),
-                (Text(label(row.status)), 6, ""),
-                (Text(due_text(row), style="dim"), 8, ""),
-            ]
-        )
+        cells = [
+            (badge(self.app, row.colour), 2, ""),
+            (Text(label(row.tier)), 4, ""),
+            # Always masked: the hit names no resident whose reveal could be recorded.
+            (marked(row.title, terms, title), title, ""),
+            (fit(row.village, 8), 8, ""),
+            (Text(label(row.status)), 6, ""),
+            (Text(due_text(row), style="dim"), 8, ""),
+        ]
+        return [row_line(cells)]
 
     def _visit_lines(self, hit: VisitHit, terms: tuple[str, ...]) -> list[Text]:
         tz = self.desk.store.clock.tz
