@@ -46,3 +46,10 @@ def demo_store(demo_copy_path: Path, clock: FrozenClock) -> Iterator[Store]:
 def demo_desk(demo_store: Store) -> LiaisonApp:
     """The app on the demo copy; the demo roster has one deputy on duty every day."""
     return make_app(demo_store, load_station(demo_store))
+
+
+@pytest.fixture
+def prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The data dir under the test's tmp dir; returns its prints/ folder (slips, records)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    return tmp_path / "liaison-desk" / "prints"

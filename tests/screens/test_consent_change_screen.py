@@ -36,12 +36,6 @@ def _consent_of(store: Store) -> dict[str, int]:
 
 
 @pytest.fixture
-def prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    return tmp_path / "liaison-desk" / "prints"
-
-
-@pytest.fixture
 def mixed_issue(
     store: Store,
     actor: Actor,

@@ -82,12 +82,6 @@ async def test_the_form_asks_for_consent_at_every_visit(
 
 
 @pytest.fixture
-def prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    return tmp_path / "liaison-desk" / "prints"
-
-
-@pytest.fixture
 def mixed_issue(
     store: Store,
     actor: Actor,

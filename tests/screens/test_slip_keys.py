@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from desk_helpers import content, notes, press, settle
 
 from screens.follow_up import FollowUpScreen
@@ -18,13 +17,6 @@ from store.db import Store
 from store.issues import close_issue
 from store.slips import md_escape
 from tui.app import LiaisonApp
-
-
-@pytest.fixture
-def prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The data dir under the test's tmp dir; returns its prints/ folder."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    return tmp_path / "liaison-desk" / "prints"
 
 
 async def test_assignment_slip_and_reminder_from_an_issue(
