@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from store.change_chain import PERSONAL_FIELDS
 from store.changes import to_json_value
 from store.field_clock import META_FIELDS
 from store.models import (
@@ -39,13 +40,12 @@ from store.models import (
 )
 from store.paging import PAGE_SIZE, Page
 
-# Values never shown on the audit screen, by table: what identifies a resident or what they
-# said (the issue page shows the words to whoever opens it; the trail says only that they
-# changed), and a deputy's own phone and PIN.
-PERSONAL_FIELDS: dict[str, frozenset[str]] = {
-    "constituent": frozenset(
-        {"name", "phone", "id_number", "name_pinyin", "name_initials", "group_name"}
-    ),
+# Values never shown on the audit screen, by table: a resident's personal data (what a purge
+# removes, store.change_chain) and their village group, what they said (the issue page shows the
+# words to whoever opens it; the trail says only that they changed), and a deputy's own phone
+# and PIN.
+HIDDEN_FIELDS: dict[str, frozenset[str]] = {
+    "constituent": frozenset({*PERSONAL_FIELDS["constituent"], "group_name"}),
     "visit": frozenset({"text", "summary"}),
     "deputy": frozenset({"phone", "pin_hash"}),
 }
@@ -270,7 +270,7 @@ def _fields(
     """What a change wrote, minus the columns every write sets. A deletion is the mark alone."""
     if op == ChangeOp.delete:
         return ()
-    personal = PERSONAL_FIELDS.get(table, frozenset())
+    personal = HIDDEN_FIELDS.get(table, frozenset())
     out = []
     for name, value in fields.items():
         if name in META_FIELDS or name in _QUIET:
