@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -97,6 +97,54 @@ def chain_rows(head: str, rows: list[dict[str, Any]]) -> str:
             seal,
         )
     return head
+
+
+def chain_inserts(
+    head: str,
+    *,
+    stamps: list[str],
+    device_id: str,
+    deputy_id: str | None,
+    table_name: str,
+    op: str,
+    row_ids: Sequence[str],
+    fields: list[str],
+    at: str,
+    values: Sequence[dict[str, Any]] | None = None,
+) -> tuple[str, list[str], list[str | None]]:
+    """Seal a bulk load's insert entries (one table, one author, one time, no base): the same
+    links as `link` gives each, in one loop over what differs between them (a bulk load seals
+    650,000 entries). `values` are the entries' values as their `fields` hold them, needed for
+    a table with personal fields (so that their JSON is not decoded again).
+    Returns the new head, the links and the seals."""
+    personal = PERSONAL_FIELDS.get(table_name)
+    if personal is not None and values is None:
+        values = [json.loads(text) for text in fields]
+    # The text `link` hashes, cut where the entries differ.
+    after_stamp = _SEP + _SEP.join((device_id, deputy_id or "", table_name)) + _SEP
+    after_row = _SEP + op + _SEP
+    after_fields = _SEP + at + _SEP + _SEP
+    sha256 = hashlib.sha256
+    chains: list[str] = []
+    seals: list[str | None] = []
+    if personal is None:
+        for stamp, row_id, text in zip(stamps, row_ids, fields, strict=True):
+            head = sha256(
+                f"{head}{_SEP}{stamp}{after_stamp}{row_id}{after_row}{text}{after_fields}".encode()
+            ).hexdigest()
+            chains.append(head)
+        return head, chains, [None] * len(chains)
+    assert values is not None
+    for stamp, row_id, row in zip(stamps, row_ids, values, strict=True):
+        seal = new_seal()
+        rest = _canonical({k: v for k, v in row.items() if k not in personal})
+        tail = _personal_digest(seal, row)
+        head = sha256(
+            f"{head}{_SEP}{stamp}{after_stamp}{row_id}{after_row}{rest}{after_fields}{tail}".encode()
+        ).hexdigest()
+        chains.append(head)
+        seals.append(seal)
+    return head, chains, seals
 
 
 def new_seal() -> str:
@@ -272,6 +320,7 @@ __all__ = [
     "BrokenLink",
     "ChainVerdict",
     "chain_head",
+    "chain_inserts",
     "chain_rows",
     "link",
     "new_seal",
