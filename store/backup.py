@@ -222,7 +222,7 @@ def rekey_database(*, path: Path, key: str | None, new_key: str | None) -> None:
                 raise BackupUnverified()
         finally:
             check.close()
-        _put_in_place(tmp, path)
+        put_in_place(tmp, path)
     finally:
         remove_database_files(tmp)
 
@@ -255,7 +255,7 @@ def _integrity_ok(conn: Any) -> bool:
     return rows == [("ok",)]
 
 
-def _put_in_place(tmp: Path, target: Path) -> None:
+def put_in_place(tmp: Path, target: Path) -> None:
     """Make the finished copy at `tmp` the file at `target`, durably: its bytes, then the
     rename, reach the disk before anyone is told it is done."""
     with tmp.open("rb+") as fh:
@@ -329,7 +329,7 @@ def backup_database(
                 dst.close()
         finally:
             src.close()
-        _put_in_place(tmp, target)
+        put_in_place(tmp, target)
     except _GaveUp:
         raise BackupError("backup.busy") from None
     except db_errors(key):

@@ -120,6 +120,26 @@ def test_same_seed_gives_the_same_reference_ids(tmp_path: Path, clock: FrozenClo
     assert _named_reference(tmp_path / "a.db") == _named_reference(tmp_path / "b.db")
 
 
+def test_a_demo_simulated_apart_is_the_same_station(tmp_path: Path, clock: FrozenClock) -> None:
+    """From APART_FROM visits the simulation runs in a second process: the rows are the same."""
+    build_demo(tmp_path / "here.db", visits=1200, clock=clock, apart=False)
+    build_demo(tmp_path / "apart.db", visits=1200, clock=FrozenClock(clock.now()), apart=True)
+    assert _digest(tmp_path / "here.db") == _digest(tmp_path / "apart.db")
+
+
+@pytest.mark.parametrize("apart", [False, True])
+def test_an_interrupted_demo_leaves_no_station(
+    tmp_path: Path, clock: FrozenClock, apart: bool
+) -> None:
+    def interrupt(done: int, _of: int) -> None:
+        if done >= 1000:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_demo(tmp_path / "demo.db", visits=3000, clock=clock, progress=interrupt, apart=apart)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_build_demo_reports_progress(tmp_path: Path, clock: FrozenClock) -> None:
     calls: list[tuple[int, int]] = []
     build_demo(
