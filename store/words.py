@@ -2,7 +2,7 @@
 words stored once per visit when it is written, and the words rising against the previous window.
 
 rjieba (jieba's dictionary and algorithm in Rust, the same words 24x faster; ../shared/PERF.md) is
-imported on the first extraction, never at start-up: reading stored words needs no segmentation.
+loaded on the first extraction, never at start-up: reading stored words needs no segmentation.
 
 Storage (schema 0005, tables in store.models): `word` (the vocabulary), `word_visit` (one row a
 visit: its day, village, category and word ids), `visit_word` (word → day → visit, for drilling
@@ -12,13 +12,18 @@ category). `index_visit_words` keeps them current from every write path (store.d
 
 from __future__ import annotations
 
+import gzip
+import importlib.machinery
+import importlib.util
 import math
 import re
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -74,17 +79,63 @@ _KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
 _lock = threading.Lock()
 
 
+# jieba's dictionary, as rjieba 0.2.2 builds it in (jieba 0.42.1's dict.txt, MIT): 349,045 words
+# and their frequencies, one `word frequency` a line; the part-of-speech tags are left out, as
+# cutting never reads them.
+DICTIONARY = Path(__file__).with_name("words_dict.txt.gz")
+
+
 @cache
 def _segmenter() -> Any:
-    """rjieba's default segmenter with the station dictionary added; built once per process.
+    """jieba's segmenter with jieba's dictionary and the station's; built once per process.
 
-    Importing rjieba and cutting the first text costs about 0.1 s and 30 MB (PERF.md), paid by
-    the first save or import, not at start-up."""
-    import rjieba  # noqa: PLC0415 - lazy: start-up never pays for it
-
+    Not rjieba's own instance: `import rjieba` builds one from the dictionary inside the
+    extension, 33 MB resident from then on (a third of a session's peak above Textual and
+    SQLModel, issue 4). The same words added to an empty segmenter take 25 MB and cut every
+    text the same (same words, same frequencies, same total; checked on 100,000 demo visits and
+    in tests/store/test_words.py); building it takes about 0.5 s instead of 0.1, so the log form
+    starts it when it opens (`warm_segmenter`), not on save."""
+    segmenter = _jieba_class().empty()
+    add = segmenter.add_word
+    # Line by line: the whole text at once would add its size to the peak.
+    with gzip.open(DICTIONARY, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            word, _, freq = line.rstrip("\n").rpartition(" ")
+            add(word, int(freq), None)
     for term in DOMAIN_TERMS:
-        rjieba.add_word(term, None, None)
-    return rjieba
+        add(term, None, None)
+    return segmenter
+
+
+def _jieba_class() -> Any:
+    """rjieba's `Jieba` class from its extension module, without running the package's
+    `__init__` (which builds the default instance this module does not use)."""
+    loaded = sys.modules.get("rjieba.rjieba")
+    if loaded is not None:
+        return loaded.Jieba
+    spec = importlib.util.find_spec("rjieba")
+    folder = Path(next(iter(spec.submodule_search_locations or ()))) if spec else None
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES if folder else ():
+        path = folder / f"rjieba{suffix}"  # type: ignore[operator]
+        if path.exists():
+            loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(path))
+            module_spec = importlib.util.spec_from_loader("rjieba.rjieba", loader)
+            assert module_spec is not None
+            module = importlib.util.module_from_spec(module_spec)
+            loader.exec_module(module)
+            # Known by its own name: an extension module is initialised once per process, so a
+            # later `import rjieba` must find this one.
+            sys.modules["rjieba.rjieba"] = module
+            return module.Jieba
+    import rjieba  # noqa: PLC0415 - laid out otherwise: the package's way, at its memory cost
+
+    return rjieba.Jieba
+
+
+def warm_segmenter() -> None:
+    """Build the segmenter now (in a worker), so that the save that needs it does not wait."""
+    with _lock:
+        _segmenter()
 
 
 def extract_words(text: str) -> list[str]:
