@@ -9,23 +9,24 @@ from sqlalchemy import Engine, inspect, text
 
 from store.backup import backup_before_upgrade
 from store.errors import DatabaseTooNew
+from store.search_index import SQLITE_OBJECTS
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Checked against Alembic's own idea of the head by a test, so start-up need not import Alembic
 # (about 0.1 s) just to learn that nothing is to be done.
-HEAD_REVISION = "0010"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+HEAD_REVISION = "0011"
+KNOWN_REVISIONS = tuple(f"{n:04d}" for n in range(1, int(HEAD_REVISION) + 1))
 
 
 def include_object(
     obj: object, name: str | None, kind: str, reflected: bool, compare_to: object
 ) -> bool:
     """What Alembic compares with the models: everything but the trigram index and its shadow
-    tables (SQLite) or the trigram indexes (PostgreSQL, `*_trgm`), which store.search_index
-    makes."""
+    tables, the names' characters and the phones' last digits (SQLite) or the trigram indexes
+    (PostgreSQL, `*_trgm`), which store.search_index makes."""
     if name is None:
         return True
-    if kind == "table" and name.startswith("visit_fts"):
+    if name.startswith("visit_fts") or name in SQLITE_OBJECTS:
         return False
     return not (kind == "index" and name.endswith("_trgm"))
 

@@ -145,7 +145,7 @@ class Constituent(Record, table=True):
     vulnerable: bool = False
     # Derived from `name` on every write (store.derived), so residents are found by pinyin
     # ("zhangxiaoming") and by initials ("zxm") with an index, not by converting every name.
-    name_pinyin: str = Field(default="", max_length=200)
+    name_pinyin: str = Field(default="", max_length=200, index=True)
     name_initials: str = Field(default="", max_length=50, index=True)
     # Set when the resident's personal data was purged (PIPL retention, store.purge): name and
     # phone are empty from then on, here and in every change-log entry before it.

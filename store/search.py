@@ -43,6 +43,11 @@ EXCERPT_LEAD = 12
 
 _fts = table("visit_fts", column("rowid"), column("visit_fts"))
 _visit_rowid = literal_column("visit.rowid")
+_name_chars = table("constituent_name_char", column("ch"), column("constituent"))
+_constituent_rowid = literal_column("constituent.rowid")
+# A name search reads the residents having the first few distinct characters typed (each one a
+# lookup in store.search_index's table); LIKE then checks the whole key.
+NAME_CHARS_LOOKED_UP = 3
 
 
 class SearchKind(StrEnum):
@@ -245,7 +250,7 @@ def _kind_page(
 def _ids_statement(session: Session, query: Query, kind: SearchKind, resident_id: str | None):  # type: ignore[no-untyped-def]
     """The ids of `kind`'s hits, in page order."""
     if kind == SearchKind.residents:
-        return _resident_ids(query)
+        return _resident_ids(query, _is_sqlite(session) and _has_index(session))
     if kind == SearchKind.issues:
         return _issue_ids(query, _is_sqlite(session), _has_index(session))
     return _visit_ids(query, resident_id, _is_sqlite(session) and _has_index(session))
@@ -286,13 +291,34 @@ def _like(column: Any, pattern: str) -> ColumnElement[bool]:
     return text_like(column, pattern)
 
 
-def _resident_ids(query: Query):  # type: ignore[no-untyped-def]
+def _name_has(key: str) -> list[ColumnElement[bool]]:
+    """The residents whose names have the key's first few distinct characters (SQLite's index
+    of them, store.search_index; ASCII letters lower-case there, as LIKE compares them)."""
+    chars = dict.fromkeys(ch.lower() if ch.isascii() else ch for ch in key)
+    return [
+        _constituent_rowid.in_(select(_name_chars.c.constituent).where(_name_chars.c.ch == ch))
+        for ch in list(chars)[:NAME_CHARS_LOOKED_UP]
+    ]
+
+
+def phone_tail(phone: Any) -> Any:
+    """A phone's last four digits, spelled as store.search_index's index of them is (SQLite
+    uses an index on an expression only for the very same expression, literals included)."""
+    digits = func.replace(phone, literal_column("'-'"), literal_column("''"))
+    return func.substr(digits, literal_column("-4"))
+
+
+def _resident_ids(query: Query, indexed: bool):  # type: ignore[no-untyped-def]
+    """`indexed`: SQLite with store.search_index's structures (names' characters, phones'
+    last digits); PostgreSQL's trigram indexes serve the LIKEs themselves."""
     key, match = query.resident_key, query.resident_match
     name, initials = col(Constituent.name), col(Constituent.name_initials)
     pinyin = col(Constituent.name_pinyin)
     order: tuple[Any, ...]
     if match == ResidentMatch.name:
-        where: ColumnElement[bool] = _like(name, contains_pattern(key))
+        where: ColumnElement[bool] = and_(
+            _like(name, contains_pattern(key)), *(_name_has(key) if indexed else ())
+        )
         rank = case((name == key, 0), (_like(name, prefix_pattern(key)), 1), else_=2)
         order = (rank, pinyin, name, col(Constituent.id))
     elif match == ResidentMatch.pinyin and not could_be_pinyin(key):
@@ -300,12 +326,15 @@ def _resident_ids(query: Query):  # type: ignore[no-untyped-def]
         where = and_(initials >= key, initials < prefix_upper_bound(key))
         order = (initials, pinyin, col(Constituent.id))
     elif match == ResidentMatch.pinyin:
+        # Both prefixes are ranges on their indexes (pinyin and initials are stored lower-case).
         as_initials = and_(initials >= key, initials < prefix_upper_bound(key))
-        where = or_(as_initials, _like(pinyin, prefix_pattern(key)))
+        where = or_(as_initials, and_(pinyin >= key, pinyin < prefix_upper_bound(key)))
         order = (case((initials == key, 0), (as_initials, 1), else_=2), pinyin, col(Constituent.id))
     elif match == ResidentMatch.phone:
         # Landlines may be stored with a dash; a phone's last digits are what deputies know.
         where = _like(func.replace(col(Constituent.phone), "-", ""), "%" + key)
+        if indexed:
+            where = and_(phone_tail(col(Constituent.phone)) == key[-4:], where)
         order = (pinyin, col(Constituent.id))
     else:
         return None

@@ -1,4 +1,5 @@
-"""The trigram index of visit texts (SQLite FTS5), kept current by triggers on `visit`.
+"""The trigram index of visit texts (SQLite FTS5), kept current by triggers on `visit`, and the
+index of the characters of residents' names, kept current by triggers on `constituent`.
 
 An external-content index: it stores no second copy of the texts, and refers to visits by their
 rowid. A migration that rebuilds the `visit` table (Alembic's batch mode on SQLite) drops the
@@ -7,7 +8,13 @@ verifies the index.
 
 PostgreSQL has no FTS5: there pg_trgm's GIN indexes serve the same searches as plain ILIKE, on
 the visits' texts and on every other column store.search matches by substring. The server
-keeps them current itself (no triggers, nothing to suspend for a bulk load)."""
+keeps them current itself (no triggers, nothing to suspend for a bulk load).
+
+Names are two to four characters, below the trigram index's reach, and a name search must find
+any part of one (`晓明` in 张晓明). Scanning every resident for it took 13-16 ms of each keystroke
+on 75,000 residents; `constituent_name_char` holds each distinct character of each name (by the
+resident's rowid), so a search reads only the residents who have every character typed and
+checks the order of them with LIKE. ASCII letters are kept lower-case, as LIKE compares them."""
 
 from __future__ import annotations
 
@@ -16,6 +23,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, func
+
+from store.validation import NAME_MAX
 
 FTS_TABLE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS visit_fts USING fts5("
@@ -32,6 +41,51 @@ TRIGGERS = {
     "INSERT INTO visit_fts(rowid, text) VALUES (new.rowid, new.text); END",
 }
 
+NAME_TABLE = (
+    "CREATE TABLE IF NOT EXISTS constituent_name_char ("
+    "ch TEXT NOT NULL, constituent INTEGER NOT NULL, PRIMARY KEY (ch, constituent)) WITHOUT ROWID"
+)
+# A name's characters, one row each: SQLite has no function that splits a string, and a
+# trigger may not use a recursive CTE, so the positions come from a JSON array (1 to NAME_MAX).
+_POSITIONS = "json_each('[" + ",".join(str(n) for n in range(1, NAME_MAX + 1)) + "]') AS at"
+
+
+def _chars_of(row: str, *, keyed: bool = False, source: str = "") -> str:
+    """The characters of `row`'s name (a trigger's `new` or `old`, or the alias of `source`),
+    with its rowid if `keyed`."""
+    rowid = f", {row}.rowid" if keyed else ""
+    return (
+        f"SELECT lower(substr({row}.name, at.value, 1)){rowid} FROM {source}{_POSITIONS}"
+        f" WHERE at.value <= length({row}.name)"
+    )
+
+
+_ADD_CHARS = (
+    f"INSERT OR IGNORE INTO constituent_name_char (ch, constituent) {_chars_of('new', keyed=True)};"
+)
+_REMOVE_CHARS = (
+    "DELETE FROM constituent_name_char WHERE constituent = old.rowid"
+    f" AND ch IN ({_chars_of('old')});"
+)
+NAME_TRIGGERS = {
+    "constituent_name_char_insert": "CREATE TRIGGER IF NOT EXISTS constituent_name_char_insert "
+    f"AFTER INSERT ON constituent BEGIN {_ADD_CHARS} END",
+    "constituent_name_char_delete": "CREATE TRIGGER IF NOT EXISTS constituent_name_char_delete "
+    f"AFTER DELETE ON constituent BEGIN {_REMOVE_CHARS} END",
+    "constituent_name_char_update": "CREATE TRIGGER IF NOT EXISTS constituent_name_char_update "
+    f"AFTER UPDATE OF name ON constituent BEGIN {_REMOVE_CHARS} {_ADD_CHARS} END",
+}
+# Every character of every name, as the triggers would have written them.
+_ALL_CHARS = _chars_of("c", keyed=True, source="constituent AS c, ")
+# The last four digits of a phone (dashes taken out, as store.search compares them): a search
+# by a phone's last digits reads the index instead of every resident. The query must spell the
+# expression exactly so (store.search.phone_tail) for SQLite to use the index.
+PHONE_TAIL_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_constituent_phone_tail "
+    "ON constituent (substr(replace(phone, '-', ''), -4))"
+)
+# What store.migrate leaves out of its comparison with the models: made here, not by them.
+SQLITE_OBJECTS = frozenset({"constituent_name_char", "ix_constituent_phone_tail"})
 
 # PostgreSQL: an index per column (or expression) that store.search matches with ILIKE. Their
 # names end in `_trgm`, which store.migrate leaves out of the comparison with the models.
@@ -54,13 +108,21 @@ def _trigram_indexes(conn: Connection) -> set[str]:
 
 
 def has_search_index(conn: Connection) -> bool:
+    """Whether the search structures are there (both, on SQLite: they are made together)."""
     if conn.dialect.name == "postgresql":
         return "ix_visit_text_trgm" in _trigram_indexes(conn)
-    return conn.dialect.name == "sqlite" and bool(
-        conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'visit_fts'"
-        ).first()
+    return conn.dialect.name == "sqlite" and _sqlite_tables(conn) >= {
+        "visit_fts",
+        "constituent_name_char",
+    }
+
+
+def _sqlite_tables(conn: Connection) -> set[str]:
+    rows = conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+        " AND name IN ('visit_fts', 'constituent_name_char')"
     )
+    return {row[0] for row in rows}
 
 
 def install_search_index(conn: Connection) -> None:
@@ -77,6 +139,12 @@ def install_search_index(conn: Connection) -> None:
     for ddl in TRIGGERS.values():
         conn.exec_driver_sql(ddl)
     conn.exec_driver_sql("INSERT INTO visit_fts(visit_fts) VALUES ('rebuild')")
+    conn.exec_driver_sql(NAME_TABLE)
+    for ddl in NAME_TRIGGERS.values():
+        conn.exec_driver_sql(ddl)
+    conn.exec_driver_sql("DELETE FROM constituent_name_char")
+    conn.exec_driver_sql(f"INSERT OR IGNORE INTO constituent_name_char {_ALL_CHARS}")
+    conn.exec_driver_sql(PHONE_TAIL_INDEX)
 
 
 def drop_search_index(conn: Connection) -> None:
@@ -86,20 +154,23 @@ def drop_search_index(conn: Connection) -> None:
         return
     if conn.dialect.name != "sqlite":
         return
-    for name in TRIGGERS:
+    for name in (*TRIGGERS, *NAME_TRIGGERS):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     conn.exec_driver_sql("DROP TABLE IF EXISTS visit_fts")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS constituent_name_char")
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_constituent_phone_tail")
 
 
 @contextmanager
 def search_index_suspended(conn: Connection) -> Iterator[None]:
     """For bulk loads of many visits: drop the triggers, load, then rebuild once (about 1.4 s
-    for 100,000 visits, against 5.6 s of triggers; ../shared/PERF.md). Use inside the load's
-    transaction, so that a failed load leaves the triggers as they were."""
+    for 100,000 visits, against 5.6 s of triggers; ../shared/PERF.md; the names' characters,
+    0.3 s for 75,000 residents). Use inside the load's transaction, so that a failed load
+    leaves the triggers as they were."""
     if not has_search_index(conn):
         yield
         return
-    for name in TRIGGERS:
+    for name in (*TRIGGERS, *NAME_TRIGGERS):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     yield
     install_search_index(conn)
@@ -107,20 +178,30 @@ def search_index_suspended(conn: Connection) -> Iterator[None]:
 
 def search_index_faults(conn: Connection) -> list[str]:
     """What is wrong with the index, for `liaison check`: missing triggers, or an index that
-    does not match the visits (FTS5's own integrity check); on PostgreSQL, missing indexes."""
+    does not match the visits (FTS5's own integrity check) or the residents' names; on
+    PostgreSQL, missing indexes."""
     if conn.dialect.name == "postgresql":
         return sorted(set(TRIGRAM_INDEXES) - _trigram_indexes(conn))
     if conn.dialect.name != "sqlite":
         return []
-    if not has_search_index(conn):
-        return ["visit_fts"]
+    missing = {"visit_fts", "constituent_name_char"} - _sqlite_tables(conn)
+    if missing:
+        return sorted(missing)
     names = {
         row[0]
         for row in conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'visit'"
+            "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')"
+            " AND tbl_name IN ('visit', 'constituent')"
         )
     }
-    faults = sorted(set(TRIGGERS) - names)
+    faults = sorted({*TRIGGERS, *NAME_TRIGGERS, "ix_constituent_phone_tail"} - names)
+    stray = conn.exec_driver_sql(
+        f"SELECT 1 FROM (SELECT ch, constituent FROM constituent_name_char EXCEPT {_ALL_CHARS})"
+        f" UNION ALL SELECT 1 FROM ({_ALL_CHARS} EXCEPT SELECT ch, constituent"
+        " FROM constituent_name_char) LIMIT 1"
+    ).first()
+    if stray is not None:
+        faults.append("constituent_name_char")
     try:
         conn.exec_driver_sql("INSERT INTO visit_fts(visit_fts, rank) VALUES ('integrity-check', 1)")
     except Exception:  # noqa: BLE001 - any failure of FTS5's check means a damaged index

@@ -35,6 +35,7 @@ from store.migrate import (
     upgrade,
 )
 from store.models import Tier, category_id_for
+from store.search_index import SQLITE_OBJECTS
 from store.settings import load_settings
 from store.station import load_station, open_store
 
@@ -64,10 +65,12 @@ def _schema(engine: Engine) -> dict[str, set[str]]:
     with engine.connect() as conn:
         insp = inspect(conn)
         return {
-            table: {ix["name"] for ix in insp.get_indexes(table)}
+            table: {ix["name"] for ix in insp.get_indexes(table)} - SQLITE_OBJECTS
             for table in insp.get_table_names()
             # The search index is made by store.search_index, not the models (tested there).
-            if table != "alembic_version" and not table.startswith("visit_fts")
+            if table != "alembic_version"
+            and not table.startswith("visit_fts")
+            and table not in SQLITE_OBJECTS
         }
 
 

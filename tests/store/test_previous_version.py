@@ -2,12 +2,14 @@
 (issue 7, part 7), on SQLite and on PostgreSQL.
 
 `tests/data/station-0008.sqlite3` was written by schema 0008's code (commit 0f4539a),
-`station-0009.sqlite3` by schema 0009's (commit 5f06edd): `fixtures.demo.build_demo(path,
-visits=80, seed=20260625, clock=FrozenClock(NOW))`, then VACUUM. `station-0009.postgresql.sql`
-is `pg_dump --inserts` of a county hub on PostgreSQL that 0009's code made (`init_hub`) and the
-0009 station was pushed to (`push_to_hub`): PostgreSQL came with schema 0009, so there is no
-older one. Keep one file per released schema; make the next from the release before a migration
-is added."""
+`station-0009.sqlite3` by schema 0009's (commit 5f06edd), `station-0010.sqlite3` by 0010's
+(commit 94153e6): `fixtures.demo.build_demo(path, visits=80, seed=20260625,
+clock=FrozenClock(NOW))`, then VACUUM. `station-0009.postgresql.sql` is `pg_dump --inserts` of a
+county hub on PostgreSQL that 0009's code made (`init_hub`) and the 0009 station was pushed to
+(`push_to_hub`); `station-0010.postgresql.sql` the same with 0010's code. PostgreSQL came with
+schema 0009, so there is no older one. Keep one file per released schema; make the next from the
+release before a migration is added, in a `git worktree` of that release (`pg_dump --no-owner
+--no-privileges --inserts`)."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from store.sync.exchange import export_bundle, export_join_bundle, import_bundle
 DATA = Path(__file__).parent.parent / "data"
 FIXTURES = sorted(DATA.glob("station-*.sqlite3"))
 FIXTURE = FIXTURES[-1]
-PG_DUMP = DATA / "station-0009.postgresql.sql"
+PG_DUMPS = sorted(DATA.glob("station-*.postgresql.sql"))
 TABLES = ("station", "deputy", "village", "unit", "constituent", "issue", "visit", "progress",
           "evaluation", "shift", "change_log")  # fmt: skip
 
@@ -65,13 +67,14 @@ def test_an_earlier_schema_upgrades_with_nothing_lost(tmp_path: Path, fixture: P
     assert len(copies) == 1 and _counts(copies[0]) == before
 
 
-def test_the_previous_schema_upgrades_on_postgresql(pg_server: PgServer) -> None:
+@pytest.mark.parametrize("dump", PG_DUMPS, ids=[d.name.split(".")[0] for d in PG_DUMPS])
+def test_the_previous_schema_upgrades_on_postgresql(pg_server: PgServer, dump: Path) -> None:
     url = pg_server.create_database()
     try:
-        pg_server.restore(url, PG_DUMP.read_text())
+        pg_server.restore(url, dump.read_text())
         raw = make_engine(url)
         try:
-            assert current_revision(raw) == "0009"
+            assert current_revision(raw) == dump.name.split(".")[0].removeprefix("station-")
             before = _engine_counts(raw)
         finally:
             raw.dispose()

@@ -1,0 +1,39 @@
+"""Search by residents' names, pinyin and phones' last digits without reading every resident:
+an index of the names' pinyin (a typed prefix is a range of it), and on SQLite the characters of
+each name (`constituent_name_char`, kept by triggers) and an index of each phone's last four
+digits, both made by store.search_index (PostgreSQL's trigram indexes already serve those).
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-11-25 06:30:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+from store.search_index import install_search_index
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_constituent_name_pinyin", "constituent", ["name_pinyin"])
+    # Rebuilds the visit index too (it is one call): a minute's work at most, once.
+    install_search_index(op.get_bind())
+
+
+def downgrade() -> None:
+    op.drop_index("ix_constituent_name_pinyin", "constituent")
+    conn = op.get_bind()
+    if conn.dialect.name != "sqlite":
+        return
+    from store.search_index import NAME_TRIGGERS
+
+    for name in NAME_TRIGGERS:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS constituent_name_char")
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_constituent_phone_tail")
