@@ -39,12 +39,12 @@ from store.search import (
     narrows,
     search,
 )
-from store.search_terms import QUERY_MAX, ResidentMatch, find_spans
+from store.search_terms import QUERY_MAX, Query, ResidentMatch, find_spans
 from store.validation import mask_numbers, mask_phone
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
-from tui.widgets.line_list import LineList, Row
+from tui.widgets.line_list import LineList, Row, drawn
 
 # The matched part of a name, title or text. Reverse video reads without colour too.
 MARK = "reverse"
@@ -114,6 +114,10 @@ class Request:
 class Answer:
     request: Request
     results: SearchResults
+    # The page's rows, the first screenful drawn by the worker (tui.widgets.line_list.drawn),
+    # for a screen this wide and with phones revealed or not.
+    rows: tuple[Row, ...] = ()
+    drawn_as: tuple[int, bool] | None = None
 
 
 def residents_shown(answer: Answer) -> list[str]:
@@ -169,6 +173,11 @@ class KindTab(Label):
     def __init__(self, kind: SearchKind) -> None:
         super().__init__("", id=f"search-kind-{kind.value}", classes="search-kind")
         self.kind = kind
+        # As wide as its widest label from the start ("居民 1,000+", padding included): a label
+        # that changed width would cost a layout pass of the whole screen on every keystroke,
+        # and the tabs would shift as the counts come in.
+        widest = f"{t('search.' + kind.value)} {t('search.at_least', count=f'{CAP:,}')}"
+        self.styles.width = cell_len(widest) + 2
 
     def on_click(self, event: Click) -> None:
         event.stop()
@@ -259,11 +268,13 @@ class SearchScreen(DeskScreen):
         if self.resident is not None:
             self._ask(self._request("", self.kind, fallback=False))
 
-    def width_of(self, key: str) -> int:
-        """A column's width in cells: its own, or for the flexible one, what the screen leaves
-        (a space before each column, and one cell for the scrollbar)."""
-        fixed = {k: w for _, w, k in COLUMNS[self.kind]}
-        if key != FLEX[self.kind]:
+    def width_of(self, key: str, kind: SearchKind | None = None) -> int:
+        """A column's width in cells (of `kind`'s columns; the kind shown unless named): its
+        own, or for the flexible one, what the screen leaves (a space before each column, and
+        one cell for the scrollbar)."""
+        kind = self.kind if kind is None else kind
+        fixed = {k: w for _, w, k in COLUMNS[kind]}
+        if key != FLEX[kind]:
             return fixed[key]
         used = sum(w for k, w in fixed.items() if k != key) + len(fixed) + 2
         return max(fixed[key], self.size.width - used)
@@ -328,7 +339,12 @@ class SearchScreen(DeskScreen):
                 known_empty=request.known_empty,
                 offset=request.offset,
             )
-        return Answer(request, results)
+        # Drawn here, off the UI thread, which meanwhile paints the keystroke: the results then
+        # cost it a crop of ready strips (the rows below the screen are built when scrolled to).
+        drawn_as = (self.size.width, self.revealed)
+        # The screen's height: the list itself may not be laid out yet (hidden until results).
+        rows = drawn(self._rows(results), self.size.height, self.app.console)
+        return Answer(request, results, tuple(rows), drawn_as)
 
     def _failed(self, _exc: BaseException) -> bool:
         self.busy = False
@@ -405,24 +421,30 @@ class SearchScreen(DeskScreen):
             new = [r for r in residents_shown(answer) if r not in self.revealed_for]
             self.revealed_for.update(new)
             log_reveals(self, new)
-        page = answer.results.page
-        terms = answer.results.query.terms
+        if answer.rows and answer.drawn_as == (self.size.width, self.revealed):
+            rows = list(answer.rows)
+        else:
+            rows = self._rows(answer.results)
+        self.table.set_rows(rows, keep)
+
+    def _rows(self, results: SearchResults) -> list[Row]:
+        """A page's rows, each built when first drawn (tui.widgets.line_list): most of a page is
+        below the screen."""
+        terms = results.query.terms
         rows: list[Row] = []
-        # Built when first drawn (tui.widgets.line_list): most of a page is below the screen.
-        for hit in page.items:
+        for hit in results.page.items:
             if isinstance(hit, ResidentHit):
-                rows.append(Row(hit.id, 1, partial(self._resident_lines, hit, answer)))
+                rows.append(Row(hit.id, 1, partial(self._resident_lines, hit, results.query)))
             elif isinstance(hit, IssueHit):
                 rows.append(Row(hit.row.id, 1, partial(self._issue_lines, hit, terms)))
             else:
                 rows.append(Row(hit.id, VISIT_LINES, partial(self._visit_lines, hit, terms)))
-        self.table.set_rows(rows, keep)
+        return rows
 
     def _phone(self, phone: str) -> str:
         return phone if self.revealed else mask_phone(phone)
 
-    def _resident_lines(self, hit: ResidentHit, answer: Answer) -> list[Text]:
-        query = answer.results.query
+    def _resident_lines(self, hit: ResidentHit, query: Query) -> list[Text]:
         name_terms = query.terms if hit.match == ResidentMatch.name else ()
         phone = Text(self._phone(hit.phone))
         if hit.match == ResidentMatch.phone:
@@ -431,8 +453,9 @@ class SearchScreen(DeskScreen):
             phone.stylize(MARK, len(phone) - tail)
         tz = self.desk.store.clock.tz
         last = to_local(hit.last_visit_at, tz).date().isoformat() if hit.last_visit_at else ""
+        name = self.width_of("name", SearchKind.residents)
         cells = [
-            (marked(hit.name, name_terms, self.width_of("name")), self.width_of("name"), ""),
+            (marked(hit.name, name_terms, name), name, ""),
             (phone, 11, ""),
             (fit(hit.village, 10), 10, ""),
             (Text(t("search.visit_count", count=hit.visit_count)), 6, "visits"),
@@ -442,7 +465,7 @@ class SearchScreen(DeskScreen):
 
     def _issue_lines(self, hit: IssueHit, terms: tuple[str, ...]) -> list[Text]:
         row = hit.row
-        title = self.width_of("title")
+        title = self.width_of("title", SearchKind.issues)
         cells = [
             (badge(self.app, row.colour), 2, ""),
             (Text(label(row.tier)), 4, ""),
@@ -457,7 +480,7 @@ class SearchScreen(DeskScreen):
     def _visit_lines(self, hit: VisitHit, terms: tuple[str, ...]) -> list[Text]:
         tz = self.desk.store.clock.tz
         local = to_local(hit.received_at, tz)
-        width = self.width_of("visit")
+        width = self.width_of("visit", SearchKind.visits)
         lead = "…" if hit.excerpt_cut else ""
         # The excerpt's end is cut too (EXCERPT_CHARS): an ellipsis there marks a number cut
         # short as such, so it is masked (store.validation.mask_numbers).
@@ -481,9 +504,7 @@ class SearchScreen(DeskScreen):
         answer = self.answer
         for kind in KIND_ORDER:
             tab = self.query_one(f"#search-kind-{kind.value}", KindTab)
-            words = f"{t('search.' + kind.value)} {self._count_text(kind)}"
-            # A layout pass only when the tab's width changes (it costs a whole repaint).
-            tab.update(words, layout=cell_len(words) != cell_len(str(tab.content)))
+            tab.update(f"{t('search.' + kind.value)} {self._count_text(kind)}", layout=False)
             tab.set_class(kind == self.kind, "-active")
         status = ""
         if answer is not None:

@@ -4,14 +4,17 @@ DataTable measures and renders every visible cell through Rich on each repaint (
 search keystroke's time, bench/search.py); here each line is turned into a strip the first time it
 is drawn, and a repaint only crops the visible ones (toolong's LogLines does the same). A row's
 lines are built the first time one of them is drawn, too: a page has 50 rows, a screen shows a
-dozen, and building a row's cells (cutting, highlighting, masking) costs more than drawing it."""
+dozen, and building a row's cells (cutting, highlighting, masking) costs more than drawing it.
+The rows the screen shows first can be drawn ahead (`drawn`), in the worker that read them, so
+that the UI thread only crops them when the results arrive."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from rich.console import Console
 from rich.text import Text
 from textual.binding import Binding
 from textual.events import Click
@@ -29,6 +32,26 @@ class Row:
     key: str
     height: int
     build: Callable[[], list[Text]]
+    # Made ahead by `drawn`: the lines built, and each rendered to a strip (uncropped).
+    lines: list[Text] | None = None
+    strips: list[Strip] | None = None
+
+
+def _strip(line: Text, console: Console) -> Strip:
+    return Strip(list(line.render(console, end="")), line.cell_len)
+
+
+def drawn(rows: list[Row], lines: int, console: Console) -> list[Row]:
+    """The rows with the first `lines` lines' worth built and rendered now: pure work on texts
+    that a worker thread can do while the UI thread paints the keystroke."""
+    out, used = [], 0
+    for row in rows:
+        if used < lines and row.lines is None:
+            built = row.build()
+            row = replace(row, lines=built, strips=[_strip(line, console) for line in built])
+        used += row.height
+        out.append(row)
+    return out
 
 
 class LineList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -87,8 +110,12 @@ class LineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._keys = [row.key for row in rows]
         self._built, self._starts, self._strips = {}, [], {}
         height = 0
-        for row in rows:
+        for number, row in enumerate(rows):
             self._starts.append(height)
+            if row.lines is not None:
+                self._built[number] = row.lines
+            for offset, strip in enumerate(row.strips or ()):
+                self._strips[height + offset] = strip
             height += row.height
         self._height = height
         self.virtual_size = Size(self.size.width, height)
@@ -131,8 +158,7 @@ class LineList(ScrollView, can_focus=True, inherit_bindings=False):
             lines = self.row_lines(row)
             offset = number - self._starts[row]
             line = lines[offset] if offset < len(lines) else Text()
-            strip = Strip(list(line.render(self.app.console, end="")), line.cell_len)
-            self._strips[number] = strip
+            strip = self._strips[number] = _strip(line, self.app.console)
         strip = strip.extend_cell_length(width).crop(0, width)
         style = self.rich_style
         if row == self.cursor_row:
