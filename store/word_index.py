@@ -126,11 +126,18 @@ def index_visit_words(conn: Connection, rows: list[dict[str, Any]], new: bool = 
     )
     top = conn.exec_driver_sql("SELECT coalesce(max(no), 0) FROM word_visit").scalar() or 0
     visits = []
-    counts: Counter[tuple[int, int]] = Counter()
+    # Each day's word ids, counted per day at the end (C's Counter over a list, not a tuple
+    # per word: a bulk load has a million).
+    used: dict[int, list[int]] = {}
+    number = words.__getitem__
     for no, (row, visit_words) in enumerate(zip(live, found, strict=True), start=top + 1):
         day = day_number(row["received_at"], tz)
-        ids = [words[w] for w in visit_words]
-        counts.update((word_id, day) for word_id in ids)
+        ids = list(map(number, visit_words))
+        day_ids = used.get(day)
+        if day_ids is None:
+            used[day] = ids.copy()
+        else:
+            day_ids.extend(ids)
         visits.append(
             (
                 no,
@@ -154,7 +161,9 @@ def index_visit_words(conn: Connection, rows: list[dict[str, Any]], new: bool = 
         "INSERT INTO word_day (word_id, day, n) VALUES (?, ?, ?)"
         # Qualified: on PostgreSQL a bare `n` could be either row's.
         " ON CONFLICT (word_id, day) DO UPDATE SET n = word_day.n + excluded.n",
-        [(*k, counts[k]) for k in sorted(counts)],
+        sorted(
+            (word_id, day, n) for day, ids in used.items() for word_id, n in Counter(ids).items()
+        ),
     )
 
 
