@@ -94,10 +94,15 @@ def _stamps(session: Session, ctx: WriteContext, count: int) -> list[str]:
         ctx._last_hlc = latest_hlc(session.connection(), ctx.actor.device_id)
     wall_ms = int(ctx.clock.now().timestamp() * 1000)
     last = ctx._last_hlc
-    stamps = []
-    for _ in range(count):
-        last = next_hlc(last, wall_ms)
-        stamps.append(f"{last[0]:015d}.{last[1]:05d}")
+    stamps: list[str] = []
+    while len(stamps) < count:
+        # A run of one millisecond's counters: from its first stamp on, next_hlc only counts
+        # up (the millisecond is at or past the wall clock's), until the counter is full.
+        wall, first = last = next_hlc(last, wall_ms)
+        end = min(first + count - len(stamps), HLC_COUNTER_MAX + 1)
+        prefix = f"{wall:015d}."
+        stamps += [f"{prefix}{n:05d}" for n in range(first, end)]
+        last = (wall, end - 1)
     ctx._last_hlc = last
     return stamps
 
