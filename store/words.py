@@ -90,11 +90,11 @@ def _segmenter() -> Any:
     """jieba's segmenter with jieba's dictionary and the station's; built once per process.
 
     Not rjieba's own instance: `import rjieba` builds one from the dictionary inside the
-    extension, 33 MB resident from then on (a third of a session's peak above Textual and
-    SQLModel, issue 4). The same words added to an empty segmenter take 25 MB and cut every
-    text the same (same words, same frequencies, same total; checked on 100,000 demo visits and
-    in tests/store/test_words.py); building it takes about 0.5 s instead of 0.1, so the log form
-    starts it when it opens (`warm_segmenter`), not on save."""
+    extension, 33 MiB resident from then on (a third of a session's peak above Textual and
+    SQLModel, issue 4). The same words added to an empty segmenter take 25 MiB and cut every
+    text the same (same words, same frequencies, same total; checked on 100,000 demo visits
+    and by tests/store/test_words_dictionary.py). Building it takes about 0.5 s instead of
+    0.1, so the log form starts it when it opens (`warm_segmenter`), not on save."""
     segmenter = _jieba_class().empty()
     add = segmenter.add_word
     # Line by line: the whole text at once would add its size to the peak.
