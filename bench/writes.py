@@ -3,6 +3,7 @@ durability."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -20,6 +21,9 @@ def run(db: Path) -> list[str]:
     tmp = Path(tempfile.mkdtemp())
     try:
         copy = backup_to(db, tmp / "w.sqlite3")
+        # The copy leaves a gigabyte for the kernel to write back: every fsync timed below
+        # would wait behind it (9-11 ms a save instead of 5-6 here). Written out first.
+        os.sync()
         store = open_store(copy)
         station = load_station(store)
         with store.read() as s:
