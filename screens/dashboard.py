@@ -15,7 +15,6 @@ from textual.containers import Grid, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from screens.base import DeskScreen, nav_bindings
-from screens.dialogs import NoteModal
 from store.clock import to_local
 from store.duty import Dashboard, Handover, load_dashboard
 from store.handover import ShiftSummary, acknowledge_handover, end_shift, summarise_shift
@@ -303,6 +302,10 @@ class DashboardScreen(DeskScreen):
         self.run_store(load, self._draft_handover, group="handover_loaders")
 
     def _draft_handover(self, summary: ShiftSummary) -> None:
+        # Here, not at the top: the dialogs bring Textual's TextArea (about 20 ms of import),
+        # which the first screen's figures should not wait for.
+        from screens.dialogs import NoteModal
+
         def signed(note: str | None) -> None:
             if note is not None:
                 self._sign(summary.shift_id, note)
