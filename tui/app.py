@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,11 +81,21 @@ class LiaisonApp(StationOpener, OnDuty, StationView, App[None]):
         return self.station.actor(self.deputy_id)
 
     def on_mount(self) -> None:
+        if not self.is_headless and _is_terminal():
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._leave_if_terminal_gone)
         if self._store is not None:
             self._start_desk()
             return
         self.push_screen(OpeningScreen())
         self._open_store()
+
+    def _leave_if_terminal_gone(self) -> None:
+        """The terminal was closed without a hang-up signal reaching us (`make demo` in a
+        window that is closed: make gets the signal and waits for us). Textual would then read
+        an endless end of input, at most of a core, for ever: leave as on `q`. Every write
+        was its own committed transaction, so nothing is lost."""
+        if not _is_terminal():
+            self.exit(return_code=HUNG_UP)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -141,6 +153,18 @@ class LiaisonApp(StationOpener, OnDuty, StationView, App[None]):
         self.bell()
         self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
         self._close_messages_no_wait()
+
+
+# How often the desk checks that its terminal is still there, and its exit code when it is not
+# (128 + SIGHUP, as if the hang-up signal had reached it).
+TERMINAL_CHECK_SECONDS = 2.0
+HUNG_UP = 129
+
+
+def _is_terminal() -> bool:
+    # A hung-up terminal answers no terminal request (EIO): isatty() is then False.
+    stdin = sys.__stdin__
+    return stdin is not None and os.isatty(stdin.fileno())
 
 
 def make_app(store: Store, station: StationInfo, lang: str = "zh") -> LiaisonApp:
