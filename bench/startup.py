@@ -11,44 +11,36 @@ import sys
 import time
 from pathlib import Path
 
-# The stack floor (issue 4): Textual with a header and footer, SQLModel imported, one row read
-# from the same database, started the same way.
-FLOOR = """
+# A Textual app with a header and footer that reads one row from the same database in compose,
+# started the same way as the desk: `{imports}` and `{read}` (which sets `newest`) make the two.
+_FLOOR_APP = """
 import sys
-from sqlmodel import Session, create_engine, text
+from sqlmodel import Session, create_engine, select, text
 from textual.app import App
 from textual.widgets import Footer, Header, Static
+{imports}
 engine = create_engine("sqlite:///" + sys.argv[1])
 class Floor(App):
     def compose(self):
         yield Header()
         with Session(engine) as session:
-            row = session.exec(text("SELECT id FROM visit ORDER BY received_at DESC LIMIT 1")).one()
-        yield Static("READY-MARK " + row[0])
+            newest = {read}
+        yield Static("READY-MARK " + newest)
         yield Footer()
 Floor().run()
 """
-
-# The same, with the station's schema defined (its 32 SQLModel tables imported, mapped, and the
+# The stack floor (issue 4): SQLModel imported, the row read by SQL.
+FLOOR = _FLOOR_APP.format(
+    imports="",
+    read='session.exec(text("SELECT id FROM visit ORDER BY received_at DESC LIMIT 1")).one()[0]',
+)
+# The same with the station's schema defined (its 32 SQLModel tables imported, mapped, and the
 # row read through one of them): what any screen of this store costs before its own work. Not a
 # target's floor; it tells how much of the gap is the schema itself (BENCHMARKS.md).
-FLOOR_WITH_SCHEMA = """
-import sys
-from sqlmodel import Session, create_engine, select
-from textual.app import App
-from textual.widgets import Footer, Header, Static
-from store.models import Visit
-engine = create_engine("sqlite:///" + sys.argv[1])
-class Floor(App):
-    def compose(self):
-        yield Header()
-        with Session(engine) as session:
-            newest = select(Visit.id).order_by(Visit.received_at.desc()).limit(1)
-            row = session.exec(newest).one()
-        yield Static("READY-MARK " + row)
-        yield Footer()
-Floor().run()
-"""
+FLOOR_WITH_SCHEMA = _FLOOR_APP.format(
+    imports="from store.models import Visit",
+    read="session.exec(select(Visit.id).order_by(Visit.received_at.desc()).limit(1)).one()",
+)
 
 
 def time_to_text(argv: list[str], marker: bytes, env: dict[str, str], timeout: float = 20) -> float:
