@@ -80,12 +80,14 @@ _ALL_CHARS = _chars_of("c", keyed=True, source="constituent AS c, ")
 # The last four digits of a phone (dashes taken out, as store.search compares them): a search
 # by a phone's last digits reads the index instead of every resident. The query must spell the
 # expression exactly so (store.search.phone_tail) for SQLite to use the index.
+PHONE_TAIL = "ix_constituent_phone_tail"
 PHONE_TAIL_INDEX = (
-    "CREATE INDEX IF NOT EXISTS ix_constituent_phone_tail "
-    "ON constituent (substr(replace(phone, '-', ''), -4))"
+    f"CREATE INDEX IF NOT EXISTS {PHONE_TAIL} ON constituent (substr(replace(phone, '-', ''), -4))"
 )
+# The SQLite tables made here (the FTS5 table also makes shadow tables `visit_fts_*`).
+SQLITE_TABLES = frozenset({"visit_fts", "constituent_name_char"})
 # What store.migrate leaves out of its comparison with the models: made here, not by them.
-SQLITE_OBJECTS = frozenset({"constituent_name_char", "ix_constituent_phone_tail"})
+SQLITE_OBJECTS = frozenset({"constituent_name_char", PHONE_TAIL})
 
 # PostgreSQL: an index per column (or expression) that store.search matches with ILIKE. Their
 # names end in `_trgm`, which store.migrate leaves out of the comparison with the models.
@@ -111,18 +113,12 @@ def has_search_index(conn: Connection) -> bool:
     """Whether the search structures are there (both, on SQLite: they are made together)."""
     if conn.dialect.name == "postgresql":
         return "ix_visit_text_trgm" in _trigram_indexes(conn)
-    return conn.dialect.name == "sqlite" and _sqlite_tables(conn) >= {
-        "visit_fts",
-        "constituent_name_char",
-    }
+    return conn.dialect.name == "sqlite" and _sqlite_tables(conn) == SQLITE_TABLES
 
 
 def _sqlite_tables(conn: Connection) -> set[str]:
-    rows = conn.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table'"
-        " AND name IN ('visit_fts', 'constituent_name_char')"
-    )
-    return {row[0] for row in rows}
+    rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {row[0] for row in rows} & SQLITE_TABLES
 
 
 def install_search_index(conn: Connection) -> None:
@@ -139,6 +135,12 @@ def install_search_index(conn: Connection) -> None:
     for ddl in TRIGGERS.values():
         conn.exec_driver_sql(ddl)
     conn.exec_driver_sql("INSERT INTO visit_fts(visit_fts) VALUES ('rebuild')")
+    install_name_index(conn)
+
+
+def install_name_index(conn: Connection) -> None:
+    """SQLite: the names' characters (made if missing, and filled again) and the phones' last
+    digits. Part of `install_search_index`; alone for schema 0011, which added them."""
     conn.exec_driver_sql(NAME_TABLE)
     for ddl in NAME_TRIGGERS.values():
         conn.exec_driver_sql(ddl)
@@ -154,11 +156,18 @@ def drop_search_index(conn: Connection) -> None:
         return
     if conn.dialect.name != "sqlite":
         return
-    for name in (*TRIGGERS, *NAME_TRIGGERS):
+    for name in TRIGGERS:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     conn.exec_driver_sql("DROP TABLE IF EXISTS visit_fts")
+    drop_name_index(conn)
+
+
+def drop_name_index(conn: Connection) -> None:
+    """SQLite: what `install_name_index` makes, gone."""
+    for name in NAME_TRIGGERS:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     conn.exec_driver_sql("DROP TABLE IF EXISTS constituent_name_char")
-    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_constituent_phone_tail")
+    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PHONE_TAIL}")
 
 
 @contextmanager
@@ -184,7 +193,7 @@ def search_index_faults(conn: Connection) -> list[str]:
         return sorted(set(TRIGRAM_INDEXES) - _trigram_indexes(conn))
     if conn.dialect.name != "sqlite":
         return []
-    missing = {"visit_fts", "constituent_name_char"} - _sqlite_tables(conn)
+    missing = SQLITE_TABLES - _sqlite_tables(conn)
     if missing:
         return sorted(missing)
     names = {
@@ -194,7 +203,7 @@ def search_index_faults(conn: Connection) -> list[str]:
             " AND tbl_name IN ('visit', 'constituent')"
         )
     }
-    faults = sorted({*TRIGGERS, *NAME_TRIGGERS, "ix_constituent_phone_tail"} - names)
+    faults = sorted({*TRIGGERS, *NAME_TRIGGERS, PHONE_TAIL} - names)
     stray = conn.exec_driver_sql(
         f"SELECT 1 FROM (SELECT ch, constituent FROM constituent_name_char EXCEPT {_ALL_CHARS})"
         f" UNION ALL SELECT 1 FROM ({_ALL_CHARS} EXCEPT SELECT ch, constituent"

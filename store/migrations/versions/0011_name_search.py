@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from store.search_index import install_search_index
+from store.search_index import drop_name_index, install_name_index
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -22,18 +22,13 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index("ix_constituent_name_pinyin", "constituent", ["name_pinyin"])
-    # Rebuilds the visit index too (it is one call): a minute's work at most, once.
-    install_search_index(op.get_bind())
+    conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        install_name_index(conn)
 
 
 def downgrade() -> None:
     op.drop_index("ix_constituent_name_pinyin", "constituent")
     conn = op.get_bind()
-    if conn.dialect.name != "sqlite":
-        return
-    from store.search_index import NAME_TRIGGERS
-
-    for name in NAME_TRIGGERS:
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-    conn.exec_driver_sql("DROP TABLE IF EXISTS constituent_name_char")
-    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_constituent_phone_tail")
+    if conn.dialect.name == "sqlite":
+        drop_name_index(conn)
