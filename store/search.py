@@ -56,8 +56,8 @@ _fts = table("visit_fts", column("rowid"), column("visit_fts"))
 _visit_rowid = literal_column("visit.rowid")
 _name_chars = table("constituent_name_char", column("ch"), column("constituent"))
 _constituent_rowid = literal_column("constituent.rowid")
-# A name search reads the residents having the first few distinct characters typed (each one a
-# lookup in store.search_index's table); LIKE then checks the whole key.
+# A name search reads the residents having the first few distinct characters typed (their sets
+# intersected in store.search_index's table); LIKE then checks the whole key.
 NAME_CHARS_LOOKED_UP = 3
 
 
@@ -302,7 +302,7 @@ def _like(column: Any, pattern: str) -> ColumnElement[bool]:
     return text_like(column, pattern)
 
 
-def _name_has(key: str) -> list[ColumnElement[bool]]:
+def _name_has(key: str) -> ColumnElement[bool]:
     """The residents whose names have the key's first few distinct characters (SQLite's index
     of them, store.search_index; ASCII letters lower-case there, as LIKE compares them). The
     sets are intersected in the index before any resident is read: 张晓明 reads the 41 who have
@@ -312,7 +312,7 @@ def _name_has(key: str) -> list[ColumnElement[bool]]:
         select(_name_chars.c.constituent).where(_name_chars.c.ch == ch)
         for ch in chars[:NAME_CHARS_LOOKED_UP]
     ]
-    return [_constituent_rowid.in_(intersect(*having) if len(having) > 1 else having[0])]
+    return _constituent_rowid.in_(intersect(*having) if len(having) > 1 else having[0])
 
 
 def phone_tail(phone: Any) -> Any:
@@ -330,9 +330,9 @@ def _resident_ids(query: Query, indexed: bool):  # type: ignore[no-untyped-def]
     pinyin = col(Constituent.name_pinyin)
     order: tuple[Any, ...]
     if match == ResidentMatch.name:
-        where: ColumnElement[bool] = and_(
-            _like(name, contains_pattern(key)), *(_name_has(key) if indexed else ())
-        )
+        where: ColumnElement[bool] = _like(name, contains_pattern(key))
+        if indexed:
+            where = and_(_name_has(key), where)
         rank = case((name == key, 0), (_like(name, prefix_pattern(key)), 1), else_=2)
         order = (rank, pinyin, name, col(Constituent.id))
     elif match == ResidentMatch.pinyin and not could_be_pinyin(key):
