@@ -137,8 +137,7 @@ def chain_inserts(
     assert values is not None
     for stamp, row_id, row in zip(stamps, row_ids, values, strict=True):
         seal = new_seal()
-        rest = _canonical({k: v for k, v in row.items() if k not in personal})
-        tail = _personal_digest(seal, row)
+        rest, tail = _split_personal(personal, row, seal)
         head = sha256(
             f"{head}{_SEP}{stamp}{after_stamp}{row_id}{after_row}{rest}{after_fields}{tail}".encode()
         ).hexdigest()
@@ -259,9 +258,7 @@ def link(
     personal = PERSONAL_FIELDS.get(table_name)
     tail = ""
     if personal is not None:
-        values = json.loads(fields)
-        tail = _personal_digest(seal, values) if seal else ""
-        fields = _canonical({k: v for k, v in values.items() if k not in personal})
+        fields, tail = _split_personal(personal, json.loads(fields), seal)
     text = _SEP.join(
         (
             previous,
@@ -278,6 +275,13 @@ def link(
         )
     )
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _split_personal(personal: Any, values: dict[str, Any], seal: str | None) -> tuple[str, str]:
+    """What an entry with personal fields links: its other fields (canonical JSON), and the
+    digest its seal makes of the personal ones (none without a seal)."""
+    rest = _canonical({k: v for k, v in values.items() if k not in personal})
+    return rest, _personal_digest(seal, values) if seal else ""
 
 
 def _personal_digest(seal: str, values: dict[str, Any]) -> str:
