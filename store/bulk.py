@@ -7,16 +7,12 @@ transactional, so a failed load leaves the schema as it was."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection
 
 from store.search_index import search_index_suspended
-
-# `CREATE INDEX … ON table (columns) WHERE …`: a WHERE after the column list.
-_PARTIAL = re.compile(r"\)\s+WHERE\s", re.IGNORECASE)
 
 
 @contextmanager
@@ -30,15 +26,14 @@ def indexes_suspended(conn: Connection, tables: list[str]) -> Iterator[None]:
         yield
         return
     marks = ", ".join("?" for _ in tables)
-    indexes = [
-        (name, sql)
-        for name, sql in conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            f" AND tbl_name IN ({marks})",
-            tuple(tables),
-        )
-        if not _PARTIAL.search(sql)
-    ]
+    # SQLite's own list of each table's indexes says which are partial.
+    indexes = conn.exec_driver_sql(
+        "SELECT m.name, m.sql FROM sqlite_master AS m"
+        " JOIN pragma_index_list(m.tbl_name) AS i ON i.name = m.name"
+        " WHERE m.type = 'index' AND m.sql IS NOT NULL AND NOT i.partial"
+        f" AND m.tbl_name IN ({marks})",
+        tuple(tables),
+    ).all()
     for name, _sql in indexes:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
     yield
