@@ -16,7 +16,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 
 from screens.base import DeskScreen
-from store.calendar import CalendarEntry, list_calendar, mark_day, set_window_unit, unmark_day
+from store.calendar import (
+    CalendarEntry,
+    CalendarYear,
+    load_calendar_year,
+    mark_day,
+    set_window_unit,
+    unmark_day,
+)
 from store.enums import DayKind
 from store.settings import StationSettings, load_settings
 from tui.i18n import label, t
@@ -48,7 +55,7 @@ class CalendarDayModal(ModalScreen[DayInput | None]):
             yield Label(t("calendar.date"))
             yield Input(placeholder=f"{self.year}-12-07", id="day-date")
             with RadioSet(id="day-kind"):
-                for kind in DayKind:
+                for kind in (DayKind.holiday, DayKind.workday):
                     yield RadioButton(label(kind), name=kind.value, value=kind == DayKind.holiday)
             yield Label(t("calendar.name"))
             yield Input(id="day-name", max_length=50)
@@ -111,6 +118,7 @@ class CalendarScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="calendar-title", classes="screen-title")
+        yield Static("", id="calendar-notice")
         yield PageTable(id="calendar-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -124,21 +132,31 @@ class CalendarScreen(DeskScreen):
         self.table.add_column(t("roster.col_date"), width=12, key="date")
         self.table.add_column(t("roster.col_weekday"), width=6, key="weekday")
         self.table.add_column(t("calendar.col_kind"), width=10, key="kind")
-        self.table.add_column(t("calendar.name"), width=20, key="name")
+        self.table.add_column(t("calendar.name"), width=22, key="name")
+        self.table.add_column(t("calendar.col_source"), width=8, key="source")
         self.reload()
 
     def reload(self) -> None:
         year = self.year
 
-        def load() -> tuple[list[CalendarEntry], StationSettings]:
+        def load() -> tuple[CalendarYear, StationSettings]:
             with self.desk.store.read() as session:
-                return list_calendar(session=session, year=year), load_settings(session=session)
+                return (
+                    load_calendar_year(session=session, year=year),
+                    load_settings(session=session),
+                )
 
         self.run_store(load, self._show, group="calendar_loaders", exclusive=True)
 
-    def _show(self, loaded: tuple[list[CalendarEntry], StationSettings]) -> None:
-        self.entries, settings = loaded
+    def _show(self, loaded: tuple[CalendarYear, StationSettings]) -> None:
+        calendar, settings = loaded
+        self.entries = calendar.entries
         self.unit = settings.window_unit
+        notice = self.query_one("#calendar-notice", Static)
+        notice.update(
+            "" if calendar.workdays_known else Text(t("calendar.unannounced", year=self.year))
+        )
+        notice.display = not calendar.workdays_known
         unit = t(f"calendar.unit_{self.unit}")
         self.query_one("#calendar-title", Static).update(
             Text(t("calendar.heading", year=self.year, unit=unit), style="bold")
@@ -152,6 +170,10 @@ class CalendarScreen(DeskScreen):
                 Text(weekdays[entry.day.weekday()]),
                 Text(label(entry.kind), style="bold" if entry.kind == DayKind.holiday else ""),
                 Text(entry.name),
+                Text(
+                    t("calendar.source_official" if entry.official else "calendar.source_station"),
+                    style="dim" if entry.official else "",
+                ),
                 key=entry.day.isoformat(),
             )
         table.focus()

@@ -15,6 +15,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from screens.base import DeskScreen, nav_bindings
+from store.calendar import unannounced_year
 from store.clock import to_local
 from store.duty import Dashboard, Handover, load_dashboard
 from store.handover import ShiftSummary, acknowledge_handover, end_shift, summarise_shift
@@ -101,6 +102,9 @@ class DashboardScreen(DeskScreen):
                 yield Static("", id="dash-duty")
                 yield Static("", id="dash-counts")
                 yield Static("", id="dash-words")
+                notice = Static("", id="dash-calendar")
+                notice.display = False  # until the calendar says a year's 调休 is unknown
+                yield notice
                 yield Static("", id="dash-overdue")
             with VerticalScroll(classes="panel", id="dash-right"):
                 yield Static("", id="dash-visits")
@@ -142,6 +146,13 @@ class DashboardScreen(DeskScreen):
         self.query_one("#dash-handover", Static).update(self._handover(data))
         # The rising words after the figures, in a worker of their own: they never delay them.
         self.run_store(self._load_words, self._show_words, group="word_loaders", exclusive=True)
+        if not self.desk.station.hub:  # a hub keeps no calendar: its stations do
+            self.run_store(
+                self._load_calendar_notice,
+                self._show_calendar_notice,
+                group="calendar_notice_loaders",
+                exclusive=True,
+            )
         self.desk.desk_shown()  # the other screens load now, after the figures
 
     def _load_words(self) -> list[RisingWord]:
@@ -162,6 +173,16 @@ class DashboardScreen(DeskScreen):
             line.append(word.word)  # residents' words: plain text, never markup
             line.append(f" ↑{word.change}", style="dim")
         self.query_one("#dash-words", Static).update(line)
+
+    def _load_calendar_notice(self) -> int | None:
+        # The official calendar's package loads here (about 150 ms), after the figures.
+        with self.desk.store.read() as session:
+            return unannounced_year(session=session, today=self.today)
+
+    def _show_calendar_notice(self, year: int | None) -> None:
+        notice = self.query_one("#dash-calendar", Static)
+        notice.update("" if year is None else Text(t("dash.calendar_unknown", year=year)))
+        notice.display = year is not None
 
     def _duty(self, data: Dashboard) -> Text:
         out = Text()

@@ -15,13 +15,12 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from store.change_chain import verify_chain
-from store.models import SYNCED_TABLES, Setting
+from store.models import SEED_DEVICE, SYNCED_TABLES, Setting
 from store.search_index import install_search_index, search_index_faults
 from store.word_index import rebuild_visit_words, word_index_faults
 
 # Migration 0002 writes the seeded categories and settings under this device, with no log entry:
 # every device seeds the same rows, so there is nothing to sync.
-SEED_DEVICE = "00000000-0000-0000-0000-000000000000"
 SEEDED_TABLES = ("category", "setting", "calendar_day")
 # How many lines of PRAGMA integrity_check output to read: enough to count, not a flood.
 INTEGRITY_LINES = 100

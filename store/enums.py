@@ -134,6 +134,9 @@ class DayKind(StrEnum):
 
     holiday = "holiday"
     workday = "workday"
+    # The station's own mark that a day the official calendar treats as a holiday or a make-up
+    # workday is an ordinary day here: deleting an official day is kept as this override.
+    ordinary = "ordinary"
 
     @property
     def zh(self) -> str:
@@ -213,4 +216,5 @@ _ZH: dict[tuple[type[StrEnum], str], str] = {
     (ReviewTarget, "unit"): "责任单位",
     (DayKind, "holiday"): "放假",
     (DayKind, "workday"): "调休上班",
+    (DayKind, "ordinary"): "普通日",
 }

@@ -288,6 +288,10 @@ class CalendarDay(Record, table=True):
     name: str = Field(default="", max_length=50)
 
 
+# The device that seeded reference data in migrations (categories, settings, the 2026 calendar):
+# a row still on it was never edited by a station.
+SEED_DEVICE = "00000000-0000-0000-0000-000000000000"
+
 CALENDAR_NAMESPACE = uuid.UUID("0b7f8a52-3d1e-4c7a-9a55-2f6e1d0c9b21")
 
 

@@ -1,9 +1,13 @@
 """Working days (spec §3): Monday to Friday, less public holidays, plus make-up workdays (调休).
 
-Pure date arithmetic over the station's calendar; `load_work_calendar` reads it from the store."""
+Three layers, the later winning: the weekend rule, the official calendar of every year
+(store.official_calendar), and the station's own marks (a holiday, a make-up workday, or an
+official day turned back into an ordinary one). Pure date arithmetic; `load_work_calendar`
+reads the station's marks from the store."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -18,13 +22,23 @@ MAX_SPAN_PER_DAY = 10
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    holidays: frozenset[date] = field(default_factory=frozenset)
-    workdays: frozenset[date] = field(default_factory=frozenset)
+    station: Mapping[date, DayKind] = field(default_factory=dict)
+    """The station's own marks, over the official calendar."""
+    official: Callable[[int], Mapping[date, DayKind]] | None = None
+    """A year's official holidays and make-up workdays (None: weekends only)."""
+
+    def kind(self, day: date) -> DayKind | None:
+        """Holiday, make-up workday, or None for a day the weekend rule decides."""
+        mark = self.station.get(day)
+        if mark is None and self.official is not None:
+            mark = self.official(day.year).get(day)
+        return None if mark == DayKind.ordinary else mark
 
     def is_working(self, day: date) -> bool:
-        if day in self.holidays:
-            return False
-        return day in self.workdays or day.weekday() < 5
+        kind = self.kind(day)
+        if kind is not None:
+            return kind == DayKind.workday
+        return day.weekday() < 5
 
     def shift(self, start: date, days: int) -> date:
         """The day `days` working days after `start` (before it, if negative). Zero is `start`."""
@@ -41,12 +55,11 @@ class WorkCalendar:
 
 
 def load_work_calendar(*, session: Session) -> WorkCalendar:
+    """The station's calendar: the official one with the station's marks on top."""
     from store.models import CalendarDay  # models import this module's neighbours, not it
+    from store.official_calendar import official_kinds
 
     rows = session.exec(
         select(CalendarDay.day, CalendarDay.kind).where(col(CalendarDay.deleted_at).is_(None))
     ).all()
-    return WorkCalendar(
-        holidays=frozenset(d for d, kind in rows if kind == DayKind.holiday),
-        workdays=frozenset(d for d, kind in rows if kind == DayKind.workday),
-    )
+    return WorkCalendar(station={day: DayKind(kind) for day, kind in rows}, official=official_kinds)

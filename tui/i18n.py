@@ -103,6 +103,7 @@ ENUM_EN: dict[tuple[type[StrEnum], str], str] = {
     (VillageKind, "community"): "Community",
     (DayKind, "holiday"): "Holiday",
     (DayKind, "workday"): "Make-up workday",
+    (DayKind, "ordinary"): "Ordinary day",
     (ProjectStatus, "planned"): "Planned",
     (ProjectStatus, "underway"): "Underway",
     (ProjectStatus, "done"): "Done",
@@ -447,6 +448,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "calendar.unit_calendar": ("自然日", "calendar days"),
     "calendar.unit_working": ("工作日", "working days"),
     "calendar.col_kind": ("类别", "Kind"),
+    "calendar.col_source": ("来源", "From"),
+    "calendar.source_official": ("国务院", "Official"),
+    "calendar.source_station": ("本站", "Station"),
+    "calendar.unannounced": (
+        "⚠{year}年的调休上班日尚未公布或录入，表中只有法定节假日。"
+        "国务院公布后（通常在11月），按 a 逐日录入调休上班日和放假日。",
+        "⚠ {year}'s make-up workdays are not published or entered yet: only the statutory "
+        "holidays are listed. Once the State Council publishes them (usually in November), "
+        "press a to enter each make-up workday and day off.",
+    ),
+    "dash.calendar_unknown": (
+        "⚠ {year} 年调休安排未知：公布后在 排班 o → 日历 c 中录入",
+        "⚠ {year}'s make-up workdays unknown: enter them in roster o → calendar c",
+    ),
     "calendar.name": ("名称", "Name"),
     "calendar.date": ("日期（如 2026-12-07 或 12-07）", "Date (e.g. 2026-12-07 or 12-07)"),
     "calendar.bad_date": ("请输入一个日期", "Enter one date"),
@@ -478,11 +493,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cmd.calendar": ("值班：工作日历", "Duty: working-day calendar"),
     "help.calendar": (
-        "本年的放假和调休上班日。a 标记一天，x 取消标记，u 切换办理期限按自然日或工作日计算，"
-        "[ ] 切换年份。按工作日计算时，标记或取消标记会重新计算所有在办事项的期限和颜色。",
-        "This year's holidays and make-up workdays. a marks a day, x unmarks it, u switches "
-        "windows between calendar and working days, [ ] change year. With working days, every "
-        "change recomputes the due dates and colours of all open issues.",
+        "本年的放假和调休上班日：法定节假日和国务院已公布的调休（来源「国务院」），以及本站自己"
+        "的标记（来源「本站」）。a 标记一天，x 取消标记（取消国务院的节假日也会保留，不会被"
+        "以后的更新恢复），u 切换办理期限按自然日或工作日计算，[ ] 切换年份。按工作日计算时，"
+        "标记或取消标记会重新计算所有在办事项的期限和颜色。",
+        "This year's holidays and make-up workdays: the statutory holidays and the State "
+        "Council's published schedule (from Official), and the station's own marks (from "
+        "Station). a marks a day, x unmarks it (an official day unmarked stays unmarked, "
+        "whatever later updates bring), u switches windows between calendar and working days, "
+        "[ ] change year. With working days, every change recomputes the due dates and colours "
+        "of all open issues.",
     ),
     # Micro-projects (民生微实事) and the quarterly review (季度评议)
     "projects.title": ("民生微实事", "Micro-projects"),

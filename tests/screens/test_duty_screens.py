@@ -6,7 +6,7 @@ from datetime import date
 
 from desk_helpers import content, footer_width, press, settle
 from sqlmodel import select
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import DataTable, Input, RadioButton, TextArea
 
 from screens.dashboard import DashboardScreen
 from screens.dialogs import NoteModal, PickModal, PinModal
@@ -162,3 +162,38 @@ async def test_duty_screens_footers_fit_80_columns(desk: LiaisonApp) -> None:
             await settle(pilot)
             assert footer_width(desk) <= 80, (name, footer_width(desk))
             await press(pilot, "escape")
+
+
+async def test_next_years_unknown_makeup_days_are_on_the_dashboard_and_the_calendar(
+    desk: LiaisonApp, store: Store, actor: Actor
+) -> None:
+    # Issue 16: "the 2027 page is empty with no warning". 2026-11-24 is within 90 days of 2027.
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await desk.workers.wait_for_complete()
+        await settle(pilot)
+        notice = desk.screen.query_one("#dash-calendar")
+        assert notice.display and t("dash.calendar_unknown", year=2027) in content(notice)
+        desk.action_push("screens.calendar", "CalendarScreen")
+        await settle(pilot)
+        screen = desk.screen
+        await press(pilot, "right_square_bracket")
+        assert "2027" in content(screen.query_one("#calendar-title"))
+        assert t("calendar.unannounced", year=2027) in content(screen.query_one("#calendar-notice"))
+        table = screen.query_one("#calendar-table", DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+        assert ["2027-02-06", "周六", "放假", "春节", "国务院"] in rows
+        # The published make-up workdays entered: the notice goes.
+        await press(pilot, "a")
+        modal = desk.screen
+        modal.query_one("#day-date", Input).value = "2027-02-20"
+        modal.query_one("#day-kind").query(RadioButton).last().value = True
+        await press(pilot, "ctrl+s")
+        assert not screen.query_one("#calendar-notice").display
+        rows = [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+        assert ["2027-02-20", "周六", "调休上班", "", "本站"] in rows
+        await press(pilot, "escape")
+        await press(pilot, "escape")
+        await desk.workers.wait_for_complete()
+        await settle(pilot)
+        assert not desk.screen.query_one("#dash-calendar").display
