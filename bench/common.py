@@ -67,7 +67,7 @@ def warn(message: str) -> None:
 def _demo_version() -> str:
     """The schema head and the generator's source: a cached demo built by older code is stale
     (opening it would upgrade it, and time the upgrade instead of the app)."""
-    from store.migrate import HEAD_REVISION
+    from store.trust.migrate import HEAD_REVISION
 
     digest = hashlib.sha256(HEAD_REVISION.encode())
     for source in ("fixtures/demo.py", "fixtures/texts.py"):
@@ -81,7 +81,7 @@ def demo_db(visits: int) -> Path:
     from zoneinfo import ZoneInfo
 
     from fixtures.demo import build_demo
-    from store.clock import FrozenClock
+    from store.core.clock import FrozenClock
 
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"demo-{visits}-{_demo_version()}.sqlite3"

@@ -15,9 +15,9 @@ def run(db: Path, label: str) -> list[str]:
     from sqlalchemy import text
 
     from bench.common import median_ms, report, warn
-    from store.clock import day_bounds, to_local
+    from store.core.clock import day_bounds, to_local
+    from store.hot_words.words import rising_words, word_visits
     from store.station import open_store
-    from store.words import rising_words, word_visits
 
     COUNT = text("SELECT count(*) FROM visit WHERE received_at >= :a AND received_at < :b")
     store = open_store(db)

@@ -15,7 +15,7 @@ def run(db: Path, empty: Path, label: str) -> list[str]:
     from zoneinfo import ZoneInfo
 
     from bench.common import report
-    from store.clock import FrozenClock, today
+    from store.core.clock import FrozenClock, today
     from store.ledger import export_ledger, import_ledger
     from store.station import load_station, open_store
 

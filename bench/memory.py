@@ -119,7 +119,7 @@ def _child(code: str, db: Path) -> dict:  # type: ignore[type-arg]
 
 def run(db: Path, label: str) -> list[str]:
     from bench.common import report
-    from store.backup import backup_to
+    from store.trust.backup import backup_to
 
     tmp = Path(tempfile.mkdtemp())
     try:

@@ -34,7 +34,7 @@ def _clock() -> Any:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from store.clock import FrozenClock
+    from store.core.clock import FrozenClock
 
     return FrozenClock(datetime(2026, 11, 24, 15, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
 
@@ -50,7 +50,7 @@ def run(db: Path, label: str) -> list[str]:
 def _sql(db: Path, label: str, median_ms: Any, report: Any) -> list[str]:
     from datetime import date
 
-    from store.search import SearchKind, count_hits, search
+    from store.search.query import SearchKind, count_hits, search
     from store.station import open_store
 
     store = open_store(db, clock=_clock())

@@ -38,7 +38,7 @@ FLOOR = _FLOOR_APP.format(
 # row read through one of them): what any screen of this store costs before its own work. Not a
 # target's floor; it tells how much of the gap is the schema itself (BENCHMARKS.md).
 FLOOR_WITH_SCHEMA = _FLOOR_APP.format(
-    imports="from store.models import Visit",
+    imports="from store.core.models import Visit",
     read="session.exec(select(Visit.id).order_by(Visit.received_at.desc()).limit(1)).one()",
 )
 

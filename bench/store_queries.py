@@ -107,12 +107,12 @@ def run(db: Path, label: str) -> list[str]:
     from zoneinfo import ZoneInfo
 
     from bench.common import median_ms, report
-    from store.boards import board_counts, list_board
-    from store.clock import FrozenClock, today
-    from store.duty import load_dashboard
-    from store.issue_page import get_issue
+    from store.core.clock import FrozenClock, today
+    from store.desk.board import board_counts, list_board
+    from store.desk.issue_page import get_issue
+    from store.desk.visits import list_untriaged
+    from store.duty.dashboard import load_dashboard
     from store.station import open_store
-    from store.visits import list_untriaged
 
     clock = FrozenClock(datetime(2026, 11, 24, 15, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
     day = today(clock)

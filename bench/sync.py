@@ -25,13 +25,13 @@ PASSPHRASE = "bench passphrase"
 def _laptop_with_changes(tmp: Path, empty: Path, clock):  # type: ignore[no-untyped-def]
     """A station (a copy of `empty`), and a laptop made from it that then logged and triaged
     visits until it holds CHANGES changes the station lacks. Not timed."""
-    from store.backup import backup_to
-    from store.issues import open_issue
-    from store.models import Channel, Tier, VisitCreate, VisitKind
-    from store.reference import list_categories, list_deputies, list_units, list_villages
+    from store.core.models import Channel, Tier, VisitCreate, VisitKind
+    from store.desk.issues import open_issue
+    from store.desk.reference import list_categories, list_deputies, list_units, list_villages
+    from store.desk.visits import log_visit
     from store.station import load_station, open_store
     from store.sync.exchange import export_join_bundle, join_station
-    from store.visits import log_visit
+    from store.trust.backup import backup_to
 
     station_path = backup_to(empty, tmp / "station.sqlite3")
     station = open_store(station_path, clock=clock)
@@ -96,11 +96,11 @@ def run(empty: Path) -> list[str]:
     from zoneinfo import ZoneInfo
 
     from bench.common import median_ms, report
-    from store.backup import backup_to
-    from store.clock import FrozenClock
+    from store.core.clock import FrozenClock
     from store.station import load_station, open_store
     from store.sync.exchange import export_bundle, import_bundle
     from store.sync.merge import CHANGE_COLUMNS
+    from store.trust.backup import backup_to
 
     clock = FrozenClock(datetime(2026, 11, 24, 15, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
     tmp = Path(tempfile.mkdtemp())

@@ -12,11 +12,11 @@ from pathlib import Path
 
 def run(db: Path) -> list[str]:
     from bench.common import median_ms, report
-    from store.backup import backup_to
-    from store.models import VisitCreate
-    from store.reference import list_categories, list_deputies, list_villages
+    from store.core.models import VisitCreate
+    from store.desk.reference import list_categories, list_deputies, list_villages
+    from store.desk.visits import log_visit
     from store.station import load_station, open_store
-    from store.visits import log_visit
+    from store.trust.backup import backup_to
 
     tmp = Path(tempfile.mkdtemp())
     try:

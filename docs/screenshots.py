@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fixtures.demo import build_demo
-from store.clock import FrozenClock
+from store.core.clock import FrozenClock
 from store.station import load_station, open_store
 
 HERE = Path(__file__).parent

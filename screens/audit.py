@@ -1,5 +1,5 @@
 """The audit trail (操作留痕, `l` on the dashboard, `l` on an issue's page): who changed what and
-when, and who saw a phone in clear, newest first, one SQL page at a time (store.audit).
+when, and who saw a phone in clear, newest first, one SQL page at a time (store.trust.audit).
 
 `p` shows one deputy's actions, `x` clears the filters, Enter opens the issue a row belongs to.
 Residents' names, phones, ID numbers and words never show here: their fields read （已隐藏）."""
@@ -21,13 +21,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 from screens.paged import PagedTableScreen
 from screens.pick import PickItem, PickModal
 from screens.sync import SyncScreen, named
-from store.audit import ACCESS, AuditField, AuditRow, list_audit
-from store.change_chain import ChainVerdict, verify_chain
-from store.clock import to_local
-from store.models import DayKind, DeputyLevel, IssueStatus, VillageKind
-from store.paging import PAGE_SIZE, Page
-from store.reference import Choice, list_categories, list_deputies, list_units, list_villages
-from store.validation import mask_numbers
+from store.changelog.chain import ChainVerdict, verify_chain
+from store.core.clock import to_local
+from store.core.models import DayKind, DeputyLevel, IssueStatus, VillageKind
+from store.core.paging import PAGE_SIZE, Page
+from store.core.validation import mask_numbers
+from store.desk.reference import Choice, list_categories, list_deputies, list_units, list_villages
+from store.trust.audit import ACCESS, AuditField, AuditRow, list_audit
 from tui.i18n import CATALOGUE, label, t
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
@@ -107,7 +107,7 @@ class AuditScreen(PagedTableScreen):
         self.deputy_id: str | None = None
         self.deputy_name = ""
         self.data: AuditData | None = None
-        # The hash chain's verdict (store.change_chain), once asked for: it reads the whole log.
+        # The hash chain's verdict (store.changelog.chain), once asked for: it reads the whole log.
         self.chain: ChainVerdict | None = None
         self.verifying = False
 

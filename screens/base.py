@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from store.clock import today
-from store.errors import StoreError
+from store.core.clock import today
+from store.core.errors import StoreError
 from tui.i18n import t
 
 if TYPE_CHECKING:

@@ -17,12 +17,12 @@ from screens.base import nav_bindings
 from screens.issue import IssueScreen
 from screens.paged import PagedTableScreen
 from screens.station_scoped import StationScoped
-from store.boards import BoardFilter, BoardOrder, board_counts, board_position, list_board
-from store.issues import IssueRow
-from store.models import Colour, IssueStatus, Tier
-from store.paging import PAGE_SIZE, Page
-from store.reference import Choice, list_categories, list_units, list_villages
-from store.rules import PROGRESS_STATUSES
+from store.core.models import Colour, IssueStatus, Tier
+from store.core.paging import PAGE_SIZE, Page
+from store.core.rules import PROGRESS_STATUSES
+from store.desk.board import BoardFilter, BoardOrder, board_counts, board_position, list_board
+from store.desk.issues import IssueRow
+from store.desk.reference import Choice, list_categories, list_units, list_villages
 from tui.i18n import label, t
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, fit

@@ -16,7 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 
 from screens.base import DeskScreen
-from store.calendar import (
+from store.core.enums import DayKind
+from store.core.settings import StationSettings, load_settings
+from store.duty.calendar import (
     CalendarEntry,
     CalendarYear,
     load_calendar_year,
@@ -24,8 +26,6 @@ from store.calendar import (
     set_window_unit,
     unmark_day,
 )
-from store.enums import DayKind
-from store.settings import StationSettings, load_settings
 from tui.i18n import label, t
 from tui.widgets.page_table import PageTable
 
@@ -69,7 +69,7 @@ class CalendarDayModal(ModalScreen[DayInput | None]):
 
     def _date(self) -> date | None:
         from screens.roster import parse_skip_dates
-        from store.errors import FieldInvalid
+        from store.core.errors import FieldInvalid
 
         try:
             days = parse_skip_dates(self.query_one("#day-date", Input).value, self.year, 1)

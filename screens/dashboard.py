@@ -15,13 +15,13 @@ from textual.containers import Grid, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from screens.base import DeskScreen, nav_bindings
-from store.calendar import unannounced_year
-from store.clock import to_local
-from store.duty import Dashboard, Handover, load_dashboard
-from store.handover import ShiftSummary, acknowledge_handover, end_shift, summarise_shift
-from store.models import Colour, Tier
-from store.validation import mask_numbers
-from store.words import RisingWord, rising_words
+from store.core.clock import to_local
+from store.core.models import Colour, Tier
+from store.core.validation import mask_numbers
+from store.duty.calendar import unannounced_year
+from store.duty.dashboard import Dashboard, Handover, load_dashboard
+from store.duty.handover import ShiftSummary, acknowledge_handover, end_shift, summarise_shift
+from store.hot_words.words import RisingWord, rising_words
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import plain
@@ -156,7 +156,7 @@ class DashboardScreen(DeskScreen):
         self.desk.desk_shown()  # the other screens load now, after the figures
 
     def _load_words(self) -> list[RisingWord]:
-        # Stored words only: store.words imports no segmenter for this.
+        # Stored words only: store.hot_words.words imports no segmenter for this.
         end = self.today + timedelta(days=1)
         with self.desk.store.read() as session:
             words = rising_words(session=session, end=end, days=30, limit=DASH_WORDS * 2)

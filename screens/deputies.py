@@ -1,6 +1,6 @@
 """The deputies' record (履职全景图): every deputy's work over a month, quarter or year, one
 deputy's page with the issues they lead, and the printable summary for their report to voters
-(述职). Figures are read in workers (store.deputy_record)."""
+(述职). Figures are read in workers (store.reports.deputy_record)."""
 
 from __future__ import annotations
 
@@ -16,17 +16,17 @@ from textual.widgets import Footer, Header, Label, Static
 from screens.issue import IssueScreen
 from screens.paged import PagedTableScreen
 from screens.printing import print_folders, say_printed
-from store.deputy_record import (
+from store.core.models import Colour
+from store.core.paging import Page
+from store.desk.issue_rows import IssueRow
+from store.reports.deputy_record import (
     DeputyRecord,
     get_deputy_record,
     list_deputy_records,
     list_led_issues,
     print_deputy_record,
 )
-from store.issue_rows import IssueRow
-from store.models import Colour
-from store.paging import Page
-from store.stats import Period, PeriodKind, percent
+from store.reports.stats import Period, PeriodKind, percent
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
@@ -157,7 +157,11 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
         def load() -> Page[DeputyRecord]:
             with store.read() as session:
                 return list_deputy_records(
-                    session=session, period=period, today=today, tz=store.clock.tz, offset=offset
+                    session=session,
+                    period=period,
+                    today=today,
+                    tz=store.clock.tz,
+                    offset=offset,
                 )
 
         self.run_store(load, self._show, group="deputy_loaders", exclusive=True)

@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, TextArea
 
 from screens.pick import PickItem, PickModal  # noqa: F401  (re-exported: the dialogs in one place)
-from store.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
-from store.rules import PROGRESS_STATUSES
+from store.core.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
+from store.core.rules import PROGRESS_STATUSES
 from tui.i18n import label, t
 
 

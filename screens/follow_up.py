@@ -18,12 +18,12 @@ from textual.widgets import Footer, Header, Label
 
 from screens.issue import IssueScreen
 from screens.paged import PagedTableScreen
-from store.followup import FollowUpRow, list_follow_ups, reveal_phone
-from store.issue_rows import IssueRow
-from store.issues import close_issue
-from store.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
-from store.paging import Page
-from store.validation import mask_numbers
+from store.core.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
+from store.core.paging import Page
+from store.core.validation import mask_numbers
+from store.desk.follow_up import FollowUpRow, list_follow_ups, reveal_phone
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import close_issue
 from tui.i18n import label, t
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
@@ -190,7 +190,7 @@ class FollowUpScreen(PagedTableScreen):
         """The record of the call just recorded, with its answers; with none, a blank record of
         the issue under the cursor, to fill in by hand during the call."""
         from screens.printing import print_folders, say_printed
-        from store.slips import SlipKind, print_slip
+        from store.reports.slips import SlipKind, print_slip
 
         answered = self.last_call is not None
         issue_id = self.last_call[0] if self.last_call is not None else self.current_id()

@@ -1,7 +1,7 @@
 """Hot words (`h`, 民意热词): the words of the last 7, 30 or 90 days against the days before,
 rising words first, for the whole station, a village or a category; Enter lists a word's visits.
 
-Reads words stored when each visit was written (store.words): no segmentation here."""
+Reads words stored when each visit was written (store.hot_words.words): no segmentation here."""
 
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from screens.base import nav_bindings
 from screens.issue import IssueScreen
 from screens.paged import PagedTableScreen
 from screens.pick import PickItem, PickModal
-from store.clock import to_local
-from store.paging import Page
-from store.reference import Choice, list_categories, list_villages
-from store.visits import VisitRow
-from store.words import RisingWord, rising_words, word_visits
+from store.core.clock import to_local
+from store.core.paging import Page
+from store.desk.reference import Choice, list_categories, list_villages
+from store.desk.visits import VisitRow
+from store.hot_words.words import RisingWord, rising_words, word_visits
 from tui.i18n import t
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable

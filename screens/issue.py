@@ -22,20 +22,20 @@ from screens.dialogs import (
     ProgressModal,
 )
 from screens.project_dialogs import PromoteInput, PromoteModal
-from store.clock import to_local
-from store.issue_page import IssueDetail, TimelineEntry, get_issue
-from store.issues import (
+from store.core.clock import to_local
+from store.core.models import IssueStatus, ProgressCreate, Satisfaction, Tier
+from store.core.validation import mask_phone
+from store.desk.issue_page import IssueDetail, TimelineEntry, get_issue
+from store.desk.issues import (
     IssueRow,
     add_progress,
     change_unit,
     close_issue,
     reopen_issue,
 )
-from store.models import IssueStatus, ProgressCreate, Satisfaction, Tier
-from store.reference import Choice, list_units
-from store.reveals import reveal_issue_phones
-from store.validation import mask_phone
-from store.visits import ConsentChange, VisitRow, set_consent
+from store.desk.reference import Choice, list_units
+from store.desk.visits import ConsentChange, VisitRow, set_consent
+from store.trust.reveals import reveal_issue_phones
 from tui.i18n import label, t
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, plain
@@ -53,7 +53,7 @@ class IssueScreen(DeskScreen):
         Binding("u", "change_unit", t("key.unit"), show=False, id="change-unit"),
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("v", "reveal", t("key.reveal"), show=False, id="reveal-phone"),
-        # Official slips (store.slips): to the unit, and a reminder once it is overdue.
+        # Official slips (store.reports.slips): to the unit, and a reminder once it is overdue.
         Binding(
             "a",
             "print_slip('assignment')",
@@ -202,7 +202,7 @@ class IssueScreen(DeskScreen):
             if number:
                 out.append("\n")
             out.append(to_local(v.received_at, tz).strftime("%Y-%m-%d %H:%M "), style="dim")
-            # A resident purged after the retention period (store.purge) has no name left.
+            # A resident purged after the retention period (store.trust.purge) has no name left.
             who = f"{v.resident} {phone}" if v.resident else t("issue.resident_purged")
             out.append(f"{who} · {v.village} · {label(v.channel)}", style="dim")
             if v.id in d.repeat_visits:
@@ -264,7 +264,7 @@ class IssueScreen(DeskScreen):
             self.revealed = False
             self._show(self.detail)
             return
-        # The reveal is recorded (store.reveals) before any phone shows in clear.
+        # The reveal is recorded (store.trust.reveals) before any phone shows in clear.
         issue_id = self.issue_id
 
         def write() -> int:
@@ -286,7 +286,7 @@ class IssueScreen(DeskScreen):
 
     def action_consent(self) -> None:
         """Pick one of the issue's visits and turn its resident's consent around (given ↔
-        withdrawn), for all their visits on this issue (store.visits.set_consent)."""
+        withdrawn), for all their visits on this issue (store.desk.visits.set_consent)."""
         if self.detail is None or not self.detail.visits:
             return
         tz = self.desk.store.clock.tz
@@ -435,7 +435,7 @@ class IssueScreen(DeskScreen):
 
     def action_promote(self) -> None:
         """Promote the issue to a micro-project (民生微实事), or open the one it belongs to."""
-        from store.projects import project_of_issue
+        from store.projects.projects import project_of_issue
 
         def load() -> str | None:
             with self.desk.store.read() as session:
@@ -460,7 +460,7 @@ class IssueScreen(DeskScreen):
         self.app.push_screen(PromoteModal(self.detail.row.title), chosen)
 
     def _promote(self, value: PromoteInput) -> tuple[str, str]:
-        from store.projects import promote_issue
+        from store.projects.projects import promote_issue
 
         with self.desk.store.write(self.desk.actor) as session:
             row = promote_issue(
@@ -480,7 +480,7 @@ class IssueScreen(DeskScreen):
     def action_print_slip(self, kind: str) -> None:
         """Write the assignment slip (交办单) or the reminder notice (催办通知书) into prints/."""
         from screens.printing import print_folders, say_printed
-        from store.slips import SlipKind, print_slip
+        from store.reports.slips import SlipKind, print_slip
 
         slip, deputy_id = SlipKind(kind), self.desk.deputy_id
         today, tz = self.today, self.desk.store.clock.tz
@@ -499,10 +499,11 @@ class IssueScreen(DeskScreen):
                     deputy_id=deputy_id,
                 )
 
-        # The slips for the unit leave out whoever did not consent (store.slips.FOR_UNIT): say so,
-        # so the deputy can ask the resident before sending it.
+        # The slips for the unit leave out whoever did not consent (store.reports.slips.FOR_UNIT):
+        # say so, so the deputy can ask the resident before sending it.
         visits = self.detail.visits if self.detail else []
-        # A resident without consent on one visit is left out of all theirs (store.slips.for_unit).
+        # A resident without consent on one visit is left out of all theirs
+        # (store.reports.slips.for_unit).
         refused = {v.resident for v in visits if not v.consent_forward}
         withheld = sum(v.resident in refused for v in visits)
 

@@ -28,11 +28,13 @@ from textual.widgets import (
 from screens.dialogs import ConfirmModal, PickItem, PickModal
 from screens.issue import IssueScreen
 from screens.paged import PagedTableScreen
-from store.clock import from_local, to_local
-from store.errors import FormInvalid
-from store.forms import validate_form
-from store.issue_rows import IssueRow
-from store.leader_visits import (
+from store.core.clock import from_local, to_local
+from store.core.errors import FormInvalid
+from store.core.paging import Page
+from store.desk.forms import validate_form
+from store.desk.issue_rows import IssueRow
+from store.desk.reference import Choice, list_deputies
+from store.projects.leader_visits import (
     LeaderVisitCreate,
     LeaderVisitDetail,
     LeaderVisitRow,
@@ -45,8 +47,6 @@ from store.leader_visits import (
     log_leader_visit,
     unlink_issue,
 )
-from store.paging import Page
-from store.reference import Choice, list_deputies
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit, plain

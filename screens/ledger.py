@@ -15,7 +15,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Prog
 
 from screens.base import DeskScreen
 from store.ledger import ImportSummary, LedgerInvalid, RowError, export_ledger, import_ledger
-from store.reveals import log_export
+from store.trust.reveals import log_export
 from tui.i18n import import_summary_lines, row_error_lines, t
 
 # A wrong station's ledger can fail on every row: enough lines to see the pattern.

@@ -14,13 +14,13 @@ from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Text
 
 from screens.base import DeskScreen
 from screens.dialogs import ConfirmModal
-from store.errors import FormInvalid
-from store.forms import validate_form
-from store.models import Channel, VisitCreate, VisitKind
-from store.reference import Choice, list_categories, list_villages
-from store.validation import is_valid_phone, normalise_phone
-from store.visits import Resident, VisitRow, find_resident, log_visit
-from store.words import warm_segmenter
+from store.core.errors import FormInvalid
+from store.core.models import Channel, VisitCreate, VisitKind
+from store.core.validation import is_valid_phone, normalise_phone
+from store.desk.forms import validate_form
+from store.desk.reference import Choice, list_categories, list_villages
+from store.desk.visits import Resident, VisitRow, find_resident, log_visit
+from store.hot_words.words import warm_segmenter
 from tui.i18n import label, t
 
 FIELDS = ("phone", "name", "village_id", "channel", "kind", "category_id", "text")
@@ -100,8 +100,8 @@ class LogVisitScreen(DeskScreen):
         self.title = t("log.title")
         self.query_one("#phone", Input).focus()
         self.run_store(self._load_choices, self._show_choices, group="form_loaders")
-        # The segmenter takes about 0.5 s to build (store.words): while the deputy types, not
-        # on save.
+        # The segmenter takes about 0.5 s to build (store.hot_words.words): while the deputy types,
+        # not on save.
         self.run_worker(warm_segmenter, thread=True, group="segmenter_warmers", exit_on_error=False)
 
     def _load_choices(self) -> tuple[list[Choice], list[Choice]]:

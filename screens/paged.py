@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from screens.base import DeskScreen
-from store.paging import Page
+from store.core.paging import Page
 from tui.i18n import t
 
 

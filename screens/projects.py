@@ -22,10 +22,10 @@ from screens.base import DeskScreen
 from screens.dialogs import ConfirmModal, PickItem, PickModal
 from screens.paged import PagedTableScreen
 from screens.project_dialogs import MilestoneInput, MilestoneModal
-from store.issue_rows import IssueRow
-from store.models import ProjectStatus
-from store.paging import Page
-from store.projects import (
+from store.core.models import ProjectStatus
+from store.core.paging import Page
+from store.desk.issue_rows import IssueRow
+from store.projects.projects import (
     MilestoneRow,
     ProjectDetail,
     ProjectRow,
@@ -47,7 +47,7 @@ from tui.widgets.page_table import PageTable
 
 def print_publication(desk_store, today) -> list[Path]:  # type: ignore[no-untyped-def]
     """Write the publication list (公示) into the data folder's prints/ (in a worker)."""
-    from store.publication import build_publication, write_publication
+    from store.projects.publication import build_publication, write_publication
     from tui.settings import data_dir
 
     with desk_store.read() as session:

@@ -1,5 +1,5 @@
-"""Showing phones in clear: every screen that reveals them records it first (store.reveals), so
-the audit trail knows who saw whose phone."""
+"""Showing phones in clear: every screen that reveals them records it first (store.trust.reveals),
+so the audit trail knows who saw whose phone."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from screens.base import DeskScreen
-from store.reveals import log_reveal
+from store.trust.reveals import log_reveal
 
 
 def log_reveals(

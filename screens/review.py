@@ -20,9 +20,9 @@ from textual.widgets import Footer, Header, Label
 from screens.dialogs import ConfirmModal
 from screens.paged import PagedTableScreen
 from screens.project_dialogs import ScoreModal, parse_score
-from store.models import ReviewTarget
-from store.paging import Page
-from store.review import (
+from store.core.models import ReviewTarget
+from store.core.paging import Page
+from store.projects.review import (
     BoardRow,
     ReviewInfo,
     TargetRow,
@@ -32,7 +32,7 @@ from store.review import (
     review_board,
     score_target,
 )
-from store.stats import Period, PeriodKind
+from store.reports.stats import Period, PeriodKind
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import fit

@@ -14,11 +14,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.base import DeskScreen
 from screens.dialogs import NoteModal, PickItem, PickModal, PinModal
-from store.errors import FieldInvalid
-from store.pins import clean_pin, has_pin, set_pin, verify_pin
-from store.reference import Choice, list_deputies
-from store.roster import RosterDay, assign_shift, clear_shift, generate_roster, list_roster
-from store.stats import Period, PeriodKind
+from store.core.errors import FieldInvalid
+from store.desk.reference import Choice, list_deputies
+from store.duty.pins import clean_pin, has_pin, set_pin, verify_pin
+from store.duty.roster import RosterDay, assign_shift, clear_shift, generate_roster, list_roster
+from store.reports.stats import Period, PeriodKind
 from tui.i18n import t
 from tui.widgets.page_table import PageTable
 

@@ -25,8 +25,9 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from screens.base import DeskScreen
 from screens.issue import IssueScreen
 from screens.reveal import log_reveals
-from store.clock import to_local
-from store.search import (
+from store.core.clock import to_local
+from store.core.validation import mask_numbers, mask_phone
+from store.search.query import (
     CAP,
     EXCERPT_CHARS,
     IssueHit,
@@ -39,8 +40,7 @@ from store.search import (
     narrows,
     search,
 )
-from store.search_terms import QUERY_MAX, Query, ResidentMatch, find_spans
-from store.validation import mask_numbers, mask_phone
+from store.search.terms import QUERY_MAX, Query, ResidentMatch, find_spans
 from tui.i18n import label, t
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
@@ -105,7 +105,7 @@ class Request:
     fallback: bool
     offset: int = 0
     resident_id: str | None = None
-    # Kinds known to have no hits (they had none for a shorter text: store.search.narrows).
+    # Kinds known to have no hits (they had none for a shorter text: store.search.query.narrows).
     known_empty: frozenset[SearchKind] = frozenset()
     serial: int = field(default_factory=lambda: next(_serials))
 
@@ -212,7 +212,7 @@ class SearchScreen(DeskScreen):
         # The newest request, and whether a page query is running (see the module's doc).
         self.latest: Request | None = None
         self.busy = False
-        # Counts of every kind for `counted_text` (capped, see store.search.CAP).
+        # Counts of every kind for `counted_text` (capped, see store.search.query.CAP).
         self.counts: dict[SearchKind, int] = {}
         self.counted_text: str | None = None
         # For each kind, a text it had no hits for: typing on from there finds none either.
@@ -417,7 +417,7 @@ class SearchScreen(DeskScreen):
     def _fill(self, answer: Answer, keep: str | None = None) -> None:
         if self.revealed:
             # Revealed phones stay revealed on the next page or the next query: those residents'
-            # reveals are recorded too (store.reveals), each once.
+            # reveals are recorded too (store.trust.reveals), each once.
             new = [r for r in residents_shown(answer) if r not in self.revealed_for]
             self.revealed_for.update(new)
             log_reveals(self, new)
@@ -483,7 +483,7 @@ class SearchScreen(DeskScreen):
         width = self.width_of("visit", SearchKind.visits)
         lead = "…" if hit.excerpt_cut else ""
         # The excerpt's end is cut too (EXCERPT_CHARS): an ellipsis there marks a number cut
-        # short as such, so it is masked (store.validation.mask_numbers).
+        # short as such, so it is masked (store.core.validation.mask_numbers).
         tail = "…" if len(hit.excerpt) >= EXCERPT_CHARS else ""
         words = marked(lead + hit.excerpt + tail, terms, width, reveal=bool(self.revealed))
         meta = Text(no_wrap=True, overflow="ellipsis")
@@ -531,7 +531,7 @@ class SearchScreen(DeskScreen):
         if kind in request.known_empty:
             return "0"
         if request.fallback:
-            # Kinds tried before the one shown (store.search.search's order) had no hits.
+            # Kinds tried before the one shown (store.search.query.search's order) had no hits.
             tried = [request.kind, *(k for k in KIND_ORDER if k != request.kind)]
             if tried.index(kind) < tried.index(answer.results.kind) or not page.items:
                 return "0"

@@ -1,6 +1,6 @@
 """Statistics (`s`): the headline figures of a month, quarter or year, a breakdown by tier, unit,
 village, category or channel, charts, drill-downs to the issues behind any figure, and the
-quarterly report. Every figure is read in a worker (store.stats)."""
+quarterly report. Every figure is read in a worker (store.reports.stats)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, TabbedCont
 
 from screens.base import DeskScreen
 from screens.station_scoped import StationScoped
-from store.models import Channel, Colour, Tier
-from store.paging import PAGE_SIZE, Page
-from store.stats import (
+from store.core.models import Channel, Colour, Tier
+from store.core.paging import PAGE_SIZE, Page
+from store.reports.stats import (
     Breakdown,
     FigureRow,
     Figures,
@@ -424,7 +424,7 @@ class StatsScreen(StationScoped, DeskScreen):
         )
 
     def _write_report(self, quarter: Period, station_id: str | None = None) -> list[Path]:
-        from store.report import build_report, write_report
+        from store.reports.quarterly_report import build_report, write_report
         from tui.settings import data_dir
 
         folder = data_dir() / "reports"

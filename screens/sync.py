@@ -23,8 +23,8 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Pro
 
 from screens.dialogs import ConfirmModal
 from screens.paged import PagedTableScreen
-from store.errors import StoreError
-from store.models import (
+from store.core.errors import StoreError
+from store.core.models import (
     Channel,
     DeviceKind,
     IssueStatus,
@@ -34,8 +34,9 @@ from store.models import (
     Tier,
     VisitKind,
 )
-from store.paging import PAGE_SIZE, Page
-from store.reference import list_categories, list_deputies, list_units, list_villages
+from store.core.paging import PAGE_SIZE, Page
+from store.core.validation import mask_numbers
+from store.desk.reference import list_categories, list_deputies, list_units, list_villages
 from store.sync.conflicts import ConflictRow, keep_current, list_conflicts, restore_lost
 from store.sync.exchange import (
     PASSPHRASE_MIN,
@@ -47,7 +48,6 @@ from store.sync.exchange import (
     import_bundle,
     sync_status,
 )
-from store.validation import mask_numbers
 from tui.i18n import CATALOGUE, label, t
 from tui.settings import data_dir
 from tui.sync_summary import import_summary_lines

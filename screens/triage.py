@@ -15,13 +15,13 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from screens.dialogs import PickItem, PickModal
 from screens.paged import PagedTableScreen
 from screens.reveal import log_reveals
-from store.clock import to_local
-from store.issues import IssueRow, link_visits, open_issue_from_visits, suggest_units
-from store.models import Tier
-from store.paging import Page
-from store.similar import SimilarVisit, Suggestion, similar_untriaged, suggest_issues
-from store.validation import mask_numbers, mask_phone
-from store.visits import (
+from store.core.clock import to_local
+from store.core.models import Tier
+from store.core.paging import Page
+from store.core.validation import mask_numbers, mask_phone
+from store.desk.issues import IssueRow, link_visits, open_issue_from_visits, suggest_units
+from store.desk.similar import SimilarVisit, Suggestion, similar_untriaged, suggest_issues
+from store.desk.visits import (
     ConsentChange,
     VisitDetail,
     VisitRow,
@@ -316,7 +316,7 @@ class TriageScreen(PagedTableScreen):
 
     def action_consent(self) -> None:
         """The resident gives or withdraws consent to forwarding (同意转交) for this visit, before
-        the unit is chosen (store.visits.set_consent)."""
+        the unit is chosen (store.desk.visits.set_consent)."""
         detail = self._visit_or_warn()
         if detail is None:
             return
@@ -503,7 +503,7 @@ class TriageScreen(PagedTableScreen):
             self._show_detail(self.info)
 
     def action_sort(self) -> None:
-        """Oldest first ↔ the most urgent first (store.urgency), from the first page."""
+        """Oldest first ↔ the most urgent first (store.desk.urgency), from the first page."""
         self.by_urgency = not self.by_urgency
         self.page_offset = 0
         self.reload()

@@ -14,13 +14,13 @@ from sqlalchemy import Connection, Engine, QueuePool, create_engine, event, make
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
-from store.change_chain import seal_new_entries
-from store.changes import Actor, WriteContext
-from store.cipher import cipher_dbapi
-from store.clock import Clock
-from store.dialect import POSTGRES_SCHEMES, database_url
-from store.errors import DatabaseBusy, DatabaseUnreadable, ReadOnlySession
-from store.files import is_encrypted_file, is_sqlite_file
+from store.changelog.chain import seal_new_entries
+from store.changelog.changes import Actor, WriteContext
+from store.core.cipher import cipher_dbapi
+from store.core.clock import Clock
+from store.core.dialect import POSTGRES_SCHEMES, database_url
+from store.core.errors import DatabaseBusy, DatabaseUnreadable, ReadOnlySession
+from store.core.files import is_encrypted_file, is_sqlite_file
 
 # Spec §8: a lock held by another terminal is waited for this long before a write gives up.
 BUSY_TIMEOUT_MS = 10_000
@@ -105,7 +105,7 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
     # What is overwritten or deleted is zeroed in the file, not left in free space: a purged
-    # phone number (store.purge) must not be readable from the file afterwards.
+    # phone number (store.trust.purge) must not be readable from the file afterwards.
     cursor.execute("PRAGMA secure_delete = ON")
     # Each pooled connection keeps its own page cache (2 MB by default, and the desk's workers
     # hold three or four connections open): 512 KB each keeps the indexes a page or a count
@@ -125,7 +125,7 @@ def _sqlite_on_begin(conn: Any) -> None:
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """A session for one unit of reading. Any write through it fails with ReadOnlySession: ORM
-    writes at flush (store.changes), SQL ones in the database itself."""
+    writes at flush (store.changelog.changes), SQL ones in the database itself."""
     with engine.connect() as conn:
         # One connection for the whole session, so the read-only mark is lifted from the same
         # connection it was put on before the pool hands it to a writer.
@@ -157,7 +157,7 @@ def _set_read_only(conn: Connection, on: bool) -> None:
 @contextmanager
 def write_session(engine: Engine, *, actor: Actor, clock: Clock) -> Iterator[Session]:
     """One write transaction (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: the store's advisory lock),
-    every change logged and its log entries sealed (store.change_chain), committed at the end or
+    every change logged and its log entries sealed (store.changelog.chain), committed at the end or
     rolled back whole on any error."""
     bind = engine.execution_options(write=True)
     with Session(bind, expire_on_commit=False) as session:

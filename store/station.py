@@ -9,14 +9,12 @@ from pathlib import Path
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, select
 
-from store.changes import Actor
-from store.clock import Clock, SystemClock
-from store.db import Store, make_engine, read_session, write_session
-from store.dialect import DatabaseTarget, database_url, is_postgres_target, shown_target
-from store.errors import DatabaseUnreadable, FieldInvalid, StationMissing, WrongPassphrase
-from store.files import is_encrypted_file, require_database
-from store.migrate import ensure_schema
-from store.models import (
+from store.changelog.changes import Actor
+from store.core.clock import Clock, SystemClock
+from store.core.dialect import DatabaseTarget, database_url, is_postgres_target, shown_target
+from store.core.errors import DatabaseUnreadable, FieldInvalid, StationMissing, WrongPassphrase
+from store.core.files import is_encrypted_file, require_database
+from store.core.models import (
     Deputy,
     DeputyLevel,
     Device,
@@ -29,7 +27,9 @@ from store.models import (
     VillageKind,
     new_id,
 )
-from store.validation import clean_name
+from store.core.validation import clean_name
+from store.db import Store, make_engine, read_session, write_session
+from store.trust.migrate import ensure_schema
 
 # LocalMeta key marking a county hub's database (store.sync.hub); "1" there.
 HUB_META = "hub"

@@ -5,7 +5,7 @@ pytest's tmp dirs; nothing is mocked. The demo database is built once per sessio
 treated as read-only: tests that write to a demo station use `demo_copy_path`.
 
 Tests marked `both_backends` run twice, on SQLite and on PostgreSQL (a server of the session's
-own, tests/pg.py): their `store` is the same small station in a database of their own."""
+own, tests/helpers/pg.py): their `store` is the same small station in a database of their own."""
 
 from __future__ import annotations
 
@@ -31,20 +31,20 @@ from small_station import (  # noqa: F401  (re-exported to the tests)
 )
 
 from fixtures.demo import build_demo
-from store.backup import backup_to
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
+from store.core.models import Channel, Tier, VisitCreate, VisitKind
 from store.db import Store
-from store.issues import IssueRow, open_issue
-from store.models import Channel, Tier, VisitCreate, VisitKind
-from store.reference import Choice, list_categories, list_deputies, list_units, list_villages
+from store.desk.issues import IssueRow, open_issue
+from store.desk.reference import Choice, list_categories, list_deputies, list_units, list_villages
+from store.desk.visits import VisitRow, log_visit
 from store.station import (
     StationInfo,
     init_station,
     load_station,
     open_store,
 )
-from store.visits import VisitRow, log_visit
+from store.trust.backup import backup_to
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from tui.opening_flow import StationOpener
 from tui.station_view import StationView, find_stations
 
 if TYPE_CHECKING:
-    from store.changes import Actor
+    from store.changelog.changes import Actor
     from store.db import Store
     from store.station import StationInfo
 

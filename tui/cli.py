@@ -10,8 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from store.errors import FieldInvalid, StoreError
-from store.files import parse_target
+from store.core.errors import FieldInvalid, StoreError
+from store.core.files import parse_target
 from tui import settings
 from tui.i18n import CATALOGUE, both, set_language, t
 
@@ -25,8 +25,8 @@ cli = typer.Typer(
     rich_markup_mode=None,
 )
 
-# A SQLite file, or a PostgreSQL URL (store.dialect.parse_target): commands that need a file get
-# it from `_db`, those that work on both (check, backup's refusal) from `_target`.
+# A SQLite file, or a PostgreSQL URL (store.core.dialect.parse_target): commands that need a file
+# get it from `_db`, those that work on both (check, backup's refusal) from `_target`.
 DbOption = Annotated[
     Any, typer.Option("--db", help=both("cli.db"), parser=parse_target, show_default=False)
 ]
@@ -85,7 +85,7 @@ def _new_key(ctx: typer.Context, encrypt: bool) -> str | None:
 def _db(ctx: typer.Context, db: Path | str | None) -> Path:
     target = _target(ctx, db)
     if isinstance(target, str):
-        from store.dialect import shown_target
+        from store.core.dialect import shown_target
 
         raise CliError(t("cli.postgres_unsupported", db=shown_target(target)), 2)
     return target
@@ -116,7 +116,7 @@ def open_app(path: Path | str, lang: str, *, key: str | None = None) -> None:
     (a county hub). What can be told without the store (no such file, not a database) is told
     here, on the command line; the app paints at once and opens (and if need be upgrades) the
     store behind an opening screen, which also says when a server cannot be reached."""
-    from store.files import is_postgres_target, require_database
+    from store.core.files import is_postgres_target, require_database
 
     if not is_postgres_target(path):
         require_database(Path(path), key=key)
@@ -181,8 +181,8 @@ def init(
     passphrase_file: PassphraseOption = None,
     encrypt: EncryptOption = False,
 ) -> None:
-    from store.clock import SystemClock
-    from store.models import VillageKind
+    from store.core.clock import SystemClock
+    from store.core.models import VillageKind
     from store.station import DeputyIn, StationIn, VillageIn, init_station
 
     path = _db(ctx, db)

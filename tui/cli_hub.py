@@ -1,6 +1,6 @@
 """`liaison hub init` and `liaison sync push|pull --hub URL`: a county hub (store.sync.hub).
 
-Every message names the hub without its password (store.dialect.shown_target)."""
+Every message names the hub without its password (store.core.dialect.shown_target)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from pathlib import Path
 
 import typer
 
-from store.files import DatabaseTarget
+from store.core.files import DatabaseTarget
 from tui.i18n import t
 
 
 def init_command(db: DatabaseTarget, county: str) -> int:
-    from store.clock import SystemClock
-    from store.errors import FieldInvalid
+    from store.core.clock import SystemClock
+    from store.core.errors import FieldInvalid
     from store.sync.hub import init_hub, shown_hub
     from tui.cli import CliError
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import typer
 
-from store.cipher import KEY_MIN
-from store.errors import StoreError, WrongPassphrase
+from store.core.cipher import KEY_MIN
+from store.core.errors import StoreError, WrongPassphrase
 from tui.cli_sync import given_secret
 from tui.i18n import t
 
@@ -77,11 +77,11 @@ def database_key(path: Path, passphrase_file: Path | None) -> str | None:
         PassphraseRefused: encrypted, none given and no terminal to ask at.
         WrongPassphrase: the one given, or three typed, do not open it.
     """
-    from store.files import is_encrypted_file
+    from store.core.files import is_encrypted_file
 
     if not is_encrypted_file(path):
         return None
-    from store.cipher import key_opens
+    from store.core.cipher import key_opens
 
     given = _given(passphrase_file)
     if given is not None:
@@ -101,8 +101,8 @@ def database_key(path: Path, passphrase_file: Path | None) -> str | None:
 
 def rekey_command(path: Path, *, key: str | None, new_passphrase_file: Path | None) -> int:
     """`liaison rekey`: a new passphrase for an encrypted database, or encrypt a plain one."""
-    from store.backup import rekey_database
-    from store.files import require_database
+    from store.core.files import require_database
+    from store.trust.backup import rekey_database
 
     require_database(path, key=key)
     new_key = new_database_key(new_passphrase_file, from_env=False)

@@ -64,7 +64,7 @@ def import_command(path: Path, db: Path, dry_run: bool, *, key: str | None = Non
 
 
 def export_command(out: Path, db: Path, reveal: bool, *, key: str | None = None) -> int:
-    from store.clock import today
+    from store.core.clock import today
     from store.ledger import export_ledger
     from store.station import open_store
 
@@ -80,8 +80,8 @@ def export_command(out: Path, db: Path, reveal: bool, *, key: str | None = None)
                 progress=progress_printer(t("ledger.exporting")),
             )
         if reveal:
-            from store.reveals import log_export
             from store.station import load_station
+            from store.trust.reveals import log_export
 
             # Phones written in clear: recorded in the access log (this device, no deputy).
             with store.write(load_station(store).actor()) as session:

@@ -10,8 +10,8 @@ from tui.i18n import t
 
 
 def backup_command(db: Path | str, out: Path, *, key: str | None = None) -> int:
-    from store.backup import BackupOnPostgres, backup_database
-    from store.files import require_database
+    from store.core.files import require_database
+    from store.trust.backup import BackupOnPostgres, backup_database
 
     if isinstance(db, str):  # a PostgreSQL URL (tui.cli keeps only those as text)
         raise BackupOnPostgres()
@@ -22,7 +22,7 @@ def backup_command(db: Path | str, out: Path, *, key: str | None = None) -> int:
 
 
 def restore_command(db: Path | str, backup: Path, *, key: str | None = None) -> int:
-    from store.backup import BackupOnPostgres, restore_database
+    from store.trust.backup import BackupOnPostgres, restore_database
 
     if isinstance(db, str):
         raise BackupOnPostgres()
@@ -35,10 +35,10 @@ def check_command(db: Path | str, *, repair: bool = False, key: str | None = Non
     """Exit code 0 when the database is sound, 1 with one line per finding otherwise. With
     `repair`, derived data (search index, word counts) is rebuilt first. `db` is a SQLite file
     or a PostgreSQL URL."""
-    from store.check import check_database, repair_derived_data
+    from store.core.dialect import database_url
+    from store.core.files import require_database
     from store.db import make_engine
-    from store.dialect import database_url
-    from store.files import require_database
+    from store.trust.check import check_database, repair_derived_data
 
     if isinstance(db, Path):
         require_database(db, key=key)
@@ -64,9 +64,9 @@ def daily_backup_in_background(db: Path, *, key: str | None = None) -> None:
     import threading
 
     def run() -> None:
-        from store.backup import daily_backup, load_keep_days
-        from store.clock import SystemClock, today
+        from store.core.clock import SystemClock, today
         from store.db import make_engine, read_session, sqlite_url
+        from store.trust.backup import daily_backup, load_keep_days
         from tui.settings import data_dir
 
         engine = make_engine(sqlite_url(db), key=key)

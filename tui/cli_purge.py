@@ -1,4 +1,5 @@
-"""`liaison purge`: residents' personal data removed after the retention period (store.purge)."""
+"""`liaison purge`: residents' personal data removed after the retention period
+(store.trust.purge)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ def purge_command(
     db: Path, *, dry_run: bool, years: int | None, yes: bool, key: str | None = None
 ) -> int:
     """Returns the exit code: 0 done (or a dry run), 1 refused or not confirmed."""
-    from store.clock import today
-    from store.purge import plan_purge, purge_residents
+    from store.core.clock import today
     from store.station import load_station, open_store
+    from store.trust.purge import plan_purge, purge_residents
     from tui.cli_ledger import progress_printer
 
     store = open_store(db, key=key)

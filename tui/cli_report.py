@@ -25,15 +25,15 @@ def report_command(
 ) -> int:
     """Write the quarter's report to `out`. `db` is a SQLite file or a PostgreSQL URL (a county
     hub); `station` names one of the database's stations (all of them without it)."""
-    from store.errors import FieldInvalid
-    from store.files import require_database
+    from store.core.errors import FieldInvalid
+    from store.core.files import require_database
 
     # Check everything the user typed before opening the database, so that nothing is written.
     if out.suffix.lower() not in (".xlsx", ".html"):
         raise ReportRefused(t("report.format"))
     if not out.parent.is_dir():
         raise ReportRefused(t("ledger.bad_out"))
-    from store.stats import Period
+    from store.reports.stats import Period
 
     try:
         period = Period.parse_quarter(quarter)
@@ -60,10 +60,10 @@ def write_quarter_report(
     key: str | None = None,
 ) -> list[Path]:
     """Read the figures once and write each of `outs` (format by suffix)."""
-    from store.clock import SystemClock, today
+    from store.core.clock import SystemClock, today
+    from store.core.dialect import database_url
     from store.db import make_engine, read_session
-    from store.dialect import database_url
-    from store.report import build_report, write_report
+    from store.reports.quarterly_report import build_report, write_report
 
     clock = SystemClock()
     engine = make_engine(database_url(db), key=key)
@@ -85,8 +85,8 @@ def write_quarter_report(
 
 
 def _station_id(session: object, name: str) -> str:
-    """The id of the one station named `name` among the database's (store.station_scope)."""
-    from store.station_scope import list_stations
+    """The id of the one station named `name` among the database's (store.desk.station_scope)."""
+    from store.desk.station_scope import list_stations
 
     stations = list_stations(session=session)  # type: ignore[arg-type]
     found = [s.id for s in stations if s.name == name.strip()]
@@ -102,7 +102,7 @@ def _station_tz(session: object) -> object | None:
 
     from sqlmodel import select
 
-    from store.models import Station
+    from store.core.models import Station
 
     name = session.exec(select(Station.timezone)).first()  # type: ignore[attr-defined]
     return ZoneInfo(name) if name else None

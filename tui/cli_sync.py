@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from store.errors import SyncRefused
+from store.core.errors import SyncRefused
 from tui.i18n import t
 
 PASSPHRASE_ENV = "LIAISON_PASSPHRASE"
@@ -115,7 +115,7 @@ def join_command(
     """Make a laptop of the station `bundle` came from; `key` encrypts its database."""
     import platform
 
-    from store.clock import SystemClock
+    from store.core.clock import SystemClock
     from store.sync.exchange import join_station
 
     passphrase = read_passphrase(passphrase_file, needed=True)

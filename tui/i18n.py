@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from store.enums import (
+from store.core.enums import (
     Channel,
     Colour,
     DayKind,
@@ -1138,7 +1138,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Cannot open the database {db}: the server is down, the address or password is wrong,"
         " or there is no such database",
     ),
-    # Sync bundles refused (store.errors.SyncRefused): nothing was changed.
+    # Sync bundles refused (store.core.errors.SyncRefused): nothing was changed.
     "sync.refused": ("同步包未导入", "The sync bundle was not taken in"),
     "sync.not_bundle": ("不是同步包文件", "Not a sync bundle"),
     "sync.damaged": (
@@ -1759,7 +1759,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "ledger.more_errors": ("……还有 {count} 处错误未列出", "… and {count} more errors not listed"),
     "cli.check": ("检查数据库的完整性和一致性", "Check the database's integrity and consistency"),
-    # Statistics (s) and the quarterly report (store.stats, store.report)
+    # Statistics (s) and the quarterly report (store.reports.stats, store.reports.quarterly_report)
     "key.stats": ("统计", "Statistics"),
     "tip.stats": ("头条数字、分组统计和图表", "Headline figures, breakdowns and charts"),
     "cmd.stats": ("统计：打开", "Statistics: open"),

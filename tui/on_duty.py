@@ -13,7 +13,7 @@ from tui.i18n import t
 from tui.lazy_screens import is_screen
 
 if TYPE_CHECKING:
-    from store.reference import Choice
+    from store.desk.reference import Choice
     from tui.app import LiaisonApp
 
     _Base = LiaisonApp
@@ -26,8 +26,8 @@ class OnDuty(_Base):
 
     @work(thread=True, exit_on_error=False, group="duty_loaders")
     def _find_deputy(self, ask: bool = False) -> None:
-        from store.duty import deputies_on_duty
-        from store.reference import list_deputies
+        from store.desk.reference import list_deputies
+        from store.duty.dashboard import deputies_on_duty
 
         if self.station.hub:
             return  # the county's view of its stations: nobody is on duty there
@@ -40,7 +40,7 @@ class OnDuty(_Base):
             self.call_from_thread(self._ask_deputy, rostered, everyone)
 
     def _today(self) -> date:
-        from store.clock import today
+        from store.core.clock import today
 
         return today(self.store.clock)
 
@@ -63,14 +63,14 @@ class OnDuty(_Base):
     @work(thread=True, exit_on_error=False, group="duty_writers")
     def _set_deputy(self, deputy_id: str, pin: str | None = None) -> None:
         """Put a deputy on duty, asking for their PIN first if they have one."""
-        from store.clock import to_local
-        from store.duty import start_duty
-        from store.pins import has_pin, verify_pin
-        from store.reference import list_deputies
+        from store.core.clock import to_local
+        from store.desk.reference import list_deputies
+        from store.duty.dashboard import start_duty
+        from store.duty.pins import has_pin, verify_pin
 
         actor = self.station.actor(deputy_id)
         refused = ""
-        # One transaction either way: a wrong PIN's count must be kept (store.pins).
+        # One transaction either way: a wrong PIN's count must be kept (store.duty.pins).
         with self.store.write(actor) as session:
             name = next(d.name for d in list_deputies(session=session) if d.id == deputy_id)
             if has_pin(session=session, deputy_id=deputy_id):

@@ -18,10 +18,10 @@ from tui.lazy_screens import SCREENS_BY_MODE, screen_class
 from tui.station_view import find_stations
 
 if TYPE_CHECKING:
+    from store.core.errors import StoreError
     from store.db import Store
-    from store.errors import StoreError
+    from store.desk.station_scope import StationChoice
     from store.station import StationInfo
-    from store.station_scope import StationChoice
     from tui.app import LiaisonApp
 
     _Base = LiaisonApp
@@ -34,7 +34,7 @@ class StationOpener(_Base):
 
     @work(thread=True, exit_on_error=False, group="store_openers")
     def _open_store(self) -> None:
-        from store.errors import StoreError
+        from store.core.errors import StoreError
 
         assert self.db_path is not None
         upgraded: list[Path] = []
@@ -60,8 +60,8 @@ class StationOpener(_Base):
         """The one line to leave with. A PostgreSQL database that cannot be opened is most
         often a server that is down or a wrong address or password: say so, naming the
         database without its password."""
-        from store.dialect import is_postgres_target, shown_target
-        from store.errors import DatabaseUnreadable
+        from store.core.dialect import is_postgres_target, shown_target
+        from store.core.errors import DatabaseUnreadable
 
         if isinstance(exc, DatabaseUnreadable) and is_postgres_target(self.db_path or ""):
             return t("error.pg_unreachable", db=shown_target(self.db_path or ""))

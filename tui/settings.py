@@ -17,7 +17,7 @@ def data_dir() -> Path:
 def default_db() -> Path | str:
     """`LIAISON_DB` if set (a file, or a PostgreSQL URL kept as text), else `station.sqlite3`
     in the platform's user-data dir."""
-    from store.files import parse_target  # stdlib only: no database library loads
+    from store.core.files import parse_target  # stdlib only: no database library loads
 
     env = os.environ.get("LIAISON_DB")
     return parse_target(env) if env else data_dir() / "station.sqlite3"

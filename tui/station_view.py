@@ -12,7 +12,7 @@ from tui.i18n import t
 
 if TYPE_CHECKING:
     from store.db import Store
-    from store.station_scope import StationChoice
+    from store.desk.station_scope import StationChoice
     from tui.app import LiaisonApp
 
     _Base = LiaisonApp
@@ -24,8 +24,8 @@ ALL_STATIONS = "-all-"
 
 
 def find_stations(store: Store) -> tuple[StationChoice, ...]:
-    """The stations the database holds (store.station_scope); one small query, at opening."""
-    from store.station_scope import list_stations
+    """The stations the database holds (store.desk.station_scope); one small query, at opening."""
+    from store.desk.station_scope import list_stations
 
     with store.read() as session:
         return list_stations(session=session)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 
-from store.models import Colour
+from store.core.models import Colour
 
 if TYPE_CHECKING:
     from textual.app import App

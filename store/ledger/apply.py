@@ -11,21 +11,21 @@ from typing import Any
 from sqlalchemy import Connection, func
 from sqlmodel import Session, SQLModel, select
 
-from store.bulk import bulk_load
-from store.changes import Actor, bulk_insert, write_context
-from store.clock import today as today_of
+from store.changelog.bulk import bulk_load
+from store.changelog.changes import Actor, bulk_insert, write_context
+from store.core.clock import today as today_of
+from store.core.models import Constituent, Evaluation, Issue, Progress, Village, Visit
 from store.db import Store
-from store.ledger.errors import LedgerInvalid, RowError
-from store.ledger.plan import ImportPlan, plan_import
-from store.ledger.reader import read_ledger
-from store.models import Constituent, Evaluation, Issue, Progress, Village, Visit
-from store.repeats import (
+from store.desk.repeats import (
     apply_to_issue,
     apply_to_new_issue,
     mark_repeats,
     residents_on_issues,
     vulnerable_residents,
 )
+from store.ledger.errors import LedgerInvalid, RowError
+from store.ledger.plan import ImportPlan, plan_import
+from store.ledger.reader import read_ledger
 
 Progress_ = Callable[[int, int], None]
 # Rows per insert statement and per progress report.

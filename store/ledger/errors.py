@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.errors import StoreError
+from store.core.errors import StoreError
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
-from store.ledger.columns import COLOUR_HEADER, COLUMNS, is_formula_like, neutralise
-from store.ledger.errors import LedgerUnreadable
-from store.ledger.values import CONSENT_NO, CONSENT_YES
-from store.models import (
+from store.core.models import (
     Category,
     Channel,
     Colour,
@@ -33,10 +30,13 @@ from store.models import (
     Visit,
     VisitKind,
 )
-from store.rules import closed_colour, open_colour
-from store.settings import StationSettings, load_settings
+from store.core.rules import closed_colour, open_colour
+from store.core.settings import StationSettings, load_settings
+from store.core.validation import mask_numbers, mask_phone
+from store.ledger.columns import COLOUR_HEADER, COLUMNS, is_formula_like, neutralise
+from store.ledger.errors import LedgerUnreadable
+from store.ledger.values import CONSENT_NO, CONSENT_YES
 from store.station import station_info
-from store.validation import mask_numbers, mask_phone
 
 HEADERS: tuple[str, ...] = (*(c.zh for c in COLUMNS), COLOUR_HEADER)
 PAGE = 1000

@@ -12,13 +12,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
-from store.clock import from_local
-from store.errors import FieldInvalid
-from store.ledger.columns import BY_KEY
-from store.ledger.errors import RowError
-from store.ledger.reader import LedgerFile, LedgerRow
-from store.ledger.values import choice_names, closest, parse_consent, parse_date
-from store.models import (
+from store.core.clock import from_local
+from store.core.errors import FieldInvalid
+from store.core.models import (
     Category,
     Channel,
     Constituent,
@@ -35,10 +31,14 @@ from store.models import (
     VisitKind,
     new_id,
 )
-from store.rules import due_dates, evaluation_reopens
-from store.settings import StationSettings, load_settings
+from store.core.rules import due_dates, evaluation_reopens
+from store.core.settings import StationSettings, load_settings
+from store.core.validation import clean_name, clean_phone, clean_text, summarise
+from store.ledger.columns import BY_KEY
+from store.ledger.errors import RowError
+from store.ledger.reader import LedgerFile, LedgerRow
+from store.ledger.values import choice_names, closest, parse_consent, parse_date
 from store.station import station_info
-from store.validation import clean_name, clean_phone, clean_text, summarise
 
 # Visit and issue ids made from their content, so the same rows imported twice are one record.
 LEDGER_NAMESPACE = uuid.UUID("0b7c3f5e-9a41-4d2c-8e6b-5f1a2c3d4e70")

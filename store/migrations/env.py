@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection the store hands over (see store.migrate)."""
+"""Alembic environment: runs on the connection the store hands over (see store.trust.migrate)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-import store.models  # noqa: F401  (registers every table on the metadata)
-from store.migrate import include_object
+import store.core.models  # noqa: F401  (registers every table on the metadata)
+from store.trust.migrate import include_object
 
 target_metadata = SQLModel.metadata
 

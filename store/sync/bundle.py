@@ -20,7 +20,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from store.errors import SyncRefused
+from store.core.errors import SyncRefused
 
 MAGIC = b"LDSYNC\x00\x01"
 FORMAT = 1

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from store.changes import parse_hlc, write_context
-from store.errors import NotFound
-from store.models import ConflictResolution, Device, SyncConflict
-from store.paging import PAGE_SIZE, Page
+from store.changelog.changes import parse_hlc, write_context
+from store.core.errors import NotFound
+from store.core.models import ConflictResolution, Device, SyncConflict
+from store.core.paging import PAGE_SIZE, Page
+from store.core.validation import mask_id_number, mask_phone
 from store.sync.merge import key_column, synced_tables, value_converters
-from store.validation import mask_id_number, mask_phone
 
 # Fields holding personal numbers: masked wherever a conflict is shown.
 _PHONES = frozenset({"phone"})

@@ -21,17 +21,17 @@ from sqlalchemy import Connection, Table, func
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from store.backup import backup_to, connect_file, export_database, remove_database_files
-from store.changes import Actor
-from store.clock import Clock
+from store.changelog.changes import Actor
+from store.core.clock import Clock
+from store.core.errors import SyncRefused
+from store.core.files import SQLITE_HEADER
+from store.core.models import ChangeLog, Device, DeviceKind, LocalMeta, SyncPeer, new_id
 from store.db import Store, make_engine, read_session, sqlite_url, write_session
-from store.errors import SyncRefused
-from store.files import SQLITE_HEADER
-from store.migrate import ensure_schema
-from store.models import ChangeLog, Device, DeviceKind, LocalMeta, SyncPeer, new_id
 from store.station import StationInfo, load_station, station_info
 from store.sync.bundle import new_station_key, open_bundle, read_header, seal_bundle
 from store.sync.merge import CHANGE_COLUMNS, MergeResult, clamps_held, merge_changes
+from store.trust.backup import backup_to, connect_file, export_database, remove_database_files
+from store.trust.migrate import ensure_schema
 
 STATION_KEY = "station_key"
 # A joining bundle carries the station's key under the passphrase alone.

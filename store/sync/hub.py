@@ -34,13 +34,13 @@ from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session
 
-from store.clock import Clock
+from store.changelog.field_clock import chunks
+from store.core.clock import Clock
+from store.core.dialect import database_url, is_postgres_target, shown_target
+from store.core.errors import StationMissing, SyncRefused
+from store.core.files import DatabaseTarget, is_sqlite_file
+from store.core.models import ChangeLog, Device, DeviceKind, Station, SyncConflict
 from store.db import Store, make_engine, read_session, write_session
-from store.dialect import database_url, is_postgres_target, shown_target
-from store.errors import StationMissing, SyncRefused
-from store.field_clock import chunks
-from store.files import DatabaseTarget, is_sqlite_file
-from store.models import ChangeLog, Device, DeviceKind, Station, SyncConflict
 from store.station import HUB_META, StationIn, StationInfo, init_station, load_station, open_store
 from store.sync.exchange import version_vector
 from store.sync.merge import CHANGE_COLUMNS, MergeResult, clamps_held, merge_changes, synced_tables

@@ -2,9 +2,9 @@
 
 Each incoming change is named by its device and stamp: one already here is skipped, so a bundle
 taken twice changes nothing. New changes join the change log; then every row they touch is set to
-what the whole log says of it, field by field (store.field_clock): the same values on every device
-holding the same changes, whatever order they came in. Values that lost to a concurrent edit are
-listed as conflicts, derived the same way, so the list is the same everywhere too."""
+what the whole log says of it, field by field (store.changelog.field_clock): the same values on
+every device holding the same changes, whatever order they came in. Values that lost to a concurrent
+edit are listed as conflicts, derived the same way, so the list is the same everywhere too."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from store.changes import (
+from store.changelog.changes import (
     _stamps,
     format_hlc,
     insert_log_rows,
@@ -28,11 +28,11 @@ from store.changes import (
     parse_hlc,
     write_context,
 )
-from store.conflict_list import derive_conflicts
-from store.derived import derivations
-from store.errors import SyncRefused
-from store.field_clock import LoggedChange, chunks, field_winners, row_changes
-from store.models import (
+from store.changelog.conflict_list import derive_conflicts
+from store.changelog.derived import derivations
+from store.changelog.field_clock import LoggedChange, chunks, field_winners, row_changes
+from store.core.errors import SyncRefused
+from store.core.models import (
     SYNCED_TABLES,
     ChangeLog,
     Constituent,
@@ -40,8 +40,8 @@ from store.models import (
     Setting,
     Visit,
 )
-from store.purge import redact_purged
-from store.urgency import pressing_kind
+from store.desk.urgency import pressing_kind
+from store.trust.purge import redact_purged
 
 # The columns of a change as a bundle carries it, in this order.
 CHANGE_COLUMNS = (

@@ -11,8 +11,8 @@ import pytest
 from shell import run
 from typer.testing import CliRunner
 
-from store.cipher import key_opens
-from store.files import SQLITE_HEADER, is_encrypted_file
+from store.core.cipher import key_opens
+from store.core.files import SQLITE_HEADER, is_encrypted_file
 from tui.cli import cli
 
 KEY = "laptop passphrase 1"

@@ -10,7 +10,7 @@ from pathlib import Path
 from shell import run
 
 from store.db import Store
-from store.reveals import EXPORT_REVEALED
+from store.trust.reveals import EXPORT_REVEALED
 
 
 def _events(path: Path) -> list[tuple[str, str, str, str | None, str]]:

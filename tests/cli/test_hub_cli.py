@@ -14,12 +14,12 @@ from shell import count, run
 from small_station import NOW
 from typer.testing import CliRunner
 
-from store.clock import FrozenClock
-from store.errors import SyncRefused
-from store.models import Channel, VisitCreate, VisitKind
-from store.reference import list_categories, list_villages
+from store.core.clock import FrozenClock
+from store.core.errors import SyncRefused
+from store.core.models import Channel, VisitCreate, VisitKind
+from store.desk.reference import list_categories, list_villages
+from store.desk.visits import log_visit
 from store.station import StationIn, init_station, load_station, open_store
-from store.visits import log_visit
 from tui.cli import cli
 from tui.i18n import set_language
 

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fixtures.demo import build_demo
-from store.check import check_database
-from store.clock import FrozenClock, today
+from store.core.clock import FrozenClock, today
 from store.db import make_engine, sqlite_url
 from store.ledger import export_ledger
 from store.station import open_store
+from store.trust.check import check_database
 
 LIAISON = [sys.executable, "-c", "from tui.cli import main; main()"]
 VISITS = 1500

@@ -11,11 +11,11 @@ import pytest
 from shell import run
 from typer.testing import CliRunner
 
-from store.changes import Actor
-from store.clock import FrozenClock, SystemClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock, SystemClock
+from store.core.models import Tier
 from store.db import Store
-from store.issues import IssueRow, close_issue
-from store.models import Tier
+from store.desk.issues import IssueRow, close_issue
 from tui.cli import cli
 
 OLD_PHONE = "13911112222"

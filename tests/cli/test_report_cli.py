@@ -12,11 +12,11 @@ from openpyxl import load_workbook
 from stats_fixture import build_quarter
 from typer.testing import CliRunner
 
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.db import Store
-from store.issues import IssueRow
-from store.visits import VisitRow
+from store.desk.issues import IssueRow
+from store.desk.visits import VisitRow
 from tui.cli import CliError, cli
 
 

@@ -14,11 +14,11 @@ from second_station import SECOND_NAME, add_second_station
 from stats_fixture import build_quarter
 from typer.testing import CliRunner
 
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.db import Store
-from store.issues import IssueRow
-from store.visits import VisitRow
+from store.desk.issues import IssueRow
+from store.desk.visits import VisitRow
 from tui.cli import cli
 
 pytestmark = pytest.mark.both_backends

@@ -22,15 +22,15 @@ from small_station import NOW, SMALL_STATION
 from sqlalchemy import func
 from sqlmodel import select
 
-from store.clock import FrozenClock
+from store.core.clock import FrozenClock
+from store.core.errors import SyncRefused
+from store.core.models import ChangeLog, Channel, SyncPeer, Visit, VisitCreate, VisitKind
 from store.db import Store
-from store.errors import SyncRefused
-from store.models import ChangeLog, Channel, SyncPeer, Visit, VisitCreate, VisitKind
-from store.reference import list_categories, list_villages
+from store.desk.reference import list_categories, list_villages
+from store.desk.visits import log_visit
 from store.station import init_station, load_station, open_store
 from store.sync.bundle import MAGIC, open_bundle, read_header
 from store.sync.exchange import export_bundle, export_join_bundle, import_bundle, join_station
-from store.visits import log_visit
 
 PASSPHRASE = "青石村 correct horse"
 
@@ -138,7 +138,7 @@ def _join(header: bytes, ciphertext: bytes) -> bytes:
 
 def test_the_seed_bundle_is_taken_in(pair: Pair, tmp_path: Path) -> None:
     """The mutations start from a bundle the station accepts: the refusals are the fuzz's."""
-    from store.backup import backup_to
+    from store.trust.backup import backup_to
 
     copy = open_store(backup_to(pair.directory / "station.db", tmp_path / "s.db"))
     try:

@@ -14,9 +14,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from store.errors import FieldInvalid
-from store.forms import field_errors
-from store.models import (
+from store.core.errors import FieldInvalid
+from store.core.models import (
     Channel,
     EvaluationCreate,
     IssueStatus,
@@ -26,7 +25,7 @@ from store.models import (
     VisitCreate,
     VisitKind,
 )
-from store.validation import (
+from store.core.validation import (
     NAME_MAX,
     TEXT_MAX,
     clean_id_number,
@@ -37,6 +36,7 @@ from store.validation import (
     mask_phone,
     strip_controls,
 )
+from store.desk.forms import field_errors
 
 # Spec §8: a mobile, or a landline with its area code; ASCII digits only.
 PHONE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")

@@ -16,14 +16,14 @@ from small_station import CATEGORY, TODAY, VILLAGE
 from sqlalchemy import func
 from sqlmodel import select
 
-from store.changes import Actor
+from store.changelog.changes import Actor
+from store.core.models import ChangeLog, Channel, Constituent, Visit, VisitCreate, VisitKind
+from store.core.validation import strip_controls
 from store.db import Store
-from store.forms import field_errors
+from store.desk.forms import field_errors
+from store.desk.visits import get_visit, log_visit
 from store.ledger import LedgerInvalid, LedgerMissingColumn, LedgerUnreadable, import_ledger
-from store.models import ChangeLog, Channel, Constituent, Visit, VisitCreate, VisitKind
-from store.search import search
-from store.validation import strip_controls
-from store.visits import get_visit, log_visit
+from store.search.query import search
 
 HEADER = ["日期", "渠道", "姓名", "电话", "村社", "内容", "分类", "类型"]
 GOOD = [

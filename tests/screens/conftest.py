@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.db import Store
-from store.duty import start_duty
+from store.duty.dashboard import start_duty
 from store.station import load_station, open_store
 from tui.app import LiaisonApp, make_app
 

@@ -13,13 +13,13 @@ from textual.widgets import Checkbox, DataTable, Input, Static
 
 from screens.audit import AuditScreen
 from screens.issue import IssueScreen
-from store.changes import Actor
+from store.changelog.changes import Actor
+from store.core.models import AccessLog, Constituent, IssueStatus, ProgressCreate
 from store.db import Store
-from store.issues import IssueRow, add_progress
-from store.models import AccessLog, Constituent, IssueStatus, ProgressCreate
-from store.reveals import EXPORT_REVEALED, REVEAL_PHONE
+from store.desk.issues import IssueRow, add_progress
+from store.desk.visits import VisitRow
 from store.station import StationInfo
-from store.visits import VisitRow
+from store.trust.reveals import EXPORT_REVEALED, REVEAL_PHONE
 from tui.app import LiaisonApp
 from tui.i18n import t
 

@@ -20,10 +20,10 @@ from textual.widgets import DataTable, Select
 
 from screens.board import BoardScreen, FilterModal
 from screens.issue import IssueScreen
-from store.boards import BoardFilter, board_counts, list_board
+from store.core.models import Colour, Tier
+from store.core.paging import PAGE_SIZE
 from store.db import Store
-from store.models import Colour, Tier
-from store.paging import PAGE_SIZE
+from store.desk.board import BoardFilter, board_counts, list_board
 from tui.app import LiaisonApp
 from tui.i18n import t
 

@@ -19,12 +19,12 @@ from screens.audit import AuditScreen
 from screens.dialogs import PickModal
 from screens.issue import IssueScreen
 from screens.triage import TriageScreen
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.db import Store
-from store.issues import IssueRow, link_visit
-from store.slips import NOT_CONSENTED
-from store.visits import VisitRow
+from store.desk.issues import IssueRow, link_visit
+from store.desk.visits import VisitRow
+from store.reports.slips import NOT_CONSENTED
 from tui.app import LiaisonApp
 from tui.i18n import t
 

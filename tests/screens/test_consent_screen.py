@@ -17,13 +17,13 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.db import Store
-from store.issues import IssueRow, link_visit
-from store.slips import NOT_CONSENTED
+from store.desk.issues import IssueRow, link_visit
+from store.desk.visits import VisitRow
+from store.reports.slips import NOT_CONSENTED
 from store.station import load_station
-from store.visits import VisitRow
 from tui.app import LiaisonApp, make_app
 from tui.i18n import t
 

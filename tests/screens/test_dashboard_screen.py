@@ -8,10 +8,10 @@ from datetime import date
 from desk_helpers import content, settle, visible
 
 from screens.dashboard import DashboardScreen
-from store.clock import to_local
+from store.core.clock import to_local
+from store.core.models import Colour, Tier
 from store.db import Store
-from store.duty import load_dashboard
-from store.models import Colour, Tier
+from store.duty.dashboard import load_dashboard
 from tui.app import LiaisonApp
 from tui.i18n import t
 

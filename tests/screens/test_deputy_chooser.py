@@ -13,9 +13,9 @@ from screens.dashboard import DashboardScreen
 from screens.dialogs import PickModal
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen
-from store.changes import Actor
+from store.changelog.changes import Actor
 from store.db import Store
-from store.duty import start_duty
+from store.duty.dashboard import start_duty
 from store.station import StationInfo
 from tui.app import make_app
 from tui.i18n import t

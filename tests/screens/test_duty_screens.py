@@ -11,11 +11,11 @@ from textual.widgets import DataTable, Input, RadioButton, TextArea
 from screens.dashboard import DashboardScreen
 from screens.dialogs import NoteModal, PickModal, PinModal
 from screens.roster import RosterScreen, parse_skip_dates
-from store.changes import Actor
+from store.changelog.changes import Actor
+from store.core.models import Deputy, Issue, Shift
 from store.db import Store
-from store.handover import shift_state
-from store.models import Deputy, Issue, Shift
-from store.pins import set_pin
+from store.duty.handover import shift_state
+from store.duty.pins import set_pin
 from tui.app import LiaisonApp
 from tui.i18n import t
 

@@ -14,9 +14,9 @@ from textual.widgets import Input, Select, TextArea
 
 from screens.log_visit import LogVisitScreen
 from screens.pick import PickModal
-from store.clock import FrozenClock
-from store.files import is_encrypted_file
-from store.reference import list_categories, list_villages
+from store.core.clock import FrozenClock
+from store.core.files import is_encrypted_file
+from store.desk.reference import list_categories, list_villages
 from store.station import init_station
 from tui.app import make_app_at
 from tui.i18n import t

@@ -10,11 +10,11 @@ from sqlmodel import select
 from textual.widgets import DataTable
 
 from screens.follow_up import FollowUpScreen
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
+from store.core.models import Evaluation, Issue, IssueStatus
 from store.db import Store
-from store.issues import close_issue
-from store.models import Evaluation, Issue, IssueStatus
+from store.desk.issues import close_issue
 from tui.app import LiaisonApp
 from tui.i18n import t
 

@@ -14,7 +14,7 @@ from screens.help import HelpModal
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen
-from store.issues import IssueRow
+from store.desk.issues import IssueRow
 from tui.app import LiaisonApp
 from tui.i18n import CATALOGUE, t
 

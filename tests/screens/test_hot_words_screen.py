@@ -13,10 +13,10 @@ from desk_helpers import content, cursor_key, footer_width, pick, press, rows, s
 from screens.dashboard import DashboardScreen
 from screens.hot_words import HotWordsScreen, WordVisitsScreen
 from screens.issue import IssueScreen
-from store.changes import Actor, bulk_insert
+from store.changelog.changes import Actor, bulk_insert
+from store.core.models import Constituent, Tier, Visit, new_id
 from store.db import Store
-from store.issues import open_issue
-from store.models import Constituent, Tier, Visit, new_id
+from store.desk.issues import open_issue
 from store.station import StationInfo, load_station
 from tui.app import LiaisonApp, make_app
 from tui.i18n import set_language
@@ -106,7 +106,7 @@ async def test_rising_words_first_then_window_and_scope(
 
 
 def _village_id(app: LiaisonApp, name: str) -> str:
-    from store.reference import list_villages
+    from store.desk.reference import list_villages
 
     with app.store.read() as session:
         return next(v.id for v in list_villages(session=session) if v.name == name)

@@ -14,10 +14,10 @@ from textual.widgets import RadioSet, Select, TextArea
 
 from screens.dialogs import CloseModal, NoteModal, ProgressModal
 from screens.issue import IssueScreen
-from store.changes import Actor
+from store.changelog.changes import Actor
+from store.core.models import EvaluationCreate, Tier
 from store.db import Store
-from store.issues import IssueRow, close_issue
-from store.models import EvaluationCreate, Tier
+from store.desk.issues import IssueRow, close_issue
 from tui.app import LiaisonApp
 from tui.i18n import t
 

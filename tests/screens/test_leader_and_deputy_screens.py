@@ -13,9 +13,9 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from screens.deputies import DeputiesScreen, DeputyRecordScreen
 from screens.leader_visits import LeaderVisitModal, LeaderVisitScreen, LeaderVisitsScreen
-from store.clock import FrozenClock
+from store.core.clock import FrozenClock
+from store.core.models import Channel, LeaderVisit, LeaderVisitDeputy, LeaderVisitIssue
 from store.db import Store
-from store.models import Channel, LeaderVisit, LeaderVisitDeputy, LeaderVisitIssue
 from store.station import StationInfo
 from tui.app import LiaisonApp
 from tui.i18n import t

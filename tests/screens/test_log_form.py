@@ -13,7 +13,7 @@ from textual.widgets import Input, Select, TextArea
 from screens.log_visit import FIELDS, LogVisitScreen
 from screens.triage import TriageScreen
 from store.db import Store
-from store.visits import VisitRow
+from store.desk.visits import VisitRow
 from tui.app import LiaisonApp
 from tui.i18n import t
 

@@ -27,10 +27,10 @@ from screens.dialogs import CloseModal, PickModal
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen
-from store.boards import BoardFilter, board_counts
+from store.core.models import Channel, Colour, Tier, VisitKind
 from store.db import Store
-from store.models import Channel, Colour, Tier, VisitKind
-from store.reference import list_categories, list_villages
+from store.desk.board import BoardFilter, board_counts
+from store.desk.reference import list_categories, list_villages
 from tui.app import LiaisonApp
 from tui.i18n import t
 

@@ -13,11 +13,11 @@ from textual.widgets import DataTable, Static
 from screens.board import BoardScreen
 from screens.issue import IssueScreen
 from screens.search import MARK, SearchScreen
+from store.core.models import AccessLog
 from store.db import Store
-from store.issues import IssueRow
-from store.models import AccessLog
-from store.reveals import REVEAL_PHONE
-from store.visits import VisitRow
+from store.desk.issues import IssueRow
+from store.desk.visits import VisitRow
+from store.trust.reveals import REVEAL_PHONE
 from tui.app import LiaisonApp
 
 PHONE = "13957001234"

@@ -27,10 +27,10 @@ from screens.dialogs import ConfirmModal, PickModal
 from screens.issue import IssueScreen
 from screens.project_dialogs import MilestoneModal, PromoteModal
 from screens.projects import ProjectScreen, ProjectsScreen
-from store.changes import Actor
+from store.changelog.changes import Actor
 from store.db import Store
-from store.issues import IssueRow
-from store.projects import promote_issue
+from store.desk.issues import IssueRow
+from store.projects.projects import promote_issue
 from tui.app import LiaisonApp
 
 

@@ -10,11 +10,11 @@ from desk_helpers import content, settle
 from textual.widgets import Static
 
 from screens.issue import IssueScreen
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.db import Store
-from store.issues import IssueRow, close_issue
-from store.purge import purge_residents
+from store.desk.issues import IssueRow, close_issue
+from store.trust.purge import purge_residents
 from tui.app import LiaisonApp
 
 PHONE, NAME = "13812345678", "王秀兰"

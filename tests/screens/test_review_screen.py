@@ -14,10 +14,10 @@ from textual.widgets import Input
 from screens.dialogs import ConfirmModal
 from screens.project_dialogs import ScoreModal
 from screens.review import ReviewScreen
-from store.changes import Actor
+from store.changelog.changes import Actor
 from store.db import Store
-from store.issues import IssueRow
-from store.projects import promote_issue
+from store.desk.issues import IssueRow
+from store.projects.projects import promote_issue
 from tui.app import LiaisonApp
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from desk_helpers import content, press, screen_lines, settle
 
 from screens.search import SearchBox, SearchScreen
-from store.visits import VisitRow
+from store.desk.visits import VisitRow
 from tui.app import LiaisonApp
 
 # Every FTS5 operator, an unclosed quote and group, markup and an escape sequence in one query.

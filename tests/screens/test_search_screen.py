@@ -23,12 +23,12 @@ from screens.dashboard import DashboardScreen
 from screens.issue import IssueScreen
 from screens.search import COUNT_AFTER, SearchBox, SearchScreen
 from screens.triage import TriageScreen
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.db import Store
-from store.issues import IssueRow
+from store.desk.issues import IssueRow
+from store.desk.visits import VisitRow
 from store.station import load_station
-from store.visits import VisitRow
 from tui.app import LiaisonApp, make_app
 
 

@@ -11,11 +11,11 @@ from desk_helpers import content, notes, press, settle
 
 from screens.follow_up import FollowUpScreen
 from screens.issue import IssueScreen
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.db import Store
-from store.issues import close_issue
-from store.slips import md_escape
+from store.desk.issues import close_issue
+from store.reports.slips import md_escape
 from tui.app import LiaisonApp
 
 

@@ -25,10 +25,10 @@ from screens.board import BoardScreen
 from screens.help import HelpModal
 from screens.pick import PickModal
 from screens.stats import StatsScreen
-from store.changes import Actor
+from store.changelog.changes import Actor
+from store.core.models import Tier
 from store.db import Store
-from store.issues import IssueRow
-from store.models import Tier
+from store.desk.issues import IssueRow
 from store.station import StationInfo, load_station
 from tui.app import LiaisonApp, make_app
 from tui.i18n import t

@@ -14,12 +14,12 @@ from textual.widgets import DataTable, Label, TabbedContent
 from screens.board import BoardScreen
 from screens.help import HelpModal
 from screens.stats import StatsScreen
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.db import Store
-from store.issues import IssueRow
+from store.desk.issues import IssueRow
+from store.desk.visits import VisitRow
 from store.station import load_station
-from store.visits import VisitRow
 from tui.app import LiaisonApp, make_app
 
 

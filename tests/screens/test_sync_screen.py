@@ -26,15 +26,15 @@ from textual.widgets import Input, Static
 
 from screens.dialogs import ConfirmModal
 from screens.sync import BundleModal, SyncScreen
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
+from store.core.models import Tier
 from store.db import Store
-from store.issue_rows import get_issue_row
-from store.issues import IssueRow, change_unit
-from store.models import Tier
+from store.desk.issue_rows import get_issue_row
+from store.desk.issues import IssueRow, change_unit
+from store.desk.visits import log_visit
 from store.station import load_station, open_store
 from store.sync.exchange import export_bundle, export_join_bundle, import_bundle, join_station
-from store.visits import log_visit
 from tui.app import LiaisonApp, make_app
 from tui.i18n import t
 
@@ -133,7 +133,7 @@ async def test_import_on_the_screen_shows_what_came_in(
     """Two visits logged on the laptop arrive at the station through the screen, counted by
     kind in the summary; the laptop then shows as heard from, and the same bundle again adds
     nothing."""
-    from store.models import Channel, VisitCreate, VisitKind
+    from store.core.models import Channel, VisitCreate, VisitKind
 
     laptop_actor = _laptop_actor(laptop, actor)
     for words in ("村里的井水有异味", "晒谷场被占了"):
@@ -331,10 +331,10 @@ def test_snapshot_after_an_import(
     tmp_path: Path,
 ) -> None:
     """The screen at 80×24 once a laptop's bundle is in: the peer, the summary, the empty list."""
-    from store.models import Channel, VisitCreate, VisitKind
+    from store.core.models import Channel, VisitCreate, VisitKind
 
     with laptop.read() as session:
-        from store.reference import list_categories, list_villages
+        from store.desk.reference import list_categories, list_villages
 
         village = list_villages(session=session)[0].id
         category = list_categories(session=session)[0].id

@@ -21,11 +21,11 @@ from textual.widgets import DataTable
 
 from screens.dialogs import PickModal
 from screens.triage import TriageScreen
-from store.clock import FrozenClock
+from store.core.clock import FrozenClock
+from store.core.models import Tier
 from store.db import Store
-from store.issues import IssueRow
-from store.models import Tier
-from store.visits import VisitRow
+from store.desk.issues import IssueRow
+from store.desk.visits import VisitRow
 from tui.app import LiaisonApp
 from tui.i18n import t
 

@@ -18,13 +18,13 @@ from screens.dialogs import PickModal
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen
-from store.changes import Actor
-from store.clock import FrozenClock
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
+from store.core.models import Issue
 from store.db import Store
-from store.issues import IssueRow
-from store.models import Issue
+from store.desk.issues import IssueRow
+from store.desk.visits import VisitRow
 from store.station import load_station
-from store.visits import VisitRow
 from tui.app import LiaisonApp, make_app
 from tui.i18n import t
 

@@ -14,11 +14,8 @@ import pytest
 from sqlmodel import select
 
 from fixtures.demo import build_demo
-from store.clock import FrozenClock
-from store.db import Store
-from store.duty import deputies_on_duty, last_handover
-from store.issue_rows import issue_colour
-from store.models import (
+from store.core.clock import FrozenClock
+from store.core.models import (
     Channel,
     Colour,
     Issue,
@@ -28,9 +25,12 @@ from store.models import (
     VillageKind,
     VisitKind,
 )
-from store.settings import load_settings
+from store.core.settings import load_settings
+from store.db import Store
+from store.desk.issue_rows import issue_colour
+from store.desk.visits import list_untriaged
+from store.duty.dashboard import deputies_on_duty, last_handover
 from store.station import open_store
-from store.visits import list_untriaged
 
 TODAY = date(2026, 11, 24)
 # Every table a change-log row may name, and its key column.
@@ -240,7 +240,8 @@ def test_integrity_and_foreign_keys(db: sqlite3.Connection) -> None:
 def test_the_bulk_load_leaves_every_index_and_trigger(
     db: sqlite3.Connection, station_path: Path
 ) -> None:
-    """The demo drops indexes and the search index's triggers while it loads (store.bulk)."""
+    """The demo drops indexes and the search index's triggers while it loads
+    (store.changelog.bulk)."""
     query = "SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY 2"
     fresh = sqlite3.connect(station_path)
     try:
@@ -357,7 +358,7 @@ def test_each_issue_history_leads_to_its_status(db: sqlite3.Connection) -> None:
 
 def test_the_demo_has_a_problem_on_the_rise(demo: Store) -> None:
     """Hot words have something to find: 飞线充电 rises over the last month."""
-    from store.words import rising_words
+    from store.hot_words.words import rising_words
 
     with demo.read() as session:
         words = rising_words(session=session, end=date(2026, 11, 25), days=30, limit=5)

@@ -24,15 +24,16 @@ def _run(code: str, *args: str) -> str:
 
 def test_store_and_fixtures_load_neither_textual_nor_rich() -> None:
     out = _run(
-        "import store.station, store.issues, store.visits, store.duty, fixtures.demo; "
+        "import store.station, store.desk.issues, store.desk.visits, store.duty.dashboard; "
+        "import fixtures.demo; "
         "import sys; "
-        'print("textual" in sys.modules, "rich" in sys.modules, "store.issues" in sys.modules)'
+        'print("textual" in sys.modules, "rich" in sys.modules, "store.desk.issues" in sys.modules)'
     )
     assert out == "False False True"
 
 
 def test_opening_an_up_to_date_station_needs_no_ui_and_no_alembic(station_path: Path) -> None:
-    """store.migrate promises that start-up need not import Alembic when nothing is to do."""
+    """store.trust.migrate promises that start-up need not import Alembic when nothing is to do."""
     out = _run(
         "import json, sys; from pathlib import Path; "
         "from store.station import open_store, load_station; "

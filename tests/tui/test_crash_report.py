@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from store.clock import FrozenClock
+from store.core.clock import FrozenClock
 from store.station import load_station, open_store
 from tui.app import make_app
 

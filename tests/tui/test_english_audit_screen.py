@@ -8,12 +8,12 @@ from pathlib import Path
 from english_desk import chinese_leaks, run_in_english
 from sqlmodel import select
 
-from store.changes import Actor
+from store.changelog.changes import Actor
+from store.core.models import Tier, Visit
 from store.db import Store
-from store.duty import start_duty
-from store.issues import IssueRow, change_unit
-from store.models import Tier, Visit
-from store.reveals import log_reveal
+from store.desk.issues import IssueRow, change_unit
+from store.duty.dashboard import start_duty
+from store.trust.reveals import log_reveal
 
 BODY = """
 await press(pilot, "l")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from english_desk import chinese_leaks, run_in_english
 
-from store.changes import Actor
+from store.changelog.changes import Actor
 from store.db import Store
-from store.duty import start_duty
+from store.duty.dashboard import start_duty
 
 # The dashboard, triage, board and log form, then help over the triage queue.
 BODY = r"""

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from english_desk import chinese_leaks, run_in_english
 
-from store.changes import Actor
+from store.changelog.changes import Actor
 from store.db import Store
-from store.duty import start_duty
-from store.issues import IssueRow
-from store.leader_visits import LeaderVisitCreate, log_leader_visit
+from store.desk.issues import IssueRow
+from store.duty.dashboard import start_duty
+from store.projects.leader_visits import LeaderVisitCreate, log_leader_visit
 
 # The issue page, follow-up calls, leader visits (and the form), deputies' record: footer
 # widths per key too, since these footers are the fullest.

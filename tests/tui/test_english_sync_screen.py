@@ -7,11 +7,11 @@ from pathlib import Path
 
 from english_desk import chinese_leaks, run_in_english
 
-from store.changes import Actor
+from store.changelog.changes import Actor
+from store.core.models import Tier
 from store.db import Store
-from store.duty import start_duty
-from store.issues import IssueRow, change_unit
-from store.models import Tier
+from store.desk.issues import IssueRow, change_unit
+from store.duty.dashboard import start_duty
 from store.station import load_station, open_store
 from store.sync.exchange import export_bundle, export_join_bundle, import_bundle, join_station
 

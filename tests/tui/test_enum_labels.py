@@ -8,12 +8,12 @@ from enum import StrEnum
 
 import pytest
 
-import store.enums
+import store.core.enums
 from tui.i18n import ENUM_EN, label, set_language
 
 NAMED = [
     enum
-    for _, enum in inspect.getmembers(store.enums, inspect.isclass)
+    for _, enum in inspect.getmembers(store.core.enums, inspect.isclass)
     if issubclass(enum, StrEnum) and enum is not StrEnum and hasattr(enum, "zh")
 ]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import tui.cli_purge
-from store.clock import FrozenClock
+from store.core.clock import FrozenClock
 from store.station import load_station, open_store
 from tui.app import make_app
 from tui.cli import main

@@ -11,7 +11,7 @@ import pytest
 from small_station import NOW, SMALL_STATION
 
 from screens.opening import OpeningScreen
-from store.clock import FrozenClock
+from store.core.clock import FrozenClock
 from store.station import init_station
 from tui import cli_maintenance, settings
 from tui.app import LiaisonApp, make_app_at

@@ -58,7 +58,7 @@ def test_help_loads_neither_textual_nor_the_store_models() -> None:
         "    cli(['--help'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ('textual', 'sqlmodel', 'sqlalchemy', 'store.models')\n"
+        "heavy = ('textual', 'sqlmodel', 'sqlalchemy', 'store.core.models')\n"
         "print([m for m in heavy if m in sys.modules])\n"
     )
     done = subprocess.run(

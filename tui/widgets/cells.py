@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
-from store.issues import IssueRow
-from store.models import IssueStatus
-from store.validation import mask_numbers
+from store.core.models import IssueStatus
+from store.core.validation import mask_numbers
+from store.desk.issues import IssueRow
 from tui.i18n import t
 
 

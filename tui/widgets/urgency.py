@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from store.models import VisitKind
-from store.similar import Likeness
-from store.urgency import Urgency, UrgencyPart
+from store.core.models import VisitKind
+from store.desk.similar import Likeness
+from store.desk.urgency import Urgency, UrgencyPart
 from tui.i18n import label, t
 
 # Shared words shown after a proposal: enough to recognise the problem, short enough for a line.

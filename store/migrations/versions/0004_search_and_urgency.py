@@ -44,14 +44,14 @@ def upgrade() -> None:
     conn = op.get_bind()
     _backfill_pinyin(conn)
     # The index's DDL lives in one place; a later migration that changes it re-installs it.
-    from store.search_index import install_search_index
+    from store.search.index import install_search_index
 
     install_search_index(conn)
 
 
 def _backfill_pinyin(conn: sa.Connection) -> None:
     # Derived columns, not a change of the residents' records: written without change-log rows.
-    from store.pinyin import name_keys
+    from store.core.pinyin import name_keys
 
     constituent = sa.table(
         "constituent",
@@ -76,7 +76,7 @@ def _backfill_pinyin(conn: sa.Connection) -> None:
 
 
 def downgrade() -> None:
-    from store.search_index import drop_search_index
+    from store.search.index import drop_search_index
 
     drop_search_index(op.get_bind())
     # Plain DROP COLUMN (SQLite 3.35+), for the reason upgrade() avoids batch mode.

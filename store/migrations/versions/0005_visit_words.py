@@ -1,8 +1,8 @@
 """Words of visits (民意热词): the vocabulary, each visit's words, and each word's visits per
 day; the words of existing visits derived once, here.
 
-Local derived tables (store.word_index): never logged, never synced. The counts table is its
-own primary key (WITHOUT ROWID): one b-tree, no second index.
+Local derived tables (store.hot_words.word_index): never logged, never synced. The counts table is
+its own primary key (WITHOUT ROWID): one b-tree, no second index.
 
 Revision ID: 0005
 Revises: 0004
@@ -59,7 +59,7 @@ def upgrade() -> None:
     )
     # The words of the visits already written (this code at this revision: extraction is
     # deterministic, and a later dictionary change would come with its own rebuild).
-    from store.word_index import rebuild_visit_words
+    from store.hot_words.word_index import rebuild_visit_words
 
     rebuild_visit_words(op.get_bind())
 

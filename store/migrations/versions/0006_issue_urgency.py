@@ -2,8 +2,8 @@
 covering index for the urgency order, and repeat visits counted on databases made before.
 
 0004 gave visits `is_repeat` and issues `repeat_count` but left existing rows at zero; this
-marks them. The urgency of an open issue (store.urgency) reads only the issue's own columns, and
-the new partial index holds all of them: sorting 34,000 open issues by urgency scans the index
+marks them. The urgency of an open issue (store.desk.urgency) reads only the issue's own columns,
+and the new partial index holds all of them: sorting 34,000 open issues by urgency scans the index
 (12 ms) instead of reading every row (48 ms), and needs no subquery per issue (390 ms).
 
 Revision ID: 0006
@@ -22,7 +22,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 OPEN = "status <> 'closed' AND deleted_at IS NULL"
-# The most pressing kind first, as store.urgency.KIND_POINTS ranks them (written out here so
+# The most pressing kind first, as store.desk.urgency.KIND_POINTS ranks them (written out here so
 # that this revision does not change when the weights do).
 KIND_RANK = (
     "CASE v.kind WHEN 'request' THEN 0 WHEN 'opinion' THEN 1 WHEN 'suggestion' THEN 2"

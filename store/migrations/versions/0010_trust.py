@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-from store.change_chain import seal_new_entries
+from store.changelog.chain import seal_new_entries
 
 revision: str = "0010"
 down_revision: str | None = "0009"

@@ -1,7 +1,7 @@
 """Search by residents' names, pinyin and phones' last digits without reading every resident:
 an index of the names' pinyin (a typed prefix is a range of it), and on SQLite the characters of
 each name (`constituent_name_char`, kept by triggers) and an index of each phone's last four
-digits, both made by store.search_index (PostgreSQL's trigram indexes already serve those).
+digits, both made by store.search.index (PostgreSQL's trigram indexes already serve those).
 
 Revision ID: 0011
 Revises: 0010
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from store.search_index import drop_name_index, install_name_index
+from store.search.index import drop_name_index, install_name_index
 
 revision: str = "0011"
 down_revision: str | None = "0010"

@@ -1,0 +1,612 @@
+"""The change log: every write is stamped and recorded in the transaction that makes it.
+
+A `before_flush` hook on every Session does this, so no store function can forget it: new rows
+are logged whole, changed rows by their changed fields, and hard deletes are refused (sync needs
+a deletion to be a row that travels). Bulk loads go through `bulk_insert`, which does the same."""
+
+from __future__ import annotations
+
+import json
+import json.encoder
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import Enum
+from functools import cache
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Connection, Table, event, insert, inspect, text
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from store.changelog.chain import PERSONAL_FIELDS, chain_head, chain_inserts, chain_rows
+from store.changelog.conflict_list import derive_conflicts, listed_rows
+from store.changelog.derived import derivations
+from store.changelog.field_clock import bases
+from store.core.clock import Clock
+from store.core.errors import ReadOnlySession, StoreError
+from store.core.models import (
+    ChangeLog,
+    ChangeOp,
+    LocalMeta,
+    Record,
+    Setting,
+    SyncConflict,
+    SyncPeer,
+    Word,
+    WordDay,
+    WordScope,
+    WordVisit,
+)
+
+# This file's own bookkeeping (sync's included) and data derived from records
+# (store.changelog.derived, the conflict list): never synced, so never logged.
+_UNLOGGED = (ChangeLog, LocalMeta, SyncPeer, SyncConflict, Word, WordScope, WordVisit, WordDay)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who writes: the station, this device, and the deputy on duty (None for system writes)."""
+
+    station_id: str
+    device_id: str
+    deputy_id: str | None = None
+
+
+@dataclass
+class WriteContext:
+    actor: Actor
+    clock: Clock
+    _last_hlc: tuple[int, int] | None = field(default=None, repr=False)
+
+
+def format_hlc(wall_ms: int, counter: int) -> str:
+    """A hybrid logical clock stamp that sorts as text: milliseconds, then a counter."""
+    return f"{wall_ms:015d}.{counter:05d}"
+
+
+def parse_hlc(stamp: str) -> tuple[int, int]:
+    wall, _, counter = stamp.partition(".")
+    return int(wall), int(counter)
+
+
+# The counter has five digits in a stamp; past them, the stamp moves on a millisecond (a bulk
+# load stamps more rows than that within one: 100,000 visits log 650,000 rows).
+HLC_COUNTER_MAX = 99_999
+
+
+def next_hlc(last: tuple[int, int] | None, wall_ms: int) -> tuple[int, int]:
+    """The stamp after `last` at physical time `wall_ms`: never goes backwards, even if the
+    wall clock does."""
+    if last is None or wall_ms > last[0]:
+        return wall_ms, 0
+    if last[1] >= HLC_COUNTER_MAX:
+        return last[0] + 1, 0
+    return last[0], last[1] + 1
+
+
+def _stamps(session: Session, ctx: WriteContext, count: int) -> list[str]:
+    """`count` consecutive stamps, read off the clock once (a bulk load's rows share a time)."""
+    if ctx._last_hlc is None:
+        # Plain SQL on the session's connection: once per write, where the ORM's statement
+        # machinery cost more than the (indexed) read itself.
+        ctx._last_hlc = latest_hlc(session.connection(), ctx.actor.device_id)
+    wall_ms = int(ctx.clock.now().timestamp() * 1000)
+    last = ctx._last_hlc
+    stamps: list[str] = []
+    while len(stamps) < count:
+        # A run of one millisecond's counters: from its first stamp on, next_hlc only counts
+        # up (the millisecond is at or past the wall clock's), until the counter is full.
+        wall, first = last = next_hlc(last, wall_ms)
+        end = min(first + count - len(stamps), HLC_COUNTER_MAX + 1)
+        prefix = f"{wall:015d}."
+        stamps += [f"{prefix}{n:05d}" for n in range(first, end)]
+        last = (wall, end - 1)
+    ctx._last_hlc = last
+    return stamps
+
+
+_MY_LATEST = text("SELECT max(hlc) FROM change_log WHERE device_id = :device")
+
+
+def latest_hlc(conn: Connection, device_id: str) -> tuple[int, int] | None:
+    """The stamp this device's next one must follow: the greatest it has issued (its stamps name
+    its changes: they never repeat, never go back, even where others clamped them), and the
+    greatest of every change it took in (so what it writes next sorts after all it has seen),
+    a clamped one by its clamp."""
+    # Plain SQL: once per write, where the ORM's statement machinery cost more than the
+    # (indexed) reads themselves. The second walks the stamp index down to the first unclamped
+    # change; the third reads the small partial index of clamped ones.
+    mine = conn.execute(_MY_LATEST, {"device": device_id}).scalar()
+    seen = conn.exec_driver_sql(
+        "SELECT hlc FROM change_log WHERE clamped_hlc IS NULL ORDER BY hlc DESC LIMIT 1"
+    ).scalar()
+    clamped = conn.exec_driver_sql(
+        "SELECT max(clamped_hlc) FROM change_log WHERE clamped_hlc IS NOT NULL"
+    ).scalar()
+    latest = max(filter(None, (mine, seen, clamped)), default=None)
+    return parse_hlc(latest) if latest else None
+
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    if type(value) is datetime:  # most calls: created_at, updated_at and the like
+        return value.isoformat()
+    converted = to_json_value(value)
+    if converted is value:
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return converted
+
+
+# The change log's `fields`: the same text as json.dumps of to_json_value(...) of each value, in
+# one call to the C encoder (which only calls back for dates and plain enums).
+def _fields_encoder() -> Any:
+    make = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+    if make is None:  # a Python without the C accelerator
+        return json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+    # What JSONEncoder.encode builds on every call, built once (a bulk load encodes 650,000
+    # rows): the same text, without the check for circular references a flat dict never has.
+    chunks = make(
+        None, _json_default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+    )  # type: ignore[attr-defined]
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode_fields = _fields_encoder()
+
+
+def _row_id(obj: SQLModel) -> str:
+    return obj.key if isinstance(obj, Setting) else obj.id  # type: ignore[attr-defined]
+
+
+def _log_row(
+    ctx: WriteContext,
+    obj: SQLModel,
+    op: ChangeOp,
+    fields: dict[str, Any],
+    base: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """One change-log row, without its stamp (given to a flush's rows together)."""
+    return {
+        "hlc": "",
+        "device_id": ctx.actor.device_id,
+        "deputy_id": ctx.actor.deputy_id,
+        "table_name": obj.__tablename__,
+        "row_id": _row_id(obj),
+        "op": op.value,
+        "fields": _encode_fields(fields),
+        "at": ctx.clock.now(),
+        "base": json.dumps(base, ensure_ascii=False) if base else None,
+    }
+
+
+def _write_log(session: Session, ctx: WriteContext, rows: list[dict[str, Any]]) -> None:
+    """A flush's change-log rows in one statement on its connection, in the order they were
+    made (their `seq`), in its transaction: as ORM objects they cost more than the records."""
+    if rows:
+        for row, hlc in zip(rows, _stamps(session, ctx, len(rows)), strict=True):
+            row["hlc"] = hlc
+        insert_log_rows(session, rows)
+
+
+def insert_log_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert change-log rows, sealed in the hash chain (store.changelog.chain) as they go in.
+
+    Every entry this device writes or takes in by sync goes through here (or through
+    `bulk_insert`'s column path, which seals the same way)."""
+    if rows:
+        _set_head(session, chain_rows(_head(session), rows))
+        insert_rows(session.connection(), ChangeLog.__table__, rows)  # type: ignore[attr-defined]
+
+
+def _head(session: Session) -> str:
+    # The last link, read once per write transaction (a session is one), then carried along.
+    head = session.info.get("chain_head")
+    return head if head is not None else chain_head(session.connection())
+
+
+def _set_head(session: Session, head: str) -> None:
+    session.info["chain_head"] = head
+
+
+def _columns(obj: SQLModel) -> list[str]:
+    return _column_names(type(obj))
+
+
+@cache
+def _column_names(model: type[SQLModel]) -> list[str]:
+    return [attr.key for attr in inspect(model).column_attrs]
+
+
+def _fill_derived(obj: SQLModel, changed: set[str] | None) -> dict[str, Any]:
+    """Set the derived columns of `obj` (all, if new; else those whose sources changed)."""
+    filled: dict[str, Any] = {}
+    for derivation in derivations().get(obj.__tablename__, ()):  # type: ignore[arg-type]
+        if derivation.fill is None or (changed is not None and not derivation.watch & changed):
+            continue
+        for key, value in derivation.fill({c: getattr(obj, c) for c in _columns(obj)}).items():
+            setattr(obj, key, value)
+            filled[key] = value
+    return filled
+
+
+def _index_derived(
+    conn: Connection, table: str, rows: list[dict[str, Any]], *, new: bool = False
+) -> None:
+    """Bring a table's derived indexes up to date for `rows`; `new`: rows just inserted, from
+    which nothing was derived before."""
+    for derivation in derivations().get(table, ()):
+        if derivation.index is not None and rows:
+            derivation.index(conn, rows, new)
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_and_log(session: Session, _flush_context: Any, _instances: Any) -> None:
+    pending = [o for o in session.new if not isinstance(o, _UNLOGGED)]
+    dirty = [o for o in session.dirty if not isinstance(o, _UNLOGGED) and session.is_modified(o)]
+    if not pending and not dirty and not session.deleted:
+        return
+    ctx: WriteContext | None = session.info.get("write")
+    if ctx is None:
+        raise ReadOnlySession()
+    if session.deleted:
+        raise StoreError("error.hard_delete")
+    now = ctx.clock.now()
+    reindex: dict[str, list[dict[str, Any]]] = {}
+    # New rows are indexed apart: nothing was derived from them before (no lookups to undo).
+    fresh: dict[str, list[dict[str, Any]]] = {}
+    log: list[dict[str, Any]] = []
+    updates: list[tuple[SQLModel, ChangeOp, dict[str, Any]]] = []
+    for obj in pending:
+        if obj.__tablename__ in derivations():
+            _fill_derived(obj, None)
+        if isinstance(obj, Record):
+            obj.created_at = obj.created_at or now
+        if isinstance(obj, Record | Setting):
+            obj.updated_at = now
+            obj.device_id = ctx.actor.device_id
+        values = {c: getattr(obj, c) for c in _columns(obj)}
+        if obj.__tablename__ in derivations():
+            fresh.setdefault(obj.__tablename__, []).append(values)  # type: ignore[arg-type]
+        log.append(_log_row(ctx, obj, ChangeOp.insert, values))
+    for obj in dirty:
+        state = inspect(obj)
+        changed = {
+            attr.key: attr.value
+            for attr in state.attrs
+            if attr.key in _columns(obj) and attr.history.has_changes()
+        }
+        if not changed:
+            continue
+        table = obj.__tablename__
+        if any(d.watch & set(changed) for d in derivations().get(table, ())):  # type: ignore[arg-type]
+            changed.update(_fill_derived(obj, set(changed)))
+            reindex.setdefault(table, []).append({c: getattr(obj, c) for c in _columns(obj)})  # type: ignore[arg-type]
+        op = ChangeOp.update
+        if isinstance(obj, Record) and "deleted_at" in changed and obj.deleted_at is not None:
+            op = ChangeOp.delete
+        if isinstance(obj, Record | Setting):
+            obj.updated_at = now
+            obj.device_id = ctx.actor.device_id
+            changed["updated_at"] = now
+            changed["device_id"] = ctx.actor.device_id
+        updates.append((obj, op, changed))
+    log.extend(_update_rows(session, ctx, updates))
+    _write_log(session, ctx, log)
+    _rederive_conflicts(session, updates)
+    for table, rows in fresh.items():
+        _index_derived(session.connection(), table, rows, new=True)
+    for table, rows in reindex.items():
+        _index_derived(session.connection(), table, rows)
+
+
+def _update_rows(
+    session: Session, ctx: WriteContext, updates: list[tuple[SQLModel, ChangeOp, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The log rows of a flush's updates, each with the changes it overwrites (its base): one
+    read of the log per table. A deletion's base is the whole row as its writer knew it."""
+    writes: dict[str, dict[str, list[str]]] = {}
+    for obj, op, changed in updates:
+        fields = _columns(obj) if op is ChangeOp.delete else list(changed)
+        writes.setdefault(obj.__tablename__, {})[_row_id(obj)] = fields  # type: ignore[index]
+    known = {table: bases(session.connection(), table, rows) for table, rows in writes.items()}
+    return [
+        _log_row(ctx, obj, op, changed, known[obj.__tablename__].get(_row_id(obj)))  # type: ignore[index]
+        for obj, op, changed in updates
+    ]
+
+
+def _rederive_conflicts(
+    session: Session, updates: list[tuple[SQLModel, ChangeOp, dict[str, Any]]]
+) -> None:
+    """A row with conflicts listed is derived again once this edit is in the log (an edit can
+    settle a conflict, and every device must list the same)."""
+    rows: dict[str, list[str]] = {}
+    for obj, _op, _changed in updates:
+        rows.setdefault(obj.__tablename__, []).append(_row_id(obj))  # type: ignore[arg-type]
+    conn = session.connection()
+    for table, ids in rows.items():
+        listed = listed_rows(conn, table, ids)
+        if listed:
+            derive_conflicts(conn, table, listed)
+
+
+def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many new records at Core speed, stamped and logged like any other write.
+
+    Args:
+        session: a write session.
+        model: the table model; rows must carry every required column (ids included).
+        rows: plain dicts of column values.
+    """
+    if not rows:
+        return
+    ctx: WriteContext | None = session.info.get("write")
+    if ctx is None:
+        raise ReadOnlySession()
+    now = ctx.clock.now()
+    table = model.__tablename__
+    fills = [d.fill for d in derivations().get(table, ()) if d.fill is not None]  # type: ignore[arg-type]
+    stamped = []
+    for row in rows:
+        values = dict(row)
+        for fill in fills:
+            values.update(fill(values))
+        if issubclass(model, Record):
+            values.setdefault("created_at", now)
+            values.setdefault("deleted_at", None)
+        values["updated_at"] = values.get("updated_at") or now
+        values["device_id"] = ctx.actor.device_id
+        stamped.append(values)
+    conn = session.connection()
+    if not _insert_logged_columns(session, ctx, model, stamped, now):
+        insert_rows(conn, model.__table__, stamped)  # type: ignore[attr-defined]
+        insert_log_rows(session, list(_log_rows(session, ctx, model, stamped, now)))
+    _index_derived(conn, table, stamped, new=True)  # type: ignore[arg-type]
+
+
+def _insert_logged_columns(
+    session: Session,
+    ctx: WriteContext,
+    model: type[SQLModel],
+    rows: list[dict[str, Any]],
+    now: datetime,
+) -> bool:
+    """`bulk_insert`'s rows and their change log on SQLite, column by column: each date is
+    converted once (its ISO text goes into the log and, cut to SQLAlchemy's format, into the
+    row), and the log's JSON is encoded without a callback per value. The same rows and the
+    same log text as `insert_rows` + `_log_rows`, which remain for other databases and for
+    rows whose keys come in different orders. Returns False when it did not apply."""
+    conn = session.connection()
+    keys = list(rows[0])
+    if conn.dialect.name != "sqlite" or any(list(row) != keys for row in rows):
+        return False
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    missing = [c for c in table.columns if c.name not in keys and c.default is not None]
+    if any(not c.default.is_scalar for c in missing):  # type: ignore[union-attr]
+        return False
+    get = itemgetter(*keys)
+    columns = list(zip(*map(get, rows), strict=True)) if len(keys) > 1 else [tuple(map(get, rows))]
+    as_json = list(columns)
+    # A row's times are often one object (created_at, updated_at, at): each converted once.
+    converted: dict[int, tuple[str, str]] = {}
+    for i, column in enumerate(columns):
+        kinds = set(map(type, column))
+        if kinds <= _PLAIN:
+            continue
+        if kinds <= _UTC_KINDS and all(v is None or v.tzinfo is UTC for v in column):
+            iso, stored = [], []
+            for value in column:
+                if value is None:
+                    iso.append(None)
+                    stored.append(None)
+                    continue
+                both = converted.get(id(value))
+                if both is None:
+                    text = value.isoformat()
+                    both = converted[id(value)] = (text, _utc_iso_to_sqlite(text))
+                iso.append(both[0])
+                stored.append(both[1])
+            as_json[i], columns[i] = tuple(iso), tuple(stored)
+        elif kinds <= _DATE_KINDS:  # dates: the same ISO text in the log and in the row
+            as_json[i] = columns[i] = tuple(None if v is None else v.isoformat() for v in column)
+        else:
+            as_json[i] = tuple(map(_json_value, column))
+            columns[i] = tuple(map(_sqlite_value, column))
+    fill = {c.name: c.default.arg for c in missing}  # type: ignore[union-attr]
+    names = keys + list(fill)
+    for value in fill.values():
+        columns.append((_sqlite_value(value),) * len(rows))
+    conn.exec_driver_sql(_insert_sql(table.name, names), list(zip(*columns, strict=True)))
+
+    key = "key" if model is Setting else "id"
+    fields = _json_texts(keys, as_json)
+    count = len(rows)
+    stamps = _stamps(session, ctx, count)
+    at = _sqlite_value(now)
+    device, deputy, table_name = ctx.actor.device_id, ctx.actor.deputy_id, model.__tablename__
+    row_ids = columns[keys.index(key)]
+    op = ChangeOp.insert.value
+    # Sealed here, a hash per entry (store.changelog.chain), in one loop; a resident's entry
+    # hashes its personal fields apart, from the values rather than its JSON decoded again.
+    values = None
+    if table_name in PERSONAL_FIELDS:
+        values = [dict(zip(keys, row, strict=True)) for row in zip(*as_json, strict=True)]
+    head, chains, seals = chain_inserts(
+        _head(session),
+        stamps=stamps,
+        device_id=device,
+        deputy_id=deputy,
+        table_name=table_name,
+        op=op,
+        row_ids=row_ids,
+        fields=fields,
+        at=at,
+        values=values,
+    )
+    _set_head(session, head)
+    log_columns = [
+        stamps,
+        (device,) * count,
+        (deputy,) * count,
+        (table_name,) * count,
+        row_ids,
+        (op,) * count,
+        fields,
+        (at,) * count,
+        chains,
+        seals,
+    ]
+    conn.exec_driver_sql(
+        _insert_sql("change_log", _LOG_COLUMNS), list(zip(*log_columns, strict=True))
+    )
+    return True
+
+
+_LOG_COLUMNS = [
+    "hlc", "device_id", "deputy_id", "table_name", "row_id", "op", "fields", "at", "chain", "seal"
+]  # fmt: skip
+_UTC_KINDS = {datetime, type(None)}
+_DATE_KINDS = {date, type(None)}
+
+
+def _insert_sql(table: str, names: list[str]) -> str:
+    return (
+        f'INSERT INTO "{table}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '
+        f"VALUES ({', '.join('?' for _ in names)})"
+    )
+
+
+def _json_texts(keys: list[str], columns: list[tuple[Any, ...]]) -> list[str]:
+    """Each row's `fields` text from its columns of JSON values: the same text as
+    `_encode_fields` of the row's dict, each value encoded once by column and the rows put
+    together by one format string (a dict and an encoder call per row cost three times more)."""
+    encoded = [_json_column(column) for column in columns]
+    template = "{" + ", ".join(_JSON_STRING(k).replace("%", "%%") + ": %s" for k in keys) + "}"
+    return [template % row for row in zip(*encoded, strict=True)]
+
+
+_JSON_STRING = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_JSON_FLAGS = {True: "true", False: "false", None: "null"}
+
+
+def _json_column(column: tuple[Any, ...]) -> Any:
+    """A column's values as JSON text, as the encoder writes each (ensure_ascii off)."""
+    kinds = set(map(type, column))
+    if kinds == {str}:
+        return map(_JSON_STRING, column)
+    if kinds <= {str, type(None)}:
+        return ["null" if v is None else _JSON_STRING(v) for v in column]
+    if kinds <= {bool, type(None)}:  # apart from ints: True == 1 as a key
+        return map(_JSON_FLAGS.__getitem__, column)
+    if kinds <= {int, type(None)}:
+        return ["null" if v is None else int.__repr__(v) for v in column]
+    return [_encode_fields(v) for v in column]
+
+
+def _utc_iso_to_sqlite(iso: str) -> str:
+    """`datetime.isoformat()` of a UTC instant as `_sqlite_value` stores it."""
+    if len(iso) == 32:  # 2026-11-24T02:00:00.123456+00:00
+        return f"{iso[:10]} {iso[11:26]}"
+    return f"{iso[:10]} {iso[11:19]}.000000"  # no microseconds: 2026-11-24T02:00:00+00:00
+
+
+def _json_value(value: Any) -> Any:
+    """A value as the change log's JSON holds it (what `_json_default` makes of it)."""
+    return value if type(value) in _PLAIN or isinstance(value, str) else to_json_value(value)
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows on the session's connection. On SQLite, one driver-level executemany with
+    values in SQLAlchemy's own storage formats: SQLAlchemy Core spends most of a bulk load
+    building and converting parameters (the ORM's bulk path costs three times more again)."""
+    keys = list(rows[0])
+    missing = [c for c in table.columns if c.name not in keys and c.default is not None]
+    if conn.dialect.name != "sqlite" or any(not c.default.is_scalar for c in missing):  # type: ignore[union-attr]
+        conn.execute(insert(table), rows)
+        return
+    fill = {c.name: c.default.arg for c in missing}  # type: ignore[union-attr]
+    names = keys + list(fill)
+    sql = (
+        f'INSERT INTO "{table.name}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '
+        f"VALUES ({', '.join('?' for _ in names)})"
+    )
+    # Column by column, so that Python only touches the values that need converting (dates,
+    # enums, booleans); the rest moves through C (itemgetter, zip).
+    get = itemgetter(*keys)
+    columns = list(zip(*map(get, rows), strict=True)) if len(keys) > 1 else [tuple(map(get, rows))]
+    for i, column in enumerate(columns):
+        if not set(map(type, column)) <= _PLAIN:
+            columns[i] = tuple(map(_sqlite_value, column))
+    for value in fill.values():
+        columns.append((_sqlite_value(value),) * len(rows))
+    conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+_PLAIN = {str, int, float, type(None)}
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A value as SQLAlchemy's SQLite types store it (UTC datetimes with microseconds)."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is float:
+        return value  # the common case first: this runs for every value of a bulk load
+    if isinstance(value, datetime):
+        if value.tzinfo is UTC:  # most values: stored times are UTC already
+            return value.isoformat(" ", "microseconds")[:26]
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat(" ", "microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _log_rows(
+    session: Session,
+    ctx: WriteContext,
+    model: type[SQLModel],
+    rows: Iterable[dict[str, Any]],
+    now: datetime,
+) -> Iterable[dict[str, Any]]:
+    key = "key" if model is Setting else "id"
+    rows = list(rows)
+    # Converted once, not once per row; other databases get the datetime (Core converts it).
+    at = _sqlite_value(now) if session.connection().dialect.name == "sqlite" else now
+    table = model.__tablename__
+    device, deputy, op = ctx.actor.device_id, ctx.actor.deputy_id, ChangeOp.insert.value
+    for hlc, values in zip(_stamps(session, ctx, len(rows)), rows, strict=True):
+        yield {
+            "hlc": hlc,
+            "device_id": device,
+            "deputy_id": deputy,
+            "table_name": table,
+            "row_id": values[key],
+            "op": op,
+            "fields": _encode_fields(values),
+            "at": at,
+        }
+
+
+def write_context(session: Session) -> WriteContext:
+    """The actor and clock of a write session.
+
+    Raises:
+        ReadOnlySession: `session` was not opened with `write_session`.
+    """
+    ctx: WriteContext | None = session.info.get("write")
+    if ctx is None:
+        raise ReadOnlySession()
+    return ctx

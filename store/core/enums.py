@@ -1,0 +1,220 @@
+"""The store's enums, stdlib only: the interface catalogue and headless commands read them
+without loading SQLModel (about 0.6 s). `store.core.models` re-exports them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+# Enums. Stored as their English codes; the Chinese name is the spec's term and the ledger value.
+
+
+class Tier(StrEnum):
+    village = "village"
+    township = "township"
+    county = "county"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class IssueStatus(StrEnum):
+    """The five steps of the seed (五事), then closed."""
+
+    received = "received"
+    deliberating = "deliberating"
+    handling = "handling"
+    supervising = "supervising"
+    evaluating = "evaluating"
+    closed = "closed"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+    @property
+    def step(self) -> int:
+        return list(IssueStatus).index(self)
+
+
+class Channel(StrEnum):
+    walk_in = "walk_in"
+    deputy_code = "deputy_code"
+    phone = "phone"
+    observer = "observer"
+    home_visit = "home_visit"
+    forum = "forum"
+    online = "online"
+    leader_visit = "leader_visit"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class VisitKind(StrEnum):
+    request = "request"
+    suggestion = "suggestion"
+    opinion = "opinion"
+    legislative = "legislative"
+    consultation = "consultation"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class Resolution(StrEnum):
+    resolved = "resolved"
+    partly = "partly"
+    unresolved = "unresolved"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class Satisfaction(StrEnum):
+    satisfied = "satisfied"
+    fairly = "fairly"
+    unsatisfied = "unsatisfied"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class Colour(StrEnum):
+    """Board colours, from best to worst; compare them by `severity` (not as strings)."""
+
+    green = "green"
+    yellow = "yellow"
+    red = "red"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+    @property
+    def glyph(self) -> str:
+        return {"green": "●", "yellow": "▲", "red": "■"}[self.value]
+
+    @property
+    def severity(self) -> int:
+        return list(Colour).index(self)
+
+
+class DeputyLevel(StrEnum):
+    county = "county"
+    township = "township"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class VillageKind(StrEnum):
+    village = "village"
+    community = "community"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class DeviceKind(StrEnum):
+    station = "station"
+    laptop = "laptop"
+    # A county hub's own device (store.sync.hub): stations push to it and pull from it.
+    hub = "hub"
+
+
+class DayKind(StrEnum):
+    """A day that breaks the Monday-to-Friday rule (spec §3's working-day calendar)."""
+
+    holiday = "holiday"
+    workday = "workday"
+    # The station's own mark that a day the official calendar treats as a holiday or a make-up
+    # workday is an ordinary day here: deleting an official day is kept as this override.
+    ordinary = "ordinary"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class ProjectStatus(StrEnum):
+    """A micro-project's stage (民生微实事)."""
+
+    planned = "planned"
+    underway = "underway"
+    done = "done"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class ReviewTarget(StrEnum):
+    """What deputies score in the quarterly review (季度评议)."""
+
+    micro_project = "micro_project"
+    unit = "unit"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class ChangeOp(StrEnum):
+    insert = "insert"
+    update = "update"
+    delete = "delete"
+
+
+# Keyed by (enum, value): StrEnum members of different enums with the same value are equal.
+_ZH: dict[tuple[type[StrEnum], str], str] = {
+    (Tier, "village"): "村级",
+    (Tier, "township"): "乡级",
+    (Tier, "county"): "县级",
+    (IssueStatus, "received"): "听事",
+    (IssueStatus, "deliberating"): "议事",
+    (IssueStatus, "handling"): "办事",
+    (IssueStatus, "supervising"): "督事",
+    (IssueStatus, "evaluating"): "评事",
+    (IssueStatus, "closed"): "已办结",
+    (Channel, "walk_in"): "到站来访",
+    (Channel, "deputy_code"): "代表码",
+    (Channel, "phone"): "电话",
+    (Channel, "observer"): "民情观察员",
+    (Channel, "home_visit"): "入户走访",
+    (Channel, "forum"): "议事活动",
+    (Channel, "online"): "网络",
+    (Channel, "leader_visit"): "领导进站",
+    (VisitKind, "request"): "诉求",
+    (VisitKind, "suggestion"): "建议",
+    (VisitKind, "opinion"): "意见",
+    (VisitKind, "legislative"): "立法建议",
+    (VisitKind, "consultation"): "咨询",
+    (Resolution, "resolved"): "已解决",
+    (Resolution, "partly"): "部分解决",
+    (Resolution, "unresolved"): "未解决",
+    (Satisfaction, "satisfied"): "满意",
+    (Satisfaction, "fairly"): "基本满意",
+    (Satisfaction, "unsatisfied"): "不满意",
+    (Colour, "green"): "绿",
+    (Colour, "yellow"): "黄",
+    (Colour, "red"): "红",
+    (DeputyLevel, "county"): "县级代表",
+    (DeputyLevel, "township"): "乡镇代表",
+    (VillageKind, "village"): "村",
+    (VillageKind, "community"): "社区",
+    (ProjectStatus, "planned"): "计划中",
+    (ProjectStatus, "underway"): "实施中",
+    (ProjectStatus, "done"): "已完成",
+    (ReviewTarget, "micro_project"): "微实事",
+    (ReviewTarget, "unit"): "责任单位",
+    (DayKind, "holiday"): "放假",
+    (DayKind, "workday"): "调休上班",
+    (DayKind, "ordinary"): "普通日",
+}

@@ -1,0 +1,671 @@
+"""Every table, enum and input model of the store, in one module so nothing imports in a circle."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import field_validator
+from sqlalchemy import Index, MetaData, String, Text, text
+from sqlmodel import Field, SQLModel
+
+# Re-exported: models.py is where every model and enum is found.
+from store.core.enums import (  # noqa: F401
+    ChangeOp,
+    Channel,
+    Colour,
+    DayKind,
+    DeputyLevel,
+    DeviceKind,
+    IssueStatus,
+    ProjectStatus,
+    Resolution,
+    ReviewTarget,
+    Satisfaction,
+    Tier,
+    VillageKind,
+    VisitKind,
+)
+from store.core.validation import TEXT_MAX, clean_name, clean_phone, clean_text, strip_controls
+
+# Alembic names constraints from this, so migrations can drop them by name on SQLite and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def new_id() -> str:
+    """A random UUID as text: records are created on several devices and must never collide."""
+    return str(uuid.uuid4())
+
+
+# The seeded categories (migration 0002) get the same id on every device (uuid5 of the name), so a
+# laptop and its station agree on them without syncing the seed.
+CATEGORY_NAMESPACE = uuid.UUID("6f1d6c53-4c1e-4a55-9b0e-1c2a3d4e5f60")
+
+
+def category_id_for(name: str) -> str:
+    return str(uuid.uuid5(CATEGORY_NAMESPACE, name))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables. Every synced record has the same five columns (see Record).
+
+
+class Record(SQLModel):
+    """Columns every synced record carries: a UUID, when and on which device it was last written,
+    and a soft-delete mark (rows are never removed, so a deletion can travel to other devices)."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    # Set by the write session, never by callers (see store.changelog.changes).
+    created_at: datetime | None = Field(default=None, nullable=False)
+    updated_at: datetime | None = Field(default=None, nullable=False)
+    device_id: str | None = Field(default=None, nullable=False, max_length=36)
+    deleted_at: datetime | None = Field(default=None)
+
+
+class Station(Record, table=True):
+    name: str = Field(max_length=100)
+    township: str = Field(max_length=100)
+    county: str = Field(max_length=100)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+
+
+class Device(Record, table=True):
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    name: str = Field(max_length=100)
+    kind: str = Field(default=DeviceKind.station, sa_type=String(16))
+
+
+class Deputy(Record, table=True):
+    station_id: str = Field(foreign_key="station.id", max_length=36, index=True)
+    name: str = Field(max_length=50)
+    level: str = Field(default=DeputyLevel.township, sa_type=String(16))
+    group_name: str = Field(default="", max_length=100)
+    phone: str | None = Field(default=None, max_length=20)
+    pin_hash: str | None = Field(default=None, max_length=200)
+    active: bool = True
+
+
+class Shift(Record, table=True):
+    """One deputy's duty on one day (代表轮值驻站); the roster is the set of future shifts."""
+
+    __table_args__ = (Index("ix_shift_duty_date", "duty_date"),)
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
+    duty_date: date
+    handover_note: str | None = Field(default=None, sa_type=Text)
+    handed_over_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+
+
+class Village(Record, table=True):
+    station_id: str = Field(foreign_key="station.id", max_length=36, index=True)
+    name: str = Field(max_length=50)
+    kind: str = Field(default=VillageKind.village, sa_type=String(16))
+    position: int = 0
+
+
+class Unit(Record, table=True):
+    """A body that handles issues at one tier (责任单位)."""
+
+    station_id: str = Field(foreign_key="station.id", max_length=36, index=True)
+    name: str = Field(max_length=100)
+    tier: str = Field(sa_type=String(16))
+    village_id: str | None = Field(default=None, foreign_key="village.id", max_length=36)
+    active: bool = True
+
+
+class Category(Record, table=True):
+    name: str = Field(max_length=50)
+    position: int = 0
+    active: bool = True
+
+
+class Constituent(Record, table=True):
+    __table_args__ = (Index("ix_constituent_phone", "phone"),)
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    name: str = Field(max_length=50)
+    # Not unique: two devices may register the same resident while apart, and a family may
+    # share one phone; lookups take the most recently active.
+    phone: str = Field(max_length=20)
+    village_id: str = Field(foreign_key="village.id", max_length=36)
+    group_name: str | None = Field(default=None, max_length=50)
+    id_number: str | None = Field(default=None, max_length=18)
+    # A resident the station gives priority to (困难群体: elderly living alone, disabled, in
+    # hardship); raises the urgency of their issues.
+    vulnerable: bool = False
+    # Derived from `name` on every write (store.changelog.derived), so residents are found by pinyin
+    # ("zhangxiaoming") and by initials ("zxm") with an index, not by converting every name.
+    name_pinyin: str = Field(default="", max_length=200, index=True)
+    name_initials: str = Field(default="", max_length=50, index=True)
+    # Set when the resident's personal data was purged (PIPL retention, store.trust.purge): name and
+    # phone are empty from then on, here and in every change-log entry before it.
+    purged_at: datetime | None = None
+
+
+class Issue(Record, table=True):
+    """One problem, fed by one or more visits. Its due and warning dates are fixed when the issue is
+    opened, so the board's colours are range queries on indexed dates. A reopened issue keeps them:
+    it is red until closed again, and its figures count from the first opening."""
+
+    __table_args__ = (
+        # The board's index: counts by tier and colour are range counts on its leading columns
+        # (tier, due_on, warn_on), and it holds everything the urgency order (store.desk.urgency)
+        # and the colour order read, so sorting every open issue scans it alone, never the
+        # table (16 ms for 34,000 open issues, against 48 ms with a row read each).
+        Index(
+            "ix_issue_open_urgency",
+            "tier",
+            "due_on",
+            "warn_on",
+            "status",
+            "resupervision",
+            "repeat_count",
+            "kind",
+            "vulnerable",
+            "id",
+            sqlite_where=text("status <> 'closed' AND deleted_at IS NULL"),
+            postgresql_where=text("status <> 'closed' AND deleted_at IS NULL"),
+        ),
+        Index("ix_issue_status", "status"),
+        Index("ix_issue_category_tier", "category_id", "tier"),
+        Index("ix_issue_village", "village_id"),
+        Index("ix_issue_unit", "unit_id"),
+        # The statistics count issues by the period they were opened in.
+        Index("ix_issue_opened_on", "opened_on"),
+    )
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    title: str = Field(max_length=100)
+    category_id: str = Field(foreign_key="category.id", max_length=36)
+    village_id: str = Field(foreign_key="village.id", max_length=36)
+    tier: str = Field(sa_type=String(16))
+    unit_id: str = Field(foreign_key="unit.id", max_length=36)
+    status: str = Field(default=IssueStatus.received, sa_type=String(16))
+    lead_deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    opened_on: date
+    window_days: int
+    due_on: date
+    warn_on: date
+    resupervision: bool = False
+    reopen_count: int = 0
+    visit_count: int = 0
+    # Visits by a resident who had already come about this issue (重复诉求).
+    repeat_count: int = 0
+    # The most pressing kind among its visits (诉求 over 意见 over 建议…, store.desk.urgency) and
+    # whether any of its residents is vulnerable (困难群体): kept on every write that links a
+    # visit, so that the urgency order is a scan of one index.
+    kind: str = Field(default=VisitKind.request, sa_type=String(16))
+    vulnerable: bool = False
+    closed_on: date | None = None
+    closed_within_window: bool | None = None
+    resolution: str | None = Field(default=None, sa_type=String(16))
+    satisfaction: str | None = Field(default=None, sa_type=String(16))
+    evaluated_at: datetime | None = None
+
+
+class Visit(Record, table=True):
+    """One contact with a resident (来访/民情), in the resident's own words."""
+
+    __table_args__ = (
+        Index("ix_visit_received_at", "received_at"),
+        Index(
+            "ix_visit_untriaged",
+            "received_at",
+            sqlite_where=text("issue_id IS NULL AND deleted_at IS NULL"),
+            postgresql_where=text("issue_id IS NULL AND deleted_at IS NULL"),
+        ),
+        Index("ix_visit_issue", "issue_id"),
+        Index("ix_visit_constituent", "constituent_id"),
+    )
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    received_at: datetime
+    channel: str = Field(sa_type=String(16))
+    kind: str = Field(sa_type=String(16))
+    constituent_id: str = Field(foreign_key="constituent.id", max_length=36)
+    village_id: str = Field(foreign_key="village.id", max_length=36)
+    category_id: str = Field(foreign_key="category.id", max_length=36)
+    text: str = Field(sa_type=Text)
+    # The first line, cut short at write time, so lists never read 10,000-character texts.
+    summary: str = Field(max_length=80)
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    issue_id: str | None = Field(default=None, foreign_key="issue.id", max_length=36)
+    # The resident had already come about the same issue (重复诉求); counted on the issue.
+    is_repeat: bool = False
+    # The resident agrees that their name and phone go to the handling unit (同意转交). Without
+    # it, slips and exports for units carry neither.
+    consent_forward: bool = False
+
+
+class Progress(Record, table=True):
+    """A dated note on an issue (办理进展), possibly moving its status."""
+
+    __table_args__ = (Index("ix_progress_issue_at", "issue_id", "at"),)
+
+    issue_id: str = Field(foreign_key="issue.id", max_length=36)
+    at: datetime
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    status_before: str = Field(sa_type=String(16))
+    status_after: str = Field(sa_type=String(16))
+    note: str = Field(default="", sa_type=Text)
+
+
+class Evaluation(Record, table=True):
+    """The resident's verdict at closure (群众评事)."""
+
+    __table_args__ = (
+        Index("ix_evaluation_issue", "issue_id"),
+        # The satisfaction rate counts evaluations made in a period.
+        Index("ix_evaluation_at", "at"),
+    )
+
+    issue_id: str = Field(foreign_key="issue.id", max_length=36)
+    at: datetime
+    resolution: str = Field(sa_type=String(16))
+    satisfaction: str = Field(sa_type=String(16))
+    note: str = Field(default="", sa_type=Text)
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+
+
+class CalendarDay(Record, table=True):
+    """A public holiday on a weekday, or a make-up workday (调休) at a weekend. Its id is derived
+    from the date (`calendar_day_id`), so the same day marked on two devices is one record."""
+
+    __tablename__ = "calendar_day"
+
+    day: date = Field(index=True)
+    kind: str = Field(sa_type=String(16))
+    name: str = Field(default="", max_length=50)
+
+
+# The device that seeded reference data in migrations (categories, settings, the 2026 calendar):
+# a row still on it was never edited by a station.
+SEED_DEVICE = "00000000-0000-0000-0000-000000000000"
+
+CALENDAR_NAMESPACE = uuid.UUID("0b7f8a52-3d1e-4c7a-9a55-2f6e1d0c9b21")
+
+
+def calendar_day_id(day: date) -> str:
+    return str(uuid.uuid5(CALENDAR_NAMESPACE, day.isoformat()))
+
+
+class AccessLog(Record, table=True):
+    """Who saw personal data in clear, and when (a phone revealed for a follow-up call). Synced,
+    so the station keeps the record of what happened on its laptops. Never holds the data."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_at", "at"),)
+
+    at: datetime
+    deputy_id: str | None = Field(default=None, max_length=36)
+    action: str = Field(max_length=32)
+    table_name: str = Field(max_length=32)
+    row_id: str = Field(max_length=36)
+
+
+class LeaderVisit(Record, table=True):
+    """An official's session at the station (领导干部进站): who, when, what about."""
+
+    __tablename__ = "leader_visit"
+    __table_args__ = (Index("ix_leader_visit_at", "at"),)
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    at: datetime
+    leader: str = Field(max_length=50)
+    position: str = Field(default="", max_length=100)
+    topic: str = Field(default="", max_length=200)
+    note: str = Field(default="", sa_type=Text)
+
+
+class LeaderVisitDeputy(Record, table=True):
+    """A deputy who attended a leader visit (counted in the deputy's record)."""
+
+    __tablename__ = "leader_visit_deputy"
+    __table_args__ = (Index("ix_leader_visit_deputy_deputy", "deputy_id"),)
+
+    leader_visit_id: str = Field(foreign_key="leader_visit.id", max_length=36, index=True)
+    deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
+
+
+class LeaderVisitIssue(Record, table=True):
+    """An issue raised at (or settled by) a leader visit; what became of it is the issue's own
+    status."""
+
+    __tablename__ = "leader_visit_issue"
+
+    leader_visit_id: str = Field(foreign_key="leader_visit.id", max_length=36, index=True)
+    issue_id: str = Field(foreign_key="issue.id", max_length=36, index=True)
+
+
+class MicroProject(Record, table=True):
+    """A recurring problem promoted to a small public project (民生微实事), with a lead deputy
+    (领衔代表), milestones, and a place on the publication list (公示)."""
+
+    __tablename__ = "micro_project"
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    title: str = Field(max_length=100)
+    description: str = Field(default="", sa_type=Text)
+    lead_deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
+    category_id: str | None = Field(default=None, foreign_key="category.id", max_length=36)
+    village_id: str | None = Field(default=None, foreign_key="village.id", max_length=36)
+    status: str = Field(default=ProjectStatus.planned, sa_type=String(16))
+    started_on: date
+    due_on: date | None = None
+    done_on: date | None = None
+    published: bool = False
+
+
+class MicroProjectIssue(Record, table=True):
+    """An issue a micro-project takes over (the problem it solves for good)."""
+
+    __tablename__ = "micro_project_issue"
+
+    micro_project_id: str = Field(foreign_key="micro_project.id", max_length=36, index=True)
+    issue_id: str = Field(foreign_key="issue.id", max_length=36, index=True)
+
+
+class Milestone(Record, table=True):
+    __tablename__ = "milestone"
+
+    micro_project_id: str = Field(foreign_key="micro_project.id", max_length=36, index=True)
+    title: str = Field(max_length=100)
+    due_on: date | None = None
+    done_on: date | None = None
+    position: int = 0
+
+
+class QuarterlyReview(Record, table=True):
+    """The deputies' quarterly review (季度评议) of micro-projects and units; its scores are kept
+    as that quarter's three-colour board."""
+
+    __tablename__ = "quarterly_review"
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    quarter: str = Field(max_length=6, index=True)
+    held_on: date
+    note: str = Field(default="", sa_type=Text)
+    finalised: bool = False
+
+
+class ReviewScore(Record, table=True):
+    """One deputy's score (0–100) for one micro-project or unit in a quarterly review."""
+
+    __tablename__ = "review_score"
+
+    review_id: str = Field(foreign_key="quarterly_review.id", max_length=36, index=True)
+    target_kind: str = Field(sa_type=String(16))
+    target_id: str = Field(max_length=36)
+    deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
+    score: int
+
+
+class Setting(SQLModel, table=True):
+    """A station setting (tier windows, colour thresholds). Keyed by name rather than a UUID, so the
+    same setting edited on two devices is one record, not two."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)
+    updated_at: datetime | None = Field(default=None, nullable=False)
+    device_id: str | None = Field(default=None, nullable=False, max_length=36)
+
+
+class ChangeLog(SQLModel, table=True):
+    """Append-only record of every write (spec §9): what sync sends and what the audit shows.
+
+    `seq` orders this device's log; `hlc` and `device_id` order changes across devices."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        Index("ix_change_log_hlc", "hlc"),
+        Index("ix_change_log_row", "table_name", "row_id"),
+        Index("ix_change_log_device_id_hlc", "device_id", "hlc"),
+        # The audit trail of one deputy, newest first (store.trust.audit).
+        Index("ix_change_log_deputy_hlc", "deputy_id", "hlc"),
+        # Entries are sealed at the end of the transaction that wrote them: it finds them here.
+        Index(
+            "ix_change_log_unsealed",
+            "seq",
+            sqlite_where=text("chain IS NULL"),
+            postgresql_where=text("chain IS NULL"),
+        ),
+        Index(
+            "ix_change_log_clamped_hlc",
+            "clamped_hlc",
+            sqlite_where=text("clamped_hlc IS NOT NULL"),
+            postgresql_where=text("clamped_hlc IS NOT NULL"),
+        ),
+    )
+
+    seq: int | None = Field(default=None, primary_key=True)
+    hlc: str = Field(max_length=32)
+    device_id: str = Field(max_length=36)
+    deputy_id: str | None = Field(default=None, max_length=36)
+    table_name: str = Field(max_length=32)
+    row_id: str = Field(max_length=64)
+    op: str = Field(sa_type=String(8))
+    fields: str = Field(sa_type=Text)
+    at: datetime
+    # Set only on a change that came in from another device with a stamp too far in the future
+    # (spec §9): the stamp it is ordered by here. `hlc` stays the sender's, which names it.
+    clamped_hlc: str | None = Field(default=None, max_length=32)
+    # For an update: which change each field's old value came from ("<hlc> <device id>"), i.e.
+    # what the writer knew it overwrote. Sync tells a knowing overwrite from a concurrent edit
+    # by it (store.changelog.field_clock).
+    base: str | None = Field(default=None, sa_type=Text)
+    # Tamper evidence (store.changelog.chain): the hash of this entry chained to the one before it
+    # (in `seq` order, on this device), and for entries holding personal data the salt their
+    # digest was taken with, or after a purge the digest of what was removed.
+    chain: str | None = Field(default=None, max_length=64)
+    seal: str | None = Field(default=None, max_length=80)
+
+
+class LocalMeta(SQLModel, table=True):
+    """Facts about this database file itself (its device id, its station); never synced."""
+
+    __tablename__ = "local_meta"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)
+
+
+# Words of visits (民意热词), derived from visit texts when they are written
+# (store.hot_words.words).
+# Local: never logged, never synced; each device derives them from the visits it holds. Days are
+# station-local dates as day numbers (date.toordinal()), 3 bytes where a date's text takes 10.
+
+
+class Word(SQLModel, table=True):
+    """One distinct word of the visits' vocabulary."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(max_length=50, unique=True)
+
+
+class WordScope(SQLModel, table=True):
+    """A village or category as a small number, so that word_visit does not repeat two
+    36-character ids on every row."""
+
+    __tablename__ = "word_scope"
+
+    no: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=36, unique=True)
+
+
+class WordVisit(SQLModel, table=True):
+    """A visit whose words are counted: its day, village, category and word ids. Re-deriving a
+    visit (changed text, day, village or category, or deletion) takes away exactly what it
+    added; a word's visits and a village's or category's counts are read from here."""
+
+    __tablename__ = "word_visit"
+    __table_args__ = (
+        Index("ix_word_visit_day", "day"),
+        Index("ix_word_visit_village_day", "village_no", "day"),
+        Index("ix_word_visit_category_day", "category_no", "day"),
+    )
+
+    no: int | None = Field(default=None, primary_key=True)
+    visit_id: str = Field(max_length=36, unique=True)
+    day: int
+    village_no: int
+    category_no: int
+    # Word ids between commas (",3,17,42,"): `instr(word_ids, ',17,')` finds a word's visits.
+    word_ids: str = Field(default=",", sa_type=Text)
+
+
+class WordDay(SQLModel, table=True):
+    """How many visits used a word on a day: a window's count is a range of this key."""
+
+    __tablename__ = "word_day"
+    # The primary key is the only index: a table without rowid stores its rows in it.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    word_id: int = Field(primary_key=True)
+    day: int = Field(primary_key=True)
+    n: int
+
+
+class ConflictResolution(Record, table=True):
+    """A deputy's answer to a conflict (store.sync.conflicts): the losing value restored, or the
+    winner kept. Synced, so a conflict answered on one device is answered on all. Its id is the
+    conflict's id."""
+
+    __tablename__ = "conflict_resolution"
+
+    action: str = Field(sa_type=String(16))
+    deputy_id: str | None = Field(default=None, max_length=36)
+
+
+# Sync's own bookkeeping: local to each database file, never logged, never synced.
+
+
+class SyncPeer(SQLModel, table=True):
+    """What another device is known to hold: of each origin device's changes, all up to `hlc`
+    (from the last bundle it sent here). Export sends what lies beyond."""
+
+    __tablename__ = "sync_peer"
+
+    peer_id: str = Field(primary_key=True, max_length=36)
+    origin_id: str = Field(primary_key=True, max_length=36)
+    hlc: str = Field(max_length=32)
+
+
+class SyncConflict(SQLModel, table=True):
+    """A value that lost to a concurrent edit of the same field (or an edit of a record deleted
+    meanwhile). Derived from the change log when changes come in, the same on every device
+    holding the same changes; answered by a ConflictResolution with the same id."""
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = (Index("ix_sync_conflict_row", "table_name", "row_id"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    table_name: str = Field(max_length=32)
+    row_id: str = Field(max_length=64)
+    field: str = Field(max_length=64)
+    value: str = Field(sa_type=Text)
+    lost_hlc: str = Field(max_length=32)
+    lost_device_id: str = Field(max_length=36)
+    lost_deputy_id: str | None = Field(default=None, max_length=36)
+    won_hlc: str = Field(max_length=32)
+    won_device_id: str = Field(max_length=36)
+    deleted: bool = False
+
+
+SYNCED_TABLES: tuple[type[SQLModel], ...] = (
+    Station,
+    Device,
+    Deputy,
+    Shift,
+    Village,
+    Unit,
+    Category,
+    Constituent,
+    Issue,
+    Visit,
+    Progress,
+    Evaluation,
+    CalendarDay,
+    AccessLog,
+    LeaderVisit,
+    LeaderVisitDeputy,
+    LeaderVisitIssue,
+    MicroProject,
+    MicroProjectIssue,
+    Milestone,
+    QuarterlyReview,
+    ReviewScore,
+    ConflictResolution,
+    Setting,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Input models: what forms and importers hand to the store. Validation raises FieldInvalid with a
+# catalogue key, which pydantic wraps; `store.desk.forms.field_errors` unwraps it per field.
+
+
+class VisitCreate(SQLModel):
+    """A visit as the deputy logs it, the resident's details included."""
+
+    phone: str
+    name: str
+    village_id: str = Field(min_length=1)
+    channel: Channel
+    kind: VisitKind
+    category_id: str = Field(min_length=1)
+    text: str
+    received_at: datetime | None = None
+    group_name: str | None = None
+    deputy_id: str | None = None
+    # The resident is one the station gives priority to (困难群体); saved on the resident. None
+    # leaves a returning resident's flag as it is (imports, older callers).
+    vulnerable: bool | None = None
+    # 同意转交: asked of the resident at every visit and ticked by the deputy; never assumed
+    # (PIPL: consent is an explicit act), so absent means not given.
+    consent_forward: bool = False
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, value: object) -> str:
+        return clean_phone(str(value or ""))
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: object) -> str:
+        return clean_name(str(value or ""))
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> str:
+        return clean_text(str(value or ""))
+
+
+class ProgressCreate(SQLModel):
+    status: IssueStatus
+    note: str = ""
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, value: object) -> str:
+        return strip_controls(str(value or "")).strip()[:TEXT_MAX]
+
+
+class EvaluationCreate(SQLModel):
+    resolution: Resolution
+    satisfaction: Satisfaction
+    note: str = ""
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, value: object) -> str:
+        return strip_controls(str(value or "")).strip()[:TEXT_MAX]

@@ -1,0 +1,30 @@
+"""The duty loop: log a visit, triage it to an issue, follow it on the board to closure.
+
+- `visits`: log and list visits (登记来访)
+- `forms`: the log form's checks
+- `issues`: open, link, progress, close and reopen issues (分办, 五事, 评事)
+- `issue_page`: everything an issue's page shows
+- `issue_rows`: an issue as a list row, with its colour
+- `urgency`: the explainable urgency score
+- `repeats`: a resident who comes back with the same problem (重复诉求)
+- `similar`: open issues that look like the same problem
+- `board`: the three-colour board (三色榜): counts and pages
+- `follow_up`: follow-up calls (回访) for the resident's verdict
+- `reference`: the station's villages, units, categories and deputies
+- `station_scope`: which stations a database holds (one, or a county's)
+"""
+
+__all__ = [
+    "visits",
+    "forms",
+    "issues",
+    "issue_page",
+    "issue_rows",
+    "urgency",
+    "repeats",
+    "similar",
+    "board",
+    "follow_up",
+    "reference",
+    "station_scope",
+]

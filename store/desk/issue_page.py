@@ -1,0 +1,166 @@
+"""The issue page: one issue with its visits, its history and how urgent it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from store.core.errors import IssueNotFound
+from store.core.models import (
+    Deputy,
+    Evaluation,
+    Issue,
+    IssueStatus,
+    Progress,
+    Resolution,
+    Satisfaction,
+    Visit,
+)
+from store.core.settings import load_settings
+from store.desk.issue_rows import IssueRow, rows_query, to_row
+from store.desk.urgency import IssueFacts, Urgency, issue_urgency
+from store.desk.visits import VisitRow, list_issue_visits
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of an issue's history: a visit, a progress note, or an evaluation."""
+
+    at: datetime
+    kind: str  # "visit" | "progress" | "evaluation"
+    text: str
+    deputy: str | None = None
+    status_before: IssueStatus | None = None
+    status_after: IssueStatus | None = None
+    resolution: Resolution | None = None
+    satisfaction: Satisfaction | None = None
+
+
+@dataclass(frozen=True)
+class IssueDetail:
+    row: IssueRow
+    window_days: int
+    unit_id: str
+    category_id: str
+    village_id: str
+    closed_on: date | None
+    closed_within_window: bool | None
+    resolution: Resolution | None
+    satisfaction: Satisfaction | None
+    reopen_count: int
+    visits: list[VisitRow]
+    timeline: list[TimelineEntry]
+    # Each visit's words (cut at VISIT_TEXT_SHOWN characters), by visit id.
+    visit_texts: dict[str, str] = field(default_factory=dict)
+    # How urgent it is and why (store.desk.urgency); zero for a closed issue.
+    urgency: Urgency = Urgency(0, ())
+    repeat_count: int = 0
+    # Visits on it that were repeats (重复诉求), by visit id.
+    repeat_visits: frozenset[str] = frozenset()
+
+
+def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
+    """One issue with its visits and its history, oldest first.
+
+    Raises:
+        IssueNotFound: no such issue.
+    """
+    found = session.exec(rows_query().where(Issue.id == issue_id)).first()
+    if found is None:
+        raise IssueNotFound()
+    settings = load_settings(session=session)
+    issue = found[0]
+    visits = list_issue_visits(session=session, issue_id=issue_id)
+    return IssueDetail(
+        row=to_row(*found, today=today, settings=settings),
+        window_days=issue.window_days,
+        unit_id=issue.unit_id,
+        category_id=issue.category_id,
+        village_id=issue.village_id,
+        closed_on=issue.closed_on,
+        closed_within_window=issue.closed_within_window,
+        resolution=Resolution(issue.resolution) if issue.resolution else None,
+        satisfaction=Satisfaction(issue.satisfaction) if issue.satisfaction else None,
+        reopen_count=issue.reopen_count,
+        visits=visits,
+        timeline=_timeline(session, issue_id, visits),
+        visit_texts=_visit_texts(session, issue_id),
+        urgency=issue_urgency(IssueFacts.of(issue), today),
+        repeat_count=issue.repeat_count,
+        repeat_visits=frozenset(
+            session.exec(
+                select(Visit.id).where(
+                    Visit.issue_id == issue_id,
+                    col(Visit.is_repeat).is_(True),
+                    col(Visit.deleted_at).is_(None),
+                )
+            ).all()
+        ),
+    )
+
+
+# An issue fed by many long visits still opens at once: the rest is in the triage view.
+VISIT_TEXT_SHOWN = 2000
+
+
+def _visit_texts(session: Session, issue_id: str) -> dict[str, str]:
+    rows = session.exec(
+        select(Visit.id, func.substr(Visit.text, 1, VISIT_TEXT_SHOWN + 1)).where(
+            Visit.issue_id == issue_id, col(Visit.deleted_at).is_(None)
+        )
+    ).all()
+    return {
+        visit_id: text if len(text) <= VISIT_TEXT_SHOWN else text[:VISIT_TEXT_SHOWN] + "…"
+        for visit_id, text in rows
+    }
+
+
+def _timeline(session: Session, issue_id: str, visits: list[VisitRow]) -> list[TimelineEntry]:
+    entries = [
+        TimelineEntry(at=v.received_at, kind="visit", text=v.summary, deputy=None) for v in visits
+    ]
+    for progress, deputy in session.exec(
+        select(Progress, Deputy.name)
+        .outerjoin(Deputy, col(Deputy.id) == Progress.deputy_id)
+        .where(Progress.issue_id == issue_id, col(Progress.deleted_at).is_(None))
+    ).all():
+        entries.append(
+            TimelineEntry(
+                at=progress.at,
+                kind="progress",
+                text=progress.note,
+                deputy=deputy,
+                status_before=IssueStatus(progress.status_before),
+                status_after=IssueStatus(progress.status_after),
+            )
+        )
+    for evaluation, deputy in session.exec(
+        select(Evaluation, Deputy.name)
+        .outerjoin(Deputy, col(Deputy.id) == Evaluation.deputy_id)
+        .where(Evaluation.issue_id == issue_id, col(Evaluation.deleted_at).is_(None))
+    ).all():
+        entries.append(
+            TimelineEntry(
+                at=evaluation.at,
+                kind="evaluation",
+                text=evaluation.note,
+                deputy=deputy,
+                resolution=Resolution(evaluation.resolution),
+                satisfaction=Satisfaction(evaluation.satisfaction),
+            )
+        )
+    return sorted(entries, key=_timeline_order)
+
+
+def _timeline_order(entry: TimelineEntry) -> tuple[datetime, int]:
+    # Closing, the evaluation and the reopening it causes share one instant; keep that order.
+    if entry.kind == "visit":
+        rank = 0
+    elif entry.kind == "evaluation":
+        rank = 2
+    else:
+        rank = 1 if entry.status_after == IssueStatus.closed else 3
+    return entry.at, rank

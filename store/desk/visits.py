@@ -1,0 +1,442 @@
+"""Visits (来访/民情) and the residents who make them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from store.changelog.changes import write_context
+from store.core.clock import day_bounds
+from store.core.errors import FormInvalid, VisitNotFound
+from store.core.models import (
+    Category,
+    Channel,
+    Constituent,
+    Deputy,
+    Issue,
+    IssueStatus,
+    Village,
+    Visit,
+    VisitCreate,
+    VisitKind,
+)
+from store.core.paging import PAGE_SIZE, Page
+from store.core.validation import normalise_phone, summarise
+from store.desk.urgency import (
+    Urgency,
+    VisitFacts,
+    earlier_visits_sql,
+    visit_urgency,
+    visit_urgency_sql,
+)
+
+
+@dataclass(frozen=True)
+class Resident:
+    """A returning resident, as the log form fills them in."""
+
+    id: str
+    name: str
+    phone: str
+    village_id: str
+    village: str
+    group_name: str | None
+    visit_count: int
+    last_visit_at: datetime | None
+    # 困难群体: the log form's checkbox starts from it.
+    vulnerable: bool = False
+    # Their issues still open: the deputy may link a repeat visit to one (重复诉求).
+    open_issues: int = 0
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: str
+    received_at: datetime
+    resident: str
+    phone: str
+    village: str
+    category: str
+    channel: Channel
+    kind: VisitKind
+    summary: str
+    issue_id: str | None
+    # The resident agreed that their name and phone go to the handling unit (同意转交).
+    consent_forward: bool = False
+
+
+@dataclass(frozen=True)
+class VisitDetail:
+    row: VisitRow
+    text: str
+    village_id: str
+    category_id: str
+    constituent_id: str
+    deputy: str | None
+    resident_visits: int
+    vulnerable: bool = False
+    # The urgency of the visit while it waits for triage, and why (store.desk.urgency).
+    urgency: Urgency = Urgency(0, ())
+    # The resident's open issues, most recently opened first (ids), for linking a repeat.
+    resident_open_issues: tuple[str, ...] = ()
+
+
+def _row_query():  # type: ignore[no-untyped-def]
+    return (
+        select(Visit, Constituent.name, Constituent.phone, Village.name, Category.name)
+        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+        .join(Village, col(Village.id) == Visit.village_id)
+        .join(Category, col(Category.id) == Visit.category_id)
+        .where(col(Visit.deleted_at).is_(None))
+    )
+
+
+def _to_row(visit: Visit, resident: str, phone: str, village: str, category: str) -> VisitRow:
+    return VisitRow(
+        id=visit.id,
+        received_at=visit.received_at,
+        resident=resident,
+        phone=phone,
+        village=village,
+        category=category,
+        channel=Channel(visit.channel),
+        kind=VisitKind(visit.kind),
+        summary=visit.summary,
+        issue_id=visit.issue_id,
+        consent_forward=bool(visit.consent_forward),
+    )
+
+
+def find_resident(*, session: Session, phone: str) -> Resident | None:
+    """The resident last seen with this phone, or None.
+
+    Args:
+        phone: as typed; spaces and +86 are ignored.
+    """
+    phone = normalise_phone(phone)
+    if not phone:
+        return None
+    found = session.exec(
+        select(Constituent, Village.name)
+        .join(Village, col(Village.id) == Constituent.village_id)
+        .where(Constituent.phone == phone, col(Constituent.deleted_at).is_(None))
+        .order_by(col(Constituent.updated_at).desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    person, village = found
+    count, last = session.exec(
+        select(func.count(), func.max(Visit.received_at)).where(
+            Visit.constituent_id == person.id, col(Visit.deleted_at).is_(None)
+        )
+    ).one()
+    return Resident(
+        vulnerable=person.vulnerable,
+        open_issues=len(resident_open_issues(session=session, constituent_id=person.id)),
+        id=person.id,
+        name=person.name,
+        phone=person.phone,
+        village_id=person.village_id,
+        village=village,
+        group_name=person.group_name,
+        visit_count=count,
+        last_visit_at=last,
+    )
+
+
+def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
+    """Record a visit, registering the resident or updating what changed about them.
+
+    Args:
+        session: a write session.
+        visit_in: the validated form.
+    Returns:
+        The new visit as a list row.
+    Raises:
+        FormInvalid: the village or category does not exist.
+    """
+    ctx = write_context(session)
+    # Both names in one read (None for a missing or deleted choice): two `session.get`s cost
+    # a tenth of a save.
+    village, category = session.exec(
+        select(
+            select(Village.name)
+            .where(Village.id == visit_in.village_id, col(Village.deleted_at).is_(None))
+            .scalar_subquery(),
+            select(Category.name)
+            .where(Category.id == visit_in.category_id, col(Category.deleted_at).is_(None))
+            .scalar_subquery(),
+        )
+    ).one()
+    errors = {}
+    if village is None:
+        errors["village_id"] = "field.choice"
+    if category is None:
+        errors["category_id"] = "field.choice"
+    if errors:
+        raise FormInvalid(errors)
+    village_id, category_id = visit_in.village_id, visit_in.category_id
+    person = session.exec(
+        select(Constituent)
+        .where(Constituent.phone == visit_in.phone, col(Constituent.deleted_at).is_(None))
+        .order_by(col(Constituent.updated_at).desc())
+        .limit(1)
+    ).first()
+    if person is None or person.name != visit_in.name:
+        # A different name on a known phone is another member of the household.
+        person = Constituent(
+            station_id=ctx.actor.station_id,
+            name=visit_in.name,
+            phone=visit_in.phone,
+            village_id=village_id,
+            group_name=visit_in.group_name,
+            vulnerable=bool(visit_in.vulnerable),
+        )
+        session.add(person)
+    else:
+        if person.village_id != village_id:
+            person.village_id = village_id
+        if visit_in.group_name and person.group_name != visit_in.group_name:
+            person.group_name = visit_in.group_name
+        if visit_in.vulnerable is not None and person.vulnerable != visit_in.vulnerable:
+            set_vulnerable(session=session, constituent=person, vulnerable=visit_in.vulnerable)
+    visit = Visit(
+        station_id=ctx.actor.station_id,
+        received_at=visit_in.received_at or ctx.clock.now(),
+        channel=visit_in.channel,
+        kind=visit_in.kind,
+        constituent_id=person.id,
+        village_id=village_id,
+        category_id=category_id,
+        text=visit_in.text,
+        summary=summarise(visit_in.text),
+        deputy_id=visit_in.deputy_id or ctx.actor.deputy_id,
+        consent_forward=visit_in.consent_forward,
+    )
+    session.add(visit)
+    session.flush()
+    return _to_row(visit, person.name, person.phone, village, category)
+
+
+@dataclass(frozen=True)
+class ConsentChange:
+    """What `set_consent` did."""
+
+    # The visit the deputy chose, as it now reads.
+    row: VisitRow
+    # How many visits changed (the resident's others on the same issue included; 0: already so).
+    changed: int
+
+
+def set_consent(*, session: Session, visit_id: str, consent: bool) -> ConsentChange:
+    """Record that a resident gives, or withdraws, consent to forwarding (同意转交) after the
+    visit was logged: PIPL lets them withdraw at any time, and one who rings back may agree.
+
+    The answer is the resident's about the issue, so it applies to every visit of theirs on the
+    visit's issue (only to this visit while it awaits triage): a slip for the unit names them
+    from any visit with consent, so withdrawing on one visit alone would leave their name on it.
+    Each visit changed is an ordinary logged update (it syncs and shows in the audit trail).
+
+    Args:
+        session: a write session.
+        visit_id: the visit the deputy chose.
+        consent: True gives consent, False withdraws it.
+    Returns:
+        The chosen visit as it now reads, and how many visits changed.
+    Raises:
+        VisitNotFound: no such visit, or it was deleted.
+    """
+    write_context(session)
+    visit = session.get(Visit, visit_id)
+    if visit is None or visit.deleted_at is not None:
+        raise VisitNotFound()
+    same = [visit]
+    if visit.issue_id is not None:
+        same = list(
+            session.exec(
+                select(Visit).where(
+                    Visit.issue_id == visit.issue_id,
+                    Visit.constituent_id == visit.constituent_id,
+                    col(Visit.deleted_at).is_(None),
+                )
+            ).all()
+        )
+    changed = 0
+    for one in same:
+        if bool(one.consent_forward) != consent:
+            one.consent_forward = consent
+            changed += 1
+    session.flush()
+    return ConsentChange(
+        _to_row(*session.exec(_row_query().where(Visit.id == visit_id)).one()), changed
+    )
+
+
+def get_visit(*, session: Session, visit_id: str, now: datetime | None = None) -> VisitDetail:
+    """One visit with its full text; with `now`, its urgency while it awaits triage.
+
+    Raises:
+        VisitNotFound: no such visit.
+    """
+    found = session.exec(_row_query().where(Visit.id == visit_id)).first()
+    if found is None:
+        raise VisitNotFound()
+    visit = found[0]
+    deputy = session.get(Deputy, visit.deputy_id) if visit.deputy_id else None
+    person = session.get(Constituent, visit.constituent_id)
+    vulnerable = bool(person and person.vulnerable)
+    count = session.exec(
+        select(func.count()).where(
+            Visit.constituent_id == visit.constituent_id, col(Visit.deleted_at).is_(None)
+        )
+    ).one()
+    earlier = session.exec(
+        select(earlier_visits_sql()).select_from(Visit).where(Visit.id == visit.id)
+    ).one()
+    facts = VisitFacts(
+        kind=visit.kind,
+        vulnerable=vulnerable,
+        earlier_visits=earlier,
+        received_at=visit.received_at,
+    )
+    return VisitDetail(
+        vulnerable=vulnerable,
+        urgency=visit_urgency(facts, now)
+        if now is not None and visit.issue_id is None
+        else Urgency(0, ()),
+        resident_open_issues=resident_open_issues(
+            session=session, constituent_id=visit.constituent_id
+        ),
+        row=_to_row(*found),
+        text=visit.text,
+        village_id=visit.village_id,
+        category_id=visit.category_id,
+        constituent_id=visit.constituent_id,
+        deputy=deputy.name if deputy else None,
+        resident_visits=count,
+    )
+
+
+def list_untriaged(
+    *,
+    session: Session,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+    by_urgency_at: datetime | None = None,
+) -> Page[VisitRow]:
+    """Visits not yet on an issue (the triage queue): oldest first, or with `by_urgency_at`
+    (now), the most urgent first (store.desk.urgency), then oldest."""
+    where = (col(Visit.issue_id).is_(None), col(Visit.deleted_at).is_(None))
+    total = session.exec(select(func.count()).select_from(Visit).where(*where)).one()
+    order: list[Any] = [col(Visit.received_at), col(Visit.id)]
+    if by_urgency_at is not None:
+        order.insert(0, visit_urgency_sql(by_urgency_at).desc())
+    rows = session.exec(
+        _row_query()
+        .where(col(Visit.issue_id).is_(None))
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return Page(tuple(_to_row(*r) for r in rows), total, offset, limit)
+
+
+def list_visits_on(
+    *, session: Session, day: date, tz: tzinfo, limit: int = PAGE_SIZE, offset: int = 0
+) -> Page[VisitRow]:
+    """Visits received on one station-local day, newest first."""
+    start, end = day_bounds(day, tz)
+    where = (
+        col(Visit.received_at) >= start,
+        col(Visit.received_at) < end,
+        col(Visit.deleted_at).is_(None),
+    )
+    total = session.exec(select(func.count()).select_from(Visit).where(*where)).one()
+    rows = session.exec(
+        _row_query()
+        .where(*where)
+        .order_by(col(Visit.received_at).desc(), col(Visit.id))
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return Page(tuple(_to_row(*r) for r in rows), total, offset, limit)
+
+
+def list_issue_visits(*, session: Session, issue_id: str) -> list[VisitRow]:
+    """The visits that feed one issue, oldest first."""
+    rows = session.exec(
+        _row_query().where(Visit.issue_id == issue_id).order_by(col(Visit.received_at))
+    ).all()
+    return [_to_row(*r) for r in rows]
+
+
+def untriaged_position(
+    *, session: Session, visit_id: str, by_urgency_at: datetime | None = None
+) -> int | None:
+    """Where an untriaged visit stands in the queue (0-based) in the order `list_untriaged`
+    uses, or None: so the queue can open on the page of a visit just logged."""
+    order: list[Any] = [col(Visit.received_at), col(Visit.id)]
+    if by_urgency_at is not None:
+        order.insert(0, visit_urgency_sql(by_urgency_at).desc())
+    ranked = (
+        select(col(Visit.id).label("id"), func.row_number().over(order_by=order).label("n"))
+        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+        .where(col(Visit.issue_id).is_(None), col(Visit.deleted_at).is_(None))
+        .subquery()
+    )
+    n = session.exec(select(ranked.c.n).where(ranked.c.id == visit_id)).first()
+    return None if n is None else int(n) - 1
+
+
+def resident_open_issues(*, session: Session, constituent_id: str) -> tuple[str, ...]:
+    """The open issues a resident has visited about, most recently opened first."""
+    rows = session.exec(
+        select(Issue.id)
+        .join(Visit, col(Visit.issue_id) == Issue.id)
+        .where(
+            Visit.constituent_id == constituent_id,
+            col(Visit.deleted_at).is_(None),
+            col(Issue.status) != IssueStatus.closed,
+            col(Issue.deleted_at).is_(None),
+        )
+        .group_by(Issue.id)
+        .order_by(func.max(Issue.opened_on).desc(), col(Issue.id))
+    ).all()
+    return tuple(rows)
+
+
+def set_vulnerable(*, session: Session, constituent: Constituent, vulnerable: bool) -> None:
+    """Flag or unflag a resident as vulnerable (困难群体), and keep the flag of every issue they
+    are on: an issue is vulnerable while any of its residents is."""
+    constituent.vulnerable = vulnerable
+    session.flush()
+    issues = session.exec(
+        select(Issue).where(
+            col(Issue.id).in_(
+                select(Visit.issue_id).where(
+                    Visit.constituent_id == constituent.id, col(Visit.deleted_at).is_(None)
+                )
+            ),
+            col(Issue.deleted_at).is_(None),
+        )
+    ).all()
+    for issue in issues:
+        flagged = bool(
+            session.exec(
+                select(func.count())
+                .select_from(Visit)
+                .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+                .where(
+                    Visit.issue_id == issue.id,
+                    col(Visit.deleted_at).is_(None),
+                    col(Constituent.vulnerable).is_(True),
+                )
+            ).one()
+        )
+        if issue.vulnerable != flagged:
+            issue.vulnerable = flagged

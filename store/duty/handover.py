@@ -1,0 +1,215 @@
+"""Handover (交接班): what a shift did and what it leaves, signed by the deputy going off duty and
+acknowledged by the next one.
+
+The summary is facts the store can count; the screen turns it into a draft in the interface
+language, the deputy edits it, and `end_shift` keeps the text they signed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from store.changelog.changes import format_hlc, write_context
+from store.core.clock import day_bounds
+from store.core.errors import NotFound, StoreError
+from store.core.models import (
+    ChangeLog,
+    ChangeOp,
+    Deputy,
+    Evaluation,
+    Issue,
+    IssueStatus,
+    Shift,
+    Visit,
+)
+from store.core.rules import evaluation_reopens
+from store.core.validation import clean_text
+
+# How many issues of each kind the summary names (the rest are counted).
+NAMED = 3
+
+
+class HandoverAlreadyAcknowledged(StoreError):
+    key = "error.handover_acknowledged"
+
+
+@dataclass(frozen=True)
+class NamedIssue:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ShiftSummary:
+    shift_id: str
+    deputy_id: str
+    deputy: str
+    duty_date: date
+    visits_logged: int
+    issues_opened: int
+    visits_triaged: int
+    turned_yellow: tuple[NamedIssue, ...]
+    turned_yellow_count: int
+    turned_red: tuple[NamedIssue, ...]
+    turned_red_count: int
+    awaiting_evaluation: int
+    untriaged: int
+
+
+@dataclass(frozen=True)
+class ShiftState:
+    """A shift as the duty screen shows it."""
+
+    shift_id: str
+    deputy: str
+    duty_date: date
+    note: str | None
+    handed_over: bool
+    acknowledged: bool
+
+
+def _shift(session: Session, shift_id: str) -> Shift:
+    shift = session.get(Shift, shift_id)
+    if shift is None or shift.deleted_at is not None:
+        raise NotFound("error.shift_not_found")
+    return shift
+
+
+def _hlc_bounds(day: date, tz: tzinfo) -> tuple[str, str]:
+    """The change-log stamps of a station-local day: stamps start with the wall-clock time."""
+    start, end = day_bounds(day, tz)
+    return (
+        format_hlc(int(start.timestamp() * 1000), 0),
+        format_hlc(int(end.timestamp() * 1000), 0),
+    )
+
+
+def _named(session: Session, where: list) -> tuple[tuple[NamedIssue, ...], int]:  # type: ignore[type-arg]
+    total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
+    rows = session.exec(
+        select(Issue.id, Issue.title).where(*where).order_by(col(Issue.due_on), col(Issue.id))
+    ).all()
+    return tuple(NamedIssue(i, t) for i, t in rows[:NAMED]), int(total)
+
+
+def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSummary:
+    """What happened on a shift's day, for its handover note.
+
+    Counted from the change log by the deputy of the shift (so a second terminal's writes count
+    for whoever was on duty there), and from the issues' fixed dates for what changed colour."""
+    shift = _shift(session, shift_id)
+    deputy = session.get(Deputy, shift.deputy_id)
+    day = shift.duty_date
+    low, high = _hlc_bounds(day, tz)
+    in_shift = (
+        col(ChangeLog.hlc) >= low,
+        col(ChangeLog.hlc) < high,
+        ChangeLog.deputy_id == shift.deputy_id,
+    )
+    visits_logged = session.exec(
+        select(func.count())
+        .select_from(ChangeLog)
+        .where(*in_shift, ChangeLog.table_name == "visit", ChangeLog.op == ChangeOp.insert)
+    ).one()
+    issues_opened = session.exec(
+        select(func.count())
+        .select_from(ChangeLog)
+        .where(*in_shift, ChangeLog.table_name == "issue", ChangeLog.op == ChangeOp.insert)
+    ).one()
+    visits_triaged = session.exec(
+        select(func.count(func.distinct(ChangeLog.row_id))).where(
+            *in_shift,
+            ChangeLog.table_name == "visit",
+            ChangeLog.op == ChangeOp.update,
+            col(ChangeLog.fields).contains('"issue_id"'),
+        )
+    ).one()
+    is_open = (col(Issue.status) != IssueStatus.closed, col(Issue.deleted_at).is_(None))
+    yellow, yellow_count = _named(
+        session, [*is_open, Issue.warn_on == day, col(Issue.due_on) >= day]
+    )
+    # Red today: the first overdue day, or sent back for re-supervision by today's evaluation.
+    start, end = day_bounds(day, tz)
+    reopened = select(Evaluation.issue_id, Evaluation.resolution, Evaluation.satisfaction).where(
+        col(Evaluation.at) >= start, col(Evaluation.at) < end
+    )
+    reopened_ids = [
+        issue_id for issue_id, r, s in session.exec(reopened).all() if evaluation_reopens(r, s)
+    ]
+    red, red_count = _named(
+        session,
+        [
+            *is_open,
+            (Issue.due_on == day - timedelta(days=1)) | col(Issue.id).in_(reopened_ids),
+        ],
+    )
+    awaiting = session.exec(
+        select(func.count())
+        .select_from(Issue)
+        .where(
+            Issue.status == IssueStatus.closed,
+            col(Issue.satisfaction).is_(None),
+            col(Issue.deleted_at).is_(None),
+        )
+    ).one()
+    untriaged = session.exec(
+        select(func.count())
+        .select_from(Visit)
+        .where(col(Visit.issue_id).is_(None), col(Visit.deleted_at).is_(None))
+    ).one()
+    return ShiftSummary(
+        shift_id=shift.id,
+        deputy_id=shift.deputy_id,
+        deputy=deputy.name if deputy else "",
+        duty_date=day,
+        visits_logged=int(visits_logged),
+        issues_opened=int(issues_opened),
+        visits_triaged=int(visits_triaged),
+        turned_yellow=yellow,
+        turned_yellow_count=yellow_count,
+        turned_red=red,
+        turned_red_count=red_count,
+        awaiting_evaluation=int(awaiting),
+        untriaged=int(untriaged),
+    )
+
+
+def end_shift(*, session: Session, shift_id: str, note: str) -> ShiftState:
+    """Sign a shift's handover note. It may be corrected until the next deputy acknowledges it."""
+    ctx = write_context(session)
+    shift = _shift(session, shift_id)
+    if shift.acknowledged_at is not None:
+        raise HandoverAlreadyAcknowledged()
+    shift.handover_note = clean_text(note, field="note")
+    shift.handed_over_at = ctx.clock.now()
+    session.flush()
+    return shift_state(session=session, shift_id=shift_id)
+
+
+def acknowledge_handover(*, session: Session, shift_id: str) -> ShiftState:
+    """The deputy now on duty has read the handover note."""
+    ctx = write_context(session)
+    shift = _shift(session, shift_id)
+    if shift.handed_over_at is None:
+        raise NotFound("error.shift_not_found")
+    if shift.acknowledged_at is None:
+        shift.acknowledged_at = ctx.clock.now()
+        shift.acknowledged_by = ctx.actor.deputy_id
+        session.flush()
+    return shift_state(session=session, shift_id=shift_id)
+
+
+def shift_state(*, session: Session, shift_id: str) -> ShiftState:
+    shift = _shift(session, shift_id)
+    deputy = session.get(Deputy, shift.deputy_id)
+    return ShiftState(
+        shift_id=shift.id,
+        deputy=deputy.name if deputy else "",
+        duty_date=shift.duty_date,
+        note=shift.handover_note,
+        handed_over=shift.handed_over_at is not None,
+        acknowledged=shift.acknowledged_at is not None,
+    )

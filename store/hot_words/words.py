@@ -1,0 +1,411 @@
+"""The words of residents' visits (民意热词): segmentation, a station dictionary and stop words,
+words stored once per visit when it is written, and the words rising against the previous window.
+
+rjieba (jieba's dictionary and algorithm in Rust, the same words 24x faster; ../shared/PERF.md) is
+loaded on the first extraction, never at start-up: reading stored words needs no segmentation.
+
+Storage (schema 0005, tables in store.core.models): `word` (the vocabulary), `word_visit` (one row a
+visit: its day, village, category and word ids), `visit_word` (word → day → visit, for drilling
+down) and `word_day` (visits a word was used in per day, for the station and for each village and
+category). `index_visit_words` keeps them current from every write path (store.changelog.derived).
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.machinery
+import importlib.util
+import math
+import re
+import sys
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from store.core.dialect import contains_word_sql, word_ids_join
+from store.core.models import Visit, Word, WordDay, WordScope, WordVisit
+from store.core.paging import PAGE_SIZE, Page
+from store.desk.visits import VisitRow, _row_query, _to_row
+
+# Terms of the station's work that jieba's general dictionary cuts in two (飞线|充电); from the 28
+# categories of spec §2 and the residents' words of the demo (fixtures/texts.py).
+DOMAIN_TERMS: tuple[str, ...] = (
+    "飞线充电", "楼道堆物", "流动摊贩", "新就业群体", "外卖骑手", "快递小哥", "网约车司机",
+    "货车司机", "垃圾分类", "僵尸车", "电动自行车", "老旧小区", "加装电梯", "公交专线",
+    "渣土车", "污水管网", "雨污分流", "黑臭水体", "燃气管道", "油烟扰民", "噪音扰民", "广场舞",
+    "违章搭建", "占道经营", "高空抛物", "居家养老", "养老服务", "老年食堂", "长者食堂",
+    "留守儿童", "就业创业", "征地拆迁", "拆迁补偿", "土地流转", "高标准农田", "业主委员会",
+    "电梯故障", "住房保障", "公租房", "无证经营", "营商环境", "矛盾纠纷", "安全生产",
+    "电动车充电", "充电桩", "电信诈骗", "民生实事", "民生微实事", "河道清淤", "生态环保",
+    "秸秆焚烧", "文化礼堂", "公共交通", "停车管理", "环境卫生", "河道水利", "供水供电供气",
+    "城乡规划建设", "医疗卫生", "社会保障", "农业农村", "市场监管", "食品安全",
+    "文体旅游", "新就业群体权益", "老年公交卡", "定制公交", "临时停车区", "消防通道",
+    "减速带", "凸面反光镜", "立法建议",
+)  # fmt: skip
+
+# Words every resident uses whatever the problem (反映, 希望, 有个...): they dominate raw counts
+# (PERF.md) and say nothing about what is rising. Drawn from the most frequent words of 100,000
+# demo visits that name no problem: greetings, the station's own vocabulary, fillers.
+STOP_WORDS: frozenset[str] = frozenset(
+    """
+    反映 希望 有个 问题 我们 一下 现在 代表 建议 尽快 不能 部门 相关 村里 今天 这个 麻烦 帮忙
+    附近 结果 走访 这次 看看 大家 上去 拜托 没有 处理 派人来 答复 不起 对不起 这事 催一 意见
+    村民 上次 居民 地方 来电 过来 群众 知道 只能 时候 留言 碰到 专门 以后 事情 一起 我来 你好
+    您好 顺路 进来 特地来 特地 有人 民情 几户 已经 问问 怎么 几次 打电话 电话 了解 有没有 只有
+    扫码 观察员 边上 我家 这户 看到 上门 考虑 一点 说个事 入户 自己 联络站 觉得 根本 比较 人家
+    人称 提到 起来 好多 不少 不要 一直 供参考 这是 想法 一个点 一类 解决 一次 听说 准备 下来
+    今年 明年 去年 做法 听听 回来 经常 提出 不到 什么 提一提 一个 这样 那个 那边 这边 还是
+    但是 因为 所以 如果 可以 能不能 是不是 就是 还有 而且 然后 他们 你们 她们 大概 一些 有些
+    这些 那些 之前 之后 最近 已 还要 一样 出来 一趟 非常 特别 实在 真的 确实 总是 到底 其实
+    不是 不会 没人 没法 办法 情况 时间 东西 地补 谢谢 感谢 请问 请求 要求 需要 应该 能够 可能
+    一定 为什么 怎么办 多少 几个 两个 好几个 好几 很多 一段 一年 上个月 个月 半年 这么 那么
+    这里 那里 哪里 而是 不过 只是 同时 另外 目前 当时 马上 赶紧 帮助 帮着 说说 说明 表示 认为
+    左右 以上 以下 之间 其中 部分 主要 有关 关于 对于 通过 进行 作为 工作 方面 同志 老师 领导
+    不了 我想 了解一下 反映一下 反应 提个 提一下 一件 一件事 这件 这件事 有事 问下 代为 转达 联系
+    办得 顾不过来 民声 楼上 楼下 一旦 那户 这户 出去 整栋 转角 好几次 劝了
+    """.split()
+)
+
+WORD_MAX = 50  # Word.text; longer runs of letters are not words a deputy reads
+_KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
+_lock = threading.Lock()
+
+
+# jieba's dictionary, as rjieba 0.2.2 builds it in (jieba 0.42.1's dict.txt, MIT): 349,045 words
+# and their frequencies, one `word frequency` a line; the part-of-speech tags are left out, as
+# cutting never reads them.
+DICTIONARY = Path(__file__).with_name("words_dict.txt.gz")
+
+
+@cache
+def _segmenter() -> Any:
+    """jieba's segmenter with jieba's dictionary and the station's; built once per process.
+
+    Not rjieba's own instance: `import rjieba` builds one from the dictionary inside the
+    extension, 33 MiB resident from then on (a third of a session's peak above Textual and
+    SQLModel, issue 4). The same words added to an empty segmenter take 25 MiB and cut every
+    text the same (same words, same frequencies, same total; checked on 100,000 demo visits
+    and by tests/store/hot_words/test_words_dictionary.py). Building it takes about 0.5 s instead of
+    0.1, so the log form starts it when it opens (`warm_segmenter`), not on save."""
+    segmenter = _jieba_class().empty()
+    add = segmenter.add_word
+    # Line by line: the whole text at once would add its size to the peak.
+    with gzip.open(DICTIONARY, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            word, _, freq = line.rstrip("\n").rpartition(" ")
+            add(word, int(freq), None)
+    for term in DOMAIN_TERMS:
+        add(term, None, None)
+    return segmenter
+
+
+def _jieba_class() -> Any:
+    """rjieba's `Jieba` class from its extension module, without running the package's
+    `__init__` (which builds the default instance this module does not use)."""
+    loaded = sys.modules.get("rjieba.rjieba")
+    if loaded is not None:
+        return loaded.Jieba
+    spec = importlib.util.find_spec("rjieba")
+    folder = Path(next(iter(spec.submodule_search_locations or ()))) if spec else None
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES if folder else ():
+        path = folder / f"rjieba{suffix}"  # type: ignore[operator]
+        if path.exists():
+            loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(path))
+            module_spec = importlib.util.spec_from_loader("rjieba.rjieba", loader)
+            assert module_spec is not None
+            module = importlib.util.module_from_spec(module_spec)
+            loader.exec_module(module)
+            # Known by its own name: an extension module is initialised once per process, so a
+            # later `import rjieba` must find this one.
+            sys.modules["rjieba.rjieba"] = module
+            return module.Jieba
+    import rjieba  # noqa: PLC0415 - laid out otherwise: the package's way, at its memory cost
+
+    return rjieba.Jieba
+
+
+def warm_segmenter() -> None:
+    """Build the segmenter now (in a worker), so that the save that needs it does not wait."""
+    with _lock:
+        _segmenter()
+
+
+def extract_words(text: str) -> list[str]:
+    """The distinct words of one visit's text, in order of first appearance.
+
+    jieba's words plus the station dictionary, without stop words, one-character words, and
+    tokens with digits or punctuation (an APP stays, lower-cased; 5G goes).
+    """
+    return extract_many([text])[0]
+
+
+def extract_many(texts: Iterable[str]) -> list[list[str]]:
+    """`extract_words` for many texts: one call for a bulk load (100,000 texts in about 0.6 s)."""
+    with _lock:  # add_word is not documented as thread-safe: build the segmenter once
+        segmenter = _segmenter()
+    cut = segmenter.cut
+    keep = _KEEP.fullmatch
+    stop = STOP_WORDS
+    # A station's words repeat (about 2,000 distinct in 1,000,000 tokens): decide each once.
+    verdicts: dict[str, str | None] = {}
+    result: list[list[str]] = []
+    for text in texts:
+        seen: dict[str, None] = {}
+        for token in cut(text):
+            try:
+                word = verdicts[token]
+            except KeyError:
+                ok = 2 <= len(token) <= WORD_MAX and token not in stop and keep(token)
+                word = verdicts[token] = (
+                    (token.lower() if token.isascii() else token) if ok else None
+                )
+            if word is not None:
+                seen[word] = None
+        result.append(list(seen))
+    return result
+
+
+def words_of_issues(*, session: Session, issue_ids: list[str]) -> dict[str, set[str]]:
+    """The words of each issue's visits (deleted visits left out), for proposing similar issues:
+    compare them with `extract_words` of a new visit's text.
+
+    Args:
+        session: any session.
+        issue_ids: the issues to look at; ids without visits map to an empty set.
+
+    Returns:
+        Each issue id mapped to the union of its visits' words.
+    """
+    words: dict[str, set[str]] = {issue_id: set() for issue_id in issue_ids}
+    if not issue_ids:
+        return words
+    # The words stored when each visit was written: no segmentation here.
+    rows = session.execute(
+        select(Visit.issue_id, WordVisit.word_ids)
+        .join(WordVisit, col(WordVisit.visit_id) == Visit.id)
+        .where(col(Visit.issue_id).in_(issue_ids), col(Visit.deleted_at).is_(None))
+    ).all()
+    ids_by_issue = {
+        issue_id: {int(i) for _, ids in group for i in ids.strip(",").split(",") if i}
+        for issue_id, group in _grouped(rows)
+    }
+    wanted = set().union(*ids_by_issue.values()) if ids_by_issue else set()
+    names = dict(session.execute(select(Word.id, Word.text).where(col(Word.id).in_(wanted))).all())
+    for issue_id, ids in ids_by_issue.items():
+        words[issue_id] = {names[i] for i in ids if i in names}
+    return words
+
+
+def _grouped(rows: Iterable[Any]) -> Iterable[tuple[str, list[Any]]]:
+    groups: dict[str, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(row[0], []).append(row)
+    return groups.items()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading stored words: no segmentation, so no rjieba.
+
+# A word is marked rising (↑) when its score is at least this: about two "standard deviations"
+# of a count that was steady (a Poisson count's spread is its square root).
+RISING_SCORE = 2.0
+# Up to this many visits in the two windows, counting their word lists (about 15 µs a visit)
+# beats a seek per word of the vocabulary (about 10 µs a word, 2,000 words in the demo).
+FEW_VISITS = 1_000
+
+
+@dataclass(frozen=True)
+class RisingWord:
+    """A word of a window: in how many visits it was used, and in the previous window.
+
+    `score` = (count − expected) / √(expected + 1), where `expected` is the previous count scaled
+    to this window's number of visits: the rise counted in the spread a steady count would have,
+    so 1 → 8 (4.9) ranks above 200 → 215 (1.1), and 0 → 2 (2.0) below both; and when the station
+    simply gets busier, words that only keep their share do not rise.
+    """
+
+    word: str
+    count: int
+    previous: int
+    score: float
+
+    @property
+    def change(self) -> int:
+        return self.count - self.previous
+
+    @property
+    def rising(self) -> bool:
+        return self.score >= RISING_SCORE
+
+
+def _scope(
+    session: Session, village_id: str | None, category_id: str | None
+) -> tuple[str, int] | None:
+    """The word_visit column and number of a village or category scope; None if it has no
+    words yet. Raises ValueError for both at once (the counts are kept for one at a time)."""
+    if village_id is not None and category_id is not None:
+        raise ValueError("one scope at a time: a village or a category")
+    ref = village_id or category_id
+    column = "village_no" if village_id is not None else "category_no"
+    no = session.execute(select(WordScope.no).where(WordScope.ref == ref)).scalar()
+    return None if no is None else (column, no)
+
+
+def rising_words(
+    *,
+    session: Session,
+    end: date,
+    days: int,
+    village_id: str | None = None,
+    category_id: str | None = None,
+    limit: int = 20,
+) -> list[RisingWord]:
+    """The words of the window [end − days, end), rising words first.
+
+    Counts are visits that used the word (each visit counts a word once), against the previous
+    window of the same length [end − 2·days, end − days); ranked by `RisingWord.score`, then by
+    count. Reads stored words only (about 20 ms for 90 days of 100,000 visits; BENCHMARKS.md).
+
+    Args:
+        session: any session.
+        end: the first day after the window (today + 1 for a window that includes today).
+        days: the window's length in days.
+        village_id, category_id: count only one village's or one category's visits.
+        limit: how many words.
+    Returns:
+        At most `limit` words used in the window.
+    """
+    stop, mid, start = end.toordinal(), end.toordinal() - days, end.toordinal() - 2 * days
+    where, params = "day >= :start AND day < :stop", {"start": start, "mid": mid, "stop": stop}
+    scope: tuple[str, int] | None = None
+    if village_id is not None or category_id is not None:
+        scope = _scope(session, village_id, category_id)
+        if scope is None:
+            return []
+        where += f" AND {scope[0]} = :no"
+        params["no"] = scope[1]
+    elif _visits_in(session, start, stop) > FEW_VISITS:
+        # Per word, two range reads of word_day's (word_id, day) key: a few thousand short
+        # index seeks, whatever the number of visits (about 20 ms for 90 days of 100,000).
+        def window(lo: int, hi: int) -> Any:
+            return (
+                select(func.coalesce(func.sum(WordDay.n), 0))
+                .where(WordDay.word_id == Word.id, WordDay.day >= lo, WordDay.day < hi)
+                .scalar_subquery()
+            )
+
+        rows = session.execute(select(Word.text, window(mid, stop), window(start, mid))).all()
+        return _ranked(rows, limit, _volume(session, start, mid, stop, None))
+    # Few visits (one village or category, or a small station): read their word lists through
+    # word_visit's (scope, day) index and count in SQL; cheaper than a seek for every word.
+    rows = session.execute(
+        sa.text(
+            "SELECT word.text, sum(CASE WHEN w.day >= :mid THEN 1 ELSE 0 END),"
+            " sum(CASE WHEN w.day < :mid THEN 1 ELSE 0 END) FROM"
+            f" (SELECT day, word_ids FROM word_visit WHERE {where}) AS w"
+            f"{word_ids_join(session.get_bind().dialect.name, 'w.word_ids')}"
+            " JOIN word ON word.id = j.value GROUP BY word.id"
+        ),
+        params,
+    ).all()
+    scope = (
+        None if "no" not in params else (where.rsplit(" AND ", 1)[1].split(" = ")[0], params["no"])
+    )
+    return _ranked(rows, limit, _volume(session, start, mid, stop, scope))
+
+
+def _visits_in(session: Session, start: int, stop: int) -> int:
+    return session.execute(
+        select(func.count()).where(WordVisit.day >= start, WordVisit.day < stop)
+    ).scalar_one()
+
+
+def _volume(
+    session: Session, start: int, mid: int, stop: int, scope: tuple[str, Any] | None
+) -> float:
+    """This window's visits over the previous window's (1.0 when the previous had none)."""
+    where = "" if scope is None else f" AND {scope[0]} = :no"
+    now, before = session.execute(
+        sa.text(
+            "SELECT coalesce(sum(CASE WHEN day >= :mid THEN 1 ELSE 0 END), 0),"
+            " coalesce(sum(CASE WHEN day < :mid THEN 1 ELSE 0 END), 0) FROM word_visit"
+            f" WHERE day >= :start AND day < :stop{where}"
+        ),
+        {"start": start, "mid": mid, "stop": stop, "no": scope[1] if scope else None},
+    ).one()
+    return now / before if before else 1.0
+
+
+def _ranked(rows: Iterable[Any], limit: int, volume: float = 1.0) -> list[RisingWord]:
+    words = []
+    for w, c, p in rows:
+        if not c:
+            continue
+        expected = p * volume
+        score = (c - expected) / math.sqrt(expected + 1)
+        words.append(RisingWord(word=w, count=int(c), previous=int(p), score=score))
+    words.sort(key=lambda r: (-r.score, -r.count, r.word))
+    return words[:limit]
+
+
+def _word_filter(
+    dialect: str, word_id: int, start: int, stop: int, scope: tuple[str, int] | None
+) -> str:
+    where = f"day >= {start} AND day < {stop} AND {contains_word_sql(dialect, 'word_ids', word_id)}"
+    if scope is not None:
+        where += f" AND {scope[0]} = {scope[1]}"
+    return where
+
+
+def word_visits(
+    *,
+    session: Session,
+    word: str,
+    end: date,
+    days: int,
+    village_id: str | None = None,
+    category_id: str | None = None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> Page[VisitRow]:
+    """The visits that used `word` in the window [end − days, end), newest first (drill-down).
+
+    Args:
+        session: any session.
+        word: as `rising_words` gave it.
+        end, days, village_id, category_id: the window and scope, as for `rising_words`.
+        limit, offset: the page.
+    """
+    word_id = session.execute(select(Word.id).where(Word.text == word)).scalar()
+    scope = None
+    if village_id is not None or category_id is not None:
+        scope = _scope(session, village_id, category_id)
+        if scope is None:
+            return Page((), 0, offset, limit)
+    if word_id is None:
+        return Page((), 0, offset, limit)
+    start, stop = end.toordinal() - days, end.toordinal()
+    # Integers only in the SQL text below (ids and day numbers we computed), never user text.
+    where = _word_filter(session.get_bind().dialect.name, int(word_id), start, stop, scope)
+    total = session.execute(sa.text(f"SELECT count(*) FROM word_visit WHERE {where}")).scalar() or 0
+    ids = [
+        row[0]
+        for row in session.execute(
+            sa.text(
+                f"SELECT visit_id FROM word_visit WHERE {where}"
+                " ORDER BY day DESC, no DESC LIMIT :limit OFFSET :offset"
+            ),
+            {"limit": limit, "offset": offset},
+        )
+    ]
+    found = {r[0].id: _to_row(*r) for r in session.exec(_row_query().where(col(Visit.id).in_(ids)))}
+    items = sorted((found[i] for i in ids if i in found), key=lambda r: r.received_at, reverse=True)
+    return Page(tuple(items), total, offset, limit)

@@ -1,0 +1,120 @@
+"""The SQL behind the headline figures (spec §4), shared by the statistics and the board's
+drill-down so that a figure and the list of issues it counts can never disagree.
+
+Every rule here is a column expression over `issue` (or `visit`), so that figures are `GROUP BY`
+queries and drill-downs are `WHERE` clauses of the same text."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, ScalarSelect, and_, case, extract, or_
+from sqlmodel import col, select
+
+from store.core.models import Channel, Evaluation, Issue, IssueStatus, Satisfaction, Visit
+
+# Channels through which someone else carries a resident's words to the station: an observer
+# (民情观察员) reports what they saw or heard, and a leader's session at the station (领导进站)
+# brings issues raised by cadres. Every other channel (walk-in, deputy code, phone, home visit,
+# forums, online) is the resident speaking to a deputy themselves.
+RELAYED_CHANNELS: tuple[Channel, ...] = (Channel.observer, Channel.leader_visit)
+SATISFIED: tuple[Satisfaction, ...] = (Satisfaction.satisfied, Satisfaction.fairly)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole calendar months, clamped to the month's end (Dec 31 + 2 → Feb 28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def two_month_cutoff(today: date) -> date:
+    """The first opening day whose two months have not passed by `today`: an issue opened
+    before it had until a day before today (its two months have elapsed)."""
+    day = add_months(today, -2) - timedelta(days=3)
+    while add_months(day, 2) < today:
+        day += timedelta(days=1)
+    return day
+
+
+def is_closed() -> ColumnElement[bool]:
+    return and_(col(Issue.status) == IssueStatus.closed, col(Issue.closed_on).is_not(None))
+
+
+def done_in_two_months() -> ColumnElement[bool]:
+    """Closed (its latest closure) no later than its opening day plus two calendar months.
+
+    Month arithmetic on the stored dates, portable to PostgreSQL: closed in the same or the next
+    month, or in the second month on a day not after the opening day (month ends clamp by
+    themselves: the closing day can never pass the end of its own month)."""
+    months = (extract("year", Issue.closed_on) * 12 + extract("month", Issue.closed_on)) - (
+        extract("year", Issue.opened_on) * 12 + extract("month", Issue.opened_on)
+    )
+    return and_(
+        is_closed(),
+        or_(
+            months < 2,
+            and_(months == 2, extract("day", Issue.closed_on) <= extract("day", Issue.opened_on)),
+        ),
+    )
+
+
+def two_months_decided(today: date) -> ColumnElement[bool]:
+    """Counted in the two-month rate: done within two months, or its two months are over."""
+    return or_(done_in_two_months(), col(Issue.opened_on) < two_month_cutoff(today))
+
+
+def overdue(today: date) -> ColumnElement[bool]:
+    return and_(col(Issue.status) != IssueStatus.closed, col(Issue.due_on) < today)
+
+
+def any_colour_rank(today: date, grace_days: int) -> ColumnElement[int]:
+    """Any issue's colour as a number (2 red, 1 yellow, 0 green), open or closed: spec §3 and
+    `issue_rows.issue_colour`, in SQL."""
+    closed = col(Issue.status) == IssueStatus.closed
+    return case(
+        (and_(closed, col(Issue.satisfaction).in_(SATISFIED)), 0),
+        (
+            and_(
+                closed,
+                col(Issue.satisfaction).is_(None),
+                col(Issue.closed_on) < today - timedelta(days=grace_days),
+            ),
+            1,
+        ),
+        (closed, 0),
+        (or_(col(Issue.resupervision).is_(True), col(Issue.due_on) < today), 2),
+        (col(Issue.warn_on) <= today, 1),
+        else_=0,
+    )
+
+
+def first_channel() -> ScalarSelect[str]:
+    """The channel of the visit that brought an issue in (its earliest): the issue's channel."""
+    return (
+        select(Visit.channel)
+        .where(col(Visit.issue_id) == Issue.id, col(Visit.deleted_at).is_(None))
+        .order_by(col(Visit.received_at), col(Visit.id))
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def is_direct(channel: ColumnElement[str]) -> ColumnElement[bool]:
+    return channel.not_in([c.value for c in RELAYED_CHANNELS])
+
+
+def evaluated_between(start: object, end: object, *, satisfied: bool) -> ColumnElement[bool]:
+    """The issue has an evaluation made in [start, end) (instants in UTC), a satisfied one if
+    `satisfied`."""
+    where = [
+        col(Evaluation.issue_id) == Issue.id,
+        col(Evaluation.deleted_at).is_(None),
+        col(Evaluation.at) >= start,
+        col(Evaluation.at) < end,
+    ]
+    if satisfied:
+        where.append(col(Evaluation.satisfaction).in_(SATISFIED))
+    return select(Evaluation.id).where(*where).exists()

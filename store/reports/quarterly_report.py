@@ -1,0 +1,289 @@
+"""The quarterly report (季度评议): the quarter's headline figures, the colours of its issues per
+tier and unit, the units below the floors, the rising words and three charts, as .xlsx or as one
+self-contained HTML file (inline SVG, no script, prints on A4).
+
+The store has no interface text: writers take the caller's `text` (catalogue lookup) and `name`
+(a domain term's name) so the report speaks the interface language. Nothing personal is in it:
+no resident's name, phone or words, only counts, names of units, villages and categories, and
+single words; every string is escaped in HTML and neutralised in cells."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from store.core.errors import FieldInvalid
+from store.core.models import Colour, Station, Tier, Unit
+from store.reports import stats
+from store.reports.stats import FigureRow, Figures, Floors, Period, percent
+
+Text = Callable[..., str]
+Name = Callable[[StrEnum], str]
+FORMATS = (".xlsx", ".html")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A rising word: how often in the quarter and in the one before."""
+
+    word: str
+    count: int
+    previous: int
+
+
+@dataclass(frozen=True)
+class QuarterReport:
+    period: Period
+    as_of: date
+    station: str
+    totals: Figures
+    tiers: tuple[FigureRow, ...]
+    units: tuple[FigureRow, ...]
+    unit_tiers: dict[str, Tier]
+    colours_by_tier: dict[str, dict[Colour, int]]
+    colours_by_unit: dict[str, dict[Colour, int]]
+    floors: Floors
+    below: tuple[FigureRow, ...]
+    weeks: list[tuple[date, int]]
+    trend: list[tuple[date, int, int]]
+    # None when the hot-words store (store.hot_words.words) is not there to ask.
+    rising: tuple[Word, ...] | None
+
+
+def build_report(
+    *, session: Session, period: Period, today: date, tz: Any, station_id: str | None = None
+) -> QuarterReport:
+    """Everything the report shows, read in one session.
+
+    Args:
+        period: usually a quarter; any period works.
+        today: the figures are as of this day.
+        station_id: one station's report, where the database holds several (a county hub);
+            None for all of them. The rising words are the whole database's either way.
+    """
+    units = stats.breakdown_figures(
+        session=session,
+        period=period,
+        today=today,
+        tz=tz,
+        breakdown=stats.Breakdown.unit,
+        station_id=station_id,
+    ).rows
+    floors = stats.load_floors(session=session)
+    named = select(Station.name).where(col(Station.deleted_at).is_(None))
+    if station_id is not None:
+        named = named.where(col(Station.id) == station_id)
+    station = session.exec(named).first()
+    return QuarterReport(
+        period=period,
+        as_of=today,
+        station=station or "",
+        totals=stats.period_figures(
+            session=session, period=period, today=today, tz=tz, station_id=station_id
+        ),
+        tiers=stats.breakdown_figures(
+            session=session,
+            period=period,
+            today=today,
+            tz=tz,
+            breakdown=stats.Breakdown.tier,
+            station_id=station_id,
+        ).rows,
+        units=units,
+        unit_tiers={
+            uid: Tier(tier) for uid, tier in session.exec(select(Unit.id, Unit.tier)).all()
+        },
+        colours_by_tier=stats.colour_mix(
+            session=session, period=period, today=today, station_id=station_id
+        ),
+        colours_by_unit=stats.colour_mix(
+            session=session, period=period, today=today, by_unit=True, station_id=station_id
+        ),
+        floors=floors,
+        below=tuple(stats.below_floors(units, floors)),
+        weeks=stats.visits_per_week(session=session, period=period, tz=tz, station_id=station_id),
+        trend=stats.two_month_trend(
+            session=session, period=period, today=today, station_id=station_id
+        ),
+        rising=_rising_words(session, period, today),
+    )
+
+
+def _rising_words(session: Session, period: Period, today: date) -> tuple[Word, ...] | None:
+    try:
+        from store.hot_words.words import rising_words
+    except ImportError:  # a store without hot words: the report says so in that section
+        return None
+    # Its window is [end − days, end): the period's days up to today, against as many before.
+    end = min(period.end, today + timedelta(days=1))
+    days = (end - period.start).days
+    found = rising_words(session=session, end=end, days=days, limit=20)
+    return tuple(Word(str(w.word), int(w.count), int(w.previous)) for w in found)
+
+
+def write_report(report: QuarterReport, out: Path, *, text: Text, name: Name) -> None:
+    """Write the report to `out`, whose suffix (.xlsx or .html) picks the format. The file
+    appears whole or not at all.
+
+    Raises:
+        FieldInvalid: `out` is neither .xlsx nor .html (key `report.format`).
+    """
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise FieldInvalid("report.format", "out")
+    partial = out.with_name(out.name + ".part")
+    try:
+        if suffix == ".xlsx":
+            from store.reports.xlsx import write_xlsx  # openpyxl: about 0.2 s to import
+
+            write_xlsx(report, partial, text=text, name=name)
+        else:
+            partial.write_text(render_html(report, text=text, name=name), encoding="utf-8")
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# What both formats show, as rows of plain values.
+
+
+def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, str]]:
+    f = report.totals
+    return [
+        (text("stats.col.visits"), str(f.visits)),
+        (text("stats.col.opened"), str(f.opened)),
+        (text("stats.col.open"), str(f.open)),
+        (text("stats.col.overdue"), str(f.overdue)),
+        (text("stats.col.closed"), str(f.closed)),
+        (
+            text("stats.col.two_month"),
+            f"{percent(f.two_month_rate)} ({f.done}/{f.decided})",
+        ),
+        # A quarter still under way: the issues its rate does not count yet.
+        (text("stats.col.pending"), str(f.opened - f.decided)),
+        (
+            text("stats.col.satisfaction"),
+            f"{percent(f.satisfaction_rate)} ({f.satisfied}/{f.evaluated})",
+        ),
+        (text("stats.col.direct"), f"{percent(f.direct_share)} ({f.direct_visits}/{f.visits})"),
+        (text("stats.col.leader_visits"), str(f.leader_visits)),
+        (
+            text("stats.col.leader_issues"),
+            text(
+                "stats.leader_issues_value",
+                issues=f.leader_issues,
+                closed=f.leader_issues_closed,
+                open=f.leader_issues_open,
+            ),
+        ),
+    ]
+
+
+def figure_headings(text: Text) -> list[str]:
+    return [
+        text(k)
+        for k in (
+            "stats.col.visits",
+            "stats.col.opened",
+            "stats.col.open",
+            "stats.col.overdue",
+            "stats.col.two_month",
+            "stats.col.satisfaction",
+            "stats.col.direct",
+        )
+    ]
+
+
+def figure_cells(f: Figures) -> list[str]:
+    return [
+        str(f.visits),
+        str(f.opened),
+        str(f.open),
+        str(f.overdue),
+        percent(f.two_month_rate),
+        percent(f.satisfaction_rate),
+        percent(f.direct_share),
+    ]
+
+
+def colour_headings(name: Name) -> list[str]:
+    return [f"{c.glyph} {name(c)}" for c in (Colour.red, Colour.yellow, Colour.green)]
+
+
+def colour_cells(counts: dict[Colour, int] | None) -> list[str]:
+    counts = counts or {}
+    return [str(counts.get(c, 0)) for c in (Colour.red, Colour.yellow, Colour.green)]
+
+
+def unit_label(report: QuarterReport, row: FigureRow, name: Name) -> str:
+    tier = report.unit_tiers.get(row.key)
+    return f"{row.name}（{name(tier)}）" if tier else row.name
+
+
+def tier_rows(report: QuarterReport, name: Name) -> list[list[str]]:
+    return [
+        [
+            name(Tier(r.key)),
+            *figure_cells(r.figures),
+            *colour_cells(report.colours_by_tier.get(r.key)),
+        ]
+        for r in report.tiers
+    ]
+
+
+def unit_rows(report: QuarterReport, name: Name) -> list[list[str]]:
+    return [
+        [
+            unit_label(report, r, name),
+            *figure_cells(r.figures),
+            *colour_cells(report.colours_by_unit.get(r.key)),
+        ]
+        for r in report.units
+    ]
+
+
+def below_rows(report: QuarterReport, name: Name) -> list[list[str]]:
+    return [
+        [
+            unit_label(report, r, name),
+            f"{percent(r.figures.two_month_rate)} ({r.figures.done}/{r.figures.decided})",
+            f"{percent(r.figures.satisfaction_rate)} ({r.figures.satisfied}/{r.figures.evaluated})",
+        ]
+        for r in report.below
+    ]
+
+
+def table_headings(text: Text, name: Name) -> list[str]:
+    return [text("stats.col.name"), *figure_headings(text), *colour_headings(name)]
+
+
+def below_headings(text: Text) -> list[str]:
+    return [text("stats.col.name"), text("stats.col.two_month"), text("stats.col.satisfaction")]
+
+
+def footnote(report: QuarterReport, text: Text) -> list[str]:
+    return [
+        text("stats.def.as_of", date=report.as_of.isoformat()),
+        text("stats.def.two_month"),
+        text("stats.def.satisfaction"),
+        text("stats.def.direct"),
+        text(
+            "report.floors",
+            two_month=percent(report.floors.two_month_rate),
+            satisfaction=percent(report.floors.satisfaction_rate),
+        ),
+    ]
+
+
+def render_html(report: QuarterReport, *, text: Text, name: Name) -> str:
+    from store.reports.html import render
+
+    return render(report, text=text, name=name)

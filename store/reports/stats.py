@@ -1,0 +1,674 @@
+"""Headline figures (spec §4) for a month, a quarter or a year, overall and by tier, unit,
+village, category or channel: `GROUP BY` queries over indexed columns, one per source table.
+
+Definitions (the statistics screen's help and the report's footnote say the same):
+
+- **Period**: station-local calendar days [start, end). Figures are read as of `today`.
+- **Issues of the period**: issues opened (分办) on a day of the period. Open, overdue (open
+  and past its due date), closed and their colours are as of today.
+- **两个月内办结率** (done within two months): of the issues of the period, those closed no
+  later than their opening day plus two calendar months (Jan 31 + 2 months = Mar 31, Dec 31
+  + 2 months = Feb 28), over those *decided*: closed within two months, or whose two months
+  have passed by today. Issues still inside their two months and not yet closed are not
+  counted either way. A reopened issue (再监督) counts by its latest closure: open again, it
+  is not done.
+- **满意率** (satisfaction): evaluations made in the period (an issue evaluated twice counts
+  twice), (满意 + 基本满意) / all of them; an unsatisfied evaluation counts even though it
+  reopened its issue.
+- **建议直接源自群众的比例** (came directly from residents): of the visits received in the
+  period, those through a channel where the resident speaks to a deputy themselves; relayed
+  channels are 民情观察员 and 领导进站 (`figure_sql.RELAYED_CHANNELS`). Counted over visits,
+  because a visit is one resident's voice and an issue may gather visits of both kinds.
+- **By channel**: visits by their own channel; issues by the channel of the visit that
+  brought them in (their earliest).
+- **By tier or unit**: visits by the issue they were triaged to (untriaged visits are only in
+  the totals); issues and evaluations by the issue's current tier and unit.
+- **Leader visits** (领导干部进站): the sessions held in the period, and the issues raised at
+  them (linked to one, each issue once), closed or open as of today. In the totals only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, extract, func, null
+from sqlmodel import Session, col, select
+
+from store.core.clock import day_bounds
+from store.core.errors import FieldInvalid
+from store.core.models import (
+    Category,
+    Channel,
+    Colour,
+    Evaluation,
+    Issue,
+    IssueStatus,
+    Tier,
+    Unit,
+    Village,
+    Visit,
+)
+from store.core.paging import PAGE_SIZE, Page
+from store.core.settings import load_settings
+from store.desk.board import BoardFilter, Scope
+from store.desk.issue_rows import RANK_COLOUR
+from store.projects.leader_visits import leader_figures
+from store.reports import figure_sql
+
+
+class PeriodKind(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class Breakdown(StrEnum):
+    tier = "tier"
+    unit = "unit"
+    village = "village"
+    category = "category"
+    channel = "channel"
+
+
+_MONTHS = {PeriodKind.month: 1, PeriodKind.quarter: 3, PeriodKind.year: 12}
+_QUARTER = re.compile(r"([0-9]{4})[Qq]([1-4])")
+
+
+def percent(rate: float | None, digits: int = 1) -> str:
+    """A rate as people read it: `92.8%`; `—` when there is nothing to divide by."""
+    return "—" if rate is None else f"{rate * 100:.{digits}f}%"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month, quarter or year of station-local days, [start, end)."""
+
+    kind: PeriodKind
+    start: date
+    end: date
+
+    @classmethod
+    def of(cls, kind: PeriodKind, day: date) -> Period:
+        """The period of `kind` that contains `day`."""
+        months = _MONTHS[kind]
+        first_month = (day.month - 1) // months * months + 1
+        start = date(day.year, first_month, 1)
+        return cls(kind, start, figure_sql.add_months(start, months))
+
+    @classmethod
+    def parse_quarter(cls, text: str) -> Period:
+        """`2026Q3` → July to September 2026.
+
+        Raises:
+            FieldInvalid: not of the form YYYYQn (n 1–4).
+        """
+        found = _QUARTER.fullmatch(text.strip())
+        if found is None or not 1900 < int(found[1]) < 10000:
+            raise FieldInvalid("stats.bad_quarter", "quarter", text=text)
+        return cls.of(PeriodKind.quarter, date(int(found[1]), int(found[2]) * 3, 1))
+
+    def shift(self, steps: int) -> Period:
+        """The period `steps` later (earlier when negative), of the same kind."""
+        return Period.of(self.kind, figure_sql.add_months(self.start, steps * _MONTHS[self.kind]))
+
+    def next_kind(self, today: date) -> Period:
+        """Month → quarter → year → month: the period of the next kind that holds this one's
+        last day (or today, if that is sooner)."""
+        kinds = list(PeriodKind)
+        kind = kinds[(kinds.index(self.kind) + 1) % len(kinds)]
+        return Period.of(kind, min(self.last_day, today))
+
+    def title(self, text: Callable[..., str]) -> str:
+        """`2026年第4季度`, `2026 Q4`…: the catalogue's name of the period (`text` is its `t`)."""
+        return text(f"stats.period.{self.kind.value}", year=self.start.year, n=self.number)
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
+    def number(self) -> int:
+        """The month (1–12) or quarter (1–4) within its year; 1 for a year."""
+        return (self.start.month - 1) // _MONTHS[self.kind] + 1
+
+    @property
+    def code(self) -> str:
+        """`2026-11`, `2026Q4` or `2026`: for file names and the command line."""
+        if self.kind == PeriodKind.month:
+            return f"{self.start.year}-{self.start.month:02d}"
+        if self.kind == PeriodKind.quarter:
+            return f"{self.start.year}Q{self.number}"
+        return str(self.start.year)
+
+    def instants(self, tz: Any) -> tuple[datetime, datetime]:
+        """The period as UTC instants, for the timestamp columns (visits, evaluations)."""
+        return day_bounds(self.start, tz)[0], day_bounds(self.end, tz)[0]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The headline figures of one group (or of everything)."""
+
+    visits: int = 0
+    direct_visits: int = 0
+    opened: int = 0
+    open: int = 0
+    overdue: int = 0
+    closed: int = 0
+    decided: int = 0
+    done: int = 0
+    evaluated: int = 0
+    satisfied: int = 0
+    # Leader visits (领导干部进站) held in the period and the distinct issues raised at them,
+    # closed or not as of today: in the totals only (`period_figures`), zero in breakdowns.
+    leader_visits: int = 0
+    leader_issues: int = 0
+    leader_issues_closed: int = 0
+
+    @property
+    def leader_issues_open(self) -> int:
+        return self.leader_issues - self.leader_issues_closed
+
+    @property
+    def two_month_rate(self) -> float | None:
+        return self.done / self.decided if self.decided else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.satisfied / self.evaluated if self.evaluated else None
+
+    @property
+    def direct_share(self) -> float | None:
+        return self.direct_visits / self.visits if self.visits else None
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One group of a breakdown. `key` is the unit/village/category id or the tier/channel code;
+    `name` the unit/village/category name, or the code again (the screen names enums)."""
+
+    key: str
+    name: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Breakdowns:
+    """Every group of one breakdown, in the reference order (tiers, then names), groups with
+    nothing in the period left out."""
+
+    breakdown: Breakdown
+    rows: tuple[FigureRow, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def period_figures(
+    *, session: Session, period: Period, today: date, tz: Any, station_id: str | None = None
+) -> Figures:
+    """The totals of the period.
+
+    Args:
+        today: the day the figures are read (the two-month rate and colours depend on it).
+        tz: the station's time zone (visits and evaluations are stamped in UTC).
+        station_id: one station's figures, where the database holds several (a county hub);
+            None for all of them (on a station's own database, the same thing).
+    """
+    rows = _grouped(session, period, today, tz, None, station_id)
+    start, end = period.instants(tz)
+    leaders = leader_figures(session=session, start=start, end=end, station_id=station_id)
+    return replace(
+        rows.get("", Figures()),
+        leader_visits=leaders.visits,
+        leader_issues=leaders.issues,
+        leader_issues_closed=leaders.closed,
+    )
+
+
+def breakdown_figures(
+    *,
+    session: Session,
+    period: Period,
+    today: date,
+    tz: Any,
+    breakdown: Breakdown,
+    station_id: str | None = None,
+) -> Breakdowns:
+    """The period's figures for each tier, unit, village, category or channel.
+
+    Args:
+        station_id: one station's groups (a county hub); None for all stations.
+    Returns:
+        Breakdowns with one row per group that had visits, issues or evaluations.
+    """
+    grouped = _grouped(session, period, today, tz, breakdown, station_id)
+    return Breakdowns(breakdown, tuple(_name_rows(session, breakdown, grouped)))
+
+
+def list_breakdown(
+    *,
+    session: Session,
+    period: Period,
+    today: date,
+    tz: Any,
+    breakdown: Breakdown,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+    station_id: str | None = None,
+) -> Page[FigureRow]:
+    """One page of `breakdown_figures`. The groups are bounded by the reference tables (tiers,
+    units, villages, categories, channels), so the page is cut after the GROUP BY."""
+    rows = breakdown_figures(
+        session=session,
+        period=period,
+        today=today,
+        tz=tz,
+        breakdown=breakdown,
+        station_id=station_id,
+    ).rows
+    return Page(rows[offset : offset + limit], len(rows), offset, limit)
+
+
+def _grouped(
+    session: Session,
+    period: Period,
+    today: date,
+    tz: Any,
+    breakdown: Breakdown | None,
+    station_id: str | None = None,
+) -> dict[str, Figures]:
+    """Figures keyed by group ("" for the totals), from three GROUP BY queries."""
+    start, end = period.instants(tz)
+    out: dict[str, dict[str, int]] = {}
+
+    def add(key: Any, **values: Any) -> None:
+        slot = out.setdefault("" if key is None else str(key), {})
+        for name, value in values.items():
+            slot[name] = slot.get(name, 0) + int(value or 0)
+
+    for key, visits, direct in session.exec(_visit_query(start, end, breakdown, station_id)).all():
+        add(key, visits=visits, direct_visits=direct)
+    for key, *counts in session.exec(_issue_query(period, today, breakdown, station_id)).all():
+        add(key, **dict(zip(_ISSUE_FIGURES, counts, strict=True)))
+    for key, evaluated, satisfied in session.exec(
+        _evaluation_query(start, end, breakdown, station_id)
+    ).all():
+        add(key, evaluated=evaluated, satisfied=satisfied)
+    if breakdown is not None:
+        # Untriaged visits have no tier or unit: they count only in the totals.
+        out.pop("", None)
+    return {key: Figures(**values) for key, values in out.items()}
+
+
+_ISSUE_FIGURES = ("opened", "open", "overdue", "closed", "decided", "done")
+
+
+def _count_if(condition: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _issue_key(breakdown: Breakdown | None) -> Any:
+    if breakdown is None:
+        return None
+    if breakdown == Breakdown.channel:
+        return figure_sql.first_channel()
+    column = {
+        Breakdown.tier: col(Issue.tier),
+        Breakdown.unit: col(Issue.unit_id),
+        Breakdown.village: col(Issue.village_id),
+        Breakdown.category: col(Issue.category_id),
+    }[breakdown]
+    # An expression, not the bare column: SQLite would otherwise walk the whole issue table in
+    # that column's index order to skip one sort (1 s instead of 45 ms on 65,000 issues).
+    return func.coalesce(column, "")
+
+
+def _grouped_by(query: Select[Any], key: Any) -> Select[Any]:
+    return query if key is None else query.group_by(key)
+
+
+def _issue_query(
+    period: Period, today: date, breakdown: Breakdown | None, station_id: str | None = None
+) -> Select[Any]:
+    key = _issue_key(breakdown)
+    # Each issue's flags once (the month arithmetic of "done" is most of the cost), summed above.
+    done = figure_sql.done_in_two_months()
+    flags = (
+        select(
+            (key if key is not None else null()).label("key"),
+            case((col(Issue.status) != IssueStatus.closed, 1), else_=0).label("open"),
+            case((figure_sql.overdue(today), 1), else_=0).label("overdue"),
+            case((figure_sql.is_closed(), 1), else_=0).label("closed"),
+            case((done, 1), else_=0).label("done"),
+            case((col(Issue.opened_on) < figure_sql.two_month_cutoff(today), 1), else_=0).label(
+                "elapsed"
+            ),
+        )
+        .where(*issues_of(period, station_id))
+        .subquery()
+    )
+    c = flags.c
+    query = select(
+        # Ungrouped, a bare NULL: PostgreSQL refuses a subquery's column outside GROUP BY.
+        c.key if key is not None else null(),
+        func.count(),
+        func.coalesce(func.sum(c.open), 0),
+        func.coalesce(func.sum(c.overdue), 0),
+        func.coalesce(func.sum(c.closed), 0),
+        _count_if((c.done + c.elapsed) > 0),
+        func.coalesce(func.sum(c.done), 0),
+    )
+    return query if key is None else query.group_by(c.key)
+
+
+def issues_of(period: Period, station_id: str | None = None) -> list[ColumnElement[bool]]:
+    """The issues of a period: opened on one of its days (of one station's, if given)."""
+    return [
+        col(Issue.deleted_at).is_(None),
+        col(Issue.opened_on) >= period.start,
+        col(Issue.opened_on) < period.end,
+        *of_station(Issue, station_id),
+    ]
+
+
+def of_station(table: Any, station_id: str | None) -> list[ColumnElement[bool]]:
+    """The clause keeping one station's rows of `table`, or none at all for every station: a
+    station's own database (one station) runs the very queries it ran before hubs existed."""
+    return [] if station_id is None else [col(table.station_id) == station_id]
+
+
+def _visit_query(
+    start: datetime, end: datetime, breakdown: Breakdown | None, station_id: str | None = None
+) -> Select[Any]:
+    direct = _count_if(figure_sql.is_direct(col(Visit.channel)))
+    where = [
+        col(Visit.received_at) >= start,
+        col(Visit.received_at) < end,
+        col(Visit.deleted_at).is_(None),
+        *of_station(Visit, station_id),
+    ]
+    if breakdown in (Breakdown.tier, Breakdown.unit):
+        key: Any = col(Issue.tier) if breakdown == Breakdown.tier else col(Issue.unit_id)
+        query = (
+            select(key, func.count(), direct)
+            .join(Issue, col(Issue.id) == Visit.issue_id)
+            .where(*where, col(Issue.deleted_at).is_(None))
+        )
+        return query.group_by(key)
+    key = {
+        None: None,
+        Breakdown.village: col(Visit.village_id),
+        Breakdown.category: col(Visit.category_id),
+        Breakdown.channel: col(Visit.channel),
+    }[breakdown]
+    query = select(key if key is not None else null(), func.count(), direct).where(*where)
+    return _grouped_by(query, key)
+
+
+def _evaluation_query(
+    start: datetime, end: datetime, breakdown: Breakdown | None, station_id: str | None = None
+) -> Select[Any]:
+    key = _issue_key(breakdown)
+    query = (
+        select(
+            key if key is not None else null(),
+            func.count(),
+            _count_if(col(Evaluation.satisfaction).in_(figure_sql.SATISFIED)),
+        )
+        .join(Issue, col(Issue.id) == Evaluation.issue_id)
+        .where(
+            col(Evaluation.at) >= start,
+            col(Evaluation.at) < end,
+            col(Evaluation.deleted_at).is_(None),
+            col(Issue.deleted_at).is_(None),
+            *of_station(Issue, station_id),
+        )
+    )
+    return _grouped_by(query, key)
+
+
+def _name_rows(
+    session: Session, breakdown: Breakdown, grouped: dict[str, Figures]
+) -> Iterable[FigureRow]:
+    """The groups in reference order: tiers and channels as declared, the rest by position or
+    name. A group whose row is gone (deleted unit) still shows, under its id."""
+    if breakdown == Breakdown.tier:
+        order = [(t.value, t.value) for t in Tier]
+    elif breakdown == Breakdown.channel:
+        order = [(c.value, c.value) for c in Channel]
+    else:
+        table: Any = {
+            Breakdown.unit: Unit,
+            Breakdown.village: Village,
+            Breakdown.category: Category,
+        }[breakdown]
+        sort = (
+            [case({t.value: i for i, t in enumerate(Tier)}, value=col(Unit.tier)), col(Unit.name)]
+            if table is Unit
+            else [col(table.position), col(table.name)]
+        )
+        order = [
+            (id_, name)
+            for id_, name in session.exec(
+                select(table.id, table.name).where(col(table.id).in_(list(grouped))).order_by(*sort)
+            ).all()
+        ]
+    named = {key for key, _ in order}
+    for key, name in order + [(k, k) for k in grouped if k not in named]:
+        if key in grouped:
+            yield FigureRow(key, name, grouped[key])
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+def visits_per_week(
+    *, session: Session, period: Period, tz: Any, station_id: str | None = None
+) -> list[tuple[date, int]]:
+    """Visits received in each week (Monday to Sunday) that meets the period, clipped to it.
+
+    One range count per week on the indexed receiving time: a year is 53 index-only counts.
+
+    Returns:
+        (first day of the week within the period, visits) pairs, oldest first.
+    """
+    out = []
+    week = period.start
+    while week < period.end:
+        next_week = min(week + timedelta(days=7 - week.weekday()), period.end)
+        start, end = day_bounds(week, tz)[0], day_bounds(next_week, tz)[0]
+        count = session.exec(
+            select(func.count())
+            .select_from(Visit)
+            .where(
+                col(Visit.received_at) >= start,
+                col(Visit.received_at) < end,
+                col(Visit.deleted_at).is_(None),
+                *of_station(Visit, station_id),
+            )
+        ).one()
+        out.append((week, int(count)))
+        week = next_week
+    return out
+
+
+def colour_mix(
+    *,
+    session: Session,
+    period: Period,
+    today: date,
+    by_unit: bool = False,
+    station_id: str | None = None,
+) -> dict[str, dict[Colour, int]]:
+    """The colours today of the period's issues (open or closed, spec §3), per tier (or unit).
+
+    Returns:
+        {tier code or unit id: {colour: count}}, zeros included for every tier.
+    """
+    grace = load_settings(session=session).evaluation_grace_days
+    rank = figure_sql.any_colour_rank(today, grace)
+    key = col(Issue.unit_id) if by_unit else col(Issue.tier)
+    rows = session.exec(
+        select(key, rank, func.count()).where(*issues_of(period, station_id)).group_by(key, rank)
+    ).all()
+    out: dict[str, dict[Colour, int]] = (
+        {} if by_unit else {tier.value: dict.fromkeys(Colour, 0) for tier in Tier}
+    )
+    for group, value, n in rows:
+        out.setdefault(group, dict.fromkeys(Colour, 0))[RANK_COLOUR[value]] = n
+    return out
+
+
+def two_month_trend(
+    *,
+    session: Session,
+    period: Period,
+    today: date,
+    months: int = 12,
+    station_id: str | None = None,
+) -> list[tuple[date, int, int]]:
+    """The two-month rate of each month's issues, for the `months` months ending with the
+    period's last month.
+
+    Returns:
+        (first day of the month, decided, done) triples, oldest first.
+    """
+    last = Period.of(PeriodKind.month, period.last_day)
+    first = last.shift(-(months - 1))
+    span = Period(PeriodKind.month, first.start, last.end)
+    year, month = extract_month(col(Issue.opened_on))
+    rows = session.exec(
+        select(
+            year,
+            month,
+            _count_if(figure_sql.two_months_decided(today)),
+            _count_if(figure_sql.done_in_two_months()),
+        )
+        .where(*issues_of(span, station_id))
+        .group_by(year, month)
+    ).all()
+    found = {(int(y), int(m)): (int(d), int(n)) for y, m, d, n in rows}
+    out = []
+    for i in range(months):
+        day = first.shift(i).start
+        decided, done = found.get((day.year, day.month), (0, 0))
+        out.append((day, decided, done))
+    return out
+
+
+def extract_month(column: Any) -> tuple[Any, Any]:
+    return extract("year", column), extract("month", column)
+
+
+# ---------------------------------------------------------------------------------------------
+# Drill-down: the issues a figure counts, as a board filter.
+
+# Which issues each figure counts. Visits and the direct share are counted over visits: their
+# drill-down lists the period's issues of the group.
+FIGURE_SCOPES: dict[str, Scope] = {
+    "visits": Scope.opened,
+    "direct_visits": Scope.opened,
+    "opened": Scope.opened,
+    "open": Scope.open,
+    "overdue": Scope.overdue,
+    "closed": Scope.closed,
+    "decided": Scope.decided,
+    "done": Scope.done,
+    "evaluated": Scope.evaluated,
+    "satisfied": Scope.satisfied,
+}
+
+
+def drill_filter(
+    *,
+    period: Period,
+    tz: Any,
+    figure: str,
+    breakdown: Breakdown | None = None,
+    key: str | None = None,
+    station_id: str | None = None,
+) -> BoardFilter:
+    """The board filter that lists exactly the issues behind one figure of one group.
+
+    Args:
+        figure: a `Figures` field name (`done`, `overdue`…); rates drill into their numerator.
+        breakdown, key: the group (None for the totals).
+        station_id: the station the figure was counted over (None: all of them).
+    """
+    scope = FIGURE_SCOPES[figure]
+    if scope in (Scope.evaluated, Scope.satisfied):
+        start, end = period.instants(tz)
+        filters = BoardFilter(
+            scope=scope, evaluated_from=start, evaluated_to=end, station_id=station_id
+        )
+    else:
+        filters = BoardFilter(
+            scope=scope, opened_from=period.start, opened_to=period.end, station_id=station_id
+        )
+    if breakdown is None or key is None:
+        return filters
+    group: dict[str, Any] = {
+        Breakdown.tier: {"tier": Tier(key)} if key in Tier.__members__ else {},
+        Breakdown.unit: {"unit_id": key},
+        Breakdown.village: {"village_id": key},
+        Breakdown.category: {"category_id": key},
+        Breakdown.channel: {"channel": Channel(key)} if key in Channel.__members__ else {},
+    }[breakdown]
+    return replace(filters, **group)
+
+
+# ---------------------------------------------------------------------------------------------
+# Floors (the report's list of units below them)
+
+
+@dataclass(frozen=True)
+class Floors:
+    two_month_rate: float
+    satisfaction_rate: float
+
+
+def below_floors(rows: Iterable[FigureRow], floors: Floors) -> list[FigureRow]:
+    """Groups whose two-month rate or satisfaction rate is under its floor (a rate with nothing
+    to count is not under anything)."""
+    out = []
+    for row in rows:
+        two, sat = row.figures.two_month_rate, row.figures.satisfaction_rate
+        if (two is not None and two < floors.two_month_rate) or (
+            sat is not None and sat < floors.satisfaction_rate
+        ):
+            out.append(row)
+    return out
+
+
+def load_floors(*, session: Session) -> Floors:
+    settings = load_settings(session=session)
+    return Floors(settings.floor_two_month_rate, settings.floor_satisfaction_rate)
+
+
+__all__ = [
+    "Breakdown",
+    "Breakdowns",
+    "FigureRow",
+    "Figures",
+    "Floors",
+    "Period",
+    "PeriodKind",
+    "below_floors",
+    "breakdown_figures",
+    "colour_mix",
+    "drill_filter",
+    "list_breakdown",
+    "load_floors",
+    "percent",
+    "period_figures",
+    "two_month_trend",
+    "visits_per_week",
+]

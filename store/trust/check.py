@@ -1,0 +1,280 @@
+"""`liaison check`: SQLite's own checks and the store's invariants, as a list of findings.
+
+On PostgreSQL the server vouches for its pages and foreign keys: the invariants, the trigram
+indexes' presence and the visits' words are checked there.
+
+Every check is one set-based query (a count and the first offending id), so a station of 100,000
+visits is checked in seconds. Findings name tables, counts and record ids, never residents' text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from store.changelog.chain import verify_chain
+from store.core.models import SEED_DEVICE, SYNCED_TABLES, Setting
+from store.hot_words.word_index import rebuild_visit_words, word_index_faults
+from store.search.index import install_search_index, search_index_faults
+
+# Migration 0002 writes the seeded categories and settings under this device, with no log entry:
+# every device seeds the same rows, so there is nothing to sync.
+SEEDED_TABLES = ("category", "setting", "calendar_day")
+# How many lines of PRAGMA integrity_check output to read: enough to count, not a flood.
+INTEGRITY_LINES = 100
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule: a catalogue key and its parameters (table, count, first id...)."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    findings: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def _table_key(name: str) -> str:
+    return "key" if name == Setting.__tablename__ else "id"
+
+
+SYNCED = {model.__tablename__: _table_key(str(model.__tablename__)) for model in SYNCED_TABLES}
+
+
+def check_database(*, engine: Engine) -> CheckReport:
+    """Check a station database and report everything that is off.
+
+    Reads only. A file SQLite cannot read at all gives a single `check.unreadable` finding.
+
+    Args:
+        engine: the station's engine (`store.db.make_engine`).
+    Returns:
+        A CheckReport; `ok` is True when there are no findings.
+    """
+    findings: list[Finding] = []
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                findings += _sqlite_checks(conn)
+            else:
+                findings += _derived_checks(conn)
+            if not any(f.key == "check.integrity" for f in findings):
+                findings += _invariants(conn)
+            conn.rollback()
+    except DBAPIError:
+        return CheckReport([Finding("check.unreadable")])
+    return CheckReport(findings)
+
+
+def repair_derived_data(*, engine: Engine) -> int:
+    """Derive again what is derived from the records (the visits' search index and words), in
+    one write transaction: the repair `liaison check --repair` offers for `check.search_index`
+    and `check.words`. Records themselves are never touched. Returns the visits re-read."""
+    with engine.execution_options(write=True).begin() as conn:
+        install_search_index(conn)
+        return rebuild_visit_words(conn)
+
+
+def _sqlite_checks(conn: Connection) -> list[Finding]:
+    findings = []
+    lines = [
+        row[0]
+        for row in conn.exec_driver_sql(f"PRAGMA integrity_check({INTEGRITY_LINES})").fetchall()
+    ]
+    if lines != ["ok"]:
+        # Its messages name tables, indexes, pages and rowids, never a row's values.
+        findings.append(Finding("check.integrity", {"count": len(lines), "first": lines[0][:200]}))
+        return findings
+    findings += _derived_checks(conn)
+    rows = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for table, rowid, parent, _fkid in rows:
+        grouped.setdefault((table, parent), []).append(rowid)
+    for (table, parent), rowids in sorted(grouped.items()):
+        known = [r for r in rowids if r is not None]
+        first = _id_of_rowid(conn, table, min(known)) if known else None
+        findings.append(
+            Finding(
+                "check.foreign_key",
+                {"table": table, "parent": parent, "count": len(rowids), "first": first},
+            )
+        )
+    return findings
+
+
+def _chain(conn: Connection) -> list[Finding]:
+    verdict = verify_chain(conn)
+    if verdict.broken is None:
+        return []
+    b = verdict.broken
+    return [
+        Finding(
+            "check.chain_broken",
+            {"seq": b.seq, "table": b.table_name, "row": b.row_id, "at": b.at},
+        )
+    ]
+
+
+def _derived_checks(conn: Connection) -> list[Finding]:
+    """The search index and the visits' words, which `repair_derived_data` can rebuild."""
+    findings = []
+    faults = search_index_faults(conn)
+    if faults:
+        findings.append(Finding("check.search_index", {"missing": ", ".join(faults)}))
+    faults = word_index_faults(conn)
+    if faults:
+        findings.append(Finding("check.words", {"what": ", ".join(faults)}))
+    return findings
+
+
+def _id_of_rowid(conn: Connection, table: str, rowid: int) -> str:
+    if table not in SYNCED:
+        return str(rowid)
+    key = SYNCED[table]
+    value = conn.execute(text(f'SELECT "{key}" FROM "{table}" WHERE rowid = :r'), {"r": rowid})
+    return str(value.scalar())
+
+
+def _count(conn: Connection, sql: str, **params: Any) -> tuple[int, Any]:
+    count, first = conn.execute(text(sql), params).one()
+    return int(count or 0), first
+
+
+def _invariants(conn: Connection) -> list[Finding]:
+    have = set(inspect(conn).get_table_names())
+    needed = set(SYNCED) | {"change_log", "local_meta"}
+    if not needed <= have:
+        return [Finding("check.schema", {"missing": ", ".join(sorted(needed - have))})]
+    findings = []
+    for key, sql in _ISSUE_RULES:
+        count, first = _count(conn, sql)
+        if count:
+            findings.append(Finding(key, {"table": "issue", "count": count, "first": first}))
+    findings += _log_matches_rows(conn)
+    findings += _rows_have_inserts(conn)
+    findings += _chain(conn)
+    findings += _hlc_order(conn)
+    return findings
+
+
+_ISSUE_RULES: tuple[tuple[str, str], ...] = (
+    (
+        "check.visit_issue_missing",
+        "SELECT count(*), min(v.id) FROM visit v WHERE v.issue_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM issue i WHERE i.id = v.issue_id)",
+    ),
+    (
+        "check.visit_issue_deleted",
+        "SELECT count(*), min(v.id) FROM visit v JOIN issue i ON i.id = v.issue_id"
+        " WHERE v.deleted_at IS NULL AND i.deleted_at IS NOT NULL",
+    ),
+    (
+        "check.visit_count",
+        "SELECT count(*), min(i.id) FROM issue i LEFT JOIN ("
+        " SELECT issue_id, count(*) AS n FROM visit"
+        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL GROUP BY issue_id) v"
+        " ON v.issue_id = i.id"
+        " WHERE i.deleted_at IS NULL AND i.visit_count <> coalesce(v.n, 0)",
+    ),
+    (
+        "check.repeat_count",
+        "SELECT count(*), min(i.id) FROM issue i LEFT JOIN ("
+        " SELECT issue_id, count(*) AS n FROM visit"
+        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL AND is_repeat GROUP BY issue_id) v"
+        " ON v.issue_id = i.id"
+        " WHERE i.deleted_at IS NULL AND i.repeat_count <> coalesce(v.n, 0)",
+    ),
+    (
+        # Whichever of a resident's visits came first, all their others on the issue are
+        # repeats (重复诉求): as many as the visits less the residents.
+        "check.repeat_flags",
+        "SELECT count(*), min(issue_id) FROM (SELECT issue_id FROM visit"
+        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL GROUP BY issue_id"
+        " HAVING sum(CASE WHEN is_repeat THEN 1 ELSE 0 END)"
+        " <> count(*) - count(DISTINCT constituent_id)) AS r",
+    ),
+    (
+        "check.issue_warn_after_due",
+        "SELECT count(*), min(id) FROM issue WHERE warn_on > due_on",
+    ),
+    (
+        "check.issue_closed_undated",
+        "SELECT count(*), min(id) FROM issue WHERE status = 'closed' AND closed_on IS NULL",
+    ),
+    (
+        "check.issue_open_dated",
+        "SELECT count(*), min(id) FROM issue WHERE status <> 'closed' AND closed_on IS NOT NULL",
+    ),
+)
+
+
+def _log_matches_rows(conn: Connection) -> list[Finding]:
+    findings = []
+    names = ", ".join(f"'{name}'" for name in SYNCED)
+    count, first = _count(
+        conn, f"SELECT count(*), min(seq) FROM change_log WHERE table_name NOT IN ({names})"
+    )
+    if count:
+        findings.append(Finding("check.log_unknown_table", {"count": count, "first": first}))
+    for table, key in SYNCED.items():
+        count, first = _count(
+            conn,
+            f"SELECT count(*), min(c.seq) FROM change_log c WHERE c.table_name = :t AND NOT EXISTS"
+            f' (SELECT 1 FROM "{table}" r WHERE r."{key}" = c.row_id)',
+            t=table,
+        )
+        if count:
+            findings.append(
+                Finding("check.log_row_missing", {"table": table, "count": count, "first": first})
+            )
+    return findings
+
+
+def _rows_have_inserts(conn: Connection) -> list[Finding]:
+    findings = []
+    for table, key in SYNCED.items():
+        # A seeded row edited since carries the editor's device and an update entry: its log
+        # starts with that update, which is as much as sync ever needs.
+        seeded = (
+            f" AND r.device_id <> '{SEED_DEVICE}' AND NOT EXISTS (SELECT 1 FROM change_log c"
+            f' WHERE c.table_name = :t AND c.row_id = r."{key}")'
+            if table in SEEDED_TABLES
+            else ""
+        )
+        count, first = _count(
+            conn,
+            f'SELECT count(*), min(r."{key}") FROM "{table}" r WHERE NOT EXISTS'
+            f" (SELECT 1 FROM change_log c WHERE c.table_name = :t"
+            f" AND c.row_id = r.\"{key}\" AND c.op = 'insert'){seeded}",
+            t=table,
+        )
+        if count:
+            findings.append(
+                Finding("check.row_unlogged", {"table": table, "count": count, "first": first})
+            )
+    return findings
+
+
+def _hlc_order(conn: Connection) -> list[Finding]:
+    device = conn.execute(text("SELECT value FROM local_meta WHERE key = 'device_id'")).scalar()
+    if device is None:
+        return [Finding("check.station_missing")]
+    count, first = _count(
+        conn,
+        "SELECT count(*), min(seq) FROM (SELECT seq, hlc,"
+        " lag(hlc) OVER (ORDER BY seq) AS previous FROM change_log WHERE device_id = :d) AS h"
+        " WHERE hlc <= previous",
+        d=device,
+    )
+    if count:
+        return [Finding("check.hlc_order", {"table": "change_log", "count": count, "first": first})]
+    return []

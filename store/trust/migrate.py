@@ -1,0 +1,89 @@
+"""Schema versions: a new database is built to the newest; an older one is copied, then upgraded."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+from store.core.errors import DatabaseTooNew
+from store.search.index import SQLITE_OBJECTS
+from store.trust.backup import backup_before_upgrade
+
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
+# Checked against Alembic's own idea of the head by a test, so start-up need not import Alembic
+# (about 0.1 s) just to learn that nothing is to be done.
+HEAD_REVISION = "0011"
+KNOWN_REVISIONS = tuple(f"{n:04d}" for n in range(1, int(HEAD_REVISION) + 1))
+
+
+def include_object(
+    obj: object, name: str | None, kind: str, reflected: bool, compare_to: object
+) -> bool:
+    """What Alembic compares with the models: everything but the trigram index and its shadow
+    tables, the names' characters and the phones' last digits (SQLite) or the trigram indexes
+    (PostgreSQL, `*_trgm`), which store.search.index makes."""
+    if name is None:
+        return True
+    if name.startswith("visit_fts") or name in SQLITE_OBJECTS:
+        return False
+    return not (kind == "index" and name.endswith("_trgm"))
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config  # imported only when a migration must run
+
+    # Alembic's default output stream is whatever sys.stdout was when it was first imported (a
+    # test's closed capture, or the app's terminal): keep its chatter to itself.
+    cfg = Config(stdout=io.StringIO())
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run migrations up to `revision` in one transaction on this engine."""
+    from alembic import command
+
+    cfg = alembic_config()
+    with engine.execution_options(write=True).begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    cfg = alembic_config()
+    with engine.execution_options(write=True).begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def ensure_schema(engine: Engine, db_path: Path | None, *, key: str | None = None) -> Path | None:
+    """Bring the database to the newest schema.
+
+    Args:
+        key: the passphrase of an encrypted file: its copy before upgrading is keyed the same.
+    Returns:
+        The path of the backup copy taken before upgrading an older database, else None.
+    Raises:
+        DatabaseTooNew: the file was written by a newer Liaison Desk.
+    """
+    revision = current_revision(engine)
+    if revision == HEAD_REVISION:
+        return None
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise DatabaseTooNew(revision=revision)
+    backup = None
+    if revision is not None and db_path is not None:
+        backup = backup_before_upgrade(db_path, revision, key=key)
+    upgrade(engine)
+    return backup

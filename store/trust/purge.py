@@ -1,0 +1,205 @@
+"""Retention (PIPL minimisation, spec §8, issue 7): residents' personal data on issues closed
+more than N years ago (setting `purge_after_years`) is removed; statistics stay.
+
+A resident is purged when every visit of theirs belongs to an issue closed on or before the
+cut-off: one still open, reopened, untriaged or closed more recently keeps them. Purging empties
+their name and phone (and ID number, and the pinyin derived from the name) and stamps
+`purged_at`, as an ordinary logged update: it reaches the other devices by sync. Each device
+then removes the old values from its own change-log entries too (`redact_purged`, on the spot
+and in every merge), keeping the hash chain verifiable (store.changelog.chain). Visits, issues and
+their figures are untouched."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, func, text
+from sqlmodel import Session, col, select
+
+from store.changelog.chain import PERSONAL_FIELDS, redact_entries
+from store.changelog.changes import write_context
+from store.changelog.conflict_list import derive_conflicts, listed_rows
+from store.changelog.field_clock import chunks
+from store.core.models import ChangeLog, Constituent
+from store.core.paging import PAGE_SIZE, Page
+from store.core.settings import load_settings
+from store.core.validation import mask_phone
+
+# What a purged resident's personal fields hold from then on.
+PURGED_VALUES: dict[str, Any] = {
+    "name": "",
+    "phone": "",
+    "id_number": None,
+    "name_pinyin": "",
+    "name_initials": "",
+}
+
+_DUE = """
+FROM constituent c
+WHERE c.purged_at IS NULL AND c.deleted_at IS NULL
+  AND EXISTS (SELECT 1 FROM visit v WHERE v.constituent_id = c.id AND v.deleted_at IS NULL)
+  AND NOT EXISTS (
+    SELECT 1 FROM visit v LEFT JOIN issue i ON i.id = v.issue_id
+    WHERE v.constituent_id = c.id AND v.deleted_at IS NULL
+      AND (i.id IS NULL OR i.closed_on IS NULL OR i.closed_on > :cutoff)
+  )
+"""
+_LAST_CLOSED = (
+    "(SELECT max(i.closed_on) FROM visit v JOIN issue i ON i.id = v.issue_id"
+    " WHERE v.constituent_id = c.id AND v.deleted_at IS NULL)"
+)
+_ISSUES = (
+    "SELECT count(DISTINCT v.issue_id) FROM visit v"
+    f" WHERE v.deleted_at IS NULL AND v.constituent_id IN (SELECT c.id {_DUE})"
+)
+
+
+@dataclass(frozen=True)
+class PurgeCandidate:
+    constituent_id: str
+    name: str
+    phone_masked: str
+    village: str
+    last_closed_on: date
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    """Who a purge would reach: residents whose issues all closed on or before `cutoff`."""
+
+    years: int
+    cutoff: date
+    residents: Page[PurgeCandidate]
+    issues: int
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    residents: int
+    entries: int
+    cutoff: date
+
+
+def purge_cutoff(today: date, years: int) -> date:
+    """The same day `years` years before `today` (29 February becomes the 28th)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def plan_purge(
+    *,
+    session: Session,
+    today: date,
+    years: int | None = None,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> PurgePlan:
+    """What `purge_residents` would remove (the dry run), a page of residents at a time.
+
+    Args:
+        years: the retention period; the station's `purge_after_years` setting by default.
+    """
+    years = years or load_settings(session=session).purge_after_years
+    cutoff = purge_cutoff(today, years)
+    conn = session.connection()
+    params = {"cutoff": cutoff, "offset": offset, "limit": limit}
+    total = conn.execute(text(f"SELECT count(*) {_DUE}"), params).scalar_one()
+    rows = conn.execute(
+        text(
+            "SELECT c.id, c.name, c.phone,"
+            " (SELECT g.name FROM village g WHERE g.id = c.village_id),"
+            f" {_LAST_CLOSED} AS last_closed {_DUE}"
+            " ORDER BY last_closed, c.id LIMIT :limit OFFSET :offset"
+        ),
+        params,
+    )
+    items = tuple(
+        PurgeCandidate(
+            constituent_id=row[0],
+            name=row[1],
+            phone_masked=mask_phone(row[2]),
+            village=row[3] or "",
+            last_closed_on=_as_date(row[4]),
+        )
+        for row in rows
+    )
+    issues = conn.execute(text(_ISSUES), params).scalar_one()
+    return PurgePlan(years, cutoff, Page(items, int(total), offset, limit), int(issues))
+
+
+def purge_residents(
+    *,
+    session: Session,
+    today: date,
+    years: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> PurgeResult:
+    """Remove the personal data of every resident `plan_purge` names, in this transaction.
+
+    Args:
+        progress: called now and then with (residents done, residents in all).
+    """
+    ctx = write_context(session)
+    years = years or load_settings(session=session).purge_after_years
+    cutoff = purge_cutoff(today, years)
+    conn = session.connection()
+    ids = [
+        r[0] for r in conn.execute(text(f"SELECT c.id {_DUE} ORDER BY c.id"), {"cutoff": cutoff})
+    ]
+    now = ctx.clock.now()
+    entries = 0
+    for done, part in enumerate(chunks(ids, 500)):
+        people = session.exec(select(Constituent).where(col(Constituent.id).in_(part)))
+        for person in people:
+            person.name = PURGED_VALUES["name"]
+            person.phone = PURGED_VALUES["phone"]
+            person.id_number = PURGED_VALUES["id_number"]
+            person.purged_at = now
+        session.flush()
+        entries += redact_purged(conn, part)
+        if progress is not None:
+            progress(min((done + 1) * 500, len(ids)), len(ids))
+    return PurgeResult(residents=len(ids), entries=entries, cutoff=cutoff)
+
+
+def redact_purged(conn: Connection, row_ids: Iterable[str]) -> int:
+    """Remove purged residents' old values from this device's change-log entries: every entry
+    ordered before a row's purge (by its stamp, as sync orders changes) takes the purge's
+    values. Idempotent; also run by every merge, since an entry may arrive after its purge.
+    Returns how many entries changed."""
+    table = Constituent.__tablename__
+    purges: dict[str, tuple[str, dict[str, Any]]] = {}
+    log = ChangeLog.__table__  # type: ignore[attr-defined]
+    for part in chunks(sorted(set(row_ids))):
+        found = conn.execute(
+            select(log.c.row_id, func.coalesce(log.c.clamped_hlc, log.c.hlc), log.c.fields).where(
+                log.c.table_name == table,
+                log.c.row_id.in_(part),
+                log.c.fields.like('%"purged_at": "%'),
+            )
+        )
+        for row_id, stamp, fields in found:
+            if row_id not in purges or stamp > purges[row_id][0]:
+                purges[row_id] = (stamp, json.loads(fields))
+    changed = 0
+    for row_id, (stamp, fields) in purges.items():
+        values = {k: fields.get(k, PURGED_VALUES[k]) for k in PERSONAL_FIELDS[table]}
+        changed += redact_entries(
+            conn, table_name=table, row_id=row_id, values=values, before_stamp=stamp
+        )
+    if changed:
+        # The conflict list holds losing values of these rows: derived again from the log.
+        listed = listed_rows(conn, table, purges)
+        if listed:
+            derive_conflicts(conn, table, listed)
+    return changed
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -1,0 +1,185 @@
+"""Convergence (issue 6): a station and two laptops edit offline and exchange bundles in any
+order, duplicates included. Afterwards all three hold the same ledger and no edit is lost: each
+is the current value, or in the conflict list, or was overwritten by a device that had seen it.
+
+Hypothesis draws the scenario. The examples are derandomised so CI sees the same ones every run;
+`LIAISON_SYNC_EXAMPLES=500` explores more."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from small_station import NOW, SMALL_STATION
+from sqlmodel import select
+from sync_helpers import DEVICES, Device, close_trio, ledger, log_on, make_trio, open_trio, settle
+
+from store.core.models import Issue, Setting, SyncConflict, Tier
+from store.core.settings import update_setting
+from store.desk.issues import change_unit
+from store.desk.reference import list_units
+from store.sync.exchange import export_bundle, import_bundle
+
+EXAMPLES = int(os.environ.get("LIAISON_SYNC_EXAMPLES", "25"))
+# Shrinking a failure can take minutes; LIAISON_SYNC_SHRINK=0 reports the first one found.
+PHASES = [p for p in Phase if os.environ.get("LIAISON_SYNC_SHRINK") != "0" or p != Phase.shrink]
+DEVICE = st.sampled_from(DEVICES)
+SETTING = "evaluation_grace_days"
+
+OPS = st.one_of(
+    st.tuples(st.just("unit"), DEVICE, st.integers(0, 2), st.integers(0, 3)),
+    st.tuples(st.just("setting"), DEVICE, st.integers(3, 9)),
+    st.tuples(st.just("visit"), DEVICE),
+    st.tuples(st.just("wait"), DEVICE, st.integers(0, 180)),
+    # A clock set a day and a half wrong, either way (clamped where it runs ahead).
+    st.tuples(st.just("skew"), DEVICE, st.sampled_from([-36, 36])),
+    st.tuples(st.just("export"), DEVICE, DEVICE),
+    st.tuples(st.just("import"), st.integers(0, 50)),
+    st.tuples(st.just("import"), st.integers(0, 50)),
+)
+
+
+@dataclass(frozen=True)
+class Edit:
+    device: str
+    table: str
+    row_id: str
+    field: str
+    value: Any
+
+
+@dataclass
+class World:
+    devices: dict[str, Device]
+    directory: Path
+    issues: list[str]
+    units: list[str]
+    edits: list[Edit] = field(default_factory=list)
+    # Which edits each device holds; which edits were overwritten by a device holding them.
+    known: dict[str, set[int]] = field(default_factory=dict)
+    superseded: set[int] = field(default_factory=set)
+    # Bundles made and not lost: (receiver, file, the edits the sender held).
+    bundles: list[tuple[str, Path, frozenset[int]]] = field(default_factory=list)
+
+    def edit(self, device: str, table: str, row_id: str, name: str, value: Any, was: Any) -> None:
+        if value == was:
+            return  # writing the value a field holds changes nothing, so logs nothing
+        mine = self.known.setdefault(device, set())
+        for n in mine:
+            e = self.edits[n]
+            if (e.table, e.row_id, e.field) == (table, row_id, name):
+                self.superseded.add(n)
+        self.edits.append(Edit(device, table, row_id, name, value))
+        mine.add(len(self.edits) - 1)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_trio(tmp_path_factory.mktemp("trio-property"), SMALL_STATION, NOW)
+
+
+def _run(world: World, op: tuple[Any, ...]) -> None:
+    kind = op[0]
+    if kind == "unit":
+        device = world.devices[op[1]]
+        issue_id, unit_id = world.issues[op[2]], world.units[op[3]]
+        with device.store.write(device.info.actor()) as session:
+            was = session.get(Issue, issue_id).unit_id  # type: ignore[union-attr]
+            change_unit(session=session, issue_id=issue_id, unit_id=unit_id)
+        world.edit(op[1], "issue", issue_id, "unit_id", unit_id, was)
+    elif kind == "setting":
+        device = world.devices[op[1]]
+        with device.store.write(device.info.actor()) as session:
+            was = session.get(Setting, SETTING).value  # type: ignore[union-attr]
+            update_setting(session=session, key=SETTING, value=str(op[2]))
+        world.edit(op[1], "setting", SETTING, "value", str(op[2]), was)
+    elif kind == "visit":
+        device = world.devices[op[1]]
+        log_on(device.store, device.info, f"{device.name} 记下的第{len(world.edits)}件事")
+    elif kind == "wait":
+        world.devices[op[1]].clock.advance(timedelta(minutes=op[2]))
+    elif kind == "skew":
+        world.devices[op[1]].clock.advance(timedelta(hours=op[2]))
+    elif kind == "export" and op[1] != op[2]:
+        src, dst = world.devices[op[1]], world.devices[op[2]]
+        out = world.directory / f"b{len(world.bundles)}.bundle"
+        export_bundle(store=src.store, out=out, to=dst.info.device_id)
+        world.bundles.append((op[2], out, frozenset(world.known.get(op[1], set()))))
+    elif kind == "import" and world.bundles:
+        receiver, path, carried = world.bundles[op[1] % len(world.bundles)]
+        import_bundle(store=world.devices[receiver].store, path=path)
+        world.known.setdefault(receiver, set()).update(carried)
+
+
+def _current(device: Device, edit: Edit) -> Any:
+    with device.store.read() as session:
+        if edit.table == "setting":
+            row = session.get(Setting, edit.row_id)
+            return row.value if row else None
+        issue = session.get(Issue, edit.row_id)
+        return getattr(issue, edit.field)
+
+
+def _listed(device: Device, edit: Edit) -> bool:
+    with device.store.read() as session:
+        rows = session.exec(
+            select(SyncConflict).where(
+                SyncConflict.table_name == edit.table,
+                SyncConflict.row_id == edit.row_id,
+                SyncConflict.field == edit.field,
+                SyncConflict.lost_device_id == device_id_of(edit.device),
+            )
+        ).all()
+    return any(_decoded(row.value) == edit.value for row in rows)
+
+
+def _decoded(value: str) -> Any:
+    import json
+
+    return json.loads(value)
+
+
+_DEVICE_IDS: dict[str, str] = {}
+
+
+def device_id_of(name: str) -> str:
+    return _DEVICE_IDS[name]
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 25,
+    phases=PHASES,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=st.lists(OPS, min_size=5, max_size=30))
+def test_three_devices_converge_and_lose_no_edit(
+    template: Path, tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[Any, ...]]
+) -> None:
+    directory = tmp_path_factory.mktemp("example")
+    devices = open_trio(template, directory / "db", NOW)
+    try:
+        _DEVICE_IDS.update({name: d.info.device_id for name, d in devices.items()})
+        station = devices["station"]
+        with station.store.read() as session:
+            issues = [i.id for i in session.exec(select(Issue).order_by(Issue.id)).all()]
+            units = [u.id for u in list_units(session=session) if u.tier == Tier.township]
+        world = World(devices, directory, issues, units[:4])
+        for op in ops:
+            _run(world, op)
+        settle(devices, directory)
+        ledgers = [ledger(d.store) for d in devices.values()]
+        assert ledgers[0] == ledgers[1] == ledgers[2]
+        for n, edit in enumerate(world.edits):
+            if n in world.superseded:
+                continue
+            assert _current(station, edit) == edit.value or _listed(station, edit), edit
+    finally:
+        close_trio(devices)
