@@ -61,7 +61,7 @@ with sqlite3.connect(db) as conn:
 async def idle(app, pilot):
     for _ in range(400):
         await pilot.pause(0.05)
-        if app.store_ready and not any(w.is_running for w in app.workers):
+        if app.desk_ready and not any(w.is_running for w in app.workers):
             return
 
 async def main():

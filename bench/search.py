@@ -185,8 +185,13 @@ async def _search_repaint(db: Path) -> float:
     app = make_app(store, load_station(store))
     samples = []
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(lambda: app.deputy_id is not None or len(app.screen_stack) > 1, 30)
-        if app.deputy_id is None:
+        await _until(
+            lambda: (
+                (app.desk_ready and app.desk.deputy_id is not None) or len(app.screen_stack) > 1
+            ),
+            30,
+        )
+        if app.desk.deputy_id is None:
             await pilot.press("enter")  # the deputy chooser, when nobody is rostered
         await pilot.press("slash")
         await _until(lambda: isinstance(app.screen, SearchScreen))

@@ -8,38 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from enum import StrEnum
 from functools import partial
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
-from screens.paged import PagedTableScreen
-from screens.pick import PickItem, PickModal
-from screens.sync import SyncScreen, named
+from screens.base.labels import named, value_name
+from screens.base.paged import PagedTableScreen
+from screens.dialogs.pick import PickItem, PickModal
 from store.changelog.chain import ChainVerdict, verify_chain
 from store.core.clock import to_local
-from store.core.models import DayKind, DeputyLevel, IssueStatus, VillageKind
 from store.core.paging import PAGE_SIZE, Page
 from store.core.validation import mask_numbers
 from store.desk.reference import Choice, list_categories, list_deputies, list_units, list_villages
 from store.trust.audit import ACCESS, AuditField, AuditRow, list_audit
-from tui.i18n import CATALOGUE, label, t
+from tui.i18n import CATALOGUE, t
+from tui.messages import OpenIssue, Place
 from tui.widgets.cells import fit
-from tui.widgets.page_table import PageTable
-
-# Domain terms the sync screen's list does not hold, shown by their names.
-ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
-    ("progress", "status_before"): IssueStatus,
-    ("progress", "status_after"): IssueStatus,
-    ("deputy", "level"): DeputyLevel,
-    ("village", "kind"): VillageKind,
-    ("calendar_day", "kind"): DayKind,
-}
 
 # A record id (a UUID as text): shown by its first characters when it has no name.
 ID_LENGTH = 36
@@ -58,6 +46,10 @@ class AuditData:
 
 class AuditScreen(PagedTableScreen):
     """The trail; opened on one issue (from its page) or on everything (from the dashboard)."""
+
+    CONTAINER_ID = "audit"
+
+    PLACE = Place.audit
 
     HELP_KEY = "help.audit"
     TABLE_ID = "audit-table"
@@ -111,13 +103,11 @@ class AuditScreen(PagedTableScreen):
         self.chain: ChainVerdict | None = None
         self.verifying = False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="audit"):
-            yield Static("", id="audit-status")
-            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-            yield Static("", id="audit-detail")
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Static("", id="audit-status")
+
+    def compose_below(self) -> ComposeResult:
+        yield Static("", id="audit-detail")
 
     def on_mount(self) -> None:
         self.title = t("audit.title")
@@ -285,9 +275,7 @@ class AuditScreen(PagedTableScreen):
         if row.issue_id is None:
             self.notify(t("audit.no_issue"), severity="warning")
             return
-        from screens.issue import IssueScreen
-
-        self.app.push_screen(IssueScreen(row.issue_id))
+        self.post_message(OpenIssue(row.issue_id))
 
     def action_pick_deputy(self) -> None:
         if self.data is None:
@@ -383,10 +371,4 @@ def value_text(table: str, field: str, value: Any, names: dict[str, str], tz: tz
                 return f"{to_local(instant, tz):%Y-%m-%d %H:%M}"
     if field.endswith("_id") and text not in names and len(text) == ID_LENGTH:
         return "#" + text[:8]  # an id with no name to show (an issue, a resident): its start
-    enum = ENUM_FIELDS.get((table, field))
-    if enum is not None:
-        try:
-            return label(enum(text))
-        except ValueError:
-            return text
-    return SyncScreen._value(table, field, text, names)
+    return value_name(table, field, text, names)

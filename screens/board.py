@@ -6,27 +6,23 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Header, Label, Select
+from textual.widgets import Button, Label
 
-from screens.base import nav_bindings
-from screens.issue import IssueScreen
-from screens.paged import PagedTableScreen
-from screens.station_scoped import StationScoped
-from store.core.models import Colour, IssueStatus, Tier
+from screens.base.desk_screen import nav_bindings
+from screens.base.paged import PagedTableScreen
+from screens.base.station_scoped import StationScoped
+from screens.dialogs.board_filter import FilterChoices, FilterModal
+from store.core.models import Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
-from store.core.rules import PROGRESS_STATUSES
 from store.desk.board import BoardFilter, BoardOrder, board_counts, board_position, list_board
 from store.desk.issues import IssueRow
-from store.desk.reference import Choice, list_categories, list_units, list_villages
+from store.desk.reference import list_categories, list_units, list_villages
 from tui.i18n import label, t
+from tui.messages import OpenIssue
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, fit
-from tui.widgets.page_table import PageTable
 
 
 def counts_line(app: object, counts: dict[Tier, dict[Colour, int]]) -> Text:
@@ -43,97 +39,6 @@ def counts_line(app: object, counts: dict[Tier, dict[Colour, int]]) -> Text:
 
 
 @dataclass(frozen=True)
-class FilterChoices:
-    units: list[Choice]
-    villages: list[Choice]
-    categories: list[Choice]
-
-
-class FilterModal(ModalScreen[BoardFilter | None]):
-    """Narrow the board by tier, unit, village, category and status."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "apply", t("board.apply"), id="apply-filter"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel-filter"),
-    ]
-
-    def __init__(self, current: BoardFilter, choices: FilterChoices) -> None:
-        super().__init__()
-        self.current = current
-        self.choices = choices
-
-    def compose(self) -> ComposeResult:
-        c = self.current
-
-        def select(id_: str, options: list[tuple[str, str]], value: str | None) -> Select[str]:
-            return Select(
-                options, id=id_, prompt=t("board.any"), value=value if value else Select.NULL
-            )
-
-        with Vertical(classes="dialog"):
-            yield Label(t("board.filter_title"), classes="dialog-title")
-            yield Label(t("col.tier"))
-            yield select("filter-tier", [(label(x), x.value) for x in Tier], c.tier)
-            yield Label(t("col.unit"))
-            yield select("filter-unit", [(u.name, u.id) for u in self.choices.units], c.unit_id)
-            yield Label(t("col.village"))
-            yield select(
-                "filter-village", [(v.name, v.id) for v in self.choices.villages], c.village_id
-            )
-            yield Label(t("col.category"))
-            yield select(
-                "filter-category",
-                [(x.name, x.id) for x in self.choices.categories],
-                c.category_id,
-            )
-            yield Label(t("col.status"))
-            yield select(
-                "filter-status", [(label(s), s.value) for s in PROGRESS_STATUSES], c.status
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("board.apply"), variant="primary", id="filter-apply")
-                yield Button(t("board.clear"), id="filter-clear")
-
-    def on_mount(self) -> None:
-        self.query_one("#filter-tier", Select).focus()
-
-    def _value(self, id_: str) -> str | None:
-        value = self.query_one(f"#{id_}", Select).value
-        return None if value is Select.NULL else str(value)
-
-    @on(Button.Pressed, "#filter-apply")
-    def action_apply(self) -> None:
-        tier, status = self._value("filter-tier"), self._value("filter-status")
-        # `replace` keeps a drill-down's scope and period: the filter narrows within them.
-        self.dismiss(
-            replace(
-                self.current,
-                tier=Tier(tier) if tier else None,
-                unit_id=self._value("filter-unit"),
-                village_id=self._value("filter-village"),
-                category_id=self._value("filter-category"),
-                status=IssueStatus(status) if status else None,
-            )
-        )
-
-    @on(Button.Pressed, "#filter-clear")
-    def _clear(self) -> None:
-        self.dismiss(
-            replace(
-                self.current,
-                tier=None,
-                unit_id=None,
-                village_id=None,
-                category_id=None,
-                status=None,
-            )
-        )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-@dataclass(frozen=True)
 class BoardData:
     page: Page[IssueRow]
     counts: dict[Tier, dict[Colour, int]]
@@ -143,6 +48,8 @@ class BoardData:
 class BoardScreen(StationScoped, PagedTableScreen):
     """Open issues grouped by tier, red then yellow then green; Enter opens one. Opened with
     a figure's filter (from statistics), it lists that figure's issues and Esc goes back."""
+
+    CONTAINER_ID = "board"
 
     HELP_KEY = "help.board"
     BINDINGS = [
@@ -187,15 +94,11 @@ class BoardScreen(StationScoped, PagedTableScreen):
         self.names: FilterChoices | None = None
         self.order = BoardOrder.colour
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="board"):
-            if self.desk.many_stations:
-                yield Button("", id="board-station-button", compact=True)
-            yield Label("", id="board-counts", classes="screen-title")
-            yield Label("", id="board-status", classes="hint")
-            yield PageTable(id="board-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        if self.desk.many_stations:
+            yield Button("", id="board-station-button", compact=True)
+        yield Label("", id="board-counts", classes="screen-title")
+        yield Label("", id="board-status", classes="hint")
 
     def on_mount(self) -> None:
         self.title = self.heading or t("board.title")
@@ -298,7 +201,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
     def action_open(self) -> None:
         issue_id = self.current_id()
         if issue_id is not None:
-            self.app.push_screen(IssueScreen(issue_id))
+            self.post_message(OpenIssue(issue_id))
 
     def action_sort(self) -> None:
         """The usual order (tier, colour) ↔ the most urgent first, from the first page."""

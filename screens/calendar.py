@@ -3,19 +3,15 @@ windows count calendar days or working days. Due dates of open issues follow eac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from functools import partial
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Footer, Header, Static
 
-from screens.base import DeskScreen
+from screens.base.desk_screen import DeskScreen
+from screens.dialogs.calendar_day import CalendarDayModal, DayInput
 from store.core.enums import DayKind
 from store.core.settings import StationSettings, load_settings
 from store.duty.calendar import (
@@ -27,75 +23,12 @@ from store.duty.calendar import (
     unmark_day,
 )
 from tui.i18n import label, t
+from tui.messages import Place
 from tui.widgets.page_table import PageTable
 
 
-@dataclass(frozen=True)
-class DayInput:
-    day: date
-    kind: DayKind
-    name: str
-
-
-class CalendarDayModal(ModalScreen[DayInput | None]):
-    """A date (2026-12-07 or 12-07), holiday or make-up workday, and a name."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
-    ]
-
-    def __init__(self, year: int) -> None:
-        super().__init__()
-        self.year = year
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(t("calendar.add_title"), classes="dialog-title")
-            yield Label(t("calendar.date"))
-            yield Input(placeholder=f"{self.year}-12-07", id="day-date")
-            with RadioSet(id="day-kind"):
-                for kind in (DayKind.holiday, DayKind.workday):
-                    yield RadioButton(label(kind), name=kind.value, value=kind == DayKind.holiday)
-            yield Label(t("calendar.name"))
-            yield Input(id="day-name", max_length=50)
-            yield Label("", id="day-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("key.save"), variant="primary", id="day-save")
-                yield Button(t("key.cancel"), id="day-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#day-date", Input).focus()
-
-    def _date(self) -> date | None:
-        from screens.roster import parse_skip_dates
-        from store.core.errors import FieldInvalid
-
-        try:
-            days = parse_skip_dates(self.query_one("#day-date", Input).value, self.year, 1)
-        except FieldInvalid:
-            return None
-        return next(iter(days)) if len(days) == 1 else None
-
-    @on(Button.Pressed, "#day-save")
-    @on(Input.Submitted)
-    def action_save(self) -> None:
-        day = self._date()
-        if day is None:
-            error = self.query_one("#day-error", Label)
-            error.update(t("calendar.bad_date"))
-            error.add_class("-shown")
-            return
-        pressed = self.query_one("#day-kind", RadioSet).pressed_button
-        kind = DayKind(pressed.name) if pressed is not None and pressed.name else DayKind.holiday
-        self.dismiss(DayInput(day, kind, self.query_one("#day-name", Input).value))
-
-    @on(Button.Pressed, "#day-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 class CalendarScreen(DeskScreen):
+    PLACE = Place.calendar
     HELP_KEY = "help.calendar"
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),

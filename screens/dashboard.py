@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from screens.base import DeskScreen, nav_bindings
+from screens.base.desk_screen import DeskScreen, nav_bindings
 from store.core.clock import to_local
 from store.core.models import Colour, Tier
 from store.core.validation import mask_numbers
@@ -23,6 +23,7 @@ from store.duty.dashboard import Dashboard, Handover, load_dashboard
 from store.duty.handover import ShiftSummary, acknowledge_handover, end_shift, summarise_shift
 from store.hot_words.words import RisingWord, rising_words
 from tui.i18n import label, t
+from tui.messages import DeputyChanged, FiguresShown, SwitchDeputy
 from tui.theme import badge
 from tui.widgets.cells import plain
 
@@ -48,10 +49,17 @@ class DashboardScreen(DeskScreen):
         Binding("e", "end_shift", t("key.end_shift"), tooltip=t("tip.end_shift"), id="end-shift"),
         Binding("a", "acknowledge", t("key.acknowledge"), tooltip=t("tip.acknowledge"), id="ack"),
         # In help, not the footer: the footer must fit 80 columns in English too.
-        Binding("o", "roster", t("key.roster"), tooltip=t("tip.roster"), show=False, id="roster"),
+        Binding(
+            "o",
+            "app.open('roster')",
+            t("key.roster"),
+            tooltip=t("tip.roster"),
+            show=False,
+            id="roster",
+        ),
         Binding(
             "f",
-            "app.push('screens.follow_up', 'FollowUpScreen')",
+            "app.open('follow_up')",
             t("key.follow_up"),
             tooltip=t("tip.follow_up"),
             show=False,
@@ -67,7 +75,7 @@ class DashboardScreen(DeskScreen):
         ),
         Binding(
             "m",
-            "app.push('screens.projects', 'ProjectsScreen')",
+            "app.open('projects')",
             t("key.projects"),
             tooltip=t("tip.projects"),
             show=False,
@@ -75,7 +83,7 @@ class DashboardScreen(DeskScreen):
         ),
         Binding(
             "g",
-            "app.push('screens.review', 'ReviewScreen')",
+            "app.open('review')",
             t("key.review"),
             tooltip=t("tip.review"),
             show=False,
@@ -83,7 +91,7 @@ class DashboardScreen(DeskScreen):
         ),
         Binding(
             "l",
-            "app.push('screens.audit', 'AuditScreen')",
+            "app.open('audit')",
             t("key.audit"),
             tooltip=t("tip.audit"),
             show=False,
@@ -114,6 +122,9 @@ class DashboardScreen(DeskScreen):
     def on_mount(self) -> None:
         self.title = t("dash.title")
         self.query_one("#dashboard", Grid).loading = True
+        self.reload()
+
+    def on_deputy_changed(self, _message: DeputyChanged) -> None:
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -153,7 +164,7 @@ class DashboardScreen(DeskScreen):
                 group="calendar_notice_loaders",
                 exclusive=True,
             )
-        self.desk.desk_shown()  # the other screens load now, after the figures
+        self.post_message(FiguresShown())  # the other screens load now, after the figures
 
     def _load_words(self) -> list[RisingWord]:
         # Stored words only: store.hot_words.words imports no segmenter for this.
@@ -325,7 +336,7 @@ class DashboardScreen(DeskScreen):
     def _draft_handover(self, summary: ShiftSummary) -> None:
         # Here, not at the top: the dialogs bring Textual's TextArea (about 20 ms of import),
         # which the first screen's figures should not wait for.
-        from screens.dialogs import NoteModal
+        from screens.dialogs.note import NoteModal
 
         def signed(note: str | None) -> None:
             if note is not None:
@@ -349,12 +360,7 @@ class DashboardScreen(DeskScreen):
         self.notify(t("handover.signed"))
         self.reload()
         # The next deputy takes over on this terminal.
-        self.desk.action_switch_deputy()
-
-    def action_roster(self) -> None:
-        from screens.roster import RosterScreen
-
-        self.app.push_screen(RosterScreen())
+        self.post_message(SwitchDeputy())
 
 
 def _short(title: str, limit: int = 18) -> str:

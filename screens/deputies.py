@@ -10,12 +10,10 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Label, Static
 
-from screens.issue import IssueScreen
-from screens.paged import PagedTableScreen
-from screens.printing import print_folders, say_printed
+from screens.base.paged import PagedTableScreen
+from screens.base.printing import print_folders, say_printed
 from store.core.models import Colour
 from store.core.paging import Page
 from store.desk.issue_rows import IssueRow
@@ -28,9 +26,9 @@ from store.reports.deputy_record import (
 )
 from store.reports.stats import Period, PeriodKind, percent
 from tui.i18n import label, t
+from tui.messages import OpenIssue, Place
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
-from tui.widgets.page_table import PageTable
 
 # PgDn/PgUp work as on every list (and are in help); the footer keeps 80 columns in English.
 QUIET_PAGING = [
@@ -104,6 +102,10 @@ def colour_counts(app: object, colours: dict[Colour, int]) -> Text:
 class DeputiesScreen(PeriodMixin, PagedTableScreen):
     """Every deputy's record for one period; Enter opens a deputy, `p` prints their summary."""
 
+    CONTAINER_ID = "deputies"
+
+    PLACE = Place.deputies
+
     HELP_KEY = "help.deputies"
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
@@ -132,12 +134,8 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
         if self.shown_page is not None:
             self.reload()
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="deputies"):
-            yield Label("", id="deputies-title", classes="screen-title")
-            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Label("", id="deputies-title", classes="screen-title")
 
     def on_mount(self) -> None:
         self.title = t("deputies.title")
@@ -206,6 +204,8 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
 class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
     """One deputy's record for a period and the issues they lead, a page at a time."""
 
+    CONTAINER_ID = "deputy-record"
+
     HELP_KEY = "help.deputy_record"
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
@@ -230,13 +230,9 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
         self.deputy_id = deputy_id
         self.period = period
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="deputy-record"):
-            yield Static("", id="deputy-head")
-            yield Label("", id="deputy-issues-title", classes="hint")
-            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Static("", id="deputy-head")
+        yield Label("", id="deputy-issues-title", classes="hint")
 
     def on_mount(self) -> None:
         self.title = t("deputies.title")
@@ -314,7 +310,7 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
     def action_open(self) -> None:
         issue_id = self.current_id()
         if issue_id is not None:
-            self.app.push_screen(IssueScreen(issue_id))
+            self.post_message(OpenIssue(issue_id))
 
     def action_print(self) -> None:
         self.write_summary(self.deputy_id)

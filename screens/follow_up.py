@@ -13,11 +13,9 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Label
 
-from screens.issue import IssueScreen
-from screens.paged import PagedTableScreen
+from screens.base.paged import PagedTableScreen
 from store.core.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
 from store.core.paging import Page
 from store.core.validation import mask_numbers
@@ -25,14 +23,16 @@ from store.desk.follow_up import FollowUpRow, list_follow_ups, reveal_phone
 from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
 from tui.i18n import label, t
+from tui.messages import OpenIssue, Place
 from tui.widgets.cells import fit
-from tui.widgets.page_table import PageTable
 
 RESOLUTIONS = (Resolution.resolved, Resolution.partly, Resolution.unresolved)
 SATISFACTIONS = (Satisfaction.satisfied, Satisfaction.fairly, Satisfaction.unsatisfied)
 
 
 class FollowUpScreen(PagedTableScreen):
+    CONTAINER_ID = "follow-up"
+    PLACE = Place.follow_up
     HELP_KEY = "help.follow_up"
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
@@ -76,13 +76,9 @@ class FollowUpScreen(PagedTableScreen):
         # The call just recorded (issue id, title): `p` prints its record until the next call.
         self.last_call: tuple[str, str] | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="follow-up"):
-            yield Label("", id="follow-up-title", classes="screen-title")
-            yield Label("", id="follow-up-prompt", classes="hint")
-            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Label("", id="follow-up-title", classes="screen-title")
+        yield Label("", id="follow-up-prompt", classes="hint")
 
     def on_mount(self) -> None:
         self.title = t("follow_up.title")
@@ -184,12 +180,12 @@ class FollowUpScreen(PagedTableScreen):
     def action_open(self) -> None:
         issue_id = self.current_id()
         if issue_id is not None:
-            self.app.push_screen(IssueScreen(issue_id))
+            self.post_message(OpenIssue(issue_id))
 
     def action_call_record(self) -> None:
         """The record of the call just recorded, with its answers; with none, a blank record of
         the issue under the cursor, to fill in by hand during the call."""
-        from screens.printing import print_folders, say_printed
+        from screens.base.printing import print_folders, say_printed
         from store.reports.slips import SlipKind, print_slip
 
         answered = self.last_call is not None

@@ -13,21 +13,19 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Label
 
-from screens.base import nav_bindings
-from screens.issue import IssueScreen
-from screens.paged import PagedTableScreen
-from screens.pick import PickItem, PickModal
+from screens.base.desk_screen import nav_bindings
+from screens.base.paged import PagedTableScreen
+from screens.dialogs.pick import PickItem, PickModal
 from store.core.clock import to_local
 from store.core.paging import Page
 from store.desk.reference import Choice, list_categories, list_villages
 from store.desk.visits import VisitRow
 from store.hot_words.words import RisingWord, rising_words, word_visits
 from tui.i18n import t
+from tui.messages import OpenIssue
 from tui.widgets.cells import fit
-from tui.widgets.page_table import PageTable
 
 WINDOWS = (7, 30, 90)
 # One screenful and a little more: the words past the fiftieth say nothing a deputy acts on.
@@ -63,6 +61,8 @@ def change_text(word: RisingWord) -> Text:
 class HotWordsScreen(PagedTableScreen):
     """The words of a window, rising words first; Enter opens a word's visits."""
 
+    CONTAINER_ID = "hot-words"
+
     HELP_KEY = "help.hot_words"
     BINDINGS = [
         Binding("enter", "open", t("key.open"), id="open-word"),
@@ -92,13 +92,9 @@ class HotWordsScreen(PagedTableScreen):
         self.words: list[RisingWord] = []
         self.choices: ScopeChoices | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="hot-words"):
-            yield Label("", id="hot-heading", classes="screen-title")
-            yield Label("", id="hot-status", classes="hint")
-            yield PageTable(id="hot-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Label("", id="hot-heading", classes="screen-title")
+        yield Label("", id="hot-status", classes="hint")
 
     def on_mount(self) -> None:
         self.title = t("hot.title")
@@ -208,6 +204,8 @@ class WordVisitsScreen(PagedTableScreen):
     """The visits that used one word in the window, newest first, a page at a time; Enter opens
     the visit's issue, or the triage queue on it if it has none yet."""
 
+    CONTAINER_ID = "word-visits"
+
     HELP_KEY = "help.word_visits"
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("enter", "open", t("key.open"), id="open-word-visit"),
@@ -230,19 +228,13 @@ class WordVisitsScreen(PagedTableScreen):
         self.days = days
         self.scope = scope
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="word-visits"):
-            yield Label(
-                Text(
-                    t("hot.visits_title", word=self.word, scope=self.scope.label(), days=self.days)
-                ),
-                id="word-visits-heading",
-                classes="screen-title",
-            )
-            yield Label("", id="word-visits-status", classes="hint")
-            yield PageTable(id="word-visits-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Label(
+            Text(t("hot.visits_title", word=self.word, scope=self.scope.label(), days=self.days)),
+            id="word-visits-heading",
+            classes="screen-title",
+        )
+        yield Label("", id="word-visits-status", classes="hint")
 
     def on_mount(self) -> None:
         self.title = t("hot.title")
@@ -298,7 +290,7 @@ class WordVisitsScreen(PagedTableScreen):
         if visit is None:
             return
         if visit.issue_id is not None:
-            self.app.push_screen(IssueScreen(visit.issue_id))
+            self.post_message(OpenIssue(visit.issue_id))
         else:
             self.app.call_later(self._triage, visit.id)
 

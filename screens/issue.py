@@ -11,17 +11,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from screens.base import DeskScreen
-from screens.dialogs import (
-    CloseInput,
-    CloseModal,
-    NoteModal,
-    PickItem,
-    PickModal,
-    ProgressInput,
-    ProgressModal,
-)
-from screens.project_dialogs import PromoteInput, PromoteModal
+from screens.base.desk_screen import DeskScreen
+from screens.dialogs.issue_forms import CloseInput, CloseModal, ProgressInput, ProgressModal
+from screens.dialogs.note import NoteModal
+from screens.dialogs.pick import PickItem, PickModal
+from screens.dialogs.project_forms import PromoteInput, PromoteModal
 from store.core.clock import to_local
 from store.core.models import IssueStatus, ProgressCreate, Satisfaction, Tier
 from store.core.validation import mask_phone
@@ -37,6 +31,7 @@ from store.desk.reference import Choice, list_units
 from store.desk.visits import ConsentChange, VisitRow, set_consent
 from store.trust.reveals import reveal_issue_phones
 from tui.i18n import label, t
+from tui.messages import OpenAudit, OpenProject
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, plain
 from tui.widgets.urgency import urgency_text
@@ -279,10 +274,9 @@ class IssueScreen(DeskScreen):
         self.run_store(write, shown, group="reveal_writers")
 
     def action_audit(self) -> None:
-        from screens.audit import AuditScreen
 
         title = self.detail.row.title if self.detail is not None else ""
-        self.app.push_screen(AuditScreen(self.issue_id, title))
+        self.post_message(OpenAudit(self.issue_id, title))
 
     def action_consent(self) -> None:
         """Pick one of the issue's visits and turn its resident's consent around (given ↔
@@ -445,10 +439,8 @@ class IssueScreen(DeskScreen):
         self.run_store(load, self._promote_or_open, group="project_loaders")
 
     def _promote_or_open(self, project_id: str | None) -> None:
-        from screens.projects import ProjectScreen  # loaded when first needed
-
         if project_id is not None:
-            self.app.push_screen(ProjectScreen(project_id))
+            self.post_message(OpenProject(project_id))
             return
         if self.detail is None:
             return
@@ -472,14 +464,12 @@ class IssueScreen(DeskScreen):
         return row.id, row.title
 
     def _promoted(self, project: tuple[str, str]) -> None:
-        from screens.projects import ProjectScreen  # loaded when first needed
-
         self.notify(t("projects.promoted", title=project[1]))
-        self.app.push_screen(ProjectScreen(project[0]))
+        self.post_message(OpenProject(project[0]))
 
     def action_print_slip(self, kind: str) -> None:
         """Write the assignment slip (交办单) or the reminder notice (催办通知书) into prints/."""
-        from screens.printing import print_folders, say_printed
+        from screens.base.printing import print_folders, say_printed
         from store.reports.slips import SlipKind, print_slip
 
         slip, deputy_id = SlipKind(kind), self.desk.deputy_id

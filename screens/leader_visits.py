@@ -3,35 +3,22 @@ and one session's page with the issues raised there and what became of them."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
-from typing import Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import (
-    Button,
-    Checkbox,
-    Footer,
-    Header,
-    Input,
     Label,
-    SelectionList,
     Static,
-    TextArea,
 )
 
-from screens.dialogs import ConfirmModal, PickItem, PickModal
-from screens.issue import IssueScreen
-from screens.paged import PagedTableScreen
-from store.core.clock import from_local, to_local
-from store.core.errors import FormInvalid
+from screens.base.paged import PagedTableScreen
+from screens.dialogs.confirm import ConfirmModal
+from screens.dialogs.leader_visit import WHEN_FORMAT, LeaderVisitModal
+from screens.dialogs.pick import PickItem, PickModal
+from store.core.clock import to_local
 from store.core.paging import Page
-from store.desk.forms import validate_form
 from store.desk.issue_rows import IssueRow
 from store.desk.reference import Choice, list_deputies
 from store.projects.leader_visits import (
@@ -48,126 +35,17 @@ from store.projects.leader_visits import (
     unlink_issue,
 )
 from tui.i18n import label, t
+from tui.messages import OpenIssue, Place
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit, plain
-from tui.widgets.page_table import PageTable
-
-FIELDS = ("at", "leader", "position", "topic", "note")
-WHEN_FORMAT = "%Y-%m-%d %H:%M"
-
-
-def parse_when(text: str) -> datetime | None:
-    """`2026-11-24 09:30` (station-local wall time), or None when it is not one."""
-    try:
-        return datetime.strptime(" ".join(text.split()), WHEN_FORMAT)
-    except ValueError:
-        return None
-
-
-class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
-    """Log a leader visit: when, who, position, topic, notes, the deputies present, and whether
-    to link the issues of that day's 领导进站 visits. Fields are checked in place."""
-
-    # Screen CSS (not DEFAULT_CSS), so that it outranks the app's focus borders: one-line
-    # fields keep the form within an 80×24 terminal; it scrolls when errors are shown.
-    CSS = """
-    LeaderVisitModal .field { height: auto; }
-    LeaderVisitModal Input { height: 1; border: none; padding: 0 1; background: $boost; }
-    LeaderVisitModal Input:focus { border: none; background: $primary 30%; }
-    LeaderVisitModal Input.-invalid { border: none; background: $error 30%; }
-    LeaderVisitModal #leader-note { height: 3; border: none; background: $boost; }
-    LeaderVisitModal #leader-note:focus { border: none; background: $primary 30%; }
-    LeaderVisitModal #leader-deputies { height: 4; border: none; padding: 0; }
-    LeaderVisitModal #leader-link-day { border: none; height: 1; padding: 0; }
-    LeaderVisitModal .dialog-buttons { padding-top: 0; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
-    ]
-
-    def __init__(
-        self, *, now: datetime, deputies: list[Choice], on_duty: str | None, tz: Any
-    ) -> None:
-        super().__init__()
-        self.now, self.deputies, self.on_duty, self.tz = now, deputies, on_duty, tz
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog -wide"):
-            yield Label(t("leader.form_title"), classes="dialog-title")
-            with Horizontal(classes="form-row"):
-                yield self._field("at", Input(self.now.strftime(WHEN_FORMAT), compact=True))
-                yield self._field("leader", Input(max_length=60, compact=True))
-            with Horizontal(classes="form-row"):
-                yield self._field("position", Input(max_length=100, compact=True))
-                yield self._field("topic", Input(max_length=200, compact=True))
-            yield self._field("note", TextArea(soft_wrap=True, show_line_numbers=False))
-            yield Label(t("leader.deputies"), classes="field-label")
-            yield SelectionList[str](
-                *[(d.name, d.id, d.id == self.on_duty) for d in self.deputies],
-                id="leader-deputies",
-            )
-            yield Checkbox(t("leader.link_day"), True, id="leader-link-day")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("key.save"), variant="primary", id="leader-save", compact=True)
-                yield Button(t("key.cancel"), id="leader-cancel", compact=True)
-
-    def _field(self, name: str, widget: Input | TextArea) -> Vertical:
-        widget.id = f"leader-{name}"
-        key = "leader.when" if name == "at" else f"leader.{name}"
-        return Vertical(
-            Label(t(key), classes="field-label"),
-            widget,
-            Label("", id=f"leader-{name}-error", classes="field-error"),
-            classes="field",
-        )
-
-    def on_mount(self) -> None:
-        self.query_one("#leader-leader", Input).focus()
-
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        for name in FIELDS:
-            key = errors.get(name)
-            self.query_one(f"#leader-{name}").set_class(key is not None, "-invalid")
-            message = self.query_one(f"#leader-{name}-error", Label)
-            limit = {"leader": 50, "position": 100, "topic": 200}.get(name, 10_000)
-            message.update(t(key, limit=limit) if key else "")
-            message.set_class(key is not None, "-shown")
-        first = next((n for n in FIELDS if n in errors), None)
-        if first is not None:
-            self.query_one(f"#leader-{first}").focus()
-
-    @on(Button.Pressed, "#leader-save")
-    def action_save(self) -> None:
-        when = parse_when(self.query_one("#leader-at", Input).value)
-        values = {
-            "at": from_local(when, self.tz) if when else None,
-            "leader": self.query_one("#leader-leader", Input).value,
-            "position": self.query_one("#leader-position", Input).value,
-            "topic": self.query_one("#leader-topic", Input).value,
-            "note": self.query_one("#leader-note", TextArea).text,
-            "deputy_ids": list(self.query_one("#leader-deputies", SelectionList).selected),
-            "link_channel_visits": self.query_one("#leader-link-day", Checkbox).value,
-        }
-        try:
-            visit_in = validate_form(LeaderVisitCreate, values)
-            errors: dict[str, str] = {}
-        except FormInvalid as exc:
-            errors = dict(exc.errors)
-        if when is None:
-            errors["at"] = "leader.bad_when"
-        if errors:
-            self._show_errors(errors)
-            return
-        self.dismiss(visit_in)
-
-    @on(Button.Pressed, "#leader-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class LeaderVisitsScreen(PagedTableScreen):
     """The leader visits, latest first. `a` logs one; Enter opens it."""
+
+    CONTAINER_ID = "leader-visits"
+
+    PLACE = Place.leader_visits
 
     HELP_KEY = "help.leader_visits"
     BINDINGS = [
@@ -188,12 +66,8 @@ class LeaderVisitsScreen(PagedTableScreen):
     )
     FLEX_COLUMN = "topic"
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="leader-visits"):
-            yield Label("", id="leader-visits-title", classes="screen-title")
-            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Label("", id="leader-visits-title", classes="screen-title")
 
     def on_mount(self) -> None:
         self.title = t("leader.title")
@@ -278,6 +152,8 @@ class LeaderVisitScreen(PagedTableScreen):
     """One leader visit: who, when, what about, the deputies present, and the issues raised
     there as they stand today. `l` links an issue, `g` the day's 领导进站 visits' issues."""
 
+    CONTAINER_ID = "leader-visit"
+
     HELP_KEY = "help.leader_visit"
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
@@ -304,12 +180,8 @@ class LeaderVisitScreen(PagedTableScreen):
         self.leader_visit_id = leader_visit_id
         self.detail: LeaderVisitDetail | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="leader-visit"):
-            yield Static("", id="leader-head")
-            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Static("", id="leader-head")
 
     def on_mount(self) -> None:
         self.title = t("leader.detail_title")
@@ -374,7 +246,7 @@ class LeaderVisitScreen(PagedTableScreen):
     def action_open(self) -> None:
         issue_id = self.current_id()
         if issue_id is not None:
-            self.app.push_screen(IssueScreen(issue_id))
+            self.post_message(OpenIssue(issue_id))
 
     def action_link(self) -> None:
         tz, today = self.desk.store.clock.tz, self.today

@@ -13,10 +13,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
 
-from screens.base import DeskScreen
+from screens.base.desk_screen import DeskScreen
 from store.ledger import ImportSummary, LedgerInvalid, RowError, export_ledger, import_ledger
 from store.trust.reveals import log_export
 from tui.i18n import import_summary_lines, row_error_lines, t
+from tui.messages import Place
 
 # A wrong station's ledger can fail on every row: enough lines to see the pattern.
 ERRORS_SHOWN = 200
@@ -28,6 +29,8 @@ def default_export_path(today: date) -> Path:
 
 class LedgerScreen(DeskScreen):
     """Import a ledger file (all or nothing) or write the ledger out, without freezing the desk."""
+
+    PLACE = Place.ledger
 
     HELP_KEY = "help.ledger"
     BINDINGS = [Binding("escape", "back", t("key.back"), id="back")]

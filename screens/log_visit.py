@@ -12,8 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, TextArea
 
-from screens.base import DeskScreen
-from screens.dialogs import ConfirmModal
+from screens.base.desk_screen import DeskScreen
+from screens.dialogs.confirm import ConfirmModal
 from store.core.errors import FormInvalid
 from store.core.models import Channel, VisitCreate, VisitKind
 from store.core.validation import is_valid_phone, normalise_phone
@@ -22,12 +22,15 @@ from store.desk.reference import Choice, list_categories, list_villages
 from store.desk.visits import Resident, VisitRow, find_resident, log_visit
 from store.hot_words.words import warm_segmenter
 from tui.i18n import label, t
+from tui.messages import Place, VisitSaved
 
 FIELDS = ("phone", "name", "village_id", "channel", "kind", "category_id", "text")
 
 
 class LogVisitScreen(DeskScreen):
     """The intake form. Every field is checked in place; Ctrl+S saves and opens triage."""
+
+    PLACE = Place.log_visit
 
     HELP_KEY = "help.log"
     BINDINGS = [
@@ -255,7 +258,7 @@ class LogVisitScreen(DeskScreen):
 
     def _saved(self, row: VisitRow) -> None:
         self.notify(t("log.saved"))
-        self.app.run_worker(self.desk.visit_saved(row.id), exit_on_error=False)
+        self.post_message(VisitSaved(row.id))
 
     def action_cancel(self) -> None:
         values = self._values()

@@ -15,13 +15,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from screens.base import DeskScreen
-from screens.dialogs import ConfirmModal, PickItem, PickModal
-from screens.paged import PagedTableScreen
-from screens.project_dialogs import MilestoneInput, MilestoneModal
+from screens.base.desk_screen import DeskScreen
+from screens.base.paged import PagedTableScreen
+from screens.dialogs.confirm import ConfirmModal
+from screens.dialogs.pick import PickItem, PickModal
+from screens.dialogs.project_forms import MilestoneInput, MilestoneModal
 from store.core.models import ProjectStatus
 from store.core.paging import Page
 from store.desk.issue_rows import IssueRow
@@ -40,6 +41,7 @@ from store.projects.projects import (
     set_published,
 )
 from tui.i18n import label, t
+from tui.messages import OpenIssue, Place
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit, plain
 from tui.widgets.page_table import PageTable
@@ -57,6 +59,10 @@ def print_publication(desk_store, today) -> list[Path]:  # type: ignore[no-untyp
 
 class ProjectsScreen(PagedTableScreen):
     """Every micro-project, those under way first."""
+
+    CONTAINER_ID = "projects"
+
+    PLACE = Place.projects
 
     HELP_KEY = "help.projects"
     BINDINGS = [
@@ -80,12 +86,8 @@ class ProjectsScreen(PagedTableScreen):
     )
     FLEX_COLUMN = "title"
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="projects"):
-            yield Label("", id="projects-title", classes="screen-title")
-            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Label("", id="projects-title", classes="screen-title")
 
     def on_mount(self) -> None:
         self.title = t("projects.title")
@@ -302,11 +304,9 @@ class ProjectScreen(DeskScreen):
             self.issues.action_cursor_up()
 
     def action_open_issue(self) -> None:
-        from screens.issue import IssueScreen  # the issue page imports this module's screen
-
         issue_id = self._current_issue()
         if issue_id is not None:
-            self.app.push_screen(IssueScreen(issue_id))
+            self.post_message(OpenIssue(issue_id))
 
     @on(DataTable.RowSelected, "#project-issues")
     def _selected(self) -> None:

@@ -14,12 +14,11 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Label
 
-from screens.dialogs import ConfirmModal
-from screens.paged import PagedTableScreen
-from screens.project_dialogs import ScoreModal, parse_score
+from screens.base.paged import PagedTableScreen
+from screens.dialogs.confirm import ConfirmModal
+from screens.dialogs.project_forms import ScoreModal, parse_score
 from store.core.models import ReviewTarget
 from store.core.paging import Page
 from store.projects.review import (
@@ -34,9 +33,9 @@ from store.projects.review import (
 )
 from store.reports.stats import Period, PeriodKind
 from tui.i18n import label, t
+from tui.messages import Place
 from tui.theme import badge
 from tui.widgets.cells import fit
-from tui.widgets.page_table import PageTable
 
 TARGETS, BOARD = "targets", "board"
 
@@ -48,6 +47,8 @@ class Loaded:
 
 
 class ReviewScreen(PagedTableScreen):
+    CONTAINER_ID = "review"
+    PLACE = Place.review
     HELP_KEY = "help.review"
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
@@ -86,13 +87,9 @@ class ReviewScreen(PagedTableScreen):
         self.review: ReviewInfo | None = None
         self.targets: dict[str, TargetRow] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="review"):
-            yield Label("", id="review-title", classes="screen-title")
-            yield Label("", id="review-prompt", classes="hint")
-            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Label("", id="review-title", classes="screen-title")
+        yield Label("", id="review-prompt", classes="hint")
 
     def on_mount(self) -> None:
         self.title = t("review.title")

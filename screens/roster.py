@@ -3,7 +3,6 @@ on-duty deputy's own PIN."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import partial
 
@@ -12,41 +11,29 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from screens.base import DeskScreen
-from screens.dialogs import NoteModal, PickItem, PickModal, PinModal
+from screens.base.desk_screen import DeskScreen
+from screens.dialogs.note import NoteModal
+from screens.dialogs.pick import PickItem, PickModal
+from screens.dialogs.pin import PinModal
 from store.core.errors import FieldInvalid
 from store.desk.reference import Choice, list_deputies
 from store.duty.pins import clean_pin, has_pin, set_pin, verify_pin
-from store.duty.roster import RosterDay, assign_shift, clear_shift, generate_roster, list_roster
+from store.duty.roster import (
+    RosterDay,
+    assign_shift,
+    clear_shift,
+    generate_roster,
+    list_roster,
+    parse_dates,
+)
 from store.reports.stats import Period, PeriodKind
 from tui.i18n import t
+from tui.messages import Open, Place
 from tui.widgets.page_table import PageTable
 
 
-def parse_skip_dates(text: str, year: int, month: int) -> set[date]:
-    """Dates typed as `12-07`, `2026-12-07` or `7`, separated by commas, spaces or 、.
-
-    Raises:
-        FieldInvalid: a piece is not a date.
-    """
-    out: set[date] = set()
-    for piece in (p for p in re.split(r"[\s,，、;；]+", text.strip()) if p):
-        numbers = [int(n) for n in re.findall(r"\d+", piece)]
-        try:
-            if len(numbers) == 3:
-                out.add(date(*numbers))
-            elif len(numbers) == 2:
-                out.add(date(year, numbers[0], numbers[1]))
-            elif len(numbers) == 1:
-                out.add(date(year, month, numbers[0]))
-            else:
-                raise ValueError(piece)
-        except ValueError:
-            raise FieldInvalid("error.skip_dates", field="skip", piece=piece[:20]) from None
-    return out
-
-
 class RosterScreen(DeskScreen):
+    PLACE = Place.roster
     HELP_KEY = "help.roster"
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
@@ -152,7 +139,7 @@ class RosterScreen(DeskScreen):
             if text is None:
                 return
             try:
-                skip = parse_skip_dates(text, self.month.start.year, self.month.start.month)
+                skip = parse_dates(text, self.month.start.year, self.month.start.month)
             except FieldInvalid as exc:
                 self.report_error(exc)
                 return
@@ -216,9 +203,8 @@ class RosterScreen(DeskScreen):
         self.run_store(write, lambda _none: self.reload(keep_row=row), group="roster_writers")
 
     def action_calendar(self) -> None:
-        from screens.calendar import CalendarScreen
 
-        self.app.push_screen(CalendarScreen())
+        self.post_message(Open(Place.calendar))
 
     # -- the on-duty deputy's PIN ----------------------------------------------------------
 

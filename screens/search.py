@@ -22,9 +22,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from screens.base import DeskScreen
-from screens.issue import IssueScreen
-from screens.reveal import log_reveals
+from screens.base.desk_screen import DeskScreen
+from screens.base.reveal import log_reveals
 from store.core.clock import to_local
 from store.core.validation import mask_numbers, mask_phone
 from store.search.query import (
@@ -42,6 +41,7 @@ from store.search.query import (
 )
 from store.search.terms import QUERY_MAX, Query, ResidentMatch, find_spans
 from tui.i18n import label, t
+from tui.messages import LeaveSearch, OpenIssue
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
 from tui.widgets.line_list import LineList, Row, drawn
@@ -605,8 +605,7 @@ class SearchScreen(DeskScreen):
         elif self.resident is not None:
             self.dismiss()
         else:
-            before = self.desk.mode_before
-            self.desk.action_go(before if before != "search" else "dashboard")
+            self.post_message(LeaveSearch())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "help":
@@ -672,10 +671,10 @@ class SearchScreen(DeskScreen):
         if isinstance(hit, ResidentHit):
             self.app.push_screen(SearchScreen(resident=hit))
         elif isinstance(hit, IssueHit):
-            self.app.push_screen(IssueScreen(hit.row.id))
+            self.post_message(OpenIssue(hit.row.id))
         else:
             assert hit.issue_id is not None
-            self.app.push_screen(IssueScreen(hit.issue_id))
+            self.post_message(OpenIssue(hit.issue_id))
 
     async def _triage(self, visit_id: str) -> None:
         """An untriaged visit opens where it is dealt with: the triage queue, on it."""

@@ -17,8 +17,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Label, TabbedContent, TabPane
 
-from screens.base import DeskScreen
-from screens.station_scoped import StationScoped
+from screens.base.desk_screen import DeskScreen
+from screens.base.station_scoped import StationScoped
 from store.core.models import Channel, Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
 from store.reports.stats import (
@@ -36,6 +36,7 @@ from store.reports.stats import (
     visits_per_week,
 )
 from tui.i18n import label, t
+from tui.messages import OpenDrillDown
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
 
@@ -407,10 +408,9 @@ class StatsScreen(StationScoped, DeskScreen):
             h for h, _, k in COLUMNS if k == ("opened_n" if column == "name" else column)
         )
         what = f"{name.plain if isinstance(name, Text) else name} · {t(heading)}"
-        from screens.board import BoardScreen
 
-        self.app.push_screen(
-            BoardScreen(filters, t("stats.drill_title", period=self.period.title(t), what=what))
+        self.post_message(
+            OpenDrillDown(filters, t("stats.drill_title", period=self.period.title(t), what=what))
         )
 
     def action_report(self) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,29 +16,22 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Label, ProgressBar, Static
 
-from screens.dialogs import ConfirmModal
-from screens.paged import PagedTableScreen
+from screens.base.labels import named, value_name
+from screens.base.paged import PagedTableScreen
+from screens.dialogs.bundle import BundleInput, BundleModal
+from screens.dialogs.confirm import ConfirmModal
 from store.core.errors import StoreError
 from store.core.models import (
-    Channel,
     DeviceKind,
-    IssueStatus,
-    ProjectStatus,
-    Resolution,
-    Satisfaction,
-    Tier,
-    VisitKind,
 )
 from store.core.paging import PAGE_SIZE, Page
 from store.core.validation import mask_numbers
 from store.desk.reference import list_categories, list_deputies, list_units, list_villages
 from store.sync.conflicts import ConflictRow, keep_current, list_conflicts, restore_lost
 from store.sync.exchange import (
-    PASSPHRASE_MIN,
     ExportSummary,
     ImportSummary,
     SyncStatus,
@@ -48,11 +40,10 @@ from store.sync.exchange import (
     import_bundle,
     sync_status,
 )
-from tui.i18n import CATALOGUE, label, t
+from tui.i18n import t
 from tui.settings import data_dir
 from tui.sync_summary import import_summary_lines
 from tui.widgets.cells import fit
-from tui.widgets.page_table import PageTable
 
 # (catalogue key of the heading, width in cells, column key); 80 columns with padding.
 COLUMNS = (
@@ -64,23 +55,6 @@ COLUMNS = (
     ("sync.col.at", 11, "at"),
 )
 
-# Fields whose values are domain terms: shown by their names (the same column name means
-# different terms in different tables, hence the table).
-ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
-    ("issue", "tier"): Tier,
-    ("unit", "tier"): Tier,
-    ("issue", "status"): IssueStatus,
-    ("micro_project", "status"): ProjectStatus,
-    ("issue", "resolution"): Resolution,
-    ("evaluation", "resolution"): Resolution,
-    ("issue", "satisfaction"): Satisfaction,
-    ("evaluation", "satisfaction"): Satisfaction,
-    ("visit", "channel"): Channel,
-    ("visit", "kind"): VisitKind,
-}
-
-# The tables an import summary names first (what deputies log), in this order.
-
 
 def bundle_name(device: str, at: datetime) -> str:
     """`<device>-<YYYYmmdd-HHMM>.bundle`, the device's name made safe for a file name."""
@@ -88,88 +62,7 @@ def bundle_name(device: str, at: datetime) -> str:
     return f"{safe or 'device'}-{at:%Y%m%d-%H%M}.bundle"
 
 
-def named(prefix: str, name: str) -> str:
-    """A table's or field's name in the interface language, else the name itself."""
-    key = f"{prefix}.{name}"
-    return t(key) if key in CATALOGUE else name
-
-
 # -- asking for a file -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BundleInput:
-    path: Path
-    passphrase: str
-
-
-class BundleModal(ModalScreen[BundleInput | None]):
-    """A bundle's file and its passphrase (masked): optional, or required for a new laptop."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
-    ]
-
-    def __init__(
-        self, title: str, path: str, *, must_exist: bool = False, need_passphrase: bool = False
-    ) -> None:
-        super().__init__()
-        self.title_text = title
-        self.path = path
-        self.must_exist = must_exist
-        self.need_passphrase = need_passphrase
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Label(t("sync.path"))
-            yield Input(self.path, id="bundle-path")
-            yield Label(
-                t("sync.passphrase_needed", min=PASSPHRASE_MIN)
-                if self.need_passphrase
-                else t("sync.passphrase_optional")
-            )
-            yield Input(password=True, id="bundle-passphrase")
-            yield Label("", id="bundle-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("confirm.yes"), variant="primary", id="bundle-ok")
-                yield Button(t("key.cancel"), id="bundle-cancel")
-
-    def on_mount(self) -> None:
-        field = self.query_one("#bundle-path", Input)
-        field.focus()
-        field.cursor_position = len(field.value)
-
-    def _error(self, message: str, field: str) -> None:
-        error = self.query_one("#bundle-error", Label)
-        error.update(message)
-        error.add_class("-shown")
-        self.query_one(field, Input).add_class("-invalid")
-        self.query_one(field, Input).focus()
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#bundle-ok")
-    def action_save(self) -> None:
-        for field in self.query(Input):
-            field.remove_class("-invalid")
-        raw = self.query_one("#bundle-path", Input).value.strip()
-        path = Path(raw).expanduser()
-        passphrase = self.query_one("#bundle-passphrase", Input).value
-        if not raw:
-            self._error(t("sync.need_path"), "#bundle-path")
-        elif self.must_exist and not path.is_file():
-            self._error(t("sync.no_file"), "#bundle-path")
-        elif not self.must_exist and path.is_dir():
-            self._error(t("sync.path_is_dir"), "#bundle-path")
-        elif self.need_passphrase and len(passphrase) < PASSPHRASE_MIN:
-            self._error(t("sync.short_passphrase", min=PASSPHRASE_MIN), "#bundle-passphrase")
-        else:
-            self.dismiss(BundleInput(path, passphrase))
-
-    @on(Button.Pressed, "#bundle-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 # -- the screen ------------------------------------------------------------------------------------
@@ -186,6 +79,8 @@ class SyncData:
 class SyncScreen(PagedTableScreen):
     """Where this device stands with its peers; bundles out and in; conflicts answered (a page
     of them in the table)."""
+
+    CONTAINER_ID = "sync"
 
     HELP_KEY = "help.sync"
     TABLE_ID = "sync-conflicts"
@@ -216,19 +111,15 @@ class SyncScreen(PagedTableScreen):
         self.data: SyncData | None = None
         self.busy = False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="sync"):
-            yield Static("", id="sync-status")
-            with Horizontal(id="sync-bar"):
-                yield Button(t("key.sync_export"), id="sync-export", compact=True)
-                yield Button(t("key.sync_import"), id="sync-import", compact=True)
-                yield Button(t("key.new_laptop"), id="sync-new-laptop", compact=True)
-            yield ProgressBar(id="sync-progress", show_eta=False, show_percentage=False)
-            yield Static("", id="sync-result")
-            yield Label(t("sync.conflicts_title"), classes="screen-title")
-            yield PageTable(id="sync-conflicts", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Static("", id="sync-status")
+        with Horizontal(id="sync-bar"):
+            yield Button(t("key.sync_export"), id="sync-export", compact=True)
+            yield Button(t("key.sync_import"), id="sync-import", compact=True)
+            yield Button(t("key.new_laptop"), id="sync-new-laptop", compact=True)
+        yield ProgressBar(id="sync-progress", show_eta=False, show_percentage=False)
+        yield Static("", id="sync-result")
+        yield Label(t("sync.conflicts_title"), classes="screen-title")
 
     @property
     def is_station(self) -> bool:
@@ -309,33 +200,16 @@ class SyncScreen(PagedTableScreen):
         current = (
             t("sync.deleted")
             if row.deleted
-            else self._value(row.table_name, row.field, row.current_value, names)
+            else value_name(row.table_name, row.field, row.current_value, names)
         )
         return [
             fit(named("sync.table", row.table_name), widths["record"]),
             fit(named("sync.field", row.field), widths["field"]),
-            fit(self._value(row.table_name, row.field, row.lost_value, names), widths["lost"]),
+            fit(value_name(row.table_name, row.field, row.lost_value, names), widths["lost"]),
             fit(current, widths["current"]),
             fit(row.lost_device, widths["device"]),
             fit(f"{row.lost_at.astimezone(tz):%m-%d %H:%M}", widths["at"]),
         ]
-
-    @staticmethod
-    def _value(table: str, field: str, value: str, names: dict[str, str]) -> str:
-        """A value as a deputy reads it: a name for an id, a term for an enum value."""
-        if value == "":
-            return t("sync.empty")
-        if value in ("true", "false"):
-            return t(f"sync.{value}")
-        if field.endswith("_id") and value in names:
-            return names[value]
-        enum = ENUM_FIELDS.get((table, field))
-        if enum is not None:
-            try:
-                return label(enum(value))
-            except ValueError:
-                return value
-        return value
 
     def _current(self) -> ConflictRow | None:
         conflict_id = self.current_id()
@@ -525,7 +399,7 @@ class SyncScreen(PagedTableScreen):
             field=named("sync.field", row.field),
             # A visit's words asked about: their numbers masked, as in the table.
             value=mask_numbers(
-                self._value(
+                value_name(
                     row.table_name, row.field, row.lost_value, self.data.names if self.data else {}
                 )
             ),

@@ -9,12 +9,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Label, Static
 
-from screens.dialogs import PickItem, PickModal
-from screens.paged import PagedTableScreen
-from screens.reveal import log_reveals
+from screens.base.paged import PagedTableScreen
+from screens.base.reveal import log_reveals
+from screens.dialogs.pick import PickItem, PickModal
 from store.core.clock import to_local
 from store.core.models import Tier
 from store.core.paging import Page
@@ -31,9 +31,9 @@ from store.desk.visits import (
     untriaged_position,
 )
 from tui.i18n import label, t
+from tui.messages import TriageVisit
 from tui.theme import badge
 from tui.widgets.cells import fit, plain
-from tui.widgets.page_table import PageTable
 from tui.widgets.urgency import likeness_text, urgency_text
 
 TIER_KEYS = {"1": Tier.village, "2": Tier.township, "3": Tier.county}
@@ -61,6 +61,8 @@ class UnitChoices:
 
 class TriageScreen(PagedTableScreen):
     """Pick a visit; `1`/`2`/`3` choose the tier and then the unit; `l` links to an open issue."""
+
+    CONTAINER_ID = "triage"
 
     HELP_KEY = "help.triage"
     BINDINGS = [
@@ -124,19 +126,20 @@ class TriageScreen(PagedTableScreen):
         self.marked: set[str] = set()
         self.by_urgency = False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="triage"):
-            yield Label("", id="triage-count", classes="screen-title")
-            yield PageTable(id="triage-table", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="triage-detail"):
-                yield Static("", id="triage-visit")
-        yield Footer()
+    def compose_above(self) -> ComposeResult:
+        yield Label("", id="triage-count", classes="screen-title")
+
+    def compose_below(self) -> ComposeResult:
+        with VerticalScroll(id="triage-detail"):
+            yield Static("", id="triage-visit")
 
     def on_mount(self) -> None:
         self.title = t("triage.title")
         self.add_columns()
         self.reload()
+
+    def on_triage_visit(self, message: TriageVisit) -> None:
+        self.show_visit(message.visit_id)
 
     def show_visit(self, visit_id: str) -> None:
         """Select this visit once the queue has loaded (e.g. the one just logged)."""

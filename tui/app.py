@@ -1,5 +1,6 @@
-"""The Textual app: modes, global keys, actions. Screens do the work; opening the station is
-`tui.opening_flow`, the deputy on duty `tui.on_duty`."""
+"""The Textual app: modes, global keys, and where messages lead. Screens do the work; the
+session is the desk (tui.desk), opened by tui.opening_flow; the deputy on duty is tui.duty_seat;
+every screen it opens is named in tui.navigation."""
 
 from __future__ import annotations
 
@@ -10,84 +11,91 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from screens.base import global_bindings
-from screens.help import HelpModal
+from screens.base.desk_screen import global_bindings
+from screens.dialogs.help import HelpModal
 from screens.opening import OpeningScreen
+from tui import navigation
 from tui.commands import DeskCommands
+from tui.desk import Desk, find_stations
+from tui.duty_seat import DutySeat
 from tui.i18n import set_language, t
-from tui.lazy_screens import SCREENS_BY_MODE, is_screen, lazy_screen, screen_class
-from tui.on_duty import OnDuty
+from tui.messages import (
+    FiguresShown,
+    LeaveSearch,
+    Open,
+    OpenAudit,
+    OpenDrillDown,
+    OpenIssue,
+    OpenProject,
+    Place,
+    SwitchDeputy,
+    TriageVisit,
+    VisitSaved,
+)
 from tui.opening_flow import StationOpener
-from tui.station_view import StationView, find_stations
 
 if TYPE_CHECKING:
-    from store.changelog.changes import Actor
     from store.db import Store
     from store.station import StationInfo
 
 
-class LiaisonApp(StationOpener, OnDuty, StationView, App[None]):
+class LiaisonApp(App[None]):
     CSS_PATH = "app.tcss"
-    MODES = {mode: lazy_screen(*where) for mode, where in SCREENS_BY_MODE.items()}
+    MODES = navigation.MODES
     COMMANDS = App.COMMANDS | {DeskCommands}
     BINDINGS = global_bindings()
 
     def __init__(
         self,
-        store: Store | None = None,
-        station: StationInfo | None = None,
+        desk: Desk | None = None,
         *,
         db_path: Path | str | None = None,
         db_key: str | None = None,
     ) -> None:
         super().__init__()
-        # Either an open store (tests, embedding) or a path (or a PostgreSQL URL, text) to open
-        # once the app has painted.
-        self._store = store
-        self._station = station
-        self.db_path = db_path
-        # The passphrase of an encrypted file (asked on the command line before Textual starts).
-        self.db_key = db_key
-        self.deputy_id: str | None = None
-        self.deputy_name: str = ""
-        # The on-duty deputy's shift today: what their handover note is signed on.
-        self.shift_id: str | None = None
-        # The issue the deputy last triaged: the board opens on it next time.
-        self.last_issue_id: str | None = None
+        # Either an open desk (tests, embedding) or a database to open once the app has painted.
+        self._desk = desk
+        self._opener = (
+            StationOpener(self, db_path, db_key, self._desk_opened) if db_path is not None else None
+        )
+        self._seat = DutySeat(self, desk) if desk is not None else None
         # The mode the deputy came from: Esc in search goes back to it.
         self.mode_before = "dashboard"
-        # Set when the app opened the store itself: desk_shown then loads the other screens.
-        self._warm_pending = False
         self.title = t("app.title")
-        self.sub_title = station.name if station else ""
+        self.sub_title = desk.station.name if desk else ""
 
     @property
-    def store(self) -> Store:
-        assert self._store is not None, "the store is opened before any screen uses it"
-        return self._store
+    def desk(self) -> Desk:
+        """The session every screen works in (tui.desk)."""
+        assert self._desk is not None, "the desk is opened before any screen uses it"
+        return self._desk
 
     @property
-    def store_ready(self) -> bool:
-        return self._store is not None
-
-    @property
-    def station(self) -> StationInfo:
-        assert self._station is not None
-        return self._station
-
-    @property
-    def actor(self) -> Actor:
-        """Every write is attributed to this device and the deputy on duty."""
-        return self.station.actor(self.deputy_id)
+    def desk_ready(self) -> bool:
+        return self._desk is not None
 
     def on_mount(self) -> None:
         if not self.is_headless and _is_terminal():
             self.set_interval(TERMINAL_CHECK_SECONDS, self._leave_if_terminal_gone)
-        if self._store is not None:
+        if self._opener is None:
             self._start_desk()
             return
         self.push_screen(OpeningScreen())
-        self._open_store()
+        self._opener.open()
+
+    def _desk_opened(self, desk: Desk, upgraded: list[Path]) -> None:
+        self._desk, self._seat = desk, DutySeat(self, desk)
+        self.sub_title = desk.station.name
+        if isinstance(self.screen, OpeningScreen):
+            self.pop_screen()
+        for path in upgraded:
+            self.notify(t("cli.upgraded", path=path), timeout=10)
+        self._start_desk()
+
+    def _start_desk(self) -> None:
+        self.switch_mode("dashboard")
+        assert self._seat is not None
+        self._seat.find_deputy()
 
     def _leave_if_terminal_gone(self) -> None:
         """The terminal was closed without a hang-up signal reaching us (`make demo` in a
@@ -97,40 +105,64 @@ class LiaisonApp(StationOpener, OnDuty, StationView, App[None]):
         if not _is_terminal():
             self.exit(return_code=HUNG_UP)
 
-    # -- actions ----------------------------------------------------------------------
+    # -- keys and messages: where they lead (tui.navigation) ------------------------------
 
     def action_go(self, mode: str) -> None:
-        if self._store is not None and self.current_mode != mode:
+        if self.desk_ready and self.current_mode != mode:
             self.mode_before = self.current_mode
             self.switch_mode(mode)
 
+    def action_open(self, place: str) -> None:
+        self.open_place(Place(place))
+
     def action_log_visit(self) -> None:
-        if self._store is None or is_screen(self.screen, "screens.log_visit", "LogVisitScreen"):
-            return
-        from screens.log_visit import LogVisitScreen
+        self.open_place(Place.log_visit)
 
-        self.push_screen(LogVisitScreen())
+    def action_ledger(self) -> None:
+        self.open_place(Place.ledger)
 
-    async def visit_saved(self, visit_id: str) -> None:
+    def open_place(self, place: Place) -> None:
+        """Open a place over the current screen, unless it is the one shown."""
+        if self.desk_ready and navigation.place_of(self.screen) != place:
+            self.push_screen(navigation.PLACES[place]())
+
+    def on_open(self, message: Open) -> None:
+        self.open_place(message.place)
+
+    def on_open_issue(self, message: OpenIssue) -> None:
+        self.push_screen(navigation.issue_screen(message.issue_id))
+
+    def on_open_project(self, message: OpenProject) -> None:
+        self.push_screen(navigation.project_screen(message.project_id))
+
+    def on_open_audit(self, message: OpenAudit) -> None:
+        self.push_screen(navigation.audit_screen(message.issue_id, message.title))
+
+    def on_open_drill_down(self, message: OpenDrillDown) -> None:
+        self.push_screen(navigation.drill_down_screen(message.filters, message.heading))
+
+    def on_leave_search(self, _message: LeaveSearch) -> None:
+        before = self.mode_before
+        self.action_go(before if before != "search" else "dashboard")
+
+    async def on_visit_saved(self, message: VisitSaved) -> None:
         """After logging a visit, go straight to its triage."""
-        if is_screen(self.screen, "screens.log_visit", "LogVisitScreen"):
+        if navigation.place_of(self.screen) == Place.log_visit:
             await self.pop_screen()
         # The triage screen may not exist yet: wait until it is mounted.
         await self.switch_mode("triage")
-        if is_screen(self.screen, "screens.triage", "TriageScreen"):
-            self.screen.show_visit(visit_id)  # type: ignore[attr-defined]
+        self.screen.post_message(TriageVisit(message.visit_id))
 
-    def action_ledger(self) -> None:
-        if self._store is None or is_screen(self.screen, "screens.ledger", "LedgerScreen"):
-            return
-        from screens.ledger import LedgerScreen  # openpyxl loads with it, only when asked
+    def on_figures_shown(self, _message: FiguresShown) -> None:
+        if self._opener is not None:
+            self._opener.figures_shown()
 
-        self.push_screen(LedgerScreen())
+    def on_switch_deputy(self, _message: SwitchDeputy) -> None:
+        self.action_switch_deputy()
 
-    def action_push(self, module: str, name: str) -> None:
-        """Open a screen that is not a mode (the roster, the calendar) over the current one."""
-        if self._store is not None and not is_screen(self.screen, module, name):
-            self.push_screen(screen_class(module, name)())
+    def action_switch_deputy(self) -> None:
+        if self._seat is not None:
+            self._seat.find_deputy(ask=True)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpModal):
@@ -171,9 +203,7 @@ def make_app(store: Store, station: StationInfo, lang: str = "zh") -> LiaisonApp
     """The app on an open store. Set the language before this module's screens are imported
     when it is not Chinese: key labels are read when their classes are defined."""
     set_language(lang)
-    app = LiaisonApp(store, station)
-    app.stations = find_stations(store)
-    return app
+    return LiaisonApp(Desk(store=store, station=station, stations=find_stations(store)))
 
 
 def make_app_at(db_path: Path | str, lang: str = "zh", *, key: str | None = None) -> LiaisonApp:

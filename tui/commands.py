@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.i18n import t
+from tui.messages import Place
 
 if TYPE_CHECKING:
     from tui.app import LiaisonApp
@@ -17,26 +18,24 @@ if TYPE_CHECKING:
 class DeskCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object]]]:
         app: LiaisonApp = self.app  # type: ignore[assignment]
+        go, open_place = app.action_go, app.open_place
         return [
-            (t("cmd.log_visit"), app.action_log_visit),
-            (t("cmd.triage"), partial(app.action_go, "triage")),
-            (t("cmd.board"), partial(app.action_go, "board")),
-            (t("cmd.dashboard"), partial(app.action_go, "dashboard")),
-            (t("cmd.stats"), partial(app.action_go, "stats")),
-            (t("cmd.sync"), partial(app.action_go, "sync")),
-            (t("cmd.ledger"), app.action_ledger),
+            (t("cmd.log_visit"), partial(open_place, Place.log_visit)),
+            (t("cmd.triage"), partial(go, "triage")),
+            (t("cmd.board"), partial(go, "board")),
+            (t("cmd.dashboard"), partial(go, "dashboard")),
+            (t("cmd.stats"), partial(go, "stats")),
+            (t("cmd.sync"), partial(go, "sync")),
+            (t("cmd.ledger"), partial(open_place, Place.ledger)),
             (t("cmd.switch_deputy"), app.action_switch_deputy),
-            (t("cmd.follow_up"), partial(app.action_push, "screens.follow_up", "FollowUpScreen")),
-            (t("cmd.roster"), partial(app.action_push, "screens.roster", "RosterScreen")),
-            (t("cmd.calendar"), partial(app.action_push, "screens.calendar", "CalendarScreen")),
-            (
-                t("cmd.leader_visits"),
-                partial(app.action_push, "screens.leader_visits", "LeaderVisitsScreen"),
-            ),
-            (t("cmd.deputies"), partial(app.action_push, "screens.deputies", "DeputiesScreen")),
-            (t("cmd.projects"), partial(app.action_push, "screens.projects", "ProjectsScreen")),
-            (t("cmd.review"), partial(app.action_push, "screens.review", "ReviewScreen")),
-            (t("cmd.audit"), partial(app.action_push, "screens.audit", "AuditScreen")),
+            (t("cmd.follow_up"), partial(open_place, Place.follow_up)),
+            (t("cmd.roster"), partial(open_place, Place.roster)),
+            (t("cmd.calendar"), partial(open_place, Place.calendar)),
+            (t("cmd.leader_visits"), partial(open_place, Place.leader_visits)),
+            (t("cmd.deputies"), partial(open_place, Place.deputies)),
+            (t("cmd.projects"), partial(open_place, Place.projects)),
+            (t("cmd.review"), partial(open_place, Place.review)),
+            (t("cmd.audit"), partial(open_place, Place.audit)),
             (t("cmd.help"), app.action_help),
         ]
 

@@ -1,22 +1,102 @@
-"""App-wide facts, posted when a write has landed so that screens can refresh."""
+"""App-wide messages. Screens never import each other: to open another screen they post one of
+these, and the App routes it through its one registry (tui.navigation). Facts are in the past
+tense (`VisitSaved`); requests name what they open (`OpenIssue`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+if TYPE_CHECKING:
+    from store.desk.board import BoardFilter
 
-@dataclass
+
+class Place(StrEnum):
+    """The screens opened over the current one by a key, a command or a message."""
+
+    follow_up = "follow_up"
+    roster = "roster"
+    calendar = "calendar"
+    leader_visits = "leader_visits"
+    deputies = "deputies"
+    projects = "projects"
+    review = "review"
+    audit = "audit"
+    ledger = "ledger"
+    log_visit = "log_visit"
+
+
+class Open(Message):
+    """Open a place (the roster, the follow-up calls…) over the current screen."""
+
+    def __init__(self, place: Place) -> None:
+        super().__init__()
+        self.place = place
+
+
+class OpenIssue(Message):
+    """Open an issue's page."""
+
+    def __init__(self, issue_id: str) -> None:
+        super().__init__()
+        self.issue_id = issue_id
+
+
+class OpenProject(Message):
+    """Open a micro-project's page."""
+
+    def __init__(self, project_id: str) -> None:
+        super().__init__()
+        self.project_id = project_id
+
+
+class OpenAudit(Message):
+    """Open the audit trail of one issue (titled `title`)."""
+
+    def __init__(self, issue_id: str, title: str) -> None:
+        super().__init__()
+        self.issue_id = issue_id
+        self.title = title
+
+
+class OpenDrillDown(Message):
+    """Open the board narrowed to the issues a figure counts, under `heading`."""
+
+    def __init__(self, filters: BoardFilter, heading: str) -> None:
+        super().__init__()
+        self.filters = filters
+        self.heading = heading
+
+
+class LeaveSearch(Message):
+    """Go back from search to the area the deputy came from."""
+
+
+class SwitchDeputy(Message):
+    """Ask who is on duty now (the next deputy takes over)."""
+
+
 class VisitSaved(Message):
-    visit_id: str
+    """A visit was logged: its triage comes next."""
+
+    def __init__(self, visit_id: str) -> None:
+        super().__init__()
+        self.visit_id = visit_id
 
 
-@dataclass
-class IssueChanged(Message):
-    issue_id: str
+class TriageVisit(Message, bubble=False):
+    """Sent to the triage screen: show this visit (the one just logged)."""
+
+    def __init__(self, visit_id: str) -> None:
+        super().__init__()
+        self.visit_id = visit_id
 
 
-@dataclass
+class FiguresShown(Message):
+    """The dashboard has shown its first figures: what start-up put off may load now."""
+
+
 class DeputyChanged(Message):
-    deputy_id: str
+    """Another deputy is on duty (sent to the screen shown, which may say so)."""

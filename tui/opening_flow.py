@@ -7,54 +7,66 @@ the dashboard has shown its figures."""
 from __future__ import annotations
 
 import gc
+import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual import work
-
-from screens.opening import OpeningScreen
+from tui.desk import Desk, find_stations
 from tui.i18n import t
-from tui.lazy_screens import SCREENS_BY_MODE, screen_class
-from tui.station_view import find_stations
+from tui.navigation import MODE_MODULES
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from store.core.errors import StoreError
-    from store.db import Store
-    from store.desk.station_scope import StationChoice
-    from store.station import StationInfo
-    from tui.app import LiaisonApp
-
-    _Base = LiaisonApp
-else:
-    _Base = object
 
 
-class StationOpener(_Base):
-    """The App's part that opens the station (mixed into LiaisonApp)."""
+class StationOpener:
+    """Opens the database at `db_path` in a worker and hands the App its desk (`opened`)."""
 
-    @work(thread=True, exit_on_error=False, group="store_openers")
-    def _open_store(self) -> None:
+    def __init__(
+        self,
+        app: App[Any],
+        db_path: Path | str,
+        db_key: str | None,
+        opened: Callable[[Desk, list[Path]], None],
+    ) -> None:
+        self.app = app
+        self.db_path = db_path
+        self.db_key = db_key
+        self.opened = opened
+        self._warm_pending = False
+
+    def open(self) -> None:
+        self.app.run_worker(self._open, thread=True, exit_on_error=False, group="store_openers")
+
+    def _open(self) -> None:
         from store.core.errors import StoreError
 
-        assert self.db_path is not None
         upgraded: list[Path] = []
         try:
             from store.station import load_station, open_store
 
             store = open_store(self.db_path, on_backup=upgraded.append, key=self.db_key)
-            station = load_station(store)
-            stations = find_stations(store)
+            desk = Desk(
+                store=store,
+                station=load_station(store),
+                stations=find_stations(store),
+                db_path=self.db_path,
+                db_key=self.db_key,
+            )
             # Only the first screen's module here, off the UI thread: the others load once its
-            # figures are shown (desk_shown), so they never delay them.
-            screen_class(*SCREENS_BY_MODE["dashboard"])
+            # figures are shown (figures_shown), so they never delay them.
+            importlib.import_module(MODE_MODULES["dashboard"])
         except StoreError as exc:
-            self.call_from_thread(self.exit, None, 1, self._opening_error(exc))
+            self.app.call_from_thread(self.app.exit, None, 1, self._opening_error(exc))
             return
         except Exception as exc:  # noqa: BLE001 - an ImportError, a bug: never hang on opening
             message = f"{t('error.unexpected')} ({type(exc).__name__})"
-            self.call_from_thread(self.exit, None, 1, message)
+            self.app.call_from_thread(self.app.exit, None, 1, message)
             return
-        self.call_from_thread(self._opened, store, station, upgraded, stations)
+        self.app.call_from_thread(self._opened, desk, upgraded)
 
     def _opening_error(self, exc: StoreError) -> str:
         """The one line to leave with. A PostgreSQL database that cannot be opened is most
@@ -63,40 +75,28 @@ class StationOpener(_Base):
         from store.core.dialect import is_postgres_target, shown_target
         from store.core.errors import DatabaseUnreadable
 
-        if isinstance(exc, DatabaseUnreadable) and is_postgres_target(self.db_path or ""):
-            return t("error.pg_unreachable", db=shown_target(self.db_path or ""))
+        if isinstance(exc, DatabaseUnreadable) and is_postgres_target(self.db_path):
+            return t("error.pg_unreachable", db=shown_target(self.db_path))
         return t(exc.key, **exc.params)
 
-    def _opened(
-        self,
-        store: Store,
-        station: StationInfo,
-        upgraded: list[Path],
-        stations: tuple[StationChoice, ...] = (),
-    ) -> None:
-        self._store, self._station = store, station
-        self.stations = stations
-        self.sub_title = station.name
-        if isinstance(self.screen, OpeningScreen):
-            self.pop_screen()
-        for path in upgraded:
-            self.notify(t("cli.upgraded", path=path), timeout=10)
-        self._start_desk()
+    def _opened(self, desk: Desk, upgraded: list[Path]) -> None:
+        self.opened(desk, upgraded)
         self._warm_pending = True
         # Should the dashboard never show its figures (an error), warm up all the same.
-        self.set_timer(10, self.desk_shown)
+        self.app.set_timer(10, self.figures_shown)
 
-    def desk_shown(self) -> None:
+    def figures_shown(self) -> None:
         """The dashboard has shown its figures: now load what start-up put off."""
         if self._warm_pending:
             self._warm_pending = False
-            self._warm_up()
+            self.app.run_worker(
+                self._warm_up, thread=True, exit_on_error=False, group="store_openers"
+            )
 
-    @work(thread=True, exit_on_error=False, group="store_openers")
     def _warm_up(self) -> None:
         try:
-            for module, name in SCREENS_BY_MODE.values():
-                screen_class(module, name)  # import here, off the UI thread
+            for module in MODE_MODULES.values():
+                importlib.import_module(module)  # here, off the UI thread
             from tui.cli_maintenance import daily_backup_in_background
 
             # A SQLite file only: a PostgreSQL server's backups are pg_dump's job.
@@ -109,7 +109,3 @@ class StationOpener(_Base):
                 # They are frozen out of later collections, which stay as cheap as before.
                 gc.freeze()
                 gc.enable()
-
-    def _start_desk(self) -> None:
-        self.switch_mode("dashboard")
-        self._find_deputy()

@@ -8,6 +8,8 @@ another. Hand edits (`assign_shift`, `clear_shift`) are ordinary writes, so they
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -223,3 +225,30 @@ def clear_shift(*, session: Session, day: date) -> int:
             removed += 1
     session.flush()
     return removed
+
+
+def parse_dates(text: str, year: int, month: int) -> set[date]:
+    """Dates typed as `12-07`, `2026-12-07` or `7` (in `year` and `month` when left out),
+    separated by commas, spaces or 、; full-width digits as typed through an IME are read too.
+
+    Raises:
+        FieldInvalid: a piece is not a date.
+    """
+    out: set[date] = set()
+    # NFKC turns full-width digits and dashes into ASCII; then only ASCII digits count
+    # (docs/rules: `\d` would take other scripts' digits).
+    text = unicodedata.normalize("NFKC", text)
+    for piece in (p for p in re.split(r"[\s,，、;；]+", text.strip()) if p):
+        numbers = [int(n) for n in re.findall(r"[0-9]+", piece)]
+        try:
+            if len(numbers) == 3:
+                out.add(date(*numbers))
+            elif len(numbers) == 2:
+                out.add(date(year, numbers[0], numbers[1]))
+            elif len(numbers) == 1:
+                out.add(date(year, month, numbers[0]))
+            else:
+                raise ValueError(piece)
+        except ValueError:
+            raise FieldInvalid("error.skip_dates", field="skip", piece=piece[:20]) from None
+    return out

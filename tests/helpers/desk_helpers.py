@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Footer, OptionList
 from textual.widgets._footer import FooterKey
 from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
-from screens.dialogs import PickModal
+from screens.dialogs.pick import PickModal
 
 ESC = "\x1b"
 

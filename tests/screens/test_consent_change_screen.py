@@ -16,7 +16,7 @@ from english_desk import chinese_leaks, run_in_english
 from textual.widgets import DataTable
 
 from screens.audit import AuditScreen
-from screens.dialogs import PickModal
+from screens.dialogs.pick import PickModal
 from screens.issue import IssueScreen
 from screens.triage import TriageScreen
 from store.changelog.changes import Actor

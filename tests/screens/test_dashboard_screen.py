@@ -31,7 +31,7 @@ async def test_dashboard_shows_the_day_at_a_glance(
         await settle(pilot)
         screen = demo_desk.screen
         assert isinstance(screen, DashboardScreen)
-        assert demo_desk.deputy_id == deputy.id
+        assert demo_desk.desk.deputy_id == deputy.id
         assert t("dash.you", name=deputy.name) in demo_desk.sub_title
 
         duty = content(screen.query_one("#dash-duty"))

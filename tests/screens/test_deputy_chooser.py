@@ -10,7 +10,7 @@ from desk_helpers import content, pick, pick_options, press, settle
 from textual.widgets import Input, Select, TextArea
 
 from screens.dashboard import DashboardScreen
-from screens.dialogs import PickModal
+from screens.dialogs.pick import PickModal
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen
 from store.changelog.changes import Actor
@@ -38,7 +38,7 @@ async def test_two_rostered_deputies_are_asked_for_and_the_choice_signs_writes(
         assert sorted((o[0], o[1].strip()) for o in options[1:]) == sorted(
             [(zhu, "朱秀芬"), (shen, "沈国强")]
         )
-        assert app.deputy_id is None
+        assert app.desk.deputy_id is None
 
         # Nobody is on duty yet, so the question cannot be waved away.
         await press(pilot, "escape")
@@ -46,7 +46,7 @@ async def test_two_rostered_deputies_are_asked_for_and_the_choice_signs_writes(
 
         await pick(pilot, shen)
         assert isinstance(app.screen, DashboardScreen)
-        assert app.deputy_id == shen
+        assert app.desk.deputy_id == shen
         assert t("dash.you", name="沈国强") in app.sub_title
         assert t("dash.you", name="沈国强") in content(app.screen.query_one("#dash-duty"))
 

@@ -9,8 +9,10 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, RadioButton, TextArea
 
 from screens.dashboard import DashboardScreen
-from screens.dialogs import NoteModal, PickModal, PinModal
-from screens.roster import RosterScreen, parse_skip_dates
+from screens.dialogs.note import NoteModal
+from screens.dialogs.pick import PickModal
+from screens.dialogs.pin import PinModal
+from screens.roster import RosterScreen
 from store.changelog.changes import Actor
 from store.core.models import Deputy, Issue, Shift
 from store.db import Store
@@ -18,6 +20,7 @@ from store.duty.handover import shift_state
 from store.duty.pins import set_pin
 from tui.app import LiaisonApp
 from tui.i18n import t
+from tui.messages import Place
 
 TODAY = date(2026, 11, 24)
 
@@ -28,7 +31,7 @@ async def test_ending_a_shift_signs_the_draft_and_the_next_deputy_acknowledges(
     make_issue(text="楼道里飞线充电")
     async with desk.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        shift_id = desk.shift_id
+        shift_id = desk.desk.shift_id
         assert shift_id is not None
         await press(pilot, "e")
         modal = desk.screen
@@ -47,7 +50,7 @@ async def test_ending_a_shift_signs_the_draft_and_the_next_deputy_acknowledges(
         other = next(i for i in picker.items if i.id and i.id != rostered)
         picker.dismiss(other.id)
         await settle(pilot)
-        assert desk.deputy_id == other.id
+        assert desk.desk.deputy_id == other.id
         screen = desk.screen
         assert isinstance(screen, DashboardScreen)
         assert t("dash.handover_pending") in content(screen.query_one("#dash-handover"))
@@ -65,14 +68,14 @@ async def test_a_deputy_with_a_pin_must_enter_it(
         set_pin(session=session, deputy_id=rostered, pin="4829")
     async with desk.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        assert isinstance(desk.screen, PinModal) and desk.deputy_id is None
+        assert isinstance(desk.screen, PinModal) and desk.desk.deputy_id is None
         desk.screen.query_one("#pin-input", Input).value = "1111"
         await press(pilot, "enter")
         assert isinstance(desk.screen, PinModal)
         assert content(desk.screen.query_one("#pin-error")) == t("error.pin_wrong", left=4)
         desk.screen.query_one("#pin-input", Input).value = "4829"
         await press(pilot, "enter")
-        assert desk.deputy_id == rostered
+        assert desk.desk.deputy_id == rostered
         assert isinstance(desk.screen, DashboardScreen)
 
 
@@ -115,21 +118,13 @@ async def test_the_roster_generates_the_month_and_takes_hand_edits(
     assert {names[s.deputy_id] for s in shifts} == {"沈国强", "朱秀芬"}
 
 
-def test_skip_dates_are_read_in_the_forms_people_type() -> None:
-    assert parse_skip_dates("12-25, 2027-01-01、7", 2026, 12) == {
-        date(2026, 12, 25),
-        date(2027, 1, 1),
-        date(2026, 12, 7),
-    }
-
-
 async def test_marking_a_holiday_moves_due_dates_on_screen(
     desk: LiaisonApp, store: Store, make_issue
 ) -> None:  # type: ignore[no-untyped-def]
     row = make_issue()  # village tier, opened Tue 2026-11-24
     async with desk.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        desk.action_push("screens.calendar", "CalendarScreen")
+        desk.open_place(Place.calendar)
         await settle(pilot)
         screen = desk.screen
         assert t("calendar.unit_calendar") in content(screen.query_one("#calendar-title"))
@@ -153,12 +148,8 @@ async def test_duty_screens_footers_fit_80_columns(desk: LiaisonApp) -> None:
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert footer_width(desk) <= 80
-        for module, name in (
-            ("screens.roster", "RosterScreen"),
-            ("screens.calendar", "CalendarScreen"),
-            ("screens.follow_up", "FollowUpScreen"),
-        ):
-            desk.action_push(module, name)
+        for name in (Place.roster, Place.calendar, Place.follow_up):
+            desk.open_place(name)
             await settle(pilot)
             assert footer_width(desk) <= 80, (name, footer_width(desk))
             await press(pilot, "escape")
@@ -174,7 +165,7 @@ async def test_next_years_unknown_makeup_days_are_on_the_dashboard_and_the_calen
         await settle(pilot)
         notice = desk.screen.query_one("#dash-calendar")
         assert notice.display and t("dash.calendar_unknown", year=2027) in content(notice)
-        desk.action_push("screens.calendar", "CalendarScreen")
+        desk.open_place(Place.calendar)
         await settle(pilot)
         screen = desk.screen
         await press(pilot, "right_square_bracket")

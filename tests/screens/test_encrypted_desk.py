@@ -12,8 +12,8 @@ from desk_helpers import pick, pick_options, press, settle
 from small_station import NOW, SMALL_STATION
 from textual.widgets import Input, Select, TextArea
 
+from screens.dialogs.pick import PickModal
 from screens.log_visit import LogVisitScreen
-from screens.pick import PickModal
 from store.core.clock import FrozenClock
 from store.core.files import is_encrypted_file
 from store.desk.reference import list_categories, list_villages
@@ -38,7 +38,7 @@ async def _opened(app, pilot) -> None:  # type: ignore[no-untyped-def]
     for _ in range(200):
         await pilot.pause(0.05)
         if app.return_code is not None or (
-            app.store_ready and not any(w.is_running for w in app.workers)
+            app.desk_ready and not any(w.is_running for w in app.workers)
         ):
             return
 
@@ -56,8 +56,8 @@ async def test_the_app_opens_an_encrypted_database_and_logs_a_visit(
     async with app.run_test(size=(100, 30)) as pilot:
         await _opened(app, pilot)
         assert app.return_code is None
-        assert app.station.name == SMALL_STATION.name
-        with app.store.read() as session:
+        assert app.desk.station.name == SMALL_STATION.name
+        with app.desk.store.read() as session:
             village = list_villages(session=session)[0].id
             category = list_categories(session=session)[0].id
         # Nobody is rostered today: the desk asks who is on duty.
@@ -74,10 +74,10 @@ async def test_the_app_opens_an_encrypted_database_and_logs_a_visit(
         await settle(pilot)
         await press(pilot, "ctrl+s")
         assert not isinstance(app.screen, LogVisitScreen)
-        with app.store.read() as session:
+        with app.desk.store.read() as session:
             names = session.connection().exec_driver_sql("SELECT name FROM constituent").scalars()
             assert NAME in list(names)
-        store = app.store
+        store = app.desk.store
     store.dispose()
     for suffix in ("", "-wal"):
         side = Path(f"{encrypted_path}{suffix}")

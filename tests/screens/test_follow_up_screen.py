@@ -17,6 +17,7 @@ from store.db import Store
 from store.desk.issues import close_issue
 from tui.app import LiaisonApp
 from tui.i18n import t
+from tui.messages import Place
 
 
 def _closed_unevaluated(store: Store, actor: Actor, make_issue, clock: FrozenClock, n: int):  # type: ignore[no-untyped-def]
@@ -39,7 +40,7 @@ async def test_three_calls_recorded_with_two_keys_each(
     first, second, third = _closed_unevaluated(store, actor, make_issue, clock, 3)
     async with desk.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        desk.action_push("screens.follow_up", "FollowUpScreen")
+        desk.open_place(Place.follow_up)
         await settle(pilot)
         screen = desk.screen
         assert isinstance(screen, FollowUpScreen)
@@ -73,7 +74,7 @@ async def test_revealing_a_phone_is_logged(
     _closed_unevaluated(store, actor, make_issue, clock, 1)
     async with desk.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        desk.action_push("screens.follow_up", "FollowUpScreen")
+        desk.open_place(Place.follow_up)
         await settle(pilot)
         await press(pilot, "v")
         table = desk.screen.query_one("#follow-up-table", DataTable)

@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from screens.board import BoardScreen
 from screens.dashboard import DashboardScreen
-from screens.help import HelpModal
+from screens.dialogs.help import HelpModal
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen

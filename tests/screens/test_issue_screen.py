@@ -12,7 +12,8 @@ from desk_helpers import content, footer_keys, notes, plain, press, settle
 from textual.pilot import Pilot
 from textual.widgets import RadioSet, Select, TextArea
 
-from screens.dialogs import CloseModal, NoteModal, ProgressModal
+from screens.dialogs.issue_forms import CloseModal, ProgressModal
+from screens.dialogs.note import NoteModal
 from screens.issue import IssueScreen
 from store.changelog.changes import Actor
 from store.core.models import EvaluationCreate, Tier

@@ -19,6 +19,7 @@ from store.db import Store
 from store.station import StationInfo
 from tui.app import LiaisonApp
 from tui.i18n import t
+from tui.messages import Place
 
 
 async def test_log_a_leader_visit_in_the_form(
@@ -28,7 +29,7 @@ async def test_log_a_leader_visit_in_the_form(
     make_visit(text="还没分办", channel=Channel.leader_visit)
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        desk.action_push("screens.leader_visits", "LeaderVisitsScreen")
+        desk.open_place(Place.leader_visits)
         await settle(pilot)
         assert isinstance(desk.screen, LeaderVisitsScreen)
         assert "0" in content(desk.screen.query_one("#leader-visits-title", Label))
@@ -84,7 +85,7 @@ async def test_the_deputies_record_for_a_quarter(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        desk.action_push("screens.deputies", "DeputiesScreen")
+        desk.open_place(Place.deputies)
         await settle(pilot)
         screen = desk.screen
         assert isinstance(screen, DeputiesScreen)

@@ -23,7 +23,8 @@ from textual.widgets import DataTable, Input, RadioSet, Select, TextArea
 
 from screens.board import BoardScreen, FilterModal
 from screens.dashboard import DashboardScreen
-from screens.dialogs import CloseModal, PickModal
+from screens.dialogs.issue_forms import CloseModal
+from screens.dialogs.pick import PickModal
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen
@@ -112,7 +113,7 @@ async def _run_loop(app: LiaisonApp, store: Store, village: str, type_phone: boo
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert app.deputy_id is not None
+        assert app.desk.deputy_id is not None
         await press(pilot, "t")
         assert isinstance(app.screen, TriageScreen)
 
@@ -130,7 +131,7 @@ async def _run_loop(app: LiaisonApp, store: Store, village: str, type_phone: boo
                 (NEW_PHONE,),
             ).fetchone()
         assert text == WORDS
-        assert deputy_id == app.deputy_id
+        assert deputy_id == app.desk.deputy_id
         assert issue_id is None
 
         # 2. The app lands in triage with the new visit selected.

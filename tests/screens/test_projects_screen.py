@@ -23,9 +23,10 @@ from english_desk import chinese_leaks, run_in_english
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TextArea
 
-from screens.dialogs import ConfirmModal, PickModal
+from screens.dialogs.confirm import ConfirmModal
+from screens.dialogs.pick import PickModal
+from screens.dialogs.project_forms import MilestoneModal, PromoteModal
 from screens.issue import IssueScreen
-from screens.project_dialogs import MilestoneModal, PromoteModal
 from screens.projects import ProjectScreen, ProjectsScreen
 from store.changelog.changes import Actor
 from store.db import Store

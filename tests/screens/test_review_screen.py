@@ -11,8 +11,8 @@ from typing import Any
 from desk_helpers import content, footer_keys, footer_width, press, rows, screen_lines, settle
 from textual.widgets import Input
 
-from screens.dialogs import ConfirmModal
-from screens.project_dialogs import ScoreModal
+from screens.dialogs.confirm import ConfirmModal
+from screens.dialogs.project_forms import ScoreModal
 from screens.review import ReviewScreen
 from store.changelog.changes import Actor
 from store.db import Store

@@ -236,7 +236,7 @@ async def test_in_english(store: Store, actor: Actor, people: dict[str, object])
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            if not app.deputy_id:
+            if not app.desk.deputy_id:
                 await press(pilot, "enter")
             await press(pilot, "slash")
             welcome = content(app.screen.query_one("#search-welcome", Static))

@@ -17,6 +17,7 @@ from store.db import Store
 from store.desk.issues import close_issue
 from store.reports.slips import md_escape
 from tui.app import LiaisonApp
+from tui.messages import Place
 
 
 async def test_assignment_slip_and_reminder_from_an_issue(
@@ -61,7 +62,7 @@ async def test_call_record_blank_then_of_the_call_just_recorded(
     record = prints / "回访记录-青石〔2026〕回访第1号.md"
     async with desk.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        desk.action_push("screens.follow_up", "FollowUpScreen")
+        desk.open_place(Place.follow_up)
         await settle(pilot)
         screen = desk.screen
         assert isinstance(screen, FollowUpScreen)

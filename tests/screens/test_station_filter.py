@@ -21,9 +21,10 @@ from english_desk import run_in_english
 from second_station import SECOND_NAME, SecondStation, add_second_station
 from textual.widgets import Button, Label
 
+from screens.base.station_scoped import ALL_STATIONS
 from screens.board import BoardScreen
-from screens.help import HelpModal
-from screens.pick import PickModal
+from screens.dialogs.help import HelpModal
+from screens.dialogs.pick import PickModal
 from screens.stats import StatsScreen
 from store.changelog.changes import Actor
 from store.core.models import Tier
@@ -32,7 +33,6 @@ from store.desk.issues import IssueRow
 from store.station import StationInfo, load_station
 from tui.app import LiaisonApp, make_app
 from tui.i18n import t
-from tui.station_view import ALL_STATIONS
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ async def test_one_station_shows_nothing_of_it(
     make_issue()
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert not desk.many_stations
+        assert not desk.desk.many_stations
         await press(pilot, "b")
         assert not desk.screen.query("#board-station-button")
         await press(pilot, "z")

@@ -12,7 +12,7 @@ from stats_fixture import build_quarter
 from textual.widgets import DataTable, Label, TabbedContent
 
 from screens.board import BoardScreen
-from screens.help import HelpModal
+from screens.dialogs.help import HelpModal
 from screens.stats import StatsScreen
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock

@@ -24,7 +24,7 @@ from desk_helpers import (
 from sqlalchemy import text
 from textual.widgets import Input, Static
 
-from screens.dialogs import ConfirmModal
+from screens.dialogs.confirm import ConfirmModal
 from screens.sync import BundleModal, SyncScreen
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
@@ -278,7 +278,7 @@ async def test_footer_fits_and_help_names_the_keys(
             assert t(f"key.{key}") in keys
         assert footer_width(desk) <= 80, keys
         await press(pilot, "question_mark")
-        from screens.help import HelpModal
+        from screens.dialogs.help import HelpModal
 
         assert isinstance(desk.screen, HelpModal)
         shown = {key: description for key, description, _ in desk.screen.rows}
@@ -309,7 +309,7 @@ async def test_new_laptop_from_the_screen(
         device_name="笔记本乙",
         clock=clock,
     )
-    assert info.id == desk.station.id and info.device_id != desk.station.device_id
+    assert info.id == desk.desk.station.id and info.device_id != desk.desk.station.device_id
 
 
 async def test_a_laptop_has_no_new_laptop_key(rostered: str, laptop: Store) -> None:

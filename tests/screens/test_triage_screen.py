@@ -19,7 +19,7 @@ from desk_helpers import (
 )
 from textual.widgets import DataTable
 
-from screens.dialogs import PickModal
+from screens.dialogs.pick import PickModal
 from screens.triage import TriageScreen
 from store.core.clock import FrozenClock
 from store.core.models import Tier

@@ -14,7 +14,7 @@ from sqlmodel import select
 from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
 
 from screens.board import BoardScreen
-from screens.dialogs import PickModal
+from screens.dialogs.pick import PickModal
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen

@@ -34,12 +34,8 @@ app.push_screen(IssueScreen(sys.argv[3]))
 await settle(pilot)
 seen("issue")
 await press(pilot, "escape")
-for name, module, cls in (
-    ("follow_up", "screens.follow_up", "FollowUpScreen"),
-    ("leader_visits", "screens.leader_visits", "LeaderVisitsScreen"),
-    ("deputies", "screens.deputies", "DeputiesScreen"),
-):
-    app.action_push(module, cls)
+for name in ("follow_up", "leader_visits", "deputies"):
+    app.action_open(name)
     await settle(pilot)
     seen(name)
     if name != "follow_up":

@@ -12,7 +12,7 @@ from tui.app import make_app_at
 async def _settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
     for _ in range(100):
         await pilot.pause(0.05)
-        if app.store_ready and not any(w.is_running for w in app.workers):
+        if app.desk_ready and not any(w.is_running for w in app.workers):
             return
 
 
@@ -21,10 +21,10 @@ async def test_the_desk_opens_on_the_dashboard_after_the_opening_screen(
 ) -> None:
     app = make_app_at(station_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert isinstance(app.screen, OpeningScreen) or app.store_ready
+        assert isinstance(app.screen, OpeningScreen) or app.desk_ready
         await _settle(app, pilot)
         assert type(app.screen).__name__ in ("DashboardScreen", "PickModal")
-        assert app.station.name == "青石镇人大代表联络站"
+        assert app.desk.station.name == "青石镇人大代表联络站"
 
 
 async def test_a_database_of_a_newer_version_closes_the_app_with_a_message(

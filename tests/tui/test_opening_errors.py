@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from tui.app import SCREENS_BY_MODE, make_app_at
+from tui.app import make_app_at
 from tui.i18n import t
+from tui.navigation import MODE_MODULES
 
 
 async def test_an_unexpected_error_while_opening_closes_the_app_with_a_message(
     station_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # A module that cannot be imported: what a broken install looks like.
-    monkeypatch.setitem(SCREENS_BY_MODE, "dashboard", ("screens.no_such_screen", "Nowhere"))
+    monkeypatch.setitem(MODE_MODULES, "dashboard", "screens.no_such_screen")
     app = make_app_at(station_path)
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(100):

@@ -15,6 +15,7 @@ from store.core.clock import FrozenClock
 from store.station import init_station
 from tui import cli_maintenance, settings
 from tui.app import LiaisonApp, make_app_at
+from tui.messages import FiguresShown
 
 
 async def _settle(app: LiaisonApp, pilot: Any) -> None:
@@ -22,7 +23,7 @@ async def _settle(app: LiaisonApp, pilot: Any) -> None:
         await pilot.pause(0.05)
         if app.return_code is not None:
             return
-        if app.store_ready and not any(w.is_running for w in app.workers):
+        if app.desk_ready and not any(w.is_running for w in app.workers):
             return
 
 
@@ -43,14 +44,14 @@ async def test_the_desk_opens_on_postgres(
     init_station(engine_path=url, station=SMALL_STATION, clock=FrozenClock(NOW))
     app = make_app_at(url)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert isinstance(app.screen, OpeningScreen) or app.store_ready
+        assert isinstance(app.screen, OpeningScreen) or app.desk_ready
         await _settle(app, pilot)
         assert app.return_code is None
         assert type(app.screen).__name__ in ("DashboardScreen", "PickModal")
-        assert app.station.name == SMALL_STATION.name
+        assert app.desk.station.name == SMALL_STATION.name
         assert app.sub_title == SMALL_STATION.name
-        assert not app.many_stations
-        app.desk_shown()  # as the dashboard does once its figures show: warm up
+        assert not app.desk.many_stations
+        app.post_message(FiguresShown())  # as the dashboard does once its figures show: warm up
         await _settle(app, pilot)
     assert backups == []
 
@@ -59,7 +60,7 @@ async def test_sqlite_still_takes_its_daily_backup(station_path: Path, backups: 
     app = make_app_at(station_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(app, pilot)
-        app.desk_shown()
+        app.post_message(FiguresShown())
         await _settle(app, pilot)
     assert backups == [station_path]
 
@@ -100,6 +101,6 @@ async def test_a_county_hub_opens_on_its_dashboard_with_nobody_put_on_duty(
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(app, pilot)
         assert app.return_code is None
-        assert app.station.hub
+        assert app.desk.station.hub
         assert type(app.screen).__name__ == "DashboardScreen"
-        assert app.deputy_id is None
+        assert app.desk.deputy_id is None

@@ -23,7 +23,7 @@ async def main():
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(200):
             await pilot.pause(0.05)
-            if app.store_ready and type(app.screen).__name__ in ("DashboardScreen", "PickModal"):
+            if app.desk_ready and type(app.screen).__name__ in ("DashboardScreen", "PickModal"):
                 if not any(w.is_running for w in app.workers):
                     break
         shown = type(app.screen).__name__

@@ -14,7 +14,14 @@ from store.core.errors import FieldInvalid
 from store.core.models import Deputy, DeputyLevel, Shift
 from store.db import Store
 from store.duty.pins import MAX_WRONG, set_pin, verify_pin
-from store.duty.roster import assign_shift, clear_shift, generate_roster, list_roster, plan_roster
+from store.duty.roster import (
+    assign_shift,
+    clear_shift,
+    generate_roster,
+    list_roster,
+    parse_dates,
+    plan_roster,
+)
 
 DEPUTY, OTHER_DEPUTY = "沈国强", "朱秀芬"  # the small station's deputies (conftest)
 Q4 = [date(2026, 10, 1) + timedelta(days=n) for n in range(92)]
@@ -147,3 +154,16 @@ def test_wrong_pins_lock_the_deputy_out_then_time_releases(
 def test_a_deputy_without_a_pin_passes(store: Store, actor: Actor, refs) -> None:
     with store.write(actor) as session:
         assert verify_pin(session=session, deputy_id=refs.deputies[OTHER_DEPUTY], pin="").ok
+
+
+def test_dates_are_read_in_the_forms_people_type() -> None:
+    assert parse_dates("12-25, 2027-01-01、7", 2026, 12) == {
+        date(2026, 12, 25),
+        date(2027, 1, 1),
+        date(2026, 12, 7),
+    }
+    # Typed through a Chinese IME: full-width digits and dash, an ideographic comma.
+    assert parse_dates("１２－２５，８", 2026, 12) == {date(2026, 12, 25), date(2026, 12, 8)}
+    # Other scripts' digits are not dates (docs/rules/data.md: ASCII digits only).
+    with pytest.raises(FieldInvalid):
+        parse_dates("١٢-٢٥", 2026, 12)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from screens.base import DeskScreen
+from screens.base.desk_screen import DeskScreen
 from store.trust.reveals import log_reveal
 
 

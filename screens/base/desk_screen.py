@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -13,10 +13,9 @@ from textual.worker import Worker, WorkerState
 
 from store.core.clock import today
 from store.core.errors import StoreError
+from tui.desk import Desk, HasDesk
 from tui.i18n import t
-
-if TYPE_CHECKING:
-    from tui.app import LiaisonApp
+from tui.messages import Place
 
 log = logging.getLogger("liaison")
 R = TypeVar("R")
@@ -74,6 +73,8 @@ class DeskScreen(Screen[Any]):
     failures into a one-line message in the interface language."""
 
     HELP_KEY = ""
+    PLACE: ClassVar[Place | None] = None
+    """The place this screen stands for (tui.messages.Place), if it is opened as one."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,8 +83,9 @@ class DeskScreen(Screen[Any]):
         ] = {}
 
     @property
-    def desk(self) -> LiaisonApp:
-        return self.app  # type: ignore[return-value]
+    def desk(self) -> Desk:
+        """The session: store, station, deputy on duty (tui.desk)."""
+        return cast(HasDesk, self.app).desk
 
     @property
     def today(self) -> date:

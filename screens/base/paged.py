@@ -6,18 +6,23 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header
 
-from screens.base import DeskScreen
+from screens.base.desk_screen import DeskScreen
 from store.core.paging import Page
 from tui.i18n import t
+from tui.widgets.page_table import PageTable
 
 
 class PagedTableScreen(DeskScreen):
     """Subclasses name their table and columns, load a page in `reload`, and call `show_rows`."""
 
     TABLE_ID: ClassVar[str]
+    # The id of the column that holds what is above the table, the table and what is below.
+    CONTAINER_ID: ClassVar[str]
     # (catalogue key of the heading, width in cells, column key)
     COLUMNS: ClassVar[tuple[tuple[str, int, str], ...]]
     # The column that takes the width the terminal has beyond 80 columns (its COLUMNS width is
@@ -37,6 +42,22 @@ class PagedTableScreen(DeskScreen):
         super().__init__()
         self.page_offset = 0
         self.shown_page: Page[Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id=self.CONTAINER_ID):
+            yield from self.compose_above()
+            yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+            yield from self.compose_below()
+        yield Footer()
+
+    def compose_above(self) -> ComposeResult:
+        """What the screen shows above its table (a title, a status line)."""
+        yield from ()
+
+    def compose_below(self) -> ComposeResult:
+        """What the screen shows below its table (the row's details)."""
+        yield from ()
 
     @property
     def table(self) -> DataTable[Text]:

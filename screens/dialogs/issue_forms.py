@@ -1,4 +1,4 @@
-"""Modal dialogs: each returns a typed value through `dismiss` (None when cancelled)."""
+"""The issue's forms: a progress entry, and closing it with the resident's evaluation."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, TextArea
+from textual.widgets import Button, Label, RadioButton, RadioSet, Select, TextArea
 
-from screens.pick import PickItem, PickModal  # noqa: F401  (re-exported: the dialogs in one place)
+from screens.dialogs.pick import PickItem, PickModal  # noqa: F401  (re-exported: the dialogs in one place)
 from store.core.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
 from store.core.rules import PROGRESS_STATUSES
 from tui.i18n import label, t
@@ -138,105 +138,3 @@ class CloseModal(ModalScreen[CloseInput | None]):
     @on(Button.Pressed, "#close-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class NoteModal(ModalScreen[str | None]):
-    """Ask for a short note (e.g. why an issue is reopened) and confirm."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
-    ]
-
-    def __init__(self, title: str, prompt: str, initial: str = "", *, tall: bool = False) -> None:
-        super().__init__()
-        self.title_text = title
-        self.prompt = prompt
-        self.initial = initial
-        self.tall = tall
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -wide" if self.tall else "dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Label(self.prompt)
-            yield TextArea(
-                self.initial,
-                id="note-text",
-                soft_wrap=True,
-                show_line_numbers=False,
-                classes="tall" if self.tall else "",
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("confirm.yes"), variant="primary", id="note-save")
-                yield Button(t("confirm.no"), id="note-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#note-text", TextArea).focus()
-
-    @on(Button.Pressed, "#note-save")
-    def action_save(self) -> None:
-        self.dismiss(self.query_one("#note-text", TextArea).text)
-
-    @on(Button.Pressed, "#note-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class PinModal(ModalScreen[str | None]):
-    """Ask a deputy for their PIN (shown as dots); `message` says why the last one failed."""
-
-    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), id="cancel")]
-
-    def __init__(self, title: str, message: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.message = message
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Input(password=True, max_length=8, id="pin-input", placeholder=t("pin.prompt"))
-            yield Label(
-                self.message, id="pin-error", classes="field-error -shown" if self.message else ""
-            )
-
-    def on_mount(self) -> None:
-        self.query_one("#pin-input", Input).focus()
-
-    @on(Input.Submitted, "#pin-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ConfirmModal(ModalScreen[bool]):
-    """Yes or no before a destructive step."""
-
-    BINDINGS = [
-        Binding("y", "yes", t("confirm.yes"), id="yes"),
-        Binding("escape,n", "no", t("confirm.no"), id="no"),
-    ]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("confirm.yes"), variant="error", id="confirm-yes")
-                yield Button(t("confirm.no"), variant="primary", id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
-
-    @on(Button.Pressed, "#confirm-yes")
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#confirm-no")
-    def action_no(self) -> None:
-        self.dismiss(False)

@@ -1,0 +1,63 @@
+"""Names of records, fields and values in the interface language: what the sync screen's conflict
+list and the audit trail show for a table, a field and a stored value."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from store.core.models import (
+    Channel,
+    DayKind,
+    DeputyLevel,
+    IssueStatus,
+    ProjectStatus,
+    Resolution,
+    Satisfaction,
+    Tier,
+    VillageKind,
+    VisitKind,
+)
+from tui.i18n import CATALOGUE, label, t
+
+# Fields whose values are domain terms: shown by their names (the same column name means
+# different terms in different tables, hence the table).
+ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
+    ("issue", "tier"): Tier,
+    ("unit", "tier"): Tier,
+    ("issue", "status"): IssueStatus,
+    ("micro_project", "status"): ProjectStatus,
+    ("issue", "resolution"): Resolution,
+    ("evaluation", "resolution"): Resolution,
+    ("issue", "satisfaction"): Satisfaction,
+    ("evaluation", "satisfaction"): Satisfaction,
+    ("visit", "channel"): Channel,
+    ("visit", "kind"): VisitKind,
+    ("progress", "status_before"): IssueStatus,
+    ("progress", "status_after"): IssueStatus,
+    ("deputy", "level"): DeputyLevel,
+    ("village", "kind"): VillageKind,
+    ("calendar_day", "kind"): DayKind,
+}
+
+
+def named(prefix: str, name: str) -> str:
+    """A table's or field's name in the interface language, else the name itself."""
+    key = f"{prefix}.{name}"
+    return t(key) if key in CATALOGUE else name
+
+
+def value_name(table: str, field: str, value: str, names: dict[str, str]) -> str:
+    """A stored value as a deputy reads it: a name for an id, a term for an enum value."""
+    if value == "":
+        return t("sync.empty")
+    if value in ("true", "false"):
+        return t(f"sync.{value}")
+    if field.endswith("_id") and value in names:
+        return names[value]
+    enum = ENUM_FIELDS.get((table, field))
+    if enum is not None:
+        try:
+            return label(enum(value))
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,144 @@
+"""Recording a leader visit (领导干部进站): when, who, the topic, the deputies present, the note."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    SelectionList,
+    TextArea,
+)
+
+from store.core.clock import from_local
+from store.core.errors import FormInvalid
+from store.desk.forms import validate_form
+from store.desk.reference import Choice
+from store.projects.leader_visits import (
+    LeaderVisitCreate,
+)
+from tui.i18n import t
+
+FIELDS = ("at", "leader", "position", "topic", "note")
+
+
+WHEN_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def parse_when(text: str) -> datetime | None:
+    """`2026-11-24 09:30` (station-local wall time), or None when it is not one."""
+    try:
+        return datetime.strptime(" ".join(text.split()), WHEN_FORMAT)
+    except ValueError:
+        return None
+
+
+class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
+    """Log a leader visit: when, who, position, topic, notes, the deputies present, and whether
+    to link the issues of that day's 领导进站 visits. Fields are checked in place."""
+
+    # Screen CSS (not DEFAULT_CSS), so that it outranks the app's focus borders: one-line
+    # fields keep the form within an 80×24 terminal; it scrolls when errors are shown.
+    CSS = """
+    LeaderVisitModal .field { height: auto; }
+    LeaderVisitModal Input { height: 1; border: none; padding: 0 1; background: $boost; }
+    LeaderVisitModal Input:focus { border: none; background: $primary 30%; }
+    LeaderVisitModal Input.-invalid { border: none; background: $error 30%; }
+    LeaderVisitModal #leader-note { height: 3; border: none; background: $boost; }
+    LeaderVisitModal #leader-note:focus { border: none; background: $primary 30%; }
+    LeaderVisitModal #leader-deputies { height: 4; border: none; padding: 0; }
+    LeaderVisitModal #leader-link-day { border: none; height: 1; padding: 0; }
+    LeaderVisitModal .dialog-buttons { padding-top: 0; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("key.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+    ]
+
+    def __init__(
+        self, *, now: datetime, deputies: list[Choice], on_duty: str | None, tz: Any
+    ) -> None:
+        super().__init__()
+        self.now, self.deputies, self.on_duty, self.tz = now, deputies, on_duty, tz
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog -wide"):
+            yield Label(t("leader.form_title"), classes="dialog-title")
+            with Horizontal(classes="form-row"):
+                yield self._field("at", Input(self.now.strftime(WHEN_FORMAT), compact=True))
+                yield self._field("leader", Input(max_length=60, compact=True))
+            with Horizontal(classes="form-row"):
+                yield self._field("position", Input(max_length=100, compact=True))
+                yield self._field("topic", Input(max_length=200, compact=True))
+            yield self._field("note", TextArea(soft_wrap=True, show_line_numbers=False))
+            yield Label(t("leader.deputies"), classes="field-label")
+            yield SelectionList[str](
+                *[(d.name, d.id, d.id == self.on_duty) for d in self.deputies],
+                id="leader-deputies",
+            )
+            yield Checkbox(t("leader.link_day"), True, id="leader-link-day")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("key.save"), variant="primary", id="leader-save", compact=True)
+                yield Button(t("key.cancel"), id="leader-cancel", compact=True)
+
+    def _field(self, name: str, widget: Input | TextArea) -> Vertical:
+        widget.id = f"leader-{name}"
+        key = "leader.when" if name == "at" else f"leader.{name}"
+        return Vertical(
+            Label(t(key), classes="field-label"),
+            widget,
+            Label("", id=f"leader-{name}-error", classes="field-error"),
+            classes="field",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#leader-leader", Input).focus()
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for name in FIELDS:
+            key = errors.get(name)
+            self.query_one(f"#leader-{name}").set_class(key is not None, "-invalid")
+            message = self.query_one(f"#leader-{name}-error", Label)
+            limit = {"leader": 50, "position": 100, "topic": 200}.get(name, 10_000)
+            message.update(t(key, limit=limit) if key else "")
+            message.set_class(key is not None, "-shown")
+        first = next((n for n in FIELDS if n in errors), None)
+        if first is not None:
+            self.query_one(f"#leader-{first}").focus()
+
+    @on(Button.Pressed, "#leader-save")
+    def action_save(self) -> None:
+        when = parse_when(self.query_one("#leader-at", Input).value)
+        values = {
+            "at": from_local(when, self.tz) if when else None,
+            "leader": self.query_one("#leader-leader", Input).value,
+            "position": self.query_one("#leader-position", Input).value,
+            "topic": self.query_one("#leader-topic", Input).value,
+            "note": self.query_one("#leader-note", TextArea).text,
+            "deputy_ids": list(self.query_one("#leader-deputies", SelectionList).selected),
+            "link_channel_visits": self.query_one("#leader-link-day", Checkbox).value,
+        }
+        try:
+            visit_in = validate_form(LeaderVisitCreate, values)
+            errors: dict[str, str] = {}
+        except FormInvalid as exc:
+            errors = dict(exc.errors)
+        if when is None:
+            errors["at"] = "leader.bad_when"
+        if errors:
+            self._show_errors(errors)
+            return
+        self.dismiss(visit_in)
+
+    @on(Button.Pressed, "#leader-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
