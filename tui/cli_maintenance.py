@@ -22,12 +22,15 @@ def backup_command(db: Path | str, out: Path, *, key: str | None = None) -> int:
 
 
 def restore_command(db: Path | str, backup: Path, *, key: str | None = None) -> int:
-    from store.trust.backup import BackupOnPostgres, restore_database
+    from store.core.clock import SystemClock
+    from store.sync.identity import restore_as_new_device
+    from store.trust.backup import BackupOnPostgres
 
     if isinstance(db, str):
         raise BackupOnPostgres()
-    safety = restore_database(backup=backup, target=db, key=key)
+    safety, _info = restore_as_new_device(backup=backup, target=db, clock=SystemClock(), key=key)
     typer.echo(t("restore.done", path=safety or "-"))
+    typer.echo(t("restore.new_identity"))
     return 0
 
 

@@ -1339,6 +1339,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已从备份恢复；恢复前的数据库保存在：{path}",
         "Restored from the backup; the database from before is kept at {path}",
     ),
+    "restore.new_identity": (
+        "这台设备从此以新的设备编号继续工作；下次同步会把备份之后的记录从联络站（或笔记本）取回",
+        "This device goes on under a new device id; the next sync brings back what was recorded "
+        "after the backup from the station (or its laptops)",
+    ),
+    "sync.renamed": (
+        "这个数据库曾被恢复为旧的副本：已改用新的设备编号，之后的记录不会丢失；请再同步一次",
+        "This database had been put back to an older copy: it now uses a new device id, and "
+        "nothing recorded since is lost; sync once more",
+    ),
     "check.ok": ("检查通过：数据库完好", "Check passed: the database is sound"),
     "check.failed": ("检查发现 {count} 项问题", "The check found {count} problem(s)"),
     "check.unreadable": (

@@ -48,4 +48,6 @@ def import_summary_lines(summary: ImportSummary) -> list[Line]:
         lines.append(Line("conflicts", t("sync.in_conflicts", n=merge.conflicts)))
     for device in summary.clock_ahead:
         lines.append(Line("warning", t("sync.clock_ahead", device=device)))
+    if summary.renamed:
+        lines.append(Line("warning", t("sync.renamed")))
     return lines

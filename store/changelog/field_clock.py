@@ -80,10 +80,19 @@ def row_changes(
 def field_winners(changes: Iterable[LoggedChange]) -> dict[str, LoggedChange]:
     """For each field any of `changes` wrote, the change whose value it holds."""
     winners: dict[str, LoggedChange] = {}
-    for change in sorted(changes, key=lambda c: c.key):
+    ordered = sorted(changes, key=lambda c: c.key)
+    if any(a.key == b.key for a, b in zip(ordered, ordered[1:], strict=False)):
+        # Two changes under one name, made on both sides of a device's rewind
+        # (store.sync.identity): ordered by what they say, the same on every device.
+        ordered.sort(key=lambda c: (c.key, _content(c)))
+    for change in ordered:
         for name in change.fields:
             winners[name] = change
     return winners
+
+
+def _content(change: LoggedChange) -> str:
+    return json.dumps([change.op, change.deputy_id, change.fields], sort_keys=True, default=str)
 
 
 def bases(

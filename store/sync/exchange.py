@@ -29,6 +29,16 @@ from store.core.models import ChangeLog, Device, DeviceKind, LocalMeta, SyncPeer
 from store.db import Store, make_engine, read_session, sqlite_url, write_session
 from store.station import StationInfo, load_station, station_info
 from store.sync.bundle import new_station_key, open_bundle, read_header, seal_bundle
+from store.sync.identity import (
+    acks_for,
+    continue_as_new_device,
+    note_lost,
+    outgoing_vector,
+    repairs,
+    resend_since,
+    rewound,
+    settle_repairs,
+)
 from store.sync.merge import CHANGE_COLUMNS, MergeResult, clamps_held, merge_changes
 from store.trust.backup import backup_to, connect_file, export_database, remove_database_files
 from store.trust.migrate import ensure_schema
@@ -53,6 +63,8 @@ class ImportSummary:
     merge: MergeResult
     # Names of the devices whose clocks ran more than a day ahead (their stamps were clamped).
     clock_ahead: tuple[str, ...]
+    # This database had been put back to an earlier state: it goes on under a new device id.
+    renamed: bool = False
 
 
 # -- keys and vectors -----------------------------------------------------------------------------
@@ -232,14 +244,22 @@ def export_bundle(
     key = _ensure_station_key(store, info)
     with read_session(store.engine) as session:
         peers = _peers(session, info, to)
-        since = {} if full else _acknowledged(session, peers)
+        fixes = repairs(session)
+        since = resend_since({} if full else _acknowledged(session, peers), fixes)
         conn = session.connection()
         mine = version_vector(conn)
         changes = _changes_since(conn, mine, since)
         clamps = clamps_held(conn)
+        acks = acks_for(session, {peer.id: _peer_vector(session, peer.id) for peer in peers})
     payload = {
         "kind": "changes",
-        "vector": mine,
+        "vector": outgoing_vector(mine, fixes),
+        # Where each origin's changes start (all of those after it are in): a device that asked
+        # for an old id's changes again knows when they have come (store.sync.identity).
+        "since": since,
+        # What this device believes each peer holds of its own changes: a peer put back in
+        # time finds out from it (store.sync.identity).
+        "acks": acks,
         "changes": changes,
         "clamps": clamps,
         "sent_at": store.clock.now().isoformat(),
@@ -328,15 +348,34 @@ def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) ->
     if payload.get("kind") == "join":
         raise SyncRefused("sync.join_bundle")
     changes, clamps, vector = _parts(payload)
+    renamed = False
+    with read_session(store.engine) as session:
+        if rewound(session.connection(), info.device_id, payload.get("acks")):
+            # This file was put back to an earlier state and has made changes since, under an
+            # id the sender knows more of: go on under a new one before taking anything in.
+            start = _peer_vector(session, header.device_id).get(info.device_id, "")
+            renamed = True
+    if renamed:
+        info = continue_as_new_device(store, info, repair_from=start)
     with write_session(store.engine, actor=info.actor(), clock=store.clock) as session:
+        fixes = repairs(session)
+        incoming = [dict(zip(CHANGE_COLUMNS, row, strict=True)) for row in changes]
+        note_lost(session, header.device_id, payload.get("since"), incoming)
         merged = merge_changes(session=session, changes=changes, clamps=clamps)
         _record_peer(session, header.device_id, vector)
+        settle_repairs(
+            session,
+            fixes,
+            since=payload.get("since"),
+            acked=info.device_id in (payload.get("acks") or {}),
+        )
         sender = session.get(Device, header.device_id)
         ahead = [session.get(Device, d) for d in merged.clamped_devices]
     return ImportSummary(
         sender=sender.name if sender else header.device_id[:8],
         merge=merged,
         clock_ahead=tuple(d.name for d in ahead if d is not None),
+        renamed=renamed,
     )
 
 

@@ -43,6 +43,16 @@ from store.core.models import ChangeLog, Device, DeviceKind, Station, SyncConfli
 from store.db import Store, make_engine, read_session, write_session
 from store.station import HUB_META, StationIn, StationInfo, init_station, load_station, open_store
 from store.sync.exchange import version_vector
+from store.sync.identity import (
+    Repairs,
+    acks_for,
+    continue_as_new_device,
+    outgoing_vector,
+    repairs,
+    resend_since,
+    rewound,
+    settle_repairs,
+)
 from store.sync.merge import CHANGE_COLUMNS, MergeResult, clamps_held, merge_changes, synced_tables
 
 # A station's configuration: never sent to the hub, never taken from it.
@@ -187,18 +197,26 @@ def push_to_hub(*, station: Store, hub: Store) -> HubExchange:
         SyncRefused: this database is not a station's own (a laptop syncs with its station; a
             hub cannot push to a hub); the hub lacks records the changes need (`hub.incomplete`).
     """
-    info, hub_info = load_station(station), load_station(hub)
+    hub_info = load_station(hub)
+    info = _check_identity(station, hub)
     with read_session(hub.engine) as session:
         held = version_vector(session.connection())
     with read_session(station.engine) as session:
         _require_station(session, info)
         conn = session.connection()
+        fixes = repairs(session)
         mine = version_vector(conn)
         since = {o: held.get(o, "") for o, top in mine.items() if top > held.get(o, "")}
+        # An old id of this station's (put back in time, found out late) sends its changes
+        # again from the mark, whatever the hub holds (store.sync.identity).
+        since = resend_since(since, Repairs(refetch={}, resend=dict(fixes.resend)))
         changes = _changes_since(conn, since)
         clamps = [c for c in clamps_held(conn) if c[0] in since]
     with write_session(hub.engine, actor=hub_info.actor(), clock=hub.clock) as session:
         merged = _merge(session, changes, clamps)
+    if fixes.resend:
+        with write_session(station.engine, actor=info.actor(), clock=station.clock) as session:
+            settle_repairs(session, fixes, since=None, acked=True)
     return HubExchange(station=info.name, hub=hub_info.name, merge=merged)
 
 
@@ -212,10 +230,13 @@ def pull_from_hub(*, station: Store, hub: Store) -> HubExchange:
         SyncRefused: not a station's own database; a change made on the hub needs a record this
             station does not have (`hub.incomplete`: nothing is taken in then).
     """
-    info, hub_info = load_station(station), load_station(hub)
+    hub_info = load_station(hub)
+    info = _check_identity(station, hub)
     with read_session(station.engine) as session:
         _require_station(session, info)
-        mine = version_vector(session.connection())
+        fixes = repairs(session)
+        # Of an old id asked for again, claim no more than the mark (store.sync.identity).
+        mine = outgoing_vector(version_vector(session.connection()), fixes)
     with read_session(hub.engine) as session:
         conn = session.connection()
         devices: Table = Device.__table__  # type: ignore[attr-defined]
@@ -246,10 +267,26 @@ def pull_from_hub(*, station: Store, hub: Store) -> HubExchange:
         clamps = [c for c in clamps_held(conn) if c[0] in sending]
     with write_session(station.engine, actor=info.actor(), clock=station.clock) as session:
         merged = _merge(session, changes, clamps)
+        settle_repairs(session, fixes, since=dict.fromkeys(fixes.refetch, ""), acked=False)
     return HubExchange(station=info.name, hub=hub_info.name, merge=merged)
 
 
 # -- shared ---------------------------------------------------------------------------------------
+
+
+def _check_identity(station: Store, hub: Store) -> StationInfo:
+    """This station's info, under a new device id first if the hub holds a change of its own
+    that its file does not (the file was put back to an earlier state: store.sync.identity)."""
+    info = load_station(station)
+    with read_session(hub.engine) as session:
+        conn = session.connection()
+        stamp = version_vector(conn).get(info.device_id, "")
+        acks = acks_for(session, {info.device_id: {info.device_id: stamp}})
+    with read_session(station.engine) as session:
+        if not rewound(session.connection(), info.device_id, acks):
+            return info
+    # What the hub holds of the old id is not known to match: asked for and sent again whole.
+    return continue_as_new_device(station, info, repair_from="")
 
 
 def _require_station(session: Session, info: StationInfo) -> None:

@@ -159,7 +159,11 @@ def merge_changes(
 
 
 def _unknown(conn: Connection, incoming: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The changes not yet in this log (and each once, should a bundle repeat one)."""
+    """The changes not yet in this log (and each once, should a bundle repeat one). A change is
+    named by its device and stamp; where one of that name is here already, by what it says too
+    (store.sync.identity): a device put back in time may have made two under one name."""
+    from store.sync.identity import change_digest, held_digests
+
     names = {(row["device_id"], row["hlc"]) for row in incoming}
     known: set[tuple[str, str]] = set()
     log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
@@ -168,11 +172,24 @@ def _unknown(conn: Connection, incoming: list[dict[str, Any]]) -> list[dict[str,
             select(log.c.device_id, log.c.hlc).where(tuple_(log.c.device_id, log.c.hlc).in_(part))
         )
         known.update((device, hlc) for device, hlc in rows)
-    fresh, seen = [], set()
+    held = held_digests(conn, {n for n in names if n in known}) if known else {}
+    fresh: list[dict[str, Any]] = []
+    first: dict[tuple[str, str], dict[str, Any]] = {}
     for row in incoming:
         name = (row["device_id"], row["hlc"])
-        if name not in known and name not in seen:
-            seen.add(name)
+        if name not in known and name not in held:
+            # The common case: a name seen nowhere yet, its digest not needed unless it comes
+            # again in this bundle.
+            if name not in first:
+                first[name] = row
+                fresh.append(row)
+                continue
+            held[name] = {change_digest(first[name])}
+        # The name is taken (here, or earlier in this bundle): new only if it says otherwise.
+        taken = held.setdefault(name, set())
+        digest = change_digest(row)
+        if digest not in taken:
+            taken.add(digest)
             fresh.append(row)
     return fresh
 

@@ -80,7 +80,10 @@ class Device:
         return export_bundle(store=self.store, out=out, **options)
 
     def take(self, bundle: Path, **options: Any) -> ImportSummary:
-        return import_bundle(store=self.store, path=bundle, **options)
+        summary = import_bundle(store=self.store, path=bundle, **options)
+        # A file put back in time takes a new device id when a bundle tells it so.
+        self.info = load_station(self.store)
+        return summary
 
 
 def open_trio(template: Path, directory: Path, now: datetime) -> dict[str, Device]:

@@ -3,13 +3,13 @@
 
 `tests/data/station-0008.sqlite3` was written by schema 0008's code (commit 0f4539a),
 `station-0009.sqlite3` by schema 0009's (commit 5f06edd), `station-0010.sqlite3` by 0010's
-(commit 94153e6): `fixtures.demo.build_demo(path, visits=80, seed=20260625,
-clock=FrozenClock(NOW))`, then VACUUM. `station-0009.postgresql.sql` is `pg_dump --inserts` of a
-county hub on PostgreSQL that 0009's code made (`init_hub`) and the 0009 station was pushed to
-(`push_to_hub`); `station-0010.postgresql.sql` the same with 0010's code. PostgreSQL came with
-schema 0009, so there is no older one. Keep one file per released schema; make the next from the
-release before a migration is added, in a `git worktree` of that release (`pg_dump --no-owner
---no-privileges --inserts`)."""
+(commit 94153e6), `station-0011.sqlite3` by 0011's (commit 1e3144e): each
+`fixtures.demo.build_demo(path, visits=80, seed=20260625, clock=FrozenClock(NOW))`, then VACUUM.
+`station-0009.postgresql.sql` is `pg_dump --inserts` of a county hub on PostgreSQL that 0009's
+code made (`init_hub`) and the 0009 station was pushed to (`push_to_hub`); the 0010 and 0011
+dumps the same with their code. PostgreSQL came with schema 0009, so there is no older one. Keep
+one file per released schema; make the next from the release before a migration is added, in a
+`git worktree` of that release, with tests/data/make_fixtures.py."""
 
 from __future__ import annotations
 
@@ -32,9 +32,17 @@ from store.trust.check import check_database
 from store.trust.migrate import HEAD_REVISION, current_revision
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-FIXTURES = sorted(DATA.glob("station-*.sqlite3"))
+# Fixtures of released schemas older than this code's (the head's own is made ahead of the next
+# migration, and is an upgrade fixture only once that migration exists).
+FIXTURES = [
+    f for f in sorted(DATA.glob("station-*.sqlite3")) if f.stem < f"station-{HEAD_REVISION}"
+]
 FIXTURE = FIXTURES[-1]
-PG_DUMPS = sorted(DATA.glob("station-*.postgresql.sql"))
+PG_DUMPS = [
+    d
+    for d in sorted(DATA.glob("station-*.postgresql.sql"))
+    if d.name.split(".")[0] < f"station-{HEAD_REVISION}"
+]
 TABLES = ("station", "deputy", "village", "unit", "constituent", "issue", "visit", "progress",
           "evaluation", "shift", "change_log")  # fmt: skip
 
