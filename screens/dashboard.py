@@ -392,5 +392,7 @@ def handover_draft(summary: ShiftSummary) -> str:
             lines.append(t(key, count=count, titles=titles + more))
     if summary.awaiting_evaluation:
         lines.append(t("handover.awaiting", count=summary.awaiting_evaluation))
+    if summary.chain_link:
+        lines.append(t("handover.chain", seq=summary.chain_seq, link=summary.chain_link))
     lines.append(t("handover.follow_up"))
     return "\n".join(lines) + "\n"

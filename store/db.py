@@ -166,9 +166,12 @@ def write_session(engine: Engine, *, actor: Actor, clock: Clock) -> Iterator[Ses
             with session.begin():
                 yield session
                 # What is still pending is logged at this flush; then the log is sealed, in the
-                # same transaction as its entries: they commit sealed or not at all.
+                # same transaction as its entries: they commit sealed or not at all. Only the
+                # entries this transaction wrote (after `log_start`, noted when it wrote its
+                # first) are sealed: an older unsealed entry is a break, never mended here.
                 session.flush()
-                seal_new_entries(session.connection())
+                if "log_start" in session.info:
+                    seal_new_entries(session.connection(), session.info["log_start"] or 0)
         except DatabaseError as exc:
             raise _translate(exc) from None
 

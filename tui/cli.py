@@ -327,11 +327,12 @@ def check(
     ctx: typer.Context,
     db: DbOption = None,
     repair: Annotated[bool, typer.Option("--repair", help=both("cli.check.repair"))] = False,
+    quick: Annotated[bool, typer.Option("--quick", help=both("cli.check.quick"))] = False,
 ) -> None:
     from tui.cli_maintenance import check_command
 
     target = _target(ctx, db)
-    raise typer.Exit(check_command(target, repair=repair, key=_key(ctx, target)))
+    raise typer.Exit(check_command(target, repair=repair, quick=quick, key=_key(ctx, target)))
 
 
 @cli.command(help=both("cli.purge"))

@@ -34,7 +34,9 @@ def restore_command(db: Path | str, backup: Path, *, key: str | None = None) -> 
     return 0
 
 
-def check_command(db: Path | str, *, repair: bool = False, key: str | None = None) -> int:
+def check_command(
+    db: Path | str, *, repair: bool = False, quick: bool = False, key: str | None = None
+) -> int:
     """Exit code 0 when the database is sound, 1 with one line per finding otherwise. With
     `repair`, derived data (search index, word counts) is rebuilt first. `db` is a SQLite file
     or a PostgreSQL URL."""
@@ -49,7 +51,7 @@ def check_command(db: Path | str, *, repair: bool = False, key: str | None = Non
     try:
         if repair:
             typer.echo(t("check.repaired", count=repair_derived_data(engine=engine)))
-        report = check_database(engine=engine)
+        report = check_database(engine=engine, quick=quick)
     finally:
         engine.dispose()
     if report.ok:

@@ -1373,6 +1373,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已重建检索索引和词语统计（{count} 条来访）",
         "Search index and word counts rebuilt ({count} visits)",
     ),
+    "cli.check.quick": (
+        "只检查上次完整检查通过之后的变更（哈希链的后段和这期间写过的记录）",
+        "Check only what changed since the last full check that passed (the chain after it and "
+        "the records written since)",
+    ),
+    "handover.chain": (
+        "· 留痕校验：第 {seq} 条 · {link}",
+        "· Audit chain: entry {seq} · {link}",
+    ),
+    "check.chain_witness": (
+        "设备「{device}」的变更日志在 {at} 之后被整体改写过："
+        "它给出的第 {seq} 条哈希与这里见证的不符",
+        "Device {device}'s change log was rewritten after {at}: its link at entry {seq} no "
+        "longer matches the one witnessed here",
+    ),
+    "sync.chain_rewritten": (
+        "注意：「{device}」的变更日志与上次见到的不一致（整体改写过），已记录；"
+        "请运行 liaison check",
+        "Warning: {device}'s change log no longer matches what was seen of it before (rewritten "
+        "whole); noted, run liaison check",
+    ),
+    "check.record_edited": (
+        "记录与变更日志不符：{table} 表记录 {row} 的「{field}」被绕过值班台改动过",
+        "A record differs from the change log: {table} record {row}, field {field}, was changed "
+        "around the desk",
+    ),
     "cli.check.repair": (
         "重建由来访派生的数据（全文检索索引、词语统计），不改动任何记录",
         "Rebuild what is derived from the visits (search index, word counts); no record changes",

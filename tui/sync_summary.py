@@ -50,4 +50,6 @@ def import_summary_lines(summary: ImportSummary) -> list[Line]:
         lines.append(Line("warning", t("sync.clock_ahead", device=device)))
     if summary.renamed:
         lines.append(Line("warning", t("sync.renamed")))
+    if summary.chain_rewritten:
+        lines.append(Line("warning", t("sync.chain_rewritten", device=summary.sender)))
     return lines

@@ -11,7 +11,13 @@ and phone. So the personal fields of an entry enter its hash only through `perso
 SHA-256(salt ‖ those fields), where the salt is random and kept in the entry's `seal` ("s:…").
 A purge replaces the values, keeps their digest in the seal ("p:…") and forgets the salt: the
 chain still verifies, everything but the removed values is still covered, and the digest cannot
-be turned back into a phone number by trying all of them (the salt is gone)."""
+be turned back into a phone number by trying all of them (the salt is gone). The purge is itself
+an entry of the chain (a redaction record, local to the device, never synced) naming the digests
+it left: an entry sealed "p:…" that no later redaction record names, or whose personal fields
+are not empty, is a break: so a seal cannot be swapped to rewrite a name or phone.
+
+Only entries this transaction wrote are ever sealed (`seal_new_entries`): an entry whose link was
+removed, or one written around the store, stays unsealed, and is a break."""
 
 from __future__ import annotations
 
@@ -34,12 +40,16 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 _COLUMNS = "seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base, seal"
-_FIRST_UNSEALED = "SELECT min(seq) FROM change_log WHERE chain IS NULL"
+_FIRST_UNSEALED = "SELECT min(seq) FROM change_log WHERE chain IS NULL AND seq > ?"
+# A redaction record's table and operation: an entry about the log itself, kept on this device
+# (sync never sends it: store.sync.exchange, store.sync.hub).
+LOG_TABLE = "change_log"
+REDACT_OP = "redact"
 _FROM = f"SELECT {_COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq LIMIT 20000"
 _BEFORE = "SELECT chain FROM change_log WHERE seq < ? ORDER BY seq DESC LIMIT 1"
 _RELINK = "UPDATE change_log SET chain = ?, seal = ? WHERE seq = ?"
 _ROW_ENTRIES = (
-    "SELECT seq, fields, seal FROM change_log"
+    "SELECT seq, hlc, device_id, fields, seal FROM change_log"
     " WHERE table_name = ? AND row_id = ? AND coalesce(clamped_hlc, hlc) < ? ORDER BY seq"
 )
 _REDACT = "UPDATE change_log SET fields = ?, seal = ? WHERE seq = ?"
@@ -72,6 +82,14 @@ class ChainVerdict:
 def chain_head(conn: Connection) -> str:
     """The last entry's link: where the next entry's chain starts."""
     return conn.exec_driver_sql(_LAST_LINK).scalar() or ""
+
+
+def head_entry(conn: Connection) -> tuple[int, str] | None:
+    """The chain's head as others can witness it: the last sealed entry's seq and link."""
+    row = conn.exec_driver_sql(
+        "SELECT seq, chain FROM change_log WHERE chain IS NOT NULL ORDER BY seq DESC LIMIT 1"
+    ).first()
+    return (int(row[0]), str(row[1])) if row is not None else None
 
 
 def chain_rows(head: str, rows: list[dict[str, Any]]) -> str:
@@ -151,12 +169,14 @@ def new_seal() -> str:
     return "s:" + os.urandom(_SALT_BYTES).hex()
 
 
-def seal_new_entries(conn: Connection) -> int:
-    """Chain any entry written without its seal, and every entry after it, in `seq` order:
-    the writing transaction's last step (store.db.write_session), so the entries and their
-    links commit together. Entries are normally sealed as they are written (`chain_rows`);
-    this finds nothing then, through a partial index. Returns how many it sealed."""
-    first = conn.exec_driver_sql(_FIRST_UNSEALED).scalar()
+def seal_new_entries(conn: Connection, after_seq: int = 0) -> int:
+    """Chain any entry this transaction wrote without its seal (those after `after_seq`, the
+    log's last entry when it began), and every entry after it, in `seq` order: the writing
+    transaction's last step (store.db.write_session), so the entries and their links commit
+    together. Entries are normally sealed as they are written (`chain_rows`); this finds nothing
+    then, through a partial index. An older unsealed entry is never sealed here: it was written
+    or unsealed around the store, and `verify_chain` names it. Returns how many it sealed."""
+    first = execute_driver(conn, _FIRST_UNSEALED, (after_seq,)).scalar()
     if first is None:
         return 0
     previous = execute_driver(conn, _BEFORE, (first,)).scalar() or ""
@@ -178,14 +198,32 @@ def seal_new_entries(conn: Connection) -> int:
 
 
 def verify_chain(
-    conn: Connection, *, progress: Callable[[int], None] | None = None
+    conn: Connection,
+    *,
+    progress: Callable[[int], None] | None = None,
+    after: tuple[int, str] | None = None,
 ) -> ChainVerdict:
-    """Recompute the whole chain. An unsealed entry outside a transaction that is writing it
-    (one written around the store) counts as broken too."""
-    previous = ""
+    """Recompute the whole chain (or, `after` = (seq, its link) as a full check found them,
+    the part after that entry: `liaison check --quick`). An unsealed entry outside a
+    transaction that is writing it (one written around the store) counts as broken too, and so
+    does a purge's seal that no redaction record names."""
+    start, previous = after if after is not None else (0, "")
     count = 0
+    if after is not None:
+        held = execute_driver(conn, "SELECT seq, chain FROM change_log WHERE seq = ?", (start,))
+        row = held.first()
+        if row is None or row.chain != previous:
+            first = execute_driver(
+                conn,
+                f"SELECT {_COLUMNS}, chain FROM change_log WHERE seq <= ? ORDER BY seq DESC",
+                (start,),
+            ).first()
+            if first is not None:
+                return ChainVerdict(0, _broken(first))
+    # Entries sealed "p:" by a purge, waiting for the redaction record that names them.
+    redacted: dict[tuple[str, str, str], Any] = {}
     result = conn.execution_options(stream_results=True, yield_per=5000).exec_driver_sql(
-        f"SELECT {_COLUMNS}, chain FROM change_log ORDER BY seq"
+        f"SELECT {_COLUMNS}, chain FROM change_log WHERE seq > {int(start)} ORDER BY seq"
     )
     for row in result:
         count += 1
@@ -195,34 +233,73 @@ def verify_chain(
             expected = None
         if row.chain is None or row.chain != expected:
             return ChainVerdict(count, _broken(row))
+        if row.seal is not None and row.seal.startswith("p:"):
+            if not _emptied(row):
+                return ChainVerdict(count, _broken(row))
+            redacted[(row.hlc, row.device_id, row.seal[2:])] = row
+        elif row.table_name == LOG_TABLE and row.op == REDACT_OP:
+            for named in _named(row.fields):
+                redacted.pop(named, None)
         previous = row.chain
         if progress is not None and count % 50_000 == 0:
             progress(count)
+    if redacted:
+        first = min(redacted.values(), key=lambda r: r.seq)
+        return ChainVerdict(count, _broken(first))
     return ChainVerdict(count, None)
+
+
+def redaction_record(redacted: list[list[str]]) -> dict[str, Any]:
+    """The fields of a redaction record: which entries a purge sealed "p:" and with what digest
+    ([stamp, device id, digest] each); never the values."""
+    return {"entries": redacted}
+
+
+def _named(fields: str) -> list[tuple[str, str, str]]:
+    try:
+        entries = json.loads(fields).get("entries", [])
+        return [(str(e[0]), str(e[1]), str(e[2])) for e in entries if len(e) == 3]
+    except (ValueError, TypeError, AttributeError, IndexError):
+        return []
+
+
+def _emptied(row: Any) -> bool:
+    """A purged entry holds no personal value any more (only what the purge left: nothing)."""
+    try:
+        fields = json.loads(row.fields)
+    except ValueError:
+        return False
+    personal = PERSONAL_FIELDS.get(row.table_name, ())
+    return all(not fields.get(name) for name in personal)
 
 
 def redact_entries(
     conn: Connection, *, table_name: str, row_id: str, values: dict[str, Any], before_stamp: str
-) -> int:
+) -> list[list[str]]:
     """Replace the personal fields of `row_id`'s entries ordered before `before_stamp` (by their
     clamped stamp if any, as sync orders them) with `values`, what the purge left in the
-    record, keeping the chain verifiable. Returns how many entries changed."""
+    record, keeping the chain verifiable.
+
+    Returns:
+        The entries newly sealed "p:" ([stamp, device id, digest] each): what the redaction
+        record that follows must name."""
     personal = PERSONAL_FIELDS[table_name]
     rows = execute_driver(conn, _ROW_ENTRIES, (table_name, row_id, before_stamp)).all()
-    updates = []
-    for seq, fields_text, seal in rows:
+    updates, sealed = [], []
+    for seq, hlc, device_id, fields_text, seal in rows:
         fields = json.loads(fields_text)
         held = {k: fields[k] for k in personal if k in fields}
         if not held or all(fields[k] == values.get(k) for k in held):
             continue
         if seal is not None and seal.startswith("s:"):
             seal = "p:" + _personal_digest(seal, fields)
+            sealed.append([hlc, device_id, seal[2:]])
         for key in held:
             fields[key] = values.get(key)
         updates.append((json.dumps(fields, ensure_ascii=False), seal, seq))
     if updates:
         execute_driver(conn, _REDACT, updates)
-    return len(updates)
+    return sealed
 
 
 def _row_link(previous: str, row: Any, seal: str | None) -> str:
@@ -324,11 +401,15 @@ __all__ = [
     "BrokenLink",
     "ChainVerdict",
     "chain_head",
+    "head_entry",
     "chain_inserts",
     "chain_rows",
     "link",
     "new_seal",
     "redact_entries",
+    "redaction_record",
+    "LOG_TABLE",
+    "REDACT_OP",
     "seal_new_entries",
     "verify_chain",
 ]

@@ -197,6 +197,26 @@ def _write_log(session: Session, ctx: WriteContext, rows: list[dict[str, Any]]) 
         insert_log_rows(session, rows)
 
 
+def log_local_entry(
+    session: Session, *, table_name: str, row_id: str, op: str, fields: Any
+) -> None:
+    """Chain an entry about this device's own log (a purge's redaction record): stamped and
+    sealed like any other, never sent by sync."""
+    ctx = write_context(session)
+    row = {
+        "hlc": _stamps(session, ctx, 1)[0],
+        "device_id": ctx.actor.device_id,
+        "deputy_id": ctx.actor.deputy_id,
+        "table_name": table_name,
+        "row_id": row_id,
+        "op": op,
+        "fields": json.dumps(fields, ensure_ascii=False),
+        "at": ctx.clock.now(),
+        "base": None,
+    }
+    insert_log_rows(session, [row])
+
+
 def insert_log_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert change-log rows, sealed in the hash chain (store.changelog.chain) as they go in.
 
@@ -208,9 +228,15 @@ def insert_log_rows(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def _head(session: Session) -> str:
-    # The last link, read once per write transaction (a session is one), then carried along.
+    # The last link, read once per write transaction (a session is one), then carried along;
+    # with it, the last entry before this transaction's first: only entries after it are this
+    # transaction's to seal (store.changelog.chain.seal_new_entries).
     head = session.info.get("chain_head")
-    return head if head is not None else chain_head(session.connection())
+    if head is not None:
+        return head
+    conn = session.connection()
+    session.info["log_start"] = conn.exec_driver_sql("SELECT max(seq) FROM change_log").scalar()
+    return chain_head(conn)
 
 
 def _set_head(session: Session, head: str) -> None:

@@ -12,6 +12,7 @@ from datetime import date, timedelta, tzinfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from store.changelog.chain import head_entry
 from store.changelog.changes import format_hlc, write_context
 from store.core.clock import day_bounds
 from store.core.errors import NotFound, StoreError
@@ -57,6 +58,11 @@ class ShiftSummary:
     turned_red_count: int
     awaiting_evaluation: int
     untriaged: int
+    # The change log's head as the shift ends (its last entry's number and the start of its
+    # link): written into the signed note, it travels to the station and the hub, an anchor
+    # of this device's chain outside it (store.sync.witness).
+    chain_seq: int = 0
+    chain_link: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,7 @@ def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSumm
         .select_from(Visit)
         .where(col(Visit.issue_id).is_(None), col(Visit.deleted_at).is_(None))
     ).one()
+    head = head_entry(session.connection())
     return ShiftSummary(
         shift_id=shift.id,
         deputy_id=shift.deputy_id,
@@ -174,6 +181,8 @@ def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSumm
         turned_red_count=red_count,
         awaiting_evaluation=int(awaiting),
         untriaged=int(untriaged),
+        chain_seq=head[0] if head else 0,
+        chain_link=head[1][:12] if head else "",
     )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Table, func
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
+from store.changelog.chain import LOG_TABLE
 from store.changelog.changes import Actor
 from store.core.clock import Clock
 from store.core.errors import SyncRefused
@@ -28,6 +29,7 @@ from store.core.files import SQLITE_HEADER
 from store.core.models import ChangeLog, Device, DeviceKind, LocalMeta, SyncPeer, new_id
 from store.db import Store, make_engine, read_session, sqlite_url, write_session
 from store.station import StationInfo, load_station, station_info
+from store.sync import witness
 from store.sync.bundle import new_station_key, open_bundle, read_header, seal_bundle
 from store.sync.identity import (
     acks_for,
@@ -65,6 +67,8 @@ class ImportSummary:
     clock_ahead: tuple[str, ...]
     # This database had been put back to an earlier state: it goes on under a new device id.
     renamed: bool = False
+    # The sender's change log was rewritten since a head of it witnessed here (see `check`).
+    chain_rewritten: bool = False
 
 
 # -- keys and vectors -----------------------------------------------------------------------------
@@ -99,7 +103,10 @@ def _device_kind(session: Session, device_id: str) -> str | None:
 
 def version_vector(conn: Connection) -> dict[str, str]:
     """For each device, the greatest stamp of its changes held here."""
-    rows = conn.exec_driver_sql("SELECT device_id, max(hlc) FROM change_log GROUP BY device_id")
+    rows = conn.exec_driver_sql(
+        "SELECT device_id, max(hlc) FROM change_log"
+        f" WHERE table_name <> '{LOG_TABLE}' GROUP BY device_id"
+    )
     return {device: hlc for device, hlc in rows}
 
 
@@ -215,7 +222,9 @@ def sync_status(*, session: Session, info: StationInfo) -> SyncStatus:
 
 def _count_since(conn: Connection, origin: str, start: str) -> int:
     log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
-    query = select(func.count()).where(log.c.device_id == origin, log.c.hlc > start)
+    query = select(func.count()).where(
+        log.c.device_id == origin, log.c.hlc > start, log.c.table_name != LOG_TABLE
+    )
     return int(conn.execute(query).scalar() or 0)
 
 
@@ -251,6 +260,7 @@ def export_bundle(
         changes = _changes_since(conn, mine, since)
         clamps = clamps_held(conn)
         acks = acks_for(session, {peer.id: _peer_vector(session, peer.id) for peer in peers})
+        chains = witness.outgoing(session, [peer.id for peer in peers])
     payload = {
         "kind": "changes",
         "vector": outgoing_vector(mine, fixes),
@@ -260,6 +270,8 @@ def export_bundle(
         # What this device believes each peer holds of its own changes: a peer put back in
         # time finds out from it (store.sync.identity).
         "acks": acks,
+        # This device's chain head, and what it holds of its peers' (store.sync.witness).
+        "chains": chains,
         "changes": changes,
         "clamps": clamps,
         "sent_at": store.clock.now().isoformat(),
@@ -290,7 +302,9 @@ def _changes_since(
         start = since.get(origin, "")
         if top <= start:
             continue
-        query = select(*columns).where(log.c.device_id == origin, log.c.hlc > start)
+        query = select(*columns).where(
+            log.c.device_id == origin, log.c.hlc > start, log.c.table_name != LOG_TABLE
+        )
         for row in conn.execute(query.order_by(log.c.hlc)):
             values = list(row)
             values[CHANGE_COLUMNS.index("at")] = _iso(values[CHANGE_COLUMNS.index("at")])
@@ -369,6 +383,13 @@ def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) ->
             since=payload.get("since"),
             acked=info.device_id in (payload.get("acks") or {}),
         )
+        chain_sound = witness.take_in(
+            session,
+            sender=header.device_id,
+            me=info.device_id,
+            chains=payload.get("chains"),
+            when=store.clock.now().isoformat(),
+        )
         sender = session.get(Device, header.device_id)
         ahead = [session.get(Device, d) for d in merged.clamped_devices]
     return ImportSummary(
@@ -376,6 +397,7 @@ def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) ->
         merge=merged,
         clock_ahead=tuple(d.name for d in ahead if d is not None),
         renamed=renamed,
+        chain_rewritten=not chain_sound,
     )
 
 

@@ -34,14 +34,16 @@ from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session
 
+from store.changelog.chain import LOG_TABLE
 from store.changelog.field_clock import chunks
 from store.core.clock import Clock
 from store.core.dialect import database_url, is_postgres_target, shown_target
 from store.core.errors import StationMissing, SyncRefused
 from store.core.files import DatabaseTarget, is_sqlite_file
-from store.core.models import ChangeLog, Device, DeviceKind, Station, SyncConflict
+from store.core.models import ChangeLog, Device, DeviceKind, LocalMeta, Station, SyncConflict
 from store.db import Store, make_engine, read_session, write_session
 from store.station import HUB_META, StationIn, StationInfo, init_station, load_station, open_store
+from store.sync import witness
 from store.sync.exchange import version_vector
 from store.sync.identity import (
     Repairs,
@@ -212,8 +214,25 @@ def push_to_hub(*, station: Store, hub: Store) -> HubExchange:
         since = resend_since(since, Repairs(refetch={}, resend=dict(fixes.resend)))
         changes = _changes_since(conn, since)
         clamps = [c for c in clamps_held(conn) if c[0] in since]
+        chains = {"head": witness.chain_head_at(conn)}
+    with read_session(hub.engine) as session:
+        held = session.get(LocalMeta, witness.WITNESS + info.device_id)
+    if held is not None:
+        # The hub holds a head of this station's chain: prove it from the log as it is now.
+        seq = int(held.value.split(" ")[0])
+        with read_session(station.engine) as session:
+            chains["proofs"] = {
+                hub_info.device_id: [seq, witness.link_at(session.connection(), seq)]
+            }
     with write_session(hub.engine, actor=hub_info.actor(), clock=hub.clock) as session:
         merged = _merge(session, changes, clamps)
+        witness.take_in(
+            session,
+            sender=info.device_id,
+            me=hub_info.device_id,
+            chains=chains,
+            when=hub.clock.now().isoformat(),
+        )
     if fixes.resend:
         with write_session(station.engine, actor=info.actor(), clock=station.clock) as session:
             settle_repairs(session, fixes, since=None, acked=True)
@@ -318,7 +337,8 @@ def _changes_since(conn: Connection, since: dict[str, str]) -> list[list[Any]]:
             .where(
                 log.c.device_id == origin,
                 log.c.hlc > start,
-                log.c.table_name.not_in(sorted(CONFIGURATION_TABLES)),
+                # Configuration stays home; a device's records about its own log never leave it.
+                log.c.table_name.not_in(sorted(CONFIGURATION_TABLES | {LOG_TABLE})),
             )
             .order_by(log.c.hlc)
         )

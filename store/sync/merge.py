@@ -136,7 +136,7 @@ def merge_changes(
             if table == Constituent.__tablename__:
                 # A purge that came in (or came before an older change did) removes the old
                 # values from the log here too, before the rows are computed from it.
-                redact_purged(conn, ids)
+                redact_purged(session, ids)
             # The rows' whole log, read once: for their values and for their conflicts.
             logged = row_changes(conn, table, ids)
             applied = _apply_rows(conn, model, ids, logged)

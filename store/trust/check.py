@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from store.changelog.chain import verify_chain
+from store.changelog.chain import LOG_TABLE, verify_chain
 from store.core.models import SEED_DEVICE, SYNCED_TABLES, Setting
 from store.hot_words.word_index import rebuild_visit_words, word_index_faults
 from store.search.index import install_search_index, search_index_faults
+from store.trust.records import record_mismatches, touched_rows
 
 # Migration 0002 writes the seeded categories and settings under this device, with no log entry:
 # every device seeds the same rows, so there is nothing to sync.
@@ -50,29 +51,74 @@ def _table_key(name: str) -> str:
 SYNCED = {model.__tablename__: _table_key(str(model.__tablename__)) for model in SYNCED_TABLES}
 
 
-def check_database(*, engine: Engine) -> CheckReport:
+def check_database(*, engine: Engine, quick: bool = False) -> CheckReport:
     """Check a station database and report everything that is off.
 
-    Reads only. A file SQLite cannot read at all gives a single `check.unreadable` finding.
+    A full check reads everything and, when the log and the records are sound, notes how far
+    it got (local bookkeeping, the only write). A file SQLite cannot read at all gives a single
+    `check.unreadable` finding.
 
     Args:
         engine: the station's engine (`store.db.make_engine`).
+        quick: check only what the log says changed since the last full check that passed (the
+            chain after it, the records written after it); all of it when there was none.
     Returns:
         A CheckReport; `ok` is True when there are no findings.
     """
     findings: list[Finding] = []
     try:
         with engine.connect() as conn:
+            mark = _mark(conn) if quick else None
             if conn.dialect.name == "sqlite":
                 findings += _sqlite_checks(conn)
             else:
                 findings += _derived_checks(conn)
             if not any(f.key == "check.integrity" for f in findings):
-                findings += _invariants(conn)
+                findings += _invariants(conn, mark)
+            last = conn.exec_driver_sql(
+                "SELECT seq, chain FROM change_log ORDER BY seq DESC LIMIT 1"
+            ).first()
             conn.rollback()
     except DBAPIError:
         return CheckReport([Finding("check.unreadable")])
+    trusted = not any(f.key in _UNTRUSTED for f in findings)
+    if trusted and last is not None and last.chain is not None:
+        _set_mark(engine, int(last.seq), str(last.chain))
     return CheckReport(findings)
+
+
+# A check that found these cannot vouch for the log and the records up to where it got.
+_UNTRUSTED = {"check.integrity", "check.chain_broken", "check.record_edited", "check.schema"}
+_MARK_SEQ, _MARK_CHAIN = "check_seq", "check_chain"
+
+
+def _mark(conn: Connection) -> tuple[int, str] | None:
+    """Where the last full check that passed got to: (seq, its link)."""
+    try:
+        rows = dict(
+            conn.execute(
+                text("SELECT key, value FROM local_meta WHERE key IN (:s, :c)"),
+                {"s": _MARK_SEQ, "c": _MARK_CHAIN},
+            ).all()
+        )
+    except DBAPIError:
+        return None
+    if _MARK_SEQ in rows and _MARK_CHAIN in rows:
+        return int(rows[_MARK_SEQ]), str(rows[_MARK_CHAIN])
+    return None
+
+
+def _set_mark(engine: Engine, seq: int, chain: str) -> None:
+    try:
+        with engine.execution_options(write=True).begin() as conn:
+            for key, value in ((_MARK_SEQ, str(seq)), (_MARK_CHAIN, chain)):
+                conn.execute(text("DELETE FROM local_meta WHERE key = :k"), {"k": key})
+                conn.execute(
+                    text("INSERT INTO local_meta (key, value) VALUES (:k, :v)"),
+                    {"k": key, "v": value},
+                )
+    except DBAPIError:
+        pass  # a read-only file: the next quick check is a full one
 
 
 def repair_derived_data(*, engine: Engine) -> int:
@@ -111,8 +157,8 @@ def _sqlite_checks(conn: Connection) -> list[Finding]:
     return findings
 
 
-def _chain(conn: Connection) -> list[Finding]:
-    verdict = verify_chain(conn)
+def _chain(conn: Connection, mark: tuple[int, str] | None = None) -> list[Finding]:
+    verdict = verify_chain(conn, after=mark)
     if verdict.broken is None:
         return []
     b = verdict.broken
@@ -149,7 +195,7 @@ def _count(conn: Connection, sql: str, **params: Any) -> tuple[int, Any]:
     return int(count or 0), first
 
 
-def _invariants(conn: Connection) -> list[Finding]:
+def _invariants(conn: Connection, mark: tuple[int, str] | None = None) -> list[Finding]:
     have = set(inspect(conn).get_table_names())
     needed = set(SYNCED) | {"change_log", "local_meta"}
     if not needed <= have:
@@ -161,9 +207,40 @@ def _invariants(conn: Connection) -> list[Finding]:
             findings.append(Finding(key, {"table": "issue", "count": count, "first": first}))
     findings += _log_matches_rows(conn)
     findings += _rows_have_inserts(conn)
-    findings += _chain(conn)
+    findings += _chain(conn, mark)
+    findings += _records(conn, mark)
+    findings += _witnessed(conn)
     findings += _hlc_order(conn)
     return findings
+
+
+def _witnessed(conn: Connection) -> list[Finding]:
+    """Devices whose chain no longer extends a head this database witnessed (store.sync.witness):
+    their logs were rewritten, links and all."""
+    from store.sync.witness import findings as witness_findings
+
+    out = []
+    for device_id, seq, when in witness_findings(conn):
+        name = conn.execute(
+            text("SELECT name FROM device WHERE id = :d"), {"d": device_id}
+        ).scalar()
+        out.append(
+            Finding(
+                "check.chain_witness",
+                {"device": name or device_id[:8], "seq": seq, "at": when[:16]},
+            )
+        )
+    return out
+
+
+def _records(conn: Connection, mark: tuple[int, str] | None) -> list[Finding]:
+    """Records that differ from what their log says (edited around the store)."""
+    only = touched_rows(conn, mark[0]) if mark is not None else None
+    mismatches = record_mismatches(conn, only=only)
+    return [
+        Finding("check.record_edited", {"table": m.table, "row": m.row_id, "field": m.field})
+        for m in mismatches
+    ]
 
 
 _ISSUE_RULES: tuple[tuple[str, str], ...] = (
@@ -219,7 +296,8 @@ _ISSUE_RULES: tuple[tuple[str, str], ...] = (
 
 def _log_matches_rows(conn: Connection) -> list[Finding]:
     findings = []
-    names = ", ".join(f"'{name}'" for name in SYNCED)
+    # Synced tables, and the log's records about itself (a purge's redaction records).
+    names = ", ".join(f"'{name}'" for name in [*SYNCED, LOG_TABLE])
     count, first = _count(
         conn, f"SELECT count(*), min(seq) FROM change_log WHERE table_name NOT IN ({names})"
     )

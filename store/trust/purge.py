@@ -17,11 +17,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, text
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from store.changelog.chain import PERSONAL_FIELDS, redact_entries
-from store.changelog.changes import write_context
+from store.changelog.chain import (
+    LOG_TABLE,
+    PERSONAL_FIELDS,
+    REDACT_OP,
+    redact_entries,
+    redaction_record,
+)
+from store.changelog.changes import log_local_entry, write_context
 from store.changelog.conflict_list import derive_conflicts, listed_rows
 from store.changelog.field_clock import chunks
 from store.core.models import ChangeLog, Constituent
@@ -29,6 +35,8 @@ from store.core.paging import PAGE_SIZE, Page
 from store.core.settings import load_settings
 from store.core.validation import mask_phone
 
+# The row a redaction record is about: the change log itself.
+REDACTION_ROW = "redaction"
 # What a purged resident's personal fields hold from then on.
 PURGED_VALUES: dict[str, Any] = {
     "name": "",
@@ -162,17 +170,19 @@ def purge_residents(
             person.id_number = PURGED_VALUES["id_number"]
             person.purged_at = now
         session.flush()
-        entries += redact_purged(conn, part)
+        entries += redact_purged(session, part)
         if progress is not None:
             progress(min((done + 1) * 500, len(ids)), len(ids))
     return PurgeResult(residents=len(ids), entries=entries, cutoff=cutoff)
 
 
-def redact_purged(conn: Connection, row_ids: Iterable[str]) -> int:
+def redact_purged(session: Session, row_ids: Iterable[str]) -> int:
     """Remove purged residents' old values from this device's change-log entries: every entry
     ordered before a row's purge (by its stamp, as sync orders changes) takes the purge's
-    values. Idempotent; also run by every merge, since an entry may arrive after its purge.
-    Returns how many entries changed."""
+    values, and a redaction record chained after them names what was removed by its digest
+    (store.changelog.chain). Idempotent; also run by every merge, since an entry may arrive
+    after its purge. Returns how many entries changed."""
+    conn = session.connection()
     table = Constituent.__tablename__
     purges: dict[str, tuple[str, dict[str, Any]]] = {}
     log = ChangeLog.__table__  # type: ignore[attr-defined]
@@ -187,13 +197,21 @@ def redact_purged(conn: Connection, row_ids: Iterable[str]) -> int:
         for row_id, stamp, fields in found:
             if row_id not in purges or stamp > purges[row_id][0]:
                 purges[row_id] = (stamp, json.loads(fields))
-    changed = 0
+    sealed: list[list[str]] = []
     for row_id, (stamp, fields) in purges.items():
         values = {k: fields.get(k, PURGED_VALUES[k]) for k in PERSONAL_FIELDS[table]}
-        changed += redact_entries(
+        sealed += redact_entries(
             conn, table_name=table, row_id=row_id, values=values, before_stamp=stamp
         )
-    if changed:
+    changed = len(sealed)
+    if sealed:
+        log_local_entry(
+            session,
+            table_name=LOG_TABLE,
+            row_id=REDACTION_ROW,
+            op=REDACT_OP,
+            fields=redaction_record(sealed),
+        )
         # The conflict list holds losing values of these rows: derived again from the log.
         listed = listed_rows(conn, table, purges)
         if listed:

@@ -123,8 +123,8 @@ def test_entries_are_sealed_as_they_are_written(
     found: list[int] = []
     real = db_module.seal_new_entries
 
-    def counted(conn):  # type: ignore[no-untyped-def]
-        found.append(real(conn))
+    def counted(conn, after=0):  # type: ignore[no-untyped-def]
+        found.append(real(conn, after))
         return found[-1]
 
     monkeypatch.setattr(db_module, "seal_new_entries", counted)
@@ -133,11 +133,21 @@ def test_entries_are_sealed_as_they_are_written(
     assert check_database(engine=store.engine).ok
 
 
-def test_entries_written_around_the_store_are_sealed_at_commit(
+def test_an_entry_edited_and_unsealed_is_never_sealed_again(
     store: Store, make_issue: Callable[..., IssueRow], make_visit: Callable[..., VisitRow]
 ) -> None:
+    """Issue 15, 2(a): `UPDATE change_log SET fields=<edited>, chain=NULL` followed by any
+    ordinary write used to be re-sealed at commit, and the check passed. Only entries the
+    writing transaction made are sealed now: the edited one is named."""
     make_issue(tier=Tier.village, name=NAME, phone=PHONE)
-    # Some entries lose their links (as a tool writing entries without them would leave them).
-    _tamper(store, "UPDATE change_log SET chain = NULL WHERE seq % 3 = 0")
+    (seq,) = _rows(store, "SELECT min(seq) FROM change_log WHERE table_name = 'issue'")[0]
+    _tamper(
+        store,
+        "UPDATE change_log SET fields = replace(fields, '路灯', '水管'), chain = NULL"
+        " WHERE seq = :seq",
+        seq=seq,
+    )
     make_visit(text="再记一条", name="李四", phone="13811112222")
-    assert check_database(engine=store.engine).ok
+    report = check_database(engine=store.engine)
+    broken = [f for f in report.findings if f.key == "check.chain_broken"]
+    assert broken and broken[0].params["seq"] == seq

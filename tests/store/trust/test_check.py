@@ -101,7 +101,8 @@ def test_a_visit_whose_issue_is_gone(station_path: Path, issue: IssueRow, db) ->
 
 def test_a_visit_of_a_deleted_issue(station_path: Path, issue: IssueRow, db) -> None:  # type: ignore[no-untyped-def]
     db.execute("UPDATE issue SET deleted_at = '2026-11-24 03:00:00' WHERE id = ?", (issue.id,))
-    assert _keys(_check(station_path)) == {"check.visit_issue_deleted"}
+    # Deleted around the store: the record no longer matches its log either (issue 15).
+    assert _keys(_check(station_path)) == {"check.visit_issue_deleted", "check.record_edited"}
 
 
 def test_a_wrong_visit_count(station_path: Path, issue: IssueRow, db) -> None:  # type: ignore[no-untyped-def]
@@ -123,7 +124,7 @@ def test_a_wrong_visit_count(station_path: Path, issue: IssueRow, db) -> None:  
 )
 def test_inconsistent_issue_dates(station_path: Path, db, sql: str, key: str) -> None:  # type: ignore[no-untyped-def]
     db.execute(sql)
-    assert _keys(_check(station_path)) == {key}
+    assert _keys(_check(station_path)) == {key, "check.record_edited"}
 
 
 def test_a_row_the_change_log_names_is_gone(
@@ -171,9 +172,11 @@ def test_a_foreign_key_violation(station_path: Path, issue: IssueRow, db) -> Non
     (visit_id,) = db.execute("SELECT id FROM visit").fetchone()
     db.execute("UPDATE visit SET village_id = 'no-such-village' WHERE id = ?", (visit_id,))
     report = _check(station_path)
-    (finding,) = report.findings
+    finding, edited = report.findings
     assert finding.key == "check.foreign_key"
     assert finding.params == {"table": "visit", "parent": "village", "count": 1, "first": visit_id}
+    assert edited.key == "check.record_edited"
+    assert edited.params == {"table": "visit", "row": visit_id, "field": "village_id"}
     _assert_private(report)
 
 
@@ -182,7 +185,8 @@ def test_stamps_that_go_backwards(station_path: Path, db) -> None:  # type: igno
     db.execute("UPDATE change_log SET hlc = '000000000000001.00000' WHERE seq = ?", (seq,))
     report = _check(station_path)
     found = {f.key: f.params for f in report.findings}
-    assert found.keys() == {"check.hlc_order", "check.chain_broken"}
+    # The edited entry no longer wins its fields, so its record differs from the log too.
+    assert found.keys() == {"check.hlc_order", "check.chain_broken", "check.record_edited"}
     assert found["check.hlc_order"]["first"] == seq
     # An entry edited around the store breaks the hash chain there, too.
     assert found["check.chain_broken"]["seq"] == seq
@@ -194,8 +198,9 @@ def test_other_devices_stamps_are_not_ordered_by_seq(station_path: Path, db) -> 
         "UPDATE change_log SET hlc = '000000000000001.00000', device_id = 'laptop' WHERE seq = ?",
         (seq,),
     )
-    # Only the hash chain notices the edit: another device's stamps follow their own order.
-    assert _keys(_check(station_path)) == {"check.chain_broken"}
+    # The hash chain notices the edit (another device's stamps follow their own order), and the
+    # record no longer matches what the edited log says of it.
+    assert _keys(_check(station_path)) == {"check.chain_broken", "check.record_edited"}
 
 
 def test_a_damaged_file(station_path: Path, issue: IssueRow, store) -> None:  # type: ignore[no-untyped-def]
