@@ -11,9 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from store.core.enums import DayKind
+from store.core.rows import live
 
 # A window of N working days never spans more than this many calendar days per working day:
 # a guard against a calendar with every day marked a holiday.
@@ -59,7 +60,5 @@ def load_work_calendar(*, session: Session) -> WorkCalendar:
     from store.core.models import CalendarDay  # models import this module's neighbours, not it
     from store.core.official_calendar import official_kinds
 
-    rows = session.exec(
-        select(CalendarDay.day, CalendarDay.kind).where(col(CalendarDay.deleted_at).is_(None))
-    ).all()
+    rows = session.exec(select(CalendarDay.day, CalendarDay.kind).where(live(CalendarDay))).all()
     return WorkCalendar(station={day: DayKind(kind) for day, kind in rows}, official=official_kinds)

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from store.core.models import Channel, Colour, Issue, IssueStatus, Tier
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.issue_rows import (
     RANK_COLOUR,
@@ -80,7 +81,7 @@ def _scope_clauses(filters: BoardFilter, today: date) -> list[ColumnElement[bool
     scope = filters.scope
     if scope is None:
         return [open_clause()]
-    clauses: list[ColumnElement[bool]] = [col(Issue.deleted_at).is_(None)]
+    clauses: list[ColumnElement[bool]] = [live(Issue)]
     if scope in (Scope.evaluated, Scope.satisfied):
         assert filters.evaluated_from is not None and filters.evaluated_to is not None
         clauses.append(

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from store.core.errors import IssueNotFound
 from store.core.models import Constituent, Issue, IssueStatus, Unit, Village, Visit
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import live
 from store.core.validation import mask_phone
 from store.trust.reveals import log_reveal
 
@@ -35,14 +36,14 @@ def _awaiting():  # type: ignore[no-untyped-def]
     return (
         col(Issue.status) == IssueStatus.closed,
         col(Issue.satisfaction).is_(None),
-        col(Issue.deleted_at).is_(None),
+        live(Issue),
     )
 
 
 def _first_visit(session: Session, issue_id: str) -> Visit | None:
     return session.exec(
         select(Visit)
-        .where(Visit.issue_id == issue_id, col(Visit.deleted_at).is_(None))
+        .where(Visit.issue_id == issue_id, live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
         .limit(1)
     ).first()
@@ -68,7 +69,7 @@ def list_follow_ups(
         person = session.get(Constituent, first.constituent_id) if first else None
         residents = session.exec(
             select(func.count(func.distinct(Visit.constituent_id))).where(
-                Visit.issue_id == issue.id, col(Visit.deleted_at).is_(None)
+                Visit.issue_id == issue.id, live(Visit)
             )
         ).one()
         assert issue.closed_on is not None

@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from store.core.models import Category, Colour, Deputy, Issue, IssueStatus, Tier, Unit, Village
+from store.core.rows import live
 from store.core.rules import closed_colour, open_colour
 from store.core.settings import StationSettings, load_settings
 
@@ -53,7 +54,7 @@ def rows_query():  # type: ignore[no-untyped-def]
         .join(Village, col(Village.id) == Issue.village_id)
         .join(Category, col(Category.id) == Issue.category_id)
         .outerjoin(_Lead, col(_Lead.id) == Issue.lead_deputy_id)
-        .where(col(Issue.deleted_at).is_(None))
+        .where(live(Issue))
     )
 
 
@@ -99,7 +100,7 @@ def to_row(
 
 
 def open_clause() -> ColumnElement[bool]:
-    return and_(col(Issue.status) != IssueStatus.closed, col(Issue.deleted_at).is_(None))
+    return and_(col(Issue.status) != IssueStatus.closed, live(Issue))
 
 
 def get_issue_row(*, session: Session, issue_id: str, today: date) -> IssueRow | None:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from store.changelog.changes import format_hlc, write_context
 from store.core.clock import day_bounds
-from store.core.errors import NotFound, StoreError
+from store.core.errors import NotFound, ShiftNotFound, StoreError
 from store.core.models import (
     ChangeLog,
     ChangeOp,
@@ -25,6 +25,7 @@ from store.core.models import (
     Shift,
     Visit,
 )
+from store.core.rows import get_live, live
 from store.core.rules import evaluation_reopens
 from store.core.validation import clean_text
 
@@ -72,10 +73,7 @@ class ShiftState:
 
 
 def _shift(session: Session, shift_id: str) -> Shift:
-    shift = session.get(Shift, shift_id)
-    if shift is None or shift.deleted_at is not None:
-        raise NotFound("error.shift_not_found")
-    return shift
+    return get_live(session, Shift, shift_id, ShiftNotFound)
 
 
 def _hlc_bounds(day: date, tz: tzinfo) -> tuple[str, str]:
@@ -127,7 +125,7 @@ def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSumm
             col(ChangeLog.fields).contains('"issue_id"'),
         )
     ).one()
-    is_open = (col(Issue.status) != IssueStatus.closed, col(Issue.deleted_at).is_(None))
+    is_open = (col(Issue.status) != IssueStatus.closed, live(Issue))
     yellow, yellow_count = _named(
         session, [*is_open, Issue.warn_on == day, col(Issue.due_on) >= day]
     )
@@ -152,13 +150,11 @@ def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSumm
         .where(
             Issue.status == IssueStatus.closed,
             col(Issue.satisfaction).is_(None),
-            col(Issue.deleted_at).is_(None),
+            live(Issue),
         )
     ).one()
     untriaged = session.exec(
-        select(func.count())
-        .select_from(Visit)
-        .where(col(Visit.issue_id).is_(None), col(Visit.deleted_at).is_(None))
+        select(func.count()).select_from(Visit).where(col(Visit.issue_id).is_(None), live(Visit))
     ).one()
     return ShiftSummary(
         shift_id=shift.id,

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from store.changelog.changes import write_context
-from store.core.errors import FieldInvalid, NotFound, StoreError
+from store.core.errors import DeputyNotFound, FieldInvalid, StoreError
 from store.core.models import Deputy, LocalMeta
+from store.core.rows import get_live
 
 PIN_MIN, PIN_MAX = 4, 8
 MAX_WRONG = 5
@@ -36,10 +37,7 @@ def _hasher():  # type: ignore[no-untyped-def]
 
 
 def _deputy(session: Session, deputy_id: str) -> Deputy:
-    deputy = session.get(Deputy, deputy_id)
-    if deputy is None or deputy.deleted_at is not None:
-        raise NotFound("error.deputy_not_found")
-    return deputy
+    return get_live(session, Deputy, deputy_id, DeputyNotFound)
 
 
 def clean_pin(pin: str) -> str:

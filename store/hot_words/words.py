@@ -33,6 +33,7 @@ from sqlmodel import Session, col, select
 from store.core.dialect import contains_word_sql, word_ids_join
 from store.core.models import Visit, Word, WordDay, WordScope, WordVisit
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import live
 from store.desk.visits import VisitRow, _row_query, _to_row
 
 # Terms of the station's work that jieba's general dictionary cuts in two (飞线|充电); from the 28
@@ -191,7 +192,7 @@ def words_of_issues(*, session: Session, issue_ids: list[str]) -> dict[str, set[
     rows = session.execute(
         select(Visit.issue_id, WordVisit.word_ids)
         .join(WordVisit, col(WordVisit.visit_id) == Visit.id)
-        .where(col(Visit.issue_id).in_(issue_ids), col(Visit.deleted_at).is_(None))
+        .where(col(Visit.issue_id).in_(issue_ids), live(Visit))
     ).all()
     ids_by_issue = {
         issue_id: {int(i) for _, ids in group for i in ids.strip(",").split(",") if i}

@@ -30,6 +30,7 @@ from store.core.models import (
     Visit,
     VisitKind,
 )
+from store.core.rows import live
 from store.core.rules import closed_colour, open_colour
 from store.core.settings import StationSettings, load_settings
 from store.core.validation import mask_numbers, mask_phone
@@ -86,9 +87,7 @@ def export_ledger(
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise LedgerUnreadable("ledger.unsupported")
-    total = session.exec(
-        select(func.count()).select_from(Visit).where(col(Visit.deleted_at).is_(None))
-    ).one()
+    total = session.exec(select(func.count()).select_from(Visit).where(live(Visit))).one()
     rows = _ledger_rows(session, today=today, reveal=reveal, total=total, progress=progress)
     partial = out.with_name(out.name + ".part")
     try:
@@ -130,9 +129,9 @@ def _query() -> Any:
         .join(Village, col(Village.id) == Visit.village_id)
         .join(Category, col(Category.id) == Visit.category_id)
         .outerjoin(Deputy, col(Deputy.id) == Visit.deputy_id)
-        .outerjoin(Issue, and_(col(Issue.id) == Visit.issue_id, col(Issue.deleted_at).is_(None)))
+        .outerjoin(Issue, and_(col(Issue.id) == Visit.issue_id, live(Issue)))
         .outerjoin(Unit, col(Unit.id) == Issue.unit_id)
-        .where(col(Visit.deleted_at).is_(None))
+        .where(live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
     )
 
@@ -186,7 +185,7 @@ def _load_verdicts(session: Session, page: Sequence[Any], verdicts: dict[str, st
         verdicts[issue_id] = None
     for issue_id, satisfaction in session.exec(
         select(Evaluation.issue_id, Evaluation.satisfaction)
-        .where(col(Evaluation.issue_id).in_(wanted), col(Evaluation.deleted_at).is_(None))
+        .where(col(Evaluation.issue_id).in_(wanted), live(Evaluation))
         .order_by(col(Evaluation.at), col(Evaluation.id))
     ).all():
         verdicts[issue_id] = satisfaction

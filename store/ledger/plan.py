@@ -31,6 +31,7 @@ from store.core.models import (
     VisitKind,
     new_id,
 )
+from store.core.rows import live
 from store.core.rules import due_dates, evaluation_reopens
 from store.core.settings import StationSettings, load_settings
 from store.core.validation import clean_name, clean_phone, clean_text, summarise
@@ -192,22 +193,13 @@ def _instant(row: _Row, tz: ZoneInfo) -> datetime:
 
 def _lookups(session: Session) -> _Lookups:
     units: dict[str, list[tuple[str, Tier]]] = {}
-    for unit in session.exec(select(Unit).where(col(Unit.deleted_at).is_(None))).all():
+    for unit in session.exec(select(Unit).where(live(Unit))).all():
         units.setdefault(unit.name, []).append((unit.id, Tier(unit.tier)))
     return _Lookups(
-        categories={
-            c.name: c.id
-            for c in session.exec(select(Category).where(col(Category.deleted_at).is_(None)))
-        },
+        categories={c.name: c.id for c in session.exec(select(Category).where(live(Category)))},
         units=units,
-        deputies={
-            d.name: d.id
-            for d in session.exec(select(Deputy).where(col(Deputy.deleted_at).is_(None)))
-        },
-        villages={
-            v.name: v.id
-            for v in session.exec(select(Village).where(col(Village.deleted_at).is_(None)))
-        },
+        deputies={d.name: d.id for d in session.exec(select(Deputy).where(live(Deputy)))},
+        villages={v.name: v.id for v in session.exec(select(Village).where(live(Village)))},
     )
 
 
@@ -371,7 +363,7 @@ def _existing_keys(session: Session, rows: list[_Row], station_id: str, tz: Zone
         .where(
             col(Visit.received_at) >= start,
             col(Visit.received_at) < end,
-            col(Visit.deleted_at).is_(None),
+            live(Visit),
         )
     )
     for received_at, phone, name, village, text in session.exec(query):
@@ -420,7 +412,7 @@ def _constituents(
     for chunk in _chunks(phones):
         for person in session.exec(
             select(Constituent)
-            .where(col(Constituent.phone).in_(chunk), col(Constituent.deleted_at).is_(None))
+            .where(col(Constituent.phone).in_(chunk), live(Constituent))
             .order_by(col(Constituent.updated_at).desc())
         ):
             ids.setdefault((person.phone, person.name), person.id)

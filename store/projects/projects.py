@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
-from store.core.errors import FieldInvalid, IssueNotFound, NotFound, StoreError
+from store.core.errors import DeputyNotFound, FieldInvalid, IssueNotFound, NotFound, StoreError
 from store.core.models import (
     Category,
     Deputy,
@@ -31,6 +31,7 @@ from store.core.models import (
     Village,
 )
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import get_live, live
 from store.core.settings import load_settings
 from store.core.validation import TEXT_MAX, strip_controls
 from store.desk.issue_rows import IssueRow, rows_query, to_row
@@ -144,7 +145,7 @@ _Lead = aliased(Deputy)
 
 
 def _live_links():  # type: ignore[no-untyped-def]
-    return col(MicroProjectIssue.deleted_at).is_(None)
+    return live(MicroProjectIssue)
 
 
 def _issue_counts():  # type: ignore[no-untyped-def]
@@ -163,7 +164,7 @@ def _milestone_counts():  # type: ignore[no-untyped-def]
             func.count().label("total"),
             func.count(col(Milestone.done_on)).label("done"),
         )
-        .where(col(Milestone.deleted_at).is_(None))
+        .where(live(Milestone))
         .group_by(col(Milestone.micro_project_id))
         .subquery()
     )
@@ -186,7 +187,7 @@ def _rows_query():  # type: ignore[no-untyped-def]
         .outerjoin(Category, col(Category.id) == MicroProject.category_id)
         .outerjoin(issues, issues.c.micro_project_id == MicroProject.id)
         .outerjoin(milestones, milestones.c.micro_project_id == MicroProject.id)
-        .where(col(MicroProject.deleted_at).is_(None))
+        .where(live(MicroProject))
     )
 
 
@@ -227,7 +228,7 @@ def list_projects(
     Args:
         published_only: only those on the publication list (公示).
     """
-    where = [col(MicroProject.deleted_at).is_(None)]
+    where = [live(MicroProject)]
     if published_only:
         where.append(col(MicroProject.published).is_(True))
     total = session.exec(select(func.count()).select_from(MicroProject).where(*where)).one()
@@ -253,9 +254,7 @@ def project_issues(
         MicroProjectIssue.micro_project_id == project_id, _live_links()
     )
     total = session.exec(
-        select(func.count())
-        .select_from(Issue)
-        .where(col(Issue.id).in_(linked), col(Issue.deleted_at).is_(None))
+        select(func.count()).select_from(Issue).where(col(Issue.id).in_(linked), live(Issue))
     ).one()
     settings = load_settings(session=session)
     found = session.exec(
@@ -273,7 +272,7 @@ def list_milestones(
     *, session: Session, project_id: str, limit: int = PAGE_SIZE, offset: int = 0
 ) -> Page[MilestoneRow]:
     """A project's milestones in the order they were added."""
-    where = (Milestone.micro_project_id == project_id, col(Milestone.deleted_at).is_(None))
+    where = (Milestone.micro_project_id == project_id, live(Milestone))
     total = session.exec(select(func.count()).select_from(Milestone).where(*where)).one()
     found = session.exec(
         select(Milestone)
@@ -326,7 +325,7 @@ def project_of_issue(*, session: Session, issue_id: str) -> ProjectRow | None:
         .where(
             MicroProjectIssue.issue_id == issue_id,
             _live_links(),
-            col(MicroProject.deleted_at).is_(None),
+            live(MicroProject),
         )
     ).first()
     return None if project_id is None else get_project_row(session=session, project_id=project_id)
@@ -345,9 +344,9 @@ def linkable_issues(
     in_a_project = (
         select(MicroProjectIssue.issue_id)
         .join(MicroProject, col(MicroProject.id) == MicroProjectIssue.micro_project_id)
-        .where(_live_links(), col(MicroProject.deleted_at).is_(None))
+        .where(_live_links(), live(MicroProject))
     )
-    where = [col(Issue.deleted_at).is_(None), col(Issue.id).not_in(in_a_project)]
+    where = [live(Issue), col(Issue.id).not_in(in_a_project)]
     if project.category_id is not None:
         where.append(Issue.category_id == project.category_id)
     total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
@@ -371,16 +370,11 @@ def linkable_issues(
 
 
 def _project(session: Session, project_id: str) -> MicroProject:
-    project = session.get(MicroProject, project_id)
-    if project is None or project.deleted_at is not None:
-        raise ProjectNotFound()
-    return project
+    return get_live(session, MicroProject, project_id, ProjectNotFound)
 
 
 def _free_issue(session: Session, issue_id: str) -> Issue:
-    issue = session.get(Issue, issue_id)
-    if issue is None or issue.deleted_at is not None:
-        raise IssueNotFound()
+    issue = get_live(session, Issue, issue_id, IssueNotFound)
     taken = project_of_issue(session=session, issue_id=issue_id)
     if taken is not None:
         raise IssueInProject(title=taken.title)
@@ -388,10 +382,7 @@ def _free_issue(session: Session, issue_id: str) -> Issue:
 
 
 def _deputy(session: Session, deputy_id: str) -> Deputy:
-    deputy = session.get(Deputy, deputy_id)
-    if deputy is None or deputy.deleted_at is not None:
-        raise NotFound("error.deputy_not_found")
-    return deputy
+    return get_live(session, Deputy, deputy_id, DeputyNotFound)
 
 
 def _common(values: Sequence[str]) -> str | None:
@@ -512,9 +503,7 @@ def complete_milestone(
     Raises:
         MilestoneNotFound, MilestoneDone.
     """
-    milestone = session.get(Milestone, milestone_id)
-    if milestone is None or milestone.deleted_at is not None:
-        raise MilestoneNotFound()
+    milestone = get_live(session, Milestone, milestone_id, MilestoneNotFound)
     if milestone.done_on is not None:
         raise MilestoneDone()
     milestone.done_on = done_on or today_of(write_context(session).clock)

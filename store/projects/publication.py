@@ -17,10 +17,11 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from store.core.models import Colour, MicroProject, ProjectStatus, Station
 from store.core.paging import Page
+from store.core.rows import live
 from store.projects.projects import (
     MilestoneRow,
     ProjectRow,
@@ -96,7 +97,7 @@ def build_publication(*, session: Session, today: date) -> Publication:
                 colours=dict(Counter(issue.colour for issue in issues)),
             )
         )
-    station = session.exec(select(Station.name).where(col(Station.deleted_at).is_(None))).first()
+    station = session.exec(select(Station.name).where(live(Station))).first()
     return Publication(station=station or "", as_of=today, projects=tuple(projects))
 
 

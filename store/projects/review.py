@@ -31,6 +31,7 @@ from store.core.models import (
     Unit,
 )
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import get_live, live
 from store.core.settings import StationSettings, load_settings
 from store.reports.stats import Period
 
@@ -136,7 +137,7 @@ def _review(session: Session, quarter: str) -> QuarterlyReview | None:
         select(QuarterlyReview)
         .where(
             QuarterlyReview.quarter == quarter_code(quarter),
-            col(QuarterlyReview.deleted_at).is_(None),
+            live(QuarterlyReview),
         )
         .order_by(col(QuarterlyReview.created_at), col(QuarterlyReview.id))
         .limit(1)
@@ -144,7 +145,7 @@ def _review(session: Session, quarter: str) -> QuarterlyReview | None:
 
 
 def _live_scores(review_id: str):  # type: ignore[no-untyped-def]
-    return (ReviewScore.review_id == review_id, col(ReviewScore.deleted_at).is_(None))
+    return (ReviewScore.review_id == review_id, live(ReviewScore))
 
 
 def _info(session: Session, review: QuarterlyReview) -> ReviewInfo:
@@ -176,7 +177,7 @@ def get_review(*, session: Session, quarter: str) -> ReviewInfo | None:
 
 def list_reviews(*, session: Session, limit: int = PAGE_SIZE, offset: int = 0) -> Page[ReviewInfo]:
     """Past and current reviews, the latest quarter first."""
-    where = col(QuarterlyReview.deleted_at).is_(None)
+    where = live(QuarterlyReview)
     total = session.exec(select(func.count()).select_from(QuarterlyReview).where(where)).one()
     found = session.exec(
         select(QuarterlyReview)
@@ -195,12 +196,12 @@ def _targets(period: Period):  # type: ignore[no-untyped-def]
         col(MicroProject.id).label("id"),
         col(MicroProject.title).label("name"),
     ).where(
-        col(MicroProject.deleted_at).is_(None),
+        live(MicroProject),
         col(MicroProject.started_on) < period.end,
         or_(col(MicroProject.done_on).is_(None), col(MicroProject.done_on) >= period.start),
     )
     open_in_quarter = select(Issue.unit_id).where(
-        col(Issue.deleted_at).is_(None),
+        live(Issue),
         col(Issue.opened_on) < period.end,
         or_(col(Issue.closed_on).is_(None), col(Issue.closed_on) >= period.start),
     )
@@ -208,7 +209,7 @@ def _targets(period: Period):  # type: ignore[no-untyped-def]
         literal(ReviewTarget.unit.value).label("kind"),
         col(Unit.id).label("id"),
         col(Unit.name).label("name"),
-    ).where(col(Unit.deleted_at).is_(None), col(Unit.id).in_(open_in_quarter))
+    ).where(live(Unit), col(Unit.id).in_(open_in_quarter))
     return union_all(projects, units).subquery("targets")
 
 
@@ -361,9 +362,7 @@ def review_board(
 
 def _check_target(session: Session, kind: ReviewTarget, target_id: str) -> None:
     model = MicroProject if kind == ReviewTarget.micro_project else Unit
-    found = session.get(model, target_id)
-    if found is None or found.deleted_at is not None:
-        raise TargetNotFound()
+    get_live(session, model, target_id, TargetNotFound)
 
 
 def score_target(

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, col, select
 
-from store.core.errors import NotFound
+from store.core.errors import DeputyNotFound
 from store.core.models import (
     Colour,
     Deputy,
@@ -40,6 +40,7 @@ from store.core.models import (
     Visit,
 )
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import get_live, live
 from store.core.settings import load_settings
 from store.desk.issue_rows import RANK_COLOUR, IssueRow, rows_query, to_row
 from store.reports import figure_sql
@@ -80,10 +81,6 @@ class DeputyRecord:
         return self.satisfied / self.evaluated if self.evaluated else None
 
 
-class DeputyNotFound(NotFound):
-    key = "error.deputy_not_found"
-
-
 def _count_if(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -108,7 +105,7 @@ def _records(
                 col(Shift.deputy_id).in_(ids),
                 col(Shift.duty_date) >= period.start,
                 col(Shift.duty_date) < served_end,
-                col(Shift.deleted_at).is_(None),
+                live(Shift),
             )
             .group_by(col(Shift.deputy_id))
         ).all(),
@@ -122,7 +119,7 @@ def _records(
                 col(Visit.deputy_id).in_(ids),
                 col(Visit.received_at) >= start,
                 col(Visit.received_at) < end,
-                col(Visit.deleted_at).is_(None),
+                live(Visit),
             )
             .group_by(col(Visit.deputy_id))
         ).all(),
@@ -156,8 +153,8 @@ def _records(
                 col(Issue.lead_deputy_id).in_(ids),
                 col(Evaluation.at) >= start,
                 col(Evaluation.at) < end,
-                col(Evaluation.deleted_at).is_(None),
-                col(Issue.deleted_at).is_(None),
+                live(Evaluation),
+                live(Issue),
             )
             .group_by(col(Issue.lead_deputy_id))
         ).all(),
@@ -170,10 +167,10 @@ def _records(
             .join(LeaderVisit, col(LeaderVisit.id) == LeaderVisitDeputy.leader_visit_id)
             .where(
                 col(LeaderVisitDeputy.deputy_id).in_(ids),
-                col(LeaderVisitDeputy.deleted_at).is_(None),
+                live(LeaderVisitDeputy),
                 col(LeaderVisit.at) >= start,
                 col(LeaderVisit.at) < end,
-                col(LeaderVisit.deleted_at).is_(None),
+                live(LeaderVisit),
             )
             .group_by(col(LeaderVisitDeputy.deputy_id))
         ).all(),
@@ -206,11 +203,11 @@ def list_deputy_records(
         today: shifts count up to this day; colours are as of it.
         tz: the station's time zone (visits, evaluations and leader visits are UTC instants).
     """
-    live = (col(Deputy.deleted_at).is_(None), col(Deputy.active).is_(True))
-    total = session.exec(select(func.count()).select_from(Deputy).where(*live)).one()
+    serving = (live(Deputy), col(Deputy.active).is_(True))
+    total = session.exec(select(func.count()).select_from(Deputy).where(*serving)).one()
     deputies = session.exec(
         select(Deputy)
-        .where(*live)
+        .where(*serving)
         .order_by(col(Deputy.name), col(Deputy.id))
         .limit(limit)
         .offset(offset)
@@ -226,9 +223,7 @@ def get_deputy_record(
     Raises:
         DeputyNotFound: no such deputy.
     """
-    deputy = session.get(Deputy, deputy_id)
-    if deputy is None or deputy.deleted_at is not None:
-        raise DeputyNotFound()
+    deputy = get_live(session, Deputy, deputy_id, DeputyNotFound)
     return _records(session, [deputy], period, today, tz)[0]
 
 
@@ -327,7 +322,7 @@ def print_deputy_record(
     issues = list_led_issues(
         session=session, deputy_id=deputy_id, period=period, today=today, limit=PRINTED_ISSUES
     )
-    station = session.exec(select(Station.name).where(col(Station.deleted_at).is_(None))).first()
+    station = session.exec(select(Station.name).where(live(Station))).first()
     colours = "　".join(f"{c.glyph}{c.zh} {record.colours.get(c, 0)}" for c in reversed(Colour))
     values = {
         "station": station or "",

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, and_, case, extract, or_
 from sqlmodel import col, select
 
 from store.core.models import Channel, Evaluation, Issue, IssueStatus, Satisfaction, Visit
+from store.core.rows import live
 
 # Channels through which someone else carries a resident's words to the station: an observer
 # (民情观察员) reports what they saw or heard, and a leader's session at the station (领导进站)
@@ -95,7 +96,7 @@ def first_channel() -> ScalarSelect[str]:
     """The channel of the visit that brought an issue in (its earliest): the issue's channel."""
     return (
         select(Visit.channel)
-        .where(col(Visit.issue_id) == Issue.id, col(Visit.deleted_at).is_(None))
+        .where(col(Visit.issue_id) == Issue.id, live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
         .limit(1)
         .scalar_subquery()
@@ -111,7 +112,7 @@ def evaluated_between(start: object, end: object, *, satisfied: bool) -> ColumnE
     `satisfied`."""
     where = [
         col(Evaluation.issue_id) == Issue.id,
-        col(Evaluation.deleted_at).is_(None),
+        live(Evaluation),
         col(Evaluation.at) >= start,
         col(Evaluation.at) < end,
     ]

@@ -54,6 +54,7 @@ from store.core.models import (
     Visit,
 )
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.board import BoardFilter, Scope
 from store.desk.issue_rows import RANK_COLOUR
@@ -371,7 +372,7 @@ def _issue_query(
 def issues_of(period: Period, station_id: str | None = None) -> list[ColumnElement[bool]]:
     """The issues of a period: opened on one of its days (of one station's, if given)."""
     return [
-        col(Issue.deleted_at).is_(None),
+        live(Issue),
         col(Issue.opened_on) >= period.start,
         col(Issue.opened_on) < period.end,
         *of_station(Issue, station_id),
@@ -391,7 +392,7 @@ def _visit_query(
     where = [
         col(Visit.received_at) >= start,
         col(Visit.received_at) < end,
-        col(Visit.deleted_at).is_(None),
+        live(Visit),
         *of_station(Visit, station_id),
     ]
     if breakdown in (Breakdown.tier, Breakdown.unit):
@@ -399,7 +400,7 @@ def _visit_query(
         query = (
             select(key, func.count(), direct)
             .join(Issue, col(Issue.id) == Visit.issue_id)
-            .where(*where, col(Issue.deleted_at).is_(None))
+            .where(*where, live(Issue))
         )
         return query.group_by(key)
     key = {
@@ -426,8 +427,8 @@ def _evaluation_query(
         .where(
             col(Evaluation.at) >= start,
             col(Evaluation.at) < end,
-            col(Evaluation.deleted_at).is_(None),
-            col(Issue.deleted_at).is_(None),
+            live(Evaluation),
+            live(Issue),
             *of_station(Issue, station_id),
         )
     )
@@ -491,7 +492,7 @@ def visits_per_week(
             .where(
                 col(Visit.received_at) >= start,
                 col(Visit.received_at) < end,
-                col(Visit.deleted_at).is_(None),
+                live(Visit),
                 *of_station(Visit, station_id),
             )
         ).one()

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from store.core.dialect import text_like
 from store.core.models import Colour, Constituent, Issue, IssueStatus, Village, Visit
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import live
 from store.core.rules import closed_colour, open_colour
 from store.core.settings import load_settings
 from store.desk.issue_rows import IssueRow, rows_query, to_row
@@ -352,9 +353,7 @@ def _resident_ids(query: Query, indexed: bool):  # type: ignore[no-untyped-def]
         order = (pinyin, col(Constituent.id))
     else:
         return None
-    return (
-        select(Constituent.id).where(where, col(Constituent.deleted_at).is_(None)).order_by(*order)
-    )
+    return select(Constituent.id).where(where, live(Constituent)).order_by(*order)
 
 
 def _resident_details(session: Session, query: Query, ids: Sequence[str]) -> dict[str, Any]:
@@ -367,7 +366,7 @@ def _resident_details(session: Session, query: Query, ids: Sequence[str]) -> dic
         cid: (n, last)
         for cid, n, last in session.exec(
             select(Visit.constituent_id, func.count(), func.max(Visit.received_at))
-            .where(col(Visit.constituent_id).in_(ids), col(Visit.deleted_at).is_(None))
+            .where(col(Visit.constituent_id).in_(ids), live(Visit))
             .group_by(Visit.constituent_id)
         ).all()
     }
@@ -403,7 +402,7 @@ def _text_clauses(query: Query, fts: bool) -> list[ColumnElement[bool]]:
 
 
 def _visit_ids(query: Query, resident_id: str | None, fts: bool):  # type: ignore[no-untyped-def]
-    where = [col(Visit.deleted_at).is_(None), *_text_clauses(query, fts)]
+    where = [live(Visit), *_text_clauses(query, fts)]
     if resident_id is not None:
         where.append(col(Visit.constituent_id) == resident_id)
     return (
@@ -494,7 +493,7 @@ def _issue_ids(query: Query, sqlite: bool, indexed: bool):  # type: ignore[no-un
         # Cheap only through the trigram index: short terms would read every visit's text.
         fed = select(Visit.issue_id).where(
             col(Visit.issue_id).is_not(None),
-            col(Visit.deleted_at).is_(None),
+            live(Visit),
             *_text_clauses(query, fts=sqlite),
         )
         where = or_(where, col(Issue.id).in_(fed))
@@ -505,7 +504,7 @@ def _issue_ids(query: Query, sqlite: bool, indexed: bool):  # type: ignore[no-un
         if sqlite
         else (col(Issue.opened_on).desc(), col(Issue.created_at).desc(), col(Issue.id).desc())
     )
-    return select(Issue.id).where(where, col(Issue.deleted_at).is_(None)).order_by(*order)
+    return select(Issue.id).where(where, live(Issue)).order_by(*order)
 
 
 def _issue_details(

@@ -26,6 +26,7 @@ from store.core.clock import Clock
 from store.core.errors import SyncRefused
 from store.core.files import SQLITE_HEADER
 from store.core.models import ChangeLog, Device, DeviceKind, LocalMeta, SyncPeer, new_id
+from store.core.rows import live
 from store.db import Store, make_engine, read_session, sqlite_url, write_session
 from store.station import StationInfo, load_station, station_info
 from store.sync.bundle import new_station_key, open_bundle, read_header, seal_bundle
@@ -112,7 +113,7 @@ def _peers(session: Session, info: StationInfo, to: str | None) -> list[Device]:
     devices = session.exec(
         select(Device).where(
             col(Device.station_id) == info.id,
-            col(Device.deleted_at).is_(None),
+            live(Device),
             col(Device.id) != info.device_id,
         )
     ).all()

@@ -40,6 +40,7 @@ from store.core.models import (
     Setting,
     Visit,
 )
+from store.core.rows import live
 from store.desk.urgency import pressing_kind
 from store.trust.purge import redact_purged
 
@@ -342,7 +343,7 @@ def _refresh_aggregates(conn: Connection, issue_ids: set[str]) -> None:
         for row in conn.execute(
             select(visits.c.issue_id, visits.c.kind, visits.c.is_repeat, residents.c.vulnerable)
             .join(residents, residents.c.id == visits.c.constituent_id)
-            .where(visits.c.issue_id.in_(part), visits.c.deleted_at.is_(None))
+            .where(visits.c.issue_id.in_(part), live(visits))
         ):
             facts.setdefault(row.issue_id, []).append(row)
         for issue_id, issue in stored.items():
