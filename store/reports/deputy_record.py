@@ -53,7 +53,7 @@ from store.reports.slips import (
     signature_block,
     write_document,
 )
-from store.reports.stats import Period, PeriodKind, issues_of
+from store.reports.stats import Period, PeriodKind, issues_of, share
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,11 @@ class DeputyRecord:
 
     @property
     def closure_rate(self) -> float | None:
-        return self.closed / self.issues if self.issues else None
+        return share(self.closed, self.issues)
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return self.satisfied / self.evaluated if self.evaluated else None
+        return share(self.satisfied, self.evaluated)
 
 
 def _count_if(condition: ColumnElement[bool]) -> Any:

@@ -151,6 +151,11 @@ class Period:
         return day_bounds(self.start, tz)[0], day_bounds(self.end, tz)[0]
 
 
+def share(part: int, whole: int) -> float | None:
+    """`part` of `whole` as a fraction; None when there is no whole (no figure, rather than 0 %)."""
+    return part / whole if whole else None
+
+
 @dataclass(frozen=True)
 class Figures:
     """The headline figures of one group (or of everything)."""
@@ -177,15 +182,15 @@ class Figures:
 
     @property
     def two_month_rate(self) -> float | None:
-        return self.done / self.decided if self.decided else None
+        return share(self.done, self.decided)
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return self.satisfied / self.evaluated if self.evaluated else None
+        return share(self.satisfied, self.evaluated)
 
     @property
     def direct_share(self) -> float | None:
-        return self.direct_visits / self.visits if self.visits else None
+        return share(self.direct_visits, self.visits)
 
 
 @dataclass(frozen=True)
