@@ -8,7 +8,7 @@ knowing overwrite from a concurrent edit. Both read the log here."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +87,7 @@ def field_winners(changes: Iterable[LoggedChange]) -> dict[str, LoggedChange]:
 
 
 def bases(
-    conn: Connection, table: str, writes: dict[str, Sequence[str]]
+    conn: Connection, table: str, writes: Mapping[str, Sequence[str]]
 ) -> dict[str, dict[str, str]]:
     """What each write overwrites: for every row id of `writes` and each of its fields, the
     name of the change its current value came from (fields never written before are left

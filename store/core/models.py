@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import cast
 
 from pydantic import field_validator
 from sqlalchemy import Index, MetaData, String, Text, text
@@ -47,6 +48,12 @@ def new_id() -> str:
 # The seeded categories (migration 0002) get the same id on every device (uuid5 of the name), so a
 # laptop and its station agree on them without syncing the seed.
 CATEGORY_NAMESPACE = uuid.UUID("6f1d6c53-4c1e-4a55-9b0e-1c2a3d4e5f60")
+
+
+def table_name(model: type[SQLModel] | SQLModel) -> str:
+    """A table model's (or record's) table name. SQLModel types `__tablename__` as a name or a
+    function making one (SQLAlchemy's declared_attr); on a table model it is always the name."""
+    return cast(str, model.__tablename__)
 
 
 def category_id_for(name: str) -> str:

@@ -11,10 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from store.core.enums import DayKind
-from store.core.rows import live
 
 # A window of N working days never spans more than this many calendar days per working day:
 # a guard against a calendar with every day marked a holiday.
@@ -59,6 +58,9 @@ def load_work_calendar(*, session: Session) -> WorkCalendar:
     """The station's calendar: the official one with the station's marks on top."""
     from store.core.models import CalendarDay  # models import this module's neighbours, not it
     from store.core.official_calendar import official_kinds
+    from store.core.rows import live
 
-    rows = session.exec(select(CalendarDay.day, CalendarDay.kind).where(live(CalendarDay))).all()
+    rows = session.exec(
+        select(col(CalendarDay.day), col(CalendarDay.kind)).where(live(CalendarDay))
+    ).all()
     return WorkCalendar(station={day: DayKind(kind) for day, kind in rows}, official=official_kinds)
