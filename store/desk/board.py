@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func
+from sqlalchemy import ColumnElement, SQLColumnExpression, case, func
 from sqlmodel import Session, col, select
 
 from store.core.models import Channel, Colour, Issue, IssueStatus, Tier
@@ -169,7 +169,7 @@ def _board_order(
     filters: BoardFilter = BoardFilter(),
     grace_days: int = 0,
     order: BoardOrder = BoardOrder.colour,
-) -> tuple[ColumnElement[Any], ...]:
+) -> tuple[SQLColumnExpression[Any], ...]:
     if order == BoardOrder.urgency:
         return (issue_urgency_sql(today).desc(), col(Issue.due_on), col(Issue.id))
     tier_order = case({t.value: i for i, t in enumerate(Tier)}, value=col(Issue.tier), else_=9)

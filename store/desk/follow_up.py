@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from store.core.errors import IssueNotFound
@@ -32,7 +32,7 @@ class FollowUpRow:
     residents: int
 
 
-def _awaiting():  # type: ignore[no-untyped-def]
+def _awaiting() -> tuple[ColumnElement[bool], ...]:
     return (
         col(Issue.status) == IssueStatus.closed,
         col(Issue.satisfaction).is_(None),

@@ -188,7 +188,10 @@ def similar_untriaged(*, session: Session, visit_id: str) -> list[SimilarVisit]:
             col(Visit.issue_id).is_(None),
             live(Visit),
             Visit.id != visit.id,
-            or_(Visit.category_id == visit.category_id, Visit.village_id == visit.village_id),
+            or_(
+                col(Visit.category_id) == visit.category_id,
+                col(Visit.village_id) == visit.village_id,
+            ),
         )
         .order_by(col(Visit.received_at).desc(), col(Visit.id))
         .limit(VISIT_CANDIDATES)

@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Integer, case, cast, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    SQLColumnExpression,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -213,12 +223,12 @@ def _whole_days_default(element: _WholeDaysSince, compiler: Any, **kw: Any) -> s
     )
 
 
-def _capped(amount: ColumnElement[int], cap: int, weight: int) -> ColumnElement[int]:
+def _capped(amount: SQLColumnExpression[int], cap: int, weight: int) -> ColumnElement[int]:
     """min(max(amount, 0), cap) × weight, in SQL that PostgreSQL runs too."""
     return case((amount >= cap, cap * weight), (amount > 0, amount * weight), else_=0)
 
 
-def _kind_points(kind: ColumnElement[str]) -> ColumnElement[int]:
+def _kind_points(kind: SQLColumnExpression[str]) -> ColumnElement[int]:
     return case({k.value: p for k, p in KIND_POINTS.items()}, value=kind, else_=0)
 
 

@@ -141,7 +141,7 @@ def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSumm
         session,
         [
             *is_open,
-            (Issue.due_on == day - timedelta(days=1)) | col(Issue.id).in_(reopened_ids),
+            (col(Issue.due_on) == day - timedelta(days=1)) | col(Issue.id).in_(reopened_ids),
         ],
     )
     awaiting = session.exec(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
@@ -16,6 +17,9 @@ from store.changelog.changes import write_context
 from store.core.errors import DeputyNotFound, FieldInvalid, StoreError
 from store.core.models import Deputy, LocalMeta
 from store.core.rows import get_live
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 PIN_MIN, PIN_MAX = 4, 8
 MAX_WRONG = 5
@@ -30,7 +34,7 @@ class PinLocked(StoreError):
     key = "error.pin_locked"
 
 
-def _hasher():  # type: ignore[no-untyped-def]
+def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher  # imported when a PIN is checked, not at start-up
 
     return PasswordHasher()

@@ -68,8 +68,8 @@ def list_roster(*, session: Session, start: date, end: date) -> list[RosterDay]:
     """Every day from `start` to `end` (inclusive) with its rostered deputy, or none."""
     names = {d.id: d.name for d in session.exec(select(Deputy)).all()}
     by_day: dict[date, Shift] = {}
-    for shift in _shifts_between(session, start, end):
-        by_day.setdefault(shift.duty_date, shift)
+    for rostered in _shifts_between(session, start, end):
+        by_day.setdefault(rostered.duty_date, rostered)
     out = []
     for day in _days(start, end):
         shift = by_day.get(day)

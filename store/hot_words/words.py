@@ -324,9 +324,9 @@ def rising_words(
 
 
 def _visits_in(session: Session, start: int, stop: int) -> int:
-    return session.execute(
-        select(func.count()).where(WordVisit.day >= start, WordVisit.day < stop)
-    ).scalar_one()
+    return session.exec(
+        select(func.count()).where(col(WordVisit.day) >= start, col(WordVisit.day) < stop)
+    ).one()
 
 
 def _volume(

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     and_,
     case,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     table,
 )
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from store.core.dialect import text_like
 from store.core.models import Colour, Constituent, Issue, IssueStatus, Village, Visit
@@ -54,9 +56,9 @@ EXCERPT_CHARS = 120
 EXCERPT_LEAD = 12
 
 _fts = table("visit_fts", column("rowid"), column("visit_fts"))
-_visit_rowid = literal_column("visit.rowid")
+_visit_rowid: ColumnClause[int] = literal_column("visit.rowid")
 _name_chars = table("constituent_name_char", column("ch"), column("constituent"))
-_constituent_rowid = literal_column("constituent.rowid")
+_constituent_rowid: ColumnClause[int] = literal_column("constituent.rowid")
 # A name search reads the residents having the first few distinct characters typed (their sets
 # intersected in store.search.index's table); LIKE then checks the whole key.
 NAME_CHARS_LOOKED_UP = 3
@@ -419,27 +421,29 @@ def _visit_details(
         start: Any = case((at > EXCERPT_LEAD, at - EXCERPT_LEAD), else_=1)
     else:
         start = literal(1)
-    rows = session.exec(
-        select(
-            Visit.id,
-            Visit.received_at,
-            Visit.summary,
-            func.substr(text_col, start, EXCERPT_CHARS),
-            start,
-            Constituent.name,
-            Constituent.phone,
-            Visit.constituent_id,
-            Village.name,
-            Visit.issue_id,
-            Issue.title,
-            Issue.status,
-            Issue.closed_on,
-            Issue.satisfaction,
-            Issue.due_on,
-            Issue.warn_on,
-            Issue.resupervision,
-        )
-        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand; the rows
+    # are read by position and by column name.
+    columns: Select[*tuple[Any, ...]] = Select(
+        col(Visit.id),
+        col(Visit.received_at),
+        col(Visit.summary),
+        func.substr(text_col, start, EXCERPT_CHARS),
+        start,
+        col(Constituent.name),
+        col(Constituent.phone),
+        col(Visit.constituent_id),
+        col(Village.name),
+        col(Visit.issue_id),
+        col(Issue.title),
+        col(Issue.status),
+        col(Issue.closed_on),
+        col(Issue.satisfaction),
+        col(Issue.due_on),
+        col(Issue.warn_on),
+        col(Issue.resupervision),
+    )
+    rows: Sequence[Any] = session.exec(
+        columns.join(Constituent, col(Constituent.id) == Visit.constituent_id)
         .join(Village, col(Village.id) == Visit.village_id)
         .outerjoin(Issue, col(Issue.id) == Visit.issue_id)
         .where(col(Visit.id).in_(ids))
