@@ -8,11 +8,12 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from store.core.models import (
     Category,
@@ -38,6 +39,9 @@ from store.ledger.columns import COLOUR_HEADER, COLUMNS, is_formula_like, neutra
 from store.ledger.errors import LedgerUnreadable
 from store.ledger.values import CONSENT_NO, CONSENT_YES
 from store.station import station_info
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 HEADERS: tuple[str, ...] = (*(c.zh for c in COLUMNS), COLOUR_HEADER)
 PAGE = 1000
@@ -101,31 +105,32 @@ def export_ledger(
     return written
 
 
-def _query() -> Any:
+def _query() -> Select[*tuple[Any, ...]]:
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    query: Select[*tuple[Any, ...]] = Select(
+        col(Visit.id),
+        col(Visit.received_at),
+        col(Visit.channel),
+        col(Visit.kind),
+        col(Visit.text),
+        col(Constituent.name),
+        col(Constituent.phone),
+        col(Village.name),
+        col(Category.name),
+        col(Deputy.name),
+        col(Issue.id),
+        col(Issue.tier),
+        col(Unit.name),
+        col(Issue.status),
+        col(Issue.satisfaction),
+        col(Issue.resupervision),
+        col(Issue.closed_on),
+        col(Issue.due_on),
+        col(Issue.warn_on),
+        col(Visit.consent_forward),
+    )
     return (
-        select(
-            Visit.id,
-            Visit.received_at,
-            Visit.channel,
-            Visit.kind,
-            Visit.text,
-            Constituent.name,
-            Constituent.phone,
-            Village.name,
-            Category.name,
-            Deputy.name,
-            Issue.id,
-            Issue.tier,
-            Unit.name,
-            Issue.status,
-            Issue.satisfaction,
-            Issue.resupervision,
-            Issue.closed_on,
-            Issue.due_on,
-            Issue.warn_on,
-            Visit.consent_forward,
-        )
-        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+        query.join(Constituent, col(Constituent.id) == Visit.constituent_id)
         .join(Village, col(Village.id) == Visit.village_id)
         .join(Category, col(Category.id) == Visit.category_id)
         .outerjoin(Deputy, col(Deputy.id) == Visit.deputy_id)
@@ -302,7 +307,7 @@ def _write_xlsx(path: Path, rows: Iterator[tuple[list[str], Colour | None]]) -> 
     header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
     fills = {c: PatternFill("solid", fgColor=argb) for c, argb in _FILLS.items()}
 
-    def header_cell(value: str) -> WriteOnlyCell:
+    def header_cell(value: str) -> Cell:
         cell = WriteOnlyCell(sheet, value=value)
         cell.font = bold
         cell.fill = header_fill

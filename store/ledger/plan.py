@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import Select
 
 from store.core.clock import from_local
 from store.core.errors import FieldInvalid
@@ -356,9 +357,16 @@ def _existing_keys(session: Session, rows: list[_Row], station_id: str, tz: Zone
     start = from_local(min(r.local for r in rows), tz)
     end = from_local(max(r.local for r in rows), tz) + timedelta(minutes=1)
     found: set[str] = set()
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    columns: Select[datetime, str, str, str, str] = Select(
+        col(Visit.received_at),
+        col(Constituent.phone),
+        col(Constituent.name),
+        col(Village.name),
+        col(Visit.text),
+    )
     query = (
-        select(Visit.received_at, Constituent.phone, Constituent.name, Village.name, Visit.text)
-        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+        columns.join(Constituent, col(Constituent.id) == Visit.constituent_id)
         .join(Village, col(Village.id) == Visit.village_id)
         .where(
             col(Visit.received_at) >= start,

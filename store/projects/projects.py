@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import Subquery, case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
@@ -144,20 +145,16 @@ def next_stage(status: ProjectStatus) -> ProjectStatus | None:
 _Lead = aliased(Deputy)
 
 
-def _live_links():  # type: ignore[no-untyped-def]
-    return live(MicroProjectIssue)
-
-
-def _issue_counts():  # type: ignore[no-untyped-def]
+def _issue_counts() -> Subquery:
     return (
         select(MicroProjectIssue.micro_project_id, func.count().label("n"))
-        .where(_live_links())
+        .where(live(MicroProjectIssue))
         .group_by(col(MicroProjectIssue.micro_project_id))
         .subquery()
     )
 
 
-def _milestone_counts():  # type: ignore[no-untyped-def]
+def _milestone_counts() -> Subquery:
     return (
         select(
             Milestone.micro_project_id,
@@ -170,19 +167,25 @@ def _milestone_counts():  # type: ignore[no-untyped-def]
     )
 
 
-def _rows_query():  # type: ignore[no-untyped-def]
+# A project row: the project, its lead's, village's and category's names, its issues, and its
+# milestones done and in all.
+ProjectRowQuery = Select[MicroProject, str, str | None, str | None, int, int, int]
+
+
+def _rows_query() -> ProjectRowQuery:
     issues, milestones = _issue_counts(), _milestone_counts()
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    query: ProjectRowQuery = Select(
+        MicroProject,
+        col(_Lead.name),
+        col(Village.name),
+        col(Category.name),
+        func.coalesce(issues.c.n, 0),
+        func.coalesce(milestones.c.done, 0),
+        func.coalesce(milestones.c.total, 0),
+    )
     return (
-        select(
-            MicroProject,
-            _Lead.name,
-            Village.name,
-            Category.name,
-            func.coalesce(issues.c.n, 0),
-            func.coalesce(milestones.c.done, 0),
-            func.coalesce(milestones.c.total, 0),
-        )
-        .join(_Lead, col(_Lead.id) == MicroProject.lead_deputy_id)
+        query.join(_Lead, col(_Lead.id) == MicroProject.lead_deputy_id)
         .outerjoin(Village, col(Village.id) == MicroProject.village_id)
         .outerjoin(Category, col(Category.id) == MicroProject.category_id)
         .outerjoin(issues, issues.c.micro_project_id == MicroProject.id)
@@ -251,7 +254,7 @@ def project_issues(
 ) -> Page[IssueRow]:
     """A project's issues as the board shows them (with their colours), oldest first."""
     linked = select(MicroProjectIssue.issue_id).where(
-        MicroProjectIssue.micro_project_id == project_id, _live_links()
+        MicroProjectIssue.micro_project_id == project_id, live(MicroProjectIssue)
     )
     total = session.exec(
         select(func.count()).select_from(Issue).where(col(Issue.id).in_(linked), live(Issue))
@@ -324,7 +327,7 @@ def project_of_issue(*, session: Session, issue_id: str) -> ProjectRow | None:
         .join(MicroProject, col(MicroProject.id) == MicroProjectIssue.micro_project_id)
         .where(
             MicroProjectIssue.issue_id == issue_id,
-            _live_links(),
+            live(MicroProjectIssue),
             live(MicroProject),
         )
     ).first()
@@ -344,15 +347,15 @@ def linkable_issues(
     in_a_project = (
         select(MicroProjectIssue.issue_id)
         .join(MicroProject, col(MicroProject.id) == MicroProjectIssue.micro_project_id)
-        .where(_live_links(), live(MicroProject))
+        .where(live(MicroProjectIssue), live(MicroProject))
     )
     where = [live(Issue), col(Issue.id).not_in(in_a_project)]
     if project.category_id is not None:
-        where.append(Issue.category_id == project.category_id)
+        where.append(col(Issue.category_id) == project.category_id)
     total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
     closed_last = case((col(Issue.status) == IssueStatus.closed, 1), else_=0)
     # The same problem in the project's own village is the likeliest to belong to it.
-    elsewhere = case((Issue.village_id == project.village_id, 0), else_=1)
+    elsewhere = case((col(Issue.village_id) == project.village_id, 0), else_=1)
     settings = load_settings(session=session)
     found = session.exec(
         rows_query()

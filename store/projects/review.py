@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, union_all
+from sqlalchemy import Subquery, and_, func, literal, or_, union_all
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
@@ -189,9 +191,9 @@ def list_reviews(*, session: Session, limit: int = PAGE_SIZE, offset: int = 0) -
     return Page(tuple(_info(session, r) for r in found), int(total), offset, limit)
 
 
-def _targets(period: Period):  # type: ignore[no-untyped-def]
+def _targets(period: Period) -> Subquery:
     """(kind, id, name) of the quarter's targets: projects first, then units."""
-    projects = select(
+    projects: Select[str, str, str] = select(
         literal(ReviewTarget.micro_project.value).label("kind"),
         col(MicroProject.id).label("id"),
         col(MicroProject.title).label("name"),
@@ -205,7 +207,7 @@ def _targets(period: Period):  # type: ignore[no-untyped-def]
         col(Issue.opened_on) < period.end,
         or_(col(Issue.closed_on).is_(None), col(Issue.closed_on) >= period.start),
     )
-    units = select(
+    units: Select[str, str, str] = select(
         literal(ReviewTarget.unit.value).label("kind"),
         col(Unit.id).label("id"),
         col(Unit.name).label("name"),
@@ -264,16 +266,17 @@ def list_targets(
         .where(*_live_scores(review.id), ReviewScore.deputy_id == (deputy_id or ""))
         .subquery("mine")
     )
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    columns: Select[*tuple[Any, ...]] = Select(
+        targets.c.kind,
+        targets.c.id,
+        targets.c.name,
+        mine.c.score,
+        averages.c.average,
+        averages.c.scores,
+    )
     rows = session.exec(
-        select(
-            targets.c.kind,
-            targets.c.id,
-            targets.c.name,
-            mine.c.score,
-            averages.c.average,
-            averages.c.scores,
-        )
-        .outerjoin(
+        columns.outerjoin(
             averages,
             and_(averages.c.target_kind == targets.c.kind, averages.c.target_id == targets.c.id),
         )
@@ -315,15 +318,16 @@ def review_board(
     # Names as they are now (a renamed unit shows its new name); a target deleted since keeps
     # its scores on the record under an empty name rather than vanishing from the board.
     name = func.coalesce(MicroProject.title, Unit.name, "")
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    columns: Select[*tuple[Any, ...]] = Select(
+        averages.c.target_kind,
+        averages.c.target_id,
+        name,
+        averages.c.average,
+        averages.c.scores,
+    )
     rows = session.exec(
-        select(
-            averages.c.target_kind,
-            averages.c.target_id,
-            name,
-            averages.c.average,
-            averages.c.scores,
-        )
-        .outerjoin(
+        columns.outerjoin(
             MicroProject,
             and_(
                 averages.c.target_kind == ReviewTarget.micro_project.value,

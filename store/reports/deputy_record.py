@@ -46,6 +46,7 @@ from store.desk.issue_rows import RANK_COLOUR, IssueRow, rows_query, to_row
 from store.reports import figure_sql
 from store.reports.slips import (
     Block,
+    Value,
     cn_date,
     html_escape,
     md_escape,
@@ -137,6 +138,7 @@ def _records(
         .where(col(Issue.lead_deputy_id).in_(ids), *issues_of(period))
         .group_by(col(Issue.lead_deputy_id), rank)
     ).all():
+        assert deputy_id is not None  # the query asked for these deputies' issues only
         slot = figures[deputy_id]
         slot.setdefault("colours", dict.fromkeys(Colour, 0))[RANK_COLOUR[value]] = int(n)
         slot["issues"] = slot.get("issues", 0) + int(n)
@@ -237,7 +239,7 @@ def list_led_issues(
     offset: int = 0,
 ) -> Page[IssueRow]:
     """The issues of the period the deputy leads, as they stand today, in the order opened."""
-    where = (Issue.lead_deputy_id == deputy_id, *issues_of(period))
+    where = (col(Issue.lead_deputy_id) == deputy_id, *issues_of(period))
     total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
     settings = load_settings(session=session)
     rows = session.exec(
@@ -324,7 +326,7 @@ def print_deputy_record(
     )
     station = session.exec(select(Station.name).where(live(Station))).first()
     colours = "　".join(f"{c.glyph}{c.zh} {record.colours.get(c, 0)}" for c in reversed(Colour))
-    values = {
+    values: dict[str, Value] = {
         "station": station or "",
         "deputy": record.name,
         "level": record.level.zh,

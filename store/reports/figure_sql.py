@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, case, extract, or_
+from sqlalchemy import ColumnElement, ScalarSelect, SQLColumnExpression, and_, case, extract, or_
 from sqlmodel import col, select
 
 from store.core.models import Channel, Evaluation, Issue, IssueStatus, Satisfaction, Visit
@@ -50,14 +50,15 @@ def done_in_two_months() -> ColumnElement[bool]:
     Month arithmetic on the stored dates, portable to PostgreSQL: closed in the same or the next
     month, or in the second month on a day not after the opening day (month ends clamp by
     themselves: the closing day can never pass the end of its own month)."""
-    months = (extract("year", Issue.closed_on) * 12 + extract("month", Issue.closed_on)) - (
-        extract("year", Issue.opened_on) * 12 + extract("month", Issue.opened_on)
+    closed, opened = col(Issue.closed_on), col(Issue.opened_on)
+    months = (extract("year", closed) * 12 + extract("month", closed)) - (
+        extract("year", opened) * 12 + extract("month", opened)
     )
     return and_(
         is_closed(),
         or_(
             months < 2,
-            and_(months == 2, extract("day", Issue.closed_on) <= extract("day", Issue.opened_on)),
+            and_(months == 2, extract("day", closed) <= extract("day", opened)),
         ),
     )
 
@@ -103,7 +104,7 @@ def first_channel() -> ScalarSelect[str]:
     )
 
 
-def is_direct(channel: ColumnElement[str]) -> ColumnElement[bool]:
+def is_direct(channel: SQLColumnExpression[str]) -> ColumnElement[bool]:
     return channel.not_in([c.value for c in RELAYED_CHANNELS])
 
 

@@ -36,8 +36,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, extract, func, null
+from sqlalchemy import ColumnElement, case, extract, func, null
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from store.core.clock import day_bounds
 from store.core.errors import FieldInvalid
@@ -313,6 +314,9 @@ def _grouped(
     return {key: Figures(**values) for key, values in out.items()}
 
 
+# The figure queries' rows: a group key and counts, of Any type (SQL sums and counts).
+Rows = Select[*tuple[Any, ...]]
+
 _ISSUE_FIGURES = ("opened", "open", "overdue", "closed", "decided", "done")
 
 
@@ -336,32 +340,30 @@ def _issue_key(breakdown: Breakdown | None) -> Any:
     return func.coalesce(column, "")
 
 
-def _grouped_by(query: Select[Any], key: Any) -> Select[Any]:
+def _grouped_by(query: Rows, key: Any) -> Rows:
     return query if key is None else query.group_by(key)
 
 
 def _issue_query(
     period: Period, today: date, breakdown: Breakdown | None, station_id: str | None = None
-) -> Select[Any]:
+) -> Rows:
     key = _issue_key(breakdown)
     # Each issue's flags once (the month arithmetic of "done" is most of the cost), summed above.
     done = figure_sql.done_in_two_months()
-    flags = (
-        select(
-            (key if key is not None else null()).label("key"),
-            case((col(Issue.status) != IssueStatus.closed, 1), else_=0).label("open"),
-            case((figure_sql.overdue(today), 1), else_=0).label("overdue"),
-            case((figure_sql.is_closed(), 1), else_=0).label("closed"),
-            case((done, 1), else_=0).label("done"),
-            case((col(Issue.opened_on) < figure_sql.two_month_cutoff(today), 1), else_=0).label(
-                "elapsed"
-            ),
-        )
-        .where(*issues_of(period, station_id))
-        .subquery()
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    each: Rows = Select(
+        (key if key is not None else null()).label("key"),
+        case((col(Issue.status) != IssueStatus.closed, 1), else_=0).label("open"),
+        case((figure_sql.overdue(today), 1), else_=0).label("overdue"),
+        case((figure_sql.is_closed(), 1), else_=0).label("closed"),
+        case((done, 1), else_=0).label("done"),
+        case((col(Issue.opened_on) < figure_sql.two_month_cutoff(today), 1), else_=0).label(
+            "elapsed"
+        ),
     )
+    flags = each.where(*issues_of(period, station_id)).subquery()
     c = flags.c
-    query = select(
+    query: Rows = Select(
         # Ungrouped, a bare NULL: PostgreSQL refuses a subquery's column outside GROUP BY.
         c.key if key is not None else null(),
         func.count(),
@@ -392,7 +394,7 @@ def of_station(table: Any, station_id: str | None) -> list[ColumnElement[bool]]:
 
 def _visit_query(
     start: datetime, end: datetime, breakdown: Breakdown | None, station_id: str | None = None
-) -> Select[Any]:
+) -> Rows:
     direct = _count_if(figure_sql.is_direct(col(Visit.channel)))
     where = [
         col(Visit.received_at) >= start,
@@ -420,7 +422,7 @@ def _visit_query(
 
 def _evaluation_query(
     start: datetime, end: datetime, breakdown: Breakdown | None, station_id: str | None = None
-) -> Select[Any]:
+) -> Rows:
     key = _issue_key(breakdown)
     query = (
         select(
@@ -621,13 +623,14 @@ def drill_filter(
         )
     if breakdown is None or key is None:
         return filters
-    group: dict[str, Any] = {
+    groups: dict[Breakdown, dict[str, Any]] = {
         Breakdown.tier: {"tier": Tier(key)} if key in Tier.__members__ else {},
         Breakdown.unit: {"unit_id": key},
         Breakdown.village: {"village_id": key},
         Breakdown.category: {"category_id": key},
         Breakdown.channel: {"channel": Channel(key)} if key in Channel.__members__ else {},
-    }[breakdown]
+    }
+    group = groups[breakdown]
     return replace(filters, **group)
 
 
