@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, func
-from sqlalchemy.orm import Session
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from store.changelog.changes import Actor
 from store.core.clock import Clock

@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Select, Table, select
 from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session
 
@@ -332,6 +332,7 @@ def _resolve_step(
     tables = synced_tables()
     found: dict[tuple[str, str], str] = {}
     pointers: dict[tuple[str, str], tuple[str, str]] = {}
+    query: Select[*tuple[Any, ...]]
     for table, ids in wanted.items():
         if table == "station":
             stations: Table = Station.__table__  # type: ignore[attr-defined]

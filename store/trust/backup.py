@@ -251,7 +251,7 @@ def _copy(src: Any, dst: Any, *, timeout_ms: int) -> None:
 
 
 def _integrity_ok(conn: Any) -> bool:
-    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    rows: list[tuple[Any, ...]] = conn.execute("PRAGMA integrity_check").fetchall()
     return rows == [("ok",)]
 
 
@@ -504,6 +504,7 @@ def restore_database(
         raise RestoreError("restore.failed")
     safety = _keep_safety_copy(target, timeout_ms=timeout_ms, key=target_key) if live else None
     target.parent.mkdir(parents=True, exist_ok=True)
+    failures: tuple[type[Exception], ...] = (_GaveUp, *db_errors(backup_key))
     try:
         src = _connect(backup, read_only=True, timeout_ms=timeout_ms, key=backup_key)
         try:
@@ -514,7 +515,7 @@ def restore_database(
                 dst.close()
         finally:
             src.close()
-    except (_GaveUp, *db_errors(backup_key)) as exc:
+    except failures as exc:
         # The backup API writes in one transaction, so nothing was replaced: the safety copy
         # would only be clutter beside the database.
         if safety is not None:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from store.changelog.chain import verify_chain
-from store.core.models import SEED_DEVICE, SYNCED_TABLES, Setting
+from store.core.models import SEED_DEVICE, SYNCED_TABLES, Setting, table_name
 from store.hot_words.word_index import rebuild_visit_words, word_index_faults
 from store.search.index import install_search_index, search_index_faults
 
@@ -44,10 +44,10 @@ class CheckReport:
 
 
 def _table_key(name: str) -> str:
-    return "key" if name == Setting.__tablename__ else "id"
+    return "key" if name == table_name(Setting) else "id"
 
 
-SYNCED = {model.__tablename__: _table_key(str(model.__tablename__)) for model in SYNCED_TABLES}
+SYNCED = {table_name(model): _table_key(table_name(model)) for model in SYNCED_TABLES}
 
 
 def check_database(*, engine: Engine) -> CheckReport:

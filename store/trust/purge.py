@@ -24,7 +24,7 @@ from store.changelog.chain import PERSONAL_FIELDS, redact_entries
 from store.changelog.changes import write_context
 from store.changelog.conflict_list import derive_conflicts, listed_rows
 from store.changelog.field_clock import chunks
-from store.core.models import ChangeLog, Constituent
+from store.core.models import ChangeLog, Constituent, table_name
 from store.core.paging import PAGE_SIZE, Page
 from store.core.settings import load_settings
 from store.core.validation import mask_phone
@@ -173,7 +173,7 @@ def redact_purged(conn: Connection, row_ids: Iterable[str]) -> int:
     ordered before a row's purge (by its stamp, as sync orders changes) takes the purge's
     values. Idempotent; also run by every merge, since an entry may arrive after its purge.
     Returns how many entries changed."""
-    table = Constituent.__tablename__
+    table = table_name(Constituent)
     purges: dict[str, tuple[str, dict[str, Any]]] = {}
     log = ChangeLog.__table__  # type: ignore[attr-defined]
     for part in chunks(sorted(set(row_ids))):
