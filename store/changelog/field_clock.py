@@ -1,9 +1,9 @@
 """Which change each field's current value came from, read off the change log.
 
 A field's value is the one written by the change with the greatest (stamp, device id) among the
-changes that wrote it (spec §9): every device holding the same changes agrees on it, whatever
-order they came in. Local writes record what they overwrote (`base`), so that sync can tell a
-knowing overwrite from a concurrent edit. Both read the log here."""
+changes that wrote it (docs/rules/sync.md): every device holding the same changes agrees on it,
+whatever order they came in. Local writes record what they overwrote (`base`), so that sync can tell
+a knowing overwrite from a concurrent edit. Both read the log here."""
 
 from __future__ import annotations
 

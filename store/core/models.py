@@ -428,7 +428,8 @@ class Setting(SQLModel, table=True):
 
 
 class ChangeLog(SQLModel, table=True):
-    """Append-only record of every write (spec §9): what sync sends and what the audit shows.
+    """Append-only record of every write (docs/rules/sync.md): what sync sends and what the audit
+    shows.
 
     `seq` orders this device's log; `hlc` and `device_id` order changes across devices."""
 
@@ -464,7 +465,8 @@ class ChangeLog(SQLModel, table=True):
     fields: str = Field(sa_type=Text)
     at: datetime
     # Set only on a change that came in from another device with a stamp too far in the future
-    # (spec §9): the stamp it is ordered by here. `hlc` stays the sender's, which names it.
+    # (docs/rules/sync.md): the stamp it is ordered by here. `hlc` stays the sender's, which names
+    # it.
     clamped_hlc: str | None = Field(default=None, max_length=32)
     # For an update: which change each field's old value came from ("<hlc> <device id>"), i.e.
     # what the writer knew it overwrote. Sync tells a knowing overwrite from a concurrent edit

@@ -1,4 +1,5 @@
-"""Domain rules as pure functions: due dates, colours (spec §3) and status moves (五事)."""
+"""Domain rules as pure functions: due dates, colours (docs/rules/colours-and-windows.md) and status
+moves (五事)."""
 
 from __future__ import annotations
 

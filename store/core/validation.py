@@ -1,4 +1,4 @@
-"""Pure rules for residents' data (spec §8): phones, ID numbers, text intake, masking."""
+"""Pure rules for residents' data (docs/rules/data.md): phones, ID numbers, text intake, masking."""
 
 from __future__ import annotations
 

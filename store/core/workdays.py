@@ -1,4 +1,5 @@
-"""Working days (spec §3): Monday to Friday, less public holidays, plus make-up workdays (调休).
+"""Working days (docs/rules/colours-and-windows.md): Monday to Friday, less public holidays, plus
+make-up workdays (调休).
 
 Three layers, the later winning: the weekend rule, the official calendar of every year
 (store.core.official_calendar), and the station's own marks (a holiday, a make-up workday, or an

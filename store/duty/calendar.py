@@ -6,7 +6,7 @@ day is a mark too (an ordinary day), so it stays deleted whatever the package le
 
 Issues keep their due and warning dates in columns (the board counts colours with range queries),
 so a change of calendar or unit recomputes them for every open issue, in the same transaction. A
-closed issue keeps what it recorded at closing (spec §3)."""
+closed issue keeps what it recorded at closing (docs/rules/colours-and-windows.md)."""
 
 from __future__ import annotations
 

@@ -235,7 +235,8 @@ def _row(
         name,
         phone if reveal else mask_phone(phone),
         village,
-        # Phones and ID numbers the resident said are masked like the phone column (spec §8).
+        # Phones and ID numbers the resident said are masked like the phone column
+        # (docs/rules/data.md).
         text if reveal else mask_numbers(text),
         category,
         VisitKind(kind).zh,

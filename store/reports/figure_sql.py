@@ -1,5 +1,5 @@
-"""The SQL behind the headline figures (spec §4), shared by the statistics and the board's
-drill-down so that a figure and the list of issues it counts can never disagree.
+"""The SQL behind the headline figures (docs/rules/figures.md), shared by the statistics and the
+board's drill-down so that a figure and the list of issues it counts can never disagree.
 
 Every rule here is a column expression over `issue` (or `visit`), so that figures are `GROUP BY`
 queries and drill-downs are `WHERE` clauses of the same text."""
@@ -73,8 +73,8 @@ def overdue(today: date) -> ColumnElement[bool]:
 
 
 def any_colour_rank(today: date, grace_days: int) -> ColumnElement[int]:
-    """Any issue's colour as a number (2 red, 1 yellow, 0 green), open or closed: spec §3 and
-    `issue_rows.issue_colour`, in SQL."""
+    """Any issue's colour as a number (2 red, 1 yellow, 0 green), open or closed:
+    docs/rules/colours-and-windows.md and `issue_rows.issue_colour`, in SQL."""
     closed = col(Issue.status) == IssueStatus.closed
     return case(
         (and_(closed, col(Issue.satisfaction).in_(SATISFIED)), 0),

@@ -1,5 +1,5 @@
-"""Headline figures (spec §4) for a month, a quarter or a year, overall and by tier, unit,
-village, category or channel: `GROUP BY` queries over indexed columns, one per source table.
+"""Headline figures (docs/rules/figures.md) for a month, a quarter or a year, overall and by tier,
+unit, village, category or channel: `GROUP BY` queries over indexed columns, one per source table.
 
 Definitions (the statistics screen's help and the report's footnote say the same):
 
@@ -516,7 +516,8 @@ def colour_mix(
     by_unit: bool = False,
     station_id: str | None = None,
 ) -> dict[str, dict[Colour, int]]:
-    """The colours today of the period's issues (open or closed, spec §3), per tier (or unit).
+    """The colours today of the period's issues (open or closed, docs/rules/colours-and-windows.md),
+    per tier (or unit).
 
     Returns:
         {tier code or unit id: {colour: count}}, zeros included for every tier.

@@ -3,7 +3,7 @@
 Each kind is first an ordered list of at most CAP + 1 ids (which gives a capped count, "1,000+",
 in the same query), then the details of one page of them. Visit texts are found by the trigram
 index for terms of three characters and more, and by LIKE on the newest visits for shorter ones
-(../shared/PERF.md: SQLite 3.40's trigram index returns nothing for two-character LIKE). On
+(docs/performance.md: SQLite 3.40's trigram index returns nothing for two-character LIKE). On
 PostgreSQL every term is an ILIKE, which pg_trgm's GIN indexes serve (store.search.index)."""
 
 from __future__ import annotations

@@ -435,7 +435,8 @@ def join_station(
 
     Args:
         passphrase: the joining bundle's.
-        key: a passphrase to encrypt the laptop's database with (spec §9), or None for a plain
+        key: a passphrase to encrypt the laptop's database with (docs/rules/sync.md), or None for a
+        plain
             file. The copy in the bundle is encrypted with `passphrase`; it is written to the
             laptop's disk only so, then exported under `key`.
 

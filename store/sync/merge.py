@@ -1,4 +1,4 @@
-"""Taking in another device's changes (spec §9), in the caller's write transaction.
+"""Taking in another device's changes (docs/rules/sync.md), in the caller's write transaction.
 
 Each incoming change is named by its device and stamp: one already here is skipped, so a bundle
 taken twice changes nothing. New changes join the change log; then every row they touch is set to
@@ -58,7 +58,8 @@ CHANGE_COLUMNS = (
     "base",
 )
 
-# Spec §9: a stamp further ahead of this device's clock than this is clamped to the clock.
+# docs/rules/sync.md: a stamp further ahead of this device's clock than this is clamped to the
+# clock.
 CLAMP_AHEAD_MS = 24 * 3600 * 1000
 
 

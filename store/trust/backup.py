@@ -1,7 +1,8 @@
 """Copies of a live database through SQLite's online backup API (safe while the app is open).
 
-An encrypted database (SQLCipher, spec §9) is copied through sqlcipher3 with its passphrase, so
-every copy of it is encrypted with the same passphrase: a copy is never plainer than its source."""
+An encrypted database (SQLCipher, docs/rules/sync.md) is copied through sqlcipher3 with its
+passphrase, so every copy of it is encrypted with the same passphrase: a copy is never plainer than
+its source."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from store.core.models import Setting
 from store.db import BUSY_TIMEOUT_MS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-# Spec §8 leaves the number of daily copies to the station; this is the fallback.
+# docs/rules/data.md leaves the number of daily copies to the station; this is the fallback.
 DEFAULT_KEEP_DAYS = 14
 KEEP_DAYS_SETTING = "backup_keep_days"
 

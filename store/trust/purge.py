@@ -1,5 +1,5 @@
-"""Retention (PIPL minimisation, spec §8, issue 7): residents' personal data on issues closed
-more than N years ago (setting `purge_after_years`) is removed; statistics stay.
+"""Retention (PIPL minimisation, docs/rules/data.md, issue 7): residents' personal data on issues
+closed more than N years ago (setting `purge_after_years`) is removed; statistics stay.
 
 A resident is purged when every visit of theirs belongs to an issue closed on or before the
 cut-off: one still open, reopened, untriaged or closed more recently keeps them. Purging empties
