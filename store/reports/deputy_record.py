@@ -54,7 +54,7 @@ from store.reports.slips import (
     signature_block,
     write_document,
 )
-from store.reports.stats import Period, PeriodKind, issues_of, share
+from store.reports.stats import Period, PeriodKind, issues_of, percent, share
 
 
 @dataclass(frozen=True)
@@ -270,10 +270,6 @@ def period_zh(period: Period) -> str:
     return f"{period.start.year}年"
 
 
-def _rate(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
-
-
 def _issue_list(page: Page[IssueRow]) -> Block:
     if not page.items:
         return Block("（本期无领衔事项）", "<p>（本期无领衔事项）</p>")
@@ -337,8 +333,8 @@ def print_deputy_record(
         "visits": str(record.visits),
         "issues": str(record.issues),
         "closed": str(record.closed),
-        "closure_rate": _rate(record.closure_rate),
-        "satisfaction_rate": _rate(record.satisfaction_rate),
+        "closure_rate": percent(record.closure_rate),
+        "satisfaction_rate": percent(record.satisfaction_rate),
         "evaluated": str(record.evaluated),
         "leader_visits": str(record.leader_visits),
         "colours": colours,
