@@ -386,7 +386,10 @@ def _insert_logged_columns(
     converted once (its ISO text goes into the log and, cut to SQLAlchemy's format, into the
     row), and the log's JSON is encoded without a callback per value. The same rows and the
     same log text as `insert_rows` + `_log_rows`, which remain for other databases and for
-    rows whose keys come in different orders. Returns False when it did not apply."""
+    rows whose keys come in different orders, and as an ORM flush: tests/store/changelog/
+    test_bulk.py writes the same records all three ways and compares the bytes. Kept beside
+    them for speed: building the 100,000-visit demo, bulk_insert spends 23-25 s of CPU this way
+    against 30-31 s the generic way (BENCHMARKS.md). Returns False when it did not apply."""
     conn = session.connection()
     keys = list(rows[0])
     if conn.dialect.name != "sqlite" or any(list(row) != keys for row in rows):
