@@ -21,14 +21,15 @@ install: $(STAMP) ## Create .venv and install the app with its test tools
 demo: $(STAMP) ## Install, then open the app on a fresh demo station
 	$(BIN)/liaison demo
 
-test: $(STAMP) ## Install, then run the linters and the whole test suite
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint ## Install, then run the linters and the whole test suite
 	$(BIN)/pytest -n auto
 
-lint: $(STAMP) ## ruff check and format check
+# mypy checks what pyproject.toml's [tool.mypy] `files` names; lint-imports its contracts.
+lint: $(STAMP) ## ruff check and format check, mypy, the import contracts (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
@@ -44,4 +45,4 @@ screenshots: $(STAMP) ## Regenerate the README's screenshots (docs/*.svg)
 	$(BIN)/python docs/screenshots.py
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache *.egg-info

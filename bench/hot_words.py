@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 
@@ -62,7 +63,7 @@ def run(db: Path, label: str) -> list[str]:
                     if scope and days != 90:
                         continue
                     ms = median_ms(
-                        lambda d=days, k=kwargs: rising_words(session=session, end=end, days=d, **k)
+                        partial(rising_words, session=session, end=end, days=days, **kwargs)
                     )
                     lines.append(
                         report(

@@ -103,7 +103,7 @@ asyncio.run(main())
 )
 
 
-def _child(code: str, db: Path) -> dict:  # type: ignore[type-arg]
+def _child(code: str, db: Path) -> dict:
     done = subprocess.run(
         [sys.executable, "-c", code, str(db)],
         cwd=ROOT,
@@ -114,7 +114,7 @@ def _child(code: str, db: Path) -> dict:  # type: ignore[type-arg]
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run(db: Path, label: str) -> list[str]:

@@ -158,7 +158,7 @@ async def _bare_repaint() -> float:
             self.query_one("#echo", Static).update(event.value)
 
     app = Bare()
-    app.shown, app.shown_at = "", 0.0  # type: ignore[attr-defined]
+    app.shown, app.shown_at = "", 0.0
     samples = []
     async with app.run_test(size=(80, 24)) as pilot:
         frames = _frames(app)
@@ -169,8 +169,8 @@ async def _bare_repaint() -> float:
             for ch in word:
                 start = time.perf_counter()
                 await pilot.press(ch)
-                await _until(lambda: any(f > app.shown_at for f in frames[-3:]))  # type: ignore[attr-defined]
-                painted = min(f for f in frames if f > app.shown_at)  # type: ignore[attr-defined]
+                await _until(lambda: any(f > app.shown_at for f in frames[-3:]))
+                painted = min(f for f in frames if f > app.shown_at)
                 samples.append((painted - start) * 1000)
     return statistics.median(samples)
 

@@ -78,7 +78,7 @@ def _laptop_with_changes(tmp: Path, empty: Path, clock):  # type: ignore[no-unty
     return station_path, laptop
 
 
-def _raw_changes(db: Path, device_id: str) -> list[tuple]:  # type: ignore[type-arg]
+def _raw_changes(db: Path, device_id: str) -> list[tuple]:
     from store.sync.merge import CHANGE_COLUMNS
 
     conn = sqlite3.connect(db)
@@ -117,7 +117,7 @@ def run(empty: Path) -> list[str]:
         export_ms = median_ms(lambda: export_bundle(store=laptop, out=bundle), repeat=5, warmup=1)
 
         def floor_out() -> None:
-            rows = _raw_changes(laptop.engine.url.database, device_id)  # type: ignore[arg-type]
+            rows = _raw_changes(laptop.engine.url.database, device_id)
             data = zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), 6)
             with (tmp / "floor.bin").open("wb") as fh:
                 fh.write(data)

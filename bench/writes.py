@@ -12,7 +12,7 @@ from pathlib import Path
 
 def run(db: Path) -> list[str]:
     from bench.common import median_ms, report
-    from store.core.models import VisitCreate
+    from store.core.models import Channel, VisitCreate, VisitKind
     from store.desk.reference import list_categories, list_deputies, list_villages
     from store.desk.visits import log_visit
     from store.station import load_station, open_store
@@ -38,8 +38,8 @@ def run(db: Path) -> list[str]:
                 phone=f"139{n:08d}",
                 name="测试",
                 village_id=village,
-                channel="walk_in",
-                kind="request",
+                channel=Channel.walk_in,
+                kind=VisitKind.request,
                 category_id=category,
                 text="楼道里堆满了杂物，消防通道都堵住了，希望尽快清理。",
             )

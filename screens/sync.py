@@ -1,5 +1,5 @@
 """Sync (`y`): this device and the devices it exchanges bundles with, bundles out and in, a new
-laptop's bundle (on the station), and the conflict list (spec §9).
+laptop's bundle (on the station), and the conflict list (docs/rules/sync.md).
 
 Sealing, opening and merging a bundle run in a worker (Argon2 alone takes a moment; a big bundle
 takes seconds); the conflict list is one SQL page at a time."""

@@ -22,7 +22,8 @@ from store.core.dialect import POSTGRES_SCHEMES, database_url
 from store.core.errors import DatabaseBusy, DatabaseUnreadable, ReadOnlySession
 from store.core.files import is_encrypted_file, is_sqlite_file
 
-# Spec §8: a lock held by another terminal is waited for this long before a write gives up.
+# docs/rules/data.md: a lock held by another terminal is waited for this long before a write gives
+# up.
 BUSY_TIMEOUT_MS = 10_000
 # The key of the PostgreSQL advisory lock every write transaction takes first (any constant
 # the store alone uses): it plays the part of SQLite's BEGIN IMMEDIATE, one writer at a time, so
@@ -37,12 +38,13 @@ def sqlite_url(path: str | Path) -> str:
 
 
 def make_engine(url: str, *, key: str | None = None) -> Engine:
-    """An engine with the durability rules of spec §8 and SQL parameters hidden from errors.
+    """An engine with the durability rules of docs/rules/data.md and SQL parameters hidden from
+    errors.
 
     Args:
         url: a SQLAlchemy URL (`sqlite:///path`), or a PostgreSQL one (`postgresql://…` or
             `postgresql+psycopg://…`, always run on psycopg 3).
-        key: the passphrase of a SQLite file encrypted at rest (spec §9), or of one to be
+        key: the passphrase of a SQLite file encrypted at rest (docs/rules/sync.md), or of one to be
             created so; None for a plain file. Never stored: SQLCipher derives the page key
             from it (PBKDF2-HMAC-SHA512) on each new connection.
     """

@@ -268,7 +268,8 @@ def open_store(
         create: make the file if it does not exist.
         on_backup: told where the copy went when an older database was upgraded (SQLite only:
             a PostgreSQL server's backups are pg_dump's job).
-        key: the passphrase of an encrypted file (spec §9); a new file (`create`) is encrypted
+        key: the passphrase of an encrypted file (docs/rules/sync.md); a new file (`create`) is
+        encrypted
             with it. Ignored for a plain file that exists already.
     Raises:
         StationMissing: no such file and `create` is false.

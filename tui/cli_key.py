@@ -1,4 +1,4 @@
-"""The passphrase of a database encrypted at rest (spec §9), on the command line.
+"""The passphrase of a database encrypted at rest (docs/rules/sync.md), on the command line.
 
 It comes from `--db-passphrase-file`, `LIAISON_DB_PASSPHRASE`, or a prompt on the terminal (three
 tries), the same ways as a sync bundle's (`tui.cli_sync`) but never the same variable: a bundle's

@@ -1,7 +1,8 @@
 """`liaison sync export|import` and `liaison init --from-bundle`: bundles on a USB stick.
 
-Secrets (spec §5): a passphrase comes from `--passphrase-file`, `LIAISON_PASSPHRASE`, or a prompt
-when there is a terminal; with none of them, a command that needs one stops with a clear error."""
+Secrets (docs/rules/commands.md): a passphrase comes from `--passphrase-file`, `LIAISON_PASSPHRASE`,
+or a prompt when there is a terminal; with none of them, a command that needs one stops with a clear
+error."""
 
 from __future__ import annotations
 

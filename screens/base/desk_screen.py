@@ -21,7 +21,8 @@ log = logging.getLogger("liaison")
 R = TypeVar("R")
 
 
-# The keys that work everywhere (spec §6): key, action on the app, label and tooltip.
+# The keys that work everywhere (docs/rules/keys-and-language.md): key, action on the app, label and
+# tooltip.
 GLOBAL_KEYS: dict[str, tuple[str, str, str, str]] = {
     "log-visit": ("n", "log_visit", "key.log_visit", "tip.log_visit"),
     "triage": ("t", "go('triage')", "key.triage", "tip.triage"),

@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, TextArea
 
 from tui.i18n import t
 
-# Whole strings of ASCII digits only (spec §8): `\d` would take other scripts' digits.
+# Whole strings of ASCII digits only (docs/rules/data.md): `\d` would take other scripts' digits.
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SCORE = re.compile(r"[0-9]{1,3}")
 

@@ -380,9 +380,8 @@ def _at_text(at: Any) -> str:
     # SQLite hands back the stored text; PostgreSQL a datetime (sessions are in UTC): both read
     # as SQLite stores it.
     if isinstance(at, datetime):
-        if at.tzinfo is not None:
-            at = at.astimezone(UTC).replace(tzinfo=None)
-        return at.isoformat(" ", "microseconds")
+        naive = at if at.tzinfo is None else at.astimezone(UTC).replace(tzinfo=None)
+        return naive.isoformat(" ", "microseconds")
     return str(at)
 
 

@@ -1,4 +1,4 @@
-"""The conflict list (spec §9), derived from the change log of a row.
+"""The conflict list (docs/rules/sync.md), derived from the change log of a row.
 
 A value is in it when it lost to a concurrent edit: written by a change that is not its field's
 winner, that no change of the field overwrote knowingly (named it as its base), and different from

@@ -1,14 +1,14 @@
 """Which change each field's current value came from, read off the change log.
 
 A field's value is the one written by the change with the greatest (stamp, device id) among the
-changes that wrote it (spec §9): every device holding the same changes agrees on it, whatever
-order they came in. Local writes record what they overwrote (`base`), so that sync can tell a
-knowing overwrite from a concurrent edit. Both read the log here."""
+changes that wrote it (docs/rules/sync.md): every device holding the same changes agrees on it,
+whatever order they came in. Local writes record what they overwrote (`base`), so that sync can tell
+a knowing overwrite from a concurrent edit. Both read the log here."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +96,7 @@ def _content(change: LoggedChange) -> str:
 
 
 def bases(
-    conn: Connection, table: str, writes: dict[str, Sequence[str]]
+    conn: Connection, table: str, writes: Mapping[str, Sequence[str]]
 ) -> dict[str, dict[str, str]]:
     """What each write overwrites: for every row id of `writes` and each of its fields, the
     name of the change its current value came from (fields never written before are left

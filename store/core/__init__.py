@@ -7,6 +7,7 @@
 - `enums`: the domain's terms (tiers, statuses, channels…), stdlib only
 - `validation`: phones, ID numbers, masking, control characters
 - `models`: every SQLModel table and its read and write models
+- `rows`: live rows: the soft-delete filter and a record by id or its NotFound
 - `paging`: Page and the paging of list queries
 - `cipher`: SQLCipher for a database encrypted at rest
 - `settings`: the station's settings (windows, thresholds, floors)
@@ -25,6 +26,7 @@ __all__ = [
     "enums",
     "validation",
     "models",
+    "rows",
     "paging",
     "cipher",
     "settings",

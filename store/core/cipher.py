@@ -1,5 +1,5 @@
-"""SQLCipher (spec §9: a laptop's database encrypted at rest with a passphrase): the driver and
-how a connection is keyed, in one place for the engine (store.db) and raw copies
+"""SQLCipher (docs/rules/sync.md: a laptop's database encrypted at rest with a passphrase): the
+driver and how a connection is keyed, in one place for the engine (store.db) and raw copies
 (store.trust.backup).
 
 sqlcipher3 bundles SQLite with SQLCipher built in; it is imported only for an encrypted file, so

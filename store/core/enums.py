@@ -130,7 +130,8 @@ class DeviceKind(StrEnum):
 
 
 class DayKind(StrEnum):
-    """A day that breaks the Monday-to-Friday rule (spec §3's working-day calendar)."""
+    """A day that breaks the Monday-to-Friday rule (the working-day calendar of
+    docs/rules/colours-and-windows.md)."""
 
     holiday = "holiday"
     workday = "workday"

@@ -48,6 +48,18 @@ class IssueNotFound(NotFound):
     key = "error.issue_not_found"
 
 
+class DeputyNotFound(NotFound):
+    key = "error.deputy_not_found"
+
+
+class UnitNotFound(NotFound):
+    key = "error.unit_not_found"
+
+
+class ShiftNotFound(NotFound):
+    key = "error.shift_not_found"
+
+
 class InvalidStatusMove(StoreError):
     key = "error.status_move"
 

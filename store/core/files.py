@@ -37,7 +37,8 @@ _CIPHER_PAGE = 512
 
 
 def is_encrypted_file(path: Path) -> bool:
-    """Whether the file looks like a SQLCipher database (spec §9: a laptop encrypted at rest).
+    """Whether the file looks like a SQLCipher database (docs/rules/sync.md: a laptop encrypted at
+    rest).
 
     An encrypted file starts with a random salt, not SQLite's header, and is whole pages long;
     only its passphrase tells it from other bytes of that shape (a wrong one and a damaged file

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import cast
 
 from pydantic import field_validator
 from sqlalchemy import Index, MetaData, String, Text, text
@@ -47,6 +48,12 @@ def new_id() -> str:
 # The seeded categories (migration 0002) get the same id on every device (uuid5 of the name), so a
 # laptop and its station agree on them without syncing the seed.
 CATEGORY_NAMESPACE = uuid.UUID("6f1d6c53-4c1e-4a55-9b0e-1c2a3d4e5f60")
+
+
+def table_name(model: type[SQLModel] | SQLModel) -> str:
+    """A table model's (or record's) table name. SQLModel types `__tablename__` as a name or a
+    function making one (SQLAlchemy's declared_attr); on a table model it is always the name."""
+    return cast(str, model.__tablename__)
 
 
 def category_id_for(name: str) -> str:
@@ -421,7 +428,8 @@ class Setting(SQLModel, table=True):
 
 
 class ChangeLog(SQLModel, table=True):
-    """Append-only record of every write (spec §9): what sync sends and what the audit shows.
+    """Append-only record of every write (docs/rules/sync.md): what sync sends and what the audit
+    shows.
 
     `seq` orders this device's log; `hlc` and `device_id` order changes across devices."""
 
@@ -457,7 +465,8 @@ class ChangeLog(SQLModel, table=True):
     fields: str = Field(sa_type=Text)
     at: datetime
     # Set only on a change that came in from another device with a stamp too far in the future
-    # (spec §9): the stamp it is ordered by here. `hlc` stays the sender's, which names it.
+    # (docs/rules/sync.md): the stamp it is ordered by here. `hlc` stays the sender's, which names
+    # it.
     clamped_hlc: str | None = Field(default=None, max_length=32)
     # For an update: which change each field's old value came from ("<hlc> <device id>"), i.e.
     # what the writer knew it overwrote. Sync tells a knowing overwrite from a concurrent edit

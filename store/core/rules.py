@@ -1,4 +1,5 @@
-"""Domain rules as pure functions: due dates, colours (spec §3) and status moves (五事)."""
+"""Domain rules as pure functions: due dates, colours (docs/rules/colours-and-windows.md) and status
+moves (五事)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ def can_progress(current: IssueStatus, target: IssueStatus) -> bool:
     )
 
 
-def evaluation_reopens(resolution: Resolution, satisfaction: Satisfaction) -> bool:
-    """未解决 or 不满意 sends the issue back for re-supervision (再监督)."""
+def evaluation_reopens(resolution: Resolution | str, satisfaction: Satisfaction | str) -> bool:
+    """未解决 or 不满意 sends the issue back for re-supervision (再监督). Takes the enums or the
+    codes the store holds."""
     return resolution == Resolution.unresolved or satisfaction == Satisfaction.unsatisfied

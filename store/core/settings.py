@@ -1,4 +1,5 @@
-"""Station settings (spec §3): tier windows and colour thresholds live in data, not in code."""
+"""Station settings (docs/rules/colours-and-windows.md): tier windows and colour thresholds live in
+data, not in code."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pure rules for residents' data (spec §8): phones, ID numbers, text intake, masking."""
+"""Pure rules for residents' data (docs/rules/data.md): phones, ID numbers, text intake, masking."""
 
 from __future__ import annotations
 
@@ -208,7 +208,12 @@ def mask_numbers(text: str, *, id_as: str | None = None, phone_as: str | None = 
         if m is None:
             # No number starts inside this run of digits (it follows a digit); after a `+`,
             # one may start at the next character.
-            pos = _DIGITS.match(text, start).end() if text[start] not in "+\uff0b" else start + 1
+            if text[start] in "+\uff0b":
+                pos = start + 1
+            else:
+                digits = _DIGITS.match(text, start)
+                assert digits is not None  # the run of digits _NUMBER_START stopped at
+                pos = digits.end()
             continue
         out.append(text[done:start])
         out.append(_mask_match(m, id_as, phone_as))

@@ -1,4 +1,5 @@
-"""Working days (spec §3): Monday to Friday, less public holidays, plus make-up workdays (调休).
+"""Working days (docs/rules/colours-and-windows.md): Monday to Friday, less public holidays, plus
+make-up workdays (调休).
 
 Three layers, the later winning: the weekend rule, the official calendar of every year
 (store.core.official_calendar), and the station's own marks (a holiday, a make-up workday, or an
@@ -58,8 +59,9 @@ def load_work_calendar(*, session: Session) -> WorkCalendar:
     """The station's calendar: the official one with the station's marks on top."""
     from store.core.models import CalendarDay  # models import this module's neighbours, not it
     from store.core.official_calendar import official_kinds
+    from store.core.rows import live
 
     rows = session.exec(
-        select(CalendarDay.day, CalendarDay.kind).where(col(CalendarDay.deleted_at).is_(None))
+        select(col(CalendarDay.day), col(CalendarDay.kind)).where(live(CalendarDay))
     ).all()
     return WorkCalendar(station={day: DayKind(kind) for day, kind in rows}, official=official_kinds)

@@ -7,11 +7,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func
+from sqlalchemy import ColumnElement, SQLColumnExpression, case, func
 from sqlmodel import Session, col, select
 
 from store.core.models import Channel, Colour, Issue, IssueStatus, Tier
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.issue_rows import (
     RANK_COLOUR,
@@ -80,7 +81,7 @@ def _scope_clauses(filters: BoardFilter, today: date) -> list[ColumnElement[bool
     scope = filters.scope
     if scope is None:
         return [open_clause()]
-    clauses: list[ColumnElement[bool]] = [col(Issue.deleted_at).is_(None)]
+    clauses: list[ColumnElement[bool]] = [live(Issue)]
     if scope in (Scope.evaluated, Scope.satisfied):
         assert filters.evaluated_from is not None and filters.evaluated_to is not None
         clauses.append(
@@ -168,7 +169,7 @@ def _board_order(
     filters: BoardFilter = BoardFilter(),
     grace_days: int = 0,
     order: BoardOrder = BoardOrder.colour,
-) -> tuple[ColumnElement[Any], ...]:
+) -> tuple[SQLColumnExpression[Any], ...]:
     if order == BoardOrder.urgency:
         return (issue_urgency_sql(today).desc(), col(Issue.due_on), col(Issue.id))
     tier_order = case({t.value: i for i, t in enumerate(Tier)}, value=col(Issue.tier), else_=9)

@@ -8,12 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from store.core.errors import IssueNotFound
 from store.core.models import Constituent, Issue, IssueStatus, Unit, Village, Visit
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import live
 from store.core.validation import mask_phone
 from store.trust.reveals import log_reveal
 
@@ -31,18 +32,18 @@ class FollowUpRow:
     residents: int
 
 
-def _awaiting():  # type: ignore[no-untyped-def]
+def _awaiting() -> tuple[ColumnElement[bool], ...]:
     return (
         col(Issue.status) == IssueStatus.closed,
         col(Issue.satisfaction).is_(None),
-        col(Issue.deleted_at).is_(None),
+        live(Issue),
     )
 
 
 def _first_visit(session: Session, issue_id: str) -> Visit | None:
     return session.exec(
         select(Visit)
-        .where(Visit.issue_id == issue_id, col(Visit.deleted_at).is_(None))
+        .where(Visit.issue_id == issue_id, live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
         .limit(1)
     ).first()
@@ -68,7 +69,7 @@ def list_follow_ups(
         person = session.get(Constituent, first.constituent_id) if first else None
         residents = session.exec(
             select(func.count(func.distinct(Visit.constituent_id))).where(
-                Visit.issue_id == issue.id, col(Visit.deleted_at).is_(None)
+                Visit.issue_id == issue.id, live(Visit)
             )
         ).one()
         assert issue.closed_on is not None

@@ -19,6 +19,7 @@ from store.core.models import (
     Satisfaction,
     Visit,
 )
+from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.issue_rows import IssueRow, rows_query, to_row
 from store.desk.urgency import IssueFacts, Urgency, issue_urgency
@@ -95,7 +96,7 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
                 select(Visit.id).where(
                     Visit.issue_id == issue_id,
                     col(Visit.is_repeat).is_(True),
-                    col(Visit.deleted_at).is_(None),
+                    live(Visit),
                 )
             ).all()
         ),
@@ -109,7 +110,7 @@ VISIT_TEXT_SHOWN = 2000
 def _visit_texts(session: Session, issue_id: str) -> dict[str, str]:
     rows = session.exec(
         select(Visit.id, func.substr(Visit.text, 1, VISIT_TEXT_SHOWN + 1)).where(
-            Visit.issue_id == issue_id, col(Visit.deleted_at).is_(None)
+            Visit.issue_id == issue_id, live(Visit)
         )
     ).all()
     return {
@@ -125,7 +126,7 @@ def _timeline(session: Session, issue_id: str, visits: list[VisitRow]) -> list[T
     for progress, deputy in session.exec(
         select(Progress, Deputy.name)
         .outerjoin(Deputy, col(Deputy.id) == Progress.deputy_id)
-        .where(Progress.issue_id == issue_id, col(Progress.deleted_at).is_(None))
+        .where(Progress.issue_id == issue_id, live(Progress))
     ).all():
         entries.append(
             TimelineEntry(
@@ -140,7 +141,7 @@ def _timeline(session: Session, issue_id: str, visits: list[VisitRow]) -> list[T
     for evaluation, deputy in session.exec(
         select(Evaluation, Deputy.name)
         .outerjoin(Deputy, col(Deputy.id) == Evaluation.deputy_id)
-        .where(Evaluation.issue_id == issue_id, col(Evaluation.deleted_at).is_(None))
+        .where(Evaluation.issue_id == issue_id, live(Evaluation))
     ).all():
         entries.append(
             TimelineEntry(

@@ -7,9 +7,11 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, and_, case, or_
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
+from sqlmodel.sql.expression import Select
 
 from store.core.models import Category, Colour, Deputy, Issue, IssueStatus, Tier, Unit, Village
+from store.core.rows import live
 from store.core.rules import closed_colour, open_colour
 from store.core.settings import StationSettings, load_settings
 
@@ -46,14 +48,21 @@ RANK_COLOUR = {0: Colour.green, 1: Colour.yellow, 2: Colour.red}
 _Lead = aliased(Deputy)
 
 
-def rows_query():  # type: ignore[no-untyped-def]
+# An issue row: the issue, its unit's, village's and category's names, and its lead deputy's.
+IssueRowQuery = Select[Issue, str, str, str, str | None]
+
+
+def rows_query() -> IssueRowQuery:
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    query: IssueRowQuery = Select(
+        Issue, col(Unit.name), col(Village.name), col(Category.name), col(_Lead.name)
+    )
     return (
-        select(Issue, Unit.name, Village.name, Category.name, _Lead.name)
-        .join(Unit, col(Unit.id) == Issue.unit_id)
+        query.join(Unit, col(Unit.id) == Issue.unit_id)
         .join(Village, col(Village.id) == Issue.village_id)
         .join(Category, col(Category.id) == Issue.category_id)
         .outerjoin(_Lead, col(_Lead.id) == Issue.lead_deputy_id)
-        .where(col(Issue.deleted_at).is_(None))
+        .where(live(Issue))
     )
 
 
@@ -99,7 +108,7 @@ def to_row(
 
 
 def open_clause() -> ColumnElement[bool]:
-    return and_(col(Issue.status) != IssueStatus.closed, col(Issue.deleted_at).is_(None))
+    return and_(col(Issue.status) != IssueStatus.closed, live(Issue))
 
 
 def get_issue_row(*, session: Session, issue_id: str, today: date) -> IssueRow | None:

@@ -14,7 +14,7 @@ from store.core.clock import today as today_of
 from store.core.errors import (
     InvalidStatusMove,
     IssueNotFound,
-    NotFound,
+    UnitNotFound,
     UnitTierMismatch,
     VisitAlreadyTriaged,
     VisitNotFound,
@@ -31,6 +31,7 @@ from store.core.models import (
     Unit,
     Visit,
 )
+from store.core.rows import get_live, live
 from store.core.rules import (
     can_progress,
     due_dates,
@@ -64,7 +65,7 @@ def suggest_units(*, session: Session, visit_id: str, tier: Tier) -> list[tuple[
     rows = session.exec(
         select(Unit.id, Unit.name)
         .outerjoin(usage, usage.c.unit_id == Unit.id)
-        .where(Unit.tier == tier, col(Unit.active).is_(True), col(Unit.deleted_at).is_(None))
+        .where(Unit.tier == tier, col(Unit.active).is_(True), live(Unit))
         .order_by(own_village, func.coalesce(usage.c.n, 0).desc(), col(Unit.name))
     ).all()
     return [(uid, name) for uid, name in rows]
@@ -75,16 +76,11 @@ def suggest_units(*, session: Session, visit_id: str, tier: Tier) -> list[tuple[
 
 
 def _issue(session: Session, issue_id: str) -> Issue:
-    issue = session.get(Issue, issue_id)
-    if issue is None or issue.deleted_at is not None:
-        raise IssueNotFound()
-    return issue
+    return get_live(session, Issue, issue_id, IssueNotFound)
 
 
 def _untriaged_visit(session: Session, visit_id: str) -> Visit:
-    visit = session.get(Visit, visit_id)
-    if visit is None or visit.deleted_at is not None:
-        raise VisitNotFound()
+    visit = get_live(session, Visit, visit_id, VisitNotFound)
     if visit.issue_id is not None:
         raise VisitAlreadyTriaged()
     return visit
@@ -144,9 +140,7 @@ def open_issue_from_visits(
         (_untriaged_visit(session, v) for v in dict.fromkeys(visit_ids)),
         key=lambda v: (v.received_at, v.id),
     )
-    unit = session.get(Unit, unit_id)
-    if unit is None or unit.deleted_at is not None:
-        raise NotFound("error.unit_not_found")
+    unit = get_live(session, Unit, unit_id, UnitNotFound)
     if tier is not None and unit.tier != tier:
         raise UnitTierMismatch()
     tier = Tier(unit.tier)
@@ -227,9 +221,7 @@ def link_visits(*, session: Session, visit_ids: Sequence[str], issue_id: str) ->
         raise InvalidStatusMove("error.link_closed")
     residents = set(
         session.exec(
-            select(Visit.constituent_id).where(
-                Visit.issue_id == issue.id, col(Visit.deleted_at).is_(None)
-            )
+            select(Visit.constituent_id).where(Visit.issue_id == issue.id, live(Visit))
         ).all()
     )
     repeats = _repeats(visits, residents)
@@ -252,9 +244,7 @@ def change_unit(*, session: Session, issue_id: str, unit_id: str) -> IssueRow:
     """Hand an open issue to another unit, possibly at another tier (the due date stays)."""
     ctx = write_context(session)
     issue = _issue(session, issue_id)
-    unit = session.get(Unit, unit_id)
-    if unit is None or unit.deleted_at is not None:
-        raise NotFound("error.unit_not_found")
+    unit = get_live(session, Unit, unit_id, UnitNotFound)
     if issue.status == IssueStatus.closed:
         raise InvalidStatusMove()
     issue.unit_id = unit.id

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from store.core.models import Category, Deputy, Tier, Unit, Village
+from store.core.rows import live
 
 
 @dataclass(frozen=True)
@@ -21,9 +22,7 @@ class Choice:
 
 def list_villages(*, session: Session) -> list[Choice]:
     rows = session.exec(
-        select(Village)
-        .where(col(Village.deleted_at).is_(None))
-        .order_by(col(Village.position), col(Village.name))
+        select(Village).where(live(Village)).order_by(col(Village.position), col(Village.name))
     ).all()
     return [Choice(id=v.id, name=v.name) for v in rows]
 
@@ -31,14 +30,14 @@ def list_villages(*, session: Session) -> list[Choice]:
 def list_categories(*, session: Session) -> list[Choice]:
     rows = session.exec(
         select(Category)
-        .where(col(Category.deleted_at).is_(None), col(Category.active).is_(True))
+        .where(live(Category), col(Category.active).is_(True))
         .order_by(col(Category.position), col(Category.name))
     ).all()
     return [Choice(id=c.id, name=c.name) for c in rows]
 
 
 def list_units(*, session: Session, tier: Tier | None = None) -> list[Choice]:
-    query = select(Unit).where(col(Unit.deleted_at).is_(None), col(Unit.active).is_(True))
+    query = select(Unit).where(live(Unit), col(Unit.active).is_(True))
     if tier is not None:
         query = query.where(Unit.tier == tier)
     rows = session.exec(query.order_by(col(Unit.tier), col(Unit.name))).all()
@@ -47,8 +46,6 @@ def list_units(*, session: Session, tier: Tier | None = None) -> list[Choice]:
 
 def list_deputies(*, session: Session) -> list[Choice]:
     rows = session.exec(
-        select(Deputy)
-        .where(col(Deputy.deleted_at).is_(None), col(Deputy.active).is_(True))
-        .order_by(col(Deputy.name))
+        select(Deputy).where(live(Deputy), col(Deputy.active).is_(True)).order_by(col(Deputy.name))
     ).all()
     return [Choice(id=d.id, name=d.name) for d in rows]

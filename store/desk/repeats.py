@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from store.core.models import Constituent, Issue, Visit
+from store.core.rows import live
 from store.desk.urgency import pressing_kind
 
 
@@ -80,7 +81,7 @@ def residents_on_issues(*, session: Session, issue_ids: Iterable[str]) -> dict[s
     for start in range(0, len(ids), 500):
         for issue_id, person in session.exec(
             select(Visit.issue_id, Visit.constituent_id).where(
-                col(Visit.issue_id).in_(ids[start : start + 500]), col(Visit.deleted_at).is_(None)
+                col(Visit.issue_id).in_(ids[start : start + 500]), live(Visit)
             )
         ).all():
             found[str(issue_id)].add(person)

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from store.core.errors import VisitNotFound
 from store.core.models import Issue, Visit
+from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.issue_rows import IssueRow, open_clause, rows_query, to_row
 from store.desk.visits import resident_open_issues
@@ -185,9 +186,12 @@ def similar_untriaged(*, session: Session, visit_id: str) -> list[SimilarVisit]:
         select(Visit.id, Visit.text, Visit.village_id, Visit.category_id)
         .where(
             col(Visit.issue_id).is_(None),
-            col(Visit.deleted_at).is_(None),
+            live(Visit),
             Visit.id != visit.id,
-            or_(Visit.category_id == visit.category_id, Visit.village_id == visit.village_id),
+            or_(
+                col(Visit.category_id) == visit.category_id,
+                col(Visit.village_id) == visit.village_id,
+            ),
         )
         .order_by(col(Visit.received_at).desc(), col(Visit.id))
         .limit(VISIT_CANDIDATES)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from store.core.models import LocalMeta, Station
+from store.core.rows import live
 from store.station import HUB_META
 
 
@@ -43,7 +44,7 @@ def list_stations(*, session: Session) -> tuple[StationChoice, ...]:
     own = meta.get("station_id") if meta.get(HUB_META) == "1" else None
     rows = session.exec(
         select(Station)
-        .where(col(Station.deleted_at).is_(None))
+        .where(live(Station))
         .order_by(col(Station.township), col(Station.name), col(Station.id))
     ).all()
     return tuple(StationChoice(s.id, s.name, s.township) for s in rows if s.id != own)

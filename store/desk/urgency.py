@@ -16,13 +16,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Integer, case, cast, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    SQLColumnExpression,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col
 
 from store.core.models import Constituent, Issue, IssueStatus, Visit, VisitKind
+from store.core.rows import live
 
 # -- the weights --------------------------------------------------------------------------------
 
@@ -178,12 +189,21 @@ class _DaysAfter(FunctionElement[int]):
     inherit_cache = True
 
 
+class _WholeDaysSince(FunctionElement[int]):
+    """Whole 24-hour days from `then` (a timestamp column) to `now`."""
+
+    type = Integer()
+    inherit_cache = True
+
+
 @compiles(_DaysAfter, "sqlite")
-def _days_after_sqlite(element: _DaysAfter, compiler: Any, **kw: Any) -> str:
-    # Dates are stored as ISO text; two midnights' Julian days differ by a whole number.
-    today, earlier = list(element.clauses)
+@compiles(_WholeDaysSince, "sqlite")
+def _days_between_sqlite(element: _DaysAfter | _WholeDaysSince, compiler: Any, **kw: Any) -> str:
+    # Dates and timestamps are stored as ISO text. Two midnights' Julian days differ by a whole
+    # number; two instants' by a fraction, which the cast truncates to the whole days between.
+    later, earlier = list(element.clauses)
     return (
-        f"CAST(julianday({compiler.process(today, **kw)})"
+        f"CAST(julianday({compiler.process(later, **kw)})"
         f" - julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
     )
 
@@ -192,22 +212,6 @@ def _days_after_sqlite(element: _DaysAfter, compiler: Any, **kw: Any) -> str:
 def _days_after_default(element: _DaysAfter, compiler: Any, **kw: Any) -> str:
     today, earlier = list(element.clauses)
     return f"({compiler.process(today, **kw)} - {compiler.process(earlier, **kw)})"
-
-
-class _WholeDaysSince(FunctionElement[int]):
-    """Whole 24-hour days from `then` (a timestamp column) to `now`."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(_WholeDaysSince, "sqlite")
-def _whole_days_sqlite(element: _WholeDaysSince, compiler: Any, **kw: Any) -> str:
-    now, then = list(element.clauses)
-    return (
-        f"CAST(julianday({compiler.process(now, **kw)})"
-        f" - julianday({compiler.process(then, **kw)}) AS INTEGER)"
-    )
 
 
 @compiles(_WholeDaysSince)
@@ -219,12 +223,12 @@ def _whole_days_default(element: _WholeDaysSince, compiler: Any, **kw: Any) -> s
     )
 
 
-def _capped(amount: ColumnElement[int], cap: int, weight: int) -> ColumnElement[int]:
+def _capped(amount: SQLColumnExpression[int], cap: int, weight: int) -> ColumnElement[int]:
     """min(max(amount, 0), cap) × weight, in SQL that PostgreSQL runs too."""
     return case((amount >= cap, cap * weight), (amount > 0, amount * weight), else_=0)
 
 
-def _kind_points(kind: ColumnElement[str]) -> ColumnElement[int]:
+def _kind_points(kind: SQLColumnExpression[str]) -> ColumnElement[int]:
     return case({k.value: p for k, p in KIND_POINTS.items()}, value=kind, else_=0)
 
 
@@ -255,7 +259,7 @@ def earlier_visits_sql() -> ColumnElement[int]:
             col(other.constituent_id) == col(Visit.constituent_id),
             col(other.category_id) == col(Visit.category_id),
             col(other.received_at) < col(Visit.received_at),
-            col(other.deleted_at).is_(None),
+            live(other),
         )
         .scalar_subquery()
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from store.changelog.changes import write_context
 from store.core.clock import day_bounds
@@ -25,6 +26,7 @@ from store.core.models import (
     VisitKind,
 )
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import get_live, live
 from store.core.validation import normalise_phone, summarise
 from store.desk.urgency import (
     Urgency,
@@ -85,13 +87,16 @@ class VisitDetail:
     resident_open_issues: tuple[str, ...] = ()
 
 
-def _row_query():  # type: ignore[no-untyped-def]
+def _row_query() -> Select[Visit, str, str, str, str]:
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    query: Select[Visit, str, str, str, str] = Select(
+        Visit, col(Constituent.name), col(Constituent.phone), col(Village.name), col(Category.name)
+    )
     return (
-        select(Visit, Constituent.name, Constituent.phone, Village.name, Category.name)
-        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+        query.join(Constituent, col(Constituent.id) == Visit.constituent_id)
         .join(Village, col(Village.id) == Visit.village_id)
         .join(Category, col(Category.id) == Visit.category_id)
-        .where(col(Visit.deleted_at).is_(None))
+        .where(live(Visit))
     )
 
 
@@ -123,7 +128,7 @@ def find_resident(*, session: Session, phone: str) -> Resident | None:
     found = session.exec(
         select(Constituent, Village.name)
         .join(Village, col(Village.id) == Constituent.village_id)
-        .where(Constituent.phone == phone, col(Constituent.deleted_at).is_(None))
+        .where(Constituent.phone == phone, live(Constituent))
         .order_by(col(Constituent.updated_at).desc())
         .limit(1)
     ).first()
@@ -132,7 +137,7 @@ def find_resident(*, session: Session, phone: str) -> Resident | None:
     person, village = found
     count, last = session.exec(
         select(func.count(), func.max(Visit.received_at)).where(
-            Visit.constituent_id == person.id, col(Visit.deleted_at).is_(None)
+            Visit.constituent_id == person.id, live(Visit)
         )
     ).one()
     return Resident(
@@ -166,10 +171,10 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
     village, category = session.exec(
         select(
             select(Village.name)
-            .where(Village.id == visit_in.village_id, col(Village.deleted_at).is_(None))
+            .where(Village.id == visit_in.village_id, live(Village))
             .scalar_subquery(),
             select(Category.name)
-            .where(Category.id == visit_in.category_id, col(Category.deleted_at).is_(None))
+            .where(Category.id == visit_in.category_id, live(Category))
             .scalar_subquery(),
         )
     ).one()
@@ -183,7 +188,7 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
     village_id, category_id = visit_in.village_id, visit_in.category_id
     person = session.exec(
         select(Constituent)
-        .where(Constituent.phone == visit_in.phone, col(Constituent.deleted_at).is_(None))
+        .where(Constituent.phone == visit_in.phone, live(Constituent))
         .order_by(col(Constituent.updated_at).desc())
         .limit(1)
     ).first()
@@ -252,9 +257,7 @@ def set_consent(*, session: Session, visit_id: str, consent: bool) -> ConsentCha
         VisitNotFound: no such visit, or it was deleted.
     """
     write_context(session)
-    visit = session.get(Visit, visit_id)
-    if visit is None or visit.deleted_at is not None:
-        raise VisitNotFound()
+    visit = get_live(session, Visit, visit_id, VisitNotFound)
     same = [visit]
     if visit.issue_id is not None:
         same = list(
@@ -262,7 +265,7 @@ def set_consent(*, session: Session, visit_id: str, consent: bool) -> ConsentCha
                 select(Visit).where(
                     Visit.issue_id == visit.issue_id,
                     Visit.constituent_id == visit.constituent_id,
-                    col(Visit.deleted_at).is_(None),
+                    live(Visit),
                 )
             ).all()
         )
@@ -291,9 +294,7 @@ def get_visit(*, session: Session, visit_id: str, now: datetime | None = None) -
     person = session.get(Constituent, visit.constituent_id)
     vulnerable = bool(person and person.vulnerable)
     count = session.exec(
-        select(func.count()).where(
-            Visit.constituent_id == visit.constituent_id, col(Visit.deleted_at).is_(None)
-        )
+        select(func.count()).where(Visit.constituent_id == visit.constituent_id, live(Visit))
     ).one()
     earlier = session.exec(
         select(earlier_visits_sql()).select_from(Visit).where(Visit.id == visit.id)
@@ -331,7 +332,7 @@ def list_untriaged(
 ) -> Page[VisitRow]:
     """Visits not yet on an issue (the triage queue): oldest first, or with `by_urgency_at`
     (now), the most urgent first (store.desk.urgency), then oldest."""
-    where = (col(Visit.issue_id).is_(None), col(Visit.deleted_at).is_(None))
+    where = (col(Visit.issue_id).is_(None), live(Visit))
     total = session.exec(select(func.count()).select_from(Visit).where(*where)).one()
     order: list[Any] = [col(Visit.received_at), col(Visit.id)]
     if by_urgency_at is not None:
@@ -354,7 +355,7 @@ def list_visits_on(
     where = (
         col(Visit.received_at) >= start,
         col(Visit.received_at) < end,
-        col(Visit.deleted_at).is_(None),
+        live(Visit),
     )
     total = session.exec(select(func.count()).select_from(Visit).where(*where)).one()
     rows = session.exec(
@@ -386,7 +387,7 @@ def untriaged_position(
     ranked = (
         select(col(Visit.id).label("id"), func.row_number().over(order_by=order).label("n"))
         .join(Constituent, col(Constituent.id) == Visit.constituent_id)
-        .where(col(Visit.issue_id).is_(None), col(Visit.deleted_at).is_(None))
+        .where(col(Visit.issue_id).is_(None), live(Visit))
         .subquery()
     )
     n = session.exec(select(ranked.c.n).where(ranked.c.id == visit_id)).first()
@@ -400,9 +401,9 @@ def resident_open_issues(*, session: Session, constituent_id: str) -> tuple[str,
         .join(Visit, col(Visit.issue_id) == Issue.id)
         .where(
             Visit.constituent_id == constituent_id,
-            col(Visit.deleted_at).is_(None),
+            live(Visit),
             col(Issue.status) != IssueStatus.closed,
-            col(Issue.deleted_at).is_(None),
+            live(Issue),
         )
         .group_by(Issue.id)
         .order_by(func.max(Issue.opened_on).desc(), col(Issue.id))
@@ -418,11 +419,9 @@ def set_vulnerable(*, session: Session, constituent: Constituent, vulnerable: bo
     issues = session.exec(
         select(Issue).where(
             col(Issue.id).in_(
-                select(Visit.issue_id).where(
-                    Visit.constituent_id == constituent.id, col(Visit.deleted_at).is_(None)
-                )
+                select(Visit.issue_id).where(Visit.constituent_id == constituent.id, live(Visit))
             ),
-            col(Issue.deleted_at).is_(None),
+            live(Issue),
         )
     ).all()
     for issue in issues:
@@ -433,7 +432,7 @@ def set_vulnerable(*, session: Session, constituent: Constituent, vulnerable: bo
                 .join(Constituent, col(Constituent.id) == Visit.constituent_id)
                 .where(
                     Visit.issue_id == issue.id,
-                    col(Visit.deleted_at).is_(None),
+                    live(Visit),
                     col(Constituent.vulnerable).is_(True),
                 )
             ).one()

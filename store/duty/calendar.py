@@ -6,7 +6,7 @@ day is a mark too (an ordinary day), so it stays deleted whatever the package le
 
 Issues keep their due and warning dates in columns (the board counts colours with range queries),
 so a change of calendar or unit recomputes them for every open issue, in the same transaction. A
-closed issue keeps what it recorded at closing (spec §3)."""
+closed issue keeps what it recorded at closing (docs/rules/colours-and-windows.md)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from store.core.enums import DayKind
 from store.core.errors import FieldInvalid
 from store.core.models import SEED_DEVICE, CalendarDay, Issue, IssueStatus, calendar_day_id
 from store.core.official_calendar import official_year
+from store.core.rows import find_live, live
 from store.core.rules import due_dates
 from store.core.settings import WINDOW_UNITS, load_settings, update_setting
 from store.core.validation import strip_controls
@@ -53,7 +54,7 @@ def _station_marks(session: Session, year: int) -> list[CalendarDay]:
             select(CalendarDay).where(
                 col(CalendarDay.day) >= date(year, 1, 1),
                 col(CalendarDay.day) <= date(year, 12, 31),
-                col(CalendarDay.deleted_at).is_(None),
+                live(CalendarDay),
             )
         ).all()
     )
@@ -121,8 +122,8 @@ def unmark_day(*, session: Session, day: date) -> int:
     if day in official_year(day.year).days:
         return mark_day(session=session, day=day, kind=DayKind.ordinary)
     ctx = write_context(session)
-    row = session.get(CalendarDay, calendar_day_id(day))
-    if row is None or row.deleted_at is not None:
+    row = find_live(session, CalendarDay, calendar_day_id(day))
+    if row is None:
         return 0
     row.deleted_at = ctx.clock.now()
     session.flush()
@@ -144,9 +145,7 @@ def recompute_due_dates(*, session: Session) -> int:
     settings = load_settings(session=session)
     moved = 0
     issues = session.exec(
-        select(Issue).where(
-            col(Issue.status) != IssueStatus.closed, col(Issue.deleted_at).is_(None)
-        )
+        select(Issue).where(col(Issue.status) != IssueStatus.closed, live(Issue))
     ).all()
     for issue in issues:
         due_on, warn_on = due_dates(issue.opened_on, issue.window_days, settings)

@@ -10,11 +10,12 @@ from sqlmodel import Session, col, select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
-from store.core.errors import NotFound
+from store.core.errors import DeputyNotFound
 from store.core.models import Colour, Deputy, Shift, Tier, Visit
 from store.core.paging import Page
+from store.core.rows import get_live, live
 from store.desk.board import board_counts, list_overdue
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.reference import Choice
 from store.desk.visits import VisitRow, list_visits_on
 from store.duty.roster import RosterDay, next_on_duty
@@ -49,8 +50,8 @@ def deputies_on_duty(*, session: Session, day: date) -> list[Choice]:
         .join(Shift, col(Shift.deputy_id) == Deputy.id)
         .where(
             Shift.duty_date == day,
-            col(Shift.deleted_at).is_(None),
-            col(Deputy.deleted_at).is_(None),
+            live(Shift),
+            live(Deputy),
         )
         .order_by(col(Shift.created_at), col(Deputy.name))
     ).all()
@@ -67,14 +68,10 @@ def start_duty(*, session: Session, deputy_id: str) -> str:
         The shift's id.
     """
     ctx = write_context(session)
-    deputy = session.get(Deputy, deputy_id)
-    if deputy is None or deputy.deleted_at is not None:
-        raise NotFound("error.deputy_not_found")
+    deputy = get_live(session, Deputy, deputy_id, DeputyNotFound)
     day = today_of(ctx.clock)
     shift = session.exec(
-        select(Shift).where(
-            Shift.deputy_id == deputy_id, Shift.duty_date == day, col(Shift.deleted_at).is_(None)
-        )
+        select(Shift).where(Shift.deputy_id == deputy_id, Shift.duty_date == day, live(Shift))
     ).first()
     if shift is None:
         shift = Shift(station_id=deputy.station_id, deputy_id=deputy_id, duty_date=day)
@@ -91,7 +88,7 @@ def last_handover(*, session: Session, today: date) -> Handover | None:
         .where(
             col(Shift.handed_over_at).is_not(None),
             col(Shift.duty_date) <= today,
-            col(Shift.deleted_at).is_(None),
+            live(Shift),
         )
         .order_by(col(Shift.handed_over_at).desc())
         .limit(1)
@@ -118,9 +115,7 @@ def load_dashboard(*, session: Session, today: date, tz: tzinfo, rows: int = 8) 
         rows: how many of today's visits and of the overdue issues to list.
     """
     untriaged = session.exec(
-        select(func.count())
-        .select_from(Visit)
-        .where(col(Visit.issue_id).is_(None), col(Visit.deleted_at).is_(None))
+        select(func.count()).select_from(Visit).where(col(Visit.issue_id).is_(None), live(Visit))
     ).one()
     return Dashboard(
         on_duty=deputies_on_duty(session=session, day=today),

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from store.changelog.chain import head_entry
 from store.changelog.changes import format_hlc, write_context
 from store.core.clock import day_bounds
-from store.core.errors import NotFound, StoreError
+from store.core.errors import NotFound, ShiftNotFound, StoreError
 from store.core.models import (
     ChangeLog,
     ChangeOp,
@@ -26,6 +26,7 @@ from store.core.models import (
     Shift,
     Visit,
 )
+from store.core.rows import get_live, live
 from store.core.rules import evaluation_reopens
 from store.core.validation import clean_text
 
@@ -78,10 +79,7 @@ class ShiftState:
 
 
 def _shift(session: Session, shift_id: str) -> Shift:
-    shift = session.get(Shift, shift_id)
-    if shift is None or shift.deleted_at is not None:
-        raise NotFound("error.shift_not_found")
-    return shift
+    return get_live(session, Shift, shift_id, ShiftNotFound)
 
 
 def _hlc_bounds(day: date, tz: tzinfo) -> tuple[str, str]:
@@ -133,7 +131,7 @@ def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSumm
             col(ChangeLog.fields).contains('"issue_id"'),
         )
     ).one()
-    is_open = (col(Issue.status) != IssueStatus.closed, col(Issue.deleted_at).is_(None))
+    is_open = (col(Issue.status) != IssueStatus.closed, live(Issue))
     yellow, yellow_count = _named(
         session, [*is_open, Issue.warn_on == day, col(Issue.due_on) >= day]
     )
@@ -149,7 +147,7 @@ def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSumm
         session,
         [
             *is_open,
-            (Issue.due_on == day - timedelta(days=1)) | col(Issue.id).in_(reopened_ids),
+            (col(Issue.due_on) == day - timedelta(days=1)) | col(Issue.id).in_(reopened_ids),
         ],
     )
     awaiting = session.exec(
@@ -158,13 +156,11 @@ def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSumm
         .where(
             Issue.status == IssueStatus.closed,
             col(Issue.satisfaction).is_(None),
-            col(Issue.deleted_at).is_(None),
+            live(Issue),
         )
     ).one()
     untriaged = session.exec(
-        select(func.count())
-        .select_from(Visit)
-        .where(col(Visit.issue_id).is_(None), col(Visit.deleted_at).is_(None))
+        select(func.count()).select_from(Visit).where(col(Visit.issue_id).is_(None), live(Visit))
     ).one()
     head = head_entry(session.connection())
     return ShiftSummary(

@@ -9,12 +9,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
 from store.changelog.changes import write_context
-from store.core.errors import FieldInvalid, NotFound, StoreError
+from store.core.errors import DeputyNotFound, FieldInvalid, StoreError
 from store.core.models import Deputy, LocalMeta
+from store.core.rows import get_live
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 PIN_MIN, PIN_MAX = 4, 8
 MAX_WRONG = 5
@@ -29,17 +34,14 @@ class PinLocked(StoreError):
     key = "error.pin_locked"
 
 
-def _hasher():  # type: ignore[no-untyped-def]
+def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher  # imported when a PIN is checked, not at start-up
 
     return PasswordHasher()
 
 
 def _deputy(session: Session, deputy_id: str) -> Deputy:
-    deputy = session.get(Deputy, deputy_id)
-    if deputy is None or deputy.deleted_at is not None:
-        raise NotFound("error.deputy_not_found")
-    return deputy
+    return get_live(session, Deputy, deputy_id, DeputyNotFound)
 
 
 def clean_pin(pin: str) -> str:

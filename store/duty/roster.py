@@ -18,8 +18,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from store.changelog.changes import write_context
-from store.core.errors import FieldInvalid, NotFound
+from store.core.errors import DeputyNotFound, FieldInvalid, NotFound
 from store.core.models import Deputy, Shift
+from store.core.rows import get_live, live
 
 # A generator is for weeks ahead, not years: a typo in an end date must not write 10,000 shifts.
 MAX_ROSTER_DAYS = 366
@@ -45,7 +46,7 @@ def _active_deputies(session: Session) -> list[Deputy]:
     return list(
         session.exec(
             select(Deputy)
-            .where(col(Deputy.active).is_(True), col(Deputy.deleted_at).is_(None))
+            .where(col(Deputy.active).is_(True), live(Deputy))
             .order_by(col(Deputy.name), col(Deputy.id))
         ).all()
     )
@@ -58,7 +59,7 @@ def _shifts_between(session: Session, start: date, end: date) -> list[Shift]:
             .where(
                 col(Shift.duty_date) >= start,
                 col(Shift.duty_date) <= end,
-                col(Shift.deleted_at).is_(None),
+                live(Shift),
             )
             .order_by(col(Shift.duty_date), col(Shift.created_at))
         ).all()
@@ -69,8 +70,8 @@ def list_roster(*, session: Session, start: date, end: date) -> list[RosterDay]:
     """Every day from `start` to `end` (inclusive) with its rostered deputy, or none."""
     names = {d.id: d.name for d in session.exec(select(Deputy)).all()}
     by_day: dict[date, Shift] = {}
-    for shift in _shifts_between(session, start, end):
-        by_day.setdefault(shift.duty_date, shift)
+    for rostered in _shifts_between(session, start, end):
+        by_day.setdefault(rostered.duty_date, rostered)
     out = []
     for day in _days(start, end):
         shift = by_day.get(day)
@@ -90,7 +91,7 @@ def next_on_duty(*, session: Session, after: date) -> RosterDay | None:
     found = session.exec(
         select(Shift, Deputy.name)
         .join(Deputy, col(Deputy.id) == Shift.deputy_id)
-        .where(col(Shift.duty_date) > after, col(Shift.deleted_at).is_(None))
+        .where(col(Shift.duty_date) > after, live(Shift))
         .order_by(col(Shift.duty_date), col(Shift.created_at))
         .limit(1)
     ).first()
@@ -185,7 +186,7 @@ def generate_roster(
 def _last_shifts_before(session: Session, day: date) -> dict[str, date]:
     rows = session.exec(
         select(Shift.deputy_id, func.max(Shift.duty_date))
-        .where(col(Shift.duty_date) < day, col(Shift.deleted_at).is_(None))
+        .where(col(Shift.duty_date) < day, live(Shift))
         .group_by(col(Shift.deputy_id))
     ).all()
     return {deputy_id: last for deputy_id, last in rows}
@@ -198,9 +199,7 @@ def assign_shift(*, session: Session, day: date, deputy_id: str) -> str:
         The new shift's id (the same one if that deputy was already rostered).
     """
     ctx = write_context(session)
-    deputy = session.get(Deputy, deputy_id)
-    if deputy is None or deputy.deleted_at is not None:
-        raise NotFound("error.deputy_not_found")
+    deputy = get_live(session, Deputy, deputy_id, DeputyNotFound)
     kept = None
     for shift in _shifts_between(session, day, day):
         if shift.deputy_id == deputy_id and kept is None:

@@ -1,7 +1,7 @@
 """The words of residents' visits (民意热词): segmentation, a station dictionary and stop words,
 words stored once per visit when it is written, and the words rising against the previous window.
 
-rjieba (jieba's dictionary and algorithm in Rust, the same words 24x faster; ../shared/PERF.md) is
+rjieba (jieba's dictionary and algorithm in Rust, the same words 24x faster; docs/performance.md) is
 loaded on the first extraction, never at start-up: reading stored words needs no segmentation.
 
 Storage (schema 0005, tables in store.core.models): `word` (the vocabulary), `word_visit` (one row a
@@ -33,10 +33,11 @@ from sqlmodel import Session, col, select
 from store.core.dialect import contains_word_sql, word_ids_join
 from store.core.models import Visit, Word, WordDay, WordScope, WordVisit
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import live
 from store.desk.visits import VisitRow, _row_query, _to_row
 
 # Terms of the station's work that jieba's general dictionary cuts in two (飞线|充电); from the 28
-# categories of spec §2 and the residents' words of the demo (fixtures/texts.py).
+# categories (docs/rules/duty-loop.md) and the residents' words of the demo (fixtures/texts.py).
 DOMAIN_TERMS: tuple[str, ...] = (
     "飞线充电", "楼道堆物", "流动摊贩", "新就业群体", "外卖骑手", "快递小哥", "网约车司机",
     "货车司机", "垃圾分类", "僵尸车", "电动自行车", "老旧小区", "加装电梯", "公交专线",
@@ -52,8 +53,8 @@ DOMAIN_TERMS: tuple[str, ...] = (
 )  # fmt: skip
 
 # Words every resident uses whatever the problem (反映, 希望, 有个...): they dominate raw counts
-# (PERF.md) and say nothing about what is rising. Drawn from the most frequent words of 100,000
-# demo visits that name no problem: greetings, the station's own vocabulary, fillers.
+# (docs/performance.md) and say nothing about what is rising. Drawn from the most frequent words of
+# 100,000 demo visits that name no problem: greetings, the station's own vocabulary, fillers.
 STOP_WORDS: frozenset[str] = frozenset(
     """
     反映 希望 有个 问题 我们 一下 现在 代表 建议 尽快 不能 部门 相关 村里 今天 这个 麻烦 帮忙
@@ -191,7 +192,7 @@ def words_of_issues(*, session: Session, issue_ids: list[str]) -> dict[str, set[
     rows = session.execute(
         select(Visit.issue_id, WordVisit.word_ids)
         .join(WordVisit, col(WordVisit.visit_id) == Visit.id)
-        .where(col(Visit.issue_id).in_(issue_ids), col(Visit.deleted_at).is_(None))
+        .where(col(Visit.issue_id).in_(issue_ids), live(Visit))
     ).all()
     ids_by_issue = {
         issue_id: {int(i) for _, ids in group for i in ids.strip(",").split(",") if i}
@@ -323,9 +324,9 @@ def rising_words(
 
 
 def _visits_in(session: Session, start: int, stop: int) -> int:
-    return session.execute(
-        select(func.count()).where(WordVisit.day >= start, WordVisit.day < stop)
-    ).scalar_one()
+    return session.exec(
+        select(func.count()).where(col(WordVisit.day) >= start, col(WordVisit.day) < stop)
+    ).one()
 
 
 def _volume(

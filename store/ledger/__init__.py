@@ -1,4 +1,5 @@
-"""The ledger (台账): importing visits from spreadsheets and exporting them (spec §5), headless."""
+"""The ledger (台账): importing visits from spreadsheets and exporting them (docs/rules/ledger.md),
+headless."""
 
 from store.ledger.apply import ImportSummary, apply_import, import_ledger
 from store.ledger.columns import COLOUR_HEADER, COLUMNS, Column, map_headers

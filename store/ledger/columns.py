@@ -1,4 +1,5 @@
-"""The ledger's columns (spec §5) and the cell rules every ledger shares (formula neutralising)."""
+"""The ledger's columns (docs/rules/ledger.md) and the cell rules every ledger shares (formula
+neutralising)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("satisfaction", "满意度", "satisfaction"),
     Column("deputy", "代表", "deputy"),
     # Ours, not the spec's: rows of one issue share it, so an export imports back to the same
-    # issues (spec §5, round trip).
+    # issues (docs/rules/ledger.md, round trip).
     Column("issue", "事项", "issue"),
     # Whether the resident agreed that their name and phone go to the handling unit (同意转交,
     # issue 7). Optional: paper ledgers from before it was asked import as not given.
@@ -45,7 +46,7 @@ COLOUR_HEADER = "颜色"
 BY_KEY = {c.key: c for c in COLUMNS}
 _BY_HEADER = {h.casefold(): c for c in COLUMNS for h in (c.zh, c.en)}
 
-# Spec §8: what a spreadsheet would run as a formula, and its neutralised form.
+# docs/rules/data.md: what a spreadsheet would run as a formula, and its neutralised form.
 _FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
 _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 

@@ -8,11 +8,12 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from store.core.models import (
     Category,
@@ -30,6 +31,7 @@ from store.core.models import (
     Visit,
     VisitKind,
 )
+from store.core.rows import live
 from store.core.rules import closed_colour, open_colour
 from store.core.settings import StationSettings, load_settings
 from store.core.validation import mask_numbers, mask_phone
@@ -37,6 +39,9 @@ from store.ledger.columns import COLOUR_HEADER, COLUMNS, is_formula_like, neutra
 from store.ledger.errors import LedgerUnreadable
 from store.ledger.values import CONSENT_NO, CONSENT_YES
 from store.station import station_info
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 HEADERS: tuple[str, ...] = (*(c.zh for c in COLUMNS), COLOUR_HEADER)
 PAGE = 1000
@@ -86,9 +91,7 @@ def export_ledger(
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise LedgerUnreadable("ledger.unsupported")
-    total = session.exec(
-        select(func.count()).select_from(Visit).where(col(Visit.deleted_at).is_(None))
-    ).one()
+    total = session.exec(select(func.count()).select_from(Visit).where(live(Visit))).one()
     rows = _ledger_rows(session, today=today, reveal=reveal, total=total, progress=progress)
     partial = out.with_name(out.name + ".part")
     try:
@@ -102,37 +105,38 @@ def export_ledger(
     return written
 
 
-def _query() -> Any:
+def _query() -> Select[*tuple[Any, ...]]:
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    query: Select[*tuple[Any, ...]] = Select(
+        col(Visit.id),
+        col(Visit.received_at),
+        col(Visit.channel),
+        col(Visit.kind),
+        col(Visit.text),
+        col(Constituent.name),
+        col(Constituent.phone),
+        col(Village.name),
+        col(Category.name),
+        col(Deputy.name),
+        col(Issue.id),
+        col(Issue.tier),
+        col(Unit.name),
+        col(Issue.status),
+        col(Issue.satisfaction),
+        col(Issue.resupervision),
+        col(Issue.closed_on),
+        col(Issue.due_on),
+        col(Issue.warn_on),
+        col(Visit.consent_forward),
+    )
     return (
-        select(
-            Visit.id,
-            Visit.received_at,
-            Visit.channel,
-            Visit.kind,
-            Visit.text,
-            Constituent.name,
-            Constituent.phone,
-            Village.name,
-            Category.name,
-            Deputy.name,
-            Issue.id,
-            Issue.tier,
-            Unit.name,
-            Issue.status,
-            Issue.satisfaction,
-            Issue.resupervision,
-            Issue.closed_on,
-            Issue.due_on,
-            Issue.warn_on,
-            Visit.consent_forward,
-        )
-        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+        query.join(Constituent, col(Constituent.id) == Visit.constituent_id)
         .join(Village, col(Village.id) == Visit.village_id)
         .join(Category, col(Category.id) == Visit.category_id)
         .outerjoin(Deputy, col(Deputy.id) == Visit.deputy_id)
-        .outerjoin(Issue, and_(col(Issue.id) == Visit.issue_id, col(Issue.deleted_at).is_(None)))
+        .outerjoin(Issue, and_(col(Issue.id) == Visit.issue_id, live(Issue)))
         .outerjoin(Unit, col(Unit.id) == Issue.unit_id)
-        .where(col(Visit.deleted_at).is_(None))
+        .where(live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
     )
 
@@ -186,7 +190,7 @@ def _load_verdicts(session: Session, page: Sequence[Any], verdicts: dict[str, st
         verdicts[issue_id] = None
     for issue_id, satisfaction in session.exec(
         select(Evaluation.issue_id, Evaluation.satisfaction)
-        .where(col(Evaluation.issue_id).in_(wanted), col(Evaluation.deleted_at).is_(None))
+        .where(col(Evaluation.issue_id).in_(wanted), live(Evaluation))
         .order_by(col(Evaluation.at), col(Evaluation.id))
     ).all():
         verdicts[issue_id] = satisfaction
@@ -231,7 +235,8 @@ def _row(
         name,
         phone if reveal else mask_phone(phone),
         village,
-        # Phones and ID numbers the resident said are masked like the phone column (spec §8).
+        # Phones and ID numbers the resident said are masked like the phone column
+        # (docs/rules/data.md).
         text if reveal else mask_numbers(text),
         category,
         VisitKind(kind).zh,
@@ -303,7 +308,7 @@ def _write_xlsx(path: Path, rows: Iterator[tuple[list[str], Colour | None]]) -> 
     header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
     fills = {c: PatternFill("solid", fgColor=argb) for c, argb in _FILLS.items()}
 
-    def header_cell(value: str) -> WriteOnlyCell:
+    def header_cell(value: str) -> Cell:
         cell = WriteOnlyCell(sheet, value=value)
         cell.font = bold
         cell.fill = header_fill

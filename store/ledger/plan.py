@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import Select
 
 from store.core.clock import from_local
 from store.core.errors import FieldInvalid
@@ -31,6 +32,7 @@ from store.core.models import (
     VisitKind,
     new_id,
 )
+from store.core.rows import live
 from store.core.rules import due_dates, evaluation_reopens
 from store.core.settings import StationSettings, load_settings
 from store.core.validation import clean_name, clean_phone, clean_text, summarise
@@ -192,22 +194,13 @@ def _instant(row: _Row, tz: ZoneInfo) -> datetime:
 
 def _lookups(session: Session) -> _Lookups:
     units: dict[str, list[tuple[str, Tier]]] = {}
-    for unit in session.exec(select(Unit).where(col(Unit.deleted_at).is_(None))).all():
+    for unit in session.exec(select(Unit).where(live(Unit))).all():
         units.setdefault(unit.name, []).append((unit.id, Tier(unit.tier)))
     return _Lookups(
-        categories={
-            c.name: c.id
-            for c in session.exec(select(Category).where(col(Category.deleted_at).is_(None)))
-        },
+        categories={c.name: c.id for c in session.exec(select(Category).where(live(Category)))},
         units=units,
-        deputies={
-            d.name: d.id
-            for d in session.exec(select(Deputy).where(col(Deputy.deleted_at).is_(None)))
-        },
-        villages={
-            v.name: v.id
-            for v in session.exec(select(Village).where(col(Village.deleted_at).is_(None)))
-        },
+        deputies={d.name: d.id for d in session.exec(select(Deputy).where(live(Deputy)))},
+        villages={v.name: v.id for v in session.exec(select(Village).where(live(Village)))},
     )
 
 
@@ -364,14 +357,21 @@ def _existing_keys(session: Session, rows: list[_Row], station_id: str, tz: Zone
     start = from_local(min(r.local for r in rows), tz)
     end = from_local(max(r.local for r in rows), tz) + timedelta(minutes=1)
     found: set[str] = set()
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    columns: Select[datetime, str, str, str, str] = Select(
+        col(Visit.received_at),
+        col(Constituent.phone),
+        col(Constituent.name),
+        col(Village.name),
+        col(Visit.text),
+    )
     query = (
-        select(Visit.received_at, Constituent.phone, Constituent.name, Village.name, Visit.text)
-        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+        columns.join(Constituent, col(Constituent.id) == Visit.constituent_id)
         .join(Village, col(Village.id) == Visit.village_id)
         .where(
             col(Visit.received_at) >= start,
             col(Visit.received_at) < end,
-            col(Visit.deleted_at).is_(None),
+            live(Visit),
         )
     )
     for received_at, phone, name, village, text in session.exec(query):
@@ -420,7 +420,7 @@ def _constituents(
     for chunk in _chunks(phones):
         for person in session.exec(
             select(Constituent)
-            .where(col(Constituent.phone).in_(chunk), col(Constituent.deleted_at).is_(None))
+            .where(col(Constituent.phone).in_(chunk), live(Constituent))
             .order_by(col(Constituent.updated_at).desc())
         ):
             ids.setdefault((person.phone, person.name), person.id)

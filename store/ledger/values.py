@@ -11,7 +11,8 @@ from typing import TypeVar
 
 E = TypeVar("E", bound=StrEnum)
 
-# Whole-string, ASCII digits only (spec §8). Excel in China also writes 2026/6/1 and 2026.6.1.
+# Whole-string, ASCII digits only (docs/rules/data.md). Excel in China also writes 2026/6/1 and
+# 2026.6.1.
 _DATE = re.compile(
     r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})"
     r"(?:[ T]([0-9]{1,2}):([0-9]{2})(?::[0-9]{2}(?:\.[0-9]+)?)?)?"

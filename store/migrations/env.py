@@ -36,6 +36,8 @@ def run_migrations_online() -> None:
     url = context.get_x_argument(as_dictionary=True).get("db") or context.config.get_main_option(
         "sqlalchemy.url"
     )
+    if not url:
+        raise SystemExit("alembic: name the database with -x db=PATH (or sqlalchemy.url)")
     engine = make_engine(url)
     with engine.execution_options(write=True).begin() as conn:
         _configure(conn)

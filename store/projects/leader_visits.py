@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from store.changelog.changes import write_context
 from store.core.clock import day_bounds, to_local
-from store.core.errors import FieldInvalid, IssueNotFound, NotFound
+from store.core.errors import DeputyNotFound, FieldInvalid, IssueNotFound, NotFound
 from store.core.models import (
     Channel,
     Deputy,
@@ -27,6 +27,7 @@ from store.core.models import (
     Visit,
 )
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import get_live, live
 from store.core.settings import load_settings
 from store.core.validation import TEXT_MAX, clean_name, strip_controls
 from store.desk.issue_rows import IssueRow, rows_query, to_row
@@ -126,7 +127,7 @@ def log_leader_visit(
         NotFound: a deputy that does not exist; IssueNotFound: an issue that does not exist.
     """
     write_context(session)
-    station_id = session.exec(select(Station.id).where(col(Station.deleted_at).is_(None))).first()
+    station_id = session.exec(select(Station.id).where(live(Station))).first()
     if station_id is None:
         raise NotFound("error.station_missing")
     visit = LeaderVisit(
@@ -139,9 +140,7 @@ def log_leader_visit(
     )
     session.add(visit)
     for deputy_id in dict.fromkeys(visit_in.deputy_ids):
-        deputy = session.get(Deputy, deputy_id)
-        if deputy is None or deputy.deleted_at is not None:
-            raise NotFound("error.deputy_not_found")
+        get_live(session, Deputy, deputy_id, DeputyNotFound)
         session.add(LeaderVisitDeputy(leader_visit_id=visit.id, deputy_id=deputy_id))
     session.flush()
     link_issues(session=session, leader_visit_id=visit.id, issue_ids=visit_in.issue_ids)
@@ -163,9 +162,7 @@ def link_issues(*, session: Session, leader_visit_id: str, issue_ids: Sequence[s
     for issue_id in dict.fromkeys(issue_ids):
         if issue_id in linked:
             continue
-        issue = session.get(Issue, issue_id)
-        if issue is None or issue.deleted_at is not None:
-            raise IssueNotFound()
+        get_live(session, Issue, issue_id, IssueNotFound)
         session.add(LeaderVisitIssue(leader_visit_id=leader_visit_id, issue_id=issue_id))
         linked.add(issue_id)
         added += 1
@@ -186,7 +183,7 @@ def link_channel_visits(*, session: Session, leader_visit_id: str, tz: tzinfo) -
             Visit.channel == Channel.leader_visit,
             col(Visit.received_at) >= start,
             col(Visit.received_at) < end,
-            col(Visit.deleted_at).is_(None),
+            live(Visit),
         )
     ).all()
     issue_ids = [i for i in rows if i is not None]
@@ -201,7 +198,7 @@ def unlink_issue(*, session: Session, leader_visit_id: str, issue_id: str) -> No
         select(LeaderVisitIssue).where(
             LeaderVisitIssue.leader_visit_id == leader_visit_id,
             LeaderVisitIssue.issue_id == issue_id,
-            col(LeaderVisitIssue.deleted_at).is_(None),
+            live(LeaderVisitIssue),
         )
     ).all():
         link.deleted_at = ctx.clock.now()
@@ -213,10 +210,7 @@ def unlink_issue(*, session: Session, leader_visit_id: str, issue_id: str) -> No
 
 
 def _visit(session: Session, leader_visit_id: str) -> LeaderVisit:
-    visit = session.get(LeaderVisit, leader_visit_id)
-    if visit is None or visit.deleted_at is not None:
-        raise LeaderVisitNotFound()
-    return visit
+    return get_live(session, LeaderVisit, leader_visit_id, LeaderVisitNotFound)
 
 
 def _linked_ids(session: Session, leader_visit_id: str) -> list[str]:
@@ -224,7 +218,7 @@ def _linked_ids(session: Session, leader_visit_id: str) -> list[str]:
         session.exec(
             select(LeaderVisitIssue.issue_id).where(
                 LeaderVisitIssue.leader_visit_id == leader_visit_id,
-                col(LeaderVisitIssue.deleted_at).is_(None),
+                live(LeaderVisitIssue),
             )
         ).all()
     )
@@ -240,7 +234,7 @@ def _rows(session: Session, ids: Sequence[str]) -> list[LeaderVisitRow]:
             select(LeaderVisitDeputy.leader_visit_id, func.count())
             .where(
                 col(LeaderVisitDeputy.leader_visit_id).in_(ids),
-                col(LeaderVisitDeputy.deleted_at).is_(None),
+                live(LeaderVisitDeputy),
             )
             .group_by(col(LeaderVisitDeputy.leader_visit_id))
         ).all()
@@ -256,8 +250,8 @@ def _rows(session: Session, ids: Sequence[str]) -> list[LeaderVisitRow]:
             .join(Issue, col(Issue.id) == LeaderVisitIssue.issue_id)
             .where(
                 col(LeaderVisitIssue.leader_visit_id).in_(ids),
-                col(LeaderVisitIssue.deleted_at).is_(None),
-                col(Issue.deleted_at).is_(None),
+                live(LeaderVisitIssue),
+                live(Issue),
             )
             .group_by(col(LeaderVisitIssue.leader_visit_id))
         ).all()
@@ -285,11 +279,11 @@ def list_leader_visits(
     *, session: Session, limit: int = PAGE_SIZE, offset: int = 0
 ) -> Page[LeaderVisitRow]:
     """Leader visits, the latest first, a page at a time."""
-    live = col(LeaderVisit.deleted_at).is_(None)
-    total = session.exec(select(func.count()).select_from(LeaderVisit).where(live)).one()
+    kept = live(LeaderVisit)
+    total = session.exec(select(func.count()).select_from(LeaderVisit).where(kept)).one()
     ids = session.exec(
         select(LeaderVisit.id)
-        .where(live)
+        .where(kept)
         .order_by(col(LeaderVisit.at).desc(), col(LeaderVisit.id))
         .limit(limit)
         .offset(offset)
@@ -309,7 +303,7 @@ def get_leader_visit(*, session: Session, leader_visit_id: str, today: date) -> 
         .join(LeaderVisitDeputy, col(LeaderVisitDeputy.deputy_id) == Deputy.id)
         .where(
             LeaderVisitDeputy.leader_visit_id == leader_visit_id,
-            col(LeaderVisitDeputy.deleted_at).is_(None),
+            live(LeaderVisitDeputy),
         )
         .order_by(col(Deputy.name))
     ).all()
@@ -339,7 +333,7 @@ def candidate_issues(
         col(Visit.received_at) >= start,
         col(Visit.received_at) < end,
         col(Visit.issue_id).is_not(None),
-        col(Visit.deleted_at).is_(None),
+        live(Visit),
     )
     settings = load_settings(session=session)
     out: list[IssueRow] = []
@@ -381,7 +375,7 @@ def leader_figures(
     in_period = (
         col(LeaderVisit.at) >= start,
         col(LeaderVisit.at) < end,
-        col(LeaderVisit.deleted_at).is_(None),
+        live(LeaderVisit),
         *([] if station_id is None else [col(LeaderVisit.station_id) == station_id]),
     )
     visits = session.exec(select(func.count()).select_from(LeaderVisit).where(*in_period)).one()
@@ -389,12 +383,12 @@ def leader_figures(
     raised = (
         select(LeaderVisitIssue.issue_id)
         .join(LeaderVisit, col(LeaderVisit.id) == LeaderVisitIssue.leader_visit_id)
-        .where(*in_period, col(LeaderVisitIssue.deleted_at).is_(None))
+        .where(*in_period, live(LeaderVisitIssue))
     )
     issues, closed = session.exec(
         select(
             func.count(),
             func.coalesce(func.sum(case((col(Issue.status) == IssueStatus.closed, 1), else_=0)), 0),
-        ).where(col(Issue.id).in_(raised), col(Issue.deleted_at).is_(None))
+        ).where(col(Issue.id).in_(raised), live(Issue))
     ).one()
     return LeaderFigures(int(visits), int(issues), int(closed))

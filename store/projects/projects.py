@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import Subquery, case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
-from store.core.errors import FieldInvalid, IssueNotFound, NotFound, StoreError
+from store.core.errors import DeputyNotFound, FieldInvalid, IssueNotFound, NotFound, StoreError
 from store.core.models import (
     Category,
     Deputy,
@@ -31,6 +32,7 @@ from store.core.models import (
     Village,
 )
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import get_live, live
 from store.core.settings import load_settings
 from store.core.validation import TEXT_MAX, strip_controls
 from store.desk.issue_rows import IssueRow, rows_query, to_row
@@ -143,50 +145,52 @@ def next_stage(status: ProjectStatus) -> ProjectStatus | None:
 _Lead = aliased(Deputy)
 
 
-def _live_links():  # type: ignore[no-untyped-def]
-    return col(MicroProjectIssue.deleted_at).is_(None)
-
-
-def _issue_counts():  # type: ignore[no-untyped-def]
+def _issue_counts() -> Subquery:
     return (
         select(MicroProjectIssue.micro_project_id, func.count().label("n"))
-        .where(_live_links())
+        .where(live(MicroProjectIssue))
         .group_by(col(MicroProjectIssue.micro_project_id))
         .subquery()
     )
 
 
-def _milestone_counts():  # type: ignore[no-untyped-def]
+def _milestone_counts() -> Subquery:
     return (
         select(
             Milestone.micro_project_id,
             func.count().label("total"),
             func.count(col(Milestone.done_on)).label("done"),
         )
-        .where(col(Milestone.deleted_at).is_(None))
+        .where(live(Milestone))
         .group_by(col(Milestone.micro_project_id))
         .subquery()
     )
 
 
-def _rows_query():  # type: ignore[no-untyped-def]
+# A project row: the project, its lead's, village's and category's names, its issues, and its
+# milestones done and in all.
+ProjectRowQuery = Select[MicroProject, str, str | None, str | None, int, int, int]
+
+
+def _rows_query() -> ProjectRowQuery:
     issues, milestones = _issue_counts(), _milestone_counts()
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    query: ProjectRowQuery = Select(
+        MicroProject,
+        col(_Lead.name),
+        col(Village.name),
+        col(Category.name),
+        func.coalesce(issues.c.n, 0),
+        func.coalesce(milestones.c.done, 0),
+        func.coalesce(milestones.c.total, 0),
+    )
     return (
-        select(
-            MicroProject,
-            _Lead.name,
-            Village.name,
-            Category.name,
-            func.coalesce(issues.c.n, 0),
-            func.coalesce(milestones.c.done, 0),
-            func.coalesce(milestones.c.total, 0),
-        )
-        .join(_Lead, col(_Lead.id) == MicroProject.lead_deputy_id)
+        query.join(_Lead, col(_Lead.id) == MicroProject.lead_deputy_id)
         .outerjoin(Village, col(Village.id) == MicroProject.village_id)
         .outerjoin(Category, col(Category.id) == MicroProject.category_id)
         .outerjoin(issues, issues.c.micro_project_id == MicroProject.id)
         .outerjoin(milestones, milestones.c.micro_project_id == MicroProject.id)
-        .where(col(MicroProject.deleted_at).is_(None))
+        .where(live(MicroProject))
     )
 
 
@@ -227,7 +231,7 @@ def list_projects(
     Args:
         published_only: only those on the publication list (公示).
     """
-    where = [col(MicroProject.deleted_at).is_(None)]
+    where = [live(MicroProject)]
     if published_only:
         where.append(col(MicroProject.published).is_(True))
     total = session.exec(select(func.count()).select_from(MicroProject).where(*where)).one()
@@ -250,12 +254,10 @@ def project_issues(
 ) -> Page[IssueRow]:
     """A project's issues as the board shows them (with their colours), oldest first."""
     linked = select(MicroProjectIssue.issue_id).where(
-        MicroProjectIssue.micro_project_id == project_id, _live_links()
+        MicroProjectIssue.micro_project_id == project_id, live(MicroProjectIssue)
     )
     total = session.exec(
-        select(func.count())
-        .select_from(Issue)
-        .where(col(Issue.id).in_(linked), col(Issue.deleted_at).is_(None))
+        select(func.count()).select_from(Issue).where(col(Issue.id).in_(linked), live(Issue))
     ).one()
     settings = load_settings(session=session)
     found = session.exec(
@@ -273,7 +275,7 @@ def list_milestones(
     *, session: Session, project_id: str, limit: int = PAGE_SIZE, offset: int = 0
 ) -> Page[MilestoneRow]:
     """A project's milestones in the order they were added."""
-    where = (Milestone.micro_project_id == project_id, col(Milestone.deleted_at).is_(None))
+    where = (Milestone.micro_project_id == project_id, live(Milestone))
     total = session.exec(select(func.count()).select_from(Milestone).where(*where)).one()
     found = session.exec(
         select(Milestone)
@@ -325,8 +327,8 @@ def project_of_issue(*, session: Session, issue_id: str) -> ProjectRow | None:
         .join(MicroProject, col(MicroProject.id) == MicroProjectIssue.micro_project_id)
         .where(
             MicroProjectIssue.issue_id == issue_id,
-            _live_links(),
-            col(MicroProject.deleted_at).is_(None),
+            live(MicroProjectIssue),
+            live(MicroProject),
         )
     ).first()
     return None if project_id is None else get_project_row(session=session, project_id=project_id)
@@ -345,15 +347,15 @@ def linkable_issues(
     in_a_project = (
         select(MicroProjectIssue.issue_id)
         .join(MicroProject, col(MicroProject.id) == MicroProjectIssue.micro_project_id)
-        .where(_live_links(), col(MicroProject.deleted_at).is_(None))
+        .where(live(MicroProjectIssue), live(MicroProject))
     )
-    where = [col(Issue.deleted_at).is_(None), col(Issue.id).not_in(in_a_project)]
+    where = [live(Issue), col(Issue.id).not_in(in_a_project)]
     if project.category_id is not None:
-        where.append(Issue.category_id == project.category_id)
+        where.append(col(Issue.category_id) == project.category_id)
     total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
     closed_last = case((col(Issue.status) == IssueStatus.closed, 1), else_=0)
     # The same problem in the project's own village is the likeliest to belong to it.
-    elsewhere = case((Issue.village_id == project.village_id, 0), else_=1)
+    elsewhere = case((col(Issue.village_id) == project.village_id, 0), else_=1)
     settings = load_settings(session=session)
     found = session.exec(
         rows_query()
@@ -371,16 +373,11 @@ def linkable_issues(
 
 
 def _project(session: Session, project_id: str) -> MicroProject:
-    project = session.get(MicroProject, project_id)
-    if project is None or project.deleted_at is not None:
-        raise ProjectNotFound()
-    return project
+    return get_live(session, MicroProject, project_id, ProjectNotFound)
 
 
 def _free_issue(session: Session, issue_id: str) -> Issue:
-    issue = session.get(Issue, issue_id)
-    if issue is None or issue.deleted_at is not None:
-        raise IssueNotFound()
+    issue = get_live(session, Issue, issue_id, IssueNotFound)
     taken = project_of_issue(session=session, issue_id=issue_id)
     if taken is not None:
         raise IssueInProject(title=taken.title)
@@ -388,10 +385,7 @@ def _free_issue(session: Session, issue_id: str) -> Issue:
 
 
 def _deputy(session: Session, deputy_id: str) -> Deputy:
-    deputy = session.get(Deputy, deputy_id)
-    if deputy is None or deputy.deleted_at is not None:
-        raise NotFound("error.deputy_not_found")
-    return deputy
+    return get_live(session, Deputy, deputy_id, DeputyNotFound)
 
 
 def _common(values: Sequence[str]) -> str | None:
@@ -512,9 +506,7 @@ def complete_milestone(
     Raises:
         MilestoneNotFound, MilestoneDone.
     """
-    milestone = session.get(Milestone, milestone_id)
-    if milestone is None or milestone.deleted_at is not None:
-        raise MilestoneNotFound()
+    milestone = get_live(session, Milestone, milestone_id, MilestoneNotFound)
     if milestone.done_on is not None:
         raise MilestoneDone()
     milestone.done_on = done_on or today_of(write_context(session).clock)

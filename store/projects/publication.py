@@ -11,16 +11,18 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from store.core.models import Colour, MicroProject, ProjectStatus, Station
 from store.core.paging import Page
+from store.core.rows import live
 from store.projects.projects import (
     MilestoneRow,
     ProjectRow,
@@ -35,6 +37,8 @@ from store.reports.html import _table as html_table
 
 if TYPE_CHECKING:
     from store.reports.quarterly_report import Name, Text
+
+T = TypeVar("T")
 
 # Read a page at a time even here: a station may publish many projects over the years.
 _PAGE = 200
@@ -55,11 +59,12 @@ class Publication:
     projects: tuple[PublishedProject, ...]
 
 
-def _all(fetch):  # type: ignore[no-untyped-def]
-    """Every item of a paged query, page by page."""
-    items, offset = [], 0
+def _all(fetch: Callable[..., Page[T]], **query: Any) -> list[T]:
+    """Every item of a paged list function (`limit` and `offset`), page by page."""
+    items: list[T] = []
+    offset = 0
     while True:
-        page: Page = fetch(offset)  # type: ignore[type-arg]
+        page = fetch(**query, limit=_PAGE, offset=offset)
         items += page.items
         offset += page.limit
         if not page.has_next:
@@ -68,23 +73,11 @@ def _all(fetch):  # type: ignore[no-untyped-def]
 
 def build_publication(*, session: Session, today: date) -> Publication:
     """The published projects (公示) with their milestones and issue colours, as of `today`."""
-    rows = _all(
-        lambda offset: list_projects(
-            session=session, published_only=True, limit=_PAGE, offset=offset
-        )
-    )
+    rows = _all(list_projects, session=session, published_only=True)
     projects = []
     for row in rows:
-        milestones = _all(
-            lambda offset, pid=row.id: list_milestones(
-                session=session, project_id=pid, limit=_PAGE, offset=offset
-            )
-        )
-        issues = _all(
-            lambda offset, pid=row.id: project_issues(
-                session=session, project_id=pid, today=today, limit=_PAGE, offset=offset
-            )
-        )
+        milestones = _all(list_milestones, session=session, project_id=row.id)
+        issues = _all(project_issues, session=session, project_id=row.id, today=today)
         description = session.exec(
             select(MicroProject.description).where(MicroProject.id == row.id)
         ).one()
@@ -96,7 +89,7 @@ def build_publication(*, session: Session, today: date) -> Publication:
                 colours=dict(Counter(issue.colour for issue in issues)),
             )
         )
-    station = session.exec(select(Station.name).where(col(Station.deleted_at).is_(None))).first()
+    station = session.exec(select(Station.name).where(live(Station))).first()
     return Publication(station=station or "", as_of=today, projects=tuple(projects))
 
 

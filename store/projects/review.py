@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, union_all
+from sqlalchemy import Subquery, and_, func, literal, or_, union_all
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
@@ -31,6 +33,7 @@ from store.core.models import (
     Unit,
 )
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import get_live, live
 from store.core.settings import StationSettings, load_settings
 from store.reports.stats import Period
 
@@ -136,7 +139,7 @@ def _review(session: Session, quarter: str) -> QuarterlyReview | None:
         select(QuarterlyReview)
         .where(
             QuarterlyReview.quarter == quarter_code(quarter),
-            col(QuarterlyReview.deleted_at).is_(None),
+            live(QuarterlyReview),
         )
         .order_by(col(QuarterlyReview.created_at), col(QuarterlyReview.id))
         .limit(1)
@@ -144,7 +147,7 @@ def _review(session: Session, quarter: str) -> QuarterlyReview | None:
 
 
 def _live_scores(review_id: str):  # type: ignore[no-untyped-def]
-    return (ReviewScore.review_id == review_id, col(ReviewScore.deleted_at).is_(None))
+    return (ReviewScore.review_id == review_id, live(ReviewScore))
 
 
 def _info(session: Session, review: QuarterlyReview) -> ReviewInfo:
@@ -176,7 +179,7 @@ def get_review(*, session: Session, quarter: str) -> ReviewInfo | None:
 
 def list_reviews(*, session: Session, limit: int = PAGE_SIZE, offset: int = 0) -> Page[ReviewInfo]:
     """Past and current reviews, the latest quarter first."""
-    where = col(QuarterlyReview.deleted_at).is_(None)
+    where = live(QuarterlyReview)
     total = session.exec(select(func.count()).select_from(QuarterlyReview).where(where)).one()
     found = session.exec(
         select(QuarterlyReview)
@@ -188,27 +191,27 @@ def list_reviews(*, session: Session, limit: int = PAGE_SIZE, offset: int = 0) -
     return Page(tuple(_info(session, r) for r in found), int(total), offset, limit)
 
 
-def _targets(period: Period):  # type: ignore[no-untyped-def]
+def _targets(period: Period) -> Subquery:
     """(kind, id, name) of the quarter's targets: projects first, then units."""
-    projects = select(
+    projects: Select[str, str, str] = select(
         literal(ReviewTarget.micro_project.value).label("kind"),
         col(MicroProject.id).label("id"),
         col(MicroProject.title).label("name"),
     ).where(
-        col(MicroProject.deleted_at).is_(None),
+        live(MicroProject),
         col(MicroProject.started_on) < period.end,
         or_(col(MicroProject.done_on).is_(None), col(MicroProject.done_on) >= period.start),
     )
     open_in_quarter = select(Issue.unit_id).where(
-        col(Issue.deleted_at).is_(None),
+        live(Issue),
         col(Issue.opened_on) < period.end,
         or_(col(Issue.closed_on).is_(None), col(Issue.closed_on) >= period.start),
     )
-    units = select(
+    units: Select[str, str, str] = select(
         literal(ReviewTarget.unit.value).label("kind"),
         col(Unit.id).label("id"),
         col(Unit.name).label("name"),
-    ).where(col(Unit.deleted_at).is_(None), col(Unit.id).in_(open_in_quarter))
+    ).where(live(Unit), col(Unit.id).in_(open_in_quarter))
     return union_all(projects, units).subquery("targets")
 
 
@@ -263,16 +266,17 @@ def list_targets(
         .where(*_live_scores(review.id), ReviewScore.deputy_id == (deputy_id or ""))
         .subquery("mine")
     )
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    columns: Select[*tuple[Any, ...]] = Select(
+        targets.c.kind,
+        targets.c.id,
+        targets.c.name,
+        mine.c.score,
+        averages.c.average,
+        averages.c.scores,
+    )
     rows = session.exec(
-        select(
-            targets.c.kind,
-            targets.c.id,
-            targets.c.name,
-            mine.c.score,
-            averages.c.average,
-            averages.c.scores,
-        )
-        .outerjoin(
+        columns.outerjoin(
             averages,
             and_(averages.c.target_kind == targets.c.kind, averages.c.target_id == targets.c.id),
         )
@@ -314,15 +318,16 @@ def review_board(
     # Names as they are now (a renamed unit shows its new name); a target deleted since keeps
     # its scores on the record under an empty name rather than vanishing from the board.
     name = func.coalesce(MicroProject.title, Unit.name, "")
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    columns: Select[*tuple[Any, ...]] = Select(
+        averages.c.target_kind,
+        averages.c.target_id,
+        name,
+        averages.c.average,
+        averages.c.scores,
+    )
     rows = session.exec(
-        select(
-            averages.c.target_kind,
-            averages.c.target_id,
-            name,
-            averages.c.average,
-            averages.c.scores,
-        )
-        .outerjoin(
+        columns.outerjoin(
             MicroProject,
             and_(
                 averages.c.target_kind == ReviewTarget.micro_project.value,
@@ -361,9 +366,7 @@ def review_board(
 
 def _check_target(session: Session, kind: ReviewTarget, target_id: str) -> None:
     model = MicroProject if kind == ReviewTarget.micro_project else Unit
-    found = session.get(model, target_id)
-    if found is None or found.deleted_at is not None:
-        raise TargetNotFound()
+    get_live(session, model, target_id, TargetNotFound)
 
 
 def score_target(

@@ -1,6 +1,6 @@
 """Figures and documents: statistics, the quarterly report, the deputies' record, official slips.
 
-- `stats`: the headline figures of spec §4 by period and grouping
+- `stats`: the headline figures (docs/rules/figures.md) by period and grouping
 - `figure_sql`: the SQL expressions the figures share
 - `quarterly_report`: the quarterly report's contents
 - `html`: A4 HTML pages (the report, slips, prints)

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, col, select
 
-from store.core.errors import NotFound
+from store.core.errors import DeputyNotFound
 from store.core.models import (
     Colour,
     Deputy,
@@ -40,11 +40,13 @@ from store.core.models import (
     Visit,
 )
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import get_live, live
 from store.core.settings import load_settings
 from store.desk.issue_rows import RANK_COLOUR, IssueRow, rows_query, to_row
 from store.reports import figure_sql
 from store.reports.slips import (
     Block,
+    Value,
     cn_date,
     html_escape,
     md_escape,
@@ -52,7 +54,7 @@ from store.reports.slips import (
     signature_block,
     write_document,
 )
-from store.reports.stats import Period, PeriodKind, issues_of
+from store.reports.stats import Period, PeriodKind, issues_of, percent, share
 
 
 @dataclass(frozen=True)
@@ -73,15 +75,11 @@ class DeputyRecord:
 
     @property
     def closure_rate(self) -> float | None:
-        return self.closed / self.issues if self.issues else None
+        return share(self.closed, self.issues)
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return self.satisfied / self.evaluated if self.evaluated else None
-
-
-class DeputyNotFound(NotFound):
-    key = "error.deputy_not_found"
+        return share(self.satisfied, self.evaluated)
 
 
 def _count_if(condition: ColumnElement[bool]) -> Any:
@@ -108,7 +106,7 @@ def _records(
                 col(Shift.deputy_id).in_(ids),
                 col(Shift.duty_date) >= period.start,
                 col(Shift.duty_date) < served_end,
-                col(Shift.deleted_at).is_(None),
+                live(Shift),
             )
             .group_by(col(Shift.deputy_id))
         ).all(),
@@ -122,7 +120,7 @@ def _records(
                 col(Visit.deputy_id).in_(ids),
                 col(Visit.received_at) >= start,
                 col(Visit.received_at) < end,
-                col(Visit.deleted_at).is_(None),
+                live(Visit),
             )
             .group_by(col(Visit.deputy_id))
         ).all(),
@@ -140,6 +138,7 @@ def _records(
         .where(col(Issue.lead_deputy_id).in_(ids), *issues_of(period))
         .group_by(col(Issue.lead_deputy_id), rank)
     ).all():
+        assert deputy_id is not None  # the query asked for these deputies' issues only
         slot = figures[deputy_id]
         slot.setdefault("colours", dict.fromkeys(Colour, 0))[RANK_COLOUR[value]] = int(n)
         slot["issues"] = slot.get("issues", 0) + int(n)
@@ -156,8 +155,8 @@ def _records(
                 col(Issue.lead_deputy_id).in_(ids),
                 col(Evaluation.at) >= start,
                 col(Evaluation.at) < end,
-                col(Evaluation.deleted_at).is_(None),
-                col(Issue.deleted_at).is_(None),
+                live(Evaluation),
+                live(Issue),
             )
             .group_by(col(Issue.lead_deputy_id))
         ).all(),
@@ -170,10 +169,10 @@ def _records(
             .join(LeaderVisit, col(LeaderVisit.id) == LeaderVisitDeputy.leader_visit_id)
             .where(
                 col(LeaderVisitDeputy.deputy_id).in_(ids),
-                col(LeaderVisitDeputy.deleted_at).is_(None),
+                live(LeaderVisitDeputy),
                 col(LeaderVisit.at) >= start,
                 col(LeaderVisit.at) < end,
-                col(LeaderVisit.deleted_at).is_(None),
+                live(LeaderVisit),
             )
             .group_by(col(LeaderVisitDeputy.deputy_id))
         ).all(),
@@ -206,11 +205,11 @@ def list_deputy_records(
         today: shifts count up to this day; colours are as of it.
         tz: the station's time zone (visits, evaluations and leader visits are UTC instants).
     """
-    live = (col(Deputy.deleted_at).is_(None), col(Deputy.active).is_(True))
-    total = session.exec(select(func.count()).select_from(Deputy).where(*live)).one()
+    serving = (live(Deputy), col(Deputy.active).is_(True))
+    total = session.exec(select(func.count()).select_from(Deputy).where(*serving)).one()
     deputies = session.exec(
         select(Deputy)
-        .where(*live)
+        .where(*serving)
         .order_by(col(Deputy.name), col(Deputy.id))
         .limit(limit)
         .offset(offset)
@@ -226,9 +225,7 @@ def get_deputy_record(
     Raises:
         DeputyNotFound: no such deputy.
     """
-    deputy = session.get(Deputy, deputy_id)
-    if deputy is None or deputy.deleted_at is not None:
-        raise DeputyNotFound()
+    deputy = get_live(session, Deputy, deputy_id, DeputyNotFound)
     return _records(session, [deputy], period, today, tz)[0]
 
 
@@ -242,7 +239,7 @@ def list_led_issues(
     offset: int = 0,
 ) -> Page[IssueRow]:
     """The issues of the period the deputy leads, as they stand today, in the order opened."""
-    where = (Issue.lead_deputy_id == deputy_id, *issues_of(period))
+    where = (col(Issue.lead_deputy_id) == deputy_id, *issues_of(period))
     total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
     settings = load_settings(session=session)
     rows = session.exec(
@@ -271,10 +268,6 @@ def period_zh(period: Period) -> str:
     if period.kind == PeriodKind.month:
         return f"{period.start.year}年{period.number}月"
     return f"{period.start.year}年"
-
-
-def _rate(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
 def _issue_list(page: Page[IssueRow]) -> Block:
@@ -327,9 +320,9 @@ def print_deputy_record(
     issues = list_led_issues(
         session=session, deputy_id=deputy_id, period=period, today=today, limit=PRINTED_ISSUES
     )
-    station = session.exec(select(Station.name).where(col(Station.deleted_at).is_(None))).first()
+    station = session.exec(select(Station.name).where(live(Station))).first()
     colours = "　".join(f"{c.glyph}{c.zh} {record.colours.get(c, 0)}" for c in reversed(Colour))
-    values = {
+    values: dict[str, Value] = {
         "station": station or "",
         "deputy": record.name,
         "level": record.level.zh,
@@ -340,8 +333,8 @@ def print_deputy_record(
         "visits": str(record.visits),
         "issues": str(record.issues),
         "closed": str(record.closed),
-        "closure_rate": _rate(record.closure_rate),
-        "satisfaction_rate": _rate(record.satisfaction_rate),
+        "closure_rate": percent(record.closure_rate),
+        "satisfaction_rate": percent(record.satisfaction_rate),
         "evaluated": str(record.evaluated),
         "leader_visits": str(record.leader_visits),
         "colours": colours,

@@ -1,5 +1,5 @@
-"""The SQL behind the headline figures (spec §4), shared by the statistics and the board's
-drill-down so that a figure and the list of issues it counts can never disagree.
+"""The SQL behind the headline figures (docs/rules/figures.md), shared by the statistics and the
+board's drill-down so that a figure and the list of issues it counts can never disagree.
 
 Every rule here is a column expression over `issue` (or `visit`), so that figures are `GROUP BY`
 queries and drill-downs are `WHERE` clauses of the same text."""
@@ -9,10 +9,11 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, case, extract, or_
+from sqlalchemy import ColumnElement, ScalarSelect, SQLColumnExpression, and_, case, extract, or_
 from sqlmodel import col, select
 
 from store.core.models import Channel, Evaluation, Issue, IssueStatus, Satisfaction, Visit
+from store.core.rows import live
 
 # Channels through which someone else carries a resident's words to the station: an observer
 # (民情观察员) reports what they saw or heard, and a leader's session at the station (领导进站)
@@ -49,14 +50,15 @@ def done_in_two_months() -> ColumnElement[bool]:
     Month arithmetic on the stored dates, portable to PostgreSQL: closed in the same or the next
     month, or in the second month on a day not after the opening day (month ends clamp by
     themselves: the closing day can never pass the end of its own month)."""
-    months = (extract("year", Issue.closed_on) * 12 + extract("month", Issue.closed_on)) - (
-        extract("year", Issue.opened_on) * 12 + extract("month", Issue.opened_on)
+    closed, opened = col(Issue.closed_on), col(Issue.opened_on)
+    months = (extract("year", closed) * 12 + extract("month", closed)) - (
+        extract("year", opened) * 12 + extract("month", opened)
     )
     return and_(
         is_closed(),
         or_(
             months < 2,
-            and_(months == 2, extract("day", Issue.closed_on) <= extract("day", Issue.opened_on)),
+            and_(months == 2, extract("day", closed) <= extract("day", opened)),
         ),
     )
 
@@ -71,8 +73,8 @@ def overdue(today: date) -> ColumnElement[bool]:
 
 
 def any_colour_rank(today: date, grace_days: int) -> ColumnElement[int]:
-    """Any issue's colour as a number (2 red, 1 yellow, 0 green), open or closed: spec §3 and
-    `issue_rows.issue_colour`, in SQL."""
+    """Any issue's colour as a number (2 red, 1 yellow, 0 green), open or closed:
+    docs/rules/colours-and-windows.md and `issue_rows.issue_colour`, in SQL."""
     closed = col(Issue.status) == IssueStatus.closed
     return case(
         (and_(closed, col(Issue.satisfaction).in_(SATISFIED)), 0),
@@ -95,14 +97,14 @@ def first_channel() -> ScalarSelect[str]:
     """The channel of the visit that brought an issue in (its earliest): the issue's channel."""
     return (
         select(Visit.channel)
-        .where(col(Visit.issue_id) == Issue.id, col(Visit.deleted_at).is_(None))
+        .where(col(Visit.issue_id) == Issue.id, live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
         .limit(1)
         .scalar_subquery()
     )
 
 
-def is_direct(channel: ColumnElement[str]) -> ColumnElement[bool]:
+def is_direct(channel: SQLColumnExpression[str]) -> ColumnElement[bool]:
     return channel.not_in([c.value for c in RELAYED_CHANNELS])
 
 
@@ -111,7 +113,7 @@ def evaluated_between(start: object, end: object, *, satisfied: bool) -> ColumnE
     `satisfied`."""
     where = [
         col(Evaluation.issue_id) == Issue.id,
-        col(Evaluation.deleted_at).is_(None),
+        live(Evaluation),
         col(Evaluation.at) >= start,
         col(Evaluation.at) < end,
     ]

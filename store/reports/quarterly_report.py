@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from store.core.errors import FieldInvalid
 from store.core.models import Colour, Station, Tier, Unit
+from store.core.rows import live
 from store.reports import stats
 from store.reports.stats import FigureRow, Figures, Floors, Period, percent
 
@@ -77,7 +78,7 @@ def build_report(
         station_id=station_id,
     ).rows
     floors = stats.load_floors(session=session)
-    named = select(Station.name).where(col(Station.deleted_at).is_(None))
+    named = select(Station.name).where(live(Station))
     if station_id is not None:
         named = named.where(col(Station.id) == station_id)
     station = session.exec(named).first()

@@ -48,6 +48,7 @@ from store.core.models import (
     Station,
     Visit,
 )
+from store.core.rows import live
 from store.core.validation import mask_numbers, mask_phone
 from store.desk.issue_rows import get_issue_row
 
@@ -321,7 +322,7 @@ def issue_sequence(*, session: Session, issue: Issue) -> int:
 def slip_number(*, session: Session, issue: Issue, kind: SlipKind) -> str:
     """`青石〔2026〕交办第 12 号`: the station's prefix, the year the issue was opened, the kind of
     slip and the issue's sequence in that year."""
-    station = session.exec(select(Station).where(col(Station.deleted_at).is_(None))).first()
+    station = session.exec(select(Station).where(live(Station))).first()
     prefix = number_prefix(station.township if station else "", station.name if station else "")
     seq = issue_sequence(session=session, issue=issue)
     return f"{prefix}〔{issue.opened_on.year}〕{NUMBER_WORD[kind]}第 {seq} 号"
@@ -331,7 +332,7 @@ def _words(session: Session, issue_id: str) -> tuple[Words, ...]:
     rows = session.exec(
         select(Visit, Constituent.name, Constituent.phone)
         .join(Constituent, col(Constituent.id) == Visit.constituent_id)
-        .where(Visit.issue_id == issue_id, col(Visit.deleted_at).is_(None))
+        .where(Visit.issue_id == issue_id, live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
     ).all()
     return tuple(
@@ -380,7 +381,7 @@ def load_slip(
     overdue = (today - issue.due_on).days if open_ and issue.due_on < today else 0
     if kind == SlipKind.reminder and overdue <= 0:
         raise IssueNotOverdue()
-    station = session.exec(select(Station.name).where(col(Station.deleted_at).is_(None))).first()
+    station = session.exec(select(Station.name).where(live(Station))).first()
     words = _words(session, issue_id)
     title = issue.title
     # Left out here rather than when rendering, so no template can print them. The issue's
@@ -394,7 +395,7 @@ def load_slip(
         select(Progress.at, Progress.note)
         .where(
             Progress.issue_id == issue_id,
-            col(Progress.deleted_at).is_(None),
+            live(Progress),
             Progress.note != "",
         )
         .order_by(col(Progress.at).desc())
@@ -444,7 +445,7 @@ def _call(
     evaluation = (
         session.exec(
             select(Evaluation)
-            .where(Evaluation.issue_id == issue_id, col(Evaluation.deleted_at).is_(None))
+            .where(Evaluation.issue_id == issue_id, live(Evaluation))
             .order_by(col(Evaluation.at).desc())
             .limit(1)
         ).first()

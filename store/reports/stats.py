@@ -1,5 +1,5 @@
-"""Headline figures (spec §4) for a month, a quarter or a year, overall and by tier, unit,
-village, category or channel: `GROUP BY` queries over indexed columns, one per source table.
+"""Headline figures (docs/rules/figures.md) for a month, a quarter or a year, overall and by tier,
+unit, village, category or channel: `GROUP BY` queries over indexed columns, one per source table.
 
 Definitions (the statistics screen's help and the report's footnote say the same):
 
@@ -36,8 +36,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, extract, func, null
+from sqlalchemy import ColumnElement, case, extract, func, null
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from store.core.clock import day_bounds
 from store.core.errors import FieldInvalid
@@ -54,6 +55,7 @@ from store.core.models import (
     Visit,
 )
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.board import BoardFilter, Scope
 from store.desk.issue_rows import RANK_COLOUR
@@ -150,6 +152,11 @@ class Period:
         return day_bounds(self.start, tz)[0], day_bounds(self.end, tz)[0]
 
 
+def share(part: int, whole: int) -> float | None:
+    """`part` of `whole` as a fraction; None when there is no whole (no figure, rather than 0 %)."""
+    return part / whole if whole else None
+
+
 @dataclass(frozen=True)
 class Figures:
     """The headline figures of one group (or of everything)."""
@@ -176,15 +183,15 @@ class Figures:
 
     @property
     def two_month_rate(self) -> float | None:
-        return self.done / self.decided if self.decided else None
+        return share(self.done, self.decided)
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return self.satisfied / self.evaluated if self.evaluated else None
+        return share(self.satisfied, self.evaluated)
 
     @property
     def direct_share(self) -> float | None:
-        return self.direct_visits / self.visits if self.visits else None
+        return share(self.direct_visits, self.visits)
 
 
 @dataclass(frozen=True)
@@ -307,6 +314,9 @@ def _grouped(
     return {key: Figures(**values) for key, values in out.items()}
 
 
+# The figure queries' rows: a group key and counts, of Any type (SQL sums and counts).
+Rows = Select[*tuple[Any, ...]]
+
 _ISSUE_FIGURES = ("opened", "open", "overdue", "closed", "decided", "done")
 
 
@@ -330,32 +340,30 @@ def _issue_key(breakdown: Breakdown | None) -> Any:
     return func.coalesce(column, "")
 
 
-def _grouped_by(query: Select[Any], key: Any) -> Select[Any]:
+def _grouped_by(query: Rows, key: Any) -> Rows:
     return query if key is None else query.group_by(key)
 
 
 def _issue_query(
     period: Period, today: date, breakdown: Breakdown | None, station_id: str | None = None
-) -> Select[Any]:
+) -> Rows:
     key = _issue_key(breakdown)
     # Each issue's flags once (the month arithmetic of "done" is most of the cost), summed above.
     done = figure_sql.done_in_two_months()
-    flags = (
-        select(
-            (key if key is not None else null()).label("key"),
-            case((col(Issue.status) != IssueStatus.closed, 1), else_=0).label("open"),
-            case((figure_sql.overdue(today), 1), else_=0).label("overdue"),
-            case((figure_sql.is_closed(), 1), else_=0).label("closed"),
-            case((done, 1), else_=0).label("done"),
-            case((col(Issue.opened_on) < figure_sql.two_month_cutoff(today), 1), else_=0).label(
-                "elapsed"
-            ),
-        )
-        .where(*issues_of(period, station_id))
-        .subquery()
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    each: Rows = Select(
+        (key if key is not None else null()).label("key"),
+        case((col(Issue.status) != IssueStatus.closed, 1), else_=0).label("open"),
+        case((figure_sql.overdue(today), 1), else_=0).label("overdue"),
+        case((figure_sql.is_closed(), 1), else_=0).label("closed"),
+        case((done, 1), else_=0).label("done"),
+        case((col(Issue.opened_on) < figure_sql.two_month_cutoff(today), 1), else_=0).label(
+            "elapsed"
+        ),
     )
+    flags = each.where(*issues_of(period, station_id)).subquery()
     c = flags.c
-    query = select(
+    query: Rows = Select(
         # Ungrouped, a bare NULL: PostgreSQL refuses a subquery's column outside GROUP BY.
         c.key if key is not None else null(),
         func.count(),
@@ -371,7 +379,7 @@ def _issue_query(
 def issues_of(period: Period, station_id: str | None = None) -> list[ColumnElement[bool]]:
     """The issues of a period: opened on one of its days (of one station's, if given)."""
     return [
-        col(Issue.deleted_at).is_(None),
+        live(Issue),
         col(Issue.opened_on) >= period.start,
         col(Issue.opened_on) < period.end,
         *of_station(Issue, station_id),
@@ -386,12 +394,12 @@ def of_station(table: Any, station_id: str | None) -> list[ColumnElement[bool]]:
 
 def _visit_query(
     start: datetime, end: datetime, breakdown: Breakdown | None, station_id: str | None = None
-) -> Select[Any]:
+) -> Rows:
     direct = _count_if(figure_sql.is_direct(col(Visit.channel)))
     where = [
         col(Visit.received_at) >= start,
         col(Visit.received_at) < end,
-        col(Visit.deleted_at).is_(None),
+        live(Visit),
         *of_station(Visit, station_id),
     ]
     if breakdown in (Breakdown.tier, Breakdown.unit):
@@ -399,7 +407,7 @@ def _visit_query(
         query = (
             select(key, func.count(), direct)
             .join(Issue, col(Issue.id) == Visit.issue_id)
-            .where(*where, col(Issue.deleted_at).is_(None))
+            .where(*where, live(Issue))
         )
         return query.group_by(key)
     key = {
@@ -414,7 +422,7 @@ def _visit_query(
 
 def _evaluation_query(
     start: datetime, end: datetime, breakdown: Breakdown | None, station_id: str | None = None
-) -> Select[Any]:
+) -> Rows:
     key = _issue_key(breakdown)
     query = (
         select(
@@ -426,8 +434,8 @@ def _evaluation_query(
         .where(
             col(Evaluation.at) >= start,
             col(Evaluation.at) < end,
-            col(Evaluation.deleted_at).is_(None),
-            col(Issue.deleted_at).is_(None),
+            live(Evaluation),
+            live(Issue),
             *of_station(Issue, station_id),
         )
     )
@@ -491,7 +499,7 @@ def visits_per_week(
             .where(
                 col(Visit.received_at) >= start,
                 col(Visit.received_at) < end,
-                col(Visit.deleted_at).is_(None),
+                live(Visit),
                 *of_station(Visit, station_id),
             )
         ).one()
@@ -508,7 +516,8 @@ def colour_mix(
     by_unit: bool = False,
     station_id: str | None = None,
 ) -> dict[str, dict[Colour, int]]:
-    """The colours today of the period's issues (open or closed, spec §3), per tier (or unit).
+    """The colours today of the period's issues (open or closed, docs/rules/colours-and-windows.md),
+    per tier (or unit).
 
     Returns:
         {tier code or unit id: {colour: count}}, zeros included for every tier.
@@ -615,13 +624,14 @@ def drill_filter(
         )
     if breakdown is None or key is None:
         return filters
-    group: dict[str, Any] = {
+    groups: dict[Breakdown, dict[str, Any]] = {
         Breakdown.tier: {"tier": Tier(key)} if key in Tier.__members__ else {},
         Breakdown.unit: {"unit_id": key},
         Breakdown.village: {"village_id": key},
         Breakdown.category: {"category_id": key},
         Breakdown.channel: {"channel": Channel(key)} if key in Channel.__members__ else {},
-    }[breakdown]
+    }
+    group = groups[breakdown]
     return replace(filters, **group)
 
 

@@ -21,7 +21,8 @@ _BELOW = PatternFill("solid", fgColor="FDE8E8")
 
 
 def _sheet(book: Workbook, title: str, headings: list[str], rows: list[list[str]]) -> Worksheet:
-    sheet = book.create_sheet(title[:31])
+    # A workbook that is not write-only makes a Worksheet (the stubs say either kind).
+    sheet: Worksheet = book.create_sheet(title[:31])
     sheet.append([neutralise(h) for h in headings])
     for cell in sheet[1]:
         cell.font = _BOLD

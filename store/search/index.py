@@ -173,7 +173,7 @@ def drop_name_index(conn: Connection) -> None:
 @contextmanager
 def search_index_suspended(conn: Connection) -> Iterator[None]:
     """For bulk loads of many visits: drop the triggers, load, then rebuild once (about 1.4 s
-    for 100,000 visits, against 5.6 s of triggers; ../shared/PERF.md; the names' characters,
+    for 100,000 visits, against 5.6 s of triggers; docs/performance.md; the names' characters,
     0.3 s for 75,000 residents). Use inside the load's transaction, so that a failed load
     leaves the triggers as they were."""
     if not has_search_index(conn):

@@ -3,7 +3,7 @@
 Each kind is first an ordered list of at most CAP + 1 ids (which gives a capped count, "1,000+",
 in the same query), then the details of one page of them. Visit texts are found by the trigram
 index for terms of three characters and more, and by LIKE on the newest visits for shorter ones
-(../shared/PERF.md: SQLite 3.40's trigram index returns nothing for two-character LIKE). On
+(docs/performance.md: SQLite 3.40's trigram index returns nothing for two-character LIKE). On
 PostgreSQL every term is an ILIKE, which pg_trgm's GIN indexes serve (store.search.index)."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     and_,
     case,
@@ -27,10 +28,12 @@ from sqlalchemy import (
     table,
 )
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from store.core.dialect import text_like
 from store.core.models import Colour, Constituent, Issue, IssueStatus, Village, Visit
 from store.core.paging import PAGE_SIZE, Page
+from store.core.rows import live
 from store.core.rules import closed_colour, open_colour
 from store.core.settings import load_settings
 from store.desk.issue_rows import IssueRow, rows_query, to_row
@@ -53,9 +56,9 @@ EXCERPT_CHARS = 120
 EXCERPT_LEAD = 12
 
 _fts = table("visit_fts", column("rowid"), column("visit_fts"))
-_visit_rowid = literal_column("visit.rowid")
+_visit_rowid: ColumnClause[int] = literal_column("visit.rowid")
 _name_chars = table("constituent_name_char", column("ch"), column("constituent"))
-_constituent_rowid = literal_column("constituent.rowid")
+_constituent_rowid: ColumnClause[int] = literal_column("constituent.rowid")
 # A name search reads the residents having the first few distinct characters typed (their sets
 # intersected in store.search.index's table); LIKE then checks the whole key.
 NAME_CHARS_LOOKED_UP = 3
@@ -352,9 +355,7 @@ def _resident_ids(query: Query, indexed: bool):  # type: ignore[no-untyped-def]
         order = (pinyin, col(Constituent.id))
     else:
         return None
-    return (
-        select(Constituent.id).where(where, col(Constituent.deleted_at).is_(None)).order_by(*order)
-    )
+    return select(Constituent.id).where(where, live(Constituent)).order_by(*order)
 
 
 def _resident_details(session: Session, query: Query, ids: Sequence[str]) -> dict[str, Any]:
@@ -367,7 +368,7 @@ def _resident_details(session: Session, query: Query, ids: Sequence[str]) -> dic
         cid: (n, last)
         for cid, n, last in session.exec(
             select(Visit.constituent_id, func.count(), func.max(Visit.received_at))
-            .where(col(Visit.constituent_id).in_(ids), col(Visit.deleted_at).is_(None))
+            .where(col(Visit.constituent_id).in_(ids), live(Visit))
             .group_by(Visit.constituent_id)
         ).all()
     }
@@ -403,7 +404,7 @@ def _text_clauses(query: Query, fts: bool) -> list[ColumnElement[bool]]:
 
 
 def _visit_ids(query: Query, resident_id: str | None, fts: bool):  # type: ignore[no-untyped-def]
-    where = [col(Visit.deleted_at).is_(None), *_text_clauses(query, fts)]
+    where = [live(Visit), *_text_clauses(query, fts)]
     if resident_id is not None:
         where.append(col(Visit.constituent_id) == resident_id)
     return (
@@ -420,27 +421,29 @@ def _visit_details(
         start: Any = case((at > EXCERPT_LEAD, at - EXCERPT_LEAD), else_=1)
     else:
         start = literal(1)
-    rows = session.exec(
-        select(
-            Visit.id,
-            Visit.received_at,
-            Visit.summary,
-            func.substr(text_col, start, EXCERPT_CHARS),
-            start,
-            Constituent.name,
-            Constituent.phone,
-            Visit.constituent_id,
-            Village.name,
-            Visit.issue_id,
-            Issue.title,
-            Issue.status,
-            Issue.closed_on,
-            Issue.satisfaction,
-            Issue.due_on,
-            Issue.warn_on,
-            Issue.resupervision,
-        )
-        .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand; the rows
+    # are read by position and by column name.
+    columns: Select[*tuple[Any, ...]] = Select(
+        col(Visit.id),
+        col(Visit.received_at),
+        col(Visit.summary),
+        func.substr(text_col, start, EXCERPT_CHARS),
+        start,
+        col(Constituent.name),
+        col(Constituent.phone),
+        col(Visit.constituent_id),
+        col(Village.name),
+        col(Visit.issue_id),
+        col(Issue.title),
+        col(Issue.status),
+        col(Issue.closed_on),
+        col(Issue.satisfaction),
+        col(Issue.due_on),
+        col(Issue.warn_on),
+        col(Issue.resupervision),
+    )
+    rows: Sequence[Any] = session.exec(
+        columns.join(Constituent, col(Constituent.id) == Visit.constituent_id)
         .join(Village, col(Village.id) == Visit.village_id)
         .outerjoin(Issue, col(Issue.id) == Visit.issue_id)
         .where(col(Visit.id).in_(ids))
@@ -494,7 +497,7 @@ def _issue_ids(query: Query, sqlite: bool, indexed: bool):  # type: ignore[no-un
         # Cheap only through the trigram index: short terms would read every visit's text.
         fed = select(Visit.issue_id).where(
             col(Visit.issue_id).is_not(None),
-            col(Visit.deleted_at).is_(None),
+            live(Visit),
             *_text_clauses(query, fts=sqlite),
         )
         where = or_(where, col(Issue.id).in_(fed))
@@ -505,7 +508,7 @@ def _issue_ids(query: Query, sqlite: bool, indexed: bool):  # type: ignore[no-un
         if sqlite
         else (col(Issue.opened_on).desc(), col(Issue.created_at).desc(), col(Issue.id).desc())
     )
-    return select(Issue.id).where(where, col(Issue.deleted_at).is_(None)).order_by(*order)
+    return select(Issue.id).where(where, live(Issue)).order_by(*order)
 
 
 def _issue_details(

@@ -13,7 +13,7 @@ from enum import StrEnum
 from store.core.validation import strip_controls
 
 # A trigram index finds substrings of three characters or more; shorter ones need LIKE, and
-# must not use the trigram index at all (SQLite 3.40 returns nothing for them: PERF.md).
+# must not use the trigram index at all (SQLite 3.40 returns nothing for them: docs/performance.md).
 TRIGRAM = 3
 QUERY_MAX = 100
 TERMS_MAX = 5

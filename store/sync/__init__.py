@@ -1,1 +1,2 @@
-"""Sync between a station, its laptops and a county hub (spec §9): bundles, merge, conflicts."""
+"""Sync between a station, its laptops and a county hub (docs/rules/sync.md): bundles, merge,
+conflicts."""

@@ -1,4 +1,5 @@
-"""The conflict list (spec §9): values that lost to a concurrent edit, for a deputy to review.
+"""The conflict list (docs/rules/sync.md): values that lost to a concurrent edit, for a deputy to
+review.
 
 Each entry is answered once, on any device, and the answer travels: `keep_current` leaves the
 winner; `restore_lost` writes the losing value back (a new edit, which then wins everywhere)."""

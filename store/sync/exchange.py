@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, func
-from sqlalchemy.orm import Session
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from store.changelog.chain import LOG_TABLE
 from store.changelog.changes import Actor
@@ -27,6 +26,7 @@ from store.core.clock import Clock
 from store.core.errors import SyncRefused
 from store.core.files import SQLITE_HEADER
 from store.core.models import ChangeLog, Device, DeviceKind, LocalMeta, SyncPeer, new_id
+from store.core.rows import live
 from store.db import Store, make_engine, read_session, sqlite_url, write_session
 from store.station import StationInfo, load_station, station_info
 from store.sync import witness
@@ -131,7 +131,7 @@ def _peers(session: Session, info: StationInfo, to: str | None) -> list[Device]:
     devices = session.exec(
         select(Device).where(
             col(Device.station_id) == info.id,
-            col(Device.deleted_at).is_(None),
+            live(Device),
             col(Device.id) != info.device_id,
         )
     ).all()
@@ -496,7 +496,8 @@ def join_station(
 
     Args:
         passphrase: the joining bundle's.
-        key: a passphrase to encrypt the laptop's database with (spec §9), or None for a plain
+        key: a passphrase to encrypt the laptop's database with (docs/rules/sync.md), or None for a
+        plain
             file. The copy in the bundle is encrypted with `passphrase`; it is written to the
             laptop's disk only so, then exported under `key`.
 

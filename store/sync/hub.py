@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Select, Table, select
 from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session
 
@@ -214,12 +214,12 @@ def push_to_hub(*, station: Store, hub: Store) -> HubExchange:
         since = resend_since(since, Repairs(refetch={}, resend=dict(fixes.resend)))
         changes = _changes_since(conn, since)
         clamps = [c for c in clamps_held(conn) if c[0] in since]
-        chains = {"head": witness.chain_head_at(conn)}
+        chains: dict[str, Any] = {"head": witness.chain_head_at(conn)}
     with read_session(hub.engine) as session:
-        held = session.get(LocalMeta, witness.WITNESS + info.device_id)
-    if held is not None:
+        witnessed = session.get(LocalMeta, witness.WITNESS + info.device_id)
+    if witnessed is not None:
         # The hub holds a head of this station's chain: prove it from the log as it is now.
-        seq = int(held.value.split(" ")[0])
+        seq = int(witnessed.value.split(" ")[0])
         with read_session(station.engine) as session:
             chains["proofs"] = {
                 hub_info.device_id: [seq, witness.link_at(session.connection(), seq)]
@@ -389,6 +389,7 @@ def _resolve_step(
     tables = synced_tables()
     found: dict[tuple[str, str], str] = {}
     pointers: dict[tuple[str, str], tuple[str, str]] = {}
+    query: Select[*tuple[Any, ...]]
     for table, ids in wanted.items():
         if table == "station":
             stations: Table = Station.__table__  # type: ignore[attr-defined]

@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, select, tuple_
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from store.changelog.chain import PERSONAL_FIELDS
 from store.changelog.changes import Actor
@@ -110,7 +111,7 @@ class Repairs:
 
 
 def repairs(session: Session) -> Repairs:
-    rows = session.execute(select(LocalMeta.key, LocalMeta.value)).all()
+    rows = session.execute(select(col(LocalMeta.key), col(LocalMeta.value))).all()
     refetch = {k.removeprefix(REFETCH): v for k, v in rows if k.startswith(REFETCH)}
     resend = {k.removeprefix(RESEND): v for k, v in rows if k.startswith(RESEND)}
     return Repairs(refetch=refetch, resend=resend)
@@ -160,7 +161,7 @@ def acks_for(session: Session, peer_vectors: dict[str, dict[str, str]]) -> dict[
     held here under that stamp."""
     lost = {
         key.removeprefix(LOST): value.split(" ")
-        for key, value in session.execute(select(LocalMeta.key, LocalMeta.value))
+        for key, value in session.execute(select(col(LocalMeta.key), col(LocalMeta.value)))
         if key.startswith(LOST)
     }
     wanted = {p: v.get(p, "") for p, v in peer_vectors.items()}

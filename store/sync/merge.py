@@ -1,4 +1,4 @@
-"""Taking in another device's changes (spec §9), in the caller's write transaction.
+"""Taking in another device's changes (docs/rules/sync.md), in the caller's write transaction.
 
 Each incoming change is named by its device and stamp: one already here is skipped, so a bundle
 taken twice changes nothing. New changes join the change log; then every row they touch is set to
@@ -40,6 +40,7 @@ from store.core.models import (
     Setting,
     Visit,
 )
+from store.core.rows import live
 from store.desk.urgency import pressing_kind
 from store.trust.purge import redact_purged
 
@@ -57,7 +58,8 @@ CHANGE_COLUMNS = (
     "base",
 )
 
-# Spec §9: a stamp further ahead of this device's clock than this is clamped to the clock.
+# docs/rules/sync.md: a stamp further ahead of this device's clock than this is clamped to the
+# clock.
 CLAMP_AHEAD_MS = 24 * 3600 * 1000
 
 
@@ -359,7 +361,7 @@ def _refresh_aggregates(conn: Connection, issue_ids: set[str]) -> None:
         for row in conn.execute(
             select(visits.c.issue_id, visits.c.kind, visits.c.is_repeat, residents.c.vulnerable)
             .join(residents, residents.c.id == visits.c.constituent_id)
-            .where(visits.c.issue_id.in_(part), visits.c.deleted_at.is_(None))
+            .where(visits.c.issue_id.in_(part), live(visits))
         ):
             facts.setdefault(row.issue_id, []).append(row)
         for issue_id, issue in stored.items():

@@ -1,7 +1,8 @@
 """Copies of a live database through SQLite's online backup API (safe while the app is open).
 
-An encrypted database (SQLCipher, spec §9) is copied through sqlcipher3 with its passphrase, so
-every copy of it is encrypted with the same passphrase: a copy is never plainer than its source."""
+An encrypted database (SQLCipher, docs/rules/sync.md) is copied through sqlcipher3 with its
+passphrase, so every copy of it is encrypted with the same passphrase: a copy is never plainer than
+its source."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from store.core.models import Setting
 from store.db import BUSY_TIMEOUT_MS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-# Spec §8 leaves the number of daily copies to the station; this is the fallback.
+# docs/rules/data.md leaves the number of daily copies to the station; this is the fallback.
 DEFAULT_KEEP_DAYS = 14
 KEEP_DAYS_SETTING = "backup_keep_days"
 
@@ -251,7 +252,7 @@ def _copy(src: Any, dst: Any, *, timeout_ms: int) -> None:
 
 
 def _integrity_ok(conn: Any) -> bool:
-    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    rows: list[tuple[Any, ...]] = conn.execute("PRAGMA integrity_check").fetchall()
     return rows == [("ok",)]
 
 
@@ -504,6 +505,7 @@ def restore_database(
         raise RestoreError("restore.failed")
     safety = _keep_safety_copy(target, timeout_ms=timeout_ms, key=target_key) if live else None
     target.parent.mkdir(parents=True, exist_ok=True)
+    failures: tuple[type[Exception], ...] = (_GaveUp, *db_errors(backup_key))
     try:
         src = _connect(backup, read_only=True, timeout_ms=timeout_ms, key=backup_key)
         try:
@@ -514,7 +516,7 @@ def restore_database(
                 dst.close()
         finally:
             src.close()
-    except (_GaveUp, *db_errors(backup_key)) as exc:
+    except failures as exc:
         # The backup API writes in one transaction, so nothing was replaced: the safety copy
         # would only be clutter beside the database.
         if safety is not None:

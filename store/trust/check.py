@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from store.changelog.chain import LOG_TABLE, verify_chain
-from store.core.models import SEED_DEVICE, SYNCED_TABLES, Setting
+from store.core.models import SEED_DEVICE, SYNCED_TABLES, Setting, table_name
 from store.hot_words.word_index import rebuild_visit_words, word_index_faults
 from store.search.index import install_search_index, search_index_faults
 from store.trust.records import record_mismatches, touched_rows
@@ -45,10 +45,10 @@ class CheckReport:
 
 
 def _table_key(name: str) -> str:
-    return "key" if name == Setting.__tablename__ else "id"
+    return "key" if name == table_name(Setting) else "id"
 
 
-SYNCED = {model.__tablename__: _table_key(str(model.__tablename__)) for model in SYNCED_TABLES}
+SYNCED = {table_name(model): _table_key(table_name(model)) for model in SYNCED_TABLES}
 
 
 def check_database(*, engine: Engine, quick: bool = False) -> CheckReport:
@@ -95,7 +95,7 @@ _MARK_SEQ, _MARK_CHAIN = "check_seq", "check_chain"
 def _mark(conn: Connection) -> tuple[int, str] | None:
     """Where the last full check that passed got to: (seq, its link)."""
     try:
-        rows = dict(
+        rows: dict[str, str] = dict(
             conn.execute(
                 text("SELECT key, value FROM local_meta WHERE key IN (:s, :c)"),
                 {"s": _MARK_SEQ, "c": _MARK_CHAIN},

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
 from store.core.errors import DatabaseTooNew
 from store.search.index import SQLITE_OBJECTS
 from store.trust.backup import backup_before_upgrade
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # Checked against Alembic's own idea of the head by a test, so start-up need not import Alembic
@@ -38,7 +42,7 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def alembic_config():  # type: ignore[no-untyped-def]
+def alembic_config() -> Config:
     from alembic.config import Config  # imported only when a migration must run
 
     # Alembic's default output stream is whatever sys.stdout was when it was first imported (a

@@ -1,5 +1,5 @@
-"""Retention (PIPL minimisation, spec §8, issue 7): residents' personal data on issues closed
-more than N years ago (setting `purge_after_years`) is removed; statistics stay.
+"""Retention (PIPL minimisation, docs/rules/data.md, issue 7): residents' personal data on issues
+closed more than N years ago (setting `purge_after_years`) is removed; statistics stay.
 
 A resident is purged when every visit of theirs belongs to an issue closed on or before the
 cut-off: one still open, reopened, untriaged or closed more recently keeps them. Purging empties
@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, text
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from store.changelog.chain import (
@@ -30,7 +31,7 @@ from store.changelog.chain import (
 from store.changelog.changes import log_local_entry, write_context
 from store.changelog.conflict_list import derive_conflicts, listed_rows
 from store.changelog.field_clock import chunks
-from store.core.models import ChangeLog, Constituent
+from store.core.models import ChangeLog, Constituent, table_name
 from store.core.paging import PAGE_SIZE, Page
 from store.core.settings import load_settings
 from store.core.validation import mask_phone
@@ -176,14 +177,14 @@ def purge_residents(
     return PurgeResult(residents=len(ids), entries=entries, cutoff=cutoff)
 
 
-def redact_purged(session: Session, row_ids: Iterable[str]) -> int:
+def redact_purged(session: OrmSession, row_ids: Iterable[str]) -> int:
     """Remove purged residents' old values from this device's change-log entries: every entry
     ordered before a row's purge (by its stamp, as sync orders changes) takes the purge's
     values, and a redaction record chained after them names what was removed by its digest
     (store.changelog.chain). Idempotent; also run by every merge, since an entry may arrive
     after its purge. Returns how many entries changed."""
     conn = session.connection()
-    table = Constituent.__tablename__
+    table = table_name(Constituent)
     purges: dict[str, tuple[str, dict[str, Any]]] = {}
     log = ChangeLog.__table__  # type: ignore[attr-defined]
     for part in chunks(sorted(set(row_ids))):

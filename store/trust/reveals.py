@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from store.changelog.changes import write_context
 from store.core.models import AccessLog, Visit
+from store.core.rows import live
 
 # AccessLog.action values (the audit screen names them through the catalogue, audit.action.*).
 REVEAL_PHONE = "reveal_phone"
@@ -80,7 +81,7 @@ def reveal_issue_phones(*, session: Session, issue_id: str) -> int:
     """
     residents = session.exec(
         select(Visit.constituent_id)
-        .where(Visit.issue_id == issue_id, col(Visit.deleted_at).is_(None))
+        .where(Visit.issue_id == issue_id, live(Visit))
         .order_by(col(Visit.received_at))
     ).all()
     return log_reveal(session=session, table_name="constituent", row_ids=residents)

@@ -1,5 +1,5 @@
-"""Form validators fed hostile text (issue 7, part 6; spec §8): each value is either accepted,
-and then holds no control character but newline and tab, or refused with a catalogue key.
+"""Form validators fed hostile text (issue 7, part 6; docs/rules/data.md): each value is either
+accepted, and then holds no control character but newline and tab, or refused with a catalogue key.
 Never another exception."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from store.core.validation import (
 )
 from store.desk.forms import field_errors
 
-# Spec §8: a mobile, or a landline with its area code; ASCII digits only.
+# docs/rules/data.md: a mobile, or a landline with its area code; ASCII digits only.
 PHONE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")
 
 phones = st.one_of(

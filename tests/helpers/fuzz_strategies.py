@@ -102,8 +102,8 @@ def fuzz_settings(share: float = 1.0) -> Callable[[F], F]:
 
 
 def has_controls(text: str) -> bool:
-    """Whether `text` holds a control character other than newline and tab (spec §8), or a
-    lone surrogate."""
+    """Whether `text` holds a control character other than newline and tab (docs/rules/data.md), or
+    a lone surrogate."""
     return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\t" for ch in text)
 
 

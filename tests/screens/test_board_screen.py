@@ -1,6 +1,7 @@
 """The colour board (三色榜) on the demo station: the counts line is the store's counts with
 their glyphs, rows come by tier then red → yellow → green, a page of at most 50 at a time, and
-the filter narrows both (spec §3, STYLE §5). The board runs at 120×40 here."""
+the filter narrows both (docs/rules/colours-and-windows.md, STYLE §5). The board runs at 120×40
+here."""
 
 from __future__ import annotations
 

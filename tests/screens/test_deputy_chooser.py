@@ -1,5 +1,6 @@
 """Who is on duty: with several deputies rostered today the app asks at start, and the one chosen
-is the deputy every later write is attributed to (spec §9: each change carries who made it)."""
+is the deputy every later write is attributed to (docs/rules/sync.md: each change carries who made
+it)."""
 
 from __future__ import annotations
 

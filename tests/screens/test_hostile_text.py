@@ -1,5 +1,5 @@
 """Residents' words are kept as typed minus control characters, and always shown as plain text:
-Rich markup stays literal and no escape sequence reaches the terminal (spec §8)."""
+Rich markup stays literal and no escape sequence reaches the terminal (docs/rules/data.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The issue page (事项): progress moves the status forward only, closing records the verdict,
-and reopening is only offered for a closed issue (spec §2, §3, §6)."""
+and reopening is only offered for a closed issue (docs/rules/duty-loop.md, colours-and-windows.md,
+keys-and-language.md)."""
 
 from __future__ import annotations
 

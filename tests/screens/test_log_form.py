@@ -1,5 +1,5 @@
 """The log form (登记来访): fields checked in place, nothing written until they pass, and a
-returning resident filled in from the phone (spec §8, STYLE §6)."""
+returning resident filled in from the phone (docs/rules/data.md, STYLE §6)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ async def test_empty_and_bad_fields_are_refused_in_place(
         assert _errors(screen) == {"phone": t("field.phone")}
         assert _count(store, "visit") == visits
 
-        # Full-width digits look like a mobile number but are not ASCII digits (spec §8).
+        # Full-width digits look like a mobile number but are not ASCII digits (docs/rules/data.md).
         for bad in ("１３８００１３８０００", "138001380001", "23800138000"):
             phone.value = bad
             await settle(pilot)

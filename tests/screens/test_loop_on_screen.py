@@ -1,5 +1,6 @@
-"""The one loop that matters (spec §1), from the keyboard at 80×24: log a visit, triage it to the
-township, see it green on the board, close it unsatisfied and see it red for re-supervision."""
+"""The one loop that matters (docs/rules/duty-loop.md), from the keyboard at 80×24: log a visit,
+triage it to the township, see it green on the board, close it unsatisfied and see it red for
+re-supervision."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Phone and ID numbers a resident said, inside their words, are masked wherever the words are
-shown (spec §8): the dashboard, triage, the issue page, the boards, search; `v` shows them in
-clear where it shows the phone, and that reveal is recorded."""
+shown (docs/rules/data.md): the dashboard, triage, the issue page, the boards, search; `v` shows
+them in clear where it shows the phone, and that reveal is recorded."""
 
 from __future__ import annotations
 

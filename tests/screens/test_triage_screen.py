@@ -1,4 +1,5 @@
-"""The triage queue (分办): the pickers for units and issues, linking, and paging (spec §6)."""
+"""The triage queue (分办): the pickers for units and issues, linking, and paging
+(docs/rules/keys-and-language.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`--lang en`: the whole interface in English (spec §7).
+"""`--lang en`: the whole interface in English (docs/rules/keys-and-language.md).
 
 Key labels are read when the screen classes are defined, so the language is set before `tui.app`
 and `screens` are imported: that needs a fresh interpreter, hence the subprocess."""

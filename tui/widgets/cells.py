@@ -14,7 +14,7 @@ from tui.i18n import t
 def fit(value: str, width: int, style: str = "", *, reveal: bool = False) -> Text:
     """Plain text cut to `width` terminal cells with an ellipsis: never markup, never wider.
 
-    Phone and ID numbers in it are masked (spec §8; residents type them into their words)
+    Phone and ID numbers in it are masked (docs/rules/data.md; residents type them into their words)
     unless the deputy revealed them: masked before the cut, so the ellipsis never leaves the
     head of a number in clear."""
     shown = value if reveal else mask_numbers(value)

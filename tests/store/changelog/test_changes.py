@@ -1,4 +1,4 @@
-"""The change log (spec §9): every write logs what it changed, in its own transaction."""
+"""The change log (docs/rules/sync.md): every write logs what it changed, in its own transaction."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A database encrypted at rest (issue 7 part 1, spec §9): SQLCipher files keyed by a passphrase.
+"""A database encrypted at rest (issue 7 part 1, docs/rules/sync.md): SQLCipher files keyed by a
+passphrase.
 
 Everything on real files: the store API works the same on an encrypted file; neither the file,
 its WAL, its copies nor the bundles made from it hold a resident's name or phone in the clear."""

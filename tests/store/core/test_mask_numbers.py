@@ -1,5 +1,5 @@
-"""Phone and ID numbers inside residents' words (spec §8): `mask_numbers` masks them as the
-fields are masked, and leaves every other number as typed."""
+"""Phone and ID numbers inside residents' words (docs/rules/data.md): `mask_numbers` masks them as
+the fields are masked, and leaves every other number as typed."""
 
 from __future__ import annotations
 

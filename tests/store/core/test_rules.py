@@ -1,4 +1,5 @@
-"""Pure domain rules (spec §3, 五事): due dates, colours at their boundaries, status moves."""
+"""Pure domain rules (docs/rules/colours-and-windows.md, 五事): due dates, colours at their
+boundaries, status moves."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Station settings (spec §3): defaults, validated updates, and changes that never rewrite the
-past."""
+"""Station settings (docs/rules/colours-and-windows.md): defaults, validated updates, and changes
+that never rewrite the past."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Residents' data rules (spec §8): phones, ID numbers, masking, control characters, limits,
-and the visit form's per-field errors."""
+"""Residents' data rules (docs/rules/data.md): phones, ID numbers, masking, control characters,
+limits, and the visit form's per-field errors."""
 
 from __future__ import annotations
 

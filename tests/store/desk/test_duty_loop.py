@@ -1,4 +1,5 @@
-"""The duty loop in the store: log a visit, triage it, follow it, close it (spec §1)."""
+"""The duty loop in the store: log a visit, triage it, follow it, close it
+(docs/rules/duty-loop.md)."""
 
 from __future__ import annotations
 

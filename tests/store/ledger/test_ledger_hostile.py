@@ -1,4 +1,5 @@
-"""Hostile but valid text survives import and export unchanged, with no live formula (spec §8)."""
+"""Hostile but valid text survives import and export unchanged, with no live formula
+(docs/rules/data.md)."""
 
 from __future__ import annotations
 

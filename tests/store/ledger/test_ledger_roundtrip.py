@@ -1,4 +1,5 @@
-"""An exported ledger imports back into a fresh station to the same visits and issues (spec §5)."""
+"""An exported ledger imports back into a fresh station to the same visits and issues
+(docs/rules/ledger.md)."""
 
 from __future__ import annotations
 

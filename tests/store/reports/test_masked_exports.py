@@ -1,6 +1,6 @@
-"""Files that leave the station mask the phone and ID numbers in residents' words (spec §8):
-the ledger's 内容 column unless exported in clear (--reveal, itself audited), the deputy's
-printed record (述职), the quarterly report (which quotes no words at all)."""
+"""Files that leave the station mask the phone and ID numbers in residents' words
+(docs/rules/data.md): the ledger's 内容 column unless exported in clear (--reveal, itself audited),
+the deputy's printed record (述职), the quarterly report (which quotes no words at all)."""
 
 from __future__ import annotations
 

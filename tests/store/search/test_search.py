@@ -2,7 +2,7 @@
 
 Chinese substrings of every length (1, 2, 3 and 10 characters) find exactly the visits that
 contain them, two-character ones included (SQLite 3.40's trigram index returns nothing for
-them: ../shared/PERF.md); what a deputy types is never SQL or FTS5 syntax; residents are found
+them: docs/performance.md); what a deputy types is never SQL or FTS5 syntax; residents are found
 by name, pinyin initials, full pinyin and a phone's last digits."""
 
 from __future__ import annotations

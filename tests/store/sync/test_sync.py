@@ -1,5 +1,5 @@
-"""Sync between a station and its laptops (spec §9, issue 6): joining, bundles, merge, conflicts,
-and every way a bundle is refused with nothing changed."""
+"""Sync between a station and its laptops (docs/rules/sync.md, issue 6): joining, bundles, merge,
+conflicts, and every way a bundle is refused with nothing changed."""
 
 from __future__ import annotations
 
