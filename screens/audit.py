@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.paged import PagedTableScreen
 from screens.pick import PickItem, PickModal
-from screens.sync import SyncScreen, named
+from screens.sync import SyncScreen
 from store.changelog.chain import ChainVerdict, verify_chain
 from store.core.clock import to_local
 from store.core.models import DayKind, DeputyLevel, IssueStatus, VillageKind
@@ -28,7 +28,8 @@ from store.core.paging import PAGE_SIZE, Page
 from store.core.validation import mask_numbers
 from store.desk.reference import Choice, list_categories, list_deputies, list_units, list_villages
 from store.trust.audit import ACCESS, AuditField, AuditRow, list_audit
-from tui.i18n import CATALOGUE, label, t
+from tui.i18n import label, t
+from tui.names import ACTIONS, OPS, audit_field_name, name_in, table_name, yes_no
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
 
@@ -59,16 +60,16 @@ class AuditData:
 class AuditScreen(PagedTableScreen):
     """The trail; opened on one issue (from its page) or on everything (from the dashboard)."""
 
-    HELP_KEY = "help.audit"
+    HELP_TEXT = t("help.audit")
     TABLE_ID = "audit-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("audit.col.at", 11, "at"),
-        ("audit.col.deputy", 6, "deputy"),
-        ("audit.col.device", 8, "device"),
-        ("audit.col.op", 10, "op"),
-        ("audit.col.record", 16, "record"),
-        ("audit.col.change", 15, "change"),
+        (t("audit.col.at"), 11, "at"),
+        (t("audit.col.deputy"), 6, "deputy"),
+        (t("audit.col.device"), 8, "device"),
+        (t("audit.col.op"), 10, "op"),
+        (t("audit.col.record"), 16, "record"),
+        (t("audit.col.change"), 15, "change"),
     )
     FLEX_COLUMN = "change"
     BINDINGS = [
@@ -220,7 +221,7 @@ class AuditScreen(PagedTableScreen):
             t(
                 "audit.chain_broken",
                 seq=broken.seq,
-                table=named("sync.table", broken.table_name),
+                table=table_name(broken.table_name),
                 at=broken.at,
             ),
             style="bold red",
@@ -321,9 +322,8 @@ class AuditScreen(PagedTableScreen):
 def op_text(row: AuditRow) -> str:
     """新增 · 修改 · 删除, or what was done for an access event (查看电话...)."""
     if row.op == ACCESS:
-        key = f"audit.action.{row.action}"
-        return t(key) if key in CATALOGUE else str(row.action)
-    return t(f"audit.op.{row.op}") if f"audit.op.{row.op}" in CATALOGUE else row.op
+        return name_in(ACTIONS, str(row.action))
+    return name_in(OPS, row.op)
 
 
 def record_text(row: AuditRow) -> str:
@@ -331,9 +331,10 @@ def record_text(row: AuditRow) -> str:
     if row.op == ACCESS:
         if row.count is not None:
             return t("audit.export_rows", n=row.count)
-        table = named("sync.table", row.target_table or "")
-        return f"{table} {t('audit.hidden')}" + (f" · {row.issue_title}" if row.issue_title else "")
-    table = named("sync.table", row.table_name)
+        table = table_name(row.target_table or "")
+        hidden = t("audit.hidden")
+        return f"{table} {hidden}" + (f" · {row.issue_title}" if row.issue_title else "")
+    table = table_name(row.table_name)
     if row.table_name == "constituent":
         which = t("audit.hidden")
         if row.issue_title:
@@ -350,15 +351,14 @@ def change_text(row: AuditRow, names: dict[str, str], tz: tzinfo) -> str:
 
 def field_name(field: str) -> str:
     """A field's name in the interface language (the sync screen's words first)."""
-    key = f"audit.field.{field}"
-    return t(key) if key in CATALOGUE else named("sync.field", field)
+    return audit_field_name(field)
 
 
 def field_text(table: str, field: AuditField, names: dict[str, str], tz: tzinfo) -> str:
     """`承办单位 青石村村委会→青石镇人民政府`; a personal field by its name alone."""
     name = field_name(field.name)
     if field.hidden:
-        return f"{name}{t('audit.hidden')}"
+        return name + t("audit.hidden")
     new = value_text(table, field.name, field.new, names, tz)
     if field.has_old:
         return f"{name} {value_text(table, field.name, field.old, names, tz)}→{new}"
@@ -371,7 +371,7 @@ def value_text(table: str, field: str, value: Any, names: dict[str, str], tz: tz
     if value is None:
         return t("sync.empty")
     if isinstance(value, bool):
-        return t(f"sync.{str(value).lower()}")
+        return yes_no(value)
     text = str(value)
     if isinstance(value, str) and len(text) > 19 and text[10:11] == "T":
         try:

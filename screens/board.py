@@ -144,7 +144,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
     """Open issues grouped by tier, red then yellow then green; Enter opens one. Opened with
     a figure's filter (from statistics), it lists that figure's issues and Esc goes back."""
 
-    HELP_KEY = "help.board"
+    HELP_TEXT = t("help.board")
     BINDINGS = [
         Binding("enter", "open", t("key.open"), id="open-issue"),
         Binding("f", "filter", t("key.filter"), id="filter-board"),
@@ -169,13 +169,13 @@ class BoardScreen(StationScoped, PagedTableScreen):
     STATION_BUTTON = "board-station-button"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.colour", 2, "colour"),
-        ("col.tier", 4, "tier"),
-        ("col.title", 24, "title"),
-        ("col.unit", 14, "unit"),
-        ("col.village", 8, "village"),
-        ("col.status", 4, "status"),
-        ("col.due", 8, "due"),
+        (t("col.colour"), 2, "colour"),
+        (t("col.tier"), 4, "tier"),
+        (t("col.title"), 24, "title"),
+        (t("col.unit"), 14, "unit"),
+        (t("col.village"), 8, "village"),
+        (t("col.status"), 4, "status"),
+        (t("col.due"), 8, "due"),
     )
     FLEX_COLUMN = "title"
 

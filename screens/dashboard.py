@@ -20,7 +20,13 @@ from store.core.models import Colour, Tier
 from store.core.validation import mask_numbers
 from store.duty.calendar import unannounced_year
 from store.duty.dashboard import Dashboard, Handover, load_dashboard
-from store.duty.handover import ShiftSummary, acknowledge_handover, end_shift, summarise_shift
+from store.duty.handover import (
+    NamedIssue,
+    ShiftSummary,
+    acknowledge_handover,
+    end_shift,
+    summarise_shift,
+)
 from store.hot_words.words import RisingWord, rising_words
 from tui.i18n import label, t
 from tui.theme import badge
@@ -42,7 +48,7 @@ def _list_table(wide: int) -> Table:
 class DashboardScreen(DeskScreen):
     """Today at a glance; refreshed whenever it comes back into view."""
 
-    HELP_KEY = "help.dashboard"
+    HELP_TEXT = t("help.dashboard")
     BINDINGS = [
         *nav_bindings("log-visit", "triage", "board", "quit"),
         Binding("e", "end_shift", t("key.end_shift"), tooltip=t("tip.end_shift"), id="end-shift"),
@@ -364,6 +370,12 @@ def _short(title: str, limit: int = 18) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
+def _titles(named: tuple[NamedIssue, ...], count: int) -> str:
+    """The issues named, and how many more there are."""
+    titles = "、".join(_short(issue.title) for issue in named)
+    return titles + (t("handover.more", count=count - len(named)) if count > len(named) else "")
+
+
 def handover_draft(summary: ShiftSummary) -> str:
     """The handover note as the store counted it, for the deputy to edit and sign."""
     lines = [
@@ -376,14 +388,12 @@ def handover_draft(summary: ShiftSummary) -> str:
             untriaged=summary.untriaged,
         ),
     ]
-    for key, named, count in (
-        ("handover.yellow", summary.turned_yellow, summary.turned_yellow_count),
-        ("handover.red", summary.turned_red, summary.turned_red_count),
-    ):
-        if count:
-            titles = "、".join(_short(issue.title) for issue in named)
-            more = t("handover.more", count=count - len(named)) if count > len(named) else ""
-            lines.append(t(key, count=count, titles=titles + more))
+    yellow, red = summary.turned_yellow_count, summary.turned_red_count
+    if yellow:
+        titles = _titles(summary.turned_yellow, yellow)
+        lines.append(t("handover.yellow", count=yellow, titles=titles))
+    if red:
+        lines.append(t("handover.red", count=red, titles=_titles(summary.turned_red, red)))
     if summary.awaiting_evaluation:
         lines.append(t("handover.awaiting", count=summary.awaiting_evaluation))
     lines.append(t("handover.follow_up"))

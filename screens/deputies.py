@@ -104,7 +104,7 @@ def colour_counts(app: object, colours: dict[Colour, int]) -> Text:
 class DeputiesScreen(PeriodMixin, PagedTableScreen):
     """Every deputy's record for one period; Enter opens a deputy, `p` prints their summary."""
 
-    HELP_KEY = "help.deputies"
+    HELP_TEXT = t("help.deputies")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("enter", "open", t("key.open"), id="open-deputy"),
@@ -115,15 +115,15 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
     TABLE_ID = "deputies-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.deputy", 8, "name"),
-        ("col.shifts", 4, "shifts"),
-        ("col.handovers", 4, "handovers"),
-        ("col.visits_n", 6, "visits"),
-        ("col.led", 4, "issues"),
-        ("col.colours", 11, "colours"),
-        ("col.closure", 6, "closure"),
-        ("col.satisfaction", 6, "satisfaction"),
-        ("col.leader_n", 4, "leader"),
+        (t("col.deputy"), 8, "name"),
+        (t("col.shifts"), 4, "shifts"),
+        (t("col.handovers"), 4, "handovers"),
+        (t("col.visits_n"), 6, "visits"),
+        (t("col.led"), 4, "issues"),
+        (t("col.colours"), 11, "colours"),
+        (t("col.closure"), 6, "closure"),
+        (t("col.satisfaction"), 6, "satisfaction"),
+        (t("col.leader_n"), 4, "leader"),
     )
     FLEX_COLUMN = "name"
 
@@ -206,7 +206,7 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
 class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
     """One deputy's record for a period and the issues they lead, a page at a time."""
 
-    HELP_KEY = "help.deputy_record"
+    HELP_TEXT = t("help.deputy_record")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("enter", "open", t("key.open"), id="open-issue"),
@@ -217,11 +217,11 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
     TABLE_ID = "deputy-issues"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.colour", 2, "colour"),
-        ("col.title", 22, "title"),
-        ("col.status", 6, "status"),
-        ("col.unit", 14, "unit"),
-        ("col.due", 12, "due"),
+        (t("col.colour"), 2, "colour"),
+        (t("col.title"), 22, "title"),
+        (t("col.status"), 6, "status"),
+        (t("col.unit"), 14, "unit"),
+        (t("col.due"), 12, "due"),
     )
     FLEX_COLUMN = "title"
 

@@ -63,7 +63,7 @@ def change_text(word: RisingWord) -> Text:
 class HotWordsScreen(PagedTableScreen):
     """The words of a window, rising words first; Enter opens a word's visits."""
 
-    HELP_KEY = "help.hot_words"
+    HELP_TEXT = t("help.hot_words")
     BINDINGS = [
         Binding("enter", "open", t("key.open"), id="open-word"),
         Binding("w", "window", t("key.window"), tooltip=t("tip.window"), id="hot-window"),
@@ -78,11 +78,11 @@ class HotWordsScreen(PagedTableScreen):
     TABLE_ID = "hot-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("hot.col.rank", 3, "rank"),
-        ("hot.col.word", 14, "word"),
-        ("hot.col.count", 6, "count"),
-        ("hot.col.previous", 6, "previous"),
-        ("hot.col.change", 7, "change"),
+        (t("hot.col.rank"), 3, "rank"),
+        (t("hot.col.word"), 14, "word"),
+        (t("hot.col.count"), 6, "count"),
+        (t("hot.col.previous"), 6, "previous"),
+        (t("hot.col.change"), 7, "change"),
     )
 
     def __init__(self) -> None:
@@ -208,7 +208,7 @@ class WordVisitsScreen(PagedTableScreen):
     """The visits that used one word in the window, newest first, a page at a time; Enter opens
     the visit's issue, or the triage queue on it if it has none yet."""
 
-    HELP_KEY = "help.word_visits"
+    HELP_TEXT = t("help.word_visits")
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("enter", "open", t("key.open"), id="open-word-visit"),
         *PagedTableScreen.PAGING_BINDINGS,
@@ -217,10 +217,10 @@ class WordVisitsScreen(PagedTableScreen):
     TABLE_ID = "word-visits-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.received", 11, "received"),
-        ("col.village", 8, "village"),
-        ("col.category", 8, "category"),
-        ("col.summary", 30, "summary"),
+        (t("col.received"), 11, "received"),
+        (t("col.village"), 8, "village"),
+        (t("col.category"), 8, "category"),
+        (t("col.summary"), 30, "summary"),
     )
     FLEX_COLUMN = "summary"
 

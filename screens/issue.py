@@ -45,7 +45,7 @@ from tui.widgets.urgency import urgency_text
 class IssueScreen(DeskScreen):
     """An issue's page. `p` progress, `c` close with the resident's evaluation, `r` reopen."""
 
-    HELP_KEY = "help.issue"
+    HELP_TEXT = t("help.issue")
     BINDINGS = [
         Binding("p", "progress", t("key.progress"), id="add-progress"),
         Binding("c", "close_issue", t("key.close"), id="close-issue"),
@@ -323,8 +323,10 @@ class IssueScreen(DeskScreen):
 
     def _consent_set(self, visit: VisitRow, change: ConsentChange) -> None:
         name = visit.resident or t("issue.resident_purged")
-        key = "issue.consent_given" if change.row.consent_forward else "issue.consent_withdrawn"
-        message = t(key, name=name)
+        if change.row.consent_forward:
+            message = t("issue.consent_given", name=name)
+        else:
+            message = t("issue.consent_withdrawn", name=name)
         if change.changed > 1:
             message += t("issue.consent_visits", count=change.changed)
         self._written(message)

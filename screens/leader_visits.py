@@ -29,7 +29,7 @@ from screens.dialogs import ConfirmModal, PickItem, PickModal
 from screens.issue import IssueScreen
 from screens.paged import PagedTableScreen
 from store.core.clock import from_local, to_local
-from store.core.errors import FormInvalid
+from store.core.errors import N_, FormInvalid
 from store.core.paging import Page
 from store.desk.forms import validate_form
 from store.desk.issue_rows import IssueRow
@@ -47,7 +47,7 @@ from store.projects.leader_visits import (
     log_leader_visit,
     unlink_issue,
 )
-from tui.i18n import label, t
+from tui.i18n import label, shown, t
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit, plain
 from tui.widgets.page_table import PageTable
@@ -62,6 +62,16 @@ def parse_when(text: str) -> datetime | None:
         return datetime.strptime(" ".join(text.split()), WHEN_FORMAT)
     except ValueError:
         return None
+
+
+# Each field's label, by the field's name.
+FIELD_LABELS = {
+    "at": t("leader.when"),
+    "leader": t("leader.leader"),
+    "position": t("leader.position"),
+    "topic": t("leader.topic"),
+    "note": t("leader.note"),
+}
 
 
 class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
@@ -114,9 +124,8 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
 
     def _field(self, name: str, widget: Input | TextArea) -> Vertical:
         widget.id = f"leader-{name}"
-        key = "leader.when" if name == "at" else f"leader.{name}"
         return Vertical(
-            Label(t(key), classes="field-label"),
+            Label(shown(FIELD_LABELS[name]), classes="field-label"),
             widget,
             Label("", id=f"leader-{name}-error", classes="field-error"),
             classes="field",
@@ -155,7 +164,7 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
         except FormInvalid as exc:
             errors = dict(exc.errors)
         if when is None:
-            errors["at"] = "leader.bad_when"
+            errors["at"] = N_("leader.bad_when")
         if errors:
             self._show_errors(errors)
             return
@@ -169,7 +178,7 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
 class LeaderVisitsScreen(PagedTableScreen):
     """The leader visits, latest first. `a` logs one; Enter opens it."""
 
-    HELP_KEY = "help.leader_visits"
+    HELP_TEXT = t("help.leader_visits")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("a", "log", t("key.log_leader"), tooltip=t("tip.log_leader"), id="log-leader"),
@@ -179,12 +188,12 @@ class LeaderVisitsScreen(PagedTableScreen):
     TABLE_ID = "leader-visits-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.when", 16, "when"),
-        ("col.leader", 8, "leader"),
-        ("col.position", 10, "position"),
-        ("col.topic", 16, "topic"),
-        ("col.deputies_n", 4, "deputies"),
-        ("col.raised", 8, "raised"),
+        (t("col.when"), 16, "when"),
+        (t("col.leader"), 8, "leader"),
+        (t("col.position"), 10, "position"),
+        (t("col.topic"), 16, "topic"),
+        (t("col.deputies_n"), 4, "deputies"),
+        (t("col.raised"), 8, "raised"),
     )
     FLEX_COLUMN = "topic"
 
@@ -278,7 +287,7 @@ class LeaderVisitScreen(PagedTableScreen):
     """One leader visit: who, when, what about, the deputies present, and the issues raised
     there as they stand today. `l` links an issue, `g` the day's 领导进站 visits' issues."""
 
-    HELP_KEY = "help.leader_visit"
+    HELP_TEXT = t("help.leader_visit")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("enter", "open", t("key.open"), id="open-issue"),
@@ -291,11 +300,11 @@ class LeaderVisitScreen(PagedTableScreen):
     TABLE_ID = "leader-issues"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.colour", 2, "colour"),
-        ("col.title", 22, "title"),
-        ("col.status", 6, "status"),
-        ("col.unit", 14, "unit"),
-        ("col.due", 12, "due"),
+        (t("col.colour"), 2, "colour"),
+        (t("col.title"), 22, "title"),
+        (t("col.status"), 6, "status"),
+        (t("col.unit"), 14, "unit"),
+        (t("col.due"), 12, "due"),
     )
     FLEX_COLUMN = "title"
 

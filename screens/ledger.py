@@ -29,7 +29,7 @@ def default_export_path(today: date) -> Path:
 class LedgerScreen(DeskScreen):
     """Import a ledger file (all or nothing) or write the ledger out, without freezing the desk."""
 
-    HELP_KEY = "help.ledger"
+    HELP_TEXT = t("help.ledger")
     BINDINGS = [Binding("escape", "back", t("key.back"), id="back")]
 
     def __init__(self) -> None:

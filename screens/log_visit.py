@@ -21,15 +21,26 @@ from store.desk.forms import validate_form
 from store.desk.reference import Choice, list_categories, list_villages
 from store.desk.visits import Resident, VisitRow, find_resident, log_visit
 from store.hot_words.words import warm_segmenter
-from tui.i18n import label, t
+from tui.i18n import label, shown, t
 
 FIELDS = ("phone", "name", "village_id", "channel", "kind", "category_id", "text")
+
+# Each field's label, by the field's id.
+FIELD_LABELS = {
+    "phone": t("log.phone"),
+    "name": t("log.name"),
+    "village_id": t("log.village"),
+    "channel": t("log.channel"),
+    "kind": t("log.kind"),
+    "category_id": t("log.category"),
+    "text": t("log.text"),
+}
 
 
 class LogVisitScreen(DeskScreen):
     """The intake form. Every field is checked in place; Ctrl+S saves and opens triage."""
 
-    HELP_KEY = "help.log"
+    HELP_TEXT = t("help.log")
     BINDINGS = [
         Binding("ctrl+s", "save", t("key.save"), tooltip=t("log.hint"), id="save-visit"),
         Binding("escape", "cancel", t("key.cancel"), id="cancel-visit"),
@@ -88,9 +99,8 @@ class LogVisitScreen(DeskScreen):
         yield Footer()
 
     def _field(self, name: str, widget: Widget, *, wide: bool = False) -> Vertical:
-        key = {"village_id": "log.village", "category_id": "log.category"}.get(name, f"log.{name}")
         return Vertical(
-            Label(t(key), classes="field-label"),
+            Label(shown(FIELD_LABELS[name]), classes="field-label"),
             widget,
             Label("", id=f"{name}-error", classes="field-error"),
             classes="field -wide" if wide else "field",

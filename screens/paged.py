@@ -11,14 +11,14 @@ from textual.widgets import DataTable
 
 from screens.base import DeskScreen
 from store.core.paging import Page
-from tui.i18n import t
+from tui.i18n import shown, t
 
 
 class PagedTableScreen(DeskScreen):
     """Subclasses name their table and columns, load a page in `reload`, and call `show_rows`."""
 
     TABLE_ID: ClassVar[str]
-    # (catalogue key of the heading, width in cells, column key)
+    # (heading, width in cells, column key)
     COLUMNS: ClassVar[tuple[tuple[str, int, str], ...]]
     # The column that takes the width the terminal has beyond 80 columns (its COLUMNS width is
     # the least it gets).
@@ -49,7 +49,7 @@ class PagedTableScreen(DeskScreen):
 
     def add_columns(self) -> None:
         for heading, width, key in self.COLUMNS:
-            self.table.add_column(t(heading), width=self.width_of(key, width), key=key)
+            self.table.add_column(shown(heading), width=self.width_of(key, width), key=key)
 
     def width_of(self, key: str, least: int = 0) -> int:
         """A column's width in cells: its own, or for the flexible one, what the screen leaves."""

@@ -58,7 +58,7 @@ def print_publication(desk_store, today) -> list[Path]:  # type: ignore[no-untyp
 class ProjectsScreen(PagedTableScreen):
     """Every micro-project, those under way first."""
 
-    HELP_KEY = "help.projects"
+    HELP_TEXT = t("help.projects")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("enter", "open", t("key.open"), id="open-project"),
@@ -70,13 +70,13 @@ class ProjectsScreen(PagedTableScreen):
     TABLE_ID = "projects-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("projects.col_status", 8, "status"),
-        ("projects.col_title", 20, "title"),
-        ("projects.col_lead", 8, "lead"),
-        ("projects.col_village", 8, "village"),
-        ("projects.col_issues", 6, "issues"),
-        ("projects.col_milestones", 5, "milestones"),
-        ("projects.col_published", 4, "published"),
+        (t("projects.col_status"), 8, "status"),
+        (t("projects.col_title"), 20, "title"),
+        (t("projects.col_lead"), 8, "lead"),
+        (t("projects.col_village"), 8, "village"),
+        (t("projects.col_issues"), 6, "issues"),
+        (t("projects.col_milestones"), 5, "milestones"),
+        (t("projects.col_published"), 4, "published"),
     )
     FLEX_COLUMN = "title"
 
@@ -146,7 +146,7 @@ class ProjectsScreen(PagedTableScreen):
 class ProjectScreen(DeskScreen):
     """One micro-project: its stage, lead deputy, issues (with colours) and milestones."""
 
-    HELP_KEY = "help.project"
+    HELP_TEXT = t("help.project")
     DEFAULT_CSS = """
     ProjectScreen #project-head, ProjectScreen #project-milestones { padding: 0 1; }
     ProjectScreen #project-issues { height: auto; max-height: 12; }
@@ -382,7 +382,7 @@ class ProjectScreen(DeskScreen):
             lambda session: set_published(
                 session=session, project_id=self.project_id, published=publish
             ),
-            t("project.now_published" if publish else "project.now_unpublished"),
+            t("project.now_published") if publish else t("project.now_unpublished"),
         )
 
     def action_link(self) -> None:

@@ -48,7 +48,7 @@ class Loaded:
 
 
 class ReviewScreen(PagedTableScreen):
-    HELP_KEY = "help.review"
+    HELP_TEXT = t("help.review")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("enter", "save_score", t("key.score"), id="save-score"),
@@ -68,12 +68,12 @@ class ReviewScreen(PagedTableScreen):
     ROW_ACTION = "save_score"
     # Both views share the table's widths: 80 columns, the name taking what is left.
     COLUMNS = (
-        ("review.col_colour", 2, "colour"),
-        ("review.col_kind", 8, "kind"),
-        ("review.col_name", 22, "name"),
-        ("review.col_mine", 6, "mine"),
-        ("review.col_average", 6, "average"),
-        ("review.col_scores", 6, "scores"),
+        (t("review.col_colour"), 2, "colour"),
+        (t("review.col_kind"), 8, "kind"),
+        (t("review.col_name"), 22, "name"),
+        (t("review.col_mine"), 6, "mine"),
+        (t("review.col_average"), 6, "average"),
+        (t("review.col_scores"), 6, "scores"),
     )
     FLEX_COLUMN = "name"
 

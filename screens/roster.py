@@ -47,7 +47,7 @@ def parse_skip_dates(text: str, year: int, month: int) -> set[date]:
 
 
 class RosterScreen(DeskScreen):
-    HELP_KEY = "help.roster"
+    HELP_TEXT = t("help.roster")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("g", "generate", t("key.generate"), tooltip=t("tip.generate"), id="generate"),

@@ -48,20 +48,21 @@ from store.sync.exchange import (
     import_bundle,
     sync_status,
 )
-from tui.i18n import CATALOGUE, label, t
+from tui.i18n import label, t
+from tui.names import device_kind_name, field_name, table_name, yes_no
 from tui.settings import data_dir
 from tui.sync_summary import import_summary_lines
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
 
-# (catalogue key of the heading, width in cells, column key); 80 columns with padding.
+# (heading, width in cells, column key); 80 columns with padding.
 COLUMNS = (
-    ("sync.col.record", 8, "record"),
-    ("sync.col.field", 8, "field"),
-    ("sync.col.lost", 16, "lost"),
-    ("sync.col.current", 14, "current"),
-    ("sync.col.device", 8, "device"),
-    ("sync.col.at", 11, "at"),
+    (t("sync.col.record"), 8, "record"),
+    (t("sync.col.field"), 8, "field"),
+    (t("sync.col.lost"), 16, "lost"),
+    (t("sync.col.current"), 14, "current"),
+    (t("sync.col.device"), 8, "device"),
+    (t("sync.col.at"), 11, "at"),
 )
 
 # Fields whose values are domain terms: shown by their names (the same column name means
@@ -86,12 +87,6 @@ def bundle_name(device: str, at: datetime) -> str:
     """`<device>-<YYYYmmdd-HHMM>.bundle`, the device's name made safe for a file name."""
     safe = "".join("-" if c in '/\\:*?"<>|' or c.isspace() else c for c in device).strip("-.")
     return f"{safe or 'device'}-{at:%Y%m%d-%H%M}.bundle"
-
-
-def named(prefix: str, name: str) -> str:
-    """A table's or field's name in the interface language, else the name itself."""
-    key = f"{prefix}.{name}"
-    return t(key) if key in CATALOGUE else name
 
 
 # -- asking for a file -----------------------------------------------------------------------------
@@ -187,7 +182,7 @@ class SyncScreen(PagedTableScreen):
     """Where this device stands with its peers; bundles out and in; conflicts answered (a page
     of them in the table)."""
 
-    HELP_KEY = "help.sync"
+    HELP_TEXT = t("help.sync")
     TABLE_ID = "sync-conflicts"
     COLUMNS = COLUMNS
     BINDINGS = [
@@ -284,19 +279,21 @@ class SyncScreen(PagedTableScreen):
         text = Text()
         text.append(t("sync.this_device"), style="bold")
         text.append(status.device_name)
-        text.append(f" · {named('sync.device_kind', status.device_kind)}\n")
+        text.append(f" · {device_kind_name(status.device_kind)}\n")
         if not status.peers:
-            key = "sync.no_laptops" if status.device_kind == DeviceKind.station else "sync.no_peers"
-            text.append(t(key) + "\n", style="dim")
+            if status.device_kind == DeviceKind.station:
+                text.append(t("sync.no_laptops") + "\n", style="dim")
+            else:
+                text.append(t("sync.no_peers") + "\n", style="dim")
         for peer in status.peers:
             text.append("  ")
             text.append(peer.name, style="bold")
-            text.append(f" · {named('sync.device_kind', peer.kind)} · ")
+            text.append(f" · {device_kind_name(peer.kind)} · ")
             if peer.pending:
                 text.append(t("sync.pending", n=peer.pending), style="yellow")
             else:
                 text.append(t("sync.up_to_date"), style="green")
-            text.append(" · " + t("sync.heard" if peer.heard_from else "sync.never_heard"))
+            text.append(" · " + (t("sync.heard") if peer.heard_from else t("sync.never_heard")))
             text.append("\n")
         if status.conflicts:
             text.append(t("sync.conflicts", n=status.conflicts), style="bold red")
@@ -312,8 +309,8 @@ class SyncScreen(PagedTableScreen):
             else self._value(row.table_name, row.field, row.current_value, names)
         )
         return [
-            fit(named("sync.table", row.table_name), widths["record"]),
-            fit(named("sync.field", row.field), widths["field"]),
+            fit(table_name(row.table_name), widths["record"]),
+            fit(field_name(row.field), widths["field"]),
             fit(self._value(row.table_name, row.field, row.lost_value, names), widths["lost"]),
             fit(current, widths["current"]),
             fit(row.lost_device, widths["device"]),
@@ -326,7 +323,7 @@ class SyncScreen(PagedTableScreen):
         if value == "":
             return t("sync.empty")
         if value in ("true", "false"):
-            return t(f"sync.{value}")
+            return yes_no(value == "true")
         if field.endswith("_id") and value in names:
             return names[value]
         enum = ENUM_FIELDS.get((table, field))
@@ -514,7 +511,7 @@ class SyncScreen(PagedTableScreen):
     def action_keep(self) -> None:
         row = self._current()
         if row is not None and not self.busy:
-            self._answer(keep_current, row, "sync.kept")
+            self._answer(keep_current, row, t("sync.kept"))
 
     def action_restore(self) -> None:
         row = self._current()
@@ -522,7 +519,7 @@ class SyncScreen(PagedTableScreen):
             return
         question = t(
             "sync.confirm_restore",
-            field=named("sync.field", row.field),
+            field=field_name(row.field),
             # A visit's words asked about: their numbers masked, as in the table.
             value=mask_numbers(
                 self._value(
@@ -533,20 +530,20 @@ class SyncScreen(PagedTableScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._answer(restore_lost, row, "sync.restored")
+                self._answer(restore_lost, row, t("sync.restored"))
 
         self.app.push_screen(ConfirmModal(question), answered)
 
-    def _answer(self, answer: Any, row: ConflictRow, done_key: str) -> None:
+    def _answer(self, answer: Any, row: ConflictRow, done: str) -> None:
         def job() -> None:
             with self.desk.store.write(self.desk.actor) as session:
                 answer(session=session, conflict_id=row.id)
 
-        def done(_result: None) -> None:
-            self.notify(t(done_key))
+        def answered(_result: None) -> None:
+            self.notify(done)
             self.reload()
 
-        self.run_store(job, done, group="sync_writers")
+        self.run_store(job, answered, group="sync_writers")
 
 
 def import_summary_text(summary: ImportSummary) -> Text:

@@ -62,7 +62,7 @@ class UnitChoices:
 class TriageScreen(PagedTableScreen):
     """Pick a visit; `1`/`2`/`3` choose the tier and then the unit; `l` links to an open issue."""
 
-    HELP_KEY = "help.triage"
+    HELP_TEXT = t("help.triage")
     BINDINGS = [
         Binding(
             "1",
@@ -106,11 +106,11 @@ class TriageScreen(PagedTableScreen):
     ]
     TABLE_ID = "triage-table"
     COLUMNS = (
-        ("col.received", 11, "received"),
-        ("col.resident", 8, "resident"),
-        ("col.village", 10, "village"),
-        ("col.category", 12, "category"),
-        ("col.summary", 30, "summary"),
+        (t("col.received"), 11, "received"),
+        (t("col.resident"), 8, "resident"),
+        (t("col.village"), 10, "village"),
+        (t("col.category"), 12, "category"),
+        (t("col.summary"), 30, "summary"),
     )
     FLEX_COLUMN = "summary"
 
@@ -330,8 +330,11 @@ class TriageScreen(PagedTableScreen):
 
         def written(change: ConsentChange) -> None:
             given = change.row.consent_forward
-            key = "issue.consent_given" if given else "issue.consent_withdrawn"
-            self.notify(t(key, name=row.resident or t("issue.resident_purged")))
+            name = row.resident or t("issue.resident_purged")
+            if given:
+                self.notify(t("issue.consent_given", name=name))
+            else:
+                self.notify(t("issue.consent_withdrawn", name=name))
             # Shown again from the store: the pane says what was recorded.
             if self.detail is not None and self.detail.row.id == row.id:
                 self.detail = None

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from store.core.files import DatabaseTarget
-from tui.i18n import t
+from tui.i18n import shown, t
 
 
 def init_command(db: DatabaseTarget, county: str) -> int:
@@ -60,12 +60,12 @@ def summary_line(done: object, *, push: bool) -> str:
     """One line: where to, how many changes were new and already there, the records added (by
     kind) and updated, the conflicts now listed."""
     from store.sync.hub import HubExchange
-    from tui.sync_summary import KINDS
+    from tui.names import KINDS
 
     assert isinstance(done, HubExchange)
     merge = done.merge
     parts = [
-        t("sync.count", kind=t(f"sync.kind.{kind}"), n=merge.by_table[kind])
+        t("sync.count", kind=shown(KINDS[kind]), n=merge.by_table[kind])
         for kind in KINDS
         if merge.by_table.get(kind)
     ]
@@ -78,5 +78,6 @@ def summary_line(done: object, *, push: bool) -> str:
     if merge.conflicts:
         details.append(t("hub.conflicts", n=merge.conflicts))
     tail = t("hub.details", list=t("hub.detail_separator").join(details)) if details else ""
-    key = "hub.pushed" if push else "hub.pulled"
-    return t(key, hub=done.hub, new=merge.new, known=merge.known, kinds=tail)
+    if push:
+        return t("hub.pushed", hub=done.hub, new=merge.new, known=merge.known, kinds=tail)
+    return t("hub.pulled", hub=done.hub, new=merge.new, known=merge.known, kinds=tail)

@@ -92,8 +92,9 @@ def _station_id(session: object, name: str) -> str:
     found = [s.id for s in stations if s.name == name.strip()]
     if len(found) != 1:
         names = t("report.names_separator").join(s.name for s in stations)
-        key = "report.station_twice" if found else "report.no_station"
-        raise ReportRefused(t(key, name=name, names=names))
+        if found:
+            raise ReportRefused(t("report.station_twice", name=name, names=names))
+        raise ReportRefused(t("report.no_station", name=name, names=names))
     return found[0]
 
 

@@ -51,7 +51,7 @@ class StationOpener(_Base):
             self.call_from_thread(self.exit, None, 1, self._opening_error(exc))
             return
         except Exception as exc:  # noqa: BLE001 - an ImportError, a bug: never hang on opening
-            message = f"{t('error.unexpected')} ({type(exc).__name__})"
+            message = t("error.unexpected") + f" ({type(exc).__name__})"
             self.call_from_thread(self.exit, None, 1, message)
             return
         self.call_from_thread(self._opened, store, station, upgraded, stations)

@@ -7,20 +7,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from store.sync.exchange import ImportSummary
-from tui.i18n import CATALOGUE, t
-
-# The kinds named in the summary, the most telling first; the rest are counted together.
-KINDS = (
-    "visit",
-    "issue",
-    "progress",
-    "evaluation",
-    "constituent",
-    "shift",
-    "deputy",
-    "device",
-    "conflict_resolution",
-)
+from tui.i18n import shown, t
+from tui.names import KINDS
 
 
 @dataclass(frozen=True)
@@ -34,9 +22,8 @@ def import_summary_lines(summary: ImportSummary) -> list[Line]:
     lines = [
         Line("header", t("sync.in_header", sender=summary.sender, new=merge.new, known=merge.known))
     ]
-    order = [*KINDS, *sorted(set(merge.by_table) - set(KINDS))]
-    named = [k for k in order if merge.by_table.get(k) and f"sync.kind.{k}" in CATALOGUE]
-    parts = [t("sync.count", kind=t(f"sync.kind.{k}"), n=merge.by_table[k]) for k in named]
+    named = [k for k in KINDS if merge.by_table.get(k)]
+    parts = [t("sync.count", kind=shown(KINDS[k]), n=merge.by_table[k]) for k in named]
     others = sum(n for kind, n in merge.by_table.items() if kind not in named)
     if others:
         parts.append(t("sync.count", kind=t("sync.kind.other"), n=others))

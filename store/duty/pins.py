@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from store.changelog.changes import write_context
-from store.core.errors import FieldInvalid, NotFound, StoreError
+from store.core.errors import N_, FieldInvalid, NotFound, StoreError
 from store.core.models import Deputy, LocalMeta
 
 PIN_MIN, PIN_MAX = 4, 8
@@ -22,11 +22,11 @@ LOCKOUT = timedelta(minutes=5)
 
 
 class PinWrong(StoreError):
-    key = "error.pin_wrong"
+    key = N_("error.pin_wrong")
 
 
 class PinLocked(StoreError):
-    key = "error.pin_locked"
+    key = N_("error.pin_locked")
 
 
 def _hasher():  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, col, select
 
-from store.core.errors import NotFound
+from store.core.errors import N_, NotFound
 from store.core.models import (
     Colour,
     Deputy,
@@ -81,7 +81,7 @@ class DeputyRecord:
 
 
 class DeputyNotFound(NotFound):
-    key = "error.deputy_not_found"
+    key = N_("error.deputy_not_found")
 
 
 def _count_if(condition: ColumnElement[bool]) -> Any:

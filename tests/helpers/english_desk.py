@@ -98,7 +98,7 @@ def chinese_leaks(text: str, *data: str) -> list[str]:
     out. A word like 代表 is both interface and part of 青石镇人大代表联络站."""
     from small_station import SMALL_STATION
 
-    from tui.i18n import CATALOGUE
+    from tui.i18n import catalogue
 
     names = [SMALL_STATION.name, SMALL_STATION.township, SMALL_STATION.county, "值班台"]
     names += [d.name for d in SMALL_STATION.deputies] + [
@@ -107,5 +107,6 @@ def chinese_leaks(text: str, *data: str) -> list[str]:
     names += [v.name for v in SMALL_STATION.villages]
     for name in sorted({*names, *data}, key=len, reverse=True):
         text = text.replace(name, "")
-    interface = {zh for zh, _ in CATALOGUE.values() if "{" not in zh and len(zh) > 1}
+    chinese = catalogue("zh").values()
+    interface = {zh for forms in chinese for zh in forms if "{" not in zh and len(zh) > 1}
     return sorted(word for word in interface if word in text)

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 
 from store.core.models import VisitKind
@@ -15,12 +17,25 @@ from tui.i18n import label, t
 WORDS_SHOWN = 4
 
 
+# Each reason by its key in the store (store.desk.urgency), with the days or times it counts.
+REASONS: dict[str, Callable[[int], str]] = {
+    "overdue": lambda n: t("urgency.overdue", amount=n),
+    "due_soon": lambda n: t("urgency.due_soon", amount=n),
+    "repeat": lambda n: t("urgency.repeat", amount=n),
+    "vulnerable": lambda n: t("urgency.vulnerable", amount=n),
+    "resupervision": lambda n: t("urgency.resupervision", amount=n),
+    "came_before": lambda n: t("urgency.came_before", amount=n),
+    "waiting": lambda n: t("urgency.waiting", amount=n),
+}
+
+
 def part_text(part: UrgencyPart) -> str:
     """One reason with its points: "逾期 5 天 +10", "诉求 +4"."""
     if part.key.startswith("kind."):
         name = label(VisitKind(part.key.removeprefix("kind.")))
     else:
-        name = t(f"urgency.{part.key}", amount=part.amount)
+        reason = REASONS.get(part.key)
+        name = part.key if reason is None else reason(part.amount)
     return f"{name} +{part.points}"
 
 
