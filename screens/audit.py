@@ -28,7 +28,7 @@ from store.core.paging import PAGE_SIZE, Page
 from store.core.validation import mask_numbers
 from store.desk.reference import Choice, list_categories, list_deputies, list_units, list_villages
 from store.trust.audit import ACCESS, AuditField, AuditRow, list_audit
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.names import ACTIONS, OPS, audit_field_name, name_in, table_name, yes_no
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
@@ -216,7 +216,7 @@ class AuditScreen(PagedTableScreen):
             return Text(t("audit.chain_unchecked"), style="dim")
         broken = self.chain.broken
         if broken is None:
-            return Text(t("audit.chain_ok", count=self.chain.entries), style="green")
+            return Text(tn("audit.chain_ok", self.chain.entries), style="green")
         return Text(
             t(
                 "audit.chain_broken",
@@ -330,7 +330,7 @@ def record_text(row: AuditRow) -> str:
     """The kind of record in words, and which: the issue's title, a reference record's name."""
     if row.op == ACCESS:
         if row.count is not None:
-            return t("audit.export_rows", n=row.count)
+            return tn("audit.export_rows", row.count)
         table = table_name(row.target_table or "")
         hidden = t("audit.hidden")
         return f"{table} {hidden}" + (f" · {row.issue_title}" if row.issue_title else "")

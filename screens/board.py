@@ -23,7 +23,7 @@ from store.core.rules import PROGRESS_STATUSES
 from store.desk.board import BoardFilter, BoardOrder, board_counts, board_position, list_board
 from store.desk.issues import IssueRow
 from store.desk.reference import Choice, list_categories, list_units, list_villages
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, fit
 from tui.widgets.page_table import PageTable
@@ -262,13 +262,13 @@ class BoardScreen(StationScoped, PagedTableScreen):
             rows.append((issue.id, cells))
         self.show_rows(page, rows, data.focus_id or self.current_id())
         self.query_one("#board-counts", Label).update(counts_line(self.app, data.counts))
-        status = t("board.page", page=page.number, pages=page.count, total=page.total)
+        status = tn("board.page", page.total, page=page.number, pages=page.count)
         if self.order == BoardOrder.urgency:
-            status += "　" + t("board.by_urgency")
+            status += t("text.gap") + t("board.by_urgency")
         if self.filters.active:
-            status += "　" + t("board.filtered", what=self._filter_text())
+            status += t("text.gap") + t("board.filtered", what=self._filter_text())
         if not page.items:
-            status += "　" + t("board.empty")
+            status += t("text.gap") + t("board.empty")
         self.query_one("#board-status", Label).update(status)
 
     def _filter_text(self) -> str:
@@ -281,7 +281,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
         if names is not None:
             lookup = {c.id: c.name for c in names.units + names.villages + names.categories}
             parts += [lookup.get(x, "?") for x in (f.unit_id, f.village_id, f.category_id) if x]
-        return "、".join(parts)
+        return t("text.list").join(parts)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Esc goes back only from a drill-down: the board itself is a mode's first screen.

@@ -26,7 +26,7 @@ from store.duty.calendar import (
     set_window_unit,
     unmark_day,
 )
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.widgets.page_table import PageTable
 
 
@@ -201,7 +201,7 @@ class CalendarScreen(DeskScreen):
             if calendar_days:
                 self.notify(t("calendar.no_effect", count=moved))
             else:
-                self.notify(t("calendar.moved", count=moved))
+                self.notify(tn("calendar.moved", moved))
             self.reload()
 
         self.run_store(write, done, group="calendar_writers")

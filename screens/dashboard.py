@@ -28,7 +28,7 @@ from store.duty.handover import (
     summarise_shift,
 )
 from store.hot_words.words import RisingWord, rising_words
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.theme import badge
 from tui.widgets.cells import plain
 
@@ -170,7 +170,7 @@ class DashboardScreen(DeskScreen):
 
     def _show_words(self, words: list[RisingWord]) -> None:
         line = Text()
-        line.append(t("dash.rising") + "　", style="bold")
+        line.append(t("dash.rising") + t("text.gap"), style="bold")
         if not words:
             line.append(t("dash.no_rising"), style="dim")
         for i, word in enumerate(words):
@@ -192,15 +192,15 @@ class DashboardScreen(DeskScreen):
 
     def _duty(self, data: Dashboard) -> Text:
         out = Text()
-        out.append(self.today.isoformat() + "　", style="bold")
+        out.append(self.today.isoformat() + t("text.gap"), style="bold")
         if self.desk.deputy_name:
             out.append(t("dash.you", name=self.desk.deputy_name), style="bold")
         out.append("\n")
-        rostered = "、".join(d.name for d in data.on_duty) or t("dash.nobody")
+        rostered = t("text.list").join(d.name for d in data.on_duty) or t("dash.nobody")
         out.append(t("dash.on_duty", names=rostered), style="dim")
         if data.next_duty is not None:
             out.append(
-                "　"
+                t("text.gap")
                 + t(
                     "dash.next_duty",
                     date=data.next_duty.day.strftime("%m-%d"),
@@ -209,7 +209,7 @@ class DashboardScreen(DeskScreen):
                 style="dim",
             )
         out.append("\n")
-        out.append(t("dash.visits_today", count=data.visits_today.total) + "　")
+        out.append(t("dash.visits_today", count=data.visits_today.total) + t("text.gap"))
         out.append(
             t("dash.untriaged", count=data.untriaged),
             style="bold" if data.untriaged else "",
@@ -372,7 +372,7 @@ def _short(title: str, limit: int = 18) -> str:
 
 def _titles(named: tuple[NamedIssue, ...], count: int) -> str:
     """The issues named, and how many more there are."""
-    titles = "、".join(_short(issue.title) for issue in named)
+    titles = t("text.list").join(_short(issue.title) for issue in named)
     return titles + (t("handover.more", count=count - len(named)) if count > len(named) else "")
 
 
@@ -395,6 +395,6 @@ def handover_draft(summary: ShiftSummary) -> str:
     if red:
         lines.append(t("handover.red", count=red, titles=_titles(summary.turned_red, red)))
     if summary.awaiting_evaluation:
-        lines.append(t("handover.awaiting", count=summary.awaiting_evaluation))
+        lines.append(tn("handover.awaiting", summary.awaiting_evaluation))
     lines.append(t("handover.follow_up"))
     return "\n".join(lines) + "\n"

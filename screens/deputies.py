@@ -27,7 +27,7 @@ from store.reports.deputy_record import (
     print_deputy_record,
 )
 from store.reports.stats import Period, PeriodKind, percent
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
 from tui.widgets.page_table import PageTable
@@ -185,8 +185,9 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
             for r in page.items
         ]
         self.show_rows(page, rows, self.current_id())
+        period = self.period.title(t)
         self.query_one("#deputies-title", Label).update(
-            t("deputies.heading", period=self.period.title(t), total=page.total)
+            tn("deputies.heading", page.total, period=period)
         )
 
     def action_back(self) -> None:
@@ -277,7 +278,8 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
         head = Text(t("deputy.page_title", name=record.name, period=self.period.title(t)))
         head.stylize("bold")
         head.append("\n" + t("deputy.summary", **_summary(record)) + "\n")
-        colours = "　".join(f"{c.glyph}{label(c)} {record.colours.get(c, 0)}" for c in COLOURS)
+        gap = t("text.gap")
+        colours = gap.join(f"{c.glyph}{label(c)} {record.colours.get(c, 0)}" for c in COLOURS)
         head.append(
             t(
                 "deputy.issues_line",

@@ -24,7 +24,7 @@ from store.core.validation import mask_numbers
 from store.desk.follow_up import FollowUpRow, list_follow_ups, reveal_phone
 from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
 
@@ -119,7 +119,7 @@ class FollowUpScreen(PagedTableScreen):
             )
         self.show_rows(page, rows, self.current_id())
         self.query_one("#follow-up-title", Label).update(
-            t("follow_up.heading", total=page.total, page=page.number, pages=page.count)
+            tn("follow_up.heading", page.total, page=page.number, pages=page.count)
         )
         self._prompt()
 

@@ -25,7 +25,7 @@ from store.core.paging import Page
 from store.desk.reference import Choice, list_categories, list_villages
 from store.desk.visits import VisitRow
 from store.hot_words.words import RisingWord, rising_words, word_visits
-from tui.i18n import t
+from tui.i18n import t, tn
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
 
@@ -150,7 +150,7 @@ class HotWordsScreen(PagedTableScreen):
         ]
         self.show_rows(Page(tuple(words), len(words), 0, WORDS_SHOWN), rows, keep)
         rising = sum(1 for w in words if w.rising)
-        status = t("hot.status", rising=rising, shown=len(words)) if words else t("hot.empty")
+        status = tn("hot.status", len(words), rising=rising) if words else t("hot.empty")
         self.query_one("#hot-status", Label).update(status)
 
     def action_days(self, days: int) -> None:
@@ -286,7 +286,7 @@ class WordVisitsScreen(PagedTableScreen):
             for visit in page.items
         ]
         self.show_rows(page, rows, self.current_id())
-        status = t("hot.visits_status", total=page.total, page=page.number, pages=page.count)
+        status = tn("hot.visits_status", page.total, page=page.number, pages=page.count)
         self.query_one("#word-visits-status", Label).update(status)
 
     def action_open(self) -> None:

@@ -47,7 +47,7 @@ from store.projects.leader_visits import (
     log_leader_visit,
     unlink_issue,
 )
-from tui.i18n import label, shown, t
+from tui.i18n import label, shown, t, tn
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit, plain
 from tui.widgets.page_table import PageTable
@@ -239,7 +239,7 @@ class LeaderVisitsScreen(PagedTableScreen):
         ]
         self.show_rows(page, rows, keep or self.current_id())
         self.query_one("#leader-visits-title", Label).update(
-            t("leader.heading", total=page.total, page=page.number, pages=page.count)
+            tn("leader.heading", page.total, page=page.number, pages=page.count)
         )
 
     def action_back(self) -> None:
@@ -277,7 +277,7 @@ class LeaderVisitsScreen(PagedTableScreen):
         self.run_store(write, self._logged, group="leader_visit_writers")
 
     def _logged(self, row: LeaderVisitRow) -> None:
-        self.notify(t("leader.saved", issues=row.issues))
+        self.notify(tn("leader.saved", row.issues))
         self.page_offset = 0
         self.reload(keep=row.id)
         self.app.push_screen(LeaderVisitScreen(row.id))
@@ -348,16 +348,16 @@ class LeaderVisitScreen(PagedTableScreen):
         head.append("\n")
         head.append_text(plain(t("leader.topic_line", topic=row.topic or t("leader.none"))))
         head.append("\n")
-        names = "、".join(detail.deputies) or t("leader.none")
+        names = t("text.list").join(detail.deputies) or t("leader.none")
         head.append_text(plain(t("leader.deputies_line", names=names)))
         head.append("\n")
         if detail.note:
             head.append_text(plain(detail.note, "dim"))
             head.append("\n")
         head.append(
-            t(
+            tn(
                 "leader.issues_line",
-                issues=row.issues,
+                row.issues,
                 closed=row.issues_closed,
                 open=row.issues - row.issues_closed,
             ),
@@ -422,7 +422,7 @@ class LeaderVisitScreen(PagedTableScreen):
                 )
 
         def done(count: int) -> None:
-            self.notify(t("leader.linked", count=count))
+            self.notify(tn("leader.linked", count))
             self.reload()
 
         self.run_store(write, done, group="leader_visit_writers")
@@ -438,9 +438,9 @@ class LeaderVisitScreen(PagedTableScreen):
 
         def done(result: LinkResult) -> None:
             if result.untriaged:
-                message = t("leader.linked_day", count=result.linked, untriaged=result.untriaged)
+                message = tn("leader.linked_day", result.linked, untriaged=result.untriaged)
             else:
-                message = t("leader.linked", count=result.linked)
+                message = tn("leader.linked", result.linked)
             self.notify(message)
             self.reload()
 

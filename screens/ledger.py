@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Prog
 from screens.base import DeskScreen
 from store.ledger import ImportSummary, LedgerInvalid, RowError, export_ledger, import_ledger
 from store.trust.reveals import log_export
-from tui.i18n import import_summary_lines, row_error_lines, t
+from tui.i18n import import_summary_lines, row_error_lines, t, tn
 
 # A wrong station's ledger can fail on every row: enough lines to see the pattern.
 ERRORS_SHOWN = 200
@@ -176,8 +176,8 @@ class LedgerScreen(DeskScreen):
 
     def _exported(self, out: Path, reveal: bool, rows: int) -> None:
         self._finish()
-        text = Text(t("ledger.exported", rows=rows, path=out) + "\n", style="bold")
+        text = Text(tn("ledger.exported", rows, path=out) + "\n", style="bold")
         if not reveal:
             text.append(t("ledger.masked_here") + "\n")
         self.query_one("#ledger-result", Static).update(text)
-        self.notify(t("ledger.exported", rows=rows, path=out.name))
+        self.notify(tn("ledger.exported", rows, path=out.name))

@@ -21,7 +21,7 @@ from store.desk.forms import validate_form
 from store.desk.reference import Choice, list_categories, list_villages
 from store.desk.visits import Resident, VisitRow, find_resident, log_visit
 from store.hot_words.words import warm_segmenter
-from tui.i18n import label, shown, t
+from tui.i18n import label, shown, t, tn
 
 FIELDS = ("phone", "name", "village_id", "channel", "kind", "category_id", "text")
 
@@ -169,7 +169,7 @@ class LogVisitScreen(DeskScreen):
         )
         if resident.open_issues:
             # A repeat (重复诉求) is linked on triage, where this visit goes after saving.
-            line += "\n" + t("log.open_issues", count=resident.open_issues)
+            line += "\n" + tn("log.open_issues", resident.open_issues)
         note.update(line)
         if previous is None or previous.id != resident.id:
             vulnerable.value = resident.vulnerable

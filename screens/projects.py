@@ -39,7 +39,7 @@ from store.projects.projects import (
     next_stage,
     set_published,
 )
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit, plain
 from tui.widgets.page_table import PageTable
@@ -119,9 +119,9 @@ class ProjectsScreen(PagedTableScreen):
             for row in page.items
         ]
         self.show_rows(page, rows, self.current_id())
-        heading = t("projects.heading", total=page.total, page=page.number, pages=page.count)
+        heading = tn("projects.heading", page.total, page=page.number, pages=page.count)
         if not page.total:
-            heading += "　" + t("projects.empty")
+            heading += t("text.gap") + t("projects.empty")
         self.query_one("#projects-title", Label).update(heading)
 
     def action_back(self) -> None:
@@ -259,8 +259,8 @@ class ProjectScreen(DeskScreen):
         )
         dates = t("project.started", date=row.started_on.isoformat())
         if row.done_on is not None:
-            dates += "　" + t("project.done", date=row.done_on.isoformat())
-        out.append(dates + "　")
+            dates += t("text.gap") + t("project.done", date=row.done_on.isoformat())
+        out.append(dates + t("text.gap"))
         out.append(
             t("project.published") if row.published else t("project.unpublished"),
             style="bold" if row.published else "dim",
@@ -278,9 +278,11 @@ class ProjectScreen(DeskScreen):
             out.append("☑ " if m.done_on else "☐ ")
             out.append_text(plain(m.title))
             if m.due_on is not None:
-                out.append("　" + t("project.due", date=m.due_on.isoformat()), style="dim")
+                due = t("project.due", date=m.due_on.isoformat())
+                out.append(t("text.gap") + due, style="dim")
             if m.done_on is not None:
-                out.append("　" + t("project.done", date=m.done_on.isoformat()), style="dim")
+                done = t("project.done", date=m.done_on.isoformat())
+                out.append(t("text.gap") + done, style="dim")
             out.append("\n")
         return out
 

@@ -33,7 +33,7 @@ from store.projects.review import (
     score_target,
 )
 from store.reports.stats import Period, PeriodKind
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.theme import badge
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
@@ -168,7 +168,7 @@ class ReviewScreen(PagedTableScreen):
         elif review.finalised:
             state = t("review.finalised_state", date=review.held_on.isoformat())
         else:
-            state = t("review.open_state", scores=review.scores, targets=review.targets_scored)
+            state = tn("review.open_state", review.scores, targets=review.targets_scored)
         view = t("review.view_board") if self.view == BOARD else t("review.view_targets")
         self.query_one("#review-title", Label).update(
             t(

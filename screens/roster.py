@@ -19,7 +19,7 @@ from store.desk.reference import Choice, list_deputies
 from store.duty.pins import clean_pin, has_pin, set_pin, verify_pin
 from store.duty.roster import RosterDay, assign_shift, clear_shift, generate_roster, list_roster
 from store.reports.stats import Period, PeriodKind
-from tui.i18n import t
+from tui.i18n import t, tn
 from tui.widgets.page_table import PageTable
 
 
@@ -105,7 +105,7 @@ class RosterScreen(DeskScreen):
         self.days = days
         served = sum(1 for d in days if d.deputy)
         self.query_one("#roster-title", Static).update(
-            Text(t("roster.month", month=self.month.code, count=served), style="bold")
+            Text(tn("roster.month", served, month=self.month.code), style="bold")
         )
         weekdays = t("roster.weekdays").split()
         table = self.table
@@ -171,7 +171,7 @@ class RosterScreen(DeskScreen):
                 return sum(1 for d in after if d.deputy) - before
 
         def done(added: int) -> None:
-            self.notify(t("roster.generated", count=added))
+            self.notify(tn("roster.generated", added))
             self.reload()
 
         self.run_store(write, done, group="roster_writers")

@@ -48,7 +48,7 @@ from store.sync.exchange import (
     import_bundle,
     sync_status,
 )
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.names import device_kind_name, field_name, table_name, yes_no
 from tui.settings import data_dir
 from tui.sync_summary import import_summary_lines
@@ -290,13 +290,13 @@ class SyncScreen(PagedTableScreen):
             text.append(peer.name, style="bold")
             text.append(f" · {device_kind_name(peer.kind)} · ")
             if peer.pending:
-                text.append(t("sync.pending", n=peer.pending), style="yellow")
+                text.append(tn("sync.pending", peer.pending), style="yellow")
             else:
                 text.append(t("sync.up_to_date"), style="green")
             text.append(" · " + (t("sync.heard") if peer.heard_from else t("sync.never_heard")))
             text.append("\n")
         if status.conflicts:
-            text.append(t("sync.conflicts", n=status.conflicts), style="bold red")
+            text.append(tn("sync.conflicts", status.conflicts), style="bold red")
         else:
             text.append(t("sync.no_conflicts"), style="dim")
         return text
@@ -383,12 +383,12 @@ class SyncScreen(PagedTableScreen):
 
     def _exported(self, summary: ExportSummary) -> None:
         self._finish()
-        text = Text(t("sync.exported", n=summary.changes, path=str(summary.path)), style="bold")
+        text = Text(tn("sync.exported", summary.changes, path=str(summary.path)), style="bold")
         if summary.peers:
-            peers = t("sync.list_separator").join(summary.peers)
+            peers = t("text.list").join(summary.peers)
             text.append("\n" + t("sync.exported_for", peers=peers))
         self.query_one("#sync-result", Static).update(text)
-        self.notify(t("sync.exported", n=summary.changes, path=summary.path.name))
+        self.notify(tn("sync.exported", summary.changes, path=summary.path.name))
         self.reload()
 
     @on(Button.Pressed, "#sync-import")
@@ -418,7 +418,7 @@ class SyncScreen(PagedTableScreen):
     def _imported(self, summary: ImportSummary) -> None:
         self._finish()
         self.query_one("#sync-result", Static).update(import_summary_text(summary))
-        self.notify(t("sync.imported", n=summary.merge.new, sender=summary.sender))
+        self.notify(tn("sync.imported", summary.merge.new, sender=summary.sender))
         self.page_offset = 0
         self.reload()
 

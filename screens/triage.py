@@ -30,7 +30,7 @@ from store.desk.visits import (
     set_consent,
     untriaged_position,
 )
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.theme import badge
 from tui.widgets.cells import fit, plain
 from tui.widgets.page_table import PageTable
@@ -184,10 +184,11 @@ class TriageScreen(PagedTableScreen):
         index = self.show_rows(page, rows, self.want_visit or self.current_id())
         count = t("triage.count", count=page.total)
         if self.by_urgency:
-            count += "　" + t("triage.by_urgency")
+            count += t("text.gap") + t("triage.by_urgency")
         if page.count > 1:
-            count += "　" + t("board.page", page=page.number, pages=page.count, total=page.total)
-        self.query_one("#triage-count", Label).update(count + "　" + t("triage.help_line"))
+            where = tn("board.page", page.total, page=page.number, pages=page.count)
+            count += t("text.gap") + where
+        self.query_one("#triage-count", Label).update(count + t("text.gap") + t("triage.help_line"))
         if not page.items:
             self.query_one("#triage-visit", Static).update(t("triage.empty"))
             self.detail = None
@@ -274,7 +275,7 @@ class TriageScreen(PagedTableScreen):
         out = Text()
         own = len(info.detail.resident_open_issues)
         if own:
-            out.append(t("triage.own_issues", count=own) + "\n", style="bold")
+            out.append(tn("triage.own_issues", own) + "\n", style="bold")
         if info.proposals:
             out.append(t("triage.proposed") + "\n", style="bold")
             for suggestion in info.proposals:
@@ -286,7 +287,7 @@ class TriageScreen(PagedTableScreen):
                 out.append("\n")
         unmarked = [v for v in info.alike if v.id not in self.marked]
         if unmarked:
-            out.append(t("triage.alike", count=len(unmarked)) + "\n", style="italic")
+            out.append(tn("triage.alike", len(unmarked)) + "\n", style="italic")
         if self.marked:
             out.append(t("triage.marked", count=len(self.marked)) + "\n", style="bold")
         if out.plain:
@@ -409,7 +410,7 @@ class TriageScreen(PagedTableScreen):
         due = issue.due_on.isoformat()
         if count > 1:
             self.notify(
-                t("triage.merged", count=count, tier=label(issue.tier), unit=issue.unit, due=due)
+                tn("triage.merged", count, tier=label(issue.tier), unit=issue.unit, due=due)
             )
         else:
             self.notify(t("triage.done", tier=label(issue.tier), unit=issue.unit, due=due))
@@ -471,7 +472,7 @@ class TriageScreen(PagedTableScreen):
     def _linked(self, count: int, repeat: bool, issue: IssueRow) -> None:
         self.desk.last_issue_id = issue.id
         if count > 1:
-            self.notify(t("triage.linked_n", count=count, title=mask_numbers(issue.title)))
+            self.notify(tn("triage.linked_n", count, title=mask_numbers(issue.title)))
         else:
             self.notify(t("triage.linked", title=mask_numbers(issue.title)))
             if repeat:

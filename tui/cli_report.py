@@ -91,7 +91,7 @@ def _station_id(session: object, name: str) -> str:
     stations = list_stations(session=session)  # type: ignore[arg-type]
     found = [s.id for s in stations if s.name == name.strip()]
     if len(found) != 1:
-        names = t("report.names_separator").join(s.name for s in stations)
+        names = t("text.list").join(s.name for s in stations)
         if found:
             raise ReportRefused(t("report.station_twice", name=name, names=names))
         raise ReportRefused(t("report.no_station", name=name, names=names))

@@ -231,7 +231,7 @@ def row_error_lines(errors: Any, shown: int) -> list[str]:
     """The first `shown` bad cells, then how many more were not listed."""
     lines = [row_error_text(error) for error in errors[:shown]]
     if len(errors) > shown:
-        lines.append(t("ledger.more_errors", count=len(errors) - shown))
+        lines.append(tn("ledger.more_errors", len(errors) - shown))
     return lines
 
 
@@ -248,7 +248,7 @@ def import_summary_lines(summary: Any) -> list[str]:
         )
     ]
     if summary.villages_added:
-        lines.append(t("ledger.villages_added", names="、".join(summary.villages_added)))
+        lines.append(t("ledger.villages_added", names=t("text.list").join(summary.villages_added)))
     if summary.dry_run:
         lines.append(t("ledger.dry_run"))
     return lines

@@ -5,7 +5,9 @@ does not know shows as itself."""
 
 from __future__ import annotations
 
-from tui.i18n import shown, t
+from collections.abc import Callable
+
+from tui.i18n import shown, t, tn
 
 # Kinds of record (tables), for the sync screen's conflicts and the audit trail.
 TABLES: dict[str, str] = {
@@ -110,18 +112,23 @@ ACTIONS: dict[str, str] = {
     "export_revealed": t("audit.action.export_revealed"),
 }
 
-# The records an import summary counts, the most telling first (the rest are "other").
-KINDS: dict[str, str] = {
-    "visit": t("sync.kind.visit"),
-    "issue": t("sync.kind.issue"),
-    "progress": t("sync.kind.progress"),
-    "evaluation": t("sync.kind.evaluation"),
-    "constituent": t("sync.kind.constituent"),
-    "shift": t("sync.kind.shift"),
-    "deputy": t("sync.kind.deputy"),
-    "device": t("sync.kind.device"),
-    "conflict_resolution": t("sync.kind.conflict_resolution"),
+# How many records of a kind an import brought, the most telling kinds first (the rest are
+# counted together: `others`).
+KINDS: dict[str, Callable[[int], str]] = {
+    "visit": lambda n: tn("sync.kind.visit", n),
+    "issue": lambda n: tn("sync.kind.issue", n),
+    "progress": lambda n: tn("sync.kind.progress", n),
+    "evaluation": lambda n: tn("sync.kind.evaluation", n),
+    "constituent": lambda n: tn("sync.kind.constituent", n),
+    "shift": lambda n: tn("sync.kind.shift", n),
+    "deputy": lambda n: tn("sync.kind.deputy", n),
+    "device": lambda n: tn("sync.kind.device", n),
+    "conflict_resolution": lambda n: tn("sync.kind.conflict_resolution", n),
 }
+
+
+def others(count: int) -> str:
+    return tn("sync.kind.other", count)
 
 
 def name_in(names: dict[str, str], name: str) -> str:

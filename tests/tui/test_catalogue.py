@@ -19,7 +19,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from tui.i18n import LOCALE_DIR, LOCALES
+from tui.i18n import LOCALE_DIR, LOCALES, language, set_language, tn
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELD = re.compile(r"\{(\w+)")
@@ -109,3 +109,17 @@ def test_the_compiled_catalogue_is_the_po_compiled_now(lang: str) -> None:
     fresh = GNUTranslations(compiled)
     assert shipped._catalog == fresh._catalog  # type: ignore[attr-defined]
     assert shipped.plural(1) == fresh.plural(1) and shipped.plural(2) == fresh.plural(2)
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [("en", "1 visit", "2 visits"), ("zh", "来访 1 次", "来访 2 次")],
+)
+def test_a_count_takes_its_languages_plural_form(lang: str, one: str, two: str) -> None:
+    before = language()
+    set_language(lang)
+    try:
+        assert one in tn("issue.visits", 1)
+        assert two in tn("issue.visits", 2)
+    finally:
+        set_language(before)

@@ -88,8 +88,8 @@ def test_issue5_screens_in_english(
     assert "Link day" in shown["leader_visits_detail"]["footer"]
     assert "Print" in shown["deputies"]["footer"] and "Print" in shown["deputies_detail"]["footer"]
     assert "Leader's name" in shown["leader_form"]["text"]
-    assert "issue(s) raised: 0 closed, 1 open" in shown["leader_visits_detail"]["text"]
-    assert "shift(s) served" in shown["deputies_detail"]["text"]
+    assert "1 issue raised: 0 closed, 1 open" in shown["leader_visits_detail"]["text"]
+    assert "Shifts served: " in shown["deputies_detail"]["text"]
     for name, screen in shown.items():
         assert screen["width"] <= 80, (name, json.dumps(screen["widths"]))
 
