@@ -102,6 +102,12 @@ class DeskScreen(Screen[Any]):
         were defined, perhaps in the other language."""
         return {key: shown_binding(active) for key, active in super().active_bindings.items()}
 
+    def validate_title(self, title: object) -> str | None:
+        # A catalogue text (Msg) stays one: the app's format_title shows it in the current language.
+        return title if title is None or isinstance(title, str) else str(title)
+
+    validate_sub_title = validate_title
+
     @property
     def desk(self) -> LiaisonApp:
         return self.app  # type: ignore[return-value]

@@ -14,13 +14,15 @@ from screens.base import global_bindings
 from screens.help import HelpModal
 from screens.opening import OpeningScreen
 from tui.commands import DeskCommands
-from tui.i18n import set_language, t
+from tui.i18n import set_language, shown, t
 from tui.lazy_screens import SCREENS_BY_MODE, is_screen, lazy_screen, screen_class
 from tui.on_duty import OnDuty
 from tui.opening_flow import StationOpener
 from tui.station_view import StationView, find_stations
 
 if TYPE_CHECKING:
+    from textual.content import Content
+
     from store.changelog.changes import Actor
     from store.db import Store
     from store.station import StationInfo
@@ -136,6 +138,16 @@ class LiaisonApp(StationOpener, OnDuty, StationView, App[None]):
         if not isinstance(self.screen, HelpModal):
             self.push_screen(HelpModal(self.screen))
 
+    def validate_title(self, title: object) -> str:
+        # Textual's makes every title a plain str; a catalogue text (tui.i18n.Msg) stays one, so
+        # that format_title shows it in the language of the moment (tui.language).
+        return title if isinstance(title, str) else str(title)
+
+    validate_sub_title = validate_title
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        return super().format_title(shown(title), shown(sub_title))
+
     def _fatal_error(self) -> None:
         """Textual's crash report prints local variables, which may hold residents' data. Ours
         names the error's type and where it happened, and nothing else."""
@@ -168,8 +180,7 @@ def _is_terminal() -> bool:
 
 
 def make_app(store: Store, station: StationInfo, lang: str = "zh") -> LiaisonApp:
-    """The app on an open store. Set the language before this module's screens are imported
-    when it is not Chinese: key labels are read when their classes are defined."""
+    """The app on an open store, in `lang` (switchable later: tui.language)."""
     set_language(lang)
     app = LiaisonApp(store, station)
     app.stations = find_stations(store)

@@ -1,4 +1,5 @@
-"""Command palette (Ctrl+P): the desk's actions, titled `area: action`."""
+"""Command palette (Ctrl+P): the desk's actions, titled `area: action`, in the language of the
+moment (each search reads the catalogue again)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.i18n import t
+from tui.language import switch_language
 
 if TYPE_CHECKING:
     from tui.app import LiaisonApp
@@ -38,6 +40,8 @@ class DeskCommands(Provider):
             (t("cmd.review"), partial(app.action_push, "screens.review", "ReviewScreen")),
             (t("cmd.audit"), partial(app.action_push, "screens.audit", "AuditScreen")),
             (t("cmd.help"), app.action_help),
+            # In the other language's words as well, so that it is found whichever is shown.
+            (t("cmd.language"), partial(switch_language, app)),
         ]
 
     async def discover(self) -> Hits:

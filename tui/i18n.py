@@ -137,8 +137,9 @@ def catalogue(lang: str) -> dict[str, tuple[str, ...]]:
 
 
 def label(member: StrEnum) -> str:
-    """The name of a domain term (tier, status, channel…) in the current language."""
-    return shown(ENUM_LABELS[type(member)][member.value])
+    """The name of a domain term (tier, status, channel…) in the current language, as a plain
+    str (it is made where it is shown; plotext, for one, takes only exact str for its labels)."""
+    return str(shown(ENUM_LABELS[type(member)][member.value]))
 
 
 # Every domain term the interface names, spelled out so that extraction finds each key.

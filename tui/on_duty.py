@@ -103,7 +103,7 @@ class OnDuty(_Base):
     def _deputy_set(self, deputy_id: str, name: str, shift_id: str | None) -> None:
         first = self.deputy_id is None
         self.deputy_id, self.deputy_name, self.shift_id = deputy_id, name, shift_id
-        self.sub_title = self.station.name + " · " + t("dash.you", name=name)
+        self.sub_title = t("app.sub_title", station=self.station.name, name=name)
         if not first:
             self.notify(t("deputy.switched", name=name))
         if is_screen(self.screen, "screens.dashboard", "DashboardScreen"):
