@@ -252,9 +252,9 @@ def test_in_english(
     path = str(store.engine.url.database)
     store.dispose()
     out = run_in_english(path, ENGLISH, issue.id)
-    assert "This resident already has 1 open issue(s) (l links)" in out["triage"]
+    assert "This resident already has 1 open issue (l links)" in out["triage"]
     assert "their own · same village · same category · shared words: 飞线充电" in out["triage"]
     assert "Urgency " in out["triage"] and "Request +4" in out["triage"]
     assert "Most urgent first" not in out["footer"]
     assert "Most urgent first" in out["status"]
-    assert "2 repeat visit(s) +6" in out["head"] and "Urgency " in out["head"]
+    assert "2 repeat visits +6" in out["head"] and "Urgency " in out["head"]

@@ -1,62 +1,25 @@
 """`--lang en` on the slips' keys, leader visits and the deputies' record: every footer fits 80
-columns and the screens speak English (a fresh interpreter: key labels are read when the screen
-classes are defined)."""
+columns and the screens speak English."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
-from english_desk import chinese_leaks, run_in_english
+from desk_helpers import footer_keys, press, settle
+from english_desk import chinese_leaks, in_english, look
 
+from screens.issue import IssueScreen
 from store.changelog.changes import Actor
 from store.db import Store
 from store.desk.issues import IssueRow
 from store.duty.dashboard import start_duty
 from store.projects.leader_visits import LeaderVisitCreate, log_leader_visit
 
-# The issue page, follow-up calls, leader visits (and the form), deputies' record: footer
-# widths per key too, since these footers are the fullest.
-BODY = r"""
-from screens.issue import IssueScreen
 
-
-def seen(name):
-    modal = name == "leader_form"  # a modal has no footer of its own
-    out[name] = look(app, footer=not modal)
-    out[name]["widths"] = (
-        [] if modal else [(k.description, k.outer_size.width) for k in footer_keys(app)]
-    )
-
-
-app.push_screen(IssueScreen(sys.argv[3]))
-await settle(pilot)
-seen("issue")
-await press(pilot, "escape")
-for name, module, cls in (
-    ("follow_up", "screens.follow_up", "FollowUpScreen"),
-    ("leader_visits", "screens.leader_visits", "LeaderVisitsScreen"),
-    ("deputies", "screens.deputies", "DeputiesScreen"),
-):
-    app.action_push(module, cls)
-    await settle(pilot)
-    seen(name)
-    if name != "follow_up":
-        await press(pilot, "enter")
-        seen(name + "_detail")
-        await press(pilot, "escape")
-    if name == "leader_visits":
-        await press(pilot, "a")
-        seen("leader_form")
-        await press(pilot, "escape")
-    await press(pilot, "escape")
-"""
-
-
-def test_issue5_screens_in_english(
+async def test_issue5_screens_in_english(
     store: Store,
-    station_path: Path,
     actor: Actor,
     refs,  # type: ignore[no-untyped-def]
     make_issue,  # type: ignore[no-untyped-def]
@@ -71,7 +34,39 @@ def test_issue5_screens_in_english(
             issue_ids=[issue.id],
         )
         log_leader_visit(session=session, visit_in=visit_in, tz=UTC)
-    shown = run_in_english(station_path, BODY, issue.id)
+    # The issue page, follow-up calls, leader visits (and the form), deputies' record: footer
+    # widths per key too, since these footers are the fullest.
+    shown: dict[str, dict[str, Any]] = {}
+    async with in_english(store) as (app, pilot):
+
+        def seen(name: str) -> None:
+            modal = name == "leader_form"  # a modal has no footer of its own
+            shown[name] = look(app, footer=not modal)
+            shown[name]["widths"] = (
+                [] if modal else [(k.description, k.outer_size.width) for k in footer_keys(app)]
+            )
+
+        app.push_screen(IssueScreen(issue.id))
+        await settle(pilot)
+        seen("issue")
+        await press(pilot, "escape")
+        for name, module, cls in (
+            ("follow_up", "screens.follow_up", "FollowUpScreen"),
+            ("leader_visits", "screens.leader_visits", "LeaderVisitsScreen"),
+            ("deputies", "screens.deputies", "DeputiesScreen"),
+        ):
+            app.action_push(module, cls)
+            await settle(pilot)
+            seen(name)
+            if name != "follow_up":
+                await press(pilot, "enter")
+                seen(name + "_detail")
+                await press(pilot, "escape")
+            if name == "leader_visits":
+                await press(pilot, "a")
+                seen("leader_form")
+                await press(pilot, "escape")
+            await press(pilot, "escape")
 
     assert {name: s["screen"] for name, s in shown.items()} == {
         "issue": "IssueScreen",
