@@ -26,7 +26,7 @@ from store.desk.issues import IssueRow
 from store.desk.visits import VisitRow
 from store.station import load_station
 from tui.app import LiaisonApp, make_app
-from tui.i18n import t
+from tui.i18n import t, tn
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRE = "安全生产与消防"
@@ -107,7 +107,7 @@ async def test_the_log_form_saves_vulnerable_and_names_open_issues(
         screen = desk.screen
         assert isinstance(screen, LogVisitScreen)
         await press(pilot, *"13812341234")
-        assert t("log.open_issues", count=1) in content(screen.query_one("#resident-note"))
+        assert tn("log.open_issues", 1) in content(screen.query_one("#resident-note"))
         box = screen.query_one("#vulnerable", Checkbox)
         assert box.value is False
         box.focus()
@@ -120,7 +120,7 @@ async def test_the_log_form_saves_vulnerable_and_names_open_issues(
         assert isinstance(desk.screen, TriageScreen)
         # The new visit's pane: the resident's open issue, proposed as theirs.
         pane = content(desk.screen.query_one("#triage-visit"))
-        assert t("triage.own_issues", count=1) in pane
+        assert tn("triage.own_issues", 1) in pane
         assert t("urgency.vulnerable") in pane
     assert _query(store, "select vulnerable from constituent where phone = '13812341234'") == [(1,)]
     assert _query(store, "select vulnerable from issue") == [(1,)]
@@ -150,7 +150,7 @@ async def test_a_repeat_is_proposed_and_linked_in_one_pick(
         screen = desk.screen
         assert isinstance(screen, TriageScreen)
         pane = content(screen.query_one("#triage-visit"))
-        assert t("triage.own_issues", count=1) in pane
+        assert tn("triage.own_issues", 1) in pane
         assert t("triage.proposed") in pane
         proposal = next(line for line in pane.splitlines() if "飞线充电" in line)
         assert "本人在办 · 同村 · 同类 · 共有词：飞线充电" in proposal
@@ -183,7 +183,7 @@ async def test_alike_visits_are_marked_with_m_and_become_one_issue(
         screen = desk.screen
         assert isinstance(screen, TriageScreen)
         table = screen.query_one("#triage-table", DataTable)
-        assert t("triage.alike", count=2) in content(screen.query_one("#triage-visit"))
+        assert tn("triage.alike", 2) in content(screen.query_one("#triage-visit"))
 
         await press(pilot, "m")
         marked = [r[1].startswith("✓") for r in rows(table)]
