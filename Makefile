@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format bench snapshots screenshots clean
+.PHONY: help install demo test lint format catalogue bench snapshots screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,11 @@ lint: $(STAMP) ## ruff check and format check, mypy, the import contracts (lint-
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+catalogue: $(STAMP) ## Extract the text keys from the code, update tui/locale's .po, compile the .mo
+	$(BIN)/pybabel --quiet extract
+	$(BIN)/pybabel --quiet update
+	$(BIN)/pybabel compile --statistics
 
 bench: $(STAMP) ## Run the benchmarks in bench/ (figures and ratios to their floors)
 	$(BIN)/python -m bench

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from screens.base.labels import named, value_name
+from screens.base.labels import value_name
 from screens.base.paged import PagedTableScreen
 from screens.dialogs.pick import PickItem, PickModal
 from store.changelog.chain import ChainVerdict, verify_chain
@@ -25,8 +25,9 @@ from store.core.paging import PAGE_SIZE, Page
 from store.core.validation import mask_numbers
 from store.desk.reference import Choice, list_categories, list_deputies, list_units, list_villages
 from store.trust.audit import ACCESS, AuditField, AuditRow, list_audit
-from tui.i18n import CATALOGUE, t
+from tui.i18n import t, tn
 from tui.messages import OpenIssue, Place
+from tui.names import ACTIONS, OPS, audit_field_name, name_in, table_name, yes_no
 from tui.widgets.cells import fit
 
 # A record id (a UUID as text): shown by its first characters when it has no name.
@@ -48,19 +49,17 @@ class AuditScreen(PagedTableScreen):
     """The trail; opened on one issue (from its page) or on everything (from the dashboard)."""
 
     CONTAINER_ID = "audit"
-
     PLACE = Place.audit
-
-    HELP_KEY = "help.audit"
+    HELP_TEXT = t("help.audit")
     TABLE_ID = "audit-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("audit.col.at", 11, "at"),
-        ("audit.col.deputy", 6, "deputy"),
-        ("audit.col.device", 8, "device"),
-        ("audit.col.op", 10, "op"),
-        ("audit.col.record", 16, "record"),
-        ("audit.col.change", 15, "change"),
+        (t("audit.col.at"), 11, "at"),
+        (t("audit.col.deputy"), 6, "deputy"),
+        (t("audit.col.device"), 8, "device"),
+        (t("audit.col.op"), 10, "op"),
+        (t("audit.col.record"), 16, "record"),
+        (t("audit.col.change"), 15, "change"),
     )
     FLEX_COLUMN = "change"
     BINDINGS = [
@@ -205,12 +204,12 @@ class AuditScreen(PagedTableScreen):
             return Text(t("audit.chain_unchecked"), style="dim")
         broken = self.chain.broken
         if broken is None:
-            return Text(t("audit.chain_ok", count=self.chain.entries), style="green")
+            return Text(tn("audit.chain_ok", self.chain.entries), style="green")
         return Text(
             t(
                 "audit.chain_broken",
                 seq=broken.seq,
-                table=named("sync.table", broken.table_name),
+                table=table_name(broken.table_name),
                 at=broken.at,
             ),
             style="bold red",
@@ -309,19 +308,19 @@ class AuditScreen(PagedTableScreen):
 def op_text(row: AuditRow) -> str:
     """新增 · 修改 · 删除, or what was done for an access event (查看电话...)."""
     if row.op == ACCESS:
-        key = f"audit.action.{row.action}"
-        return t(key) if key in CATALOGUE else str(row.action)
-    return t(f"audit.op.{row.op}") if f"audit.op.{row.op}" in CATALOGUE else row.op
+        return name_in(ACTIONS, str(row.action))
+    return name_in(OPS, row.op)
 
 
 def record_text(row: AuditRow) -> str:
     """The kind of record in words, and which: the issue's title, a reference record's name."""
     if row.op == ACCESS:
         if row.count is not None:
-            return t("audit.export_rows", n=row.count)
-        table = named("sync.table", row.target_table or "")
-        return f"{table} {t('audit.hidden')}" + (f" · {row.issue_title}" if row.issue_title else "")
-    table = named("sync.table", row.table_name)
+            return tn("audit.export_rows", row.count)
+        table = table_name(row.target_table or "")
+        hidden = t("audit.hidden")
+        return f"{table} {hidden}" + (f" · {row.issue_title}" if row.issue_title else "")
+    table = table_name(row.table_name)
     if row.table_name == "constituent":
         which = t("audit.hidden")
         if row.issue_title:
@@ -338,15 +337,14 @@ def change_text(row: AuditRow, names: dict[str, str], tz: tzinfo) -> str:
 
 def field_name(field: str) -> str:
     """A field's name in the interface language (the sync screen's words first)."""
-    key = f"audit.field.{field}"
-    return t(key) if key in CATALOGUE else named("sync.field", field)
+    return audit_field_name(field)
 
 
 def field_text(table: str, field: AuditField, names: dict[str, str], tz: tzinfo) -> str:
     """`承办单位 青石村村委会→青石镇人民政府`; a personal field by its name alone."""
     name = field_name(field.name)
     if field.hidden:
-        return f"{name}{t('audit.hidden')}"
+        return name + t("audit.hidden")
     new = value_text(table, field.name, field.new, names, tz)
     if field.has_old:
         return f"{name} {value_text(table, field.name, field.old, names, tz)}→{new}"
@@ -359,7 +357,7 @@ def value_text(table: str, field: str, value: Any, names: dict[str, str], tz: tz
     if value is None:
         return t("sync.empty")
     if isinstance(value, bool):
-        return t(f"sync.{str(value).lower()}")
+        return yes_no(value)
     text = str(value)
     if isinstance(value, str) and len(text) > 19 and text[10:11] == "T":
         try:

@@ -19,7 +19,7 @@ from store.core.paging import PAGE_SIZE, Page
 from store.desk.board import BoardFilter, BoardOrder, board_counts, board_position, list_board
 from store.desk.issues import IssueRow
 from store.desk.reference import list_categories, list_units, list_villages
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.messages import OpenIssue
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, fit
@@ -50,8 +50,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
     a figure's filter (from statistics), it lists that figure's issues and Esc goes back."""
 
     CONTAINER_ID = "board"
-
-    HELP_KEY = "help.board"
+    HELP_TEXT = t("help.board")
     BINDINGS = [
         Binding("enter", "open", t("key.open"), id="open-issue"),
         Binding("f", "filter", t("key.filter"), id="filter-board"),
@@ -76,13 +75,13 @@ class BoardScreen(StationScoped, PagedTableScreen):
     STATION_BUTTON = "board-station-button"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.colour", 2, "colour"),
-        ("col.tier", 4, "tier"),
-        ("col.title", 24, "title"),
-        ("col.unit", 14, "unit"),
-        ("col.village", 8, "village"),
-        ("col.status", 4, "status"),
-        ("col.due", 8, "due"),
+        (t("col.colour"), 2, "colour"),
+        (t("col.tier"), 4, "tier"),
+        (t("col.title"), 24, "title"),
+        (t("col.unit"), 14, "unit"),
+        (t("col.village"), 8, "village"),
+        (t("col.status"), 4, "status"),
+        (t("col.due"), 8, "due"),
     )
     FLEX_COLUMN = "title"
 
@@ -165,13 +164,13 @@ class BoardScreen(StationScoped, PagedTableScreen):
             rows.append((issue.id, cells))
         self.show_rows(page, rows, data.focus_id or self.current_id())
         self.query_one("#board-counts", Label).update(counts_line(self.app, data.counts))
-        status = t("board.page", page=page.number, pages=page.count, total=page.total)
+        status = tn("board.page", page.total, page=page.number, pages=page.count)
         if self.order == BoardOrder.urgency:
-            status += "　" + t("board.by_urgency")
+            status += t("text.gap") + t("board.by_urgency")
         if self.filters.active:
-            status += "　" + t("board.filtered", what=self._filter_text())
+            status += t("text.gap") + t("board.filtered", what=self._filter_text())
         if not page.items:
-            status += "　" + t("board.empty")
+            status += t("text.gap") + t("board.empty")
         self.query_one("#board-status", Label).update(status)
 
     def _filter_text(self) -> str:
@@ -184,7 +183,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
         if names is not None:
             lookup = {c.id: c.name for c in names.units + names.villages + names.categories}
             parts += [lookup.get(x, "?") for x in (f.unit_id, f.village_id, f.category_id) if x]
-        return "、".join(parts)
+        return t("text.list").join(parts)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Esc goes back only from a drill-down: the board itself is a mode's first screen.

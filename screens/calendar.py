@@ -22,14 +22,14 @@ from store.duty.calendar import (
     set_window_unit,
     unmark_day,
 )
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.messages import Place
 from tui.widgets.page_table import PageTable
 
 
 class CalendarScreen(DeskScreen):
     PLACE = Place.calendar
-    HELP_KEY = "help.calendar"
+    HELP_TEXT = t("help.calendar")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("a", "add", t("key.add_day"), tooltip=t("tip.add_day"), id="add-day"),
@@ -90,7 +90,10 @@ class CalendarScreen(DeskScreen):
             "" if calendar.workdays_known else Text(t("calendar.unannounced", year=self.year))
         )
         notice.display = not calendar.workdays_known
-        unit = t(f"calendar.unit_{self.unit}")
+        if self.unit == "calendar":
+            unit = t("calendar.unit_calendar")
+        else:
+            unit = t("calendar.unit_working")
         self.query_one("#calendar-title", Static).update(
             Text(t("calendar.heading", year=self.year, unit=unit), style="bold")
         )
@@ -103,10 +106,9 @@ class CalendarScreen(DeskScreen):
                 Text(weekdays[entry.day.weekday()]),
                 Text(label(entry.kind), style="bold" if entry.kind == DayKind.holiday else ""),
                 Text(entry.name),
-                Text(
-                    t("calendar.source_official" if entry.official else "calendar.source_station"),
-                    style="dim" if entry.official else "",
-                ),
+                Text(t("calendar.source_official"), style="dim")
+                if entry.official
+                else Text(t("calendar.source_station")),
                 key=entry.day.isoformat(),
             )
         table.focus()
@@ -129,7 +131,10 @@ class CalendarScreen(DeskScreen):
         def done(moved: int) -> None:
             # Marking a day changes no due date while windows count calendar days: say why.
             calendar_days = self.unit == "calendar" and job.func is not set_window_unit
-            self.notify(t("calendar.no_effect" if calendar_days else "calendar.moved", count=moved))
+            if calendar_days:
+                self.notify(t("calendar.no_effect", count=moved))
+            else:
+                self.notify(tn("calendar.moved", moved))
             self.reload()
 
         self.run_store(write, done, group="calendar_writers")

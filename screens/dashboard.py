@@ -20,9 +20,15 @@ from store.core.models import Colour, Tier
 from store.core.validation import mask_numbers
 from store.duty.calendar import unannounced_year
 from store.duty.dashboard import Dashboard, Handover, load_dashboard
-from store.duty.handover import ShiftSummary, acknowledge_handover, end_shift, summarise_shift
+from store.duty.handover import (
+    NamedIssue,
+    ShiftSummary,
+    acknowledge_handover,
+    end_shift,
+    summarise_shift,
+)
 from store.hot_words.words import RisingWord, rising_words
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.messages import DeputyChanged, FiguresShown, SwitchDeputy
 from tui.theme import badge
 from tui.widgets.cells import plain
@@ -43,7 +49,7 @@ def _list_table(wide: int) -> Table:
 class DashboardScreen(DeskScreen):
     """Today at a glance; refreshed whenever it comes back into view."""
 
-    HELP_KEY = "help.dashboard"
+    HELP_TEXT = t("help.dashboard")
     BINDINGS = [
         *nav_bindings("log-visit", "triage", "board", "quit"),
         Binding("e", "end_shift", t("key.end_shift"), tooltip=t("tip.end_shift"), id="end-shift"),
@@ -175,7 +181,7 @@ class DashboardScreen(DeskScreen):
 
     def _show_words(self, words: list[RisingWord]) -> None:
         line = Text()
-        line.append(t("dash.rising") + "　", style="bold")
+        line.append(t("dash.rising") + t("text.gap"), style="bold")
         if not words:
             line.append(t("dash.no_rising"), style="dim")
         for i, word in enumerate(words):
@@ -197,15 +203,15 @@ class DashboardScreen(DeskScreen):
 
     def _duty(self, data: Dashboard) -> Text:
         out = Text()
-        out.append(self.today.isoformat() + "　", style="bold")
+        out.append(self.today.isoformat() + t("text.gap"), style="bold")
         if self.desk.deputy_name:
             out.append(t("dash.you", name=self.desk.deputy_name), style="bold")
         out.append("\n")
-        rostered = "、".join(d.name for d in data.on_duty) or t("dash.nobody")
+        rostered = t("text.list").join(d.name for d in data.on_duty) or t("dash.nobody")
         out.append(t("dash.on_duty", names=rostered), style="dim")
         if data.next_duty is not None:
             out.append(
-                "　"
+                t("text.gap")
                 + t(
                     "dash.next_duty",
                     date=data.next_duty.day.strftime("%m-%d"),
@@ -214,7 +220,7 @@ class DashboardScreen(DeskScreen):
                 style="dim",
             )
         out.append("\n")
-        out.append(t("dash.visits_today", count=data.visits_today.total) + "　")
+        out.append(t("dash.visits_today", count=data.visits_today.total) + t("text.gap"))
         out.append(
             t("dash.untriaged", count=data.untriaged),
             style="bold" if data.untriaged else "",
@@ -370,6 +376,12 @@ def _short(title: str, limit: int = 18) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
+def _titles(named: tuple[NamedIssue, ...], count: int) -> str:
+    """The issues named, and how many more there are."""
+    titles = t("text.list").join(_short(issue.title) for issue in named)
+    return titles + (t("handover.more", count=count - len(named)) if count > len(named) else "")
+
+
 def handover_draft(summary: ShiftSummary) -> str:
     """The handover note as the store counted it, for the deputy to edit and sign."""
     lines = [
@@ -382,16 +394,14 @@ def handover_draft(summary: ShiftSummary) -> str:
             untriaged=summary.untriaged,
         ),
     ]
-    for key, named, count in (
-        ("handover.yellow", summary.turned_yellow, summary.turned_yellow_count),
-        ("handover.red", summary.turned_red, summary.turned_red_count),
-    ):
-        if count:
-            titles = "、".join(_short(issue.title) for issue in named)
-            more = t("handover.more", count=count - len(named)) if count > len(named) else ""
-            lines.append(t(key, count=count, titles=titles + more))
+    yellow, red = summary.turned_yellow_count, summary.turned_red_count
+    if yellow:
+        titles = _titles(summary.turned_yellow, yellow)
+        lines.append(t("handover.yellow", count=yellow, titles=titles))
+    if red:
+        lines.append(t("handover.red", count=red, titles=_titles(summary.turned_red, red)))
     if summary.awaiting_evaluation:
-        lines.append(t("handover.awaiting", count=summary.awaiting_evaluation))
+        lines.append(tn("handover.awaiting", summary.awaiting_evaluation))
     if summary.chain_link:
         lines.append(t("handover.chain", seq=summary.chain_seq, link=summary.chain_link))
     lines.append(t("handover.follow_up"))

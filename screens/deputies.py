@@ -25,7 +25,7 @@ from store.reports.deputy_record import (
     print_deputy_record,
 )
 from store.reports.stats import Period, PeriodKind, percent
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.messages import OpenIssue, Place
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
@@ -103,10 +103,8 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
     """Every deputy's record for one period; Enter opens a deputy, `p` prints their summary."""
 
     CONTAINER_ID = "deputies"
-
     PLACE = Place.deputies
-
-    HELP_KEY = "help.deputies"
+    HELP_TEXT = t("help.deputies")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("enter", "open", t("key.open"), id="open-deputy"),
@@ -117,15 +115,15 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
     TABLE_ID = "deputies-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.deputy", 8, "name"),
-        ("col.shifts", 4, "shifts"),
-        ("col.handovers", 4, "handovers"),
-        ("col.visits_n", 6, "visits"),
-        ("col.led", 4, "issues"),
-        ("col.colours", 11, "colours"),
-        ("col.closure", 6, "closure"),
-        ("col.satisfaction", 6, "satisfaction"),
-        ("col.leader_n", 4, "leader"),
+        (t("col.deputy"), 8, "name"),
+        (t("col.shifts"), 4, "shifts"),
+        (t("col.handovers"), 4, "handovers"),
+        (t("col.visits_n"), 6, "visits"),
+        (t("col.led"), 4, "issues"),
+        (t("col.colours"), 11, "colours"),
+        (t("col.closure"), 6, "closure"),
+        (t("col.satisfaction"), 6, "satisfaction"),
+        (t("col.leader_n"), 4, "leader"),
     )
     FLEX_COLUMN = "name"
 
@@ -183,8 +181,9 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
             for r in page.items
         ]
         self.show_rows(page, rows, self.current_id())
+        period = self.period.title(t)
         self.query_one("#deputies-title", Label).update(
-            t("deputies.heading", period=self.period.title(t), total=page.total)
+            tn("deputies.heading", page.total, period=period)
         )
 
     def action_back(self) -> None:
@@ -205,8 +204,7 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
     """One deputy's record for a period and the issues they lead, a page at a time."""
 
     CONTAINER_ID = "deputy-record"
-
-    HELP_KEY = "help.deputy_record"
+    HELP_TEXT = t("help.deputy_record")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("enter", "open", t("key.open"), id="open-issue"),
@@ -217,11 +215,11 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
     TABLE_ID = "deputy-issues"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.colour", 2, "colour"),
-        ("col.title", 22, "title"),
-        ("col.status", 6, "status"),
-        ("col.unit", 14, "unit"),
-        ("col.due", 12, "due"),
+        (t("col.colour"), 2, "colour"),
+        (t("col.title"), 22, "title"),
+        (t("col.status"), 6, "status"),
+        (t("col.unit"), 14, "unit"),
+        (t("col.due"), 12, "due"),
     )
     FLEX_COLUMN = "title"
 
@@ -273,7 +271,8 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
         head = Text(t("deputy.page_title", name=record.name, period=self.period.title(t)))
         head.stylize("bold")
         head.append("\n" + t("deputy.summary", **_summary(record)) + "\n")
-        colours = "　".join(f"{c.glyph}{label(c)} {record.colours.get(c, 0)}" for c in COLOURS)
+        gap = t("text.gap")
+        colours = gap.join(f"{c.glyph}{label(c)} {record.colours.get(c, 0)}" for c in COLOURS)
         head.append(
             t(
                 "deputy.issues_line",

@@ -22,7 +22,7 @@ from store.core.validation import mask_numbers
 from store.desk.follow_up import FollowUpRow, list_follow_ups, reveal_phone
 from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.messages import OpenIssue, Place
 from tui.widgets.cells import fit
 
@@ -33,7 +33,7 @@ SATISFACTIONS = (Satisfaction.satisfied, Satisfaction.fairly, Satisfaction.unsat
 class FollowUpScreen(PagedTableScreen):
     CONTAINER_ID = "follow-up"
     PLACE = Place.follow_up
-    HELP_KEY = "help.follow_up"
+    HELP_TEXT = t("help.follow_up")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("1", "answer(0)", t("key.answer_1"), id="answer-1"),
@@ -58,12 +58,12 @@ class FollowUpScreen(PagedTableScreen):
     TABLE_ID = "follow-up-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.closed_on", 10, "closed"),
-        ("col.waiting", 6, "waiting"),
-        ("col.title", 22, "title"),
-        ("col.resident", 8, "resident"),
-        ("col.phone", 13, "phone"),
-        ("col.unit", 12, "unit"),
+        (t("col.closed_on"), 10, "closed"),
+        (t("col.waiting"), 6, "waiting"),
+        (t("col.title"), 22, "title"),
+        (t("col.resident"), 8, "resident"),
+        (t("col.phone"), 13, "phone"),
+        (t("col.unit"), 12, "unit"),
     )
     FLEX_COLUMN = "title"
 
@@ -115,7 +115,7 @@ class FollowUpScreen(PagedTableScreen):
             )
         self.show_rows(page, rows, self.current_id())
         self.query_one("#follow-up-title", Label).update(
-            t("follow_up.heading", total=page.total, page=page.number, pages=page.count)
+            tn("follow_up.heading", page.total, page=page.number, pages=page.count)
         )
         self._prompt()
 
@@ -158,7 +158,7 @@ class FollowUpScreen(PagedTableScreen):
     def _recorded(self, row: IssueRow) -> None:
         reopened = row.status != IssueStatus.closed
         self.last_call = (row.id, row.title)
-        self.notify(t("follow_up.reopened" if reopened else "follow_up.recorded"))
+        self.notify(t("follow_up.reopened") if reopened else t("follow_up.recorded"))
         self.revealed.pop(row.id, None)
         self.reload()
 

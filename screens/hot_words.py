@@ -23,7 +23,7 @@ from store.core.paging import Page
 from store.desk.reference import Choice, list_categories, list_villages
 from store.desk.visits import VisitRow
 from store.hot_words.words import RisingWord, rising_words, word_visits
-from tui.i18n import t
+from tui.i18n import t, tn
 from tui.messages import OpenIssue
 from tui.widgets.cells import fit
 
@@ -62,8 +62,7 @@ class HotWordsScreen(PagedTableScreen):
     """The words of a window, rising words first; Enter opens a word's visits."""
 
     CONTAINER_ID = "hot-words"
-
-    HELP_KEY = "help.hot_words"
+    HELP_TEXT = t("help.hot_words")
     BINDINGS = [
         Binding("enter", "open", t("key.open"), id="open-word"),
         Binding("w", "window", t("key.window"), tooltip=t("tip.window"), id="hot-window"),
@@ -78,11 +77,11 @@ class HotWordsScreen(PagedTableScreen):
     TABLE_ID = "hot-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("hot.col.rank", 3, "rank"),
-        ("hot.col.word", 14, "word"),
-        ("hot.col.count", 6, "count"),
-        ("hot.col.previous", 6, "previous"),
-        ("hot.col.change", 7, "change"),
+        (t("hot.col.rank"), 3, "rank"),
+        (t("hot.col.word"), 14, "word"),
+        (t("hot.col.count"), 6, "count"),
+        (t("hot.col.previous"), 6, "previous"),
+        (t("hot.col.change"), 7, "change"),
     )
 
     def __init__(self) -> None:
@@ -146,7 +145,7 @@ class HotWordsScreen(PagedTableScreen):
         ]
         self.show_rows(Page(tuple(words), len(words), 0, WORDS_SHOWN), rows, keep)
         rising = sum(1 for w in words if w.rising)
-        status = t("hot.status", rising=rising, shown=len(words)) if words else t("hot.empty")
+        status = tn("hot.status", len(words), rising=rising) if words else t("hot.empty")
         self.query_one("#hot-status", Label).update(status)
 
     def action_days(self, days: int) -> None:
@@ -205,8 +204,7 @@ class WordVisitsScreen(PagedTableScreen):
     the visit's issue, or the triage queue on it if it has none yet."""
 
     CONTAINER_ID = "word-visits"
-
-    HELP_KEY = "help.word_visits"
+    HELP_TEXT = t("help.word_visits")
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("enter", "open", t("key.open"), id="open-word-visit"),
         *PagedTableScreen.PAGING_BINDINGS,
@@ -215,10 +213,10 @@ class WordVisitsScreen(PagedTableScreen):
     TABLE_ID = "word-visits-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.received", 11, "received"),
-        ("col.village", 8, "village"),
-        ("col.category", 8, "category"),
-        ("col.summary", 30, "summary"),
+        (t("col.received"), 11, "received"),
+        (t("col.village"), 8, "village"),
+        (t("col.category"), 8, "category"),
+        (t("col.summary"), 30, "summary"),
     )
     FLEX_COLUMN = "summary"
 
@@ -278,7 +276,7 @@ class WordVisitsScreen(PagedTableScreen):
             for visit in page.items
         ]
         self.show_rows(page, rows, self.current_id())
-        status = t("hot.visits_status", total=page.total, page=page.number, pages=page.count)
+        status = tn("hot.visits_status", page.total, page=page.number, pages=page.count)
         self.query_one("#word-visits-status", Label).update(status)
 
     def action_open(self) -> None:

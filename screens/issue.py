@@ -30,7 +30,7 @@ from store.desk.issues import (
 from store.desk.reference import Choice, list_units
 from store.desk.visits import ConsentChange, VisitRow, set_consent
 from store.trust.reveals import reveal_issue_phones
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.messages import OpenAudit, OpenProject
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, plain
@@ -40,7 +40,7 @@ from tui.widgets.urgency import urgency_text
 class IssueScreen(DeskScreen):
     """An issue's page. `p` progress, `c` close with the resident's evaluation, `r` reopen."""
 
-    HELP_KEY = "help.issue"
+    HELP_TEXT = t("help.issue")
     BINDINGS = [
         Binding("p", "progress", t("key.progress"), id="add-progress"),
         Binding("c", "close_issue", t("key.close"), id="close-issue"),
@@ -165,20 +165,20 @@ class IssueScreen(DeskScreen):
         )
         out.append_text(status)
         if d.reopen_count:
-            out.append("　" + t("issue.reopened_n", count=d.reopen_count), style="bold")
+            out.append(t("text.gap") + t("issue.reopened_n", count=d.reopen_count), style="bold")
         out.append("\n")
         if row.status != IssueStatus.closed:
             out.append_text(urgency_text(d.urgency))
             out.append("\n")
         out.append(t("issue.opened", date=row.opened_on.isoformat(), window=d.window_days))
         if row.lead_deputy:
-            out.append("　" + t("issue.lead", name=row.lead_deputy))
+            out.append(t("text.gap") + t("issue.lead", name=row.lead_deputy))
         if d.closed_on is not None:
             within = t("issue.within") if d.closed_within_window else t("issue.late")
             out.append("\n" + t("issue.closed_line", date=d.closed_on.isoformat(), within=within))
             if d.resolution and d.satisfaction:
                 out.append(
-                    "　"
+                    t("text.gap")
                     + t(
                         "issue.eval",
                         resolution=label(d.resolution),
@@ -186,12 +186,12 @@ class IssueScreen(DeskScreen):
                     )
                 )
             else:
-                out.append("　" + t("issue.awaiting_eval"), style="italic")
+                out.append(t("text.gap") + t("issue.awaiting_eval"), style="italic")
         return out
 
     def _visits(self, d: IssueDetail) -> Text:
         tz = self.desk.store.clock.tz
-        out = Text("\n" + t("issue.visits", count=len(d.visits)) + "\n", style="bold")
+        out = Text("\n" + tn("issue.visits", len(d.visits)) + "\n", style="bold")
         for number, v in enumerate(d.visits):
             phone = v.phone if self.revealed else mask_phone(v.phone)
             if number:
@@ -317,10 +317,12 @@ class IssueScreen(DeskScreen):
 
     def _consent_set(self, visit: VisitRow, change: ConsentChange) -> None:
         name = visit.resident or t("issue.resident_purged")
-        key = "issue.consent_given" if change.row.consent_forward else "issue.consent_withdrawn"
-        message = t(key, name=name)
+        if change.row.consent_forward:
+            message = t("issue.consent_given", name=name)
+        else:
+            message = t("issue.consent_withdrawn", name=name)
         if change.changed > 1:
-            message += t("issue.consent_visits", count=change.changed)
+            message += tn("issue.consent_visits", change.changed)
         self._written(message)
 
     def action_progress(self) -> None:
@@ -500,7 +502,7 @@ class IssueScreen(DeskScreen):
         def written(paths: tuple[Path, Path]) -> None:
             say_printed(self, kind, paths)
             if withheld:
-                self.notify(t("slip.withheld", count=withheld), severity="warning", timeout=15)
+                self.notify(tn("slip.withheld", withheld), severity="warning", timeout=15)
 
         self.run_store(write, written, group="slip_writers")
 

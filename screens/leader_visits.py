@@ -34,7 +34,7 @@ from store.projects.leader_visits import (
     log_leader_visit,
     unlink_issue,
 )
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.messages import OpenIssue, Place
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit, plain
@@ -44,10 +44,8 @@ class LeaderVisitsScreen(PagedTableScreen):
     """The leader visits, latest first. `a` logs one; Enter opens it."""
 
     CONTAINER_ID = "leader-visits"
-
     PLACE = Place.leader_visits
-
-    HELP_KEY = "help.leader_visits"
+    HELP_TEXT = t("help.leader_visits")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("a", "log", t("key.log_leader"), tooltip=t("tip.log_leader"), id="log-leader"),
@@ -57,12 +55,12 @@ class LeaderVisitsScreen(PagedTableScreen):
     TABLE_ID = "leader-visits-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.when", 16, "when"),
-        ("col.leader", 8, "leader"),
-        ("col.position", 10, "position"),
-        ("col.topic", 16, "topic"),
-        ("col.deputies_n", 4, "deputies"),
-        ("col.raised", 8, "raised"),
+        (t("col.when"), 16, "when"),
+        (t("col.leader"), 8, "leader"),
+        (t("col.position"), 10, "position"),
+        (t("col.topic"), 16, "topic"),
+        (t("col.deputies_n"), 4, "deputies"),
+        (t("col.raised"), 8, "raised"),
     )
     FLEX_COLUMN = "topic"
 
@@ -104,7 +102,7 @@ class LeaderVisitsScreen(PagedTableScreen):
         ]
         self.show_rows(page, rows, keep or self.current_id())
         self.query_one("#leader-visits-title", Label).update(
-            t("leader.heading", total=page.total, page=page.number, pages=page.count)
+            tn("leader.heading", page.total, page=page.number, pages=page.count)
         )
 
     def action_back(self) -> None:
@@ -142,7 +140,7 @@ class LeaderVisitsScreen(PagedTableScreen):
         self.run_store(write, self._logged, group="leader_visit_writers")
 
     def _logged(self, row: LeaderVisitRow) -> None:
-        self.notify(t("leader.saved", issues=row.issues))
+        self.notify(tn("leader.saved", row.issues))
         self.page_offset = 0
         self.reload(keep=row.id)
         self.app.push_screen(LeaderVisitScreen(row.id))
@@ -153,8 +151,7 @@ class LeaderVisitScreen(PagedTableScreen):
     there as they stand today. `l` links an issue, `g` the day's 领导进站 visits' issues."""
 
     CONTAINER_ID = "leader-visit"
-
-    HELP_KEY = "help.leader_visit"
+    HELP_TEXT = t("help.leader_visit")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("enter", "open", t("key.open"), id="open-issue"),
@@ -167,11 +164,11 @@ class LeaderVisitScreen(PagedTableScreen):
     TABLE_ID = "leader-issues"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("col.colour", 2, "colour"),
-        ("col.title", 22, "title"),
-        ("col.status", 6, "status"),
-        ("col.unit", 14, "unit"),
-        ("col.due", 12, "due"),
+        (t("col.colour"), 2, "colour"),
+        (t("col.title"), 22, "title"),
+        (t("col.status"), 6, "status"),
+        (t("col.unit"), 14, "unit"),
+        (t("col.due"), 12, "due"),
     )
     FLEX_COLUMN = "title"
 
@@ -211,16 +208,16 @@ class LeaderVisitScreen(PagedTableScreen):
         head.append("\n")
         head.append_text(plain(t("leader.topic_line", topic=row.topic or t("leader.none"))))
         head.append("\n")
-        names = "、".join(detail.deputies) or t("leader.none")
+        names = t("text.list").join(detail.deputies) or t("leader.none")
         head.append_text(plain(t("leader.deputies_line", names=names)))
         head.append("\n")
         if detail.note:
             head.append_text(plain(detail.note, "dim"))
             head.append("\n")
         head.append(
-            t(
+            tn(
                 "leader.issues_line",
-                issues=row.issues,
+                row.issues,
                 closed=row.issues_closed,
                 open=row.issues - row.issues_closed,
             ),
@@ -285,7 +282,7 @@ class LeaderVisitScreen(PagedTableScreen):
                 )
 
         def done(count: int) -> None:
-            self.notify(t("leader.linked", count=count))
+            self.notify(tn("leader.linked", count))
             self.reload()
 
         self.run_store(write, done, group="leader_visit_writers")
@@ -301,9 +298,9 @@ class LeaderVisitScreen(PagedTableScreen):
 
         def done(result: LinkResult) -> None:
             if result.untriaged:
-                message = t("leader.linked_day", count=result.linked, untriaged=result.untriaged)
+                message = tn("leader.linked_day", result.linked, untriaged=result.untriaged)
             else:
-                message = t("leader.linked", count=result.linked)
+                message = tn("leader.linked", result.linked)
             self.notify(message)
             self.reload()
 

@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Prog
 from screens.base.desk_screen import DeskScreen
 from store.ledger import ImportSummary, LedgerInvalid, RowError, export_ledger, import_ledger
 from store.trust.reveals import log_export
-from tui.i18n import import_summary_lines, row_error_lines, t
+from tui.i18n import import_summary_lines, row_error_lines, t, tn
 from tui.messages import Place
 
 # A wrong station's ledger can fail on every row: enough lines to see the pattern.
@@ -31,8 +31,7 @@ class LedgerScreen(DeskScreen):
     """Import a ledger file (all or nothing) or write the ledger out, without freezing the desk."""
 
     PLACE = Place.ledger
-
-    HELP_KEY = "help.ledger"
+    HELP_TEXT = t("help.ledger")
     BINDINGS = [Binding("escape", "back", t("key.back"), id="back")]
 
     def __init__(self) -> None:
@@ -179,8 +178,8 @@ class LedgerScreen(DeskScreen):
 
     def _exported(self, out: Path, reveal: bool, rows: int) -> None:
         self._finish()
-        text = Text(t("ledger.exported", rows=rows, path=out) + "\n", style="bold")
+        text = Text(tn("ledger.exported", rows, path=out) + "\n", style="bold")
         if not reveal:
             text.append(t("ledger.masked_here") + "\n")
         self.query_one("#ledger-result", Static).update(text)
-        self.notify(t("ledger.exported", rows=rows, path=out.name))
+        self.notify(tn("ledger.exported", rows, path=out.name))

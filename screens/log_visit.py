@@ -21,18 +21,28 @@ from store.desk.forms import validate_form
 from store.desk.reference import Choice, list_categories, list_villages
 from store.desk.visits import Resident, VisitRow, find_resident, log_visit
 from store.hot_words.words import warm_segmenter
-from tui.i18n import label, t
+from tui.i18n import label, shown, t, tn
 from tui.messages import Place, VisitSaved
 
 FIELDS = ("phone", "name", "village_id", "channel", "kind", "category_id", "text")
+
+# Each field's label, by the field's id.
+FIELD_LABELS = {
+    "phone": t("log.phone"),
+    "name": t("log.name"),
+    "village_id": t("log.village"),
+    "channel": t("log.channel"),
+    "kind": t("log.kind"),
+    "category_id": t("log.category"),
+    "text": t("log.text"),
+}
 
 
 class LogVisitScreen(DeskScreen):
     """The intake form. Every field is checked in place; Ctrl+S saves and opens triage."""
 
     PLACE = Place.log_visit
-
-    HELP_KEY = "help.log"
+    HELP_TEXT = t("help.log")
     BINDINGS = [
         Binding("ctrl+s", "save", t("key.save"), tooltip=t("log.hint"), id="save-visit"),
         Binding("escape", "cancel", t("key.cancel"), id="cancel-visit"),
@@ -91,9 +101,8 @@ class LogVisitScreen(DeskScreen):
         yield Footer()
 
     def _field(self, name: str, widget: Widget, *, wide: bool = False) -> Vertical:
-        key = {"village_id": "log.village", "category_id": "log.category"}.get(name, f"log.{name}")
         return Vertical(
-            Label(t(key), classes="field-label"),
+            Label(shown(FIELD_LABELS[name]), classes="field-label"),
             widget,
             Label("", id=f"{name}-error", classes="field-error"),
             classes="field -wide" if wide else "field",
@@ -162,7 +171,7 @@ class LogVisitScreen(DeskScreen):
         )
         if resident.open_issues:
             # A repeat (重复诉求) is linked on triage, where this visit goes after saving.
-            line += "\n" + t("log.open_issues", count=resident.open_issues)
+            line += "\n" + tn("log.open_issues", resident.open_issues)
         note.update(line)
         if previous is None or previous.id != resident.id:
             vulnerable.value = resident.vulnerable

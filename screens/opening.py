@@ -15,4 +15,4 @@ from tui.i18n import t
 
 class OpeningScreen(Screen[None]):
     def compose(self) -> ComposeResult:
-        yield Label(f"{t('app.title')}\n\n{t('app.opening')}", id="opening-label")
+        yield Label(t("app.title") + "\n\n" + t("app.opening"), id="opening-label")

@@ -40,7 +40,7 @@ from store.projects.projects import (
     next_stage,
     set_published,
 )
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.messages import OpenIssue, Place
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit, plain
@@ -61,10 +61,8 @@ class ProjectsScreen(PagedTableScreen):
     """Every micro-project, those under way first."""
 
     CONTAINER_ID = "projects"
-
     PLACE = Place.projects
-
-    HELP_KEY = "help.projects"
+    HELP_TEXT = t("help.projects")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("enter", "open", t("key.open"), id="open-project"),
@@ -76,13 +74,13 @@ class ProjectsScreen(PagedTableScreen):
     TABLE_ID = "projects-table"
     ROW_ACTION = "open"
     COLUMNS = (
-        ("projects.col_status", 8, "status"),
-        ("projects.col_title", 20, "title"),
-        ("projects.col_lead", 8, "lead"),
-        ("projects.col_village", 8, "village"),
-        ("projects.col_issues", 6, "issues"),
-        ("projects.col_milestones", 5, "milestones"),
-        ("projects.col_published", 4, "published"),
+        (t("projects.col_status"), 8, "status"),
+        (t("projects.col_title"), 20, "title"),
+        (t("projects.col_lead"), 8, "lead"),
+        (t("projects.col_village"), 8, "village"),
+        (t("projects.col_issues"), 6, "issues"),
+        (t("projects.col_milestones"), 5, "milestones"),
+        (t("projects.col_published"), 4, "published"),
     )
     FLEX_COLUMN = "title"
 
@@ -121,9 +119,9 @@ class ProjectsScreen(PagedTableScreen):
             for row in page.items
         ]
         self.show_rows(page, rows, self.current_id())
-        heading = t("projects.heading", total=page.total, page=page.number, pages=page.count)
+        heading = tn("projects.heading", page.total, page=page.number, pages=page.count)
         if not page.total:
-            heading += "　" + t("projects.empty")
+            heading += t("text.gap") + t("projects.empty")
         self.query_one("#projects-title", Label).update(heading)
 
     def action_back(self) -> None:
@@ -148,7 +146,7 @@ class ProjectsScreen(PagedTableScreen):
 class ProjectScreen(DeskScreen):
     """One micro-project: its stage, lead deputy, issues (with colours) and milestones."""
 
-    HELP_KEY = "help.project"
+    HELP_TEXT = t("help.project")
     DEFAULT_CSS = """
     ProjectScreen #project-head, ProjectScreen #project-milestones { padding: 0 1; }
     ProjectScreen #project-issues { height: auto; max-height: 12; }
@@ -261,8 +259,8 @@ class ProjectScreen(DeskScreen):
         )
         dates = t("project.started", date=row.started_on.isoformat())
         if row.done_on is not None:
-            dates += "　" + t("project.done", date=row.done_on.isoformat())
-        out.append(dates + "　")
+            dates += t("text.gap") + t("project.done", date=row.done_on.isoformat())
+        out.append(dates + t("text.gap"))
         out.append(
             t("project.published") if row.published else t("project.unpublished"),
             style="bold" if row.published else "dim",
@@ -280,9 +278,11 @@ class ProjectScreen(DeskScreen):
             out.append("☑ " if m.done_on else "☐ ")
             out.append_text(plain(m.title))
             if m.due_on is not None:
-                out.append("　" + t("project.due", date=m.due_on.isoformat()), style="dim")
+                due = t("project.due", date=m.due_on.isoformat())
+                out.append(t("text.gap") + due, style="dim")
             if m.done_on is not None:
-                out.append("　" + t("project.done", date=m.done_on.isoformat()), style="dim")
+                done = t("project.done", date=m.done_on.isoformat())
+                out.append(t("text.gap") + done, style="dim")
             out.append("\n")
         return out
 
@@ -382,7 +382,7 @@ class ProjectScreen(DeskScreen):
             lambda session: set_published(
                 session=session, project_id=self.project_id, published=publish
             ),
-            t("project.now_published" if publish else "project.now_unpublished"),
+            t("project.now_published") if publish else t("project.now_unpublished"),
         )
 
     def action_link(self) -> None:

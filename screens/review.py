@@ -32,7 +32,7 @@ from store.projects.review import (
     score_target,
 )
 from store.reports.stats import Period, PeriodKind
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.messages import Place
 from tui.theme import badge
 from tui.widgets.cells import fit
@@ -49,7 +49,7 @@ class Loaded:
 class ReviewScreen(PagedTableScreen):
     CONTAINER_ID = "review"
     PLACE = Place.review
-    HELP_KEY = "help.review"
+    HELP_TEXT = t("help.review")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("enter", "save_score", t("key.score"), id="save-score"),
@@ -69,12 +69,12 @@ class ReviewScreen(PagedTableScreen):
     ROW_ACTION = "save_score"
     # Both views share the table's widths: 80 columns, the name taking what is left.
     COLUMNS = (
-        ("review.col_colour", 2, "colour"),
-        ("review.col_kind", 8, "kind"),
-        ("review.col_name", 22, "name"),
-        ("review.col_mine", 6, "mine"),
-        ("review.col_average", 6, "average"),
-        ("review.col_scores", 6, "scores"),
+        (t("review.col_colour"), 2, "colour"),
+        (t("review.col_kind"), 8, "kind"),
+        (t("review.col_name"), 22, "name"),
+        (t("review.col_mine"), 6, "mine"),
+        (t("review.col_average"), 6, "average"),
+        (t("review.col_scores"), 6, "scores"),
     )
     FLEX_COLUMN = "name"
 
@@ -165,7 +165,7 @@ class ReviewScreen(PagedTableScreen):
         elif review.finalised:
             state = t("review.finalised_state", date=review.held_on.isoformat())
         else:
-            state = t("review.open_state", scores=review.scores, targets=review.targets_scored)
+            state = tn("review.open_state", review.scores, targets=review.targets_scored)
         view = t("review.view_board") if self.view == BOARD else t("review.view_targets")
         self.query_one("#review-title", Label).update(
             t(

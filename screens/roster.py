@@ -27,14 +27,14 @@ from store.duty.roster import (
     parse_dates,
 )
 from store.reports.stats import Period, PeriodKind
-from tui.i18n import t
+from tui.i18n import t, tn
 from tui.messages import Open, Place
 from tui.widgets.page_table import PageTable
 
 
 class RosterScreen(DeskScreen):
     PLACE = Place.roster
-    HELP_KEY = "help.roster"
+    HELP_TEXT = t("help.roster")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), id="back"),
         Binding("g", "generate", t("key.generate"), tooltip=t("tip.generate"), id="generate"),
@@ -92,7 +92,7 @@ class RosterScreen(DeskScreen):
         self.days = days
         served = sum(1 for d in days if d.deputy)
         self.query_one("#roster-title", Static).update(
-            Text(t("roster.month", month=self.month.code, count=served), style="bold")
+            Text(tn("roster.month", served, month=self.month.code), style="bold")
         )
         weekdays = t("roster.weekdays").split()
         table = self.table
@@ -158,7 +158,7 @@ class RosterScreen(DeskScreen):
                 return sum(1 for d in after if d.deputy) - before
 
         def done(added: int) -> None:
-            self.notify(t("roster.generated", count=added))
+            self.notify(tn("roster.generated", added))
             self.reload()
 
         self.run_store(write, done, group="roster_writers")

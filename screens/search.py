@@ -40,7 +40,7 @@ from store.search.query import (
     search,
 )
 from store.search.terms import QUERY_MAX, Query, ResidentMatch, find_spans
-from tui.i18n import label, t
+from tui.i18n import label, shown, t
 from tui.messages import LeaveSearch, OpenIssue
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
@@ -53,28 +53,33 @@ KIND_ORDER = tuple(SearchKind)
 COUNT_AFTER = 0.3
 _serials = count(1)
 
-# (catalogue key of the heading, least width in cells, column key) by kind; the column named in
+# (heading, least width in cells, column key) by kind; the column named in
 # FLEX takes the width the terminal has beyond the others.
 COLUMNS: dict[SearchKind, tuple[tuple[str, int, str], ...]] = {
     SearchKind.residents: (
-        ("col.resident", 10, "name"),
-        ("search.col_phone", 11, "phone"),
-        ("col.village", 10, "village"),
-        ("col.visits", 6, "visits"),
-        ("search.col_last", 10, "last"),
+        (t("col.resident"), 10, "name"),
+        (t("search.col_phone"), 11, "phone"),
+        (t("col.village"), 10, "village"),
+        (t("col.visits"), 6, "visits"),
+        (t("search.col_last"), 10, "last"),
     ),
     SearchKind.issues: (
-        ("col.colour", 2, "colour"),
-        ("col.tier", 4, "tier"),
-        ("col.title", 24, "title"),
-        ("col.village", 8, "village"),
-        ("col.status", 6, "status"),
-        ("col.due", 8, "due"),
+        (t("col.colour"), 2, "colour"),
+        (t("col.tier"), 4, "tier"),
+        (t("col.title"), 24, "title"),
+        (t("col.village"), 8, "village"),
+        (t("col.status"), 6, "status"),
+        (t("col.due"), 8, "due"),
     ),
     SearchKind.visits: (
-        ("search.col_date", 10, "date"),
-        ("search.col_visit", 40, "visit"),
+        (t("search.col_date"), 10, "date"),
+        (t("search.col_visit"), 40, "visit"),
     ),
+}
+KIND_NAMES = {
+    SearchKind.residents: t("search.residents"),
+    SearchKind.issues: t("search.issues"),
+    SearchKind.visits: t("search.visits"),
 }
 FLEX = {SearchKind.residents: "name", SearchKind.issues: "title", SearchKind.visits: "visit"}
 RIGHT = {"visits"}
@@ -176,7 +181,7 @@ class KindTab(Label):
         # As wide as its widest label from the start ("居民 1,000+", padding included): a label
         # that changed width would cost a layout pass of the whole screen on every keystroke,
         # and the tabs would shift as the counts come in.
-        widest = f"{t('search.' + kind.value)} {t('search.at_least', count=f'{CAP:,}')}"
+        widest = shown(KIND_NAMES[kind]) + " " + t("search.at_least", count=format(CAP, ","))
         self.styles.width = cell_len(widest) + 2
 
     def on_click(self, event: Click) -> None:
@@ -188,7 +193,7 @@ class SearchScreen(DeskScreen):
     """Type to find; ↓ into the results, ←/→ change kind, Enter opens, Esc goes back. Given a
     resident, lists that resident's visits (the box then narrows them)."""
 
-    HELP_KEY = "help.search"
+    HELP_TEXT = t("help.search")
     BINDINGS = [
         Binding("enter", "open", t("key.open"), id="open-hit"),
         Binding("right", "kind(1)", t("key.next_kind"), key_display="←/→", id="next-kind"),
@@ -286,7 +291,9 @@ class SearchScreen(DeskScreen):
                 self._fill(self.answer, self.current_id())
 
     def _set_columns(self) -> None:
-        heads = [(Text(t(head)), self.width_of(key), key) for head, _, key in COLUMNS[self.kind]]
+        heads = [
+            (Text(shown(head)), self.width_of(key), key) for head, _, key in COLUMNS[self.kind]
+        ]
         self.query_one("#search-head", Label).update(row_line(heads), layout=False)
 
     def _show_welcome(self, welcome: bool) -> None:
@@ -504,7 +511,7 @@ class SearchScreen(DeskScreen):
         answer = self.answer
         for kind in KIND_ORDER:
             tab = self.query_one(f"#search-kind-{kind.value}", KindTab)
-            tab.update(f"{t('search.' + kind.value)} {self._count_text(kind)}", layout=False)
+            tab.update(shown(KIND_NAMES[kind]) + " " + self._count_text(kind), layout=False)
             tab.set_class(kind == self.kind, "-active")
         status = ""
         if answer is not None:
@@ -519,7 +526,7 @@ class SearchScreen(DeskScreen):
     def _count_text(self, kind: SearchKind) -> str:
         if kind in self.counts:
             n = self.counts[kind]
-            return t("search.at_least", count=f"{CAP:,}") if more_than_cap(n) else f"{n:,}"
+            return t("search.at_least", count=format(CAP, ",")) if more_than_cap(n) else f"{n:,}"
         answer = self.answer
         if answer is None:
             return t("search.counting")

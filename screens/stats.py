@@ -35,22 +35,34 @@ from store.reports.stats import (
     two_month_trend,
     visits_per_week,
 )
-from tui.i18n import label, t
+from tui.i18n import label, shown, t
 from tui.messages import OpenDrillDown
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
 
-# (catalogue key of the heading, width, column key = the figure it shows and drills into)
+# (heading, width, column key = the figure it shows and drills into)
 COLUMNS = (
-    ("stats.col.name", 10, "name"),
-    ("stats.col.visits", 6, "visits"),
-    ("stats.col.opened", 6, "opened_n"),
-    ("stats.col.open", 5, "open"),
-    ("stats.col.overdue", 5, "overdue"),
-    ("stats.short.two_month", 9, "done"),
-    ("stats.short.satisfaction", 7, "satisfied"),
-    ("stats.short.direct", 7, "direct_visits"),
+    (t("stats.col.name"), 10, "name"),
+    (t("stats.col.visits"), 6, "visits"),
+    (t("stats.col.opened"), 6, "opened_n"),
+    (t("stats.col.open"), 5, "open"),
+    (t("stats.col.overdue"), 5, "overdue"),
+    (t("stats.short.two_month"), 9, "done"),
+    (t("stats.short.satisfaction"), 7, "satisfied"),
+    (t("stats.short.direct"), 7, "direct_visits"),
 )
+KIND_NAMES = {
+    PeriodKind.month: t("stats.kind.month"),
+    PeriodKind.quarter: t("stats.kind.quarter"),
+    PeriodKind.year: t("stats.kind.year"),
+}
+BREAKDOWN_NAMES = {
+    Breakdown.tier: t("stats.by.tier"),
+    Breakdown.unit: t("stats.by.unit"),
+    Breakdown.village: t("stats.by.village"),
+    Breakdown.category: t("stats.by.category"),
+    Breakdown.channel: t("stats.by.channel"),
+}
 TABS = ("stats-tab-table", "stats-tab-weeks", "stats-tab-colours", "stats-tab-trend")
 
 
@@ -63,10 +75,10 @@ class StatsData:
 class StatsScreen(StationScoped, DeskScreen):
     """One period's figures and one breakdown; Enter on a figure lists its issues."""
 
-    HELP_KEY = "help.stats"
+    HELP_TEXT = t("help.stats")
     STATION_BUTTON = "stats-station-button"
     # The definitions, word for word as in the report's footnote.
-    HELP_EXTRA = ("stats.def.two_month", "stats.def.satisfaction", "stats.def.direct")
+    HELP_EXTRA = (t("stats.def.two_month"), t("stats.def.satisfaction"), t("stats.def.direct"))
     BINDINGS = [
         Binding("enter", "drill", t("key.drill"), id="stats-drill"),
         Binding("m", "period_kind", t("key.period_kind"), id="stats-kind"),
@@ -136,7 +148,7 @@ class StatsScreen(StationScoped, DeskScreen):
     def on_mount(self) -> None:
         self.title = t("stats.title")
         for heading, width, key in COLUMNS:
-            self.table.add_column(t(heading), width=width, key=key)
+            self.table.add_column(shown(heading), width=width, key=key)
         self.period = Period.of(PeriodKind.quarter, self.today)
         self.reload()
 
@@ -185,8 +197,8 @@ class StatsScreen(StationScoped, DeskScreen):
         assert self.period is not None
         self.query_one("#stats-period", Label).update(f" {self.period.title(t)} ")
         choices = [
-            ("#stats-kind", t(f"stats.kind.{self.period.kind.value}")),
-            ("#stats-by", t(f"stats.by.{self.breakdown.value}")),
+            ("#stats-kind", shown(KIND_NAMES[self.period.kind])),
+            ("#stats-by", shown(BREAKDOWN_NAMES[self.breakdown])),
         ]
         self.show_station()
         for id_, text in choices:
@@ -407,7 +419,7 @@ class StatsScreen(StationScoped, DeskScreen):
         heading = next(
             h for h, _, k in COLUMNS if k == ("opened_n" if column == "name" else column)
         )
-        what = f"{name.plain if isinstance(name, Text) else name} · {t(heading)}"
+        what = f"{name.plain if isinstance(name, Text) else name} · {shown(heading)}"
 
         self.post_message(
             OpenDrillDown(filters, t("stats.drill_title", period=self.period.title(t), what=what))

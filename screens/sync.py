@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Label, ProgressBar, Static
 
-from screens.base.labels import named, value_name
+from screens.base.labels import value_name
 from screens.base.paged import PagedTableScreen
 from screens.dialogs.bundle import BundleInput, BundleModal
 from screens.dialogs.confirm import ConfirmModal
@@ -40,19 +40,20 @@ from store.sync.exchange import (
     import_bundle,
     sync_status,
 )
-from tui.i18n import t
+from tui.i18n import t, tn
+from tui.names import device_kind_name, field_name, table_name
 from tui.settings import data_dir
 from tui.sync_summary import import_summary_lines
 from tui.widgets.cells import fit
 
-# (catalogue key of the heading, width in cells, column key); 80 columns with padding.
+# (heading, width in cells, column key); 80 columns with padding.
 COLUMNS = (
-    ("sync.col.record", 8, "record"),
-    ("sync.col.field", 8, "field"),
-    ("sync.col.lost", 16, "lost"),
-    ("sync.col.current", 14, "current"),
-    ("sync.col.device", 8, "device"),
-    ("sync.col.at", 11, "at"),
+    (t("sync.col.record"), 8, "record"),
+    (t("sync.col.field"), 8, "field"),
+    (t("sync.col.lost"), 16, "lost"),
+    (t("sync.col.current"), 14, "current"),
+    (t("sync.col.device"), 8, "device"),
+    (t("sync.col.at"), 11, "at"),
 )
 
 
@@ -81,8 +82,7 @@ class SyncScreen(PagedTableScreen):
     of them in the table)."""
 
     CONTAINER_ID = "sync"
-
-    HELP_KEY = "help.sync"
+    HELP_TEXT = t("help.sync")
     TABLE_ID = "sync-conflicts"
     COLUMNS = COLUMNS
     BINDINGS = [
@@ -175,22 +175,24 @@ class SyncScreen(PagedTableScreen):
         text = Text()
         text.append(t("sync.this_device"), style="bold")
         text.append(status.device_name)
-        text.append(f" · {named('sync.device_kind', status.device_kind)}\n")
+        text.append(f" · {device_kind_name(status.device_kind)}\n")
         if not status.peers:
-            key = "sync.no_laptops" if status.device_kind == DeviceKind.station else "sync.no_peers"
-            text.append(t(key) + "\n", style="dim")
+            if status.device_kind == DeviceKind.station:
+                text.append(t("sync.no_laptops") + "\n", style="dim")
+            else:
+                text.append(t("sync.no_peers") + "\n", style="dim")
         for peer in status.peers:
             text.append("  ")
             text.append(peer.name, style="bold")
-            text.append(f" · {named('sync.device_kind', peer.kind)} · ")
+            text.append(f" · {device_kind_name(peer.kind)} · ")
             if peer.pending:
-                text.append(t("sync.pending", n=peer.pending), style="yellow")
+                text.append(tn("sync.pending", peer.pending), style="yellow")
             else:
                 text.append(t("sync.up_to_date"), style="green")
-            text.append(" · " + t("sync.heard" if peer.heard_from else "sync.never_heard"))
+            text.append(" · " + (t("sync.heard") if peer.heard_from else t("sync.never_heard")))
             text.append("\n")
         if status.conflicts:
-            text.append(t("sync.conflicts", n=status.conflicts), style="bold red")
+            text.append(tn("sync.conflicts", status.conflicts), style="bold red")
         else:
             text.append(t("sync.no_conflicts"), style="dim")
         return text
@@ -203,8 +205,8 @@ class SyncScreen(PagedTableScreen):
             else value_name(row.table_name, row.field, row.current_value, names)
         )
         return [
-            fit(named("sync.table", row.table_name), widths["record"]),
-            fit(named("sync.field", row.field), widths["field"]),
+            fit(table_name(row.table_name), widths["record"]),
+            fit(field_name(row.field), widths["field"]),
             fit(value_name(row.table_name, row.field, row.lost_value, names), widths["lost"]),
             fit(current, widths["current"]),
             fit(row.lost_device, widths["device"]),
@@ -260,12 +262,12 @@ class SyncScreen(PagedTableScreen):
 
     def _exported(self, summary: ExportSummary) -> None:
         self._finish()
-        text = Text(t("sync.exported", n=summary.changes, path=str(summary.path)), style="bold")
+        text = Text(tn("sync.exported", summary.changes, path=str(summary.path)), style="bold")
         if summary.peers:
-            peers = t("sync.list_separator").join(summary.peers)
+            peers = t("text.list").join(summary.peers)
             text.append("\n" + t("sync.exported_for", peers=peers))
         self.query_one("#sync-result", Static).update(text)
-        self.notify(t("sync.exported", n=summary.changes, path=summary.path.name))
+        self.notify(tn("sync.exported", summary.changes, path=summary.path.name))
         self.reload()
 
     @on(Button.Pressed, "#sync-import")
@@ -295,7 +297,7 @@ class SyncScreen(PagedTableScreen):
     def _imported(self, summary: ImportSummary) -> None:
         self._finish()
         self.query_one("#sync-result", Static).update(import_summary_text(summary))
-        self.notify(t("sync.imported", n=summary.merge.new, sender=summary.sender))
+        self.notify(tn("sync.imported", summary.merge.new, sender=summary.sender))
         self.page_offset = 0
         self.reload()
 
@@ -388,7 +390,7 @@ class SyncScreen(PagedTableScreen):
     def action_keep(self) -> None:
         row = self._current()
         if row is not None and not self.busy:
-            self._answer(keep_current, row, "sync.kept")
+            self._answer(keep_current, row, t("sync.kept"))
 
     def action_restore(self) -> None:
         row = self._current()
@@ -396,7 +398,7 @@ class SyncScreen(PagedTableScreen):
             return
         question = t(
             "sync.confirm_restore",
-            field=named("sync.field", row.field),
+            field=field_name(row.field),
             # A visit's words asked about: their numbers masked, as in the table.
             value=mask_numbers(
                 value_name(
@@ -407,20 +409,20 @@ class SyncScreen(PagedTableScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._answer(restore_lost, row, "sync.restored")
+                self._answer(restore_lost, row, t("sync.restored"))
 
         self.app.push_screen(ConfirmModal(question), answered)
 
-    def _answer(self, answer: Any, row: ConflictRow, done_key: str) -> None:
+    def _answer(self, answer: Any, row: ConflictRow, done: str) -> None:
         def job() -> None:
             with self.desk.store.write(self.desk.actor) as session:
                 answer(session=session, conflict_id=row.id)
 
-        def done(_result: None) -> None:
-            self.notify(t(done_key))
+        def answered(_result: None) -> None:
+            self.notify(done)
             self.reload()
 
-        self.run_store(job, done, group="sync_writers")
+        self.run_store(job, answered, group="sync_writers")
 
 
 def import_summary_text(summary: ImportSummary) -> Text:

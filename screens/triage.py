@@ -30,7 +30,7 @@ from store.desk.visits import (
     set_consent,
     untriaged_position,
 )
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 from tui.messages import TriageVisit
 from tui.theme import badge
 from tui.widgets.cells import fit, plain
@@ -63,8 +63,7 @@ class TriageScreen(PagedTableScreen):
     """Pick a visit; `1`/`2`/`3` choose the tier and then the unit; `l` links to an open issue."""
 
     CONTAINER_ID = "triage"
-
-    HELP_KEY = "help.triage"
+    HELP_TEXT = t("help.triage")
     BINDINGS = [
         Binding(
             "1",
@@ -108,11 +107,11 @@ class TriageScreen(PagedTableScreen):
     ]
     TABLE_ID = "triage-table"
     COLUMNS = (
-        ("col.received", 11, "received"),
-        ("col.resident", 8, "resident"),
-        ("col.village", 10, "village"),
-        ("col.category", 12, "category"),
-        ("col.summary", 30, "summary"),
+        (t("col.received"), 11, "received"),
+        (t("col.resident"), 8, "resident"),
+        (t("col.village"), 10, "village"),
+        (t("col.category"), 12, "category"),
+        (t("col.summary"), 30, "summary"),
     )
     FLEX_COLUMN = "summary"
 
@@ -187,10 +186,11 @@ class TriageScreen(PagedTableScreen):
         index = self.show_rows(page, rows, self.want_visit or self.current_id())
         count = t("triage.count", count=page.total)
         if self.by_urgency:
-            count += "　" + t("triage.by_urgency")
+            count += t("text.gap") + t("triage.by_urgency")
         if page.count > 1:
-            count += "　" + t("board.page", page=page.number, pages=page.count, total=page.total)
-        self.query_one("#triage-count", Label).update(count + "　" + t("triage.help_line"))
+            where = tn("board.page", page.total, page=page.number, pages=page.count)
+            count += t("text.gap") + where
+        self.query_one("#triage-count", Label).update(count + t("text.gap") + t("triage.help_line"))
         if not page.items:
             self.query_one("#triage-visit", Static).update(t("triage.empty"))
             self.detail = None
@@ -277,7 +277,7 @@ class TriageScreen(PagedTableScreen):
         out = Text()
         own = len(info.detail.resident_open_issues)
         if own:
-            out.append(t("triage.own_issues", count=own) + "\n", style="bold")
+            out.append(tn("triage.own_issues", own) + "\n", style="bold")
         if info.proposals:
             out.append(t("triage.proposed") + "\n", style="bold")
             for suggestion in info.proposals:
@@ -289,7 +289,7 @@ class TriageScreen(PagedTableScreen):
                 out.append("\n")
         unmarked = [v for v in info.alike if v.id not in self.marked]
         if unmarked:
-            out.append(t("triage.alike", count=len(unmarked)) + "\n", style="italic")
+            out.append(tn("triage.alike", len(unmarked)) + "\n", style="italic")
         if self.marked:
             out.append(t("triage.marked", count=len(self.marked)) + "\n", style="bold")
         if out.plain:
@@ -333,8 +333,11 @@ class TriageScreen(PagedTableScreen):
 
         def written(change: ConsentChange) -> None:
             given = change.row.consent_forward
-            key = "issue.consent_given" if given else "issue.consent_withdrawn"
-            self.notify(t(key, name=row.resident or t("issue.resident_purged")))
+            name = row.resident or t("issue.resident_purged")
+            if given:
+                self.notify(t("issue.consent_given", name=name))
+            else:
+                self.notify(t("issue.consent_withdrawn", name=name))
             # Shown again from the store: the pane says what was recorded.
             if self.detail is not None and self.detail.row.id == row.id:
                 self.detail = None
@@ -409,7 +412,7 @@ class TriageScreen(PagedTableScreen):
         due = issue.due_on.isoformat()
         if count > 1:
             self.notify(
-                t("triage.merged", count=count, tier=label(issue.tier), unit=issue.unit, due=due)
+                tn("triage.merged", count, tier=label(issue.tier), unit=issue.unit, due=due)
             )
         else:
             self.notify(t("triage.done", tier=label(issue.tier), unit=issue.unit, due=due))
@@ -471,7 +474,7 @@ class TriageScreen(PagedTableScreen):
     def _linked(self, count: int, repeat: bool, issue: IssueRow) -> None:
         self.desk.last_issue_id = issue.id
         if count > 1:
-            self.notify(t("triage.linked_n", count=count, title=mask_numbers(issue.title)))
+            self.notify(tn("triage.linked_n", count, title=mask_numbers(issue.title)))
         else:
             self.notify(t("triage.linked", title=mask_numbers(issue.title)))
             if repeat:

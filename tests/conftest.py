@@ -45,6 +45,7 @@ from store.station import (
     open_store,
 )
 from store.trust.backup import backup_to
+from tui.i18n import set_language
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,14 @@ class Refs:
                 continue
             return unit.id
         raise LookupError(tier)
+
+
+@pytest.fixture(autouse=True)
+def chinese_interface() -> Iterator[None]:
+    """Each test ends with the interface in Chinese, the default, whatever language it set or
+    switched to (the language is the process's: tui.i18n)."""
+    yield
+    set_language("zh")
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tui import navigation
 from tui.commands import DeskCommands
 from tui.desk import Desk, find_stations
 from tui.duty_seat import DutySeat
-from tui.i18n import set_language, t
+from tui.i18n import set_language, shown, t
 from tui.messages import (
     FiguresShown,
     LeaveSearch,
@@ -35,6 +35,8 @@ from tui.messages import (
 from tui.opening_flow import StationOpener
 
 if TYPE_CHECKING:
+    from textual.content import Content
+
     from store.db import Store
     from store.station import StationInfo
 
@@ -168,6 +170,16 @@ class LiaisonApp(App[None]):
         if not isinstance(self.screen, HelpModal):
             self.push_screen(HelpModal(self.screen))
 
+    def validate_title(self, title: object) -> str:
+        # Textual's makes every title a plain str; a catalogue text (tui.i18n.Msg) stays one, so
+        # that format_title shows it in the language of the moment (tui.language).
+        return title if isinstance(title, str) else str(title)
+
+    validate_sub_title = validate_title
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        return super().format_title(shown(title), shown(sub_title))
+
     def _fatal_error(self) -> None:
         """Textual's crash report prints local variables, which may hold residents' data. Ours
         names the error's type and where it happened, and nothing else."""
@@ -200,8 +212,7 @@ def _is_terminal() -> bool:
 
 
 def make_app(store: Store, station: StationInfo, lang: str = "zh") -> LiaisonApp:
-    """The app on an open store. Set the language before this module's screens are imported
-    when it is not Chinese: key labels are read when their classes are defined."""
+    """The app on an open store, in `lang` (switchable later: tui.language)."""
     set_language(lang)
     return LiaisonApp(Desk(store=store, station=station, stations=find_stations(store)))
 

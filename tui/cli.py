@@ -13,7 +13,7 @@ import typer
 from store.core.errors import FieldInvalid, StoreError
 from store.core.files import parse_target
 from tui import settings
-from tui.i18n import CATALOGUE, both, set_language, t
+from tui.i18n import both, set_language, t, tn
 
 log = logging.getLogger("liaison")
 
@@ -103,8 +103,7 @@ def main_options(
     try:
         set_language(lang)
     except ValueError:
-        zh, en = CATALOGUE["cli.bad_lang"]
-        raise CliError(f"{zh.format(lang=lang)} / {en.format(lang=lang)}", 2) from None
+        raise CliError(both("cli.bad_lang", lang=lang), 2) from None
     ctx.obj = {"db": db, "lang": lang, "db_passphrase_file": db_passphrase_file}
     if ctx.invoked_subcommand is None:
         target = _target(ctx, None)
@@ -154,7 +153,7 @@ def demo(
     path.parent.mkdir(parents=True, exist_ok=True)
     typer.echo(t("cli.generating"), err=True)
     build_demo(path, visits=visits, seed=seed, key=key)
-    typer.echo(t("cli.demo_written", visits=visits, path=path), err=True)
+    typer.echo(tn("cli.demo_written", visits, path=path), err=True)
     if not no_open:
         open_app(path, ctx.obj["lang"], key=key)
 

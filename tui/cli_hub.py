@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from store.core.files import DatabaseTarget
-from tui.i18n import t
+from tui.i18n import t, tn
 
 
 def init_command(db: DatabaseTarget, county: str) -> int:
@@ -60,23 +60,22 @@ def summary_line(done: object, *, push: bool) -> str:
     """One line: where to, how many changes were new and already there, the records added (by
     kind) and updated, the conflicts now listed."""
     from store.sync.hub import HubExchange
-    from tui.sync_summary import KINDS
+    from tui.names import KINDS, others
 
     assert isinstance(done, HubExchange)
     merge = done.merge
     parts = [
-        t("sync.count", kind=t(f"sync.kind.{kind}"), n=merge.by_table[kind])
-        for kind in KINDS
-        if merge.by_table.get(kind)
+        count(merge.by_table[kind]) for kind, count in KINDS.items() if merge.by_table.get(kind)
     ]
-    others = sum(n for kind, n in merge.by_table.items() if kind not in KINDS)
-    if others:
-        parts.append(t("sync.count", kind=t("sync.kind.other"), n=others))
-    details = [t("hub.added", list=t("sync.list_separator").join(parts))] if parts else []
+    rest = sum(n for kind, n in merge.by_table.items() if kind not in KINDS)
+    if rest:
+        parts.append(others(rest))
+    details = [t("hub.added", list=t("text.list").join(parts))] if parts else []
     if merge.updated:
-        details.append(t("hub.updated", n=merge.updated))
+        details.append(tn("hub.updated", merge.updated))
     if merge.conflicts:
-        details.append(t("hub.conflicts", n=merge.conflicts))
+        details.append(tn("hub.conflicts", merge.conflicts))
     tail = t("hub.details", list=t("hub.detail_separator").join(details)) if details else ""
-    key = "hub.pushed" if push else "hub.pulled"
-    return t(key, hub=done.hub, new=merge.new, known=merge.known, kinds=tail)
+    if push:
+        return t("hub.pushed", hub=done.hub, new=merge.new, known=merge.known, kinds=tail)
+    return t("hub.pulled", hub=done.hub, new=merge.new, known=merge.known, kinds=tail)

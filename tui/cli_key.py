@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from store.core.cipher import KEY_MIN
-from store.core.errors import StoreError, WrongPassphrase
+from store.core.errors import N_, StoreError, WrongPassphrase
 from tui.cli_sync import given_secret
 from tui.i18n import t
 
@@ -25,7 +25,7 @@ PROMPT_TRIES = 3
 class PassphraseRefused(StoreError):
     """No passphrase to be had, or one that cannot be used; `key` says which."""
 
-    key = "cli.db_need_passphrase"
+    key = N_("cli.db_need_passphrase")
 
 
 def _given(passphrase_file: Path | None) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from tui.i18n import import_summary_lines, row_error_lines, t
+from tui.i18n import import_summary_lines, row_error_lines, t, tn
 
 
 def progress_printer(label: str) -> Callable[[int, int], None] | None:
@@ -86,7 +86,7 @@ def export_command(out: Path, db: Path, reveal: bool, *, key: str | None = None)
             # Phones written in clear: recorded in the access log (this device, no deputy).
             with store.write(load_station(store).actor()) as session:
                 log_export(session=session, rows=rows)
-        typer.echo(t("ledger.exported", rows=rows, path=out))
+        typer.echo(tn("ledger.exported", rows, path=out))
         if not reveal:
             typer.echo(t("ledger.masked"), err=True)
         return 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from tui.i18n import t
+from tui.i18n import t, tn
 
 
 def backup_command(db: Path | str, out: Path, *, key: str | None = None) -> int:
@@ -50,7 +50,7 @@ def check_command(
     engine = make_engine(database_url(db), key=key)
     try:
         if repair:
-            typer.echo(t("check.repaired", count=repair_derived_data(engine=engine)))
+            typer.echo(tn("check.repaired", repair_derived_data(engine=engine)))
         report = check_database(engine=engine, quick=quick)
     finally:
         engine.dispose()
@@ -59,7 +59,7 @@ def check_command(
         return 0
     for finding in report.findings:
         typer.echo(t(finding.key, **finding.params), err=True)
-    typer.echo(t("check.failed", count=len(report.findings)), err=True)
+    typer.echo(tn("check.failed", len(report.findings)), err=True)
     return 1
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from tui.i18n import t
+from tui.i18n import t, tn
 
 # How many residents a dry run lists before saying how many more there are.
 SHOWN = 20
@@ -28,9 +28,9 @@ def purge_command(
         with store.read() as session:
             plan = plan_purge(session=session, today=today(store.clock), years=years, limit=SHOWN)
         typer.echo(
-            t(
+            tn(
                 "purge.plan",
-                residents=plan.residents.total,
+                plan.residents.total,
                 issues=plan.issues,
                 cutoff=plan.cutoff.isoformat(),
                 years=plan.years,
@@ -54,7 +54,7 @@ def purge_command(
             if not sys.stdin.isatty():
                 typer.echo(t("purge.need_yes"), err=True)
                 return 1
-            if not typer.confirm(t("purge.confirm", residents=plan.residents.total)):
+            if not typer.confirm(tn("purge.confirm", plan.residents.total)):
                 typer.echo(t("purge.cancelled"), err=True)
                 return 1
         with store.write(load_station(store).actor()) as session:
@@ -64,7 +64,7 @@ def purge_command(
                 years=years,
                 progress=progress_printer(t("purge.purging")),
             )
-        typer.echo(t("purge.done", residents=result.residents, entries=result.entries))
+        typer.echo(tn("purge.done", result.residents, entries=result.entries))
         return 0
     finally:
         store.dispose()

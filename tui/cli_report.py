@@ -91,9 +91,10 @@ def _station_id(session: object, name: str) -> str:
     stations = list_stations(session=session)  # type: ignore[arg-type]
     found = [s.id for s in stations if s.name == name.strip()]
     if len(found) != 1:
-        names = t("report.names_separator").join(s.name for s in stations)
-        key = "report.station_twice" if found else "report.no_station"
-        raise ReportRefused(t(key, name=name, names=names))
+        names = t("text.list").join(s.name for s in stations)
+        if found:
+            raise ReportRefused(t("report.station_twice", name=name, names=names))
+        raise ReportRefused(t("report.no_station", name=name, names=names))
     return found[0]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from store.core.errors import SyncRefused
-from tui.i18n import t
+from tui.i18n import t, tn
 
 PASSPHRASE_ENV = "LIAISON_PASSPHRASE"
 
@@ -72,13 +72,13 @@ def export_command(
             summary = export_join_bundle(
                 store=store, db_path=db, out=out, passphrase=passphrase or ""
             )
-            typer.echo(t("sync.join_written", path=out, n=summary.changes))
+            typer.echo(tn("sync.join_written", summary.changes, path=out))
             return 0
         summary = export_bundle(store=store, out=out, passphrase=passphrase, to=to, full=full)
     finally:
         store.dispose()
-    peers = "、".join(summary.peers) if summary.peers else t("sync.every_device")
-    typer.echo(t("sync.out_written", n=summary.changes, path=out, peers=peers))
+    peers = t("text.list").join(summary.peers) if summary.peers else t("sync.every_device")
+    typer.echo(tn("sync.out_written", summary.changes, path=out, peers=peers))
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Command palette (Ctrl+P): the desk's actions, titled `area: action`."""
+"""Command palette (Ctrl+P): the desk's actions, titled `area: action`, in the language of the
+moment (each search reads the catalogue again)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.i18n import t
+from tui.language import switch_language
 from tui.messages import Place
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ class DeskCommands(Provider):
             (t("cmd.review"), partial(open_place, Place.review)),
             (t("cmd.audit"), partial(open_place, Place.audit)),
             (t("cmd.help"), app.action_help),
+            # In the other language's words as well, so that it is found whichever is shown.
+            (t("cmd.language"), partial(switch_language, app)),
         ]
 
     async def discover(self) -> Hits:

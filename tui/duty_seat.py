@@ -121,7 +121,7 @@ class DutySeat:
         first = self.desk.deputy_id is None
         desk = self.desk
         desk.deputy_id, desk.deputy_name, desk.shift_id = deputy_id, name, shift_id
-        self.app.sub_title = f"{desk.station.name} · {t('dash.you', name=name)}"
+        self.app.sub_title = t("app.sub_title", station=desk.station.name, name=name)
         if not first:
             self.app.notify(t("deputy.switched", name=name))
         self.app.screen.post_message(DeputyChanged())

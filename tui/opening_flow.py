@@ -63,7 +63,7 @@ class StationOpener:
             self.app.call_from_thread(self.app.exit, None, 1, self._opening_error(exc))
             return
         except Exception as exc:  # noqa: BLE001 - an ImportError, a bug: never hang on opening
-            message = f"{t('error.unexpected')} ({type(exc).__name__})"
+            message = t("error.unexpected") + f" ({type(exc).__name__})"
             self.app.call_from_thread(self.app.exit, None, 1, message)
             return
         self.app.call_from_thread(self._opened, desk, upgraded)

@@ -7,20 +7,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from store.sync.exchange import ImportSummary
-from tui.i18n import CATALOGUE, t
-
-# The kinds named in the summary, the most telling first; the rest are counted together.
-KINDS = (
-    "visit",
-    "issue",
-    "progress",
-    "evaluation",
-    "constituent",
-    "shift",
-    "deputy",
-    "device",
-    "conflict_resolution",
-)
+from tui.i18n import t, tn
+from tui.names import KINDS, others
 
 
 @dataclass(frozen=True)
@@ -34,18 +22,17 @@ def import_summary_lines(summary: ImportSummary) -> list[Line]:
     lines = [
         Line("header", t("sync.in_header", sender=summary.sender, new=merge.new, known=merge.known))
     ]
-    order = [*KINDS, *sorted(set(merge.by_table) - set(KINDS))]
-    named = [k for k in order if merge.by_table.get(k) and f"sync.kind.{k}" in CATALOGUE]
-    parts = [t("sync.count", kind=t(f"sync.kind.{k}"), n=merge.by_table[k]) for k in named]
-    others = sum(n for kind, n in merge.by_table.items() if kind not in named)
-    if others:
-        parts.append(t("sync.count", kind=t("sync.kind.other"), n=others))
+    named = [k for k in KINDS if merge.by_table.get(k)]
+    parts = [KINDS[k](merge.by_table[k]) for k in named]
+    rest = sum(n for kind, n in merge.by_table.items() if kind not in named)
+    if rest:
+        parts.append(others(rest))
     if parts:
-        lines.append(Line("detail", t("sync.added", list=t("sync.list_separator").join(parts))))
+        lines.append(Line("detail", t("sync.added", list=t("text.list").join(parts))))
     if merge.updated:
-        lines.append(Line("detail", t("sync.updated", n=merge.updated)))
+        lines.append(Line("detail", tn("sync.updated", merge.updated)))
     if merge.conflicts:
-        lines.append(Line("conflicts", t("sync.in_conflicts", n=merge.conflicts)))
+        lines.append(Line("conflicts", tn("sync.in_conflicts", merge.conflicts)))
     for device in summary.clock_ahead:
         lines.append(Line("warning", t("sync.clock_ahead", device=device)))
     if summary.renamed:

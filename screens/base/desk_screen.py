@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar, TypeVar, cast
 
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from store.core.clock import today
 from store.core.errors import StoreError
 from tui.desk import Desk, HasDesk
-from tui.i18n import t
+from tui.i18n import Msg, shown, t
 from tui.messages import Place
 
 log = logging.getLogger("liaison")
@@ -24,16 +25,16 @@ R = TypeVar("R")
 # The keys that work everywhere (docs/rules/keys-and-language.md): key, action on the app, label and
 # tooltip.
 GLOBAL_KEYS: dict[str, tuple[str, str, str, str]] = {
-    "log-visit": ("n", "log_visit", "key.log_visit", "tip.log_visit"),
-    "triage": ("t", "go('triage')", "key.triage", "tip.triage"),
-    "board": ("b", "go('board')", "key.board", "tip.board"),
-    "dashboard": ("d", "go('dashboard')", "key.dashboard", "tip.dashboard"),
-    "stats": ("s", "go('stats')", "key.stats", "tip.stats"),
-    "search": ("slash", "go('search')", "key.search", "tip.search"),
-    "hot-words": ("h", "go('hot_words')", "key.hot_words", "tip.hot_words"),
-    "sync": ("y", "go('sync')", "key.sync", "tip.sync"),
-    "help": ("question_mark", "help", "key.help", "tip.help"),
-    "quit": ("q", "quit", "key.quit", "tip.quit"),
+    "log-visit": ("n", "log_visit", t("key.log_visit"), t("tip.log_visit")),
+    "triage": ("t", "go('triage')", t("key.triage"), t("tip.triage")),
+    "board": ("b", "go('board')", t("key.board"), t("tip.board")),
+    "dashboard": ("d", "go('dashboard')", t("key.dashboard"), t("tip.dashboard")),
+    "stats": ("s", "go('stats')", t("key.stats"), t("tip.stats")),
+    "search": ("slash", "go('search')", t("key.search"), t("tip.search")),
+    "hot-words": ("h", "go('hot_words')", t("key.hot_words"), t("tip.hot_words")),
+    "sync": ("y", "go('sync')", t("key.sync"), t("tip.sync")),
+    "help": ("question_mark", "help", t("key.help"), t("tip.help")),
+    "quit": ("q", "quit", t("key.quit"), t("tip.quit")),
 }
 
 
@@ -41,7 +42,7 @@ def global_bindings() -> list[Binding]:
     """The app's own bindings. Only help shows in the footer: each screen shows the few global
     keys that matter there (`nav_bindings`), so that every footer fits 80 columns."""
     return [
-        Binding(key, action, t(label), tooltip=t(tip), show=id_ == "help", id=id_)
+        Binding(key, action, label, tooltip=tip, show=id_ == "help", id=id_)
         for id_, (key, action, label, tip) in GLOBAL_KEYS.items()
     ] + [
         # F1 works even where a text field takes `?`. Priority: no widget may keep it.
@@ -64,8 +65,19 @@ def nav_bindings(*ids: str) -> list[Binding]:
     out = []
     for id_ in ids:
         key, action, label, tip = GLOBAL_KEYS[id_]
-        out.append(Binding(key, f"app.{action}", t(label), tooltip=t(tip), id=f"show-{id_}"))
+        out.append(Binding(key, f"app.{action}", label, tooltip=tip, id=f"show-{id_}"))
     return out
+
+
+def shown_binding(active: ActiveBinding) -> ActiveBinding:
+    """An active binding with its description and tooltips in the current language."""
+    binding = active.binding
+    if not isinstance(binding.description, Msg) and not isinstance(binding.tooltip, Msg):
+        return active
+    binding = replace(
+        binding, description=shown(binding.description), tooltip=shown(binding.tooltip)
+    )
+    return active._replace(binding=binding, tooltip=shown(active.tooltip))
 
 
 class DeskScreen(Screen[Any]):
@@ -73,7 +85,9 @@ class DeskScreen(Screen[Any]):
     worker (never on the UI thread), hands the result to a callback on the UI thread, and turns
     failures into a one-line message in the interface language."""
 
-    HELP_KEY = ""
+    # What the screen is for, shown under its keys in help (`?`); HELP_EXTRA, paragraphs after it.
+    HELP_TEXT: ClassVar[str] = ""
+    HELP_EXTRA: ClassVar[tuple[str, ...]] = ()
     PLACE: ClassVar[Place | None] = None
     """The place this screen stands for (tui.messages.Place), if it is opened as one."""
 
@@ -82,6 +96,19 @@ class DeskScreen(Screen[Any]):
         self._store_callbacks: dict[
             Worker[Any], tuple[Callable[[Any], None], Callable[..., None]]
         ] = {}
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, with each description and tooltip in the current language: the footer,
+        help and Textual's key panel read them here, and the labels were made when the classes
+        were defined, perhaps in the other language."""
+        return {key: shown_binding(active) for key, active in super().active_bindings.items()}
+
+    def validate_title(self, title: object) -> str | None:
+        # A catalogue text (Msg) stays one: the app's format_title shows it in the current language.
+        return title if title is None or isinstance(title, str) else str(title)
+
+    validate_sub_title = validate_title
 
     @property
     def desk(self) -> Desk:

@@ -1,5 +1,5 @@
-"""Names of records, fields and values in the interface language: what the sync screen's conflict
-list and the audit trail show for a table, a field and a stored value."""
+"""Stored values in the interface language: what the sync screen's conflict list and the audit
+trail show for a value (records' and fields' names are tui.names)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from store.core.models import (
     VillageKind,
     VisitKind,
 )
-from tui.i18n import CATALOGUE, label, t
+from tui.i18n import label, t
+from tui.names import yes_no
 
 # Fields whose values are domain terms: shown by their names (the same column name means
 # different terms in different tables, hence the table).
@@ -40,18 +41,12 @@ ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
 }
 
 
-def named(prefix: str, name: str) -> str:
-    """A table's or field's name in the interface language, else the name itself."""
-    key = f"{prefix}.{name}"
-    return t(key) if key in CATALOGUE else name
-
-
 def value_name(table: str, field: str, value: str, names: dict[str, str]) -> str:
     """A stored value as a deputy reads it: a name for an id, a term for an enum value."""
     if value == "":
         return t("sync.empty")
     if value in ("true", "false"):
-        return t(f"sync.{value}")
+        return yes_no(value == "true")
     if field.endswith("_id") and value in names:
         return names[value]
     enum = ENUM_FIELDS.get((table, field))

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header
 
 from screens.base.desk_screen import DeskScreen
 from store.core.paging import Page
-from tui.i18n import t
+from tui.i18n import shown, t
 from tui.widgets.page_table import PageTable
 
 
@@ -23,7 +23,7 @@ class PagedTableScreen(DeskScreen):
     TABLE_ID: ClassVar[str]
     # The id of the column that holds what is above the table, the table and what is below.
     CONTAINER_ID: ClassVar[str]
-    # (catalogue key of the heading, width in cells, column key)
+    # (heading, width in cells, column key)
     COLUMNS: ClassVar[tuple[tuple[str, int, str], ...]]
     # The column that takes the width the terminal has beyond 80 columns (its COLUMNS width is
     # the least it gets).
@@ -70,7 +70,7 @@ class PagedTableScreen(DeskScreen):
 
     def add_columns(self) -> None:
         for heading, width, key in self.COLUMNS:
-            self.table.add_column(t(heading), width=self.width_of(key, width), key=key)
+            self.table.add_column(shown(heading), width=self.width_of(key, width), key=key)
 
     def width_of(self, key: str, least: int = 0) -> int:
         """A column's width in cells: its own, or for the flexible one, what the screen leaves."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.screen import Screen
 
-from tui.i18n import t
+from tui.i18n import shown, t
 
 
 def print_folders() -> tuple[Path, Path]:
@@ -18,9 +18,18 @@ def print_folders() -> tuple[Path, Path]:
     return root / "templates", root / "prints"
 
 
+# What a document is, by the name its printer gives it.
+DOCUMENTS = {
+    "assignment": t("slip.what.assignment"),
+    "reminder": t("slip.what.reminder"),
+    "call_record": t("slip.what.call_record"),
+    "deputy_record": t("slip.what.deputy_record"),
+}
+
+
 def say_printed(screen: Screen[object], what: str, paths: tuple[Path, ...]) -> None:
     """Tell where a document was written (long enough to read the paths)."""
     screen.notify(
-        t("slip.written", what=t(f"slip.what.{what}"), paths="\n".join(map(str, paths))),
+        t("slip.written", what=shown(DOCUMENTS[what]), paths="\n".join(map(str, paths))),
         timeout=15,
     )

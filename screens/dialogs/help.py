@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from tui.i18n import t
+from tui.i18n import language, shown, t
 
 KEY_NAMES = {
     "escape": "Esc",
@@ -33,22 +33,31 @@ class HelpModal(ModalScreen[None]):
 
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__()
+        self.below = screen
+        self._read(screen)
+
+    def _read(self, screen: Screen[object]) -> None:
+        """The keys and text, in the current language."""
+        self.language = language()
         self.rows: list[tuple[str, str, str]] = []
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
             # Ours all have ids; Textual's built-ins (focus next, copy…) have English labels.
-            if binding.id is None or not binding.description or binding.description in seen:
+            description = shown(binding.description)
+            if binding.id is None or not description or description in seen:
                 continue
-            seen.add(binding.description)
+            seen.add(description)
             name = KEY_NAMES.get(key, key)
-            self.rows.append((name, binding.description, binding.tooltip))
-        self.text = t(getattr(screen, "HELP_KEY", "") or "help.close")
+            self.rows.append((name, description, shown(binding.tooltip)))
+        self.text = shown(getattr(screen, "HELP_TEXT", "")) or t("help.close")
         # Further paragraphs a screen may add (the statistics screen's definitions).
-        for key in getattr(screen, "HELP_EXTRA", ()):
-            self.text += "\n\n" + t(key)
+        for text in getattr(screen, "HELP_EXTRA", ()):
+            self.text += "\n\n" + shown(text)
 
     def compose(self) -> ComposeResult:
+        if self.language != language():  # switched since (tui.language): read them again
+            self._read(self.below)
         table = Table(box=None, padding=(0, 2), show_header=False)
         table.add_column(style="bold")
         table.add_column()

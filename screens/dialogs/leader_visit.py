@@ -20,18 +20,28 @@ from textual.widgets import (
 )
 
 from store.core.clock import from_local
-from store.core.errors import FormInvalid
+from store.core.errors import N_, FormInvalid
 from store.desk.forms import validate_form
 from store.desk.reference import Choice
 from store.projects.leader_visits import (
     LeaderVisitCreate,
 )
-from tui.i18n import t
+from tui.i18n import shown, t
 
 FIELDS = ("at", "leader", "position", "topic", "note")
 
 
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
+
+
+# Each field's label, by the field's name.
+FIELD_LABELS = {
+    "at": t("leader.when"),
+    "leader": t("leader.leader"),
+    "position": t("leader.position"),
+    "topic": t("leader.topic"),
+    "note": t("leader.note"),
+}
 
 
 def parse_when(text: str) -> datetime | None:
@@ -92,9 +102,8 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
 
     def _field(self, name: str, widget: Input | TextArea) -> Vertical:
         widget.id = f"leader-{name}"
-        key = "leader.when" if name == "at" else f"leader.{name}"
         return Vertical(
-            Label(t(key), classes="field-label"),
+            Label(shown(FIELD_LABELS[name]), classes="field-label"),
             widget,
             Label("", id=f"leader-{name}-error", classes="field-error"),
             classes="field",
@@ -133,7 +142,7 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
         except FormInvalid as exc:
             errors = dict(exc.errors)
         if when is None:
-            errors["at"] = "leader.bad_when"
+            errors["at"] = N_("leader.bad_when")
         if errors:
             self._show_errors(errors)
             return

@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 
+def N_(key: str) -> str:
+    """Marks a catalogue key that is not translated here (gettext's `gettext_noop`): the store
+    names its messages by key, the interface translates them, and `make catalogue` finds them
+    through this mark, or as the first argument of an error (pyproject.toml, [tool.babel])."""
+    return key
+
+
 class StoreError(Exception):
     """Base of every error the store raises on purpose. Never carries residents' data."""
 
-    key = "error.store"
+    key = N_("error.store")
 
     def __init__(self, key: str | None = None, **params: Any) -> None:
         self.key = key or type(self).key
@@ -19,7 +26,7 @@ class StoreError(Exception):
 class FieldInvalid(StoreError, ValueError):
     """One input field is invalid; `key` names the rule, `field` the field."""
 
-    key = "error.field"
+    key = N_("error.field")
 
     def __init__(self, key: str, field: str = "", **params: Any) -> None:
         super().__init__(key, **params)
@@ -29,7 +36,7 @@ class FieldInvalid(StoreError, ValueError):
 class FormInvalid(StoreError):
     """Several fields are invalid at once: `errors` maps field name to catalogue key."""
 
-    key = "error.form"
+    key = N_("error.form")
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__()
@@ -37,78 +44,78 @@ class FormInvalid(StoreError):
 
 
 class NotFound(StoreError):
-    key = "error.not_found"
+    key = N_("error.not_found")
 
 
 class VisitNotFound(NotFound):
-    key = "error.visit_not_found"
+    key = N_("error.visit_not_found")
 
 
 class IssueNotFound(NotFound):
-    key = "error.issue_not_found"
+    key = N_("error.issue_not_found")
 
 
 class DeputyNotFound(NotFound):
-    key = "error.deputy_not_found"
+    key = N_("error.deputy_not_found")
 
 
 class UnitNotFound(NotFound):
-    key = "error.unit_not_found"
+    key = N_("error.unit_not_found")
 
 
 class ShiftNotFound(NotFound):
-    key = "error.shift_not_found"
+    key = N_("error.shift_not_found")
 
 
 class InvalidStatusMove(StoreError):
-    key = "error.status_move"
+    key = N_("error.status_move")
 
 
 class VisitAlreadyTriaged(StoreError):
-    key = "error.visit_triaged"
+    key = N_("error.visit_triaged")
 
 
 class UnitTierMismatch(StoreError):
-    key = "error.unit_tier"
+    key = N_("error.unit_tier")
 
 
 class ReadOnlySession(StoreError):
     """A write was attempted outside `write_session`: it would escape the change log."""
 
-    key = "error.read_only"
+    key = N_("error.read_only")
 
 
 class StationMissing(StoreError):
-    key = "error.station_missing"
+    key = N_("error.station_missing")
 
 
 class DatabaseTooNew(StoreError):
-    key = "error.db_too_new"
+    key = N_("error.db_too_new")
 
 
 class DatabaseBusy(StoreError):
-    key = "error.db_busy"
+    key = N_("error.db_busy")
 
 
 class DatabaseUnreadable(StoreError):
-    key = "error.db_unreadable"
+    key = N_("error.db_unreadable")
 
 
 class DatabaseEncrypted(StoreError):
     """An encrypted database (SQLCipher) opened without its passphrase."""
 
-    key = "error.db_encrypted"
+    key = N_("error.db_encrypted")
 
 
 class WrongPassphrase(StoreError):
     """The passphrase does not open the encrypted database (or the file is damaged: SQLCipher
     cannot tell the two apart). Nothing was written."""
 
-    key = "error.db_wrong_passphrase"
+    key = N_("error.db_wrong_passphrase")
 
 
 class SyncRefused(StoreError):
     """A sync bundle that is not taken in (not a bundle, altered, foreign, wrong passphrase…);
     `key` says which, and nothing was changed."""
 
-    key = "sync.refused"
+    key = N_("sync.refused")

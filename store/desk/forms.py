@@ -6,15 +6,15 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from store.core.errors import FieldInvalid, FormInvalid
+from store.core.errors import N_, FieldInvalid, FormInvalid
 
 M = TypeVar("M", bound=BaseModel)
 
 _PYDANTIC_KEYS = {
-    "missing": "field.required",
-    "string_too_short": "field.required",
-    "enum": "field.choice",
-    "literal_error": "field.choice",
+    "missing": N_("field.required"),
+    "string_too_short": N_("field.required"),
+    "enum": N_("field.choice"),
+    "literal_error": N_("field.choice"),
 }
 
 
@@ -27,7 +27,7 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
         if isinstance(cause, FieldInvalid):
             key = cause.key
         else:
-            key = _PYDANTIC_KEYS.get(err["type"], "field.invalid")
+            key = _PYDANTIC_KEYS.get(err["type"], N_("field.invalid"))
         errors.setdefault(name, key)
     return errors
 

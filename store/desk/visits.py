@@ -12,7 +12,7 @@ from sqlmodel.sql.expression import Select
 
 from store.changelog.changes import write_context
 from store.core.clock import day_bounds
-from store.core.errors import FormInvalid, VisitNotFound
+from store.core.errors import N_, FormInvalid, VisitNotFound
 from store.core.models import (
     Category,
     Channel,
@@ -180,9 +180,9 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
     ).one()
     errors = {}
     if village is None:
-        errors["village_id"] = "field.choice"
+        errors["village_id"] = N_("field.choice")
     if category is None:
-        errors["category_id"] = "field.choice"
+        errors["category_id"] = N_("field.choice")
     if errors:
         raise FormInvalid(errors)
     village_id, category_id = visit_in.village_id, visit_in.category_id

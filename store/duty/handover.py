@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from store.changelog.chain import head_entry
 from store.changelog.changes import format_hlc, write_context
 from store.core.clock import day_bounds
-from store.core.errors import NotFound, ShiftNotFound, StoreError
+from store.core.errors import N_, NotFound, ShiftNotFound, StoreError
 from store.core.models import (
     ChangeLog,
     ChangeOp,
@@ -35,7 +35,7 @@ NAMED = 3
 
 
 class HandoverAlreadyAcknowledged(StoreError):
-    key = "error.handover_acknowledged"
+    key = N_("error.handover_acknowledged")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from store.changelog.changes import write_context
-from store.core.errors import DeputyNotFound, FieldInvalid, StoreError
+from store.core.errors import N_, DeputyNotFound, FieldInvalid, StoreError
 from store.core.models import Deputy, LocalMeta
 from store.core.rows import get_live
 
@@ -27,11 +27,11 @@ LOCKOUT = timedelta(minutes=5)
 
 
 class PinWrong(StoreError):
-    key = "error.pin_wrong"
+    key = N_("error.pin_wrong")
 
 
 class PinLocked(StoreError):
-    key = "error.pin_locked"
+    key = N_("error.pin_locked")
 
 
 def _hasher() -> PasswordHasher:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.core.errors import StoreError
+from store.core.errors import N_, StoreError
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,13 @@ class RowError:
 class LedgerUnreadable(StoreError):
     """The file cannot be opened or decoded, or is neither .xlsx nor .csv."""
 
-    key = "ledger.unreadable"
+    key = N_("ledger.unreadable")
 
 
 class LedgerMissingColumn(StoreError):
     """A required header is absent; `columns` names the missing ones (Chinese headers)."""
 
-    key = "ledger.missing_column"
+    key = N_("ledger.missing_column")
 
     def __init__(self, columns: Sequence[str]) -> None:
         super().__init__(columns="、".join(columns))
@@ -44,7 +44,7 @@ class LedgerMissingColumn(StoreError):
 class LedgerInvalid(StoreError):
     """At least one row is bad; nothing was written. `errors` lists every bad cell."""
 
-    key = "ledger.invalid"
+    key = N_("ledger.invalid")
 
     def __init__(self, errors: Sequence[RowError]) -> None:
         super().__init__(count=len(errors))

@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from store.changelog.changes import write_context
 from store.core.clock import day_bounds, to_local
-from store.core.errors import DeputyNotFound, FieldInvalid, IssueNotFound, NotFound
+from store.core.errors import N_, DeputyNotFound, FieldInvalid, IssueNotFound, NotFound
 from store.core.models import (
     Channel,
     Deputy,
@@ -34,7 +34,7 @@ from store.desk.issue_rows import IssueRow, rows_query, to_row
 
 
 class LeaderVisitNotFound(NotFound):
-    key = "error.leader_visit_not_found"
+    key = N_("error.leader_visit_not_found")
 
 
 def _line(value: object, field: str, limit: int, *, required: bool = False) -> str:

@@ -19,7 +19,14 @@ from sqlmodel.sql.expression import Select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
-from store.core.errors import DeputyNotFound, FieldInvalid, IssueNotFound, NotFound, StoreError
+from store.core.errors import (
+    N_,
+    DeputyNotFound,
+    FieldInvalid,
+    IssueNotFound,
+    NotFound,
+    StoreError,
+)
 from store.core.models import (
     Category,
     Deputy,
@@ -43,31 +50,31 @@ STAGES = (ProjectStatus.planned, ProjectStatus.underway, ProjectStatus.done)
 
 
 class ProjectNotFound(NotFound):
-    key = "error.project_not_found"
+    key = N_("error.project_not_found")
 
 
 class MilestoneNotFound(NotFound):
-    key = "error.milestone_not_found"
+    key = N_("error.milestone_not_found")
 
 
 class IssueInProject(StoreError):
     """An issue already belongs to a micro-project (`title` names it)."""
 
-    key = "error.issue_in_project"
+    key = N_("error.issue_in_project")
 
 
 class ProjectNeedsLead(StoreError):
     """No lead deputy given, none on the issue and no deputy on duty."""
 
-    key = "error.project_needs_lead"
+    key = N_("error.project_needs_lead")
 
 
 class ProjectMoveInvalid(StoreError):
-    key = "error.project_move"
+    key = N_("error.project_move")
 
 
 class MilestoneDone(StoreError):
-    key = "error.milestone_done"
+    key = N_("error.milestone_done")
 
 
 @dataclass(frozen=True)

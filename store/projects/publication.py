@@ -33,6 +33,7 @@ from store.projects.projects import (
 
 # The report's A4 print CSS and table markup, shared so both documents print alike.
 from store.reports.html import _CSS as A4_CSS
+from store.reports.html import _el
 from store.reports.html import _table as html_table
 
 if TYPE_CHECKING:
@@ -142,10 +143,10 @@ def render_html(pub: Publication, *, text: Text, name: Name) -> str:
         f"<title>{escape(title)}</title><style>{A4_CSS}"
         ".desc { white-space: pre-wrap; } section { break-inside: avoid; }</style></head><body>",
         f"<h1>{escape(title)}</h1>",
-        f'<p class="note">{escape(text("projects.pub_as_of", date=pub.as_of.isoformat()))}</p>',
+        _el("p", text("projects.pub_as_of", date=pub.as_of.isoformat()), ' class="note"'),
     ]
     if not pub.projects:
-        out.append(f"<p>{escape(text('projects.pub_none'))}</p>")
+        out.append(_el("p", text("projects.pub_none")))
     for number, p in enumerate(pub.projects, 1):
         out.append(f"<section><h2>{number}. {escape(p.row.title)}</h2>")
         out.append(
@@ -156,7 +157,7 @@ def render_html(pub: Publication, *, text: Text, name: Name) -> str:
         if p.milestones:
             out.append(html_table(_milestone_headings(text), _milestone_rows(p, text)))
         out.append("</section>")
-    out += [f'<p class="note">{escape(text("projects.pub_note"))}</p>', "</body></html>"]
+    out += [_el("p", text("projects.pub_note"), ' class="note"'), "</body></html>"]
     return "\n".join(out)
 
 

@@ -22,7 +22,7 @@ from sqlmodel.sql.expression import Select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
-from store.core.errors import FieldInvalid, NotFound, StoreError
+from store.core.errors import N_, FieldInvalid, NotFound, StoreError
 from store.core.models import (
     Colour,
     Issue,
@@ -43,25 +43,25 @@ SCORE_MIN, SCORE_MAX = 0, 100
 class ReviewFinalised(StoreError):
     """The quarter's review is finalised: its scores are the record and stay as they are."""
 
-    key = "error.review_finalised"
+    key = N_("error.review_finalised")
 
 
 class ReviewNotFound(NotFound):
-    key = "error.review_not_found"
+    key = N_("error.review_not_found")
 
 
 class ReviewEmpty(StoreError):
-    key = "error.review_empty"
+    key = N_("error.review_empty")
 
 
 class ReviewNeedsDeputy(StoreError):
     """Scores are a deputy's: none is on duty."""
 
-    key = "error.review_needs_deputy"
+    key = N_("error.review_needs_deputy")
 
 
 class TargetNotFound(NotFound):
-    key = "error.review_target_not_found"
+    key = N_("error.review_target_not_found")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,12 @@ svg { width: 100%; height: auto; } .note { font-size: 9pt; color: #333; }
 PRINT_CSS = _CSS
 
 
+def _el(tag: str, content: str, attrs: str = "") -> str:
+    """One element around `content`, escaped. The catalogue's words are looked up outside
+    f-strings, where `make catalogue` finds their keys."""
+    return f"<{tag}{attrs}>{escape(content)}</{tag}>"
+
+
 def _table(headings: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headings)
     body = []
@@ -127,31 +133,31 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
-        f'<p class="note">{escape(text("stats.def.as_of", date=report.as_of.isoformat()))}</p>',
-        f"<h2>{escape(text('report.headline'))}</h2>",
+        _el("p", text("stats.def.as_of", date=report.as_of.isoformat()), ' class="note"'),
+        _el("h2", text("report.headline")),
         _table(
             [text("report.figure"), text("report.value")],
             [list(r) for r in headline_rows(report, text)],
         ),
-        f"<h2>{escape(text('report.by_tier'))}</h2>",
+        _el("h2", text("report.by_tier")),
         _table(table_headings(text, name), tier_rows(report, name)),
-        f"<h2>{escape(text('report.by_unit'))}</h2>",
+        _el("h2", text("report.by_unit")),
         _table(
             table_headings(text, name),
             unit_rows(report, name),
             ["below" if r in report.below else "" for r in report.units],
         ),
-        f"<h2>{escape(text('report.below'))}</h2>",
+        _el("h2", text("report.below")),
     ]
     if report.below:
         out.append(_table(below_headings(text), below_rows(report, name)))
     else:
-        out.append(f"<p>{escape(text('report.none_below'))}</p>")
-    out.append(f"<h2>{escape(text('report.rising'))}</h2>")
+        out.append(_el("p", text("report.none_below")))
+    out.append(_el("h2", text("report.rising")))
     if report.rising is None:
-        out.append(f"<p>{escape(text('report.no_words'))}</p>")
+        out.append(_el("p", text("report.no_words")))
     elif not report.rising:
-        out.append(f"<p>{escape(text('report.no_rising'))}</p>")
+        out.append(_el("p", text("report.no_rising")))
     else:
         out.append(
             _table(
@@ -160,25 +166,25 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
             )
         )
     out += [
-        f"<h2>{escape(text('report.charts'))}</h2>",
-        f"<figure><figcaption>{escape(text('stats.chart.weeks'))}</figcaption>",
+        _el("h2", text("report.charts")),
+        "<figure>" + _el("figcaption", text("stats.chart.weeks")),
         bar_svg([d.strftime("%m-%d") for d, _ in report.weeks], [n for _, n in report.weeks]),
         "</figure>",
-        f"<figure><figcaption>{escape(text('stats.chart.trend'))}</figcaption>",
+        "<figure>" + _el("figcaption", text("stats.chart.trend")),
         bar_svg(
             [d.strftime("%y-%m") for d, _, _ in report.trend],
             [done / decided if decided else 0 for _, decided, done in report.trend],
             percent=True,
         ),
         "</figure>",
-        f"<figure><figcaption>{escape(text('stats.chart.colours'))}</figcaption>",
+        "<figure>" + _el("figcaption", text("stats.chart.colours")),
         stacked_svg(
             [name(t) for t in Tier],
             [report.colours_by_tier.get(t.value, {}) for t in Tier],
             colour_headings(name),
         ),
         "</figure>",
-        f"<h2>{escape(text('report.notes'))}</h2>",
+        _el("h2", text("report.notes")),
         *[f'<p class="note">{escape(line)}</p>' for line in footnote(report, text)],
         "</body></html>",
     ]

@@ -34,7 +34,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from store.core.clock import to_local
-from store.core.errors import IssueNotFound, StoreError
+from store.core.errors import N_, IssueNotFound, StoreError
 from store.core.models import (
     Channel,
     Constituent,
@@ -78,7 +78,7 @@ FOR_UNIT = frozenset({SlipKind.assignment, SlipKind.reminder})
 class IssueNotOverdue(StoreError):
     """A reminder notice (催办通知书) is for an overdue issue only."""
 
-    key = "slip.not_overdue"
+    key = N_("slip.not_overdue")
 
 
 # ---------------------------------------------------------------------------------------------

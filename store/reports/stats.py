@@ -127,7 +127,12 @@ class Period:
 
     def title(self, text: Callable[..., str]) -> str:
         """`2026年第4季度`, `2026 Q4`…: the catalogue's name of the period (`text` is its `t`)."""
-        return text(f"stats.period.{self.kind.value}", year=self.start.year, n=self.number)
+        year, n = self.start.year, self.number
+        if self.kind == PeriodKind.month:
+            return text("stats.period.month", year=year, n=n)
+        if self.kind == PeriodKind.quarter:
+            return text("stats.period.quarter", year=year, n=n)
+        return text("stats.period.year", year=year, n=n)
 
     @property
     def last_day(self) -> date:

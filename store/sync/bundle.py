@@ -170,7 +170,9 @@ def open_bundle(
     header, prefix, ciphertext = read_header(data)
     key = _key(header.kdf, header.salt, station_key, passphrase)
     if not hmac.compare_digest(_check(key), header.check):
-        raise SyncRefused("sync.wrong_passphrase" if header.kdf != "station" else "sync.wrong_key")
+        if header.kdf != "station":
+            raise SyncRefused("sync.wrong_passphrase")
+        raise SyncRefused("sync.wrong_key")
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session
 
 from store.core.cipher import cipher_dbapi, key_pragma
-from store.core.errors import StoreError
+from store.core.errors import N_, StoreError
 from store.core.models import Setting
 from store.db import BUSY_TIMEOUT_MS
 
@@ -29,51 +29,51 @@ KEEP_DAYS_SETTING = "backup_keep_days"
 
 
 class BackupError(StoreError):
-    key = "backup.failed"
+    key = N_("backup.failed")
 
 
 class BackupOntoLive(BackupError):
     """The target is the live database itself (or its WAL): copying would destroy it."""
 
-    key = "backup.onto_live"
+    key = N_("backup.onto_live")
 
 
 class BackupOnPostgres(BackupError):
     """Backups and restores copy a SQLite file; a PostgreSQL database has pg_dump for that."""
 
-    key = "backup.postgres"
+    key = N_("backup.postgres")
 
 
 class BackupUnverified(BackupError):
     """The copy did not pass `PRAGMA integrity_check`; it was not kept."""
 
-    key = "backup.unverified"
+    key = N_("backup.unverified")
 
 
 class RestoreError(StoreError):
-    key = "restore.failed"
+    key = N_("restore.failed")
 
 
 class RestoreNotDatabase(RestoreError):
-    key = "restore.not_database"
+    key = N_("restore.not_database")
 
 
 class RestoreCorrupt(RestoreError):
-    key = "restore.corrupt"
+    key = N_("restore.corrupt")
 
 
 class RestoreNotStation(RestoreError):
-    key = "restore.not_station"
+    key = N_("restore.not_station")
 
 
 class RestoreTooNew(RestoreError):
-    key = "restore.too_new"
+    key = N_("restore.too_new")
 
 
 class RestoreBusy(RestoreError):
     """Another terminal held the write lock on the target longer than the busy timeout."""
 
-    key = "restore.busy"
+    key = N_("restore.busy")
 
 
 class _GaveUp(Exception):
@@ -178,7 +178,7 @@ class RekeyBusy(StoreError):
     """Another connection has the database open: its passphrase is changed only when nothing
     else is using it (close the app first)."""
 
-    key = "rekey.busy"
+    key = N_("rekey.busy")
 
 
 def rekey_database(*, path: Path, key: str | None, new_key: str | None) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from store.changelog.chain import LOG_TABLE, verify_chain
+from store.core.errors import N_
 from store.core.models import SEED_DEVICE, SYNCED_TABLES, Setting, table_name
 from store.hot_words.word_index import rebuild_visit_words, word_index_faults
 from store.search.index import install_search_index, search_index_faults
@@ -245,17 +246,17 @@ def _records(conn: Connection, mark: tuple[int, str] | None) -> list[Finding]:
 
 _ISSUE_RULES: tuple[tuple[str, str], ...] = (
     (
-        "check.visit_issue_missing",
+        N_("check.visit_issue_missing"),
         "SELECT count(*), min(v.id) FROM visit v WHERE v.issue_id IS NOT NULL"
         " AND NOT EXISTS (SELECT 1 FROM issue i WHERE i.id = v.issue_id)",
     ),
     (
-        "check.visit_issue_deleted",
+        N_("check.visit_issue_deleted"),
         "SELECT count(*), min(v.id) FROM visit v JOIN issue i ON i.id = v.issue_id"
         " WHERE v.deleted_at IS NULL AND i.deleted_at IS NOT NULL",
     ),
     (
-        "check.visit_count",
+        N_("check.visit_count"),
         "SELECT count(*), min(i.id) FROM issue i LEFT JOIN ("
         " SELECT issue_id, count(*) AS n FROM visit"
         " WHERE issue_id IS NOT NULL AND deleted_at IS NULL GROUP BY issue_id) v"
@@ -263,7 +264,7 @@ _ISSUE_RULES: tuple[tuple[str, str], ...] = (
         " WHERE i.deleted_at IS NULL AND i.visit_count <> coalesce(v.n, 0)",
     ),
     (
-        "check.repeat_count",
+        N_("check.repeat_count"),
         "SELECT count(*), min(i.id) FROM issue i LEFT JOIN ("
         " SELECT issue_id, count(*) AS n FROM visit"
         " WHERE issue_id IS NOT NULL AND deleted_at IS NULL AND is_repeat GROUP BY issue_id) v"
@@ -273,22 +274,22 @@ _ISSUE_RULES: tuple[tuple[str, str], ...] = (
     (
         # Whichever of a resident's visits came first, all their others on the issue are
         # repeats (重复诉求): as many as the visits less the residents.
-        "check.repeat_flags",
+        N_("check.repeat_flags"),
         "SELECT count(*), min(issue_id) FROM (SELECT issue_id FROM visit"
         " WHERE issue_id IS NOT NULL AND deleted_at IS NULL GROUP BY issue_id"
         " HAVING sum(CASE WHEN is_repeat THEN 1 ELSE 0 END)"
         " <> count(*) - count(DISTINCT constituent_id)) AS r",
     ),
     (
-        "check.issue_warn_after_due",
+        N_("check.issue_warn_after_due"),
         "SELECT count(*), min(id) FROM issue WHERE warn_on > due_on",
     ),
     (
-        "check.issue_closed_undated",
+        N_("check.issue_closed_undated"),
         "SELECT count(*), min(id) FROM issue WHERE status = 'closed' AND closed_on IS NULL",
     ),
     (
-        "check.issue_open_dated",
+        N_("check.issue_open_dated"),
         "SELECT count(*), min(id) FROM issue WHERE status <> 'closed' AND closed_on IS NOT NULL",
     ),
 )

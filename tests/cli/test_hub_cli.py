@@ -83,7 +83,7 @@ def test_init_push_and_pull_with_the_runner(runner: CliRunner, tmp_path: Path) -
 
     pulled = runner.invoke(cli, ["--lang", "en", "--db", str(b), "sync", "pull", "--hub", str(hub)])
     assert pulled.exit_code == 0, pulled.output
-    assert pulled.output.strip() == "Pulled from 临溪县（全县）: 0 new change(s), 0 already here"
+    assert pulled.output.strip() == "Pulled from 临溪县（全县）: 0 new, 0 already here"
     assert count(b, "visit") == 1 and count(b, "station") == 1
 
 

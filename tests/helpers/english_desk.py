@@ -1,9 +1,10 @@
-"""The desk in English, in a process of its own, for the tests that read its screens in English.
+"""The desk in English, for the tests that read its screens in English.
 
-Key labels are read when screen classes are defined, so the language must be set before Textual
-and the screens load: a fresh process does that cleanly. `run_in_english` (the test's side) runs a
-script body there; the body (the subprocess's side) gets `app`, `pilot` and `out`, a dict it fills
-(often with `look(app)`), which comes back as JSON."""
+`in_english` opens it in this process: labels are resolved when shown (tui.i18n), so the
+language can be set at any time. `run_in_english` opens it in a process of its own, as
+`--lang en` / LIAISON_LANG would: it runs a script body there; the body (the subprocess's side)
+gets `app`, `pilot` and `out`, a dict it fills (often with `look(app)`), which comes back as
+JSON."""
 
 from __future__ import annotations
 
@@ -12,8 +13,16 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from store.db import Store
+    from tui.app import LiaisonApp
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +60,24 @@ async def main() -> None:
 
 asyncio.run(main())
 """
+
+
+@asynccontextmanager
+async def in_english(store: Store) -> AsyncIterator[tuple[LiaisonApp, Pilot[None]]]:
+    """The desk on `store` in English at 80×24, settled; Chinese again afterwards."""
+    from desk_helpers import settle
+
+    from store.station import load_station
+    from tui.app import make_app
+    from tui.i18n import set_language
+
+    app = make_app(store, load_station(store), lang="en")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            yield app, pilot
+    finally:
+        set_language("zh")
 
 
 def look(app: Any, *, footer: bool = True) -> dict[str, Any]:
@@ -98,7 +125,7 @@ def chinese_leaks(text: str, *data: str) -> list[str]:
     out. A word like 代表 is both interface and part of 青石镇人大代表联络站."""
     from small_station import SMALL_STATION
 
-    from tui.i18n import CATALOGUE
+    from tui.i18n import catalogue
 
     names = [SMALL_STATION.name, SMALL_STATION.township, SMALL_STATION.county, "值班台"]
     names += [d.name for d in SMALL_STATION.deputies] + [
@@ -107,5 +134,6 @@ def chinese_leaks(text: str, *data: str) -> list[str]:
     names += [v.name for v in SMALL_STATION.villages]
     for name in sorted({*names, *data}, key=len, reverse=True):
         text = text.replace(name, "")
-    interface = {zh for zh, _ in CATALOGUE.values() if "{" not in zh and len(zh) > 1}
+    chinese = catalogue("zh").values()
+    interface = {zh for forms in chinese for zh in forms if "{" not in zh and len(zh) > 1}
     return sorted(word for word in interface if word in text)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from tui.i18n import CATALOGUE
+from tui.i18n import catalogue
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,4 +108,4 @@ def has_controls(text: str) -> bool:
 
 
 def in_catalogue(key: str) -> bool:
-    return key in CATALOGUE
+    return key in catalogue("zh")

@@ -26,7 +26,7 @@ from store.core.paging import PAGE_SIZE
 from store.db import Store
 from store.desk.board import BoardFilter, board_counts, list_board
 from tui.app import LiaisonApp
-from tui.i18n import t
+from tui.i18n import t, tn
 
 TODAY = date(2026, 11, 24)
 TIER_NAMES = {"村级": 0, "乡级": 1, "县级": 2}
@@ -75,7 +75,7 @@ async def test_board_counts_order_and_filter(demo_desk: LiaisonApp, demo_store: 
         )
         pages = -(-total // PAGE_SIZE)
         status = content(board.query_one("#board-status"))
-        assert status == t("board.page", page=1, pages=pages, total=total)
+        assert status == tn("board.page", total, page=1, pages=pages)
         assert table.row_count == PAGE_SIZE
         assert row_keys(table) == first_ids
         _assert_worst_first(rows(table))
@@ -146,7 +146,7 @@ async def test_board_keys_win_over_the_table(demo_desk: LiaisonApp, demo_store: 
         assert row_keys(table) == second_ids
         pages = -(-total // PAGE_SIZE)
         status = content(board.query_one("#board-status"))
-        assert status == t("board.page", page=2, pages=pages, total=total)
+        assert status == tn("board.page", total, page=2, pages=pages)
         _assert_worst_first(rows(table))
         await press(pilot, "pageup")
         assert row_keys(table) == first_ids

@@ -25,7 +25,7 @@ from store.desk.visits import VisitRow
 from store.reports.slips import NOT_CONSENTED
 from store.station import load_station
 from tui.app import LiaisonApp, make_app
-from tui.i18n import t
+from tui.i18n import t, tn
 
 
 def _consents(store: Store) -> list[tuple[str, int]]:
@@ -111,7 +111,7 @@ async def test_the_issue_page_and_the_slip_honour_consent(
         assert t("issue.consent_no") in li
 
         await press(pilot, "a")
-        assert t("slip.withheld", count=1) in notes(desk)
+        assert tn("slip.withheld", 1) in notes(desk)
         (md,) = prints.glob("交办单-*.md")
         slip = md.read_text(encoding="utf-8")
         assert "王阿姨" in slip and NOT_CONSENTED in slip

@@ -16,7 +16,8 @@ from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen
 from store.desk.issues import IssueRow
 from tui.app import LiaisonApp
-from tui.i18n import CATALOGUE, t
+from tui.i18n import catalogue as texts
+from tui.i18n import t
 
 
 def _help_rows(app: LiaisonApp) -> dict[str, str]:
@@ -121,7 +122,7 @@ async def test_keys_are_named_in_the_interface_language(
     """Every key the footer or help names comes from the catalogue (STYLE §4): no built-in
     English labels (Select, Cursor up, palette…) in the Chinese interface."""
     make_issue()
-    catalogue = {zh for zh, _ in CATALOGUE.values()}
+    catalogue = {zh for forms in texts("zh").values() for zh in forms}
     foreign: dict[str, set[str]] = {}
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -18,7 +18,7 @@ from store.core.models import Channel, LeaderVisit, LeaderVisitDeputy, LeaderVis
 from store.db import Store
 from store.station import StationInfo
 from tui.app import LiaisonApp
-from tui.i18n import t
+from tui.i18n import t, tn
 from tui.messages import Place
 
 
@@ -53,13 +53,13 @@ async def test_log_a_leader_visit_in_the_form(
         assert "沈国强" in head  # the deputy on duty, ticked by default
         table = detail.query_one("#leader-issues", DataTable)
         assert [str(k.value) for k in table.rows] == [raised.id]
-        assert any(t("leader.saved", issues=1) in n for n in notes(desk))
+        assert any(tn("leader.saved", 1) in n for n in notes(desk))
 
         await press(pilot, "x", "y")  # unlink, confirmed
         assert table.row_count == 0
         await press(pilot, "g")  # the day's 领导进站 visits again
         assert [str(k.value) for k in table.rows] == [raised.id]
-        assert any("1" in n and t("leader.linked", count=1) in n for n in notes(desk))
+        assert any("1" in n and tn("leader.linked", 1) in n for n in notes(desk))
         await press(pilot, "escape")
         listing = desk.screen
         assert isinstance(listing, LeaderVisitsScreen)

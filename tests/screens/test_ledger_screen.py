@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input
 from screens.ledger import LedgerScreen
 from store.db import Store
 from tui.app import LiaisonApp
-from tui.i18n import t
+from tui.i18n import tn
 
 
 def rows(db: Path, table: str) -> int:
@@ -40,7 +40,7 @@ async def test_export_then_import_the_same_rows_adds_nothing(
         screen.query_one("#reveal", Checkbox).value = True
         screen.query_one("#export-path", Input).focus()
         await press(pilot, "enter")
-        assert t("ledger.exported", rows=visits, path=out) in content(
+        assert tn("ledger.exported", visits, path=out) in content(
             screen.query_one("#ledger-result")
         )
         with out.open(encoding="utf-8-sig") as fh:

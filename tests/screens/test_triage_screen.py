@@ -28,7 +28,7 @@ from store.db import Store
 from store.desk.issues import IssueRow
 from store.desk.visits import VisitRow
 from tui.app import LiaisonApp
-from tui.i18n import t
+from tui.i18n import t, tn
 
 
 def _query(store: Store, sql: str, *params: object) -> list[tuple[object, ...]]:
@@ -123,7 +123,7 @@ async def test_queue_pages_fifty_at_a_time(
         count = screen.query_one("#triage-count")
         assert row_keys(table) == ids[:50]
         assert content(count).startswith(
-            t("triage.count", count=60) + "　" + t("board.page", page=1, pages=2, total=60)
+            t("triage.count", count=60) + "　" + tn("board.page", 60, page=1, pages=2)
         )
 
         # j/k move through the queue and the detail follows.
@@ -135,7 +135,7 @@ async def test_queue_pages_fifty_at_a_time(
 
         await press(pilot, "pagedown")
         assert row_keys(table) == ids[50:]
-        assert t("board.page", page=2, pages=2, total=60) in content(count)
+        assert tn("board.page", 60, page=2, pages=2) in content(count)
         assert "居民50" in content(screen.query_one("#triage-visit"))
         await press(pilot, "pagedown")  # there is no third page
         assert row_keys(table) == ids[50:]

@@ -26,7 +26,7 @@ from store.desk.issues import IssueRow
 from store.desk.visits import VisitRow
 from store.station import load_station
 from tui.app import LiaisonApp, make_app
-from tui.i18n import t
+from tui.i18n import t, tn
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRE = "安全生产与消防"
@@ -107,7 +107,7 @@ async def test_the_log_form_saves_vulnerable_and_names_open_issues(
         screen = desk.screen
         assert isinstance(screen, LogVisitScreen)
         await press(pilot, *"13812341234")
-        assert t("log.open_issues", count=1) in content(screen.query_one("#resident-note"))
+        assert tn("log.open_issues", 1) in content(screen.query_one("#resident-note"))
         box = screen.query_one("#vulnerable", Checkbox)
         assert box.value is False
         box.focus()
@@ -120,7 +120,7 @@ async def test_the_log_form_saves_vulnerable_and_names_open_issues(
         assert isinstance(desk.screen, TriageScreen)
         # The new visit's pane: the resident's open issue, proposed as theirs.
         pane = content(desk.screen.query_one("#triage-visit"))
-        assert t("triage.own_issues", count=1) in pane
+        assert tn("triage.own_issues", 1) in pane
         assert t("urgency.vulnerable") in pane
     assert _query(store, "select vulnerable from constituent where phone = '13812341234'") == [(1,)]
     assert _query(store, "select vulnerable from issue") == [(1,)]
@@ -150,7 +150,7 @@ async def test_a_repeat_is_proposed_and_linked_in_one_pick(
         screen = desk.screen
         assert isinstance(screen, TriageScreen)
         pane = content(screen.query_one("#triage-visit"))
-        assert t("triage.own_issues", count=1) in pane
+        assert tn("triage.own_issues", 1) in pane
         assert t("triage.proposed") in pane
         proposal = next(line for line in pane.splitlines() if "飞线充电" in line)
         assert "本人在办 · 同村 · 同类 · 共有词：飞线充电" in proposal
@@ -183,7 +183,7 @@ async def test_alike_visits_are_marked_with_m_and_become_one_issue(
         screen = desk.screen
         assert isinstance(screen, TriageScreen)
         table = screen.query_one("#triage-table", DataTable)
-        assert t("triage.alike", count=2) in content(screen.query_one("#triage-visit"))
+        assert tn("triage.alike", 2) in content(screen.query_one("#triage-visit"))
 
         await press(pilot, "m")
         marked = [r[1].startswith("✓") for r in rows(table)]
@@ -252,9 +252,9 @@ def test_in_english(
     path = str(store.engine.url.database)
     store.dispose()
     out = run_in_english(path, ENGLISH, issue.id)
-    assert "This resident already has 1 open issue(s) (l links)" in out["triage"]
+    assert "This resident already has 1 open issue (l links)" in out["triage"]
     assert "their own · same village · same category · shared words: 飞线充电" in out["triage"]
     assert "Urgency " in out["triage"] and "Request +4" in out["triage"]
     assert "Most urgent first" not in out["footer"]
     assert "Most urgent first" in out["status"]
-    assert "2 repeat visit(s) +6" in out["head"] and "Urgency " in out["head"]
+    assert "2 repeat visits +6" in out["head"] and "Urgency " in out["head"]

@@ -3,9 +3,8 @@ reveal reads 'Saw phone', a change 'Changed', personal values '(hidden)')."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from english_desk import chinese_leaks, run_in_english
+from desk_helpers import press
+from english_desk import chinese_leaks, in_english, look
 from sqlmodel import select
 
 from store.changelog.changes import Actor
@@ -15,16 +14,9 @@ from store.desk.issues import IssueRow, change_unit
 from store.duty.dashboard import start_duty
 from store.trust.reveals import log_reveal
 
-BODY = """
-await press(pilot, "l")
-await settle(pilot)
-out.update(look(app))
-"""
 
-
-def test_audit_screen_in_english(
+async def test_audit_screen_in_english(
     store: Store,
-    station_path: Path,
     actor: Actor,
     refs,  # type: ignore[no-untyped-def]
     make_issue,  # type: ignore[no-untyped-def]
@@ -38,7 +30,9 @@ def test_audit_screen_in_english(
         visit = session.exec(select(Visit).where(Visit.issue_id == issue.id)).one()
         log_reveal(session=session, table_name="constituent", row_ids=[visit.constituent_id])
 
-    shown = run_in_english(station_path, BODY)
+    async with in_english(store) as (app, pilot):
+        await press(pilot, "l")
+        shown = look(app)
     assert shown["screen"] == "AuditScreen"
     for key in ("Open", "Deputy", "Back"):
         assert key in shown["footer"], shown["footer"]

@@ -1,37 +1,42 @@
 """`--lang en`: the whole interface in English (docs/rules/keys-and-language.md).
 
-Key labels are read when the screen classes are defined, so the language is set before `tui.app`
-and `screens` are imported: that needs a fresh interpreter, hence the subprocess."""
+Labels are resolved when shown, so the desk opens in English in this process (`in_english`);
+`--lang en` itself, in a fresh interpreter as the command line runs it, is the last test."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from english_desk import chinese_leaks, run_in_english
+from desk_helpers import press, screen_lines, settle
+from english_desk import chinese_leaks, in_english, look, run_in_english
 
 from store.changelog.changes import Actor
 from store.db import Store
 from store.duty.dashboard import start_duty
-
-# The dashboard, triage, board and log form, then help over the triage queue.
-BODY = r"""
-for name, key in (("dashboard", None), ("triage", "t"), ("board", "b"), ("log", "n")):
-    if key:
-        await press(pilot, key)
-    app.screen.refresh_bindings()
-    await settle(pilot)
-    out[name] = look(app)
-await press(pilot, "escape")
-await press(pilot, "t")
-await press(pilot, "question_mark")
-out["help"] = {"screen": type(app.screen).__name__, "text": "\n".join(screen_lines(app))}
-"""
+from tui.i18n import catalogue
 
 
-def test_the_interface_speaks_english(store: Store, station_path: Path, actor: Actor, refs) -> None:  # type: ignore[no-untyped-def]
+def _on_duty(store: Store, actor: Actor, refs: Any) -> None:
     with store.write(actor) as session:
         start_duty(session=session, deputy_id=refs.deputies["沈国强"])
-    shown = run_in_english(station_path, BODY)
+
+
+async def test_the_interface_speaks_english(store: Store, actor: Actor, refs) -> None:  # type: ignore[no-untyped-def]
+    _on_duty(store, actor, refs)
+    shown: dict[str, dict[str, Any]] = {}
+    # The dashboard, triage, board and log form, then help over the triage queue.
+    async with in_english(store) as (app, pilot):
+        for name, key in (("dashboard", None), ("triage", "t"), ("board", "b"), ("log", "n")):
+            if key:
+                await press(pilot, key)
+            app.screen.refresh_bindings()
+            await settle(pilot)
+            shown[name] = look(app)
+        await press(pilot, "escape")
+        await press(pilot, "t")
+        await press(pilot, "question_mark")
+        shown["help"] = {"screen": type(app.screen).__name__, "text": "\n".join(screen_lines(app))}
 
     assert [shown[s]["screen"] for s in ("dashboard", "triage", "board", "log", "help")] == [
         "DashboardScreen",
@@ -51,10 +56,20 @@ def test_the_interface_speaks_english(store: Store, station_path: Path, actor: A
         assert shown[name]["width"] <= 80, (name, shown[name]["footer"])
 
     # No interface word in Chinese: what Chinese remains is data (station, deputy, villages).
-    from tui.i18n import CATALOGUE  # the catalogue itself; the language is not touched
-
-    interface = {zh for zh, _ in CATALOGUE.values() if "{" not in zh and len(zh) > 1}
+    chinese = catalogue("zh").values()
+    interface = {zh for forms in chinese for zh in forms if "{" not in zh and len(zh) > 1}
     assert {"登记来访", "村级", "帮助"} <= interface
     for name, screen in shown.items():
         assert chinese_leaks(screen["text"]) == [], name
         assert "登记来访" not in screen.get("footer", [])
+
+
+def test_lang_en_in_a_fresh_interpreter(
+    store: Store, station_path: Path, actor: Actor, refs: Any
+) -> None:
+    """As the command line starts it: the language set before anything of Textual loads."""
+    _on_duty(store, actor, refs)
+    shown = run_in_english(station_path, "out.update(look(app))")
+    assert shown["screen"] == "DashboardScreen"
+    assert "Log visit" in shown["footer"] and shown["width"] <= 80
+    assert "Duty dashboard" in shown["text"] and chinese_leaks(shown["text"]) == []

@@ -1,58 +1,25 @@
 """`--lang en` on the slips' keys, leader visits and the deputies' record: every footer fits 80
-columns and the screens speak English (a fresh interpreter: key labels are read when the screen
-classes are defined)."""
+columns and the screens speak English."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
-from english_desk import chinese_leaks, run_in_english
+from desk_helpers import footer_keys, press, settle
+from english_desk import chinese_leaks, in_english, look
 
+from screens.issue import IssueScreen
 from store.changelog.changes import Actor
 from store.db import Store
 from store.desk.issues import IssueRow
 from store.duty.dashboard import start_duty
 from store.projects.leader_visits import LeaderVisitCreate, log_leader_visit
 
-# The issue page, follow-up calls, leader visits (and the form), deputies' record: footer
-# widths per key too, since these footers are the fullest.
-BODY = r"""
-from screens.issue import IssueScreen
 
-
-def seen(name):
-    modal = name == "leader_form"  # a modal has no footer of its own
-    out[name] = look(app, footer=not modal)
-    out[name]["widths"] = (
-        [] if modal else [(k.description, k.outer_size.width) for k in footer_keys(app)]
-    )
-
-
-app.push_screen(IssueScreen(sys.argv[3]))
-await settle(pilot)
-seen("issue")
-await press(pilot, "escape")
-for name in ("follow_up", "leader_visits", "deputies"):
-    app.action_open(name)
-    await settle(pilot)
-    seen(name)
-    if name != "follow_up":
-        await press(pilot, "enter")
-        seen(name + "_detail")
-        await press(pilot, "escape")
-    if name == "leader_visits":
-        await press(pilot, "a")
-        seen("leader_form")
-        await press(pilot, "escape")
-    await press(pilot, "escape")
-"""
-
-
-def test_issue5_screens_in_english(
+async def test_issue5_screens_in_english(
     store: Store,
-    station_path: Path,
     actor: Actor,
     refs,  # type: ignore[no-untyped-def]
     make_issue,  # type: ignore[no-untyped-def]
@@ -67,7 +34,35 @@ def test_issue5_screens_in_english(
             issue_ids=[issue.id],
         )
         log_leader_visit(session=session, visit_in=visit_in, tz=UTC)
-    shown = run_in_english(station_path, BODY, issue.id)
+    # The issue page, follow-up calls, leader visits (and the form), deputies' record: footer
+    # widths per key too, since these footers are the fullest.
+    shown: dict[str, dict[str, Any]] = {}
+    async with in_english(store) as (app, pilot):
+
+        def seen(name: str) -> None:
+            modal = name == "leader_form"  # a modal has no footer of its own
+            shown[name] = look(app, footer=not modal)
+            shown[name]["widths"] = (
+                [] if modal else [(k.description, k.outer_size.width) for k in footer_keys(app)]
+            )
+
+        app.push_screen(IssueScreen(issue.id))
+        await settle(pilot)
+        seen("issue")
+        await press(pilot, "escape")
+        for name in ("follow_up", "leader_visits", "deputies"):
+            app.action_open(name)
+            await settle(pilot)
+            seen(name)
+            if name != "follow_up":
+                await press(pilot, "enter")
+                seen(name + "_detail")
+                await press(pilot, "escape")
+            if name == "leader_visits":
+                await press(pilot, "a")
+                seen("leader_form")
+                await press(pilot, "escape")
+            await press(pilot, "escape")
 
     assert {name: s["screen"] for name, s in shown.items()} == {
         "issue": "IssueScreen",
@@ -84,8 +79,8 @@ def test_issue5_screens_in_english(
     assert "Link day" in shown["leader_visits_detail"]["footer"]
     assert "Print" in shown["deputies"]["footer"] and "Print" in shown["deputies_detail"]["footer"]
     assert "Leader's name" in shown["leader_form"]["text"]
-    assert "issue(s) raised: 0 closed, 1 open" in shown["leader_visits_detail"]["text"]
-    assert "shift(s) served" in shown["deputies_detail"]["text"]
+    assert "1 issue raised: 0 closed, 1 open" in shown["leader_visits_detail"]["text"]
+    assert "Shifts served: " in shown["deputies_detail"]["text"]
     for name, screen in shown.items():
         assert screen["width"] <= 80, (name, json.dumps(screen["widths"]))
 

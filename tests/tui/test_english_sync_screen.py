@@ -1,11 +1,12 @@
 """`--lang en` on the sync screen: the footer fits 80 columns with every key live, and the
-screen speaks English (a fresh interpreter: key labels are read when the classes are defined)."""
+screen speaks English."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from english_desk import chinese_leaks, run_in_english
+from desk_helpers import press
+from english_desk import chinese_leaks, in_english, look
 
 from store.changelog.changes import Actor
 from store.core.models import Tier
@@ -15,15 +16,8 @@ from store.duty.dashboard import start_duty
 from store.station import load_station, open_store
 from store.sync.exchange import export_bundle, export_join_bundle, import_bundle, join_station
 
-# On the sync screen, every key live (a laptop has sent a conflict).
-BODY = """
-await press(pilot, "y")
-await settle(pilot)
-out.update(look(app))
-"""
 
-
-def test_sync_screen_in_english(
+async def test_sync_screen_in_english(
     store: Store,
     station_path: Path,
     actor: Actor,
@@ -55,7 +49,10 @@ def test_sync_screen_in_english(
     laptop.dispose()
     import_bundle(store=store, path=tmp_path / "l.bundle")
 
-    shown = run_in_english(station_path, BODY)
+    # On the sync screen, every key live (the laptop has sent a conflict).
+    async with in_english(store) as (app, pilot):
+        await press(pilot, "y")
+        shown = look(app)
     assert shown["screen"] == "SyncScreen"
     for key in ("Export", "Import", "New laptop", "Keep", "Restore"):
         assert key in shown["footer"], shown["footer"]

@@ -1,5 +1,6 @@
 """Every domain term has a name in both languages: a member without an English name would stop
-the English interface the moment a screen shows it."""
+the English interface the moment a screen shows it. Its Chinese name is the store's own (the
+ledger's value), so the catalogue and the store never disagree."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from enum import StrEnum
 import pytest
 
 import store.core.enums
-from tui.i18n import ENUM_EN, label, set_language
+from tui.i18n import ENUM_LABELS, catalogue, label, set_language
 
 NAMED = [
     enum
@@ -20,11 +21,15 @@ NAMED = [
 
 @pytest.mark.parametrize("enum", NAMED, ids=lambda e: e.__name__)
 def test_every_member_is_named_in_chinese_and_english(enum: type[StrEnum]) -> None:
+    zh, en = catalogue("zh"), catalogue("en")
     try:
         for member in enum:
+            key = ENUM_LABELS[enum][member.value].key  # type: ignore[attr-defined]
+            assert zh[key] == (member.zh,), key  # type: ignore[attr-defined]
+            assert en[key][0] and en[key] != zh[key], key
             set_language("zh")
-            assert label(member)
+            assert label(member) == member.zh  # type: ignore[attr-defined]
             set_language("en")
-            assert label(member) == ENUM_EN[(enum, member.value)]
+            assert label(member) == en[key][0]
     finally:
         set_language("zh")

@@ -4,15 +4,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 
 from store.core.models import VisitKind
 from store.desk.similar import Likeness
 from store.desk.urgency import Urgency, UrgencyPart
-from tui.i18n import label, t
+from tui.i18n import label, t, tn
 
 # Shared words shown after a proposal: enough to recognise the problem, short enough for a line.
 WORDS_SHOWN = 4
+
+
+# Each reason by its key in the store (store.desk.urgency), with the days or times it counts.
+REASONS: dict[str, Callable[[int], str]] = {
+    "overdue": lambda n: t("urgency.overdue", amount=n),
+    "due_soon": lambda n: t("urgency.due_soon", amount=n),
+    "repeat": lambda n: tn("urgency.repeat", n),
+    "vulnerable": lambda n: t("urgency.vulnerable", amount=n),
+    "resupervision": lambda n: t("urgency.resupervision", amount=n),
+    "came_before": lambda n: t("urgency.came_before", amount=n),
+    "waiting": lambda n: t("urgency.waiting", amount=n),
+}
 
 
 def part_text(part: UrgencyPart) -> str:
@@ -20,14 +34,15 @@ def part_text(part: UrgencyPart) -> str:
     if part.key.startswith("kind."):
         name = label(VisitKind(part.key.removeprefix("kind.")))
     else:
-        name = t(f"urgency.{part.key}", amount=part.amount)
+        reason = REASONS.get(part.key)
+        name = part.key if reason is None else reason(part.amount)
     return f"{name} +{part.points}"
 
 
 def urgency_text(urgency: Urgency) -> Text:
     """The score and its breakdown on one line."""
     out = Text(t("urgency.score", score=urgency.score), style="bold")
-    out.append("：")
+    out.append(t("text.colon"))
     if not urgency.parts:
         out.append(t("urgency.none"), style="dim")
         return out
@@ -45,6 +60,6 @@ def likeness_text(likeness: Likeness, own: bool = False) -> str:
     if likeness.same_category:
         reasons.append(t("triage.reason_category"))
     if likeness.shared_words:
-        words = "、".join(likeness.shared_words[:WORDS_SHOWN])
+        words = t("text.list").join(likeness.shared_words[:WORDS_SHOWN])
         reasons.append(t("triage.reason_words", words=words))
     return " · ".join(reasons)

@@ -34,7 +34,7 @@ from store.trust.backup import (
     restore_database,
 )
 from store.trust.check import check_database
-from tui.i18n import CATALOGUE
+from tui.i18n import catalogue
 
 VILLAGE = "青石村"
 CATEGORY = "道路交通"
@@ -144,7 +144,7 @@ def test_backup_refuses_the_live_database(station_path: Path) -> None:
     for target in (station_path, station_path.parent / "." / station_path.name):
         with pytest.raises(BackupOntoLive) as caught:
             backup_database(source=station_path, target=target)
-        assert caught.value.key in CATALOGUE
+        assert caught.value.key in catalogue("zh")
     with pytest.raises(BackupOntoLive):
         backup_database(source=station_path, target=Path(f"{station_path}-wal"))
     assert _digest(station_path) == before
@@ -272,7 +272,7 @@ def test_restore_refuses_a_bad_backup(
     before = _digest(station_path)
     with pytest.raises(error) as caught:
         restore_database(backup=bad, target=station_path)
-    assert caught.value.key in CATALOGUE  # type: ignore[attr-defined]
+    assert caught.value.key in catalogue("zh")  # type: ignore[attr-defined]
     assert "王阿姨" not in str(caught.value)
     assert _digest(station_path) == before
     assert not list(station_path.parent.glob("*before-restore*"))

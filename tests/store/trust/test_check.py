@@ -14,7 +14,7 @@ from store.db import make_engine, sqlite_url
 from store.desk.issues import IssueRow
 from store.desk.visits import VisitRow
 from store.trust.check import CheckReport, check_database
-from tui.i18n import CATALOGUE, set_language, t
+from tui.i18n import catalogue, set_language, t
 
 # What a resident said and who they are: none of it may reach a report.
 # Every test that uses `store` runs on SQLite and on PostgreSQL (tests/conftest.py).
@@ -44,7 +44,7 @@ def _assert_private(report: CheckReport) -> None:
         shown += [t(f.key, **f.params) for f in report.findings]
     set_language("zh")
     for finding in report.findings:
-        assert finding.key in CATALOGUE
+        assert finding.key in catalogue("zh")
     for text in shown:
         for secret in (WORDS, NAME, PHONE, WORDS[:6]):
             assert secret not in text

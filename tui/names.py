@@ -1,0 +1,158 @@
+"""The store's names for its records, fields and kinds, in the interface language.
+
+Each key is spelled out, so that extraction finds it (`make catalogue`); a name the catalogue
+does not know shows as itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tui.i18n import shown, t, tn
+
+# Kinds of record (tables), for the sync screen's conflicts and the audit trail.
+TABLES: dict[str, str] = {
+    "issue": t("sync.table.issue"),
+    "visit": t("sync.table.visit"),
+    "progress": t("sync.table.progress"),
+    "evaluation": t("sync.table.evaluation"),
+    "constituent": t("sync.table.constituent"),
+    "deputy": t("sync.table.deputy"),
+    "shift": t("sync.table.shift"),
+    "village": t("sync.table.village"),
+    "unit": t("sync.table.unit"),
+    "category": t("sync.table.category"),
+    "setting": t("sync.table.setting"),
+    "micro_project": t("sync.table.micro_project"),
+    "milestone": t("sync.table.milestone"),
+    "leader_visit": t("sync.table.leader_visit"),
+    "calendar_day": t("sync.table.calendar_day"),
+    "station": t("sync.table.station"),
+    "device": t("sync.table.device"),
+}
+
+# Fields, as the sync screen names them.
+FIELDS: dict[str, str] = {
+    "title": t("sync.field.title"),
+    "tier": t("sync.field.tier"),
+    "unit_id": t("sync.field.unit_id"),
+    "status": t("sync.field.status"),
+    "lead_deputy_id": t("sync.field.lead_deputy_id"),
+    "deputy_id": t("sync.field.deputy_id"),
+    "category_id": t("sync.field.category_id"),
+    "village_id": t("sync.field.village_id"),
+    "due_on": t("sync.field.due_on"),
+    "name": t("sync.field.name"),
+    "phone": t("sync.field.phone"),
+    "id_number": t("sync.field.id_number"),
+    "group_name": t("sync.field.group_name"),
+    "vulnerable": t("sync.field.vulnerable"),
+    "consent_forward": t("sync.field.consent_forward"),
+    "text": t("sync.field.text"),
+    "summary": t("sync.field.summary"),
+    "note": t("sync.field.note"),
+    "channel": t("sync.field.channel"),
+    "kind": t("sync.field.kind"),
+    "issue_id": t("sync.field.issue_id"),
+    "resolution": t("sync.field.resolution"),
+    "satisfaction": t("sync.field.satisfaction"),
+    "handover_note": t("sync.field.handover_note"),
+    "value": t("sync.field.value"),
+    "deleted_at": t("sync.field.deleted_at"),
+}
+
+# Fields the sync screen does not name, for the audit trail.
+AUDIT_FIELDS: dict[str, str] = {
+    "at": t("audit.field.at"),
+    "received_at": t("audit.field.received_at"),
+    "opened_on": t("audit.field.opened_on"),
+    "warn_on": t("audit.field.warn_on"),
+    "window_days": t("audit.field.window_days"),
+    "closed_on": t("audit.field.closed_on"),
+    "closed_within_window": t("audit.field.closed_within_window"),
+    "evaluated_at": t("audit.field.evaluated_at"),
+    "resupervision": t("audit.field.resupervision"),
+    "reopen_count": t("audit.field.reopen_count"),
+    "visit_count": t("audit.field.visit_count"),
+    "repeat_count": t("audit.field.repeat_count"),
+    "is_repeat": t("audit.field.is_repeat"),
+    "constituent_id": t("audit.field.constituent_id"),
+    "status_before": t("audit.field.status_before"),
+    "status_after": t("audit.field.status_after"),
+    "duty_date": t("audit.field.duty_date"),
+    "handed_over_at": t("audit.field.handed_over_at"),
+    "acknowledged_at": t("audit.field.acknowledged_at"),
+    "acknowledged_by": t("audit.field.acknowledged_by"),
+    "active": t("audit.field.active"),
+    "level": t("audit.field.level"),
+    "position": t("audit.field.position"),
+    "action": t("audit.field.action"),
+    "table_name": t("audit.field.table_name"),
+    "row_id": t("audit.field.row_id"),
+    "score": t("audit.field.score"),
+    "pin_hash": t("audit.field.pin_hash"),
+}
+
+# Devices: the station's own, a laptop, a county hub.
+DEVICE_KINDS: dict[str, str] = {
+    "station": t("sync.device_kind.station"),
+    "laptop": t("sync.device_kind.laptop"),
+    "hub": t("sync.device_kind.hub"),
+}
+
+# What a change did to its record.
+OPS: dict[str, str] = {
+    "insert": t("audit.op.insert"),
+    "update": t("audit.op.update"),
+    "delete": t("audit.op.delete"),
+}
+
+# What an access event was.
+ACTIONS: dict[str, str] = {
+    "reveal_phone": t("audit.action.reveal_phone"),
+    "export_revealed": t("audit.action.export_revealed"),
+}
+
+# How many records of a kind an import brought, the most telling kinds first (the rest are
+# counted together: `others`).
+KINDS: dict[str, Callable[[int], str]] = {
+    "visit": lambda n: tn("sync.kind.visit", n),
+    "issue": lambda n: tn("sync.kind.issue", n),
+    "progress": lambda n: tn("sync.kind.progress", n),
+    "evaluation": lambda n: tn("sync.kind.evaluation", n),
+    "constituent": lambda n: tn("sync.kind.constituent", n),
+    "shift": lambda n: tn("sync.kind.shift", n),
+    "deputy": lambda n: tn("sync.kind.deputy", n),
+    "device": lambda n: tn("sync.kind.device", n),
+    "conflict_resolution": lambda n: tn("sync.kind.conflict_resolution", n),
+}
+
+
+def others(count: int) -> str:
+    return tn("sync.kind.other", count)
+
+
+def name_in(names: dict[str, str], name: str) -> str:
+    """`name`'s entry in `names` in the current language, else `name` itself."""
+    text = names.get(name)
+    return name if text is None else shown(text)
+
+
+def table_name(table: str) -> str:
+    return name_in(TABLES, table)
+
+
+def field_name(field: str) -> str:
+    return name_in(FIELDS, field)
+
+
+def audit_field_name(field: str) -> str:
+    """A field's name in the audit trail: its own words first, then the sync screen's."""
+    return name_in(AUDIT_FIELDS, field) if field in AUDIT_FIELDS else field_name(field)
+
+
+def device_kind_name(kind: str) -> str:
+    return name_in(DEVICE_KINDS, kind)
+
+
+def yes_no(value: bool) -> str:
+    return t("sync.true") if value else t("sync.false")
