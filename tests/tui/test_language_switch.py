@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from desk_helpers import descriptions, footer_keys, footer_width, press, screen_lines, settle
 from english_desk import chinese_leaks
-from screens.dialogs.help import HelpModal
 from textual.widgets import Input
 
+from screens.dialogs.help import HelpModal
 from store.changelog.changes import Actor
 from store.db import Store
 from store.duty.dashboard import start_duty
