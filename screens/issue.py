@@ -479,7 +479,8 @@ class IssueScreen(DeskScreen):
 
         def write() -> tuple[Path, Path]:
             templates, prints = print_folders()
-            with self.desk.store.read() as session:
+            # A write: the first print gives the issue its slip number, kept for ever.
+            with self.desk.store.write(self.desk.actor) as session:
                 return print_slip(
                     session=session,
                     issue_id=self.issue_id,

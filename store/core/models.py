@@ -218,6 +218,12 @@ class Issue(Record, table=True):
     resolution: str | None = Field(default=None, sa_type=String(16))
     satisfaction: str | None = Field(default=None, sa_type=String(16))
     evaluated_at: datetime | None = None
+    # The number its official slips carry (青石〔2026〕交办第 12 号): given on the first print,
+    # kept for ever (store.reports.slips). A laptop's numbers carry its mark (第 K7-3 号), so
+    # that two devices numbering offline never give one number twice.
+    slip_year: int | None = None
+    slip_mark: str | None = Field(default=None, max_length=8)
+    slip_seq: int | None = None
 
 
 class Visit(Record, table=True):

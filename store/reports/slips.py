@@ -19,9 +19,11 @@ language."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
@@ -30,18 +32,22 @@ from html import escape
 from pathlib import Path
 from string import Template
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from store.changelog.changes import write_context
 from store.core.clock import to_local
 from store.core.errors import N_, IssueNotFound, StoreError
 from store.core.models import (
     Channel,
     Constituent,
     Deputy,
+    Device,
+    DeviceKind,
     Evaluation,
     Issue,
     IssueStatus,
+    LocalMeta,
     Progress,
     Resolution,
     Satisfaction,
@@ -293,39 +299,45 @@ def number_prefix(township: str, station: str) -> str:
     return township or station[:2]
 
 
-def issue_sequence(*, session: Session, issue: Issue) -> int:
-    """The issue's place among the issues opened in its year (1 for the first), in the order
-    they were opened: the same number every time a slip of it is printed. Deleted issues keep
-    their places, so a deletion never renumbers slips already sent."""
-    year_start = date(issue.opened_on.year, 1, 1)
-    assert issue.created_at is not None
-    earlier = session.exec(
-        select(func.count())
-        .select_from(Issue)
-        .where(
-            col(Issue.opened_on) >= year_start,
-            or_(
-                col(Issue.opened_on) < issue.opened_on,
-                and_(
-                    col(Issue.opened_on) == issue.opened_on,
-                    or_(
-                        col(Issue.created_at) < issue.created_at,
-                        and_(col(Issue.created_at) == issue.created_at, col(Issue.id) < issue.id),
-                    ),
-                ),
-            ),
+def device_mark(session: Session) -> str:
+    """What this device's slip numbers carry: nothing on the station's own device; on a laptop,
+    two characters from its device id (K7), so that numbers given offline on two devices never
+    meet. A device put back in time goes on under a new id (store.sync.identity), so with a new
+    mark: it cannot give again a number it gave before the rewind."""
+    device_id = session.exec(
+        select(LocalMeta.value).where(col(LocalMeta.key) == "device_id")
+    ).first()
+    device = session.get(Device, device_id) if device_id else None
+    if device is None or device.kind == DeviceKind.station:
+        return ""
+    code = base64.b32encode(uuid.UUID(device.id).bytes).decode()
+    return code[:2]
+
+
+def ensure_slip_number(*, session: Session, issue: Issue) -> None:
+    """Give the issue its slip number if it has none: the next of this device's sequence in the
+    year the issue was opened. Kept for ever (a logged, synced update), so printing again, or an
+    older issue arriving later by sync or import, never renumbers a slip already sent."""
+    if issue.slip_seq is not None:
+        return
+    write_context(session)  # raises on a read-only session: a number is given once, written
+    year, mark = issue.opened_on.year, device_mark(session)
+    last = session.exec(
+        select(func.max(Issue.slip_seq)).where(
+            col(Issue.slip_year) == year, col(Issue.slip_mark) == mark
         )
     ).one()
-    return int(earlier) + 1
+    issue.slip_year, issue.slip_mark, issue.slip_seq = year, mark, int(last or 0) + 1
+    session.flush()
 
 
 def slip_number(*, session: Session, issue: Issue, kind: SlipKind) -> str:
-    """`青石〔2026〕交办第 12 号`: the station's prefix, the year the issue was opened, the kind of
-    slip and the issue's sequence in that year."""
+    """`青石〔2026〕交办第 12 号` (`第 K7-3 号` from a laptop): the station's prefix, the year the
+    issue was opened, the kind of slip and the issue's number in that year."""
     station = session.exec(select(Station).where(live(Station))).first()
     prefix = number_prefix(station.township if station else "", station.name if station else "")
-    seq = issue_sequence(session=session, issue=issue)
-    return f"{prefix}〔{issue.opened_on.year}〕{NUMBER_WORD[kind]}第 {seq} 号"
+    mark = f"{issue.slip_mark}-" if issue.slip_mark else ""
+    return f"{prefix}〔{issue.slip_year}〕{NUMBER_WORD[kind]}第 {mark}{issue.slip_seq} 号"
 
 
 def _words(session: Session, issue_id: str) -> tuple[Words, ...]:
@@ -381,6 +393,7 @@ def load_slip(
     overdue = (today - issue.due_on).days if open_ and issue.due_on < today else 0
     if kind == SlipKind.reminder and overdue <= 0:
         raise IssueNotOverdue()
+    ensure_slip_number(session=session, issue=issue)
     station = session.exec(select(Station.name).where(live(Station))).first()
     words = _words(session, issue_id)
     title = issue.title

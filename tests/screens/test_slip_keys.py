@@ -38,7 +38,8 @@ async def test_assignment_slip_and_reminder_from_an_issue(
 
         await press(pilot, "a")
         written = sorted(p.name for p in prints.iterdir())
-        assert written == ["交办单-青石〔2026〕交办第2号.html", "交办单-青石〔2026〕交办第2号.md"]
+        # The first slip printed takes the year's first number (kept for ever).
+        assert written == ["交办单-青石〔2026〕交办第1号.html", "交办单-青石〔2026〕交办第1号.md"]
         assert any(str(prints) in note for note in notes(desk))
         html = (prints / written[0]).read_text(encoding="utf-8")
         assert "&lt;script&gt;" in html and "[red]坏[/]" in html and "139****5678" in html
@@ -49,7 +50,7 @@ async def test_assignment_slip_and_reminder_from_an_issue(
         await settle(pilot)
         assert desk.screen.check_action("print_slip", ("reminder",)) is True
         await press(pilot, "e")
-        reminder = prints / "催办通知书-青石〔2026〕催办第1号.md"
+        reminder = prints / "催办通知书-青石〔2026〕催办第2号.md"
         assert "已超期 5 天" in reminder.read_text(encoding="utf-8")
 
 

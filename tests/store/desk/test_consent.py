@@ -59,7 +59,8 @@ def test_consent_is_stored_per_visit_and_never_assumed(
 
 
 def _slip(store: Store, issue_id: str, kind: SlipKind, tmp: Path, **kw: object) -> list[str]:
-    with store.read() as session:
+    # A write: the first print gives the issue its slip number (store.reports.slips).
+    with store.write(load_station(store).actor()) as session:
         paths = print_slip(
             session=session,
             issue_id=issue_id,

@@ -22,13 +22,15 @@ from store.db import Store
 from store.desk.issues import IssueRow, link_visit
 from store.desk.visits import VisitRow, get_visit, list_issue_visits, set_consent
 from store.reports.slips import NOT_CONSENTED, SlipKind, print_slip
+from store.station import load_station
 from store.trust.audit import list_audit
 
 TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _slip(store: Store, issue_id: str, tmp: Path) -> str:
-    with store.read() as session:
+    # A write: the first print gives the issue its slip number (store.reports.slips).
+    with store.write(load_station(store).actor()) as session:
         md, _html = print_slip(
             session=session,
             issue_id=issue_id,

@@ -4,16 +4,18 @@ issue."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import select
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
-from store.core.models import EvaluationCreate, Resolution, Satisfaction
+from store.core.models import EvaluationCreate, Issue, Resolution, Satisfaction, Tier
 from store.db import Store
 from store.desk.issues import IssueRow, close_issue
 from store.reports.slips import (
@@ -25,6 +27,7 @@ from store.reports.slips import (
     print_slip,
     scrub,
 )
+from store.station import load_station
 
 TZ = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 11, 24)
@@ -35,7 +38,8 @@ HOSTILE = (
 
 
 def _print(store: Store, issue_id: str, kind: SlipKind, tmp: Path, **kw: object) -> tuple[str, str]:
-    with store.read() as session:
+    # A write: the first print gives the issue its slip number (store.reports.slips).
+    with store.write(load_station(store).actor()) as session:
         md, html = print_slip(
             session=session,
             issue_id=issue_id,
@@ -102,22 +106,45 @@ def test_the_stations_edited_template_wins(
     assert "专用交办单" in (templates / "assignment.md").read_text(encoding="utf-8")
 
 
-def test_numbers_follow_the_order_issues_were_opened(
-    store: Store, clock: FrozenClock, make_issue: Callable[..., IssueRow]
+def test_a_number_is_given_on_first_print_and_kept(
+    store: Store, clock: FrozenClock, make_issue: Callable[..., IssueRow], tmp_path: Path
 ) -> None:
+    """Issue 16: numbers were counted again from the issue's rank at every print, so 第1932号
+    became 第1933号 when an older issue arrived by sync or import. Now the first print gives the
+    next number, kept for ever; printing again reuses it."""
     first = make_issue(text="一")
     clock.advance(timedelta(minutes=5))
     second = make_issue(text="二")
-    with store.read() as session:
-        numbers = [
-            load_slip(session=session, issue_id=i.id, kind=SlipKind.assignment, today=TODAY).number
-            for i in (second, first, second)
-        ]
+    numbers = [
+        re.findall(
+            r"青石〔2026〕交办第 \S+ 号", _print(store, i.id, SlipKind.assignment, tmp_path)[0]
+        )[0]
+        for i in (second, first, second)
+    ]
     assert numbers == [
-        "青石〔2026〕交办第 2 号",
         "青石〔2026〕交办第 1 号",
         "青石〔2026〕交办第 2 号",
+        "青石〔2026〕交办第 1 号",
     ]
+
+
+def test_an_older_issue_arriving_later_renumbers_nothing(
+    store: Store, clock: FrozenClock, make_issue: Callable[..., IssueRow], tmp_path: Path
+) -> None:
+    printed = make_issue(text="先到的事")
+    md, _ = _print(store, printed.id, SlipKind.assignment, tmp_path)
+    assert "交办第 1 号" in md
+    # An issue opened earlier arrives (as by sync or import): opened a day before.
+    clock.advance(timedelta(days=-1))
+    older = make_issue(text="更早的事")
+    clock.advance(timedelta(days=1))
+    assert "交办第 1 号" in _print(store, printed.id, SlipKind.assignment, tmp_path)[0]
+    assert (
+        "交办第 2 号"
+        in _print(
+            store, older.id, SlipKind.reminder, tmp_path, today=older.due_on + timedelta(days=3)
+        )[0]
+    )
 
 
 def test_reminder_only_for_an_overdue_issue(
@@ -178,3 +205,68 @@ def test_scrub_and_escape() -> None:
     assert scrub("号码12313812341234") == "号码12313812341234"  # not a phone: part of a longer run
     assert scrub("证 11010519491231002X 号") == "证 〔证件号码已略〕 号"
     assert md_escape("*a* [b](c) <d> #e | &f") == r"\*a\* \[b\](c) \<d\> \#e \| \&f"
+
+
+def test_a_laptop_numbers_with_its_mark_and_never_meets_the_station(tmp_path: Path) -> None:
+    from small_station import NOW, SMALL_STATION
+    from sync_helpers import close_trio, exchange, log_on, make_trio, open_trio
+
+    from store.desk.issues import open_issue
+    from store.desk.reference import list_units
+
+    devices = open_trio(
+        make_trio(tmp_path / "t", SMALL_STATION, NOW, issues=0), tmp_path / "db", NOW
+    )
+    try:
+        numbers = {}
+        for name in ("station", "laptop1"):
+            device = devices[name]
+            row = log_on(device.store, device.info, f"{name}的事")
+            with device.store.write(device.info.actor()) as session:
+                unit = next(u for u in list_units(session=session) if u.tier == Tier.township)
+                issue = open_issue(
+                    session=session, visit_id=row.id, tier=Tier.township, unit_id=unit.id
+                )
+            md, _ = _print(device.store, issue.id, SlipKind.assignment, tmp_path / name)
+            numbers[name] = re.findall(r"交办第 (\S+) 号", md)[0]
+        # Both printed their first slip offline: the station's is 1, the laptop's carries its mark.
+        assert numbers["station"] == "1"
+        mark, _, seq = numbers["laptop1"].partition("-")
+        assert len(mark) == 2 and seq == "1"
+        # After they meet, each keeps the number it printed.
+        exchange(devices["laptop1"], devices["station"], tmp_path)
+        with devices["station"].store.read() as session:
+            marks = {(i.slip_mark, i.slip_seq) for i in session.exec(select(Issue)).all()}
+        assert marks == {("", 1), (mark, 1)}
+    finally:
+        close_trio(devices)
+
+
+def test_the_upgrade_keeps_the_numbers_slips_were_printed_with(tmp_path: Path) -> None:
+    """A station upgraded from schema 0011 prints an issue's slip with the number it had before
+    (its rank in its year), then numbers new issues after them."""
+    import shutil
+
+    from small_station import NOW
+
+    from store.core.clock import FrozenClock
+    from store.station import open_store
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    path = shutil.copy(data / "station-0011.sqlite3", tmp_path / "station.db")
+    store = open_store(path, clock=FrozenClock(NOW))
+    try:
+        with store.read() as session:
+            issues = session.exec(
+                select(Issue).order_by(Issue.opened_on, Issue.created_at, Issue.id)
+            ).all()
+        by_year: dict[int, int] = {}
+        for issue in issues:
+            by_year[issue.opened_on.year] = by_year.get(issue.opened_on.year, 0) + 1
+            assert (issue.slip_year, issue.slip_mark, issue.slip_seq) == (
+                issue.opened_on.year,
+                "",
+                by_year[issue.opened_on.year],
+            )
+    finally:
+        store.dispose()
