@@ -27,8 +27,8 @@ def _laptop_with_changes(tmp: Path, empty: Path, clock):  # type: ignore[no-unty
     visits until it holds CHANGES changes the station lacks. Not timed."""
     from store.core.models import Channel, Tier, VisitCreate, VisitKind
     from store.desk.issues import open_issue
-    from store.desk.reference import list_categories, list_deputies, list_units, list_villages
     from store.desk.visits import log_visit
+    from store.reference.lists import list_categories, list_deputies, list_units, list_villages
     from store.station import load_station, open_store
     from store.sync.exchange import export_join_bundle, join_station
     from store.trust.backup import backup_to

@@ -13,8 +13,8 @@ from pathlib import Path
 def run(db: Path) -> list[str]:
     from bench.common import median_ms, report
     from store.core.models import Channel, VisitCreate, VisitKind
-    from store.desk.reference import list_categories, list_deputies, list_villages
     from store.desk.visits import log_visit
+    from store.reference.lists import list_categories, list_deputies, list_villages
     from store.station import load_station, open_store
     from store.trust.backup import backup_to
 

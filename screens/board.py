@@ -18,7 +18,7 @@ from store.core.models import Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
 from store.desk.board import BoardFilter, BoardOrder, board_counts, board_position, list_board
 from store.desk.issues import IssueRow
-from store.desk.reference import list_categories, list_units, list_villages
+from store.reference.lists import list_categories, list_units, list_villages
 from tui.i18n import label, t, tn
 from tui.messages import OpenIssue
 from tui.theme import badge, colour_style

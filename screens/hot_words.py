@@ -20,9 +20,9 @@ from screens.base.paged import PagedTableScreen
 from screens.dialogs.pick import PickItem, PickModal
 from store.core.clock import to_local
 from store.core.paging import Page
-from store.desk.reference import Choice, list_categories, list_villages
 from store.desk.visits import VisitRow
 from store.hot_words.words import RisingWord, rising_words, word_visits
+from store.reference.lists import Choice, list_categories, list_villages
 from tui.i18n import t, tn
 from tui.messages import OpenIssue
 from tui.widgets.cells import fit

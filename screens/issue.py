@@ -27,8 +27,8 @@ from store.desk.issues import (
     close_issue,
     reopen_issue,
 )
-from store.desk.reference import Choice, list_units
 from store.desk.visits import ConsentChange, VisitRow, set_consent
+from store.reference.lists import Choice, list_units
 from store.trust.reveals import reveal_issue_phones
 from tui.i18n import label, t, tn
 from tui.messages import OpenAudit, OpenProject

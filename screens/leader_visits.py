@@ -20,7 +20,6 @@ from screens.dialogs.pick import PickItem, PickModal
 from store.core.clock import to_local
 from store.core.paging import Page
 from store.desk.issue_rows import IssueRow
-from store.desk.reference import Choice, list_deputies
 from store.projects.leader_visits import (
     LeaderVisitCreate,
     LeaderVisitDetail,
@@ -34,6 +33,7 @@ from store.projects.leader_visits import (
     log_leader_visit,
     unlink_issue,
 )
+from store.reference.lists import Choice, list_deputies
 from tui.i18n import label, t, tn
 from tui.messages import OpenIssue, Place
 from tui.theme import badge

@@ -18,9 +18,9 @@ from store.core.errors import FormInvalid
 from store.core.models import Channel, VisitCreate, VisitKind
 from store.core.validation import is_valid_phone, normalise_phone
 from store.desk.forms import validate_form
-from store.desk.reference import Choice, list_categories, list_villages
 from store.desk.visits import Resident, VisitRow, find_resident, log_visit
 from store.hot_words.words import warm_segmenter
+from store.reference.lists import Choice, list_categories, list_villages
 from tui.i18n import label, shown, t, tn
 from tui.messages import Place, VisitSaved
 

@@ -16,7 +16,6 @@ from screens.dialogs.note import NoteModal
 from screens.dialogs.pick import PickItem, PickModal
 from screens.dialogs.pin import PinModal
 from store.core.errors import FieldInvalid
-from store.desk.reference import Choice, list_deputies
 from store.duty.pins import clean_pin, has_pin, set_pin, verify_pin
 from store.duty.roster import (
     RosterDay,
@@ -26,6 +25,7 @@ from store.duty.roster import (
     list_roster,
     parse_dates,
 )
+from store.reference.lists import Choice, list_deputies
 from store.reports.stats import Period, PeriodKind
 from tui.i18n import t, tn
 from tui.messages import Open, Place

@@ -29,7 +29,7 @@ from store.core.models import (
 )
 from store.core.paging import PAGE_SIZE, Page
 from store.core.validation import mask_numbers
-from store.desk.reference import list_categories, list_deputies, list_units, list_villages
+from store.reference.lists import list_categories, list_deputies, list_units, list_villages
 from store.sync.conflicts import ConflictRow, keep_current, list_conflicts, restore_lost
 from store.sync.exchange import (
     ExportSummary,

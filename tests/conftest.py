@@ -36,8 +36,8 @@ from store.core.clock import FrozenClock
 from store.core.models import Channel, Tier, VisitCreate, VisitKind
 from store.db import Store
 from store.desk.issues import IssueRow, open_issue
-from store.desk.reference import Choice, list_categories, list_deputies, list_units, list_villages
 from store.desk.visits import VisitRow, log_visit
+from store.reference.lists import Choice, list_categories, list_deputies, list_units, list_villages
 from store.station import (
     StationInfo,
     init_station,

@@ -14,7 +14,7 @@ from tui.messages import DeputyChanged
 if TYPE_CHECKING:
     from textual.app import App
 
-    from store.desk.reference import Choice
+    from store.reference.lists import Choice
     from tui.desk import Desk
 
 
@@ -37,8 +37,8 @@ class DutySeat:
         )
 
     def _find_deputy(self, ask: bool) -> None:
-        from store.desk.reference import list_deputies
         from store.duty.dashboard import deputies_on_duty
+        from store.reference.lists import list_deputies
 
         with self.desk.store.read() as session:
             rostered = deputies_on_duty(session=session, day=self._today())
@@ -80,9 +80,9 @@ class DutySeat:
 
     def _set_deputy(self, deputy_id: str, pin: str | None) -> None:
         from store.core.clock import to_local
-        from store.desk.reference import list_deputies
         from store.duty.dashboard import start_duty
         from store.duty.pins import has_pin, verify_pin
+        from store.reference.lists import list_deputies
 
         store = self.desk.store
         actor = self.desk.station.actor(deputy_id)

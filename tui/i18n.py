@@ -250,6 +250,13 @@ def import_summary_lines(summary: Any) -> list[str]:
     ]
     if summary.villages_added:
         lines.append(t("ledger.villages_added", names=t("text.list").join(summary.villages_added)))
+    units = getattr(summary, "units_added", ())
+    if units:
+        named = [t("ledger.unit_with_tier", name=name, tier=label(tier)) for name, tier in units]
+        lines.append(t("ledger.units_added", names=t("text.list").join(named)))
+    deputies = getattr(summary, "deputies_added", ())
+    if deputies:
+        lines.append(t("ledger.deputies_added", names=t("text.list").join(deputies)))
     if summary.dry_run:
         lines.append(t("ledger.dry_run"))
     return lines

@@ -14,7 +14,7 @@ from textual.widgets import Button, Label, Select
 from store.core.models import IssueStatus, Tier
 from store.core.rules import PROGRESS_STATUSES
 from store.desk.board import BoardFilter
-from store.desk.reference import Choice
+from store.reference.lists import Choice
 from tui.i18n import label, t
 
 

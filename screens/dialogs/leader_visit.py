@@ -22,10 +22,10 @@ from textual.widgets import (
 from store.core.clock import from_local
 from store.core.errors import N_, FormInvalid
 from store.desk.forms import validate_form
-from store.desk.reference import Choice
 from store.projects.leader_visits import (
     LeaderVisitCreate,
 )
+from store.reference.lists import Choice
 from tui.i18n import shown, t
 
 FIELDS = ("at", "leader", "position", "topic", "note")

@@ -89,6 +89,20 @@ class Device(Record, table=True):
     kind: str = Field(default=DeviceKind.station, sa_type=String(16))
 
 
+class NameAlias(Record, table=True):
+    """A name a village, unit, category or deputy had before a rename, or the name of one merged
+    into it (store.reference.editing): a ledger written with the old name still finds the record
+    (store.reference.names)."""
+
+    __tablename__ = "name_alias"
+    __table_args__ = (Index("ix_name_alias_name", "table_name", "name"),)
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    table_name: str = Field(max_length=32)
+    row_id: str = Field(max_length=36)
+    name: str = Field(max_length=100)
+
+
 class Deputy(Record, table=True):
     station_id: str = Field(foreign_key="station.id", max_length=36, index=True)
     name: str = Field(max_length=50)
@@ -118,6 +132,8 @@ class Village(Record, table=True):
     name: str = Field(max_length=50)
     kind: str = Field(default=VillageKind.village, sa_type=String(16))
     position: int = 0
+    # A village merged into another, or no longer served: kept for its history, offered no more.
+    active: bool = True
 
 
 class Unit(Record, table=True):
@@ -604,6 +620,7 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Village,
     Unit,
     Category,
+    NameAlias,
     Constituent,
     Issue,
     Visit,

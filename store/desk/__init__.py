@@ -10,7 +10,6 @@
 - `similar`: open issues that look like the same problem
 - `board`: the three-colour board (三色榜): counts and pages
 - `follow_up`: follow-up calls (回访) for the resident's verdict
-- `reference`: the station's villages, units, categories and deputies
 - `station_scope`: which stations a database holds (one, or a county's)
 """
 
@@ -25,6 +24,5 @@ __all__ = [
     "similar",
     "board",
     "follow_up",
-    "reference",
     "station_scope",
 ]

@@ -16,9 +16,9 @@ from store.core.paging import Page
 from store.core.rows import get_live, live
 from store.desk.board import board_counts, list_overdue
 from store.desk.issue_rows import IssueRow
-from store.desk.reference import Choice
 from store.desk.visits import VisitRow, list_visits_on
 from store.duty.roster import RosterDay, next_on_duty
+from store.reference.lists import Choice
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,17 @@ from sqlmodel import Session, SQLModel, select
 from store.changelog.bulk import bulk_load
 from store.changelog.changes import Actor, bulk_insert, write_context
 from store.core.clock import today as today_of
-from store.core.models import Constituent, Evaluation, Issue, Progress, Village, Visit
+from store.core.models import (
+    Constituent,
+    Deputy,
+    Evaluation,
+    Issue,
+    Progress,
+    Tier,
+    Unit,
+    Village,
+    Visit,
+)
 from store.db import Store
 from store.desk.repeats import (
     apply_to_issue,
@@ -43,6 +53,9 @@ class ImportSummary:
     villages_added: tuple[str, ...]
     errors: tuple[RowError, ...] = ()
     dry_run: bool = False
+    # Units (name and tier) and deputies (of an earlier term) the station did not know.
+    units_added: tuple[tuple[str, Tier], ...] = ()
+    deputies_added: tuple[str, ...] = ()
 
 
 def summarise_plan(plan: ImportPlan, *, dry_run: bool = False) -> ImportSummary:
@@ -55,6 +68,8 @@ def summarise_plan(plan: ImportPlan, *, dry_run: bool = False) -> ImportSummary:
         villages_added=tuple(plan.villages_added),
         errors=tuple(plan.errors),
         dry_run=dry_run,
+        units_added=tuple(plan.units_added),
+        deputies_added=tuple(plan.deputies_added),
     )
 
 
@@ -89,6 +104,8 @@ def apply_import(
     done = 0
     tables: list[tuple[type[SQLModel], list[dict[str, Any]]]] = [
         (Village, plan.villages),
+        (Unit, plan.units),
+        (Deputy, plan.deputies),
         (Constituent, plan.constituents),
         (Issue, plan.issues),
         (Visit, plan.visits),

@@ -14,18 +14,18 @@ from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import Select
 
 from store.core.clock import from_local
-from store.core.errors import FieldInvalid
+from store.core.errors import N_, FieldInvalid
 from store.core.models import (
     Category,
     Channel,
     Constituent,
     Deputy,
+    DeputyLevel,
     Issue,
     IssueStatus,
     Resolution,
     Satisfaction,
     Tier,
-    Unit,
     Village,
     VillageKind,
     Visit,
@@ -40,6 +40,7 @@ from store.ledger.columns import BY_KEY
 from store.ledger.errors import RowError
 from store.ledger.reader import LedgerFile, LedgerRow
 from store.ledger.values import choice_names, closest, parse_consent, parse_date
+from store.reference.names import COMMITTEE_WORDS, UnitNames, load_unit_names, named_ids
 from store.station import station_info
 
 # Visit and issue ids made from their content, so the same rows imported twice are one record.
@@ -82,13 +83,18 @@ class _Row:
 class ImportPlan:
     """What an import would write, or why it cannot. Plain rows ready for `bulk_insert`.
 
-    `villages_added` are the names of villages the station does not know yet, in file order."""
+    `villages_added`, `units_added` and `deputies_added` are the names the station does not know
+    yet (a unit with its tier), in file order."""
 
     rows_read: int
     duplicates: int = 0
     errors: list[RowError] = field(default_factory=list)
     villages_added: list[str] = field(default_factory=list)
+    units_added: list[tuple[str, Tier]] = field(default_factory=list)
+    deputies_added: list[str] = field(default_factory=list)
     villages: list[dict[str, Any]] = field(default_factory=list)
+    units: list[dict[str, Any]] = field(default_factory=list)
+    deputies: list[dict[str, Any]] = field(default_factory=list)
     constituents: list[dict[str, Any]] = field(default_factory=list)
     issues: list[dict[str, Any]] = field(default_factory=list)
     visits: list[dict[str, Any]] = field(default_factory=list)
@@ -104,6 +110,8 @@ class ImportPlan:
             len(rows)
             for rows in (
                 self.villages,
+                self.units,
+                self.deputies,
                 self.constituents,
                 self.issues,
                 self.visits,
@@ -115,10 +123,60 @@ class ImportPlan:
 
 @dataclass
 class _Lookups:
+    """The station's names (store.reference.names), and the records a ledger adds: a village,
+    unit or deputy the station does not know gets an id when a row first names it, and joins
+    the plan if a row that imports uses it."""
+
+    station_id: str
     categories: dict[str, str]
-    units: dict[str, list[tuple[str, Tier]]]
+    units: UnitNames
     deputies: dict[str, str]
     villages: dict[str, str]
+    new_villages: dict[str, str] = field(default_factory=dict)
+    new_units: dict[str, tuple[str, Tier, str | None]] = field(default_factory=dict)
+    new_deputies: dict[str, str] = field(default_factory=dict)
+
+    def village_id(self, name: str) -> str:
+        found = self.villages.get(name) or self.new_villages.get(name)
+        if found is None:
+            found = self.new_villages[name] = new_id()
+        return found
+
+    def unit_for(
+        self, name: str, village: str, tier: Tier | None, *, add: bool = True
+    ) -> tuple[str, Tier] | str:
+        """The unit a row names, found or new (made only if `add`); a catalogue key when its
+        tier cannot be told (or contradicts the row's)."""
+        village_id = self.villages.get(village) or self.new_villages.get(village)
+        found = self.units.find(name, tier, village_id)
+        if found is not None:
+            return found, self.units.tier(found) or Tier.village
+        if self.units.find(name, None, village_id) is not None:
+            return N_("ledger.unit_tier")  # a unit of the station's, at another tier
+        said = self.units.tier_of(name)
+        if said is None and tier is None:
+            return N_("ledger.unit_tier_unknown")
+        if said is not None and tier is not None and said != tier:
+            return N_("ledger.unit_tier")
+        tier = said or tier
+        assert tier is not None
+        if not add:
+            return "", tier
+        village_id = self.village_id(village)
+        squeezed = "".join(name.split())
+        if squeezed in COMMITTEE_WORDS:
+            # A new village's committee, named after it as the station names its own.
+            squeezed = village + ("居委会" if village.endswith("社区") else "村委会")
+        unit_id = new_id()
+        self.units.add(unit_id, squeezed, tier, village_id if tier == Tier.village else None)
+        self.new_units[unit_id] = (squeezed, tier, village_id if tier == Tier.village else None)
+        return unit_id, tier
+
+    def deputy_id(self, name: str) -> str:
+        found = self.deputies.get(name) or self.new_deputies.get(name)
+        if found is None:
+            found = self.new_deputies[name] = new_id()
+        return found
 
 
 def visit_key(
@@ -142,7 +200,7 @@ def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportP
     """
     info = station_info(session=session)
     tz = ZoneInfo(info.timezone)
-    lookups = _lookups(session)
+    lookups = _lookups(session, info)
     plan = ImportPlan(rows_read=len(ledger.rows))
     rows: list[_Row] = []
     for raw in ledger.rows:
@@ -162,7 +220,7 @@ def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportP
         else:
             seen.add(row.key)
             new_rows.append(row)
-    _add_villages(session, plan, new_rows, lookups, info.id)
+    _add_reference(session, plan, new_rows, lookups, info.id)
     person_ids = _constituents(session, plan, new_rows, lookups, info.id)
     issue_of = _issues(session, plan, groups, seen, lookups, info.id, tz)
     for row in new_rows:
@@ -174,7 +232,7 @@ def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportP
                 "channel": row.channel.value,
                 "kind": row.kind.value,
                 "constituent_id": person_ids[(row.phone, row.name)],
-                "village_id": lookups.villages[row.village],
+                "village_id": lookups.village_id(row.village),
                 "category_id": row.category_id,
                 "text": row.text,
                 "summary": summarise(row.text),
@@ -192,15 +250,13 @@ def _instant(row: _Row, tz: ZoneInfo) -> datetime:
     return from_local(row.local, tz) + timedelta(microseconds=min(row.number, 59_999_999))
 
 
-def _lookups(session: Session) -> _Lookups:
-    units: dict[str, list[tuple[str, Tier]]] = {}
-    for unit in session.exec(select(Unit).where(live(Unit))).all():
-        units.setdefault(unit.name, []).append((unit.id, Tier(unit.tier)))
+def _lookups(session: Session, station: Any) -> _Lookups:
     return _Lookups(
-        categories={c.name: c.id for c in session.exec(select(Category).where(live(Category)))},
-        units=units,
-        deputies={d.name: d.id for d in session.exec(select(Deputy).where(live(Deputy)))},
-        villages={v.name: v.id for v in session.exec(select(Village).where(live(Village)))},
+        station_id=station.id,
+        categories=named_ids(session, Category),
+        units=load_unit_names(session, county=station.county, township=station.township),
+        deputies=named_ids(session, Deputy),
+        villages=named_ids(session, Village),
     )
 
 
@@ -282,23 +338,23 @@ def _check_row(
     category = cells.named("category", lookups.categories, required=True)
     kind = cells.choice("kind", _KINDS, required=True)
     tier = cells.choice("tier", _TIERS, required=False)
-    unit_name = cells.named("unit", lookups.units, required=False)
+    unit_name = " ".join(cells.get("unit").split())
     status = cells.choice("status", _STATUSES, required=False)
     satisfaction = cells.choice("satisfaction", _SATISFACTIONS, required=False)
-    deputy = cells.named("deputy", lookups.deputies, required=False)
+    deputy = " ".join(cells.get("deputy").split())
     consent = parse_consent(cells.get("consent"))
     if consent is None:
         cells.fail("consent", "ledger.consent")
     unit_id = None
-    if unit_name is not None:
-        matching = [(uid, t) for uid, t in lookups.units[unit_name] if tier in (None, t)]
-        if not matching:
-            cells.fail("unit", "ledger.unit_tier")
+    if unit_name and village:
+        # Only a row otherwise sound adds a unit (or a deputy): a broken row adds nothing, but
+        # is told what else is wrong with it.
+        found = lookups.unit_for(unit_name, village, tier, add=cells.ok)
+        if isinstance(found, str):
+            cells.fail("unit", found)
         else:
-            unit_id, tier = matching[0]
-    elif not cells.get("unit").strip() and any(
-        cells.get(k).strip() for k in ("tier", "status", "satisfaction")
-    ):
+            unit_id, tier = found
+    elif not unit_name and any(cells.get(k).strip() for k in ("tier", "status", "satisfaction")):
         cells.fail("unit", "ledger.unit_required")
     if satisfaction is not None and status not in (IssueStatus.closed, IssueStatus.supervising):
         cells.fail("satisfaction", "ledger.satisfaction_open")
@@ -315,7 +371,7 @@ def _check_row(
         village=village,
         text=text,
         category_id=lookups.categories[category or ""],
-        deputy_id=lookups.deputies[deputy] if deputy else None,
+        deputy_id=lookups.deputy_id(deputy) if deputy else None,
         tier=tier if unit_id else None,
         unit_id=unit_id,
         status=status,
@@ -387,27 +443,61 @@ def _existing_ids(session: Session, model: Any, ids: list[str]) -> set[str]:
     return found
 
 
-def _add_villages(
+def _add_reference(
     session: Session, plan: ImportPlan, rows: list[_Row], lookups: _Lookups, station_id: str
 ) -> None:
+    """The villages, units and deputies the station does not know yet that the imported rows
+    name, in file order (units of a new village after it)."""
     position = session.exec(select(func.max(Village.position))).one() or 0
+    used_units = {row.unit_id for row in rows}
+    used_deputies = {row.deputy_id for row in rows}
     for row in rows:
-        if row.village in lookups.villages:
-            continue
-        position += 1
-        village_id = new_id()
-        lookups.villages[row.village] = village_id
-        plan.villages_added.append(row.village)
-        kind = VillageKind.community if row.village.endswith("社区") else VillageKind.village
-        plan.villages.append(
-            {
-                "id": village_id,
-                "station_id": station_id,
-                "name": row.village,
-                "kind": kind.value,
-                "position": position,
-            }
-        )
+        if row.village not in lookups.villages:
+            village_id = lookups.village_id(row.village)
+            del lookups.new_villages[row.village]
+            position += 1
+            lookups.villages[row.village] = village_id
+            plan.villages_added.append(row.village)
+            kind = VillageKind.community if row.village.endswith("社区") else VillageKind.village
+            plan.villages.append(
+                {
+                    "id": village_id,
+                    "station_id": station_id,
+                    "name": row.village,
+                    "kind": kind.value,
+                    "position": position,
+                    "active": True,
+                }
+            )
+        if row.unit_id in used_units and row.unit_id in lookups.new_units:
+            name, tier, unit_village = lookups.new_units.pop(row.unit_id)
+            plan.units_added.append((name, tier))
+            plan.units.append(
+                {
+                    "id": row.unit_id,
+                    "station_id": station_id,
+                    "name": name,
+                    "tier": tier.value,
+                    "village_id": unit_village,
+                    "active": True,
+                }
+            )
+        if row.deputy_id in used_deputies:
+            deputy = next((n for n, i in lookups.new_deputies.items() if i == row.deputy_id), None)
+            if deputy is not None:
+                del lookups.new_deputies[deputy]
+                plan.deputies_added.append(deputy)
+                # A deputy of an earlier term: on record, not on the roster.
+                plan.deputies.append(
+                    {
+                        "id": row.deputy_id,
+                        "station_id": station_id,
+                        "name": deputy,
+                        "level": DeputyLevel.township.value,
+                        "group_name": "",
+                        "active": False,
+                    }
+                )
 
 
 def _constituents(
@@ -435,7 +525,7 @@ def _constituents(
                 "station_id": station_id,
                 "name": row.name,
                 "phone": row.phone,
-                "village_id": lookups.villages[row.village],
+                "village_id": lookups.village_id(row.village),
                 "group_name": None,
                 "id_number": None,
             }
@@ -474,7 +564,7 @@ def _issues(
             plan.joined[issue_id] = plan.joined.get(issue_id, 0) + len(fresh)
             continue
         first = min(group, key=lambda r: (r.local, r.number))
-        village_id = lookups.villages.get(first.village) or lookups.villages[fresh[0].village]
+        village_id = lookups.village_id(first.village)
         _new_issue(plan, group, fresh, issue_id, station_id, village_id, settings, tz)
     return issue_of
 

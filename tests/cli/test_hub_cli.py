@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from store.core.clock import FrozenClock
 from store.core.errors import SyncRefused
 from store.core.models import Channel, VisitCreate, VisitKind
-from store.desk.reference import list_categories, list_villages
 from store.desk.visits import log_visit
+from store.reference.lists import list_categories, list_villages
 from store.station import StationIn, init_station, load_station, open_store
 from tui.cli import cli
 from tui.i18n import set_language

@@ -26,8 +26,8 @@ from store.core.clock import FrozenClock
 from store.core.errors import SyncRefused
 from store.core.models import ChangeLog, Channel, SyncPeer, Visit, VisitCreate, VisitKind
 from store.db import Store
-from store.desk.reference import list_categories, list_villages
 from store.desk.visits import log_visit
+from store.reference.lists import list_categories, list_villages
 from store.station import init_station, load_station, open_store
 from store.sync.bundle import MAGIC, open_bundle, read_header
 from store.sync.exchange import export_bundle, export_join_bundle, import_bundle, join_station

@@ -27,8 +27,8 @@ from store.core.models import (
 )
 from store.db import Store
 from store.desk.issues import add_progress, close_issue, link_visit, open_issue
-from store.desk.reference import list_categories, list_units, list_villages
 from store.desk.visits import log_visit
+from store.reference.lists import list_categories, list_units, list_villages
 
 HEADER = ["日期", "渠道", "姓名", "电话", "村社", "内容", "分类", "类型"]
 FULL_HEADER = [*HEADER, "层级", "责任单位", "状态", "满意度", "代表", "事项"]

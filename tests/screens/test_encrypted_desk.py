@@ -16,7 +16,7 @@ from screens.dialogs.pick import PickModal
 from screens.log_visit import LogVisitScreen
 from store.core.clock import FrozenClock
 from store.core.files import is_encrypted_file
-from store.desk.reference import list_categories, list_villages
+from store.reference.lists import list_categories, list_villages
 from store.station import init_station
 from tui.app import make_app_at
 from tui.i18n import t

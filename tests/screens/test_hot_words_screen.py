@@ -106,7 +106,7 @@ async def test_rising_words_first_then_window_and_scope(
 
 
 def _village_id(app: LiaisonApp, name: str) -> str:
-    from store.desk.reference import list_villages
+    from store.reference.lists import list_villages
 
     with app.desk.store.read() as session:
         return next(v.id for v in list_villages(session=session) if v.name == name)

@@ -32,7 +32,7 @@ from screens.triage import TriageScreen
 from store.core.models import Channel, Colour, Tier, VisitKind
 from store.db import Store
 from store.desk.board import BoardFilter, board_counts
-from store.desk.reference import list_categories, list_villages
+from store.reference.lists import list_categories, list_villages
 from tui.app import LiaisonApp
 from tui.i18n import t
 

@@ -334,7 +334,7 @@ def test_snapshot_after_an_import(
     from store.core.models import Channel, VisitCreate, VisitKind
 
     with laptop.read() as session:
-        from store.desk.reference import list_categories, list_villages
+        from store.reference.lists import list_categories, list_villages
 
         village = list_villages(session=session)[0].id
         category = list_categories(session=session)[0].id

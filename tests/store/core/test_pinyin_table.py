@@ -33,7 +33,7 @@ def test_registering_a_resident_leaves_pypinyin_unloaded(station_path: Path) -> 
         "import sys\n"
         "from pathlib import Path\n"
         "from store.core.models import VisitCreate\n"
-        "from store.desk.reference import list_categories, list_villages\n"
+        "from store.reference.lists import list_categories, list_villages\n"
         "from store.station import load_station, open_store\n"
         "from store.desk.visits import log_visit\n"
         "store = open_store(Path(sys.argv[1]))\n"

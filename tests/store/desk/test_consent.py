@@ -22,10 +22,10 @@ from store.core.clock import FrozenClock
 from store.core.models import Channel, Visit, VisitCreate, VisitKind
 from store.db import Store
 from store.desk.issues import IssueRow, link_visit
-from store.desk.reference import list_categories, list_villages
 from store.desk.visits import VisitRow, get_visit, log_visit
 from store.ledger import LedgerInvalid, export_ledger, import_ledger
 from store.ledger.export import HEADERS
+from store.reference.lists import list_categories, list_villages
 from store.reports.slips import NOT_CONSENTED, SlipKind, md_escape, print_slip
 from store.station import load_station, open_store
 from store.trust.backup import backup_to

@@ -212,7 +212,7 @@ def test_a_laptop_numbers_with_its_mark_and_never_meets_the_station(tmp_path: Pa
     from sync_helpers import close_trio, exchange, log_on, make_trio, open_trio
 
     from store.desk.issues import open_issue
-    from store.desk.reference import list_units
+    from store.reference.lists import list_units
 
     devices = open_trio(
         make_trio(tmp_path / "t", SMALL_STATION, NOW, issues=0), tmp_path / "db", NOW

@@ -37,8 +37,8 @@ from store.core.models import (
 )
 from store.core.models import Device as DeviceRow
 from store.desk.issues import add_progress, change_unit, close_issue
-from store.desk.reference import list_units
 from store.duty.roster import assign_shift, clear_shift
+from store.reference.lists import list_units
 from store.search.query import search_visits
 from store.station import StationIn, init_station, open_store
 from store.sync.bundle import MAGIC
@@ -284,7 +284,7 @@ def test_an_edit_concurrent_with_a_deletion_leaves_it_deleted_and_the_edit_liste
     station, laptop = trio["station"], trio["laptop1"]
     day = TODAY + timedelta(days=3)
     with station.store.read() as session:
-        from store.desk.reference import list_deputies
+        from store.reference.lists import list_deputies
 
         deputies = [d.id for d in list_deputies(session=session)]
     with station.store.write(station.info.actor()) as session:

@@ -27,7 +27,7 @@ from sync_helpers import DEVICES, Device, close_trio, ledger, log_on, make_trio,
 from store.core.models import Issue, Setting, SyncConflict, Tier
 from store.core.settings import update_setting
 from store.desk.issues import change_unit
-from store.desk.reference import list_units
+from store.reference.lists import list_units
 from store.station import load_station, open_store
 from store.sync.exchange import export_bundle, import_bundle
 from store.sync.identity import restore_as_new_device

@@ -18,8 +18,8 @@ from store.core.clock import FrozenClock
 from store.core.models import Constituent, Tier, Visit
 from store.db import Store
 from store.desk.issues import IssueRow, close_issue, open_issue
-from store.desk.reference import list_units
 from store.desk.visits import VisitRow
+from store.reference.lists import list_units
 from store.trust.check import check_database
 from store.trust.purge import plan_purge, purge_cutoff, purge_residents
 
