@@ -73,6 +73,12 @@ def _key(ctx: typer.Context, target: Path | str) -> str | None:
     return database_key(target, ctx.obj.get("db_passphrase_file"))
 
 
+def _reference_database(ctx: typer.Context) -> tuple[Path, str | None]:
+    """The database `liaison units|villages|categories|deputies` edit, and its passphrase."""
+    path = _db(ctx, None)
+    return path, _key(ctx, path)
+
+
 def _new_key(ctx: typer.Context, encrypt: bool) -> str | None:
     """With --encrypt, the passphrase to encrypt a new database with."""
     if not encrypt:
@@ -104,7 +110,12 @@ def main_options(
         set_language(lang)
     except ValueError:
         raise CliError(both("cli.bad_lang", lang=lang), 2) from None
-    ctx.obj = {"db": db, "lang": lang, "db_passphrase_file": db_passphrase_file}
+    ctx.obj = {
+        "db": db,
+        "lang": lang,
+        "db_passphrase_file": db_passphrase_file,
+        "reference_opener": _reference_database,
+    }
     if ctx.invoked_subcommand is None:
         target = _target(ctx, None)
         open_app(target, lang, key=_key(ctx, target))
@@ -438,6 +449,13 @@ def sync_pull(ctx: typer.Context, hub: HubOption, db: DbOption = None) -> None:
     target = _target(ctx, db)
     raise typer.Exit(exchange_command(target, hub, push=False, key=_key(ctx, target)))
 
+
+from tui.cli_reference import categories, deputies, units, villages  # noqa: E402
+
+cli.add_typer(units, name="units")
+cli.add_typer(villages, name="villages")
+cli.add_typer(categories, name="categories")
+cli.add_typer(deputies, name="deputies")
 
 hub_cli = typer.Typer(help=both("cli.hub"), add_completion=False, rich_markup_mode=None)
 cli.add_typer(hub_cli, name="hub")

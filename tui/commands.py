@@ -38,6 +38,7 @@ class DeskCommands(Provider):
             (t("cmd.projects"), partial(open_place, Place.projects)),
             (t("cmd.review"), partial(open_place, Place.review)),
             (t("cmd.audit"), partial(open_place, Place.audit)),
+            (t("cmd.reference"), partial(open_place, Place.reference)),
             (t("cmd.help"), app.action_help),
             # In the other language's words as well, so that it is found whichever is shown.
             (t("cmd.language"), partial(switch_language, app)),

@@ -26,6 +26,7 @@ class Place(StrEnum):
     audit = "audit"
     ledger = "ledger"
     log_visit = "log_visit"
+    reference = "reference"
 
 
 class Open(Message):

@@ -133,6 +133,12 @@ def _ledger() -> Screen[Any]:
     return LedgerScreen()
 
 
+def _reference() -> Screen[Any]:
+    from screens.reference import ReferenceScreen
+
+    return ReferenceScreen()
+
+
 def _log_visit() -> Screen[Any]:
     from screens.log_visit import LogVisitScreen
 
@@ -150,6 +156,7 @@ PLACES: dict[Place, Callable[[], Screen[Any]]] = {
     Place.audit: _audit,
     Place.ledger: _ledger,
     Place.log_visit: _log_visit,
+    Place.reference: _reference,
 }
 
 

@@ -11,7 +11,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, RadioButton, RadioSet, Select, TextArea
 
-from screens.dialogs.pick import PickItem, PickModal  # noqa: F401  (re-exported: the dialogs in one place)
 from store.core.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
 from store.core.rules import PROGRESS_STATUSES
 from tui.i18n import label, t

@@ -9,7 +9,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from screens.dialogs.pick import PickItem, PickModal  # noqa: F401  (re-exported: the dialogs in one place)
 from tui.i18n import t
 
 

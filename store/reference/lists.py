@@ -22,7 +22,9 @@ class Choice:
 
 def list_villages(*, session: Session) -> list[Choice]:
     rows = session.exec(
-        select(Village).where(live(Village)).order_by(col(Village.position), col(Village.name))
+        select(Village)
+        .where(live(Village), col(Village.active).is_(True))
+        .order_by(col(Village.position), col(Village.name))
     ).all()
     return [Choice(id=v.id, name=v.name) for v in rows]
 

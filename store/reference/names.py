@@ -117,12 +117,16 @@ def load_unit_names(session: Session, *, county: str, township: str) -> UnitName
     names = UnitNames(county=county, township=township)
     units = session.exec(select(Unit).where(live(Unit))).all()
     by_id = {u.id: u for u in units}
-    for unit in sorted(units, key=lambda u: (not u.active, u.name)):
+    # Active units first, then former names (a merged unit's name finds the unit it went
+    # into), then retired units: the first a name finds wins.
+    for unit in sorted((u for u in units if u.active), key=lambda u: u.name):
         names.add(unit.id, unit.name, Tier(unit.tier), unit.village_id)
     for name, unit_id in aliases(session, Unit).items():
         known = by_id.get(unit_id)
         if known is not None:
             names.add(known.id, name, Tier(known.tier), known.village_id)
+    for unit in sorted((u for u in units if not u.active), key=lambda u: u.name):
+        names.add(unit.id, unit.name, Tier(unit.tier), unit.village_id)
     return names
 
 

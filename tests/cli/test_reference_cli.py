@@ -1,0 +1,42 @@
+"""`liaison units|villages|categories|deputies` as a clerk runs them (issue 16, part 2), and a
+ledger of another station imported into a station made by `liaison init` (part 1), each a real
+process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shell import count, run
+
+LEDGER = Path(__file__).resolve().parents[1] / "data" / "ledgers" / "shanbei.csv"
+INIT = (
+    "init --station 山北代表联络站 --township 和平镇 --county 长兴县"
+    " --deputy 王建国 --deputy 李秀英 --village 山北村 --village 东岙村"
+).split()
+
+
+def test_a_new_station_takes_its_ledger_then_tidies_its_units(tmp_path: Path) -> None:
+    db = str(tmp_path / "shanbei.db")
+    assert run("--db", db, *INIT).returncode == 0
+    dry = run("--db", db, "import", "--dry-run", str(LEDGER))
+    assert dry.returncode == 0, dry.stderr
+    assert "新增责任单位：县交通局（县级）" in dry.stdout
+    assert "新增代表（往届，不排班）：赵德明、钱老师" in dry.stdout
+    assert count(Path(db), "visit") == 0
+    imported = run("--db", db, "import", str(LEDGER))
+    assert imported.returncode == 0, imported.stderr
+    assert count(Path(db), "visit") == 80
+
+    merged = run("--db", db, "units", "merge", "县交通局", "长兴县交通运输局")
+    assert merged.returncode == 0, merged.stderr
+    assert "已把「县交通局」并入「长兴县交通运输局」" in merged.stdout
+    renamed = run("--db", db, "units", "rename", "镇建设办", "和平镇建设办")
+    assert "曾用名：镇建设办" in renamed.stdout
+    listed = run("--db", db, "units").stdout.splitlines()
+    assert "长兴县交通运输局　县级　曾用名：县交通局" in listed
+    assert "县交通局　县级　（已停用）" in listed
+    assert run("--db", db, "check").returncode == 0
+
+    unknown = run("--db", db, "--lang", "en", "villages", "rename", "没有这个村", "新名")
+    assert unknown.returncode != 0
+    assert unknown.stderr.strip().splitlines() == ["Nothing is called 没有这个村"]
