@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -90,9 +91,15 @@ def _done(row: ReferenceRow) -> None:
     typer.echo(t("reference.saved", what=_show(row)))
 
 
+def _editing() -> ModuleType:
+    # Imported when a command runs: `liaison --help` never loads the store's models.
+    from store.reference import editing
+
+    return editing
+
+
 def _common(app: typer.Typer, kind: str, *, merges: bool) -> None:
     """rename / retire / restore (and merge) for one kind of record."""
-    from store.reference import editing
 
     @app.command("rename", help=both("cli.reference.rename"))
     def rename(
@@ -103,7 +110,9 @@ def _common(app: typer.Typer, kind: str, *, merges: bool) -> None:
         _done(
             _run(
                 ctx,
-                lambda session: editing.rename(session=session, kind=kind, record=name, name=new),
+                lambda session: _editing().rename(
+                    session=session, kind=kind, record=name, name=new
+                ),
             )
         )
 
@@ -114,7 +123,7 @@ def _common(app: typer.Typer, kind: str, *, merges: bool) -> None:
         _done(
             _run(
                 ctx,
-                lambda session: editing.set_active(
+                lambda session: _editing().set_active(
                     session=session, kind=kind, record=name, active=False
                 ),
             )
@@ -127,7 +136,7 @@ def _common(app: typer.Typer, kind: str, *, merges: bool) -> None:
         _done(
             _run(
                 ctx,
-                lambda session: editing.set_active(
+                lambda session: _editing().set_active(
                     session=session, kind=kind, record=name, active=True
                 ),
             )
@@ -143,7 +152,9 @@ def _common(app: typer.Typer, kind: str, *, merges: bool) -> None:
         ) -> None:
             moved = _run(
                 ctx,
-                lambda session: editing.merge(session=session, kind=kind, source=name, target=into),
+                lambda session: _editing().merge(
+                    session=session, kind=kind, source=name, target=into
+                ),
             )
             typer.echo(t("reference.merged", name=name, into=into, count=moved))
 

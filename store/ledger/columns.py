@@ -40,6 +40,19 @@ COLUMNS: tuple[Column, ...] = (
     # Whether the resident agreed that their name and phone go to the handling unit (同意转交,
     # issue 7). Optional: paper ledgers from before it was asked import as not given.
     Column("consent", "同意转交", "consent"),
+    # The issue's life (store.ledger.life): what the figures read, so that an exported ledger
+    # imports back to the same figures. Optional: a ledger without them is given a life.
+    Column("title", "标题", "title"),
+    Column("lead", "主办代表", "lead deputy"),
+    Column("opened", "受理日期", "accepted"),
+    Column("due", "期限", "due"),
+    Column("warn", "预警日期", "warning"),
+    Column("closed", "办结日期", "closed"),
+    Column("on_time", "按期办结", "on time"),
+    Column("resolution", "解决情况", "resolution"),
+    Column("evaluated", "评价日期", "evaluated"),
+    Column("reopened", "再监督次数", "re-supervisions"),
+    Column("evaluations", "评价记录", "evaluations"),
 )
 # Written by export for people to read; import ignores it (the colour follows from the data).
 COLOUR_HEADER = "颜色"

@@ -6,12 +6,13 @@ import csv
 import os
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -24,6 +25,7 @@ from store.core.models import (
     Evaluation,
     Issue,
     IssueStatus,
+    Resolution,
     Satisfaction,
     Tier,
     Unit,
@@ -37,6 +39,7 @@ from store.core.settings import StationSettings, load_settings
 from store.core.validation import mask_numbers, mask_phone
 from store.ledger.columns import COLOUR_HEADER, COLUMNS, is_formula_like, neutralise
 from store.ledger.errors import LedgerUnreadable
+from store.ledger.life import LIFE_KEYS, NO, YES, Judged, format_evaluations
 from store.ledger.values import CONSENT_NO, CONSENT_YES
 from store.station import station_info
 
@@ -105,6 +108,9 @@ def export_ledger(
     return written
 
 
+Lead = aliased(Deputy)
+
+
 def _query() -> Select[*tuple[Any, ...]]:
     # More columns than sqlmodel's select() types (four): its Select, typed by hand.
     query: Select[*tuple[Any, ...]] = Select(
@@ -128,6 +134,13 @@ def _query() -> Select[*tuple[Any, ...]]:
         col(Issue.due_on),
         col(Issue.warn_on),
         col(Visit.consent_forward),
+        col(Issue.title),
+        col(Lead.name),
+        col(Issue.opened_on),
+        col(Issue.closed_within_window),
+        col(Issue.resolution),
+        col(Issue.evaluated_at),
+        col(Issue.reopen_count),
     )
     return (
         query.join(Constituent, col(Constituent.id) == Visit.constituent_id)
@@ -136,9 +149,15 @@ def _query() -> Select[*tuple[Any, ...]]:
         .outerjoin(Deputy, col(Deputy.id) == Visit.deputy_id)
         .outerjoin(Issue, and_(col(Issue.id) == Visit.issue_id, live(Issue)))
         .outerjoin(Unit, col(Unit.id) == Issue.unit_id)
+        .outerjoin(Lead, col(Lead.id) == Issue.lead_deputy_id)
         .where(live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
     )
+
+
+# A cell as written: text, a count, a day or a station-local time (Excel dates in .xlsx).
+Value = str | int | date | datetime
+Row = tuple[list[Value], Colour | None]
 
 
 def _ledger_rows(
@@ -148,11 +167,11 @@ def _ledger_rows(
     reveal: bool,
     total: int,
     progress: Callable[[int, int], None] | None,
-) -> Iterator[tuple[list[str], Colour | None]]:
+) -> Iterator[Row]:
     """The ledger's rows, a page of SQL at a time (keyset paging on received time and id)."""
     tz = ZoneInfo(station_info(session=session).timezone)
     settings = load_settings(session=session)
-    verdicts: dict[str, str | None] = {}
+    histories: dict[str, list[Judged]] = {}
     last: tuple[datetime, str] | None = None
     done = 0
     while True:
@@ -167,9 +186,9 @@ def _ledger_rows(
         page = session.exec(query.limit(PAGE)).all()
         if not page:
             break
-        _load_verdicts(session, page, verdicts)
+        _load_histories(session, page, histories, tz)
         for found in page:
-            yield _row(found, tz, today, settings, reveal, verdicts)
+            yield _row(found, tz, today, settings, reveal, histories)
         last = (page[-1][1], page[-1][0])
         done += len(page)
         if progress is not None:
@@ -178,22 +197,37 @@ def _ledger_rows(
             break
 
 
-def _load_verdicts(session: Session, page: Sequence[Any], verdicts: dict[str, str | None]) -> None:
-    """The last verdict on each issue under re-supervision: the issue keeps none of its own
-    once reopened, and the ledger shows why it was reopened (督事 with 不满意)."""
-    wanted = sorted(
-        {r[10] for r in page if r[10] and r[15] and not r[14] and r[10] not in verdicts}
-    )
+def _load_histories(
+    session: Session, page: Sequence[Any], histories: dict[str, list[Judged]], tz: tzinfo
+) -> None:
+    """Each issue's evaluations, oldest first, for the issues of a page not loaded yet."""
+    wanted = sorted({r[10] for r in page if r[10] and r[10] not in histories})
     if not wanted:
         return
     for issue_id in wanted:
-        verdicts[issue_id] = None
-    for issue_id, satisfaction in session.exec(
-        select(Evaluation.issue_id, Evaluation.satisfaction)
+        histories[issue_id] = []
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    columns: Select[str, datetime, str, str, str | None] = Select(
+        col(Evaluation.issue_id),
+        col(Evaluation.at),
+        col(Evaluation.resolution),
+        col(Evaluation.satisfaction),
+        col(Deputy.name),
+    )
+    for issue_id, at, resolution, satisfaction, deputy in session.exec(
+        columns.outerjoin(Deputy, col(Deputy.id) == Evaluation.deputy_id)
         .where(col(Evaluation.issue_id).in_(wanted), live(Evaluation))
         .order_by(col(Evaluation.at), col(Evaluation.id))
     ).all():
-        verdicts[issue_id] = satisfaction
+        histories[issue_id].append(
+            Judged(_local(at, tz), Resolution(resolution), Satisfaction(satisfaction), deputy)
+        )
+
+
+def _local(instant: datetime, tz: tzinfo) -> datetime:
+    """A stored instant as the station's wall clock, to the minute (what a ledger keeps)."""
+    aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+    return aware.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _row(
@@ -202,8 +236,8 @@ def _row(
     today: date,
     settings: StationSettings,
     reveal: bool,
-    verdicts: dict[str, str | None],
-) -> tuple[list[str], Colour | None]:
+    histories: dict[str, list[Judged]],
+) -> Row:
     (
         _visit_id,
         received_at,
@@ -225,12 +259,18 @@ def _row(
         due_on,
         warn_on,
         consent,
+        title,
+        lead,
+        opened_on,
+        on_time,
+        resolution,
+        evaluated_at,
+        reopen_count,
     ) = found
     # 同意转交 is a fact of the visit, written for untriaged visits too.
     consented = CONSENT_YES[0] if consent else CONSENT_NO[0]
-    instant = received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC)
-    cells = [
-        instant.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+    cells: list[Value] = [
+        _local(received_at, tz),
         Channel(channel).zh,
         name,
         phone if reveal else mask_phone(phone),
@@ -242,7 +282,8 @@ def _row(
         VisitKind(kind).zh,
     ]
     if issue_id is None:
-        return [*cells, "", "", "", "", deputy or "", "", consented, ""], None
+        blank: list[Value] = [""] * len(LIFE_KEYS)
+        return [*cells, "", "", "", "", deputy or "", "", consented, *blank, ""], None
     if status == IssueStatus.closed and closed_on is not None:
         colour = closed_colour(
             today=today,
@@ -254,7 +295,10 @@ def _row(
         colour = open_colour(
             today=today, due_on=due_on, warn_on=warn_on, resupervision=bool(resupervision)
         )
-    verdict = satisfaction or (verdicts.get(issue_id) if resupervision else None)
+    history = histories.get(issue_id, [])
+    # An issue reopened for re-supervision keeps no verdict of its own: the ledger shows the
+    # one that reopened it (督事 with 不满意), its history says when.
+    verdict = satisfaction or (history[-1].satisfaction if resupervision and history else None)
     cells += [
         Tier(tier).zh,
         unit or "",
@@ -263,35 +307,64 @@ def _row(
         deputy or "",
         issue_ref(issue_id),
         consented,
+        # The title is the first visit's words, cut short: masked like them.
+        title if reveal else mask_numbers(title),
+        lead or "",
+        opened_on,
+        due_on,
+        warn_on,
+        closed_on or "",
+        "" if on_time is None else (YES[0] if on_time else NO[0]),
+        Resolution(resolution).zh if resolution else "",
+        _local(evaluated_at, tz) if evaluated_at else "",
+        reopen_count,
+        format_evaluations(history),
         f"{colour.glyph} {colour.zh}",
     ]
     return cells, colour
 
 
-def _write_csv(path: Path, rows: Iterator[tuple[list[str], Colour | None]]) -> int:
+def _text(value: Value) -> str:
+    """A cell as CSV text, in the forms the import reads."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_csv(path: Path, rows: Iterator[Row]) -> int:
     written = 0
     # UTF-8 with a BOM: Excel in China opens BOM-less CSV as GBK and garbles it.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(HEADERS)
         for cells, _colour in rows:
-            writer.writerow([neutralise(cell) for cell in cells])
+            writer.writerow([neutralise(_text(cell)) for cell in cells])
             written += 1
     return written
 
 
-def _write_xlsx(path: Path, rows: Iterator[tuple[list[str], Colour | None]]) -> int:
+# Excel's formats for the typed cells: station-local times and days, and text ("@") for the
+# phone, so that editing it never turns 13812345678 into 1.38E+10.
+_TIME_FORMAT, _DAY_FORMAT, _TEXT_FORMAT = "yyyy-mm-dd hh:mm", "yyyy-mm-dd", "@"
+_PHONE = HEADERS.index("电话")
+
+
+def _write_xlsx(path: Path, rows: Iterator[Row]) -> int:
     # openpyxl costs about 0.1 s to import; only .xlsx exports need it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("台账")
     # Widths must be set before the first row is written: fit them to the header and a first
     # page of rows, which is what a reader sees on opening the file.
-    first: list[tuple[list[str], Colour | None]] = []
+    first: list[Row] = []
     for item in rows:
         first.append(item)
         if len(first) >= PAGE:
@@ -299,11 +372,19 @@ def _write_xlsx(path: Path, rows: Iterator[tuple[list[str], Colour | None]]) -> 
     for position, header in enumerate(HEADERS, start=1):
         width = max(
             [display_width(header)]
-            + [display_width(cells[position - 1].split("\n", 1)[0]) for cells, _ in first]
+            + [display_width(_text(cells[position - 1]).split("\n", 1)[0]) for cells, _ in first]
         )
         letter = get_column_letter(position)
         sheet.column_dimensions[letter].width = min(_MAX_WIDTH, max(_MIN_WIDTH, width + 2))
     sheet.freeze_panes = "A2"
+    # Printed as a person reads it: A4 landscape, every column on one page's width (as many
+    # pages down as it takes), the header row on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
     fills = {c: PatternFill("solid", fgColor=argb) for c, argb in _FILLS.items()}
@@ -314,8 +395,19 @@ def _write_xlsx(path: Path, rows: Iterator[tuple[list[str], Colour | None]]) -> 
         cell.fill = header_fill
         return cell
 
-    def text_cell(value: str) -> Any:
-        if not is_formula_like(value):
+    def typed_cell(value: Value, position: int) -> Any:
+        if isinstance(value, datetime | date):
+            # A day is written as its midnight, shown as a day (openpyxl's types take datetimes).
+            moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+            cell = WriteOnlyCell(sheet, value=moment)
+            cell.number_format = _TIME_FORMAT if isinstance(value, datetime) else _DAY_FORMAT
+            return cell
+        if position == _PHONE:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cell.number_format = _TEXT_FORMAT
+            return cell
+        if not isinstance(value, str) or not is_formula_like(value):
             return value
         # Text, never a formula: openpyxl would store "=…" as one; the quote prefix tells
         # Excel to keep it text when the cell is edited.
@@ -327,14 +419,14 @@ def _write_xlsx(path: Path, rows: Iterator[tuple[list[str], Colour | None]]) -> 
     sheet.append([header_cell(h) for h in HEADERS])
     written = 0
 
-    def all_rows() -> Iterator[tuple[list[str], Colour | None]]:
+    def all_rows() -> Iterator[Row]:
         yield from first
         yield from rows
 
     for cells, colour in all_rows():
-        values = [text_cell(v) for v in cells]
+        values = [typed_cell(v, i) for i, v in enumerate(cells)]
         if colour is not None:
-            swatch = WriteOnlyCell(sheet, value=cells[-1])
+            swatch = WriteOnlyCell(sheet, value=str(cells[-1]))
             swatch.fill = fills[colour]
             values[-1] = swatch
         sheet.append(values)

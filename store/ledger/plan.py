@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import replace as dc_replace
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,15 @@ from store.core.settings import StationSettings, load_settings
 from store.core.validation import clean_name, clean_phone, clean_text, summarise
 from store.ledger.columns import BY_KEY
 from store.ledger.errors import RowError
+from store.ledger.life import (
+    LIFE_KEYS,
+    RESOLUTIONS,
+    Judged,
+    Life,
+    parse_count,
+    parse_evaluations,
+    parse_yes_no,
+)
 from store.ledger.reader import LedgerFile, LedgerRow
 from store.ledger.values import choice_names, closest, parse_consent, parse_date
 from store.reference.names import COMMITTEE_WORDS, UnitNames, load_unit_names, named_ids
@@ -77,6 +87,9 @@ class _Row:
     satisfaction: Satisfaction | None
     ref: str
     consent: bool = False
+    life: Life = Life()
+    # Deputies the row names besides its own 代表 (the lead, the evaluations'), resolved to ids.
+    deputy_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -345,6 +358,7 @@ def _check_row(
     consent = parse_consent(cells.get("consent"))
     if consent is None:
         cells.fail("consent", "ledger.consent")
+    life = _life(cells, today)
     unit_id = None
     if unit_name and village:
         # Only a row otherwise sound adds a unit (or a deputy): a broken row adds nothing, but
@@ -354,12 +368,19 @@ def _check_row(
             cells.fail("unit", found)
         else:
             unit_id, tier = found
-    elif not unit_name and any(cells.get(k).strip() for k in ("tier", "status", "satisfaction")):
+    elif not unit_name and any(
+        cells.get(k).strip() for k in ("tier", "status", "satisfaction", *LIFE_KEYS)
+    ):
         cells.fail("unit", "ledger.unit_required")
     if satisfaction is not None and status not in (IssueStatus.closed, IssueStatus.supervising):
         cells.fail("satisfaction", "ledger.satisfaction_open")
+    if life.closed is not None and status not in (None, IssueStatus.closed):
+        cells.fail("closed", "ledger.closed_open")
+    if life.closed is not None and life.opened is not None and life.closed < life.opened:
+        cells.fail("closed", "ledger.closed_before")
     if not cells.ok or local is None:
         return None
+    named = [life.lead or None, *(judged.deputy for judged in life.evaluations or ())]
     return _Row(
         number=raw.number,
         key=visit_key(station_id, local, phone, name, village, text),
@@ -378,6 +399,59 @@ def _check_row(
         satisfaction=satisfaction,
         ref=" ".join(ledger.cell(raw, "issue").split()),
         consent=bool(consent),
+        life=life,
+        deputy_ids=tuple(lookups.deputy_id(name) for name in named if name),
+    )
+
+
+def _life(cells: _Cells, today: date) -> Life:
+    """What a row says of its issue's life (store.ledger.life), each cell checked."""
+
+    def day(key: str) -> date | None:
+        value = cells.get(key).strip()
+        if not value:
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            cells.fail(key, "ledger.date")
+            return None
+        if key != "due" and key != "warn" and parsed.date() > today:
+            cells.fail(key, "ledger.date_future")
+            return None
+        return parsed.date()
+
+    def parsed(key: str, parse: Callable[[str], Any], rule: str) -> Any:
+        try:
+            return parse(cells.get(key))
+        except ValueError as exc:
+            cells.fail(key, rule, line=exc.args[0] if exc.args else "")
+            return None
+
+    evaluated = cells.get("evaluated").strip()
+    evaluated_at = parse_date(evaluated) if evaluated else None
+    if evaluated and evaluated_at is None:
+        cells.fail("evaluated", "ledger.date")
+    elif evaluated_at is not None and evaluated_at.date() > today:
+        cells.fail("evaluated", "ledger.date_future")
+        evaluated_at = None
+    history = parsed("evaluations", parse_evaluations, N_("ledger.evaluations"))
+    if history and any(judged.at.date() > today for judged in history):
+        cells.fail("evaluations", "ledger.date_future")
+        history = None
+    title = " ".join(cells.get("title").split())[:TITLE_MAX] or None
+    has_lead = cells.ledger.header("lead") is not None
+    return Life(
+        title=title,
+        lead=" ".join(cells.get("lead").split()) if has_lead else None,
+        opened=day("opened"),
+        due=day("due"),
+        warn=day("warn"),
+        closed=day("closed"),
+        on_time=parsed("on_time", parse_yes_no, N_("ledger.yes_no")),
+        resolution=cells.choice("resolution", RESOLUTIONS, required=False),
+        evaluated=evaluated_at,
+        reopened=parsed("reopened", parse_count, N_("ledger.count")),
+        evaluations=history,
     )
 
 
@@ -385,18 +459,23 @@ def _group(ledger: LedgerFile, rows: list[_Row], errors: list[RowError]) -> list
     """Triaged rows by issue: one issue per `事项` ref, else one per row. Rows of one issue must
     agree on its tier, unit, status and satisfaction."""
     groups: dict[str, list[_Row]] = {}
+    lives: dict[str, Life] = {}
     for row in rows:
         if row.unit_id is None:
             continue
-        group = groups.setdefault(f"ref:{row.ref}" if row.ref else f"row:{row.key}", [])
+        key = f"ref:{row.ref}" if row.ref else f"row:{row.key}"
+        group = groups.setdefault(key, [])
         first = group[0] if group else row
         state = (row.unit_id, row.status, row.satisfaction)
-        if state != (first.unit_id, first.status, first.satisfaction):
+        life = lives.get(key, row.life).merged(row.life)
+        if state != (first.unit_id, first.status, first.satisfaction) or life is None:
             column = ledger.header("issue") or BY_KEY["issue"].zh
             errors.append(RowError(row.number, column, "ledger.issue_mismatch", {}, None))
             continue
+        lives[key] = life
         group.append(row)
-    return list(groups.values())
+    # Every row of an issue carries what all its rows say of its life.
+    return [[dc_replace(row, life=lives[key]) for row in group] for key, group in groups.items()]
 
 
 def _chunks(values: list[str]) -> Iterable[list[str]]:
@@ -450,7 +529,7 @@ def _add_reference(
     name, in file order (units of a new village after it)."""
     position = session.exec(select(func.max(Village.position))).one() or 0
     used_units = {row.unit_id for row in rows}
-    used_deputies = {row.deputy_id for row in rows}
+    used_deputies = {row.deputy_id for row in rows} | {d for row in rows for d in row.deputy_ids}
     for row in rows:
         if row.village not in lookups.villages:
             village_id = lookups.village_id(row.village)
@@ -482,15 +561,18 @@ def _add_reference(
                     "active": True,
                 }
             )
-        if row.deputy_id in used_deputies:
-            deputy = next((n for n, i in lookups.new_deputies.items() if i == row.deputy_id), None)
+        for deputy_id in (row.deputy_id, *row.deputy_ids):
+            if deputy_id is None or deputy_id not in used_deputies:
+                continue
+            deputy = next((n for n, i in lookups.new_deputies.items() if i == deputy_id), None)
             if deputy is not None:
                 del lookups.new_deputies[deputy]
+                lookups.deputies[deputy] = deputy_id
                 plan.deputies_added.append(deputy)
                 # A deputy of an earlier term: on record, not on the roster.
                 plan.deputies.append(
                     {
-                        "id": row.deputy_id,
+                        "id": deputy_id,
                         "station_id": station_id,
                         "name": deputy,
                         "level": DeputyLevel.township.value,
@@ -565,7 +647,7 @@ def _issues(
             continue
         first = min(group, key=lambda r: (r.local, r.number))
         village_id = lookups.village_id(first.village)
-        _new_issue(plan, group, fresh, issue_id, station_id, village_id, settings, tz)
+        _new_issue(plan, group, fresh, issue_id, station_id, village_id, settings, tz, lookups)
     return issue_of
 
 
@@ -578,25 +660,34 @@ def _new_issue(
     village_id: str,
     settings: StationSettings,
     tz: ZoneInfo,
+    lookups: _Lookups,
 ) -> None:
     first = min(group, key=lambda r: (r.local, r.number))
     last = max(group, key=lambda r: (r.local, r.number))
     assert first.tier is not None and first.unit_id is not None
-    status = first.status or IssueStatus.received
-    opened_on = first.local.date()
+    life = first.life
+    opened_on = life.opened or first.local.date()
     window = settings.window_days[first.tier]
     due_on, warn_on = due_dates(opened_on, window, settings)
-    at = _instant(last, tz)
+    if life.due is not None:
+        # The ledger's own due date stands (its station may count windows otherwise); it turns
+        # yellow as long before it as this station's rules say, unless the ledger says when.
+        warn_on, due_on = life.due - (due_on - warn_on), life.due
+    warn_on = life.warn or warn_on
+    if life.lead is None:
+        lead = first.deputy_id
+    else:
+        lead = lookups.deputy_id(life.lead) if life.lead else None
     issue: dict[str, Any] = {
         "id": issue_id,
         "station_id": station_id,
-        "title": summarise(first.text, TITLE_MAX),
+        "title": life.title or summarise(first.text, TITLE_MAX),
         "category_id": first.category_id,
         "village_id": village_id,
         "tier": first.tier.value,
         "unit_id": first.unit_id,
-        "status": status.value,
-        "lead_deputy_id": first.deputy_id,
+        "status": (first.status or IssueStatus.received).value,
+        "lead_deputy_id": lead,
         "opened_on": opened_on,
         "window_days": window,
         "due_on": due_on,
@@ -611,17 +702,95 @@ def _new_issue(
         "evaluated_at": None,
     }
     plan.issues.append(issue)
+    if life.said():
+        _lived(plan, issue, first, last, life, tz, lookups)
+    else:
+        _inferred(plan, issue, first, last, tz)
+
+
+def _evaluation(
+    plan: ImportPlan, issue_id: str, index: int, at: datetime, judged: Judged, deputy: str | None
+) -> None:
+    suffix = "" if index == 0 else f"\x1f{index}"
+    plan.evaluations.append(
+        {
+            "id": str(uuid.uuid5(LEDGER_NAMESPACE, f"{issue_id}\x1fevaluation{suffix}")),
+            "issue_id": issue_id,
+            "at": at,
+            "resolution": judged.resolution.value,
+            "satisfaction": judged.satisfaction.value,
+            "note": "",
+            "deputy_id": deputy,
+        }
+    )
+
+
+def _lived(
+    plan: ImportPlan,
+    issue: dict[str, Any],
+    first: _Row,
+    last: _Row,
+    life: Life,
+    tz: ZoneInfo,
+    lookups: _Lookups,
+) -> None:
+    """An issue as the ledger tells its life: dates, verdict and evaluations as written, what
+    it leaves out worked out from the rest."""
+    issue_id = issue["id"]
+    status = first.status or (IssueStatus.closed if life.closed else IssueStatus.received)
+    history = life.evaluations or ()
+    if not history and first.satisfaction is not None:
+        said = life.evaluated or last.local
+        history = (Judged(said, life.resolution or Resolution.resolved, first.satisfaction),)
+    for index, judged in enumerate(history):
+        at = from_local(judged.at, tz)
+        deputy = lookups.deputy_id(judged.deputy) if judged.deputy else None
+        _evaluation(plan, issue_id, index, at, judged, deputy)
+        if evaluation_reopens(judged.resolution, judged.satisfaction):
+            _progress(plan, issue_id, at, IssueStatus.closed, IssueStatus.supervising, deputy)
+    reopened = sum(evaluation_reopens(j.resolution, j.satisfaction) for j in history)
+    reopen_count = life.reopened if life.reopened is not None else reopened
+    closed_on = (life.closed or last.local.date()) if status == IssueStatus.closed else None
+    issue.update(
+        status=status.value,
+        reopen_count=reopen_count,
+        resupervision=reopen_count > 0 and status != IssueStatus.closed,
+    )
+    if closed_on is not None:
+        on_time = life.on_time if life.on_time is not None else closed_on <= issue["due_on"]
+        issue.update(closed_on=closed_on, closed_within_window=on_time)
+        if first.satisfaction is not None:
+            latest = history[-1] if history else None
+            evaluated = life.evaluated or (latest.at if latest else last.local)
+            resolution = life.resolution or (latest.resolution if latest else Resolution.resolved)
+            issue.update(
+                resolution=resolution.value,
+                satisfaction=first.satisfaction.value,
+                evaluated_at=from_local(evaluated, tz),
+            )
+    if status != IssueStatus.received:
+        moved = _instant(last, tz)
+        if closed_on is not None:
+            moved = max(moved, from_local(datetime.combine(closed_on, time(12)), tz))
+        _progress(plan, issue_id, moved, IssueStatus.received, status, first.deputy_id)
+
+
+def _inferred(
+    plan: ImportPlan, issue: dict[str, Any], first: _Row, last: _Row, tz: ZoneInfo
+) -> None:
+    """An issue of a ledger that tells nothing of its life but its state: closed when its last
+    visit came, evaluated then (docs/rules/ledger.md)."""
+    issue_id = issue["id"]
+    status = first.status or IssueStatus.received
+    at = _instant(last, tz)
     evaluated = first.satisfaction is not None
     reached = IssueStatus.closed if evaluated else status
     if reached != IssueStatus.received:
         _progress(plan, issue_id, at, IssueStatus.received, reached, first.deputy_id)
+    issue.update(status=reached.value)
     if reached == IssueStatus.closed:
         closed_on = last.local.date()
-        issue.update(
-            status=IssueStatus.closed.value,
-            closed_on=closed_on,
-            closed_within_window=closed_on <= due_on,
-        )
+        issue.update(closed_on=closed_on, closed_within_window=closed_on <= issue["due_on"])
     if first.satisfaction is None:
         return
     # 督事 with a verdict is the state an evaluation that reopened the issue leaves behind; a
@@ -629,17 +798,8 @@ def _new_issue(
     resolution = Resolution.resolved
     if status == IssueStatus.supervising and first.satisfaction != Satisfaction.unsatisfied:
         resolution = Resolution.unresolved
-    plan.evaluations.append(
-        {
-            "id": str(uuid.uuid5(LEDGER_NAMESPACE, f"{issue_id}\x1fevaluation")),
-            "issue_id": issue_id,
-            "at": at,
-            "resolution": resolution.value,
-            "satisfaction": first.satisfaction.value,
-            "note": "",
-            "deputy_id": first.deputy_id,
-        }
-    )
+    judged = Judged(last.local, resolution, first.satisfaction)
+    _evaluation(plan, issue_id, 0, at, judged, first.deputy_id)
     issue.update(
         resolution=resolution.value, satisfaction=first.satisfaction.value, evaluated_at=at
     )

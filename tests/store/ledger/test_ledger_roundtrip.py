@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from ledger_helpers import change_count, generate_station, issue_states
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -122,13 +124,44 @@ def test_xlsx_is_styled(store: Store, actor: Actor, clock: FrozenClock, tmp_path
         export_ledger(session=session, out=out, today=today(clock), reveal=True)
     sheet = load_workbook(out).active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref.startswith("A1:P")  # 16 columns: …, 事项, 同意转交, 颜色
+    assert sheet.auto_filter.ref.startswith(f"A1:{get_column_letter(len(HEADERS))}")
     assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb.endswith("D9E1F2")
     # 内容 holds long CJK text: its column is wider than 渠道's.
     assert sheet.column_dimensions["F"].width > sheet.column_dimensions["B"].width
     coloured = [row[-1] for row in sheet.iter_rows(min_row=2) if row[-1].value]
     assert coloured and all(c.fill.fill_type == "solid" for c in coloured)
-    assert all(row[3].data_type == "s" for row in sheet.iter_rows(min_row=2))
+
+
+def test_xlsx_cells_are_what_excel_computes_with(
+    store: Store, actor: Actor, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """Seen: dates were text, phones General-formatted (Excel turns them into numbers on edit),
+    and the ledger printed as 212 portrait pages with its columns split across them."""
+    generate_station(store, actor, clock)
+    out = tmp_path / "ledger.xlsx"
+    with store.read() as session:
+        export_ledger(session=session, out=out, today=today(clock), reveal=True)
+    sheet = load_workbook(out).active
+    rows = list(sheet.iter_rows(min_row=2))
+    column = {header: i for i, header in enumerate(HEADERS)}
+    for row in rows:
+        received = row[column["日期"]]
+        assert isinstance(received.value, datetime) and received.number_format == "yyyy-mm-dd hh:mm"
+        phone = row[column["电话"]]
+        assert phone.data_type == "s" and phone.number_format == "@"
+    triaged = [row for row in rows if row[column["事项"]].value]
+    for row in triaged:
+        opened = row[column["受理日期"]]
+        assert isinstance(opened.value, datetime) and opened.number_format == "yyyy-mm-dd"
+        assert isinstance(row[column["期限"]].value, datetime)
+        assert isinstance(row[column["再监督次数"]].value, int)
+    closed = [row for row in triaged if row[column["状态"]].value == "已办结"]
+    assert closed and all(isinstance(r[column["办结日期"]].value, datetime) for r in closed)
+    assert sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$1:$1"
 
 
 def test_a_first_import_builds_indexes_once_and_leaves_them_whole(

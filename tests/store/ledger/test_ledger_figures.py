@@ -1,0 +1,150 @@
+"""Every figure survives the ledger (issue 16, part 3).
+
+Seen: a ledger exported and imported again into a fresh station with the same names kept every
+visible cell but changed the headline figures (2026Q3 两月办结率 92.2% → 97.0%, 满意率 92.1% →
+99.6%, 48 issues changed colour): the ledger had no accepted, due, closed or evaluated dates and
+no evaluation history, so the import invented them.
+
+Here the demo station (months of visits, closures on time and late, evaluations, re-supervision)
+is exported as .csv and as .xlsx and imported into a station made by `init_station` with only
+its own names (no villages; units and village committees come from the ledger), and every figure
+of docs/rules/figures.md is compared, for every month, quarter and year the station has lived,
+in the totals and every breakdown, groups by name. Leader visits (领导进站 sessions) and duty
+shifts are not in a ledger, so their figures are left out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from small_station import NOW, TODAY
+from sqlmodel import col, select
+
+from store.core.clock import FrozenClock
+from store.core.models import Deputy, DeputyLevel, Unit, Visit
+from store.db import Store
+from store.ledger import export_ledger, import_ledger
+from store.reports.deputy_record import get_deputy_record
+from store.reports.stats import (
+    Breakdown,
+    Period,
+    PeriodKind,
+    breakdown_figures,
+    colour_mix,
+    period_figures,
+    two_month_trend,
+    visits_per_week,
+)
+from store.station import DeputyIn, StationIn, init_station, load_station, open_store
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _periods(store: Store) -> list[Period]:
+    with store.read() as session:
+        first = session.exec(select(Visit.received_at).order_by(col(Visit.received_at))).first()
+    assert first is not None
+    out = []
+    for kind in PeriodKind:
+        period = Period.of(kind, first.astimezone(TZ).date())
+        while period.start <= TODAY:
+            out.append(period)
+            period = period.shift(1)
+    return out
+
+
+def figures_of(store: Store, periods: list[Period]) -> dict[str, Any]:
+    """Every figure of every period, groups keyed by name (ids differ between stations)."""
+    out: dict[str, Any] = {}
+    with store.read() as session:
+        units = dict(session.exec(select(Unit.id, Unit.name)).all())
+        deputies = session.exec(select(Deputy).order_by(col(Deputy.name))).all()
+        for period in periods:
+            code = f"{period.kind}:{period.start}"
+            totals = period_figures(session=session, period=period, today=TODAY, tz=TZ)
+            out[f"{code} totals"] = replace(
+                totals, leader_visits=0, leader_issues=0, leader_issues_closed=0
+            )
+            for breakdown in Breakdown:
+                rows = breakdown_figures(
+                    session=session, period=period, today=TODAY, tz=TZ, breakdown=breakdown
+                ).rows
+                out[f"{code} {breakdown}"] = {row.name: row.figures for row in rows}
+            out[f"{code} colours"] = colour_mix(session=session, period=period, today=TODAY)
+            out[f"{code} unit colours"] = {
+                units[unit]: mix
+                for unit, mix in colour_mix(
+                    session=session, period=period, today=TODAY, by_unit=True
+                ).items()
+            }
+            out[f"{code} trend"] = two_month_trend(session=session, period=period, today=TODAY)
+            out[f"{code} weeks"] = visits_per_week(session=session, period=period, tz=TZ)
+            records = {}
+            for deputy in deputies:
+                record = asdict(
+                    get_deputy_record(
+                        session=session, deputy_id=deputy.id, period=period, today=TODAY, tz=TZ
+                    )
+                )
+                for not_in_a_ledger in ("deputy_id", "shifts", "handovers", "leader_visits"):
+                    del record[not_in_a_ledger]
+                records[deputy.name] = record
+            out[f"{code} deputies"] = records
+    return out
+
+
+@pytest.fixture
+def empty_twin(demo_path: Path, tmp_path: Path) -> Iterator[Store]:
+    """A station with the demo station's own names only (its name, township, county and roster of
+    deputies): made by `init_station`, no villages."""
+    source = open_store(demo_path, clock=FrozenClock(NOW))
+    try:
+        info = load_station(source)
+        with source.read() as session:
+            deputies = [
+                DeputyIn(d.name, DeputyLevel(d.level), d.group_name)
+                for d in session.exec(
+                    select(Deputy).where(col(Deputy.active).is_(True)).order_by(col(Deputy.name))
+                ).all()
+            ]
+    finally:
+        source.dispose()
+    path = tmp_path / "twin.db"
+    station = StationIn(
+        name=info.name,
+        township=info.township,
+        county=info.county,
+        deputies=deputies,
+    )
+    init_station(engine_path=path, station=station, clock=FrozenClock(NOW))
+    twin = open_store(path, clock=FrozenClock(NOW))
+    yield twin
+    twin.dispose()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_every_figure_of_every_period_survives_the_ledger(
+    suffix: str, demo_path: Path, empty_twin: Store, tmp_path: Path
+) -> None:
+    demo = open_store(demo_path, clock=FrozenClock(NOW))
+    try:
+        periods = _periods(demo)
+        before = figures_of(demo, periods)
+        ledger = tmp_path / f"ledger{suffix}"
+        with demo.read() as session:
+            export_ledger(session=session, out=ledger, today=TODAY, reveal=True)
+    finally:
+        demo.dispose()
+    # The demo is not trivial: it has late closures, re-supervision and unsatisfied verdicts.
+    q3 = before[f"quarter:{date(2026, 7, 1)} totals"]
+    assert q3.closed and q3.evaluated > q3.satisfied and q3.decided > q3.done
+    summary = import_ledger(store=empty_twin, actor=load_station(empty_twin).actor(), path=ledger)
+    assert not summary.errors
+    after = figures_of(empty_twin, periods)
+    differing = [key for key in before if before[key] != after.get(key)]
+    assert differing == [], {key: (before[key], after.get(key)) for key in differing[:3]}
