@@ -78,11 +78,12 @@ class Msg(str):
 
     key: str
     params: dict[str, Any]
-    count: int | None
+    # Not `count`: that would hide str.count, and a Msg is handed on as a str.
+    counted: int | None
 
     def again(self) -> Msg:
         params = {name: shown(value) for name, value in self.params.items()}
-        return _message(self.key, self.count, params)
+        return _message(self.key, self.counted, params)
 
 
 def _message(key: str, count: int | None, params: dict[str, Any]) -> Msg:
@@ -94,7 +95,7 @@ def _message(key: str, count: int | None, params: dict[str, Any]) -> Msg:
     else:
         text = catalogue.ngettext(key, key, count).format(count=count, **params)
     msg = Msg(text)
-    msg.key, msg.count, msg.params = key, count, params
+    msg.key, msg.counted, msg.params = key, count, params
     return msg
 
 
