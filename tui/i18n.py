@@ -144,7 +144,7 @@ def label(member: StrEnum) -> str:
 
 
 # Every domain term the interface names, spelled out so that extraction finds each key.
-ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {
+ENUM_LABELS: dict[type[StrEnum], dict[str, Msg]] = {
     Tier: {
         "village": t("enum.tier.village"),
         "township": t("enum.tier.township"),
@@ -221,7 +221,7 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {
 
 def row_error_text(error: Any) -> str:
     """`第 12 行「分类」：不认识这个名称 是不是「道路交通」？` for one bad ledger cell."""
-    line = t(
+    line: str = t(
         "ledger.row_error", row=error.row, column=error.column, message=t(error.key, **error.params)
     )
     if error.suggestion:
@@ -239,7 +239,7 @@ def row_error_lines(errors: Any, shown: int) -> list[str]:
 
 def import_summary_lines(summary: Any) -> list[str]:
     """What an import did (or a dry run would do): counts, villages added, dry-run notice."""
-    lines = [
+    lines: list[str] = [
         t(
             "ledger.summary",
             rows=summary.rows_read,
