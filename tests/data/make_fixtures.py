@@ -27,8 +27,8 @@ try:
     from store.core.clock import FrozenClock
     from store.trust.migrate import HEAD_REVISION
 except ImportError:  # the flat layout, up to schema 0011
-    from store.clock import FrozenClock  # type: ignore[no-redef]
-    from store.migrate import HEAD_REVISION  # type: ignore[no-redef]
+    from store.clock import FrozenClock  # type: ignore[import-not-found, no-redef]
+    from store.migrate import HEAD_REVISION  # type: ignore[import-not-found, no-redef]
 from store.station import open_store  # noqa: E402
 from store.sync.hub import init_hub, push_to_hub  # noqa: E402
 

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ledger_helpers import change_count, generate_station, issue_states
+from ledger_helpers import change_count, first_sheet, generate_station, issue_states
 from openpyxl import load_workbook
 from sqlalchemy import func
 from sqlmodel import select
@@ -31,7 +32,7 @@ def _rows(path: Path) -> list[list[str]]:
     book = load_workbook(path)
     rows = [
         ["" if v is None else str(v) for v in row]
-        for row in book.active.iter_rows(values_only=True)
+        for row in first_sheet(book).iter_rows(values_only=True)
     ]
     return rows
 
@@ -41,7 +42,7 @@ def _without_ref(rows: list[list[str]]) -> list[list[str]]:
 
 
 @pytest.fixture
-def fresh(station_template: Path, tmp_path: Path, clock: FrozenClock):
+def fresh(station_template: Path, tmp_path: Path, clock: FrozenClock) -> Iterator[Store]:
     """A second, empty copy of the small station (same units, deputies and categories)."""
     opened = open_store(backup_to(station_template, tmp_path / "fresh.db"), clock=clock)
     yield opened
@@ -120,7 +121,7 @@ def test_xlsx_is_styled(store: Store, actor: Actor, clock: FrozenClock, tmp_path
     out = tmp_path / "ledger.xlsx"
     with store.read() as session:
         export_ledger(session=session, out=out, today=today(clock), reveal=True)
-    sheet = load_workbook(out).active
+    sheet = first_sheet(load_workbook(out))
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:P")  # 16 columns: …, 事项, 同意转交, 颜色
     assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb.endswith("D9E1F2")
