@@ -10,6 +10,7 @@ import argparse
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 
 def run(db: Path, label: str) -> list[str]:
@@ -55,6 +56,7 @@ def run(db: Path, label: str) -> list[str]:
                     return session.execute(COUNT, {"a": start, "b": stop}).scalar()
 
                 floor_ms = median_ms(floor)
+                kwargs: dict[str, Any]
                 for scope, kwargs in (
                     ("", {}),
                     (", a village", {"village_id": village}),

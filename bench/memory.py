@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +104,7 @@ asyncio.run(main())
 )
 
 
-def _child(code: str, db: Path) -> dict:
+def _child(code: str, db: Path) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-c", code, str(db)],
         cwd=ROOT,
@@ -114,7 +115,8 @@ def _child(code: str, db: Path) -> dict:
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def run(db: Path, label: str) -> list[str]:

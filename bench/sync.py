@@ -14,6 +14,11 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from store.core.clock import Clock
+    from store.db import Store
 
 # Each visit of the set-up makes four changes: a new resident, the visit, its issue, and the
 # visit's link to the issue.
@@ -22,7 +27,7 @@ BATCH = 250
 PASSPHRASE = "bench passphrase"
 
 
-def _laptop_with_changes(tmp: Path, empty: Path, clock):  # type: ignore[no-untyped-def]
+def _laptop_with_changes(tmp: Path, empty: Path, clock: Clock) -> tuple[Path, Store]:
     """A station (a copy of `empty`), and a laptop made from it that then logged and triaged
     visits until it holds CHANGES changes the station lacks. Not timed."""
     from store.core.models import Channel, Tier, VisitCreate, VisitKind
@@ -78,7 +83,7 @@ def _laptop_with_changes(tmp: Path, empty: Path, clock):  # type: ignore[no-unty
     return station_path, laptop
 
 
-def _raw_changes(db: Path, device_id: str) -> list[tuple]:
+def _raw_changes(db: Path, device_id: str) -> list[tuple[Any, ...]]:
     from store.sync.merge import CHANGE_COLUMNS
 
     conn = sqlite3.connect(db)
@@ -117,7 +122,7 @@ def run(empty: Path) -> list[str]:
         export_ms = median_ms(lambda: export_bundle(store=laptop, out=bundle), repeat=5, warmup=1)
 
         def floor_out() -> None:
-            rows = _raw_changes(laptop.engine.url.database, device_id)
+            rows = _raw_changes(tmp / "laptop.sqlite3", device_id)
             data = zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), 6)
             with (tmp / "floor.bin").open("wb") as fh:
                 fh.write(data)

@@ -6,11 +6,16 @@ import asyncio
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from fixtures.demo import build_demo
 from store.core.clock import FrozenClock
 from store.station import load_station, open_store
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.pilot import Pilot
 
 HERE = Path(__file__).parent
 AT = datetime(2026, 11, 24, 15, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -22,7 +27,7 @@ SHOTS = [
 ]
 
 
-async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(app: App[Any], pilot: Pilot[Any]) -> None:
     """Wait until no worker is running (a superseded, cancelled one counts as done)."""
     from textual.worker import WorkerCancelled
 

@@ -322,7 +322,7 @@ def record_text(row: AuditRow) -> str:
         return f"{table} {hidden}" + (f" · {row.issue_title}" if row.issue_title else "")
     table = table_name(row.table_name)
     if row.table_name == "constituent":
-        which = t("audit.hidden")
+        which: str = t("audit.hidden")
         if row.issue_title:
             which += f" · {row.issue_title}"
     else:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Label
 
@@ -17,7 +17,7 @@ from screens.dialogs.board_filter import FilterChoices, FilterModal
 from store.core.models import Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
 from store.desk.board import BoardFilter, BoardOrder, board_counts, board_position, list_board
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.reference.lists import list_categories, list_units, list_villages
 from tui.i18n import label, t, tn
 from tui.messages import OpenIssue
@@ -25,7 +25,7 @@ from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, fit
 
 
-def counts_line(app: object, counts: dict[Tier, dict[Colour, int]]) -> Text:
+def counts_line(app: App[object], counts: dict[Tier, dict[Colour, int]]) -> Text:
     """`村级 ■ 2 ▲ 3 ● 10 │ 乡级 …`: every tier's colours, worst first, glyph and number."""
     line = Text()
     for i, tier in enumerate(Tier):
@@ -33,7 +33,7 @@ def counts_line(app: object, counts: dict[Tier, dict[Colour, int]]) -> Text:
             line.append(" │ ", style="dim")
         line.append(label(tier) + " ", style="bold")
         for colour in (Colour.red, Colour.yellow, Colour.green):
-            line.append_text(badge(app, colour, str(counts[tier][colour])))  # type: ignore[arg-type]
+            line.append_text(badge(app, colour, str(counts[tier][colour])))
             line.append(" ")
     return line
 
@@ -164,7 +164,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
             rows.append((issue.id, cells))
         self.show_rows(page, rows, data.focus_id or self.current_id())
         self.query_one("#board-counts", Label).update(counts_line(self.app, data.counts))
-        status = tn("board.page", page.total, page=page.number, pages=page.count)
+        status: str = tn("board.page", page.total, page=page.number, pages=page.count)
         if self.order == BoardOrder.urgency:
             status += t("text.gap") + t("board.by_urgency")
         if self.filters.active:

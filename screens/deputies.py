@@ -8,10 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label, Static
 
+from screens.base.desk_screen import DeskScreen
 from screens.base.paged import PagedTableScreen
 from screens.base.printing import print_folders, say_printed
 from store.core.models import Colour
@@ -39,9 +40,9 @@ QUIET_PAGING = [
 COLOURS = (Colour.red, Colour.yellow, Colour.green)
 
 
-class PeriodMixin:
+class PeriodMixin(DeskScreen):
     """`m` month/quarter/year, `[` and `]` the period before and after (never one that has not
-    begun), as on the statistics screen."""
+    begun), as on the statistics screen. The first base of a screen that shows one period."""
 
     period: Period
 
@@ -56,20 +57,20 @@ class PeriodMixin:
 
     def action_shift(self, steps: int) -> None:
         wanted = self.period.shift(steps)
-        if wanted.start > self.today:  # type: ignore[attr-defined]
-            self.notify(t("stats.future"))  # type: ignore[attr-defined]
+        if wanted.start > self.today:
+            self.notify(t("stats.future"))
             return
         self.period = wanted
         self.period_changed()
 
     def action_period_kind(self) -> None:
-        self.period = self.period.next_kind(self.today)  # type: ignore[attr-defined]
+        self.period = self.period.next_kind(self.today)
         self.period_changed()
 
     def write_summary(self, deputy_id: str) -> None:
         """The deputy's record for the period, as Markdown and A4 HTML, into prints/."""
-        period, today = self.period, self.today  # type: ignore[attr-defined]
-        store = self.desk.store  # type: ignore[attr-defined]
+        period, today = self.period, self.today
+        store = self.desk.store
 
         def write() -> tuple[Path, Path]:
             templates, prints = print_folders()
@@ -84,17 +85,17 @@ class PeriodMixin:
                     out_dir=prints,
                 )
 
-        self.run_store(  # type: ignore[attr-defined]
+        self.run_store(
             write, lambda paths: say_printed(self, "deputy_record", paths), group="slip_writers"
         )
 
 
-def colour_counts(app: object, colours: dict[Colour, int]) -> Text:
+def colour_counts(app: App[object], colours: dict[Colour, int]) -> Text:
     out = Text()
     for colour in COLOURS:
         if out:
             out.append(" ")
-        out.append_text(badge(app, colour))  # type: ignore[arg-type]
+        out.append_text(badge(app, colour))
         out.append(str(colours.get(colour, 0)))
     return out
 

@@ -121,7 +121,7 @@ class FollowUpScreen(PagedTableScreen):
 
     def _prompt(self) -> None:
         if self.pending is None:
-            text = t("follow_up.ask_resolved")
+            text: str = t("follow_up.ask_resolved")
             if self.last_call is not None:
                 title = mask_numbers(self.last_call[1])
                 text += "\n" + t("follow_up.last_call", title=title)

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Label
 
 from screens.base.desk_screen import nav_bindings
@@ -205,7 +205,7 @@ class WordVisitsScreen(PagedTableScreen):
 
     CONTAINER_ID = "word-visits"
     HELP_TEXT = t("help.word_visits")
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", t("key.open"), id="open-word-visit"),
         *PagedTableScreen.PAGING_BINDINGS,
         Binding("escape", "back", t("key.back"), id="word-visits-back"),

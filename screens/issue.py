@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header, Static
 
 from screens.base.desk_screen import DeskScreen
@@ -20,8 +21,8 @@ from store.core.clock import to_local
 from store.core.models import IssueStatus, ProgressCreate, Satisfaction, Tier
 from store.core.validation import mask_phone
 from store.desk.issue_page import IssueDetail, TimelineEntry, get_issue
+from store.desk.issue_rows import IssueRow
 from store.desk.issues import (
-    IssueRow,
     add_progress,
     change_unit,
     close_issue,
@@ -318,7 +319,7 @@ class IssueScreen(DeskScreen):
     def _consent_set(self, visit: VisitRow, change: ConsentChange) -> None:
         name = visit.resident or t("issue.resident_purged")
         if change.row.consent_forward:
-            message = t("issue.consent_given", name=name)
+            message: str = t("issue.consent_given", name=name)
         else:
             message = t("issue.consent_withdrawn", name=name)
         if change.changed > 1:
@@ -507,6 +508,6 @@ class IssueScreen(DeskScreen):
 
         self.run_store(write, written, group="slip_writers")
 
-    def _written(self, message: str, severity: str = "information") -> None:
-        self.notify(message, severity=severity)  # type: ignore[arg-type]
+    def _written(self, message: str, severity: SeverityLevel = "information") -> None:
+        self.notify(message, severity=severity)
         self.reload()

@@ -162,8 +162,13 @@ class LedgerScreen(DeskScreen):
             partial(self._write, out, reveal),
             partial(self._exported, out, reveal),
             group="ledger_workers",
-            on_error=lambda _exc: self._finish() or False,
+            on_error=self._export_failed,
         )
+
+    def _export_failed(self, _exc: BaseException) -> bool:
+        """The form comes back; the failure is reported as any store error is (False)."""
+        self._finish()
+        return False
 
     def _write(self, out: Path, reveal: bool) -> int:
         with self.desk.store.read() as session:

@@ -163,7 +163,7 @@ class LogVisitScreen(DeskScreen):
                 self.query_one("#name", Input).value = ""
                 vulnerable.value = False
             return
-        line = t(
+        line: str = t(
             "log.returning",
             name=resident.name,
             village=resident.village,

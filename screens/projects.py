@@ -8,8 +8,11 @@ another issue of the same problem, Enter opens the issue under the cursor."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -46,8 +49,11 @@ from tui.theme import badge
 from tui.widgets.cells import due_text, fit, plain
 from tui.widgets.page_table import PageTable
 
+if TYPE_CHECKING:
+    from store.db import Store
 
-def print_publication(desk_store, today) -> list[Path]:  # type: ignore[no-untyped-def]
+
+def print_publication(desk_store: Store, today: date) -> list[Path]:
     """Write the publication list (公示) into the data folder's prints/ (in a worker)."""
     from store.projects.publication import build_publication, write_publication
     from tui.settings import data_dir
@@ -119,7 +125,7 @@ class ProjectsScreen(PagedTableScreen):
             for row in page.items
         ]
         self.show_rows(page, rows, self.current_id())
-        heading = tn("projects.heading", page.total, page=page.number, pages=page.count)
+        heading: str = tn("projects.heading", page.total, page=page.number, pages=page.count)
         if not page.total:
             heading += t("text.gap") + t("projects.empty")
         self.query_one("#projects-title", Label).update(heading)
@@ -257,7 +263,7 @@ class ProjectScreen(DeskScreen):
             )
             + "\n"
         )
-        dates = t("project.started", date=row.started_on.isoformat())
+        dates: str = t("project.started", date=row.started_on.isoformat())
         if row.done_on is not None:
             dates += t("text.gap") + t("project.done", date=row.done_on.isoformat())
         out.append(dates + t("text.gap"))
@@ -312,7 +318,7 @@ class ProjectScreen(DeskScreen):
     def _selected(self) -> None:
         self.action_open_issue()
 
-    def _write(self, job, message: str) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, job: Callable[[Any], object], message: str) -> None:
         def run() -> object:
             with self.desk.store.write(self.desk.actor) as session:
                 return job(session)

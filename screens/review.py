@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label
+from textual.widgets.data_table import ColumnKey
 
 from screens.base.paged import PagedTableScreen
 from screens.dialogs.confirm import ConfirmModal
@@ -130,10 +132,11 @@ class ReviewScreen(PagedTableScreen):
         self.refresh_bindings()
         page = loaded.page
         if self.view == TARGETS:
-            self.targets = {row.id: row for row in page.items}  # type: ignore[union-attr]
-            rows = [(row.id, self._target_cells(row)) for row in page.items]  # type: ignore[arg-type]
+            targets = cast(Page[TargetRow], page).items
+            self.targets = {row.id: row for row in targets}
+            rows = [(row.id, self._target_cells(row)) for row in targets]
         else:
-            rows = [(row.id, self._board_cells(row)) for row in page.items]  # type: ignore[arg-type]
+            rows = [(row.id, self._board_cells(row)) for row in cast(Page[BoardRow], page).items]
         self.show_rows(page, rows, self.current_id())
         self._heading(page)
         self._prompt()
@@ -179,7 +182,7 @@ class ReviewScreen(PagedTableScreen):
         )
         # The fourth column is the deputy's own score in the targets, the colour on the board.
         heading = t("review.col_mine") if self.view == TARGETS else t("review.col_colour_name")
-        column = self.table.columns.get("mine")  # type: ignore[call-overload]
+        column = self.table.columns.get(ColumnKey("mine"))
         if column is not None and column.label.plain != heading:
             column.label = Text(heading)
             self.table.refresh()

@@ -619,8 +619,8 @@ class SearchScreen(DeskScreen):
             return self.is_mounted and self.box.has_focus
         return True
 
-    def action_help(self) -> None:
-        self.app.action_help()
+    async def action_help(self) -> None:
+        await self.app.run_action("help")
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
@@ -659,9 +659,10 @@ class SearchScreen(DeskScreen):
         hit_id = self.current_id()
         if self.answer is None or hit_id is None:
             return None
+        hit: ResidentHit | IssueHit | VisitHit
         for hit in self.answer.results.page.items:
             if (hit.row.id if isinstance(hit, IssueHit) else hit.id) == hit_id:
-                return hit  # type: ignore[no-any-return]
+                return hit
         return None
 
     def action_open(self) -> None:

@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Label, TabbedContent, TabPane
 
-from screens.base.desk_screen import DeskScreen
 from screens.base.station_scoped import StationScoped
 from store.core.models import Channel, Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
@@ -72,7 +71,7 @@ class StatsData:
     page: Page[FigureRow]
 
 
-class StatsScreen(StationScoped, DeskScreen):
+class StatsScreen(StationScoped):
     """One period's figures and one breakdown; Enter on a figure lists its issues."""
 
     HELP_TEXT = t("help.stats")
@@ -308,12 +307,14 @@ class StatsScreen(StationScoped, DeskScreen):
             plt.title(t("stats.chart.weeks"))
         elif tab == TABS[2]:
             order = (Colour.red, Colour.yellow, Colour.green)
-            plt.stacked_bar(
+            # textual-plotext's stub of stacked_bar names `label` and one colour; plotext itself
+            # takes `labels` and a colour per stack.
+            plt.stacked_bar(  # type: ignore[call-arg]
                 [label(tier) for tier in Tier],
                 [[data[tier.value][c] for tier in Tier] for c in order],
                 # Glyphs only: plotext measures text by characters, and CJK cells are double.
                 labels=[c.glyph for c in order],
-                color=["red", "orange", "green"],
+                color=["red", "orange", "green"],  # type: ignore[arg-type]
             )
             plt.title(t("stats.chart.colours"))
         else:

@@ -19,7 +19,8 @@ from store.core.clock import to_local
 from store.core.models import Tier
 from store.core.paging import Page
 from store.core.validation import mask_numbers, mask_phone
-from store.desk.issues import IssueRow, link_visits, open_issue_from_visits, suggest_units
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import link_visits, open_issue_from_visits, suggest_units
 from store.desk.similar import SimilarVisit, Suggestion, similar_untriaged, suggest_issues
 from store.desk.visits import (
     ConsentChange,
@@ -184,7 +185,7 @@ class TriageScreen(PagedTableScreen):
             for visit in page.items
         ]
         index = self.show_rows(page, rows, self.want_visit or self.current_id())
-        count = t("triage.count", count=page.total)
+        count: str = t("triage.count", count=page.total)
         if self.by_urgency:
             count += t("text.gap") + t("triage.by_urgency")
         if page.count > 1:

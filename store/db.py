@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -198,10 +198,10 @@ class Store:
     # The passphrase of an encrypted file (what copies of it are keyed with), else None.
     key: str | None = field(default=None, repr=False)
 
-    def read(self) -> Any:
+    def read(self) -> AbstractContextManager[Session]:
         return read_session(self.engine)
 
-    def write(self, actor: Actor) -> Any:
+    def write(self, actor: Actor) -> AbstractContextManager[Session]:
         return write_session(self.engine, actor=actor, clock=self.clock)
 
     def dispose(self) -> None:

@@ -10,7 +10,6 @@ own, tests/helpers/pg.py): their `store` is the same small station in a database
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from small_station import (  # noqa: F401  (re-exported to the tests)
     STATION_TZ,
     TODAY,
     VILLAGE,
+    Refs,
 )
 
 from fixtures.demo import build_demo
@@ -35,9 +35,10 @@ from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.models import Channel, Tier, VisitCreate, VisitKind
 from store.db import Store
-from store.desk.issues import IssueRow, open_issue
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import open_issue
 from store.desk.visits import VisitRow, log_visit
-from store.reference.lists import Choice, list_categories, list_deputies, list_units, list_villages
+from store.reference.lists import list_categories, list_deputies, list_units, list_villages
 from store.station import (
     StationInfo,
     init_station,
@@ -46,26 +47,6 @@ from store.station import (
 )
 from store.trust.backup import backup_to
 from tui.i18n import set_language
-
-
-@dataclass(frozen=True)
-class Refs:
-    """Ids of the small station's reference rows, by name."""
-
-    villages: dict[str, str]
-    categories: dict[str, str]
-    units: dict[str, Choice]
-    deputies: dict[str, str]
-
-    def unit_for(self, tier: Tier, village: str = VILLAGE) -> str:
-        """A unit of `tier`: the village's own committee for the village tier."""
-        for unit in self.units.values():
-            if unit.tier != tier:
-                continue
-            if tier == Tier.village and unit.village_id != self.villages[village]:
-                continue
-            return unit.id
-        raise LookupError(tier)
 
 
 @pytest.fixture(autouse=True)

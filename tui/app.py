@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 
@@ -35,7 +35,11 @@ from tui.messages import (
 from tui.opening_flow import StationOpener
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.binding import BindingType
     from textual.content import Content
+    from textual.screen import Screen
 
     from store.db import Store
     from store.station import StationInfo
@@ -43,9 +47,9 @@ if TYPE_CHECKING:
 
 class LiaisonApp(App[None]):
     CSS_PATH = "app.tcss"
-    MODES = navigation.MODES
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {**navigation.MODES}
     COMMANDS = App.COMMANDS | {DeskCommands}
-    BINDINGS = global_bindings()
+    BINDINGS: ClassVar[list[BindingType]] = [*global_bindings()]
 
     def __init__(
         self,
@@ -175,7 +179,8 @@ class LiaisonApp(App[None]):
         # that format_title shows it in the language of the moment (tui.language).
         return title if isinstance(title, str) else str(title)
 
-    validate_sub_title = validate_title
+    def validate_sub_title(self, sub_title: object) -> str:
+        return self.validate_title(sub_title)
 
     def format_title(self, title: str, sub_title: str) -> Content:
         return super().format_title(shown(title), shown(sub_title))

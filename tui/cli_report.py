@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from tui.i18n import label, t
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from store.reports.stats import Period
 
 
 class ReportRefused(Exception):
@@ -52,7 +58,7 @@ def report_command(
 
 def write_quarter_report(
     db: Path | str,
-    period: object,
+    period: Period,
     outs: list[Path],
     day: date | None,
     *,
@@ -74,7 +80,7 @@ def write_quarter_report(
                 session=session,
                 period=period,
                 today=day or today(clock),
-                tz=tz,  # type: ignore[arg-type]
+                tz=tz,
                 station_id=None if station is None else _station_id(session, station),
             )
     finally:
@@ -84,11 +90,11 @@ def write_quarter_report(
     return outs
 
 
-def _station_id(session: object, name: str) -> str:
+def _station_id(session: Session, name: str) -> str:
     """The id of the one station named `name` among the database's (store.desk.station_scope)."""
     from store.desk.station_scope import list_stations
 
-    stations = list_stations(session=session)  # type: ignore[arg-type]
+    stations = list_stations(session=session)
     found = [s.id for s in stations if s.name == name.strip()]
     if len(found) != 1:
         names = t("text.list").join(s.name for s in stations)
@@ -98,12 +104,12 @@ def _station_id(session: object, name: str) -> str:
     return found[0]
 
 
-def _station_tz(session: object) -> object | None:
+def _station_tz(session: Session) -> tzinfo | None:
     from zoneinfo import ZoneInfo
 
     from sqlmodel import select
 
     from store.core.models import Station
 
-    name = session.exec(select(Station.timezone)).first()  # type: ignore[attr-defined]
+    name = session.exec(select(Station.timezone)).first()
     return ZoneInfo(name) if name else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 class DeskCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object]]]:
-        app: LiaisonApp = self.app  # type: ignore[assignment]
+        app = cast("LiaisonApp", self.app)
         go, open_place = app.action_go, app.open_place
         return [
             (t("cmd.log_visit"), partial(open_place, Place.log_visit)),

@@ -78,11 +78,12 @@ class Msg(str):
 
     key: str
     params: dict[str, Any]
-    count: int | None
+    # Not `count`: that would hide str.count, and a Msg is handed on as a str.
+    counted: int | None
 
     def again(self) -> Msg:
         params = {name: shown(value) for name, value in self.params.items()}
-        return _message(self.key, self.count, params)
+        return _message(self.key, self.counted, params)
 
 
 def _message(key: str, count: int | None, params: dict[str, Any]) -> Msg:
@@ -94,7 +95,7 @@ def _message(key: str, count: int | None, params: dict[str, Any]) -> Msg:
     else:
         text = catalogue.ngettext(key, key, count).format(count=count, **params)
     msg = Msg(text)
-    msg.key, msg.count, msg.params = key, count, params
+    msg.key, msg.counted, msg.params = key, count, params
     return msg
 
 
@@ -143,7 +144,7 @@ def label(member: StrEnum) -> str:
 
 
 # Every domain term the interface names, spelled out so that extraction finds each key.
-ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {
+ENUM_LABELS: dict[type[StrEnum], dict[str, Msg]] = {
     Tier: {
         "village": t("enum.tier.village"),
         "township": t("enum.tier.township"),
@@ -220,7 +221,7 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {
 
 def row_error_text(error: Any) -> str:
     """`第 12 行「分类」：不认识这个名称 是不是「道路交通」？` for one bad ledger cell."""
-    line = t(
+    line: str = t(
         "ledger.row_error", row=error.row, column=error.column, message=t(error.key, **error.params)
     )
     if error.suggestion:
@@ -238,7 +239,7 @@ def row_error_lines(errors: Any, shown: int) -> list[str]:
 
 def import_summary_lines(summary: Any) -> list[str]:
     """What an import did (or a dry run would do): counts, villages added, dry-run notice."""
-    lines = [
+    lines: list[str] = [
         t(
             "ledger.summary",
             rows=summary.rows_read,

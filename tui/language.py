@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from inspect import isawaitable
-from typing import Any
+from typing import Any, cast
 
 from textual.app import App
 from textual.screen import Screen
@@ -73,7 +73,9 @@ def _typed(screen: Screen[Any]) -> dict[str, str]:
     typed = {}
     for field in screen.query("Input, TextArea"):
         if field.id is not None:
-            typed[field.id] = field.value if isinstance(field, Input) else field.text  # type: ignore
+            typed[field.id] = (
+                field.value if isinstance(field, Input) else cast(TextArea, field).text
+            )
     return typed
 
 

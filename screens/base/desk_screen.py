@@ -94,7 +94,7 @@ class DeskScreen(Screen[Any]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._store_callbacks: dict[
-            Worker[Any], tuple[Callable[[Any], None], Callable[..., None]]
+            Worker[Any], tuple[Callable[[Any], None], Callable[[BaseException], bool]]
         ] = {}
 
     @property
@@ -108,7 +108,8 @@ class DeskScreen(Screen[Any]):
         # A catalogue text (Msg) stays one: the app's format_title shows it in the current language.
         return title if title is None or isinstance(title, str) else str(title)
 
-    validate_sub_title = validate_title
+    def validate_sub_title(self, sub_title: object) -> str | None:
+        return self.validate_title(sub_title)
 
     @property
     def desk(self) -> Desk:

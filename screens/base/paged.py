@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header
+from textual.widgets.data_table import ColumnKey
 
 from screens.base.desk_screen import DeskScreen
 from store.core.paging import Page
@@ -86,7 +87,7 @@ class PagedTableScreen(DeskScreen):
         if self.FLEX_COLUMN is None or not self.is_mounted:
             return
         wanted = self.width_of(self.FLEX_COLUMN)
-        column = self.table.columns.get(self.FLEX_COLUMN)  # type: ignore[call-overload]
+        column = self.table.columns.get(ColumnKey(self.FLEX_COLUMN))
         if column is not None and column.width != wanted:
             self.table.clear(columns=True)
             self.add_columns()

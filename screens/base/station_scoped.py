@@ -5,27 +5,22 @@ so that the board and the statistics always show the same station."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.widgets import Button
 
+from screens.base.desk_screen import DeskScreen
 from screens.dialogs.pick import PickItem, PickModal
 from tui.i18n import t
 from tui.widgets.station_button import station_button
-
-if TYPE_CHECKING:
-    from screens.base.desk_screen import DeskScreen
-
-    _Base = DeskScreen
-else:
-    _Base = object
 
 # The picker's id for "every station" (station ids are UUIDs: it cannot be one).
 ALL_STATIONS = "-all-"
 
 
-class StationScoped(_Base):
-    """Mixed into a DeskScreen that keeps `page_offset` and loads in `reload`."""
+class StationScoped(DeskScreen):
+    """The base of a screen that keeps `page_offset` and loads in `reload` (before any other
+    DeskScreen base it has, as the board's PagedTableScreen)."""
 
     STATION_BUTTON: ClassVar[str]
     page_offset: int

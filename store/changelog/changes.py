@@ -383,6 +383,7 @@ def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str
     now = ctx.clock.now()
     table = table_name(model)
     fills = [d.fill for d in derivations().get(table, ()) if d.fill is not None]
+    unnamed = _plain_defaults(model)
     stamped = []
     for row in rows:
         values = dict(row)
@@ -393,12 +394,33 @@ def bulk_insert(session: Session, model: type[SQLModel], rows: Sequence[dict[str
             values.setdefault("deleted_at", None)
         values["updated_at"] = values.get("updated_at") or now
         values["device_id"] = ctx.actor.device_id
+        # Every column logged, as a flush logs it: a field the log never named could be
+        # edited with another tool unnoticed (store.trust.records compares logged fields).
+        for column, default in unnamed:
+            if column not in values:
+                values[column] = default
         stamped.append(values)
     conn = session.connection()
     if not _insert_logged_columns(session, ctx, model, stamped, now):
         insert_rows(conn, model.__table__, stamped)  # type: ignore[attr-defined]
         insert_log_rows(session, list(_log_rows(session, ctx, model, stamped, now)))
     _index_derived(conn, table, stamped, new=True)
+
+
+def _plain_defaults(model: type[SQLModel]) -> list[tuple[str, Any]]:
+    """The columns a row may leave out and the value they then take: None, or the column's
+    constant default. Columns whose default is computed or kept by the database are left to it."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    out: list[tuple[str, Any]] = []
+    for column in table.columns:
+        default = column.default
+        if column.server_default is not None or column.primary_key:
+            continue
+        if default is None:
+            out.append((column.name, None))
+        elif default.is_scalar:
+            out.append((column.name, default.arg))  # type: ignore[attr-defined]
+    return out
 
 
 def _insert_logged_columns(

@@ -15,7 +15,8 @@ from store.changelog.changes import Actor
 from store.core.clock import FrozenClock, SystemClock
 from store.core.models import Tier
 from store.db import Store
-from store.desk.issues import IssueRow, close_issue
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import close_issue
 from tui.cli import cli
 
 OLD_PHONE = "13911112222"

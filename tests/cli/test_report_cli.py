@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from tui.cli import CliError, cli
 

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path[:0] = ["tests/helpers", "tests"]
+sys.path[:0] = ["tests/helpers"]
 from pg import start_server  # noqa: E402
 from small_station import NOW  # noqa: E402
 
@@ -27,8 +27,8 @@ try:
     from store.core.clock import FrozenClock
     from store.trust.migrate import HEAD_REVISION
 except ImportError:  # the flat layout, up to schema 0011
-    from store.clock import FrozenClock  # type: ignore[no-redef]
-    from store.migrate import HEAD_REVISION  # type: ignore[no-redef]
+    from store.clock import FrozenClock  # type: ignore[import-not-found, no-redef]
+    from store.migrate import HEAD_REVISION  # type: ignore[import-not-found, no-redef]
 from store.station import open_store  # noqa: E402
 from store.sync.hub import init_hub, push_to_hub  # noqa: E402
 

@@ -12,7 +12,7 @@ from fuzz_strategies import any_text, fuzz_settings, has_controls, hostile_text,
 from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from small_station import CATEGORY, TODAY, VILLAGE
+from small_station import CATEGORY, TODAY, VILLAGE, Refs
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -57,15 +57,15 @@ def _counts(store: Store) -> tuple[int, int]:
     phone="13812341234",
 )
 def test_logged_visit_reads_back_as_typed(
-    store: Store, actor: Actor, refs: object, name: str, text: str, phone: str
+    store: Store, actor: Actor, refs: Refs, name: str, text: str, phone: str
 ) -> None:
     before = _counts(store)
     try:
         form = VisitCreate(
             phone=phone,
             name=name,
-            village_id=refs.villages[VILLAGE],  # type: ignore[attr-defined]
-            category_id=refs.categories[CATEGORY],  # type: ignore[attr-defined]
+            village_id=refs.villages[VILLAGE],
+            category_id=refs.categories[CATEGORY],
             channel=Channel.walk_in,
             kind=VisitKind.request,
             text=text,

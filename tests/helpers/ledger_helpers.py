@@ -6,8 +6,10 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
@@ -44,6 +46,13 @@ GOOD = [
 ]
 
 
+def first_sheet(book: Workbook) -> Worksheet:
+    """The workbook's active sheet: a worksheet (openpyxl types it as perhaps none, or a chart)."""
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    return sheet
+
+
 def write_csv(path: Path, rows: Sequence[Sequence[str]], encoding: str = "utf-8") -> Path:
     with path.open("w", encoding=encoding, newline="") as fh:
         csv.writer(fh).writerows(rows)
@@ -59,7 +68,7 @@ def issue_states(store: Store) -> list[tuple[str, str, str, str | None, bool, in
     """Every issue's tier, unit, status, satisfaction, re-supervision and visit count, sorted."""
     with store.read() as session:
         rows = session.exec(
-            select(Issue, Unit.name).join(Unit, Unit.id == Issue.unit_id)  # type: ignore[arg-type]
+            select(Issue, Unit.name).join(Unit, col(Unit.id) == Issue.unit_id)
         ).all()
         return sorted(
             (i.tier, name, i.status, i.satisfaction, i.resupervision, i.visit_count)

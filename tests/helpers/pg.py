@@ -136,7 +136,7 @@ class PgServer:
         import psycopg
 
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
     def create_database(self, template: str | None = None) -> str:
         """A new database (empty, or a copy of `template`); returns its URL."""

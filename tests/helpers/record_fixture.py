@@ -22,6 +22,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from small_station import Refs
+
 from store.core.clock import FrozenClock, from_local
 from store.core.models import (
     Channel,
@@ -45,10 +47,10 @@ D1, D2 = "沈国强", "朱秀芬"
 
 
 def build_record(
-    *, store: Store, clock: FrozenClock, station: StationInfo, refs: object
+    *, store: Store, clock: FrozenClock, station: StationInfo, refs: Refs
 ) -> dict[str, str]:
     """Write the table above; returns ids: issues by letter, leader visits as LV0, LV1, LV2."""
-    deputies: dict[str, str] = refs.deputies  # type: ignore[attr-defined]
+    deputies: dict[str, str] = refs.deputies
     actors = {name: station.actor(deputies[name]) for name in (D1, D2)}
     now = clock.now()
     ids: dict[str, str] = {}
@@ -61,8 +63,8 @@ def build_record(
         form = VisitCreate(
             phone="13900000001",
             name="李大伯",
-            village_id=refs.villages["青石村"],  # type: ignore[attr-defined]
-            category_id=refs.categories["道路交通"],  # type: ignore[attr-defined]
+            village_id=refs.villages["青石村"],
+            category_id=refs.categories["道路交通"],
             channel=Channel.walk_in,
             kind=VisitKind.request,
             text=text,
@@ -73,7 +75,7 @@ def build_record(
                 session=session,
                 visit_id=visit.id,
                 tier=Tier.village,
-                unit_id=refs.unit_for(Tier.village),  # type: ignore[attr-defined]
+                unit_id=refs.unit_for(Tier.village),
             ).id
 
     def evaluate(letter: str, who: str, satisfaction: Satisfaction) -> None:

@@ -27,7 +27,8 @@ from store.core.models import (
     new_id,
 )
 from store.db import Store
-from store.desk.issues import IssueRow, open_issue
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import open_issue
 from store.desk.visits import VisitRow, log_visit
 
 SECOND_NAME = "东塘镇人大代表联络站"

@@ -5,10 +5,12 @@ run, the name `conftest` may be another directory's."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from store.core.models import DeputyLevel, VillageKind
+from store.core.models import DeputyLevel, Tier, VillageKind
+from store.reference.lists import Choice
 from store.station import DeputyIn, StationIn, VillageIn
 
 STATION_TZ = ZoneInfo("Asia/Shanghai")
@@ -39,3 +41,23 @@ SMALL_STATION = StationIn(
         VillageIn(COMMUNITY, VillageKind.community),
     ],
 )
+
+
+@dataclass(frozen=True)
+class Refs:
+    """Ids of the small station's reference rows, by name (the `refs` fixture)."""
+
+    villages: dict[str, str]
+    categories: dict[str, str]
+    units: dict[str, Choice]
+    deputies: dict[str, str]
+
+    def unit_for(self, tier: Tier, village: str = VILLAGE) -> str:
+        """A unit of `tier`: the village's own committee for the village tier."""
+        for unit in self.units.values():
+            if unit.tier != tier:
+                continue
+            if tier == Tier.village and unit.village_id != self.villages[village]:
+                continue
+            return unit.id
+        raise LookupError(tier)

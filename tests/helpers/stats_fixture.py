@@ -31,7 +31,8 @@ from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.models import Channel, EvaluationCreate, Resolution, Satisfaction, Tier
 from store.db import Store
-from store.desk.issues import IssueRow, close_issue, link_visit
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import close_issue, link_visit
 from store.desk.visits import VisitRow
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -161,7 +161,7 @@ def table_counts(store: Store) -> dict[str, int]:
         names = [
             r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
         ]
-        return {n: conn.execute(text(f'SELECT count(*) FROM "{n}"')).scalar() for n in names}
+        return {n: conn.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one() for n in names}
 
 
 def later(device: Device, minutes: int = 1) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from small_station import Refs
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
@@ -20,7 +21,7 @@ DEPUTY = "沈国强"
 
 
 @pytest.fixture
-def rostered(store: Store, actor: Actor, refs) -> str:  # type: ignore[no-untyped-def]
+def rostered(store: Store, actor: Actor, refs: Refs) -> str:
     """沈国强 is rostered for today, so the app puts him on duty without asking."""
     deputy_id: str = refs.deputies[DEPUTY]
     with store.write(actor) as session:

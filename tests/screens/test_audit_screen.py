@@ -8,15 +8,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desk_helpers import content, pick, pick_options, press, rows, settle
-from sqlmodel import select
+from small_station import Refs
+from sqlmodel import col, select
 from textual.widgets import Checkbox, DataTable, Input, Static
 
 from screens.audit import AuditScreen
 from screens.issue import IssueScreen
+from screens.ledger import LedgerScreen
+from screens.search import SearchScreen
 from store.changelog.changes import Actor
 from store.core.models import AccessLog, Constituent, IssueStatus, ProgressCreate
 from store.db import Store
-from store.desk.issues import IssueRow, add_progress
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import add_progress
 from store.desk.visits import VisitRow
 from store.station import StationInfo
 from store.trust.reveals import EXPORT_REVEALED, REVEAL_PHONE
@@ -29,7 +33,7 @@ NAME = "王秀兰"
 
 def _reveals(store: Store) -> list[AccessLog]:
     with store.read() as session:
-        return list(session.exec(select(AccessLog).order_by(AccessLog.created_at)).all())
+        return list(session.exec(select(AccessLog).order_by(col(AccessLog.created_at))).all())
 
 
 def _resident(store: Store, phone: str = PHONE) -> str:
@@ -86,7 +90,8 @@ async def test_search_reveal_logs_every_resident_shown_once(
             await pilot.press(ch)
         await settle(pilot)
         await press(pilot, "down", "v")
-        assert PHONE in " ".join(desk.screen.table.row_texts())  # type: ignore[attr-defined]
+        assert isinstance(desk.screen, SearchScreen)
+        assert PHONE in " ".join(desk.screen.table.row_texts())
         # A new query while revealed: its residents are the same two, logged once.
         await press(pilot, "slash", "backspace")
         await settle(pilot)
@@ -97,8 +102,12 @@ async def test_search_reveal_logs_every_resident_shown_once(
 
 
 async def test_ledger_export_in_clear_is_logged(
-    desk: LiaisonApp, store: Store, rostered: str, make_visit, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp,
+    store: Store,
+    rostered: str,
+    make_visit: Callable[..., VisitRow],
+    tmp_path: Path,
+) -> None:
     make_visit(phone=PHONE, name=NAME)
     out = tmp_path / "ledger.csv"
     async with desk.run_test(size=(100, 30)) as pilot:
@@ -106,9 +115,10 @@ async def test_ledger_export_in_clear_is_logged(
         desk.action_ledger()
         await settle(pilot)
         screen = desk.screen
+        assert isinstance(screen, LedgerScreen)
         screen.query_one("#export-path", Input).value = str(out)
         screen.query_one("#reveal", Checkbox).value = True
-        screen._export()  # type: ignore[attr-defined]
+        screen._export()
         await settle(pilot)
     assert PHONE in out.read_text(encoding="utf-8-sig")
     [event] = _reveals(store)
@@ -118,7 +128,7 @@ async def test_ledger_export_in_clear_is_logged(
 async def test_audit_screen_rows_filter_and_open(
     desk: LiaisonApp,
     store: Store,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     station_info: StationInfo,
     make_issue: Callable[..., IssueRow],
 ) -> None:
@@ -173,7 +183,7 @@ async def test_audit_screen_rows_filter_and_open(
         assert "事项「[bold]路灯[/bold]坏了」" in status
         kinds = [r[4].split()[0] for r in rows(trail.query_one("#audit-table", DataTable))]
         assert {"进展", "事项", "来访", "群众"} <= set(kinds)
-        assert other.id not in {r.issue_id for r in trail.data.page.items}  # type: ignore[union-attr]
+        assert other.id not in {r.issue_id for r in trail.data.page.items}
         # A reveal on the issue page shows in its trail.
         await press(pilot, "escape", "v", "l")
         first = rows(desk.screen.query_one("#audit-table", DataTable))[0]

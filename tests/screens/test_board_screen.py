@@ -19,7 +19,8 @@ from desk_helpers import (
 )
 from textual.widgets import DataTable, Select
 
-from screens.board import BoardScreen, FilterModal
+from screens.board import BoardScreen
+from screens.dialogs.board_filter import FilterModal
 from screens.issue import IssueScreen
 from store.core.models import Colour, Tier
 from store.core.paging import PAGE_SIZE

@@ -22,7 +22,8 @@ from screens.triage import TriageScreen
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.db import Store
-from store.desk.issues import IssueRow, link_visit
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import link_visit
 from store.desk.visits import VisitRow
 from store.reports.slips import NOT_CONSENTED
 from tui.app import LiaisonApp
@@ -100,8 +101,10 @@ async def test_f_gives_and_withdraws_consent_on_the_issue_page(
         await press(pilot, "l")
         assert isinstance(desk.screen, AuditScreen)
         trail = [" ".join(r) for r in rows(desk.screen.query_one("#audit-table", DataTable))]
-        assert any("同意转交 否→是" in r for r in trail[:2])
-        assert any("同意转交 是→否" in r for r in trail[:2])
+        # Newest first: printing gave the issue its slip number, the two changes came before.
+        assert "交办单年份" in trail[0]
+        assert any("同意转交 否→是" in r for r in trail[1:3])
+        assert any("同意转交 是→否" in r for r in trail[1:3])
 
 
 async def test_esc_in_the_list_changes_nothing(

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from desk_helpers import content, notes, press, screen_lines, settle
 from english_desk import run_in_english
+from small_station import Refs
+from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select, TextArea
 
 from screens.issue import IssueScreen
@@ -20,7 +22,8 @@ from screens.triage import TriageScreen
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.db import Store
-from store.desk.issues import IssueRow, link_visit
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import link_visit
 from store.desk.visits import VisitRow
 from store.reports.slips import NOT_CONSENTED
 from store.station import load_station
@@ -34,7 +37,9 @@ def _consents(store: Store) -> list[tuple[str, int]]:
         return db.execute("select text, consent_forward from visit").fetchall()
 
 
-async def _log(pilot, screen: LogVisitScreen, refs, text: str, *, tick: bool) -> None:  # type: ignore[no-untyped-def]
+async def _log(
+    pilot: Pilot[None], screen: LogVisitScreen, refs: Refs, text: str, *, tick: bool
+) -> None:
     """Fill the form from the keyboard as far as the consent box, then save."""
     await press(pilot, *"13812341234")
     await press(pilot, "tab")  # the name (filled in for a returning resident)
@@ -55,8 +60,8 @@ async def _log(pilot, screen: LogVisitScreen, refs, text: str, *, tick: bool) ->
 
 
 async def test_the_form_asks_for_consent_at_every_visit(
-    desk: LiaisonApp, store: Store, refs
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp, store: Store, refs: Refs
+) -> None:
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "n")

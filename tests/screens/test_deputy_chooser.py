@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from desk_helpers import content, pick, pick_options, press, settle
+from small_station import Refs
 from textual.widgets import Input, Select, TextArea
 
 from screens.dashboard import DashboardScreen
@@ -23,8 +24,8 @@ from tui.i18n import t
 
 
 async def test_two_rostered_deputies_are_asked_for_and_the_choice_signs_writes(
-    store: Store, station_info: StationInfo, actor: Actor, refs
-) -> None:  # type: ignore[no-untyped-def]
+    store: Store, station_info: StationInfo, actor: Actor, refs: Refs
+) -> None:
     zhu, shen = refs.deputies["朱秀芬"], refs.deputies["沈国强"]
     for deputy_id in (zhu, shen):
         with store.write(actor) as session:

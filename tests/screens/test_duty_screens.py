@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from desk_helpers import content, footer_width, press, settle
 from sqlmodel import select
+from store_rows import must_get
 from textual.widgets import DataTable, Input, RadioButton, TextArea
 
 from screens.dashboard import DashboardScreen
@@ -16,6 +18,7 @@ from screens.roster import RosterScreen
 from store.changelog.changes import Actor
 from store.core.models import Deputy, Issue, Shift
 from store.db import Store
+from store.desk.issue_rows import IssueRow
 from store.duty.handover import shift_state
 from store.duty.pins import set_pin
 from tui.app import LiaisonApp
@@ -26,8 +29,8 @@ TODAY = date(2026, 11, 24)
 
 
 async def test_ending_a_shift_signs_the_draft_and_the_next_deputy_acknowledges(
-    desk: LiaisonApp, store: Store, make_issue, rostered: str
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp, store: Store, make_issue: Callable[..., IssueRow], rostered: str
+) -> None:
     make_issue(text="楼道里飞线充电")
     async with desk.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -57,7 +60,7 @@ async def test_ending_a_shift_signs_the_draft_and_the_next_deputy_acknowledges(
         await press(pilot, "a")
         assert t("dash.handover_acknowledged") in content(screen.query_one("#dash-handover"))
     with store.read() as session:
-        shift = session.get(Shift, shift_id)
+        shift = must_get(session, Shift, shift_id)
     assert shift.acknowledged_by == other.id
 
 
@@ -119,8 +122,8 @@ async def test_the_roster_generates_the_month_and_takes_hand_edits(
 
 
 async def test_marking_a_holiday_moves_due_dates_on_screen(
-    desk: LiaisonApp, store: Store, make_issue
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp, store: Store, make_issue: Callable[..., IssueRow]
+) -> None:
     row = make_issue()  # village tier, opened Tue 2026-11-24
     async with desk.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -131,7 +134,7 @@ async def test_marking_a_holiday_moves_due_dates_on_screen(
         await press(pilot, "u")
         assert t("calendar.unit_working") in content(screen.query_one("#calendar-title"))
         with store.read() as session:
-            assert session.get(Issue, row.id).due_on == date(2026, 12, 15)
+            assert must_get(session, Issue, row.id).due_on == date(2026, 12, 15)
         await press(pilot, "a")
         modal = desk.screen
         modal.query_one("#day-date", Input).value = "11-30"
@@ -141,7 +144,7 @@ async def test_marking_a_holiday_moves_due_dates_on_screen(
         keys = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
         assert "2026-11-30" in keys
     with store.read() as session:
-        assert session.get(Issue, row.id).due_on == date(2026, 12, 16)
+        assert must_get(session, Issue, row.id).due_on == date(2026, 12, 16)
 
 
 async def test_duty_screens_footers_fit_80_columns(desk: LiaisonApp) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from desk_helpers import pick, pick_options, press, settle
 from small_station import NOW, SMALL_STATION
+from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
 from screens.dialogs.pick import PickModal
@@ -18,7 +19,7 @@ from store.core.clock import FrozenClock
 from store.core.files import is_encrypted_file
 from store.reference.lists import list_categories, list_villages
 from store.station import init_station
-from tui.app import make_app_at
+from tui.app import LiaisonApp, make_app_at
 from tui.i18n import t
 
 KEY = "laptop passphrase 1"
@@ -34,7 +35,7 @@ def encrypted_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-async def _opened(app, pilot) -> None:  # type: ignore[no-untyped-def]
+async def _opened(app: LiaisonApp, pilot: Pilot[None]) -> None:
     for _ in range(200):
         await pilot.pause(0.05)
         if app.return_code is not None or (
@@ -43,7 +44,7 @@ async def _opened(app, pilot) -> None:  # type: ignore[no-untyped-def]
             return
 
 
-async def _pick_deputy(pilot) -> None:  # type: ignore[no-untyped-def]
+async def _pick_deputy(pilot: Pilot[None]) -> None:
     while isinstance(pilot.app.screen, PickModal):
         await pick(pilot, next(o for o, _, off in pick_options(pilot.app) if o and not off))
         await settle(pilot)

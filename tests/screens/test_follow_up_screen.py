@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from desk_helpers import content, press, settle
 from sqlalchemy import text
 from sqlmodel import select
+from store_rows import must_get
 from textual.widgets import DataTable
 
 from screens.follow_up import FollowUpScreen
@@ -14,13 +16,16 @@ from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.models import Evaluation, Issue, IssueStatus
 from store.db import Store
+from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
 from tui.app import LiaisonApp
 from tui.i18n import t
 from tui.messages import Place
 
 
-def _closed_unevaluated(store: Store, actor: Actor, make_issue, clock: FrozenClock, n: int):  # type: ignore[no-untyped-def]
+def _closed_unevaluated(
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow], clock: FrozenClock, n: int
+) -> list[str]:
     """n issues closed without an evaluation on the n days before today (the clock ends today,
     when the rostered deputy is on duty)."""
     ids = []
@@ -35,8 +40,12 @@ def _closed_unevaluated(store: Store, actor: Actor, make_issue, clock: FrozenClo
 
 
 async def test_three_calls_recorded_with_two_keys_each(
-    desk: LiaisonApp, store: Store, actor: Actor, make_issue, clock: FrozenClock
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp,
+    store: Store,
+    actor: Actor,
+    make_issue: Callable[..., IssueRow],
+    clock: FrozenClock,
+) -> None:
     first, second, third = _closed_unevaluated(store, actor, make_issue, clock, 3)
     async with desk.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -57,8 +66,8 @@ async def test_three_calls_recorded_with_two_keys_each(
         await press(pilot, "1", "3")  # 已解决 + 不满意 → reopened
         assert table.row_count == 0
     with store.read() as session:
-        done = [session.get(Issue, i) for i in (first, second)]
-        reopened = session.get(Issue, third)
+        done = [must_get(session, Issue, i) for i in (first, second)]
+        reopened = must_get(session, Issue, third)
         verdict = session.exec(select(Evaluation).where(Evaluation.issue_id == third)).one()
     assert [(i.resolution, i.satisfaction) for i in done] == [
         ("resolved", "satisfied"),
@@ -69,8 +78,12 @@ async def test_three_calls_recorded_with_two_keys_each(
 
 
 async def test_revealing_a_phone_is_logged(
-    desk: LiaisonApp, store: Store, actor: Actor, make_issue, clock: FrozenClock
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp,
+    store: Store,
+    actor: Actor,
+    make_issue: Callable[..., IssueRow],
+    clock: FrozenClock,
+) -> None:
     _closed_unevaluated(store, actor, make_issue, clock, 1)
     async with desk.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

@@ -14,7 +14,7 @@ from screens.dialogs.help import HelpModal
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from tui.app import LiaisonApp
 from tui.i18n import catalogue as texts
 from tui.i18n import t

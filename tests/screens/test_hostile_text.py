@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from desk_helpers import ESC, content, press, row_keys, rows, screen_lines, settle, visible
+from small_station import Refs
 from textual.widgets import DataTable, Input, Select, TextArea
 
 from screens.board import BoardScreen
@@ -28,8 +29,8 @@ def _screen_text(app: LiaisonApp) -> str:
 
 
 async def test_hostile_words_are_kept_and_shown_literally(
-    desk: LiaisonApp, store: Store, refs
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp, store: Store, refs: Refs
+) -> None:
     assert len(HOSTILE) == 5000
     kept = HOSTILE.replace("\x1b", "").replace("\x07", "")
     async with desk.run_test(size=(80, 24)) as pilot:

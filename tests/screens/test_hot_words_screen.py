@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from desk_helpers import content, cursor_key, footer_width, pick, press, rows, settle
+from small_station import Refs
 
 from screens.dashboard import DashboardScreen
 from screens.hot_words import HotWordsScreen, WordVisitsScreen
@@ -27,7 +28,7 @@ VILLAGE, OTHER = "青石村", "东塘村"
 
 @pytest.fixture
 def words_loaded(
-    store: Store, actor: Actor, station_info: StationInfo, refs: Any, rostered: str
+    store: Store, actor: Actor, station_info: StationInfo, refs: Refs, rostered: str
 ) -> list[str]:
     """飞线充电: 1 visit in the 30 days before the last 30, 8 in the last 30 (青石村, the newest
     triaged to an issue); 路灯: 10 and 10 (东塘村)."""
@@ -42,7 +43,7 @@ def words_loaded(
         )  # fmt: skip
         session.add(person)
         session.flush()
-        batch = [
+        batch: list[dict[str, Any]] = [
             {
                 "id": new_id(),
                 "station_id": station_info.id,

@@ -17,9 +17,10 @@ from screens.dialogs.issue_forms import CloseModal, ProgressModal
 from screens.dialogs.note import NoteModal
 from screens.issue import IssueScreen
 from store.changelog.changes import Actor
-from store.core.models import EvaluationCreate, Tier
+from store.core.models import EvaluationCreate, Resolution, Satisfaction, Tier
 from store.db import Store
-from store.desk.issues import IssueRow, close_issue
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import close_issue
 from tui.app import LiaisonApp
 from tui.i18n import t
 
@@ -172,7 +173,9 @@ async def test_reopening_a_closed_issue_makes_it_red(
         close_issue(
             session=session,
             issue_id=issue.id,
-            evaluation_in=EvaluationCreate(resolution="resolved", satisfaction="fairly"),
+            evaluation_in=EvaluationCreate(
+                resolution=Resolution.resolved, satisfaction=Satisfaction.fairly
+            ),
         )
     async with desk.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot, issue.id)

@@ -3,19 +3,24 @@ and the deputies' record (figures per period, one deputy's page, the summary pri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from desk_helpers import content, notes, press, rows, settle
 from record_fixture import D1, D2, build_record
-from sqlmodel import select
+from small_station import Refs
+from sqlmodel import col, select
 from textual.widgets import DataTable, Input, Label, Static
 
 from screens.deputies import DeputiesScreen, DeputyRecordScreen
-from screens.leader_visits import LeaderVisitModal, LeaderVisitScreen, LeaderVisitsScreen
+from screens.dialogs.leader_visit import LeaderVisitModal
+from screens.leader_visits import LeaderVisitScreen, LeaderVisitsScreen
 from store.core.clock import FrozenClock
 from store.core.models import Channel, LeaderVisit, LeaderVisitDeputy, LeaderVisitIssue
 from store.db import Store
+from store.desk.issue_rows import IssueRow
+from store.desk.visits import VisitRow
 from store.station import StationInfo
 from tui.app import LiaisonApp
 from tui.i18n import t, tn
@@ -23,8 +28,12 @@ from tui.messages import Place
 
 
 async def test_log_a_leader_visit_in_the_form(
-    desk: LiaisonApp, store: Store, make_issue, make_visit, rostered: str
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp,
+    store: Store,
+    make_issue: Callable[..., IssueRow],
+    make_visit: Callable[..., VisitRow],
+    rostered: str,
+) -> None:
     raised = make_issue(text="县道拓宽", channel=Channel.leader_visit)
     make_visit(text="还没分办", channel=Channel.leader_visit)
     async with desk.run_test(size=(80, 24)) as pilot:
@@ -68,14 +77,16 @@ async def test_log_a_leader_visit_in_the_form(
         visit = session.exec(select(LeaderVisit)).one()
         deputies = session.exec(select(LeaderVisitDeputy.deputy_id)).all()
         links = session.exec(
-            select(LeaderVisitIssue.issue_id).where(LeaderVisitIssue.deleted_at.is_(None))  # type: ignore[union-attr]
+            select(LeaderVisitIssue.issue_id).where(col(LeaderVisitIssue.deleted_at).is_(None))
         ).all()
     assert (visit.leader, visit.topic) == ("Wang", "[b]交通[/b]")
     assert deputies == [rostered] and links == [raised.id]
 
 
 @pytest.fixture
-def record(store: Store, clock: FrozenClock, station_info: StationInfo, refs) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def record(
+    store: Store, clock: FrozenClock, station_info: StationInfo, refs: Refs
+) -> dict[str, str]:
     return build_record(store=store, clock=clock, station=station_info, refs=refs)
 
 

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from desk_helpers import content, press, settle
+from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
 
 from screens.ledger import LedgerScreen
@@ -20,7 +21,7 @@ def rows(db: Path, table: str) -> int:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
-async def open_ledger(app: LiaisonApp, pilot) -> LedgerScreen:  # type: ignore[no-untyped-def]
+async def open_ledger(app: LiaisonApp, pilot: Pilot[None]) -> LedgerScreen:
     await settle(pilot)
     app.action_ledger()
     await settle(pilot)

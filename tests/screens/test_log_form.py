@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desk_helpers import content, notes, press, settle
+from small_station import Refs
 from textual.widgets import Input, Select, TextArea
 
 from screens.log_visit import FIELDS, LogVisitScreen
@@ -41,8 +42,8 @@ def _errors(screen: LogVisitScreen) -> dict[str, str]:
 
 
 async def test_empty_and_bad_fields_are_refused_in_place(
-    desk: LiaisonApp, store: Store, refs
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp, store: Store, refs: Refs
+) -> None:
     visits = _count(store, "visit")
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -93,8 +94,8 @@ async def test_empty_and_bad_fields_are_refused_in_place(
 
 
 async def test_a_returning_resident_is_filled_in_from_the_phone(
-    desk: LiaisonApp, store: Store, refs, make_visit: Callable[..., VisitRow]
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp, store: Store, refs: Refs, make_visit: Callable[..., VisitRow]
+) -> None:
     make_visit(phone="13812341234", name="王阿姨", village="东塘村")
     residents = _count(store, "constituent")
     async with desk.run_test(size=(80, 24)) as pilot:

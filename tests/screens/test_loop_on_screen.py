@@ -22,8 +22,9 @@ from desk_helpers import (
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, RadioSet, Select, TextArea
 
-from screens.board import BoardScreen, FilterModal
+from screens.board import BoardScreen
 from screens.dashboard import DashboardScreen
+from screens.dialogs.board_filter import FilterModal
 from screens.dialogs.issue_forms import CloseModal
 from screens.dialogs.pick import PickModal
 from screens.issue import IssueScreen

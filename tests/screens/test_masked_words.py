@@ -15,7 +15,7 @@ from screens.issue import IssueScreen
 from screens.search import MARK, SearchScreen
 from store.core.models import AccessLog
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.trust.reveals import REVEAL_PHONE
 from tui.app import LiaisonApp

@@ -30,7 +30,7 @@ from screens.issue import IssueScreen
 from screens.projects import ProjectScreen, ProjectsScreen
 from store.changelog.changes import Actor
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.projects.projects import promote_issue
 from tui.app import LiaisonApp
 

@@ -13,7 +13,8 @@ from screens.issue import IssueScreen
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.db import Store
-from store.desk.issues import IssueRow, close_issue
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import close_issue
 from store.trust.purge import purge_residents
 from tui.app import LiaisonApp
 

@@ -16,7 +16,7 @@ from screens.dialogs.project_forms import ScoreModal
 from screens.review import ReviewScreen
 from store.changelog.changes import Actor
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.projects.projects import promote_issue
 from tui.app import LiaisonApp
 

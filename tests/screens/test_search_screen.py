@@ -26,7 +26,7 @@ from screens.triage import TriageScreen
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.station import load_station
 from tui.app import LiaisonApp, make_app
@@ -57,13 +57,13 @@ def _screen(app: LiaisonApp) -> SearchScreen:
     return app.screen
 
 
-async def _type(pilot: Pilot[object], text: str) -> None:
+async def _type(pilot: Pilot[None], text: str) -> None:
     for ch in text:
         await pilot.press(ch)
     await settle(pilot)
 
 
-async def _counted(pilot: Pilot[object]) -> None:
+async def _counted(pilot: Pilot[None]) -> None:
     """Wait for the counts, which are asked for once the typing pauses."""
     await pilot.pause(COUNT_AFTER + 0.2)
     await settle(pilot)
@@ -184,6 +184,7 @@ async def test_enter_on_an_issue_and_on_a_resident(
         await press(pilot, "down", "enter")
         mine = _screen(desk)
         assert mine.resident is not None and mine.resident.name == "张晓明"
+        assert desk.screen.title is not None
         assert "张晓明 的来访" in desk.screen.title
         found = mine.table.row_texts()
         assert len(found) == 2

@@ -4,6 +4,7 @@ saying where."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from screens.issue import IssueScreen
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.db import Store
+from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
 from store.reports.slips import md_escape
 from tui.app import LiaisonApp
@@ -21,8 +23,8 @@ from tui.messages import Place
 
 
 async def test_assignment_slip_and_reminder_from_an_issue(
-    desk: LiaisonApp, make_issue, clock: FrozenClock, prints: Path
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp, make_issue: Callable[..., IssueRow], clock: FrozenClock, prints: Path
+) -> None:
     # Opened twenty days ago: the village window (15 days) has passed 5 days ago.
     clock.advance(timedelta(days=-20))
     late = make_issue(text="井盖松动")
@@ -55,8 +57,8 @@ async def test_assignment_slip_and_reminder_from_an_issue(
 
 
 async def test_call_record_blank_then_of_the_call_just_recorded(
-    desk: LiaisonApp, store: Store, actor: Actor, make_issue, prints: Path
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp, store: Store, actor: Actor, make_issue: Callable[..., IssueRow], prints: Path
+) -> None:
     issue = make_issue(text="垃圾没人清", phone="13812341234", name="王阿姨")
     with store.write(actor) as session:
         close_issue(session=session, issue_id=issue.id, evaluation_in=None)

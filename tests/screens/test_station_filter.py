@@ -29,7 +29,7 @@ from screens.stats import StatsScreen
 from store.changelog.changes import Actor
 from store.core.models import Tier
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.station import StationInfo, load_station
 from tui.app import LiaisonApp, make_app
 from tui.i18n import t

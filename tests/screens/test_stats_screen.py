@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from desk_helpers import content, footer_keys, footer_width, notes, press, rows, settle
 from stats_fixture import build_quarter
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, TabbedContent
 
 from screens.board import BoardScreen
@@ -17,7 +19,7 @@ from screens.stats import StatsScreen
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.station import load_station
 from tui.app import LiaisonApp, make_app
@@ -37,11 +39,11 @@ def quarter(
     )
 
 
-def _table(app: LiaisonApp) -> DataTable:  # type: ignore[type-arg]
+def _table(app: LiaisonApp) -> DataTable[Any]:
     return app.screen.query_one("#stats-table", DataTable)
 
 
-async def _to_q3(pilot) -> None:  # type: ignore[no-untyped-def]
+async def _to_q3(pilot: Pilot[None]) -> None:
     await press(pilot, "s")
     assert isinstance(pilot.app.screen, StatsScreen)
     await press(pilot, "left_square_bracket")  # 2026 Q4 → Q3
@@ -75,6 +77,7 @@ async def test_figures_switches_and_drill_down(desk: LiaisonApp, quarter: dict[s
         assert isinstance(board, BoardScreen)
         listed = board.query_one("#board-table", DataTable)
         assert sorted(names[str(r.key.value)] for r in listed.ordered_rows) == ["A", "G"]
+        assert board.title is not None
         assert "村级" in board.title
         await press(pilot, "escape")
         assert isinstance(desk.screen, StatsScreen)
@@ -121,6 +124,7 @@ async def test_charts_and_mouse(desk: LiaisonApp, quarter: dict[str, str]) -> No
             await press(pilot, "c")
             tabs = desk.screen.query_one("#stats-tabs", TabbedContent)
             assert tabs.active != "stats-tab-table"
+        assert isinstance(desk.screen, StatsScreen)
         assert desk.screen.charted == {"stats-tab-weeks", "stats-tab-colours", "stats-tab-trend"}
 
 

@@ -6,7 +6,7 @@ A laptop is made the way a deputy makes one: a joining bundle from the station, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,18 +21,21 @@ from desk_helpers import (
     rows,
     settle,
 )
+from small_station import Refs
 from sqlalchemy import text
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from screens.dialogs.bundle import BundleModal
 from screens.dialogs.confirm import ConfirmModal
-from screens.sync import BundleModal, SyncScreen
+from screens.sync import SyncScreen
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.models import Tier
 from store.db import Store
-from store.desk.issue_rows import get_issue_row
-from store.desk.issues import IssueRow, change_unit
-from store.desk.visits import log_visit
+from store.desk.issue_rows import IssueRow, get_issue_row
+from store.desk.issues import change_unit
+from store.desk.visits import VisitRow, log_visit
 from store.station import load_station, open_store
 from store.sync.exchange import export_bundle, export_join_bundle, import_bundle, join_station
 from tui.app import LiaisonApp, make_app
@@ -67,10 +70,10 @@ def _laptop_actor(laptop: Store, actor: Actor) -> Actor:
 
 def _count(store: Store, table: str) -> int:
     with store.read() as session:
-        return int(session.connection().execute(text(f"SELECT count(*) FROM {table}")).scalar())
+        return int(session.connection().execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
-async def _open_sync(pilot) -> SyncScreen:  # type: ignore[no-untyped-def]
+async def _open_sync(pilot: Pilot[None]) -> SyncScreen:
     await settle(pilot)
     await press(pilot, "y")
     screen = pilot.app.screen
@@ -78,7 +81,7 @@ async def _open_sync(pilot) -> SyncScreen:  # type: ignore[no-untyped-def]
     return screen
 
 
-async def _fill_bundle_form(pilot, path: Path, passphrase: str = "") -> None:  # type: ignore[no-untyped-def]
+async def _fill_bundle_form(pilot: Pilot[None], path: Path, passphrase: str = "") -> None:
     modal = pilot.app.screen
     assert isinstance(modal, BundleModal)
     modal.query_one("#bundle-path", Input).value = str(path)
@@ -93,7 +96,7 @@ def _result(screen: SyncScreen) -> str:
 async def test_export_on_the_screen_is_taken_in_by_a_laptop(
     desk: LiaisonApp,
     laptop: Store,
-    make_issue,  # type: ignore[no-untyped-def]
+    make_issue: Callable[..., IssueRow],
     tmp_path: Path,
 ) -> None:
     """What the station decides after the laptop was made reaches it through a bundle written
@@ -127,7 +130,7 @@ async def test_import_on_the_screen_shows_what_came_in(
     store: Store,
     laptop: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     tmp_path: Path,
 ) -> None:
     """Two visits logged on the laptop arrive at the station through the screen, counted by
@@ -173,7 +176,7 @@ async def test_a_tampered_bundle_is_refused_and_nothing_changes(
     store: Store,
     laptop: Store,
     actor: Actor,
-    make_visit,  # type: ignore[no-untyped-def]
+    make_visit: Callable[..., VisitRow],
     tmp_path: Path,
 ) -> None:
     bundle = tmp_path / "laptop.bundle"
@@ -198,8 +201,8 @@ async def test_a_tampered_bundle_is_refused_and_nothing_changes(
 
 
 def _make_conflicts(
-    store: Store, laptop: Store, actor: Actor, refs, issues: list[IssueRow], tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    store: Store, laptop: Store, actor: Actor, refs: Refs, issues: list[IssueRow], tmp_path: Path
+) -> None:
     """The station hands each issue to a township unit, the laptop (offline) to a county
     unit; the laptop's bundle then reaches the station."""
     export_bundle(store=store, out=tmp_path / "to-laptop.bundle")
@@ -219,8 +222,8 @@ async def test_conflicts_are_listed_and_answered(
     store: Store,
     laptop: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
-    make_issue,  # type: ignore[no-untyped-def]
+    refs: Refs,
+    make_issue: Callable[..., IssueRow],
     tmp_path: Path,
 ) -> None:
     """Both edited the same issue's unit: one value won everywhere, the other is listed (by
@@ -267,8 +270,14 @@ async def test_conflicts_are_listed_and_answered(
 
 
 async def test_footer_fits_and_help_names_the_keys(
-    desk: LiaisonApp, store: Store, laptop: Store, actor: Actor, refs, make_issue, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    desk: LiaisonApp,
+    store: Store,
+    laptop: Store,
+    actor: Actor,
+    refs: Refs,
+    make_issue: Callable[..., IssueRow],
+    tmp_path: Path,
+) -> None:
     """With conflicts listed (every key live) the footer fits 80 columns; help lists them."""
     _make_conflicts(store, laptop, actor, refs, [make_issue()], tmp_path)
     async with desk.run_test(size=(80, 24)) as pilot:
@@ -323,11 +332,11 @@ async def test_a_laptop_has_no_new_laptop_key(rostered: str, laptop: Store) -> N
 
 
 def test_snapshot_after_an_import(
-    snap_compare,  # type: ignore[no-untyped-def]
+    snap_compare: Callable[..., bool],
     desk: LiaisonApp,
     laptop: Store,
     actor: Actor,
-    make_visit,  # type: ignore[no-untyped-def]
+    make_visit: Callable[..., VisitRow],
     tmp_path: Path,
 ) -> None:
     """The screen at 80×24 once a laptop's bundle is in: the peer, the summary, the empty list."""
@@ -354,7 +363,7 @@ def test_snapshot_after_an_import(
     bundle = tmp_path / "laptop.bundle"
     export_bundle(store=laptop, out=bundle)
 
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
         await _open_sync(pilot)
         await press(pilot, "i")
         await _fill_bundle_form(pilot, bundle)

@@ -18,6 +18,7 @@ from desk_helpers import (
     row_keys,
     settle,
 )
+from small_station import Refs
 from textual.widgets import DataTable
 
 from screens.dialogs.pick import PickModal
@@ -25,7 +26,7 @@ from screens.triage import TriageScreen
 from store.core.clock import FrozenClock
 from store.core.models import Tier
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from tui.app import LiaisonApp
 from tui.i18n import t, tn
@@ -40,7 +41,7 @@ def _query(store: Store, sql: str, *params: object) -> list[tuple[object, ...]]:
 async def test_pickers_offer_the_likeliest_first_and_linking_counts_the_visit(
     desk: LiaisonApp,
     store: Store,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     make_issue: Callable[..., IssueRow],
     make_visit: Callable[..., VisitRow],
 ) -> None:
@@ -64,7 +65,7 @@ async def test_pickers_offer_the_likeliest_first_and_linking_counts_the_visit(
         options = pick_options(desk)
         headings = [(text, disabled) for id_, text, disabled in options if id_ is None]
         assert headings == [("村级", True), ("乡级", True), ("县级", True)]
-        under = {}
+        under: dict[str, list[str]] = {}
         current = ""
         for id_, text, _ in options:
             if id_ is None:

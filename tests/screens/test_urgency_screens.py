@@ -10,6 +10,7 @@ from pathlib import Path
 
 from desk_helpers import content, notes, pick, pick_options, press, row_keys, rows, settle
 from english_desk import run_in_english
+from small_station import Refs
 from sqlmodel import select
 from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
 
@@ -22,7 +23,7 @@ from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.models import Issue
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.station import load_station
 from tui.app import LiaisonApp, make_app
@@ -97,8 +98,8 @@ async def test_the_issue_page_shows_the_score_and_why(
 async def test_the_log_form_saves_vulnerable_and_names_open_issues(
     desk: LiaisonApp,
     store: Store,
-    refs,
-    make_issue: Callable[..., IssueRow],  # type: ignore[no-untyped-def]
+    refs: Refs,
+    make_issue: Callable[..., IssueRow],
 ) -> None:
     make_issue(phone="13812341234", name="王阿姨")
     async with desk.run_test(size=(80, 24)) as pilot:
@@ -244,8 +245,12 @@ out["head"] = content(app.screen.query_one("#issue-head"))
 
 
 def test_in_english(
-    store: Store, actor: Actor, rostered: str, make_issue: Callable[..., IssueRow], make_visit
-) -> None:  # type: ignore[no-untyped-def]
+    store: Store,
+    actor: Actor,
+    rostered: str,
+    make_issue: Callable[..., IssueRow],
+    make_visit: Callable[..., VisitRow],
+) -> None:
     issue = make_issue(category=FIRE, text=WIRES[0])
     _set(store, actor, issue.id, repeat_count=2)
     make_visit(category=FIRE, text=WIRES[1])

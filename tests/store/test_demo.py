@@ -22,6 +22,7 @@ from store.core.models import (
     IssueStatus,
     Resolution,
     Satisfaction,
+    Tier,
     VillageKind,
     VisitKind,
 )
@@ -308,7 +309,7 @@ def test_open_issue_dates_follow_the_tier_windows(demo: Store) -> None:
         settings = load_settings(session=session)
         issues = session.exec(select(Issue)).all()
     for issue in issues:
-        window = settings.window_days[issue.tier]  # type: ignore[index]
+        window = settings.window_days[Tier(issue.tier)]
         assert issue.window_days == window
         assert issue.due_on == issue.opened_on + timedelta(days=window)
         assert issue.warn_on == issue.due_on - timedelta(days=window // 3)

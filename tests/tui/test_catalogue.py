@@ -10,11 +10,12 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Sequence
 from gettext import GNUTranslations
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -30,17 +31,20 @@ def _po(lang: str) -> Catalog:
         return read_po(file)
 
 
-def _key(id_: str | tuple[str, ...]) -> str:
+def _key(id_: str | Sequence[str]) -> str:
     return id_ if isinstance(id_, str) else id_[0]
+
+
+def _forms(message: Message) -> tuple[str, ...]:
+    """A message's text in each form (one for a message without plural forms)."""
+    string = message.string
+    assert string is not None, message.id
+    return tuple(string) if isinstance(string, (tuple, list)) else (string,)
 
 
 def _entries(catalog: Catalog) -> dict[str, tuple[str, ...]]:
     """Key → its text in each form (one for a message without plural forms)."""
-    return {
-        _key(m.id): tuple(m.string) if isinstance(m.string, (tuple, list)) else (m.string,)
-        for m in catalog
-        if m.id
-    }
+    return {_key(m.id): _forms(m) for m in catalog if m.id}
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +78,7 @@ def test_plural_forms_are_each_languages_own() -> None:
     for catalog in (zh, en):
         for message in catalog:
             if message.pluralizable:
-                assert len(message.string) == catalog.num_plurals, message.id
+                assert len(_forms(message)) == catalog.num_plurals, message.id
 
 
 def test_english_has_no_full_width_punctuation() -> None:
@@ -108,7 +112,8 @@ def test_the_compiled_catalogue_is_the_po_compiled_now(lang: str) -> None:
         shipped = GNUTranslations(file)
     fresh = GNUTranslations(compiled)
     assert shipped._catalog == fresh._catalog  # type: ignore[attr-defined]
-    assert shipped.plural(1) == fresh.plural(1) and shipped.plural(2) == fresh.plural(2)
+    assert shipped.plural(1) == fresh.plural(1)  # type: ignore[attr-defined]
+    assert shipped.plural(2) == fresh.plural(2)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,18 @@ reveal reads 'Saw phone', a change 'Changed', personal values '(hidden)')."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from desk_helpers import press
 from english_desk import chinese_leaks, in_english, look
+from small_station import Refs
 from sqlmodel import select
 
 from store.changelog.changes import Actor
 from store.core.models import Tier, Visit
 from store.db import Store
-from store.desk.issues import IssueRow, change_unit
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import change_unit
 from store.duty.dashboard import start_duty
 from store.trust.reveals import log_reveal
 
@@ -18,8 +22,8 @@ from store.trust.reveals import log_reveal
 async def test_audit_screen_in_english(
     store: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
-    make_issue,  # type: ignore[no-untyped-def]
+    refs: Refs,
+    make_issue: Callable[..., IssueRow],
 ) -> None:
     issue: IssueRow = make_issue(phone="13812345678", name="王秀兰")
     with store.write(actor) as session:

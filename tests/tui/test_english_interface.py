@@ -10,6 +10,7 @@ from typing import Any
 
 from desk_helpers import press, screen_lines, settle
 from english_desk import chinese_leaks, in_english, look, run_in_english
+from small_station import Refs
 
 from store.changelog.changes import Actor
 from store.db import Store
@@ -17,12 +18,12 @@ from store.duty.dashboard import start_duty
 from tui.i18n import catalogue
 
 
-def _on_duty(store: Store, actor: Actor, refs: Any) -> None:
+def _on_duty(store: Store, actor: Actor, refs: Refs) -> None:
     with store.write(actor) as session:
         start_duty(session=session, deputy_id=refs.deputies["沈国强"])
 
 
-async def test_the_interface_speaks_english(store: Store, actor: Actor, refs) -> None:  # type: ignore[no-untyped-def]
+async def test_the_interface_speaks_english(store: Store, actor: Actor, refs: Refs) -> None:
     _on_duty(store, actor, refs)
     shown: dict[str, dict[str, Any]] = {}
     # The dashboard, triage, board and log form, then help over the triage queue.
@@ -65,7 +66,7 @@ async def test_the_interface_speaks_english(store: Store, actor: Actor, refs) ->
 
 
 def test_lang_en_in_a_fresh_interpreter(
-    store: Store, station_path: Path, actor: Actor, refs: Any
+    store: Store, station_path: Path, actor: Actor, refs: Refs
 ) -> None:
     """As the command line starts it: the language set before anything of Textual loads."""
     _on_duty(store, actor, refs)

@@ -4,16 +4,18 @@ columns and the screens speak English."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from desk_helpers import footer_keys, press, settle
 from english_desk import chinese_leaks, in_english, look
+from small_station import Refs
 
 from screens.issue import IssueScreen
 from store.changelog.changes import Actor
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.duty.dashboard import start_duty
 from store.projects.leader_visits import LeaderVisitCreate, log_leader_visit
 
@@ -21,8 +23,8 @@ from store.projects.leader_visits import LeaderVisitCreate, log_leader_visit
 async def test_issue5_screens_in_english(
     store: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
-    make_issue,  # type: ignore[no-untyped-def]
+    refs: Refs,
+    make_issue: Callable[..., IssueRow],
 ) -> None:
     issue: IssueRow = make_issue(text="路灯坏了")
     with store.write(actor) as session:

@@ -3,15 +3,19 @@ screen speaks English."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from desk_helpers import press
 from english_desk import chinese_leaks, in_english, look
+from small_station import Refs
 
 from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.core.models import Tier
 from store.db import Store
-from store.desk.issues import IssueRow, change_unit
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import change_unit
 from store.duty.dashboard import start_duty
 from store.station import load_station, open_store
 from store.sync.exchange import export_bundle, export_join_bundle, import_bundle, join_station
@@ -21,10 +25,10 @@ async def test_sync_screen_in_english(
     store: Store,
     station_path: Path,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
-    make_issue,  # type: ignore[no-untyped-def]
+    refs: Refs,
+    make_issue: Callable[..., IssueRow],
     tmp_path: Path,
-    clock,  # type: ignore[no-untyped-def]
+    clock: FrozenClock,
 ) -> None:
     issue: IssueRow = make_issue()
     with store.write(actor) as session:

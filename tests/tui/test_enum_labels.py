@@ -24,7 +24,7 @@ def test_every_member_is_named_in_chinese_and_english(enum: type[StrEnum]) -> No
     zh, en = catalogue("zh"), catalogue("en")
     try:
         for member in enum:
-            key = ENUM_LABELS[enum][member.value].key  # type: ignore[attr-defined]
+            key = ENUM_LABELS[enum][member.value].key
             assert zh[key] == (member.zh,), key  # type: ignore[attr-defined]
             assert en[key][0] and en[key] != zh[key], key
             set_language("zh")

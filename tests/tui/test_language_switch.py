@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from desk_helpers import descriptions, footer_keys, footer_width, press, screen_lines, settle
 from english_desk import chinese_leaks
+from small_station import Refs
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from screens.dialogs.help import HelpModal
@@ -24,7 +26,7 @@ CHINESE = {zh for forms in catalogue("zh").values() for zh in forms}
 
 
 @pytest.fixture
-def desk(store: Store, actor: Actor, refs) -> Iterator[LiaisonApp]:  # type: ignore[no-untyped-def]
+def desk(store: Store, actor: Actor, refs: Refs) -> Iterator[LiaisonApp]:
     """The desk in Chinese on the small station, 沈国强 on duty."""
     with store.write(actor) as session:
         start_duty(session=session, deputy_id=refs.deputies["沈国强"])
@@ -37,7 +39,7 @@ def _footer(app: LiaisonApp) -> list[str]:
     return descriptions(footer_keys(app))
 
 
-async def _palette(pilot, words: str) -> None:  # type: ignore[no-untyped-def]
+async def _palette(pilot: Pilot[None], words: str) -> None:
     """Run the palette's first command that `words` finds."""
     await press(pilot, "ctrl+p")
     await pilot.press(*words)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from screens.opening import OpeningScreen
-from tui.app import make_app_at
+from tui.app import LiaisonApp, make_app_at
 
 
-async def _settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+async def _settle(app: LiaisonApp, pilot: Pilot[None]) -> None:
     for _ in range(100):
         await pilot.pause(0.05)
         if app.desk_ready and not any(w.is_running for w in app.workers):

@@ -7,7 +7,7 @@ from rich.text import Text
 
 from store.core.models import IssueStatus
 from store.core.validation import mask_numbers
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from tui.i18n import t
 
 

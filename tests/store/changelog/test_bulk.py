@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from small_station import NOW
+from small_station import NOW, Refs
 from sqlalchemy import Boolean, Date, Integer, text
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -41,7 +41,7 @@ from store.trust.check import check_database
 ODD_NAMES = ['张"引号"', "百分%s号", "换\n行", "斜杠\\", "emoji😀", "Ascii"]
 
 
-def _residents(actor: Actor, refs: Any) -> list[dict[str, Any]]:
+def _residents(actor: Actor, refs: Refs) -> list[dict[str, Any]]:
     village = next(iter(refs.villages.values()))
     return [
         {
@@ -59,7 +59,7 @@ def _residents(actor: Actor, refs: Any) -> list[dict[str, Any]]:
     ]
 
 
-def test_bulk_log_text_is_what_the_encoder_writes(store: Store, actor: Actor, refs: Any) -> None:
+def test_bulk_log_text_is_what_the_encoder_writes(store: Store, actor: Actor, refs: Refs) -> None:
     rows = _residents(actor, refs)
     with store.write(actor) as session:
         bulk_insert(session, Constituent, rows)
@@ -82,7 +82,10 @@ def test_bulk_log_text_is_what_the_encoder_writes(store: Store, actor: Actor, re
 
 def test_chain_inserts_links_as_link_does() -> None:
     stamps = ["000001764000000000.00000", "000001764000000000.00001"]
-    rows = [{"id": "a", "name": "张三", "phone": "1"}, {"id": "b", "name": "李四", "phone": None}]
+    rows: list[dict[str, Any]] = [
+        {"id": "a", "name": "张三", "phone": "1"},
+        {"id": "b", "name": "李四", "phone": None},
+    ]
     fields = [_encode_fields(r) for r in rows]
     for table, values in (("visit", None), ("constituent", rows)):
         head, chains, seals = chain_inserts(
@@ -176,7 +179,7 @@ def _records(conn: sqlite3.Connection) -> list[tuple[type[SQLModel], list[dict[s
                 name, k = column.name, n + j
                 kind = column.type
                 if column.primary_key:
-                    value = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{table.name}/{n}"))
+                    value: object = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{table.name}/{n}"))
                 elif name in ("updated_at", "device_id"):
                     value = None  # the write sets them
                 elif name == "created_at":

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from store.changelog.chain import verify_chain
 from store.core.models import Tier
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.trust.check import check_database
 
@@ -21,7 +22,7 @@ NAME = "钱秘密"
 PHONE = "13987654321"
 
 
-def _rows(store: Store, sql: str, **params: object) -> list[tuple]:
+def _rows(store: Store, sql: str, **params: object) -> list[tuple[Any, ...]]:
     with store.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(text(sql), params)]
 
@@ -39,7 +40,9 @@ def _broken_at(store: Store) -> int | None:
 
 
 @pytest.fixture
-def worked(store: Store, make_issue: Callable[..., IssueRow], make_visit: Callable[..., VisitRow]):  # type: ignore[no-untyped-def]
+def worked(
+    store: Store, make_issue: Callable[..., IssueRow], make_visit: Callable[..., VisitRow]
+) -> Store:
     make_issue(tier=Tier.village, name=NAME, phone=PHONE)
     make_visit(text="第二条来访", name="李四", phone="13811112222")
     return store
@@ -119,11 +122,11 @@ def test_entries_are_sealed_as_they_are_written(
     """The commit-time pass (a safety net for entries written around `insert_log_rows`) finds
     nothing to do: a write does not rewrite its own entries to seal them."""
     import store.db as db_module
+    from store.changelog.chain import seal_new_entries as real
 
     found: list[int] = []
-    real = db_module.seal_new_entries
 
-    def counted(conn, after=0):  # type: ignore[no-untyped-def]
+    def counted(conn: Connection, after: int = 0) -> int:
         found.append(real(conn, after))
         return found[-1]
 

@@ -7,23 +7,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from small_station import Refs
 from sqlalchemy import func, inspect
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
+from store_rows import must_get
 
 from store.changelog.changes import Actor, bulk_insert, format_hlc, next_hlc, parse_hlc
 from store.core.clock import FrozenClock
 from store.core.errors import ReadOnlySession, StoreError, UnitTierMismatch
 from store.core.models import (
     ChangeLog,
+    Channel,
     Constituent,
     Deputy,
     Device,
     EvaluationCreate,
     IssueStatus,
     ProgressCreate,
+    Resolution,
+    Satisfaction,
     Setting,
     Shift,
     Station,
@@ -32,11 +37,12 @@ from store.core.models import (
     Village,
     Visit,
     VisitCreate,
+    VisitKind,
 )
 from store.core.settings import update_setting
 from store.db import Store
+from store.desk.issue_rows import IssueRow
 from store.desk.issues import (
-    IssueRow,
     add_progress,
     change_unit,
     close_issue,
@@ -48,8 +54,10 @@ from store.desk.visits import VisitRow, log_visit
 from store.duty.dashboard import start_duty
 from store.station import StationInfo, load_station, open_store
 
-SATISFIED = EvaluationCreate(resolution="resolved", satisfaction="satisfied")
-UNSATISFIED = EvaluationCreate(resolution="resolved", satisfaction="unsatisfied")
+SATISFIED = EvaluationCreate(resolution=Resolution.resolved, satisfaction=Satisfaction.satisfied)
+UNSATISFIED = EvaluationCreate(
+    resolution=Resolution.resolved, satisfaction=Satisfaction.unsatisfied
+)
 
 
 @dataclass(frozen=True)
@@ -65,13 +73,13 @@ class Entry:
 
 def _last_seq(store: Store) -> int:
     with store.read() as session:
-        return session.exec(select(func.coalesce(func.max(ChangeLog.seq), 0))).one()
+        return cast(int, session.exec(select(func.coalesce(func.max(ChangeLog.seq), 0))).one())
 
 
 def _entries(store: Store, after: int = 0) -> list[Entry]:
     with store.read() as session:
         rows = session.exec(
-            select(ChangeLog).where(ChangeLog.seq > after).order_by(ChangeLog.seq)
+            select(ChangeLog).where(col(ChangeLog.seq) > after).order_by(col(ChangeLog.seq))
         ).all()
     return [
         Entry(r.table_name, r.row_id, r.op, json.loads(r.fields), r.device_id, r.deputy_id, r.hlc)
@@ -136,7 +144,7 @@ def test_log_visit_logs_resident_and_visit(
 
 
 def test_open_issue_logs_the_issue_and_the_visit_link(
-    store: Store, actor: Actor, refs: Any, make_visit: Callable[..., VisitRow]
+    store: Store, actor: Actor, refs: Refs, make_visit: Callable[..., VisitRow]
 ) -> None:
     visit = make_visit()
     start = _last_seq(store)
@@ -270,7 +278,7 @@ def test_reopen_issue_logs_progress_and_issue_update(
 def test_change_unit_logs_unit_and_tier_only_when_changed(
     store: Store,
     actor: Actor,
-    refs: Any,
+    refs: Refs,
     make_issue: Callable[..., IssueRow],
     tier: Tier,
     unit_name: str,
@@ -287,7 +295,7 @@ def test_change_unit_logs_unit_and_tier_only_when_changed(
     _assert_actor(entries, actor)
 
 
-def test_start_duty_logs_a_new_shift_once(store: Store, actor: Actor, refs: Any) -> None:
+def test_start_duty_logs_a_new_shift_once(store: Store, actor: Actor, refs: Refs) -> None:
     start = _last_seq(store)
     deputy = refs.deputies["朱秀芬"]
     with store.write(actor) as session:
@@ -316,7 +324,7 @@ def test_update_setting_logs_the_setting_by_key(store: Store, actor: Actor) -> N
     _assert_actor(entries, actor)
 
 
-def test_bulk_insert_stamps_and_logs_every_row(store: Store, actor: Actor, refs: Any) -> None:
+def test_bulk_insert_stamps_and_logs_every_row(store: Store, actor: Actor, refs: Refs) -> None:
     start = _last_seq(store)
     rows = [
         {
@@ -370,6 +378,7 @@ def test_updates_log_only_changed_fields_and_restamp(
     with store.read() as session:
         village = _village(session, "青石新村")
     assert village.updated_at == clock.now()
+    assert village.created_at is not None and village.updated_at is not None
     assert village.created_at < village.updated_at
     assert village.device_id == actor.device_id
 
@@ -406,7 +415,7 @@ def test_hard_delete_is_refused(store: Store, actor: Actor) -> None:
 
 
 def test_failed_transaction_leaves_no_rows_and_no_log(
-    store: Store, actor: Actor, refs: Any
+    store: Store, actor: Actor, refs: Refs
 ) -> None:
     start = _last_seq(store)
     form = VisitCreate(
@@ -414,8 +423,8 @@ def test_failed_transaction_leaves_no_rows_and_no_log(
         name="王阿姨",
         village_id=refs.villages["青石村"],
         category_id=refs.categories["道路交通"],
-        channel="walk_in",
-        kind="request",
+        channel=Channel.walk_in,
+        kind=VisitKind.request,
         text="路灯坏了",
     )
     with pytest.raises(UnitTierMismatch):
@@ -515,6 +524,6 @@ def test_setting_rows_are_stamped_with_device(store: Store, actor: Actor) -> Non
     with store.write(actor) as session:
         update_setting(session=session, key="window_days.county", value="45")
     with store.read() as session:
-        row = session.get(Setting, "window_days.county")
+        row = must_get(session, Setting, "window_days.county")
     assert row.value == "45"
     assert row.device_id == actor.device_id

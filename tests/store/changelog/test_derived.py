@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from small_station import Refs
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -62,10 +63,11 @@ def test_renaming_a_resident_updates_the_pinyin(
             text("SELECT fields FROM change_log WHERE table_name = 'constituent' ORDER BY seq DESC")
         ).scalar()
     assert initials == "lh"
+    assert logged is not None
     assert '"name_initials": "lh"' in logged
 
 
-def test_bulk_inserted_residents_get_pinyin(store: Store, actor: Actor, refs) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_inserted_residents_get_pinyin(store: Store, actor: Actor, refs: Refs) -> None:
     village = next(iter(refs.villages.values()))
     with store.write(actor) as session:
         bulk_insert(
@@ -135,7 +137,7 @@ def test_check_finds_words_out_of_step_and_repair_rebuilds_them(
     assert sorted(f.key for f in report.findings) == ["check.search_index", "check.words"]
     words = next(f for f in report.findings if f.key == "check.words")
     assert "word_visit −1" in words.params["what"] and "word_day" in words.params["what"]
-    before = {}
+    before: dict[str, str] = {}
     with store.engine.connect() as conn:
         before = dict(conn.exec_driver_sql("SELECT id, text FROM visit").all())
     assert repair_derived_data(engine=store.engine) == 2

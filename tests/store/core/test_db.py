@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from small_station import Refs
 from sqlalchemy import Connection, func, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from store_rows import must_get
 
 from store import db as store_db
 from store.changelog.changes import Actor
@@ -18,10 +19,12 @@ from store.core.clock import FrozenClock
 from store.core.errors import DatabaseBusy, ReadOnlySession
 from store.core.models import (
     ChangeLog,
+    Channel,
     Constituent,
     Setting,
     Village,
     VisitCreate,
+    VisitKind,
 )
 from store.db import Store, make_engine, sqlite_url
 from store.desk.visits import VisitRow, log_visit
@@ -102,7 +105,7 @@ def test_write_session_gives_up_with_database_busy(
     station_path: Path,
     clock: FrozenClock,
     actor: Actor,
-    refs: Any,
+    refs: Refs,
 ) -> None:
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 50)
     busy_store = open_store(station_path, clock=clock)
@@ -149,21 +152,21 @@ def test_read_session_refuses_sql_updates(store: Store) -> None:
     with pytest.raises(ReadOnlySession):
         with store.read() as session:
             session.execute(
-                update(Setting).where(Setting.key == "window_days.village").values(value="99")
+                update(Setting).where(col(Setting.key) == "window_days.village").values(value="99")
             )
             session.commit()
     with store.read() as session:
-        assert session.get(Setting, "window_days.village").value == "15"
+        assert must_get(session, Setting, "window_days.village").value == "15"
 
 
-def test_write_functions_refuse_a_read_session(store: Store, refs: Any) -> None:
+def test_write_functions_refuse_a_read_session(store: Store, refs: Refs) -> None:
     form = VisitCreate(
         phone="13812341234",
         name="王阿姨",
         village_id=refs.villages[VILLAGE],
         category_id=refs.categories[CATEGORY],
-        channel="walk_in",
-        kind="request",
+        channel=Channel.walk_in,
+        kind=VisitKind.request,
         text="路灯坏了",
     )
     with pytest.raises(ReadOnlySession):
@@ -172,7 +175,7 @@ def test_write_functions_refuse_a_read_session(store: Store, refs: Any) -> None:
 
 
 def test_an_error_inside_write_session_rolls_back_everything(
-    store: Store, actor: Actor, refs: Any
+    store: Store, actor: Actor, refs: Refs
 ) -> None:
     with store.read() as session:
         before = (_count(session, Constituent), _count(session, ChangeLog))
@@ -181,8 +184,8 @@ def test_an_error_inside_write_session_rolls_back_everything(
         name="王阿姨",
         village_id=refs.villages[VILLAGE],
         category_id=refs.categories[CATEGORY],
-        channel="walk_in",
-        kind="request",
+        channel=Channel.walk_in,
+        kind=VisitKind.request,
         text="路灯坏了",
     )
     with pytest.raises(RuntimeError, match="power cut"):

@@ -64,7 +64,7 @@ def _digest(path: Path) -> str:
 
 def _visit_count(store: Store) -> int:
     with store.read() as session:
-        return session.connection().exec_driver_sql("SELECT count(*) FROM visit").scalar()
+        return int(session.connection().exec_driver_sql("SELECT count(*) FROM visit").scalar_one())
 
 
 @pytest.fixture(scope="module")

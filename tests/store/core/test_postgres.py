@@ -17,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from pg import PgServer
 from sqlalchemy import inspect, text
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
@@ -25,7 +25,7 @@ from store.core.dialect import database_url, is_postgres_target, shown_target
 from store.core.errors import DatabaseUnreadable, ReadOnlySession
 from store.core.models import ChangeLog, Setting
 from store.db import Store, make_engine
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.search.index import TRIGRAM_INDEXES, has_search_index
 from store.search.query import SearchKind, search
@@ -124,7 +124,12 @@ def test_writers_take_turns_and_stamps_stay_in_order(
     thread = threading.Thread(target=first)
     thread.start()
     assert entered.wait(5)
-    second = threading.Thread(target=lambda: (make_visit(), order.append("second")))
+
+    def second_writer() -> None:
+        make_visit()
+        order.append("second")
+
+    second = threading.Thread(target=second_writer)
     second.start()
     time.sleep(0.3)
     assert order == []  # the second writer is waiting
@@ -138,7 +143,7 @@ def test_writers_take_turns_and_stamps_stay_in_order(
             for row in session.exec(
                 select(ChangeLog)
                 .where(ChangeLog.device_id == actor.device_id)
-                .order_by(ChangeLog.seq)
+                .order_by(col(ChangeLog.seq))
             )
         ]
     assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)

@@ -20,7 +20,7 @@ from store.desk.visits import VisitRow
 
 def test_live_is_the_spelling_the_partial_indexes_are_declared_with() -> None:
     assert str(live(Issue)) == "issue.deleted_at IS NULL"
-    assert str(live(Visit.__table__)) == "visit.deleted_at IS NULL"  # type: ignore[arg-type]
+    assert str(live(Visit.__table__)) == "visit.deleted_at IS NULL"  # type: ignore[attr-defined]
     other = aliased(Visit)
     assert str(select(other.id).where(live(other))).endswith("WHERE visit_1.deleted_at IS NULL")
 

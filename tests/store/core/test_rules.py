@@ -110,7 +110,7 @@ def test_closed_colour(satisfaction: Satisfaction | None, days_after: int, colou
 
 
 def test_closed_colour_follows_the_grace_setting() -> None:
-    args = {"closed_on": OPENED, "satisfaction": None}
+    args: dict[str, Any] = {"closed_on": OPENED, "satisfaction": None}
     assert closed_colour(today=OPENED + 4 * D, grace_days=3, **args) == Colour.yellow
     assert closed_colour(today=OPENED + 4 * D, grace_days=7, **args) == Colour.green
 

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import pytest
 from sqlmodel import select
+from store_rows import must_get
 
 from store.changelog.changes import Actor
 from store.core.errors import FieldInvalid
@@ -16,7 +17,8 @@ from store.core.models import Colour, Issue, Setting, Tier
 from store.core.settings import DEFAULT_SETTINGS, load_settings, parse_settings, update_setting
 from store.db import Store
 from store.desk.issue_page import get_issue
-from store.desk.issues import IssueRow, close_issue
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import close_issue
 
 TODAY = date(2026, 11, 24)
 
@@ -61,7 +63,7 @@ def test_update_setting_returns_and_stores_the_new_settings(store: Store, actor:
     assert parsed.window_days[Tier.township] == 21
     with store.read() as session:
         assert load_settings(session=session).window_days[Tier.township] == 21
-        assert session.get(Setting, "window_days.township").value == "21"  # type: ignore[union-attr]
+        assert must_get(session, Setting, "window_days.township").value == "21"
 
 
 def test_update_setting_refuses_an_unknown_key(store: Store, actor: Actor) -> None:
@@ -93,13 +95,13 @@ def test_update_setting_refuses_a_bad_value(
     store: Store, actor: Actor, key: str, value: str
 ) -> None:
     with store.read() as session:
-        before = session.get(Setting, key).value  # type: ignore[union-attr]
+        before = must_get(session, Setting, key).value
     with pytest.raises(FieldInvalid) as caught:
         _set(store, actor, key, value)
     assert caught.value.key == "settings.invalid"
     assert caught.value.field == key
     with store.read() as session:
-        assert session.get(Setting, key).value == before  # type: ignore[union-attr]
+        assert must_get(session, Setting, key).value == before
 
 
 @pytest.mark.parametrize("unit", ["calendar", "working"])

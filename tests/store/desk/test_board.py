@@ -14,13 +14,21 @@ from sqlmodel import col, select
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
-from store.core.models import Colour, EvaluationCreate, Issue, IssueStatus, Tier
+from store.core.models import (
+    Colour,
+    EvaluationCreate,
+    Issue,
+    IssueStatus,
+    Resolution,
+    Satisfaction,
+    Tier,
+)
 from store.core.rules import open_colour
 from store.core.settings import load_settings
 from store.db import Store
 from store.desk.board import BoardFilter, board_counts, list_board, list_overdue
-from store.desk.issue_rows import issue_colour
-from store.desk.issues import IssueRow, close_issue
+from store.desk.issue_rows import IssueRow, issue_colour
+from store.desk.issues import close_issue
 from store.station import open_store
 
 # Every test that uses `store` runs on SQLite and on PostgreSQL (tests/conftest.py).
@@ -148,7 +156,9 @@ def test_reopened_issue_counts_red(
         close_issue(
             session=session,
             issue_id=issue.id,
-            evaluation_in=EvaluationCreate(resolution="unresolved", satisfaction="fairly"),
+            evaluation_in=EvaluationCreate(
+                resolution=Resolution.unresolved, satisfaction=Satisfaction.fairly
+            ),
         )
     with store.read() as session:
         counts = board_counts(session=session, today=TODAY)

@@ -8,20 +8,22 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from ledger_helpers import GOOD, HEADER, change_count, write_csv
 from small_station import NOW, SMALL_STATION, TODAY
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from sync_helpers import Device, close_trio, exchange, make_trio, open_trio
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.models import Channel, Visit, VisitCreate, VisitKind
 from store.db import Store
-from store.desk.issues import IssueRow, link_visit
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import link_visit
 from store.desk.visits import VisitRow, get_visit, log_visit
 from store.ledger import LedgerInvalid, export_ledger, import_ledger
 from store.ledger.export import HEADERS
@@ -37,7 +39,9 @@ CONSENT = HEADERS.index("同意转交")
 def _consents(store: Store) -> list[bool]:
     with store.read() as session:
         return list(
-            session.exec(select(Visit.consent_forward).order_by(Visit.received_at, Visit.id)).all()
+            session.exec(
+                select(Visit.consent_forward).order_by(col(Visit.received_at), col(Visit.id))
+            ).all()
         )
 
 
@@ -58,14 +62,14 @@ def test_consent_is_stored_per_visit_and_never_assumed(
 # -- the slips for the unit ---------------------------------------------------------------------
 
 
-def _slip(store: Store, issue_id: str, kind: SlipKind, tmp: Path, **kw: object) -> list[str]:
+def _slip(store: Store, issue_id: str, kind: SlipKind, tmp: Path, **kw: Any) -> list[str]:
     # A write: the first print gives the issue its slip number (store.reports.slips).
     with store.write(load_station(store).actor()) as session:
         paths = print_slip(
             session=session,
             issue_id=issue_id,
             kind=kind,
-            today=kw.pop("today", TODAY),  # type: ignore[arg-type]
+            today=kw.pop("today", TODAY),
             tz=TZ,
             templates=tmp / "templates",
             out_dir=tmp / "prints",

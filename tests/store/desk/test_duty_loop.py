@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from small_station import Refs
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
+from store_rows import must_get
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
@@ -27,6 +29,7 @@ from store.core.errors import (
 )
 from store.core.models import (
     ChangeLog,
+    Channel,
     Colour,
     Constituent,
     Evaluation,
@@ -41,11 +44,12 @@ from store.core.models import (
     Village,
     Visit,
     VisitCreate,
+    VisitKind,
 )
 from store.db import Store
 from store.desk.issue_page import get_issue
+from store.desk.issue_rows import IssueRow
 from store.desk.issues import (
-    IssueRow,
     add_progress,
     change_unit,
     close_issue,
@@ -63,7 +67,9 @@ TODAY = date(2026, 11, 24)
 
 
 def _evaluation(resolution: str, satisfaction: str, note: str = "") -> EvaluationCreate:
-    return EvaluationCreate(resolution=resolution, satisfaction=satisfaction, note=note)
+    return EvaluationCreate(
+        resolution=Resolution(resolution), satisfaction=Satisfaction(satisfaction), note=note
+    )
 
 
 def _issue(store: Store, issue_id: str) -> Issue:
@@ -83,7 +89,7 @@ def _count(store: Store, model: type) -> int:
 
 
 def test_a_new_then_returning_resident(
-    store: Store, make_visit: Callable[..., VisitRow], refs: Any
+    store: Store, make_visit: Callable[..., VisitRow], refs: Refs
 ) -> None:
     with store.read() as session:
         assert find_resident(session=session, phone="13812341234") is None
@@ -175,7 +181,7 @@ def test_visit_is_stamped_with_the_clock_and_deputy(
 
 @pytest.mark.parametrize("field", ["village_id", "category_id"])
 def test_unknown_village_or_category_writes_nothing(
-    store: Store, actor: Actor, refs: Any, field: str
+    store: Store, actor: Actor, refs: Refs, field: str
 ) -> None:
     values: dict[str, Any] = {
         "phone": "13812341234",
@@ -197,7 +203,7 @@ def test_unknown_village_or_category_writes_nothing(
 
 
 def test_a_soft_deleted_village_is_not_a_choice(
-    store: Store, actor: Actor, refs: Any, clock: FrozenClock
+    store: Store, actor: Actor, refs: Refs, clock: FrozenClock
 ) -> None:
     with store.write(actor) as session:
         village = session.get(Village, refs.villages["东塘村"])
@@ -208,8 +214,8 @@ def test_a_soft_deleted_village_is_not_a_choice(
         name="王阿姨",
         village_id=refs.villages["东塘村"],
         category_id=refs.categories["道路交通"],
-        channel="walk_in",
-        kind="request",
+        channel=Channel.walk_in,
+        kind=VisitKind.request,
         text="路灯坏了",
     )
     with pytest.raises(FormInvalid):
@@ -221,7 +227,7 @@ def test_a_soft_deleted_village_is_not_a_choice(
 def test_untriaged_queue_is_oldest_first_and_shrinks_on_triage(
     store: Store,
     actor: Actor,
-    refs: Any,
+    refs: Refs,
     clock: FrozenClock,
     make_visit: Callable[..., VisitRow],
 ) -> None:
@@ -256,7 +262,7 @@ def test_untriaged_queue_is_oldest_first_and_shrinks_on_triage(
 def test_open_issue_due_and_warning_dates(
     store: Store,
     actor: Actor,
-    refs: Any,
+    refs: Refs,
     make_visit: Callable[..., VisitRow],
     tier: Tier,
     window: int,
@@ -284,7 +290,7 @@ def test_open_issue_due_and_warning_dates(
 
 
 def test_open_issue_with_a_unit_of_another_tier_is_refused(
-    store: Store, actor: Actor, refs: Any, make_visit: Callable[..., VisitRow]
+    store: Store, actor: Actor, refs: Refs, make_visit: Callable[..., VisitRow]
 ) -> None:
     visit = make_visit()
     with pytest.raises(UnitTierMismatch):
@@ -297,7 +303,7 @@ def test_open_issue_with_a_unit_of_another_tier_is_refused(
             )
     assert _count(store, Issue) == 0
     with store.read() as session:
-        assert session.get(Visit, visit.id).issue_id is None  # type: ignore[union-attr]
+        assert must_get(session, Visit, visit.id).issue_id is None
 
 
 @pytest.mark.parametrize(
@@ -310,7 +316,7 @@ def test_open_issue_with_a_unit_of_another_tier_is_refused(
 def test_open_issue_with_unknown_visit_or_unit(
     store: Store,
     actor: Actor,
-    refs: Any,
+    refs: Refs,
     make_visit: Callable[..., VisitRow],
     visit_id: str,
     unit: str,
@@ -329,7 +335,7 @@ def test_open_issue_with_unknown_visit_or_unit(
 
 
 def test_a_visit_is_triaged_only_once(
-    store: Store, actor: Actor, refs: Any, make_issue: Callable[..., IssueRow]
+    store: Store, actor: Actor, refs: Refs, make_issue: Callable[..., IssueRow]
 ) -> None:
     issue = make_issue()
     visit_id = _visit_of(store, issue.id)
@@ -395,7 +401,7 @@ def test_link_visit_refuses_a_closed_issue(
             link_visit(session=session, visit_id=visit.id, issue_id=issue.id)
     assert _issue(store, issue.id).visit_count == 1
     with store.read() as session:
-        assert session.get(Visit, visit.id).issue_id is None  # type: ignore[union-attr]
+        assert must_get(session, Visit, visit.id).issue_id is None
 
 
 def test_link_visit_to_an_unknown_issue(
@@ -408,7 +414,7 @@ def test_link_visit_to_an_unknown_issue(
 
 
 def test_change_unit_keeps_the_due_date(
-    store: Store, actor: Actor, refs: Any, make_issue: Callable[..., IssueRow]
+    store: Store, actor: Actor, refs: Refs, make_issue: Callable[..., IssueRow]
 ) -> None:
     issue = make_issue(tier=Tier.village)
     with store.write(actor) as session:
@@ -745,6 +751,7 @@ def test_reopen_a_closed_issue(
 
 
 def test_unknown_issue_is_not_found(store: Store, actor: Actor) -> None:
+    call: Callable[[Session], object]
     for call in (
         lambda s: close_issue(session=s, issue_id="nope", evaluation_in=None),
         lambda s: reopen_issue(session=s, issue_id="nope"),
@@ -777,7 +784,7 @@ def test_a_foreign_key_violation_leaves_nothing_written(store: Store, actor: Act
 # Duty
 
 
-def test_start_duty_puts_a_deputy_on_duty_today(store: Store, actor: Actor, refs: Any) -> None:
+def test_start_duty_puts_a_deputy_on_duty_today(store: Store, actor: Actor, refs: Refs) -> None:
     with store.read() as session:
         assert deputies_on_duty(session=session, day=TODAY) == []
     with store.write(actor) as session:

@@ -20,7 +20,7 @@ from store.core.clock import FrozenClock
 from store.core.models import Colour, LocalMeta, Tier
 from store.db import Store
 from store.desk.board import BoardFilter, board_counts, list_board
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.station_scope import list_stations
 from store.desk.visits import VisitRow
 from store.reports.quarterly_report import build_report

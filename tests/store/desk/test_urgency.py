@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from small_station import Refs
 from sqlalchemy import text
 from sqlmodel import col, select
 
@@ -16,7 +17,8 @@ from store.core.models import Channel, Constituent, Issue, Tier, Visit, VisitCre
 from store.db import Store
 from store.desk.board import BoardOrder, list_board
 from store.desk.issue_page import get_issue
-from store.desk.issues import IssueRow, link_visit, link_visits, open_issue_from_visits
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import link_visit, link_visits, open_issue_from_visits
 from store.desk.similar import similar_untriaged, suggest_issues
 from store.desk.urgency import (
     IssueFacts,
@@ -36,7 +38,7 @@ TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture
-def log(store: Store, actor: Actor, refs) -> Callable[..., VisitRow]:  # type: ignore[no-untyped-def]
+def log(store: Store, actor: Actor, refs: Refs) -> Callable[..., VisitRow]:
     """Log a visit; `vulnerable` is the form's 困难群体 box (None: leave it)."""
 
     def make(
@@ -65,7 +67,7 @@ def log(store: Store, actor: Actor, refs) -> Callable[..., VisitRow]:  # type: i
     return make
 
 
-def _open(store: Store, actor: Actor, refs, *visits: VisitRow) -> IssueRow:  # type: ignore[no-untyped-def]
+def _open(store: Store, actor: Actor, refs: Refs, *visits: VisitRow) -> IssueRow:
     with store.write(actor) as session:
         return open_issue_from_visits(
             session=session,
@@ -85,7 +87,7 @@ def _scalar(store: Store, sql: str, **params: object) -> object:
 def test_issue_urgency_in_sql_is_the_python_score(
     store: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     log: Callable[..., VisitRow],
 ) -> None:
     kinds = list(VisitKind)
@@ -178,7 +180,7 @@ def test_visit_urgency_in_sql_is_the_python_score(
 def test_board_by_urgency_lists_the_most_urgent_first(
     store: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     log: Callable[..., VisitRow],
 ) -> None:
     for n in range(6):
@@ -204,7 +206,7 @@ def test_board_by_urgency_lists_the_most_urgent_first(
 def test_a_second_visit_by_the_same_resident_is_a_repeat(
     store: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     log: Callable[..., VisitRow],
 ) -> None:
     first = log()
@@ -228,7 +230,7 @@ def test_a_second_visit_by_the_same_resident_is_a_repeat(
 def test_a_cluster_opens_one_issue_with_its_counts(
     store: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     clock: FrozenClock,
     log: Callable[..., VisitRow],
 ) -> None:
@@ -263,7 +265,7 @@ def test_a_cluster_opens_one_issue_with_its_counts(
 def test_check_finds_a_wrong_repeat_count(
     store: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     log: Callable[..., VisitRow],
 ) -> None:
     issue = _open(store, actor, refs, log(), log())
@@ -280,7 +282,7 @@ def test_check_finds_a_wrong_repeat_count(
 def test_the_vulnerable_flag_is_saved_and_follows_to_the_issues(
     store: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     log: Callable[..., VisitRow],
 ) -> None:
     issue = _open(store, actor, refs, log())
@@ -314,7 +316,7 @@ STREET_LIGHT = "村口的路灯坏了一个多月，晚上走路看不见。"
 def test_known_duplicates_are_proposed_and_the_other_problem_is_not(
     store: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     log: Callable[..., VisitRow],
 ) -> None:
     fire = "安全生产与消防"
@@ -343,7 +345,7 @@ def test_known_duplicates_are_proposed_and_the_other_problem_is_not(
 def test_the_residents_own_open_issue_comes_first(
     store: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     log: Callable[..., VisitRow],
 ) -> None:
     other = _open(store, actor, refs, log(phone="13700001111", name="李大伯"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from store_rows import must_get
+
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.enums import DayKind
@@ -13,7 +15,9 @@ from store.core.models import Issue, IssueStatus, Tier
 from store.core.official_calendar import official_year
 from store.core.workdays import WorkCalendar, load_work_calendar
 from store.db import Store
+from store.desk.issue_rows import IssueRow
 from store.duty.calendar import (
+    CalendarEntry,
     list_calendar,
     load_calendar_year,
     mark_day,
@@ -44,16 +48,16 @@ def test_the_2026_calendar_is_seeded(store: Store) -> None:
 
 
 def test_due_dates_follow_the_unit_and_the_calendar(
-    store: Store, actor: Actor, make_issue: Callable
-) -> None:  # type: ignore[type-arg]
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow]
+) -> None:
     row = make_issue()  # village tier: 15 days, opened Tue 2026-11-24
     with store.read() as session:
-        issue = session.get(Issue, row.id)
+        issue = must_get(session, Issue, row.id)
         assert issue.due_on == date(2026, 12, 9)
     with store.write(actor) as session:
         assert set_window_unit(session=session, unit="working") == 1
     with store.read() as session:
-        issue = session.get(Issue, row.id)
+        issue = must_get(session, Issue, row.id)
     # 15 working days from Tue 24 Nov: Fri 15 Dec... counted: 25,26,27,30 Nov, 1-4, 7-11, 14, 15.
     assert issue.due_on == date(2026, 12, 15)
     assert issue.warn_on == date(2026, 12, 8)  # 5 working days before
@@ -63,28 +67,30 @@ def test_due_dates_follow_the_unit_and_the_calendar(
             == 1
         )
     with store.read() as session:
-        assert session.get(Issue, row.id).due_on == date(2026, 12, 16)
+        assert must_get(session, Issue, row.id).due_on == date(2026, 12, 16)
     with store.write(actor) as session:
         unmark_day(session=session, day=date(2026, 11, 30))
     with store.read() as session:
-        assert session.get(Issue, row.id).due_on == date(2026, 12, 15)
+        assert must_get(session, Issue, row.id).due_on == date(2026, 12, 15)
 
 
-def test_closed_issues_keep_their_dates(store: Store, actor: Actor, make_issue: Callable) -> None:  # type: ignore[type-arg]
+def test_closed_issues_keep_their_dates(
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow]
+) -> None:
     row = make_issue()
     with store.write(actor) as session:
-        issue = session.get(Issue, row.id)
+        issue = must_get(session, Issue, row.id)
         issue.status = IssueStatus.closed
     with store.write(actor) as session:
         assert set_window_unit(session=session, unit="working") == 0
     with store.read() as session:
-        assert session.get(Issue, row.id).due_on == date(2026, 12, 9)
+        assert must_get(session, Issue, row.id).due_on == date(2026, 12, 9)
 
 
 # -- every year, not only 2026 (issue 16: "the calendar ends with 2026") -------------------------
 
 
-def _days(entries: list, kind: DayKind) -> dict[date, str]:  # type: ignore[type-arg]
+def _days(entries: list[CalendarEntry], kind: DayKind) -> dict[date, str]:
     return {e.day: e.name for e in entries if e.kind == kind}
 
 
@@ -92,7 +98,7 @@ def test_a_township_issue_opened_in_december_skips_new_year_2027(
     store: Store,
     actor: Actor,
     clock: FrozenClock,
-    make_issue: Callable,  # type: ignore[type-arg]
+    make_issue: Callable[..., IssueRow],
 ) -> None:
     # Seen: opened 2026-12-07 on working days, 2027-01-01 counted as a working day.
     with store.write(actor) as session:
@@ -100,7 +106,7 @@ def test_a_township_issue_opened_in_december_skips_new_year_2027(
     clock.advance(timedelta(days=13))  # Mon 2026-12-07
     row = make_issue(tier=Tier.township)
     with store.read() as session:
-        issue = session.get(Issue, row.id)
+        issue = must_get(session, Issue, row.id)
     # 30 working days from Mon 7 Dec: 8-11 (4), 14-18 (9), 21-25 (14), 28-31 (18),
     # Fri 1 Jan is 元旦, 4-8 (23), 11-15 (28), 18 (29), 19 (30).
     assert issue.opened_on == date(2026, 12, 7)

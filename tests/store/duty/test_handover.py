@@ -6,13 +6,17 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from small_station import Refs
+from store_rows import must_get
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.errors import FieldInvalid
 from store.core.models import EvaluationCreate, Issue, Resolution, Satisfaction
 from store.db import Store
+from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
+from store.desk.visits import VisitRow
 from store.duty.dashboard import start_duty
 from store.duty.handover import (
     HandoverAlreadyAcknowledged,
@@ -26,12 +30,17 @@ TODAY = date(2026, 11, 24)
 
 
 def _shift(store: Store, actor: Actor) -> str:
+    assert actor.deputy_id is not None
     with store.write(actor) as session:
         return start_duty(session=session, deputy_id=actor.deputy_id)
 
 
 def test_the_summary_counts_the_shifts_work(
-    store: Store, actor: Actor, make_visit: Callable, make_issue: Callable, clock: FrozenClock
+    store: Store,
+    actor: Actor,
+    make_visit: Callable[..., VisitRow],
+    make_issue: Callable[..., IssueRow],
+    clock: FrozenClock,
 ) -> None:
     shift_id = _shift(store, actor)
     make_visit(text="路灯坏了")
@@ -47,15 +56,15 @@ def test_the_summary_counts_the_shifts_work(
 
 
 def test_the_summary_names_what_turned_yellow_and_red_today(
-    store: Store, actor: Actor, make_issue: Callable, clock: FrozenClock
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow], clock: FrozenClock
 ) -> None:
     shift_id = _shift(store, actor)
     yellow = make_issue(text="楼道堆物")
     red = make_issue(text="井盖缺失")
     unsatisfied = make_issue(text="噪音扰民")
     with store.write(actor) as session:
-        session.get(Issue, yellow.id).warn_on = TODAY
-        session.get(Issue, red.id).due_on = TODAY - timedelta(days=1)
+        must_get(session, Issue, yellow.id).warn_on = TODAY
+        must_get(session, Issue, red.id).due_on = TODAY - timedelta(days=1)
         close_issue(
             session=session,
             issue_id=unsatisfied.id,
@@ -71,8 +80,8 @@ def test_the_summary_names_what_turned_yellow_and_red_today(
 
 
 def test_signing_and_acknowledging_a_handover(
-    store: Store, actor: Actor, refs, clock: FrozenClock
-) -> None:  # type: ignore[no-untyped-def]
+    store: Store, actor: Actor, refs: Refs, clock: FrozenClock
+) -> None:
     shift_id = _shift(store, actor)
     with store.write(actor) as session:
         state = end_shift(session=session, shift_id=shift_id, note="路灯的事已催办，明天回访王阿姨")
@@ -104,7 +113,7 @@ def test_next_on_duty_reads_the_roster(store: Store, actor: Actor) -> None:
 
 
 def test_every_duty_write_is_attributed_to_the_deputy_on_duty(
-    store: Store, actor: Actor, make_issue: Callable, clock: FrozenClock
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow], clock: FrozenClock
 ) -> None:
     from sqlalchemy import text
 
@@ -117,6 +126,7 @@ def test_every_duty_write_is_attributed_to_the_deputy_on_duty(
     with store.engine.connect() as conn:
         before = conn.execute(text("SELECT max(seq) FROM change_log")).scalar()
     shift_id = _shift(store, actor)
+    assert actor.deputy_id is not None
     with store.write(actor) as session:
         generate_roster(
             session=session, start=TODAY + timedelta(days=1), end=TODAY + timedelta(days=7)

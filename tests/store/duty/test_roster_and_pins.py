@@ -6,10 +6,12 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from small_station import Refs
 from sqlalchemy import text
 from sqlmodel import select
 
 from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.core.errors import FieldInvalid
 from store.core.models import Deputy, DeputyLevel, Shift
 from store.db import Store
@@ -65,7 +67,7 @@ def test_hand_rostered_days_are_kept_and_counted() -> None:
 
 
 def test_generate_roster_writes_shifts_fairly_and_skips_days(
-    store: Store, actor: Actor, refs
+    store: Store, actor: Actor, refs: Refs
 ) -> None:
     _add_deputies(store, actor, ["甲", "乙", "丙"])
     holiday = date(2026, 12, 7)
@@ -90,7 +92,7 @@ def test_generate_roster_writes_shifts_fairly_and_skips_days(
         )
 
 
-def test_hand_edits_replace_and_clear_a_day(store: Store, actor: Actor, refs) -> None:
+def test_hand_edits_replace_and_clear_a_day(store: Store, actor: Actor, refs: Refs) -> None:
     day = date(2026, 12, 2)
     with store.write(actor) as session:
         generate_roster(session=session, start=day, end=day)
@@ -114,15 +116,15 @@ def test_a_backwards_or_huge_range_is_refused(store: Store, actor: Actor) -> Non
     assert huge.value.key == "error.roster_too_long"
 
 
-def test_pins_are_hashed_never_stored_in_clear(store: Store, actor: Actor, refs) -> None:
+def test_pins_are_hashed_never_stored_in_clear(store: Store, actor: Actor, refs: Refs) -> None:
     deputy_id = refs.deputies[DEPUTY]
     with store.write(actor) as session:
         set_pin(session=session, deputy_id=deputy_id, pin="482913")
     with store.engine.connect() as conn:
         stored = conn.execute(
             text("SELECT pin_hash FROM deputy WHERE id = :i"), {"i": deputy_id}
-        ).scalar()
-        logged = conn.execute(text("SELECT group_concat(fields) FROM change_log")).scalar()
+        ).scalar_one()
+        logged = conn.execute(text("SELECT group_concat(fields) FROM change_log")).scalar_one()
     assert stored.startswith("$argon2id$") and "482913" not in stored
     assert "482913" not in logged
     with store.write(actor) as session:
@@ -132,8 +134,8 @@ def test_pins_are_hashed_never_stored_in_clear(store: Store, actor: Actor, refs)
 
 
 def test_wrong_pins_lock_the_deputy_out_then_time_releases(
-    store: Store, actor: Actor, refs, clock
-) -> None:  # type: ignore[no-untyped-def]
+    store: Store, actor: Actor, refs: Refs, clock: FrozenClock
+) -> None:
     deputy_id = refs.deputies[DEPUTY]
     with store.write(actor) as session:
         set_pin(session=session, deputy_id=deputy_id, pin="4829")
@@ -151,7 +153,7 @@ def test_wrong_pins_lock_the_deputy_out_then_time_releases(
         assert verify_pin(session=session, deputy_id=deputy_id, pin="4829").ok
 
 
-def test_a_deputy_without_a_pin_passes(store: Store, actor: Actor, refs) -> None:
+def test_a_deputy_without_a_pin_passes(store: Store, actor: Actor, refs: Refs) -> None:
     with store.write(actor) as session:
         assert verify_pin(session=session, deputy_id=refs.deputies[OTHER_DEPUTY], pin="").ok
 

@@ -9,13 +9,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from small_station import Refs
 from sqlalchemy import inspect, text
 
 from store.changelog.changes import Actor, bulk_insert
 from store.core.clock import FrozenClock
 from store.core.models import Constituent, Visit, new_id
 from store.db import Store, make_engine, sqlite_url
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.hot_words.words import extract_words, rising_words, word_visits, words_of_issues
 from store.station import StationInfo, open_store
@@ -79,13 +80,15 @@ def _stored_words(store: Store, visit_id: str) -> set[str]:
 
 def _day_counts(store: Store, word: str) -> int:
     with store.engine.connect() as conn:
-        return conn.execute(
-            text(
-                "SELECT coalesce(sum(n), 0) FROM word_day JOIN word ON word.id = word_id"
-                " WHERE word.text = :w"
-            ),
-            {"w": word},
-        ).scalar()
+        return int(
+            conn.execute(
+                text(
+                    "SELECT coalesce(sum(n), 0) FROM word_day JOIN word ON word.id = word_id"
+                    " WHERE word.text = :w"
+                ),
+                {"w": word},
+            ).scalar_one()
+        )
 
 
 def test_a_logged_visit_stores_its_words_and_follows_its_text(
@@ -115,7 +118,9 @@ def test_a_logged_visit_stores_its_words_and_follows_its_text(
     assert logged == 0
 
 
-def _load(store: Store, actor: Actor, station_id: str, refs: Any, visits: list[tuple]) -> list[str]:
+def _load(
+    store: Store, actor: Actor, station_id: str, refs: Refs, visits: list[tuple[int, str, str, str]]
+) -> list[str]:
     """Bulk-load visits given as (days ago, text, village, category); returns their ids."""
     with store.write(actor) as session:
         person = Constituent(
@@ -124,7 +129,7 @@ def _load(store: Store, actor: Actor, station_id: str, refs: Any, visits: list[t
         )  # fmt: skip
         session.add(person)
         session.flush()
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": new_id(),
                 "station_id": station_id,
@@ -146,7 +151,7 @@ def _load(store: Store, actor: Actor, station_id: str, refs: Any, visits: list[t
 
 
 def test_bulk_insert_stores_words(
-    store: Store, actor: Actor, station_info: StationInfo, refs: Any
+    store: Store, actor: Actor, station_info: StationInfo, refs: Refs
 ) -> None:
     ids = _load(
         store, actor, station_info.id, refs,
@@ -162,7 +167,7 @@ END = TODAY + timedelta(days=1)
 
 
 @pytest.fixture
-def loaded(store: Store, actor: Actor, station_info: StationInfo, refs: Any) -> list[str]:
+def loaded(store: Store, actor: Actor, station_info: StationInfo, refs: Refs) -> list[str]:
     """The last 30 days against the 30 before: 飞线充电 goes from 1 visit to 8 (all in 青石村,
     category 安全生产与消防), 路灯 stays at 10 in each (in 东塘村)."""
     visits = [(40, RISING, VILLAGE, "安全生产与消防")]
@@ -190,7 +195,7 @@ def test_the_rising_word_ranks_first_with_its_counts(store: Store, loaded: list[
     assert (week["飞线充电"].count, week["路灯"].count) == (2, 4)
 
 
-def test_rising_words_per_village_and_category(store: Store, loaded: list[str], refs: Any) -> None:
+def test_rising_words_per_village_and_category(store: Store, loaded: list[str], refs: Refs) -> None:
     with store.read() as session:
         east = rising_words(session=session, end=END, days=30, village_id=refs.villages["东塘村"])
         green = rising_words(session=session, end=END, days=30, village_id=refs.villages[VILLAGE])
@@ -210,7 +215,7 @@ def test_rising_words_per_village_and_category(store: Store, loaded: list[str], 
 
 
 def test_a_word_drills_down_to_its_visits_newest_first(
-    store: Store, loaded: list[str], refs: Any
+    store: Store, loaded: list[str], refs: Refs
 ) -> None:
     with store.read() as session:
         page = word_visits(session=session, word="飞线充电", end=END, days=30, limit=5)
@@ -247,7 +252,7 @@ def test_migration_0005_derives_the_words_of_existing_visits(
 
 
 def test_a_busier_station_does_not_make_every_word_rise(
-    store: Store, actor: Actor, station_info: StationInfo, refs: Any
+    store: Store, actor: Actor, station_info: StationInfo, refs: Refs
 ) -> None:
     """Twice the visits in the last 30 days: 路灯 keeps its share (5 → 10) and does not rise;
     飞线充电 goes from 1 to 8 and does."""

@@ -27,7 +27,11 @@ def _corpus() -> list[str]:
     for phrase in found:
         rounds = max((len(values[n]) for n in slot.findall(phrase)), default=1)
         for i in range(rounds):
-            filled.append(slot.sub(lambda m, i=i: _nth(values[m.group(1)], i), phrase))
+
+            def nth(m: re.Match[str], i: int = i) -> str:
+                return _nth(values[m.group(1)], i)
+
+            filled.append(slot.sub(nth, phrase))
     return filled
 
 

@@ -6,10 +6,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from ledger_helpers import FULL_HEADER, GOOD, HEADER, change_count, write_csv
+from ledger_helpers import FULL_HEADER, GOOD, HEADER, change_count, first_sheet, write_csv
 from openpyxl import Workbook
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from store.changelog.changes import Actor
 from store.core.models import Evaluation, Issue, IssueStatus, Progress, Village, Visit
@@ -25,7 +25,7 @@ from store.ledger import (
 
 def _visits(store: Store) -> list[Visit]:
     with store.read() as session:
-        return list(session.exec(select(Visit).order_by(Visit.received_at)).all())
+        return list(session.exec(select(Visit).order_by(col(Visit.received_at))).all())
 
 
 def test_bad_rows_refuse_the_whole_ledger(store: Store, actor: Actor, tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_encodings(store: Store, actor: Actor, tmp_path: Path, encoding: str) ->
 
 def test_xlsx_numbers_and_dates_read_as_text(store: Store, actor: Actor, tmp_path: Path) -> None:
     book = Workbook()
-    sheet = book.active
+    sheet = first_sheet(book)
     sheet.append(HEADER)
     sheet.append([])  # a blank row 2
     sheet.append([datetime(2026, 11, 20, 9, 30), "电话", "王阿姨", 13812341234.0, *GOOD[4:]])

@@ -72,13 +72,14 @@ def test_a_hand_written_life_is_the_issues_life(store: Store, actor: Actor, tmp_
     )
     assert issue.closed_within_window is False and issue.lead_deputy_id is None
     assert (issue.status, issue.resolution, issue.satisfaction) == ("closed", "resolved", "fairly")
+    assert issue.evaluated_at is not None
     assert issue.evaluated_at.astimezone(TZ).replace(tzinfo=None) == datetime(2026, 8, 12, 15)
     assert issue.reopen_count == 1 and issue.resupervision is False
     assert [
         (e.at.astimezone(TZ).strftime("%m-%d %H:%M"), e.resolution, e.satisfaction)
         for e in evaluations
     ] == [("08-01 10:20", "unresolved", "unsatisfied"), ("08-12 15:00", "resolved", "fairly")]
-    assert names[evaluations[0].deputy_id] == "王德明" and evaluations[1].deputy_id is None
+    assert names[evaluations[0].deputy_id or ""] == "王德明" and evaluations[1].deputy_id is None
 
 
 def test_an_issue_under_resupervision_stays_red(store: Store, actor: Actor, tmp_path: Path) -> None:

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from ledger_helpers import change_count, generate_station, issue_states
+from ledger_helpers import change_count, first_sheet, generate_station, issue_states
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func
@@ -33,7 +34,7 @@ def _rows(path: Path) -> list[list[str]]:
     book = load_workbook(path)
     rows = [
         ["" if v is None else str(v) for v in row]
-        for row in book.active.iter_rows(values_only=True)
+        for row in first_sheet(book).iter_rows(values_only=True)
     ]
     return rows
 
@@ -43,7 +44,7 @@ def _without_ref(rows: list[list[str]]) -> list[list[str]]:
 
 
 @pytest.fixture
-def fresh(station_template: Path, tmp_path: Path, clock: FrozenClock):
+def fresh(station_template: Path, tmp_path: Path, clock: FrozenClock) -> Iterator[Store]:
     """A second, empty copy of the small station (same units, deputies and categories)."""
     opened = open_store(backup_to(station_template, tmp_path / "fresh.db"), clock=clock)
     yield opened
@@ -122,7 +123,7 @@ def test_xlsx_is_styled(store: Store, actor: Actor, clock: FrozenClock, tmp_path
     out = tmp_path / "ledger.xlsx"
     with store.read() as session:
         export_ledger(session=session, out=out, today=today(clock), reveal=True)
-    sheet = load_workbook(out).active
+    sheet = first_sheet(load_workbook(out))
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith(f"A1:{get_column_letter(len(HEADERS))}")
     assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb.endswith("D9E1F2")
@@ -141,7 +142,7 @@ def test_xlsx_cells_are_what_excel_computes_with(
     out = tmp_path / "ledger.xlsx"
     with store.read() as session:
         export_ledger(session=session, out=out, today=today(clock), reveal=True)
-    sheet = load_workbook(out).active
+    sheet = first_sheet(load_workbook(out))
     rows = list(sheet.iter_rows(min_row=2))
     column = {header: i for i, header in enumerate(HEADERS)}
     for row in rows:
@@ -159,7 +160,8 @@ def test_xlsx_cells_are_what_excel_computes_with(
     assert closed and all(isinstance(r[column["办结日期"]].value, datetime) for r in closed)
     assert sheet.page_setup.orientation == "landscape"
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    fit = sheet.sheet_properties.pageSetUpPr
+    assert fit is not None and fit.fitToPage
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.print_title_rows == "$1:$1"
 

@@ -18,12 +18,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from store.core.clock import FrozenClock
 from store.core.models import Deputy, Issue, Tier, Unit, Village, Visit
 from store.db import Store
-from store.ledger import LedgerInvalid, import_ledger
+from store.ledger import ImportSummary, LedgerInvalid, import_ledger
 from store.station import DeputyIn, StationIn, VillageIn, init_station, load_station, open_store
 
 LEDGER = Path(__file__).resolve().parents[2] / "data" / "ledgers" / "shanbei.csv"
@@ -47,17 +47,17 @@ def shanbei(tmp_path: Path) -> Iterator[Store]:
     store.dispose()
 
 
-def _import(store: Store, path: Path = LEDGER, **options: object):  # type: ignore[no-untyped-def]
-    return import_ledger(store=store, actor=load_station(store).actor(), path=path, **options)
+def _import(store: Store, path: Path = LEDGER, *, dry_run: bool = False) -> ImportSummary:
+    return import_ledger(store=store, actor=load_station(store).actor(), path=path, dry_run=dry_run)
 
 
 def _unit_of(store: Store, words: str) -> tuple[str, str]:
     with store.read() as session:
         unit = session.exec(
             select(Unit)
-            .join(Issue, Issue.unit_id == Unit.id)
-            .join(Visit, Visit.issue_id == Issue.id)
-            .where(Visit.text.startswith(words))  # type: ignore[attr-defined]
+            .join(Issue, col(Issue.unit_id) == Unit.id)
+            .join(Visit, col(Visit.issue_id) == Issue.id)
+            .where(col(Visit.text).startswith(words))
         ).one()
     return unit.name, unit.tier
 

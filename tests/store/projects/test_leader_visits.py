@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from record_fixture import TZ
+from small_station import Refs
 
 from store.changelog.changes import Actor
 from store.core.clock import from_local
@@ -22,7 +23,8 @@ from store.core.models import (
 )
 from store.db import Store
 from store.desk.forms import validate_form
-from store.desk.issues import IssueRow, close_issue
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import close_issue
 from store.desk.visits import VisitRow
 from store.projects.leader_visits import (
     LeaderVisitCreate,
@@ -49,7 +51,7 @@ def _log(store: Store, actor: Actor, **fields: object) -> str:
 def test_log_with_deputies_issues_and_the_days_visits(
     store: Store,
     actor: Actor,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
     make_visit: Callable[..., VisitRow],
     make_issue: Callable[..., IssueRow],
 ) -> None:

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from small_station import Refs
+from sqlmodel import col, select
+from store_rows import must_get
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.errors import FieldInvalid, IssueNotFound
 from store.core.models import ChangeLog, Colour, Issue, MicroProject, ProjectStatus
 from store.db import Store
+from store.desk.issue_rows import IssueRow
 from store.projects.projects import (
     IssueInProject,
     MilestoneDone,
     ProjectMoveInvalid,
     ProjectNeedsLead,
     ProjectNotFound,
+    ProjectRow,
     add_milestone,
     complete_milestone,
     get_project,
@@ -38,13 +43,13 @@ VILLAGE, OTHER_VILLAGE = "青石村", "东塘村"
 OTHER_DEPUTY = "朱秀芬"
 
 
-def _promote(store: Store, actor: Actor, issue_id: str, **kw: object):  # type: ignore[no-untyped-def]
+def _promote(store: Store, actor: Actor, issue_id: str, **kw: Any) -> ProjectRow:
     with store.write(actor) as session:
-        return promote_issue(session=session, issue_id=issue_id, **kw)  # type: ignore[arg-type]
+        return promote_issue(session=session, issue_id=issue_id, **kw)
 
 
 def test_promoting_an_issue_makes_a_planned_project_led_by_the_deputy_on_duty(
-    store: Store, actor: Actor, make_issue: Callable, refs: Any
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow], refs: Refs
 ) -> None:
     issue = make_issue(text="楼道里电动车飞线充电，很危险")
     row = _promote(store, actor, issue.id, description="统一建设充电棚")
@@ -64,29 +69,29 @@ def test_promoting_an_issue_makes_a_planned_project_led_by_the_deputy_on_duty(
 
 
 def test_the_lead_defaults_to_the_issues_lead_and_can_be_given(
-    store: Store, actor: Actor, make_issue: Callable, refs: Any
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow], refs: Refs
 ) -> None:
     first, second = make_issue(text="路灯坏了"), make_issue(text="井盖松动")
     with store.write(actor) as session:
-        session.get(Issue, first.id).lead_deputy_id = refs.deputies[OTHER_DEPUTY]  # type: ignore[union-attr]
+        must_get(session, Issue, first.id).lead_deputy_id = refs.deputies[OTHER_DEPUTY]
     assert _promote(store, actor, first.id).lead_deputy == OTHER_DEPUTY
     given = _promote(store, actor, second.id, lead_deputy_id=refs.deputies[OTHER_DEPUTY])
     assert given.lead_deputy == OTHER_DEPUTY
 
 
 def test_without_any_deputy_a_project_needs_a_lead(
-    store: Store, station_info: StationInfo, make_issue: Callable
+    store: Store, station_info: StationInfo, make_issue: Callable[..., IssueRow]
 ) -> None:
     issue = make_issue()
     nobody = station_info.actor(None)
     with store.write(nobody) as session:
-        session.get(Issue, issue.id).lead_deputy_id = None  # type: ignore[union-attr]
+        must_get(session, Issue, issue.id).lead_deputy_id = None
     with pytest.raises(ProjectNeedsLead), store.write(nobody) as session:
         promote_issue(session=session, issue_id=issue.id)
 
 
 def test_several_issues_of_one_kind_become_one_project(
-    store: Store, actor: Actor, make_issue: Callable
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow]
 ) -> None:
     a = make_issue(text="飞线充电一", village=VILLAGE)
     b = make_issue(text="飞线充电二", village=OTHER_VILLAGE)
@@ -101,7 +106,7 @@ def test_several_issues_of_one_kind_become_one_project(
 
 
 def test_an_issue_belongs_to_one_project_at_most(
-    store: Store, actor: Actor, make_issue: Callable
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow]
 ) -> None:
     a, b = make_issue(text="堆物一"), make_issue(text="堆物二")
     row = _promote(store, actor, a.id)
@@ -124,7 +129,7 @@ def test_an_issue_belongs_to_one_project_at_most(
     [("", "field.required"), ("\x1b\x07 \t", "field.required"), ("长" * 101, "field.too_long")],
 )
 def test_titles_are_checked(
-    store: Store, actor: Actor, make_issue: Callable, title: str, key: str
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow], title: str, key: str
 ) -> None:
     issue = make_issue()
     with pytest.raises(FieldInvalid) as caught, store.write(actor) as session:
@@ -135,7 +140,7 @@ def test_titles_are_checked(
 
 
 def test_milestones_are_added_in_order_and_marked_done(
-    store: Store, actor: Actor, make_issue: Callable, clock: FrozenClock
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow], clock: FrozenClock
 ) -> None:
     row = _promote(store, actor, make_issue().id)
     with store.write(actor) as session:
@@ -161,7 +166,7 @@ def test_milestones_are_added_in_order_and_marked_done(
 
 
 def test_stages_move_forward_and_done_sets_the_day(
-    store: Store, actor: Actor, make_issue: Callable, clock: FrozenClock
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow], clock: FrozenClock
 ) -> None:
     row = _promote(store, actor, make_issue().id)
     with store.write(actor) as session:
@@ -180,7 +185,7 @@ def test_stages_move_forward_and_done_sets_the_day(
 
 
 def test_the_publication_list_holds_the_published_projects(
-    store: Store, actor: Actor, make_issue: Callable
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow]
 ) -> None:
     rows = [
         _promote(store, actor, make_issue(text=f"问题{n}").id, title=f"项目{n}") for n in range(3)
@@ -202,7 +207,7 @@ def test_the_publication_list_holds_the_published_projects(
 
 
 def test_every_project_write_is_logged_under_the_deputy_on_duty(
-    store: Store, actor: Actor, make_issue: Callable
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow]
 ) -> None:
     issue, other = make_issue(text="甲"), make_issue(text="乙")
     row = _promote(store, actor, issue.id)
@@ -215,9 +220,7 @@ def test_every_project_write_is_logged_under_the_deputy_on_duty(
     with store.read() as session:
         logged = session.exec(
             select(ChangeLog).where(
-                ChangeLog.table_name.in_(  # type: ignore[attr-defined]
-                    ["micro_project", "micro_project_issue", "milestone"]
-                )
+                col(ChangeLog.table_name).in_(["micro_project", "micro_project_issue", "milestone"])
             )
         ).all()
     assert {(c.table_name, c.op) for c in logged} == {
@@ -231,7 +234,7 @@ def test_every_project_write_is_logged_under_the_deputy_on_duty(
 
 
 def test_the_publication_lists_published_projects_and_quotes_no_resident(
-    store: Store, actor: Actor, make_issue: Callable, tmp_path: Any
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow], tmp_path: Path
 ) -> None:
     from store.projects.publication import build_publication, md_escape, write_publication
 

@@ -7,9 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from small_station import Refs
+from sqlmodel import col, select
+from store_rows import must_get
 
 from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
 from store.core.errors import FieldInvalid
 from store.core.models import (
     ChangeLog,
@@ -24,6 +27,7 @@ from store.core.models import (
 )
 from store.core.settings import load_settings, parse_settings, update_setting
 from store.db import Store
+from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
 from store.projects.projects import promote_issue
 from store.projects.review import (
@@ -47,14 +51,14 @@ UNIT = ReviewTarget.unit
 
 
 @pytest.fixture
-def project(store: Store, actor: Actor, make_issue: Callable) -> str:
+def project(store: Store, actor: Actor, make_issue: Callable[..., IssueRow]) -> str:
     issue = make_issue(text="楼道飞线充电")
     with store.write(actor) as session:
         return promote_issue(session=session, issue_id=issue.id, title="飞线充电整治").id
 
 
 @pytest.fixture
-def other(station_info: StationInfo, refs: Any) -> Actor:
+def other(station_info: StationInfo, refs: Refs) -> Actor:
     return station_info.actor(refs.deputies["朱秀芬"])
 
 
@@ -64,7 +68,7 @@ def _score(store: Store, actor: Actor, kind: ReviewTarget, target: str, score: i
 
 
 def test_targets_are_the_quarters_projects_and_units(
-    store: Store, actor: Actor, project: str, make_issue: Callable, refs: Any
+    store: Store, actor: Actor, project: str, make_issue: Callable[..., IssueRow], refs: Refs
 ) -> None:
     with store.read() as session:
         page = list_targets(session=session, quarter=Q, deputy_id=actor.deputy_id)
@@ -80,9 +84,11 @@ def test_targets_are_the_quarters_projects_and_units(
 
 
 def test_scores_average_and_rescoring_replaces(
-    store: Store, actor: Actor, other: Actor, project: str, refs: Any
+    store: Store, actor: Actor, other: Actor, project: str, refs: Refs
 ) -> None:
-    unit = refs.unit_for(refs.units["青石村村委会"].tier)
+    tier = refs.units["青石村村委会"].tier
+    assert tier is not None
+    unit = refs.unit_for(tier)
     _score(store, actor, PROJECT, project, 90)
     _score(store, other, PROJECT, project, 70)
     _score(store, actor, PROJECT, project, 100)  # replaces 90
@@ -160,7 +166,7 @@ def test_thresholds_are_settings_with_range_checks(
 
 
 def test_finalise_freezes_the_board_for_the_record(
-    store: Store, actor: Actor, other: Actor, project: str, clock: Any
+    store: Store, actor: Actor, other: Actor, project: str, clock: FrozenClock
 ) -> None:
     with pytest.raises(ReviewNotFound), store.write(actor) as session:
         finalise_review(session=session, quarter=Q)
@@ -189,7 +195,7 @@ def test_finalise_freezes_the_board_for_the_record(
 
 
 def test_closed_issues_units_count_in_their_quarter(
-    store: Store, actor: Actor, make_issue: Callable
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow]
 ) -> None:
     issue = make_issue()
     with store.write(actor) as session:
@@ -200,8 +206,8 @@ def test_closed_issues_units_count_in_their_quarter(
                 resolution=Resolution.resolved, satisfaction=Satisfaction.satisfied
             ),
         )
-        session.get(Issue, issue.id).closed_on = date(2026, 9, 30)  # type: ignore[union-attr]
-        session.get(Issue, issue.id).opened_on = date(2026, 9, 1)  # type: ignore[union-attr]
+        must_get(session, Issue, issue.id).closed_on = date(2026, 9, 30)
+        must_get(session, Issue, issue.id).opened_on = date(2026, 9, 1)
     with store.read() as session:
         q3 = list_targets(session=session, quarter="2026Q3", deputy_id=None)
         q4 = list_targets(session=session, quarter=Q, deputy_id=None)
@@ -220,7 +226,7 @@ def test_scores_are_logged_under_the_deputy_who_gave_them(
     with store.read() as session:
         logged = session.exec(
             select(ChangeLog.table_name, ChangeLog.op, ChangeLog.deputy_id).where(
-                ChangeLog.table_name.in_(["quarterly_review", "review_score"])  # type: ignore[attr-defined]
+                col(ChangeLog.table_name).in_(["quarterly_review", "review_score"])
             )
         ).all()
     assert sorted(logged, key=str) == sorted(

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from store_rows import must_get
 
 from store.changelog.changes import Actor
 from store.core.errors import FieldInvalid
 from store.core.models import ChangeLog, Constituent, Deputy, Issue, Tier, Unit, Village, Visit
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.ledger import import_ledger
 from store.reference.editing import (
     ReferenceNotFound,
@@ -80,7 +81,7 @@ def test_a_rename_keeps_the_record_and_its_former_name_finds_it(
         assert not summary.units_added
         with store.read() as session:
             visit = session.exec(select(Visit).where(Visit.text == "旧名称的事。")).one()
-            assert session.get(Issue, visit.issue_id).unit_id == unit_id  # type: ignore[union-attr,arg-type]
+            assert must_get(session, Issue, visit.issue_id).unit_id == unit_id
     assert check_database(engine=store.engine).ok
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from record_fixture import D1, D2, TZ, build_record
+from small_station import Refs
 
 from store.core.clock import FrozenClock
+from store.core.errors import DeputyNotFound
 from store.core.models import Colour
 from store.db import Store
 from store.reports.deputy_record import (
-    DeputyNotFound,
     DeputyRecord,
     get_deputy_record,
     list_deputy_records,
@@ -29,7 +30,7 @@ Q3 = Period.parse_quarter("2026Q3")
 
 
 @pytest.fixture
-def ids(store: Store, clock: FrozenClock, station_info: StationInfo, refs) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def ids(store: Store, clock: FrozenClock, station_info: StationInfo, refs: Refs) -> dict[str, str]:
     return build_record(store=store, clock=clock, station=station_info, refs=refs)
 
 
@@ -87,7 +88,7 @@ def test_the_quarter_by_hand(store: Store, ids: dict[str, str]) -> None:
     assert (q3[D2].shifts, q3[D2].issues, q3[D2].leader_visits) == (0, 0, 1)
 
 
-def test_a_month_and_a_year(store: Store, ids: dict[str, str], refs) -> None:  # type: ignore[no-untyped-def]
+def test_a_month_and_a_year(store: Store, ids: dict[str, str], refs: Refs) -> None:
     with store.read() as session:
         november = get_deputy_record(
             session=session,
@@ -109,7 +110,7 @@ def test_a_month_and_a_year(store: Store, ids: dict[str, str], refs) -> None:  #
     assert (year.shifts, year.issues, year.visits, year.leader_visits) == (4, 5, 5, 2)
 
 
-def test_led_issues_and_unknown_deputy(store: Store, ids: dict[str, str], refs) -> None:  # type: ignore[no-untyped-def]
+def test_led_issues_and_unknown_deputy(store: Store, ids: dict[str, str], refs: Refs) -> None:
     with store.read() as session:
         page = list_led_issues(
             session=session, deputy_id=refs.deputies[D1], period=Q4, today=TODAY_DATE, limit=3
@@ -123,7 +124,7 @@ def test_led_issues_and_unknown_deputy(store: Store, ids: dict[str, str], refs) 
             )
 
 
-def test_printed_summary(store: Store, ids: dict[str, str], refs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_printed_summary(store: Store, ids: dict[str, str], refs: Refs, tmp_path: Path) -> None:
     with store.read() as session:
         md, html = print_deputy_record(
             session=session,

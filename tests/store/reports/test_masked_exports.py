@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from store.changelog.changes import Actor
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.ledger import export_ledger
 from store.ledger.export import HEADERS
 from store.reports.deputy_record import print_deputy_record
@@ -61,6 +61,7 @@ def test_deputy_record_masks_issue_titles(
 ) -> None:
     issue = make_issue(text=WORDS)
     assert PHONE in issue.title
+    assert actor.deputy_id is not None
     with store.read() as session:
         md, html = print_deputy_record(
             session=session,

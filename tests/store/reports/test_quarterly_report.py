@@ -15,7 +15,7 @@ from store.core.clock import FrozenClock
 from store.core.errors import FieldInvalid
 from store.core.models import Issue, Unit
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.reports.quarterly_report import QuarterReport, build_report, write_report
 from store.reports.stats import Period

@@ -8,16 +8,19 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import select
+from small_station import Refs
+from sqlmodel import col, select
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.models import EvaluationCreate, Issue, Resolution, Satisfaction, Tier
 from store.db import Store
-from store.desk.issues import IssueRow, close_issue
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import close_issue
 from store.reports.slips import (
     IssueNotOverdue,
     SlipKind,
@@ -37,18 +40,18 @@ HOSTILE = (
 )
 
 
-def _print(store: Store, issue_id: str, kind: SlipKind, tmp: Path, **kw: object) -> tuple[str, str]:
+def _print(store: Store, issue_id: str, kind: SlipKind, tmp: Path, **kw: Any) -> tuple[str, str]:
     # A write: the first print gives the issue its slip number (store.reports.slips).
     with store.write(load_station(store).actor()) as session:
         md, html = print_slip(
             session=session,
             issue_id=issue_id,
             kind=kind,
-            today=kw.pop("today", TODAY),  # type: ignore[arg-type]
+            today=kw.pop("today", TODAY),
             tz=TZ,
             templates=tmp / "templates",
             out_dir=tmp / "prints",
-            **kw,  # type: ignore[arg-type]
+            **kw,
         )
     assert md.parent == html.parent == tmp / "prints"
     return md.read_text(encoding="utf-8"), html.read_text(encoding="utf-8")
@@ -57,8 +60,8 @@ def _print(store: Store, issue_id: str, kind: SlipKind, tmp: Path, **kw: object)
 def test_assignment_slip_in_both_formats(
     store: Store,
     make_issue: Callable[..., IssueRow],
-    refs,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    refs: Refs,
+    tmp_path: Path,
 ) -> None:
     issue = make_issue(text=HOSTILE, phone="13812341234", consent=True)
     md, html = _print(
@@ -258,7 +261,7 @@ def test_the_upgrade_keeps_the_numbers_slips_were_printed_with(tmp_path: Path) -
     try:
         with store.read() as session:
             issues = session.exec(
-                select(Issue).order_by(Issue.opened_on, Issue.created_at, Issue.id)
+                select(Issue).order_by(col(Issue.opened_on), col(Issue.created_at), col(Issue.id))
             ).all()
         by_year: dict[int, int] = {}
         for issue in issues:

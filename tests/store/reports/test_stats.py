@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from record_fixture import build_record
+from small_station import Refs
 from stats_fixture import TODAY, TZ, build_quarter, expected_totals
 
 from store.changelog.changes import Actor
@@ -18,7 +19,7 @@ from store.core.models import Colour, Tier
 from store.core.settings import parse_settings
 from store.db import Store
 from store.desk.board import BoardFilter, board_counts, list_board
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.projects.leader_visits import link_issues
 from store.reports.figure_sql import add_months, two_month_cutoff
@@ -186,7 +187,7 @@ def test_drill_down_lists_exactly_the_counted_issues(
     assert page.total == len(letters)
 
 
-def test_drill_down_of_one_group(store: Store, quarter: dict[str, str], refs) -> None:  # type: ignore[no-untyped-def]
+def test_drill_down_of_one_group(store: Store, quarter: dict[str, str], refs: Refs) -> None:
     names = {v: k for k, v in quarter.items()}
     with store.read() as session:
         village = list_board(
@@ -273,7 +274,7 @@ def test_counted_in_the_statistics(
     store: Store,
     clock: FrozenClock,
     station_info: StationInfo,
-    refs,  # type: ignore[no-untyped-def]
+    refs: Refs,
 ) -> None:
     ids = build_record(store=store, clock=clock, station=station_info, refs=refs)
     actor = station_info.actor(refs.deputies["沈国强"])

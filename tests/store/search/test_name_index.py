@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
 
 from store.core.models import Constituent
 from store.db import Store
@@ -110,5 +110,5 @@ def test_resident_searches_read_an_index(
     # And the statement finds the people it should.
     with store.read() as session:
         found = session.exec(statement).all()
-        names = session.exec(select(Constituent.name).where(Constituent.id.in_(found))).all()
+        names = session.exec(select(Constituent.name).where(col(Constituent.id).in_(found))).all()
     assert names

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,8 @@ import store.search.query as search_module
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.db import Store
-from store.desk.issues import IssueRow, link_visit
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import link_visit
 from store.desk.visits import VisitRow
 from store.search.index import drop_search_index
 from store.search.query import (
@@ -60,9 +62,9 @@ def visits(make_visit: Callable[..., VisitRow], clock: FrozenClock) -> dict[str,
     return out
 
 
-def _visit_ids(store: Store, text: str, **kw: object) -> list[str]:
+def _visit_ids(store: Store, text: str, **kw: Any) -> list[str]:
     with store.read() as session:
-        page = search_visits(session=session, text=text, today=TODAY, **kw)  # type: ignore[arg-type]
+        page = search_visits(session=session, text=text, today=TODAY, **kw)
     return [hit.id for hit in page.items]
 
 

@@ -140,7 +140,9 @@ def ids(store: Store, table: str) -> set[str]:
 
 def log_size(store: Store) -> int:
     with store.read() as session:
-        return int(session.connection().execute(text("SELECT count(*) FROM change_log")).scalar())
+        return int(
+            session.connection().execute(text("SELECT count(*) FROM change_log")).scalar_one()
+        )
 
 
 def station_tables() -> list[str]:

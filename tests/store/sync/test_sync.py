@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from small_station import NOW, SMALL_STATION, TODAY
-from sqlmodel import select
+from sqlmodel import col, select
 from sync_helpers import (
     PASSPHRASE,
     Device,
@@ -23,6 +23,7 @@ from sync_helpers import (
     settle,
 )
 
+from store.core.clock import FrozenClock
 from store.core.errors import SyncRefused
 from store.core.models import (
     ChangeLog,
@@ -31,6 +32,8 @@ from store.core.models import (
     Issue,
     IssueStatus,
     ProgressCreate,
+    Resolution,
+    Satisfaction,
     Shift,
     Tier,
     Visit,
@@ -60,7 +63,7 @@ def trio(trio_template: Path, tmp_path: Path) -> Iterator[dict[str, Device]]:
 
 def _issues(device: Device) -> list[Issue]:
     with device.store.read() as session:
-        return list(session.exec(select(Issue).order_by(Issue.opened_on, Issue.id)).all())
+        return list(session.exec(select(Issue).order_by(col(Issue.opened_on), col(Issue.id))).all())
 
 
 def _township_units(device: Device) -> list[str]:
@@ -165,7 +168,8 @@ def test_visits_logged_on_a_laptop_reach_the_station_and_a_closure_comes_back(
     assert summary.sender == "laptop1"
     assert summary.merge.by_table["visit"] == 2
     with station.store.read() as session:
-        assert session.get(Visit, first.id) is not None and session.get(Visit, second.id)
+        assert session.get(Visit, first.id) is not None
+        assert session.get(Visit, second.id)
         # Derived data follows: the station's search finds the laptop's words.
         hits = search_visits(session=session, text="水渠", today=TODAY)
         assert [h.id for h in hits.items] == [second.id]
@@ -174,7 +178,9 @@ def test_visits_logged_on_a_laptop_reach_the_station_and_a_closure_comes_back(
         close_issue(
             session=session,
             issue_id=issue.id,
-            evaluation_in=EvaluationCreate(resolution="resolved", satisfaction="satisfied"),
+            evaluation_in=EvaluationCreate(
+                resolution=Resolution.resolved, satisfaction=Satisfaction.satisfied
+            ),
         )
     back = exchange(station, laptop, tmp_path)
     assert back.merge.updated >= 1 and back.merge.by_table["evaluation"] == 1
@@ -365,7 +371,7 @@ def test_a_laptop_clock_days_ahead_is_clamped_and_cannot_win_over_later_edits(
         newest = session.exec(
             select(ChangeLog)
             .where(ChangeLog.device_id == station.info.device_id)
-            .order_by(ChangeLog.hlc.desc())  # type: ignore[attr-defined]
+            .order_by(col(ChangeLog.hlc).desc())
         ).first()
     assert (
         newest is not None and int(newest.hlc[:15]) < (NOW + timedelta(days=1)).timestamp() * 1000
@@ -493,9 +499,7 @@ def test_a_bundle_leaks_no_resident_data(
             assert secret.encode() not in data
 
 
-def _clock():  # type: ignore[no-untyped-def]
-    from store.core.clock import FrozenClock
-
+def _clock() -> FrozenClock:
     return FrozenClock(NOW)
 
 

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from small_station import NOW, SMALL_STATION
 from sqlmodel import select
+from store_rows import must_get
 from sync_helpers import DEVICES, Device, close_trio, ledger, log_on, make_trio, open_trio, settle
 
 from store.core.models import Issue, Setting, SyncConflict, Tier
@@ -128,13 +129,13 @@ def _run(world: World, op: tuple[Any, ...]) -> None:
         device = world.devices[op[1]]
         issue_id, unit_id = world.issues[op[2]], world.units[op[3]]
         with device.store.write(device.info.actor()) as session:
-            was = session.get(Issue, issue_id).unit_id  # type: ignore[union-attr]
+            was = must_get(session, Issue, issue_id).unit_id
             change_unit(session=session, issue_id=issue_id, unit_id=unit_id)
         world.edit(op[1], "issue", issue_id, "unit_id", unit_id, was)
     elif kind == "setting":
         device = world.devices[op[1]]
         with device.store.write(device.info.actor()) as session:
-            was = session.get(Setting, SETTING).value  # type: ignore[union-attr]
+            was = must_get(session, Setting, SETTING).value
             update_setting(session=session, key=SETTING, value=str(op[2]))
         world.edit(op[1], "setting", SETTING, "value", str(op[2]), was)
     elif kind == "visit":

@@ -4,7 +4,7 @@ witnessed its chain name it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -76,8 +76,8 @@ def test_a_laptop_that_rewrote_its_whole_log_is_named_by_its_station(
 
 
 def test_a_station_that_rewrote_its_whole_log_is_named_by_the_hub(
-    trio: dict[str, Device], tmp_path: Path, pg_url_factory
-) -> None:  # type: ignore[no-untyped-def]
+    trio: dict[str, Device], tmp_path: Path, pg_url_factory: Callable[[], str]
+) -> None:
     from store.core.clock import FrozenClock
     from store.station import open_store
     from store.sync.hub import init_hub, push_to_hub

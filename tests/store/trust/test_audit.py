@@ -4,14 +4,17 @@ returned."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from small_station import DEPUTY, OTHER_DEPUTY
-from sqlmodel import select
+from small_station import DEPUTY, OTHER_DEPUTY, Refs
+from sqlmodel import col, select
 
 from store.changelog.changes import Actor
 from store.core.models import AccessLog, IssueStatus, ProgressCreate, Tier, Visit
 from store.db import Store
 from store.desk.follow_up import reveal_phone
+from store.desk.issue_rows import IssueRow
 from store.desk.issues import add_progress, change_unit, close_issue
 from store.station import StationInfo
 from store.trust.audit import ACCESS, AuditRow, list_audit
@@ -28,7 +31,13 @@ def _fields(row: AuditRow) -> dict[str, object]:
 
 
 @pytest.fixture
-def trail(store: Store, actor: Actor, refs, station_info: StationInfo, make_issue):  # type: ignore[no-untyped-def]
+def trail(
+    store: Store,
+    actor: Actor,
+    refs: Refs,
+    station_info: StationInfo,
+    make_issue: Callable[..., IssueRow],
+) -> tuple[IssueRow, IssueRow]:
     """An issue opened by 沈国强, a progress note by 朱秀芬, its unit changed by 沈国强, the
     resident's phone revealed; and another issue nobody touches afterwards."""
     other = make_issue(phone="13900001111", name="李四", text="另一件事：水管漏水")
@@ -48,7 +57,9 @@ def trail(store: Store, actor: Actor, refs, station_info: StationInfo, make_issu
     return issue, other
 
 
-def test_issue_trail_newest_first_with_who_and_what(store: Store, trail, refs) -> None:  # type: ignore[no-untyped-def]
+def test_issue_trail_newest_first_with_who_and_what(
+    store: Store, trail: tuple[IssueRow, IssueRow], refs: Refs
+) -> None:
     issue, other = trail
     with store.read() as session:
         page = list_audit(session=session, issue_id=issue.id)
@@ -82,7 +93,7 @@ def test_issue_trail_newest_first_with_who_and_what(store: Store, trail, refs) -
     assert [r.seq for r in rows] == sorted((r.seq for r in rows), reverse=True)
 
 
-def test_personal_values_are_never_returned(store: Store, trail) -> None:  # type: ignore[no-untyped-def]
+def test_personal_values_are_never_returned(store: Store, trail: tuple[IssueRow, IssueRow]) -> None:
     issue, _other = trail
     with store.read() as session:
         everything = list_audit(session=session, limit=500)
@@ -97,7 +108,7 @@ def test_personal_values_are_never_returned(store: Store, trail) -> None:  # typ
     assert {"text", "summary"} <= {f.name for f in visit.fields if f.hidden}
 
 
-def test_per_deputy(store: Store, trail, refs) -> None:  # type: ignore[no-untyped-def]
+def test_per_deputy(store: Store, trail: tuple[IssueRow, IssueRow], refs: Refs) -> None:
     issue, _other = trail
     with store.read() as session:
         zhu = list_audit(session=session, deputy_id=refs.deputies[OTHER_DEPUTY])
@@ -111,7 +122,7 @@ def test_per_deputy(store: Store, trail, refs) -> None:  # type: ignore[no-untyp
     assert all(r.deputy == DEPUTY for r in shen.items)
 
 
-def test_pages(store: Store, trail) -> None:  # type: ignore[no-untyped-def]
+def test_pages(store: Store, trail: tuple[IssueRow, IssueRow]) -> None:
     issue, _other = trail
     with store.read() as session:
         whole = list_audit(session=session, issue_id=issue.id)
@@ -123,8 +134,8 @@ def test_pages(store: Store, trail) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_follow_up_reveal_and_export_logged(
-    store: Store, actor: Actor, make_issue, station_info: StationInfo
-) -> None:  # type: ignore[no-untyped-def]
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow], station_info: StationInfo
+) -> None:
     issue = make_issue(phone=PHONE, name=NAME)
     with store.write(actor) as session:
         close_issue(session=session, issue_id=issue.id, evaluation_in=None)
@@ -133,7 +144,7 @@ def test_follow_up_reveal_and_export_logged(
     with store.write(station_info.actor()) as session:
         log_export(session=session, rows=42)
     with store.read() as session:
-        events = session.exec(select(AccessLog).order_by(AccessLog.created_at)).all()
+        events = session.exec(select(AccessLog).order_by(col(AccessLog.created_at))).all()
         page = list_audit(session=session, limit=2)
     assert [e.action for e in events] == [REVEAL_PHONE, EXPORT_REVEALED]
     export, reveal = page.items

@@ -8,9 +8,9 @@ import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
+from small_station import Refs
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -25,6 +25,7 @@ from store.trust.backup import (
     BackupUnverified,
     RestoreBusy,
     RestoreCorrupt,
+    RestoreError,
     RestoreNotDatabase,
     RestoreNotStation,
     RestoreTooNew,
@@ -64,7 +65,7 @@ def test_backup_skips_a_write_still_in_progress(
     store: Store,
     station_path: Path,
     actor: Actor,
-    refs: Any,
+    refs: Refs,
     make_visit: Callable[..., VisitRow],
     tmp_path: Path,
 ) -> None:
@@ -127,7 +128,9 @@ def test_backup_while_another_connection_keeps_writing(
     assert _check_ok(station_path)
 
 
-def test_backup_is_one_self_contained_file(store: Store, station_path: Path, tmp_path) -> None:
+def test_backup_is_one_self_contained_file(
+    store: Store, station_path: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "out" / "station-copy.sqlite3"
     assert backup_database(source=station_path, target=target) == target
     assert sorted(p.name for p in target.parent.iterdir()) == ["station-copy.sqlite3"]
@@ -263,7 +266,7 @@ def _corrupt(path: Path) -> None:
     ids=["text", "empty", "not-station", "newer", "corrupt"],
 )
 def test_restore_refuses_a_bad_backup(
-    station_path: Path, tmp_path: Path, spoil: Callable[[Path], None], error: type[Exception]
+    station_path: Path, tmp_path: Path, spoil: Callable[[Path], None], error: type[RestoreError]
 ) -> None:
     bad = tmp_path / "bad.sqlite3"
     if spoil is not _not_station:
@@ -272,7 +275,7 @@ def test_restore_refuses_a_bad_backup(
     before = _digest(station_path)
     with pytest.raises(error) as caught:
         restore_database(backup=bad, target=station_path)
-    assert caught.value.key in catalogue("zh")  # type: ignore[attr-defined]
+    assert caught.value.key in catalogue("zh")
     assert "王阿姨" not in str(caught.value)
     assert _digest(station_path) == before
     assert not list(station_path.parent.glob("*before-restore*"))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from store.core.models import Tier
-from store.db import make_engine, sqlite_url
-from store.desk.issues import IssueRow
+from store.db import Store, make_engine, sqlite_url
+from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.trust.check import CheckReport, check_database
 from tui.i18n import catalogue, set_language, t
@@ -61,7 +61,7 @@ def issue(make_issue: Callable[..., IssueRow]) -> IssueRow:
 
 
 @pytest.fixture
-def db(station_path: Path, issue: IssueRow, store) -> Iterator[sqlite3.Connection]:  # type: ignore[no-untyped-def]
+def db(station_path: Path, issue: IssueRow, store: Store) -> Iterator[sqlite3.Connection]:
     conn = _raw(station_path)
     yield conn
     conn.close()
@@ -84,7 +84,9 @@ def test_a_station_after_real_work_passes(
     assert _check(station_path).ok
 
 
-def test_a_visit_whose_issue_is_gone(station_path: Path, issue: IssueRow, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_visit_whose_issue_is_gone(
+    station_path: Path, issue: IssueRow, db: sqlite3.Connection
+) -> None:
     (visit_id,) = db.execute("SELECT id FROM visit WHERE issue_id = ?", (issue.id,)).fetchone()
     db.execute("DELETE FROM progress WHERE issue_id = ?", (issue.id,))
     db.execute("DELETE FROM issue WHERE id = ?", (issue.id,))
@@ -99,13 +101,15 @@ def test_a_visit_whose_issue_is_gone(station_path: Path, issue: IssueRow, db) ->
     _assert_private(report)
 
 
-def test_a_visit_of_a_deleted_issue(station_path: Path, issue: IssueRow, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_visit_of_a_deleted_issue(
+    station_path: Path, issue: IssueRow, db: sqlite3.Connection
+) -> None:
     db.execute("UPDATE issue SET deleted_at = '2026-11-24 03:00:00' WHERE id = ?", (issue.id,))
     # Deleted around the store: the record no longer matches its log either (issue 15).
     assert _keys(_check(station_path)) == {"check.visit_issue_deleted", "check.record_edited"}
 
 
-def test_a_wrong_visit_count(station_path: Path, issue: IssueRow, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_visit_count(station_path: Path, issue: IssueRow, db: sqlite3.Connection) -> None:
     db.execute("UPDATE issue SET visit_count = visit_count + 1 WHERE id = ?", (issue.id,))
     report = _check(station_path)
     assert [(f.key, f.params["first"]) for f in report.findings] == [
@@ -122,14 +126,16 @@ def test_a_wrong_visit_count(station_path: Path, issue: IssueRow, db) -> None:  
         ("UPDATE issue SET status = 'closed'", "check.issue_closed_undated"),
     ],
 )
-def test_inconsistent_issue_dates(station_path: Path, db, sql: str, key: str) -> None:  # type: ignore[no-untyped-def]
+def test_inconsistent_issue_dates(
+    station_path: Path, db: sqlite3.Connection, sql: str, key: str
+) -> None:
     db.execute(sql)
     assert _keys(_check(station_path)) == {key, "check.record_edited"}
 
 
 def test_a_row_the_change_log_names_is_gone(
-    station_path: Path, make_visit: Callable[..., VisitRow], db
-) -> None:  # type: ignore[no-untyped-def]
+    station_path: Path, make_visit: Callable[..., VisitRow], db: sqlite3.Connection
+) -> None:
     loose = make_visit(text=WORDS, name=NAME, phone=PHONE)
     db.execute("DELETE FROM visit WHERE id = ?", (loose.id,))
     report = _check(station_path)
@@ -145,7 +151,7 @@ def test_a_row_the_change_log_names_is_gone(
     _assert_private(report)
 
 
-def test_a_row_without_a_log_entry(station_path: Path, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_row_without_a_log_entry(station_path: Path, db: sqlite3.Connection) -> None:
     (station_id,) = db.execute("SELECT id FROM station").fetchone()
     db.execute(
         "INSERT INTO village (id, created_at, updated_at, device_id, station_id, name, kind,"
@@ -159,7 +165,7 @@ def test_a_row_without_a_log_entry(station_path: Path, db) -> None:  # type: ign
     _assert_private(report)
 
 
-def test_seeded_rows_need_no_log_but_others_do(station_path: Path, db) -> None:  # type: ignore[no-untyped-def]
+def test_seeded_rows_need_no_log_but_others_do(station_path: Path, db: sqlite3.Connection) -> None:
     assert _check(station_path).ok  # 28 seeded categories and the settings, none logged
     db.execute("UPDATE category SET device_id = 'elsewhere' WHERE name = '其他'")
     report = _check(station_path)
@@ -168,7 +174,9 @@ def test_seeded_rows_need_no_log_but_others_do(station_path: Path, db) -> None: 
     ]
 
 
-def test_a_foreign_key_violation(station_path: Path, issue: IssueRow, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_foreign_key_violation(
+    station_path: Path, issue: IssueRow, db: sqlite3.Connection
+) -> None:
     (visit_id,) = db.execute("SELECT id FROM visit").fetchone()
     db.execute("UPDATE visit SET village_id = 'no-such-village' WHERE id = ?", (visit_id,))
     report = _check(station_path)
@@ -180,7 +188,7 @@ def test_a_foreign_key_violation(station_path: Path, issue: IssueRow, db) -> Non
     _assert_private(report)
 
 
-def test_stamps_that_go_backwards(station_path: Path, db) -> None:  # type: ignore[no-untyped-def]
+def test_stamps_that_go_backwards(station_path: Path, db: sqlite3.Connection) -> None:
     (seq,) = db.execute("SELECT max(seq) FROM change_log").fetchone()
     db.execute("UPDATE change_log SET hlc = '000000000000001.00000' WHERE seq = ?", (seq,))
     report = _check(station_path)
@@ -192,7 +200,9 @@ def test_stamps_that_go_backwards(station_path: Path, db) -> None:  # type: igno
     assert found["check.chain_broken"]["seq"] == seq
 
 
-def test_other_devices_stamps_are_not_ordered_by_seq(station_path: Path, db) -> None:  # type: ignore[no-untyped-def]
+def test_other_devices_stamps_are_not_ordered_by_seq(
+    station_path: Path, db: sqlite3.Connection
+) -> None:
     (seq,) = db.execute("SELECT max(seq) FROM change_log").fetchone()
     db.execute(
         "UPDATE change_log SET hlc = '000000000000001.00000', device_id = 'laptop' WHERE seq = ?",
@@ -203,7 +213,7 @@ def test_other_devices_stamps_are_not_ordered_by_seq(station_path: Path, db) -> 
     assert _keys(_check(station_path)) == {"check.chain_broken", "check.record_edited"}
 
 
-def test_a_damaged_file(station_path: Path, issue: IssueRow, store) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_file(station_path: Path, issue: IssueRow, store: Store) -> None:
     store.dispose()
     data = bytearray(station_path.read_bytes())
     for offset in range(2 * 4096, len(data), 4096):

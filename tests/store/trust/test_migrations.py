@@ -60,7 +60,7 @@ def engine_at(tmp_path: Path) -> Iterator[tuple[Path, Engine]]:
     engine.dispose()
 
 
-def _schema(engine: Engine) -> dict[str, set[str]]:
+def _schema(engine: Engine) -> dict[str, set[str | None]]:
     """Tables and the names of their indexes, as the database has them."""
     with engine.connect() as conn:
         insp = inspect(conn)
@@ -74,10 +74,9 @@ def _schema(engine: Engine) -> dict[str, set[str]]:
         }
 
 
-def _model_schema() -> dict[str, set[str]]:
+def _model_schema() -> dict[str, set[str | None]]:
     return {
-        name: {ix.name for ix in table.indexes}  # type: ignore[misc]
-        for name, table in SQLModel.metadata.tables.items()
+        name: {ix.name for ix in table.indexes} for name, table in SQLModel.metadata.tables.items()
     }
 
 

@@ -59,7 +59,7 @@ def _engine_counts(engine: Engine) -> dict[str, int]:
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
 def test_an_earlier_schema_upgrades_with_nothing_lost(tmp_path: Path, fixture: Path) -> None:
-    path = shutil.copy(fixture, tmp_path / "station.sqlite3")
+    path = Path(shutil.copy(fixture, tmp_path / "station.sqlite3"))
     before = _counts(path)
     assert before["visit"] == 80
     copies: list[Path] = []
@@ -100,7 +100,7 @@ def test_the_previous_schema_upgrades_on_postgresql(pg_server: PgServer, dump: P
 
 
 def test_an_upgraded_station_makes_a_laptop_and_takes_its_bundle(tmp_path: Path) -> None:
-    path = shutil.copy(FIXTURE, tmp_path / "station.sqlite3")
+    path = Path(shutil.copy(FIXTURE, tmp_path / "station.sqlite3"))
     clock = FrozenClock(NOW)
     station = open_store(path, clock=clock)
     try:

@@ -6,18 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from small_station import NOW, SMALL_STATION
 from sqlalchemy import text
 from sqlmodel import select
+from store_rows import must_get
 from sync_helpers import close_trio, exchange, later, log_on, make_trio, open_trio
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.models import Constituent, Tier, Visit
 from store.db import Store
-from store.desk.issues import IssueRow, close_issue, open_issue
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import close_issue, open_issue
 from store.desk.visits import VisitRow
 from store.reference.lists import list_units
 from store.trust.check import check_database
@@ -36,13 +39,13 @@ def _today(clock: FrozenClock) -> date:
 
 
 @pytest.fixture
-def aged(  # type: ignore[no-untyped-def]
+def aged(
     store: Store,
     actor: Actor,
     clock: FrozenClock,
     make_issue: Callable[..., IssueRow],
     make_visit: Callable[..., VisitRow],
-):
+) -> Store:
     """Three residents: one whose only issue closed six years ago; one with such an issue and
     an issue still open; one whose issue closed last week."""
     old = make_issue(tier=Tier.village, name=OLD_NAME, phone=OLD_PHONE, text="旧路灯坏了")
@@ -60,12 +63,14 @@ def aged(  # type: ignore[no-untyped-def]
 
 def _log_holds(store: Store, secret: str) -> int:
     with store.engine.connect() as conn:
-        return conn.execute(
-            text("SELECT count(*) FROM change_log WHERE fields LIKE :s"), {"s": f"%{secret}%"}
-        ).scalar_one()
+        return int(
+            conn.execute(
+                text("SELECT count(*) FROM change_log WHERE fields LIKE :s"), {"s": f"%{secret}%"}
+            ).scalar_one()
+        )
 
 
-def _figures(store: Store) -> list[tuple]:
+def _figures(store: Store) -> list[tuple[Any, ...]]:
     with store.engine.connect() as conn:
         return [
             tuple(r)
@@ -134,13 +139,13 @@ def test_a_purge_reaches_the_other_devices_by_sync(tmp_path: Path) -> None:
             close_issue(session=session, issue_id=issue.id, evaluation_in=None)
         exchange(laptop, station, tmp_path)
         with laptop.store.read() as session:
-            resident_id = session.get(Visit, visit.id).constituent_id
+            resident_id = must_get(session, Visit, visit.id).constituent_id
         for device in devices.values():
             device.clock.advance(SIX_YEARS)
         # Meanwhile, offline, the laptop corrects the resident's name: the station purges
         # without knowing it.
         with laptop.store.write(laptop.info.actor()) as session:
-            person = session.get(Constituent, resident_id)
+            person = must_get(session, Constituent, resident_id)
             person.name = "王阿姨改名"
         later(station)
         with station.store.write(station.info.actor()) as session:
@@ -150,7 +155,7 @@ def test_a_purge_reaches_the_other_devices_by_sync(tmp_path: Path) -> None:
         exchange(station, laptop, tmp_path)
         for device in (station, laptop):
             with device.store.read() as session:
-                person = session.get(Constituent, resident_id)
+                person = must_get(session, Constituent, resident_id)
                 assert (person.name, person.phone) == ("", "")
             for secret in (OLD_PHONE, "王阿姨"):
                 assert _log_holds(device.store, secret) == 0, (device.name, secret)

@@ -29,7 +29,8 @@ from store.changelog.field_clock import META_FIELDS
 from store.core.clock import FrozenClock
 from store.core.models import SYNCED_TABLES, Tier
 from store.db import Store, make_engine, sqlite_url
-from store.desk.issues import IssueRow, close_issue
+from store.desk.issue_rows import IssueRow
+from store.desk.issues import close_issue
 from store.trust.check import CheckReport, check_database
 from store.trust.purge import purge_residents
 
