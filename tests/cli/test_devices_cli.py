@@ -12,8 +12,6 @@ from shell import count, run
 
 PASSPHRASE = "青石村 correct horse"
 
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 15 part 5: liaison devices not built yet")
-
 
 @pytest.fixture(scope="module")
 def station_and_laptop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
