@@ -450,7 +450,7 @@ def check_bundle(
     Raises:
         SyncRefused: a retired sender; an unsigned bundle from a device that signs, or after a
             retirement; a signature that is not the sender's; a first key sealed with a replaced
-            station key; a key or retirement in its changes that does not verify.
+            station key; a retirement in its changes that does not verify.
     """
     trust = load_trust(session, info.id)
     keys = station_keys(session)
@@ -492,47 +492,45 @@ def _first_pin(
     signer: _Signer,
     name: str,
 ) -> Pin:
-    """The pin of a sender seen signing for the first time, if its key may be believed."""
+    """The pin of a sender seen signing for the first time, if its key may be believed: vouched
+    for by a pinned key (a device that continues another), else on first use."""
     sender = header.device_id
-    parts = _cert_parts(signer.cert)
-    if parts is None:
-        raise SyncRefused("sync.bad_signature", device=name)
-    certifier, signature = parts
-    statement = key_statement(info.id, sender, signer.sign, signer.box)
+    certifier, signature = _cert_parts(signer.cert) or (sender, b"")
     if certifier in trust.retired:
         raise SyncRefused("sync.retired", device=name)
+    statement = key_statement(info.id, sender, signer.sign, signer.box)
     vouching = trust.pins.get(certifier) if certifier != sender else None
-    if vouching is not None:
-        if not _verifies(vouching.sign, signature, statement):
-            raise SyncRefused("sync.bad_signature", device=name)
-    else:
-        if certifier == sender and not _verifies(signer.sign, signature, statement):
-            raise SyncRefused("sync.bad_signature", device=name)
-        # Trust on first use: only from a bundle sealed with the station key of now, which a
-        # laptop retired before does not have.
+    if vouching is None or not _verifies(vouching.sign, signature, statement):
+        # Trust on first use (the bundle's own signature shows it holds the key): only from a
+        # bundle sealed with the station key of now, which a laptop retired before lacks.
+        vouching = None
         if header.epoch != keys.epoch:
             raise SyncRefused("sync.untrusted_key", device=name)
-    _refuse_borrowed_key(trust, sender, signer.sign, vouching, "sync.bad_signature", name=name)
+    _refuse_borrowed_key(trust, sender, signer.sign, vouching, name=name)
     kind = _new_kind(session, sender, vouching, info.device_id)
     return Pin(kind, signer.sign, signer.box, certifier if vouching is not None else sender)
 
 
 def _refuse_borrowed_key(
-    trust: Trust, device_id: str, sign: str, vouching: Pin | None, key: str, **params: str
+    trust: Trust, device_id: str, sign: str, vouching: Pin | None, *, name: str
 ) -> None:
     """A key pinned for another device may be pinned again only for the device that continues
     it, vouched for with that very key: no device can lend another's key to a third."""
-    borrowed = any(p.sign == sign for d, p in trust.pins.items() if d != device_id)
-    if borrowed and (vouching is None or vouching.sign != sign):
-        raise SyncRefused(key, **params)
+    if _borrowed(trust, device_id, sign, vouching):
+        raise SyncRefused("sync.bad_signature", device=name)
+
+
+def _borrowed(trust: Trust, device_id: str, sign: str, vouching: Pin | None) -> bool:
+    held = any(p.sign == sign for d, p in trust.pins.items() if d != device_id)
+    return held and (vouching is None or vouching.sign != sign)
 
 
 def _check_changes(
     session: Session, info: StationInfo, trust: Trust, verdict: Verdict, changes: Any
 ) -> None:
-    """Keys and retirements in a bundle's changes to device records: a key must be the one
-    pinned here, or vouched for (then pinned); a retirement signed by a station pinned here.
-    Those that cannot be checked yet (the voucher unknown here) are merged and not believed."""
+    """Keys and retirements in a bundle's changes to device records. A key is pinned if it
+    verifies and none is held; a retirement must be signed by a station pinned here (a forged
+    one refuses the bundle), or is checked again once that station is known (load_trust)."""
     from store.sync.merge import CHANGE_COLUMNS
 
     if not isinstance(changes, list):
@@ -567,38 +565,33 @@ def _check_key_change(
     device_id: str,
     fields: dict[str, Any],
 ) -> None:
-    values = [fields.get(k) for k in KEY_FIELDS]
-    if all(v is None for v in values):
-        return  # no keys (a record from before them, or one still without)
-    sign, box, cert = values
+    """A device's keys that came in on its record: pinned if they verify (vouched for by the
+    device itself or by a pinned key) and no pin is held; otherwise merged and never believed
+    (a pin is never changed by what comes in)."""
+    sign, box, cert = (fields.get(k) for k in KEY_FIELDS)
     if not (_is_key(sign) and _is_key(box) and isinstance(cert, str)):
-        raise SyncRefused("sync.bad_key")
-    pin = verdict.pins.get(device_id) or trust.pins.get(device_id)
-    if pin is not None:
-        if (pin.sign, pin.box) != (sign, box):
-            raise SyncRefused("sync.bad_key")
         return
-    if device_id in trust.retired or device_id == info.device_id:
+    if (
+        device_id in verdict.pins
+        or device_id in trust.pins
+        or device_id in trust.retired
+        or device_id == info.device_id
+    ):
         return
     parts = _cert_parts(cert)
-    if parts is None:
-        raise SyncRefused("sync.bad_key")
+    if parts is None or parts[0] in trust.retired:
+        return
     certifier, signature = parts
     statement = key_statement(info.id, device_id, str(sign), str(box))
     vouching = None if certifier == device_id else trust.pins.get(certifier)
-    if certifier == device_id:
-        public = str(sign)
-    elif vouching is not None:
-        public = vouching.sign
-    else:
-        return  # vouched for by a device not known here: pinned when it signs a bundle
-    if not _verifies(public, signature, statement):
-        raise SyncRefused("sync.bad_key")
-    _refuse_borrowed_key(trust, device_id, str(sign), vouching, "sync.bad_key")
-    if certifier not in trust.retired:
-        kind = _new_kind(session, device_id, vouching, info.device_id)
-        voucher = certifier if vouching is not None else device_id
-        verdict.pins[device_id] = Pin(kind, str(sign), str(box), voucher)
+    public = str(sign) if certifier == device_id else vouching.sign if vouching else None
+    if public is None or not _verifies(public, signature, statement):
+        return
+    if _borrowed(trust, device_id, str(sign), vouching):
+        return
+    kind = _new_kind(session, device_id, vouching, info.device_id)
+    voucher = certifier if vouching is not None else device_id
+    verdict.pins[device_id] = Pin(kind, str(sign), str(box), voucher)
 
 
 def _check_retire_change(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -241,6 +242,7 @@ def test_a_laptop_cannot_put_another_key_on_another_device_nor_retire_one(
         "retired_at": NOW.isoformat(),
         "retire_cert": f"{station.info.device_id} {base64.b64encode(bytes(64)).decode()}",
     }
+    pins = _pins(station)
     for n, fields in enumerate((borrowed, retirement, in_station_name)):
         forged = _reseal(
             thief,
@@ -250,6 +252,11 @@ def test_a_laptop_cannot_put_another_key_on_another_device_nor_retire_one(
                 _device_change(thief.info.device_id, victim_id, f)
             ),
         )
+        if fields is borrowed:
+            # Merged like any change, and never believed: a pinned key does not change.
+            station.take(forged)
+            assert _pins(station) == pins
+            continue
         with pytest.raises(SyncRefused) as refused:
             station.take(forged)
         assert refused.value.key == "sync.bad_key"
@@ -573,3 +580,35 @@ def test_after_a_retirement_no_key_is_taken_on_trust_under_the_old_station_key(
     with pytest.raises(SyncRefused) as refused:
         station.take(signed)
     assert refused.value.key == "sync.untrusted_key"
+
+
+def test_a_laptop_put_back_to_a_copy_from_before_its_key_goes_on_under_a_new_one(
+    old_trio: dict[str, Device], tmp_path: Path
+) -> None:
+    """Its file copied back from before the upgrade makes a new key under its old id, which the
+    station does not believe; once the station's bundle tells it it was put back, it goes on
+    under a new id, whose first key is taken on first use."""
+    station, laptop = old_trio["station"], old_trio["laptop1"]
+    old_id = laptop.info.device_id
+    path = Path(str(laptop.store.engine.url.database))
+    backup = backup_to(path, tmp_path / "before-keys.db")
+    log_on(laptop.store, laptop.info, "升级以后记的")
+    exchange(laptop, station, tmp_path)
+    laptop.store.dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(backup, path)
+    laptop.store = open_store(path, clock=laptop.clock)
+    later(laptop)
+    log_on(laptop.store, laptop.info, "拷回去以后记的")
+    out = tmp_path / "copied.bundle"
+    laptop.export(out, to=station.info.device_id)
+    with pytest.raises(SyncRefused) as refused:
+        station.take(out)
+    assert refused.value.key == "sync.bad_signature"
+    later(station)
+    exchange(station, laptop, tmp_path)
+    assert laptop.info.device_id != old_id  # told it was put back: a new id
+    later(laptop)
+    exchange(laptop, station, tmp_path)
+    assert {"升级以后记的", "拷回去以后记的"} <= _texts(station)
