@@ -160,12 +160,12 @@ def _peers(session: Session, info: StationInfo, to: str | None) -> list[Device]:
             return named
         gone = [d for d in every if to in (d.id, d.name)]
         if gone:
-            raise SyncRefused("sync.retired", device=gone[0].name)
+            raise SyncRefused("sync.to_retired", device=gone[0].name)
         if _is_uuid(to) and to != info.device_id:
             # A device of the station not heard from yet (a laptop just made): it holds what
             # it was made from at most, so it gets everything.
             if to in retired:
-                raise SyncRefused("sync.retired", device=to[:8])
+                raise SyncRefused("sync.to_retired", device=to[:8])
             return [Device(id=to, station_id=info.id, name=to[:8], kind=DeviceKind.laptop)]
         raise SyncRefused("sync.no_such_device")
     if _device_kind(session, info.device_id) == DeviceKind.laptop:

@@ -125,6 +125,10 @@ def test_a_retired_laptops_next_bundle_is_refused_and_what_it_sent_before_stays(
     assert refused.value.key == "sync.retired"
     assert "丢之前记的" in _texts(station)
     assert "丢了以后有人记的" not in _texts(station)
+    # Nor does the station write one for it.
+    with pytest.raises(SyncRefused) as refused:
+        station.export(tmp_path / "for-lost.bundle", to="laptop1")
+    assert refused.value.key == "sync.to_retired"
 
 
 def test_the_stations_next_bundle_cannot_be_read_with_the_retired_laptops_file(
