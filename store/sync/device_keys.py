@@ -625,10 +625,6 @@ def recipients(session: Session, info: StationInfo) -> list[bytes]:
     ]
 
 
-def is_retired(session: Session, info: StationInfo, device_id: str) -> bool:
-    return device_id in load_trust(session, info.id).retired
-
-
 def note_heard(session: Session, device_id: str, when: datetime) -> None:
     _put(session, HEARD + device_id, when.isoformat())
 
