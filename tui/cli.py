@@ -429,6 +429,35 @@ def sync_import(
     )
 
 
+devices = typer.Typer(help=both("cli.devices"), add_completion=False, rich_markup_mode=None)
+cli.add_typer(devices, name="devices")
+
+
+@devices.callback(invoke_without_command=True)
+def devices_list(ctx: typer.Context, db: DbOption = None) -> None:
+    if db is not None:
+        ctx.obj["db"] = db  # `liaison devices --db FILE retire NAME`
+    if ctx.invoked_subcommand is not None:
+        return
+    from tui.cli_devices import list_command
+
+    path = _db(ctx, db)
+    raise typer.Exit(list_command(path, key=_key(ctx, path)))
+
+
+@devices.command("retire", help=both("cli.devices.retire"))
+def devices_retire(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help=both("cli.devices.name"))],
+    db: DbOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help=both("cli.devices.yes"))] = False,
+) -> None:
+    from tui.cli_devices import retire_command
+
+    path = _db(ctx, db)
+    raise typer.Exit(retire_command(path, name, yes=yes, key=_key(ctx, path)))
+
+
 HubOption = Annotated[
     Any, typer.Option("--hub", help=both("cli.sync.hub"), parser=parse_target, show_default=False)
 ]

@@ -87,6 +87,18 @@ class Device(Record, table=True):
     station_id: str = Field(foreign_key="station.id", max_length=36)
     name: str = Field(max_length=100)
     kind: str = Field(default=DeviceKind.station, sa_type=String(16))
+    # The public halves of the device's own keys (store.sync.device_keys), base64: Ed25519, which
+    # signs its bundles, and X25519, with which a new station key is given to it. Written by the
+    # device itself; a device's key never changes once set.
+    sign_key: str | None = Field(default=None, max_length=64)
+    box_key: str | None = Field(default=None, max_length=64)
+    # Who vouches for those keys: "<device id> <signature>", the device itself (its first key)
+    # or the device it continues (a new id after a restore), signed with that device's key.
+    key_cert: str | None = Field(default=None, max_length=200)
+    # Retired by its station: its bundles are refused everywhere from then on. The retirement is
+    # "<station device id> <signature>" of the station's own key, so no laptop can forge one.
+    retired_at: datetime | None = None
+    retire_cert: str | None = Field(default=None, max_length=200)
 
 
 class NameAlias(Record, table=True):

@@ -7,6 +7,13 @@ authenticated with the payload, so changing any byte of the file, cutting it sho
 with another key makes `open_bundle` refuse it. The key comes from the station's key (every device
 of a station holds it), from a passphrase stretched with Argon2id, or from both. A `check` value in
 the header tells a wrong passphrase or a foreign key from a damaged file, without revealing the key.
+
+A signed bundle (format 2, every bundle a device exports since device keys: store.sync.device_keys)
+has the same layout, then the sender's Ed25519 signature of everything before it (64 bytes). Its
+header also says which station key seals it (`epoch`: the station replaces its key when it retires
+a laptop) and carries that key wrapped for each current device's X25519 key (`wraps`), so that a
+device that has not had it yet can open the bundle and a retired one cannot. The joining bundle
+and bundles written before device keys are format 1.
 """
 
 from __future__ import annotations
@@ -17,13 +24,19 @@ import hmac
 import json
 import os
 import zlib
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from store.core.errors import SyncRefused
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
 MAGIC = b"LDSYNC\x00\x01"
 FORMAT = 1
+SIGNED_FORMAT = 2
+SIGNATURE_BYTES = 64
 _NONCE_BYTES = 12
 _SALT_BYTES = 16
 _HEADER_MAX = 4096
@@ -42,18 +55,25 @@ class Header:
     salt: bytes
     nonce: bytes
     check: bytes
+    # A signed bundle's (SIGNED_FORMAT): the station key's epoch, the sender's one-off X25519
+    # public key and the station key wrapped for each recipient (key id, wrapped key).
+    format: int = FORMAT
+    epoch: int = 0
+    eph: bytes = b""
+    wraps: tuple[tuple[str, bytes], ...] = ()
 
     def to_json(self) -> bytes:
         return json.dumps(
             {
-                "format": FORMAT,
+                "format": self.format,
                 "station": self.station_id,
                 "device": self.device_id,
                 "kdf": self.kdf,
                 "salt": _b64(self.salt),
                 "nonce": _b64(self.nonce),
                 "check": _b64(self.check),
-            },
+            }
+            | _signed_fields(self),
             sort_keys=True,
         ).encode()
 
@@ -143,11 +163,13 @@ def read_header(data: bytes) -> tuple[Header, bytes, bytes]:
             nonce=base64.b64decode(raw["nonce"]),
             check=base64.b64decode(raw["check"]),
         )
+        if raw.get("format") == SIGNED_FORMAT:
+            header = _signed_header(header, raw)
     except (ValueError, KeyError, TypeError, RecursionError):
         # RecursionError: JSON nested deeper than the parser goes still fits in 4 KiB.
         raise SyncRefused("sync.damaged") from None
     if (
-        raw.get("format") != FORMAT
+        raw.get("format") not in (FORMAT, SIGNED_FORMAT)
         or header.kdf not in ("station", "passphrase", "both")
         # Every bundle is sealed with these lengths; another would pass the key check and then
         # make AES-GCM (nonce) or Argon2 (salt) raise ValueError instead of refusing the file.
@@ -168,6 +190,7 @@ def open_bundle(
             another station's key; or altered or cut short anywhere.
     """
     header, prefix, ciphertext = read_header(data)
+    ciphertext = _without_signature(header, ciphertext)
     key = _key(header.kdf, header.salt, station_key, passphrase)
     if not hmac.compare_digest(_check(key), header.check):
         if header.kdf != "station":
@@ -189,3 +212,183 @@ def open_bundle(
     if not isinstance(payload, dict):
         raise SyncRefused("sync.damaged")
     return header, payload, body[8 + size :]
+
+
+# -- signed bundles (format 2) --------------------------------------------------------------------
+
+
+def seal_signed_bundle(
+    payload: dict[str, Any],
+    *,
+    station_id: str,
+    device_id: str,
+    station_key: bytes,
+    epoch: int,
+    passphrase: str | None,
+    recipients: Sequence[bytes],
+    signing_key: bytes,
+) -> bytes:
+    """A bundle file sealed with the station key of `epoch` (and the passphrase, if any), that key
+    wrapped for each of `recipients` (X25519 public keys; none needed under the first key, which
+    every device had when it joined), signed with `signing_key` (Ed25519, raw private bytes).
+
+    Raises:
+        SyncRefused: too many recipients for a header (`sync.too_many_devices`).
+    """
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    kdf = "both" if passphrase else "station"
+    salt, nonce = os.urandom(_SALT_BYTES), os.urandom(_NONCE_BYTES)
+    key = _key(kdf, salt, station_key, passphrase)
+    eph, wraps = _wrap(station_key, recipients, station_id=station_id, epoch=epoch, salt=salt)
+    header = Header(
+        station_id,
+        device_id,
+        kdf,
+        salt,
+        nonce,
+        _check(key),
+        format=SIGNED_FORMAT,
+        epoch=epoch,
+        eph=eph,
+        wraps=wraps,
+    ).to_json()
+    if len(header) > _HEADER_MAX:
+        raise SyncRefused("sync.too_many_devices", count=len(recipients))
+    prefix = MAGIC + len(header).to_bytes(4, "big") + header
+    data = json.dumps(payload, ensure_ascii=False).encode()
+    body = zlib.compress(len(data).to_bytes(8, "big") + data, 6)
+    sealed = prefix + AESGCM(key).encrypt(nonce, body, prefix)
+    return sealed + Ed25519PrivateKey.from_private_bytes(signing_key).sign(sealed)
+
+
+def signature_valid(data: bytes, public_key: bytes) -> bool:
+    """Whether a signed bundle file's signature is that of `public_key` (Ed25519, raw) over all
+    that comes before it."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    if len(data) <= SIGNATURE_BYTES or len(public_key) != 32:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            data[-SIGNATURE_BYTES:], data[:-SIGNATURE_BYTES]
+        )
+    except InvalidSignature:
+        return False
+    return True
+
+
+def unwrap_station_key(header: Header, box_key: bytes) -> bytes | None:
+    """The station key a signed bundle carries for the holder of `box_key` (X25519, raw private
+    bytes), or None if it carries none for it (a device retired, or not known to the sender)."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap
+
+    if header.format != SIGNED_FORMAT or len(header.eph) != 32:
+        return None
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+    private = X25519PrivateKey.from_private_bytes(box_key)
+    mine = _raw_public(private)
+    for kid, wrapped in header.wraps:
+        if kid != key_id(mine):
+            continue
+        shared = private.exchange(X25519PublicKey.from_public_bytes(header.eph))
+        kek = _kek(
+            shared,
+            eph=header.eph,
+            recipient=mine,
+            station_id=header.station_id,
+            epoch=header.epoch,
+            salt=header.salt,
+        )
+        try:
+            return aes_key_unwrap(kek, wrapped)
+        except (InvalidUnwrap, ValueError):
+            return None
+    return None
+
+
+def key_id(public_key: bytes) -> str:
+    """A short name for an X25519 public key in a header's wraps."""
+    return _b64(hashlib.sha256(public_key).digest()[:6])
+
+
+def _wrap(
+    station_key: bytes, recipients: Sequence[bytes], *, station_id: str, epoch: int, salt: bytes
+) -> tuple[bytes, tuple[tuple[str, bytes], ...]]:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+    from cryptography.hazmat.primitives.keywrap import aes_key_wrap
+
+    if not recipients:
+        return b"", ()
+    private = X25519PrivateKey.generate()
+    eph = _raw_public(private)
+    wraps = []
+    for public in recipients:
+        shared = private.exchange(X25519PublicKey.from_public_bytes(public))
+        kek = _kek(shared, eph=eph, recipient=public, station_id=station_id, epoch=epoch, salt=salt)
+        wraps.append((key_id(public), aes_key_wrap(kek, station_key)))
+    return eph, tuple(wraps)
+
+
+def _kek(
+    shared: bytes, *, eph: bytes, recipient: bytes, station_id: str, epoch: int, salt: bytes
+) -> bytes:
+    """The key that wraps the station key for one recipient: bound to this bundle's one-off key,
+    the recipient's, the station and the epoch."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    info = b"liaison station key wrap|%s|%d|" % (station_id.encode(), epoch)
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info + eph + recipient)
+    return hkdf.derive(shared)
+
+
+def _raw_public(private: X25519PrivateKey) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def _signed_fields(header: Header) -> dict[str, Any]:
+    if header.format != SIGNED_FORMAT:
+        return {}
+    return {
+        "epoch": header.epoch,
+        "eph": _b64(header.eph),
+        "wraps": [[kid, _b64(wrapped)] for kid, wrapped in header.wraps],
+    }
+
+
+def _signed_header(header: Header, raw: dict[str, Any]) -> Header:
+    """`header` with a signed bundle's fields from `raw`.
+
+    Raises:
+        ValueError, KeyError, TypeError: not of their shape.
+    """
+    epoch, eph, wraps = raw["epoch"], base64.b64decode(raw["eph"]), raw["wraps"]
+    if (
+        type(epoch) is not int
+        or epoch < 0
+        or len(eph) not in (0, 32)
+        or not isinstance(wraps, list)
+    ):
+        raise ValueError("signed header")
+    pairs = []
+    for pair in wraps:
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
+            raise ValueError("wraps")
+        pairs.append((pair[0], base64.b64decode(pair[1])))
+    return replace(header, format=SIGNED_FORMAT, epoch=epoch, eph=eph, wraps=tuple(pairs))
+
+
+def _without_signature(header: Header, rest: bytes) -> bytes:
+    """What follows a header, less a signed bundle's signature."""
+    if header.format != SIGNED_FORMAT:
+        return rest
+    if len(rest) <= SIGNATURE_BYTES:
+        raise SyncRefused("sync.damaged")
+    return rest[:-SIGNATURE_BYTES]

@@ -30,7 +30,34 @@ from store.core.rows import live
 from store.db import Store, make_engine, read_session, sqlite_url, write_session
 from store.station import StationInfo, load_station, station_info
 from store.sync import witness
-from store.sync.bundle import new_station_key, open_bundle, read_header, seal_bundle
+from store.sync.bundle import (
+    new_station_key,
+    open_bundle,
+    read_header,
+    seal_bundle,
+    seal_signed_bundle,
+)
+from store.sync.device_keys import (
+    EPOCH,
+    STATION_KEY,
+    certify,
+    check_bundle,
+    ensure_own_keys,
+    key_for,
+    key_statement,
+    load_trust,
+    new_key_pairs,
+    note_heard,
+    pins_for_joining,
+    public_keys,
+    recipients,
+    save_verdict,
+    signer_of,
+    station_key,
+    station_keys,
+    store_own_keys,
+    take_joining_trust,
+)
 from store.sync.identity import (
     acks_for,
     continue_as_new_device,
@@ -45,7 +72,6 @@ from store.sync.merge import CHANGE_COLUMNS, MergeResult, clamps_held, merge_cha
 from store.trust.backup import backup_to, connect_file, export_database, remove_database_files
 from store.trust.migrate import ensure_schema
 
-STATION_KEY = "station_key"
 # A joining bundle carries the station's key under the passphrase alone.
 PASSPHRASE_MIN = 8
 
@@ -72,15 +98,6 @@ class ImportSummary:
 
 
 # -- keys and vectors -----------------------------------------------------------------------------
-
-
-def _meta(session: Session, key: str) -> LocalMeta | None:
-    return session.get(LocalMeta, key)
-
-
-def station_key(*, session: Session) -> bytes | None:
-    row = _meta(session, STATION_KEY)
-    return base64.b64decode(row.value) if row else None
 
 
 def _ensure_station_key(store: Store, info: StationInfo) -> bytes:
@@ -128,20 +145,27 @@ def _record_peer(session: Session, peer_id: str, vector: dict[str, str]) -> None
 def _peers(session: Session, info: StationInfo, to: str | None) -> list[Device]:
     """The devices a bundle is for: the one named; else a laptop's station; else the station's
     laptops."""
-    devices = session.exec(
+    retired = load_trust(session, info.id).retired
+    every = session.exec(
         select(Device).where(
             col(Device.station_id) == info.id,
             live(Device),
             col(Device.id) != info.device_id,
         )
     ).all()
+    devices = [d for d in every if d.id not in retired]
     if to is not None:
         named = [d for d in devices if to in (d.id, d.name)]
         if named:
             return named
+        gone = [d for d in every if to in (d.id, d.name)]
+        if gone:
+            raise SyncRefused("sync.to_retired", device=gone[0].name)
         if _is_uuid(to) and to != info.device_id:
             # A device of the station not heard from yet (a laptop just made): it holds what
             # it was made from at most, so it gets everything.
+            if to in retired:
+                raise SyncRefused("sync.to_retired", device=to[:8])
             return [Device(id=to, station_id=info.id, name=to[:8], kind=DeviceKind.laptop)]
         raise SyncRefused("sync.no_such_device")
     if _device_kind(session, info.device_id) == DeviceKind.laptop:
@@ -247,11 +271,20 @@ def export_bundle(
         full: every change, whatever the other side has said it holds.
         passphrase: needed as well as the station's key to open it.
     Raises:
-        SyncRefused: no such device; this laptop has no station key.
+        SyncRefused: no such device, or one retired; this laptop has no station key, or has been
+            retired.
     """
     info = load_station(store)
-    key = _ensure_station_key(store, info)
+    _ensure_station_key(store, info)
+    own = ensure_own_keys(store, info)
     with read_session(store.engine) as session:
+        if info.device_id in load_trust(session, info.id).retired:
+            raise SyncRefused("sync.this_device_retired")
+        keys = station_keys(session)
+        # Under a key that replaced the first one, it goes wrapped for every current device
+        # (store.sync.device_keys): those that have not had it yet open the bundle with it.
+        wrapped_for = recipients(session, info) if keys.epoch > 0 else []
+        signer = signer_of(own, session, info)
         peers = _peers(session, info, to)
         fixes = repairs(session)
         since = resend_since({} if full else _acknowledged(session, peers), fixes)
@@ -275,13 +308,19 @@ def export_bundle(
         "changes": changes,
         "clamps": clamps,
         "sent_at": store.clock.now().isoformat(),
+        # Its signer's keys and who vouches for them (store.sync.device_keys).
+        "signer": signer,
     }
-    data = seal_bundle(
+    assert keys.current is not None
+    data = seal_signed_bundle(
         payload,
         station_id=info.id,
         device_id=info.device_id,
-        station_key=key,
+        station_key=keys.current,
+        epoch=keys.epoch,
         passphrase=passphrase or None,
+        recipients=wrapped_for,
+        signing_key=own.sign_private,
     )
     _write_atomically(out, data)
     return ExportSummary(
@@ -346,8 +385,9 @@ def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) ->
 
     Raises:
         SyncRefused: unreadable, not a bundle, from another station or from this device,
-            altered or cut short, a wrong or missing passphrase, a joining bundle; nothing
-            is changed then.
+            altered or cut short, a wrong or missing passphrase, a joining bundle; from a
+            retired device, not signed by its sender, or sealed with a station key this device
+            was not given (store.sync.device_keys); nothing is changed then.
     """
     data = _read(path)
     header, _, _ = read_header(data)
@@ -357,11 +397,20 @@ def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) ->
     if header.device_id == info.device_id:
         raise SyncRefused("sync.own_bundle")
     with read_session(store.engine) as session:
-        key = station_key(session=session)
+        known = session.get(Device, header.device_id)
+        name = known.name if known else header.device_id[:8]
+        if header.device_id in load_trust(session, info.id).retired:
+            raise SyncRefused("sync.retired", device=name)
+        key = key_for(session, header)
     header, payload, _ = open_bundle(data, station_key=key, passphrase=passphrase or None)
     if payload.get("kind") == "join":
         raise SyncRefused("sync.join_bundle")
     changes, clamps, vector = _parts(payload)
+    with read_session(store.engine) as session:
+        # Who wrote it, believed or refused before anything is written.
+        verdict = check_bundle(
+            session, info=info, header=header, payload=payload, data=data, name=name, key=key
+        )
     renamed = False
     with read_session(store.engine) as session:
         if rewound(session.connection(), info.device_id, payload.get("acks")):
@@ -390,6 +439,8 @@ def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) ->
             chains=payload.get("chains"),
             when=store.clock.now().isoformat(),
         )
+        save_verdict(session, verdict)
+        note_heard(session, header.device_id, store.clock.now())
         sender = session.get(Device, header.device_id)
         ahead = [session.get(Device, d) for d in merged.clamped_devices]
     return ImportSummary(
@@ -429,6 +480,9 @@ def export_join_bundle(*, store: Store, db_path: Path, out: Path, passphrase: st
     station's file is: so the laptop never writes its station's data in plain to its disk, and
     an encrypted station's key never leaves it.
 
+    The laptop believes the device keys the station believes (store.sync.device_keys): the
+    station's own, and those of its laptops. The station's private keys stay out of the copy.
+
     Raises:
         SyncRefused: not the station's own device; the passphrase is missing or too short.
     """
@@ -439,15 +493,27 @@ def export_join_bundle(*, store: Store, db_path: Path, out: Path, passphrase: st
         if _device_kind(session, info.device_id) != DeviceKind.station:
             raise SyncRefused("sync.join_from_station")
     key = _ensure_station_key(store, info)
+    own = ensure_own_keys(store, info)
+    with read_session(store.engine) as session:
+        pins = pins_for_joining(session, info, own)
+        retired = sorted(load_trust(session, info.id).retired)
+        epoch = station_keys(session).epoch
     with tempfile.TemporaryDirectory(prefix="liaison-join-") as tmp:
         copy = _keyed_copy(db_path, Path(tmp), source_key=store.key, key=passphrase)
-        blob = copy.read_bytes()
         conn = connect_file(copy, key=passphrase)
         try:
+            _keep_secrets_home(conn)
             changes = conn.execute("SELECT count(*) FROM change_log").fetchone()[0]
         finally:
             conn.close()
-    payload = {"kind": "join", "station_key": base64.b64encode(key).decode()}
+        blob = copy.read_bytes()
+    payload = {
+        "kind": "join",
+        "station_key": base64.b64encode(key).decode(),
+        "epoch": epoch,
+        "pins": pins,
+        "retired": retired,
+    }
     data = seal_bundle(
         payload,
         station_id=info.id,
@@ -458,6 +524,23 @@ def export_join_bundle(*, store: Store, db_path: Path, out: Path, passphrase: st
     )
     _write_atomically(out, data)
     return ExportSummary(path=out, changes=changes, peers=(), full=True)
+
+
+def _give_new_keys(session: Session, device: Device) -> None:
+    """Key pairs of its own for a device made here: private halves in this file, public halves
+    on its record, vouched for by itself."""
+    sign_private, box_private = new_key_pairs()
+    store_own_keys(session, sign_private, box_private)
+    device.sign_key, device.box_key = public_keys(sign_private, box_private)
+    statement = key_statement(device.station_id, device.id, device.sign_key, device.box_key)
+    device.key_cert = certify(sign_private, device.id, statement)
+
+
+def _keep_secrets_home(conn: Any) -> None:
+    """Out of a joining copy: the station's own facts about its file (its device keys, its
+    station keys old and new, what it witnessed), zeroed where they were, not only unlinked."""
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("DELETE FROM local_meta WHERE key NOT IN ('station_id', 'device_id')")
 
 
 def _keyed_copy(db_path: Path, tmp: Path, *, source_key: str | None, key: str) -> Path:
@@ -508,7 +591,13 @@ def join_station(
     if db_path.exists() and db_path.stat().st_size > 0:
         raise FileExistsError(str(db_path))
     header, payload, blob = open_bundle(_read(bundle), station_key=None, passphrase=passphrase)
-    if payload.get("kind") != "join" or not isinstance(payload.get("station_key"), str):
+    epoch = payload.get("epoch", 0)
+    if (
+        payload.get("kind") != "join"
+        or not isinstance(payload.get("station_key"), str)
+        or type(epoch) is not int
+        or epoch < 0
+    ):
         raise SyncRefused("sync.not_join_bundle")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.joining")
@@ -530,12 +619,16 @@ def join_station(
             session.add(LocalMeta(key="station_id", value=station.id))
             session.add(LocalMeta(key="device_id", value=device_id))
             session.add(LocalMeta(key=STATION_KEY, value=payload["station_key"]))
+            session.add(LocalMeta(key=EPOCH, value=str(epoch)))
             _record_peer(session, header.device_id, held)
-            session.add(
-                Device(
-                    id=device_id, station_id=station.id, name=device_name, kind=DeviceKind.laptop
-                )
+            # The station's keys and its laptops' as the station holds them (a joining bundle
+            # from before device keys carries none: first use then), and its own, made here.
+            take_joining_trust(session, payload.get("pins"), payload.get("retired"))
+            laptop = Device(
+                id=device_id, station_id=station.id, name=device_name, kind=DeviceKind.laptop
             )
+            _give_new_keys(session, laptop)
+            session.add(laptop)
         with read_session(engine) as session:
             info = station_info(session=session)
         engine.dispose()

@@ -43,6 +43,7 @@ from store.core.clock import Clock
 from store.core.models import ChangeLog, Device, LocalMeta, new_id
 from store.db import Store
 from store.station import StationInfo, load_station
+from store.sync.device_keys import give_successor_keys
 
 REFETCH = "refetch:"
 RESEND = "resend:"
@@ -243,7 +244,10 @@ def continue_as_new_device(
         old = session.get(Device, info.device_id)
         assert meta is not None and old is not None
         meta.value = device_id
-        session.add(Device(id=device_id, station_id=old.station_id, name=old.name, kind=old.kind))
+        new = Device(id=device_id, station_id=old.station_id, name=old.name, kind=old.kind)
+        # The same keys under the new id, vouched for by the old one (store.sync.device_keys).
+        give_successor_keys(session, info.id, old.id, new)
+        session.add(new)
         old.deleted_at = store.clock.now()
         if repair_from is not None:
             session.add(LocalMeta(key=REFETCH + info.device_id, value=repair_from))

@@ -88,7 +88,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
         export_bundle(store=laptop, out=directory / "laptop.bundle")
     finally:
         laptop.dispose()
-    from store.sync.exchange import station_key
+    from store.sync.device_keys import station_key
 
     with station.read() as session:
         key = station_key(session=session)
