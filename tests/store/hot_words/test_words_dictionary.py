@@ -5,34 +5,10 @@ visit whichever built them, so hot words compare like with like across upgrades.
 from __future__ import annotations
 
 import gzip
-import re
 
-from fixtures import texts
+from word_helpers import demo_phrases
+
 from store.hot_words import words
-
-
-def _corpus() -> list[str]:
-    """Every phrase the demo builds its visits from, slots filled with each of their values."""
-    found: list[str] = []
-    for group in (texts.CATEGORY_TEXTS, texts.CHANNEL_OPENERS, texts.KIND_CLOSERS):
-        for phrases in group.values():
-            found.extend(phrases)
-    for notes in texts.PROGRESS_NOTES.values():
-        found.extend(notes)
-    slot = re.compile(r"\{(\w+)\}")
-    # The generator's own slots (village, months, count, unit) as a visit might hold them.
-    values = {**texts.SLOTS, "village": ("青石村", "新桥社区"), "months": ("3",), "count": ("两",)}
-    values["unit"] = ("住建局", "街道办")
-    filled = []
-    for phrase in found:
-        rounds = max((len(values[n]) for n in slot.findall(phrase)), default=1)
-        for i in range(rounds):
-            filled.append(slot.sub(lambda m, i=i: _nth(values[m.group(1)], i), phrase))
-    return filled
-
-
-def _nth(options: tuple[str, ...], i: int) -> str:
-    return options[i % len(options)]
 
 
 def test_the_shipped_dictionary_cuts_as_rjiebas_own() -> None:
@@ -42,7 +18,7 @@ def test_the_shipped_dictionary_cuts_as_rjiebas_own() -> None:
     for term in words.DOMAIN_TERMS:
         own.add_word(term, None, None)
     ours = words._segmenter()
-    corpus = _corpus()
+    corpus = demo_phrases()
     assert len(corpus) > 1_000
     corpus.append("新就业群体权益保障，外卖骑手和快递小哥没地方歇脚；APP上5G信号不好。")
     assert [ours.cut(text) for text in corpus] == [own.cut(text) for text in corpus]
