@@ -71,6 +71,10 @@ def words_version(conn: Connection) -> str | None:
     return None if value is None else str(value)
 
 
+def _up_to_date(conn: Connection) -> bool:
+    return words_version(conn) == WORDS_VERSION and has_word_use(conn)
+
+
 def _mark_version(conn: Connection) -> None:
     execute_driver(conn, "DELETE FROM local_meta WHERE key = ?", (WORDS_VERSION_KEY,))
     execute_driver(
@@ -88,13 +92,13 @@ def bring_words_up_to_date(engine: Engine) -> bool:
     cannot be written keeps its words (hot words then show them as they were derived)."""
     try:
         with engine.connect() as conn:
-            if words_version(conn) == WORDS_VERSION:
+            if _up_to_date(conn):
                 return False
     except DBAPIError:
         return False  # no local_meta: not a station's schema (opening reports it)
     try:
         with engine.execution_options(write=True).begin() as conn:
-            if words_version(conn) == WORDS_VERSION:
+            if _up_to_date(conn):
                 return False  # another process did it meanwhile
             ensure_word_tables(conn)
             rebuild_visit_words(conn)

@@ -107,14 +107,15 @@ STOP_WORDS: frozenset[str] = frozenset(
 ) | frozenset(
     # Nouns that say nothing of a problem (jieba tags them n or vn): the station's own work and
     # channels (人代会, 茶馆, 夜话, 草案…), abstract words of any request (规定, 政策, 标准…),
-    # times (小时, 阵子, 礼拜), where the speaker stands (对面), doings jieba calls nouns (回家,
-    # 走路, 商量), and fragments of the demo's phrases that its HMM takes for nouns (人管, 添点).
+    # times (小时, 阵子, 礼拜), where the speaker stands (对面, 镇里), doings jieba calls nouns
+    # (回家, 上学, 商量), and fragments of the demo's phrases its HMM takes for nouns (人管, 添点).
     """
     人代会 草案 材料 试点 茶馆 夜话 记录 办理 网格 进站 议事会 议事 议论 指点 基层 百姓 干部
     出面 商量 现场 规定 政策 服务 合理 中心 检查 标准 建设 监督 单位 机构 报告 关系 流程 身份
     比例 发动 定期 出口 分配 小时 阵子 前段时间 钟头 礼拜 对面 回家 走路 差点 成问题 添点
     少放点 人管 几块钱 两辆车 一楼 二楼 三楼 满地 新建 扎堆 条大狗 卖辣条 拨人 游步 环镇 桥路 很漂亮
-    怨气 兴趣 爱心 杠杠 交叉 交会 这阵子 有时候 一不小心 线索 作业 户主
+    怨气 兴趣 爱心 杠杠 交叉 交会 这阵子 有时候 一不小心 线索 作业 户主 镇里 县里 省里 市里 城里
+    厂里 上学 放学 买菜 买药 散步 骑车 关门
     """.split()
 )
 
@@ -365,11 +366,11 @@ def rising_words(
 
     Counts are visits that used the word (each visit counts a word once), against the previous
     window of the same length [end − 2·days, end − days); ranked by `RisingWord.score`, then by
-    count. A rising word whose rise is in the visits of a rising word ranked above it (half its
-    visits or more are that word's, and the others would not rise by themselves) is listed with
-    it (`RisingWord.companions`), not on its own; the family is shown by its best station term
-    if it has one (DOMAIN_TERMS), else by its first word. Reads stored words only (about 20 ms
-    for 90 days of 100,000 visits; BENCHMARKS.md).
+    count, then the longer word. A rising word whose rise is in the visits of a rising word
+    ranked above it (half its visits or more are that word's, and the others would not rise by
+    themselves) is listed with it (`RisingWord.companions`), not on its own; the family is
+    shown by its best station term if it has one (DOMAIN_TERMS), else by its first word. Reads
+    stored words only (about 20 ms for 90 days of 100,000 visits; BENCHMARKS.md).
 
     Args:
         session: any session.
@@ -465,7 +466,8 @@ def _ranked(rows: Iterable[Any], volume: float = 1.0) -> list[_Ranked]:
         if not c:
             continue
         words.append(_Ranked(int(word_id), RisingWord(w, int(c), int(p), _score(c, p, volume))))
-    words.sort(key=lambda r: (-r.word.score, -r.word.count, r.word.word))
+    # Of words as high, the longer first: 信号灯 names more than 事故.
+    words.sort(key=lambda r: (-r.word.score, -r.word.count, -len(r.word.word), r.word.word))
     return words
 
 
