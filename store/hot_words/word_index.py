@@ -88,8 +88,9 @@ def bring_words_up_to_date(engine: Engine) -> bool:
     """Derive every visit's words again if they were derived by other rules than this
     version's (once, when a station is first opened by it). Returns whether it did.
 
-    About 5 s for 100,000 visits (BENCHMARKS.md); a read of one row otherwise. A database that
-    cannot be written keeps its words (hot words then show them as they were derived)."""
+    As long as `liaison check --repair` (seconds for 100,000 visits: BENCHMARKS.md); two reads
+    of one row otherwise. A database that cannot be written keeps its words (hot words then
+    show them as they were derived)."""
     try:
         with engine.connect() as conn:
             if _up_to_date(conn):

@@ -56,20 +56,25 @@ DOMAIN_TERMS: tuple[str, ...] = (
     "减速带", "凸面反光镜", "立法建议", "电动车充电桩", "托育",
 )  # fmt: skip
 
-# Parts of speech that count (jieba's tags, from its dictionary; its HMM tags words it does not
-# know): nouns (n), places (ns), bodies (nt), other proper nouns (nz, and the station's terms),
-# abbreviations (j: 医保, 村委会), verbal nouns (vn: 诈骗, 补偿, 监控) and English words (eng:
-# APP). Not person names (nr, nrt, nrfg: a resident's name is no hot word, and jieba tags many
-# ordinary words so: 太少, 老远), verbs, adjectives, adverbs, pronouns, numbers and measures,
-# times and places relative to the speaker (t, s, f: 白天, 心里, 后面). Measured on the demo's
-# texts: what is left is what a deputy reads out (docs/rules/duty-loop.md, "Hot words").
+# Parts of speech that count (jieba's tags, from its dictionary; a word it does not know is judged
+# by its characters' tags, `is_content_word`): nouns (n), places (ns), bodies (nt), other proper
+# nouns (nz, and the station's terms), abbreviations (j: 医保, 村委会), verbal nouns (vn: 诈骗,
+# 补偿, 监控) and English words (eng: APP). Not person names (nr, nrt, nrfg: a resident's name is
+# no hot word, and jieba tags many ordinary words so: 太少, 老远), verbs, adjectives, adverbs,
+# pronouns, numbers and measures, times and places relative to the speaker (t, s, f: 白天, 心里,
+# 后面). Measured on the demo's texts: what is left is what a deputy reads out
+# (docs/rules/duty-loop.md, "Hot words").
 CONTENT_TAGS: frozenset[str] = frozenset({"n", "ns", "nt", "nz", "j", "vn", "eng"})
-# The tags of the characters a word jieba's HMM guessed may not begin or end with: pronouns,
-# prepositions, adverbs, numbers, measures, particles, conjunctions, directions; and at the end,
-# verbs.
+# The tags of the characters a word jieba's HMM guessed may not begin or end with
+# (`is_content_word`): pronouns, prepositions, adverbs, numbers, measures, particles,
+# conjunctions, directions; and at the end, verbs, adjectives and distinguishing words.
 _FUNCTION = {"r", "p", "d", "c", "f", "u", "ud", "ug", "uj", "ul", "uv", "uz", "y", "e", "o"}
+_VERB = {"v", "vg"}
+_NAME = {"nr", "nrt", "nrfg"}
 NOT_FIRST: frozenset[str] = frozenset(_FUNCTION | {"m", "q"})
-NOT_LAST: frozenset[str] = frozenset(_FUNCTION | {"v"})
+NOT_LAST: frozenset[str] = frozenset(
+    _FUNCTION | _VERB | {"vn", "a", "ad", "an", "ag", "b", "z", "tg"}
+)
 # The tag of the station's terms and nouns (DOMAIN_TERMS, STATION_NOUNS).
 STATION_TAG = "nz"
 # Things a station hears about that jieba's dictionary tags as something else: as names (幼儿园,
@@ -115,7 +120,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     比例 发动 定期 出口 分配 小时 阵子 前段时间 钟头 礼拜 对面 回家 走路 差点 成问题 添点
     少放点 人管 几块钱 两辆车 一楼 二楼 三楼 满地 新建 扎堆 条大狗 卖辣条 拨人 游步 环镇 桥路 很漂亮
     怨气 兴趣 爱心 杠杠 交叉 交会 这阵子 有时候 一不小心 线索 作业 户主 镇里 县里 省里 市里 城里
-    厂里 上学 放学 买菜 买药 散步 骑车 关门
+    厂里 上学 放学 买菜 买药 散步 骑车 关门 快成 全往 人太多 小微 普惠性 德胜酒 往北
     """.split()
 )
 
@@ -207,47 +212,49 @@ def extract_many(texts: Iterable[str]) -> list[list[str]]:
             try:
                 word = verdicts[token]
             except KeyError:
-                word = verdicts[token] = _verdict(segmenter, token, text)
+                word = verdicts[token] = _verdict(segmenter, token)
             if word is not None:
                 seen[word] = None
         result.append(list(seen))
     return result
 
 
-def _verdict(segmenter: Any, token: str, text: str) -> str | None:
-    """The word a token of `text` counts as (ASCII lower-cased), or None."""
+def _verdict(segmenter: Any, token: str) -> str | None:
+    """The word a token counts as (ASCII lower-cased), or None."""
     if not 2 <= len(token) <= WORD_MAX or token in STOP_WORDS or not _KEEP.fullmatch(token):
         return None
-    # A token's part of speech does not depend on the sentence (the dictionary's tag, or what
-    # jieba's HMM makes of a word it does not know), so it is asked once, of the token alone:
-    # cutting each text and tagging its new tokens takes half the time of tagging every text.
-    # A word the HMM found in the text may fall apart alone (步道): then of the text.
-    tagged = segmenter.tag(token)
-    if len(tagged) != 1:
-        tagged = [pair for pair in segmenter.tag(text) if pair[0] == token][:1]
-    if not tagged or not is_content_word(token, tagged[0][1], segmenter):
+    if not is_content_word(token, segmenter):
         return None
     return token.lower() if token.isascii() else token
 
 
-def is_content_word(token: str, tag: str, segmenter: Any) -> bool:
-    """Whether a token of the part of speech `tag` names something (CONTENT_TAGS).
+def is_content_word(token: str, segmenter: Any) -> bool:
+    """Whether a token names something.
 
-    A token jieba's dictionary does not know is its HMM's guess (盲道, 取餐区, 微信, but also
-    这钱, 从人, 能通): it counts when it neither begins with a function character (这, 从, 一,
-    次, 太…) nor ends with a verb or a particle (能通, 人划, 水排)."""
-    if tag not in CONTENT_TAGS:
+    A word of the dictionary (the station's terms and nouns too) by its part of speech
+    (CONTENT_TAGS), which does not depend on the sentence: asked once, of the word alone. A word
+    the dictionary does not know is a guess of jieba's HMM (盲道, 取餐区, 微信, but also 这钱,
+    从人, 能通), judged by its characters' parts of speech: it counts when it neither begins with
+    a function character (这, 从, 一, 次, 太…) nor ends with a verb, an adjective or a particle
+    (能通, 灯坏), nor is a verb and its object (送餐, 养狗), nor ends in 个 (留个), nor begins
+    or ends with a character of names (阿芳, 王建国). Not by the
+    part of speech jieba's HMM would give it: tagging one such word costs 7 MiB of memory for
+    the rest of the session (docs/performance.md).
+    """
+    if segmenter.has_word(token):
+        return _tag(segmenter, token) in CONTENT_TAGS
+    first, last = _tag(segmenter, token[0]), _tag(segmenter, token[-1])
+    if first in NOT_FIRST or last in NOT_LAST or token[-1] == "个":
         return False
-    if segmenter.has_word(token):  # the station's terms too
-        return True
-    return (
-        _char_tag(segmenter, token[0]) not in NOT_FIRST
-        and _char_tag(segmenter, token[-1]) not in NOT_LAST
-    )
+    if first in _NAME or last in _NAME:
+        return False  # a name, most likely (王建国, 阿芳): residents' names are no hot words
+    return not (len(token) == 2 and first in _VERB)
 
 
-def _char_tag(segmenter: Any, char: str) -> str:
-    tagged = segmenter.tag(char, False)
+def _tag(segmenter: Any, word: str) -> str:
+    """A dictionary word's part of speech ("" for another). Without jieba's HMM: a dictionary
+    word cut alone is itself (it was cut so within its text)."""
+    tagged = segmenter.tag(word, False)
     return str(tagged[0][1]) if len(tagged) == 1 else ""
 
 
