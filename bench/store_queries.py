@@ -20,7 +20,7 @@ BIG_TABLES = {
     "evaluation",
     "constituent",
     "change_log",
-    "visit_word",
+    "word_use",
     "word_visit",
     "word_day",
 }

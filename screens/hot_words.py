@@ -1,5 +1,6 @@
 """Hot words (`h`, 民意热词): the words of the last 7, 30 or 90 days against the days before,
-rising words first, for the whole station, a village or a category; Enter lists a word's visits.
+rising words first, for the whole station, a village or a category; the words that rose with a
+word, in the same visits, on its line; Enter lists a word's visits.
 
 Reads words stored when each visit was written (store.hot_words.words): no segmentation here."""
 
@@ -82,7 +83,9 @@ class HotWordsScreen(PagedTableScreen):
         (t("hot.col.count"), 6, "count"),
         (t("hot.col.previous"), 6, "previous"),
         (t("hot.col.change"), 7, "change"),
+        (t("hot.col.with"), 16, "with"),
     )
+    FLEX_COLUMN = "with"
 
     def __init__(self) -> None:
         super().__init__()
@@ -139,6 +142,7 @@ class HotWordsScreen(PagedTableScreen):
                     Text(str(word.count)),
                     Text(str(word.previous), style="dim"),
                     change_text(word),
+                    fit(t("text.list").join(word.companions), self.width_of("with"), "dim"),
                 ],
             )
             for rank, word in enumerate(words, start=1)
@@ -233,6 +237,10 @@ class WordVisitsScreen(PagedTableScreen):
             classes="screen-title",
         )
         yield Label("", id="word-visits-status", classes="hint")
+        # How the count differs from a search's: words, not characters (楼梯 in 楼梯口).
+        yield Label(
+            Text(t("hot.visits_note", word=self.word)), id="word-visits-note", classes="hint"
+        )
 
     def on_mount(self) -> None:
         self.title = t("hot.title")

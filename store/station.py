@@ -29,6 +29,7 @@ from store.core.models import (
 )
 from store.core.validation import clean_name
 from store.db import Store, make_engine, read_session, write_session
+from store.hot_words.word_index import bring_words_up_to_date
 from store.trust.migrate import ensure_schema
 
 # LocalMeta key marking a county hub's database (store.sync.hub); "1" there.
@@ -295,6 +296,9 @@ def open_store(
         raise DatabaseUnreadable(path=shown_target(path)) from None
     if backup is not None and on_backup is not None:
         on_backup(backup)
+    # Words derived by an earlier version's rules are derived again, once (derived data: no
+    # migration, no backup).
+    bring_words_up_to_date(engine)
     return Store(engine=engine, clock=clock or SystemClock(), key=key)
 
 

@@ -115,6 +115,11 @@ AUDIT_FIELDS: dict[str, str] = {
     "purged_at": t("audit.field.purged_at"),
     "day": t("audit.field.day"),
     "station_id": t("audit.field.station_id"),
+    "sign_key": t("audit.field.sign_key"),
+    "box_key": t("audit.field.box_key"),
+    "key_cert": t("audit.field.key_cert"),
+    "retired_at": t("audit.field.retired_at"),
+    "retire_cert": t("audit.field.retire_cert"),
 }
 
 # Devices: the station's own, a laptop, a county hub.

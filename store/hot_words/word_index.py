@@ -5,6 +5,12 @@ Called with the visit rows just written, new or changed, it takes away what earl
 of those visits added and adds their words again: words are extracted once per visit when it is
 written, logged, imported or synced, never by re-reading the corpus. Written with plain SQL on the
 write's own connection (executemany, rows in key order): 100,000 visits of a bulk load in one call.
+
+`word_use` (word → day → visit number, one row a word a visit) is made here, not by a
+migration: it is local and derived like the other word tables, and `WORDS_VERSION` in
+`local_meta` says which rules derived the stored words. Opening a station whose words were
+derived by other rules (or before `word_use` existed) derives them all again, once
+(`bring_words_up_to_date`).
 """
 
 from __future__ import annotations
@@ -15,13 +21,91 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from store.core.clock import STATION_TZ
 from store.core.dialect import execute_driver
 
 _CHUNK = 500  # ids per IN (...): SQLite allows 999 parameters before 3.32 and on some builds
-WORD_TABLES = ("word_day", "word_visit", "word_scope", "word")
+WORD_TABLES = ("word_day", "word_use", "word_visit", "word_scope", "word")
+# Made here, not by the models and migrations (store.trust.migrate leaves them out of Alembic's
+# comparison).
+WORD_OBJECTS = frozenset({"word_use"})
+
+# The rules the stored words were derived by (store.hot_words.words): raise it when they change
+# which words a visit has, and every station derives its words again when next opened.
+# 1 (unmarked): every word of two characters or more but stop words. 2: content words only
+# (issue 16, part 6), and word_use.
+WORDS_VERSION = "2"
+WORDS_VERSION_KEY = "words_version"
+
+
+def ensure_word_tables(conn: Connection) -> None:
+    """Make `word_use` if the database has none: a word's visits by day, for drilling down
+    and for telling which rising words come from the same visits (its primary key is its only
+    index, and on SQLite the table itself)."""
+    conn.exec_driver_sql(
+        "CREATE TABLE IF NOT EXISTS word_use (word_id INTEGER NOT NULL, day INTEGER NOT NULL,"
+        " no INTEGER NOT NULL, PRIMARY KEY (word_id, day, no))"
+        + (" WITHOUT ROWID" if conn.dialect.name == "sqlite" else "")
+    )
+
+
+def has_word_use(conn: Connection) -> bool:
+    """Whether `word_use` exists: a database upgraded by the migrations alone (and not yet
+    opened by `store.station.open_store`) has the other word tables only."""
+    if conn.dialect.name == "sqlite":
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'word_use'"
+    else:
+        sql = "SELECT to_regclass('word_use')"
+    return conn.exec_driver_sql(sql).scalar() is not None
+
+
+def words_version(conn: Connection) -> str | None:
+    """The rules the stored words were derived by: WORDS_VERSION, or None for the first ones
+    (or a database without local_meta)."""
+    value = execute_driver(
+        conn, "SELECT value FROM local_meta WHERE key = ?", (WORDS_VERSION_KEY,)
+    ).scalar()
+    return None if value is None else str(value)
+
+
+def _up_to_date(conn: Connection) -> bool:
+    return words_version(conn) == WORDS_VERSION and has_word_use(conn)
+
+
+def _mark_version(conn: Connection) -> None:
+    execute_driver(conn, "DELETE FROM local_meta WHERE key = ?", (WORDS_VERSION_KEY,))
+    execute_driver(
+        conn,
+        "INSERT INTO local_meta (key, value) VALUES (?, ?)",
+        (WORDS_VERSION_KEY, WORDS_VERSION),
+    )
+
+
+def bring_words_up_to_date(engine: Engine) -> bool:
+    """Derive every visit's words again if they were derived by other rules than this
+    version's (once, when a station is first opened by it). Returns whether it did.
+
+    As long as `liaison check --repair` (seconds for 100,000 visits: BENCHMARKS.md); two reads
+    of one row otherwise. A database that cannot be written keeps its words (hot words then
+    show them as they were derived)."""
+    try:
+        with engine.connect() as conn:
+            if _up_to_date(conn):
+                return False
+    except DBAPIError:
+        return False  # no local_meta: not a station's schema (opening reports it)
+    try:
+        with engine.execution_options(write=True).begin() as conn:
+            if _up_to_date(conn):
+                return False  # another process did it meanwhile
+            ensure_word_tables(conn)
+            rebuild_visit_words(conn)
+    except DBAPIError:
+        return False
+    return True
 
 
 def _many(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -47,7 +131,7 @@ def day_number(instant: datetime, tz: tzinfo) -> int:
     return aware.astimezone(tz).date().toordinal()
 
 
-def _forget(conn: Connection, visit_ids: list[str]) -> None:
+def _forget(conn: Connection, visit_ids: list[str], postings: bool) -> None:
     """Take away the words earlier derivations of these visits added."""
     if conn.exec_driver_sql("SELECT 1 FROM word_visit LIMIT 1").first() is None:
         return  # a first load: nothing to take away, and no lookups to pay for
@@ -61,11 +145,14 @@ def _forget(conn: Connection, visit_ids: list[str]) -> None:
         ).all()
     if not old:
         return
-    counts = Counter((int(w), day) for _, day, ids in old for w in ids.strip(",").split(",") if w)
+    hits = sorted((int(w), day, no) for no, day, ids in old for w in ids.strip(",").split(",") if w)
+    counts = Counter((w, day) for w, day, _ in hits)
     keys = sorted(counts)
     _many(conn, "UPDATE word_day SET n = n - ? WHERE word_id = ? AND day = ?",
           [(counts[k], *k) for k in keys])  # fmt: skip
     _many(conn, "DELETE FROM word_day WHERE word_id = ? AND day = ? AND n <= 0", keys)
+    if postings:
+        _many(conn, "DELETE FROM word_use WHERE word_id = ? AND day = ? AND no = ?", hits)
     _many(conn, "DELETE FROM word_visit WHERE no = ?", [(row[0],) for row in old])
 
 
@@ -110,8 +197,9 @@ def index_visit_words(conn: Connection, rows: list[dict[str, Any]], new: bool = 
     """
     from store.hot_words.words import extract_many  # rjieba on the first write, not at start-up
 
+    postings = has_word_use(conn)
     if not new:
-        _forget(conn, [row["id"] for row in rows])
+        _forget(conn, [row["id"] for row in rows], postings)
     live = [row for row in rows if row.get("deleted_at") is None]
     if not live:
         return
@@ -130,10 +218,12 @@ def index_visit_words(conn: Connection, rows: list[dict[str, Any]], new: bool = 
     # Each day's word ids, counted per day at the end (C's Counter over a list, not a tuple
     # per word: a bulk load has a million).
     used: dict[int, list[int]] = {}
+    hits: list[tuple[int, int, int]] = []
     number = words.__getitem__
     for no, (row, visit_words) in enumerate(zip(live, found, strict=True), start=top + 1):
         day = day_number(row["received_at"], tz)
         ids = list(map(number, visit_words))
+        hits.extend([(word_id, day, no) for word_id in ids])
         day_ids = used.get(day)
         if day_ids is None:
             used[day] = ids.copy()
@@ -166,13 +256,20 @@ def index_visit_words(conn: Connection, rows: list[dict[str, Any]], new: bool = 
             (word_id, day, n) for day, ids in used.items() for word_id, n in Counter(ids).items()
         ),
     )
+    if postings:
+        hits.sort()
+        _many(conn, "INSERT INTO word_use (word_id, day, no) VALUES (?, ?, ?)", hits)
 
 
 def rebuild_visit_words(conn: Connection) -> int:
     """Derive the words of every visit again from scratch (migration 0005, `liaison check`'s
-    repair). Returns how many visits were read."""
+    repair, a station opened with words of an earlier WORDS_VERSION), and mark them with this
+    version when `word_use` is there too (`ensure_word_tables`; a migration makes none).
+    Returns how many visits were read."""
+    postings = has_word_use(conn)
     for table in WORD_TABLES:
-        conn.exec_driver_sql(f"DELETE FROM {table}")
+        if postings or table != "word_use":
+            conn.exec_driver_sql(f"DELETE FROM {table}")
     rows = [
         dict(row._mapping)
         for row in conn.execute(
@@ -186,6 +283,8 @@ def rebuild_visit_words(conn: Connection) -> int:
         if isinstance(row["received_at"], str):  # plain text() gives SQLite's stored text
             row["received_at"] = datetime.fromisoformat(row["received_at"])
     index_visit_words(conn, rows)
+    if postings:
+        _mark_version(conn)
     return len(rows)
 
 
@@ -213,4 +312,10 @@ def word_index_faults(conn: Connection) -> list[str]:
     counted = conn.exec_driver_sql("SELECT coalesce(sum(n), 0) FROM word_day").scalar()
     if used != counted:
         faults.append("word_day")
+    if not has_word_use(conn):
+        faults.append("word_use")
+    elif conn.exec_driver_sql("SELECT count(*) FROM word_use").scalar() != used:
+        faults.append("word_use")
+    if words_version(conn) != WORDS_VERSION:
+        faults.append(WORDS_VERSION_KEY)
     return faults

@@ -1,13 +1,17 @@
-"""The words of residents' visits (民意热词): segmentation, a station dictionary and stop words,
-words stored once per visit when it is written, and the words rising against the previous window.
+"""The words of residents' visits (民意热词): segmentation, the content words that count (parts of
+speech, the station's terms, stop words), words stored once per visit when it is written, and the
+words rising against the previous window, one line a story. The rules: docs/rules/duty-loop.md,
+"Hot words".
 
 rjieba (jieba's dictionary and algorithm in Rust, the same words 24x faster; docs/performance.md) is
 loaded on the first extraction, never at start-up: reading stored words needs no segmentation.
 
-Storage (schema 0005, tables in store.core.models): `word` (the vocabulary), `word_visit` (one row a
-visit: its day, village, category and word ids), `visit_word` (word → day → visit, for drilling
-down) and `word_day` (visits a word was used in per day, for the station and for each village and
-category). `index_visit_words` keeps them current from every write path (store.changelog.derived).
+Storage (schema 0005, tables in store.core.models, and `word_use`, made by
+store.hot_words.word_index): `word` (the vocabulary), `word_visit` (one row a visit: its day,
+village, category and word ids), `word_use` (word → day → visit: a word's visits, for drilling
+down and for telling which rising words rose in the same visits) and `word_day` (visits a word was
+used in per day). `index_visit_words` keeps them current from every write path
+(store.changelog.derived).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import re
 import sys
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -30,7 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from store.core.dialect import contains_word_sql, word_ids_join
+from store.core.dialect import word_ids_join
 from store.core.models import Visit, Word, WordDay, WordScope, WordVisit
 from store.core.paging import PAGE_SIZE, Page
 from store.core.rows import live
@@ -49,8 +53,40 @@ DOMAIN_TERMS: tuple[str, ...] = (
     "秸秆焚烧", "文化礼堂", "公共交通", "停车管理", "环境卫生", "河道水利", "供水供电供气",
     "城乡规划建设", "医疗卫生", "社会保障", "农业农村", "市场监管", "食品安全",
     "文体旅游", "新就业群体权益", "老年公交卡", "定制公交", "临时停车区", "消防通道",
-    "减速带", "凸面反光镜", "立法建议",
+    "减速带", "凸面反光镜", "立法建议", "电动车充电桩", "托育",
 )  # fmt: skip
+
+# Parts of speech that count (jieba's tags, from its dictionary; a word it does not know is judged
+# by its characters' tags, `is_content_word`): nouns (n), places (ns), bodies (nt), other proper
+# nouns (nz, and the station's terms), abbreviations (j: 医保, 村委会), verbal nouns (vn: 诈骗,
+# 补偿, 监控) and English words (eng: APP). Not person names (nr, nrt, nrfg: a resident's name is
+# no hot word, and jieba tags many ordinary words so: 太少, 老远), verbs, adjectives, adverbs,
+# pronouns, numbers and measures, times and places relative to the speaker (t, s, f: 白天, 心里,
+# 后面). Measured on the demo's texts: what is left is what a deputy reads out
+# (docs/rules/duty-loop.md, "Hot words").
+CONTENT_TAGS: frozenset[str] = frozenset({"n", "ns", "nt", "nz", "j", "vn", "eng"})
+# The tags of the characters a word jieba's HMM guessed may not begin or end with
+# (`is_content_word`): pronouns, prepositions, adverbs, numbers, measures, particles,
+# conjunctions, directions; and at the end, verbs, adjectives and distinguishing words.
+_FUNCTION = {"r", "p", "d", "c", "f", "u", "ud", "ug", "uj", "ul", "uv", "uz", "y", "e", "o"}
+_VERB = {"v", "vg"}
+_NAME = {"nr", "nrt", "nrfg"}
+NOT_FIRST: frozenset[str] = frozenset(_FUNCTION | {"m", "q"})
+NOT_LAST: frozenset[str] = frozenset(
+    _FUNCTION | _VERB | {"vn", "a", "ad", "an", "ag", "b", "z", "tg"}
+)
+# The tag of the station's terms and nouns (DOMAIN_TERMS, STATION_NOUNS).
+STATION_TAG = "nz"
+# Things a station hears about that jieba's dictionary tags as something else: as names (幼儿园,
+# 红绿灯), as set phrases (l: 活动中心, 自来水) or idioms (i: 停车难). Counted as nouns, their
+# frequencies (and so every cut) unchanged.
+STATION_NOUNS: frozenset[str] = frozenset(
+    """
+    幼儿园 红绿灯 敬老院 农家乐 梅雨季 盖子 秋千 玉米 明沟 石坎 托班 活动中心 自来水 自来水管
+    核磁共振 孤寡老人 停车难 合作社 劳动合同 退役军人 不动产 停电通知 亲子活动 连接线 接待日
+    直达车 招工难 拖欠工资 水土流失
+    """.split()
+)
 
 # Words every resident uses whatever the problem (反映, 希望, 有个...): they dominate raw counts
 # (docs/performance.md) and say nothing about what is rising. Drawn from the most frequent words of
@@ -73,6 +109,19 @@ STOP_WORDS: frozenset[str] = frozenset(
     不了 我想 了解一下 反映一下 反应 提个 提一下 一件 一件事 这件 这件事 有事 问下 代为 转达 联系
     办得 顾不过来 民声 楼上 楼下 一旦 那户 这户 出去 整栋 转角 好几次 劝了
     """.split()
+) | frozenset(
+    # Nouns that say nothing of a problem (jieba tags them n or vn): the station's own work and
+    # channels (人代会, 茶馆, 夜话, 草案…), abstract words of any request (规定, 政策, 标准…),
+    # times (小时, 阵子, 礼拜), where the speaker stands (对面, 镇里), doings jieba calls nouns
+    # (回家, 上学, 商量), and fragments of the demo's phrases its HMM takes for nouns (人管, 添点).
+    """
+    人代会 草案 材料 试点 茶馆 夜话 记录 办理 网格 进站 议事会 议事 议论 指点 基层 百姓 干部
+    出面 商量 现场 规定 政策 服务 合理 中心 检查 标准 建设 监督 单位 机构 报告 关系 流程 身份
+    比例 发动 定期 出口 分配 小时 阵子 前段时间 钟头 礼拜 对面 回家 走路 差点 成问题 添点
+    少放点 人管 几块钱 两辆车 一楼 二楼 三楼 满地 新建 扎堆 条大狗 卖辣条 拨人 游步 环镇 桥路 很漂亮
+    怨气 兴趣 爱心 杠杠 交叉 交会 这阵子 有时候 一不小心 线索 作业 户主 镇里 县里 省里 市里 城里
+    厂里 上学 放学 买菜 买药 散步 骑车 关门 快成 全往 人太多 小微 普惠性 德胜酒 往北
+    """.split()
 )
 
 WORD_MAX = 50  # Word.text; longer runs of letters are not words a deputy reads
@@ -80,9 +129,8 @@ _KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
 _lock = threading.Lock()
 
 
-# jieba's dictionary, as rjieba 0.2.2 builds it in (jieba 0.42.1's dict.txt, MIT): 349,045 words
-# and their frequencies, one `word frequency` a line; the part-of-speech tags are left out, as
-# cutting never reads them.
+# jieba's dictionary, as rjieba 0.2.2 builds it in (jieba 0.42.1's dict.txt, MIT): 349,045 words,
+# their frequencies and part-of-speech tags, one `word frequency tag` a line.
 DICTIONARY = Path(__file__).with_name("words_dict.txt.gz")
 
 
@@ -98,13 +146,14 @@ def _segmenter() -> Any:
     0.1, so the log form starts it when it opens (`warm_segmenter`), not on save."""
     segmenter = _jieba_class().empty()
     add = segmenter.add_word
+    nouns = STATION_NOUNS
     # Line by line: the whole text at once would add its size to the peak.
     with gzip.open(DICTIONARY, "rt", encoding="utf-8") as lines:
         for line in lines:
-            word, _, freq = line.rstrip("\n").rpartition(" ")
-            add(word, int(freq), None)
+            word, freq, tag = line.split()
+            add(word, int(freq), STATION_TAG if word in nouns else tag)
     for term in DOMAIN_TERMS:
-        add(term, None, None)
+        add(term, None, STATION_TAG)
     return segmenter
 
 
@@ -140,21 +189,20 @@ def warm_segmenter() -> None:
 
 
 def extract_words(text: str) -> list[str]:
-    """The distinct words of one visit's text, in order of first appearance.
+    """The distinct words of one visit's text that count, in order of first appearance.
 
-    jieba's words plus the station dictionary, without stop words, one-character words, and
-    tokens with digits or punctuation (an APP stays, lower-cased; 5G goes).
+    The content words (`is_content_word`) of jieba's cut with the station dictionary, without
+    stop words, one-character words, and tokens with digits or punctuation (an APP stays,
+    lower-cased; 5G goes).
     """
     return extract_many([text])[0]
 
 
 def extract_many(texts: Iterable[str]) -> list[list[str]]:
-    """`extract_words` for many texts: one call for a bulk load (100,000 texts in about 0.6 s)."""
+    """`extract_words` for many texts: one call for a bulk load (100,000 texts in about 2.5 s)."""
     with _lock:  # add_word is not documented as thread-safe: build the segmenter once
         segmenter = _segmenter()
     cut = segmenter.cut
-    keep = _KEEP.fullmatch
-    stop = STOP_WORDS
     # A station's words repeat (about 2,000 distinct in 1,000,000 tokens): decide each once.
     verdicts: dict[str, str | None] = {}
     result: list[list[str]] = []
@@ -164,14 +212,50 @@ def extract_many(texts: Iterable[str]) -> list[list[str]]:
             try:
                 word = verdicts[token]
             except KeyError:
-                ok = 2 <= len(token) <= WORD_MAX and token not in stop and keep(token)
-                word = verdicts[token] = (
-                    (token.lower() if token.isascii() else token) if ok else None
-                )
+                word = verdicts[token] = _verdict(segmenter, token)
             if word is not None:
                 seen[word] = None
         result.append(list(seen))
     return result
+
+
+def _verdict(segmenter: Any, token: str) -> str | None:
+    """The word a token counts as (ASCII lower-cased), or None."""
+    if not 2 <= len(token) <= WORD_MAX or token in STOP_WORDS or not _KEEP.fullmatch(token):
+        return None
+    if not is_content_word(token, segmenter):
+        return None
+    return token.lower() if token.isascii() else token
+
+
+def is_content_word(token: str, segmenter: Any) -> bool:
+    """Whether a token names something.
+
+    A word of the dictionary (the station's terms and nouns too) by its part of speech
+    (CONTENT_TAGS), which does not depend on the sentence: asked once, of the word alone. A word
+    the dictionary does not know is a guess of jieba's HMM (盲道, 取餐区, 微信, but also 这钱,
+    从人, 能通), judged by its characters' parts of speech: it counts when it neither begins with
+    a function character (这, 从, 一, 次, 太…) nor ends with a verb, an adjective or a particle
+    (能通, 灯坏), nor is a verb and its object (送餐, 养狗), nor ends in 个 (留个), nor begins
+    or ends with a character of names (阿芳, 王建国). Not by the
+    part of speech jieba's HMM would give it: tagging one such word costs 7 MiB of memory for
+    the rest of the session (docs/performance.md).
+    """
+    if segmenter.has_word(token):
+        return _tag(segmenter, token) in CONTENT_TAGS
+    first, last = _tag(segmenter, token[0]), _tag(segmenter, token[-1])
+    if first in NOT_FIRST or last in NOT_LAST or token[-1] == "个":
+        return False
+    if first in _NAME or last in _NAME:
+        return False  # a name, most likely (王建国, 阿芳): residents' names are no hot words
+    return not (len(token) == 2 and first in _VERB)
+
+
+def _tag(segmenter: Any, word: str) -> str:
+    """A dictionary word's part of speech ("" for another). Without jieba's HMM: a dictionary
+    word cut alone is itself (it was cut so within its text)."""
+    tagged = segmenter.tag(word, False)
+    return str(tagged[0][1]) if len(tagged) == 1 else ""
 
 
 def words_of_issues(*, session: Session, issue_ids: list[str]) -> dict[str, set[str]]:
@@ -221,6 +305,14 @@ RISING_SCORE = 2.0
 # Up to this many visits in the two windows, counting their word lists (about 15 µs a visit)
 # beats a seek per word of the vocabulary (about 10 µs a word, 2,000 words in the demo).
 FEW_VISITS = 1_000
+# A rising word goes with an earlier rising word (`_families`) when at least this share of its
+# visits in the window are that word's visits too, and the rest of them would not rise by
+# themselves: one story (a sentence residents repeat, a fire, a road works) is one line, its other
+# words beside it, not several rising words.
+FAMILY_SHARE = 0.5
+# The station's terms (DOMAIN_TERMS) name a story better than the words around them: a family
+# is shown by one if it has one.
+_TERMS = frozenset(DOMAIN_TERMS)
 
 
 @dataclass(frozen=True)
@@ -231,12 +323,16 @@ class RisingWord:
     to this window's number of visits: the rise counted in the spread a steady count would have,
     so 1 → 8 (4.9) ranks above 200 → 215 (1.1), and 0 → 2 (2.0) below both; and when the station
     simply gets busier, words that only keep their share do not rise.
+
+    `companions`: the rising words that rose with this one, in the same visits, best first; they
+    are not listed on their own (`rising_words`).
     """
 
     word: str
     count: int
     previous: int
     score: float
+    companions: tuple[str, ...] = ()
 
     @property
     def change(self) -> int:
@@ -245,6 +341,17 @@ class RisingWord:
     @property
     def rising(self) -> bool:
         return self.score >= RISING_SCORE
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Day numbers of the two windows, [start, mid) and [mid, stop), and the scope's
+    word_visit column and number (None: the whole station)."""
+
+    start: int
+    mid: int
+    stop: int
+    scope: tuple[str, int] | None = None
 
 
 def _scope(
@@ -273,54 +380,61 @@ def rising_words(
 
     Counts are visits that used the word (each visit counts a word once), against the previous
     window of the same length [end − 2·days, end − days); ranked by `RisingWord.score`, then by
-    count. Reads stored words only (about 20 ms for 90 days of 100,000 visits; BENCHMARKS.md).
+    count, then the longer word. A rising word whose rise is in the visits of a rising word
+    ranked above it (half its visits or more are that word's, and the others would not rise by
+    themselves) is listed with it (`RisingWord.companions`), not on its own; the family is
+    shown by its best station term if it has one (DOMAIN_TERMS), else by its first word. Reads
+    stored words only (about 20 ms for 90 days of 100,000 visits; BENCHMARKS.md).
 
     Args:
         session: any session.
         end: the first day after the window (today + 1 for a window that includes today).
         days: the window's length in days.
         village_id, category_id: count only one village's or one category's visits.
-        limit: how many words.
+        limit: how many words (a family is one).
     Returns:
         At most `limit` words used in the window.
     """
     stop, mid, start = end.toordinal(), end.toordinal() - days, end.toordinal() - 2 * days
     where, params = "day >= :start AND day < :stop", {"start": start, "mid": mid, "stop": stop}
-    scope: tuple[str, int] | None = None
     if village_id is not None or category_id is not None:
         scope = _scope(session, village_id, category_id)
         if scope is None:
             return []
         where += f" AND {scope[0]} = :no"
         params["no"] = scope[1]
-    elif _visits_in(session, start, stop) > FEW_VISITS:
-        # Per word, two range reads of word_day's (word_id, day) key: a few thousand short
-        # index seeks, whatever the number of visits (about 20 ms for 90 days of 100,000).
-        def window(lo: int, hi: int) -> Any:
-            return (
-                select(func.coalesce(func.sum(WordDay.n), 0))
-                .where(WordDay.word_id == Word.id, WordDay.day >= lo, WordDay.day < hi)
-                .scalar_subquery()
-            )
+        window = _Window(start, mid, stop, scope)
+    else:
+        window = _Window(start, mid, stop)
+        if _visits_in(session, start, stop) > FEW_VISITS:
+            # Per word, two range reads of word_day's (word_id, day) key: a few thousand short
+            # index seeks, whatever the number of visits (about 20 ms for 90 days of 100,000).
+            def counted(lo: int, hi: int) -> Any:
+                return (
+                    select(func.coalesce(func.sum(WordDay.n), 0))
+                    .where(WordDay.word_id == Word.id, WordDay.day >= lo, WordDay.day < hi)
+                    .scalar_subquery()
+                )
 
-        rows = session.execute(select(Word.text, window(mid, stop), window(start, mid))).all()
-        return _ranked(rows, limit, _volume(session, start, mid, stop, None))
+            rows = session.execute(
+                select(Word.id, Word.text, counted(mid, stop), counted(start, mid))
+            ).all()
+            volume = _volume(session, window)
+            return _families(session, _ranked(rows, volume), window, volume, limit)
     # Few visits (one village or category, or a small station): read their word lists through
     # word_visit's (scope, day) index and count in SQL; cheaper than a seek for every word.
     rows = session.execute(
         sa.text(
-            "SELECT word.text, sum(CASE WHEN w.day >= :mid THEN 1 ELSE 0 END),"
+            "SELECT word.id, word.text, sum(CASE WHEN w.day >= :mid THEN 1 ELSE 0 END),"
             " sum(CASE WHEN w.day < :mid THEN 1 ELSE 0 END) FROM"
             f" (SELECT day, word_ids FROM word_visit WHERE {where}) AS w"
             f"{word_ids_join(session.get_bind().dialect.name, 'w.word_ids')}"
-            " JOIN word ON word.id = j.value GROUP BY word.id"
+            " JOIN word ON word.id = j.value GROUP BY word.id, word.text"
         ),
         params,
     ).all()
-    scope = (
-        None if "no" not in params else (where.rsplit(" AND ", 1)[1].split(" = ")[0], params["no"])
-    )
-    return _ranked(rows, limit, _volume(session, start, mid, stop, scope))
+    volume = _volume(session, window)
+    return _families(session, _ranked(rows, volume), window, volume, limit)
 
 
 def _visits_in(session: Session, start: int, stop: int) -> int:
@@ -329,10 +443,9 @@ def _visits_in(session: Session, start: int, stop: int) -> int:
     ).one()
 
 
-def _volume(
-    session: Session, start: int, mid: int, stop: int, scope: tuple[str, Any] | None
-) -> float:
+def _volume(session: Session, window: _Window) -> float:
     """This window's visits over the previous window's (1.0 when the previous had none)."""
+    scope = window.scope
     where = "" if scope is None else f" AND {scope[0]} = :no"
     now, before = session.execute(
         sa.text(
@@ -340,30 +453,99 @@ def _volume(
             " coalesce(sum(CASE WHEN day < :mid THEN 1 ELSE 0 END), 0) FROM word_visit"
             f" WHERE day >= :start AND day < :stop{where}"
         ),
-        {"start": start, "mid": mid, "stop": stop, "no": scope[1] if scope else None},
+        {
+            "start": window.start,
+            "mid": window.mid,
+            "stop": window.stop,
+            "no": scope[1] if scope else None,
+        },
     ).one()
     return now / before if before else 1.0
 
 
-def _ranked(rows: Iterable[Any], limit: int, volume: float = 1.0) -> list[RisingWord]:
+@dataclass(frozen=True)
+class _Ranked:
+    word_id: int
+    word: RisingWord
+
+
+def _score(count: int, previous: int, volume: float) -> float:
+    expected = previous * volume
+    return (count - expected) / math.sqrt(expected + 1)
+
+
+def _ranked(rows: Iterable[Any], volume: float = 1.0) -> list[_Ranked]:
     words = []
-    for w, c, p in rows:
+    for word_id, w, c, p in rows:
         if not c:
             continue
-        expected = p * volume
-        score = (c - expected) / math.sqrt(expected + 1)
-        words.append(RisingWord(word=w, count=int(c), previous=int(p), score=score))
-    words.sort(key=lambda r: (-r.score, -r.count, r.word))
-    return words[:limit]
+        words.append(_Ranked(int(word_id), RisingWord(w, int(c), int(p), _score(c, p, volume))))
+    # Of words as high, the longer first: 信号灯 names more than 事故.
+    words.sort(key=lambda r: (-r.word.score, -r.word.count, -len(r.word.word), r.word.word))
+    return words
 
 
-def _word_filter(
-    dialect: str, word_id: int, start: int, stop: int, scope: tuple[str, int] | None
-) -> str:
-    where = f"day >= {start} AND day < {stop} AND {contains_word_sql(dialect, 'word_ids', word_id)}"
-    if scope is not None:
-        where += f" AND {scope[0]} = {scope[1]}"
-    return where
+def _families(
+    session: Session, ranked: list[_Ranked], window: _Window, volume: float, limit: int
+) -> list[RisingWord]:
+    """The first `limit` lines of `ranked`: each rising word on its own line, or with the
+    family of an earlier one whose first word's visits hold FAMILY_SHARE of its own or more,
+    when its other visits would not rise by themselves.
+
+    Reads the visits of rising words only, from word_use's (word, day) key, a batch at a
+    time, until `limit` lines are found."""
+    lines: list[list[_Ranked]] = []  # each line's members, its first word first
+    firsts: list[set[int]] = []  # the visits of each line's first word
+    visits: dict[int, set[int]] = {}
+    rising = [r for r in ranked if r.word.rising]
+    for at, member in enumerate(rising):
+        if len(lines) >= limit:
+            break
+        if member.word_id not in visits:
+            visits.update(_visits_of(session, [r.word_id for r in rising[at : at + limit]], window))
+        own = visits.get(member.word_id, set())
+        shared = [(len(own & first), n) for n, first in enumerate(firsts)]
+        best, n = max(shared, default=(0, -1))
+        rest = _score(len(own) - best, member.word.previous, volume)
+        if own and best >= FAMILY_SHARE * len(own) and rest < RISING_SCORE:
+            lines[n].append(member)
+        else:
+            lines.append([member])
+            firsts.append(own)
+    shown = [_shown(line) for line in lines]
+    shown += [r.word for r in ranked[len(rising) :]]
+    return shown[:limit]
+
+
+def _shown(line: list[_Ranked]) -> RisingWord:
+    """A family as one RisingWord: its best station term if it has one, else its first word;
+    the others as its companions, best first."""
+    words = [r.word for r in line]
+    lead = next((w for w in words if w.word in _TERMS), words[0])
+    others = tuple(w.word for w in words if w is not lead)
+    return replace(lead, companions=others) if others else lead
+
+
+def _visits_of(session: Session, word_ids: list[int], window: _Window) -> dict[int, set[int]]:
+    """The visits (word_visit numbers) of each word in the window [mid, stop) and scope."""
+    found: dict[int, set[int]] = {word_id: set() for word_id in word_ids}
+    # Integers only in the SQL text (ids and day numbers we computed), never user text.
+    ids = ", ".join(str(int(i)) for i in word_ids)
+    if window.scope is None:
+        sql = (
+            "SELECT word_id, no FROM word_use"
+            f" WHERE word_id IN ({ids}) AND day >= {window.mid} AND day < {window.stop}"
+        )
+    else:
+        column, no = window.scope
+        sql = (
+            "SELECT h.word_id, h.no FROM word_use AS h JOIN word_visit AS w ON w.no = h.no"
+            f" WHERE h.word_id IN ({ids}) AND h.day >= {window.mid} AND h.day < {window.stop}"
+            f" AND w.{column} = {int(no)}"
+        )
+    for word_id, no in session.execute(sa.text(sql)):
+        found[word_id].add(no)
+    return found
 
 
 def word_visits(
@@ -377,7 +559,12 @@ def word_visits(
     limit: int = PAGE_SIZE,
     offset: int = 0,
 ) -> Page[VisitRow]:
-    """The visits that used `word` in the window [end − days, end), newest first (drill-down).
+    """The visits that used `word` in the window [end − days, end), newest first (drill-down):
+    as many as `rising_words` counts, by construction (both read the words stored for each
+    visit, written together).
+
+    A search for the word's characters finds more when they are also part of longer words
+    (楼梯 in 楼梯口 and 爬楼梯): these are the visits of the word itself.
 
     Args:
         session: any session.
@@ -395,14 +582,17 @@ def word_visits(
         return Page((), 0, offset, limit)
     start, stop = end.toordinal() - days, end.toordinal()
     # Integers only in the SQL text below (ids and day numbers we computed), never user text.
-    where = _word_filter(session.get_bind().dialect.name, int(word_id), start, stop, scope)
-    total = session.execute(sa.text(f"SELECT count(*) FROM word_visit WHERE {where}")).scalar() or 0
+    where = f"h.word_id = {int(word_id)} AND h.day >= {start} AND h.day < {stop}"
+    if scope is not None:
+        where += f" AND w.{scope[0]} = {int(scope[1])}"
+    joined = f"word_use AS h JOIN word_visit AS w ON w.no = h.no WHERE {where}"
+    total = session.execute(sa.text(f"SELECT count(*) FROM {joined}")).scalar() or 0
     ids = [
         row[0]
         for row in session.execute(
             sa.text(
-                f"SELECT visit_id FROM word_visit WHERE {where}"
-                " ORDER BY day DESC, no DESC LIMIT :limit OFFSET :offset"
+                f"SELECT w.visit_id FROM {joined}"
+                " ORDER BY h.day DESC, h.no DESC LIMIT :limit OFFSET :offset"
             ),
             {"limit": limit, "offset": offset},
         )

@@ -17,7 +17,11 @@ from sqlalchemy.exc import DBAPIError
 from store.changelog.chain import LOG_TABLE, verify_chain
 from store.core.errors import N_
 from store.core.models import SEED_DEVICE, SYNCED_TABLES, Setting, table_name
-from store.hot_words.word_index import rebuild_visit_words, word_index_faults
+from store.hot_words.word_index import (
+    ensure_word_tables,
+    rebuild_visit_words,
+    word_index_faults,
+)
 from store.search.index import install_search_index, search_index_faults
 from store.trust.records import record_mismatches, touched_rows
 
@@ -128,6 +132,7 @@ def repair_derived_data(*, engine: Engine) -> int:
     and `check.words`. Records themselves are never touched. Returns the visits re-read."""
     with engine.execution_options(write=True).begin() as conn:
         install_search_index(conn)
+        ensure_word_tables(conn)
         return rebuild_visit_words(conn)
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, text
 
 from store.core.errors import DatabaseTooNew
+from store.hot_words.word_index import WORD_OBJECTS
 from store.search.index import SQLITE_OBJECTS
 from store.trust.backup import backup_before_upgrade
 
@@ -27,10 +28,11 @@ def include_object(
 ) -> bool:
     """What Alembic compares with the models: everything but the trigram index and its shadow
     tables, the names' characters and the phones' last digits (SQLite) or the trigram indexes
-    (PostgreSQL, `*_trgm`), which store.search.index makes."""
+    (PostgreSQL, `*_trgm`), which store.search.index makes, and the visits of each word, which
+    store.hot_words.word_index makes."""
     if name is None:
         return True
-    if name.startswith("visit_fts") or name in SQLITE_OBJECTS:
+    if name.startswith("visit_fts") or name in SQLITE_OBJECTS or name in WORD_OBJECTS:
         return False
     return not (kind == "index" and name.endswith("_trgm"))
 

@@ -8,8 +8,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from desk_helpers import content, cursor_key, footer_width, pick, press, rows, settle
+from desk_helpers import (
+    content,
+    cursor_key,
+    footer_width,
+    pick,
+    press,
+    rows,
+    screen_lines,
+    settle,
+)
 from small_station import Refs
+from word_helpers import load_visits
 
 from screens.dashboard import DashboardScreen
 from screens.hot_words import HotWordsScreen, WordVisitsScreen
@@ -89,7 +99,7 @@ async def test_rising_words_first_then_window_and_scope(
         first = rows(table)[0]
         assert first[:5] == ["1", "飞线充电", "8", "1", "↑ +7"]
         lamp = next(r for r in rows(table) if r[1] == "路灯")
-        assert lamp[2:] == ["10", "10", "0"]
+        assert lamp[2:] == ["10", "10", "0", ""]
         assert footer_width(desk) <= 80
 
         await press(pilot, "w")  # 90 days: everything is new against the 90 before
@@ -136,6 +146,46 @@ async def test_a_word_drills_down_to_its_visits_and_their_issue(
         assert desk.current_mode == "triage"
 
 
+async def test_a_words_visits_say_how_they_differ_from_a_search(
+    desk: LiaisonApp, words_loaded: list[str]
+) -> None:
+    """A word counts the visits that use the word itself; search matches characters, so it also
+    finds them inside longer words (楼梯 in 楼梯口): the visits screen says so, on one line."""
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        await press(pilot, "enter")
+        assert isinstance(desk.screen, WordVisitsScreen)
+        note = content(desk.screen.query_one("#word-visits-note"))
+        assert "「飞线充电」" in note and "搜索" in note
+        assert any(note in line for line in screen_lines(desk))  # whole, on one line
+
+
+SENTENCE = "3楼那户飞线充电劝了好几次都不改，还把电动自行车停在楼梯转角，一旦起火整栋楼都跑不出去。"
+
+
+async def test_a_sentence_repeated_is_one_rising_row(
+    desk: LiaisonApp, store: Store, actor: Actor, station_info: StationInfo, refs: Any
+) -> None:
+    """The demo's planted sentence eight times in the last 30 days, over visits that name
+    电动自行车 as often before as since: one rising row, 飞线充电, the sentence's other words
+    beside it (楼梯); on the dashboard, one rising word."""
+    visits = [(n * 3, SENTENCE, VILLAGE, "安全生产与消防") for n in range(8)]
+    visits += [(n * 2, "路灯坏了，晚上看不见。", OTHER, "道路交通") for n in range(30)]
+    visits += [(n * 2 + 1, "电动自行车乱停，堵了盲道。", OTHER, "道路交通") for n in range(30)]
+    load_visits(store, actor, station_info.id, refs, visits)
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        words = content(desk.screen.query_one("#dash-words"))
+        assert "飞线充电 ↑8" in words and "楼梯" not in words and "电动自行车" not in words
+        screen = await _open(pilot)
+        shown = rows(screen.table)
+        assert shown[0][:5] == ["1", "飞线充电", "8", "0", "↑ +8"]
+        assert shown[0][5] == "楼梯"  # 电动自行车 keeps its share: not rising, its own row
+        assert not next(r for r in shown if r[1] == "电动自行车")[4].startswith("↑")
+        assert [r[1] for r in shown if r[4].startswith("↑")] == ["飞线充电"]
+        assert any("楼梯" in line for line in screen_lines(desk))
+
+
 async def test_the_dashboard_names_the_rising_words(
     desk: LiaisonApp, words_loaded: list[str]
 ) -> None:
@@ -157,5 +207,18 @@ async def test_in_english(store: Store, words_loaded: list[str]) -> None:
             assert footer_width(app) <= 80
             await press(pilot, "enter")
             assert "visits, page 1 of 1" in content(app.screen.query_one("#word-visits-status"))
+    finally:
+        set_language("zh")
+
+
+async def test_the_search_note_in_english(store: Store, words_loaded: list[str]) -> None:
+    app = make_app(store, load_station(store), lang="en")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _open(pilot)
+            await press(pilot, "enter")
+            note = content(app.screen.query_one("#word-visits-note"))
+            assert "whole word" in note.lower() and "search" in note
+            assert any(note in line for line in screen_lines(app))
     finally:
         set_language("zh")

@@ -15,6 +15,7 @@ from textual.widgets import Input, TextArea
 
 from screens.board import BoardScreen
 from screens.dashboard import DashboardScreen
+from screens.hot_words import HotWordsScreen, WordVisitsScreen
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.triage import TriageScreen
@@ -62,3 +63,13 @@ def test_issue(snap_compare: Compare, demo_desk: LiaisonApp) -> None:
 
 def test_log_visit(snap_compare: Compare, demo_desk: LiaisonApp) -> None:
     assert snap_compare(demo_desk, run_before=_visit("t", "n", expect=LogVisitScreen))
+
+
+def test_hot_words(snap_compare: Compare, demo_desk: LiaisonApp) -> None:
+    """The rising words of 30 days, a story on one line with the words that rose with it."""
+    assert snap_compare(demo_desk, run_before=_visit("h", expect=HotWordsScreen))
+
+
+def test_word_visits(snap_compare: Compare, demo_desk: LiaisonApp) -> None:
+    """The first word's visits, and how its count differs from a search's."""
+    assert snap_compare(demo_desk, run_before=_visit("h", "enter", expect=WordVisitsScreen))

@@ -5,38 +5,10 @@ visit whichever built them, so hot words compare like with like across upgrades.
 from __future__ import annotations
 
 import gzip
-import re
 
-from fixtures import texts
+from word_helpers import demo_phrases
+
 from store.hot_words import words
-
-
-def _corpus() -> list[str]:
-    """Every phrase the demo builds its visits from, slots filled with each of their values."""
-    found: list[str] = []
-    for group in (texts.CATEGORY_TEXTS, texts.CHANNEL_OPENERS, texts.KIND_CLOSERS):
-        for phrases in group.values():
-            found.extend(phrases)
-    for notes in texts.PROGRESS_NOTES.values():
-        found.extend(notes)
-    slot = re.compile(r"\{(\w+)\}")
-    # The generator's own slots (village, months, count, unit) as a visit might hold them.
-    values = {**texts.SLOTS, "village": ("青石村", "新桥社区"), "months": ("3",), "count": ("两",)}
-    values["unit"] = ("住建局", "街道办")
-    filled = []
-    for phrase in found:
-        rounds = max((len(values[n]) for n in slot.findall(phrase)), default=1)
-        for i in range(rounds):
-
-            def nth(m: re.Match[str], i: int = i) -> str:
-                return _nth(values[m.group(1)], i)
-
-            filled.append(slot.sub(nth, phrase))
-    return filled
-
-
-def _nth(options: tuple[str, ...], i: int) -> str:
-    return options[i % len(options)]
 
 
 def test_the_shipped_dictionary_cuts_as_rjiebas_own() -> None:
@@ -46,7 +18,7 @@ def test_the_shipped_dictionary_cuts_as_rjiebas_own() -> None:
     for term in words.DOMAIN_TERMS:
         own.add_word(term, None, None)
     ours = words._segmenter()
-    corpus = _corpus()
+    corpus = demo_phrases()
     assert len(corpus) > 1_000
     corpus.append("新就业群体权益保障，外卖骑手和快递小哥没地方歇脚；APP上5G信号不好。")
     assert [ours.cut(text) for text in corpus] == [own.cut(text) for text in corpus]
@@ -59,5 +31,27 @@ def test_the_shipped_dictionary_is_jiebas_whole() -> None:
     with gzip.open(words.DICTIONARY, "rt", encoding="utf-8") as lines:
         entries = [line.split() for line in lines]
     assert len(entries) == 349_045
-    assert all(len(e) == 2 and e[1].isdigit() for e in entries)
-    assert all(own.has_word(word) for word, _ in entries[::97])
+    assert all(len(e) == 3 and e[1].isdigit() and e[2].isalpha() for e in entries)
+    assert all(own.has_word(word) for word, _, _ in entries[::97])
+
+
+def test_the_shipped_dictionary_tags_words_as_rjiebas_own() -> None:
+    """The part-of-speech tags hot words choose their words by are jieba's (a station's terms
+    and nouns aside): the station's segmenter tags each dictionary word as rjieba's own does."""
+    import rjieba
+
+    own = rjieba.Jieba()
+    ours = words._segmenter()
+    with gzip.open(words.DICTIONARY, "rt", encoding="utf-8") as lines:
+        sample = [line.split()[0] for n, line in enumerate(lines) if n % 101 == 0]
+    station = set(words.DOMAIN_TERMS) | words.STATION_NOUNS
+    checked = 0
+    for word in sample:
+        theirs = own.tag(word, False)
+        if len(theirs) != 1 or word in station:
+            continue  # cut in two as a text (a rarer word than its parts)
+        assert ours.tag(word, False) == theirs, word
+        checked += 1
+    assert checked > 3_000
+    assert ours.tag("幼儿园", False) == [("幼儿园", words.STATION_TAG)]
+    assert own.tag("幼儿园", False) == [("幼儿园", "nr")]
