@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 
-from screens.base.desk_screen import global_bindings
+from screens.base.desk_screen import DeskScreen, global_bindings
 from screens.dialogs.help import HelpModal
 from screens.opening import OpeningScreen
 from tui import navigation
@@ -113,10 +113,20 @@ class LiaisonApp(App[None]):
 
     # -- keys and messages: where they lead (tui.navigation) ------------------------------
 
-    def action_go(self, mode: str) -> None:
-        if self.desk_ready and self.current_mode != mode:
+    async def action_go(self, mode: str) -> None:
+        """A global key: that mode's own top level, with current data. Screens opened over it
+        before (an issue page from the board, the roster from the dashboard) are closed, unless
+        one holds typed text (`keeps_edits`), which is then shown instead."""
+        if not self.desk_ready:
+            return
+        if self.current_mode != mode:
             self.mode_before = self.current_mode
-            self.switch_mode(mode)
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1 and not getattr(self.screen, "keeps_edits", False):
+            await self.pop_screen()
+        screen = self.screen
+        if isinstance(screen, DeskScreen):
+            screen.check_fresh()
 
     def action_open(self, place: str) -> None:
         self.open_place(Place(place))
@@ -147,9 +157,9 @@ class LiaisonApp(App[None]):
     def on_open_drill_down(self, message: OpenDrillDown) -> None:
         self.push_screen(navigation.drill_down_screen(message.filters, message.heading))
 
-    def on_leave_search(self, _message: LeaveSearch) -> None:
+    async def on_leave_search(self, _message: LeaveSearch) -> None:
         before = self.mode_before
-        self.action_go(before if before != "search" else "dashboard")
+        await self.action_go(before if before != "search" else "dashboard")
 
     async def on_visit_saved(self, message: VisitSaved) -> None:
         """After logging a visit, go straight to its triage."""
