@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App
 
 from screens.base.desk_screen import DeskScreen, global_bindings
@@ -102,6 +103,20 @@ class LiaisonApp(App[None]):
         self.switch_mode("dashboard")
         assert self._seat is not None
         self._seat.find_deputy()
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle, name="idle-lock")
+
+    def lock_if_idle(self) -> None:
+        """The idle lock (tui.duty_seat): asked every IDLE_CHECK_SECONDS."""
+        if self._seat is not None:
+            self._seat.lock_if_idle()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Any key, click or paste is the desk in use: the idle lock counts from the last one.
+        if self._seat is not None and isinstance(
+            event, events.Key | events.MouseDown | events.Paste
+        ):
+            self._seat.touch()
+        await super().on_event(event)
 
     def _leave_if_terminal_gone(self) -> None:
         """The terminal was closed without a hang-up signal reaching us (`make demo` in a
@@ -217,6 +232,8 @@ class LiaisonApp(App[None]):
 # How often the desk checks that its terminal is still there, and its exit code when it is not
 # (128 + SIGHUP, as if the hang-up signal had reached it).
 TERMINAL_CHECK_SECONDS = 2.0
+# How often the idle lock looks at the time since the last key (tui.duty_seat).
+IDLE_CHECK_SECONDS = 20.0
 HUNG_UP = 129
 
 
