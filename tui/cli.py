@@ -357,8 +357,9 @@ def purge(
 ) -> None:
     from tui.cli_purge import purge_command
 
-    path = _db(ctx, db)
-    code = purge_command(path, dry_run=dry_run, years=years, yes=yes, key=_key(ctx, path))
+    # A station's file, or a county hub's PostgreSQL URL (whose tables it vacuums afterwards).
+    target = _target(ctx, db)
+    code = purge_command(target, dry_run=dry_run, years=years, yes=yes, key=_key(ctx, target))
     raise typer.Exit(code)
 
 

@@ -125,6 +125,20 @@ def test_a_postgresql_hub_with_the_runner(
     assert refused.exception.key == "hub.not_a_hub"
 
 
+def test_a_purge_on_the_hub_vacuums_its_tables(
+    runner: CliRunner, tmp_path: Path, pg_url_factory: Callable[[], str]
+) -> None:
+    """Purges reach the hub by push; on the hub `liaison purge` vacuums what they touched
+    (store.trust.erase), never VACUUM FULL."""
+    a = make_station(tmp_path / "a.db", STATION_A)
+    url = pg_url_factory()
+    assert runner.invoke(cli, ["hub", "init", "--db", url, "--county", COUNTY]).exit_code == 0
+    assert runner.invoke(cli, ["--db", str(a), "sync", "push", "--hub", url]).exit_code == 0
+    purged = runner.invoke(cli, ["--db", url, "purge", "--yes"])
+    assert purged.exit_code == 0, purged.output
+    assert "共 0 位" in purged.output and "已在服务器上整理（VACUUM）" in purged.output
+
+
 def _closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
