@@ -1,8 +1,11 @@
 """Facts about database files that need no database library (the CLI checks them before
-loading SQLAlchemy), and telling a SQLite path from a PostgreSQL URL."""
+loading SQLAlchemy), telling a SQLite path from a PostgreSQL URL, and writing files and folders
+that only their owner can read."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -73,3 +76,79 @@ def require_database(path: Path, *, key: str | None = None) -> None:
         raise DatabaseUnreadable(path=str(path))
     if key is None:
         raise DatabaseEncrypted(path=str(path))
+
+
+# docs/rules/data.md: every file the desk writes is readable by its owner only, and so is every
+# folder it makes. Set explicitly rather than left to the umask, which is commonly 022 (0644
+# files). SQLite gives a database's -wal, -shm and -journal the mode of the database file itself,
+# so a database created private keeps its side files private too.
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def private_dir(path: Path) -> Path:
+    """`path` as a folder, made (with any missing parents) readable by its owner only; a folder
+    that is there already is left as it is (it may be the user's own, a USB stick's)."""
+    missing = []
+    at = path
+    while not at.exists():
+        missing.append(at)
+        if at.parent == at:
+            break
+        at = at.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, PRIVATE_DIR)
+        except FileExistsError:
+            continue  # made meanwhile by another process
+        os.chmod(folder, PRIVATE_DIR)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Make sure the file at `path` is readable by its owner only: created empty if missing
+    (never truncated); if it is there, its group and other permissions removed (the owner's are
+    left: a file its owner made read-only stays so). Whatever then opens it for writing (`open`
+    with "w", SQLite, openpyxl) keeps the mode."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        owner_only(path)
+    else:
+        os.close(fd)
+    return path
+
+
+def owner_only(path: Path) -> None:
+    """Remove group and other permissions from an existing file (one not ours is left alone)."""
+    try:
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            os.chmod(path, mode & 0o700)
+    except OSError:
+        return
+
+
+def write_private(path: Path, data: str | bytes) -> Path:
+    """Write `data` (text as UTF-8) to `path`, a file readable by its owner only."""
+    private_file(path)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def copy_private(source: Path, target: Path) -> Path:
+    """Copy the bytes of `source` to `target`, which is readable by its owner only."""
+    private_file(target)
+    shutil.copyfile(source, target)
+    return target
+
+
+def private_database(path: Path) -> None:
+    """Before SQLite opens the database at `path`: create it private if it is not there, and make
+    it and its side files private if they are (files made by an earlier version were 0644)."""
+    private_file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        owner_only(path.with_name(path.name + suffix))
