@@ -21,10 +21,10 @@ from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.models import Tier
 from store.db import Store
-from store.desk.issues import IssueRow
+from store.desk.issue_rows import IssueRow
 from store.ledger.export import export_ledger
 from store.reports.slips import SlipKind, ensure_templates, print_slip
-from store.station import init_station, load_station, open_store
+from store.station import init_station, open_store
 from store.sync.exchange import export_bundle, export_join_bundle, join_station
 from store.sync.hub import init_hub
 from store.trust.backup import (
