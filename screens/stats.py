@@ -441,7 +441,6 @@ class StatsScreen(StationScoped):
         from tui.settings import data_dir
 
         folder = data_dir() / "reports"
-        folder.mkdir(parents=True, exist_ok=True)
         with self.desk.store.read() as session:
             report = build_report(
                 session=session,

@@ -20,7 +20,7 @@ from store.core.cipher import cipher_dbapi
 from store.core.clock import Clock
 from store.core.dialect import POSTGRES_SCHEMES, database_url
 from store.core.errors import DatabaseBusy, DatabaseUnreadable, ReadOnlySession
-from store.core.files import is_encrypted_file, is_sqlite_file
+from store.core.files import is_encrypted_file, is_sqlite_file, private_database
 
 # docs/rules/data.md: a lock held by another terminal is waited for this long before a write gives
 # up.
@@ -50,11 +50,21 @@ def make_engine(url: str, *, key: str | None = None) -> Engine:
     """
     if url.startswith(POSTGRES_SCHEMES):
         return _postgres_engine(database_url(url))
+    _private_file_of(url)
     engine = create_engine(url, hide_parameters=True) if key is None else _cipher_engine(url, key)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
     return engine
+
+
+def _private_file_of(url: str) -> None:
+    """The SQLite file a URL names, made readable by its owner only before SQLite opens it
+    (docs/rules/data.md); SQLite gives its -wal and -shm the same mode. Not for an in-memory
+    database, nor for a URI (`file:…?mode=ro`: opened to read)."""
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        private_database(Path(database))
 
 
 def _cipher_engine(url: str, key: str) -> Engine:

@@ -13,7 +13,7 @@ from store.changelog.changes import Actor
 from store.core.clock import Clock, SystemClock
 from store.core.dialect import DatabaseTarget, database_url, is_postgres_target, shown_target
 from store.core.errors import DatabaseUnreadable, FieldInvalid, StationMissing, WrongPassphrase
-from store.core.files import is_encrypted_file, require_database
+from store.core.files import is_encrypted_file, private_dir, require_database
 from store.core.models import (
     Deputy,
     DeputyLevel,
@@ -282,7 +282,7 @@ def open_store(
     if postgres:
         key = None
     elif create and (not Path(path).exists() or Path(path).stat().st_size == 0):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(path).parent)
     else:
         require_database(Path(path), key=key)
         key = key if is_encrypted_file(Path(path)) else None

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from store.core.errors import FieldInvalid, StoreError
-from store.core.files import parse_target
+from store.core.files import parse_target, private_dir
 from tui import settings
 from tui.i18n import both, set_language, t, tn
 
@@ -161,7 +161,7 @@ def demo(
             raise CliError(t("cli.exists", path=path), 2)
         _remove_database(path)
     key = _new_key(ctx, encrypt)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     typer.echo(t("cli.generating"), err=True)
     build_demo(path, visits=visits, seed=seed, key=key)
     typer.echo(tn("cli.demo_written", visits, path=path), err=True)

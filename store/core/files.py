@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -101,7 +103,10 @@ def private_dir(path: Path) -> Path:
             os.mkdir(folder, PRIVATE_DIR)
         except FileExistsError:
             continue  # made meanwhile by another process
-        os.chmod(folder, PRIVATE_DIR)
+        try:
+            os.chmod(folder, PRIVATE_DIR)  # mkdir's mode is masked by the umask
+        except OSError:
+            pass  # a file system without modes (a FAT stick)
     return path
 
 
@@ -144,6 +149,20 @@ def copy_private(source: Path, target: Path) -> Path:
     private_file(target)
     shutil.copyfile(source, target)
     return target
+
+
+@contextmanager
+def written_whole(out: Path) -> Iterator[Path]:
+    """A file to write `out` through: a private `<name>.part` beside it (its folder made private
+    if missing) that becomes `out` by one rename when the block ends, or is removed if the block
+    fails, so `out` appears whole or not at all, and readable by its owner only."""
+    private_dir(out.parent)
+    partial = private_file(out.with_name(out.name + ".part"))
+    try:
+        yield partial
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def private_database(path: Path) -> None:

@@ -20,9 +20,7 @@ language."""
 from __future__ import annotations
 
 import base64
-import os
 import re
-import shutil
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +36,7 @@ from sqlmodel import Session, col, select
 from store.changelog.changes import write_context
 from store.core.clock import to_local
 from store.core.errors import N_, IssueNotFound, StoreError
+from store.core.files import copy_private, private_dir, written_whole
 from store.core.models import (
     Channel,
     Constituent,
@@ -140,10 +139,10 @@ Value = str | Block
 def ensure_templates(folder: Path) -> None:
     """Copy the default templates the station does not have yet into `folder`; the station's
     own (edited) files are never overwritten."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     for default in sorted(TEMPLATES.iterdir()):
         if default.suffix.lstrip(".") in FORMATS and not (folder / default.name).exists():
-            shutil.copyfile(default, folder / default.name)
+            copy_private(default, folder / default.name)
 
 
 def render_template(template: str, values: Mapping[str, Value], fmt: str) -> str:
@@ -174,17 +173,12 @@ def write_document(
         The Markdown and HTML paths.
     """
     ensure_templates(templates)
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in FORMATS:
         template = (templates / f"{name}.{fmt}").read_text(encoding="utf-8")
         out = out_dir / f"{safe_stem(stem)}.{fmt}"
-        part = out.with_name(out.name + ".part")
-        try:
+        with written_whole(out) as part:
             part.write_text(render_template(template, values, fmt), encoding="utf-8")
-            os.replace(part, out)
-        finally:
-            part.unlink(missing_ok=True)
         written.append(out)
     return written[0], written[1]
 

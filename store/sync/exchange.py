@@ -24,7 +24,7 @@ from store.changelog.chain import LOG_TABLE
 from store.changelog.changes import Actor
 from store.core.clock import Clock
 from store.core.errors import SyncRefused
-from store.core.files import SQLITE_HEADER
+from store.core.files import SQLITE_HEADER, private_dir, write_private
 from store.core.models import ChangeLog, Device, DeviceKind, LocalMeta, SyncPeer, new_id
 from store.core.rows import live
 from store.db import Store, make_engine, read_session, sqlite_url, write_session
@@ -357,7 +357,7 @@ def _iso(value: datetime | str) -> str:
 
 def _write_atomically(out: Path, data: bytes) -> None:
     """The whole file or none of it: a stick pulled out mid-write leaves no half bundle."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out.parent)
     fd, tmp = tempfile.mkstemp(prefix=".liaison-", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -599,9 +599,8 @@ def join_station(
         or epoch < 0
     ):
         raise SyncRefused("sync.not_join_bundle")
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(f".{db_path.name}.joining")
-    tmp.write_bytes(blob)
+    private_dir(db_path.parent)
+    tmp = write_private(db_path.with_name(f".{db_path.name}.joining"), blob)
     # A bundle from an earlier version carries a plain copy.
     tmp_key = None if blob.startswith(SQLITE_HEADER) else passphrase
     engine = make_engine(sqlite_url(tmp), key=tmp_key)

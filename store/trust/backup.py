@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sqlite3
 import time
 from datetime import date, datetime, timedelta
@@ -19,6 +18,7 @@ from sqlmodel import Session
 
 from store.core.cipher import cipher_dbapi, key_pragma
 from store.core.errors import N_, StoreError
+from store.core.files import copy_private, private_database, private_dir, private_file
 from store.core.models import Setting
 from store.db import BUSY_TIMEOUT_MS
 
@@ -95,6 +95,8 @@ def connect_file(
     path: Path, *, key: str | None, read_only: bool = False, timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> Any:
     """A raw connection to a SQLite file in autocommit mode, keyed first when `key` is given."""
+    if not read_only:
+        private_database(path)
     uri = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
     conn = _driver(key).connect(uri, uri=read_only, timeout=timeout_ms / 1000, isolation_level=None)
     if key is not None:
@@ -109,7 +111,7 @@ def backup_to(source: Path, target: Path, *, key: str | None = None) -> Path:
     Args:
         key: the passphrase of an encrypted `source`; the copy is encrypted with it too.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     src = connect_file(source, key=key)
     try:
         dst = connect_file(target, key=key)
@@ -142,6 +144,7 @@ def export_database(
     """
     if target.exists():
         raise FileExistsError(str(target))
+    private_file(target)  # SQLCipher's ATTACH takes an empty file for a new database
     # Even a plain source is read through sqlcipher3: the export is SQLCipher's alone.
     conn = _driver("cipher").connect(str(source), isolation_level=None)
     try:
@@ -314,7 +317,7 @@ def backup_database(
         raise BackupOntoLive()
     if not source.is_file():
         raise BackupError("backup.source_missing")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     remove_database_files(tmp)
     try:
@@ -462,7 +465,7 @@ def _keep_safety_copy(target: Path, *, timeout_ms: int, key: str | None) -> Path
         if exc.key == "backup.busy":
             raise RestoreBusy() from None
     # The current file is too damaged for SQLite to read: keep its bytes as they are.
-    shutil.copyfile(target, safety)
+    copy_private(target, safety)
     return safety
 
 
@@ -504,7 +507,7 @@ def restore_database(
     if backup_key != target_key:
         raise RestoreError("restore.failed")
     safety = _keep_safety_copy(target, timeout_ms=timeout_ms, key=target_key) if live else None
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     failures: tuple[type[Exception], ...] = (_GaveUp, *db_errors(backup_key))
     try:
         src = _connect(backup, read_only=True, timeout_ms=timeout_ms, key=backup_key)

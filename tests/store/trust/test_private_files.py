@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from shell import run
 from small_station import NOW, SMALL_STATION, TODAY
 
 from fixtures.demo import build_demo
@@ -253,6 +254,26 @@ def test_the_publication_list(store: Store, tmp_path: Path) -> None:
         publication, tmp_path / "prints", text=lambda key, **kw: key, name=lambda m: str(m)
     )
     assert_private(*written, tmp_path / "prints")
+
+
+def test_the_command_line_s_files(tmp_path: Path) -> None:
+    """`liaison` in a shell whose umask is 022 (the subprocess inherits it): the demo and its
+    folder, a backup, a ledger export, a report and their folders."""
+    out = tmp_path / "out"
+    db = tmp_path / "made" / "demo.db"
+    steps = [
+        ["demo", "--db", str(db), "--visits", "60", "--no-open"],
+        ["--db", str(db), "backup", "--out", str(out / "copies" / "demo-copy.sqlite3")],
+        ["--db", str(db), "export", "ledger", "--out", str(out / "ledger" / "台账.xlsx")],
+        ["--db", str(db), "export", "ledger", "--out", str(out / "ledger" / "台账.csv")],
+        ["--db", str(db), "report", "--quarter", "2026Q3", "--out", str(out / "ledger" / "q.html")],
+    ]
+    for args in steps:
+        done = run(*args)
+        assert done.returncode == 0, (args, done.stderr)
+    written = [p for p in out.rglob("*")]
+    assert len(written) == 6
+    assert_private(db, db.parent, *written)
 
 
 def test_sqlite_gives_the_side_files_the_database_s_mode(tmp_path: Path) -> None:
