@@ -20,7 +20,12 @@ from store.core.cipher import cipher_dbapi
 from store.core.clock import Clock
 from store.core.dialect import POSTGRES_SCHEMES, database_url
 from store.core.errors import DatabaseBusy, DatabaseUnreadable, ReadOnlySession
-from store.core.files import is_encrypted_file, is_sqlite_file, private_database
+from store.core.files import (
+    DatabaseTarget,
+    is_encrypted_file,
+    is_sqlite_file,
+    private_database,
+)
 
 # docs/rules/data.md: a lock held by another terminal is waited for this long before a write gives
 # up.
@@ -216,6 +221,14 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    @property
+    def target(self) -> DatabaseTarget:
+        """The SQLite file, or the PostgreSQL URL (its password left out), the store is on."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return Path(url.database or "")
+        return url.set(drivername="postgresql").render_as_string(hide_password=True)
 
 
 __all__ = [

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from store.core.errors import FieldInvalid, StoreError
-from store.core.files import parse_target, private_dir
+from store.core.files import is_gzip_file, parse_target, private_dir
 from tui import settings
 from tui.i18n import both, set_language, t, tn
 
@@ -328,7 +328,11 @@ def restore(
     target = _target(ctx, db)
     # An encrypted backup is read with the database's passphrase (or, with no database yet,
     # the one that opens the backup).
-    key = _key(ctx, target) if isinstance(target, Path) and target.exists() else _key(ctx, file)
+    # A compressed backup is a plain database's (an encrypted one's copies are not compressed).
+    if isinstance(target, Path) and target.exists():
+        key = _key(ctx, target)
+    else:
+        key = None if is_gzip_file(file) else _key(ctx, file)
     raise typer.Exit(restore_command(target, file, key=key))
 
 

@@ -1,16 +1,21 @@
 """Facts about database files that need no database library (the CLI checks them before
-loading SQLAlchemy), telling a SQLite path from a PostgreSQL URL, and writing files and folders
-that only their owner can read."""
+loading SQLAlchemy), telling a SQLite path from a PostgreSQL URL, where a database's own files
+go, and writing files and folders that only their owner can read."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# A compressed backup (store.trust.backup) starts with gzip's magic number.
+GZIP_MAGIC = b"\x1f\x8b"
 # A station's database is a SQLite file; a hub's a PostgreSQL URL (store.core.dialect).
 POSTGRES_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
@@ -35,6 +40,15 @@ def is_sqlite_file(path: Path) -> bool:
     except OSError:
         return False
     return head == b"" or head == SQLITE_HEADER
+
+
+def is_gzip_file(path: Path) -> bool:
+    """Whether the file at `path` is gzip data (a compressed backup), whatever its name."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+    except OSError:
+        return False
 
 
 # SQLCipher's smallest page; an encrypted file is whole pages (4096 bytes by default).
@@ -171,3 +185,62 @@ def private_database(path: Path) -> None:
     private_file(path)
     for suffix in ("-wal", "-shm", "-journal"):
         owner_only(path.with_name(path.name + suffix))
+
+
+# docs/rules/data.md: a station's prints, templates and backups belong to its database. They go
+# in a folder beside the file, named after it whole (`station.db` → `station.db.files/`), so two
+# databases never share one: not two stations on one machine, not a laptop and its station (which
+# share a station id), not `demo.db` and `demo.sqlite3` in one folder.
+FILES_SUFFIX = ".files"
+# Where a PostgreSQL database's (a county hub's) own files go, in the user's data folder.
+SERVERS_FOLDER = "servers"
+
+
+@dataclass(frozen=True)
+class StationFolders:
+    """The folders of one database's own files (made private when first written to)."""
+
+    root: Path
+
+    @property
+    def prints(self) -> Path:
+        """Slips, the deputies' record, the publication list."""
+        return self.root / "prints"
+
+    @property
+    def templates(self) -> Path:
+        """The station's editable slip templates (store.reports.slips)."""
+        return self.root / "templates"
+
+    @property
+    def backups(self) -> Path:
+        """The daily automatic backups (store.trust.backup.daily_backup)."""
+        return self.root / "backups"
+
+    @property
+    def reports(self) -> Path:
+        """Quarterly reports written from the app."""
+        return self.root / "reports"
+
+
+def station_folders(target: DatabaseTarget, *, home: Path) -> StationFolders:
+    """The folders of the database at `target`'s own files: beside a SQLite file
+    (`<file name>.files/`); for a PostgreSQL database, `home/servers/<host>-<port>-<database>/`
+    (`home` is the user's data folder), one per database whichever role connects."""
+    if is_postgres_target(target):
+        url = urlsplit(str(target))
+        name = "-".join(
+            part for part in (url.hostname or "local", str(url.port or 5432), url.path[1:]) if part
+        )
+        return StationFolders(home / SERVERS_FOLDER / file_slug(name))
+    path = Path(target).absolute()
+    return StationFolders(path.with_name(path.name + FILES_SUFFIX))
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^\w〔〕\-]+")
+
+
+def file_slug(text: str, *, default: str = "file") -> str:
+    """`text` as part of a file name: runs of separators, spaces, dots and characters some file
+    systems refuse made one `_` (Chinese kept), at most 80 characters."""
+    return _UNSAFE_IN_NAME.sub("_", text).strip("_")[:80] or default

@@ -113,7 +113,11 @@ def test_liaison_backup(station_path: Path, tmp_path: Path) -> None:
 
 def test_the_daily_backup_and_its_folder(station_path: Path, tmp_path: Path) -> None:
     made = daily_backup(
-        db_path=station_path, backup_dir=tmp_path / "backups", keep_days=14, today=TODAY
+        db_path=station_path,
+        backup_dir=tmp_path / "backups",
+        keep_days=14,
+        today=TODAY,
+        station=SMALL_STATION.name,
     )
     assert made is not None
     assert_private(made, made.parent)
