@@ -94,9 +94,12 @@ def _erase(store: Store) -> int:
 
     typer.echo(t("purge.erasing"))
     erased = erase_purged_values(store.engine)
-    if not erased.complete:
-        typer.echo(t("purge.erase_incomplete"), err=True)
-        return 1
     on_server = store.engine.dialect.name == "postgresql"
+    if not erased.complete:
+        if on_server:
+            typer.echo(t("purge.server_busy", tables=", ".join(erased.busy)), err=True)
+        else:
+            typer.echo(t("purge.erase_incomplete"), err=True)
+        return 1
     typer.echo(t("purge.vacuumed") if on_server else t("purge.erased"))
     return 0

@@ -12,14 +12,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from small_station import CATEGORY, VILLAGE, Refs
 from sqlalchemy import text
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock, today
-from store.core.models import Tier
+from store.core.models import Channel, Tier, VisitCreate, VisitKind
 from store.db import Store, make_engine
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import close_issue
+from store.desk.issues import close_issue, open_issue
+from store.desk.visits import log_visit
 from store.trust.erase import erase_purged_values
 from store.trust.purge import purge_residents
 
@@ -72,20 +74,135 @@ def test_a_reader_that_never_lets_go_is_reported(purged: Store, station_path: Pa
     assert erase_purged_values(purged.engine).complete
 
 
-def test_on_postgresql_the_tables_a_purge_touched_are_vacuumed(
+def _files(store: Store) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT relname, relfilenode FROM pg_class"
+                " WHERE relname IN ('constituent', 'change_log', 'sync_conflict')"
+            )
+        ).all()
+    return {name: int(node) for name, node in rows}
+
+
+def test_on_postgresql_the_tables_a_purge_touched_are_rewritten(
     purged: Store, store_url: str, backend: str
 ) -> None:
     if backend != "postgresql":
-        pytest.skip("PostgreSQL's VACUUM")
+        pytest.skip("PostgreSQL's VACUUM FULL")
+    before = _files(purged)
     assert erase_purged_values(purged.engine).complete
-    with purged.engine.connect() as conn:
-        vacuumed = conn.execute(
+    after = _files(purged)
+    assert set(after) == {"constituent", "change_log", "sync_conflict"}
+    assert all(after[table] != before[table] for table in after)
+
+
+def test_on_postgresql_a_table_locked_elsewhere_is_left_and_reported(
+    purged: Store, store_url: str, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another session holds a lock on the residents' table (a long transaction): the erase does
+    not wait for it past LOCK_TIMEOUT (the whole county would queue behind it), rewrites the
+    other tables and names the one it left; run again once the lock is gone, it finishes."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's locks")
+    from store.trust import erase
+
+    monkeypatch.setattr(erase, "LOCK_TIMEOUT", "200ms")
+    before = _files(purged)
+    holder = make_engine(store_url)
+    try:
+        with holder.connect() as conn:
+            conn.exec_driver_sql("LOCK TABLE constituent IN ACCESS SHARE MODE")
+            erased = erase_purged_values(purged.engine)
+            conn.rollback()
+    finally:
+        holder.dispose()
+    assert not erased.complete and erased.busy == ("constituent",)
+    after = _files(purged)
+    assert after["constituent"] == before["constituent"]
+    assert after["change_log"] != before["change_log"]
+    assert erase_purged_values(purged.engine).complete
+    assert _files(purged)["constituent"] != before["constituent"]
+
+
+def _relation_bytes(store: Store, data: Path) -> bytes:
+    """Every file of the purged tables on the server's disk: each table, its indexes, its TOAST
+    table and index (all segments and forks), as `strings` would read them."""
+    with store.engine.connect() as conn:
+        files = conn.execute(
             text(
-                "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL"
-                " AND relname IN ('constituent', 'change_log', 'sync_conflict')"
+                "SELECT pg_relation_filepath(c.oid) FROM pg_class c"
+                " WHERE c.relfilenode <> 0 AND (c.oid = ANY(:tables)"
+                " OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = ANY(:tables))"
+                " OR c.oid IN (SELECT reltoastrelid FROM pg_class WHERE oid = ANY(:tables))"
+                " OR c.oid IN (SELECT i.indexrelid FROM pg_index i JOIN pg_class t"
+                "   ON t.reltoastrelid = i.indrelid WHERE t.oid = ANY(:tables)))"
+            ).bindparams(
+                tables=[
+                    conn.exec_driver_sql(f"SELECT '{t}'::regclass::oid").scalar()
+                    for t in ("constituent", "change_log", "sync_conflict")
+                ]
             )
         ).scalars()
-        assert set(vacuumed) == {"constituent", "change_log", "sync_conflict"}
+        found = b""
+        for relative in files:
+            for segment in data.glob(f"{relative}*"):
+                found += segment.read_bytes()
+    return found
+
+
+MANY = 400
+
+
+@pytest.fixture
+def many_purged(store: Store, actor: Actor, clock: FrozenClock, refs: Refs) -> set[bytes]:
+    """MANY residents whose issues closed six years ago, purged: their phones, as bytes."""
+    phones = {f"1391{n:07d}" for n in range(MANY)}
+    with store.write(actor) as session:
+        for phone in sorted(phones):
+            visit = log_visit(
+                session=session,
+                visit_in=VisitCreate(
+                    phone=phone,
+                    name="钱旧事",
+                    village_id=refs.villages[VILLAGE],
+                    category_id=refs.categories[CATEGORY],
+                    channel=Channel.walk_in,
+                    kind=VisitKind.request,
+                    text="旧路灯坏了",
+                ),
+            )
+            issue = open_issue(
+                session=session,
+                visit_id=visit.id,
+                tier=Tier.village,
+                unit_id=refs.unit_for(Tier.village, VILLAGE),
+            )
+            close_issue(session=session, issue_id=issue.id, evaluation_in=None)
+    clock.advance(timedelta(days=6 * 366))
+    with store.write(actor) as session:
+        assert purge_residents(session=session, today=today(clock)).residents == MANY
+    return {p.encode() for p in phones}
+
+
+def test_on_postgresql_no_purged_value_stays_in_the_table_files(
+    store: Store, many_purged: set[bytes], backend: str, request: pytest.FixtureRequest
+) -> None:
+    """A plain VACUUM marks the old row versions' space free but leaves their bytes in the
+    tables' and indexes' pages (read here after a CHECKPOINT has written them out); the erase
+    rewrites the tables (VACUUM FULL), so none of the purged phones are in their files."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's files")
+    data = request.getfixturevalue("pg_server").data
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in ("constituent", "change_log", "sync_conflict"):
+            conn.exec_driver_sql(f"VACUUM {table}")
+        conn.exec_driver_sql("CHECKPOINT")
+    before = _relation_bytes(store, data)
+    assert {p for p in many_purged if p in before}, "a plain VACUUM left none: nothing to prove"
+    assert erase_purged_values(store.engine).complete
+    after = _relation_bytes(store, data)
+    assert after and {p for p in many_purged if p in after} == set()
 
 
 def test_a_hub_role_without_the_right_to_checkpoint_still_vacuums(
