@@ -442,7 +442,7 @@ def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) ->
         save_verdict(session, verdict)
         note_heard(session, header.device_id, store.clock.now())
         sender = session.get(Device, header.device_id)
-        ahead = [session.get(Device, d) for d in merged.clamped_devices]
+        ahead = [session.get(Device, d) for d in merged.clock_ahead]
     return ImportSummary(
         sender=sender.name if sender else header.device_id[:8],
         merge=merged,

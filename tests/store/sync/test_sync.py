@@ -382,6 +382,31 @@ def test_a_laptop_clock_days_ahead_is_clamped_and_cannot_win_over_later_edits(
     assert ledger(station.store) == ledger(laptop.store) == ledger(trio["laptop2"].store)
 
 
+def test_once_the_clock_is_set_right_imports_stop_saying_it_is_ahead(
+    trio: dict[str, Device], tmp_path: Path
+) -> None:
+    """Issue 15: after a fast-clock episode every import kept saying the laptop's clock was
+    ahead. Its stamps stay ahead after the clock is set right (a device's stamps never go back,
+    store.changelog.changes.latest_hlc), so the station still orders them by its own clock; but
+    what the laptop writes with a right clock is not reported as a clock ahead."""
+    station, laptop = trio["station"], trio["laptop1"]
+    issue = _issues(station)[0]
+    units = _township_units(station)
+    laptop.clock.advance(timedelta(days=3))
+    _hand_to(laptop, issue.id, units[2])
+    assert exchange(laptop, station, tmp_path).clock_ahead == ("laptop1",)
+    laptop.clock.advance(timedelta(days=-3))  # set right
+    later(laptop, 60)
+    _hand_to(laptop, issue.id, units[0])
+    summary = exchange(laptop, station, tmp_path)
+    assert summary.clock_ahead == ()
+    # Its new stamp follows its earlier ones, three days ahead: still ordered by the station's.
+    assert summary.merge.clamped_devices == (laptop.info.device_id,)
+    assert _unit_of(station, issue.id) == units[0]
+    settle(trio, tmp_path)
+    assert ledger(station.store) == ledger(laptop.store) == ledger(trio["laptop2"].store)
+
+
 # -- refusals ---------------------------------------------------------------------------------
 
 
