@@ -19,7 +19,7 @@ from store.changelog.changes import Actor, WriteContext
 from store.core.cipher import cipher_dbapi
 from store.core.clock import Clock
 from store.core.dialect import POSTGRES_SCHEMES, database_url
-from store.core.errors import DatabaseBusy, DatabaseUnreadable, ReadOnlySession
+from store.core.errors import DatabaseBusy, DatabaseReadOnly, DatabaseUnreadable, ReadOnlySession
 from store.core.files import (
     DatabaseTarget,
     is_encrypted_file,
@@ -190,15 +190,16 @@ def write_session(engine: Engine, *, actor: Actor, clock: Clock) -> Iterator[Ses
                 if "log_start" in session.info:
                     seal_new_entries(session.connection(), session.info["log_start"] or 0)
         except DatabaseError as exc:
-            raise _translate(exc) from None
+            raise _translate(exc, writing=True) from None
 
 
-def _translate(exc: DatabaseError) -> Exception:
+def _translate(exc: DatabaseError, *, writing: bool = False) -> Exception:
     message = str(exc.orig) if exc.orig is not None else ""
     if "locked" in message or "busy" in message:
         return DatabaseBusy()
     if "readonly" in message or "read-only" in message:
-        return ReadOnlySession()
+        # In a write session nothing marks the connection read-only: the file is.
+        return DatabaseReadOnly() if writing else ReadOnlySession()
     if "not a database" in message or "malformed" in message:
         return DatabaseUnreadable()
     return exc

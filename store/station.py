@@ -12,8 +12,14 @@ from sqlmodel import Session, select
 from store.changelog.changes import Actor
 from store.core.clock import Clock, SystemClock
 from store.core.dialect import DatabaseTarget, database_url, is_postgres_target, shown_target
-from store.core.errors import DatabaseUnreadable, FieldInvalid, StationMissing, WrongPassphrase
-from store.core.files import is_encrypted_file, private_dir, require_database
+from store.core.errors import (
+    DatabaseReadOnly,
+    DatabaseUnreadable,
+    FieldInvalid,
+    StationMissing,
+    WrongPassphrase,
+)
+from store.core.files import is_encrypted_file, is_read_only_file, private_dir, require_database
 from store.core.models import (
     Deputy,
     DeputyLevel,
@@ -291,6 +297,8 @@ def open_store(
         backup = ensure_schema(engine, None if postgres else Path(path), key=key)
     except DatabaseError:
         engine.dispose()
+        if not postgres and is_read_only_file(Path(path)):
+            raise DatabaseReadOnly(path=shown_target(path)) from None
         if key is not None:
             raise WrongPassphrase(path=shown_target(path)) from None
         raise DatabaseUnreadable(path=shown_target(path)) from None

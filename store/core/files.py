@@ -4,6 +4,7 @@ go, and writing files and folders that only their owner can read."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -49,6 +50,19 @@ def is_gzip_file(path: Path) -> bool:
             return fh.read(len(GZIP_MAGIC)) == GZIP_MAGIC
     except OSError:
         return False
+
+
+def is_read_only_file(path: Path) -> bool:
+    """Whether the file at `path` exists and cannot be opened for writing (its mode for this
+    user, an immutable file, a read-only file system): what SQLite then opens read-only."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        return exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    os.close(fd)
+    return False
 
 
 # SQLCipher's smallest page; an encrypted file is whole pages (4096 bytes by default).
