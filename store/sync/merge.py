@@ -28,7 +28,7 @@ from store.changelog.changes import (
     parse_hlc,
     write_context,
 )
-from store.changelog.conflict_list import derive_conflicts
+from store.changelog.conflict_list import derive_conflicts, unanswered
 from store.changelog.derived import derivations
 from store.changelog.field_clock import LoggedChange, chunks, field_winners, row_changes
 from store.core.errors import SyncRefused
@@ -66,8 +66,9 @@ CLAMP_AHEAD_MS = 24 * 3600 * 1000
 @dataclass(frozen=True)
 class MergeResult:
     """What a merge took in: changes new here and already here; records added, by table, and
-    records changed; the devices whose stamps were clamped; conflicts now listed on the rows;
-    the devices whose clocks were ahead when they wrote what was clamped.
+    records changed; the devices whose stamps were clamped; the conflicts listed on the rows it
+    touched that no one has answered yet; the devices whose clocks were ahead when they wrote
+    what was clamped.
 
     A device whose clock ran ahead and was set right goes on stamping after its earlier stamps
     (they never go back), so its changes are clamped until its clock catches up with them; but
@@ -135,7 +136,8 @@ def merge_changes(
     # What came in moves this device's clock on: its next stamps read the log again.
     ctx._last_hlc = None
     issues: set[str] = set()
-    conflicts = updated = 0
+    listed: list[str] = []
+    updated = 0
     added: dict[str, int] = {}
     try:
         for table, model in synced_tables().items():
@@ -153,8 +155,10 @@ def merge_changes(
             updated += applied.updated
             if applied.added:
                 added[table] = applied.added
-            conflicts += derive_conflicts(conn, table, ids, logged)
+            listed += derive_conflicts(conn, table, ids, logged)
         _refresh_aggregates(conn, issues | touched.get("issue", set()))
+        # Answers travel as records of their own, perhaps in this very merge: counted last.
+        conflicts = unanswered(conn, listed)
     except IntegrityError:
         raise SyncRefused("sync.incomplete") from None
     return MergeResult(

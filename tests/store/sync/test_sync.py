@@ -284,6 +284,29 @@ def test_keeping_the_winner_answers_the_conflict(trio: dict[str, Device], tmp_pa
             assert count_conflicts(session=session) == 0
 
 
+def test_an_answered_conflict_is_not_counted_again_by_a_later_import(
+    trio: dict[str, Device], tmp_path: Path
+) -> None:
+    """Issue 15: the import's summary (what `liaison sync import` prints) counted a conflict
+    already answered as one to review, whenever a later change touched its record again."""
+    from tui.sync_summary import import_summary_lines
+
+    station, laptop = trio["station"], trio["laptop1"]
+    issue, units = _handed_to_two_units_apart(trio, tmp_path)
+    with station.store.read() as session:
+        conflict = list_conflicts(session=session).items[0]
+    with station.store.write(station.info.actor()) as session:
+        keep_current(session=session, conflict_id=conflict.id)
+    settle(trio, tmp_path)
+    later(laptop, 5)
+    _hand_to(laptop, issue.id, units[0])  # knowingly: the laptop has seen both edits
+    summary = exchange(laptop, station, tmp_path)
+    assert summary.merge.conflicts == 0
+    assert [line.kind for line in import_summary_lines(summary)].count("conflicts") == 0
+    with station.store.read() as session:
+        assert count_conflicts(session=session) == 0
+
+
 def test_an_edit_concurrent_with_a_deletion_leaves_it_deleted_and_the_edit_listed(
     trio: dict[str, Device], tmp_path: Path
 ) -> None:
