@@ -33,7 +33,9 @@ from store.sync import witness
 from store.sync.bundle import (
     new_station_key,
     open_bundle,
-    read_header,
+    Header,
+    peek_header,
+    read_bundle_file,
     seal_bundle,
     seal_signed_bundle,
 )
@@ -374,8 +376,16 @@ def _write_atomically(out: Path, data: bytes) -> None:
 
 
 def _read(path: Path) -> bytes:
+    """A bundle file's bytes, once its size is what its header says (store.sync.bundle)."""
     try:
-        return path.read_bytes()
+        return read_bundle_file(path)
+    except OSError:
+        raise SyncRefused("sync.unreadable") from None
+
+
+def _peek(path: Path) -> Header:
+    try:
+        return peek_header(path)
     except OSError:
         raise SyncRefused("sync.unreadable") from None
 
@@ -389,13 +399,14 @@ def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) ->
             retired device, not signed by its sender, or sealed with a station key this device
             was not given (store.sync.device_keys); nothing is changed then.
     """
-    data = _read(path)
-    header, _, _ = read_header(data)
+    # Whose it is, from its header alone: another station's file is not read any further.
+    header = _peek(path)
     info = load_station(store)
     if header.station_id != info.id:
         raise SyncRefused("sync.other_station")
     if header.device_id == info.device_id:
         raise SyncRefused("sync.own_bundle")
+    data = _read(path)
     with read_session(store.engine) as session:
         known = session.get(Device, header.device_id)
         name = known.name if known else header.device_id[:8]

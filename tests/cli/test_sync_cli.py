@@ -4,10 +4,11 @@ way a deputy runs them from a USB stick) and typer's runner."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
-from shell import count, run
+from shell import LIAISON, count, run
 from typer.testing import CliRunner
 
 from tui.cli import cli
@@ -120,3 +121,43 @@ def test_the_passphrase_from_the_environment(
     assert wrong.returncode == 1
     assert wrong.stderr.strip() == "口令不对，同步包未打开"
     assert not (tmp_path / "third.sqlite3").exists()
+
+
+def test_a_huge_file_with_a_bundle_s_header_is_refused_before_it_is_read(
+    station_and_laptop: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """Issue 15: a 300 MB file that starts with a valid bundle header took 1.5 GB of memory before
+    it was refused. The header says how long the bundle is: a file of another length is refused
+    from its size, with one line, in a process that never grows to the file's size."""
+    import os
+
+    from store.sync.bundle import peek_header
+
+    station, laptop, _ = station_and_laptop
+    laptop_copy = tmp_path / "laptop.sqlite3"
+    with sqlite3.connect(laptop) as a, sqlite3.connect(laptop_copy) as b:
+        a.backup(b)
+    real = tmp_path / "real.bundle"
+    made = run("--db", str(laptop_copy), "sync", "export", "--out", str(real))
+    assert made.returncode == 0, made.stderr
+    assert peek_header(real).length == real.stat().st_size - len(_prefix(real))
+    huge = tmp_path / "huge.bundle"
+    with huge.open("wb") as fh:
+        fh.write(_prefix(real))
+        fh.truncate(300 * 2**20)  # zeros after the header (sparse: no 300 MB written)
+    argv = [*LIAISON, "--db", str(station), "sync", "import", str(huge)]
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    assert child.stderr is not None
+    said = child.stderr.read().strip().splitlines()
+    assert os.waitstatus_to_exitcode(status) == 1
+    assert said == ["同步包已损坏或被改动（或不完整），未导入"]
+    peak_mib = usage.ru_maxrss / 1024
+    assert peak_mib < 200, peak_mib
+
+
+def _prefix(bundle: Path) -> bytes:
+    """A bundle's magic, header length and header: what comes before its ciphertext."""
+    data = bundle.read_bytes()
+    size = int.from_bytes(data[8:12], "big")
+    return data[: 12 + size]
