@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -106,6 +107,9 @@ async def test_two_stations_on_one_machine_keep_their_own_slips(
     for name, other in (("a", "b"), ("b", "a")):
         html = slips[name].read_text(encoding="utf-8")
         assert words[name] in html and words[other] not in html
+        # Readable by their owner only, the folders the desk made too (issue 15, part 4).
+        made = [slips[name], slips[name].parent, slips[name].parent.parent]
+        assert [stat.S_IMODE(p.stat().st_mode) for p in made] == [0o600, 0o700, 0o700]
     assert not (home / "prints").exists()
 
 
