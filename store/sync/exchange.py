@@ -31,9 +31,9 @@ from store.db import Store, make_engine, read_session, sqlite_url, write_session
 from store.station import StationInfo, load_station, station_info
 from store.sync import witness
 from store.sync.bundle import (
+    Header,
     new_station_key,
     open_bundle,
-    Header,
     peek_header,
     read_bundle_file,
     seal_bundle,

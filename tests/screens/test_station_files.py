@@ -24,7 +24,7 @@ from screens.issue import IssueScreen
 from store.core.clock import FrozenClock
 from store.core.models import Channel, Tier, VisitCreate, VisitKind
 from store.db import Store
-from store.desk.issues import open_issue
+from store.desk.triage import open_issue
 from store.desk.visits import log_visit
 from store.duty.dashboard import start_duty
 from store.reference.lists import list_categories, list_deputies, list_units, list_villages

@@ -315,7 +315,7 @@ def test_a_slip_keeps_its_number_after_an_older_issue_arrives_by_import(
 def _first_issue(store: Store, text: str) -> str:
     """A visit logged and made a township issue on `store`."""
     from store.core.models import Channel, VisitCreate, VisitKind
-    from store.desk.issues import open_issue
+    from store.desk.triage import open_issue
     from store.desk.visits import log_visit
     from store.reference.lists import list_categories, list_units, list_villages
 

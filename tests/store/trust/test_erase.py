@@ -20,7 +20,8 @@ from store.core.clock import FrozenClock, today
 from store.core.models import Channel, Tier, VisitCreate, VisitKind
 from store.db import Store, make_engine
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import close_issue, open_issue
+from store.desk.issues import close_issue
+from store.desk.triage import open_issue
 from store.desk.visits import log_visit
 from store.trust.erase import erase_purged_values
 from store.trust.purge import purge_residents
