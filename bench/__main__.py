@@ -9,6 +9,7 @@ import sqlite3
 import time
 
 from bench import (
+    backup,
     hot_words,
     ledger,
     memory,
@@ -54,6 +55,7 @@ def main() -> None:
     ledger.run(demo_db(10_000), demo_db(0), "10,000 visits")
     real_import.run()
     sync.run(demo_db(0))
+    backup.run(large, label)
     if not args.no_demo:
         writes.demo(args.visits)
     print(f"\n{len(MISSED)} target(s) missed or plans failed" + ":" * bool(MISSED), flush=True)

@@ -73,7 +73,7 @@ class PeriodMixin(DeskScreen):
         store = self.desk.store
 
         def write() -> tuple[Path, Path]:
-            templates, prints = print_folders()
+            templates, prints = print_folders(self.desk.store)
             with store.read() as session:
                 return print_deputy_record(
                     session=session,

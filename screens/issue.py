@@ -474,7 +474,7 @@ class IssueScreen(DeskScreen):
         today, tz = self.today, self.desk.store.clock.tz
 
         def write() -> tuple[Path, Path]:
-            templates, prints = print_folders()
+            templates, prints = print_folders(self.desk.store)
             # A write: the first print gives the issue its slip number, kept for ever.
             with self.desk.store.write(self.desk.actor) as session:
                 return print_slip(

@@ -54,13 +54,14 @@ if TYPE_CHECKING:
 
 
 def print_publication(desk_store: Store, today: date) -> list[Path]:
-    """Write the publication list (公示) into the data folder's prints/ (in a worker)."""
+    """Write the publication list (公示) into the station's prints/ (in a worker)."""
     from store.projects.publication import build_publication, write_publication
-    from tui.settings import data_dir
+    from tui.settings import station_folders
 
     with desk_store.read() as session:
         publication = build_publication(session=session, today=today)
-    return write_publication(publication, data_dir() / "prints", text=t, name=label)
+    prints = station_folders(desk_store.target).prints
+    return write_publication(publication, prints, text=t, name=label)
 
 
 class ProjectsScreen(PagedTableScreen):

@@ -427,7 +427,7 @@ class StatsScreen(StationScoped):
         )
 
     def action_report(self) -> None:
-        """Write this quarter's report, .xlsx and .html, into the data folder's reports/."""
+        """Write this quarter's report, .xlsx and .html, into the station's reports/."""
         quarter = Period.of(PeriodKind.quarter, self.today)
         self.notify(t("stats.loading"))
         self.run_store(
@@ -438,10 +438,9 @@ class StatsScreen(StationScoped):
 
     def _write_report(self, quarter: Period, station_id: str | None = None) -> list[Path]:
         from store.reports.quarterly_report import build_report, write_report
-        from tui.settings import data_dir
+        from tui.settings import station_folders
 
-        folder = data_dir() / "reports"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = station_folders(self.desk.store.target).reports
         with self.desk.store.read() as session:
             report = build_report(
                 session=session,

@@ -19,8 +19,13 @@ from store.changelog.changes import Actor, WriteContext
 from store.core.cipher import cipher_dbapi
 from store.core.clock import Clock
 from store.core.dialect import POSTGRES_SCHEMES, database_url
-from store.core.errors import DatabaseBusy, DatabaseUnreadable, ReadOnlySession
-from store.core.files import is_encrypted_file, is_sqlite_file
+from store.core.errors import DatabaseBusy, DatabaseReadOnly, DatabaseUnreadable, ReadOnlySession
+from store.core.files import (
+    DatabaseTarget,
+    is_encrypted_file,
+    is_sqlite_file,
+    private_database,
+)
 
 # docs/rules/data.md: a lock held by another terminal is waited for this long before a write gives
 # up.
@@ -50,11 +55,21 @@ def make_engine(url: str, *, key: str | None = None) -> Engine:
     """
     if url.startswith(POSTGRES_SCHEMES):
         return _postgres_engine(database_url(url))
+    _private_file_of(url)
     engine = create_engine(url, hide_parameters=True) if key is None else _cipher_engine(url, key)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
     return engine
+
+
+def _private_file_of(url: str) -> None:
+    """The SQLite file a URL names, made readable by its owner only before SQLite opens it
+    (docs/rules/data.md); SQLite gives its -wal and -shm the same mode. Not for an in-memory
+    database, nor for a URI (`file:…?mode=ro`: opened to read)."""
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        private_database(Path(database))
 
 
 def _cipher_engine(url: str, key: str) -> Engine:
@@ -175,15 +190,16 @@ def write_session(engine: Engine, *, actor: Actor, clock: Clock) -> Iterator[Ses
                 if "log_start" in session.info:
                     seal_new_entries(session.connection(), session.info["log_start"] or 0)
         except DatabaseError as exc:
-            raise _translate(exc) from None
+            raise _translate(exc, writing=True) from None
 
 
-def _translate(exc: DatabaseError) -> Exception:
+def _translate(exc: DatabaseError, *, writing: bool = False) -> Exception:
     message = str(exc.orig) if exc.orig is not None else ""
     if "locked" in message or "busy" in message:
         return DatabaseBusy()
     if "readonly" in message or "read-only" in message:
-        return ReadOnlySession()
+        # In a write session nothing marks the connection read-only: the file is.
+        return DatabaseReadOnly() if writing else ReadOnlySession()
     if "not a database" in message or "malformed" in message:
         return DatabaseUnreadable()
     return exc
@@ -206,6 +222,14 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    @property
+    def target(self) -> DatabaseTarget:
+        """The SQLite file, or the PostgreSQL URL (its password left out), the store is on."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return Path(url.database or "")
+        return url.set(drivername="postgresql").render_as_string(hide_password=True)
 
 
 __all__ = [

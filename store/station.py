@@ -12,8 +12,14 @@ from sqlmodel import Session, select
 from store.changelog.changes import Actor
 from store.core.clock import Clock, SystemClock
 from store.core.dialect import DatabaseTarget, database_url, is_postgres_target, shown_target
-from store.core.errors import DatabaseUnreadable, FieldInvalid, StationMissing, WrongPassphrase
-from store.core.files import is_encrypted_file, require_database
+from store.core.errors import (
+    DatabaseReadOnly,
+    DatabaseUnreadable,
+    FieldInvalid,
+    StationMissing,
+    WrongPassphrase,
+)
+from store.core.files import is_encrypted_file, is_read_only_file, private_dir, require_database
 from store.core.models import (
     Deputy,
     DeputyLevel,
@@ -288,7 +294,7 @@ def open_store(
     if postgres:
         key = None
     elif create and (not Path(path).exists() or Path(path).stat().st_size == 0):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(path).parent)
     else:
         require_database(Path(path), key=key)
         key = key if is_encrypted_file(Path(path)) else None
@@ -297,6 +303,8 @@ def open_store(
         backup = ensure_schema(engine, None if postgres else Path(path), key=key)
     except DatabaseError:
         engine.dispose()
+        if not postgres and is_read_only_file(Path(path)):
+            raise DatabaseReadOnly(path=shown_target(path)) from None
         if key is not None:
             raise WrongPassphrase(path=shown_target(path)) from None
         raise DatabaseUnreadable(path=shown_target(path)) from None

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from store.core.errors import FieldInvalid, StoreError
-from store.core.files import parse_target
+from store.core.files import is_gzip_file, parse_target, private_dir
 from tui import settings
 from tui.i18n import both, set_language, t, tn
 
@@ -161,7 +161,7 @@ def demo(
             raise CliError(t("cli.exists", path=path), 2)
         _remove_database(path)
     key = _new_key(ctx, encrypt)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     typer.echo(t("cli.generating"), err=True)
     build_demo(path, visits=visits, seed=seed, key=key)
     typer.echo(tn("cli.demo_written", visits, path=path), err=True)
@@ -336,7 +336,11 @@ def restore(
     target = _target(ctx, db)
     # An encrypted backup is read with the database's passphrase (or, with no database yet,
     # the one that opens the backup).
-    key = _key(ctx, target) if isinstance(target, Path) and target.exists() else _key(ctx, file)
+    # A compressed backup is a plain database's (an encrypted one's copies are not compressed).
+    if isinstance(target, Path) and target.exists():
+        key = _key(ctx, target)
+    else:
+        key = None if is_gzip_file(file) else _key(ctx, file)
     raise typer.Exit(restore_command(target, file, key=key))
 
 
@@ -365,8 +369,9 @@ def purge(
 ) -> None:
     from tui.cli_purge import purge_command
 
-    path = _db(ctx, db)
-    code = purge_command(path, dry_run=dry_run, years=years, yes=yes, key=_key(ctx, path))
+    # A station's file, or a county hub's PostgreSQL URL (whose tables it vacuums afterwards).
+    target = _target(ctx, db)
+    code = purge_command(target, dry_run=dry_run, years=years, yes=yes, key=_key(ctx, target))
     raise typer.Exit(code)
 
 

@@ -63,34 +63,45 @@ def check_command(
     return 1
 
 
+def take_daily_backup(db: Path, *, key: str | None = None) -> Path | None:
+    """Today's automatic backup of the database at `db` into its own backups folder
+    (tui.settings.station_folders), named after its station, if it has none yet today; the
+    copies past `backup_keep_days` dropped. Returns the new copy, or None."""
+    from store.core.clock import SystemClock, today
+    from store.db import make_engine, read_session, sqlite_url
+    from store.station import station_info
+    from store.trust.backup import daily_backup, load_keep_days
+    from tui.settings import station_folders
+
+    engine = make_engine(sqlite_url(db), key=key)
+    try:
+        with read_session(engine) as session:
+            keep = load_keep_days(session=session)
+            station = station_info(session=session).name
+    finally:
+        engine.dispose()
+    return daily_backup(
+        db_path=db,
+        backup_dir=station_folders(db).backups,
+        keep_days=keep,
+        today=today(SystemClock()),
+        station=station,
+        key=key,
+    )
+
+
 def daily_backup_in_background(db: Path, *, key: str | None = None) -> None:
-    """Today's automatic backup, taken in a thread while the app starts (once a day); an
-    encrypted database's (`key`) is encrypted the same."""
+    """Today's automatic backup (`take_daily_backup`), taken in a thread while the app starts;
+    an encrypted database's (`key`) is encrypted the same."""
     import threading
 
     def run() -> None:
-        from store.core.clock import SystemClock, today
-        from store.db import make_engine, read_session, sqlite_url
-        from store.trust.backup import daily_backup, load_keep_days
-        from tui.settings import data_dir
-
-        engine = make_engine(sqlite_url(db), key=key)
         try:
-            with read_session(engine) as session:
-                keep = load_keep_days(session=session)
-            daily_backup(
-                db_path=db,
-                backup_dir=data_dir() / "backups",
-                keep_days=keep,
-                today=today(SystemClock()),
-                key=key,
-            )
+            take_daily_backup(db, key=key)
         except Exception:  # a failed automatic backup must not stop the desk; `check` reports
             import logging
 
             logging.getLogger("liaison").warning("automatic backup failed")
-        finally:
-            engine.dispose()
 
     # Not a daemon: a backup under way finishes (or removes its temporary file) before exit.
     threading.Thread(target=run, name="daily-backup").start()

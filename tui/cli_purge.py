@@ -4,24 +4,27 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+from store.core.files import DatabaseTarget
 from tui.i18n import t, tn
+
+if TYPE_CHECKING:
+    from store.db import Store
 
 # How many residents a dry run lists before saying how many more there are.
 SHOWN = 20
 
 
 def purge_command(
-    db: Path, *, dry_run: bool, years: int | None, yes: bool, key: str | None = None
+    db: DatabaseTarget, *, dry_run: bool, years: int | None, yes: bool, key: str | None = None
 ) -> int:
     """Returns the exit code: 0 done (or a dry run), 1 refused or not confirmed."""
     from store.core.clock import today
-    from store.station import load_station, open_store
-    from store.trust.purge import plan_purge, purge_residents
-    from tui.cli_ledger import progress_printer
+    from store.station import open_store
+    from store.trust.purge import plan_purge
 
     store = open_store(db, key=key)
     try:
@@ -48,23 +51,55 @@ def purge_command(
             )
         if plan.residents.total > len(plan.residents.items):
             typer.echo(t("purge.more", count=plan.residents.total - len(plan.residents.items)))
-        if dry_run or not plan.residents.total:
+        if dry_run:
             return 0
-        if not yes:
-            if not sys.stdin.isatty():
-                typer.echo(t("purge.need_yes"), err=True)
-                return 1
-            if not typer.confirm(tn("purge.confirm", plan.residents.total)):
-                typer.echo(t("purge.cancelled"), err=True)
-                return 1
-        with store.write(load_station(store).actor()) as session:
-            result = purge_residents(
-                session=session,
-                today=today(store.clock),
-                years=years,
-                progress=progress_printer(t("purge.purging")),
-            )
-        typer.echo(tn("purge.done", result.residents, entries=result.entries))
-        return 0
+        if plan.residents.total:
+            code = _purge(store, plan.residents.total, years=years, yes=yes)
+            if code:
+                return code
+        # Also when nobody was due: a run after an interrupted one finishes its erasing, and on
+        # a laptop a purge that came in by sync is erased from its files the same way.
+        return _erase(store)
     finally:
         store.dispose()
+
+
+def _purge(store: Store, total: int, *, years: int | None, yes: bool) -> int:
+    from store.core.clock import today
+    from store.station import load_station
+    from store.trust.purge import purge_residents
+    from tui.cli_ledger import progress_printer
+
+    if not yes:
+        if not sys.stdin.isatty():
+            typer.echo(t("purge.need_yes"), err=True)
+            return 1
+        if not typer.confirm(tn("purge.confirm", total)):
+            typer.echo(t("purge.cancelled"), err=True)
+            return 1
+    with store.write(load_station(store).actor()) as session:
+        result = purge_residents(
+            session=session,
+            today=today(store.clock),
+            years=years,
+            progress=progress_printer(t("purge.purging")),
+        )
+    typer.echo(tn("purge.done", result.residents, entries=result.entries))
+    return 0
+
+
+def _erase(store: Store) -> int:
+    """The purged values out of the database's files (store.trust.erase)."""
+    from store.trust.erase import erase_purged_values
+
+    typer.echo(t("purge.erasing"))
+    erased = erase_purged_values(store.engine)
+    on_server = store.engine.dialect.name == "postgresql"
+    if not erased.complete:
+        if on_server:
+            typer.echo(t("purge.server_busy", tables=", ".join(erased.busy)), err=True)
+        else:
+            typer.echo(t("purge.erase_incomplete"), err=True)
+        return 1
+    typer.echo(t("purge.vacuumed") if on_server else t("purge.erased"))
+    return 0

@@ -86,11 +86,11 @@ def import_command(
     db: Path, bundle: Path, *, passphrase_file: Path | None, key: str | None = None
 ) -> int:
     from store.station import open_store
-    from store.sync.bundle import read_header
+    from store.sync.bundle import peek_header
     from store.sync.exchange import import_bundle
 
     try:
-        header, _, _ = read_header(bundle.read_bytes())
+        header = peek_header(bundle)
     except OSError:
         raise SyncRefused("sync.unreadable") from None
     passphrase = read_passphrase(passphrase_file, needed=header.kdf != "station")

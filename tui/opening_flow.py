@@ -46,8 +46,14 @@ class StationOpener:
 
         upgraded: list[Path] = []
         try:
+            from store.core.errors import DatabaseReadOnly
+            from store.core.files import is_read_only_file
             from store.station import load_station, open_store
 
+            # The desk writes from its first screen on (who is on duty): a file it cannot write
+            # is said to be that, before anything else is tried.
+            if isinstance(self.db_path, Path) and is_read_only_file(self.db_path):
+                raise DatabaseReadOnly(path=str(self.db_path))
             store = open_store(self.db_path, on_backup=upgraded.append, key=self.db_key)
             desk = Desk(
                 store=store,

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from store.core.files import DatabaseTarget, StationFolders
 
 APP_NAME = "liaison-desk"
 
@@ -12,6 +16,20 @@ def data_dir() -> Path:
     from platformdirs import user_data_path  # small, but only the CLI needs it
 
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def station_folders(target: DatabaseTarget) -> StationFolders:
+    """The folders of the database at `target`'s own prints, templates, backups and reports:
+    beside its file, or for a PostgreSQL database in the data dir (store.core.files)."""
+    from store.core.files import station_folders as folders_of
+
+    return folders_of(target, home=data_dir())
+
+
+def shared_templates() -> Path:
+    """The templates folder every database on the machine shared before each had its own: the
+    edits made there are copied into a station's folder when it is first made."""
+    return data_dir() / "templates"
 
 
 def default_db() -> Path | str:

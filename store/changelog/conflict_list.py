@@ -54,9 +54,10 @@ def derive_conflicts(
     table: str,
     row_ids: Iterable[str],
     logged: dict[str, list[LoggedChange]] | None = None,
-) -> int:
+) -> list[str]:
     """Derive the conflict list of these rows from their whole log (`logged`, if the caller
-    has read it already). Returns its length."""
+    has read it already). Returns the ids of the conflicts listed, answered ones included (an
+    answer is a record of its own, store.sync.conflicts; `unanswered` tells them apart)."""
     ids = sorted(row_ids)
     if logged is None:
         logged = row_changes(conn, table, ids)
@@ -68,7 +69,22 @@ def derive_conflicts(
         conn.execute(delete(store).where(store.c.table_name == table, store.c.row_id.in_(part)))
     if found:
         conn.execute(insert(store), found)
-    return len(found)
+    return [conflict["id"] for conflict in found]
+
+
+_UNANSWERED = text(
+    "SELECT count(*) FROM sync_conflict s WHERE s.id IN :ids"
+    " AND NOT EXISTS (SELECT 1 FROM conflict_resolution r WHERE r.id = s.id)"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def unanswered(conn: Connection, conflict_ids: Iterable[str]) -> int:
+    """How many of these listed conflicts no deputy has answered yet (here or on a device whose
+    answer came in)."""
+    return sum(
+        int(conn.execute(_UNANSWERED, {"ids": list(part)}).scalar() or 0)
+        for part in chunks(sorted(set(conflict_ids)))
+    )
 
 
 def _row_conflicts(table: str, row_id: str, changes: list[LoggedChange]) -> list[dict[str, Any]]:

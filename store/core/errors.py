@@ -101,6 +101,13 @@ class DatabaseUnreadable(StoreError):
     key = N_("error.db_unreadable")
 
 
+class DatabaseReadOnly(StoreError):
+    """The database's file cannot be written (its permissions, an immutable file, a read-only
+    disk): not a damaged one, which a restore would replace."""
+
+    key = N_("error.db_read_only")
+
+
 class DatabaseEncrypted(StoreError):
     """An encrypted database (SQLCipher) opened without its passphrase."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, tzinfo
@@ -16,6 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
+from store.core.files import written_whole
 from store.core.models import (
     Category,
     Channel,
@@ -96,15 +96,11 @@ def export_ledger(
         raise LedgerUnreadable("ledger.unsupported")
     total = session.exec(select(func.count()).select_from(Visit).where(live(Visit))).one()
     rows = _ledger_rows(session, today=today, reveal=reveal, total=total, progress=progress)
-    partial = out.with_name(out.name + ".part")
-    try:
+    with written_whole(out) as partial:
         if suffix == ".csv":
             written = _write_csv(partial, rows)
         else:
             written = _write_xlsx(partial, rows)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
     return written
 
 

@@ -8,7 +8,6 @@ listed. Every string is escaped (HTML) or backslash-escaped (Markdown)."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session, select
 
+from store.core.files import written_whole
 from store.core.models import Colour, MicroProject, ProjectStatus, Station
 from store.core.paging import Page
 from store.core.rows import live
@@ -216,7 +216,6 @@ def write_publication(pub: Publication, folder: Path, *, text: Text, name: Name)
     Returns:
         The two paths written.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     stem = f"publicity-{pub.as_of.isoformat()}"
     written = []
     for suffix, body in (
@@ -224,11 +223,7 @@ def write_publication(pub: Publication, folder: Path, *, text: Text, name: Name)
         (".md", render_markdown(pub, text=text, name=name)),
     ):
         out = folder / (stem + suffix)
-        partial = out.with_name(out.name + ".part")
-        try:
+        with written_whole(out) as partial:
             partial.write_text(body, encoding="utf-8")
-            os.replace(partial, out)
-        finally:
-            partial.unlink(missing_ok=True)
         written.append(out)
     return written

@@ -13,7 +13,6 @@ single words; every string is escaped in HTML and neutralised in cells."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from store.core.errors import FieldInvalid
+from store.core.files import written_whole
 from store.core.models import Channel, Colour, Station, Tier, Unit
 from store.core.rows import live
 from store.reports import stats
@@ -160,17 +160,13 @@ def write_report(report: QuarterReport, out: Path, *, text: Text, name: Name) ->
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise FieldInvalid("report.format", "out")
-    partial = out.with_name(out.name + ".part")
-    try:
+    with written_whole(out) as partial:
         if suffix == ".xlsx":
             from store.reports.xlsx import write_xlsx  # openpyxl: about 0.2 s to import
 
             write_xlsx(report, partial, text=text, name=name)
         else:
             partial.write_text(render_html(report, text=text, name=name), encoding="utf-8")
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------

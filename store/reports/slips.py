@@ -20,9 +20,7 @@ language."""
 from __future__ import annotations
 
 import base64
-import os
 import re
-import shutil
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +36,7 @@ from sqlmodel import Session, col, select
 from store.changelog.changes import write_context
 from store.core.clock import to_local
 from store.core.errors import N_, IssueNotFound, StoreError
+from store.core.files import copy_private, file_slug, private_dir, written_whole
 from store.core.models import (
     Channel,
     Constituent,
@@ -137,13 +136,27 @@ Value = str | Block
 # Templates and writing
 
 
-def ensure_templates(folder: Path) -> None:
+def ensure_templates(folder: Path, *, former: Path | None = None) -> None:
     """Copy the default templates the station does not have yet into `folder`; the station's
-    own (edited) files are never overwritten."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for default in sorted(TEMPLATES.iterdir()):
-        if default.suffix.lstrip(".") in FORMATS and not (folder / default.name).exists():
-            shutil.copyfile(default, folder / default.name)
+    own (edited) files are never overwritten.
+
+    Args:
+        former: the templates folder every database on the machine shared before each had its
+            own (store.core.files.station_folders). When `folder` is first made, the templates
+            edited there (those that differ from the defaults) are copied in, so a station's
+            edits are not lost; the former folder is left as it is, for the other databases.
+    """
+    first = not folder.exists()
+    private_dir(folder)
+    defaults = [d for d in sorted(TEMPLATES.iterdir()) if d.suffix.lstrip(".") in FORMATS]
+    if first and former is not None and former.is_dir():
+        for default in defaults:
+            edited = former / default.name
+            if edited.is_file() and edited.read_bytes() != default.read_bytes():
+                copy_private(edited, folder / default.name)
+    for default in defaults:
+        if not (folder / default.name).exists():
+            copy_private(default, folder / default.name)
 
 
 def render_template(template: str, values: Mapping[str, Value], fmt: str) -> str:
@@ -174,27 +187,14 @@ def write_document(
         The Markdown and HTML paths.
     """
     ensure_templates(templates)
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in FORMATS:
         template = (templates / f"{name}.{fmt}").read_text(encoding="utf-8")
-        out = out_dir / f"{safe_stem(stem)}.{fmt}"
-        part = out.with_name(out.name + ".part")
-        try:
+        out = out_dir / f"{file_slug(stem, default='slip')}.{fmt}"
+        with written_whole(out) as part:
             part.write_text(render_template(template, values, fmt), encoding="utf-8")
-            os.replace(part, out)
-        finally:
-            part.unlink(missing_ok=True)
         written.append(out)
     return written[0], written[1]
-
-
-_UNSAFE_IN_NAME = re.compile(r"[^\w〔〕\-]+")
-
-
-def safe_stem(stem: str) -> str:
-    """A file name without separators or characters some file systems refuse."""
-    return _UNSAFE_IN_NAME.sub("_", stem).strip("_")[:80] or "slip"
 
 
 # ---------------------------------------------------------------------------------------------

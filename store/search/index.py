@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, func
+from sqlalchemy.exc import DBAPIError
 
 from store.core.validation import NAME_MAX
 
@@ -213,9 +214,19 @@ def search_index_faults(conn: Connection) -> list[str]:
         faults.append("constituent_name_char")
     try:
         conn.exec_driver_sql("INSERT INTO visit_fts(visit_fts, rank) VALUES ('integrity-check', 1)")
-    except Exception:  # noqa: BLE001 - any failure of FTS5's check means a damaged index
+    except DBAPIError as exc:
+        # FTS5's check is written as an INSERT: a lock held elsewhere past the busy timeout, or
+        # a file that cannot be written, stops it without saying anything of the index.
+        if is_busy_or_read_only(exc):
+            raise
         faults.append("visit_fts integrity")
     return faults
+
+
+def is_busy_or_read_only(exc: DBAPIError) -> bool:
+    """Whether SQLite refused a statement for a lock held elsewhere or a read-only file."""
+    message = str(exc.orig).lower()
+    return any(word in message for word in ("locked", "busy", "readonly", "read-only"))
 
 
 def text_position(dialect: str, column: Any, term: str) -> Any:

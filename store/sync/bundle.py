@@ -2,7 +2,8 @@
 
     magic (8 bytes) · header length (4 bytes, big-endian) · header (JSON) · AES-256-GCM ciphertext
 
-The header is in clear (it says which station, which device, how the key is derived) and is
+The header is in clear (it says which station, which device, how the key is derived, and how many
+bytes follow it, so that a file of another size is refused before it is read) and is
 authenticated with the payload, so changing any byte of the file, cutting it short or sealing it
 with another key makes `open_bundle` refuse it. The key comes from the station's key (every device
 of a station holds it), from a passphrase stretched with Argon2id, or from both. A `check` value in
@@ -26,6 +27,7 @@ import os
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store.core.errors import SyncRefused
@@ -40,6 +42,8 @@ SIGNATURE_BYTES = 64
 _NONCE_BYTES = 12
 _SALT_BYTES = 16
 _HEADER_MAX = 4096
+# AES-GCM's tag, at the end of the ciphertext.
+_TAG_BYTES = 16
 
 # Argon2id for the passphrase: RFC 9106's second recommended option (64 MiB, 3 passes). A bundle
 # is opened once; a stick found in a car park is attacked many times.
@@ -61,6 +65,9 @@ class Header:
     epoch: int = 0
     eph: bytes = b""
     wraps: tuple[tuple[str, bytes], ...] = ()
+    # The bytes after the header (the ciphertext, its tag, a signed bundle's signature); None in
+    # a bundle sealed before the header said it.
+    length: int | None = None
 
     def to_json(self) -> bytes:
         return json.dumps(
@@ -73,7 +80,8 @@ class Header:
                 "nonce": _b64(self.nonce),
                 "check": _b64(self.check),
             }
-            | _signed_fields(self),
+            | _signed_fields(self)
+            | ({} if self.length is None else {"length": self.length}),
             sort_keys=True,
         ).encode()
 
@@ -132,20 +140,55 @@ def seal_bundle(
     kdf = "both" if station_key and passphrase else "passphrase" if passphrase else "station"
     salt, nonce = os.urandom(_SALT_BYTES), os.urandom(_NONCE_BYTES)
     key = _key(kdf, salt, station_key, passphrase)
-    header = Header(station_id, device_id, kdf, salt, nonce, _check(key)).to_json()
-    prefix = MAGIC + len(header).to_bytes(4, "big") + header
     data = json.dumps(payload, ensure_ascii=False).encode()
     body = zlib.compress(len(data).to_bytes(8, "big") + data + blob, 6)
+    # GCM's ciphertext is as long as what it seals, and its tag.
+    length = len(body) + _TAG_BYTES
+    header = Header(station_id, device_id, kdf, salt, nonce, _check(key), length=length).to_json()
+    prefix = MAGIC + len(header).to_bytes(4, "big") + header
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     return prefix + AESGCM(key).encrypt(nonce, body, prefix)
 
 
-def read_header(data: bytes) -> tuple[Header, bytes, bytes]:
-    """The header of a bundle file, its authenticated prefix, and the ciphertext.
+def peek_header(path: Path) -> Header:
+    """The header of the bundle file at `path`, read without the rest of the file: a file that
+    holds more or less than its header says is refused from its size, before anything reads it
+    into memory (a huge file behind a valid header, or a bundle cut short).
 
     Raises:
-        SyncRefused: not a bundle, or cut short inside its header.
+        SyncRefused: not a bundle, damaged, or not of the size its header says.
+        OSError: the file cannot be read.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(len(MAGIC) + 4 + _HEADER_MAX)
+        size = os.fstat(fh.fileno()).st_size
+    header, prefix, _ = read_header(head, whole=False)
+    if header.length is not None and size != len(prefix) + header.length:
+        raise SyncRefused("sync.damaged")
+    return header
+
+
+def read_bundle_file(path: Path) -> bytes:
+    """The bytes of the bundle file at `path`, once its header says the file is of its size
+    (`peek_header`).
+
+    Raises:
+        SyncRefused, OSError: as `peek_header`.
+    """
+    peek_header(path)
+    return path.read_bytes()
+
+
+def read_header(data: bytes, *, whole: bool = True) -> tuple[Header, bytes, bytes]:
+    """The header of a bundle file, its authenticated prefix, and what follows it.
+
+    Args:
+        whole: `data` is the whole file (else its beginning): its length is checked against
+            the header's.
+    Raises:
+        SyncRefused: not a bundle, cut short inside its header, or (whole) not of the length
+            its header says.
     """
     if len(data) < len(MAGIC) + 4 or not data.startswith(MAGIC):
         raise SyncRefused("sync.not_bundle")
@@ -162,6 +205,7 @@ def read_header(data: bytes) -> tuple[Header, bytes, bytes]:
             salt=base64.b64decode(raw["salt"]),
             nonce=base64.b64decode(raw["nonce"]),
             check=base64.b64decode(raw["check"]),
+            length=None if raw.get("length") is None else int(raw["length"]),
         )
         if raw.get("format") == SIGNED_FORMAT:
             header = _signed_header(header, raw)
@@ -175,6 +219,8 @@ def read_header(data: bytes) -> tuple[Header, bytes, bytes]:
         # make AES-GCM (nonce) or Argon2 (salt) raise ValueError instead of refusing the file.
         or len(header.nonce) != _NONCE_BYTES
         or len(header.salt) != _SALT_BYTES
+        or (header.length is not None and header.length < _TAG_BYTES)
+        or (whole and header.length is not None and len(data) - end != header.length)
     ):
         raise SyncRefused("sync.damaged")
     return header, data[:end], data[end:]
@@ -242,6 +288,8 @@ def seal_signed_bundle(
     salt, nonce = os.urandom(_SALT_BYTES), os.urandom(_NONCE_BYTES)
     key = _key(kdf, salt, station_key, passphrase)
     eph, wraps = _wrap(station_key, recipients, station_id=station_id, epoch=epoch, salt=salt)
+    data = json.dumps(payload, ensure_ascii=False).encode()
+    body = zlib.compress(len(data).to_bytes(8, "big") + data, 6)
     header = Header(
         station_id,
         device_id,
@@ -253,12 +301,11 @@ def seal_signed_bundle(
         epoch=epoch,
         eph=eph,
         wraps=wraps,
+        length=len(body) + _TAG_BYTES + SIGNATURE_BYTES,
     ).to_json()
     if len(header) > _HEADER_MAX:
         raise SyncRefused("sync.too_many_devices", count=len(recipients))
     prefix = MAGIC + len(header).to_bytes(4, "big") + header
-    data = json.dumps(payload, ensure_ascii=False).encode()
-    body = zlib.compress(len(data).to_bytes(8, "big") + data, 6)
     sealed = prefix + AESGCM(key).encrypt(nonce, body, prefix)
     return sealed + Ed25519PrivateKey.from_private_bytes(signing_key).sign(sealed)
 

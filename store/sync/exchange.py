@@ -24,16 +24,18 @@ from store.changelog.chain import LOG_TABLE
 from store.changelog.changes import Actor
 from store.core.clock import Clock
 from store.core.errors import SyncRefused
-from store.core.files import SQLITE_HEADER
+from store.core.files import SQLITE_HEADER, private_dir, write_private
 from store.core.models import ChangeLog, Device, DeviceKind, LocalMeta, SyncPeer, new_id
 from store.core.rows import live
 from store.db import Store, make_engine, read_session, sqlite_url, write_session
 from store.station import StationInfo, load_station, station_info
 from store.sync import witness
 from store.sync.bundle import (
+    Header,
     new_station_key,
     open_bundle,
-    read_header,
+    peek_header,
+    read_bundle_file,
     seal_bundle,
     seal_signed_bundle,
 )
@@ -357,7 +359,7 @@ def _iso(value: datetime | str) -> str:
 
 def _write_atomically(out: Path, data: bytes) -> None:
     """The whole file or none of it: a stick pulled out mid-write leaves no half bundle."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out.parent)
     fd, tmp = tempfile.mkstemp(prefix=".liaison-", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -374,8 +376,16 @@ def _write_atomically(out: Path, data: bytes) -> None:
 
 
 def _read(path: Path) -> bytes:
+    """A bundle file's bytes, once its size is what its header says (store.sync.bundle)."""
     try:
-        return path.read_bytes()
+        return read_bundle_file(path)
+    except OSError:
+        raise SyncRefused("sync.unreadable") from None
+
+
+def _peek(path: Path) -> Header:
+    try:
+        return peek_header(path)
     except OSError:
         raise SyncRefused("sync.unreadable") from None
 
@@ -389,13 +399,14 @@ def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) ->
             retired device, not signed by its sender, or sealed with a station key this device
             was not given (store.sync.device_keys); nothing is changed then.
     """
-    data = _read(path)
-    header, _, _ = read_header(data)
+    # Whose it is, from its header alone: another station's file is not read any further.
+    header = _peek(path)
     info = load_station(store)
     if header.station_id != info.id:
         raise SyncRefused("sync.other_station")
     if header.device_id == info.device_id:
         raise SyncRefused("sync.own_bundle")
+    data = _read(path)
     with read_session(store.engine) as session:
         known = session.get(Device, header.device_id)
         name = known.name if known else header.device_id[:8]
@@ -442,7 +453,7 @@ def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) ->
         save_verdict(session, verdict)
         note_heard(session, header.device_id, store.clock.now())
         sender = session.get(Device, header.device_id)
-        ahead = [session.get(Device, d) for d in merged.clamped_devices]
+        ahead = [session.get(Device, d) for d in merged.clock_ahead]
     return ImportSummary(
         sender=sender.name if sender else header.device_id[:8],
         merge=merged,
@@ -599,9 +610,8 @@ def join_station(
         or epoch < 0
     ):
         raise SyncRefused("sync.not_join_bundle")
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(f".{db_path.name}.joining")
-    tmp.write_bytes(blob)
+    private_dir(db_path.parent)
+    tmp = write_private(db_path.with_name(f".{db_path.name}.joining"), blob)
     # A bundle from an earlier version carries a plain copy.
     tmp_key = None if blob.startswith(SQLITE_HEADER) else passphrase
     engine = make_engine(sqlite_url(tmp), key=tmp_key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -28,7 +28,7 @@ from store.changelog.changes import (
     parse_hlc,
     write_context,
 )
-from store.changelog.conflict_list import derive_conflicts
+from store.changelog.conflict_list import derive_conflicts, unanswered
 from store.changelog.derived import derivations
 from store.changelog.field_clock import LoggedChange, chunks, field_winners, row_changes
 from store.core.errors import SyncRefused
@@ -66,7 +66,14 @@ CLAMP_AHEAD_MS = 24 * 3600 * 1000
 @dataclass(frozen=True)
 class MergeResult:
     """What a merge took in: changes new here and already here; records added, by table, and
-    records changed; the devices whose clocks ran ahead; conflicts now listed on the rows."""
+    records changed; the devices whose stamps were clamped; the conflicts listed on the rows it
+    touched that no one has answered yet; the devices whose clocks were ahead when they wrote
+    what was clamped.
+
+    A device whose clock ran ahead and was set right goes on stamping after its earlier stamps
+    (they never go back), so its changes are clamped until its clock catches up with them; but
+    its clock is only said to be ahead (`clock_ahead`) for changes it wrote while it was: their
+    `at`, the device's own time of writing, is ahead too."""
 
     new: int
     known: int
@@ -74,6 +81,7 @@ class MergeResult:
     updated: int
     clamped_devices: tuple[str, ...]
     conflicts: int
+    clock_ahead: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,7 @@ def merge_changes(
     if any(row["table_name"] not in synced_tables() for row in incoming):
         raise SyncRefused("sync.damaged")
     fresh = _unknown(conn, incoming)
-    clamped_devices = _clamp(session, fresh)
+    clamped_devices, clock_ahead = _clamp(session, fresh)
     if fresh:
         insert_log_rows(
             session, [{**row, "at": datetime.fromisoformat(row["at"])} for row in fresh]
@@ -128,7 +136,8 @@ def merge_changes(
     # What came in moves this device's clock on: its next stamps read the log again.
     ctx._last_hlc = None
     issues: set[str] = set()
-    conflicts = updated = 0
+    listed: list[str] = []
+    updated = 0
     added: dict[str, int] = {}
     try:
         for table, model in synced_tables().items():
@@ -146,8 +155,10 @@ def merge_changes(
             updated += applied.updated
             if applied.added:
                 added[table] = applied.added
-            conflicts += derive_conflicts(conn, table, ids, logged)
+            listed += derive_conflicts(conn, table, ids, logged)
         _refresh_aggregates(conn, issues | touched.get("issue", set()))
+        # Answers travel as records of their own, perhaps in this very merge: counted last.
+        conflicts = unanswered(conn, listed)
     except IntegrityError:
         raise SyncRefused("sync.incomplete") from None
     return MergeResult(
@@ -157,6 +168,7 @@ def merge_changes(
         updated=updated,
         clamped_devices=tuple(sorted(clamped_devices)),
         conflicts=conflicts,
+        clock_ahead=tuple(sorted(clock_ahead)),
     )
 
 
@@ -196,24 +208,34 @@ def _unknown(conn: Connection, incoming: list[dict[str, Any]]) -> list[dict[str,
     return fresh
 
 
-def _clamp(session: Session, fresh: list[dict[str, Any]]) -> set[str]:
+def _clamp(session: Session, fresh: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
     """Clamp stamps more than a day ahead of this device's clock to it; the devices that sent
-    them. The clock is the hybrid one (its wall time, or the latest stamp it has seen if that
-    is later): a laptop whose own wall clock runs slow but has taken in the station's changes
-    does not take the station's next ones for the future."""
+    them, and those of them whose clock was that far ahead when they wrote the change (its `at`).
+    The clock is the hybrid one (its wall time, or the latest stamp it has seen if that is
+    later): a laptop whose own wall clock runs slow but has taken in the station's changes does
+    not take the station's next ones for the future."""
     ctx = write_context(session)
     wall = int(ctx.clock.now().timestamp() * 1000)
     seen = latest_hlc(session.connection(), ctx.actor.device_id)
     limit = max(wall, seen[0] if seen else 0) + CLAMP_AHEAD_MS
     ahead = [row for row in fresh if parse_hlc(row["clamped_hlc"] or row["hlc"])[0] > limit]
     if not ahead:
-        return set()
+        return set(), set()
     # Stamps of this clock, taken in order: the clamped changes sort as if made now, here. A
     # clamp only ever lowers a stamp: every device then settles on the lowest one.
     ctx._last_hlc = None
     for row, stamp in zip(ahead, _stamps(session, ctx, len(ahead)), strict=True):
         row["clamped_hlc"] = min(stamp, row["clamped_hlc"] or row["hlc"])
-    return {row["device_id"] for row in ahead}
+    wrong = {row["device_id"] for row in ahead if _wall_ms(row["at"]) > limit}
+    return {row["device_id"] for row in ahead}, wrong
+
+
+def _wall_ms(at: str | datetime) -> int:
+    """A change's `at` (the writing device's own clock; UTC when it names no zone) in ms."""
+    when = datetime.fromisoformat(at) if isinstance(at, str) else at
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp() * 1000)
 
 
 def _lower_clamps(conn: Connection, clamps: Sequence[Sequence[str]]) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 - `audit`: who changed what, from the change log
 - `reveals`: the access log of personal data seen in clear
 - `purge`: removing residents' personal data after the retention period
+- `erase`: leaving none of the purged values in the database's files
 - `check`: integrity and consistency check (liaison check)
 - `backup`: online backups, the daily copy and restore
 - `migrate`: schema upgrades, with a copy first
@@ -12,6 +13,7 @@ __all__ = [
     "audit",
     "reveals",
     "purge",
+    "erase",
     "check",
     "backup",
     "migrate",

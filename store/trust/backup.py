@@ -2,15 +2,23 @@
 
 An encrypted database (SQLCipher, docs/rules/sync.md) is copied through sqlcipher3 with its
 passphrase, so every copy of it is encrypted with the same passphrase: a copy is never plainer than
-its source."""
+its source.
+
+A copy whose name ends in `.gz` is compressed (gzip, Python's own zlib): the daily backups of a
+plain database are, since a 100,000-visit station's file is over a gigabyte and mostly the change
+log's JSON, which compresses well (BENCHMARKS.md). An encrypted file's pages look random and do not
+compress: its daily copies stay `.sqlite3`. A restore reads either, and the copies of earlier
+versions (plain `.sqlite3`)."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import shutil
 import sqlite3
 import time
+import zlib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,10 +27,25 @@ from sqlmodel import Session
 
 from store.core.cipher import cipher_dbapi, key_pragma
 from store.core.errors import N_, StoreError
+from store.core.files import (
+    copy_private,
+    file_slug,
+    is_gzip_file,
+    private_database,
+    private_dir,
+    private_file,
+    written_whole,
+)
 from store.core.models import Setting
 from store.db import BUSY_TIMEOUT_MS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+COMPRESSED = ".gz"
+# zlib's level for backups: 1 compresses the 100,000-visit demo to BENCHMARKS.md's figure in a
+# fraction of level 6's time, for a few per cent more bytes.
+GZIP_LEVEL = 1
+# How much is read and written at a time while compressing or expanding a copy.
+CHUNK = 1 << 20
 # docs/rules/data.md leaves the number of daily copies to the station; this is the fallback.
 DEFAULT_KEEP_DAYS = 14
 KEEP_DAYS_SETTING = "backup_keep_days"
@@ -95,6 +118,8 @@ def connect_file(
     path: Path, *, key: str | None, read_only: bool = False, timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> Any:
     """A raw connection to a SQLite file in autocommit mode, keyed first when `key` is given."""
+    if not read_only:
+        private_database(path)
     uri = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
     conn = _driver(key).connect(uri, uri=read_only, timeout=timeout_ms / 1000, isolation_level=None)
     if key is not None:
@@ -109,7 +134,7 @@ def backup_to(source: Path, target: Path, *, key: str | None = None) -> Path:
     Args:
         key: the passphrase of an encrypted `source`; the copy is encrypted with it too.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     src = connect_file(source, key=key)
     try:
         dst = connect_file(target, key=key)
@@ -142,6 +167,7 @@ def export_database(
     """
     if target.exists():
         raise FileExistsError(str(target))
+    private_file(target)  # SQLCipher's ATTACH takes an empty file for a new database
     # Even a plain source is read through sqlcipher3: the export is SQLCipher's alone.
     conn = _driver("cipher").connect(str(source), isolation_level=None)
     try:
@@ -314,7 +340,9 @@ def backup_database(
         raise BackupOntoLive()
     if not source.is_file():
         raise BackupError("backup.source_missing")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
+    if target.name.endswith(COMPRESSED):
+        return _compressed_backup(source, target, verify=verify, timeout_ms=timeout_ms, key=key)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     remove_database_files(tmp)
     try:
@@ -340,22 +368,80 @@ def backup_database(
     return target
 
 
-def daily_name(db_path: Path, day: date) -> str:
-    return f"{db_path.stem}-{day.isoformat()}.sqlite3"
+def _compressed_backup(
+    source: Path, target: Path, *, verify: bool, timeout_ms: int, key: str | None
+) -> Path:
+    """`backup_database` to a `.gz` target: the checked copy is made beside it first, then
+    compressed into place (whole or not at all) and removed."""
+    copy = target.with_name(f".{target.name}.{os.getpid()}.sqlite3")
+    try:
+        backup_database(source=source, target=copy, verify=verify, timeout_ms=timeout_ms, key=key)
+        with written_whole(target) as partial:
+            with copy.open("rb") as raw, partial.open("wb") as out:
+                # No name or time in the header: the same database gives the same bytes.
+                with gzip.GzipFile(
+                    filename="", mode="wb", fileobj=out, compresslevel=GZIP_LEVEL, mtime=0
+                ) as packed:
+                    shutil.copyfileobj(raw, packed, CHUNK)
+                out.flush()
+                os.fsync(out.fileno())
+        _fsync_dir(target.parent)
+    finally:
+        remove_database_files(copy)
+    return target
+
+
+def _expanded(backup: Path, beside: Path) -> Path:
+    """A compressed backup written out whole as a private file `beside` the database it is
+    restored over (where there is room for the database anyway).
+
+    Raises:
+        RestoreNotDatabase: not gzip data after all, or cut short or damaged.
+    """
+    out = beside.with_name(f".{beside.name}.{os.getpid()}.restoring")
+    remove_database_files(out)
+    private_dir(out.parent)
+    try:
+        with gzip.open(backup, "rb") as packed, private_file(out).open("wb") as raw:
+            shutil.copyfileobj(packed, raw, CHUNK)
+    except (OSError, EOFError, zlib.error):
+        remove_database_files(out)
+        raise RestoreNotDatabase() from None
+    return out
+
+
+# docs/rules/data.md: a day's copy is named after the station (a laptop's after the station it
+# belongs to) and the day; its folder is the database's own (store.core.files.station_folders).
+DAILY = re.compile(r"(.+)-(\d{4}-\d{2}-\d{2})\.sqlite3(\.gz)?")
+
+
+def daily_name(station: str, day: date, *, compressed: bool = True) -> str:
+    """`青石镇人大代表联络站-2026-11-24.sqlite3.gz`: which station, which day."""
+    name = f"{file_slug(station, default='station')}-{day.isoformat()}.sqlite3"
+    return name + (COMPRESSED if compressed else "")
 
 
 def daily_backup(
-    *, db_path: Path, backup_dir: Path, keep_days: int, today: date, key: str | None = None
+    *,
+    db_path: Path,
+    backup_dir: Path,
+    keep_days: int,
+    today: date,
+    station: str,
+    key: str | None = None,
 ) -> Path | None:
     """Take today's automatic backup if there is none yet, and drop the ones past keeping.
 
-    Only files named `<stem>-YYYY-MM-DD.sqlite3` (this database's daily copies) are ever deleted.
+    `backup_dir` is this database's own (store.core.files.station_folders): no other database's
+    copies are in it, so what is pruned is this database's own copies only. A plain database's
+    copy is compressed (`.sqlite3.gz`); an encrypted one's is not (it would not get smaller).
 
     Args:
         db_path: the live database.
-        backup_dir: where daily copies live (the data dir's `backups/`).
+        backup_dir: this database's own backups folder.
         keep_days: how many days of copies to keep, today's included (at least 1).
         today: the station-local date.
+        station: the station's name, which the copy is named after.
         key: the passphrase of an encrypted database (its copies are encrypted the same).
     Returns:
         The new copy's path, or None if today's copy already existed.
@@ -365,24 +451,33 @@ def daily_backup(
     """
     if keep_days < 1:
         raise ValueError("keep_days")
-    target = backup_dir / daily_name(db_path, today)
-    made = None if target.exists() else backup_database(source=db_path, target=target, key=key)
-    _prune(db_path=db_path, backup_dir=backup_dir, keep_from=today - timedelta(days=keep_days - 1))
+    kept = _dailies(backup_dir)
+    made = None
+    if today not in kept.values():
+        target = backup_dir / daily_name(station, today, compressed=key is None)
+        made = backup_database(source=db_path, target=target, key=key)
+    keep_from = today - timedelta(days=keep_days - 1)
+    for path, day in kept.items():
+        if day < keep_from:
+            path.unlink(missing_ok=True)
     return made
 
 
-def _prune(*, db_path: Path, backup_dir: Path, keep_from: date) -> None:
-    pattern = re.compile(rf"{re.escape(db_path.stem)}-(\d{{4}}-\d{{2}}-\d{{2}})\.sqlite3", re.ASCII)
+def _dailies(backup_dir: Path) -> dict[Path, date]:
+    """The daily copies in `backup_dir` and their days (compressed or not, the station named
+    in them renamed or not)."""
+    found: dict[Path, date] = {}
+    if not backup_dir.is_dir():
+        return found
     for path in backup_dir.iterdir():
-        match = pattern.fullmatch(path.name)
-        if match is None or not path.is_file():
+        match = DAILY.fullmatch(path.name)
+        if match is None or path.name.startswith(".") or not path.is_file():
             continue
         try:
-            day = date.fromisoformat(match.group(1))
+            found[path] = date.fromisoformat(match.group(2))
         except ValueError:
             continue
-        if day < keep_from:
-            path.unlink(missing_ok=True)
+    return found
 
 
 def load_keep_days(*, session: Session) -> int:
@@ -462,7 +557,7 @@ def _keep_safety_copy(target: Path, *, timeout_ms: int, key: str | None) -> Path
         if exc.key == "backup.busy":
             raise RestoreBusy() from None
     # The current file is too damaged for SQLite to read: keep its bytes as they are.
-    shutil.copyfile(target, safety)
+    copy_private(target, safety)
     return safety
 
 
@@ -477,8 +572,11 @@ def restore_database(
     backup API in one transaction, so other connections see the old database or the new one,
     never a mixture.
 
+    A compressed backup (a daily copy, `.sqlite3.gz`) is first expanded beside `target` (so the
+    disk needs room for it for a while), then restored the same way.
+
     Args:
-        backup: the backup file to restore.
+        backup: the backup file to restore: a SQLite file, or one compressed with gzip.
         target: the station database to replace (need not exist yet).
         timeout_ms: how long to wait for another terminal's write lock.
         key: the passphrase of an encrypted backup and target (both keyed with the same one;
@@ -495,6 +593,16 @@ def restore_database(
     """
     if backup.exists() and target.exists() and _same_file(backup, target):
         raise RestoreError("restore.same_file")
+    if not is_gzip_file(backup):
+        return _restore(backup=backup, target=target, timeout_ms=timeout_ms, key=key)
+    expanded = _expanded(backup, target)
+    try:
+        return _restore(backup=expanded, target=target, timeout_ms=timeout_ms, key=key)
+    finally:
+        remove_database_files(expanded)
+
+
+def _restore(*, backup: Path, target: Path, timeout_ms: int, key: str | None) -> Path | None:
     from store.core.files import is_encrypted_file
 
     backup_key = key if key is not None and is_encrypted_file(backup) else None
@@ -504,7 +612,7 @@ def restore_database(
     if backup_key != target_key:
         raise RestoreError("restore.failed")
     safety = _keep_safety_copy(target, timeout_ms=timeout_ms, key=target_key) if live else None
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     failures: tuple[type[Exception], ...] = (_GaveUp, *db_errors(backup_key))
     try:
         src = _connect(backup, read_only=True, timeout_ms=timeout_ms, key=backup_key)

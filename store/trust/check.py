@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from store.changelog.chain import LOG_TABLE, verify_chain
-from store.core.errors import N_
+from store.core.errors import N_, DatabaseBusy, DatabaseReadOnly
 from store.core.models import SEED_DEVICE, SYNCED_TABLES, Setting, table_name
 from store.hot_words.word_index import (
     ensure_word_tables,
@@ -69,6 +69,10 @@ def check_database(*, engine: Engine, quick: bool = False) -> CheckReport:
             chain after it, the records written after it); all of it when there was none.
     Returns:
         A CheckReport; `ok` is True when there are no findings.
+    Raises:
+        DatabaseBusy: another terminal held the write lock through the busy timeout (FTS5's own
+            check of the search index is a write): nothing could be said of the index.
+        DatabaseReadOnly: the file cannot be written, so that check cannot run.
     """
     findings: list[Finding] = []
     try:
@@ -84,7 +88,12 @@ def check_database(*, engine: Engine, quick: bool = False) -> CheckReport:
                 "SELECT seq, chain FROM change_log ORDER BY seq DESC LIMIT 1"
             ).first()
             conn.rollback()
-    except DBAPIError:
+    except DBAPIError as exc:
+        message = str(exc.orig).lower()
+        if "locked" in message or "busy" in message:
+            raise DatabaseBusy() from None
+        if "readonly" in message or "read-only" in message:
+            raise DatabaseReadOnly() from None
         return CheckReport([Finding("check.unreadable")])
     trusted = not any(f.key in _UNTRUSTED for f in findings)
     if trusted and last is not None and last.chain is not None:

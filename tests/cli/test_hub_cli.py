@@ -125,6 +125,47 @@ def test_a_postgresql_hub_with_the_runner(
     assert refused.exception.key == "hub.not_a_hub"
 
 
+def test_a_purge_on_the_hub_rewrites_its_tables(
+    runner: CliRunner, tmp_path: Path, pg_url_factory: Callable[[], str]
+) -> None:
+    """Purges reach the hub by push; on the hub `liaison purge` rewrites the tables they touched
+    (VACUUM FULL, store.trust.erase) and says what the server still keeps."""
+    a = make_station(tmp_path / "a.db", STATION_A)
+    url = pg_url_factory()
+    assert runner.invoke(cli, ["hub", "init", "--db", url, "--county", COUNTY]).exit_code == 0
+    assert runner.invoke(cli, ["--db", str(a), "sync", "push", "--hub", url]).exit_code == 0
+    purged = runner.invoke(cli, ["--db", url, "purge", "--yes"])
+    assert purged.exit_code == 0, purged.output
+    assert (
+        "共 0 位" in purged.output
+        and "已在服务器上重写清除涉及的表（VACUUM FULL）" in purged.output
+    )
+
+
+def test_a_purge_on_a_busy_hub_says_which_tables_it_left(
+    runner: CliRunner, pg_url_factory: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A station's long transaction holds the change log: the purge does not queue the county
+    behind it; one line names the table and says to run it again, exit 1."""
+    from store.db import make_engine
+    from store.trust import erase
+
+    monkeypatch.setattr(erase, "LOCK_TIMEOUT", "200ms")
+    url = pg_url_factory()
+    assert runner.invoke(cli, ["hub", "init", "--db", url, "--county", COUNTY]).exit_code == 0
+    holder = make_engine(url)
+    try:
+        with holder.connect() as conn:
+            conn.exec_driver_sql("LOCK TABLE change_log IN ACCESS SHARE MODE")
+            purged = runner.invoke(cli, ["--db", url, "purge", "--yes"])
+            conn.rollback()
+    finally:
+        holder.dispose()
+    assert purged.exit_code == 1
+    assert "服务器上的表 change_log 正被其他会话占用" in purged.output
+    assert "Traceback" not in purged.output
+
+
 def _closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -4,6 +4,8 @@ way a deputy runs them from a USB stick) and typer's runner."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,3 +122,53 @@ def test_the_passphrase_from_the_environment(
     assert wrong.returncode == 1
     assert wrong.stderr.strip() == "口令不对，同步包未打开"
     assert not (tmp_path / "third.sqlite3").exists()
+
+
+def test_a_huge_file_with_a_bundle_s_header_is_refused_before_it_is_read(
+    station_and_laptop: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """Issue 15: a 300 MB file that starts with a valid bundle header took 1.5 GB of memory before
+    it was refused. The header says how long the bundle is: a file of another length is refused
+    from its size, with one line, in a process that never grows to the file's size."""
+
+    from store.sync.bundle import peek_header
+
+    station, laptop, _ = station_and_laptop
+    laptop_copy = tmp_path / "laptop.sqlite3"
+    with sqlite3.connect(laptop) as a, sqlite3.connect(laptop_copy) as b:
+        a.backup(b)
+    real = tmp_path / "real.bundle"
+    made = run("--db", str(laptop_copy), "sync", "export", "--out", str(real))
+    assert made.returncode == 0, made.stderr
+    assert peek_header(real).length == real.stat().st_size - len(_prefix(real))
+    huge = tmp_path / "huge.bundle"
+    with huge.open("wb") as fh:
+        fh.write(_prefix(real))
+        fh.truncate(300 * 2**20)  # zeros after the header (sparse: no 300 MB written)
+    # The process's own high-water mark (VmHWM), read as it exits: the rusage of a child counts
+    # the forking test worker's memory too, which under xdist alone passed 200 MiB.
+    peak_file = tmp_path / "peak"
+    watch = (
+        "import atexit, re, sys\n"
+        "def peak():\n"
+        "    status = open('/proc/self/status').read()\n"
+        f"    open({str(peak_file)!r}, 'w').write(re.search(r'VmHWM:\\s+(\\d+)', status)[1])\n"
+        "atexit.register(peak)\n"
+        "from tui.cli import main\n"
+        "sys.argv[0] = 'liaison'\n"
+        "main()\n"
+    )
+    argv = [sys.executable, "-c", watch, "--db", str(station), "sync", "import", str(huge)]
+    child = subprocess.run(argv, capture_output=True, text=True)
+    said = child.stderr.strip().splitlines()
+    assert child.returncode == 1
+    assert said == ["同步包已损坏或被改动（或不完整），未导入"]
+    peak_mib = int(peak_file.read_text()) / 1024
+    assert peak_mib < 200, peak_mib
+
+
+def _prefix(bundle: Path) -> bytes:
+    """A bundle's magic, header length and header: what comes before its ciphertext."""
+    data = bundle.read_bytes()
+    size = int.from_bytes(data[8:12], "big")
+    return data[: 12 + size]

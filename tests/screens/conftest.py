@@ -51,6 +51,7 @@ def demo_desk(demo_store: Store) -> LiaisonApp:
 
 @pytest.fixture
 def prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The data dir under the test's tmp dir; returns its prints/ folder (slips, records)."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    return tmp_path / "liaison-desk" / "prints"
+    """The station's prints/ folder (slips, records), beside its database `station.db`; the
+    user's data dir under the test's tmp dir."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
+    return tmp_path / "station.db.files" / "prints"

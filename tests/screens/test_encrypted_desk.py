@@ -28,7 +28,7 @@ NAME, PHONE = "赵大伯", "13957004321"
 
 @pytest.fixture
 def encrypted_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    # The app's daily backup goes to the user-data dir: this test's own.
+    # The app's daily backup goes beside the database; the user-data dir is this test's own.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     path = tmp_path / "laptop.db"
     init_station(engine_path=path, station=SMALL_STATION, clock=FrozenClock(NOW), key=KEY)
@@ -86,11 +86,13 @@ async def test_the_app_opens_an_encrypted_database_and_logs_a_visit(
             data = side.read_bytes()
             assert NAME.encode() not in data and PHONE.encode() not in data
     # Today's automatic backup, taken in a thread once the desk was shown, is encrypted too.
-    backups = tmp_path / "data" / "liaison-desk" / "backups"
+    # Beside the database, named after the station, not compressed (it would not shrink).
+    backups = tmp_path / "laptop.db.files" / "backups"
+    pattern = f"{SMALL_STATION.name}-*.sqlite3"
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not list(backups.glob("laptop-*.sqlite3")):
+    while time.monotonic() < deadline and not list(backups.glob(pattern)):
         time.sleep(0.1)
-    made = list(backups.glob("laptop-*.sqlite3"))
+    made = list(backups.glob(pattern))
     assert made and all(is_encrypted_file(p) for p in made)
 
 

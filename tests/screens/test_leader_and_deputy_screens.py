@@ -122,7 +122,7 @@ async def test_the_deputies_record_for_a_quarter(
         assert [str(k.value) for k in issues.rows] == [record[k] for k in "BCDA"]
 
         await press(pilot, "p")
-        prints = tmp_path / "liaison-desk" / "prints"
+        prints = tmp_path / "station.db.files" / "prints"
         assert sorted(p.name for p in prints.iterdir()) == [
             f"述职-{D1}-2026Q4.html",
             f"述职-{D1}-2026Q4.md",

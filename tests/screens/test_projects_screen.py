@@ -166,7 +166,7 @@ async def test_the_list_opens_projects_and_prints_the_publication_list(
         await press(pilot, "p")
         assert footer_width(desk) <= 80
         assert any("publicity-2026-11-24.html" in n for n in notes(desk))
-    folder = tmp_path / "liaison-desk" / "prints"
+    folder = tmp_path / "station.db.files" / "prints"
     html = (folder / "publicity-2026-11-24.html").read_text(encoding="utf-8")
     markdown = (folder / "publicity-2026-11-24.md").read_text(encoding="utf-8")
     assert "&lt;b&gt;路灯&lt;/b&gt; | 修复 *全部*" in html and "<b>路灯" not in html

@@ -137,7 +137,7 @@ async def test_report_from_the_app(
         await press(pilot, "s")
         await press(pilot, "r")
         await settle(pilot)
-        written = sorted(p.name for p in (tmp_path / "liaison-desk" / "reports").iterdir())
+        written = sorted(p.name for p in (tmp_path / "station.db.files" / "reports").iterdir())
         assert written == ["report-2026Q4.html", "report-2026Q4.xlsx"]
         assert any("report-2026Q4.html" in n for n in notes(desk))
 

@@ -94,7 +94,7 @@ def _named_reference(path: Path) -> list[tuple[str, str]]:
         rows = conn.execute(
             "SELECT 'village', id || name FROM village UNION ALL "
             "SELECT 'deputy', id || name FROM deputy UNION ALL "
-            "SELECT 'unit', id || name FROM unit UNION ALL SELECT 'station', id FROM station"
+            "SELECT 'unit', id || name FROM unit"
         ).fetchall()
         return sorted(rows)
     finally:
@@ -114,11 +114,27 @@ def test_same_seed_and_clock_build_the_same_station(tmp_path: Path, clock: Froze
     assert _digest(tmp_path / "c.db") != first
 
 
-def test_same_seed_gives_the_same_reference_ids(tmp_path: Path, clock: FrozenClock) -> None:
-    """fixtures/demo.py: "the same RNG draws produce the same station, ids included"."""
+def _identity(path: Path) -> tuple[str, str]:
+    """The station's id and its device's, as the file keeps them."""
+    conn = sqlite3.connect(path)
+    try:
+        meta = dict(conn.execute("SELECT key, value FROM local_meta").fetchall())
+        return meta["station_id"], meta["device_id"]
+    finally:
+        conn.close()
+
+
+def test_same_seed_gives_the_same_reference_ids_but_a_station_of_its_own(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    """fixtures/demo.py: the same RNG draws give the same records, ids included; but two demos
+    are two stations (issue 15): they shared their station and device ids, so one demo's bundles
+    passed for the other's, and a hub took both for one station."""
     build_demo(tmp_path / "a.db", visits=20, clock=clock)
     build_demo(tmp_path / "b.db", visits=20, clock=FrozenClock(clock.now()))
     assert _named_reference(tmp_path / "a.db") == _named_reference(tmp_path / "b.db")
+    a, b = _identity(tmp_path / "a.db"), _identity(tmp_path / "b.db")
+    assert a[0] != b[0] and a[1] != b[1]
 
 
 def test_a_demo_simulated_apart_is_the_same_station(tmp_path: Path, clock: FrozenClock) -> None:

@@ -46,7 +46,7 @@ def test_a_new_station_has_the_default_settings(store: Store) -> None:
     assert settings.purge_after_years == 5
     # The report's floors and the review's thresholds came later without a migration: a station
     # reads their defaults until it sets them.
-    later = ("floor.", "review.")
+    later = ("floor.", "review.", "pin.", "lock.")
     assert stored == {k: v for k, v in DEFAULT_SETTINGS.items() if not k.startswith(later)}
     assert settings.floor_two_month_rate == 0.8 and settings.floor_satisfaction_rate == 0.9
 

@@ -273,3 +273,67 @@ def test_the_upgrade_keeps_the_numbers_slips_were_printed_with(tmp_path: Path) -
             )
     finally:
         store.dispose()
+
+
+def test_a_slip_keeps_its_number_after_an_older_issue_arrives_by_import(
+    station_path: Path, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """Issue 16's 第1932号 → 第1933号, with a real import: a slip is printed, then `liaison import`
+    (a fresh process) brings a ledger with an issue opened months earlier. The slip prints again
+    with the number it was sent with; the older issue's first slip takes the next one."""
+    from ledger_helpers import FULL_HEADER, GOOD, write_csv
+    from shell import run
+
+    from store.station import open_store
+
+    store = open_store(station_path, clock=clock)
+    try:
+        printed = _first_issue(store, "先印了交办单的事")
+        first, _ = _print(store, printed, SlipKind.assignment, tmp_path)
+        assert "青石〔2026〕交办第 1 号" in first
+    finally:
+        store.dispose()
+    older = ["2026-03-02 09:00", *GOOD[1:5], "三月就来反映的事", *GOOD[6:]]
+    ledger = write_csv(
+        tmp_path / "台账.csv", [FULL_HEADER, [*older, "乡级", "青石镇城建办", "办事", "", "", "A"]]
+    )
+    done = run("--db", str(station_path), "import", str(ledger))
+    assert done.returncode == 0, done.stderr
+    store = open_store(station_path, clock=clock)
+    try:
+        with store.read() as session:
+            imported = session.exec(select(Issue).where(col(Issue.id) != printed)).one()
+            assert imported.opened_on == date(2026, 3, 2) and imported.slip_seq is None
+            imported_id = imported.id
+        assert "青石〔2026〕交办第 1 号" in _print(store, printed, SlipKind.assignment, tmp_path)[0]
+        again = _print(store, imported_id, SlipKind.assignment, tmp_path)[0]
+        assert "青石〔2026〕交办第 2 号" in again
+    finally:
+        store.dispose()
+
+
+def _first_issue(store: Store, text: str) -> str:
+    """A visit logged and made a township issue on `store`."""
+    from store.core.models import Channel, VisitCreate, VisitKind
+    from store.desk.triage import open_issue
+    from store.desk.visits import log_visit
+    from store.reference.lists import list_categories, list_units, list_villages
+
+    with store.read() as session:
+        village = next(v.id for v in list_villages(session=session) if v.name == "青石村")
+        category = list_categories(session=session)[0].id
+        unit = next(u.id for u in list_units(session=session) if u.tier == Tier.township)
+    with store.write(load_station(store).actor()) as session:
+        visit = log_visit(
+            session=session,
+            visit_in=VisitCreate(
+                phone="13812341234",
+                name="王阿姨",
+                village_id=village,
+                category_id=category,
+                channel=Channel.walk_in,
+                kind=VisitKind.request,
+                text=text,
+            ),
+        )
+        return open_issue(session=session, visit_id=visit.id, tier=Tier.township, unit_id=unit).id

@@ -284,6 +284,29 @@ def test_keeping_the_winner_answers_the_conflict(trio: dict[str, Device], tmp_pa
             assert count_conflicts(session=session) == 0
 
 
+def test_an_answered_conflict_is_not_counted_again_by_a_later_import(
+    trio: dict[str, Device], tmp_path: Path
+) -> None:
+    """Issue 15: the import's summary (what `liaison sync import` prints) counted a conflict
+    already answered as one to review, whenever a later change touched its record again."""
+    from tui.sync_summary import import_summary_lines
+
+    station, laptop = trio["station"], trio["laptop1"]
+    issue, units = _handed_to_two_units_apart(trio, tmp_path)
+    with station.store.read() as session:
+        conflict = list_conflicts(session=session).items[0]
+    with station.store.write(station.info.actor()) as session:
+        keep_current(session=session, conflict_id=conflict.id)
+    settle(trio, tmp_path)
+    later(laptop, 5)
+    _hand_to(laptop, issue.id, units[0])  # knowingly: the laptop has seen both edits
+    summary = exchange(laptop, station, tmp_path)
+    assert summary.merge.conflicts == 0
+    assert [line.kind for line in import_summary_lines(summary)].count("conflicts") == 0
+    with station.store.read() as session:
+        assert count_conflicts(session=session) == 0
+
+
 def test_an_edit_concurrent_with_a_deletion_leaves_it_deleted_and_the_edit_listed(
     trio: dict[str, Device], tmp_path: Path
 ) -> None:
@@ -379,6 +402,31 @@ def test_a_laptop_clock_days_ahead_is_clamped_and_cannot_win_over_later_edits(
     settle(trio, tmp_path)
     for device in trio.values():
         assert _unit_of(device, issue.id) == units[1]
+    assert ledger(station.store) == ledger(laptop.store) == ledger(trio["laptop2"].store)
+
+
+def test_once_the_clock_is_set_right_imports_stop_saying_it_is_ahead(
+    trio: dict[str, Device], tmp_path: Path
+) -> None:
+    """Issue 15: after a fast-clock episode every import kept saying the laptop's clock was
+    ahead. Its stamps stay ahead after the clock is set right (a device's stamps never go back,
+    store.changelog.changes.latest_hlc), so the station still orders them by its own clock; but
+    what the laptop writes with a right clock is not reported as a clock ahead."""
+    station, laptop = trio["station"], trio["laptop1"]
+    issue = _issues(station)[0]
+    units = _township_units(station)
+    laptop.clock.advance(timedelta(days=3))
+    _hand_to(laptop, issue.id, units[2])
+    assert exchange(laptop, station, tmp_path).clock_ahead == ("laptop1",)
+    laptop.clock.advance(timedelta(days=-3))  # set right
+    later(laptop, 60)
+    _hand_to(laptop, issue.id, units[0])
+    summary = exchange(laptop, station, tmp_path)
+    assert summary.clock_ahead == ()
+    # Its new stamp follows its earlier ones, three days ahead: still ordered by the station's.
+    assert summary.merge.clamped_devices == (laptop.info.device_id,)
+    assert _unit_of(station, issue.id) == units[0]
+    settle(trio, tmp_path)
     assert ledger(station.store) == ledger(laptop.store) == ledger(trio["laptop2"].store)
 
 

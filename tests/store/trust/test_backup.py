@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from small_station import Refs
+from small_station import SMALL_STATION, Refs
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -45,6 +45,14 @@ def _visits(path: Path) -> int:
     conn = sqlite3.connect(path)
     try:
         return int(conn.execute("SELECT count(*) FROM visit").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _rows(path: Path, table: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.execute(f"SELECT * FROM {table} ORDER BY 1"))
     finally:
         conn.close()
 
@@ -164,26 +172,67 @@ def test_an_unverified_copy_is_not_kept(
 
 
 def test_daily_backups_one_a_day_and_keep_n_days(station_path: Path, tmp_path: Path) -> None:
+    """The folder is this database's own (store.core.files.station_folders): every daily copy in
+    it is its own, whatever station name it carries (a station renamed since); other files stay."""
     folder = tmp_path / "backups"
     folder.mkdir()
-    keep = [folder / "notes.txt", folder / "other-2020-01-01.sqlite3"]
-    keep.append(folder / "station-2020-01-01.sqlite3.bak")
+    keep = [folder / "notes.txt", folder / "青石镇人大代表联络站-2020-01-01.sqlite3.bak"]
     for path in keep:
-        path.write_text("not mine")
+        path.write_text("not a daily copy")
+    renamed = folder / "旧站名-2026-10-01.sqlite3"
+    backup_database(source=station_path, target=renamed)
     start = date(2026, 11, 1)
+    name = SMALL_STATION.name
     for offset in range(10):
         day = start + timedelta(days=offset)
-        made = daily_backup(db_path=station_path, backup_dir=folder, keep_days=3, today=day)
-        assert made == folder / f"station-{day.isoformat()}.sqlite3"
-        again = daily_backup(db_path=station_path, backup_dir=folder, keep_days=3, today=day)
+        made = daily_backup(
+            db_path=station_path, backup_dir=folder, keep_days=3, today=day, station=name
+        )
+        assert made == folder / f"{name}-{day.isoformat()}.sqlite3.gz"
+        again = daily_backup(
+            db_path=station_path, backup_dir=folder, keep_days=3, today=day, station="改名了"
+        )
         assert again is None
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted(
-        [p.name for p in keep] + [f"station-2026-11-{d:02d}.sqlite3" for d in (8, 9, 10)]
+        [p.name for p in keep] + [f"{name}-2026-11-{d:02d}.sqlite3.gz" for d in (8, 9, 10)]
     )
-    assert _check_ok(folder / "station-2026-11-10.sqlite3")
     with pytest.raises(ValueError):
-        daily_backup(db_path=station_path, backup_dir=folder, keep_days=0, today=start)
+        daily_backup(db_path=station_path, backup_dir=folder, keep_days=0, today=start, station="")
+
+
+def test_a_daily_copy_is_compressed_and_restores(station_path: Path, tmp_path: Path) -> None:
+    """A plain database's daily copy is gzip data, smaller than the file, and `restore` reads it
+    back to the same rows; so it does an uncompressed copy of an earlier version."""
+    made = daily_backup(
+        db_path=station_path,
+        backup_dir=tmp_path / "b",
+        keep_days=14,
+        today=date(2026, 11, 24),
+        station=SMALL_STATION.name,
+    )
+    assert made is not None and made.read_bytes()[:2] == b"\x1f\x8b"
+    assert made.stat().st_size < station_path.stat().st_size / 3
+    for backup in (made, backup_database(source=station_path, target=tmp_path / "old.sqlite3")):
+        target = tmp_path / f"restored-{backup.suffix}.db"
+        assert restore_database(backup=backup, target=target) is None
+        assert _check_ok(target)
+        assert _rows(target, "station") == _rows(station_path, "station")
+    # Nothing left behind beside the target but the databases restored.
+    assert sorted(p.name for p in tmp_path.glob(".*")) == []
+
+
+def test_a_damaged_compressed_copy_is_refused(station_path: Path, tmp_path: Path) -> None:
+    made = backup_database(source=station_path, target=tmp_path / "b.sqlite3.gz")
+    cut = tmp_path / "cut.sqlite3.gz"
+    cut.write_bytes(made.read_bytes()[: made.stat().st_size // 2])
+    live = tmp_path / "live.db"
+    backup_database(source=station_path, target=live)
+    before = live.read_bytes()
+    with pytest.raises(RestoreNotDatabase):
+        restore_database(backup=cut, target=live)
+    assert live.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_keep_days_comes_from_the_settings_or_defaults(store: Store, station_path: Path) -> None:
