@@ -30,6 +30,10 @@ DEFAULT_SETTINGS: dict[str, str] = {
     # green, of at least `yellow` yellow, anything lower red.
     "review.green_score": "85",
     "review.yellow_score": "60",
+    # Follow-up calls nobody answered (store.desk.follow_up): called again after this many hours,
+    # given up (未能回访) at this many tries.
+    "follow_up.retry_hours": "4",
+    "follow_up.max_tries": "3",
 }
 
 
@@ -44,6 +48,8 @@ class StationSettings:
     floor_satisfaction_rate: float = 0.9
     review_green_score: int = 85
     review_yellow_score: int = 60
+    call_retry_hours: int = 4
+    call_max_tries: int = 3
 
     # The station's working-day calendar, loaded only when windows count working days.
     calendar: WorkCalendar | None = None
@@ -73,6 +79,8 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
         floor_satisfaction_rate=float(merged["floor.satisfaction_rate"]),
         review_green_score=int(merged["review.green_score"]),
         review_yellow_score=int(merged["review.yellow_score"]),
+        call_retry_hours=int(merged["follow_up.retry_hours"]),
+        call_max_tries=int(merged["follow_up.max_tries"]),
     )
     if min(parsed.window_days.values()) < 1 or max(parsed.window_days.values()) > 3650:
         raise ValueError("window_days")
@@ -88,6 +96,9 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
             raise ValueError("floor")
     if not 0 <= parsed.review_yellow_score <= parsed.review_green_score <= 100:
         raise ValueError("review")
+    # A week at most between tries, and a try at least: anything else is a typing slip.
+    if not 0 <= parsed.call_retry_hours <= 168 or not 1 <= parsed.call_max_tries <= 20:
+        raise ValueError("follow_up")
     return parsed
 
 

@@ -68,11 +68,7 @@ def _no_answer(store: Store, actor: Actor, issue_id: str) -> NoAnswer:
 
 def _listed(store: Store, clock: FrozenClock) -> list[FollowUpRow]:
     with store.read() as session:
-        return list(
-            list_follow_ups(
-                session=session, today=today(clock), now=clock.now()
-            ).items
-        )
+        return list(list_follow_ups(session=session, today=today(clock), now=clock.now()).items)
 
 
 def _unreachable(store: Store, clock: FrozenClock) -> list[FollowUpRow]:
@@ -133,9 +129,7 @@ def test_the_third_no_answer_gives_up_and_lists_the_issue_as_unreachable(
     assert gone.issue_id == issue_id and gone.tries == 3
     assert gone.gave_up_at == clock.now() - 4 * HOUR
     with store.read() as session:
-        calls = session.exec(
-            select(UnansweredCall).order_by(col(UnansweredCall.at))
-        ).all()
+        calls = session.exec(select(UnansweredCall).order_by(col(UnansweredCall.at))).all()
         detail = get_issue(session=session, issue_id=issue_id, today=today(clock))
     assert [(c.gave_up, c.deputy_id) for c in calls] == [
         (False, actor.deputy_id),
