@@ -116,8 +116,9 @@ class FollowUpScreen(PagedTableScreen):
         self.last_call: tuple[str, str] | None = None
         # Showing the issues given up on (未能回访) rather than the calls to make.
         self.unreachable = False
-        # The row the cursor goes to at the next showing (once), else it stays on its issue.
-        self.want: str | None = None
+        # Where the cursor goes at the next showing (once), else it stays on its issue: after a
+        # try, the row the issue tried leaves, which its next one takes.
+        self.want_row: int | None = None
 
     def compose_above(self) -> ComposeResult:
         yield Label("", id="follow-up-title", classes="screen-title")
@@ -162,8 +163,10 @@ class FollowUpScreen(PagedTableScreen):
                     ],
                 )
             )
-        keep, self.want = self.want or self.current_id(), None
-        self.show_rows(page, rows, keep)
+        self.show_rows(page, rows, self.current_id())
+        if self.want_row is not None and rows:
+            self.table.move_cursor(row=min(self.want_row, len(rows) - 1))
+        self.want_row = None
         heading: str
         if self.unreachable:
             heading = tn(
@@ -232,10 +235,7 @@ class FollowUpScreen(PagedTableScreen):
         if issue_id is None or not self.check_action("no_answer", ()):
             return
         # The issue moves to the end (or off the list): the cursor goes on to the next one.
-        keys = list(self.rows)
-        at = keys.index(issue_id) if issue_id in keys else 0
-        after = keys[at + 1 :] or keys[:at][-1:]
-        self.want = after[0] if after else None
+        self.want_row = self.table.cursor_row
 
         def write() -> NoAnswer:
             with self.desk.store.write(self.desk.actor) as session:

@@ -124,7 +124,7 @@ def list_follow_ups(
     cutoff = now - timedelta(hours=settings.call_retry_hours)
     waiting = case((_last_try() > cutoff, 1), else_=0)
     order = (waiting, col(Issue.closed_on), col(Issue.id))
-    return _page(session, today, settings, where, order, limit, offset)
+    return _page(session, today, settings, where, order, limit, offset, given_up=False)
 
 
 def list_unreachable(
@@ -135,7 +135,7 @@ def list_unreachable(
     settings = load_settings(session=session)
     where = (*_awaiting(), _given_up())
     order = (col(Issue.closed_on), col(Issue.id))
-    return _page(session, today, settings, where, order, limit, offset)
+    return _page(session, today, settings, where, order, limit, offset, given_up=True)
 
 
 def count_unreachable(*, session: Session) -> int:
@@ -152,6 +152,8 @@ def _page(
     order: tuple[Any, ...],
     limit: int,
     offset: int,
+    *,
+    given_up: bool,
 ) -> Page[FollowUpRow]:
     total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
     # More columns than sqlmodel's select() types (four): its Select, typed by hand.
@@ -177,7 +179,6 @@ def _page(
             )
         ).one()
         assert issue.closed_on is not None
-        gave_up = _gave_up_at(session, issue)
         items.append(
             FollowUpRow(
                 issue_id=issue.id,
@@ -191,8 +192,9 @@ def _page(
                 residents=int(residents),
                 tries=int(tries),
                 max_tries=settings.call_max_tries,
-                call_again_at=last + retry if last is not None and gave_up is None else None,
-                gave_up_at=gave_up,
+                # No try is taken after the last: given up, the last try is when.
+                call_again_at=last + retry if last is not None and not given_up else None,
+                gave_up_at=last if given_up else None,
             )
         )
     return Page(tuple(items), int(total), offset, limit)

@@ -178,7 +178,8 @@ def _timeline(session: Session, issue_id: str, visits: list[VisitRow]) -> list[T
         select(UnansweredCall, Deputy.name)
         .outerjoin(Deputy, col(Deputy.id) == UnansweredCall.deputy_id)
         .where(UnansweredCall.issue_id == issue_id, live(UnansweredCall))
-        .order_by(col(UnansweredCall.at), col(UnansweredCall.id))
+        # Tries made in one instant (a frozen clock's) are numbered the last one last.
+        .order_by(col(UnansweredCall.at), col(UnansweredCall.gave_up), col(UnansweredCall.id))
     ).all():
         tries[call.round] = tries.get(call.round, 0) + 1
         entries.append(

@@ -12,6 +12,7 @@ from store_rows import must_get
 from textual.widgets import DataTable
 
 from screens.follow_up import FollowUpScreen
+from screens.issue import IssueScreen
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.core.models import Evaluation, Issue, IssueStatus
@@ -166,6 +167,18 @@ async def test_the_third_no_answer_gives_up_and_u_lists_who_could_not_be_reached
         assert tn("follow_up.unreachable_heading", 1, page=1, pages=1) in content(
             screen.query_one("#follow-up-title")
         )
+        # Its page says so, and its timeline has every try with who made it.
+        await press(pilot, "enter")
+        issue = desk.screen
+        assert isinstance(issue, IssueScreen)
+        assert tn("issue.unreachable", 3) in content(issue.query_one("#issue-head"))
+        timeline = content(issue.query_one("#issue-timeline"))
+        for attempt in (1, 2):
+            assert t("issue.tl_no_answer", attempt=attempt) + "  沈国强" in timeline
+        last = t("issue.tl_no_answer", attempt=3) + t("text.gap") + t("issue.tl_gave_up")
+        assert last + "  沈国强" in timeline
+        await press(pilot, "escape")
+        assert desk.screen is screen
         await press(pilot, "0")  # no fourth try
         await press(pilot, "1", "1")
         assert table.row_count == 0
