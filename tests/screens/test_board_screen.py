@@ -6,6 +6,7 @@ here."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from desk_helpers import (
     content,
@@ -20,6 +21,7 @@ from desk_helpers import (
     settle,
     visible,
 )
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Select
 
 from screens.board import BoardScreen
@@ -63,17 +65,22 @@ def _assert_worst_first(table_rows: list[list[str]]) -> None:
     assert order == sorted(order), order
 
 
+async def _open_board(app: LiaisonApp, pilot: Pilot[Any]) -> tuple[BoardScreen, DataTable[Any]]:
+    """`b`: the board, loaded, and its table."""
+    await settle(pilot)
+    await press(pilot, "b")
+    board = app.screen
+    assert isinstance(board, BoardScreen)
+    return board, board.query_one("#board-table", DataTable)
+
+
 async def test_board_counts_order_and_filter(demo_desk: LiaisonApp, demo_store: Store) -> None:
     everything = BoardFilter()
     first_ids, total = _page_ids(demo_store, everything)
     assert total > PAGE_SIZE  # the demo station needs more than one page
 
     async with demo_desk.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await press(pilot, "b")
-        board = demo_desk.screen
-        assert isinstance(board, BoardScreen)
-        table = board.query_one("#board-table", DataTable)
+        board, table = await _open_board(demo_desk, pilot)
 
         assert content(board.query_one("#board-counts")).split() == _counts_tokens(
             demo_store, everything
@@ -136,11 +143,7 @@ async def test_board_keys_win_over_the_table(demo_desk: LiaisonApp, demo_store: 
     first_ids, total = _page_ids(demo_store, BoardFilter())
     second_ids, _ = _page_ids(demo_store, BoardFilter(), offset=PAGE_SIZE)
     async with demo_desk.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await press(pilot, "b")
-        board = demo_desk.screen
-        assert isinstance(board, BoardScreen)
-        table = board.query_one("#board-table", DataTable)
+        board, table = await _open_board(demo_desk, pilot)
         assert row_keys(table) == first_ids
         board.refresh_bindings()
         await settle(pilot)
@@ -166,11 +169,7 @@ async def test_each_row_shows_its_urgency_and_the_cursors_says_why(
         page = list_board(session=session, today=TODAY)
         urgent = list_board(session=session, today=TODAY, order=BoardOrder.urgency)
     async with demo_desk.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "b")
-        board = demo_desk.screen
-        assert isinstance(board, BoardScreen)
-        table = board.query_one("#board-table", DataTable)
+        board, table = await _open_board(demo_desk, pilot)
         assert [r[-1] for r in rows(table)] == [str(r.urgency.score) for r in page.items]
         # The column fits: heading and scores are on screen, not scrolled off to the right.
         shown = visible(demo_desk, table).splitlines()
@@ -191,11 +190,7 @@ async def test_the_filter_lists_only_red_ones(demo_desk: LiaisonApp, demo_store:
     red_ids, red_total = _page_ids(demo_store, red)
     assert 0 < red_total < _page_ids(demo_store, BoardFilter())[1]
     async with demo_desk.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "b")
-        board = demo_desk.screen
-        assert isinstance(board, BoardScreen)
-        table = board.query_one("#board-table", DataTable)
+        board, table = await _open_board(demo_desk, pilot)
         await press(pilot, "f")
         modal = demo_desk.screen
         assert isinstance(modal, FilterModal)

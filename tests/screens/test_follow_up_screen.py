@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from desk_helpers import content, cursor_key, notes, press, row_keys, rows, settle, visible
 from sqlalchemy import text
 from sqlmodel import select
 from store_rows import must_get
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from screens.follow_up import FollowUpScreen
@@ -40,6 +42,16 @@ def _closed_unevaluated(
     return ids
 
 
+async def _open_list(desk: LiaisonApp, pilot: Pilot[Any]) -> tuple[FollowUpScreen, DataTable[Any]]:
+    """The follow-up list, open and loaded, and its table."""
+    await settle(pilot)
+    desk.open_place(Place.follow_up)
+    await settle(pilot)
+    screen = desk.screen
+    assert isinstance(screen, FollowUpScreen)
+    return screen, screen.query_one("#follow-up-table", DataTable)
+
+
 async def test_three_calls_recorded_with_two_keys_each(
     desk: LiaisonApp,
     store: Store,
@@ -49,12 +61,7 @@ async def test_three_calls_recorded_with_two_keys_each(
 ) -> None:
     first, second, third = _closed_unevaluated(store, actor, make_issue, clock, 3)
     async with desk.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        desk.open_place(Place.follow_up)
-        await settle(pilot)
-        screen = desk.screen
-        assert isinstance(screen, FollowUpScreen)
-        table = screen.query_one("#follow-up-table", DataTable)
+        screen, table = await _open_list(desk, pilot)
         assert [str(k.value) for k in table.rows] == [first, second, third]  # oldest first
         # Phones are masked until revealed.
         assert "1390000" not in str(table.get_cell(first, "phone"))
@@ -107,12 +114,7 @@ async def test_0_records_no_answer_and_the_issue_waits_at_the_end(
 ) -> None:
     first, second = _closed_unevaluated(store, actor, make_issue, clock, 2)
     async with desk.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        desk.open_place(Place.follow_up)
-        await settle(pilot)
-        screen = desk.screen
-        assert isinstance(screen, FollowUpScreen)
-        table = screen.query_one("#follow-up-table", DataTable)
+        screen, table = await _open_list(desk, pilot)
         # The prompt names the key (the footer has no room for it at 80 columns).
         assert "0 未接通" in content(screen.query_one("#follow-up-prompt"))
         assert row_keys(table) == [first, second]
@@ -145,12 +147,7 @@ async def test_the_third_no_answer_gives_up_and_u_lists_who_could_not_be_reached
 ) -> None:
     (issue_id,) = _closed_unevaluated(store, actor, make_issue, clock, 1)
     async with desk.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        desk.open_place(Place.follow_up)
-        await settle(pilot)
-        screen = desk.screen
-        assert isinstance(screen, FollowUpScreen)
-        table = screen.query_one("#follow-up-table", DataTable)
+        screen, table = await _open_list(desk, pilot)
         await press(pilot, "0")
         again = (clock.now() + timedelta(hours=4)).astimezone(clock.tz).strftime("%H:%M")
         assert rows(table)[0][-1] == t("follow_up.call_at", time=again)
