@@ -1,4 +1,6 @@
-"""The colour board (三色榜): open issues by tier, worst first, a page at a time from SQL."""
+"""The colour board (三色榜): open issues by tier, worst first, a page at a time from SQL. Each row
+shows its urgency (store.desk.urgency, what `o` sorts by); the line under the table says why for
+the row under the cursor."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from rich.text import Text
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, Label
+from textual.widgets import Button, DataTable, Label
 
 from screens.base.desk_screen import nav_bindings
 from screens.base.paged import PagedTableScreen
@@ -23,6 +26,7 @@ from tui.i18n import label, t, tn
 from tui.messages import OpenIssue
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, fit
+from tui.widgets.urgency import urgency_text
 
 
 def counts_line(app: App[object], counts: dict[Tier, dict[Colour, int]]) -> Text:
@@ -74,14 +78,16 @@ class BoardScreen(StationScoped, PagedTableScreen):
     TABLE_ID = "board-table"
     STATION_BUTTON = "board-station-button"
     ROW_ACTION = "open"
+    # 80 columns with the urgency: the title and the unit gave it their cells.
     COLUMNS = (
         (t("col.colour"), 2, "colour"),
         (t("col.tier"), 4, "tier"),
-        (t("col.title"), 24, "title"),
-        (t("col.unit"), 14, "unit"),
+        (t("col.title"), 20, "title"),
+        (t("col.unit"), 12, "unit"),
         (t("col.village"), 8, "village"),
         (t("col.status"), 4, "status"),
         (t("col.due"), 8, "due"),
+        (t("col.urgency"), 4, "urgency"),
     )
     FLEX_COLUMN = "title"
 
@@ -92,12 +98,17 @@ class BoardScreen(StationScoped, PagedTableScreen):
         self.heading = heading
         self.names: FilterChoices | None = None
         self.order = BoardOrder.colour
+        # The rows shown, by issue id: the line under the table explains the cursor's.
+        self.shown_rows: dict[str, IssueRow] = {}
 
     def compose_above(self) -> ComposeResult:
         if self.desk.many_stations:
             yield Button("", id="board-station-button", compact=True)
         yield Label("", id="board-counts", classes="screen-title")
         yield Label("", id="board-status", classes="hint")
+
+    def compose_below(self) -> ComposeResult:
+        yield Label("", id="board-why", classes="hint")
 
     def on_mount(self) -> None:
         self.title = self.heading or t("board.title")
@@ -156,13 +167,16 @@ class BoardScreen(StationScoped, PagedTableScreen):
                 badge(self.app, issue.colour),
                 Text(label(issue.tier)),
                 fit(issue.title, self.width_of("title")),
-                fit(issue.unit, 14),
+                fit(issue.unit, 12),
                 fit(issue.village, 8),
                 Text(label(issue.status)),
                 Text(due_text(issue), style=style),
+                Text(str(issue.urgency.score), justify="right"),
             ]
             rows.append((issue.id, cells))
+        self.shown_rows = {issue.id: issue for issue in page.items}
         self.show_rows(page, rows, data.focus_id or self.current_id())
+        self._explain()
         self.query_one("#board-counts", Label).update(counts_line(self.app, data.counts))
         status: str = tn("board.page", page.total, page=page.number, pages=page.count)
         if self.order == BoardOrder.urgency:
@@ -173,9 +187,18 @@ class BoardScreen(StationScoped, PagedTableScreen):
             status += t("text.gap") + t("board.empty")
         self.query_one("#board-status", Label).update(status)
 
+    @on(DataTable.RowHighlighted, "#board-table")
+    def _explain(self) -> None:
+        """Why the row under the cursor is as urgent as its score says."""
+        row = self.shown_rows.get(self.current_id() or "")
+        why = self.query_one("#board-why", Label)
+        why.update(urgency_text(row.urgency) if row is not None else "")
+
     def _filter_text(self) -> str:
         f, names = self.filters, self.names
         parts = []
+        if f.colour:
+            parts.append(f"{f.colour.glyph} {label(f.colour)}")
         if f.tier:
             parts.append(label(f.tier))
         if f.status:

@@ -1,12 +1,16 @@
 """Follow-up calls (回访): closed issues waiting for the resident's evaluation, oldest first.
 
 Two keys record a call: 1/2/3 for resolved (已解决 · 部分解决 · 未解决), then 1/2/3 for satisfied
-(满意 · 基本满意 · 不满意). 未解决 or 不满意 reopens the issue for re-supervision (再监督). `v`
-reveals the resident's phone for the call; the reveal is logged."""
+(满意 · 基本满意 · 不满意). 未解决 or 不满意 reopens the issue for re-supervision (再监督). `0`
+records a call nobody answered (未接通): the issue waits at the end until it is time to call
+again, and after the station's number of tries leaves for the list of those who could not be
+reached (未能回访), which `u` shows. `v` reveals the resident's phone for the call; the reveal is
+logged."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -16,10 +20,19 @@ from textual.binding import Binding
 from textual.widgets import Label
 
 from screens.base.paged import PagedTableScreen
+from store.core.clock import to_local
 from store.core.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
 from store.core.paging import Page
 from store.core.validation import mask_numbers
-from store.desk.follow_up import FollowUpRow, list_follow_ups, reveal_phone
+from store.desk.follow_up import (
+    FollowUpRow,
+    NoAnswer,
+    count_unreachable,
+    list_follow_ups,
+    list_unreachable,
+    record_no_answer,
+    reveal_phone,
+)
 from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
 from tui.i18n import label, t, tn
@@ -28,6 +41,14 @@ from tui.widgets.cells import fit
 
 RESOLUTIONS = (Resolution.resolved, Resolution.partly, Resolution.unresolved)
 SATISFACTIONS = (Satisfaction.satisfied, Satisfaction.fairly, Satisfaction.unsatisfied)
+
+
+@dataclass(frozen=True)
+class FollowUpData:
+    page: Page[FollowUpRow]
+    # Issues given up on (未能回访), named in the heading of the list of calls to make.
+    unreachable: int
+    now: datetime
 
 
 class FollowUpScreen(PagedTableScreen):
@@ -39,6 +60,23 @@ class FollowUpScreen(PagedTableScreen):
         Binding("1", "answer(0)", t("key.answer_1"), id="answer-1"),
         Binding("2", "answer(1)", t("key.answer_2"), id="answer-2"),
         Binding("3", "answer(2)", t("key.answer_3"), id="answer-3"),
+        # The prompt line names 0, the heading u: the footer keeps 80 columns in English.
+        Binding(
+            "0",
+            "no_answer",
+            t("key.no_answer"),
+            tooltip=t("tip.no_answer"),
+            show=False,
+            id="no-answer",
+        ),
+        Binding(
+            "u",
+            "unreachable",
+            t("key.unreachable"),
+            tooltip=t("tip.unreachable"),
+            show=False,
+            id="unreachable",
+        ),
         # The prompt line names v (and 1/2/3): the footer keeps 80 columns in English.
         Binding("v", "reveal", t("key.reveal"), tooltip=t("tip.reveal"), show=False, id="reveal"),
         # Enter and PgDn are the lists' usual keys (in help): the footer keeps the call's own.
@@ -57,13 +95,14 @@ class FollowUpScreen(PagedTableScreen):
     ]
     TABLE_ID = "follow-up-table"
     ROW_ACTION = "open"
+    # 80 columns: the days waiting say how long since the closure (its date is on the issue).
     COLUMNS = (
-        (t("col.closed_on"), 10, "closed"),
         (t("col.waiting"), 6, "waiting"),
-        (t("col.title"), 22, "title"),
+        (t("col.title"), 18, "title"),
         (t("col.resident"), 8, "resident"),
         (t("col.phone"), 13, "phone"),
-        (t("col.unit"), 12, "unit"),
+        (t("col.unit"), 10, "unit"),
+        (t("col.call"), 10, "call"),
     )
     FLEX_COLUMN = "title"
 
@@ -75,6 +114,11 @@ class FollowUpScreen(PagedTableScreen):
         self.rows: dict[str, FollowUpRow] = {}
         # The call just recorded (issue id, title): `p` prints its record until the next call.
         self.last_call: tuple[str, str] | None = None
+        # Showing the issues given up on (未能回访) rather than the calls to make.
+        self.unreachable = False
+        # Where the cursor goes at the next showing (once), else it stays on its issue: after a
+        # try, the row the issue tried leaves, which its next one takes.
+        self.want_row: int | None = None
 
     def compose_above(self) -> ComposeResult:
         yield Label("", id="follow-up-title", classes="screen-title")
@@ -87,15 +131,21 @@ class FollowUpScreen(PagedTableScreen):
 
     def reload(self) -> None:
         self.table.loading = self.shown_page is None
-        today, offset = self.today, self.page_offset
+        today, offset, unreachable = self.today, self.page_offset, self.unreachable
+        now = self.desk.store.clock.now()
 
-        def load() -> Page[FollowUpRow]:
+        def load() -> FollowUpData:
             with self.desk.store.read() as session:
-                return list_follow_ups(session=session, today=today, offset=offset)
+                if unreachable:
+                    page = list_unreachable(session=session, today=today, offset=offset)
+                    return FollowUpData(page, page.total, now)
+                page = list_follow_ups(session=session, today=today, now=now, offset=offset)
+                return FollowUpData(page, count_unreachable(session=session), now)
 
         self.run_store(load, self._show, group="follow_up_loaders", exclusive=True)
 
-    def _show(self, page: Page[FollowUpRow]) -> None:
+    def _show(self, data: FollowUpData) -> None:
+        page = data.page
         self.rows = {row.issue_id: row for row in page.items}
         rows = []
         for row in page.items:
@@ -104,29 +154,58 @@ class FollowUpScreen(PagedTableScreen):
                 (
                     row.issue_id,
                     [
-                        Text(row.closed_on.isoformat()),
                         Text(t("follow_up.days", days=row.days_waiting)),
                         fit(row.title, self.width_of("title")),
                         fit(row.resident, 8),
                         Text(phone or row.phone_masked, style="bold" if phone else "dim"),
-                        fit(row.unit, 12),
+                        fit(row.unit, 10),
+                        self._call_cell(row, data.now),
                     ],
                 )
             )
         self.show_rows(page, rows, self.current_id())
-        self.query_one("#follow-up-title", Label).update(
-            tn("follow_up.heading", page.total, page=page.number, pages=page.count)
-        )
+        if self.want_row is not None and rows:
+            self.table.move_cursor(row=min(self.want_row, len(rows) - 1))
+        self.want_row = None
+        heading: str
+        if self.unreachable:
+            heading = tn(
+                "follow_up.unreachable_heading", page.total, page=page.number, pages=page.count
+            )
+        else:
+            heading = tn("follow_up.heading", page.total, page=page.number, pages=page.count)
+            if data.unreachable:
+                heading += t("text.gap") + tn("follow_up.unreachable_count", data.unreachable)
+        self.query_one("#follow-up-title", Label).update(heading)
         self._prompt()
 
+    def _call_cell(self, row: FollowUpRow, now: datetime) -> Text:
+        """Where the calls stand, in words: given up, when to call again, or the tries so far."""
+        if row.gave_up_at is not None:
+            return Text(t("follow_up.unreachable"), style="bold")
+        if row.call_again_at is None:
+            return Text("")
+        if row.call_again_at > now:
+            return Text(t("follow_up.call_at", time=self._when(row.call_again_at)), style="dim")
+        return Text(t("follow_up.tries", tries=row.tries, most=row.max_tries), style="bold")
+
+    def _when(self, moment: datetime) -> str:
+        """A time today (14:00), else the day (11-25)."""
+        local = to_local(moment, self.desk.store.clock.tz)
+        return local.strftime("%H:%M") if local.date() == self.today else local.strftime("%m-%d")
+
     def _prompt(self) -> None:
-        if self.pending is None:
-            text: str = t("follow_up.ask_resolved")
+        if self.pending is not None:
+            text: str = t("follow_up.ask_satisfied", resolved=label(self.pending))
+        else:
+            # Given up on: a resident who calls back answers as on any call.
+            if self.unreachable:
+                text = t("follow_up.ask_called_back")
+            else:
+                text = t("follow_up.ask_resolved")
             if self.last_call is not None:
                 title = mask_numbers(self.last_call[1])
                 text += "\n" + t("follow_up.last_call", title=title)
-        else:
-            text = t("follow_up.ask_satisfied", resolved=label(self.pending))
         # Plain text: the title is a resident's words (a `[` in them is not markup).
         self.query_one("#follow-up-prompt", Label).update(Text(text))
 
@@ -136,6 +215,44 @@ class FollowUpScreen(PagedTableScreen):
             self._prompt()
             return
         self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # No try once given up; none in the middle of an answered call's two keys.
+        if action == "no_answer":
+            return not self.unreachable and self.pending is None
+        return True
+
+    def action_unreachable(self) -> None:
+        """The calls to make ↔ the issues given up on (未能回访), from the first page."""
+        self.unreachable = not self.unreachable
+        self.pending = None
+        self.page_offset = 0
+        self.refresh_bindings()
+        self.reload()
+
+    def action_no_answer(self) -> None:
+        issue_id = self.current_id()
+        if issue_id is None or not self.check_action("no_answer", ()):
+            return
+        # The issue moves to the end (or off the list): the cursor goes on to the next one.
+        self.want_row = self.table.cursor_row
+
+        def write() -> NoAnswer:
+            with self.desk.store.write(self.desk.actor) as session:
+                return record_no_answer(session=session, issue_id=issue_id)
+
+        self.run_store(write, self._no_answer_recorded, group="follow_up_writers")
+
+    def _no_answer_recorded(self, done: NoAnswer) -> None:
+        self.last_call = None
+        if done.gave_up:
+            self.notify(t("follow_up.gave_up", tries=done.tries), severity="warning")
+        else:
+            assert done.call_again_at is not None
+            when = self._when(done.call_again_at)
+            self.notify(t("follow_up.no_answer", tries=done.tries, most=done.max_tries, time=when))
+        self.revealed.pop(done.issue_id, None)
+        self.reload()
 
     def action_answer(self, index: int) -> None:
         issue_id = self.current_id()

@@ -181,8 +181,14 @@ class IssueScreen(DeskScreen):
                         satisfaction=label(d.satisfaction),
                     )
                 )
+            elif d.gave_up:
+                # Said in words, not left waiting: the station gave up calling.
+                gave_up = tn("issue.unreachable", d.unanswered_calls)
+                out.append(t("text.gap") + gave_up, style="bold")
             else:
                 out.append(t("text.gap") + t("issue.awaiting_eval"), style="italic")
+                if d.unanswered_calls:
+                    out.append(t("text.gap") + tn("issue.no_answer_n", d.unanswered_calls))
         return out
 
     def _visits(self, d: IssueDetail) -> Text:
@@ -226,6 +232,11 @@ class IssueScreen(DeskScreen):
         return out
 
     def _entry(self, entry: TimelineEntry) -> Text:
+        if entry.kind == "unanswered":
+            out = Text(t("issue.tl_no_answer", attempt=entry.attempt))
+            if entry.gave_up:
+                out.append(t("text.gap") + t("issue.tl_gave_up"), style="bold")
+            return out
         if entry.kind == "evaluation":
             assert entry.resolution and entry.satisfaction
             return Text(

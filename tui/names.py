@@ -15,6 +15,7 @@ TABLES: dict[str, str] = {
     "visit": t("sync.table.visit"),
     "progress": t("sync.table.progress"),
     "evaluation": t("sync.table.evaluation"),
+    "unanswered_call": t("sync.table.unanswered_call"),
     "constituent": t("sync.table.constituent"),
     "deputy": t("sync.table.deputy"),
     "shift": t("sync.table.shift"),
@@ -120,6 +121,8 @@ AUDIT_FIELDS: dict[str, str] = {
     "key_cert": t("audit.field.key_cert"),
     "retired_at": t("audit.field.retired_at"),
     "retire_cert": t("audit.field.retire_cert"),
+    "round": t("audit.field.round"),
+    "gave_up": t("audit.field.gave_up"),
 }
 
 # Devices: the station's own, a laptop, a county hub.

@@ -1,4 +1,4 @@
-"""The board's filter: tier, unit, village, category, status."""
+"""The board's filter: colour, tier, unit, village, category, status."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select
 
-from store.core.models import IssueStatus, Tier
+from store.core.models import Colour, IssueStatus, Tier
 from store.core.rules import PROGRESS_STATUSES
 from store.desk.board import BoardFilter
 from store.reference.lists import Choice
@@ -26,7 +26,7 @@ class FilterChoices:
 
 
 class FilterModal(ModalScreen[BoardFilter | None]):
-    """Narrow the board by tier, unit, village, category and status."""
+    """Narrow the board by colour, tier, unit, village, category and status."""
 
     BINDINGS = [
         Binding("ctrl+s", "apply", t("board.apply"), id="apply-filter"),
@@ -48,6 +48,14 @@ class FilterModal(ModalScreen[BoardFilter | None]):
 
         with Vertical(classes="dialog"):
             yield Label(t("board.filter_title"), classes="dialog-title")
+            # First, so that "only the red ones" is one field away; each colour by its glyph and
+            # its name, never by colour alone.
+            yield Label(t("col.colour_filter"))
+            yield select(
+                "filter-colour",
+                [(f"{x.glyph} {label(x)}", x.value) for x in reversed(Colour)],
+                c.colour,
+            )
             yield Label(t("col.tier"))
             yield select("filter-tier", [(label(x), x.value) for x in Tier], c.tier)
             yield Label(t("col.unit"))
@@ -71,7 +79,7 @@ class FilterModal(ModalScreen[BoardFilter | None]):
                 yield Button(t("board.clear"), id="filter-clear")
 
     def on_mount(self) -> None:
-        self.query_one("#filter-tier", Select).focus()
+        self.query_one("#filter-colour", Select).focus()
 
     def _value(self, id_: str) -> str | None:
         value = self.query_one(f"#{id_}", Select).value
@@ -80,10 +88,12 @@ class FilterModal(ModalScreen[BoardFilter | None]):
     @on(Button.Pressed, "#filter-apply")
     def action_apply(self) -> None:
         tier, status = self._value("filter-tier"), self._value("filter-status")
+        colour = self._value("filter-colour")
         # `replace` keeps a drill-down's scope and period: the filter narrows within them.
         self.dismiss(
             replace(
                 self.current,
+                colour=Colour(colour) if colour else None,
                 tier=Tier(tier) if tier else None,
                 unit_id=self._value("filter-unit"),
                 village_id=self._value("filter-village"),
@@ -97,6 +107,7 @@ class FilterModal(ModalScreen[BoardFilter | None]):
         self.dismiss(
             replace(
                 self.current,
+                colour=None,
                 tier=None,
                 unit_id=None,
                 village_id=None,

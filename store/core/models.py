@@ -318,6 +318,24 @@ class Evaluation(Record, table=True):
     deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
 
 
+class UnansweredCall(Record, table=True):
+    """A follow-up call nobody answered (未接通): who tried, when. The issue is called again after
+    the station's wait (store.desk.follow_up); the try that reaches the station's number of tries
+    gives up (`gave_up`), and the issue leaves the list as could not be reached (未能回访). An
+    append, like an evaluation: two devices' tries never conflict."""
+
+    __tablename__ = "unanswered_call"
+    __table_args__ = (Index("ix_unanswered_call_issue", "issue_id", "round"),)
+
+    issue_id: str = Field(foreign_key="issue.id", max_length=36)
+    at: datetime
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    # Which closure of the issue the call followed up: its reopen_count then. A reopened issue
+    # closed again is followed up afresh.
+    round: int = 0
+    gave_up: bool = False
+
+
 class CalendarDay(Record, table=True):
     """A public holiday on a weekday, or a make-up workday (调休) at a weekend. Its id is derived
     from the date (`calendar_day_id`), so the same day marked on two devices is one record."""
@@ -638,6 +656,7 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Visit,
     Progress,
     Evaluation,
+    UnansweredCall,
     CalendarDay,
     AccessLog,
     LeaderVisit,

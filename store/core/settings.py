@@ -35,6 +35,10 @@ DEFAULT_SETTINGS: dict[str, str] = {
     # where PINs are set (0: never).
     "pin.required": "0",
     "lock.idle_minutes": "10",
+    # Follow-up calls nobody answered (store.desk.follow_up): called again after this many hours,
+    # given up (未能回访) at this many tries.
+    "follow_up.retry_hours": "4",
+    "follow_up.max_tries": "3",
 }
 
 
@@ -51,6 +55,8 @@ class StationSettings:
     review_yellow_score: int = 60
     pin_required: bool = False
     lock_idle_minutes: int = 10
+    call_retry_hours: int = 4
+    call_max_tries: int = 3
 
     # The station's working-day calendar, loaded only when windows count working days.
     calendar: WorkCalendar | None = None
@@ -88,6 +94,8 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
         review_yellow_score=int(merged["review.yellow_score"]),
         pin_required=_flag(merged["pin.required"]),
         lock_idle_minutes=int(merged["lock.idle_minutes"]),
+        call_retry_hours=int(merged["follow_up.retry_hours"]),
+        call_max_tries=int(merged["follow_up.max_tries"]),
     )
     if parsed.lock_idle_minutes < 0 or parsed.lock_idle_minutes > 24 * 60:
         raise ValueError("lock.idle_minutes")
@@ -105,6 +113,9 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
             raise ValueError("floor")
     if not 0 <= parsed.review_yellow_score <= parsed.review_green_score <= 100:
         raise ValueError("review")
+    # A week at most between tries, and a try at least: anything else is a typing slip.
+    if not 0 <= parsed.call_retry_hours <= 168 or not 1 <= parsed.call_max_tries <= 20:
+        raise ValueError("follow_up")
     return parsed
 
 

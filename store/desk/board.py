@@ -70,6 +70,8 @@ class BoardFilter:
     evaluated_to: datetime | None = None
     # One station's issues, where the database holds several (a county hub); None: all.
     station_id: str | None = None
+    # One colour only (red, say): open issues by their open colour, a drill-down's by its own.
+    colour: Colour | None = None
 
     @property
     def active(self) -> bool:
@@ -107,8 +109,12 @@ def _scope_clauses(filters: BoardFilter, today: date) -> list[ColumnElement[bool
     return clauses
 
 
-def _where(filters: BoardFilter, today: date) -> list[ColumnElement[bool]]:
-    return [*_scope_clauses(filters, today), *_filter_clauses(filters)]
+def _where(filters: BoardFilter, today: date, grace_days: int) -> list[ColumnElement[bool]]:
+    clauses = [*_scope_clauses(filters, today), *_filter_clauses(filters)]
+    if filters.colour is not None:
+        rank = next(r for r, c in RANK_COLOUR.items() if c == filters.colour)
+        clauses.append(_colour(today, filters, grace_days) == rank)
+    return clauses
 
 
 def _filter_clauses(filters: BoardFilter) -> list[ColumnElement[bool]]:
@@ -143,8 +149,8 @@ def list_board(
     red, then yellow, then green, the nearest due date first. A drill-down (`filters.scope`)
     lists closed issues too, worst colour first. `BoardOrder.urgency` puts the most urgent
     first instead (store.desk.urgency), then the nearest due date."""
-    where = _where(filters, today)
     settings = load_settings(session=session)
+    where = _where(filters, today, settings.evaluation_grace_days)
     sort = _board_order(today, filters, settings.evaluation_grace_days, order)
     total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
     # The page's ids first, sorted on the issue table alone (on the open board, a scan of the
@@ -193,7 +199,7 @@ def board_position(
             col(Issue.id).label("id"),
             func.row_number().over(order_by=_board_order(today, filters, grace, order)).label("n"),
         )
-        .where(*_where(filters, today))
+        .where(*_where(filters, today, grace))
         .subquery()
     )
     n = session.exec(select(ranked.c.n).where(ranked.c.id == issue_id)).first()
@@ -209,7 +215,7 @@ def board_counts(
     rank = _colour(today, filters, grace)
     rows = session.exec(
         select(Issue.tier, rank, func.count())
-        .where(*_where(filters, today))
+        .where(*_where(filters, today, grace))
         .group_by(Issue.tier, rank)
     ).all()
     counts = {tier: dict.fromkeys(Colour, 0) for tier in Tier}

@@ -1,21 +1,41 @@
 """Follow-up calls (回访): closed issues still waiting for the resident's evaluation, oldest first.
 
 The deputy calls the resident who raised the issue (its first visit). The phone is masked until the
-deputy reveals it, and every reveal is recorded in the access log (who, when, which resident)."""
+deputy reveals it, and every reveal is recorded in the access log (who, when, which resident).
+
+A call nobody answers (未接通) is recorded as a try (`record_no_answer`: who, when): the issue
+waits at the end of the list until the station's wait is over (`follow_up.retry_hours`, 4 by
+default), then comes back in its place. The try that reaches the station's number of tries
+(`follow_up.max_tries`, 3) gives up: the issue leaves the list for the list of those who could
+not be reached (未能回访, `list_unreachable`), where a resident who calls back can still give a
+verdict. Tries count per closure: a reopened issue closed again is followed up afresh."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, and_, case, exists, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
-from store.core.errors import IssueNotFound
-from store.core.models import Constituent, Issue, IssueStatus, Unit, Village, Visit
+from store.changelog.changes import write_context
+from store.core.errors import InvalidStatusMove, IssueNotFound
+from store.core.models import (
+    Constituent,
+    Issue,
+    IssueStatus,
+    UnansweredCall,
+    Unit,
+    Village,
+    Visit,
+)
 from store.core.paging import PAGE_SIZE, Page
 from store.core.rows import live
+from store.core.settings import StationSettings, load_settings
 from store.core.validation import mask_phone
+from store.desk.issue_rows import live_issue
 from store.trust.reveals import log_reveal
 
 
@@ -30,6 +50,25 @@ class FollowUpRow:
     resident: str
     phone_masked: str
     residents: int
+    # Calls nobody answered since it was closed, and the station's number of tries.
+    tries: int = 0
+    max_tries: int = 0
+    # When to call again after a try nobody answered (past: now); None before any try, and
+    # once given up.
+    call_again_at: datetime | None = None
+    # When the station gave up (未能回访); None while the calls go on.
+    gave_up_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NoAnswer:
+    """A try recorded: the tries so far, whether it was the last, when to call again."""
+
+    issue_id: str
+    tries: int
+    max_tries: int
+    gave_up: bool
+    call_again_at: datetime | None
 
 
 def _awaiting() -> tuple[ColumnElement[bool], ...]:
@@ -38,6 +77,27 @@ def _awaiting() -> tuple[ColumnElement[bool], ...]:
         col(Issue.satisfaction).is_(None),
         live(Issue),
     )
+
+
+def _this_closure() -> ColumnElement[bool]:
+    """The tries of the issue's present closure (correlated to `issue`)."""
+    return and_(
+        col(UnansweredCall.issue_id) == col(Issue.id),
+        col(UnansweredCall.round) == col(Issue.reopen_count),
+        live(UnansweredCall),
+    )
+
+
+def _given_up() -> ColumnElement[bool]:
+    return exists().where(_this_closure(), col(UnansweredCall.gave_up).is_(True))
+
+
+def _tries() -> Any:
+    return select(func.count()).where(_this_closure()).scalar_subquery()
+
+
+def _last_try() -> Any:
+    return select(func.max(UnansweredCall.at)).where(_this_closure()).scalar_subquery()
 
 
 def _first_visit(session: Session, issue_id: str) -> Visit | None:
@@ -50,21 +110,67 @@ def _first_visit(session: Session, issue_id: str) -> Visit | None:
 
 
 def list_follow_ups(
+    *,
+    session: Session,
+    today: date,
+    now: datetime,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> Page[FollowUpRow]:
+    """Closed issues without an evaluation and not given up, the longest waiting first; those
+    whose last try was less than the station's wait ago at the end."""
+    settings = load_settings(session=session)
+    where = (*_awaiting(), ~_given_up())
+    cutoff = now - timedelta(hours=settings.call_retry_hours)
+    waiting = case((_last_try() > cutoff, 1), else_=0)
+    order = (waiting, col(Issue.closed_on), col(Issue.id))
+    return _page(session, today, settings, where, order, limit, offset, given_up=False)
+
+
+def list_unreachable(
     *, session: Session, today: date, limit: int = PAGE_SIZE, offset: int = 0
 ) -> Page[FollowUpRow]:
-    """Closed issues without an evaluation, the longest waiting first."""
-    total = session.exec(select(func.count()).select_from(Issue).where(*_awaiting())).one()
+    """Closed issues whose resident could not be reached (未能回访): the station gave up after
+    its number of tries. Still waiting for a verdict, should the resident call back."""
+    settings = load_settings(session=session)
+    where = (*_awaiting(), _given_up())
+    order = (col(Issue.closed_on), col(Issue.id))
+    return _page(session, today, settings, where, order, limit, offset, given_up=True)
+
+
+def count_unreachable(*, session: Session) -> int:
+    """How many issues are listed as could not be reached (未能回访)."""
+    where = (*_awaiting(), _given_up())
+    return int(session.exec(select(func.count()).select_from(Issue).where(*where)).one())
+
+
+def _page(
+    session: Session,
+    today: date,
+    settings: StationSettings,
+    where: tuple[ColumnElement[bool], ...],
+    order: tuple[Any, ...],
+    limit: int,
+    offset: int,
+    *,
+    given_up: bool,
+) -> Page[FollowUpRow]:
+    total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    query: Select[Issue, str, str, int, datetime | None] = Select(
+        Issue, col(Unit.name), col(Village.name), _tries(), _last_try()
+    )
     rows = session.exec(
-        select(Issue, Unit.name, Village.name)
-        .join(Unit, col(Unit.id) == Issue.unit_id)
+        query.join(Unit, col(Unit.id) == Issue.unit_id)
         .join(Village, col(Village.id) == Issue.village_id)
-        .where(*_awaiting())
-        .order_by(col(Issue.closed_on), col(Issue.id))
+        .where(*where)
+        .order_by(*order)
         .limit(limit)
         .offset(offset)
     ).all()
     items = []
-    for issue, unit, village in rows:
+    retry = timedelta(hours=settings.call_retry_hours)
+    for issue, unit, village, tries, last in rows:
         first = _first_visit(session, issue.id)
         person = session.get(Constituent, first.constituent_id) if first else None
         residents = session.exec(
@@ -84,9 +190,70 @@ def list_follow_ups(
                 resident=person.name if person else "",
                 phone_masked=mask_phone(person.phone) if person else "",
                 residents=int(residents),
+                tries=int(tries),
+                max_tries=settings.call_max_tries,
+                # No try is taken after the last: given up, the last try is when.
+                call_again_at=last + retry if last is not None and not given_up else None,
+                gave_up_at=last if given_up else None,
             )
         )
     return Page(tuple(items), int(total), offset, limit)
+
+
+def _gave_up_at(session: Session, issue: Issue) -> datetime | None:
+    return session.exec(
+        select(func.max(UnansweredCall.at)).where(
+            UnansweredCall.issue_id == issue.id,
+            UnansweredCall.round == issue.reopen_count,
+            col(UnansweredCall.gave_up).is_(True),
+            live(UnansweredCall),
+        )
+    ).one()
+
+
+def record_no_answer(*, session: Session, issue_id: str) -> NoAnswer:
+    """A follow-up call nobody answered (未接通), by the deputy on duty, now. The try that
+    reaches the station's number of tries gives up: the issue is listed as could not be
+    reached (未能回访) from then on.
+
+    Args:
+        session: a write session.
+        issue_id: a closed issue waiting for its verdict, not given up.
+    Returns:
+        The tries so far and what comes next.
+    Raises:
+        IssueNotFound: no such issue.
+        InvalidStatusMove: the issue is open or has its verdict (`error.no_call_awaited`), or the
+            station gave up calling (`error.call_given_up`).
+    """
+    ctx = write_context(session)
+    issue = live_issue(session, issue_id)
+    if issue.status != IssueStatus.closed or issue.satisfaction is not None:
+        raise InvalidStatusMove("error.no_call_awaited")
+    settings = load_settings(session=session)
+    if _gave_up_at(session, issue) is not None:
+        raise InvalidStatusMove("error.call_given_up")
+    earlier = session.exec(
+        select(func.count()).where(
+            UnansweredCall.issue_id == issue.id,
+            UnansweredCall.round == issue.reopen_count,
+            live(UnansweredCall),
+        )
+    ).one()
+    tries = int(earlier) + 1
+    gave_up = tries >= settings.call_max_tries
+    now = ctx.clock.now()
+    session.add(
+        UnansweredCall(
+            issue_id=issue.id,
+            at=now,
+            deputy_id=ctx.actor.deputy_id,
+            round=issue.reopen_count,
+            gave_up=gave_up,
+        )
+    )
+    again = None if gave_up else now + timedelta(hours=settings.call_retry_hours)
+    return NoAnswer(issue.id, tries, settings.call_max_tries, gave_up, again)
 
 
 def reveal_phone(*, session: Session, issue_id: str) -> str:

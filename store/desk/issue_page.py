@@ -17,6 +17,7 @@ from store.core.models import (
     Progress,
     Resolution,
     Satisfaction,
+    UnansweredCall,
     Visit,
 )
 from store.core.rows import live
@@ -28,16 +29,20 @@ from store.desk.visits import VisitRow, list_issue_visits
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One line of an issue's history: a visit, a progress note, or an evaluation."""
+    """One line of an issue's history: a visit, a progress note, an evaluation, or a follow-up
+    call nobody answered."""
 
     at: datetime
-    kind: str  # "visit" | "progress" | "evaluation"
+    kind: str  # "visit" | "progress" | "evaluation" | "unanswered"
     text: str
     deputy: str | None = None
     status_before: IssueStatus | None = None
     status_after: IssueStatus | None = None
     resolution: Resolution | None = None
     satisfaction: Satisfaction | None = None
+    # A call nobody answered: which try of its closure it was, and whether it was the last.
+    attempt: int = 0
+    gave_up: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,10 @@ class IssueDetail:
     repeat_count: int = 0
     # Visits on it that were repeats (重复诉求), by visit id.
     repeat_visits: frozenset[str] = frozenset()
+    # Follow-up calls of its present closure nobody answered (未接通), and whether the station
+    # gave up calling (未能回访).
+    unanswered_calls: int = 0
+    gave_up: bool = False
 
 
 def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
@@ -75,6 +84,15 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
     settings = load_settings(session=session)
     issue = found[0]
     visits = list_issue_visits(session=session, issue_id=issue_id)
+    # The present closure's tries (a closure is numbered by the issue's reopen count).
+    calls = session.exec(
+        select(UnansweredCall.gave_up).where(
+            UnansweredCall.issue_id == issue_id,
+            UnansweredCall.round == issue.reopen_count,
+            live(UnansweredCall),
+        )
+    ).all()
+    closed = issue.status == IssueStatus.closed
     return IssueDetail(
         row=to_row(*found, today=today, settings=settings),
         window_days=issue.window_days,
@@ -100,6 +118,8 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
                 )
             ).all()
         ),
+        unanswered_calls=len(calls) if closed else 0,
+        gave_up=closed and any(calls),
     )
 
 
@@ -153,6 +173,25 @@ def _timeline(session: Session, issue_id: str, visits: list[VisitRow]) -> list[T
                 satisfaction=Satisfaction(evaluation.satisfaction),
             )
         )
+    tries: dict[int, int] = {}
+    for call, deputy in session.exec(
+        select(UnansweredCall, Deputy.name)
+        .outerjoin(Deputy, col(Deputy.id) == UnansweredCall.deputy_id)
+        .where(UnansweredCall.issue_id == issue_id, live(UnansweredCall))
+        # Tries made in one instant (a frozen clock's) are numbered the last one last.
+        .order_by(col(UnansweredCall.at), col(UnansweredCall.gave_up), col(UnansweredCall.id))
+    ).all():
+        tries[call.round] = tries.get(call.round, 0) + 1
+        entries.append(
+            TimelineEntry(
+                at=call.at,
+                kind="unanswered",
+                text="",
+                deputy=deputy,
+                attempt=tries[call.round],
+                gave_up=call.gave_up,
+            )
+        )
     return sorted(entries, key=_timeline_order)
 
 
@@ -160,7 +199,7 @@ def _timeline_order(entry: TimelineEntry) -> tuple[datetime, int]:
     # Closing, the evaluation and the reopening it causes share one instant; keep that order.
     if entry.kind == "visit":
         rank = 0
-    elif entry.kind == "evaluation":
+    elif entry.kind in ("evaluation", "unanswered"):
         rank = 2
     else:
         rank = 1 if entry.status_after == IssueStatus.closed else 3

@@ -15,6 +15,7 @@ from store.core.models import Category, Colour, Deputy, Issue, IssueStatus, Tier
 from store.core.rows import get_live, live
 from store.core.rules import closed_colour, open_colour
 from store.core.settings import StationSettings, load_settings
+from store.desk.urgency import IssueFacts, Urgency, issue_urgency
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class IssueRow:
     visit_count: int
     resupervision: bool
     lead_deputy: str | None
+    # How urgent it is and why (store.desk.urgency): what the board's `o` sorts by.
+    urgency: Urgency = Urgency(0, ())
 
 
 def colour_rank(today: date) -> ColumnElement[int]:
@@ -105,6 +108,7 @@ def to_row(
         visit_count=issue.visit_count,
         resupervision=issue.resupervision,
         lead_deputy=lead,
+        urgency=issue_urgency(IssueFacts.of(issue), today),
     )
 
 

@@ -34,6 +34,7 @@ from store.core.models import (
     MicroProject,
     MicroProjectIssue,
     Progress,
+    UnansweredCall,
     Unit,
     Village,
     Visit,
@@ -107,6 +108,10 @@ def _issue_scope(issue_id: str) -> ColumnElement[bool]:
         ("visit", visits),
         ("progress", select(col(Progress.id)).where(Progress.issue_id == issue_id)),
         ("evaluation", select(col(Evaluation.id)).where(Evaluation.issue_id == issue_id)),
+        (
+            "unanswered_call",
+            select(col(UnansweredCall.id)).where(UnansweredCall.issue_id == issue_id),
+        ),
         ("constituent", residents),
         (
             "leader_visit_issue",
@@ -307,6 +312,7 @@ _BY_ISSUE: dict[str, Any] = {
     "visit": Visit,
     "progress": Progress,
     "evaluation": Evaluation,
+    "unanswered_call": UnansweredCall,
     "leader_visit_issue": LeaderVisitIssue,
     "micro_project_issue": MicroProjectIssue,
 }

@@ -6,17 +6,22 @@ here."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from desk_helpers import (
     content,
     cursor_key,
     descriptions,
     footer_keys,
+    plain,
     press,
     row_keys,
     rows,
+    screen_lines,
     settle,
+    visible,
 )
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Select
 
 from screens.board import BoardScreen
@@ -25,9 +30,10 @@ from screens.issue import IssueScreen
 from store.core.models import Colour, Tier
 from store.core.paging import PAGE_SIZE
 from store.db import Store
-from store.desk.board import BoardFilter, board_counts, list_board
+from store.desk.board import BoardFilter, BoardOrder, board_counts, list_board
 from tui.app import LiaisonApp
 from tui.i18n import t, tn
+from tui.widgets.urgency import urgency_text
 
 TODAY = date(2026, 11, 24)
 TIER_NAMES = {"村级": 0, "乡级": 1, "县级": 2}
@@ -59,17 +65,22 @@ def _assert_worst_first(table_rows: list[list[str]]) -> None:
     assert order == sorted(order), order
 
 
+async def _open_board(app: LiaisonApp, pilot: Pilot[Any]) -> tuple[BoardScreen, DataTable[Any]]:
+    """`b`: the board, loaded, and its table."""
+    await settle(pilot)
+    await press(pilot, "b")
+    board = app.screen
+    assert isinstance(board, BoardScreen)
+    return board, board.query_one("#board-table", DataTable)
+
+
 async def test_board_counts_order_and_filter(demo_desk: LiaisonApp, demo_store: Store) -> None:
     everything = BoardFilter()
     first_ids, total = _page_ids(demo_store, everything)
     assert total > PAGE_SIZE  # the demo station needs more than one page
 
     async with demo_desk.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await press(pilot, "b")
-        board = demo_desk.screen
-        assert isinstance(board, BoardScreen)
-        table = board.query_one("#board-table", DataTable)
+        board, table = await _open_board(demo_desk, pilot)
 
         assert content(board.query_one("#board-counts")).split() == _counts_tokens(
             demo_store, everything
@@ -132,11 +143,7 @@ async def test_board_keys_win_over_the_table(demo_desk: LiaisonApp, demo_store: 
     first_ids, total = _page_ids(demo_store, BoardFilter())
     second_ids, _ = _page_ids(demo_store, BoardFilter(), offset=PAGE_SIZE)
     async with demo_desk.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await press(pilot, "b")
-        board = demo_desk.screen
-        assert isinstance(board, BoardScreen)
-        table = board.query_one("#board-table", DataTable)
+        board, table = await _open_board(demo_desk, pilot)
         assert row_keys(table) == first_ids
         board.refresh_bindings()
         await settle(pilot)
@@ -151,3 +158,54 @@ async def test_board_keys_win_over_the_table(demo_desk: LiaisonApp, demo_store: 
         _assert_worst_first(rows(table))
         await press(pilot, "pageup")
         assert row_keys(table) == first_ids
+
+
+async def test_each_row_shows_its_urgency_and_the_cursors_says_why(
+    demo_desk: LiaisonApp, demo_store: Store
+) -> None:
+    """At 80 columns: the score in its own column of every row (what `o` sorts by), and the
+    breakdown of the row under the cursor below the table."""
+    with demo_store.read() as session:
+        page = list_board(session=session, today=TODAY)
+        urgent = list_board(session=session, today=TODAY, order=BoardOrder.urgency)
+    async with demo_desk.run_test(size=(80, 24)) as pilot:
+        board, table = await _open_board(demo_desk, pilot)
+        assert [r[-1] for r in rows(table)] == [str(r.urgency.score) for r in page.items]
+        # The column fits: heading and scores are on screen, not scrolled off to the right.
+        shown = visible(demo_desk, table).splitlines()
+        assert shown[0].rstrip().endswith(t("col.urgency"))
+        assert shown[1].rstrip().endswith(str(page.items[0].urgency.score))
+        why = content(board.query_one("#board-why"))
+        assert why == urgency_text(page.items[0].urgency).plain
+        await press(pilot, "down")
+        assert content(board.query_one("#board-why")) == urgency_text(page.items[1].urgency).plain
+        await press(pilot, "o")
+        scores = [int(r[-1]) for r in rows(table)]
+        assert scores == [r.urgency.score for r in urgent.items]
+        assert scores == sorted(scores, reverse=True)
+
+
+async def test_the_filter_lists_only_red_ones(demo_desk: LiaisonApp, demo_store: Store) -> None:
+    red = BoardFilter(colour=Colour.red)
+    red_ids, red_total = _page_ids(demo_store, red)
+    assert 0 < red_total < _page_ids(demo_store, BoardFilter())[1]
+    async with demo_desk.run_test(size=(80, 24)) as pilot:
+        board, table = await _open_board(demo_desk, pilot)
+        await press(pilot, "f")
+        modal = demo_desk.screen
+        assert isinstance(modal, FilterModal)
+        # The colour comes first, in reach at 80×24, each named with its glyph and its word.
+        select = modal.query_one("#filter-colour", Select)
+        assert select.has_focus
+        assert t("col.colour_filter") in "\n".join(screen_lines(demo_desk))
+        assert [plain(prompt) for prompt, _ in select._options[1:]] == ["■ 红", "▲ 黄", "● 绿"]
+        select.value = Colour.red.value
+        await settle(pilot)
+        await press(pilot, "ctrl+s")
+        assert demo_desk.screen is board
+        assert row_keys(table) == red_ids
+        assert {r[0] for r in rows(table)} == {"■"}
+        assert t("board.filtered", what="■ 红") in content(board.query_one("#board-status"))
+        tokens = content(board.query_one("#board-counts")).split()
+        assert tokens == _counts_tokens(demo_store, red)
+        assert all(tokens[i] == "0" for i in (4, 6, 12, 14, 20, 22))  # no ▲ nor ●

@@ -26,9 +26,17 @@ from store.core.models import (
 from store.core.rules import open_colour
 from store.core.settings import load_settings
 from store.db import Store
-from store.desk.board import BoardFilter, board_counts, list_board, list_overdue
+from store.desk.board import (
+    BoardFilter,
+    BoardOrder,
+    Scope,
+    board_counts,
+    list_board,
+    list_overdue,
+)
 from store.desk.issue_rows import IssueRow, issue_colour
 from store.desk.issues import close_issue
+from store.desk.urgency import IssueFacts, issue_urgency
 from store.station import open_store
 
 # Every test that uses `store` runs on SQLite and on PostgreSQL (tests/conftest.py).
@@ -306,3 +314,69 @@ def test_paged_board_has_no_gaps_or_repeats(demo: Store) -> None:
         rows = _whole_board(demo, TODAY, limit=limit)
         ids = [r.id for r in rows]
         assert len(ids) == len(set(ids)) == len(_open_issues(demo))
+
+
+# ---------------------------------------------------------------------------------------------
+# One colour only (the filter's 颜色), and each row's urgency (issue 17, part 7).
+
+
+def _dated(store: Store, actor: Actor, issue_id: str, due_on: date, warn_on: date) -> None:
+    with store.write(actor) as session:
+        issue = session.get(Issue, issue_id)
+        assert issue is not None
+        issue.due_on, issue.warn_on = due_on, warn_on
+
+
+def test_the_colour_filter_keeps_one_colour_open_or_closed(
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow]
+) -> None:
+    red, yellow, green, done = (
+        make_issue(phone=f"1390000000{n}", name=name) for n, name in enumerate("甲乙丙丁")
+    )
+    _dated(store, actor, red.id, TODAY - D, TODAY - 5 * D)
+    _dated(store, actor, yellow.id, TODAY + D, TODAY - D)
+    with store.write(actor) as session:
+        close_issue(
+            session=session,
+            issue_id=done.id,
+            evaluation_in=EvaluationCreate(
+                resolution=Resolution.resolved, satisfaction=Satisfaction.satisfied
+            ),
+        )
+    wanted = {Colour.red: [red.id], Colour.yellow: [yellow.id], Colour.green: [green.id]}
+    for colour, ids in wanted.items():
+        filters = BoardFilter(colour=colour)
+        assert filters.active
+        with store.read() as session:
+            page = list_board(session=session, today=TODAY, filters=filters)
+            counts = board_counts(session=session, today=TODAY, filters=filters)
+        assert [r.id for r in page.items] == ids and page.total == 1
+        assert {c: n for c, n in counts[Tier.village].items() if n} == {colour: 1}
+    # A figure's drill-down lists closed issues too, by their closed colour.
+    opened_green = BoardFilter(scope=Scope.opened, colour=Colour.green)
+    with store.read() as session:
+        page = list_board(session=session, today=TODAY, filters=opened_green)
+    assert sorted(r.id for r in page.items) == sorted([green.id, done.id])
+
+
+@pytest.mark.parametrize("colour", list(Colour))
+def test_the_colour_filter_on_the_demo(demo: Store, colour: Colour) -> None:
+    with demo.read() as session:
+        settings = load_settings(session=session)
+    issues = [i for i in _open_issues(demo) if issue_colour(i, TODAY, settings) == colour]
+    assert issues
+    rows = _whole_board(demo, TODAY, BoardFilter(colour=colour))
+    assert sorted(r.id for r in rows) == sorted(i.id for i in issues)
+    assert {r.colour for r in rows} == {colour}
+
+
+def test_each_row_carries_its_urgency_and_why(demo: Store) -> None:
+    issues = {i.id: i for i in _open_issues(demo)}
+    rows = _whole_board(demo, TODAY)
+    for row in rows:
+        assert row.urgency == issue_urgency(IssueFacts.of(issues[row.id]), TODAY), row.id
+    assert len({r.urgency.score for r in rows}) > 5  # the scores really differ
+    with demo.read() as session:
+        urgent = list_board(session=session, today=TODAY, order=BoardOrder.urgency, limit=20)
+    scores = [r.urgency.score for r in urgent.items]
+    assert scores == sorted(scores, reverse=True)

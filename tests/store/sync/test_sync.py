@@ -354,6 +354,33 @@ def test_appends_on_both_sides_never_conflict(trio: dict[str, Device], tmp_path:
     assert ledger(station.store) == ledger(laptop.store) == ledger(trio["laptop2"].store)
 
 
+def test_calls_nobody_answered_on_two_devices_count_both_and_give_up(
+    trio: dict[str, Device], tmp_path: Path
+) -> None:
+    """Tries are appends: the station's and a laptop's, made apart, both count, and the station
+    gives up at its third, whoever made the first two (issue 17, part 7)."""
+    from store.desk.follow_up import list_unreachable, record_no_answer
+
+    station, laptop = trio["station"], trio["laptop1"]
+    issue = _issues(station)[0]
+    with station.store.write(station.info.actor()) as session:
+        close_issue(session=session, issue_id=issue.id, evaluation_in=None)
+    settle(trio, tmp_path)
+    for device in (station, laptop):
+        with device.store.write(device.info.actor()) as session:
+            record_no_answer(session=session, issue_id=issue.id)
+    settle(trio, tmp_path)
+    with station.store.write(station.info.actor()) as session:
+        assert record_no_answer(session=session, issue_id=issue.id).gave_up
+    settle(trio, tmp_path)
+    for device in trio.values():
+        with device.store.read() as session:
+            (row,) = list_unreachable(session=session, today=TODAY).items
+            assert count_conflicts(session=session) == 0
+        assert (row.issue_id, row.tries) == (issue.id, 3)
+    assert ledger(station.store) == ledger(laptop.store) == ledger(trio["laptop2"].store)
+
+
 def test_visits_linked_to_one_issue_on_two_devices_count_both(
     trio: dict[str, Device], tmp_path: Path
 ) -> None:
