@@ -15,6 +15,7 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,15 @@ LEADER_VISIT: tuple[Step, ...] = (
     "ctrl+s",
 )
 
+
+def _same_chain_link(app: LiaisonApp) -> None:
+    """The handover note ends with the change log's latest link, a hash over entries that
+    carry random ids (the deputy put on duty as the desk opens): the same 12 characters on
+    every run, so that the snapshot does not change with it."""
+    note = app.screen.query_one(TextArea)
+    note.text = re.sub(r"(第 \d+ 条 · )[0-9a-f]{12}", r"\1" + "x" * 12, note.text)
+
+
 # -- the screens ---------------------------------------------------------------------------------
 # (dashboard, triage, board, issue, log form, hot words and a word's visits: test_snapshots.py)
 
@@ -138,7 +148,7 @@ DIALOGS: list[tuple[str, tuple[Step, ...], type]] = [
     ("progress", ("b", "enter", "p"), ProgressModal),
     ("close", ("b", "enter", "c"), CloseModal),
     ("promote", ("b", "enter", "m"), PromoteModal),
-    ("handover_note", ("e",), NoteModal),
+    ("handover_note", ("e", _same_chain_link), NoteModal),
     ("pick_unit", ("t", "u"), PickModal),
     ("pin", ("o", "p"), PinModal),
     ("calendar_day", ("o", "c", "a"), CalendarDayModal),
