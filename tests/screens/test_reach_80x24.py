@@ -1,0 +1,75 @@
+"""Everything within reach at 80×24 (issue 17, part 4): a list's last row scrolls into view
+above the footer, and a dialog taller than the terminal scrolls to each field and button as the
+focus reaches it."""
+
+from __future__ import annotations
+
+import pytest
+from desk_helpers import plain, press, screen_lines, settle
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer
+
+from screens.calendar import CalendarScreen
+from screens.dialogs.board_filter import FilterModal
+from screens.roster import RosterScreen
+from tui.app import LiaisonApp
+
+SIZE = (80, 24)
+
+
+def _shown_whole(pilot: Pilot[None], widget: Widget) -> bool:
+    """`widget` is drawn whole: inside the terminal, not clipped by what scrolls it, not under
+    the footer."""
+    app = pilot.app
+    region = widget.region
+    seen = app.screen.find_widget(widget).visible_region
+    footers = list(app.screen.query(Footer))
+    floor = footers[0].region.y if footers else SIZE[1]
+    return bool(region.height) and seen == region and region.bottom <= floor
+
+
+@pytest.mark.parametrize(
+    ("keys", "expect", "table_id"),
+    [
+        pytest.param(("o",), RosterScreen, "#roster-table", id="roster"),
+        pytest.param(("o", "c"), CalendarScreen, "#calendar-table", id="calendar"),
+    ],
+)
+async def test_the_last_row_scrolls_into_view(
+    demo_desk: LiaisonApp, keys: tuple[str, ...], expect: type, table_id: str
+) -> None:
+    """Down to the last row: it is on the screen, above the footer, with the cursor on it."""
+    async with demo_desk.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await press(pilot, key)
+        assert isinstance(demo_desk.screen, expect)
+        table = demo_desk.screen.query_one(table_id, DataTable)
+        assert table.row_count > 20
+        table.focus()
+        for _ in range(table.row_count):
+            await pilot.press("down")
+        await settle(pilot)
+        assert table.cursor_row == table.row_count - 1
+        last = plain(table.get_row_at(table.row_count - 1)[0])
+        above_footer = screen_lines(demo_desk)[:-1]
+        assert any(last in line for line in above_footer), (last, above_footer)
+
+
+async def test_the_board_filter_reaches_every_field_and_button(demo_desk: LiaisonApp) -> None:
+    """Tab through the filter: each field and button is drawn whole when it has the focus."""
+    async with demo_desk.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "b", "f")
+        assert isinstance(demo_desk.screen, FilterModal)
+        seen: list[str] = []
+        for _ in range(10):
+            focused = demo_desk.focused
+            assert focused is not None
+            assert _shown_whole(pilot, focused), (focused, focused.region)
+            seen.append(str(focused.id))
+            if focused.id == "filter-clear":
+                break
+            await press(pilot, "tab")
+        assert "filter-status" in seen and seen[-2:] == ["filter-apply", "filter-clear"], seen
