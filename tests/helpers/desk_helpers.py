@@ -2,7 +2,8 @@
 
 `settle` waits until the app's thread workers and the callbacks they post have all run;
 `visible` and `content` give a widget's text as the user sees it (cropped to the screen) or in
-full; `rows` turns a DataTable into plain strings."""
+full; `rows` turns a DataTable into plain strings; `type_at_once` types as fast as a terminal
+hands keys over."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.content import Content
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, OptionList
@@ -58,6 +61,23 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
     """Press keys, then settle."""
     await pilot.press(*keys)
     await settle(pilot)
+
+
+def type_at_once(pilot: Pilot[Any], *keys: str | events.Paste) -> None:
+    """Hand the app every key (a name, one character, or a Paste) at once, as a terminal does
+    with keys typed faster than the app handles them (or `tmux send-keys "n139…"`): nothing
+    waits between them, unlike `pilot.press`. `settle` afterwards."""
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        if isinstance(key, events.Paste):
+            event: events.Event = key
+        else:
+            name = key if len(key) != 1 or key.isalnum() else _character_to_key(key)
+            event = events.Key(name, key if len(key) == 1 else None)
+        event.set_sender(app)
+        driver.send_message(event)
 
 
 def plain(value: object) -> str:
