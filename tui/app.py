@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App
 
 from screens.base.desk_screen import global_bindings
@@ -33,12 +34,15 @@ from tui.messages import (
     VisitSaved,
 )
 from tui.opening_flow import StationOpener
+from tui.paste import read_pastes_whole
+from tui.typeahead import KeyHandled, TypeAhead
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from textual.binding import BindingType
     from textual.content import Content
+    from textual.driver import Driver
     from textual.screen import Screen
 
     from store.db import Store
@@ -65,10 +69,16 @@ class LiaisonApp(App[None]):
             StationOpener(self, db_path, db_key, self._desk_opened) if db_path is not None else None
         )
         self._seat = DutySeat(self, desk) if desk is not None else None
+        # The keys and pastes typed, one at a time (tui.typeahead).
+        self.typeahead = TypeAhead(self, super().on_event)
         # The mode the deputy came from: Esc in search goes back to it.
         self.mode_before = "dashboard"
         self.title = t("app.title")
         self.sub_title = desk.station.name if desk else ""
+
+    def get_driver_class(self) -> type[Driver]:
+        # A paste is read whole, escape sequences and all (tui.paste).
+        return read_pastes_whole(super().get_driver_class())
 
     @property
     def desk(self) -> Desk:
@@ -112,6 +122,16 @@ class LiaisonApp(App[None]):
             self.exit(return_code=HUNG_UP)
 
     # -- keys and messages: where they lead (tui.navigation) ------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and pastes one at a time, each where the one before left the desk (tui.typeahead).
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self.typeahead.arrived(event)
+            return
+        await super().on_event(event)
+
+    def on_key_handled(self, message: KeyHandled) -> None:
+        self.typeahead.handled(message)
 
     def action_go(self, mode: str) -> None:
         if self.desk_ready and self.current_mode != mode:

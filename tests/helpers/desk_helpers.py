@@ -1,9 +1,9 @@
 """Helpers for driving the desk headless and reading back what it shows.
 
-`settle` waits until the app's thread workers and the callbacks they post have all run;
-`visible` and `content` give a widget's text as the user sees it (cropped to the screen) or in
-full; `rows` turns a DataTable into plain strings; `type_at_once` types as fast as a terminal
-hands keys over."""
+`settle` waits until the keys typed, the app's thread workers and the callbacks they post have
+all run; `visible` and `content` give a widget's text as the user sees it (cropped to the
+screen) or in full; `rows` turns a DataTable into plain strings; `type_at_once` types as fast as
+a terminal hands keys over."""
 
 from __future__ import annotations
 
@@ -24,16 +24,20 @@ from textual.widgets._footer import FooterKey
 from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 from screens.dialogs.pick import PickModal
+from tui.app import LiaisonApp
 
 ESC = "\x1b"
 
 
 def _busy(app: App[Any]) -> bool:
+    if isinstance(app, LiaisonApp) and app.typeahead.busy:
+        return True
     return any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for the workers, the callbacks they post, and the workers those callbacks start.
+    """Wait for the keys typed (tui.typeahead), the workers, the callbacks they post, and the
+    workers those callbacks start.
 
     A worker that fails is the app's to report, so it is not raised here; an app that crashed
     is, with its own exception, so that the test fails on the cause."""
