@@ -121,6 +121,32 @@ def visible(app: App[Any], widget: Widget) -> str:
     return "\n".join(lines)
 
 
+# Attributes a terminal without colour still shows, and how `monochrome` marks them.
+ATTRIBUTES = {"bold": "B", "reverse": "R", "underline": "U", "italic": "I", "strike": "S"}
+
+
+def monochrome(app: App[Any], widget: Widget, *, marks: bool = True) -> list[str]:
+    """The part of the screen `widget` covers as a terminal without colour shows it: each line's
+    text, and (with `marks`) `{BR}` before a run of cells drawn bold and reversed, `{U}`
+    underlined, and so on; colours left out."""
+    region = app.screen.find_widget(widget).visible_region
+    strips = app.screen._compositor.render_strips()
+    lines = []
+    for y in range(region.y, min(region.bottom, len(strips))):
+        line, last = [], ""
+        for segment in strips[y].crop(region.x, region.right):
+            style = segment.style
+            shown = "".join(
+                mark for name, mark in ATTRIBUTES.items() if style and getattr(style, name)
+            )
+            if marks and shown != last:
+                line.append(f"{{{shown}}}")
+                last = shown
+            line.append(segment.text)
+        lines.append("".join(line).rstrip())
+    return lines
+
+
 def rows(table: DataTable[Any]) -> list[list[str]]:
     """Every row of a DataTable as plain strings, top to bottom."""
     return [[plain(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
