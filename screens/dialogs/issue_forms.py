@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, RadioButton, RadioSet, Select, TextArea
+from textual.widgets import Button, Label, RadioSet, Select, TextArea
 
 from store.core.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
 from store.core.rules import PROGRESS_STATUSES
 from tui.i18n import label, t
+from tui.widgets.toggles import TextRadioButton
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,12 @@ class CloseModal(ModalScreen[CloseInput | None]):
                     yield Label(t("close.resolved"))
                     with RadioSet(id="close-resolution"):
                         for r in Resolution:
-                            yield RadioButton(label(r), name=r.value)
+                            yield TextRadioButton(label(r), name=r.value)
                 with Vertical():
                     yield Label(t("close.satisfied"))
                     with RadioSet(id="close-satisfaction"):
                         for s in Satisfaction:
-                            yield RadioButton(label(s), name=s.value)
+                            yield TextRadioButton(label(s), name=s.value)
             yield Label(t("close.note"))
             yield TextArea(id="close-note", soft_wrap=True, show_line_numbers=False)
             yield Label("", id="close-error", classes="field-error")

@@ -79,7 +79,15 @@ async def _unfocused_look_alike(pilot: Pilot[Any], widgets: list[Widget]) -> lis
 
 
 def _focusable(app: LiaisonApp) -> list[Widget]:
-    return [w for w in app.screen.focus_chain if w.region.area]
+    """The focusable widgets on the screen, those not wholly in view left out (another test's
+    business: everything reachable at 80×24)."""
+    shown = app.screen._compositor.visible_widgets
+
+    def in_view(widget: Widget) -> bool:
+        region, clip = shown.get(widget, (None, None))
+        return region is not None and clip is not None and clip.contains_region(region)
+
+    return [w for w in app.screen.focus_chain if in_view(w)]
 
 
 async def test_checkboxes_say_ticked_or_not_in_text(mono: LiaisonApp) -> None:
@@ -102,7 +110,7 @@ async def test_checkboxes_say_ticked_or_not_in_text(mono: LiaisonApp) -> None:
         await settle(pilot)
         boxes = list(mono.screen.query(Checkbox))
         assert len(boxes) == 2
-        assert all(_text(mono, box).startswith("[ ]") for box in boxes)
+        assert all("[ ]" in _text(mono, box) for box in boxes)
         assert await _unfocused_look_alike(pilot, _focusable(mono)) == []
 
 
@@ -202,16 +210,19 @@ async def test_cursor_rows_show_without_colour(
             lines = monochrome(mono, table)
             header = 1 if table.show_header else 0
             first, second = lines[header], lines[header + 1]
-            assert first.startswith("{R}") and "{R}" not in second, lines[:3]
+            # (A scroll bar on the right is drawn in reverse video too.)
+            assert first.startswith("{R}") and not second.startswith("{R}"), lines[:3]
             await press(pilot, "down")
             lines = monochrome(mono, table)
-            assert lines[header + 1].startswith("{R}") and "{R}" not in lines[header], lines[:3]
+            first, second = lines[header], lines[header + 1]
+            assert second.startswith("{R}") and not first.startswith("{R}"), lines[:3]
 
         await mono.push_screen(PickModal("选一个", [PickItem("a", "甲"), PickItem("b", "乙")]))
         await settle(pilot)
         options = mono.screen.query_one(OptionList)
         lines = [line for line in monochrome(mono, options) if "甲" in line or "乙" in line]
-        assert ["{R}" in line for line in lines] == [True, False], lines
+        # Bold and underlined: Textual draws options in styles that leave reverse out.
+        assert ["{BU}" in line for line in lines] == [True, False], lines
 
 
 async def test_the_colour_chart_tells_its_colours_by_pattern(
