@@ -257,3 +257,25 @@ def test_screens_use_the_toggles_that_say_their_state() -> None:
                 if names & {"Checkbox", "RadioButton", "SelectionList"}:
                     wrong.append(f"{path.relative_to(ROOT)}: {sorted(names)}")
     assert wrong == []
+
+
+AREAS = ["dashboard", "triage", "board", "stats", "search", "hot_words", "sync"]
+
+
+@pytest.mark.parametrize("area", [*AREAS, *Place])
+async def test_the_focused_widget_shows_without_colour_everywhere(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch, area: str
+) -> None:
+    """Each area and each place, on the demo station: whatever can take the focus shows it."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(demo_store, load_station(demo_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if area in AREAS:
+            app.action_go(area)
+        else:
+            app.open_place(Place(area))
+        await settle(pilot)
+        widgets = _focusable(app)
+        if len(widgets) > 1:
+            assert await _unfocused_look_alike(pilot, widgets) == []
