@@ -33,7 +33,7 @@ class LedgerScreen(DeskScreen):
 
     PLACE = Place.ledger
     HELP_TEXT = t("help.ledger")
-    BINDINGS = [Binding("escape", "back", t("key.back"), id="back")]
+    BINDINGS = [Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back")]
 
     def __init__(self) -> None:
         super().__init__()

@@ -46,7 +46,7 @@ class LogVisitScreen(DeskScreen):
     HELP_TEXT = t("help.log")
     BINDINGS = [
         Binding("ctrl+s", "save", t("key.save"), tooltip=t("log.hint"), id="save-visit"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel-visit"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel-visit"),
         # `?` types a question mark here; F1 reaches help from any field.
         Binding(
             "f1", "app.help", t("key.help"), tooltip=t("tip.help"), priority=True, id="show-help"

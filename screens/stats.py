@@ -80,13 +80,32 @@ class StatsScreen(StationScoped):
     # The definitions, word for word as in the report's footnote.
     HELP_EXTRA = (t("stats.def.two_month"), t("stats.def.satisfaction"), t("stats.def.direct"))
     BINDINGS = [
-        Binding("enter", "drill", t("key.drill"), id="stats-drill"),
-        Binding("m", "period_kind", t("key.period_kind"), id="stats-kind"),
-        Binding("g", "breakdown", t("key.breakdown"), id="stats-breakdown"),
-        Binding("left_square_bracket", "shift(-1)", t("key.prev_period"), show=False, id="prev"),
-        Binding("right_square_bracket", "shift(1)", t("key.next_period"), id="stats-next"),
-        Binding("c", "charts", t("key.charts"), show=False, id="stats-charts"),
-        Binding("r", "report", t("key.report"), id="stats-report"),
+        Binding("enter", "drill", t("key.drill"), tooltip=t("tip.drill"), id="stats-drill"),
+        Binding(
+            "m", "period_kind", t("key.period_kind"), tooltip=t("tip.period_kind"), id="stats-kind"
+        ),
+        Binding(
+            "g", "breakdown", t("key.breakdown"), tooltip=t("tip.breakdown"), id="stats-breakdown"
+        ),
+        Binding(
+            "left_square_bracket",
+            "shift(-1)",
+            t("key.prev_period"),
+            tooltip=t("tip.prev_period"),
+            show=False,
+            id="prev",
+        ),
+        Binding(
+            "right_square_bracket",
+            "shift(1)",
+            t("key.next_period"),
+            tooltip=t("tip.next_period"),
+            id="stats-next",
+        ),
+        Binding(
+            "c", "charts", t("key.charts"), tooltip=t("tip.charts"), show=False, id="stats-charts"
+        ),
+        Binding("r", "report", t("key.report"), tooltip=t("tip.report"), id="stats-report"),
         # Only where the database holds several stations (a county hub): check_action. Out of
         # the footer, like the board's: the station's button in the bar names it, takes clicks.
         Binding(
@@ -97,8 +116,22 @@ class StatsScreen(StationScoped):
             show=False,
             id="stats-station",
         ),
-        Binding("pagedown", "page(1)", t("key.next_page"), show=False, id="stats-next-page"),
-        Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="stats-prev-page"),
+        Binding(
+            "pagedown",
+            "page(1)",
+            t("key.next_page"),
+            tooltip=t("tip.next_page"),
+            show=False,
+            id="stats-next-page",
+        ),
+        Binding(
+            "pageup",
+            "page(-1)",
+            t("key.prev_page"),
+            tooltip=t("tip.prev_page"),
+            show=False,
+            id="stats-prev-page",
+        ),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]

@@ -16,7 +16,7 @@ from screens.base.desk_screen import global_bindings
 from screens.dialogs.help import HelpModal
 from screens.opening import OpeningScreen
 from tui import navigation
-from tui.commands import DeskCommands
+from tui.commands import DeskCommands, DeskPalette
 from tui.desk import Desk, find_stations
 from tui.duty_seat import DutySeat
 from tui.i18n import set_language, shown, t
@@ -52,7 +52,8 @@ if TYPE_CHECKING:
 class LiaisonApp(App[None]):
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {**navigation.MODES}
-    COMMANDS = App.COMMANDS | {DeskCommands}
+    # Ours only: Textual's own commands are in English (tui.commands).
+    COMMANDS = {DeskCommands}
     BINDINGS: ClassVar[list[BindingType]] = [*global_bindings()]
 
     def __init__(
@@ -189,6 +190,10 @@ class LiaisonApp(App[None]):
     def action_switch_deputy(self) -> None:
         if self._seat is not None:
             self._seat.find_deputy(ask=True)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, DeskPalette):
+            self.push_screen(DeskPalette())
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpModal):

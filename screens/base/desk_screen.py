@@ -46,7 +46,15 @@ def global_bindings() -> list[Binding]:
         for id_, (key, action, label, tip) in GLOBAL_KEYS.items()
     ] + [
         # F1 works even where a text field takes `?`. Priority: no widget may keep it.
-        Binding("f1", "help", t("key.help"), show=False, priority=True, id="help-f1"),
+        Binding(
+            "f1",
+            "help",
+            t("key.help"),
+            tooltip=t("tip.help"),
+            show=False,
+            priority=True,
+            id="help-f1",
+        ),
         # Our own palette binding, so that its footer label comes from the catalogue.
         Binding(
             "ctrl+p",
@@ -69,14 +77,17 @@ def nav_bindings(*ids: str) -> list[Binding]:
     return out
 
 
+# Textual's own bindings that a footer shows (an open dropdown's Esc), in the catalogue's words.
+TEXTUAL_LABELS: dict[str, Msg] = {"Dismiss menu": t("key.close_menu")}
+
+
 def shown_binding(active: ActiveBinding) -> ActiveBinding:
     """An active binding with its description and tooltips in the current language."""
     binding = active.binding
-    if not isinstance(binding.description, Msg) and not isinstance(binding.tooltip, Msg):
+    description = TEXTUAL_LABELS.get(binding.description, binding.description)
+    if not isinstance(description, Msg) and not isinstance(binding.tooltip, Msg):
         return active
-    binding = replace(
-        binding, description=shown(binding.description), tooltip=shown(binding.tooltip)
-    )
+    binding = replace(binding, description=shown(description), tooltip=shown(binding.tooltip))
     return active._replace(binding=binding, tooltip=shown(active.tooltip))
 
 

@@ -28,8 +28,8 @@ class CalendarDayModal(ModalScreen[DayInput | None]):
     """A date (2026-12-07 or 12-07), holiday or make-up workday, and a name."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+        Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
     ]
 
     def __init__(self, year: int) -> None:

@@ -27,8 +27,8 @@ class ProgressModal(ModalScreen[ProgressInput | None]):
     """Add a progress note, keeping the status or moving it forward."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+        Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
     ]
 
     def __init__(self, current: IssueStatus) -> None:
@@ -76,8 +76,8 @@ class CloseModal(ModalScreen[CloseInput | None]):
     """Close an issue with the resident's two answers (resolved? satisfied?), or 'not yet'."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+        Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
     ]
 
     def __init__(self, *, allow_not_yet: bool = True) -> None:

@@ -69,8 +69,8 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
     LeaderVisitModal .dialog-buttons { padding-top: 0; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+        Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
     ]
 
     def __init__(

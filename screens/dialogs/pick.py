@@ -29,7 +29,7 @@ class PickItem:
 class PickModal(ModalScreen[str | None]):
     """Choose one item from a list with the keyboard (or the mouse)."""
 
-    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), id="cancel")]
+    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel")]
 
     def __init__(
         self,
