@@ -6,9 +6,12 @@ typed faster than the app opens a screen; `pilot.press` would wait between them.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from desk_helpers import settle, type_at_once
+from small_station import Refs
 from textual import events
 from textual.widgets import Input, TextArea
 
@@ -16,8 +19,11 @@ from screens.dialogs.issue_forms import ProgressModal
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.search import SearchBox, SearchScreen
+from screens.triage import TriageScreen
 from store.core.models import Tier
+from store.db import Store
 from store.desk.issue_rows import IssueRow
+from store.desk.visits import VisitRow
 from tui.app import LiaisonApp
 
 PHONE = "13912340000"
@@ -92,3 +98,25 @@ async def test_a_paste_keeps_its_place_and_loses_control_characters(desk: Liaiso
         type_at_once(pilot, *"王", events.Paste("\x1b[1m小\x00"), *"五")
         await settle(pilot)
         assert screen.query_one("#name", Input).value == "王[1m小五"
+
+
+async def test_a_choice_typed_right_after_the_key_that_loads_its_picker_lands_in_it(
+    desk: LiaisonApp, make_visit: Callable[..., VisitRow], refs: Refs, store: Store
+) -> None:
+    """`1` loads the village units (a store call), then opens the picker: Enter typed at once
+    takes the first unit offered, the visit's own village committee."""
+    visit = make_visit(village="青石村", category="道路交通", text="村口路灯又坏了。")
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        type_at_once(pilot, "t", "1", "enter")
+        await settle(pilot)
+        assert isinstance(desk.screen, TriageScreen)
+    unit = refs.unit_for(Tier.village, "青石村")
+    path = Path(str(store.engine.url.database))
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        row = db.execute(
+            "select issue.unit_id from visit join issue on issue.id = visit.issue_id "
+            "where visit.id = ?",
+            (visit.id,),
+        ).fetchone()
+    assert row == (unit,)
