@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar, TypeVar, cast
@@ -121,6 +121,12 @@ class DeskScreen(Screen[Any]):
 
     def validate_sub_title(self, sub_title: object) -> str | None:
         return self.validate_title(sub_title)
+
+    @property
+    def store_work(self) -> Collection[Worker[Any]]:
+        """The store calls under way whose results are still to be shown: the keys typed after
+        the one that started them wait for them (tui.typeahead)."""
+        return self._store_callbacks.keys()
 
     @property
     def desk(self) -> Desk:
