@@ -8,7 +8,17 @@ import platform
 import sqlite3
 import time
 
-from bench import hot_words, ledger, memory, search, startup, store_queries, sync, writes
+from bench import (
+    hot_words,
+    ledger,
+    memory,
+    real_import,
+    search,
+    startup,
+    store_queries,
+    sync,
+    writes,
+)
 from bench.common import MISSED, ROOT, demo_db
 
 # The app's own packages, compiled as `pip install` compiles an installed app's: with
@@ -42,6 +52,7 @@ def main() -> None:
     memory.run(large, label)
     hot_words.run(large, label)
     ledger.run(demo_db(10_000), demo_db(0), "10,000 visits")
+    real_import.run()
     sync.run(demo_db(0))
     if not args.no_demo:
         writes.demo(args.visits)

@@ -31,7 +31,7 @@ def _laptop_with_changes(tmp: Path, empty: Path, clock: Clock) -> tuple[Path, St
     """A station (a copy of `empty`), and a laptop made from it that then logged and triaged
     visits until it holds CHANGES changes the station lacks. Not timed."""
     from store.core.models import Channel, Tier, VisitCreate, VisitKind
-    from store.desk.issues import open_issue
+    from store.desk.triage import open_issue
     from store.desk.visits import log_visit
     from store.reference.lists import list_categories, list_deputies, list_units, list_villages
     from store.station import load_station, open_store

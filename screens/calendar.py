@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Static
 
 from screens.base.desk_screen import DeskScreen
 from screens.dialogs.calendar_day import CalendarDayModal, DayInput
+from screens.dialogs.confirm import ConfirmModal
 from store.core.enums import DayKind
 from store.core.settings import StationSettings, load_settings
 from store.duty.calendar import (
@@ -19,6 +20,7 @@ from store.duty.calendar import (
     CalendarYear,
     load_calendar_year,
     mark_day,
+    open_issue_count,
     set_window_unit,
     unmark_day,
 )
@@ -162,9 +164,37 @@ class CalendarScreen(DeskScreen):
 
     def action_remove(self) -> None:
         row = self.table.cursor_row
-        if 0 <= row < len(self.entries):
-            self._write(partial(unmark_day, day=self.entries[row].day))
+        if not 0 <= row < len(self.entries):
+            return
+        entry = self.entries[row]
+        # An official day deleted stays deleted (an override): say so before, not after.
+        day, name = entry.day.isoformat(), entry.name or label(entry.kind)
+        if entry.official:
+            question = t("calendar.remove_official", day=day, name=name)
+        else:
+            question = t("calendar.remove_confirm", day=day, name=name)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(partial(unmark_day, day=entry.day))
+
+        self.app.push_screen(ConfirmModal(question), answered)
 
     def action_unit(self) -> None:
         other = "working" if self.unit == "calendar" else "calendar"
-        self._write(partial(set_window_unit, unit=other))
+
+        def count() -> int:
+            with self.desk.store.read() as session:
+                return open_issue_count(session=session)
+
+        def ask(issues: int) -> None:
+            unit = t("calendar.unit_working") if other == "working" else t("calendar.unit_calendar")
+            question = tn("calendar.unit_confirm", issues, unit=unit)
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._write(partial(set_window_unit, unit=other))
+
+            self.app.push_screen(ConfirmModal(question), answered)
+
+        self.run_store(count, ask, group="calendar_readers")

@@ -14,7 +14,7 @@ from textual.widgets import Label, Static
 
 from screens.base.desk_screen import DeskScreen
 from screens.base.paged import PagedTableScreen
-from screens.base.printing import print_folders, say_printed
+from screens.base.slips import print_folders, say_printed
 from store.core.models import Colour
 from store.core.paging import Page
 from store.desk.issue_rows import IssueRow

@@ -185,7 +185,7 @@ class FollowUpScreen(PagedTableScreen):
     def action_call_record(self) -> None:
         """The record of the call just recorded, with its answers; with none, a blank record of
         the issue under the cursor, to fill in by hand during the call."""
-        from screens.base.printing import print_folders, say_printed
+        from screens.base.slips import print_folders, say_printed
         from store.reports.slips import SlipKind, print_slip
 
         answered = self.last_call is not None

@@ -22,12 +22,7 @@ from store.core.models import IssueStatus, ProgressCreate, Satisfaction, Tier
 from store.core.validation import mask_phone
 from store.desk.issue_page import IssueDetail, TimelineEntry, get_issue
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import (
-    add_progress,
-    change_unit,
-    close_issue,
-    reopen_issue,
-)
+from store.desk.issues import add_progress, change_unit, close_issue, reopen_issue
 from store.desk.visits import ConsentChange, VisitRow, set_consent
 from store.reference.lists import Choice, list_units
 from store.trust.reveals import reveal_issue_phones
@@ -486,7 +481,7 @@ class IssueScreen(DeskScreen):
 
     def action_print_slip(self, kind: str) -> None:
         """Write the assignment slip (交办单) or the reminder notice (催办通知书) into prints/."""
-        from screens.base.printing import print_folders, say_printed
+        from screens.base.slips import print_folders, say_printed
         from store.reports.slips import SlipKind, print_slip
 
         slip, deputy_id = SlipKind(kind), self.desk.deputy_id

@@ -270,10 +270,14 @@ class LogVisitScreen(DeskScreen):
         self.notify(t("log.saved"))
         self.post_message(VisitSaved(row.id))
 
-    def action_cancel(self) -> None:
+    @property
+    def keeps_edits(self) -> bool:
+        """Something typed: a global key shows the form rather than closing it (tui.app)."""
         values = self._values()
-        dirty = any(values[k] for k in ("phone", "name", "text"))
-        if not dirty:
+        return any(values[k] for k in ("phone", "name", "text"))
+
+    def action_cancel(self) -> None:
+        if not self.keeps_edits:
             self.dismiss()
             return
 

@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 from screens.base.desk_screen import DeskScreen
 from screens.dialogs.note import NoteModal
 from screens.dialogs.pick import PickItem, PickModal
-from screens.dialogs.pin import PinModal
+from screens.dialogs.pin import PinModal, ask_new_pin
 from store.core.errors import FieldInvalid
-from store.duty.pins import clean_pin, has_pin, set_pin, verify_pin
+from store.duty.pins import has_pin, set_pin, verify_pin
 from store.duty.roster import (
     RosterDay,
     assign_shift,
@@ -256,30 +256,15 @@ class RosterScreen(DeskScreen):
 
         self.run_store(write, checked, group="pin_writers")
 
-    def _ask_new(self, message: str = "") -> None:
-        def first(pin: str | None) -> None:
-            if pin is None:
-                return
-            try:
-                clean_pin(pin)
-            except FieldInvalid as exc:
-                self._ask_new(t(exc.key, **exc.params))
-                return
-            self.app.push_screen(PinModal(t("pin.again")), partial(self._confirm_new, pin))
-
-        self.app.push_screen(PinModal(t("pin.new"), message), first)
-
-    def _confirm_new(self, pin: str, again: str | None) -> None:
-        if again is None:
-            return
-        if again != pin:
-            self._ask_new(t("pin.mismatch"))
-            return
+    def _ask_new(self) -> None:
         deputy_id = self.desk.deputy_id
         assert deputy_id is not None
 
-        def write() -> None:
-            with self.desk.store.write(self.desk.actor) as session:
-                set_pin(session=session, deputy_id=deputy_id, pin=pin)
+        def chosen(pin: str) -> None:
+            def write() -> None:
+                with self.desk.store.write(self.desk.actor) as session:
+                    set_pin(session=session, deputy_id=deputy_id, pin=pin)
 
-        self.run_store(write, lambda _none: self.notify(t("pin.set")), group="pin_writers")
+            self.run_store(write, lambda _none: self.notify(t("pin.set")), group="pin_writers")
+
+        ask_new_pin(self.app, chosen)

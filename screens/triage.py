@@ -20,8 +20,8 @@ from store.core.models import Tier
 from store.core.paging import Page
 from store.core.validation import mask_numbers, mask_phone
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import link_visits, open_issue_from_visits, suggest_units
 from store.desk.similar import SimilarVisit, Suggestion, similar_untriaged, suggest_issues
+from store.desk.triage import link_visits, open_issue_from_visits, suggest_units
 from store.desk.visits import (
     ConsentChange,
     VisitDetail,

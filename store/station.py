@@ -27,6 +27,7 @@ from store.core.models import (
     VillageKind,
     new_id,
 )
+from store.core.settings import update_setting
 from store.core.validation import clean_name
 from store.db import Store, make_engine, read_session, write_session
 from store.hot_words.word_index import bring_words_up_to_date
@@ -85,6 +86,9 @@ class StationIn:
     device_kind: str = DeviceKind.station
     timezone: str = "Asia/Shanghai"
     extra: dict[str, str] = field(default_factory=dict)
+    # Every deputy put on duty must have a PIN (the `pin.required` setting); spec §2 keeps the PIN
+    # optional otherwise, and the demo leaves it so.
+    require_pin: bool = False
 
 
 TOWNSHIP_OFFICES = ("党政办", "城建办", "平安办", "社会事务办", "农业农村办", "综合行政执法队")
@@ -165,6 +169,8 @@ def init_station(
         actor = Actor(station_id=station_id, device_id=device_id)
         with write_session(store.engine, actor=actor, clock=clock) as session:
             _write_station(session, station, station_id, device_id, make_id)
+            if station.require_pin:
+                update_setting(session=session, key="pin.required", value="1")
         with store.read() as session:
             return station_info(session=session)
     finally:

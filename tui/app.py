@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App
 
-from screens.base.desk_screen import global_bindings
+from screens.base.desk_screen import DeskScreen, global_bindings
 from screens.dialogs.help import HelpModal
 from screens.opening import OpeningScreen
 from tui import navigation
@@ -113,6 +113,27 @@ class LiaisonApp(App[None]):
         self.switch_mode("dashboard")
         assert self._seat is not None
         self._seat.find_deputy()
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle, name="idle-lock")
+
+    def lock_if_idle(self) -> None:
+        """The idle lock (tui.duty_seat): asked every IDLE_CHECK_SECONDS."""
+        if self._seat is not None:
+            self._seat.lock_if_idle()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Any key, click or paste is the desk in use: the idle lock counts from the last one.
+        if self._seat is not None and isinstance(
+            event, events.Key | events.MouseDown | events.Paste
+        ):
+            self._seat.touch()
+        # Keys and pastes one at a time, each where the one before left the desk (tui.typeahead).
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            await self.typeahead.arrived(event)
+            return
+        await super().on_event(event)
+
+    def on_key_handled(self, message: KeyHandled) -> None:
+        self.typeahead.handled(message)
 
     def _leave_if_terminal_gone(self) -> None:
         """The terminal was closed without a hang-up signal reaching us (`make demo` in a
@@ -124,20 +145,20 @@ class LiaisonApp(App[None]):
 
     # -- keys and messages: where they lead (tui.navigation) ------------------------------
 
-    async def on_event(self, event: events.Event) -> None:
-        # Keys and pastes one at a time, each where the one before left the desk (tui.typeahead).
-        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
-            await self.typeahead.arrived(event)
+    async def action_go(self, mode: str) -> None:
+        """A global key: that mode's own top level, with current data. Screens opened over it
+        before (an issue page from the board, the roster from the dashboard) are closed, unless
+        one holds typed text (`keeps_edits`), which is then shown instead."""
+        if not self.desk_ready:
             return
-        await super().on_event(event)
-
-    def on_key_handled(self, message: KeyHandled) -> None:
-        self.typeahead.handled(message)
-
-    def action_go(self, mode: str) -> None:
-        if self.desk_ready and self.current_mode != mode:
+        if self.current_mode != mode:
             self.mode_before = self.current_mode
-            self.switch_mode(mode)
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1 and not getattr(self.screen, "keeps_edits", False):
+            await self.pop_screen()
+        screen = self.screen
+        if isinstance(screen, DeskScreen):
+            screen.check_fresh()
 
     def action_open(self, place: str) -> None:
         self.open_place(Place(place))
@@ -168,9 +189,9 @@ class LiaisonApp(App[None]):
     def on_open_drill_down(self, message: OpenDrillDown) -> None:
         self.push_screen(navigation.drill_down_screen(message.filters, message.heading))
 
-    def on_leave_search(self, _message: LeaveSearch) -> None:
+    async def on_leave_search(self, _message: LeaveSearch) -> None:
         before = self.mode_before
-        self.action_go(before if before != "search" else "dashboard")
+        await self.action_go(before if before != "search" else "dashboard")
 
     async def on_visit_saved(self, message: VisitSaved) -> None:
         """After logging a visit, go straight to its triage."""
@@ -232,6 +253,8 @@ class LiaisonApp(App[None]):
 # How often the desk checks that its terminal is still there, and its exit code when it is not
 # (128 + SIGHUP, as if the hang-up signal had reached it).
 TERMINAL_CHECK_SECONDS = 2.0
+# How often the idle lock looks at the time since the last key (tui.duty_seat).
+IDLE_CHECK_SECONDS = 20.0
 HUNG_UP = 129
 
 

@@ -190,6 +190,10 @@ def init(
     name: Annotated[str | None, typer.Option("--name", help=both("cli.init.name"))] = None,
     passphrase_file: PassphraseOption = None,
     encrypt: EncryptOption = False,
+    require_pin: Annotated[
+        bool | None,
+        typer.Option("--require-pin/--no-require-pin", help=both("cli.init.require_pin")),
+    ] = None,
 ) -> None:
     from store.core.clock import SystemClock
     from store.core.models import VillageKind
@@ -224,6 +228,9 @@ def init(
             )
     if not deputies:
         raise CliError(t("cli.no_deputy"), 2)
+    if require_pin is None:
+        # Asked at a terminal (issue 17); a script that does not say keeps PINs optional.
+        require_pin = sys.stdin.isatty() and typer.confirm(t("cli.prompt.require_pin"))
     assert station and township and county
     if path.exists() and path.stat().st_size > 0:
         raise CliError(t("cli.station_exists", path=path), 2)
@@ -239,6 +246,7 @@ def init(
         ],
         # The terminal as its laptops and the county hub will list it, in the interface's words.
         device_name=t("device.station_terminal"),
+        require_pin=require_pin,
     )
     try:
         info = init_station(engine_path=path, station=spec, clock=SystemClock(), key=key)

@@ -12,6 +12,7 @@ from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from store.changelog.changes import data_generation
 from store.core.clock import today
 from store.core.errors import StoreError
 from tui.desk import Desk, HasDesk
@@ -20,6 +21,9 @@ from tui.messages import Place
 
 log = logging.getLogger("liaison")
 R = TypeVar("R")
+# How often the screen in front asks whether the database changed under it (another terminal,
+# a command-line import, a sync): one indexed read of the change log's last entry.
+REFRESH_SECONDS = 2.0
 
 
 # The keys that work everywhere (docs/rules/keys-and-language.md): key, action on the app, label and
@@ -107,6 +111,36 @@ class DeskScreen(Screen[Any]):
         self._store_callbacks: dict[
             Worker[Any], tuple[Callable[[Any], None], Callable[[BaseException], bool]]
         ] = {}
+        self._generation: int | None = None
+
+    # -- following the database ----------------------------------------------------------------
+    # Textual calls these besides a screen's own handlers of the same events.
+
+    def on_mount(self) -> None:
+        if callable(getattr(self, "reload", None)):
+            self.set_interval(REFRESH_SECONDS, self.check_fresh, name="freshness")
+            self.check_fresh()
+
+    def on_screen_resume(self) -> None:
+        self.check_fresh()
+
+    def check_fresh(self) -> None:
+        """Reload when the database changed since the screen last looked (never over a dialog,
+        which may hold typed text: the screen waits until it is in front again)."""
+        reload = getattr(self, "reload", None)
+        if not callable(reload) or self.app.screen is not self:
+            return
+
+        def seen(generation: int) -> None:
+            known, self._generation = self._generation, generation
+            if known is not None and generation != known and self.app.screen is self:
+                reload()
+
+        self.run_store(self._read_generation, seen, group="freshness_checks", exclusive=True)
+
+    def _read_generation(self) -> int:
+        with self.desk.store.read() as session:
+            return data_generation(session)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, RadioSet, Select, TextArea
 
+from screens.dialogs.confirm import ask_discard
 from store.core.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
 from store.core.rules import PROGRESS_STATUSES
 from tui.i18n import label, t
@@ -42,7 +43,7 @@ class ProgressModal(ModalScreen[ProgressInput | None]):
             yield Label(t("progress.status"))
             yield Select(
                 [(label(s), s.value) for s in allowed],
-                value=self.current.value,
+                value=_next_step(self.current, allowed).value,
                 allow_blank=False,
                 id="progress-status",
             )
@@ -62,7 +63,14 @@ class ProgressModal(ModalScreen[ProgressInput | None]):
 
     @on(Button.Pressed, "#progress-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        edited = bool(self.query_one("#progress-note", TextArea).text.strip())
+        ask_discard(self, edited, lambda: self.dismiss(None))
+
+
+def _next_step(current: IssueStatus, allowed: list[IssueStatus]) -> IssueStatus:
+    """The step after `current` (听事 → 议事 → 办事…), proposed; the current one at the last."""
+    later = [s for s in allowed if s.step > current.step]
+    return min(later, key=lambda s: s.step) if later else current
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
+from screens.dialogs.confirm import ask_discard
 from tui.i18n import t
 
 
@@ -43,7 +44,10 @@ class NoteModal(ModalScreen[str | None]):
                 yield Button(t("confirm.no"), id="note-cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#note-text", TextArea).focus()
+        area = self.query_one("#note-text", TextArea)
+        # After the template: the deputy goes on from where it stops ("请下一班跟进：").
+        area.move_cursor(area.document.end)
+        area.focus()
 
     @on(Button.Pressed, "#note-save")
     def action_save(self) -> None:
@@ -51,4 +55,5 @@ class NoteModal(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#note-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        edited = self.query_one("#note-text", TextArea).text != self.initial
+        ask_discard(self, edited, lambda: self.dismiss(None))

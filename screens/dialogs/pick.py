@@ -1,5 +1,6 @@
 """Choosing one item from a list: a modal that needs nothing but Textual, so the app can show
-it before the store has loaded."""
+it before the store has loaded. Typing filters the list (by characters, or by the pinyin
+initials of a name: `slj` finds 水利局); arrows move, Enter chooses."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.i18n import t
@@ -29,7 +30,13 @@ class PickItem:
 class PickModal(ModalScreen[str | None]):
     """Choose one item from a list with the keyboard (or the mouse)."""
 
-    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("pagedown", "move(10)", show=False),
+        Binding("pageup", "move(-10)", show=False),
+    ]
 
     def __init__(
         self,
@@ -53,17 +60,52 @@ class PickModal(ModalScreen[str | None]):
             yield Label(self.title_text, classes="dialog-title")
             if not any(item.id for item in self.items):
                 yield Label(self.empty or t("board.empty"), classes="dialog-empty")
-            options = [
-                Option(item.text, id=item.id, disabled=item.id is None) for item in self.items
-            ]
-            yield OptionList(*options, id="pick-list")
+            yield Input(placeholder=t("pick.filter"), id="pick-filter")
+            yield OptionList(*self._options(self.items), id="pick-list")
+
+    @staticmethod
+    def _options(items: Sequence[PickItem]) -> list[Option]:
+        return [Option(item.text, id=item.id, disabled=item.id is None) for item in items]
 
     def on_mount(self) -> None:
         options = self.query_one("#pick-list", OptionList)
         wanted = self.highlight_id or next((i.id for i in self.items if i.id), None)
         if wanted is not None:
             options.highlighted = options.get_option_index(wanted)
-        options.focus()
+        # Typing goes to the filter; the arrows and Enter still work the list (bindings above).
+        self.query_one("#pick-filter", Input).focus()
+
+    @on(Input.Changed, "#pick-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        typed = event.value.strip().casefold()
+        shown = [i for i in self.items if i.id and matches(i, typed)] if typed else self.items
+        options = self.query_one("#pick-list", OptionList)
+        options.clear_options()
+        options.add_options(self._options(shown))
+        first = next((i.id for i in shown if i.id), None)
+        if first is not None:
+            options.highlighted = options.get_option_index(first)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#pick-list", OptionList)
+        count = options.option_count
+        if not count:
+            return
+        index = options.highlighted if options.highlighted is not None else -1
+        index = max(0, min(count - 1, index + step))
+        # Headings cannot be chosen: go on past them in the same direction.
+        while options.get_option_at_index(index).disabled and 0 < index < count - 1:
+            index += 1 if step > 0 else -1
+        if not options.get_option_at_index(index).disabled:
+            options.highlighted = index
+
+    @on(Input.Submitted, "#pick-filter")
+    def _submitted(self) -> None:
+        options = self.query_one("#pick-list", OptionList)
+        if options.highlighted is not None:
+            option = options.get_option_at_index(options.highlighted)
+            if not option.disabled:
+                self.dismiss(option.id)
 
     @on(OptionList.OptionSelected, "#pick-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -72,3 +114,17 @@ class PickModal(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         if not self.required:
             self.dismiss(None)
+
+
+def matches(item: PickItem, typed: str) -> bool:
+    """Whether a choice answers what was typed: its characters, or the pinyin initials or
+    syllables of its words (`slj`, `shuili` for 水利局), casefolded."""
+    text = (item.text.plain if isinstance(item.text, Text) else item.text).strip()
+    if typed in text.casefold():
+        return True
+    if not typed.isascii():
+        return False
+    from store.core.pinyin import name_syllables  # noqa: PLC0415 - only once a deputy types
+
+    syllables = name_syllables(text[:50])
+    return typed in "".join(s[0] for s in syllables) or typed in "".join(syllables)

@@ -654,6 +654,13 @@ def _log_rows(
         }
 
 
+def data_generation(session: Session) -> int:
+    """A number that changes whenever anything is written, by any process: the change log's
+    last entry (every write appends to it). Screens compare it to know they are stale."""
+    value = session.connection().exec_driver_sql("SELECT max(seq) FROM change_log").scalar()
+    return int(value or 0)
+
+
 def write_context(session: Session) -> WriteContext:
     """The actor and clock of a write session.
 

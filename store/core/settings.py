@@ -30,6 +30,11 @@ DEFAULT_SETTINGS: dict[str, str] = {
     # green, of at least `yellow` yellow, anything lower red.
     "review.green_score": "85",
     "review.yellow_score": "60",
+    # The duty seat (docs/rules/keys-and-language.md): every deputy put on duty must have a PIN
+    # ("1") or only those who set one ("0", spec §2); the desk locks after so many idle minutes
+    # where PINs are set (0: never).
+    "pin.required": "0",
+    "lock.idle_minutes": "10",
 }
 
 
@@ -44,6 +49,8 @@ class StationSettings:
     floor_satisfaction_rate: float = 0.9
     review_green_score: int = 85
     review_yellow_score: int = 60
+    pin_required: bool = False
+    lock_idle_minutes: int = 10
 
     # The station's working-day calendar, loaded only when windows count working days.
     calendar: WorkCalendar | None = None
@@ -54,6 +61,12 @@ class StationSettings:
 
 
 WINDOW_UNITS = ("calendar", "working")
+
+
+def _flag(value: str) -> bool:
+    if value not in ("0", "1"):
+        raise ValueError(value)
+    return value == "1"
 
 
 def parse_settings(values: dict[str, str]) -> StationSettings:
@@ -73,7 +86,11 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
         floor_satisfaction_rate=float(merged["floor.satisfaction_rate"]),
         review_green_score=int(merged["review.green_score"]),
         review_yellow_score=int(merged["review.yellow_score"]),
+        pin_required=_flag(merged["pin.required"]),
+        lock_idle_minutes=int(merged["lock.idle_minutes"]),
     )
+    if parsed.lock_idle_minutes < 0 or parsed.lock_idle_minutes > 24 * 60:
+        raise ValueError("lock.idle_minutes")
     if min(parsed.window_days.values()) < 1 or max(parsed.window_days.values()) > 3650:
         raise ValueError("window_days")
     if parsed.window_unit not in WINDOW_UNITS:

@@ -2,7 +2,8 @@
 
 - `visits`: log and list visits (登记来访)
 - `forms`: the log form's checks
-- `issues`: open, link, progress, close and reopen issues (分办, 五事, 评事)
+- `triage`: a waiting visit opens an issue or joins one, the units proposed (分办)
+- `issues`: another unit, progress, closure, reopening (五事, 评事)
 - `issue_page`: everything an issue's page shows
 - `issue_rows`: an issue as a list row, with its colour
 - `urgency`: the explainable urgency score
@@ -16,6 +17,7 @@
 __all__ = [
     "visits",
     "forms",
+    "triage",
     "issues",
     "issue_page",
     "issue_rows",

@@ -10,8 +10,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 from sqlmodel.sql.expression import Select
 
+from store.core.errors import IssueNotFound
 from store.core.models import Category, Colour, Deputy, Issue, IssueStatus, Tier, Unit, Village
-from store.core.rows import live
+from store.core.rows import get_live, live
 from store.core.rules import closed_colour, open_colour
 from store.core.settings import StationSettings, load_settings
 
@@ -117,3 +118,16 @@ def get_issue_row(*, session: Session, issue_id: str, today: date) -> IssueRow |
     if found is None:
         return None
     return to_row(*found, today=today, settings=load_settings(session=session))
+
+
+def live_issue(session: Session, issue_id: str) -> Issue:
+    """The issue, not deleted; IssueNotFound otherwise."""
+    return get_live(session, Issue, issue_id, IssueNotFound)
+
+
+def written_row(session: Session, issue_id: str, today: date) -> IssueRow:
+    """The row of an issue just written in this transaction."""
+    session.flush()
+    row = get_issue_row(session=session, issue_id=issue_id, today=today)
+    assert row is not None  # written a moment ago in this transaction
+    return row

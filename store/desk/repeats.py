@@ -1,5 +1,5 @@
 """Repeat visits (重复诉求) and the issue facts urgency reads, for rows loaded in bulk (ledger
-imports, the demo): the same rule as `store.desk.issues.link_visits`, over plain row dicts.
+imports, the demo): the same rule as `store.desk.triage.link_visits`, over plain row dicts.
 
 A visit is a repeat when its resident already has a visit on the same issue: earlier on the
 issue, or earlier (by time received) among the rows being loaded."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from store.changelog.changes import write_context
@@ -137,6 +138,15 @@ def set_window_unit(*, session: Session, unit: str) -> int:
         raise FieldInvalid("settings.invalid", field="window_unit")
     update_setting(session=session, key="window_unit", value=unit)
     return recompute_due_dates(session=session)
+
+
+def open_issue_count(*, session: Session) -> int:
+    """How many issues a change of the window unit or the calendar re-dates: the open ones."""
+    return session.exec(
+        select(func.count())
+        .select_from(Issue)
+        .where(col(Issue.status) != IssueStatus.closed, live(Issue))
+    ).one()
 
 
 def recompute_due_dates(*, session: Session) -> int:

@@ -18,25 +18,68 @@ class Column:
     zh: str
     en: str
     required: bool = False
+    # Other headers clerks write for it (import only; export writes `zh`).
+    aliases: tuple[str, ...] = ()
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("date", "日期", "date", True),
-    Column("channel", "渠道", "channel", True),
-    Column("name", "姓名", "name", True),
-    Column("phone", "电话", "phone", True),
-    Column("village", "村社", "village", True),
-    Column("text", "内容", "text", True),
-    Column("category", "分类", "category", True),
-    Column("kind", "类型", "kind", True),
-    Column("tier", "层级", "tier"),
-    Column("unit", "责任单位", "unit"),
-    Column("status", "状态", "status"),
-    Column("satisfaction", "满意度", "satisfaction"),
-    Column("deputy", "代表", "deputy"),
+    Column(
+        "date",
+        "日期",
+        "date",
+        True,
+        ("来访日期", "来访时间", "接待日期", "接待时间", "登记日期", "时间", "received"),
+    ),
+    Column("channel", "渠道", "channel", True, ("来访渠道", "来访方式", "反映渠道", "方式")),
+    Column(
+        "name",
+        "姓名",
+        "name",
+        True,
+        ("群众姓名", "来访人", "来访人姓名", "来访群众", "反映人", "resident"),
+    ),
+    Column(
+        "phone",
+        "电话",
+        "phone",
+        True,
+        ("联系电话", "电话号码", "手机", "手机号", "手机号码", "联系方式", "phone number"),
+    ),
+    Column(
+        "village",
+        "村社",
+        "village",
+        True,
+        (
+            "村(社区)",
+            "所在村(社区)",
+            "所在村社",
+            "所在村",
+            "村社区",
+            "村/社区",
+            "所属村(社区)",
+            "village or community",
+        ),
+    ),
+    Column(
+        "text",
+        "内容",
+        "text",
+        True,
+        ("反映内容", "诉求内容", "来访内容", "反映问题", "问题描述", "群众诉求", "words"),
+    ),
+    Column("category", "分类", "category", True, ("问题类别", "问题分类", "类别", "诉求类别")),
+    Column("kind", "类型", "kind", True, ("诉求类型", "来访类型", "事项类型")),
+    Column("tier", "层级", "tier", aliases=("办理层级", "交办层级", "分级")),
+    Column("unit", "责任单位", "unit", aliases=("承办单位", "办理单位", "交办单位", "责任部门")),
+    Column("status", "状态", "status", aliases=("办理状态", "办理进度")),
+    Column(
+        "satisfaction", "满意度", "satisfaction", aliases=("群众满意度", "满意度评价", "评价结果")
+    ),
+    Column("deputy", "代表", "deputy", aliases=("接待代表", "值班代表", "代表姓名")),
     # Ours, not the spec's: rows of one issue share it, so an export imports back to the same
     # issues (docs/rules/ledger.md, round trip).
-    Column("issue", "事项", "issue"),
+    Column("issue", "事项", "issue", aliases=("事项编号", "编号")),
     # Whether the resident agreed that their name and phone go to the handling unit (同意转交,
     # issue 7). Optional: paper ledgers from before it was asked import as not given.
     Column("consent", "同意转交", "consent"),
@@ -44,10 +87,10 @@ COLUMNS: tuple[Column, ...] = (
     # imports back to the same figures. Optional: a ledger without them is given a life.
     Column("title", "标题", "title"),
     Column("lead", "主办代表", "lead deputy"),
-    Column("opened", "受理日期", "accepted"),
-    Column("due", "期限", "due"),
+    Column("opened", "受理日期", "accepted", aliases=("受理时间",)),
+    Column("due", "期限", "due", aliases=("办理期限", "办结期限")),
     Column("warn", "预警日期", "warning"),
-    Column("closed", "办结日期", "closed"),
+    Column("closed", "办结日期", "closed", aliases=("办结时间",)),
     Column("on_time", "按期办结", "on time"),
     Column("resolution", "解决情况", "resolution"),
     Column("evaluated", "评价日期", "evaluated"),
@@ -57,7 +100,22 @@ COLUMNS: tuple[Column, ...] = (
 # Written by export for people to read; import ignores it (the colour follows from the data).
 COLOUR_HEADER = "颜色"
 BY_KEY = {c.key: c for c in COLUMNS}
-_BY_HEADER = {h.casefold(): c for c in COLUMNS for h in (c.zh, c.en)}
+# Full-width brackets and slashes as their ASCII forms, spaces gone: 所在村（社区） is 所在村(社区).
+_HEADER_FOLD = str.maketrans({"（": "(", "）": ")", "／": "/", "\u3000": None, " ": None})
+
+
+def _fold(header: str) -> str:
+    return header.strip().lstrip("\ufeff").translate(_HEADER_FOLD).casefold()
+
+
+_BY_HEADER = {_fold(h): c for c in COLUMNS for h in (c.zh, c.en, *c.aliases)}
+
+
+def header_key(header: str) -> str | None:
+    """The column a header names, in either language or as clerks write it; None if none."""
+    column = _BY_HEADER.get(_fold(header))
+    return None if column is None else column.key
+
 
 # docs/rules/data.md: what a spreadsheet would run as a formula, and its neutralised form.
 _FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
@@ -76,9 +134,9 @@ def map_headers(headers: Sequence[str]) -> dict[str, int]:
     """
     found: dict[str, int] = {}
     for position, header in enumerate(headers):
-        column = _BY_HEADER.get(header.strip().lstrip("\ufeff").strip().casefold())
-        if column is not None and column.key not in found:
-            found[column.key] = position
+        key = header_key(header)
+        if key is not None and key not in found:
+            found[key] = position
     missing = [c.zh for c in COLUMNS if c.required and c.key not in found]
     if missing:
         raise LedgerMissingColumn(missing)

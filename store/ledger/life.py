@@ -74,6 +74,8 @@ class Life:
 
     def merged(self, other: Life) -> Life | None:
         """What two rows of one issue say together; None when they contradict each other."""
+        if other is self or other == self:
+            return self
         values: dict[str, Any] = {}
         for f in fields(self):
             mine, theirs = getattr(self, f.name), getattr(other, f.name)

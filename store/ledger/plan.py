@@ -467,7 +467,8 @@ def _group(ledger: LedgerFile, rows: list[_Row], errors: list[RowError]) -> list
         group = groups.setdefault(key, [])
         first = group[0] if group else row
         state = (row.unit_id, row.status, row.satisfaction)
-        life = lives.get(key, row.life).merged(row.life)
+        known = lives.get(key)
+        life = row.life if known is None else known.merged(row.life)
         if state != (first.unit_id, first.status, first.satisfaction) or life is None:
             column = ledger.header("issue") or BY_KEY["issue"].zh
             errors.append(RowError(row.number, column, "ledger.issue_mismatch", {}, None))
@@ -475,7 +476,10 @@ def _group(ledger: LedgerFile, rows: list[_Row], errors: list[RowError]) -> list
         lives[key] = life
         group.append(row)
     # Every row of an issue carries what all its rows say of its life.
-    return [[dc_replace(row, life=lives[key]) for row in group] for key, group in groups.items()]
+    return [
+        [row if row.life is lives[key] else dc_replace(row, life=lives[key]) for row in group]
+        for key, group in groups.items()
+    ]
 
 
 def _chunks(values: list[str]) -> Iterable[list[str]]:

@@ -9,6 +9,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
+from store.core.models import Channel, IssueStatus, Satisfaction, Tier, VisitKind
+
 E = TypeVar("E", bound=StrEnum)
 
 # Whole-string, ASCII digits only (docs/rules/data.md). Excel in China also writes 2026/6/1 and
@@ -46,13 +48,52 @@ def parse_consent(value: str) -> bool | None:
     return _CONSENT.get(value) if value else False
 
 
+# What clerks write for the spec's choices besides their names (docs/rules/ledger.md): a
+# status 在办, a channel 微信, a tier 镇级. Only spellings that can mean one member: 意见建议 could
+# be either, and stays an error with a suggestion.
+SPELLINGS: dict[type[StrEnum], dict[str, tuple[str, ...]]] = {
+    IssueStatus: {
+        "received": ("已受理", "受理", "待办", "未办"),
+        "handling": ("在办", "办理中", "正在办理", "未办结", "处理中"),
+        "supervising": ("督办", "督办中"),
+        "evaluating": ("待评价", "评价中"),
+        "closed": ("办结", "已完成", "完成", "已解决"),
+    },
+    Channel: {
+        "walk_in": ("来访", "到站", "现场", "现场来访", "来站"),
+        "deputy_code": ("扫码", "代表码扫码"),
+        "phone": ("来电", "电话来访", "热线"),
+        "observer": ("观察员", "民情观察点"),
+        "home_visit": ("走访", "上门", "上门走访", "入户"),
+        "forum": ("议事会", "民主议事", "恳谈会"),
+        "online": ("微信", "网上", "线上", "小程序", "短信", "网络留言"),
+        "leader_visit": ("领导接访", "领导进站接访"),
+    },
+    VisitKind: {
+        "request": ("投诉", "求助", "反映"),
+        "consultation": ("询问",),
+    },
+    Tier: {
+        "village": ("村", "村里"),
+        "township": ("乡", "镇", "镇级", "乡镇", "乡镇级", "街道", "街道级"),
+        "county": ("县", "县里", "区级", "市级"),
+    },
+    Satisfaction: {
+        "fairly": ("比较满意", "较满意"),
+        "unsatisfied": ("不太满意",),
+    },
+}
+
+
 def choice_names(enum: type[E]) -> dict[str, E]:
-    """Every accepted spelling of an enum's members: the Chinese name and the English code,
-    casefolded."""
+    """Every accepted spelling of an enum's members: the Chinese name, the English code and the
+    clerks' usual spellings (`SPELLINGS`), casefolded."""
     names: dict[str, E] = {}
     for member in enum:
         names[member.zh.casefold()] = member  # type: ignore[attr-defined]
         names[member.value.casefold()] = member
+        for spelling in SPELLINGS.get(enum, {}).get(member.value, ()):
+            names.setdefault(spelling.casefold(), member)
     return names
 
 

@@ -3,13 +3,15 @@ external file, and CSS that prints on A4. Every string from the database is esca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
 from store.core.models import Colour, Tier
+from store.reports.stats import Share, percent
 
 if TYPE_CHECKING:
-    from store.reports.quarterly_report import Name, QuarterReport, Text
+    from store.reports.quarterly_report import Cell, Name, QuarterReport, Text
 
 # Print-safe colours for the three-colour board, paired with their glyphs (● ▲ ■).
 _FILL = {Colour.green: "#2e7d32", Colour.yellow: "#f9a825", Colour.red: "#c62828"}
@@ -24,7 +26,7 @@ table { border-collapse: collapse; width: 100%; break-inside: auto; }
 tr { break-inside: avoid; } thead { display: table-header-group; }
 th, td { border: 0.2mm solid #999; padding: 1mm 1.5mm; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
-th { background: #eee; } .below { background: #fde8e8; }
+th { background: #eee; } .below { background: #fde8e8; } .total td { font-weight: bold; }
 figure { margin: 3mm 0; break-inside: avoid; } figcaption { font-weight: bold; }
 svg { width: 100%; height: auto; } .note { font-size: 9pt; color: #333; }
 @media print { a { color: inherit; text-decoration: none; } }
@@ -39,12 +41,27 @@ def _el(tag: str, content: str, attrs: str = "") -> str:
     return f"<{tag}{attrs}>{escape(content)}</{tag}>"
 
 
-def _table(headings: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
+def _text(cell: Cell, brief: bool) -> str:
+    """A cell as the page shows it: a rate as `60.0% (3/5)`, or as `60.0%` where `brief` (the
+    figure tables, which must fit an A4 page)."""
+    if isinstance(cell, Share):
+        return percent(cell.ratio) if brief else str(cell)
+    return str(cell)
+
+
+def _table(
+    headings: list[str],
+    rows: Sequence[Sequence[Cell]],
+    classes: list[str] | None = None,
+    *,
+    brief: bool = False,
+) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headings)
     body = []
     for i, row in enumerate(rows):
         cls = f' class="{classes[i]}"' if classes and classes[i] else ""
-        body.append(f"<tr{cls}>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>")
+        cells = "".join(f"<td>{escape(_text(c, brief))}</td>" for c in row)
+        body.append(f"<tr{cls}>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
@@ -121,6 +138,8 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         below_rows,
         colour_headings,
         footnote,
+        group_headings,
+        groupings,
         headline_rows,
         table_headings,
         tier_rows,
@@ -140,15 +159,24 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
             [list(r) for r in headline_rows(report, text)],
         ),
         _el("h2", text("report.by_tier")),
-        _table(table_headings(text, name), tier_rows(report, name)),
+    ]
+    tiers = tier_rows(report, text, name)
+    # The last row is the totals.
+    out.append(
+        _table(table_headings(text, name), tiers, [""] * (len(tiers) - 1) + ["total"], brief=True)
+    )
+    out += [
         _el("h2", text("report.by_unit")),
         _table(
             table_headings(text, name),
             unit_rows(report, name),
             ["below" if r in report.below else "" for r in report.units],
+            brief=True,
         ),
-        _el("h2", text("report.below")),
     ]
+    for section, rows in groupings(report, text, name):
+        out += [_el("h2", section), _table(group_headings(text), rows, brief=True)]
+    out.append(_el("h2", text("report.below")))
     if report.below:
         out.append(_table(below_headings(text), below_rows(report, name)))
     else:
@@ -162,7 +190,7 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         out.append(
             _table(
                 [text("report.word"), text("report.count"), text("report.previous")],
-                [[w.word, str(w.count), str(w.previous)] for w in report.rising],
+                [[w.word, w.count, w.previous] for w in report.rising],
             )
         )
     out += [

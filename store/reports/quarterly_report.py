@@ -1,6 +1,10 @@
 """The quarterly report (季度评议): the quarter's headline figures, the colours of its issues per
-tier and unit, the units below the floors, the rising words and three charts, as .xlsx or as one
-self-contained HTML file (inline SVG, no script, prints on A4).
+tier and unit, the figures per village, category and channel, the units below the floors, the
+rising words and three charts, as .xlsx or as one self-contained HTML file (inline SVG, no
+script, prints on A4).
+
+Rows are plain values (`Cell`): counts are ints and rates are `Share`s, so the workbook writes
+numbers a spreadsheet computes with while the HTML shows `60.0% (3/5)`.
 
 The store has no interface text: writers take the caller's `text` (catalogue lookup) and `name`
 (a domain term's name) so the report speaks the interface language. Nothing personal is in it:
@@ -20,13 +24,15 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from store.core.errors import FieldInvalid
-from store.core.models import Colour, Station, Tier, Unit
+from store.core.models import Channel, Colour, Station, Tier, Unit
 from store.core.rows import live
 from store.reports import stats
-from store.reports.stats import FigureRow, Figures, Floors, Period, percent
+from store.reports.stats import FigureRow, Figures, Floors, Period, Share, percent
 
 Text = Callable[..., str]
 Name = Callable[[StrEnum], str]
+# One value of a report's row: a name or other text, a count, or a rate with its parts.
+Cell = str | int | Share
 FORMATS = (".xlsx", ".html")
 
 
@@ -47,6 +53,10 @@ class QuarterReport:
     totals: Figures
     tiers: tuple[FigureRow, ...]
     units: tuple[FigureRow, ...]
+    # The statistics screen's other groupings, for the period (store.reports.stats).
+    villages: tuple[FigureRow, ...]
+    categories: tuple[FigureRow, ...]
+    channels: tuple[FigureRow, ...]
     unit_tiers: dict[str, Tier]
     colours_by_tier: dict[str, dict[Colour, int]]
     colours_by_unit: dict[str, dict[Colour, int]]
@@ -56,6 +66,17 @@ class QuarterReport:
     trend: list[tuple[date, int, int]]
     # None when the hot-words store (store.hot_words.words) is not there to ask.
     rising: tuple[Word, ...] | None
+
+    @property
+    def untriaged(self) -> Figures:
+        """The period's visits no tier counts (未分办: not triaged to an issue), and how many of
+        them came directly from residents: the totals less every tier's, so that the tier table
+        adds up to the totals. They have no issue, hence no other figure."""
+        return Figures(
+            visits=self.totals.visits - sum(r.figures.visits for r in self.tiers),
+            direct_visits=self.totals.direct_visits
+            - sum(r.figures.direct_visits for r in self.tiers),
+        )
 
 
 def build_report(
@@ -69,14 +90,18 @@ def build_report(
         station_id: one station's report, where the database holds several (a county hub);
             None for all of them. The rising words are the whole database's either way.
     """
-    units = stats.breakdown_figures(
-        session=session,
-        period=period,
-        today=today,
-        tz=tz,
-        breakdown=stats.Breakdown.unit,
-        station_id=station_id,
-    ).rows
+
+    def breakdown(by: stats.Breakdown) -> tuple[FigureRow, ...]:
+        return stats.breakdown_figures(
+            session=session,
+            period=period,
+            today=today,
+            tz=tz,
+            breakdown=by,
+            station_id=station_id,
+        ).rows
+
+    units = breakdown(stats.Breakdown.unit)
     floors = stats.load_floors(session=session)
     named = select(Station.name).where(live(Station))
     if station_id is not None:
@@ -89,15 +114,11 @@ def build_report(
         totals=stats.period_figures(
             session=session, period=period, today=today, tz=tz, station_id=station_id
         ),
-        tiers=stats.breakdown_figures(
-            session=session,
-            period=period,
-            today=today,
-            tz=tz,
-            breakdown=stats.Breakdown.tier,
-            station_id=station_id,
-        ).rows,
+        tiers=breakdown(stats.Breakdown.tier),
         units=units,
+        villages=breakdown(stats.Breakdown.village),
+        categories=breakdown(stats.Breakdown.category),
+        channels=breakdown(stats.Breakdown.channel),
         unit_tiers={
             uid: Tier(tier) for uid, tier in session.exec(select(Unit.id, Unit.tier)).all()
         },
@@ -156,26 +177,20 @@ def write_report(report: QuarterReport, out: Path, *, text: Text, name: Name) ->
 # What both formats show, as rows of plain values.
 
 
-def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, str]]:
+def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, Cell]]:
     f = report.totals
     return [
-        (text("stats.col.visits"), str(f.visits)),
-        (text("stats.col.opened"), str(f.opened)),
-        (text("stats.col.open"), str(f.open)),
-        (text("stats.col.overdue"), str(f.overdue)),
-        (text("stats.col.closed"), str(f.closed)),
-        (
-            text("stats.col.two_month"),
-            f"{percent(f.two_month_rate)} ({f.done}/{f.decided})",
-        ),
+        (text("stats.col.visits"), f.visits),
+        (text("stats.col.opened"), f.opened),
+        (text("stats.col.open"), f.open),
+        (text("stats.col.overdue"), f.overdue),
+        (text("stats.col.closed"), f.closed),
+        (text("stats.col.two_month"), f.two_month),
         # A quarter still under way: the issues its rate does not count yet.
-        (text("stats.col.pending"), str(f.opened - f.decided)),
-        (
-            text("stats.col.satisfaction"),
-            f"{percent(f.satisfaction_rate)} ({f.satisfied}/{f.evaluated})",
-        ),
-        (text("stats.col.direct"), f"{percent(f.direct_share)} ({f.direct_visits}/{f.visits})"),
-        (text("stats.col.leader_visits"), str(f.leader_visits)),
+        (text("stats.col.pending"), f.opened - f.decided),
+        (text("stats.col.satisfaction"), f.satisfaction),
+        (text("stats.col.direct"), f.direct),
+        (text("stats.col.leader_visits"), f.leader_visits),
         (
             text("stats.col.leader_issues"),
             text(
@@ -203,25 +218,22 @@ def figure_headings(text: Text) -> list[str]:
     ]
 
 
-def figure_cells(f: Figures) -> list[str]:
-    return [
-        str(f.visits),
-        str(f.opened),
-        str(f.open),
-        str(f.overdue),
-        percent(f.two_month_rate),
-        percent(f.satisfaction_rate),
-        percent(f.direct_share),
-    ]
+def rate_headings(text: Text) -> set[str]:
+    """The headings whose column holds a `Share` (a workbook gives each its two counts)."""
+    return {text("stats.col.two_month"), text("stats.col.satisfaction"), text("stats.col.direct")}
+
+
+def figure_cells(f: Figures) -> list[Cell]:
+    return [f.visits, f.opened, f.open, f.overdue, f.two_month, f.satisfaction, f.direct]
 
 
 def colour_headings(name: Name) -> list[str]:
     return [f"{c.glyph} {name(c)}" for c in (Colour.red, Colour.yellow, Colour.green)]
 
 
-def colour_cells(counts: dict[Colour, int] | None) -> list[str]:
+def colour_cells(counts: dict[Colour, int] | None) -> list[Cell]:
     counts = counts or {}
-    return [str(counts.get(c, 0)) for c in (Colour.red, Colour.yellow, Colour.green)]
+    return [counts.get(c, 0) for c in (Colour.red, Colour.yellow, Colour.green)]
 
 
 def unit_label(report: QuarterReport, row: FigureRow, name: Name) -> str:
@@ -229,8 +241,10 @@ def unit_label(report: QuarterReport, row: FigureRow, name: Name) -> str:
     return f"{row.name}（{name(tier)}）" if tier else row.name
 
 
-def tier_rows(report: QuarterReport, name: Name) -> list[list[str]]:
-    return [
+def tier_rows(report: QuarterReport, text: Text, name: Name) -> list[list[Cell]]:
+    """A row per tier, one for the visits not triaged (未分办), and the totals, which the rows
+    above add up to."""
+    rows = [
         [
             name(Tier(r.key)),
             *figure_cells(r.figures),
@@ -238,9 +252,18 @@ def tier_rows(report: QuarterReport, name: Name) -> list[list[str]]:
         ]
         for r in report.tiers
     ]
+    colours = {
+        colour: sum(report.colours_by_tier.get(r.key, {}).get(colour, 0) for r in report.tiers)
+        for colour in Colour
+    }
+    return [
+        *rows,
+        [text("report.untriaged"), *figure_cells(report.untriaged), *colour_cells(None)],
+        [text("stats.total"), *figure_cells(report.totals), *colour_cells(colours)],
+    ]
 
 
-def unit_rows(report: QuarterReport, name: Name) -> list[list[str]]:
+def unit_rows(report: QuarterReport, name: Name) -> list[list[Cell]]:
     return [
         [
             unit_label(report, r, name),
@@ -251,19 +274,41 @@ def unit_rows(report: QuarterReport, name: Name) -> list[list[str]]:
     ]
 
 
-def below_rows(report: QuarterReport, name: Name) -> list[list[str]]:
+def group_rows(rows: tuple[FigureRow, ...], name: Callable[[FigureRow], str]) -> list[list[Cell]]:
+    return [[name(r), *figure_cells(r.figures)] for r in rows]
+
+
+def groupings(report: QuarterReport, text: Text, name: Name) -> list[tuple[str, list[list[Cell]]]]:
+    """The report's village, category and channel sections, (title, rows), named as the
+    statistics screen names them. Every visit and issue has a village, a category and a channel,
+    so each section adds up to the totals."""
+
+    def named(row: FigureRow) -> str:
+        return row.name
+
+    def channel(row: FigureRow) -> str:
+        return name(Channel(row.key)) if row.key in Channel.__members__ else row.name
+
     return [
-        [
-            unit_label(report, r, name),
-            f"{percent(r.figures.two_month_rate)} ({r.figures.done}/{r.figures.decided})",
-            f"{percent(r.figures.satisfaction_rate)} ({r.figures.satisfied}/{r.figures.evaluated})",
-        ]
+        (text("report.by_village"), group_rows(report.villages, named)),
+        (text("report.by_category"), group_rows(report.categories, named)),
+        (text("report.by_channel"), group_rows(report.channels, channel)),
+    ]
+
+
+def below_rows(report: QuarterReport, name: Name) -> list[list[Cell]]:
+    return [
+        [unit_label(report, r, name), r.figures.two_month, r.figures.satisfaction]
         for r in report.below
     ]
 
 
 def table_headings(text: Text, name: Name) -> list[str]:
     return [text("stats.col.name"), *figure_headings(text), *colour_headings(name)]
+
+
+def group_headings(text: Text) -> list[str]:
+    return [text("stats.col.name"), *figure_headings(text)]
 
 
 def below_headings(text: Text) -> list[str]:

@@ -163,6 +163,23 @@ def share(part: int, whole: int) -> float | None:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A rate with what it is made of: `numerator` of `denominator`. As text it shows all three,
+    `60.0% (3/5)`; a spreadsheet gets the ratio as a number beside its two counts."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def ratio(self) -> float | None:
+        """The fraction, 0–1; None when there is nothing to divide by (no figure, not 0 %)."""
+        return share(self.numerator, self.denominator)
+
+    def __str__(self) -> str:
+        return f"{percent(self.ratio)} ({self.numerator}/{self.denominator})"
+
+
+@dataclass(frozen=True)
 class Figures:
     """The headline figures of one group (or of everything)."""
 
@@ -187,16 +204,28 @@ class Figures:
         return self.leader_issues - self.leader_issues_closed
 
     @property
+    def two_month(self) -> Share:
+        return Share(self.done, self.decided)
+
+    @property
+    def satisfaction(self) -> Share:
+        return Share(self.satisfied, self.evaluated)
+
+    @property
+    def direct(self) -> Share:
+        return Share(self.direct_visits, self.visits)
+
+    @property
     def two_month_rate(self) -> float | None:
-        return share(self.done, self.decided)
+        return self.two_month.ratio
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return share(self.satisfied, self.evaluated)
+        return self.satisfaction.ratio
 
     @property
     def direct_share(self) -> float | None:
-        return share(self.direct_visits, self.visits)
+        return self.direct.ratio
 
 
 @dataclass(frozen=True)
@@ -676,6 +705,7 @@ __all__ = [
     "Floors",
     "Period",
     "PeriodKind",
+    "Share",
     "below_floors",
     "breakdown_figures",
     "colour_mix",

@@ -271,3 +271,19 @@ def test_check_repair_rebuilds_the_derived_data_from_the_shell(tmp_path: Path) -
     assert repaired.returncode == 0, repaired.stderr
     assert "已重建" in repaired.stdout and "检查通过" in repaired.stdout
     assert count(db, "visit") == 100
+
+
+@pytest.mark.parametrize(("flag", "stored"), [("--require-pin", "1"), (None, "0")])
+def test_init_can_require_a_pin_of_every_deputy_on_duty(
+    tmp_path: Path, flag: str | None, stored: str
+) -> None:
+    """Issue 17, part 8: `liaison init` sets the duty seat's rule; a script that does not say
+    (no terminal to ask at) keeps PINs optional, as the demo does."""
+    db = tmp_path / "s.sqlite3"
+    args = ["--db", str(db), "init", "--station", "山北站", "--township", "和平镇"]
+    args += ["--county", "长兴县", "--deputy", "王建国", *([flag] if flag else [])]
+    result = run(*args)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT value FROM setting WHERE key = 'pin.required'").fetchone()
+    assert (row[0] if row else "0") == stored

@@ -22,7 +22,7 @@ from store.core.clock import FrozenClock, from_local
 from store.core.models import Channel, Tier, VisitCreate, VisitKind
 from store.db import Store
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import open_issue
+from store.desk.triage import open_issue
 from store.desk.visits import VisitRow, log_visit
 from store.projects.leader_visits import LeaderVisitCreate, log_leader_visit
 from store.reference.lists import list_categories, list_deputies, list_units, list_villages

@@ -28,7 +28,8 @@ from store.core.models import (
     VisitKind,
 )
 from store.db import Store
-from store.desk.issues import add_progress, close_issue, link_visit, open_issue
+from store.desk.issues import add_progress, close_issue
+from store.desk.triage import link_visit, open_issue
 from store.desk.visits import log_visit
 from store.reference.lists import list_categories, list_units, list_villages
 

@@ -35,7 +35,8 @@ from store.core.models import (
     VisitKind,
 )
 from store.db import Store
-from store.desk.issues import close_issue, open_issue
+from store.desk.issues import close_issue
+from store.desk.triage import open_issue
 from store.desk.visits import log_visit
 from store.duty.handover import end_shift
 from store.duty.roster import assign_shift

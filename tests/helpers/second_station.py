@@ -28,7 +28,7 @@ from store.core.models import (
 )
 from store.db import Store
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import open_issue
+from store.desk.triage import open_issue
 from store.desk.visits import VisitRow, log_visit
 
 SECOND_NAME = "东塘镇人大代表联络站"

@@ -32,7 +32,8 @@ from store.core.clock import FrozenClock
 from store.core.models import Channel, EvaluationCreate, Resolution, Satisfaction, Tier
 from store.db import Store
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import close_issue, link_visit
+from store.desk.issues import close_issue
+from store.desk.triage import link_visit
 from store.desk.visits import VisitRow
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, select, text
 from store.core.clock import FrozenClock
 from store.core.models import Channel, Tier, VisitCreate, VisitKind
 from store.db import Store
-from store.desk.issues import open_issue
+from store.desk.triage import open_issue
 from store.desk.visits import VisitRow, log_visit
 from store.reference.lists import list_categories, list_units, list_villages
 from store.station import StationIn, StationInfo, init_station, load_station, open_store

@@ -23,7 +23,7 @@ from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.db import Store
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import link_visit
+from store.desk.triage import link_visit
 from store.desk.visits import VisitRow
 from store.reports.slips import NOT_CONSENTED
 from tui.app import LiaisonApp

@@ -132,6 +132,8 @@ async def test_marking_a_holiday_moves_due_dates_on_screen(
         screen = desk.screen
         assert t("calendar.unit_calendar") in content(screen.query_one("#calendar-title"))
         await press(pilot, "u")
+        await press(pilot, "enter")  # asked first: 1 open issue is re-dated
+        await settle(pilot)
         assert t("calendar.unit_working") in content(screen.query_one("#calendar-title"))
         with store.read() as session:
             assert must_get(session, Issue, row.id).due_on == date(2026, 12, 15)

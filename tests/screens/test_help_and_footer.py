@@ -152,12 +152,12 @@ async def test_help_names_every_key_as_typed_and_says_what_it_does(
         areas = ["dashboard", "triage", "board", "stats", "search", "hot_words", "sync"]
         for area in [*areas, *Place, "issue"]:
             if area == "issue":
-                app.action_go("board")
+                await app.action_go("board")
                 await settle(pilot)
                 await press(pilot, "enter")
                 assert isinstance(app.screen, IssueScreen)
             elif area in areas:
-                app.action_go(area)
+                await app.action_go(area)
             else:
                 app.open_place(Place(area))
             await settle(pilot)

@@ -27,7 +27,7 @@ from screens.issue import IssueScreen
 from store.changelog.changes import Actor, bulk_insert
 from store.core.models import Constituent, Tier, Visit, new_id
 from store.db import Store
-from store.desk.issues import open_issue
+from store.desk.triage import open_issue
 from store.station import StationInfo, load_station
 from tui.app import LiaisonApp, make_app
 from tui.i18n import set_language

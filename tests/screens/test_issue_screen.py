@@ -91,7 +91,9 @@ async def test_progress_moves_the_status_forward_only(
         assert isinstance(modal, ProgressModal)
         status = modal.query_one("#progress-status", Select)
         assert [plain(p) for p, _ in status._options] == ["办事", "督事", "评事"]
-        assert status.value == "handling"
+        # The next step is proposed (issue 17); keeping the status is one choice away.
+        assert status.value == "supervising"
+        status.value = "handling"
         modal.query_one("#progress-note", TextArea).text = "施工队下周进场。"
         await settle(pilot)
         await press(pilot, "ctrl+s")

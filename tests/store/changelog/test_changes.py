@@ -42,14 +42,8 @@ from store.core.models import (
 from store.core.settings import update_setting
 from store.db import Store
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import (
-    add_progress,
-    change_unit,
-    close_issue,
-    link_visit,
-    open_issue,
-    reopen_issue,
-)
+from store.desk.issues import add_progress, change_unit, close_issue, reopen_issue
+from store.desk.triage import link_visit, open_issue
 from store.desk.visits import VisitRow, log_visit
 from store.duty.dashboard import start_duty
 from store.station import StationInfo, load_station, open_store

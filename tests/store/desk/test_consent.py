@@ -23,7 +23,7 @@ from store.core.clock import FrozenClock
 from store.core.models import Channel, Visit, VisitCreate, VisitKind
 from store.db import Store
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import link_visit
+from store.desk.triage import link_visit
 from store.desk.visits import VisitRow, get_visit, log_visit
 from store.ledger import LedgerInvalid, export_ledger, import_ledger
 from store.ledger.export import HEADERS

@@ -20,7 +20,7 @@ from store.core.errors import VisitNotFound
 from store.core.models import ChangeLog, Visit
 from store.db import Store
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import link_visit
+from store.desk.triage import link_visit
 from store.desk.visits import VisitRow, get_visit, list_issue_visits, set_consent
 from store.reports.slips import NOT_CONSENTED, SlipKind, print_slip
 from store.station import load_station

@@ -49,14 +49,8 @@ from store.core.models import (
 from store.db import Store
 from store.desk.issue_page import get_issue
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import (
-    add_progress,
-    change_unit,
-    close_issue,
-    link_visit,
-    open_issue,
-    reopen_issue,
-)
+from store.desk.issues import add_progress, change_unit, close_issue, reopen_issue
+from store.desk.triage import link_visit, open_issue
 from store.desk.visits import VisitRow, find_resident, get_visit, list_untriaged, log_visit
 from store.duty.dashboard import deputies_on_duty, load_dashboard, start_duty
 

@@ -18,8 +18,8 @@ from store.db import Store
 from store.desk.board import BoardOrder, list_board
 from store.desk.issue_page import get_issue
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import link_visit, link_visits, open_issue_from_visits
 from store.desk.similar import similar_untriaged, suggest_issues
+from store.desk.triage import link_visit, link_visits, open_issue_from_visits
 from store.desk.urgency import (
     IssueFacts,
     VisitFacts,

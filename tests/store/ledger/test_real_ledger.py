@@ -148,3 +148,88 @@ def test_a_unit_whose_name_does_not_say_its_tier_takes_the_rows(
     summary = _import(shanbei, path)
     assert summary.units_added == (("供电所", Tier.township),)
     assert _unit_of(shanbei, "电线又老化") == ("供电所", "township")
+
+
+# -- Headers as another station's clerk writes them -----------------------------------------------
+# Seen (tried by hand): a ledger headed 来访渠道, 群众姓名, 联系电话, 所在村（社区）, 反映内容,
+# 问题类别, 办理层级, 承办单位, 办理状态, 接待代表, 事项编号, 办理期限… was refused whole:
+# "台账缺少必需的列：渠道、姓名、电话、村社、内容、分类".
+CLERK = LEDGER.with_name("clerk-headers.csv")
+
+
+def test_a_ledger_headed_in_a_clerks_own_words_imports(shanbei: Store) -> None:
+    summary = _import(shanbei)
+    assert summary.visits_added == 80
+    summary = _import(shanbei, CLERK)
+    assert summary.visits_added == 7
+    # Two rows of one 事项编号 are one issue; its dates are the ledger's.
+    with shanbei.read() as session:
+        lamps = session.exec(
+            select(Issue)
+            .join(Visit, col(Visit.issue_id) == Issue.id)
+            .where(col(Visit.text).startswith("山北村后山的路灯"))
+        ).one()
+        assert lamps.visit_count == 2
+        assert str(lamps.due_on) == "2025-11-10" and str(lamps.closed_on) == "2025-11-08"
+        # A row with no unit waits for triage; the new village is added.
+        school = session.exec(select(Visit).where(col(Visit.text).startswith("小孩上学"))).one()
+        assert school.issue_id is None
+        assert session.exec(select(Village).where(Village.name == "新塘村")).one()
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("来访时间", "date"),
+        ("所在村(社区)", "village"),
+        ("所在村（社区）", "village"),
+        (" 联系 电话 ", "phone"),
+        ("Phone number", "phone"),
+        ("承办单位", "unit"),
+        ("办结时间", "closed"),
+    ],
+)
+def test_each_usual_header_names_its_column(header: str, key: str) -> None:
+    from store.ledger.columns import header_key
+
+    assert header_key(header) == key
+
+
+@pytest.mark.parametrize(
+    ("column", "written", "meant"),
+    [
+        ("status", "在办", "handling"),
+        ("status", "已完成", "closed"),
+        ("channel", "微信", "online"),
+        ("channel", "来电", "phone"),
+        ("tier", "镇级", "township"),
+        ("kind", "投诉", "request"),
+        ("satisfaction", "比较满意", "fairly"),
+    ],
+)
+def test_a_choice_as_clerks_write_it_is_the_spec_s(column: str, written: str, meant: str) -> None:
+    from store.core.models import Channel, IssueStatus, Satisfaction, Tier, VisitKind
+    from store.ledger.values import choice_names
+
+    enum = {
+        "status": IssueStatus,
+        "channel": Channel,
+        "tier": Tier,
+        "kind": VisitKind,
+        "satisfaction": Satisfaction,
+    }[column]
+    assert choice_names(enum)[written] == enum(meant)
+
+
+def test_an_ambiguous_choice_is_still_an_error_with_its_column(
+    shanbei: Store, tmp_path: Path
+) -> None:
+    rows = CLERK.read_text(encoding="utf-8").splitlines()
+    rows[4] = rows[4].replace(",建议,", ",意见建议,")
+    broken = tmp_path / "broken.csv"
+    broken.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(LedgerInvalid) as caught:
+        _import(shanbei, broken)
+    assert [(e.row, e.column) for e in caught.value.errors] == [(5, "类型")]
+    with shanbei.read() as session:
+        assert session.exec(select(Visit)).all() == []

@@ -214,7 +214,7 @@ def test_a_laptop_numbers_with_its_mark_and_never_meets_the_station(tmp_path: Pa
     from small_station import NOW, SMALL_STATION
     from sync_helpers import close_trio, exchange, log_on, make_trio, open_trio
 
-    from store.desk.issues import open_issue
+    from store.desk.triage import open_issue
     from store.reference.lists import list_units
 
     devices = open_trio(

@@ -18,7 +18,7 @@ from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
 from store.db import Store
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import link_visit
+from store.desk.triage import link_visit
 from store.desk.visits import VisitRow
 from store.search.index import drop_search_index
 from store.search.query import (

@@ -334,7 +334,7 @@ def test_appends_on_both_sides_never_conflict(trio: dict[str, Device], tmp_path:
 def test_visits_linked_to_one_issue_on_two_devices_count_both(
     trio: dict[str, Device], tmp_path: Path
 ) -> None:
-    from store.desk.issues import link_visit
+    from store.desk.triage import link_visit
 
     station, laptop = trio["station"], trio["laptop1"]
     issue = _issues(station)[0]

@@ -20,7 +20,8 @@ from store.core.clock import FrozenClock
 from store.core.models import Constituent, Tier, Visit
 from store.db import Store
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import close_issue, open_issue
+from store.desk.issues import close_issue
+from store.desk.triage import open_issue
 from store.desk.visits import VisitRow
 from store.reference.lists import list_units
 from store.trust.check import check_database
