@@ -63,8 +63,8 @@ class AuditScreen(PagedTableScreen):
     )
     FLEX_COLUMN = "change"
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
-        Binding("enter", "open", t("key.open"), id="open-issue"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
+        Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-issue"),
         Binding(
             "p",
             "pick_deputy",

@@ -56,8 +56,8 @@ class BoardScreen(StationScoped, PagedTableScreen):
     CONTAINER_ID = "board"
     HELP_TEXT = t("help.board")
     BINDINGS = [
-        Binding("enter", "open", t("key.open"), id="open-issue"),
-        Binding("f", "filter", t("key.filter"), id="filter-board"),
+        Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-issue"),
+        Binding("f", "filter", t("key.filter"), tooltip=t("tip.filter"), id="filter-board"),
         # Out of the footer, which would not fit 80 columns in English; in help and the palette.
         Binding("o", "sort", t("key.sort"), tooltip=t("tip.sort"), show=False, id="sort-board"),
         # Only where the database holds several stations (a county hub): check_action. Out of
@@ -73,7 +73,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
         ),
         *PagedTableScreen.PAGING_BINDINGS,
         *nav_bindings("log-visit", "triage"),
-        Binding("escape", "back", t("key.back"), id="board-back"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="board-back"),
     ]
     TABLE_ID = "board-table"
     STATION_BUTTON = "board-station-button"

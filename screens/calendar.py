@@ -33,13 +33,27 @@ class CalendarScreen(DeskScreen):
     PLACE = Place.calendar
     HELP_TEXT = t("help.calendar")
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
         Binding("a", "add", t("key.add_day"), tooltip=t("tip.add_day"), id="add-day"),
         Binding("x", "remove", t("key.remove_day"), tooltip=t("tip.remove_day"), id="remove"),
         Binding("u", "unit", t("key.window_unit"), tooltip=t("tip.window_unit"), id="unit"),
         # In help, not the footer (80 columns).
-        Binding("left_square_bracket", "year(-1)", t("key.prev_year"), show=False, id="prev-year"),
-        Binding("right_square_bracket", "year(1)", t("key.next_year"), show=False, id="next-year"),
+        Binding(
+            "left_square_bracket",
+            "year(-1)",
+            t("key.prev_year"),
+            tooltip=t("tip.prev_year"),
+            show=False,
+            id="prev-year",
+        ),
+        Binding(
+            "right_square_bracket",
+            "year(1)",
+            t("key.next_year"),
+            tooltip=t("tip.next_year"),
+            show=False,
+            id="next-year",
+        ),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]

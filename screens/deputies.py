@@ -47,9 +47,24 @@ class PeriodMixin(DeskScreen):
     period: Period
 
     PERIOD_BINDINGS = [
-        Binding("m", "period_kind", t("key.period_kind"), id="period-kind"),
-        Binding("left_square_bracket", "shift(-1)", t("key.prev_period"), show=False, id="prev"),
-        Binding("right_square_bracket", "shift(1)", t("key.next_period"), id="next-period"),
+        Binding(
+            "m", "period_kind", t("key.period_kind"), tooltip=t("tip.period_kind"), id="period-kind"
+        ),
+        Binding(
+            "left_square_bracket",
+            "shift(-1)",
+            t("key.prev_period"),
+            tooltip=t("tip.prev_period"),
+            show=False,
+            id="prev",
+        ),
+        Binding(
+            "right_square_bracket",
+            "shift(1)",
+            t("key.next_period"),
+            tooltip=t("tip.next_period"),
+            id="next-period",
+        ),
     ]
 
     def period_changed(self) -> None:
@@ -107,8 +122,8 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
     PLACE = Place.deputies
     HELP_TEXT = t("help.deputies")
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
-        Binding("enter", "open", t("key.open"), id="open-deputy"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
+        Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-deputy"),
         *PeriodMixin.PERIOD_BINDINGS,
         Binding("p", "print", t("key.print_record"), tooltip=t("tip.print_record"), id="print"),
         *QUIET_PAGING,
@@ -207,8 +222,8 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
     CONTAINER_ID = "deputy-record"
     HELP_TEXT = t("help.deputy_record")
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
-        Binding("enter", "open", t("key.open"), id="open-issue"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
+        Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-issue"),
         *PeriodMixin.PERIOD_BINDINGS,
         Binding("p", "print", t("key.print_record"), tooltip=t("tip.print_record"), id="print"),
         *QUIET_PAGING,

@@ -56,10 +56,10 @@ class FollowUpScreen(PagedTableScreen):
     PLACE = Place.follow_up
     HELP_TEXT = t("help.follow_up")
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
-        Binding("1", "answer(0)", t("key.answer_1"), id="answer-1"),
-        Binding("2", "answer(1)", t("key.answer_2"), id="answer-2"),
-        Binding("3", "answer(2)", t("key.answer_3"), id="answer-3"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
+        Binding("1", "answer(0)", t("key.answer_1"), tooltip=t("tip.answer_1"), id="answer-1"),
+        Binding("2", "answer(1)", t("key.answer_2"), tooltip=t("tip.answer_2"), id="answer-2"),
+        Binding("3", "answer(2)", t("key.answer_3"), tooltip=t("tip.answer_3"), id="answer-3"),
         # The prompt line names 0, the heading u: the footer keeps 80 columns in English.
         Binding(
             "0",
@@ -80,7 +80,7 @@ class FollowUpScreen(PagedTableScreen):
         # The prompt line names v (and 1/2/3): the footer keeps 80 columns in English.
         Binding("v", "reveal", t("key.reveal"), tooltip=t("tip.reveal"), show=False, id="reveal"),
         # Enter and PgDn are the lists' usual keys (in help): the footer keeps the call's own.
-        Binding("enter", "open", t("key.open"), show=False, id="open-issue"),
+        Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), show=False, id="open-issue"),
         Binding(
             "p",
             "call_record",

@@ -65,7 +65,7 @@ class HotWordsScreen(PagedTableScreen):
     CONTAINER_ID = "hot-words"
     HELP_TEXT = t("help.hot_words")
     BINDINGS = [
-        Binding("enter", "open", t("key.open"), id="open-word"),
+        Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-word"),
         Binding("w", "window", t("key.window"), tooltip=t("tip.window"), id="hot-window"),
         Binding("f", "scope", t("key.scope"), tooltip=t("tip.scope"), id="hot-scope"),
         Binding("7", "days(7)", show=False, id="hot-7"),
@@ -210,9 +210,9 @@ class WordVisitsScreen(PagedTableScreen):
     CONTAINER_ID = "word-visits"
     HELP_TEXT = t("help.word_visits")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", t("key.open"), id="open-word-visit"),
+        Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-word-visit"),
         *PagedTableScreen.PAGING_BINDINGS,
-        Binding("escape", "back", t("key.back"), id="word-visits-back"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="word-visits-back"),
     ]
     TABLE_ID = "word-visits-table"
     ROW_ACTION = "open"

@@ -38,12 +38,26 @@ class IssueScreen(DeskScreen):
 
     HELP_TEXT = t("help.issue")
     BINDINGS = [
-        Binding("p", "progress", t("key.progress"), id="add-progress"),
-        Binding("c", "close_issue", t("key.close"), id="close-issue"),
-        Binding("r", "reopen", t("key.reopen"), id="reopen-issue"),
-        Binding("u", "change_unit", t("key.unit"), show=False, id="change-unit"),
-        Binding("escape", "back", t("key.back"), id="back"),
-        Binding("v", "reveal", t("key.reveal"), show=False, id="reveal-phone"),
+        Binding("p", "progress", t("key.progress"), tooltip=t("tip.progress"), id="add-progress"),
+        Binding("c", "close_issue", t("key.close"), tooltip=t("tip.close_issue"), id="close-issue"),
+        Binding("r", "reopen", t("key.reopen"), tooltip=t("tip.reopen"), id="reopen-issue"),
+        Binding(
+            "u",
+            "change_unit",
+            t("key.unit"),
+            tooltip=t("tip.change_unit"),
+            show=False,
+            id="change-unit",
+        ),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
+        Binding(
+            "v",
+            "reveal",
+            t("key.reveal"),
+            tooltip=t("tip.reveal_phone"),
+            show=False,
+            id="reveal-phone",
+        ),
         # Official slips (store.reports.slips): to the unit, and a reminder once it is overdue.
         Binding(
             "a",

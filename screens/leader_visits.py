@@ -47,9 +47,9 @@ class LeaderVisitsScreen(PagedTableScreen):
     PLACE = Place.leader_visits
     HELP_TEXT = t("help.leader_visits")
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
         Binding("a", "log", t("key.log_leader"), tooltip=t("tip.log_leader"), id="log-leader"),
-        Binding("enter", "open", t("key.open"), id="open-leader-visit"),
+        Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-leader-visit"),
         *PagedTableScreen.PAGING_BINDINGS,
     ]
     TABLE_ID = "leader-visits-table"
@@ -153,11 +153,13 @@ class LeaderVisitScreen(PagedTableScreen):
     CONTAINER_ID = "leader-visit"
     HELP_TEXT = t("help.leader_visit")
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
-        Binding("enter", "open", t("key.open"), id="open-issue"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
+        Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-issue"),
         Binding("l", "link", t("key.link_issue"), tooltip=t("tip.link_issue"), id="link-issue"),
         Binding("g", "link_day", t("key.link_day"), tooltip=t("tip.link_day"), id="link-day"),
-        Binding("x", "unlink", t("key.unlink"), show=False, id="unlink-issue"),
+        Binding(
+            "x", "unlink", t("key.unlink"), tooltip=t("tip.unlink"), show=False, id="unlink-issue"
+        ),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]

@@ -11,13 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Static
 
 from screens.base.desk_screen import DeskScreen
 from store.ledger import ImportSummary, LedgerInvalid, RowError, export_ledger, import_ledger
 from store.trust.reveals import log_export
 from tui.i18n import import_summary_lines, row_error_lines, t, tn
 from tui.messages import Place
+from tui.widgets.toggles import TextCheckbox
 
 # A wrong station's ledger can fail on every row: enough lines to see the pattern.
 ERRORS_SHOWN = 200
@@ -32,7 +33,7 @@ class LedgerScreen(DeskScreen):
 
     PLACE = Place.ledger
     HELP_TEXT = t("help.ledger")
-    BINDINGS = [Binding("escape", "back", t("key.back"), id="back")]
+    BINDINGS = [Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -45,13 +46,13 @@ class LedgerScreen(DeskScreen):
                 yield Label(t("ledger.import_title"), classes="screen-title")
                 yield Input(placeholder=t("ledger.import_placeholder"), id="import-path")
                 with Horizontal(classes="ledger-actions"):
-                    yield Checkbox(t("ledger.dry_run_label"), id="dry-run")
+                    yield TextCheckbox(t("ledger.dry_run_label"), id="dry-run")
                     yield Button(t("ledger.import_button"), variant="primary", id="import")
             with Vertical(classes="ledger-part"):
                 yield Label(t("ledger.export_title"), classes="screen-title")
                 yield Input(id="export-path")
                 with Horizontal(classes="ledger-actions"):
-                    yield Checkbox(t("ledger.reveal_label"), id="reveal")
+                    yield TextCheckbox(t("ledger.reveal_label"), id="reveal")
                     yield Button(t("ledger.export_button"), id="export")
             yield ProgressBar(id="ledger-progress", show_eta=False)
             yield Static("", id="ledger-result")
@@ -103,7 +104,7 @@ class LedgerScreen(DeskScreen):
             self.notify(t("ledger.no_file"), severity="error")
             return
         self.query_one("#import-path", Input).remove_class("-invalid")
-        dry_run = self.query_one("#dry-run", Checkbox).value
+        dry_run = self.query_one("#dry-run", TextCheckbox).value
         self._start(t("ledger.importing"))
         self.run_store(
             partial(
@@ -156,7 +157,7 @@ class LedgerScreen(DeskScreen):
             self.notify(t("ledger.bad_out"), severity="error")
             return
         self.query_one("#export-path", Input).remove_class("-invalid")
-        reveal = self.query_one("#reveal", Checkbox).value
+        reveal = self.query_one("#reveal", TextCheckbox).value
         self._start(t("ledger.exporting"))
         self.run_store(
             partial(self._write, out, reveal),

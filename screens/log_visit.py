@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, TextArea
+from textual.widgets import Footer, Header, Input, Label, Select, TextArea
 
 from screens.base.desk_screen import DeskScreen
 from screens.dialogs.confirm import ConfirmModal
@@ -23,6 +23,7 @@ from store.hot_words.words import warm_segmenter
 from store.reference.lists import Choice, list_categories, list_villages
 from tui.i18n import label, shown, t, tn
 from tui.messages import Place, VisitSaved
+from tui.widgets.toggles import TextCheckbox
 
 FIELDS = ("phone", "name", "village_id", "channel", "kind", "category_id", "text")
 
@@ -45,7 +46,7 @@ class LogVisitScreen(DeskScreen):
     HELP_TEXT = t("help.log")
     BINDINGS = [
         Binding("ctrl+s", "save", t("key.save"), tooltip=t("log.hint"), id="save-visit"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel-visit"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel-visit"),
         # `?` types a question mark here; F1 reaches help from any field.
         Binding(
             "f1", "app.help", t("key.help"), tooltip=t("tip.help"), priority=True, id="show-help"
@@ -65,10 +66,10 @@ class LogVisitScreen(DeskScreen):
                 yield self._field("phone", Input(id="phone", max_length=20, type="text"))
                 yield self._field("name", Input(id="name", max_length=60))
             yield Label("", id="resident-note", classes="hint")
-            yield Checkbox(t("log.vulnerable"), id="vulnerable")
+            yield TextCheckbox(t("log.vulnerable"), id="vulnerable")
             # 同意转交 is asked at every visit and never carried over from an earlier one: it
             # starts unticked, so consent is always the deputy's explicit act (PIPL).
-            consent = Checkbox(t("log.consent"), id="consent-forward")
+            consent = TextCheckbox(t("log.consent"), id="consent-forward")
             consent.tooltip = t("log.consent_tip")
             yield consent
             with Horizontal(classes="form-row"):
@@ -156,7 +157,7 @@ class LogVisitScreen(DeskScreen):
     def _found(self, resident: Resident | None) -> None:
         previous, self.resident = self.resident, resident
         note = self.query_one("#resident-note", Label)
-        vulnerable = self.query_one("#vulnerable", Checkbox)
+        vulnerable = self.query_one("#vulnerable", TextCheckbox)
         if resident is None:
             note.update("")
             if previous is not None and self.query_one("#name", Input).value == previous.name:
@@ -204,8 +205,8 @@ class LogVisitScreen(DeskScreen):
             "category_id": select_value("category_id"),
             "text": self.query_one("#text", TextArea).text,
             "deputy_id": self.desk.deputy_id,
-            "vulnerable": self.query_one("#vulnerable", Checkbox).value,
-            "consent_forward": self.query_one("#consent-forward", Checkbox).value,
+            "vulnerable": self.query_one("#vulnerable", TextCheckbox).value,
+            "consent_forward": self.query_one("#consent-forward", TextCheckbox).value,
         }
 
     def _show_errors(self, errors: dict[str, str], *, focus: bool = True) -> None:

@@ -71,8 +71,8 @@ class ProjectsScreen(PagedTableScreen):
     PLACE = Place.projects
     HELP_TEXT = t("help.projects")
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
-        Binding("enter", "open", t("key.open"), id="open-project"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
+        Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-project"),
         Binding(
             "p", "print", t("key.print_publicity"), tooltip=t("tip.print_publicity"), id="print"
         ),
@@ -159,13 +159,36 @@ class ProjectScreen(DeskScreen):
     ProjectScreen #project-issues { height: auto; max-height: 12; }
     """
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
-        Binding("a", "add_milestone", t("key.add_milestone"), id="add-milestone"),
-        Binding("x", "milestone_done", t("key.milestone_done"), id="milestone-done"),
-        Binding("g", "next_stage", t("key.next_stage"), id="next-stage"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
+        Binding(
+            "a",
+            "add_milestone",
+            t("key.add_milestone"),
+            tooltip=t("tip.add_milestone"),
+            id="add-milestone",
+        ),
+        Binding(
+            "x",
+            "milestone_done",
+            t("key.milestone_done"),
+            tooltip=t("tip.milestone_done"),
+            id="milestone-done",
+        ),
+        Binding(
+            "g", "next_stage", t("key.next_stage"), tooltip=t("tip.next_stage"), id="next-stage"
+        ),
         Binding("o", "publish", t("key.publish"), tooltip=t("tip.publish"), id="publish"),
-        Binding("l", "link", t("key.link_issue"), show=False, id="link-issue"),
-        Binding("enter", "open_issue", t("key.open"), show=False, id="open-issue"),
+        Binding(
+            "l",
+            "link",
+            t("key.link_issue"),
+            tooltip=t("tip.link_project_issue"),
+            show=False,
+            id="link-issue",
+        ),
+        Binding(
+            "enter", "open_issue", t("key.open"), tooltip=t("tip.open"), show=False, id="open-issue"
+        ),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]

@@ -56,7 +56,7 @@ class ReferenceScreen(PagedTableScreen):
     PLACE = Place.reference
     HELP_TEXT = t("help.reference")
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
         Binding("a", "add", t("key.add"), tooltip=t("tip.reference_add"), id="add"),
         Binding("r", "rename", t("key.rename"), tooltip=t("tip.reference_rename"), id="rename"),
         Binding("m", "merge", t("key.merge"), tooltip=t("tip.reference_merge"), id="merge"),

@@ -53,17 +53,34 @@ class ReviewScreen(PagedTableScreen):
     PLACE = Place.review
     HELP_TEXT = t("help.review")
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
-        Binding("enter", "save_score", t("key.score"), id="save-score"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
+        Binding("enter", "save_score", t("key.score"), tooltip=t("tip.score"), id="save-score"),
         Binding("w", "switch_view", t("key.review_view"), tooltip=t("tip.review_view"), id="view"),
         Binding("f", "finalise", t("key.finalise"), tooltip=t("tip.finalise"), id="finalise"),
         Binding(
-            "left_square_bracket", "quarter(-1)", t("key.prev_quarter"), show=False, id="prev-q"
+            "left_square_bracket",
+            "quarter(-1)",
+            t("key.prev_quarter"),
+            tooltip=t("tip.prev_quarter"),
+            show=False,
+            id="prev-q",
         ),
         Binding(
-            "right_square_bracket", "quarter(1)", t("key.next_quarter"), show=False, id="next-q"
+            "right_square_bracket",
+            "quarter(1)",
+            t("key.next_quarter"),
+            tooltip=t("tip.next_quarter"),
+            show=False,
+            id="next-q",
         ),
-        Binding("backspace", "erase", t("key.erase_digit"), show=False, id="erase-digit"),
+        Binding(
+            "backspace",
+            "erase",
+            t("key.erase_digit"),
+            tooltip=t("tip.erase_digit"),
+            show=False,
+            id="erase-digit",
+        ),
         *[Binding(str(d), f"digit({d})", show=False) for d in range(10)],
         *PagedTableScreen.PAGING_BINDINGS,
     ]

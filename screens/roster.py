@@ -36,16 +36,26 @@ class RosterScreen(DeskScreen):
     PLACE = Place.roster
     HELP_TEXT = t("help.roster")
     BINDINGS = [
-        Binding("escape", "back", t("key.back"), id="back"),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
         Binding("g", "generate", t("key.generate"), tooltip=t("tip.generate"), id="generate"),
         Binding("enter", "assign", t("key.assign"), tooltip=t("tip.assign"), id="assign"),
         Binding("x", "clear_day", t("key.clear_day"), tooltip=t("tip.clear_day"), id="clear"),
         # In help, not the footer (80 columns): months, and the PIN.
         Binding(
-            "left_square_bracket", "month(-1)", t("key.prev_month"), show=False, id="prev-month"
+            "left_square_bracket",
+            "month(-1)",
+            t("key.prev_month"),
+            tooltip=t("tip.prev_month"),
+            show=False,
+            id="prev-month",
         ),
         Binding(
-            "right_square_bracket", "month(1)", t("key.next_month"), show=False, id="next-month"
+            "right_square_bracket",
+            "month(1)",
+            t("key.next_month"),
+            tooltip=t("tip.next_month"),
+            show=False,
+            id="next-month",
         ),
         Binding(
             "p", "set_pin", t("key.set_pin"), tooltip=t("tip.set_pin"), show=False, id="set-pin"

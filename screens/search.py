@@ -161,9 +161,20 @@ class SearchBox(Input):
     itself with them)."""
 
     BINDINGS = [
-        Binding("down", "screen.results", t("key.results"), key_display="↓", id="to-results"),
-        Binding("pagedown", "screen.page(1)", t("key.next_page"), show=False),
-        Binding("pageup", "screen.page(-1)", t("key.prev_page"), show=False),
+        Binding(
+            "down",
+            "screen.results",
+            t("key.results"),
+            tooltip=t("tip.results"),
+            key_display="↓",
+            id="to-results",
+        ),
+        Binding(
+            "pagedown", "screen.page(1)", t("key.next_page"), tooltip=t("tip.next_page"), show=False
+        ),
+        Binding(
+            "pageup", "screen.page(-1)", t("key.prev_page"), tooltip=t("tip.prev_page"), show=False
+        ),
     ]
 
 
@@ -195,14 +206,51 @@ class SearchScreen(DeskScreen):
 
     HELP_TEXT = t("help.search")
     BINDINGS = [
-        Binding("enter", "open", t("key.open"), id="open-hit"),
-        Binding("right", "kind(1)", t("key.next_kind"), key_display="←/→", id="next-kind"),
-        Binding("left", "kind(-1)", t("key.prev_kind"), show=False, id="prev-kind"),
-        Binding("slash", "to_input", t("key.to_input"), show=False, id="to-search-box"),
-        Binding("escape", "back", t("key.back"), id="search-back"),
-        Binding("v", "reveal", t("key.reveal"), show=False, id="reveal-phone"),
-        Binding("pagedown", "page(1)", t("key.next_page"), id="next-page"),
-        Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="prev-page"),
+        Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-hit"),
+        Binding(
+            "right",
+            "kind(1)",
+            t("key.next_kind"),
+            tooltip=t("tip.next_kind"),
+            key_display="←/→",
+            id="next-kind",
+        ),
+        Binding(
+            "left",
+            "kind(-1)",
+            t("key.prev_kind"),
+            tooltip=t("tip.prev_kind"),
+            show=False,
+            id="prev-kind",
+        ),
+        Binding(
+            "slash",
+            "to_input",
+            t("key.to_input"),
+            tooltip=t("tip.to_input"),
+            show=False,
+            id="to-search-box",
+        ),
+        Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="search-back"),
+        Binding(
+            "v",
+            "reveal",
+            t("key.reveal"),
+            tooltip=t("tip.reveal_phone"),
+            show=False,
+            id="reveal-phone",
+        ),
+        Binding(
+            "pagedown", "page(1)", t("key.next_page"), tooltip=t("tip.next_page"), id="next-page"
+        ),
+        Binding(
+            "pageup",
+            "page(-1)",
+            t("key.prev_page"),
+            tooltip=t("tip.prev_page"),
+            show=False,
+            id="prev-page",
+        ),
         # `?` types a question mark in the box; F1 reaches help from it (and from anywhere,
         # through the app's own F1; this one only shows it in the footer while typing).
         Binding("f1", "help", t("key.help"), tooltip=t("tip.help"), priority=True, id="show-help"),

@@ -36,6 +36,7 @@ from store.reports.stats import (
 )
 from tui.i18n import label, shown, t
 from tui.messages import OpenDrillDown
+from tui.theme import PATTERNS, legend
 from tui.widgets.cells import fit
 from tui.widgets.page_table import PageTable
 
@@ -79,13 +80,32 @@ class StatsScreen(StationScoped):
     # The definitions, word for word as in the report's footnote.
     HELP_EXTRA = (t("stats.def.two_month"), t("stats.def.satisfaction"), t("stats.def.direct"))
     BINDINGS = [
-        Binding("enter", "drill", t("key.drill"), id="stats-drill"),
-        Binding("m", "period_kind", t("key.period_kind"), id="stats-kind"),
-        Binding("g", "breakdown", t("key.breakdown"), id="stats-breakdown"),
-        Binding("left_square_bracket", "shift(-1)", t("key.prev_period"), show=False, id="prev"),
-        Binding("right_square_bracket", "shift(1)", t("key.next_period"), id="stats-next"),
-        Binding("c", "charts", t("key.charts"), show=False, id="stats-charts"),
-        Binding("r", "report", t("key.report"), id="stats-report"),
+        Binding("enter", "drill", t("key.drill"), tooltip=t("tip.drill"), id="stats-drill"),
+        Binding(
+            "m", "period_kind", t("key.period_kind"), tooltip=t("tip.period_kind"), id="stats-kind"
+        ),
+        Binding(
+            "g", "breakdown", t("key.breakdown"), tooltip=t("tip.breakdown"), id="stats-breakdown"
+        ),
+        Binding(
+            "left_square_bracket",
+            "shift(-1)",
+            t("key.prev_period"),
+            tooltip=t("tip.prev_period"),
+            show=False,
+            id="prev",
+        ),
+        Binding(
+            "right_square_bracket",
+            "shift(1)",
+            t("key.next_period"),
+            tooltip=t("tip.next_period"),
+            id="stats-next",
+        ),
+        Binding(
+            "c", "charts", t("key.charts"), tooltip=t("tip.charts"), show=False, id="stats-charts"
+        ),
+        Binding("r", "report", t("key.report"), tooltip=t("tip.report"), id="stats-report"),
         # Only where the database holds several stations (a county hub): check_action. Out of
         # the footer, like the board's: the station's button in the bar names it, takes clicks.
         Binding(
@@ -96,8 +116,22 @@ class StatsScreen(StationScoped):
             show=False,
             id="stats-station",
         ),
-        Binding("pagedown", "page(1)", t("key.next_page"), show=False, id="stats-next-page"),
-        Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="stats-prev-page"),
+        Binding(
+            "pagedown",
+            "page(1)",
+            t("key.next_page"),
+            tooltip=t("tip.next_page"),
+            show=False,
+            id="stats-next-page",
+        ),
+        Binding(
+            "pageup",
+            "page(-1)",
+            t("key.prev_page"),
+            tooltip=t("tip.prev_page"),
+            show=False,
+            id="stats-prev-page",
+        ),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]
@@ -135,6 +169,7 @@ class StatsScreen(StationScoped):
                 with TabPane(t("stats.tab.weeks"), id=TABS[1]):
                     yield PlotextPlot(id="stats-weeks")
                 with TabPane(t("stats.tab.colours"), id=TABS[2]):
+                    yield Label("", id="stats-colours-legend")
                     yield PlotextPlot(id="stats-colours")
                 with TabPane(t("stats.tab.trend"), id=TABS[3]):
                     yield PlotextPlot(id="stats-trend")
@@ -306,17 +341,20 @@ class StatsScreen(StationScoped):
             plt.bar([d.strftime("%m-%d") for d, _ in data], [n for _, n in data])
             plt.title(t("stats.chart.weeks"))
         elif tab == TABS[2]:
-            order = (Colour.red, Colour.yellow, Colour.green)
-            # textual-plotext's stub of stacked_bar names `label` and one colour; plotext itself
-            # takes `labels` and a colour per stack.
-            plt.stacked_bar(  # type: ignore[call-arg]
+            order = [Colour.red, Colour.yellow, Colour.green]
+            # Each colour its own pattern, so that the stacks read without colour; the legend
+            # is ours, above the chart (plotext's sits over the first bar). textual-plotext's
+            # stub of stacked_bar names one marker and one colour; plotext takes one a stack.
+            plt.stacked_bar(
                 [label(tier) for tier in Tier],
                 [[data[tier.value][c] for tier in Tier] for c in order],
-                # Glyphs only: plotext measures text by characters, and CJK cells are double.
-                labels=[c.glyph for c in order],
+                marker=[PATTERNS[c] for c in order],  # type: ignore[arg-type]
                 color=["red", "orange", "green"],  # type: ignore[arg-type]
             )
             plt.title(t("stats.chart.colours"))
+            self.query_one("#stats-colours-legend", Label).update(
+                legend(self.app, order, [label(c) for c in order])
+            )
         else:
             plt.bar(
                 [d.strftime("%y-%m") for d, _, _ in data],

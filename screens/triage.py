@@ -95,7 +95,14 @@ class TriageScreen(PagedTableScreen):
             id="mark-alike",
         ),
         Binding("o", "sort", t("key.sort"), tooltip=t("tip.sort"), show=False, id="sort-queue"),
-        Binding("v", "reveal", t("key.reveal"), show=False, id="reveal-phone"),
+        Binding(
+            "v",
+            "reveal",
+            t("key.reveal"),
+            tooltip=t("tip.reveal_phone"),
+            show=False,
+            id="reveal-phone",
+        ),
         Binding(
             "f",
             "consent",

@@ -16,7 +16,7 @@ from screens.base.desk_screen import DeskScreen, global_bindings
 from screens.dialogs.help import HelpModal
 from screens.opening import OpeningScreen
 from tui import navigation
-from tui.commands import DeskCommands
+from tui.commands import DeskCommands, DeskPalette
 from tui.desk import Desk, find_stations
 from tui.duty_seat import DutySeat
 from tui.i18n import set_language, shown, t
@@ -34,12 +34,15 @@ from tui.messages import (
     VisitSaved,
 )
 from tui.opening_flow import StationOpener
+from tui.paste import read_pastes_whole
+from tui.typeahead import KeyHandled, TypeAhead
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from textual.binding import BindingType
     from textual.content import Content
+    from textual.driver import Driver
     from textual.screen import Screen
 
     from store.db import Store
@@ -49,7 +52,8 @@ if TYPE_CHECKING:
 class LiaisonApp(App[None]):
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {**navigation.MODES}
-    COMMANDS = App.COMMANDS | {DeskCommands}
+    # Ours only: Textual's own commands are in English (tui.commands).
+    COMMANDS = {DeskCommands}
     BINDINGS: ClassVar[list[BindingType]] = [*global_bindings()]
 
     def __init__(
@@ -66,10 +70,16 @@ class LiaisonApp(App[None]):
             StationOpener(self, db_path, db_key, self._desk_opened) if db_path is not None else None
         )
         self._seat = DutySeat(self, desk) if desk is not None else None
+        # The keys and pastes typed, one at a time (tui.typeahead).
+        self.typeahead = TypeAhead(self, super().on_event)
         # The mode the deputy came from: Esc in search goes back to it.
         self.mode_before = "dashboard"
         self.title = t("app.title")
         self.sub_title = desk.station.name if desk else ""
+
+    def get_driver_class(self) -> type[Driver]:
+        # A paste is read whole, escape sequences and all (tui.paste).
+        return read_pastes_whole(super().get_driver_class())
 
     @property
     def desk(self) -> Desk:
@@ -116,7 +126,14 @@ class LiaisonApp(App[None]):
             event, events.Key | events.MouseDown | events.Paste
         ):
             self._seat.touch()
+        # Keys and pastes one at a time, each where the one before left the desk (tui.typeahead).
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            await self.typeahead.arrived(event)
+            return
         await super().on_event(event)
+
+    def on_key_handled(self, message: KeyHandled) -> None:
+        self.typeahead.handled(message)
 
     def _leave_if_terminal_gone(self) -> None:
         """The terminal was closed without a hang-up signal reaching us (`make demo` in a
@@ -194,6 +211,10 @@ class LiaisonApp(App[None]):
     def action_switch_deputy(self) -> None:
         if self._seat is not None:
             self._seat.find_deputy(ask=True)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, DeskPalette):
+            self.push_screen(DeskPalette())
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpModal):

@@ -1,5 +1,7 @@
 """Command palette (Ctrl+P): the desk's actions, titled `area: action`, in the language of the
-moment (each search reads the catalogue again)."""
+moment (each search reads the catalogue again). The palette itself speaks it too: its prompt and
+its "no matches" are the catalogue's, and Textual's own commands (Theme, Keys, Screenshot…, in
+English) are not offered; quitting is ours."""
 
 from __future__ import annotations
 
@@ -7,7 +9,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 from tui.i18n import t
 from tui.language import switch_language
@@ -40,6 +45,7 @@ class DeskCommands(Provider):
             (t("cmd.audit"), partial(open_place, Place.audit)),
             (t("cmd.reference"), partial(open_place, Place.reference)),
             (t("cmd.help"), app.action_help),
+            (t("cmd.quit"), app.exit),
             # In the other language's words as well, so that it is found whichever is shown.
             (t("cmd.language"), partial(switch_language, app)),
         ]
@@ -54,3 +60,26 @@ class DeskCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), run)
+
+
+class DeskPalette(CommandPalette):
+    """Textual's palette with its prompt and its "no matches" from the catalogue."""
+
+    def __init__(self) -> None:
+        super().__init__(id="--command-palette", placeholder=t("palette.placeholder"))
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's, but for its English "No matches found".
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                no_matches = Text(t("palette.no_matches"), style="not bold")
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(no_matches), disabled=True, id=self._NO_MATCHES)
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

@@ -1,4 +1,5 @@
-"""Board colours as theme variables, always paired with their glyph (● ▲ ■)."""
+"""Board colours as theme variables, always paired with their glyph (● ▲ ■), and in charts with
+a fill pattern (█ ▓ ░)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ COLOUR_VARIABLES = {
     Colour.red: ("board-red", "error"),
 }
 
+# How a colour fills a chart's bars, so that a chart reads without colour too (NO_COLOR).
+PATTERNS = {Colour.red: "█", Colour.yellow: "▓", Colour.green: "░"}
+
 
 def colour_style(app: App[object], colour: Colour) -> Style:
     variables = app.theme_variables
@@ -34,4 +38,15 @@ def badge(app: App[object], colour: Colour, text: str = "") -> Text:
     out.append(colour.glyph, style=colour_style(app, colour))
     if text:
         out.append(" " + text, style=colour_style(app, colour))
+    return out
+
+
+def legend(app: App[object], colours: list[Colour], names: list[str]) -> Text:
+    """A chart's legend: each colour's pattern and glyph, styled, and its name (`█ ■ 红`)."""
+    out = Text()
+    for colour, name in zip(colours, names, strict=True):
+        if out:
+            out.append("   ")
+        out.append(f"{PATTERNS[colour]} {colour.glyph}", style=colour_style(app, colour))
+        out.append(f" {name}")
     return out

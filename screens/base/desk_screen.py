@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar, TypeVar, cast
@@ -50,7 +50,15 @@ def global_bindings() -> list[Binding]:
         for id_, (key, action, label, tip) in GLOBAL_KEYS.items()
     ] + [
         # F1 works even where a text field takes `?`. Priority: no widget may keep it.
-        Binding("f1", "help", t("key.help"), show=False, priority=True, id="help-f1"),
+        Binding(
+            "f1",
+            "help",
+            t("key.help"),
+            tooltip=t("tip.help"),
+            show=False,
+            priority=True,
+            id="help-f1",
+        ),
         # Our own palette binding, so that its footer label comes from the catalogue.
         Binding(
             "ctrl+p",
@@ -73,14 +81,17 @@ def nav_bindings(*ids: str) -> list[Binding]:
     return out
 
 
+# Textual's own bindings that a footer shows (an open dropdown's Esc), in the catalogue's words.
+TEXTUAL_LABELS: dict[str, Msg] = {"Dismiss menu": t("key.close_menu")}
+
+
 def shown_binding(active: ActiveBinding) -> ActiveBinding:
     """An active binding with its description and tooltips in the current language."""
     binding = active.binding
-    if not isinstance(binding.description, Msg) and not isinstance(binding.tooltip, Msg):
+    description = TEXTUAL_LABELS.get(binding.description, binding.description)
+    if not isinstance(description, Msg) and not isinstance(binding.tooltip, Msg):
         return active
-    binding = replace(
-        binding, description=shown(binding.description), tooltip=shown(binding.tooltip)
-    )
+    binding = replace(binding, description=shown(description), tooltip=shown(binding.tooltip))
     return active._replace(binding=binding, tooltip=shown(active.tooltip))
 
 
@@ -144,6 +155,12 @@ class DeskScreen(Screen[Any]):
 
     def validate_sub_title(self, sub_title: object) -> str | None:
         return self.validate_title(sub_title)
+
+    @property
+    def store_work(self) -> Collection[Worker[Any]]:
+        """The store calls under way whose results are still to be shown: the keys typed after
+        the one that started them wait for them (tui.typeahead)."""
+        return self._store_callbacks.keys()
 
     @property
     def desk(self) -> Desk:

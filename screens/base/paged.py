@@ -33,8 +33,17 @@ class PagedTableScreen(DeskScreen):
     # click only moves the cursor.
     ROW_ACTION: ClassVar[str | None] = None
     PAGING_BINDINGS: ClassVar[list[Binding]] = [
-        Binding("pagedown", "page(1)", t("key.next_page"), id="next-page"),
-        Binding("pageup", "page(-1)", t("key.prev_page"), show=False, id="prev-page"),
+        Binding(
+            "pagedown", "page(1)", t("key.next_page"), tooltip=t("tip.next_page"), id="next-page"
+        ),
+        Binding(
+            "pageup",
+            "page(-1)",
+            t("key.prev_page"),
+            tooltip=t("tip.prev_page"),
+            show=False,
+            id="prev-page",
+        ),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]

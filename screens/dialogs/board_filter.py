@@ -29,8 +29,10 @@ class FilterModal(ModalScreen[BoardFilter | None]):
     """Narrow the board by colour, tier, unit, village, category and status."""
 
     BINDINGS = [
-        Binding("ctrl+s", "apply", t("board.apply"), id="apply-filter"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel-filter"),
+        Binding(
+            "ctrl+s", "apply", t("board.apply"), tooltip=t("tip.apply_filter"), id="apply-filter"
+        ),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel-filter"),
     ]
 
     def __init__(self, current: BoardFilter, choices: FilterChoices) -> None:

@@ -28,8 +28,8 @@ class BundleModal(ModalScreen[BundleInput | None]):
     """A bundle's file and its passphrase (masked): optional, or required for a new laptop."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+        Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
     ]
 
     def __init__(

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+from textual.widgets import Button, Input, Label, RadioSet
 
 from store.core.enums import DayKind
 from tui.i18n import label, t
+from tui.widgets.toggles import TextRadioButton
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,8 @@ class CalendarDayModal(ModalScreen[DayInput | None]):
     """A date (2026-12-07 or 12-07), holiday or make-up workday, and a name."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+        Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
     ]
 
     def __init__(self, year: int) -> None:
@@ -42,7 +43,9 @@ class CalendarDayModal(ModalScreen[DayInput | None]):
             yield Input(placeholder=f"{self.year}-12-07", id="day-date")
             with RadioSet(id="day-kind"):
                 for kind in (DayKind.holiday, DayKind.workday):
-                    yield RadioButton(label(kind), name=kind.value, value=kind == DayKind.holiday)
+                    yield TextRadioButton(
+                        label(kind), name=kind.value, value=kind == DayKind.holiday
+                    )
             yield Label(t("calendar.name"))
             yield Input(id="day-name", max_length=50)
             yield Label("", id="day-error", classes="field-error")

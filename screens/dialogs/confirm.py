@@ -20,8 +20,8 @@ class ConfirmModal(ModalScreen[bool]):
     """Yes or no before a destructive step."""
 
     BINDINGS = [
-        Binding("y", "yes", t("confirm.yes"), id="yes"),
-        Binding("escape,n", "no", t("confirm.no"), id="no"),
+        Binding("y", "yes", t("confirm.yes"), tooltip=t("tip.confirm_yes"), id="yes"),
+        Binding("escape,n", "no", t("confirm.no"), tooltip=t("tip.confirm_no"), id="no"),
     ]
 
     def __init__(self, question: str) -> None:

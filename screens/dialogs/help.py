@@ -23,13 +23,24 @@ KEY_NAMES = {
     "ctrl+p": "Ctrl+P",
     "ctrl+q": "Ctrl+Q",
     "f1": "F1",
+    "backspace": "Backspace",
+    "space": "Space",
+    "tab": "Tab",
 }
 
 
 class HelpModal(ModalScreen[None]):
     """Lists the active keys of `screen` with their descriptions, then its help text."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", t("key.back"), id="close-help")]
+    BINDINGS = [
+        Binding(
+            "escape,question_mark,q",
+            "dismiss",
+            t("key.back"),
+            tooltip=t("tip.close_help"),
+            id="close-help",
+        )
+    ]
 
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__()
@@ -48,7 +59,8 @@ class HelpModal(ModalScreen[None]):
             if binding.id is None or not description or description in seen:
                 continue
             seen.add(description)
-            name = KEY_NAMES.get(key, key)
+            # As the key is typed: `[`, not Textual's name for it (left_square_bracket).
+            name = binding.key_display or KEY_NAMES.get(key) or screen.app.get_key_display(binding)
             self.rows.append((name, description, shown(binding.tooltip)))
         self.text = shown(getattr(screen, "HELP_TEXT", "")) or t("help.close")
         # Further paragraphs a screen may add (the statistics screen's definitions).

@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, RadioButton, RadioSet, Select, TextArea
+from textual.widgets import Button, Label, RadioSet, Select, TextArea
 
 from screens.dialogs.confirm import ask_discard
 from store.core.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
 from store.core.rules import PROGRESS_STATUSES
 from tui.i18n import label, t
+from tui.widgets.toggles import TextRadioButton
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,8 @@ class ProgressModal(ModalScreen[ProgressInput | None]):
     """Add a progress note, keeping the status or moving it forward."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+        Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
     ]
 
     def __init__(self, current: IssueStatus) -> None:
@@ -83,8 +84,8 @@ class CloseModal(ModalScreen[CloseInput | None]):
     """Close an issue with the resident's two answers (resolved? satisfied?), or 'not yet'."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+        Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
     ]
 
     def __init__(self, *, allow_not_yet: bool = True) -> None:
@@ -99,12 +100,12 @@ class CloseModal(ModalScreen[CloseInput | None]):
                     yield Label(t("close.resolved"))
                     with RadioSet(id="close-resolution"):
                         for r in Resolution:
-                            yield RadioButton(label(r), name=r.value)
+                            yield TextRadioButton(label(r), name=r.value)
                 with Vertical():
                     yield Label(t("close.satisfied"))
                     with RadioSet(id="close-satisfaction"):
                         for s in Satisfaction:
-                            yield RadioButton(label(s), name=s.value)
+                            yield TextRadioButton(label(s), name=s.value)
             yield Label(t("close.note"))
             yield TextArea(id="close-note", soft_wrap=True, show_line_numbers=False)
             yield Label("", id="close-error", classes="field-error")

@@ -12,10 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
-    Checkbox,
     Input,
     Label,
-    SelectionList,
     TextArea,
 )
 
@@ -27,6 +25,7 @@ from store.projects.leader_visits import (
 )
 from store.reference.lists import Choice
 from tui.i18n import shown, t
+from tui.widgets.toggles import TextCheckbox, TextSelectionList
 
 FIELDS = ("at", "leader", "position", "topic", "note")
 
@@ -70,8 +69,8 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
     LeaderVisitModal .dialog-buttons { padding-top: 0; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+        Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
     ]
 
     def __init__(
@@ -89,13 +88,15 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
             with Horizontal(classes="form-row"):
                 yield self._field("position", Input(max_length=100, compact=True))
                 yield self._field("topic", Input(max_length=200, compact=True))
-            yield self._field("note", TextArea(soft_wrap=True, show_line_numbers=False))
+            yield self._field(
+                "note", TextArea(soft_wrap=True, show_line_numbers=False, compact=True)
+            )
             yield Label(t("leader.deputies"), classes="field-label")
-            yield SelectionList[str](
+            yield TextSelectionList(
                 *[(d.name, d.id, d.id == self.on_duty) for d in self.deputies],
                 id="leader-deputies",
             )
-            yield Checkbox(t("leader.link_day"), True, id="leader-link-day")
+            yield TextCheckbox(t("leader.link_day"), True, id="leader-link-day")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("key.save"), variant="primary", id="leader-save", compact=True)
                 yield Button(t("key.cancel"), id="leader-cancel", compact=True)
@@ -133,8 +134,8 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
             "position": self.query_one("#leader-position", Input).value,
             "topic": self.query_one("#leader-topic", Input).value,
             "note": self.query_one("#leader-note", TextArea).text,
-            "deputy_ids": list(self.query_one("#leader-deputies", SelectionList).selected),
-            "link_channel_visits": self.query_one("#leader-link-day", Checkbox).value,
+            "deputy_ids": list(self.query_one("#leader-deputies", TextSelectionList).selected),
+            "link_channel_visits": self.query_one("#leader-link-day", TextCheckbox).value,
         }
         try:
             visit_in = validate_form(LeaderVisitCreate, values)

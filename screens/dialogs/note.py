@@ -17,8 +17,8 @@ class NoteModal(ModalScreen[str | None]):
     """Ask for a short note (e.g. why an issue is reopened) and confirm."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+        Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
     ]
 
     def __init__(self, title: str, prompt: str, initial: str = "", *, tall: bool = False) -> None:

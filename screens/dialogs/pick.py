@@ -31,7 +31,7 @@ class PickModal(ModalScreen[str | None]):
     """Choose one item from a list with the keyboard (or the mouse)."""
 
     BINDINGS = [
-        Binding("escape", "cancel", t("key.cancel"), id="cancel"),
+        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
         Binding("pagedown", "move(10)", show=False),

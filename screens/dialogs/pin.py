@@ -20,7 +20,7 @@ from tui.i18n import t
 class PinModal(ModalScreen[str | None]):
     """Ask a deputy for their PIN (shown as dots); `message` says why the last one failed."""
 
-    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), id="cancel")]
+    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel")]
 
     def __init__(self, title: str, message: str = "") -> None:
         super().__init__()

@@ -15,7 +15,7 @@ from tui.i18n import t
 class TextInputModal(ModalScreen[str | None]):
     """Ask for one line of text, `value` filled in to start with."""
 
-    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), id="cancel")]
+    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel")]
 
     def __init__(self, title: str, value: str = "", *, max_length: int = 100) -> None:
         super().__init__()

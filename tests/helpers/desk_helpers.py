@@ -1,8 +1,9 @@
 """Helpers for driving the desk headless and reading back what it shows.
 
-`settle` waits until the app's thread workers and the callbacks they post have all run;
-`visible` and `content` give a widget's text as the user sees it (cropped to the screen) or in
-full; `rows` turns a DataTable into plain strings."""
+`settle` waits until the keys typed, the app's thread workers and the callbacks they post have
+all run; `visible` and `content` give a widget's text as the user sees it (cropped to the
+screen) or in full; `rows` turns a DataTable into plain strings; `type_at_once` types as fast as
+a terminal hands keys over."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.content import Content
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, OptionList
@@ -21,16 +24,20 @@ from textual.widgets._footer import FooterKey
 from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 from screens.dialogs.pick import PickModal
+from tui.app import LiaisonApp
 
 ESC = "\x1b"
 
 
 def _busy(app: App[Any]) -> bool:
+    if isinstance(app, LiaisonApp) and app.typeahead.busy:
+        return True
     return any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for the workers, the callbacks they post, and the workers those callbacks start.
+    """Wait for the keys typed (tui.typeahead), the workers, the callbacks they post, and the
+    workers those callbacks start.
 
     A worker that fails is the app's to report, so it is not raised here; an app that crashed
     is, with its own exception, so that the test fails on the cause."""
@@ -58,6 +65,23 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
     """Press keys, then settle."""
     await pilot.press(*keys)
     await settle(pilot)
+
+
+def type_at_once(pilot: Pilot[Any], *keys: str | events.Paste) -> None:
+    """Hand the app every key (a name, one character, or a Paste) at once, as a terminal does
+    with keys typed faster than the app handles them (or `tmux send-keys "n139…"`): nothing
+    waits between them, unlike `pilot.press`. `settle` afterwards."""
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        if isinstance(key, events.Paste):
+            event: events.Event = key
+        else:
+            name = key if len(key) != 1 or key.isalnum() else _character_to_key(key)
+            event = events.Key(name, key if len(key) == 1 else None)
+        event.set_sender(app)
+        driver.send_message(event)
 
 
 def plain(value: object) -> str:
@@ -95,6 +119,32 @@ def visible(app: App[Any], widget: Widget) -> str:
     for y in range(region.y, min(region.bottom, len(strips))):
         lines.append(strips[y].crop(region.x, region.right).text)
     return "\n".join(lines)
+
+
+# Attributes a terminal without colour still shows, and how `monochrome` marks them.
+ATTRIBUTES = {"bold": "B", "reverse": "R", "underline": "U", "italic": "I", "strike": "S"}
+
+
+def monochrome(app: App[Any], widget: Widget, *, marks: bool = True) -> list[str]:
+    """The part of the screen `widget` covers as a terminal without colour shows it: each line's
+    text, and (with `marks`) `{BR}` before a run of cells drawn bold and reversed, `{U}`
+    underlined, and so on; colours left out."""
+    region = app.screen.find_widget(widget).visible_region
+    strips = app.screen._compositor.render_strips()
+    lines = []
+    for y in range(region.y, min(region.bottom, len(strips))):
+        line, last = [], ""
+        for segment in strips[y].crop(region.x, region.right):
+            style = segment.style
+            shown = "".join(
+                mark for name, mark in ATTRIBUTES.items() if style and getattr(style, name)
+            )
+            if marks and shown != last:
+                line.append(f"{{{shown}}}")
+                last = shown
+            line.append(segment.text)
+        lines.append("".join(line).rstrip())
+    return lines
 
 
 def rows(table: DataTable[Any]) -> list[list[str]]:

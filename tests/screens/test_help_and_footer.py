@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from desk_helpers import content, descriptions, footer_keys, footer_width, press, settle
-from textual.widgets import Input, Static
+from desk_helpers import content, descriptions, footer_keys, footer_width, plain, press, settle
+from textual.command import CommandInput, CommandList, CommandPalette
+from textual.widgets import Input, Select, Static
 
 from screens.board import BoardScreen
 from screens.dashboard import DashboardScreen
@@ -18,6 +19,7 @@ from store.desk.issue_rows import IssueRow
 from tui.app import LiaisonApp
 from tui.i18n import catalogue as texts
 from tui.i18n import t
+from tui.messages import Place
 
 
 def _help_rows(app: LiaisonApp) -> dict[str, str]:
@@ -135,3 +137,64 @@ async def test_keys_are_named_in_the_interface_language(
             if named - catalogue:
                 foreign[key] = named - catalogue
     assert foreign == {}
+
+
+async def test_help_names_every_key_as_typed_and_says_what_it_does(
+    demo_desk: LiaisonApp,
+) -> None:
+    """On every area and place, and on an issue's page: help shows `[` and `]`, never
+    `left_square_bracket`, and a line on what each key does (`v 显示号码` had none)."""
+    app = demo_desk
+    unnamed: dict[str, list[str]] = {}
+    undescribed: dict[str, list[str]] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        areas = ["dashboard", "triage", "board", "stats", "search", "hot_words", "sync"]
+        for area in [*areas, *Place, "issue"]:
+            if area == "issue":
+                await app.action_go("board")
+                await settle(pilot)
+                await press(pilot, "enter")
+                assert isinstance(app.screen, IssueScreen)
+            elif area in areas:
+                await app.action_go(area)
+            else:
+                app.open_place(Place(area))
+            await settle(pilot)
+            await press(pilot, "f1")
+            assert isinstance(app.screen, HelpModal), area
+            rows = app.screen.rows
+            unnamed[area] = [key for key, _, _ in rows if "_" in key]
+            undescribed[area] = [f"{key} {what}" for key, what, tip in rows if not tip.strip()]
+            await press(pilot, "escape")
+            if area not in areas:
+                app.pop_screen()
+                await settle(pilot)
+    assert {a: keys for a, keys in unnamed.items() if keys} == {}
+    assert {a: keys for a, keys in undescribed.items() if keys} == {}
+
+
+async def test_the_palette_and_an_open_dropdown_speak_chinese(desk: LiaisonApp) -> None:
+    """`Search for commands…`, Textual's own commands (Theme, Keys, Quit…), `No matches found`
+    and `esc Dismiss menu` stayed English in the Chinese interface."""
+    catalogue = {zh for forms in texts("zh").values() for zh in forms}
+    async with desk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        palette = desk.screen
+        assert isinstance(palette, CommandPalette)
+        assert palette.query_one(CommandInput).placeholder in catalogue
+        await pilot.pause(0.3)
+        shown = [plain(o.prompt) for o in palette.query_one(CommandList).options]
+        assert shown and [s for s in shown if s not in catalogue] == []
+        await press(pilot, *"zzzq")
+        await pilot.pause(0.8)
+        shown = [plain(o.prompt).strip() for o in palette.query_one(CommandList).options]
+        assert shown and [s for s in shown if s not in catalogue] == []
+        await press(pilot, "escape")
+
+        await press(pilot, "n")
+        assert isinstance(desk.screen, LogVisitScreen)
+        desk.screen.query_one("#village_id", Select).focus()
+        await press(pilot, "enter")
+        assert [d for d in descriptions(footer_keys(desk)) if d not in catalogue] == []
