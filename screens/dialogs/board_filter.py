@@ -82,6 +82,9 @@ class FilterModal(ModalScreen[BoardFilter | None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter-colour", Select).focus()
+        # At 80×24 the dialog scrolls (app.tcss): open it at its title, the first field in view.
+        dialog = self.query_one(".dialog")
+        self.call_after_refresh(lambda: dialog.scroll_home(animate=False))
 
     def _value(self, id_: str) -> str | None:
         value = self.query_one(f"#{id_}", Select).value

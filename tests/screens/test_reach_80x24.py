@@ -73,3 +73,16 @@ async def test_the_board_filter_reaches_every_field_and_button(demo_desk: Liaiso
                 break
             await press(pilot, "tab")
         assert "filter-status" in seen and seen[-2:] == ["filter-apply", "filter-clear"], seen
+
+
+async def test_the_board_filter_opens_at_its_title(demo_desk: LiaisonApp) -> None:
+    """Seen after the dialog could scroll: it opened scrolled down to its focused first field,
+    its title (筛选三色榜) above the top of the terminal."""
+    async with demo_desk.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "b")
+        await press(pilot, "f")
+        await settle(pilot)
+        modal = demo_desk.screen
+        assert isinstance(modal, FilterModal)
+        assert _shown_whole(pilot, modal.query_one(".dialog-title"))
