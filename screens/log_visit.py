@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Select, TextArea
 
@@ -18,6 +19,7 @@ from store.core.errors import FormInvalid
 from store.core.models import Channel, VisitCreate, VisitKind
 from store.core.validation import is_valid_phone, normalise_phone
 from store.desk.forms import validate_form
+from store.desk.suggestions import CategoryHint, suggest_category
 from store.desk.visits import Resident, VisitRow, find_resident, log_visit
 from store.hot_words.words import warm_segmenter
 from store.reference.lists import Choice, list_categories, list_villages
@@ -26,6 +28,8 @@ from tui.messages import Place, VisitSaved
 from tui.widgets.toggles import TextCheckbox
 
 FIELDS = ("phone", "name", "village_id", "channel", "kind", "category_id", "text")
+# Seconds of pause in the typing before the category is proposed from the words.
+HINT_DELAY = 0.4
 
 # Each field's label, by the field's id.
 FIELD_LABELS = {
@@ -51,12 +55,23 @@ class LogVisitScreen(DeskScreen):
         Binding(
             "f1", "app.help", t("key.help"), tooltip=t("tip.help"), priority=True, id="show-help"
         ),
+        # Not a text key, so it works from the words themselves (issue 17, part 6).
+        Binding(
+            "f2",
+            "accept_hint",
+            t("key.accept_hint"),
+            tooltip=t("tip.accept_hint"),
+            priority=True,
+            id="accept-hint",
+        ),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.resident: Resident | None = None
         self.saving = False
+        self.hint: CategoryHint | None = None
+        self._hint_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,6 +114,7 @@ class LogVisitScreen(DeskScreen):
             yield self._field(
                 "text", TextArea(id="text", soft_wrap=True, show_line_numbers=False), wide=True
             )
+            yield Label("", id="category-hint", classes="hint")
         yield Footer()
 
     def _field(self, name: str, widget: Widget, *, wide: bool = False) -> Vertical:
@@ -228,6 +244,40 @@ class LogVisitScreen(DeskScreen):
         message = self.query_one(f"#{name}-error", Label)
         message.update("")
         message.remove_class("-shown")
+
+    # -- the category proposed from the words ------------------------------------------
+
+    @on(TextArea.Changed, "#text")
+    def _words_changed(self) -> None:
+        # Asked once the deputy pauses, not at every character.
+        if self._hint_timer is not None:
+            self._hint_timer.stop()
+        self._hint_timer = self.set_timer(HINT_DELAY, self._ask_hint)
+
+    def _ask_hint(self) -> None:
+        words = self.query_one("#text", TextArea).text
+        self.run_store(
+            partial(self._load_hint, words), self._show_hint, group="hint_loaders", exclusive=True
+        )
+
+    def _load_hint(self, words: str) -> CategoryHint | None:
+        with self.desk.store.read() as session:
+            return suggest_category(session=session, words_of=words)
+
+    def _show_hint(self, hint: CategoryHint | None) -> None:
+        chosen = self.query_one("#category_id", Select).value
+        self.hint = hint if hint is not None and hint.category_id != chosen else None
+        line = self.query_one("#category-hint", Label)
+        if self.hint is None:
+            line.update("")
+            return
+        line.update(tn("log.category_hint", self.hint.visits, name=self.hint.name))
+
+    def action_accept_hint(self) -> None:
+        if self.hint is None:
+            return
+        self.query_one("#category_id", Select).value = self.hint.category_id
+        self._show_hint(None)
 
     @on(Input.Changed, "#name")
     @on(Select.Changed)
