@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -142,6 +143,13 @@ class LiaisonApp(App[None]):
         was its own committed transaction, so nothing is lost."""
         if not _is_terminal():
             self.exit(return_code=HUNG_UP)
+            # Leaving can wait on a worker or on output to the terminal that is gone (seen about
+            # once in four runs of tests/tui/test_terminal_gone.py since screens poll the
+            # database): a process nobody sees must not stay, so it goes for certain a few
+            # seconds later. Nothing is lost: every write was already committed.
+            stop = threading.Timer(HARD_EXIT_SECONDS, os._exit, args=(HUNG_UP,))
+            stop.daemon = True
+            stop.start()
 
     # -- keys and messages: where they lead (tui.navigation) ------------------------------
 
@@ -253,6 +261,7 @@ class LiaisonApp(App[None]):
 # How often the desk checks that its terminal is still there, and its exit code when it is not
 # (128 + SIGHUP, as if the hang-up signal had reached it).
 TERMINAL_CHECK_SECONDS = 2.0
+HARD_EXIT_SECONDS = 5.0
 # How often the idle lock looks at the time since the last key (tui.duty_seat).
 IDLE_CHECK_SECONDS = 20.0
 HUNG_UP = 129
