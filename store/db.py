@@ -213,12 +213,23 @@ class Store:
     clock: Clock
     # The passphrase of an encrypted file (what copies of it are keyed with), else None.
     key: str | None = field(default=None, repr=False)
+    # The change log's last entry as this process's latest write left it: a screen that finds
+    # the log there has nothing new from elsewhere (screens.base.desk_screen.check_fresh).
+    own_generation: int = field(default=0, repr=False)
 
     def read(self) -> AbstractContextManager[Session]:
         return read_session(self.engine)
 
-    def write(self, actor: Actor) -> AbstractContextManager[Session]:
-        return write_session(self.engine, actor=actor, clock=self.clock)
+    @contextmanager
+    def write(self, actor: Actor) -> Iterator[Session]:
+        with write_session(self.engine, actor=actor, clock=self.clock) as session:
+            yield session
+            session.flush()
+            # Read in the write's own transaction, which holds the write lock: nobody else's
+            # entry can come between.
+            last = session.connection().exec_driver_sql("SELECT max(seq) FROM change_log")
+            generation = int(last.scalar() or 0)
+        self.own_generation = max(self.own_generation, generation)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -133,7 +133,9 @@ class DeskScreen(Screen[Any]):
 
         def seen(generation: int) -> None:
             known, self._generation = self._generation, generation
-            if known is not None and generation != known and self.app.screen is self:
+            # The log's last entry our own: the screen that wrote it has shown it already.
+            ours = generation == self.desk.store.own_generation
+            if known is not None and generation != known and not ours and self.app.screen is self:
                 reload()
 
         self.run_store(self._read_generation, seen, group="freshness_checks", exclusive=True)

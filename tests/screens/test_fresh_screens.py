@@ -23,6 +23,7 @@ from store.core.models import Issue, Unit
 from store.db import Store
 from store.desk.issue_rows import IssueRow
 from store.desk.issues import change_unit
+from store.station import open_store
 from tui.app import LiaisonApp
 from tui.messages import OpenIssue
 
@@ -75,8 +76,12 @@ async def test_an_open_issue_page_follows_a_change_made_elsewhere(
                 select(Unit).where(Unit.tier == issue.tier, col(Unit.id) != issue.unit_id)
             ).first()
         assert other is not None
-        with store.write(actor) as session:
-            change_unit(session=session, issue_id=row.id, unit_id=other.id)
+        elsewhere = open_store(store.target, clock=store.clock)  # another process's own
+        try:
+            with elsewhere.write(actor) as session:
+                change_unit(session=session, issue_id=row.id, unit_id=other.id)
+        finally:
+            elsewhere.dispose()
         await pilot.pause(REFRESH_SECONDS + 0.5)
         await settle(pilot)
         after = content(screen.query_one("#issue-head"))
