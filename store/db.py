@@ -15,7 +15,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
 from store.changelog.chain import seal_new_entries
-from store.changelog.changes import Actor, WriteContext
+from store.changelog.changes import Actor, WriteContext, data_generation
 from store.core.cipher import cipher_dbapi
 from store.core.clock import Clock
 from store.core.dialect import POSTGRES_SCHEMES, database_url
@@ -227,8 +227,7 @@ class Store:
             session.flush()
             # Read in the write's own transaction, which holds the write lock: nobody else's
             # entry can come between.
-            last = session.connection().exec_driver_sql("SELECT max(seq) FROM change_log")
-            generation = int(last.scalar() or 0)
+            generation = data_generation(session)
         self.own_generation = max(self.own_generation, generation)
 
     def dispose(self) -> None:
