@@ -13,6 +13,7 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header, Static
 
 from screens.base.desk_screen import DeskScreen
+from screens.base.reveal import REVEAL_BINDING
 from screens.dialogs.issue_forms import CloseInput, CloseModal, ProgressInput, ProgressModal
 from screens.dialogs.note import NoteModal
 from screens.dialogs.pick import PickItem, PickModal
@@ -50,14 +51,7 @@ class IssueScreen(DeskScreen):
             id="change-unit",
         ),
         Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
-        Binding(
-            "v",
-            "reveal",
-            t("key.reveal"),
-            tooltip=t("tip.reveal_phone"),
-            show=False,
-            id="reveal-phone",
-        ),
+        REVEAL_BINDING,
         # Official slips (store.reports.slips): to the unit, and a reminder once it is overdue.
         Binding(
             "a",

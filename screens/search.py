@@ -23,7 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from screens.base.desk_screen import DeskScreen
-from screens.base.reveal import log_reveals
+from screens.base.reveal import REVEAL_BINDING, log_reveals
 from store.core.clock import to_local
 from store.core.validation import mask_numbers, mask_phone
 from store.search.query import (
@@ -232,14 +232,7 @@ class SearchScreen(DeskScreen):
             id="to-search-box",
         ),
         Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="search-back"),
-        Binding(
-            "v",
-            "reveal",
-            t("key.reveal"),
-            tooltip=t("tip.reveal_phone"),
-            show=False,
-            id="reveal-phone",
-        ),
+        REVEAL_BINDING,
         Binding(
             "pagedown", "page(1)", t("key.next_page"), tooltip=t("tip.next_page"), id="next-page"
         ),

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
 from screens.base.paged import PagedTableScreen
-from screens.base.reveal import log_reveals
+from screens.base.reveal import REVEAL_BINDING, log_reveals
 from screens.dialogs.pick import PickItem, PickModal
 from store.core.clock import to_local
 from store.core.models import Tier
@@ -95,14 +95,7 @@ class TriageScreen(PagedTableScreen):
             id="mark-alike",
         ),
         Binding("o", "sort", t("key.sort"), tooltip=t("tip.sort"), show=False, id="sort-queue"),
-        Binding(
-            "v",
-            "reveal",
-            t("key.reveal"),
-            tooltip=t("tip.reveal_phone"),
-            show=False,
-            id="reveal-phone",
-        ),
+        REVEAL_BINDING,
         Binding(
             "f",
             "consent",

@@ -6,8 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from textual.binding import Binding
+
 from screens.base.desk_screen import DeskScreen
 from store.trust.reveals import log_reveal
+from tui.i18n import t
+
+# `v` on a screen that shows residents' numbers: one binding, the same key, label and id wherever
+# numbers can be revealed (help and remapping find it under one id).
+REVEAL_BINDING = Binding(
+    "v", "reveal", t("key.reveal"), tooltip=t("tip.reveal_phone"), show=False, id="reveal-phone"
+)
 
 
 def log_reveals(
