@@ -11,6 +11,7 @@ import time
 from bench import (
     backup,
     hot_words,
+    keystrokes,
     ledger,
     memory,
     real_import,
@@ -47,6 +48,7 @@ def main() -> None:
     label = f"{args.visits:,} visits"
     startup.run(large, label)
     store_queries.run(small, "2,400 visits")
+    keystrokes.run(small)
     store_queries.run(large, label)
     search.run(large, label)
     writes.run(large)

@@ -25,9 +25,13 @@ from store.hot_words.words import warm_segmenter
 from store.reference.lists import Choice, list_categories, list_villages
 from tui.i18n import label, shown, t, tn
 from tui.messages import Place, VisitSaved
+from tui.widgets.find_select import FindSelect
 from tui.widgets.toggles import TextCheckbox
 
 FIELDS = ("phone", "name", "village_id", "channel", "kind", "category_id", "text")
+# The fields a walk-in needs, in the order Enter (or a choice made) goes through those still
+# empty: a returning resident's phone leads straight to the words (issue 17, part 6).
+ENTRY_ORDER = ("phone", "name", "village_id", "text", "category_id")
 # Seconds of pause in the typing before the category is proposed from the words.
 HINT_DELAY = 0.4
 
@@ -72,6 +76,11 @@ class LogVisitScreen(DeskScreen):
         self.saving = False
         self.hint: CategoryHint | None = None
         self._hint_timer: Timer | None = None
+        # A resident being looked up by phone, and Enter pressed meanwhile: the cursor moves once
+        # the name and village are known, so it skips them for a returning resident.
+        self._lookups = 0
+        self._looking_up = False
+        self._advance_when_found = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,10 +97,12 @@ class LogVisitScreen(DeskScreen):
             consent.tooltip = t("log.consent_tip")
             yield consent
             with Horizontal(classes="form-row"):
-                yield self._field("village_id", Select([], id="village_id", prompt=t("log.choose")))
+                yield self._field(
+                    "village_id", FindSelect([], id="village_id", prompt=t("log.choose"))
+                )
                 yield self._field(
                     "channel",
-                    Select(
+                    FindSelect(
                         [(label(c), c.value) for c in Channel],
                         id="channel",
                         value=Channel.walk_in.value,
@@ -101,7 +112,7 @@ class LogVisitScreen(DeskScreen):
             with Horizontal(classes="form-row"):
                 yield self._field(
                     "kind",
-                    Select(
+                    FindSelect(
                         [(label(k), k.value) for k in VisitKind],
                         id="kind",
                         value=VisitKind.request.value,
@@ -109,7 +120,7 @@ class LogVisitScreen(DeskScreen):
                     ),
                 )
                 yield self._field(
-                    "category_id", Select([], id="category_id", prompt=t("log.choose"))
+                    "category_id", FindSelect([], id="category_id", prompt=t("log.choose"))
                 )
             yield self._field(
                 "text", TextArea(id="text", soft_wrap=True, show_line_numbers=False), wide=True
@@ -151,13 +162,16 @@ class LogVisitScreen(DeskScreen):
         self._clear_error("phone")
         digits = "".join(ch for ch in event.value if ch.isdigit())
         if len(digits) >= 7:
+            self._looking_up = True
+            self._lookups += 1
             self.run_store(
                 partial(self._find, event.value),
-                self._found,
+                partial(self._found_by, self._lookups),
                 group="resident_lookups",
                 exclusive=True,
             )
         else:
+            self._lookups += 1
             self._found(None)
 
     @on(Input.Blurred, "#phone")
@@ -170,8 +184,18 @@ class LogVisitScreen(DeskScreen):
         with self.desk.store.read() as session:
             return find_resident(session=session, phone=phone)
 
+    def _found_by(self, lookup: int, resident: Resident | None) -> None:
+        # An earlier lookup (of the first seven digits, say) that ended after a later one began
+        # says nothing about the phone typed now.
+        if lookup == self._lookups:
+            self._found(resident)
+
     def _found(self, resident: Resident | None) -> None:
+        self._looking_up = False
         previous, self.resident = self.resident, resident
+        if self._advance_when_found:
+            self._advance_when_found = False
+            self.call_after_refresh(self._advance, "phone")
         note = self.query_one("#resident-note", Label)
         vulnerable = self.query_one("#vulnerable", TextCheckbox)
         if resident is None:
@@ -204,6 +228,34 @@ class LogVisitScreen(DeskScreen):
                 village.value = resident.village_id
             except Exception:  # options not loaded yet: _show_choices fills it in
                 pass
+
+    # -- going through the form ------------------------------------------------------
+
+    @on(Input.Submitted, "#phone, #name")
+    def _entered(self, event: Input.Submitted) -> None:
+        if event.input.id == "phone" and self._looking_up:
+            self._advance_when_found = True
+            return
+        self._advance(str(event.input.id))
+
+    @on(Select.Changed, "#village_id, #category_id")
+    def _chosen(self, event: Select.Changed) -> None:
+        # Only a choice the deputy made in the open list (the dropdown has focus again then);
+        # a value filled in from the resident or a proposal leaves the cursor where it is.
+        if event.select.has_focus and not event.select.is_blank():
+            self._advance(str(event.select.id))
+
+    def _advance(self, after: str) -> None:
+        """To the next field of ENTRY_ORDER still empty, a dropdown opened; none: stay."""
+        values = self._values()
+        later = ENTRY_ORDER[ENTRY_ORDER.index(after) + 1 :]
+        empty = next((name for name in later if not values[name]), None)
+        if empty is None:
+            return
+        widget = self.query_one(f"#{empty}")
+        widget.focus()
+        if isinstance(widget, Select):
+            widget.action_show_overlay()
 
     # -- validation in place ----------------------------------------------------------
 

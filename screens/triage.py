@@ -21,6 +21,7 @@ from store.core.paging import Page
 from store.core.validation import mask_numbers, mask_phone
 from store.desk.issue_rows import IssueRow
 from store.desk.similar import SimilarVisit, Suggestion, similar_untriaged, suggest_issues
+from store.desk.suggestions import RouteHint, suggest_route
 from store.desk.triage import link_visits, open_issue_from_visits, suggest_units
 from store.desk.visits import (
     ConsentChange,
@@ -48,6 +49,8 @@ class TriageInfo:
     detail: VisitDetail
     proposals: list[Suggestion]
     alike: list[SimilarVisit]
+    route: RouteHint | None = None
+    """The tier and unit proposed from the words (F2 takes them)."""
 
 
 # Proposed issues shown in the visit's pane (all of them are first in the `l` list).
@@ -83,7 +86,16 @@ class TriageScreen(PagedTableScreen):
         Binding(
             "3", "tier('3')", t("key.tier_county"), tooltip=t("tip.tier_county"), id="tier-county"
         ),
-        Binding("u", "unit", t("key.unit"), tooltip=t("tip.unit"), id="choose-unit"),
+        # Out of the footer for F2's room at 80 columns in English; help lists it.
+        Binding("u", "unit", t("key.unit"), tooltip=t("tip.unit"), show=False, id="choose-unit"),
+        # The same key as the log form's proposal: one key for "take what is proposed".
+        Binding(
+            "f2",
+            "accept_route",
+            t("key.accept_hint"),
+            tooltip=t("tip.accept_route"),
+            id="accept-route",
+        ),
         Binding("l", "link", t("key.link"), tooltip=t("tip.link"), id="link-issue"),
         Binding("space", "mark", t("key.mark"), tooltip=t("tip.mark"), show=False, id="mark"),
         Binding(
@@ -231,6 +243,7 @@ class TriageScreen(PagedTableScreen):
                 detail=detail,
                 proposals=[s for s in suggestions if s.proposed][:PROPOSALS_SHOWN],
                 alike=similar_untriaged(session=session, visit_id=visit_id),
+                route=suggest_route(session=session, visit_id=visit_id),
             )
 
     def _show_detail(self, info: TriageInfo) -> None:
@@ -276,6 +289,18 @@ class TriageScreen(PagedTableScreen):
         """The resident's open issues, the issues proposed as the same problem and why, the
         waiting visits that look alike, and what is marked."""
         out = Text()
+        if info.route is not None:
+            route = info.route
+            out.append(
+                tn(
+                    "triage.route_hint",
+                    route.visits,
+                    tier=label(route.tier),
+                    unit=route.unit,
+                )
+                + "\n",
+                style="bold",
+            )
         own = len(info.detail.resident_open_issues)
         if own:
             out.append(tn("triage.own_issues", own) + "\n", style="bold")
@@ -361,6 +386,22 @@ class TriageScreen(PagedTableScreen):
         detail = self._visit_or_warn()
         if detail is not None:
             self._choose_unit(detail.row.id, None)
+
+    def action_accept_route(self) -> None:
+        """Open the issue at the tier and unit proposed from the words (one key)."""
+        detail = self._visit_or_warn()
+        info = self.info
+        if detail is None or info is None:
+            return
+        if info.route is None:
+            self.notify(t("triage.no_route"), severity="warning")
+            return
+        visit_ids = self._targets(detail.row.id)
+        self.run_store(
+            partial(self._open_issue, visit_ids, info.route.unit_id),
+            partial(self._triaged, len(visit_ids)),
+            group="issue_writers",
+        )
 
     def _choose_unit(self, visit_id: str, tier: Tier | None) -> None:
         self.run_store(

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from store.core.pinyin import answers
 from tui.i18n import t
 
 
@@ -117,14 +118,5 @@ class PickModal(ModalScreen[str | None]):
 
 
 def matches(item: PickItem, typed: str) -> bool:
-    """Whether a choice answers what was typed: its characters, or the pinyin initials or
-    syllables of its words (`slj`, `shuili` for 水利局), casefolded."""
-    text = (item.text.plain if isinstance(item.text, Text) else item.text).strip()
-    if typed in text.casefold():
-        return True
-    if not typed.isascii():
-        return False
-    from store.core.pinyin import name_syllables  # noqa: PLC0415 - only once a deputy types
-
-    syllables = name_syllables(text[:50])
-    return typed in "".join(s[0] for s in syllables) or typed in "".join(syllables)
+    """Whether a choice answers what was typed (store.core.pinyin.answers)."""
+    return answers(item.text.plain if isinstance(item.text, Text) else item.text, typed)

@@ -56,6 +56,21 @@ def name_syllables(name: str) -> tuple[str, ...]:
     return tuple(s for s in (x.strip() for x in syllables) if s)
 
 
+def answers(text: str, typed: str) -> bool:
+    """Whether a choice's name answers what a deputy typed to find it: its characters, or the
+    pinyin initials or syllables of its words (`slj`, `shuili` for 水利局), casefolded.
+
+    Used by every picker: the pick dialog's filter and the form's dropdowns."""
+    typed = typed.strip().casefold()
+    text = text.strip()
+    if typed in text.casefold():
+        return True
+    if not typed.isascii():
+        return False
+    syllables = name_syllables(text[:INITIALS_MAX])
+    return typed in "".join(s[0] for s in syllables) or typed in "".join(syllables)
+
+
 def _pypinyin() -> Any:
     """pypinyin's reading of a whole text, one item per character (runs of other characters
     as they are). Needed only for names with a character outside store.core.pinyin_table."""
