@@ -228,6 +228,28 @@ def test_a_finalised_review_takes_scores_again(
     _undone(store, actor, lambda s: finalise_review(session=s, quarter="2026Q4"))
 
 
+def test_a_first_score_and_a_score_given_again_are_undone(
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow]
+) -> None:
+    with store.write(actor) as session:
+        project = promote_issue(session=session, issue_id=make_issue().id).id
+
+    def score(value: int) -> Write:
+        return lambda s: score_target(
+            session=s,
+            quarter="2026Q4",
+            kind=ReviewTarget.micro_project,
+            target_id=project,
+            score=value,
+        )
+
+    # The quarter's first score makes its review: undone, neither is left.
+    _undone(store, actor, score(88))
+    with store.write(actor) as session:
+        score(88)(session)
+    _undone(store, actor, score(60))
+
+
 def test_a_cleared_or_generated_roster_is_undone(store: Store, actor: Actor, refs: Refs) -> None:
     day = date(2026, 11, 26)
     with store.write(actor) as session:
