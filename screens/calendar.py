@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
-from screens.base.desk_screen import DeskScreen
+from screens.base.undo import UNDO_BINDING, Undoable
 from screens.dialogs.calendar_day import CalendarDayModal, DayInput
 from screens.dialogs.confirm import ConfirmModal
 from store.core.enums import DayKind
@@ -29,7 +29,7 @@ from tui.messages import Place
 from tui.widgets.page_table import PageTable
 
 
-class CalendarScreen(DeskScreen):
+class CalendarScreen(Undoable):
     PLACE = Place.calendar
     HELP_TEXT = t("help.calendar")
     BINDINGS = [
@@ -37,6 +37,7 @@ class CalendarScreen(DeskScreen):
         Binding("a", "add", t("key.add_day"), tooltip=t("tip.add_day"), id="add-day"),
         Binding("x", "remove", t("key.remove_day"), tooltip=t("tip.remove_day"), id="remove"),
         Binding("u", "unit", t("key.window_unit"), tooltip=t("tip.window_unit"), id="unit"),
+        UNDO_BINDING,
         # In help, not the footer (80 columns).
         Binding(
             "left_square_bracket",
@@ -139,11 +140,7 @@ class CalendarScreen(DeskScreen):
         self.year += step
         self.reload()
 
-    def _write(self, job: partial[int]) -> None:
-        def write() -> int:
-            with self.desk.store.write(self.desk.actor) as session:
-                return job(session=session)
-
+    def _write(self, job: partial[int], what: str) -> None:
         def done(moved: int) -> None:
             # Marking a day changes no due date while windows count calendar days: say why.
             calendar_days = self.unit == "calendar" and job.func is not set_window_unit
@@ -153,12 +150,16 @@ class CalendarScreen(DeskScreen):
                 self.notify(tn("calendar.moved", moved))
             self.reload()
 
-        self.run_store(write, done, group="calendar_writers")
+        self.write_undoable(job, what, done, group="calendar_writers")
 
     def action_add(self) -> None:
         def added(entry: DayInput | None) -> None:
             if entry is not None:
-                self._write(partial(mark_day, day=entry.day, kind=entry.kind, name=entry.name))
+                name = entry.name or label(entry.kind)
+                self._write(
+                    partial(mark_day, day=entry.day, kind=entry.kind, name=entry.name),
+                    t("undo.mark_day", day=entry.day.isoformat(), name=name),
+                )
 
         self.app.push_screen(CalendarDayModal(self.year), added)
 
@@ -176,7 +177,9 @@ class CalendarScreen(DeskScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._write(partial(unmark_day, day=entry.day))
+                self._write(
+                    partial(unmark_day, day=entry.day), t("undo.remove_day", day=day, name=name)
+                )
 
         self.app.push_screen(ConfirmModal(question), answered)
 
@@ -193,7 +196,9 @@ class CalendarScreen(DeskScreen):
 
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self._write(partial(set_window_unit, unit=other))
+                    self._write(
+                        partial(set_window_unit, unit=other), t("undo.window_unit", unit=unit)
+                    )
 
             self.app.push_screen(ConfirmModal(question), answered)
 

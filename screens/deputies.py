@@ -4,7 +4,6 @@ deputy's page with the issues they lead, and the printable summary for their rep
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -32,10 +31,6 @@ from tui.theme import badge
 from tui.widgets.cells import due_text, fit
 
 # PgDn/PgUp work as on every list (and are in help); the footer keeps 80 columns in English.
-QUIET_PAGING = [
-    replace(b, show=False) if b.id == "next-page" else b for b in PagedTableScreen.PAGING_BINDINGS
-]
-
 # The worst colour first, as on the board.
 COLOURS = (Colour.red, Colour.yellow, Colour.green)
 
@@ -126,7 +121,7 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
         Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-deputy"),
         *PeriodMixin.PERIOD_BINDINGS,
         Binding("p", "print", t("key.print_record"), tooltip=t("tip.print_record"), id="print"),
-        *QUIET_PAGING,
+        *PagedTableScreen.QUIET_PAGING_BINDINGS,
     ]
     TABLE_ID = "deputies-table"
     ROW_ACTION = "open"
@@ -226,7 +221,7 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
         Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-issue"),
         *PeriodMixin.PERIOD_BINDINGS,
         Binding("p", "print", t("key.print_record"), tooltip=t("tip.print_record"), id="print"),
-        *QUIET_PAGING,
+        *PagedTableScreen.QUIET_PAGING_BINDINGS,
     ]
     TABLE_ID = "deputy-issues"
     ROW_ACTION = "open"

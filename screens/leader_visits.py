@@ -14,6 +14,7 @@ from textual.widgets import (
 )
 
 from screens.base.paged import PagedTableScreen
+from screens.base.undo import UNDO_BINDING, Undoable
 from screens.dialogs.confirm import ConfirmModal
 from screens.dialogs.leader_visit import WHEN_FORMAT, LeaderVisitModal
 from screens.dialogs.pick import PickItem, PickModal
@@ -146,7 +147,7 @@ class LeaderVisitsScreen(PagedTableScreen):
         self.app.push_screen(LeaderVisitScreen(row.id))
 
 
-class LeaderVisitScreen(PagedTableScreen):
+class LeaderVisitScreen(Undoable, PagedTableScreen):
     """One leader visit: who, when, what about, the deputies present, and the issues raised
     there as they stand today. `l` links an issue, `g` the day's 领导进站 visits' issues."""
 
@@ -160,6 +161,7 @@ class LeaderVisitScreen(PagedTableScreen):
         Binding(
             "x", "unlink", t("key.unlink"), tooltip=t("tip.unlink"), show=False, id="unlink-issue"
         ),
+        UNDO_BINDING,
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]
@@ -277,26 +279,19 @@ class LeaderVisitScreen(PagedTableScreen):
         self.app.push_screen(modal, chosen)
 
     def _write_link(self, issue_id: str) -> None:
-        def write() -> int:
-            with self.desk.store.write(self.desk.actor) as session:
-                return link_issues(
-                    session=session, leader_visit_id=self.leader_visit_id, issue_ids=[issue_id]
-                )
-
         def done(count: int) -> None:
             self.notify(tn("leader.linked", count))
             self.reload()
 
-        self.run_store(write, done, group="leader_visit_writers")
+        self.write_undoable(
+            partial(link_issues, leader_visit_id=self.leader_visit_id, issue_ids=[issue_id]),
+            t("undo.link"),
+            done,
+            group="leader_visit_writers",
+        )
 
     def action_link_day(self) -> None:
         tz = self.desk.store.clock.tz
-
-        def write() -> LinkResult:
-            with self.desk.store.write(self.desk.actor) as session:
-                return link_channel_visits(
-                    session=session, leader_visit_id=self.leader_visit_id, tz=tz
-                )
 
         def done(result: LinkResult) -> None:
             if result.untriaged:
@@ -306,7 +301,12 @@ class LeaderVisitScreen(PagedTableScreen):
             self.notify(message)
             self.reload()
 
-        self.run_store(write, done, group="leader_visit_writers")
+        self.write_undoable(
+            partial(link_channel_visits, leader_visit_id=self.leader_visit_id, tz=tz),
+            t("undo.link"),
+            done,
+            group="leader_visit_writers",
+        )
 
     def action_unlink(self) -> None:
         issue_id = self.current_id()
@@ -317,16 +317,15 @@ class LeaderVisitScreen(PagedTableScreen):
             if not yes:
                 return
 
-            def write() -> None:
-                with self.desk.store.write(self.desk.actor) as session:
-                    unlink_issue(
-                        session=session, leader_visit_id=self.leader_visit_id, issue_id=issue_id
-                    )
-
             def done(_none: None) -> None:
                 self.notify(t("leader.unlinked"))
                 self.reload()
 
-            self.run_store(write, done, group="leader_visit_writers")
+            self.write_undoable(
+                partial(unlink_issue, leader_visit_id=self.leader_visit_id, issue_id=issue_id),
+                t("undo.unlink"),
+                done,
+                group="leader_visit_writers",
+            )
 
         self.app.push_screen(ConfirmModal(t("leader.unlink_confirm")), answered)

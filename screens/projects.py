@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -21,8 +21,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from screens.base.desk_screen import DeskScreen
 from screens.base.paged import PagedTableScreen
+from screens.base.undo import UNDO_BINDING, Undoable
 from screens.dialogs.confirm import ConfirmModal
 from screens.dialogs.pick import PickItem, PickModal
 from screens.dialogs.project_forms import MilestoneInput, MilestoneModal
@@ -150,7 +150,7 @@ class ProjectsScreen(PagedTableScreen):
         self.notify(t("projects.printed", paths="\n".join(map(str, paths))), timeout=15)
 
 
-class ProjectScreen(DeskScreen):
+class ProjectScreen(Undoable):
     """One micro-project: its stage, lead deputy, issues (with colours) and milestones."""
 
     HELP_TEXT = t("help.project")
@@ -167,11 +167,13 @@ class ProjectScreen(DeskScreen):
             tooltip=t("tip.add_milestone"),
             id="add-milestone",
         ),
+        # In help: its footer room is ^z's (80 columns in English).
         Binding(
             "x",
             "milestone_done",
             t("key.milestone_done"),
             tooltip=t("tip.milestone_done"),
+            show=False,
             id="milestone-done",
         ),
         Binding(
@@ -189,6 +191,7 @@ class ProjectScreen(DeskScreen):
         Binding(
             "enter", "open_issue", t("key.open"), tooltip=t("tip.open"), show=False, id="open-issue"
         ),
+        UNDO_BINDING,
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]
@@ -342,12 +345,11 @@ class ProjectScreen(DeskScreen):
     def _selected(self) -> None:
         self.action_open_issue()
 
-    def _write(self, job: Callable[[Any], object], message: str) -> None:
-        def run() -> object:
-            with self.desk.store.write(self.desk.actor) as session:
-                return job(session)
-
-        self.run_store(run, lambda _result: self._written(message), group="project_writers")
+    def _write(self, job: Callable[..., object], message: str, what: str) -> None:
+        """Run `job(session=…)`, say `message`; `what` names the write for ctrl+z."""
+        self.write_undoable(
+            job, what, lambda _result: self._written(message), group="project_writers"
+        )
 
     def _written(self, message: str) -> None:
         self.notify(message)
@@ -364,6 +366,7 @@ class ProjectScreen(DeskScreen):
                         due_on=value.due_on,
                     ),
                     t("project.milestone_added"),
+                    t("undo.add_milestone", title=value.title),
                 )
 
         self.app.push_screen(MilestoneModal(), chosen)
@@ -381,6 +384,7 @@ class ProjectScreen(DeskScreen):
                 self._write(
                     lambda session: complete_milestone(session=session, milestone_id=milestone_id),
                     t("project.milestone_marked"),
+                    t("undo.milestone_done"),
                 )
 
         self.app.push_screen(PickModal(t("project.pick_milestone"), items), chosen)
@@ -399,6 +403,7 @@ class ProjectScreen(DeskScreen):
                         session=session, project_id=self.project_id, status=after
                     ),
                     t("project.moved", status=label(after)),
+                    t("undo.move_project", status=label(after)),
                 )
 
         question = t("project.confirm_move", status=label(after))
@@ -413,6 +418,7 @@ class ProjectScreen(DeskScreen):
                 session=session, project_id=self.project_id, published=publish
             ),
             t("project.now_published") if publish else t("project.now_unpublished"),
+            t("undo.publish") if publish else t("undo.unpublish"),
         )
 
     def action_link(self) -> None:
@@ -443,6 +449,7 @@ class ProjectScreen(DeskScreen):
                         session=session, project_id=self.project_id, issue_id=issue_id
                     ),
                     t("project.linked"),
+                    t("undo.link"),
                 )
 
         self.app.push_screen(PickModal(t("project.pick_issue"), items), chosen)

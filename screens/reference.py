@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.widgets import Label
 
 from screens.base.paged import PagedTableScreen
+from screens.base.undo import UNDO_BINDING, Undoable
 from screens.dialogs.confirm import ConfirmModal
 from screens.dialogs.pick import PickItem, PickModal
 from screens.dialogs.text_input import TextInputModal
@@ -49,7 +50,7 @@ KIND_NAMES = {
 }
 
 
-class ReferenceScreen(PagedTableScreen):
+class ReferenceScreen(Undoable, PagedTableScreen):
     """One list of reference records at a time, retired ones last."""
 
     CONTAINER_ID = "reference"
@@ -62,13 +63,15 @@ class ReferenceScreen(PagedTableScreen):
         Binding("m", "merge", t("key.merge"), tooltip=t("tip.reference_merge"), id="merge"),
         Binding("x", "retire", t("key.retire"), tooltip=t("tip.reference_retire"), id="retire"),
         Binding("e", "edit", t("key.edit"), tooltip=t("tip.reference_edit"), show=False, id="edit"),
+        UNDO_BINDING,
         Binding("1", "kind('unit')", show=False),
         Binding("2", "kind('village')", show=False),
         Binding("3", "kind('category')", show=False),
         Binding("4", "kind('deputy')", show=False),
         Binding("left", "step(-1)", show=False),
         Binding("right", "step(1)", show=False),
-        *PagedTableScreen.PAGING_BINDINGS,
+        # One page holds the whole list: PgDn has nothing to turn to, and ^z takes its room.
+        *PagedTableScreen.QUIET_PAGING_BINDINGS,
     ]
     TABLE_ID = "reference-table"
     COLUMNS = (
@@ -152,16 +155,14 @@ class ReferenceScreen(PagedTableScreen):
 
     # -- editing -----------------------------------------------------------------------
 
-    def _write(self, job: Callable[..., Any], done: str) -> None:
-        def write() -> Any:
-            with self.desk.store.write(self.desk.actor) as session:
-                return job(session=session)
+    def _write(self, job: Callable[..., Any], done: str, what: str) -> None:
+        """Write, say `done`; `what` names the write for ctrl+z (screens.base.undo)."""
 
         def written(_result: Any) -> None:
             self.notify(done)
             self.reload()
 
-        self.run_store(write, written, group="reference_writers")
+        self.write_undoable(job, what, written, group="reference_writers")
 
     def action_add(self) -> None:
         kind = self.kind
@@ -172,11 +173,23 @@ class ReferenceScreen(PagedTableScreen):
             if kind == "unit":
                 self._pick_tier(lambda tier: self._add_unit(name, tier))
             elif kind == "village":
-                self._write(partial(add_village, name=name), t("reference.added", name=name))
+                self._write(
+                    partial(add_village, name=name),
+                    t("reference.added", name=name),
+                    t("undo.add", name=name),
+                )
             elif kind == "category":
-                self._write(partial(add_category, name=name), t("reference.added", name=name))
+                self._write(
+                    partial(add_category, name=name),
+                    t("reference.added", name=name),
+                    t("undo.add", name=name),
+                )
             else:
-                self._write(partial(add_deputy, name=name), t("reference.added", name=name))
+                self._write(
+                    partial(add_deputy, name=name),
+                    t("reference.added", name=name),
+                    t("undo.add", name=name),
+                )
 
         self.app.push_screen(TextInputModal(t("reference.add_title", kind=KIND_NAMES[kind])), named)
 
@@ -191,7 +204,11 @@ class ReferenceScreen(PagedTableScreen):
 
     def _add_unit(self, name: str, tier: Tier) -> None:
         if tier != Tier.village:
-            self._write(partial(add_unit, name=name, tier=tier), t("reference.added", name=name))
+            self._write(
+                partial(add_unit, name=name, tier=tier),
+                t("reference.added", name=name),
+                t("undo.add", name=name),
+            )
             return
 
         def load() -> list[ReferenceRow]:
@@ -206,6 +223,7 @@ class ReferenceScreen(PagedTableScreen):
                     self._write(
                         partial(add_unit, name=name, tier=tier, village=village_id),
                         t("reference.added", name=name),
+                        t("undo.add", name=name),
                     )
 
             self.app.push_screen(PickModal(t("reference.pick_village"), items), chosen)
@@ -222,6 +240,7 @@ class ReferenceScreen(PagedTableScreen):
                 self._write(
                     partial(rename, kind=kind, record=row.id, name=name),
                     t("reference.renamed", old=row.name, name=name),
+                    t("undo.rename", old=row.name, name=name),
                 )
 
         self.app.push_screen(TextInputModal(t("reference.rename_title"), row.name), named)
@@ -244,6 +263,7 @@ class ReferenceScreen(PagedTableScreen):
                     self._write(
                         partial(merge, kind=kind, source=row.id, target=into.id),
                         t("reference.merged_short", name=row.name, into=into.name),
+                        t("undo.merge", name=row.name, into=into.name),
                     )
 
             self.app.push_screen(
@@ -261,6 +281,7 @@ class ReferenceScreen(PagedTableScreen):
             self._write(
                 partial(set_active, kind=kind, record=row.id, active=True),
                 t("reference.restored", name=row.name),
+                t("undo.restore", name=row.name),
             )
             return
 
@@ -269,6 +290,7 @@ class ReferenceScreen(PagedTableScreen):
                 self._write(
                     partial(set_active, kind=kind, record=row.id, active=False),
                     t("reference.retired_one", name=row.name),
+                    t("undo.retire", name=row.name),
                 )
 
         self.app.push_screen(ConfirmModal(t("reference.retire_confirm", name=row.name)), confirmed)
@@ -282,6 +304,7 @@ class ReferenceScreen(PagedTableScreen):
                 lambda tier: self._write(
                     partial(set_unit_tier, record=row.id, tier=tier),
                     t("reference.saved", what=row.name),
+                    t("undo.edit", name=row.name),
                 )
             )
         elif kind == "deputy":
@@ -292,6 +315,7 @@ class ReferenceScreen(PagedTableScreen):
                     self._write(
                         partial(set_deputy, record=row.id, level=DeputyLevel(level)),
                         t("reference.saved", what=row.name),
+                        t("undo.edit", name=row.name),
                     )
 
             self.app.push_screen(PickModal(t("reference.pick_level"), items), chosen)

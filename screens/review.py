@@ -19,6 +19,7 @@ from textual.widgets import Label
 from textual.widgets.data_table import ColumnKey
 
 from screens.base.paged import PagedTableScreen
+from screens.base.undo import UNDO_BINDING, Undoable
 from screens.dialogs.confirm import ConfirmModal
 from screens.dialogs.project_forms import ScoreModal, parse_score
 from store.core.models import ReviewTarget
@@ -48,7 +49,7 @@ class Loaded:
     page: Page[TargetRow] | Page[BoardRow]
 
 
-class ReviewScreen(PagedTableScreen):
+class ReviewScreen(Undoable, PagedTableScreen):
     CONTAINER_ID = "review"
     PLACE = Place.review
     HELP_TEXT = t("help.review")
@@ -82,7 +83,9 @@ class ReviewScreen(PagedTableScreen):
             id="erase-digit",
         ),
         *[Binding(str(d), f"digit({d})", show=False) for d in range(10)],
-        *PagedTableScreen.PAGING_BINDINGS,
+        UNDO_BINDING,
+        # PgDn in help only: its footer room is ^z's (80 columns in English).
+        *PagedTableScreen.QUIET_PAGING_BINDINGS,
     ]
     TABLE_ID = "review-table"
     ROW_ACTION = "save_score"
@@ -267,18 +270,17 @@ class ReviewScreen(PagedTableScreen):
         assert self.quarter is not None
         code, kind = self.quarter.code, ReviewTarget(target.kind)
 
-        def write() -> ReviewInfo:
-            with self.desk.store.write(self.desk.actor) as session:
-                return score_target(
-                    session=session, quarter=code, kind=kind, target_id=target.id, score=score
-                )
-
         def done(_info: ReviewInfo) -> None:
             self.notify(t("review.saved", name=target.name, score=score))
             self.table.action_cursor_down()
             self.reload()
 
-        self.run_store(write, done, group="review_writers")
+        self.write_undoable(
+            partial(score_target, quarter=code, kind=kind, target_id=target.id, score=score),
+            t("undo.score", name=target.name, score=score),
+            done,
+            group="review_writers",
+        )
 
     def action_finalise(self) -> None:
         if self.review is None or self.review.finalised or self.quarter is None:
@@ -289,16 +291,17 @@ class ReviewScreen(PagedTableScreen):
             if not yes:
                 return
 
-            def write() -> ReviewInfo:
-                with self.desk.store.write(self.desk.actor) as session:
-                    return finalise_review(session=session, quarter=code)
-
             def done(_info: ReviewInfo) -> None:
                 self.notify(t("review.finalised", quarter=code))
                 self.view = BOARD
                 self.page_offset = 0
                 self.reload()
 
-            self.run_store(write, done, group="review_writers")
+            self.write_undoable(
+                partial(finalise_review, quarter=code),
+                t("undo.finalise", quarter=code),
+                done,
+                group="review_writers",
+            )
 
         self.app.push_screen(ConfirmModal(t("review.confirm_finalise", quarter=code)), confirmed)

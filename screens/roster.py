@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from screens.base.desk_screen import DeskScreen
+from screens.base.undo import UNDO_BINDING, Undoable
 from screens.dialogs.note import NoteModal
 from screens.dialogs.pick import PickItem, PickModal
 from screens.dialogs.pin import PinModal, ask_new_pin
@@ -32,13 +33,16 @@ from tui.messages import Open, Place
 from tui.widgets.page_table import PageTable
 
 
-class RosterScreen(DeskScreen):
+class RosterScreen(Undoable):
     PLACE = Place.roster
     HELP_TEXT = t("help.roster")
     BINDINGS = [
         Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
         Binding("g", "generate", t("key.generate"), tooltip=t("tip.generate"), id="generate"),
-        Binding("enter", "assign", t("key.assign"), tooltip=t("tip.assign"), id="assign"),
+        # Enter on a day, as on every list; in help, its footer room is ^z's (80 columns).
+        Binding(
+            "enter", "assign", t("key.assign"), tooltip=t("tip.assign"), show=False, id="assign"
+        ),
         Binding("x", "clear_day", t("key.clear_day"), tooltip=t("tip.clear_day"), id="clear"),
         # In help, not the footer (80 columns): months, and the PIN.
         Binding(
@@ -61,6 +65,7 @@ class RosterScreen(DeskScreen):
             "p", "set_pin", t("key.set_pin"), tooltip=t("tip.set_pin"), show=False, id="set-pin"
         ),
         Binding("c", "calendar", t("key.calendar"), tooltip=t("tip.calendar"), id="calendar"),
+        UNDO_BINDING,
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]
@@ -159,19 +164,17 @@ class RosterScreen(DeskScreen):
         self.app.push_screen(NoteModal(t("roster.generate_title"), prompt), asked)
 
     def _generate(self, start: date, end: date, skip: set[date]) -> None:
-        def write() -> int:
-            with self.desk.store.write(self.desk.actor) as session:
-                before = sum(
-                    1 for d in list_roster(session=session, start=start, end=end) if d.deputy
-                )
-                after = generate_roster(session=session, start=start, end=end, skip=skip)
-                return sum(1 for d in after if d.deputy) - before
+        def generate(*, session: Any) -> int:  # a store session: screens name no SQL types
+            before = sum(1 for d in list_roster(session=session, start=start, end=end) if d.deputy)
+            after = generate_roster(session=session, start=start, end=end, skip=skip)
+            return sum(1 for d in after if d.deputy) - before
 
         def done(added: int) -> None:
             self.notify(tn("roster.generated", added))
             self.reload()
 
-        self.run_store(write, done, group="roster_writers")
+        what = t("undo.generate", start=start.isoformat(), end=end.isoformat())
+        self.write_undoable(generate, what, done, group="roster_writers")
 
     def action_assign(self) -> None:
         day = self.current_day
@@ -193,24 +196,27 @@ class RosterScreen(DeskScreen):
     def _assign(self, day: date, row: int, deputy_id: str | None) -> None:
         if not deputy_id:
             return
-
-        def write() -> None:
-            with self.desk.store.write(self.desk.actor) as session:
-                assign_shift(session=session, day=day, deputy_id=deputy_id)
-
-        self.run_store(write, lambda _none: self.reload(keep_row=row), group="roster_writers")
+        self.write_undoable(
+            partial(assign_shift, day=day, deputy_id=deputy_id),
+            t("undo.assign", date=day.isoformat()),
+            lambda _id: self.reload(keep_row=row),
+            group="roster_writers",
+        )
 
     def action_clear_day(self) -> None:
         day = self.current_day
         if day is None or day.deputy is None:
             return
         row = self.table.cursor_row
+        self.write_undoable(
+            partial(clear_shift, day=day.day),
+            t("undo.clear_shift", date=day.day.isoformat()),
+            lambda _count: self.reload(keep_row=row),
+            group="roster_writers",
+        )
 
-        def write() -> None:
-            with self.desk.store.write(self.desk.actor) as session:
-                clear_shift(session=session, day=day.day)
-
-        self.run_store(write, lambda _none: self.reload(keep_row=row), group="roster_writers")
+    def after_undo(self) -> None:
+        self.reload(keep_row=self.table.cursor_row)
 
     def action_calendar(self) -> None:
 

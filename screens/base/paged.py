@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -46,6 +47,10 @@ class PagedTableScreen(DeskScreen):
         ),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
+    ]
+    # The same keys with PgDn in help only: for a footer with no room for it (80 columns).
+    QUIET_PAGING_BINDINGS: ClassVar[list[Binding]] = [
+        replace(b, show=False) if b.id == "next-page" else b for b in PAGING_BINDINGS
     ]
 
     def __init__(self) -> None:

@@ -22,6 +22,7 @@ KEY_NAMES = {
     "ctrl+s": "Ctrl+S",
     "ctrl+p": "Ctrl+P",
     "ctrl+q": "Ctrl+Q",
+    "ctrl+z": "Ctrl+Z",
     "f1": "F1",
     "backspace": "Backspace",
     "space": "Space",

@@ -6,6 +6,7 @@
 - `field_clock`: which change each field's value came from (per-field last writer)
 - `conflict_list`: the conflict list, derived from a row's log
 - `bulk`: loading many rows at once with indexes rebuilt at the end
+- `undo`: what a write changed, and the compensating write that puts it back
 """
 
 __all__ = [
@@ -15,4 +16,5 @@ __all__ = [
     "field_clock",
     "conflict_list",
     "bulk",
+    "undo",
 ]

@@ -185,7 +185,14 @@ def test_snapshot(
 # -- every class has its snapshot ----------------------------------------------------------------
 
 # Bases that are never shown by themselves.
-BASES = {"_FormModal", "PeriodMixin", "PagedTableScreen", "StationScoped", "DeskScreen"}
+BASES = {
+    "_FormModal",
+    "PeriodMixin",
+    "PagedTableScreen",
+    "StationScoped",
+    "DeskScreen",
+    "Undoable",
+}
 
 
 def _screen_classes() -> set[type]:
