@@ -4,16 +4,22 @@ focus reaches it."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
-from desk_helpers import plain, press, screen_lines, settle
+from desk_helpers import plain, press, screen_lines, settle, visible
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable, Footer, Input, TextArea
 
 from screens.calendar import CalendarScreen
 from screens.dialogs.board_filter import FilterModal
+from screens.dialogs.leader_visit import LeaderVisitModal
 from screens.roster import RosterScreen
+from store.reference.lists import Choice
 from tui.app import LiaisonApp
+from tui.messages import Place
+from tui.widgets.toggles import TextSelectionList
 
 SIZE = (80, 24)
 
@@ -86,3 +92,76 @@ async def test_the_board_filter_opens_at_its_title(demo_desk: LiaisonApp) -> Non
         modal = demo_desk.screen
         assert isinstance(modal, FilterModal)
         assert _shown_whole(pilot, modal.query_one(".dialog-title"))
+
+
+def _framed(app: LiaisonApp, field: Widget) -> bool:
+    """`field` is drawn in its frame: a line of ▔ above its text and one of ▁ below."""
+    drawn = visible(app, field).splitlines()
+    return len(drawn) >= 3 and "▔" * 8 in drawn[0] and "▁" * 8 in drawn[-1]
+
+
+async def test_the_leader_visit_form_keeps_its_frames_and_reaches_every_deputy(
+    demo_desk: LiaisonApp,
+) -> None:
+    """The demo station's 14 deputies: tabbing through the form draws each field whole and
+    framed; down the deputies present, each one is on the screen as the cursor reaches it, and
+    the last can be ticked."""
+    async with demo_desk.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        demo_desk.open_place(Place.leader_visits)
+        await settle(pilot)
+        await press(pilot, "a")
+        modal = demo_desk.screen
+        assert isinstance(modal, LeaderVisitModal)
+        deputies = modal.query_one("#leader-deputies", TextSelectionList)
+        assert deputies.option_count == 14
+        await press(pilot, "shift+tab")
+        framed: list[str] = []
+        for _ in range(12):
+            focused = demo_desk.focused
+            assert focused is not None
+            assert _shown_whole(pilot, focused) or focused is deputies, focused
+            if isinstance(focused, Input | TextArea):
+                assert _framed(demo_desk, focused), visible(demo_desk, focused)
+                framed.append(str(focused.id))
+            if focused is deputies:
+                break
+            await press(pilot, "tab")
+        assert demo_desk.focused is deputies
+        assert framed == [f"leader-{n}" for n in ("at", "leader", "position", "topic", "note")]
+
+        await _each_deputy_in_view(pilot, deputies)
+
+
+async def _each_deputy_in_view(pilot: Pilot[None], deputies: TextSelectionList) -> None:
+    """Down the focused list of deputies: each is on the screen as the cursor reaches it, and the
+    last can be ticked."""
+    app = pilot.app
+    name = ""
+    for index in range(deputies.option_count):
+        if deputies.highlighted != index:
+            await press(pilot, "down")
+        assert deputies.highlighted == index
+        name = plain(deputies.get_option_at_index(index).prompt)
+        shown = visible(app, deputies)
+        assert any(name in line for line in shown.splitlines()), (name, shown)
+    await press(pilot, "space")
+    assert f"[x] {name}" in visible(app, deputies)
+
+
+async def test_a_list_of_deputies_taller_than_the_dialog_scrolls_with_its_cursor(
+    desk: LiaisonApp,
+) -> None:
+    """30 deputies, more lines than an 80×24 terminal has: the dialog follows the cursor."""
+    deputies = [Choice(id=f"d{i:02}", name=f"代表{i:02}") for i in range(30)]
+    async with desk.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        modal = LeaderVisitModal(
+            now=datetime(2026, 11, 24, 9, 30), deputies=deputies, on_duty=None, tz=None
+        )
+        await desk.push_screen(modal)
+        await settle(pilot)
+        listed = modal.query_one("#leader-deputies", TextSelectionList)
+        listed.focus()
+        await settle(pilot)
+        await _each_deputy_in_view(pilot, listed)
