@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Input,
@@ -17,6 +18,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from screens.base.field_errors import show_in_view
 from store.core.clock import from_local
 from store.core.errors import N_, FormInvalid
 from store.desk.forms import validate_form
@@ -116,7 +118,10 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
             message.set_class(key is not None, "-shown")
         first = next((n for n in FIELDS if n in errors), None)
         if first is not None:
-            self.query_one(f"#leader-{first}").focus()
+            field = self.query_one(f"#leader-{first}")
+            field.focus()
+            if isinstance(field.parent, Widget):
+                show_in_view(field.parent)
 
     @on(Button.Pressed, "#leader-save")
     def action_save(self) -> None:

@@ -8,16 +8,20 @@ from datetime import datetime
 
 import pytest
 from desk_helpers import plain, press, screen_lines, settle, visible
+from small_station import Refs
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, TextArea
+from textual.widgets import DataTable, Footer, Input, Label, Select, TextArea
 
 from screens.calendar import CalendarScreen
 from screens.dialogs.board_filter import FilterModal
+from screens.dialogs.issue_forms import CloseModal
 from screens.dialogs.leader_visit import LeaderVisitModal
+from screens.log_visit import LogVisitScreen
 from screens.roster import RosterScreen
 from store.reference.lists import Choice
 from tui.app import LiaisonApp
+from tui.i18n import t
 from tui.messages import Place
 from tui.widgets.toggles import TextSelectionList
 
@@ -165,3 +169,91 @@ async def test_a_list_of_deputies_taller_than_the_dialog_scrolls_with_its_cursor
         listed.focus()
         await settle(pilot)
         await _each_deputy_in_view(pilot, listed)
+
+
+# -- an error is shown beside its field, in view ---------------------------------------------
+
+
+def _error_in_view(pilot: Pilot[None], error: Label, message: str) -> None:
+    """The error line says `message` and is drawn whole, in view of what scrolls it."""
+    app = pilot.app
+    assert error.has_class("-shown"), error
+    assert _shown_whole(pilot, error), (error.region, screen_lines(app))
+    assert message in visible(app, error), screen_lines(app)
+
+
+def _to_the_fold(field: Widget) -> None:
+    """Scroll what holds `field` so that its last line is the last one in view, as the mouse
+    wheel may leave it: whatever is under the field is below the fold."""
+    holder = field.parent
+    while holder is not None and not (isinstance(holder, Widget) and holder.allow_vertical_scroll):
+        holder = holder.parent
+    assert isinstance(holder, Widget), field
+    bottom = field.virtual_region.bottom
+    for parent in field.ancestors:
+        if parent is holder:
+            break
+        assert isinstance(parent, Widget)
+        bottom += parent.virtual_region.y + parent.styles.gutter.top
+    holder.scroll_to(y=bottom - holder.scrollable_content_region.height, animate=False)
+
+
+async def test_the_log_forms_words_in_error_are_shown_with_their_error(
+    desk: LiaisonApp, refs: Refs
+) -> None:
+    """Every field right but the resident's words, left empty, at the fold: saving brings the
+    words' field into view with its error line under it."""
+    async with desk.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        form = desk.screen
+        assert isinstance(form, LogVisitScreen)
+        await press(pilot, *"13900001111", "tab", *"Li")
+        form.query_one("#village_id", Select).value = next(iter(refs.villages.values()))
+        form.query_one("#category_id", Select).value = next(iter(refs.categories.values()))
+        words = form.query_one("#text", TextArea)
+        words.focus()
+        await settle(pilot)
+        _to_the_fold(words)
+        await settle(pilot)
+        assert _shown_whole(pilot, words)
+        await press(pilot, "ctrl+s")
+        assert isinstance(desk.screen, LogVisitScreen)
+        assert desk.focused is words
+        _error_in_view(pilot, form.query_one("#text-error", Label), t("field.required"))
+        assert _shown_whole(pilot, words)
+
+
+async def test_the_leader_visit_forms_first_field_in_error_is_shown_with_its_error(
+    demo_desk: LiaisonApp,
+) -> None:
+    """The leader's name, missing, at the fold of the dialog: saving brings its error line into
+    view."""
+    async with demo_desk.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        demo_desk.open_place(Place.leader_visits)
+        await settle(pilot)
+        await press(pilot, "a")
+        modal = demo_desk.screen
+        assert isinstance(modal, LeaderVisitModal)
+        leader = modal.query_one("#leader-leader", Input)
+        assert demo_desk.focused is leader
+        _to_the_fold(leader)
+        await settle(pilot)
+        assert _shown_whole(pilot, leader)
+        await press(pilot, "ctrl+s")
+        assert demo_desk.focused is leader
+        _error_in_view(pilot, modal.query_one("#leader-leader-error", Label), t("field.required"))
+
+
+async def test_closing_without_both_answers_says_so(desk: LiaisonApp) -> None:
+    """The close dialog's one error line (both answers are needed) is shown when it is saved
+    without them."""
+    async with desk.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        modal = CloseModal()
+        await desk.push_screen(modal)
+        await settle(pilot)
+        await press(pilot, "ctrl+s")
+        assert isinstance(desk.screen, CloseModal)
+        _error_in_view(pilot, modal.query_one("#close-error", Label), t("close.need_both"))
