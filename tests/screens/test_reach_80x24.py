@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from desk_helpers import plain, press, screen_lines, settle, visible
+from desk_helpers import plain, press, screen_lines, settle, shown_whole, visible
 from small_station import Refs
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Label, Select, TextArea
+from textual.widgets import DataTable, Input, Label, Select, TextArea
 
 from screens.calendar import CalendarScreen
 from screens.dialogs.board_filter import FilterModal
@@ -26,17 +26,6 @@ from tui.messages import Place
 from tui.widgets.toggles import TextSelectionList
 
 SIZE = (80, 24)
-
-
-def _shown_whole(pilot: Pilot[None], widget: Widget) -> bool:
-    """`widget` is drawn whole: inside the terminal, not clipped by what scrolls it, not under
-    the footer."""
-    app = pilot.app
-    region = widget.region
-    seen = app.screen.find_widget(widget).visible_region
-    footers = list(app.screen.query(Footer))
-    floor = footers[0].region.y if footers else SIZE[1]
-    return bool(region.height) and seen == region and region.bottom <= floor
 
 
 @pytest.mark.parametrize(
@@ -77,7 +66,7 @@ async def test_the_board_filter_reaches_every_field_and_button(demo_desk: Liaiso
         for _ in range(10):
             focused = demo_desk.focused
             assert focused is not None
-            assert _shown_whole(pilot, focused), (focused, focused.region)
+            assert shown_whole(pilot.app, focused), (focused, focused.region)
             seen.append(str(focused.id))
             if focused.id == "filter-clear":
                 break
@@ -95,7 +84,7 @@ async def test_the_board_filter_opens_at_its_title(demo_desk: LiaisonApp) -> Non
         await settle(pilot)
         modal = demo_desk.screen
         assert isinstance(modal, FilterModal)
-        assert _shown_whole(pilot, modal.query_one(".dialog-title"))
+        assert shown_whole(pilot.app, modal.query_one(".dialog-title"))
 
 
 def _framed(app: LiaisonApp, field: Widget) -> bool:
@@ -124,7 +113,7 @@ async def test_the_leader_visit_form_keeps_its_frames_and_reaches_every_deputy(
         for _ in range(12):
             focused = demo_desk.focused
             assert focused is not None
-            assert _shown_whole(pilot, focused) or focused is deputies, focused
+            assert shown_whole(pilot.app, focused) or focused is deputies, focused
             if isinstance(focused, Input | TextArea):
                 assert _framed(demo_desk, focused), visible(demo_desk, focused)
                 framed.append(str(focused.id))
@@ -178,7 +167,7 @@ def _error_in_view(pilot: Pilot[None], error: Label, message: str) -> None:
     """The error line says `message` and is drawn whole, in view of what scrolls it."""
     app = pilot.app
     assert error.has_class("-shown"), error
-    assert _shown_whole(pilot, error), (error.region, screen_lines(app))
+    assert shown_whole(pilot.app, error), (error.region, screen_lines(app))
     assert message in visible(app, error), screen_lines(app)
 
 
@@ -216,12 +205,12 @@ async def test_the_log_forms_words_in_error_are_shown_with_their_error(
         await settle(pilot)
         _to_the_fold(words)
         await settle(pilot)
-        assert _shown_whole(pilot, words)
+        assert shown_whole(pilot.app, words)
         await press(pilot, "ctrl+s")
         assert isinstance(desk.screen, LogVisitScreen)
         assert desk.focused is words
         _error_in_view(pilot, form.query_one("#text-error", Label), t("field.required"))
-        assert _shown_whole(pilot, words)
+        assert shown_whole(pilot.app, words)
 
 
 async def test_the_leader_visit_forms_first_field_in_error_is_shown_with_its_error(
@@ -240,7 +229,7 @@ async def test_the_leader_visit_forms_first_field_in_error_is_shown_with_its_err
         assert demo_desk.focused is leader
         _to_the_fold(leader)
         await settle(pilot)
-        assert _shown_whole(pilot, leader)
+        assert shown_whole(pilot.app, leader)
         await press(pilot, "ctrl+s")
         assert demo_desk.focused is leader
         _error_in_view(pilot, modal.query_one("#leader-leader-error", Label), t("field.required"))
