@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Select, TextArea
 
 from screens.base.desk_screen import DeskScreen
+from screens.base.field_errors import show_in_view
 from screens.dialogs.confirm import ConfirmModal
 from store.core.errors import FormInvalid
 from store.core.models import Channel, VisitCreate, VisitKind
@@ -288,7 +289,10 @@ class LogVisitScreen(DeskScreen):
             message.set_class(key is not None, "-shown")
         first = next((n for n in FIELDS if n in errors), None)
         if first is not None and focus:
-            self.query_one(f"#{first}").focus()
+            field = self.query_one(f"#{first}")
+            field.focus()
+            if isinstance(field.parent, Widget):
+                show_in_view(field.parent)
             self.notify(t("log.fix"), severity="warning")
 
     def _clear_error(self, name: str) -> None:

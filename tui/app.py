@@ -18,6 +18,7 @@ from screens.dialogs.help import HelpModal
 from screens.opening import OpeningScreen
 from tui import navigation
 from tui.commands import DeskCommands, DeskPalette
+from tui.compositor import keep_wide_characters_whole
 from tui.desk import Desk, find_stations
 from tui.duty_seat import DutySeat
 from tui.i18n import set_language, shown, t
@@ -64,6 +65,7 @@ class LiaisonApp(App[None]):
         db_path: Path | str | None = None,
         db_key: str | None = None,
     ) -> None:
+        keep_wide_characters_whole()
         super().__init__()
         # Either an open desk (tests, embedding) or a database to open once the app has painted.
         self._desk = desk

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from screens.base.field_errors import show_in_view
 from store.sync.exchange import (
     PASSPHRASE_MIN,
 )
@@ -68,6 +69,7 @@ class BundleModal(ModalScreen[BundleInput | None]):
         error.add_class("-shown")
         self.query_one(field, Input).add_class("-invalid")
         self.query_one(field, Input).focus()
+        show_in_view(error)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#bundle-ok")

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioSet
 
+from screens.base.field_errors import show_in_view
 from store.core.enums import DayKind
 from tui.i18n import label, t
 from tui.widgets.toggles import TextRadioButton
@@ -74,6 +75,7 @@ class CalendarDayModal(ModalScreen[DayInput | None]):
             error = self.query_one("#day-error", Label)
             error.update(t("calendar.bad_date"))
             error.add_class("-shown")
+            show_in_view(error)
             return
         pressed = self.query_one("#day-kind", RadioSet).pressed_button
         kind = DayKind(pressed.name) if pressed is not None and pressed.name else DayKind.holiday

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, RadioSet, Select, TextArea
 
+from screens.base.field_errors import show_in_view
 from screens.dialogs.confirm import ask_discard
 from store.core.models import EvaluationCreate, IssueStatus, Resolution, Satisfaction
 from store.core.rules import PROGRESS_STATUSES
@@ -127,7 +128,10 @@ class CloseModal(ModalScreen[CloseInput | None]):
         resolution = self._choice("#close-resolution")
         satisfaction = self._choice("#close-satisfaction")
         if resolution is None or satisfaction is None:
-            self.query_one("#close-error", Label).update(t("close.need_both"))
+            error = self.query_one("#close-error", Label)
+            error.update(t("close.need_both"))
+            error.add_class("-shown")
+            show_in_view(error)
             return
         self.dismiss(
             CloseInput(

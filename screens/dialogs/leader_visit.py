@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Input,
@@ -17,6 +18,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from screens.base.field_errors import show_in_view
 from store.core.clock import from_local
 from store.core.errors import N_, FormInvalid
 from store.desk.forms import validate_form
@@ -55,18 +57,13 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
     """Log a leader visit: when, who, position, topic, notes, the deputies present, and whether
     to link the issues of that day's 领导进站 visits. Fields are checked in place."""
 
-    # Screen CSS (not DEFAULT_CSS), so that it outranks the app's focus borders: one-line
-    # fields keep the form within an 80×24 terminal; it scrolls when errors are shown.
+    # Screen CSS (not DEFAULT_CSS), so that it outranks the app's rules for dialogs. The
+    # fields keep their frames (a frameless field cannot be told from the dialog without
+    # colour) and every deputy has a line, up to the dialog's height (a longer list scrolls
+    # itself): at 80×24 the dialog scrolls, and the focus brings what it reaches into view.
     CSS = """
-    LeaderVisitModal .field { height: auto; }
-    LeaderVisitModal Input { height: 1; border: none; padding: 0 1; background: $boost; }
-    LeaderVisitModal Input:focus { border: none; background: $primary 30%; }
-    LeaderVisitModal Input.-invalid { border: none; background: $error 30%; }
-    LeaderVisitModal #leader-note { height: 3; border: none; background: $boost; }
-    LeaderVisitModal #leader-note:focus { border: none; background: $primary 30%; }
-    LeaderVisitModal #leader-deputies { height: 4; border: none; padding: 0; }
+    LeaderVisitModal #leader-deputies { height: auto; border: none; padding: 0; }
     LeaderVisitModal #leader-link-day { border: none; height: 1; padding: 0; }
-    LeaderVisitModal .dialog-buttons { padding-top: 0; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
@@ -83,14 +80,12 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
         with VerticalScroll(classes="dialog -wide"):
             yield Label(t("leader.form_title"), classes="dialog-title")
             with Horizontal(classes="form-row"):
-                yield self._field("at", Input(self.now.strftime(WHEN_FORMAT), compact=True))
-                yield self._field("leader", Input(max_length=60, compact=True))
+                yield self._field("at", Input(self.now.strftime(WHEN_FORMAT)))
+                yield self._field("leader", Input(max_length=60))
             with Horizontal(classes="form-row"):
-                yield self._field("position", Input(max_length=100, compact=True))
-                yield self._field("topic", Input(max_length=200, compact=True))
-            yield self._field(
-                "note", TextArea(soft_wrap=True, show_line_numbers=False, compact=True)
-            )
+                yield self._field("position", Input(max_length=100))
+                yield self._field("topic", Input(max_length=200))
+            yield self._field("note", TextArea(soft_wrap=True, show_line_numbers=False))
             yield Label(t("leader.deputies"), classes="field-label")
             yield TextSelectionList(
                 *[(d.name, d.id, d.id == self.on_duty) for d in self.deputies],
@@ -123,7 +118,10 @@ class LeaderVisitModal(ModalScreen[LeaderVisitCreate | None]):
             message.set_class(key is not None, "-shown")
         first = next((n for n in FIELDS if n in errors), None)
         if first is not None:
-            self.query_one(f"#leader-{first}").focus()
+            field = self.query_one(f"#leader-{first}")
+            field.focus()
+            if isinstance(field.parent, Widget):
+                show_in_view(field.parent)
 
     @on(Button.Pressed, "#leader-save")
     def action_save(self) -> None:

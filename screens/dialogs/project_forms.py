@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
+from screens.base.field_errors import show_in_view
 from tui.i18n import t
 
 # Whole strings of ASCII digits only (docs/rules/data.md): `\d` would take other scripts' digits.
@@ -51,6 +52,7 @@ class _FormModal(ModalScreen[object]):
         error = self.query_one(".field-error", Label)
         error.update(message)
         error.add_class("-shown")
+        show_in_view(error)
 
     def buttons(self) -> ComposeResult:
         yield Label("", classes="field-error")

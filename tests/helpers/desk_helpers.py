@@ -121,6 +121,16 @@ def visible(app: App[Any], widget: Widget) -> str:
     return "\n".join(lines)
 
 
+def shown_whole(app: App[Any], widget: Widget) -> bool:
+    """`widget` is drawn whole: inside the terminal, not clipped by what scrolls it, not under
+    the footer."""
+    region = widget.region
+    seen = app.screen.find_widget(widget).visible_region
+    footers = list(app.screen.query(Footer))
+    floor = footers[0].region.y if footers else app.screen.size.height
+    return bool(region.height) and seen == region and region.bottom <= floor
+
+
 # Attributes a terminal without colour still shows, and how `monochrome` marks them.
 ATTRIBUTES = {"bold": "B", "reverse": "R", "underline": "U", "italic": "I", "strike": "S"}
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_helpers import press, settle
+from desk_helpers import press, screen_lines, settle, shown_whole
 from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, TextArea
@@ -180,6 +180,26 @@ def test_snapshot(
     snap_compare: Compare, demo_desk: LiaisonApp, steps: tuple[Step, ...], expect: type
 ) -> None:
     assert snap_compare(demo_desk, run_before=_visit(*steps, expect=expect))
+
+
+@pytest.mark.parametrize(
+    ("steps", "expect"), [pytest.param(steps, expect, id=name) for name, steps, expect in DIALOGS]
+)
+async def test_a_dialog_opens_at_its_title(
+    demo_desk: LiaisonApp, steps: tuple[Step, ...], expect: type
+) -> None:
+    """At 80×24 each dialog opens at its top: its title and the widget with the focus (its first
+    field, or the button that answers it) drawn whole, whether or not the dialog scrolls."""
+    async with demo_desk.run_test(size=(80, 24)) as pilot:
+        await _visit(*steps, expect=expect)(pilot)
+        modal = demo_desk.screen
+        title = modal.query(".dialog-title").first()
+        assert shown_whole(demo_desk, title), screen_lines(demo_desk)
+        focused = demo_desk.focused
+        assert focused is not None and shown_whole(demo_desk, focused), (
+            focused,
+            screen_lines(demo_desk),
+        )
 
 
 # -- every class has its snapshot ----------------------------------------------------------------
