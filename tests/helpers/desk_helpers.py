@@ -205,3 +205,18 @@ def footer_width(app: App[Any]) -> int:
 
 def descriptions(keys: Iterable[FooterKey]) -> list[str]:
     return [key.description for key in keys]
+
+
+async def hold_still(pilot: Pilot[Any]) -> None:
+    """Make the screen the same on every run before a snapshot: no blinking cursor, no toast
+    (a toast lives 5 s, which a loaded machine's slower steps outlast or not), and the footer
+    recomposed from the bindings of this moment (one that had not caught up with a change of
+    focus made runs differ)."""
+    from textual.widgets import Input, TextArea
+
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        assert isinstance(widget, Input | TextArea)
+        widget.cursor_blink = False
+    pilot.app.clear_notifications()
+    pilot.app.screen.refresh_bindings()
+    await settle(pilot)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from desk_helpers import press, settle
+from desk_helpers import hold_still, press, settle
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from screens.search import SearchScreen
 from tui.app import LiaisonApp
@@ -22,10 +21,7 @@ def _search(*keys: str) -> Callable[[Pilot[Any]], Any]:
         await press(pilot, "slash")
         for key in keys:
             await press(pilot, key)
-        for widget in pilot.app.screen.query(Input):
-            widget.cursor_blink = False
-        pilot.app.screen.refresh_bindings()
-        await settle(pilot)
+        await hold_still(pilot)
         assert isinstance(pilot.app.screen, SearchScreen), pilot.app.screen
 
     return run_before

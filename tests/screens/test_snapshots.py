@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from desk_helpers import press, settle
+from desk_helpers import hold_still, press, settle
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
 
 from screens.board import BoardScreen
 from screens.dashboard import DashboardScreen
@@ -35,11 +34,7 @@ def _visit(*keys: str, expect: type) -> Callable[[Pilot[Any]], Awaitable[None]]:
         await settle(pilot)
         for key in keys:
             await press(pilot, key)
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            assert isinstance(widget, Input | TextArea)
-            widget.cursor_blink = False
-        pilot.app.screen.refresh_bindings()
-        await settle(pilot)
+        await hold_still(pilot)
         assert isinstance(pilot.app.screen, expect), pilot.app.screen
 
     return run_before

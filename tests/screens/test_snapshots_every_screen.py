@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_helpers import press, screen_lines, settle, shown_whole
+from desk_helpers import hold_still, press, screen_lines, settle, shown_whole
 from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 
 import screens
 from screens.audit import AuditScreen
@@ -75,11 +75,7 @@ def _visit(*steps: Step, expect: type) -> Callable[[Pilot[Any]], Awaitable[None]
                 assert isinstance(pilot.app, LiaisonApp)
                 step(pilot.app)
                 await settle(pilot)
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            assert isinstance(widget, Input | TextArea)
-            widget.cursor_blink = False
-        pilot.app.screen.refresh_bindings()
-        await settle(pilot)
+        await hold_still(pilot)
         assert isinstance(pilot.app.screen, expect), pilot.app.screen
 
     return run_before

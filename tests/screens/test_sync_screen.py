@@ -16,6 +16,7 @@ from desk_helpers import (
     descriptions,
     footer_keys,
     footer_width,
+    hold_still,
     notes,
     press,
     rows,
@@ -367,7 +368,6 @@ def test_snapshot_after_an_import(
         await _open_sync(pilot)
         await press(pilot, "i")
         await _fill_bundle_form(pilot, bundle)
-        pilot.app.screen.refresh_bindings()
-        await settle(pilot)
+        await hold_still(pilot)
 
     assert snap_compare(desk, run_before=run_before)
