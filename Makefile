@@ -21,8 +21,13 @@ install: $(STAMP) ## Create .venv and install the app with its test tools
 demo: $(STAMP) ## Install, then open the app on a fresh demo station
 	$(BIN)/liaison demo
 
+# One worker more than the cores: the CLI, store and PostgreSQL tests wait on subprocesses and
+# fsync, which a third worker fills (9 min against 11 on two cores); worksteal keeps a worker
+# from ending the run alone on the longest tests.
+WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+
 test: lint ## Install, then run the linters and the whole test suite
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n $(WORKERS) --dist worksteal
 
 # mypy checks what pyproject.toml's [tool.mypy] `files` names; lint-imports its contracts.
 lint: $(STAMP) ## ruff check and format check, mypy, the import contracts (lint-imports)
