@@ -4,9 +4,6 @@ every screen it opens is named in tui.navigation."""
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,6 +16,7 @@ from screens.opening import OpeningScreen
 from tui import navigation
 from tui.commands import DeskCommands, DeskPalette
 from tui.compositor import keep_wide_characters_whole
+from tui.crash_report import crash_report
 from tui.desk import Desk, find_stations
 from tui.duty_seat import DutySeat
 from tui.i18n import set_language, shown, t
@@ -37,6 +35,7 @@ from tui.messages import (
 )
 from tui.opening_flow import StationOpener
 from tui.paste import read_pastes_whole
+from tui.terminal_watch import watch_terminal
 from tui.typeahead import KeyHandled, TypeAhead
 
 if TYPE_CHECKING:
@@ -95,8 +94,7 @@ class LiaisonApp(App[None]):
         return self._desk is not None
 
     def on_mount(self) -> None:
-        if not self.is_headless and _is_terminal():
-            self.set_interval(TERMINAL_CHECK_SECONDS, self._leave_if_terminal_gone)
+        watch_terminal(self)
         if self._opener is None:
             self._start_desk()
             return
@@ -115,11 +113,10 @@ class LiaisonApp(App[None]):
     def _start_desk(self) -> None:
         self.switch_mode("dashboard")
         assert self._seat is not None
-        self._seat.find_deputy()
-        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle, name="idle-lock")
+        self._seat.start()
 
     def lock_if_idle(self) -> None:
-        """The idle lock (tui.duty_seat): asked every IDLE_CHECK_SECONDS."""
+        """The idle lock now (tui.duty_seat asks it every IDLE_CHECK_SECONDS itself)."""
         if self._seat is not None:
             self._seat.lock_if_idle()
 
@@ -137,21 +134,6 @@ class LiaisonApp(App[None]):
 
     def on_key_handled(self, message: KeyHandled) -> None:
         self.typeahead.handled(message)
-
-    def _leave_if_terminal_gone(self) -> None:
-        """The terminal was closed without a hang-up signal reaching us (`make demo` in a
-        window that is closed: make gets the signal and waits for us). Textual would then read
-        an endless end of input, at most of a core, for ever: leave as on `q`. Every write
-        was its own committed transaction, so nothing is lost."""
-        if not _is_terminal():
-            self.exit(return_code=HUNG_UP)
-            # Leaving can wait on a worker or on output to the terminal that is gone (seen about
-            # once in four runs of tests/tui/test_terminal_gone.py since screens poll the
-            # database): a process nobody sees must not stay, so it goes for certain a few
-            # seconds later. Nothing is lost: every write was already committed.
-            stop = threading.Timer(HARD_EXIT_SECONDS, os._exit, args=(HUNG_UP,))
-            stop.daemon = True
-            stop.start()
 
     # -- keys and messages: where they lead (tui.navigation) ------------------------------
 
@@ -242,37 +224,13 @@ class LiaisonApp(App[None]):
         return super().format_title(shown(title), shown(sub_title))
 
     def _fatal_error(self) -> None:
-        """Textual's crash report prints local variables, which may hold residents' data. Ours
-        names the error's type and where it happened, and nothing else."""
-        import traceback
-
+        """The crash report of tui.crash_report, in place of Textual's."""
         from rich.segment import Segments
-        from rich.text import Text
 
-        error = self._exception
-        report = Text(t("error.unexpected") + "\n", style="bold")
-        if error is not None:
-            report.append(f"{type(error).__name__}\n")
-            for frame in traceback.extract_tb(error.__traceback__)[-8:]:
-                report.append(f"  {frame.filename}:{frame.lineno} in {frame.name}\n", style="dim")
+        report = crash_report(self._exception)
         self.bell()
         self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
         self._close_messages_no_wait()
-
-
-# How often the desk checks that its terminal is still there, and its exit code when it is not
-# (128 + SIGHUP, as if the hang-up signal had reached it).
-TERMINAL_CHECK_SECONDS = 2.0
-HARD_EXIT_SECONDS = 5.0
-# How often the idle lock looks at the time since the last key (tui.duty_seat).
-IDLE_CHECK_SECONDS = 20.0
-HUNG_UP = 129
-
-
-def _is_terminal() -> bool:
-    # A hung-up terminal answers no terminal request (EIO): isatty() is then False.
-    stdin = sys.__stdin__
-    return stdin is not None and os.isatty(stdin.fileno())
 
 
 def make_app(store: Store, station: StationInfo, lang: str = "zh") -> LiaisonApp:

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from tui.desk import Desk
 
 
+# How often the idle lock looks at the time since the last key.
+IDLE_CHECK_SECONDS = 20.0
+
+
 class DutySeat:
     """Puts a deputy on duty on the App's desk: the App holds one, made when the desk opens."""
 
@@ -141,6 +145,11 @@ class DutySeat:
         ask_new_pin(self.app, chosen, t("pin.first", name=name), gave_up=gave_up)
 
     # -- the idle lock ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Put the rostered deputy on duty (or ask), and look for idleness from now on."""
+        self.find_deputy()
+        self.app.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle, name="idle-lock")
 
     def touch(self) -> None:
         """A key or a click: the desk is in use."""
