@@ -42,7 +42,7 @@ format: $(STAMP) ## Format the code with ruff
 
 catalogue: $(STAMP) ## Extract the text keys from the code, update tui/locale's .po, compile the .mo
 	$(BIN)/pybabel --quiet extract
-	$(BIN)/pybabel --quiet update
+	$(BIN)/pybabel --quiet update --no-fuzzy-matching
 	$(BIN)/pybabel compile --statistics
 
 bench: $(STAMP) ## Run the benchmarks in bench/ (figures and ratios to their floors)

@@ -63,6 +63,7 @@ async def test_f2_takes_the_category_proposed_while_typing_the_words(
         await settle(pilot)
         hint = content(form.query_one("#category-hint"))
         assert hint == str(tn("log.category_hint", expected.visits, name=expected.name))
+        assert f"建议分类：{expected.name}（同类来访 {expected.visits} 次" in hint
         await press(pilot, "f2")
         assert form.query_one("#category_id", Select).value == expected.category_id
         assert content(form.query_one("#category-hint")) == ""

@@ -109,6 +109,7 @@ async def test_f2_on_the_queue_opens_the_issue_where_it_was_proposed(
         pane = content(queue.query_one("#triage-visit"))
         line = str(tn("triage.route_hint", 3, tier=label(Tier.township), unit="青石镇城建办"))
         assert line in pane
+        assert "建议分办：乡级 · 青石镇城建办（同类来访 3 次）" in pane
         await press(pilot, "f2")
         await settle(pilot)
     with store.read() as session:

@@ -70,6 +70,14 @@ def test_both_languages_translate_the_same_keys_with_the_same_parameters() -> No
         assert len(fields) == 1, f"{key}: {zh[key]} / {en[key]}"
 
 
+@pytest.mark.parametrize("lang", sorted(LOCALES))
+def test_no_entry_waits_as_a_guess(lang: str) -> None:
+    """`pybabel update` marks an entry it guessed from a similar key fuzzy, and `compile` leaves
+    fuzzy entries out: the interface then showed the key itself ("log.category_hint") where the
+    category proposed from the words belonged."""
+    assert [_key(m.id) for m in _po(lang) if m.id and m.fuzzy] == []
+
+
 def test_plural_forms_are_each_languages_own() -> None:
     zh, en = _po("zh"), _po("en")
     assert zh.num_plurals == 1 and en.num_plurals == 2
