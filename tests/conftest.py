@@ -57,6 +57,15 @@ def chinese_interface() -> Iterator[None]:
     set_language("zh")
 
 
+@pytest.fixture(autouse=True)
+def toasts_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A toast stays until the test has read it: Textual's last 5 s, which the steps before the
+    reading outlast on a loaded machine (a test then found no toast at all)."""
+    from textual.app import App
+
+    monkeypatch.setattr(App, "NOTIFICATION_TIMEOUT", 3600.0)
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     """A clock standing at 2026-11-24 10:00 Asia/Shanghai; tests may `advance` it."""

@@ -107,10 +107,11 @@ LEADER_VISIT: tuple[Step, ...] = (
 
 def _same_chain_link(app: LiaisonApp) -> None:
     """The handover note ends with the change log's latest link, a hash over entries that
-    carry random ids (the deputy put on duty as the desk opens): the same 12 characters on
-    every run, so that the snapshot does not change with it."""
+    carry random ids (the deputy put on duty as the desk opens), and its number, which counts
+    that write or not as it landed before or after the note was drafted (under load, after):
+    the same on every run, so that the snapshot does not change with them."""
     note = app.screen.query_one(TextArea)
-    note.text = re.sub(r"(第 \d+ 条 · )[0-9a-f]{12}", r"\1" + "x" * 12, note.text)
+    note.text = re.sub(r"第 \d+ 条 · [0-9a-f]{12}", "第 4862 条 · " + "x" * 12, note.text)
 
 
 # -- the screens ---------------------------------------------------------------------------------
