@@ -400,3 +400,34 @@ def correct_issue(*, session: Session, issue_id: str, correction: IssueCorrectio
         if getattr(issue, name) != value:
             setattr(issue, name, value)
     return written_row(session, issue.id, today_of(ctx.clock))
+
+
+@dataclass(frozen=True)
+class IssueFields:
+    """An issue's correctable fields as saved, with the names the form shows."""
+
+    id: str
+    title: str
+    category_id: str
+    category: str
+    lead_deputy_id: str | None
+    lead_deputy: str
+
+
+def get_issue_fields(*, session: Session, issue_id: str) -> IssueFields:
+    """What the issue's correction form opens with.
+
+    Raises:
+        IssueNotFound.
+    """
+    issue = live_issue(session, issue_id)
+    category = session.get(Category, issue.category_id)
+    lead = session.get(Deputy, issue.lead_deputy_id) if issue.lead_deputy_id else None
+    return IssueFields(
+        id=issue.id,
+        title=issue.title,
+        category_id=issue.category_id,
+        category=category.name if category else "",
+        lead_deputy_id=issue.lead_deputy_id,
+        lead_deputy=lead.name if lead else "",
+    )
