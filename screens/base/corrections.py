@@ -254,7 +254,8 @@ def correct_resident_flow(screen: DeskScreen, visit_id: str) -> None:
             )
 
     def moved(other: ResidentFacts) -> None:
-        screen.notify(t("correct.visit_moved", name=other.name))
+        # A resident's name: never read as markup.
+        screen.notify(t("correct.visit_moved", name=other.name), markup=False)
         _after(screen)
 
     screen.run_store(load, show, group="correction_loaders")

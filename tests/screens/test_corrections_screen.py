@@ -194,10 +194,12 @@ async def test_a_residents_correction_says_how_many_visits_it_touches_and_asks(
         await _menu(pilot, "correct-resident")
         assert isinstance(desk.screen, ResidentCorrectionModal)
         assert "这位群众共 3 次来访" in "\n".join(screen_lines(desk))
-        await press(pilot, "tab", "ctrl+u", *"王秀兰", "ctrl+s")
+        # Markup typed into a name stays literal in the question (docs/rules/data.md).
+        await press(pilot, "tab", "ctrl+u", "王", "left_square_bracket", "b")
+        await press(pilot, "right_square_bracket", *"秀兰", "ctrl+s")
         assert isinstance(desk.screen, ConfirmModal)
         question = "\n".join(screen_lines(desk))
-        assert "这位群众的 3 次来访都会改为：姓名 王秀兰。改吗？" in question
+        assert "这位群众的 3 次来访都会改为：姓名 王[b]秀兰。改吗？" in question
         await press(pilot, "n")  # not now: nothing written
         assert isinstance(desk.screen, IssueScreen)
         with store.read() as session:
