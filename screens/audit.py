@@ -2,7 +2,8 @@
 when, and who saw a phone in clear, newest first, one SQL page at a time (store.trust.audit).
 
 `p` shows one deputy's actions, `x` clears the filters, Enter opens the issue a row belongs to.
-Residents' names, phones, ID numbers and words never show here: their fields read （已隐藏）."""
+Residents' names and words never show here: their fields read （已隐藏）; phones and ID numbers
+show masked, before and after (a corrected phone: 138****1234→139****5678)."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Label
 
+from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
 from screens.base.desk_screen import nav_bindings
 from screens.base.paged import PagedTableScreen
 from screens.dialogs.pick import PickItem, PickModal
@@ -203,7 +204,7 @@ class HotWordsScreen(PagedTableScreen):
             self.app.push_screen(WordVisitsScreen(word, self.days, self.scope))
 
 
-class WordVisitsScreen(PagedTableScreen):
+class WordVisitsScreen(ActionsMenu, PagedTableScreen):
     """The visits that used one word in the window, newest first, a page at a time; Enter opens
     the visit's issue, or the triage queue on it if it has none yet."""
 
@@ -211,6 +212,7 @@ class WordVisitsScreen(PagedTableScreen):
     HELP_TEXT = t("help.word_visits")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-word-visit"),
+        MORE_BINDING,
         *PagedTableScreen.PAGING_BINDINGS,
         Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="word-visits-back"),
     ]
@@ -286,6 +288,10 @@ class WordVisitsScreen(PagedTableScreen):
         self.show_rows(page, rows, self.current_id())
         status = tn("hot.visits_status", page.total, page=page.number, pages=page.count)
         self.query_one("#word-visits-status", Label).update(status)
+
+    def menu_target(self) -> MenuTarget | None:
+        visit_id = self.current_id()
+        return MenuTarget(visit_id=visit_id) if visit_id is not None else None
 
     def action_open(self) -> None:
         visit_id = self.current_id()

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header, Static
 
-from screens.base.desk_screen import DeskScreen
+from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
 from screens.base.reveal import REVEAL_BINDING
 from screens.dialogs.issue_forms import CloseInput, CloseModal, ProgressInput, ProgressModal
 from screens.dialogs.note import NoteModal
@@ -34,8 +34,9 @@ from tui.widgets.cells import due_text, plain
 from tui.widgets.urgency import urgency_text
 
 
-class IssueScreen(DeskScreen):
-    """An issue's page. `p` progress, `c` close with the resident's evaluation, `r` reopen."""
+class IssueScreen(ActionsMenu):
+    """An issue's page. `p` progress, `c` close with the resident's evaluation, `r` reopen; `.`
+    the actions menu (corrections of the issue and of its visits)."""
 
     HELP_TEXT = t("help.issue")
     BINDINGS = [
@@ -50,6 +51,7 @@ class IssueScreen(DeskScreen):
             show=False,
             id="change-unit",
         ),
+        MORE_BINDING,
         Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
         REVEAL_BINDING,
         # Official slips (store.reports.slips): to the unit, and a reminder once it is overdue.
@@ -111,6 +113,11 @@ class IssueScreen(DeskScreen):
 
     def reload(self) -> None:
         self.run_store(self._load, self._show, group="issue_loaders", exclusive=True)
+
+    def menu_target(self) -> MenuTarget | None:
+        if self.detail is None:
+            return None
+        return MenuTarget(issue_id=self.issue_id, visits=tuple(self.detail.visits))
 
     def _load(self) -> IssueDetail:
         with self.desk.store.read() as session:

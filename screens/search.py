@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from screens.base.desk_screen import DeskScreen
+from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
 from screens.base.reveal import REVEAL_BINDING, log_reveals
 from store.core.clock import to_local
 from store.core.validation import mask_numbers, mask_phone
@@ -200,7 +200,7 @@ class KindTab(Label):
         self.post_message(self.Chosen(self.kind))
 
 
-class SearchScreen(DeskScreen):
+class SearchScreen(ActionsMenu):
     """Type to find; ↓ into the results, ←/→ change kind, Enter opens, Esc goes back. Given a
     resident, lists that resident's visits (the box then narrows them)."""
 
@@ -233,6 +233,8 @@ class SearchScreen(DeskScreen):
         ),
         Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="search-back"),
         REVEAL_BINDING,
+        # On a visit in the results (in the box, `.` is typed).
+        MORE_BINDING,
         Binding(
             "pagedown", "page(1)", t("key.next_page"), tooltip=t("tip.next_page"), id="next-page"
         ),
@@ -658,7 +660,13 @@ class SearchScreen(DeskScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "help":
             return self.is_mounted and self.box.has_focus
+        if action == "more":
+            return self.is_mounted and self.table.has_focus
         return True
+
+    def menu_target(self) -> MenuTarget | None:
+        hit = self._current_hit()
+        return MenuTarget(visit_id=hit.id) if isinstance(hit, VisitHit) else None
 
     async def action_help(self) -> None:
         await self.app.run_action("help")

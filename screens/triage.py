@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
+from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
 from screens.base.paged import PagedTableScreen
 from screens.base.reveal import REVEAL_BINDING, log_reveals
 from screens.dialogs.pick import PickItem, PickModal
@@ -63,7 +64,7 @@ class UnitChoices:
     units: list[PickItem]
 
 
-class TriageScreen(PagedTableScreen):
+class TriageScreen(ActionsMenu, PagedTableScreen):
     """Pick a visit; `1`/`2`/`3` choose the tier and then the unit; `l` links to an open issue."""
 
     CONTAINER_ID = "triage"
@@ -97,6 +98,8 @@ class TriageScreen(PagedTableScreen):
             id="accept-route",
         ),
         Binding("l", "link", t("key.link"), tooltip=t("tip.link"), id="link-issue"),
+        # Out of the footer: in English it would pass 80 columns; help and the palette list it.
+        replace(MORE_BINDING, show=False),
         Binding("space", "mark", t("key.mark"), tooltip=t("tip.mark"), show=False, id="mark"),
         Binding(
             "m",
@@ -157,6 +160,17 @@ class TriageScreen(PagedTableScreen):
         """Select this visit once the queue has loaded (e.g. the one just logged)."""
         self.want_visit = visit_id
         self.page_offset = 0
+        self.reload()
+
+    def menu_target(self) -> MenuTarget | None:
+        if self.detail is None or self.shown_page is None or not self.shown_page.items:
+            return None
+        return MenuTarget(visit_id=self.detail.row.id)
+
+    def after_menu_action(self) -> None:
+        # The visit's pane is read again too (it is kept while the cursor stays on it).
+        self.detail = None
+        self.info = None
         self.reload()
 
     # -- loading ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
+from screens.base.actions_menu import menu_commands
 from tui.i18n import t
 from tui.language import switch_language
 from tui.messages import Place
@@ -26,7 +27,8 @@ class DeskCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object]]]:
         app = cast("LiaisonApp", self.app)
         go, open_place = app.action_go, app.open_place
-        return [
+        # The actions menu of the screen below first (`.`: corrections…), where it has one.
+        return menu_commands(self.screen) + [
             (t("cmd.log_visit"), partial(open_place, Place.log_visit)),
             (t("cmd.triage"), partial(go, "triage")),
             (t("cmd.board"), partial(go, "board")),

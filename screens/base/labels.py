@@ -24,6 +24,7 @@ from tui.names import yes_no
 # different terms in different tables, hence the table).
 ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
     ("issue", "tier"): Tier,
+    ("issue", "kind"): VisitKind,
     ("unit", "tier"): Tier,
     ("issue", "status"): IssueStatus,
     ("micro_project", "status"): ProjectStatus,

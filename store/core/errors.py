@@ -67,6 +67,28 @@ class ShiftNotFound(NotFound):
     key = N_("error.shift_not_found")
 
 
+class ResidentNotFound(NotFound):
+    key = N_("error.resident_not_found")
+
+
+class ResidentPurged(StoreError):
+    """A resident whose personal data was purged (store.trust.purge): nothing left to correct."""
+
+    key = N_("error.resident_purged")
+
+
+class PhoneTaken(StoreError):
+    """A resident's phone corrected to one another resident already has. Two people are never
+    merged unasked: the deputy is told, and may say the visit was that resident's
+    (store.desk.corrections.move_visit_to_resident). Carries the other's id, never their data."""
+
+    key = N_("error.phone_taken")
+
+    def __init__(self, other_id: str) -> None:
+        super().__init__()
+        self.other_id = other_id
+
+
 class InvalidStatusMove(StoreError):
     key = N_("error.status_move")
 

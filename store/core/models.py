@@ -27,7 +27,14 @@ from store.core.enums import (  # noqa: F401
     VillageKind,
     VisitKind,
 )
-from store.core.validation import TEXT_MAX, clean_name, clean_phone, clean_text, strip_controls
+from store.core.validation import (
+    TEXT_MAX,
+    clean_name,
+    clean_phone,
+    clean_text,
+    clean_title,
+    strip_controls,
+)
 
 # Alembic names constraints from this, so migrations can drop them by name on SQLite and PostgreSQL.
 SQLModel.metadata.naming_convention = {
@@ -732,3 +739,54 @@ class EvaluationCreate(SQLModel):
     @classmethod
     def _note(cls, value: object) -> str:
         return strip_controls(str(value or "")).strip()[:TEXT_MAX]
+
+
+# Corrections of what was typed (store.desk.corrections): the same checks as the log form's, so
+# a correction can never store what the form would have refused.
+
+
+class VisitCorrection(SQLModel):
+    """A saved visit's own fields as corrected (the resident's are a ResidentCorrection)."""
+
+    channel: Channel
+    kind: VisitKind
+    category_id: str = Field(min_length=1)
+    text: str
+    # 同意转交, as the resident answered it (an explicit act: never assumed).
+    consent_forward: bool = False
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> str:
+        return clean_text(str(value or ""))
+
+
+class ResidentCorrection(SQLModel):
+    """A resident's details as corrected: shown on every visit of theirs."""
+
+    phone: str
+    name: str
+    village_id: str = Field(min_length=1)
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, value: object) -> str:
+        return clean_phone(str(value or ""))
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: object) -> str:
+        return clean_name(str(value or ""))
+
+
+class IssueCorrection(SQLModel):
+    """An issue's title, category and lead deputy (领衔代表; None: nobody) as corrected."""
+
+    title: str
+    category_id: str = Field(min_length=1)
+    lead_deputy_id: str | None = None
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title(cls, value: object) -> str:
+        return clean_title(str(value or ""))

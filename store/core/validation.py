@@ -54,6 +54,21 @@ def clean_name(value: str, *, field: str = "name") -> str:
     return name
 
 
+# An issue's title is one line of at most this many characters: what triage makes of the first
+# visit's words (store.desk.triage.TITLE_MAX) and what the ledger keeps (store.ledger.plan).
+ISSUE_TITLE_MAX = 30
+
+
+def clean_title(value: str, *, field: str = "title", limit: int = ISSUE_TITLE_MAX) -> str:
+    """A title as kept: controls removed, on one line, spaces collapsed."""
+    title = " ".join(strip_controls(value).split())
+    if not title:
+        raise FieldInvalid("field.required", field)
+    if len(title) > limit:
+        raise FieldInvalid("field.too_long", field, limit=limit)
+    return title
+
+
 def normalise_phone(value: str) -> str:
     """Spaces and a +86 prefix removed; the digits as the resident gave them."""
     phone = "".join(value.split())

@@ -12,6 +12,7 @@
 - `board`: the three-colour board (三色榜): counts and pages
 - `follow_up`: follow-up calls (回访) for the resident's verdict
 - `station_scope`: which stations a database holds (one, or a county's)
+- `corrections`: correcting what was typed: a visit, a resident, an issue
 """
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "board",
     "follow_up",
     "station_scope",
+    "corrections",
 ]

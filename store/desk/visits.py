@@ -258,6 +258,14 @@ def set_consent(*, session: Session, visit_id: str, consent: bool) -> ConsentCha
     """
     write_context(session)
     visit = get_live(session, Visit, visit_id, VisitNotFound)
+    changed = apply_consent(session=session, visit=visit, consent=consent)
+    session.flush()
+    return ConsentChange(visit_row(session=session, visit_id=visit_id), changed)
+
+
+def apply_consent(*, session: Session, visit: Visit, consent: bool) -> int:
+    """Set 同意转交 on `visit` and on its resident's other visits on the same issue (see
+    `set_consent` for why); how many visits changed."""
     same = [visit]
     if visit.issue_id is not None:
         same = list(
@@ -274,10 +282,19 @@ def set_consent(*, session: Session, visit_id: str, consent: bool) -> ConsentCha
         if bool(one.consent_forward) != consent:
             one.consent_forward = consent
             changed += 1
-    session.flush()
-    return ConsentChange(
-        _to_row(*session.exec(_row_query().where(Visit.id == visit_id)).one()), changed
-    )
+    return changed
+
+
+def visit_row(*, session: Session, visit_id: str) -> VisitRow:
+    """One visit as a list row (what a write returns).
+
+    Raises:
+        VisitNotFound: no such visit.
+    """
+    found = session.exec(_row_query().where(Visit.id == visit_id)).first()
+    if found is None:
+        raise VisitNotFound()
+    return _to_row(*found)
 
 
 def get_visit(*, session: Session, visit_id: str, now: datetime | None = None) -> VisitDetail:

@@ -4,12 +4,14 @@ Every write is in the change log (store.changelog.changes), the access log's eve
 phone revealed, a ledger exported in clear: store.trust.reveals), so one indexed query over it is
 the whole trail. Filters: one issue (its own changes and those of its visits, progress entries,
 evaluations, residents and links, and the reveals of its residents' phones), one deputy, one
-device, one table. Personal values (residents' names, phones, ID numbers and words; deputies'
-phones and PINs) are never returned: such a field comes back `hidden`, its name only."""
+device, one table. Personal values (residents' names and words; deputies' phones and PINs) are
+never returned: such a field comes back `hidden`, its name only. Residents' phones and ID numbers
+come back masked, as every screen shows them."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,6 +42,7 @@ from store.core.models import (
     Visit,
 )
 from store.core.paging import PAGE_SIZE, Page
+from store.core.validation import mask_id_number, mask_phone
 
 # Values never shown on the audit screen, by table: a resident's personal data (what a purge
 # removes, store.changelog.chain) and their village group, what they said (the issue page shows the
@@ -49,6 +52,12 @@ HIDDEN_FIELDS: dict[str, frozenset[str]] = {
     "constituent": frozenset({*PERSONAL_FIELDS["constituent"], "group_name"}),
     "visit": frozenset({"text", "summary"}),
     "deputy": frozenset({"phone", "pin_hash"}),
+}
+
+# Personal numbers shown masked rather than hidden, as every screen shows them (docs/rules/data.md):
+# a corrected phone reads 138****1234→139****1111.
+MASKED_FIELDS: dict[str, dict[str, Callable[[str], str]]] = {
+    "constituent": {"phone": mask_phone, "id_number": mask_id_number},
 }
 
 # Columns a change may write that say nothing to a reader: the deletion mark (the op says it)
@@ -276,9 +285,24 @@ def _fields(
     if op == ChangeOp.delete:
         return ()
     personal = HIDDEN_FIELDS.get(table, frozenset())
+    masks = MASKED_FIELDS.get(table, {})
     out = []
     for name, value in fields.items():
         if name in META_FIELDS or name in _QUIET:
+            continue
+        if name in masks:
+            if op == ChangeOp.insert and not value:
+                continue
+            source = olds.get(base.get(name, ""))
+            old = source.get(name) if source else None
+            out.append(
+                AuditField(
+                    name,
+                    old=masks[name](str(old)) if old else None,
+                    new=masks[name](str(value)) if value else None,
+                    has_old=source is not None and name in source,
+                )
+            )
             continue
         if name in personal:
             out.append(AuditField(name, hidden=True))

@@ -34,6 +34,11 @@ from screens.dialogs.board_filter import FilterModal
 from screens.dialogs.bundle import BundleModal
 from screens.dialogs.calendar_day import CalendarDayModal
 from screens.dialogs.confirm import ConfirmModal
+from screens.dialogs.corrections import (
+    IssueCorrectionModal,
+    ResidentCorrectionModal,
+    VisitCorrectionModal,
+)
 from screens.dialogs.help import HelpModal
 from screens.dialogs.issue_forms import CloseModal, ProgressModal
 from screens.dialogs.leader_visit import LeaderVisitModal
@@ -154,6 +159,12 @@ DIALOGS: list[tuple[str, tuple[Step, ...], type]] = [
     ("score", ("g", "enter"), ScoreModal),
     ("leader_visit_form", (_place(Place.leader_visits), "a"), LeaderVisitModal),
     ("reference_add", (_place(Place.reference), "a"), TextInputModal),
+    # The actions menu (`.`) of the board's first issue, and its corrections (issue 18).
+    # (The demo's first issue has one visit: a visit's action needs no choosing of it.)
+    ("actions_menu", ("b", "enter", "full_stop"), PickModal),
+    ("correct_visit", ("b", "enter", "full_stop", "enter"), VisitCorrectionModal),
+    ("correct_resident", ("b", "enter", "full_stop", "down", "enter"), ResidentCorrectionModal),
+    ("correct_issue", ("b", "enter", "full_stop", "down", "down", "enter"), IssueCorrectionModal),
     (
         # The export's own path lies under the user's data dir, which differs from one machine
         # to the next: the dialog as the sync screen opens it, on a fixed path.
@@ -204,6 +215,8 @@ async def test_a_dialog_opens_at_its_title(
 # Bases that are never shown by themselves.
 BASES = {
     "_FormModal",
+    "_CorrectionModal",
+    "ActionsMenu",
     "PeriodMixin",
     "PagedTableScreen",
     "StationScoped",

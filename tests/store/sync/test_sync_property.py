@@ -25,8 +25,9 @@ from sqlmodel import select
 from store_rows import must_get
 from sync_helpers import DEVICES, Device, close_trio, ledger, log_on, make_trio, open_trio, settle
 
-from store.core.models import Issue, Setting, SyncConflict, Tier
+from store.core.models import Issue, IssueCorrection, Setting, SyncConflict, Tier
 from store.core.settings import update_setting
+from store.desk.corrections import correct_issue
 from store.desk.issues import change_unit
 from store.reference.lists import list_units
 from store.station import load_station, open_store
@@ -43,6 +44,8 @@ SETTING = "evaluation_grace_days"
 OPS = st.one_of(
     st.tuples(st.just("unit"), DEVICE, st.integers(0, 2), st.integers(0, 3)),
     st.tuples(st.just("setting"), DEVICE, st.integers(3, 9)),
+    # A correction of what was typed (issue 18): an issue's title.
+    st.tuples(st.just("title"), DEVICE, st.integers(0, 2), st.integers(0, 3)),
     st.tuples(st.just("visit"), DEVICE),
     st.tuples(st.just("wait"), DEVICE, st.integers(0, 180)),
     # A clock set a day and a half wrong, either way (clamped where it runs ahead).
@@ -132,6 +135,17 @@ def _run(world: World, op: tuple[Any, ...]) -> None:
             was = must_get(session, Issue, issue_id).unit_id
             change_unit(session=session, issue_id=issue_id, unit_id=unit_id)
         world.edit(op[1], "issue", issue_id, "unit_id", unit_id, was)
+    elif kind == "title":
+        device = world.devices[op[1]]
+        issue_id, title = world.issues[op[2]], f"第{op[3]}号路灯"
+        with device.store.write(device.info.actor()) as session:
+            issue = must_get(session, Issue, issue_id)
+            was = issue.title
+            correction = IssueCorrection(
+                title=title, category_id=issue.category_id, lead_deputy_id=issue.lead_deputy_id
+            )
+            correct_issue(session=session, issue_id=issue_id, correction=correction)
+        world.edit(op[1], "issue", issue_id, "title", title, was)
     elif kind == "setting":
         device = world.devices[op[1]]
         with device.store.write(device.info.actor()) as session:

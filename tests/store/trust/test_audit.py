@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from store.changelog.changes import Actor
 from store.core.models import AccessLog, IssueStatus, ProgressCreate, Tier, Visit
+from store.core.validation import mask_phone
 from store.db import Store
 from store.desk.follow_up import reveal_phone
 from store.desk.issue_rows import IssueRow
@@ -102,8 +103,11 @@ def test_personal_values_are_never_returned(store: Store, trail: tuple[IssueRow,
     assert "老张" not in text  # the resident's words (the title is only their first line)
     resident = next(r for r in everything.items if r.table_name == "constituent")
     hidden = {f.name for f in resident.fields if f.hidden}
-    assert {"name", "phone", "name_pinyin", "name_initials"} <= hidden
+    assert {"name", "name_pinyin", "name_initials"} <= hidden
     assert all(f.new is None and f.old is None for f in resident.fields if f.hidden)
+    # The phone as every screen shows it: masked (a correction reads before → after).
+    phone = next(f for f in resident.fields if f.name == "phone")
+    assert phone.new == mask_phone(PHONE) and not phone.hidden
     visit = next(r for r in everything.items if (r.table_name, r.op) == ("visit", "insert"))
     assert {"text", "summary"} <= {f.name for f in visit.fields if f.hidden}
 
