@@ -18,7 +18,13 @@ from sqlmodel.sql.expression import Select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
-from store.core.errors import FieldInvalid, TierMoveInvalid, UnitNotFound, UnitTierMismatch
+from store.core.errors import (
+    N_,
+    FieldInvalid,
+    TierMoveInvalid,
+    UnitNotFound,
+    UnitTierMismatch,
+)
 from store.core.models import Deputy, IssueMove, IssueStatus, MoveReason, Tier, Unit
 from store.core.rows import get_live, live
 from store.core.rules import due_dates
@@ -117,12 +123,12 @@ def move_issue(
     Raises:
         IssueNotFound, UnitNotFound, UnitTierMismatch (the unit is of another tier),
         TierMoveInvalid (the issue's own tier, or a closed issue), FieldInvalid (`reason` of the
-        other direction: `move.reason`; `other` without a note: `move.note_required`).
+        other direction: `move.reason_direction`; `other` without a note: `move.note_required`).
     """
     ctx = write_context(session)
     issue = live_issue(session, issue_id)
     if issue.status == IssueStatus.closed:
-        raise TierMoveInvalid("error.move_closed")
+        raise TierMoveInvalid(N_("error.move_closed"))
     if tier == issue.tier:
         raise TierMoveInvalid()
     unit = get_live(session, Unit, unit_id, UnitNotFound)
@@ -130,7 +136,7 @@ def move_issue(
         raise UnitTierMismatch()
     up = tier_rank(tier) > tier_rank(issue.tier)
     if reason not in move_reasons(up=up):
-        raise FieldInvalid("move.reason", "reason")
+        raise FieldInvalid("move.reason_direction", "reason")
     note = clean_note(note)
     if reason == MoveReason.other and not note:
         raise FieldInvalid("move.note_required", "note")
