@@ -7,9 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
-from desk_helpers import content, cursor_key, notes, press, screen_lines, settle, shown_whole
+import pytest
+from desk_helpers import (
+    content,
+    cursor_key,
+    notes,
+    pick_options,
+    press,
+    screen_lines,
+    settle,
+    shown_whole,
+)
 from small_station import Refs
 from sqlmodel import col, select
 from textual.pilot import Pilot
@@ -62,7 +73,13 @@ async def test_up_twice_and_back_down_on_the_issue_page(
     refs: Refs,
     clock: FrozenClock,
     make_issue: Callable[..., IssueRow],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Tried as a new user would: a village issue escalated to the township, then to the
+    county, each with a reason, then sent back down; the page, the board, statistics and the
+    quarter's report show each step."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
     issue = make_issue(tier=Tier.village)
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -131,6 +148,36 @@ async def test_up_twice_and_back_down_on_the_issue_page(
         assert "↑ 升级 村级→乡级" in timeline and "↑ 升级 乡级→县级" in timeline
         assert "需多部门协调" in timeline and "↓ 降级 县级→乡级" in timeline
         assert timeline.count("沈国强") >= 3
+        # u: another unit of its own tier only (another tier is a move, with its reason).
+        await press(pilot, "u")
+        assert {name for _id, name, _off in pick_options(desk)} == {
+            u.name for u in refs.units.values() if u.tier == Tier.township
+        }
+        await press(pilot, "escape")
+        await press(pilot, "escape")
+
+        # The board says why it is at the township, under the table.
+        board = desk.screen
+        assert isinstance(board, BoardScreen)
+        why = content(board.query_one("#board-why", Label))
+        assert "↓ 降级 县级→乡级" in why and "上级交办退回" in why and "属镇城建办职责" in why
+
+        # Statistics: the quarter's moves (two up: from the village and from the township; one
+        # down, from the county), and its report.
+        await press(pilot, "s")
+        headline = content(desk.screen.query_one("#stats-headline", Label))
+        assert "升级 2 · 降级 1" in headline
+        await press(pilot, "r")
+        await settle(pilot)
+        reports = tmp_path / "station.db.files" / "reports"
+        html = (reports / "report-2026Q4.html").read_text(encoding="utf-8")
+        assert t("report.moves") in html
+        for row in (
+            "<tr><td>村级</td><td>1</td><td>0</td><td>100.0% (1/1)</td></tr>",
+            "<tr><td>乡级</td><td>1</td><td>0</td><td>100.0% (1/1)</td></tr>",
+            "<tr><td>县级</td><td>0</td><td>1</td><td>100.0% (1/1)</td></tr>",
+        ):
+            assert row in html, row
     moves = _moves(store)
     assert [(m.from_tier, m.to_tier, m.reason) for m in moves] == [
         (Tier.village, Tier.township, MoveReason.beyond_capacity),
