@@ -190,8 +190,9 @@ class Constituent(Record, table=True):
 
 class Issue(Record, table=True):
     """One problem, fed by one or more visits. Its due and warning dates are fixed when the issue is
-    opened, so the board's colours are range queries on indexed dates. A reopened issue keeps them:
-    it is red until closed again, and its figures count from the first opening."""
+    opened, or moved to another tier (store.desk.moves), so the board's colours are range queries
+    on indexed dates. A reopened issue keeps them: it is red until closed again, and its figures
+    count from the first opening."""
 
     __table_args__ = (
         # The board's index: counts by tier and colour are range counts on its leading columns
