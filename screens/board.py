@@ -1,10 +1,11 @@
 """The colour board (三色榜): open issues by tier, worst first, a page at a time from SQL. Each row
 shows its urgency (store.desk.urgency, what `o` sorts by); the line under the table says why for
-the row under the cursor."""
+the row under the cursor, and why it is at its tier when it moved there (升级/降级). `+`/`-`
+move the row under the cursor a tier up or down."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from rich.text import Text
@@ -16,11 +17,13 @@ from textual.widgets import Button, DataTable, Label
 from screens.base.desk_screen import nav_bindings
 from screens.base.paged import PagedTableScreen
 from screens.base.station_scoped import StationScoped
+from screens.base.tier_moves import MOVE_BINDINGS, ask_move, can_move
 from screens.dialogs.board_filter import FilterChoices, FilterModal
 from store.core.models import Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
 from store.desk.board import BoardFilter, BoardOrder, board_counts, board_position, list_board
 from store.desk.issue_rows import IssueRow
+from store.desk.moves import MoveRow, last_moves
 from store.reference.lists import list_categories, list_units, list_villages
 from tui.i18n import label, t, tn
 from tui.messages import OpenIssue
@@ -42,11 +45,17 @@ def counts_line(app: App[object], counts: dict[Tier, dict[Colour, int]]) -> Text
     return line
 
 
+# A move's words under the table, at most (the issue's page shows them whole).
+NOTE_SHOWN = 24
+
+
 @dataclass(frozen=True)
 class BoardData:
     page: Page[IssueRow]
     counts: dict[Tier, dict[Colour, int]]
     focus_id: str | None = None
+    # The last move of each row that moved, by issue id: why it is at its tier.
+    moves: dict[str, MoveRow] = field(default_factory=dict)
 
 
 class BoardScreen(StationScoped, PagedTableScreen):
@@ -71,6 +80,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
             show=False,
             id="board-station",
         ),
+        *MOVE_BINDINGS,
         *PagedTableScreen.PAGING_BINDINGS,
         *nav_bindings("log-visit", "triage"),
         Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="board-back"),
@@ -100,6 +110,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
         self.order = BoardOrder.colour
         # The rows shown, by issue id: the line under the table explains the cursor's.
         self.shown_rows: dict[str, IssueRow] = {}
+        self.shown_moves: dict[str, MoveRow] = {}
 
     def compose_above(self) -> ComposeResult:
         if self.desk.many_stations:
@@ -149,12 +160,14 @@ class BoardScreen(StationScoped, PagedTableScreen):
                     focus = None
                 else:
                     offset = position // PAGE_SIZE * PAGE_SIZE
+            page = list_board(
+                session=session, today=today, filters=filters, offset=offset, order=order
+            )
             return BoardData(
-                page=list_board(
-                    session=session, today=today, filters=filters, offset=offset, order=order
-                ),
+                page=page,
                 counts=board_counts(session=session, today=today, filters=filters),
                 focus_id=focus,
+                moves=last_moves(session=session, issue_ids=[row.id for row in page.items]),
             )
 
     def _show(self, data: BoardData) -> None:
@@ -175,6 +188,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
             ]
             rows.append((issue.id, cells))
         self.shown_rows = {issue.id: issue for issue in page.items}
+        self.shown_moves = data.moves
         self.show_rows(page, rows, data.focus_id or self.current_id())
         self._explain()
         self.query_one("#board-counts", Label).update(counts_line(self.app, data.counts))
@@ -189,10 +203,29 @@ class BoardScreen(StationScoped, PagedTableScreen):
 
     @on(DataTable.RowHighlighted, "#board-table")
     def _explain(self) -> None:
-        """Why the row under the cursor is as urgent as its score says."""
+        """Why the row under the cursor is as urgent as its score says, and why it is at its
+        tier when it was moved there."""
         row = self.shown_rows.get(self.current_id() or "")
         why = self.query_one("#board-why", Label)
-        why.update(urgency_text(row.urgency) if row is not None else "")
+        if row is None:
+            why.update("")
+            return
+        text = urgency_text(row.urgency)
+        move = self.shown_moves.get(row.id)
+        if move is not None:
+            tiers = dict(before=label(move.from_tier), after=label(move.to_tier))
+            text.append("\n")
+            if move.up:
+                text.append(t("board.moved_up", **tiers))
+            else:
+                text.append(t("board.moved_down", **tiers), style="bold")
+            text.append(t("text.gap") + label(move.reason))
+            if move.note:
+                # The deputy's own words (plain text, never markup), cut to stay on the line:
+                # the issue's page has them whole.
+                note = move.note if len(move.note) <= NOTE_SHOWN else move.note[:NOTE_SHOWN] + "…"
+                text.append(t("text.list") + note)
+        why.update(text)
 
     def _filter_text(self) -> str:
         f, names = self.filters, self.names
@@ -214,6 +247,9 @@ class BoardScreen(StationScoped, PagedTableScreen):
             return self.heading is not None
         if action == "pick_station":
             return self.desk.many_stations
+        if action == "move_tier":
+            step = parameters[0] if parameters and isinstance(parameters[0], int) else 1
+            return can_move(self.shown_rows.get(self.current_id() or ""), step)
         return True
 
     def action_back(self) -> None:
@@ -224,6 +260,17 @@ class BoardScreen(StationScoped, PagedTableScreen):
         issue_id = self.current_id()
         if issue_id is not None:
             self.post_message(OpenIssue(issue_id))
+
+    def action_move_tier(self, step: int) -> None:
+        """`+`/`-` on the row under the cursor: a tier up or down, asking why and to whom; the
+        board then opens where the issue stands now."""
+        row = self.shown_rows.get(self.current_id() or "")
+        if row is not None:
+            ask_move(self, row, step, self._moved)
+
+    def _moved(self, row: IssueRow) -> None:
+        self.desk.last_issue_id = row.id
+        self.reload()
 
     def action_sort(self) -> None:
         """The usual order (tier, colour) ↔ the most urgent first, from the first page."""

@@ -14,16 +14,18 @@ from textual.widgets import Footer, Header, Static
 
 from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
 from screens.base.reveal import REVEAL_BINDING
+from screens.base.tier_moves import MOVE_BINDINGS, ask_move, can_move
 from screens.dialogs.issue_forms import CloseInput, CloseModal, ProgressInput, ProgressModal
 from screens.dialogs.note import NoteModal
 from screens.dialogs.pick import PickItem, PickModal
 from screens.dialogs.project_forms import PromoteInput, PromoteModal
 from store.core.clock import to_local
-from store.core.models import IssueStatus, ProgressCreate, Satisfaction, Tier
+from store.core.models import IssueStatus, ProgressCreate, Satisfaction
 from store.core.validation import mask_phone
 from store.desk.issue_page import IssueDetail, TimelineEntry, get_issue
 from store.desk.issue_rows import IssueRow
 from store.desk.issues import add_progress, change_unit, close_issue, reopen_issue
+from store.desk.moves import MoveRow
 from store.desk.visits import ConsentChange, VisitRow, set_consent
 from store.reference.lists import Choice, list_units
 from store.trust.reveals import reveal_issue_phones
@@ -35,8 +37,9 @@ from tui.widgets.urgency import urgency_text
 
 
 class IssueScreen(ActionsMenu):
-    """An issue's page. `p` progress, `c` close with the resident's evaluation, `r` reopen; `.`
-    the actions menu (corrections of the issue and of its visits)."""
+    """An issue's page. `p` progress, `c` close with the resident's evaluation, `r` reopen,
+    `+`/`-` move it a tier up or down (升级/降级), `u` another unit of its tier; `.` the actions
+    menu (corrections of the issue and of its visits)."""
 
     HELP_TEXT = t("help.issue")
     BINDINGS = [
@@ -51,6 +54,7 @@ class IssueScreen(ActionsMenu):
             show=False,
             id="change-unit",
         ),
+        *MOVE_BINDINGS,
         MORE_BINDING,
         Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="back"),
         REVEAL_BINDING,
@@ -136,6 +140,9 @@ class IssueScreen(ActionsMenu):
             return True if closed else None
         if action == "change_unit":
             return None if closed else True
+        if action == "move_tier":
+            step = parameters[0] if parameters and isinstance(parameters[0], int) else 1
+            return can_move(self.detail.row, step)
         if action == "print_slip" and parameters == ("reminder",):
             return True if not closed and self.detail.row.due_on < self.today else None
         return True
@@ -165,6 +172,11 @@ class IssueScreen(ActionsMenu):
             )
             + "\n"
         )
+        if d.moves:
+            # Why it is at this tier: the last move, its reason and words (a county issue sent
+            # back down says why).
+            out.append_text(self._move_text(d.moves[-1], with_date=True))
+            out.append("\n")
         status = Text(
             t(
                 "issue.status_line",
@@ -246,7 +258,37 @@ class IssueScreen(ActionsMenu):
                 out.append("\n")
         return out
 
+    def _move_text(self, move: MoveRow, *, with_date: bool = False) -> Text:
+        """`↑ 升级 村级→乡级（青石村村委会→青石镇人民政府）：超出本级职权`, the tier left judged
+        on time or late; with the day of the move on the page's head."""
+        names = dict(
+            before=label(move.from_tier),
+            after=label(move.to_tier),
+            from_unit=move.from_unit,
+            to_unit=move.to_unit,
+            reason=label(move.reason),
+        )
+        if move.up:
+            out = Text(t("issue.tl_up", **names))
+        else:
+            out = Text(t("issue.tl_down", **names), style="bold")
+        if with_date:
+            day = to_local(move.at, self.desk.store.clock.tz).date().isoformat()
+            out.append(t("text.gap") + t("issue.moved_on", date=day), style="dim")
+        due = move.from_due_on.isoformat()
+        if move.from_on_time:
+            out.append(t("text.gap") + t("issue.left_in_time", due=due), style="dim")
+        else:
+            out.append(t("text.gap") + t("issue.left_late", due=due), style="bold")
+        if with_date and move.note:
+            out.append("\n  ")
+            out.append_text(plain(move.note))
+        return out
+
     def _entry(self, entry: TimelineEntry) -> Text:
+        if entry.kind == "move":
+            assert entry.move is not None
+            return self._move_text(entry.move)
         if entry.kind == "unanswered":
             out = Text(t("issue.tl_no_answer", attempt=entry.attempt))
             if entry.gave_up:
@@ -415,10 +457,11 @@ class IssueScreen(ActionsMenu):
             return list_units(session=session)
 
     def _pick_unit(self, current: str, units: list[Choice]) -> None:
-        items: list[PickItem] = []
-        for tier in Tier:
-            items.append(PickItem(None, Text(label(tier), style="bold")))
-            items += [PickItem(u.id, "  " + u.name) for u in units if u.tier == tier]
+        # Another unit of the same tier: another tier is a move (+/-), with its reason and its
+        # own window (store.desk.moves).
+        assert self.detail is not None
+        tier = self.detail.row.tier
+        items = [PickItem(u.id, u.name) for u in units if u.tier == tier]
 
         def chosen(unit_id: str | None) -> None:
             if unit_id and unit_id != current:
@@ -430,11 +473,17 @@ class IssueScreen(ActionsMenu):
                     group="issue_writers",
                 )
 
-        self.app.push_screen(PickModal(t("triage.pick_unit_any"), items, highlight=current), chosen)
+        title = t("triage.pick_unit", tier=label(tier))
+        self.app.push_screen(PickModal(title, items, highlight=current), chosen)
 
     def _change_unit(self, unit_id: str) -> IssueRow:
         with self.desk.store.write(self.desk.actor) as session:
             return change_unit(session=session, issue_id=self.issue_id, unit_id=unit_id)
+
+    def action_move_tier(self, step: int) -> None:
+        """`+` a tier up (升级), `-` a tier down (降级), asking why and to which unit."""
+        if self.detail is not None:
+            ask_move(self, self.detail.row, step, lambda _row: self.reload())
 
     def action_reopen(self) -> None:
         def chosen(note: str | None) -> None:

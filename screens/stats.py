@@ -50,6 +50,11 @@ COLUMNS = (
     (t("stats.short.two_month"), 9, "done"),
     (t("stats.short.satisfaction"), 7, "satisfied"),
     (t("stats.short.direct"), 7, "direct_visits"),
+    # Per tier (store.desk.moves): beyond 80 columns, the table scrolls to them under its fixed
+    # name column.
+    (t("stats.short.on_time"), 7, "on_time"),
+    (t("stats.short.escalated"), 4, "escalated"),
+    (t("stats.short.de_escalated"), 4, "de_escalated"),
 )
 KIND_NAMES = {
     PeriodKind.month: t("stats.kind.month"),
@@ -78,7 +83,13 @@ class StatsScreen(StationScoped):
     HELP_TEXT = t("help.stats")
     STATION_BUTTON = "stats-station-button"
     # The definitions, word for word as in the report's footnote.
-    HELP_EXTRA = (t("stats.def.two_month"), t("stats.def.satisfaction"), t("stats.def.direct"))
+    HELP_EXTRA = (
+        t("stats.def.two_month"),
+        t("stats.def.satisfaction"),
+        t("stats.def.direct"),
+        t("stats.def.moves"),
+        t("stats.def.on_time"),
+    )
     BINDINGS = [
         Binding("enter", "drill", t("key.drill"), tooltip=t("tip.drill"), id="stats-drill"),
         Binding(
@@ -165,7 +176,9 @@ class StatsScreen(StationScoped):
             yield Label("", id="stats-headline", classes="hint")
             with TabbedContent(id="stats-tabs"):
                 with TabPane(t("stats.tab.table"), id=TABS[0]):
-                    yield PageTable(id="stats-table", cursor_type="cell", zebra_stripes=True)
+                    yield PageTable(
+                        id="stats-table", cursor_type="cell", zebra_stripes=True, fixed_columns=1
+                    )
                 with TabPane(t("stats.tab.weeks"), id=TABS[1]):
                     yield PlotextPlot(id="stats-weeks")
                 with TabPane(t("stats.tab.colours"), id=TABS[2]):
@@ -263,6 +276,15 @@ class StatsScreen(StationScoped):
                 leader_issues=f.leader_issues,
                 leader_closed=f.leader_issues_closed,
             )
+            + "\n"
+            + t(
+                "stats.headline_moves",
+                escalated=f.escalated,
+                de_escalated=f.de_escalated,
+                on_time=percent(f.on_time_rate),
+                in_time=f.on_time,
+                timed=f.timed,
+            )
         )
         table = self.table
         cursor = table.cursor_coordinate
@@ -293,6 +315,9 @@ class StatsScreen(StationScoped):
             percent(f.two_month_rate),
             percent(f.satisfaction_rate),
             percent(f.direct_share),
+            percent(f.on_time_rate),
+            str(f.escalated),
+            str(f.de_escalated),
         ]
         return [fit(name, COLUMNS[0][1], style)] + [
             Text(v, style=style, justify="right") for v in values

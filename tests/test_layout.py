@@ -38,6 +38,7 @@ FEATURES: dict[str, str] = {
     "设备密钥 device keys": "device_keys",
     "县级汇总 county hub": "hub",
     "代表履职 deputy record": "deputy_record",
+    "升级降级 tier moves": "move",
 }
 
 

@@ -26,6 +26,7 @@ from store.core.enums import (
     DayKind,
     DeputyLevel,
     IssueStatus,
+    MoveReason,
     ProjectStatus,
     Resolution,
     ReviewTarget,
@@ -211,6 +212,14 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, Msg]] = {
     ReviewTarget: {
         "micro_project": t("enum.review_target.micro_project"),
         "unit": t("enum.review_target.unit"),
+    },
+    MoveReason: {
+        "beyond_capacity": t("enum.move_reason.beyond_capacity"),
+        "beyond_authority": t("enum.move_reason.beyond_authority"),
+        "coordination": t("enum.move_reason.coordination"),
+        "sent_back": t("enum.move_reason.sent_back"),
+        "local_matter": t("enum.move_reason.local_matter"),
+        "other": t("enum.move_reason.other"),
     },
 }
 

@@ -16,6 +16,7 @@ TABLES: dict[str, str] = {
     "progress": t("sync.table.progress"),
     "evaluation": t("sync.table.evaluation"),
     "unanswered_call": t("sync.table.unanswered_call"),
+    "issue_move": t("sync.table.issue_move"),
     "constituent": t("sync.table.constituent"),
     "deputy": t("sync.table.deputy"),
     "shift": t("sync.table.shift"),
@@ -123,6 +124,16 @@ AUDIT_FIELDS: dict[str, str] = {
     "retire_cert": t("audit.field.retire_cert"),
     "round": t("audit.field.round"),
     "gave_up": t("audit.field.gave_up"),
+    "tier_since": t("audit.field.tier_since"),
+    "moved_at": t("audit.field.moved_at"),
+    "from_tier": t("audit.field.from_tier"),
+    "to_tier": t("audit.field.to_tier"),
+    "from_unit_id": t("audit.field.from_unit_id"),
+    "to_unit_id": t("audit.field.to_unit_id"),
+    "reason": t("audit.field.reason"),
+    "from_due_on": t("audit.field.from_due_on"),
+    "from_on_time": t("audit.field.from_on_time"),
+    "to_due_on": t("audit.field.to_due_on"),
 }
 
 # Devices: the station's own, a laptop, a county hub.
@@ -152,6 +163,7 @@ KINDS: dict[str, Callable[[int], str]] = {
     "issue": lambda n: tn("sync.kind.issue", n),
     "progress": lambda n: tn("sync.kind.progress", n),
     "evaluation": lambda n: tn("sync.kind.evaluation", n),
+    "issue_move": lambda n: tn("sync.kind.issue_move", n),
     "constituent": lambda n: tn("sync.kind.constituent", n),
     "shift": lambda n: tn("sync.kind.shift", n),
     "deputy": lambda n: tn("sync.kind.deputy", n),

@@ -10,6 +10,7 @@ from store.core.models import (
     DayKind,
     DeputyLevel,
     IssueStatus,
+    MoveReason,
     ProjectStatus,
     Resolution,
     Satisfaction,
@@ -39,6 +40,9 @@ ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
     ("deputy", "level"): DeputyLevel,
     ("village", "kind"): VillageKind,
     ("calendar_day", "kind"): DayKind,
+    ("issue_move", "from_tier"): Tier,
+    ("issue_move", "to_tier"): Tier,
+    ("issue_move", "reason"): MoveReason,
 }
 
 

@@ -167,6 +167,22 @@ class ReviewTarget(StrEnum):
         return _ZH[(type(self), self.value)]
 
 
+class MoveReason(StrEnum):
+    """Why an issue moved to another tier (升级/降级, store.desk.moves). Some reasons go up, some
+    down, `other` either way (its note says what)."""
+
+    beyond_capacity = "beyond_capacity"
+    beyond_authority = "beyond_authority"
+    coordination = "coordination"
+    sent_back = "sent_back"
+    local_matter = "local_matter"
+    other = "other"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
 class ChangeOp(StrEnum):
     insert = "insert"
     update = "update"
@@ -218,4 +234,10 @@ _ZH: dict[tuple[type[StrEnum], str], str] = {
     (DayKind, "holiday"): "放假",
     (DayKind, "workday"): "调休上班",
     (DayKind, "ordinary"): "普通日",
+    (MoveReason, "beyond_capacity"): "本级无力解决",
+    (MoveReason, "beyond_authority"): "超出本级职权",
+    (MoveReason, "coordination"): "需多部门协调",
+    (MoveReason, "sent_back"): "上级交办退回",
+    (MoveReason, "local_matter"): "宜由下级就地解决",
+    (MoveReason, "other"): "其他",
 }

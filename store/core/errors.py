@@ -101,6 +101,13 @@ class UnitTierMismatch(StoreError):
     key = N_("error.unit_tier")
 
 
+class TierMoveInvalid(StoreError):
+    """A move to another tier that cannot be made: to the tier the issue is at, or of a closed
+    issue (reopen it first)."""
+
+    key = N_("error.move_tier")
+
+
 class ReadOnlySession(StoreError):
     """A write was attempted outside `write_session`: it would escape the change log."""
 

@@ -19,6 +19,7 @@ from store.core.enums import (  # noqa: F401
     DeputyLevel,
     DeviceKind,
     IssueStatus,
+    MoveReason,
     ProjectStatus,
     Resolution,
     ReviewTarget,
@@ -196,8 +197,9 @@ class Constituent(Record, table=True):
 
 class Issue(Record, table=True):
     """One problem, fed by one or more visits. Its due and warning dates are fixed when the issue is
-    opened, so the board's colours are range queries on indexed dates. A reopened issue keeps them:
-    it is red until closed again, and its figures count from the first opening."""
+    opened, or moved to another tier (store.desk.moves), so the board's colours are range queries
+    on indexed dates. A reopened issue keeps them: it is red until closed again, and its figures
+    count from the first opening."""
 
     __table_args__ = (
         # The board's index: counts by tier and colour are range counts on its leading columns
@@ -235,9 +237,13 @@ class Issue(Record, table=True):
     status: str = Field(default=IssueStatus.received, sa_type=String(16))
     lead_deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
     opened_on: date
+    # The window of its present tier: it counts from `tier_since`, the station-local day the
+    # issue moved to that tier (store.desk.moves), or from `opened_on` when it never moved
+    # (None). The two-month rate counts from `opened_on` whatever the moves.
     window_days: int
     due_on: date
     warn_on: date
+    tier_since: date | None = None
     resupervision: bool = False
     reopen_count: int = 0
     visit_count: int = 0
@@ -341,6 +347,37 @@ class UnansweredCall(Record, table=True):
     # closed again is followed up afresh.
     round: int = 0
     gave_up: bool = False
+
+
+class IssueMove(Record, table=True):
+    """An issue moved to another tier (升级 escalated, 降级 de-escalated) and unit: who, when, why.
+
+    The tier it left is judged then and there: `from_due_on` was its due date at that tier and
+    `from_on_time` whether it moved no later than that (docs/rules/colours-and-windows.md), so
+    later settings or calendars never rewrite the figures of a past move. An append, like an
+    evaluation; what the move changed on the issue is an ordinary logged edit of the issue."""
+
+    __tablename__ = "issue_move"
+    __table_args__ = (
+        Index("ix_issue_move_issue", "issue_id", "moved_at"),
+        # The statistics count moves by when they were made.
+        Index("ix_issue_move_moved_at", "moved_at"),
+    )
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    issue_id: str = Field(foreign_key="issue.id", max_length=36)
+    moved_at: datetime
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    from_tier: str = Field(sa_type=String(16))
+    to_tier: str = Field(sa_type=String(16))
+    from_unit_id: str = Field(foreign_key="unit.id", max_length=36)
+    to_unit_id: str = Field(foreign_key="unit.id", max_length=36)
+    reason: str = Field(default=MoveReason.other, sa_type=String(24))
+    note: str = Field(default="", max_length=200)
+    from_due_on: date
+    from_on_time: bool
+    # The new tier's due date as the move set it (the issue's own may move with the calendar).
+    to_due_on: date
 
 
 class CalendarDay(Record, table=True):
@@ -664,6 +701,7 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Progress,
     Evaluation,
     UnansweredCall,
+    IssueMove,
     CalendarDay,
     AccessLog,
     LeaderVisit,

@@ -4,6 +4,7 @@
 - `forms`: the log form's checks
 - `triage`: a waiting visit opens an issue or joins one, the units proposed (分办)
 - `issues`: another unit, progress, closure, reopening (五事, 评事)
+- `moves`: another tier, with a reason (升级/降级); the new tier's window starts at the move
 - `issue_page`: everything an issue's page shows
 - `issue_rows`: an issue as a list row, with its colour
 - `urgency`: the explainable urgency score
@@ -20,6 +21,7 @@ __all__ = [
     "forms",
     "triage",
     "issues",
+    "moves",
     "issue_page",
     "issue_rows",
     "urgency",

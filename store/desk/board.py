@@ -39,6 +39,11 @@ class Scope(StrEnum):
     done = "done"
     evaluated = "evaluated"
     satisfied = "satisfied"
+    # Per tier (store.desk.moves): moves up or down made in a period, and the tiers judged.
+    escalated = "escalated"
+    de_escalated = "de_escalated"
+    timed = "timed"
+    on_time = "on_time"
 
 
 class BoardOrder(StrEnum):
@@ -72,6 +77,13 @@ class BoardFilter:
     station_id: str | None = None
     # One colour only (red, say): open issues by their open colour, a drill-down's by its own.
     colour: Colour | None = None
+    # Moves made between these instants (UTC), [from, to): the escalation scopes.
+    moved_from: datetime | None = None
+    moved_to: datetime | None = None
+    # The per-tier scopes' group: the tier (unit) a move left or a tier was judged at, which
+    # need not be where the issue is now.
+    at_tier: Tier | None = None
+    at_unit_id: str | None = None
 
     @property
     def active(self) -> bool:
@@ -92,6 +104,18 @@ def _scope_clauses(filters: BoardFilter, today: date) -> list[ColumnElement[bool
             )
         )
         return clauses
+    if scope in (Scope.escalated, Scope.de_escalated):
+        assert filters.moved_from is not None and filters.moved_to is not None
+        clauses.append(
+            figure_sql.moved_between(
+                filters.moved_from,
+                filters.moved_to,
+                up=scope == Scope.escalated,
+                tier=filters.at_tier,
+                unit_id=filters.at_unit_id,
+            )
+        )
+        return clauses
     if filters.opened_from is not None:
         clauses.append(col(Issue.opened_on) >= filters.opened_from)
     if filters.opened_to is not None:
@@ -103,6 +127,12 @@ def _scope_clauses(filters: BoardFilter, today: date) -> list[ColumnElement[bool
         Scope.closed: figure_sql.is_closed(),
         Scope.decided: figure_sql.two_months_decided(today),
         Scope.done: figure_sql.done_in_two_months(),
+        Scope.timed: figure_sql.judged_at(
+            today, on_time=False, tier=filters.at_tier, unit_id=filters.at_unit_id
+        ),
+        Scope.on_time: figure_sql.judged_at(
+            today, on_time=True, tier=filters.at_tier, unit_id=filters.at_unit_id
+        ),
     }[scope]
     if extra is not None:
         clauses.append(extra)

@@ -23,17 +23,18 @@ from store.core.models import (
 from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.issue_rows import IssueRow, rows_query, to_row
+from store.desk.moves import MoveRow, list_moves
 from store.desk.urgency import IssueFacts, Urgency, issue_urgency
 from store.desk.visits import VisitRow, list_issue_visits
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One line of an issue's history: a visit, a progress note, an evaluation, or a follow-up
-    call nobody answered."""
+    """One line of an issue's history: a visit, a progress note, an evaluation, a follow-up
+    call nobody answered, or a move to another tier."""
 
     at: datetime
-    kind: str  # "visit" | "progress" | "evaluation" | "unanswered"
+    kind: str  # "visit" | "progress" | "evaluation" | "unanswered" | "move"
     text: str
     deputy: str | None = None
     status_before: IssueStatus | None = None
@@ -43,6 +44,8 @@ class TimelineEntry:
     # A call nobody answered: which try of its closure it was, and whether it was the last.
     attempt: int = 0
     gave_up: bool = False
+    # A move to another tier (升级/降级): from and to which tier and unit, and why.
+    move: MoveRow | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class IssueDetail:
     # gave up calling (未能回访).
     unanswered_calls: int = 0
     gave_up: bool = False
+    # Its moves between tiers, oldest first; the last one says why it is where it is.
+    moves: tuple[MoveRow, ...] = ()
 
 
 def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
@@ -93,6 +98,7 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
         )
     ).all()
     closed = issue.status == IssueStatus.closed
+    moves = list_moves(session=session, issue_id=issue_id)
     return IssueDetail(
         row=to_row(*found, today=today, settings=settings),
         window_days=issue.window_days,
@@ -105,7 +111,7 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
         satisfaction=Satisfaction(issue.satisfaction) if issue.satisfaction else None,
         reopen_count=issue.reopen_count,
         visits=visits,
-        timeline=_timeline(session, issue_id, visits),
+        timeline=_timeline(session, issue_id, visits, moves),
         visit_texts=_visit_texts(session, issue_id),
         urgency=issue_urgency(IssueFacts.of(issue), today),
         repeat_count=issue.repeat_count,
@@ -120,6 +126,7 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
         ),
         unanswered_calls=len(calls) if closed else 0,
         gave_up=closed and any(calls),
+        moves=tuple(moves),
     )
 
 
@@ -139,9 +146,14 @@ def _visit_texts(session: Session, issue_id: str) -> dict[str, str]:
     }
 
 
-def _timeline(session: Session, issue_id: str, visits: list[VisitRow]) -> list[TimelineEntry]:
+def _timeline(
+    session: Session, issue_id: str, visits: list[VisitRow], moves: list[MoveRow]
+) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(at=v.received_at, kind="visit", text=v.summary, deputy=None) for v in visits
+    ]
+    entries += [
+        TimelineEntry(at=m.at, kind="move", text=m.note, deputy=m.deputy, move=m) for m in moves
     ]
     for progress, deputy in session.exec(
         select(Progress, Deputy.name)

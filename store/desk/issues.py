@@ -34,7 +34,10 @@ from store.desk.issue_rows import IssueRow, live_issue, written_row
 
 
 def change_unit(*, session: Session, issue_id: str, unit_id: str) -> IssueRow:
-    """Hand an open issue to another unit, possibly at another tier (the due date stays)."""
+    """Hand an open issue to another unit, possibly at another tier (the due date stays).
+
+    The desk's `u` offers the units of the issue's own tier: another tier is a move
+    (store.desk.moves.move_issue), which says why and starts the new tier's window."""
     ctx = write_context(session)
     issue = live_issue(session, issue_id)
     unit = get_live(session, Unit, unit_id, UnitNotFound)

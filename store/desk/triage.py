@@ -38,13 +38,29 @@ def suggest_units(*, session: Session, visit_id: str, tier: Tier) -> list[tuple[
     visit = session.get(Visit, visit_id)
     if visit is None:
         raise VisitNotFound()
+    return likely_units(
+        session=session, village_id=visit.village_id, category_id=visit.category_id, tier=tier
+    )
+
+
+def likely_units(
+    *, session: Session, village_id: str, category_id: str, tier: Tier
+) -> list[tuple[str, str]]:
+    """Active units of `tier`, likeliest first for a problem of this village and category: the
+    village's own committee, then the units that most often took this category at this tier,
+    then the rest by name. Triage (`suggest_units`) and a move to another tier
+    (store.desk.moves) offer them in this order.
+
+    Returns:
+        (unit id, unit name) pairs.
+    """
     usage = (
         select(Issue.unit_id, func.count().label("n"))
-        .where(Issue.category_id == visit.category_id, Issue.tier == tier)
+        .where(Issue.category_id == category_id, Issue.tier == tier)
         .group_by(Issue.unit_id)
         .subquery()
     )
-    own_village = case((col(Unit.village_id) == visit.village_id, 0), else_=1)
+    own_village = case((col(Unit.village_id) == village_id, 0), else_=1)
     rows = session.exec(
         select(Unit.id, Unit.name)
         .outerjoin(usage, usage.c.unit_id == Unit.id)

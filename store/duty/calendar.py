@@ -150,7 +150,8 @@ def open_issue_count(*, session: Session) -> int:
 
 
 def recompute_due_dates(*, session: Session) -> int:
-    """Bring every open issue's due and warning dates in line with the settings and calendar."""
+    """Bring every open issue's due and warning dates in line with the settings and calendar,
+    each counted from the day the issue came to its present tier (store.desk.moves)."""
     write_context(session)
     settings = load_settings(session=session)
     moved = 0
@@ -158,7 +159,8 @@ def recompute_due_dates(*, session: Session) -> int:
         select(Issue).where(col(Issue.status) != IssueStatus.closed, live(Issue))
     ).all()
     for issue in issues:
-        due_on, warn_on = due_dates(issue.opened_on, issue.window_days, settings)
+        start = issue.tier_since or issue.opened_on
+        due_on, warn_on = due_dates(start, issue.window_days, settings)
         if (due_on, warn_on) != (issue.due_on, issue.warn_on):
             issue.due_on, issue.warn_on = due_on, warn_on
             moved += 1

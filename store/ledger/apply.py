@@ -19,6 +19,7 @@ from store.core.models import (
     Deputy,
     Evaluation,
     Issue,
+    IssueMove,
     Progress,
     Tier,
     Unit,
@@ -111,6 +112,7 @@ def apply_import(
         (Visit, plan.visits),
         (Progress, plan.progress),
         (Evaluation, plan.evaluations),
+        (IssueMove, plan.moves),
     ]
     # Repeat visits (重复诉求) and what urgency reads, as linking them one by one would set.
     new_issues = {row["id"]: row for row in plan.issues}

@@ -96,6 +96,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("evaluated", "评价日期", "evaluated"),
     Column("reopened", "再监督次数", "re-supervisions"),
     Column("evaluations", "评价记录", "evaluations"),
+    # Its moves between tiers (升级/降级, store.ledger.life.Moved), one a line.
+    Column("moves", "层级变动", "moves", aliases=("升降级记录", "升级降级")),
 )
 # Written by export for people to read; import ignores it (the colour follows from the data).
 COLOUR_HEADER = "颜色"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,9 @@ from store.core.models import (
     Deputy,
     Evaluation,
     Issue,
+    IssueMove,
     IssueStatus,
+    MoveReason,
     Resolution,
     Satisfaction,
     Tier,
@@ -39,7 +42,7 @@ from store.core.settings import StationSettings, load_settings
 from store.core.validation import mask_numbers, mask_phone
 from store.ledger.columns import COLOUR_HEADER, COLUMNS, is_formula_like, neutralise
 from store.ledger.errors import LedgerUnreadable
-from store.ledger.life import LIFE_KEYS, NO, YES, Judged, format_evaluations
+from store.ledger.life import LIFE_KEYS, NO, YES, Judged, Moved, format_evaluations, format_moves
 from store.ledger.values import CONSENT_NO, CONSENT_YES
 from store.station import station_info
 
@@ -168,6 +171,7 @@ def _ledger_rows(
     tz = ZoneInfo(station_info(session=session).timezone)
     settings = load_settings(session=session)
     histories: dict[str, list[Judged]] = {}
+    moves: dict[str, list[Moved]] = {}
     last: tuple[datetime, str] | None = None
     done = 0
     while True:
@@ -183,8 +187,9 @@ def _ledger_rows(
         if not page:
             break
         _load_histories(session, page, histories, tz)
+        _load_moves(session, page, moves, tz)
         for found in page:
-            yield _row(found, tz, today, settings, reveal, histories)
+            yield _row(found, tz, today, settings, reveal, histories, moves)
         last = (page[-1][1], page[-1][0])
         done += len(page)
         if progress is not None:
@@ -220,6 +225,46 @@ def _load_histories(
         )
 
 
+_FromUnit = aliased(Unit)
+_ToUnit = aliased(Unit)
+
+
+def _load_moves(
+    session: Session, page: Sequence[Any], moves: dict[str, list[Moved]], tz: tzinfo
+) -> None:
+    """Each issue's moves between tiers, oldest first, for the issues of a page not loaded yet."""
+    wanted = sorted({r[10] for r in page if r[10] and r[10] not in moves})
+    if not wanted:
+        return
+    for issue_id in wanted:
+        moves[issue_id] = []
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    columns: Select[IssueMove, str, str, str | None] = Select(
+        IssueMove, col(_FromUnit.name), col(_ToUnit.name), col(Deputy.name)
+    )
+    for move, from_unit, to_unit, deputy in session.exec(
+        columns.join(_FromUnit, col(_FromUnit.id) == IssueMove.from_unit_id)
+        .join(_ToUnit, col(_ToUnit.id) == IssueMove.to_unit_id)
+        .outerjoin(Deputy, col(Deputy.id) == IssueMove.deputy_id)
+        .where(col(IssueMove.issue_id).in_(wanted), live(IssueMove))
+        .order_by(col(IssueMove.moved_at), col(IssueMove.id))
+    ).all():
+        moves[move.issue_id].append(
+            Moved(
+                at=_local(move.moved_at, tz),
+                from_tier=Tier(move.from_tier),
+                to_tier=Tier(move.to_tier),
+                from_unit=from_unit,
+                to_unit=to_unit,
+                reason=MoveReason(move.reason),
+                from_due=move.from_due_on,
+                to_due=move.to_due_on,
+                deputy=deputy,
+                note=move.note,
+            )
+        )
+
+
 def _local(instant: datetime, tz: tzinfo) -> datetime:
     """A stored instant as the station's wall clock, to the minute (what a ledger keeps)."""
     aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
@@ -233,6 +278,7 @@ def _row(
     settings: StationSettings,
     reveal: bool,
     histories: dict[str, list[Judged]],
+    moves: dict[str, list[Moved]],
 ) -> Row:
     (
         _visit_id,
@@ -315,6 +361,14 @@ def _row(
         _local(evaluated_at, tz) if evaluated_at else "",
         reopen_count,
         format_evaluations(history),
+        # The deputies' words of the moves are masked like residents' words (a number may be in
+        # them).
+        format_moves(
+            [
+                m if reveal else replace(m, note=mask_numbers(m.note))
+                for m in moves.get(issue_id, [])
+            ]
+        ),
         f"{colour.glyph} {colour.zh}",
     ]
     return cells, colour

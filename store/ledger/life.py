@@ -11,7 +11,8 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from store.core.models import Resolution, Satisfaction
+from store.core.models import MoveReason, Resolution, Satisfaction, Tier
+from store.desk.moves import clean_note
 from store.ledger.values import choice_names, parse_date
 
 # The columns of this module, in the order the export writes them (store.ledger.columns).
@@ -27,9 +28,12 @@ LIFE_KEYS = (
     "evaluated",
     "reopened",
     "evaluations",
+    "moves",
 )
 RESOLUTIONS = choice_names(Resolution)
 SATISFACTIONS = choice_names(Satisfaction)
+TIERS = choice_names(Tier)
+REASONS = choice_names(MoveReason)
 YES = ("是", "yes", "y", "true", "1", "✓", "√")
 NO = ("否", "no", "n", "false", "0", "✗", "×")
 _YES_NO = {word: True for word in YES} | {word: False for word in NO}
@@ -50,6 +54,26 @@ class Judged:
 
 
 @dataclass(frozen=True)
+class Moved:
+    """One move between tiers of the history (升级/降级, store.desk.moves), as a ledger line:
+    `2026-07-20 10:00 | 村级→乡级 | 东塘村村委会→青石镇人民政府 | 本级无力解决 |
+    2026-07-16→2026-08-19 | 沈国强 | 说明` (the due dates of the tier left and of the new one; the
+    deputy and the words optional). Whether the tier left was on time follows from the first due
+    date, as it did when the move was made."""
+
+    at: datetime
+    from_tier: Tier
+    to_tier: Tier
+    from_unit: str
+    to_unit: str
+    reason: MoveReason
+    from_due: date
+    to_due: date
+    deputy: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Life:
     """What one row says of its issue's life; None where it says nothing.
 
@@ -67,6 +91,7 @@ class Life:
     evaluated: datetime | None = None
     reopened: int | None = None
     evaluations: tuple[Judged, ...] | None = None
+    moves: tuple[Moved, ...] | None = None
 
     def said(self) -> bool:
         """Whether the row says anything of its issue's life."""
@@ -147,3 +172,73 @@ def format_evaluations(history: list[Judged]) -> str:
         )
         for judged in history
     )
+
+
+_ARROW = "→"
+_FIELD = "|"
+
+
+def _pair(value: str) -> tuple[str, str] | None:
+    before, arrow, after = value.partition(_ARROW)
+    before, after = " ".join(before.split()), " ".join(after.split())
+    return (before, after) if arrow and before and after else None
+
+
+def _day(value: str) -> date | None:
+    parsed = parse_date(value)
+    return parsed.date() if parsed is not None and parsed.time() == datetime.min.time() else None
+
+
+def parse_moves(value: str) -> tuple[Moved, ...] | None:
+    """The moves cell (one move a line, `Moved`), oldest first; None when empty.
+
+    Raises:
+        ValueError: with the 1-based number of the first line that cannot be read.
+    """
+    lines = [line.strip() for line in value.splitlines() if line.strip()]
+    if not lines:
+        return None
+    out = []
+    for number, line in enumerate(lines, start=1):
+        parts = [part.strip() for part in line.split(_FIELD, 6)]
+        moved = _moved(parts) if len(parts) >= 5 else None
+        if moved is None:
+            raise ValueError(number)
+        out.append(moved)
+    return tuple(sorted(out, key=lambda moved: moved.at))
+
+
+def _moved(parts: list[str]) -> Moved | None:
+    at = parse_date(parts[0])
+    tiers, units, dues = _pair(parts[1]), _pair(parts[2]), _pair(parts[4])
+    reason = REASONS.get(parts[3].casefold())
+    if at is None or tiers is None or units is None or dues is None or reason is None:
+        return None
+    from_tier, to_tier = TIERS.get(tiers[0].casefold()), TIERS.get(tiers[1].casefold())
+    from_due, to_due = _day(dues[0]), _day(dues[1])
+    if from_tier is None or to_tier is None or from_due is None or to_due is None:
+        return None
+    if from_tier == to_tier:
+        return None
+    deputy = " ".join(parts[5].split()) if len(parts) > 5 else ""
+    note = clean_note(parts[6]) if len(parts) > 6 else ""
+    return Moved(at, from_tier, to_tier, *units, reason, from_due, to_due, deputy or None, note)
+
+
+def format_moves(moves: list[Moved]) -> str:
+    """The moves as one cell, a line each, as `parse_moves` reads them."""
+    lines = []
+    for moved in moves:
+        parts = [
+            moved.at.strftime("%Y-%m-%d %H:%M"),
+            f"{moved.from_tier.zh}{_ARROW}{moved.to_tier.zh}",
+            f"{moved.from_unit}{_ARROW}{moved.to_unit}",
+            moved.reason.zh,
+            f"{moved.from_due.isoformat()}{_ARROW}{moved.to_due.isoformat()}",
+        ]
+        if moved.deputy or moved.note:
+            parts.append(moved.deputy or "")
+        if moved.note:
+            parts.append(moved.note)
+        lines.append(f" {_FIELD} ".join(parts))
+    return "\n".join(lines)

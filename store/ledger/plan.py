@@ -44,8 +44,10 @@ from store.ledger.life import (
     RESOLUTIONS,
     Judged,
     Life,
+    Moved,
     parse_count,
     parse_evaluations,
+    parse_moves,
     parse_yes_no,
 )
 from store.ledger.reader import LedgerFile, LedgerRow
@@ -88,8 +90,11 @@ class _Row:
     ref: str
     consent: bool = False
     life: Life = Life()
-    # Deputies the row names besides its own 代表 (the lead, the evaluations'), resolved to ids.
+    # Deputies the row names besides its own 代表 (the lead, the evaluations', the moves'),
+    # resolved to ids.
     deputy_ids: tuple[str, ...] = ()
+    # Units its moves name besides its own 责任单位, resolved to ids.
+    unit_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -113,6 +118,7 @@ class ImportPlan:
     visits: list[dict[str, Any]] = field(default_factory=list)
     progress: list[dict[str, Any]] = field(default_factory=list)
     evaluations: list[dict[str, Any]] = field(default_factory=list)
+    moves: list[dict[str, Any]] = field(default_factory=list)
     # Issues already in the database that new rows join: issue id → visits added.
     joined: dict[str, int] = field(default_factory=dict)
 
@@ -130,6 +136,7 @@ class ImportPlan:
                 self.visits,
                 self.progress,
                 self.evaluations,
+                self.moves,
             )
         )
 
@@ -372,6 +379,7 @@ def _check_row(
         cells.get(k).strip() for k in ("tier", "status", "satisfaction", *LIFE_KEYS)
     ):
         cells.fail("unit", "ledger.unit_required")
+    move_units = _move_units(cells, lookups, life.moves or (), village, tier, unit_id)
     if satisfaction is not None and status not in (IssueStatus.closed, IssueStatus.supervising):
         cells.fail("satisfaction", "ledger.satisfaction_open")
     if life.closed is not None and status not in (None, IssueStatus.closed):
@@ -380,7 +388,11 @@ def _check_row(
         cells.fail("closed", "ledger.closed_before")
     if not cells.ok or local is None:
         return None
-    named = [life.lead or None, *(judged.deputy for judged in life.evaluations or ())]
+    named = [
+        life.lead or None,
+        *(judged.deputy for judged in life.evaluations or ()),
+        *(moved.deputy for moved in life.moves or ()),
+    ]
     return _Row(
         number=raw.number,
         key=visit_key(station_id, local, phone, name, village, text),
@@ -401,7 +413,42 @@ def _check_row(
         consent=bool(consent),
         life=life,
         deputy_ids=tuple(lookups.deputy_id(name) for name in named if name),
+        unit_ids=move_units,
     )
+
+
+def _move_units(
+    cells: _Cells,
+    lookups: _Lookups,
+    moves: tuple[Moved, ...],
+    village: str,
+    tier: Tier | None,
+    unit_id: str | None,
+) -> tuple[str, ...]:
+    """The units a row's moves name (found, or new like the row's own unit), checked: each move
+    leaves the tier the one before it reached, and the last reaches the row's own tier and unit.
+    Returns their ids (none when something is wrong, the error told)."""
+    if not moves or not village:
+        return ()
+    ids: list[str] = []
+    reached: tuple[Tier, str] | None = None
+    for moved in moves:
+        ends = []
+        for name, at in ((moved.from_unit, moved.from_tier), (moved.to_unit, moved.to_tier)):
+            found = lookups.unit_for(name, village, at, add=cells.ok)
+            if isinstance(found, str):
+                cells.fail("moves", found)
+                return ()
+            ends.append(found)
+        if reached is not None and (reached[1], reached[0]) != (ends[0][0], moved.from_tier):
+            cells.fail("moves", "ledger.moves_chain")
+            return ()
+        reached = (moved.to_tier, ends[1][0])
+        ids += [ends[0][0], ends[1][0]]
+    if reached is not None and unit_id is not None and reached != (tier, unit_id):
+        cells.fail("moves", "ledger.moves_chain")
+        return ()
+    return tuple(ids)
 
 
 def _life(cells: _Cells, today: date) -> Life:
@@ -435,6 +482,10 @@ def _life(cells: _Cells, today: date) -> Life:
         cells.fail("evaluated", "ledger.date_future")
         evaluated_at = None
     history = parsed("evaluations", parse_evaluations, N_("ledger.evaluations"))
+    moves = parsed("moves", parse_moves, N_("ledger.moves"))
+    if moves and any(moved.at.date() > today for moved in moves):
+        cells.fail("moves", "ledger.date_future")
+        moves = None
     if history and any(judged.at.date() > today for judged in history):
         cells.fail("evaluations", "ledger.date_future")
         history = None
@@ -452,6 +503,7 @@ def _life(cells: _Cells, today: date) -> Life:
         evaluated=evaluated_at,
         reopened=parsed("reopened", parse_count, N_("ledger.count")),
         evaluations=history,
+        moves=moves,
     )
 
 
@@ -532,7 +584,7 @@ def _add_reference(
     """The villages, units and deputies the station does not know yet that the imported rows
     name, in file order (units of a new village after it)."""
     position = session.exec(select(func.max(Village.position))).one() or 0
-    used_units = {row.unit_id for row in rows}
+    used_units = {row.unit_id for row in rows} | {u for row in rows for u in row.unit_ids}
     used_deputies = {row.deputy_id for row in rows} | {d for row in rows for d in row.deputy_ids}
     for row in rows:
         if row.village not in lookups.villages:
@@ -552,12 +604,15 @@ def _add_reference(
                     "active": True,
                 }
             )
-        if row.unit_id in used_units and row.unit_id in lookups.new_units:
-            name, tier, unit_village = lookups.new_units.pop(row.unit_id)
+        # Its moves' units before its own: a unit it moved through first (file order).
+        for unit_id in (*row.unit_ids, row.unit_id):
+            if unit_id not in used_units or unit_id not in lookups.new_units:
+                continue
+            name, tier, unit_village = lookups.new_units.pop(unit_id)
             plan.units_added.append((name, tier))
             plan.units.append(
                 {
-                    "id": row.unit_id,
+                    "id": unit_id,
                     "station_id": station_id,
                     "name": name,
                     "tier": tier.value,
@@ -671,8 +726,10 @@ def _new_issue(
     assert first.tier is not None and first.unit_id is not None
     life = first.life
     opened_on = life.opened or first.local.date()
+    # Its present tier's window counts from its last move (store.desk.moves), if it moved.
+    tier_since = life.moves[-1].at.date() if life.moves else None
     window = settings.window_days[first.tier]
-    due_on, warn_on = due_dates(opened_on, window, settings)
+    due_on, warn_on = due_dates(tier_since or opened_on, window, settings)
     if life.due is not None:
         # The ledger's own due date stands (its station may count windows otherwise); it turns
         # yellow as long before it as this station's rules say, unless the ledger says when.
@@ -696,6 +753,7 @@ def _new_issue(
         "window_days": window,
         "due_on": due_on,
         "warn_on": warn_on,
+        "tier_since": tier_since,
         "resupervision": False,
         "reopen_count": 0,
         "visit_count": len(fresh),
@@ -706,10 +764,53 @@ def _new_issue(
         "evaluated_at": None,
     }
     plan.issues.append(issue)
+    for index, moved in enumerate(life.moves or ()):
+        _move(plan, issue, index, moved, first.village, tz, lookups)
     if life.said():
         _lived(plan, issue, first, last, life, tz, lookups)
     else:
         _inferred(plan, issue, first, last, tz)
+
+
+def _move(
+    plan: ImportPlan,
+    issue: dict[str, Any],
+    index: int,
+    moved: Moved,
+    village: str,
+    tz: ZoneInfo,
+    lookups: _Lookups,
+) -> None:
+    """One move of the issue's history, as `move_issue` would have recorded it: the tier left
+    judged by its due date then (docs/rules/colours-and-windows.md)."""
+    units = [
+        lookups.unit_for(name, village, tier)
+        for name, tier in (
+            (moved.from_unit, moved.from_tier),
+            (moved.to_unit, moved.to_tier),
+        )
+    ]
+    # Checked with the row (`_move_units`), which made any new unit: found now.
+    assert not isinstance(units[0], str) and not isinstance(units[1], str)
+    deputy = lookups.deputy_id(moved.deputy) if moved.deputy else None
+    plan.moves.append(
+        {
+            "id": str(uuid.uuid5(LEDGER_NAMESPACE, f"{issue['id']}\x1fmove\x1f{index}")),
+            "station_id": issue["station_id"],
+            "issue_id": issue["id"],
+            "moved_at": from_local(moved.at, tz),
+            "deputy_id": deputy,
+            "from_tier": moved.from_tier.value,
+            "to_tier": moved.to_tier.value,
+            "from_unit_id": units[0][0],
+            "to_unit_id": units[1][0],
+            "reason": moved.reason.value,
+            "note": moved.note,
+            "from_due_on": moved.from_due,
+            "from_on_time": moved.at.date() <= moved.from_due,
+            "to_due_on": moved.to_due,
+        }
+    )
 
 
 def _evaluation(

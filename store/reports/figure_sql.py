@@ -9,10 +9,28 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, ScalarSelect, SQLColumnExpression, and_, case, extract, or_
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    ScalarSelect,
+    SQLColumnExpression,
+    and_,
+    case,
+    extract,
+    or_,
+)
 from sqlmodel import col, select
 
-from store.core.models import Channel, Evaluation, Issue, IssueStatus, Satisfaction, Visit
+from store.core.models import (
+    Channel,
+    Evaluation,
+    Issue,
+    IssueMove,
+    IssueStatus,
+    Satisfaction,
+    Tier,
+    Visit,
+)
 from store.core.rows import live
 
 # Channels through which someone else carries a resident's words to the station: an observer
@@ -120,3 +138,70 @@ def evaluated_between(start: object, end: object, *, satisfied: bool) -> ColumnE
     if satisfied:
         where.append(col(Evaluation.satisfaction).in_(SATISFIED))
     return select(Evaluation.id).where(*where).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Tiers: moves (升级/降级, store.desk.moves) and "on time" judged at each tier.
+
+_TIER_RANKS = {tier.value: rank for rank, tier in enumerate(Tier)}
+
+
+def moved_up() -> ColumnElement[bool]:
+    """The move went up a tier (升级); down (降级) otherwise."""
+    to_rank = case(_TIER_RANKS, value=col(IssueMove.to_tier), else_=0)
+    from_rank = case(_TIER_RANKS, value=col(IssueMove.from_tier), else_=0)
+    return to_rank > from_rank
+
+
+def tier_judged(today: date) -> ColumnElement[bool]:
+    """The issue's present tier is judged on time or late: at closing (frozen then), or late
+    already while it is open past its due date. (The tiers it left were judged when it left
+    them: `IssueMove.from_on_time`.)"""
+    return or_(is_closed(), overdue(today))
+
+
+def tier_on_time() -> ColumnElement[bool]:
+    """Closed within the window of the tier it was at, counted from the day it came there."""
+    return and_(is_closed(), col(Issue.closed_within_window).is_(True))
+
+
+def moved_between(
+    start: object,
+    end: object,
+    *,
+    up: bool,
+    tier: Tier | None = None,
+    unit_id: str | None = None,
+) -> Exists:
+    """The issue moved up (or down) in [start, end) (instants in UTC), leaving `tier` or
+    `unit_id` if given: the escalations' drill-down, by the tier and unit the move left."""
+    where = [
+        col(IssueMove.issue_id) == Issue.id,
+        live(IssueMove),
+        col(IssueMove.moved_at) >= start,
+        col(IssueMove.moved_at) < end,
+        moved_up() if up else ~moved_up(),
+    ]
+    if tier is not None:
+        where.append(col(IssueMove.from_tier) == tier)
+    if unit_id is not None:
+        where.append(col(IssueMove.from_unit_id) == unit_id)
+    return select(IssueMove.id).where(*where).exists()
+
+
+def judged_at(
+    today: date, *, on_time: bool, tier: Tier | None = None, unit_id: str | None = None
+) -> ColumnElement[bool]:
+    """Some tier of the issue was judged (`on_time`: judged on time) at `tier` or `unit_id` if
+    given: a move from it, or its present tier judged. The per-tier figures' drill-downs."""
+    moved = [col(IssueMove.issue_id) == Issue.id, live(IssueMove)]
+    present = [tier_on_time() if on_time else tier_judged(today)]
+    if on_time:
+        moved.append(col(IssueMove.from_on_time).is_(True))
+    if tier is not None:
+        moved.append(col(IssueMove.from_tier) == tier)
+        present.append(col(Issue.tier) == tier)
+    if unit_id is not None:
+        moved.append(col(IssueMove.from_unit_id) == unit_id)
+        present.append(col(Issue.unit_id) == unit_id)
+    return or_(select(IssueMove.id).where(*moved).exists(), and_(*present))

@@ -141,6 +141,8 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         group_headings,
         groupings,
         headline_rows,
+        move_headings,
+        move_tables,
         table_headings,
         tier_rows,
         unit_rows,
@@ -176,6 +178,12 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
     ]
     for section, rows in groupings(report, text, name):
         out += [_el("h2", section), _table(group_headings(text), rows, brief=True)]
+    out.append(_el("h2", text("report.moves")))
+    for number, (grouping, rows) in enumerate(move_tables(report, text, name)):
+        # The first, the tiers', ends with the totals.
+        classes = [""] * (len(rows) - 1) + ["total"] if number == 0 else None
+        if rows:
+            out.append(_table([grouping, *move_headings(text)], rows, classes))
     out.append(_el("h2", text("report.below")))
     if report.below:
         out.append(_table(below_headings(text), below_rows(report, name)))

@@ -186,6 +186,10 @@ def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, Cell]]:
         (text("stats.col.pending"), f.opened - f.decided),
         (text("stats.col.satisfaction"), f.satisfaction),
         (text("stats.col.direct"), f.direct),
+        # Per tier (store.desk.moves): moves made in the quarter, and the tiers judged on time.
+        (text("stats.col.escalated"), f.escalated),
+        (text("stats.col.de_escalated"), f.de_escalated),
+        (text("stats.col.on_time"), f.in_window),
         (text("stats.col.leader_visits"), f.leader_visits),
         (
             text("stats.col.leader_issues"),
@@ -216,7 +220,12 @@ def figure_headings(text: Text) -> list[str]:
 
 def rate_headings(text: Text) -> set[str]:
     """The headings whose column holds a `Share` (a workbook gives each its two counts)."""
-    return {text("stats.col.two_month"), text("stats.col.satisfaction"), text("stats.col.direct")}
+    return {
+        text("stats.col.two_month"),
+        text("stats.col.satisfaction"),
+        text("stats.col.direct"),
+        text("stats.col.on_time"),
+    }
 
 
 def figure_cells(f: Figures) -> list[Cell]:
@@ -292,6 +301,40 @@ def groupings(report: QuarterReport, text: Text, name: Name) -> list[tuple[str, 
     ]
 
 
+def move_headings(text: Text) -> list[str]:
+    """The moves section's figures (after the grouping's own column)."""
+    return [text("stats.col.escalated"), text("stats.col.de_escalated"), text("stats.col.on_time")]
+
+
+def move_cells(f: Figures) -> list[Cell]:
+    return [f.escalated, f.de_escalated, f.in_window]
+
+
+def move_tables(
+    report: QuarterReport, text: Text, name: Name
+) -> list[tuple[str, list[list[Cell]]]]:
+    """The moves section (升级、降级与按期办结): (the grouping's heading, its rows) by tier (with
+    the totals, which the tiers add up to), by unit and by category, counted by the tier and unit
+    a move left or a tier was judged at. Units and categories with no move and nothing judged
+    are left out."""
+
+    def moved(row: FigureRow) -> bool:
+        f = row.figures
+        return bool(f.escalated or f.de_escalated or f.timed)
+
+    tiers = [[name(Tier(r.key)), *move_cells(r.figures)] for r in report.tiers]
+    tiers.append([text("stats.total"), *move_cells(report.totals)])
+    units = [
+        [unit_label(report, r, name), *move_cells(r.figures)] for r in report.units if moved(r)
+    ]
+    categories = [[r.name, *move_cells(r.figures)] for r in report.categories if moved(r)]
+    return [
+        (text("col.tier"), tiers),
+        (text("col.unit"), units),
+        (text("col.category"), categories),
+    ]
+
+
 def below_rows(report: QuarterReport, name: Name) -> list[list[Cell]]:
     return [
         [unit_label(report, r, name), r.figures.two_month, r.figures.satisfaction]
@@ -317,6 +360,8 @@ def footnote(report: QuarterReport, text: Text) -> list[str]:
         text("stats.def.two_month"),
         text("stats.def.satisfaction"),
         text("stats.def.direct"),
+        text("stats.def.moves"),
+        text("stats.def.on_time"),
         text(
             "report.floors",
             two_month=percent(report.floors.two_month_rate),

@@ -25,6 +25,14 @@ Definitions (the statistics screen's help and the report's footnote say the same
   the totals); issues and evaluations by the issue's current tier and unit.
 - **Leader visits** (领导干部进站): the sessions held in the period, and the issues raised at
   them (linked to one, each issue once), closed or open as of today. In the totals only.
+- **升级 / 降级** (escalated, de-escalated): the moves to a higher (lower) tier made in the
+  period (store.desk.moves), each counted once, by the tier and unit the issue left and by its
+  category, village and channel.
+- **按期** (on time, per tier): of the issues of the period, each tier they were at is judged
+  once: when the issue left it (moved in time or late, kept on the move), when it closed there
+  (within the window counted from the day it came to that tier, kept on the issue), or as late
+  already while it is open there past its due date. On time over judged, by the tier and unit
+  judged; the two-month rate meanwhile counts from the opening day whatever the moves.
 """
 
 from __future__ import annotations
@@ -48,6 +56,7 @@ from store.core.models import (
     Colour,
     Evaluation,
     Issue,
+    IssueMove,
     IssueStatus,
     Tier,
     Unit,
@@ -198,6 +207,12 @@ class Figures:
     leader_visits: int = 0
     leader_issues: int = 0
     leader_issues_closed: int = 0
+    # Moves between tiers made in the period (升级 up, 降级 down), by the tier and unit left.
+    escalated: int = 0
+    de_escalated: int = 0
+    # Tiers judged on time or late (`timed`) and of them on time: per tier, frozen when judged.
+    timed: int = 0
+    on_time: int = 0
 
     @property
     def leader_issues_open(self) -> int:
@@ -216,6 +231,11 @@ class Figures:
         return Share(self.direct_visits, self.visits)
 
     @property
+    def in_window(self) -> Share:
+        """按期: the tiers judged on time, of all judged (per tier, from the day it came)."""
+        return Share(self.on_time, self.timed)
+
+    @property
     def two_month_rate(self) -> float | None:
         return self.two_month.ratio
 
@@ -226,6 +246,10 @@ class Figures:
     @property
     def direct_share(self) -> float | None:
         return self.direct.ratio
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.in_window.ratio
 
 
 @dataclass(frozen=True)
@@ -342,6 +366,10 @@ def _grouped(
         _evaluation_query(start, end, breakdown, station_id)
     ).all():
         add(key, evaluated=evaluated, satisfied=satisfied)
+    for key, up, down in session.exec(_move_query(start, end, breakdown, station_id)).all():
+        add(key, escalated=up, de_escalated=down)
+    for key, timed, on_time in session.exec(_left_tiers_query(period, breakdown, station_id)):
+        add(key, timed=timed, on_time=on_time)
     if breakdown is not None:
         # Untriaged visits have no tier or unit: they count only in the totals.
         out.pop("", None)
@@ -351,7 +379,7 @@ def _grouped(
 # The figure queries' rows: a group key and counts, of Any type (SQL sums and counts).
 Rows = Select[*tuple[Any, ...]]
 
-_ISSUE_FIGURES = ("opened", "open", "overdue", "closed", "decided", "done")
+_ISSUE_FIGURES = ("opened", "open", "overdue", "closed", "decided", "done", "timed", "on_time")
 
 
 def _count_if(condition: ColumnElement[bool]) -> Any:
@@ -394,6 +422,9 @@ def _issue_query(
         case((col(Issue.opened_on) < figure_sql.two_month_cutoff(today), 1), else_=0).label(
             "elapsed"
         ),
+        # Its present tier judged (the tiers it left are the moves': _left_tiers_query).
+        case((figure_sql.tier_judged(today), 1), else_=0).label("timed"),
+        case((figure_sql.tier_on_time(), 1), else_=0).label("on_time"),
     )
     flags = each.where(*issues_of(period, station_id)).subquery()
     c = flags.c
@@ -406,6 +437,8 @@ def _issue_query(
         func.coalesce(func.sum(c.closed), 0),
         _count_if((c.done + c.elapsed) > 0),
         func.coalesce(func.sum(c.done), 0),
+        func.coalesce(func.sum(c.timed), 0),
+        func.coalesce(func.sum(c.on_time), 0),
     )
     return query if key is None else query.group_by(c.key)
 
@@ -472,6 +505,51 @@ def _evaluation_query(
             live(Issue),
             *of_station(Issue, station_id),
         )
+    )
+    return _grouped_by(query, key)
+
+
+def _move_key(breakdown: Breakdown | None) -> Any:
+    """A move's group: the tier and unit it left; the issue's village, category and channel."""
+    if breakdown == Breakdown.tier:
+        return func.coalesce(col(IssueMove.from_tier), "")
+    if breakdown == Breakdown.unit:
+        return func.coalesce(col(IssueMove.from_unit_id), "")
+    return _issue_key(breakdown)
+
+
+def _move_query(
+    start: datetime, end: datetime, breakdown: Breakdown | None, station_id: str | None = None
+) -> Rows:
+    """Moves made in [start, end): up (升级) and down (降级), each once."""
+    key = _move_key(breakdown)
+    up = figure_sql.moved_up()
+    query = (
+        select(key if key is not None else null(), _count_if(up), _count_if(~up))
+        .join(Issue, col(Issue.id) == IssueMove.issue_id)
+        .where(
+            col(IssueMove.moved_at) >= start,
+            col(IssueMove.moved_at) < end,
+            live(IssueMove),
+            live(Issue),
+            *of_station(Issue, station_id),
+        )
+    )
+    return _grouped_by(query, key)
+
+
+def _left_tiers_query(period: Period, breakdown: Breakdown | None, station_id: str | None) -> Rows:
+    """The tiers the issues of the period left, each judged when it was left (in time or late,
+    kept on the move)."""
+    key = _move_key(breakdown)
+    query = (
+        select(
+            key if key is not None else null(),
+            func.count(),
+            _count_if(col(IssueMove.from_on_time).is_(True)),
+        )
+        .join(Issue, col(Issue.id) == IssueMove.issue_id)
+        .where(live(IssueMove), *issues_of(period, station_id))
     )
     return _grouped_by(query, key)
 
@@ -627,7 +705,14 @@ FIGURE_SCOPES: dict[str, Scope] = {
     "done": Scope.done,
     "evaluated": Scope.evaluated,
     "satisfied": Scope.satisfied,
+    "escalated": Scope.escalated,
+    "de_escalated": Scope.de_escalated,
+    "timed": Scope.timed,
+    "on_time": Scope.on_time,
 }
+# The figures counted per tier (store.desk.moves): by the tier and unit a move left or a tier was
+# judged at, not where the issue is now.
+_PER_TIER = (Scope.escalated, Scope.de_escalated, Scope.timed, Scope.on_time)
 
 
 def drill_filter(
@@ -652,6 +737,9 @@ def drill_filter(
         filters = BoardFilter(
             scope=scope, evaluated_from=start, evaluated_to=end, station_id=station_id
         )
+    elif scope in (Scope.escalated, Scope.de_escalated):
+        start, end = period.instants(tz)
+        filters = BoardFilter(scope=scope, moved_from=start, moved_to=end, station_id=station_id)
     else:
         filters = BoardFilter(
             scope=scope, opened_from=period.start, opened_to=period.end, station_id=station_id
@@ -665,6 +753,9 @@ def drill_filter(
         Breakdown.category: {"category_id": key},
         Breakdown.channel: {"channel": Channel(key)} if key in Channel.__members__ else {},
     }
+    if scope in _PER_TIER:
+        groups[Breakdown.tier] = {"at_tier": Tier(key)} if key in Tier.__members__ else {}
+        groups[Breakdown.unit] = {"at_unit_id": key}
     group = groups[breakdown]
     return replace(filters, **group)
 

@@ -99,6 +99,8 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
         group_headings,
         groupings,
         headline_rows,
+        move_headings,
+        move_tables,
         table_headings,
         tier_rows,
         unit_rows,
@@ -146,6 +148,12 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
                 cell.fill = _BELOW
     for section, rows in groupings(report, text, name):
         _sheet(book, section, group_headings(text), rows, text=text)
+    # The moves section in one sheet, a row's grouping in its first column (a filter picks one).
+    moves: list[list[Cell]] = [
+        [grouping, *row] for grouping, rows in move_tables(report, text, name) for row in rows
+    ]
+    headings = [text("report.grouping"), text("stats.col.name"), *move_headings(text)]
+    _sheet(book, text("report.moves"), headings, moves, text=text)
     _sheet(book, text("report.below"), below_headings(text), below_rows(report, name), text=text)
     words: list[list[Cell]]
     if report.rising is None:

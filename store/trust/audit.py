@@ -32,6 +32,7 @@ from store.core.models import (
     Device,
     Evaluation,
     Issue,
+    IssueMove,
     LeaderVisitIssue,
     MicroProject,
     MicroProjectIssue,
@@ -121,6 +122,7 @@ def _issue_scope(issue_id: str) -> ColumnElement[bool]:
             "unanswered_call",
             select(col(UnansweredCall.id)).where(UnansweredCall.issue_id == issue_id),
         ),
+        ("issue_move", select(col(IssueMove.id)).where(IssueMove.issue_id == issue_id)),
         ("constituent", residents),
         (
             "leader_visit_issue",
@@ -337,6 +339,7 @@ _BY_ISSUE: dict[str, Any] = {
     "progress": Progress,
     "evaluation": Evaluation,
     "unanswered_call": UnansweredCall,
+    "issue_move": IssueMove,
     "leader_visit_issue": LeaderVisitIssue,
     "micro_project_issue": MicroProjectIssue,
 }

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from moves_fixture import build_moves
 from openpyxl import load_workbook
+from small_station import Refs
 from stats_fixture import build_quarter
 from typer.testing import CliRunner
 
@@ -100,3 +102,40 @@ def test_real_process_writes_html_without_textual(quarter_db: Path, tmp_path: Pa
     assert result.stdout.strip().splitlines()[-1] == "False"
     page = out.read_text(encoding="utf-8")
     assert "<svg" in page and "60.0% (3/5)" in page
+
+
+def test_liaison_report_shows_the_moves_per_tier(
+    store: Store,
+    station_path: Path,
+    clock: FrozenClock,
+    actor: Actor,
+    refs: Refs,
+    tmp_path: Path,
+) -> None:
+    """The hand-made station of tests/helpers/moves_fixture.py, its report made in a process of
+    its own: the moves and on time per tier (figures worked out by hand), in both formats."""
+    build_moves(store=store, clock=clock, actor=actor, refs=refs)
+    html, xlsx = tmp_path / "q3.html", tmp_path / "q3.xlsx"
+    command = [sys.executable, "-c", "from tui.cli import main; main()"]
+    for out in (html, xlsx):
+        result = subprocess.run(
+            [*command, "--db", str(station_path), "report", "--quarter", "2026Q3"]
+            + ["--out", str(out), "--as-of", "2026-11-24"],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        assert result.returncode == 0, result.stderr
+    page = html.read_text(encoding="utf-8")
+    assert "<h2>升级、降级与按期办结</h2>" in page
+    assert "<tr><td>村级</td><td>3</td><td>0</td><td>66.7% (2/3)</td></tr>" in page
+    assert '<tr class="total"><td>合计</td><td>5</td><td>1</td><td>66.7% (6/9)</td></tr>' in page
+    head = {
+        r[0]: r[1:4]
+        for r in load_workbook(xlsx, read_only=True)["头条数字"].iter_rows(
+            min_row=2, values_only=True
+        )
+    }
+    assert head["升级"][0] == 5 and head["降级"][0] == 1
+    assert head["按期"] == (pytest.approx(6 / 9), 6, 9)
+    assert head["两月办结率"] == (0.5, 2, 4)

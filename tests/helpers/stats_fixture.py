@@ -18,6 +18,9 @@ Today is 2026-11-24, so the two months of issues opened before 2026-09-24 have p
 Q3 by hand: 8 visits (A, A2, G, B, C, D, E, U), 6 direct (all but B and D); 6 issues opened
 (A B C D E G), 3 open (C D E), 2 overdue (C D), 3 closed (A B G); two-month rate 3/5 (A B G
 done; C and D decided, not done; E undecided); 5 evaluations (F, A, G×2, B), 4 satisfied.
+No issue moves tier; each is judged at its one tier (按期): A (due 07-25, closed 08-20), G (due
+08-04, closed again 08-10) and B (due 08-30, closed 09-30) late, C and D open past their due
+dates, late already; E not judged yet: 0 on time of 5.
 """
 
 from __future__ import annotations
@@ -120,6 +123,10 @@ def expected_totals() -> dict[str, Any]:
         done=3,
         evaluated=5,
         satisfied=4,
+        escalated=0,
+        de_escalated=0,
+        timed=5,
+        on_time=0,
         # No leader visit (领导干部进站) in this quarter: tests/helpers/record_fixture.py has them.
         leader_visits=0,
         leader_issues=0,

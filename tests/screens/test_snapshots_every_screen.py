@@ -42,6 +42,7 @@ from screens.dialogs.corrections import (
 from screens.dialogs.help import HelpModal
 from screens.dialogs.issue_forms import CloseModal, ProgressModal
 from screens.dialogs.leader_visit import LeaderVisitModal
+from screens.dialogs.move import MoveModal
 from screens.dialogs.note import NoteModal
 from screens.dialogs.pick import PickModal
 from screens.dialogs.pin import PinModal
@@ -149,6 +150,7 @@ DIALOGS: list[tuple[str, tuple[Step, ...], type]] = [
     ("board_filter", ("b", "f"), FilterModal),
     ("progress", ("b", "enter", "p"), ProgressModal),
     ("close", ("b", "enter", "c"), CloseModal),
+    ("move", ("b", "enter", "plus"), MoveModal),
     ("promote", ("b", "enter", "m"), PromoteModal),
     ("handover_note", ("e", _same_chain_link), NoteModal),
     ("pick_unit", ("t", "u"), PickModal),

@@ -8,7 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_helpers import content, footer_keys, footer_width, notes, press, rows, settle
+from desk_helpers import (
+    content,
+    footer_keys,
+    footer_width,
+    notes,
+    press,
+    rows,
+    screen_lines,
+    settle,
+)
+from moves_fixture import build_moves
+from small_station import Refs
 from stats_fixture import build_quarter
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, TabbedContent
@@ -64,7 +75,8 @@ async def test_figures_switches_and_drill_down(desk: LiaisonApp, quarter: dict[s
         assert "（3/5，另 1 件未满两个月）" in headline
         table = _table(desk)
         shown = rows(table)
-        assert shown[0] == ["合计", "8", "6", "3", "2", "60.0%", "80.0%", "75.0%"]
+        # Then, scrolled to beyond 80 columns: on time per tier, escalated, sent down.
+        assert shown[0] == ["合计", "8", "6", "3", "2", "60.0%", "80.0%", "75.0%", "0.0%", "0", "0"]
         assert shown[1][:6] == ["村级", "4", "3", "1", "1", "66.7%"]
         assert [r[0] for r in shown] == ["合计", "村级", "乡级", "县级"]
         assert footer_width(desk) <= 80
@@ -156,3 +168,36 @@ async def test_in_english(store: Store, quarter: dict[str, str]) -> None:
         from tui.i18n import set_language
 
         set_language("zh")
+
+
+async def test_moves_and_on_time_per_tier(
+    desk: LiaisonApp, store: Store, clock: FrozenClock, actor: Actor, refs: Refs
+) -> None:
+    """The hand-made station of tests/helpers/moves_fixture.py, as the deputy sees it: the
+    headline's moves and on-time line, each tier's columns beyond 80 (the name column stays),
+    and Enter on the village's escalations lists the issues that left the village."""
+    ids = build_moves(store=store, clock=clock, actor=actor, refs=refs)
+    names = {v: k for k, v in ids.items()}
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _to_q3(pilot)
+        headline = content(desk.screen.query_one("#stats-headline", Label))
+        assert "升级 5 · 降级 1 · 按期 66.7%（6/9）" in headline
+        assert "两月办结率 50.0%" in headline
+        table = _table(desk)
+        assert [r[-3:] for r in rows(table)] == [
+            ["66.7%", "5", "1"],
+            ["66.7%", "3", "0"],
+            ["75.0%", "2", "0"],
+            ["50.0%", "0", "1"],
+        ]
+        # The cursor on the village's escalations: the table scrolls to it, its name still shown.
+        table.move_cursor(row=1, column=9)
+        await settle(pilot)
+        shown = "\n".join(screen_lines(desk))
+        assert "村级" in shown and "66.7%" in shown
+        await press(pilot, "enter")
+        board = desk.screen
+        assert isinstance(board, BoardScreen)
+        listed = board.query_one("#board-table", DataTable)
+        assert sorted(names[str(r.key.value)] for r in listed.ordered_rows) == ["O", "P", "Q"]

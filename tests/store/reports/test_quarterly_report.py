@@ -95,6 +95,7 @@ def test_xlsx_reads_back(report: QuarterReport, tmp_path: Path) -> None:
         "分村社",
         "分类别",
         "分渠道",
+        "升级、降级与按期办结",
         "低于底线的责任单位",
         "上升热词",
     ]

@@ -111,12 +111,14 @@ def test_by_tier(store: Store, quarter: dict[str, str]) -> None:
     assert _rows(store, Breakdown.tier) == {
         "village": _fig(
             visits=4, direct_visits=3, opened=3, open=1, overdue=1, closed=2, decided=3, done=2,
-            evaluated=4, satisfied=3,
+            evaluated=4, satisfied=3, timed=3,
         ),
         "township": _fig(
-            visits=1, opened=1, closed=1, decided=1, done=1, evaluated=1, satisfied=1
+            visits=1, opened=1, closed=1, decided=1, done=1, evaluated=1, satisfied=1, timed=1
         ),
-        "county": _fig(visits=2, direct_visits=2, opened=2, open=2, overdue=1, decided=1),
+        "county": _fig(
+            visits=2, direct_visits=2, opened=2, open=2, overdue=1, decided=1, timed=1
+        ),
     }  # fmt: skip
 
 
@@ -125,7 +127,7 @@ def test_by_village_and_channel(store: Store, quarter: dict[str, str]) -> None:
     assert list(villages) == ["青石村", "东塘村"]
     assert villages["青石村"] == _fig(
         visits=6, direct_visits=6, opened=4, open=2, overdue=1, closed=2, decided=3, done=2,
-        evaluated=4, satisfied=3,
+        evaluated=4, satisfied=3, timed=3,
     )  # fmt: skip
     assert villages["东塘村"]["opened"] == 2 and villages["东塘村"]["visits"] == 2
     channels = _rows(store, Breakdown.channel)
@@ -139,14 +141,14 @@ def test_by_village_and_channel(store: Store, quarter: dict[str, str]) -> None:
     ]
     assert channels["walk_in"] == _fig(
         visits=2, direct_visits=2, opened=2, open=1, closed=1, decided=1, done=1, evaluated=2,
-        satisfied=2,
+        satisfied=2, timed=1,
     )  # fmt: skip
     assert channels["deputy_code"] == _fig(visits=1, direct_visits=1)
     assert channels["observer"]["direct_visits"] == 0
     # Every breakdown adds up to the totals (untriaged visits aside for tier and unit).
     for breakdown in Breakdown:
         rows = _rows(store, breakdown)
-        for name in ("opened", "decided", "done", "evaluated", "satisfied"):
+        for name in ("opened", "decided", "done", "evaluated", "satisfied", "timed"):
             assert sum(r[name] for r in rows.values()) == expected_totals()[name], breakdown
 
 

@@ -26,6 +26,7 @@ from store.core.models import (
     DeviceKind,
     IssueStatus,
     LocalMeta,
+    MoveReason,
     ProgressCreate,
     Tier,
 )
@@ -33,7 +34,9 @@ from store.core.settings import load_settings, update_setting
 from store.db import Store
 from store.desk.board import board_counts
 from store.desk.issues import add_progress, change_unit
+from store.desk.moves import list_moves, move_issue
 from store.duty.calendar import mark_day
+from store.reference.lists import list_units
 from store.reports.stats import Breakdown, Figures, Period, breakdown_figures, period_figures
 from store.station import StationInfo, load_station, open_store
 from store.sync.hub import (
@@ -308,6 +311,53 @@ def test_a_change_made_on_the_hub_goes_back_to_its_station_only(county: County) 
     assert ledger(county.b) == b_before
     # And A again: already there.
     assert county.pull(county.a).merge.new == 0
+
+
+def test_a_county_issue_sent_back_down_on_the_hub_reaches_its_station_with_why(
+    county: County,
+) -> None:
+    """升级 at a station reaches the county; the county sends another station's issue back
+    down on the hub, and that station, pulling, holds the move and its reason; the hub's figures
+    stay the sums of the stations'."""
+    with county.a.read() as session:
+        a_county = next(u.id for u in list_units(session=session) if u.name == "临溪县住建局")
+    with county.a.write(load_station(county.a).actor()) as session:
+        move_issue(
+            session=session,
+            issue_id=county.made_a.issues["D"],  # open, village tier, overdue
+            tier=Tier.county,
+            unit_id=a_county,
+            reason=MoveReason.coordination,
+        )
+    county.push(county.a)
+    county.push(county.b)
+    assert figures(county.hub, Q4) == added(figures(county.a, Q4), figures(county.b, Q4))
+    assert figures(county.hub, Q4).escalated == 1
+    issue = county.made_b.issues["E"]  # open, county tier
+    with county.b.read() as session:
+        b_township = next(u.id for u in list_units(session=session) if u.name == "东塘镇城建办")
+    with county.hub.write(county.hub_info.actor()) as session:
+        move_issue(
+            session=session,
+            issue_id=issue,
+            tier=Tier.township,
+            unit_id=b_township,
+            reason=MoveReason.sent_back,
+            note="属镇级职权",
+        )
+    a_before = ledger(county.a)
+    county.pull(county.a)
+    county.pull(county.b)
+    assert ledger(county.a) == a_before
+    with county.b.read() as session:
+        [move] = list_moves(session=session, issue_id=issue)
+    assert (move.from_tier, move.to_tier, move.to_unit) == (
+        Tier.county,
+        Tier.township,
+        "东塘镇城建办",
+    )
+    assert (move.reason, move.note) == (MoveReason.sent_back, "属镇级职权")
+    assert figures(county.hub, Q4) == added(figures(county.a, Q4), figures(county.b, Q4))
 
 
 def test_one_stations_records_never_reach_another(county: County) -> None:
