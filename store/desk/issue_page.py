@@ -14,6 +14,8 @@ from store.core.models import (
     Evaluation,
     Issue,
     IssueStatus,
+    NoticeEvent,
+    NoticeWay,
     Progress,
     Resolution,
     Satisfaction,
@@ -23,17 +25,18 @@ from store.core.models import (
 from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.issue_rows import IssueRow, rows_query, to_row
+from store.desk.notices import list_told
 from store.desk.urgency import IssueFacts, Urgency, issue_urgency
 from store.desk.visits import VisitRow, list_issue_visits
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One line of an issue's history: a visit, a progress note, an evaluation, or a follow-up
-    call nobody answered."""
+    """One line of an issue's history: a visit, a progress note, an evaluation, a follow-up
+    call nobody answered, or a resident told (告知)."""
 
     at: datetime
-    kind: str  # "visit" | "progress" | "evaluation" | "unanswered"
+    kind: str  # "visit" | "progress" | "evaluation" | "unanswered" | "told"
     text: str
     deputy: str | None = None
     status_before: IssueStatus | None = None
@@ -43,6 +46,10 @@ class TimelineEntry:
     # A call nobody answered: which try of its closure it was, and whether it was the last.
     attempt: int = 0
     gave_up: bool = False
+    # A resident told: who, of what, how.
+    resident: str = ""
+    event: NoticeEvent | None = None
+    way: NoticeWay | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +199,18 @@ def _timeline(session: Session, issue_id: str, visits: list[VisitRow]) -> list[T
                 gave_up=call.gave_up,
             )
         )
+    for told in list_told(session=session, issue_id=issue_id):
+        entries.append(
+            TimelineEntry(
+                at=told.at,
+                kind="told",
+                text="",
+                deputy=told.deputy,
+                resident=told.resident,
+                event=told.event,
+                way=told.way,
+            )
+        )
     return sorted(entries, key=_timeline_order)
 
 
@@ -201,6 +220,8 @@ def _timeline_order(entry: TimelineEntry) -> tuple[datetime, int]:
         rank = 0
     elif entry.kind in ("evaluation", "unanswered"):
         rank = 2
+    elif entry.kind == "told":
+        rank = 4
     else:
         rank = 1 if entry.status_after == IssueStatus.closed else 3
     return entry.at, rank

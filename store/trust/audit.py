@@ -33,6 +33,7 @@ from store.core.models import (
     LeaderVisitIssue,
     MicroProject,
     MicroProjectIssue,
+    Notice,
     Progress,
     UnansweredCall,
     Unit,
@@ -112,6 +113,7 @@ def _issue_scope(issue_id: str) -> ColumnElement[bool]:
             "unanswered_call",
             select(col(UnansweredCall.id)).where(UnansweredCall.issue_id == issue_id),
         ),
+        ("notice", select(col(Notice.id)).where(Notice.issue_id == issue_id)),
         ("constituent", residents),
         (
             "leader_visit_issue",
@@ -313,6 +315,7 @@ _BY_ISSUE: dict[str, Any] = {
     "progress": Progress,
     "evaluation": Evaluation,
     "unanswered_call": UnansweredCall,
+    "notice": Notice,
     "leader_visit_issue": LeaderVisitIssue,
     "micro_project_issue": MicroProjectIssue,
 }
