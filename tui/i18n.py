@@ -26,6 +26,8 @@ from store.core.enums import (
     DayKind,
     DeputyLevel,
     IssueStatus,
+    NoticeEvent,
+    NoticeWay,
     ProjectStatus,
     Resolution,
     ReviewTarget,
@@ -211,6 +213,17 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, Msg]] = {
     ReviewTarget: {
         "micro_project": t("enum.review_target.micro_project"),
         "unit": t("enum.review_target.unit"),
+    },
+    NoticeEvent: {
+        "triaged": t("enum.notice_event.triaged"),
+        "unit": t("enum.notice_event.unit"),
+        "moved": t("enum.notice_event.moved"),
+        "closed": t("enum.notice_event.closed"),
+    },
+    NoticeWay: {
+        "phone": t("enum.notice_way.phone"),
+        "sms": t("enum.notice_way.sms"),
+        "in_person": t("enum.notice_way.in_person"),
     },
 }
 

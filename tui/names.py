@@ -16,6 +16,7 @@ TABLES: dict[str, str] = {
     "progress": t("sync.table.progress"),
     "evaluation": t("sync.table.evaluation"),
     "unanswered_call": t("sync.table.unanswered_call"),
+    "notice": t("sync.table.notice"),
     "constituent": t("sync.table.constituent"),
     "deputy": t("sync.table.deputy"),
     "shift": t("sync.table.shift"),
@@ -48,6 +49,7 @@ FIELDS: dict[str, str] = {
     "group_name": t("sync.field.group_name"),
     "vulnerable": t("sync.field.vulnerable"),
     "consent_forward": t("sync.field.consent_forward"),
+    "no_callback": t("sync.field.no_callback"),
     "text": t("sync.field.text"),
     "summary": t("sync.field.summary"),
     "note": t("sync.field.note"),
@@ -123,6 +125,12 @@ AUDIT_FIELDS: dict[str, str] = {
     "retire_cert": t("audit.field.retire_cert"),
     "round": t("audit.field.round"),
     "gave_up": t("audit.field.gave_up"),
+    "event": t("audit.field.event"),
+    "occasion": t("audit.field.occasion"),
+    "told_at": t("audit.field.told_at"),
+    "way": t("audit.field.way"),
+    "tries": t("audit.field.tries"),
+    "last_try_at": t("audit.field.last_try_at"),
 }
 
 # Devices: the station's own, a laptop, a county hub.

@@ -10,6 +10,8 @@ from store.core.models import (
     DayKind,
     DeputyLevel,
     IssueStatus,
+    NoticeEvent,
+    NoticeWay,
     ProjectStatus,
     Resolution,
     Satisfaction,
@@ -38,6 +40,8 @@ ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
     ("deputy", "level"): DeputyLevel,
     ("village", "kind"): VillageKind,
     ("calendar_day", "kind"): DayKind,
+    ("notice", "event"): NoticeEvent,
+    ("notice", "way"): NoticeWay,
 }
 
 

@@ -4,11 +4,13 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from ledger_helpers import GOOD, HEADER, write_csv
 from small_station import DEPUTY, OTHER_VILLAGE, Refs
 from sqlmodel import col, select
 
@@ -16,6 +18,7 @@ from store.changelog.changes import Actor
 from store.core.clock import FrozenClock, today
 from store.core.errors import FieldInvalid, InvalidStatusMove
 from store.core.models import (
+    Constituent,
     EvaluationCreate,
     Notice,
     NoticeEvent,
@@ -23,6 +26,7 @@ from store.core.models import (
     Resolution,
     Satisfaction,
     Tier,
+    Visit,
 )
 from store.core.settings import load_settings
 from store.db import Store
@@ -41,6 +45,8 @@ from store.desk.notices import (
 )
 from store.desk.triage import link_visits, open_issue_from_visits
 from store.desk.visits import VisitRow
+from store.ledger import LedgerInvalid, export_ledger, import_ledger
+from store.ledger.export import HEADERS
 from store.trust.audit import list_audit
 from store.trust.purge import purge_residents
 
@@ -277,3 +283,45 @@ def test_a_purged_resident_leaves_the_list(
     with store.write(actor) as session:
         purge_residents(session=session, today=today(clock))
     assert _listed(store, clock) == []
+
+
+# -- the ledger carries 不用回电 ----------------------------------------------------------------
+
+
+def test_the_ledger_writes_no_callback_and_imports_it_back(
+    store: Store,
+    actor: Actor,
+    make_visit: Callable[..., VisitRow],
+    clock: FrozenClock,
+    tmp_path: Path,
+) -> None:
+    make_visit(no_callback=True, phone="13800000001", text="一")
+    clock.advance(MINUTE)
+    make_visit(phone="13800000002", text="二")
+    out = tmp_path / "ledger.csv"
+    with store.read() as session:
+        export_ledger(session=session, out=out, today=today(clock), reveal=True)
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    column = HEADERS.index("不用回电")
+    assert [r[column] for r in rows[1:]] == ["是", "否"]
+    # Read back: 是 declined, an empty cell did not.
+    rows = [[*HEADER, "不用回电"], [*GOOD, "是"], ["2026-11-20 09:01", *GOOD[1:3], "13800000009",
+            *GOOD[4:], ""]]  # fmt: skip
+    import_ledger(store=store, actor=actor, path=write_csv(tmp_path / "x.csv", rows))
+    with store.read() as session:
+        declined = session.exec(
+            select(Visit.no_callback)
+            .join(Constituent, col(Constituent.id) == Visit.constituent_id)
+            .where(col(Constituent.phone).in_([GOOD[3], "13800000009"]))
+            .order_by(col(Constituent.phone).desc())
+        ).all()
+    assert declined == [True, False]
+
+
+def test_a_bad_no_callback_value_is_named(store: Store, actor: Actor, tmp_path: Path) -> None:
+    rows = [[*HEADER, "不用回电"], [*GOOD, "也许"]]
+    with pytest.raises(LedgerInvalid) as caught:
+        import_ledger(store=store, actor=actor, path=write_csv(tmp_path / "x.csv", rows))
+    [error] = caught.value.errors
+    assert (error.column, error.key) == ("不用回电", "ledger.no_callback")
