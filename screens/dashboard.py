@@ -71,6 +71,15 @@ class DashboardScreen(DeskScreen):
             show=False,
             id="follow-up",
         ),
+        # The residents waiting to be told (告知): the line under the duty names it.
+        Binding(
+            "i",
+            "app.open('notices')",
+            t("key.notices"),
+            tooltip=t("tip.notices"),
+            show=False,
+            id="notices",
+        ),
         Binding(
             "w",
             "app.switch_deputy",
@@ -225,6 +234,9 @@ class DashboardScreen(DeskScreen):
             t("dash.untriaged", count=data.untriaged),
             style="bold" if data.untriaged else "",
         )
+        out.append("\n")
+        # Residents to tell what became of their issue (告知), and the key that lists them.
+        out.append(tn("dash.notices", data.notices), style="bold" if data.notices else "dim")
         return out
 
     def _counts(self, data: Dashboard) -> Table:

@@ -236,6 +236,9 @@ class IssueScreen(ActionsMenu):
                 out.append(" · " + t("issue.consent_yes"), style="dim")
             else:
                 out.append(" · " + t("issue.consent_no"), style="bold")
+            # Told nothing of the issue's progress (告知).
+            if v.no_callback:
+                out.append(" · " + t("issue.no_callback"), style="dim")
             out.append("\n")
             out.append_text(plain(d.visit_texts.get(v.id, v.summary), reveal=self.revealed))
             out.append("\n")
@@ -289,6 +292,13 @@ class IssueScreen(ActionsMenu):
         if entry.kind == "move":
             assert entry.move is not None
             return self._move_text(entry.move)
+        if entry.kind == "told":
+            assert entry.event is not None and entry.way is not None
+            # A resident purged since has no name left.
+            who = entry.resident or t("issue.resident_purged")
+            return Text(
+                t("issue.tl_told", resident=who, event=label(entry.event), way=label(entry.way))
+            )
         if entry.kind == "unanswered":
             out = Text(t("issue.tl_no_answer", attempt=entry.attempt))
             if entry.gave_up:

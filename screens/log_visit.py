@@ -97,6 +97,11 @@ class LogVisitScreen(DeskScreen):
             consent = TextCheckbox(t("log.consent"), id="consent-forward")
             consent.tooltip = t("log.consent_tip")
             yield consent
+            # 不用回电, another question: unticked, the resident is told of the progress
+            # (告知, store.desk.notices). Asked at every visit, like consent.
+            no_callback = TextCheckbox(t("log.no_callback"), id="no-callback")
+            no_callback.tooltip = t("log.no_callback_tip")
+            yield no_callback
             with Horizontal(classes="form-row"):
                 yield self._field(
                     "village_id", FindSelect([], id="village_id", prompt=t("log.choose"))
@@ -276,6 +281,7 @@ class LogVisitScreen(DeskScreen):
             "deputy_id": self.desk.deputy_id,
             "vulnerable": self.query_one("#vulnerable", TextCheckbox).value,
             "consent_forward": self.query_one("#consent-forward", TextCheckbox).value,
+            "no_callback": self.query_one("#no-callback", TextCheckbox).value,
         }
 
     def _show_errors(self, errors: dict[str, str], *, focus: bool = True) -> None:

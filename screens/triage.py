@@ -289,9 +289,13 @@ class TriageScreen(ActionsMenu, PagedTableScreen):
         )
         # Whether the unit chosen here may learn who this resident is (同意转交).
         if row.consent_forward:
-            head.append(t("issue.consent_yes") + "\n", style="dim")
+            head.append(t("issue.consent_yes"), style="dim")
         else:
-            head.append(t("issue.consent_no") + "\n", style="bold")
+            head.append(t("issue.consent_no"), style="bold")
+        # Told nothing once triaged (告知): said only when asked for, a line kept for the words.
+        if row.no_callback:
+            head.append(" · " + t("issue.no_callback"), style="dim")
+        head.append("\n")
         head.append_text(urgency_text(detail.urgency))
         head.append("\n")
         head.append_text(self._same_problem(info))

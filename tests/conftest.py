@@ -222,6 +222,7 @@ def make_visit(store: Store, actor: Actor, refs: Refs) -> Callable[..., VisitRow
         channel: Channel = Channel.walk_in,
         kind: VisitKind = VisitKind.request,
         consent: bool = False,
+        no_callback: bool = False,
     ) -> VisitRow:
         form = VisitCreate(
             phone=phone,
@@ -232,6 +233,7 @@ def make_visit(store: Store, actor: Actor, refs: Refs) -> Callable[..., VisitRow
             kind=kind,
             text=text,
             consent_forward=consent,
+            no_callback=no_callback,
         )
         with store.write(actor) as session:
             return log_visit(session=session, visit_in=form)

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # with no screen of its own is a `liaison` command (tui/cli_<name>.py).
 FEATURES: dict[str, str] = {
     "回访 follow-up calls": "follow_up",
+    "告知 telling residents": "notices",
     "交接班 handover": "handover",
     "分办 triage": "triage",
     "季度评议 quarterly review": "review",

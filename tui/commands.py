@@ -38,6 +38,7 @@ class DeskCommands(Provider):
             (t("cmd.ledger"), partial(open_place, Place.ledger)),
             (t("cmd.switch_deputy"), app.action_switch_deputy),
             (t("cmd.follow_up"), partial(open_place, Place.follow_up)),
+            (t("cmd.notices"), partial(open_place, Place.notices)),
             (t("cmd.roster"), partial(open_place, Place.roster)),
             (t("cmd.calendar"), partial(open_place, Place.calendar)),
             (t("cmd.leader_visits"), partial(open_place, Place.leader_visits)),

@@ -27,6 +27,8 @@ from store.core.enums import (
     DeputyLevel,
     IssueStatus,
     MoveReason,
+    NoticeEvent,
+    NoticeWay,
     ProjectStatus,
     Resolution,
     ReviewTarget,
@@ -220,6 +222,17 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, Msg]] = {
         "sent_back": t("enum.move_reason.sent_back"),
         "local_matter": t("enum.move_reason.local_matter"),
         "other": t("enum.move_reason.other"),
+    },
+    NoticeEvent: {
+        "triaged": t("enum.notice_event.triaged"),
+        "unit": t("enum.notice_event.unit"),
+        "moved": t("enum.notice_event.moved"),
+        "closed": t("enum.notice_event.closed"),
+    },
+    NoticeWay: {
+        "phone": t("enum.notice_way.phone"),
+        "sms": t("enum.notice_way.sms"),
+        "in_person": t("enum.notice_way.in_person"),
     },
 }
 

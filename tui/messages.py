@@ -17,6 +17,7 @@ class Place(StrEnum):
     """The screens opened over the current one by a key, a command or a message."""
 
     follow_up = "follow_up"
+    notices = "notices"
     roster = "roster"
     calendar = "calendar"
     leader_visits = "leader_visits"

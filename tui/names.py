@@ -17,6 +17,7 @@ TABLES: dict[str, str] = {
     "evaluation": t("sync.table.evaluation"),
     "unanswered_call": t("sync.table.unanswered_call"),
     "issue_move": t("sync.table.issue_move"),
+    "notice": t("sync.table.notice"),
     "constituent": t("sync.table.constituent"),
     "deputy": t("sync.table.deputy"),
     "shift": t("sync.table.shift"),
@@ -49,6 +50,7 @@ FIELDS: dict[str, str] = {
     "group_name": t("sync.field.group_name"),
     "vulnerable": t("sync.field.vulnerable"),
     "consent_forward": t("sync.field.consent_forward"),
+    "no_callback": t("sync.field.no_callback"),
     "text": t("sync.field.text"),
     "summary": t("sync.field.summary"),
     "note": t("sync.field.note"),
@@ -134,6 +136,12 @@ AUDIT_FIELDS: dict[str, str] = {
     "from_due_on": t("audit.field.from_due_on"),
     "from_on_time": t("audit.field.from_on_time"),
     "to_due_on": t("audit.field.to_due_on"),
+    "event": t("audit.field.event"),
+    "occasion": t("audit.field.occasion"),
+    "told_at": t("audit.field.told_at"),
+    "way": t("audit.field.way"),
+    "tries": t("audit.field.tries"),
+    "last_try_at": t("audit.field.last_try_at"),
 }
 
 # Devices: the station's own, a laptop, a county hub.

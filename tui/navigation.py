@@ -85,6 +85,12 @@ def _follow_up() -> Screen[Any]:
     return FollowUpScreen()
 
 
+def _notices() -> Screen[Any]:
+    from screens.notices import NoticesScreen
+
+    return NoticesScreen()
+
+
 def _roster() -> Screen[Any]:
     from screens.roster import RosterScreen
 
@@ -147,6 +153,7 @@ def _log_visit() -> Screen[Any]:
 
 PLACES: dict[Place, Callable[[], Screen[Any]]] = {
     Place.follow_up: _follow_up,
+    Place.notices: _notices,
     Place.roster: _roster,
     Place.calendar: _calendar,
     Place.leader_visits: _leader_visits,

@@ -11,6 +11,8 @@ from store.core.models import (
     DeputyLevel,
     IssueStatus,
     MoveReason,
+    NoticeEvent,
+    NoticeWay,
     ProjectStatus,
     Resolution,
     Satisfaction,
@@ -43,6 +45,8 @@ ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
     ("issue_move", "from_tier"): Tier,
     ("issue_move", "to_tier"): Tier,
     ("issue_move", "reason"): MoveReason,
+    ("notice", "event"): NoticeEvent,
+    ("notice", "way"): NoticeWay,
 }
 
 

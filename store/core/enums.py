@@ -183,6 +183,32 @@ class MoveReason(StrEnum):
         return _ZH[(type(self), self.value)]
 
 
+class NoticeEvent(StrEnum):
+    """What happened to an issue that its residents are told of (告知)."""
+
+    triaged = "triaged"
+    unit = "unit"
+    # A move between tiers (升级/降级): queued by the tier move's own store function.
+    moved = "moved"
+    closed = "closed"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
+class NoticeWay(StrEnum):
+    """How a resident was told."""
+
+    phone = "phone"
+    sms = "sms"
+    in_person = "in_person"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[(type(self), self.value)]
+
+
 class ChangeOp(StrEnum):
     insert = "insert"
     update = "update"
@@ -240,4 +266,11 @@ _ZH: dict[tuple[type[StrEnum], str], str] = {
     (MoveReason, "sent_back"): "上级交办退回",
     (MoveReason, "local_matter"): "宜由下级就地解决",
     (MoveReason, "other"): "其他",
+    (NoticeEvent, "triaged"): "已受理",
+    (NoticeEvent, "unit"): "转交办理",
+    (NoticeEvent, "moved"): "调整层级",
+    (NoticeEvent, "closed"): "已办结",
+    (NoticeWay, "phone"): "电话",
+    (NoticeWay, "sms"): "短信",
+    (NoticeWay, "in_person"): "当面",
 }

@@ -20,6 +20,8 @@ from store.core.enums import (  # noqa: F401
     DeviceKind,
     IssueStatus,
     MoveReason,
+    NoticeEvent,
+    NoticeWay,
     ProjectStatus,
     Resolution,
     ReviewTarget,
@@ -299,6 +301,9 @@ class Visit(Record, table=True):
     # The resident agrees that their name and phone go to the handling unit (同意转交). Without
     # it, slips and exports for units carry neither.
     consent_forward: bool = False
+    # The resident does not want to be called back (不用回电): they are told nothing of the
+    # issue's progress (store.desk.notices). Another question than 同意转交.
+    no_callback: bool = False
 
 
 class Progress(Record, table=True):
@@ -378,6 +383,28 @@ class IssueMove(Record, table=True):
     from_on_time: bool
     # The new tier's due date as the move set it (the issue's own may move with the calendar).
     to_due_on: date
+
+
+class Notice(Record, table=True):
+    """A resident to be told (告知) of something that happened to their issue: triaged, handed to
+    a unit, moved between tiers, closed (store.desk.notices). Its id is derived from the issue,
+    the resident and the occasion (`occasion`: the event and which one of its kind on the issue),
+    so the same notice queued on two devices is one record. Told (`told_at`, `way`, `deputy_id`) or
+    tried in vain (`tries`) by the deputy; holds no personal data (the resident by id only)."""
+
+    __table_args__ = (Index("ix_notice_issue_constituent", "issue_id", "constituent_id"),)
+
+    issue_id: str = Field(foreign_key="issue.id", max_length=36)
+    constituent_id: str = Field(foreign_key="constituent.id", max_length=36)
+    event: str = Field(default=NoticeEvent.triaged, sa_type=String(16))
+    occasion: str = Field(max_length=32)
+    told_at: datetime | None = None
+    way: str | None = Field(default=None, sa_type=String(16))
+    # The deputy who told them (or tried last).
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    # Calls nobody answered (未接通): the notice stays on the list.
+    tries: int = 0
+    last_try_at: datetime | None = None
 
 
 class CalendarDay(Record, table=True):
@@ -702,6 +729,7 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Evaluation,
     UnansweredCall,
     IssueMove,
+    Notice,
     CalendarDay,
     AccessLog,
     LeaderVisit,
@@ -741,6 +769,9 @@ class VisitCreate(SQLModel):
     # 同意转交: asked of the resident at every visit and ticked by the deputy; never assumed
     # (PIPL: consent is an explicit act), so absent means not given.
     consent_forward: bool = False
+    # 不用回电: the resident does not want to be told of the issue's progress. Unticked (the
+    # default) they are told (store.desk.notices).
+    no_callback: bool = False
 
     @field_validator("phone", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from store.core.errors import FieldInvalid
 from store.core.models import Setting, Tier
+from store.core.validation import is_valid_phone
 from store.core.workdays import WorkCalendar, load_work_calendar
 
 # Fallbacks for keys a database lacks; migration 0002 seeds the same values.
@@ -39,6 +40,9 @@ DEFAULT_SETTINGS: dict[str, str] = {
     # given up (未能回访) at this many tries.
     "follow_up.retry_hours": "4",
     "follow_up.max_tries": "3",
+    # The station's phone, which the messages residents are told give (store.desk.notice_text);
+    # empty until the station sets it.
+    "notice.station_phone": "",
 }
 
 
@@ -57,6 +61,7 @@ class StationSettings:
     lock_idle_minutes: int = 10
     call_retry_hours: int = 4
     call_max_tries: int = 3
+    station_phone: str = ""
 
     # The station's working-day calendar, loaded only when windows count working days.
     calendar: WorkCalendar | None = None
@@ -96,6 +101,7 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
         lock_idle_minutes=int(merged["lock.idle_minutes"]),
         call_retry_hours=int(merged["follow_up.retry_hours"]),
         call_max_tries=int(merged["follow_up.max_tries"]),
+        station_phone=merged["notice.station_phone"],
     )
     if parsed.lock_idle_minutes < 0 or parsed.lock_idle_minutes > 24 * 60:
         raise ValueError("lock.idle_minutes")
@@ -116,6 +122,8 @@ def parse_settings(values: dict[str, str]) -> StationSettings:
     # A week at most between tries, and a try at least: anything else is a typing slip.
     if not 0 <= parsed.call_retry_hours <= 168 or not 1 <= parsed.call_max_tries <= 20:
         raise ValueError("follow_up")
+    if parsed.station_phone and not is_valid_phone(parsed.station_phone):
+        raise ValueError("notice.station_phone")
     return parsed
 
 

@@ -12,6 +12,7 @@
 - `similar`: open issues that look like the same problem
 - `board`: the three-colour board (三色榜): counts and pages
 - `follow_up`: follow-up calls (回访) for the resident's verdict
+- `notices`: telling residents what became of their issue (告知), `notice_text` the messages
 - `station_scope`: which stations a database holds (one, or a county's)
 - `corrections`: correcting what was typed: a visit, a resident, an issue
 """
@@ -29,6 +30,8 @@ __all__ = [
     "similar",
     "board",
     "follow_up",
+    "notices",
+    "notice_text",
     "station_scope",
     "corrections",
 ]

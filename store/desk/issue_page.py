@@ -14,6 +14,8 @@ from store.core.models import (
     Evaluation,
     Issue,
     IssueStatus,
+    NoticeEvent,
+    NoticeWay,
     Progress,
     Resolution,
     Satisfaction,
@@ -24,6 +26,7 @@ from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.issue_rows import IssueRow, rows_query, to_row
 from store.desk.moves import MoveRow, list_moves
+from store.desk.notices import list_told
 from store.desk.urgency import IssueFacts, Urgency, issue_urgency
 from store.desk.visits import VisitRow, list_issue_visits
 
@@ -31,10 +34,10 @@ from store.desk.visits import VisitRow, list_issue_visits
 @dataclass(frozen=True)
 class TimelineEntry:
     """One line of an issue's history: a visit, a progress note, an evaluation, a follow-up
-    call nobody answered, or a move to another tier."""
+    call nobody answered, a move to another tier, or a resident told (告知)."""
 
     at: datetime
-    kind: str  # "visit" | "progress" | "evaluation" | "unanswered" | "move"
+    kind: str  # "visit" | "progress" | "evaluation" | "unanswered" | "move" | "told"
     text: str
     deputy: str | None = None
     status_before: IssueStatus | None = None
@@ -46,6 +49,10 @@ class TimelineEntry:
     gave_up: bool = False
     # A move to another tier (升级/降级): from and to which tier and unit, and why.
     move: MoveRow | None = None
+    # A resident told: who, of what, how.
+    resident: str = ""
+    event: NoticeEvent | None = None
+    way: NoticeWay | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,18 @@ def _timeline(
                 gave_up=call.gave_up,
             )
         )
+    for told in list_told(session=session, issue_id=issue_id):
+        entries.append(
+            TimelineEntry(
+                at=told.at,
+                kind="told",
+                text="",
+                deputy=told.deputy,
+                resident=told.resident,
+                event=told.event,
+                way=told.way,
+            )
+        )
     return sorted(entries, key=_timeline_order)
 
 
@@ -213,6 +232,8 @@ def _timeline_order(entry: TimelineEntry) -> tuple[datetime, int]:
         rank = 0
     elif entry.kind in ("evaluation", "unanswered"):
         rank = 2
+    elif entry.kind == "told":
+        rank = 4
     else:
         rank = 1 if entry.status_after == IssueStatus.closed else 3
     return entry.at, rank

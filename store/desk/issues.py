@@ -18,6 +18,7 @@ from store.core.models import (
     EvaluationCreate,
     Issue,
     IssueStatus,
+    NoticeEvent,
     Progress,
     ProgressCreate,
     Unit,
@@ -28,6 +29,7 @@ from store.core.rules import (
     evaluation_reopens,
 )
 from store.desk.issue_rows import IssueRow, live_issue, written_row
+from store.desk.notices import queue_notices
 
 # ---------------------------------------------------------------------------------------------
 # Writing: each function is one step of the duty loop, inside the caller's write session.
@@ -43,8 +45,12 @@ def change_unit(*, session: Session, issue_id: str, unit_id: str) -> IssueRow:
     unit = get_live(session, Unit, unit_id, UnitNotFound)
     if issue.status == IssueStatus.closed:
         raise InvalidStatusMove()
+    handed_on = issue.unit_id != unit.id
     issue.unit_id = unit.id
     issue.tier = unit.tier
+    if handed_on:
+        # Its residents hear who handles it now (告知).
+        queue_notices(session=session, issue_id=issue.id, event=NoticeEvent.unit)
     return written_row(session, issue.id, today_of(ctx.clock))
 
 
@@ -124,6 +130,9 @@ def close_issue(
         if evaluation_reopens(evaluation_in.resolution, evaluation_in.satisfaction):
             session.flush()
             return _reopen(session, issue, ctx.actor.deputy_id, now, "", today)
+    if current != IssueStatus.closed:
+        # Its residents hear that it is done (告知); the follow-up call asks what they think.
+        queue_notices(session=session, issue_id=issue.id, event=NoticeEvent.closed)
     return written_row(session, issue.id, today)
 
 

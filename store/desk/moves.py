@@ -25,12 +25,13 @@ from store.core.errors import (
     UnitNotFound,
     UnitTierMismatch,
 )
-from store.core.models import Deputy, IssueMove, IssueStatus, MoveReason, Tier, Unit
+from store.core.models import Deputy, IssueMove, IssueStatus, MoveReason, NoticeEvent, Tier, Unit
 from store.core.rows import get_live, live
 from store.core.rules import due_dates
 from store.core.settings import load_settings
 from store.core.validation import strip_controls
 from store.desk.issue_rows import IssueRow, live_issue, written_row
+from store.desk.notices import queue_notices
 from store.desk.triage import likely_units
 
 NOTE_MAX = 200
@@ -167,6 +168,8 @@ def move_issue(
     issue.due_on = due_on
     issue.warn_on = warn_on
     issue.tier_since = today
+    # Its residents hear that it went up or down and who handles it now (告知).
+    queue_notices(session=session, issue_id=issue.id, event=NoticeEvent.moved)
     return written_row(session, issue.id, today)
 
 

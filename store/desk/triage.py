@@ -17,12 +17,13 @@ from store.core.errors import (
     VisitAlreadyTriaged,
     VisitNotFound,
 )
-from store.core.models import Constituent, Issue, IssueStatus, Tier, Unit, Visit
+from store.core.models import Constituent, Issue, IssueStatus, NoticeEvent, Tier, Unit, Visit
 from store.core.rows import get_live, live
 from store.core.rules import due_dates
 from store.core.settings import load_settings
 from store.core.validation import summarise
 from store.desk.issue_rows import IssueRow, live_issue, written_row
+from store.desk.notices import queue_notices
 from store.desk.urgency import pressing_kind
 
 TITLE_MAX = 30
@@ -158,6 +159,8 @@ def open_issue_from_visits(
         visit.issue_id = issue.id
         if visit.id in repeats:
             visit.is_repeat = True
+    # Its residents hear that it was taken up (告知).
+    queue_notices(session=session, issue_id=issue.id, event=NoticeEvent.triaged)
     return written_row(session, issue.id, today)
 
 
@@ -221,4 +224,11 @@ def link_visits(*, session: Session, visit_ids: Sequence[str], issue_id: str) ->
         issue.kind = kind
     if not issue.vulnerable and _any_vulnerable(session, visits):
         issue.vulnerable = True
+    # The residents just linked hear that it was taken up (告知); one told already is not again.
+    queue_notices(
+        session=session,
+        issue_id=issue.id,
+        event=NoticeEvent.triaged,
+        constituent_ids={v.constituent_id for v in visits},
+    )
     return written_row(session, issue.id, today_of(ctx.clock))

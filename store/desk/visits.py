@@ -69,6 +69,8 @@ class VisitRow:
     issue_id: str | None
     # The resident agreed that their name and phone go to the handling unit (同意转交).
     consent_forward: bool = False
+    # The resident does not want to be called back (不用回电): told nothing (store.desk.notices).
+    no_callback: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ def _to_row(visit: Visit, resident: str, phone: str, village: str, category: str
         summary=visit.summary,
         issue_id=visit.issue_id,
         consent_forward=bool(visit.consent_forward),
+        no_callback=bool(visit.no_callback),
     )
 
 
@@ -222,6 +225,7 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
         summary=summarise(visit_in.text),
         deputy_id=visit_in.deputy_id or ctx.actor.deputy_id,
         consent_forward=visit_in.consent_forward,
+        no_callback=visit_in.no_callback,
     )
     session.add(visit)
     session.flush()

@@ -16,6 +16,7 @@ from store.core.paging import Page
 from store.core.rows import get_live, live
 from store.desk.board import board_counts, list_overdue
 from store.desk.issue_rows import IssueRow
+from store.desk.notices import count_notices
 from store.desk.visits import VisitRow, list_visits_on
 from store.duty.roster import RosterDay, next_on_duty
 from store.reference.lists import Choice
@@ -41,6 +42,8 @@ class Dashboard:
     overdue: Page[IssueRow]
     handover: Handover | None
     next_duty: RosterDay | None = None
+    # Residents waiting to be told of their issue (待告知, store.desk.notices).
+    notices: int = 0
 
 
 def deputies_on_duty(*, session: Session, day: date) -> list[Choice]:
@@ -125,4 +128,5 @@ def load_dashboard(*, session: Session, today: date, tz: tzinfo, rows: int = 8) 
         overdue=list_overdue(session=session, today=today, limit=rows),
         handover=last_handover(session=session, today=today),
         next_duty=next_on_duty(session=session, after=today),
+        notices=count_notices(session=session),
     )

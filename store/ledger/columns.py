@@ -83,6 +83,9 @@ COLUMNS: tuple[Column, ...] = (
     # Whether the resident agreed that their name and phone go to the handling unit (同意转交,
     # issue 7). Optional: paper ledgers from before it was asked import as not given.
     Column("consent", "同意转交", "consent"),
+    # Whether the resident declined to be called back (不用回电, issue 18): they are told nothing
+    # of the issue's progress. Optional: absent or empty, they may be told.
+    Column("no_callback", "不用回电", "no callback", aliases=("无需回电", "不需回电")),
     # The issue's life (store.ledger.life): what the figures read, so that an exported ledger
     # imports back to the same figures. Optional: a ledger without them is given a life.
     Column("title", "标题", "title"),

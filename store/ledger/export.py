@@ -133,6 +133,7 @@ def _query() -> Select[*tuple[Any, ...]]:
         col(Issue.due_on),
         col(Issue.warn_on),
         col(Visit.consent_forward),
+        col(Visit.no_callback),
         col(Issue.title),
         col(Lead.name),
         col(Issue.opened_on),
@@ -301,6 +302,7 @@ def _row(
         due_on,
         warn_on,
         consent,
+        no_callback,
         title,
         lead,
         opened_on,
@@ -311,6 +313,7 @@ def _row(
     ) = found
     # 同意转交 is a fact of the visit, written for untriaged visits too.
     consented = CONSENT_YES[0] if consent else CONSENT_NO[0]
+    declined = CONSENT_YES[0] if no_callback else CONSENT_NO[0]
     cells: list[Value] = [
         _local(received_at, tz),
         Channel(channel).zh,
@@ -325,7 +328,7 @@ def _row(
     ]
     if issue_id is None:
         blank: list[Value] = [""] * len(LIFE_KEYS)
-        return [*cells, "", "", "", "", deputy or "", "", consented, *blank, ""], None
+        return [*cells, "", "", "", "", deputy or "", "", consented, declined, *blank, ""], None
     if status == IssueStatus.closed and closed_on is not None:
         colour = closed_colour(
             today=today,
@@ -349,6 +352,7 @@ def _row(
         deputy or "",
         issue_ref(issue_id),
         consented,
+        declined,
         # The title is the first visit's words, cut short: masked like them.
         title if reveal else mask_numbers(title),
         lead or "",

@@ -89,6 +89,7 @@ class _Row:
     satisfaction: Satisfaction | None
     ref: str
     consent: bool = False
+    no_callback: bool = False
     life: Life = Life()
     # Deputies the row names besides its own 代表 (the lead, the evaluations', the moves'),
     # resolved to ids.
@@ -259,6 +260,7 @@ def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportP
                 "deputy_id": row.deputy_id,
                 "issue_id": issue_of.get(row.key),
                 "consent_forward": row.consent,
+                "no_callback": row.no_callback,
             }
         )
     return plan
@@ -365,6 +367,9 @@ def _check_row(
     consent = parse_consent(cells.get("consent"))
     if consent is None:
         cells.fail("consent", "ledger.consent")
+    no_callback = parse_consent(cells.get("no_callback"))
+    if no_callback is None:
+        cells.fail("no_callback", "ledger.no_callback")
     life = _life(cells, today)
     unit_id = None
     if unit_name and village:
@@ -411,6 +416,7 @@ def _check_row(
         satisfaction=satisfaction,
         ref=" ".join(ledger.cell(raw, "issue").split()),
         consent=bool(consent),
+        no_callback=bool(no_callback),
         life=life,
         deputy_ids=tuple(lookups.deputy_id(name) for name in named if name),
         unit_ids=move_units,

@@ -43,7 +43,8 @@ _CONSENT = {word: True for word in CONSENT_YES} | {word: False for word in CONSE
 
 
 def parse_consent(value: str) -> bool | None:
-    """A 同意转交 cell: True or False (an empty cell is not consent), None when not understood."""
+    """A 同意转交 cell: True or False (an empty cell is not consent), None when not understood.
+    A 不用回电 cell reads the same way (an empty cell has not declined)."""
     value = value.strip().casefold()
     return _CONSENT.get(value) if value else False
 

@@ -59,6 +59,9 @@ from store.desk.issue_rows import get_issue_row
 
 TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("md", "html")
+# What the templates folder holds: the printed documents, and the plain-text messages residents
+# are told (store.desk.notice_text).
+TEMPLATE_SUFFIXES = (*FORMATS, "txt")
 
 
 class SlipKind(StrEnum):
@@ -148,7 +151,7 @@ def ensure_templates(folder: Path, *, former: Path | None = None) -> None:
     """
     first = not folder.exists()
     private_dir(folder)
-    defaults = [d for d in sorted(TEMPLATES.iterdir()) if d.suffix.lstrip(".") in FORMATS]
+    defaults = [d for d in sorted(TEMPLATES.iterdir()) if d.suffix.lstrip(".") in TEMPLATE_SUFFIXES]
     if first and former is not None and former.is_dir():
         for default in defaults:
             edited = former / default.name

@@ -65,6 +65,7 @@ _THROUGH: dict[str, tuple[str, str]] = {
     "progress": ("issue_id", "issue"),
     "evaluation": ("issue_id", "issue"),
     "unanswered_call": ("issue_id", "issue"),
+    "notice": ("issue_id", "issue"),
     "leader_visit_deputy": ("leader_visit_id", "leader_visit"),
     "leader_visit_issue": ("leader_visit_id", "leader_visit"),
     "micro_project_issue": ("micro_project_id", "micro_project"),

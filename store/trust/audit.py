@@ -36,6 +36,7 @@ from store.core.models import (
     LeaderVisitIssue,
     MicroProject,
     MicroProjectIssue,
+    Notice,
     Progress,
     UnansweredCall,
     Unit,
@@ -123,6 +124,7 @@ def _issue_scope(issue_id: str) -> ColumnElement[bool]:
             select(col(UnansweredCall.id)).where(UnansweredCall.issue_id == issue_id),
         ),
         ("issue_move", select(col(IssueMove.id)).where(IssueMove.issue_id == issue_id)),
+        ("notice", select(col(Notice.id)).where(Notice.issue_id == issue_id)),
         ("constituent", residents),
         (
             "leader_visit_issue",
@@ -340,6 +342,7 @@ _BY_ISSUE: dict[str, Any] = {
     "evaluation": Evaluation,
     "unanswered_call": UnansweredCall,
     "issue_move": IssueMove,
+    "notice": Notice,
     "leader_visit_issue": LeaderVisitIssue,
     "micro_project_issue": MicroProjectIssue,
 }

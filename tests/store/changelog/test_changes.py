@@ -150,9 +150,11 @@ def test_open_issue_logs_the_issue_and_the_visit_link(
             unit_id=refs.unit_for(Tier.village),
         )
     entries = _entries(store, start)
+    # The resident who left a phone is to be told (告知), in the same transaction.
     assert _shape(entries) == [
         ("issue", "insert", None),
         ("visit", "update", {"issue_id", "updated_at", "device_id"}),
+        ("notice", "insert", None),
     ]
     assert entries[0].row_id == issue.id
     assert entries[1].row_id == visit.id
@@ -172,8 +174,9 @@ def test_link_visit_logs_only_the_changed_fields(
     with store.write(actor) as session:
         link_visit(session=session, visit_id=visit.id, issue_id=issue.id)
     entries = _entries(store, start)
-    assert sorted(_shape(entries)) == [
+    assert sorted(_shape(entries), key=str) == [
         ("issue", "update", {"visit_count", "updated_at", "device_id"}),
+        ("notice", "insert", None),
         ("visit", "update", {"issue_id", "updated_at", "device_id"}),
     ]
     by_table = {e.table: e for e in entries}
@@ -224,6 +227,7 @@ def test_close_issue_logs_closure_and_evaluation(
         [
             ("progress", "insert", None),
             ("evaluation", "insert", None),
+            ("notice", "insert", None),
             (
                 "issue",
                 "update",
@@ -284,7 +288,8 @@ def test_change_unit_logs_unit_and_tier_only_when_changed(
         row = change_unit(session=session, issue_id=issue.id, unit_id=refs.units[unit_name].id)
     assert row.tier == tier
     entries = _entries(store, start)
-    assert _shape(entries) == [("issue", "update", fields)]
+    # The resident hears of the new unit (告知).
+    assert _shape(entries) == [("issue", "update", fields), ("notice", "insert", None)]
     assert entries[0].fields["unit_id"] == refs.units[unit_name].id
     _assert_actor(entries, actor)
 

@@ -45,8 +45,9 @@ def test_a_new_station_has_the_default_settings(store: Store) -> None:
     assert settings.evaluation_grace_days == 7
     assert settings.purge_after_years == 5
     # The report's floors, the review's thresholds, the follow-up calls' retries and the duty
-    # seat came later without a migration: a station reads their defaults until it sets them.
-    later = ("floor.", "review.", "follow_up.", "pin.", "lock.")
+    # seat, the station's phone for telling residents came later without a migration: a station
+    # reads their defaults until it sets them.
+    later = ("floor.", "review.", "follow_up.", "pin.", "lock.", "notice.")
     assert stored == {k: v for k, v in DEFAULT_SETTINGS.items() if not k.startswith(later)}
     assert settings.floor_two_month_rate == 0.8 and settings.floor_satisfaction_rate == 0.9
 

@@ -27,6 +27,8 @@ from store.core.models import (
     IssueStatus,
     LocalMeta,
     MoveReason,
+    Notice,
+    NoticeWay,
     ProgressCreate,
     Tier,
 )
@@ -35,6 +37,7 @@ from store.db import Store
 from store.desk.board import board_counts
 from store.desk.issues import add_progress, change_unit
 from store.desk.moves import list_moves, move_issue
+from store.desk.notices import list_notices, record_told
 from store.duty.calendar import mark_day
 from store.reference.lists import list_units
 from store.reports.stats import Breakdown, Figures, Period, breakdown_figures, period_figures
@@ -459,3 +462,23 @@ def test_a_station_restored_from_an_older_copy_gets_its_own_changes_back(
         assert ledger(restored) | {"device": []} == ledger(county.a) | {"device": []}
     finally:
         restored.dispose()
+
+
+def test_residents_to_tell_reach_the_hub_and_a_telling_there_comes_back(county: County) -> None:
+    """告知 (issue 18): the notices queued at a station reach the hub (on PostgreSQL too); one
+    told from the hub goes back to its station, and to no other."""
+    county.push(county.a)
+    county.push(county.b)
+    with county.a.read() as session:
+        waiting = list_notices(session=session, today=TODAY).items
+    assert waiting
+    assert {r.id for r in waiting} <= ids(county.hub, "notice")
+    with county.hub.write(county.hub_info.actor()) as session:
+        record_told(session=session, notice_id=waiting[0].id, way=NoticeWay.phone)
+    b_before = ledger(county.b)
+    assert county.pull(county.a).merge.updated == 1  # the notice, told
+    assert county.pull(county.b).merge.new == 0 and ledger(county.b) == b_before
+    with county.a.read() as session:
+        told = session.get(Notice, waiting[0].id)
+        assert told is not None and told.way == NoticeWay.phone and told.told_at is not None
+        assert waiting[0].id not in {r.id for r in list_notices(session=session, today=TODAY).items}

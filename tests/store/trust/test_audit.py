@@ -65,11 +65,15 @@ def test_issue_trail_newest_first_with_who_and_what(
     with store.read() as session:
         page = list_audit(session=session, issue_id=issue.id)
     rows = page.items
-    # Newest first: the reveal, the unit change, the progress note, then the opening.
+    # Newest first: the reveal, the unit change (with the resident's notice of it, 告知), the
+    # progress note, then the opening.
     assert rows[0].op == ACCESS and rows[0].action == REVEAL_PHONE
     assert rows[0].target_table == "constituent" and rows[0].deputy == DEPUTY
     assert rows[0].issue_id == issue.id
-    unit_change = rows[1]
+    notice = rows[1]
+    assert (notice.table_name, notice.op, notice.deputy) == ("notice", "insert", DEPUTY)
+    assert _fields(notice)["event"] == "unit"
+    unit_change = rows[2]
     assert (unit_change.table_name, unit_change.op, unit_change.deputy) == (
         "issue",
         "update",
