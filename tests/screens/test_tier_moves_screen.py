@@ -249,12 +249,15 @@ async def test_the_audit_trail_shows_a_move_before_and_after(
         await press(pilot, "l")
         audit = desk.screen
         assert isinstance(audit, AuditScreen)
-        # The move's two entries, newest first: the edit and the move's record.
+        # The move's entries, newest first: the edit, the move's record and the
+        # resident's notice (告知).
         details = [content(audit.query_one("#audit-detail"))]
-        await press(pilot, "down")
-        details.append(content(audit.query_one("#audit-detail")))
+        for _ in range(2):
+            await press(pilot, "down")
+            details.append(content(audit.query_one("#audit-detail")))
     edit = next(d for d in details if "修改" in d)
-    record = next(d for d in details if "新增" in d)
+    record = next(d for d in details if "新增" in d and "层级变动" in d)
+    assert any("告知事由 调整层级" in d for d in details)
     assert "层级 村级→乡级" in edit
     assert "承办单位 青石村村委会→青石镇人民政府" in edit
     assert "期限 2026-12-09→2026-12-24" in edit

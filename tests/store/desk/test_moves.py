@@ -279,8 +279,9 @@ def test_a_move_is_in_the_audit_trail_and_the_issue_page(
             select(ChangeLog).where(ChangeLog.row_id == issue.id, ChangeLog.op == "update")
         ).all()
         detail = get_issue(session=session, issue_id=issue.id, today=TODAY + timedelta(days=1))
-    newest = page.items[:2]
-    assert {r.table_name for r in newest} == {"issue", "issue_move"}
+    # The issue's edit, the move's record, and its resident put on the 待告知 list (告知).
+    newest = page.items[:3]
+    assert {r.table_name for r in newest} == {"issue", "issue_move", "notice"}
     update = next(r for r in newest if r.table_name == "issue")
     changed = {f.name: (f.old, f.new) for f in update.fields}
     # Before and after, as the trail shows them.
