@@ -28,6 +28,7 @@ from store.core.clock import to_local
 from store.core.validation import mask_phone
 from store.desk.visits import VisitRow
 from tui.i18n import Msg, shown, t
+from tui.messages import Open, Place
 from tui.widgets.cells import plain
 
 
@@ -49,12 +50,18 @@ class MenuEntry:
     run: Callable[[DeskScreen, str], None]
 
 
-# The menu, in the order it lists: one line an action (issue 18, part 5: split, merge, withdraw
-# and 告知 join it here).
+def notices_flow(screen: DeskScreen, _issue_id: str) -> None:
+    """待告知: the residents to tell, this issue's among them (the dashboard's `i`)."""
+    screen.post_message(Open(Place.notices))
+
+
+# The menu, in the order it lists: one line an action (issue 18, part 5: split, merge and
+# withdraw join it here).
 ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("correct-visit", t("menu.correct_visit"), Needs.visit, correct_visit_flow),
     MenuEntry("correct-resident", t("menu.correct_resident"), Needs.visit, correct_resident_flow),
     MenuEntry("correct-issue", t("menu.correct_issue"), Needs.issue, correct_issue_flow),
+    MenuEntry("notices", t("menu.notices"), Needs.issue, notices_flow),
 )
 
 

@@ -203,3 +203,20 @@ async def test_p_sets_the_station_phone_the_message_gives(
         await press(pilot, *"12345", "enter")
         assert t("field.phone") in notes(desk)
         assert "请致电0572-1234567" in _message(screen)
+
+
+async def test_the_issue_pages_actions_menu_leads_to_the_residents_to_tell(
+    desk: LiaisonApp, make_issue: Callable[..., IssueRow]
+) -> None:
+    """告知 sits in the actions menu (issue 18, part 5): on an issue's page, `.` then 待告知."""
+    issue = make_issue(phone=PHONE)
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        desk.post_message(OpenIssue(issue.id))
+        await settle(pilot)
+        assert isinstance(desk.screen, IssueScreen)
+        await press(pilot, "full_stop", *"dgz", "enter")
+        await settle(pilot)
+        listed = desk.screen
+        assert isinstance(listed, NoticesScreen)
+        assert any(issue.title[:6] in " ".join(row) for row in rows(listed.table))
