@@ -59,6 +59,8 @@ FIELDS: dict[str, str] = {
     "handover_note": t("sync.field.handover_note"),
     "value": t("sync.field.value"),
     "deleted_at": t("sync.field.deleted_at"),
+    "merged_into": t("sync.field.merged_into"),
+    "withdrawn_reason": t("sync.field.withdrawn_reason"),
 }
 
 # Fields the sync screen does not name, for the audit trail.
@@ -123,6 +125,8 @@ AUDIT_FIELDS: dict[str, str] = {
     "retire_cert": t("audit.field.retire_cert"),
     "round": t("audit.field.round"),
     "gave_up": t("audit.field.gave_up"),
+    "split_from": t("audit.field.split_from"),
+    "withdrawn_at": t("audit.field.withdrawn_at"),
 }
 
 # Devices: the station's own, a laptop, a county hub.

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from store.core.errors import IssueNotFound
 from store.core.models import (
     Deputy,
     Evaluation,
@@ -23,6 +22,7 @@ from store.core.models import (
 from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.issue_rows import IssueRow, rows_query, to_row
+from store.desk.regroup import not_found
 from store.desk.urgency import IssueFacts, Urgency, issue_urgency
 from store.desk.visits import VisitRow, list_issue_visits
 
@@ -76,11 +76,12 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
     """One issue with its visits and its history, oldest first.
 
     Raises:
-        IssueNotFound: no such issue.
+        IssueNotFound: no such issue; IssueMerged (a kind of it) names the issue it was merged
+            into, to open instead.
     """
     found = session.exec(rows_query().where(Issue.id == issue_id)).first()
     if found is None:
-        raise IssueNotFound()
+        raise not_found(session, issue_id)
     settings = load_settings(session=session)
     issue = found[0]
     visits = list_issue_visits(session=session, issue_id=issue_id)

@@ -96,6 +96,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("evaluated", "评价日期", "evaluated"),
     Column("reopened", "再监督次数", "re-supervisions"),
     Column("evaluations", "评价记录", "evaluations"),
+    # A visit the resident withdrew (撤回, store.desk.regroup): when, and why. Counted apart from
+    # the figures, so the round trip must keep it.
+    Column("withdrawn", "撤回日期", "withdrawn", aliases=("撤回时间",)),
+    Column("withdrawn_reason", "撤回原因", "withdrawal reason"),
 )
 # Written by export for people to read; import ignores it (the colour follows from the data).
 COLOUR_HEADER = "颜色"

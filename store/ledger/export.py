@@ -137,6 +137,9 @@ def _query() -> Select[*tuple[Any, ...]]:
         col(Issue.resolution),
         col(Issue.evaluated_at),
         col(Issue.reopen_count),
+        col(Visit.withdrawn_at),
+        col(Visit.withdrawn_reason),
+        col(Issue.withdrawn_at),
     )
     return (
         query.join(Constituent, col(Constituent.id) == Visit.constituent_id)
@@ -262,9 +265,17 @@ def _row(
         resolution,
         evaluated_at,
         reopen_count,
+        withdrawn_at,
+        withdrawn_reason,
+        issue_withdrawn_at,
     ) = found
-    # 同意转交 is a fact of the visit, written for untriaged visits too.
+    # 同意转交 and a withdrawal (撤回) are facts of the visit, written for untriaged visits too.
     consented = CONSENT_YES[0] if consent else CONSENT_NO[0]
+    reason = withdrawn_reason or ""
+    withdrawn: list[Value] = [
+        _local(withdrawn_at, tz) if withdrawn_at else "",
+        reason if reveal else mask_numbers(reason),
+    ]
     cells: list[Value] = [
         _local(received_at, tz),
         Channel(channel).zh,
@@ -279,8 +290,10 @@ def _row(
     ]
     if issue_id is None:
         blank: list[Value] = [""] * len(LIFE_KEYS)
-        return [*cells, "", "", "", "", deputy or "", "", consented, *blank, ""], None
-    if status == IssueStatus.closed and closed_on is not None:
+        return [*cells, "", "", "", "", deputy or "", "", consented, *blank, *withdrawn, ""], None
+    if issue_withdrawn_at is not None:
+        colour = Colour.green  # nothing pending (store.desk.issue_rows.issue_colour)
+    elif status == IssueStatus.closed and closed_on is not None:
         colour = closed_colour(
             today=today,
             closed_on=closed_on,
@@ -315,6 +328,7 @@ def _row(
         _local(evaluated_at, tz) if evaluated_at else "",
         reopen_count,
         format_evaluations(history),
+        *withdrawn,
         f"{colour.glyph} {colour.zh}",
     ]
     return cells, colour

@@ -37,6 +37,7 @@ from store.core.rows import live
 from store.core.rules import due_dates, evaluation_reopens
 from store.core.settings import StationSettings, load_settings
 from store.core.validation import clean_name, clean_phone, clean_text, summarise
+from store.desk.regroup import REASON_MAX
 from store.ledger.columns import BY_KEY
 from store.ledger.errors import RowError
 from store.ledger.life import (
@@ -90,6 +91,9 @@ class _Row:
     life: Life = Life()
     # Deputies the row names besides its own 代表 (the lead, the evaluations'), resolved to ids.
     deputy_ids: tuple[str, ...] = ()
+    # Withdrawn by the resident (撤回): when (station time) and why.
+    withdrawn: datetime | None = None
+    withdrawn_reason: str | None = None
 
 
 @dataclass
@@ -252,6 +256,8 @@ def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportP
                 "deputy_id": row.deputy_id,
                 "issue_id": issue_of.get(row.key),
                 "consent_forward": row.consent,
+                "withdrawn_at": from_local(row.withdrawn, tz) if row.withdrawn else None,
+                "withdrawn_reason": row.withdrawn_reason,
             }
         )
     return plan
@@ -359,6 +365,7 @@ def _check_row(
     if consent is None:
         cells.fail("consent", "ledger.consent")
     life = _life(cells, today)
+    withdrawn, withdrawn_reason = _withdrawal(cells, local, today)
     unit_id = None
     if unit_name and village:
         # Only a row otherwise sound adds a unit (or a deputy): a broken row adds nothing, but
@@ -401,7 +408,35 @@ def _check_row(
         consent=bool(consent),
         life=life,
         deputy_ids=tuple(lookups.deputy_id(name) for name in named if name),
+        withdrawn=withdrawn,
+        withdrawn_reason=withdrawn_reason,
     )
+
+
+def _withdrawal(
+    cells: _Cells, received: datetime | None, today: date
+) -> tuple[datetime | None, str | None]:
+    """A row's withdrawal (撤回): when, and why; a reason needs its date, which comes after the
+    visit and not after today."""
+    value = cells.get("withdrawn").strip()
+    reason = cells.clean(
+        "withdrawn_reason",
+        lambda v: clean_text(v, field="withdrawn_reason", limit=REASON_MAX) if v.strip() else "",
+    )
+    if not value:
+        if reason:
+            cells.fail("withdrawn", "field.required")
+        return None, None
+    when = parse_date(value)
+    if when is None:
+        cells.fail("withdrawn", "ledger.date")
+    elif when.date() > today:
+        cells.fail("withdrawn", "ledger.date_future")
+    elif received is not None and when < received:
+        cells.fail("withdrawn", "ledger.withdrawn_before")
+    else:
+        return when, reason or None
+    return None, None
 
 
 def _life(cells: _Cells, today: date) -> Life:
@@ -647,12 +682,17 @@ def _issues(
         for row in fresh:
             issue_of[row.key] = issue_id
         if issue_id in existing:
-            plan.joined[issue_id] = plan.joined.get(issue_id, 0) + len(fresh)
+            plan.joined[issue_id] = plan.joined.get(issue_id, 0) + _asked(fresh)
             continue
         first = min(group, key=lambda r: (r.local, r.number))
         village_id = lookups.village_id(first.village)
         _new_issue(plan, group, fresh, issue_id, station_id, village_id, settings, tz, lookups)
     return issue_of
+
+
+def _asked(rows: Iterable[_Row]) -> int:
+    """How many of the rows' visits are still asked for (not withdrawn): an issue's count."""
+    return sum(1 for row in rows if row.withdrawn is None)
 
 
 def _new_issue(
@@ -698,7 +738,7 @@ def _new_issue(
         "warn_on": warn_on,
         "resupervision": False,
         "reopen_count": 0,
-        "visit_count": len(fresh),
+        "visit_count": _asked(fresh),
         "closed_on": None,
         "closed_within_window": None,
         "resolution": None,
@@ -710,6 +750,20 @@ def _new_issue(
         _lived(plan, issue, first, last, life, tz, lookups)
     else:
         _inferred(plan, issue, first, last, tz)
+    if all(row.withdrawn is not None for row in group):
+        _withdrawn(plan, issue, group, tz)
+
+
+def _withdrawn(plan: ImportPlan, issue: dict[str, Any], group: list[_Row], tz: ZoneInfo) -> None:
+    """An issue all of whose residents withdrew (撤回): closed as withdrawn when the last did
+    (store.desk.regroup.close_withdrawn), counted apart, not judged on time."""
+    last = max(group, key=lambda r: (r.withdrawn or r.local, r.number))
+    assert last.withdrawn is not None
+    at = from_local(last.withdrawn, tz)
+    if issue["status"] != IssueStatus.closed.value:
+        _progress(plan, issue["id"], at, IssueStatus(issue["status"]), IssueStatus.closed, None)
+        issue.update(status=IssueStatus.closed.value, closed_on=last.withdrawn.date())
+    issue.update(closed_within_window=None, resupervision=False, withdrawn_at=at)
 
 
 def _evaluation(

@@ -186,6 +186,9 @@ def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, Cell]]:
         (text("stats.col.pending"), f.opened - f.decided),
         (text("stats.col.satisfaction"), f.satisfaction),
         (text("stats.col.direct"), f.direct),
+        # Withdrawn (撤回): in none of the figures above, counted apart.
+        (text("stats.col.withdrawn_visits"), f.withdrawn_visits),
+        (text("stats.col.withdrawn"), f.withdrawn),
         (text("stats.col.leader_visits"), f.leader_visits),
         (
             text("stats.col.leader_issues"),
@@ -317,6 +320,7 @@ def footnote(report: QuarterReport, text: Text) -> list[str]:
         text("stats.def.two_month"),
         text("stats.def.satisfaction"),
         text("stats.def.direct"),
+        text("stats.def.withdrawn"),
         text(
             "report.floors",
             two_month=percent(report.floors.two_month_rate),

@@ -19,8 +19,11 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # Checked against Alembic's own idea of the head by a test, so start-up need not import Alembic
 # (about 0.1 s) just to learn that nothing is to be done.
-HEAD_REVISION = "0016"
-KNOWN_REVISIONS = tuple(f"{n:04d}" for n in range(1, int(HEAD_REVISION) + 1))
+HEAD_REVISION = "0019"
+# 0017 and 0018 are made on other branches of issue 18 and chained in when they are merged
+# (then this exception goes).
+_ELSEWHERE = (17, 18)
+KNOWN_REVISIONS = tuple(f"{n:04d}" for n in range(1, int(HEAD_REVISION) + 1) if n not in _ELSEWHERE)
 
 
 def include_object(
