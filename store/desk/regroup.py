@@ -186,7 +186,7 @@ def split_issue(
     """Split an issue that turned out to be two problems: the visits chosen go to a new issue.
 
     The new issue has the same unit (so tier) and category unless given, the original's lead
-    deputy, and the original's clock (module docstring); it starts at 听事.
+    deputy, step of the five (五事), re-supervision and clock (module docstring).
 
     Args:
         session: a write session.
@@ -235,14 +235,16 @@ def split_issue(
         village_id=moving[0].village_id,
         tier=tier,
         unit_id=unit.id,
-        status=IssueStatus.received,
+        # The other half of the same handling so far: at the same step of the five.
+        status=original.status,
         lead_deputy_id=original.lead_deputy_id,
         opened_on=original.opened_on,
         window_days=window_days,
         due_on=due_on,
         warn_on=warn_on,
-        # A red issue split stays red in both halves.
+        # A red issue split stays red in both halves: both were re-supervised (再监督).
         resupervision=original.resupervision,
+        reopen_count=original.reopen_count,
         split_from=original.id,
     )
     session.add(new)
@@ -278,12 +280,21 @@ def merge_issues(*, session: Session, issue_id: str, into_id: str) -> IssueRow:
         raise SameIssue()
     _one_project(session, merged.id, survivor.id)
     take_earlier_clock(survivor, merged)
+    # The problem is as far along the five steps (五事) as the further of the two.
+    if IssueStatus(merged.status).step > IssueStatus(survivor.status).step:
+        survivor.status = merged.status
+    # Re-supervision is the problem's: its count adds up (the evaluations that caused it move
+    # too), and a red issue merged leaves the survivor red.
+    if merged.reopen_count:
+        survivor.reopen_count = survivor.reopen_count + merged.reopen_count
     if merged.resupervision and not survivor.resupervision:
         survivor.resupervision = True
     move_followers(session, {merged.id: survivor.id})
     merged.merged_into = survivor.id
     merged.deleted_at = ctx.clock.now()
-    recount(session, [survivor.id])
+    # The merged issue's counts too (none left): every device that takes the merge in counts
+    # them so, and the copies must agree.
+    recount(session, [survivor.id, merged.id])
     return written_row(session, survivor.id, today_of(ctx.clock))
 
 

@@ -96,6 +96,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("evaluated", "评价日期", "evaluated"),
     Column("reopened", "再监督次数", "re-supervisions"),
     Column("evaluations", "评价记录", "evaluations"),
+    # The issue's own category and village: after a merge, a split or a move its first visit's
+    # may differ, and the figures by category and village count the issue's.
+    Column("issue_category", "事项分类", "issue category"),
+    Column("issue_village", "事项村社", "issue village"),
     # A visit the resident withdrew (撤回, store.desk.regroup): when, and why. Counted apart from
     # the figures, so the round trip must keep it.
     Column("withdrawn", "撤回日期", "withdrawn", aliases=("撤回时间",)),

@@ -105,6 +105,8 @@ def export_ledger(
 
 
 Lead = aliased(Deputy)
+IssueCategory = aliased(Category)
+IssueVillage = aliased(Village)
 
 
 def _query() -> Select[*tuple[Any, ...]]:
@@ -140,6 +142,8 @@ def _query() -> Select[*tuple[Any, ...]]:
         col(Visit.withdrawn_at),
         col(Visit.withdrawn_reason),
         col(Issue.withdrawn_at),
+        col(IssueCategory.name),
+        col(IssueVillage.name),
     )
     return (
         query.join(Constituent, col(Constituent.id) == Visit.constituent_id)
@@ -149,6 +153,8 @@ def _query() -> Select[*tuple[Any, ...]]:
         .outerjoin(Issue, and_(col(Issue.id) == Visit.issue_id, live(Issue)))
         .outerjoin(Unit, col(Unit.id) == Issue.unit_id)
         .outerjoin(Lead, col(Lead.id) == Issue.lead_deputy_id)
+        .outerjoin(IssueCategory, col(IssueCategory.id) == Issue.category_id)
+        .outerjoin(IssueVillage, col(IssueVillage.id) == Issue.village_id)
         .where(live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
     )
@@ -268,6 +274,8 @@ def _row(
         withdrawn_at,
         withdrawn_reason,
         issue_withdrawn_at,
+        issue_category,
+        issue_village,
     ) = found
     # 同意转交 and a withdrawal (撤回) are facts of the visit, written for untriaged visits too.
     consented = CONSENT_YES[0] if consent else CONSENT_NO[0]
@@ -328,6 +336,8 @@ def _row(
         _local(evaluated_at, tz) if evaluated_at else "",
         reopen_count,
         format_evaluations(history),
+        issue_category or "",
+        issue_village or "",
         *withdrawn,
         f"{colour.glyph} {colour.zh}",
     ]

@@ -365,6 +365,8 @@ def _check_row(
     if consent is None:
         cells.fail("consent", "ledger.consent")
     life = _life(cells, today)
+    if life.category is not None and life.category not in lookups.categories:
+        cells.fail("issue_category", "ledger.unknown", closest(life.category, lookups.categories))
     withdrawn, withdrawn_reason = _withdrawal(cells, local, today)
     unit_id = None
     if unit_name and village:
@@ -474,6 +476,9 @@ def _life(cells: _Cells, today: date) -> Life:
         cells.fail("evaluations", "ledger.date_future")
         history = None
     title = " ".join(cells.get("title").split())[:TITLE_MAX] or None
+    village = cells.get("issue_village").strip()
+    if village:
+        village = cells.clean("issue_village", lambda v: clean_name(v, field="village"))
     has_lead = cells.ledger.header("lead") is not None
     return Life(
         title=title,
@@ -487,6 +492,8 @@ def _life(cells: _Cells, today: date) -> Life:
         evaluated=evaluated_at,
         reopened=parsed("reopened", parse_count, N_("ledger.count")),
         evaluations=history,
+        category=" ".join(cells.get("issue_category").split()) or None,
+        village=village or None,
     )
 
 
@@ -570,18 +577,20 @@ def _add_reference(
     used_units = {row.unit_id for row in rows}
     used_deputies = {row.deputy_id for row in rows} | {d for row in rows for d in row.deputy_ids}
     for row in rows:
-        if row.village not in lookups.villages:
-            village_id = lookups.village_id(row.village)
-            del lookups.new_villages[row.village]
+        for name in (row.village, row.life.village):
+            if name is None or name in lookups.villages:
+                continue
+            village_id = lookups.village_id(name)
+            del lookups.new_villages[name]
             position += 1
-            lookups.villages[row.village] = village_id
-            plan.villages_added.append(row.village)
-            kind = VillageKind.community if row.village.endswith("社区") else VillageKind.village
+            lookups.villages[name] = village_id
+            plan.villages_added.append(name)
+            kind = VillageKind.community if name.endswith("社区") else VillageKind.village
             plan.villages.append(
                 {
                     "id": village_id,
                     "station_id": station_id,
-                    "name": row.village,
+                    "name": name,
                     "kind": kind.value,
                     "position": position,
                     "active": True,
@@ -685,7 +694,7 @@ def _issues(
             plan.joined[issue_id] = plan.joined.get(issue_id, 0) + _asked(fresh)
             continue
         first = min(group, key=lambda r: (r.local, r.number))
-        village_id = lookups.village_id(first.village)
+        village_id = lookups.village_id(first.life.village or first.village)
         _new_issue(plan, group, fresh, issue_id, station_id, village_id, settings, tz, lookups)
     return issue_of
 
@@ -726,7 +735,7 @@ def _new_issue(
         "id": issue_id,
         "station_id": station_id,
         "title": life.title or summarise(first.text, TITLE_MAX),
-        "category_id": first.category_id,
+        "category_id": lookups.categories[life.category] if life.category else first.category_id,
         "village_id": village_id,
         "tier": first.tier.value,
         "unit_id": first.unit_id,

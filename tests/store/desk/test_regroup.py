@@ -231,7 +231,7 @@ def test_a_split_keeps_the_clock_and_the_history_stays_with_the_original(
     before = _issue(store, issue.id)
     new = _issue(store, result.new.id)
     assert result.original.visit_count == 2 and result.new.visit_count == 1
-    assert (new.title, new.split_from, new.status) == ("桥头路灯", issue.id, IssueStatus.received)
+    assert (new.title, new.split_from, new.status) == ("桥头路灯", issue.id, IssueStatus.handling)
     # Same tier, same clock: the residents of both halves have waited since the same day.
     assert (new.tier, new.unit_id) == (before.tier, before.unit_id)
     assert (new.opened_on, new.window_days, new.due_on, new.warn_on) == (
@@ -349,8 +349,9 @@ def test_a_merge_keeps_everything_on_one_timeline_and_the_earlier_clock(
         board = list_board(session=session, today=TODAY + timedelta(days=20))
         assert [r.id for r in board.items] == [newer.id]
     del raised
-    # The merge is in the log as one change of the merged issue, with the survivor named.
-    assert _logged(store, "issue", older.id)[-1]["merged_into"] == newer.id
+    # The merge is in the log as a change of the merged issue naming the survivor.
+    merged = [e for e in _logged(store, "issue", older.id) if e.get("merged_into")]
+    assert [(e["merged_into"], e["deleted_at"] is not None) for e in merged] == [(newer.id, True)]
 
 
 def test_an_issue_is_not_merged_into_itself_or_into_a_merged_one(
