@@ -70,6 +70,11 @@ class IssueDetail:
     # gave up calling (未能回访).
     unanswered_calls: int = 0
     gave_up: bool = False
+    # Regrouping (store.desk.regroup): closed because its residents withdrew (撤回), when; the
+    # issue it was split from; the issues merged into it, oldest first.
+    withdrawn_at: datetime | None = None
+    split_from: str | None = None
+    merged_from: tuple[str, ...] = ()
 
 
 def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
@@ -121,6 +126,15 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
         ),
         unanswered_calls=len(calls) if closed else 0,
         gave_up=closed and any(calls),
+        withdrawn_at=issue.withdrawn_at,
+        split_from=issue.split_from,
+        merged_from=tuple(
+            session.exec(
+                select(Issue.id)
+                .where(col(Issue.merged_into) == issue_id)
+                .order_by(col(Issue.opened_on), col(Issue.id))
+            ).all()
+        ),
     )
 
 

@@ -12,13 +12,14 @@ generic undo (store.changelog.undo). The rules (docs/rules/duty-loop.md, "Puttin
   links move to B (one timeline); A is marked `merged_into` B and deleted, so it leaves every
   list and figure and nothing is counted twice. B keeps the earlier of the two clocks: the
   opening day (the two-month rate counts from the first visit) and the due dates of whichever
-  was due first, so a merge never makes a problem look younger or less late. A's unanswered
-  follow-up calls stay on A: they numbered A's closures, not B's.
+  was due first, so a merge never makes a problem look younger or less late; and the further
+  step of the five (五事) and A's re-supervisions (再监督). A's unanswered follow-up calls stay
+  on A: they numbered A's closures, not B's. Two issues of two micro-projects are not merged.
 - **Split**: the visits chosen go to a new issue (same unit, tier and category unless given),
   marked `split_from` the original. It keeps the original's clock (its opening day, and its
   due dates at the same tier; at another tier the new tier's window starts at the split, as a
-  tier move's does): splitting never restarts a clock, and the residents of both halves have
-  waited since the same day.
+  tier move's does), its step and its re-supervision: splitting never restarts a clock or turns
+  a red issue green, and the residents of both halves have waited since the same day.
 - **Withdraw**: the visit keeps its issue for the record but leaves the triage queue and its
   issue's counts; the issue whose last visit still asked for is withdrawn closes as withdrawn
   (`issue.withdrawn_at`), counted apart from the figures (docs/rules/figures.md).

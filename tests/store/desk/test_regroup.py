@@ -60,6 +60,7 @@ from store.desk.triage import link_visit
 from store.desk.visits import VisitRow, list_issue_visits, list_untriaged
 from store.projects.projects import promote_issues
 from store.trust.audit import list_audit
+from store.trust.check import check_database
 
 pytestmark = pytest.mark.both_backends
 
@@ -242,6 +243,8 @@ def test_a_split_keeps_the_clock_and_the_history_stays_with_the_original(
     )
     assert new.lead_deputy_id == before.lead_deputy_id
     assert [v.id for v in _visits(store, new.id)] == [zhao]
+    with store.read() as session:
+        assert get_issue(session=session, issue_id=new.id, today=TODAY).split_from == issue.id
     assert [v.id for v in _visits(store, issue.id)] == [first, li]
     with store.read() as session:
         notes = session.exec(select(Progress.issue_id).where(Progress.note == "村委会已派电工"))
@@ -329,6 +332,7 @@ def test_a_merge_keeps_everything_on_one_timeline_and_the_earlier_clock(
         kinds = [e.kind for e in detail.timeline]
         assert kinds.count("visit") == 2 and "evaluation" in kinds
         assert any(e.text == "已报修" for e in detail.timeline)
+        assert detail.merged_from == (older.id,)
         assert (
             session.exec(
                 select(Evaluation.issue_id).where(col(Evaluation.issue_id) == older.id)
@@ -438,6 +442,7 @@ def test_the_last_withdrawal_closes_the_issue_apart_from_the_follow_ups(
     with store.read() as session:
         detail = get_issue(session=session, issue_id=issue.id, today=TODAY + timedelta(days=9))
         assert detail.timeline[-1].text == "王阿姨搬走了，不用再办"
+        assert detail.withdrawn_at == closed.withdrawn_at
         assert detail.timeline[-1].status_after == IssueStatus.closed
         # Closed without a verdict, but none is awaited: not on the follow-up list, and green
         # long after the grace period.
@@ -463,3 +468,20 @@ def test_a_withdrawn_visit_is_not_moved_or_unlinked(
     with store.write(actor) as session, pytest.raises(VisitWithdrawn):
         unlink_visit(session=session, visit_id=li)
     assert _visit(store, li).issue_id == issue.id
+
+
+def test_after_every_kind_of_regrouping_the_check_finds_nothing(
+    store: Store, actor: Actor, clock: FrozenClock, make_issue: MakeIssue, make_visit: MakeVisit
+) -> None:
+    a, (_a1, a2, a3) = _issue_with(store, actor, make_issue, make_visit, LI, ZHAO)
+    clock.advance(timedelta(minutes=10))
+    b, (b1, b2) = _issue_with(store, actor, make_issue, make_visit, LI)
+    c = make_issue(**ZHAO)
+    with store.write(actor) as session:
+        move_visit(session=session, visit_id=a2, issue_id=b.id)
+        split_issue(session=session, issue_id=b.id, visit_ids=[b2])
+        withdraw_visit(session=session, visit_id=b1, reason="不用了")
+        unlink_visit(session=session, visit_id=a3)
+        merge_issues(session=session, issue_id=c.id, into_id=a.id)
+    report = check_database(engine=store.engine)
+    assert report.ok, report.findings
