@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
@@ -143,24 +144,27 @@ def _to_triage(session: Session, issue_ids: Iterable[str]) -> set[str]:
 
 
 def _close_all_withdrawn(session: Session, issue_ids: Iterable[str]) -> set[str]:
-    """Close as withdrawn the open issues among these whose visits are all withdrawn."""
+    """Close as withdrawn the open issues among these whose visits are all withdrawn: one
+    grouped count per chunk finds them (a first exchange may touch every issue)."""
     closed: set[str] = set()
     for part in chunks(sorted(issue_ids)):
-        for issue in session.exec(
-            select(Issue)
+        found = session.exec(
+            select(Visit.issue_id)
+            .join(Issue, col(Issue.id) == Visit.issue_id)
             .where(
-                col(Issue.id).in_(part),
+                col(Visit.issue_id).in_(part),
+                live(Visit),
                 live(Issue),
                 col(Issue.status) != IssueStatus.closed,
             )
-            .order_by(col(Issue.id))
-            .execution_options(populate_existing=True)
-        ).all():
+            .group_by(col(Visit.issue_id))
+            .having(func.count() == func.count(col(Visit.withdrawn_at)))
+            .order_by(col(Visit.issue_id))
+        ).all()
+        for issue in _issues(session, [i for i in found if i is not None]):
             visits = session.exec(
                 select(Visit).where(Visit.issue_id == issue.id, live(Visit))
             ).all()
-            if not visits or any(v.withdrawn_at is None for v in visits):
-                continue
             last = max(visits, key=lambda v: (v.withdrawn_at, v.id))
             assert last.withdrawn_at is not None
             # The station's own day, the same on every device whatever its clock's zone.

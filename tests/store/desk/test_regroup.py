@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from small_station import TODAY, Refs
@@ -59,6 +61,7 @@ from store.desk.regroup import (
 from store.desk.triage import link_visit
 from store.desk.visits import VisitRow, list_issue_visits, list_untriaged
 from store.projects.projects import promote_issues
+from store.reports.slips import SlipKind, print_slip
 from store.trust.audit import list_audit
 from store.trust.check import check_database
 
@@ -485,3 +488,23 @@ def test_after_every_kind_of_regrouping_the_check_finds_nothing(
         merge_issues(session=session, issue_id=c.id, into_id=a.id)
     report = check_database(engine=store.engine)
     assert report.ok, report.findings
+
+
+def test_the_units_slip_leaves_a_withdrawn_visit_out(
+    store: Store, actor: Actor, make_issue: MakeIssue, make_visit: MakeVisit, tmp_path: Path
+) -> None:
+    issue, (_first, li) = _issue_with(store, actor, make_issue, make_visit, LI)
+    with store.write(actor) as session:
+        withdraw_visit(session=session, visit_id=li, reason="不用了")
+    with store.write(actor) as session:
+        md, _html = print_slip(
+            session=session,
+            issue_id=issue.id,
+            kind=SlipKind.assignment,
+            today=TODAY,
+            tz=ZoneInfo("Asia/Shanghai"),
+            templates=tmp_path / "templates",
+            out_dir=tmp_path / "prints",
+        )
+    slip = md.read_text(encoding="utf-8")
+    assert "村口的路灯坏了" in slip and LI["text"] not in slip
