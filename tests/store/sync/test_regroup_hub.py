@@ -70,7 +70,7 @@ def test_a_note_the_county_writes_on_an_issue_merged_meanwhile_ends_on_the_survi
     for place in (store, county):
         with place.read() as session:
             visits = session.exec(select(Visit.issue_id).where(col(Visit.deleted_at).is_(None)))
-            assert sorted(visits) == [b.id, b.id]
+            assert list(visits) == [b.id, b.id]
             merged = session.get(Issue, a.id)
             assert merged is not None and merged.merged_into == b.id
 
