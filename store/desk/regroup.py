@@ -31,7 +31,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement
@@ -93,13 +93,15 @@ LINKS: dict[type[SQLModel], str] = {
     LeaderVisitIssue: "leader_visit_id",
 }
 
-# The progress entry that closes an issue as withdrawn has an id made from the issue and the
-# visit withdrawn last, so that two devices closing it alike (store.sync.regroup_rule) make one.
+# The progress entry that closes an issue as withdrawn has an id made from the issue, the visit
+# withdrawn last and when, so that two devices closing it alike (store.sync.regroup_rule) make
+# one, and a withdrawal undone and made again makes another.
 WITHDRAWN_NAMESPACE = uuid.UUID("3f0c9e6a-2b7d-4c1e-8a5f-6d4b2e9c1a70")
 
 
-def withdrawal_progress_id(issue_id: str, visit_id: str) -> str:
-    return str(uuid.uuid5(WITHDRAWN_NAMESPACE, f"{issue_id}|{visit_id}"))
+def withdrawal_progress_id(issue_id: str, visit_id: str, at: datetime) -> str:
+    stamp = at.astimezone(UTC).isoformat() if at.tzinfo else at.isoformat()
+    return str(uuid.uuid5(WITHDRAWN_NAMESPACE, f"{issue_id}|{visit_id}|{stamp}"))
 
 
 @dataclass(frozen=True)
@@ -488,17 +490,20 @@ def close_withdrawn(
     None for sync's rule) with the reason, the issue closed that day, counted apart
     (`withdrawn_at`), not judged on time, not followed up."""
     assert last.withdrawn_at is not None
-    session.add(
-        Progress(
-            id=withdrawal_progress_id(issue.id, last.id),
-            issue_id=issue.id,
-            at=last.withdrawn_at,
-            deputy_id=deputy_id,
-            status_before=issue.status,
-            status_after=IssueStatus.closed,
-            note=last.withdrawn_reason or "",
+    progress_id = withdrawal_progress_id(issue.id, last.id, last.withdrawn_at)
+    # Made already where an edit made concurrently reopened the issue: closed again, not twice.
+    if session.get(Progress, progress_id) is None:
+        session.add(
+            Progress(
+                id=progress_id,
+                issue_id=issue.id,
+                at=last.withdrawn_at,
+                deputy_id=deputy_id,
+                status_before=issue.status,
+                status_after=IssueStatus.closed,
+                note=last.withdrawn_reason or "",
+            )
         )
-    )
     issue.status = IssueStatus.closed
     issue.closed_on = day
     issue.closed_within_window = None

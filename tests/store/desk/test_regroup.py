@@ -49,7 +49,7 @@ from store.desk.board import list_board
 from store.desk.follow_up import list_follow_ups
 from store.desk.issue_page import get_issue
 from store.desk.issue_rows import IssueRow
-from store.desk.issues import add_progress, close_issue
+from store.desk.issues import add_progress, close_issue, reopen_issue
 from store.desk.regroup import (
     merge_issues,
     move_visit,
@@ -508,3 +508,34 @@ def test_the_units_slip_leaves_a_withdrawn_visit_out(
         )
     slip = md.read_text(encoding="utf-8")
     assert "村口的路灯坏了" in slip and LI["text"] not in slip
+
+
+def test_a_withdrawn_issue_is_not_reopened_or_evaluated_but_a_withdrawal_undone_is_made_again(
+    store: Store, actor: Actor, clock: FrozenClock, make_issue: MakeIssue
+) -> None:
+    issue = make_issue()
+    (only,) = [v.id for v in _visits(store, issue.id)]
+    with store.write(actor) as session, record_changes(session) as changes:
+        withdraw_visit(session=session, visit_id=only, reason="不用了")
+    with store.write(actor) as session, pytest.raises(InvalidStatusMove) as refused:
+        reopen_issue(session=session, issue_id=issue.id)
+    assert refused.value.key == "error.issue_withdrawn"
+    verdict = EvaluationCreate(resolution=Resolution.resolved, satisfaction=Satisfaction.satisfied)
+    with store.write(actor) as session, pytest.raises(InvalidStatusMove) as refused:
+        close_issue(session=session, issue_id=issue.id, evaluation_in=verdict)
+    assert refused.value.key == "error.issue_withdrawn"
+    with store.write(actor) as session:
+        revert_changes(session=session, undo=changes.undo())
+    assert _issue(store, issue.id).status == IssueStatus.received
+    assert _issue(store, issue.id).withdrawn_at is None
+    clock.advance(timedelta(minutes=1))
+    with store.write(actor) as session:
+        again = withdraw_visit(session=session, visit_id=only, reason="真的不用了")
+    assert again.issue_withdrawn
+    with store.read() as session:
+        notes = session.exec(
+            select(Progress.note).where(
+                Progress.issue_id == issue.id, col(Progress.deleted_at).is_(None)
+            )
+        ).all()
+    assert list(notes) == ["真的不用了"]
