@@ -62,6 +62,8 @@ FIELDS: dict[str, str] = {
     "handover_note": t("sync.field.handover_note"),
     "value": t("sync.field.value"),
     "deleted_at": t("sync.field.deleted_at"),
+    "merged_into": t("sync.field.merged_into"),
+    "withdrawn_reason": t("sync.field.withdrawn_reason"),
 }
 
 # Fields the sync screen does not name, for the audit trail.
@@ -142,6 +144,8 @@ AUDIT_FIELDS: dict[str, str] = {
     "way": t("audit.field.way"),
     "tries": t("audit.field.tries"),
     "last_try_at": t("audit.field.last_try_at"),
+    "split_from": t("audit.field.split_from"),
+    "withdrawn_at": t("audit.field.withdrawn_at"),
 }
 
 # Devices: the station's own, a laptop, a county hub.

@@ -97,6 +97,45 @@ class VisitAlreadyTriaged(StoreError):
     key = N_("error.visit_triaged")
 
 
+class IssueMerged(IssueNotFound):
+    """The issue was merged into another (store.desk.regroup); `survivor` names the issue it
+    lives on as, so that the interface can open that one instead."""
+
+    key = N_("error.issue_merged")
+
+
+class VisitNotTriaged(StoreError):
+    """The visit waits in the triage queue: it is on no issue to unlink or move it from."""
+
+    key = N_("error.visit_not_triaged")
+
+
+class VisitWithdrawn(StoreError):
+    """The resident withdrew the visit (撤回): it is closed, not moved or withdrawn again."""
+
+    key = N_("error.visit_withdrawn")
+
+
+class LastVisitOnIssue(StoreError):
+    """Unlinking or moving the issue's last visit still asked for would leave an issue about
+    nothing: withdraw the visit, or merge the issue into the other, instead."""
+
+    key = N_("error.last_visit")
+
+
+class SameIssue(StoreError):
+    """A visit moved to the issue it is on, or an issue merged into itself."""
+
+    key = N_("error.same_issue")
+
+
+class SplitInvalid(StoreError):
+    """A split must take some of the issue's visits still asked for, not none and not all;
+    `key` says which (or that a visit chosen is not on the issue)."""
+
+    key = N_("error.split_none")
+
+
 class UnitTierMismatch(StoreError):
     key = N_("error.unit_tier")
 

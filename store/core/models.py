@@ -228,6 +228,14 @@ class Issue(Record, table=True):
         Index("ix_issue_unit", "unit_id"),
         # The statistics count issues by the period they were opened in.
         Index("ix_issue_opened_on", "opened_on"),
+        # The few issues merged into another: what sync's redirect rule reads after every
+        # merge of changes (store.sync.regroup_rule).
+        Index(
+            "ix_issue_merged_into",
+            "merged_into",
+            sqlite_where=text("merged_into IS NOT NULL"),
+            postgresql_where=text("merged_into IS NOT NULL"),
+        ),
     )
 
     station_id: str = Field(foreign_key="station.id", max_length=36)
@@ -267,6 +275,16 @@ class Issue(Record, table=True):
     slip_year: int | None = None
     slip_mark: str | None = Field(default=None, max_length=8)
     slip_seq: int | None = None
+    # Merged into another issue (store.desk.regroup): the issue it lives on as, set together with
+    # `deleted_at`, so that the merged issue leaves every list and figure while its visits,
+    # progress and evaluations go on on the survivor. No foreign key: over sync the survivor
+    # may arrive after the merge in the same bundle.
+    merged_into: str | None = Field(default=None, max_length=36)
+    # Split off another issue: the issue its visits came from (its history stays there).
+    split_from: str | None = Field(default=None, max_length=36)
+    # Closed because every resident withdrew (撤回): counted apart from the figures
+    # (docs/rules/figures.md), never followed up.
+    withdrawn_at: datetime | None = None
 
 
 class Visit(Record, table=True):
@@ -304,6 +322,10 @@ class Visit(Record, table=True):
     # The resident does not want to be called back (不用回电): they are told nothing of the
     # issue's progress (store.desk.notices). Another question than 同意转交.
     no_callback: bool = False
+    # Withdrawn (撤回): the resident no longer asks. The visit stays where it was, for the
+    # record, but leaves the triage queue and its issue's counts (store.desk.regroup).
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str | None = Field(default=None, max_length=200)
 
 
 class Progress(Record, table=True):

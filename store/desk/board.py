@@ -44,6 +44,8 @@ class Scope(StrEnum):
     de_escalated = "de_escalated"
     timed = "timed"
     on_time = "on_time"
+    # Closed because all their residents withdrew (撤回): counted apart from every other figure.
+    withdrawn = "withdrawn"
 
 
 class BoardOrder(StrEnum):
@@ -120,6 +122,10 @@ def _scope_clauses(filters: BoardFilter, today: date) -> list[ColumnElement[bool
         clauses.append(col(Issue.opened_on) >= filters.opened_from)
     if filters.opened_to is not None:
         clauses.append(col(Issue.opened_on) < filters.opened_to)
+    if scope == Scope.withdrawn:
+        return [*clauses, col(Issue.withdrawn_at).is_not(None)]
+    # An issue closed as withdrawn is in no other figure (docs/rules/figures.md).
+    clauses.append(col(Issue.withdrawn_at).is_(None))
     extra = {
         Scope.opened: None,
         Scope.open: col(Issue.status) != IssueStatus.closed,

@@ -71,10 +71,13 @@ class NoAnswer:
     call_again_at: datetime | None
 
 
-def _awaiting() -> tuple[ColumnElement[bool], ...]:
+def awaiting_verdict() -> tuple[ColumnElement[bool], ...]:
+    """Closed issues still without the resident's verdict: the follow-up list's. An issue
+    closed because its residents withdrew (撤回) awaits none."""
     return (
         col(Issue.status) == IssueStatus.closed,
         col(Issue.satisfaction).is_(None),
+        col(Issue.withdrawn_at).is_(None),
         live(Issue),
     )
 
@@ -120,7 +123,7 @@ def list_follow_ups(
     """Closed issues without an evaluation and not given up, the longest waiting first; those
     whose last try was less than the station's wait ago at the end."""
     settings = load_settings(session=session)
-    where = (*_awaiting(), ~_given_up())
+    where = (*awaiting_verdict(), ~_given_up())
     cutoff = now - timedelta(hours=settings.call_retry_hours)
     waiting = case((_last_try() > cutoff, 1), else_=0)
     order = (waiting, col(Issue.closed_on), col(Issue.id))
@@ -133,14 +136,14 @@ def list_unreachable(
     """Closed issues whose resident could not be reached (未能回访): the station gave up after
     its number of tries. Still waiting for a verdict, should the resident call back."""
     settings = load_settings(session=session)
-    where = (*_awaiting(), _given_up())
+    where = (*awaiting_verdict(), _given_up())
     order = (col(Issue.closed_on), col(Issue.id))
     return _page(session, today, settings, where, order, limit, offset, given_up=True)
 
 
 def count_unreachable(*, session: Session) -> int:
     """How many issues are listed as could not be reached (未能回访)."""
-    where = (*_awaiting(), _given_up())
+    where = (*awaiting_verdict(), _given_up())
     return int(session.exec(select(func.count()).select_from(Issue).where(*where)).one())
 
 

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from store.core.errors import IssueNotFound
 from store.core.models import (
     Deputy,
     Evaluation,
@@ -27,6 +26,7 @@ from store.core.settings import load_settings
 from store.desk.issue_rows import IssueRow, rows_query, to_row
 from store.desk.moves import MoveRow, list_moves
 from store.desk.notices import list_told
+from store.desk.regroup import not_found
 from store.desk.urgency import IssueFacts, Urgency, issue_urgency
 from store.desk.visits import VisitRow, list_issue_visits
 
@@ -82,17 +82,23 @@ class IssueDetail:
     gave_up: bool = False
     # Its moves between tiers, oldest first; the last one says why it is where it is.
     moves: tuple[MoveRow, ...] = ()
+    # Regrouping (store.desk.regroup): closed because its residents withdrew (撤回), when; the
+    # issue it was split from; the issues merged into it, oldest first.
+    withdrawn_at: datetime | None = None
+    split_from: str | None = None
+    merged_from: tuple[str, ...] = ()
 
 
 def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
     """One issue with its visits and its history, oldest first.
 
     Raises:
-        IssueNotFound: no such issue.
+        IssueNotFound: no such issue; IssueMerged (a kind of it) names the issue it was merged
+            into, to open instead.
     """
     found = session.exec(rows_query().where(Issue.id == issue_id)).first()
     if found is None:
-        raise IssueNotFound()
+        raise not_found(session, issue_id)
     settings = load_settings(session=session)
     issue = found[0]
     visits = list_issue_visits(session=session, issue_id=issue_id)
@@ -134,6 +140,15 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
         unanswered_calls=len(calls) if closed else 0,
         gave_up=closed and any(calls),
         moves=tuple(moves),
+        withdrawn_at=issue.withdrawn_at,
+        split_from=issue.split_from,
+        merged_from=tuple(
+            session.exec(
+                select(Issue.id)
+                .where(col(Issue.merged_into) == issue_id)
+                .order_by(col(Issue.opened_on), col(Issue.id))
+            ).all()
+        ),
     )
 
 

@@ -71,6 +71,9 @@ def rows_query() -> IssueRowQuery:
 
 
 def issue_colour(issue: Issue, today: date, settings: StationSettings) -> Colour:
+    if issue.withdrawn_at is not None:
+        # Closed because its residents withdrew (撤回): nothing is pending, no verdict awaited.
+        return Colour.green
     if issue.status == IssueStatus.closed and issue.closed_on is not None:
         return closed_colour(
             today=today,

@@ -89,7 +89,8 @@ def close_issue(
     Whether it was done within its window is recorded now, so later settings cannot rewrite it.
 
     Raises:
-        IssueNotFound, InvalidStatusMove (already closed and evaluated, or closing twice).
+        IssueNotFound, InvalidStatusMove (already closed and evaluated, or closing twice;
+        `error.issue_withdrawn`: closed because its residents withdrew).
     """
     ctx = write_context(session)
     issue = live_issue(session, issue_id)
@@ -98,6 +99,9 @@ def close_issue(
     current = IssueStatus(issue.status)
     if current == IssueStatus.closed and (evaluation_in is None or issue.evaluated_at):
         raise InvalidStatusMove("error.already_closed")
+    if issue.withdrawn_at is not None:
+        # Its residents withdrew (撤回, store.desk.regroup): no verdict is asked for.
+        raise InvalidStatusMove("error.issue_withdrawn")
     if current != IssueStatus.closed:
         session.add(
             Progress(
@@ -140,12 +144,15 @@ def reopen_issue(*, session: Session, issue_id: str, note: str = "") -> IssueRow
     """Reopen a closed issue for re-supervision (再监督): it is red until closed again.
 
     Raises:
-        IssueNotFound, InvalidStatusMove (the issue is open).
+        IssueNotFound, InvalidStatusMove (the issue is open; `error.issue_withdrawn`).
     """
     ctx = write_context(session)
     issue = live_issue(session, issue_id)
     if issue.status != IssueStatus.closed:
         raise InvalidStatusMove("error.reopen_open")
+    if issue.withdrawn_at is not None:
+        # Nobody asks any more: a resident who comes back makes a visit, triaged afresh.
+        raise InvalidStatusMove("error.issue_withdrawn")
     clean = ProgressCreate(status=IssueStatus.supervising, note=note).note
     return _reopen(session, issue, ctx.actor.deputy_id, ctx.clock.now(), clean, today_of(ctx.clock))
 

@@ -49,6 +49,8 @@ def mark_repeats(
         seen = residents_on.setdefault(issue_id, set())
         row["is_repeat"] = row["constituent_id"] in seen
         seen.add(row["constituent_id"])
+        if row.get("withdrawn_at") is not None:
+            continue  # withdrawn (撤回): in none of its issue's counts
         facts.repeats += row["is_repeat"]
         facts.kinds.append(row["kind"])
         facts.vulnerable = facts.vulnerable or row["constituent_id"] in vulnerable

@@ -21,10 +21,9 @@ from sqlmodel import Session, col, select
 
 from store.core.errors import VisitNotFound
 from store.core.models import Issue, Visit
-from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.issue_rows import IssueRow, open_clause, rows_query, to_row
-from store.desk.visits import resident_open_issues
+from store.desk.visits import awaiting_triage, resident_open_issues
 from store.hot_words.words import extract_many, extract_words, words_of_issues
 
 # Open issues scored in Python for one visit: the likeliest by category and village, then the
@@ -185,8 +184,7 @@ def similar_untriaged(*, session: Session, visit_id: str) -> list[SimilarVisit]:
     rows = session.exec(
         select(Visit.id, Visit.text, Visit.village_id, Visit.category_id)
         .where(
-            col(Visit.issue_id).is_(None),
-            live(Visit),
+            *awaiting_triage(),
             Visit.id != visit.id,
             or_(
                 col(Visit.category_id) == visit.category_id,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -71,6 +71,9 @@ class VisitRow:
     consent_forward: bool = False
     # The resident does not want to be called back (不用回电): told nothing (store.desk.notices).
     no_callback: bool = False
+    # Withdrawn (撤回: the resident no longer asks, store.desk.regroup): when, and why.
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,15 @@ def _to_row(visit: Visit, resident: str, phone: str, village: str, category: str
         issue_id=visit.issue_id,
         consent_forward=bool(visit.consent_forward),
         no_callback=bool(visit.no_callback),
+        withdrawn_at=visit.withdrawn_at,
+        withdrawn_reason=visit.withdrawn_reason,
     )
+
+
+def awaiting_triage() -> tuple[ColumnElement[bool], ...]:
+    """The triage queue: visits on no issue, live, not withdrawn (撤回). The partial index
+    ix_visit_untriaged holds the first two; the withdrawn are few."""
+    return (col(Visit.issue_id).is_(None), live(Visit), col(Visit.withdrawn_at).is_(None))
 
 
 def find_resident(*, session: Session, phone: str) -> Resident | None:
@@ -353,17 +364,13 @@ def list_untriaged(
 ) -> Page[VisitRow]:
     """Visits not yet on an issue (the triage queue): oldest first, or with `by_urgency_at`
     (now), the most urgent first (store.desk.urgency), then oldest."""
-    where = (col(Visit.issue_id).is_(None), live(Visit))
+    where = awaiting_triage()
     total = session.exec(select(func.count()).select_from(Visit).where(*where)).one()
     order: list[Any] = [col(Visit.received_at), col(Visit.id)]
     if by_urgency_at is not None:
         order.insert(0, visit_urgency_sql(by_urgency_at).desc())
     rows = session.exec(
-        _row_query()
-        .where(col(Visit.issue_id).is_(None))
-        .order_by(*order)
-        .limit(limit)
-        .offset(offset)
+        _row_query().where(*where).order_by(*order).limit(limit).offset(offset)
     ).all()
     return Page(tuple(_to_row(*r) for r in rows), total, offset, limit)
 
@@ -408,7 +415,7 @@ def untriaged_position(
     ranked = (
         select(col(Visit.id).label("id"), func.row_number().over(order_by=order).label("n"))
         .join(Constituent, col(Constituent.id) == Visit.constituent_id)
-        .where(col(Visit.issue_id).is_(None), live(Visit))
+        .where(*awaiting_triage())
         .subquery()
     )
     n = session.exec(select(ranked.c.n).where(ranked.c.id == visit_id)).first()

@@ -17,7 +17,7 @@ from store.core.rows import get_live, live
 from store.desk.board import board_counts, list_overdue
 from store.desk.issue_rows import IssueRow
 from store.desk.notices import count_notices
-from store.desk.visits import VisitRow, list_visits_on
+from store.desk.visits import VisitRow, awaiting_triage, list_visits_on
 from store.duty.roster import RosterDay, next_on_duty
 from store.reference.lists import Choice
 
@@ -118,7 +118,7 @@ def load_dashboard(*, session: Session, today: date, tz: tzinfo, rows: int = 8) 
         rows: how many of today's visits and of the overdue issues to list.
     """
     untriaged = session.exec(
-        select(func.count()).select_from(Visit).where(col(Visit.issue_id).is_(None), live(Visit))
+        select(func.count()).select_from(Visit).where(*awaiting_triage())
     ).one()
     return Dashboard(
         on_duty=deputies_on_duty(session=session, day=today),

@@ -29,6 +29,8 @@ from store.core.models import (
 from store.core.rows import get_live, live
 from store.core.rules import evaluation_reopens
 from store.core.validation import clean_text
+from store.desk.follow_up import awaiting_verdict
+from store.desk.visits import awaiting_triage
 
 # How many issues of each kind the summary names (the rest are counted).
 NAMED = 3
@@ -151,16 +153,10 @@ def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSumm
         ],
     )
     awaiting = session.exec(
-        select(func.count())
-        .select_from(Issue)
-        .where(
-            Issue.status == IssueStatus.closed,
-            col(Issue.satisfaction).is_(None),
-            live(Issue),
-        )
+        select(func.count()).select_from(Issue).where(*awaiting_verdict())
     ).one()
     untriaged = session.exec(
-        select(func.count()).select_from(Visit).where(col(Visit.issue_id).is_(None), live(Visit))
+        select(func.count()).select_from(Visit).where(*awaiting_triage())
     ).one()
     head = head_entry(session.connection())
     return ShiftSummary(

@@ -101,6 +101,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("evaluations", "评价记录", "evaluations"),
     # Its moves between tiers (升级/降级, store.ledger.life.Moved), one a line.
     Column("moves", "层级变动", "moves", aliases=("升降级记录", "升级降级")),
+    # The issue's own category and village: after a merge, a split or a move its first visit's
+    # may differ, and the figures by category and village count the issue's.
+    Column("issue_category", "事项分类", "issue category"),
+    Column("issue_village", "事项村社", "issue village"),
+    # A visit the resident withdrew (撤回, store.desk.regroup): when, and why. Counted apart from
+    # the figures, so the round trip must keep it.
+    Column("withdrawn", "撤回日期", "withdrawn", aliases=("撤回时间",)),
+    Column("withdrawn_reason", "撤回原因", "withdrawal reason"),
 )
 # Written by export for people to read; import ignores it (the colour follows from the data).
 COLOUR_HEADER = "颜色"

@@ -108,6 +108,8 @@ def export_ledger(
 
 
 Lead = aliased(Deputy)
+IssueCategory = aliased(Category)
+IssueVillage = aliased(Village)
 
 
 def _query() -> Select[*tuple[Any, ...]]:
@@ -141,6 +143,11 @@ def _query() -> Select[*tuple[Any, ...]]:
         col(Issue.resolution),
         col(Issue.evaluated_at),
         col(Issue.reopen_count),
+        col(Visit.withdrawn_at),
+        col(Visit.withdrawn_reason),
+        col(Issue.withdrawn_at),
+        col(IssueCategory.name),
+        col(IssueVillage.name),
     )
     return (
         query.join(Constituent, col(Constituent.id) == Visit.constituent_id)
@@ -150,6 +157,8 @@ def _query() -> Select[*tuple[Any, ...]]:
         .outerjoin(Issue, and_(col(Issue.id) == Visit.issue_id, live(Issue)))
         .outerjoin(Unit, col(Unit.id) == Issue.unit_id)
         .outerjoin(Lead, col(Lead.id) == Issue.lead_deputy_id)
+        .outerjoin(IssueCategory, col(IssueCategory.id) == Issue.category_id)
+        .outerjoin(IssueVillage, col(IssueVillage.id) == Issue.village_id)
         .where(live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
     )
@@ -310,10 +319,20 @@ def _row(
         resolution,
         evaluated_at,
         reopen_count,
+        withdrawn_at,
+        withdrawn_reason,
+        issue_withdrawn_at,
+        issue_category,
+        issue_village,
     ) = found
-    # 同意转交 is a fact of the visit, written for untriaged visits too.
+    # 同意转交 and a withdrawal (撤回) are facts of the visit, written for untriaged visits too.
     consented = CONSENT_YES[0] if consent else CONSENT_NO[0]
     declined = CONSENT_YES[0] if no_callback else CONSENT_NO[0]
+    reason = withdrawn_reason or ""
+    withdrawn: list[Value] = [
+        _local(withdrawn_at, tz) if withdrawn_at else "",
+        reason if reveal else mask_numbers(reason),
+    ]
     cells: list[Value] = [
         _local(received_at, tz),
         Channel(channel).zh,
@@ -328,8 +347,23 @@ def _row(
     ]
     if issue_id is None:
         blank: list[Value] = [""] * len(LIFE_KEYS)
-        return [*cells, "", "", "", "", deputy or "", "", consented, declined, *blank, ""], None
-    if status == IssueStatus.closed and closed_on is not None:
+        return [
+            *cells,
+            "",
+            "",
+            "",
+            "",
+            deputy or "",
+            "",
+            consented,
+            declined,
+            *blank,
+            *withdrawn,
+            "",
+        ], None
+    if issue_withdrawn_at is not None:
+        colour = Colour.green  # nothing pending (store.desk.issue_rows.issue_colour)
+    elif status == IssueStatus.closed and closed_on is not None:
         colour = closed_colour(
             today=today,
             closed_on=closed_on,
@@ -373,6 +407,9 @@ def _row(
                 for m in moves.get(issue_id, [])
             ]
         ),
+        issue_category or "",
+        issue_village or "",
+        *withdrawn,
         f"{colour.glyph} {colour.zh}",
     ]
     return cells, colour

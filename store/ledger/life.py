@@ -29,6 +29,8 @@ LIFE_KEYS = (
     "reopened",
     "evaluations",
     "moves",
+    "issue_category",
+    "issue_village",
 )
 RESOLUTIONS = choice_names(Resolution)
 SATISFACTIONS = choice_names(Satisfaction)
@@ -92,6 +94,10 @@ class Life:
     reopened: int | None = None
     evaluations: tuple[Judged, ...] | None = None
     moves: tuple[Moved, ...] | None = None
+    # The issue's category and village by name, when not its first visit's (store.ledger.plan
+    # checks the category is known; a village it does not know is added).
+    category: str | None = None
+    village: str | None = None
 
     def said(self) -> bool:
         """Whether the row says anything of its issue's life."""

@@ -37,6 +37,7 @@ from store.core.rows import live
 from store.core.rules import due_dates, evaluation_reopens
 from store.core.settings import StationSettings, load_settings
 from store.core.validation import clean_name, clean_phone, clean_text, summarise
+from store.desk.regroup import REASON_MAX
 from store.ledger.columns import BY_KEY
 from store.ledger.errors import RowError
 from store.ledger.life import (
@@ -96,6 +97,9 @@ class _Row:
     deputy_ids: tuple[str, ...] = ()
     # Units its moves name besides its own 责任单位, resolved to ids.
     unit_ids: tuple[str, ...] = ()
+    # Withdrawn by the resident (撤回): when (station time) and why.
+    withdrawn: datetime | None = None
+    withdrawn_reason: str | None = None
 
 
 @dataclass
@@ -261,6 +265,8 @@ def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportP
                 "issue_id": issue_of.get(row.key),
                 "consent_forward": row.consent,
                 "no_callback": row.no_callback,
+                "withdrawn_at": from_local(row.withdrawn, tz) if row.withdrawn else None,
+                "withdrawn_reason": row.withdrawn_reason,
             }
         )
     return plan
@@ -371,6 +377,9 @@ def _check_row(
     if no_callback is None:
         cells.fail("no_callback", "ledger.no_callback")
     life = _life(cells, today)
+    if life.category is not None and life.category not in lookups.categories:
+        cells.fail("issue_category", "ledger.unknown", closest(life.category, lookups.categories))
+    withdrawn, withdrawn_reason = _withdrawal(cells, local, today)
     unit_id = None
     if unit_name and village:
         # Only a row otherwise sound adds a unit (or a deputy): a broken row adds nothing, but
@@ -420,6 +429,8 @@ def _check_row(
         life=life,
         deputy_ids=tuple(lookups.deputy_id(name) for name in named if name),
         unit_ids=move_units,
+        withdrawn=withdrawn,
+        withdrawn_reason=withdrawn_reason,
     )
 
 
@@ -455,6 +466,32 @@ def _move_units(
         cells.fail("moves", "ledger.moves_chain")
         return ()
     return tuple(ids)
+
+
+def _withdrawal(
+    cells: _Cells, received: datetime | None, today: date
+) -> tuple[datetime | None, str | None]:
+    """A row's withdrawal (撤回): when, and why; a reason needs its date, which comes after the
+    visit and not after today."""
+    value = cells.get("withdrawn").strip()
+    reason = cells.clean(
+        "withdrawn_reason",
+        lambda v: clean_text(v, field="withdrawn_reason", limit=REASON_MAX) if v.strip() else "",
+    )
+    if not value:
+        if reason:
+            cells.fail("withdrawn", "field.required")
+        return None, None
+    when = parse_date(value)
+    if when is None:
+        cells.fail("withdrawn", "ledger.date")
+    elif when.date() > today:
+        cells.fail("withdrawn", "ledger.date_future")
+    elif received is not None and when < received:
+        cells.fail("withdrawn", "ledger.withdrawn_before")
+    else:
+        return when, reason or None
+    return None, None
 
 
 def _life(cells: _Cells, today: date) -> Life:
@@ -496,6 +533,9 @@ def _life(cells: _Cells, today: date) -> Life:
         cells.fail("evaluations", "ledger.date_future")
         history = None
     title = " ".join(cells.get("title").split())[:TITLE_MAX] or None
+    village = cells.get("issue_village").strip()
+    if village:
+        village = cells.clean("issue_village", lambda v: clean_name(v, field="village"))
     has_lead = cells.ledger.header("lead") is not None
     return Life(
         title=title,
@@ -510,6 +550,8 @@ def _life(cells: _Cells, today: date) -> Life:
         reopened=parsed("reopened", parse_count, N_("ledger.count")),
         evaluations=history,
         moves=moves,
+        category=" ".join(cells.get("issue_category").split()) or None,
+        village=village or None,
     )
 
 
@@ -593,18 +635,20 @@ def _add_reference(
     used_units = {row.unit_id for row in rows} | {u for row in rows for u in row.unit_ids}
     used_deputies = {row.deputy_id for row in rows} | {d for row in rows for d in row.deputy_ids}
     for row in rows:
-        if row.village not in lookups.villages:
-            village_id = lookups.village_id(row.village)
-            del lookups.new_villages[row.village]
+        for name in (row.village, row.life.village):
+            if name is None or name in lookups.villages:
+                continue
+            village_id = lookups.village_id(name)
+            del lookups.new_villages[name]
             position += 1
-            lookups.villages[row.village] = village_id
-            plan.villages_added.append(row.village)
-            kind = VillageKind.community if row.village.endswith("社区") else VillageKind.village
+            lookups.villages[name] = village_id
+            plan.villages_added.append(name)
+            kind = VillageKind.community if name.endswith("社区") else VillageKind.village
             plan.villages.append(
                 {
                     "id": village_id,
                     "station_id": station_id,
-                    "name": row.village,
+                    "name": name,
                     "kind": kind.value,
                     "position": position,
                     "active": True,
@@ -708,12 +752,17 @@ def _issues(
         for row in fresh:
             issue_of[row.key] = issue_id
         if issue_id in existing:
-            plan.joined[issue_id] = plan.joined.get(issue_id, 0) + len(fresh)
+            plan.joined[issue_id] = plan.joined.get(issue_id, 0) + _asked(fresh)
             continue
         first = min(group, key=lambda r: (r.local, r.number))
-        village_id = lookups.village_id(first.village)
+        village_id = lookups.village_id(first.life.village or first.village)
         _new_issue(plan, group, fresh, issue_id, station_id, village_id, settings, tz, lookups)
     return issue_of
+
+
+def _asked(rows: Iterable[_Row]) -> int:
+    """How many of the rows' visits are still asked for (not withdrawn): an issue's count."""
+    return sum(1 for row in rows if row.withdrawn is None)
 
 
 def _new_issue(
@@ -749,7 +798,7 @@ def _new_issue(
         "id": issue_id,
         "station_id": station_id,
         "title": life.title or summarise(first.text, TITLE_MAX),
-        "category_id": first.category_id,
+        "category_id": lookups.categories[life.category] if life.category else first.category_id,
         "village_id": village_id,
         "tier": first.tier.value,
         "unit_id": first.unit_id,
@@ -762,7 +811,7 @@ def _new_issue(
         "tier_since": tier_since,
         "resupervision": False,
         "reopen_count": 0,
-        "visit_count": len(fresh),
+        "visit_count": _asked(fresh),
         "closed_on": None,
         "closed_within_window": None,
         "resolution": None,
@@ -776,6 +825,20 @@ def _new_issue(
         _lived(plan, issue, first, last, life, tz, lookups)
     else:
         _inferred(plan, issue, first, last, tz)
+    if all(row.withdrawn is not None for row in group):
+        _withdrawn(plan, issue, group, tz)
+
+
+def _withdrawn(plan: ImportPlan, issue: dict[str, Any], group: list[_Row], tz: ZoneInfo) -> None:
+    """An issue all of whose residents withdrew (撤回): closed as withdrawn when the last did
+    (store.desk.regroup.close_withdrawn), counted apart, not judged on time."""
+    last = max(group, key=lambda r: (r.withdrawn or r.local, r.number))
+    assert last.withdrawn is not None
+    at = from_local(last.withdrawn, tz)
+    if issue["status"] != IssueStatus.closed.value:
+        _progress(plan, issue["id"], at, IssueStatus(issue["status"]), IssueStatus.closed, None)
+        issue.update(status=IssueStatus.closed.value, closed_on=last.withdrawn.date())
+    issue.update(closed_within_window=None, resupervision=False, withdrawn_at=at)
 
 
 def _move(

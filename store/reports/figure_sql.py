@@ -95,6 +95,8 @@ def any_colour_rank(today: date, grace_days: int) -> ColumnElement[int]:
     docs/rules/colours-and-windows.md and `issue_rows.issue_colour`, in SQL."""
     closed = col(Issue.status) == IssueStatus.closed
     return case(
+        # Withdrawn (撤回): nothing pending, as `issue_rows.issue_colour` says.
+        (col(Issue.withdrawn_at).is_not(None), 0),
         (and_(closed, col(Issue.satisfaction).in_(SATISFIED)), 0),
         (
             and_(

@@ -190,6 +190,9 @@ def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, Cell]]:
         (text("stats.col.escalated"), f.escalated),
         (text("stats.col.de_escalated"), f.de_escalated),
         (text("stats.col.on_time"), f.in_window),
+        # Withdrawn (撤回): in none of the figures above, counted apart.
+        (text("stats.col.withdrawn_visits"), f.withdrawn_visits),
+        (text("stats.col.withdrawn"), f.withdrawn),
         (text("stats.col.leader_visits"), f.leader_visits),
         (
             text("stats.col.leader_issues"),
@@ -362,6 +365,7 @@ def footnote(report: QuarterReport, text: Text) -> list[str]:
         text("stats.def.direct"),
         text("stats.def.moves"),
         text("stats.def.on_time"),
+        text("stats.def.withdrawn"),
         text(
             "report.floors",
             two_month=percent(report.floors.two_month_rate),

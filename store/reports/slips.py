@@ -344,10 +344,11 @@ def slip_number(*, session: Session, issue: Issue, kind: SlipKind) -> str:
 
 
 def _words(session: Session, issue_id: str) -> tuple[Words, ...]:
+    # A withdrawn visit (撤回) is no longer asked for: the unit is not told of it.
     rows = session.exec(
         select(Visit, Constituent.name, Constituent.phone)
         .join(Constituent, col(Constituent.id) == Visit.constituent_id)
-        .where(Visit.issue_id == issue_id, live(Visit))
+        .where(Visit.issue_id == issue_id, live(Visit), col(Visit.withdrawn_at).is_(None))
         .order_by(col(Visit.received_at), col(Visit.id))
     ).all()
     return tuple(

@@ -33,6 +33,9 @@ Definitions (the statistics screen's help and the report's footnote say the same
   (within the window counted from the day it came to that tier, kept on the issue), or as late
   already while it is open there past its due date. On time over judged, by the tier and unit
   judged; the two-month rate meanwhile counts from the opening day whatever the moves.
+- **Withdrawn** (撤回): a visit the resident withdrew is in no figure above; nor is an issue
+  closed because all its residents withdrew. Each is counted apart: the period's visits
+  withdrawn (`withdrawn_visits`) and the period's issues closed as withdrawn (`withdrawn`).
 """
 
 from __future__ import annotations
@@ -213,6 +216,10 @@ class Figures:
     # Tiers judged on time or late (`timed`) and of them on time: per tier, frozen when judged.
     timed: int = 0
     on_time: int = 0
+    # Counted apart from every figure above (撤回): the period's visits the residents withdrew,
+    # and its issues closed because all their residents did.
+    withdrawn_visits: int = 0
+    withdrawn: int = 0
 
     @property
     def leader_issues_open(self) -> int:
@@ -370,6 +377,12 @@ def _grouped(
         add(key, escalated=up, de_escalated=down)
     for key, timed, on_time in session.exec(_left_tiers_query(period, breakdown, station_id)):
         add(key, timed=timed, on_time=on_time)
+    for key, withdrawn in session.exec(
+        _visit_query(start, end, breakdown, station_id, withdrawn=True)
+    ).all():
+        add(key, withdrawn_visits=withdrawn)
+    for key, withdrawn in session.exec(_withdrawn_query(period, breakdown, station_id)).all():
+        add(key, withdrawn=withdrawn)
     if breakdown is not None:
         # Untriaged visits have no tier or unit: they count only in the totals.
         out.pop("", None)
@@ -444,13 +457,34 @@ def _issue_query(
 
 
 def issues_of(period: Period, station_id: str | None = None) -> list[ColumnElement[bool]]:
-    """The issues of a period: opened on one of its days (of one station's, if given)."""
+    """The issues of a period: opened on one of its days (of one station's, if given), but
+    those closed as withdrawn (撤回), which are counted apart."""
+    return [*opened_in(period, station_id), col(Issue.withdrawn_at).is_(None)]
+
+
+def opened_in(period: Period, station_id: str | None = None) -> list[ColumnElement[bool]]:
+    """Every issue opened on one of the period's days (of one station's, if given)."""
     return [
         live(Issue),
         col(Issue.opened_on) >= period.start,
         col(Issue.opened_on) < period.end,
         *of_station(Issue, station_id),
     ]
+
+
+def withdrawn_of(period: Period, station_id: str | None = None) -> list[ColumnElement[bool]]:
+    """The period's issues closed because all their residents withdrew (撤回)."""
+    return [*opened_in(period, station_id), col(Issue.withdrawn_at).is_not(None)]
+
+
+def _withdrawn_query(
+    period: Period, breakdown: Breakdown | None, station_id: str | None = None
+) -> Rows:
+    key = _issue_key(breakdown)
+    query: Rows = Select(key if key is not None else null(), func.count()).where(
+        *withdrawn_of(period, station_id)
+    )
+    return _grouped_by(query, key)
 
 
 def of_station(table: Any, station_id: str | None) -> list[ColumnElement[bool]]:
@@ -460,19 +494,29 @@ def of_station(table: Any, station_id: str | None) -> list[ColumnElement[bool]]:
 
 
 def _visit_query(
-    start: datetime, end: datetime, breakdown: Breakdown | None, station_id: str | None = None
+    start: datetime,
+    end: datetime,
+    breakdown: Breakdown | None,
+    station_id: str | None = None,
+    *,
+    withdrawn: bool = False,
 ) -> Rows:
+    """The period's visits and how many came directly from residents, by group; with
+    `withdrawn`, only how many the residents withdrew (counted apart)."""
     direct = _count_if(figure_sql.is_direct(col(Visit.channel)))
     where = [
         col(Visit.received_at) >= start,
         col(Visit.received_at) < end,
         live(Visit),
+        col(Visit.withdrawn_at).is_not(None) if withdrawn else col(Visit.withdrawn_at).is_(None),
         *of_station(Visit, station_id),
     ]
+    counts: list[Any] = [func.count()] if withdrawn else [func.count(), direct]
     if breakdown in (Breakdown.tier, Breakdown.unit):
         key: Any = col(Issue.tier) if breakdown == Breakdown.tier else col(Issue.unit_id)
-        query = (
-            select(key, func.count(), direct)
+        query: Rows = (
+            Select(key, *counts)
+            .select_from(Visit)
             .join(Issue, col(Issue.id) == Visit.issue_id)
             .where(*where, live(Issue))
         )
@@ -483,7 +527,7 @@ def _visit_query(
         Breakdown.category: col(Visit.category_id),
         Breakdown.channel: col(Visit.channel),
     }[breakdown]
-    query = select(key if key is not None else null(), func.count(), direct).where(*where)
+    query = Select(key if key is not None else null(), *counts).select_from(Visit).where(*where)
     return _grouped_by(query, key)
 
 
@@ -709,6 +753,8 @@ FIGURE_SCOPES: dict[str, Scope] = {
     "de_escalated": Scope.de_escalated,
     "timed": Scope.timed,
     "on_time": Scope.on_time,
+    "withdrawn": Scope.withdrawn,
+    "withdrawn_visits": Scope.withdrawn,
 }
 # The figures counted per tier (store.desk.moves): by the tier and unit a move left or a tier was
 # judged at, not where the issue is now.

@@ -42,6 +42,7 @@ from store.core.models import (
 )
 from store.core.rows import live
 from store.desk.urgency import pressing_kind
+from store.sync.regroup_rule import settle_regroupings
 from store.trust.purge import redact_purged
 
 # The columns of a change as a bundle carries it, in this order.
@@ -157,6 +158,8 @@ def merge_changes(
                 added[table] = applied.added
             listed += derive_conflicts(conn, table, ids, logged)
         _refresh_aggregates(conn, issues | touched.get("issue", set()))
+        # Merges, splits and withdrawals made apart, put in order alike on every device.
+        _refresh_aggregates(conn, settle_regroupings(session, issues | touched.get("issue", set())))
         # Answers travel as records of their own, perhaps in this very merge: counted last.
         conflicts = unanswered(conn, listed)
     except IntegrityError:
@@ -383,7 +386,8 @@ def _refresh_aggregates(conn: Connection, issue_ids: set[str]) -> None:
         for row in conn.execute(
             select(visits.c.issue_id, visits.c.kind, visits.c.is_repeat, residents.c.vulnerable)
             .join(residents, residents.c.id == visits.c.constituent_id)
-            .where(visits.c.issue_id.in_(part), live(visits))
+            # Withdrawn visits (撤回) are in none of an issue's counts (store.desk.regroup).
+            .where(visits.c.issue_id.in_(part), live(visits), visits.c.withdrawn_at.is_(None))
         ):
             facts.setdefault(row.issue_id, []).append(row)
         for issue_id, issue in stored.items():

@@ -270,10 +270,12 @@ _ISSUE_RULES: tuple[tuple[str, str], ...] = (
         " WHERE v.deleted_at IS NULL AND i.deleted_at IS NOT NULL",
     ),
     (
+        # An issue counts the visits still asked for: withdrawn ones (撤回) stay on it uncounted.
         N_("check.visit_count"),
         "SELECT count(*), min(i.id) FROM issue i LEFT JOIN ("
         " SELECT issue_id, count(*) AS n FROM visit"
-        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL GROUP BY issue_id) v"
+        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL AND withdrawn_at IS NULL"
+        " GROUP BY issue_id) v"
         " ON v.issue_id = i.id"
         " WHERE i.deleted_at IS NULL AND i.visit_count <> coalesce(v.n, 0)",
     ),
@@ -281,7 +283,8 @@ _ISSUE_RULES: tuple[tuple[str, str], ...] = (
         N_("check.repeat_count"),
         "SELECT count(*), min(i.id) FROM issue i LEFT JOIN ("
         " SELECT issue_id, count(*) AS n FROM visit"
-        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL AND is_repeat GROUP BY issue_id) v"
+        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL AND withdrawn_at IS NULL"
+        " AND is_repeat GROUP BY issue_id) v"
         " ON v.issue_id = i.id"
         " WHERE i.deleted_at IS NULL AND i.repeat_count <> coalesce(v.n, 0)",
     ),

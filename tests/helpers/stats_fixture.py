@@ -131,4 +131,7 @@ def expected_totals() -> dict[str, Any]:
         leader_visits=0,
         leader_issues=0,
         leader_issues_closed=0,
+        # Nothing withdrawn (撤回) in it: tests/store/reports/test_withdrawn_figures.py has them.
+        withdrawn_visits=0,
+        withdrawn=0,
     )

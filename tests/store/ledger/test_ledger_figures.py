@@ -23,11 +23,33 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from small_station import NOW, TODAY
-from sqlmodel import col, select
+from sqlmodel import Session, col, func, select
 
 from store.core.clock import FrozenClock
-from store.core.models import Deputy, DeputyLevel, Unit, Visit
+from store.core.models import (
+    Category,
+    Channel,
+    Deputy,
+    DeputyLevel,
+    Issue,
+    IssueStatus,
+    Tier,
+    Unit,
+    Visit,
+    VisitCreate,
+    VisitKind,
+)
 from store.db import Store
+from store.desk.board import list_board
+from store.desk.regroup import (
+    merge_issues,
+    move_visit,
+    split_issue,
+    unlink_visit,
+    withdraw_visit,
+)
+from store.desk.triage import link_visits
+from store.desk.visits import list_issue_visits, list_untriaged, log_visit
 from store.ledger import export_ledger, import_ledger
 from store.reports.deputy_record import get_deputy_record
 from store.reports.stats import (
@@ -148,3 +170,135 @@ def test_every_figure_of_every_period_survives_the_ledger(
     after = figures_of(empty_twin, periods)
     differing = [key for key in before if before[key] != after.get(key)]
     assert differing == [], {key: (before[key], after.get(key)) for key in differing[:3]}
+
+
+def _regroup(store: Store) -> None:
+    """Merges, splits (one to another tier and category), a move, an unlink and withdrawals
+    (a waiting visit, one visit of an issue, every visit of another) on the demo's open issues,
+    across villages and categories. The demo's open issues have a visit or two: three of them
+    are fed two more visits first."""
+    actor = load_station(store).actor()
+    with store.write(actor) as session:
+        board = list_board(session=session, today=TODAY, limit=500).items
+        by_village: dict[str, list[str]] = {}
+        for row in board:
+            by_village.setdefault(row.village, []).append(row.id)
+        villages = sorted(by_village, key=lambda v: -len(by_village[v]))
+        split, moved, unlinked = (by_village[v][0] for v in villages[:3])
+        for n, issue_id in enumerate((split, moved, unlinked)):
+            _feed(session, issue_id, n)
+        used = {split, moved, unlinked}
+
+        def take(candidates: list[str]) -> str:
+            found = next(c for c in candidates if c not in used)
+            used.add(found)
+            return found
+
+        single = [r.id for r in board if r.visit_count == 1]
+        red = [r.id for r in board if r.resupervision and r.visit_count == 1]
+        # Two merges across villages, one of a re-supervised issue if the demo has one open.
+        merge_issues(
+            session=session, issue_id=take(red + single), into_id=take(by_village[villages[3]])
+        )
+        merge_issues(session=session, issue_id=take(single), into_id=take(by_village[villages[4]]))
+        move_to, withdrawn = take(single), take(single)
+        visits = [v.id for v in list_issue_visits(session=session, issue_id=split)]
+        split_issue(session=session, issue_id=split, visit_ids=visits[-1:])
+        split_issue(
+            session=session,
+            issue_id=split,
+            visit_ids=visits[:1],
+            unit_id=_unit_of_other_tier(session, split),
+            category_id=_other_category(session, split),
+        )
+        visits = [v.id for v in list_issue_visits(session=session, issue_id=moved)]
+        move_visit(session=session, visit_id=visits[0], issue_id=move_to)
+        visits = [v.id for v in list_issue_visits(session=session, issue_id=unlinked)]
+        unlink_visit(session=session, visit_id=visits[-1])
+        withdraw_visit(session=session, visit_id=visits[0], reason="群众说已经解决")
+        for visit in list_issue_visits(session=session, issue_id=withdrawn):
+            withdraw_visit(session=session, visit_id=visit.id, reason="搬走了，不用再办")
+        waiting = list_untriaged(session=session, limit=1).items
+        withdraw_visit(session=session, visit_id=waiting[0].id, reason="=打错电话")
+
+
+def _feed(session: Session, issue_id: str, n: int) -> None:
+    """Two more residents' visits on the issue, today."""
+    issue = session.exec(select(Issue).where(Issue.id == issue_id)).one()
+    ids = []
+    for k in range(2):
+        ids.append(
+            log_visit(
+                session=session,
+                visit_in=VisitCreate(
+                    phone=f"1390000{n}{k:03d}",
+                    name=f"居民{n}{k}",
+                    village_id=issue.village_id,
+                    category_id=issue.category_id,
+                    channel=Channel.phone,
+                    kind=VisitKind.request,
+                    text=f"还是老问题，第{k}次反映",
+                ),
+            ).id
+        )
+    link_visits(session=session, visit_ids=ids, issue_id=issue_id)
+
+
+def _asked_visits(session: Session, issue_id: str) -> int:
+    return sum(
+        1 for v in list_issue_visits(session=session, issue_id=issue_id) if not v.withdrawn_at
+    )
+
+
+def _unit_of_other_tier(session: Session, issue_id: str) -> str:
+    tier = session.exec(select(Issue.tier).where(Issue.id == issue_id)).one()
+    other = Tier.county if tier != Tier.county else Tier.township
+    return (
+        session.exec(select(Unit.id).where(Unit.tier == other).order_by(col(Unit.name))).first()
+        or ""
+    )
+
+
+def _other_category(session: Session, issue_id: str) -> str:
+    mine = session.exec(select(Issue.category_id).where(Issue.id == issue_id)).one()
+    return (
+        session.exec(
+            select(Category.id).where(Category.id != mine).order_by(col(Category.position))
+        ).first()
+        or ""
+    )
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_merges_splits_and_withdrawals_survive_the_ledger(
+    suffix: str, demo_copy_path: Path, empty_twin: Store, tmp_path: Path
+) -> None:
+    demo = open_store(demo_copy_path, clock=FrozenClock(NOW))
+    try:
+        _regroup(demo)
+        periods = _periods(demo)
+        before = figures_of(demo, periods)
+        ledger = tmp_path / f"ledger{suffix}"
+        with demo.read() as session:
+            export_ledger(session=session, out=ledger, today=TODAY, reveal=True)
+            merged = session.exec(select(func.count()).where(col(Issue.merged_into).is_not(None)))
+            assert merged.one() == 2
+    finally:
+        demo.dispose()
+    quarter = before[f"quarter:{date(2026, 10, 1)} totals"]
+    year = before[f"year:{date(2026, 1, 1)} totals"]
+    assert year.withdrawn_visits == 3 and year.withdrawn == 1, (year, quarter)
+    summary = import_ledger(store=empty_twin, actor=load_station(empty_twin).actor(), path=ledger)
+    assert not summary.errors
+    after = figures_of(empty_twin, periods)
+    differing = [key for key in before if before[key] != after.get(key)]
+    assert differing == [], {key: (before[key], after.get(key)) for key in differing[:3]}
+    with empty_twin.read() as session:
+        reasons = session.exec(
+            select(Visit.withdrawn_reason).where(col(Visit.withdrawn_at).is_not(None))
+        ).all()
+        withdrawn = session.exec(select(Issue).where(col(Issue.withdrawn_at).is_not(None))).all()
+    assert sorted(r or "" for r in reasons) == sorted(
+        ["=打错电话", "群众说已经解决", "搬走了，不用再办"]
+    )
+    assert [(i.status, i.closed_within_window) for i in withdrawn] == [(IssueStatus.closed, None)]
