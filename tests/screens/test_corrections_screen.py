@@ -111,6 +111,7 @@ async def test_a_wrong_category_and_a_wrong_phone_corrected_on_an_issues_visit(
             t("menu.correct_visit"),
             t("menu.correct_resident"),
             t("menu.correct_issue"),
+            t("menu.notices"),
         ]
         await press(pilot, "escape")
         await _menu(pilot, "correct-visit")  # one visit: no need to ask which
