@@ -74,7 +74,8 @@ def _left_behind(path: Path, phones: set[str], names: set[str]) -> set[str]:
     return {value.decode() for value in left}
 
 
-@pytest.mark.parametrize(("seed", "visits"), [(1, 3000), (2, 3000), (3, 5000)])
+# Two demos (a third, seed 2 at 3,000, found nothing the other two did not, and cost CI 25 s).
+@pytest.mark.parametrize(("seed", "visits"), [(1, 3000), (3, 5000)])
 def test_a_purge_leaves_no_purged_value_in_the_files(
     tmp_path: Path, seed: int, visits: int
 ) -> None:

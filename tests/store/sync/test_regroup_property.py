@@ -7,7 +7,8 @@ open issue has only withdrawn visits; every progress note is there, on a live is
 counts the visits still asked for on it.
 
 Hypothesis draws the scenario, derandomised so CI sees the same examples every run; the examples
-are bounded (LIAISON_REGROUP_EXAMPLES, 15 by default) so CI stays well under its 15 minutes."""
+are bounded (LIAISON_REGROUP_EXAMPLES, 10 by default; runs of 100 and 120 passed) so CI stays
+under its 15 minutes."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from store.desk.triage import link_visit
 from store.station import load_station
 from store.sync.exchange import export_bundle, import_bundle
 
-EXAMPLES = int(os.environ.get("LIAISON_REGROUP_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("LIAISON_REGROUP_EXAMPLES", "10"))
 PHASES = [p for p in Phase if os.environ.get("LIAISON_SYNC_SHRINK") != "0" or p != Phase.shrink]
 DEVICE = st.sampled_from(DEVICES)
 PICK = st.integers(0, 30)
