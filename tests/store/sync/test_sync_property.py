@@ -35,8 +35,8 @@ from store.sync.exchange import export_bundle, import_bundle
 from store.sync.identity import restore_as_new_device
 from store.trust.backup import backup_to
 
-# 15 in CI, whose whole run must stay under 15 minutes (the first 15 of the derandomised 25 it
-# ran before, about 40 s); LIAISON_SYNC_EXAMPLES=500 for a real search.
+# 15 in CI, whose whole run must stay under 15 minutes (25 took about 70 s of it);
+# LIAISON_SYNC_EXAMPLES=500 for a real search.
 EXAMPLES = int(os.environ.get("LIAISON_SYNC_EXAMPLES", "15"))
 # Shrinking a failure can take minutes; LIAISON_SYNC_SHRINK=0 reports the first one found.
 PHASES = [p for p in Phase if os.environ.get("LIAISON_SYNC_SHRINK") != "0" or p != Phase.shrink]
