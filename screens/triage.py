@@ -414,12 +414,7 @@ class TriageScreen(ActionsMenu, PagedTableScreen):
         if info.route is None:
             self.notify(t("triage.no_route"), severity="warning")
             return
-        visit_ids = self._targets(detail.row.id)
-        self.run_store(
-            partial(self._open_issue, visit_ids, info.route.unit_id),
-            partial(self._triaged, len(visit_ids)),
-            group="issue_writers",
-        )
+        self._open_at(self._targets(detail.row.id), info.route.unit_id)
 
     def _choose_unit(self, visit_id: str, tier: Tier | None) -> None:
         self.run_store(
@@ -451,17 +446,21 @@ class TriageScreen(ActionsMenu, PagedTableScreen):
 
         def chosen(unit_id: str | None) -> None:
             if unit_id:
-                self.run_store(
-                    partial(self._open_issue, visit_ids, unit_id),
-                    partial(self._triaged, len(visit_ids)),
-                    group="issue_writers",
-                )
+                self._open_at(visit_ids, unit_id)
 
         self.app.push_screen(PickModal(title, choices.units), chosen)
 
     def _targets(self, visit_id: str) -> list[str]:
         """What an action acts on: the marked visits if any, else the one under the cursor."""
         return sorted(self.marked) if self.marked else [visit_id]
+
+    def _open_at(self, visit_ids: list[str], unit_id: str) -> None:
+        """Triage these visits to a new issue handled by `unit_id` (in a worker)."""
+        self.run_store(
+            partial(self._open_issue, visit_ids, unit_id),
+            partial(self._triaged, len(visit_ids)),
+            group="issue_writers",
+        )
 
     def _open_issue(self, visit_ids: list[str], unit_id: str) -> IssueRow:
         with self.desk.store.write(self.desk.actor) as session:

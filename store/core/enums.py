@@ -8,17 +8,22 @@ from enum import StrEnum
 # Enums. Stored as their English codes; the Chinese name is the spec's term and the ledger value.
 
 
-class Tier(StrEnum):
-    village = "village"
-    township = "township"
-    county = "county"
+class Term(StrEnum):
+    """A domain term with a Chinese name (`zh`, from _ZH below): the enums the ledger, the slips
+    and the reports write out."""
 
     @property
     def zh(self) -> str:
         return _ZH[(type(self), self.value)]
 
 
-class IssueStatus(StrEnum):
+class Tier(Term):
+    village = "village"
+    township = "township"
+    county = "county"
+
+
+class IssueStatus(Term):
     """The five steps of the seed (五事), then closed."""
 
     received = "received"
@@ -29,15 +34,11 @@ class IssueStatus(StrEnum):
     closed = "closed"
 
     @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
-
-    @property
     def step(self) -> int:
         return list(IssueStatus).index(self)
 
 
-class Channel(StrEnum):
+class Channel(Term):
     walk_in = "walk_in"
     deputy_code = "deputy_code"
     phone = "phone"
@@ -47,53 +48,33 @@ class Channel(StrEnum):
     online = "online"
     leader_visit = "leader_visit"
 
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
-
-class VisitKind(StrEnum):
+class VisitKind(Term):
     request = "request"
     suggestion = "suggestion"
     opinion = "opinion"
     legislative = "legislative"
     consultation = "consultation"
 
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
-
-class Resolution(StrEnum):
+class Resolution(Term):
     resolved = "resolved"
     partly = "partly"
     unresolved = "unresolved"
 
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
-
-class Satisfaction(StrEnum):
+class Satisfaction(Term):
     satisfied = "satisfied"
     fairly = "fairly"
     unsatisfied = "unsatisfied"
 
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
-
-class Colour(StrEnum):
+class Colour(Term):
     """Board colours, from best to worst; compare them by `severity` (not as strings)."""
 
     green = "green"
     yellow = "yellow"
     red = "red"
-
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
     @property
     def glyph(self) -> str:
@@ -104,32 +85,24 @@ class Colour(StrEnum):
         return list(Colour).index(self)
 
 
-class DeputyLevel(StrEnum):
+class DeputyLevel(Term):
     county = "county"
     township = "township"
 
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
-
-class VillageKind(StrEnum):
+class VillageKind(Term):
     village = "village"
     community = "community"
 
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
-
-class DeviceKind(StrEnum):
+class DeviceKind(Term):
     station = "station"
     laptop = "laptop"
     # A county hub's own device (store.sync.hub): stations push to it and pull from it.
     hub = "hub"
 
 
-class DayKind(StrEnum):
+class DayKind(Term):
     """A day that breaks the Monday-to-Friday rule (the working-day calendar of
     docs/rules/colours-and-windows.md)."""
 
@@ -139,35 +112,23 @@ class DayKind(StrEnum):
     # workday is an ordinary day here: deleting an official day is kept as this override.
     ordinary = "ordinary"
 
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
-
-class ProjectStatus(StrEnum):
+class ProjectStatus(Term):
     """A micro-project's stage (民生微实事)."""
 
     planned = "planned"
     underway = "underway"
     done = "done"
 
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
-
-class ReviewTarget(StrEnum):
+class ReviewTarget(Term):
     """What deputies score in the quarterly review (季度评议)."""
 
     micro_project = "micro_project"
     unit = "unit"
 
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
-
-class MoveReason(StrEnum):
+class MoveReason(Term):
     """Why an issue moved to another tier (升级/降级, store.desk.moves). Some reasons go up, some
     down, `other` either way (its note says what)."""
 
@@ -178,12 +139,8 @@ class MoveReason(StrEnum):
     local_matter = "local_matter"
     other = "other"
 
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
-
-class NoticeEvent(StrEnum):
+class NoticeEvent(Term):
     """What happened to an issue that its residents are told of (告知)."""
 
     triaged = "triaged"
@@ -192,21 +149,13 @@ class NoticeEvent(StrEnum):
     moved = "moved"
     closed = "closed"
 
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
-
-class NoticeWay(StrEnum):
+class NoticeWay(Term):
     """How a resident was told."""
 
     phone = "phone"
     sms = "sms"
     in_person = "in_person"
-
-    @property
-    def zh(self) -> str:
-        return _ZH[(type(self), self.value)]
 
 
 class ChangeOp(StrEnum):

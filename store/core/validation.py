@@ -46,12 +46,8 @@ def clean_text(value: str, *, field: str = "text", limit: int = TEXT_MAX) -> str
 
 
 def clean_name(value: str, *, field: str = "name") -> str:
-    name = " ".join(strip_controls(value).split())
-    if not name:
-        raise FieldInvalid("field.required", field)
-    if len(name) > NAME_MAX:
-        raise FieldInvalid("field.too_long", field, limit=NAME_MAX)
-    return name
+    """A name as kept: as a title is (one line, controls removed), at most NAME_MAX long."""
+    return clean_title(value, field=field, limit=NAME_MAX)
 
 
 # An issue's title is one line of at most this many characters: what triage makes of the first
@@ -60,7 +56,7 @@ ISSUE_TITLE_MAX = 30
 
 
 def clean_title(value: str, *, field: str = "title", limit: int = ISSUE_TITLE_MAX) -> str:
-    """A title as kept: controls removed, on one line, spaces collapsed."""
+    """A title as kept: controls removed, on one line, spaces collapsed; required."""
     title = " ".join(strip_controls(value).split())
     if not title:
         raise FieldInvalid("field.required", field)
