@@ -95,7 +95,7 @@ class VillageKind(Term):
     community = "community"
 
 
-class DeviceKind(Term):
+class DeviceKind(StrEnum):
     station = "station"
     laptop = "laptop"
     # A county hub's own device (store.sync.hub): stations push to it and pull from it.
