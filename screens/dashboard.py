@@ -170,7 +170,12 @@ class DashboardScreen(DeskScreen):
         self.query_one("#dash-overdue", Static).update(self._overdue(data))
         self.query_one("#dash-visits", Static).update(self._visits(data))
         self.query_one("#dash-handover", Static).update(self._handover(data))
-        # The rising words after the figures, in a worker of their own: they never delay them.
+        # The rest once the figures are on the terminal: a worker started now holds the GIL
+        # while the figures paint (the calendar's package alone is ~230 ms of import).
+        self.call_after_refresh(self._after_figures)
+
+    def _after_figures(self) -> None:
+        # The rising words in a worker of their own: they never delay the figures.
         self.run_store(self._load_words, self._show_words, group="word_loaders", exclusive=True)
         if not self.desk.station.hub:  # a hub keeps no calendar: its stations do
             self.run_store(

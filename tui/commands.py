@@ -14,7 +14,6 @@ from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
-from screens.base.actions_menu import menu_commands
 from tui.i18n import t
 from tui.language import switch_language
 from tui.messages import Place
@@ -25,6 +24,10 @@ if TYPE_CHECKING:
 
 class DeskCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object]]]:
+        # Imported when the palette opens: the menu brings the correction forms and their store
+        # code, which the first screen does not need (start-up, BENCHMARKS.md).
+        from screens.base.actions_menu import menu_commands
+
         app = cast("LiaisonApp", self.app)
         go, open_place = app.action_go, app.open_place
         # The actions menu of the screen below first (`.`: corrections…), where it has one.

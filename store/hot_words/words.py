@@ -340,7 +340,9 @@ class RisingWord:
 
     @property
     def rising(self) -> bool:
-        return self.score >= RISING_SCORE
+        # The share may rise while the count falls (a busier previous window): a deputy reads
+        # "rising" as more visits, so ↑ needs both, never "↑-3".
+        return self.score >= RISING_SCORE and self.count > self.previous
 
 
 @dataclass(frozen=True)
@@ -513,7 +515,7 @@ def _families(
             lines.append([member])
             firsts.append(own)
     shown = [_shown(line) for line in lines]
-    shown += [r.word for r in ranked[len(rising) :]]
+    shown += [r.word for r in ranked if not r.word.rising]
     return shown[:limit]
 
 

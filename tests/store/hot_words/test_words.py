@@ -311,3 +311,21 @@ def test_a_busier_station_does_not_make_every_word_rise(
     assert (words["路灯"].count, words["路灯"].previous) == (10, 5)
     assert not words["路灯"].rising
     assert words["飞线充电"].rising
+
+
+def test_a_word_used_less_than_before_is_not_rising(
+    store: Store, actor: Actor, station_info: StationInfo, refs: Refs
+) -> None:
+    """A quieter month (8 visits after 40): 飞线充电 goes from 10 visits to 7. Its share rose
+    (10 of 40 → 7 of 8) but fewer residents spoke of it: the dashboard showed "飞线充电 ↑-3"."""
+    visits = [(31 + n, RISING, VILLAGE, "安全生产与消防") for n in range(10)]
+    visits += [(31 + n % 25, "村里的健身器材坏了", "东塘村", CATEGORY) for n in range(30)]
+    visits += [(n * 3, RISING, VILLAGE, "安全生产与消防") for n in range(7)]
+    visits += [(2, "村里的健身器材坏了", "东塘村", CATEGORY)]
+    _load(store, actor, station_info.id, refs, visits)
+    with store.read() as session:
+        words = {w.word: w for w in rising_words(session=session, end=END, days=30)}
+    wires = words["飞线充电"]
+    assert (wires.count, wires.previous) == (7, 10)
+    assert wires.score >= 2.0
+    assert not wires.rising
