@@ -196,7 +196,10 @@ class IssueScreen(ActionsMenu):
         out.append(t("issue.opened", date=row.opened_on.isoformat(), window=d.window_days))
         if row.lead_deputy:
             out.append(t("text.gap") + t("issue.lead", name=row.lead_deputy))
-        if d.closed_on is not None:
+        if d.closed_on is not None and d.withdrawn_at is not None:
+            # Closed because its residents withdrew: not judged on time, never evaluated.
+            out.append("\n" + t("issue.closed_withdrawn", date=d.closed_on.isoformat()))
+        elif d.closed_on is not None:
             within = t("issue.within") if d.closed_within_window else t("issue.late")
             out.append("\n" + t("issue.closed_line", date=d.closed_on.isoformat(), within=within))
             if d.resolution and d.satisfaction:
@@ -239,6 +242,8 @@ class IssueScreen(ActionsMenu):
             # Told nothing of the issue's progress (告知).
             if v.no_callback:
                 out.append(" · " + t("issue.no_callback"), style="dim")
+            if v.withdrawn_at is not None:
+                out.append(" · " + t("issue.withdrawn_mark"), style="bold")
             out.append("\n")
             out.append_text(plain(d.visit_texts.get(v.id, v.summary), reveal=self.revealed))
             out.append("\n")
@@ -289,6 +294,20 @@ class IssueScreen(ActionsMenu):
         return out
 
     def _entry(self, entry: TimelineEntry) -> Text:
+        if entry.kind in ("merged", "split_to", "split_from"):
+            # Another issue, by its title: merged into this one, split off it, or split from.
+            prefix = {
+                "merged": t("issue.tl_merged"),
+                "split_to": t("issue.tl_split_to"),
+                "split_from": t("issue.tl_split_from"),
+            }[entry.kind]
+            out = Text(prefix)
+            # The title may hold a resident's words: plain, numbers masked until revealed.
+            out.append_text(plain(entry.issue_title, reveal=self.revealed))
+            return out
+        if entry.kind == "withdrawn":
+            who = entry.resident or t("issue.resident_purged")
+            return Text(t("issue.tl_withdrawn", resident=who), style="bold")
         if entry.kind == "move":
             assert entry.move is not None
             return self._move_text(entry.move)
@@ -313,8 +332,11 @@ class IssueScreen(ActionsMenu):
                     satisfaction=label(entry.satisfaction),
                 )
             )
+        assert entry.kind == "progress", entry.kind
         before, after = entry.status_before, entry.status_after
         assert before is not None and after is not None
+        if entry.withdrawal:
+            return Text(t("issue.tl_withdrawn_close"), style="bold")
         if before == IssueStatus.closed:
             return Text(t("issue.tl_reopen"), style="bold")
         if before == after:

@@ -94,6 +94,7 @@ def correct_visit_flow(screen: DeskScreen, visit_id: str) -> None:
             categories=form.categories,
             text=detail.text,
             consent_forward=row.consent_forward,
+            no_callback=row.no_callback,
         )
         screen.app.push_screen(modal, partial(chosen, detail))
 
@@ -115,8 +116,10 @@ def correct_visit_flow(screen: DeskScreen, visit_id: str) -> None:
         message: str = t("correct.visit_done")
         if done.issue_category is not None:
             message += t("text.gap") + t("correct.issue_followed", category=done.issue_category)
-        if done.consent_visits > 1:
-            message += tn("issue.consent_visits", done.consent_visits)
+        # The resident's answers (consent, 不用回电) change on all their visits on the issue.
+        answered = max(done.consent_visits, done.no_callback_visits)
+        if answered > 1:
+            message += tn("issue.consent_visits", answered)
         screen.notify(message)
         _after(screen)
 

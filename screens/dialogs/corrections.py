@@ -131,9 +131,10 @@ class _CorrectionModal(ModalScreen[M | None], Generic[M]):
         for name in self.FIELDS:
             key = errors.get(name)
             self.query_one(f"#correct-{name}").set_class(key is not None, "-invalid")
-            message = self.query_one(f"#correct-{name}-error", Label)
-            message.update(t(key, limit=LIMITS.get(name, TEXT_MAX)) if key else "")
-            message.set_class(key is not None, "-shown")
+            # A checkbox has no error line: a yes or no is never wrong.
+            for message in self.query(f"#correct-{name}-error").results(Label):
+                message.update(t(key, limit=LIMITS.get(name, TEXT_MAX)) if key else "")
+                message.set_class(key is not None, "-shown")
         first = next((n for n in self.FIELDS if n in errors), None)
         if first is not None:
             widget = self.query_one(f"#correct-{first}")
@@ -166,11 +167,11 @@ class _CorrectionModal(ModalScreen[M | None], Generic[M]):
 
 
 class VisitCorrectionModal(_CorrectionModal[VisitCorrection]):
-    """Correct a saved visit's channel, kind, category, words and consent (同意转交)."""
+    """Correct a saved visit's channel, kind, category, words, consent (同意转交) and 不用回电."""
 
     MODEL = VisitCorrection
     FORM_TITLE = t("correct.visit_title")
-    FIELDS = ("channel", "kind", "category_id", "text", "consent_forward")
+    FIELDS = ("channel", "kind", "category_id", "text", "consent_forward", "no_callback")
 
     def __init__(
         self,
@@ -183,13 +184,14 @@ class VisitCorrectionModal(_CorrectionModal[VisitCorrection]):
         categories: Sequence[Choice],
         text: str,
         consent_forward: bool,
+        no_callback: bool,
     ) -> None:
         super().__init__(about)
-        self.start = (channel, kind, category_id, category, text, consent_forward)
+        self.start = (channel, kind, category_id, category, text, consent_forward, no_callback)
         self.categories = categories
 
     def compose_fields(self) -> ComposeResult:
-        channel, kind, category_id, category, text, consent = self.start
+        channel, kind, category_id, category, text, consent, no_callback = self.start
         with Horizontal(classes="form-row"):
             yield self.field(
                 "channel",
@@ -222,6 +224,12 @@ class VisitCorrectionModal(_CorrectionModal[VisitCorrection]):
         check.id = "correct-consent_forward"
         check.tooltip = t("correct.consent_tip")
         yield check
+        # 不用回电, another question, the same way: ticked, the resident's notices of the issue
+        # not yet told are dropped (store.desk.notices.apply_no_callback).
+        declines = TextCheckbox(t("log.no_callback"), no_callback, classes="correct-check")
+        declines.id = "correct-no_callback"
+        declines.tooltip = t("correct.no_callback_tip")
+        yield declines
 
 
 class ResidentCorrectionModal(_CorrectionModal[ResidentCorrection]):

@@ -845,6 +845,9 @@ class VisitCorrection(SQLModel):
     text: str
     # 同意转交, as the resident answered it (an explicit act: never assumed).
     consent_forward: bool = False
+    # 不用回电, as the resident answered it; None leaves it as it is (a form without the
+    # question never turns a resident's "do not call back" into calls).
+    no_callback: bool | None = None
 
     @field_validator("text", mode="before")
     @classmethod

@@ -44,6 +44,7 @@ from store.core.models import (
 from store.core.rows import get_live, live
 from store.core.validation import summarise
 from store.desk.issue_rows import IssueRow, live_issue, written_row
+from store.desk.notices import apply_no_callback
 from store.desk.urgency import pressing_kind
 from store.desk.visits import VisitRow, apply_consent, visit_row
 
@@ -128,6 +129,8 @@ class VisitCorrected:
     changed: tuple[str, ...]
     # Visits whose consent changed: the resident's others on the same issue included.
     consent_visits: int = 0
+    # Visits whose 不用回电 changed, the same way (store.desk.notices.apply_no_callback).
+    no_callback_visits: int = 0
     # The issue's category followed the visit's (its name), or None.
     issue_category: str | None = None
 
@@ -135,11 +138,13 @@ class VisitCorrected:
 def correct_visit(
     *, session: Session, visit_id: str, correction: VisitCorrection
 ) -> VisitCorrected:
-    """Correct a saved visit's channel, kind, category, words and consent (同意转交).
+    """Correct a saved visit's channel, kind, category, words, consent (同意转交) and 不用回电.
 
-    Consent is the resident's answer about the issue, so it changes on their other visits on the
-    same issue too (store.desk.visits.set_consent). A new category is the issue's too when the
-    issue still carries the one it took from this visit, its first.
+    Consent and 不用回电 are the resident's answers about the issue, so they change on their
+    other visits on the same issue too (store.desk.visits.set_consent,
+    store.desk.notices.apply_no_callback: declining drops their notices not yet told). A new
+    category is the issue's too when the issue still carries the one it took from this visit,
+    its first.
 
     Args:
         session: a write session.
@@ -173,6 +178,12 @@ def correct_visit(
             session=session, visit=visit, consent=correction.consent_forward
         )
         changed.append("consent_forward")
+    no_callback_visits = 0
+    if correction.no_callback is not None and bool(visit.no_callback) != correction.no_callback:
+        no_callback_visits = apply_no_callback(
+            session=session, visit=visit, no_callback=correction.no_callback
+        )
+        changed.append("no_callback")
     session.flush()
     issue_category = None
     if visit.issue_id is not None and {"kind", "category_id"} & set(changed):
@@ -191,6 +202,7 @@ def correct_visit(
         row=visit_row(session=session, visit_id=visit.id),
         changed=tuple(changed),
         consent_visits=consent_visits,
+        no_callback_visits=no_callback_visits,
         issue_category=issue_category,
     )
 

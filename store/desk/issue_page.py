@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from store.changelog.field_clock import field_winners, row_changes
 from store.core.models import (
     Deputy,
     Evaluation,
@@ -34,10 +35,14 @@ from store.desk.visits import VisitRow, list_issue_visits
 @dataclass(frozen=True)
 class TimelineEntry:
     """One line of an issue's history: a visit, a progress note, an evaluation, a follow-up
-    call nobody answered, a move to another tier, or a resident told (告知)."""
+    call nobody answered, a move to another tier, a resident told (告知), or regrouping
+    (store.desk.regroup): an issue merged into this one, an issue split off it, the issue it
+    was split from, a visit withdrawn (撤回)."""
 
     at: datetime
-    kind: str  # "visit" | "progress" | "evaluation" | "unanswered" | "move" | "told"
+    # "visit" | "progress" | "evaluation" | "unanswered" | "move" | "told" | "merged" |
+    # "split_to" | "split_from" | "withdrawn" (KINDS)
+    kind: str
     text: str
     deputy: str | None = None
     status_before: IssueStatus | None = None
@@ -53,6 +58,29 @@ class TimelineEntry:
     resident: str = ""
     event: NoticeEvent | None = None
     way: NoticeWay | None = None
+    # Merged into this one, split off it, or split from: the other issue's title and id.
+    issue_title: str = ""
+    issue_ref: str | None = None
+    # A progress entry that closed the issue because its last visit was withdrawn: a
+    # withdrawal, not an ordinary close (its note is the reason, on the withdrawal's line).
+    withdrawal: bool = False
+
+
+# Every kind of timeline entry, for whoever shows them (screens.issue).
+KINDS = frozenset(
+    {
+        "visit",
+        "progress",
+        "evaluation",
+        "unanswered",
+        "move",
+        "told",
+        "merged",
+        "split_to",
+        "split_from",
+        "withdrawn",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -124,7 +152,7 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
         satisfaction=Satisfaction(issue.satisfaction) if issue.satisfaction else None,
         reopen_count=issue.reopen_count,
         visits=visits,
-        timeline=_timeline(session, issue_id, visits, moves),
+        timeline=_timeline(session, issue, visits, moves),
         visit_texts=_visit_texts(session, issue_id),
         urgency=issue_urgency(IssueFacts.of(issue), today),
         repeat_count=issue.repeat_count,
@@ -169,27 +197,39 @@ def _visit_texts(session: Session, issue_id: str) -> dict[str, str]:
 
 
 def _timeline(
-    session: Session, issue_id: str, visits: list[VisitRow], moves: list[MoveRow]
+    session: Session, issue: Issue, visits: list[VisitRow], moves: list[MoveRow]
 ) -> list[TimelineEntry]:
+    issue_id = issue.id
     entries = [
         TimelineEntry(at=v.received_at, kind="visit", text=v.summary, deputy=None) for v in visits
     ]
     entries += [
         TimelineEntry(at=m.at, kind="move", text=m.note, deputy=m.deputy, move=m) for m in moves
     ]
+    entries += _regrouping(session, issue, visits)
+    # A withdrawal's reason is on its own line: the close it caused does not say it twice.
+    withdrawn_at = {v.withdrawn_at for v in visits if v.withdrawn_at is not None}
     for progress, deputy in session.exec(
         select(Progress, Deputy.name)
         .outerjoin(Deputy, col(Deputy.id) == Progress.deputy_id)
         .where(Progress.issue_id == issue_id, live(Progress))
     ).all():
+        # The close of an issue withdrawn (store.desk.regroup.close_withdrawn, or the ledger's
+        # import of one) is made at the instant its last visit was withdrawn.
+        withdrawal = (
+            issue.withdrawn_at is not None
+            and progress.status_after == IssueStatus.closed
+            and progress.at == issue.withdrawn_at
+        )
         entries.append(
             TimelineEntry(
                 at=progress.at,
                 kind="progress",
-                text=progress.note,
+                text="" if withdrawal and progress.at in withdrawn_at else progress.note,
                 deputy=deputy,
                 status_before=IssueStatus(progress.status_before),
                 status_after=IssueStatus(progress.status_after),
+                withdrawal=withdrawal,
             )
         )
     for evaluation, deputy in session.exec(
@@ -241,14 +281,114 @@ def _timeline(
     return sorted(entries, key=_timeline_order)
 
 
+def _regrouping(session: Session, issue: Issue, visits: list[VisitRow]) -> list[TimelineEntry]:
+    """The issues merged into this one, split off it or split from, and its visits withdrawn:
+    when from the records themselves, who from the change log (none of them has a deputy
+    column): the deputy of the change the field's value came from, as sync settles it."""
+    merged = session.exec(
+        select(Issue.id, Issue.title, Issue.deleted_at).where(
+            col(Issue.merged_into) == issue.id, col(Issue.deleted_at).is_not(None)
+        )
+    ).all()
+    # Split off it: those merged or deleted since were still split from it.
+    split_off = session.exec(
+        select(Issue.id, Issue.title, Issue.created_at).where(col(Issue.split_from) == issue.id)
+    ).all()
+    parent = session.get(Issue, issue.split_from) if issue.split_from else None
+    withdrawn = [v for v in visits if v.withdrawn_at is not None]
+    wanted: dict[tuple[str, str], list[str]] = {
+        ("issue", "merged_into"): [row_id for row_id, _title, _at in merged],
+        ("issue", "split_from"): [row_id for row_id, _title, _at in split_off]
+        + ([issue.id] if parent is not None else []),
+        ("visit", "withdrawn_at"): [v.id for v in withdrawn],
+    }
+    who = _set_by(session, wanted)
+    entries: list[TimelineEntry] = []
+    for row_id, title, at in merged:
+        assert at is not None
+        entries.append(
+            TimelineEntry(
+                at=at,
+                kind="merged",
+                text="",
+                deputy=who.get((row_id, "merged_into")),
+                issue_title=title,
+                issue_ref=row_id,
+            )
+        )
+    for row_id, title, at in split_off:
+        assert at is not None
+        entries.append(
+            TimelineEntry(
+                at=at,
+                kind="split_to",
+                text="",
+                deputy=who.get((row_id, "split_from")),
+                issue_title=title,
+                issue_ref=row_id,
+            )
+        )
+    if parent is not None and issue.created_at is not None:
+        entries.append(
+            TimelineEntry(
+                at=issue.created_at,
+                kind="split_from",
+                text="",
+                deputy=who.get((issue.id, "split_from")),
+                issue_title=parent.title,
+                issue_ref=parent.id,
+            )
+        )
+    for visit in withdrawn:
+        assert visit.withdrawn_at is not None
+        entries.append(
+            TimelineEntry(
+                at=visit.withdrawn_at,
+                kind="withdrawn",
+                text=visit.withdrawn_reason or "",
+                deputy=who.get((visit.id, "withdrawn_at")),
+                resident=visit.resident,
+            )
+        )
+    return entries
+
+
+def _set_by(
+    session: Session, wanted: dict[tuple[str, str], list[str]]
+) -> dict[tuple[str, str], str]:
+    """(row id, field) → the name of the deputy whose change the field's value came from, for
+    the rows of each (table, field) wanted: a few rows' changes, read on ix_change_log_row."""
+    conn = session.connection()
+    deputy_of: dict[tuple[str, str], str] = {}
+    for (table, name), row_ids in wanted.items():
+        if not row_ids:
+            continue
+        logged = row_changes(conn, table, row_ids)
+        for row_id in row_ids:
+            winner = field_winners(logged.get(row_id, ())).get(name)
+            if winner is not None and winner.deputy_id:
+                deputy_of[(row_id, name)] = winner.deputy_id
+    if not deputy_of:
+        return {}
+    names = dict(
+        session.exec(
+            select(Deputy.id, Deputy.name).where(col(Deputy.id).in_(set(deputy_of.values())))
+        ).all()
+    )
+    return {key: names[d] for key, d in deputy_of.items() if d in names}
+
+
 def _timeline_order(entry: TimelineEntry) -> tuple[datetime, int]:
     # Closing, the evaluation and the reopening it causes share one instant; keep that order.
+    # A withdrawal comes before the close it causes.
     if entry.kind == "visit":
         rank = 0
+    elif entry.kind == "withdrawn":
+        rank = 1
     elif entry.kind in ("evaluation", "unanswered"):
-        rank = 2
+        rank = 3
     elif entry.kind == "told":
-        rank = 4
+        rank = 5
     else:
-        rank = 1 if entry.status_after == IssueStatus.closed else 3
+        rank = 2 if entry.status_after == IssueStatus.closed else 4
     return entry.at, rank

@@ -156,6 +156,50 @@ def queue_notices(
     return queued
 
 
+def apply_no_callback(*, session: Session, visit: Visit, no_callback: bool) -> int:
+    """Set 不用回电 on `visit` and on its resident's other visits on the same issue, in the
+    caller's write transaction: the list asks it of the resident about the issue, so one visit
+    of theirs that declines would hold the others' answer in vain (docs/rules/duty-loop.md,
+    "Telling residents").
+
+    Declining drops the resident's notices of the issue not yet told (deleted: a logged change
+    that syncs), so that clearing it later brings back nothing they missed meanwhile; told ones
+    stay, for the record. Cleared, they are queued again from the next event on.
+
+    Returns:
+        How many visits changed.
+    """
+    now = write_context(session).clock.now()
+    same = [visit]
+    if visit.issue_id is not None:
+        same = list(
+            session.exec(
+                select(Visit).where(
+                    Visit.issue_id == visit.issue_id,
+                    Visit.constituent_id == visit.constituent_id,
+                    live(Visit),
+                )
+            ).all()
+        )
+    changed = 0
+    for one in same:
+        if bool(one.no_callback) != no_callback:
+            one.no_callback = no_callback
+            changed += 1
+    if no_callback and visit.issue_id is not None:
+        untold = session.exec(
+            select(Notice).where(
+                Notice.issue_id == visit.issue_id,
+                Notice.constituent_id == visit.constituent_id,
+                col(Notice.told_at).is_(None),
+                live(Notice),
+            )
+        ).all()
+        for notice in untold:
+            notice.deleted_at = now
+    return changed
+
+
 # ---------------------------------------------------------------------------------------------
 # The list
 

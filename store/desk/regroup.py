@@ -17,9 +17,10 @@ generic undo (store.changelog.undo). The rules (docs/rules/duty-loop.md, "Puttin
   on A: they numbered A's closures, not B's. Two issues of two micro-projects are not merged.
 - **Split**: the visits chosen go to a new issue (same unit, tier and category unless given),
   marked `split_from` the original. It keeps the original's clock (its opening day, and its
-  due dates at the same tier; at another tier the new tier's window starts at the split, as a
-  tier move's does), its step and its re-supervision: splitting never restarts a clock or turns
-  a red issue green, and the residents of both halves have waited since the same day.
+  due dates and the day they count from, `tier_since`, at the same tier; at another tier the
+  new tier's window starts at the split, as a tier move's does, and `tier_since` is that day),
+  its step and its re-supervision: splitting never restarts a clock or turns a red issue
+  green, and the residents of both halves have waited since the same day.
 - **Withdraw**: the visit keeps its issue for the record but leaves the triage queue and its
   issue's counts; the issue whose last visit still asked for is withdrawn closes as withdrawn
   (`issue.withdrawn_at`), counted apart from the figures (docs/rules/figures.md).
@@ -226,11 +227,16 @@ def split_issue(
     moving.sort(key=lambda v: (v.received_at, v.id))
     tier = Tier(unit.tier)
     window_days, due_on, warn_on = original.window_days, original.due_on, original.warn_on
+    # The day its window counts from (None: the opening day), so that a later change of the
+    # calendar or the window unit re-dates both halves alike (store.duty.calendar).
+    tier_since = original.tier_since
     if tier != original.tier:
-        # At another tier the new tier's window starts now, as a tier move's does.
+        # At another tier the new tier's window starts today, as a tier move's does
+        # (store.desk.moves.move_issue), in working days when the station counts them.
         settings = load_settings(session=session)
         window_days = settings.window_days[tier]
-        due_on, warn_on = due_dates(today_of(ctx.clock), window_days, settings)
+        tier_since = today_of(ctx.clock)
+        due_on, warn_on = due_dates(tier_since, window_days, settings)
     new = Issue(
         station_id=original.station_id,
         title=summarise(title or moving[0].text, TITLE_MAX),
@@ -245,6 +251,7 @@ def split_issue(
         window_days=window_days,
         due_on=due_on,
         warn_on=warn_on,
+        tier_since=tier_since,
         # A red issue split stays red in both halves: both were re-supervised (再监督).
         resupervision=original.resupervision,
         reopen_count=original.reopen_count,
@@ -387,13 +394,21 @@ def open_issue_for(session: Session, issue_id: str) -> Issue:
 
 def take_earlier_clock(survivor: Issue, merged: Issue) -> None:
     """The survivor of a merge keeps the earlier opening day (the two-month rate counts from
-    the first visit) and the due dates of whichever issue was due first."""
+    the first visit) and the due dates of whichever issue was due first, with the day they
+    count from (`tier_since`)."""
     if merged.opened_on < survivor.opened_on:
         survivor.opened_on = merged.opened_on
     if (merged.due_on, merged.warn_on) < (survivor.due_on, survivor.warn_on):
         survivor.window_days = merged.window_days
         survivor.due_on = merged.due_on
         survivor.warn_on = merged.warn_on
+        # With the day they count from, so that a change of the calendar re-dates them as
+        # they were: the merged issue's move, or its opening day where that is not the
+        # survivor's (None counts from the survivor's own).
+        start = merged.tier_since or merged.opened_on
+        since = None if start == survivor.opened_on else start
+        if survivor.tier_since != since:
+            survivor.tier_since = since
 
 
 def move_followers(session: Session, moves: dict[str, str]) -> set[str]:
