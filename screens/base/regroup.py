@@ -29,7 +29,7 @@ from store.core.errors import (
     VisitWithdrawn,
 )
 from store.core.models import IssueStatus
-from store.core.validation import mask_numbers
+from store.core.validation import mask_numbers, summarise
 from store.desk.board import list_board
 from store.desk.issue_page import IssueDetail, get_issue
 from store.desk.issue_rows import IssueRow, get_issue_row
@@ -52,6 +52,8 @@ from tui.theme import badge
 from tui.widgets.cells import fit
 from tui.widgets.urgency import likeness_text
 
+# A visit's words in a dialog's line (CJK characters are two cells wide).
+WORDS_SHOWN = 34
 # Open issues listed after the likely ones in a picker (it filters as the deputy types).
 OTHERS_SHOWN = 500
 
@@ -62,8 +64,9 @@ def _quoted(title: str) -> str:
 
 
 def _about(screen: DeskScreen, row: VisitRow) -> str:
-    """The visit, named in two plain lines: when, who (phone masked), where; its words."""
-    return f"{visit_about(screen, row).plain}\n{mask_numbers(row.summary)}"
+    """The visit, named in two plain lines: when, who (phone masked), where; its words, cut to
+    a line of a dialog."""
+    return f"{visit_about(screen, row).plain}\n{summarise(mask_numbers(row.summary), WORDS_SHOWN)}"
 
 
 # -- picking another open issue ---------------------------------------------------------------

@@ -212,24 +212,30 @@ class WithdrawModal(ModalScreen[str | None]):
         self.about = about
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -wide"):
+        # Two columns, as the tier move's form, so that the whole form is on an 80×24 screen.
+        with VerticalScroll(classes="dialog -wide"):
             yield Label(t("withdraw.title"), classes="dialog-title")
             yield Label(Content(self.about))
-            yield Label(t("withdraw.reason"))
-            with RadioSet(id="withdraw-reason"):
-                for number, reason in enumerate(WITHDRAW_REASONS):
-                    yield TextRadioButton(shown(reason), value=number == 0, name=str(number))
-            yield Label(t("withdraw.note"))
-            yield Input(
-                # Room for the reason's words before it in REASON_MAX.
-                max_length=REASON_MAX - 40,
-                placeholder=t("withdraw.note_hint"),
-                id="withdraw-note",
-            )
+            with Horizontal(classes="dialog-row"):
+                with Vertical():
+                    yield Label(t("withdraw.reason"))
+                    with RadioSet(id="withdraw-reason"):
+                        for number, reason in enumerate(WITHDRAW_REASONS):
+                            yield TextRadioButton(
+                                shown(reason), value=number == 0, name=str(number)
+                            )
+                with Vertical():
+                    yield Label(t("withdraw.note"))
+                    yield Input(
+                        # Room for the reason's words before it in REASON_MAX.
+                        max_length=REASON_MAX - 40,
+                        placeholder=t("withdraw.note_hint"),
+                        id="withdraw-note",
+                    )
             yield Label("", id="withdraw-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(t("key.save"), variant="primary", id="withdraw-save")
-                yield Button(t("key.cancel"), id="withdraw-cancel")
+                yield Button(t("key.save"), variant="primary", id="withdraw-save", compact=True)
+                yield Button(t("key.cancel"), id="withdraw-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#withdraw-reason", RadioSet).focus()
