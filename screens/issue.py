@@ -215,7 +215,10 @@ class IssueScreen(ActionsMenu):
         out.append(t("issue.opened", date=row.opened_on.isoformat(), window=d.window_days))
         if row.lead_deputy:
             out.append(t("text.gap") + t("issue.lead", name=row.lead_deputy))
-        if d.closed_on is not None:
+        if d.closed_on is not None and d.withdrawn_at is not None:
+            # Closed because its residents withdrew: not judged on time, not evaluated.
+            out.append("\n" + t("issue.closed_withdrawn", date=d.closed_on.isoformat()))
+        elif d.closed_on is not None:
             within = t("issue.within") if d.closed_within_window else t("issue.late")
             out.append("\n" + t("issue.closed_line", date=d.closed_on.isoformat(), within=within))
             if d.resolution and d.satisfaction:
@@ -250,6 +253,9 @@ class IssueScreen(ActionsMenu):
             out.append(f"{who} · {v.village} · {label(v.channel)}", style="dim")
             if v.id in d.repeat_visits:
                 out.append(" · " + t("issue.repeat_mark"), style="bold")
+            # Withdrawn (撤回): kept for the record, no longer asked for.
+            if v.withdrawn_at is not None:
+                out.append(" · " + t("issue.withdrawn_mark"), style="bold")
             # Per visit: it decides what the unit's slips say about this resident.
             if v.consent_forward:
                 out.append(" · " + t("issue.consent_yes"), style="dim")

@@ -368,7 +368,10 @@ async def test_withdrawn_from_triage_and_from_an_issue_with_its_reason(
         await press(pilot, "ctrl+s")
         await settle(pilot)
         assert t("regroup.withdrawn_closed", title=issue.title) in notes(desk)
-        assert "已办结" in _page(desk)
+        # Closed as withdrawn, said so: not late, not awaiting an evaluation; the visit marked.
+        page = _page(desk)
+        assert "因群众撤回而办结" in page and "待群众评价" not in page, page
+        assert "· 已撤回" in page
         # Withdrawn, it is no longer offered to withdraw.
         await press(pilot, "full_stop")
         assert "withdraw-visit" not in [o[0] for o in pick_options(desk)]
