@@ -291,7 +291,11 @@ class WordVisitsScreen(ActionsMenu, PagedTableScreen):
 
     def menu_target(self) -> MenuTarget | None:
         visit_id = self.current_id()
-        return MenuTarget(visit_id=visit_id) if visit_id is not None else None
+        page = self.shown_page
+        if visit_id is None or page is None:
+            return None
+        row = next((v for v in page.items if v.id == visit_id), None)
+        return MenuTarget(visit_id=visit_id, queued=row is not None and row.issue_id is None)
 
     def action_open(self) -> None:
         visit_id = self.current_id()

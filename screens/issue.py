@@ -20,6 +20,7 @@ from screens.dialogs.note import NoteModal
 from screens.dialogs.pick import PickItem, PickModal
 from screens.dialogs.project_forms import PromoteInput, PromoteModal
 from store.core.clock import to_local
+from store.core.errors import IssueMerged
 from store.core.models import IssueStatus, ProgressCreate, Satisfaction
 from store.core.validation import mask_phone
 from store.desk.issue_page import IssueDetail, TimelineEntry, get_issue
@@ -116,7 +117,25 @@ class IssueScreen(ActionsMenu):
         self.reload()
 
     def reload(self) -> None:
-        self.run_store(self._load, self._show, group="issue_loaders", exclusive=True)
+        self.run_store(
+            self._load, self._show, group="issue_loaders", exclusive=True, on_error=self._gone
+        )
+
+    def show_issue(self, issue_id: str) -> None:
+        """Turn the page to another issue (the one this was merged into)."""
+        self.issue_id = issue_id
+        self.revealed = False
+        self.reload()
+
+    def _gone(self, exc: BaseException) -> bool:
+        """The issue was merged into another (here, on another terminal, or by a sync): its
+        survivor opens in its place, said in one line. Other errors as any screen's."""
+        survivor = exc.params.get("survivor") if isinstance(exc, IssueMerged) else None
+        if not isinstance(survivor, str):
+            return False
+        self.notify(t("issue.merged_opened"), severity="warning")
+        self.show_issue(survivor)
+        return True
 
     def menu_target(self) -> MenuTarget | None:
         if self.detail is None:
@@ -234,6 +253,9 @@ class IssueScreen(ActionsMenu):
             out.append(f"{who} · {v.village} · {label(v.channel)}", style="dim")
             if v.id in d.repeat_visits:
                 out.append(" · " + t("issue.repeat_mark"), style="bold")
+            # Withdrawn (撤回): kept for the record, no longer asked for.
+            if v.withdrawn_at is not None:
+                out.append(" · " + t("issue.withdrawn_mark"), style="bold")
             # Per visit: it decides what the unit's slips say about this resident.
             if v.consent_forward:
                 out.append(" · " + t("issue.consent_yes"), style="dim")
@@ -242,8 +264,6 @@ class IssueScreen(ActionsMenu):
             # Told nothing of the issue's progress (告知).
             if v.no_callback:
                 out.append(" · " + t("issue.no_callback"), style="dim")
-            if v.withdrawn_at is not None:
-                out.append(" · " + t("issue.withdrawn_mark"), style="bold")
             out.append("\n")
             out.append_text(plain(d.visit_texts.get(v.id, v.summary), reveal=self.revealed))
             out.append("\n")

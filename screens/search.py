@@ -666,7 +666,9 @@ class SearchScreen(ActionsMenu):
 
     def menu_target(self) -> MenuTarget | None:
         hit = self._current_hit()
-        return MenuTarget(visit_id=hit.id) if isinstance(hit, VisitHit) else None
+        if not isinstance(hit, VisitHit):
+            return None
+        return MenuTarget(visit_id=hit.id, queued=hit.issue_id is None)
 
     async def action_help(self) -> None:
         await self.app.run_action("help")

@@ -165,7 +165,7 @@ class TriageScreen(ActionsMenu, PagedTableScreen):
     def menu_target(self) -> MenuTarget | None:
         if self.detail is None or self.shown_page is None or not self.shown_page.items:
             return None
-        return MenuTarget(visit_id=self.detail.row.id)
+        return MenuTarget(visit_id=self.detail.row.id, queued=True)
 
     def after_menu_action(self) -> None:
         # The visit's pane is read again too (it is kept while the cursor stays on it).

@@ -23,6 +23,13 @@ from screens.base.corrections import (
     correct_visit_flow,
 )
 from screens.base.desk_screen import DeskScreen
+from screens.base.regroup import (
+    merge_flow,
+    move_flow,
+    split_flow,
+    unlink_flow,
+    withdraw_flow,
+)
 from screens.dialogs.pick import PickItem, PickModal
 from store.core.clock import to_local
 from store.core.validation import mask_phone
@@ -36,7 +43,12 @@ class Needs(StrEnum):
     """What an action acts on."""
 
     issue = "issue"
+    # Any visit (corrections).
     visit = "visit"
+    # A visit still asked for, on an issue or awaiting triage (撤回).
+    asked_visit = "asked_visit"
+    # A visit still asked for on an issue (unlink, move): not one awaiting triage.
+    linked_visit = "linked_visit"
 
 
 @dataclass(frozen=True)
@@ -55,29 +67,43 @@ def notices_flow(screen: DeskScreen, _issue_id: str) -> None:
     screen.post_message(Open(Place.notices))
 
 
-# The menu, in the order it lists: one line an action (issue 18, part 5: split, merge and
-# withdraw join it here).
+# The menu, in the order it lists: one line an action (issue 18: corrections, 告知, and putting
+# triage right, screens.base.regroup).
 ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("correct-visit", t("menu.correct_visit"), Needs.visit, correct_visit_flow),
     MenuEntry("correct-resident", t("menu.correct_resident"), Needs.visit, correct_resident_flow),
     MenuEntry("correct-issue", t("menu.correct_issue"), Needs.issue, correct_issue_flow),
     MenuEntry("notices", t("menu.notices"), Needs.issue, notices_flow),
+    MenuEntry("unlink-visit", t("menu.unlink_visit"), Needs.linked_visit, unlink_flow),
+    MenuEntry("move-visit", t("menu.move_visit"), Needs.linked_visit, move_flow),
+    MenuEntry("split-issue", t("menu.split_issue"), Needs.issue, split_flow),
+    MenuEntry("merge-issue", t("menu.merge_issue"), Needs.issue, merge_flow),
+    MenuEntry("withdraw-visit", t("menu.withdraw_visit"), Needs.asked_visit, withdraw_flow),
 )
 
 
 @dataclass(frozen=True)
 class MenuTarget:
     """What the menu can act on where it is opened: an issue, one visit, or the visits of the
-    issue shown (a visit's action then asks which)."""
+    issue shown (a visit's action then asks which). `queued`: the one visit awaits triage."""
 
     issue_id: str | None = None
     visit_id: str | None = None
     visits: Sequence[VisitRow] = ()
+    queued: bool = False
+
+    def visits_for(self, needs: Needs) -> Sequence[VisitRow]:
+        """The issue's visits an action may act on: a withdrawn visit is only corrected."""
+        if needs is Needs.visit:
+            return self.visits
+        return [v for v in self.visits if v.withdrawn_at is None]
 
     def offers(self, entry: MenuEntry) -> bool:
         if entry.needs is Needs.issue:
             return self.issue_id is not None
-        return self.visit_id is not None or bool(self.visits)
+        if entry.needs is Needs.linked_visit and self.queued:
+            return False
+        return self.visit_id is not None or bool(self.visits_for(entry.needs))
 
 
 # `.` wherever the menu is: one binding, one id (help and remapping find it under it). A key no
@@ -133,10 +159,12 @@ class ActionsMenu(DeskScreen):
             entry.run(self, target.issue_id)
         elif target.visit_id is not None:
             entry.run(self, target.visit_id)
-        elif len(target.visits) == 1:
-            entry.run(self, target.visits[0].id)
         else:
-            self._pick_visit(entry, target.visits)
+            visits = target.visits_for(entry.needs)
+            if len(visits) == 1:
+                entry.run(self, visits[0].id)
+            else:
+                self._pick_visit(entry, visits)
 
     def _pick_visit(self, entry: MenuEntry, visits: Sequence[VisitRow]) -> None:
         tz = self.desk.store.clock.tz

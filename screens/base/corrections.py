@@ -44,14 +44,14 @@ from store.trust.reveals import log_reveal
 from tui.i18n import t, tn
 
 
-def _after(screen: DeskScreen) -> None:
+def after_action(screen: DeskScreen) -> None:
     """The screen shows its records again, as corrected (ActionsMenu.after_menu_action)."""
     again = getattr(screen, "after_menu_action", None)
     if callable(again):
         again()
 
 
-def _about(screen: DeskScreen, row: VisitRow) -> Text:
+def visit_about(screen: DeskScreen, row: VisitRow) -> Text:
     """Whose visit, and when: the line under a form's title (plain text, phone masked)."""
     when = to_local(row.received_at, screen.desk.store.clock.tz).strftime("%Y-%m-%d %H:%M")
     who = f"{row.resident} {mask_phone(row.phone)}" if row.resident else t("issue.resident_purged")
@@ -86,7 +86,7 @@ def correct_visit_flow(screen: DeskScreen, visit_id: str) -> None:
     def show(form: _VisitForm) -> None:
         detail, row = form.detail, form.detail.row
         modal = VisitCorrectionModal(
-            about=_about(screen, row),
+            about=visit_about(screen, row),
             channel=row.channel,
             kind=row.kind,
             category_id=detail.category_id,
@@ -121,7 +121,7 @@ def correct_visit_flow(screen: DeskScreen, visit_id: str) -> None:
         if answered > 1:
             message += tn("issue.consent_visits", answered)
         screen.notify(message)
-        _after(screen)
+        after_action(screen)
 
     screen.run_store(load, show, group="correction_loaders")
 
@@ -152,7 +152,7 @@ def correct_resident_flow(screen: DeskScreen, visit_id: str) -> None:
 
     def show(form: _ResidentForm, typed: ResidentCorrection | None = None) -> None:
         facts = form.facts
-        about = _about(screen, form.visit)
+        about = visit_about(screen, form.visit)
         about.append("\n" + tn("correct.resident_visits", facts.visits))
         modal = ResidentCorrectionModal(
             about=about,
@@ -206,7 +206,7 @@ def correct_resident_flow(screen: DeskScreen, visit_id: str) -> None:
         if done.village_issues:
             message += t("text.gap") + tn("correct.village_issues", done.village_issues)
         screen.notify(message)
-        _after(screen)
+        after_action(screen)
 
     def refused(form: _ResidentForm, correction: ResidentCorrection, exc: BaseException) -> bool:
         if not isinstance(exc, PhoneTaken):
@@ -259,7 +259,7 @@ def correct_resident_flow(screen: DeskScreen, visit_id: str) -> None:
     def moved(other: ResidentFacts) -> None:
         # A resident's name: never read as markup.
         screen.notify(t("correct.visit_moved", name=other.name), markup=False)
-        _after(screen)
+        after_action(screen)
 
     screen.run_store(load, show, group="correction_loaders")
 
@@ -333,6 +333,6 @@ def correct_issue_flow(screen: DeskScreen, issue_id: str) -> None:
 
     def written(_row: IssueRow) -> None:
         screen.notify(t("correct.issue_done"))
-        _after(screen)
+        after_action(screen)
 
     screen.run_store(load, show, group="correction_loaders")

@@ -47,6 +47,7 @@ from screens.dialogs.note import NoteModal
 from screens.dialogs.pick import PickModal
 from screens.dialogs.pin import PinModal
 from screens.dialogs.project_forms import MilestoneModal, PromoteModal, ScoreModal
+from screens.dialogs.regroup import SplitModal, SplitVisit, WithdrawModal
 from screens.dialogs.text_input import TextInputModal
 from screens.follow_up import FollowUpScreen
 from screens.leader_visits import LeaderVisitScreen, LeaderVisitsScreen
@@ -60,6 +61,8 @@ from screens.roster import RosterScreen
 from screens.search import SearchScreen
 from screens.stats import StatsScreen
 from screens.sync import SyncScreen
+from store.core.models import Tier
+from store.reference.lists import Choice
 from tui.app import LiaisonApp
 from tui.i18n import t
 from tui.messages import Place
@@ -116,6 +119,27 @@ LEADER_VISIT: tuple[Step, ...] = (
 # the first visit waiting is triaged to the township's first unit, and its resident is to be
 # told (告知), `i` on the dashboard (the triage's toast gone).
 TOLD: tuple[Step, ...] = ("t", "2", "enter", lambda app: app.clear_notifications(), "d", "i")
+
+
+def _split_modal() -> SplitModal:
+    """The split dialog of an issue of three visits, as screens.base.regroup opens it."""
+    unit = Choice("u-1", "青石村村委会", Tier.village)
+    return SplitModal(
+        title="村口路灯坏了一个多月",
+        visits=[
+            SplitVisit("v-1", "2026-11-20 09:12 · 王阿姨 138****1234 · 青石村 · 村口路灯坏了", ""),
+            SplitVisit("v-2", "2026-11-21 15:40 · 李秀英 139****6666 · 青石村 · 路灯还是不亮", ""),
+            SplitVisit(
+                "v-3", "2026-11-23 10:05 · 周阿姨 137****2222 · 青石村 · 排水沟堵了", "排水沟堵了"
+            ),
+        ],
+        unit_id=unit.id,
+        unit=unit.name,
+        units=[unit, Choice("u-2", "青石镇人民政府", Tier.township)],
+        category_id="c-1",
+        category="道路交通",
+        categories=[Choice("c-1", "道路交通"), Choice("c-2", "环境卫生")],
+    )
 
 
 def _same_chain_link(app: LiaisonApp) -> None:
@@ -176,6 +200,11 @@ DIALOGS: list[tuple[str, tuple[Step, ...], type]] = [
     ("correct_resident", ("b", "enter", "full_stop", "down", "enter"), ResidentCorrectionModal),
     ("correct_issue", ("b", "enter", "full_stop", "down", "down", "enter"), IssueCorrectionModal),
     ("notices_station_phone", (*TOLD, "p"), TextInputModal),
+    # Putting triage right (issue 18, part 3): withdraw the board's first issue's visit (the
+    # menu filtered by typing), and a split of an issue of three visits (the demo's first
+    # issue has one: pushed as the menu pushes it).
+    ("withdraw", ("b", "enter", "full_stop", "撤", "回", "enter"), WithdrawModal),
+    ("split", (_push(lambda: _split_modal()),), SplitModal),
     (
         # The export's own path lies under the user's data dir, which differs from one machine
         # to the next: the dialog as the sync screen opens it, on a fixed path.
