@@ -71,7 +71,9 @@ def notice_values(facts: NoticeFacts) -> dict[str, str]:
         "event": facts.event.zh,
         "tier": facts.tier.zh,
         "unit": facts.unit,
-        "due": cn_date(facts.due_on),
+        # A deadline passed is not told as one to come (a merge keeps the earlier due date).
+        "due": cn_date(facts.due_on)
+        + ("（已超期，联络站正在督办）" if facts.due_on < facts.today else ""),
         "opened": cn_date(facts.opened_on),
         "closed_on": cn_date(facts.closed_on) if facts.closed_on else "（未办结）",
         "station": facts.station,

@@ -325,3 +325,22 @@ def test_a_bad_no_callback_value_is_named(store: Store, actor: Actor, tmp_path: 
         import_ledger(store=store, actor=actor, path=write_csv(tmp_path / "x.csv", rows))
     [error] = caught.value.errors
     assert (error.column, error.key) == ("不用回电", "ledger.no_callback")
+
+
+def test_a_deadline_passed_is_not_told_as_one_to_come(
+    store: Store,
+    actor: Actor,
+    clock: FrozenClock,
+    make_issue: Callable[..., IssueRow],
+) -> None:
+    """Tried by hand: an issue merged into one due long ago told its resident "办理期限至2025年
+    11月5日" as if it were still to come."""
+    issue = make_issue(phone="13812341234")
+    [row] = _listed(store, clock)
+    assert "已超期" not in row.message
+    clock.advance(timedelta(days=(issue.due_on - today(clock)).days + 40))
+    [row] = _listed(store, clock)
+    assert (
+        f"{issue.due_on.year}年{issue.due_on.month}月{issue.due_on.day}日（已超期，联络站正在督办）"
+        in (row.message)
+    )
