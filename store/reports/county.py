@@ -9,8 +9,6 @@ store.reports.figure_sql). So a station's row always equals its own statistics a
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -22,7 +20,7 @@ from store.core.models import Colour, Issue
 from store.desk.issue_rows import RANK_COLOUR, colour_rank, open_clause
 from store.desk.station_scope import StationChoice, list_stations
 from store.reports import figure_sql
-from store.reports.stats import Breakdown, Figures, Period, Share, breakdown_figures
+from store.reports.stats import Breakdown, Figures, Period, Share, added, breakdown_figures
 from store.sync.pushes import last_pushes
 
 
@@ -114,15 +112,4 @@ def station_boards(*, session: Session, today: date) -> dict[str, Board]:
     return {station: Board(int(n), int(late), int(r)) for station, n, late, r in rows}
 
 
-def added(many: Iterable[Figures]) -> Figures:
-    """Figures summed count by count (every rate is a ratio of two counts, so the sums' rates
-    are the whole's)."""
-    names = [f.name for f in dataclasses.fields(Figures)]
-    out = {name: 0 for name in names}
-    for figures in many:
-        for name in names:
-            out[name] += getattr(figures, name)
-    return Figures(**out)
-
-
-__all__ = ["Board", "CountyRow", "CountyView", "added", "county_view", "station_boards"]
+__all__ = ["Board", "CountyRow", "CountyView", "county_view", "station_boards"]

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -261,6 +261,17 @@ class Figures:
     @property
     def on_time_rate(self) -> float | None:
         return self.in_window.ratio
+
+
+def added(many: Iterable[Figures]) -> Figures:
+    """Figures summed count by count: every rate is a ratio of two counts, so the rates of the
+    sums are the whole's (a county department's across its stations, the county's totals)."""
+    names = [f.name for f in fields(Figures)]
+    out = dict.fromkeys(names, 0)
+    for figures in many:
+        for name in names:
+            out[name] += getattr(figures, name)
+    return Figures(**out)
 
 
 @dataclass(frozen=True)
@@ -856,6 +867,7 @@ __all__ = [
     "Period",
     "PeriodKind",
     "Share",
+    "added",
     "below_floors",
     "breakdown_figures",
     "colour_mix",

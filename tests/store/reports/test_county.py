@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hub_fixture import COUNTY, STATION_A, STATION_B, build_station
+from openpyxl import load_workbook
 from small_station import NOW, STATION_TZ, TODAY
 from sqlalchemy import event
 from sqlmodel import Session
@@ -17,7 +19,7 @@ from sqlmodel import Session
 from store.core.clock import FrozenClock
 from store.core.errors import HubRefused
 from store.core.hub_mark import is_hub
-from store.core.models import Channel, Colour, Shift, VisitCreate, VisitKind
+from store.core.models import Channel, Colour, Shift, Tier, VisitCreate, VisitKind
 from store.db import Store
 from store.desk.board import board_counts, list_overdue
 from store.desk.triage import link_visit, open_issue
@@ -26,10 +28,21 @@ from store.duty.dashboard import start_duty
 from store.duty.handover import acknowledge_handover, end_shift
 from store.reference.lists import list_categories, list_deputies, list_villages
 from store.reports.county import CountyRow, county_view
-from store.reports.stats import Figures, Period, period_figures
+from store.reports.quarterly_report import (
+    MEMBER,
+    QuarterReport,
+    build_report,
+    colour_cells,
+    figure_cells,
+    unit_layout,
+    unit_rows,
+    write_report,
+)
+from store.reports.stats import FigureRow, Figures, Period, added, period_figures
 from store.station import StationInfo, load_station, open_store
 from store.sync.hub import init_hub, open_hub, pull_from_hub, push_to_hub
 from store.trust.backup import backup_to
+from tui.i18n import label, t
 
 Q3 = Period.parse_quarter("2026Q3")
 Q4 = Period.parse_quarter("2026Q4")
@@ -234,3 +247,75 @@ def test_a_hub_refuses_duty_and_handover_and_a_pull_carries_none_back(county: Co
         shift = session.get(Shift, shift_id)
         assert shift is not None and shift.acknowledged_at is None
         assert shift.handover_note == "交接：路灯待回访"
+
+
+# -- the hub's quarterly report -------------------------------------------------------------------
+
+
+def _report(store: Store, period: Period = Q3) -> QuarterReport:
+    with store.read() as session:
+        return build_report(session=session, period=period, today=TODAY, tz=STATION_TZ)
+
+
+def test_the_hub_report_totals_a_county_department_across_stations(county: County) -> None:
+    report = _report(county.hub)
+    layout = unit_layout(report)
+    totals = [(row, members) for row, members in layout if row is None]
+    assert len(totals) == 1  # issues C and E: the first county department of both stations
+    _none, members = totals[0]
+    department = members[0].name
+    a, b = load_station(county.a), load_station(county.b)
+    assert {report.unit_stations[m.key] for m in members} == {a.name, b.name}
+    # The total is what the two stations' own reports say of their department, added.
+    own = [
+        next(r.figures for r in _report(store).units if r.name == department)
+        for store in (county.a, county.b)
+    ]
+    assert added(m.figures for m in members) == added(own)
+    rows = unit_rows(report, label)
+    at = [i for i, (row, _m) in enumerate(layout) if row is None][0]
+    assert rows[at][0] == f"{department}（{label(Tier.county)}）"
+    assert rows[at][1:] == rows_of(added(own), report, members)
+    # Its stations' rows beneath it, labelled by station; every other unit by its station too.
+    assert sorted(str(r[0]) for r in rows[at + 1 : at + 3]) == sorted(
+        [MEMBER + a.name, MEMBER + b.name]
+    )
+    others = [str(r[0]) for i, r in enumerate(rows) if not at <= i < at + 3]
+    assert others and all(o.endswith((" · " + a.name, " · " + b.name)) for o in others)
+    assert sum(1 for r in rows if str(r[0]).startswith(department)) == 1
+
+
+def rows_of(figures: Figures, report: QuarterReport, members: tuple[FigureRow, ...]) -> list[Any]:
+    colours = {
+        c: sum(report.colours_by_unit.get(m.key, {}).get(c, 0) for m in members) for c in Colour
+    }
+    return [*figure_cells(figures), *colour_cells(colours)]
+
+
+def test_one_station_report_on_the_hub_and_a_station_report_are_unlabelled(
+    county: County,
+) -> None:
+    a = load_station(county.a)
+    with county.hub.read() as session:
+        one = build_report(session=session, period=Q3, today=TODAY, tz=STATION_TZ, station_id=a.id)
+    for report in (one, _report(county.a)):
+        assert report.unit_stations == {}
+        assert all(row is not None for row, _m in unit_layout(report))
+        assert all(" · " not in str(r[0]) for r in unit_rows(report, label))
+
+
+def test_the_hub_report_files_show_the_department_and_its_stations(
+    county: County, tmp_path: Path
+) -> None:
+    report = _report(county.hub)
+    b = load_station(county.b)
+    write_report(report, tmp_path / "county.html", text=t, name=label)
+    page = (tmp_path / "county.html").read_text(encoding="utf-8")
+    assert '<tr class="total"><td>临溪县' in page
+    assert f"<td>{MEMBER}{b.name}</td>" in page
+    write_report(report, tmp_path / "county.xlsx", text=t, name=label)
+    sheet = load_workbook(tmp_path / "county.xlsx")[t("report.by_unit")]
+    names = [(row[0].value, bool(row[0].font.b)) for row in sheet.iter_rows(min_row=2)]
+    total = next(i for i, (value, bold) in enumerate(names) if bold)
+    assert str(names[total][0]).startswith("临溪县")
+    assert {names[total + 1][0], names[total + 2][0]} >= {MEMBER + b.name}
