@@ -322,6 +322,8 @@ class DashboardScreen(DeskScreen):
     # -- duty and handover ------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("acknowledge", "end_shift") and self.desk.station.hub:
+            return False  # nobody is on duty at a county hub (its first screen is the county's)
         if action == "acknowledge":
             return self._pending_handover() is not None
         if action == "end_shift":

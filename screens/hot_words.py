@@ -311,7 +311,11 @@ class WordVisitsScreen(ActionsMenu, PagedTableScreen):
             self.app.call_later(self._triage, visit.id)
 
     async def _triage(self, visit_id: str) -> None:
-        """An untriaged visit opens where it is dealt with: the triage queue, on it."""
+        """An untriaged visit opens where it is dealt with: the triage queue, on it (but on a
+        county hub, where nobody triages: store.core.hub_mark)."""
+        if self.desk.station.hub:
+            self.notify(t("error.hub_no_logging"), severity="error")
+            return
         await self.app.switch_mode("triage")
         show = getattr(self.app.screen, "show_visit", None)
         if show is not None:

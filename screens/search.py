@@ -736,7 +736,11 @@ class SearchScreen(ActionsMenu):
             self.post_message(OpenIssue(hit.issue_id))
 
     async def _triage(self, visit_id: str) -> None:
-        """An untriaged visit opens where it is dealt with: the triage queue, on it."""
+        """An untriaged visit opens where it is dealt with: the triage queue, on it (but on a
+        county hub, where nobody triages: store.core.hub_mark)."""
+        if self.desk.station.hub:
+            self.notify(t("error.hub_no_logging"), severity="error")
+            return
         await self.app.switch_mode("triage")
         show = getattr(self.app.screen, "show_visit", None)
         if show is not None:

@@ -67,6 +67,7 @@ BREAKDOWN_NAMES = {
     Breakdown.village: t("stats.by.village"),
     Breakdown.category: t("stats.by.category"),
     Breakdown.channel: t("stats.by.channel"),
+    Breakdown.station: t("stats.by.station"),
 }
 TABS = ("stats-tab-table", "stats-tab-weeks", "stats-tab-colours", "stats-tab-trend")
 
@@ -409,7 +410,8 @@ class StatsScreen(StationScoped):
         self.reload()
 
     def action_breakdown(self) -> None:
-        choices = list(Breakdown)
+        # By station only where there are stations to compare (a county hub).
+        choices = [b for b in Breakdown if b != Breakdown.station or self.desk.many_stations]
         self.breakdown = choices[(choices.index(self.breakdown) + 1) % len(choices)]
         self.page_offset = 0
         self.reload()

@@ -20,6 +20,7 @@ from store.core.errors import (
     WrongPassphrase,
 )
 from store.core.files import is_encrypted_file, is_read_only_file, private_dir, require_database
+from store.core.hub_mark import HUB_META
 from store.core.models import (
     Deputy,
     DeputyLevel,
@@ -38,9 +39,6 @@ from store.core.validation import clean_name
 from store.db import Store, make_engine, read_session, write_session
 from store.hot_words.word_index import bring_words_up_to_date
 from store.trust.migrate import ensure_schema
-
-# LocalMeta key marking a county hub's database (store.sync.hub); "1" there.
-HUB_META = "hub"
 
 
 @dataclass(frozen=True)

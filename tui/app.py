@@ -28,6 +28,7 @@ from tui.messages import (
     OpenDrillDown,
     OpenIssue,
     OpenProject,
+    OpenStation,
     Place,
     SwitchDeputy,
     TriageVisit,
@@ -111,7 +112,8 @@ class LiaisonApp(App[None]):
         self._start_desk()
 
     def _start_desk(self) -> None:
-        self.switch_mode("dashboard")
+        # A county hub opens on the county's dashboard: nobody is on duty there.
+        self.switch_mode(self._mode("dashboard"))
         assert self._seat is not None
         self._seat.start()
 
@@ -143,6 +145,9 @@ class LiaisonApp(App[None]):
         one holds typed text (`keeps_edits`), which is then shown instead."""
         if not self.desk_ready:
             return
+        if not self._may_go(mode):
+            return
+        mode = self._mode(mode)
         if self.current_mode != mode:
             self.mode_before = self.current_mode
             await self.switch_mode(mode)
@@ -151,6 +156,38 @@ class LiaisonApp(App[None]):
         screen = self.screen
         if isinstance(screen, DeskScreen):
             screen.check_fresh()
+
+    def _mode(self, mode: str) -> str:
+        """The mode a key leads to here: on a county hub, the duty dashboard is the county's."""
+        return "county" if mode == "dashboard" and self.desk.station.hub else mode
+
+    def _may_go(self, mode: str | Place) -> bool:
+        """False (and says why) for the duty desk's own work on a county hub: logging a visit
+        and triage (the store refuses them there too: store.core.hub_mark)."""
+        if not (self.desk.station.hub and mode in ("triage", Place.log_visit)):
+            return True
+        self.notify(t("error.hub_no_logging"), severity="error")
+        return False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # On a county hub the keys of the duty desk are not offered (nor shown in a footer).
+        if self.desk_ready and self.desk.station.hub:
+            if action in ("log_visit", "switch_deputy"):
+                return False
+            if action in ("go", "open") and parameters in (("triage",), (Place.log_visit,)):
+                return False
+        return True
+
+    async def on_open_station(self, message: OpenStation) -> None:
+        """One station's board or statistics (or every station's), from the county's dashboard."""
+        from screens.base.station_scoped import StationScoped
+
+        self.desk.shown_station = message.station_id
+        await self.action_go(message.mode)
+        screen = self.screen
+        if isinstance(screen, StationScoped):
+            screen.page_offset = 0
+            screen.reload()
 
     def action_open(self, place: str) -> None:
         self.open_place(Place(place))
@@ -163,7 +200,7 @@ class LiaisonApp(App[None]):
 
     def open_place(self, place: Place) -> None:
         """Open a place over the current screen, unless it is the one shown."""
-        if self.desk_ready and navigation.place_of(self.screen) != place:
+        if self.desk_ready and self._may_go(place) and navigation.place_of(self.screen) != place:
             self.push_screen(navigation.PLACES[place]())
 
     def on_open(self, message: Open) -> None:
@@ -201,7 +238,7 @@ class LiaisonApp(App[None]):
         self.action_switch_deputy()
 
     def action_switch_deputy(self) -> None:
-        if self._seat is not None:
+        if self._seat is not None and not self.desk.station.hub:
             self._seat.find_deputy(ask=True)
 
     def action_command_palette(self) -> None:

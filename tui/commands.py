@@ -31,7 +31,7 @@ class DeskCommands(Provider):
         app = cast("LiaisonApp", self.app)
         go, open_place = app.action_go, app.open_place
         # The actions menu of the screen below first (`.`: corrections…), where it has one.
-        return menu_commands(self.screen) + [
+        commands = menu_commands(self.screen) + [
             (t("cmd.log_visit"), partial(open_place, Place.log_visit)),
             (t("cmd.triage"), partial(go, "triage")),
             (t("cmd.board"), partial(go, "board")),
@@ -55,6 +55,11 @@ class DeskCommands(Provider):
             # In the other language's words as well, so that it is found whichever is shown.
             (t("cmd.language"), partial(switch_language, app)),
         ]
+        if not app.desk_ready or not app.desk.station.hub:
+            return commands
+        # A county hub has no duty desk: nobody logs, triages or takes the seat there.
+        duty = {t("cmd.log_visit"), t("cmd.triage"), t("cmd.switch_deputy")}
+        return [(title, run) for title, run in commands if title not in duty]
 
     async def discover(self) -> Hits:
         for title, run in self._commands():

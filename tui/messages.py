@@ -102,3 +102,13 @@ class FiguresShown(Message):
 
 class DeputyChanged(Message):
     """Another deputy is on duty (sent to the screen shown, which may say so)."""
+
+
+class OpenStation(Message):
+    """Show one station's board or statistics (the county's dashboard on a hub): the desk's
+    shown station becomes `station_id` (None: every station) and `mode` opens."""
+
+    def __init__(self, station_id: str | None, mode: str) -> None:
+        super().__init__()
+        self.station_id = station_id
+        self.mode = mode

@@ -26,6 +26,12 @@ def _dashboard() -> Screen[Any]:
     return DashboardScreen()
 
 
+def _county() -> Screen[Any]:
+    from screens.county import CountyScreen
+
+    return CountyScreen()
+
+
 def _triage() -> Screen[Any]:
     from screens.triage import TriageScreen
 
@@ -64,6 +70,8 @@ def _sync() -> Screen[Any]:
 
 MODES: dict[str, Callable[[], Screen[Any]]] = {
     "dashboard": _dashboard,
+    # A county hub's first screen, in place of the duty dashboard (tui.app).
+    "county": _county,
     "triage": _triage,
     "board": _board,
     "stats": _stats,

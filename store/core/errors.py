@@ -194,3 +194,10 @@ class SyncRefused(StoreError):
     `key` says which, and nothing was changed."""
 
     key = N_("sync.refused")
+
+
+class HubRefused(StoreError):
+    """A duty desk's write asked of a county hub's database, where nobody is on duty
+    (store.core.hub_mark): logging a visit, triage, a shift or its handover."""
+
+    key = N_("error.hub_no_duty")

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from store.core.hub_mark import HUB_META
 from store.core.models import LocalMeta, Station
 from store.core.rows import live
-from store.station import HUB_META
 
 
 @dataclass(frozen=True)

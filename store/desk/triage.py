@@ -11,12 +11,14 @@ from sqlmodel import Session, col, select
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
 from store.core.errors import (
+    N_,
     InvalidStatusMove,
     UnitNotFound,
     UnitTierMismatch,
     VisitAlreadyTriaged,
     VisitNotFound,
 )
+from store.core.hub_mark import refuse_on_hub
 from store.core.models import Constituent, Issue, IssueStatus, NoticeEvent, Tier, Unit, Visit
 from store.core.rows import get_live, live
 from store.core.rules import due_dates
@@ -94,7 +96,8 @@ def open_issue(
         tier: when given, must be the unit's tier (a check on what the deputy chose).
 
     Raises:
-        VisitNotFound, VisitAlreadyTriaged, NotFound (unit), UnitTierMismatch.
+        VisitNotFound, VisitAlreadyTriaged, NotFound (unit), UnitTierMismatch; HubRefused on a
+        county hub's database (nobody triages there).
     """
     return open_issue_from_visits(
         session=session, visit_ids=[visit_id], unit_id=unit_id, tier=tier, title=title
@@ -116,8 +119,10 @@ def open_issue_from_visits(
     (重复诉求). Otherwise as `open_issue`.
 
     Raises:
-        VisitNotFound, VisitAlreadyTriaged, NotFound (unit), UnitTierMismatch.
+        VisitNotFound, VisitAlreadyTriaged, NotFound (unit), UnitTierMismatch; HubRefused on a
+        county hub's database (nobody triages there).
     """
+    refuse_on_hub(session, N_("error.hub_no_logging"))
     ctx = write_context(session)
     if not visit_ids:
         raise VisitNotFound()
@@ -198,6 +203,7 @@ def link_visit(*, session: Session, visit_id: str, issue_id: str) -> IssueRow:
 
 def link_visits(*, session: Session, visit_ids: Sequence[str], issue_id: str) -> IssueRow:
     """`link_visit` for several visits at once, all or none (a marked cluster on triage)."""
+    refuse_on_hub(session, N_("error.hub_no_logging"))
     ctx = write_context(session)
     visits = sorted(
         (_untriaged_visit(session, v) for v in dict.fromkeys(visit_ids)),

@@ -13,6 +13,7 @@ from sqlmodel.sql.expression import Select
 from store.changelog.changes import write_context
 from store.core.clock import day_bounds
 from store.core.errors import N_, FormInvalid, VisitNotFound
+from store.core.hub_mark import refuse_on_hub
 from store.core.models import (
     Category,
     Channel,
@@ -178,7 +179,9 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
         The new visit as a list row.
     Raises:
         FormInvalid: the village or category does not exist.
+        HubRefused: a county hub's database (nobody logs visits there).
     """
+    refuse_on_hub(session, N_("error.hub_no_logging"))
     ctx = write_context(session)
     # Both names in one read (None for a missing or deleted choice): two `session.get`s cost
     # a tenth of a save.

@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
-from store.core.errors import DeputyNotFound
+from store.core.errors import N_, DeputyNotFound
+from store.core.hub_mark import refuse_on_hub
 from store.core.models import Colour, Deputy, Shift, Tier, Visit
 from store.core.paging import Page
 from store.core.rows import get_live, live
@@ -69,7 +70,10 @@ def start_duty(*, session: Session, deputy_id: str) -> str:
 
     Returns:
         The shift's id.
+    Raises:
+        HubRefused: a county hub's database (nobody is on duty there).
     """
+    refuse_on_hub(session, N_("error.hub_no_duty"))
     ctx = write_context(session)
     deputy = get_live(session, Deputy, deputy_id, DeputyNotFound)
     day = today_of(ctx.clock)

@@ -16,6 +16,7 @@ from store.changelog.chain import head_entry
 from store.changelog.changes import format_hlc, write_context
 from store.core.clock import day_bounds
 from store.core.errors import N_, NotFound, ShiftNotFound, StoreError
+from store.core.hub_mark import refuse_on_hub
 from store.core.models import (
     ChangeLog,
     ChangeOp,
@@ -179,7 +180,12 @@ def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSumm
 
 
 def end_shift(*, session: Session, shift_id: str, note: str) -> ShiftState:
-    """Sign a shift's handover note. It may be corrected until the next deputy acknowledges it."""
+    """Sign a shift's handover note. It may be corrected until the next deputy acknowledges it.
+
+    Raises:
+        HubRefused: a county hub's database (nobody is on duty there).
+    """
+    refuse_on_hub(session, N_("error.hub_no_duty"))
     ctx = write_context(session)
     shift = _shift(session, shift_id)
     if shift.acknowledged_at is not None:
@@ -191,7 +197,13 @@ def end_shift(*, session: Session, shift_id: str, note: str) -> ShiftState:
 
 
 def acknowledge_handover(*, session: Session, shift_id: str) -> ShiftState:
-    """The deputy now on duty has read the handover note."""
+    """The deputy now on duty has read the handover note.
+
+    Raises:
+        HubRefused: a county hub's database: nobody is on duty there to have read it, and
+            `sync pull` would carry the acknowledgement back to the station.
+    """
+    refuse_on_hub(session, N_("error.hub_no_duty"))
     ctx = write_context(session)
     shift = _shift(session, shift_id)
     if shift.handed_over_at is None:

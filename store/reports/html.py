@@ -145,6 +145,7 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         move_tables,
         table_headings,
         tier_rows,
+        unit_layout,
         unit_rows,
     )
 
@@ -172,7 +173,11 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         _table(
             table_headings(text, name),
             unit_rows(report, name),
-            ["below" if r in report.below else "" for r in report.units],
+            # A county department's total across stations (a hub's report) in bold.
+            [
+                "total" if r is None else "below" if r in report.below else ""
+                for r, _members in unit_layout(report)
+            ],
             brief=True,
         ),
     ]

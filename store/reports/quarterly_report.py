@@ -13,8 +13,9 @@ single words; every string is escaped in HTML and neutralised in cells."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -26,6 +27,7 @@ from store.core.errors import FieldInvalid
 from store.core.files import written_whole
 from store.core.models import Channel, Colour, Station, Tier, Unit
 from store.core.rows import live
+from store.desk.station_scope import list_stations
 from store.reports import stats
 from store.reports.stats import FigureRow, Figures, Floors, Period, Share, percent
 
@@ -66,6 +68,10 @@ class QuarterReport:
     trend: list[tuple[date, int, int]]
     # None when the hot-words store (store.hot_words.words) is not there to ask.
     rising: tuple[Word, ...] | None
+    # A county hub's report of all its stations: each unit's station, by unit id, so that every
+    # unit's row names its station and a county department of several stations is totalled.
+    # Empty on a station's own database (and for one station's report).
+    unit_stations: dict[str, str] = field(default_factory=dict)
 
     @property
     def untriaged(self) -> Figures:
@@ -135,7 +141,23 @@ def build_report(
             session=session, period=period, today=today, station_id=station_id
         ),
         rising=_rising_words(session, period, today),
+        unit_stations={} if station_id is not None else _unit_stations(session),
     )
+
+
+def _unit_stations(session: Session) -> dict[str, str]:
+    """Each unit's station, where the database holds several (a county hub); else nothing.
+    A station's name repeated in another township is followed by its township."""
+    stations = list_stations(session=session)
+    if len(stations) < 2:
+        return {}
+    names = Counter(s.name for s in stations)
+    shown = {s.id: s.name if names[s.name] < 2 else f"{s.name}（{s.township}）" for s in stations}
+    return {
+        unit_id: shown[station]
+        for unit_id, station in session.exec(select(Unit.id, Unit.station_id)).all()
+        if station in shown
+    }
 
 
 def _rising_words(session: Session, period: Period, today: date) -> tuple[Word, ...] | None:
@@ -244,9 +266,67 @@ def colour_cells(counts: dict[Colour, int] | None) -> list[Cell]:
     return [counts.get(c, 0) for c in (Colour.red, Colour.yellow, Colour.green)]
 
 
-def unit_label(report: QuarterReport, row: FigureRow, name: Name) -> str:
+def unit_label(report: QuarterReport, row: FigureRow, name: Name, *, station: bool = True) -> str:
+    """`临溪县住建局（县级）`; on a hub's report of every station, ` · its station` after it."""
     tier = report.unit_tiers.get(row.key)
-    return f"{row.name}（{name(tier)}）" if tier else row.name
+    label = f"{row.name}（{name(tier)}）" if tier else row.name
+    where = report.unit_stations.get(row.key) if station else None
+    return f"{label} · {where}" if where else label
+
+
+# A county department's station rows, under its total (`unit_layout`).
+MEMBER = "└ "
+
+
+def unit_layout(report: QuarterReport) -> list[tuple[FigureRow | None, tuple[FigureRow, ...]]]:
+    """The by-unit table's rows in order: (row, ()) for a unit's own row; (None, members) for a
+    county department that several stations share (a county unit of one name, 临溪县住建局):
+    its total across them, which its members' own rows follow. Only on a hub's report of every
+    station; elsewhere every row is a unit's own."""
+    shared: dict[str, list[FigureRow]] = {}
+    if report.unit_stations:
+        for row in report.units:
+            if report.unit_tiers.get(row.key) == Tier.county:
+                shared.setdefault(row.name, []).append(row)
+    out: list[tuple[FigureRow | None, tuple[FigureRow, ...]]] = []
+    for row in report.units:
+        members = shared.get(row.name, [])
+        if len(members) < 2 or row not in members:
+            out.append((row, ()))
+        elif row is members[0]:
+            out.append((None, tuple(members)))
+            out += [(member, ()) for member in members]
+    return out
+
+
+def unit_rows(report: QuarterReport, name: Name) -> list[list[Cell]]:
+    """The by-unit table (`unit_layout`'s rows): a county department's total named as the
+    unit, its stations' rows beneath it named by station."""
+    totalled = {m.key for _row, members in unit_layout(report) for m in members}
+    rows: list[list[Cell]] = []
+    for row, members in unit_layout(report):
+        if row is None:
+            colours = {
+                c: sum(report.colours_by_unit.get(m.key, {}).get(c, 0) for m in members)
+                for c in Colour
+            }
+            rows.append(
+                [
+                    unit_label(report, members[0], name, station=False),
+                    *figure_cells(stats.added(m.figures for m in members)),
+                    *colour_cells(colours),
+                ]
+            )
+            continue
+        label = (
+            MEMBER + report.unit_stations[row.key]
+            if row.key in totalled
+            else unit_label(report, row, name)
+        )
+        rows.append(
+            [label, *figure_cells(row.figures), *colour_cells(report.colours_by_unit.get(row.key))]
+        )
+    return rows
 
 
 def tier_rows(report: QuarterReport, text: Text, name: Name) -> list[list[Cell]]:
@@ -268,17 +348,6 @@ def tier_rows(report: QuarterReport, text: Text, name: Name) -> list[list[Cell]]
         *rows,
         [text("report.untriaged"), *figure_cells(report.untriaged), *colour_cells(None)],
         [text("stats.total"), *figure_cells(report.totals), *colour_cells(colours)],
-    ]
-
-
-def unit_rows(report: QuarterReport, name: Name) -> list[list[Cell]]:
-    return [
-        [
-            unit_label(report, r, name),
-            *figure_cells(r.figures),
-            *colour_cells(report.colours_by_unit.get(r.key)),
-        ]
-        for r in report.units
     ]
 
 

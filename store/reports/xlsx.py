@@ -103,6 +103,7 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
         move_tables,
         table_headings,
         tier_rows,
+        unit_layout,
         unit_rows,
     )
 
@@ -142,9 +143,11 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
         unit_rows(report, name),
         text=text,
     )
-    for i, row in enumerate(report.units, start=2):
-        if row in report.below:
-            for cell in units[i]:
+    for i, (row, _members) in enumerate(unit_layout(report), start=2):
+        for cell in units[i]:
+            if row is None:  # a county department's total across stations (a hub's report)
+                cell.font = _BOLD
+            elif row in report.below:
                 cell.fill = _BELOW
     for section, rows in groupings(report, text, name):
         _sheet(book, section, group_headings(text), rows, text=text)

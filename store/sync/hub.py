@@ -40,9 +40,10 @@ from store.core.clock import Clock
 from store.core.dialect import database_url, is_postgres_target, shown_target
 from store.core.errors import StationMissing, SyncRefused
 from store.core.files import DatabaseTarget, is_sqlite_file
+from store.core.hub_mark import HUB_META
 from store.core.models import ChangeLog, Device, DeviceKind, LocalMeta, Station, SyncConflict
 from store.db import Store, make_engine, read_session, write_session
-from store.station import HUB_META, StationIn, StationInfo, init_station, load_station, open_store
+from store.station import StationIn, StationInfo, init_station, load_station, open_store
 from store.sync import witness
 from store.sync.exchange import version_vector
 from store.sync.identity import (
@@ -56,6 +57,7 @@ from store.sync.identity import (
     settle_repairs,
 )
 from store.sync.merge import CHANGE_COLUMNS, MergeResult, clamps_held, merge_changes, synced_tables
+from store.sync.pushes import note_push
 
 # A station's configuration: never sent to the hub, never taken from it.
 CONFIGURATION_TABLES = frozenset({"setting", "calendar_day"})
@@ -235,6 +237,7 @@ def push_to_hub(*, station: Store, hub: Store) -> HubExchange:
             chains=chains,
             when=hub.clock.now().isoformat(),
         )
+        note_push(session, station_id=info.id, at=hub.clock.now())
     if fixes.resend:
         with write_session(station.engine, actor=info.actor(), clock=station.clock) as session:
             settle_repairs(session, fixes, since=None, acked=True)

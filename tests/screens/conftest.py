@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from county_desk import county_hub, county_stations  # noqa: F401 (the hub's desk: fixtures)
 from small_station import Refs
 
 from store.changelog.changes import Actor

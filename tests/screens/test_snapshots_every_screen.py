@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from county_desk import Hub
 from desk_helpers import hold_still, press, screen_lines, settle, shown_whole
 from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
@@ -29,6 +30,7 @@ from textual.widgets import TextArea
 import screens
 from screens.audit import AuditScreen
 from screens.calendar import CalendarScreen
+from screens.county import CountyScreen
 from screens.deputies import DeputiesScreen, DeputyRecordScreen
 from screens.dialogs.board_filter import FilterModal
 from screens.dialogs.bundle import BundleModal
@@ -63,7 +65,7 @@ from screens.stats import StatsScreen
 from screens.sync import SyncScreen
 from store.core.models import Tier
 from store.reference.lists import Choice
-from tui.app import LiaisonApp
+from tui.app import LiaisonApp, make_app
 from tui.i18n import t
 from tui.messages import Place
 
@@ -230,6 +232,12 @@ def test_snapshot(
     assert snap_compare(demo_desk, run_before=_visit(*steps, expect=expect))
 
 
+def test_county_snapshot(snap_compare: Compare, county_hub: Hub) -> None:
+    """A county hub's first screen: its two stations side by side and the county's totals."""
+    app = make_app(county_hub.store, county_hub.info)
+    assert snap_compare(app, run_before=_visit(expect=CountyScreen))
+
+
 @pytest.mark.parametrize(
     ("steps", "expect"), [pytest.param(steps, expect, id=name) for name, steps, expect in DIALOGS]
 )
@@ -302,7 +310,7 @@ def _expected_in(path: Path) -> set[str]:
 def test_every_screen_and_dialog_has_a_snapshot() -> None:
     here = Path(__file__).parent
     covered = {expect.__name__ for _name, _steps, expect in SCREENS + DIALOGS}
-    for module in ("test_snapshots.py", "test_search_snapshot.py"):
+    for module in ("test_snapshots.py", "test_search_snapshot.py", Path(__file__).name):
         covered |= _expected_in(here / module)
     classes = _screen_classes()
     assert len(classes) > 30, sorted(c.__name__ for c in classes)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from desk_helpers import screen_lines
 from small_station import NOW, SMALL_STATION
 
 from screens.opening import OpeningScreen
@@ -102,5 +103,11 @@ async def test_a_county_hub_opens_on_its_dashboard_with_nobody_put_on_duty(
         await _settle(app, pilot)
         assert app.return_code is None
         assert app.desk.station.hub
-        assert type(app.screen).__name__ == "DashboardScreen"
+        # The county's dashboard (screens/county.py), with no station yet to show.
+        assert type(app.screen).__name__ == "CountyScreen"
+        for _ in range(100):  # its figures load in a worker that may not have started yet
+            if any("还没有联络站推送" in line for line in screen_lines(app)):
+                break
+            await pilot.pause(0.05)
+        assert any("还没有联络站推送" in line for line in screen_lines(app))
         assert app.desk.deputy_id is None
