@@ -19,8 +19,8 @@ from store.changelog.field_clock import (
     META_FIELDS,
     LoggedChange,
     chunks,
-    field_winners,
     row_changes,
+    written,
 )
 from store.core.models import SyncConflict
 
@@ -91,7 +91,8 @@ def _row_conflicts(table: str, row_id: str, changes: list[LoggedChange]) -> list
     if len(changes) < 2:
         return []
     skip = META_FIELDS | AGGREGATES.get(table, frozenset()) | DERIVED.get(table, frozenset())
-    winners = field_winners(changes)
+    writes = written(changes)
+    winners = {name: change for change, names in writes for name in names}
     found: dict[str, dict[str, Any]] = {}
 
     def add(field: str, lost: LoggedChange, won: LoggedChange, deleted: bool) -> None:
@@ -113,7 +114,7 @@ def _row_conflicts(table: str, row_id: str, changes: list[LoggedChange]) -> list
     for field, won in winners.items():
         if field in skip or field == "deleted_at":
             continue
-        writers = [c for c in changes if field in c.fields]
+        writers = [c for c, names in writes if field in names]
         overwritten = {c.base.get(field) for c in writers}
         for change in writers:
             if change is won or change.name in overwritten:

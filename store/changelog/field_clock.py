@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from store.core.enums import ChangeOp
+
 # Columns every write sets (who wrote last, and when): never a conflict, never a base.
 META_FIELDS = frozenset({"id", "key", "created_at", "updated_at", "device_id"})
 
@@ -77,16 +79,39 @@ def row_changes(
     return found
 
 
-def field_winners(changes: Iterable[LoggedChange]) -> dict[str, LoggedChange]:
-    """For each field any of `changes` wrote, the change whose value it holds."""
-    winners: dict[str, LoggedChange] = {}
+def written(changes: Iterable[LoggedChange]) -> list[tuple[LoggedChange, frozenset[str]]]:
+    """The changes in the order their values stand (the last written stands), each with the
+    fields it writes.
+
+    A change writes every field it names, except a record created again: created apart on two
+    devices (its id derived from what it records: a resident's notice, a withdrawal's progress
+    entry), the later creation says again what the first one said, and that is no edit of what
+    was written since (a telling of the notice stands); it writes only what it says otherwise."""
     ordered = sorted(changes, key=lambda c: c.key)
     if any(a.key == b.key for a, b in zip(ordered, ordered[1:], strict=False)):
         # Two changes under one name, made on both sides of a device's rewind
         # (store.sync.identity): ordered by what they say, the same on every device.
         ordered.sort(key=lambda c: (c.key, _content(c)))
+    first: dict[str, Any] | None = None
+    found = []
     for change in ordered:
-        for name in change.fields:
+        names = frozenset(change.fields)
+        if change.op == ChangeOp.insert:
+            if first is None:
+                first = change.fields
+            else:
+                names = frozenset(
+                    n for n, v in change.fields.items() if n not in first or first[n] != v
+                )
+        found.append((change, names))
+    return found
+
+
+def field_winners(changes: Iterable[LoggedChange]) -> dict[str, LoggedChange]:
+    """For each field any of `changes` wrote, the change whose value it holds."""
+    winners: dict[str, LoggedChange] = {}
+    for change, names in written(changes):
+        for name in names:
             winners[name] = change
     return winners
 

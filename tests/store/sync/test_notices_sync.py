@@ -1,6 +1,7 @@
 """Telling residents (告知) across a station and its laptops: a notice made on a laptop reaches
 the station as the same notice (never a second one), a telling recorded on either side shows on
-both, and the same change made on two devices while apart queues one notice, in no conflict."""
+both, and the same change made on two devices while apart queues one notice, in no conflict,
+whose telling on one of them stands."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from small_station import NOW, SMALL_STATION, TODAY
 from sqlmodel import col, select
 from sync_helpers import Device, close_trio, exchange, later, ledger, log_on, make_trio, open_trio
 
-from store.core.models import Notice, NoticeEvent, NoticeWay, Tier
+from store.core.models import MoveReason, Notice, NoticeEvent, NoticeWay, Tier
 from store.desk.issue_page import get_issue
 from store.desk.issues import close_issue
+from store.desk.moves import move_issue
 from store.desk.notices import NoticeRow, list_notices, record_told
 from store.desk.triage import open_issue
 from store.reference.lists import list_units
@@ -114,3 +116,43 @@ def test_a_closure_made_on_two_devices_apart_queues_one_notice(
             assert count_conflicts(session=session) == 0
     assert [r.event for r in _listed(station)] == [NoticeEvent.closed]
     assert _listed(station) == _listed(laptop)
+
+
+def _move_up(device: Device, issue_id: str) -> None:
+    with device.store.write(device.info.actor()) as session:
+        unit = next(u for u in list_units(session=session) if u.tier == Tier.county)
+        move_issue(
+            session=session,
+            issue_id=issue_id,
+            tier=Tier.county,
+            unit_id=unit.id,
+            reason=MoveReason.beyond_capacity,
+        )
+
+
+def test_a_telling_stands_when_the_same_notice_is_queued_later_elsewhere(
+    trio: dict[str, Device], tmp_path: Path
+) -> None:
+    station, laptop = trio["station"], trio["laptop1"]
+    issue_id = _triaged_on(station, "13812341234")
+    _tell(station, _listed(station)[0], NoticeWay.phone)
+    exchange(station, laptop, tmp_path)
+    later(station)
+    _move_up(station, issue_id)
+    [moved] = _listed(station)
+    later(station)
+    _tell(station, moved, NoticeWay.sms)
+    # The laptop escalates it too, apart, after the station's telling: the same notice.
+    later(laptop, 5)
+    _move_up(laptop, issue_id)
+    exchange(laptop, station, tmp_path)
+    exchange(station, laptop, tmp_path)
+    # The telling stands (it had gone back on the list: the laptop's creation of the notice,
+    # stamped later, wrote "not told" over it), and nothing is in conflict.
+    assert _listed(station) == _listed(laptop) == []
+    for device in (station, laptop):
+        told = [(e[2], e[3]) for e in _told(device, issue_id)]
+        assert told == [(NoticeEvent.triaged, NoticeWay.phone), (NoticeEvent.moved, NoticeWay.sms)]
+        with device.store.read() as session:
+            assert count_conflicts(session=session) == 0
+    assert ledger(station.store)["notice"] == ledger(laptop.store)["notice"]

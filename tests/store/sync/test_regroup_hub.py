@@ -1,28 +1,44 @@
 """Regrouping through the county hub (issue 18, part 3), on PostgreSQL and on a SQLite file: a
 supervision note the county writes on an issue its station has merged meanwhile ends on the
 survivor, on the hub (store.sync.regroup_rule runs in the hub's merge) and back at the station;
-a withdrawal reaches the hub's figures apart."""
+a withdrawal reaches the hub's figures apart; a resident told of a move stays told when the
+county makes the same move later (the same notice queued again)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from small_station import NOW, TODAY
+from small_station import NOW, TODAY, VILLAGE, Refs
 from sqlmodel import col, select
 from stats_fixture import TZ
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
-from store.core.models import Issue, IssueStatus, Progress, ProgressCreate, Visit
+from store.core.models import (
+    Issue,
+    IssueStatus,
+    MoveReason,
+    Notice,
+    NoticeEvent,
+    NoticeWay,
+    Progress,
+    ProgressCreate,
+    Tier,
+    Visit,
+)
 from store.db import Store
 from store.desk.issue_rows import IssueRow
 from store.desk.issues import add_progress
+from store.desk.moves import move_issue
+from store.desk.notices import list_notices, record_told
 from store.desk.regroup import merge_issues, withdraw_visit
 from store.desk.visits import VisitRow, list_issue_visits
 from store.reports.stats import Period, PeriodKind, period_figures
 from store.station import StationInfo, load_station
+from store.sync.conflicts import count_conflicts
 from store.sync.hub import init_hub, open_hub, pull_from_hub, push_to_hub
 
 
@@ -102,3 +118,45 @@ def test_a_withdrawal_reaches_the_hubs_figures_apart(
         2,
         1,
     )
+
+
+def _escalate(place: Store, actor: Actor, issue_id: str, unit_id: str) -> None:
+    with place.write(actor) as session:
+        move_issue(
+            session=session,
+            issue_id=issue_id,
+            tier=Tier.township,
+            unit_id=unit_id,
+            reason=MoveReason.beyond_capacity,
+        )
+
+
+def test_a_telling_stands_when_the_county_moves_the_issue_the_same_way_later(
+    store: Store,
+    actor: Actor,
+    refs: Refs,
+    make_issue: Callable[..., IssueRow],
+    hub: tuple[Store, StationInfo],
+) -> None:
+    county, county_info = hub
+    issue = make_issue()
+    push_to_hub(station=store, hub=county)
+    unit_id = refs.unit_for(Tier.township, VILLAGE)
+    _escalate(store, actor, issue.id, unit_id)
+    with store.write(actor) as session:
+        waiting = list_notices(session=session, today=TODAY).items
+        (moved,) = [n for n in waiting if n.event == NoticeEvent.moved]
+        record_told(session=session, notice_id=moved.id, way=NoticeWay.phone)
+    # The county escalates it too, later, not having heard: the same notice, queued again.
+    assert isinstance(county.clock, FrozenClock)
+    county.clock.advance(timedelta(minutes=10))
+    _escalate(county, county_info.actor(), issue.id, unit_id)
+
+    push_to_hub(station=store, hub=county)
+    pull_from_hub(station=store, hub=county)
+    for place in (store, county):
+        with place.read() as session:
+            notice = session.get(Notice, moved.id)
+            assert notice is not None and notice.way == NoticeWay.phone
+            assert notice.told_at is not None
+            assert count_conflicts(session=session) == 0
