@@ -48,6 +48,7 @@ from store.core.settings import load_settings, update_setting
 from store.core.validation import clean_phone, normalise_phone
 from store.desk.issue_rows import live_issue
 from store.desk.notice_text import NoticeFacts, load_notice_templates, notice_message
+from store.desk.visits import same_resident_same_issue
 
 NOTICE_NAMESPACE = uuid.UUID("2d4c8e61-93b7-4f0a-8c5e-7a1b6f3d9e42")
 
@@ -170,19 +171,8 @@ def apply_no_callback(*, session: Session, visit: Visit, no_callback: bool) -> i
         How many visits changed.
     """
     now = write_context(session).clock.now()
-    same = [visit]
-    if visit.issue_id is not None:
-        same = list(
-            session.exec(
-                select(Visit).where(
-                    Visit.issue_id == visit.issue_id,
-                    Visit.constituent_id == visit.constituent_id,
-                    live(Visit),
-                )
-            ).all()
-        )
     changed = 0
-    for one in same:
+    for one in same_resident_same_issue(session, visit):
         if bool(one.no_callback) != no_callback:
             one.no_callback = no_callback
             changed += 1

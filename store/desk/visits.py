@@ -281,22 +281,27 @@ def set_consent(*, session: Session, visit_id: str, consent: bool) -> ConsentCha
     return ConsentChange(visit_row(session=session, visit_id=visit_id), changed)
 
 
+def same_resident_same_issue(session: Session, visit: Visit) -> list[Visit]:
+    """`visit` and its resident's other live visits on the same issue: what a resident answers
+    about an issue (同意转交, 不用回电) holds for all of them."""
+    if visit.issue_id is None:
+        return [visit]
+    return list(
+        session.exec(
+            select(Visit).where(
+                Visit.issue_id == visit.issue_id,
+                Visit.constituent_id == visit.constituent_id,
+                live(Visit),
+            )
+        ).all()
+    )
+
+
 def apply_consent(*, session: Session, visit: Visit, consent: bool) -> int:
     """Set 同意转交 on `visit` and on its resident's other visits on the same issue (see
     `set_consent` for why); how many visits changed."""
-    same = [visit]
-    if visit.issue_id is not None:
-        same = list(
-            session.exec(
-                select(Visit).where(
-                    Visit.issue_id == visit.issue_id,
-                    Visit.constituent_id == visit.constituent_id,
-                    live(Visit),
-                )
-            ).all()
-        )
     changed = 0
-    for one in same:
+    for one in same_resident_same_issue(session, visit):
         if bool(one.consent_forward) != consent:
             one.consent_forward = consent
             changed += 1
