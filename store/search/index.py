@@ -96,10 +96,12 @@ SQLITE_OBJECTS = frozenset({"constituent_name_char", PHONE_TAIL})
 # PostgreSQL. A text's characters and pairs of characters, lower case (as ILIKE compares them);
 # GIN takes out the duplicates itself. The pair at the last position is its last character again.
 # IMMUTABLE: an index may be built over it, and the planner folds `term_grams('飞线')` to a
-# constant, which the index then serves.
+# constant, which the index then serves. Its cost (about 40 µs a visit's text, 1.1 s over 20,000
+# issues' titles when a plan computed it row by row) is told to the planner, which otherwise
+# takes a SQL function for a few operators' worth.
 SEARCH_GRAMS = (
     "CREATE OR REPLACE FUNCTION search_grams(t text) RETURNS text[]"
-    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 500 AS $$"
     " SELECT string_to_array(l.s, NULL)"
     " || ARRAY(SELECT substr(l.s, i, 2) FROM generate_series(1, char_length(l.s) - 1) AS i)"
     " FROM (SELECT lower(t) AS s) AS l $$"

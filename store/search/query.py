@@ -28,6 +28,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     table,
+    union,
 )
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
@@ -324,7 +325,9 @@ def _contains(column: Any, term: str, grams: bool) -> ColumnElement[bool]:
     like = _like(column, contains_pattern(term))
     if not grams:
         return like
-    return and_(func.search_grams(column).bool_op("@>")(func.term_grams(term)), like)
+    # LIKE first: where a plan checks rows one by one (under an OR), computing each row's grams
+    # costs a hundred times the LIKE, which turns most rows away before them.
+    return and_(like, func.search_grams(column).bool_op("@>")(func.term_grams(term)))
 
 
 def _name_has(key: str) -> ColumnElement[bool]:
@@ -527,7 +530,13 @@ def _issue_ids(query: Query, sqlite: bool, indexed: bool):  # type: ignore[no-un
             live(Visit),
             *_text_clauses(query, fts=sqlite, grams=grams),
         )
-        where = or_(where, col(Issue.id).in_(fed))
+        if grams:
+            # Each side through its index, then the issues: under an OR PostgreSQL read every
+            # issue and checked its title (1.2 s at 20,000 issues).
+            by_title = select(Issue.id).where(where)
+            where = col(Issue.id).in_(union(by_title, fed))
+        else:
+            where = or_(where, col(Issue.id).in_(fed))
     # Newest first. On SQLite, by rowid: reading backwards stops at the page's last hit, where
     # sorting by the (unindexed) opening date would read every issue first.
     order = (

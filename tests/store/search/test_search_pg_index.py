@@ -187,6 +187,9 @@ def _plan(session: Session, statement: Any) -> str:
         (SearchKind.visits, "ab", "ix_visit_text_grams"),
         (SearchKind.issues, "飞线", "ix_issue_title_grams"),
         (SearchKind.issues, "路", "ix_issue_title_grams"),
+        # Titles and visits' words, each through its index (not every issue's title under an OR).
+        (SearchKind.issues, "拉电线", "ix_issue_title_grams"),
+        (SearchKind.issues, "拉电线", "ix_visit_text_grams"),
         (SearchKind.residents, "晓明", "ix_constituent_name_grams"),
         (SearchKind.residents, "丽", "ix_constituent_name_grams"),
         (SearchKind.residents, "81234", "ix_constituent_phone_tail"),
@@ -202,5 +205,4 @@ def test_searches_and_counts_read_the_indexes(
         assert counted is not None
         for plan in (_plan(session, page), _plan(session, counted)):
             assert index in plan, plan
-            assert f"Seq Scan on {kind.value.rstrip('s')}" not in plan, plan
-            assert "Seq Scan on constituent" not in plan, plan
+            assert "Seq Scan" not in plan, plan
