@@ -6,7 +6,7 @@ term shorter than three characters, go. SQLite: nothing changes.
 
 Revision ID: 0020
 Revises: 0019
-Create Date: 2026-12-13 10:00:00
+Create Date: 2026-12-07 06:00:00
 """
 
 from collections.abc import Sequence
