@@ -147,7 +147,7 @@ def demo(
     ctx: typer.Context,
     db: DbOption = None,
     visits: Annotated[int, typer.Option("--visits", min=0, help=both("cli.demo.visits"))] = 2400,
-    seed: Annotated[int, typer.Option("--seed", help=both("cli.demo.seed"))] = 20260625,
+    seed: Annotated[int, typer.Option("--seed", help=both("cli.demo.seed_named"))] = 20260625,
     no_open: Annotated[bool, typer.Option("--no-open", help=both("cli.demo.no_open"))] = False,
     force: Annotated[bool, typer.Option("--force", help=both("cli.demo.force"))] = False,
     encrypt: EncryptOption = False,
@@ -299,7 +299,7 @@ def report(
     ] = None,
     station: Annotated[
         str | None,
-        typer.Option("--station", help=both("cli.report.station"), show_default=False),
+        typer.Option("--station", help=both("cli.report.station_or_id"), show_default=False),
     ] = None,
 ) -> None:
     from tui.cli_report import ReportRefused, report_command

@@ -30,7 +30,8 @@ def report_command(
     key: str | None = None,
 ) -> int:
     """Write the quarter's report to `out`. `db` is a SQLite file or a PostgreSQL URL (a county
-    hub); `station` names one of the database's stations (all of them without it)."""
+    hub); `station` names one of the database's stations by its name or id (all of them without
+    it)."""
     from store.core.errors import FieldInvalid
     from store.core.files import require_database
 
@@ -90,18 +91,24 @@ def write_quarter_report(
     return outs
 
 
-def _station_id(session: Session, name: str) -> str:
-    """The id of the one station named `name` among the database's (store.desk.station_scope)."""
+def _station_id(session: Session, given: str) -> str:
+    """The one station among the database's (store.desk.station_scope) that `given` names: its
+    name, its id, or the start of its id (a hub may hold stations of one name, from before it
+    refused them)."""
     from store.desk.station_scope import list_stations
 
     stations = list_stations(session=session)
-    found = [s.id for s in stations if s.name == name.strip()]
-    if len(found) != 1:
-        names = t("text.list").join(s.name for s in stations)
-        if found:
-            raise ReportRefused(t("report.station_twice", name=name, names=names))
-        raise ReportRefused(t("report.no_station", name=name, names=names))
-    return found[0]
+    key = given.strip()
+    found = [s for s in stations if s.id == key] or [s for s in stations if s.name == key]
+    if not found and key:
+        found = [s for s in stations if s.id.startswith(key.lower())]
+    if len(found) == 1:
+        return found[0].id
+    if found:
+        choices = t("text.list").join(f"{s.name}（{s.township}）{s.id}" for s in found)
+        raise ReportRefused(t("report.station_ambiguous", name=key, choices=choices))
+    names = t("text.list").join(s.name for s in stations)
+    raise ReportRefused(t("report.no_station", name=key, names=names))
 
 
 def _station_tz(session: Session) -> tzinfo | None:

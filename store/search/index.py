@@ -6,9 +6,12 @@ rowid. A migration that rebuilds the `visit` table (Alembic's batch mode on SQLi
 triggers and may renumber rows: it must call `install_search_index` afterwards. `liaison check`
 verifies the index.
 
-PostgreSQL has no FTS5: there pg_trgm's GIN indexes serve the same searches as plain ILIKE, on
-the visits' texts and on every other column store.search.query matches by substring. The server
-keeps them current itself (no triggers, nothing to suspend for a bulk load).
+PostgreSQL has no FTS5, and pg_trgm's indexes cannot serve a term of one or two characters (飞线: a
+sequential scan of every visit, 0.27 s at 180,000 visits). There each searched text has a GIN
+index over `search_grams(text)`, the set of its characters and pairs of characters (lower case),
+and a term is found by `search_grams(text) @> term_grams(term)` (its pairs, or the character
+itself) and checked by ILIKE, which the index only narrows down (BENCHMARKS.md, 2026-12-07).
+The server keeps them current itself (no triggers, nothing to suspend for a bulk load).
 
 Names are two to four characters, below the trigram index's reach, and a name search must find
 any part of one (`晓明` in 张晓明). Scanning every resident for it took 13-16 ms of each keystroke
@@ -90,22 +93,57 @@ SQLITE_TABLES = frozenset({"visit_fts", "constituent_name_char"})
 # What store.trust.migrate leaves out of its comparison with the models: made here, not by them.
 SQLITE_OBJECTS = frozenset({"constituent_name_char", PHONE_TAIL})
 
-# PostgreSQL: an index per column (or expression) that store.search.query matches with ILIKE. Their
-# names end in `_trgm`, which store.trust.migrate leaves out of the comparison with the models.
-TRIGRAM_INDEXES = {
-    "ix_visit_text_trgm": "visit USING gin (text gin_trgm_ops)",
-    "ix_issue_title_trgm": "issue USING gin (title gin_trgm_ops)",
-    "ix_constituent_name_trgm": "constituent USING gin (name gin_trgm_ops)",
-    "ix_constituent_name_pinyin_trgm": "constituent USING gin (name_pinyin gin_trgm_ops)",
-    # A phone's last digits, dashes taken out as store.search.query does.
-    "ix_constituent_phone_trgm": "constituent USING gin ((replace(phone, '-', '')) gin_trgm_ops)",
+# PostgreSQL. A text's characters and pairs of characters, lower case (as ILIKE compares them);
+# GIN takes out the duplicates itself. The pairs are two passes of `..` (from the first character
+# and from the second), linear in the text's length: `substr` at each position walks the text from
+# its start each time (0.9 s for a text of 9,000 characters, against 5 ms). `.` matches a newline
+# too (PostgreSQL's regular expressions are not newline-sensitive unless asked).
+# IMMUTABLE: an index may be built over it, and the planner folds `term_grams('飞线')` to a
+# constant, which the index then serves. Its cost (about 25 µs a visit's text, 1.1 s over 20,000
+# issues' titles when a plan computed it row by row) is told to the planner, which otherwise
+# takes a SQL function for a few operators' worth.
+_PAIRS = (
+    "ARRAY(SELECT m[1] FROM regexp_matches(l.s, '..', 'g') AS m)"
+    " || ARRAY(SELECT m[1] FROM regexp_matches(substr(l.s, 2), '..', 'g') AS m)"
+)
+SEARCH_GRAMS = (
+    "CREATE OR REPLACE FUNCTION search_grams(t text) RETURNS text[]"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 500 AS $$"
+    f" SELECT string_to_array(l.s, NULL) || {_PAIRS} FROM (SELECT lower(t) AS s) AS l $$"
+)
+# What a text holding a term holds of `search_grams`: the term's pairs, or its one character.
+# (Its characters too would only add longer lists to intersect: every pair names two of them.)
+TERM_GRAMS = (
+    "CREATE OR REPLACE FUNCTION term_grams(t text) RETURNS text[]"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$"
+    f" SELECT CASE WHEN char_length(l.s) < 2 THEN ARRAY[l.s] ELSE {_PAIRS} END"
+    " FROM (SELECT lower(t) AS s) AS l $$"
+)
+GRAM_FUNCTIONS = {"search_grams": SEARCH_GRAMS, "term_grams": TERM_GRAMS}
+# An index per column that store.search.query matches by substring, and the phones' last digits
+# spelled as store.search.query.phone_tail does on PostgreSQL (`right`: its `substr` takes no
+# negative start). Names ending in `_grams` (and PHONE_TAIL) are left out of store.trust.migrate's
+# comparison with the models.
+GRAM_INDEXES = {
+    "ix_visit_text_grams": "visit USING gin (search_grams(text))",
+    "ix_issue_title_grams": "issue USING gin (search_grams(title))",
+    "ix_constituent_name_grams": "constituent USING gin (search_grams(name))",
+    PHONE_TAIL: "constituent (right(replace(phone, '-', ''), 4))",
 }
+# pg_trgm's indexes of schema 0004 to 0019, which 0020 replaced (they could not serve a term of
+# one or two characters): dropped wherever they are found.
+REPLACED_INDEXES = (
+    "ix_visit_text_trgm",
+    "ix_issue_title_trgm",
+    "ix_constituent_name_trgm",
+    "ix_constituent_name_pinyin_trgm",
+    "ix_constituent_phone_trgm",
+)
 
 
-def _trigram_indexes(conn: Connection) -> set[str]:
+def _pg_indexes(conn: Connection) -> set[str]:
     rows = conn.exec_driver_sql(
         "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
-        " AND indexname LIKE 'ix%%trgm'"
     )
     return {row[0] for row in rows}
 
@@ -113,7 +151,7 @@ def _trigram_indexes(conn: Connection) -> set[str]:
 def has_search_index(conn: Connection) -> bool:
     """Whether the search structures are there (both, on SQLite: they are made together)."""
     if conn.dialect.name == "postgresql":
-        return "ix_visit_text_trgm" in _trigram_indexes(conn)
+        return "ix_visit_text_grams" in _pg_indexes(conn)
     return conn.dialect.name == "sqlite" and _sqlite_tables(conn) == SQLITE_TABLES
 
 
@@ -125,9 +163,9 @@ def _sqlite_tables(conn: Connection) -> set[str]:
 def install_search_index(conn: Connection) -> None:
     """Create the index and its triggers if missing, and rebuild it from the visits."""
     if conn.dialect.name == "postgresql":
-        # pg_trgm is a trusted extension (PostgreSQL 13+): a database owner may create it.
-        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for name, target in TRIGRAM_INDEXES.items():
+        for ddl in GRAM_FUNCTIONS.values():
+            conn.exec_driver_sql(ddl)
+        for name, target in GRAM_INDEXES.items():
             conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
         return
     if conn.dialect.name != "sqlite":
@@ -152,8 +190,10 @@ def install_name_index(conn: Connection) -> None:
 
 def drop_search_index(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
-        for name in TRIGRAM_INDEXES:
+        for name in (*GRAM_INDEXES, *REPLACED_INDEXES):
             conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+        for name in GRAM_FUNCTIONS:
+            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}(text)")
         return
     if conn.dialect.name != "sqlite":
         return
@@ -191,7 +231,7 @@ def search_index_faults(conn: Connection) -> list[str]:
     does not match the visits (FTS5's own integrity check) or the residents' names; on
     PostgreSQL, missing indexes."""
     if conn.dialect.name == "postgresql":
-        return sorted(set(TRIGRAM_INDEXES) - _trigram_indexes(conn))
+        return sorted(set(GRAM_INDEXES) - _pg_indexes(conn))
     if conn.dialect.name != "sqlite":
         return []
     missing = SQLITE_TABLES - _sqlite_tables(conn)

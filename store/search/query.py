@@ -4,7 +4,9 @@ Each kind is first an ordered list of at most CAP + 1 ids (which gives a capped 
 in the same query), then the details of one page of them. Visit texts are found by the trigram
 index for terms of three characters and more, and by LIKE on the newest visits for shorter ones
 (docs/performance.md: SQLite 3.40's trigram index returns nothing for two-character LIKE). On
-PostgreSQL every term is an ILIKE, which pg_trgm's GIN indexes serve (store.search.index)."""
+PostgreSQL every term of every length is found through the GIN indexes of the texts' characters
+and pairs of characters, and checked by ILIKE (store.search.index). Counts are of ids read in no
+order, stopped at CAP + 1."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     table,
+    union,
 )
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
@@ -183,16 +186,23 @@ def _issues_by_visits(query: Query) -> bool:
 def count_hits(
     *, session: Session, text: str, kind: SearchKind, resident_id: str | None = None
 ) -> int:
-    """How many hits `kind` has, up to CAP + 1 (see `more_than_cap`): the rows are walked in
-    the page order and counting stops there, so a common word costs no more than a rare one."""
+    """How many hits `kind` has, up to CAP + 1 (see `more_than_cap`): counting stops there, so
+    a common word costs no more than a rare one."""
+    stmt = count_statement(session, text, kind, resident_id)
+    return 0 if stmt is None else int(session.exec(stmt).one())
+
+
+def count_statement(session: Session, text: str, kind: SearchKind, resident_id: str | None = None):  # type: ignore[no-untyped-def]
+    """The SQL of `count_hits` (None when nothing can match). The ids are read in no order:
+    PostgreSQL sorted every hit before counting the first CAP + 1 of them."""
     query = parse_query(text)
     if query.empty and resident_id is None:
-        return 0
+        return None
     stmt = _ids_statement(session, query, kind, resident_id)
     if stmt is None:
-        return 0
-    capped = stmt.limit(CAP + 1).subquery()
-    return int(session.exec(select(func.count()).select_from(capped)).one())
+        return None
+    capped = stmt.order_by(None).limit(CAP + 1).subquery()
+    return select(func.count()).select_from(capped)
 
 
 def search_residents(
@@ -263,11 +273,13 @@ def _kind_page(
 
 def _ids_statement(session: Session, query: Query, kind: SearchKind, resident_id: str | None):  # type: ignore[no-untyped-def]
     """The ids of `kind`'s hits, in page order."""
+    sqlite, indexed = _is_sqlite(session), _has_index(session)
+    dialect = session.get_bind().dialect.name
     if kind == SearchKind.residents:
-        return _resident_ids(query, _is_sqlite(session) and _has_index(session))
+        return _resident_ids(query, indexed, dialect)
     if kind == SearchKind.issues:
-        return _issue_ids(query, _is_sqlite(session), _has_index(session))
-    return _visit_ids(query, resident_id, _is_sqlite(session) and _has_index(session))
+        return _issue_ids(query, sqlite, indexed)
+    return _visit_ids(query, resident_id, fts=sqlite and indexed, grams=indexed and not sqlite)
 
 
 def _is_sqlite(session: Session) -> bool:
@@ -275,7 +287,8 @@ def _is_sqlite(session: Session) -> bool:
 
 
 def _has_index(session: Session) -> bool:
-    """Whether visit texts have their trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL)."""
+    """Whether the texts have their search indexes (FTS5 and the names' characters on SQLite,
+    the characters and pairs of characters on PostgreSQL)."""
     # Cached on the connection: one look at the catalogue per connection, not per keystroke.
     conn = session.connection()
     if "visit_fts" not in conn.info:
@@ -305,6 +318,18 @@ def _like(column: Any, pattern: str) -> ColumnElement[bool]:
     return text_like(column, pattern)
 
 
+def _contains(column: Any, term: str, grams: bool) -> ColumnElement[bool]:
+    """`column` holds `term` (ASCII letters in any case). With `grams` (PostgreSQL), through the
+    GIN index of the column's characters and pairs (store.search.index), which finds every row
+    having the term's pairs in any order; the LIKE keeps those that have the term itself."""
+    like = _like(column, contains_pattern(term))
+    if not grams:
+        return like
+    # LIKE first: where a plan checks rows one by one (under an OR), computing each row's grams
+    # costs a hundred times the LIKE, which turns most rows away before them.
+    return and_(like, func.search_grams(column).bool_op("@>")(func.term_grams(term)))
+
+
 def _name_has(key: str) -> ColumnElement[bool]:
     """The residents whose names have the key's first few distinct characters (SQLite's index
     of them, store.search.index; ASCII letters lower-case there, as LIKE compares them). The
@@ -318,23 +343,27 @@ def _name_has(key: str) -> ColumnElement[bool]:
     return _constituent_rowid.in_(intersect(*having) if len(having) > 1 else having[0])
 
 
-def phone_tail(phone: Any) -> Any:
-    """A phone's last four digits, spelled as store.search.index's index of them is (SQLite
-    uses an index on an expression only for the very same expression, literals included)."""
+def phone_tail(phone: Any, dialect: str = "sqlite") -> Any:
+    """A phone's last four digits, spelled as store.search.index's index of them is (an index
+    on an expression serves only the very same expression, literals included; PostgreSQL's
+    `substr` takes no negative start)."""
     digits = func.replace(phone, literal_column("'-'"), literal_column("''"))
+    if dialect == "postgresql":
+        return func.right(digits, literal_column("4"))
     return func.substr(digits, literal_column("-4"))
 
 
-def _resident_ids(query: Query, indexed: bool):  # type: ignore[no-untyped-def]
-    """`indexed`: SQLite with store.search.index's structures (names' characters, phones'
-    last digits); PostgreSQL's trigram indexes serve the LIKEs themselves."""
+def _resident_ids(query: Query, indexed: bool, dialect: str = "sqlite"):  # type: ignore[no-untyped-def]
+    """`indexed`: the database has store.search.index's structures (on SQLite the names'
+    characters, on PostgreSQL their characters and pairs; the phones' last digits on both)."""
+    sqlite = dialect == "sqlite"
     key, match = query.resident_key, query.resident_match
     name, initials = col(Constituent.name), col(Constituent.name_initials)
     pinyin = col(Constituent.name_pinyin)
     order: tuple[Any, ...]
     if match == ResidentMatch.name:
-        where: ColumnElement[bool] = _like(name, contains_pattern(key))
-        if indexed:
+        where: ColumnElement[bool] = _contains(name, key, grams=indexed and not sqlite)
+        if indexed and sqlite:
             where = and_(_name_has(key), where)
         rank = case((name == key, 0), (_like(name, prefix_pattern(key)), 1), else_=2)
         order = (rank, pinyin, name, col(Constituent.id))
@@ -351,7 +380,7 @@ def _resident_ids(query: Query, indexed: bool):  # type: ignore[no-untyped-def]
         # Landlines may be stored with a dash; a phone's last digits are what deputies know.
         where = _like(func.replace(col(Constituent.phone), "-", ""), "%" + key)
         if indexed:
-            where = and_(phone_tail(col(Constituent.phone)) == key[-4:], where)
+            where = and_(phone_tail(col(Constituent.phone), dialect) == key[-4:], where)
         order = (pinyin, col(Constituent.id))
     else:
         return None
@@ -389,9 +418,10 @@ def _resident_details(session: Session, query: Query, ids: Sequence[str]) -> dic
 # -- visits ---------------------------------------------------------------------------------
 
 
-def _text_clauses(query: Query, fts: bool) -> list[ColumnElement[bool]]:
+def _text_clauses(query: Query, fts: bool, grams: bool) -> list[ColumnElement[bool]]:
     """Every term in a visit's text: long terms through SQLite's FTS5 index when `fts`, the
-    others by LIKE on the visits themselves (which PostgreSQL's trigram index serves)."""
+    others by LIKE on the visits themselves; every term through PostgreSQL's index of the
+    texts' pairs of characters when `grams`."""
     clauses: list[ColumnElement[bool]] = []
     long_terms = query.long_terms if fts else ()
     if long_terms:
@@ -399,12 +429,12 @@ def _text_clauses(query: Query, fts: bool) -> list[ColumnElement[bool]]:
         clauses.append(_visit_rowid.in_(matched))
     for term in query.terms:
         if term not in long_terms:
-            clauses.append(_like(col(Visit.text), contains_pattern(term)))
+            clauses.append(_contains(col(Visit.text), term, grams))
     return clauses
 
 
-def _visit_ids(query: Query, resident_id: str | None, fts: bool):  # type: ignore[no-untyped-def]
-    where = [live(Visit), *_text_clauses(query, fts)]
+def _visit_ids(query: Query, resident_id: str | None, fts: bool, grams: bool):  # type: ignore[no-untyped-def]
+    where = [live(Visit), *_text_clauses(query, fts, grams)]
     if resident_id is not None:
         where.append(col(Visit.constituent_id) == resident_id)
     return (
@@ -490,17 +520,23 @@ def _issue_ids(query: Query, sqlite: bool, indexed: bool):  # type: ignore[no-un
     if query.empty:
         return None
     title = col(Issue.title)
-    where: ColumnElement[bool] = and_(
-        *(_like(title, contains_pattern(term)) for term in query.terms)
-    )
+    grams = indexed and not sqlite
+    where: ColumnElement[bool] = and_(*(_contains(title, term, grams) for term in query.terms))
     if indexed and _issues_by_visits(query):
-        # Cheap only through the trigram index: short terms would read every visit's text.
+        # Cheap only through the trigram index: short terms would read every visit's text on
+        # SQLite (PostgreSQL's index could serve them, but both find the same issues).
         fed = select(Visit.issue_id).where(
             col(Visit.issue_id).is_not(None),
             live(Visit),
-            *_text_clauses(query, fts=sqlite),
+            *_text_clauses(query, fts=sqlite, grams=grams),
         )
-        where = or_(where, col(Issue.id).in_(fed))
+        if grams:
+            # Each side through its index, then the issues: under an OR PostgreSQL read every
+            # issue and checked its title (1.2 s at 20,000 issues).
+            by_title = select(Issue.id).where(where)
+            where = col(Issue.id).in_(union(by_title, fed))
+        else:
+            where = or_(where, col(Issue.id).in_(fed))
     # Newest first. On SQLite, by rowid: reading backwards stops at the page's last hit, where
     # sorting by the (unindexed) opening date would read every issue first.
     order = (

@@ -201,9 +201,11 @@ def push_to_hub(*, station: Store, hub: Store) -> HubExchange:
 
     Raises:
         SyncRefused: this database is not a station's own (a laptop syncs with its station; a
-            hub cannot push to a hub); the hub lacks records the changes need (`hub.incomplete`).
+            hub cannot push to a hub); the hub lacks records the changes need (`hub.incomplete`);
+            another station of this name and township is on the hub (`hub.same_name`).
     """
     hub_info = load_station(hub)
+    _require_own_name(hub, load_station(station))
     info = _check_identity(station, hub)
     with read_session(hub.engine) as session:
         held = version_vector(session.connection())
@@ -311,6 +313,27 @@ def _check_identity(station: Store, hub: Store) -> StationInfo:
             return info
     # What the hub holds of the old id is not known to match: asked for and sent again whole.
     return continue_as_new_device(station, info, repair_from="")
+
+
+def _require_own_name(hub: Store, info: StationInfo) -> None:
+    """A station new to the hub may not bear the name, in the same township, of one already
+    there: the county's picker, its reports and `report --station` could not tell them apart.
+    Asked before anything is written; a station the hub already holds pushes as before."""
+    stations: Table = Station.__table__  # type: ignore[attr-defined]
+    with read_session(hub.engine) as session:
+        same = set(
+            session.connection()
+            .execute(
+                select(stations.c.id).where(
+                    stations.c.name == info.name,
+                    stations.c.township == info.township,
+                    stations.c.deleted_at.is_(None),
+                )
+            )
+            .scalars()
+        )
+    if same and info.id not in same:
+        raise SyncRefused("hub.same_name", name=info.name, township=info.township)
 
 
 def _require_station(session: Session, info: StationInfo) -> None:

@@ -32,6 +32,22 @@ def test_demo_writes_a_station_without_opening_it(tmp_path: Path) -> None:
     assert str(db) in result.stderr
 
 
+def test_a_demo_of_another_seed_is_a_station_of_its_own_name(tmp_path: Path) -> None:
+    """Demos pushed to one hub must be told apart (a hub refuses a second station of one name
+    and township): another seed names the station after it; the default seed's is the one the
+    docs and snapshots show."""
+    made = {}
+    for seed in ("7", "8", "20260625"):
+        db = tmp_path / f"demo-{seed}.sqlite3"
+        result = run("demo", "--db", str(db), "--visits", "5", "--seed", seed, "--no-open")
+        assert result.returncode == 0, result.stderr
+        with sqlite3.connect(db) as conn:
+            made[seed] = conn.execute("SELECT name, township FROM station").fetchone()
+    assert made["7"] == ("凤山镇人大代表联络站（种子 7）", "凤山镇")
+    assert made["8"] == ("梅岭乡人大代表联络站（种子 8）", "梅岭乡")
+    assert made["20260625"] == ("青石镇人大代表联络站", "青石镇")
+
+
 def test_demo_refuses_to_overwrite_an_existing_file_without_force(tmp_path: Path) -> None:
     db = tmp_path / "mine.sqlite3"
     db.write_bytes(b"precious")

@@ -196,3 +196,36 @@ def test_from_the_shell(tmp_path: Path) -> None:
     bad = run("--db", str(a), "sync", "push", "--hub", "postgresql://u:s3cret-pw@h:port/x")
     assert bad.returncode == 1 and "s3cret" not in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_second_station_of_one_name_and_township_is_refused(tmp_path: Path) -> None:
+    """Two stations made apart under one name (every demo was 青石镇人大代表联络站): the second
+    is refused at its first push, in one line, and nothing of it reaches the hub; the first
+    still pushes."""
+    a = make_station(tmp_path / "a.db", STATION_A)
+    twin = make_station(tmp_path / "twin.db", STATION_A)
+    hub = tmp_path / "hub.db"
+    assert run("hub", "init", "--db", str(hub), "--county", COUNTY).returncode == 0
+    assert run("--db", str(a), "sync", "push", "--hub", str(hub)).returncode == 0
+    stations, visits, log = count(hub, "station"), count(hub, "visit"), count(hub, "change_log")
+    twin_log = count(twin, "change_log")
+
+    refused = run("--db", str(twin), "sync", "push", "--hub", str(hub))
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        f"县级汇总库里已有{STATION_A.township}的「{STATION_A.name}」，本站未推送任何更改："
+        "同一乡镇的两个联络站名称不能相同"
+    ]
+    english = run("--lang", "en", "--db", str(twin), "sync", "push", "--hub", str(hub))
+    assert english.stderr.strip().splitlines() == [
+        f"The county hub already holds a station named {STATION_A.name} in"
+        f" {STATION_A.township}: nothing was pushed (two stations of one township need"
+        " different names)"
+    ]
+    assert (count(hub, "station"), count(hub, "visit"), count(hub, "change_log")) == (
+        stations,
+        visits,
+        log,
+    )
+    assert count(twin, "change_log") == twin_log
+    assert run("--db", str(a), "sync", "push", "--hub", str(hub)).returncode == 0

@@ -27,7 +27,7 @@ from store.core.models import ChangeLog, Setting
 from store.db import Store, make_engine
 from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
-from store.search.index import TRIGRAM_INDEXES, has_search_index
+from store.search.index import GRAM_INDEXES, has_search_index
 from store.search.query import SearchKind, search
 from store.station import DeputyIn, StationIn, VillageIn, init_station, open_store
 from store.trust.check import check_database, repair_derived_data
@@ -54,7 +54,7 @@ def test_urls_name_psycopg_3_and_hide_passwords() -> None:
     assert make_engine("postgresql://u@h/db").dialect.driver == "psycopg"
 
 
-def test_an_empty_database_is_migrated_to_head_with_its_trigram_indexes(
+def test_an_empty_database_is_migrated_to_head_with_its_search_indexes(
     pg_url_factory: Callable[[], str], clock: FrozenClock
 ) -> None:
     url = pg_url_factory()
@@ -67,7 +67,7 @@ def test_an_empty_database_is_migrated_to_head_with_its_trigram_indexes(
                 ix["name"] for table in ("visit", "issue", "constituent")
                 for ix in inspect(conn).get_indexes(table)
             }  # fmt: skip
-            assert set(TRIGRAM_INDEXES) <= indexes
+            assert set(GRAM_INDEXES) <= indexes
             assert has_search_index(conn)
             # The migrations build exactly the models' schema here too.
             context = MigrationContext.configure(
@@ -184,7 +184,7 @@ def test_check_finds_a_missing_search_index_and_repair_rebuilds_it(
     make_issue()
     with store.engine.begin() as conn:
         if backend == "postgresql":
-            conn.exec_driver_sql("DROP INDEX ix_visit_text_trgm")
+            conn.exec_driver_sql("DROP INDEX ix_visit_text_grams")
         else:
             conn.exec_driver_sql("DROP TRIGGER visit_fts_insert")
         conn.exec_driver_sql("DELETE FROM word_day")
