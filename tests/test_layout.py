@@ -40,6 +40,9 @@ FEATURES: dict[str, str] = {
     "县级汇总 county hub": "hub",
     "代表履职 deputy record": "deputy_record",
     "升级降级 tier moves": "move",
+    "更正 corrections": "corrections",
+    "拆分、合并、撤回 regrouping": "regroup",
+    "全县视图 county view": "county",
 }
 
 

@@ -444,9 +444,12 @@ def test_the_last_withdrawal_closes_the_issue_apart_from_the_follow_ups(
     assert closed.closed_within_window is None and closed.visit_count == 0
     with store.read() as session:
         detail = get_issue(session=session, issue_id=issue.id, today=TODAY + timedelta(days=9))
-        assert detail.timeline[-1].text == "王阿姨搬走了，不用再办"
+        # The reason is on the withdrawal's own entry; the close after it says only that.
+        withdrawn, close = detail.timeline[-2:]
+        assert withdrawn.kind == "withdrawn" and withdrawn.text == "王阿姨搬走了，不用再办"
+        assert close.withdrawal and close.text == ""
         assert detail.withdrawn_at == closed.withdrawn_at
-        assert detail.timeline[-1].status_after == IssueStatus.closed
+        assert close.status_after == IssueStatus.closed
         # Closed without a verdict, but none is awaited: not on the follow-up list, and green
         # long after the grace period.
         assert detail.row.colour == Colour.green
