@@ -83,6 +83,9 @@ class MergeResult:
     clamped_devices: tuple[str, ...]
     conflicts: int
     clock_ahead: tuple[str, ...] = ()
+    # The conflicts listed on the rows it touched, answered or not: a merge taken in batches
+    # counts those still unanswered at its end (store.sync.hub).
+    listed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,7 @@ def merge_changes(
         clamped_devices=tuple(sorted(clamped_devices)),
         conflicts=conflicts,
         clock_ahead=tuple(sorted(clock_ahead)),
+        listed=tuple(sorted(set(listed))),
     )
 
 
