@@ -23,6 +23,7 @@ from sync_helpers import close_trio, ledger, log_on, open_trio, settle
 import store.sync.hub as hub_module
 from store.changelog.chain import LOG_TABLE
 from store.core.clock import FrozenClock
+from store.core.errors import SyncRefused
 from store.core.models import ChangeLog, IssueStatus, ProgressCreate
 from store.db import Store
 from store.desk.issues import add_progress
@@ -292,6 +293,36 @@ def test_a_push_in_batches_sums_what_it_took_in(
         assert _values(hubs.cut) == _values(hubs.whole)
         hub = hubs.info.device_id
         assert _stamps(hubs.cut, but=hub) == _stamps(hubs.whole, but=hub)
+    finally:
+        station.dispose()
+
+
+def test_a_batch_needing_a_record_of_a_later_one_is_taken_in_with_it(
+    regrouped: Path, tmp_path: Path, hubs: Hubs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where clocks were set wrong, a change can sort before one it needs (store.sync.hub):
+    here the second batch's ninth change "needs" the third batch's sixteenth."""
+    station = _station(regrouped, tmp_path, "station")
+    try:
+        whole = push_to_hub(station=station, hub=hubs.whole)
+        with station.read() as session:
+            conn = session.connection()
+            order = list(changes_since(conn, dict.fromkeys(version_vector(conn), "")))
+        needs, needed = order[8], order[15]
+        real = hub_module._merge
+        tried: list[int] = []
+
+        def merge(session: Any, changes: list[list[Any]], clamps: Any) -> MergeResult:
+            tried.append(len(changes))
+            if needs in changes and needed not in changes:
+                raise SyncRefused("hub.incomplete")
+            return real(session, changes, clamps)
+
+        monkeypatch.setattr(hub_module, "_merge", merge)
+        cut = push_to_hub(station=station, hub=hubs.cut, batch=7)
+        assert tried[:3] == [7, 7, 14]
+        assert cut.merge.new == whole.merge.new
+        assert _values(hubs.cut) == _values(hubs.whole)
     finally:
         station.dispose()
 
