@@ -54,7 +54,7 @@ from store.sync.identity import (
     settle_repairs,
 )
 from store.sync.merge import CHANGE_COLUMNS, MergeResult, clamps_held, merge_changes, synced_tables
-from store.sync.stream import BATCH_CHANGES, batches, changes_since, count_since, version_vector
+from store.sync.stream import BATCH_CHANGES, count_since, stream, version_vector
 
 # A station's configuration: never sent to the hub, never taken from it.
 CONFIGURATION_TABLES = frozenset({"setting", "calendar_day"})
@@ -229,7 +229,7 @@ def push_to_hub(
         sent = _take_in(
             hub,
             hub_info,
-            batches(changes_since(conn, since, CONFIGURATION_TABLES), size=batch),
+            stream(conn, since, CONFIGURATION_TABLES, size=batch),
             clamps,
             total=count_since(conn, since, CONFIGURATION_TABLES) if progress else 0,
             progress=progress,
@@ -309,7 +309,7 @@ def pull_from_hub(
         sent = _take_in(
             station,
             info,
-            batches(changes_since(conn, since, CONFIGURATION_TABLES), size=batch),
+            stream(conn, since, CONFIGURATION_TABLES, size=batch),
             clamps,
             total=count_since(conn, since, CONFIGURATION_TABLES) if progress else 0,
             progress=progress,
@@ -364,40 +364,27 @@ def _take_in(
     """Merge each batch (of it, what `keep` keeps) in a write transaction of its own at the
     receiving side; what each took in. `progress` hears of the changes read.
 
-    A batch that needs a record of a later batch (only where clocks were set wrong: a change
-    clamped on one device sorts after what another wrote on it, store.sync.merge) is taken in
-    with the batches after it, retried each time what waits has doubled: a push never sticks at
-    it, and memory grows only then. The regrouping rule and the issues' counts run at the end of
-    each batch's merge, as after any bundle: each batch is a prefix of the changes in stamp
-    order, what a device that synced part of the way holds, and the rule brings any such state
-    to the same end (store.sync.regroup_rule)."""
+    Each batch ends at a closed point of the stream (store.sync.stream): it holds every record
+    its changes point at, or the receiver held them before. A batch that still lacks one (a
+    record the sender's log never inserted, or one that only an earlier push left out) fails
+    with `hub.incomplete`, its transaction rolled back, the batches before it kept. The
+    regrouping rule and the issues' counts run at the end of each batch's merge, as after any
+    bundle: each batch is a prefix of the changes in stamp order, what a device that synced
+    part of the way holds, and the rule brings any such state to the same end
+    (store.sync.regroup_rule)."""
     results: list[MergeResult] = []
-    waiting: list[list[Any]] = []
-    failed: tuple[SyncRefused, int] | None = None
     done = 0
     if progress:
         progress(0, total)
     for part in parts:
         done += len(part)
-        waiting += keep(part) if keep else part
-        if not waiting or (failed and len(waiting) < 2 * failed[1]):
-            continue
-        try:
-            results.append(_merge_batch(receiver, me, waiting, clamps))
-        except SyncRefused as exc:
-            if exc.key != "hub.incomplete":
-                raise
-            failed = (exc, len(waiting))
-            continue
-        waiting, failed = [], None
+        changes = keep(part) if keep else part
+        if changes:
+            results.append(_merge_batch(receiver, me, changes, clamps))
         if progress:
             progress(done, max(total, done))
-    if failed and len(waiting) == failed[1]:
-        raise failed[0]
-    if waiting or not results:
-        results.append(_merge_batch(receiver, me, waiting, clamps))
-    if progress:
-        progress(done, max(total, done))
+    if not results:
+        results.append(_merge_batch(receiver, me, [], clamps))
     return results
 
 

@@ -13,20 +13,34 @@ follows all it has taken in: store.changelog.changes.latest_hlc), so every prefi
 holds what each of its changes needs, and a receiver that took in a prefix holds, for each
 device, all of its changes up to the greatest of them it holds: its version vector says where a
 retry resumes. Each device's changes are read in pages through the same index and merged, so at
-most a page per device is in memory, never the log."""
+most a page per device is in memory, never the log.
+
+A bulk load (the ledger's import, the demo) stamps a whole transaction's rows at once, in the
+order its tables are written: a record written after a row that points at it (a visit before
+its issue) sorts after it, and a prefix ending between them is not one the receiver can take in.
+So a batch ends only at a closed point: where no change so far points (by a foreign key of the
+schema) at a record whose insert comes later in the stream. The bulk loaders write parents
+first, so every point of what they stamp is closed; where a point is not (a log written children
+first, or a record stamped ahead by a clock set wrong and clamped where it was taken in), the
+batch runs on to the next closed point: a block that cannot be cut goes whole, as a whole push
+would send it, and its receiver never waits on a later batch."""
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Iterable, Iterator
+import json
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, func, not_, select, text
 
 from store.changelog.chain import LOG_TABLE
+from store.changelog.field_clock import chunks
+from store.core.enums import ChangeOp
 from store.core.models import ChangeLog
-from store.sync.merge import CHANGE_COLUMNS
+from store.sync.merge import CHANGE_COLUMNS, synced_tables
 
 # A batch: so many changes, or so many bytes of their values, whichever comes first. 2,000
 # changes of a demo station are about 1 MB of values; merged, a batch's rows and their logs
@@ -52,12 +66,18 @@ _VECTOR = text(
     """
 )
 
-_HLC, _DEVICE, _AT, _FIELDS = (
+_HLC, _DEVICE, _TABLE, _OP, _AT, _FIELDS = (
     CHANGE_COLUMNS.index("hlc"),
     CHANGE_COLUMNS.index("device_id"),
+    CHANGE_COLUMNS.index("table_name"),
+    CHANGE_COLUMNS.index("op"),
     CHANGE_COLUMNS.index("at"),
     CHANGE_COLUMNS.index("fields"),
 )
+
+# A change's place in the stream (stamp, device), and a record by (table, id).
+Place = tuple[str, str]
+Ref = tuple[str, str]
 
 
 def version_vector(conn: Connection) -> dict[str, str]:
@@ -137,23 +157,129 @@ def _origin(
 
 
 def batches(
-    rows: Iterable[list[Any]], *, size: int = BATCH_CHANGES, budget: int = BATCH_BYTES
+    rows: Iterable[list[Any]],
+    *,
+    size: int = BATCH_CHANGES,
+    budget: int = BATCH_BYTES,
+    inserted: Callable[[set[Ref]], dict[Ref, Place]] | None = None,
 ) -> Iterator[list[list[Any]]]:
-    """`rows` cut into batches of at most `size` changes or about `budget` bytes of values;
-    never between two changes of one name (device, stamp): a receiver's vector then says all of
-    a name is in, or none."""
+    """`rows` cut into batches of at least `size` changes or about `budget` bytes of values,
+    each ending at the first closed point after that (module docstring): never between two
+    changes of one name (device, stamp), so that a receiver's vector says all of a name is in
+    or none, and, given `inserted` (`first_inserts`), never before the insert of a record a
+    change of the batch points at.
+
+    What the batch must reach is kept as one place, the furthest such insert: the records a
+    batch points at are looked up together when it is full, and again only once it has reached
+    that place (a block stamped children first is read on to its end, not looked up per row)."""
     batch: list[list[Any]] = []
     weight = 0
+    pointed: set[Ref] = set()
+    reach: Place | None = None
     for row in rows:
         if batch and (len(batch) >= size or weight >= budget):
             last = batch[-1]
-            if (row[_DEVICE], row[_HLC]) != (last[_DEVICE], last[_HLC]):
-                yield batch
-                batch, weight = [], 0
+            here = (last[_HLC], last[_DEVICE])
+            if (row[_HLC], row[_DEVICE]) != here and (reach is None or here >= reach):
+                reach = None
+                if pointed and inserted is not None:
+                    later = [p for p in inserted(pointed).values() if p > here]
+                    pointed = set()
+                    reach = max(later, default=None)
+                if reach is None:
+                    yield batch
+                    batch, weight = [], 0
         batch.append(row)
         weight += len(row[_FIELDS] or "")
+        if inserted is not None:
+            pointed.update(parents(row))
     if batch:
         yield batch
+
+
+@cache
+def foreign_keys() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Of each synced table, its columns that name a record of a synced table: (column, that
+    table), from the schema's foreign keys."""
+    tables = synced_tables()
+    keys: dict[str, tuple[tuple[str, str], ...]] = {}
+    for name, model in tables.items():
+        table: Table = model.__table__  # type: ignore[attr-defined]
+        named = sorted(
+            (fk.parent.name, fk.column.table.name)
+            for fk in table.foreign_keys
+            if fk.column.table.name in tables
+        )
+        if named:
+            keys[name] = tuple(named)
+    return keys
+
+
+def parents(row: list[Any]) -> set[Ref]:
+    """The records a change points at (those of its fields that are foreign keys)."""
+    keys = foreign_keys().get(row[_TABLE])
+    if not keys or row[_OP] == ChangeOp.delete or not row[_FIELDS]:
+        return set()
+    fields = row[_FIELDS]
+    if not any(f'"{column}"' in fields for column, _ in keys):
+        return set()
+    values = json.loads(fields)
+    return {(table, values[column]) for column, table in keys if values.get(column) is not None}
+
+
+def first_inserts(
+    conn: Connection, since: dict[str, str], leave_out: Collection[str] = ()
+) -> Callable[[set[Ref]], dict[Ref, Place]]:
+    """For `batches`: of the records asked about, where in the stream `changes_since(conn,
+    since, leave_out)` each is inserted, for those that the stream inserts and nothing before it
+    (a record inserted before the stream began, the receiver holds; one inserted nowhere, the
+    receiver reports missing, `hub.incomplete`)."""
+    log = _log()
+    skipped = {LOG_TABLE, *leave_out}
+
+    def streamed(device: str, hlc: str) -> bool:
+        return device in since and hlc > since[device]
+
+    def inserted(refs: set[Ref]) -> dict[Ref, Place]:
+        wanted: dict[str, list[str]] = {}
+        for table, row_id in refs:
+            if table not in skipped:
+                wanted.setdefault(table, []).append(row_id)
+        places: dict[Ref, Place] = {}
+        before: set[Ref] = set()
+        for table, ids in wanted.items():
+            for part in chunks(sorted(ids)):
+                for row_id, device, hlc in conn.execute(
+                    select(log.c.row_id, log.c.device_id, log.c.hlc).where(
+                        log.c.table_name == table,
+                        log.c.row_id.in_(part),
+                        log.c.op == ChangeOp.insert.value,
+                    )
+                ):
+                    ref = (table, row_id)
+                    if not streamed(device, hlc):
+                        before.add(ref)
+                    elif ref not in places or (hlc, device) < places[ref]:
+                        places[ref] = (hlc, device)
+        return {ref: place for ref, place in places.items() if ref not in before}
+
+    return inserted
+
+
+def stream(
+    conn: Connection,
+    since: dict[str, str],
+    leave_out: Collection[str] = (),
+    *,
+    size: int = BATCH_CHANGES,
+) -> Iterator[list[list[Any]]]:
+    """The changes after `since` (`changes_since`) in batches cut at closed points (`batches`):
+    what a push or a pull sends."""
+    return batches(
+        changes_since(conn, since, leave_out),
+        size=size,
+        inserted=first_inserts(conn, since, leave_out),
+    )
 
 
 __all__ = [
@@ -162,5 +288,9 @@ __all__ = [
     "batches",
     "changes_since",
     "count_since",
+    "first_inserts",
+    "foreign_keys",
+    "parents",
+    "stream",
     "version_vector",
 ]

@@ -6,6 +6,7 @@ regrouping rule's work alike (it runs after each batch)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,19 +21,43 @@ from small_station import NOW
 from sqlalchemy import Connection, MetaData, insert, text
 from sync_helpers import close_trio, ledger, log_on, open_trio, settle
 
+import fixtures.demo as demo_module
 import store.sync.hub as hub_module
+from fixtures.demo import build_demo
 from store.changelog.chain import LOG_TABLE
 from store.core.clock import FrozenClock
-from store.core.errors import SyncRefused
 from store.core.models import ChangeLog, IssueStatus, ProgressCreate
 from store.db import Store
 from store.desk.issues import add_progress
 from store.desk.regroup import merge_issues
 from store.desk.triage import link_visit
-from store.station import StationInfo, open_store
-from store.sync.hub import HubExchange, init_hub, open_hub, pull_from_hub, push_to_hub
-from store.sync.merge import MergeResult
-from store.sync.stream import batches, changes_since, version_vector
+from store.ledger import import_ledger
+from store.station import (
+    DeputyIn,
+    StationIn,
+    StationInfo,
+    VillageIn,
+    init_station,
+    load_station,
+    open_store,
+)
+from store.sync.hub import (
+    CONFIGURATION_TABLES,
+    HubExchange,
+    init_hub,
+    open_hub,
+    pull_from_hub,
+    push_to_hub,
+)
+from store.sync.merge import CHANGE_COLUMNS, MergeResult
+from store.sync.stream import (
+    batches,
+    changes_since,
+    foreign_keys,
+    parents,
+    stream,
+    version_vector,
+)
 from store.trust.backup import backup_to
 
 # -- the version vector ---------------------------------------------------------------------------
@@ -297,32 +322,145 @@ def test_a_push_in_batches_sums_what_it_took_in(
         station.dispose()
 
 
-def test_a_batch_needing_a_record_of_a_later_one_is_taken_in_with_it(
-    regrouped: Path, tmp_path: Path, hubs: Hubs, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Where clocks were set wrong, a change can sort before one it needs (store.sync.hub):
-    here the second batch's ninth change "needs" the third batch's sixteenth."""
-    station = _station(regrouped, tmp_path, "station")
+# -- closed cuts: a batch holds the records its changes point at ----------------------------------
+
+
+def _change(hlc: int, table: str, row_id: str, **fields: str) -> list[Any]:
+    values = dict.fromkeys(CHANGE_COLUMNS)
+    values.update(
+        hlc=f"{hlc:015d}.00000",
+        device_id="d",
+        table_name=table,
+        row_id=row_id,
+        op="insert",
+        fields=json.dumps(fields),
+        at="2026-09-01T00:00:00+00:00",
+    )
+    return [values[name] for name in CHANGE_COLUMNS]
+
+
+def test_the_foreign_keys_come_from_the_schema() -> None:
+    keys = foreign_keys()
+    assert {("issue_id", "issue"), ("constituent_id", "constituent")} <= set(keys["visit"])
+    assert ("issue_id", "issue") in keys["progress"]
+    assert ("village_id", "village") in keys["unit"]
+    assert "category" not in keys and "setting" not in keys
+    assert parents(_change(1, "visit", "v", issue_id="i", text='"issue_id"')) == {("issue", "i")}
+    assert parents(_change(1, "visit", "v", issue_id=None, text="")) == set()  # type: ignore[arg-type]
+
+
+def test_a_batch_runs_on_to_the_insert_of_what_it_points_at() -> None:
+    """Two visits stamped before their issue (a bulk load written children first), then
+    changes that point back only: the first batch runs on to the issue, the rest cut at size."""
+    rows = [
+        _change(1, "visit", "v1", issue_id="i"),
+        _change(2, "visit", "v2", issue_id="i"),
+        _change(3, "constituent", "c"),
+        _change(4, "issue", "i"),
+        *(_change(5 + n, "progress", f"p{n}", issue_id="i") for n in range(5)),
+    ]
+    places = {("issue", "i"): (rows[3][0], "d")}
+    asked: list[set[tuple[str, str]]] = []
+
+    def inserted(refs: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        asked.append(set(refs))
+        return {ref: places[ref] for ref in refs if ref in places}
+
+    cut = list(batches(rows, size=1, inserted=inserted))
+    assert [len(b) for b in cut] == [4, 1, 1, 1, 1, 1]
+    assert sum(cut, []) == rows
+    # Looked up when the batch was full, and again only once it had reached the issue.
+    assert asked[:2] == [{("issue", "i")}, {("issue", "i")}]
+    # Without the lookup: cut at size, whatever the rows point at.
+    assert [len(b) for b in batches(rows, size=1)] == [1] * len(rows)
+
+
+# tests/store/ledger/test_real_ledger.py's ledger and station.
+LEDGER = Path(__file__).resolve().parents[2] / "data" / "ledgers" / "shanbei.csv"
+LEDGER_NOW = datetime(2026, 12, 1, 10, 0)
+SHANBEI = StationIn(
+    name="山北代表联络站",
+    township="和平镇",
+    county="长兴县",
+    deputies=[DeputyIn("王建国"), DeputyIn("李秀英")],
+    villages=[VillageIn("山北村"), VillageIn("东岙村")],
+)
+
+
+@pytest.fixture(scope="module")
+def bulk_loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Stations written by bulk loads in one transaction each: a ledger import (80 rows); a
+    60-visit demo written 10 visits at a time (issues held back from one write to a later one,
+    as at 20,000 visits); the same demo had it written each part's children first."""
+    directory = tmp_path_factory.mktemp("bulk")
+    made = {"ledger": directory / "ledger.db", "demo": directory / "demo.db"}
+    clock = FrozenClock(LEDGER_NOW)
+    init_station(engine_path=made["ledger"], station=SHANBEI, clock=clock)
+    ledger_station = open_store(made["ledger"], clock=clock)
     try:
+        import_ledger(store=ledger_station, actor=load_station(ledger_station).actor(), path=LEDGER)
+    finally:
+        ledger_station.dispose()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo_module, "CHUNK_VISITS", 10)
+        build_demo(made["demo"], visits=60, clock=FrozenClock(NOW, tz="Asia/Shanghai"))
+        children_first = demo_module._Tables.models
+
+        def reversed_models(tables: Any) -> list[tuple[type[Any], list[dict[str, Any]]]]:
+            return list(reversed(children_first(tables)))
+
+        patch.setattr(demo_module._Tables, "models", reversed_models)
+        made["children first"] = directory / "children-first.db"
+        build_demo(made["children first"], visits=60, clock=FrozenClock(NOW, tz="Asia/Shanghai"))
+    return made
+
+
+def _closed_blocks(store: Store) -> list[int]:
+    """The stream cut at every closed point (batches of one change at least): its blocks."""
+    with store.read() as session:
+        conn = session.connection()
+        since = dict.fromkeys(version_vector(conn), "")
+        return [len(b) for b in stream(conn, since, CONFIGURATION_TABLES, size=1)]
+
+
+@pytest.mark.parametrize("kind", ["ledger", "demo", "children first"])
+def test_a_bulk_loaded_station_pushes_in_closed_batches_as_one_push(
+    kind: str,
+    bulk_loaded: dict[str, Path],
+    tmp_path: Path,
+    hubs: Hubs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    station = _station(bulk_loaded[kind], tmp_path, "station")
+    try:
+        blocks = _closed_blocks(station)
+        # Loaders that write parents first leave every point closed; written children first,
+        # each write is a block that cannot be cut.
+        assert max(blocks) == 1 if kind != "children first" else max(blocks) > 10
         whole = push_to_hub(station=station, hub=hubs.whole)
-        with station.read() as session:
-            conn = session.connection()
-            order = list(changes_since(conn, dict.fromkeys(version_vector(conn), "")))
-        needs, needed = order[8], order[15]
         real = hub_module._merge
-        tried: list[int] = []
+        sizes: list[int] = []
 
         def merge(session: Any, changes: list[list[Any]], clamps: Any) -> MergeResult:
-            tried.append(len(changes))
-            if needs in changes and needed not in changes:
-                raise SyncRefused("hub.incomplete")
+            sizes.append(len(changes))
             return real(session, changes, clamps)
 
         monkeypatch.setattr(hub_module, "_merge", merge)
-        cut = push_to_hub(station=station, hub=hubs.cut, batch=7)
-        assert tried[:3] == [7, 7, 14]
-        assert cut.merge.new == whole.merge.new
+        size = 7
+        cut = push_to_hub(station=station, hub=hubs.cut, batch=size)
+        assert len(sizes) > 1 and sum(sizes) == whole.merge.new == cut.merge.new
+        assert max(sizes) <= size + max(blocks)
+        if kind == "children first":
+            assert max(sizes) > size  # the block went whole
+        else:
+            assert set(sizes[:-1]) == {size}
+        assert (cut.merge.by_table, cut.merge.conflicts) == (
+            whole.merge.by_table,
+            whole.merge.conflicts,
+        )
         assert _values(hubs.cut) == _values(hubs.whole)
+        hub = hubs.info.device_id
+        assert _stamps(hubs.cut, but=hub) == _stamps(hubs.whole, but=hub) == _stamps(station)
     finally:
         station.dispose()
 
@@ -344,10 +482,14 @@ def _values(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     return {
         name: sorted((tuple(row[i] for i in kept[name]) for row in rows), key=repr)
         for name, rows in ledger(store).items()
+        if name not in _ROWID_KEYED
     }
 
 
 _WRITER = {"updated_at", "device_id"}
+# SQLite's search index of residents' names, keyed by each resident's rowid: the order the
+# rows were inserted in, which batches change (store.search.index); not a record of its own.
+_ROWID_KEYED = {"constituent_name_char"}
 
 
 def _heard(seen: list[tuple[int, int]]) -> Callable[[int, int], None]:
