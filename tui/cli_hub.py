@@ -39,15 +39,19 @@ def exchange_command(
     """Push this station's changes to the hub, or pull back the hub's changes to its records."""
     from store.station import open_store
     from store.sync.hub import open_hub, pull_from_hub, push_to_hub
+    from tui.cli_ledger import progress_printer
 
     hub_store, _ = open_hub(hub)
     try:
         station = open_store(db, key=key)
         try:
+            # Changes sent so far, of how many, as each batch is in (store.sync.stream).
             if push:
-                done = push_to_hub(station=station, hub=hub_store)
+                progress = progress_printer(t("hub.pushing"))
+                done = push_to_hub(station=station, hub=hub_store, progress=progress)
             else:
-                done = pull_from_hub(station=station, hub=hub_store)
+                progress = progress_printer(t("hub.pulling"))
+                done = pull_from_hub(station=station, hub=hub_store, progress=progress)
         finally:
             station.dispose()
     finally:

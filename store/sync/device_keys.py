@@ -771,7 +771,7 @@ def list_devices(*, session: Session, info: StationInfo) -> list[DeviceLine]:
     """The station's devices, this one first, then by kind and name."""
     from datetime import UTC
 
-    from store.sync.exchange import version_vector
+    from store.sync.stream import version_vector
 
     trust = load_trust(session, info.id)
     vector = version_vector(session.connection())

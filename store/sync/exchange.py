@@ -13,7 +13,6 @@ import os
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +70,7 @@ from store.sync.identity import (
     settle_repairs,
 )
 from store.sync.merge import CHANGE_COLUMNS, MergeResult, clamps_held, merge_changes
+from store.sync.stream import changes_since, version_vector
 from store.trust.backup import backup_to, connect_file, export_database, remove_database_files
 from store.trust.migrate import ensure_schema
 
@@ -118,15 +118,6 @@ def _ensure_station_key(store: Store, info: StationInfo) -> bytes:
 def _device_kind(session: Session, device_id: str) -> str | None:
     device = session.get(Device, device_id)
     return device.kind if device else None
-
-
-def version_vector(conn: Connection) -> dict[str, str]:
-    """For each device, the greatest stamp of its changes held here."""
-    rows = conn.exec_driver_sql(
-        "SELECT device_id, max(hlc) FROM change_log"
-        f" WHERE table_name <> '{LOG_TABLE}' GROUP BY device_id"
-    )
-    return {device: hlc for device, hlc in rows}
 
 
 def _peer_vector(session: Session, peer_id: str) -> dict[str, str]:
@@ -336,25 +327,9 @@ def export_bundle(
 def _changes_since(
     conn: Connection, mine: dict[str, str], since: dict[str, str]
 ) -> list[list[Any]]:
-    log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
-    columns = [log.c[name] for name in CHANGE_COLUMNS]
-    changes: list[list[Any]] = []
-    for origin, top in sorted(mine.items()):
-        start = since.get(origin, "")
-        if top <= start:
-            continue
-        query = select(*columns).where(
-            log.c.device_id == origin, log.c.hlc > start, log.c.table_name != LOG_TABLE
-        )
-        for row in conn.execute(query.order_by(log.c.hlc)):
-            values = list(row)
-            values[CHANGE_COLUMNS.index("at")] = _iso(values[CHANGE_COLUMNS.index("at")])
-            changes.append(values)
-    return changes
-
-
-def _iso(value: datetime | str) -> str:
-    return value if isinstance(value, str) else value.isoformat()
+    """Every change held here after `since` (a bundle is one sealed file: all of it at once)."""
+    after = {o: since.get(o, "") for o, top in mine.items() if top > since.get(o, "")}
+    return list(changes_since(conn, after))
 
 
 def _write_atomically(out: Path, data: bytes) -> None:

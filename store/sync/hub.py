@@ -24,9 +24,8 @@ What travels, and why:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,18 +33,17 @@ from sqlalchemy import Connection, Select, Table, select
 from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session
 
-from store.changelog.chain import LOG_TABLE
+from store.changelog.conflict_list import unanswered
 from store.changelog.field_clock import chunks
 from store.core.clock import Clock
 from store.core.dialect import database_url, is_postgres_target, shown_target
 from store.core.errors import StationMissing, SyncRefused
 from store.core.files import DatabaseTarget, is_sqlite_file
 from store.core.hub_mark import HUB_META
-from store.core.models import ChangeLog, Device, DeviceKind, LocalMeta, Station, SyncConflict
+from store.core.models import Device, DeviceKind, LocalMeta, Station, SyncConflict
 from store.db import Store, make_engine, read_session, write_session
 from store.station import StationIn, StationInfo, init_station, load_station, open_store
 from store.sync import witness
-from store.sync.exchange import version_vector
 from store.sync.identity import (
     Repairs,
     acks_for,
@@ -58,6 +56,7 @@ from store.sync.identity import (
 )
 from store.sync.merge import CHANGE_COLUMNS, MergeResult, clamps_held, merge_changes, synced_tables
 from store.sync.pushes import note_push
+from store.sync.stream import BATCH_CHANGES, count_since, stream, version_vector
 
 # A station's configuration: never sent to the hub, never taken from it.
 CONFIGURATION_TABLES = frozenset({"setting", "calendar_day"})
@@ -195,9 +194,20 @@ def _hub_mark(target: DatabaseTarget, shown: str) -> str | None:
 
 # -- push -----------------------------------------------------------------------------------------
 
+# A progress bar's update: changes read so far, of how many.
+Progress = Callable[[int, int], None]
 
-def push_to_hub(*, station: Store, hub: Store) -> HubExchange:
-    """Send the hub what it lacks of this station's changes, in one hub transaction.
+
+def push_to_hub(
+    *,
+    station: Store,
+    hub: Store,
+    batch: int = BATCH_CHANGES,
+    progress: Progress | None = None,
+) -> HubExchange:
+    """Send the hub what it lacks of this station's changes, `batch` changes to a hub transaction
+    (store.sync.stream): memory stays flat whatever the station's size, and a push cut short
+    leaves the batches sent before on the hub, its retry going on from there.
 
     Raises:
         SyncRefused: this database is not a station's own (a laptop syncs with its station; a
@@ -218,9 +228,16 @@ def push_to_hub(*, station: Store, hub: Store) -> HubExchange:
         # An old id of this station's (put back in time, found out late) sends its changes
         # again from the mark, whatever the hub holds (store.sync.identity).
         since = resend_since(since, Repairs(refetch={}, resend=dict(fixes.resend)))
-        changes = _changes_since(conn, since)
         clamps = [c for c in clamps_held(conn) if c[0] in since]
         chains: dict[str, Any] = {"head": witness.chain_head_at(conn)}
+        sent = _take_in(
+            hub,
+            hub_info,
+            stream(conn, since, CONFIGURATION_TABLES, size=batch),
+            clamps,
+            total=count_since(conn, since, CONFIGURATION_TABLES) if progress else 0,
+            progress=progress,
+        )
     with read_session(hub.engine) as session:
         witnessed = session.get(LocalMeta, witness.WITNESS + info.device_id)
     if witnessed is not None:
@@ -231,7 +248,7 @@ def push_to_hub(*, station: Store, hub: Store) -> HubExchange:
                 hub_info.device_id: [seq, witness.link_at(session.connection(), seq)]
             }
     with write_session(hub.engine, actor=hub_info.actor(), clock=hub.clock) as session:
-        merged = _merge(session, changes, clamps)
+        merged = _settled(session.connection(), sent)
         witness.take_in(
             session,
             sender=info.device_id,
@@ -249,12 +266,19 @@ def push_to_hub(*, station: Store, hub: Store) -> HubExchange:
 # -- pull -----------------------------------------------------------------------------------------
 
 
-def pull_from_hub(*, station: Store, hub: Store) -> HubExchange:
-    """Take from the hub what concerns this station and it lacks, in one station transaction.
+def pull_from_hub(
+    *,
+    station: Store,
+    hub: Store,
+    batch: int = BATCH_CHANGES,
+    progress: Progress | None = None,
+) -> HubExchange:
+    """Take from the hub what concerns this station and it lacks, `batch` changes to a station
+    transaction, as a push sends them.
 
     Raises:
         SyncRefused: not a station's own database; a change made on the hub needs a record this
-            station does not have (`hub.incomplete`: nothing is taken in then).
+            station does not have (`hub.incomplete`: nothing of its batch is taken in then).
     """
     hub_info = load_station(hub)
     info = _check_identity(station, hub)
@@ -276,28 +300,39 @@ def pull_from_hub(*, station: Store, hub: Store) -> HubExchange:
                 hubs.add(device_id)
         held = version_vector(conn)
         since = {o: mine.get(o, "") for o in own | hubs if held.get(o, "") > mine.get(o, "")}
-        changes = _changes_since(conn, since)
-        device_at, table_at, row_at = (
-            CHANGE_COLUMNS.index("device_id"),
-            CHANGE_COLUMNS.index("table_name"),
-            CHANGE_COLUMNS.index("row_id"),
+        clamps = [c for c in clamps_held(conn) if c[0] in since]
+
+        def ours(batch: list[list[Any]]) -> list[list[Any]]:
+            """Of a batch, this station's own devices' changes and those made on the hub to its
+            records."""
+            made_here = {(c[_TABLE], c[_ROW]) for c in batch if c[_DEVICE] not in own}
+            owners = stations_of(conn, made_here)
+            return [
+                c for c in batch if c[_DEVICE] in own or owners.get((c[_TABLE], c[_ROW])) == info.id
+            ]
+
+        sent = _take_in(
+            station,
+            info,
+            stream(conn, since, CONFIGURATION_TABLES, size=batch),
+            clamps,
+            total=count_since(conn, since, CONFIGURATION_TABLES) if progress else 0,
+            progress=progress,
+            keep=ours,
         )
-        made_here = {(c[table_at], c[row_at]) for c in changes if c[device_at] not in own}
-        owners = stations_of(conn, made_here)
-        changes = [
-            c
-            for c in changes
-            if c[device_at] in own or owners.get((c[table_at], c[row_at])) == info.id
-        ]
-        sending = {c[device_at] for c in changes}
-        clamps = [c for c in clamps_held(conn) if c[0] in sending]
     with write_session(station.engine, actor=info.actor(), clock=station.clock) as session:
-        merged = _merge(session, changes, clamps)
+        merged = _settled(session.connection(), sent)
         settle_repairs(session, fixes, since=dict.fromkeys(fixes.refetch, ""), acked=False)
     return HubExchange(station=info.name, hub=hub_info.name, merge=merged)
 
 
 # -- shared ---------------------------------------------------------------------------------------
+
+_DEVICE, _TABLE, _ROW = (
+    CHANGE_COLUMNS.index("device_id"),
+    CHANGE_COLUMNS.index("table_name"),
+    CHANGE_COLUMNS.index("row_id"),
+)
 
 
 def _check_identity(station: Store, hub: Store) -> StationInfo:
@@ -342,6 +377,71 @@ def _require_station(session: Session, info: StationInfo) -> None:
         raise SyncRefused("hub.station_only")
 
 
+def _take_in(
+    receiver: Store,
+    me: StationInfo,
+    parts: Iterable[list[list[Any]]],
+    clamps: list[list[str]],
+    *,
+    total: int,
+    progress: Progress | None,
+    keep: Callable[[list[list[Any]]], list[list[Any]]] | None = None,
+) -> list[MergeResult]:
+    """Merge each batch (of it, what `keep` keeps) in a write transaction of its own at the
+    receiving side; what each took in. `progress` hears of the changes read.
+
+    Each batch ends at a closed point of the stream (store.sync.stream): it holds every record
+    its changes point at, or the receiver held them before. A batch that still lacks one (a
+    record the sender's log never inserted, or one that only an earlier push left out) fails
+    with `hub.incomplete`, its transaction rolled back, the batches before it kept. The
+    regrouping rule and the issues' counts run at the end of each batch's merge, as after any
+    bundle: each batch is a prefix of the changes in stamp order, what a device that synced
+    part of the way holds, and the rule brings any such state to the same end
+    (store.sync.regroup_rule)."""
+    results: list[MergeResult] = []
+    done = 0
+    if progress:
+        progress(0, total)
+    for part in parts:
+        done += len(part)
+        changes = keep(part) if keep else part
+        if changes:
+            results.append(_merge_batch(receiver, me, changes, clamps))
+        if progress:
+            progress(done, max(total, done))
+    if not results:
+        results.append(_merge_batch(receiver, me, [], clamps))
+    return results
+
+
+def _merge_batch(
+    receiver: Store, me: StationInfo, changes: list[list[Any]], clamps: list[list[str]]
+) -> MergeResult:
+    """One batch in a write transaction of the receiver's. The clamps go with every batch: one
+    applies to its change once that has come (store.sync.merge), and twice changes nothing."""
+    with write_session(receiver.engine, actor=me.actor(), clock=receiver.clock) as session:
+        return _merge(session, changes, clamps)
+
+
+def _settled(conn: Connection, results: list[MergeResult]) -> MergeResult:
+    """The batches' results as one, its conflicts those still unanswered now."""
+    by_table: dict[str, int] = {}
+    for result in results:
+        for table, n in result.by_table.items():
+            by_table[table] = by_table.get(table, 0) + n
+    listed = {cid for result in results for cid in result.listed}
+    return MergeResult(
+        new=sum(r.new for r in results),
+        known=sum(r.known for r in results),
+        by_table=by_table,
+        updated=sum(r.updated for r in results),
+        clamped_devices=tuple(sorted({d for r in results for d in r.clamped_devices})),
+        conflicts=unanswered(conn, listed),
+        clock_ahead=tuple(sorted({d for r in results for d in r.clock_ahead})),
+        listed=tuple(sorted(listed)),
+    )
+
+
 def _merge(session: Session, changes: list[list[Any]], clamps: list[list[str]]) -> MergeResult:
     try:
         return merge_changes(session=session, changes=changes, clamps=clamps)
@@ -350,32 +450,6 @@ def _merge(session: Session, changes: list[list[Any]], clamps: list[list[str]]) 
         if exc.key == "sync.incomplete":
             raise SyncRefused("hub.incomplete") from None
         raise
-
-
-def _changes_since(conn: Connection, since: dict[str, str]) -> list[list[Any]]:
-    """Of each origin device named, its changes after the stamp given (configuration left out),
-    in stamp order, as rows of CHANGE_COLUMNS."""
-    log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
-    columns = [log.c[name] for name in CHANGE_COLUMNS]
-    at = CHANGE_COLUMNS.index("at")
-    changes: list[list[Any]] = []
-    for origin, start in sorted(since.items()):
-        query = (
-            select(*columns)
-            .where(
-                log.c.device_id == origin,
-                log.c.hlc > start,
-                # Configuration stays home; a device's records about its own log never leave it.
-                log.c.table_name.not_in(sorted(CONFIGURATION_TABLES | {LOG_TABLE})),
-            )
-            .order_by(log.c.hlc)
-        )
-        for row in conn.execute(query):
-            values = list(row)
-            if isinstance(values[at], datetime):
-                values[at] = values[at].isoformat()
-            changes.append(values)
-    return changes
 
 
 def stations_of(conn: Connection, rows: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, TypeDecorator, select, tuple_, update
+from sqlalchemy import Connection, Table, TypeDecorator, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
@@ -83,6 +83,9 @@ class MergeResult:
     clamped_devices: tuple[str, ...]
     conflicts: int
     clock_ahead: tuple[str, ...] = ()
+    # The conflicts listed on the rows it touched, answered or not: a merge taken in batches
+    # counts those still unanswered at its end (store.sync.hub).
+    listed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,7 @@ def merge_changes(
         clamped_devices=tuple(sorted(clamped_devices)),
         conflicts=conflicts,
         clock_ahead=tuple(sorted(clock_ahead)),
+        listed=tuple(sorted(set(listed))),
     )
 
 
@@ -184,11 +188,21 @@ def _unknown(conn: Connection, incoming: list[dict[str, Any]]) -> list[dict[str,
     names = {(row["device_id"], row["hlc"]) for row in incoming}
     known: set[tuple[str, str]] = set()
     log: Table = ChangeLog.__table__  # type: ignore[attr-defined]
-    for part in chunks(sorted(names)):
-        rows = conn.execute(
-            select(log.c.device_id, log.c.hlc).where(tuple_(log.c.device_id, log.c.hlc).in_(part))
-        )
-        known.update((device, hlc) for device, hlc in rows)
+    # A device's stamps a range at a time, an index range scan of ix_change_log_device_id_hlc:
+    # PostgreSQL read a list of (device, stamp) pairs as a filter over all of the device's
+    # changes (250 ms per 500 names in a hub holding 32,000 of them, once per batch of a push).
+    stamps: dict[str, list[str]] = {}
+    for device, hlc in names:
+        stamps.setdefault(device, []).append(hlc)
+    for device, hlcs in sorted(stamps.items()):
+        for part in chunks(sorted(hlcs)):
+            wanted = set(part)
+            rows = conn.execute(
+                select(log.c.hlc).where(
+                    log.c.device_id == device, log.c.hlc >= part[0], log.c.hlc <= part[-1]
+                )
+            )
+            known.update((device, hlc) for (hlc,) in rows if hlc in wanted)
     held = held_digests(conn, {n for n in names if n in known}) if known else {}
     fresh: list[dict[str, Any]] = []
     first: dict[tuple[str, str], dict[str, Any]] = {}
