@@ -68,9 +68,17 @@ def _residents_visit() -> object:
     )
 
 
-def suggestion_figures(*, session: Session, period: Period) -> SuggestionFigures:
-    """The period's suggestion figures (see the module's definitions)."""
+def suggestion_figures(
+    *, session: Session, period: Period, station_id: str | None = None
+) -> SuggestionFigures:
+    """The period's suggestion figures (see the module's definitions).
+
+    Args:
+        station_id: one station's, where the database holds several (a county hub).
+    """
+    mine = [] if station_id is None else [col(Suggestion.station_id) == station_id]
     in_period = (
+        *mine,
         live(Suggestion),
         col(Suggestion.submitted_on) >= period.start,
         col(Suggestion.submitted_on) < period.end,
@@ -84,6 +92,7 @@ def suggestion_figures(*, session: Session, period: Period) -> SuggestionFigures
             select(SuggestionStepEntry.satisfaction, func.count())
             .join(Suggestion, col(Suggestion.id) == SuggestionStepEntry.suggestion_id)
             .where(
+                *mine,
                 live(SuggestionStepEntry),
                 live(Suggestion),
                 col(SuggestionStepEntry.step) == SuggestionStep.evaluated,
