@@ -96,6 +96,15 @@ class DashboardScreen(DeskScreen):
             show=False,
             id="projects",
         ),
+        # Deputies' suggestions (代表建议, "proposals"): a key the dashboard had free.
+        Binding(
+            "p",
+            "app.open('suggestions')",
+            t("key.suggestions"),
+            tooltip=t("tip.suggestions"),
+            show=False,
+            id="suggestions",
+        ),
         Binding(
             "g",
             "app.open('review')",

@@ -4,7 +4,7 @@ quarterly report. Every figure is read in a worker (store.reports.stats)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from store.reports.stats import (
     two_month_trend,
     visits_per_week,
 )
+from store.suggestions.figures import SuggestionFigures, suggestion_figures
 from tui.i18n import label, shown, t
 from tui.messages import OpenDrillDown
 from tui.theme import PATTERNS, legend
@@ -76,6 +77,8 @@ TABS = ("stats-tab-table", "stats-tab-weeks", "stats-tab-colours", "stats-tab-tr
 class StatsData:
     totals: Figures
     page: Page[FigureRow]
+    # The deputies' suggestions of the period (代表建议).
+    suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
 
 
 class StatsScreen(StationScoped):
@@ -90,6 +93,8 @@ class StatsScreen(StationScoped):
         t("stats.def.direct"),
         t("stats.def.moves"),
         t("stats.def.on_time"),
+        t("stats.def.suggestions_direct"),
+        t("stats.def.reply_satisfaction"),
     )
     BINDINGS = [
         Binding("enter", "drill", t("key.drill"), tooltip=t("tip.drill"), id="stats-drill"),
@@ -239,6 +244,9 @@ class StatsScreen(StationScoped):
                     offset=offset,
                     station_id=station_id,
                 ),
+                suggestions=suggestion_figures(
+                    session=session, period=period, station_id=station_id
+                ),
             )
 
     def _show_choices(self) -> None:
@@ -285,6 +293,13 @@ class StatsScreen(StationScoped):
                 on_time=percent(f.on_time_rate),
                 in_time=f.on_time,
                 timed=f.timed,
+            )
+            + "\n"
+            + t(
+                "stats.headline_suggestions",
+                suggestions=data.suggestions.submitted,
+                direct=str(data.suggestions.residents_share),
+                satisfaction=str(data.suggestions.reply_satisfaction),
             )
         )
         table = self.table

@@ -33,6 +33,8 @@ from store.core.enums import (
     Resolution,
     ReviewTarget,
     Satisfaction,
+    SuggestionStatus,
+    SuggestionStep,
     Tier,
     VillageKind,
     VisitKind,
@@ -233,6 +235,20 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, Msg]] = {
         "phone": t("enum.notice_way.phone"),
         "sms": t("enum.notice_way.sms"),
         "in_person": t("enum.notice_way.in_person"),
+    },
+    SuggestionStatus: {
+        "draft": t("enum.suggestion_status.draft"),
+        "submitted": t("enum.suggestion_status.submitted"),
+        "assigned": t("enum.suggestion_status.assigned"),
+        "answered": t("enum.suggestion_status.answered"),
+        "closed": t("enum.suggestion_status.closed"),
+    },
+    SuggestionStep: {
+        "drafted": t("enum.suggestion_step.drafted"),
+        "submitted": t("enum.suggestion_step.submitted"),
+        "assigned": t("enum.suggestion_step.assigned"),
+        "answered": t("enum.suggestion_step.answered"),
+        "evaluated": t("enum.suggestion_step.evaluated"),
     },
 }
 

@@ -28,6 +28,7 @@ class Place(StrEnum):
     ledger = "ledger"
     log_visit = "log_visit"
     reference = "reference"
+    suggestions = "suggestions"
 
 
 class Open(Message):

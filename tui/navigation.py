@@ -159,6 +159,12 @@ def _log_visit() -> Screen[Any]:
     return LogVisitScreen()
 
 
+def _suggestions() -> Screen[Any]:
+    from screens.suggestions import SuggestionsScreen
+
+    return SuggestionsScreen()
+
+
 PLACES: dict[Place, Callable[[], Screen[Any]]] = {
     Place.follow_up: _follow_up,
     Place.notices: _notices,
@@ -172,6 +178,7 @@ PLACES: dict[Place, Callable[[], Screen[Any]]] = {
     Place.ledger: _ledger,
     Place.log_visit: _log_visit,
     Place.reference: _reference,
+    Place.suggestions: _suggestions,
 }
 
 

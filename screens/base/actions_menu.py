@@ -30,6 +30,7 @@ from screens.base.regroup import (
     unlink_flow,
     withdraw_flow,
 )
+from screens.base.suggest import suggest_issue_flow, suggest_visit_flow
 from screens.dialogs.pick import PickItem, PickModal
 from store.core.clock import to_local
 from store.core.validation import mask_phone
@@ -79,6 +80,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("split-issue", t("menu.split_issue"), Needs.issue, split_flow),
     MenuEntry("merge-issue", t("menu.merge_issue"), Needs.issue, merge_flow),
     MenuEntry("withdraw-visit", t("menu.withdraw_visit"), Needs.asked_visit, withdraw_flow),
+    # 转为代表建议 (issue 20): a suggestion drafted from the issue, or from one visit.
+    MenuEntry("suggest-issue", t("menu.suggest_issue"), Needs.issue, suggest_issue_flow),
+    MenuEntry("suggest-visit", t("menu.suggest_visit"), Needs.asked_visit, suggest_visit_flow),
 )
 
 

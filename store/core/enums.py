@@ -158,6 +158,28 @@ class NoticeWay(Term):
     in_person = "in_person"
 
 
+class SuggestionStatus(Term):
+    """A deputies' suggestion's stage (代表建议): drafted, submitted to a body, assigned to
+    handling units, answered; closed once the deputies are satisfied with the reply (满意 or
+    基本满意). 不满意 sends it back to assigned: re-supervised (再督办), awaiting a new answer."""
+
+    draft = "draft"
+    submitted = "submitted"
+    assigned = "assigned"
+    answered = "answered"
+    closed = "closed"
+
+
+class SuggestionStep(Term):
+    """One step of a suggestion's life, as its page lists them."""
+
+    drafted = "drafted"
+    submitted = "submitted"
+    assigned = "assigned"
+    answered = "answered"
+    evaluated = "evaluated"
+
+
 class ChangeOp(StrEnum):
     insert = "insert"
     update = "update"
@@ -222,4 +244,14 @@ _ZH: dict[tuple[type[StrEnum], str], str] = {
     (NoticeWay, "phone"): "电话",
     (NoticeWay, "sms"): "短信",
     (NoticeWay, "in_person"): "当面",
+    (SuggestionStatus, "draft"): "草拟中",
+    (SuggestionStatus, "submitted"): "已提交",
+    (SuggestionStatus, "assigned"): "已交办",
+    (SuggestionStatus, "answered"): "已答复",
+    (SuggestionStatus, "closed"): "已办结",
+    (SuggestionStep, "drafted"): "起草",
+    (SuggestionStep, "submitted"): "提交",
+    (SuggestionStep, "assigned"): "交办",
+    (SuggestionStep, "answered"): "答复",
+    (SuggestionStep, "evaluated"): "代表测评",
 }

@@ -26,6 +26,8 @@ from store.core.enums import (  # noqa: F401
     Resolution,
     ReviewTarget,
     Satisfaction,
+    SuggestionStatus,
+    SuggestionStep,
     Tier,
     VillageKind,
     VisitKind,
@@ -537,6 +539,69 @@ class Milestone(Record, table=True):
     position: int = 0
 
 
+class Suggestion(Record, table=True):
+    """A deputies' suggestion (代表建议): 案由 (`title`), 理由 (`reason`), 建议 (`proposal`),
+    drafted by a lead deputy (领衔) with co-signers (附议, `SuggestionDeputy`) from issues and
+    visits (`SuggestionSource`; `basis` says which class of problems they were picked as: a hot
+    word, a category, a village). Its stage and the latest of each step are here; every step is also
+    kept as a `SuggestionStepEntry` (store.suggestions)."""
+
+    __tablename__ = "suggestion"
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    title: str = Field(max_length=100)
+    reason: str = Field(default="", sa_type=Text)
+    proposal: str = Field(default="", sa_type=Text)
+    basis: str = Field(default="", max_length=100)
+    lead_deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
+    status: str = Field(default=SuggestionStatus.draft, sa_type=String(16))
+    drafted_on: date
+    submitted_to: str = Field(default="", max_length=100)
+    submitted_on: date | None = Field(default=None, index=True)
+    handling_units: str = Field(default="", max_length=200)
+    assigned_on: date | None = None
+    answered_on: date | None = None
+    answer: str = Field(default="", sa_type=Text)
+    satisfaction: str | None = Field(default=None, sa_type=String(16))
+    evaluated_on: date | None = None
+    # 再督办: how many times the deputies were not satisfied and sent it back for a new answer.
+    resupervised: int = 0
+
+
+class SuggestionDeputy(Record, table=True):
+    """A deputy who co-signs a suggestion (附议)."""
+
+    __tablename__ = "suggestion_deputy"
+
+    suggestion_id: str = Field(foreign_key="suggestion.id", max_length=36, index=True)
+    deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
+
+
+class SuggestionSource(Record, table=True):
+    """An issue or a visit a suggestion was drawn from (one of the two is set)."""
+
+    __tablename__ = "suggestion_source"
+
+    suggestion_id: str = Field(foreign_key="suggestion.id", max_length=36, index=True)
+    issue_id: str | None = Field(default=None, foreign_key="issue.id", max_length=36, index=True)
+    visit_id: str | None = Field(default=None, foreign_key="visit.id", max_length=36, index=True)
+
+
+class SuggestionStepEntry(Record, table=True):
+    """One step of a suggestion's life: the day, what it said (the body submitted to, the
+    handling units, the reply's summary, the deputies' note) and, for an evaluation, the
+    satisfaction. Steps are only added, so two devices' steps never conflict."""
+
+    __tablename__ = "suggestion_step"
+
+    suggestion_id: str = Field(foreign_key="suggestion.id", max_length=36, index=True)
+    step: str = Field(default=SuggestionStep.drafted, sa_type=String(16))
+    day: date
+    note: str = Field(default="", sa_type=Text)
+    satisfaction: str | None = Field(default=None, sa_type=String(16))
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+
+
 class QuarterlyReview(Record, table=True):
     """The deputies' quarterly review (季度评议) of micro-projects and units; its scores are kept
     as that quarter's three-colour board."""
@@ -762,6 +827,10 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Milestone,
     QuarterlyReview,
     ReviewScore,
+    Suggestion,
+    SuggestionDeputy,
+    SuggestionSource,
+    SuggestionStepEntry,
     ConflictResolution,
     Setting,
 )

@@ -64,6 +64,7 @@ from store.core.models import (
     LeaderVisitIssue,
     MicroProjectIssue,
     Progress,
+    SuggestionSource,
     Tier,
     Unit,
     Visit,
@@ -87,11 +88,13 @@ FOLLOWERS: tuple[type[SQLModel], ...] = (
     Evaluation,
     MicroProjectIssue,
     LeaderVisitIssue,
+    SuggestionSource,
 )
 # Links that name one issue once: moved onto an issue already linked, the copy is deleted.
 LINKS: dict[type[SQLModel], str] = {
     MicroProjectIssue: "micro_project_id",
     LeaderVisitIssue: "leader_visit_id",
+    SuggestionSource: "suggestion_id",
 }
 
 # The progress entry that closes an issue as withdrawn has an id made from the issue, the visit

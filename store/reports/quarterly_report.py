@@ -30,6 +30,7 @@ from store.core.rows import live
 from store.desk.station_scope import list_stations
 from store.reports import stats
 from store.reports.stats import FigureRow, Figures, Floors, Period, Share, percent
+from store.suggestions.figures import SuggestionFigures, suggestion_figures
 
 Text = Callable[..., str]
 Name = Callable[[StrEnum], str]
@@ -72,6 +73,8 @@ class QuarterReport:
     # unit's row names its station and a county department of several stations is totalled.
     # Empty on a station's own database (and for one station's report).
     unit_stations: dict[str, str] = field(default_factory=dict)
+    # The deputies' suggestions of the period (store.suggestions.figures).
+    suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
 
     @property
     def untriaged(self) -> Figures:
@@ -142,6 +145,7 @@ def build_report(
         ),
         rising=_rising_words(session, period, today),
         unit_stations={} if station_id is not None else _unit_stations(session),
+        suggestions=suggestion_figures(session=session, period=period, station_id=station_id),
     )
 
 
@@ -225,6 +229,10 @@ def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, Cell]]:
                 open=f.leader_issues_open,
             ),
         ),
+        # The deputies' suggestions (代表建议): the seed's 建议直接源自群众的比例, and the replies.
+        (text("stats.col.suggestions"), report.suggestions.submitted),
+        (text("stats.col.suggestions_direct"), report.suggestions.residents_share),
+        (text("stats.col.reply_satisfaction"), report.suggestions.reply_satisfaction),
     ]
 
 
@@ -435,6 +443,8 @@ def footnote(report: QuarterReport, text: Text) -> list[str]:
         text("stats.def.moves"),
         text("stats.def.on_time"),
         text("stats.def.withdrawn"),
+        text("stats.def.suggestions_direct"),
+        text("stats.def.reply_satisfaction"),
         text(
             "report.floors",
             two_month=percent(report.floors.two_month_rate),

@@ -72,6 +72,9 @@ _THROUGH: dict[str, tuple[str, str]] = {
     "micro_project_issue": ("micro_project_id", "micro_project"),
     "milestone": ("micro_project_id", "micro_project"),
     "review_score": ("review_id", "quarterly_review"),
+    "suggestion_deputy": ("suggestion_id", "suggestion"),
+    "suggestion_source": ("suggestion_id", "suggestion"),
+    "suggestion_step": ("suggestion_id", "suggestion"),
 }
 # Records about another record (table_name, row_id): an access-log entry names it in its own
 # columns; a conflict answer through the conflict it answers (same id).

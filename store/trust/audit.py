@@ -38,6 +38,8 @@ from store.core.models import (
     MicroProjectIssue,
     Notice,
     Progress,
+    Suggestion,
+    SuggestionSource,
     UnansweredCall,
     Unit,
     Village,
@@ -133,6 +135,10 @@ def _issue_scope(issue_id: str) -> ColumnElement[bool]:
         (
             "micro_project_issue",
             select(col(MicroProjectIssue.id)).where(MicroProjectIssue.issue_id == issue_id),
+        ),
+        (
+            "suggestion_source",
+            select(col(SuggestionSource.id)).where(SuggestionSource.issue_id == issue_id),
         ),
         ("access_log", reveals),
     ]
@@ -345,6 +351,7 @@ _BY_ISSUE: dict[str, Any] = {
     "notice": Notice,
     "leader_visit_issue": LeaderVisitIssue,
     "micro_project_issue": MicroProjectIssue,
+    "suggestion_source": SuggestionSource,
 }
 
 
@@ -403,6 +410,7 @@ _NAMED: dict[str, tuple[Any, Any]] = {
     "deputy": (Deputy, Deputy.name),
     "device": (Device, Device.name),
     "micro_project": (MicroProject, MicroProject.title),
+    "suggestion": (Suggestion, Suggestion.title),
 }
 
 

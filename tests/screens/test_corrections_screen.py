@@ -350,6 +350,7 @@ async def test_the_menu_is_on_every_visit_in_help_and_in_the_palette(
             "correct-visit",
             "correct-resident",
             "withdraw-visit",
+            "suggest-visit",
         ]
         await press(pilot, "escape")
     with store.read() as session:

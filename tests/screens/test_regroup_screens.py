@@ -106,6 +106,8 @@ async def test_a_visit_unlinked_goes_back_to_triage_and_the_last_one_stays(
             "split-issue",
             "merge-issue",
             "withdraw-visit",
+            "suggest-issue",
+            "suggest-visit",
         ]
         await press(pilot, "escape")
         await _menu(pilot, "unlink-visit")
@@ -344,6 +346,7 @@ async def test_withdrawn_from_triage_and_from_an_issue_with_its_reason(
             "correct-visit",
             "correct-resident",
             "withdraw-visit",
+            "suggest-visit",
         ]
         await press(pilot, "escape")
         await _menu(pilot, "withdraw-visit")

@@ -50,6 +50,7 @@ from screens.dialogs.pick import PickModal
 from screens.dialogs.pin import PinModal
 from screens.dialogs.project_forms import MilestoneModal, PromoteModal, ScoreModal
 from screens.dialogs.regroup import SplitModal, SplitVisit, WithdrawModal
+from screens.dialogs.suggestion_forms import SuggestionDraftModal, SuggestionStepModal
 from screens.dialogs.text_input import TextInputModal
 from screens.follow_up import FollowUpScreen
 from screens.leader_visits import LeaderVisitScreen, LeaderVisitsScreen
@@ -62,6 +63,7 @@ from screens.review import ReviewScreen
 from screens.roster import RosterScreen
 from screens.search import SearchScreen
 from screens.stats import StatsScreen
+from screens.suggestions import SuggestionScreen, SuggestionsScreen
 from screens.sync import SyncScreen
 from store.core.models import Tier
 from store.reference.lists import Choice
@@ -115,6 +117,12 @@ LEADER_VISIT: tuple[Step, ...] = (
     *"汛期水利设施",
     "ctrl+s",
 )
+
+
+# The demo station has no deputies' suggestions: the board's first issue made one from its
+# actions menu (`.`, the entry found by typing), saved as proposed; the list then opens.
+TO_SUGGEST: tuple[Step, ...] = ("b", "enter", "full_stop", "本", "事", "项", "enter")
+SUGGESTED: tuple[Step, ...] = (*TO_SUGGEST, "ctrl+s")
 
 
 # The demo station's residents were told of their issues' news long ago (it writes no notices):
@@ -175,6 +183,8 @@ SCREENS: list[tuple[str, tuple[Step, ...], type]] = [
     ("leader_visit", (*LEADER_VISIT, "enter"), LeaderVisitScreen),
     ("ledger", (_place(Place.ledger),), LedgerScreen),
     ("reference", (_place(Place.reference),), ReferenceScreen),
+    ("suggestions", (_place(Place.suggestions),), SuggestionsScreen),
+    ("suggestion", (*SUGGESTED, "enter"), SuggestionScreen),
 ]
 
 # -- the dialogs ---------------------------------------------------------------------------------
@@ -207,6 +217,8 @@ DIALOGS: list[tuple[str, tuple[Step, ...], type]] = [
     # issue has one: pushed as the menu pushes it).
     ("withdraw", ("b", "enter", "full_stop", "撤", "回", "enter"), WithdrawModal),
     ("split", (_push(lambda: _split_modal()),), SplitModal),
+    ("suggestion_draft", TO_SUGGEST, SuggestionDraftModal),
+    ("suggestion_step", (*SUGGESTED, "enter", "g"), SuggestionStepModal),
     (
         # The export's own path lies under the user's data dir, which differs from one machine
         # to the next: the dialog as the sync screen opens it, on a fixed path.

@@ -26,7 +26,7 @@ from tui.i18n import label, set_language, t
 Q3 = Period.parse_quarter("2026Q3")
 HOSTILE = "=1+1<script>alert(1)</script>"
 # The rates of every figure table, each followed by its numerator and denominator.
-RATES = ("两月办结率", "满意率", "直接源自群众")
+RATES = ("两月办结率", "满意率", "来访直接源自群众")
 FIGURE_SHEETS = ("分层级", "分责任单位", "分村社", "分类别", "分渠道")
 
 
@@ -105,7 +105,7 @@ def test_xlsx_reads_back(report: QuarterReport, tmp_path: Path) -> None:
     assert head["两月办结率"] == (0.6, 3, 5)
     assert head["未满两个月、尚未办结的事项（不计入两月办结率）"][0] == 1  # E
     assert head["满意率"] == (0.8, 4, 5)
-    assert head["直接源自群众"] == (0.75, 6, 8)
+    assert head["来访直接源自群众"] == (0.75, 6, 8)
     tiers = records(sheet_of(book, "分层级"))
     village = tiers[0]
     assert village["名称"] == "村级" and village["来访"] == 4 and village["事项"] == 3
@@ -183,7 +183,7 @@ def test_xlsx_tier_rows_with_the_untriaged_add_up_to_the_total(
     assert total["名称"] == "合计"
     untriaged = groups[-1]
     # U: one visit, by a deputy's code (direct), triaged to no issue.
-    assert (untriaged["来访"], untriaged["事项"], untriaged["直接源自群众·分子"]) == (1, 0, 1)
+    assert (untriaged["来访"], untriaged["事项"], untriaged["来访直接源自群众·分子"]) == (1, 0, 1)
     assert untriaged["两月办结率"] is None and untriaged["两月办结率·分母"] == 0
     # Every count adds up, the rates' numerators and denominators included.
     for heading in total:

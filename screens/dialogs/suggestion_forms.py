@@ -1,0 +1,108 @@
+"""The forms of a deputies' suggestion (代表建议): the draft (案由, 理由, 建议) and a step's one
+line and day (submitted to, the handling units, the reply's summary). Each returns a typed
+value through `dismiss` (None when cancelled)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label
+
+from screens.dialogs.project_forms import _FormModal, parse_day
+from tui.i18n import t
+
+TEXT_MAX = 2000
+
+
+@dataclass(frozen=True)
+class DraftInput:
+    title: str
+    reason: str
+    proposal: str
+
+
+class SuggestionDraftModal(_FormModal):
+    """案由 (the source's title, to edit), 理由 and 建议: one line each here, rewritten later."""
+
+    def __init__(
+        self, title: str = "", sources: str = "", reason: str = "", proposal: str = ""
+    ) -> None:
+        super().__init__()
+        self.initial = title
+        self.sources = sources
+        self.reason = reason
+        self.proposal = proposal
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(t("suggestion.draft_title"), classes="dialog-title")
+            if self.sources:
+                yield Label(self.sources, classes="hint", markup=False)
+            yield Label(t("suggestion.field_title"))
+            yield Input(self.initial, max_length=100, id="suggestion-title")
+            yield Label(t("suggestion.field_reason"))
+            yield Input(self.reason, max_length=TEXT_MAX, id="suggestion-reason")
+            yield Label(t("suggestion.field_proposal"))
+            yield Input(self.proposal, max_length=TEXT_MAX, id="suggestion-proposal")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#suggestion-title", Input).focus()
+
+    def action_save(self) -> None:
+        title = self.query_one("#suggestion-title", Input).value
+        if not title.strip():
+            self.show_error(t("field.required"))
+            return
+        self.dismiss(
+            DraftInput(
+                title,
+                self.query_one("#suggestion-reason", Input).value,
+                self.query_one("#suggestion-proposal", Input).value,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class StepInput:
+    text: str
+    day: date | None
+
+
+class SuggestionStepModal(_FormModal):
+    """One step's words (the body, the units, the reply's summary) and its day (today if
+    left empty)."""
+
+    def __init__(self, heading: str, field: str, value: str = "", *, max_length: int = 100) -> None:
+        super().__init__()
+        self.heading = heading
+        self.field = field
+        self.value = value
+        self.max_length = max_length
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.heading, classes="dialog-title")
+            yield Label(self.field)
+            yield Input(self.value, max_length=self.max_length, id="step-text")
+            yield Label(t("suggestion.field_day"))
+            yield Input(placeholder="2026-12-31", id="step-day")
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#step-text", Input).focus()
+
+    def action_save(self) -> None:
+        text = self.query_one("#step-text", Input).value
+        if not text.strip():
+            self.show_error(t("field.required"))
+            return
+        day_text = self.query_one("#step-day", Input).value
+        day = parse_day(day_text) if day_text.strip() else None
+        if day_text.strip() and day is None:
+            self.show_error(t("projects.bad_date"))
+            return
+        self.dismiss(StepInput(text, day))
