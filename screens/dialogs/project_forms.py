@@ -9,28 +9,13 @@ from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, TextArea
+from textual.containers import Vertical
+from textual.widgets import Input, Label, TextArea
 
-from screens.base.field_errors import show_in_view
+from screens.dialogs.small_form import SmallForm, parse_day
 from tui.i18n import t
 
-# Whole strings of ASCII digits only (docs/rules/data.md): `\d` would take other scripts' digits.
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SCORE = re.compile(r"[0-9]{1,3}")
-
-
-def parse_day(value: str) -> date | None:
-    """`2026-12-31` as a date; None for anything else."""
-    value = value.strip()
-    if not _ISO_DAY.fullmatch(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def parse_score(value: str) -> int | None:
@@ -42,43 +27,13 @@ def parse_score(value: str) -> int | None:
     return score if score <= 100 else None
 
 
-class _FormModal(ModalScreen[object]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), tooltip=t("tip.save"), id="save"),
-        Binding("escape", "cancel", t("key.cancel"), tooltip=t("tip.cancel"), id="cancel"),
-    ]
-
-    def show_error(self, message: str) -> None:
-        error = self.query_one(".field-error", Label)
-        error.update(message)
-        error.add_class("-shown")
-        show_in_view(error)
-
-    def buttons(self) -> ComposeResult:
-        yield Label("", classes="field-error")
-        with Horizontal(classes="dialog-buttons"):
-            yield Button(t("key.save"), variant="primary", id="form-save")
-            yield Button(t("key.cancel"), id="form-cancel")
-
-    @on(Button.Pressed, "#form-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    def action_save(self) -> None:
-        raise NotImplementedError
-
-    @on(Button.Pressed, "#form-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 @dataclass(frozen=True)
 class PromoteInput:
     title: str
     description: str
 
 
-class PromoteModal(_FormModal):
+class PromoteModal(SmallForm):
     """The new micro-project's title (the issue's, to edit) and what it will do."""
 
     def __init__(self, title: str) -> None:
@@ -113,7 +68,7 @@ class MilestoneInput:
     due_on: date | None
 
 
-class MilestoneModal(_FormModal):
+class MilestoneModal(SmallForm):
     """A milestone's title and, optionally, the day it is due."""
 
     def compose(self) -> ComposeResult:
@@ -144,7 +99,7 @@ class MilestoneModal(_FormModal):
             self.dismiss(MilestoneInput(title, due))
 
 
-class ScoreModal(_FormModal):
+class ScoreModal(SmallForm):
     """One score, 0–100, for the target named in the title."""
 
     def __init__(self, target: str, current: int | None) -> None:

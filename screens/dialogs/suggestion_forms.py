@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from screens.dialogs.project_forms import _FormModal, parse_day
+from screens.dialogs.small_form import SmallForm, parse_day
 from tui.i18n import t
 
 TEXT_MAX = 2000
@@ -24,7 +24,7 @@ class DraftInput:
     proposal: str
 
 
-class SuggestionDraftModal(_FormModal):
+class SuggestionDraftModal(SmallForm):
     """案由 (the source's title, to edit), 理由 and 建议: one line each here, rewritten later."""
 
     def __init__(
@@ -72,7 +72,7 @@ class StepInput:
     day: date | None
 
 
-class SuggestionStepModal(_FormModal):
+class SuggestionStepModal(SmallForm):
     """One step's words (the body, the units, the reply's summary) and its day (today if
     left empty)."""
 

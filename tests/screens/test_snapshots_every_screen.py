@@ -274,7 +274,7 @@ async def test_a_dialog_opens_at_its_title(
 
 # Bases that are never shown by themselves.
 BASES = {
-    "_FormModal",
+    "SmallForm",
     "_CorrectionModal",
     "ActionsMenu",
     "PeriodMixin",
