@@ -72,22 +72,27 @@ _Declining = aliased(Visit)
 
 def _may_be_told(issue_id: Any) -> tuple[ColumnElement[bool], ...]:
     """The residents (`Constituent`, joined) who may be told of `issue_id`: a phone left, not
-    purged, and no visit of theirs on the issue that declines (不用回电)."""
-    declined = (
-        select(_Declining.id)
-        .where(
-            _Declining.issue_id == issue_id,
-            _Declining.constituent_id == col(Constituent.id),
-            col(_Declining.no_callback).is_(True),
-            live(_Declining),
+    purged, no visit of theirs on the issue that declines (不用回电), and one still asked for (a
+    resident who withdrew (撤回) no longer hears of it)."""
+
+    def theirs(*more: ColumnElement[bool]) -> ColumnElement[bool]:
+        return (
+            select(_Declining.id)
+            .where(
+                _Declining.issue_id == issue_id,
+                _Declining.constituent_id == col(Constituent.id),
+                live(_Declining),
+                *more,
+            )
+            .exists()
         )
-        .exists()
-    )
+
     return (
         col(Constituent.phone) != "",
         col(Constituent.purged_at).is_(None),
         live(Constituent),
-        ~declined,
+        ~theirs(col(_Declining.no_callback).is_(True)),
+        theirs(col(_Declining.withdrawn_at).is_(None)),
     )
 
 

@@ -43,6 +43,7 @@ from store.desk.notices import (
     record_told,
     set_station_phone,
 )
+from store.desk.regroup import withdraw_visit
 from store.desk.triage import link_visits, open_issue_from_visits
 from store.desk.visits import VisitRow
 from store.ledger import LedgerInvalid, export_ledger, import_ledger
@@ -344,3 +345,30 @@ def test_a_deadline_passed_is_not_told_as_one_to_come(
         f"{issue.due_on.year}年{issue.due_on.month}月{issue.due_on.day}日（已超期，联络站正在督办）"
         in (row.message)
     )
+
+
+def test_a_resident_who_withdrew_hears_no_more_of_the_issue(
+    store: Store,
+    actor: Actor,
+    clock: FrozenClock,
+    make_visit: Callable[..., VisitRow],
+    refs: Refs,
+) -> None:
+    """Tried by hand: 何丽 withdrew her visit (撤回); the issue's unit then changed and she was put
+    on the 待告知 list beside the resident still asking."""
+    gone = make_visit(name="何丽", phone="15100000016")
+    stays = make_visit(name="韦大姐", phone="13500000045")
+    with store.write(actor) as session:
+        issue = open_issue_from_visits(
+            session=session, visit_ids=[gone.id, stays.id], unit_id=refs.unit_for(Tier.village)
+        )
+    assert {r.resident for r in _listed(store, clock)} == {"何丽", "韦大姐"}
+    clock.advance(MINUTE)
+    with store.write(actor) as session:
+        withdraw_visit(session=session, visit_id=gone.id, reason="问题已自行解决")
+    # Her notice of the triage, not yet told, leaves the list with her.
+    assert [r.resident for r in _listed(store, clock)] == ["韦大姐"]
+    clock.advance(MINUTE)
+    with store.write(actor) as session:
+        change_unit(session=session, issue_id=issue.id, unit_id=refs.unit_for(Tier.township))
+    assert [r.resident for r in _listed(store, clock)] == ["韦大姐"]
