@@ -47,6 +47,8 @@ TARGETS, BOARD = "targets", "board"
 class Loaded:
     review: ReviewInfo | None
     page: Page[TargetRow] | Page[BoardRow]
+    # Which view the page was read for: a page read before `w` switched views is stale.
+    view: str
 
 
 class ReviewScreen(Undoable, PagedTableScreen):
@@ -135,7 +137,7 @@ class ReviewScreen(Undoable, PagedTableScreen):
                     )
                 else:
                     page = review_board(session=session, quarter=code, offset=offset)
-                return Loaded(review, page)
+                return Loaded(review, page, view)
 
         self.run_store(load, self._show, group="review_loaders", exclusive=True)
 
@@ -148,6 +150,8 @@ class ReviewScreen(Undoable, PagedTableScreen):
         return True
 
     def _show(self, loaded: Loaded) -> None:
+        if loaded.view != self.view:
+            return  # read for the other view: the load `w` started shows instead
         self.review = loaded.review
         self.refresh_bindings()
         page = loaded.page

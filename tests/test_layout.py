@@ -43,6 +43,7 @@ FEATURES: dict[str, str] = {
     "更正 corrections": "corrections",
     "拆分、合并、撤回 regrouping": "regroup",
     "全县视图 county view": "county",
+    "代表建议 deputies' suggestions": "suggestions",
 }
 
 

@@ -263,7 +263,16 @@ def get_suggestion(*, session: Session, suggestion_id: str) -> SuggestionDetail:
         select(SuggestionStepEntry, Deputy.name)
         .outerjoin(Deputy, col(Deputy.id) == SuggestionStepEntry.deputy_id)
         .where(SuggestionStepEntry.suggestion_id == suggestion_id, live(SuggestionStepEntry))
-        .order_by(col(SuggestionStepEntry.day), col(SuggestionStepEntry.created_at))
+        # Steps of one day in the order of the life (a frozen or coarse clock makes them equal).
+        .order_by(
+            col(SuggestionStepEntry.day),
+            col(SuggestionStepEntry.created_at),
+            case(
+                {step.value: rank for rank, step in enumerate(SuggestionStep)},
+                value=col(SuggestionStepEntry.step),
+            ),
+            col(SuggestionStepEntry.id),
+        )
     ).all()
     return SuggestionDetail(
         row=row,
