@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar, TypeVar, cast
 
+from textual.app import ScreenStackError, UnknownModeError
 from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -124,18 +125,24 @@ class DeskScreen(Screen[Any]):
     def on_screen_resume(self) -> None:
         self.check_fresh()
 
+    def _in_front(self) -> bool:
+        try:
+            return self.app.screen is self
+        except (ScreenStackError, UnknownModeError):
+            return False  # the app is closing: its timers can still fire (seen in a test run)
+
     def check_fresh(self) -> None:
         """Reload when the database changed since the screen last looked (never over a dialog,
         which may hold typed text: the screen waits until it is in front again)."""
         reload = getattr(self, "reload", None)
-        if not callable(reload) or self.app.screen is not self:
+        if not callable(reload) or not self._in_front():
             return
 
         def seen(generation: int) -> None:
             known, self._generation = self._generation, generation
             # The log's last entry our own: the screen that wrote it has shown it already.
             ours = generation == self.desk.store.own_generation
-            if known is not None and generation != known and not ours and self.app.screen is self:
+            if known is not None and generation != known and not ours and self._in_front():
                 reload()
 
         self.run_store(self._read_generation, seen, group="freshness_checks", exclusive=True)
