@@ -14,7 +14,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Label
 
-from screens.base.desk_screen import DeskScreen, nav_bindings
+from screens.base.desk_screen import nav_bindings
+from screens.base.period import PeriodMixin
 from store.core.clock import to_local
 from store.core.models import Colour
 from store.reports.county import CountyRow, CountyView, county_view
@@ -40,7 +41,7 @@ COLUMNS = (
 TOTALS = "-county-"
 
 
-class CountyScreen(DeskScreen):
+class CountyScreen(PeriodMixin):
     """The county's stations side by side; Enter opens a station's board, `s` its statistics."""
 
     HELP_TEXT = t("help.county")
@@ -52,24 +53,7 @@ class CountyScreen(DeskScreen):
         Binding(
             "s", "open_stats", t("key.stats"), tooltip=t("tip.county_stats"), id="county-stats"
         ),
-        Binding(
-            "m", "period_kind", t("key.period_kind"), tooltip=t("tip.period_kind"), id="county-kind"
-        ),
-        Binding(
-            "left_square_bracket",
-            "shift(-1)",
-            t("key.prev_period"),
-            tooltip=t("tip.prev_period"),
-            show=False,
-            id="county-prev",
-        ),
-        Binding(
-            "right_square_bracket",
-            "shift(1)",
-            t("key.next_period"),
-            tooltip=t("tip.next_period"),
-            id="county-next",
-        ),
+        *PeriodMixin.PERIOD_BINDINGS,
         *nav_bindings("quit"),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
@@ -77,7 +61,6 @@ class CountyScreen(DeskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.period: Period | None = None
         self.data: CountyView | None = None
 
     def compose(self) -> ComposeResult:
@@ -191,19 +174,7 @@ class CountyScreen(DeskScreen):
         if self.data is not None:
             self.post_message(OpenStation(self._station_under_cursor(), "stats"))
 
-    def action_period_kind(self) -> None:
-        if self.period is not None:
-            self.period = self.period.next_kind(self.today)
-            self.reload()
-
-    def action_shift(self, steps: int) -> None:
-        if self.period is None:
-            return
-        wanted = self.period.shift(steps)
-        if wanted.start > self.today:
-            self.notify(t("stats.future"))
-            return
-        self.period = wanted
+    def period_changed(self) -> None:
         self.reload()
 
     def action_cursor(self, step: int) -> None:

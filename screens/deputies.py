@@ -11,8 +11,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label, Static
 
-from screens.base.desk_screen import DeskScreen
 from screens.base.paged import PagedTableScreen
+from screens.base.period import PeriodMixin
 from screens.base.slips import print_folders, say_printed
 from store.core.models import Colour
 from store.core.paging import Page
@@ -35,47 +35,10 @@ from tui.widgets.cells import due_text, fit
 COLOURS = (Colour.red, Colour.yellow, Colour.green)
 
 
-class PeriodMixin(DeskScreen):
-    """`m` month/quarter/year, `[` and `]` the period before and after (never one that has not
-    begun), as on the statistics screen. The first base of a screen that shows one period."""
+class _DeputyPeriod(PeriodMixin):
+    """A deputies' screen: one period, and the printed summary of a deputy's record."""
 
     period: Period
-
-    PERIOD_BINDINGS = [
-        Binding(
-            "m", "period_kind", t("key.period_kind"), tooltip=t("tip.period_kind"), id="period-kind"
-        ),
-        Binding(
-            "left_square_bracket",
-            "shift(-1)",
-            t("key.prev_period"),
-            tooltip=t("tip.prev_period"),
-            show=False,
-            id="prev",
-        ),
-        Binding(
-            "right_square_bracket",
-            "shift(1)",
-            t("key.next_period"),
-            tooltip=t("tip.next_period"),
-            id="next-period",
-        ),
-    ]
-
-    def period_changed(self) -> None:
-        raise NotImplementedError
-
-    def action_shift(self, steps: int) -> None:
-        wanted = self.period.shift(steps)
-        if wanted.start > self.today:
-            self.notify(t("stats.future"))
-            return
-        self.period = wanted
-        self.period_changed()
-
-    def action_period_kind(self) -> None:
-        self.period = self.period.next_kind(self.today)
-        self.period_changed()
 
     def write_summary(self, deputy_id: str) -> None:
         """The deputy's record for the period, as Markdown and A4 HTML, into prints/."""
@@ -110,7 +73,7 @@ def colour_counts(app: App[object], colours: dict[Colour, int]) -> Text:
     return out
 
 
-class DeputiesScreen(PeriodMixin, PagedTableScreen):
+class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
     """Every deputy's record for one period; Enter opens a deputy, `p` prints their summary."""
 
     CONTAINER_ID = "deputies"
@@ -211,7 +174,7 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
             self.write_summary(deputy_id)
 
 
-class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
+class DeputyRecordScreen(_DeputyPeriod, PagedTableScreen):
     """One deputy's record for a period and the issues they lead, a page at a time."""
 
     CONTAINER_ID = "deputy-record"

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Label, TabbedContent, TabPane
 
+from screens.base.period import PeriodMixin
 from screens.base.station_scoped import StationScoped
 from store.core.models import Channel, Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
@@ -81,7 +82,7 @@ class StatsData:
     suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
 
 
-class StatsScreen(StationScoped):
+class StatsScreen(PeriodMixin, StationScoped):
     """One period's figures and one breakdown; Enter on a figure lists its issues."""
 
     HELP_TEXT = t("help.stats")
@@ -98,26 +99,9 @@ class StatsScreen(StationScoped):
     )
     BINDINGS = [
         Binding("enter", "drill", t("key.drill"), tooltip=t("tip.drill"), id="stats-drill"),
-        Binding(
-            "m", "period_kind", t("key.period_kind"), tooltip=t("tip.period_kind"), id="stats-kind"
-        ),
+        *PeriodMixin.PERIOD_BINDINGS,
         Binding(
             "g", "breakdown", t("key.breakdown"), tooltip=t("tip.breakdown"), id="stats-breakdown"
-        ),
-        Binding(
-            "left_square_bracket",
-            "shift(-1)",
-            t("key.prev_period"),
-            tooltip=t("tip.prev_period"),
-            show=False,
-            id="prev",
-        ),
-        Binding(
-            "right_square_bracket",
-            "shift(1)",
-            t("key.next_period"),
-            tooltip=t("tip.next_period"),
-            id="stats-next",
         ),
         Binding(
             "c", "charts", t("key.charts"), tooltip=t("tip.charts"), show=False, id="stats-charts"
@@ -155,7 +139,6 @@ class StatsScreen(StationScoped):
 
     def __init__(self) -> None:
         super().__init__()
-        self.period: Period | None = None
         self.breakdown = Breakdown.tier
         self.page_offset = 0
         self.data: StatsData | None = None
@@ -407,20 +390,7 @@ class StatsScreen(StationScoped):
 
     # -- actions ----------------------------------------------------------------------
 
-    def action_shift(self, steps: int) -> None:
-        if self.period is None:
-            return
-        wanted = self.period.shift(steps)
-        if wanted.start > self.today:
-            self.notify(t("stats.future"))
-            return
-        self.period, self.page_offset = wanted, 0
-        self.reload()
-
-    def action_period_kind(self) -> None:
-        if self.period is None:
-            return
-        self.period = self.period.next_kind(self.today)
+    def period_changed(self) -> None:
         self.page_offset = 0
         self.reload()
 
