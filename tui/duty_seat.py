@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from tui.desk import Desk
 
 
+# The worker group of the seat's store reads: keys typed after `w` wait for it (tui.typeahead).
+SEAT_WORK = "duty_loaders"
 # How often the idle lock looks at the time since the last key.
 IDLE_CHECK_SECONDS = 20.0
 
@@ -42,7 +44,7 @@ class DutySeat:
             partial(self._find_deputy, ask),
             thread=True,
             exit_on_error=False,
-            group="duty_loaders",
+            group=SEAT_WORK,
         )
 
     def _find_deputy(self, ask: bool) -> None:

@@ -35,6 +35,7 @@ from textual.widgets import Input, TextArea
 from textual.worker import Worker
 
 from store.core.validation import strip_controls
+from tui.duty_seat import SEAT_WORK
 
 # How often a key's progress is checked when no marker says so, and the longest a key holds the
 # next one (a marker lost with its widget, or a long store call).
@@ -51,8 +52,11 @@ class KeyHandled(Message):
 
 
 def store_work(app: App[Any]) -> set[Worker[Any]]:
-    """The store calls under way on the app's screens whose results are still to be shown."""
-    return {w for screen in app.screen_stack for w in getattr(screen, "store_work", ())}
+    """The store calls under way whose results are still to be shown: the app's screens', and
+    the duty seat's (`w` reads the deputies, then opens the chooser the initials after it go to)."""
+    screens = {w for screen in app.screen_stack for w in getattr(screen, "store_work", ())}
+    seat = {w for w in app.workers if w.group == SEAT_WORK and not w.is_finished}
+    return screens | seat
 
 
 class TypeAhead:

@@ -16,6 +16,7 @@ from textual import events
 from textual.widgets import Input, TextArea
 
 from screens.dialogs.issue_forms import ProgressModal
+from screens.dialogs.pick import PickModal
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.search import SearchBox, SearchScreen
@@ -120,3 +121,17 @@ async def test_a_choice_typed_right_after_the_key_that_loads_its_picker_lands_in
             (visit.id,),
         ).fetchone()
     assert row == (unit,)
+
+
+async def test_initials_typed_right_after_w_land_in_the_deputy_chooser(desk: LiaisonApp) -> None:
+    # Seen by hand: `wjg` typed at once on the dashboard put `j` and `g` on the dashboard while
+    # the chooser's deputies were being read: `g` opened the quarterly review under it.
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        below = desk.screen
+        type_at_once(pilot, "w", "j", "g")
+        await settle(pilot)
+        chooser = desk.screen
+        assert isinstance(chooser, PickModal)
+        assert chooser.query_one(Input).value == "jg"
+        assert desk.screen_stack[-2] is below
