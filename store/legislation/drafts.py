@@ -229,7 +229,7 @@ def load_draft(
     source: str = "",
     due_on: date | None = None,
     day: date | None = None,
-) -> DraftRow:
+) -> DraftDetail:
     """Load a draft from its text: the draft, its headings and its articles.
 
     Args:
@@ -262,15 +262,29 @@ def load_draft(
     )
     session.add(draft)
     session.flush()
-    for position, part in enumerate(parsed.parts):
-        session.add(
-            DraftArticle(
-                draft_id=draft.id,
-                position=position,
-                number=part.number,
-                label=part.label,
-                text=part.text,
-            )
+    parts = [
+        DraftArticle(
+            draft_id=draft.id,
+            position=position,
+            number=part.number,
+            label=part.label,
+            text=part.text,
         )
+        for position, part in enumerate(parsed.parts)
+    ]
+    session.add_all(parts)
     session.flush()
-    return get_draft_row(session=session, draft_id=draft.id)
+    # As `get_draft` would read it back: nothing is counted yet.
+    return DraftDetail(
+        row=DraftRow(
+            id=draft.id,
+            title=draft.title,
+            source=draft.source,
+            loaded_on=draft.loaded_on,
+            due_on=draft.due_on,
+            articles=len(parsed.articles),
+            counts=Counts(),
+        ),
+        parts=tuple(ArticleRow(a.id, a.label, a.text, a.number, Counts()) for a in parts),
+        general=Counts(),
+    )

@@ -101,6 +101,8 @@ class LegislativeVisit:
     resident: str
     village: str
     summary: str
+    # The resident's words (shown as text, never markup).
+    text: str
     # How many opinions on this draft were already taken from it.
     used: int
 
@@ -156,6 +158,28 @@ def _to_row(found: tuple[object, ...]) -> OpinionRow:
     )
 
 
+def _row_of(session: Session, o: LegislativeOpinion) -> OpinionRow:
+    """The row of an opinion just written, from the records the session holds (lookups by key,
+    not the list's joins: a demo writes a few dozen in a few milliseconds)."""
+    article = session.get(DraftArticle, o.article_id) if o.article_id else None
+    visit = session.get(Visit, o.visit_id) if o.visit_id else None
+    resident = session.get(Constituent, visit.constituent_id) if visit else None
+    village = session.get(Village, visit.village_id) if visit else None
+    deputy = session.get(Deputy, o.deputy_id) if o.deputy_id else None
+    return _to_row(
+        (
+            o,
+            article.label if article else None,
+            article.position if article else None,
+            resident.id if resident else None,
+            resident.name if resident else None,
+            village.name if village else None,
+            visit.channel if visit else None,
+            deputy.name if deputy else None,
+        )
+    )
+
+
 def _order() -> tuple[object, ...]:
     # The draft as a whole first, then article by article as the text runs; oldest first within.
     return (
@@ -208,13 +232,15 @@ def get_opinion(*, session: Session, opinion_id: str) -> OpinionRow:
 
 
 def legislative_visits(
-    *, session: Session, draft_id: str, limit: int = PAGE_SIZE
+    *, session: Session, draft_id: str, before: datetime | None = None, limit: int = PAGE_SIZE
 ) -> list[LegislativeVisit]:
     """The visits of kind 立法建议 (not withdrawn), newest first: an opinion's sources.
 
     Args:
         draft_id: the draft whose opinions each visit's `used` counts.
+        before: only those received before this instant (UTC).
     """
+    until = [] if before is None else [col(Visit.received_at) < before]
     used = (
         select(col(LegislativeOpinion.visit_id), func.count().label("n"))
         .where(LegislativeOpinion.draft_id == draft_id, live(LegislativeOpinion))
@@ -230,12 +256,13 @@ def legislative_visits(
             live(Visit),
             col(Visit.kind) == VisitKind.legislative,
             col(Visit.withdrawn_at).is_(None),
+            *until,
         )
         .order_by(col(Visit.received_at).desc(), col(Visit.id))
         .limit(limit)
     ).all()
     return [
-        LegislativeVisit(v.id, v.received_at, resident, village, v.summary, int(n))
+        LegislativeVisit(v.id, v.received_at, resident, village, v.summary, v.text, int(n))
         for v, resident, village, n in found
     ]
 
@@ -312,7 +339,7 @@ def add_opinion(
     )
     session.add(opinion)
     session.flush()
-    return get_opinion(session=session, opinion_id=opinion.id)
+    return _row_of(session, opinion)
 
 
 def answer_opinion(
@@ -344,4 +371,4 @@ def answer_opinion(
             setattr(opinion, name, value)
     session.add(opinion)
     session.flush()
-    return get_opinion(session=session, opinion_id=opinion_id)
+    return _row_of(session, opinion)

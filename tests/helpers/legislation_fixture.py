@@ -33,7 +33,7 @@ from store.changelog.changes import Actor
 from store.core.models import Adoption, Channel, VisitCreate, VisitKind
 from store.db import Store
 from store.desk.visits import log_visit
-from store.legislation.drafts import get_draft, load_draft
+from store.legislation.drafts import load_draft
 from store.legislation.opinions import add_opinion, answer_opinion
 
 TITLE = "临溪县农村生活垃圾分类管理条例（草案）"
@@ -104,9 +104,8 @@ def build_legislation(store: Store, actor: Actor, refs: Refs) -> LegislationSet:
             source=SOURCE,
             due_on=date(2026, 10, 31),
             day=date(2026, 9, 15),
-        ).id
-    with store.read() as session:
-        articles = {a.label: a.id for a in get_draft(session=session, draft_id=draft).articles}
+        )
+    articles = {a.label: a.id for a in draft.articles}
     v1 = _visit(store, actor, refs, VILLAGE, RESIDENTS[0], VISIT_PHONES[0])
     v2 = _visit(store, actor, refs, OTHER_VILLAGE, RESIDENTS[1], VISIT_PHONES[1])
     plan: list[tuple[str | None, dict[str, str], date, Adoption | None, date | None]] = [
@@ -146,7 +145,7 @@ def build_legislation(store: Store, actor: Actor, refs: Refs) -> LegislationSet:
         with store.write(actor) as session:
             opinion = add_opinion(
                 session=session,
-                draft_id=draft,
+                draft_id=draft.row.id,
                 article_id=articles[label] if label else None,
                 day=day,
                 **given,
@@ -160,4 +159,4 @@ def build_legislation(store: Store, actor: Actor, refs: Refs) -> LegislationSet:
                     day=answered,
                 )
         made.append(opinion.id)
-    return LegislationSet(draft, articles, v1, v2, tuple(made))
+    return LegislationSet(draft.row.id, articles, v1, v2, tuple(made))

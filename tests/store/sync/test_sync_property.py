@@ -166,10 +166,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     station = devices["station"]
     try:
         with station.store.write(station.info.actor()) as session:
-            draft = load_draft(session=session, text=DRAFT_TEXT).id
-            first, second = get_draft(session=session, draft_id=draft).articles[:2]
-            for article in (first, second):
-                add_opinion(session=session, draft_id=draft, article_id=article.id, text="意见")
+            draft = load_draft(session=session, text=DRAFT_TEXT)
+            for article in draft.articles[:2]:
+                add_opinion(
+                    session=session, draft_id=draft.row.id, article_id=article.id, text="意见"
+                )
         for name in DEVICES[1:]:
             exchange(station, devices[name], directory)
     finally:
