@@ -34,6 +34,7 @@ from store.reports.stats import (
     two_month_trend,
     visits_per_week,
 )
+from store.legislation.figures import AdoptionFigures, adoption_figures
 from store.suggestions.figures import SuggestionFigures, suggestion_figures
 from tui.i18n import label, shown, t
 from tui.messages import OpenDrillDown
@@ -79,6 +80,8 @@ class StatsData:
     page: Page[FigureRow]
     # The deputies' suggestions of the period (代表建议).
     suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
+    # The opinions on draft regulations and the adoption rate (基层立法联系点, 采纳率).
+    legislation: AdoptionFigures = field(default_factory=AdoptionFigures)
 
 
 class StatsScreen(StationScoped):
@@ -95,6 +98,7 @@ class StatsScreen(StationScoped):
         t("stats.def.on_time"),
         t("stats.def.suggestions_direct"),
         t("stats.def.reply_satisfaction"),
+        t("stats.def.adoption"),
     )
     BINDINGS = [
         Binding("enter", "drill", t("key.drill"), tooltip=t("tip.drill"), id="stats-drill"),
@@ -247,6 +251,9 @@ class StatsScreen(StationScoped):
                 suggestions=suggestion_figures(
                     session=session, period=period, station_id=station_id
                 ),
+                legislation=adoption_figures(
+                    session=session, period=period, station_id=station_id
+                ),
             )
 
     def _show_choices(self) -> None:
@@ -300,6 +307,13 @@ class StatsScreen(StationScoped):
                 suggestions=data.suggestions.submitted,
                 direct=str(data.suggestions.residents_share),
                 satisfaction=str(data.suggestions.reply_satisfaction),
+            )
+            + "\n"
+            + t(
+                "stats.headline_legislation",
+                opinions=data.legislation.opinions,
+                answered=data.legislation.answers.answered,
+                adoption=str(data.legislation.adoption_rate),
             )
         )
         table = self.table

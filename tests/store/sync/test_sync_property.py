@@ -221,10 +221,10 @@ def _run(world: World, op: tuple[Any, ...]) -> None:
         device = world.devices[op[1]]
         opinion_id, adoption = world.opinions[op[2]], op[3]
         with device.store.write(device.info.actor()) as session:
-            was = must_get(session, LegislativeOpinion, opinion_id).adoption
+            before = must_get(session, LegislativeOpinion, opinion_id).adoption
             answer_opinion(session=session, opinion_id=opinion_id, adoption=adoption)
         value = adoption.value if adoption is not None else None
-        world.edit(op[1], "legislative_opinion", opinion_id, "adoption", value, was)
+        world.edit(op[1], "legislative_opinion", opinion_id, "adoption", value, before)
     elif kind == "wait":
         world.devices[op[1]].clock.advance(timedelta(minutes=op[2]))
     elif kind == "skew":
