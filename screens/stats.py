@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, TabbedCont
 from screens.base.station_scoped import StationScoped
 from store.core.models import Channel, Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
+from store.legislation.figures import AdoptionFigures, adoption_figures
 from store.reports.stats import (
     Breakdown,
     FigureRow,
@@ -34,7 +35,6 @@ from store.reports.stats import (
     two_month_trend,
     visits_per_week,
 )
-from store.legislation.figures import AdoptionFigures, adoption_figures
 from store.suggestions.figures import SuggestionFigures, suggestion_figures
 from tui.i18n import label, shown, t
 from tui.messages import OpenDrillDown
@@ -251,9 +251,7 @@ class StatsScreen(StationScoped):
                 suggestions=suggestion_figures(
                     session=session, period=period, station_id=station_id
                 ),
-                legislation=adoption_figures(
-                    session=session, period=period, station_id=station_id
-                ),
+                legislation=adoption_figures(session=session, period=period, station_id=station_id),
             )
 
     def _show_choices(self) -> None:

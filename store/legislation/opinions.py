@@ -196,6 +196,7 @@ def list_opinions(
     session: Session,
     draft_id: str,
     article_id: str | None = None,
+    whole_draft: bool = False,
     limit: int = PAGE_SIZE,
     offset: int = 0,
 ) -> Page[OpinionRow]:
@@ -203,10 +204,13 @@ def list_opinions(
 
     Args:
         article_id: only those on this article.
+        whole_draft: only those on the whole draft (总体意见).
     """
     where: list[object] = [LegislativeOpinion.draft_id == draft_id]
     if article_id is not None:
         where.append(LegislativeOpinion.article_id == article_id)
+    elif whole_draft:
+        where.append(col(LegislativeOpinion.article_id).is_(None))
     total = session.exec(
         select(func.count()).select_from(LegislativeOpinion).where(live(LegislativeOpinion), *where)  # type: ignore[arg-type]
     ).one()

@@ -28,9 +28,9 @@ from store.core.files import written_whole
 from store.core.models import Channel, Colour, Station, Tier, Unit
 from store.core.rows import live
 from store.desk.station_scope import list_stations
+from store.legislation.figures import AdoptionFigures, adoption_figures
 from store.reports import stats
 from store.reports.stats import FigureRow, Figures, Floors, Period, Share, percent
-from store.legislation.figures import AdoptionFigures, adoption_figures
 from store.suggestions.figures import SuggestionFigures, suggestion_figures
 
 Text = Callable[..., str]
