@@ -413,7 +413,7 @@ class DraftScreen(Undoable):
                 Text(self._who(o)),
                 fit(o.place or "—", 10),
                 fit(o.text, 24, reveal=self.revealed),
-                Text(answer_text(o.adoption)),
+                fit(answer_text(o.adoption), 10),
                 key=o.id,
             )
         ids = [o.id for o in opinions]
@@ -514,7 +514,7 @@ class DraftScreen(Undoable):
         if self.shown.detail is None:
             return None
         if self.shown.article == GENERAL:
-            return None, t("legislation.general"), ""
+            return None, t("legislation.whole_draft"), ""
         part = self._current_article()
         if part is None or part.is_heading:
             self.notify(t("legislation.pick_article"), severity="warning")

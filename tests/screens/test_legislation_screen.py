@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from desk_helpers import content, notes, press, rows, settle
+from desk_helpers import content, footer_width, notes, press, rows, settle
 from legislation_fixture import O2_NAME, O2_PHONE, build_legislation
 from small_station import Refs
 from textual.widgets import DataTable, Input
@@ -82,6 +82,8 @@ async def test_a_draft_loaded_its_opinion_adopted_and_the_summary_exported(
         assert "13955556666" not in content(page.query_one("#draft-opinion"))
         await press(pilot, "1")
         assert "采纳率 100.0% (1/1)" in content(page.query_one("#draft-summary"))
+        # Its footer, ^z now among its keys, still fits 80 columns.
+        assert footer_width(desk) <= 80
         assert rows(articles)[2][2:4] == ["1", "1"]
         await press(pilot, "x")
         await settle(pilot)
