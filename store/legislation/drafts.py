@@ -16,13 +16,13 @@ from sqlmodel import Session, col, select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
-from store.core.errors import N_, FieldInvalid, NotFound
+from store.core.errors import N_, NotFound
 from store.core.models import Adoption, DraftArticle, DraftRegulation, LegislativeOpinion
 from store.core.paging import PAGE_SIZE, Page
 from store.core.rows import live
-from store.core.validation import strip_controls
 from store.legislation.parse import TITLE_MAX, parse_draft
 from store.reports.stats import Share
+from store.suggestions.suggestions import clean_line
 
 SOURCE_MAX = 100
 
@@ -245,18 +245,10 @@ def load_draft(
     """
     ctx = write_context(session)
     parsed = parse_draft(text)
-    name = " ".join(strip_controls(title).split()) or parsed.title
-    if not name:
-        raise FieldInvalid("field.required", "title")
-    if len(name) > TITLE_MAX:
-        raise FieldInvalid("field.too_long", "title", limit=TITLE_MAX)
-    body = " ".join(strip_controls(source).split())
-    if len(body) > SOURCE_MAX:
-        raise FieldInvalid("field.too_long", "source", limit=SOURCE_MAX)
     draft = DraftRegulation(
         station_id=ctx.actor.station_id,
-        title=name,
-        source=body,
+        title=clean_line(title.strip() or parsed.title, "title", TITLE_MAX),
+        source=clean_line(source, "source", SOURCE_MAX, required=False),
         loaded_on=day or today_of(ctx.clock),
         due_on=due_on,
     )

@@ -42,6 +42,7 @@ from store.core.paging import PAGE_SIZE, Page
 from store.core.rows import get_live, live
 from store.core.validation import NAME_MAX, TEXT_MAX, strip_controls
 from store.legislation.drafts import DraftNotFound
+from store.suggestions.suggestions import clean_line
 
 PLACE_MAX = 100
 ANSWER_MAX = 2000
@@ -275,13 +276,6 @@ def legislative_visits(
 # Writing
 
 
-def _line(value: str, field: str, limit: int) -> str:
-    line = " ".join(strip_controls(value).split())
-    if len(line) > limit:
-        raise FieldInvalid("field.too_long", field, limit=limit)
-    return line
-
-
 def add_opinion(
     *,
     session: Session,
@@ -336,8 +330,8 @@ def add_opinion(
         article_id=article_id,
         text=words,
         visit_id=visit_id,
-        who=_line(who, "who", NAME_MAX),
-        place=_line(place, "place", PLACE_MAX),
+        who=clean_line(who, "who", NAME_MAX, required=False),
+        place=clean_line(place, "place", PLACE_MAX, required=False),
         given_on=given_on or today_of(ctx.clock),
         deputy_id=ctx.actor.deputy_id,
     )
