@@ -105,6 +105,15 @@ class DashboardScreen(DeskScreen):
             show=False,
             id="suggestions",
         ),
+        # Legislative consultation (基层立法联系点, "regulations"): a key the dashboard had free.
+        Binding(
+            "r",
+            "app.open('legislation')",
+            t("key.legislation"),
+            tooltip=t("tip.legislation"),
+            show=False,
+            id="legislation",
+        ),
         Binding(
             "g",
             "app.open('review')",

@@ -21,6 +21,7 @@ from screens.base.period import PeriodMixin
 from screens.base.station_scoped import StationScoped
 from store.core.models import Channel, Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
+from store.legislation.figures import AdoptionFigures, adoption_figures
 from store.reports.stats import (
     Breakdown,
     FigureRow,
@@ -80,6 +81,8 @@ class StatsData:
     page: Page[FigureRow]
     # The deputies' suggestions of the period (代表建议).
     suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
+    # The opinions on draft regulations and the adoption rate (基层立法联系点, 采纳率).
+    legislation: AdoptionFigures = field(default_factory=AdoptionFigures)
 
 
 class StatsScreen(PeriodMixin, StationScoped):
@@ -96,6 +99,7 @@ class StatsScreen(PeriodMixin, StationScoped):
         t("stats.def.on_time"),
         t("stats.def.suggestions_direct"),
         t("stats.def.reply_satisfaction"),
+        t("stats.def.adoption"),
     )
     BINDINGS = [
         Binding("enter", "drill", t("key.drill"), tooltip=t("tip.drill"), id="stats-drill"),
@@ -230,6 +234,7 @@ class StatsScreen(PeriodMixin, StationScoped):
                 suggestions=suggestion_figures(
                     session=session, period=period, station_id=station_id
                 ),
+                legislation=adoption_figures(session=session, period=period, station_id=station_id),
             )
 
     def _show_choices(self) -> None:
@@ -283,6 +288,13 @@ class StatsScreen(PeriodMixin, StationScoped):
                 suggestions=data.suggestions.submitted,
                 direct=str(data.suggestions.residents_share),
                 satisfaction=str(data.suggestions.reply_satisfaction),
+            )
+            + "\n"
+            + t(
+                "stats.headline_legislation",
+                opinions=data.legislation.opinions,
+                answered=data.legislation.answers.answered,
+                adoption=str(data.legislation.adoption_rate),
             )
         )
         table = self.table

@@ -492,6 +492,63 @@ def sync_pull(ctx: typer.Context, hub: HubOption, db: DbOption = None) -> None:
     raise typer.Exit(exchange_command(target, hub, push=False, key=_key(ctx, target)))
 
 
+legislation = typer.Typer(help=both("cli.legislation"), add_completion=False, rich_markup_mode=None)
+cli.add_typer(legislation, name="legislation")
+
+
+@legislation.command("load", help=both("cli.legislation.load"))
+def legislation_load(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=both("cli.legislation.file"), dir_okay=False)],
+    db: DbOption = None,
+    title: Annotated[
+        str, typer.Option("--title", help=both("cli.legislation.title"), show_default=False)
+    ] = "",
+    source: Annotated[
+        str, typer.Option("--source", help=both("cli.legislation.source"), show_default=False)
+    ] = "",
+    due: Annotated[
+        str | None, typer.Option("--due", help=both("cli.legislation.due"), show_default=False)
+    ] = None,
+) -> None:
+    from tui.cli_legislation import LegislationRefused, load_command
+
+    path = _db(ctx, db)
+    try:
+        code = load_command(path, file, title=title, source=source, due=due, key=_key(ctx, path))
+    except LegislationRefused as exc:
+        raise CliError(str(exc), 2) from None
+    raise typer.Exit(code)
+
+
+@legislation.command("list", help=both("cli.legislation.list"))
+def legislation_list(ctx: typer.Context, db: DbOption = None) -> None:
+    from tui.cli_legislation import list_command
+
+    path = _db(ctx, db)
+    raise typer.Exit(list_command(path, key=_key(ctx, path)))
+
+
+@legislation.command("export", help=both("cli.legislation.export"))
+def legislation_export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help=both("cli.legislation.out"), dir_okay=False)],
+    db: DbOption = None,
+    draft: Annotated[
+        str | None,
+        typer.Option("--draft", help=both("cli.legislation.draft"), show_default=False),
+    ] = None,
+) -> None:
+    from tui.cli_legislation import LegislationRefused, export_command
+
+    path = _db(ctx, db)
+    try:
+        code = export_command(path, out, draft=draft, key=_key(ctx, path))
+    except LegislationRefused as exc:
+        raise CliError(str(exc), 2) from None
+    raise typer.Exit(code)
+
+
 from tui.cli_reference import categories, deputies, units, villages  # noqa: E402
 
 cli.add_typer(units, name="units")

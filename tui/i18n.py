@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from store.core.enums import (
+    Adoption,
     Channel,
     Colour,
     DayKind,
@@ -249,6 +250,11 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, Msg]] = {
         "assigned": t("enum.suggestion_step.assigned"),
         "answered": t("enum.suggestion_step.answered"),
         "evaluated": t("enum.suggestion_step.evaluated"),
+    },
+    Adoption: {
+        "adopted": t("enum.adoption.adopted"),
+        "partly": t("enum.adoption.partly"),
+        "not_adopted": t("enum.adoption.not_adopted"),
     },
 }
 

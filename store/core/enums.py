@@ -180,6 +180,17 @@ class SuggestionStep(Term):
     evaluated = "evaluated"
 
 
+class Adoption(Term):
+    """The legislature's answer to one legislative opinion (立法意见), as grassroots legislative
+    contact points (基层立法联系点) report it: adopted (采纳), partly adopted (部分采纳: the
+    article was changed in part along the opinion's lines, or it was taken up elsewhere), not
+    adopted (未采纳). An opinion not answered yet has none."""
+
+    adopted = "adopted"
+    partly = "partly"
+    not_adopted = "not_adopted"
+
+
 class ChangeOp(StrEnum):
     insert = "insert"
     update = "update"
@@ -254,4 +265,7 @@ _ZH: dict[tuple[type[StrEnum], str], str] = {
     (SuggestionStep, "assigned"): "交办",
     (SuggestionStep, "answered"): "答复",
     (SuggestionStep, "evaluated"): "代表测评",
+    (Adoption, "adopted"): "采纳",
+    (Adoption, "partly"): "部分采纳",
+    (Adoption, "not_adopted"): "未采纳",
 }

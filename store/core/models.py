@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 
 # Re-exported: models.py is where every model and enum is found.
 from store.core.enums import (  # noqa: F401
+    Adoption,
     ChangeOp,
     Channel,
     Colour,
@@ -602,6 +603,59 @@ class SuggestionStepEntry(Record, table=True):
     deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
 
 
+class DraftRegulation(Record, table=True):
+    """A draft regulation (法规草案) the station gathers residents' opinions on, as a grassroots
+    legislative contact point (基层立法联系点): loaded from its text (store.legislation), which
+    becomes its `DraftArticle` rows; `source` is the body that asked (e.g. 省人大常委会法工委),
+    `due_on` the last day for opinions."""
+
+    __tablename__ = "draft_regulation"
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    title: str = Field(max_length=100)
+    source: str = Field(default="", max_length=100)
+    loaded_on: date
+    due_on: date | None = None
+
+
+class DraftArticle(Record, table=True):
+    """One article of a draft (第十一条 …, `number` 11), or a heading between them (第一章 总则:
+    `number` None), in the order of the text (`position`). Written once, when the draft is
+    loaded."""
+
+    __tablename__ = "draft_article"
+
+    draft_id: str = Field(foreign_key="draft_regulation.id", max_length=36, index=True)
+    position: int
+    number: int | None = None
+    label: str = Field(max_length=50)
+    text: str = Field(default="", sa_type=Text)
+
+
+class LegislativeOpinion(Record, table=True):
+    """An opinion on a draft (立法意见): on one article, or on the whole draft (`article_id`
+    None), in the words it was given in. From a visit of kind 立法建议 (`visit_id`: its resident
+    is who gave it, its place or session where), or typed with `who` (a name: personal data,
+    masked wherever shown) and `place`. The legislature's answer: `adoption` (None until
+    answered), the day and its note."""
+
+    __tablename__ = "legislative_opinion"
+
+    draft_id: str = Field(foreign_key="draft_regulation.id", max_length=36, index=True)
+    article_id: str | None = Field(
+        default=None, foreign_key="draft_article.id", max_length=36, index=True
+    )
+    text: str = Field(sa_type=Text)
+    visit_id: str | None = Field(default=None, foreign_key="visit.id", max_length=36, index=True)
+    who: str = Field(default="", max_length=50)
+    place: str = Field(default="", max_length=100)
+    given_on: date = Field(index=True)
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    adoption: str | None = Field(default=None, sa_type=String(16))
+    answered_on: date | None = Field(default=None, index=True)
+    answer: str = Field(default="", sa_type=Text)
+
+
 class QuarterlyReview(Record, table=True):
     """The deputies' quarterly review (季度评议) of micro-projects and units; its scores are kept
     as that quarter's three-colour board."""
@@ -831,6 +885,9 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     SuggestionDeputy,
     SuggestionSource,
     SuggestionStepEntry,
+    DraftRegulation,
+    DraftArticle,
+    LegislativeOpinion,
     ConflictResolution,
     Setting,
 )

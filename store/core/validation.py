@@ -122,6 +122,15 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+def mask_name(name: str) -> str:
+    """`王秀英` → `王**`, `李明` → `李*`: the surname kept, each other character a `*` (a
+    one-character name is all `*`). For the records whose names are masked unless revealed
+    (a legislative opinion's giver, store.legislation)."""
+    if len(name) <= 1:
+        return "*" * len(name)
+    return name[0] + "*" * (len(name) - 1)
+
+
 # Numbers inside residents' words (mask_numbers). Digits are ASCII or full-width (０-９, what a
 # Chinese IME types in full-width mode): a phone typed either way is still a phone. Never `\d`,
 # which also takes Arabic-Indic, Devanagari... digits that no resident's number is written in.

@@ -28,6 +28,7 @@ from store.core.files import written_whole
 from store.core.models import Channel, Colour, Station, Tier, Unit
 from store.core.rows import live
 from store.desk.station_scope import list_stations
+from store.legislation.figures import AdoptionFigures, adoption_figures
 from store.reports import stats
 from store.reports.stats import FigureRow, Figures, Floors, Period, Share, percent
 from store.suggestions.figures import SuggestionFigures, suggestion_figures
@@ -75,6 +76,8 @@ class QuarterReport:
     unit_stations: dict[str, str] = field(default_factory=dict)
     # The deputies' suggestions of the period (store.suggestions.figures).
     suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
+    # The opinions on draft regulations and their adoption (store.legislation.figures).
+    legislation: AdoptionFigures = field(default_factory=AdoptionFigures)
 
     @property
     def untriaged(self) -> Figures:
@@ -146,6 +149,7 @@ def build_report(
         rising=_rising_words(session, period, today),
         unit_stations={} if station_id is not None else _unit_stations(session),
         suggestions=suggestion_figures(session=session, period=period, station_id=station_id),
+        legislation=adoption_figures(session=session, period=period, station_id=station_id),
     )
 
 
@@ -233,6 +237,9 @@ def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, Cell]]:
         (text("stats.col.suggestions"), report.suggestions.submitted),
         (text("stats.col.suggestions_direct"), report.suggestions.residents_share),
         (text("stats.col.reply_satisfaction"), report.suggestions.reply_satisfaction),
+        # Legislative consultation (基层立法联系点): opinions gathered, and the answers' 采纳率.
+        (text("stats.col.legislative_opinions"), report.legislation.opinions),
+        (text("stats.col.adoption_rate"), report.legislation.adoption_rate),
     ]
 
 
@@ -445,6 +452,7 @@ def footnote(report: QuarterReport, text: Text) -> list[str]:
         text("stats.def.withdrawn"),
         text("stats.def.suggestions_direct"),
         text("stats.def.reply_satisfaction"),
+        text("stats.def.adoption"),
         text(
             "report.floors",
             two_month=percent(report.floors.two_month_rate),

@@ -30,10 +30,12 @@ from store.core.models import (
     ChangeOp,
     Deputy,
     Device,
+    DraftRegulation,
     Evaluation,
     Issue,
     IssueMove,
     LeaderVisitIssue,
+    LegislativeOpinion,
     MicroProject,
     MicroProjectIssue,
     Notice,
@@ -56,6 +58,8 @@ HIDDEN_FIELDS: dict[str, frozenset[str]] = {
     "constituent": frozenset({*PERSONAL_FIELDS["constituent"], "group_name"}),
     "visit": frozenset({"text", "summary"}),
     "deputy": frozenset({"phone", "pin_hash"}),
+    # A legislative opinion typed at the desk: who gave it (a name) and their words.
+    "legislative_opinion": frozenset({"who", "text"}),
 }
 
 # Personal numbers shown masked rather than hidden, as every screen shows them (docs/rules/data.md):
@@ -139,6 +143,11 @@ def _issue_scope(issue_id: str) -> ColumnElement[bool]:
         (
             "suggestion_source",
             select(col(SuggestionSource.id)).where(SuggestionSource.issue_id == issue_id),
+        ),
+        # A legislative opinion given in one of the issue's visits.
+        (
+            "legislative_opinion",
+            select(col(LegislativeOpinion.id)).where(col(LegislativeOpinion.visit_id).in_(visits)),
         ),
         ("access_log", reveals),
     ]
@@ -411,6 +420,7 @@ _NAMED: dict[str, tuple[Any, Any]] = {
     "device": (Device, Device.name),
     "micro_project": (MicroProject, MicroProject.title),
     "suggestion": (Suggestion, Suggestion.title),
+    "draft_regulation": (DraftRegulation, DraftRegulation.title),
 }
 
 

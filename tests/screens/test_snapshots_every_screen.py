@@ -44,6 +44,7 @@ from screens.dialogs.corrections import (
 from screens.dialogs.help import HelpModal
 from screens.dialogs.issue_forms import CloseModal, ProgressModal
 from screens.dialogs.leader_visit import LeaderVisitModal
+from screens.dialogs.legislation_forms import DraftLoadModal, OpinionModal
 from screens.dialogs.move import MoveModal
 from screens.dialogs.note import NoteModal
 from screens.dialogs.pick import PickModal
@@ -55,6 +56,7 @@ from screens.dialogs.text_input import TextInputModal
 from screens.follow_up import FollowUpScreen
 from screens.leader_visits import LeaderVisitScreen, LeaderVisitsScreen
 from screens.ledger import LedgerScreen
+from screens.legislation import DraftScreen, DraftsScreen
 from screens.notices import NoticesScreen
 from screens.opening import OpeningScreen
 from screens.projects import ProjectScreen, ProjectsScreen
@@ -185,6 +187,9 @@ SCREENS: list[tuple[str, tuple[Step, ...], type]] = [
     ("reference", (_place(Place.reference),), ReferenceScreen),
     ("suggestions", (_place(Place.suggestions),), SuggestionsScreen),
     ("suggestion", (*SUGGESTED, "enter"), SuggestionScreen),
+    # The demo's draft regulation (fixtures/demo_legislation.py): `r` on the dashboard.
+    ("legislation", ("r",), DraftsScreen),
+    ("draft", ("r", "enter"), DraftScreen),
 ]
 
 # -- the dialogs ---------------------------------------------------------------------------------
@@ -219,6 +224,9 @@ DIALOGS: list[tuple[str, tuple[Step, ...], type]] = [
     ("split", (_push(lambda: _split_modal()),), SplitModal),
     ("suggestion_draft", TO_SUGGEST, SuggestionDraftModal),
     ("suggestion_step", (*SUGGESTED, "enter", "g"), SuggestionStepModal),
+    ("draft_load", ("r", "a"), DraftLoadModal),
+    # On 第一条 (under 总体意见 and the heading 第一章).
+    ("opinion", ("r", "enter", "down", "down", "a"), OpinionModal),
     (
         # The export's own path lies under the user's data dir, which differs from one machine
         # to the next: the dialog as the sync screen opens it, on a fixed path.

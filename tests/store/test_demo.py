@@ -49,6 +49,9 @@ LOGGED_TABLES = {
     "progress": "id",
     "evaluation": "id",
     "setting": "key",
+    "draft_regulation": "id",
+    "draft_article": "id",
+    "legislative_opinion": "id",
 }
 # Rows the station's own writes create (the migration's seed is the same on every device).
 STATION_WRITTEN = [t for t in LOGGED_TABLES if t not in ("category", "setting")]

@@ -20,15 +20,37 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from legislation_fixture import DRAFT_TEXT
 from small_station import NOW, SMALL_STATION
 from sqlmodel import select
 from store_rows import must_get
-from sync_helpers import DEVICES, Device, close_trio, ledger, log_on, make_trio, open_trio, settle
+from sync_helpers import (
+    DEVICES,
+    Device,
+    close_trio,
+    exchange,
+    ledger,
+    log_on,
+    make_trio,
+    open_trio,
+    settle,
+)
 
-from store.core.models import Issue, IssueCorrection, Setting, SyncConflict, Tier
+from store.core.clock import FrozenClock
+from store.core.models import (
+    Adoption,
+    Issue,
+    IssueCorrection,
+    LegislativeOpinion,
+    Setting,
+    SyncConflict,
+    Tier,
+)
 from store.core.settings import update_setting
 from store.desk.corrections import correct_issue
 from store.desk.issues import change_unit
+from store.legislation.drafts import get_draft, list_drafts, load_draft
+from store.legislation.opinions import add_opinion, answer_opinion, list_opinions
 from store.reference.lists import list_units
 from store.station import load_station, open_store
 from store.sync.exchange import export_bundle, import_bundle
@@ -50,6 +72,10 @@ OPS = st.one_of(
     # A correction of what was typed (issue 18): an issue's title.
     st.tuples(st.just("title"), DEVICE, st.integers(0, 2), st.integers(0, 3)),
     st.tuples(st.just("visit"), DEVICE),
+    # Legislative consultation (issue 20): an opinion typed on an article of the template's
+    # draft (an append), and the legislature's answer to one of its opinions (an edit).
+    st.tuples(st.just("opinion"), DEVICE, st.integers(0, 2)),
+    st.tuples(st.just("adopt"), DEVICE, st.integers(0, 1), st.sampled_from([*Adoption, None])),
     st.tuples(st.just("wait"), DEVICE, st.integers(0, 180)),
     # A clock set a day and a half wrong, either way (clamped where it runs ahead).
     st.tuples(st.just("skew"), DEVICE, st.sampled_from([-36, 36])),
@@ -77,6 +103,10 @@ class World:
     directory: Path
     issues: list[str]
     units: list[str]
+    # The template's draft, its first articles, and its opinions.
+    draft: str
+    articles: list[str]
+    opinions: list[str]
     edits: list[Edit] = field(default_factory=list)
     # Which edits each device holds; which edits were overwritten by a device holding them.
     known: dict[str, set[int]] = field(default_factory=dict)
@@ -126,7 +156,26 @@ class World:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_trio(tmp_path_factory.mktemp("trio-property"), SMALL_STATION, NOW)
+    """The trio, and a draft with two opinions that the station loaded and both laptops hold."""
+    directory = make_trio(tmp_path_factory.mktemp("trio-property"), SMALL_STATION, NOW)
+    devices = {
+        name: Device(name, store, load_station(store), FrozenClock(NOW))
+        for name in DEVICES
+        for store in [open_store(directory / f"{name}.db", clock=FrozenClock(NOW))]
+    }
+    station = devices["station"]
+    try:
+        with station.store.write(station.info.actor()) as session:
+            draft = load_draft(session=session, text=DRAFT_TEXT)
+            for article in draft.articles[:2]:
+                add_opinion(
+                    session=session, draft_id=draft.row.id, article_id=article.id, text="意见"
+                )
+        for name in DEVICES[1:]:
+            exchange(station, devices[name], directory)
+    finally:
+        close_trio(devices)
+    return directory
 
 
 def _run(world: World, op: tuple[Any, ...]) -> None:
@@ -158,6 +207,24 @@ def _run(world: World, op: tuple[Any, ...]) -> None:
     elif kind == "visit":
         device = world.devices[op[1]]
         log_on(device.store, device.info, f"{device.name} 记下的第{len(world.edits)}件事")
+    elif kind == "opinion":
+        device = world.devices[op[1]]
+        with device.store.write(device.info.actor()) as session:
+            add_opinion(
+                session=session,
+                draft_id=world.draft,
+                article_id=world.articles[op[2]],
+                text=f"{device.name} 记下的第{len(world.edits)}条意见",
+                who="王阿姨",
+            )
+    elif kind == "adopt":
+        device = world.devices[op[1]]
+        opinion_id, adoption = world.opinions[op[2]], op[3]
+        with device.store.write(device.info.actor()) as session:
+            before = must_get(session, LegislativeOpinion, opinion_id).adoption
+            answer_opinion(session=session, opinion_id=opinion_id, adoption=adoption)
+        value = adoption.value if adoption is not None else None
+        world.edit(op[1], "legislative_opinion", opinion_id, "adoption", value, before)
     elif kind == "wait":
         world.devices[op[1]].clock.advance(timedelta(minutes=op[2]))
     elif kind == "skew":
@@ -188,6 +255,8 @@ def _current(device: Device, edit: Edit) -> Any:
         if edit.table == "setting":
             row = session.get(Setting, edit.row_id)
             return row.value if row else None
+        if edit.table == "legislative_opinion":
+            return must_get(session, LegislativeOpinion, edit.row_id).adoption
         issue = session.get(Issue, edit.row_id)
         return getattr(issue, edit.field)
 
@@ -229,7 +298,10 @@ def test_three_devices_converge_and_lose_no_edit(
         with station.store.read() as session:
             issues = [i.id for i in session.exec(select(Issue).order_by(Issue.id)).all()]
             units = [u.id for u in list_units(session=session) if u.tier == Tier.township]
-        world = World(devices, directory, issues, units[:4])
+            draft = list_drafts(session=session).items[0].id
+            articles = [a.id for a in get_draft(session=session, draft_id=draft).articles]
+            opinions = [o.id for o in list_opinions(session=session, draft_id=draft).items]
+        world = World(devices, directory, issues, units[:4], draft, articles[:3], opinions)
         for op in ops:
             _run(world, op)
         settle(devices, directory)
