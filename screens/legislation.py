@@ -163,13 +163,15 @@ class DraftsScreen(Undoable, PagedTableScreen):
             return
 
         def done(draft: DraftDetail) -> None:
+            # The title is the file's: text, never markup.
             self.notify(
                 tn(
                     "legislation.loaded",
                     draft.row.articles,
                     title=draft.row.title,
                     headings=len(draft.parts) - draft.row.articles,
-                )
+                ),
+                markup=False,
             )
             self.reload()
             self.app.push_screen(DraftScreen(draft.row.id))
@@ -649,7 +651,9 @@ class DraftScreen(Undoable):
                 )
 
         def written(paths: tuple[Path, ...]) -> None:
-            self.notify(t("legislation.exported_to", paths="\n".join(map(str, paths))), timeout=15)
+            paths_text = "\n".join(map(str, paths))
+            # Paths are the file system's: text, never markup.
+            self.notify(t("legislation.exported_to", paths=paths_text), timeout=15, markup=False)
 
         self.run_store(write, written, group="summary_writers")
 

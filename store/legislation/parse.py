@@ -48,6 +48,12 @@ class DraftUnreadable(StoreError):
     key = N_("error.draft_unreadable")
 
 
+class DraftFileMissing(StoreError):
+    """No file at the path given (or a folder)."""
+
+    key = N_("error.draft_file_missing")
+
+
 class DraftEmpty(StoreError):
     key = N_("error.draft_empty")
 
@@ -108,9 +114,12 @@ def read_draft_file(path: Path) -> str:
     """The text of a draft file: UTF-8 (with or without a byte-order mark), else GBK.
 
     Raises:
-        DraftUnreadable: missing, a folder, too large, or in neither encoding.
+        DraftFileMissing: no file there.
+        DraftUnreadable: too large, unreadable, or in neither encoding.
         DraftEmpty: nothing but white space in it.
     """
+    if not path.is_file():
+        raise DraftFileMissing()
     try:
         if path.stat().st_size > FILE_MAX:
             raise DraftUnreadable()

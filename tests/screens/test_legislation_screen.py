@@ -22,8 +22,14 @@ from store.changelog.changes import Actor
 from store.db import Store
 from tui.app import LiaisonApp
 
-DRAFT = (
-    "临溪县养犬管理规定（草案）\n第一章　总则\n第一条　为了规范养犬行为，制定本规定。\n第二条　……\n"
+# A title with what would be markup: shown on the page as typed, never read as markup.
+DRAFT = "\n".join(
+    (
+        "临溪县养犬管理规定（草案）[/b]",
+        "第一章　总则",
+        "第一条　为了规范养犬行为，制定本规定。",
+        "第二条　……",
+    )
 )
 
 
@@ -63,6 +69,7 @@ async def test_a_draft_loaded_its_opinion_adopted_and_the_summary_exported(
         assert isinstance(page, DraftScreen)
         articles = page.query_one("#draft-articles", DataTable)
         assert [r[0] for r in rows(articles)] == ["总体意见", "第一章", "第一条", "第二条"]
+        assert "临溪县养犬管理规定（草案）[/b]" in content(page.query_one("#draft-summary"))
         # On a chapter heading an opinion is refused; on 第一条 it is typed.
         await press(pilot, "down", "a")
         assert desk.screen is page and any("章节标题" in n for n in notes(desk))

@@ -10,6 +10,7 @@ import pytest
 
 from store.legislation.parse import (
     DraftEmpty,
+    DraftFileMissing,
     DraftUnreadable,
     DraftWithoutArticles,
     chinese_number,
@@ -93,5 +94,5 @@ def test_bad_texts_and_files(tmp_path: Path) -> None:
     binary.write_bytes(b"PK\x03\x04\x00\x00\xff\xfe" * 50)
     with pytest.raises(DraftUnreadable):
         read_draft_file(binary)
-    with pytest.raises(DraftUnreadable):
+    with pytest.raises(DraftFileMissing):
         read_draft_file(tmp_path / "missing.txt")
