@@ -27,6 +27,7 @@ from store.core.errors import FieldInvalid
 from store.core.files import written_whole
 from store.core.models import Channel, Colour, Station, Tier, Unit
 from store.core.rows import live
+from store.deliberations.figures import DeliberationFigures, deliberation_figures
 from store.desk.station_scope import list_stations
 from store.reports import stats
 from store.reports.stats import FigureRow, Figures, Floors, Period, Share, percent
@@ -75,6 +76,8 @@ class QuarterReport:
     unit_stations: dict[str, str] = field(default_factory=dict)
     # The deputies' suggestions of the period (store.suggestions.figures).
     suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
+    # The deliberation sessions of the period, per kind (store.deliberations.figures).
+    deliberations: DeliberationFigures = field(default_factory=DeliberationFigures)
 
     @property
     def untriaged(self) -> Figures:
@@ -146,6 +149,7 @@ def build_report(
         rising=_rising_words(session, period, today),
         unit_stations={} if station_id is not None else _unit_stations(session),
         suggestions=suggestion_figures(session=session, period=period, station_id=station_id),
+        deliberations=deliberation_figures(session=session, period=period, station_id=station_id),
     )
 
 
@@ -233,6 +237,11 @@ def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, Cell]]:
         (text("stats.col.suggestions"), report.suggestions.submitted),
         (text("stats.col.suggestions_direct"), report.suggestions.residents_share),
         (text("stats.col.reply_satisfaction"), report.suggestions.reply_satisfaction),
+        # Deliberation sessions (议事活动): held, residents there, visits raised, the votes.
+        (text("stats.col.sessions"), report.deliberations.total.sessions),
+        (text("stats.col.session_residents"), report.deliberations.total.residents),
+        (text("stats.col.session_visits"), report.deliberations.total.visits),
+        (text("stats.col.session_votes"), report.deliberations.total.vote_rate),
     ]
 
 
@@ -258,6 +267,7 @@ def rate_headings(text: Text) -> set[str]:
         text("stats.col.satisfaction"),
         text("stats.col.direct"),
         text("stats.col.on_time"),
+        text("stats.col.session_votes"),
     }
 
 
@@ -381,6 +391,28 @@ def groupings(report: QuarterReport, text: Text, name: Name) -> list[tuple[str, 
     ]
 
 
+def session_headings(text: Text) -> list[str]:
+    """The sessions section's columns: the kind, then its figures."""
+    return [
+        text("report.session_kind"),
+        text("stats.col.sessions"),
+        text("stats.col.session_residents"),
+        text("stats.col.session_visits"),
+        text("stats.col.session_votes"),
+    ]
+
+
+def session_rows(report: QuarterReport, text: Text, name: Name) -> list[list[Cell]]:
+    """The sessions section (议事活动): a row per kind held in the period, then the totals."""
+    rows: list[list[Cell]] = []
+    for kind, f in report.deliberations.kinds.items():
+        if f.sessions:
+            rows.append([name(kind), f.sessions, f.residents, f.visits, f.vote_rate])
+    f = report.deliberations.total
+    rows.append([text("stats.total"), f.sessions, f.residents, f.visits, f.vote_rate])
+    return rows
+
+
 def move_headings(text: Text) -> list[str]:
     """The moves section's figures (after the grouping's own column)."""
     return [text("stats.col.escalated"), text("stats.col.de_escalated"), text("stats.col.on_time")]
@@ -445,6 +477,7 @@ def footnote(report: QuarterReport, text: Text) -> list[str]:
         text("stats.def.withdrawn"),
         text("stats.def.suggestions_direct"),
         text("stats.def.reply_satisfaction"),
+        text("stats.def.sessions"),
         text(
             "report.floors",
             two_month=percent(report.floors.two_month_rate),

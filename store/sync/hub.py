@@ -75,6 +75,7 @@ _THROUGH: dict[str, tuple[str, str]] = {
     "suggestion_deputy": ("suggestion_id", "suggestion"),
     "suggestion_source": ("suggestion_id", "suggestion"),
     "suggestion_step": ("suggestion_id", "suggestion"),
+    "deliberation_deputy": ("deliberation_id", "deliberation"),
 }
 # Records about another record (table_name, row_id): an access-log entry names it in its own
 # columns; a conflict answer through the conflict it answers (same id).

@@ -28,6 +28,7 @@ from store.core.models import (
     Category,
     ChangeLog,
     ChangeOp,
+    Deliberation,
     Deputy,
     Device,
     Evaluation,
@@ -411,6 +412,8 @@ _NAMED: dict[str, tuple[Any, Any]] = {
     "device": (Device, Device.name),
     "micro_project": (MicroProject, MicroProject.title),
     "suggestion": (Suggestion, Suggestion.title),
+    # A deliberation session by its place (its topics may be long, or a resident's words).
+    "deliberation": (Deliberation, Deliberation.place),
 }
 
 
