@@ -25,8 +25,17 @@ from sqlmodel import select
 from store_rows import must_get
 from sync_helpers import DEVICES, Device, close_trio, ledger, log_on, make_trio, open_trio, settle
 
-from store.core.models import Issue, IssueCorrection, Setting, SyncConflict, Tier
+from store.core.models import (
+    Deliberation,
+    DeliberationKind,
+    Issue,
+    IssueCorrection,
+    Setting,
+    SyncConflict,
+    Tier,
+)
 from store.core.settings import update_setting
+from store.deliberations.deliberations import DeliberationIn, log_deliberation, record_vote
 from store.desk.corrections import correct_issue
 from store.desk.issues import change_unit
 from store.reference.lists import list_units
@@ -50,6 +59,10 @@ OPS = st.one_of(
     # A correction of what was typed (issue 18): an issue's title.
     st.tuples(st.just("title"), DEVICE, st.integers(0, 2), st.integers(0, 3)),
     st.tuples(st.just("visit"), DEVICE),
+    # A deliberation session held where the device is (议事活动, issue 20), a visit raised there;
+    # and a vote recorded on a session the device holds (its counts edited like any field).
+    st.tuples(st.just("session"), DEVICE),
+    st.tuples(st.just("vote"), DEVICE, st.integers(0, 3), st.integers(0, 40)),
     st.tuples(st.just("wait"), DEVICE, st.integers(0, 180)),
     # A clock set a day and a half wrong, either way (clamped where it runs ahead).
     st.tuples(st.just("skew"), DEVICE, st.sampled_from([-36, 36])),
@@ -158,6 +171,35 @@ def _run(world: World, op: tuple[Any, ...]) -> None:
     elif kind == "visit":
         device = world.devices[op[1]]
         log_on(device.store, device.info, f"{device.name} 记下的第{len(world.edits)}件事")
+    elif kind == "session":
+        device = world.devices[op[1]]
+        with device.store.write(device.info.actor()) as session:
+            held = log_deliberation(
+                session=session,
+                deliberation_in=DeliberationIn(
+                    kind=DeliberationKind.evening_talk,
+                    held_on=device.clock.now().date(),
+                    place=f"{device.name}的百姓夜话",
+                    residents=20,
+                ),
+            )
+        log_on(device.store, device.info, "夜话上说的路灯", deliberation_id=held.id)
+    elif kind == "vote":
+        device = world.devices[op[1]]
+        with device.store.read() as session:
+            held = session.exec(select(Deliberation).order_by(Deliberation.id)).all()
+        if held:
+            chosen = held[op[2] % len(held)]
+            was = chosen.satisfied
+            with device.store.write(device.info.actor()) as session:
+                record_vote(
+                    session=session,
+                    deliberation_id=chosen.id,
+                    satisfied=op[3],
+                    fairly=1,
+                    unsatisfied=1,
+                )
+            world.edit(op[1], "deliberation", chosen.id, "satisfied", op[3], was)
     elif kind == "wait":
         world.devices[op[1]].clock.advance(timedelta(minutes=op[2]))
     elif kind == "skew":
@@ -188,8 +230,8 @@ def _current(device: Device, edit: Edit) -> Any:
         if edit.table == "setting":
             row = session.get(Setting, edit.row_id)
             return row.value if row else None
-        issue = session.get(Issue, edit.row_id)
-        return getattr(issue, edit.field)
+        model = Deliberation if edit.table == "deliberation" else Issue
+        return getattr(session.get(model, edit.row_id), edit.field)
 
 
 def _listed(device: Device, edit: Edit) -> bool:
