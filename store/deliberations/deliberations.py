@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel, col, select
 from store.changelog.changes import write_context
 from store.core.clock import day_bounds
 from store.core.errors import N_, DeputyNotFound, FieldInvalid, NotFound, VisitNotFound
+from store.core.hub_mark import refuse_on_hub
 from store.core.models import (
     Channel,
     Colour,
@@ -61,7 +62,7 @@ class VoteInvalid(FieldInvalid):
 # What the forms hand in
 
 
-def _count(value: object, field: str, limit: int) -> int:
+def parse_count(value: object, field: str, limit: int) -> int:
     """A count as typed: whole ASCII digits, blank for 0 (docs/rules/data.md)."""
     text = str(value if value is not None else "").strip()
     if not text:
@@ -101,7 +102,7 @@ class DeliberationIn(SQLModel):
     @field_validator("residents", mode="before")
     @classmethod
     def _residents(cls, value: object) -> int:
-        return _count(value, "residents", RESIDENTS_MAX)
+        return parse_count(value, "residents", RESIDENTS_MAX)
 
     @field_validator("topics", mode="before")
     @classmethod
@@ -372,6 +373,18 @@ def _village_names(session: Session, ids: Sequence[str]) -> dict[str, str]:
     )
 
 
+def places_of(*, session: Session, ids: Sequence[str]) -> dict[str, str]:
+    """Each of these sessions' place, by id: how the audit trail names a session (deleted ones
+    too)."""
+    if not ids:
+        return {}
+    return dict(
+        session.exec(
+            select(Deliberation.id, Deliberation.place).where(col(Deliberation.id).in_(ids))
+        ).all()
+    )
+
+
 def get_deliberation(*, session: Session, deliberation_id: str, today: date) -> DeliberationDetail:
     """One session with the deputies present and the visits raised there.
 
@@ -419,14 +432,18 @@ def _present(session: Session, d: Deliberation, wanted: DeliberationIn) -> None:
         ).all()
     }
     now = write_context(session).clock.now()
-    for deputy_id, link in had.items():
+    for deputy_id, link in sorted(had.items()):
         if deputy_id not in ids:
             link.deleted_at = now
             session.add(link)
-    for deputy_id in ids:
-        if deputy_id not in had:
-            get_live(session, Deputy, deputy_id, DeputyNotFound)
-            session.add(DeliberationDeputy(deliberation_id=d.id, deputy_id=deputy_id))
+            session.flush()  # one at a time, in order (see link_visits)
+    new = [deputy_id for deputy_id in ids if deputy_id not in had]
+    # One read for all of them (a get each flushed the session each time).
+    known = set(session.exec(select(Deputy.id).where(col(Deputy.id).in_(new), live(Deputy))).all())
+    if len(known) < len(new):
+        raise DeputyNotFound()
+    for deputy_id in new:
+        session.add(DeliberationDeputy(deliberation_id=d.id, deputy_id=deputy_id))
 
 
 def log_deliberation(*, session: Session, deliberation_in: DeliberationIn) -> DeliberationRow:
@@ -434,8 +451,10 @@ def log_deliberation(*, session: Session, deliberation_in: DeliberationIn) -> De
 
     Raises:
         DeputyNotFound: a deputy (present or reporting) that does not exist.
+        HubRefused: a county hub's database (a session is a station's).
     """
     ctx = write_context(session)
+    refuse_on_hub(session, N_("error.hub_no_deliberation"))
     if deliberation_in.reporting_deputy_id:
         get_live(session, Deputy, deliberation_in.reporting_deputy_id, DeputyNotFound)
     d = Deliberation(
@@ -463,8 +482,9 @@ def edit_deliberation(
     changed; the vote is `record_vote`'s).
 
     Raises:
-        DeliberationNotFound, DeputyNotFound.
+        DeliberationNotFound, DeputyNotFound, HubRefused.
     """
+    refuse_on_hub(session, N_("error.hub_no_deliberation"))
     d = _deliberation(session, deliberation_id)
     if deliberation_in.reporting_deputy_id:
         get_live(session, Deputy, deliberation_in.reporting_deputy_id, DeputyNotFound)
@@ -502,10 +522,12 @@ def record_vote(
             as typed, a blank is 0).
 
     Raises:
-        DeliberationNotFound; FieldInvalid (a count that is not one); VoteInvalid (no votes).
+        DeliberationNotFound; FieldInvalid (a count that is not one); VoteInvalid (no votes);
+        HubRefused.
     """
+    refuse_on_hub(session, N_("error.hub_no_deliberation"))
     counts = {
-        name: _count(value, name, VOTES_MAX)
+        name: parse_count(value, name, VOTES_MAX)
         for name, value in (
             ("satisfied", satisfied),
             ("fairly", fairly),
@@ -535,11 +557,14 @@ def delete_deliberation(*, session: Session, deliberation_id: str) -> int:
     d.deleted_at = now
     session.add(d)
     visits = session.exec(
-        select(Visit).where(Visit.deliberation_id == deliberation_id, live(Visit))
+        select(Visit)
+        .where(Visit.deliberation_id == deliberation_id, live(Visit))
+        .order_by(col(Visit.received_at), col(Visit.id))
     ).all()
     for visit in visits:
         visit.deliberation_id = None
         session.add(visit)
+        session.flush()  # in the visits' order (see link_visits)
     session.flush()
     return len(visits)
 
@@ -555,14 +580,23 @@ def link_visits(*, session: Session, deliberation_id: str, visit_ids: Sequence[s
         DeliberationNotFound, VisitNotFound.
     """
     _deliberation(session, deliberation_id)
+    wanted = list(dict.fromkeys(visit_ids))
+    visits = session.exec(
+        select(Visit)
+        .where(col(Visit.id).in_(wanted), live(Visit))
+        .order_by(col(Visit.received_at), col(Visit.id))
+    ).all()
+    if len(visits) < len(wanted):
+        raise VisitNotFound()
     added = 0
-    for visit_id in dict.fromkeys(visit_ids):
-        visit = get_live(session, Visit, visit_id, VisitNotFound)
+    for visit in visits:
         if visit.deliberation_id != deliberation_id:
             visit.deliberation_id = deliberation_id
             session.add(visit)
+            # One flush a visit: the change log takes a flush's updates in no set order, and
+            # the audit trail should list them the same way every time (in the visits' order).
+            session.flush()
             added += 1
-    session.flush()
     return added
 
 

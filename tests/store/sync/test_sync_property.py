@@ -187,9 +187,9 @@ def _run(world: World, op: tuple[Any, ...]) -> None:
     elif kind == "vote":
         device = world.devices[op[1]]
         with device.store.read() as session:
-            held = session.exec(select(Deliberation).order_by(Deliberation.id)).all()
-        if held:
-            chosen = held[op[2] % len(held)]
+            sessions = session.exec(select(Deliberation).order_by(Deliberation.id)).all()
+        if sessions:
+            chosen = sessions[op[2] % len(sessions)]
             was = chosen.satisfied
             with device.store.write(device.info.actor()) as session:
                 record_vote(
