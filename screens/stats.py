@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, TabbedCont
 from screens.base.station_scoped import StationScoped
 from store.core.models import Channel, Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
+from store.deliberations.figures import DeliberationFigures, deliberation_figures
 from store.reports.stats import (
     Breakdown,
     FigureRow,
@@ -70,7 +71,23 @@ BREAKDOWN_NAMES = {
     Breakdown.channel: t("stats.by.channel"),
     Breakdown.station: t("stats.by.station"),
 }
-TABS = ("stats-tab-table", "stats-tab-weeks", "stats-tab-colours", "stats-tab-trend")
+TABS = (
+    "stats-tab-table",
+    "stats-tab-weeks",
+    "stats-tab-colours",
+    "stats-tab-trend",
+    "stats-tab-sessions",
+)
+# The tabs that are tables of the figures loaded with the headline, not charts.
+TABLE_TABS = (TABS[0], TABS[4])
+# The deliberation sessions' table (议事活动, per kind): (heading, width, key).
+SESSION_COLUMNS = (
+    (t("report.session_kind"), 12, "kind"),
+    (t("stats.short.sessions"), 6, "sessions"),
+    (t("stats.short.session_residents"), 8, "residents"),
+    (t("stats.short.session_visits"), 8, "visits"),
+    (t("stats.short.session_votes"), 18, "votes"),
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,8 @@ class StatsData:
     page: Page[FigureRow]
     # The deputies' suggestions of the period (代表建议).
     suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
+    # The deliberation sessions of the period (议事活动), per kind.
+    deliberations: DeliberationFigures = field(default_factory=DeliberationFigures)
 
 
 class StatsScreen(StationScoped):
@@ -95,6 +114,7 @@ class StatsScreen(StationScoped):
         t("stats.def.on_time"),
         t("stats.def.suggestions_direct"),
         t("stats.def.reply_satisfaction"),
+        t("stats.def.sessions"),
     )
     BINDINGS = [
         Binding("enter", "drill", t("key.drill"), tooltip=t("tip.drill"), id="stats-drill"),
@@ -192,6 +212,8 @@ class StatsScreen(StationScoped):
                     yield PlotextPlot(id="stats-colours")
                 with TabPane(t("stats.tab.trend"), id=TABS[3]):
                     yield PlotextPlot(id="stats-trend")
+                with TabPane(t("stats.tab.sessions"), id=TABS[4]):
+                    yield PageTable(id="stats-sessions", cursor_type="none", zebra_stripes=True)
         yield Footer()
 
     @property
@@ -202,6 +224,9 @@ class StatsScreen(StationScoped):
         self.title = t("stats.title")
         for heading, width, key in COLUMNS:
             self.table.add_column(shown(heading), width=width, key=key)
+        sessions = self.query_one("#stats-sessions", DataTable)
+        for heading, width, key in SESSION_COLUMNS:
+            sessions.add_column(shown(heading), width=width, key=key)
         self.period = Period.of(PeriodKind.quarter, self.today)
         self.reload()
 
@@ -245,6 +270,9 @@ class StatsScreen(StationScoped):
                     station_id=station_id,
                 ),
                 suggestions=suggestion_figures(
+                    session=session, period=period, station_id=station_id
+                ),
+                deliberations=deliberation_figures(
                     session=session, period=period, station_id=station_id
                 ),
             )
@@ -301,7 +329,16 @@ class StatsScreen(StationScoped):
                 direct=str(data.suggestions.residents_share),
                 satisfaction=str(data.suggestions.reply_satisfaction),
             )
+            + "\n"
+            + t(
+                "stats.headline_sessions",
+                sessions=data.deliberations.total.sessions,
+                residents=data.deliberations.total.residents,
+                visits=data.deliberations.total.visits,
+                rate=str(data.deliberations.total.vote_rate),
+            )
         )
+        self._show_sessions(data.deliberations)
         table = self.table
         cursor = table.cursor_coordinate
         table.loading = False
@@ -319,6 +356,21 @@ class StatsScreen(StationScoped):
         if self.breakdown == Breakdown.channel and row.key in Channel.__members__:
             return label(Channel(row.key))
         return row.name
+
+    def _show_sessions(self, figures: DeliberationFigures) -> None:
+        """The sessions tab: a row per kind held in the period, then the totals."""
+        table = self.query_one("#stats-sessions", DataTable)
+        table.clear()
+        rows = [(label(kind), f, "") for kind, f in figures.kinds.items() if f.sessions]
+        rows.append((t("stats.total"), figures.total, "bold"))
+        for name, f, style in rows:
+            table.add_row(
+                fit(name, SESSION_COLUMNS[0][1], style),
+                *[
+                    Text(str(value), style=style, justify="right")
+                    for value in (f.sessions, f.residents, f.visits, f.vote_rate)
+                ],
+            )
 
     @staticmethod
     def _cells(name: str, f: Figures, bold: bool = False) -> list[Text]:
@@ -349,7 +401,7 @@ class StatsScreen(StationScoped):
 
     def _load_chart(self) -> None:
         tab = self.query_one("#stats-tabs", TabbedContent).active
-        if tab == TABS[0] or tab in self.charted or self.period is None:
+        if tab in TABLE_TABS or tab in self.charted or self.period is None:
             return
         self.charted.add(tab)
         self.run_store(
