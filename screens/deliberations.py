@@ -102,7 +102,7 @@ class DeliberationsScreen(PagedTableScreen):
     ROW_ACTION = "open"
     COLUMNS = (
         (t("deliberations.col_day"), 10, "day"),
-        (t("deliberations.col_kind"), 10, "kind"),
+        (t("deliberations.col_kind"), 12, "kind"),
         (t("deliberations.col_place"), 16, "place"),
         (t("deliberations.col_residents"), 4, "residents"),
         (t("deliberations.col_visits"), 4, "visits"),
@@ -140,7 +140,7 @@ class DeliberationsScreen(PagedTableScreen):
                 row.id,
                 [
                     Text(row.held_on.isoformat()),
-                    Text(label(row.kind)),
+                    fit(label(row.kind), 12),
                     fit(row.place, self.width_of("place")),
                     Text(str(row.residents), justify="right"),
                     Text(str(row.visits), justify="right"),
@@ -327,14 +327,15 @@ class DeliberationScreen(Undoable, PagedTableScreen):
         out.append_text(plain(t("deliberation.officials_line", names=d.officials or "—")))
         out.append("\n" + tn("deliberation.residents_line", row.residents) + t("text.gap"))
         out.append(vote_text(row.vote), style="bold")
-        for heading, value in (
-            (t("deliberation.topics_heading"), d.topics),
-            (t("deliberation.decisions"), d.decisions),
-        ):
-            # One item a line as typed; shown on one line, so the visits keep their room.
-            items = [line.strip() for line in value.splitlines() if line.strip()]
-            out.append("\n" + heading + "：", style="bold")
-            out.append_text(plain(t("text.items").join(items)) if items else Text("—", style="dim"))
+        # One item a line as typed; shown on one line, so the visits keep their room.
+        topics, decisions = (
+            t("text.items").join(line.strip() for line in value.splitlines() if line.strip()) or "—"
+            for value in (d.topics, d.decisions)
+        )
+        out.append("\n")
+        out.append_text(plain(t("deliberation.topics_line", items=topics)))
+        out.append("\n")
+        out.append_text(plain(t("deliberation.decisions_line", items=decisions)))
         return out
 
     def _cells(self, visit: RaisedVisit) -> list[Text]:

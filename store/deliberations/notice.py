@@ -111,7 +111,7 @@ def notice_values(detail: DeliberationDetail, station: str, today: date) -> dict
         "signature": _signature(station, today),
     }
     # The line that names who reported: a 代表述职's only.
-    values["reporter_line"] = f"述职代表：{row.reporting_deputy or '—'}" if reporting else ""
+    values["reporter_line"] = f"述职代表：{row.reporting_deputy or '—'}　" if reporting else ""
     return values
 
 

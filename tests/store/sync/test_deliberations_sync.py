@@ -5,14 +5,14 @@ edit."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 from small_station import NOW, SMALL_STATION
 from sqlalchemy import text
-from sync_helpers import Device, close_trio, exchange, later, make_trio, open_trio
+from sync_helpers import Device, exchange, later
 
 from store.core.clock import FrozenClock
 from store.core.models import Channel, DeliberationKind, VisitCreate, VisitKind
@@ -26,18 +26,6 @@ from store.desk.visits import log_visit
 from store.reference.lists import list_categories, list_deputies, list_villages
 from store.sync.conflicts import count_conflicts
 from store.sync.hub import init_hub, open_hub, push_to_hub
-
-
-@pytest.fixture(scope="session")
-def trio_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_trio(tmp_path_factory.mktemp("trio"), SMALL_STATION, NOW, issues=0)
-
-
-@pytest.fixture
-def trio(trio_template: Path, tmp_path: Path) -> Iterator[dict[str, Device]]:
-    devices = open_trio(trio_template, tmp_path / "db", NOW)
-    yield devices
-    close_trio(devices)
 
 
 def _held_on(laptop: Device) -> tuple[str, str]:
