@@ -24,7 +24,7 @@ from store.changelog.chain import ChainVerdict, verify_chain
 from store.core.clock import to_local
 from store.core.paging import PAGE_SIZE, Page
 from store.core.validation import mask_numbers
-from store.deliberations.deliberations import places_of
+from store.deliberations.reading import places_of
 from store.reference.lists import Choice, list_categories, list_deputies, list_units, list_villages
 from store.trust.audit import ACCESS, AuditField, AuditRow, list_audit
 from tui.i18n import t, tn

@@ -29,18 +29,21 @@ from store.core.clock import to_local
 from store.core.models import DeliberationKind
 from store.core.paging import Page
 from store.deliberations.deliberations import (
-    DeliberationDetail,
     DeliberationIn,
-    DeliberationRow,
-    RaisedVisit,
-    Vote,
     edit_deliberation,
-    get_deliberation,
+    input_of,
     link_day_visits,
-    list_deliberations,
     log_deliberation,
     record_vote,
     unlink_visit,
+)
+from store.deliberations.reading import (
+    DeliberationDetail,
+    DeliberationRow,
+    RaisedVisit,
+    Vote,
+    get_deliberation,
+    list_deliberations,
 )
 from store.reference.lists import Choice, list_deputies
 from store.reports.stats import percent
@@ -415,7 +418,7 @@ class DeliberationScreen(Undoable, PagedTableScreen):
     def action_edit(self) -> None:
         if self.detail is None:
             return
-        start = self.detail.as_input()
+        start = input_of(self.detail)
 
         def load() -> list[Choice]:
             with self.desk.store.read() as session:

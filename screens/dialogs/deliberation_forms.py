@@ -28,9 +28,9 @@ from store.deliberations.deliberations import (
     RESIDENTS_MAX,
     VOTES_MAX,
     DeliberationIn,
-    Vote,
     parse_count,
 )
+from store.deliberations.reading import Vote
 from store.desk.forms import validate_form
 from store.reference.lists import Choice
 from store.reports.stats import percent

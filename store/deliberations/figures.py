@@ -28,7 +28,7 @@ from store.core.models import (
     Visit,
 )
 from store.core.rows import live
-from store.deliberations.deliberations import DeliberationRow, rows_for
+from store.deliberations.reading import DeliberationRow, rows_for
 from store.reports.stats import Period, Share
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from store.core.models import DeliberationKind, Station
 from store.core.rows import live
-from store.deliberations.deliberations import DeliberationDetail, get_deliberation
+from store.deliberations.reading import DeliberationDetail, get_deliberation
 from store.reports.slips import (
     Block,
     Value,

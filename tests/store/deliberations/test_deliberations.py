@@ -34,16 +34,15 @@ from store.core.models import (
 from store.db import Store
 from store.deliberations.deliberations import (
     DeliberationIn,
-    DeliberationNotFound,
     VoteInvalid,
     edit_deliberation,
-    get_deliberation,
-    list_deliberations,
+    input_of,
     record_vote,
     unlink_visit,
 )
 from store.deliberations.figures import deliberation_figures, deputy_reports
 from store.deliberations.notice import print_deliberation
+from store.deliberations.reading import DeliberationNotFound, get_deliberation, list_deliberations
 from store.desk.forms import validate_form
 from store.desk.visits import log_visit
 from store.reports.deputy_record import list_deputy_records, print_deputy_record
@@ -136,7 +135,7 @@ def test_edits_votes_and_links_are_logged_and_checked(
     made = build_sessions(store, actor, refs)
     with store.read() as session:
         d2 = get_deliberation(session=session, deliberation_id=made.d2, today=TODAY)
-    changed = d2.as_input().model_copy(
+    changed = input_of(d2).model_copy(
         update={"residents": 18, "deputy_ids": [refs.deputies[OTHER_DEPUTY]]}
     )
     with store.write(actor) as session:

@@ -16,12 +16,8 @@ from sync_helpers import Device, exchange, later
 
 from store.core.clock import FrozenClock
 from store.core.models import Channel, DeliberationKind, VisitCreate, VisitKind
-from store.deliberations.deliberations import (
-    DeliberationIn,
-    get_deliberation,
-    log_deliberation,
-    record_vote,
-)
+from store.deliberations.deliberations import DeliberationIn, log_deliberation, record_vote
+from store.deliberations.reading import get_deliberation
 from store.desk.visits import log_visit
 from store.reference.lists import list_categories, list_deputies, list_villages
 from store.sync.conflicts import count_conflicts
