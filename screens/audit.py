@@ -24,6 +24,7 @@ from store.changelog.chain import ChainVerdict, verify_chain
 from store.core.clock import to_local
 from store.core.paging import PAGE_SIZE, Page
 from store.core.validation import mask_numbers
+from store.deliberations.reading import places_of
 from store.reference.lists import Choice, list_categories, list_deputies, list_units, list_villages
 from store.trust.audit import ACCESS, AuditField, AuditRow, list_audit
 from tui.i18n import t, tn
@@ -161,6 +162,17 @@ class AuditScreen(PagedTableScreen):
             if page.items:
                 for listing in (list_units, list_villages, list_categories):
                     names.update({c.id: c.name for c in listing(session=session)})
+                # A deliberation session a change names (a visit raised there, a deputy
+                # present) reads as its place.
+                sessions = {
+                    str(value)
+                    for row in page.items
+                    for f in row.fields
+                    if f.name == "deliberation_id"
+                    for value in (f.old, f.new)
+                    if value
+                }
+                names.update(places_of(session=session, ids=sorted(sessions)))
         return AuditData(page=page, names=names, deputies=deputies)
 
     def _show(self, data: AuditData) -> None:

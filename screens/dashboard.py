@@ -114,6 +114,15 @@ class DashboardScreen(DeskScreen):
             show=False,
             id="legislation",
         ),
+        # Deliberation sessions (议事活动: 民情茶馆, 百姓夜话…): a key the dashboard had free.
+        Binding(
+            "c",
+            "app.open('deliberations')",
+            t("key.deliberations"),
+            tooltip=t("tip.deliberations"),
+            show=False,
+            id="deliberations",
+        ),
         Binding(
             "g",
             "app.open('review')",

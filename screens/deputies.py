@@ -98,6 +98,8 @@ class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
         (t("col.closure"), 6, "closure"),
         (t("col.satisfaction"), 6, "satisfaction"),
         (t("col.leader_n"), 4, "leader"),
+        # Deliberation sessions (议事活动) attended; the 代表述职 evaluation on the deputy's page.
+        (t("col.sessions_n"), 4, "sessions"),
     )
     FLEX_COLUMN = "name"
 
@@ -150,6 +152,7 @@ class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
                     Text(percent(r.closure_rate, 0)),
                     Text(percent(r.satisfaction_rate, 0)),
                     Text(str(r.leader_visits)),
+                    Text(str(r.sessions)),
                 ],
             )
             for r in page.items
@@ -258,6 +261,17 @@ class DeputyRecordScreen(_DeputyPeriod, PagedTableScreen):
                 evaluated=record.evaluated,
             )
         )
+        # Deliberation sessions (议事活动) and the voters' evaluation of the deputy's 述职.
+        head.append("\n" + tn("deputy.sessions_line", record.sessions))
+        if record.reports:
+            head.append(
+                t("text.gap")
+                + tn(
+                    "deputy.reports_line",
+                    record.reports,
+                    evaluation=str(record.report_evaluation),
+                )
+            )
         self.query_one("#deputy-head", Static).update(head)
         self.query_one("#deputy-issues-title", Label).update(
             t("deputy.led_heading", page=page.number, pages=page.count)

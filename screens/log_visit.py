@@ -1,4 +1,8 @@
-"""Log a visit (登记来访): phone first, a returning resident filled in, saved in one keystroke."""
+"""Log a visit (登记来访): phone first, a returning resident filled in, saved in one keystroke.
+
+Opened from a deliberation session's page (议事活动), the form logs a visit raised there: the
+channel 议事活动 and the session preset, and once saved the session's page again, for the next
+resident who speaks (the visit waits in the triage queue like any other)."""
 
 from __future__ import annotations
 
@@ -71,8 +75,11 @@ class LogVisitScreen(DeskScreen):
         ),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, deliberation_id: str | None = None, deliberation_name: str = "") -> None:
         super().__init__()
+        # The deliberation session the visit was raised at, and its name as the form shows it.
+        self.deliberation_id = deliberation_id
+        self.deliberation_name = deliberation_name
         self.resident: Resident | None = None
         self.saving = False
         self.hint: CategoryHint | None = None
@@ -86,7 +93,16 @@ class LogVisitScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="log-form"):
-            yield Label(t("log.hint"), classes="hint")
+            if self.deliberation_id is None:
+                yield Label(t("log.hint"), classes="hint")
+            else:
+                # In place of the hint: the session, and where saving leads (not to triage).
+                yield Label(
+                    t("log.at_session", name=self.deliberation_name),
+                    id="log-session",
+                    classes="hint",
+                    markup=False,
+                )
             with Horizontal(classes="form-row"):
                 yield self._field("phone", Input(id="phone", max_length=20, type="text"))
                 yield self._field("name", Input(id="name", max_length=60))
@@ -111,7 +127,7 @@ class LogVisitScreen(DeskScreen):
                     FindSelect(
                         [(label(c), c.value) for c in Channel],
                         id="channel",
-                        value=Channel.walk_in.value,
+                        value=(Channel.forum if self.deliberation_id else Channel.walk_in).value,
                         allow_blank=False,
                     ),
                 )
@@ -282,6 +298,7 @@ class LogVisitScreen(DeskScreen):
             "vulnerable": self.query_one("#vulnerable", TextCheckbox).value,
             "consent_forward": self.query_one("#consent-forward", TextCheckbox).value,
             "no_callback": self.query_one("#no-callback", TextCheckbox).value,
+            "deliberation_id": self.deliberation_id,
         }
 
     def _show_errors(self, errors: dict[str, str], *, focus: bool = True) -> None:
@@ -379,6 +396,11 @@ class LogVisitScreen(DeskScreen):
         return False
 
     def _saved(self, row: VisitRow) -> None:
+        if self.deliberation_id is not None:
+            # Raised at a session: back to its page; the visit waits in the triage queue.
+            self.notify(t("log.saved_at_session", name=self.deliberation_name))
+            self.dismiss()
+            return
         self.notify(t("log.saved"))
         self.post_message(VisitSaved(row.id))
 

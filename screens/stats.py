@@ -21,6 +21,7 @@ from screens.base.period import PeriodMixin
 from screens.base.station_scoped import StationScoped
 from store.core.models import Channel, Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
+from store.deliberations.figures import DeliberationFigures, deliberation_figures
 from store.legislation.figures import AdoptionFigures, adoption_figures
 from store.reports.stats import (
     Breakdown,
@@ -72,7 +73,23 @@ BREAKDOWN_NAMES = {
     Breakdown.channel: t("stats.by.channel"),
     Breakdown.station: t("stats.by.station"),
 }
-TABS = ("stats-tab-table", "stats-tab-weeks", "stats-tab-colours", "stats-tab-trend")
+TABS = (
+    "stats-tab-table",
+    "stats-tab-weeks",
+    "stats-tab-colours",
+    "stats-tab-trend",
+    "stats-tab-sessions",
+)
+# The tabs that are tables of the figures loaded with the headline, not charts.
+TABLE_TABS = (TABS[0], TABS[4])
+# The deliberation sessions' table (议事活动, per kind): (heading, width, key).
+SESSION_COLUMNS = (
+    (t("report.session_kind"), 12, "kind"),
+    (t("stats.short.sessions"), 6, "sessions"),
+    (t("stats.short.session_residents"), 8, "residents"),
+    (t("stats.short.session_visits"), 8, "visits"),
+    (t("stats.short.session_votes"), 18, "votes"),
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,8 @@ class StatsData:
     suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
     # The opinions on draft regulations and the adoption rate (基层立法联系点, 采纳率).
     legislation: AdoptionFigures = field(default_factory=AdoptionFigures)
+    # The deliberation sessions of the period (议事活动), per kind.
+    deliberations: DeliberationFigures = field(default_factory=DeliberationFigures)
 
 
 class StatsScreen(PeriodMixin, StationScoped):
@@ -100,6 +119,7 @@ class StatsScreen(PeriodMixin, StationScoped):
         t("stats.def.suggestions_direct"),
         t("stats.def.reply_satisfaction"),
         t("stats.def.adoption"),
+        t("stats.def.sessions"),
     )
     BINDINGS = [
         Binding("enter", "drill", t("key.drill"), tooltip=t("tip.drill"), id="stats-drill"),
@@ -179,6 +199,8 @@ class StatsScreen(PeriodMixin, StationScoped):
                     yield PlotextPlot(id="stats-colours")
                 with TabPane(t("stats.tab.trend"), id=TABS[3]):
                     yield PlotextPlot(id="stats-trend")
+                with TabPane(t("stats.tab.sessions"), id=TABS[4]):
+                    yield PageTable(id="stats-sessions", cursor_type="none", zebra_stripes=True)
         yield Footer()
 
     @property
@@ -189,6 +211,9 @@ class StatsScreen(PeriodMixin, StationScoped):
         self.title = t("stats.title")
         for heading, width, key in COLUMNS:
             self.table.add_column(shown(heading), width=width, key=key)
+        sessions = self.query_one("#stats-sessions", DataTable)
+        for heading, width, key in SESSION_COLUMNS:
+            sessions.add_column(shown(heading), width=width, key=key)
         self.period = Period.of(PeriodKind.quarter, self.today)
         self.reload()
 
@@ -235,6 +260,9 @@ class StatsScreen(PeriodMixin, StationScoped):
                     session=session, period=period, station_id=station_id
                 ),
                 legislation=adoption_figures(session=session, period=period, station_id=station_id),
+                deliberations=deliberation_figures(
+                    session=session, period=period, station_id=station_id
+                ),
             )
 
     def _show_choices(self) -> None:
@@ -296,7 +324,16 @@ class StatsScreen(PeriodMixin, StationScoped):
                 answered=data.legislation.answers.answered,
                 adoption=str(data.legislation.adoption_rate),
             )
+            + "\n"
+            + t(
+                "stats.headline_sessions",
+                sessions=data.deliberations.total.sessions,
+                residents=data.deliberations.total.residents,
+                visits=data.deliberations.total.visits,
+                rate=str(data.deliberations.total.vote_rate),
+            )
         )
+        self._show_sessions(data.deliberations)
         table = self.table
         cursor = table.cursor_coordinate
         table.loading = False
@@ -314,6 +351,21 @@ class StatsScreen(PeriodMixin, StationScoped):
         if self.breakdown == Breakdown.channel and row.key in Channel.__members__:
             return label(Channel(row.key))
         return row.name
+
+    def _show_sessions(self, figures: DeliberationFigures) -> None:
+        """The sessions tab: a row per kind held in the period, then the totals."""
+        table = self.query_one("#stats-sessions", DataTable)
+        table.clear()
+        rows = [(label(kind), f, "") for kind, f in figures.kinds.items() if f.sessions]
+        rows.append((t("stats.total"), figures.total, "bold"))
+        for name, f, style in rows:
+            table.add_row(
+                fit(name, SESSION_COLUMNS[0][1], style),
+                *[
+                    Text(str(value), style=style, justify="right")
+                    for value in (f.sessions, f.residents, f.visits, f.vote_rate)
+                ],
+            )
 
     @staticmethod
     def _cells(name: str, f: Figures, bold: bool = False) -> list[Text]:
@@ -344,7 +396,7 @@ class StatsScreen(PeriodMixin, StationScoped):
 
     def _load_chart(self) -> None:
         tab = self.query_one("#stats-tabs", TabbedContent).active
-        if tab == TABS[0] or tab in self.charted or self.period is None:
+        if tab in TABLE_TABS or tab in self.charted or self.period is None:
             return
         self.charted.add(tab)
         self.run_store(

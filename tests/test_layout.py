@@ -45,6 +45,7 @@ FEATURES: dict[str, str] = {
     "全县视图 county view": "county",
     "代表建议 deputies' suggestions": "suggestions",
     "基层立法联系点 legislative consultation": "legislation",
+    "议事活动 deliberation sessions": "deliberations",
 }
 
 

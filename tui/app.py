@@ -23,12 +23,14 @@ from tui.i18n import set_language, shown, t
 from tui.messages import (
     FiguresShown,
     LeaveSearch,
+    LogVisitAt,
     Open,
     OpenAudit,
     OpenDrillDown,
     OpenIssue,
     OpenProject,
     OpenStation,
+    OpenTriage,
     Place,
     SwitchDeputy,
     TriageVisit,
@@ -208,6 +210,14 @@ class LiaisonApp(App[None]):
 
     def on_open_issue(self, message: OpenIssue) -> None:
         self.push_screen(navigation.issue_screen(message.issue_id))
+
+    def on_log_visit_at(self, message: LogVisitAt) -> None:
+        if self._may_go(Place.log_visit):
+            self.push_screen(navigation.log_visit_at(message.deliberation_id, message.name))
+
+    async def on_open_triage(self, message: OpenTriage) -> None:
+        await self.switch_mode("triage")
+        self.screen.post_message(TriageVisit(message.visit_id))
 
     def on_open_project(self, message: OpenProject) -> None:
         self.push_screen(navigation.project_screen(message.project_id))

@@ -25,6 +25,7 @@ from store.core.enums import (
     Channel,
     Colour,
     DayKind,
+    DeliberationKind,
     DeputyLevel,
     IssueStatus,
     MoveReason,
@@ -243,6 +244,14 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, Msg]] = {
         "assigned": t("enum.suggestion_status.assigned"),
         "answered": t("enum.suggestion_status.answered"),
         "closed": t("enum.suggestion_status.closed"),
+    },
+    DeliberationKind: {
+        "tea_house": t("enum.deliberation_kind.tea_house"),
+        "evening_talk": t("enum.deliberation_kind.evening_talk"),
+        "invitation": t("enum.deliberation_kind.invitation"),
+        "open_day": t("enum.deliberation_kind.open_day"),
+        "report": t("enum.deliberation_kind.report"),
+        "deputy_report": t("enum.deliberation_kind.deputy_report"),
     },
     SuggestionStep: {
         "drafted": t("enum.suggestion_step.drafted"),

@@ -30,6 +30,7 @@ class Place(StrEnum):
     reference = "reference"
     suggestions = "suggestions"
     legislation = "legislation"
+    deliberations = "deliberations"
 
 
 class Open(Message):
@@ -46,6 +47,24 @@ class OpenIssue(Message):
     def __init__(self, issue_id: str) -> None:
         super().__init__()
         self.issue_id = issue_id
+
+
+class LogVisitAt(Message):
+    """Log a visit raised at a deliberation session (议事活动): the visit form with its channel
+    and the session preset (`name`, as the form shows it)."""
+
+    def __init__(self, deliberation_id: str, name: str) -> None:
+        super().__init__()
+        self.deliberation_id = deliberation_id
+        self.name = name
+
+
+class OpenTriage(Message):
+    """Open the triage queue at one visit awaiting triage."""
+
+    def __init__(self, visit_id: str) -> None:
+        super().__init__()
+        self.visit_id = visit_id
 
 
 class OpenProject(Message):

@@ -171,6 +171,12 @@ def _legislation() -> Screen[Any]:
     return DraftsScreen()
 
 
+def _deliberations() -> Screen[Any]:
+    from screens.deliberations import DeliberationsScreen
+
+    return DeliberationsScreen()
+
+
 PLACES: dict[Place, Callable[[], Screen[Any]]] = {
     Place.follow_up: _follow_up,
     Place.notices: _notices,
@@ -186,6 +192,7 @@ PLACES: dict[Place, Callable[[], Screen[Any]]] = {
     Place.reference: _reference,
     Place.suggestions: _suggestions,
     Place.legislation: _legislation,
+    Place.deliberations: _deliberations,
 }
 
 
@@ -193,6 +200,13 @@ def issue_screen(issue_id: str) -> Screen[Any]:
     from screens.issue import IssueScreen
 
     return IssueScreen(issue_id)
+
+
+def log_visit_at(deliberation_id: str, name: str) -> Screen[Any]:
+    """The visit form for a visit raised at a deliberation session."""
+    from screens.log_visit import LogVisitScreen
+
+    return LogVisitScreen(deliberation_id=deliberation_id, deliberation_name=name)
 
 
 def project_screen(project_id: str) -> Screen[Any]:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from store.core.models import (
     Channel,
     DayKind,
+    DeliberationKind,
     DeputyLevel,
     IssueStatus,
     MoveReason,
@@ -47,6 +48,7 @@ ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
     ("issue_move", "reason"): MoveReason,
     ("notice", "event"): NoticeEvent,
     ("notice", "way"): NoticeWay,
+    ("deliberation", "kind"): DeliberationKind,
 }
 
 

@@ -32,6 +32,7 @@ DOCUMENTS = {
     "reminder": t("slip.what.reminder"),
     "call_record": t("slip.what.call_record"),
     "deputy_record": t("slip.what.deputy_record"),
+    "deliberation": t("slip.what.deliberation"),
 }
 
 

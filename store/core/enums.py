@@ -191,6 +191,20 @@ class Adoption(Term):
     not_adopted = "not_adopted"
 
 
+class DeliberationKind(Term):
+    """A deliberation session's kind (议事活动): residents' talks with deputies (民情茶馆,
+    百姓夜话), the people's congress inviting residents in or opening its doors (人大有请,
+    人大开放日), and the reports to residents (向人民报告, a deputy's 代表述职, whose vote is the
+    voters' evaluation of that deputy)."""
+
+    tea_house = "tea_house"
+    evening_talk = "evening_talk"
+    invitation = "invitation"
+    open_day = "open_day"
+    report = "report"
+    deputy_report = "deputy_report"
+
+
 class ChangeOp(StrEnum):
     insert = "insert"
     update = "update"
@@ -268,4 +282,10 @@ _ZH: dict[tuple[type[StrEnum], str], str] = {
     (Adoption, "adopted"): "采纳",
     (Adoption, "partly"): "部分采纳",
     (Adoption, "not_adopted"): "未采纳",
+    (DeliberationKind, "tea_house"): "民情茶馆",
+    (DeliberationKind, "evening_talk"): "百姓夜话",
+    (DeliberationKind, "invitation"): "人大有请",
+    (DeliberationKind, "open_day"): "人大开放日",
+    (DeliberationKind, "report"): "向人民报告",
+    (DeliberationKind, "deputy_report"): "代表述职",
 }

@@ -17,6 +17,7 @@ from store.core.enums import (  # noqa: F401
     Channel,
     Colour,
     DayKind,
+    DeliberationKind,
     DeputyLevel,
     DeviceKind,
     IssueStatus,
@@ -303,6 +304,14 @@ class Visit(Record, table=True):
         ),
         Index("ix_visit_issue", "issue_id"),
         Index("ix_visit_constituent", "constituent_id"),
+        # The few visits raised at a deliberation session: its page lists them, the figures
+        # count them (a partial index: most visits were never at one).
+        Index(
+            "ix_visit_deliberation",
+            "deliberation_id",
+            sqlite_where=text("deliberation_id IS NOT NULL"),
+            postgresql_where=text("deliberation_id IS NOT NULL"),
+        ),
     )
 
     station_id: str = Field(foreign_key="station.id", max_length=36)
@@ -329,6 +338,10 @@ class Visit(Record, table=True):
     # record, but leaves the triage queue and its issue's counts (store.desk.regroup).
     withdrawn_at: datetime | None = None
     withdrawn_reason: str | None = Field(default=None, max_length=200)
+    # Raised at a deliberation session (议事活动, store.deliberations): the session's id. No
+    # foreign key, like `issue.merged_into`: a session and the visits logged in it travel in the
+    # same bundle, and a session may be entered after the visits taken down there.
+    deliberation_id: str | None = Field(default=None, max_length=36)
 
 
 class Progress(Record, table=True):
@@ -656,6 +669,41 @@ class LegislativeOpinion(Record, table=True):
     answer: str = Field(default="", sa_type=Text)
 
 
+class Deliberation(Record, table=True):
+    """A deliberation session (议事活动: 民情茶馆, 百姓夜话, 人大有请, 人大开放日, 向人民报告,
+    代表述职): when and where, the officials present (as typed), how many residents came, the
+    topics and the decisions, and the satisfaction vote taken there (测评: how many voted 满意,
+    基本满意, 不满意; None until it is recorded). The deputies present are `DeliberationDeputy`
+    rows; the visits raised there name it (`visit.deliberation_id`). A 代表述职 names the deputy
+    who reported (`reporting_deputy_id`): its vote is the voters' evaluation of that deputy."""
+
+    __tablename__ = "deliberation"
+    __table_args__ = (Index("ix_deliberation_held_on", "held_on"),)
+
+    station_id: str = Field(foreign_key="station.id", max_length=36)
+    kind: str = Field(default=DeliberationKind.tea_house, sa_type=String(16))
+    held_on: date
+    place: str = Field(max_length=100)
+    officials: str = Field(default="", max_length=200)
+    residents: int = 0
+    topics: str = Field(default="", sa_type=Text)
+    decisions: str = Field(default="", sa_type=Text)
+    reporting_deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    satisfied: int | None = None
+    fairly: int | None = None
+    unsatisfied: int | None = None
+
+
+class DeliberationDeputy(Record, table=True):
+    """A deputy present at a deliberation session (counted in the deputy's record)."""
+
+    __tablename__ = "deliberation_deputy"
+    __table_args__ = (Index("ix_deliberation_deputy_deputy", "deputy_id"),)
+
+    deliberation_id: str = Field(foreign_key="deliberation.id", max_length=36, index=True)
+    deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
+
+
 class QuarterlyReview(Record, table=True):
     """The deputies' quarterly review (季度评议) of micro-projects and units; its scores are kept
     as that quarter's three-colour board."""
@@ -888,6 +936,8 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     DraftRegulation,
     DraftArticle,
     LegislativeOpinion,
+    Deliberation,
+    DeliberationDeputy,
     ConflictResolution,
     Setting,
 )
@@ -920,6 +970,8 @@ class VisitCreate(SQLModel):
     # 不用回电: the resident does not want to be told of the issue's progress. Unticked (the
     # default) they are told (store.desk.notices).
     no_callback: bool = False
+    # Raised at a deliberation session (议事活动): the session's id (store.deliberations).
+    deliberation_id: str | None = None
 
     @field_validator("phone", mode="before")
     @classmethod

@@ -22,8 +22,11 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     """The first error's catalogue key for every field that failed."""
     errors: dict[str, str] = {}
     for err in exc.errors():
-        name = str(err["loc"][0]) if err["loc"] else ""
         cause = (err.get("ctx") or {}).get("error")
+        name = str(err["loc"][0]) if err["loc"] else ""
+        if not name and isinstance(cause, FieldInvalid):
+            # A rule across fields (a model validator) names the field it marks.
+            name = cause.field
         if isinstance(cause, FieldInvalid):
             key = cause.key
         else:

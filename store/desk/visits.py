@@ -18,6 +18,7 @@ from store.core.models import (
     Category,
     Channel,
     Constituent,
+    Deliberation,
     Deputy,
     Issue,
     IssueStatus,
@@ -27,7 +28,7 @@ from store.core.models import (
     VisitKind,
 )
 from store.core.paging import PAGE_SIZE, Page
-from store.core.rows import get_live, live
+from store.core.rows import find_live, get_live, live
 from store.core.validation import normalise_phone, summarise
 from store.desk.urgency import (
     Urgency,
@@ -200,6 +201,12 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
         errors["village_id"] = N_("field.choice")
     if category is None:
         errors["category_id"] = N_("field.choice")
+    # Raised at a deliberation session (议事活动): one that is there.
+    if (
+        visit_in.deliberation_id
+        and find_live(session, Deliberation, visit_in.deliberation_id) is None
+    ):
+        errors["deliberation_id"] = N_("field.choice")
     if errors:
         raise FormInvalid(errors)
     village_id, category_id = visit_in.village_id, visit_in.category_id
@@ -240,6 +247,7 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
         deputy_id=visit_in.deputy_id or ctx.actor.deputy_id,
         consent_forward=visit_in.consent_forward,
         no_callback=visit_in.no_callback,
+        deliberation_id=visit_in.deliberation_id or None,
     )
     session.add(visit)
     session.flush()

@@ -12,6 +12,9 @@ Definitions (the deputies screen's help says the same):
 - **Satisfaction rate**: the evaluations made in the period of issues the deputy leads,
   (满意 + 基本满意) / all of them — the statistics' definition, for the deputy's issues.
 - **Leader visits attended**: leader visits (领导干部进站) of the period the deputy sat in on.
+- **Sessions attended**: deliberation sessions (议事活动) of the period the deputy was present at;
+  **述职 evaluation**: the votes of the period's 代表述职 where the deputy reported, (满意 +
+  基本满意) / all votes (store.deliberations.figures).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from store.core.models import (
 from store.core.paging import PAGE_SIZE, Page
 from store.core.rows import get_live, live
 from store.core.settings import load_settings
+from store.deliberations.figures import deputy_sessions
 from store.desk.issue_rows import RANK_COLOUR, IssueRow, rows_query, to_row
 from store.reports import figure_sql
 from store.reports.slips import (
@@ -54,7 +58,7 @@ from store.reports.slips import (
     signature_block,
     write_document,
 )
-from store.reports.stats import Period, PeriodKind, issues_of, percent, share
+from store.reports.stats import Period, PeriodKind, Share, issues_of, percent, share
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,13 @@ class DeputyRecord:
     satisfied: int = 0
     leader_visits: int = 0
     colours: dict[Colour, int] = field(default_factory=lambda: dict.fromkeys(Colour, 0))
+    # Deliberation sessions (议事活动) attended; the 代表述职 where the deputy reported, and
+    # the voters' votes there added up.
+    sessions: int = 0
+    reports: int = 0
+    report_satisfied: int = 0
+    report_fairly: int = 0
+    report_unsatisfied: int = 0
 
     @property
     def closure_rate(self) -> float | None:
@@ -80,6 +91,12 @@ class DeputyRecord:
     @property
     def satisfaction_rate(self) -> float | None:
         return share(self.satisfied, self.evaluated)
+
+    @property
+    def report_evaluation(self) -> Share:
+        """The voters' evaluation of the deputy's 述职: (满意 + 基本满意) / all votes."""
+        good = self.report_satisfied + self.report_fairly
+        return Share(good, good + self.report_unsatisfied)
 
 
 def _count_if(condition: ColumnElement[bool]) -> Any:
@@ -178,6 +195,16 @@ def _records(
         ).all(),
         "leader_visits",
     )
+    for deputy_id, sessions in deputy_sessions(
+        session=session, deputy_ids=ids, period=period
+    ).items():
+        figures[deputy_id].update(
+            sessions=sessions.attended,
+            reports=sessions.reports,
+            report_satisfied=sessions.satisfied,
+            report_fairly=sessions.fairly,
+            report_unsatisfied=sessions.unsatisfied,
+        )
     return [
         DeputyRecord(
             deputy_id=d.id,
@@ -337,6 +364,9 @@ def print_deputy_record(
         "satisfaction_rate": percent(record.satisfaction_rate),
         "evaluated": str(record.evaluated),
         "leader_visits": str(record.leader_visits),
+        "sessions": str(record.sessions),
+        "reports": str(record.reports),
+        "report_evaluation": str(record.report_evaluation) if record.reports else "—",
         "colours": colours,
         "issue_list": _issue_list(issues),
         "today": cn_date(today),

@@ -143,6 +143,8 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         headline_rows,
         move_headings,
         move_tables,
+        session_headings,
+        session_rows,
         table_headings,
         tier_rows,
         unit_layout,
@@ -189,6 +191,12 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         classes = [""] * (len(rows) - 1) + ["total"] if number == 0 else None
         if rows:
             out.append(_table([grouping, *move_headings(text)], rows, classes))
+    # Deliberation sessions (议事活动), a row per kind held, then the totals.
+    sessions = session_rows(report, text, name)
+    out += [
+        _el("h2", text("report.sessions")),
+        _table(session_headings(text), sessions, [""] * (len(sessions) - 1) + ["total"]),
+    ]
     out.append(_el("h2", text("report.below")))
     if report.below:
         out.append(_table(below_headings(text), below_rows(report, name)))

@@ -27,6 +27,7 @@ from store.core.errors import FieldInvalid
 from store.core.files import written_whole
 from store.core.models import Channel, Colour, Station, Tier, Unit
 from store.core.rows import live
+from store.deliberations.figures import DeliberationFigures, deliberation_figures
 from store.desk.station_scope import list_stations
 from store.legislation.figures import AdoptionFigures, adoption_figures
 from store.reports import stats
@@ -78,6 +79,8 @@ class QuarterReport:
     suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
     # The opinions on draft regulations and their adoption (store.legislation.figures).
     legislation: AdoptionFigures = field(default_factory=AdoptionFigures)
+    # The deliberation sessions of the period, per kind (store.deliberations.figures).
+    deliberations: DeliberationFigures = field(default_factory=DeliberationFigures)
 
     @property
     def untriaged(self) -> Figures:
@@ -150,6 +153,7 @@ def build_report(
         unit_stations={} if station_id is not None else _unit_stations(session),
         suggestions=suggestion_figures(session=session, period=period, station_id=station_id),
         legislation=adoption_figures(session=session, period=period, station_id=station_id),
+        deliberations=deliberation_figures(session=session, period=period, station_id=station_id),
     )
 
 
@@ -240,6 +244,11 @@ def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, Cell]]:
         # Legislative consultation (基层立法联系点): opinions gathered, and the answers' 采纳率.
         (text("stats.col.legislative_opinions"), report.legislation.opinions),
         (text("stats.col.adoption_rate"), report.legislation.adoption_rate),
+        # Deliberation sessions (议事活动): held, residents there, visits raised, the votes.
+        (text("stats.col.sessions"), report.deliberations.total.sessions),
+        (text("stats.col.session_residents"), report.deliberations.total.residents),
+        (text("stats.col.session_visits"), report.deliberations.total.visits),
+        (text("stats.col.session_votes"), report.deliberations.total.vote_rate),
     ]
 
 
@@ -265,6 +274,7 @@ def rate_headings(text: Text) -> set[str]:
         text("stats.col.satisfaction"),
         text("stats.col.direct"),
         text("stats.col.on_time"),
+        text("stats.col.session_votes"),
     }
 
 
@@ -388,6 +398,28 @@ def groupings(report: QuarterReport, text: Text, name: Name) -> list[tuple[str, 
     ]
 
 
+def session_headings(text: Text) -> list[str]:
+    """The sessions section's columns: the kind, then its figures."""
+    return [
+        text("report.session_kind"),
+        text("stats.col.sessions"),
+        text("stats.col.session_residents"),
+        text("stats.col.session_visits"),
+        text("stats.col.session_votes"),
+    ]
+
+
+def session_rows(report: QuarterReport, text: Text, name: Name) -> list[list[Cell]]:
+    """The sessions section (议事活动): a row per kind held in the period, then the totals."""
+    rows: list[list[Cell]] = []
+    for kind, f in report.deliberations.kinds.items():
+        if f.sessions:
+            rows.append([name(kind), f.sessions, f.residents, f.visits, f.vote_rate])
+    f = report.deliberations.total
+    rows.append([text("stats.total"), f.sessions, f.residents, f.visits, f.vote_rate])
+    return rows
+
+
 def move_headings(text: Text) -> list[str]:
     """The moves section's figures (after the grouping's own column)."""
     return [text("stats.col.escalated"), text("stats.col.de_escalated"), text("stats.col.on_time")]
@@ -453,6 +485,7 @@ def footnote(report: QuarterReport, text: Text) -> list[str]:
         text("stats.def.suggestions_direct"),
         text("stats.def.reply_satisfaction"),
         text("stats.def.adoption"),
+        text("stats.def.sessions"),
         text(
             "report.floors",
             two_month=percent(report.floors.two_month_rate),

@@ -101,6 +101,8 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
         headline_rows,
         move_headings,
         move_tables,
+        session_headings,
+        session_rows,
         table_headings,
         tier_rows,
         unit_layout,
@@ -157,6 +159,15 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
     ]
     headings = [text("report.grouping"), text("stats.col.name"), *move_headings(text)]
     _sheet(book, text("report.moves"), headings, moves, text=text)
+    sessions = _sheet(
+        book,
+        text("report.sessions"),
+        session_headings(text),
+        session_rows(report, text, name),
+        text=text,
+    )
+    for cell in sessions[sessions.max_row]:  # the totals
+        cell.font = _BOLD
     _sheet(book, text("report.below"), below_headings(text), below_rows(report, name), text=text)
     words: list[list[Cell]]
     if report.rising is None:

@@ -77,6 +77,7 @@ _THROUGH: dict[str, tuple[str, str]] = {
     "suggestion_step": ("suggestion_id", "suggestion"),
     "draft_article": ("draft_id", "draft_regulation"),
     "legislative_opinion": ("draft_id", "draft_regulation"),
+    "deliberation_deputy": ("deliberation_id", "deliberation"),
 }
 # Records about another record (table_name, row_id): an access-log entry names it in its own
 # columns; a conflict answer through the conflict it answers (same id).

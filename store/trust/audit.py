@@ -28,6 +28,7 @@ from store.core.models import (
     Category,
     ChangeLog,
     ChangeOp,
+    Deliberation,
     Deputy,
     Device,
     DraftRegulation,
@@ -421,6 +422,8 @@ _NAMED: dict[str, tuple[Any, Any]] = {
     "micro_project": (MicroProject, MicroProject.title),
     "suggestion": (Suggestion, Suggestion.title),
     "draft_regulation": (DraftRegulation, DraftRegulation.title),
+    # A deliberation session by its place (its topics may be long, or a resident's words).
+    "deliberation": (Deliberation, Deliberation.place),
 }
 
 

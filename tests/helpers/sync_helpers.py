@@ -123,7 +123,13 @@ def settle(devices: dict[str, Device], directory: Path) -> None:
             exchange(station, devices[name], directory)
 
 
-def log_on(store: Store, info: StationInfo, words: str, phone: str = "13900001111") -> VisitRow:
+def log_on(
+    store: Store,
+    info: StationInfo,
+    words: str,
+    phone: str = "13900001111",
+    deliberation_id: str | None = None,
+) -> VisitRow:
     with store.read() as session:
         village = list_villages(session=session)[0]
         category = list_categories(session=session)[0]
@@ -138,6 +144,7 @@ def log_on(store: Store, info: StationInfo, words: str, phone: str = "1390000111
                 kind=VisitKind.request,
                 category_id=category.id,
                 text=words,
+                deliberation_id=deliberation_id,
             ),
         )
 

@@ -31,6 +31,7 @@ import screens
 from screens.audit import AuditScreen
 from screens.calendar import CalendarScreen
 from screens.county import CountyScreen
+from screens.deliberations import DeliberationScreen, DeliberationsScreen
 from screens.deputies import DeputiesScreen, DeputyRecordScreen
 from screens.dialogs.board_filter import FilterModal
 from screens.dialogs.bundle import BundleModal
@@ -41,6 +42,7 @@ from screens.dialogs.corrections import (
     ResidentCorrectionModal,
     VisitCorrectionModal,
 )
+from screens.dialogs.deliberation_forms import DeliberationModal, VoteModal
 from screens.dialogs.help import HelpModal
 from screens.dialogs.issue_forms import CloseModal, ProgressModal
 from screens.dialogs.leader_visit import LeaderVisitModal
@@ -190,6 +192,10 @@ SCREENS: list[tuple[str, tuple[Step, ...], type]] = [
     # The demo's draft regulation (fixtures/demo_legislation.py): `r` on the dashboard.
     ("legislation", ("r",), DraftsScreen),
     ("draft", ("r", "enter"), DraftScreen),
+    # The demo's sessions (fixtures/demo_sessions.py): `c` on the dashboard; the latest first,
+    # a 百姓夜话 with the 议事活动 visits of its evening and its vote.
+    ("deliberations", ("c",), DeliberationsScreen),
+    ("deliberation", ("c", "enter"), DeliberationScreen),
 ]
 
 # -- the dialogs ---------------------------------------------------------------------------------
@@ -227,6 +233,8 @@ DIALOGS: list[tuple[str, tuple[Step, ...], type]] = [
     ("draft_load", ("r", "a"), DraftLoadModal),
     # On 第一条 (under 总体意见 and the heading 第一章).
     ("opinion", ("r", "enter", "down", "down", "a"), OpinionModal),
+    ("deliberation_form", ("c", "a"), DeliberationModal),
+    ("deliberation_vote", ("c", "enter", "v"), VoteModal),
     (
         # The export's own path lies under the user's data dir, which differs from one machine
         # to the next: the dialog as the sync screen opens it, on a fixed path.

@@ -48,6 +48,9 @@ LOGGED_TABLES = {
     "visit": "id",
     "progress": "id",
     "evaluation": "id",
+    # The demo's deliberation sessions (fixtures/demo_sessions.py).
+    "deliberation": "id",
+    "deliberation_deputy": "id",
     "setting": "key",
     "draft_regulation": "id",
     "draft_article": "id",
@@ -384,3 +387,22 @@ def test_the_demo_has_a_problem_on_the_rise(demo: Store) -> None:
         words = rising_words(session=session, end=date(2026, 11, 25), days=30, limit=5)
     wires = next(w for w in words if w.word == "飞线充电")
     assert wires.rising and wires.count >= 2 * wires.previous
+
+
+def test_the_demo_holds_sessions_with_visits_raised_and_votes(db: sqlite3.Connection) -> None:
+    """fixtures/demo_sessions.py: a 百姓夜话 with the 议事活动 visits of its day and a vote, a
+    民情茶馆, a 代表述职 with the voters' evaluation of its deputy, a 向人民报告."""
+    held = {
+        kind: (reporting, votes, raised)
+        for kind, reporting, votes, raised in db.execute(
+            "SELECT kind, reporting_deputy_id, satisfied + fairly + unsatisfied,"
+            " (SELECT count(*) FROM visit v WHERE v.deliberation_id = d.id) FROM deliberation d"
+        )
+    }
+    assert set(held) == {"evening_talk", "tea_house", "deputy_report", "report"}
+    assert held["evening_talk"][1] and held["evening_talk"][2] >= 1
+    assert held["deputy_report"][0] is not None and held["deputy_report"][1]
+    raised = db.execute(
+        "SELECT DISTINCT channel FROM visit WHERE deliberation_id IS NOT NULL"
+    ).fetchall()
+    assert raised == [("forum",)]

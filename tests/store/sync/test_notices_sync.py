@@ -5,13 +5,11 @@ whose telling on one of them stands."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from small_station import NOW, SMALL_STATION, TODAY
+from small_station import TODAY
 from sqlmodel import col, select
-from sync_helpers import Device, close_trio, exchange, later, ledger, log_on, make_trio, open_trio
+from sync_helpers import Device, exchange, later, ledger, log_on
 
 from store.core.models import MoveReason, Notice, NoticeEvent, NoticeWay, Tier
 from store.desk.issue_page import get_issue
@@ -21,18 +19,6 @@ from store.desk.notices import NoticeRow, list_notices, record_told
 from store.desk.triage import open_issue
 from store.reference.lists import list_units
 from store.sync.conflicts import count_conflicts
-
-
-@pytest.fixture(scope="session")
-def trio_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_trio(tmp_path_factory.mktemp("trio"), SMALL_STATION, NOW, issues=0)
-
-
-@pytest.fixture
-def trio(trio_template: Path, tmp_path: Path) -> Iterator[dict[str, Device]]:
-    devices = open_trio(trio_template, tmp_path / "db", NOW)
-    yield devices
-    close_trio(devices)
 
 
 def _listed(device: Device) -> list[NoticeRow]:

@@ -4,13 +4,13 @@ the same suggestion edited on two devices while apart is a conflict like any edi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from small_station import NOW, SMALL_STATION
 from sqlalchemy import text
-from sync_helpers import Device, close_trio, exchange, later, log_on, make_trio, open_trio
+from sync_helpers import Device, exchange, later, log_on
 
 from store.core.clock import FrozenClock
 from store.core.models import SuggestionStatus, SuggestionStep, Tier
@@ -24,18 +24,6 @@ from store.suggestions.suggestions import (
 )
 from store.sync.conflicts import count_conflicts
 from store.sync.hub import init_hub, open_hub, push_to_hub
-
-
-@pytest.fixture(scope="session")
-def trio_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_trio(tmp_path_factory.mktemp("trio"), SMALL_STATION, NOW, issues=0)
-
-
-@pytest.fixture
-def trio(trio_template: Path, tmp_path: Path) -> Iterator[dict[str, Device]]:
-    devices = open_trio(trio_template, tmp_path / "db", NOW)
-    yield devices
-    close_trio(devices)
 
 
 def _drafted_on(laptop: Device) -> tuple[str, str, str]:

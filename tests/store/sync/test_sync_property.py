@@ -39,6 +39,8 @@ from sync_helpers import (
 from store.core.clock import FrozenClock
 from store.core.models import (
     Adoption,
+    Deliberation,
+    DeliberationKind,
     Issue,
     IssueCorrection,
     LegislativeOpinion,
@@ -47,6 +49,7 @@ from store.core.models import (
     Tier,
 )
 from store.core.settings import update_setting
+from store.deliberations.deliberations import DeliberationIn, log_deliberation, record_vote
 from store.desk.corrections import correct_issue
 from store.desk.issues import change_unit
 from store.legislation.drafts import get_draft, list_drafts, load_draft
@@ -76,6 +79,10 @@ OPS = st.one_of(
     # draft (an append), and the legislature's answer to one of its opinions (an edit).
     st.tuples(st.just("opinion"), DEVICE, st.integers(0, 2)),
     st.tuples(st.just("adopt"), DEVICE, st.integers(0, 1), st.sampled_from([*Adoption, None])),
+    # A deliberation session held where the device is (议事活动, issue 20), a visit raised there;
+    # and a vote recorded on a session the device holds (its counts edited like any field).
+    st.tuples(st.just("session"), DEVICE),
+    st.tuples(st.just("vote"), DEVICE, st.integers(0, 3), st.integers(0, 40)),
     st.tuples(st.just("wait"), DEVICE, st.integers(0, 180)),
     # A clock set a day and a half wrong, either way (clamped where it runs ahead).
     st.tuples(st.just("skew"), DEVICE, st.sampled_from([-36, 36])),
@@ -225,6 +232,35 @@ def _run(world: World, op: tuple[Any, ...]) -> None:
             answer_opinion(session=session, opinion_id=opinion_id, adoption=adoption)
         value = adoption.value if adoption is not None else None
         world.edit(op[1], "legislative_opinion", opinion_id, "adoption", value, before)
+    elif kind == "session":
+        device = world.devices[op[1]]
+        with device.store.write(device.info.actor()) as session:
+            held = log_deliberation(
+                session=session,
+                deliberation_in=DeliberationIn(
+                    kind=DeliberationKind.evening_talk,
+                    held_on=device.clock.now().date(),
+                    place=f"{device.name}的百姓夜话",
+                    residents=20,
+                ),
+            )
+        log_on(device.store, device.info, "夜话上说的路灯", deliberation_id=held.id)
+    elif kind == "vote":
+        device = world.devices[op[1]]
+        with device.store.read() as session:
+            sessions = session.exec(select(Deliberation).order_by(Deliberation.id)).all()
+        if sessions:
+            chosen = sessions[op[2] % len(sessions)]
+            was = chosen.satisfied
+            with device.store.write(device.info.actor()) as session:
+                record_vote(
+                    session=session,
+                    deliberation_id=chosen.id,
+                    satisfied=op[3],
+                    fairly=1,
+                    unsatisfied=1,
+                )
+            world.edit(op[1], "deliberation", chosen.id, "satisfied", op[3], was)
     elif kind == "wait":
         world.devices[op[1]].clock.advance(timedelta(minutes=op[2]))
     elif kind == "skew":
@@ -257,8 +293,8 @@ def _current(device: Device, edit: Edit) -> Any:
             return row.value if row else None
         if edit.table == "legislative_opinion":
             return must_get(session, LegislativeOpinion, edit.row_id).adoption
-        issue = session.get(Issue, edit.row_id)
-        return getattr(issue, edit.field)
+        model = Deliberation if edit.table == "deliberation" else Issue
+        return getattr(session.get(model, edit.row_id), edit.field)
 
 
 def _listed(device: Device, edit: Edit) -> bool:
