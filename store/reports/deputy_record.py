@@ -12,6 +12,9 @@ Definitions (the deputies screen's help says the same):
 - **Satisfaction rate**: the evaluations made in the period of issues the deputy leads,
   (满意 + 基本满意) / all of them — the statistics' definition, for the deputy's issues.
 - **Leader visits attended**: leader visits (领导干部进站) of the period the deputy sat in on.
+- **Suggestions** (代表建议): those submitted in the period that the deputy leads (领衔) or
+  co-signs (附议), how many were answered and how many closed with the deputies satisfied
+  (store.suggestions.figures.deputy_suggestions).
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from store.reports.slips import (
     write_document,
 )
 from store.reports.stats import Period, PeriodKind, issues_of, percent, share
+from store.suggestions.figures import DeputySuggestions, deputy_suggestions
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class DeputyRecord:
     satisfied: int = 0
     leader_visits: int = 0
     colours: dict[Colour, int] = field(default_factory=lambda: dict.fromkeys(Colour, 0))
+    suggestions: DeputySuggestions = field(default_factory=DeputySuggestions)
 
     @property
     def closure_rate(self) -> float | None:
@@ -178,12 +183,14 @@ def _records(
         ).all(),
         "leader_visits",
     )
+    suggestions = deputy_suggestions(session=session, deputy_ids=ids, period=period)
     return [
         DeputyRecord(
             deputy_id=d.id,
             name=d.name,
             level=DeputyLevel(d.level),
             group=d.group_name,
+            suggestions=suggestions.get(d.id, DeputySuggestions()),
             **figures[d.id],
         )
         for d in deputies
@@ -337,6 +344,10 @@ def print_deputy_record(
         "satisfaction_rate": percent(record.satisfaction_rate),
         "evaluated": str(record.evaluated),
         "leader_visits": str(record.leader_visits),
+        "suggestions_led": str(record.suggestions.led),
+        "suggestions_co_signed": str(record.suggestions.co_signed),
+        "suggestions_answered": str(record.suggestions.answered),
+        "suggestions_satisfied": str(record.suggestions.satisfied),
         "colours": colours,
         "issue_list": _issue_list(issues),
         "today": cn_date(today),

@@ -114,7 +114,9 @@ class SuggestionDetail:
     proposal: str
     basis: str
     lead_deputy_id: str
+    # Names, by name; their ids in the same order (the form ticks them).
     co_signers: tuple[str, ...]
+    co_signer_ids: tuple[str, ...]
     submitted_to: str
     handling_units: str
     assigned_on: date | None
@@ -253,11 +255,13 @@ def get_suggestion(*, session: Session, suggestion_id: str) -> SuggestionDetail:
     row = get_suggestion_row(session=session, suggestion_id=suggestion_id)
     suggestion = session.get(Suggestion, suggestion_id)
     assert suggestion is not None
+    # Each once: two devices apart may have added the same deputy (store.suggestions.co_signers).
     co_signers = session.exec(
-        select(Deputy.name)
+        select(Deputy.id, Deputy.name)
         .join(SuggestionDeputy, col(SuggestionDeputy.deputy_id) == Deputy.id)
         .where(SuggestionDeputy.suggestion_id == suggestion_id, live(SuggestionDeputy))
-        .order_by(col(Deputy.name))
+        .distinct()
+        .order_by(col(Deputy.name), col(Deputy.id))
     ).all()
     steps = session.exec(
         select(SuggestionStepEntry, Deputy.name)
@@ -280,7 +284,8 @@ def get_suggestion(*, session: Session, suggestion_id: str) -> SuggestionDetail:
         proposal=suggestion.proposal,
         basis=suggestion.basis,
         lead_deputy_id=suggestion.lead_deputy_id,
-        co_signers=tuple(co_signers),
+        co_signers=tuple(name for _id, name in co_signers),
+        co_signer_ids=tuple(deputy_id for deputy_id, _name in co_signers),
         submitted_to=suggestion.submitted_to,
         handling_units=suggestion.handling_units,
         assigned_on=suggestion.assigned_on,
