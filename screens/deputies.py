@@ -135,6 +135,8 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
         (t("col.closure"), 6, "closure"),
         (t("col.satisfaction"), 6, "satisfaction"),
         (t("col.leader_n"), 4, "leader"),
+        # Suggestions (代表建议) submitted in the period, led or co-signed; the page splits them.
+        (t("col.suggestions_n"), 4, "suggestions"),
     )
     FLEX_COLUMN = "name"
 
@@ -187,6 +189,7 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
                     Text(percent(r.closure_rate, 0)),
                     Text(percent(r.satisfaction_rate, 0)),
                     Text(str(r.leader_visits)),
+                    Text(str(r.suggestions.total)),
                 ],
             )
             for r in page.items
@@ -293,6 +296,17 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
                 closure=percent(record.closure_rate, 0),
                 satisfaction=percent(record.satisfaction_rate, 0),
                 evaluated=record.evaluated,
+            )
+        )
+        mine = record.suggestions
+        head.append(
+            "\n"
+            + t(
+                "deputy.suggestions_line",
+                led=mine.led,
+                co_signed=mine.co_signed,
+                answered=mine.answered,
+                satisfied=mine.satisfied,
             )
         )
         self.query_one("#deputy-head", Static).update(head)
