@@ -20,7 +20,7 @@ from screens.dialogs.text_input import TextInputModal
 from store.core.clock import to_local
 from store.reference.lists import Choice, list_categories, list_villages
 from store.search.query import IssueHit, VisitHit, search_issues, search_visits
-from store.suggestions.sources import ClassPick, pick_class
+from store.suggestions.sources import ClassPick, pick_recent_class
 from store.suggestions.suggestions import SourceRow
 from tui.i18n import label, t
 from tui.theme import badge
@@ -34,7 +34,8 @@ WORD_MAX = 20
 
 def ask_class(screen: DeskScreen, done: Callable[[ClassPick], None]) -> None:
     """Which class of problems (a hot word, a category, a village), then which one; `done` is
-    given its sources over the last quarter (store.suggestions.sources.DEFAULT_DAYS)."""
+    given its sources over the last quarter, or the last year when the quarter has none
+    (store.suggestions.sources.pick_recent_class)."""
     items = [
         PickItem("word", t("suggestions.by_word")),
         PickItem("category", t("suggestions.by_category")),
@@ -85,7 +86,7 @@ def _pick(
 
     def load() -> ClassPick:
         with screen.desk.store.read() as session:
-            return pick_class(
+            return pick_recent_class(
                 session=session,
                 today=today,
                 word=word,

@@ -108,15 +108,27 @@ class StepInput:
 
 
 class SuggestionStepModal(SmallForm):
-    """One step's words (the body, the units, the reply's summary) and its day (today if
-    left empty)."""
+    """One step's words (the body, the units, the reply's summary) and its day: today's date
+    written in the field (a placeholder read like a date given, without colour), today if
+    emptied; neither after today nor before the suggestion's last step (`after`)."""
 
-    def __init__(self, heading: str, field: str, value: str = "", *, max_length: int = 100) -> None:
+    def __init__(
+        self,
+        heading: str,
+        field: str,
+        value: str = "",
+        *,
+        max_length: int = 100,
+        today: date,
+        after: date | None = None,
+    ) -> None:
         super().__init__()
         self.heading = heading
         self.field = field
         self.value = value
         self.max_length = max_length
+        self.today = today
+        self.after = after
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -124,7 +136,7 @@ class SuggestionStepModal(SmallForm):
             yield Label(self.field)
             yield Input(self.value, max_length=self.max_length, id="step-text")
             yield Label(t("suggestion.field_day"))
-            yield Input(placeholder="2026-12-31", id="step-day")
+            yield Input(self.today.isoformat(), max_length=10, id="step-day")
             yield from self.buttons()
 
     def on_mount(self) -> None:
@@ -139,5 +151,11 @@ class SuggestionStepModal(SmallForm):
         day = parse_day(day_text) if day_text.strip() else None
         if day_text.strip() and day is None:
             self.show_error(t("projects.bad_date"))
+            return
+        if day is not None and day > self.today:
+            self.show_error(t("error.suggestion_day_future"))
+            return
+        if day is not None and self.after is not None and day < self.after:
+            self.show_error(t("error.suggestion_day_before", day=self.after.isoformat()))
             return
         self.dismiss(StepInput(text, day))

@@ -15,8 +15,10 @@ from store.core.rows import get_live, live
 from store.hot_words.words import word_visits
 from store.suggestions.suggestions import BASIS_MAX, SuggestionNotFound, add_sources
 
-# The window a class is looked for in, by default: a quarter and a bit.
+# The window a class is looked for in, by default: a quarter and a bit; and the year looked at
+# when that holds none (a station whose ledger was imported, a problem that comes back yearly).
 DEFAULT_DAYS = 90
+WIDER_DAYS = 365
 # At most this many sources from one pick: a suggestion quotes a class, not a ledger.
 MAX_SOURCES = 200
 
@@ -86,6 +88,31 @@ def pick_class(
         .limit(MAX_SOURCES)
     ).all()
     return ClassPick(tuple(ids), (), basis)
+
+
+def pick_recent_class(
+    *,
+    session: Session,
+    today: date,
+    word: str | None = None,
+    category_id: str | None = None,
+    village_id: str | None = None,
+) -> ClassPick:
+    """`pick_class` over the last DEFAULT_DAYS, or over the last WIDER_DAYS when those hold
+    none of the class (the basis says which window it was)."""
+    picked = pick_class(
+        session=session, today=today, word=word, category_id=category_id, village_id=village_id
+    )
+    if picked.count:
+        return picked
+    return pick_class(
+        session=session,
+        today=today,
+        word=word,
+        category_id=category_id,
+        village_id=village_id,
+        days=WIDER_DAYS,
+    )
 
 
 def add_class(*, session: Session, suggestion_id: str, picked: ClassPick) -> int:

@@ -33,8 +33,9 @@ from store.reports.stats import Period, PeriodKind
 from store.suggestions.co_signers import set_co_signers
 from store.suggestions.figures import DeputySuggestions, deputy_suggestions, suggestion_figures
 from store.suggestions.form import print_suggestion
-from store.suggestions.sources import add_class, pick_class
+from store.suggestions.sources import add_class, pick_class, pick_recent_class
 from store.suggestions.suggestions import (
+    SuggestionDayInvalid,
     SuggestionStepInvalid,
     add_sources,
     answer_suggestion,
@@ -122,6 +123,19 @@ def test_steps_only_follow_the_stage_and_each_write_is_logged(
     with pytest.raises(FieldInvalid):
         with store.write(actor) as session:
             submit_suggestion(session=session, suggestion_id=made.s5, body="  ")
+    # Found by hand: a step dated tomorrow, or before the last step, was taken as typed.
+    with pytest.raises(SuggestionDayInvalid):
+        with store.write(actor) as session:
+            submit_suggestion(
+                session=session, suggestion_id=made.s5, body="县人大", day=date(2026, 11, 25)
+            )
+    with pytest.raises(SuggestionDayInvalid) as before:
+        with store.write(actor) as session:
+            # S3's last step: 不满意 on 2026-10-08.
+            answer_suggestion(
+                session=session, suggestion_id=made.s3, summary="答复", day=date(2026, 10, 1)
+            )
+    assert before.value.params == {"day": "2026-10-08"}
     with store.write(actor) as session:
         submit_suggestion(session=session, suggestion_id=made.s5, body="县人大常委会")
     with store.read() as session:
@@ -156,6 +170,17 @@ def test_sources_from_a_class_of_problems_and_taken_off(
         )
     assert set(by_category.issue_ids) == {made.issue_a, made.issue_b}
     assert by_category.basis == "近90天 分类「道路交通」"
+    # Found by hand on a station made of an older ledger: a quarter with none of the class
+    # looks at the year (and says so), not at nothing.
+    with store.read() as session:
+        later = pick_recent_class(
+            session=session, today=date(2027, 5, 1), category_id=refs.categories["道路交通"]
+        )
+        gone = pick_recent_class(
+            session=session, today=date(2028, 5, 1), category_id=refs.categories["道路交通"]
+        )
+    assert set(later.issue_ids) == {made.issue_a, made.issue_b}
+    assert later.basis == "近365天 分类「道路交通」" and gone.count == 0
     with store.write(actor) as session:
         row = draft_suggestion(
             session=session,
