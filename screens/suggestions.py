@@ -5,7 +5,7 @@ first; `f` shows one stage at a time; `a` drafts one from a class of problems (a
 category or a village: their issues or visits as its sources); Enter opens it. A suggestion's
 page shows 案由, 理由, 建议, the lead and co-signers, its sources and its steps; `g` takes the
 next step (submit, assign, record the reply, the deputies' satisfaction), `e` rewrites the texts
-and the co-signers, `s` adds sources (an issue or a visit found by its words, or a class of
+and the co-signers, `a` adds sources (an issue or a visit found by its words, or a class of
 problems), `x` takes one off, `p` prints the standard form (Markdown and A4 HTML in prints/).
 Stages read by their names and a glyph, never by colour."""
 
@@ -260,8 +260,9 @@ class SuggestionScreen(Undoable):
             tooltip=t("tip.suggestion_print"),
             id="suggestion-print",
         ),
+        # `a` adds (as on the list, where it drafts); `s` is statistics everywhere (spec §6).
         Binding(
-            "s",
+            "a",
             "add_source",
             t("key.suggestion_add_source"),
             tooltip=t("tip.suggestion_add_source"),
@@ -429,7 +430,13 @@ class SuggestionScreen(Undoable):
                     t("undo.suggestion_step", step=label(step)),
                 )
 
-        modal = SuggestionStepModal(form.heading, form.field, max_length=form.max_length)
+        modal = SuggestionStepModal(
+            form.heading,
+            form.field,
+            max_length=form.max_length,
+            today=self.today,
+            after=self.detail.steps[-1].day if self.detail.steps else None,
+        )
         self.app.push_screen(modal, entered)
 
     def action_edit(self) -> None:

@@ -1,6 +1,6 @@
 """Deputies' suggestions on screen at 80×24, as a new user goes: `p` on the dashboard opens the
 list; issues marked on the board (space, then `a`) become a suggestion with a co-signer ticked;
-its page adds sources (an issue found by its words, a hot word's visits), takes one off and
+its page adds sources (`a`: an issue found by its words, a hot word's visits), takes one off and
 puts it back (ctrl+z), unticks the co-signer (`e`), takes every step with `g` (submit, assign,
 reply, 不满意 → 再督办, a new reply, 满意) and `p` prints the form; a hot word (`a` on the hot
 words), a village (`a` on the list) and an issue's actions menu (`.`) draft the others; the
@@ -106,8 +106,8 @@ async def test_issues_marked_on_the_board_become_a_suggestion_followed_to_the_de
         body = content(page.query_one("#suggestion-body"))
         assert "来源 2 项" in body and f"附议 {OTHER_DEPUTY}" in body and "待办：提交" in body
 
-        # `s`: an issue found by its words.
-        await press(pilot, "s")
+        # `a`: an issue found by its words.
+        await press(pilot, "a")
         await pick(pilot, "search")
         assert isinstance(desk.screen, TextInputModal)
         await pilot.press(*"路灯")
@@ -116,8 +116,8 @@ async def test_issues_marked_on_the_board_become_a_suggestion_followed_to_the_de
         await pick(pilot, f"i:{lamp.id}")
         assert any(n.startswith("已添加 1 项来源") for n in notes(desk))
         assert "来源 3 项" in content(page.query_one("#suggestion-body"))
-        # `s`: a class of problems, the visits that used the hot word 飞线充电.
-        await press(pilot, "s")
+        # `a`: a class of problems, the visits that used the hot word 飞线充电.
+        await press(pilot, "a")
         await pick(pilot, "class")
         await pick(pilot, "word")
         await pilot.press(*"飞线充电")
@@ -147,7 +147,18 @@ async def test_issues_marked_on_the_board_become_a_suggestion_followed_to_the_de
             modal.query_one("#step-text", Input).value = text
             await press(pilot, "ctrl+s")
 
-        await step("临溪县人大常委会")
+        # The day field holds today's date (a placeholder would read as a date given, without
+        # colour); a day after today is refused in place.
+        await press(pilot, "g")
+        modal = desk.screen
+        assert isinstance(modal, SuggestionStepModal)
+        assert modal.query_one("#step-day", Input).value == "2026-11-24"
+        modal.query_one("#step-text", Input).value = "临溪县人大常委会"
+        modal.query_one("#step-day", Input).value = "2026-11-25"
+        await press(pilot, "ctrl+s")
+        assert desk.screen is modal and "日期不能晚于今天" in "\n".join(screen_lines(desk))
+        modal.query_one("#step-day", Input).value = ""
+        await press(pilot, "ctrl+s")
         await step("县住建局、县供电公司")
         await step("年底前建成两处充电棚")
         await press(pilot, "g")
@@ -242,7 +253,7 @@ async def test_the_suggestion_screens_in_english(
         form = "\n".join(screen_lines(app))
         assert "Co-signers (space ticks)" in form or "Co-signers" in form
         assert chinese_leaks(form, *data) == []
-        await press(pilot, "escape", "s")
+        await press(pilot, "escape", "a")
         assert isinstance(app.screen, PickModal)
         assert chinese_leaks("\n".join(screen_lines(app)), *data) == []
         await press(pilot, "escape", "escape")
