@@ -29,6 +29,7 @@ from store.core.models import (
     SuggestionStep,
 )
 from store.db import Store
+from store.ledger.suggestions import suggestion_rows
 from store.reports.stats import Period, PeriodKind
 from store.suggestions.co_signers import set_co_signers
 from store.suggestions.figures import DeputySuggestions, deputy_suggestions, suggestion_figures
@@ -247,6 +248,8 @@ def test_co_signers_chosen_again_a_class_added_and_each_deputys_count(
         s5 = get_suggestion(session=session, suggestion_id=made.s5)
         q4 = deputy_suggestions(session=session, deputy_ids=[lead, other], period=Q4)
         q3 = deputy_suggestions(session=session, deputy_ids=[lead, other], period=Q4.shift(-1))
+        # The clerk's sheet (store.ledger.suggestions), on this backend too.
+        sheet = {row[0]: row for row in suggestion_rows(session=session)}
     assert s5.co_signers == (OTHER_DEPUTY,) and s5.co_signer_ids == (other,)
     assert s5.row.sources == 3 and s5.basis == f"近90天 村社「{VILLAGE}」"
     # By hand (tests/helpers/suggestion_fixture.py): Q4 submitted S1, S2, S4, all led by 沈国强
@@ -255,3 +258,9 @@ def test_co_signers_chosen_again_a_class_added_and_each_deputys_count(
     assert q4[lead] == DeputySuggestions(led=3, co_signed=0, answered=2, satisfied=2)
     assert q4[other] == DeputySuggestions(led=0, co_signed=3, answered=2, satisfied=2)
     assert q3[lead] == DeputySuggestions(led=1, co_signed=0, answered=1, satisfied=0)
+    assert [sheet[t][13] for t in ("电动车集中充电", "路灯维修机制", "夜间施工噪音")] == [
+        "是",
+        "否",
+        "是",
+    ]
+    assert sheet["充电与停车统筹"][2] == OTHER_DEPUTY and sheet["充电与停车统筹"][12] == 3
