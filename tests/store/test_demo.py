@@ -85,9 +85,10 @@ def _digest(path: Path) -> str:
             "SELECT id, name, phone FROM constituent ORDER BY id",
             "SELECT id, issue_id, status_after, note FROM progress ORDER BY id",
             "SELECT id, issue_id, satisfaction FROM evaluation ORDER BY id",
-            # Written through the store: their ids are new each build, their content the seed's.
-            "SELECT title, status, lead_deputy_id, drafted_on, submitted_on, satisfaction"
-            " FROM suggestion ORDER BY title",
+            # Written through the store, their ids drawn from the seed too (ids_from).
+            "SELECT id, title, status, lead_deputy_id, drafted_on, submitted_on, satisfaction"
+            " FROM suggestion ORDER BY id",
+            "SELECT id, suggestion_id, step, day FROM suggestion_step ORDER BY id",
         ]
         for query in queries:
             for row in conn.execute(query):
