@@ -31,6 +31,7 @@ TABLES: dict[str, str] = {
     "suggestion": t("sync.table.suggestion"),
     "suggestion_source": t("sync.table.suggestion_source"),
     "suggestion_step": t("sync.table.suggestion_step"),
+    "suggestion_deputy": t("sync.table.suggestion_deputy"),
     "calendar_day": t("sync.table.calendar_day"),
     "station": t("sync.table.station"),
     "device": t("sync.table.device"),

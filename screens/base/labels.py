@@ -16,6 +16,8 @@ from store.core.models import (
     ProjectStatus,
     Resolution,
     Satisfaction,
+    SuggestionStatus,
+    SuggestionStep,
     Tier,
     VillageKind,
     VisitKind,
@@ -47,6 +49,11 @@ ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
     ("issue_move", "reason"): MoveReason,
     ("notice", "event"): NoticeEvent,
     ("notice", "way"): NoticeWay,
+    # Deputies' suggestions (issue 20): seen as `状态 answered→assigned` in the audit trail.
+    ("suggestion", "status"): SuggestionStatus,
+    ("suggestion", "satisfaction"): Satisfaction,
+    ("suggestion_step", "step"): SuggestionStep,
+    ("suggestion_step", "satisfaction"): Satisfaction,
 }
 
 
