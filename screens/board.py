@@ -1,7 +1,8 @@
 """The colour board (三色榜): open issues by tier, worst first, a page at a time from SQL. Each row
 shows its urgency (store.desk.urgency, what `o` sorts by); the line under the table says why for
 the row under the cursor, and why it is at its tier when it moved there (升级/降级). `+`/`-`
-move the row under the cursor a tier up or down."""
+move the row under the cursor a tier up or down. Space marks issues (✓) and `a` turns the
+marked ones, or the row under the cursor, into a deputies' suggestion (转为代表建议)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from textual.widgets import Button, DataTable, Label
 from screens.base.desk_screen import nav_bindings
 from screens.base.paged import PagedTableScreen
 from screens.base.station_scoped import StationScoped
+from screens.base.suggest import DraftFrom, draft_flow
 from screens.base.tier_moves import MOVE_BINDINGS, ask_move, can_move
 from screens.dialogs.board_filter import FilterChoices, FilterModal
 from store.core.models import Colour, Tier
@@ -81,6 +83,17 @@ class BoardScreen(StationScoped, PagedTableScreen):
             id="board-station",
         ),
         *MOVE_BINDINGS,
+        # Issues marked (✓) to become one deputies' suggestion (issue 20); out of the footer
+        # (80 columns in English): in help and the palette.
+        Binding("space", "mark", t("key.mark"), tooltip=t("tip.mark_issue"), show=False, id="mark"),
+        Binding(
+            "a",
+            "suggest",
+            t("key.to_suggestion"),
+            tooltip=t("tip.to_suggestion"),
+            show=False,
+            id="board-suggest",
+        ),
         *PagedTableScreen.PAGING_BINDINGS,
         *nav_bindings("log-visit", "triage"),
         Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="board-back"),
@@ -111,6 +124,10 @@ class BoardScreen(StationScoped, PagedTableScreen):
         # The rows shown, by issue id: the line under the table explains the cursor's.
         self.shown_rows: dict[str, IssueRow] = {}
         self.shown_moves: dict[str, MoveRow] = {}
+        # Issues marked to become one deputies' suggestion, by id, with their titles (the
+        # marks stay across pages and filters).
+        self.marked: dict[str, str] = {}
+        self.status_text = ""
 
     def compose_above(self) -> ComposeResult:
         if self.desk.many_stations:
@@ -179,7 +196,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
             cells = [
                 badge(self.app, issue.colour),
                 Text(label(issue.tier)),
-                fit(issue.title, self.width_of("title")),
+                self._title_cell(issue),
                 fit(issue.unit, 12),
                 fit(issue.village, 8),
                 Text(label(issue.status)),
@@ -199,7 +216,22 @@ class BoardScreen(StationScoped, PagedTableScreen):
             status += t("text.gap") + t("board.filtered", what=self._filter_text())
         if not page.items:
             status += t("text.gap") + t("board.empty")
+        self.status_text = status
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """The page's status line, and how many issues are marked."""
+        status = self.status_text
+        if self.marked:
+            status += t("text.gap") + tn("board.marked", len(self.marked))
         self.query_one("#board-status", Label).update(status)
+
+    def _title_cell(self, issue: IssueRow) -> Text:
+        # ✓ marks an issue that goes into the next suggestion drafted from the board (`a`).
+        width = self.width_of("title")
+        if issue.id in self.marked:
+            return fit("✓" + issue.title, width, "bold")
+        return fit(issue.title, width)
 
     @on(DataTable.RowHighlighted, "#board-table")
     def _explain(self) -> None:
@@ -247,6 +279,9 @@ class BoardScreen(StationScoped, PagedTableScreen):
             return self.heading is not None
         if action == "pick_station":
             return self.desk.many_stations
+        if action in ("mark", "suggest"):
+            # Nobody is on duty at a county hub to lead a suggestion.
+            return not self.desk.station.hub
         if action == "move_tier":
             step = parameters[0] if parameters and isinstance(parameters[0], int) else 1
             return can_move(self.shown_rows.get(self.current_id() or ""), step)
@@ -270,6 +305,39 @@ class BoardScreen(StationScoped, PagedTableScreen):
 
     def _moved(self, row: IssueRow) -> None:
         self.desk.last_issue_id = row.id
+        self.reload()
+
+    # -- a deputies' suggestion from the issues marked ---------------------------------
+
+    def action_mark(self) -> None:
+        row = self.shown_rows.get(self.current_id() or "")
+        if row is None:
+            return
+        if self.marked.pop(row.id, None) is None:
+            self.marked[row.id] = row.title
+        self.table.update_cell(row.id, "title", self._title_cell(row))
+        self.table.action_cursor_down()
+        self._show_status()
+
+    def action_suggest(self) -> None:
+        """转为代表建议: the marked issues, or the one under the cursor, as one suggestion's
+        sources; 案由 starts as the first one's title."""
+        if self.marked:
+            ids, titles = tuple(self.marked), list(self.marked.values())
+        else:
+            row = self.shown_rows.get(self.current_id() or "")
+            if row is None:
+                return
+            ids, titles = (row.id,), [row.title]
+        draft = DraftFrom(
+            issue_ids=ids,
+            title=titles[0],
+            sources=tn("board.suggest_sources", len(ids)),
+        )
+        draft_flow(self, draft, self._drafted)
+
+    def _drafted(self, _row: object) -> None:
+        self.marked.clear()
         self.reload()
 
     def action_sort(self) -> None:

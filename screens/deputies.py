@@ -100,6 +100,8 @@ class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
         (t("col.leader_n"), 4, "leader"),
         # Deliberation sessions (议事活动) attended; the 代表述职 evaluation on the deputy's page.
         (t("col.sessions_n"), 4, "sessions"),
+        # Suggestions (代表建议) submitted in the period, led or co-signed; the page splits them.
+        (t("col.suggestions_n"), 4, "suggestions"),
     )
     FLEX_COLUMN = "name"
 
@@ -153,6 +155,7 @@ class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
                     Text(percent(r.satisfaction_rate, 0)),
                     Text(str(r.leader_visits)),
                     Text(str(r.sessions)),
+                    Text(str(r.suggestions.total)),
                 ],
             )
             for r in page.items
@@ -272,6 +275,17 @@ class DeputyRecordScreen(_DeputyPeriod, PagedTableScreen):
                     evaluation=str(record.report_evaluation),
                 )
             )
+        mine = record.suggestions
+        head.append(
+            "\n"
+            + t(
+                "deputy.suggestions_line",
+                led=mine.led,
+                co_signed=mine.co_signed,
+                answered=mine.answered,
+                satisfied=mine.satisfied,
+            )
+        )
         self.query_one("#deputy-head", Static).update(head)
         self.query_one("#deputy-issues-title", Label).update(
             t("deputy.led_heading", page=page.number, pages=page.count)

@@ -1,12 +1,13 @@
 """Hot words (`h`, 民意热词): the words of the last 7, 30 or 90 days against the days before,
 rising words first, for the whole station, a village or a category; the words that rose with a
-word, in the same visits, on its line; Enter lists a word's visits.
+word, in the same visits, on its line; Enter lists a word's visits; `a` turns a word's visits of
+the window and scope into a deputies' suggestion's sources (转为代表建议: a class of problems).
 
 Reads words stored when each visit was written (store.hot_words.words): no segmentation here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 from typing import ClassVar
@@ -17,14 +18,16 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Label
 
 from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
-from screens.base.desk_screen import nav_bindings
+from screens.base.desk_screen import DeskScreen, nav_bindings
 from screens.base.paged import PagedTableScreen
+from screens.base.suggest import DraftFrom, draft_flow
 from screens.dialogs.pick import PickItem, PickModal
 from store.core.clock import to_local
 from store.core.paging import Page
 from store.desk.visits import VisitRow
 from store.hot_words.words import RisingWord, rising_words, word_visits
 from store.reference.lists import Choice, list_categories, list_villages
+from store.suggestions.sources import ClassPick, pick_class
 from tui.i18n import t, tn
 from tui.messages import OpenIssue
 from tui.widgets.cells import fit
@@ -52,6 +55,40 @@ class ScopeChoices:
     categories: list[Choice]
 
 
+SUGGEST_BINDING = Binding(
+    "a", "suggest", t("key.to_suggestion"), tooltip=t("tip.word_to_suggestion"), id="word-suggest"
+)
+
+
+def suggest_word(screen: DeskScreen, word: str, days: int, scope: Scope) -> None:
+    """转为代表建议: the visits that used `word` in the window and scope, as a class of problems
+    (store.suggestions.sources.pick_class), the sources of a new suggestion."""
+    today = screen.today
+
+    def load() -> ClassPick:
+        with screen.desk.store.read() as session:
+            return pick_class(
+                session=session,
+                today=today,
+                word=word,
+                category_id=scope.category_id,
+                village_id=scope.village_id,
+                days=days,
+            )
+
+    def draft(picked: ClassPick) -> None:
+        if not picked.count:
+            screen.notify(t("suggestions.class_empty"), severity="warning")
+            return
+        sources = tn("suggestions.class_found", picked.count, basis=picked.basis)
+        draft_flow(
+            screen,
+            DraftFrom(visit_ids=picked.visit_ids, basis=picked.basis, sources=sources),
+        )
+
+    screen.run_store(load, draft, group="suggestion_form_loaders")
+
+
 def change_text(word: RisingWord) -> Text:
     """`↑ +7` for a rising word, `+1`, `0` or `-3` for the others."""
     sign = f"{word.change:+d}" if word.change else "0"
@@ -69,6 +106,9 @@ class HotWordsScreen(PagedTableScreen):
         Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-word"),
         Binding("w", "window", t("key.window"), tooltip=t("tip.window"), id="hot-window"),
         Binding("f", "scope", t("key.scope"), tooltip=t("tip.scope"), id="hot-scope"),
+        # Out of this footer (80 columns in English): in help, the palette, and the footer of
+        # the word's visits.
+        replace(SUGGEST_BINDING, show=False),
         Binding("7", "days(7)", show=False, id="hot-7"),
         Binding("3", "days(30)", show=False, id="hot-30"),
         Binding("9", "days(90)", show=False, id="hot-90"),
@@ -203,6 +243,15 @@ class HotWordsScreen(PagedTableScreen):
         if word is not None:
             self.app.push_screen(WordVisitsScreen(word, self.days, self.scope))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nobody is on duty at a county hub to lead a suggestion.
+        return not (action == "suggest" and self.desk.station.hub)
+
+    def action_suggest(self) -> None:
+        word = self.current_id()
+        if word is not None:
+            suggest_word(self, word, self.days, self.scope)
+
 
 class WordVisitsScreen(ActionsMenu, PagedTableScreen):
     """The visits that used one word in the window, newest first, a page at a time; Enter opens
@@ -213,6 +262,7 @@ class WordVisitsScreen(ActionsMenu, PagedTableScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", t("key.open"), tooltip=t("tip.open"), id="open-word-visit"),
         MORE_BINDING,
+        SUGGEST_BINDING,
         *PagedTableScreen.PAGING_BINDINGS,
         Binding("escape", "back", t("key.back"), tooltip=t("tip.back"), id="word-visits-back"),
     ]
@@ -320,6 +370,12 @@ class WordVisitsScreen(ActionsMenu, PagedTableScreen):
         show = getattr(self.app.screen, "show_visit", None)
         if show is not None:
             show(visit_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "suggest" and self.desk.station.hub)
+
+    def action_suggest(self) -> None:
+        suggest_word(self, self.word, self.days, self.scope)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -3,9 +3,11 @@
 The list (`p` on the dashboard, or the palette) shows every suggestion, those awaiting a step
 first; `f` shows one stage at a time; `a` drafts one from a class of problems (a hot word, a
 category or a village: their issues or visits as its sources); Enter opens it. A suggestion's
-page shows 案由, 理由, 建议, its sources and its steps; `g` takes the next step (submit, assign,
-record the reply, the deputies' satisfaction), `e` rewrites the texts, `p` prints the standard
-form (Markdown and A4 HTML in prints/). Stages read by their names and a glyph, never by colour."""
+page shows 案由, 理由, 建议, the lead and co-signers, its sources and its steps; `g` takes the
+next step (submit, assign, record the reply, the deputies' satisfaction), `e` rewrites the texts
+and the co-signers, `a` adds sources (an issue or a visit found by its words, or a class of
+problems), `x` takes one off, `p` prints the standard form (Markdown and A4 HTML in prints/).
+Stages read by their names and a glyph, never by colour."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,6 +24,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
 from screens.base.paged import PagedTableScreen
+from screens.base.suggest import DraftFrom, draft_flow
+from screens.base.suggestion_sources import (
+    Found,
+    ask_class,
+    ask_removal,
+    ask_search,
+    source_line,
+)
 from screens.base.undo import UNDO_BINDING, Undoable
 from screens.dialogs.pick import PickItem, PickModal
 from screens.dialogs.suggestion_forms import (
@@ -29,23 +40,24 @@ from screens.dialogs.suggestion_forms import (
     SuggestionDraftModal,
     SuggestionStepModal,
 )
-from screens.dialogs.text_input import TextInputModal
-from store.core.clock import to_local
 from store.core.models import Satisfaction, SuggestionStatus, SuggestionStep
 from store.core.paging import Page
-from store.reference.lists import Choice, list_categories, list_villages
-from store.suggestions.sources import ClassPick, pick_class
+from store.reference.lists import Choice, list_deputies
+from store.suggestions.co_signers import set_co_signers
+from store.suggestions.sources import ClassPick, add_class
 from store.suggestions.suggestions import (
+    SourceRow,
     SuggestionDetail,
     SuggestionRow,
+    add_sources,
     answer_suggestion,
     assign_suggestion,
-    draft_suggestion,
     edit_suggestion,
     evaluate_suggestion,
     get_suggestion,
     list_suggestions,
     next_step,
+    remove_source,
     submit_suggestion,
 )
 from tui.i18n import label, t, tn
@@ -198,87 +210,16 @@ class SuggestionsScreen(PagedTableScreen):
     # -- a class of problems ----------------------------------------------------------
 
     def action_draft(self) -> None:
-        items = [
-            PickItem("word", t("suggestions.by_word")),
-            PickItem("category", t("suggestions.by_category")),
-            PickItem("village", t("suggestions.by_village")),
-        ]
-        self.app.push_screen(PickModal(t("suggestions.pick_class"), items), self._class_kind)
-
-    def _class_kind(self, kind: str | None) -> None:
-        if kind == "word":
-            self.app.push_screen(
-                TextInputModal(t("suggestions.word_prompt"), max_length=20),
-                lambda word: self._pick(word=word) if word else None,
-            )
-        elif kind in ("category", "village"):
-
-            def load() -> list[Choice]:
-                with self.desk.store.read() as session:
-                    if kind == "category":
-                        return list_categories(session=session)
-                    return list_villages(session=session)
-
-            self.run_store(load, partial(self._choose, kind), group="suggestion_loaders")
-
-    def _choose(self, kind: str, choices: list[Choice]) -> None:
-        items = [PickItem(c.id, c.name) for c in choices]
-
-        def chosen(choice_id: str | None) -> None:
-            if choice_id and kind == "category":
-                self._pick(category_id=choice_id)
-            elif choice_id:
-                self._pick(village_id=choice_id)
-
-        self.app.push_screen(PickModal(t("suggestions.pick_class"), items), chosen)
-
-    def _pick(
-        self, word: str | None = None, category_id: str | None = None, village_id: str | None = None
-    ) -> None:
-        today = self.today
-
-        def load() -> ClassPick:
-            with self.desk.store.read() as session:
-                return pick_class(
-                    session=session,
-                    today=today,
-                    word=word,
-                    category_id=category_id,
-                    village_id=village_id,
-                )
-
-        self.run_store(load, self._draft_from, group="suggestion_loaders")
+        ask_class(self, self._draft_from)
 
     def _draft_from(self, picked: ClassPick) -> None:
-        if not picked.count:
-            self.notify(t("suggestions.class_empty"), severity="warning")
-            return
-        sources = tn("suggestions.class_found", picked.count, basis=picked.basis)
-        self.app.push_screen(SuggestionDraftModal(sources=sources), partial(self._drafted, picked))
-
-    def _drafted(self, picked: ClassPick, value: object) -> None:
-        if not isinstance(value, DraftInput):
-            return
-        desk = self.desk
-
-        def write() -> SuggestionRow:
-            with desk.store.write(desk.actor) as session:
-                return draft_suggestion(
-                    session=session,
-                    title=value.title,
-                    reason=value.reason,
-                    proposal=value.proposal,
-                    issue_ids=picked.issue_ids,
-                    visit_ids=picked.visit_ids,
-                    basis=picked.basis,
-                )
-
-        def written(row: SuggestionRow) -> None:
-            self.notify(t("suggestion.drafted", title=row.title))
-            self.reload()
-            self.app.push_screen(SuggestionScreen(row.id))
-
-        self.run_store(write, written, group="suggestion_writers")
+        draft = DraftFrom(
+            issue_ids=picked.issue_ids,
+            visit_ids=picked.visit_ids,
+            basis=picked.basis,
+            sources=tn("suggestions.class_found", picked.count, basis=picked.basis),
+        )
+        draft_flow(self, draft, lambda _row: self.reload())
 
 
 @dataclass(frozen=True)
@@ -290,7 +231,7 @@ class _Step:
 
 
 class SuggestionScreen(Undoable):
-    """One suggestion: 案由, 理由, 建议, its sources and steps."""
+    """One suggestion: 案由, 理由, 建议, the lead and co-signers, its sources and steps."""
 
     HELP_TEXT = t("help.suggestion")
     DEFAULT_CSS = """
@@ -318,6 +259,23 @@ class SuggestionScreen(Undoable):
             t("key.suggestion_print"),
             tooltip=t("tip.suggestion_print"),
             id="suggestion-print",
+        ),
+        # `a` adds (as on the list, where it drafts); `s` is statistics everywhere (spec §6).
+        Binding(
+            "a",
+            "add_source",
+            t("key.suggestion_add_source"),
+            tooltip=t("tip.suggestion_add_source"),
+            id="suggestion-add-source",
+        ),
+        # Out of the footer (80 columns in English): in help and the palette.
+        Binding(
+            "x",
+            "remove_source",
+            t("key.suggestion_remove_source"),
+            tooltip=t("tip.suggestion_remove_source"),
+            show=False,
+            id="suggestion-remove-source",
         ),
         UNDO_BINDING,
     ]
@@ -384,14 +342,8 @@ class SuggestionScreen(Undoable):
             out.append_text(plain(f"（{d.basis}）", "dim"))
         tz = self.desk.store.clock.tz
         for source in d.sources:
-            if source.issue_id is not None:
-                when = source.opened_on.isoformat() if source.opened_on else ""
-                out.append("\n▸ " + t("suggestion.source_issue", date=when) + " ")
-            else:
-                at = to_local(source.received_at, tz) if source.received_at else None
-                when = at.strftime("%Y-%m-%d") if at else ""
-                out.append("\n▹ " + t("suggestion.source_visit", date=when) + " ")
-            out.append_text(fit(source.text, 56))
+            out.append("\n")
+            out.append_text(source_line(source, tz, 56))
         out.append("\n\n" + t("suggestion.steps"), style="bold")
         for step in d.steps:
             out.append(f"\n{step.day.isoformat()} {label(step.step)}")
@@ -478,32 +430,110 @@ class SuggestionScreen(Undoable):
                     t("undo.suggestion_step", step=label(step)),
                 )
 
-        modal = SuggestionStepModal(form.heading, form.field, max_length=form.max_length)
+        modal = SuggestionStepModal(
+            form.heading,
+            form.field,
+            max_length=form.max_length,
+            today=self.today,
+            after=self.detail.steps[-1].day if self.detail.steps else None,
+        )
         self.app.push_screen(modal, entered)
 
     def action_edit(self) -> None:
+        """Rewrite 案由, 理由 and 建议, and tick the co-signers again (the lead is not on the
+        roster shown)."""
         if self.detail is None:
             return
         detail = self.detail
 
-        def entered(value: object) -> None:
+        def load() -> list[Choice]:
+            with self.desk.store.read() as session:
+                return [d for d in list_deputies(session=session) if d.id != detail.lead_deputy_id]
+
+        def ask(deputies: list[Choice]) -> None:
+            modal = SuggestionDraftModal(
+                detail.row.title,
+                reason=detail.reason,
+                proposal=detail.proposal,
+                deputies=deputies,
+                co_signers=detail.co_signer_ids,
+            )
+            self.app.push_screen(modal, partial(entered, {d.id for d in deputies}))
+
+        def entered(shown: set[str], value: object) -> None:
             if isinstance(value, DraftInput):
+                # A co-signer no longer serving is not on the roster shown: kept.
+                kept = [d for d in detail.co_signer_ids if d not in shown]
                 self._write(
-                    partial(
-                        edit_suggestion,
-                        suggestion_id=self.suggestion_id,
-                        title=value.title,
-                        reason=value.reason,
-                        proposal=value.proposal,
-                    ),
+                    partial(self._rewrite, value, (*kept, *value.co_signer_ids)),
                     t("suggestion.edited"),
                     t("undo.suggestion_edit"),
                 )
 
-        modal = SuggestionDraftModal(
-            detail.row.title, reason=detail.reason, proposal=detail.proposal
+        self.run_store(load, ask, group="suggestion_form_loaders")
+
+    def _rewrite(self, value: DraftInput, co_signers: tuple[str, ...], *, session: Any) -> object:
+        """One write: the texts, then the co-signers (each a logged change only if it changed)."""
+        row = edit_suggestion(
+            session=session,
+            suggestion_id=self.suggestion_id,
+            title=value.title,
+            reason=value.reason,
+            proposal=value.proposal,
         )
-        self.app.push_screen(modal, entered)
+        set_co_signers(session=session, suggestion_id=self.suggestion_id, deputy_ids=co_signers)
+        return row
+
+    # -- sources ------------------------------------------------------------------------
+
+    def action_add_source(self) -> None:
+        """An issue or a visit found by its words, or a class of problems."""
+        items = [
+            PickItem("search", t("suggestion.add_by_search")),
+            PickItem("class", t("suggestion.add_by_class")),
+        ]
+
+        def chosen(how: str | None) -> None:
+            if how == "search":
+                ask_search(self, self._add_found)
+            elif how == "class":
+                ask_class(self, self._add_class)
+
+        self.app.push_screen(PickModal(t("suggestion.add_title"), items), chosen)
+
+    def _add_found(self, found: Found) -> None:
+        self._add(
+            partial(
+                add_sources,
+                suggestion_id=self.suggestion_id,
+                issue_ids=[found.issue_id] if found.issue_id else [],
+                visit_ids=[found.visit_id] if found.visit_id else [],
+            )
+        )
+
+    def _add_class(self, picked: ClassPick) -> None:
+        self._add(partial(add_class, suggestion_id=self.suggestion_id, picked=picked))
+
+    def _add(self, job: Callable[..., int]) -> None:
+        """Add sources; say how many were new (those already attached are skipped)."""
+        self.write_undoable(
+            job,
+            t("undo.suggestion_source_add"),
+            lambda added: self._written(tn("suggestion.sources_added", added)),
+            group="suggestion_writers",
+        )
+
+    def action_remove_source(self) -> None:
+        if self.detail is None:
+            return
+        ask_removal(self, self.detail.sources, self._remove)
+
+    def _remove(self, source: SourceRow) -> None:
+        self._write(
+            partial(remove_source, source_id=source.id),
+            t("suggestion.source_removed"),
+            t("undo.suggestion_source_remove"),
+        )
 
     def action_print(self) -> None:
         print_form(self, self.suggestion_id)

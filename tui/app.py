@@ -30,6 +30,7 @@ from tui.messages import (
     OpenIssue,
     OpenProject,
     OpenStation,
+    OpenSuggestion,
     OpenTriage,
     Place,
     SwitchDeputy,
@@ -221,6 +222,9 @@ class LiaisonApp(App[None]):
 
     def on_open_project(self, message: OpenProject) -> None:
         self.push_screen(navigation.project_screen(message.project_id))
+
+    def on_open_suggestion(self, message: OpenSuggestion) -> None:
+        self.push_screen(navigation.suggestion_screen(message.suggestion_id))
 
     def on_open_audit(self, message: OpenAudit) -> None:
         self.push_screen(navigation.audit_screen(message.issue_id, message.title))

@@ -288,6 +288,19 @@ def export_ledger_(
     raise typer.Exit(export_command(out, path, reveal, key=_key(ctx, path)))
 
 
+@export.command("suggestions", help=both("cli.export.suggestions"))
+def export_suggestions_(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help=both("cli.export.out"), dir_okay=False)],
+    db: DbOption = None,
+    reveal: Annotated[bool, typer.Option("--reveal", help=both("cli.export.reveal"))] = False,
+) -> None:
+    from tui.cli_ledger import export_suggestions_command
+
+    path = _db(ctx, db)
+    raise typer.Exit(export_suggestions_command(out, path, reveal, key=_key(ctx, path)))
+
+
 @cli.command(help=both("cli.report"))
 def report(
     ctx: typer.Context,

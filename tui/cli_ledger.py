@@ -1,4 +1,5 @@
-"""`liaison import` and `liaison export ledger`: the ledger (台账) from the shell, headless."""
+"""`liaison import`, `liaison export ledger` and `liaison export suggestions`: the ledger (台账)
+and the deputies' suggestions (代表建议) from the shell, headless."""
 
 from __future__ import annotations
 
@@ -89,6 +90,21 @@ def export_command(out: Path, db: Path, reveal: bool, *, key: str | None = None)
         typer.echo(tn("ledger.exported", rows, path=out))
         if not reveal:
             typer.echo(t("ledger.masked"), err=True)
+        return 0
+    finally:
+        store.dispose()
+
+
+def export_suggestions_command(out: Path, db: Path, reveal: bool, *, key: str | None = None) -> int:
+    """The deputies' suggestions, one a row (.xlsx or .csv). Returns the exit code: 0."""
+    from store.ledger.suggestions import export_suggestions
+    from store.station import open_store
+
+    store = open_store(db, key=key)
+    try:
+        with store.read() as session:
+            rows = export_suggestions(session=session, out=out, reveal=reveal)
+        typer.echo(tn("suggestions.exported", rows, path=out))
         return 0
     finally:
         store.dispose()

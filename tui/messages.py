@@ -75,6 +75,14 @@ class OpenProject(Message):
         self.project_id = project_id
 
 
+class OpenSuggestion(Message):
+    """Open a deputies' suggestion's page (代表建议)."""
+
+    def __init__(self, suggestion_id: str) -> None:
+        super().__init__()
+        self.suggestion_id = suggestion_id
+
+
 class OpenAudit(Message):
     """Open the audit trail of one issue (titled `title`)."""
 

@@ -36,6 +36,7 @@ TABLES: dict[str, str] = {
     "legislative_opinion": t("sync.table.legislative_opinion"),
     "deliberation": t("sync.table.deliberation"),
     "deliberation_deputy": t("sync.table.deliberation_deputy"),
+    "suggestion_deputy": t("sync.table.suggestion_deputy"),
     "calendar_day": t("sync.table.calendar_day"),
     "station": t("sync.table.station"),
     "device": t("sync.table.device"),

@@ -215,6 +215,12 @@ def project_screen(project_id: str) -> Screen[Any]:
     return ProjectScreen(project_id)
 
 
+def suggestion_screen(suggestion_id: str) -> Screen[Any]:
+    from screens.suggestions import SuggestionScreen
+
+    return SuggestionScreen(suggestion_id)
+
+
 def audit_screen(issue_id: str, title: str) -> Screen[Any]:
     from screens.audit import AuditScreen
 

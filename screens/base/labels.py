@@ -17,6 +17,8 @@ from store.core.models import (
     ProjectStatus,
     Resolution,
     Satisfaction,
+    SuggestionStatus,
+    SuggestionStep,
     Tier,
     VillageKind,
     VisitKind,
@@ -49,6 +51,11 @@ ENUM_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
     ("notice", "event"): NoticeEvent,
     ("notice", "way"): NoticeWay,
     ("deliberation", "kind"): DeliberationKind,
+    # Deputies' suggestions (issue 20): seen as `状态 answered→assigned` in the audit trail.
+    ("suggestion", "status"): SuggestionStatus,
+    ("suggestion", "satisfaction"): Satisfaction,
+    ("suggestion_step", "step"): SuggestionStep,
+    ("suggestion_step", "satisfaction"): Satisfaction,
 }
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import cast
 
@@ -54,9 +57,27 @@ SQLModel.metadata.naming_convention = {
 metadata: MetaData = SQLModel.metadata
 
 
+# Where new ids come from in this thread of work, when not random: `ids_from` (the demo, to be
+# reproducible). A context variable, so that no other thread's records take them.
+_ID_SOURCE: ContextVar[Callable[[], str] | None] = ContextVar("id_source", default=None)
+
+
 def new_id() -> str:
-    """A random UUID as text: records are created on several devices and must never collide."""
-    return str(uuid.uuid4())
+    """A random UUID as text: records are created on several devices and must never collide
+    (within `ids_from`, the source's instead)."""
+    source = _ID_SOURCE.get()
+    return source() if source is not None else str(uuid.uuid4())
+
+
+@contextmanager
+def ids_from(source: Callable[[], str]) -> Iterator[None]:
+    """New records take their ids from `source` inside the block (the demo writes through the
+    store's functions with a seeded source, as `init_station`'s `make_id`)."""
+    token = _ID_SOURCE.set(source)
+    try:
+        yield
+    finally:
+        _ID_SOURCE.reset(token)
 
 
 # The seeded categories (migration 0002) get the same id on every device (uuid5 of the name), so a

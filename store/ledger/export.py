@@ -43,6 +43,8 @@ from store.core.validation import mask_numbers, mask_phone
 from store.ledger.columns import COLOUR_HEADER, COLUMNS, is_formula_like, neutralise
 from store.ledger.errors import LedgerUnreadable
 from store.ledger.life import LIFE_KEYS, NO, YES, Judged, Moved, format_evaluations, format_moves
+from store.ledger.suggestions import Value as SuggestionValue
+from store.ledger.suggestions import add_sheet, suggestion_rows
 from store.ledger.values import CONSENT_NO, CONSENT_YES
 from store.station import station_info
 
@@ -81,7 +83,8 @@ def export_ledger(
 
     Phones, and the phone and ID numbers inside residents' words (内容), are masked unless
     `reveal`; a masked ledger cannot be imported again (its phones are not valid), so a round
-    trip needs `reveal=True`. The file appears whole or not at all.
+    trip needs `reveal=True`. The file appears whole or not at all. An .xlsx has the deputies'
+    suggestions on a second sheet, 代表建议 (store.ledger.suggestions; the import reads the first).
 
     Args:
         session: a read session.
@@ -103,7 +106,8 @@ def export_ledger(
         if suffix == ".csv":
             written = _write_csv(partial, rows)
         else:
-            written = _write_xlsx(partial, rows)
+            suggestions = suggestion_rows(session=session, reveal=reveal)
+            written = _write_xlsx(partial, rows, suggestions)
     return written
 
 
@@ -442,7 +446,9 @@ _TIME_FORMAT, _DAY_FORMAT, _TEXT_FORMAT = "yyyy-mm-dd hh:mm", "yyyy-mm-dd", "@"
 _PHONE = HEADERS.index("电话")
 
 
-def _write_xlsx(path: Path, rows: Iterator[Row]) -> int:
+def _write_xlsx(
+    path: Path, rows: Iterator[Row], suggestions: list[list[SuggestionValue]] | None = None
+) -> int:
     # openpyxl costs about 0.1 s to import; only .xlsx exports need it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -523,5 +529,7 @@ def _write_xlsx(path: Path, rows: Iterator[Row]) -> int:
         sheet.append(values)
         written += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{written + 1}"
+    if suggestions:
+        add_sheet(workbook, suggestions)
     workbook.save(path)
     return written

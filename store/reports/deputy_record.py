@@ -15,6 +15,9 @@ Definitions (the deputies screen's help says the same):
 - **Sessions attended**: deliberation sessions (议事活动) of the period the deputy was present at;
   **述职 evaluation**: the votes of the period's 代表述职 where the deputy reported, (满意 +
   基本满意) / all votes (store.deliberations.figures).
+- **Suggestions** (代表建议): those submitted in the period that the deputy leads (领衔) or
+  co-signs (附议), how many were answered and how many closed with the deputies satisfied
+  (store.suggestions.figures.deputy_suggestions).
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from store.reports.slips import (
     write_document,
 )
 from store.reports.stats import Period, PeriodKind, Share, issues_of, percent, share
+from store.suggestions.figures import DeputySuggestions, deputy_suggestions
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class DeputyRecord:
     report_satisfied: int = 0
     report_fairly: int = 0
     report_unsatisfied: int = 0
+    suggestions: DeputySuggestions = field(default_factory=DeputySuggestions)
 
     @property
     def closure_rate(self) -> float | None:
@@ -205,12 +210,14 @@ def _records(
             report_fairly=sessions.fairly,
             report_unsatisfied=sessions.unsatisfied,
         )
+    suggestions = deputy_suggestions(session=session, deputy_ids=ids, period=period)
     return [
         DeputyRecord(
             deputy_id=d.id,
             name=d.name,
             level=DeputyLevel(d.level),
             group=d.group_name,
+            suggestions=suggestions.get(d.id, DeputySuggestions()),
             **figures[d.id],
         )
         for d in deputies
@@ -367,6 +374,10 @@ def print_deputy_record(
         "sessions": str(record.sessions),
         "reports": str(record.reports),
         "report_evaluation": str(record.report_evaluation) if record.reports else "—",
+        "suggestions_led": str(record.suggestions.led),
+        "suggestions_co_signed": str(record.suggestions.co_signed),
+        "suggestions_answered": str(record.suggestions.answered),
+        "suggestions_satisfied": str(record.suggestions.satisfied),
         "colours": colours,
         "issue_list": _issue_list(issues),
         "today": cn_date(today),

@@ -10,12 +10,15 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from store.core.models import Category, Issue, Village
-from store.core.rows import live
+from store.core.models import Category, Issue, Suggestion, Village
+from store.core.rows import get_live, live
 from store.hot_words.words import word_visits
+from store.suggestions.suggestions import BASIS_MAX, SuggestionNotFound, add_sources
 
-# The window a class is looked for in, by default: a quarter and a bit.
+# The window a class is looked for in, by default: a quarter and a bit; and the year looked at
+# when that holds none (a station whose ledger was imported, a problem that comes back yearly).
 DEFAULT_DAYS = 90
+WIDER_DAYS = 365
 # At most this many sources from one pick: a suggestion quotes a class, not a ledger.
 MAX_SOURCES = 200
 
@@ -85,3 +88,56 @@ def pick_class(
         .limit(MAX_SOURCES)
     ).all()
     return ClassPick(tuple(ids), (), basis)
+
+
+def pick_recent_class(
+    *,
+    session: Session,
+    today: date,
+    word: str | None = None,
+    category_id: str | None = None,
+    village_id: str | None = None,
+) -> ClassPick:
+    """`pick_class` over the last DEFAULT_DAYS, or over the last WIDER_DAYS when those hold
+    none of the class (the basis says which window it was)."""
+    picked = pick_class(
+        session=session, today=today, word=word, category_id=category_id, village_id=village_id
+    )
+    if picked.count:
+        return picked
+    return pick_class(
+        session=session,
+        today=today,
+        word=word,
+        category_id=category_id,
+        village_id=village_id,
+        days=WIDER_DAYS,
+    )
+
+
+def add_class(*, session: Session, suggestion_id: str, picked: ClassPick) -> int:
+    """Attach a class of problems' sources to a suggestion already drafted. Its `basis` names
+    the class: set when it named none, else added after what it named while that fits (the
+    printed form's 来源 heading says what the sources were picked as).
+
+    Returns:
+        How many sources were added (those already attached are skipped).
+
+    Raises:
+        SuggestionNotFound, SourceNotFound.
+    """
+    added = add_sources(
+        session=session,
+        suggestion_id=suggestion_id,
+        issue_ids=picked.issue_ids,
+        visit_ids=picked.visit_ids,
+    )
+    suggestion = get_live(session, Suggestion, suggestion_id, SuggestionNotFound)
+    basis = suggestion.basis
+    if added and picked.basis and picked.basis not in basis:
+        joined = f"{basis}；{picked.basis}" if basis else picked.basis
+        if len(joined) <= BASIS_MAX:
+            suggestion.basis = joined
+            session.add(suggestion)
+            session.flush()
+    return added

@@ -59,6 +59,13 @@ class SuggestionStepInvalid(StoreError):
     key = N_("error.suggestion_step")
 
 
+class SuggestionDayInvalid(StoreError):
+    """A step's day after today, or before the suggestion's last step (its life would read out
+    of order)."""
+
+    key = N_("error.suggestion_day_future")
+
+
 class SuggestionNeedsLead(StoreError):
     """No lead deputy given and no deputy on duty."""
 
@@ -114,7 +121,9 @@ class SuggestionDetail:
     proposal: str
     basis: str
     lead_deputy_id: str
+    # Names, by name; their ids in the same order (the form ticks them).
     co_signers: tuple[str, ...]
+    co_signer_ids: tuple[str, ...]
     submitted_to: str
     handling_units: str
     assigned_on: date | None
@@ -253,11 +262,13 @@ def get_suggestion(*, session: Session, suggestion_id: str) -> SuggestionDetail:
     row = get_suggestion_row(session=session, suggestion_id=suggestion_id)
     suggestion = session.get(Suggestion, suggestion_id)
     assert suggestion is not None
+    # Each once: two devices apart may have added the same deputy (store.suggestions.co_signers).
     co_signers = session.exec(
-        select(Deputy.name)
+        select(Deputy.id, Deputy.name)
         .join(SuggestionDeputy, col(SuggestionDeputy.deputy_id) == Deputy.id)
         .where(SuggestionDeputy.suggestion_id == suggestion_id, live(SuggestionDeputy))
-        .order_by(col(Deputy.name))
+        .distinct()
+        .order_by(col(Deputy.name), col(Deputy.id))
     ).all()
     steps = session.exec(
         select(SuggestionStepEntry, Deputy.name)
@@ -280,7 +291,8 @@ def get_suggestion(*, session: Session, suggestion_id: str) -> SuggestionDetail:
         proposal=suggestion.proposal,
         basis=suggestion.basis,
         lead_deputy_id=suggestion.lead_deputy_id,
-        co_signers=tuple(co_signers),
+        co_signers=tuple(name for _id, name in co_signers),
+        co_signer_ids=tuple(deputy_id for deputy_id, _name in co_signers),
         submitted_to=suggestion.submitted_to,
         handling_units=suggestion.handling_units,
         assigned_on=suggestion.assigned_on,
@@ -329,8 +341,28 @@ def _log_step(
     )
 
 
-def _day(session: Session, day: date | None) -> date:
-    return day or today_of(write_context(session).clock)
+def _day(session: Session, day: date | None, suggestion: Suggestion | None = None) -> date:
+    """The day a step is taken: today when not given; a day given is neither after today nor,
+    for a suggestion's step, before its last step (found trying the desk by hand: a reply
+    dated before the assignment, and an assignment dated tomorrow, were taken as typed).
+
+    Raises:
+        SuggestionDayInvalid.
+    """
+    today = today_of(write_context(session).clock)
+    if day is None:
+        return today
+    if day > today:
+        raise SuggestionDayInvalid()
+    if suggestion is not None:
+        last = session.exec(
+            select(func.max(SuggestionStepEntry.day)).where(
+                SuggestionStepEntry.suggestion_id == suggestion.id, live(SuggestionStepEntry)
+            )
+        ).one()
+        if last is not None and day < last:
+            raise SuggestionDayInvalid(N_("error.suggestion_day_before"), day=last.isoformat())
+    return day
 
 
 def draft_suggestion(
@@ -373,7 +405,7 @@ def draft_suggestion(
         basis=clean_line(basis, "basis", BASIS_MAX, required=False),
         lead_deputy_id=lead,
         status=SuggestionStatus.draft,
-        drafted_on=day or today_of(ctx.clock),
+        drafted_on=_day(session, day),
     )
     session.add(suggestion)
     session.flush()
@@ -473,11 +505,12 @@ def submit_suggestion(
     """Submit a drafted suggestion to a body (e.g. 县人大常委会) on a day (today by default).
 
     Raises:
-        SuggestionNotFound, SuggestionStepInvalid (not a draft), FieldInvalid (body).
+        SuggestionNotFound, SuggestionStepInvalid (not a draft), FieldInvalid (body),
+        SuggestionDayInvalid.
     """
     suggestion = _take(session, suggestion_id, SuggestionStep.submitted)
     suggestion.submitted_to = clean_line(body, "body", BODY_MAX)
-    suggestion.submitted_on = _day(session, day)
+    suggestion.submitted_on = _day(session, day, suggestion)
     suggestion.status = SuggestionStatus.submitted
     session.add(suggestion)
     _log_step(
@@ -497,11 +530,12 @@ def assign_suggestion(
     """Record the handling units (承办单位) it was assigned to.
 
     Raises:
-        SuggestionNotFound, SuggestionStepInvalid (not submitted), FieldInvalid (units).
+        SuggestionNotFound, SuggestionStepInvalid (not submitted), FieldInvalid (units),
+        SuggestionDayInvalid.
     """
     suggestion = _take(session, suggestion_id, SuggestionStep.assigned)
     suggestion.handling_units = clean_line(units, "units", UNITS_MAX)
-    suggestion.assigned_on = _day(session, day)
+    suggestion.assigned_on = _day(session, day, suggestion)
     suggestion.status = SuggestionStatus.assigned
     session.add(suggestion)
     _log_step(
@@ -521,11 +555,12 @@ def answer_suggestion(
     """Record the reply (its date and summary); the deputies' satisfaction is awaited.
 
     Raises:
-        SuggestionNotFound, SuggestionStepInvalid (not assigned), FieldInvalid (summary).
+        SuggestionNotFound, SuggestionStepInvalid (not assigned), FieldInvalid (summary),
+        SuggestionDayInvalid.
     """
     suggestion = _take(session, suggestion_id, SuggestionStep.answered)
     suggestion.answer = clean_body(summary, "summary", required=True)
-    suggestion.answered_on = _day(session, day)
+    suggestion.answered_on = _day(session, day, suggestion)
     suggestion.satisfaction = None
     suggestion.evaluated_on = None
     suggestion.status = SuggestionStatus.answered
@@ -549,10 +584,11 @@ def evaluate_suggestion(
     不满意 sends it back to the handling units for a new answer (再督办).
 
     Raises:
-        SuggestionNotFound, SuggestionStepInvalid (not answered), FieldInvalid (note).
+        SuggestionNotFound, SuggestionStepInvalid (not answered), FieldInvalid (note),
+        SuggestionDayInvalid.
     """
     suggestion = _take(session, suggestion_id, SuggestionStep.evaluated)
-    on = _day(session, day)
+    on = _day(session, day, suggestion)
     suggestion.satisfaction = satisfaction
     suggestion.evaluated_on = on
     if satisfaction == Satisfaction.unsatisfied:

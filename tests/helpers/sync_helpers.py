@@ -18,8 +18,9 @@ from store.core.models import Channel, Tier, VisitCreate, VisitKind
 from store.db import Store
 from store.desk.triage import open_issue
 from store.desk.visits import VisitRow, log_visit
-from store.reference.lists import list_categories, list_units, list_villages
+from store.reference.lists import list_categories, list_deputies, list_units, list_villages
 from store.station import StationIn, StationInfo, init_station, load_station, open_store
+from store.suggestions.suggestions import draft_suggestion
 from store.sync.exchange import (
     ExportSummary,
     ImportSummary,
@@ -39,9 +40,12 @@ LOCAL_TABLES = {"change_log", "local_meta", "sync_peer", "alembic_version"}
 LOCAL_INDEXES = ("visit_fts", "word", "constituent_name_char")
 
 
-def make_trio(directory: Path, station: StationIn, now: datetime, issues: int = 3) -> Path:
+def make_trio(
+    directory: Path, station: StationIn, now: datetime, issues: int = 3, suggestion: bool = False
+) -> Path:
     """Files station.db, laptop1.db, laptop2.db in `directory`: a station with `issues` open
-    issues, and two laptops joined from it."""
+    issues (and, with `suggestion`, a deputies' suggestion drafted from the first), and two
+    laptops joined from it."""
     directory.mkdir(parents=True, exist_ok=True)
     clock = FrozenClock(now)
     init_station(engine_path=directory / "station.db", station=station, clock=clock)
@@ -52,9 +56,16 @@ def make_trio(directory: Path, station: StationIn, now: datetime, issues: int = 
             row = log_on(store, info, f"第{n}号路灯不亮", phone=f"1380000{n:04d}")
             with store.write(info.actor()) as session:
                 units = [u for u in list_units(session=session) if u.tier == Tier.township]
-                open_issue(
+                opened = open_issue(
                     session=session, visit_id=row.id, tier=Tier.township, unit_id=units[0].id
                 )
+                if suggestion and n == 0:
+                    draft_suggestion(
+                        session=session,
+                        title="路灯统一维护",
+                        issue_ids=[opened.id],
+                        lead_deputy_id=list_deputies(session=session)[0].id,
+                    )
         bundle = directory / "join.bundle"
         export_join_bundle(
             store=store, db_path=directory / "station.db", out=bundle, passphrase=PASSPHRASE

@@ -22,6 +22,7 @@ from store.db import Store
 from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.station import StationInfo
+from store.suggestions.suggestions import draft_suggestion, submit_suggestion
 from tui.app import LiaisonApp
 from tui.i18n import t, tn
 from tui.messages import Place
@@ -91,9 +92,25 @@ def record(
 
 
 async def test_the_deputies_record_for_a_quarter(
-    desk: LiaisonApp, record: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    desk: LiaisonApp,
+    record: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    store: Store,
+    station_info: StationInfo,
+    refs: Refs,
 ) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    # A deputies' suggestion of the quarter: led by D1, co-signed by D2, submitted, not answered.
+    with store.write(station_info.actor()) as session:
+        drafted = draft_suggestion(
+            session=session,
+            title="护栏统一排查",
+            issue_ids=[record["A"]],
+            lead_deputy_id=refs.deputies[D1],
+            co_signer_ids=[refs.deputies[D2]],
+        )
+        submit_suggestion(session=session, suggestion_id=drafted.id, body="临溪县人大常委会")
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         desk.open_place(Place.deputies)
@@ -103,9 +120,10 @@ async def test_the_deputies_record_for_a_quarter(
         assert "2026年第4季度" in content(screen.query_one("#deputies-title", Label))
         table = screen.query_one("#deputies-table", DataTable)
         shown = {r[0]: r[1:] for r in rows(table)}
-        # The last column: deliberation sessions attended (none here: tests/store/deliberations).
-        assert shown[D1] == ["3", "1", "4", "4", "■2 ▲0 ●2", "25%", "50%", "2", "0"]
-        assert shown[D2] == ["1", "1", "1", "1", "■0 ▲0 ●1", "0%", "—", "1", "0"]
+        # The last columns: deliberation sessions attended (none here: tests/store/deliberations)
+        # and suggestions led or co-signed.
+        assert shown[D1] == ["3", "1", "4", "4", "■2 ▲0 ●2", "25%", "50%", "2", "0", "1"]
+        assert shown[D2] == ["1", "1", "1", "1", "■0 ▲0 ●1", "0%", "—", "1", "0", "1"]
 
         await press(pilot, "left_square_bracket")  # Q3
         assert "2026年第3季度" in content(screen.query_one("#deputies-title", Label))
@@ -119,6 +137,7 @@ async def test_the_deputies_record_for_a_quarter(
         assert isinstance(page, DeputyRecordScreen)
         head = content(page.query_one("#deputy-head", Static))
         assert "轮值驻站 3 次（签署交接 1 次）" in head and "办结率 25%" in head
+        assert "代表建议：领衔 1 件 · 附议 0 件 · 已答复 0 件" in head
         issues = page.query_one("#deputy-issues", DataTable)
         assert [str(k.value) for k in issues.rows] == [record[k] for k in "BCDA"]
 

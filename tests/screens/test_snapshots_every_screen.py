@@ -123,10 +123,11 @@ LEADER_VISIT: tuple[Step, ...] = (
 )
 
 
-# The demo station has no deputies' suggestions: the board's first issue made one from its
-# actions menu (`.`, the entry found by typing), saved as proposed; the list then opens.
+# The board's first issue made a deputies' suggestion from its actions menu (`.`, the entry found
+# by typing), saved as proposed: its page opens (the demo's own suggestions are on the list).
 TO_SUGGEST: tuple[Step, ...] = ("b", "enter", "full_stop", "本", "事", "项", "enter")
-SUGGESTED: tuple[Step, ...] = (*TO_SUGGEST, "ctrl+s")
+# The toast saying so cleared first: one left when a dialog opens over the page is drawn on it.
+SUGGESTED: tuple[Step, ...] = (*TO_SUGGEST, "ctrl+s", lambda app: app.clear_notifications())
 
 
 # The demo station's residents were told of their issues' news long ago (it writes no notices):
@@ -188,7 +189,6 @@ SCREENS: list[tuple[str, tuple[Step, ...], type]] = [
     ("ledger", (_place(Place.ledger),), LedgerScreen),
     ("reference", (_place(Place.reference),), ReferenceScreen),
     ("suggestions", (_place(Place.suggestions),), SuggestionsScreen),
-    ("suggestion", (*SUGGESTED, "enter"), SuggestionScreen),
     # The demo's draft regulation (fixtures/demo_legislation.py): `r` on the dashboard.
     ("legislation", ("r",), DraftsScreen),
     ("draft", ("r", "enter"), DraftScreen),
@@ -196,6 +196,7 @@ SCREENS: list[tuple[str, tuple[Step, ...], type]] = [
     # a 百姓夜话 with the 议事活动 visits of its evening and its vote.
     ("deliberations", ("c",), DeliberationsScreen),
     ("deliberation", ("c", "enter"), DeliberationScreen),
+    ("suggestion", SUGGESTED, SuggestionScreen),
 ]
 
 # -- the dialogs ---------------------------------------------------------------------------------
@@ -229,12 +230,12 @@ DIALOGS: list[tuple[str, tuple[Step, ...], type]] = [
     ("withdraw", ("b", "enter", "full_stop", "撤", "回", "enter"), WithdrawModal),
     ("split", (_push(lambda: _split_modal()),), SplitModal),
     ("suggestion_draft", TO_SUGGEST, SuggestionDraftModal),
-    ("suggestion_step", (*SUGGESTED, "enter", "g"), SuggestionStepModal),
     ("draft_load", ("r", "a"), DraftLoadModal),
     # On 第一条 (under 总体意见 and the heading 第一章).
     ("opinion", ("r", "enter", "down", "down", "a"), OpinionModal),
     ("deliberation_form", ("c", "a"), DeliberationModal),
     ("deliberation_vote", ("c", "enter", "v"), VoteModal),
+    ("suggestion_step", (*SUGGESTED, "g"), SuggestionStepModal),
     (
         # The export's own path lies under the user's data dir, which differs from one machine
         # to the next: the dialog as the sync screen opens it, on a fixed path.

@@ -22,6 +22,7 @@ from store.core.models import (
     IssueStatus,
     Resolution,
     Satisfaction,
+    SuggestionStatus,
     Tier,
     VillageKind,
     VisitKind,
@@ -55,6 +56,11 @@ LOGGED_TABLES = {
     "draft_regulation": "id",
     "draft_article": "id",
     "legislative_opinion": "id",
+    # The deputies' suggestions (fixtures/demo_suggestions.py).
+    "suggestion": "id",
+    "suggestion_deputy": "id",
+    "suggestion_source": "id",
+    "suggestion_step": "id",
 }
 # Rows the station's own writes create (the migration's seed is the same on every device).
 STATION_WRITTEN = [t for t in LOGGED_TABLES if t not in ("category", "setting")]
@@ -85,6 +91,10 @@ def _digest(path: Path) -> str:
             "SELECT id, name, phone FROM constituent ORDER BY id",
             "SELECT id, issue_id, status_after, note FROM progress ORDER BY id",
             "SELECT id, issue_id, satisfaction FROM evaluation ORDER BY id",
+            # Written through the store, their ids drawn from the seed too (ids_from).
+            "SELECT id, title, status, lead_deputy_id, drafted_on, submitted_on, satisfaction"
+            " FROM suggestion ORDER BY id",
+            "SELECT id, suggestion_id, step, day FROM suggestion_step ORDER BY id",
         ]
         for query in queries:
             for row in conn.execute(query):
@@ -377,6 +387,32 @@ def test_each_issue_history_leads_to_its_status(db: sqlite3.Connection) -> None:
     ).fetchone()
     assert broken == []
     assert early == (0,)
+
+
+def test_the_demo_has_deputies_suggestions(demo: Store) -> None:
+    """One from the 飞线充电 issues closed 满意, one 不满意 → 再督办, one draft; the figures of the
+    quarter count them."""
+    from store.reports.stats import Period
+    from store.suggestions.figures import suggestion_figures
+    from store.suggestions.suggestions import get_suggestion, list_suggestions
+
+    with demo.read() as session:
+        page = list_suggestions(session=session)
+        details = {
+            r.status: get_suggestion(session=session, suggestion_id=r.id) for r in page.items
+        }
+        figures = suggestion_figures(session=session, period=Period.parse_quarter("2026Q4"))
+    assert page.total == 3
+    wires = details[SuggestionStatus.closed]
+    assert "飞线充电" in wires.row.title and wires.row.satisfaction == Satisfaction.satisfied
+    assert wires.sources and all("飞线充电" in s.text for s in wires.sources)
+    assert len(wires.co_signers) == 2
+    sent_back = details[SuggestionStatus.assigned]
+    assert (
+        sent_back.row.resupervised == 1 and sent_back.row.satisfaction == Satisfaction.unsatisfied
+    )
+    assert details[SuggestionStatus.draft].row.submitted_on is None
+    assert (figures.submitted, figures.satisfied) == (1, 1)
 
 
 def test_the_demo_has_a_problem_on_the_rise(demo: Store) -> None:

@@ -43,3 +43,23 @@ def test_every_logged_field_has_a_name_in_both_languages() -> None:
             assert all(name and name != field for field, name in shown.items()), shown
     finally:
         set_language("zh")
+
+
+def test_the_suggestions_records_and_terms_have_names() -> None:
+    """Seen trying the suggestions by hand: the audit trail named a co-signer's record
+    `suggestion_depu…`, its table's name, and a suggestion's change `状态 answered→assigned`."""
+    from screens.base.labels import value_name
+    from tui.names import TABLES
+
+    logged = {str(m.__tablename__) for m in Record.__subclasses__()}
+    suggestions = {name for name in logged if name.startswith("suggestion")}
+    assert suggestions == {
+        "suggestion",
+        "suggestion_deputy",
+        "suggestion_source",
+        "suggestion_step",
+    }
+    assert suggestions <= set(TABLES)
+    assert value_name("suggestion", "status", "answered", {}) == "已答复"
+    assert value_name("suggestion_step", "step", "evaluated", {}) == "代表测评"
+    assert value_name("suggestion_step", "satisfaction", "unsatisfied", {}) == "不满意"

@@ -9,8 +9,9 @@ Here the demo station (months of visits, closures on time and late, evaluations,
 is exported as .csv and as .xlsx and imported into a station made by `init_station` with only
 its own names (no villages; units and village committees come from the ledger), and every figure
 of docs/rules/figures.md is compared, for every month, quarter and year the station has lived,
-in the totals and every breakdown, groups by name. Leader visits (领导进站 sessions) and duty
-shifts are not in a ledger, so their figures are left out."""
+in the totals and every breakdown, groups by name. Leader visits (领导进站 sessions), duty
+shifts and deputies' suggestions (the .xlsx's 代表建议 sheet is for reading, not imported) are
+not in a ledger's visits, so their figures are left out."""
 
 from __future__ import annotations
 
@@ -65,6 +66,8 @@ from store.reports.stats import (
 from store.station import DeputyIn, StationIn, init_station, load_station, open_store
 
 TZ = ZoneInfo("Asia/Shanghai")
+# A deputy's record's figures that no ledger carries.
+NOT_IN_A_LEDGER = ("deputy_id", "shifts", "handovers", "leader_visits", "suggestions")
 
 
 def _periods(store: Store) -> list[Period]:
@@ -113,7 +116,7 @@ def figures_of(store: Store, periods: list[Period]) -> dict[str, Any]:
                         session=session, deputy_id=deputy.id, period=period, today=TODAY, tz=TZ
                     )
                 )
-                for not_in_a_ledger in ("deputy_id", "shifts", "handovers", "leader_visits"):
+                for not_in_a_ledger in NOT_IN_A_LEDGER:
                     del record[not_in_a_ledger]
                 records[deputy.name] = record
             out[f"{code} deputies"] = records

@@ -141,4 +141,7 @@ def test_printed_summary(store: Store, ids: dict[str, str], refs: Refs, tmp_path
         assert f"{D1} 代表履职情况" in out and "2026年第4季度" in out
         assert "3 次" in out and "4 件" in out and "25.0%" in out and "50.0%" in out
         assert "桥头护栏断了" in out and "■ 红" in out and "● 绿" in out
+        # The deputies' suggestions (none in this quarter's fixture: counted in
+        # tests/store/suggestions).
+        assert "领衔 0 件，附议 0 件" in out and "0 件，代表满意 0 件" in out
     assert "@page { size: A4" in page and "<table>" in page

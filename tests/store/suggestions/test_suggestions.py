@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from small_station import DEPUTY, OTHER_DEPUTY, Refs
+from small_station import DEPUTY, OTHER_DEPUTY, VILLAGE, Refs
 from sqlmodel import col, select
 from suggestion_fixture import (
     Q3_FROM_RESIDENTS,
@@ -29,11 +29,14 @@ from store.core.models import (
     SuggestionStep,
 )
 from store.db import Store
+from store.ledger.suggestions import suggestion_rows
 from store.reports.stats import Period, PeriodKind
-from store.suggestions.figures import suggestion_figures
+from store.suggestions.co_signers import set_co_signers
+from store.suggestions.figures import DeputySuggestions, deputy_suggestions, suggestion_figures
 from store.suggestions.form import print_suggestion
-from store.suggestions.sources import pick_class
+from store.suggestions.sources import add_class, pick_class, pick_recent_class
 from store.suggestions.suggestions import (
+    SuggestionDayInvalid,
     SuggestionStepInvalid,
     add_sources,
     answer_suggestion,
@@ -121,6 +124,19 @@ def test_steps_only_follow_the_stage_and_each_write_is_logged(
     with pytest.raises(FieldInvalid):
         with store.write(actor) as session:
             submit_suggestion(session=session, suggestion_id=made.s5, body="  ")
+    # Found by hand: a step dated tomorrow, or before the last step, was taken as typed.
+    with pytest.raises(SuggestionDayInvalid):
+        with store.write(actor) as session:
+            submit_suggestion(
+                session=session, suggestion_id=made.s5, body="县人大", day=date(2026, 11, 25)
+            )
+    with pytest.raises(SuggestionDayInvalid) as before:
+        with store.write(actor) as session:
+            # S3's last step: 不满意 on 2026-10-08.
+            answer_suggestion(
+                session=session, suggestion_id=made.s3, summary="答复", day=date(2026, 10, 1)
+            )
+    assert before.value.params == {"day": "2026-10-08"}
     with store.write(actor) as session:
         submit_suggestion(session=session, suggestion_id=made.s5, body="县人大常委会")
     with store.read() as session:
@@ -155,6 +171,17 @@ def test_sources_from_a_class_of_problems_and_taken_off(
         )
     assert set(by_category.issue_ids) == {made.issue_a, made.issue_b}
     assert by_category.basis == "近90天 分类「道路交通」"
+    # Found by hand on a station made of an older ledger: a quarter with none of the class
+    # looks at the year (and says so), not at nothing.
+    with store.read() as session:
+        later = pick_recent_class(
+            session=session, today=date(2027, 5, 1), category_id=refs.categories["道路交通"]
+        )
+        gone = pick_recent_class(
+            session=session, today=date(2028, 5, 1), category_id=refs.categories["道路交通"]
+        )
+    assert set(later.issue_ids) == {made.issue_a, made.issue_b}
+    assert later.basis == "近365天 分类「道路交通」" and gone.count == 0
     with store.write(actor) as session:
         row = draft_suggestion(
             session=session,
@@ -198,3 +225,42 @@ def test_the_printed_form_quotes_sources_without_personal_data(
     assert "<title>代表建议 路灯维修机制</title>" in page and "$" not in page.replace("$$", "")
     # The template is the station's to edit.
     assert (tmp_path / "templates" / "suggestion.md").is_file()
+
+
+def test_co_signers_chosen_again_a_class_added_and_each_deputys_count(
+    store: Store, actor: Actor, refs: Refs
+) -> None:
+    made = build_suggestions(store, actor, refs)
+    lead, other = refs.deputies[DEPUTY], refs.deputies[OTHER_DEPUTY]
+    with store.write(actor) as session:
+        # The lead is never also a co-signer; unticked, the co-signer is taken off.
+        assert set_co_signers(session=session, suggestion_id=made.s5, deputy_ids=[lead]) == ()
+    with store.read() as session:
+        assert get_suggestion(session=session, suggestion_id=made.s5).co_signers == ()
+    with store.write(actor) as session:
+        set_co_signers(session=session, suggestion_id=made.s5, deputy_ids=[other])
+        # A class of problems added to a draft: new sources only, the class named in its basis.
+        picked = pick_class(
+            session=session, today=date(2026, 11, 24), village_id=refs.villages[VILLAGE]
+        )
+        assert add_class(session=session, suggestion_id=made.s5, picked=picked) == 1
+    with store.read() as session:
+        s5 = get_suggestion(session=session, suggestion_id=made.s5)
+        q4 = deputy_suggestions(session=session, deputy_ids=[lead, other], period=Q4)
+        q3 = deputy_suggestions(session=session, deputy_ids=[lead, other], period=Q4.shift(-1))
+        # The clerk's sheet (store.ledger.suggestions), on this backend too.
+        sheet = {row[0]: row for row in suggestion_rows(session=session)}
+    assert s5.co_signers == (OTHER_DEPUTY,) and s5.co_signer_ids == (other,)
+    assert s5.row.sources == 3 and s5.basis == f"近90天 村社「{VILLAGE}」"
+    # By hand (tests/helpers/suggestion_fixture.py): Q4 submitted S1, S2, S4, all led by 沈国强
+    # and co-signed by 朱秀芬; S1 and S2 answered, and closed 满意 and 基本满意. Q3: S3, answered,
+    # then 不满意.
+    assert q4[lead] == DeputySuggestions(led=3, co_signed=0, answered=2, satisfied=2)
+    assert q4[other] == DeputySuggestions(led=0, co_signed=3, answered=2, satisfied=2)
+    assert q3[lead] == DeputySuggestions(led=1, co_signed=0, answered=1, satisfied=0)
+    assert [sheet[t][13] for t in ("电动车集中充电", "路灯维修机制", "夜间施工噪音")] == [
+        "是",
+        "否",
+        "是",
+    ]
+    assert sheet["充电与停车统筹"][2] == OTHER_DEPUTY and sheet["充电与停车统筹"][12] == 3

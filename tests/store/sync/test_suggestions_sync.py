@@ -1,6 +1,7 @@
 """Deputies' suggestions across devices: one drafted and submitted on a laptop reaches the
 station with its sources, co-signer and steps, and the county hub (SQLite and PostgreSQL);
-the same suggestion edited on two devices while apart is a conflict like any edit."""
+the same suggestion edited on two devices while apart is a conflict like any edit; steps taken
+on two devices while apart are all kept and the suggestion ends the same on both."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from sqlalchemy import text
 from sync_helpers import Device, exchange, later, log_on
 
 from store.core.clock import FrozenClock
-from store.core.models import SuggestionStatus, SuggestionStep, Tier
+from store.core.models import Satisfaction, SuggestionStatus, SuggestionStep, Tier
 from store.desk.triage import open_issue
 from store.reference.lists import list_deputies, list_units
 from store.suggestions.suggestions import (
+    answer_suggestion,
+    assign_suggestion,
     draft_suggestion,
     edit_suggestion,
+    evaluate_suggestion,
     get_suggestion,
     submit_suggestion,
 )
@@ -109,3 +113,43 @@ def test_the_same_suggestion_edited_apart_is_a_conflict(
     exchange(laptop, station, tmp_path)
     with station.store.read() as session:
         assert count_conflicts(session=session) == 1
+
+
+def test_two_devices_taking_steps_on_one_suggestion_converge(
+    trio: dict[str, Device], tmp_path: Path
+) -> None:
+    """The station records the reply while the laptop, apart, records another and then the
+    deputies' 不满意: every step is kept on both (steps are appends), the suggestion's fields are
+    the same on both (the later write wins each), the reply lost is in the conflict list."""
+    station, laptop = trio["station"], trio["laptop1"]
+    suggestion_id, _issue, _visit = _drafted_on(laptop)
+    with laptop.store.write(laptop.info.actor()) as session:
+        assign_suggestion(session=session, suggestion_id=suggestion_id, units="县住建局")
+    exchange(laptop, station, tmp_path)
+    later(station)
+    with station.store.write(station.info.actor()) as session:
+        answer_suggestion(session=session, suggestion_id=suggestion_id, summary="纳入明年计划")
+    later(laptop, 2)
+    with laptop.store.write(laptop.info.actor()) as session:
+        answer_suggestion(session=session, suggestion_id=suggestion_id, summary="年内建成两处")
+        evaluate_suggestion(
+            session=session, suggestion_id=suggestion_id, satisfaction=Satisfaction.unsatisfied
+        )
+    exchange(laptop, station, tmp_path)
+    exchange(station, laptop, tmp_path)
+    read = {}
+    for device in (station, laptop):
+        with device.store.read() as session:
+            read[device.name] = get_suggestion(session=session, suggestion_id=suggestion_id)
+    assert read["station"] == read["laptop1"]
+    detail = read["station"]
+    assert [s.step for s in detail.steps].count(SuggestionStep.answered) == 2
+    assert {s.note for s in detail.steps if s.step == SuggestionStep.answered} == {
+        "纳入明年计划",
+        "年内建成两处",
+    }
+    # The laptop wrote last: its answer and its 不满意 (再督办, awaiting a new answer).
+    assert detail.answer == "年内建成两处" and detail.row.status == SuggestionStatus.assigned
+    assert detail.row.satisfaction == Satisfaction.unsatisfied and detail.row.resupervised == 1
+    with station.store.read() as session:
+        assert count_conflicts(session=session) >= 1

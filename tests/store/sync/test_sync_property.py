@@ -5,6 +5,11 @@ ledger and no edit is lost: each is the current value, or in the conflict list, 
 overwritten by a device that had seen it — unless it never left a device that was then put back
 to a backup older than it (no sync can bring back what nobody else ever held).
 
+Deputies' suggestions are among the records (issue 20): one held by every device from the
+start, others drafted on any device; their steps taken where each device sees them (two devices
+may take the same step while apart: both steps are kept, the suggestion's fields are edits like
+any other), their titles rewritten.
+
 Hypothesis draws the scenario. The examples are derandomised so CI sees the same ones every run;
 `LIAISON_SYNC_EXAMPLES=500` explores more."""
 
@@ -44,7 +49,11 @@ from store.core.models import (
     Issue,
     IssueCorrection,
     LegislativeOpinion,
+    Satisfaction,
     Setting,
+    Suggestion,
+    SuggestionStatus,
+    SuggestionStep,
     SyncConflict,
     Tier,
 )
@@ -54,8 +63,17 @@ from store.desk.corrections import correct_issue
 from store.desk.issues import change_unit
 from store.legislation.drafts import get_draft, list_drafts, load_draft
 from store.legislation.opinions import add_opinion, answer_opinion, list_opinions
-from store.reference.lists import list_units
+from store.reference.lists import list_deputies, list_units
 from store.station import load_station, open_store
+from store.suggestions.suggestions import (
+    answer_suggestion,
+    assign_suggestion,
+    draft_suggestion,
+    edit_suggestion,
+    evaluate_suggestion,
+    next_step,
+    submit_suggestion,
+)
 from store.sync.exchange import export_bundle, import_bundle
 from store.sync.identity import restore_as_new_device
 from store.trust.backup import backup_to
@@ -83,6 +101,10 @@ OPS = st.one_of(
     # and a vote recorded on a session the device holds (its counts edited like any field).
     st.tuples(st.just("session"), DEVICE),
     st.tuples(st.just("vote"), DEVICE, st.integers(0, 3), st.integers(0, 40)),
+    # Deputies' suggestions (issue 20): drafted, a step taken, a title rewritten.
+    st.tuples(st.just("suggest"), DEVICE),
+    st.tuples(st.just("step"), DEVICE, st.integers(0, 3)),
+    st.tuples(st.just("retitle"), DEVICE, st.integers(0, 3), st.integers(0, 3)),
     st.tuples(st.just("wait"), DEVICE, st.integers(0, 180)),
     # A clock set a day and a half wrong, either way (clamped where it runs ahead).
     st.tuples(st.just("skew"), DEVICE, st.sampled_from([-36, 36])),
@@ -163,8 +185,11 @@ class World:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The trio, and a draft with two opinions that the station loaded and both laptops hold."""
-    directory = make_trio(tmp_path_factory.mktemp("trio-property"), SMALL_STATION, NOW)
+    """The trio, holding from the start a suggestion (their steps and rewrites meet) and a
+    draft with two opinions that the station loaded."""
+    directory = make_trio(
+        tmp_path_factory.mktemp("trio-property"), SMALL_STATION, NOW, suggestion=True
+    )
     devices = {
         name: Device(name, store, load_station(store), FrozenClock(NOW))
         for name in DEVICES
@@ -211,6 +236,8 @@ def _run(world: World, op: tuple[Any, ...]) -> None:
             was = must_get(session, Setting, SETTING).value
             update_setting(session=session, key=SETTING, value=str(op[2]))
         world.edit(op[1], "setting", SETTING, "value", str(op[2]), was)
+    elif kind in ("suggest", "step", "retitle"):
+        _suggestion_op(world, op)
     elif kind == "visit":
         device = world.devices[op[1]]
         log_on(device.store, device.info, f"{device.name} 记下的第{len(world.edits)}件事")
@@ -286,6 +313,47 @@ def _run(world: World, op: tuple[Any, ...]) -> None:
         world.put_back(op[1], op[2])
 
 
+def _suggestion_op(world: World, op: tuple[Any, ...]) -> None:
+    """Draft a suggestion on a device; or, on one of the suggestions it holds, take the next
+    step (an evaluation 满意 or 不满意 by the draw) or rewrite the title."""
+    device = world.devices[op[1]]
+    with device.store.write(device.info.actor()) as session:
+        if op[0] == "suggest":
+            draft_suggestion(
+                session=session,
+                title=f"{device.name}的第{len(world.edits)}条建议",
+                issue_ids=[world.issues[0]],
+                lead_deputy_id=list_deputies(session=session)[0].id,
+            )
+            return
+        held = session.exec(select(Suggestion).order_by(Suggestion.id)).all()
+        if not held:
+            return
+        suggestion = held[op[2] % len(held)]
+        sid = suggestion.id
+        if op[0] == "retitle":
+            title, was = f"第{op[3]}号建议", suggestion.title
+            edit_suggestion(
+                session=session,
+                suggestion_id=sid,
+                title=title,
+                reason=suggestion.reason,
+                proposal=suggestion.proposal,
+            )
+            world.edit(op[1], "suggestion", sid, "title", title, was)
+            return
+        step = next_step(SuggestionStatus(suggestion.status))
+        if step == SuggestionStep.submitted:
+            submit_suggestion(session=session, suggestion_id=sid, body="临溪县人大常委会")
+        elif step == SuggestionStep.assigned:
+            assign_suggestion(session=session, suggestion_id=sid, units="县住建局")
+        elif step == SuggestionStep.answered:
+            answer_suggestion(session=session, suggestion_id=sid, summary=f"{device.name}记的答复")
+        elif step == SuggestionStep.evaluated:
+            verdict = (Satisfaction.unsatisfied, Satisfaction.satisfied)[op[2] % 2]
+            evaluate_suggestion(session=session, suggestion_id=sid, satisfaction=verdict)
+
+
 def _current(device: Device, edit: Edit) -> Any:
     with device.store.read() as session:
         if edit.table == "setting":
@@ -293,6 +361,8 @@ def _current(device: Device, edit: Edit) -> Any:
             return row.value if row else None
         if edit.table == "legislative_opinion":
             return must_get(session, LegislativeOpinion, edit.row_id).adoption
+        if edit.table == "suggestion":
+            return getattr(session.get(Suggestion, edit.row_id), edit.field)
         model = Deliberation if edit.table == "deliberation" else Issue
         return getattr(session.get(model, edit.row_id), edit.field)
 
