@@ -19,6 +19,7 @@ from textual.widgets import Label
 
 from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
 from screens.base.desk_screen import DeskScreen, nav_bindings
+from screens.base.opinion_visits import open_visit_off_issue
 from screens.base.paged import PagedTableScreen
 from screens.base.suggest import DraftFrom, draft_flow
 from screens.dialogs.pick import PickItem, PickModal
@@ -358,7 +359,7 @@ class WordVisitsScreen(ActionsMenu, PagedTableScreen):
         if visit.issue_id is not None:
             self.post_message(OpenIssue(visit.issue_id))
         else:
-            self.app.call_later(self._triage, visit.id)
+            open_visit_off_issue(self, visit.id, self._triage)
 
     async def _triage(self, visit_id: str) -> None:
         """An untriaged visit opens where it is dealt with: the triage queue, on it (but on a

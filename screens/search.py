@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
+from screens.base.opinion_visits import open_visit_off_issue
 from screens.base.reveal import REVEAL_BINDING, log_reveals
 from store.core.clock import to_local
 from store.core.validation import mask_numbers, mask_phone
@@ -724,7 +725,7 @@ class SearchScreen(ActionsMenu):
         if hit is None:
             return
         if isinstance(hit, VisitHit) and hit.issue_id is None:
-            self.app.call_later(self._triage, hit.id)
+            open_visit_off_issue(self, hit.id, self._triage)
             return
         self.opened_child = True
         if isinstance(hit, ResidentHit):

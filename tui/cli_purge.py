@@ -1,5 +1,5 @@
-"""`liaison purge`: residents' personal data removed after the retention period
-(store.trust.purge)."""
+"""`liaison purge`: residents' personal data, and who gave the legislative opinions typed at the
+desk, removed after the retention period (store.trust.purge)."""
 
 from __future__ import annotations
 
@@ -51,10 +51,13 @@ def purge_command(
             )
         if plan.residents.total > len(plan.residents.items):
             typer.echo(t("purge.more", count=plan.residents.total - len(plan.residents.items)))
+        if plan.opinions:
+            # Counted, never listed: a name typed for an opinion is all there is to show.
+            typer.echo(tn("purge.opinions", plan.opinions, cutoff=plan.cutoff.isoformat()))
         if dry_run:
             return 0
-        if plan.residents.total:
-            code = _purge(store, plan.residents.total, years=years, yes=yes)
+        if plan.residents.total or plan.opinions:
+            code = _purge(store, plan.residents.total, plan.opinions, years=years, yes=yes)
             if code:
                 return code
         # Also when nobody was due: a run after an interrupted one finishes its erasing, and on
@@ -64,7 +67,7 @@ def purge_command(
         store.dispose()
 
 
-def _purge(store: Store, total: int, *, years: int | None, yes: bool) -> int:
+def _purge(store: Store, total: int, opinions: int, *, years: int | None, yes: bool) -> int:
     from store.core.clock import today
     from store.station import load_station
     from store.trust.purge import purge_residents
@@ -74,7 +77,12 @@ def _purge(store: Store, total: int, *, years: int | None, yes: bool) -> int:
         if not sys.stdin.isatty():
             typer.echo(t("purge.need_yes"), err=True)
             return 1
-        if not typer.confirm(tn("purge.confirm", total)):
+        asked = (
+            tn("purge.confirm_opinions", total, opinions=opinions)
+            if opinions
+            else tn("purge.confirm", total)
+        )
+        if not typer.confirm(asked):
             typer.echo(t("purge.cancelled"), err=True)
             return 1
     with store.write(load_station(store).actor()) as session:
@@ -85,6 +93,8 @@ def _purge(store: Store, total: int, *, years: int | None, yes: bool) -> int:
             progress=progress_printer(t("purge.purging")),
         )
     typer.echo(tn("purge.done", result.residents, entries=result.entries))
+    if result.opinions:
+        typer.echo(tn("purge.opinions_done", result.opinions))
     return 0
 
 

@@ -22,6 +22,7 @@ from store.core.models import (
     Deputy,
     Issue,
     IssueStatus,
+    LegislativeOpinion,
     Village,
     Visit,
     VisitCreate,
@@ -127,9 +128,22 @@ def _to_row(visit: Visit, resident: str, phone: str, village: str, category: str
 
 
 def awaiting_triage() -> tuple[ColumnElement[bool], ...]:
-    """The triage queue: visits on no issue, live, not withdrawn (撤回). The partial index
-    ix_visit_untriaged holds the first two; the withdrawn are few."""
-    return (col(Visit.issue_id).is_(None), live(Visit), col(Visit.withdrawn_at).is_(None))
+    """The triage queue: visits on no issue, live, not withdrawn (撤回), and not taken as a
+    legislative opinion (a 立法建议 visit the legislature answers: no unit handles it, so it
+    leaves the queue once a draft's opinion is taken from it, and comes back if that opinion
+    is taken back). The partial index ix_visit_untriaged holds the first two; the withdrawn
+    and the opinions are few."""
+    taken = (
+        select(LegislativeOpinion.id)
+        .where(LegislativeOpinion.visit_id == Visit.id, live(LegislativeOpinion))
+        .exists()
+    )
+    return (
+        col(Visit.issue_id).is_(None),
+        live(Visit),
+        col(Visit.withdrawn_at).is_(None),
+        ~taken,
+    )
 
 
 def find_resident(*, session: Session, phone: str) -> Resident | None:

@@ -272,6 +272,25 @@ def legislative_visits(
     ]
 
 
+def opinion_places(*, session: Session, visit_id: str) -> tuple[tuple[str, str], ...]:
+    """Where a 立法建议 visit went once taken as opinions: (the draft's title, the article's
+    label, "" for the draft as a whole) each, in the drafts' and the articles' order. Empty
+    while it is not an opinion (it waits for triage then: store.desk.visits.awaiting_triage)."""
+    found = session.exec(
+        select(DraftRegulation.title, _Article.label)
+        .join(LegislativeOpinion, col(LegislativeOpinion.draft_id) == DraftRegulation.id)
+        .outerjoin(_Article, col(_Article.id) == LegislativeOpinion.article_id)
+        .where(LegislativeOpinion.visit_id == visit_id, live(LegislativeOpinion))
+        .order_by(
+            col(DraftRegulation.loaded_on),
+            col(DraftRegulation.id),
+            col(_Article.position).is_not(None),
+            col(_Article.position),
+        )
+    ).all()
+    return tuple((str(title), str(label or "")) for title, label in found)
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing
 

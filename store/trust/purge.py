@@ -1,13 +1,22 @@
 """Retention (PIPL minimisation, docs/rules/data.md, issue 7): residents' personal data on issues
 closed more than N years ago (setting `purge_after_years`) is removed; statistics stay.
 
-A resident is purged when every visit of theirs belongs to an issue closed on or before the
-cut-off: one still open, reopened, untriaged or closed more recently keeps them. Purging empties
-their name and phone (and ID number, and the pinyin derived from the name) and stamps
-`purged_at`, as an ordinary logged update: it reaches the other devices by sync. Each device
-then removes the old values from its own change-log entries too (`redact_purged`, on the spot
-and in every merge), keeping the hash chain verifiable (store.changelog.chain). Visits, issues and
-their figures are untouched."""
+A resident is purged when every visit of theirs ended on or before the cut-off: a visit ends when
+its issue closes, or, a 立法建议 visit taken as a legislative opinion (and on no issue), when
+every opinion taken from it ended. An opinion ends when the legislature answered it, or, never
+answered, when its draft's consultation closed (the draft's due day); with neither it has not
+ended. One visit still open, reopened, untriaged or ended more recently keeps the resident.
+Purging empties their name and phone (and ID number, and the pinyin derived from the name) and
+stamps `purged_at`, as an ordinary logged update: it reaches the other devices by sync.
+
+Who gave an opinion typed at the desk (store.legislation.opinions: a name, no phone) goes by the
+same rule: once the opinion ended on or before the cut-off its `who` is emptied, a logged update
+too. An opinion's `who` is written only when it is given, so a change that empties it is its
+purge (the mark the other devices redact by; no `purged_at` column is needed).
+
+Each device then removes the old values from its own change-log entries too (`redact_purged`, on
+the spot and in every merge), keeping the hash chain verifiable (store.changelog.chain). Visits,
+issues, opinions and their figures are untouched."""
 
 from __future__ import annotations
 
@@ -31,7 +40,7 @@ from store.changelog.chain import (
 from store.changelog.changes import log_local_entry, write_context
 from store.changelog.conflict_list import derive_conflicts, listed_rows
 from store.changelog.field_clock import chunks
-from store.core.models import ChangeLog, Constituent, table_name
+from store.core.models import ChangeLog, Constituent, LegislativeOpinion
 from store.core.paging import PAGE_SIZE, Page
 from store.core.settings import load_settings
 from store.core.validation import mask_phone
@@ -46,25 +55,50 @@ PURGED_VALUES: dict[str, Any] = {
     "name_pinyin": "",
     "name_initials": "",
 }
+OPINION = "legislative_opinion"
+# What a purged opinion's `who` holds from then on.
+PURGED_OPINION: dict[str, Any] = {"who": ""}
+# Per table with personal fields: the change that purged a row (a LIKE pattern on the change
+# log's fields, as json.dumps writes them) and what the personal fields hold after it.
+_PURGES: dict[str, tuple[str, dict[str, Any]]] = {
+    "constituent": ('%"purged_at": "%', PURGED_VALUES),
+    OPINION: ('%"who": ""%', PURGED_OPINION),
+}
 
-_DUE = """
+# The day an opinion ended: answered, else its consultation closed (o an opinion, d its draft).
+_OPINION_ENDED = "coalesce(o.answered_on, d.due_on)"
+_OPINION_DRAFT = "legislative_opinion o JOIN draft_regulation d ON d.id = o.draft_id"
+# The day visit `v` ended: its issue closed; on no issue, its opinions all ended (the last of
+# them); NULL while it has not (or it is untriaged and no opinion).
+_VISIT_ENDED = f"""CASE WHEN v.issue_id IS NOT NULL
+  THEN (SELECT i.closed_on FROM issue i WHERE i.id = v.issue_id)
+  ELSE (SELECT CASE WHEN count(*) = count({_OPINION_ENDED}) THEN max({_OPINION_ENDED}) END
+        FROM {_OPINION_DRAFT} WHERE o.visit_id = v.id AND o.deleted_at IS NULL)
+END"""
+_DUE = f"""
 FROM constituent c
 WHERE c.purged_at IS NULL AND c.deleted_at IS NULL
   AND EXISTS (SELECT 1 FROM visit v WHERE v.constituent_id = c.id AND v.deleted_at IS NULL)
   AND NOT EXISTS (
-    SELECT 1 FROM visit v LEFT JOIN issue i ON i.id = v.issue_id
+    SELECT 1 FROM visit v
     WHERE v.constituent_id = c.id AND v.deleted_at IS NULL
-      AND (i.id IS NULL OR i.closed_on IS NULL OR i.closed_on > :cutoff)
+      AND CASE WHEN ({_VISIT_ENDED}) <= :cutoff THEN 0 ELSE 1 END = 1
   )
 """
 _LAST_CLOSED = (
-    "(SELECT max(i.closed_on) FROM visit v JOIN issue i ON i.id = v.issue_id"
+    f"(SELECT max({_VISIT_ENDED}) FROM visit v"
     " WHERE v.constituent_id = c.id AND v.deleted_at IS NULL)"
 )
 _ISSUES = (
     "SELECT count(DISTINCT v.issue_id) FROM visit v"
     f" WHERE v.deleted_at IS NULL AND v.constituent_id IN (SELECT c.id {_DUE})"
 )
+# Opinions typed with who gave them, ended on or before the cut-off.
+_OPINIONS_DUE = f"""
+FROM {_OPINION_DRAFT}
+WHERE o.deleted_at IS NULL AND o.visit_id IS NULL AND o.who <> ''
+  AND {_OPINION_ENDED} <= :cutoff
+"""
 
 
 @dataclass(frozen=True)
@@ -78,12 +112,14 @@ class PurgeCandidate:
 
 @dataclass(frozen=True)
 class PurgePlan:
-    """Who a purge would reach: residents whose issues all closed on or before `cutoff`."""
+    """Who a purge would reach: residents whose visits all ended on or before `cutoff`, and
+    the opinions typed with who gave them that ended then (counted: names are not listed)."""
 
     years: int
     cutoff: date
     residents: Page[PurgeCandidate]
     issues: int
+    opinions: int = 0
 
 
 @dataclass(frozen=True)
@@ -91,6 +127,11 @@ class PurgeResult:
     residents: int
     entries: int
     cutoff: date
+    opinions: int = 0
+
+
+# The tables whose rows a purge empties, and a merge redacts the log of (store.sync.merge).
+PERSONAL_TABLES = tuple(_PURGES)
 
 
 def purge_cutoff(today: date, years: int) -> date:
@@ -139,7 +180,10 @@ def plan_purge(
         for row in rows
     )
     issues = conn.execute(text(_ISSUES), params).scalar_one()
-    return PurgePlan(years, cutoff, Page(items, int(total), offset, limit), int(issues))
+    opinions = conn.execute(text(f"SELECT count(*) {_OPINIONS_DUE}"), params).scalar_one()
+    return PurgePlan(
+        years, cutoff, Page(items, int(total), offset, limit), int(issues), int(opinions)
+    )
 
 
 def purge_residents(
@@ -174,17 +218,33 @@ def purge_residents(
         entries += redact_purged(session, part)
         if progress is not None:
             progress(min((done + 1) * 500, len(ids)), len(ids))
-    return PurgeResult(residents=len(ids), entries=entries, cutoff=cutoff)
+    opinions = [
+        r[0]
+        for r in conn.execute(
+            text(f"SELECT o.id {_OPINIONS_DUE} ORDER BY o.id"), {"cutoff": cutoff}
+        )
+    ]
+    for part in chunks(opinions, 500):
+        for opinion in session.exec(
+            select(LegislativeOpinion).where(col(LegislativeOpinion.id).in_(part))
+        ):
+            opinion.who = PURGED_OPINION["who"]
+        session.flush()
+        entries += redact_purged(session, part, OPINION)
+    return PurgeResult(residents=len(ids), entries=entries, cutoff=cutoff, opinions=len(opinions))
 
 
-def redact_purged(session: OrmSession, row_ids: Iterable[str]) -> int:
-    """Remove purged residents' old values from this device's change-log entries: every entry
-    ordered before a row's purge (by its stamp, as sync orders changes) takes the purge's
-    values, and a redaction record chained after them names what was removed by its digest
-    (store.changelog.chain). Idempotent; also run by every merge, since an entry may arrive
-    after its purge. Returns how many entries changed."""
+def redact_purged(session: OrmSession, row_ids: Iterable[str], table: str = "constituent") -> int:
+    """Remove purged residents' (or opinions') old values from this device's change-log
+    entries: every entry ordered before a row's purge (by its stamp, as sync orders changes)
+    takes the purge's values, and a redaction record chained after them names what was removed
+    by its digest (store.changelog.chain). Idempotent; also run by every merge, since an entry
+    may arrive after its purge. Returns how many entries changed.
+
+    Args:
+        table: a table of `PERSONAL_TABLES` (the residents' by default)."""
     conn = session.connection()
-    table = table_name(Constituent)
+    mark, purged_values = _PURGES[table]
     purges: dict[str, tuple[str, dict[str, Any]]] = {}
     log = ChangeLog.__table__  # type: ignore[attr-defined]
     for part in chunks(sorted(set(row_ids))):
@@ -192,7 +252,7 @@ def redact_purged(session: OrmSession, row_ids: Iterable[str]) -> int:
             select(log.c.row_id, func.coalesce(log.c.clamped_hlc, log.c.hlc), log.c.fields).where(
                 log.c.table_name == table,
                 log.c.row_id.in_(part),
-                log.c.fields.like('%"purged_at": "%'),
+                log.c.fields.like(mark),
             )
         )
         for row_id, stamp, fields in found:
@@ -200,7 +260,7 @@ def redact_purged(session: OrmSession, row_ids: Iterable[str]) -> int:
                 purges[row_id] = (stamp, json.loads(fields))
     sealed: list[list[str]] = []
     for row_id, (stamp, fields) in purges.items():
-        values = {k: fields.get(k, PURGED_VALUES[k]) for k in PERSONAL_FIELDS[table]}
+        values = {k: fields.get(k, purged_values[k]) for k in PERSONAL_FIELDS[table]}
         sealed += redact_entries(
             conn, table_name=table, row_id=row_id, values=values, before_stamp=stamp
         )

@@ -78,3 +78,29 @@ def test_a_longer_period_reaches_nobody_and_a_bad_one_is_refused(aged_station: P
     bad = CliRunner().invoke(cli, ["--db", str(aged_station), "purge", "--years", "0"])
     assert bad.exit_code == 2
     assert _phones(aged_station) == [OLD_PHONE]
+
+
+def test_the_dry_run_counts_typed_opinion_names(
+    station_path: Path, store: Store, actor: Actor
+) -> None:
+    """Who gave a legislative opinion (typed at the desk) answered six years ago is counted,
+    never printed."""
+    from store.core.models import Adoption
+    from store.legislation.drafts import load_draft
+    from store.legislation.opinions import add_opinion, answer_opinion
+
+    with store.write(actor) as session:
+        draft = load_draft(
+            session=session, text="某条例（草案）\n\n第一条　为了。\n", source="县人大"
+        )
+        opinion = add_opinion(
+            session=session, draft_id=draft.row.id, article_id=None, text="好。", who="钱意见"
+        )
+        answer_opinion(session=session, opinion_id=opinion.id, adoption=Adoption.adopted)
+    store.dispose()
+    result = CliRunner().invoke(cli, ["--db", str(station_path), "purge", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "立法意见署名 1 条" in result.output and "钱意见" not in result.output
+    done = CliRunner().invoke(cli, ["--db", str(station_path), "--lang", "en", "purge", "--yes"])
+    assert done.exit_code == 0, done.output
+    assert "1 legislative opinion" in done.output

@@ -3,7 +3,7 @@ dashboard opens the list, which gives the hand-written draft's hand-computed ado
 (statistics' line: the stats snapshot, on the demo's draft); `a` loads a draft (a file that is
 not one is said in the form); on its page an opinion is typed on 第一条 and marked adopted
 (`1`), the summary exported (`x`); the hand-written draft's page shows the rate, names masked
-until `v` (a logged reveal)."""
+until `v` (a logged reveal); a visit taken as an opinion, found by search, says where it went."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Input
 
 from screens.dialogs.legislation_forms import DraftLoadModal, OpinionModal
 from screens.legislation import DraftScreen, DraftsScreen
+from screens.search import SearchScreen
 from store.changelog.changes import Actor
 from store.db import Store
 from tui.app import LiaisonApp
@@ -108,6 +109,16 @@ async def test_a_draft_loaded_its_opinion_adopted_and_the_summary_exported(
         await press(pilot, "v")
         third = rows(hand.query_one("#draft-opinions", DataTable))
         assert [r[1] for r in third] == ["李大伯", O2_NAME]
+
+        # 王秀英's 立法建议 visit, taken as an opinion on 第五条, is in no triage queue: found
+        # by search, it says where it went instead of opening the queue.
+        await press(pilot, "slash")
+        for ch in "先教育后处罚":
+            await pilot.press(ch)
+        await settle(pilot)
+        await press(pilot, "down", "enter")
+        assert isinstance(desk.screen, SearchScreen)
+        assert any("已作为立法意见" in n and "》第五条" in n for n in notes(desk)), notes(desk)
 
     assert _db(store, "SELECT count(*) FROM draft_regulation") == [(2,)]
     assert _db(store, "SELECT who, adoption FROM legislative_opinion WHERE who = '钱大妈'") == [

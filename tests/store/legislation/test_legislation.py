@@ -28,10 +28,12 @@ from legislation_fixture import (
     build_legislation,
 )
 from openpyxl import load_workbook
-from small_station import Refs
+from small_station import NOW, VILLAGE, Refs
 from sqlmodel import col, func, select
 
 from store.changelog.changes import Actor
+from store.changelog.undo import record_changes, revert_changes
+from store.core.clock import FrozenClock
 from store.core.errors import FieldInvalid
 from store.core.models import (
     Adoption,
@@ -44,7 +46,8 @@ from store.core.models import (
     VisitKind,
 )
 from store.db import Store
-from store.desk.visits import log_visit
+from store.desk.visits import list_untriaged, log_visit
+from store.duty.dashboard import load_dashboard
 from store.legislation.drafts import get_draft, list_drafts, load_draft
 from store.legislation.figures import adoption_figures
 from store.legislation.opinions import (
@@ -54,6 +57,7 @@ from store.legislation.opinions import (
     answer_opinion,
     legislative_visits,
     list_opinions,
+    opinion_places,
 )
 from store.legislation.parse import DraftWithoutArticles
 from store.legislation.summary import read_summary, write_summary
@@ -231,3 +235,56 @@ def test_the_summary_shows_counts_and_words_with_no_personal_data(
     assert (templates / "legislative_summary.md").is_file()
     assert not (tmp_path / "汇总.xlsx.part").exists()
     assert made.opinions and Adoption.partly.zh == "部分采纳"
+
+
+def test_a_visit_taken_as_an_opinion_leaves_the_triage_queue(
+    store: Store, actor: Actor, refs: Refs, clock: FrozenClock
+) -> None:
+    """A 立法建议 visit is answered by the legislature, not handled by a unit: once it is an
+    opinion it is no longer 待分办 (the queue, the dashboard, the handover agree), and where it
+    went (the draft, the article) is what its visit says. Not taken, it waits as any visit."""
+    made = build_legislation(store, actor, refs)
+    form = VisitCreate(
+        phone="13800000013",
+        name="孙立言",
+        village_id=refs.villages[VILLAGE],
+        category_id=refs.categories["垃圾分类"],
+        channel=Channel.walk_in,
+        kind=VisitKind.legislative,
+        text="建议第四条的投放时间由村民会议商定。",
+    )
+    with store.write(actor) as session:
+        fresh = log_visit(session=session, visit_in=form).id
+
+    def queued() -> tuple[list[str], int]:
+        with store.read() as session:
+            page = list_untriaged(session=session)
+            board = load_dashboard(session=session, today=NOW.date(), tz=clock.tz)
+        return [v.id for v in page.items], board.untriaged
+
+    assert queued() == ([fresh], 1)
+    with store.read() as session:
+        assert opinion_places(session=session, visit_id=fresh) == ()
+        assert opinion_places(session=session, visit_id=made.visit_1) == ((TITLE, "第三条"),)
+    with store.write(actor) as session, record_changes(session) as taken:
+        add_opinion(
+            session=session,
+            draft_id=made.draft,
+            article_id=made.articles["第四条"],
+            visit_id=fresh,
+        )
+    with store.write(actor) as session:
+        add_opinion(session=session, draft_id=made.draft, article_id=None, visit_id=fresh)
+    assert queued() == ([], 0)
+    with store.read() as session:
+        assert opinion_places(session=session, visit_id=fresh) == ((TITLE, ""), (TITLE, "第四条"))
+    # Taken back (undone), one opinion is left: still no triage; both taken back, it waits.
+    with store.write(actor) as session:
+        revert_changes(session=session, undo=taken.undo())
+    assert queued() == ([], 0)
+    with store.write(actor) as session:
+        for opinion in session.exec(
+            select(LegislativeOpinion).where(LegislativeOpinion.visit_id == fresh)
+        ):
+            opinion.deleted_at = clock.now()
+    assert queued() == ([fresh], 1)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pg_files import relation_bytes
 from small_station import CATEGORY, VILLAGE, Refs
 from sqlalchemy import text
 
@@ -23,7 +24,7 @@ from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
 from store.desk.triage import open_issue
 from store.desk.visits import log_visit
-from store.trust.erase import erase_purged_values
+from store.trust.erase import PURGED_TABLES, erase_purged_values
 from store.trust.purge import purge_residents
 
 pytestmark = pytest.mark.both_backends
@@ -80,7 +81,8 @@ def _files(store: Store) -> dict[str, int]:
         rows = conn.execute(
             text(
                 "SELECT relname, relfilenode FROM pg_class"
-                " WHERE relname IN ('constituent', 'change_log', 'sync_conflict')"
+                " WHERE relname IN ('constituent', 'legislative_opinion', 'change_log',"
+                " 'sync_conflict')"
             )
         ).all()
     return {name: int(node) for name, node in rows}
@@ -94,7 +96,7 @@ def test_on_postgresql_the_tables_a_purge_touched_are_rewritten(
     before = _files(purged)
     assert erase_purged_values(purged.engine).complete
     after = _files(purged)
-    assert set(after) == {"constituent", "change_log", "sync_conflict"}
+    assert set(after) == {"constituent", "legislative_opinion", "change_log", "sync_conflict"}
     assert all(after[table] != before[table] for table in after)
 
 
@@ -124,32 +126,6 @@ def test_on_postgresql_a_table_locked_elsewhere_is_left_and_reported(
     assert after["change_log"] != before["change_log"]
     assert erase_purged_values(purged.engine).complete
     assert _files(purged)["constituent"] != before["constituent"]
-
-
-def _relation_bytes(store: Store, data: Path) -> bytes:
-    """Every file of the purged tables on the server's disk: each table, its indexes, its TOAST
-    table and index (all segments and forks), as `strings` would read them."""
-    with store.engine.connect() as conn:
-        files = conn.execute(
-            text(
-                "SELECT pg_relation_filepath(c.oid) FROM pg_class c"
-                " WHERE c.relfilenode <> 0 AND (c.oid = ANY(:tables)"
-                " OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = ANY(:tables))"
-                " OR c.oid IN (SELECT reltoastrelid FROM pg_class WHERE oid = ANY(:tables))"
-                " OR c.oid IN (SELECT i.indexrelid FROM pg_index i JOIN pg_class t"
-                "   ON t.reltoastrelid = i.indrelid WHERE t.oid = ANY(:tables)))"
-            ).bindparams(
-                tables=[
-                    conn.exec_driver_sql(f"SELECT '{t}'::regclass::oid").scalar()
-                    for t in ("constituent", "change_log", "sync_conflict")
-                ]
-            )
-        ).scalars()
-        found = b""
-        for relative in files:
-            for segment in data.glob(f"{relative}*"):
-                found += segment.read_bytes()
-    return found
 
 
 MANY = 400
@@ -201,10 +177,10 @@ def test_on_postgresql_no_purged_value_stays_in_the_table_files(
         for table in ("constituent", "change_log", "sync_conflict"):
             conn.exec_driver_sql(f"VACUUM {table}")
         conn.exec_driver_sql("CHECKPOINT")
-    before = _relation_bytes(store, data)
+    before = relation_bytes(store, data)
     assert {p for p in many_purged if p in before}, "a plain VACUUM left none: nothing to prove"
     assert erase_purged_values(store.engine).complete
-    after = _relation_bytes(store, data)
+    after = relation_bytes(store, data)
     assert after and {p for p in many_purged if p in after} == set()
 
 
@@ -217,7 +193,7 @@ def test_a_hub_role_without_the_right_to_checkpoint_still_vacuums(
     role = f"owner_{store_url.rsplit('/', 1)[1]}"
     with purged.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
-        for table in ("constituent", "change_log", "sync_conflict"):
+        for table in PURGED_TABLES:
             conn.exec_driver_sql(f"ALTER TABLE {table} OWNER TO {role}")
     owner_url = store_url.replace("postgres@", f"{role}@", 1)
     engine = make_engine(owner_url)

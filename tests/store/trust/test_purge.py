@@ -17,12 +17,14 @@ from sync_helpers import close_trio, exchange, later, log_on, make_trio, open_tr
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
-from store.core.models import Constituent, Tier, Visit
+from store.core.models import Adoption, Constituent, LegislativeOpinion, Tier, Visit
 from store.db import Store
 from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
 from store.desk.triage import open_issue
 from store.desk.visits import VisitRow
+from store.legislation.drafts import load_draft
+from store.legislation.opinions import add_opinion, answer_opinion
 from store.reference.lists import list_units
 from store.trust.check import check_database
 from store.trust.purge import plan_purge, purge_cutoff, purge_residents
@@ -33,6 +35,8 @@ OLD_NAME, OLD_PHONE = "钱旧事", "13911112222"
 BOTH_NAME, BOTH_PHONE = "孙两头", "13933334444"
 NEW_NAME, NEW_PHONE = "李新事", "13955556666"
 SIX_YEARS = timedelta(days=6 * 366)
+TYPED = "周立言"
+DRAFT = "临溪县村庄规划条例（草案）\n\n第一条　为了规范村庄规划，制定本条例。\n"
 
 
 def _today(clock: FrozenClock) -> date:
@@ -138,6 +142,12 @@ def test_a_purge_reaches_the_other_devices_by_sync(tmp_path: Path) -> None:
                 session=session, visit_id=visit.id, tier=Tier.village, unit_id=unit.id
             )
             close_issue(session=session, issue_id=issue.id, evaluation_in=None)
+            # An opinion typed with who gave it (a name), answered: purged by the same rule.
+            draft = load_draft(session=session, text=DRAFT, source="县人大常委会", day=NOW.date())
+            opinion = add_opinion(
+                session=session, draft_id=draft.row.id, article_id=None, text="好。", who=TYPED
+            )
+            answer_opinion(session=session, opinion_id=opinion.id, adoption=Adoption.adopted)
         exchange(laptop, station, tmp_path)
         with laptop.store.read() as session:
             resident_id = must_get(session, Visit, visit.id).constituent_id
@@ -150,7 +160,8 @@ def test_a_purge_reaches_the_other_devices_by_sync(tmp_path: Path) -> None:
             person.name = "王阿姨改名"
         later(station)
         with station.store.write(station.info.actor()) as session:
-            assert purge_residents(session=session, today=_today(station.clock)).residents == 1
+            result = purge_residents(session=session, today=_today(station.clock))
+        assert (result.residents, result.opinions) == (1, 1)
         # The laptop's older edit arrives after the purge: it is removed on arrival.
         exchange(laptop, station, tmp_path)
         exchange(station, laptop, tmp_path)
@@ -158,7 +169,8 @@ def test_a_purge_reaches_the_other_devices_by_sync(tmp_path: Path) -> None:
             with device.store.read() as session:
                 person = must_get(session, Constituent, resident_id)
                 assert (person.name, person.phone) == ("", "")
-            for secret in (OLD_PHONE, "王阿姨"):
+                assert must_get(session, LegislativeOpinion, opinion.id).who == ""
+            for secret in (OLD_PHONE, "王阿姨", TYPED):
                 assert _log_holds(device.store, secret) == 0, (device.name, secret)
             report = check_database(engine=device.store.engine)
             assert report.ok, (device.name, report.findings)

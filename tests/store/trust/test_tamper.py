@@ -168,7 +168,7 @@ def test_a_forged_purge_seal_is_named(purged: Store, station_path: Path, rewrite
             )
         ).one()
         values = json.loads(fields)
-        forged = "p:" + _personal_digest(seal, values)
+        forged = "p:" + _personal_digest(seal, values, PERSONAL_FIELDS["constituent"])
         for name in PERSONAL_FIELDS["constituent"]:
             if name in values:
                 values[name] = "郑冒名" if rewrite == "other name" and name == "name" else ""
