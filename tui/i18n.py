@@ -29,6 +29,8 @@ from store.core.enums import (
     MoveReason,
     NoticeEvent,
     NoticeWay,
+    ObserverGroup,
+    PointKind,
     ProjectStatus,
     Resolution,
     ReviewTarget,
@@ -249,6 +251,22 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, Msg]] = {
         "assigned": t("enum.suggestion_step.assigned"),
         "answered": t("enum.suggestion_step.answered"),
         "evaluated": t("enum.suggestion_step.evaluated"),
+    },
+    ObserverGroup: {
+        "five_elders": t("enum.observer_group.five_elders"),
+        "returning_youth": t("enum.observer_group.returning_youth"),
+        "new_employment": t("enum.observer_group.new_employment"),
+        "grid_worker": t("enum.observer_group.grid_worker"),
+        "local_worthy": t("enum.observer_group.local_worthy"),
+        "other": t("enum.observer_group.other"),
+    },
+    PointKind: {
+        "ordinary": t("enum.point_kind.ordinary"),
+        "delivery": t("enum.point_kind.delivery"),
+        "courier": t("enum.point_kind.courier"),
+        "trucking": t("enum.point_kind.trucking"),
+        "ride_hailing": t("enum.point_kind.ride_hailing"),
+        "other_trade": t("enum.point_kind.other_trade"),
     },
 }
 

@@ -33,10 +33,12 @@ from sqlalchemy import Connection
 
 from store.core.dialect import execute_driver
 
-# Fields that are a resident's personal data, per table: hashed apart, and removable by a purge.
-# name_pinyin and name_initials are derived from the name, so they go with it.
+# Fields that are a person's personal data, per table: hashed apart, and removable by a purge.
+# A resident's name_pinyin and name_initials are derived from the name, so they go with it; an
+# observer (民情观察员) is under the residents' rules (store.observers.retention).
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "constituent": ("name", "phone", "id_number", "name_pinyin", "name_initials"),
+    "observer": ("name", "phone"),
 }
 
 _COLUMNS = "seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base, seal"
@@ -292,7 +294,7 @@ def redact_entries(
         if not held or all(fields[k] == values.get(k) for k in held):
             continue
         if seal is not None and seal.startswith("s:"):
-            seal = "p:" + _personal_digest(seal, fields)
+            seal = "p:" + _personal_digest(seal, fields, personal)
             sealed.append([hlc, device_id, seal[2:]])
         for key in held:
             fields[key] = values.get(key)
@@ -358,16 +360,17 @@ def _split_personal(personal: Any, values: dict[str, Any], seal: str | None) -> 
     """What an entry with personal fields links: its other fields (canonical JSON), and the
     digest its seal makes of the personal ones (none without a seal)."""
     rest = _canonical({k: v for k, v in values.items() if k not in personal})
-    return rest, _personal_digest(seal, values) if seal else ""
+    return rest, _personal_digest(seal, values, personal) if seal else ""
 
 
-def _personal_digest(seal: str, values: dict[str, Any]) -> str:
+def _personal_digest(
+    seal: str, values: dict[str, Any], personal: Sequence[str] = PERSONAL_FIELDS["constituent"]
+) -> str:
     kind, _, value = seal.partition(":")
     if kind == "p":
         return value
     if kind != "s":
         raise ValueError("seal")
-    personal = PERSONAL_FIELDS["constituent"]
     held = _canonical({k: values[k] for k in personal if k in values})
     return hashlib.sha256(bytes.fromhex(value) + held.encode()).hexdigest()
 

@@ -115,6 +115,16 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
+def mask_name(name: str) -> str:
+    """`张建国` → `张*国`, `李四` → `李*`: a person's name where it may not be shown whole (an
+    observer who did not agree to be named in a report, store.observers)."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 def mask_id_number(number: str) -> str:
     """`330522199001011234` → `330522********1234`."""
     if len(number) < 10:

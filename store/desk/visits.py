@@ -36,6 +36,7 @@ from store.desk.urgency import (
     visit_urgency,
     visit_urgency_sql,
 )
+from store.observers.observers import through_errors
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,8 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
     Returns:
         The new visit as a list row.
     Raises:
-        FormInvalid: the village or category does not exist.
+        FormInvalid: the village or category does not exist, or the observer or point is not
+            one to name (store.observers.observers.through_errors).
         HubRefused: a county hub's database (nobody logs visits there).
     """
     refuse_on_hub(session, N_("error.hub_no_logging"))
@@ -200,6 +202,8 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
         errors["village_id"] = N_("field.choice")
     if category is None:
         errors["category_id"] = N_("field.choice")
+    if visit_in.observer_id is not None or visit_in.point_id is not None:
+        errors |= through_errors(session, visit_in.channel, visit_in.observer_id, visit_in.point_id)
     if errors:
         raise FormInvalid(errors)
     village_id, category_id = visit_in.village_id, visit_in.category_id
@@ -240,6 +244,8 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
         deputy_id=visit_in.deputy_id or ctx.actor.deputy_id,
         consent_forward=visit_in.consent_forward,
         no_callback=visit_in.no_callback,
+        observer_id=visit_in.observer_id,
+        point_id=visit_in.point_id,
     )
     session.add(visit)
     session.flush()

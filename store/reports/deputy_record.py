@@ -12,6 +12,9 @@ Definitions (the deputies screen's help says the same):
 - **Satisfaction rate**: the evaluations made in the period of issues the deputy leads,
   (满意 + 基本满意) / all of them — the statistics' definition, for the deputy's issues.
 - **Leader visits attended**: leader visits (领导干部进站) of the period the deputy sat in on.
+- **Observers recommended**: the observers (民情观察员) the deputy recommended who served in the
+  period; **through them**, the period's visits naming any observer the deputy recommended and
+  the period's issues with such a visit (store.observers.figures).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from store.core.paging import PAGE_SIZE, Page
 from store.core.rows import get_live, live
 from store.core.settings import load_settings
 from store.desk.issue_rows import RANK_COLOUR, IssueRow, rows_query, to_row
+from store.observers.figures import deputy_observers
 from store.reports import figure_sql
 from store.reports.slips import (
     Block,
@@ -72,6 +76,10 @@ class DeputyRecord:
     satisfied: int = 0
     leader_visits: int = 0
     colours: dict[Colour, int] = field(default_factory=lambda: dict.fromkeys(Colour, 0))
+    # 民情观察员 the deputy recommended, serving in the period, and what came through them.
+    observers: int = 0
+    observer_visits: int = 0
+    observer_issues: int = 0
 
     @property
     def closure_rate(self) -> float | None:
@@ -178,6 +186,14 @@ def _records(
         ).all(),
         "leader_visits",
     )
+    for deputy_id, through in deputy_observers(
+        session=session, deputy_ids=ids, period=period, tz=tz
+    ).items():
+        figures[deputy_id].update(
+            observers=through.observers,
+            observer_visits=through.visits,
+            observer_issues=through.issues,
+        )
     return [
         DeputyRecord(
             deputy_id=d.id,

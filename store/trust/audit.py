@@ -37,6 +37,7 @@ from store.core.models import (
     MicroProject,
     MicroProjectIssue,
     Notice,
+    ObservationPoint,
     Progress,
     Suggestion,
     SuggestionSource,
@@ -54,6 +55,8 @@ from store.core.validation import mask_id_number, mask_phone
 # and PIN.
 HIDDEN_FIELDS: dict[str, frozenset[str]] = {
     "constituent": frozenset({*PERSONAL_FIELDS["constituent"], "group_name"}),
+    # An observer (民情观察员) is under the residents' rules: the name hidden, the phone masked.
+    "observer": frozenset(PERSONAL_FIELDS["observer"]),
     "visit": frozenset({"text", "summary"}),
     "deputy": frozenset({"phone", "pin_hash"}),
 }
@@ -62,6 +65,7 @@ HIDDEN_FIELDS: dict[str, frozenset[str]] = {
 # a corrected phone reads 138****1234→139****1111.
 MASKED_FIELDS: dict[str, dict[str, Callable[[str], str]]] = {
     "constituent": {"phone": mask_phone, "id_number": mask_id_number},
+    "observer": {"phone": mask_phone},
 }
 
 # Columns a change may write that say nothing to a reader: the deletion mark (the op says it)
@@ -411,6 +415,8 @@ _NAMED: dict[str, tuple[Any, Any]] = {
     "device": (Device, Device.name),
     "micro_project": (MicroProject, MicroProject.title),
     "suggestion": (Suggestion, Suggestion.title),
+    # An observation point by its name (a place, not a person); an observer is not named here.
+    "observation_point": (ObservationPoint, ObservationPoint.name),
 }
 
 
