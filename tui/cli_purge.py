@@ -1,5 +1,5 @@
 """`liaison purge`: residents' personal data removed after the retention period
-(store.trust.purge)."""
+(store.trust.purge), and observers' (民情观察员, store.observers.retention) under the same rule."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def purge_command(
 ) -> int:
     """Returns the exit code: 0 done (or a dry run), 1 refused or not confirmed."""
     from store.core.clock import today
+    from store.observers.retention import plan_observer_purge
     from store.station import open_store
     from store.trust.purge import plan_purge
 
@@ -30,6 +31,9 @@ def purge_command(
     try:
         with store.read() as session:
             plan = plan_purge(session=session, today=today(store.clock), years=years, limit=SHOWN)
+            observers = plan_observer_purge(
+                session=session, today=today(store.clock), years=years
+            ).observers
         typer.echo(
             tn(
                 "purge.plan",
@@ -51,10 +55,12 @@ def purge_command(
             )
         if plan.residents.total > len(plan.residents.items):
             typer.echo(t("purge.more", count=plan.residents.total - len(plan.residents.items)))
+        if observers:
+            typer.echo(tn("purge.observers_plan", observers, cutoff=plan.cutoff.isoformat()))
         if dry_run:
             return 0
-        if plan.residents.total:
-            code = _purge(store, plan.residents.total, years=years, yes=yes)
+        if plan.residents.total or observers:
+            code = _purge(store, plan.residents.total, observers, years=years, yes=yes)
             if code:
                 return code
         # Also when nobody was due: a run after an interrupted one finishes its erasing, and on
@@ -64,8 +70,9 @@ def purge_command(
         store.dispose()
 
 
-def _purge(store: Store, total: int, *, years: int | None, yes: bool) -> int:
+def _purge(store: Store, total: int, observers: int, *, years: int | None, yes: bool) -> int:
     from store.core.clock import today
+    from store.observers.retention import purge_observers
     from store.station import load_station
     from store.trust.purge import purge_residents
     from tui.cli_ledger import progress_printer
@@ -74,7 +81,12 @@ def _purge(store: Store, total: int, *, years: int | None, yes: bool) -> int:
         if not sys.stdin.isatty():
             typer.echo(t("purge.need_yes"), err=True)
             return 1
-        if not typer.confirm(tn("purge.confirm", total)):
+        question = (
+            tn("purge.confirm_observers", observers, residents=total)
+            if observers
+            else tn("purge.confirm", total)
+        )
+        if not typer.confirm(question):
             typer.echo(t("purge.cancelled"), err=True)
             return 1
     with store.write(load_station(store).actor()) as session:
@@ -84,7 +96,11 @@ def _purge(store: Store, total: int, *, years: int | None, yes: bool) -> int:
             years=years,
             progress=progress_printer(t("purge.purging")),
         )
-    typer.echo(tn("purge.done", result.residents, entries=result.entries))
+        purged, entries = purge_observers(session=session, today=today(store.clock), years=years)
+    if result.residents or not purged:
+        typer.echo(tn("purge.done", result.residents, entries=result.entries))
+    if purged:
+        typer.echo(tn("purge.observers_done", purged, entries=entries))
     return 0
 
 

@@ -43,7 +43,7 @@ from store.core.models import (
 from store.core.rows import live
 from store.desk.urgency import pressing_kind
 from store.sync.regroup_rule import settle_regroupings
-from store.trust.purge import redact_purged
+from store.trust.purge import PURGED_BY_TABLE, redact_purged
 
 # The columns of a change as a bundle carries it, in this order.
 CHANGE_COLUMNS = (
@@ -148,10 +148,10 @@ def merge_changes(
             if table not in touched:
                 continue
             ids = sorted(touched[table])
-            if table == Constituent.__tablename__:
+            if table in PURGED_BY_TABLE:
                 # A purge that came in (or came before an older change did) removes the old
                 # values from the log here too, before the rows are computed from it.
-                redact_purged(session, ids)
+                redact_purged(session, ids, table)
             # The rows' whole log, read once: for their values and for their conflicts.
             logged = row_changes(conn, table, ids)
             applied = _apply_rows(conn, model, ids, logged)

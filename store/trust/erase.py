@@ -55,9 +55,9 @@ from sqlalchemy.exc import DBAPIError
 from store.core.errors import N_, StoreError
 from store.search.index import install_search_index
 
-# The tables a purge writes (store.trust.purge): the residents, the change log it redacts, the
-# conflict list derived again from it.
-PURGED_TABLES = ("constituent", "change_log", "sync_conflict")
+# The tables a purge writes (store.trust.purge): the residents and the observers
+# (store.observers.retention), the change log it redacts, the conflict list derived again from it.
+PURGED_TABLES = ("constituent", "observer", "change_log", "sync_conflict")
 # Tables whose rowids other structures refer to (the visits' search index, the names'
 # characters, the board's newest-first order): VACUUM keeps rowids in practice, but SQLite only
 # promises it for INTEGER PRIMARY KEY tables, so they are compared before and after.

@@ -31,7 +31,7 @@ from store.changelog.chain import (
 from store.changelog.changes import log_local_entry, write_context
 from store.changelog.conflict_list import derive_conflicts, listed_rows
 from store.changelog.field_clock import chunks
-from store.core.models import ChangeLog, Constituent, table_name
+from store.core.models import ChangeLog, Constituent
 from store.core.paging import PAGE_SIZE, Page
 from store.core.settings import load_settings
 from store.core.validation import mask_phone
@@ -45,6 +45,12 @@ PURGED_VALUES: dict[str, Any] = {
     "id_number": None,
     "name_pinyin": "",
     "name_initials": "",
+}
+# Per table with personal fields (store.changelog.chain): an observer's purge (民情观察员,
+# store.observers.retention) empties their name and phone as a resident's does.
+PURGED_BY_TABLE: dict[str, dict[str, Any]] = {
+    "constituent": PURGED_VALUES,
+    "observer": {"name": "", "phone": ""},
 }
 
 _DUE = """
@@ -177,14 +183,14 @@ def purge_residents(
     return PurgeResult(residents=len(ids), entries=entries, cutoff=cutoff)
 
 
-def redact_purged(session: OrmSession, row_ids: Iterable[str]) -> int:
-    """Remove purged residents' old values from this device's change-log entries: every entry
-    ordered before a row's purge (by its stamp, as sync orders changes) takes the purge's
-    values, and a redaction record chained after them names what was removed by its digest
-    (store.changelog.chain). Idempotent; also run by every merge, since an entry may arrive
-    after its purge. Returns how many entries changed."""
+def redact_purged(session: OrmSession, row_ids: Iterable[str], table: str = "constituent") -> int:
+    """Remove purged residents' (or, `table` "observer", observers') old values from this
+    device's change-log entries: every entry ordered before a row's purge (by its stamp, as sync
+    orders changes) takes the purge's values, and a redaction record chained after them names
+    what was removed by its digest (store.changelog.chain). Idempotent; also run by every merge,
+    since an entry may arrive after its purge. Returns how many entries changed."""
     conn = session.connection()
-    table = table_name(Constituent)
+    purged = PURGED_BY_TABLE[table]
     purges: dict[str, tuple[str, dict[str, Any]]] = {}
     log = ChangeLog.__table__  # type: ignore[attr-defined]
     for part in chunks(sorted(set(row_ids))):
@@ -200,7 +206,7 @@ def redact_purged(session: OrmSession, row_ids: Iterable[str]) -> int:
                 purges[row_id] = (stamp, json.loads(fields))
     sealed: list[list[str]] = []
     for row_id, (stamp, fields) in purges.items():
-        values = {k: fields.get(k, PURGED_VALUES[k]) for k in PERSONAL_FIELDS[table]}
+        values = {k: fields.get(k, purged[k]) for k in PERSONAL_FIELDS[table]}
         sealed += redact_entries(
             conn, table_name=table, row_id=row_id, values=values, before_stamp=stamp
         )
