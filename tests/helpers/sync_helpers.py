@@ -123,7 +123,16 @@ def settle(devices: dict[str, Device], directory: Path) -> None:
             exchange(station, devices[name], directory)
 
 
-def log_on(store: Store, info: StationInfo, words: str, phone: str = "13900001111") -> VisitRow:
+def log_on(
+    store: Store,
+    info: StationInfo,
+    words: str,
+    phone: str = "13900001111",
+    *,
+    channel: Channel = Channel.walk_in,
+    observer_id: str | None = None,
+    point_id: str | None = None,
+) -> VisitRow:
     with store.read() as session:
         village = list_villages(session=session)[0]
         category = list_categories(session=session)[0]
@@ -134,10 +143,12 @@ def log_on(store: Store, info: StationInfo, words: str, phone: str = "1390000111
                 phone=phone,
                 name="王阿姨",
                 village_id=village.id,
-                channel=Channel.walk_in,
+                channel=channel,
                 kind=VisitKind.request,
                 category_id=category.id,
                 text=words,
+                observer_id=observer_id,
+                point_id=point_id,
             ),
         )
 

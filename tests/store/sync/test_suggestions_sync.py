@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from small_station import NOW, SMALL_STATION
 from sqlalchemy import text
-from sync_helpers import Device, close_trio, exchange, later, log_on, make_trio, open_trio
+from sync_helpers import Device, close_trio, exchange, later, log_on, open_trio
 
 from store.core.clock import FrozenClock
 from store.core.models import SuggestionStatus, SuggestionStep, Tier
@@ -26,14 +26,9 @@ from store.sync.conflicts import count_conflicts
 from store.sync.hub import init_hub, open_hub, push_to_hub
 
 
-@pytest.fixture(scope="session")
-def trio_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_trio(tmp_path_factory.mktemp("trio"), SMALL_STATION, NOW, issues=0)
-
-
 @pytest.fixture
-def trio(trio_template: Path, tmp_path: Path) -> Iterator[dict[str, Device]]:
-    devices = open_trio(trio_template, tmp_path / "db", NOW)
+def trio(empty_trio_template: Path, tmp_path: Path) -> Iterator[dict[str, Device]]:
+    devices = open_trio(empty_trio_template, tmp_path / "db", NOW)
     yield devices
     close_trio(devices)
 
