@@ -314,6 +314,12 @@ def import_summary_lines(summary: Any) -> list[str]:
     deputies = getattr(summary, "deputies_added", ())
     if deputies:
         lines.append(t("ledger.deputies_added", names=t("text.list").join(deputies)))
+    observers = getattr(summary, "observers_added", ())
+    if observers:
+        lines.append(t("ledger.observers_added", names=t("text.list").join(observers)))
+    points = getattr(summary, "points_added", ())
+    if points:
+        lines.append(t("ledger.points_added", names=t("text.list").join(points)))
     if summary.dry_run:
         lines.append(t("ledger.dry_run"))
     return lines
