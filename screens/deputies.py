@@ -135,6 +135,8 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
         (t("col.closure"), 6, "closure"),
         (t("col.satisfaction"), 6, "satisfaction"),
         (t("col.leader_n"), 4, "leader"),
+        # 民情观察员 the deputy recommended, serving in the period.
+        (t("col.observers_n"), 4, "observers"),
     )
     FLEX_COLUMN = "name"
 
@@ -187,6 +189,7 @@ class DeputiesScreen(PeriodMixin, PagedTableScreen):
                     Text(percent(r.closure_rate, 0)),
                     Text(percent(r.satisfaction_rate, 0)),
                     Text(str(r.leader_visits)),
+                    Text(str(r.observers)),
                 ],
             )
             for r in page.items
@@ -282,6 +285,15 @@ class DeputyRecordScreen(PeriodMixin, PagedTableScreen):
         head = Text(t("deputy.page_title", name=record.name, period=self.period.title(t)))
         head.stylize("bold")
         head.append("\n" + t("deputy.summary", **_summary(record)) + "\n")
+        head.append(
+            t(
+                "deputy.observers_line",
+                observers=record.observers,
+                visits=record.observer_visits,
+                issues=record.observer_issues,
+            )
+            + "\n"
+        )
         gap = t("text.gap")
         colours = gap.join(f"{c.glyph}{label(c)} {record.colours.get(c, 0)}" for c in COLOURS)
         head.append(

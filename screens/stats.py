@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, TabbedCont
 from screens.base.station_scoped import StationScoped
 from store.core.models import Channel, Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
+from store.observers.figures import ObserverFigures, observer_figures
 from store.reports.stats import (
     Breakdown,
     FigureRow,
@@ -35,7 +36,7 @@ from store.reports.stats import (
     visits_per_week,
 )
 from store.suggestions.figures import SuggestionFigures, suggestion_figures
-from tui.i18n import label, shown, t
+from tui.i18n import label, shown, t, tn
 from tui.messages import OpenDrillDown
 from tui.theme import PATTERNS, legend
 from tui.widgets.cells import fit
@@ -70,7 +71,21 @@ BREAKDOWN_NAMES = {
     Breakdown.channel: t("stats.by.channel"),
     Breakdown.station: t("stats.by.station"),
 }
-TABS = ("stats-tab-table", "stats-tab-weeks", "stats-tab-colours", "stats-tab-trend")
+TABS = (
+    "stats-tab-table",
+    "stats-tab-weeks",
+    "stats-tab-colours",
+    "stats-tab-trend",
+    "stats-tab-observers",
+)
+# The observers' tab (民情观察员): (heading, width, key).
+THROUGH_COLUMNS = (
+    (t("stats.col.name"), 16, "name"),
+    (t("stats.col.what"), 10, "what"),
+    (t("report.recommended_by"), 8, "deputy"),
+    (t("stats.col.visits"), 6, "visits"),
+    (t("stats.col.issues"), 6, "issues"),
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,8 @@ class StatsData:
     page: Page[FigureRow]
     # The deputies' suggestions of the period (代表建议).
     suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
+    # What came through observers and points (民情观察员, 民情观察点).
+    observers: ObserverFigures = field(default_factory=ObserverFigures)
 
 
 class StatsScreen(StationScoped):
@@ -95,6 +112,7 @@ class StatsScreen(StationScoped):
         t("stats.def.on_time"),
         t("stats.def.suggestions_direct"),
         t("stats.def.reply_satisfaction"),
+        t("stats.def.observers"),
     )
     BINDINGS = [
         Binding("enter", "drill", t("key.drill"), tooltip=t("tip.drill"), id="stats-drill"),
@@ -192,6 +210,8 @@ class StatsScreen(StationScoped):
                     yield PlotextPlot(id="stats-colours")
                 with TabPane(t("stats.tab.trend"), id=TABS[3]):
                     yield PlotextPlot(id="stats-trend")
+                with TabPane(t("stats.tab.observers"), id=TABS[4]):
+                    yield PageTable(id="stats-observers", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     @property
@@ -202,6 +222,9 @@ class StatsScreen(StationScoped):
         self.title = t("stats.title")
         for heading, width, key in COLUMNS:
             self.table.add_column(shown(heading), width=width, key=key)
+        through = self.query_one("#stats-observers", DataTable)
+        for heading, width, key in THROUGH_COLUMNS:
+            through.add_column(shown(heading), width=width, key=key)
         self.period = Period.of(PeriodKind.quarter, self.today)
         self.reload()
 
@@ -246,6 +269,9 @@ class StatsScreen(StationScoped):
                 ),
                 suggestions=suggestion_figures(
                     session=session, period=period, station_id=station_id
+                ),
+                observers=observer_figures(
+                    session=session, period=period, tz=tz, station_id=station_id
                 ),
             )
 
@@ -294,6 +320,12 @@ class StatsScreen(StationScoped):
                 in_time=f.on_time,
                 timed=f.timed,
             )
+            + t("text.gap")
+            + t(
+                "stats.headline_observers",
+                visits=data.observers.visits,
+                issues=data.observers.issues,
+            )
             + "\n"
             + t(
                 "stats.headline_suggestions",
@@ -311,6 +343,53 @@ class StatsScreen(StationScoped):
             table.add_row(*self._cells(self._group_name(row), row.figures), key=row.key)
         table.move_cursor(row=min(cursor.row, table.row_count - 1), column=cursor.column)
         if self.query_one("#stats-tabs", TabbedContent).active == TABS[0]:
+            table.focus()
+        self._show_through(data.observers)
+
+    def _show_through(self, figures: ObserverFigures) -> None:
+        """The observers' tab: each observer, then each point, with the visits and issues
+        through them, under a heading row each."""
+        table = self.query_one("#stats-observers", DataTable)
+        table.clear()
+        width = THROUGH_COLUMNS[0][1]
+        table.add_row(
+            Text(t("report.observers"), style="bold"),
+            Text(tn("stats.serving", figures.serving), style="bold"),
+            Text(""),
+            Text(str(figures.visits), style="bold", justify="right"),
+            Text(str(figures.issues), style="bold", justify="right"),
+            key="observers",
+        )
+        for o in figures.observers:
+            name = o.name or t("report.observer_purged")
+            if not o.active:
+                name += t("report.observer_retired")
+            table.add_row(
+                fit(name, width),
+                fit(label(o.group), THROUGH_COLUMNS[1][1]),
+                fit(o.deputy or "—", THROUGH_COLUMNS[2][1]),
+                Text(str(o.visits), justify="right"),
+                Text(str(o.issues), justify="right"),
+                key=f"o:{o.observer_id}",
+            )
+        table.add_row(
+            Text(t("report.points"), style="bold"),
+            Text(tn("stats.trade_points", figures.trade_points), style="bold"),
+            Text(""),
+            Text(str(figures.point_visits), style="bold", justify="right"),
+            Text(str(figures.point_issues), style="bold", justify="right"),
+            key="points",
+        )
+        for p in figures.points:
+            table.add_row(
+                fit(p.name, width),
+                fit(label(p.kind), THROUGH_COLUMNS[1][1]),
+                Text(""),
+                Text(str(p.visits), justify="right"),
+                Text(str(p.issues), justify="right"),
+                key=f"p:{p.point_id}",
+            )
+        if self.query_one("#stats-tabs", TabbedContent).active == TABS[4]:
             table.focus()
 
     def _group_name(self, row: FigureRow) -> str:
@@ -349,7 +428,9 @@ class StatsScreen(StationScoped):
 
     def _load_chart(self) -> None:
         tab = self.query_one("#stats-tabs", TabbedContent).active
-        if tab == TABS[0] or tab in self.charted or self.period is None:
+        if tab == TABS[4]:
+            self.query_one("#stats-observers", DataTable).focus()
+        if tab in (TABS[0], TABS[4]) or tab in self.charted or self.period is None:
             return
         self.charted.add(tab)
         self.run_store(
@@ -445,10 +526,13 @@ class StatsScreen(StationScoped):
             self.reload()
 
     def action_cursor(self, step: int) -> None:
+        table = self.table
+        if self.query_one("#stats-tabs", TabbedContent).active == TABS[4]:
+            table = self.query_one("#stats-observers", DataTable)
         if step > 0:
-            self.table.action_cursor_down()
+            table.action_cursor_down()
         else:
-            self.table.action_cursor_up()
+            table.action_cursor_up()
 
     @on(Button.Pressed, "#stats-prev")
     def _prev(self) -> None:

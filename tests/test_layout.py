@@ -44,6 +44,7 @@ FEATURES: dict[str, str] = {
     "拆分、合并、撤回 regrouping": "regroup",
     "全县视图 county view": "county",
     "代表建议 deputies' suggestions": "suggestions",
+    "民情观察员 observers": "observers",
 }
 
 

@@ -48,6 +48,7 @@ class DeskCommands(Provider):
             (t("cmd.deputies"), partial(open_place, Place.deputies)),
             (t("cmd.projects"), partial(open_place, Place.projects)),
             (t("cmd.suggestions"), partial(open_place, Place.suggestions)),
+            (t("cmd.observers"), partial(open_place, Place.observers)),
             (t("cmd.review"), partial(open_place, Place.review)),
             (t("cmd.audit"), partial(open_place, Place.audit)),
             (t("cmd.reference"), partial(open_place, Place.reference)),

@@ -29,6 +29,7 @@ class Place(StrEnum):
     log_visit = "log_visit"
     reference = "reference"
     suggestions = "suggestions"
+    observers = "observers"
 
 
 class Open(Message):

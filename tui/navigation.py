@@ -165,6 +165,12 @@ def _suggestions() -> Screen[Any]:
     return SuggestionsScreen()
 
 
+def _observers() -> Screen[Any]:
+    from screens.observers import ObserversScreen
+
+    return ObserversScreen()
+
+
 PLACES: dict[Place, Callable[[], Screen[Any]]] = {
     Place.follow_up: _follow_up,
     Place.notices: _notices,
@@ -179,6 +185,7 @@ PLACES: dict[Place, Callable[[], Screen[Any]]] = {
     Place.log_visit: _log_visit,
     Place.reference: _reference,
     Place.suggestions: _suggestions,
+    Place.observers: _observers,
 }
 
 

@@ -21,6 +21,8 @@ from store.core.models import (
     Deputy,
     Issue,
     IssueStatus,
+    ObservationPoint,
+    Observer,
     Village,
     Visit,
     VisitCreate,
@@ -92,6 +94,9 @@ class VisitDetail:
     urgency: Urgency = Urgency(0, ())
     # The resident's open issues, most recently opened first (ids), for linking a repeat.
     resident_open_issues: tuple[str, ...] = ()
+    # Through an observer (民情观察员): their name (as a resident's, shown) and the point's.
+    observer: str | None = None
+    point: str | None = None
 
 
 def _row_query() -> Select[Visit, str, str, str, str]:
@@ -351,7 +356,11 @@ def get_visit(*, session: Session, visit_id: str, now: datetime | None = None) -
         earlier_visits=earlier,
         received_at=visit.received_at,
     )
+    observer = session.get(Observer, visit.observer_id) if visit.observer_id else None
+    point = session.get(ObservationPoint, visit.point_id) if visit.point_id else None
     return VisitDetail(
+        observer=observer.name if observer else None,
+        point=point.name if point else None,
         vulnerable=vulnerable,
         urgency=visit_urgency(facts, now)
         if now is not None and visit.issue_id is None

@@ -11,6 +11,7 @@ audit trail (name and phone hidden there, the phone masked). An observer is neve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,8 +22,8 @@ from sqlmodel.sql.expression import Select
 
 from store.changelog.changes import write_context
 from store.core.clock import today as today_of
-from store.core.errors import N_, FieldInvalid, NotFound, StoreError
-from store.core.models import Channel, Deputy, ObservationPoint, Observer, ObserverGroup
+from store.core.errors import N_, FieldInvalid, FormInvalid, NotFound, StoreError, VisitNotFound
+from store.core.models import Channel, Deputy, ObservationPoint, Observer, ObserverGroup, Visit
 from store.core.paging import PAGE_SIZE, Page
 from store.core.rows import find_live, live
 from store.core.validation import clean_name, clean_phone, mask_phone
@@ -325,3 +326,60 @@ def through_errors(
         if point is None or not point.active:
             errors["point_id"] = N_("field.choice")
     return errors
+
+
+def name_through(*, session: Session, named: Mapping[str, tuple[str | None, str | None]]) -> int:
+    """Name who relayed visits of the observer channel, and where: for visits logged before
+    their observer was on record (a station's first observers, the demo). An observer or a point
+    retired since may be named: they were serving then. All or none, in one flush.
+
+    Args:
+        named: visit id → (observer id, point id), either None for nobody.
+    Returns:
+        How many visits changed.
+    Raises:
+        VisitNotFound: a visit the station does not have. FormInvalid: not a visit through an
+            observer, or an observer or point the station does not have (or a purged observer).
+    """
+    write_context(session)
+    visits = {
+        v.id: v
+        for v in session.exec(select(Visit).where(col(Visit.id).in_(list(named)), live(Visit)))
+    }
+    if len(visits) != len(named):
+        raise VisitNotFound()
+    observers = {o for o, _p in named.values() if o is not None}
+    points = {p for _o, p in named.values() if p is not None}
+    known = set(
+        session.exec(
+            select(Observer.id).where(
+                col(Observer.id).in_(list(observers)),
+                live(Observer),
+                col(Observer.purged_at).is_(None),
+            )
+        )
+    )
+    places = set(
+        session.exec(
+            select(ObservationPoint.id).where(
+                col(ObservationPoint.id).in_(list(points)), live(ObservationPoint)
+            )
+        )
+    )
+    errors: dict[str, str] = {}
+    if any(v.channel != Channel.observer for v in visits.values()):
+        errors["observer_id"] = N_("observer.channel_only")
+    elif observers - known:
+        errors["observer_id"] = N_("field.choice")
+    if points - places:
+        errors["point_id"] = N_("field.choice")
+    if errors:
+        raise FormInvalid(errors)
+    changed = 0
+    for visit_id, (observer_id, point_id) in named.items():
+        visit = visits[visit_id]
+        if (visit.observer_id, visit.point_id) != (observer_id, point_id):
+            visit.observer_id, visit.point_id = observer_id, point_id
+            changed += 1
+    session.flush()
+    return changed

@@ -84,6 +84,17 @@ def list_points(
     return Page(tuple(_row(p, v) for p, v in rows), int(total), offset, limit)
 
 
+def point_choices(*, session: Session) -> list[PointRow]:
+    """The active points, by name: what the forms offer (a station has tens)."""
+    rows = session.exec(
+        select(ObservationPoint, Village.name)
+        .outerjoin(Village, col(Village.id) == ObservationPoint.village_id)
+        .where(live(ObservationPoint), col(ObservationPoint.active).is_(True))
+        .order_by(col(ObservationPoint.name), col(ObservationPoint.id))
+    ).all()
+    return [_row(p, v) for p, v in rows]
+
+
 def get_point(*, session: Session, point_id: str) -> PointRow:
     """One point, retired or not.
 
