@@ -49,6 +49,9 @@ LOGGED_TABLES = {
     "progress": "id",
     "evaluation": "id",
     "setting": "key",
+    # Its observers and points (fixtures.demo_observers).
+    "observation_point": "id",
+    "observer": "id",
 }
 # Rows the station's own writes create (the migration's seed is the same on every device).
 STATION_WRITTEN = [t for t in LOGGED_TABLES if t not in ("category", "setting")]
@@ -79,6 +82,9 @@ def _digest(path: Path) -> str:
             "SELECT id, name, phone FROM constituent ORDER BY id",
             "SELECT id, issue_id, status_after, note FROM progress ORDER BY id",
             "SELECT id, issue_id, satisfaction FROM evaluation ORDER BY id",
+            # The observers and the visits that name them (fixtures.demo_observers).
+            "SELECT id, name, phone, deputy_id, point_id FROM observer ORDER BY id",
+            "SELECT id, observer_id, point_id FROM visit WHERE observer_id IS NOT NULL ORDER BY id",
         ]
         for query in queries:
             for row in conn.execute(query):
