@@ -24,6 +24,7 @@ from store.changelog.chain import ChainVerdict, verify_chain
 from store.core.clock import to_local
 from store.core.paging import PAGE_SIZE, Page
 from store.core.validation import mask_numbers
+from store.observers.points import point_choices
 from store.reference.lists import Choice, list_categories, list_deputies, list_units, list_villages
 from store.trust.audit import ACCESS, AuditField, AuditRow, list_audit
 from tui.i18n import t, tn
@@ -161,6 +162,8 @@ class AuditScreen(PagedTableScreen):
             if page.items:
                 for listing in (list_units, list_villages, list_categories):
                     names.update({c.id: c.name for c in listing(session=session)})
+                # Observation points by name (places); an observer stays an id (personal).
+                names.update({p.id: p.name for p in point_choices(session=session)})
         return AuditData(page=page, names=names, deputies=deputies)
 
     def _show(self, data: AuditData) -> None:

@@ -46,6 +46,7 @@ from screens.dialogs.issue_forms import CloseModal, ProgressModal
 from screens.dialogs.leader_visit import LeaderVisitModal
 from screens.dialogs.move import MoveModal
 from screens.dialogs.note import NoteModal
+from screens.dialogs.observer_forms import ObserverModal, PointModal
 from screens.dialogs.pick import PickModal
 from screens.dialogs.pin import PinModal
 from screens.dialogs.project_forms import MilestoneModal, PromoteModal, ScoreModal
@@ -56,6 +57,7 @@ from screens.follow_up import FollowUpScreen
 from screens.leader_visits import LeaderVisitScreen, LeaderVisitsScreen
 from screens.ledger import LedgerScreen
 from screens.notices import NoticesScreen
+from screens.observers import ObserversScreen, PointsScreen
 from screens.opening import OpeningScreen
 from screens.projects import ProjectScreen, ProjectsScreen
 from screens.reference import ReferenceScreen
@@ -185,6 +187,9 @@ SCREENS: list[tuple[str, tuple[Step, ...], type]] = [
     ("reference", (_place(Place.reference),), ReferenceScreen),
     ("suggestions", (_place(Place.suggestions),), SuggestionsScreen),
     ("suggestion", (*SUGGESTED, "enter"), SuggestionScreen),
+    # The demo's observers and points (fixtures.demo_observers): `u` on the dashboard.
+    ("observers", ("u",), ObserversScreen),
+    ("points", ("u", "2"), PointsScreen),
 ]
 
 # -- the dialogs ---------------------------------------------------------------------------------
@@ -219,6 +224,9 @@ DIALOGS: list[tuple[str, tuple[Step, ...], type]] = [
     ("split", (_push(lambda: _split_modal()),), SplitModal),
     ("suggestion_draft", TO_SUGGEST, SuggestionDraftModal),
     ("suggestion_step", (*SUGGESTED, "enter", "g"), SuggestionStepModal),
+    # Editing the first observer (the phone masked, as the field's placeholder); a new point.
+    ("observer_form", ("u", "e"), ObserverModal),
+    ("point_form", ("u", "2", "a"), PointModal),
     (
         # The export's own path lies under the user's data dir, which differs from one machine
         # to the next: the dialog as the sync screen opens it, on a fixed path.
