@@ -6,6 +6,7 @@ copied for each test. Each device has a clock of its own, so tests can set one w
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,9 +40,15 @@ LOCAL_TABLES = {"change_log", "local_meta", "sync_peer", "alembic_version"}
 LOCAL_INDEXES = ("visit_fts", "word", "constituent_name_char")
 
 
-def make_trio(directory: Path, station: StationIn, now: datetime, issues: int = 3) -> Path:
+def make_trio(
+    directory: Path,
+    station: StationIn,
+    now: datetime,
+    issues: int = 3,
+    setup: Callable[[Store, StationInfo], None] | None = None,
+) -> Path:
     """Files station.db, laptop1.db, laptop2.db in `directory`: a station with `issues` open
-    issues, and two laptops joined from it."""
+    issues (and what `setup` writes there), and two laptops joined from it."""
     directory.mkdir(parents=True, exist_ok=True)
     clock = FrozenClock(now)
     init_station(engine_path=directory / "station.db", station=station, clock=clock)
@@ -55,6 +62,8 @@ def make_trio(directory: Path, station: StationIn, now: datetime, issues: int = 
                 open_issue(
                     session=session, visit_id=row.id, tier=Tier.township, unit_id=units[0].id
                 )
+        if setup is not None:
+            setup(store, info)
         bundle = directory / "join.bundle"
         export_join_bundle(
             store=store, db_path=directory / "station.db", out=bundle, passphrase=PASSPHRASE

@@ -3,7 +3,9 @@ order, duplicates included, and any of them may be put back to an earlier backup
 by `liaison restore` or by copying the file back (issue 15). Afterwards all three hold the same
 ledger and no edit is lost: each is the current value, or in the conflict list, or was
 overwritten by a device that had seen it — unless it never left a device that was then put back
-to a backup older than it (no sync can bring back what nobody else ever held).
+to a backup older than it (no sync can bring back what nobody else ever held). The records
+include observers (民情观察员: personal data, their phones edited apart) and the visits through
+them (issue 20, part 4).
 
 Hypothesis draws the scenario. The examples are derandomised so CI sees the same ones every run;
 `LIAISON_SYNC_EXAMPLES=500` explores more."""
@@ -25,12 +27,25 @@ from sqlmodel import select
 from store_rows import must_get
 from sync_helpers import DEVICES, Device, close_trio, ledger, log_on, make_trio, open_trio, settle
 
-from store.core.models import Issue, IssueCorrection, Setting, SyncConflict, Tier
+from store.core.models import (
+    Channel,
+    Issue,
+    IssueCorrection,
+    ObservationPoint,
+    Observer,
+    PointKind,
+    Setting,
+    SyncConflict,
+    Tier,
+)
 from store.core.settings import update_setting
+from store.db import Store
 from store.desk.corrections import correct_issue
 from store.desk.issues import change_unit
+from store.observers.observers import ObserverForm, add_observer, get_observer, update_observer
+from store.observers.points import PointForm, add_point
 from store.reference.lists import list_units
-from store.station import load_station, open_store
+from store.station import StationInfo, load_station, open_store
 from store.sync.exchange import export_bundle, import_bundle
 from store.sync.identity import restore_as_new_device
 from store.trust.backup import backup_to
@@ -50,6 +65,8 @@ OPS = st.one_of(
     # A correction of what was typed (issue 18): an issue's title.
     st.tuples(st.just("title"), DEVICE, st.integers(0, 2), st.integers(0, 3)),
     st.tuples(st.just("visit"), DEVICE),
+    # An observer's phone edited (personal data, issue 20 part 4), and a visit through them.
+    st.tuples(st.just("observer"), DEVICE, st.integers(0, 1), st.integers(0, 3)),
     st.tuples(st.just("wait"), DEVICE, st.integers(0, 180)),
     # A clock set a day and a half wrong, either way (clamped where it runs ahead).
     st.tuples(st.just("skew"), DEVICE, st.sampled_from([-36, 36])),
@@ -77,6 +94,9 @@ class World:
     directory: Path
     issues: list[str]
     units: list[str]
+    # The station's observers and their point (made before the laptops joined).
+    observers: list[str] = field(default_factory=list)
+    point: str = ""
     edits: list[Edit] = field(default_factory=list)
     # Which edits each device holds; which edits were overwritten by a device holding them.
     known: dict[str, set[int]] = field(default_factory=dict)
@@ -124,9 +144,17 @@ class World:
         self.gone |= dropped - elsewhere
 
 
+def _observers(store: Store, info: StationInfo) -> None:
+    """Two observers at a trade point: edited apart on the devices, relaying their visits."""
+    with store.write(info.actor()) as session:
+        point = add_point(session=session, form=PointForm("骑手驿站", kind=PointKind.delivery))
+        for name, phone in (("王建国", "13911110000"), ("李小红", "13922220000")):
+            add_observer(session=session, form=ObserverForm(name, phone=phone, point_id=point.id))
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_trio(tmp_path_factory.mktemp("trio-property"), SMALL_STATION, NOW)
+    return make_trio(tmp_path_factory.mktemp("trio-property"), SMALL_STATION, NOW, setup=_observers)
 
 
 def _run(world: World, op: tuple[Any, ...]) -> None:
@@ -158,6 +186,23 @@ def _run(world: World, op: tuple[Any, ...]) -> None:
     elif kind == "visit":
         device = world.devices[op[1]]
         log_on(device.store, device.info, f"{device.name} 记下的第{len(world.edits)}件事")
+    elif kind == "observer":
+        device = world.devices[op[1]]
+        observer_id, phone = world.observers[op[2]], f"1390000{op[3]:04d}"
+        with device.store.write(device.info.actor()) as session:
+            was = must_get(session, Observer, observer_id).phone
+            row = get_observer(session=session, observer_id=observer_id)
+            form = ObserverForm(row.name, phone=phone, group=row.group, point_id=row.point_id)
+            update_observer(session=session, observer_id=observer_id, form=form)
+        world.edit(op[1], "observer", observer_id, "phone", phone, was)
+        log_on(
+            device.store,
+            device.info,
+            f"{device.name} 经观察员记下的第{len(world.edits)}件事",
+            channel=Channel.observer,
+            observer_id=observer_id,
+            point_id=world.point,
+        )
     elif kind == "wait":
         world.devices[op[1]].clock.advance(timedelta(minutes=op[2]))
     elif kind == "skew":
@@ -188,6 +233,8 @@ def _current(device: Device, edit: Edit) -> Any:
         if edit.table == "setting":
             row = session.get(Setting, edit.row_id)
             return row.value if row else None
+        if edit.table == "observer":
+            return must_get(session, Observer, edit.row_id).phone
         issue = session.get(Issue, edit.row_id)
         return getattr(issue, edit.field)
 
@@ -230,6 +277,9 @@ def test_three_devices_converge_and_lose_no_edit(
             issues = [i.id for i in session.exec(select(Issue).order_by(Issue.id)).all()]
             units = [u.id for u in list_units(session=session) if u.tier == Tier.township]
         world = World(devices, directory, issues, units[:4])
+        with station.store.read() as session:
+            world.observers = [o.id for o in session.exec(select(Observer).order_by(Observer.id))]
+            world.point = session.exec(select(ObservationPoint.id)).one()
         for op in ops:
             _run(world, op)
         settle(devices, directory)
