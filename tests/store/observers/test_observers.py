@@ -37,10 +37,13 @@ from store.core.models import (
     Observer,
     ObserverGroup,
     PointKind,
+    Visit,
+    VisitCorrection,
     VisitCreate,
     VisitKind,
 )
 from store.db import Store
+from store.desk.corrections import correct_visit
 from store.desk.visits import log_visit
 from store.observers.figures import ObserverFigures, deputy_observers, observer_figures
 from store.observers.observers import (
@@ -222,6 +225,22 @@ def test_the_rules_of_observers_points_and_visits_through_them(
     assert [p.name for p in points] == [POINT_NAMES["P2"], POINT_NAMES["P1"], POINT_NAMES["P3"]]
     assert points[0].kind == PointKind.delivery and points[1].village == VILLAGE
     assert [p.name for p in serving] == [POINT_NAMES["P2"], POINT_NAMES["P1"]]
+
+    # A visit corrected away from the observer channel names nobody any more.
+    with store.write(actor) as session:
+        visit = session.get(Visit, made.visits["V9"])
+        assert visit is not None and visit.observer_id == made.observers["O1"]
+        correct_visit(
+            session=session,
+            visit_id=visit.id,
+            correction=VisitCorrection(
+                channel=Channel.walk_in,
+                kind=visit.kind,
+                category_id=visit.category_id,
+                text=visit.text,
+            ),
+        )
+        assert (visit.observer_id, visit.point_id) == (None, None)
 
     with store.write(actor) as session:
         observer = session.get(Observer, made.observers["O4"])
