@@ -235,7 +235,7 @@ def test_the_rules_of_observers_points_and_visits_through_them(
             visit_id=visit.id,
             correction=VisitCorrection(
                 channel=Channel.walk_in,
-                kind=visit.kind,
+                kind=VisitKind(visit.kind),
                 category_id=visit.category_id,
                 text=visit.text,
             ),
