@@ -25,6 +25,7 @@ from store.core.clock import to_local
 from store.core.paging import PAGE_SIZE, Page
 from store.core.validation import mask_numbers
 from store.deliberations.reading import places_of
+from store.observers.points import point_choices
 from store.reference.lists import Choice, list_categories, list_deputies, list_units, list_villages
 from store.trust.audit import ACCESS, AuditField, AuditRow, list_audit
 from tui.i18n import t, tn
@@ -173,6 +174,8 @@ class AuditScreen(PagedTableScreen):
                     if value
                 }
                 names.update(places_of(session=session, ids=sorted(sessions)))
+                # Observation points by name (places); an observer stays an id (personal).
+                names.update({p.id: p.name for p in point_choices(session=session)})
         return AuditData(page=page, names=names, deputies=deputies)
 
     def _show(self, data: AuditData) -> None:

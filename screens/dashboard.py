@@ -123,6 +123,16 @@ class DashboardScreen(DeskScreen):
             show=False,
             id="deliberations",
         ),
+        # Observers and observation points (民情观察员): `u` was free here (triage's `u`, the
+        # unit, is another screen's).
+        Binding(
+            "u",
+            "app.open('observers')",
+            t("key.observers"),
+            tooltip=t("tip.observers"),
+            show=False,
+            id="observers",
+        ),
         Binding(
             "g",
             "app.open('review')",

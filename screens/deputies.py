@@ -102,6 +102,8 @@ class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
         (t("col.sessions_n"), 4, "sessions"),
         # Suggestions (代表建议) submitted in the period, led or co-signed; the page splits them.
         (t("col.suggestions_n"), 4, "suggestions"),
+        # 民情观察员 the deputy recommended, serving in the period.
+        (t("col.observers_n"), 4, "observers"),
     )
     FLEX_COLUMN = "name"
 
@@ -156,6 +158,7 @@ class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
                     Text(str(r.leader_visits)),
                     Text(str(r.sessions)),
                     Text(str(r.suggestions.total)),
+                    Text(str(r.observers)),
                 ],
             )
             for r in page.items
@@ -251,6 +254,15 @@ class DeputyRecordScreen(_DeputyPeriod, PagedTableScreen):
         head = Text(t("deputy.page_title", name=record.name, period=self.period.title(t)))
         head.stylize("bold")
         head.append("\n" + t("deputy.summary", **_summary(record)) + "\n")
+        head.append(
+            t(
+                "deputy.observers_line",
+                observers=record.observers,
+                visits=record.observer_visits,
+                issues=record.observer_issues,
+            )
+            + "\n"
+        )
         gap = t("text.gap")
         colours = gap.join(f"{c.glyph}{label(c)} {record.colours.get(c, 0)}" for c in COLOURS)
         head.append(

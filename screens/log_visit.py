@@ -6,6 +6,7 @@ resident who speaks (the visit waits in the triage queue like any other)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -19,6 +20,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, TextArea
 
 from screens.base.desk_screen import DeskScreen
 from screens.base.field_errors import show_in_view
+from screens.base.through import ThroughPickers
 from screens.dialogs.confirm import ConfirmModal
 from store.core.errors import FormInvalid
 from store.core.models import Channel, VisitCreate, VisitKind
@@ -27,18 +29,41 @@ from store.desk.forms import validate_form
 from store.desk.suggestions import CategoryHint, suggest_category
 from store.desk.visits import Resident, VisitRow, find_resident, log_visit
 from store.hot_words.words import warm_segmenter
+from store.observers.observers import ObserverRow, observer_choices
+from store.observers.points import PointRow, point_choices
 from store.reference.lists import Choice, list_categories, list_villages
 from tui.i18n import label, shown, t, tn
 from tui.messages import Place, VisitSaved
 from tui.widgets.find_select import FindSelect
 from tui.widgets.toggles import TextCheckbox
 
-FIELDS = ("phone", "name", "village_id", "channel", "kind", "category_id", "text")
+FIELDS = (
+    "phone",
+    "name",
+    "village_id",
+    "channel",
+    "observer_id",
+    "point_id",
+    "kind",
+    "category_id",
+    "text",
+)
 # The fields a walk-in needs, in the order Enter (or a choice made) goes through those still
 # empty: a returning resident's phone leads straight to the words (issue 17, part 6).
 ENTRY_ORDER = ("phone", "name", "village_id", "text", "category_id")
 # Seconds of pause in the typing before the category is proposed from the words.
 HINT_DELAY = 0.4
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the form's dropdowns offer, read in one worker."""
+
+    villages: list[Choice]
+    categories: list[Choice]
+    observers: list[ObserverRow]
+    points: list[PointRow]
+
 
 # Each field's label, by the field's id.
 FIELD_LABELS = {
@@ -131,6 +156,8 @@ class LogVisitScreen(DeskScreen):
                         allow_blank=False,
                     ),
                 )
+            # Who relayed it and where: while the channel is 民情观察员.
+            yield ThroughPickers()
             with Horizontal(classes="form-row"):
                 yield self._field(
                     "kind",
@@ -166,14 +193,21 @@ class LogVisitScreen(DeskScreen):
         # not on save.
         self.run_worker(warm_segmenter, thread=True, group="segmenter_warmers", exit_on_error=False)
 
-    def _load_choices(self) -> tuple[list[Choice], list[Choice]]:
+    def _load_choices(self) -> Choices:
         with self.desk.store.read() as session:
-            return list_villages(session=session), list_categories(session=session)
+            return Choices(
+                list_villages(session=session),
+                list_categories(session=session),
+                observer_choices(session=session),
+                point_choices(session=session),
+            )
 
-    def _show_choices(self, choices: tuple[list[Choice], list[Choice]]) -> None:
-        villages, categories = choices
-        self.query_one("#village_id", Select).set_options((c.name, c.id) for c in villages)
-        self.query_one("#category_id", Select).set_options((c.name, c.id) for c in categories)
+    def _show_choices(self, choices: Choices) -> None:
+        self.query_one("#village_id", Select).set_options((c.name, c.id) for c in choices.villages)
+        self.query_one("#category_id", Select).set_options(
+            (c.name, c.id) for c in choices.categories
+        )
+        self.query_one(ThroughPickers).set_choices(choices.observers, choices.points)
         if self.resident is not None:
             self._fill_resident(self.resident)
 
@@ -260,6 +294,20 @@ class LogVisitScreen(DeskScreen):
             return
         self._advance(str(event.input.id))
 
+    @on(Select.Changed, "#channel")
+    def _channel_chosen(self, event: Select.Changed) -> None:
+        through = event.value == Channel.observer.value
+        self.query_one(ThroughPickers).show(through)
+        # Chosen by the deputy (not filled in): who relayed it is the next thing to say.
+        if through and event.select.has_focus:
+            picker = self.query_one("#observer_id", Select)
+            if picker.is_blank():
+                self.call_after_refresh(self._open, picker)
+
+    def _open(self, picker: Select[Any]) -> None:
+        picker.focus()
+        picker.action_show_overlay()
+
     @on(Select.Changed, "#village_id, #category_id")
     def _chosen(self, event: Select.Changed) -> None:
         # Only a choice the deputy made in the open list (the dropdown has focus again then);
@@ -286,6 +334,7 @@ class LogVisitScreen(DeskScreen):
             value = self.query_one(f"#{name}", Select).value
             return "" if value is Select.NULL else str(value)
 
+        through = self.query_one(ThroughPickers).values()
         return {
             "phone": self.query_one("#phone", Input).value,
             "name": self.query_one("#name", Input).value,
@@ -299,6 +348,8 @@ class LogVisitScreen(DeskScreen):
             "consent_forward": self.query_one("#consent-forward", TextCheckbox).value,
             "no_callback": self.query_one("#no-callback", TextCheckbox).value,
             "deliberation_id": self.deliberation_id,
+            "observer_id": through[0],
+            "point_id": through[1],
         }
 
     def _show_errors(self, errors: dict[str, str], *, focus: bool = True) -> None:

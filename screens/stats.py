@@ -23,6 +23,7 @@ from store.core.models import Channel, Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
 from store.deliberations.figures import DeliberationFigures, deliberation_figures
 from store.legislation.figures import AdoptionFigures, adoption_figures
+from store.observers.figures import ObserverFigures, observer_figures
 from store.reports.stats import (
     Breakdown,
     FigureRow,
@@ -38,7 +39,7 @@ from store.reports.stats import (
     visits_per_week,
 )
 from store.suggestions.figures import SuggestionFigures, suggestion_figures
-from tui.i18n import label, shown, t
+from tui.i18n import label, shown, t, tn
 from tui.messages import OpenDrillDown
 from tui.theme import PATTERNS, legend
 from tui.widgets.cells import fit
@@ -79,9 +80,10 @@ TABS = (
     "stats-tab-colours",
     "stats-tab-trend",
     "stats-tab-sessions",
+    "stats-tab-observers",
 )
 # The tabs that are tables of the figures loaded with the headline, not charts.
-TABLE_TABS = (TABS[0], TABS[4])
+TABLE_TABS = (TABS[0], TABS[4], TABS[5])
 # The deliberation sessions' table (议事活动, per kind): (heading, width, key).
 SESSION_COLUMNS = (
     (t("report.session_kind"), 12, "kind"),
@@ -89,6 +91,14 @@ SESSION_COLUMNS = (
     (t("stats.short.session_residents"), 8, "residents"),
     (t("stats.short.session_visits"), 8, "visits"),
     (t("stats.short.session_votes"), 18, "votes"),
+)
+# The observers' tab (民情观察员): (heading, width, key).
+THROUGH_COLUMNS = (
+    (t("stats.col.name"), 16, "name"),
+    (t("stats.col.what"), 10, "what"),
+    (t("report.recommended_by"), 8, "deputy"),
+    (t("stats.col.visits"), 6, "visits"),
+    (t("stats.col.issues"), 6, "issues"),
 )
 
 
@@ -102,6 +112,8 @@ class StatsData:
     legislation: AdoptionFigures = field(default_factory=AdoptionFigures)
     # The deliberation sessions of the period (议事活动), per kind.
     deliberations: DeliberationFigures = field(default_factory=DeliberationFigures)
+    # What came through observers and points (民情观察员, 民情观察点).
+    observers: ObserverFigures = field(default_factory=ObserverFigures)
 
 
 class StatsScreen(PeriodMixin, StationScoped):
@@ -120,6 +132,7 @@ class StatsScreen(PeriodMixin, StationScoped):
         t("stats.def.reply_satisfaction"),
         t("stats.def.adoption"),
         t("stats.def.sessions"),
+        t("stats.def.observers"),
     )
     BINDINGS = [
         Binding("enter", "drill", t("key.drill"), tooltip=t("tip.drill"), id="stats-drill"),
@@ -201,6 +214,8 @@ class StatsScreen(PeriodMixin, StationScoped):
                     yield PlotextPlot(id="stats-trend")
                 with TabPane(t("stats.tab.sessions"), id=TABS[4]):
                     yield PageTable(id="stats-sessions", cursor_type="none", zebra_stripes=True)
+                with TabPane(t("stats.tab.observers"), id=TABS[5]):
+                    yield PageTable(id="stats-observers", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     @property
@@ -214,6 +229,9 @@ class StatsScreen(PeriodMixin, StationScoped):
         sessions = self.query_one("#stats-sessions", DataTable)
         for heading, width, key in SESSION_COLUMNS:
             sessions.add_column(shown(heading), width=width, key=key)
+        through = self.query_one("#stats-observers", DataTable)
+        for heading, width, key in THROUGH_COLUMNS:
+            through.add_column(shown(heading), width=width, key=key)
         self.period = Period.of(PeriodKind.quarter, self.today)
         self.reload()
 
@@ -263,6 +281,9 @@ class StatsScreen(PeriodMixin, StationScoped):
                 deliberations=deliberation_figures(
                     session=session, period=period, station_id=station_id
                 ),
+                observers=observer_figures(
+                    session=session, period=period, tz=tz, station_id=station_id
+                ),
             )
 
     def _show_choices(self) -> None:
@@ -310,6 +331,12 @@ class StatsScreen(PeriodMixin, StationScoped):
                 in_time=f.on_time,
                 timed=f.timed,
             )
+            + t("text.gap")
+            + t(
+                "stats.headline_observers",
+                visits=data.observers.visits,
+                issues=data.observers.issues,
+            )
             + "\n"
             + t(
                 "stats.headline_suggestions",
@@ -343,6 +370,53 @@ class StatsScreen(PeriodMixin, StationScoped):
             table.add_row(*self._cells(self._group_name(row), row.figures), key=row.key)
         table.move_cursor(row=min(cursor.row, table.row_count - 1), column=cursor.column)
         if self.query_one("#stats-tabs", TabbedContent).active == TABS[0]:
+            table.focus()
+        self._show_through(data.observers)
+
+    def _show_through(self, figures: ObserverFigures) -> None:
+        """The observers' tab: each observer, then each point, with the visits and issues
+        through them, under a heading row each."""
+        table = self.query_one("#stats-observers", DataTable)
+        table.clear()
+        width = THROUGH_COLUMNS[0][1]
+        table.add_row(
+            Text(t("report.observers"), style="bold"),
+            Text(tn("stats.serving", figures.serving), style="bold"),
+            Text(""),
+            Text(str(figures.visits), style="bold", justify="right"),
+            Text(str(figures.issues), style="bold", justify="right"),
+            key="observers",
+        )
+        for o in figures.observers:
+            name = o.name or t("report.observer_purged")
+            if not o.active:
+                name += t("report.observer_retired")
+            table.add_row(
+                fit(name, width),
+                fit(label(o.group), THROUGH_COLUMNS[1][1]),
+                fit(o.deputy or "—", THROUGH_COLUMNS[2][1]),
+                Text(str(o.visits), justify="right"),
+                Text(str(o.issues), justify="right"),
+                key=f"o:{o.observer_id}",
+            )
+        table.add_row(
+            Text(t("report.points"), style="bold"),
+            Text(tn("stats.trade_points", figures.trade_points), style="bold"),
+            Text(""),
+            Text(str(figures.point_visits), style="bold", justify="right"),
+            Text(str(figures.point_issues), style="bold", justify="right"),
+            key="points",
+        )
+        for p in figures.points:
+            table.add_row(
+                fit(p.name, width),
+                fit(label(p.kind), THROUGH_COLUMNS[1][1]),
+                Text(""),
+                Text(str(p.visits), justify="right"),
+                Text(str(p.issues), justify="right"),
+                key=f"p:{p.point_id}",
+            )
+        if self.query_one("#stats-tabs", TabbedContent).active == TABS[4]:
             table.focus()
 
     def _group_name(self, row: FigureRow) -> str:
@@ -396,6 +470,8 @@ class StatsScreen(PeriodMixin, StationScoped):
 
     def _load_chart(self) -> None:
         tab = self.query_one("#stats-tabs", TabbedContent).active
+        if tab == TABS[5]:
+            self.query_one("#stats-observers", DataTable).focus()
         if tab in TABLE_TABS or tab in self.charted or self.period is None:
             return
         self.charted.add(tab)
@@ -479,10 +555,13 @@ class StatsScreen(PeriodMixin, StationScoped):
             self.reload()
 
     def action_cursor(self, step: int) -> None:
+        table = self.table
+        if self.query_one("#stats-tabs", TabbedContent).active == TABS[4]:
+            table = self.query_one("#stats-observers", DataTable)
         if step > 0:
-            self.table.action_cursor_down()
+            table.action_cursor_down()
         else:
-            self.table.action_cursor_up()
+            table.action_cursor_up()
 
     @on(Button.Pressed, "#stats-prev")
     def _prev(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Label, Static
 from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
 from screens.base.paged import PagedTableScreen
 from screens.base.reveal import REVEAL_BINDING, log_reveals
+from screens.base.through import through_text
 from screens.dialogs.pick import PickItem, PickModal
 from store.core.clock import to_local
 from store.core.models import Tier
@@ -281,7 +282,7 @@ class TriageScreen(ActionsMenu, PagedTableScreen):
             t(
                 "triage.received",
                 date=to_local(row.received_at, tz).strftime("%Y-%m-%d %H:%M"),
-                channel=label(row.channel),
+                channel=through_text(label(row.channel), detail.observer, detail.point),
                 kind=label(row.kind),
             )
             + f" · {row.category} · ",

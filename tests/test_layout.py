@@ -46,6 +46,7 @@ FEATURES: dict[str, str] = {
     "代表建议 deputies' suggestions": "suggestions",
     "基层立法联系点 legislative consultation": "legislation",
     "议事活动 deliberation sessions": "deliberations",
+    "民情观察员 observers": "observers",
 }
 
 

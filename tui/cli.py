@@ -569,6 +569,11 @@ cli.add_typer(villages, name="villages")
 cli.add_typer(categories, name="categories")
 cli.add_typer(deputies, name="deputies")
 
+from tui.cli_observers import observers, points  # noqa: E402
+
+cli.add_typer(observers, name="observers")
+cli.add_typer(points, name="points")
+
 hub_cli = typer.Typer(help=both("cli.hub"), add_completion=False, rich_markup_mode=None)
 cli.add_typer(hub_cli, name="hub")
 

@@ -1,5 +1,6 @@
-"""`liaison purge`: residents' personal data, and who gave the legislative opinions typed at the
-desk, removed after the retention period (store.trust.purge)."""
+"""`liaison purge`: residents' personal data, who gave the legislative opinions typed at the
+desk, and observers' (民情观察员, store.observers.retention), removed after the retention period
+under the same rule (store.trust.purge)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def purge_command(
 ) -> int:
     """Returns the exit code: 0 done (or a dry run), 1 refused or not confirmed."""
     from store.core.clock import today
+    from store.observers.retention import plan_observer_purge
     from store.station import open_store
     from store.trust.purge import plan_purge
 
@@ -30,6 +32,9 @@ def purge_command(
     try:
         with store.read() as session:
             plan = plan_purge(session=session, today=today(store.clock), years=years, limit=SHOWN)
+            observers = plan_observer_purge(
+                session=session, today=today(store.clock), years=years
+            ).observers
         typer.echo(
             tn(
                 "purge.plan",
@@ -54,10 +59,14 @@ def purge_command(
         if plan.opinions:
             # Counted, never listed: a name typed for an opinion is all there is to show.
             typer.echo(tn("purge.opinions", plan.opinions, cutoff=plan.cutoff.isoformat()))
+        if observers:
+            typer.echo(tn("purge.observers_plan", observers, cutoff=plan.cutoff.isoformat()))
         if dry_run:
             return 0
-        if plan.residents.total or plan.opinions:
-            code = _purge(store, plan.residents.total, plan.opinions, years=years, yes=yes)
+        if plan.residents.total or plan.opinions or observers:
+            code = _purge(
+                store, plan.residents.total, plan.opinions, observers, years=years, yes=yes
+            )
             if code:
                 return code
         # Also when nobody was due: a run after an interrupted one finishes its erasing, and on
@@ -67,8 +76,11 @@ def purge_command(
         store.dispose()
 
 
-def _purge(store: Store, total: int, opinions: int, *, years: int | None, yes: bool) -> int:
+def _purge(
+    store: Store, total: int, opinions: int, observers: int, *, years: int | None, yes: bool
+) -> int:
     from store.core.clock import today
+    from store.observers.retention import purge_observers
     from store.station import load_station
     from store.trust.purge import purge_residents
     from tui.cli_ledger import progress_printer
@@ -77,11 +89,12 @@ def _purge(store: Store, total: int, opinions: int, *, years: int | None, yes: b
         if not sys.stdin.isatty():
             typer.echo(t("purge.need_yes"), err=True)
             return 1
-        asked = (
-            tn("purge.confirm_opinions", total, opinions=opinions)
-            if opinions
-            else tn("purge.confirm", total)
-        )
+        if observers:
+            asked = tn("purge.confirm_observers", observers, residents=total)
+        elif opinions:
+            asked = tn("purge.confirm_opinions", total, opinions=opinions)
+        else:
+            asked = tn("purge.confirm", total)
         if not typer.confirm(asked):
             typer.echo(t("purge.cancelled"), err=True)
             return 1
@@ -92,9 +105,13 @@ def _purge(store: Store, total: int, opinions: int, *, years: int | None, yes: b
             years=years,
             progress=progress_printer(t("purge.purging")),
         )
-    typer.echo(tn("purge.done", result.residents, entries=result.entries))
+        purged, entries = purge_observers(session=session, today=today(store.clock), years=years)
+    if result.residents or not (purged or result.opinions):
+        typer.echo(tn("purge.done", result.residents, entries=result.entries))
     if result.opinions:
         typer.echo(tn("purge.opinions_done", result.opinions))
+    if purged:
+        typer.echo(tn("purge.observers_done", purged, entries=entries))
     return 0
 
 

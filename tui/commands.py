@@ -50,6 +50,7 @@ class DeskCommands(Provider):
             (t("cmd.suggestions"), partial(open_place, Place.suggestions)),
             (t("cmd.legislation"), partial(open_place, Place.legislation)),
             (t("cmd.deliberations"), partial(open_place, Place.deliberations)),
+            (t("cmd.observers"), partial(open_place, Place.observers)),
             (t("cmd.review"), partial(open_place, Place.review)),
             (t("cmd.audit"), partial(open_place, Place.audit)),
             (t("cmd.reference"), partial(open_place, Place.reference)),

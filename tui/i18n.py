@@ -31,6 +31,8 @@ from store.core.enums import (
     MoveReason,
     NoticeEvent,
     NoticeWay,
+    ObserverGroup,
+    PointKind,
     ProjectStatus,
     Resolution,
     ReviewTarget,
@@ -265,6 +267,22 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, Msg]] = {
         "partly": t("enum.adoption.partly"),
         "not_adopted": t("enum.adoption.not_adopted"),
     },
+    ObserverGroup: {
+        "five_elders": t("enum.observer_group.five_elders"),
+        "returning_youth": t("enum.observer_group.returning_youth"),
+        "new_employment": t("enum.observer_group.new_employment"),
+        "grid_worker": t("enum.observer_group.grid_worker"),
+        "local_worthy": t("enum.observer_group.local_worthy"),
+        "other": t("enum.observer_group.other"),
+    },
+    PointKind: {
+        "ordinary": t("enum.point_kind.ordinary"),
+        "delivery": t("enum.point_kind.delivery"),
+        "courier": t("enum.point_kind.courier"),
+        "trucking": t("enum.point_kind.trucking"),
+        "ride_hailing": t("enum.point_kind.ride_hailing"),
+        "other_trade": t("enum.point_kind.other_trade"),
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -311,6 +329,12 @@ def import_summary_lines(summary: Any) -> list[str]:
     deputies = getattr(summary, "deputies_added", ())
     if deputies:
         lines.append(t("ledger.deputies_added", names=t("text.list").join(deputies)))
+    observers = getattr(summary, "observers_added", ())
+    if observers:
+        lines.append(t("ledger.observers_added", names=t("text.list").join(observers)))
+    points = getattr(summary, "points_added", ())
+    if points:
+        lines.append(t("ledger.points_added", names=t("text.list").join(points)))
     if summary.dry_run:
         lines.append(t("ledger.dry_run"))
     return lines

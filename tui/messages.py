@@ -31,6 +31,7 @@ class Place(StrEnum):
     suggestions = "suggestions"
     legislation = "legislation"
     deliberations = "deliberations"
+    observers = "observers"
 
 
 class Open(Message):

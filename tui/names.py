@@ -37,6 +37,8 @@ TABLES: dict[str, str] = {
     "deliberation": t("sync.table.deliberation"),
     "deliberation_deputy": t("sync.table.deliberation_deputy"),
     "suggestion_deputy": t("sync.table.suggestion_deputy"),
+    "observer": t("sync.table.observer"),
+    "observation_point": t("sync.table.observation_point"),
     "calendar_day": t("sync.table.calendar_day"),
     "station": t("sync.table.station"),
     "device": t("sync.table.device"),
@@ -188,6 +190,12 @@ AUDIT_FIELDS: dict[str, str] = {
     "last_try_at": t("audit.field.last_try_at"),
     "split_from": t("audit.field.split_from"),
     "withdrawn_at": t("audit.field.withdrawn_at"),
+    "observer_id": t("audit.field.observer_id"),
+    "point_id": t("audit.field.point_id"),
+    "group_kind": t("audit.field.group_kind"),
+    "appointed_on": t("audit.field.appointed_on"),
+    "retired_on": t("audit.field.retired_on"),
+    "consent_named": t("audit.field.consent_named"),
 }
 
 # Devices: the station's own, a laptop, a county hub.

@@ -177,6 +177,12 @@ def _deliberations() -> Screen[Any]:
     return DeliberationsScreen()
 
 
+def _observers() -> Screen[Any]:
+    from screens.observers import ObserversScreen
+
+    return ObserversScreen()
+
+
 PLACES: dict[Place, Callable[[], Screen[Any]]] = {
     Place.follow_up: _follow_up,
     Place.notices: _notices,
@@ -193,6 +199,7 @@ PLACES: dict[Place, Callable[[], Screen[Any]]] = {
     Place.suggestions: _suggestions,
     Place.legislation: _legislation,
     Place.deliberations: _deliberations,
+    Place.observers: _observers,
 }
 
 

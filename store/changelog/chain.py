@@ -33,13 +33,15 @@ from sqlalchemy import Connection
 
 from store.core.dialect import execute_driver
 
-# Fields that are a resident's personal data, per table: hashed apart, and removable by a purge.
-# name_pinyin and name_initials are derived from the name, so they go with it. A legislative
-# opinion typed at the desk names who gave it (store.legislation.opinions): a name like a
-# resident's, purged by the same rule (store.trust.purge).
+# Fields that are a person's personal data, per table: hashed apart, and removable by a purge.
+# A resident's name_pinyin and name_initials are derived from the name, so they go with it. A
+# legislative opinion typed at the desk names who gave it (store.legislation.opinions), and an
+# observer (民情观察员) is under the residents' rules (store.observers.retention): purged by the
+# same rule (store.trust.purge).
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "constituent": ("name", "phone", "id_number", "name_pinyin", "name_initials"),
     "legislative_opinion": ("who",),
+    "observer": ("name", "phone"),
 }
 
 _COLUMNS = "seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base, seal"

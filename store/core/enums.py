@@ -205,6 +205,38 @@ class DeliberationKind(Term):
     deputy_report = "deputy_report"
 
 
+class ObserverGroup(Term):
+    """Where a station recruits its observers (民情观察员) from. An enum rather than a list each
+    station edits: the groups are the seed's own (长兴: 五老, 返乡青年, 新就业群体 …), they are
+    named in both languages, and a county hub sums one station's 五老 with another's only if
+    both wrote the same code (free text would split 五老 from 五老人员). `other` takes the
+    rest; the observer's own record says more."""
+
+    five_elders = "five_elders"
+    returning_youth = "returning_youth"
+    new_employment = "new_employment"
+    grid_worker = "grid_worker"
+    local_worthy = "local_worthy"
+    other = "other"
+
+
+class PointKind(Term):
+    """An observation point (民情观察点): an ordinary one (a village square, a market) or a trade
+    point where a trade of the new employment groups gathers (riders, couriers, truckers)."""
+
+    ordinary = "ordinary"
+    delivery = "delivery"
+    courier = "courier"
+    trucking = "trucking"
+    ride_hailing = "ride_hailing"
+    other_trade = "other_trade"
+
+    @property
+    def is_trade(self) -> bool:
+        """A trade point (行业观察点), as the seed counts them apart (长兴: 16 of 75)."""
+        return self is not PointKind.ordinary
+
+
 class ChangeOp(StrEnum):
     insert = "insert"
     update = "update"
@@ -288,4 +320,16 @@ _ZH: dict[tuple[type[StrEnum], str], str] = {
     (DeliberationKind, "open_day"): "人大开放日",
     (DeliberationKind, "report"): "向人民报告",
     (DeliberationKind, "deputy_report"): "代表述职",
+    (ObserverGroup, "five_elders"): "五老",
+    (ObserverGroup, "returning_youth"): "返乡青年",
+    (ObserverGroup, "new_employment"): "新就业群体",
+    (ObserverGroup, "grid_worker"): "网格员",
+    (ObserverGroup, "local_worthy"): "乡贤",
+    (ObserverGroup, "other"): "其他",
+    (PointKind, "ordinary"): "普通观察点",
+    (PointKind, "delivery"): "外卖骑手",
+    (PointKind, "courier"): "快递",
+    (PointKind, "trucking"): "长途货运",
+    (PointKind, "ride_hailing"): "网约车",
+    (PointKind, "other_trade"): "其他行业",
 }

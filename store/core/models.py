@@ -27,6 +27,8 @@ from store.core.enums import (  # noqa: F401
     MoveReason,
     NoticeEvent,
     NoticeWay,
+    ObserverGroup,
+    PointKind,
     ProjectStatus,
     Resolution,
     ReviewTarget,
@@ -333,6 +335,22 @@ class Visit(Record, table=True):
             sqlite_where=text("deliberation_id IS NOT NULL"),
             postgresql_where=text("deliberation_id IS NOT NULL"),
         ),
+        # The few visits through an observer (民情观察员), at a point: counted per observer and
+        # per point over a period (store.observers.figures).
+        Index(
+            "ix_visit_observer",
+            "observer_id",
+            "received_at",
+            sqlite_where=text("observer_id IS NOT NULL"),
+            postgresql_where=text("observer_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_visit_point",
+            "point_id",
+            "received_at",
+            sqlite_where=text("point_id IS NOT NULL"),
+            postgresql_where=text("point_id IS NOT NULL"),
+        ),
     )
 
     station_id: str = Field(foreign_key="station.id", max_length=36)
@@ -363,6 +381,12 @@ class Visit(Record, table=True):
     # foreign key, like `issue.merged_into`: a session and the visits logged in it travel in the
     # same bundle, and a session may be entered after the visits taken down there.
     deliberation_id: str | None = Field(default=None, max_length=36)
+    # Through an observer (channel 民情观察员): who relayed it and at which observation point
+    # (store.observers). No foreign keys: SQLite adds one to an existing table only by rebuilding
+    # it, which would drop what hangs on `visit` (its search triggers); the store checks both
+    # when it writes them.
+    observer_id: str | None = Field(default=None, max_length=36)
+    point_id: str | None = Field(default=None, max_length=36)
 
 
 class Progress(Record, table=True):
@@ -725,6 +749,45 @@ class DeliberationDeputy(Record, table=True):
     deputy_id: str = Field(foreign_key="deputy.id", max_length=36)
 
 
+class ObservationPoint(Record, table=True):
+    """A 民情观察点: where observers gather what residents say — a village square, a market, or a
+    trade point (行业观察点, `kind`) where riders, couriers or truckers meet. A retired point
+    stays for its history and is offered no more (store.observers)."""
+
+    __tablename__ = "observation_point"
+
+    station_id: str = Field(foreign_key="station.id", max_length=36, index=True)
+    name: str = Field(max_length=50)
+    place: str = Field(default="", max_length=100)
+    village_id: str | None = Field(default=None, foreign_key="village.id", max_length=36)
+    kind: str = Field(default=PointKind.ordinary, sa_type=String(16))
+    active: bool = True
+
+
+class Observer(Record, table=True):
+    """A 民情观察员, recommended by a deputy (`deputy_id`), from a group (`group_kind`: 五老,
+    返乡青年 …), usually at one point. Name and phone are personal data under the residents'
+    rules (docs/rules/observers.md): phones masked unless revealed (logged), the name printed
+    beyond the station only with the observer's consent (`consent_named`, an explicit act), and
+    both purged once the observer has been retired longer than the retention period."""
+
+    __tablename__ = "observer"
+
+    station_id: str = Field(foreign_key="station.id", max_length=36, index=True)
+    name: str = Field(max_length=50)
+    # Empty when not known (an observer a ledger named).
+    phone: str = Field(default="", max_length=20)
+    group_kind: str = Field(default=ObserverGroup.other, sa_type=String(16))
+    deputy_id: str | None = Field(default=None, foreign_key="deputy.id", max_length=36)
+    point_id: str | None = Field(default=None, foreign_key="observation_point.id", max_length=36)
+    appointed_on: date
+    retired_on: date | None = None
+    # 同意公开姓名: their name may appear in what leaves the station (the quarterly report).
+    consent_named: bool = False
+    # Set when their personal data was purged (store.observers.retention): name and phone empty.
+    purged_at: datetime | None = None
+
+
 class QuarterlyReview(Record, table=True):
     """The deputies' quarterly review (季度评议) of micro-projects and units; its scores are kept
     as that quarter's three-colour board."""
@@ -933,6 +996,8 @@ SYNCED_TABLES: tuple[type[SQLModel], ...] = (
     Category,
     NameAlias,
     Constituent,
+    ObservationPoint,
+    Observer,
     Issue,
     Visit,
     Progress,
@@ -993,6 +1058,9 @@ class VisitCreate(SQLModel):
     no_callback: bool = False
     # Raised at a deliberation session (议事活动): the session's id (store.deliberations).
     deliberation_id: str | None = None
+    # Through an observer (channel 民情观察员 only): who relayed it, at which point.
+    observer_id: str | None = None
+    point_id: str | None = None
 
     @field_validator("phone", mode="before")
     @classmethod

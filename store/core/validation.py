@@ -125,7 +125,8 @@ def mask_id_number(number: str) -> str:
 def mask_name(name: str) -> str:
     """`王秀英` → `王**`, `李明` → `李*`: the surname kept, each other character a `*` (a
     one-character name is all `*`). For the records whose names are masked unless revealed
-    (a legislative opinion's giver, store.legislation)."""
+    (a legislative opinion's giver, store.legislation; an observer who did not agree to be
+    named in a report, store.observers)."""
     if len(name) <= 1:
         return "*" * len(name)
     return name[0] + "*" * (len(name) - 1)

@@ -32,6 +32,7 @@ from store.core.errors import (
 )
 from store.core.models import (
     Category,
+    Channel,
     Constituent,
     Deputy,
     Issue,
@@ -139,6 +140,7 @@ def correct_visit(
     *, session: Session, visit_id: str, correction: VisitCorrection
 ) -> VisitCorrected:
     """Correct a saved visit's channel, kind, category, words, consent (同意转交) and 不用回电.
+    A visit corrected away from the observer channel (民情观察员) names no observer or point.
 
     Consent and 不用回电 are the resident's answers about the issue, so they change on their
     other visits on the same issue too (store.desk.visits.set_consent,
@@ -172,6 +174,10 @@ def correct_visit(
             changed.append(name)
     if "text" in changed:
         visit.summary = summarise(visit.text)
+    if visit.channel != Channel.observer and (visit.observer_id or visit.point_id):
+        # No longer through an observer: it names none (store.observers), so that it is
+        # counted for nobody.
+        visit.observer_id = visit.point_id = None
     consent_visits = 0
     if bool(visit.consent_forward) != correction.consent_forward:
         consent_visits = apply_consent(

@@ -23,6 +23,8 @@ from store.core.models import (
     Issue,
     IssueStatus,
     LegislativeOpinion,
+    ObservationPoint,
+    Observer,
     Village,
     Visit,
     VisitCreate,
@@ -38,6 +40,7 @@ from store.desk.urgency import (
     visit_urgency,
     visit_urgency_sql,
 )
+from store.observers.observers import through_errors
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ class VisitDetail:
     urgency: Urgency = Urgency(0, ())
     # The resident's open issues, most recently opened first (ids), for linking a repeat.
     resident_open_issues: tuple[str, ...] = ()
+    # Through an observer (民情观察员): their name (as a resident's, shown) and the point's.
+    observer: str | None = None
+    point: str | None = None
 
 
 def _row_query() -> Select[Visit, str, str, str, str]:
@@ -193,7 +199,8 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
     Returns:
         The new visit as a list row.
     Raises:
-        FormInvalid: the village or category does not exist.
+        FormInvalid: the village or category does not exist, or the observer or point is not
+            one to name (store.observers.observers.through_errors).
         HubRefused: a county hub's database (nobody logs visits there).
     """
     refuse_on_hub(session, N_("error.hub_no_logging"))
@@ -221,6 +228,8 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
         and find_live(session, Deliberation, visit_in.deliberation_id) is None
     ):
         errors["deliberation_id"] = N_("field.choice")
+    if visit_in.observer_id is not None or visit_in.point_id is not None:
+        errors |= through_errors(session, visit_in.channel, visit_in.observer_id, visit_in.point_id)
     if errors:
         raise FormInvalid(errors)
     village_id, category_id = visit_in.village_id, visit_in.category_id
@@ -262,6 +271,8 @@ def log_visit(*, session: Session, visit_in: VisitCreate) -> VisitRow:
         consent_forward=visit_in.consent_forward,
         no_callback=visit_in.no_callback,
         deliberation_id=visit_in.deliberation_id or None,
+        observer_id=visit_in.observer_id,
+        point_id=visit_in.point_id,
     )
     session.add(visit)
     session.flush()
@@ -367,7 +378,11 @@ def get_visit(*, session: Session, visit_id: str, now: datetime | None = None) -
         earlier_visits=earlier,
         received_at=visit.received_at,
     )
+    observer = session.get(Observer, visit.observer_id) if visit.observer_id else None
+    point = session.get(ObservationPoint, visit.point_id) if visit.point_id else None
     return VisitDetail(
+        observer=observer.name if observer else None,
+        point=point.name if point else None,
         vulnerable=vulnerable,
         urgency=visit_urgency(facts, now)
         if now is not None and visit.issue_id is None

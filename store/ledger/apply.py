@@ -20,6 +20,8 @@ from store.core.models import (
     Evaluation,
     Issue,
     IssueMove,
+    ObservationPoint,
+    Observer,
     Progress,
     Tier,
     Unit,
@@ -57,6 +59,9 @@ class ImportSummary:
     # Units (name and tier) and deputies (of an earlier term) the station did not know.
     units_added: tuple[tuple[str, Tier], ...] = ()
     deputies_added: tuple[str, ...] = ()
+    # Observers (民情观察员) and observation points the ledger named and the station did not know.
+    observers_added: tuple[str, ...] = ()
+    points_added: tuple[str, ...] = ()
 
 
 def summarise_plan(plan: ImportPlan, *, dry_run: bool = False) -> ImportSummary:
@@ -71,6 +76,8 @@ def summarise_plan(plan: ImportPlan, *, dry_run: bool = False) -> ImportSummary:
         dry_run=dry_run,
         units_added=tuple(plan.units_added),
         deputies_added=tuple(plan.deputies_added),
+        observers_added=tuple(plan.observers_added),
+        points_added=tuple(plan.points_added),
     )
 
 
@@ -107,6 +114,8 @@ def apply_import(
         (Village, plan.villages),
         (Unit, plan.units),
         (Deputy, plan.deputies),
+        (ObservationPoint, plan.points),
+        (Observer, plan.observers),
         (Constituent, plan.constituents),
         (Issue, plan.issues),
         (Visit, plan.visits),

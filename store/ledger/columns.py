@@ -77,6 +77,12 @@ COLUMNS: tuple[Column, ...] = (
         "satisfaction", "满意度", "satisfaction", aliases=("群众满意度", "满意度评价", "评价结果")
     ),
     Column("deputy", "代表", "deputy", aliases=("接待代表", "值班代表", "代表姓名")),
+    # Who relayed a visit through an observer (民情观察员), and at which observation point
+    # (store.ledger.through): beside 代表, who received it, the spec's columns keeping their
+    # places (clerks' templates and formulas point at them). Optional: older ledgers name
+    # neither.
+    Column("observer", "观察员", "observer", aliases=("民情观察员", "观察员姓名")),
+    Column("point", "观察点", "observation point", aliases=("民情观察点", "观察点名称")),
     # Ours, not the spec's: rows of one issue share it, so an export imports back to the same
     # issues (docs/rules/ledger.md, round trip).
     Column("issue", "事项", "issue", aliases=("事项编号", "编号")),

@@ -28,6 +28,8 @@ from store.core.models import (
     IssueMove,
     IssueStatus,
     MoveReason,
+    ObservationPoint,
+    Observer,
     Resolution,
     Satisfaction,
     Tier,
@@ -152,6 +154,8 @@ def _query() -> Select[*tuple[Any, ...]]:
         col(Issue.withdrawn_at),
         col(IssueCategory.name),
         col(IssueVillage.name),
+        col(Observer.name),
+        col(ObservationPoint.name),
     )
     return (
         query.join(Constituent, col(Constituent.id) == Visit.constituent_id)
@@ -163,6 +167,8 @@ def _query() -> Select[*tuple[Any, ...]]:
         .outerjoin(Lead, col(Lead.id) == Issue.lead_deputy_id)
         .outerjoin(IssueCategory, col(IssueCategory.id) == Issue.category_id)
         .outerjoin(IssueVillage, col(IssueVillage.id) == Issue.village_id)
+        .outerjoin(Observer, col(Observer.id) == Visit.observer_id)
+        .outerjoin(ObservationPoint, col(ObservationPoint.id) == Visit.point_id)
         .where(live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
     )
@@ -328,6 +334,8 @@ def _row(
         issue_withdrawn_at,
         issue_category,
         issue_village,
+        observer,
+        point,
     ) = found
     # 同意转交 and a withdrawal (撤回) are facts of the visit, written for untriaged visits too.
     consented = CONSENT_YES[0] if consent else CONSENT_NO[0]
@@ -337,6 +345,8 @@ def _row(
         _local(withdrawn_at, tz) if withdrawn_at else "",
         reason if reveal else mask_numbers(reason),
     ]
+    # The observer by name, as the resident is (a purged one's is empty); never a phone.
+    relayed: list[Value] = [observer or "", point or ""]
     cells: list[Value] = [
         _local(received_at, tz),
         Channel(channel).zh,
@@ -358,6 +368,7 @@ def _row(
             "",
             "",
             deputy or "",
+            *relayed,
             "",
             consented,
             declined,
@@ -388,6 +399,7 @@ def _row(
         IssueStatus(status).zh,
         Satisfaction(verdict).zh if verdict else "",
         deputy or "",
+        *relayed,
         issue_ref(issue_id),
         consented,
         declined,

@@ -52,6 +52,7 @@ from store.ledger.life import (
     parse_yes_no,
 )
 from store.ledger.reader import LedgerFile, LedgerRow
+from store.ledger.through import ThroughNames
 from store.ledger.values import choice_names, closest, parse_consent, parse_date
 from store.reference.names import COMMITTEE_WORDS, UnitNames, load_unit_names, named_ids
 from store.station import station_info
@@ -100,6 +101,9 @@ class _Row:
     # Withdrawn by the resident (撤回): when (station time) and why.
     withdrawn: datetime | None = None
     withdrawn_reason: str | None = None
+    # Through an observer (民情观察员), at a point: their ids (store.ledger.through).
+    observer_id: str | None = None
+    point_id: str | None = None
 
 
 @dataclass
@@ -115,9 +119,14 @@ class ImportPlan:
     villages_added: list[str] = field(default_factory=list)
     units_added: list[tuple[str, Tier]] = field(default_factory=list)
     deputies_added: list[str] = field(default_factory=list)
+    # Observers and points the station does not know yet (store.ledger.through), by name.
+    observers_added: list[str] = field(default_factory=list)
+    points_added: list[str] = field(default_factory=list)
     villages: list[dict[str, Any]] = field(default_factory=list)
     units: list[dict[str, Any]] = field(default_factory=list)
     deputies: list[dict[str, Any]] = field(default_factory=list)
+    points: list[dict[str, Any]] = field(default_factory=list)
+    observers: list[dict[str, Any]] = field(default_factory=list)
     constituents: list[dict[str, Any]] = field(default_factory=list)
     issues: list[dict[str, Any]] = field(default_factory=list)
     visits: list[dict[str, Any]] = field(default_factory=list)
@@ -136,6 +145,8 @@ class ImportPlan:
                 self.villages,
                 self.units,
                 self.deputies,
+                self.points,
+                self.observers,
                 self.constituents,
                 self.issues,
                 self.visits,
@@ -157,6 +168,7 @@ class _Lookups:
     units: UnitNames
     deputies: dict[str, str]
     villages: dict[str, str]
+    through: ThroughNames
     new_villages: dict[str, str] = field(default_factory=dict)
     new_units: dict[str, tuple[str, Tier, str | None]] = field(default_factory=dict)
     new_deputies: dict[str, str] = field(default_factory=dict)
@@ -267,6 +279,8 @@ def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportP
                 "no_callback": row.no_callback,
                 "withdrawn_at": from_local(row.withdrawn, tz) if row.withdrawn else None,
                 "withdrawn_reason": row.withdrawn_reason,
+                "observer_id": row.observer_id,
+                "point_id": row.point_id,
             }
         )
     return plan
@@ -285,6 +299,7 @@ def _lookups(session: Session, station: Any) -> _Lookups:
         units=load_unit_names(session, county=station.county, township=station.township),
         deputies=named_ids(session, Deputy),
         villages=named_ids(session, Village),
+        through=ThroughNames.load(session, station.id),
     )
 
 
@@ -359,6 +374,7 @@ def _check_row(
     elif local.date() > today:
         cells.fail("date", "ledger.date_future")
     channel = cells.choice("channel", _CHANNELS, required=True)
+    observer_id, point_id = lookups.through.check(cells, channel, local.date() if local else None)
     name = cells.clean("name", clean_name)
     phone = cells.clean("phone", clean_phone)
     village = cells.clean("village", lambda v: clean_name(v, field="village"))
@@ -431,6 +447,8 @@ def _check_row(
         unit_ids=move_units,
         withdrawn=withdrawn,
         withdrawn_reason=withdrawn_reason,
+        observer_id=observer_id,
+        point_id=point_id,
     )
 
 
@@ -629,8 +647,12 @@ def _existing_ids(session: Session, model: Any, ids: list[str]) -> set[str]:
 def _add_reference(
     session: Session, plan: ImportPlan, rows: list[_Row], lookups: _Lookups, station_id: str
 ) -> None:
-    """The villages, units and deputies the station does not know yet that the imported rows
-    name, in file order (units of a new village after it)."""
+    """The villages, units, deputies, observers and points the station does not know yet that
+    the imported rows name, in file order (units of a new village after it)."""
+    used = {i for row in rows for i in (row.observer_id, row.point_id) if i is not None}
+    plan.observers_added, plan.observers, plan.points_added, plan.points = lookups.through.added(
+        used
+    )
     position = session.exec(select(func.max(Village.position))).one() or 0
     used_units = {row.unit_id for row in rows} | {u for row in rows for u in row.unit_ids}
     used_deputies = {row.deputy_id for row in rows} | {d for row in rows for d in row.deputy_ids}

@@ -18,6 +18,9 @@ Definitions (the deputies screen's help says the same):
 - **Suggestions** (代表建议): those submitted in the period that the deputy leads (领衔) or
   co-signs (附议), how many were answered and how many closed with the deputies satisfied
   (store.suggestions.figures.deputy_suggestions).
+- **Observers recommended**: the observers (民情观察员) the deputy recommended who served in the
+  period; **through them**, the period's visits naming any observer the deputy recommended and
+  the period's issues with such a visit (store.observers.figures).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from store.core.rows import get_live, live
 from store.core.settings import load_settings
 from store.deliberations.figures import deputy_sessions
 from store.desk.issue_rows import RANK_COLOUR, IssueRow, rows_query, to_row
+from store.observers.figures import deputy_observers
 from store.reports import figure_sql
 from store.reports.slips import (
     Block,
@@ -88,6 +92,10 @@ class DeputyRecord:
     report_fairly: int = 0
     report_unsatisfied: int = 0
     suggestions: DeputySuggestions = field(default_factory=DeputySuggestions)
+    # 民情观察员 the deputy recommended, serving in the period, and what came through them.
+    observers: int = 0
+    observer_visits: int = 0
+    observer_issues: int = 0
 
     @property
     def closure_rate(self) -> float | None:
@@ -211,6 +219,14 @@ def _records(
             report_unsatisfied=sessions.unsatisfied,
         )
     suggestions = deputy_suggestions(session=session, deputy_ids=ids, period=period)
+    for deputy_id, through in deputy_observers(
+        session=session, deputy_ids=ids, period=period, tz=tz
+    ).items():
+        figures[deputy_id].update(
+            observers=through.observers,
+            observer_visits=through.visits,
+            observer_issues=through.issues,
+        )
     return [
         DeputyRecord(
             deputy_id=d.id,
@@ -378,6 +394,9 @@ def print_deputy_record(
         "suggestions_co_signed": str(record.suggestions.co_signed),
         "suggestions_answered": str(record.suggestions.answered),
         "suggestions_satisfied": str(record.suggestions.satisfied),
+        "observers": str(record.observers),
+        "observer_visits": str(record.observer_visits),
+        "observer_issues": str(record.observer_issues),
         "colours": colours,
         "issue_list": _issue_list(issues),
         "today": cn_date(today),

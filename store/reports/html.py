@@ -143,6 +143,10 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         headline_rows,
         move_headings,
         move_tables,
+        observer_headings,
+        observer_rows,
+        point_headings,
+        point_rows,
         session_headings,
         session_rows,
         table_headings,
@@ -197,6 +201,15 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         _el("h2", text("report.sessions")),
         _table(session_headings(text), sessions, [""] * (len(sessions) - 1) + ["total"]),
     ]
+    # Observers (民情观察员) and points, each table ending with its totals.
+    for section, headings, rows in (
+        (text("report.observers"), observer_headings(text), observer_rows(report, text, name)),
+        (text("report.points"), point_headings(text), point_rows(report, text, name)),
+    ):
+        out += [
+            _el("h2", section),
+            _table(headings, rows, [""] * (len(rows) - 1) + ["total"], brief=True),
+        ]
     out.append(_el("h2", text("report.below")))
     if report.below:
         out.append(_table(below_headings(text), below_rows(report, name)))

@@ -9,7 +9,8 @@ numbers a spreadsheet computes with while the HTML shows `60.0% (3/5)`.
 The store has no interface text: writers take the caller's `text` (catalogue lookup) and `name`
 (a domain term's name) so the report speaks the interface language. Nothing personal is in it:
 no resident's name, phone or words, only counts, names of units, villages and categories, and
-single words; every string is escaped in HTML and neutralised in cells."""
+single words; an observer (民情观察员) by name only with their consent (同意公开姓名), else masked
+(张**), never a phone; every string is escaped in HTML and neutralised in cells."""
 
 from __future__ import annotations
 
@@ -27,9 +28,11 @@ from store.core.errors import FieldInvalid
 from store.core.files import written_whole
 from store.core.models import Channel, Colour, Station, Tier, Unit
 from store.core.rows import live
+from store.core.validation import mask_name
 from store.deliberations.figures import DeliberationFigures, deliberation_figures
 from store.desk.station_scope import list_stations
 from store.legislation.figures import AdoptionFigures, adoption_figures
+from store.observers.figures import ObserverFigures, observer_figures
 from store.reports import stats
 from store.reports.stats import FigureRow, Figures, Floors, Period, Share, percent
 from store.suggestions.figures import SuggestionFigures, suggestion_figures
@@ -81,6 +84,8 @@ class QuarterReport:
     legislation: AdoptionFigures = field(default_factory=AdoptionFigures)
     # The deliberation sessions of the period, per kind (store.deliberations.figures).
     deliberations: DeliberationFigures = field(default_factory=DeliberationFigures)
+    # What came through observers and observation points (store.observers.figures).
+    observers: ObserverFigures = field(default_factory=ObserverFigures)
 
     @property
     def untriaged(self) -> Figures:
@@ -154,6 +159,7 @@ def build_report(
         suggestions=suggestion_figures(session=session, period=period, station_id=station_id),
         legislation=adoption_figures(session=session, period=period, station_id=station_id),
         deliberations=deliberation_figures(session=session, period=period, station_id=station_id),
+        observers=observer_figures(session=session, period=period, tz=tz, station_id=station_id),
     )
 
 
@@ -249,7 +255,68 @@ def headline_rows(report: QuarterReport, text: Text) -> list[tuple[str, Cell]]:
         (text("stats.col.session_residents"), report.deliberations.total.residents),
         (text("stats.col.session_visits"), report.deliberations.total.visits),
         (text("stats.col.session_votes"), report.deliberations.total.vote_rate),
+        # What came through observers (民情观察员): visits, and issues (each once).
+        (text("stats.col.observers"), report.observers.serving),
+        (text("stats.col.observer_visits"), report.observers.visits),
+        (text("stats.col.observer_issues"), report.observers.issues),
     ]
+
+
+def observer_name(name: str, consented: bool, text: Text) -> str:
+    """An observer as the report prints them: by name with their consent (同意公开姓名), masked
+    without (张**); a purged observer's name is gone."""
+    if not name:
+        return text("report.observer_purged")
+    return name if consented else mask_name(name)
+
+
+def observer_headings(text: Text) -> list[str]:
+    return [
+        text("report.observer"),
+        text("report.observer_group"),
+        text("report.recommended_by"),
+        text("stats.col.visits"),
+        text("stats.col.issues"),
+    ]
+
+
+def observer_rows(report: QuarterReport, text: Text, name: Name) -> list[list[Cell]]:
+    """The observers who served in the period (and any with something counted), most visits
+    first, a retired one marked; the totals last (each visit and issue once)."""
+    rows: list[list[Cell]] = [
+        [
+            observer_name(o.name, o.consent_named, text)
+            + ("" if o.active else text("report.observer_retired")),
+            name(o.group),
+            o.deputy,
+            o.visits,
+            o.issues,
+        ]
+        for o in report.observers.observers
+    ]
+    rows.append([text("stats.total"), "", "", report.observers.visits, report.observers.issues])
+    return rows
+
+
+def point_headings(text: Text) -> list[str]:
+    return [
+        text("report.point"),
+        text("report.point_kind"),
+        text("col.village"),
+        text("stats.col.visits"),
+        text("stats.col.issues"),
+    ]
+
+
+def point_rows(report: QuarterReport, text: Text, name: Name) -> list[list[Cell]]:
+    """The points (active ones, and any with something counted), most visits first; the totals
+    of visits naming a point last."""
+    f = report.observers
+    rows: list[list[Cell]] = [
+        [p.name, name(p.kind), p.village, p.visits, p.issues] for p in f.points
+    ]
+    rows.append([text("stats.total"), "", "", f.point_visits, f.point_issues])
+    return rows
 
 
 def figure_headings(text: Text) -> list[str]:
@@ -486,6 +553,7 @@ def footnote(report: QuarterReport, text: Text) -> list[str]:
         text("stats.def.reply_satisfaction"),
         text("stats.def.adoption"),
         text("stats.def.sessions"),
+        text("stats.def.observers"),
         text(
             "report.floors",
             two_month=percent(report.floors.two_month_rate),

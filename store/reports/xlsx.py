@@ -101,6 +101,10 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
         headline_rows,
         move_headings,
         move_tables,
+        observer_headings,
+        observer_rows,
+        point_headings,
+        point_rows,
         session_headings,
         session_rows,
         table_headings,
@@ -168,6 +172,13 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
     )
     for cell in sessions[sessions.max_row]:  # the totals
         cell.font = _BOLD
+    for section, headings, rows in (
+        (text("report.observers"), observer_headings(text), observer_rows(report, text, name)),
+        (text("report.points"), point_headings(text), point_rows(report, text, name)),
+    ):
+        sheet = _sheet(book, section, headings, rows, text=text)
+        for cell in sheet[sheet.max_row]:  # the totals
+            cell.font = _BOLD
     _sheet(book, text("report.below"), below_headings(text), below_rows(report, name), text=text)
     words: list[list[Cell]]
     if report.rising is None:

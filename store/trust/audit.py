@@ -40,6 +40,7 @@ from store.core.models import (
     MicroProject,
     MicroProjectIssue,
     Notice,
+    ObservationPoint,
     Progress,
     Suggestion,
     SuggestionSource,
@@ -57,6 +58,8 @@ from store.core.validation import mask_id_number, mask_phone
 # and PIN.
 HIDDEN_FIELDS: dict[str, frozenset[str]] = {
     "constituent": frozenset({*PERSONAL_FIELDS["constituent"], "group_name"}),
+    # An observer (民情观察员) is under the residents' rules: the name hidden, the phone masked.
+    "observer": frozenset(PERSONAL_FIELDS["observer"]),
     "visit": frozenset({"text", "summary"}),
     "deputy": frozenset({"phone", "pin_hash"}),
     # A legislative opinion typed at the desk: who gave it (a name) and their words.
@@ -67,6 +70,7 @@ HIDDEN_FIELDS: dict[str, frozenset[str]] = {
 # a corrected phone reads 138****1234→139****1111.
 MASKED_FIELDS: dict[str, dict[str, Callable[[str], str]]] = {
     "constituent": {"phone": mask_phone, "id_number": mask_id_number},
+    "observer": {"phone": mask_phone},
 }
 
 # Columns a change may write that say nothing to a reader: the deletion mark (the op says it)
@@ -424,6 +428,8 @@ _NAMED: dict[str, tuple[Any, Any]] = {
     "draft_regulation": (DraftRegulation, DraftRegulation.title),
     # A deliberation session by its place (its topics may be long, or a resident's words).
     "deliberation": (Deliberation, Deliberation.place),
+    # An observation point by its name (a place, not a person); an observer is not named here.
+    "observation_point": (ObservationPoint, ObservationPoint.name),
 }
 
 

@@ -56,8 +56,9 @@ from store.core.errors import N_, StoreError
 from store.search.index import install_search_index
 
 # The tables a purge writes (store.trust.purge): the residents, the legislative opinions typed
-# with who gave them, the change log it redacts, the conflict list derived again from it.
-PURGED_TABLES = ("constituent", "legislative_opinion", "change_log", "sync_conflict")
+# with who gave them, the observers (store.observers.retention), the change log it redacts, the
+# conflict list derived again from it.
+PURGED_TABLES = ("constituent", "legislative_opinion", "observer", "change_log", "sync_conflict")
 # Tables whose rowids other structures refer to (the visits' search index, the names'
 # characters, the board's newest-first order): VACUUM keeps rowids in practice, but SQLite only
 # promises it for INTEGER PRIMARY KEY tables, so they are compared before and after.

@@ -58,11 +58,14 @@ PURGED_VALUES: dict[str, Any] = {
 OPINION = "legislative_opinion"
 # What a purged opinion's `who` holds from then on.
 PURGED_OPINION: dict[str, Any] = {"who": ""}
-# Per table with personal fields: the change that purged a row (a LIKE pattern on the change
-# log's fields, as json.dumps writes them) and what the personal fields hold after it.
+# Per table with personal fields (store.changelog.chain): the change that purged a row (a LIKE
+# pattern on the change log's fields, as json.dumps writes them) and what the personal fields
+# hold after it. An observer's purge (民情观察员, store.observers.retention) empties their name
+# and phone as a resident's does.
 _PURGES: dict[str, tuple[str, dict[str, Any]]] = {
     "constituent": ('%"purged_at": "%', PURGED_VALUES),
     OPINION: ('%"who": ""%', PURGED_OPINION),
+    "observer": ('%"purged_at": "%', {"name": "", "phone": ""}),
 }
 
 # The day an opinion ended: answered, else its consultation closed (o an opinion, d its draft).
@@ -132,6 +135,8 @@ class PurgeResult:
 
 # The tables whose rows a purge empties, and a merge redacts the log of (store.sync.merge).
 PERSONAL_TABLES = tuple(_PURGES)
+# What each table's personal fields hold once purged.
+PURGED_BY_TABLE: dict[str, dict[str, Any]] = {table: v for table, (_, v) in _PURGES.items()}
 
 
 def purge_cutoff(today: date, years: int) -> date:
@@ -235,11 +240,11 @@ def purge_residents(
 
 
 def redact_purged(session: OrmSession, row_ids: Iterable[str], table: str = "constituent") -> int:
-    """Remove purged residents' (or opinions') old values from this device's change-log
-    entries: every entry ordered before a row's purge (by its stamp, as sync orders changes)
-    takes the purge's values, and a redaction record chained after them names what was removed
-    by its digest (store.changelog.chain). Idempotent; also run by every merge, since an entry
-    may arrive after its purge. Returns how many entries changed.
+    """Remove purged residents' (or opinions', or observers') old values from this device's
+    change-log entries: every entry ordered before a row's purge (by its stamp, as sync orders
+    changes) takes the purge's values, and a redaction record chained after them names what was
+    removed by its digest (store.changelog.chain). Idempotent; also run by every merge, since an
+    entry may arrive after its purge. Returns how many entries changed.
 
     Args:
         table: a table of `PERSONAL_TABLES` (the residents' by default)."""

@@ -6,6 +6,7 @@ copied for each test. Each device has a clock of its own, so tests can set one w
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,11 +42,16 @@ LOCAL_INDEXES = ("visit_fts", "word", "constituent_name_char")
 
 
 def make_trio(
-    directory: Path, station: StationIn, now: datetime, issues: int = 3, suggestion: bool = False
+    directory: Path,
+    station: StationIn,
+    now: datetime,
+    issues: int = 3,
+    suggestion: bool = False,
+    setup: Callable[[Store, StationInfo], None] | None = None,
 ) -> Path:
     """Files station.db, laptop1.db, laptop2.db in `directory`: a station with `issues` open
-    issues (and, with `suggestion`, a deputies' suggestion drafted from the first), and two
-    laptops joined from it."""
+    issues (and, with `suggestion`, a deputies' suggestion drafted from the first; and what
+    `setup` writes there), and two laptops joined from it."""
     directory.mkdir(parents=True, exist_ok=True)
     clock = FrozenClock(now)
     init_station(engine_path=directory / "station.db", station=station, clock=clock)
@@ -66,6 +72,8 @@ def make_trio(
                         issue_ids=[opened.id],
                         lead_deputy_id=list_deputies(session=session)[0].id,
                     )
+        if setup is not None:
+            setup(store, info)
         bundle = directory / "join.bundle"
         export_join_bundle(
             store=store, db_path=directory / "station.db", out=bundle, passphrase=PASSPHRASE
@@ -140,6 +148,10 @@ def log_on(
     words: str,
     phone: str = "13900001111",
     deliberation_id: str | None = None,
+    *,
+    channel: Channel = Channel.walk_in,
+    observer_id: str | None = None,
+    point_id: str | None = None,
 ) -> VisitRow:
     with store.read() as session:
         village = list_villages(session=session)[0]
@@ -151,11 +163,13 @@ def log_on(
                 phone=phone,
                 name="王阿姨",
                 village_id=village.id,
-                channel=Channel.walk_in,
+                channel=channel,
                 kind=VisitKind.request,
                 category_id=category.id,
                 text=words,
                 deliberation_id=deliberation_id,
+                observer_id=observer_id,
+                point_id=point_id,
             ),
         )
 

@@ -120,10 +120,10 @@ async def test_the_deputies_record_for_a_quarter(
         assert "2026年第4季度" in content(screen.query_one("#deputies-title", Label))
         table = screen.query_one("#deputies-table", DataTable)
         shown = {r[0]: r[1:] for r in rows(table)}
-        # The last columns: deliberation sessions attended (none here: tests/store/deliberations)
-        # and suggestions led or co-signed.
-        assert shown[D1] == ["3", "1", "4", "4", "■2 ▲0 ●2", "25%", "50%", "2", "0", "1"]
-        assert shown[D2] == ["1", "1", "1", "1", "■0 ▲0 ●1", "0%", "—", "1", "0", "1"]
+        # The last columns: deliberation sessions attended (none here: tests/store/deliberations),
+        # suggestions led or co-signed, and the observers each recommended (none here).
+        assert shown[D1] == ["3", "1", "4", "4", "■2 ▲0 ●2", "25%", "50%", "2", "0", "1", "0"]
+        assert shown[D2] == ["1", "1", "1", "1", "■0 ▲0 ●1", "0%", "—", "1", "0", "1", "0"]
 
         await press(pilot, "left_square_bracket")  # Q3
         assert "2026年第3季度" in content(screen.query_one("#deputies-title", Label))

@@ -49,6 +49,7 @@ from screens.dialogs.leader_visit import LeaderVisitModal
 from screens.dialogs.legislation_forms import DraftLoadModal, OpinionModal
 from screens.dialogs.move import MoveModal
 from screens.dialogs.note import NoteModal
+from screens.dialogs.observer_forms import ObserverModal, PointModal
 from screens.dialogs.pick import PickModal
 from screens.dialogs.pin import PinModal
 from screens.dialogs.project_forms import MilestoneModal, PromoteModal, ScoreModal
@@ -60,6 +61,7 @@ from screens.leader_visits import LeaderVisitScreen, LeaderVisitsScreen
 from screens.ledger import LedgerScreen
 from screens.legislation import DraftScreen, DraftsScreen
 from screens.notices import NoticesScreen
+from screens.observers import ObserversScreen, PointsScreen
 from screens.opening import OpeningScreen
 from screens.projects import ProjectScreen, ProjectsScreen
 from screens.reference import ReferenceScreen
@@ -197,6 +199,9 @@ SCREENS: list[tuple[str, tuple[Step, ...], type]] = [
     ("deliberations", ("c",), DeliberationsScreen),
     ("deliberation", ("c", "enter"), DeliberationScreen),
     ("suggestion", SUGGESTED, SuggestionScreen),
+    # The demo's observers and points (fixtures.demo_observers): `u` on the dashboard.
+    ("observers", ("u",), ObserversScreen),
+    ("points", ("u", "2"), PointsScreen),
 ]
 
 # -- the dialogs ---------------------------------------------------------------------------------
@@ -236,6 +241,9 @@ DIALOGS: list[tuple[str, tuple[Step, ...], type]] = [
     ("deliberation_form", ("c", "a"), DeliberationModal),
     ("deliberation_vote", ("c", "enter", "v"), VoteModal),
     ("suggestion_step", (*SUGGESTED, "g"), SuggestionStepModal),
+    # Editing the first observer (the phone masked, as the field's placeholder); a new point.
+    ("observer_form", ("u", "e"), ObserverModal),
+    ("point_form", ("u", "2", "a"), PointModal),
     (
         # The export's own path lies under the user's data dir, which differs from one machine
         # to the next: the dialog as the sync screen opens it, on a fixed path.

@@ -61,6 +61,9 @@ LOGGED_TABLES = {
     "suggestion_deputy": "id",
     "suggestion_source": "id",
     "suggestion_step": "id",
+    # Its observers and points (fixtures.demo_observers).
+    "observation_point": "id",
+    "observer": "id",
 }
 # Rows the station's own writes create (the migration's seed is the same on every device).
 STATION_WRITTEN = [t for t in LOGGED_TABLES if t not in ("category", "setting")]
@@ -95,6 +98,9 @@ def _digest(path: Path) -> str:
             "SELECT id, title, status, lead_deputy_id, drafted_on, submitted_on, satisfaction"
             " FROM suggestion ORDER BY id",
             "SELECT id, suggestion_id, step, day FROM suggestion_step ORDER BY id",
+            # The observers and the visits that name them (fixtures.demo_observers).
+            "SELECT id, name, phone, deputy_id, point_id FROM observer ORDER BY id",
+            "SELECT id, observer_id, point_id FROM visit WHERE observer_id IS NOT NULL ORDER BY id",
         ]
         for query in queries:
             for row in conn.execute(query):

@@ -52,6 +52,7 @@ from store.desk.regroup import (
 from store.desk.triage import link_visits
 from store.desk.visits import list_issue_visits, list_untriaged, log_visit
 from store.ledger import export_ledger, import_ledger
+from store.observers.figures import observer_figures
 from store.reports.deputy_record import get_deputy_record
 from store.reports.stats import (
     Breakdown,
@@ -67,7 +68,16 @@ from store.station import DeputyIn, StationIn, init_station, load_station, open_
 
 TZ = ZoneInfo("Asia/Shanghai")
 # A deputy's record's figures that no ledger carries.
-NOT_IN_A_LEDGER = ("deputy_id", "shifts", "handovers", "leader_visits", "suggestions")
+NOT_IN_A_LEDGER = (
+    "deputy_id",
+    "shifts",
+    "handovers",
+    "leader_visits",
+    "suggestions",
+    "observers",
+    "observer_visits",
+    "observer_issues",
+)
 
 
 def _periods(store: Store) -> list[Period]:
@@ -116,10 +126,19 @@ def figures_of(store: Store, periods: list[Period]) -> dict[str, Any]:
                         session=session, deputy_id=deputy.id, period=period, today=TODAY, tz=TZ
                     )
                 )
+                # Nor who recommended an observer (民情观察员): a ledger names who relayed each
+                # visit, not who recommended them.
                 for not_in_a_ledger in NOT_IN_A_LEDGER:
                     del record[not_in_a_ledger]
                 records[deputy.name] = record
             out[f"{code} deputies"] = records
+            # What came through each observer and point, by name.
+            through = observer_figures(session=session, period=period, tz=TZ)
+            out[f"{code} observers"] = (
+                {o.name: (o.visits, o.issues) for o in through.observers if o.visits or o.issues},
+                {p.name: (p.visits, p.issues) for p in through.points if p.visits or p.issues},
+                (through.visits, through.issues, through.point_visits, through.point_issues),
+            )
     return out
 
 

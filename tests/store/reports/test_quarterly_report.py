@@ -97,6 +97,8 @@ def test_xlsx_reads_back(report: QuarterReport, tmp_path: Path) -> None:
         "分渠道",
         "升级、降级与按期办结",
         "议事活动",
+        "民情观察员",
+        "民情观察点",
         "低于底线的责任单位",
         "上升热词",
     ]

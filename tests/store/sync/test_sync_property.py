@@ -3,7 +3,9 @@ order, duplicates included, and any of them may be put back to an earlier backup
 by `liaison restore` or by copying the file back (issue 15). Afterwards all three hold the same
 ledger and no edit is lost: each is the current value, or in the conflict list, or was
 overwritten by a device that had seen it — unless it never left a device that was then put back
-to a backup older than it (no sync can bring back what nobody else ever held).
+to a backup older than it (no sync can bring back what nobody else ever held). The records
+include observers (民情观察员: personal data, their phones edited apart) and the visits through
+them (issue 20, part 4).
 
 Deputies' suggestions are among the records (issue 20): one held by every device from the
 start, others drafted on any device; their steps taken where each device sees them (two devices
@@ -44,11 +46,15 @@ from sync_helpers import (
 from store.core.clock import FrozenClock
 from store.core.models import (
     Adoption,
+    Channel,
     Deliberation,
     DeliberationKind,
     Issue,
     IssueCorrection,
     LegislativeOpinion,
+    ObservationPoint,
+    Observer,
+    PointKind,
     Satisfaction,
     Setting,
     Suggestion,
@@ -58,13 +64,16 @@ from store.core.models import (
     Tier,
 )
 from store.core.settings import update_setting
+from store.db import Store
 from store.deliberations.deliberations import DeliberationIn, log_deliberation, record_vote
 from store.desk.corrections import correct_issue
 from store.desk.issues import change_unit
 from store.legislation.drafts import get_draft, list_drafts, load_draft
 from store.legislation.opinions import add_opinion, answer_opinion, list_opinions
+from store.observers.observers import ObserverForm, add_observer, get_observer, update_observer
+from store.observers.points import PointForm, add_point
 from store.reference.lists import list_deputies, list_units
-from store.station import load_station, open_store
+from store.station import StationInfo, load_station, open_store
 from store.suggestions.suggestions import (
     answer_suggestion,
     assign_suggestion,
@@ -105,6 +114,8 @@ OPS = st.one_of(
     st.tuples(st.just("suggest"), DEVICE),
     st.tuples(st.just("step"), DEVICE, st.integers(0, 3)),
     st.tuples(st.just("retitle"), DEVICE, st.integers(0, 3), st.integers(0, 3)),
+    # An observer's phone edited (personal data, issue 20 part 4), and a visit through them.
+    st.tuples(st.just("observer"), DEVICE, st.integers(0, 1), st.integers(0, 3)),
     st.tuples(st.just("wait"), DEVICE, st.integers(0, 180)),
     # A clock set a day and a half wrong, either way (clamped where it runs ahead).
     st.tuples(st.just("skew"), DEVICE, st.sampled_from([-36, 36])),
@@ -136,6 +147,9 @@ class World:
     draft: str
     articles: list[str]
     opinions: list[str]
+    # The station's observers and their point (made before the laptops joined).
+    observers: list[str] = field(default_factory=list)
+    point: str = ""
     edits: list[Edit] = field(default_factory=list)
     # Which edits each device holds; which edits were overwritten by a device holding them.
     known: dict[str, set[int]] = field(default_factory=dict)
@@ -183,12 +197,24 @@ class World:
         self.gone |= dropped - elsewhere
 
 
+def _observers(store: Store, info: StationInfo) -> None:
+    """Two observers at a trade point: edited apart on the devices, relaying their visits."""
+    with store.write(info.actor()) as session:
+        point = add_point(session=session, form=PointForm("骑手驿站", kind=PointKind.delivery))
+        for name, phone in (("王建国", "13911110000"), ("李小红", "13922220000")):
+            add_observer(session=session, form=ObserverForm(name, phone=phone, point_id=point.id))
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The trio, holding from the start a suggestion (their steps and rewrites meet) and a
-    draft with two opinions that the station loaded."""
+    """The trio, holding from the start observers, a suggestion (their steps and rewrites
+    meet) and a draft with two opinions that the station loaded."""
     directory = make_trio(
-        tmp_path_factory.mktemp("trio-property"), SMALL_STATION, NOW, suggestion=True
+        tmp_path_factory.mktemp("trio-property"),
+        SMALL_STATION,
+        NOW,
+        suggestion=True,
+        setup=_observers,
     )
     devices = {
         name: Device(name, store, load_station(store), FrozenClock(NOW))
@@ -288,6 +314,23 @@ def _run(world: World, op: tuple[Any, ...]) -> None:
                     unsatisfied=1,
                 )
             world.edit(op[1], "deliberation", chosen.id, "satisfied", op[3], was)
+    elif kind == "observer":
+        device = world.devices[op[1]]
+        observer_id, phone = world.observers[op[2]], f"1390000{op[3]:04d}"
+        with device.store.write(device.info.actor()) as session:
+            was = must_get(session, Observer, observer_id).phone
+            row = get_observer(session=session, observer_id=observer_id)
+            form = ObserverForm(row.name, phone=phone, group=row.group, point_id=row.point_id)
+            update_observer(session=session, observer_id=observer_id, form=form)
+        world.edit(op[1], "observer", observer_id, "phone", phone, was)
+        log_on(
+            device.store,
+            device.info,
+            f"{device.name} 经观察员记下的第{len(world.edits)}件事",
+            channel=Channel.observer,
+            observer_id=observer_id,
+            point_id=world.point,
+        )
     elif kind == "wait":
         world.devices[op[1]].clock.advance(timedelta(minutes=op[2]))
     elif kind == "skew":
@@ -361,6 +404,8 @@ def _current(device: Device, edit: Edit) -> Any:
             return row.value if row else None
         if edit.table == "legislative_opinion":
             return must_get(session, LegislativeOpinion, edit.row_id).adoption
+        if edit.table == "observer":
+            return must_get(session, Observer, edit.row_id).phone
         if edit.table == "suggestion":
             return getattr(session.get(Suggestion, edit.row_id), edit.field)
         model = Deliberation if edit.table == "deliberation" else Issue
@@ -408,6 +453,9 @@ def test_three_devices_converge_and_lose_no_edit(
             articles = [a.id for a in get_draft(session=session, draft_id=draft).articles]
             opinions = [o.id for o in list_opinions(session=session, draft_id=draft).items]
         world = World(devices, directory, issues, units[:4], draft, articles[:3], opinions)
+        with station.store.read() as session:
+            world.observers = [o.id for o in session.exec(select(Observer).order_by(Observer.id))]
+            world.point = session.exec(select(ObservationPoint.id)).one()
         for op in ops:
             _run(world, op)
         settle(devices, directory)
