@@ -66,8 +66,21 @@ from store.reports.stats import (
 from store.station import DeputyIn, StationIn, init_station, load_station, open_store
 
 TZ = ZoneInfo("Asia/Shanghai")
-# A deputy's record's figures that no ledger carries.
-NOT_IN_A_LEDGER = ("deputy_id", "shifts", "handovers", "leader_visits", "suggestions")
+# A deputy's record's figures that no ledger carries: the duty roster, leader visits, the
+# deputies' suggestions, and the deliberation sessions attended and 述职 votes (a ledger is one
+# row a visit; a session is not a visit, and the ledger does not name the one a visit was at).
+NOT_IN_A_LEDGER = (
+    "deputy_id",
+    "shifts",
+    "handovers",
+    "leader_visits",
+    "suggestions",
+    "sessions",
+    "reports",
+    "report_satisfied",
+    "report_fairly",
+    "report_unsatisfied",
+)
 
 
 def _periods(store: Store) -> list[Period]:
