@@ -52,7 +52,6 @@ from store.desk.regroup import (
 from store.desk.triage import link_visits
 from store.desk.visits import list_issue_visits, list_untriaged, log_visit
 from store.ledger import export_ledger, import_ledger
-from store.observers.figures import observer_figures
 from store.reports.deputy_record import get_deputy_record
 from store.reports.stats import (
     Breakdown,
@@ -67,13 +66,20 @@ from store.reports.stats import (
 from store.station import DeputyIn, StationIn, init_station, load_station, open_store
 
 TZ = ZoneInfo("Asia/Shanghai")
-# A deputy's record's figures that no ledger carries.
+# A deputy's record's figures that no ledger carries: the duty roster, leader visits, the
+# deputies' suggestions, and the deliberation sessions attended and 述职 votes (a ledger is one
+# row a visit; a session is not a visit, and the ledger does not name the one a visit was at).
 NOT_IN_A_LEDGER = (
     "deputy_id",
     "shifts",
     "handovers",
     "leader_visits",
     "suggestions",
+    "sessions",
+    "reports",
+    "report_satisfied",
+    "report_fairly",
+    "report_unsatisfied",
     "observers",
     "observer_visits",
     "observer_issues",
@@ -132,13 +138,6 @@ def figures_of(store: Store, periods: list[Period]) -> dict[str, Any]:
                     del record[not_in_a_ledger]
                 records[deputy.name] = record
             out[f"{code} deputies"] = records
-            # What came through each observer and point, by name.
-            through = observer_figures(session=session, period=period, tz=TZ)
-            out[f"{code} observers"] = (
-                {o.name: (o.visits, o.issues) for o in through.observers if o.visits or o.issues},
-                {p.name: (p.visits, p.issues) for p in through.points if p.visits or p.issues},
-                (through.visits, through.issues, through.point_visits, through.point_issues),
-            )
     return out
 
 
