@@ -125,7 +125,9 @@ async def test_an_evening_talk_with_a_visit_raised_and_its_vote(
         # The deputies' record: sessions attended; 朱秀芬's 述职 and the voters' evaluation.
         desk.open_place(Place.deputies)
         await settle(pilot)
-        record = {r[0]: r[-1] for r in rows(desk.screen.query_one("#deputies-table", DataTable))}
+        table = desk.screen.query_one("#deputies-table", DataTable)
+        attended = table.get_column_index("sessions")
+        record = {r[0]: r[attended] for r in rows(table)}
         assert record == {"朱秀芬": "3", "沈国强": "5"}
         await press(pilot, "home", "enter")
         head = content(desk.screen.query_one("#deputy-head"))

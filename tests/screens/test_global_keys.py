@@ -17,7 +17,13 @@ from screens.base.desk_screen import GLOBAL_KEYS
 
 # (screen, key): the county's `s` opens the statistics of the station under the cursor; search's
 # `/` goes back to its field.
-SAME_MEANING = {("CountyScreen", "s"), ("SearchScreen", "slash")}
+# The same meaning, narrowed to the screen: a station's statistics from the county's view, the
+# search box again, a visit logged with the session's channel and session preset.
+SAME_MEANING = {
+    ("CountyScreen", "s"),
+    ("SearchScreen", "slash"),
+    ("DeliberationScreen", "n"),
+}
 
 
 def test_no_screen_gives_a_global_key_another_meaning() -> None:
