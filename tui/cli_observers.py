@@ -82,16 +82,11 @@ points = _group_app(both("cli.points"))
 def list_observers(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from store.core.paging import PAGE_SIZE
+    from store.core.paging import all_items
     from store.observers.observers import list_observers as listing
 
     def job(session: Any) -> list[ObserverRow]:
-        rows: list[ObserverRow] = []
-        while True:
-            page = listing(session=session, offset=len(rows), limit=PAGE_SIZE)
-            rows += page.items
-            if not page.has_next:
-                return rows
+        return all_items(listing, session=session)
 
     for row in _run(ctx, job, write=False):
         typer.echo(_show_observer(row))
@@ -172,16 +167,11 @@ def restore_observer(
 def list_points(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from store.core.paging import PAGE_SIZE
+    from store.core.paging import all_items
     from store.observers.points import list_points as listing
 
     def job(session: Any) -> list[PointRow]:
-        rows: list[PointRow] = []
-        while True:
-            page = listing(session=session, offset=len(rows), limit=PAGE_SIZE)
-            rows += page.items
-            if not page.has_next:
-                return rows
+        return all_items(listing, session=session)
 
     for row in _run(ctx, job, write=False):
         typer.echo(_show_point(row))

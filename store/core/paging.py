@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -34,3 +35,16 @@ class Page(Generic[T]):
     @property
     def has_previous(self) -> bool:
         return self.offset > 0
+
+
+def all_items(
+    fetch: Callable[..., Page[T]], *, page_size: int = PAGE_SIZE, **query: Any
+) -> list[T]:
+    """Every item of a paged list function (one taking `limit` and `offset`), page by page: for
+    what reads a whole list at once (a print, the command line), never a screen."""
+    items: list[T] = []
+    while True:
+        page = fetch(**query, limit=page_size, offset=len(items))
+        items += page.items
+        if not page.has_next:
+            return items

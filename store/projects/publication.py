@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
 from store.core.files import written_whole
 from store.core.models import Colour, MicroProject, ProjectStatus, Station
-from store.core.paging import Page
+from store.core.paging import all_items
 from store.core.rows import live
 from store.projects.projects import (
     MilestoneRow,
@@ -39,7 +38,6 @@ from store.reports.html import _table as html_table
 if TYPE_CHECKING:
     from store.reports.quarterly_report import Name, Text
 
-T = TypeVar("T")
 
 # Read a page at a time even here: a station may publish many projects over the years.
 _PAGE = 200
@@ -60,25 +58,15 @@ class Publication:
     projects: tuple[PublishedProject, ...]
 
 
-def _all(fetch: Callable[..., Page[T]], **query: Any) -> list[T]:
-    """Every item of a paged list function (`limit` and `offset`), page by page."""
-    items: list[T] = []
-    offset = 0
-    while True:
-        page = fetch(**query, limit=_PAGE, offset=offset)
-        items += page.items
-        offset += page.limit
-        if not page.has_next:
-            return items
-
-
 def build_publication(*, session: Session, today: date) -> Publication:
     """The published projects (公示) with their milestones and issue colours, as of `today`."""
-    rows = _all(list_projects, session=session, published_only=True)
+    rows = all_items(list_projects, page_size=_PAGE, session=session, published_only=True)
     projects = []
     for row in rows:
-        milestones = _all(list_milestones, session=session, project_id=row.id)
-        issues = _all(project_issues, session=session, project_id=row.id, today=today)
+        milestones = all_items(list_milestones, page_size=_PAGE, session=session, project_id=row.id)
+        issues = all_items(
+            project_issues, page_size=_PAGE, session=session, project_id=row.id, today=today
+        )
         description = session.exec(
             select(MicroProject.description).where(MicroProject.id == row.id)
         ).one()
