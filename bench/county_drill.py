@@ -109,6 +109,7 @@ hub, _ = open_hub(url)
 station = open_store(station_path)
 out = {}
 if first:
+    # The floor: this process with the store imported and both databases open.
     out["peak_mib_before"] = round(peak_mib(), 1)
     began = time.perf_counter()
     done = push_to_hub(station=station, hub=hub)
@@ -134,16 +135,6 @@ out["vectors_s"] = round(sorted(times)[1], 4)
 station.dispose()
 hub.dispose()
 print(json.dumps(out))
-"""
-
-FLOOR_CHILD = """
-import json, resource, sys
-from pathlib import Path
-from store.station import open_store
-from store.sync.hub import open_hub
-hub, _ = open_hub(sys.argv[2])
-station = open_store(Path(sys.argv[1]))
-print(json.dumps({"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
@@ -210,7 +201,8 @@ def _hub_root(cache: Path, sizes: list[tuple[int, int]]) -> Path:
 @contextmanager
 def county_hub(cache: Path, sizes: list[tuple[int, int]], *, rebuild: bool) -> Iterator[Hub]:
     """The county hub of these (visits, seed) stations, pushed once and kept; the server runs
-    while the caller measures."""
+    while the caller measures. A kept hub of the first of these stations is copied and the
+    others pushed on top: a larger county grows from a smaller one's build."""
     from pg import start_server
 
     root = _hub_root(cache, sizes)
@@ -218,6 +210,12 @@ def county_hub(cache: Path, sizes: list[tuple[int, int]], *, rebuild: bool) -> I
     figures = root / "pushes.json"
     if rebuild or not figures.exists():
         shutil.rmtree(root, ignore_errors=True)  # an older or half-made build
+    grown = None if rebuild or figures.exists() else _smaller_hub(cache, sizes)
+    if grown is not None:
+        print(f"copying {grown.name} to push the other stations on top …", flush=True)
+        root.mkdir(parents=True)
+        for part in ("data", "stations"):
+            subprocess.run(["cp", "-a", str(grown / part), str(root / part)], check=True)
     server = start_server(root)
     try:
         url = server.url(HUB_DB)
@@ -226,35 +224,53 @@ def county_hub(cache: Path, sizes: list[tuple[int, int]], *, rebuild: bool) -> I
             pushed = [root / "stations" / p.name for p in stations]
             yield Hub(server, url, pushed, kept["pushes"], kept["built"])
             return
-        hub = _build_hub(server, root, stations)
-        figures.write_text(json.dumps({"pushes": hub.pushes, "built": hub.built}, indent=1))
+        hub = Hub(server, url, [], built=time.strftime("%Y-%m-%d"))
+        if grown is None:
+            init_county(server)
+        else:
+            hub.pushes = json.loads((grown / "pushes.json").read_text())["pushes"]
+            hub.stations = [root / "stations" / p.name for p in stations[: len(hub.pushes)]]
+        _push_stations(hub, root, stations[len(hub.pushes) :])
+        kept = {"pushes": hub.pushes, "built": hub.built, "sizes": sizes}
+        figures.write_text(json.dumps(kept, indent=1))
         yield hub
     finally:
         server.stop()
 
 
-def _build_hub(server: PgServer, root: Path, stations: list[Path]) -> Hub:
+def _smaller_hub(cache: Path, sizes: list[tuple[int, int]]) -> Path | None:
+    """The kept hub of the most of the first of these stations, if any."""
+    best: tuple[int, Path] | None = None
+    for figures in cache.glob(f"hub-*-{_demo_sources()}/pushes.json"):
+        kept = [(int(v), int(s)) for v, s in json.loads(figures.read_text()).get("sizes", [])]
+        if 0 < len(kept) < len(sizes) and kept == sizes[: len(kept)]:
+            if best is None or len(kept) > best[0]:
+                best = (len(kept), figures.parent)
+    return None if best is None else best[1]
+
+
+def init_county(server: PgServer) -> None:
     from store.core.clock import SystemClock
     from store.sync.hub import init_hub
 
     url = server.create_database(name=HUB_DB)
     init_hub(target=url, county=COUNTY, clock=SystemClock())
+
+
+def _push_stations(hub: Hub, root: Path, stations: list[Path]) -> None:
     (root / "stations").mkdir(exist_ok=True)
-    hub = Hub(server, url, [], built=time.strftime("%Y-%m-%d"))
     for source in stations:
         # The hub keeps the copies that pushed to it: a push with nothing new needs one.
         station = root / "stations" / source.name
         shutil.copyfile(source, station)
-        floor = _child(FLOOR_CHILD, str(station), url)
         print(f"pushing {station.name} …", flush=True)
-        figures = _child(PUSH_CHILD, str(station), url, "first")
-        figures["floor_mib"] = round(floor["peak_mib"], 1)
-        figures["copy_floor_ms"] = round(_copy_floor_ms(station, url), 1)
+        figures = _child(PUSH_CHILD, str(station), hub.url, "first")
+        print(f"  {figures['push_s']:.0f} s, peak {figures['peak_mib']:.0f} MiB", flush=True)
+        figures["copy_floor_ms"] = round(_copy_floor_ms(station, hub.url), 1)
         figures["visits"] = int(station.name.split("-")[1])
         hub.pushes.append(figures)
         hub.stations.append(station)
-    _psql_maintenance(url)
-    return hub
+    _psql_maintenance(hub.url)
 
 
 def _psql_maintenance(url: str) -> None:
@@ -544,7 +560,7 @@ def print_pushes(hub: Hub) -> None:
             "  its peak memory †",
             figures["peak_mib"],
             "the process before it",
-            figures["floor_mib"],
+            figures["peak_mib_before"],
             unit="MiB",
             target_ms=PUSH_MEMORY_TARGET_MIB,
         )
