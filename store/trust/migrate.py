@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # Checked against Alembic's own idea of the head by a test, so start-up need not import Alembic
 # (about 0.1 s) just to learn that nothing is to be done.
-HEAD_REVISION = "0021"
+HEAD_REVISION = "0022"
 KNOWN_REVISIONS = tuple(f"{n:04d}" for n in range(1, int(HEAD_REVISION) + 1))
 
 
@@ -29,13 +29,14 @@ def include_object(
     """What Alembic compares with the models: everything but the trigram index and its shadow
     tables, the names' characters and the phones' last digits (SQLite) or the indexes of the
     texts' characters and pairs (PostgreSQL, `*_grams`; `*_trgm` before schema 0020), which
-    store.search.index makes, and the visits of each word, which store.hot_words.word_index
-    makes."""
+    store.search.index makes, the visits of each word, which store.hot_words.word_index
+    makes, and the statistics' covering indexes of a hub (PostgreSQL, `*_figures`, schema
+    0022)."""
     if name is None:
         return True
     if name.startswith("visit_fts") or name in SQLITE_OBJECTS or name in WORD_OBJECTS:
         return False
-    return not (kind == "index" and name.endswith(("_grams", "_trgm")))
+    return not (kind == "index" and name.endswith(("_grams", "_trgm", "_figures")))
 
 
 def current_revision(engine: Engine) -> str | None:
