@@ -22,6 +22,7 @@ from store.hot_words.word_index import (
     rebuild_visit_words,
     word_index_faults,
 )
+from store.reports.figure_days import rebuild_figure_days
 from store.search.index import install_search_index, search_index_faults
 from store.trust.records import record_mismatches, touched_rows
 
@@ -142,6 +143,8 @@ def repair_derived_data(*, engine: Engine) -> int:
     with engine.execution_options(write=True).begin() as conn:
         install_search_index(conn)
         ensure_word_tables(conn)
+        # A hub's daily sums of the statistics, every day counted again.
+        rebuild_figure_days(conn)
         return rebuild_visit_words(conn)
 
 
