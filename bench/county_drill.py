@@ -9,7 +9,7 @@ with a floor measured in the same run:
   search for words of 1, 2 and 4 characters (a page and the counts of every kind);
 - the county's quarterly report, and `liaison check` (full, then --quick).
 
-    python -m bench.county_drill                     # make bench's size: 2 × 1,500 visits
+    python -m bench.county_drill                     # make bench's size: 2 × 1,000 visits
     python -m bench county_drill --stations 5 --visits 20000,20000,20000,20000,100000
 
 Stations and the pushed hub are built once and kept outside the repository (LIAISON_BENCH_CACHE,
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 # The demo's "now" (bench.common's): the screens read the county as of its day.
 AT = datetime(2026, 11, 24, 15, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-DEFAULT_VISITS = (1500, 1500)
+DEFAULT_VISITS = (1000, 1000)
 CACHE_ENV = "LIAISON_BENCH_CACHE"
 DEFAULT_CACHE = Path("/var/tmp/liaison-bench")
 HUB_DB = "hub"
