@@ -48,7 +48,9 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    text,
+)
+from sqlalchemy import (
+    text as sql_text,
 )
 from sqlmodel import Session
 
@@ -236,7 +238,7 @@ def drop_figure_days(conn: Connection) -> None:
         return
     for statement in _statements(_DROP):
         conn.exec_driver_sql(statement)
-    conn.execute(text("DELETE FROM local_meta WHERE key = :k"), {"k": TZ_KEY})
+    conn.execute(sql_text("DELETE FROM local_meta WHERE key = :k"), {"k": TZ_KEY})
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -262,7 +264,7 @@ def built_tz(conn: Connection) -> str | None:
     if not _is_hub_db(conn):
         return None
     value = conn.execute(
-        text("SELECT value FROM local_meta WHERE key = :k"), {"k": TZ_KEY}
+        sql_text("SELECT value FROM local_meta WHERE key = :k"), {"k": TZ_KEY}
     ).scalar()
     return None if value is None else str(value)
 
@@ -273,15 +275,80 @@ def rebuild_figure_days(conn: Connection, tz: str | None = None) -> int:
     if not _is_hub_db(conn):
         return 0
     zone = tz or built_tz(conn) or STATION_TZ
-    conn.execute(text("DELETE FROM local_meta WHERE key = :k"), {"k": TZ_KEY})
+    conn.execute(sql_text("DELETE FROM local_meta WHERE key = :k"), {"k": TZ_KEY})
     conn.execute(
-        text("INSERT INTO local_meta (key, value) VALUES (:k, :v)"), {"k": TZ_KEY, "v": zone}
+        sql_text("INSERT INTO local_meta (key, value) VALUES (:k, :v)"), {"k": TZ_KEY, "v": zone}
     )
     conn.execute(delete(FIGURE_DIRTY))
     conn.execute(delete(FIGURE_DAY))
     conn.execute(delete(FIGURE_MONTH))
+    first, last = _span(conn, zone)
+    if first is None or last is None:
+        return 0
+    whole = [(first, last + timedelta(days=1))]
+    counted = _count(conn, whole, zone)
+    _roll_up(conn, whole)
+    # Fresh statistics for the planner (a period's sums read a range of days).
+    conn.exec_driver_sql("ANALYZE figure_day, figure_month")
+    return counted
+
+
+def figure_days_faults(conn: Connection) -> list[str]:
+    """The months (YYYY-MM) whose sums differ from a count from scratch, or whose monthly totals
+    differ from their days' (`liaison check`; the days written since they were counted aside:
+    they are read live). Counted a month at a time, in bounded memory."""
+    zone = built_tz(conn)
+    if zone is None:
+        return []
+    from store.reports.stats import day_rows
+
+    waiting = {d for (d,) in conn.execute(select(FIGURE_DIRTY.c.day))}
+    first, last = _span(conn, zone)
+    faults = []
+    month = month_of(first) if first else None
+    while month is not None and last is not None and month <= last:
+        following = next_month(month)
+        fresh = {
+            (r["grouping"], r["day"], r["station_id"], r["key"], *(r[n] for n in SUMS))
+            for r in day_rows(conn, month, following, zone)
+            if r["day"] not in waiting
+        }
+        c = FIGURE_DAY.c
+        stored = {
+            tuple(row)
+            for row in conn.execute(select(FIGURE_DAY).where(c.day >= month, c.day < following))
+            if row.day not in waiting
+        }
+        if fresh != stored or not _month_adds_up(conn, month, following):
+            faults.append(month.strftime("%Y-%m"))
+        month = following
+    return faults
+
+
+def _month_adds_up(conn: Connection, month: date, following: date) -> bool:
+    day, total = FIGURE_DAY.c, FIGURE_MONTH.c
+    keys = (day.grouping, day.station_id, day.key)
+    summed = set(
+        conn.execute(
+            select(*keys, *(func.sum(day[n]) for n in SUMS))
+            .where(day.day >= month, day.day < following)
+            .group_by(*keys)
+        )
+    )
+    kept = set(
+        conn.execute(
+            select(total.grouping, total.station_id, total.key, *(total[n] for n in SUMS)).where(
+                total.day == month
+            )
+        )
+    )
+    return {tuple(r) for r in summed} == {tuple(r) for r in kept}
+
+
+def _span(conn: Connection, zone: str) -> tuple[date | None, date | None]:
+    """The first and last local day the hub holds a visit, issue or evaluation of."""
     span = conn.execute(
-        text(
+        sql_text(
             "SELECT least((SELECT min(opened_on) FROM issue),"
             " (SELECT min((received_at AT TIME ZONE :tz)::date) FROM visit),"
             " (SELECT min((at AT TIME ZONE :tz)::date) FROM evaluation)),"
@@ -291,14 +358,7 @@ def rebuild_figure_days(conn: Connection, tz: str | None = None) -> int:
         ),
         {"tz": zone},
     ).one()
-    if span[0] is None:
-        return 0
-    whole = [(span[0], span[1] + timedelta(days=1))]
-    counted = _count(conn, whole, zone)
-    _roll_up(conn, whole)
-    # Fresh statistics for the planner (a period's sums read a range of days).
-    conn.exec_driver_sql("ANALYZE figure_day, figure_month")
-    return counted
+    return span[0], span[1]
 
 
 def refresh_figure_days(conn: Connection) -> int:
@@ -476,6 +536,7 @@ __all__ = [
     "SUMS",
     "built_tz",
     "drop_figure_days",
+    "figure_days_faults",
     "install_figure_days",
     "rebuild_figure_days",
     "refresh_figure_days",
