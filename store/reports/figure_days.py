@@ -46,6 +46,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     or_,
     select,
 )
@@ -407,20 +408,33 @@ def _within(day: Any, ranges: list[tuple[date, date]]) -> Any:
 
 
 def _count(conn: Connection, spans: list[tuple[date, date]], tz: str) -> int:
-    """Write the rows of these spans of days (none there yet), from the statistics' queries."""
-    from store.reports.stats import day_rows
+    """Write the rows of these spans of days (none there yet) from the statistics' queries, in
+    the database: each query's groups added to the rows the others made (nothing is brought
+    into this process, which may be a station's pushing its whole history). Returns how many
+    (row, query) counts were written."""
+    from sqlalchemy.dialects.postgresql import insert as upsert
 
-    rows = [row for start, end in spans for row in day_rows(conn, start, end, tz)]
-    # In the key's order: a period's days lie together on disk.
-    rows.sort(key=lambda r: (r["grouping"], r["day"], r["station_id"], r["key"]))
-    for chunk in _chunks(rows, 5000):
-        conn.execute(insert(FIGURE_DAY), chunk)
-    return len(rows)
+    from store.reports.stats import day_queries
 
-
-def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for n in range(0, len(rows), size):
-        yield rows[n : n + size]
+    table = FIGURE_DAY.c
+    written = 0
+    for start, end in spans:
+        for grouping, query, names in day_queries(start, end, tz):
+            columns = list(query.subquery().c)
+            key, values, day, station = columns[0], columns[1:-2], columns[-2], columns[-1]
+            kept = [(name, value) for name, value in zip(names, values, strict=True) if name]
+            rows = select(
+                literal(grouping), day, station, func.coalesce(key, ""), *(v for _, v in kept)
+            )
+            statement = upsert(FIGURE_DAY).from_select(
+                ["grouping", "day", "station_id", "key", *(name for name, _ in kept)], rows
+            )
+            statement = statement.on_conflict_do_update(
+                index_elements=["grouping", "day", "station_id", "key"],
+                set_={name: table[name] + statement.excluded[name] for name, _ in kept},
+            )
+            written += conn.execute(statement).rowcount
+    return written
 
 
 # ---------------------------------------------------------------------------------------------

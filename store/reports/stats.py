@@ -540,32 +540,38 @@ def _overdue_query(
     return _grouped_by(query, key)
 
 
-def day_rows(conn: Connection, start: date, end: date, tz: str) -> list[dict[str, Any]]:
-    """The daily sums' rows (store.reports.figure_days) of the local days [start, end) in `tz`:
-    this module's own queries of the figures, grouped by day and station as well, for the
-    totals and each group."""
+def day_queries(start: date, end: date, tz: str) -> Iterator[tuple[str, Rows, tuple[str, ...]]]:
+    """The daily sums' queries (store.reports.figure_days) of the local days [start, end) in
+    `tz`: this module's own queries of the figures, grouped by day and station as well, for the
+    totals and each group. Each is (grouping, query, the sums its count columns are: "" for a
+    column no sum keeps); its rows are (key, counts…, day, station)."""
     period = Period(PeriodKind.month, start, end)
     begin, finish = day_bounds(start, ZoneInfo(tz))[0], day_bounds(end, ZoneInfo(tz))[0]
-    out: dict[tuple[str, date, str, str], dict[str, int]] = {}
+    issue_names = ("opened", "open", "", "closed", "", "done", "", "on_time")
+    for breakdown in (None, *_DAILY_GROUPINGS):
+        grouping = "" if breakdown is None else breakdown.value
+        yield (
+            grouping,
+            _visit_query(begin, finish, breakdown, daily=tz),
+            ("visits", "direct_visits"),
+        )
+        withdrawn = _visit_query(begin, finish, breakdown, withdrawn=True, daily=tz)
+        yield grouping, withdrawn, ("withdrawn_visits",)
+        yield grouping, _issue_query(period, start, breakdown, daily=True), issue_names
+        evaluations = _evaluation_query(begin, finish, breakdown, daily=tz)
+        yield grouping, evaluations, ("evaluated", "satisfied")
+        yield grouping, _withdrawn_query(period, breakdown, daily=True), ("withdrawn",)
 
-    def add(grouping: str, rows: Any, names: tuple[str, ...]) -> None:
-        for key, *values, day, station in rows:
+
+def day_rows(conn: Connection, start: date, end: date, tz: str) -> list[dict[str, Any]]:
+    """The rows `day_queries` make, read into memory (a month at a time: `liaison check`)."""
+    out: dict[tuple[str, date, str, str], dict[str, int]] = {}
+    for grouping, query, names in day_queries(start, end, tz):
+        for key, *values, day, station in conn.execute(query):
             slot = out.setdefault((grouping, day, station, "" if key is None else str(key)), {})
             for name, value in zip(names, values, strict=True):
                 if name:
                     slot[name] = slot.get(name, 0) + int(value or 0)
-
-    issue_names = ("opened", "open", "", "closed", "", "done", "", "on_time")
-    for breakdown in (None, *_DAILY_GROUPINGS):
-        grouping = "" if breakdown is None else breakdown.value
-        visits = _visit_query(begin, finish, breakdown, daily=tz)
-        add(grouping, conn.execute(visits), ("visits", "direct_visits"))
-        withdrawn = _visit_query(begin, finish, breakdown, withdrawn=True, daily=tz)
-        add(grouping, conn.execute(withdrawn), ("withdrawn_visits",))
-        add(grouping, conn.execute(_issue_query(period, start, breakdown, daily=True)), issue_names)
-        evaluations = _evaluation_query(begin, finish, breakdown, daily=tz)
-        add(grouping, conn.execute(evaluations), ("evaluated", "satisfied"))
-        add(grouping, conn.execute(_withdrawn_query(period, breakdown, daily=True)), ("withdrawn",))
     return [
         {"grouping": g, "day": d, "station_id": st, "key": k, **_NO_SUMS, **counts}
         for (g, d, st, k), counts in out.items()
