@@ -96,7 +96,14 @@ FIGURE_MONTH = Table(
     Column("key", String(36), primary_key=True),
     *(Column(name, Integer, nullable=False, server_default="0") for name in SUMS),
 )
-FIGURE_DIRTY = Table("figure_dirty", _metadata, Column("day", Date, primary_key=True))
+# The days (and stations) written since they were counted: a station's first push counts its own
+# history again, not every station's.
+FIGURE_DIRTY = Table(
+    "figure_dirty",
+    _metadata,
+    Column("day", Date, primary_key=True),
+    Column("station_id", String(36), primary_key=True),
+)
 # What local_meta, the migrations and `liaison check` know them by.
 FIGURE_OBJECTS = frozenset({"figure_day", "figure_month", "figure_dirty"})
 
@@ -105,10 +112,11 @@ FIGURE_OBJECTS = frozenset({"figure_day", "figure_month", "figure_dirty"})
 _TRIGGERS = """
 CREATE OR REPLACE FUNCTION figure_days_mark_issue(target text, zone text, with_visits boolean)
 RETURNS void LANGUAGE sql AS $$
-    INSERT INTO figure_dirty (day)
-    SELECT i.opened_on FROM issue i WHERE i.id = $1
-    UNION SELECT (e.at AT TIME ZONE $2)::date FROM evaluation e WHERE e.issue_id = $1
-    UNION SELECT (v.received_at AT TIME ZONE $2)::date FROM visit v
+    INSERT INTO figure_dirty (day, station_id)
+    SELECT i.opened_on, i.station_id FROM issue i WHERE i.id = $1
+    UNION SELECT (e.at AT TIME ZONE $2)::date, i.station_id
+        FROM evaluation e JOIN issue i ON i.id = e.issue_id WHERE e.issue_id = $1
+    UNION SELECT (v.received_at AT TIME ZONE $2)::date, v.station_id FROM visit v
         WHERE v.issue_id = $1 AND $3
     ON CONFLICT DO NOTHING
 $$;
@@ -127,13 +135,15 @@ BEGIN
         RETURN NULL;
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        INSERT INTO figure_dirty (day) VALUES ((OLD.received_at AT TIME ZONE tz)::date)
+        INSERT INTO figure_dirty (day, station_id)
+            VALUES ((OLD.received_at AT TIME ZONE tz)::date, OLD.station_id)
             ON CONFLICT DO NOTHING;
         -- Its issue's first visit, whose channel is the issue's, may be another now.
         PERFORM figure_days_mark_issue(OLD.issue_id, tz, false);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        INSERT INTO figure_dirty (day) VALUES ((NEW.received_at AT TIME ZONE tz)::date)
+        INSERT INTO figure_dirty (day, station_id)
+            VALUES ((NEW.received_at AT TIME ZONE tz)::date, NEW.station_id)
             ON CONFLICT DO NOTHING;
         PERFORM figure_days_mark_issue(NEW.issue_id, tz, false);
     END IF;
@@ -162,12 +172,21 @@ BEGIN
         END IF;
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        INSERT INTO figure_dirty (day) VALUES (OLD.opened_on) ON CONFLICT DO NOTHING;
+        INSERT INTO figure_dirty (day, station_id) VALUES (OLD.opened_on, OLD.station_id)
+            ON CONFLICT DO NOTHING;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        INSERT INTO figure_dirty (day) VALUES (NEW.opened_on) ON CONFLICT DO NOTHING;
+        INSERT INTO figure_dirty (day, station_id) VALUES (NEW.opened_on, NEW.station_id)
+            ON CONFLICT DO NOTHING;
     END IF;
     IF regrouped THEN
+        IF TG_OP <> 'INSERT' THEN
+            -- Its evaluations were counted under its old station.
+            INSERT INTO figure_dirty (day, station_id)
+                SELECT (e.at AT TIME ZONE tz)::date, OLD.station_id FROM evaluation e
+                WHERE e.issue_id = OLD.id
+                ON CONFLICT DO NOTHING;
+        END IF;
         PERFORM figure_days_mark_issue(
             CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END, tz, true);
     END IF;
@@ -186,11 +205,15 @@ BEGIN
         RETURN NULL;
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        INSERT INTO figure_dirty (day) VALUES ((OLD.at AT TIME ZONE tz)::date)
+        INSERT INTO figure_dirty (day, station_id)
+            SELECT (OLD.at AT TIME ZONE tz)::date, i.station_id FROM issue i
+            WHERE i.id = OLD.issue_id
             ON CONFLICT DO NOTHING;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        INSERT INTO figure_dirty (day) VALUES ((NEW.at AT TIME ZONE tz)::date)
+        INSERT INTO figure_dirty (day, station_id)
+            SELECT (NEW.at AT TIME ZONE tz)::date, i.station_id FROM issue i
+            WHERE i.id = NEW.issue_id
             ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
@@ -303,7 +326,7 @@ def figure_days_faults(conn: Connection) -> list[str]:
         return []
     from store.reports.stats import day_rows
 
-    waiting = {d for (d,) in conn.execute(select(FIGURE_DIRTY.c.day))}
+    waiting = {d for (d,) in conn.execute(select(FIGURE_DIRTY.c.day).distinct())}
     first, last = _span(conn, zone)
     faults = []
     month = month_of(first) if first else None
@@ -363,26 +386,40 @@ def _span(conn: Connection, zone: str) -> tuple[date | None, date | None]:
 
 
 def refresh_figure_days(conn: Connection) -> int:
-    """Count again the days written since they were last counted (at the end of a push, in its
-    last transaction). Returns how many days."""
+    """Count again the days written since they were last counted, station by station (at the
+    end of a push, in its last transaction). Returns how many (day, station) pairs."""
     if not _is_hub_db(conn):
         return 0
-    days = [d for (d,) in conn.execute(delete(FIGURE_DIRTY).returning(FIGURE_DIRTY.c.day))]
-    zone = built_tz(conn) if days else None
+    dirty = conn.execute(
+        delete(FIGURE_DIRTY).returning(FIGURE_DIRTY.c.day, FIGURE_DIRTY.c.station_id)
+    ).all()
+    zone = built_tz(conn) if dirty else None
     if zone is None:
         return 0
-    counted = spans(days)
-    conn.execute(delete(FIGURE_DAY).where(_within(FIGURE_DAY.c.day, counted)))
-    _count(conn, counted, zone)
-    _roll_up(conn, counted)
-    return len(days)
+    stations: dict[str, list[date]] = {}
+    for day, station in dirty:
+        stations.setdefault(str(station), []).append(day)
+    months: set[tuple[date, date]] = set()
+    for station, days in stations.items():
+        counted = spans(days)
+        c = FIGURE_DAY.c
+        conn.execute(delete(FIGURE_DAY).where(c.station_id == station, _within(c.day, counted)))
+        _count(conn, counted, zone, station)
+        months |= set(_months(counted))
+    _roll_up(conn, sorted(months))
+    return len(dirty)
+
+
+def _months(days: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The whole months these spans of days are in."""
+    return [
+        (month_of(first), next_month(month_of(last - timedelta(days=1)))) for first, last in days
+    ]
 
 
 def _roll_up(conn: Connection, days: list[tuple[date, date]]) -> None:
     """The monthly totals of the months these days are in, summed again from the days."""
-    months = [
-        (month_of(first), next_month(month_of(last - timedelta(days=1)))) for first, last in days
-    ]
+    months = _months(days)
     day = FIGURE_DAY.c
     conn.execute(delete(FIGURE_MONTH).where(_within(FIGURE_MONTH.c.day, months)))
     month = cast(func.date_trunc("month", day.day), Date)
@@ -407,11 +444,13 @@ def _within(day: Any, ranges: list[tuple[date, date]]) -> Any:
     return or_(*(and_(day >= first, day < last) for first, last in ranges))
 
 
-def _count(conn: Connection, spans: list[tuple[date, date]], tz: str) -> int:
+def _count(
+    conn: Connection, spans: list[tuple[date, date]], tz: str, station_id: str | None = None
+) -> int:
     """Write the rows of these spans of days (none there yet) from the statistics' queries, in
     the database: each query's groups added to the rows the others made (nothing is brought
-    into this process, which may be a station's pushing its whole history). Returns how many
-    (row, query) counts were written."""
+    into this process, which may be a station's pushing its whole history); one station's rows
+    if `station_id`. Returns how many (row, query) counts were written."""
     from sqlalchemy.dialects.postgresql import insert as upsert
 
     from store.reports.stats import day_queries
@@ -419,7 +458,7 @@ def _count(conn: Connection, spans: list[tuple[date, date]], tz: str) -> int:
     table = FIGURE_DAY.c
     written = 0
     for start, end in spans:
-        for grouping, query, names in day_queries(start, end, tz):
+        for grouping, query, names in day_queries(start, end, tz, station_id):
             columns = list(query.subquery().c)
             key, values, day, station = columns[0], columns[1:-2], columns[-2], columns[-1]
             kept = [(name, value) for name, value in zip(names, values, strict=True) if name]
@@ -453,6 +492,7 @@ def waiting_days(session: Session, start: date, end: date) -> list[date]:
     query = (
         select(FIGURE_DIRTY.c.day)
         .where(FIGURE_DIRTY.c.day >= start, FIGURE_DIRTY.c.day < end)
+        .distinct()
         .order_by(FIGURE_DIRTY.c.day)
     )
     return [d for (d,) in session.connection().execute(query)]

@@ -540,27 +540,29 @@ def _overdue_query(
     return _grouped_by(query, key)
 
 
-def day_queries(start: date, end: date, tz: str) -> Iterator[tuple[str, Rows, tuple[str, ...]]]:
+def day_queries(
+    start: date, end: date, tz: str, station_id: str | None = None
+) -> Iterator[tuple[str, Rows, tuple[str, ...]]]:
     """The daily sums' queries (store.reports.figure_days) of the local days [start, end) in
-    `tz`: this module's own queries of the figures, grouped by day and station as well, for the
-    totals and each group. Each is (grouping, query, the sums its count columns are: "" for a
-    column no sum keeps); its rows are (key, counts…, day, station)."""
+    `tz` (of one station's, if given): this module's own queries of the figures, grouped by day
+    and station as well, for the totals and each group. Each is (grouping, query, the sums its
+    count columns are: "" for a column no sum keeps); its rows are (key, counts…, day,
+    station)."""
     period = Period(PeriodKind.month, start, end)
     begin, finish = day_bounds(start, ZoneInfo(tz))[0], day_bounds(end, ZoneInfo(tz))[0]
     issue_names = ("opened", "open", "", "closed", "", "done", "", "on_time")
     for breakdown in (None, *_DAILY_GROUPINGS):
         grouping = "" if breakdown is None else breakdown.value
-        yield (
-            grouping,
-            _visit_query(begin, finish, breakdown, daily=tz),
-            ("visits", "direct_visits"),
-        )
-        withdrawn = _visit_query(begin, finish, breakdown, withdrawn=True, daily=tz)
+        visits = _visit_query(begin, finish, breakdown, station_id, daily=tz)
+        yield grouping, visits, ("visits", "direct_visits")
+        withdrawn = _visit_query(begin, finish, breakdown, station_id, withdrawn=True, daily=tz)
         yield grouping, withdrawn, ("withdrawn_visits",)
-        yield grouping, _issue_query(period, start, breakdown, daily=True), issue_names
-        evaluations = _evaluation_query(begin, finish, breakdown, daily=tz)
+        issues = _issue_query(period, start, breakdown, station_id, daily=True)
+        yield grouping, issues, issue_names
+        evaluations = _evaluation_query(begin, finish, breakdown, station_id, daily=tz)
         yield grouping, evaluations, ("evaluated", "satisfied")
-        yield grouping, _withdrawn_query(period, breakdown, daily=True), ("withdrawn",)
+        withdrawn_issues = _withdrawn_query(period, breakdown, station_id, daily=True)
+        yield grouping, withdrawn_issues, ("withdrawn",)
 
 
 def day_rows(conn: Connection, start: date, end: date, tz: str) -> list[dict[str, Any]]:

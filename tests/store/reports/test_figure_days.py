@@ -10,9 +10,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hub_fixture import STATION_B, build_station, with_store
 from small_station import OTHER_VILLAGE, VILLAGE, Refs
 from sqlalchemy import select, text
 from sqlmodel import col
@@ -63,6 +65,9 @@ PERIODS = (
 TIERS = (Tier.village, Tier.township, Tier.county)
 SATISFACTIONS = (Satisfaction.satisfied, Satisfaction.fairly, Satisfaction.unsatisfied)
 UP, DOWN = MoveReason.beyond_capacity, MoveReason.sent_back
+SHARED_DAYS = tuple(
+    date(2026, m, d) for m, d in ((6, 20), (7, 10), (7, 20), (7, 31), (8, 1), (8, 15), (9, 1))
+)
 
 
 @pytest.fixture
@@ -152,6 +157,9 @@ class Station:
 
     def on_some_day(self) -> None:
         day = FIRST + timedelta(days=self.rng.randrange((TODAY - FIRST).days))
+        if self.rng.random() < 0.5:
+            # A day the other station wrote on too (its quarter's, tests/helpers/stats_fixture).
+            day = self.rng.choice(SHARED_DAYS)
         hour = time(self.rng.choice((0, 7, 10, 15, 23)), self.rng.randrange(60))
         at = datetime.combine(day, hour, figure_days_tz())
         self.clock.advance(at - self.clock.now())
@@ -276,8 +284,13 @@ def test_the_sums_always_give_the_live_figures(
     make_issue: Callable[..., IssueRow],
     hub: tuple[Store, StationInfo],
     monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     county, county_info = hub
+    # Another station's records on the hub, which counting this one's days again must not touch.
+    other = build_station(tmp_path / "other.db", STATION_B, extra=False)
+    with_store(tmp_path / "other.db", lambda it: push_to_hub(station=it, hub=county))
+    assert other.issues
     # Each day counted alone: a day the triggers fail to note is not counted again by chance
     # with its neighbours.
     monkeypatch.setattr(figure_days, "SPAN_GAP_DAYS", 0)
