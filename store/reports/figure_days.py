@@ -6,7 +6,8 @@ each station-local day, station and group (the totals, and each tier, unit, vill
 channel), what the statistics add up: visits and those direct from residents and withdrawn (by the
 day received), the issues opened, open, closed, done within two months, on time and closed as
 withdrawn (by the day opened), the evaluations and the satisfied ones (by the day made). A period's
-figures are then sums over its days. What depends on today stays live: overdue issues (on a
+figures are then sums over its days (`figure_month` holds the monthly totals, so that a year of
+units or categories is a few thousand rows). What depends on today stays live: overdue issues (on a
 partial index of the open ones), and which days' issues are decided (their two months over) is a
 comparison of the day with today's cutoff in the sum. Moves between tiers, leader visits and
 suggestions are few and stay live.
@@ -16,12 +17,13 @@ station as well), never a second statement of the rules: a summed period equals 
 construction, and tests compare them after random writes, syncs and purges.
 
 Exact whatever is written, in the same transaction as the writes: triggers on visit, issue and
-evaluation note the days a write touches (`figure_dirty`: the old and new day of the row, and,
-when an issue's groups change, the days of its visits and evaluations; when a visit's issue or time
-changes, the days of its issue's figures that hang on its first visit's channel), and a period
-reads those days live, the others from the sums. A push counts the days waiting again as it ends
-(store.sync.hub: pushes are most of what a hub is written); the county's own few writes of a day
-wait for the next push. `liaison check --repair` counts every day again.
+evaluation note the days a write touches, with their station (`figure_dirty`: the old and new
+day of the row, and, when an issue's groups change, the days of its visits and evaluations; when a
+visit's issue or time changes, the days of its issue's figures that hang on its first visit's
+channel), and a period reads those days live, the others from the sums. A push counts its
+station's waiting days again as it ends, in the database (store.sync.hub: pushes are most of what
+a hub is written); the county's own few writes of a day wait for the next push. `liaison check`
+counts every month again and compares; `--repair` counts every day again.
 
 The days are the stations' local days in one time zone, kept in local_meta (`figure_days_tz`); a
 period asked for in another zone is read live. SQLite (a station's own file): none of this."""
@@ -55,7 +57,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from store.core.clock import STATION_TZ, day_bounds
+from store.core.clock import STATION_TZ
 
 TZ_KEY = "figure_days_tz"
 # The additive counts of a day, as store.reports.stats.Figures names them.
@@ -576,10 +578,6 @@ def visits_by_day(
     visits = func.sum(day.visits + day.withdrawn_visits)
     query = select(day.day, visits).where(*where).group_by(day.day)
     return {d: int(n) for d, n in session.connection().execute(query)}
-
-
-def span_instants(start: date, end: date, tz: Any) -> tuple[Any, Any]:
-    return day_bounds(start, tz)[0], day_bounds(end, tz)[0]
 
 
 __all__ = [
