@@ -248,7 +248,7 @@ def _is_hub_db(conn: Connection) -> bool:
 
 
 def install_figure_days(conn: Connection, tz: str | None) -> None:
-    """Create the daily sums and their triggers (schema 0022), and, given `tz` (a hub's: the
+    """Create the daily sums and their triggers (schema 0025), and, given `tz` (a hub's: the
     stations' time zone, whose local days they are), count every day. PostgreSQL only."""
     if not _is_hub_db(conn):
         return
@@ -297,7 +297,7 @@ def built_tz(conn: Connection) -> str | None:
 
 def rebuild_figure_days(conn: Connection, tz: str | None = None) -> int:
     """Count every day again (in `tz`, else the zone they are in): `check --repair`, schema
-    0022. Returns how many day rows there are."""
+    0025. Returns how many day rows there are."""
     if not _is_hub_db(conn):
         return 0
     zone = tz or built_tz(conn) or STATION_TZ

@@ -532,7 +532,7 @@ def _overdue_query(
     period: Period, today: date, breakdown: Breakdown | None, station_id: str | None = None
 ) -> Rows:
     """The period's issues open past their due date today, by group: what the daily sums
-    cannot hold (the open issues' partial index, schema 0022)."""
+    cannot hold (the open issues' partial index, schema 0025)."""
     key = _issue_key(breakdown)
     query: Rows = Select(key if key is not None else null(), func.count()).where(
         *issues_of(period, station_id), figure_sql.overdue(today)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # Checked against Alembic's own idea of the head by a test, so start-up need not import Alembic
 # (about 0.1 s) just to learn that nothing is to be done.
-HEAD_REVISION = "0022"
+HEAD_REVISION = "0025"
 KNOWN_REVISIONS = tuple(f"{n:04d}" for n in range(1, int(HEAD_REVISION) + 1))
 
 
@@ -32,7 +32,7 @@ def include_object(
     texts' characters and pairs (PostgreSQL, `*_grams`; `*_trgm` before schema 0020), which
     store.search.index makes, the visits of each word, which store.hot_words.word_index
     makes, and a hub's daily sums of the statistics and their covering indexes
-    (PostgreSQL, store.reports.figure_days and `*_figures`, schema 0022)."""
+    (PostgreSQL, store.reports.figure_days and `*_figures`, schema 0025)."""
     if name is None:
         return True
     if name.startswith("visit_fts") or name in SQLITE_OBJECTS or name in WORD_OBJECTS:

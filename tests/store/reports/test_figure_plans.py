@@ -1,5 +1,5 @@
 """A county hub's statistics read its daily and monthly sums and, for what depends on today, the
-open issues' partial index of schema 0022 (issue 19, part 3): on a hub big enough for the planner
+open issues' partial index of schema 0025 (issue 19, part 3): on a hub big enough for the planner
 to choose, no query of a year's statistics reads the county's visits, issues or evaluations
 whole."""
 
