@@ -1,15 +1,22 @@
-"""`make bench`: every benchmark, on a default demo station and on a 100,000-visit one."""
+"""`make bench`: every benchmark, on a default demo station and on a 100,000-visit one, then the
+county drill at a small size.
+
+`python -m bench NAME [options]` runs one benchmark module with its own options, e.g.
+`python -m bench county_drill --stations 5 --visits 20000,20000,20000,20000,100000`."""
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import importlib
 import platform
 import sqlite3
+import sys
 import time
 
 from bench import (
     backup,
+    county_drill,
     hot_words,
     keystrokes,
     ledger,
@@ -30,6 +37,15 @@ PACKAGES = ("tui", "screens", "store", "fixtures")
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
+        # One benchmark module's own command line, as `python -m bench.NAME` reads it.
+        name = sys.argv[1]
+        module = importlib.import_module(f"bench.{name}")
+        if not hasattr(module, "main"):
+            raise SystemExit(f"bench.{name} has no command line: run it with python -m bench")
+        sys.argv = [f"bench.{name}", *sys.argv[2:]]
+        module.main()
+        return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--visits", type=int, default=100_000, help="size of the large station")
     parser.add_argument(
@@ -60,6 +76,7 @@ def main() -> None:
     backup.run(large, label)
     if not args.no_demo:
         writes.demo(args.visits)
+    county_drill.run()
     print(f"\n{len(MISSED)} target(s) missed or plans failed" + ":" * bool(MISSED), flush=True)
     for line in MISSED:
         print(f"  {line}", flush=True)

@@ -38,6 +38,7 @@ from store.core.settings import update_setting
 from store.core.validation import clean_name
 from store.db import Store, make_engine, read_session, write_session
 from store.hot_words.word_index import bring_words_up_to_date
+from store.reports.figure_days import rebuild_figure_days
 from store.trust.migrate import ensure_schema
 
 
@@ -192,6 +193,9 @@ def _write_station(
     session.add(LocalMeta(key="device_id", value=device_id))
     if station.device_kind == DeviceKind.hub:
         session.add(LocalMeta(key=HUB_META, value="1"))
+        session.flush()
+        # A hub's statistics are daily sums, counted in the stations' time zone from now on.
+        rebuild_figure_days(session.connection(), station.timezone)
     session.add(
         Station(
             id=station_id,

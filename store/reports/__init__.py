@@ -2,6 +2,7 @@
 
 - `stats`: the headline figures (docs/rules/figures.md) by period and grouping
 - `figure_sql`: the SQL expressions the figures share
+- `figure_days`: a county hub's daily sums of the figures (PostgreSQL)
 - `quarterly_report`: the quarterly report's contents
 - `html`: A4 HTML pages (the report, slips, prints)
 - `xlsx`: the quarterly report as a workbook
@@ -12,6 +13,7 @@
 __all__ = [
     "stats",
     "figure_sql",
+    "figure_days",
     "quarterly_report",
     "html",
     "xlsx",

