@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 LOG_COLUMNS = (
     "seq", "hlc", "device_id", "deputy_id", "table_name", "row_id", "op", "fields", "at",
-    "clamped_hlc", "base", "chain", "seal",
+    "clamped_hlc", "base", "chain", "seal", "layout",
 )  # fmt: skip
 
 
@@ -44,7 +44,8 @@ def station_sizes(db: Path, visits: int, top: int = 14) -> None:
             print(f"  {name:<36} {size / visits:8,.0f} B a visit")
         entries = conn.execute("SELECT count(*) FROM change_log").fetchone()[0]
         print(f"change log: {entries:,} entries, {entries / visits:.2f} a visit; by column:")
-        for column in LOG_COLUMNS:
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(change_log)")}
+        for column in (c for c in LOG_COLUMNS if c in columns):
             size = conn.execute(
                 f"SELECT sum(length(CAST({column} AS BLOB))) FROM change_log"
             ).fetchone()[0]
@@ -69,7 +70,9 @@ def fields_breakdown(conn: sqlite3.Connection, visits: int) -> None:
         try:
             fields = json.loads(text)
         except ValueError:
-            continue  # another encoding: only its size is measured
+            continue
+        if not isinstance(fields, dict):
+            continue  # written lean (store.changelog.lean): no keys, only its size is measured
         for key, value in fields.items():
             keys += len(key.encode()) + 6  # the quotes, ": " and ", "
             encoded = len(json.dumps(value, ensure_ascii=False).encode())

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Table, event, insert, inspect, text
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
+from store.changelog import lean
 from store.changelog.chain import PERSONAL_FIELDS, chain_head, chain_inserts, chain_rows
 from store.changelog.conflict_list import derive_conflicts, listed_rows
 from store.changelog.derived import derivations
@@ -28,6 +29,7 @@ from store.core.clock import Clock
 from store.core.errors import ReadOnlySession, StoreError
 from store.core.models import (
     ChangeLog,
+    ChangeLogLayout,
     ChangeOp,
     LocalMeta,
     Record,
@@ -43,7 +45,17 @@ from store.core.models import (
 
 # This file's own bookkeeping (sync's included) and data derived from records
 # (store.changelog.derived, the conflict list): never synced, so never logged.
-_UNLOGGED = (ChangeLog, LocalMeta, SyncPeer, SyncConflict, Word, WordScope, WordVisit, WordDay)
+_UNLOGGED = (
+    ChangeLog,
+    ChangeLogLayout,
+    LocalMeta,
+    SyncPeer,
+    SyncConflict,
+    Word,
+    WordScope,
+    WordVisit,
+    WordDay,
+)
 
 
 @dataclass(frozen=True)
@@ -175,7 +187,8 @@ def _log_row(
     fields: dict[str, Any],
     base: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """One change-log row, without its stamp (given to a flush's rows together)."""
+    """One change-log row, without its stamp (given to a flush's rows together); its values
+    are encoded as they are inserted (`insert_log_rows`)."""
     return {
         "hlc": "",
         "device_id": ctx.actor.device_id,
@@ -183,7 +196,7 @@ def _log_row(
         "table_name": table_name(obj),
         "row_id": _row_id(obj),
         "op": op.value,
-        "fields": _encode_fields(fields),
+        "fields": fields,
         "at": ctx.clock.now(),
         "base": json.dumps(base, ensure_ascii=False) if base else None,
     }
@@ -211,21 +224,37 @@ def log_local_entry(
         "table_name": table_name,
         "row_id": row_id,
         "op": op,
+        # A JSON object, as every device's redaction records have been (store.changelog.chain
+        # reads the digests they name from it).
         "fields": json.dumps(fields, ensure_ascii=False),
         "at": ctx.clock.now(),
         "base": None,
+        "layout": None,
     }
     insert_log_rows(session, [row])
 
 
 def insert_log_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert change-log rows, sealed in the hash chain (store.changelog.chain) as they go in.
+    A row whose `fields` are values (a mapping) is written lean (store.changelog.lean); one
+    whose `fields` are text keeps them as they are, with its `layout`.
 
     Every entry this device writes or takes in by sync goes through here (or through
     `bulk_insert`'s column path, which seals the same way)."""
     if rows:
+        used: dict[int, lean.Layout] = {}
+        for row in rows:
+            fields = row["fields"]
+            if isinstance(fields, str):
+                row.setdefault("layout", None)
+                continue
+            layout, row["fields"] = lean.encode(fields, row["row_id"], row["device_id"])
+            row["layout"] = layout.id
+            used[layout.id] = layout
+        conn = session.connection()
+        lean.ensure_layouts(conn, used.values(), session.info.setdefault("layouts", set()))
         _set_head(session, chain_rows(_head(session), rows))
-        insert_rows(session.connection(), ChangeLog.__table__, rows)  # type: ignore[attr-defined]
+        insert_rows(conn, ChangeLog.__table__, rows)  # type: ignore[attr-defined]
 
 
 def _head(session: Session) -> str:
@@ -482,12 +511,13 @@ def _insert_logged_columns(
     conn.exec_driver_sql(_insert_sql(table.name, names), list(zip(*columns, strict=True)))
 
     key = "key" if model is Setting else "id"
-    fields = _json_texts(keys, as_json)
+    device, deputy, name = ctx.actor.device_id, ctx.actor.deputy_id, table_name(model)
+    row_ids = columns[keys.index(key)]
+    fields, layouts = _lean_texts(keys, as_json, row_ids, device)
+    lean.ensure_layouts(conn, set(layouts), session.info.setdefault("layouts", set()))
     count = len(rows)
     stamps = _stamps(session, ctx, count)
     at = _sqlite_value(now)
-    device, deputy, name = ctx.actor.device_id, ctx.actor.deputy_id, table_name(model)
-    row_ids = columns[keys.index(key)]
     op = ChangeOp.insert.value
     # Sealed here, a hash per entry (store.changelog.chain), in one loop; a resident's entry
     # hashes its personal fields apart, from the values rather than its JSON decoded again.
@@ -505,6 +535,7 @@ def _insert_logged_columns(
         fields=fields,
         at=at,
         values=values,
+        layouts=layouts,
     )
     _set_head(session, head)
     log_columns = [
@@ -518,6 +549,7 @@ def _insert_logged_columns(
         (at,) * count,
         chains,
         seals,
+        [layout.id for layout in layouts],
     ]
     conn.exec_driver_sql(
         _insert_sql("change_log", _LOG_COLUMNS), list(zip(*log_columns, strict=True))
@@ -526,7 +558,8 @@ def _insert_logged_columns(
 
 
 _LOG_COLUMNS = [
-    "hlc", "device_id", "deputy_id", "table_name", "row_id", "op", "fields", "at", "chain", "seal"
+    "hlc", "device_id", "deputy_id", "table_name", "row_id", "op", "fields", "at", "chain", "seal",
+    "layout",
 ]  # fmt: skip
 _UTC_KINDS = {datetime, type(None)}
 _DATE_KINDS = {date, type(None)}
@@ -539,13 +572,78 @@ def _insert_sql(table: str, names: list[str]) -> str:
     )
 
 
-def _json_texts(keys: list[str], columns: list[tuple[Any, ...]]) -> list[str]:
-    """Each row's `fields` text from its columns of JSON values: the same text as
-    `_encode_fields` of the row's dict, each value encoded once by column and the rows put
-    together by one format string (a dict and an encoder call per row cost three times more)."""
+def _lean_texts(
+    keys: list[str], columns: list[tuple[Any, ...]], row_ids: Sequence[str], device: str
+) -> tuple[list[str], list[lean.Layout]]:
+    """Each row's `fields` and layout (store.changelog.lean) from its columns of JSON values:
+    the same as `lean.encode` of the row's dict, each value encoded once by column and the rows
+    put together by one format string per layout (a dict and an encoder call per row cost three
+    times more). Only the columns holding strings long enough to be written once per entry are
+    compared, row by row, by the rule of `lean.specs_of`."""
     encoded = [_json_column(column) for column in columns]
-    template = "{" + ", ".join(_JSON_STRING(k).replace("%", "%%") + ": %s" for k in keys) + "}"
-    return [template % row for row in zip(*encoded, strict=True)]
+    candidates = [i for i, column in enumerate(columns) if _may_repeat(column)]
+    names = [keys[i] for i in candidates]
+    forms: dict[tuple[str | None, ...], tuple[lean.Layout, Any, str]] = {}
+    texts: list[str] = []
+    layouts: list[lean.Layout] = []
+    minimum, row_mark, device_mark = lean.REPEAT_MIN, lean.ROW, lean.DEVICE
+    shared: Iterable[tuple[Any, ...]] = (
+        zip(*(columns[i] for i in candidates), strict=True) if candidates else [()] * len(row_ids)
+    )
+    for row_id, values, row in zip(row_ids, shared, zip(*encoded, strict=True), strict=True):
+        seen: dict[str, str] = {}
+        sources: list[str | None] = []
+        for name, value in zip(names, values, strict=True):
+            if type(value) is str and len(value) >= minimum:
+                if value == row_id:
+                    sources.append(row_mark)
+                    continue
+                if value == device:
+                    sources.append(device_mark)
+                    continue
+                first = seen.get(value)
+                if first is not None:
+                    sources.append(first)
+                    continue
+                seen[value] = name
+            sources.append(None)
+        signature = tuple(sources)
+        form = forms.get(signature)
+        if form is None:
+            form = forms[signature] = _lean_form(keys, candidates, signature)
+        layouts.append(form[0])
+        texts.append(form[2] % form[1](row))
+    return texts, layouts
+
+
+def _may_repeat(column: tuple[Any, ...]) -> bool:
+    minimum = lean.REPEAT_MIN
+    return any(type(v) is str and len(v) >= minimum for v in column)
+
+
+def _lean_form(
+    keys: list[str], candidates: list[int], sources: tuple[str | None, ...]
+) -> tuple[lean.Layout, Any, str]:
+    """For rows of these sources: their layout, the getter of the values their array keeps,
+    and the array's format string."""
+    source_of = dict(zip(candidates, sources, strict=True))
+    specs: list[str] = []
+    kept: list[int] = []
+    for i, key in enumerate(keys):
+        source = source_of.get(i)
+        if source is None:
+            specs.append(key)
+            kept.append(i)
+        else:
+            specs.append(f"{key}={source}")
+    layout = lean.layout_of(tuple(specs))
+    template = "[" + ",".join("%s" for _ in kept) + "]"
+    if not kept:
+        return layout, lambda _row: (), template
+    get = itemgetter(*kept)
+    if len(kept) == 1:
+        return layout, lambda row: (get(row),), template
+    return layout, get, template
 
 
 _JSON_STRING = json.encoder.encode_basestring
@@ -563,7 +661,7 @@ def _json_column(column: tuple[Any, ...]) -> Any:
         return map(_JSON_FLAGS.__getitem__, column)
     if kinds <= {int, type(None)}:
         return ["null" if v is None else int.__repr__(v) for v in column]
-    return [_encode_fields(v) for v in column]
+    return [lean.encode_array(v) for v in column]
 
 
 def _utc_iso_to_sqlite(iso: str) -> str:
@@ -649,7 +747,7 @@ def _log_rows(
             "table_name": table,
             "row_id": values[key],
             "op": op,
-            "fields": _encode_fields(values),
+            "fields": values,
             "at": at,
         }
 

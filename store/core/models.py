@@ -687,6 +687,19 @@ class ChangeLog(SQLModel, table=True):
     # digest was taken with, or after a purge the digest of what was removed.
     chain: str | None = Field(default=None, max_length=64)
     seal: str | None = Field(default=None, max_length=80)
+    # How `fields` is written (store.changelog.lean): None, a JSON object (an entry written
+    # before schema 0022); else the id of its layout, and `fields` is the array of its values.
+    layout: int | None = Field(default=None)
+
+
+class ChangeLogLayout(SQLModel, table=True):
+    """The keys of change-log entries written without them (store.changelog.lean), each under an
+    id that is a digest of them. Never synced: each device encodes its own log."""
+
+    __tablename__ = "change_log_layout"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    spec: str = Field(sa_type=Text)
 
 
 class LocalMeta(SQLModel, table=True):

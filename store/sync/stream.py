@@ -36,6 +36,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, func, not_, select, text
 
+from store.changelog import lean
 from store.changelog.chain import LOG_TABLE
 from store.changelog.field_clock import chunks
 from store.core.enums import ChangeOp
@@ -66,10 +67,11 @@ _VECTOR = text(
     """
 )
 
-_HLC, _DEVICE, _TABLE, _OP, _AT, _FIELDS = (
+_HLC, _DEVICE, _TABLE, _ROW, _OP, _AT, _FIELDS = (
     CHANGE_COLUMNS.index("hlc"),
     CHANGE_COLUMNS.index("device_id"),
     CHANGE_COLUMNS.index("table_name"),
+    CHANGE_COLUMNS.index("row_id"),
     CHANGE_COLUMNS.index("op"),
     CHANGE_COLUMNS.index("at"),
     CHANGE_COLUMNS.index("fields"),
@@ -144,12 +146,22 @@ def _origin(
                 not_(and_(log.c.hlc == after[0], log.c.seq <= after[1])),
             ]
         rows = conn.execute(
-            select(*columns, log.c.seq).where(*where).order_by(log.c.hlc, log.c.seq).limit(page)
+            select(*columns, log.c.layout, log.c.seq)
+            .where(*where)
+            .order_by(log.c.hlc, log.c.seq)
+            .limit(page)
         ).all()
+        lean.layouts(conn, {row[-2] for row in rows})  # read once a page, then cached
         for row in rows:
-            values = list(row[:-1])
+            values = list(row[:-2])
             if isinstance(values[_AT], datetime):
                 values[_AT] = values[_AT].isoformat()
+            layout = row[-2]
+            if layout is not None:
+                # Sent as its JSON object, as every version writes and reads it.
+                values[_FIELDS] = lean.entry_json(
+                    conn, values[_FIELDS], layout, values[_ROW], values[_DEVICE]
+                )
             yield values
         if len(rows) < page:
             return

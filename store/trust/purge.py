@@ -11,13 +11,13 @@ their figures are untouched."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import and_, func, or_, text
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
@@ -31,7 +31,8 @@ from store.changelog.chain import (
 from store.changelog.changes import log_local_entry, write_context
 from store.changelog.conflict_list import derive_conflicts, listed_rows
 from store.changelog.field_clock import chunks
-from store.core.models import ChangeLog, Constituent, table_name
+from store.changelog.lean import entry_values
+from store.core.models import ChangeLog, ChangeLogLayout, Constituent, table_name
 from store.core.paging import PAGE_SIZE, Page
 from store.core.settings import load_settings
 from store.core.validation import mask_phone
@@ -187,17 +188,35 @@ def redact_purged(session: OrmSession, row_ids: Iterable[str]) -> int:
     table = table_name(Constituent)
     purges: dict[str, tuple[str, dict[str, Any]]] = {}
     log = ChangeLog.__table__  # type: ignore[attr-defined]
+    layouts = ChangeLogLayout.__table__  # type: ignore[attr-defined]
+    # The entries that write `purged_at`: by their JSON object, or by their layout's keys
+    # (store.changelog.lean); of those, the purges are the ones that set it.
+    lean_purges = sa_select(layouts.c.id).where(
+        or_(layouts.c.spec.contains('"purged_at"'), layouts.c.spec.contains('"purged_at='))
+    )
     for part in chunks(sorted(set(row_ids))):
         found = conn.execute(
-            select(log.c.row_id, func.coalesce(log.c.clamped_hlc, log.c.hlc), log.c.fields).where(
+            sa_select(
+                log.c.row_id,
+                func.coalesce(log.c.clamped_hlc, log.c.hlc),
+                log.c.fields,
+                log.c.layout,
+                log.c.device_id,
+            ).where(
                 log.c.table_name == table,
                 log.c.row_id.in_(part),
-                log.c.fields.like('%"purged_at": "%'),
+                or_(
+                    and_(log.c.layout.is_(None), log.c.fields.like('%"purged_at": "%')),
+                    log.c.layout.in_(lean_purges),
+                ),
             )
         )
-        for row_id, stamp, fields in found:
+        for row_id, stamp, text_, layout_id, device_id in found:
+            fields = entry_values(conn, text_, layout_id, row_id, device_id)
+            if fields.get("purged_at") is None:
+                continue
             if row_id not in purges or stamp > purges[row_id][0]:
-                purges[row_id] = (stamp, json.loads(fields))
+                purges[row_id] = (stamp, fields)
     sealed: list[list[str]] = []
     for row_id, (stamp, fields) in purges.items():
         values = {k: fields.get(k, PURGED_VALUES[k]) for k in PERSONAL_FIELDS[table]}
