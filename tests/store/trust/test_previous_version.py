@@ -26,13 +26,17 @@ import pytest
 from pg import PgServer
 from small_station import NOW
 from sqlalchemy import Engine, text
+from sqlmodel import select
 from sync_helpers import PASSPHRASE, log_on
 
+from store.changelog.chain import LOG_TABLE, verify_chain
+from store.changelog.lean import logged_values
 from store.core.clock import FrozenClock
-from store.core.models import Visit
-from store.db import make_engine
+from store.core.models import Constituent, Issue, Visit
+from store.db import Store, make_engine
 from store.station import load_station, open_store
 from store.sync.exchange import export_bundle, export_join_bundle, import_bundle, join_station
+from store.sync.hub import CONFIGURATION_TABLES, init_hub, open_hub, push_to_hub
 from store.trust.check import check_database
 from store.trust.migrate import HEAD_REVISION, current_revision
 
@@ -48,6 +52,10 @@ PG_DUMPS = [
     for d in sorted(DATA.glob("station-*.postgresql.sql"))
     if d.name.split(".")[0] < f"station-{HEAD_REVISION}"
 ]
+# A station made by schema 0021's code (commit 153a22d) and its laptop's bundle of a visit it
+# logged, triaged and added a note to, both written by that code (tests/data/make_old_laptop.py).
+OLD_LAPTOP = DATA / "laptop-0021"
+OLD_LAPTOP_PHONE = "13977778888"
 TABLES = ("station", "deputy", "village", "unit", "constituent", "issue", "visit", "progress",
           "evaluation", "shift", "change_log")  # fmt: skip
 
@@ -132,3 +140,72 @@ def test_an_upgraded_station_makes_a_laptop_and_takes_its_bundle(tmp_path: Path)
         assert load_station(station).id == info.id
     finally:
         station.dispose()
+
+
+def _entries(store: Store) -> dict[tuple[str, str], tuple[str, bool, dict[str, object]]]:
+    """Each change-log entry by (device, stamp): its table, whether it is written lean, and its
+    values."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT hlc, device_id, table_name, row_id, fields, layout FROM change_log")
+        ).all()
+        return {
+            (r.device_id, r.hlc): (r.table_name, r.layout is not None, logged_values(conn, r))
+            for r in rows
+        }
+
+
+def test_a_station_on_this_code_takes_an_older_laptops_bundle(tmp_path: Path) -> None:
+    """Versions exchange both ways: a bundle carries JSON objects, as every version writes."""
+    path = Path(shutil.copy(OLD_LAPTOP / "station.sqlite3", tmp_path / "station.sqlite3"))
+    station = open_store(path, clock=FrozenClock(NOW))
+    try:
+        own = load_station(station).device_id
+        taken = import_bundle(store=station, path=OLD_LAPTOP / "laptop.bundle")
+        assert {"visit": 1, "issue": 1, "progress": 1}.items() <= taken.merge.by_table.items()
+        with station.read() as session:
+            (resident,) = session.exec(
+                select(Constituent).where(Constituent.phone == OLD_LAPTOP_PHONE)
+            ).all()
+            (issue,) = session.exec(select(Issue)).all()
+        assert (resident.name, issue.status) == ("王阿姨", "handling")
+        # The station's own entries of before stay as they were written; what came in as JSON
+        # objects is kept lean.
+        entries = _entries(station)
+        assert not any(lean for (device, _), (_, lean, _) in entries.items() if device == own)
+        assert all(lean for (device, _), (_, lean, _) in entries.items() if device != own)
+        with station.engine.connect() as conn:
+            assert verify_chain(conn).ok
+        assert check_database(engine=station.engine).ok
+    finally:
+        station.dispose()
+
+
+def test_entries_of_before_verify_and_sync_beside_new_ones(tmp_path: Path) -> None:
+    path = Path(shutil.copy(FIXTURE, tmp_path / "station.sqlite3"))
+    station = open_store(path, clock=FrozenClock(NOW))
+    init_hub(target=tmp_path / "hub.sqlite3", county="临溪县", clock=FrozenClock(NOW))
+    hub, _ = open_hub(tmp_path / "hub.sqlite3", clock=FrozenClock(NOW))
+    try:
+        assert not any(lean for _, lean, _ in _entries(station).values())
+        log_on(station, load_station(station), "升级以后在站里记的来访")
+        entries = _entries(station)
+        assert {lean for _, lean, _ in entries.values()} == {True, False}
+        with station.engine.connect() as conn:
+            assert verify_chain(conn).ok
+        push_to_hub(station=station, hub=hub)
+        # Every change but the station's configuration reached the hub, with the values it has
+        # at the station, written before or after.
+        held = _entries(hub)
+        sent = {
+            name: values
+            for name, (table, _, values) in entries.items()
+            if table not in CONFIGURATION_TABLES and table != LOG_TABLE
+        }
+        assert {name: held[name][2] for name in sent} == sent
+        assert all(lean for _, lean, _ in held.values())
+        assert check_database(engine=hub.engine).ok
+        assert check_database(engine=station.engine).ok
+    finally:
+        station.dispose()
+        hub.dispose()
