@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
 from functools import cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, event, insert, inspect, text
 from sqlalchemy.orm import Session
@@ -576,56 +577,93 @@ def _lean_texts(
     keys: list[str], columns: list[tuple[Any, ...]], row_ids: Sequence[str], device: str
 ) -> tuple[list[str], list[lean.Layout]]:
     """Each row's `fields` and layout (store.changelog.lean) from its columns of JSON values:
-    the same as `lean.encode` of the row's dict, each value encoded once by column and the rows
-    put together by one format string per layout (a dict and an encoder call per row cost three
-    times more). Only the columns holding strings long enough to be written once per entry are
-    compared, row by row, by the rule of `lean.specs_of`."""
+    the same as `lean.encode` of the row's dict (the rule of `lean.specs_of`), each value
+    encoded once by column, what each row repeats found by column too (`_sources`), and the
+    rows of each layout put together by one format string (a dict and an encoder call per row
+    cost three times more)."""
     encoded = [_json_column(column) for column in columns]
-    candidates = [i for i, column in enumerate(columns) if _may_repeat(column)]
-    names = [keys[i] for i in candidates]
-    forms: dict[tuple[str | None, ...], tuple[lean.Layout, Any, str]] = {}
-    texts: list[str] = []
-    layouts: list[lean.Layout] = []
-    minimum, row_mark, device_mark = lean.REPEAT_MIN, lean.ROW, lean.DEVICE
-    shared: Iterable[tuple[Any, ...]] = (
-        zip(*(columns[i] for i in candidates), strict=True) if candidates else [()] * len(row_ids)
-    )
-    for row_id, values, row in zip(row_ids, shared, zip(*encoded, strict=True), strict=True):
-        seen: dict[str, str] = {}
-        sources: list[str | None] = []
-        for name, value in zip(names, values, strict=True):
-            if type(value) is str and len(value) >= minimum:
-                if value == row_id:
-                    sources.append(row_mark)
-                    continue
-                if value == device:
-                    sources.append(device_mark)
-                    continue
-                first = seen.get(value)
-                if first is not None:
-                    sources.append(first)
-                    continue
-                seen[value] = name
-            sources.append(None)
-        signature = tuple(sources)
-        form = forms.get(signature)
-        if form is None:
-            form = forms[signature] = _lean_form(keys, candidates, signature)
-        layouts.append(form[0])
-        texts.append(form[2] % form[1](row))
-    return texts, layouts
+    repeats = _sources(keys, columns, row_ids, device)
+    count = len(row_ids)
+    groups: dict[tuple[str | None, ...], list[int]] = {}
+    if repeats:
+        for n, signature in enumerate(zip(*repeats.values(), strict=True)):
+            groups.setdefault(signature, []).append(n)
+    else:
+        groups[()] = list(range(count))
+    texts: list[str] = [""] * count
+    layouts: list[lean.Layout | None] = [None] * count
+    for signature, rows in groups.items():
+        layout, kept, template = _lean_form(keys, list(repeats), signature)
+        if len(rows) == count:  # one layout for every row: the common case
+            made = (
+                [template % row for row in zip(*(encoded[i] for i in kept), strict=True)]
+                if kept
+                else []
+            )
+            return made or [template] * count, [layout] * count
+        picked = [[encoded[i][n] for n in rows] for i in kept]
+        made = (
+            [template % row for row in zip(*picked, strict=True)]
+            if kept
+            else [template] * len(rows)
+        )
+        for n, made_text in zip(rows, made, strict=True):
+            texts[n] = made_text
+            layouts[n] = layout
+    return texts, cast(list[lean.Layout], layouts)
 
 
-def _may_repeat(column: tuple[Any, ...]) -> bool:
+def _sources(
+    keys: list[str], columns: list[tuple[Any, ...]], row_ids: Sequence[str], device: str
+) -> dict[int, list[str | None]]:
+    """Of the columns that repeat something in some row, each row's source of the value (None:
+    written; else the row id, the device, or the first column before it holding that string),
+    by the rule of `lean.specs_of`. Two columns are compared row by row only when they share a
+    long string at all (a set intersection): most pairs never do."""
     minimum = lean.REPEAT_MIN
-    return any(type(v) is str and len(v) >= minimum for v in column)
+    found: dict[int, list[str | None]] = {}
+    earlier: list[tuple[str, tuple[Any, ...], set[str]]] = []
+    ids = set(row_ids)
+    for i, column in enumerate(columns):
+        kinds = set(map(type, column))
+        if str not in kinds:
+            continue
+        if kinds == {str}:
+            long = list(map(minimum.__le__, map(len, column)))
+        else:
+            long = [type(v) is str and len(v) >= minimum for v in column]
+        if not any(long):
+            continue
+        values = set(column) if all(long) else {v for v, ok in zip(column, long) if ok}  # noqa: B905
+        checks: list[tuple[str, list[bool]]] = []
+        if not values.isdisjoint(ids):
+            checks.append((lean.ROW, list(map(operator.eq, column, row_ids))))
+        if device in values:
+            checks.append((lean.DEVICE, [v == device for v in column]))
+        for name, other, held in earlier:
+            if not values.isdisjoint(held):
+                checks.append((name, list(map(operator.eq, column, other))))
+        earlier.append((keys[i], column, values))
+        if not checks:
+            continue
+        if len(checks) == 1:
+            source, equal = checks[0]
+            sources = [source if e and ok else None for e, ok in zip(equal, long, strict=True)]
+        else:
+            sources = [
+                next((c[0] for c, e in zip(checks, equal, strict=True) if e), None) if ok else None
+                for ok, *equal in zip(long, *(c[1] for c in checks), strict=True)
+            ]
+        if any(sources):
+            found[i] = sources
+    return found
 
 
 def _lean_form(
     keys: list[str], candidates: list[int], sources: tuple[str | None, ...]
-) -> tuple[lean.Layout, Any, str]:
-    """For rows of these sources: their layout, the getter of the values their array keeps,
-    and the array's format string."""
+) -> tuple[lean.Layout, list[int], str]:
+    """For rows of these sources: their layout, the columns their array keeps, and the
+    array's format string."""
     source_of = dict(zip(candidates, sources, strict=True))
     specs: list[str] = []
     kept: list[int] = []
@@ -636,14 +674,7 @@ def _lean_form(
             kept.append(i)
         else:
             specs.append(f"{key}={source}")
-    layout = lean.layout_of(tuple(specs))
-    template = "[" + ",".join("%s" for _ in kept) + "]"
-    if not kept:
-        return layout, lambda _row: (), template
-    get = itemgetter(*kept)
-    if len(kept) == 1:
-        return layout, lambda row: (get(row),), template
-    return layout, get, template
+    return lean.layout_of(tuple(specs)), kept, "[" + ",".join("%s" for _ in kept) + "]"
 
 
 _JSON_STRING = json.encoder.encode_basestring
@@ -654,11 +685,11 @@ def _json_column(column: tuple[Any, ...]) -> Any:
     """A column's values as JSON text, as the encoder writes each (ensure_ascii off)."""
     kinds = set(map(type, column))
     if kinds == {str}:
-        return map(_JSON_STRING, column)
+        return list(map(_JSON_STRING, column))
     if kinds <= {str, type(None)}:
         return ["null" if v is None else _JSON_STRING(v) for v in column]
     if kinds <= {bool, type(None)}:  # apart from ints: True == 1 as a key
-        return map(_JSON_FLAGS.__getitem__, column)
+        return list(map(_JSON_FLAGS.__getitem__, column))
     if kinds <= {int, type(None)}:
         return ["null" if v is None else int.__repr__(v) for v in column]
     return [lean.encode_array(v) for v in column]

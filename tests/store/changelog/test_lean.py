@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import text
 
 from store.changelog import lean
-from store.changelog.changes import Actor, _encode_fields
 from store.changelog.chain import verify_chain
+from store.changelog.changes import Actor, _encode_fields
 from store.core.models import Channel, Issue, IssueStatus, Tier
 from store.db import Store
 from store.desk.issue_rows import IssueRow
