@@ -648,8 +648,16 @@ class ChangeLog(SQLModel, table=True):
         Index("ix_change_log_hlc", "hlc"),
         Index("ix_change_log_row", "table_name", "row_id"),
         Index("ix_change_log_device_id_hlc", "device_id", "hlc"),
-        # The audit trail of one deputy, newest first (store.trust.audit).
-        Index("ix_change_log_deputy_hlc", "deputy_id", "hlc"),
+        # The audit trail of one deputy, newest first (store.trust.audit), and a shift's work
+        # (store.duty.handover): entries written by no deputy (imports, the demo, the system)
+        # are never asked for so, and stay out (schema 0022: 0.2-0.3 KB a bulk-loaded visit).
+        Index(
+            "ix_change_log_deputy_hlc",
+            "deputy_id",
+            "hlc",
+            sqlite_where=text("deputy_id IS NOT NULL"),
+            postgresql_where=text("deputy_id IS NOT NULL"),
+        ),
         # Entries are sealed at the end of the transaction that wrote them: it finds them here.
         Index(
             "ix_change_log_unsealed",

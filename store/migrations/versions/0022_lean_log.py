@@ -2,7 +2,8 @@
 their keys (store.changelog.lean): `change_log.layout` names the keys, kept once in
 `change_log_layout`. Entries already written keep their JSON objects (`layout` NULL) and their
 links: nothing is rewritten, on SQLite or PostgreSQL (a column added without a default and a new
-table: no table is copied).
+table: no table is copied). The index of entries by deputy leaves out those written by no
+deputy (imports, the demo, system writes).
 
 The downgrade writes every lean entry's JSON object back, as the earlier version reads it, and
 links the chain again from the first of them (the earlier version hashes the object): peers that
@@ -32,6 +33,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_change_log_layout")),
     )
     op.add_column("change_log", sa.Column("layout", sa.Integer(), nullable=True))
+    # Entries written by no deputy (imports, the demo, system writes) are never looked up by
+    # deputy: out of that index.
+    op.drop_index("ix_change_log_deputy_hlc", table_name="change_log")
+    op.create_index(
+        "ix_change_log_deputy_hlc",
+        "change_log",
+        ["deputy_id", "hlc"],
+        sqlite_where=sa.text("deputy_id IS NOT NULL"),
+        postgresql_where=sa.text("deputy_id IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
@@ -55,6 +66,9 @@ def downgrade() -> None:
         # Linked again from there on, as the earlier version links JSON objects.
         conn.execute(sa.text("UPDATE change_log SET chain = NULL WHERE seq >= :s"), {"s": first})
         seal_new_entries(conn, int(first) - 1)
-    with op.batch_alter_table("change_log") as batch:
-        batch.drop_column("layout")
+    op.drop_index("ix_change_log_deputy_hlc", table_name="change_log")
+    op.create_index("ix_change_log_deputy_hlc", "change_log", ["deputy_id", "hlc"])
+    # In place (SQLite 3.35+ and PostgreSQL): batch mode would copy the log, and its indexes
+    # as reflected (without their WHERE).
+    conn.exec_driver_sql("ALTER TABLE change_log DROP COLUMN layout")
     op.drop_table("change_log_layout")
