@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from store.core.models import (
     Village,
     Visit,
 )
+from store.core.validation import strip_controls
 from store.db import Store
 from store.desk.repeats import (
     apply_to_issue,
@@ -36,7 +37,7 @@ from store.desk.repeats import (
 )
 from store.ledger.errors import LedgerInvalid, RowError
 from store.ledger.plan import ImportPlan, plan_import
-from store.ledger.reader import read_ledger
+from store.ledger.reader import LedgerFile, read_ledger
 
 Progress_ = Callable[[int, int], None]
 # Rows per insert statement and per progress report.
@@ -182,6 +183,17 @@ def import_ledger(
             return summarise_plan(
                 plan_import(session=session, ledger=ledger, today=today), dry_run=True
             )
-    with store.write(actor) as session:
+    with store.write(actor) as session, _words_meanwhile(ledger):
         plan = plan_import(session=session, ledger=ledger, today=today)
         return apply_import(session=session, plan=plan, progress=progress)
+
+
+def _words_meanwhile(ledger: LedgerFile) -> AbstractContextManager[None]:
+    """A large ledger's words are extracted in another process while its rows are checked and
+    written (store.hot_words.words.words_ahead): on a second core, off the import's path. The
+    texts as the plan keeps them (store.core.validation.clean_text)."""
+    if len(ledger.rows) < BULK_FROM:
+        return nullcontext()
+    from store.hot_words.words import words_ahead
+
+    return words_ahead(strip_controls(ledger.cell(row, "text")).strip() for row in ledger.rows)
