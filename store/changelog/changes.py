@@ -479,10 +479,14 @@ def _insert_logged_columns(
     get = itemgetter(*keys)
     columns = list(zip(*map(get, rows), strict=True)) if len(keys) > 1 else [tuple(map(get, rows))]
     as_json = list(columns)
+    # The types each column of JSON values holds, found once (a scan of a column costs about a
+    # microsecond a row over a table's columns; the lean encoding asks twice more).
+    json_kinds: list[set[type]] = []
     # A row's times are often one object (created_at, updated_at, at): each converted once.
     converted: dict[int, tuple[str, str]] = {}
     for i, column in enumerate(columns):
         kinds = set(map(type, column))
+        json_kinds.append(kinds)
         if kinds <= _PLAIN:
             continue
         if kinds <= _UTC_KINDS and all(v is None or v.tzinfo is UTC for v in column):
@@ -505,6 +509,9 @@ def _insert_logged_columns(
         else:
             as_json[i] = tuple(map(_json_value, column))
             columns[i] = tuple(map(_sqlite_value, column))
+            json_kinds[i] = set(map(type, as_json[i]))
+            continue
+        json_kinds[i] = _TEXT_KINDS if type(None) in kinds else {str}  # ISO text
     fill = {c.name: c.default.arg for c in missing}  # type: ignore[union-attr]
     names = keys + list(fill)
     for value in fill.values():
@@ -514,7 +521,7 @@ def _insert_logged_columns(
     key = "key" if model is Setting else "id"
     device, deputy, name = ctx.actor.device_id, ctx.actor.deputy_id, table_name(model)
     row_ids = columns[keys.index(key)]
-    fields, layouts = _lean_texts(keys, as_json, row_ids, device)
+    fields, layouts = _lean_texts(keys, as_json, row_ids, device, json_kinds)
     lean.ensure_layouts(conn, set(layouts), session.info.setdefault("layouts", set()))
     count = len(rows)
     stamps = _stamps(session, ctx, count)
@@ -563,6 +570,7 @@ _LOG_COLUMNS = [
     "layout",
 ]  # fmt: skip
 _UTC_KINDS = {datetime, type(None)}
+_TEXT_KINDS = {str, type(None)}
 _DATE_KINDS = {date, type(None)}
 
 
@@ -574,15 +582,20 @@ def _insert_sql(table: str, names: list[str]) -> str:
 
 
 def _lean_texts(
-    keys: list[str], columns: list[tuple[Any, ...]], row_ids: Sequence[str], device: str
+    keys: list[str],
+    columns: list[tuple[Any, ...]],
+    row_ids: Sequence[str],
+    device: str,
+    kinds: list[set[type]] | None = None,
 ) -> tuple[list[str], list[lean.Layout]]:
     """Each row's `fields` and layout (store.changelog.lean) from its columns of JSON values:
     the same as `lean.encode` of the row's dict (the rule of `lean.specs_of`), each value
     encoded once by column, what each row repeats found by column too (`_sources`), and the
     rows of each layout put together by one format string (a dict and an encoder call per row
-    cost three times more)."""
-    encoded = [_json_column(column) for column in columns]
-    repeats = _sources(keys, columns, row_ids, device)
+    cost three times more). `kinds`: the types each column holds, if known."""
+    kinds = kinds or [set(map(type, column)) for column in columns]
+    encoded = [_json_column(column, k) for column, k in zip(columns, kinds, strict=True)]
+    repeats = _sources(keys, columns, row_ids, device, kinds)
     count = len(row_ids)
     groups: dict[tuple[str | None, ...], list[int]] = {}
     if repeats:
@@ -614,7 +627,11 @@ def _lean_texts(
 
 
 def _sources(
-    keys: list[str], columns: list[tuple[Any, ...]], row_ids: Sequence[str], device: str
+    keys: list[str],
+    columns: list[tuple[Any, ...]],
+    row_ids: Sequence[str],
+    device: str,
+    column_kinds: list[set[type]],
 ) -> dict[int, list[str | None]]:
     """Of the columns that repeat something in some row, each row's source of the value (None:
     written; else the row id, the device, or the first column before it holding that string),
@@ -624,8 +641,7 @@ def _sources(
     found: dict[int, list[str | None]] = {}
     earlier: list[tuple[str, tuple[Any, ...], set[str]]] = []
     ids = set(row_ids)
-    for i, column in enumerate(columns):
-        kinds = set(map(type, column))
+    for i, (column, kinds) in enumerate(zip(columns, column_kinds, strict=True)):
         if str not in kinds:
             continue
         if kinds == {str}:
@@ -681,9 +697,10 @@ _JSON_STRING = json.encoder.encode_basestring
 _JSON_FLAGS = {True: "true", False: "false", None: "null"}
 
 
-def _json_column(column: tuple[Any, ...]) -> Any:
-    """A column's values as JSON text, as the encoder writes each (ensure_ascii off)."""
-    kinds = set(map(type, column))
+def _json_column(column: tuple[Any, ...], kinds: set[type] | None = None) -> Any:
+    """A column's values as JSON text, as the encoder writes each (ensure_ascii off). `kinds`:
+    the types it holds, if known."""
+    kinds = kinds if kinds is not None else set(map(type, column))
     if kinds == {str}:
         return list(map(_JSON_STRING, column))
     if kinds <= {str, type(None)}:
