@@ -185,10 +185,14 @@ def specs_of(
     return tuple(specs), kept
 
 
+_JSON_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def encode(values: Mapping[str, Any], row_id: str, device_id: str) -> tuple[Layout, str]:
     """An entry's layout and array for its values (Python or JSON values)."""
     keys = list(values)
-    plain = [json_value(v) for v in values.values()]
+    json_types = _JSON_TYPES
+    plain = [v if type(v) in json_types else json_value(v) for v in values.values()]
     specs, kept = specs_of(keys, plain, row_id, device_id)
     return layout_of(specs), encode_array([plain[i] for i in kept])
 
