@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -190,10 +191,24 @@ def import_ledger(
 
 def _words_meanwhile(ledger: LedgerFile) -> AbstractContextManager[None]:
     """A large ledger's words are extracted in another process while its rows are checked and
-    written (store.hot_words.words.words_ahead): on a second core, off the import's path. The
-    texts as the plan keeps them (store.core.validation.clean_text)."""
-    if len(ledger.rows) < BULK_FROM:
+    written (store.hot_words.words.words_ahead), on a core nothing else uses: 0.5-0.8 s of CPU
+    off the import's path (BENCHMARKS.md). On a machine already busy the other process only
+    competes (a 20,000-row import took 4 s longer at a load average of 10 on 2 cores), so it is
+    started only when a core is idle. The texts as the plan keeps them (clean_text)."""
+    if len(ledger.rows) < BULK_FROM or not _core_idle():
         return nullcontext()
     from store.hot_words.words import words_ahead
 
     return words_ahead(strip_controls(ledger.cell(row, "text")).strip() for row in ledger.rows)
+
+
+def _core_idle() -> bool:
+    """Whether a core is free for another process: two or more, and the last minute's load
+    average a core below their number (where the system says none, as Windows: two are
+    enough)."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return cores >= 2
+    return cores >= 2 and load <= cores - 1
