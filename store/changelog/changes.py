@@ -509,9 +509,9 @@ def _insert_logged_columns(
         else:
             as_json[i] = tuple(map(_json_value, column))
             columns[i] = tuple(map(_sqlite_value, column))
-            json_kinds[i] = set(map(type, as_json[i]))
+            json_kinds[i] = {type(v) for v in as_json[i]}
             continue
-        json_kinds[i] = _TEXT_KINDS if type(None) in kinds else {str}  # ISO text
+        json_kinds[i] = set(_TEXT_KINDS) if type(None) in kinds else {str}  # ISO text
     fill = {c.name: c.default.arg for c in missing}  # type: ignore[union-attr]
     names = keys + list(fill)
     for value in fill.values():
@@ -570,7 +570,7 @@ _LOG_COLUMNS = [
     "layout",
 ]  # fmt: skip
 _UTC_KINDS = {datetime, type(None)}
-_TEXT_KINDS = {str, type(None)}
+_TEXT_KINDS: frozenset[type] = frozenset({str, type(None)})
 _DATE_KINDS = {date, type(None)}
 
 

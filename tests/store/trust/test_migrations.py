@@ -348,18 +348,20 @@ def test_downgrade_from_0022_writes_json_objects_back_linked_as_0021_links_them(
                 "SELECT count(*) FROM change_log WHERE layout IS NOT NULL"
             ).scalar()
         downgrade(engine, "0021")
-        conn = sqlite3.connect(station_path)
+        db = sqlite3.connect(station_path)
         try:
-            rows = conn.execute(
+            rows = db.execute(
                 "SELECT seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base,"
                 " seal, chain FROM change_log ORDER BY seq"
             ).fetchall()
         finally:
-            conn.close()
+            db.close()
         previous = ""
-        for seq, *content, seal, chain in rows:
-            assert json.loads(content[6]) == before[seq]
-            previous = link(previous, *content, seal)
+        for seq, hlc, device, deputy, table, row_id, op, fields, at, base, seal, chain in rows:
+            assert json.loads(fields) == before[seq]
+            previous = link(
+                previous, hlc, device, deputy, table, row_id, op, fields, at, base, seal
+            )
             assert chain == previous, seq
         upgrade(engine)
         assert check_database(engine=engine).ok
