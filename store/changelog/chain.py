@@ -194,7 +194,7 @@ def seal_new_entries(conn: Connection, after_seq: int = 0) -> int:
         return 0
     previous = execute_driver(conn, _BEFORE, (first,)).scalar() or ""
     after, count = first - 1, 0
-    # A migration before schema 0022 seals a log that has no layouts yet (0010_trust).
+    # A migration before schema 0026 seals a log that has no layouts yet (0010_trust).
     select_from = _FROM if _has_layouts(conn) else _FROM.replace(", layout FROM", " FROM")
     while True:
         # In batches: a bulk load written around `chain_rows` would seal 100,000s of entries.

@@ -6,7 +6,7 @@ Measured on a 5,000-visit demo (BENCHMARKS.md, "Leaner history"): the log was 6.
 0.9 KB of values that repeat the entry's own row id and device or another of its values
 (`updated_at` = `created_at`, a visit's `summary` = its `text`).
 
-An entry written since schema 0022 keeps in `fields` a JSON array of its values and in `layout`
+An entry written since schema 0026 keeps in `fields` a JSON array of its values and in `layout`
 the id of its layout: its keys in order, each one
 
 - `name`: the array's next value;

@@ -650,7 +650,7 @@ class ChangeLog(SQLModel, table=True):
         Index("ix_change_log_device_id_hlc", "device_id", "hlc"),
         # The audit trail of one deputy, newest first (store.trust.audit), and a shift's work
         # (store.duty.handover): entries written by no deputy (imports, the demo, the system)
-        # are never asked for so, and stay out (schema 0022: 0.2-0.3 KB a bulk-loaded visit).
+        # are never asked for so, and stay out (schema 0026: 0.2-0.3 KB a bulk-loaded visit).
         Index(
             "ix_change_log_deputy_hlc",
             "deputy_id",
@@ -696,7 +696,7 @@ class ChangeLog(SQLModel, table=True):
     chain: str | None = Field(default=None, max_length=64)
     seal: str | None = Field(default=None, max_length=80)
     # How `fields` is written (store.changelog.lean): None, a JSON object (an entry written
-    # before schema 0022); else the id of its layout, and `fields` is the array of its values.
+    # before schema 0026); else the id of its layout, and `fields` is the array of its values.
     layout: int | None = Field(default=None)
 
 

@@ -329,11 +329,11 @@ def test_downgrade_from_head_to_0001_and_back(station_path: Path) -> None:
         engine.dispose()
 
 
-def test_downgrade_from_0022_writes_json_objects_back_linked_as_0021_links_them(
+def test_downgrade_from_0026_writes_json_objects_back_linked_as_0025_links_them(
     station_path: Path,
 ) -> None:
-    """The lean change log (0022, store.changelog.lean) downgraded: every entry a JSON object of
-    the same values again, and every link what schema 0021's chain computes (a JSON object's
+    """The lean change log (0026, store.changelog.lean) downgraded: every entry a JSON object of
+    the same values again, and every link what schema 0025's chain computes (a JSON object's
     text, no layout)."""
     engine = make_engine(sqlite_url(station_path))
     try:
@@ -347,7 +347,7 @@ def test_downgrade_from_0022_writes_json_objects_back_linked_as_0021_links_them(
             assert conn.exec_driver_sql(
                 "SELECT count(*) FROM change_log WHERE layout IS NOT NULL"
             ).scalar()
-        downgrade(engine, "0021")
+        downgrade(engine, "0025")
         db = sqlite3.connect(station_path)
         try:
             rows = db.execute(

@@ -196,7 +196,7 @@ def test_the_file_keeps_no_trace_of_a_purged_phone(
 def test_a_purge_leaves_no_value_in_lean_entries_nor_in_older_ones(
     aged: Store, actor: Actor, clock: FrozenClock, backend: str
 ) -> None:
-    """A resident's entries written lean (schema 0022, store.changelog.lean) and one written
+    """A resident's entries written lean (schema 0026, store.changelog.lean) and one written
     before, as a JSON object: the purge rewrites both, each as it was written, and the chain
     still verifies; on SQLite, once erased, the file holds none of the values."""
     entries = "SELECT seq, row_id, device_id, fields, layout FROM change_log WHERE seq IN :seqs"

@@ -9,8 +9,8 @@ The downgrade writes every lean entry's JSON object back, as the earlier version
 links the chain again from the first of them (the earlier version hashes the object): peers that
 witnessed a head after that point will find its link changed (store.sync.witness).
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-07 10:00:00
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0022"
-down_revision: str | None = "0021"
+revision: str = "0026"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
