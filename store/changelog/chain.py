@@ -29,8 +29,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect
 
+from store.changelog import lean
+from store.changelog.lean import Layout, hashed_fields
 from store.core.dialect import execute_driver
 
 # Fields that are a person's personal data, per table: hashed apart, and removable by a purge.
@@ -44,7 +46,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "observer": ("name", "phone"),
 }
 
-_COLUMNS = "seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base, seal"
+_COLUMNS = "seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base, seal, layout"
 _FIRST_UNSEALED = "SELECT min(seq) FROM change_log WHERE chain IS NULL AND seq > ?"
 # A redaction record's table and operation: an entry about the log itself, kept on this device
 # (sync never sends it: store.sync.exchange, store.sync.hub).
@@ -54,10 +56,10 @@ _FROM = f"SELECT {_COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq LIMIT 200
 _BEFORE = "SELECT chain FROM change_log WHERE seq < ? ORDER BY seq DESC LIMIT 1"
 _RELINK = "UPDATE change_log SET chain = ?, seal = ? WHERE seq = ?"
 _ROW_ENTRIES = (
-    "SELECT seq, hlc, device_id, fields, seal FROM change_log"
+    "SELECT seq, hlc, device_id, fields, seal, layout FROM change_log"
     " WHERE table_name = ? AND row_id = ? AND coalesce(clamped_hlc, hlc) < ? ORDER BY seq"
 )
-_REDACT = "UPDATE change_log SET fields = ?, seal = ? WHERE seq = ?"
+_REDACT = "UPDATE change_log SET fields = ?, seal = ?, layout = ? WHERE seq = ?"
 _LAST_LINK = "SELECT chain FROM change_log WHERE chain IS NOT NULL ORDER BY seq DESC LIMIT 1"
 _SALT_BYTES = 16
 _SEP = "\x1f"
@@ -106,6 +108,7 @@ def chain_rows(head: str, rows: list[dict[str, Any]]) -> str:
         if seal is None and row["table_name"] in PERSONAL_FIELDS:
             seal = new_seal()
         row["seal"] = seal
+        layout_id = row.get("layout")
         head = row["chain"] = link(
             head,
             row["hlc"],
@@ -118,6 +121,7 @@ def chain_rows(head: str, rows: list[dict[str, Any]]) -> str:
             row["at"],
             row.get("base"),
             seal,
+            layout=None if layout_id is None else lean.cached_layout(layout_id),
         )
     return head
 
@@ -134,15 +138,24 @@ def chain_inserts(
     fields: list[str],
     at: str,
     values: Sequence[dict[str, Any]] | None = None,
+    layouts: Sequence[Layout] | None = None,
 ) -> tuple[str, list[str], list[str | None]]:
     """Seal a bulk load's insert entries (one table, one author, one time, no base): the same
     links as `link` gives each, in one loop over what differs between them (a bulk load seals
-    650,000 entries). `values` are the entries' values as their `fields` hold them, needed for
-    a table with personal fields (so that their JSON is not decoded again).
-    Returns the new head, the links and the seals."""
+    650,000 entries). `layouts`: each entry's (store.changelog.lean), if written so. `values`
+    are the entries' values, needed for a table with personal fields (so that their fields are
+    not decoded again). Returns the new head, the links and the seals."""
     personal = PERSONAL_FIELDS.get(table_name)
     if personal is not None and values is None:
-        values = [json.loads(text) for text in fields]
+        if layouts is None:
+            values = [json.loads(text) for text in fields]
+        else:
+            values = [
+                lay.decode(json.loads(text), row_id, device_id)
+                for lay, text, row_id in zip(layouts, fields, row_ids, strict=True)
+            ]
+    if layouts is not None and personal is None:
+        fields = [hashed_fields(lay, text) for lay, text in zip(layouts, fields, strict=True)]
     # The text `link` hashes, cut where the entries differ.
     after_stamp = _SEP + _SEP.join((device_id, deputy_id or "", table_name)) + _SEP
     after_row = _SEP + op + _SEP
@@ -186,9 +199,11 @@ def seal_new_entries(conn: Connection, after_seq: int = 0) -> int:
         return 0
     previous = execute_driver(conn, _BEFORE, (first,)).scalar() or ""
     after, count = first - 1, 0
+    # A migration before schema 0026 seals a log that has no layouts yet (0010_trust).
+    select_from = _FROM if _has_layouts(conn) else _FROM.replace(", layout FROM", " FROM")
     while True:
         # In batches: a bulk load written around `chain_rows` would seal 100,000s of entries.
-        rows = execute_driver(conn, _FROM, (after,)).all()
+        rows = execute_driver(conn, select_from, (after,)).all()
         if not rows:
             return count
         updates = []
@@ -196,10 +211,14 @@ def seal_new_entries(conn: Connection, after_seq: int = 0) -> int:
             seal = row.seal
             if row.table_name in PERSONAL_FIELDS and seal is None:
                 seal = new_seal()
-            previous = _row_link(previous, row, seal)
+            previous = _row_link(conn, previous, row, seal)
             updates.append((previous, seal, row.seq))
         execute_driver(conn, _RELINK, updates)
         after, count = rows[-1].seq, count + len(rows)
+
+
+def _has_layouts(conn: Connection) -> bool:
+    return any(c["name"] == "layout" for c in inspect(conn).get_columns("change_log"))
 
 
 def verify_chain(
@@ -233,13 +252,13 @@ def verify_chain(
     for row in result:
         count += 1
         try:
-            expected = _row_link(previous, row, row.seal)
-        except (ValueError, TypeError):
+            expected = _row_link(conn, previous, row, row.seal)
+        except (ValueError, TypeError, KeyError):
             expected = None
         if row.chain is None or row.chain != expected:
             return ChainVerdict(count, _broken(row))
         if row.seal is not None and row.seal.startswith("p:"):
-            if not _emptied(row):
+            if not _emptied(conn, row):
                 return ChainVerdict(count, _broken(row))
             redacted[(row.hlc, row.device_id, row.seal[2:])] = row
         elif row.table_name == LOG_TABLE and row.op == REDACT_OP:
@@ -268,11 +287,11 @@ def _named(fields: str) -> list[tuple[str, str, str]]:
         return []
 
 
-def _emptied(row: Any) -> bool:
+def _emptied(conn: Connection, row: Any) -> bool:
     """A purged entry holds no personal value any more (only what the purge left: nothing)."""
     try:
-        fields = json.loads(row.fields)
-    except ValueError:
+        fields = lean.entry_values(conn, row.fields, row.layout, row.row_id, row.device_id)
+    except (ValueError, TypeError, KeyError):
         return False
     personal = PERSONAL_FIELDS.get(row.table_name, ())
     return all(not fields.get(name) for name in personal)
@@ -290,9 +309,11 @@ def redact_entries(
         record that follows must name."""
     personal = PERSONAL_FIELDS[table_name]
     rows = execute_driver(conn, _ROW_ENTRIES, (table_name, row_id, before_stamp)).all()
-    updates, sealed = [], []
-    for seq, hlc, device_id, fields_text, seal in rows:
-        fields = json.loads(fields_text)
+    updates: list[tuple[str, str | None, int | None, int]] = []
+    sealed: list[list[str]] = []
+    used: list[Layout] = []
+    for seq, hlc, device_id, fields_text, seal, layout_id in rows:
+        fields = lean.entry_values(conn, fields_text, layout_id, row_id, device_id)
         held = {k: fields[k] for k in personal if k in fields}
         if not held or all(fields[k] == values.get(k) for k in held):
             continue
@@ -301,13 +322,22 @@ def redact_entries(
             sealed.append([hlc, device_id, seal[2:]])
         for key in held:
             fields[key] = values.get(key)
-        updates.append((json.dumps(fields, ensure_ascii=False), seal, seq))
+        # Written again the way it was written: a JSON object stays one, a lean entry lean (its
+        # link hashes its values, not how they are written: `link`).
+        if layout_id is None:
+            updates.append((json.dumps(fields, ensure_ascii=False), seal, None, seq))
+        else:
+            lay, array = lean.encode(fields, row_id, device_id)
+            used.append(lay)
+            updates.append((array, seal, lay.id, seq))
+    if used:
+        lean.ensure_layouts(conn, used)
     if updates:
         execute_driver(conn, _REDACT, updates)
     return sealed
 
 
-def _row_link(previous: str, row: Any, seal: str | None) -> str:
+def _row_link(conn: Connection, previous: str, row: Any, seal: str | None) -> str:
     return link(
         previous,
         row.hlc,
@@ -320,6 +350,7 @@ def _row_link(previous: str, row: Any, seal: str | None) -> str:
         row.at,
         row.base,
         seal,
+        layout=None if getattr(row, "layout", None) is None else lean.layout(conn, row.layout),
     )
 
 
@@ -335,12 +366,23 @@ def link(
     at: Any,
     base: str | None,
     seal: str | None,
+    *,
+    layout: Layout | None = None,
 ) -> str:
-    """An entry's link: the hash of the previous link and the entry's content."""
+    """An entry's link: the hash of the previous link and the entry's content. An entry written
+    lean (store.changelog.lean) links its layout's keys and its array; an entry with personal
+    fields links its values, however written (a purge rewrites them)."""
     personal = PERSONAL_FIELDS.get(table_name)
     tail = ""
     if personal is not None:
-        fields, tail = _split_personal(personal, json.loads(fields), seal)
+        values = json.loads(fields)
+        if layout is not None:
+            values = layout.decode(values, row_id, device_id)
+        elif not isinstance(values, dict):
+            raise ValueError("fields")
+        fields, tail = _split_personal(personal, values, seal)
+    elif layout is not None:
+        fields = hashed_fields(layout, fields)
     text = _SEP.join(
         (
             previous,
@@ -376,8 +418,12 @@ def _personal_digest(seal: str, values: dict[str, Any], personal: Sequence[str])
     return hashlib.sha256(bytes.fromhex(value) + held.encode()).hexdigest()
 
 
+# json.dumps with these options, its encoder built once (a bulk load links 20,000s of residents).
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def _canonical(values: dict[str, Any]) -> str:
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return str(_CANONICAL(values))
 
 
 def _at_text(at: Any) -> str:

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
 from functools import cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, event, insert, inspect, text
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
+from store.changelog import lean
 from store.changelog.chain import PERSONAL_FIELDS, chain_head, chain_inserts, chain_rows
 from store.changelog.conflict_list import derive_conflicts, listed_rows
 from store.changelog.derived import derivations
@@ -28,6 +30,7 @@ from store.core.clock import Clock
 from store.core.errors import ReadOnlySession, StoreError
 from store.core.models import (
     ChangeLog,
+    ChangeLogLayout,
     ChangeOp,
     LocalMeta,
     Record,
@@ -43,7 +46,17 @@ from store.core.models import (
 
 # This file's own bookkeeping (sync's included) and data derived from records
 # (store.changelog.derived, the conflict list): never synced, so never logged.
-_UNLOGGED = (ChangeLog, LocalMeta, SyncPeer, SyncConflict, Word, WordScope, WordVisit, WordDay)
+_UNLOGGED = (
+    ChangeLog,
+    ChangeLogLayout,
+    LocalMeta,
+    SyncPeer,
+    SyncConflict,
+    Word,
+    WordScope,
+    WordVisit,
+    WordDay,
+)
 
 
 @dataclass(frozen=True)
@@ -175,7 +188,8 @@ def _log_row(
     fields: dict[str, Any],
     base: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """One change-log row, without its stamp (given to a flush's rows together)."""
+    """One change-log row, without its stamp (given to a flush's rows together); its values
+    are encoded as they are inserted (`insert_log_rows`)."""
     return {
         "hlc": "",
         "device_id": ctx.actor.device_id,
@@ -183,7 +197,7 @@ def _log_row(
         "table_name": table_name(obj),
         "row_id": _row_id(obj),
         "op": op.value,
-        "fields": _encode_fields(fields),
+        "fields": fields,
         "at": ctx.clock.now(),
         "base": json.dumps(base, ensure_ascii=False) if base else None,
     }
@@ -211,21 +225,37 @@ def log_local_entry(
         "table_name": table_name,
         "row_id": row_id,
         "op": op,
+        # A JSON object, as every device's redaction records have been (store.changelog.chain
+        # reads the digests they name from it).
         "fields": json.dumps(fields, ensure_ascii=False),
         "at": ctx.clock.now(),
         "base": None,
+        "layout": None,
     }
     insert_log_rows(session, [row])
 
 
 def insert_log_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert change-log rows, sealed in the hash chain (store.changelog.chain) as they go in.
+    A row whose `fields` are values (a mapping) is written lean (store.changelog.lean); one
+    whose `fields` are text keeps them as they are, with its `layout`.
 
     Every entry this device writes or takes in by sync goes through here (or through
     `bulk_insert`'s column path, which seals the same way)."""
     if rows:
+        used: dict[int, lean.Layout] = {}
+        for row in rows:
+            fields = row["fields"]
+            if isinstance(fields, str):
+                row.setdefault("layout", None)
+                continue
+            layout, row["fields"] = lean.encode(fields, row["row_id"], row["device_id"])
+            row["layout"] = layout.id
+            used[layout.id] = layout
+        conn = session.connection()
+        lean.ensure_layouts(conn, used.values(), session.info.setdefault("layouts", set()))
         _set_head(session, chain_rows(_head(session), rows))
-        insert_rows(session.connection(), ChangeLog.__table__, rows)  # type: ignore[attr-defined]
+        insert_rows(conn, ChangeLog.__table__, rows)  # type: ignore[attr-defined]
 
 
 def _head(session: Session) -> str:
@@ -449,10 +479,14 @@ def _insert_logged_columns(
     get = itemgetter(*keys)
     columns = list(zip(*map(get, rows), strict=True)) if len(keys) > 1 else [tuple(map(get, rows))]
     as_json = list(columns)
+    # The types each column of JSON values holds, found once (a scan of a column costs about a
+    # microsecond a row over a table's columns; the lean encoding asks twice more).
+    json_kinds: list[set[type]] = []
     # A row's times are often one object (created_at, updated_at, at): each converted once.
     converted: dict[int, tuple[str, str]] = {}
     for i, column in enumerate(columns):
         kinds = set(map(type, column))
+        json_kinds.append(kinds)
         if kinds <= _PLAIN:
             continue
         if kinds <= _UTC_KINDS and all(v is None or v.tzinfo is UTC for v in column):
@@ -475,6 +509,9 @@ def _insert_logged_columns(
         else:
             as_json[i] = tuple(map(_json_value, column))
             columns[i] = tuple(map(_sqlite_value, column))
+            json_kinds[i] = {type(v) for v in as_json[i]}
+            continue
+        json_kinds[i] = set(_TEXT_KINDS) if type(None) in kinds else {str}  # ISO text
     fill = {c.name: c.default.arg for c in missing}  # type: ignore[union-attr]
     names = keys + list(fill)
     for value in fill.values():
@@ -482,12 +519,13 @@ def _insert_logged_columns(
     conn.exec_driver_sql(_insert_sql(table.name, names), list(zip(*columns, strict=True)))
 
     key = "key" if model is Setting else "id"
-    fields = _json_texts(keys, as_json)
+    device, deputy, name = ctx.actor.device_id, ctx.actor.deputy_id, table_name(model)
+    row_ids = columns[keys.index(key)]
+    fields, layouts = _lean_texts(keys, as_json, row_ids, device, json_kinds)
+    lean.ensure_layouts(conn, set(layouts), session.info.setdefault("layouts", set()))
     count = len(rows)
     stamps = _stamps(session, ctx, count)
     at = _sqlite_value(now)
-    device, deputy, name = ctx.actor.device_id, ctx.actor.deputy_id, table_name(model)
-    row_ids = columns[keys.index(key)]
     op = ChangeOp.insert.value
     # Sealed here, a hash per entry (store.changelog.chain), in one loop; a resident's entry
     # hashes its personal fields apart, from the values rather than its JSON decoded again.
@@ -505,6 +543,7 @@ def _insert_logged_columns(
         fields=fields,
         at=at,
         values=values,
+        layouts=layouts,
     )
     _set_head(session, head)
     log_columns = [
@@ -518,6 +557,7 @@ def _insert_logged_columns(
         (at,) * count,
         chains,
         seals,
+        [layout.id for layout in layouts],
     ]
     conn.exec_driver_sql(
         _insert_sql("change_log", _LOG_COLUMNS), list(zip(*log_columns, strict=True))
@@ -526,9 +566,11 @@ def _insert_logged_columns(
 
 
 _LOG_COLUMNS = [
-    "hlc", "device_id", "deputy_id", "table_name", "row_id", "op", "fields", "at", "chain", "seal"
+    "hlc", "device_id", "deputy_id", "table_name", "row_id", "op", "fields", "at", "chain", "seal",
+    "layout",
 ]  # fmt: skip
 _UTC_KINDS = {datetime, type(None)}
+_TEXT_KINDS: frozenset[type] = frozenset({str, type(None)})
 _DATE_KINDS = {date, type(None)}
 
 
@@ -539,31 +581,135 @@ def _insert_sql(table: str, names: list[str]) -> str:
     )
 
 
-def _json_texts(keys: list[str], columns: list[tuple[Any, ...]]) -> list[str]:
-    """Each row's `fields` text from its columns of JSON values: the same text as
-    `_encode_fields` of the row's dict, each value encoded once by column and the rows put
-    together by one format string (a dict and an encoder call per row cost three times more)."""
-    encoded = [_json_column(column) for column in columns]
-    template = "{" + ", ".join(_JSON_STRING(k).replace("%", "%%") + ": %s" for k in keys) + "}"
-    return [template % row for row in zip(*encoded, strict=True)]
+def _lean_texts(
+    keys: list[str],
+    columns: list[tuple[Any, ...]],
+    row_ids: Sequence[str],
+    device: str,
+    kinds: list[set[type]] | None = None,
+) -> tuple[list[str], list[lean.Layout]]:
+    """Each row's `fields` and layout (store.changelog.lean) from its columns of JSON values:
+    the same as `lean.encode` of the row's dict (the rule of `lean.specs_of`), each value
+    encoded once by column, what each row repeats found by column too (`_sources`), and the
+    rows of each layout put together by one format string (a dict and an encoder call per row
+    cost three times more). `kinds`: the types each column holds, if known."""
+    kinds = kinds or [set(map(type, column)) for column in columns]
+    encoded = [_json_column(column, k) for column, k in zip(columns, kinds, strict=True)]
+    repeats = _sources(keys, columns, row_ids, device, kinds)
+    count = len(row_ids)
+    groups: dict[tuple[str | None, ...], list[int]] = {}
+    if repeats:
+        for n, signature in enumerate(zip(*repeats.values(), strict=True)):
+            groups.setdefault(signature, []).append(n)
+    else:
+        groups[()] = list(range(count))
+    texts: list[str] = [""] * count
+    layouts: list[lean.Layout | None] = [None] * count
+    for signature, rows in groups.items():
+        layout, kept, template = _lean_form(keys, list(repeats), signature)
+        if len(rows) == count:  # one layout for every row: the common case
+            made = (
+                [template % row for row in zip(*(encoded[i] for i in kept), strict=True)]
+                if kept
+                else []
+            )
+            return made or [template] * count, [layout] * count
+        picked = [[encoded[i][n] for n in rows] for i in kept]
+        made = (
+            [template % row for row in zip(*picked, strict=True)]
+            if kept
+            else [template] * len(rows)
+        )
+        for n, made_text in zip(rows, made, strict=True):
+            texts[n] = made_text
+            layouts[n] = layout
+    return texts, cast(list[lean.Layout], layouts)
+
+
+def _sources(
+    keys: list[str],
+    columns: list[tuple[Any, ...]],
+    row_ids: Sequence[str],
+    device: str,
+    column_kinds: list[set[type]],
+) -> dict[int, list[str | None]]:
+    """Of the columns that repeat something in some row, each row's source of the value (None:
+    written; else the row id, the device, or the first column before it holding that string),
+    by the rule of `lean.specs_of`. Two columns are compared row by row only when they share a
+    long string at all (a set intersection): most pairs never do."""
+    minimum = lean.REPEAT_MIN
+    found: dict[int, list[str | None]] = {}
+    earlier: list[tuple[str, tuple[Any, ...], set[str]]] = []
+    ids = set(row_ids)
+    for i, (column, kinds) in enumerate(zip(columns, column_kinds, strict=True)):
+        if str not in kinds:
+            continue
+        if kinds == {str}:
+            long = list(map(minimum.__le__, map(len, column)))
+        else:
+            long = [type(v) is str and len(v) >= minimum for v in column]
+        if not any(long):
+            continue
+        values = set(column) if all(long) else {v for v, ok in zip(column, long) if ok}  # noqa: B905
+        checks: list[tuple[str, list[bool]]] = []
+        if not values.isdisjoint(ids):
+            checks.append((lean.ROW, list(map(operator.eq, column, row_ids))))
+        if device in values:
+            checks.append((lean.DEVICE, [v == device for v in column]))
+        for name, other, held in earlier:
+            if not values.isdisjoint(held):
+                checks.append((name, list(map(operator.eq, column, other))))
+        earlier.append((keys[i], column, values))
+        if not checks:
+            continue
+        if len(checks) == 1:
+            source, equal = checks[0]
+            sources = [source if e and ok else None for e, ok in zip(equal, long, strict=True)]
+        else:
+            sources = [
+                next((c[0] for c, e in zip(checks, equal, strict=True) if e), None) if ok else None
+                for ok, *equal in zip(long, *(c[1] for c in checks), strict=True)
+            ]
+        if any(sources):
+            found[i] = sources
+    return found
+
+
+def _lean_form(
+    keys: list[str], candidates: list[int], sources: tuple[str | None, ...]
+) -> tuple[lean.Layout, list[int], str]:
+    """For rows of these sources: their layout, the columns their array keeps, and the
+    array's format string."""
+    source_of = dict(zip(candidates, sources, strict=True))
+    specs: list[str] = []
+    kept: list[int] = []
+    for i, key in enumerate(keys):
+        source = source_of.get(i)
+        if source is None:
+            specs.append(key)
+            kept.append(i)
+        else:
+            specs.append(f"{key}={source}")
+    return lean.layout_of(tuple(specs)), kept, "[" + ",".join("%s" for _ in kept) + "]"
 
 
 _JSON_STRING = json.encoder.encode_basestring
 _JSON_FLAGS = {True: "true", False: "false", None: "null"}
 
 
-def _json_column(column: tuple[Any, ...]) -> Any:
-    """A column's values as JSON text, as the encoder writes each (ensure_ascii off)."""
-    kinds = set(map(type, column))
+def _json_column(column: tuple[Any, ...], kinds: set[type] | None = None) -> Any:
+    """A column's values as JSON text, as the encoder writes each (ensure_ascii off). `kinds`:
+    the types it holds, if known."""
+    kinds = kinds if kinds is not None else set(map(type, column))
     if kinds == {str}:
-        return map(_JSON_STRING, column)
+        return list(map(_JSON_STRING, column))
     if kinds <= {str, type(None)}:
         return ["null" if v is None else _JSON_STRING(v) for v in column]
     if kinds <= {bool, type(None)}:  # apart from ints: True == 1 as a key
-        return map(_JSON_FLAGS.__getitem__, column)
+        return list(map(_JSON_FLAGS.__getitem__, column))
     if kinds <= {int, type(None)}:
         return ["null" if v is None else int.__repr__(v) for v in column]
-    return [_encode_fields(v) for v in column]
+    return [lean.encode_array(v) for v in column]
 
 
 def _utc_iso_to_sqlite(iso: str) -> str:
@@ -649,7 +795,7 @@ def _log_rows(
             "table_name": table,
             "row_id": values[key],
             "op": op,
-            "fields": _encode_fields(values),
+            "fields": values,
             "at": at,
         }
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from store.changelog import lean
 from store.core.enums import ChangeOp
 
 # Columns every write sets (who wrote last, and when): never a conflict, never a base.
@@ -53,8 +54,8 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 
 
 _ROW_CHANGES = text(
-    "SELECT row_id, hlc, clamped_hlc, device_id, deputy_id, op, fields, base FROM change_log"
-    " WHERE table_name = :table AND row_id IN :ids"
+    "SELECT row_id, hlc, clamped_hlc, device_id, deputy_id, op, fields, base, layout"
+    " FROM change_log WHERE table_name = :table AND row_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
 
 
@@ -64,7 +65,14 @@ def row_changes(
     """Every logged change of these rows of `table`, by row id."""
     found: dict[str, list[LoggedChange]] = {}
     for part in chunks(sorted(set(row_ids))):
-        for row in conn.execute(_ROW_CHANGES, {"table": table, "ids": list(part)}):
+        rows = conn.execute(_ROW_CHANGES, {"table": table, "ids": list(part)}).all()
+        layouts = lean.layouts(conn, {row[8] for row in rows})
+        for row in rows:
+            fields = json.loads(row[6])
+            if row[8] is not None:
+                fields = layouts[row[8]].decode(fields, row[0], row[3])
+            elif not isinstance(fields, dict):
+                raise ValueError("fields")  # written around the store: the chain names it
             found.setdefault(row[0], []).append(
                 LoggedChange(
                     hlc=row[1],
@@ -72,7 +80,7 @@ def row_changes(
                     device_id=row[3],
                     deputy_id=row[4],
                     op=row[5],
-                    fields=json.loads(row[6]),
+                    fields=fields,
                     base=json.loads(row[7]) if row[7] else {},
                 )
             )

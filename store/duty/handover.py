@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from store.changelog.chain import head_entry
@@ -19,6 +20,7 @@ from store.core.errors import N_, NotFound, ShiftNotFound, StoreError
 from store.core.hub_mark import refuse_on_hub
 from store.core.models import (
     ChangeLog,
+    ChangeLogLayout,
     ChangeOp,
     Deputy,
     Evaluation,
@@ -102,6 +104,21 @@ def _named(session: Session, where: list) -> tuple[tuple[NamedIssue, ...], int]:
     return tuple(NamedIssue(i, t) for i, t in rows[:NAMED]), int(total)
 
 
+def _writes_field(name: str) -> Any:
+    """A change-log entry writes the field `name`: its JSON object names it, or (written lean,
+    store.changelog.lean) its layout does."""
+    layouts = select(ChangeLogLayout.id).where(
+        or_(
+            col(ChangeLogLayout.spec).contains(f'"{name}"'),
+            col(ChangeLogLayout.spec).contains(f'"{name}='),
+        )
+    )
+    return or_(
+        and_(col(ChangeLog.layout).is_(None), col(ChangeLog.fields).contains(f'"{name}"')),
+        col(ChangeLog.layout).in_(layouts),
+    )
+
+
 def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSummary:
     """What happened on a shift's day, for its handover note.
 
@@ -131,7 +148,7 @@ def summarise_shift(*, session: Session, shift_id: str, tz: tzinfo) -> ShiftSumm
             *in_shift,
             ChangeLog.table_name == "visit",
             ChangeLog.op == ChangeOp.update,
-            col(ChangeLog.fields).contains('"issue_id"'),
+            _writes_field("issue_id"),
         )
     ).one()
     is_open = (col(Issue.status) != IssueStatus.closed, live(Issue))

@@ -240,7 +240,7 @@ def push_to_hub(
         sent = _take_in(
             hub,
             hub_info,
-            stream(conn, since, CONFIGURATION_TABLES, size=batch),
+            stream(conn, since, CONFIGURATION_TABLES, size=batch, values=True),
             clamps,
             total=count_since(conn, since, CONFIGURATION_TABLES) if progress else 0,
             progress=progress,
@@ -323,7 +323,7 @@ def pull_from_hub(
         sent = _take_in(
             station,
             info,
-            stream(conn, since, CONFIGURATION_TABLES, size=batch),
+            stream(conn, since, CONFIGURATION_TABLES, size=batch, values=True),
             clamps,
             total=count_since(conn, since, CONFIGURATION_TABLES) if progress else 0,
             progress=progress,

@@ -39,6 +39,7 @@ from sqlmodel import col
 from store.changelog.chain import PERSONAL_FIELDS
 from store.changelog.changes import Actor
 from store.changelog.field_clock import chunks
+from store.changelog.lean import entry_values
 from store.core.clock import Clock
 from store.core.models import ChangeLog, Device, LocalMeta, new_id
 from store.db import Store
@@ -79,7 +80,9 @@ def change_digest(change: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-_COLUMNS = ("hlc", "device_id", "deputy_id", "table_name", "row_id", "op", "fields", "base")
+_COLUMNS = (
+    "hlc", "device_id", "deputy_id", "table_name", "row_id", "op", "fields", "base", "layout"
+)  # fmt: skip
 
 
 def held_digests(
@@ -95,8 +98,18 @@ def held_digests(
             )
         ).mappings()
         for row in rows:
-            found.setdefault((row["device_id"], row["hlc"]), set()).add(change_digest(dict(row)))
+            digest = change_digest(_held(conn, row))
+            found.setdefault((row["device_id"], row["hlc"]), set()).add(digest)
     return found
+
+
+def _held(conn: Connection, row: Any) -> dict[str, Any]:
+    """A change as this log holds it, its fields read whichever way they were written."""
+    change = dict(row)
+    change["fields"] = entry_values(
+        conn, row["fields"], row["layout"], row["row_id"], row["device_id"]
+    )
+    return change
 
 
 # -- what this device must repair after a rewind found out late --------------------------------
@@ -199,7 +212,7 @@ def note_lost(session: Session, sender: str, since: Any, changes: list[dict[str,
     )
     sent = {(c["hlc"], change_digest(c)) for c in own}
     for row in held:
-        digest = change_digest(dict(row))
+        digest = change_digest(_held(session.connection(), row))
         if (row["hlc"], digest) not in sent:
             meta = session.get(LocalMeta, LOST + sender)
             value = f"{row['hlc']} {digest}"

@@ -8,6 +8,7 @@ edit are listed as conflicts, derived the same way, so the list is the same ever
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -129,8 +130,14 @@ def merge_changes(
     fresh = _unknown(conn, incoming)
     clamped_devices, clock_ahead = _clamp(session, fresh)
     if fresh:
+        # Each entry's values, written here lean (store.changelog.lean) whatever the sender
+        # wrote: a bundle or a push carries JSON objects.
         insert_log_rows(
-            session, [{**row, "at": datetime.fromisoformat(row["at"])} for row in fresh]
+            session,
+            [
+                {**row, "fields": _values_of(row), "at": datetime.fromisoformat(row["at"])}
+                for row in fresh
+            ],
         )
     touched: dict[str, set[str]] = {}
     for row in fresh:
@@ -177,6 +184,21 @@ def merge_changes(
         clock_ahead=tuple(sorted(clock_ahead)),
         listed=tuple(sorted(set(listed))),
     )
+
+
+def _values_of(change: dict[str, Any]) -> dict[str, Any]:
+    """A change's values from its JSON object.
+
+    Raises:
+        SyncRefused: they are not one (a damaged bundle)."""
+    fields = change["fields"]
+    try:
+        values = json.loads(fields) if isinstance(fields, str) else fields
+    except ValueError:
+        raise SyncRefused("sync.damaged") from None
+    if not isinstance(values, dict):
+        raise SyncRefused("sync.damaged")
+    return values
 
 
 def _unknown(conn: Connection, incoming: list[dict[str, Any]]) -> list[dict[str, Any]]:

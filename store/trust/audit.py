@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from store.changelog.chain import PERSONAL_FIELDS
 from store.changelog.changes import to_json_value
 from store.changelog.field_clock import META_FIELDS
+from store.changelog.lean import entry_values
 from store.core.models import (
     AccessLog,
     Category,
@@ -184,6 +185,7 @@ def audit_query(
         col(ChangeLog.op),
         col(ChangeLog.fields),
         col(ChangeLog.base),
+        col(ChangeLog.layout),
     )
     if issue_id is not None:
         query = query.where(_issue_scope(issue_id))
@@ -229,7 +231,7 @@ def list_audit(
     conn = session.connection()
     deputies = _names(session, Deputy, {r.deputy_id for r in found if r.deputy_id})
     devices = _names(session, Device, {r.device_id for r in found})
-    logged = [_parse(r) for r in found]
+    logged = [_parse(conn, r) for r in found]
     olds = _old_values(conn, logged)
     access = _access_events(session, found)
     links = _issue_links(session, found, access, issue_id)
@@ -267,8 +269,9 @@ def _count(event: AccessLog | None) -> int | None:
     return int(event.row_id) if event.row_id.isdigit() else None
 
 
-def _parse(row: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    return json.loads(row.fields), json.loads(row.base) if row.base else {}
+def _parse(conn: Any, row: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    fields = entry_values(conn, row.fields, row.layout, row.row_id, row.device_id)
+    return fields, json.loads(row.base) if row.base else {}
 
 
 def _names(session: Session, model: Any, ids: set[str]) -> dict[str, str]:
@@ -279,7 +282,8 @@ def _names(session: Session, model: Any, ids: set[str]) -> dict[str, str]:
 
 
 _CHANGE_AT = text(
-    "SELECT fields FROM change_log WHERE device_id = :device AND hlc = :hlc ORDER BY seq LIMIT 1"
+    "SELECT fields, layout, row_id FROM change_log WHERE device_id = :device AND hlc = :hlc"
+    " ORDER BY seq LIMIT 1"
 )
 
 
@@ -292,9 +296,9 @@ def _old_values(
     found: dict[str, dict[str, Any]] = {}
     for name in sorted(names):
         hlc, _, device = name.partition(" ")
-        fields = conn.execute(_CHANGE_AT, {"device": device, "hlc": hlc}).scalar()
-        if fields is not None:
-            found[name] = json.loads(fields)
+        row = conn.execute(_CHANGE_AT, {"device": device, "hlc": hlc}).first()
+        if row is not None:
+            found[name] = entry_values(conn, row.fields, row.layout, row.row_id, device)
     return found
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import Engine, inspect, text
 
 from store.core.errors import DatabaseTooNew
 from store.hot_words.word_index import WORD_OBJECTS
-from store.reports.figure_days import FIGURE_OBJECTS
 from store.search.index import SQLITE_OBJECTS
 from store.trust.backup import backup_before_upgrade
 
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # Checked against Alembic's own idea of the head by a test, so start-up need not import Alembic
 # (about 0.1 s) just to learn that nothing is to be done.
-HEAD_REVISION = "0025"
+HEAD_REVISION = "0026"
 KNOWN_REVISIONS = tuple(f"{n:04d}" for n in range(1, int(HEAD_REVISION) + 1))
 
 
@@ -30,16 +29,13 @@ def include_object(
     """What Alembic compares with the models: everything but the trigram index and its shadow
     tables, the names' characters and the phones' last digits (SQLite) or the indexes of the
     texts' characters and pairs (PostgreSQL, `*_grams`; `*_trgm` before schema 0020), which
-    store.search.index makes, the visits of each word, which store.hot_words.word_index
-    makes, and a hub's daily sums of the statistics and their covering indexes
-    (PostgreSQL, store.reports.figure_days and `*_figures`, schema 0025)."""
+    store.search.index makes, and the visits of each word, which store.hot_words.word_index
+    makes."""
     if name is None:
         return True
     if name.startswith("visit_fts") or name in SQLITE_OBJECTS or name in WORD_OBJECTS:
         return False
-    if name in FIGURE_OBJECTS:
-        return False
-    return not (kind == "index" and name.endswith(("_grams", "_trgm", "_figures")))
+    return not (kind == "index" and name.endswith(("_grams", "_trgm")))
 
 
 def current_revision(engine: Engine) -> str | None:

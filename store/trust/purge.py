@@ -20,13 +20,13 @@ issues, opinions and their figures are untouched."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import and_, func, or_, text
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
@@ -40,7 +40,8 @@ from store.changelog.chain import (
 from store.changelog.changes import log_local_entry, write_context
 from store.changelog.conflict_list import derive_conflicts, listed_rows
 from store.changelog.field_clock import chunks
-from store.core.models import ChangeLog, Constituent, LegislativeOpinion
+from store.changelog.lean import entry_values
+from store.core.models import ChangeLog, ChangeLogLayout, Constituent, LegislativeOpinion
 from store.core.paging import PAGE_SIZE, Page
 from store.core.settings import load_settings
 from store.core.validation import mask_phone
@@ -58,14 +59,24 @@ PURGED_VALUES: dict[str, Any] = {
 OPINION = "legislative_opinion"
 # What a purged opinion's `who` holds from then on.
 PURGED_OPINION: dict[str, Any] = {"who": ""}
-# Per table with personal fields (store.changelog.chain): the change that purged a row (a LIKE
-# pattern on the change log's fields, as json.dumps writes them) and what the personal fields
-# hold after it. An observer's purge (民情观察员, store.observers.retention) empties their name
-# and phone as a resident's does.
-_PURGES: dict[str, tuple[str, dict[str, Any]]] = {
-    "constituent": ('%"purged_at": "%', PURGED_VALUES),
-    OPINION: ('%"who": ""%', PURGED_OPINION),
-    "observer": ('%"purged_at": "%', {"name": "", "phone": ""}),
+
+
+def _stamped(value: Any) -> bool:
+    return value is not None
+
+
+def _emptied(value: Any) -> bool:
+    return value == ""
+
+
+# Per table with personal fields (store.changelog.chain): the field a purge writes and the test
+# of its value that tells a purge from other writes of it, and what the personal fields hold
+# after it. An observer's purge (民情观察员, store.observers.retention) empties their name and
+# phone as a resident's does.
+_PURGES: dict[str, tuple[str, Callable[[Any], bool], dict[str, Any]]] = {
+    "constituent": ("purged_at", _stamped, PURGED_VALUES),
+    OPINION: ("who", _emptied, PURGED_OPINION),
+    "observer": ("purged_at", _stamped, {"name": "", "phone": ""}),
 }
 
 # The day an opinion ended: answered, else its consultation closed (o an opinion, d its draft).
@@ -136,7 +147,7 @@ class PurgeResult:
 # The tables whose rows a purge empties, and a merge redacts the log of (store.sync.merge).
 PERSONAL_TABLES = tuple(_PURGES)
 # What each table's personal fields hold once purged.
-PURGED_BY_TABLE: dict[str, dict[str, Any]] = {table: v for table, (_, v) in _PURGES.items()}
+PURGED_BY_TABLE: dict[str, dict[str, Any]] = {table: v for table, (_, _, v) in _PURGES.items()}
 
 
 def purge_cutoff(today: date, years: int) -> date:
@@ -249,20 +260,38 @@ def redact_purged(session: OrmSession, row_ids: Iterable[str], table: str = "con
     Args:
         table: a table of `PERSONAL_TABLES` (the residents' by default)."""
     conn = session.connection()
-    mark, purged_values = _PURGES[table]
+    mark, is_purge, purged_values = _PURGES[table]
     purges: dict[str, tuple[str, dict[str, Any]]] = {}
     log = ChangeLog.__table__  # type: ignore[attr-defined]
+    layouts = ChangeLogLayout.__table__  # type: ignore[attr-defined]
+    # The entries that write the mark: by their JSON object, or by their layout's keys
+    # (store.changelog.lean); of those, the purges are the ones whose value passes the test.
+    lean_purges = sa_select(layouts.c.id).where(
+        or_(layouts.c.spec.contains(f'"{mark}"'), layouts.c.spec.contains(f'"{mark}='))
+    )
     for part in chunks(sorted(set(row_ids))):
         found = conn.execute(
-            select(log.c.row_id, func.coalesce(log.c.clamped_hlc, log.c.hlc), log.c.fields).where(
+            sa_select(
+                log.c.row_id,
+                func.coalesce(log.c.clamped_hlc, log.c.hlc),
+                log.c.fields,
+                log.c.layout,
+                log.c.device_id,
+            ).where(
                 log.c.table_name == table,
                 log.c.row_id.in_(part),
-                log.c.fields.like(mark),
+                or_(
+                    and_(log.c.layout.is_(None), log.c.fields.like(f'%"{mark}": %')),
+                    log.c.layout.in_(lean_purges),
+                ),
             )
         )
-        for row_id, stamp, fields in found:
+        for row_id, stamp, text_, layout_id, device_id in found:
+            fields = entry_values(conn, text_, layout_id, row_id, device_id)
+            if mark not in fields or not is_purge(fields[mark]):
+                continue
             if row_id not in purges or stamp > purges[row_id][0]:
-                purges[row_id] = (stamp, json.loads(fields))
+                purges[row_id] = (stamp, fields)
     sealed: list[list[str]] = []
     for row_id, (stamp, fields) in purges.items():
         values = {k: fields.get(k, purged_values[k]) for k in PERSONAL_FIELDS[table]}

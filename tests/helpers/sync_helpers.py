@@ -35,7 +35,7 @@ from store.trust.backup import backup_to
 PASSPHRASE = "青石村 correct horse"
 DEVICES = ("station", "laptop1", "laptop2")
 # Local to each file: never compared between devices.
-LOCAL_TABLES = {"change_log", "local_meta", "sync_peer", "alembic_version"}
+LOCAL_TABLES = {"change_log", "change_log_layout", "local_meta", "sync_peer", "alembic_version"}
 # Search indexes each file derives from its own rows, keyed by its own rowids (the order rows
 # arrived in there): compared with their rows on each device (search_index_faults), not between.
 LOCAL_INDEXES = ("visit_fts", "word", "constituent_name_char")

@@ -5,7 +5,6 @@ every table and however the values look."""
 from __future__ import annotations
 
 import itertools
-import json
 import sqlite3
 import sys
 import uuid
@@ -21,7 +20,7 @@ from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from store.changelog import chain as chain_module
-from store.changelog import changes
+from store.changelog import changes, lean
 from store.changelog.chain import chain_inserts, link, verify_chain
 from store.changelog.changes import Actor, _encode_fields, bulk_insert
 from store.core.clock import FrozenClock
@@ -65,17 +64,21 @@ def test_bulk_log_text_is_what_the_encoder_writes(store: Store, actor: Actor, re
         bulk_insert(session, Constituent, rows)
     with store.engine.connect() as conn:
         logged = conn.execute(
-            text("SELECT row_id, fields FROM change_log WHERE table_name = 'constituent'")
+            text(
+                "SELECT row_id, device_id, fields, layout FROM change_log"
+                " WHERE table_name = 'constituent'"
+            )
         ).all()
         verdict = verify_chain(conn)
-    by_id = dict(tuple(r) for r in logged)
-    for row in rows:
-        fields = by_id[row["id"]]
-        values = json.loads(fields)
-        assert fields == _encode_fields(values)
-        assert values["name"] == row["name"] and values["vulnerable"] is row["vulnerable"]
-        assert values["created_at"] == row["created_at"].isoformat()
-        assert values["name_pinyin"] is not None  # derived before it was logged
+        by_id = {r[0]: r for r in logged}
+        for row in rows:
+            row_id, device, fields, layout_id = by_id[row["id"]]
+            values = lean.entry_values(conn, fields, layout_id, row_id, device)
+            layout, array = lean.encode(values, row_id, device)
+            assert (layout.id, array) == (layout_id, fields)
+            assert values["name"] == row["name"] and values["vulnerable"] is row["vulnerable"]
+            assert values["created_at"] == row["created_at"].isoformat()
+            assert values["name_pinyin"] is not None  # derived before it was logged
     assert verdict.ok
     assert check_database(engine=store.engine).ok
 
@@ -150,7 +153,7 @@ MOMENTS: tuple[Any, ...] = (
 ROWS_PER_TABLE = 7
 _COLUMN_PATH = changes._insert_logged_columns
 LOG_COLUMNS = (
-    "seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base, chain, seal"
+    "seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base, chain, seal, layout"
 )
 
 

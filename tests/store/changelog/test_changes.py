@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,6 +15,7 @@ from sqlmodel import Session, SQLModel, col, select
 from store_rows import must_get
 
 from store.changelog.changes import Actor, bulk_insert, format_hlc, next_hlc, parse_hlc
+from store.changelog.lean import logged_values
 from store.core.clock import FrozenClock
 from store.core.errors import ReadOnlySession, StoreError, UnitTierMismatch
 from store.core.models import (
@@ -75,10 +75,19 @@ def _entries(store: Store, after: int = 0) -> list[Entry]:
         rows = session.exec(
             select(ChangeLog).where(col(ChangeLog.seq) > after).order_by(col(ChangeLog.seq))
         ).all()
-    return [
-        Entry(r.table_name, r.row_id, r.op, json.loads(r.fields), r.device_id, r.deputy_id, r.hlc)
-        for r in rows
-    ]
+        conn = session.connection()
+        return [
+            Entry(
+                r.table_name,
+                r.row_id,
+                r.op,
+                logged_values(conn, r),
+                r.device_id,
+                r.deputy_id,
+                r.hlc,
+            )
+            for r in rows
+        ]
 
 
 def _shape(entries: list[Entry]) -> list[tuple[str, str, set[str] | None]]:

@@ -4,7 +4,6 @@ after, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +15,7 @@ from sqlmodel import col, select
 from store_rows import must_get
 
 from store.changelog.changes import Actor
+from store.changelog.lean import logged_values
 from store.changelog.undo import record_changes, revert_changes
 from store.core.clock import FrozenClock
 from store.core.errors import (
@@ -108,7 +108,7 @@ def _logged(store: Store, table: str, row_id: str) -> list[dict[str, object]]:
             .where(ChangeLog.table_name == table, ChangeLog.row_id == row_id)
             .order_by(col(ChangeLog.seq))
         ).all()
-    return [json.loads(r.fields) for r in rows]
+        return [logged_values(session.connection(), r) for r in rows]
 
 
 LI = {"name": "李秀英", "phone": "13955556666", "text": "路灯也不亮"}

@@ -20,7 +20,6 @@ minutes."""
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -36,6 +35,7 @@ from sqlalchemy import Table, text
 from sqlmodel import Session, col, select
 from sync_helpers import DEVICES, Device, close_trio, exchange, ledger, log_on, open_trio
 
+from store.changelog.lean import entry_values
 from store.core.clock import today as today_of
 from store.core.errors import StoreError
 from store.core.models import (
@@ -143,18 +143,24 @@ class World:
         """The fields `name` just wrote (its own changes logged since the last capture)."""
         device = self.devices[name]
         with device.store.read() as session:
-            rows = session.connection().execute(
-                text(
-                    "SELECT seq, hlc, device_id, table_name, row_id, op, fields FROM change_log"
-                    " WHERE seq > :seq ORDER BY seq"
-                ),
-                {"seq": self.read_to.get(name, 0)},
+            rows = (
+                session.connection()
+                .execute(
+                    text(
+                        "SELECT seq, hlc, device_id, table_name, row_id, op, fields, layout"
+                        " FROM change_log WHERE seq > :seq ORDER BY seq"
+                    ),
+                    {"seq": self.read_to.get(name, 0)},
+                )
+                .all()
             )
-            for seq, hlc, device_id, table, row_id, change_op, fields in rows:
+            conn = session.connection()
+            for seq, hlc, device_id, table, row_id, change_op, fields, layout in rows:
                 self.read_to[name] = seq
                 if device_id != device.info.device_id:
                     continue  # taken in from another device: captured where it was written
-                for key, value in json.loads(fields).items():
+                values = entry_values(conn, fields, layout, row_id, device_id)
+                for key, value in values.items():
                     self.writes.append(
                         Write(op, change_op, device_id, hlc, table, row_id, key, value)
                     )

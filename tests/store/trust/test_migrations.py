@@ -3,6 +3,7 @@ check`, and the files open_store refuses."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel
 
 import store.core.models  # noqa: F401  (registers every table on the metadata)
+from store.changelog.chain import link
+from store.changelog.lean import logged_values
 from store.core.clock import FrozenClock
 from store.core.errors import (
     DatabaseEncrypted,
@@ -29,6 +32,7 @@ from store.core.settings import load_settings
 from store.db import make_engine, sqlite_url
 from store.search.index import SQLITE_OBJECTS
 from store.station import load_station, open_store
+from store.trust.check import check_database
 from store.trust.migrate import (
     HEAD_REVISION,
     KNOWN_REVISIONS,
@@ -321,6 +325,46 @@ def test_downgrade_from_head_to_0001_and_back(station_path: Path) -> None:
         upgrade(engine)
         assert current_revision(engine) == HEAD_REVISION
         assert _diffs(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_downgrade_from_0026_writes_json_objects_back_linked_as_0025_links_them(
+    station_path: Path,
+) -> None:
+    """The lean change log (0026, store.changelog.lean) downgraded: every entry a JSON object of
+    the same values again, and every link what schema 0025's chain computes (a JSON object's
+    text, no layout)."""
+    engine = make_engine(sqlite_url(station_path))
+    try:
+        with engine.connect() as conn:
+            before = {
+                r.seq: logged_values(conn, r)
+                for r in conn.exec_driver_sql(
+                    "SELECT seq, row_id, device_id, fields, layout FROM change_log"
+                )
+            }
+            assert conn.exec_driver_sql(
+                "SELECT count(*) FROM change_log WHERE layout IS NOT NULL"
+            ).scalar()
+        downgrade(engine, "0025")
+        db = sqlite3.connect(station_path)
+        try:
+            rows = db.execute(
+                "SELECT seq, hlc, device_id, deputy_id, table_name, row_id, op, fields, at, base,"
+                " seal, chain FROM change_log ORDER BY seq"
+            ).fetchall()
+        finally:
+            db.close()
+        previous = ""
+        for seq, hlc, device, deputy, table, row_id, op, fields, at, base, seal, chain in rows:
+            assert json.loads(fields) == before[seq]
+            previous = link(
+                previous, hlc, device, deputy, table, row_id, op, fields, at, base, seal
+            )
+            assert chain == previous, seq
+        upgrade(engine)
+        assert check_database(engine=engine).ok
     finally:
         engine.dispose()
 

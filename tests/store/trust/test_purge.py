@@ -10,14 +10,17 @@ from typing import Any
 
 import pytest
 from small_station import NOW, SMALL_STATION
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import select
 from store_rows import must_get
 from sync_helpers import close_trio, exchange, later, log_on, make_trio, open_trio
 
-from store.changelog.changes import Actor
+from store.changelog.chain import PERSONAL_FIELDS
+from store.changelog.changes import Actor, _encode_fields
+from store.changelog.lean import logged_values
 from store.core.clock import FrozenClock
 from store.core.models import Adoption, Constituent, LegislativeOpinion, Tier, Visit
+from store.core.pinyin import name_keys
 from store.db import Store
 from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
@@ -27,6 +30,7 @@ from store.legislation.drafts import load_draft
 from store.legislation.opinions import add_opinion, answer_opinion
 from store.reference.lists import list_units
 from store.trust.check import check_database
+from store.trust.erase import erase_purged_values
 from store.trust.purge import plan_purge, purge_cutoff, purge_residents
 
 pytestmark = pytest.mark.both_backends
@@ -198,4 +202,53 @@ def test_the_file_keeps_no_trace_of_a_purged_phone(
     data += wal.read_bytes() if wal.exists() else b""
     for secret in (OLD_NAME, OLD_PHONE):
         assert secret.encode() not in data
+    assert BOTH_PHONE.encode() in data
+
+
+def test_a_purge_leaves_no_value_in_lean_entries_nor_in_older_ones(
+    aged: Store, actor: Actor, clock: FrozenClock, backend: str
+) -> None:
+    """A resident's entries written lean (schema 0026, store.changelog.lean) and one written
+    before, as a JSON object: the purge rewrites both, each as it was written, and the chain
+    still verifies; on SQLite, once erased, the file holds none of the values."""
+    entries = "SELECT seq, row_id, device_id, fields, layout FROM change_log WHERE seq IN :seqs"
+    with aged.engine.begin() as conn:
+        found = conn.execute(
+            text(
+                "SELECT seq, row_id, device_id, fields, layout FROM change_log"
+                " WHERE table_name = 'constituent' AND fields LIKE :phone ORDER BY seq"
+            ),
+            {"phone": f"%{OLD_PHONE}%"},
+        ).all()
+        assert found and all(r.layout is not None for r in found)
+        # The first as an earlier version wrote it. A resident's entry links its values, not
+        # how they are written: the chain holds.
+        older = found[0]
+        conn.execute(
+            text("UPDATE change_log SET fields = :f, layout = NULL WHERE seq = :s"),
+            {"f": _encode_fields(logged_values(conn, older)), "s": older.seq},
+        )
+    assert check_database(engine=aged.engine).ok
+    with aged.write(actor) as session:
+        assert purge_residents(session=session, today=_today(clock)).residents == 1
+    with aged.engine.connect() as conn:
+        rewritten = conn.execute(
+            text(entries).bindparams(bindparam("seqs", expanding=True)),
+            {"seqs": [r.seq for r in found]},
+        ).all()
+        for entry in rewritten:
+            values = logged_values(conn, entry)
+            assert not any(values.get(k) for k in PERSONAL_FIELDS["constituent"]), entry.seq
+            assert (entry.layout is None) == (entry.seq == older.seq)
+            assert OLD_PHONE not in entry.fields and OLD_NAME not in entry.fields
+    report = check_database(engine=aged.engine)
+    assert report.ok, report.findings
+    if backend != "sqlite":
+        return
+    path = Path(str(aged.engine.url.database))
+    assert erase_purged_values(aged.engine).complete
+    aged.dispose()
+    data = path.read_bytes()
+    for secret in (OLD_NAME, OLD_PHONE, name_keys(OLD_NAME)["name_pinyin"]):
+        assert secret.encode() not in data, secret
     assert BOTH_PHONE.encode() in data

@@ -26,6 +26,7 @@ from store.changelog.chain import PERSONAL_FIELDS, _personal_digest
 from store.changelog.changes import Actor
 from store.changelog.conflict_list import AGGREGATES, DERIVED
 from store.changelog.field_clock import META_FIELDS
+from store.changelog.lean import entry_values
 from store.core.clock import FrozenClock
 from store.core.models import SYNCED_TABLES, Tier
 from store.db import Store, make_engine, sqlite_url
@@ -161,19 +162,20 @@ def test_a_real_purge_passes_the_check(purged: Store, station_path: Path) -> Non
 @pytest.mark.parametrize("rewrite", ["other name", "emptied"])
 def test_a_forged_purge_seal_is_named(purged: Store, station_path: Path, rewrite: str) -> None:
     with purged.engine.begin() as conn:
-        seq, fields, seal = conn.execute(
+        seq, fields, seal, layout, row_id, device_id = conn.execute(
             text(
-                "SELECT seq, fields, seal FROM change_log WHERE table_name = 'constituent'"
-                " AND seal LIKE 's:%' AND fields LIKE '%吴在办%' ORDER BY seq LIMIT 1"
+                "SELECT seq, fields, seal, layout, row_id, device_id FROM change_log"
+                " WHERE table_name = 'constituent' AND seal LIKE 's:%' AND fields LIKE '%吴在办%'"
+                " ORDER BY seq LIMIT 1"
             )
         ).one()
-        values = json.loads(fields)
+        values = entry_values(conn, fields, layout, row_id, device_id)
         forged = "p:" + _personal_digest(seal, values, PERSONAL_FIELDS["constituent"])
         for name in PERSONAL_FIELDS["constituent"]:
             if name in values:
                 values[name] = "郑冒名" if rewrite == "other name" and name == "name" else ""
         conn.execute(
-            text("UPDATE change_log SET fields = :f, seal = :s WHERE seq = :q"),
+            text("UPDATE change_log SET fields = :f, seal = :s, layout = NULL WHERE seq = :q"),
             {"f": json.dumps(values, ensure_ascii=False), "s": forged, "q": seq},
         )
     assert _broken(_check(station_path)) == seq
