@@ -335,6 +335,9 @@ def import_summary_lines(summary: Any) -> list[str]:
     points = getattr(summary, "points_added", ())
     if points:
         lines.append(t("ledger.points_added", names=t("text.list").join(points)))
+    sessions = getattr(summary, "sessions_added", ())
+    if sessions:
+        lines.append(t("ledger.sessions_added", names=t("text.list").join(sessions)))
     if summary.dry_run:
         lines.append(t("ledger.dry_run"))
     return lines

@@ -17,6 +17,7 @@ from store.changelog.changes import Actor, bulk_insert, write_context
 from store.core.clock import today as today_of
 from store.core.models import (
     Constituent,
+    Deliberation,
     Deputy,
     Evaluation,
     Issue,
@@ -64,6 +65,8 @@ class ImportSummary:
     # Observers (民情观察员) and observation points the ledger named and the station did not know.
     observers_added: tuple[str, ...] = ()
     points_added: tuple[str, ...] = ()
+    # Deliberation sessions (议事活动) the ledger named and the station did not know.
+    sessions_added: tuple[str, ...] = ()
 
 
 def summarise_plan(plan: ImportPlan, *, dry_run: bool = False) -> ImportSummary:
@@ -80,6 +83,7 @@ def summarise_plan(plan: ImportPlan, *, dry_run: bool = False) -> ImportSummary:
         deputies_added=tuple(plan.deputies_added),
         observers_added=tuple(plan.observers_added),
         points_added=tuple(plan.points_added),
+        sessions_added=tuple(plan.sessions_added),
     )
 
 
@@ -118,6 +122,7 @@ def apply_import(
         (Deputy, plan.deputies),
         (ObservationPoint, plan.points),
         (Observer, plan.observers),
+        (Deliberation, plan.sessions),
         (Constituent, plan.constituents),
         (Issue, plan.issues),
         (Visit, plan.visits),

@@ -83,6 +83,9 @@ COLUMNS: tuple[Column, ...] = (
     # neither.
     Column("observer", "观察员", "observer", aliases=("民情观察员", "观察员姓名")),
     Column("point", "观察点", "observation point", aliases=("民情观察点", "观察点名称")),
+    # The deliberation session (议事活动) a visit was raised at, "百姓夜话 2026-11-24 文化礼堂"
+    # (store.ledger.sessions). Optional.
+    Column("session", "议事活动", "session", aliases=("议事活动名称",)),
     # Ours, not the spec's: rows of one issue share it, so an export imports back to the same
     # issues (docs/rules/ledger.md, round trip).
     Column("issue", "事项", "issue", aliases=("事项编号", "编号")),

@@ -22,6 +22,7 @@ from store.core.models import (
     Channel,
     Colour,
     Constituent,
+    Deliberation,
     Deputy,
     Evaluation,
     Issue,
@@ -45,6 +46,7 @@ from store.core.validation import mask_numbers, mask_phone
 from store.ledger.columns import COLOUR_HEADER, COLUMNS, is_formula_like, neutralise
 from store.ledger.errors import LedgerUnreadable
 from store.ledger.life import LIFE_KEYS, NO, YES, Judged, Moved, format_evaluations, format_moves
+from store.ledger.sessions import session_cell
 from store.ledger.suggestions import Value as SuggestionValue
 from store.ledger.suggestions import add_sheet, suggestion_rows
 from store.ledger.values import CONSENT_NO, CONSENT_YES
@@ -156,6 +158,9 @@ def _query() -> Select[*tuple[Any, ...]]:
         col(IssueVillage.name),
         col(Observer.name),
         col(ObservationPoint.name),
+        col(Deliberation.kind),
+        col(Deliberation.held_on),
+        col(Deliberation.place),
     )
     return (
         query.join(Constituent, col(Constituent.id) == Visit.constituent_id)
@@ -169,6 +174,10 @@ def _query() -> Select[*tuple[Any, ...]]:
         .outerjoin(IssueVillage, col(IssueVillage.id) == Issue.village_id)
         .outerjoin(Observer, col(Observer.id) == Visit.observer_id)
         .outerjoin(ObservationPoint, col(ObservationPoint.id) == Visit.point_id)
+        .outerjoin(
+            Deliberation,
+            and_(col(Deliberation.id) == Visit.deliberation_id, live(Deliberation)),
+        )
         .where(live(Visit))
         .order_by(col(Visit.received_at), col(Visit.id))
     )
@@ -336,6 +345,9 @@ def _row(
         issue_village,
         observer,
         point,
+        session_kind,
+        session_day,
+        session_place,
     ) = found
     # 同意转交 and a withdrawal (撤回) are facts of the visit, written for untriaged visits too.
     consented = CONSENT_YES[0] if consent else CONSENT_NO[0]
@@ -345,8 +357,13 @@ def _row(
         _local(withdrawn_at, tz) if withdrawn_at else "",
         reason if reveal else mask_numbers(reason),
     ]
-    # The observer by name, as the resident is (a purged one's is empty); never a phone.
-    relayed: list[Value] = [observer or "", point or ""]
+    # The observer by name, as the resident is (a purged one's is empty); never a phone. Then
+    # the session it was raised at.
+    relayed: list[Value] = [
+        observer or "",
+        point or "",
+        session_cell(session_kind, session_day, session_place) if session_kind else "",
+    ]
     cells: list[Value] = [
         _local(received_at, tz),
         Channel(channel).zh,

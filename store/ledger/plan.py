@@ -52,6 +52,7 @@ from store.ledger.life import (
     parse_yes_no,
 )
 from store.ledger.reader import LedgerFile, LedgerRow
+from store.ledger.sessions import SessionNames
 from store.ledger.through import ThroughNames
 from store.ledger.values import choice_names, closest, parse_consent, parse_date
 from store.reference.names import COMMITTEE_WORDS, UnitNames, load_unit_names, named_ids
@@ -104,6 +105,8 @@ class _Row:
     # Through an observer (民情观察员), at a point: their ids (store.ledger.through).
     observer_id: str | None = None
     point_id: str | None = None
+    # Raised at a deliberation session (议事活动): its id (store.ledger.sessions).
+    deliberation_id: str | None = None
 
 
 @dataclass
@@ -122,11 +125,14 @@ class ImportPlan:
     # Observers and points the station does not know yet (store.ledger.through), by name.
     observers_added: list[str] = field(default_factory=list)
     points_added: list[str] = field(default_factory=list)
+    # Sessions (议事活动) the station does not know yet, as the ledger names them.
+    sessions_added: list[str] = field(default_factory=list)
     villages: list[dict[str, Any]] = field(default_factory=list)
     units: list[dict[str, Any]] = field(default_factory=list)
     deputies: list[dict[str, Any]] = field(default_factory=list)
     points: list[dict[str, Any]] = field(default_factory=list)
     observers: list[dict[str, Any]] = field(default_factory=list)
+    sessions: list[dict[str, Any]] = field(default_factory=list)
     constituents: list[dict[str, Any]] = field(default_factory=list)
     issues: list[dict[str, Any]] = field(default_factory=list)
     visits: list[dict[str, Any]] = field(default_factory=list)
@@ -147,6 +153,7 @@ class ImportPlan:
                 self.deputies,
                 self.points,
                 self.observers,
+                self.sessions,
                 self.constituents,
                 self.issues,
                 self.visits,
@@ -169,6 +176,7 @@ class _Lookups:
     deputies: dict[str, str]
     villages: dict[str, str]
     through: ThroughNames
+    sessions: SessionNames
     new_villages: dict[str, str] = field(default_factory=dict)
     new_units: dict[str, tuple[str, Tier, str | None]] = field(default_factory=dict)
     new_deputies: dict[str, str] = field(default_factory=dict)
@@ -281,6 +289,7 @@ def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportP
                 "withdrawn_reason": row.withdrawn_reason,
                 "observer_id": row.observer_id,
                 "point_id": row.point_id,
+                "deliberation_id": row.deliberation_id,
             }
         )
     return plan
@@ -300,6 +309,7 @@ def _lookups(session: Session, station: Any) -> _Lookups:
         deputies=named_ids(session, Deputy),
         villages=named_ids(session, Village),
         through=ThroughNames.load(session, station.id),
+        sessions=SessionNames.load(session, station.id),
     )
 
 
@@ -375,6 +385,7 @@ def _check_row(
         cells.fail("date", "ledger.date_future")
     channel = cells.choice("channel", _CHANNELS, required=True)
     observer_id, point_id = lookups.through.check(cells, channel, local.date() if local else None)
+    deliberation_id = lookups.sessions.check(cells)
     name = cells.clean("name", clean_name)
     phone = cells.clean("phone", clean_phone)
     village = cells.clean("village", lambda v: clean_name(v, field="village"))
@@ -449,6 +460,7 @@ def _check_row(
         withdrawn_reason=withdrawn_reason,
         observer_id=observer_id,
         point_id=point_id,
+        deliberation_id=deliberation_id,
     )
 
 
@@ -647,12 +659,13 @@ def _existing_ids(session: Session, model: Any, ids: list[str]) -> set[str]:
 def _add_reference(
     session: Session, plan: ImportPlan, rows: list[_Row], lookups: _Lookups, station_id: str
 ) -> None:
-    """The villages, units, deputies, observers and points the station does not know yet that
-    the imported rows name, in file order (units of a new village after it)."""
-    used = {i for row in rows for i in (row.observer_id, row.point_id) if i is not None}
+    """The villages, units, deputies, observers, points and sessions the station does not know
+    yet that the imported rows name, in file order (units of a new village after it)."""
+    used = {i for row in rows for i in (row.observer_id, row.point_id, row.deliberation_id) if i}
     plan.observers_added, plan.observers, plan.points_added, plan.points = lookups.through.added(
         used
     )
+    plan.sessions_added, plan.sessions = lookups.sessions.added(used)
     position = session.exec(select(func.max(Village.position))).one() or 0
     used_units = {row.unit_id for row in rows} | {u for row in rows for u in row.unit_ids}
     used_deputies = {row.deputy_id for row in rows} | {d for row in rows for d in row.deputy_ids}

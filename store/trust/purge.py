@@ -66,7 +66,7 @@ def _stamped(value: Any) -> bool:
 
 
 def _emptied(value: Any) -> bool:
-    return value == ""
+    return isinstance(value, str) and not value
 
 
 # Per table with personal fields (store.changelog.chain): the field a purge writes and the test

@@ -25,7 +25,7 @@ from county_desk import Hub
 from desk_helpers import hold_still, press, screen_lines, settle, shown_whole
 from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
-from textual.widgets import TextArea
+from textual.widgets import DataTable, TextArea
 
 import screens
 from screens.audit import AuditScreen
@@ -97,6 +97,9 @@ def _visit(*steps: Step, expect: type) -> Callable[[Pilot[Any]], Awaitable[None]
                 await settle(pilot)
         await hold_still(pilot)
         assert isinstance(pilot.app.screen, expect), pilot.app.screen
+        # Every column of a list is in sight at 80 columns: none scrolls out sideways.
+        for table in pilot.app.screen.query(DataTable):
+            assert table.virtual_size.width <= table.scrollable_content_region.width, table.id
 
     return run_before
 
