@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 
 from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
 from screens.base.reveal import REVEAL_BINDING
+from screens.base.through import through_text
 from screens.base.tier_moves import MOVE_BINDINGS, ask_move, can_move
 from screens.dialogs.issue_forms import CloseInput, CloseModal, ProgressInput, ProgressModal
 from screens.dialogs.note import NoteModal
@@ -250,7 +251,17 @@ class IssueScreen(ActionsMenu):
             out.append(to_local(v.received_at, tz).strftime("%Y-%m-%d %H:%M "), style="dim")
             # A resident purged after the retention period (store.trust.purge) has no name left.
             who = f"{v.resident} {phone}" if v.resident else t("issue.resident_purged")
-            out.append(f"{who} · {v.village} · {label(v.channel)}", style="dim")
+            source = d.visit_sources.get(v.id)
+            channel = label(v.channel)
+            if source is not None:
+                channel = through_text(channel, source.observer, source.point)
+            out.append(f"{who} · {v.village} · {channel}", style="dim")
+            if source is not None and source.session is not None:
+                kind, day = source.session
+                out.append(
+                    " · " + t("issue.at_session", kind=label(kind), day=day.isoformat()),
+                    style="dim",
+                )
             if v.id in d.repeat_visits:
                 out.append(" · " + t("issue.repeat_mark"), style="bold")
             # Withdrawn (撤回): kept for the record, no longer asked for.

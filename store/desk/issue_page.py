@@ -10,12 +10,16 @@ from sqlmodel import Session, col, select
 
 from store.changelog.field_clock import field_winners, row_changes
 from store.core.models import (
+    Deliberation,
+    DeliberationKind,
     Deputy,
     Evaluation,
     Issue,
     IssueStatus,
     NoticeEvent,
     NoticeWay,
+    ObservationPoint,
+    Observer,
     Progress,
     Resolution,
     Satisfaction,
@@ -115,6 +119,18 @@ class IssueDetail:
     withdrawn_at: datetime | None = None
     split_from: str | None = None
     merged_from: tuple[str, ...] = ()
+    # Where visits came from besides their channel, by visit id (only those with any).
+    visit_sources: dict[str, VisitSource] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VisitSource:
+    """Who relayed a visit (民情观察员, by name as a resident is shown) and at which point, and
+    the deliberation session (议事活动) it was raised at."""
+
+    observer: str | None = None
+    point: str | None = None
+    session: tuple[DeliberationKind, date] | None = None
 
 
 def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
@@ -154,6 +170,7 @@ def get_issue(*, session: Session, issue_id: str, today: date) -> IssueDetail:
         visits=visits,
         timeline=_timeline(session, issue, visits, moves),
         visit_texts=_visit_texts(session, issue_id),
+        visit_sources=_visit_sources(session, issue_id),
         urgency=issue_urgency(IssueFacts.of(issue), today),
         repeat_count=issue.repeat_count,
         repeat_visits=frozenset(
@@ -193,6 +210,33 @@ def _visit_texts(session: Session, issue_id: str) -> dict[str, str]:
     return {
         visit_id: text if len(text) <= VISIT_TEXT_SHOWN else text[:VISIT_TEXT_SHOWN] + "…"
         for visit_id, text in rows
+    }
+
+
+def _visit_sources(session: Session, issue_id: str) -> dict[str, VisitSource]:
+    rows = session.exec(
+        select(Visit.id, Observer.name, ObservationPoint.name, Deliberation)
+        .outerjoin(Observer, col(Observer.id) == Visit.observer_id)
+        .outerjoin(ObservationPoint, col(ObservationPoint.id) == Visit.point_id)
+        .outerjoin(
+            Deliberation,
+            (col(Deliberation.id) == Visit.deliberation_id) & live(Deliberation),
+        )
+        .where(
+            Visit.issue_id == issue_id,
+            live(Visit),
+            col(Visit.observer_id).is_not(None)
+            | col(Visit.point_id).is_not(None)
+            | col(Visit.deliberation_id).is_not(None),
+        )
+    ).all()
+    return {
+        visit_id: VisitSource(
+            observer or None,
+            point,
+            (DeliberationKind(held.kind), held.held_on) if held is not None else None,
+        )
+        for visit_id, observer, point, held in rows
     }
 
 

@@ -19,13 +19,14 @@ from textual.widgets import DataTable, Input, Select, TextArea
 
 from screens.deliberations import DeliberationScreen, DeliberationsScreen
 from screens.dialogs.deliberation_forms import DeliberationModal, VoteModal
+from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.stats import StatsScreen
 from store.changelog.changes import Actor
 from store.core.models import Channel, DeliberationKind
 from store.db import Store
 from tui.app import LiaisonApp
-from tui.messages import Place
+from tui.messages import OpenIssue, Place
 
 
 def _db(store: Store, sql: str) -> list[tuple[Any, ...]]:
@@ -37,7 +38,7 @@ def _db(store: Store, sql: str) -> list[tuple[Any, ...]]:
 async def test_an_evening_talk_with_a_visit_raised_and_its_vote(
     desk: LiaisonApp, store: Store, actor: Actor, refs: Refs
 ) -> None:
-    build_sessions(store, actor, refs)
+    held = build_sessions(store, actor, refs)
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "d", "c")
@@ -132,6 +133,14 @@ async def test_an_evening_talk_with_a_visit_raised_and_its_vote(
         await press(pilot, "home", "enter")
         head = content(desk.screen.query_one("#deputy-head"))
         assert "参加议事活动 3 场　代表述职 1 次，选民测评满意率 93.3% (56/60)" in head
+
+        # An issue raised at a session: its page says which, beside the channel.
+        desk.post_message(OpenIssue(held.issue_a))
+        await settle(pilot)
+        assert isinstance(desk.screen, IssueScreen)
+        assert "议事活动 · 百姓夜话（2026-11-05）" in content(
+            desk.screen.query_one("#issue-visits")
+        )
 
     today = "held_on = '2026-11-24'"
     assert _db(

@@ -2,7 +2,7 @@
 opens the observers; a trade point and an observer are added (the phone masked in the list, `v`
 shows it and the reveal is logged); a visit is logged through the observer (the form offers them
 once the channel is 民情观察员, and fills in their point) and triaged; the statistics' observers
-tab and the deputies' record count it."""
+tab and the deputies' record count it; the issue's page names the observer and the point."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Select, TabbedContent, TextArea
 
 from screens.deputies import DeputiesScreen
 from screens.dialogs.observer_forms import ObserverModal, PointModal
+from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
 from screens.observers import ObserversScreen, PointsScreen
 from screens.stats import StatsScreen
@@ -99,6 +100,10 @@ async def test_an_observer_added_relays_a_visit_that_the_figures_count(
         assert "民情观察员 王建国 @ 骑手驿站" in content(triage.query_one("#triage-visit"))
         assert _db(store, "SELECT observer_id, point_id FROM visit") == [(observer_id, point_id)]
         await press(pilot, "1", "enter")  # a village issue, the unit proposed
+        # The issue's page names who relayed its visit and where.
+        await press(pilot, "b", "enter")
+        assert isinstance(desk.screen, IssueScreen)
+        assert "民情观察员 王建国 @ 骑手驿站" in content(desk.screen.query_one("#issue-visits"))
 
         await press(pilot, "s")
         stats = desk.screen
