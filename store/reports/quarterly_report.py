@@ -31,7 +31,7 @@ from store.core.rows import live
 from store.core.validation import mask_name
 from store.deliberations.figures import DeliberationFigures, deliberation_figures
 from store.desk.station_scope import list_stations
-from store.legislation.figures import AdoptionFigures, adoption_figures
+from store.legislation.figures import AdoptionFigures, adoption_figures, opinion_visits
 from store.observers.figures import ObserverFigures, observer_figures
 from store.reports import stats
 from store.reports.stats import FigureRow, Figures, Floors, Period, Share, percent
@@ -82,6 +82,8 @@ class QuarterReport:
     suggestions: SuggestionFigures = field(default_factory=SuggestionFigures)
     # The opinions on draft regulations and their adoption (store.legislation.figures).
     legislation: AdoptionFigures = field(default_factory=AdoptionFigures)
+    # The period's 立法建议 visits taken as opinions, on no issue (转立法意见).
+    opinion_visits: Figures = field(default_factory=Figures)
     # The deliberation sessions of the period, per kind (store.deliberations.figures).
     deliberations: DeliberationFigures = field(default_factory=DeliberationFigures)
     # What came through observers and observation points (store.observers.figures).
@@ -90,12 +92,16 @@ class QuarterReport:
     @property
     def untriaged(self) -> Figures:
         """The period's visits no tier counts (未分办: not triaged to an issue), and how many of
-        them came directly from residents: the totals less every tier's, so that the tier table
-        adds up to the totals. They have no issue, hence no other figure."""
+        them came directly from residents: the totals less every tier's and the visits taken as
+        opinions on a draft, so that the tier table adds up to the totals. They have no issue,
+        hence no other figure."""
         return Figures(
-            visits=self.totals.visits - sum(r.figures.visits for r in self.tiers),
+            visits=self.totals.visits
+            - sum(r.figures.visits for r in self.tiers)
+            - self.opinion_visits.visits,
             direct_visits=self.totals.direct_visits
-            - sum(r.figures.direct_visits for r in self.tiers),
+            - sum(r.figures.direct_visits for r in self.tiers)
+            - self.opinion_visits.direct_visits,
         )
 
 
@@ -158,6 +164,7 @@ def build_report(
         unit_stations={} if station_id is not None else _unit_stations(session),
         suggestions=suggestion_figures(session=session, period=period, station_id=station_id),
         legislation=adoption_figures(session=session, period=period, station_id=station_id),
+        opinion_visits=opinion_visits(session=session, period=period, tz=tz, station_id=station_id),
         deliberations=deliberation_figures(session=session, period=period, station_id=station_id),
         observers=observer_figures(session=session, period=period, tz=tz, station_id=station_id),
     )
@@ -422,8 +429,9 @@ def unit_rows(report: QuarterReport, name: Name) -> list[list[Cell]]:
 
 
 def tier_rows(report: QuarterReport, text: Text, name: Name) -> list[list[Cell]]:
-    """A row per tier, one for the visits not triaged (未分办), and the totals, which the rows
-    above add up to."""
+    """A row per tier, one for the 立法建议 visits taken as opinions (转立法意见, when there are
+    any), one for the visits not triaged (未分办), and the totals, which the rows above add up
+    to."""
     rows = [
         [
             name(Tier(r.key)),
@@ -436,9 +444,15 @@ def tier_rows(report: QuarterReport, text: Text, name: Name) -> list[list[Cell]]
         colour: sum(report.colours_by_tier.get(r.key, {}).get(colour, 0) for r in report.tiers)
         for colour in Colour
     }
+    no_colour = colour_cells(None)
     return [
         *rows,
-        [text("report.untriaged"), *figure_cells(report.untriaged), *colour_cells(None)],
+        *(
+            [[text("report.opinion_visits"), *figure_cells(report.opinion_visits), *no_colour]]
+            if report.opinion_visits.visits
+            else []
+        ),
+        [text("report.untriaged"), *figure_cells(report.untriaged), *no_colour],
         [text("stats.total"), *figure_cells(report.totals), *colour_cells(colours)],
     ]
 

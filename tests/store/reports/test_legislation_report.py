@@ -1,5 +1,6 @@
 """The quarterly report (xlsx and HTML) carries the opinions on drafts and the adoption rate of
-the hand-written draft (tests/helpers/legislation_fixture.py), with its definition."""
+the hand-written draft (tests/helpers/legislation_fixture.py), with its definition; the two
+立法建议 visits taken as opinions are counted on a row of their own, not as waiting for triage."""
 
 from __future__ import annotations
 
@@ -32,5 +33,10 @@ def test_the_report_reproduces_the_hand_computed_adoption_rate(
     head = {r[0]: r[1:] for r in sheet.iter_rows(values_only=True)}
     assert head["收集立法意见（条）"][0] == Q4_GIVEN
     assert head["立法意见采纳率"] == (0.5, 2, 4)
+    tiers = load_workbook(tmp_path / "q4.xlsx")["分层级"]
+    assert isinstance(tiers, Worksheet)
+    visits = {r[0]: r[1] for r in tiers.iter_rows(min_row=2, values_only=True)}
+    # The fixture's two visits (李大伯, 王秀英) went to the draft, none waits for triage.
+    assert (visits["转立法意见"], visits["未分办"], visits["合计"]) == (2, 0, 2)
     page = (tmp_path / "q4.html").read_text(encoding="utf-8")
     assert "立法意见采纳率" in page and "50.0% (2/4)" in page and "含部分采纳" in page
