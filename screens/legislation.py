@@ -545,7 +545,7 @@ class DraftScreen(Undoable):
                     t("undo.opinion_add", article=article),
                 )
 
-        self.app.push_screen(OpinionModal(article, excerpt), entered)
+        self.app.push_screen(OpinionModal(article, excerpt, today=self.today), entered)
 
     def action_from_visit(self) -> None:
         target = self._target()

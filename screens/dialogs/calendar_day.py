@@ -41,7 +41,7 @@ class CalendarDayModal(ModalScreen[DayInput | None]):
         with Vertical(classes="dialog"):
             yield Label(t("calendar.add_title"), classes="dialog-title")
             yield Label(t("calendar.date"))
-            yield Input(placeholder=f"{self.year}-12-07", id="day-date")
+            yield Input(placeholder=f"{self.year}-MM-DD", id="day-date")
             with RadioSet(id="day-kind"):
                 for kind in (DayKind.holiday, DayKind.workday):
                     yield TextRadioButton(

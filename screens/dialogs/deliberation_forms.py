@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 from screens.base.field_errors import show_in_view
-from screens.dialogs.small_form import SmallForm, parse_day
+from screens.dialogs.small_form import DAY_HINT, SmallForm, parse_day
 from store.core.errors import N_, FieldInvalid, FormInvalid
 from store.core.models import DeliberationKind
 from store.deliberations.deliberations import (
@@ -104,7 +104,7 @@ class DeliberationModal(ModalScreen[DeliberationIn | None]):
                 kind = s.kind if s else DeliberationKind.tea_house
                 yield self._field("kind", FindSelect(kinds, value=kind.value, allow_blank=False))
                 day = (s.held_on if s else self.today).isoformat()
-                yield self._field("held_on", Input(day, placeholder="2026-12-31"))
+                yield self._field("held_on", Input(day, placeholder=DAY_HINT))
             with Horizontal(classes="form-row"):
                 yield self._field("place", Input(s.place if s else "", max_length=PLACE_MAX))
                 residents = str(s.residents) if s else ""

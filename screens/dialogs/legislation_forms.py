@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label
 
-from screens.dialogs.small_form import SmallForm, parse_day
+from screens.dialogs.small_form import DAY_HINT, SmallForm, parse_day
 from store.core.errors import StoreError
 from store.core.validation import NAME_MAX
 from store.legislation.opinions import PLACE_MAX
@@ -62,7 +62,7 @@ class DraftLoadModal(SmallForm):
                     yield Input(max_length=100, id="draft-source")
                 with Vertical(classes="-narrow"):
                     yield Label(t("legislation.field_due"))
-                    yield Input(placeholder="2026-12-31", id="draft-due")
+                    yield Input(placeholder=DAY_HINT, id="draft-due")
             yield from self.buttons()
 
     def on_mount(self) -> None:
@@ -112,10 +112,12 @@ class OpinionModal(SmallForm):
     OpinionModal .dialog-row > Vertical.-narrow { width: 16; }
     """
 
-    def __init__(self, article: str, excerpt: str = "") -> None:
+    def __init__(self, article: str, excerpt: str = "", *, today: date) -> None:
         super().__init__()
         self.article = article
         self.excerpt = excerpt
+        # Written in the day field (today if emptied, as its label says).
+        self.today = today
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -136,7 +138,7 @@ class OpinionModal(SmallForm):
                     yield Input(max_length=PLACE_MAX, id="opinion-place")
                 with Vertical(classes="-narrow"):
                     yield Label(t("legislation.field_day"))
-                    yield Input(placeholder="2026-12-31", id="opinion-day")
+                    yield Input(self.today.isoformat(), placeholder=DAY_HINT, id="opinion-day")
             yield from self.buttons()
 
     def on_mount(self) -> None:

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, TextArea
 
-from screens.dialogs.small_form import SmallForm, parse_day
+from screens.dialogs.small_form import DAY_HINT, SmallForm, parse_day
 from tui.i18n import t
 
 _SCORE = re.compile(r"[0-9]{1,3}")
@@ -77,7 +77,7 @@ class MilestoneModal(SmallForm):
             yield Label(t("projects.field_title"))
             yield Input(max_length=100, id="milestone-title")
             yield Label(t("projects.field_due"))
-            yield Input(placeholder="2026-12-31", id="milestone-due")
+            yield Input(placeholder=DAY_HINT, id="milestone-due")
             yield from self.buttons()
 
     def on_mount(self) -> None:

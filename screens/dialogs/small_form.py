@@ -18,6 +18,9 @@ from tui.i18n import t
 
 # Whole strings of ASCII digits only (docs/rules/data.md): `\d` would take other scripts' digits.
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# An empty day field's placeholder: a date there (2026-12-31) read, without colour, like a date
+# given (NO_COLOR shows a placeholder as plain text).
+DAY_HINT = "YYYY-MM-DD"
 
 
 def parse_day(value: str) -> date | None:

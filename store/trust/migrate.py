@@ -10,6 +10,7 @@ from sqlalchemy import Engine, inspect, text
 
 from store.core.errors import DatabaseTooNew
 from store.hot_words.word_index import WORD_OBJECTS
+from store.reports.figure_days import FIGURE_OBJECTS
 from store.search.index import SQLITE_OBJECTS
 from store.trust.backup import backup_before_upgrade
 
@@ -29,13 +30,16 @@ def include_object(
     """What Alembic compares with the models: everything but the trigram index and its shadow
     tables, the names' characters and the phones' last digits (SQLite) or the indexes of the
     texts' characters and pairs (PostgreSQL, `*_grams`; `*_trgm` before schema 0020), which
-    store.search.index makes, and the visits of each word, which store.hot_words.word_index
-    makes."""
+    store.search.index makes, the visits of each word, which store.hot_words.word_index
+    makes, and a hub's daily sums of the statistics and their covering indexes
+    (PostgreSQL, store.reports.figure_days and `*_figures`, schema 0025)."""
     if name is None:
         return True
     if name.startswith("visit_fts") or name in SQLITE_OBJECTS or name in WORD_OBJECTS:
         return False
-    return not (kind == "index" and name.endswith(("_grams", "_trgm")))
+    if name in FIGURE_OBJECTS:
+        return False
+    return not (kind == "index" and name.endswith(("_grams", "_trgm", "_figures")))
 
 
 def current_revision(engine: Engine) -> str | None:
