@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header
 from textual.widgets.data_table import ColumnKey
 
@@ -95,7 +96,16 @@ class PagedTableScreen(DeskScreen):
             return least
         # Each column has one cell of padding either side; two more for the scrollbar.
         used = sum(w for k, w in fixed.items() if k != key) + 2 * len(fixed) + 2
-        return max(least, self.size.width - used)
+        return max(least, self.size.width - self._gutter() - used)
+
+    def _gutter(self) -> int:
+        """Cells the table does not get of the screen's width: the margins, borders and
+        padding of the table and what holds it (known from its styles before any layout)."""
+        return sum(
+            node.styles.gutter.width + node.styles.margin.width
+            for node in self.table.ancestors_with_self
+            if isinstance(node, Widget)
+        )
 
     def on_resize(self) -> None:
         if self.FLEX_COLUMN is None or not self.is_mounted:

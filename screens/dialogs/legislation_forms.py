@@ -53,7 +53,7 @@ class DraftLoadModal(SmallForm):
         with Vertical(classes="dialog"):
             yield Label(t("legislation.load_title"), classes="dialog-title")
             yield Label(t("legislation.field_file"))
-            yield Input(self.path, placeholder="~/草案.txt", id="draft-file")
+            yield Input(self.path, placeholder=t("legislation.file_hint"), id="draft-file")
             yield Label(t("legislation.field_title"))
             yield Input(max_length=TITLE_MAX, id="draft-title")
             with Horizontal(classes="dialog-row"):
