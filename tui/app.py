@@ -11,6 +11,7 @@ from textual import events
 from textual.app import App
 
 from screens.base.desk_screen import DeskScreen, global_bindings
+from screens.dialogs.confirm import ConfirmModal
 from screens.dialogs.help import HelpModal
 from screens.opening import OpeningScreen
 from tui import navigation
@@ -254,6 +255,23 @@ class LiaisonApp(App[None]):
     def action_switch_deputy(self) -> None:
         if self._seat is not None and not self.desk.station.hub:
             self._seat.find_deputy(ask=True)
+
+    async def action_quit(self) -> None:
+        """`q`: quit, after asking when a form holds typed words (`keeps_edits`) in any mode: a
+        `q` meant for a form's list or checkbox would otherwise lose the walk-in's words."""
+        stacks = getattr(self, "_screen_stacks", {}).values()
+        typed = any(getattr(s, "keeps_edits", False) for stack in stacks for s in stack)
+        if not typed:
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmModal):
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(ConfirmModal(t("app.quit_unsaved")), answered)
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, DeskPalette):

@@ -13,7 +13,7 @@ from datetime import date
 
 from desk_helpers import content, press, settle
 from store_rows import must_get
-from textual.widgets import DataTable, Select, TextArea
+from textual.widgets import DataTable, Input, Select, TextArea
 
 from screens.dialogs.confirm import ConfirmModal
 from screens.dialogs.issue_forms import ProgressModal
@@ -24,6 +24,7 @@ from store.desk.issue_rows import IssueRow
 from store.duty.calendar import list_calendar
 from tui.app import LiaisonApp
 from tui.messages import Place
+from tui.widgets.toggles import TextCheckbox
 
 
 def _days(store: Store, year: int) -> dict[str, str]:
@@ -124,3 +125,25 @@ async def test_the_progress_dialog_proposes_the_next_step(desk: LiaisonApp) -> N
         await settle(pilot)
         chosen = desk.screen.query_one("#progress-status", Select).value
         assert chosen == IssueStatus.deliberating.value
+
+
+async def test_q_on_a_typed_forms_checkbox_asks_before_quitting(desk: LiaisonApp) -> None:
+    """Seen in the walk of issue 20: a deputy typed the phone and name, tabbed past the
+    checkboxes to the village list and typed its initials: `q` quit the app, the visit lost."""
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n", *"13900001111", "tab", *"钱", "tab")
+        form = desk.screen
+        assert isinstance(desk.focused, TextCheckbox)
+        await press(pilot, "x", "q")
+        assert isinstance(desk.screen, ConfirmModal)
+        assert "没保存" in content(desk.screen.query_one(".dialog-title"))
+        await press(pilot, "escape")
+        assert desk.screen is form and desk.return_code is None
+        assert form.query_one("#phone", Input).value == "13900001111"
+        # Gone to the board with the form kept (a global key keeps it): still asked.
+        await press(pilot, "b", "q")
+        assert isinstance(desk.screen, ConfirmModal)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert desk.return_code is not None
