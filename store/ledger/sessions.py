@@ -4,7 +4,7 @@ day, the place.
 
 A session is found by its kind, day and place; by its kind and day alone when the cell names no
 place or a place no session of that day has and exactly one session of that kind was held that
-day. One the station does not know is added, as an unknown observer is, and listed in the import
+day (at the station, or named with its place on an earlier row of the ledger). One the station does not know is added, as an unknown observer is, and listed in the import
 summary: the kind, the day and the place, with no deputies, residents or vote (the station
 completes it on the sessions' screen, `c`). Any channel may name a session: a visit logged at the
 desk can be linked to one later."""
@@ -84,8 +84,11 @@ class SessionNames:
         found = self.known.get(key) or self.new.get(key)
         if found is not None:
             return found
-        that_day = [i for (k, d, _), i in self.known.items() if (k, d) == (kind, day)]
-        return that_day[0] if len(that_day) == 1 else None
+        # The station's, and those this ledger named earlier with a place.
+        that_day = {
+            i for (k, d, _), i in (*self.known.items(), *self.new.items()) if (k, d) == (kind, day)
+        }
+        return that_day.pop() if len(that_day) == 1 else None
 
     def added(self, used: set[str]) -> tuple[list[str], list[dict[str, Any]]]:
         """The sessions the imported rows use that the station does not know yet: (how the

@@ -112,3 +112,19 @@ def test_a_session_not_written_as_kind_day_place_is_refused(
     assert [(e.row, e.column, e.key) for e in refused.value.errors] == [
         (2, "议事活动", "ledger.session")
     ]
+
+
+def test_a_session_named_with_its_place_once_is_the_same_on_later_rows(
+    store: Store, actor: Actor, tmp_path: Path
+) -> None:
+    """Seen on a hand-written ledger: the clerk wrote the place on the session's first row only,
+    and the next row ("民情茶馆 2026-11-20") was refused as naming no place."""
+    second = [*GOOD]
+    second[0], second[3] = "2026-11-20 10:00", "13812349999"
+    ledger = write_csv(
+        tmp_path / "tea.csv",
+        [[*HEADER, "议事活动"], [*GOOD, TEA_HOUSE], [*second, "民情茶馆 2026-10-20"]],
+    )
+    summary = import_ledger(store=store, actor=actor, path=ledger)
+    assert summary.sessions_added == (TEA_HOUSE,)
+    assert _named(_held(store)) == {TEA_HOUSE: 2}
