@@ -3,11 +3,11 @@ column names the session as a clerk writes it, "百姓夜话 2026-11-24 山北�
 day, the place.
 
 A session is found by its kind, day and place; by its kind and day alone when the cell names no
-place or a place no session of that day has and exactly one session of that kind was held that
-day (at the station, or named with its place on an earlier row of the ledger). One the station does not know is added, as an unknown observer is, and listed in the import
-summary: the kind, the day and the place, with no deputies, residents or vote (the station
-completes it on the sessions' screen, `c`). Any channel may name a session: a visit logged at the
-desk can be linked to one later."""
+place or a place no session of that day has and exactly one session of that kind was held that day
+(at the station, or named with its place on an earlier row of the ledger). One the station does not
+know is added, as an unknown observer is, and listed in the import summary: the kind, the day and
+the place, with no deputies, residents or vote (the station completes it on the sessions' screen,
+`c`). Any channel may name a session: a visit logged at the desk can be linked to one later."""
 
 from __future__ import annotations
 
