@@ -24,6 +24,7 @@ from store.hot_words.word_index import (
 )
 from store.reports.figure_days import figure_days_faults, rebuild_figure_days
 from store.search.index import install_search_index, search_index_faults
+from store.trust.migrate import HEAD_REVISION, KNOWN_REVISIONS, current_revision
 from store.trust.records import record_mismatches, touched_rows
 
 # Migration 0002 writes the seeded categories and settings under this device, with no log entry:
@@ -77,6 +78,11 @@ def check_database(*, engine: Engine, quick: bool = False) -> CheckReport:
     """
     findings: list[Finding] = []
     try:
+        revision = current_revision(engine)
+        if revision in KNOWN_REVISIONS and revision != HEAD_REVISION:
+            # Made by an earlier version: every table this code expects would be "missing". A
+            # check changes no schema; opening the file upgrades it (after a copy).
+            return CheckReport([Finding("check.older_schema", {"revision": revision})])
         with engine.connect() as conn:
             mark = _mark(conn) if quick else None
             if conn.dialect.name == "sqlite":

@@ -133,3 +133,21 @@ def test_an_upgraded_station_makes_a_laptop_and_takes_its_bundle(tmp_path: Path)
         assert load_station(station).id == info.id
     finally:
         station.dispose()
+
+
+def test_a_check_of_an_earlier_schema_says_so_and_changes_nothing(tmp_path: Path) -> None:
+    """Seen by hand: `liaison check` of a station made by 0021's code listed eight tables as
+    missing, as if the file were damaged."""
+    path = Path(shutil.copy(FIXTURE, tmp_path / "station.sqlite3"))
+    before = _counts(path)
+    revision = FIXTURE.stem.split("-")[1]
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        report = check_database(engine=engine)
+        assert current_revision(engine) == revision
+    finally:
+        engine.dispose()
+    assert [(f.key, f.params) for f in report.findings] == [
+        ("check.older_schema", {"revision": revision})
+    ]
+    assert _counts(path) == before
