@@ -863,14 +863,87 @@ def colour_mix(
     grace = load_settings(session=session).evaluation_grace_days
     rank = figure_sql.any_colour_rank(today, grace)
     key = col(Issue.unit_id) if by_unit else col(Issue.tier)
-    rows = session.exec(
-        select(key, rank, func.count()).where(*issues_of(period, station_id)).group_by(key, rank)
-    ).all()
     out: dict[str, dict[Colour, int]] = (
         {} if by_unit else {tier.value: dict.fromkeys(Colour, 0) for tier in Tier}
     )
-    for group, value, n in rows:
-        out.setdefault(group, dict.fromkeys(Colour, 0))[RANK_COLOUR[value]] = n
+    counts: Iterable[tuple[Any, int, int]]
+    if figure_days.counted_in(session, None):
+        counts = _summed_colour_mix(session, period, today, grace, by_unit, station_id)
+    else:
+        counts = session.exec(
+            select(key, rank, func.count())
+            .where(*issues_of(period, station_id))
+            .group_by(key, rank)
+        ).all()
+    for group, value, n in counts:
+        mix = out.setdefault(group, dict.fromkeys(Colour, 0))
+        mix[RANK_COLOUR[value]] += n
+    return out
+
+
+def _summed_colour_mix(
+    session: Session,
+    period: Period,
+    today: date,
+    grace: int,
+    by_unit: bool,
+    station_id: str | None,
+) -> list[tuple[Any, int, int]]:
+    """(group, colour rank, count) on a hub, without reading every issue of the period: how
+    many were opened comes from the daily sums (the days written since, live); the red and
+    yellow ones are few and live, through two partial indexes — the open issues, and the
+    closed ones no evaluation came for (yellow once the grace period is over). The rest are
+    green."""
+    key = col(Issue.unit_id) if by_unit else col(Issue.tier)
+    grouping = Breakdown.unit.value if by_unit else Breakdown.tier.value
+    live_spans = [
+        (max(first, period.start), min(last, period.end))
+        for first, last in figure_days.spans(
+            figure_days.waiting_days(session, period.start, period.end)
+        )
+    ]
+    opened: dict[Any, int] = {}
+    cutoff = figure_sql.two_month_cutoff(today)
+    for group, *sums, _decided in figure_days.summed(
+        session, period.start, period.end, cutoff, grouping, False, station_id, live_spans
+    ):
+        counted = dict(zip(figure_days.SUMS, sums, strict=True))["opened"]
+        opened[group] = opened.get(group, 0) + int(counted)
+    for first, last in live_spans:
+        days = Period(period.kind, first, last)
+        for group, n in session.exec(
+            select(key, func.count()).where(*issues_of(days, station_id)).group_by(key)
+        ):
+            opened[group] = opened.get(group, 0) + n
+    rank = figure_sql.any_colour_rank(today, grace)
+    mine = issues_of(period, station_id)
+    coloured = [
+        *session.exec(
+            select(key, rank, func.count())
+            .where(*mine, col(Issue.status) != IssueStatus.closed)
+            .group_by(key, rank)
+        ),
+        *(
+            (group, 1, n)
+            for group, n in session.exec(
+                select(key, func.count())
+                .where(
+                    *mine,
+                    col(Issue.status) == IssueStatus.closed,
+                    col(Issue.satisfaction).is_(None),
+                    col(Issue.closed_on) < today - timedelta(days=grace),
+                )
+                .group_by(key)
+            )
+        ),
+    ]
+    not_green: dict[Any, int] = {}
+    out: list[tuple[Any, int, int]] = []
+    for group, value, n in coloured:
+        if value:
+            out.append((group, value, n))
+            not_green[group] = not_green.get(group, 0) + n
+    out += [(group, 0, n - not_green.get(group, 0)) for group, n in opened.items()]
     return out
 
 

@@ -6,7 +6,9 @@
   holds, in its stations' time zone; a station's database on PostgreSQL gets the tables but no
   sums (its statistics stay live);
 - a partial index of the open issues by the day opened, with their due date and groups: what the
-  sums cannot hold (overdue today) is read from it alone.
+  sums cannot hold (overdue today) is read from it alone; and one of the closed issues no
+  evaluation came for, which turn yellow after the grace period: with the open ones, the only
+  issues a period's colour mix reads (the rest are green: how many, the sums say).
 
 Measured with the county drill at 180,000 visits (bench/county_drill.py, BENCHMARKS.md): a year's
 statistics by tier took 1.94 s of SQL; covering partial indexes for the live GROUP BY queries
@@ -38,6 +40,12 @@ FIGURE_INDEXES = {
     "ix_issue_open_figures": (
         "issue (opened_on) INCLUDE (due_on, tier, unit_id, station_id, village_id, category_id)"
         f" WHERE status <> 'closed' AND {_LIVE} AND withdrawn_at IS NULL"
+    ),
+    # The closed issues no evaluation came for: yellow once the grace period is over (the
+    # colour mix of a period, store.reports.stats.colour_mix).
+    "ix_issue_unevaluated_figures": (
+        "issue (opened_on) INCLUDE (closed_on, tier, unit_id, station_id)"
+        f" WHERE status = 'closed' AND satisfaction IS NULL AND {_LIVE} AND withdrawn_at IS NULL"
     ),
 }
 

@@ -46,6 +46,7 @@ from store.reports.stats import (
     Period,
     PeriodKind,
     _grouped,
+    colour_mix,
     two_month_trend,
     visits_per_week,
 )
@@ -112,6 +113,12 @@ def _figures(hub: Store, *, summed: bool, every: bool) -> dict[tuple[Any, ...], 
         year = PERIODS[0]
         out[("weeks",)] = visits_per_week(session=session, period=year, tz=figure_days_tz())
         out[("trend",)] = two_month_trend(session=session, period=year, today=TODAY)
+        # The colours of the period's issues, by tier and by unit, the county's and a station's.
+        for station in stations:
+            for by_unit in (False, True):
+                out[("colours", station, by_unit)] = colour_mix(
+                    session=session, period=year, today=TODAY, by_unit=by_unit, station_id=station
+                )
     return out
 
 

@@ -1,7 +1,7 @@
 """A county hub's statistics read its daily and monthly sums and, for what depends on today, the
-open issues' partial index of schema 0025 (issue 19, part 3): on a hub big enough for the planner
-to choose, no query of a year's statistics reads the county's visits, issues or evaluations
-whole."""
+open issues' partial index of schema 0025 (issue 19, part 3), and its colours chart the closed
+issues not evaluated too: on a hub big enough for the planner to choose, no query of a year's
+statistics reads the county's visits, issues or evaluations whole."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ from store.db import Store
 from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.reports.figure_days import rebuild_figure_days
-from store.reports.stats import Breakdown, Period, PeriodKind, breakdown_figures, period_figures
+from store.reports.stats import (
+    Breakdown,
+    Period,
+    PeriodKind,
+    breakdown_figures,
+    colour_mix,
+    period_figures,
+)
 from store.sync.hub import init_hub, open_hub, push_to_hub
 
 COPIES = 6000
@@ -80,9 +87,12 @@ def test_a_year_of_statistics_reads_the_sums_and_the_open_issues_index(hub: Stor
             figures = period_figures(session=session, period=YEAR, today=TODAY, tz=TZ)
             for by in (Breakdown.tier, Breakdown.channel):
                 breakdown_figures(session=session, period=YEAR, today=TODAY, tz=TZ, breakdown=by)
+            # The colours chart: the sums, the open issues and the closed ones not evaluated.
+            colours = colour_mix(session=session, period=YEAR, today=TODAY)
     finally:
         event.remove(hub.engine, "before_cursor_execute", seen)
     assert figures.opened > COPIES // 20 and figures.overdue > COPIES // 100
+    assert sum(sum(mix.values()) for mix in colours.values()) == figures.opened
     plans = []
     with hub.engine.connect() as conn:
         cursor = conn.connection.cursor()
@@ -91,7 +101,12 @@ def test_a_year_of_statistics_reads_the_sums_and_the_open_issues_index(hub: Stor
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
         conn.rollback()
     read = "\n".join(plans)
-    for relation in ("figure_month", "figure_day", "ix_issue_open_figures"):
+    for relation in (
+        "figure_month",
+        "figure_day",
+        "ix_issue_open_figures",
+        "ix_issue_unevaluated_figures",
+    ):
         assert relation in read, read
     # (The first visit of each overdue issue, its channel, is read from its visits: few here.)
     whole = [p for p in plans if "Seq Scan on issue " in p or "Seq Scan on evaluation " in p]
