@@ -5,8 +5,9 @@
   `figure_dirty`, and the triggers that note those days), counted here for every day a hub
   holds, in its stations' time zone; a station's database on PostgreSQL gets the tables but no
   sums (its statistics stay live);
-- a partial index of the open issues by the day opened, with their due date and groups: what the
-  sums cannot hold (overdue today) is read from it alone; and one of the closed issues no
+- a partial index of the open issues by the day opened, with their due and warning dates,
+  whether re-supervised, and groups: what the sums cannot hold (overdue today, the colours) is
+  read from it alone; and one of the closed issues no
   evaluation came for, which turn yellow after the grace period: with the open ones, the only
   issues a period's colour mix reads (the rest are green: how many, the sums say).
 
@@ -38,7 +39,8 @@ _LIVE = "deleted_at IS NULL"
 # comparison with the models: they exist on PostgreSQL only).
 FIGURE_INDEXES = {
     "ix_issue_open_figures": (
-        "issue (opened_on) INCLUDE (due_on, tier, unit_id, station_id, village_id, category_id)"
+        "issue (opened_on) INCLUDE (due_on, warn_on, resupervision, tier, unit_id, station_id,"
+        " village_id, category_id)"
         f" WHERE status <> 'closed' AND {_LIVE} AND withdrawn_at IS NULL"
     ),
     # The closed issues no evaluation came for: yellow once the grace period is over (the
