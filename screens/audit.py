@@ -60,8 +60,8 @@ class AuditScreen(PagedTableScreen):
         (t("audit.col.at"), 11, "at"),
         (t("audit.col.deputy"), 6, "deputy"),
         (t("audit.col.device"), 8, "device"),
-        (t("audit.col.op"), 10, "op"),
-        (t("audit.col.record"), 14, "record"),
+        (t("audit.col.op"), 8, "op"),
+        (t("audit.col.record"), 16, "record"),
         (t("audit.col.change"), 15, "change"),
     )
     FLEX_COLUMN = "change"

@@ -121,9 +121,10 @@ async def test_the_deputies_record_for_a_quarter(
         table = screen.query_one("#deputies-table", DataTable)
         shown = {r[0]: r[1:] for r in rows(table)}
         # The last columns: deliberation sessions attended (none here: tests/store/deliberations),
-        # suggestions led or co-signed, and the observers each recommended (none here).
-        assert shown[D1] == ["3", "1", "4", "4", "■2 ▲0 ●2", "25%", "50%", "2", "0", "1", "0"]
-        assert shown[D2] == ["1", "1", "1", "1", "■0 ▲0 ●1", "0%", "—", "1", "0", "1", "0"]
+        # suggestions led or co-signed, and the observers each recommended (none here); handovers
+        # signed and leader visits joined are on the deputy's page (80 columns).
+        assert shown[D1] == ["3", "4", "4", "■2 ▲0 ●2", "25%", "50%", "0", "1", "0"]
+        assert shown[D2] == ["1", "1", "1", "■0 ▲0 ●1", "0%", "—", "0", "1", "0"]
 
         await press(pilot, "left_square_bracket")  # Q3
         assert "2026年第3季度" in content(screen.query_one("#deputies-title", Label))
@@ -137,6 +138,7 @@ async def test_the_deputies_record_for_a_quarter(
         assert isinstance(page, DeputyRecordScreen)
         head = content(page.query_one("#deputy-head", Static))
         assert "轮值驻站 3 次（签署交接 1 次）" in head and "办结率 25%" in head
+        assert "参加领导干部进站 2 次" in head
         assert "代表建议：领衔 1 件 · 附议 0 件 · 已答复 0 件" in head
         issues = page.query_one("#deputy-issues", DataTable)
         assert [str(k.value) for k in issues.rows] == [record[k] for k in "BCDA"]
