@@ -54,12 +54,6 @@ from store.search.terms import (
 
 # Counts stop here: "1,000+" reads as well as an exact figure and costs a fraction of it.
 CAP = 1000
-# On PostgreSQL a common short term (路, 垃圾) is in a good share of all texts: the index of
-# pairs hands every one of them over before the newest are picked (150–220 ms a search at
-# 460,000 visits, BENCHMARKS.md). The newest WINDOW rows, read in page order, hold a page of
-# such a term and the CAP + 1 hits that cap its count, for the cost of those rows; a rarer term,
-# which the window does not satisfy, goes to the index, which is fast when the hits are few.
-WINDOW = 20_000
 # How much of a visit's text a hit carries, from a little before the first match.
 EXCERPT_CHARS = 120
 EXCERPT_LEAD = 12
@@ -194,8 +188,6 @@ def count_hits(
 ) -> int:
     """How many hits `kind` has, up to CAP + 1 (see `more_than_cap`): counting stops there, so
     a common word costs no more than a rare one."""
-    if resident_id is None and _recent_hits(session, parse_query(text), kind, CAP + 1):
-        return CAP + 1
     stmt = count_statement(session, text, kind, resident_id)
     return 0 if stmt is None else int(session.exec(stmt).one())
 
@@ -270,51 +262,13 @@ def _kind_page(
 ) -> Page[Any]:
     if query.empty and resident_id is None:
         return Page((), 0, offset, limit)
-    recent = None if resident_id else _recent_hits(session, query, kind, offset + limit + 1)
     stmt = _ids_statement(session, query, kind, resident_id)
     ids: list[str] = []
-    if recent is not None:
-        ids = recent[offset:]
-    elif stmt is not None:
+    if stmt is not None:
         ids = list(session.exec(stmt.limit(limit + 1).offset(offset)).all())
     more = len(ids) > limit
     items = _details(session, query, kind, ids[:limit], today)
     return Page(tuple(items), offset + len(items) + int(more), offset, limit)
-
-
-def _recent_hits(session: Session, query: Query, kind: SearchKind, need: int) -> list[str] | None:
-    """The first `need` hits of `kind` in page order when the newest WINDOW rows hold that
-    many (see WINDOW: PostgreSQL, visits, and issues found by their titles alone); else None.
-    Every hit among the newest rows comes before every hit outside them, so these are the
-    first `need` hits of the whole table."""
-    if query.empty or _is_sqlite(session) or not _has_index(session):
-        return None
-    order: tuple[Any, ...]
-    if kind == SearchKind.visits:
-        words, order = col(Visit.text), (col(Visit.received_at), col(Visit.id))
-        alive = live(Visit)
-    elif kind == SearchKind.issues and not _issues_by_visits(query):
-        words = col(Issue.title)
-        order = (col(Issue.opened_on), col(Issue.created_at), col(Issue.id))
-        alive = live(Issue)
-    else:
-        return None
-    keys = [f"k{n}" for n in range(len(order))]
-    newest = (
-        select(words.label("words"), *(c.label(k) for c, k in zip(order, keys, strict=True)))
-        .where(alive)
-        .order_by(*(c.desc() for c in order))
-        .limit(WINDOW)
-        .subquery()
-    )
-    hits = (
-        select(newest.c[keys[-1]])
-        .where(*(_like(newest.c.words, contains_pattern(term)) for term in query.terms))
-        .order_by(*(newest.c[k].desc() for k in keys))
-        .limit(need)
-    )
-    found = list(session.exec(hits).all())
-    return found if len(found) == need else None
 
 
 def _ids_statement(session: Session, query: Query, kind: SearchKind, resident_id: str | None):  # type: ignore[no-untyped-def]
