@@ -943,7 +943,8 @@ def _summed_colour_mix(
         if value:
             out.append((group, value, n))
             not_green[group] = not_green.get(group, 0) + n
-    out += [(group, 0, n - not_green.get(group, 0)) for group, n in opened.items()]
+    # A group all of whose issues moved away keeps a row of zeros in the sums: no colours.
+    out += [(group, 0, n - not_green.get(group, 0)) for group, n in opened.items() if n]
     return out
 
 

@@ -81,7 +81,9 @@ Compare = Callable[..., bool]
 Step = str | Callable[[LiaisonApp], object]
 
 
-def _visit(*steps: Step, expect: type) -> Callable[[Pilot[Any]], Awaitable[None]]:
+def _visit(
+    *steps: Step, expect: type, dialog: bool = False
+) -> Callable[[Pilot[Any]], Awaitable[None]]:
     """Settle, take each step (a key, or a call on the app: what a palette command does),
     settling after each, and stop every cursor from blinking; the footer is then recomposed
     from the bindings of that moment (see test_snapshots._visit)."""
@@ -103,6 +105,16 @@ def _visit(*steps: Step, expect: type) -> Callable[[Pilot[Any]], Awaitable[None]
         for table in pilot.app.screen.query(DataTable):
             if table.region.width and not table.fixed_columns:
                 assert table.virtual_size.width <= table.scrollable_content_region.width, table.id
+        if dialog:
+            # A dialog opens at its top: its title and the widget with the focus (its first
+            # field, or the button that answers it) drawn whole, whether or not it scrolls.
+            app = pilot.app
+            title = app.screen.query(".dialog-title").first()
+            assert shown_whole(app, title), screen_lines(app)
+            assert app.focused is not None and shown_whole(app, app.focused), (
+                app.focused,
+                screen_lines(app),
+            )
 
     return run_before
 
@@ -266,39 +278,29 @@ DIALOGS: list[tuple[str, tuple[Step, ...], type]] = [
 
 
 @pytest.mark.parametrize(
-    ("steps", "expect"),
-    [pytest.param(steps, expect, id=name) for name, steps, expect in SCREENS + DIALOGS],
+    ("steps", "expect", "dialog"),
+    [
+        pytest.param(steps, expect, dialog, id=name)
+        for places, dialog in ((SCREENS, False), (DIALOGS, True))
+        for name, steps, expect in places
+    ],
 )
 def test_snapshot(
-    snap_compare: Compare, demo_desk: LiaisonApp, steps: tuple[Step, ...], expect: type
+    snap_compare: Compare,
+    demo_desk: LiaisonApp,
+    steps: tuple[Step, ...],
+    expect: type,
+    dialog: bool,
 ) -> None:
-    assert snap_compare(demo_desk, run_before=_visit(*steps, expect=expect))
+    """Each screen and dialog at 80×24 as its snapshot shows it; every list's columns in sight,
+    and each dialog open at its top (`_visit`)."""
+    assert snap_compare(demo_desk, run_before=_visit(*steps, expect=expect, dialog=dialog))
 
 
 def test_county_snapshot(snap_compare: Compare, county_hub: Hub) -> None:
     """A county hub's first screen: its two stations side by side and the county's totals."""
     app = make_app(county_hub.store, county_hub.info)
     assert snap_compare(app, run_before=_visit(expect=CountyScreen))
-
-
-@pytest.mark.parametrize(
-    ("steps", "expect"), [pytest.param(steps, expect, id=name) for name, steps, expect in DIALOGS]
-)
-async def test_a_dialog_opens_at_its_title(
-    demo_desk: LiaisonApp, steps: tuple[Step, ...], expect: type
-) -> None:
-    """At 80×24 each dialog opens at its top: its title and the widget with the focus (its first
-    field, or the button that answers it) drawn whole, whether or not the dialog scrolls."""
-    async with demo_desk.run_test(size=(80, 24)) as pilot:
-        await _visit(*steps, expect=expect)(pilot)
-        modal = demo_desk.screen
-        title = modal.query(".dialog-title").first()
-        assert shown_whole(demo_desk, title), screen_lines(demo_desk)
-        focused = demo_desk.focused
-        assert focused is not None and shown_whole(demo_desk, focused), (
-            focused,
-            screen_lines(demo_desk),
-        )
 
 
 # -- every class has its snapshot ----------------------------------------------------------------
