@@ -387,11 +387,21 @@ def _span(conn: Connection, zone: str) -> tuple[date | None, date | None]:
     return span[0], span[1]
 
 
-def refresh_figure_days(conn: Connection) -> int:
+# A push leaves fewer days than this waiting (read live, each span of them a few statements): a
+# station's daily push touches a day or two, and counting them took 0.28 s of 30 statements.
+RECOUNT_FROM = 8
+
+
+def refresh_figure_days(conn: Connection, least: int = 1) -> int:
     """Count again the days written since they were last counted, station by station (at the
-    end of a push, in its last transaction). Returns how many (day, station) pairs."""
+    end of a push, in its last transaction, once `least` (day, station) pairs wait). Returns how
+    many (day, station) pairs."""
     if not _is_hub_db(conn):
         return 0
+    if least > 1:
+        waiting = conn.execute(select(func.count()).select_from(FIGURE_DIRTY)).scalar_one()
+        if waiting < least:
+            return 0
     dirty = conn.execute(
         delete(FIGURE_DIRTY).returning(FIGURE_DIRTY.c.day, FIGURE_DIRTY.c.station_id)
     ).all()
