@@ -42,7 +42,7 @@ from store.core.files import DatabaseTarget, is_sqlite_file
 from store.core.hub_mark import HUB_META
 from store.core.models import Device, DeviceKind, LocalMeta, Station, SyncConflict
 from store.db import Store, make_engine, read_session, write_session
-from store.reports.figure_days import RECOUNT_FROM, refresh_figure_days
+from store.reports import figure_days
 from store.station import StationIn, StationInfo, init_station, load_station, open_store
 from store.sync import witness
 from store.sync.identity import (
@@ -266,7 +266,7 @@ def push_to_hub(
         note_push(session, station_id=info.id, at=hub.clock.now())
         # The days of the statistics this push wrote, summed again once enough of them wait
         # (store.reports.figure_days; until then they are read live).
-        refresh_figure_days(session.connection(), least=RECOUNT_FROM)
+        figure_days.refresh_figure_days(session.connection(), least=figure_days.RECOUNT_FROM)
     if fixes.resend:
         with write_session(station.engine, actor=info.actor(), clock=station.clock) as session:
             settle_repairs(session, fixes, since=None, acked=True)

@@ -103,6 +103,7 @@ async def test_a_wrong_category_and_a_wrong_phone_corrected_on_an_issues_visit(
     async with desk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "b", "enter")
+        await settle(pilot)
         assert isinstance(desk.screen, IssueScreen)
         # `.` is in the footer as 更多.
         assert ". 更多" in screen_lines(desk)[-1]

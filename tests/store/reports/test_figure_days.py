@@ -304,6 +304,8 @@ def test_the_sums_always_give_the_live_figures(
     # Each day counted alone: a day the triggers fail to note is not counted again by chance
     # with its neighbours.
     monkeypatch.setattr(figure_days, "SPAN_GAP_DAYS", 0)
+    # Every push counts what it wrote (a push leaving fewer days waiting: below).
+    monkeypatch.setattr(figure_days, "RECOUNT_FROM", 1)
     rng = random.Random(seed)
     station = Station(store, clock, actor, refs, make_visit, rng)
     done: list[str] = []
@@ -336,6 +338,13 @@ def test_the_sums_always_give_the_live_figures(
     _check(county)
     with county.write(county_info.actor()) as session:
         _move(session, refs, _spread_issue(county))
+    _check(county)
+    # A push that leaves fewer than RECOUNT_FROM days waiting counts none of them: they are
+    # read live, and the figures are the live ones all the same.
+    monkeypatch.setattr(figure_days, "RECOUNT_FROM", 8)
+    station.earlier_visit()
+    push_to_hub(station=store, hub=county)
+    assert 0 < len(_waiting(county)) < 8
     _check(county)
     with county.write(county_info.actor()) as session:
         purge_residents(session=session, today=TODAY + timedelta(days=3 * 366), years=1)
