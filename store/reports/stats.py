@@ -386,12 +386,7 @@ def _grouped(
     if figure_days.counted_in(session, tz):
         # A hub: the sums of its counted days, the days written since read live, and what
         # depends on today (overdue, so the present tier judged too) live over the period.
-        live = [
-            (max(first, period.start), min(last, period.end))
-            for first, last in figure_days.spans(
-                figure_days.waiting_days(session, period.start, period.end)
-            )
-        ]
+        live = _waiting_spans(session, period)
         cutoff = figure_sql.two_month_cutoff(today)
         by_station = breakdown == Breakdown.station
         grouping = "" if breakdown is None or by_station else breakdown.value
@@ -419,6 +414,16 @@ def _grouped(
         # Untriaged visits have no tier or unit: they count only in the totals.
         out.pop("", None)
     return {key: Figures(**values) for key, values in out.items()}
+
+
+def _waiting_spans(session: Session, period: Period) -> list[tuple[date, date]]:
+    """The spans of the period's days written since the hub last counted them: read live."""
+    return [
+        (max(first, period.start), min(last, period.end))
+        for first, last in figure_days.spans(
+            figure_days.waiting_days(session, period.start, period.end)
+        )
+    ]
 
 
 def _live(
@@ -896,12 +901,7 @@ def _summed_colour_mix(
     green."""
     key = col(Issue.unit_id) if by_unit else col(Issue.tier)
     grouping = Breakdown.unit.value if by_unit else Breakdown.tier.value
-    live_spans = [
-        (max(first, period.start), min(last, period.end))
-        for first, last in figure_days.spans(
-            figure_days.waiting_days(session, period.start, period.end)
-        )
-    ]
+    live_spans = _waiting_spans(session, period)
     opened: dict[Any, int] = {}
     cutoff = figure_sql.two_month_cutoff(today)
     for group, *sums, _decided in figure_days.summed(
