@@ -31,6 +31,7 @@ from store.core.models import (
     VillageKind,
     Visit,
     VisitKind,
+    name_id,
     new_id,
 )
 from store.core.rows import live
@@ -229,7 +230,7 @@ def visit_key(
 ) -> str:
     """The stable id of a ledger row's visit: the same row imported twice is one visit."""
     parts = (station_id, local.strftime("%Y-%m-%d %H:%M"), phone, name, village, text)
-    return str(uuid.uuid5(LEDGER_NAMESPACE, "\x1f".join(parts)))
+    return name_id(LEDGER_NAMESPACE, "\x1f".join(parts))
 
 
 def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportPlan:
@@ -321,9 +322,7 @@ class _Cells:
         self.raw = raw
         self.errors = errors
         self.ok = True
-
-    def get(self, key: str) -> str:
-        return self.ledger.cell(self.raw, key)
+        self.get: Callable[[str], str] = ledger.by_key(raw).__getitem__
 
     def fail(self, key: str, rule: str, suggestion: str | None = None, **params: Any) -> None:
         self.ok = False
@@ -772,8 +771,8 @@ def _issues(
     of each new visit."""
     settings = load_settings(session=session)
     ids = {
-        id(group): str(
-            uuid.uuid5(LEDGER_NAMESPACE, f"{station_id}\x1fissue\x1f{group[0].ref or group[0].key}")
+        id(group): name_id(
+            LEDGER_NAMESPACE, f"{station_id}\x1fissue\x1f{group[0].ref or group[0].key}"
         )
         for group in groups
     }
@@ -899,7 +898,7 @@ def _move(
     deputy = lookups.deputy_id(moved.deputy) if moved.deputy else None
     plan.moves.append(
         {
-            "id": str(uuid.uuid5(LEDGER_NAMESPACE, f"{issue['id']}\x1fmove\x1f{index}")),
+            "id": name_id(LEDGER_NAMESPACE, f"{issue['id']}\x1fmove\x1f{index}"),
             "station_id": issue["station_id"],
             "issue_id": issue["id"],
             "moved_at": from_local(moved.at, tz),
@@ -923,7 +922,7 @@ def _evaluation(
     suffix = "" if index == 0 else f"\x1f{index}"
     plan.evaluations.append(
         {
-            "id": str(uuid.uuid5(LEDGER_NAMESPACE, f"{issue_id}\x1fevaluation{suffix}")),
+            "id": name_id(LEDGER_NAMESPACE, f"{issue_id}\x1fevaluation{suffix}"),
             "issue_id": issue_id,
             "at": at,
             "resolution": judged.resolution.value,

@@ -10,8 +10,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from store.ledger.columns import map_headers, restore
+from store.ledger.columns import COLUMNS, map_headers, restore
 from store.ledger.errors import LedgerUnreadable
+
+_BLANK = {column.key: "" for column in COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,14 @@ class LedgerFile:
         if position is None or position >= len(row.cells):
             return ""
         return row.cells[position]
+
+    def by_key(self, row: LedgerRow) -> dict[str, str]:
+        """Every known column's cell of a row, by key ("" where absent): a row is checked cell
+        by cell some forty times, and one dict made per row costs less than finding each."""
+        cells = row.cells
+        width = len(cells)
+        found = {key: cells[at] for key, at in self.columns.items() if at < width}
+        return _BLANK | found if len(found) < len(_BLANK) else found
 
 
 def read_ledger(path: Path) -> LedgerFile:
