@@ -98,8 +98,12 @@ def _postgres_engine(url: str) -> Engine:
         # serialisation failures to retry.
         isolation_level="READ COMMITTED",
         # Sessions in UTC: the store compares stored instants with naive UTC ones (as SQLite
-        # keeps them), which PostgreSQL would otherwise read in the server's own zone.
-        connect_args={"options": "-c timezone=UTC"},
+        # keeps them), which PostgreSQL would otherwise read in the server's own zone. No
+        # parallel workers: the hub's reads are a few milliseconds each, and starting workers,
+        # whose parallel index scans then read deeper to merge in order, cost more than they
+        # share (search for 垃圾 at 180,000 visits: 103 -> 15 ms of SQL; no screen slower;
+        # BENCHMARKS.md).
+        connect_args={"options": "-c timezone=UTC -c max_parallel_workers_per_gather=0"},
         pool_pre_ping=True,
     )
     event.listen(engine, "begin", _postgres_on_begin)
