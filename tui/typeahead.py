@@ -120,13 +120,14 @@ class TypeAhead:
         self._after_key()
 
     def _after_key(self) -> None:
-        # Text typed into a field waits for nothing more (a search as you type, a phone looked
-        # up as it is typed): the field keeps up with the typing.
-        self._work = set() if self._typed_text else store_work(self._app) - self._before
         self._await_work()
 
     def _await_work(self) -> None:
-        self._work &= store_work(self._app)
+        # Every store call started since the key, those its results started included: `t`
+        # loads the triage queue, whose rows then load the visit under the cursor that the `1`
+        # after it acts on. Text typed into a field waits for nothing more (a search as you
+        # type, a phone looked up as it is typed): the field keeps up with the typing.
+        self._work = set() if self._typed_text else store_work(self._app) - self._before
         if self._work and not self._too_long():
             self._app.set_timer(CHECK_AFTER, self._await_work)
             return

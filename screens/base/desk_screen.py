@@ -196,6 +196,13 @@ class DeskScreen(Screen[Any]):
             exclusive: cancel the group's older workers (a newer page supersedes an older one).
             on_error: may handle a failure itself (return True), e.g. a form marking fields.
         """
+        if exclusive:
+            # Textual cancels the group's older workers, and one cancelled before its task first
+            # ran never says so (its state stays RUNNING): the board reloads on mounting and
+            # again on being shown. Left here, it was store work for ever, and every key typed
+            # after `b` waited for it until tui.typeahead's MAX_WAIT (two seconds).
+            for older in [w for w in self._store_callbacks if w.group == group]:
+                del self._store_callbacks[older]
         worker = self.run_worker(
             job, thread=True, group=group, exclusive=exclusive, exit_on_error=False
         )

@@ -15,6 +15,7 @@ from small_station import Refs
 from textual import events
 from textual.widgets import Input, TextArea
 
+from screens.board import BoardScreen
 from screens.dialogs.issue_forms import ProgressModal
 from screens.dialogs.pick import PickModal
 from screens.issue import IssueScreen
@@ -135,3 +136,18 @@ async def test_initials_typed_right_after_w_land_in_the_deputy_chooser(desk: Lia
         assert isinstance(chooser, PickModal)
         assert chooser.query_one(Input).value == "jg"
         assert desk.screen_stack[-2] is below
+
+
+async def test_a_key_after_opening_the_board_waits_for_nothing_once_it_shows(
+    desk: LiaisonApp,
+) -> None:
+    """The board reloads on mounting and again on being shown: the first load, cancelled before
+    it started, once stayed among the screen's store calls for ever, so that every key typed
+    within two seconds of `b` waited those two seconds (tui.typeahead's MAX_WAIT)."""
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(desk.screen, BoardScreen)
+        assert not desk.screen.store_work
+        assert not desk.typeahead.busy
