@@ -128,6 +128,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
         # marks stay across pages and filters).
         self.marked: dict[str, str] = {}
         self.status_text = ""
+        self.station_id: str | None = None
 
     def compose_above(self) -> ComposeResult:
         if self.desk.many_stations:
@@ -153,6 +154,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
             # The station shown is the app's (statistics may have changed it meanwhile).
             filters = replace(filters, station_id=self.desk.shown_station)
             self.show_station()
+        self.station_id = filters.station_id
         self.run_store(
             partial(self._load, filters, self.page_offset, focus, self.order),
             self._show,

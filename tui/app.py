@@ -189,7 +189,11 @@ class LiaisonApp(App[None]):
         self.desk.shown_station = message.station_id
         await self.action_go(message.mode)
         screen = self.screen
-        if isinstance(screen, StationScoped):
+        # Its own load (on mounting, or on being shown again) asked for this station already:
+        # another only for the first page, or when it had asked for another station.
+        if isinstance(screen, StationScoped) and (
+            screen.page_offset or screen.station_id != message.station_id
+        ):
             screen.page_offset = 0
             screen.reload()
 

@@ -121,7 +121,10 @@ class PagedTableScreen(DeskScreen):
         raise NotImplementedError
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # Shown again: its page read again. Not when first shown, just after mounting: the load
+        # on_mount started is under way (a second would read everything twice over).
+        if self.shown_page is not None:
+            self.reload()
 
     def show_rows(
         self, page: Page[Any], rows: list[tuple[str, list[Text]]], keep: str | None

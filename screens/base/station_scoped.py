@@ -24,6 +24,8 @@ class StationScoped(DeskScreen):
 
     STATION_BUTTON: ClassVar[str]
     page_offset: int
+    # The station its latest load was asked for (None: every station).
+    station_id: str | None
 
     def show_station(self) -> None:
         """Name the station shown (or all of them) in the sub-title and on the button."""

@@ -5,6 +5,8 @@ commands), and what reaches them anyway is refused."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from county_desk import Hub
 from desk_helpers import (
@@ -71,8 +73,19 @@ async def test_the_hub_opens_on_the_county_dashboard(hub_desk: LiaisonApp, count
 
 
 async def test_enter_opens_a_station_board_and_s_its_statistics(
-    hub_desk: LiaisonApp, county_hub: Hub
+    hub_desk: LiaisonApp, county_hub: Hub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Each opening reads its screen once (a screen first shown once read it on mounting, on
+    # being shown and again for the station: three times the SQL, on a hub's largest tables).
+    loads: list[str] = []
+    for screen in (BoardScreen, StatsScreen):
+        load = screen._load
+
+        def counted(self: object, *args: object, load: Any = load) -> object:
+            loads.append(type(self).__name__)
+            return load(self, *args)
+
+        monkeypatch.setattr(screen, "_load", counted)
     app = hub_desk
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -86,6 +99,7 @@ async def test_enter_opens_a_station_board_and_s_its_statistics(
         assert board.sub_title == county_hub.a.name
         assert board.shown_page is not None and board.shown_page.total == a_open
         assert not _keys(app) & {"n", "t"} and footer_width(app) <= 80
+        assert loads == ["BoardScreen"]
 
         await press(pilot, "d")
         assert app.screen is county
@@ -93,10 +107,13 @@ async def test_enter_opens_a_station_board_and_s_its_statistics(
         stats = app.screen
         assert isinstance(stats, StatsScreen)
         assert stats.sub_title == county_hub.a.name
+        assert loads == ["BoardScreen", "StatsScreen"]
         await press(pilot, "d", "down", "enter")  # the totals row: every station
         assert app.desk.shown_station is None
         assert isinstance(app.screen, BoardScreen)
         assert app.screen.sub_title == t("station.all")
+        assert app.screen.shown_page is not None and app.screen.shown_page.total > a_open
+        assert loads == ["BoardScreen", "StatsScreen", "BoardScreen"]
 
 
 async def test_the_palette_offers_no_duty_desk_and_the_app_refuses_it(
