@@ -97,4 +97,21 @@ def ensure_schema(engine: Engine, db_path: Path | None, *, key: str | None = Non
     if revision is not None and db_path is not None:
         backup = backup_before_upgrade(db_path, revision, key=key)
     upgrade(engine)
+    if revision is not None:
+        analyze_after_upgrade(engine)
     return backup
+
+
+def analyze_after_upgrade(engine: Engine) -> None:
+    """PostgreSQL's planner statistics for what the migrations added to an existing database.
+    A column added to a table of rows has none until the next ANALYZE, and autovacuum analyzes
+    a table only once a tenth of its rows changed (weeks on a county hub). Without them the
+    planner takes `IS NOT NULL` as true of nearly every row: the statistics screen's observers'
+    figures read every visit four times, 0.3–0.4 s at 180,000 visits (0024's visit.observer_id
+    and point_id; BENCHMARKS.md). Nine seconds at 180,000 visits (a sample of each table: not much
+    more at 1.5 M), once per upgrade; SQLite's planner needs none."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
