@@ -2,7 +2,11 @@
 county drill at a small size.
 
 `python -m bench NAME [options]` runs one benchmark module with its own options, e.g.
-`python -m bench county_drill --stations 5 --visits 20000,20000,20000,20000,100000`."""
+`python -m bench county_drill --stations 5 --visits 20000,20000,20000,20000,100000`.
+
+Not in the default run, as they need a county hub already pushed (`--hub URL`; the county drill
+keeps one): `hub_search` (search's SQL on the hub) and `hub_screens` (every screen the hub offers,
+from the key to its data painted)."""
 
 from __future__ import annotations
 
