@@ -577,7 +577,6 @@ def hub_facts(url: str) -> tuple[int, int, str]:
 
 def run(url: str, *, repeat: int, slow_ms: float | None = None) -> None:
     visits, stations, biggest = hub_facts(url)
-    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="liaison-hub-screens-")  # reports
     read_only()
     print(
         f"\n-- a county hub's screens: {stations} stations, {visits:,} visits; "
@@ -587,8 +586,11 @@ def run(url: str, *, repeat: int, slow_ms: float | None = None) -> None:
     floor = asyncio.run(bare_table(max(15, repeat)))
     figures: dict[str, list[Sample]] = {}
     errors: list[str] = []
-    for i in range(repeat + 1):
-        errors += asyncio.run(tour(url, figures, record=i > 0, biggest=biggest))
+    # The reports `r` writes go to the hub's folder in the user-data dir: a temporary one.
+    with tempfile.TemporaryDirectory(prefix="liaison-hub-screens-") as data_home:
+        os.environ["XDG_DATA_HOME"] = data_home
+        for i in range(repeat + 1):
+            errors += asyncio.run(tour(url, figures, record=i > 0, biggest=biggest))
     for name, samples in figures.items():
 
         def median(of: Callable[[Sample], float], samples: list[Sample] = samples) -> float:
