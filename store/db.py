@@ -90,6 +90,9 @@ def _cipher_engine(url: str, key: str) -> Engine:
     )
 
 
+_NO_PARALLEL_NO_JIT = "-c max_parallel_workers_per_gather=0 -c jit=off"
+
+
 def _postgres_engine(url: str) -> Engine:
     engine = create_engine(
         url,
@@ -99,11 +102,12 @@ def _postgres_engine(url: str) -> Engine:
         isolation_level="READ COMMITTED",
         # Sessions in UTC: the store compares stored instants with naive UTC ones (as SQLite
         # keeps them), which PostgreSQL would otherwise read in the server's own zone. No
-        # parallel workers: the hub's reads are a few milliseconds each, and starting workers,
-        # whose parallel index scans then read deeper to merge in order, cost more than they
-        # share (search for 垃圾 at 180,000 visits: 103 -> 15 ms of SQL; no screen slower;
-        # BENCHMARKS.md).
-        connect_args={"options": "-c timezone=UTC -c max_parallel_workers_per_gather=0"},
+        # parallel workers and no JIT: the hub's reads are a few milliseconds each; starting
+        # workers, whose parallel index scans then read deeper to merge in order, and compiling
+        # a plan cost more than they save (search for 垃圾 at 180,000 visits: 103 -> 15 ms of
+        # SQL; at 600,000 the statistics by channel 47 -> 37 ms, the report 426 -> 309 ms, of
+        # which JIT 11 ms a statement; no screen slower; BENCHMARKS.md).
+        connect_args={"options": f"-c timezone=UTC {_NO_PARALLEL_NO_JIT}"},
         pool_pre_ping=True,
     )
     event.listen(engine, "begin", _postgres_on_begin)

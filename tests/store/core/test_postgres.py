@@ -83,12 +83,12 @@ def test_an_empty_database_is_migrated_to_head_with_its_search_indexes(
             assert list(compare_metadata(context, SQLModel.metadata)) == []
         with store.read() as session:
             assert session.exec(select(Setting).where(Setting.key == "window_unit")).one()
-            # Sessions in UTC, and no parallel workers for reads of a few milliseconds.
+            # Sessions in UTC, and no parallel workers or JIT for reads of a few milliseconds.
             settings = session.connection().exec_driver_sql(
                 "SELECT current_setting('TimeZone'), "
-                "current_setting('max_parallel_workers_per_gather')"
+                "current_setting('max_parallel_workers_per_gather'), current_setting('jit')"
             )
-            assert settings.one() == ("UTC", "0")
+            assert settings.one() == ("UTC", "0", "off")
         assert info.name == STATION.name
     finally:
         store.dispose()
