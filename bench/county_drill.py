@@ -11,6 +11,7 @@ with a floor measured in the same run:
 
     python -m bench.county_drill                     # make bench's size: 2 × 1,000 visits
     python -m bench county_drill --stations 5 --visits 20000,20000,20000,20000,100000
+    python -m bench.county_drill --visits 20000,100000,20000 --seeds 1,5,7
 
 Stations and the pushed hub are built once and kept outside the repository (LIAISON_BENCH_CACHE,
 default /var/tmp/liaison-bench: the server runs as `postgres`, who cannot enter /root); a re-run
@@ -596,15 +597,21 @@ def hub_size(url: str) -> tuple[int, int, int]:
     return int(visits[0]), int(size[0]), int(log[0])
 
 
-def parse_sizes(stations: int | None, visits: str | None) -> list[tuple[int, int]]:
-    """(visits, seed) of each station: seeds 1, 2, 3… (each its own station name)."""
+def parse_sizes(
+    stations: int | None, visits: str | None, seeds: str | None = None
+) -> list[tuple[int, int]]:
+    """(visits, seed) of each station: seeds 1, 2, 3… (each its own station name), or those
+    listed (a county grown from a kept hub with stations kept from another run)."""
     counts = [int(v) for v in visits.split(",")] if visits else list(DEFAULT_VISITS)
     if stations is not None:
         if len(counts) == 1:
             counts = counts * stations
         elif len(counts) != stations:
             raise SystemExit(f"--visits lists {len(counts)} stations, --stations says {stations}")
-    return [(v, seed) for seed, v in enumerate(counts, start=1)]
+    numbers = [int(s) for s in seeds.split(",")] if seeds else list(range(1, len(counts) + 1))
+    if len(numbers) != len(counts) or len(set(numbers)) != len(numbers):
+        raise SystemExit(f"--seeds lists {len(numbers)} distinct seeds for {len(counts)} stations")
+    return list(zip(counts, numbers, strict=True))
 
 
 def run(
@@ -677,6 +684,9 @@ def main(argv: list[str] | None = None) -> None:
         help="each station's visits, comma-separated (one number: every station's); "
         f"default {','.join(map(str, DEFAULT_VISITS))}",
     )
+    parser.add_argument(
+        "--seeds", help="each station's seed, comma-separated, as many as --visits (default 1, 2…)"
+    )
     parser.add_argument("--cache", type=Path, help=f"where built databases are kept ({CACHE_ENV})")
     parser.add_argument("--rebuild", action="store_true", help="push the hub again")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each read (median)")
@@ -686,7 +696,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     run(
-        parse_sizes(args.stations, args.visits),
+        parse_sizes(args.stations, args.visits, args.seeds),
         cache=args.cache,
         rebuild=args.rebuild,
         repeat=args.repeat,
