@@ -58,8 +58,8 @@ def _sheet(
     sheet.append([neutralise(h) for h in head])
     for cell in sheet[1]:
         cell.font = _BOLD
-    for row in rows:
-        _append(sheet, row)
+    for number, row in enumerate(rows, start=2):
+        _append(sheet, row, number)
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["A"].width = 28
     for position, heading in enumerate(head[1:], start=2):
@@ -75,7 +75,9 @@ def _sheet(
     return sheet
 
 
-def _append(sheet: Worksheet, row: Sequence[Cell]) -> None:
+def _append(sheet: Worksheet, row: Sequence[Cell], number: int) -> None:
+    """`row` appended as the sheet's row `number` (told, not asked: openpyxl finds a sheet's
+    last row by reading every cell, which made a county hub's report quadratic)."""
     values: list[Value] = []
     percents: list[int] = []
     for cell in row:
@@ -88,7 +90,7 @@ def _append(sheet: Worksheet, row: Sequence[Cell]) -> None:
             values.append(neutralise(cell))
     sheet.append(values)
     for column in percents:
-        sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT
+        sheet.cell(row=number, column=column).number_format = PERCENT
 
 
 def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> None:
@@ -129,8 +131,8 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
         [[title], *[list(r) for r in headline_rows(report, text)]],
         text=text,
     )
-    for line in footnote(report, text):
-        _append(head, [line])
+    for number, line in enumerate(footnote(report, text), start=head.max_row + 1):
+        _append(head, [line], number)
     head.column_dimensions["A"].width = 40
     head.column_dimensions["B"].width = 24
     tiers = _sheet(
@@ -149,11 +151,14 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
         unit_rows(report, name),
         text=text,
     )
-    for i, (row, _members) in enumerate(unit_layout(report), start=2):
-        for cell in units[i]:
+    layout = unit_layout(report)
+    lines = units.iter_rows(min_row=2, max_row=len(layout) + 1, max_col=units.max_column)
+    below = set(report.below)
+    for (row, _members), cells in zip(layout, lines, strict=True):
+        for cell in cells:
             if row is None:  # a county department's total across stations (a hub's report)
                 cell.font = _BOLD
-            elif row in report.below:
+            elif row in below:
                 cell.fill = _BELOW
     for section, rows in groupings(report, text, name):
         _sheet(book, section, group_headings(text), rows, text=text)

@@ -119,6 +119,13 @@ def test_xlsx_reads_back(report: QuarterReport, tmp_path: Path) -> None:
     units = [r["名称"] for r in records(sheet_of(book, "分责任单位"))]
     assert f"'{HOSTILE}（县级）" in units  # neutralised: a spreadsheet will not run it
     assert not any(str(v).startswith("=") for v in units)
+    # The units below the floors are shaded, whole rows, and only they.
+    shaded = {
+        str(row[0].value).split("（")[0].lstrip("'")
+        for row in sheet_of(book, "分责任单位").iter_rows(min_row=2)
+        if all(cell.fill.fgColor.rgb == "00FDE8E8" for cell in row)
+    }
+    assert shaded == {r.name for r in report.below}
 
 
 def test_xlsx_rates_are_numbers_beside_their_parts(report: QuarterReport, tmp_path: Path) -> None:
