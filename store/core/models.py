@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -70,22 +68,7 @@ def new_id() -> str:
     """A random UUID as text: records are created on several devices and must never collide
     (within `ids_from`, the source's instead)."""
     source = _ID_SOURCE.get()
-    return source() if source is not None else _uuid_text(os.urandom(16), 4)
-
-
-def name_id(namespace: uuid.UUID, name: str) -> str:
-    """`str(uuid.uuid5(namespace, name))`: the same text, made without the two objects (a
-    20,000-row ledger import names 45,000 records this way; tests/store/core/test_ids.py)."""
-    return _uuid_text(hashlib.sha1(namespace.bytes + name.encode()).digest(), 5)
-
-
-def _uuid_text(digest: bytes, version: int) -> str:
-    """The first 16 bytes of `digest` as the text of an RFC 4122 UUID of this version."""
-    number = int.from_bytes(digest[:16], "big")
-    number = (number & ~(0xF000 << 64)) | (version << 76)
-    number = (number & ~(0xC000 << 48)) | (0x8000 << 48)
-    hexed = f"{number:032x}"
-    return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+    return source() if source is not None else str(uuid.uuid4())
 
 
 @contextmanager
@@ -111,7 +94,7 @@ def table_name(model: type[SQLModel] | SQLModel) -> str:
 
 
 def category_id_for(name: str) -> str:
-    return name_id(CATEGORY_NAMESPACE, name)
+    return str(uuid.uuid5(CATEGORY_NAMESPACE, name))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -526,7 +509,7 @@ CALENDAR_NAMESPACE = uuid.UUID("0b7f8a52-3d1e-4c7a-9a55-2f6e1d0c9b21")
 
 
 def calendar_day_id(day: date) -> str:
-    return name_id(CALENDAR_NAMESPACE, day.isoformat())
+    return str(uuid.uuid5(CALENDAR_NAMESPACE, day.isoformat()))
 
 
 class AccessLog(Record, table=True):

@@ -31,7 +31,6 @@ from store.core.models import (
     VillageKind,
     Visit,
     VisitKind,
-    name_id,
     new_id,
 )
 from store.core.rows import live
@@ -230,7 +229,7 @@ def visit_key(
 ) -> str:
     """The stable id of a ledger row's visit: the same row imported twice is one visit."""
     parts = (station_id, local.strftime("%Y-%m-%d %H:%M"), phone, name, village, text)
-    return name_id(LEDGER_NAMESPACE, "\x1f".join(parts))
+    return str(uuid.uuid5(LEDGER_NAMESPACE, "\x1f".join(parts)))
 
 
 def plan_import(*, session: Session, ledger: LedgerFile, today: date) -> ImportPlan:
@@ -771,8 +770,8 @@ def _issues(
     of each new visit."""
     settings = load_settings(session=session)
     ids = {
-        id(group): name_id(
-            LEDGER_NAMESPACE, f"{station_id}\x1fissue\x1f{group[0].ref or group[0].key}"
+        id(group): str(
+            uuid.uuid5(LEDGER_NAMESPACE, f"{station_id}\x1fissue\x1f{group[0].ref or group[0].key}")
         )
         for group in groups
     }
@@ -898,7 +897,7 @@ def _move(
     deputy = lookups.deputy_id(moved.deputy) if moved.deputy else None
     plan.moves.append(
         {
-            "id": name_id(LEDGER_NAMESPACE, f"{issue['id']}\x1fmove\x1f{index}"),
+            "id": str(uuid.uuid5(LEDGER_NAMESPACE, f"{issue['id']}\x1fmove\x1f{index}")),
             "station_id": issue["station_id"],
             "issue_id": issue["id"],
             "moved_at": from_local(moved.at, tz),
@@ -922,7 +921,7 @@ def _evaluation(
     suffix = "" if index == 0 else f"\x1f{index}"
     plan.evaluations.append(
         {
-            "id": name_id(LEDGER_NAMESPACE, f"{issue_id}\x1fevaluation{suffix}"),
+            "id": str(uuid.uuid5(LEDGER_NAMESPACE, f"{issue_id}\x1fevaluation{suffix}")),
             "issue_id": issue_id,
             "at": at,
             "resolution": judged.resolution.value,
