@@ -90,9 +90,6 @@ def _cipher_engine(url: str, key: str) -> Engine:
     )
 
 
-_NO_PARALLEL_NO_JIT = "-c max_parallel_workers_per_gather=0 -c jit=off"
-
-
 def _postgres_engine(url: str) -> Engine:
     engine = create_engine(
         url,
@@ -107,7 +104,7 @@ def _postgres_engine(url: str) -> Engine:
         # a plan cost more than they save (search for 垃圾 at 180,000 visits: 103 -> 15 ms of
         # SQL; at 600,000 the statistics by channel 47 -> 37 ms, the report 426 -> 309 ms, of
         # which JIT 11 ms a statement; no screen slower; BENCHMARKS.md).
-        connect_args={"options": f"-c timezone=UTC {_NO_PARALLEL_NO_JIT}"},
+        connect_args={"options": "-c timezone=UTC -c max_parallel_workers_per_gather=0 -c jit=off"},
         pool_pre_ping=True,
     )
     event.listen(engine, "begin", _postgres_on_begin)

@@ -448,7 +448,7 @@ def _check_row(
         unit_id=unit_id,
         status=status,
         satisfaction=satisfaction,
-        ref=" ".join(ledger.cell(raw, "issue").split()),
+        ref=" ".join(cells.get("issue").split()),
         consent=bool(consent),
         no_callback=bool(no_callback),
         life=life,

@@ -50,8 +50,7 @@ class LedgerFile:
         by cell some forty times, and one dict made per row costs less than finding each."""
         cells = row.cells
         width = len(cells)
-        found = {key: cells[at] for key, at in self.columns.items() if at < width}
-        return _BLANK | found if len(found) < len(_BLANK) else found
+        return _BLANK | {key: cells[at] for key, at in self.columns.items() if at < width}
 
 
 def read_ledger(path: Path) -> LedgerFile:
