@@ -7,6 +7,7 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench"
@@ -96,3 +97,17 @@ def demo_db(visits: int) -> Path:
         build_demo(tmp, visits=visits, clock=FrozenClock(at))
         tmp.rename(path)
     return path
+
+
+def frames_of(app: Any) -> list[float]:
+    """Record when the app composes a frame (headless apps compose, and skip only the write)."""
+    times: list[float] = []
+    display = app._display
+
+    def timed(screen: Any, renderable: Any) -> None:
+        if renderable is not None:
+            times.append(time.perf_counter())
+        display(screen, renderable)
+
+    app._display = timed
+    return times

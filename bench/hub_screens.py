@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from bench.common import report
+from bench.common import frames_of, report
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -511,15 +511,7 @@ async def bare_table(repeat: int) -> float:
             self.shown_at = time.perf_counter()
 
     app = Bare()
-    frames: list[float] = []
-    display = app._display
-
-    def timed(screen: Any, renderable: Any) -> None:
-        if renderable is not None:
-            frames.append(time.perf_counter())
-        display(screen, renderable)
-
-    app._display = timed  # type: ignore[method-assign]
+    frames = frames_of(app)
 
     def painted(began: float) -> float | None:
         if app.shown_at < began:

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.common import frames_of
+
 # (what it is, the query, the kind a deputy would be looking at)
 SQL_CASES = (
     ("visits, 1 character", "路", "visits"),
@@ -120,20 +122,6 @@ async def _keystrokes(db: Path, label: str, report: Any) -> list[str]:
     ]
 
 
-def _frames(app: Any) -> list[float]:
-    """Record when the app composes a frame (headless apps compose, and skip only the write)."""
-    times: list[float] = []
-    display = app._display
-
-    def timed(screen: Any, renderable: Any) -> None:
-        if renderable is not None:
-            times.append(time.perf_counter())
-        display(screen, renderable)
-
-    app._display = timed
-    return times
-
-
 async def _until(condition: Any, timeout: float = 5.0) -> None:
     deadline = time.perf_counter() + timeout
     while not condition():
@@ -161,7 +149,7 @@ async def _bare_repaint() -> float:
     app.shown, app.shown_at = "", 0.0
     samples = []
     async with app.run_test(size=(80, 24)) as pilot:
-        frames = _frames(app)
+        frames = frames_of(app)
         await pilot.pause()
         for word in KEYSTROKES:
             app.query_one("#box", Input).value = ""
@@ -197,7 +185,7 @@ async def _search_repaint(db: Path) -> float:
         await _until(lambda: isinstance(app.screen, SearchScreen))
         screen = app.screen
         assert isinstance(screen, SearchScreen)
-        frames = _frames(app)
+        frames = frames_of(app)
         shown: dict[str, float] = {}
         show = screen._show
 
