@@ -71,11 +71,10 @@ class TypeAhead:
         self._waiting: deque[events.Key | events.Paste] = deque()
         self._numbers = count(1)
         # The key being handled: since when, the marker on its way back and the widget it went
-        # to, the store calls under way before it, then the ones it started.
+        # to, the store calls under way before it.
         self._since: float | None = None
         self._marker: tuple[int, Widget] | None = None
         self._before: set[Worker[Any]] = set()
-        self._work: set[Worker[Any]] = set()
         self._typed_text = False
 
     @property
@@ -94,7 +93,7 @@ class TypeAhead:
     def handled(self, message: KeyHandled) -> None:
         if self._marker is not None and self._marker[0] == message.number:
             self._marker = None
-            self._after_key()
+            self._await_work()
 
     async def _send(self, event: events.Key | events.Paste) -> None:
         app = self._app
@@ -117,9 +116,6 @@ class TypeAhead:
             self._app.set_timer(CHECK_AFTER * 5, self._check_marker)
             return
         self._marker = None
-        self._after_key()
-
-    def _after_key(self) -> None:
         self._await_work()
 
     def _await_work(self) -> None:
@@ -127,8 +123,8 @@ class TypeAhead:
         # loads the triage queue, whose rows then load the visit under the cursor that the `1`
         # after it acts on. Text typed into a field waits for nothing more (a search as you
         # type, a phone looked up as it is typed): the field keeps up with the typing.
-        self._work = set() if self._typed_text else store_work(self._app) - self._before
-        if self._work and not self._too_long():
+        work = set() if self._typed_text else store_work(self._app) - self._before
+        if work and not self._too_long():
             self._app.set_timer(CHECK_AFTER, self._await_work)
             return
         self._done()
@@ -137,7 +133,7 @@ class TypeAhead:
         return self._since is None or monotonic() - self._since > MAX_WAIT
 
     def _done(self) -> None:
-        self._since, self._work, self._before = None, set(), set()
+        self._since, self._before = None, set()
         if self._waiting:
             # After what is already queued: the focus that a screen opened by the key asked for
             # on mounting (Widget.focus is itself a call_later).
