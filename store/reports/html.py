@@ -151,7 +151,7 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
         session_rows,
         table_headings,
         tier_rows,
-        unit_layout,
+        unit_marks,
         unit_rows,
     )
 
@@ -180,10 +180,7 @@ def render(report: QuarterReport, *, text: Text, name: Name) -> str:
             table_headings(text, name),
             unit_rows(report, name),
             # A county department's total across stations (a hub's report) in bold.
-            [
-                "total" if r is None else "below" if r in report.below else ""
-                for r, _members in unit_layout(report)
-            ],
+            unit_marks(report),
             brief=True,
         ),
     ]

@@ -398,6 +398,16 @@ def unit_layout(report: QuarterReport) -> list[tuple[FigureRow | None, tuple[Fig
     return out
 
 
+def unit_marks(report: QuarterReport) -> list[str]:
+    """How each row of `unit_layout` stands out: "total" (a county department's total across
+    stations), "below" (a unit below the floors), else ""."""
+    below = set(report.below)
+    return [
+        "total" if row is None else "below" if row in below else ""
+        for row, _members in unit_layout(report)
+    ]
+
+
 def unit_rows(report: QuarterReport, name: Name) -> list[list[Cell]]:
     """The by-unit table (`unit_layout`'s rows): a county department's total named as the
     unit, its stations' rows beneath it named by station."""

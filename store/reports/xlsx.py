@@ -111,7 +111,7 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
         session_rows,
         table_headings,
         tier_rows,
-        unit_layout,
+        unit_marks,
         unit_rows,
     )
 
@@ -151,14 +151,13 @@ def write_xlsx(report: QuarterReport, path: Path, *, text: Text, name: Name) -> 
         unit_rows(report, name),
         text=text,
     )
-    layout = unit_layout(report)
-    lines = units.iter_rows(min_row=2, max_row=len(layout) + 1, max_col=units.max_column)
-    below = set(report.below)
-    for (row, _members), cells in zip(layout, lines, strict=True):
+    marks = unit_marks(report)
+    lines = units.iter_rows(min_row=2, max_row=len(marks) + 1, max_col=units.max_column)
+    for mark, cells in zip(marks, lines, strict=True):
         for cell in cells:
-            if row is None:  # a county department's total across stations (a hub's report)
+            if mark == "total":  # a county department's total across stations (a hub's report)
                 cell.font = _BOLD
-            elif row in below:
+            elif mark == "below":
                 cell.fill = _BELOW
     for section, rows in groupings(report, text, name):
         _sheet(book, section, group_headings(text), rows, text=text)
