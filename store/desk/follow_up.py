@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func
+from sqlalchemy import ColumnElement, and_, exists, func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -121,13 +121,23 @@ def list_follow_ups(
     offset: int = 0,
 ) -> Page[FollowUpRow]:
     """Closed issues without an evaluation and not given up, the longest waiting first; those
-    whose last try was less than the station's wait ago at the end."""
+    whose last try was less than the station's wait ago at the end.
+
+    Two reads, each in the order of the index of the issues awaiting a verdict (closing day,
+    id): the issues to call now, then those tried within the wait. One ORDER BY on whether an
+    issue was tried would work that out for every issue awaiting a verdict (64,000 on a county
+    hub of 600,000 visits) to show 50."""
     settings = load_settings(session=session)
-    where = (*awaiting_verdict(), ~_given_up())
     cutoff = now - timedelta(hours=settings.call_retry_hours)
-    waiting = case((_last_try() > cutoff, 1), else_=0)
-    order = (waiting, col(Issue.closed_on), col(Issue.id))
-    return _page(session, today, settings, where, order, limit, offset, given_up=False)
+    awaiting = (*awaiting_verdict(), ~_given_up())
+    to_call = (*awaiting, ~_tried_since(cutoff))
+    tried = (*awaiting, _tried_since(cutoff))
+    first = _count(session, to_call)
+    rows = _rows(session, to_call, limit, offset) if offset < first else []
+    if len(rows) < limit:
+        rows += _rows(session, tried, limit - len(rows), max(0, offset - first))
+    total = first + _count(session, tried)
+    return _page(session, today, settings, rows, total, offset, limit, given_up=False)
 
 
 def list_unreachable(
@@ -137,40 +147,60 @@ def list_unreachable(
     its number of tries. Still waiting for a verdict, should the resident call back."""
     settings = load_settings(session=session)
     where = (*awaiting_verdict(), _given_up())
-    order = (col(Issue.closed_on), col(Issue.id))
-    return _page(session, today, settings, where, order, limit, offset, given_up=True)
+    rows = _rows(session, where, limit, offset)
+    return _page(
+        session, today, settings, rows, _count(session, where), offset, limit, given_up=True
+    )
 
 
 def count_unreachable(*, session: Session) -> int:
     """How many issues are listed as could not be reached (未能回访)."""
-    where = (*awaiting_verdict(), _given_up())
+    return _count(session, (*awaiting_verdict(), _given_up()))
+
+
+def _tried_since(cutoff: datetime) -> ColumnElement[bool]:
+    return exists().where(_this_closure(), col(UnansweredCall.at) > cutoff)
+
+
+def _count(session: Session, where: tuple[ColumnElement[bool], ...]) -> int:
     return int(session.exec(select(func.count()).select_from(Issue).where(*where)).one())
+
+
+# An issue of the list, its unit and village, its tries and the last of them.
+_Row = tuple[Issue, str, str, int, datetime | None]
+
+
+def _rows(
+    session: Session, where: tuple[ColumnElement[bool], ...], limit: int, offset: int
+) -> list[_Row]:
+    """The issues of `where` from `offset`, oldest closure first."""
+    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
+    query: Select[Issue, str, str, int, datetime | None] = Select(
+        Issue, col(Unit.name), col(Village.name), _tries(), _last_try()
+    )
+    return list(
+        session.exec(
+            query.join(Unit, col(Unit.id) == Issue.unit_id)
+            .join(Village, col(Village.id) == Issue.village_id)
+            .where(*where)
+            .order_by(col(Issue.closed_on), col(Issue.id))
+            .limit(limit)
+            .offset(offset)
+        ).all()
+    )
 
 
 def _page(
     session: Session,
     today: date,
     settings: StationSettings,
-    where: tuple[ColumnElement[bool], ...],
-    order: tuple[Any, ...],
-    limit: int,
+    rows: list[_Row],
+    total: int,
     offset: int,
+    limit: int,
     *,
     given_up: bool,
 ) -> Page[FollowUpRow]:
-    total = session.exec(select(func.count()).select_from(Issue).where(*where)).one()
-    # More columns than sqlmodel's select() types (four): its Select, typed by hand.
-    query: Select[Issue, str, str, int, datetime | None] = Select(
-        Issue, col(Unit.name), col(Village.name), _tries(), _last_try()
-    )
-    rows = session.exec(
-        query.join(Unit, col(Unit.id) == Issue.unit_id)
-        .join(Village, col(Village.id) == Issue.village_id)
-        .where(*where)
-        .order_by(*order)
-        .limit(limit)
-        .offset(offset)
-    ).all()
     items = []
     retry = timedelta(hours=settings.call_retry_hours)
     for issue, unit, village, tries, last in rows:
@@ -200,7 +230,7 @@ def _page(
                 gave_up_at=last if given_up else None,
             )
         )
-    return Page(tuple(items), int(total), offset, limit)
+    return Page(tuple(items), total, offset, limit)
 
 
 def _gave_up_at(session: Session, issue: Issue) -> datetime | None:

@@ -110,6 +110,27 @@ def test_no_answer_puts_the_issue_at_the_end_until_its_time_comes(
     assert [r.issue_id for r in _listed(store, clock)] == [first, second]
 
 
+def test_pages_run_through_those_to_call_then_those_tried_within_the_wait(
+    store: Store, actor: Actor, make_issue: Callable[..., IssueRow], clock: FrozenClock
+) -> None:
+    """Paged two at a time, the issues to call now come oldest first, then those tried within
+    the wait, a page holding the last of the one and the first of the other; the total counts
+    both, never one given up."""
+    a, b, c, d, e, f = _closed(store, actor, make_issue, clock, 6)
+    for _ in range(3):
+        _no_answer(store, actor, f)  # given up: listed as unreachable only
+    _no_answer(store, actor, d)
+    _no_answer(store, actor, b)
+    pages = []
+    with store.read() as session:
+        for offset in (0, 2, 4):
+            page = list_follow_ups(
+                session=session, today=today(clock), now=clock.now(), limit=2, offset=offset
+            )
+            pages.append(([r.issue_id for r in page.items], page.total, page.has_next))
+    assert pages == [([a, c], 5, True), ([e, b], 5, True), ([d], 5, False)]
+
+
 def test_the_third_no_answer_gives_up_and_lists_the_issue_as_unreachable(
     store: Store, actor: Actor, make_issue: Callable[..., IssueRow], clock: FrozenClock
 ) -> None:
