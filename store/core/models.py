@@ -260,8 +260,25 @@ class Issue(Record, table=True):
         Index("ix_issue_category_tier", "category_id", "tier"),
         Index("ix_issue_village", "village_id"),
         Index("ix_issue_unit", "unit_id"),
-        # The statistics count issues by the period they were opened in.
-        Index("ix_issue_opened_on", "opened_on"),
+        # The statistics count issues by the period they were opened in; a figure's issues (the
+        # statistics' drill-down, store.desk.board) are the period's, and the index holds all
+        # that their colour, the board's order and its counts read, so a county's year is
+        # counted and sorted from it alone (590 ms of SQL to 110 at 600,000 visits).
+        Index(
+            "ix_issue_opened_colour",
+            "opened_on",
+            "tier",
+            "status",
+            "satisfaction",
+            "closed_on",
+            "resupervision",
+            "due_on",
+            "warn_on",
+            "withdrawn_at",
+            "id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         # The few issues merged into another: what sync's redirect rule reads after every
         # merge of changes (store.sync.regroup_rule).
         Index(

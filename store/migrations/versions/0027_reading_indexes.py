@@ -7,7 +7,13 @@ screen ≤ 1 s"), on SQLite and PostgreSQL alike, measured on the 600,000-visit 
   66 ms: 64,000 such issues were read and sorted for a page of 50);
 - each deputy's issues and the visits each received, partial to the live ones: the deputies'
   list (237 ms to 70 ms: every issue was read to find the page's deputies');
-- the few issues split off another, which an issue's page looks up.
+- the few issues split off another, which an issue's page looks up;
+- the live issues by the day opened with all that their colour and the board's order read: a
+  figure's issues (the statistics' drill-down) are counted by colour and sorted for their page
+  from it alone (a county's year: 590 ms of SQL to 110 ms; 47 MB, 80 bytes a visit). It
+  replaces the index of the issues by the day opened alone, which every query of it read
+  alongside `deleted_at IS NULL` (the smaller one was the planner's choice on a small hub, and
+  a heap read per issue on a large one).
 
 Indexes only: no table is copied, and the downgrade drops them.
 
@@ -39,10 +45,27 @@ INDEXES = {
     ),
     "ix_visit_deputy": ("visit", ["deputy_id", "received_at"], "deleted_at IS NULL"),
     "ix_issue_split_from": ("issue", ["split_from"], "split_from IS NOT NULL"),
+    "ix_issue_opened_colour": (
+        "issue",
+        [
+            "opened_on",
+            "tier",
+            "status",
+            "satisfaction",
+            "closed_on",
+            "resupervision",
+            "due_on",
+            "warn_on",
+            "withdrawn_at",
+            "id",
+        ],
+        "deleted_at IS NULL",
+    ),
 }
 
 
 def upgrade() -> None:
+    op.drop_index("ix_issue_opened_on", table_name="issue")
     for name, (table, columns, where) in INDEXES.items():
         op.create_index(
             name,
@@ -57,3 +80,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name, (table, _columns, _where) in INDEXES.items():
         op.drop_index(name, table_name=table)
+    op.create_index("ix_issue_opened_on", "issue", ["opened_on"], unique=False)

@@ -17,7 +17,9 @@ from stats_fixture import TODAY, TZ, build_quarter
 
 from store.changelog.changes import Actor
 from store.core.clock import FrozenClock
+from store.core.models import Tier
 from store.db import Store
+from store.desk.board import board_counts, list_board
 from store.desk.follow_up import list_follow_ups
 from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
@@ -30,6 +32,7 @@ from store.reports.stats import (
     PeriodKind,
     breakdown_figures,
     colour_mix,
+    drill_filter,
     period_figures,
 )
 from store.sync.hub import init_hub, open_hub, push_to_hub
@@ -150,5 +153,35 @@ def test_the_follow_up_calls_and_the_deputies_list_read_a_page_not_every_issue(
     assert calls > COPIES // 200 and led > 0
     # (The deputies' issues: by their index, or from the quarter's few evaluations by id.)
     assert "ix_issue_awaiting_verdict" in "\n".join(plans)
+    whole = [p for p in plans if "Seq Scan on issue " in p]
+    assert not whole, whole
+
+
+def test_a_figures_issues_are_counted_and_sorted_from_their_index(hub: Store) -> None:
+    """A figure's issues (the year's, then one tier's): their number, their colours and the
+    page's ids come from the index of the issues by the day opened with what their colour and
+    order read (schema 0027); at 600,000 visits each read the year's issues from the table
+    (590 ms of SQL for the two)."""
+
+    def read(session: Session) -> list[int]:
+        totals = []
+        for key in (None, Tier.village.value):
+            filters = drill_filter(
+                period=YEAR,
+                tz=TZ,
+                figure="opened",
+                breakdown=Breakdown.tier if key else None,
+                key=key,
+            )
+            page = list_board(session=session, today=TODAY, filters=filters)
+            counts = board_counts(session=session, today=TODAY, filters=filters)
+            assert sum(sum(c.values()) for c in counts.values()) == page.total
+            totals.append(page.total)
+        return totals
+
+    (year, village), plans = _plans(hub, read)
+    assert year > village > 0
+    # Each drill's count, colours and page (index-only where the pages are all-visible).
+    assert len([p for p in plans if "ix_issue_opened_colour" in p]) == 6, plans
     whole = [p for p in plans if "Seq Scan on issue " in p]
     assert not whole, whole
