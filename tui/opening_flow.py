@@ -101,17 +101,29 @@ class StationOpener:
 
     def _warm_up(self) -> None:
         try:
-            for module in MODE_MODULES.values():
-                importlib.import_module(module)  # here, off the UI thread
+            load_every_mode()  # here, off the UI thread
             from tui.cli_maintenance import daily_backup_in_background
 
             # A SQLite file only: a PostgreSQL server's backups are pg_dump's job.
             if isinstance(self.db_path, Path):
                 daily_backup_in_background(self.db_path, key=self.db_key)
         finally:
-            if not gc.isenabled():
-                # `liaison` starts with the collector off (tui.cli.open_app): start-up allocates
-                # a million long-lived objects, and collecting them cost a quarter of its CPU.
-                # They are frozen out of later collections, which stay as cheap as before.
-                gc.freeze()
-                gc.enable()
+            collect_from_now_on()
+
+
+def load_every_mode() -> None:
+    """Import every mode's screens (what start-up put off until the figures were shown)."""
+    for module in MODE_MODULES.values():
+        importlib.import_module(module)
+
+
+def collect_from_now_on() -> None:
+    """Turn the collector on if start-up turned it off, what it made frozen out of its passes.
+
+    `liaison` starts with the collector off (tui.cli.open_app): start-up allocates a million
+    long-lived objects, and collecting them cost a quarter of its CPU; left in, each full pass
+    would walk them again, the whole process standing still for 100-350 ms (seventeen times in
+    a tour of a county hub's screens, bench/hub_screens.py)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
