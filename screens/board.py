@@ -179,12 +179,18 @@ class BoardScreen(StationScoped, PagedTableScreen):
                     focus = None
                 else:
                     offset = position // PAGE_SIZE * PAGE_SIZE
+            counts = board_counts(session=session, today=today, filters=filters)
             page = list_board(
-                session=session, today=today, filters=filters, offset=offset, order=order
+                session=session,
+                today=today,
+                filters=filters,
+                offset=offset,
+                order=order,
+                total=sum(sum(by_colour.values()) for by_colour in counts.values()),
             )
             return BoardData(
                 page=page,
-                counts=board_counts(session=session, today=today, filters=filters),
+                counts=counts,
                 focus_id=focus,
                 moves=last_moves(session=session, issue_ids=[row.id for row in page.items]),
             )

@@ -380,3 +380,32 @@ def test_each_row_carries_its_urgency_and_why(demo: Store) -> None:
         urgent = list_board(session=session, today=TODAY, order=BoardOrder.urgency, limit=20)
     scores = [r.urgency.score for r in urgent.items]
     assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        BoardFilter(),
+        BoardFilter(colour=Colour.red),
+        BoardFilter(tier=Tier.township),
+        BoardFilter(scope=Scope.opened, opened_from=date(2026, 10, 1), opened_to=TODAY),
+        BoardFilter(scope=Scope.opened, colour=Colour.yellow),
+        BoardFilter(scope=Scope.closed, tier=Tier.county),
+        BoardFilter(scope=Scope.overdue),
+        BoardFilter(scope=Scope.withdrawn),
+    ],
+    ids=["board", "red", "township", "quarter", "yellow drill", "closed", "overdue", "withdrawn"],
+)
+def test_the_counts_by_colour_sum_to_what_the_board_lists(
+    demo: Store, filters: BoardFilter
+) -> None:
+    """The board passes the sum of its counts as its total (screens.board) instead of counting
+    its issues again: that sum is what the list counts itself, open board or drill-down, and
+    the page given it is the page."""
+    with demo.read() as session:
+        counts = board_counts(session=session, today=TODAY, filters=filters)
+        counted = list_board(session=session, today=TODAY, filters=filters)
+        summed = sum(sum(c.values()) for c in counts.values())
+        given = list_board(session=session, today=TODAY, filters=filters, total=summed)
+    assert summed == counted.total
+    assert (given.total, given.items) == (counted.total, counted.items)
