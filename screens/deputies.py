@@ -9,11 +9,12 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Label, Static
+from textual.widgets import Button, Label, Static
 
 from screens.base.paged import PagedTableScreen
 from screens.base.period import PeriodMixin
 from screens.base.slips import print_folders, say_printed
+from screens.base.station_scoped import StationScoped
 from store.core.models import Colour
 from store.core.paging import Page
 from store.desk.issue_rows import IssueRow
@@ -73,8 +74,11 @@ def colour_counts(app: App[object], colours: dict[Colour, int]) -> Text:
     return out
 
 
-class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
-    """Every deputy's record for one period; Enter opens a deputy, `p` prints their summary."""
+class DeputiesScreen(StationScoped, _DeputyPeriod, PagedTableScreen):
+    """Every deputy's record for one period; Enter opens a deputy, `p` prints their summary. On
+    a county hub, the station the board and statistics show (`z` picks it): the stations'
+    deputies share names often enough (a county's 周永林 at two stations) that every station's
+    at once could not tell them apart."""
 
     CONTAINER_ID = "deputies"
     PLACE = Place.deputies
@@ -85,8 +89,19 @@ class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
         *PeriodMixin.PERIOD_BINDINGS,
         Binding("p", "print", t("key.print_record"), tooltip=t("tip.print_record"), id="print"),
         *PagedTableScreen.QUIET_PAGING_BINDINGS,
+        # Only where the database holds several stations (a county hub): check_action. Out of
+        # the footer (no room at 80 columns in English): the station's button names it.
+        Binding(
+            "z",
+            "pick_station",
+            t("key.station"),
+            tooltip=t("tip.station"),
+            show=False,
+            id="deputies-station",
+        ),
     ]
     TABLE_ID = "deputies-table"
+    STATION_BUTTON = "deputies-station-button"
     ROW_ACTION = "open"
     COLUMNS = (
         (t("col.deputy"), 8, "name"),
@@ -113,9 +128,12 @@ class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
             self.reload()
 
     def compose_above(self) -> ComposeResult:
+        if self.desk.many_stations:
+            yield Button("", id=self.STATION_BUTTON, compact=True)
         yield Label("", id="deputies-title", classes="screen-title")
 
     def on_mount(self) -> None:
+        self.station_id = None
         self.title = t("deputies.title")
         self.period = Period.of(PeriodKind.quarter, self.today)
         self.add_columns()
@@ -125,10 +143,18 @@ class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
         self.page_offset = 0
         self.reload()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_station":
+            return self.desk.many_stations
+        return super().check_action(action, parameters)
+
     def reload(self) -> None:
         self.table.loading = True
         period, today, offset = self.period, self.today, self.page_offset
         store = self.desk.store
+        # The station shown is the app's (the board or statistics may have changed it).
+        self.station_id = station_id = self.desk.shown_station
+        self.show_station()
 
         def load() -> Page[DeputyRecord]:
             with store.read() as session:
@@ -138,6 +164,7 @@ class DeputiesScreen(_DeputyPeriod, PagedTableScreen):
                     today=today,
                     tz=store.clock.tz,
                     offset=offset,
+                    station_id=station_id,
                 )
 
         self.run_store(load, self._show, group="deputy_loaders", exclusive=True)

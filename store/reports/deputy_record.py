@@ -65,7 +65,15 @@ from store.reports.slips import (
     signature_block,
     write_document,
 )
-from store.reports.stats import Period, PeriodKind, Share, issues_of, percent, share
+from store.reports.stats import (
+    Period,
+    PeriodKind,
+    Share,
+    issues_of,
+    of_station,
+    percent,
+    share,
+)
 from store.suggestions.figures import DeputySuggestions, deputy_suggestions
 
 
@@ -248,14 +256,16 @@ def list_deputy_records(
     tz: Any,
     limit: int = PAGE_SIZE,
     offset: int = 0,
+    station_id: str | None = None,
 ) -> Page[DeputyRecord]:
     """The station's deputies (active ones, by name) with their record over the period.
 
     Args:
         today: shifts count up to this day; colours are as of it.
         tz: the station's time zone (visits, evaluations and leader visits are UTC instants).
+        station_id: on a county hub, one station's deputies (None: every station's).
     """
-    serving = (live(Deputy), col(Deputy.active).is_(True))
+    serving = (live(Deputy), col(Deputy.active).is_(True), *of_station(Deputy, station_id))
     total = session.exec(select(func.count()).select_from(Deputy).where(*serving)).one()
     deputies = session.exec(
         select(Deputy)

@@ -21,12 +21,17 @@ from desk_helpers import (
     settle,
 )
 from english_desk import in_english
+from sqlmodel import col, select
 from textual.widgets import Label
 
 from screens.board import BoardScreen
 from screens.county import CountyScreen
+from screens.deputies import DeputiesScreen
 from screens.dialogs.help import HelpModal
+from screens.dialogs.pick import PickModal
 from screens.stats import StatsScreen
+from store.core.models import Deputy
+from store.core.rows import live
 from tui.app import LiaisonApp, make_app
 from tui.commands import DeskCommands
 from tui.i18n import t
@@ -143,3 +148,45 @@ async def test_the_county_dashboard_in_english_fits_80_columns(county_hub: Hub) 
         assert "Board" in descriptions(footer_keys(app))
         assert rows(app.screen.table)[-1][0] == "County total"
         assert all(len(line) <= 80 for line in screen_lines(app))
+
+
+async def test_the_deputies_list_shows_the_station_the_board_shows(
+    hub_desk: LiaisonApp, county_hub: Hub
+) -> None:
+    """On a hub the deputies' list is the station picked (`z`, or on the county's dashboard), as
+    the board and the statistics are: listed together, two stations' deputies of one name could
+    not be told apart (the drill's fourteen stations had fourteen 吴振宇)."""
+    with county_hub.store.read() as session:
+        serving = {
+            station: set(
+                session.exec(
+                    select(Deputy.name).where(
+                        Deputy.station_id == station, live(Deputy), col(Deputy.active)
+                    )
+                ).all()
+            )
+            for station in (county_hub.a.id, county_hub.b.id)
+        }
+    app = hub_desk
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_place(Place.deputies)
+        await settle(pilot)
+        deputies = app.screen
+        assert isinstance(deputies, DeputiesScreen)
+        assert deputies.sub_title == t("station.all")
+        page = deputies.shown_page
+        assert page is not None
+        assert page.total == len(serving[county_hub.a.id]) + len(serving[county_hub.b.id])
+        await press(pilot, "z")
+        picker = app.screen
+        assert isinstance(picker, PickModal)
+        options: Any = picker.query_one("#pick-list")
+        options.highlighted = options.get_option_index(county_hub.a.id)
+        await press(pilot, "enter")
+        assert app.screen is deputies and app.desk.shown_station == county_hub.a.id
+        assert deputies.sub_title == county_hub.a.name
+        assert {r[0] for r in rows(deputies.table)} == serving[county_hub.a.id]
+        shown = deputies.shown_page
+        assert shown is not None and shown.total == len(serving[county_hub.a.id])
+        assert footer_width(app) <= 80
