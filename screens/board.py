@@ -13,11 +13,11 @@ from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, DataTable, Label
+from textual.widgets import DataTable, Label
 
 from screens.base.desk_screen import nav_bindings
 from screens.base.paged import PagedTableScreen
-from screens.base.station_scoped import StationScoped
+from screens.base.station_scoped import StationScoped, station_binding
 from screens.base.suggest import DraftFrom, draft_flow
 from screens.base.tier_moves import MOVE_BINDINGS, ask_move, can_move
 from screens.dialogs.board_filter import FilterChoices, FilterModal
@@ -71,17 +71,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
         Binding("f", "filter", t("key.filter"), tooltip=t("tip.filter"), id="filter-board"),
         # Out of the footer, which would not fit 80 columns in English; in help and the palette.
         Binding("o", "sort", t("key.sort"), tooltip=t("tip.sort"), show=False, id="sort-board"),
-        # Only where the database holds several stations (a county hub): check_action. Out of
-        # the footer (no room at 80 columns in English): the station's button above the board
-        # names it and takes clicks.
-        Binding(
-            "z",
-            "pick_station",
-            t("key.station"),
-            tooltip=t("tip.station"),
-            show=False,
-            id="board-station",
-        ),
+        station_binding("board-station"),
         *MOVE_BINDINGS,
         # Issues marked (✓) to become one deputies' suggestion (issue 20); out of the footer
         # (80 columns in English): in help and the palette.
@@ -131,8 +121,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
         self.station_id: str | None = None
 
     def compose_above(self) -> ComposeResult:
-        if self.desk.many_stations:
-            yield Button("", id="board-station-button", compact=True)
+        yield from self.compose_station_button()
         yield Label("", id="board-counts", classes="screen-title")
         yield Label("", id="board-status", classes="hint")
 
@@ -285,15 +274,13 @@ class BoardScreen(StationScoped, PagedTableScreen):
         # Esc goes back only from a drill-down: the board itself is a mode's first screen.
         if action == "back":
             return self.heading is not None
-        if action == "pick_station":
-            return self.desk.many_stations
         if action in ("mark", "suggest"):
             # Nobody is on duty at a county hub to lead a suggestion.
             return not self.desk.station.hub
         if action == "move_tier":
             step = parameters[0] if parameters and isinstance(parameters[0], int) else 1
             return can_move(self.shown_rows.get(self.current_id() or ""), step)
-        return True
+        return super().check_action(action, parameters)
 
     def action_back(self) -> None:
         if self.heading is not None:

@@ -9,12 +9,12 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, Label, Static
+from textual.widgets import Label, Static
 
 from screens.base.paged import PagedTableScreen
 from screens.base.period import PeriodMixin
 from screens.base.slips import print_folders, say_printed
-from screens.base.station_scoped import StationScoped
+from screens.base.station_scoped import StationScoped, station_binding
 from store.core.models import Colour
 from store.core.paging import Page
 from store.desk.issue_rows import IssueRow
@@ -89,16 +89,7 @@ class DeputiesScreen(StationScoped, _DeputyPeriod, PagedTableScreen):
         *PeriodMixin.PERIOD_BINDINGS,
         Binding("p", "print", t("key.print_record"), tooltip=t("tip.print_record"), id="print"),
         *PagedTableScreen.QUIET_PAGING_BINDINGS,
-        # Only where the database holds several stations (a county hub): check_action. Out of
-        # the footer (no room at 80 columns in English): the station's button names it.
-        Binding(
-            "z",
-            "pick_station",
-            t("key.station"),
-            tooltip=t("tip.station"),
-            show=False,
-            id="deputies-station",
-        ),
+        station_binding("deputies-station"),
     ]
     TABLE_ID = "deputies-table"
     STATION_BUTTON = "deputies-station-button"
@@ -128,8 +119,7 @@ class DeputiesScreen(StationScoped, _DeputyPeriod, PagedTableScreen):
             self.reload()
 
     def compose_above(self) -> ComposeResult:
-        if self.desk.many_stations:
-            yield Button("", id=self.STATION_BUTTON, compact=True)
+        yield from self.compose_station_button()
         yield Label("", id="deputies-title", classes="screen-title")
 
     def on_mount(self) -> None:
@@ -142,11 +132,6 @@ class DeputiesScreen(StationScoped, _DeputyPeriod, PagedTableScreen):
     def period_changed(self) -> None:
         self.page_offset = 0
         self.reload()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick_station":
-            return self.desk.many_stations
-        return super().check_action(action, parameters)
 
     def reload(self) -> None:
         self.table.loading = True

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, Label, TabbedContent, TabPane
 
 from screens.base.period import PeriodMixin
-from screens.base.station_scoped import StationScoped
+from screens.base.station_scoped import StationScoped, station_binding
 from store.core.models import Channel, Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
 from store.deliberations.figures import DeliberationFigures, deliberation_figures
@@ -144,16 +144,7 @@ class StatsScreen(PeriodMixin, StationScoped):
             "c", "charts", t("key.charts"), tooltip=t("tip.charts"), show=False, id="stats-charts"
         ),
         Binding("r", "report", t("key.report"), tooltip=t("tip.report"), id="stats-report"),
-        # Only where the database holds several stations (a county hub): check_action. Out of
-        # the footer, like the board's: the station's button in the bar names it, takes clicks.
-        Binding(
-            "z",
-            "pick_station",
-            t("key.station"),
-            tooltip=t("tip.station"),
-            show=False,
-            id="stats-station",
-        ),
+        station_binding("stats-station"),
         Binding(
             "pagedown",
             "page(1)",
@@ -196,9 +187,8 @@ class StatsScreen(PeriodMixin, StationScoped):
                 yield Button("", id="stats-kind", compact=True)
                 yield Button("", id="stats-by", compact=True)
                 yield Button(t("key.report"), id="stats-report", compact=True)
-                if self.desk.many_stations:
-                    # Which station the figures are of, and a click away from another.
-                    yield Button("", id="stats-station-button", compact=True)
+                # Which station the figures are of, and a click away from another.
+                yield from self.compose_station_button()
             yield Label("", id="stats-headline", classes="hint")
             with TabbedContent(id="stats-tabs"):
                 with TabPane(t("stats.tab.table"), id=TABS[0]):
@@ -582,11 +572,6 @@ class StatsScreen(PeriodMixin, StationScoped):
     @on(Button.Pressed, "#stats-report")
     def _report(self) -> None:
         self.action_report()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick_station":
-            return self.desk.many_stations
-        return True
 
     @on(DataTable.CellSelected, "#stats-table")
     def _cell_selected(self) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Button
 
 from screens.base.desk_screen import DeskScreen
@@ -18,6 +20,15 @@ from tui.widgets.station_button import station_button
 ALL_STATIONS = "-all-"
 
 
+def station_binding(binding_id: str) -> Binding:
+    """`z`, which picks the station: only where the database holds several stations (a county
+    hub: `StationScoped.check_action`). Out of the footer (no room at 80 columns in English):
+    the station's button above the list names it and takes clicks."""
+    return Binding(
+        "z", "pick_station", t("key.station"), tooltip=t("tip.station"), show=False, id=binding_id
+    )
+
+
 class StationScoped(DeskScreen):
     """The base of a screen that keeps `page_offset` and loads in `reload` (before any other
     DeskScreen base it has, as the board's PagedTableScreen)."""
@@ -26,6 +37,16 @@ class StationScoped(DeskScreen):
     page_offset: int
     # The station its latest load was asked for (None: every station).
     station_id: str | None
+
+    def compose_station_button(self) -> ComposeResult:
+        """The button naming the station shown, on a county hub only."""
+        if self.desk.many_stations:
+            yield Button("", id=self.STATION_BUTTON, compact=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_station":
+            return self.desk.many_stations
+        return super().check_action(action, parameters)
 
     def show_station(self) -> None:
         """Name the station shown (or all of them) in the sub-title and on the button."""

@@ -15,6 +15,7 @@ from desk_helpers import (
     footer_keys,
     footer_width,
     notes,
+    pick,
     press,
     rows,
     screen_lines,
@@ -28,7 +29,6 @@ from screens.board import BoardScreen
 from screens.county import CountyScreen
 from screens.deputies import DeputiesScreen
 from screens.dialogs.help import HelpModal
-from screens.dialogs.pick import PickModal
 from screens.stats import StatsScreen
 from store.core.models import Deputy
 from store.core.rows import live
@@ -179,11 +179,7 @@ async def test_the_deputies_list_shows_the_station_the_board_shows(
         assert page is not None
         assert page.total == len(serving[county_hub.a.id]) + len(serving[county_hub.b.id])
         await press(pilot, "z")
-        picker = app.screen
-        assert isinstance(picker, PickModal)
-        options: Any = picker.query_one("#pick-list")
-        options.highlighted = options.get_option_index(county_hub.a.id)
-        await press(pilot, "enter")
+        await pick(pilot, county_hub.a.id)
         assert app.screen is deputies and app.desk.shown_station == county_hub.a.id
         assert deputies.sub_title == county_hub.a.name
         assert {r[0] for r in rows(deputies.table)} == serving[county_hub.a.id]
