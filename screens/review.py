@@ -4,7 +4,10 @@ the quarter 0–100, and the quarter's three-colour board ranks them by average 
 Type the score's digits and press Enter to save it for the row under the cursor (Enter with no
 digits opens a small form); Backspace takes a digit back. `w` switches between the targets and
 the board, `[` `]` change quarter, `f` finalises the review (after a confirmation): its board is
-then the record and takes no more scores."""
+then the record and takes no more scores.
+
+On a county hub the review is a station's (its deputies score its projects and units): `z` picks
+the station, as on the board, and the screen only reads (no one is on duty there to score)."""
 
 from __future__ import annotations
 
@@ -19,11 +22,12 @@ from textual.widgets import Label
 from textual.widgets.data_table import ColumnKey
 
 from screens.base.paged import PagedTableScreen
+from screens.base.station_scoped import StationScoped, station_binding
 from screens.base.undo import UNDO_BINDING, Undoable
 from screens.dialogs.confirm import ConfirmModal
 from screens.dialogs.project_forms import ScoreModal, parse_score
 from store.core.models import ReviewTarget
-from store.core.paging import Page
+from store.core.paging import PAGE_SIZE, Page
 from store.projects.review import (
     BoardRow,
     ReviewInfo,
@@ -51,7 +55,7 @@ class Loaded:
     view: str
 
 
-class ReviewScreen(Undoable, PagedTableScreen):
+class ReviewScreen(StationScoped, Undoable, PagedTableScreen):
     CONTAINER_ID = "review"
     PLACE = Place.review
     HELP_TEXT = t("help.review")
@@ -88,8 +92,10 @@ class ReviewScreen(Undoable, PagedTableScreen):
         UNDO_BINDING,
         # PgDn in help only: its footer room is ^z's (80 columns in English).
         *PagedTableScreen.QUIET_PAGING_BINDINGS,
+        station_binding("review-station"),
     ]
     TABLE_ID = "review-table"
+    STATION_BUTTON = "review-station-button"
     ROW_ACTION = "save_score"
     # Both views share the table's widths: 80 columns, the name taking what is left.
     COLUMNS = (
@@ -112,10 +118,12 @@ class ReviewScreen(Undoable, PagedTableScreen):
         self.targets: dict[str, TargetRow] = {}
 
     def compose_above(self) -> ComposeResult:
+        yield from self.compose_station_button()
         yield Label("", id="review-title", classes="screen-title")
         yield Label("", id="review-prompt", classes="hint")
 
     def on_mount(self) -> None:
+        self.station_id = None
         self.title = t("review.title")
         self.quarter = Period.of(PeriodKind.quarter, self.today)
         self.add_columns()
@@ -126,28 +134,45 @@ class ReviewScreen(Undoable, PagedTableScreen):
         assert self.quarter is not None
         code, view, offset = self.quarter.code, self.view, self.page_offset
         deputy_id = self.desk.deputy_id
+        # The station shown is the app's (the board or statistics may have changed it).
+        self.station_id = station_id = self.desk.shown_station
+        self.show_station()
+        if self.desk.many_stations and station_id is None:
+            # Every station's review at once would mix their scores and their units (which
+            # share names): nothing to read until a station is picked.
+            self._show(Loaded(None, Page((), 0, 0, PAGE_SIZE), view))
+            return
 
         def load() -> Loaded:
             with self.desk.store.read() as session:
-                review = get_review(session=session, quarter=code)
+                review = get_review(session=session, quarter=code, station_id=station_id)
                 page: Page[TargetRow] | Page[BoardRow]
                 if view == TARGETS:
                     page = list_targets(
-                        session=session, quarter=code, deputy_id=deputy_id, offset=offset
+                        session=session,
+                        quarter=code,
+                        deputy_id=deputy_id,
+                        station_id=station_id,
+                        offset=offset,
                     )
                 else:
-                    page = review_board(session=session, quarter=code, offset=offset)
+                    page = review_board(
+                        session=session, quarter=code, station_id=station_id, offset=offset
+                    )
                 return Loaded(review, page, view)
 
         self.run_store(load, self._show, group="review_loaders", exclusive=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        writes = ("save_score", "digit", "erase", "finalise")
+        if action in writes and self.desk.station.hub:
+            return False  # no one is on duty on a county hub: its review screen only reads
         finalised = self.review is not None and self.review.finalised
         if action in ("save_score", "digit", "erase"):
             return None if finalised or self.view == BOARD else True
         if action == "finalise":
             return None if finalised or self.review is None else True
-        return True
+        return super().check_action(action, parameters)
 
     def _show(self, loaded: Loaded) -> None:
         if loaded.view != self.view:
@@ -212,7 +237,11 @@ class ReviewScreen(Undoable, PagedTableScreen):
             self.table.refresh()
 
     def _prompt(self) -> None:
-        if self.review is not None and self.review.finalised:
+        if self.desk.many_stations and self.station_id is None:
+            text = t("review.prompt_pick_station")
+        elif self.desk.station.hub:
+            text = t("review.prompt_hub")
+        elif self.review is not None and self.review.finalised:
             text = t("review.prompt_finalised")
         elif self.view == BOARD:
             text = t("review.prompt_board")

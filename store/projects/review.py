@@ -8,7 +8,10 @@
   it ended, not done before it began) and the units that had an issue open at some time in it.
 - The board lists the scored targets by average score, best first; its colour comes from the
   station settings `review.green_score` and `review.yellow_score` (85 and 60 by default).
-- `finalise_review` freezes the review: no score can be added or changed afterwards."""
+- `finalise_review` freezes the review: no score can be added or changed afterwards.
+- A review is its station's (its deputies score its projects and units). On a county hub, which
+  holds every station's, the reads take the station (`station_id`); a station's own database
+  holds one station, and None reads it."""
 
 from __future__ import annotations
 
@@ -134,13 +137,18 @@ def quarter_code(text: str) -> str:
 # Reading
 
 
-def _review(session: Session, quarter: str) -> QuarterlyReview | None:
+def _reviews_of(station_id: str | None) -> list[ColumnElement[bool]]:
+    """The live reviews of the station (any station's when None: a station's own file)."""
+    where = [live(QuarterlyReview)]
+    if station_id is not None:
+        where.append(col(QuarterlyReview.station_id) == station_id)
+    return where
+
+
+def _review(session: Session, quarter: str, station_id: str | None) -> QuarterlyReview | None:
     return session.exec(
         select(QuarterlyReview)
-        .where(
-            QuarterlyReview.quarter == quarter_code(quarter),
-            live(QuarterlyReview),
-        )
+        .where(col(QuarterlyReview.quarter) == quarter_code(quarter), *_reviews_of(station_id))
         .order_by(col(QuarterlyReview.created_at), col(QuarterlyReview.id))
         .limit(1)
     ).first()
@@ -167,23 +175,31 @@ def _info(session: Session, review: QuarterlyReview) -> ReviewInfo:
     )
 
 
-def get_review(*, session: Session, quarter: str) -> ReviewInfo | None:
+def get_review(
+    *, session: Session, quarter: str, station_id: str | None = None
+) -> ReviewInfo | None:
     """The quarter's review, or None if no one has scored in it yet.
 
     Raises:
         FieldInvalid: `quarter` is not YYYYQn.
     """
-    review = _review(session, quarter)
+    review = _review(session, quarter, station_id)
     return None if review is None else _info(session, review)
 
 
-def list_reviews(*, session: Session, limit: int = PAGE_SIZE, offset: int = 0) -> Page[ReviewInfo]:
+def list_reviews(
+    *,
+    session: Session,
+    station_id: str | None = None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> Page[ReviewInfo]:
     """Past and current reviews, the latest quarter first."""
-    where = live(QuarterlyReview)
-    total = session.exec(select(func.count()).select_from(QuarterlyReview).where(where)).one()
+    where = _reviews_of(station_id)
+    total = session.exec(select(func.count()).select_from(QuarterlyReview).where(*where)).one()
     found = session.exec(
         select(QuarterlyReview)
-        .where(where)
+        .where(*where)
         .order_by(col(QuarterlyReview.quarter).desc(), col(QuarterlyReview.created_at))
         .limit(limit)
         .offset(offset)
@@ -191,14 +207,17 @@ def list_reviews(*, session: Session, limit: int = PAGE_SIZE, offset: int = 0) -
     return Page(tuple(_info(session, r) for r in found), int(total), offset, limit)
 
 
-def _targets(period: Period) -> Subquery:
-    """(kind, id, name) of the quarter's targets: projects first, then units."""
+def _targets(period: Period, station_id: str | None) -> Subquery:
+    """(kind, id, name) of the quarter's targets: projects first, then units (the station's)."""
+    mine_p = [] if station_id is None else [col(MicroProject.station_id) == station_id]
+    mine_u = [] if station_id is None else [col(Unit.station_id) == station_id]
     projects: Select[str, str, str] = select(
         literal(ReviewTarget.micro_project.value).label("kind"),
         col(MicroProject.id).label("id"),
         col(MicroProject.title).label("name"),
     ).where(
         live(MicroProject),
+        *mine_p,
         col(MicroProject.started_on) < period.end,
         or_(col(MicroProject.done_on).is_(None), col(MicroProject.done_on) >= period.start),
     )
@@ -206,7 +225,7 @@ def _targets(period: Period) -> Subquery:
         literal(ReviewTarget.unit.value).label("kind"),
         col(Unit.id).label("id"),
         col(Unit.name).label("name"),
-    ).where(live(Unit), _had_an_open_issue(period))
+    ).where(live(Unit), *mine_u, _had_an_open_issue(period))
     return union_all(projects, units).subquery("targets")
 
 
@@ -243,6 +262,7 @@ def list_targets(
     session: Session,
     quarter: str,
     deputy_id: str | None,
+    station_id: str | None = None,
     limit: int = PAGE_SIZE,
     offset: int = 0,
 ) -> Page[TargetRow]:
@@ -253,9 +273,9 @@ def list_targets(
         FieldInvalid: `quarter` is not YYYYQn.
     """
     period = Period.parse_quarter(quarter)
-    targets = _targets(period)
+    targets = _targets(period, station_id)
     total = session.exec(select(func.count()).select_from(targets)).one()
-    review = _review(session, quarter)
+    review = _review(session, quarter, station_id)
     settings = load_settings(session=session)
     if review is None:
         found = session.exec(
@@ -312,14 +332,19 @@ def list_targets(
 
 
 def review_board(
-    *, session: Session, quarter: str, limit: int = PAGE_SIZE, offset: int = 0
+    *,
+    session: Session,
+    quarter: str,
+    station_id: str | None = None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
 ) -> Page[BoardRow]:
     """The quarter's three-colour board: every scored target by average score, best first.
 
     Raises:
         FieldInvalid: `quarter` is not YYYYQn.
     """
-    review = _review(session, quarter)
+    review = _review(session, quarter, station_id)
     if review is None:
         return Page((), 0, offset, limit)
     averages = _averages(review.id)
@@ -398,7 +423,7 @@ def score_target(
     if deputy_id is None:
         raise ReviewNeedsDeputy()
     _check_target(session, kind, target_id)
-    review = _review(session, code)
+    review = _review(session, code, ctx.actor.station_id)
     if review is None:
         review = QuarterlyReview(
             station_id=ctx.actor.station_id, quarter=code, held_on=today_of(ctx.clock)
@@ -440,7 +465,7 @@ def finalise_review(*, session: Session, quarter: str) -> ReviewInfo:
         ReviewEmpty: the review has no scores.
         ReviewFinalised: it is finalised already.
     """
-    review = _review(session, quarter)
+    review = _review(session, quarter, write_context(session).actor.station_id)
     if review is None:
         raise ReviewNotFound()
     if review.finalised:

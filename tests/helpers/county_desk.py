@@ -4,7 +4,7 @@ stations are built once a session and copied for each test."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +35,11 @@ def county_stations(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-@pytest.fixture
-def county_hub(county_stations: Path, tmp_path: Path) -> Iterator[Hub]:
-    """A hub file the two stations pushed to, open on the frozen clock."""
+def make_hub(
+    county_stations: Path, tmp_path: Path, before_push: Callable[[Store], None] | None = None
+) -> Hub:
+    """A hub file that copies of the two stations pushed to, open on the frozen clock; each
+    copy first goes through `before_push` (what a test has its station do)."""
     clock = FrozenClock(NOW, tz="Asia/Shanghai")
     init_hub(target=tmp_path / "hub.db", county=COUNTY, clock=clock)
     hub, info = open_hub(tmp_path / "hub.db", clock=clock)
@@ -45,9 +47,18 @@ def county_hub(county_stations: Path, tmp_path: Path) -> Iterator[Hub]:
     for name in ("a.db", "b.db"):
         station = open_store(backup_to(county_stations / name, tmp_path / name), clock=clock)
         try:
+            if before_push is not None:
+                before_push(station)
             push_to_hub(station=station, hub=hub)
             stations.append(load_station(station))
         finally:
             station.dispose()
-    yield Hub(hub, info, *stations)
-    hub.dispose()
+    return Hub(hub, info, *stations)
+
+
+@pytest.fixture
+def county_hub(county_stations: Path, tmp_path: Path) -> Iterator[Hub]:
+    """A hub file the two stations pushed to, open on the frozen clock."""
+    hub = make_hub(county_stations, tmp_path)
+    yield hub
+    hub.store.dispose()

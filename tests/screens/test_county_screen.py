@@ -5,10 +5,12 @@ commands), and what reaches them anyway is refused."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from county_desk import Hub
+from county_desk import Hub, make_hub
 from desk_helpers import (
     content,
     descriptions,
@@ -29,9 +31,13 @@ from screens.board import BoardScreen
 from screens.county import CountyScreen
 from screens.deputies import DeputiesScreen
 from screens.dialogs.help import HelpModal
+from screens.review import ReviewScreen
 from screens.stats import StatsScreen
-from store.core.models import Deputy
+from store.core.models import Deputy, ReviewScore, ReviewTarget, Unit
 from store.core.rows import live
+from store.db import Store
+from store.projects.review import get_review, list_targets, review_board, score_target
+from store.station import load_station
 from tui.app import LiaisonApp, make_app
 from tui.commands import DeskCommands
 from tui.i18n import t
@@ -41,6 +47,9 @@ from tui.messages import Place
 @pytest.fixture
 def hub_desk(county_hub: Hub) -> LiaisonApp:
     return make_app(county_hub.store, county_hub.info)
+
+
+Q = "2026Q4"
 
 
 def _keys(app: LiaisonApp) -> set[str]:
@@ -186,3 +195,88 @@ async def test_the_deputies_list_shows_the_station_the_board_shows(
         shown = deputies.shown_page
         assert shown is not None and shown.total == len(serving[county_hub.a.id])
         assert footer_width(app) <= 80
+
+
+def _score_a_unit(score: int) -> Callable[[Store], None]:
+    """A station's deputy scores the first of its quarter's units (`score`) in 2026Q4."""
+
+    def scored(station: Store) -> None:
+        info = load_station(station)
+        with station.read() as session:
+            deputy = session.exec(
+                select(Deputy.id).where(live(Deputy)).order_by(Deputy.name)
+            ).first()
+            unit = next(
+                r
+                for r in list_targets(session=session, quarter=Q, deputy_id=None).items
+                if r.kind == ReviewTarget.unit
+            )
+        with station.write(info.actor(deputy)) as session:
+            score_target(
+                session=session, quarter=Q, kind=ReviewTarget.unit, target_id=unit.id, score=score
+            )
+
+    return scored
+
+
+@pytest.fixture
+def scored_hub(county_stations: Path, tmp_path: Path) -> Iterator[Hub]:
+    """The two stations each held their 2026Q4 review (A scored a unit 90, B one 40), then
+    pushed."""
+    scores = iter((90, 40))
+    hub = make_hub(county_stations, tmp_path, lambda s: _score_a_unit(next(scores))(s))
+    yield hub
+    hub.store.dispose()
+
+
+def test_a_hub_reads_each_stations_review(scored_hub: Hub) -> None:
+    """Both stations' reviews reach the hub; each is read with its own scores and units (the
+    quarter's first review, whichever station's, stood for every station's before)."""
+    with scored_hub.store.read() as session:
+        shown = {
+            s.name: (
+                get_review(session=session, quarter=Q, station_id=s.id),
+                review_board(session=session, quarter=Q, station_id=s.id).items,
+                list_targets(session=session, quarter=Q, deputy_id=None, station_id=s.id).items,
+                set(session.exec(select(Unit.id).where(Unit.station_id == s.id)).all()),
+            )
+            for s in (scored_hub.a, scored_hub.b)
+        }
+    for name, score in ((scored_hub.a.name, 90.0), (scored_hub.b.name, 40.0)):
+        review, board, targets, units = shown[name]
+        assert review is not None and (review.scores, review.targets_scored) == (1, 1), name
+        assert [(row.average, row.scores) for row in board] == [(score, 1)], name
+        assert board[0].id in units, name
+        assert targets and {r.id for r in targets if r.kind == ReviewTarget.unit} <= units, name
+
+
+async def test_the_review_on_a_hub_shows_the_station_picked(scored_hub: Hub) -> None:
+    app = make_app(scored_hub.store, scored_hub.info)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_place(Place.review)
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        # Every station: nothing listed, and the way to pick one said.
+        assert review.sub_title == t("station.all") and rows(review.table) == []
+        assert str(t("review.prompt_pick_station")) in content(
+            review.query_one("#review-prompt", Label)
+        )
+        await press(pilot, "z")
+        await pick(pilot, scored_hub.b.id)
+        assert app.screen is review and review.sub_title == scored_hub.b.name
+        assert str(t("review.prompt_hub")) in content(review.query_one("#review-prompt", Label))
+        # Read only: no scoring, no finalising (no one is on duty on a hub).
+        assert not _keys(app) & {"enter", "f"}
+        listed = rows(review.table)
+        assert listed and any(r[4] == "40.0" for r in listed), listed
+        await press(pilot, "4", "enter")
+        with scored_hub.store.read() as session:
+            assert len(session.exec(select(ReviewScore)).all()) == 2
+        await press(pilot, "w")
+        assert [r[4] for r in rows(review.table)] == ["40.0"]
+        await press(pilot, "z")
+        await pick(pilot, scored_hub.a.id)
+        assert [r[4] for r in rows(review.table)] == ["90.0"]
+        assert footer_width(app) <= 80 and all(len(line) <= 80 for line in screen_lines(app))
