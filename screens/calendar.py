@@ -8,7 +8,7 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screens.base.undo import UNDO_BINDING, Undoable
 from screens.dialogs.calendar_day import CalendarDayModal, DayInput
@@ -26,6 +26,7 @@ from store.duty.calendar import (
 )
 from tui.i18n import label, t, tn
 from tui.messages import Place
+from tui.widgets.chrome import DeskFooter
 from tui.widgets.page_table import PageTable
 
 
@@ -70,7 +71,7 @@ class CalendarScreen(Undoable):
         yield Static("", id="calendar-title", classes="screen-title")
         yield Static("", id="calendar-notice")
         yield PageTable(id="calendar-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     @property
     def table(self) -> PageTable:

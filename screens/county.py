@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from screens.base.desk_screen import nav_bindings
 from screens.base.period import PeriodMixin
@@ -24,6 +24,7 @@ from tui.i18n import label, shown, t
 from tui.messages import FiguresShown, OpenStation
 from tui.theme import badge
 from tui.widgets.cells import fit
+from tui.widgets.chrome import DeskFooter
 from tui.widgets.page_table import PageTable
 
 # (heading, width, key). 80 columns: the name takes what the figures leave (two cells of padding
@@ -69,7 +70,7 @@ class CountyScreen(PeriodMixin):
             yield Label("", id="county-period", classes="hint")
             yield PageTable(id="county-table", cursor_type="row", zebra_stripes=True)
             yield Label("", id="county-legend", classes="hint")
-        yield Footer()
+        yield DeskFooter()
 
     @property
     def table(self) -> DataTable[Text]:

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screens.base.desk_screen import DeskScreen, nav_bindings
 from store.core.clock import to_local
@@ -32,6 +32,7 @@ from tui.i18n import label, t, tn
 from tui.messages import DeputyChanged, FiguresShown, SwitchDeputy
 from tui.theme import badge
 from tui.widgets.cells import plain
+from tui.widgets.chrome import DeskFooter
 
 # The rising words of the last 30 days the dashboard names (`h` lists them all).
 DASH_WORDS = 5
@@ -169,7 +170,7 @@ class DashboardScreen(DeskScreen):
             with VerticalScroll(classes="panel", id="dash-right"):
                 yield Static("", id="dash-visits")
                 yield Static("", id="dash-handover")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.title = t("dash.title")

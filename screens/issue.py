@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.notifications import SeverityLevel
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
 from screens.base.reveal import REVEAL_BINDING
@@ -35,6 +35,7 @@ from tui.i18n import label, t, tn
 from tui.messages import OpenAudit, OpenProject
 from tui.theme import badge, colour_style
 from tui.widgets.cells import due_text, plain
+from tui.widgets.chrome import DeskFooter
 from tui.widgets.urgency import urgency_text
 
 
@@ -110,7 +111,7 @@ class IssueScreen(ActionsMenu):
             yield Static("", id="issue-head")
             yield Static("", id="issue-visits")
             yield Static("", id="issue-timeline")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.title = t("issue.title")

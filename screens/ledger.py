@@ -11,13 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Header, Input, Label, ProgressBar, Static
 
 from screens.base.desk_screen import DeskScreen
 from store.ledger import ImportSummary, LedgerInvalid, RowError, export_ledger, import_ledger
 from store.trust.reveals import log_export
 from tui.i18n import import_summary_lines, row_error_lines, t, tn
 from tui.messages import Place
+from tui.widgets.chrome import DeskFooter
 from tui.widgets.toggles import TextCheckbox
 
 # A wrong station's ledger can fail on every row: enough lines to see the pattern.
@@ -56,7 +57,7 @@ class LedgerScreen(DeskScreen):
                     yield Button(t("ledger.export_button"), id="export")
             yield ProgressBar(id="ledger-progress", show_eta=False)
             yield Static("", id="ledger-result")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.title = t("ledger.title")

@@ -20,7 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from screens.base.paged import PagedTableScreen
 from screens.base.undo import UNDO_BINDING, Undoable
@@ -56,6 +56,7 @@ from store.legislation.opinions import (
 from tui.i18n import label, t, tn
 from tui.messages import Place
 from tui.widgets.cells import fit, plain
+from tui.widgets.chrome import DeskFooter
 from tui.widgets.page_table import PageTable
 
 # The row of the articles' table that stands for the draft as a whole (总体意见).
@@ -293,7 +294,7 @@ class DraftScreen(Undoable):
             yield Static("", id="draft-article-text")
             yield PageTable(id="draft-opinions", cursor_type="row", zebra_stripes=True)
             yield Static("", id="draft-opinion")
-        yield Footer()
+        yield DeskFooter()
 
     @property
     def articles(self) -> DataTable[Text]:

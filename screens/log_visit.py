@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Select, TextArea
+from textual.widgets import Header, Input, Label, Select, TextArea
 
 from screens.base.desk_screen import DeskScreen
 from screens.base.field_errors import show_in_view
@@ -34,6 +34,7 @@ from store.observers.points import PointRow, point_choices
 from store.reference.lists import Choice, list_categories, list_villages
 from tui.i18n import label, shown, t, tn
 from tui.messages import Place, VisitSaved
+from tui.widgets.chrome import DeskFooter
 from tui.widgets.find_select import FindSelect
 from tui.widgets.toggles import TextCheckbox
 
@@ -175,7 +176,7 @@ class LogVisitScreen(DeskScreen):
                 "text", TextArea(id="text", soft_wrap=True, show_line_numbers=False), wide=True
             )
             yield Label("", id="category-hint", classes="hint")
-        yield Footer()
+        yield DeskFooter()
 
     def _field(self, name: str, widget: Widget, *, wide: bool = False) -> Vertical:
         return Vertical(

@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from screens.base.paged import PagedTableScreen
 from screens.base.undo import UNDO_BINDING, Undoable
@@ -47,6 +47,7 @@ from tui.i18n import label, t, tn
 from tui.messages import OpenIssue, Place
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit, plain
+from tui.widgets.chrome import DeskFooter
 from tui.widgets.page_table import PageTable
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ class ProjectScreen(Undoable):
             yield Label("", id="project-issues-title", classes="screen-title")
             yield PageTable(id="project-issues", cursor_type="row")
             yield Static("", id="project-milestones")
-        yield Footer()
+        yield DeskFooter()
 
     @property
     def issues(self) -> PageTable:

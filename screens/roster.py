@@ -10,7 +10,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.base.undo import UNDO_BINDING, Undoable
 from screens.dialogs.note import NoteModal
@@ -30,6 +30,7 @@ from store.reference.lists import Choice, list_deputies
 from store.reports.stats import Period, PeriodKind
 from tui.i18n import t, tn
 from tui.messages import Open, Place
+from tui.widgets.chrome import DeskFooter
 from tui.widgets.page_table import PageTable
 
 
@@ -80,7 +81,7 @@ class RosterScreen(Undoable):
         yield Header()
         yield Static("", id="roster-title", classes="screen-title")
         yield PageTable(id="roster-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     @property
     def table(self) -> DataTable[Text]:

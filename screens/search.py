@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Click
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from screens.base.actions_menu import MORE_BINDING, ActionsMenu, MenuTarget
 from screens.base.opinion_visits import open_visit_off_issue
@@ -45,6 +45,7 @@ from tui.i18n import label, shown, t
 from tui.messages import LeaveSearch, OpenIssue
 from tui.theme import badge
 from tui.widgets.cells import due_text, fit
+from tui.widgets.chrome import DeskFooter
 from tui.widgets.line_list import LineList, Row, drawn
 
 # The matched part of a name, title or text. Reverse video reads without colour too.
@@ -291,7 +292,7 @@ class SearchScreen(ActionsMenu):
             yield Static(Text(t("search.welcome")), id="search-welcome")
             yield Label("", id="search-head", classes="hint")
             yield LineList(id="search-table")
-        yield Footer()
+        yield DeskFooter()
 
     @property
     def box(self) -> SearchBox:

@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Header, Label, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Header, Label, TabbedContent, TabPane
 
 from screens.base.period import PeriodMixin
 from screens.base.station_scoped import StationScoped, station_binding
@@ -43,6 +43,7 @@ from tui.i18n import label, shown, t, tn
 from tui.messages import OpenDrillDown
 from tui.theme import PATTERNS, legend
 from tui.widgets.cells import fit
+from tui.widgets.chrome import DeskFooter
 from tui.widgets.page_table import PageTable
 
 # (heading, width, column key = the figure it shows and drills into)
@@ -206,7 +207,7 @@ class StatsScreen(PeriodMixin, StationScoped):
                     yield PageTable(id="stats-sessions", cursor_type="none", zebra_stripes=True)
                 with TabPane(t("stats.tab.observers"), id=TABS[5]):
                     yield PageTable(id="stats-observers", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     @property
     def table(self) -> DataTable[Text]:

@@ -21,7 +21,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from screens.base.paged import PagedTableScreen
 from screens.base.suggest import DraftFrom, draft_flow
@@ -63,6 +63,7 @@ from store.suggestions.suggestions import (
 from tui.i18n import label, t, tn
 from tui.messages import Place
 from tui.widgets.cells import fit, plain
+from tui.widgets.chrome import DeskFooter
 
 # A glyph a stage, so that it reads without colour (spec §3): empty → full as it goes on.
 GLYPHS = {
@@ -289,7 +290,7 @@ class SuggestionScreen(Undoable):
         yield Header()
         with VerticalScroll(id="suggestion"):
             yield Static("", id="suggestion-body")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.title = t("suggestion.title")

@@ -42,6 +42,7 @@ from tui.opening_flow import StationOpener
 from tui.paste import read_pastes_whole
 from tui.terminal_watch import watch_terminal
 from tui.typeahead import KeyHandled, TypeAhead
+from tui.widgets.chrome import drop_closed_watchers
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -100,6 +101,9 @@ class LiaisonApp(App[None]):
 
     def on_mount(self) -> None:
         watch_terminal(self)
+        # The widgets of a closed screen that watched the app (its header, its text areas) are
+        # forgotten at the next change of screen (tui.widgets.chrome).
+        self.screen_change_signal.subscribe(self, lambda _screen: drop_closed_watchers(self))
         if self._opener is None:
             self._start_desk()
             return

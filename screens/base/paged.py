@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 from textual.widgets.data_table import ColumnKey
 
 from screens.base.desk_screen import DeskScreen
 from store.core.paging import Page
 from tui.i18n import shown, t
+from tui.widgets.chrome import DeskFooter
 from tui.widgets.page_table import PageTable
 
 
@@ -65,7 +66,7 @@ class PagedTableScreen(DeskScreen):
             yield from self.compose_above()
             yield PageTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
             yield from self.compose_below()
-        yield Footer()
+        yield DeskFooter()
 
     def compose_above(self) -> ComposeResult:
         """What the screen shows above its table (a title, a status line)."""
