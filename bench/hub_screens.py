@@ -241,6 +241,17 @@ class Tour:
     def note(self, name: str | None, began: float, painted: float) -> None:
         if self.record and name is not None:
             self.figures.setdefault(name, []).append(self.watch.sample(began, painted))
+        self.read()
+
+    def read(self) -> None:
+        """The deputy reads what the screen shows before the next key: a quiet second, in which
+        the app's timer runs the collector's full pass if one is due (tui.idle_collector). Off
+        the figures' clock, as a deputy's reading is; without it the tour, never resting,
+        measured passes a deputy's pauses would hold."""
+        from tui.idle_collector import IDLE_SECONDS
+
+        self.app.collector.last_input -= IDLE_SECONDS
+        self.app.collector.tick()
 
     def press(self, *keys: str) -> Keys:
         return lambda: self.pilot.press(*keys)

@@ -21,6 +21,7 @@ from tui.crash_report import crash_report
 from tui.desk import Desk, find_stations
 from tui.duty_seat import DutySeat
 from tui.i18n import set_language, shown, t
+from tui.idle_collector import IdleCollector
 from tui.messages import (
     FiguresShown,
     LeaveSearch,
@@ -80,6 +81,7 @@ class LiaisonApp(App[None]):
         self._seat = DutySeat(self, desk) if desk is not None else None
         # The keys and pastes typed, one at a time (tui.typeahead).
         self.typeahead = TypeAhead(self, super().on_event)
+        self.collector = IdleCollector()
         # The mode the deputy came from: Esc in search goes back to it.
         self.mode_before = "dashboard"
         self.title = t("app.title")
@@ -104,6 +106,7 @@ class LiaisonApp(App[None]):
         # The widgets of a closed screen that watched the app (its header, its text areas) are
         # forgotten at the next change of screen (tui.widgets.chrome).
         self.screen_change_signal.subscribe(self, lambda _screen: drop_closed_watchers(self))
+        self.collector.start(self)
         if self._opener is None:
             self._start_desk()
             return
@@ -131,11 +134,12 @@ class LiaisonApp(App[None]):
             self._seat.lock_if_idle()
 
     async def on_event(self, event: events.Event) -> None:
-        # Any key, click or paste is the desk in use: the idle lock counts from the last one.
-        if self._seat is not None and isinstance(
-            event, events.Key | events.MouseDown | events.Paste
-        ):
-            self._seat.touch()
+        # Any key, click or paste is the desk in use: the idle lock counts from the last one, and
+        # the collector's full passes wait for a quiet second.
+        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+            self.collector.touch()
+            if self._seat is not None:
+                self._seat.touch()
         # Keys and pastes one at a time, each where the one before left the desk (tui.typeahead).
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             await self.typeahead.arrived(event)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.desk import Desk, find_stations
 from tui.i18n import t
+from tui.idle_collector import defer_full_passes
 from tui.navigation import MODE_MODULES
 
 if TYPE_CHECKING:
@@ -123,7 +124,9 @@ def collect_from_now_on() -> None:
     `liaison` starts with the collector off (tui.cli.open_app): start-up allocates a million
     long-lived objects, and collecting them cost a quarter of its CPU; left in, each full pass
     would walk them again, the whole process standing still for 100-350 ms (seventeen times in
-    a tour of a county hub's screens, bench/hub_screens.py)."""
+    a tour of a county hub's screens, bench/hub_screens.py). The full passes are the app's to run
+    from then on, in the desk's idle moments (tui.idle_collector)."""
     if not gc.isenabled():
         gc.freeze()
+        defer_full_passes()
         gc.enable()
