@@ -191,11 +191,16 @@ class ReviewScreen(StationScoped, Undoable, PagedTableScreen):
         self._prompt()
 
     def _target_cells(self, row: TargetRow) -> list[Text]:
+        if self.desk.station.hub:
+            # No one scores on a hub: the fourth column is the colour's name, as on the board.
+            fourth = Text(label(row.colour) if row.colour else "—")
+        else:
+            fourth = Text("—" if row.mine is None else str(row.mine), style="bold")
         return [
             badge(self.app, row.colour) if row.colour else Text("·", style="dim"),
             Text(label(row.kind)),
             fit(row.name, self.width_of("name")),
-            Text("—" if row.mine is None else str(row.mine), style="bold"),
+            fourth,
             Text("—" if row.average is None else f"{row.average:.1f}"),
             Text(str(row.scores)),
         ]
@@ -229,8 +234,10 @@ class ReviewScreen(StationScoped, Undoable, PagedTableScreen):
                 pages=page.count,
             )
         )
-        # The fourth column is the deputy's own score in the targets, the colour on the board.
-        heading = t("review.col_mine") if self.view == TARGETS else t("review.col_colour_name")
+        # The fourth column is the deputy's own score in the targets, the colour on the board (and
+        # on a hub, where no one scores).
+        mine = self.view == TARGETS and not self.desk.station.hub
+        heading = t("review.col_mine") if mine else t("review.col_colour_name")
         column = self.table.columns.get(ColumnKey("mine"))
         if column is not None and column.label.plain != heading:
             column.label = Text(heading)

@@ -26,6 +26,7 @@ from desk_helpers import (
 from english_desk import in_english
 from sqlmodel import col, select
 from textual.widgets import Label
+from textual.widgets.data_table import ColumnKey
 
 from screens.board import BoardScreen
 from screens.county import CountyScreen
@@ -270,7 +271,8 @@ async def test_the_review_on_a_hub_shows_the_station_picked(scored_hub: Hub) -> 
         # Read only: no scoring, no finalising (no one is on duty on a hub).
         assert not _keys(app) & {"enter", "f"}
         listed = rows(review.table)
-        assert listed and any(r[4] == "40.0" for r in listed), listed
+        assert listed and any(r[3:5] == ["红", "40.0"] for r in listed), listed
+        assert review.table.columns[ColumnKey("mine")].label.plain == t("review.col_colour_name")
         await press(pilot, "4", "enter")
         with scored_hub.store.read() as session:
             assert len(session.exec(select(ReviewScore)).all()) == 2
