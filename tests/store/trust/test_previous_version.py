@@ -13,8 +13,8 @@
 `fixtures.demo.build_demo(path, visits=80, seed=20260625, clock=FrozenClock(NOW))`, then VACUUM.
 `station-0009.postgresql.sql` is `pg_dump --inserts` of a county hub on PostgreSQL that 0009's
 code made (`init_hub`) and the 0009 station was pushed to (`push_to_hub`); the 0010, 0011,
-0015, 0016, 0017, 0018, 0019, 0020, 0021, 0024, 0026 and 0027 dumps the same with their code. PostgreSQL
-came with schema 0009, so there is no older one.
+0015, 0016, 0017, 0018, 0019, 0020, 0021, 0024, 0026 and 0027 dumps the same with their code.
+PostgreSQL came with schema 0009, so there is no older one.
 Keep one file per released schema; make the next from the release before a migration is added,
 in a `git worktree` of that release, with tests/data/make_fixtures.py."""
 
