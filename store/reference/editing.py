@@ -293,27 +293,45 @@ def set_deputy(
     return describe(session, deputy)
 
 
-def describe(session: Session, record: Unit | Village | Category | Deputy) -> ReferenceRow:
-    """A record as listed, its former names with it."""
-    former = tuple(
-        session.exec(
-            select(NameAlias.name)
-            .where(
-                col(NameAlias.table_name) == table_name(type(record)),
-                col(NameAlias.row_id) == record.id,
-                live(NameAlias),
-            )
-            .order_by(col(NameAlias.created_at))
-        ).all()
-    )
+def _former_names(session: Session, table: str, ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each record's former names, oldest first, in one read for all of them."""
+    former: dict[str, list[str]] = {}
+    for row_id, name in session.exec(
+        select(NameAlias.row_id, NameAlias.name)
+        .where(
+            col(NameAlias.table_name) == table,
+            col(NameAlias.row_id).in_(ids),
+            live(NameAlias),
+        )
+        .order_by(col(NameAlias.created_at))
+    ).all():
+        former.setdefault(row_id, []).append(name)
+    return {row_id: tuple(names) for row_id, names in former.items()}
+
+
+def describe(
+    session: Session,
+    record: Unit | Village | Category | Deputy,
+    *,
+    former: tuple[str, ...] | None = None,
+    villages: dict[str, str] | None = None,
+) -> ReferenceRow:
+    """A record as listed, its former names with it (`former` and the villages' names when the
+    caller has read them for a whole list)."""
+    if former is None:
+        former = _former_names(session, table_name(type(record)), [record.id]).get(record.id, ())
     if isinstance(record, Unit):
-        village = session.get(Village, record.village_id) if record.village_id else None
+        if villages is not None:
+            village_name = villages.get(record.village_id or "", "")
+        else:
+            village = session.get(Village, record.village_id) if record.village_id else None
+            village_name = village.name if village else ""
         return ReferenceRow(
             record.id,
             record.name,
             record.active,
             Tier(record.tier),
-            village.name if village else "",
+            village_name,
             former=former,
         )
     if isinstance(record, Deputy):
@@ -342,4 +360,13 @@ def list_records(*, session: Session, kind: str, retired: bool = True) -> list[R
         "category": lambda r: (not r.active, r.position, r.name),
         "deputy": lambda r: (not r.active, r.name),
     }[kind]
-    return [describe(session, r) for r in sorted(rows, key=order)]  # type: ignore[arg-type]
+    # Former names and villages read once for the list: a read per record was 560 reads for a
+    # county hub's units (196 ms of SQL for the reference lists at 600,000 visits).
+    former = _former_names(session, table_name(model), [r.id for r in rows])
+    villages = (
+        {v.id: v.name for v in session.exec(select(Village)).all()} if model is Unit else None
+    )
+    return [
+        describe(session, r, former=former.get(r.id, ()), villages=villages)  # type: ignore[arg-type]
+        for r in sorted(rows, key=order)
+    ]
