@@ -118,7 +118,7 @@ class AuditScreen(PagedTableScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.data is not None:
+        if self.data is not None and self.shown_again():
             self.reload()
 
     # -- loading ----------------------------------------------------------------------

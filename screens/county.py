@@ -86,7 +86,7 @@ class CountyScreen(PeriodMixin):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.data is not None:
+        if self.data is not None and self.shown_again():
             self.reload()
 
     # -- loading ----------------------------------------------------------------------------

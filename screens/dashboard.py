@@ -183,7 +183,7 @@ class DashboardScreen(DeskScreen):
     def on_screen_resume(self) -> None:
         # The first resume comes with the mount, whose load is under way: loading twice at start
         # would only delay the figures.
-        if self.data is not None:
+        if self.data is not None and self.shown_again():
             self.reload()
 
     def reload(self) -> None:

@@ -115,7 +115,7 @@ class DeputiesScreen(StationScoped, _DeputyPeriod, PagedTableScreen):
 
     def on_screen_resume(self) -> None:
         # The period is set on mount (today is the store's): nothing to refresh before that.
-        if self.shown_page is not None:
+        if self.shown_page is not None and self.shown_again():
             self.reload()
 
     def compose_above(self) -> ComposeResult:

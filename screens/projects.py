@@ -226,7 +226,8 @@ class ProjectScreen(Undoable):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.shown_again():
+            self.reload()
 
     def reload(self) -> None:
         today = self.today

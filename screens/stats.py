@@ -227,7 +227,7 @@ class StatsScreen(PeriodMixin, StationScoped):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.data is not None:
+        if self.data is not None and self.shown_again():
             self.reload()
 
     # -- loading ----------------------------------------------------------------------

@@ -298,7 +298,8 @@ class SuggestionScreen(Undoable):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.shown_again():
+            self.reload()
 
     def reload(self) -> None:
         def load() -> SuggestionDetail:

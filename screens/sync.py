@@ -154,7 +154,7 @@ class SyncScreen(PagedTableScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.data is not None:
+        if self.data is not None and self.shown_again():
             self.reload()
 
     # -- loading ----------------------------------------------------------------------

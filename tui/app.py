@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
+from textual.command import CommandPalette
+from textual.screen import Screen
 
 from screens.base.desk_screen import DeskScreen, global_bindings
 from screens.dialogs.confirm import ConfirmModal
@@ -82,6 +84,8 @@ class LiaisonApp(App[None]):
         # The keys and pastes typed, one at a time (tui.typeahead).
         self.typeahead = TypeAhead(self, super().on_event)
         self.collector = IdleCollector()
+        # The screen the command palette's chosen command uncovered (`on_command_palette_closed`).
+        self._uncovered: Screen[Any] | None = None
         # The mode the deputy came from: Esc in search goes back to it.
         self.mode_before = "dashboard"
         self.title = t("app.title")
@@ -103,9 +107,7 @@ class LiaisonApp(App[None]):
 
     def on_mount(self) -> None:
         watch_terminal(self)
-        # The widgets of a closed screen that watched the app (its header, its text areas) are
-        # forgotten at the next change of screen (tui.widgets.chrome).
-        self.screen_change_signal.subscribe(self, lambda _screen: drop_closed_watchers(self))
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.collector.start(self)
         if self._opener is None:
             self._start_desk()
@@ -132,6 +134,26 @@ class LiaisonApp(App[None]):
         """The idle lock now (tui.duty_seat asks it every IDLE_CHECK_SECONDS itself)."""
         if self._seat is not None:
             self._seat.lock_if_idle()
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        # The widgets of a closed screen that watched the app (its header, its text areas) are
+        # forgotten at the next change of screen (tui.widgets.chrome).
+        drop_closed_watchers(self)
+        if self.desk_ready and self._uncovered is not None and screen is not self._uncovered:
+            # Where the palette's command led (or the deputy went next): no longer passing.
+            self.desk.passing_through, self._uncovered = False, None
+
+    def on_command_palette_closed(self, event: CommandPalette.Closed) -> None:
+        """A command chosen: the screen under the palette, resumed for the moment before the
+        command opens its place, need not read its data again beside that place's load (the
+        county's dashboard under the palette read 126-233 ms of SQL on a 600,000-visit hub)."""
+        if not (event.option_selected and self.desk_ready):
+            return
+        # The palette may be off the stack already (the message comes as it is dismissed).
+        under = [s for s in self.screen_stack if not isinstance(s, CommandPalette)]
+        if under:
+            self._uncovered = under[-1]
+            self.desk.passing_through = True
 
     async def on_event(self, event: events.Event) -> None:
         # Any key, click or paste is the desk in use: the idle lock counts from the last one, and

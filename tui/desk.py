@@ -39,6 +39,9 @@ class Desk:
     """The on-duty deputy's shift today: what their handover note is signed on."""
     last_issue_id: str | None = None
     """The issue the deputy last triaged: the board opens on it next time."""
+    passing_through: bool = False
+    """The command palette closed on a command: the screen it uncovers is only passed through
+    on the way to where the command leads, and does not read its data again."""
 
     @property
     def actor(self) -> Actor:

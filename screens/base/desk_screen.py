@@ -125,6 +125,11 @@ class DeskScreen(Screen[Any]):
     def on_screen_resume(self) -> None:
         self.check_fresh()
 
+    def shown_again(self) -> bool:
+        """Whether being resumed is being shown to the deputy again (its data read again), not
+        being passed through on the way to the place the command palette's command opens."""
+        return not self.desk.passing_through
+
     def _in_front(self) -> bool:
         try:
             return self.app.screen is self

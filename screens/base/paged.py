@@ -124,7 +124,7 @@ class PagedTableScreen(DeskScreen):
     def on_screen_resume(self) -> None:
         # Shown again: its page read again. Not when first shown, just after mounting: the load
         # on_mount started is under way (a second would read everything twice over).
-        if self.shown_page is not None:
+        if self.shown_page is not None and self.shown_again():
             self.reload()
 
     def show_rows(
