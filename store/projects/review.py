@@ -38,7 +38,7 @@ from store.core.models import (
 from store.core.paging import PAGE_SIZE, Page
 from store.core.rows import get_live, live
 from store.core.settings import StationSettings, load_settings
-from store.reports.stats import Period
+from store.reports.stats import Period, of_station
 
 SCORE_MIN, SCORE_MAX = 0, 100
 
@@ -137,18 +137,14 @@ def quarter_code(text: str) -> str:
 # Reading
 
 
-def _reviews_of(station_id: str | None) -> list[ColumnElement[bool]]:
-    """The live reviews of the station (any station's when None: a station's own file)."""
-    where = [live(QuarterlyReview)]
-    if station_id is not None:
-        where.append(col(QuarterlyReview.station_id) == station_id)
-    return where
-
-
 def _review(session: Session, quarter: str, station_id: str | None) -> QuarterlyReview | None:
     return session.exec(
         select(QuarterlyReview)
-        .where(col(QuarterlyReview.quarter) == quarter_code(quarter), *_reviews_of(station_id))
+        .where(
+            col(QuarterlyReview.quarter) == quarter_code(quarter),
+            live(QuarterlyReview),
+            *of_station(QuarterlyReview, station_id),
+        )
         .order_by(col(QuarterlyReview.created_at), col(QuarterlyReview.id))
         .limit(1)
     ).first()
@@ -195,7 +191,7 @@ def list_reviews(
     offset: int = 0,
 ) -> Page[ReviewInfo]:
     """Past and current reviews, the latest quarter first."""
-    where = _reviews_of(station_id)
+    where = (live(QuarterlyReview), *of_station(QuarterlyReview, station_id))
     total = session.exec(select(func.count()).select_from(QuarterlyReview).where(*where)).one()
     found = session.exec(
         select(QuarterlyReview)
@@ -209,15 +205,13 @@ def list_reviews(
 
 def _targets(period: Period, station_id: str | None) -> Subquery:
     """(kind, id, name) of the quarter's targets: projects first, then units (the station's)."""
-    mine_p = [] if station_id is None else [col(MicroProject.station_id) == station_id]
-    mine_u = [] if station_id is None else [col(Unit.station_id) == station_id]
     projects: Select[str, str, str] = select(
         literal(ReviewTarget.micro_project.value).label("kind"),
         col(MicroProject.id).label("id"),
         col(MicroProject.title).label("name"),
     ).where(
         live(MicroProject),
-        *mine_p,
+        *of_station(MicroProject, station_id),
         col(MicroProject.started_on) < period.end,
         or_(col(MicroProject.done_on).is_(None), col(MicroProject.done_on) >= period.start),
     )
@@ -225,7 +219,7 @@ def _targets(period: Period, station_id: str | None) -> Subquery:
         literal(ReviewTarget.unit.value).label("kind"),
         col(Unit.id).label("id"),
         col(Unit.name).label("name"),
-    ).where(live(Unit), *mine_u, _had_an_open_issue(period))
+    ).where(live(Unit), *of_station(Unit, station_id), _had_an_open_issue(period))
     return union_all(projects, units).subquery("targets")
 
 
