@@ -117,9 +117,8 @@ class AuditScreen(PagedTableScreen):
         self.table.loading = True
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        if self.data is not None and self.shown_again():
-            self.reload()
+    def reloads_when_shown(self) -> bool:
+        return self.data is not None
 
     # -- loading ----------------------------------------------------------------------
 

@@ -180,11 +180,10 @@ class DashboardScreen(DeskScreen):
     def on_deputy_changed(self, _message: DeputyChanged) -> None:
         self.reload()
 
-    def on_screen_resume(self) -> None:
+    def reloads_when_shown(self) -> bool:
         # The first resume comes with the mount, whose load is under way: loading twice at start
         # would only delay the figures.
-        if self.data is not None and self.shown_again():
-            self.reload()
+        return self.data is not None
 
     def reload(self) -> None:
         # As many list rows as the panels can show (8 at 80×24, more on a taller terminal).

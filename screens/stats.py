@@ -226,9 +226,8 @@ class StatsScreen(PeriodMixin, StationScoped):
         self.period = Period.of(PeriodKind.quarter, self.today)
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        if self.data is not None and self.shown_again():
-            self.reload()
+    def reloads_when_shown(self) -> bool:
+        return self.data is not None
 
     # -- loading ----------------------------------------------------------------------
 

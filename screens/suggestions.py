@@ -297,9 +297,8 @@ class SuggestionScreen(Undoable):
         self.query_one("#suggestion", VerticalScroll).loading = True
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        if self.shown_again():
-            self.reload()
+    def reloads_when_shown(self) -> bool:
+        return True
 
     def reload(self) -> None:
         def load() -> SuggestionDetail:

@@ -153,9 +153,8 @@ class SyncScreen(PagedTableScreen):
         self.query_one("#sync-new-laptop", Button).display = False
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        if self.data is not None and self.shown_again():
-            self.reload()
+    def reloads_when_shown(self) -> bool:
+        return self.data is not None
 
     # -- loading ----------------------------------------------------------------------
 
