@@ -5,7 +5,7 @@ commands), and what reaches them anyway is refused."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -198,26 +198,20 @@ async def test_the_deputies_list_shows_the_station_the_board_shows(
         assert footer_width(app) <= 80
 
 
-def _score_a_unit(score: int) -> Callable[[Store], None]:
+def _score_a_unit(station: Store, score: int) -> None:
     """A station's deputy scores the first of its quarter's units (`score`) in 2026Q4."""
-
-    def scored(station: Store) -> None:
-        info = load_station(station)
-        with station.read() as session:
-            deputy = session.exec(
-                select(Deputy.id).where(live(Deputy)).order_by(Deputy.name)
-            ).first()
-            unit = next(
-                r
-                for r in list_targets(session=session, quarter=Q, deputy_id=None).items
-                if r.kind == ReviewTarget.unit
-            )
-        with station.write(info.actor(deputy)) as session:
-            score_target(
-                session=session, quarter=Q, kind=ReviewTarget.unit, target_id=unit.id, score=score
-            )
-
-    return scored
+    info = load_station(station)
+    with station.read() as session:
+        deputy = session.exec(select(Deputy.id).where(live(Deputy)).order_by(Deputy.name)).first()
+        unit = next(
+            r
+            for r in list_targets(session=session, quarter=Q, deputy_id=None).items
+            if r.kind == ReviewTarget.unit
+        )
+    with station.write(info.actor(deputy)) as session:
+        score_target(
+            session=session, quarter=Q, kind=ReviewTarget.unit, target_id=unit.id, score=score
+        )
 
 
 @pytest.fixture
@@ -225,7 +219,7 @@ def scored_hub(county_stations: Path, tmp_path: Path) -> Iterator[Hub]:
     """The two stations each held their 2026Q4 review (A scored a unit 90, B one 40), then
     pushed."""
     scores = iter((90, 40))
-    hub = make_hub(county_stations, tmp_path, lambda s: _score_a_unit(next(scores))(s))
+    hub = make_hub(county_stations, tmp_path, lambda station: _score_a_unit(station, next(scores)))
     yield hub
     hub.store.dispose()
 
