@@ -117,8 +117,9 @@ class AuditScreen(PagedTableScreen):
         self.table.loading = True
         self.reload()
 
-    def reloads_when_shown(self) -> bool:
-        return self.data is not None
+    def on_screen_resume(self) -> None:
+        if self.data is not None and self.shown_again():
+            self.reload()
 
     # -- loading ----------------------------------------------------------------------
 

@@ -180,10 +180,11 @@ class DashboardScreen(DeskScreen):
     def on_deputy_changed(self, _message: DeputyChanged) -> None:
         self.reload()
 
-    def reloads_when_shown(self) -> bool:
+    def on_screen_resume(self) -> None:
         # The first resume comes with the mount, whose load is under way: loading twice at start
         # would only delay the figures.
-        return self.data is not None
+        if self.data is not None and self.shown_again():
+            self.reload()
 
     def reload(self) -> None:
         # As many list rows as the panels can show (8 at 80×24, more on a taller terminal).

@@ -225,8 +225,9 @@ class ProjectScreen(Undoable):
         table.add_column(t("col.due"), width=12, key="due")
         self.reload()
 
-    def reloads_when_shown(self) -> bool:
-        return True
+    def on_screen_resume(self) -> None:
+        if self.shown_again():
+            self.reload()
 
     def reload(self) -> None:
         today = self.today

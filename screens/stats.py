@@ -226,8 +226,9 @@ class StatsScreen(PeriodMixin, StationScoped):
         self.period = Period.of(PeriodKind.quarter, self.today)
         self.reload()
 
-    def reloads_when_shown(self) -> bool:
-        return self.data is not None
+    def on_screen_resume(self) -> None:
+        if self.data is not None and self.shown_again():
+            self.reload()
 
     # -- loading ----------------------------------------------------------------------
 

@@ -297,8 +297,9 @@ class SuggestionScreen(Undoable):
         self.query_one("#suggestion", VerticalScroll).loading = True
         self.reload()
 
-    def reloads_when_shown(self) -> bool:
-        return True
+    def on_screen_resume(self) -> None:
+        if self.shown_again():
+            self.reload()
 
     def reload(self) -> None:
         def load() -> SuggestionDetail:

@@ -153,8 +153,9 @@ class SyncScreen(PagedTableScreen):
         self.query_one("#sync-new-laptop", Button).display = False
         self.reload()
 
-    def reloads_when_shown(self) -> bool:
-        return self.data is not None
+    def on_screen_resume(self) -> None:
+        if self.data is not None and self.shown_again():
+            self.reload()
 
     # -- loading ----------------------------------------------------------------------
 

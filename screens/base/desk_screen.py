@@ -123,18 +123,12 @@ class DeskScreen(Screen[Any]):
             self.check_fresh()
 
     def on_screen_resume(self) -> None:
-        # Shown again, its data read again (what other screens wrote meanwhile is ours, which
-        # `check_fresh` leaves): not when only passed through, on the way to the place the
-        # command palette's command opens (Desk.passing_through).
-        reload = getattr(self, "reload", None)
-        if callable(reload) and self.reloads_when_shown() and not self.desk.passing_through:
-            reload()
         self.check_fresh()
 
-    def reloads_when_shown(self) -> bool:
-        """Whether being shown again reads the screen's data again: not before its first load
-        has shown anything (the load mounting started is under way)."""
-        return False
+    def shown_again(self) -> bool:
+        """Whether being resumed is being shown to the deputy again (its data read again), not
+        being passed through on the way to the place the command palette's command opens."""
+        return not self.desk.passing_through
 
     def _in_front(self) -> bool:
         try:

@@ -121,10 +121,11 @@ class PagedTableScreen(DeskScreen):
     def reload(self) -> None:
         raise NotImplementedError
 
-    def reloads_when_shown(self) -> bool:
-        # Not when first shown, just after mounting: the load on_mount started is under way (a
-        # second would read everything twice over).
-        return self.shown_page is not None
+    def on_screen_resume(self) -> None:
+        # Shown again: its page read again. Not when first shown, just after mounting: the load
+        # on_mount started is under way (a second would read everything twice over).
+        if self.shown_page is not None and self.shown_again():
+            self.reload()
 
     def show_rows(
         self, page: Page[Any], rows: list[tuple[str, list[Text]]], keep: str | None
