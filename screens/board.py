@@ -175,7 +175,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
                 filters=filters,
                 offset=offset,
                 order=order,
-                total=sum(sum(by_colour.values()) for by_colour in counts.values()),
+                counts=counts,
             )
             return BoardData(
                 page=page,

@@ -399,13 +399,30 @@ def test_each_row_carries_its_urgency_and_why(demo: Store) -> None:
 def test_the_counts_by_colour_sum_to_what_the_board_lists(
     demo: Store, filters: BoardFilter
 ) -> None:
-    """The board passes the sum of its counts as its total (screens.board) instead of counting
-    its issues again: that sum is what the list counts itself, open board or drill-down, and
-    the page given it is the page."""
+    """The board passes its counts (screens.board) instead of counting its issues again: their
+    sum is what the list counts itself, open board or drill-down, and every page read from the
+    tiers and colours they place it in is the page the whole list gives, across the groups'
+    edges, to one page beyond the end."""
     with demo.read() as session:
         counts = board_counts(session=session, today=TODAY, filters=filters)
-        counted = list_board(session=session, today=TODAY, filters=filters)
         summed = sum(sum(c.values()) for c in counts.values())
-        given = list_board(session=session, today=TODAY, filters=filters, total=summed)
-    assert summed == counted.total
-    assert (given.total, given.items) == (counted.total, counted.items)
+        for limit in (4, 7, 50):
+            for offset in range(0, summed + limit, limit):
+                counted = list_board(
+                    session=session, today=TODAY, filters=filters, limit=limit, offset=offset
+                )
+                given = list_board(
+                    session=session,
+                    today=TODAY,
+                    filters=filters,
+                    limit=limit,
+                    offset=offset,
+                    counts=counts,
+                )
+                assert summed == counted.total
+                assert (given.total, given.offset, given.items) == (
+                    counted.total,
+                    counted.offset,
+                    counted.items,
+                ), (limit, offset)
+    assert summed > 0 or filters.scope == Scope.withdrawn  # the demo withdraws none
