@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func
+from sqlalchemy import ColumnElement, and_, exists, func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -129,9 +129,16 @@ def list_follow_ups(
     hub of 600,000 visits) to show 50."""
     settings = load_settings(session=session)
     cutoff = now - timedelta(hours=settings.call_retry_hours)
-    awaiting = (*awaiting_verdict(), ~_given_up())
-    to_call = (*awaiting, ~_tried_since(cutoff))
-    tried = (*awaiting, _tried_since(cutoff))
+    # Neither given up nor tried since the cutoff, said as one NOT EXISTS: as two, PostgreSQL
+    # reads the tries twice for each issue awaiting a verdict (60 ms for 64,000, against 24).
+    to_call = (
+        *awaiting_verdict(),
+        ~exists().where(
+            _this_closure(),
+            or_(col(UnansweredCall.gave_up).is_(True), col(UnansweredCall.at) > cutoff),
+        ),
+    )
+    tried = (*awaiting_verdict(), ~_given_up(), _tried_since(cutoff))
     first = _count(session, to_call)
     rows = _rows(session, to_call, limit, offset) if offset < first else []
     if len(rows) < limit:
@@ -203,14 +210,9 @@ def _page(
 ) -> Page[FollowUpRow]:
     items = []
     retry = timedelta(hours=settings.call_retry_hours)
+    people, residents = _residents(session, [issue.id for issue, *_ in rows])
     for issue, unit, village, tries, last in rows:
-        first = _first_visit(session, issue.id)
-        person = session.get(Constituent, first.constituent_id) if first else None
-        residents = session.exec(
-            select(func.count(func.distinct(Visit.constituent_id))).where(
-                Visit.issue_id == issue.id, live(Visit)
-            )
-        ).one()
+        person = people.get(issue.id)
         assert issue.closed_on is not None
         items.append(
             FollowUpRow(
@@ -222,7 +224,7 @@ def _page(
                 village=village,
                 resident=person.name if person else "",
                 phone_masked=mask_phone(person.phone) if person else "",
-                residents=int(residents),
+                residents=residents.get(issue.id, 0),
                 tries=int(tries),
                 max_tries=settings.call_max_tries,
                 # No try is taken after the last: given up, the last try is when.
@@ -231,6 +233,46 @@ def _page(
             )
         )
     return Page(tuple(items), total, offset, limit)
+
+
+def _residents(
+    session: Session, issue_ids: list[str]
+) -> tuple[dict[str, Constituent], dict[str, int]]:
+    """For each of a page's issues, the resident of its first visit (the one to call) and how
+    many residents its visits came from: three reads for the page, not three an issue (150
+    statements for a page of 50, 50 ms on a county hub)."""
+    ranked = (
+        select(
+            col(Visit.issue_id).label("issue_id"),
+            col(Visit.constituent_id).label("constituent_id"),
+            func.row_number()
+            .over(partition_by=Visit.issue_id, order_by=(col(Visit.received_at), col(Visit.id)))
+            .label("n"),
+        )
+        .where(col(Visit.issue_id).in_(issue_ids), live(Visit))
+        .subquery()
+    )
+    first = dict(
+        session.exec(
+            select(ranked.c.issue_id, ranked.c.constituent_id).where(ranked.c.n == 1)
+        ).all()
+    )
+    # As the first visit names them, deleted or not (a purged resident's name is gone already).
+    people = {
+        person.id: person
+        for person in session.exec(
+            select(Constituent).where(col(Constituent.id).in_(set(first.values())))
+        )
+    }
+    counts = session.exec(
+        select(Visit.issue_id, func.count(func.distinct(Visit.constituent_id)))
+        .where(col(Visit.issue_id).in_(issue_ids), live(Visit))
+        .group_by(Visit.issue_id)
+    ).all()
+    return (
+        {issue_id: people[c] for issue_id, c in first.items() if c in people},
+        {issue_id: int(n) for issue_id, n in counts if issue_id is not None},
+    )
 
 
 def _gave_up_at(session: Session, issue: Issue) -> datetime | None:

@@ -33,6 +33,8 @@ from store.desk.follow_up import (
 from store.desk.issue_page import get_issue
 from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
+from store.desk.triage import link_visit
+from store.desk.visits import VisitRow
 
 # Every test that uses `store` runs on SQLite and on PostgreSQL (tests/conftest.py).
 pytestmark = pytest.mark.both_backends
@@ -232,3 +234,35 @@ def test_a_reopened_issue_closed_again_starts_its_tries_afresh(
     (row,) = _listed(store, clock)
     assert (row.issue_id, row.tries, row.call_again_at) == (issue_id, 0, None)
     assert not _no_answer(store, actor, issue_id).gave_up
+
+
+def test_each_row_calls_the_resident_of_the_issues_first_visit_and_counts_its_residents(
+    store: Store,
+    actor: Actor,
+    make_issue: Callable[..., IssueRow],
+    make_visit: Callable[..., VisitRow],
+    clock: FrozenClock,
+) -> None:
+    """A page reads its rows' residents together: each row still names the resident of its
+    issue's first visit, masked, and counts the different residents its visits came from."""
+    first = make_issue(name="张建国", phone="13911112222", text="桥边护栏断了")
+    alone = make_issue(name="李秀英", phone="13733334444", text="水渠堵了")
+    for name, phone in (("赵大伯", "13655556666"), ("赵大伯", "13655556666")):
+        clock.advance(HOUR)
+        later = make_visit(name=name, phone=phone, text="桥边护栏还没修")
+        with store.write(actor) as session:
+            link_visit(session=session, visit_id=later.id, issue_id=first.id)
+    with store.write(actor) as session:
+        for issue in (first, alone):
+            close_issue(session=session, issue_id=issue.id, evaluation_in=None)
+    rows = {row.issue_id: row for row in _listed(store, clock)}
+    assert (rows[first.id].resident, rows[first.id].phone_masked, rows[first.id].residents) == (
+        "张建国",
+        "139****2222",
+        2,
+    )
+    assert (rows[alone.id].resident, rows[alone.id].phone_masked, rows[alone.id].residents) == (
+        "李秀英",
+        "137****4444",
+        1,
+    )
