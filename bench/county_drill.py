@@ -451,17 +451,88 @@ def _screens(hub: Store, biggest: str) -> dict[str, Callable[[], object]]:
     screens["statistics charts, year"] = charts(year)
     for what, words in SEARCHES:
         screens[f"search {words} ({what}), page + counts"] = find(words)
+    screens.update(_more_screens(hub, today, tz))
     return screens
 
 
+def _more_screens(hub: Store, today: Any, tz: Any) -> dict[str, Callable[[], object]]:
+    """The other screens whose store calls the tour (bench.hub_screens) found slowest, each as
+    its screen calls them."""
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from store.desk.board import board_counts, list_board
+    from store.desk.follow_up import count_unreachable, list_follow_ups
+    from store.desk.issue_page import get_issue
+    from store.hot_words.words import rising_words
+    from store.reports.deputy_record import list_deputy_records
+    from store.reports.stats import Period, PeriodKind, drill_filter
+    from store.search.query import SearchKind, search
+
+    quarter = Period.of(PeriodKind.quarter, today)
+    year = Period.of(PeriodKind.year, today)
+
+    def figure_issues() -> None:
+        filters = drill_filter(period=year, tz=tz, figure="opened")
+        with hub.read() as session:
+            counts = board_counts(session=session, today=today, filters=filters)
+            list_board(session=session, today=today, filters=filters, counts=counts)
+
+    def follow_up() -> None:
+        with hub.read() as session:
+            list_follow_ups(session=session, today=today, now=AT)
+            count_unreachable(session=session)
+
+    def deputies() -> None:
+        with hub.read() as session:
+            list_deputy_records(session=session, period=quarter, today=today, tz=tz)
+
+    def hot_words() -> None:
+        with hub.read() as session:
+            rising_words(session=session, end=today + timedelta(days=1), days=30, limit=50)
+
+    def keystroke() -> None:
+        with hub.read() as session:
+            search(session=session, text="电动车", today=today, kind=SearchKind.residents)
+
+    with hub.read() as session:
+        open_issue = (
+            session.connection()
+            .execute(
+                text(
+                    "SELECT id FROM issue WHERE deleted_at IS NULL AND status <> 'closed' "
+                    "ORDER BY opened_on, id LIMIT 1"
+                )
+            )
+            .one()[0]
+        )
+
+    def issue_page() -> None:
+        with hub.read() as session:
+            get_issue(session=session, issue_id=open_issue, today=today)
+
+    return {
+        "statistics, year, a figure's issues (opened)": figure_issues,
+        "follow-up calls": follow_up,
+        "deputies, quarter": deputies,
+        "hot words, 30 days": hot_words,
+        "search 电动车 (a keystroke: the first kind with hits)": keystroke,
+        "an issue's page": issue_page,
+    }
+
+
 def _floor(hub: Store) -> Callable[[], object]:
-    """A bare page read on the hub: the newest 50 issues' ids through their index."""
+    """A bare page read on the hub: the newest 50 issues' ids through their index (the live ones:
+    the index, ix_issue_opened_colour, holds no others; without the clause, a sort of them all)."""
     from sqlalchemy import text
 
     def load() -> None:
         with hub.read() as session:
             session.connection().execute(
-                text("SELECT id FROM issue ORDER BY opened_on DESC LIMIT 50")
+                text(
+                    "SELECT id FROM issue WHERE deleted_at IS NULL ORDER BY opened_on DESC LIMIT 50"
+                )
             ).all()
 
     return load
