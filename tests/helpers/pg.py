@@ -18,7 +18,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 # The superuser initdb creates; the tests connect as it (trust authentication on loopback).
@@ -70,8 +70,11 @@ def _scratch() -> str | None:
 class PgServer:
     """One server for the session; `create_database` gives each caller its own database."""
 
-    def __init__(self, bindir: Path, root: Path | None = None) -> None:
+    def __init__(
+        self, bindir: Path, root: Path | None = None, settings: Mapping[str, str] | None = None
+    ) -> None:
         self.bindir = bindir
+        self.settings = dict(settings or {})
         # A given root outlives the server (bench/county_drill.py keeps a built hub there).
         self.kept = root is not None
         if root is not None:
@@ -127,6 +130,7 @@ class PgServer:
             f"-h 127.0.0.1 -p {self.port} -k {self.root} -F"
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
+        options += "".join(f" -c {name}={value}" for name, value in self.settings.items())
         self._run(
             [
                 str(self.bindir / "pg_ctl"),
@@ -184,14 +188,15 @@ class PgServer:
         self._admin(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
-def start_server(root: Path | None = None) -> PgServer:
+def start_server(root: Path | None = None, settings: Mapping[str, str] | None = None) -> PgServer:
     """Start a server, or raise PostgresUnavailable saying why not. With `root`, its data are
     kept there (made at the first start, used again at the next) instead of a temporary
-    directory removed when it stops."""
+    directory removed when it stops. `settings`: server settings (`-c name=value`) beside the
+    throwaway ones every server here has."""
     bindir = find_bindir()
     if bindir is None:
         raise PostgresUnavailable("no PostgreSQL binaries (initdb, pg_ctl) found")
-    server = PgServer(bindir, root)
+    server = PgServer(bindir, root, settings)
     try:
         return server.start()
     except PostgresUnavailable:
