@@ -404,8 +404,9 @@ def _screens(hub: Store, biggest: str) -> dict[str, Callable[[], object]]:
         def load() -> None:
             filters = BoardFilter(station_id=station_id)
             with hub.read() as session:
-                page = list_board(session=session, today=today, filters=filters)
-                board_counts(session=session, today=today, filters=filters)
+                # As screens.board reads them: the counts, then the page they place.
+                counts = board_counts(session=session, today=today, filters=filters)
+                page = list_board(session=session, today=today, filters=filters, counts=counts)
                 last_moves(session=session, issue_ids=[row.id for row in page.items])
 
         return load
