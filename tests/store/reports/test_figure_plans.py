@@ -125,7 +125,7 @@ def test_a_year_of_statistics_reads_the_sums_and_the_open_issues_index(hub: Stor
     assert figures.opened > COPIES // 20 and figures.overdue > COPIES // 100
     assert sum(sum(mix.values()) for mix in colours.values()) == figures.opened
     read_all = "\n".join(plans)
-    for relation in ("figure_month", "figure_day", "ix_issue_open_figures"):
+    for relation in ("figure_month", "figure_day", "ix_issue_open_opened"):
         assert relation in read_all, read_all
     # The closed issues not evaluated: by either of their partial indexes (0025's by the day
     # opened, 0027's by the day closed), whichever the planner finds cheaper.
