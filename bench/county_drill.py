@@ -471,12 +471,12 @@ def _more_screens(hub: Store, today: Any, tz: Any) -> dict[str, Callable[[], obj
 
     from sqlalchemy import text
 
-    from store.desk.board import board_counts, list_board
+    from store.desk.board import list_board
     from store.desk.follow_up import count_unreachable, list_follow_ups
     from store.desk.issue_page import get_issue
     from store.hot_words.words import rising_words
     from store.reports.deputy_record import list_deputy_records
-    from store.reports.stats import Period, PeriodKind, drill_filter
+    from store.reports.stats import Period, PeriodKind, drill_filter, figure_issue_counts
     from store.search.query import SearchKind, search
 
     quarter = Period.of(PeriodKind.quarter, today)
@@ -485,7 +485,7 @@ def _more_screens(hub: Store, today: Any, tz: Any) -> dict[str, Callable[[], obj
     def figure_issues() -> None:
         filters = drill_filter(period=year, tz=tz, figure="opened")
         with hub.read() as session:
-            counts = board_counts(session=session, today=today, filters=filters)
+            counts = figure_issue_counts(session=session, today=today, filters=filters)
             list_board(session=session, today=today, filters=filters, counts=counts)
 
     def follow_up() -> None:

@@ -23,10 +23,11 @@ from screens.base.tier_moves import MOVE_BINDINGS, ask_move, can_move
 from screens.dialogs.board_filter import FilterChoices, FilterModal
 from store.core.models import Colour, Tier
 from store.core.paging import PAGE_SIZE, Page
-from store.desk.board import BoardFilter, BoardOrder, board_counts, board_position, list_board
+from store.desk.board import BoardFilter, BoardOrder, board_position, list_board
 from store.desk.issue_rows import IssueRow
 from store.desk.moves import MoveRow, last_moves
 from store.reference.lists import list_categories, list_units, list_villages
+from store.reports.stats import figure_issue_counts
 from tui.i18n import label, t, tn
 from tui.messages import OpenIssue
 from tui.theme import badge, colour_style
@@ -168,7 +169,7 @@ class BoardScreen(StationScoped, PagedTableScreen):
                     focus = None
                 else:
                     offset = position // PAGE_SIZE * PAGE_SIZE
-            counts = board_counts(session=session, today=today, filters=filters)
+            counts = figure_issue_counts(session=session, today=today, filters=filters)
             page = list_board(
                 session=session,
                 today=today,

@@ -71,8 +71,8 @@ from store.core.models import (
 from store.core.paging import PAGE_SIZE, Page
 from store.core.rows import live
 from store.core.settings import load_settings
-from store.desk.board import BoardFilter, Scope
-from store.desk.issue_rows import RANK_COLOUR
+from store.desk.board import BoardFilter, Scope, board_counts
+from store.desk.issue_rows import RANK_COLOUR, colour_rank
 from store.projects.leader_visits import leader_figures
 from store.reports import figure_days, figure_sql
 
@@ -886,6 +886,35 @@ def colour_mix(
     return out
 
 
+def figure_issue_counts(
+    *, session: Session, today: date, filters: BoardFilter
+) -> dict[Tier, dict[Colour, int]]:
+    """`board_counts` of the board's issues, which for a figure's issues (the statistics'
+    drill-down) of the issues opened in a period, the county's, a station's or a tier's, on a hub
+    whose daily sums are counted, are read as `colour_mix` reads them: how many from the sums,
+    the red and yellow ones from the open and the unevaluated issues' indexes. Counting every
+    issue of the period instead took a county's year 55 ms of SQL at 600,000 visits, growing
+    with the county. Any other board or drill-down: `board_counts`."""
+    plain = replace(filters, opened_from=None, opened_to=None, station_id=None, tier=None)
+    if (
+        plain != BoardFilter(scope=Scope.opened)
+        or filters.opened_from is None
+        or filters.opened_to is None
+        or not figure_days.counted_in(session, None)
+    ):
+        return board_counts(session=session, today=today, filters=filters)
+    # The days opened on, as a period (its kind is not read here).
+    period = Period(PeriodKind.month, filters.opened_from, filters.opened_to)
+    grace = load_settings(session=session).evaluation_grace_days
+    counts = {tier: dict.fromkeys(Colour, 0) for tier in Tier}
+    for group, value, n in _summed_colour_mix(
+        session, period, today, grace, False, filters.station_id
+    ):
+        if filters.tier is None or group == filters.tier:
+            counts[Tier(group)][RANK_COLOUR[value]] += n
+    return counts
+
+
 def _summed_colour_mix(
     session: Session,
     period: Period,
@@ -915,7 +944,10 @@ def _summed_colour_mix(
             select(key, func.count()).where(*issues_of(days, station_id)).group_by(key)
         ):
             opened[group] = opened.get(group, 0) + n
-    rank = figure_sql.any_colour_rank(today, grace)
+    # The open ones by the open issues' rule, which reads only what their index holds (any
+    # issue's rule reads the closing too: the year's open issues of a county were read from
+    # every issue of the year, 30 ms at 600,000 visits).
+    rank = colour_rank(today)
     mine = issues_of(period, station_id)
     coloured = [
         *session.exec(

@@ -47,6 +47,8 @@ from store.reports.stats import (
     PeriodKind,
     _grouped,
     colour_mix,
+    drill_filter,
+    figure_issue_counts,
     two_month_trend,
     visits_per_week,
 )
@@ -119,6 +121,19 @@ def _figures(hub: Store, *, summed: bool, every: bool) -> dict[tuple[Any, ...], 
                 out[("colours", station, by_unit)] = colour_mix(
                     session=session, period=year, today=TODAY, by_unit=by_unit, station_id=station
                 )
+            # A figure's issues (the drill-down from the figure 开 opened): the board's counts,
+            # the county's, a station's and a tier's.
+            for tier in (None, *TIERS):
+                drill = drill_filter(
+                    period=year,
+                    tz=figure_days_tz(),
+                    figure="opened",
+                    breakdown=Breakdown.tier if tier else None,
+                    key=tier,
+                    station_id=station,
+                )
+                counts = figure_issue_counts(session=session, today=TODAY, filters=drill)
+                out[("figure's issues", station, tier)] = counts
     return out
 
 
