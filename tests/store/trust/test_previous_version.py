@@ -9,11 +9,13 @@
 (commit b8b8cbe), `station-0019.sqlite3` by 0019's (commit 8d8a233), `station-0020.sqlite3` by
 0020's (commit 57dc1b0), `station-0021.sqlite3` by 0021's (commit d2b5e25),
 `station-0024.sqlite3` by 0024's (commit 5ca99cb), `station-0026.sqlite3` by 0026's
-(commit d8f0a14), `station-0027.sqlite3` by 0027's (commit aa6fbce): each
+(commit d8f0a14), `station-0027.sqlite3` by 0027's (commit aa6fbce), `station-0028.sqlite3` by
+0028's (commit 355d6dc): each
 `fixtures.demo.build_demo(path, visits=80, seed=20260625, clock=FrozenClock(NOW))`, then VACUUM.
 `station-0009.postgresql.sql` is `pg_dump --inserts` of a county hub on PostgreSQL that 0009's
 code made (`init_hub`) and the 0009 station was pushed to (`push_to_hub`); the 0010, 0011,
-0015, 0016, 0017, 0018, 0019, 0020, 0021, 0024, 0026 and 0027 dumps the same with their code.
+0015, 0016, 0017, 0018, 0019, 0020, 0021, 0024, 0026, 0027 and 0028 dumps the same with their
+code.
 PostgreSQL came with schema 0009, so there is no older one.
 Keep one file per released schema; make the next from the release before a migration is added,
 in a `git worktree` of that release, with tests/data/make_fixtures.py."""
