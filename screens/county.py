@@ -28,12 +28,14 @@ from tui.widgets.chrome import DeskFooter
 from tui.widgets.page_table import PageTable
 
 # (heading, width, key). 80 columns: the name takes what the figures leave (two cells of padding
-# a column); a rate shows its percentage only (the statistics show its parts).
+# a column); a rate shows its percentage only (the statistics show its parts). The counts hold a
+# county's five digits (the red ones with their glyph: "■ 21340"), which a table cell would cut
+# short without a sign.
 COLUMNS = (
     (t("county.col.station"), 20, "station"),
     (t("stats.col.open"), 6, "open"),
     (t("stats.col.overdue"), 7, "overdue"),
-    (t("county.col.red"), 5, "red"),
+    (t("county.col.red"), 7, "red"),
     (t("stats.short.two_month"), 7, "two_month"),
     (t("stats.short.satisfaction"), 7, "satisfaction"),
     (t("county.col.last_push"), 11, "last_push"),

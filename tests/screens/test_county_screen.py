@@ -276,3 +276,28 @@ async def test_the_review_on_a_hub_shows_the_station_picked(scored_hub: Hub) -> 
         await pick(pilot, scored_hub.a.id)
         assert [r[4] for r in rows(review.table)] == ["90.0"]
         assert footer_width(app) <= 80 and all(len(line) <= 80 for line in screen_lines(app))
+
+
+async def test_a_county_of_many_open_issues_shows_every_figure_whole_at_80_columns(
+    hub_desk: LiaisonApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A county's figures run to five digits (17,175 open issues and 6,600 red ones on the
+    600,000-visit drill hub): each shows whole at 80 columns. The red column, five cells wide,
+    had shown a station's 1,067 red issues as "■ 106" and the county's 6,710 as "■ 671"."""
+    from store.reports import county
+
+    def boards(*, session: Any, today: Any) -> dict[str, county.Board]:
+        found = real(session=session, today=today)
+        return {station: county.Board(27190, 10530, 10670) for station in found}
+
+    real = county.station_boards
+    monkeypatch.setattr(county, "station_boards", boards)
+    async with hub_desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(hub_desk.screen, CountyScreen)
+        lines = screen_lines(hub_desk)
+        stations = [line for line in lines if "27190" in line]
+        assert len(stations) == 2 and all("10530" in s and "■ 10670" in s for s in stations)
+        total = next(line for line in lines if "全县合计" in line)
+        assert "54380" in total and "21060" in total and "■ 21340" in total, total
+        assert all(len(line) <= 80 for line in lines)
