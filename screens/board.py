@@ -210,8 +210,10 @@ class BoardScreen(StationScoped, PagedTableScreen):
         status: str = tn("board.page", page.total, page=page.number, pages=page.count)
         if self.order == BoardOrder.urgency:
             status += t("text.gap") + t("board.by_urgency")
-        if self.filters.active:
-            status += t("text.gap") + t("board.filtered", what=self._filter_text())
+        # A drill-down's period and figure are in its title: only the filters besides are said.
+        what = self._filter_text()
+        if self.filters.active and what:
+            status += t("text.gap") + t("board.filtered", what=what)
         if not page.items:
             status += t("text.gap") + t("board.empty")
         self.status_text = status

@@ -34,6 +34,7 @@ from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
 from store.station import load_station
 from tui.app import LiaisonApp, make_app
+from tui.i18n import t
 
 
 @pytest.fixture
@@ -99,6 +100,9 @@ async def test_figures_switches_and_drill_down(desk: LiaisonApp, quarter: dict[s
         await press(pilot, "enter")
         listed = desk.screen.query_one("#board-table", DataTable)
         assert sorted(names[str(r.key.value)] for r in listed.ordered_rows) == ["C", "D"]
+        # What the list is, the title says: no empty "filtered:" under it.
+        status = content(desk.screen.query_one("#board-status"))
+        assert t("board.filtered", what="") not in status, status
         await press(pilot, "escape")
 
         # g: by unit, then by village.
