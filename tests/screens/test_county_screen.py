@@ -301,3 +301,24 @@ async def test_a_county_of_many_open_issues_shows_every_figure_whole_at_80_colum
         total = next(line for line in lines if "全县合计" in line)
         assert "54380" in total and "21060" in total and "■ 21340" in total, total
         assert all(len(line) <= 80 for line in lines)
+
+
+async def test_end_goes_to_the_countys_totals_and_home_back_to_the_first_station(
+    hub_desk: LiaisonApp, county_hub: Hub
+) -> None:
+    """In a list of rows End is its last row and Home its first (a DataTable's own go to its
+    last and first column, which a row cursor does not have): End then `s` opens every
+    station's statistics."""
+    async with hub_desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        county = hub_desk.screen
+        assert isinstance(county, CountyScreen)
+        await press(pilot, "end")
+        assert county.table.cursor_row == county.table.row_count - 1
+        await press(pilot, "home")
+        assert county.table.cursor_row == 0
+        await press(pilot, "end")
+        await press(pilot, "s")
+        stats = hub_desk.screen
+        assert isinstance(stats, StatsScreen)
+        assert hub_desk.desk.shown_station is None

@@ -21,3 +21,18 @@ class PageTable(DataTable[Text], inherit_bindings=False):
         Binding("ctrl+home", "scroll_top", show=False),
         Binding("ctrl+end", "scroll_bottom", show=False),
     ]
+
+    def action_scroll_home(self) -> None:
+        # A list of rows: Home is its first row (DataTable's goes to the first column, which a
+        # row cursor does not have).
+        if self.cursor_type == "row":
+            self.action_scroll_top()
+        else:
+            super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        # ... and End its last (on the county's dashboard, the county's totals).
+        if self.cursor_type == "row":
+            self.action_scroll_bottom()
+        else:
+            super().action_scroll_end()
