@@ -10,10 +10,11 @@ and PostgreSQL alike:
   visit (its channel) is read by the issue's id, were found by reading every issue of the year
   instead. Measured on the 600,000-visit drill hub, SQL of the screens' store calls: the year's
   statistics by channel 57 → 40 ms, a station's board 21 → 8;
-- the live evaluations by when they were made, with their issue and answer: the deputies' list
-  counts a period's evaluations for each deputy's issues from it alone (82 → 60 ms).
+- the live evaluations by when they were made, with their issue and answer, and 0027's issues
+  by the day opened with their lead deputy too: the deputies' list counts a period's
+  evaluations and its deputies' issues by colour from them alone (82 → 45 ms).
 
-Indexes only: no table is copied, and the downgrade puts back the one replaced.
+Indexes only: no table is copied, and the downgrade puts back those replaced.
 
 Revision ID: 0028
 Revises: 0027
@@ -45,6 +46,19 @@ _COLUMNS = [
     "category_id",
     "id",
 ]
+# 0027's index of the live issues by the day opened, as it made it.
+_OPENED_COLOUR = [
+    "opened_on",
+    "tier",
+    "status",
+    "satisfaction",
+    "closed_on",
+    "resupervision",
+    "due_on",
+    "warn_on",
+    "withdrawn_at",
+    "id",
+]
 # 0025's, as it made it (PostgreSQL only).
 _REPLACED = (
     "CREATE INDEX IF NOT EXISTS ix_issue_open_figures ON issue (opened_on) INCLUDE (due_on,"
@@ -65,6 +79,7 @@ def upgrade() -> None:
         sqlite_where=sa.text(_OPEN),
         postgresql_where=sa.text(_OPEN),
     )
+    _opened_colour(with_lead=True)
     op.create_index(
         "ix_evaluation_at_issue",
         "evaluation",
@@ -76,8 +91,23 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _opened_colour(with_lead=False)
     op.drop_index("ix_evaluation_at_issue", table_name="evaluation")
     op.drop_index("ix_issue_open_opened", table_name="issue")
     conn = op.get_bind()
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(_REPLACED)
+
+
+def _opened_colour(*, with_lead: bool) -> None:
+    """0027's index of the live issues by the day opened, made again with (or without) the lead
+    deputy as its last column."""
+    op.drop_index("ix_issue_opened_colour", table_name="issue")
+    op.create_index(
+        "ix_issue_opened_colour",
+        "issue",
+        [*_OPENED_COLOUR, *(["lead_deputy_id"] if with_lead else [])],
+        unique=False,
+        sqlite_where=sa.text(_LIVE),
+        postgresql_where=sa.text(_LIVE),
+    )
