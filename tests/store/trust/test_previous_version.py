@@ -10,7 +10,7 @@
 0020's (commit 57dc1b0), `station-0021.sqlite3` by 0021's (commit d2b5e25),
 `station-0024.sqlite3` by 0024's (commit 5ca99cb), `station-0026.sqlite3` by 0026's
 (commit d8f0a14), `station-0027.sqlite3` by 0027's (commit aa6fbce), `station-0028.sqlite3` by
-0028's (commit e8da768): each
+0028's (commit 8712ea1): each
 `fixtures.demo.build_demo(path, visits=80, seed=20260625, clock=FrozenClock(NOW))`, then VACUUM.
 `station-0009.postgresql.sql` is `pg_dump --inserts` of a county hub on PostgreSQL that 0009's
 code made (`init_hub`) and the 0009 station was pushed to (`push_to_hub`); the 0010, 0011,
