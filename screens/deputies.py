@@ -64,13 +64,21 @@ class _DeputyPeriod(PeriodMixin):
         )
 
 
-def colour_counts(app: App[object], colours: dict[Colour, int]) -> Text:
-    out = Text()
-    for colour in COLOURS:
-        if out:
-            out.append(" ")
-        out.append_text(badge(app, colour))
-        out.append(str(colours.get(colour, 0)))
+def colour_counts(app: App[object], colours: dict[Colour, int], width: int) -> Text:
+    """Red, yellow and green counts, each after its glyph, spaced when they fit `width` and
+    packed when not ("■62▲123●265"): a table cell would cut the last digits off without a
+    sign, showing a count that is not the count (seen as "■62 ▲123 ●2" for 265 green)."""
+    for gap in (" ", ""):
+        out = Text()
+        for colour in COLOURS:
+            if out:
+                out.append(gap)
+            out.append_text(badge(app, colour))
+            out.append(str(colours.get(colour, 0)))
+        if out.cell_len <= width:
+            return out
+    # Four digits a colour: cut where the eye sees it is cut.
+    out.truncate(width, overflow="ellipsis")
     return out
 
 
@@ -101,7 +109,7 @@ class DeputiesScreen(StationScoped, _DeputyPeriod, PagedTableScreen):
         (t("col.shifts"), 4, "shifts"),
         (t("col.visits_n"), 6, "visits"),
         (t("col.led"), 4, "issues"),
-        (t("col.colours"), 11, "colours"),
+        (t("col.colours"), 12, "colours"),
         (t("col.closure"), 6, "closure"),
         (t("col.satisfaction"), 6, "satisfaction"),
         # Deliberation sessions (议事活动) attended; the 代表述职 evaluation on the deputy's page.
@@ -163,7 +171,7 @@ class DeputiesScreen(StationScoped, _DeputyPeriod, PagedTableScreen):
                     Text(str(r.shifts)),
                     Text(str(r.visits)),
                     Text(str(r.issues)),
-                    colour_counts(self.app, r.colours),
+                    colour_counts(self.app, r.colours, self.width_of("colours")),
                     Text(percent(r.closure_rate, 0)),
                     Text(percent(r.satisfaction_rate, 0)),
                     Text(str(r.sessions)),

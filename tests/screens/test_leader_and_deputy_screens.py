@@ -3,11 +3,13 @@ and the deputies' record (figures per period, one deputy's page, the summary pri
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from desk_helpers import content, notes, press, rows, settle
+from desk_helpers import content, notes, press, rows, screen_lines, settle
 from record_fixture import D1, D2, build_record
 from small_station import Refs
 from sqlmodel import col, select
@@ -17,7 +19,7 @@ from screens.deputies import DeputiesScreen, DeputyRecordScreen
 from screens.dialogs.leader_visit import LeaderVisitModal
 from screens.leader_visits import LeaderVisitScreen, LeaderVisitsScreen
 from store.core.clock import FrozenClock
-from store.core.models import Channel, LeaderVisit, LeaderVisitDeputy, LeaderVisitIssue
+from store.core.models import Channel, Colour, LeaderVisit, LeaderVisitDeputy, LeaderVisitIssue
 from store.db import Store
 from store.desk.issue_rows import IssueRow
 from store.desk.visits import VisitRow
@@ -150,3 +152,31 @@ async def test_the_deputies_record_for_a_quarter(
             f"述职-{D1}-2026Q4.md",
         ]
         assert any(str(prints) in n for n in notes(desk))
+
+
+async def test_three_digit_colour_counts_show_whole_in_their_column(
+    desk: LiaisonApp, record: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deputy leading hundreds of issues in a period (a large station's year, a county hub):
+    the colours' column shows every count whole, packed when spaced would not fit. It had cut
+    "■62 ▲123 ●265" to "■62 ▲123 ●2" without a sign."""
+    import screens.deputies as deputies_screen
+
+    real = deputies_screen.list_deputy_records
+
+    def many(**kwargs: Any) -> Any:
+        page = real(**kwargs)
+        busy = dataclasses.replace(
+            page.items[0], colours={Colour.red: 62, Colour.yellow: 123, Colour.green: 265}
+        )
+        return dataclasses.replace(page, items=(busy, *page.items[1:]))
+
+    monkeypatch.setattr(deputies_screen, "list_deputy_records", many)
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        desk.open_place(Place.deputies)
+        await settle(pilot)
+        assert isinstance(desk.screen, DeputiesScreen)
+        lines = screen_lines(desk)
+        assert any("■62▲123●265" in line for line in lines), lines
+        assert all(len(line) <= 80 for line in lines)
