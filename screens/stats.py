@@ -32,6 +32,7 @@ from store.reports.stats import (
     PeriodKind,
     colour_mix,
     drill_filter,
+    group_stations,
     list_breakdown,
     percent,
     period_figures,
@@ -115,6 +116,9 @@ class StatsData:
     deliberations: DeliberationFigures = field(default_factory=DeliberationFigures)
     # What came through observers and points (民情观察员, 民情观察点).
     observers: ObserverFigures = field(default_factory=ObserverFigures)
+    # On a county hub with every station shown: each unit's or village's station, by its id
+    # (their names repeat from station to station).
+    stations: dict[str, str] = field(default_factory=dict)
 
 
 class StatsScreen(PeriodMixin, StationScoped):
@@ -196,6 +200,8 @@ class StatsScreen(PeriodMixin, StationScoped):
                     yield PageTable(
                         id="stats-table", cursor_type="cell", zebra_stripes=True, fixed_columns=1
                     )
+                    # The row under the cursor named in full, and on a hub its station.
+                    yield Label("", id="stats-row", classes="hint")
                 with TabPane(t("stats.tab.weeks"), id=TABS[1]):
                     yield PlotextPlot(id="stats-weeks")
                 with TabPane(t("stats.tab.colours"), id=TABS[2]):
@@ -275,6 +281,7 @@ class StatsScreen(PeriodMixin, StationScoped):
                 observers=observer_figures(
                     session=session, period=period, tz=tz, station_id=station_id
                 ),
+                stations={} if station_id else group_stations(session, breakdown),
             )
 
     def _show_choices(self) -> None:
@@ -360,6 +367,7 @@ class StatsScreen(PeriodMixin, StationScoped):
         for row in data.page.items:
             table.add_row(*self._cells(self._group_name(row), row.figures), key=row.key)
         table.move_cursor(row=min(cursor.row, table.row_count - 1), column=cursor.column)
+        self._name_row(table.cursor_coordinate.row)
         if self.query_one("#stats-tabs", TabbedContent).active == TABS[0]:
             table.focus()
         self._show_through(data.observers)
@@ -409,6 +417,24 @@ class StatsScreen(PeriodMixin, StationScoped):
             )
         if self.query_one("#stats-tabs", TabbedContent).active == TABS[4]:
             table.focus()
+
+    @on(DataTable.CellHighlighted, "#stats-table")
+    def _row_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        self._name_row(event.coordinate.row)
+
+    def _name_row(self, index: int) -> None:
+        """Under the table, the group under the cursor: its whole name where the column cuts it,
+        and its station where the figures are every station's (a county hub) and names repeat
+        (东塘村村委会 of two townships); nothing for the totals or a name shown whole."""
+        line = Text()
+        if self.data is not None and 0 < index <= len(self.data.page.items):
+            row = self.data.page.items[index - 1]
+            name, station = self._group_name(row), self.data.stations.get(row.key)
+            if station:
+                line.append(t("stats.row_station", name=name, station=station))
+            elif cell_len(name) > COLUMNS[0][1]:
+                line.append(name)
+        self.query_one("#stats-row", Label).update(line)
 
     def _group_name(self, row: FigureRow) -> str:
         if self.breakdown == Breakdown.tier and row.key in Tier.__members__:

@@ -14,7 +14,6 @@ single words; an observer (民情观察员) by name only with their consent (同
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -30,7 +29,6 @@ from store.core.models import Channel, Colour, Station, Tier, Unit
 from store.core.rows import live
 from store.core.validation import mask_name
 from store.deliberations.figures import DeliberationFigures, deliberation_figures
-from store.desk.station_scope import list_stations
 from store.legislation.figures import AdoptionFigures, adoption_figures, opinion_visits
 from store.observers.figures import ObserverFigures, observer_figures
 from store.reports import stats
@@ -161,28 +159,15 @@ def build_report(
             session=session, period=period, today=today, station_id=station_id
         ),
         rising=_rising_words(session, period, today),
-        unit_stations={} if station_id is not None else _unit_stations(session),
+        unit_stations=(
+            {} if station_id is not None else stats.group_stations(session, stats.Breakdown.unit)
+        ),
         suggestions=suggestion_figures(session=session, period=period, station_id=station_id),
         legislation=adoption_figures(session=session, period=period, station_id=station_id),
         opinion_visits=opinion_visits(session=session, period=period, tz=tz, station_id=station_id),
         deliberations=deliberation_figures(session=session, period=period, station_id=station_id),
         observers=observer_figures(session=session, period=period, tz=tz, station_id=station_id),
     )
-
-
-def _unit_stations(session: Session) -> dict[str, str]:
-    """Each unit's station, where the database holds several (a county hub); else nothing.
-    A station's name repeated in another township is followed by its township."""
-    stations = list_stations(session=session)
-    if len(stations) < 2:
-        return {}
-    names = Counter(s.name for s in stations)
-    shown = {s.id: s.name if names[s.name] < 2 else f"{s.name}（{s.township}）" for s in stations}
-    return {
-        unit_id: shown[station]
-        for unit_id, station in session.exec(select(Unit.id, Unit.station_id)).all()
-        if station in shown
-    }
 
 
 def _rising_words(session: Session, period: Period, today: date) -> tuple[Word, ...] | None:

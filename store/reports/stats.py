@@ -41,6 +41,7 @@ Definitions (the statistics screen's help and the report's footnote say the same
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
@@ -73,6 +74,7 @@ from store.core.rows import live
 from store.core.settings import load_settings
 from store.desk.board import BoardFilter, Scope, board_counts
 from store.desk.issue_rows import RANK_COLOUR, colour_rank
+from store.desk.station_scope import list_stations
 from store.projects.leader_visits import leader_figures
 from store.reports import figure_days, figure_sql
 
@@ -338,6 +340,27 @@ def breakdown_figures(
     """
     grouped = _grouped(session, period, today, tz, breakdown, station_id)
     return Breakdowns(breakdown, tuple(_name_rows(session, breakdown, grouped)))
+
+
+def group_stations(session: Session, breakdown: Breakdown) -> dict[str, str]:
+    """Where the database holds several stations (a county hub): the station of each unit, or
+    of each village, by its id, as a person tells stations apart (a station's name repeated in
+    another township is followed by its township). Their names repeat from station to station
+    (a county department at each, 东塘村村委会 in two townships): the station says which.
+    Nothing for a station's own database, or for the other breakdowns."""
+    if breakdown not in (Breakdown.unit, Breakdown.village):
+        return {}
+    stations = list_stations(session=session)
+    if len(stations) < 2:
+        return {}
+    names = Counter(s.name for s in stations)
+    shown = {s.id: s.name if names[s.name] < 2 else f"{s.name}（{s.township}）" for s in stations}
+    groups = (
+        session.exec(select(Unit.id, Unit.station_id))
+        if breakdown == Breakdown.unit
+        else session.exec(select(Village.id, Village.station_id))
+    )
+    return {str(group): shown[station] for group, station in groups if station in shown}
 
 
 def list_breakdown(

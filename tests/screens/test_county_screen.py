@@ -322,3 +322,35 @@ async def test_end_goes_to_the_countys_totals_and_home_back_to_the_first_station
         stats = hub_desk.screen
         assert isinstance(stats, StatsScreen)
         assert hub_desk.desk.shown_station is None
+
+
+async def test_the_countys_statistics_by_unit_name_the_station_of_the_row_under_the_cursor(
+    hub_desk: LiaisonApp, county_hub: Hub
+) -> None:
+    """Every station's units at once: their names repeat from station to station (each has its
+    village committees and its copy of a county department), so the line under the table names
+    the row under the cursor in full with its station; a station picked with `z` needs none."""
+    app = hub_desk
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "end", "s")
+        stats = app.screen
+        assert isinstance(stats, StatsScreen) and app.desk.shown_station is None
+        while stats.breakdown.value != "unit":
+            await press(pilot, "g")
+        table = stats.table
+        names = {county_hub.a.name, county_hub.b.name}
+        said = []
+        for row in range(1, table.row_count):
+            table.move_cursor(row=row)
+            await settle(pilot)
+            said.append(content(stats.query_one("#stats-row", Label)))
+        units = {str(r.name) for r in stats.data.page.items} if stats.data else set()
+        assert said and all(" · " in line for line in said), said
+        assert {line.split(" · ")[1] for line in said} == names
+        assert {line.split(" · ")[0] for line in said} <= units
+        await press(pilot, "z")
+        await pick(pilot, county_hub.a.id)
+        table.move_cursor(row=1)
+        await settle(pilot)
+        assert " · " not in content(stats.query_one("#stats-row", Label))
