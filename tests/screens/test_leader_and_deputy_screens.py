@@ -161,8 +161,7 @@ async def test_three_digit_colour_counts_show_whole_in_their_column(
     the colours' column shows every count whole, packed when spaced would not fit. It had cut
     "■62 ▲123 ●265" to "■62 ▲123 ●2" without a sign."""
     import screens.deputies as deputies_screen
-
-    real = deputies_screen.list_deputy_records
+    from store.reports.deputy_record import list_deputy_records as real
 
     def many(**kwargs: Any) -> Any:
         page = real(**kwargs)
