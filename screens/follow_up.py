@@ -197,6 +197,8 @@ class FollowUpScreen(PagedTableScreen):
     def _prompt(self) -> None:
         if self.pending is not None:
             text: str = t("follow_up.ask_satisfied", resolved=label(self.pending))
+        elif self.desk.station.hub:
+            text = t("follow_up.hub_reads")
         else:
             # Given up on: a resident who calls back answers as on any call.
             if self.unreachable:
@@ -217,6 +219,10 @@ class FollowUpScreen(PagedTableScreen):
         self.app.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # No one is on duty on a county hub to call: its follow-up calls only read (the calls
+        # are the stations', and a verdict recorded here would go back to one by `sync pull`).
+        if action in ("answer", "no_answer") and self.desk.station.hub:
+            return False
         # No try once given up; none in the middle of an answered call's two keys.
         if action == "no_answer":
             return not self.unreachable and self.pending is None

@@ -21,7 +21,8 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from store.changelog.changes import write_context
-from store.core.errors import InvalidStatusMove, IssueNotFound
+from store.core.errors import N_, InvalidStatusMove, IssueNotFound
+from store.core.hub_mark import refuse_on_hub
 from store.core.models import (
     Constituent,
     Issue,
@@ -300,7 +301,9 @@ def record_no_answer(*, session: Session, issue_id: str) -> NoAnswer:
         IssueNotFound: no such issue.
         InvalidStatusMove: the issue is open or has its verdict (`error.no_call_awaited`), or the
             station gave up calling (`error.call_given_up`).
+        HubRefused: the database is a county hub's, where no one is on duty to call.
     """
+    refuse_on_hub(session, N_("error.hub_no_calls"))
     ctx = write_context(session)
     issue = live_issue(session, issue_id)
     if issue.status != IssueStatus.closed or issue.satisfaction is not None:

@@ -24,7 +24,7 @@ from desk_helpers import (
     settle,
 )
 from english_desk import in_english
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from textual.widgets import Label
 from textual.widgets.data_table import ColumnKey
 
@@ -32,9 +32,17 @@ from screens.board import BoardScreen
 from screens.county import CountyScreen
 from screens.deputies import DeputiesScreen
 from screens.dialogs.help import HelpModal
+from screens.follow_up import FollowUpScreen
 from screens.review import ReviewScreen
 from screens.stats import StatsScreen
-from store.core.models import Deputy, ReviewScore, ReviewTarget, Unit
+from store.core.models import (
+    Deputy,
+    Evaluation,
+    ReviewScore,
+    ReviewTarget,
+    UnansweredCall,
+    Unit,
+)
 from store.core.rows import live
 from store.db import Store
 from store.projects.review import get_review, list_targets, review_board, score_target
@@ -354,3 +362,30 @@ async def test_the_countys_statistics_by_unit_name_the_station_of_the_row_under_
         table.move_cursor(row=1)
         await settle(pilot)
         assert " · " not in content(stats.query_one("#stats-row", Label))
+
+
+async def test_the_follow_up_calls_on_a_hub_only_read(hub_desk: LiaisonApp) -> None:
+    """No one is on duty on a county hub to call a resident: the follow-up calls list what the
+    stations wait for, say the calls are made at the stations, and take no answer (1, 2, 3) and
+    no try (0); the database keeps no evaluation and no try."""
+    app = hub_desk
+    store = app.desk.store
+
+    def recorded() -> tuple[int, int]:
+        with store.read() as session:
+            evaluations = session.exec(select(func.count()).select_from(Evaluation)).one()
+            tries = session.exec(select(func.count()).select_from(UnansweredCall)).one()
+        return int(evaluations), int(tries)
+
+    before = recorded()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_place(Place.follow_up)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FollowUpScreen)
+        assert t("follow_up.hub_reads") in content(screen.query_one("#follow-up-prompt", Label))
+        assert not _keys(app) & {"1", "2", "3", "0"}
+        await press(pilot, "1", "1", "0")
+        assert app.screen is screen
+    assert recorded() == before

@@ -14,14 +14,26 @@ from hub_fixture import COUNTY, STATION_A, STATION_B, build_station
 from openpyxl import load_workbook
 from small_station import NOW, STATION_TZ, TODAY
 from sqlalchemy import event
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from store.core.clock import FrozenClock
 from store.core.errors import HubRefused
 from store.core.hub_mark import is_hub
-from store.core.models import Channel, Colour, Shift, Tier, VisitCreate, VisitKind
+from store.core.models import (
+    Channel,
+    Colour,
+    Issue,
+    IssueStatus,
+    Shift,
+    Tier,
+    UnansweredCall,
+    VisitCreate,
+    VisitKind,
+)
 from store.db import Store
 from store.desk.board import board_counts, list_overdue
+from store.desk.follow_up import record_no_answer
+from store.desk.issues import close_issue
 from store.desk.triage import link_visit, open_issue
 from store.desk.visits import log_visit
 from store.duty.dashboard import start_duty
@@ -319,3 +331,24 @@ def test_the_hub_report_files_show_the_department_and_its_stations(
     total = next(i for i, (value, bold) in enumerate(names) if bold)
     assert str(names[total][0]).startswith("临溪县")
     assert {names[total + 1][0], names[total + 2][0]} >= {MEMBER + b.name}
+
+
+def test_a_hub_refuses_a_follow_up_try_and_writes_nothing(county: County) -> None:
+    """No one is on duty on a hub to call a resident: a no-answer try there is refused, and
+    the issue's tries stay as the station made them."""
+    a = load_station(county.a)
+    with county.a.read() as session:
+        deputy = list_deputies(session=session)[0].id
+        awaiting = session.exec(select(Issue.id).where(Issue.status != IssueStatus.closed)).first()
+    assert awaiting is not None
+    with county.a.write(a.actor(deputy)) as session:
+        close_issue(session=session, issue_id=awaiting, evaluation_in=None)
+    push_to_hub(station=county.a, hub=county.hub)
+    hub, actor = county.hub, county.hub_info.actor()
+    with hub.read() as session:
+        tries = session.exec(select(func.count()).select_from(UnansweredCall)).one()
+    with pytest.raises(HubRefused) as refused, hub.write(actor) as session:
+        record_no_answer(session=session, issue_id=awaiting)
+    assert refused.value.key == "error.hub_no_calls"
+    with hub.read() as session:
+        assert session.exec(select(func.count()).select_from(UnansweredCall)).one() == tries
