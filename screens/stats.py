@@ -281,7 +281,13 @@ class StatsScreen(PeriodMixin, StationScoped):
                 observers=observer_figures(
                     session=session, period=period, tz=tz, station_id=station_id
                 ),
-                stations={} if station_id else group_stations(session, breakdown),
+                # Only where there are stations to tell apart (the desk knows): a station's
+                # own statistics read no station list at each `g` or `m`.
+                stations=(
+                    group_stations(session, breakdown)
+                    if station_id is None and self.desk.many_stations
+                    else {}
+                ),
             )
 
     def _show_choices(self) -> None:
