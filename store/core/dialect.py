@@ -5,7 +5,9 @@ driver's own placeholders, text search, JSON and string functions of hot words) 
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +59,21 @@ def execute_driver(conn: Connection, sql: str, params: Any = None) -> Any:
     if params is None:
         return conn.exec_driver_sql(driver_sql(conn, sql))
     return conn.exec_driver_sql(driver_sql(conn, sql), params)
+
+
+def one_of_sql(dialect: str, column: str, param: str) -> str:
+    """SQL text: `column` is one of the ids bound to `:param` (by `one_of_value`), one parameter
+    however many: an array on PostgreSQL (its index scans take it whole), a JSON list on
+    SQLite."""
+    if dialect == "postgresql":
+        return f"{column} = ANY(CAST(:{param} AS varchar[]))"
+    return f"{column} IN (SELECT value FROM json_each(:{param}))"
+
+
+def one_of_value(dialect: str, ids: Iterable[str]) -> Any:
+    """The value `one_of_sql`'s parameter binds: these ids."""
+    listed = sorted(ids)
+    return listed if dialect == "postgresql" else json.dumps(listed)
 
 
 def contains_word_sql(dialect: str, word_ids: str, word_id: int) -> str:

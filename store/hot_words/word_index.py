@@ -16,7 +16,7 @@ derived by other rules (or before `word_use` existed) derives them all again, on
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from store.core.clock import STATION_TZ
-from store.core.dialect import execute_driver
+from store.core.dialect import execute_driver, one_of_sql, one_of_value
 
 _CHUNK = 500  # ids per IN (...): SQLite allows 999 parameters before 3.32 and on some builds
 WORD_TABLES = ("word_day", "word_use", "word_visit", "word_scope", "word")
@@ -288,22 +288,40 @@ def rebuild_visit_words(conn: Connection) -> int:
     return len(rows)
 
 
-def word_index_faults(conn: Connection) -> list[str]:
+def word_index_faults(conn: Connection, visit_ids: Collection[str] | None = None) -> list[str]:
     """What is off in the stored words, for `liaison check`: live visits without words (or
-    words of visits that are gone), and per-day counts that disagree with the visits' words."""
+    words of visits that are gone), and per-day counts that disagree with the visits' words.
+
+    With `visit_ids` (`check --quick`: the visits the log changed since the last full check),
+    only those visits' words: the counts over every visit are a full check's."""
     faults = []
-    unindexed = conn.exec_driver_sql(
-        "SELECT count(*) FROM visit v WHERE v.deleted_at IS NULL"
-        " AND NOT EXISTS (SELECT 1 FROM word_visit w WHERE w.visit_id = v.id)"
+    dialect = conn.dialect.name
+    params = {} if visit_ids is None else {"visits": one_of_value(dialect, visit_ids)}
+
+    def only(column: str) -> str:
+        return "" if visit_ids is None else " AND " + one_of_sql(dialect, column, "visits")
+
+    unindexed = conn.execute(
+        text(
+            "SELECT count(*) FROM visit v WHERE v.deleted_at IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM word_visit w WHERE w.visit_id = v.id)" + only("v.id")
+        ),
+        params,
     ).scalar()
     if unindexed:
         faults.append(f"word_visit −{unindexed}")
-    stale = conn.exec_driver_sql(
-        "SELECT count(*) FROM word_visit w WHERE NOT EXISTS"
-        " (SELECT 1 FROM visit v WHERE v.id = w.visit_id AND v.deleted_at IS NULL)"
+    stale = conn.execute(
+        text(
+            "SELECT count(*) FROM word_visit w WHERE NOT EXISTS"
+            " (SELECT 1 FROM visit v WHERE v.id = w.visit_id AND v.deleted_at IS NULL)"
+            + only("w.visit_id")
+        ),
+        params,
     ).scalar()
     if stale:
         faults.append(f"word_visit +{stale}")
+    if visit_ids is not None:
+        return faults + _version_fault(conn)
     # Each visit's word list is ",1,2,3,": its commas less one are its words.
     used = conn.exec_driver_sql(
         "SELECT coalesce(sum(length(word_ids) - length(replace(word_ids, ',', '')) - 1), 0)"
@@ -316,6 +334,8 @@ def word_index_faults(conn: Connection) -> list[str]:
         faults.append("word_use")
     elif conn.exec_driver_sql("SELECT count(*) FROM word_use").scalar() != used:
         faults.append("word_use")
-    if words_version(conn) != WORDS_VERSION:
-        faults.append(WORDS_VERSION_KEY)
-    return faults
+    return faults + _version_fault(conn)
+
+
+def _version_fault(conn: Connection) -> list[str]:
+    return [] if words_version(conn) == WORDS_VERSION else [WORDS_VERSION_KEY]

@@ -8,13 +8,16 @@ visits is checked in seconds. Findings name tables, counts and record ids, never
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from store.changelog.chain import LOG_TABLE, verify_chain
+from store.core.dialect import one_of_sql, one_of_value
 from store.core.errors import N_, DatabaseBusy, DatabaseReadOnly
 from store.core.models import SEED_DEVICE, SYNCED_TABLES, Setting, table_name
 from store.hot_words.word_index import (
@@ -32,6 +35,66 @@ from store.trust.records import record_mismatches, touched_rows
 SEEDED_TABLES = ("category", "setting", "calendar_day")
 # How many lines of PRAGMA integrity_check output to read: enough to count, not a flood.
 INTEGRITY_LINES = 100
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a check reads: every record (a full check), or only what the log says changed after
+    the entry `after` (`check --quick`, from the last full check that passed), so that a quick
+    check of a county's hub takes as long as what changed, not as the hub. Records changed
+    around the store and untouched by the log since are a full check's to find."""
+
+    dialect: str = ""
+    after: int | None = None
+    # Table name -> the ids of its records that the entries after `after` changed.
+    touched: Mapping[str, frozenset[str]] | None = None
+    # The issues those entries changed, and the issues of the visits they changed.
+    issue_ids: frozenset[str] = frozenset()
+
+    @classmethod
+    def since(cls, conn: Connection, after: int) -> Reach:
+        dialect = conn.dialect.name
+        touched = {table: frozenset(ids) for table, ids in touched_rows(conn, after).items()}
+        issues = set(touched.get("issue", ()))
+        visits = touched.get("visit")
+        if visits:
+            issues |= set(
+                conn.execute(
+                    text(
+                        "SELECT DISTINCT issue_id FROM visit WHERE issue_id IS NOT NULL AND "
+                        + one_of_sql(dialect, "id", "visits")
+                    ),
+                    {"visits": one_of_value(dialect, visits)},
+                ).scalars()
+            )
+        return cls(dialect, after, touched, frozenset(issues))
+
+    @cached_property
+    def params(self) -> dict[str, Any]:
+        if self.after is None or self.touched is None:
+            return {}
+        out: dict[str, Any] = {"after": self.after}
+        out["issues"] = one_of_value(self.dialect, self.issue_ids)
+        for table, ids in self.touched.items():
+            out[f"in_{table}"] = one_of_value(self.dialect, ids)
+        return out
+
+    def rows(self, column: str, table: str) -> str:
+        """A condition on `column`: a record of `table` the log changed (nothing: every one)."""
+        if self.touched is None:
+            return ""
+        if table not in self.touched:
+            return " AND 1 = 0"
+        return " AND " + one_of_sql(self.dialect, column, f"in_{table}")
+
+    def issues(self, column: str) -> str:
+        """A condition on `column`: an issue the log changed, or one of a visit it changed."""
+        if self.touched is None:
+            return ""
+        return " AND " + one_of_sql(self.dialect, column, "issues")
+
+
+EVERYTHING = Reach()
 
 
 @dataclass(frozen=True)
@@ -85,14 +148,15 @@ def check_database(*, engine: Engine, quick: bool = False) -> CheckReport:
             return CheckReport([Finding("check.older_schema", {"revision": revision})])
         with engine.connect() as conn:
             mark = _mark(conn) if quick else None
+            reach = EVERYTHING if mark is None else Reach.since(conn, mark[0])
             if conn.dialect.name == "sqlite":
-                findings += _sqlite_checks(conn)
+                findings += _sqlite_checks(conn, reach)
             else:
-                findings += _derived_checks(conn)
+                findings += _derived_checks(conn, reach)
                 if not quick:
                     findings += _figure_checks(conn)
             if not any(f.key == "check.integrity" for f in findings):
-                findings += _invariants(conn, mark)
+                findings += _invariants(conn, mark, reach)
             last = conn.exec_driver_sql(
                 "SELECT seq, chain FROM change_log ORDER BY seq DESC LIMIT 1"
             ).first()
@@ -156,7 +220,7 @@ def repair_derived_data(*, engine: Engine) -> int:
         return rebuild_visit_words(conn)
 
 
-def _sqlite_checks(conn: Connection) -> list[Finding]:
+def _sqlite_checks(conn: Connection, reach: Reach) -> list[Finding]:
     findings = []
     lines = [
         row[0]
@@ -166,7 +230,7 @@ def _sqlite_checks(conn: Connection) -> list[Finding]:
         # Its messages name tables, indexes, pages and rowids, never a row's values.
         findings.append(Finding("check.integrity", {"count": len(lines), "first": lines[0][:200]}))
         return findings
-    findings += _derived_checks(conn)
+    findings += _derived_checks(conn, reach)
     rows = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     grouped: dict[tuple[str, str], list[int]] = {}
     for table, rowid, parent, _fkid in rows:
@@ -196,13 +260,14 @@ def _chain(conn: Connection, mark: tuple[int, str] | None = None) -> list[Findin
     ]
 
 
-def _derived_checks(conn: Connection) -> list[Finding]:
+def _derived_checks(conn: Connection, reach: Reach = EVERYTHING) -> list[Finding]:
     """The search index and the visits' words, which `repair_derived_data` can rebuild."""
     findings = []
     faults = search_index_faults(conn)
     if faults:
         findings.append(Finding("check.search_index", {"missing": ", ".join(faults)}))
-    faults = word_index_faults(conn)
+    visits = None if reach.touched is None else reach.touched.get("visit", frozenset())
+    faults = word_index_faults(conn, visits)
     if faults:
         findings.append(Finding("check.words", {"what": ", ".join(faults)}))
     return findings
@@ -230,22 +295,25 @@ def _count(conn: Connection, sql: str, **params: Any) -> tuple[int, Any]:
     return int(count or 0), first
 
 
-def _invariants(conn: Connection, mark: tuple[int, str] | None = None) -> list[Finding]:
+def _invariants(
+    conn: Connection, mark: tuple[int, str] | None = None, reach: Reach = EVERYTHING
+) -> list[Finding]:
     have = set(inspect(conn).get_table_names())
     needed = set(SYNCED) | {"change_log", "change_log_layout", "local_meta"}
     if not needed <= have:
         return [Finding("check.schema", {"missing": ", ".join(sorted(needed - have))})]
     findings = []
-    for key, sql in _ISSUE_RULES:
-        count, first = _count(conn, sql)
+    for key, sql in _issue_rules(reach):
+        count, first = _count(conn, sql, **reach.params)
         if count:
             findings.append(Finding(key, {"table": "issue", "count": count, "first": first}))
-    findings += _log_matches_rows(conn)
-    findings += _rows_have_inserts(conn)
+    touched = None if reach.touched is None else {t: set(ids) for t, ids in reach.touched.items()}
+    findings += _log_matches_rows(conn, reach, touched)
+    findings += _rows_have_inserts(conn, reach, touched)
     findings += _chain(conn, mark)
-    findings += _records(conn, mark)
+    findings += _records(conn, touched)
     findings += _witnessed(conn)
-    findings += _hlc_order(conn)
+    findings += _hlc_order(conn, reach)
     return findings
 
 
@@ -268,11 +336,11 @@ def _witnessed(conn: Connection) -> list[Finding]:
     return out
 
 
-def _records(conn: Connection, mark: tuple[int, str] | None) -> list[Finding]:
-    """Records that differ from what their log says (edited around the store)."""
-    only = touched_rows(conn, mark[0]) if mark is not None else None
+def _records(conn: Connection, touched: dict[str, set[str]] | None) -> list[Finding]:
+    """Records that differ from what their log says (edited around the store): those `touched`
+    since the last full check, or (None) every one."""
     try:
-        mismatches = record_mismatches(conn, only=only)
+        mismatches = record_mismatches(conn, only=touched)
     except (ValueError, KeyError, TypeError):
         # An entry that cannot be read at all (its fields or layout edited around the store):
         # its link no longer follows, and `_chain` names it.
@@ -283,75 +351,89 @@ def _records(conn: Connection, mark: tuple[int, str] | None) -> list[Finding]:
     ]
 
 
-_ISSUE_RULES: tuple[tuple[str, str], ...] = (
-    (
-        N_("check.visit_issue_missing"),
-        "SELECT count(*), min(v.id) FROM visit v WHERE v.issue_id IS NOT NULL"
-        " AND NOT EXISTS (SELECT 1 FROM issue i WHERE i.id = v.issue_id)",
-    ),
-    (
-        N_("check.visit_issue_deleted"),
-        "SELECT count(*), min(v.id) FROM visit v JOIN issue i ON i.id = v.issue_id"
-        " WHERE v.deleted_at IS NULL AND i.deleted_at IS NOT NULL",
-    ),
-    (
-        # An issue counts the visits still asked for: withdrawn ones (撤回) stay on it uncounted.
-        N_("check.visit_count"),
-        "SELECT count(*), min(i.id) FROM issue i LEFT JOIN ("
-        " SELECT issue_id, count(*) AS n FROM visit"
-        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL AND withdrawn_at IS NULL"
-        " GROUP BY issue_id) v"
-        " ON v.issue_id = i.id"
-        " WHERE i.deleted_at IS NULL AND i.visit_count <> coalesce(v.n, 0)",
-    ),
-    (
-        N_("check.repeat_count"),
-        "SELECT count(*), min(i.id) FROM issue i LEFT JOIN ("
-        " SELECT issue_id, count(*) AS n FROM visit"
-        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL AND withdrawn_at IS NULL"
-        " AND is_repeat GROUP BY issue_id) v"
-        " ON v.issue_id = i.id"
-        " WHERE i.deleted_at IS NULL AND i.repeat_count <> coalesce(v.n, 0)",
-    ),
-    (
-        # Whichever of a resident's visits came first, all their others on the issue are
-        # repeats (重复诉求): as many as the visits less the residents.
-        N_("check.repeat_flags"),
-        "SELECT count(*), min(issue_id) FROM (SELECT issue_id FROM visit"
-        " WHERE issue_id IS NOT NULL AND deleted_at IS NULL GROUP BY issue_id"
-        " HAVING sum(CASE WHEN is_repeat THEN 1 ELSE 0 END)"
-        " <> count(*) - count(DISTINCT constituent_id)) AS r",
-    ),
-    (
-        N_("check.issue_warn_after_due"),
-        "SELECT count(*), min(id) FROM issue WHERE warn_on > due_on",
-    ),
-    (
-        N_("check.issue_closed_undated"),
-        "SELECT count(*), min(id) FROM issue WHERE status = 'closed' AND closed_on IS NULL",
-    ),
-    (
-        N_("check.issue_open_dated"),
-        "SELECT count(*), min(id) FROM issue WHERE status <> 'closed' AND closed_on IS NOT NULL",
-    ),
-)
+def _issue_rules(reach: Reach) -> tuple[tuple[str, str], ...]:
+    """Each rule of the issues and their visits: a catalogue key and a query of (count, first)."""
+    issues = reach.issues
+    return (
+        (
+            N_("check.visit_issue_missing"),
+            "SELECT count(*), min(v.id) FROM visit v WHERE v.issue_id IS NOT NULL"
+            f"{issues('v.issue_id')}"
+            " AND NOT EXISTS (SELECT 1 FROM issue i WHERE i.id = v.issue_id)",
+        ),
+        (
+            N_("check.visit_issue_deleted"),
+            "SELECT count(*), min(v.id) FROM visit v JOIN issue i ON i.id = v.issue_id"
+            f" WHERE v.deleted_at IS NULL AND i.deleted_at IS NOT NULL{issues('i.id')}",
+        ),
+        (
+            # An issue counts the visits still asked for: withdrawn ones (撤回) stay on it
+            # uncounted.
+            N_("check.visit_count"),
+            "SELECT count(*), min(i.id) FROM issue i LEFT JOIN ("
+            " SELECT issue_id, count(*) AS n FROM visit"
+            " WHERE issue_id IS NOT NULL AND deleted_at IS NULL AND withdrawn_at IS NULL"
+            f"{issues('issue_id')} GROUP BY issue_id) v"
+            " ON v.issue_id = i.id"
+            f" WHERE i.deleted_at IS NULL AND i.visit_count <> coalesce(v.n, 0){issues('i.id')}",
+        ),
+        (
+            N_("check.repeat_count"),
+            "SELECT count(*), min(i.id) FROM issue i LEFT JOIN ("
+            " SELECT issue_id, count(*) AS n FROM visit"
+            " WHERE issue_id IS NOT NULL AND deleted_at IS NULL AND withdrawn_at IS NULL"
+            f" AND is_repeat{issues('issue_id')} GROUP BY issue_id) v"
+            " ON v.issue_id = i.id"
+            f" WHERE i.deleted_at IS NULL AND i.repeat_count <> coalesce(v.n, 0){issues('i.id')}",
+        ),
+        (
+            # Whichever of a resident's visits came first, all their others on the issue are
+            # repeats (重复诉求): as many as the visits less the residents.
+            N_("check.repeat_flags"),
+            "SELECT count(*), min(issue_id) FROM (SELECT issue_id FROM visit"
+            f" WHERE issue_id IS NOT NULL AND deleted_at IS NULL{issues('issue_id')}"
+            " GROUP BY issue_id"
+            " HAVING sum(CASE WHEN is_repeat THEN 1 ELSE 0 END)"
+            " <> count(*) - count(DISTINCT constituent_id)) AS r",
+        ),
+        (
+            N_("check.issue_warn_after_due"),
+            f"SELECT count(*), min(id) FROM issue WHERE warn_on > due_on{issues('id')}",
+        ),
+        (
+            N_("check.issue_closed_undated"),
+            "SELECT count(*), min(id) FROM issue WHERE status = 'closed' AND closed_on IS NULL"
+            f"{issues('id')}",
+        ),
+        (
+            N_("check.issue_open_dated"),
+            "SELECT count(*), min(id) FROM issue"
+            f" WHERE status <> 'closed' AND closed_on IS NOT NULL{issues('id')}",
+        ),
+    )
 
 
-def _log_matches_rows(conn: Connection) -> list[Finding]:
+def _log_matches_rows(
+    conn: Connection, reach: Reach, touched: dict[str, set[str]] | None
+) -> list[Finding]:
     findings = []
+    after = "" if reach.after is None else " AND seq > :after"
     # Synced tables, and the log's records about itself (a purge's redaction records).
     names = ", ".join(f"'{name}'" for name in [*SYNCED, LOG_TABLE])
     count, first = _count(
-        conn, f"SELECT count(*), min(seq) FROM change_log WHERE table_name NOT IN ({names})"
+        conn,
+        f"SELECT count(*), min(seq) FROM change_log WHERE table_name NOT IN ({names}){after}",
+        **reach.params,
     )
     if count:
         findings.append(Finding("check.log_unknown_table", {"count": count, "first": first}))
-    for table, key in SYNCED.items():
+    for table, key in _tables(touched):
         count, first = _count(
             conn,
-            f"SELECT count(*), min(c.seq) FROM change_log c WHERE c.table_name = :t AND NOT EXISTS"
-            f' (SELECT 1 FROM "{table}" r WHERE r."{key}" = c.row_id)',
+            f"SELECT count(*), min(c.seq) FROM change_log c WHERE c.table_name = :t{after}"
+            f' AND NOT EXISTS (SELECT 1 FROM "{table}" r WHERE r."{key}" = c.row_id)',
             t=table,
+            **reach.params,
         )
         if count:
             findings.append(
@@ -360,9 +442,16 @@ def _log_matches_rows(conn: Connection) -> list[Finding]:
     return findings
 
 
-def _rows_have_inserts(conn: Connection) -> list[Finding]:
+def _tables(touched: dict[str, set[str]] | None) -> list[tuple[str, str]]:
+    """The synced tables (name, key) a check reads: every one, or those the log touched."""
+    return [(t, key) for t, key in SYNCED.items() if touched is None or touched.get(t)]
+
+
+def _rows_have_inserts(
+    conn: Connection, reach: Reach, touched: dict[str, set[str]] | None
+) -> list[Finding]:
     findings = []
-    for table, key in SYNCED.items():
+    for table, key in _tables(touched):
         # A seeded row edited since carries the editor's device and an update entry: its log
         # starts with that update, which is as much as sync ever needs.
         seeded = (
@@ -371,12 +460,14 @@ def _rows_have_inserts(conn: Connection) -> list[Finding]:
             if table in SEEDED_TABLES
             else ""
         )
+        column = f'r."{key}"'
         count, first = _count(
             conn,
-            f'SELECT count(*), min(r."{key}") FROM "{table}" r WHERE NOT EXISTS'
+            f'SELECT count(*), min({column}) FROM "{table}" r WHERE NOT EXISTS'
             f" (SELECT 1 FROM change_log c WHERE c.table_name = :t"
-            f" AND c.row_id = r.\"{key}\" AND c.op = 'insert'){seeded}",
+            f" AND c.row_id = {column} AND c.op = 'insert'){seeded}{reach.rows(column, table)}",
             t=table,
+            **reach.params,
         )
         if count:
             findings.append(
@@ -385,16 +476,31 @@ def _rows_have_inserts(conn: Connection) -> list[Finding]:
     return findings
 
 
-def _hlc_order(conn: Connection) -> list[Finding]:
+def _hlc_order(conn: Connection, reach: Reach) -> list[Finding]:
+    """This device's stamps rise with the log: after a quick check's mark, from the greatest
+    stamp it had issued by then."""
     device = conn.execute(text("SELECT value FROM local_meta WHERE key = 'device_id'")).scalar()
     if device is None:
         return [Finding("check.station_missing")]
+    since, before = "", None
+    if reach.after is not None:
+        since = " AND seq > :after"
+        before = conn.execute(
+            text(
+                "SELECT hlc FROM change_log WHERE device_id = :d AND seq <= :after"
+                " ORDER BY hlc DESC LIMIT 1"
+            ),
+            {"d": device, "after": reach.after},
+        ).scalar()
     count, first = _count(
         conn,
         "SELECT count(*), min(seq) FROM (SELECT seq, hlc,"
-        " lag(hlc) OVER (ORDER BY seq) AS previous FROM change_log WHERE device_id = :d) AS h"
+        " coalesce(lag(hlc) OVER (ORDER BY seq), :before) AS previous FROM change_log"
+        f" WHERE device_id = :d{since}) AS h"
         " WHERE hlc <= previous",
         d=device,
+        before=before,
+        **reach.params,
     )
     if count:
         return [Finding("check.hlc_order", {"table": "change_log", "count": count, "first": first})]
