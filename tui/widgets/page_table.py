@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.text import Text, TextType
 from textual.binding import Binding
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
+
+
+def _cut_visibly(cell: Text) -> Text:
+    """The cell as shown in a column narrower than it: ending in "…", never just cut. A count
+    cut to its first digits reads as a smaller count (the county's 1,067 red issues once showed
+    as "106")."""
+    if cell.overflow is not None:
+        return cell
+    shown = cell.copy()
+    shown.overflow = "ellipsis"
+    return shown
 
 
 class PageTable(DataTable[Text], inherit_bindings=False):
@@ -21,6 +33,25 @@ class PageTable(DataTable[Text], inherit_bindings=False):
         Binding("ctrl+home", "scroll_top", show=False),
         Binding("ctrl+end", "scroll_bottom", show=False),
     ]
+
+    def add_row(
+        self,
+        *cells: Text,
+        height: int | None = 1,
+        key: str | None = None,
+        label: TextType | None = None,
+    ) -> RowKey:
+        return super().add_row(*map(_cut_visibly, cells), height=height, key=key, label=label)
+
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: Text,
+        *,
+        update_width: bool = False,
+    ) -> None:
+        super().update_cell(row_key, column_key, _cut_visibly(value), update_width=update_width)
 
     def action_scroll_home(self) -> None:
         # A list of rows: Home is its first row (DataTable's goes to the first column, which a
