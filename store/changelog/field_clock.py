@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, text
 
 from store.changelog import lean
+from store.core.dialect import one_of_sql, one_of_value
 from store.core.enums import ChangeOp
 
 # Columns every write sets (who wrote last, and when): never a conflict, never a base.
@@ -53,10 +54,16 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-_ROW_CHANGES = text(
-    "SELECT row_id, hlc, clamped_hlc, device_id, deputy_id, op, fields, base, layout"
-    " FROM change_log WHERE table_name = :table AND row_id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
+# Rows whose changes are read in one statement: their ids go as one parameter (an array, a JSON
+# list), which no limit on parameters bounds and the driver need not splice into the text.
+ROWS_AT_ONCE = 2000
+_ROW_CHANGES = {
+    dialect: text(
+        "SELECT row_id, hlc, clamped_hlc, device_id, deputy_id, op, fields, base, layout"
+        " FROM change_log WHERE table_name = :table AND " + one_of_sql(dialect, "row_id", "ids")
+    )
+    for dialect in ("sqlite", "postgresql")
+}
 
 
 def row_changes(
@@ -64,8 +71,11 @@ def row_changes(
 ) -> dict[str, list[LoggedChange]]:
     """Every logged change of these rows of `table`, by row id."""
     found: dict[str, list[LoggedChange]] = {}
-    for part in chunks(sorted(set(row_ids))):
-        rows = conn.execute(_ROW_CHANGES, {"table": table, "ids": list(part)}).all()
+    dialect = conn.dialect.name
+    for part in chunks(sorted(set(row_ids)), ROWS_AT_ONCE):
+        rows = conn.execute(
+            _ROW_CHANGES[dialect], {"table": table, "ids": one_of_value(dialect, part)}
+        ).all()
         layouts = lean.layouts(conn, {row[8] for row in rows})
         for row in rows:
             fields = json.loads(row[6])
