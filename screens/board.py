@@ -35,16 +35,30 @@ from tui.widgets.cells import due_text, fit
 from tui.widgets.urgency import urgency_text
 
 
-def counts_line(app: App[object], counts: dict[Tier, dict[Colour, int]]) -> Text:
-    """`村级 ■ 2 ▲ 3 ● 10 │ 乡级 …`: every tier's colours, worst first, glyph and number."""
-    line = Text()
-    for i, tier in enumerate(Tier):
-        if i:
-            line.append(" │ ", style="dim")
-        line.append(label(tier) + " ", style="bold")
+def counts_line(
+    app: App[object], counts: dict[Tier, dict[Colour, int]], width: int | None = None
+) -> Text:
+    """`村级 ■ 2 ▲ 3 ● 10 │ 乡级 …`: every tier's colours, worst first, glyph and number. Wider
+    than `width` (a county's four-digit counts at 80 columns), it breaks between tiers, never
+    between a glyph and its number."""
+    groups = []
+    for tier in Tier:
+        group = Text(label(tier), style="bold")
         for colour in (Colour.red, Colour.yellow, Colour.green):
-            line.append_text(badge(app, colour, str(counts[tier][colour])))
-            line.append(" ")
+            group.append(" ")
+            group.append_text(badge(app, colour, str(counts[tier][colour])))
+        groups.append(group)
+    line = Text()
+    shown = 0
+    for group in groups:
+        if shown and width and shown + 3 + group.cell_len > width:
+            line.append("\n")
+            shown = 0
+        elif shown:
+            line.append(" │ ", style="dim")
+            shown += 3
+        line.append_text(group)
+        shown += group.cell_len
     return line
 
 
@@ -206,7 +220,8 @@ class BoardScreen(StationScoped, PagedTableScreen):
         self.shown_moves = data.moves
         self.show_rows(page, rows, data.focus_id or self.current_id())
         self._explain()
-        self.query_one("#board-counts", Label).update(counts_line(self.app, data.counts))
+        shown = self.query_one("#board-counts", Label)
+        shown.update(counts_line(self.app, data.counts, shown.content_size.width))
         status: str = tn("board.page", page.total, page=page.number, pages=page.count)
         if self.order == BoardOrder.urgency:
             status += t("text.gap") + t("board.by_urgency")

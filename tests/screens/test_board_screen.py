@@ -24,7 +24,7 @@ from desk_helpers import (
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Select
 
-from screens.board import BoardScreen
+from screens.board import BoardData, BoardScreen
 from screens.dialogs.board_filter import FilterModal
 from screens.issue import IssueScreen
 from store.core.models import Colour, Tier
@@ -209,3 +209,43 @@ async def test_the_filter_lists_only_red_ones(demo_desk: LiaisonApp, demo_store:
         tokens = content(board.query_one("#board-counts")).split()
         assert tokens == _counts_tokens(demo_store, red)
         assert all(tokens[i] == "0" for i in (4, 6, 12, 14, 20, 22))  # no ▲ nor ●
+
+
+async def test_a_countys_counts_break_between_tiers_never_within_one(
+    demo_desk: LiaisonApp, demo_store: Store
+) -> None:
+    # Seen on the county's hub at 80 columns: "县级 ■ 2305 ▲ 2486 ●" and "4490" on the next line,
+    # a glyph parted from its number. Four digits now fit one line; a 1.5 M county's five break
+    # between tiers.
+    def counts(*figures: int) -> dict[Tier, dict[Colour, int]]:
+        it = iter(figures)
+        worst_first = (Colour.red, Colour.yellow, Colour.green)
+        return {tier: {colour: next(it) for colour in worst_first} for tier in Tier}
+
+    async with demo_desk.run_test(size=(80, 24)) as pilot:
+        board, _table = await _open_board(demo_desk, pilot)
+        with demo_store.read() as session:
+            page = list_board(session=session, today=TODAY, filters=BoardFilter())
+        shown = board.query_one("#board-counts")
+
+        board._show(
+            BoardData(page=page, counts=counts(2054, 141, 0, 2357, 2156, 1186, 2305, 2486, 4490))
+        )
+        await pilot.pause()
+        assert [line.split() for line in visible(demo_desk, shown).splitlines()] == [
+            ["村级", "■", "2054", "▲", "141", "●", "0", "│"]
+            + ["乡级", "■", "2357", "▲", "2156", "●", "1186", "│"]
+            + ["县级", "■", "2305", "▲", "2486", "●", "4490"],
+        ]
+
+        board._show(
+            BoardData(
+                page=page, counts=counts(12054, 1141, 0, 12357, 12156, 11186, 12305, 12486, 14490)
+            )
+        )
+        await pilot.pause()
+        assert [line.split() for line in visible(demo_desk, shown).splitlines()] == [
+            ["村级", "■", "12054", "▲", "1141", "●", "0", "│"]
+            + ["乡级", "■", "12357", "▲", "12156", "●", "11186"],
+            ["县级", "■", "12305", "▲", "12486", "●", "14490"],
+        ]
