@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from screens.base.paged import PagedTableScreen
 from screens.base.period import PeriodMixin
@@ -84,9 +85,9 @@ def colour_counts(app: App[object], colours: dict[Colour, int], width: int) -> T
 
 class DeputiesScreen(StationScoped, _DeputyPeriod, PagedTableScreen):
     """Every deputy's record for one period; Enter opens a deputy, `p` prints their summary. On
-    a county hub, the station the board and statistics show (`z` picks it): the stations'
-    deputies share names often enough (a county's 周永林 at two stations) that every station's
-    at once could not tell them apart."""
+    a county hub, the station the board and statistics show (`z` picks it); every station's at
+    once, the line under the list names the deputy under the cursor with their station: the
+    stations' deputies share names often enough (a county's 周永林 at two stations)."""
 
     CONTAINER_ID = "deputies"
     PLACE = Place.deputies
@@ -130,8 +131,14 @@ class DeputiesScreen(StationScoped, _DeputyPeriod, PagedTableScreen):
         yield from self.compose_station_button()
         yield Label("", id="deputies-title", classes="screen-title")
 
+    def compose_below(self) -> ComposeResult:
+        # On a county hub listing every station's deputies: the station of the one under the
+        # cursor (fourteen 吴振宇, one a station, were rows alike).
+        yield Label("", id="deputies-row", classes="hint")
+
     def on_mount(self) -> None:
         self.station_id = None
+        self.shown_records: dict[str, DeputyRecord] = {}
         self.title = t("deputies.title")
         self.period = Period.of(PeriodKind.quarter, self.today)
         self.add_columns()
@@ -181,11 +188,25 @@ class DeputiesScreen(StationScoped, _DeputyPeriod, PagedTableScreen):
             )
             for r in page.items
         ]
+        self.shown_records = {r.deputy_id: r for r in page.items}
+        self.query_one("#deputies-row", Label).display = any(r.station for r in page.items)
         self.show_rows(page, rows, self.current_id())
+        self._name_row()
         period = self.period.title(t)
         self.query_one("#deputies-title", Label).update(
             tn("deputies.heading", page.total, period=period)
         )
+
+    @on(DataTable.RowHighlighted, "#deputies-table")
+    def _row_highlighted(self) -> None:
+        self._name_row()
+
+    def _name_row(self) -> None:
+        record = self.shown_records.get(self.current_id() or "")
+        line = Text()
+        if record is not None and record.station:
+            line.append(t("stats.row_station", name=record.name, station=record.station))
+        self.query_one("#deputies-row", Label).update(line)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -26,7 +26,7 @@ Definitions (the deputies screen's help says the same):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,7 @@ from store.reports.stats import (
     of_station,
     percent,
     share,
+    station_names,
 )
 from store.suggestions.figures import DeputySuggestions, deputy_suggestions
 
@@ -104,6 +105,9 @@ class DeputyRecord:
     observers: int = 0
     observer_visits: int = 0
     observer_issues: int = 0
+    # The deputy's station where the list is every station's on a county hub (as
+    # `stats.station_names` tells them apart): the stations' deputies share names.
+    station: str = ""
 
     @property
     def closure_rate(self) -> float | None:
@@ -274,7 +278,14 @@ def list_deputy_records(
         .limit(limit)
         .offset(offset)
     ).all()
-    return Page(tuple(_records(session, deputies, period, today, tz)), int(total), offset, limit)
+    records = _records(session, deputies, period, today, tz)
+    stations = station_names(session) if station_id is None else {}
+    if stations:
+        records = [
+            replace(r, station=stations.get(d.station_id, ""))
+            for r, d in zip(records, deputies, strict=True)
+        ]
+    return Page(tuple(records), int(total), offset, limit)
 
 
 def get_deputy_record(

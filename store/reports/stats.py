@@ -342,19 +342,27 @@ def breakdown_figures(
     return Breakdowns(breakdown, tuple(_name_rows(session, breakdown, grouped)))
 
 
-def group_stations(session: Session, breakdown: Breakdown) -> dict[str, str]:
-    """Where the database holds several stations (a county hub): the station of each unit, or
-    of each village, by its id, as a person tells stations apart (a station's name repeated in
-    another township is followed by its township). Their names repeat from station to station
-    (a county department at each, 东塘村村委会 in two townships): the station says which.
-    Nothing for a station's own database, or for the other breakdowns."""
-    if breakdown not in (Breakdown.unit, Breakdown.village):
-        return {}
+def station_names(session: Session) -> dict[str, str]:
+    """Where the database holds several stations (a county hub): each station's name by its id,
+    as a person tells stations apart (a name repeated in another township is followed by its
+    township). Nothing for a station's own database."""
     stations = list_stations(session=session)
     if len(stations) < 2:
         return {}
     names = Counter(s.name for s in stations)
-    shown = {s.id: s.name if names[s.name] < 2 else f"{s.name}（{s.township}）" for s in stations}
+    return {s.id: s.name if names[s.name] < 2 else f"{s.name}（{s.township}）" for s in stations}
+
+
+def group_stations(session: Session, breakdown: Breakdown) -> dict[str, str]:
+    """Where the database holds several stations (a county hub): the station of each unit, or
+    of each village, by its id (`station_names`). Their names repeat from station to station
+    (a county department at each, 东塘村村委会 in two townships): the station says which.
+    Nothing for a station's own database, or for the other breakdowns."""
+    if breakdown not in (Breakdown.unit, Breakdown.village):
+        return {}
+    shown = station_names(session)
+    if not shown:
+        return {}
     groups = (
         session.exec(select(Unit.id, Unit.station_id))
         if breakdown == Breakdown.unit

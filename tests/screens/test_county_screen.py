@@ -206,6 +206,36 @@ async def test_the_deputies_list_shows_the_station_the_board_shows(
         assert footer_width(app) <= 80
 
 
+async def test_every_stations_deputies_are_named_with_their_station_under_the_list(
+    hub_desk: LiaisonApp, county_hub: Hub
+) -> None:
+    """Every station's deputies at once (the hub's first view): both demo stations have the same
+    deputies' names, rows alike but for their figures (the drill's fourteen 吴振宇), so the line
+    under the list names the one under the cursor with its station; one station picked, none."""
+    with county_hub.store.read() as session:
+        station_of = dict(session.exec(select(Deputy.id, Deputy.station_id)).all())
+    names = {county_hub.a.id: county_hub.a.name, county_hub.b.id: county_hub.b.name}
+    app = hub_desk
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_place(Place.deputies)
+        await settle(pilot)
+        deputies = app.screen
+        assert isinstance(deputies, DeputiesScreen) and app.desk.shown_station is None
+        line = deputies.query_one("#deputies-row", Label)
+        said = {}
+        for row in range(deputies.table.row_count):
+            deputies.table.move_cursor(row=row)
+            await settle(pilot)
+            said[deputies.current_id()] = content(line)
+        assert line.display and len(said) == deputies.table.row_count > 1
+        for deputy_id, words in said.items():
+            assert words.split(" · ")[1] == names[station_of[deputy_id]], words
+        await press(pilot, "z")
+        await pick(pilot, county_hub.a.id)
+        assert not line.display and content(line) == ""
+
+
 def _score_a_unit(station: Store, score: int) -> None:
     """A station's deputy scores the first of its quarter's units (`score`) in 2026Q4."""
     info = load_station(station)
