@@ -37,6 +37,8 @@ class DeskCommands(Provider):
             (t("cmd.board"), partial(go, "board")),
             (t("cmd.dashboard"), partial(go, "dashboard")),
             (t("cmd.stats"), partial(go, "stats")),
+            (t("cmd.search"), partial(go, "search")),
+            (t("cmd.hot_words"), partial(go, "hot_words")),
             (t("cmd.sync"), partial(go, "sync")),
             (t("cmd.ledger"), partial(open_place, Place.ledger)),
             (t("cmd.switch_deputy"), app.action_switch_deputy),

@@ -12,8 +12,10 @@ from textual.widgets import Input, Select, Static
 from screens.board import BoardScreen
 from screens.dashboard import DashboardScreen
 from screens.dialogs.help import HelpModal
+from screens.hot_words import HotWordsScreen
 from screens.issue import IssueScreen
 from screens.log_visit import LogVisitScreen
+from screens.search import SearchScreen
 from screens.triage import TriageScreen
 from store.desk.issue_rows import IssueRow
 from tui.app import LiaisonApp
@@ -200,3 +202,22 @@ async def test_the_palette_and_an_open_dropdown_speak_chinese(desk: LiaisonApp) 
         desk.screen.query_one("#village_id", Select).focus()
         await press(pilot, "enter")
         assert [d for d in descriptions(footer_keys(desk)) if d not in catalogue] == []
+
+
+async def test_the_palette_finds_search_and_hot_words(desk: LiaisonApp) -> None:
+    """`/` and `h` lead to search and the hot words, but the palette said 没有找到 to 搜索 and 热词:
+    every place a key leads is in it too, for a deputy who does not know the key."""
+    async with desk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for words, screen in (("搜索", SearchScreen), ("热词", HotWordsScreen)):
+            await press(pilot, "ctrl+p")
+            await press(pilot, *words)
+            await pilot.pause(0.5)
+            palette = desk.screen
+            assert isinstance(palette, CommandPalette)
+            shown = [plain(o.prompt) for o in palette.query_one(CommandList).options]
+            assert len(shown) == 1 and shown[0].startswith(words), shown
+            await press(pilot, "enter")
+            await settle(pilot)
+            assert isinstance(desk.screen, screen)
+            await press(pilot, "escape")
