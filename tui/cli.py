@@ -13,6 +13,7 @@ import typer
 from store.core.errors import FieldInvalid, StoreError
 from store.core.files import is_gzip_file, parse_target, private_dir
 from tui import settings
+from tui.cli_options import DbOption, group_db
 from tui.i18n import both, set_language, t, tn
 
 log = logging.getLogger("liaison")
@@ -24,12 +25,6 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-# A SQLite file, or a PostgreSQL URL (store.core.dialect.parse_target): commands that need a file
-# get it from `_db`, those that work on both (check, backup's refusal) from `_target`.
-DbOption = Annotated[
-    Any, typer.Option("--db", help=both("cli.db"), parser=parse_target, show_default=False)
-]
 
 
 PassphraseOption = Annotated[
@@ -461,8 +456,7 @@ cli.add_typer(devices, name="devices")
 
 @devices.callback(invoke_without_command=True)
 def devices_list(ctx: typer.Context, db: DbOption = None) -> None:
-    if db is not None:
-        ctx.obj["db"] = db  # `liaison devices --db FILE retire NAME`
+    group_db(ctx, db)  # `liaison devices --db FILE retire NAME`
     if ctx.invoked_subcommand is not None:
         return
     from tui.cli_devices import list_command

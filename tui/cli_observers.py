@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from tui.cli_options import DbOption, group_db
 from tui.cli_reference import _run
 from tui.i18n import both, label, t
 
@@ -79,7 +80,8 @@ points = _group_app(both("cli.points"))
 
 
 @observers.callback(invoke_without_command=True)
-def list_observers(ctx: typer.Context) -> None:
+def list_observers(ctx: typer.Context, db: DbOption = None) -> None:
+    group_db(ctx, db)
     if ctx.invoked_subcommand is not None:
         return
     from store.core.paging import all_items
@@ -164,7 +166,8 @@ def restore_observer(
 
 
 @points.callback(invoke_without_command=True)
-def list_points(ctx: typer.Context) -> None:
+def list_points(ctx: typer.Context, db: DbOption = None) -> None:
+    group_db(ctx, db)
     if ctx.invoked_subcommand is not None:
         return
     from store.core.paging import all_items

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tui.cli_options import DbOption, group_db
 from tui.i18n import both, label, t
 
 if TYPE_CHECKING:
@@ -75,8 +76,9 @@ def _show(row: ReferenceRow) -> str:
     return t("text.gap").join(parts)
 
 
-def _listing(kind: str) -> Callable[[typer.Context], None]:
-    def listing(ctx: typer.Context) -> None:
+def _listing(kind: str) -> Callable[..., None]:
+    def listing(ctx: typer.Context, db: DbOption = None) -> None:
+        group_db(ctx, db)
         if ctx.invoked_subcommand is not None:
             return
         from store.reference.editing import list_records

@@ -40,3 +40,19 @@ def test_a_new_station_takes_its_ledger_then_tidies_its_units(tmp_path: Path) ->
     unknown = run("--db", db, "--lang", "en", "villages", "rename", "没有这个村", "新名")
     assert unknown.returncode != 0
     assert unknown.stderr.strip().splitlines() == ["Nothing is called 没有这个村"]
+
+
+def test_each_group_takes_the_database_after_its_name(tmp_path: Path) -> None:
+    """`liaison import --db FILE` and `liaison devices --db FILE` take it after the command's name,
+    so a clerk typed `liaison categories --db FILE` and was told `No such option: --db`."""
+    db = str(tmp_path / "shanbei.db")
+    assert run("--db", db, *INIT).returncode == 0
+    for group, first in (("categories", "道路交通"), ("villages", "山北村"), ("deputies", "王建国")):
+        listed = run(group, "--db", db)
+        assert listed.returncode == 0, listed.stderr
+        assert first in listed.stdout.split()
+    added = run("units", "--db", db, "add", "长兴县档案馆", "--tier", "县级")
+    assert added.returncode == 0, added.stderr
+    assert "长兴县档案馆　县级" in run("--db", db, "units").stdout.splitlines()
+    for group in ("observers", "points"):
+        assert run(group, "--db", db).returncode == 0
