@@ -56,6 +56,9 @@ COLUMNS = (
     (t("sync.col.at"), 11, "at"),
 )
 
+# What a county hub's sync screen does not offer: bundles, and answers to conflicts.
+HUB_REFUSES = frozenset({"export", "import", "new_laptop", "keep", "restore"})
+
 
 def bundle_name(device: str, at: datetime) -> str:
     """`<device>-<YYYYmmdd-HHMM>.bundle`, the device's name made safe for a file name."""
@@ -181,6 +184,7 @@ class SyncScreen(PagedTableScreen):
         self.data, self.shown_page, self.page_offset = data, data.page, data.page.offset
         self.query_one("#sync-status", Static).update(self._status_text(data.status))
         self.query_one("#sync-new-laptop", Button).display = self.is_station
+        self.query_one("#sync-bar").display = not self.desk.station.hub
         table = self.table
         keep = self.current_id()
         table.clear()
@@ -197,7 +201,9 @@ class SyncScreen(PagedTableScreen):
         text.append(t("sync.this_device"), style="bold")
         text.append(status.device_name)
         text.append(f" · {device_kind_name(status.device_kind)}\n")
-        if not status.peers:
+        if self.desk.station.hub:
+            text.append(t("sync.hub_reads") + "\n", style="dim")
+        elif not status.peers:
             if status.device_kind == DeviceKind.station:
                 text.append(t("sync.no_laptops") + "\n", style="dim")
             else:
@@ -241,6 +247,10 @@ class SyncScreen(PagedTableScreen):
         return next((r for r in self.data.page.items if r.id == conflict_id), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in HUB_REFUSES and self.desk.station.hub:
+            # The county's hub exchanges by the stations' push and pull, not by bundles, and
+            # its conflicts are the stations' to answer (the store refuses it there too).
+            return False
         if action == "new_laptop" and not self.is_station:
             # Only the station's own device can make a laptop: elsewhere the key is not shown.
             return False

@@ -15,7 +15,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from store.changelog.changes import parse_hlc, write_context
-from store.core.errors import NotFound
+from store.core.errors import N_, NotFound
+from store.core.hub_mark import refuse_on_hub
 from store.core.models import ConflictResolution, Device, SyncConflict
 from store.core.paging import PAGE_SIZE, Page
 from store.core.validation import mask_id_number, mask_phone
@@ -113,6 +114,9 @@ def _record(session: Session, conflict: SyncConflict) -> Any:
 
 
 def _conflict(session: Session, conflict_id: str) -> SyncConflict:
+    # A conflict is answered where it was made, by a deputy on duty: an answer written on the
+    # county's hub (nobody on duty) would reach the station with `sync pull`.
+    refuse_on_hub(session, N_("error.hub_no_conflicts"))
     conflict = session.get(SyncConflict, conflict_id)
     if conflict is None or session.get(ConflictResolution, conflict_id) is not None:
         raise NotFound("error.conflict_not_found")

@@ -47,7 +47,8 @@ def test_each_group_takes_the_database_after_its_name(tmp_path: Path) -> None:
     so a clerk typed `liaison categories --db FILE` and was told `No such option: --db`."""
     db = str(tmp_path / "shanbei.db")
     assert run("--db", db, *INIT).returncode == 0
-    for group, first in (("categories", "道路交通"), ("villages", "山北村"), ("deputies", "王建国")):
+    firsts = {"categories": "道路交通", "villages": "山北村", "deputies": "王建国"}
+    for group, first in firsts.items():
         listed = run(group, "--db", db)
         assert listed.returncode == 0, listed.stderr
         assert first in listed.stdout.split()

@@ -26,7 +26,7 @@ from desk_helpers import (
 )
 from english_desk import in_english
 from sqlmodel import col, func, select
-from textual.widgets import Label
+from textual.widgets import Label, Static
 from textual.widgets.data_table import ColumnKey
 
 from screens.board import BoardScreen
@@ -36,6 +36,7 @@ from screens.dialogs.help import HelpModal
 from screens.follow_up import FollowUpScreen
 from screens.review import ReviewScreen
 from screens.stats import StatsScreen
+from screens.sync import SyncScreen
 from store.core.models import (
     Deputy,
     Evaluation,
@@ -237,6 +238,27 @@ async def test_every_stations_deputies_are_named_with_their_station_under_the_li
         await press(pilot, "z")
         await pick(pilot, county_hub.a.id)
         assert not line.display and content(line) == ""
+
+
+async def test_the_hubs_sync_screen_offers_no_bundles_and_answers_no_conflicts(
+    hub_desk: LiaisonApp,
+) -> None:
+    """The hub's sync screen offered a station's bundles (e, i: refused as another station's)
+    and the conflicts' answers (a, r: written with nobody on duty, carried back by `sync pull`):
+    the hub is kept by the stations' push and pull, and says so."""
+    app = hub_desk
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "y")
+        sync = app.screen
+        assert isinstance(sync, SyncScreen)
+        assert not sync.query_one("#sync-bar").display
+        assert t("sync.hub_reads") in content(sync.query_one("#sync-status", Static))
+        offered = _keys(app)
+        assert offered.isdisjoint({"e", "i", "a", "r", "n"}), offered
+        await press(pilot, "e", "i", "a", "r")
+        assert app.screen is sync
+        assert footer_width(app) <= 80
 
 
 def _score_a_unit(station: Store, score: int) -> None:

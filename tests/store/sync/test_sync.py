@@ -24,9 +24,10 @@ from sync_helpers import (
 )
 
 from store.core.clock import FrozenClock
-from store.core.errors import SyncRefused
+from store.core.errors import HubRefused, SyncRefused
 from store.core.models import (
     ChangeLog,
+    ConflictResolution,
     DeviceKind,
     EvaluationCreate,
     Issue,
@@ -47,6 +48,7 @@ from store.station import StationIn, init_station, open_store
 from store.sync.bundle import MAGIC
 from store.sync.conflicts import count_conflicts, keep_current, list_conflicts, restore_lost
 from store.sync.exchange import export_join_bundle, join_station, sync_status
+from store.sync.hub import init_hub, open_hub, push_to_hub
 
 
 @pytest.fixture(scope="session")
@@ -590,3 +592,29 @@ def test_status_counts_what_each_peer_lacks(trio: dict[str, Device], tmp_path: P
     with station.store.read() as session:
         status = sync_status(session=session, info=station.info)
     assert [(p.name, p.pending) for p in status.peers] == [("laptop1", 2)]
+
+
+def test_a_county_hub_shows_a_stations_conflict_and_answers_none(
+    trio: dict[str, Device], tmp_path: Path
+) -> None:
+    """The station's conflict reaches the hub with its push; answered there (nobody on duty),
+    the answer would come back to the station with `sync pull`: the hub's store refuses both
+    answers and writes nothing."""
+    station = trio["station"]
+    _handed_to_two_units_apart(trio, tmp_path)
+    clock = FrozenClock(NOW, tz="Asia/Shanghai")
+    init_hub(target=tmp_path / "hub.db", county="临溪县", clock=clock)
+    hub, info = open_hub(tmp_path / "hub.db", clock=clock)
+    try:
+        push_to_hub(station=station.store, hub=hub)
+        with hub.read() as session:
+            conflict = list_conflicts(session=session).items[0]
+        for answer in (keep_current, restore_lost):
+            with pytest.raises(HubRefused) as refused, hub.write(info.actor()) as session:
+                answer(session=session, conflict_id=conflict.id)
+            assert refused.value.key == "error.hub_no_conflicts"
+        with hub.read() as session:
+            assert count_conflicts(session=session) == 1
+            assert session.exec(select(ConflictResolution)).all() == []
+    finally:
+        hub.dispose()
