@@ -82,6 +82,12 @@ def nav_bindings(*ids: str) -> list[Binding]:
     return out
 
 
+# A global key's words on a county hub, by binding id (its footer entry's, `show-` + id, too).
+HUB_WORDS: dict[str, tuple[Msg, Msg]] = {
+    id_: (t("key.county"), t("tip.county")) for id_ in ("dashboard", "show-dashboard")
+}
+
+
 # Textual's own bindings that a footer shows (an open dropdown's Esc), in the catalogue's words.
 TEXTUAL_LABELS: dict[str, Msg] = {"Dismiss menu": t("key.close_menu")}
 
@@ -161,7 +167,19 @@ class DeskScreen(Screen[Any]):
         """Textual's, with each description and tooltip in the current language: the footer,
         help and Textual's key panel read them here, and the labels were made when the classes
         were defined, perhaps in the other language."""
-        return {key: shown_binding(active) for key, active in super().active_bindings.items()}
+        found = {key: shown_binding(active) for key, active in super().active_bindings.items()}
+        if self._on_hub():
+            # `d` leads to the county's dashboard there: nobody is on duty at a hub.
+            for key, active in found.items():
+                if active.binding.id in HUB_WORDS:
+                    label, tip = (shown(w) for w in HUB_WORDS[active.binding.id])
+                    binding = replace(active.binding, description=label, tooltip=tip)
+                    found[key] = active._replace(binding=binding, tooltip=tip)
+        return found
+
+    def _on_hub(self) -> bool:
+        desk = getattr(self.app, "desk", None) if getattr(self.app, "desk_ready", False) else None
+        return bool(desk is not None and desk.station.hub)
 
     def validate_title(self, title: object) -> str | None:
         # A catalogue text (Msg) stays one: the app's format_title shows it in the current language.

@@ -261,6 +261,24 @@ async def test_the_hubs_sync_screen_offers_no_bundles_and_answers_no_conflicts(
         assert footer_width(app) <= 80
 
 
+async def test_help_on_a_hub_says_d_leads_to_the_county(hub_desk: LiaisonApp) -> None:
+    """Help on the hub listed `d 值班 今日值班概况`: it leads to the county's dashboard, where
+    nobody is on duty."""
+    app = hub_desk
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for place in (None, "b"):
+            if place:
+                await press(pilot, place)
+            await press(pilot, "?")
+            help_ = app.screen
+            assert isinstance(help_, HelpModal)
+            rows = {key: (words, tip) for key, words, tip in help_.rows}
+            assert rows["d"] == (t("key.county"), t("tip.county"))
+            assert all(t("key.dashboard") != words for words, _tip in rows.values())
+            await press(pilot, "escape")
+
+
 def _score_a_unit(station: Store, score: int) -> None:
     """A station's deputy scores the first of its quarter's units (`score`) in 2026Q4."""
     info = load_station(station)
