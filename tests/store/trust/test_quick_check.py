@@ -70,50 +70,46 @@ def test_a_quick_check_of_a_sound_change_passes(store: Store, pair: tuple[IssueR
     assert _check(store, quick=True).ok
 
 
-def test_an_issue_count_is_checked_where_the_log_changed_it(
-    store: Store, pair: tuple[IssueRow, IssueRow]
-) -> None:
+def _both_planted(
+    store: Store, pair: tuple[IssueRow, IssueRow], sql: str
+) -> tuple[CheckReport, CheckReport]:
+    """`sql` run around the store on both issues (`:a` untouched, `:b` worked on): what a
+    quick and a full check then say."""
     untouched, worked = pair
-    _around_the_store(
-        store,
-        "UPDATE issue SET visit_count = visit_count + 5, repeat_count = repeat_count + 1"
-        " WHERE id IN (:a, :b)",
-        a=untouched.id,
-        b=worked.id,
-    )
-    quick, full = _check(store, quick=True), _check(store)
-    for key in ("check.visit_count", "check.repeat_count"):
-        assert _found(quick, key) == {"table": "issue", "count": 1, "first": worked.id}
-        assert (_found(full, key) or {}).get("count") == 2
+    _around_the_store(store, sql, a=untouched.id, b=worked.id)
+    return _check(store, quick=True), _check(store)
 
 
-def test_an_issues_dates_are_checked_where_the_log_changed_it(
-    store: Store, pair: tuple[IssueRow, IssueRow]
+@pytest.mark.parametrize(
+    ("sql", "keys"),
+    [
+        (
+            "UPDATE issue SET visit_count = visit_count + 5, repeat_count = repeat_count + 1"
+            " WHERE id IN (:a, :b)",
+            ("check.visit_count", "check.repeat_count"),
+        ),
+        (
+            "UPDATE issue SET closed_on = opened_on, warn_on = '2099-12-31' WHERE id IN (:a, :b)",
+            ("check.issue_open_dated", "check.issue_warn_after_due"),
+        ),
+    ],
+    ids=["counts", "dates"],
+)
+def test_an_issues_rules_are_checked_where_the_log_changed_it(
+    store: Store, pair: tuple[IssueRow, IssueRow], sql: str, keys: tuple[str, ...]
 ) -> None:
-    untouched, worked = pair
-    _around_the_store(
-        store,
-        "UPDATE issue SET closed_on = opened_on, warn_on = '2099-12-31' WHERE id IN (:a, :b)",
-        a=untouched.id,
-        b=worked.id,
-    )
-    quick, full = _check(store, quick=True), _check(store)
-    for key in ("check.issue_open_dated", "check.issue_warn_after_due"):
-        assert _found(quick, key) == {"table": "issue", "count": 1, "first": worked.id}
+    quick, full = _both_planted(store, pair, sql)
+    for key in keys:
+        assert _found(quick, key) == {"table": "issue", "count": 1, "first": pair[1].id}
         assert (_found(full, key) or {}).get("count") == 2
 
 
 def test_a_visit_of_a_deleted_issue_is_checked_where_the_log_changed_it(
     store: Store, pair: tuple[IssueRow, IssueRow]
 ) -> None:
-    untouched, worked = pair
-    _around_the_store(
-        store,
-        "UPDATE issue SET deleted_at = updated_at WHERE id IN (:a, :b)",
-        a=untouched.id,
-        b=worked.id,
+    quick, full = _both_planted(
+        store, pair, "UPDATE issue SET deleted_at = updated_at WHERE id IN (:a, :b)"
     )
-    quick, full = _check(store, quick=True), _check(store)
     found = _found(quick, "check.visit_issue_deleted")
     assert found is not None and found["count"] == 1
     assert (_found(full, "check.visit_issue_deleted") or {}).get("count") == 2
@@ -140,17 +136,14 @@ def test_a_record_gone_from_under_its_log_is_found_from_the_entries_since(
 def test_a_record_that_lost_its_insert_is_found_when_the_log_changed_it_since(
     store: Store, pair: tuple[IssueRow, IssueRow]
 ) -> None:
-    untouched, worked = pair
-    _around_the_store(
+    quick, full = _both_planted(
         store,
+        pair,
         "DELETE FROM change_log WHERE table_name = 'issue' AND op = 'insert'"
         " AND row_id IN (:a, :b)",
-        a=untouched.id,
-        b=worked.id,
     )
-    quick, full = _check(store, quick=True), _check(store)
     found = _found(quick, "check.row_unlogged")
-    assert found == {"table": "issue", "count": 1, "first": worked.id}
+    assert found == {"table": "issue", "count": 1, "first": pair[1].id}
     assert (_found(full, "check.row_unlogged") or {}).get("count") == 2
 
 
