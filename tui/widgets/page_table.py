@@ -12,7 +12,7 @@ def _cut_visibly(cell: Text) -> Text:
     """The cell as shown in a column narrower than it: ending in "…", never just cut. A count
     cut to its first digits reads as a smaller count (the county's 1,067 red issues once showed
     as "106")."""
-    if cell.overflow is not None:
+    if not isinstance(cell, Text) or cell.overflow is not None:
         return cell
     shown = cell.copy()
     shown.overflow = "ellipsis"
