@@ -227,11 +227,11 @@ async def test_every_stations_deputies_are_named_with_their_station_under_the_li
         deputies = app.screen
         assert isinstance(deputies, DeputiesScreen) and app.desk.shown_station is None
         line = deputies.query_one("#deputies-row", Label)
-        said = {}
+        said: dict[str, str] = {}
         for row in range(deputies.table.row_count):
             deputies.table.move_cursor(row=row)
             await settle(pilot)
-            said[deputies.current_id()] = visible(app, line).strip()
+            said[str(deputies.current_id())] = visible(app, line).strip()
         assert len(said) == deputies.table.row_count > 1
         for deputy_id, words in said.items():
             assert words.split(" · ")[1] == names[station_of[deputy_id]], words
