@@ -14,6 +14,7 @@ from store.core.errors import FieldInvalid, StoreError
 from store.core.files import is_gzip_file, parse_target, private_dir
 from tui import settings
 from tui.cli_options import DbOption, group_db
+from tui.cli_usage import NoArgsIsHelpError, UsageError, usage_line
 from tui.i18n import both, set_language, t, tn
 
 log = logging.getLogger("liaison")
@@ -610,7 +611,8 @@ def main() -> None:
     """Entry point: one line on stderr and a non-zero exit for any failure, never a traceback."""
     try:
         # Without standalone mode, click returns a typer.Exit's code instead of raising it.
-        code = cli(standalone_mode=False)
+        # Named `liaison` however it was started (`python -m`, a test's `python -c`).
+        code = cli(standalone_mode=False, prog_name="liaison")
         sys.exit(code if isinstance(code, int) else 0)
     except CliError as exc:
         typer.echo(str(exc), err=True)
@@ -624,8 +626,13 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(1)
+    except NoArgsIsHelpError as exc:
+        exc.show()  # type: ignore[attr-defined]  # a group typed alone: its help
+        sys.exit(2)
+    except UsageError as exc:
+        typer.echo(usage_line(exc), err=True)
+        sys.exit(2)
     except typer.TyperException as exc:
-        # Usage errors (unknown command, missing option): typer's own message and exit code.
         show = getattr(exc, "show", None)
         if show is not None:
             show()

@@ -206,12 +206,29 @@ def test_runner_demo_and_init(tmp_path: Path, lang: str) -> None:
     assert count(db, "visit") == 50
 
 
-def test_usage_errors_are_one_clear_message_not_a_traceback(tmp_path: Path) -> None:
-    for args in (["no-such-command"], ["import"], ["export", "ledger"], ["demo", "--visits", "x"]):
-        result = run("--db", str(tmp_path / "x.sqlite3"), *args)
+def test_usage_errors_are_one_line_in_the_interfaces_language(tmp_path: Path) -> None:
+    """Click printed a usage line, a hint and `Error: No such option: --db` in English: a clerk
+    who mistypes gets one line in the interface's language and where to read how it is typed."""
+    db = str(tmp_path / "x.sqlite3")
+    said = {
+        ("check", "--qick"): "没有这个选项：--qick，是不是 --quick？"
+        "（liaison check --help 查看用法）",
+        ("import",): "缺少 file（liaison import --help 查看用法）",
+        ("units", "add", "县档案馆", "--tier", "省级"): "层级应为村级、乡级或县级"
+        "（liaison units add --help 查看用法）",
+        ("categories", "lst"): "命令有：add、rename、restore、retire"
+        "（liaison categories --help 查看用法）",
+        ("--lang", "en", "check", "--bogus"): "No such option: --bogus (see liaison check --help)",
+    }
+    for args, line in said.items():
+        result = run("--db", db, *args)
         assert result.returncode == 2, args
-        assert "Traceback" not in result.stderr, args
-        assert "Error" in result.stderr or "错误" in result.stderr, args
+        assert result.stderr.splitlines() == [line], args
+    for args in (["no-such-command"], ["export", "ledger"], ["demo", "--visits", "x"], ["sync"]):
+        result = run("--db", db, *args)
+        assert result.returncode == 2, args
+        assert len(result.stderr.splitlines()) == 1, (args, result.stderr)
+        assert result.stderr.rstrip().endswith("--help 查看用法）"), (args, result.stderr)
 
 
 def test_backup_check_and_restore_from_the_shell(tmp_path: Path) -> None:
