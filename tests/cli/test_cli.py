@@ -224,11 +224,11 @@ def test_usage_errors_are_one_line_in_the_interfaces_language(tmp_path: Path) ->
         result = run("--db", db, *args)
         assert result.returncode == 2, args
         assert result.stderr.splitlines() == [line], args
-    for args in (["no-such-command"], ["export", "ledger"], ["demo", "--visits", "x"], ["sync"]):
-        result = run("--db", db, *args)
-        assert result.returncode == 2, args
-        assert len(result.stderr.splitlines()) == 1, (args, result.stderr)
-        assert result.stderr.rstrip().endswith("--help 查看用法）"), (args, result.stderr)
+    for other in (["no-such-command"], ["export", "ledger"], ["demo", "--visits", "x"], ["sync"]):
+        result = run("--db", db, *other)
+        assert result.returncode == 2, other
+        assert len(result.stderr.splitlines()) == 1, (other, result.stderr)
+        assert result.stderr.rstrip().endswith("--help 查看用法）"), (other, result.stderr)
 
 
 def test_backup_check_and_restore_from_the_shell(tmp_path: Path) -> None:
