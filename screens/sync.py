@@ -145,6 +145,10 @@ class SyncScreen(PagedTableScreen):
         yield Static("", id="sync-result")
         yield Label(t("sync.conflicts_title"), classes="screen-title")
 
+    def help_text(self) -> str:
+        # A hub makes no bundles and answers no conflicts: the bundles' help would mislead.
+        return t("help.sync_hub") if self.desk.station.hub else self.HELP_TEXT
+
     @property
     def is_station(self) -> bool:
         return self.data is not None and self.data.status.device_kind == DeviceKind.station

@@ -162,6 +162,11 @@ class DeskScreen(Screen[Any]):
         with self.desk.store.read() as session:
             return data_generation(session)
 
+    def help_text(self) -> str:
+        """What help (`?`) says this screen is for: HELP_TEXT, unless the screen says otherwise
+        where it stands."""
+        return self.HELP_TEXT
+
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """Textual's, with each description and tooltip in the current language: the footer,

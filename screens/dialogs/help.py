@@ -63,7 +63,9 @@ class HelpModal(ModalScreen[None]):
             # As the key is typed: `[`, not Textual's name for it (left_square_bracket).
             name = binding.key_display or KEY_NAMES.get(key) or screen.app.get_key_display(binding)
             self.rows.append((name, description, shown(binding.tooltip)))
-        self.text = shown(getattr(screen, "HELP_TEXT", "")) or t("help.close")
+        # A desk screen may say more where it stands (a county hub): `help_text()`.
+        told = getattr(screen, "help_text", None)
+        self.text = shown(told() if told else getattr(screen, "HELP_TEXT", "")) or t("help.close")
         # Further paragraphs a screen may add (the statistics screen's definitions).
         for text in getattr(screen, "HELP_EXTRA", ()):
             self.text += "\n\n" + shown(text)

@@ -259,6 +259,9 @@ async def test_the_hubs_sync_screen_offers_no_bundles_and_answers_no_conflicts(
         await press(pilot, "e", "i", "a", "r")
         assert app.screen is sync
         assert footer_width(app) <= 80
+        await press(pilot, "?")
+        help_ = app.screen
+        assert isinstance(help_, HelpModal) and help_.text == t("help.sync_hub")
 
 
 async def test_help_on_a_hub_says_d_leads_to_the_county(hub_desk: LiaisonApp) -> None:
