@@ -117,10 +117,6 @@ class AuditScreen(PagedTableScreen):
         self.table.loading = True
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        if self.data is not None and self.shown_again():
-            self.reload()
-
     # -- loading ----------------------------------------------------------------------
 
     def reload(self) -> None:

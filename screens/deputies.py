@@ -122,11 +122,6 @@ class DeputiesScreen(StationScoped, _DeputyPeriod, PagedTableScreen):
     )
     FLEX_COLUMN = "name"
 
-    def on_screen_resume(self) -> None:
-        # The period is set on mount (today is the store's): nothing to refresh before that.
-        if self.shown_page is not None and self.shown_again():
-            self.reload()
-
     def compose_above(self) -> ComposeResult:
         yield from self.compose_station_button()
         yield Label("", id="deputies-title", classes="screen-title")

@@ -160,10 +160,6 @@ class SyncScreen(PagedTableScreen):
         self.query_one("#sync-new-laptop", Button).display = False
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        if self.data is not None and self.shown_again():
-            self.reload()
-
     # -- loading ----------------------------------------------------------------------
 
     def reload(self) -> None:
