@@ -29,7 +29,8 @@ def restore_command(db: Path | str, backup: Path, *, key: str | None = None) -> 
     if isinstance(db, str):
         raise BackupOnPostgres()
     safety, _info = restore_as_new_device(backup=backup, target=db, clock=SystemClock(), key=key)
-    typer.echo(t("restore.done", path=safety or "-"))
+    # Restored into a new file, there was nothing to keep.
+    typer.echo(t("restore.done", path=safety) if safety else t("restore.done_new"))
     typer.echo(t("restore.new_identity"))
     return 0
 

@@ -254,6 +254,15 @@ def test_backup_check_and_restore_from_the_shell(tmp_path: Path) -> None:
     assert run("--db", str(db), "check").returncode == 0
     kept = [p for p in tmp_path.iterdir() if ".before-restore-" in p.name]
     assert len(kept) == 1
+    assert restored.stdout.splitlines()[0] == f"已从备份恢复；恢复前的数据库保存在：{kept[0]}"
+
+    # Into a new file (a laptop restored on another machine): nothing was there to keep, and
+    # it said the copy was kept at "-".
+    fresh = tmp_path / "other" / "station.sqlite3"
+    into_new = run("--db", str(fresh), "restore", str(saved))
+    assert into_new.returncode == 0, into_new.stderr
+    assert into_new.stdout.splitlines()[0] == "已从备份恢复到新的数据库文件"
+    assert count(fresh, "visit") == 200
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
