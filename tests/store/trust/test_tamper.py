@@ -218,3 +218,20 @@ def test_quick_names_an_entry_tampered_after_the_last_full_check(
         (seq,) = db.execute("SELECT max(seq) FROM change_log").fetchone()
         db.execute("UPDATE change_log SET deputy_id = NULL WHERE seq = ?", (seq,))
     assert _broken(_check(station_path, quick=True)) == seq
+
+
+def test_quick_still_reads_every_page_of_the_file(
+    store: Store, station_path: Path, make_issue: Callable[..., IssueRow]
+) -> None:
+    """A quick check asks SQLite for its quick check (every page, not every index against its
+    table): a file damaged since the last full check is still named."""
+    make_issue(tier=Tier.village, text="第一件")
+    assert _check(station_path).ok
+    store.dispose()
+    data = bytearray(station_path.read_bytes())
+    for offset in range(2 * 4096, len(data), 4096):
+        data[offset : offset + 64] = b"\xa5" * 64
+    station_path.write_bytes(bytes(data))
+    report = _check(station_path, quick=True)
+    assert not report.ok
+    assert {f.key for f in report.findings} <= {"check.integrity", "check.unreadable"}
