@@ -31,7 +31,7 @@ from store.hot_words.words import RisingWord, rising_words
 from tui.i18n import label, t, tn
 from tui.messages import DeputyChanged, FiguresShown, SwitchDeputy
 from tui.theme import badge
-from tui.widgets.cells import plain
+from tui.widgets.cells import plain, when
 from tui.widgets.chrome import DeskFooter
 
 # The rising words of the last 30 days the dashboard names (`h` lists them all).
@@ -327,7 +327,7 @@ class DashboardScreen(DeskScreen):
         table = _list_table(wide=2)
         for visit in data.visits_today.items:
             table.add_row(
-                Text(to_local(visit.received_at, tz).strftime("%H:%M"), style="dim"),
+                Text(when(to_local(visit.received_at, tz), "%H:%M"), style="dim"),
                 Text(visit.resident),
                 plain(visit.summary),
             )

@@ -50,7 +50,7 @@ from store.reports.stats import percent
 from tui.i18n import label, t, tn
 from tui.messages import LogVisitAt, OpenIssue, OpenTriage, Place
 from tui.theme import badge
-from tui.widgets.cells import fit, plain
+from tui.widgets.cells import fit, plain, when
 
 # `f` steps through: every kind, then each one.
 FILTERS: tuple[DeliberationKind | None, ...] = (None, *DeliberationKind)
@@ -349,11 +349,11 @@ class DeliberationScreen(Undoable, PagedTableScreen):
         else:
             state = Text(label(visit.issue_status))
             colour = badge(self.app, visit.issue_colour) if visit.issue_colour else Text("")
-        when = to_local(visit.received_at, self.desk.store.clock.tz).strftime("%m-%d %H:%M")
+        received = when(to_local(visit.received_at, self.desk.store.clock.tz), "%m-%d %H:%M")
         return [
             colour,
             state,
-            Text(when),
+            Text(received),
             fit(visit.resident, 6),
             fit(visit.summary, self.width_of("words")),
         ]

@@ -31,7 +31,7 @@ from store.reference.lists import Choice, list_categories, list_villages
 from store.suggestions.sources import ClassPick, pick_class
 from tui.i18n import t, tn
 from tui.messages import OpenIssue
-from tui.widgets.cells import fit
+from tui.widgets.cells import fit, when
 
 WINDOWS = (7, 30, 90)
 # One screenful and a little more: the words past the fiftieth say nothing a deputy acts on.
@@ -328,7 +328,7 @@ class WordVisitsScreen(ActionsMenu, PagedTableScreen):
             (
                 visit.id,
                 [
-                    Text(to_local(visit.received_at, tz).strftime("%m-%d %H:%M")),
+                    Text(when(to_local(visit.received_at, tz), "%m-%d %H:%M")),
                     fit(visit.village, 8),
                     fit(visit.category, 8),
                     fit(visit.summary, self.width_of("summary")),

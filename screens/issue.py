@@ -34,7 +34,7 @@ from store.trust.reveals import reveal_issue_phones
 from tui.i18n import label, t, tn
 from tui.messages import OpenAudit, OpenProject
 from tui.theme import badge, colour_style
-from tui.widgets.cells import due_text, plain
+from tui.widgets.cells import due_text, plain, when
 from tui.widgets.chrome import DeskFooter
 from tui.widgets.urgency import urgency_text
 
@@ -249,7 +249,7 @@ class IssueScreen(ActionsMenu):
             phone = v.phone if self.revealed else mask_phone(v.phone)
             if number:
                 out.append("\n")
-            out.append(to_local(v.received_at, tz).strftime("%Y-%m-%d %H:%M "), style="dim")
+            out.append(when(to_local(v.received_at, tz), "%Y-%m-%d %H:%M "), style="dim")
             # A resident purged after the retention period (store.trust.purge) has no name left.
             who = f"{v.resident} {phone}" if v.resident else t("issue.resident_purged")
             source = d.visit_sources.get(v.id)
@@ -287,7 +287,7 @@ class IssueScreen(ActionsMenu):
         for entry in d.timeline:
             if entry.kind == "visit":
                 continue
-            out.append(to_local(entry.at, tz).strftime("%Y-%m-%d %H:%M "), style="dim")
+            out.append(when(to_local(entry.at, tz), "%Y-%m-%d %H:%M "), style="dim")
             out.append_text(self._entry(entry))
             if entry.deputy:
                 out.append(f"  {entry.deputy}", style="dim")
@@ -414,7 +414,7 @@ class IssueScreen(ActionsMenu):
         tz = self.desk.store.clock.tz
         items = []
         for v in self.detail.visits:
-            line = Text(to_local(v.received_at, tz).strftime("%Y-%m-%d %H:%M "), style="dim")
+            line = Text(when(to_local(v.received_at, tz), "%Y-%m-%d %H:%M "), style="dim")
             # Names as the page shows them; phones masked whatever the page reveals.
             who = (
                 f"{v.resident} {mask_phone(v.phone)}" if v.resident else t("issue.resident_purged")

@@ -44,7 +44,7 @@ from store.search.terms import QUERY_MAX, Query, ResidentMatch, find_spans
 from tui.i18n import label, shown, t
 from tui.messages import LeaveSearch, OpenIssue
 from tui.theme import badge
-from tui.widgets.cells import due_text, fit
+from tui.widgets.cells import due_text, fit, when
 from tui.widgets.chrome import DeskFooter
 from tui.widgets.line_list import LineList, Row, drawn
 
@@ -549,7 +549,7 @@ class SearchScreen(ActionsMenu):
         meta.truncate(width, overflow="ellipsis")
         return [
             row_line([(Text(local.strftime("%Y-%m-%d"), style="dim"), 10, ""), (words, width, "")]),
-            row_line([(Text(local.strftime("%H:%M"), style="dim"), 10, ""), (meta, width, "")]),
+            row_line([(Text(when(local, "%H:%M"), style="dim"), 10, ""), (meta, width, "")]),
         ]
 
     def _show_kinds(self) -> None:

@@ -37,7 +37,7 @@ from store.desk.visits import (
 from tui.i18n import label, t, tn
 from tui.messages import TriageVisit
 from tui.theme import badge
-from tui.widgets.cells import fit, plain
+from tui.widgets.cells import fit, plain, when
 from tui.widgets.urgency import likeness_text, urgency_text
 
 TIER_KEYS = {"1": Tier.village, "2": Tier.township, "3": Tier.county}
@@ -202,7 +202,7 @@ class TriageScreen(ActionsMenu, PagedTableScreen):
             (
                 visit.id,
                 [
-                    Text(to_local(visit.received_at, tz).strftime("%m-%d %H:%M")),
+                    Text(when(to_local(visit.received_at, tz), "%m-%d %H:%M")),
                     self._resident_cell(visit),
                     fit(visit.village, 10),
                     fit(visit.category, 12),
@@ -281,7 +281,7 @@ class TriageScreen(ActionsMenu, PagedTableScreen):
         head.append(
             t(
                 "triage.received",
-                date=to_local(row.received_at, tz).strftime("%Y-%m-%d %H:%M"),
+                date=when(to_local(row.received_at, tz), "%Y-%m-%d %H:%M"),
                 channel=through_text(label(row.channel), detail.observer, detail.point),
                 kind=label(row.kind),
             )

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from desk_helpers import content, footer_keys, notes, plain, press, settle
+from ledger_helpers import FULL_HEADER, GOOD, write_csv
+from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import RadioSet, Select, TextArea
 
@@ -17,10 +19,11 @@ from screens.dialogs.issue_forms import CloseModal, ProgressModal
 from screens.dialogs.note import NoteModal
 from screens.issue import IssueScreen
 from store.changelog.changes import Actor
-from store.core.models import EvaluationCreate, Resolution, Satisfaction, Tier
+from store.core.models import EvaluationCreate, Issue, Resolution, Satisfaction, Tier
 from store.db import Store
 from store.desk.issue_rows import IssueRow
 from store.desk.issues import close_issue
+from store.ledger import LedgerInvalid, import_ledger
 from tui.app import LiaisonApp
 from tui.i18n import t
 
@@ -202,3 +205,29 @@ async def test_reopening_a_closed_issue_makes_it_red(
         assert "状态：督事" in head and t("issue.reopened_n", count=1) in head
         assert t("issue.tl_reopen") in content(screen.query_one("#issue-timeline"))
         assert _greyed(desk, t("key.reopen"))
+
+
+async def test_a_ledger_row_dated_without_a_time_shows_no_made_up_time(
+    desk: LiaisonApp, store: Store, actor: Actor, tmp_path: Path
+) -> None:
+    """A clerk's ledger gives days, not times ("2026-11-20"): its visits are imported at the
+    day's first minute, and the issue's page showed them at "00:00". A row with a time keeps
+    it."""
+    unit = ["村级", "青石村村委会"]
+    rows = [
+        FULL_HEADER,
+        ["2026-11-20", *GOOD[1:5], "桥头的路灯不亮了", *GOOD[6:], *unit, "", "", "", "A"],
+        ["2026-11-21 09:30", *GOOD[1:5], "还是不亮", *GOOD[6:], *unit, "", "", "", "A"],
+    ]
+    try:
+        import_ledger(store=store, actor=actor, path=write_csv(tmp_path / "l.csv", rows))
+    except LedgerInvalid as exc:
+        raise AssertionError(exc.errors) from None
+    with store.read() as session:
+        (issue_id,) = session.exec(select(Issue.id)).all()
+    async with desk.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, issue_id)
+        visits = content(screen.query_one("#issue-visits")).splitlines()
+        assert any(line.startswith("2026-11-20 王阿姨") for line in visits), visits
+        assert any(line.startswith("2026-11-21 09:30 王阿姨") for line in visits), visits
+        assert not any("00:00" in line for line in visits)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.cells import cell_len
 from rich.text import Text
 
@@ -28,6 +30,17 @@ def plain(value: str, style: str = "", *, reveal: bool = False) -> Text:
     """Residents' words as literal text: `[bold]` stays `[bold]`, escapes are already gone;
     phone and ID numbers masked unless revealed."""
     return Text(value if reveal else mask_numbers(value), style=style)
+
+
+def when(local: datetime, fmt: str) -> str:
+    """A local instant as `fmt` writes it, but a time nobody gave: a ledger row dated without
+    one is imported at the day's first minute, which showed as a made-up "00:00" (its date
+    alone then; "—" where only the time is shown)."""
+    if local.hour == 0 and local.minute == 0:
+        fmt = fmt.replace(" %H:%M", "").replace("%H:%M", "")
+        if not fmt.strip():
+            return "—"
+    return local.strftime(fmt)
 
 
 def due_text(issue: IssueRow) -> str:
