@@ -29,6 +29,10 @@ from store.core.models import SyncConflict
 AGGREGATES = {"issue": frozenset({"visit_count", "repeat_count", "kind", "vulnerable"})}
 # Filled from other columns (a name's pinyin): they follow their source.
 DERIVED = {"constituent": frozenset({"name_pinyin", "name_initials"})}
+# A device's own keys and certificates (store.sync.device_keys): never a deputy's to weigh. A
+# station restored from a backup made before its first laptop retires its old device while the
+# old one's keys arrive from the laptops or the hub: that is no lost work to review.
+MACHINE = {"device": frozenset({"sign_key", "box_key", "key_cert", "retire_cert"})}
 
 CONFLICT_NAMESPACE = uuid.UUID("5c0e3b1a-7d2f-4e8b-a1c6-9f4d2e7b3a10")
 
@@ -90,7 +94,12 @@ def unanswered(conn: Connection, conflict_ids: Iterable[str]) -> int:
 def _row_conflicts(table: str, row_id: str, changes: list[LoggedChange]) -> list[dict[str, Any]]:
     if len(changes) < 2:
         return []
-    skip = META_FIELDS | AGGREGATES.get(table, frozenset()) | DERIVED.get(table, frozenset())
+    skip = (
+        META_FIELDS
+        | AGGREGATES.get(table, frozenset())
+        | DERIVED.get(table, frozenset())
+        | MACHINE.get(table, frozenset())
+    )
     writes = written(changes)
     winners = {name: change for change, names in writes for name in names}
     found: dict[str, dict[str, Any]] = {}

@@ -57,3 +57,32 @@ def test_each_group_takes_the_database_after_its_name(tmp_path: Path) -> None:
     assert "长兴县档案馆　县级" in run("--db", db, "units").stdout.splitlines()
     for group in ("observers", "points"):
         assert run(group, "--db", db).returncode == 0
+
+
+def test_a_station_restored_from_an_early_backup_brings_no_device_key_conflicts(
+    tmp_path: Path,
+) -> None:
+    """Seen on a hand-made station: backed up, then its first laptop made (the station's device
+    got its keys), then restored from the backup into a new file (it retires the old device and
+    goes on as a new one). Pushed to the county's hub, the old device's keys were listed as three
+    conflicts (设备 sign_key, box_key, key_cert, raw column names), none a deputy's to weigh."""
+    db, saved, restored = (str(tmp_path / n) for n in ("s.db", "backup.db", "restored.db"))
+    passphrase = tmp_path / "pass.txt"
+    passphrase.write_text("shan-bei-2026-pass\n", encoding="utf-8")
+    hub = str(tmp_path / "hub.db")
+    steps = [
+        ("--db", db, *INIT),
+        ("--db", db, "backup", "--out", saved),
+        ("--db", db, "sync", "export", "--new-laptop", "--out", str(tmp_path / "join.bundle"))
+        + ("--passphrase-file", str(passphrase)),
+        ("--db", restored, "restore", saved),
+        ("hub", "init", "--county", "长兴县", "--db", hub),
+        ("--db", db, "sync", "push", "--hub", hub),
+    ]
+    for step in steps:
+        done = run(*step)
+        assert done.returncode == 0, (step, done.stderr)
+    pushed = run("--db", restored, "sync", "push", "--hub", hub)
+    assert pushed.returncode == 0, pushed.stderr
+    assert "冲突" not in pushed.stdout, pushed.stdout
+    assert count(Path(hub), "sync_conflict") == 0
