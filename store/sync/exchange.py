@@ -388,6 +388,15 @@ def import_bundle(*, store: Store, path: Path, passphrase: str | None = None) ->
         if header.device_id in load_trust(session, info.id).retired:
             raise SyncRefused("sync.retired", device=name)
         key = key_for(session, header)
+        if (
+            key is None
+            and header.kdf != "passphrase"
+            and _device_kind(session, info.device_id) == DeviceKind.station
+        ):
+            # The station's own terminal makes the key with its first laptop: one without it was
+            # restored from a copy older than that (a laptop's advice, "make this device again
+            # from a new-laptop bundle", would be wrong here).
+            raise SyncRefused("sync.station_without_key")
     header, payload, _ = open_bundle(data, station_key=key, passphrase=passphrase or None)
     if payload.get("kind") == "join":
         raise SyncRefused("sync.join_bundle")

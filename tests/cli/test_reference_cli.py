@@ -86,3 +86,35 @@ def test_a_station_restored_from_an_early_backup_brings_no_device_key_conflicts(
     assert pushed.returncode == 0, pushed.stderr
     assert "冲突" not in pushed.stdout, pushed.stdout
     assert count(Path(hub), "sync_conflict") == 0
+
+
+def test_a_station_restored_from_before_its_first_laptop_says_why_it_cannot_read_it(
+    tmp_path: Path,
+) -> None:
+    """The station's sync key is made with its first laptop: restored from a copy older than
+    that, it could not open the laptop's bundle and gave a laptop's advice (make this device
+    again from a new-laptop bundle). It says what happened, and writes nothing."""
+    db, saved, restored = (str(tmp_path / n) for n in ("s.db", "backup.db", "restored.db"))
+    laptop, join, bundle = (str(tmp_path / n) for n in ("laptop.db", "join.bundle", "l.bundle"))
+    passphrase = tmp_path / "pass.txt"
+    passphrase.write_text("shan-bei-2026-pass\n", encoding="utf-8")
+    secret = ("--passphrase-file", str(passphrase))
+    steps = [
+        ("--db", db, *INIT),
+        ("--db", db, "backup", "--out", saved),
+        ("--db", db, "sync", "export", "--new-laptop", "--out", join, *secret),
+        ("--db", laptop, "init", "--from-bundle", join, "--name", "东岙笔记本", *secret),
+        ("--db", laptop, "sync", "export", "--out", bundle, *secret),
+        ("--db", restored, "restore", saved),
+    ]
+    for step in steps:
+        done = run(*step)
+        assert done.returncode == 0, (step, done.stderr)
+    before = count(Path(restored), "change_log")
+    refused = run("--db", restored, "sync", "import", bundle, *secret)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        "本站主机没有同步密钥：它是从建立第一台笔记本之前的备份恢复的，"
+        "请改从更晚的备份恢复（值班台每天自动备份）"
+    ]
+    assert count(Path(restored), "change_log") == before
