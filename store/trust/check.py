@@ -309,11 +309,10 @@ def _invariants(
         count, first = _count(conn, sql, **reach.params)
         if count:
             findings.append(Finding(key, {"table": "issue", "count": count, "first": first}))
-    touched = None if reach.touched is None else {t: set(ids) for t, ids in reach.touched.items()}
-    findings += _log_matches_rows(conn, reach, touched)
-    findings += _rows_have_inserts(conn, reach, touched)
+    findings += _log_matches_rows(conn, reach)
+    findings += _rows_have_inserts(conn, reach)
     findings += _chain(conn, mark)
-    findings += _records(conn, touched)
+    findings += _records(conn, reach)
     findings += _witnessed(conn)
     findings += _hlc_order(conn, reach)
     return findings
@@ -338,11 +337,11 @@ def _witnessed(conn: Connection) -> list[Finding]:
     return out
 
 
-def _records(conn: Connection, touched: dict[str, set[str]] | None) -> list[Finding]:
-    """Records that differ from what their log says (edited around the store): those `touched`
-    since the last full check, or (None) every one."""
+def _records(conn: Connection, reach: Reach) -> list[Finding]:
+    """Records that differ from what their log says (edited around the store): those the log
+    touched since the last full check (a quick check), or every one."""
     try:
-        mismatches = record_mismatches(conn, only=touched)
+        mismatches = record_mismatches(conn, only=reach.touched)
     except (ValueError, KeyError, TypeError):
         # An entry that cannot be read at all (its fields or layout edited around the store):
         # its link no longer follows, and `_chain` names it.
@@ -415,9 +414,7 @@ def _issue_rules(reach: Reach) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _log_matches_rows(
-    conn: Connection, reach: Reach, touched: dict[str, set[str]] | None
-) -> list[Finding]:
+def _log_matches_rows(conn: Connection, reach: Reach) -> list[Finding]:
     findings = []
     after = "" if reach.after is None else " AND seq > :after"
     # Synced tables, and the log's records about itself (a purge's redaction records).
@@ -429,7 +426,7 @@ def _log_matches_rows(
     )
     if count:
         findings.append(Finding("check.log_unknown_table", {"count": count, "first": first}))
-    for table, key in _tables(touched):
+    for table, key in _tables(reach):
         count, first = _count(
             conn,
             f"SELECT count(*), min(c.seq) FROM change_log c WHERE c.table_name = :t{after}"
@@ -444,16 +441,15 @@ def _log_matches_rows(
     return findings
 
 
-def _tables(touched: dict[str, set[str]] | None) -> list[tuple[str, str]]:
+def _tables(reach: Reach) -> list[tuple[str, str]]:
     """The synced tables (name, key) a check reads: every one, or those the log touched."""
+    touched = reach.touched
     return [(t, key) for t, key in SYNCED.items() if touched is None or touched.get(t)]
 
 
-def _rows_have_inserts(
-    conn: Connection, reach: Reach, touched: dict[str, set[str]] | None
-) -> list[Finding]:
+def _rows_have_inserts(conn: Connection, reach: Reach) -> list[Finding]:
     findings = []
-    for table, key in _tables(touched):
+    for table, key in _tables(reach):
         # A seeded row edited since carries the editor's device and an update entry: its log
         # starts with that update, which is as much as sync ever needs.
         seeded = (

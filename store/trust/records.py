@@ -11,7 +11,7 @@ a log entry is compared only from its first logged change on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -68,7 +68,7 @@ def _skipped(table: str) -> frozenset[str]:
 
 
 def record_mismatches(
-    conn: Connection, *, only: dict[str, set[str]] | None = None, limit: int = 20
+    conn: Connection, *, only: Mapping[str, Collection[str]] | None = None, limit: int = 20
 ) -> list[Mismatch]:
     """The records that differ from the fold of their log (at most `limit`).
 
