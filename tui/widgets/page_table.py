@@ -11,12 +11,11 @@ from textual.widgets.data_table import ColumnKey, RowKey
 def _cut_visibly(cell: Text) -> Text:
     """The cell as shown in a column narrower than it: ending in "…", never just cut. A count
     cut to its first digits reads as a smaller count (the county's 1,067 red issues once showed
-    as "106")."""
-    if not isinstance(cell, Text) or cell.overflow is not None:
-        return cell
-    shown = cell.copy()
-    shown.overflow = "ellipsis"
-    return shown
+    as "106"). Set on the cell itself: the screens build each page's cells for the table (a copy
+    of each would cost every page of every list)."""
+    if isinstance(cell, Text) and cell.overflow is None:
+        cell.overflow = "ellipsis"
+    return cell
 
 
 class PageTable(DataTable[Text], inherit_bindings=False):
