@@ -173,7 +173,7 @@ class DeskScreen(Screen[Any]):
         help and Textual's key panel read them here, and the labels were made when the classes
         were defined, perhaps in the other language."""
         found = {key: shown_binding(active) for key, active in super().active_bindings.items()}
-        if self._on_hub():
+        if self.desk.station.hub:
             # `d` leads to the county's dashboard there: nobody is on duty at a hub.
             for key, active in found.items():
                 if active.binding.id in HUB_WORDS:
@@ -181,10 +181,6 @@ class DeskScreen(Screen[Any]):
                     binding = replace(active.binding, description=label, tooltip=tip)
                     found[key] = active._replace(binding=binding, tooltip=tip)
         return found
-
-    def _on_hub(self) -> bool:
-        desk = getattr(self.app, "desk", None) if getattr(self.app, "desk_ready", False) else None
-        return bool(desk is not None and desk.station.hub)
 
     def validate_title(self, title: object) -> str | None:
         # A catalogue text (Msg) stays one: the app's format_title shows it in the current language.
